@@ -1,0 +1,378 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	demo "github.com/pspm-dev/pspm/content"
+	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/archetype"
+	"github.com/pspm-dev/pspm/generator/output"
+	"github.com/pspm-dev/pspm/generator/serve"
+	"github.com/pspm-dev/pspm/generator/theme"
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitContent = 1 // content errors (and internal failures)
+	exitUsage   = 2
+)
+
+// usageError marks errors in the command line.
+type usageError struct{ error }
+
+// exitError carries an exit status that was already explained to the user.
+type exitError int
+
+func (e exitError) Error() string { return "exit " + strconv.Itoa(int(e)) }
+
+// run is the whole command line; main and the tests call it.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	var ee exitError
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ee):
+		return int(ee)
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "pspm: %v\nRun 'pspm --help' for usage.\n", err)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "pspm: %v\n", err)
+		return exitContent
+	}
+}
+
+type globals struct {
+	source string
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	g := &globals{stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:           "pspm",
+		Short:         "Participatory Strategic Planning Module: a static portal for a plan and the participation around it",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.PersistentFlags().StringVarP(&g.source, "source", "s", ".", "the site's folder (pspm.yaml, content/, layouts/, static/, i18n/)")
+	root.AddCommand(g.buildCmd(), g.checkCmd(), g.serveCmd(), g.newCmd(), g.versionCmd())
+	for _, c := range root.Commands() {
+		c.Args = wrapArgs(c.Args)
+	}
+	return root
+}
+
+// wrapArgs turns argument-count errors into usage errors.
+func wrapArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
+	if v == nil {
+		v = cobra.NoArgs
+	}
+	return func(cmd *cobra.Command, args []string) error {
+		if err := v(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+}
+
+// open opens the source folder.
+func (g *globals) open() (fs.FS, error) {
+	fi, err := os.Stat(g.source)
+	if err != nil || !fi.IsDir() {
+		return nil, usageError{fmt.Errorf("source folder %s not found", g.source)}
+	}
+	return generator.OpenSource(g.source)
+}
+
+// report prints diagnostics and the summary line of a build or a check.
+func (g *globals) report(res *generator.Result, format string) error {
+	if res == nil {
+		return nil
+	}
+	l := res.Diagnostics
+	switch format {
+	case "json":
+		return l.WriteJSON(g.stdout)
+	case "github":
+		return l.WriteGitHub(g.stdout)
+	}
+	if len(l) > 0 {
+		fmt.Fprint(g.stderr, l.Format())
+	}
+	if n := len(l.Errors()); n > 0 {
+		fmt.Fprintf(g.stderr, "%d errors, %d warnings\n", n, len(l.Warnings()))
+	}
+	return nil
+}
+
+func (g *globals) buildCmd() *cobra.Command {
+	var dest, baseURL string
+	var verbose bool
+	c := &cobra.Command{
+		Use:   "build",
+		Short: "Build the portal into the destination folder (public/)",
+		Long: "Build checks the content and writes the portal into a temporary folder beside the\n" +
+			"destination, then swaps it in whole. With content errors, nothing is published\n" +
+			"and the previous output is left as it was.",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			src, err := g.open()
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			res, err := generator.BuildDir(generator.Options{Source: src, BaseURL: baseURL}, dest)
+			_ = g.report(res, "text")
+			if errors.Is(err, generator.ErrContent) {
+				fmt.Fprintf(g.stderr, "build refused: fix the errors above; %s was not changed\n", dest)
+				return exitError(exitContent)
+			}
+			if err != nil {
+				return err
+			}
+			if verbose {
+				for _, t := range res.Timings {
+					fmt.Fprintf(g.stderr, "  %-8s %v\n", t.Stage, t.Duration.Round(time.Millisecond))
+				}
+			}
+			fmt.Fprintf(g.stdout, "built %d files into %s in %v\n", res.Files, dest, time.Since(start).Round(time.Millisecond))
+			return nil
+		},
+	}
+	c.Flags().StringVarP(&dest, "destination", "d", "public", "the output folder")
+	c.Flags().StringVar(&baseURL, "base-url", "", "override baseURL of pspm.yaml")
+	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print the time of each stage")
+	return c
+}
+
+func (g *globals) checkCmd() *cobra.Command {
+	var format string
+	c := &cobra.Command{
+		Use:   "check",
+		Short: "Check the content without writing anything; exit 1 on errors",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch format {
+			case "text", "json", "github":
+			default:
+				return usageError{fmt.Errorf("--format %q: want text, json or github", format)}
+			}
+			src, err := g.open()
+			if err != nil {
+				return err
+			}
+			res, err := generator.Check(generator.Options{Source: src})
+			if rerr := g.report(res, format); rerr != nil {
+				return rerr
+			}
+			if errors.Is(err, generator.ErrContent) {
+				return exitError(exitContent)
+			}
+			if err != nil {
+				return err
+			}
+			if format == "text" {
+				fmt.Fprintf(g.stdout, "ok: %d proposals, %d practices, %d bodies, %d actions, %d reactions, %d feedback; %d warnings\n",
+					len(res.Site.Proposals), len(res.Site.Practices), len(res.Site.Bodies), len(res.Site.Actions),
+					len(res.Site.Reactions), len(res.Site.Feedback), len(res.Diagnostics.Warnings()))
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&format, "format", "text", "output format: text, json (an array of {file, line, col, severity, message}) or github (Actions annotations)")
+	return c
+}
+
+func (g *globals) serveCmd() *cobra.Command {
+	var dest, bind, baseURL string
+	var port int
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Build the portal and serve it on http://127.0.0.1:1313",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var src fs.FS
+			if _, err := os.Stat(filepath.Join(g.source, "content")); err != nil {
+				fmt.Fprintf(g.stderr, "no content/ folder in %s: serving the embedded demo portal (create your own with 'pspm new site DIR')\n", g.source)
+				src = demo.Site()
+			} else if src, err = g.open(); err != nil {
+				return err
+			}
+			addr := bind + ":" + strconv.Itoa(port)
+			if baseURL == "" {
+				baseURL = "http://" + addr + "/"
+			}
+			res, err := generator.BuildDir(generator.Options{Source: src, BaseURL: baseURL}, dest)
+			_ = g.report(res, "text")
+			if errors.Is(err, generator.ErrContent) {
+				return exitError(exitContent)
+			}
+			if err != nil {
+				return err
+			}
+			h, err := serve.Handler(dest)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return serve.Serve(ctx, addr, h, func(a string) {
+				fmt.Fprintf(g.stdout, "built %d files; serving %s on http://%s/ (Ctrl-C to stop)\n", res.Files, dest, a)
+			})
+		},
+	}
+	c.Flags().StringVarP(&dest, "destination", "d", "public", "the output folder")
+	c.Flags().StringVar(&bind, "bind", "127.0.0.1", "the interface to listen on")
+	c.Flags().IntVarP(&port, "port", "p", 1313, "the port to listen on")
+	c.Flags().StringVar(&baseURL, "base-url", "", "the URL the site is reached at (default http://BIND:PORT/)")
+	return c
+}
+
+func (g *globals) newCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "new",
+		Short: "Add a proposal, practice, feedback or vote, or create a new site",
+	}
+	var r archetype.Request
+	var date string
+	var replace bool
+	item := func(kind, use, short string, args cobra.PositionalArgs, setup func(*cobra.Command)) *cobra.Command {
+		sc := &cobra.Command{
+			Use:   use,
+			Short: short,
+			Args:  wrapArgs(args),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				r.Kind = kind
+				if kind == "proposal" || kind == "practice" {
+					r.ID = args[0]
+				} else {
+					r.Item = args[0]
+				}
+				if date != "" {
+					d, err := time.Parse("2006-01-02", date)
+					if err != nil {
+						return usageError{fmt.Errorf("--date %q: want YYYY-MM-DD", date)}
+					}
+					r.Date = d
+				}
+				src, err := g.open()
+				if err != nil {
+					return err
+				}
+				chain, err := theme.New(src, "")
+				if err != nil {
+					return err
+				}
+				f, err := archetype.Make(src, chain, r)
+				if err != nil {
+					return usageError{err}
+				}
+				full, err := output.CreateFile(g.source, f.Path, f.Data, replace && kind == "vote")
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(g.stdout, full)
+				return nil
+			},
+		}
+		sc.Flags().StringVarP(&r.Body, "body", "b", "", "the IPA code of the body that contributes (required)")
+		_ = sc.MarkFlagRequired("body")
+		sc.Flags().StringVar(&date, "date", "", "the date to write (default today), YYYY-MM-DD")
+		setup(sc)
+		return sc
+	}
+	c.AddCommand(
+		item("proposal", "proposal ID", "Write content/proposals/ID/index.md", cobra.ExactArgs(1), func(sc *cobra.Command) {
+			sc.Flags().StringVarP(&r.Title, "title", "t", "", "the title")
+		}),
+		item("practice", "practice ID", "Write content/practices/ID/index.md", cobra.ExactArgs(1), func(sc *cobra.Command) {
+			sc.Flags().StringVarP(&r.Title, "title", "t", "", "the title")
+			sc.Flags().StringVarP(&r.Practice, "kind", "k", "experience", "strategic-plan, methodology, experience, software or guideline")
+		}),
+		item("feedback", "feedback ITEM", "Write ITEM's feedback/<body>-<slug>.md (ITEM is e.g. proposals/x or plan/actions/y)", cobra.ExactArgs(1), func(sc *cobra.Command) {
+			sc.Flags().StringVarP(&r.Title, "title", "t", "", "the title")
+			sc.Flags().StringVarP(&r.Feedback, "kind", "k", "comment", "comment, question, objection or support")
+			sc.Flags().StringVar(&r.Slug, "slug", "", "the file name after the body id (default: from the title)")
+		}),
+		item("vote", "vote ITEM", "Write ITEM's reactions/<body>.yaml (ITEM is e.g. proposals/x or plan/actions/y)", cobra.ExactArgs(1), func(sc *cobra.Command) {
+			sc.Flags().StringVar(&r.Vote, "vote", "", "support, oppose or abstain")
+			sc.Flags().IntVar(&r.Priority, "priority", 0, "1 (low) to 5 (high)")
+			sc.Flags().StringVar(&r.Comment, "comment", "", "a short comment")
+			sc.Flags().BoolVar(&replace, "replace", false, "change the body's existing vote")
+		}),
+		g.newSiteCmd(),
+	)
+	return c
+}
+
+func (g *globals) newSiteCmd() *cobra.Command {
+	var r archetype.SiteRequest
+	c := &cobra.Command{
+		Use:   "site DIR",
+		Short: "Create a small working portal in DIR",
+		Args:  wrapArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := args[0]
+			if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+				return usageError{fmt.Errorf("%s is not empty", dir)}
+			}
+			chain, err := theme.New(nil, "")
+			if err != nil {
+				return err
+			}
+			files, err := archetype.Site(chain, r)
+			if err != nil {
+				return usageError{err}
+			}
+			for _, f := range files {
+				if _, err := output.CreateFile(dir, f.Path, f.Data, false); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(g.stdout, "created a portal in %s (%d files)\nnext: cd %s && pspm serve\n", dir, len(files), shellQuote(dir))
+			return nil
+		},
+	}
+	c.Flags().StringVarP(&r.Title, "title", "t", "", "the plan's title")
+	c.Flags().StringVar(&r.Owner, "owner", "m_ef", "the IPA code of the body that owns the plan")
+	c.Flags().StringVar(&r.OwnerName, "owner-name", "", "the name of the body that owns the plan")
+	c.Flags().IntVar(&r.Year, "year", 0, "the first year of the plan (default this year)")
+	return c
+}
+
+func (g *globals) versionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print pspm's version",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintln(g.stdout, "pspm", generator.Version)
+			return nil
+		},
+	}
+}
+
+func shellQuote(s string) string {
+	if strings.ContainsAny(s, " '\"$\\") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
+}
+

@@ -1,0 +1,151 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/config"
+	"github.com/pspm-dev/pspm/generator/content"
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/markdown"
+	"github.com/pspm-dev/pspm/generator/output"
+	"github.com/pspm-dev/pspm/generator/render"
+	"github.com/pspm-dev/pspm/generator/site"
+	"github.com/pspm-dev/pspm/generator/theme"
+)
+
+// Version is pspm's version, printed by `pspm version` and in the generator meta tag.
+const Version = "0.1.0"
+
+// Options says what to build.
+type Options struct {
+	// Source is the site's folder: pspm.yaml, content/, layouts/, static/, i18n/.
+	Source fs.FS
+	// BaseURL, when set, replaces the baseURL of pspm.yaml (for previews).
+	BaseURL string
+}
+
+// Result reports a build or a check.
+type Result struct {
+	Site        *site.Site
+	Config      *config.Config
+	Diagnostics diag.List // sorted; errors and warnings
+	Timings     []Timing  // one per stage, in order
+	Files       int       // files written
+}
+
+// Timing is how long one stage took.
+type Timing struct {
+	Stage    string
+	Duration time.Duration
+}
+
+// ErrContent is returned (wrapped) when the content has errors; the diagnostics are in
+// the Result.
+var ErrContent = errors.New("the content has errors")
+
+// Build builds the site into w. It returns the Result and, when anything failed, an error:
+// one that wraps ErrContent for problems in the content (listed in Result.Diagnostics),
+// any other for internal failures. w receives nothing when the content has errors.
+func Build(o Options, w output.Writer) (*Result, error) {
+	res := &Result{}
+	var errs diag.List
+	clock := time.Now()
+	stage := func(name string) {
+		now := time.Now()
+		res.Timings = append(res.Timings, Timing{name, now.Sub(clock)})
+		clock = now
+	}
+	finish := func(err error) (*Result, error) {
+		errs.Sort()
+		res.Diagnostics = errs
+		if err == nil && errs.HasErrors() {
+			err = fmt.Errorf("%w: %s", ErrContent, errs.Errors())
+		}
+		return res, err
+	}
+
+	cfg := config.Load(o.Source, &errs)
+	if o.BaseURL != "" {
+		cfg.BaseURL = o.BaseURL
+	}
+	res.Config = cfg
+	stage("config")
+
+	s, loadErrs := content.Load(o.Source, cfg)
+	errs.Append(loadErrs)
+	res.Site = s
+	stage("load")
+	if errs.HasErrors() {
+		return finish(nil)
+	}
+
+	chain, err := theme.New(o.Source, cfg.Theme)
+	if err != nil {
+		errs.Add(diag.Pos{File: config.File}, "%v", err)
+		return finish(nil)
+	}
+	counter := &countingWriter{w: w}
+	err = render.Render(render.Options{Site: s, Config: cfg, Theme: chain, Source: o.Source, Markdown: markdown.New(), Version: Version}, counter)
+	var dl diag.List
+	if errors.As(err, &dl) {
+		errs.Append(dl)
+		err = nil
+	}
+	res.Files = int(counter.n.Load())
+	stage("render")
+	return finish(err)
+}
+
+// Check runs every check of a build without writing anything.
+func Check(o Options) (*Result, error) {
+	return Build(o, output.Discard{})
+}
+
+// BuildDir builds the site into the folder dest: into a temporary folder beside it first,
+// swapped in whole when the build succeeded. On any failure dest is left untouched.
+func BuildDir(o Options, dest string) (*Result, error) {
+	out, err := output.NewDir(dest)
+	if err != nil {
+		return nil, err
+	}
+	res, err := Build(o, out)
+	if err != nil {
+		_ = out.Abort()
+		return res, err
+	}
+	start := time.Now()
+	if err := out.Commit(); err != nil {
+		_ = out.Abort()
+		return res, err
+	}
+	res.Timings = append(res.Timings, Timing{"write", time.Since(start)})
+	return res, nil
+}
+
+// OpenSource opens the site folder dir as an fs.FS that refuses symbolic links leaving it.
+func OpenSource(dir string) (fs.FS, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return root.FS(), nil
+}
+
+// countingWriter counts the files written through it.
+type countingWriter struct {
+	w output.Writer
+	n atomic.Int64
+}
+
+func (c *countingWriter) WriteFile(name string, data []byte) error {
+	if err := c.w.WriteFile(name, data); err != nil {
+		return err
+	}
+	c.n.Add(1)
+	return nil
+}

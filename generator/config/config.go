@@ -1,0 +1,273 @@
+// Package config reads pspm.yaml into a typed Config with every default applied.
+//
+// The configuration is decoded once, here; the rest of pspm reads typed fields and never
+// looks a key up by name.
+package config
+
+import (
+	"errors"
+	"io/fs"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/meta"
+)
+
+// File is the name of the configuration file at the root of a site.
+const File = "pspm.yaml"
+
+// Config is a site's configuration. The zero value is not useful: use Default or Load.
+type Config struct {
+	Title       string   `yaml:"title"`
+	Description string   `yaml:"description"`
+	BaseURL     string   `yaml:"baseURL"`
+	Languages   []string `yaml:"languages"`
+	Theme       string   `yaml:"theme"`
+	Paginate    int      `yaml:"paginate" range:"1,1000"`
+	Forge       Forge    `yaml:"forge"`
+	Plan        Plan     `yaml:"plan"`
+	Votes       Votes    `yaml:"votes"`
+	Limits      Limits   `yaml:"limits"`
+	Sources     []Source `yaml:"sources"`
+
+	Pos diag.Pos            `yaml:"-"`
+	At  map[string]diag.Pos `yaml:"-"`
+}
+
+// Forge says where the content repository is hosted, for links to commits and to the
+// forge's web editor.
+type Forge struct {
+	Kind   string `yaml:"kind" enum:"github|gitlab|gitea"`
+	URL    string `yaml:"url"`
+	Branch string `yaml:"branch"`
+}
+
+// Plan configures how the plan is published.
+type Plan struct {
+	Tags   string `yaml:"tags"`
+	Labels Labels `yaml:"labels"`
+}
+
+// Labels name the three levels of the plan.
+type Labels struct {
+	Goals      string `yaml:"goals"`
+	Objectives string `yaml:"objectives"`
+	Actions    string `yaml:"actions"`
+}
+
+// Votes configures how votes are verified.
+type Votes struct {
+	Policy string `yaml:"policy" enum:"none|author|signed"`
+}
+
+// Limits bound what one contributed file may cost to read and render.
+type Limits struct {
+	FileSize       int `yaml:"file_size" range:"1024,1073741824"`
+	AttachmentSize int `yaml:"attachment_size" range:"1024,1073741824"`
+	TableCells     int `yaml:"table_cells" range:"1,10000000"`
+	Nesting        int `yaml:"nesting" range:"1,1000"`
+}
+
+// Source is another portal whose content this one federates.
+type Source struct {
+	URL  string `yaml:"url" meta:"required"`
+	Ref  string `yaml:"ref"`
+	Path string `yaml:"path"`
+	Body string `yaml:"body" meta:"required"`
+
+	Pos diag.Pos `yaml:"-"`
+}
+
+// Default returns the configuration of a site without pspm.yaml.
+func Default() *Config {
+	return &Config{
+		BaseURL:   "/",
+		Languages: []string{"it", "en"},
+		Theme:     "default",
+		Paginate:  20,
+		Forge:     Forge{Branch: "main"},
+		Plan: Plan{
+			Tags: "plan/*",
+			Labels: Labels{
+				Goals:      "Obiettivi strategici",
+				Objectives: "Obiettivi operativi",
+				Actions:    "Azioni",
+			},
+		},
+		Votes: Votes{Policy: "none"},
+		Limits: Limits{
+			FileSize:       1 << 20,
+			AttachmentSize: 20 << 20,
+			TableCells:     10000,
+			Nesting:        32,
+		},
+	}
+}
+
+// Load reads pspm.yaml from the root of fsys, if there is one, over the defaults. Problems
+// with the file are reported in errs; the returned Config is always usable.
+func Load(fsys fs.FS, errs *diag.List) *Config {
+	c := Default()
+	data, err := fs.ReadFile(fsys, File)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c
+	}
+	if err != nil {
+		errs.Add(diag.Pos{File: File}, "cannot read: %v", err)
+		return c
+	}
+	if len(data) > c.Limits.FileSize {
+		errs.Add(diag.Pos{File: File, Line: 1, Col: 1}, "the file is larger than 1 MiB")
+		return c
+	}
+	if !meta.CheckText(File, data, errs) {
+		return c
+	}
+	n := meta.Parse(File, 1, data, errs)
+	if n == nil {
+		return c
+	}
+	var read Config
+	meta.Decode(File, n, &read, errs)
+	c.merge(&read)
+	c.validate(errs)
+	return c
+}
+
+// merge copies the keys that the file set over the defaults.
+func (c *Config) merge(r *Config) {
+	set := func(key string) bool { _, ok := r.At[key]; return ok }
+	c.At, c.Pos = r.At, r.Pos
+	if r.Title != "" {
+		c.Title = r.Title
+	}
+	c.Description = r.Description
+	if r.BaseURL != "" {
+		c.BaseURL = r.BaseURL
+	}
+	if len(r.Languages) > 0 {
+		c.Languages = r.Languages
+	}
+	if r.Theme != "" {
+		c.Theme = r.Theme
+	}
+	if set("paginate") && r.Paginate > 0 {
+		c.Paginate = r.Paginate
+	}
+	c.Forge.Kind, c.Forge.URL = r.Forge.Kind, strings.TrimSuffix(r.Forge.URL, "/")
+	if r.Forge.Branch != "" {
+		c.Forge.Branch = r.Forge.Branch
+	}
+	if r.Plan.Tags != "" {
+		c.Plan.Tags = r.Plan.Tags
+	}
+	for _, l := range []struct {
+		dst *string
+		src string
+	}{
+		{&c.Plan.Labels.Goals, r.Plan.Labels.Goals},
+		{&c.Plan.Labels.Objectives, r.Plan.Labels.Objectives},
+		{&c.Plan.Labels.Actions, r.Plan.Labels.Actions},
+	} {
+		if l.src != "" {
+			*l.dst = l.src
+		}
+	}
+	if r.Votes.Policy != "" {
+		c.Votes.Policy = r.Votes.Policy
+	}
+	for _, l := range []struct {
+		dst *int
+		src int
+	}{
+		{&c.Limits.FileSize, r.Limits.FileSize},
+		{&c.Limits.AttachmentSize, r.Limits.AttachmentSize},
+		{&c.Limits.TableCells, r.Limits.TableCells},
+		{&c.Limits.Nesting, r.Limits.Nesting},
+	} {
+		if l.src > 0 {
+			*l.dst = l.src
+		}
+	}
+	c.Sources = r.Sources
+}
+
+// knownLanguages are the languages the default theme has strings for.
+var knownLanguages = []string{"it", "en"}
+
+func (c *Config) validate(errs *diag.List) {
+	at := func(key string) diag.Pos {
+		if p, ok := c.At[key]; ok {
+			return p
+		}
+		return diag.Pos{File: File, Line: 1, Col: 1}
+	}
+	u, err := url.Parse(c.BaseURL)
+	switch {
+	case err != nil:
+		errs.Add(at("baseURL"), "baseURL %q is not a URL: %v", c.BaseURL, err)
+		c.BaseURL = "/"
+	case u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https":
+		errs.Add(at("baseURL"), "baseURL must start with https:// or http://, or be a path like /pspm/")
+		c.BaseURL = "/"
+	case u.Scheme == "" && !strings.HasPrefix(c.BaseURL, "/"):
+		errs.Add(at("baseURL"), "baseURL %q must be absolute (https://example.org/pspm/) or a path starting with /", c.BaseURL)
+		c.BaseURL = "/"
+	}
+	if !strings.HasSuffix(c.BaseURL, "/") {
+		c.BaseURL += "/"
+	}
+	seen := map[string]bool{}
+	for i, l := range c.Languages {
+		ok := false
+		for _, k := range knownLanguages {
+			ok = ok || k == l
+		}
+		switch {
+		case !ok:
+			errs.Add(at("languages"), "languages[%d]: %q is not supported (want one of: %s)", i, l, strings.Join(knownLanguages, ", "))
+		case seen[l]:
+			errs.Add(at("languages"), "languages: %q is listed twice", l)
+		}
+		seen[l] = true
+	}
+	if c.Forge.URL != "" {
+		if u, err := url.Parse(c.Forge.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs.Add(at("forge"), "forge.url %q must be the repository's web address, e.g. https://github.com/org/repo", c.Forge.URL)
+			c.Forge.URL = ""
+		}
+	}
+	if c.Forge.URL != "" && c.Forge.Kind == "" {
+		errs.Warn(at("forge"), "forge.kind is not set; say github, gitlab or gitea so that links to commits and the web editor work")
+	}
+	if _, err := path.Match(c.Plan.Tags, "plan/x"); err != nil {
+		errs.Add(at("plan"), "plan.tags %q is not a valid pattern: %v", c.Plan.Tags, err)
+		c.Plan.Tags = "plan/*"
+	}
+	if len(c.Sources) > 0 {
+		errs.Warn(at("sources"), "sources: federation with other portals is not implemented in this version of pspm; the sources are ignored")
+	}
+}
+
+// BasePath is the path part of BaseURL, always starting and ending with a slash: the prefix
+// of every link on the portal.
+func (c *Config) BasePath() string {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	p := u.Path
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p
+}
+
+// AbsURL turns a site path such as /proposals/x/ into an absolute URL when BaseURL is
+// absolute, and into a base-path-relative link otherwise.
+func (c *Config) AbsURL(p string) string {
+	base := strings.TrimSuffix(c.BaseURL, "/")
+	return base + "/" + strings.TrimPrefix(p, "/")
+}

@@ -1,0 +1,445 @@
+// Package content reads a portal's content/ folder from an fs.FS into a site.Site.
+//
+// It walks the folder once, tells every file's role from its path (DESIGN.md section 2),
+// checks names, sizes and encodings, splits and decodes front matter with positions, and
+// bounds the Markdown, reading and parsing files on every core. Any problem is reported at
+// its position; a file that cannot be used is left out of the model, never half-read.
+// Symbolic links that leave the source folder are refused and never followed.
+package content
+
+import (
+	"errors"
+	"io/fs"
+	"path"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/pspm-dev/pspm/generator/config"
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/markdown"
+	"github.com/pspm-dev/pspm/generator/meta"
+	"github.com/pspm-dev/pspm/generator/site"
+	"github.com/pspm-dev/pspm/generator/slug"
+)
+
+// Dir is the folder of a site that holds its content.
+const Dir = "content"
+
+// role is what a file is, told from its path.
+type role int
+
+const (
+	rolePlan role = iota
+	roleItem
+	roleReaction
+	roleFeedback
+	roleAttachment
+)
+
+// job is one file to read.
+type job struct {
+	role    role
+	file    string // path in fsys
+	section site.Section
+	id      string // the item's id (for contributions: the item they are on)
+	bundle  bool   // the item is <id>/index.md
+	name    string // reactions: the voter; feedback: the file name without .md
+	size    int64
+}
+
+// result is what reading one job produced.
+type result struct {
+	goal      *site.Goal
+	objective *site.Objective
+	action    *site.Action
+	proposal  *site.Proposal
+	practice  *site.Practice
+	body      *site.Body
+	plan      *site.Plan
+	reaction  *site.Reaction
+	feedback  *site.Feedback
+	errs      diag.List
+}
+
+// Load reads the content of the site at the root of fsys.
+func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
+	var errs diag.List
+	jobs := walk(fsys, cfg, &errs)
+	results := make([]result, len(jobs))
+	work(len(jobs), func(i int) { results[i] = read(fsys, cfg, jobs[i]) })
+
+	s := &site.Site{}
+	attachments := map[string][]*site.Attachment{} // by item key
+	planSeen := false
+	for i, j := range jobs {
+		r := &results[i]
+		errs.Append(r.errs)
+		switch {
+		case j.role == roleAttachment:
+			key := string(j.section) + "/" + j.id
+			rel := strings.TrimPrefix(j.file, path.Join(Dir, string(j.section), j.id)+"/")
+			attachments[key] = append(attachments[key], &site.Attachment{Name: rel, File: j.file, Size: j.size})
+		case r.plan != nil:
+			s.Plan, planSeen = *r.plan, true
+		case r.goal != nil:
+			s.Goals = append(s.Goals, r.goal)
+		case r.objective != nil:
+			s.Objectives = append(s.Objectives, r.objective)
+		case r.action != nil:
+			s.Actions = append(s.Actions, r.action)
+		case r.proposal != nil:
+			s.Proposals = append(s.Proposals, r.proposal)
+		case r.practice != nil:
+			s.Practices = append(s.Practices, r.practice)
+		case r.body != nil:
+			s.Bodies = append(s.Bodies, r.body)
+		case r.reaction != nil:
+			s.Reactions = append(s.Reactions, r.reaction)
+		case r.feedback != nil:
+			s.Feedback = append(s.Feedback, r.feedback)
+		}
+	}
+	if !planSeen {
+		errs.Add(diag.Pos{File: path.Join(Dir, "plan/_index.md")}, "the plan is missing: create content/plan/_index.md with title and owner (pspm new site shows an example)")
+	}
+	errs.Append(s.Resolve())
+	attach(s, attachments, &errs)
+	s.Derive()
+	return s, errs
+}
+
+// attach gives bundles their attachments, and reports files in the folder of an item that
+// is not a bundle, or of no item at all.
+func attach(s *site.Site, att map[string][]*site.Attachment, errs *diag.List) {
+	keys := make([]string, 0, len(att))
+	for k := range att {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		list := att[k]
+		it := s.Items[k]
+		if it == nil {
+			for _, a := range list {
+				errs.Add(diag.Pos{File: a.File}, "this file belongs to no item: there is no %s/index.md or %s.md; move it into an item's folder or remove it", path.Join(Dir, k), path.Join(Dir, k))
+			}
+			continue
+		}
+		if path.Base(it.File) != "index.md" {
+			for _, a := range list {
+				errs.Add(diag.Pos{File: a.File}, "attachments need the item as a folder: move %s to %s/index.md", it.File, path.Join(Dir, k))
+			}
+			continue
+		}
+		sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+		it.Attachments = list
+	}
+}
+
+// work runs f(0..n-1) on every core.
+func work(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next := 0
+	const chunk = 64
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				lo := next
+				next += chunk
+				mu.Unlock()
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					f(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+var (
+	voterRE    = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
+	feedbackRE = regexp.MustCompile(`^([a-z0-9_]{1,64})-([a-z0-9][a-z0-9_-]{0,99})$`)
+	fileRE     = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$`)
+)
+
+// sectionOf splits a path under content/ into its section and the rest.
+func sectionOf(rel string) (site.Section, string, bool) {
+	for _, s := range site.Sections {
+		if p := string(s) + "/"; strings.HasPrefix(rel, p) {
+			return s, rel[len(p):], true
+		}
+	}
+	return "", "", false
+}
+
+// walk lists the files to read, in lexical order, and reports the ones that cannot be part
+// of the content: unsafe names, symbolic links, files too large, files in no known place.
+func walk(fsys fs.FS, cfg *config.Config, errs *diag.List) []job {
+	var jobs []job
+	folded := map[string]string{} // folder + folded name -> the first name, for case clashes
+	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == Dir && errors.Is(err, fs.ErrNotExist) {
+				return fs.SkipAll
+			}
+			errs.Add(diag.Pos{File: p}, "cannot read: %v", err)
+			return nil
+		}
+		if p == Dir {
+			return nil
+		}
+		name := d.Name()
+		if strings.HasPrefix(name, ".") { // .gitkeep, .DS_Store: not content
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if key := path.Dir(p) + "/" + site.Fold(name); folded[key] != "" {
+			errs.Add(diag.Pos{File: p}, "%q and %q differ only by case or accents, which many file systems cannot tell apart; rename one", name, folded[key])
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		} else {
+			folded[key] = name
+		}
+		if !fileRE.MatchString(name) {
+			hint := slug.Make(strings.TrimSuffix(name, path.Ext(name))) + path.Ext(name)
+			errs.Add(diag.Pos{File: p}, "unsafe file name %q: use only letters, digits, '.', '-' and '_' (e.g. %q)", name, hint)
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		isDir := d.IsDir()
+		var size int64
+		if d.Type()&fs.ModeSymlink != 0 {
+			fi, err := fs.Stat(fsys, p)
+			if err != nil {
+				errs.Add(diag.Pos{File: p}, "symbolic link that leaves the source folder or is broken: refused (replace it with the file itself)")
+				return nil
+			}
+			if fi.IsDir() {
+				errs.Warn(diag.Pos{File: p}, "symbolic link to a folder: not followed (move the folder here instead)")
+				return nil
+			}
+			size = fi.Size()
+		} else if !isDir {
+			if !d.Type().IsRegular() {
+				errs.Add(diag.Pos{File: p}, "not a regular file: refused")
+				return nil
+			}
+			fi, err := d.Info()
+			if err != nil {
+				errs.Add(diag.Pos{File: p}, "cannot read: %v", err)
+				return nil
+			}
+			size = fi.Size()
+		}
+		if isDir {
+			return nil
+		}
+		j, ok := classify(p, errs)
+		if !ok {
+			return nil
+		}
+		j.size = size
+		limit := int64(cfg.Limits.FileSize)
+		if j.role == roleAttachment {
+			limit = int64(cfg.Limits.AttachmentSize)
+		}
+		if size > limit {
+			errs.Add(diag.Pos{File: p}, "file is %s, over the limit of %s (limits.%s in pspm.yaml)", human(size), human(limit), map[bool]string{true: "attachment_size", false: "file_size"}[j.role == roleAttachment])
+			return nil
+		}
+		jobs = append(jobs, j)
+		return nil
+	})
+	if err != nil {
+		errs.Add(diag.Pos{File: Dir}, "cannot read the content folder: %v", err)
+	}
+	return jobs
+}
+
+// classify tells a file's role from its path.
+func classify(p string, errs *diag.List) (job, bool) {
+	rel := strings.TrimPrefix(p, Dir+"/")
+	pos := diag.Pos{File: p}
+	if rel == "plan/_index.md" {
+		return job{role: rolePlan, file: p}, true
+	}
+	sec, rest, ok := sectionOf(rel)
+	if !ok && !strings.Contains(rel, "/") && path.Ext(rel) == ".go" {
+		return job{}, false // a Go file that embeds the content in a binary, as pspm's demo does
+	}
+	if !ok {
+		if rel == "_index.md" || strings.HasSuffix(rel, "/_index.md") {
+			errs.Warn(pos, "section pages (_index.md) other than content/plan/_index.md are not used; the file is ignored")
+		} else {
+			errs.Warn(pos, "not part of the content layout (plan/goals, plan/objectives, plan/actions, proposals, practices, bodies): the file is ignored")
+		}
+		return job{}, false
+	}
+	parts := strings.Split(rest, "/")
+	id := strings.TrimSuffix(parts[0], ".md")
+	if !site.ValidID(id) {
+		errs.Add(pos, "invalid id %q: ids are lower-case letters, digits, '-' and '_' (rename to %q)", id, slug.Make(id))
+		return job{}, false
+	}
+	switch {
+	case len(parts) == 1 && strings.HasSuffix(parts[0], ".md"):
+		if sec == site.Bodies && strings.Contains(id, "-") {
+			errs.Add(pos, "invalid body id %q: IPA codes are lower-case letters, digits and '_' (rename to %q)", id, strings.ReplaceAll(id, "-", "_"))
+			return job{}, false
+		}
+		return job{role: roleItem, file: p, section: sec, id: id}, true
+	case len(parts) == 1:
+		errs.Warn(pos, "only Markdown files (.md) and item folders belong in content/%s: the file is ignored", sec)
+		return job{}, false
+	case len(parts) == 2 && parts[1] == "index.md":
+		if sec == site.Bodies {
+			errs.Add(pos, "bodies are single files: move this to content/bodies/%s.md", id)
+			return job{}, false
+		}
+		return job{role: roleItem, file: p, section: sec, id: id, bundle: true}, true
+	case len(parts) == 3 && parts[1] == "reactions":
+		voter, ext := strings.TrimSuffix(parts[2], path.Ext(parts[2])), path.Ext(parts[2])
+		if ext != ".yaml" {
+			errs.Add(pos, "a reaction file is named <voter>.yaml (rename to %s.yaml)", voter)
+			return job{}, false
+		}
+		if !voterRE.MatchString(voter) {
+			errs.Add(pos, "voter id %q: a reaction file is named after the voter's body id, lower-case letters, digits and '_' (rename to %s.yaml)", voter, strings.ReplaceAll(slug.Make(voter), "-", "_"))
+			return job{}, false
+		}
+		return job{role: roleReaction, file: p, section: sec, id: id, name: voter}, true
+	case len(parts) == 3 && parts[1] == "feedback":
+		base := strings.TrimSuffix(parts[2], ".md")
+		if !strings.HasSuffix(parts[2], ".md") || !feedbackRE.MatchString(base) {
+			errs.Add(pos, "a feedback file is named <body id>-<slug>.md in lower case, e.g. c_h223-tempi-di-attuazione.md")
+			return job{}, false
+		}
+		return job{role: roleFeedback, file: p, section: sec, id: id, name: base}, true
+	case parts[1] == "reactions" || parts[1] == "feedback":
+		errs.Add(pos, "unexpected folder: %s/ holds files directly, e.g. %s/%s/%s/<file>", parts[1], Dir, sec, id)
+		return job{}, false
+	}
+	if path.Ext(rest) == ".md" && len(parts) == 2 && strings.HasPrefix(parts[1], "index.") {
+		errs.Warn(pos, "translations (index.<lang>.md) are not published by this version; the file is ignored")
+		return job{}, false
+	}
+	return job{role: roleAttachment, file: p, section: sec, id: id}, true
+}
+
+// read reads and decodes one file.
+func read(fsys fs.FS, cfg *config.Config, j job) (r result) {
+	if j.role == roleAttachment {
+		return r
+	}
+	data, err := fs.ReadFile(fsys, j.file)
+	if err != nil {
+		r.errs.Add(diag.Pos{File: j.file}, "cannot read: %v", err)
+		return r
+	}
+	if int64(len(data)) > int64(cfg.Limits.FileSize) { // the file grew since the walk
+		r.errs.Add(diag.Pos{File: j.file}, "file is over the limit of %s", human(int64(cfg.Limits.FileSize)))
+		return r
+	}
+	if j.role == roleReaction {
+		r.reaction = readReaction(j, data, &r.errs)
+		return r
+	}
+	doc := meta.Split(j.file, data, &r.errs)
+	if doc.Meta == nil {
+		return r
+	}
+	markdown.Check(j.file, doc.BodyLine, doc.Body, markdown.Limits{TableCells: cfg.Limits.TableCells, Nesting: cfg.Limits.Nesting}, &r.errs)
+	item := site.Item{ID: j.id, Section: j.section, File: j.file, Dir: path.Dir(j.file), Text: string(doc.Body), TextLine: doc.BodyLine}
+	if !j.bundle {
+		item.Dir = strings.TrimSuffix(j.file, ".md")
+	}
+	decode := func(v any) { meta.Decode(j.file, doc.Meta, v, &r.errs) }
+	switch j.role {
+	case rolePlan:
+		p := &site.Plan{File: j.file, Text: item.Text, TextLine: item.TextLine}
+		decode(p)
+		r.plan = p
+	case roleFeedback:
+		voter, sl, _ := strings.Cut(j.name, "-")
+		f := &site.Feedback{Voter: voter, Slug: sl, ItemKey: string(j.section) + "/" + j.id, File: j.file, Text: item.Text, TextLine: item.TextLine}
+		decode(f)
+		r.feedback = f
+	case roleItem:
+		switch j.section {
+		case site.Goals:
+			r.goal = &site.Goal{Item: item}
+			decode(r.goal)
+		case site.Objectives:
+			r.objective = &site.Objective{Item: item}
+			decode(r.objective)
+		case site.Actions:
+			r.action = &site.Action{Item: item}
+			decode(r.action)
+		case site.Proposals:
+			r.proposal = &site.Proposal{Item: item}
+			decode(r.proposal)
+		case site.Practices:
+			r.practice = &site.Practice{Item: item}
+			decode(r.practice)
+		case site.Bodies:
+			r.body = &site.Body{Item: item}
+			decode(r.body)
+		}
+	}
+	if r.errs.HasErrors() { // never publish a half-read item
+		r = result{errs: r.errs}
+	}
+	return r
+}
+
+// readReaction decodes a reaction file.
+func readReaction(j job, data []byte, errs *diag.List) *site.Reaction {
+	if !meta.CheckText(j.file, data, errs) {
+		return nil
+	}
+	n := meta.Parse(j.file, 1, data, errs)
+	if n == nil {
+		return nil
+	}
+	rc := &site.Reaction{Voter: j.name, ItemKey: string(j.section) + "/" + j.id, File: j.file}
+	before := len(errs.Errors())
+	meta.Decode(j.file, n, rc, errs)
+	if len(errs.Errors()) > before {
+		return nil
+	}
+	return rc
+}
+
+func human(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}

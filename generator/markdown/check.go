@@ -1,0 +1,116 @@
+package markdown
+
+import (
+	"bytes"
+
+	"github.com/pspm-dev/pspm/generator/diag"
+)
+
+// Limits bound what one document may cost to render.
+type Limits struct {
+	TableCells int // rows × columns over all tables of the document
+	Nesting    int // depth of nested lists and block quotes
+}
+
+// Check reports, before rendering, Markdown that would blow up when rendered: GFM tables
+// whose header declares many columns are padded to that width on every row (an 11 KB table
+// can render to 40 MB), and deeply nested lists and quotes cost time at every level. It
+// reads the text line by line, without parsing, so that it costs little on any input.
+// firstLine is the file line where src starts.
+func Check(file string, firstLine int, src []byte, lim Limits, errs *diag.List) {
+	cells := 0
+	cols := 0 // columns of the table being read, 0 outside tables
+	fence := []byte(nil)
+	deepest, deepestLine := 0, 0
+	reported := false
+	for i, line := range bytes.Split(src, []byte("\n")) {
+		ln := firstLine + i
+		inner, depth := strip(line)
+		if fence != nil {
+			if bytes.HasPrefix(bytes.TrimLeft(inner, " "), fence) {
+				fence = nil
+			}
+			continue
+		}
+		if t := bytes.TrimLeft(inner, " "); bytes.HasPrefix(t, []byte("```")) || bytes.HasPrefix(t, []byte("~~~")) {
+			fence = t[:3]
+			continue
+		}
+		if depth > deepest {
+			deepest, deepestLine = depth, ln
+		}
+		switch {
+		case cols > 0 && len(bytes.TrimSpace(inner)) > 0:
+			cells += cols
+		case isDelimiterRow(inner):
+			cols = bytes.Count(bytes.Trim(bytes.TrimSpace(inner), "|"), []byte("|")) + 1
+			cells += 2 * cols // the header and the delimiter row
+		default:
+			cols = 0
+		}
+		if cells > lim.TableCells && !reported {
+			errs.Add(diag.Pos{File: file, Line: ln, Col: 1}, "tables are too large: more than %d cells in this file (columns × rows, every row is padded to the header's columns); split the table or link a CSV attachment", lim.TableCells)
+			reported = true
+		}
+	}
+	if deepest > lim.Nesting {
+		errs.Add(diag.Pos{File: file, Line: deepestLine, Col: 1}, "lists or quotes are nested %d levels deep (at most %d); flatten the structure", deepest, lim.Nesting)
+	}
+}
+
+// strip removes the block-quote and list markers that open a line and returns what is left
+// and an estimate of the nesting depth they open: one level per marker, and one per two
+// columns of indentation before the first marker.
+func strip(line []byte) ([]byte, int) {
+	depth, indent := 0, 0
+	i := 0
+	for i < len(line) {
+		switch c := line[i]; {
+		case c == ' ':
+			indent++
+			i++
+		case c == '\t':
+			indent += 4
+			i++
+		case c == '>':
+			depth++
+			i++
+		case (c == '-' || c == '*' || c == '+') && i+1 < len(line) && (line[i+1] == ' ' || line[i+1] == '\t'):
+			depth++
+			i += 2
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(line) && j-i < 9 && line[j] >= '0' && line[j] <= '9' {
+				j++
+			}
+			if j+1 < len(line) && (line[j] == '.' || line[j] == ')') && (line[j+1] == ' ' || line[j+1] == '\t') {
+				depth++
+				i = j + 2
+				continue
+			}
+			return line[i:], depth + indent/2
+		default:
+			return line[i:], depth + indent/2
+		}
+	}
+	return nil, depth + indent/2
+}
+
+// isDelimiterRow reports whether line is a GFM table delimiter row such as |---|:--:|.
+func isDelimiterRow(line []byte) bool {
+	t := bytes.TrimSpace(line)
+	if len(t) == 0 || bytes.IndexByte(t, '-') < 0 {
+		return false
+	}
+	pipes := false
+	for _, c := range t {
+		switch c {
+		case '|':
+			pipes = true
+		case '-', ':', ' ', '\t':
+		default:
+			return false
+		}
+	}
+	return pipes || bytes.Count(t, []byte("-")) > 0 && bytes.IndexByte(t, ':') >= 0
+}

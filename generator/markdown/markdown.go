@@ -1,0 +1,235 @@
+// Package markdown renders contributed Markdown to HTML that is safe to publish, with
+// goldmark configured once: GitHub Flavored Markdown (tables, strikethrough, autolinks,
+// task lists), footnotes and heading anchors.
+//
+// Authors are untrusted. goldmark runs in its safe mode (raw HTML becomes a comment;
+// javascript:, vbscript:, file: and non-image data: URLs are dropped), no attribute syntax
+// is enabled (so no style or event handler can be written), table alignment becomes a
+// class instead of an inline style, external links get rel="nofollow ugc noopener", and
+// external images become links, so that no page makes a request to another site. Check
+// bounds what a file may cost to render before it is rendered.
+package markdown
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/pspm-dev/pspm/generator/slug"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Renderer converts Markdown to HTML. It is safe for concurrent use.
+type Renderer struct {
+	md   goldmark.Markdown
+	bufs sync.Pool
+}
+
+// Result is a rendered document.
+type Result struct {
+	HTML    string // safe HTML, ready to be placed in a page
+	Summary string // the first paragraph as plain text, cut to about 50 words
+}
+
+// New returns a Renderer.
+func New() *Renderer {
+	md := goldmark.New(
+		goldmark.WithExtensions(
+			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
+			extension.Strikethrough,
+			extension.Linkify,
+			extension.TaskList,
+			extension.NewFootnote(),
+		),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(safety{}, 1000)),
+		),
+		goldmark.WithRendererOptions(
+			renderer.WithNodeRenderers(util.Prioritized(imageRenderer{}, 100)),
+		),
+	)
+	return &Renderer{md: md, bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
+}
+
+// Render converts src. It never fails on any input: goldmark's errors can only come from
+// the writer, which here is a buffer.
+func (r *Renderer) Render(src []byte) Result {
+	buf := r.bufs.Get().(*bytes.Buffer)
+	defer func() { buf.Reset(); r.bufs.Put(buf) }()
+	ctx := parser.NewContext(parser.WithIDs(newIDs()))
+	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
+	if err := r.md.Renderer().Render(buf, src, doc); err != nil {
+		return Result{}
+	}
+	return Result{HTML: buf.String(), Summary: summary(doc, src, 50)}
+}
+
+// safety is the AST transformer that turns alignment into classes and marks links.
+type safety struct{}
+
+func (safety) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *east.TableCell:
+			if n.Alignment != east.AlignNone {
+				n.SetAttributeString("class", []byte("align-"+n.Alignment.String()))
+			}
+		case *ast.Link:
+			if external(n.Destination) {
+				n.SetAttributeString("rel", []byte("nofollow ugc noopener"))
+			}
+		case *ast.AutoLink:
+			if n.AutoLinkType == ast.AutoLinkURL {
+				n.SetAttributeString("rel", []byte("nofollow ugc noopener"))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// external reports whether a URL leaves the site.
+func external(dest []byte) bool {
+	d := strings.ToLower(strings.TrimSpace(string(dest)))
+	return strings.HasPrefix(d, "http:") || strings.HasPrefix(d, "https:") || strings.HasPrefix(d, "//")
+}
+
+// imageRenderer renders an external image as a link to it, so that reading a page never
+// makes a request to another site (no tracking pixels in proposals). Local images, such as
+// a practice's attachments, are rendered as images.
+type imageRenderer struct{}
+
+func (imageRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindImage, renderImage)
+}
+
+func renderImage(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*ast.Image)
+	alt := plainText(n, source)
+	dest := n.Destination
+	if !html.IsDangerousURL(dest) && !external(dest) {
+		_, _ = w.WriteString(`<img src="`)
+		_, _ = w.Write(util.EscapeHTML(util.URLEscape(dest, true)))
+		_, _ = w.WriteString(`" alt="`)
+		_, _ = w.Write(util.EscapeHTML(alt))
+		_ = w.WriteByte('"')
+		if n.Title != nil {
+			_, _ = w.WriteString(` title="`)
+			_, _ = w.Write(util.EscapeHTML(n.Title))
+			_ = w.WriteByte('"')
+		}
+		_, _ = w.WriteString(` loading="lazy">`)
+		return ast.WalkSkipChildren, nil
+	}
+	label := alt
+	if len(label) == 0 {
+		label = []byte("immagine")
+	}
+	if html.IsDangerousURL(dest) {
+		_, _ = w.WriteString(`<span class="image-omitted">`)
+		_, _ = w.Write(util.EscapeHTML(label))
+		_, _ = w.WriteString(`</span>`)
+		return ast.WalkSkipChildren, nil
+	}
+	_, _ = w.WriteString(`<a class="external-image" rel="nofollow ugc noopener" href="`)
+	_, _ = w.Write(util.EscapeHTML(util.URLEscape(dest, true)))
+	_, _ = w.WriteString(`">`)
+	_, _ = w.Write(util.EscapeHTML(label))
+	_, _ = w.WriteString(`</a>`)
+	return ast.WalkSkipChildren, nil
+}
+
+// plainText gathers the text under n.
+func plainText(n ast.Node, source []byte) []byte {
+	var b bytes.Buffer
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(source))
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.CodeSpan:
+			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+				if s, ok := t.(*ast.Text); ok {
+					b.Write(s.Segment.Value(source))
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.Bytes()
+}
+
+// summary is the text of the first paragraph, cut at a word boundary after n words.
+func summary(doc ast.Node, source []byte, n int) string {
+	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
+		if c.Kind() != ast.KindParagraph {
+			continue
+		}
+		words := strings.Fields(string(plainText(c, source)))
+		if len(words) == 0 {
+			continue
+		}
+		if len(words) > n {
+			return strings.Join(words[:n], " ") + " …"
+		}
+		return strings.Join(words, " ")
+	}
+	return ""
+}
+
+// ids generates heading anchors: lower case, accents removed ("Città" becomes "citta"),
+// unique in the page, and never one of the ids the theme uses for its own landmarks.
+type ids struct{ used map[string]bool }
+
+func newIDs() *ids {
+	used := map[string]bool{}
+	for _, r := range []string{"main", "content", "top", "menu", "nav", "search", "header", "footer", "footnotes", "lang", "skip"} {
+		used[r] = true
+	}
+	return &ids{used: used}
+}
+
+func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
+	base := slug.Make(string(value))
+	if base == "" || !utf8.ValidString(base) {
+		base = "section"
+	}
+	id := base
+	for i := 1; s.used[id]; i++ {
+		id = base + "-" + itoa(i)
+	}
+	s.used[id] = true
+	return []byte(id)
+}
+
+func (s *ids) Put(value []byte) { s.used[string(value)] = true }
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}

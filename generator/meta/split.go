@@ -1,0 +1,205 @@
+// Package meta reads the metadata of contributed files: it splits YAML front matter from a
+// Markdown body (with github.com/adrg/frontmatter) and decodes YAML (with gopkg.in/yaml.v3)
+// into typed structs, recording the position of every value.
+//
+// Everything here arrives from merge requests by many bodies, so nothing is trusted: the
+// hazards of the libraries underneath (front matter that silently vanishes, YAML 1.1
+// booleans and octals, duplicate keys, anchors, partly filled structs) are turned into
+// positioned diagnostics that say how to fix the file, and no input makes it panic.
+package meta
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/adrg/frontmatter"
+	"github.com/pspm-dev/pspm/generator/diag"
+	"gopkg.in/yaml.v3"
+)
+
+// Document is a file split into its front matter and its Markdown body.
+type Document struct {
+	File     string     // the path the diagnostics name
+	Meta     *yaml.Node // the front matter's top-level mapping; nil when there is none
+	MetaLine int        // the file line of the first front matter line
+	Body     []byte     // the Markdown after the closing ---
+	BodyLine int        // the file line where Body starts
+}
+
+// CheckText reports, at their position, the problems that make data unusable as text: NUL
+// bytes, invalid UTF-8 and a byte-order mark. It returns false when there was any.
+func CheckText(file string, data []byte, errs *diag.List) bool {
+	ok := true
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		errs.Add(diag.Pos{File: file, Line: 1, Col: 1}, "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
+		ok = false
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		l, c := lineCol(data, i)
+		errs.Add(diag.Pos{File: file, Line: l, Col: c}, "NUL byte in a text file; is this a binary file saved with a .md or .yaml name?")
+		ok = false
+	}
+	if !utf8.Valid(data) {
+		i := 0
+		for i < len(data) {
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			i += size
+		}
+		l, c := lineCol(data, i)
+		errs.Add(diag.Pos{File: file, Line: l, Col: c}, "invalid UTF-8; save the file with UTF-8 encoding")
+		ok = false
+	}
+	return ok
+}
+
+// lineCol converts a byte offset into a 1-based line and a 1-based column counted in runes.
+func lineCol(data []byte, off int) (line, col int) {
+	line = 1 + bytes.Count(data[:off], []byte("\n"))
+	start := bytes.LastIndexByte(data[:off], '\n') + 1
+	return line, 1 + utf8.RuneCount(data[start:off])
+}
+
+// Split separates the YAML front matter of a Markdown file from its body. It reports a
+// missing or unclosed front matter, TOML or JSON front matter, and YAML syntax errors, all
+// at their file position. The returned Document is usable even when errors were reported
+// (its Meta may then be nil).
+func Split(file string, data []byte, errs *diag.List) Document {
+	doc := Document{File: file, Body: data, BodyLine: 1}
+	if !CheckText(file, data, errs) {
+		return doc
+	}
+	// Find the first non-blank line, as adrg/frontmatter does, to tell what the file
+	// starts with before the library gets a chance to treat it as body.
+	first, firstLine := "", 0
+	for i, rest := 1, data; len(rest) > 0; i++ {
+		line := rest
+		if j := bytes.IndexByte(rest, '\n'); j >= 0 {
+			line, rest = rest[:j], rest[j+1:]
+		} else {
+			rest = nil
+		}
+		if t := bytes.TrimSpace(line); len(t) > 0 {
+			first, firstLine = string(t), i
+			break
+		}
+	}
+	pos := diag.Pos{File: file, Line: max(firstLine, 1), Col: 1}
+	switch {
+	case first == "+++" || first == "---toml":
+		errs.Add(pos, "TOML front matter is not supported; write the keys as YAML between two --- lines")
+		return doc
+	case first == ";;;" || first == "---json" || first == "{":
+		errs.Add(pos, "JSON front matter is not supported; write the keys as YAML between two --- lines")
+		return doc
+	case first != "---":
+		errs.Add(pos, "missing front matter: start the file with a line ---, then the keys (title: …), then another ---")
+		return doc
+	}
+	var raw []byte
+	format := frontmatter.NewFormat("---", "---", func(b []byte, _ any) error {
+		raw = b
+		return nil
+	})
+	rest, err := frontmatter.Parse(bytes.NewReader(data), nil, format)
+	if err != nil {
+		errs.Add(pos, "cannot read front matter: %v", err)
+		return doc
+	}
+	if raw == nil {
+		errs.Add(pos, "the front matter is not closed: add a line --- after the last key (did you forget the closing ---?)")
+		return doc
+	}
+	doc.MetaLine = firstLine + 1
+	doc.Body = rest
+	doc.BodyLine = doc.MetaLine + bytes.Count(raw, []byte("\n")) + 1
+	doc.Meta = Parse(file, doc.MetaLine, raw, errs)
+	return doc
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Parse parses YAML text that starts at file line firstLine into its top-level mapping
+// node. It reports syntax errors, a top level that is not a mapping, tabs used for
+// indentation, and anchors or aliases (refused: they serve no purpose in content and are
+// the way to YAML bombs). It returns nil when the text cannot be used.
+func Parse(file string, firstLine int, data []byte, errs *diag.List) (n *yaml.Node) {
+	defer func() {
+		if r := recover(); r != nil { // yaml.v3 must never take the build down
+			errs.Add(diag.Pos{File: file, Line: firstLine, Col: 1}, "cannot parse YAML: %v", r)
+			n = nil
+		}
+	}()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line, msg := firstLine, err.Error()
+		var te *yaml.TypeError
+		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+			l, _ := strconv.Atoi(m[1])
+			line, msg = firstLine+l-1, m[2]
+		} else if errors.As(err, &te) && len(te.Errors) > 0 {
+			msg = te.Errors[0]
+		}
+		if bytes.Contains(data, []byte("\t")) && (bytes.Contains([]byte(msg), []byte("tab")) || bytes.Contains([]byte(msg), []byte("indent"))) {
+			msg += " (indent with spaces, not tabs)"
+		}
+		errs.Add(diag.Pos{File: file, Line: line, Col: 1}, "invalid YAML: %s", msg)
+		return nil
+	}
+	if len(doc.Content) == 0 {
+		return &yaml.Node{Kind: yaml.MappingNode, Line: 1, Column: 1}
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		errs.Add(diag.Pos{File: file, Line: firstLine + root.Line - 1, Col: root.Column}, "want keys and values (key: value), found %s", kindName(root))
+		return nil
+	}
+	if bad := findAlias(root); bad != nil {
+		errs.Add(diag.Pos{File: file, Line: firstLine + bad.Line - 1, Col: bad.Column}, "YAML anchors and aliases (&, *, <<) are not allowed; write the value out in full")
+		return nil
+	}
+	shift(root, firstLine-1)
+	return root
+}
+
+// findAlias returns the first node that is an alias, carries an anchor or is a merge key.
+func findAlias(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" || n.Tag == "!!merge" {
+		return n
+	}
+	for _, c := range n.Content {
+		if bad := findAlias(c); bad != nil {
+			return bad
+		}
+	}
+	return nil
+}
+
+// shift moves every node's line by delta, so that node lines are file lines.
+func shift(n *yaml.Node, delta int) {
+	n.Line += delta
+	for _, c := range n.Content {
+		shift(c, delta)
+	}
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "keys and values"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "nothing"
+		}
+		return fmt.Sprintf("the value %q", n.Value)
+	}
+	return "an unsupported YAML construct"
+}

@@ -1,0 +1,204 @@
+package render
+
+import (
+	"bytes"
+	"encoding/xml"
+	"sort"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+// feedSize is how many entries a feed carries, newest first.
+const feedSize = 50
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"xml:lang,attr"`
+	ID      string      `xml:"id"`
+	Title   string      `xml:"title"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Gen     string      `xml:"generator"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Href string `xml:"href,attr"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomEntry struct {
+	ID       string     `xml:"id"`
+	Title    string     `xml:"title"`
+	Updated  string     `xml:"updated"`
+	Link     atomLink   `xml:"link"`
+	Author   atomAuthor `xml:"author"`
+	Category []atomCat  `xml:"category,omitempty"`
+	Summary  string     `xml:"summary,omitempty"`
+	Content  atomText   `xml:"content"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+}
+
+type atomCat struct {
+	Term string `xml:"term,attr"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+// entry is a feed entry before it is written.
+type entry struct {
+	url, title, author, summary, html string
+	date                              time.Time
+	tags                              []string
+}
+
+// feeds lists the Atom feeds: the site, each section, each body.
+func (r *renderer) feeds() []task {
+	s := r.Site
+	props := make([]entry, 0, len(s.Proposals))
+	for _, p := range s.Proposals {
+		props = append(props, r.proposalEntry(p))
+	}
+	pracs := make([]entry, 0, len(s.Practices))
+	for _, p := range s.Practices {
+		pracs = append(pracs, r.practiceEntry(p))
+	}
+	acts := make([]entry, 0, len(s.Actions))
+	for _, a := range s.Actions {
+		acts = append(acts, entry{url: a.URL(), title: a.Title, author: r.bodyLink(a.OwnerBody, a.Owner).Title,
+			summary: r.html[&a.Item].Summary, html: r.html[&a.Item].HTML, date: actionDate(a)})
+	}
+	out := []task{
+		r.feed("index.xml", "/", r.view.Title, append(append([]entry(nil), props...), pracs...)),
+		r.feed("proposals/index.xml", "/proposals/", r.tr.T("proposals.title"), props),
+		r.feed("practices/index.xml", "/practices/", r.tr.T("practices.title"), pracs),
+		r.feed("plan/index.xml", "/plan/", r.Site.Plan.Title, acts),
+	}
+	for _, b := range s.Bodies {
+		var es []entry
+		for _, p := range b.Proposals {
+			es = append(es, r.proposalEntry(p))
+		}
+		for _, p := range b.Practices {
+			es = append(es, r.practiceEntry(p))
+		}
+		for _, f := range b.Comments {
+			url := f.ItemKey
+			if f.On != nil {
+				url = f.On.URL()
+			}
+			es = append(es, entry{url: url + "#" + f.ID(), title: f.Title, author: b.Name, summary: r.fb[f].Summary, html: r.fb[f].HTML, date: f.Date})
+		}
+		out = append(out, r.feed(b.URL()[1:]+"index.xml", b.URL(), b.Name, es))
+	}
+	return out
+}
+
+func (r *renderer) proposalEntry(p *site.Proposal) entry {
+	return entry{url: p.URL(), title: p.Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
+		html: r.html[&p.Item].HTML, date: later(p.Date, p.Answer.Date), tags: p.Tags}
+}
+
+func (r *renderer) practiceEntry(p *site.Practice) entry {
+	return entry{url: p.URL(), title: p.Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
+		html: r.html[&p.Item].HTML, date: p.Date, tags: p.Tags}
+}
+
+// actionDate is the latest date an action reports: its latest indicator value, else its start.
+func actionDate(a *site.Action) time.Time {
+	d := a.Start
+	for _, in := range a.Indicators {
+		for _, v := range in.Values {
+			d = later(d, v.Date)
+		}
+	}
+	return d
+}
+
+func (r *renderer) feed(file, page, title string, es []entry) task {
+	return task{path: file, make: func() ([]byte, error) {
+		es := append([]entry(nil), es...)
+		sort.SliceStable(es, func(i, j int) bool {
+			if !es[i].date.Equal(es[j].date) {
+				return es[i].date.After(es[j].date)
+			}
+			return es[i].url < es[j].url
+		})
+		es = es[:min(feedSize, len(es))]
+		f := atomFeed{Lang: r.lang, ID: r.Config.AbsURL(file), Title: title, Gen: r.view.Generator,
+			Links: []atomLink{{Rel: "self", Href: r.Config.AbsURL(file), Type: "application/atom+xml"}, {Rel: "alternate", Href: r.Config.AbsURL(page), Type: "text/html"}}}
+		var updated time.Time
+		for _, e := range es {
+			updated = later(updated, e.date)
+			ae := atomEntry{ID: r.Config.AbsURL(e.url), Title: e.title, Updated: atomTime(e.date),
+				Link: atomLink{Rel: "alternate", Href: r.Config.AbsURL(e.url)}, Author: atomAuthor{e.author},
+				Summary: e.summary, Content: atomText{Type: "html", Body: e.html}}
+			for _, t := range e.tags {
+				ae.Category = append(ae.Category, atomCat{t})
+			}
+			f.Entries = append(f.Entries, ae)
+		}
+		f.Updated = atomTime(updated)
+		var b bytes.Buffer
+		b.WriteString(xml.Header)
+		enc := xml.NewEncoder(&b)
+		enc.Indent("", "  ")
+		if err := enc.Encode(f); err != nil {
+			return nil, err
+		}
+		b.WriteByte('\n')
+		return b.Bytes(), nil
+	}}
+}
+
+func atomTime(t time.Time) string {
+	if t.IsZero() {
+		t = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+type urlset struct {
+	XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	URLs    []smURL  `xml:"url"`
+}
+
+type smURL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+// sitemap lists every HTML page of the portal.
+func (r *renderer) sitemap(tasks []task) task {
+	var urls []smURL
+	for _, t := range tasks {
+		if t.url == "" {
+			continue
+		}
+		u := smURL{Loc: r.Config.AbsURL(t.url)}
+		if !t.date.IsZero() {
+			u.LastMod = t.date.Format("2006-01-02")
+		}
+		urls = append(urls, u)
+	}
+	sort.Slice(urls, func(i, j int) bool { return urls[i].Loc < urls[j].Loc })
+	return task{path: "sitemap.xml", make: func() ([]byte, error) {
+		var b bytes.Buffer
+		b.WriteString(xml.Header)
+		enc := xml.NewEncoder(&b)
+		enc.Indent("", "  ")
+		if err := enc.Encode(urlset{URLs: urls}); err != nil {
+			return nil, err
+		}
+		b.WriteByte('\n')
+		return b.Bytes(), nil
+	}}
+}

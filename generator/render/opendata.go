@@ -1,0 +1,356 @@
+package render
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+// The open data under /api/v1/ is a public contract (DESIGN.md section 4, README "Open
+// data"): field names are snake_case, never renamed or removed; new fields may be added.
+
+type answerJSON struct {
+	Date string `json:"date"`
+	Text string `json:"text"`
+}
+
+type votesJSON struct {
+	Support int `json:"support"`
+	Oppose  int `json:"oppose"`
+	Abstain int `json:"abstain"`
+}
+
+type priorityJSON struct {
+	Mean  float64 `json:"mean"`
+	Count int     `json:"count"`
+}
+
+type proposalJSON struct {
+	ID        string       `json:"id"`
+	URL       string       `json:"url"`
+	Title     string       `json:"title"`
+	Body      string       `json:"body"`
+	Status    string       `json:"status"`
+	Tags      []string     `json:"tags"`
+	Targets   []string     `json:"targets"`
+	Date      string       `json:"date"`
+	Answer    *answerJSON  `json:"answer"`
+	Votes     votesJSON    `json:"votes"`
+	Priority  priorityJSON `json:"priority"`
+	Authors   []string     `json:"authors"`
+	TakenUpBy []string     `json:"taken_up_by"`
+	Feedback  int          `json:"feedback"`
+	Summary   string       `json:"summary"`
+}
+
+type voteJSON struct {
+	Item         string `json:"item"`
+	Voter        string `json:"voter"`
+	Vote         string `json:"vote"`
+	Priority     *int   `json:"priority"`
+	Comment      string `json:"comment"`
+	Counted      bool   `json:"counted"`
+	Reason       string `json:"reason"`
+	Commit       string `json:"commit"`
+	Author       string `json:"author"`
+	Landed       string `json:"landed"`
+	Verification string `json:"verification"`
+	File         string `json:"file"`
+}
+
+type actionJSON struct {
+	ID        string       `json:"id"`
+	Title     string       `json:"title"`
+	Status    string       `json:"status"`
+	Progress  int          `json:"progress"`
+	Owner     string       `json:"owner"`
+	Start     string       `json:"start"`
+	Due       string       `json:"due"`
+	Priority  priorityJSON `json:"priority"`
+	URL       string       `json:"url"`
+	Proposals []string     `json:"proposals"`
+}
+
+type objectiveJSON struct {
+	ID       string       `json:"id"`
+	Title    string       `json:"title"`
+	AgID     []string     `json:"agid"`
+	Progress int          `json:"progress"`
+	URL      string       `json:"url"`
+	Actions  []actionJSON `json:"actions"`
+}
+
+type goalJSON struct {
+	ID         string          `json:"id"`
+	Title      string          `json:"title"`
+	Progress   int             `json:"progress"`
+	URL        string          `json:"url"`
+	Objectives []objectiveJSON `json:"objectives"`
+}
+
+type planJSON struct {
+	Version  string     `json:"version"`
+	Title    string     `json:"title"`
+	Period   string     `json:"period"`
+	Owner    string     `json:"owner"`
+	Progress int        `json:"progress"`
+	Goals    []goalJSON `json:"goals"`
+}
+
+type practiceJSON struct {
+	ID          string    `json:"id"`
+	URL         string    `json:"url"`
+	Title       string    `json:"title"`
+	Body        string    `json:"body"`
+	Kind        string    `json:"kind"`
+	Tags        []string  `json:"tags"`
+	AgID        []string  `json:"agid"`
+	Date        string    `json:"date"`
+	Links       []string  `json:"links"`
+	Votes       votesJSON `json:"votes"`
+	Attachments []string  `json:"attachments"`
+	Source      string    `json:"source"`
+}
+
+type bodyJSON struct {
+	ID        string `json:"id"`
+	URL       string `json:"url"`
+	Name      string `json:"name"`
+	Kind      string `json:"kind"`
+	Website   string `json:"website"`
+	Proposals int    `json:"proposals"`
+	Practices int    `json:"practices"`
+	Votes     int    `json:"votes"`
+}
+
+type feedbackJSON struct {
+	Item  string `json:"item"`
+	ID    string `json:"id"`
+	Voter string `json:"voter"`
+	Title string `json:"title"`
+	Kind  string `json:"kind"`
+	Date  string `json:"date"`
+	URL   string `json:"url"`
+}
+
+func isoDay(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+// nonNil keeps empty lists as [] rather than null in JSON.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func prio(p site.Priority) priorityJSON {
+	return priorityJSON{Mean: float64(int(p.Mean*100+0.5)) / 100, Count: p.Count}
+}
+
+// openData lists the files under /api/v1/.
+func (r *renderer) openData() []task {
+	s, abs := r.Site, r.Config.AbsURL
+	return []task{
+		jsonTask("api/v1/proposals.json", func() any {
+			out := make([]proposalJSON, 0, len(s.Proposals))
+			for _, p := range s.Proposals {
+				j := proposalJSON{ID: p.ID, URL: abs(p.URL()), Title: p.Title, Body: p.Body, Status: p.Status, Tags: nonNil(p.Tags),
+					Targets: nonNil(p.Targets), Date: isoDay(p.Date), Votes: votesJSON{p.Tally.Support, p.Tally.Oppose, p.Tally.Abstain},
+					Priority: prio(p.Tally.Priority), Authors: nonNil(p.Authors), TakenUpBy: []string{}, Feedback: len(p.Feedback),
+					Summary: r.html[&p.Item].Summary}
+				if p.Answer.Text != "" {
+					j.Answer = &answerJSON{isoDay(p.Answer.Date), p.Answer.Text}
+				}
+				for _, a := range p.TakenUpBy {
+					j.TakenUpBy = append(j.TakenUpBy, a.ID)
+				}
+				out = append(out, j)
+			}
+			return out
+		}),
+		jsonTask("api/v1/votes.json", func() any { return r.votesJSON() }),
+		jsonTask("api/v1/plan.json", func() any { return r.planJSON() }),
+		jsonTask("api/v1/versions.json", func() any { return []struct{}{} }),
+		jsonTask("api/v1/practices.json", func() any {
+			out := make([]practiceJSON, 0, len(s.Practices))
+			for _, p := range s.Practices {
+				j := practiceJSON{ID: p.ID, URL: abs(p.URL()), Title: p.Title, Body: p.Body, Kind: p.Kind, Tags: nonNil(p.Tags),
+					AgID: nonNil(p.AgID), Date: isoDay(p.Date), Links: []string{}, Attachments: []string{},
+					Votes: votesJSON{p.Tally.Support, p.Tally.Oppose, p.Tally.Abstain}}
+				for _, l := range p.Links {
+					j.Links = append(j.Links, l.URL)
+				}
+				for _, a := range p.Attachments {
+					j.Attachments = append(j.Attachments, abs(p.URL()+a.Name))
+				}
+				out = append(out, j)
+			}
+			return out
+		}),
+		jsonTask("api/v1/bodies.json", func() any {
+			out := make([]bodyJSON, 0, len(s.Bodies))
+			for _, b := range s.Bodies {
+				out = append(out, bodyJSON{ID: b.ID, URL: abs(b.URL()), Name: b.Name, Kind: b.Kind, Website: b.Website,
+					Proposals: len(b.Proposals), Practices: len(b.Practices), Votes: len(b.Votes)})
+			}
+			return out
+		}),
+		jsonTask("api/v1/feedback.json", func() any {
+			out := make([]feedbackJSON, 0, len(s.Feedback))
+			for _, f := range s.Feedback {
+				out = append(out, feedbackJSON{Item: f.ItemKey, ID: f.ID(), Voter: f.Voter, Title: f.Title, Kind: f.Kind,
+					Date: isoDay(f.Date), URL: abs("/" + f.ItemKey + "/#" + f.ID())})
+			}
+			return out
+		}),
+		csvTask("api/v1/proposals.csv", []string{"id", "url", "title", "body", "status", "tags", "targets", "date", "answer_date", "answer_text", "support", "oppose", "abstain", "priority_mean", "priority_count"}, func(w func(...string)) {
+			for _, p := range s.Proposals {
+				pr := prio(p.Tally.Priority)
+				w(p.ID, abs(p.URL()), p.Title, p.Body, p.Status, strings.Join(p.Tags, ";"), strings.Join(p.Targets, ";"), isoDay(p.Date),
+					isoDay(p.Answer.Date), p.Answer.Text, itoa(p.Tally.Support), itoa(p.Tally.Oppose), itoa(p.Tally.Abstain),
+					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count))
+			}
+		}),
+		csvTask("api/v1/votes.csv", []string{"item", "voter", "vote", "priority", "comment", "counted", "reason", "commit", "author", "landed", "verification", "file"}, func(w func(...string)) {
+			for _, v := range r.votesJSON() {
+				p := ""
+				if v.Priority != nil {
+					p = itoa(*v.Priority)
+				}
+				w(v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File)
+			}
+		}),
+		csvTask("api/v1/plan.csv", []string{"goal", "goal_title", "objective", "objective_title", "agid", "action", "action_title", "status", "progress", "owner", "start", "due", "priority_mean", "priority_count"}, func(w func(...string)) {
+			for _, a := range s.Actions {
+				var g, gt, o, ot, agid string
+				if ob := a.ObjectiveItem; ob != nil {
+					o, ot, agid = ob.ID, ob.Title, strings.Join(ob.AgID, ";")
+					if ob.GoalItem != nil {
+						g, gt = ob.GoalItem.ID, ob.GoalItem.Title
+					}
+				}
+				pr := prio(a.Tally.Priority)
+				w(g, gt, o, ot, agid, a.ID, a.Title, a.Status, itoa(a.Progress), a.Owner, isoDay(a.Start), isoDay(a.Due),
+					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count))
+			}
+		}),
+		csvTask("api/v1/practices.csv", []string{"id", "url", "title", "body", "kind", "tags", "agid", "date", "source"}, func(w func(...string)) {
+			for _, p := range s.Practices {
+				w(p.ID, abs(p.URL()), p.Title, p.Body, p.Kind, strings.Join(p.Tags, ";"), strings.Join(p.AgID, ";"), isoDay(p.Date), "")
+			}
+		}),
+		csvTask("api/v1/bodies.csv", []string{"id", "url", "name", "kind", "website", "proposals", "practices", "votes"}, func(w func(...string)) {
+			for _, b := range s.Bodies {
+				w(b.ID, abs(b.URL()), b.Name, b.Kind, b.Website, itoa(len(b.Proposals)), itoa(len(b.Practices)), itoa(len(b.Votes)))
+			}
+		}),
+		csvTask("api/v1/feedback.csv", []string{"item", "id", "voter", "title", "kind", "date", "url"}, func(w func(...string)) {
+			for _, f := range s.Feedback {
+				w(f.ItemKey, f.ID(), f.Voter, f.Title, f.Kind, isoDay(f.Date), abs("/"+f.ItemKey+"/#"+f.ID()))
+			}
+		}),
+	}
+}
+
+func (r *renderer) votesJSON() []voteJSON {
+	out := make([]voteJSON, 0, len(r.Site.Reactions))
+	for _, rc := range r.Site.Reactions {
+		v := voteJSON{Item: rc.ItemKey, Voter: rc.Voter, Vote: rc.Vote, Comment: rc.Comment, Counted: rc.Counted, Reason: rc.Reason,
+			Verification: rc.Verification, File: rc.File}
+		if rc.Priority > 0 {
+			p := rc.Priority
+			v.Priority = &p
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func (r *renderer) planJSON() planJSON {
+	s, abs := r.Site, r.Config.AbsURL
+	p := planJSON{Version: "draft", Title: s.Plan.Title, Period: s.Plan.Period, Owner: s.Plan.Owner, Progress: s.Progress.Percent, Goals: []goalJSON{}}
+	for _, g := range s.Goals {
+		gj := goalJSON{ID: g.ID, Title: g.Title, Progress: g.Progress.Percent, URL: abs(g.URL()), Objectives: []objectiveJSON{}}
+		for _, o := range g.Objectives {
+			oj := objectiveJSON{ID: o.ID, Title: o.Title, AgID: nonNil(o.AgID), Progress: o.Progress.Percent, URL: abs(o.URL()), Actions: []actionJSON{}}
+			for _, a := range o.Actions {
+				oj.Actions = append(oj.Actions, actionJSON{ID: a.ID, Title: a.Title, Status: a.Status, Progress: a.Progress, Owner: a.Owner,
+					Start: isoDay(a.Start), Due: isoDay(a.Due), Priority: prio(a.Tally.Priority), URL: abs(a.URL()), Proposals: nonNil(a.Proposals)})
+			}
+			gj.Objectives = append(gj.Objectives, oj)
+		}
+		p.Goals = append(p.Goals, gj)
+	}
+	return p
+}
+
+// jsonTask writes a JSON array with one element per line, so that the files diff well
+// between two builds and stream well into analysts' tools.
+func jsonTask(path string, value func() any) task {
+	return task{path: path, make: func() ([]byte, error) {
+		v := value()
+		data, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		var arr []json.RawMessage
+		if json.Unmarshal(data, &arr) != nil { // not an array: write it as it is
+			return append(data, '\n'), nil
+		}
+		var b bytes.Buffer
+		b.Grow(len(data) + 2*len(arr) + 4)
+		b.WriteString("[")
+		for i, e := range arr {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("\n")
+			b.Write(e)
+		}
+		if len(arr) > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString("]\n")
+		return b.Bytes(), nil
+	}}
+}
+
+// csvTask writes a CSV file with a header row. Text cells that a spreadsheet would run as
+// a formula (starting with =, +, -, @, tab or carriage return) are prefixed with a quote.
+func csvTask(path string, header []string, rows func(w func(...string))) task {
+	return task{path: path, make: func() ([]byte, error) {
+		var b bytes.Buffer
+		w := csv.NewWriter(&b)
+		_ = w.Write(header)
+		var err error
+		rows(func(cells ...string) {
+			for i, c := range cells {
+				if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+					if _, numErr := strconv.ParseFloat(c, 64); numErr != nil {
+						cells[i] = "'" + c
+					}
+				}
+			}
+			if e := w.Write(cells); e != nil && err == nil {
+				err = e
+			}
+		})
+		w.Flush()
+		if err == nil {
+			err = w.Error()
+		}
+		return b.Bytes(), err
+	}}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

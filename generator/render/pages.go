@@ -1,0 +1,529 @@
+package render
+
+import (
+	"path"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+func (r *renderer) siteView() *SiteView {
+	s, c := r.Site, r.Config
+	title := c.Title
+	if title == "" {
+		title = s.Plan.Title
+	}
+	if title == "" {
+		title = "pspm"
+	}
+	v := &SiteView{
+		Title:       title,
+		Description: c.Description,
+		Lang:        r.lang,
+		BaseURL:     c.BaseURL,
+		Labels:      Labels{c.Plan.Labels.Goals, c.Plan.Labels.Objectives, c.Plan.Labels.Actions},
+		Generator:   "pspm " + r.Version,
+	}
+	if !s.Built.IsZero() {
+		v.Built = s.Built.Format("2006-01-02")
+	}
+	v.Plan = PlanSummary{Title: s.Plan.Title, Period: s.Plan.Period, Progress: s.Progress.Percent, Actions: s.Progress.Actions}
+	if b := s.Plan.OwnerBody; b != nil {
+		v.Plan.Owner = Link{b.Name, r.link(b.URL())}
+	}
+	for _, ph := range s.Plan.Phases {
+		pv := PhaseView{Name: ph.Name, From: ph.From, To: ph.To, Opens: ph.Opens, State: phaseState(ph, s.Built)}
+		v.Plan.Phases = append(v.Plan.Phases, pv)
+	}
+	for i := range v.Plan.Phases {
+		if v.Plan.Phases[i].State == "current" {
+			v.Plan.Current = &v.Plan.Phases[i]
+			break
+		}
+	}
+	v.Menu = []Link{
+		{r.tr.T("menu.plan"), r.link("/plan/")},
+		{r.tr.T("menu.proposals"), r.link("/proposals/")},
+		{r.tr.T("menu.practices"), r.link("/practices/")},
+		{r.tr.T("menu.bodies"), r.link("/bodies/")},
+		{r.tr.T("menu.tags"), r.link("/tags/")},
+	}
+	return v
+}
+
+// phaseState places a phase relative to the build date: past, current or future.
+func phaseState(ph site.Phase, now time.Time) string {
+	switch {
+	case now.IsZero():
+		return "future"
+	case now.Before(ph.From):
+		return "future"
+	case now.After(ph.To.Add(24*time.Hour - time.Nanosecond)):
+		return "past"
+	}
+	return "current"
+}
+
+// allCards builds the card of every proposal, practice and plan item once.
+func (r *renderer) allCards() map[*site.Item]Card {
+	s := r.Site
+	cards := make(map[*site.Item]Card, len(s.Items))
+	for _, p := range s.Proposals {
+		cards[&p.Item] = Card{Kind: "proposal", Title: p.Title, URL: r.link(p.URL()), Status: p.Status,
+			Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
+			Tags: r.tagLinks(p.Tags), Tally: tally(p.Tally)}
+	}
+	for _, p := range s.Practices {
+		cards[&p.Item] = Card{Kind: "practice", Title: p.Title, URL: r.link(p.URL()), Status: p.Kind,
+			Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
+			Tags: r.tagLinks(p.Tags), Tally: tally(p.Tally)}
+	}
+	for _, a := range s.Actions {
+		cards[&a.Item] = Card{Kind: "action", Title: a.Title, URL: r.link(a.URL()), Status: a.Status,
+			Body: r.bodyLink(a.OwnerBody, a.Owner), Date: a.Due, Summary: r.html[&a.Item].Summary,
+			Tally: tally(a.Tally), Progress: a.Progress}
+	}
+	for _, o := range s.Objectives {
+		cards[&o.Item] = Card{Kind: "objective", Title: o.Title, URL: r.link(o.URL()), Summary: r.html[&o.Item].Summary, Progress: o.Progress.Percent, Tally: tally(o.Tally)}
+	}
+	for _, g := range s.Goals {
+		cards[&g.Item] = Card{Kind: "goal", Title: g.Title, URL: r.link(g.URL()), Summary: r.html[&g.Item].Summary, Progress: g.Progress.Percent, Tally: tally(g.Tally)}
+	}
+	return cards
+}
+
+func (r *renderer) bodyLink(b *site.Body, id string) Link {
+	if b == nil {
+		return Link{Title: id}
+	}
+	return Link{b.Name, r.link(b.URL())}
+}
+
+func (r *renderer) tagLinks(tags []string) []Link {
+	out := make([]Link, len(tags))
+	for i, t := range tags {
+		out[i] = Link{t, r.link("/tags/" + site.Slug(t) + "/")}
+	}
+	return out
+}
+
+func (r *renderer) itemLink(it *site.Item) Link {
+	return Link{r.cards[it].Title, r.link(it.URL())}
+}
+
+// pages lists every HTML page of the portal.
+func (r *renderer) pages() []task {
+	s := r.Site
+	var t []task
+	add := func(url string, date time.Time, make func() ([]byte, error)) {
+		t = append(t, task{path: indexFile(url), url: url, date: date, make: make})
+	}
+	add("/", s.Built, r.homePage)
+	add("/plan/", s.Built, r.planPage)
+	for _, g := range s.Goals {
+		add(g.URL(), time.Time{}, func() ([]byte, error) { return r.goalPage(g) })
+	}
+	for _, o := range s.Objectives {
+		add(o.URL(), time.Time{}, func() ([]byte, error) { return r.objectivePage(o) })
+	}
+	for _, a := range s.Actions {
+		add(a.URL(), time.Time{}, func() ([]byte, error) { return r.actionPage(a) })
+	}
+	for _, p := range s.Proposals {
+		add(p.URL(), later(p.Date, p.Answer.Date), func() ([]byte, error) { return r.proposalPage(p) })
+	}
+	for _, p := range s.Practices {
+		add(p.URL(), p.Date, func() ([]byte, error) { return r.practicePage(p) })
+	}
+	add("/bodies/", time.Time{}, r.bodiesPage)
+	for _, b := range s.Bodies {
+		add(b.URL(), time.Time{}, func() ([]byte, error) { return r.bodyPage(b) })
+	}
+	add("/tags/", time.Time{}, r.tagsPage)
+	t = append(t, r.listPages()...)
+	t = append(t, task{path: "404.html", make: func() ([]byte, error) {
+		return r.page("404", &Page{Title: r.tr.T("404.title"), URL: r.link("/404.html")})
+	}})
+	return t
+}
+
+// indexFile is the file that serves a pretty URL: /a/b/ -> a/b/index.html.
+func indexFile(url string) string {
+	return path.Join(url[1:], "index.html")
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// listPages paginates the lists of proposals and practices, by status, kind, body and tag.
+func (r *renderer) listPages() []task {
+	s := r.Site
+	var out []task
+	propCards := func(ps []*site.Proposal) []Card {
+		c := make([]Card, len(ps))
+		for i, p := range ps {
+			c[i] = r.cards[&p.Item]
+		}
+		return c
+	}
+	pracCards := func(ps []*site.Practice) []Card {
+		c := make([]Card, len(ps))
+		for i, p := range ps {
+			c[i] = r.cards[&p.Item]
+		}
+		return c
+	}
+
+	// Proposals: all, by status, by body.
+	var propFilters []Filter
+	byStatus := map[string][]*site.Proposal{}
+	for _, p := range s.Proposals {
+		byStatus[p.Status] = append(byStatus[p.Status], p)
+	}
+	for _, st := range site.ProposalStatuses {
+		if n := len(byStatus[st]); n > 0 {
+			propFilters = append(propFilters, Filter{Group: "status", Title: r.tr.T("status." + st), URL: r.link("/proposals/status/" + st + "/"), Count: n})
+		}
+	}
+	var propBodies []*site.Body
+	for _, b := range s.Bodies {
+		if len(b.Proposals) > 0 {
+			propBodies = append(propBodies, b)
+			propFilters = append(propFilters, Filter{Group: "body", Title: b.Name, URL: r.link("/proposals/body/" + b.ID + "/"), Count: len(b.Proposals)})
+		}
+	}
+	crumbs := []Link{{r.tr.T("menu.home"), r.link("/")}}
+	propCrumbs := append(crumbs, Link{r.tr.T("menu.proposals"), r.link("/proposals/")})
+	out = append(out, r.paginate("proposals", "/proposals/", r.tr.T("proposals.title"), r.tr.T("proposals.intro"), crumbs, propCards(s.Proposals), propFilters, "/proposals/index.xml")...)
+	for _, st := range site.ProposalStatuses {
+		if ps := byStatus[st]; len(ps) > 0 {
+			url := "/proposals/status/" + st + "/"
+			out = append(out, r.paginate("proposals", url, r.tr.T("proposals.by_status", r.tr.T("status."+st)), "", propCrumbs, propCards(ps), active(propFilters, r.link(url)), "")...)
+		}
+	}
+	for _, b := range propBodies {
+		url := "/proposals/body/" + b.ID + "/"
+		out = append(out, r.paginate("proposals", url, r.tr.T("proposals.by_body", b.Name), "", propCrumbs, propCards(b.Proposals), active(propFilters, r.link(url)), "")...)
+	}
+
+	// Practices: all, by kind, by body.
+	var pracFilters []Filter
+	byKind := map[string][]*site.Practice{}
+	for _, p := range s.Practices {
+		byKind[p.Kind] = append(byKind[p.Kind], p)
+	}
+	for _, k := range site.PracticeKinds {
+		if n := len(byKind[k]); n > 0 {
+			pracFilters = append(pracFilters, Filter{Group: "kind", Title: r.tr.T("kind." + k), URL: r.link("/practices/kind/" + k + "/"), Count: n})
+		}
+	}
+	var pracBodies []*site.Body
+	for _, b := range s.Bodies {
+		if len(b.Practices) > 0 {
+			pracBodies = append(pracBodies, b)
+			pracFilters = append(pracFilters, Filter{Group: "body", Title: b.Name, URL: r.link("/practices/body/" + b.ID + "/"), Count: len(b.Practices)})
+		}
+	}
+	pracCrumbs := append(crumbs[:1:1], Link{r.tr.T("menu.practices"), r.link("/practices/")})
+	out = append(out, r.paginate("practices", "/practices/", r.tr.T("practices.title"), r.tr.T("practices.intro"), crumbs, pracCards(s.Practices), pracFilters, "/practices/index.xml")...)
+	for _, k := range site.PracticeKinds {
+		if ps := byKind[k]; len(ps) > 0 {
+			url := "/practices/kind/" + k + "/"
+			out = append(out, r.paginate("practices", url, r.tr.T("practices.by_kind", r.tr.T("kind."+k)), "", pracCrumbs, pracCards(ps), active(pracFilters, r.link(url)), "")...)
+		}
+	}
+	for _, b := range pracBodies {
+		url := "/practices/body/" + b.ID + "/"
+		out = append(out, r.paginate("practices", url, r.tr.T("practices.by_body", b.Name), "", pracCrumbs, pracCards(b.Practices), active(pracFilters, r.link(url)), "")...)
+	}
+
+	// Tags.
+	tagCrumbs := append(crumbs[:1:1], Link{r.tr.T("menu.tags"), r.link("/tags/")})
+	for _, tg := range s.Tags {
+		cards := append(propCards(tg.Proposals), pracCards(tg.Practices)...)
+		out = append(out, r.paginate("tag", "/tags/"+tg.Slug+"/", r.tr.T("tags.one", tg.Name), "", tagCrumbs, cards, nil, "")...)
+	}
+	return out
+}
+
+// active marks the filter whose URL is url.
+func active(filters []Filter, url string) []Filter {
+	out := make([]Filter, len(filters))
+	copy(out, filters)
+	for i := range out {
+		out[i].Active = out[i].URL == url
+	}
+	return out
+}
+
+// paginate splits cards into pages of Config.Paginate: base, base/page/2/, …
+func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, cards []Card, filters []Filter, feed string) []task {
+	per := r.Config.Paginate
+	pages := max(1, (len(cards)+per-1)/per)
+	pageURL := func(n int) string {
+		if n == 1 {
+			return base
+		}
+		return base + "page/" + strconv.Itoa(n) + "/"
+	}
+	var out []task
+	for n := 1; n <= pages; n++ {
+		lo, hi := (n-1)*per, min(n*per, len(cards))
+		pager := Pager{Page: n, Pages: pages, First: r.link(pageURL(1)), Last: r.link(pageURL(pages))}
+		if n > 1 {
+			pager.Prev = r.link(pageURL(n - 1))
+		}
+		if n < pages {
+			pager.Next = r.link(pageURL(n + 1))
+		}
+		for i := max(1, n-3); i <= min(pages, n+3); i++ {
+			pager.Numbers = append(pager.Numbers, PageLink{Number: i, URL: r.link(pageURL(i)), Current: i == n})
+		}
+		title := heading
+		if n > 1 {
+			title = r.tr.T("pager.title", heading, n, pages)
+		}
+		p := &Page{Title: title, URL: r.link(pageURL(n)), Breadcrumbs: crumbs,
+			List: &ListView{Heading: heading, Intro: intro, Cards: cards[lo:hi], Filters: filters, Pager: pager}}
+		if feed != "" {
+			p.Feed = r.link(feed)
+		}
+		url := pageURL(n)
+		out = append(out, task{path: indexFile(url), url: url, make: func() ([]byte, error) { return r.page(kind, p) }})
+	}
+	return out
+}
+
+func (r *renderer) homePage() ([]byte, error) {
+	s := r.Site
+	h := &HomeView{Intro: "", Counts: Counts{len(s.Goals), len(s.Objectives), len(s.Actions), len(s.Proposals), len(s.Practices), len(s.Bodies), len(s.Reactions), len(s.Feedback)}}
+	for _, ph := range r.view.Plan.Phases {
+		switch {
+		case ph.State == "current":
+			h.Open = append(h.Open, ph)
+		case ph.State == "future" && h.Next == nil:
+			ph := ph
+			h.Next = &ph
+		}
+	}
+	supported := append([]*site.Proposal(nil), s.Proposals...)
+	sort.SliceStable(supported, func(i, j int) bool {
+		a, b := supported[i].Tally, supported[j].Tally
+		if a.Support != b.Support {
+			return a.Support > b.Support
+		}
+		return a.Oppose < b.Oppose
+	})
+	for _, p := range supported[:min(5, len(supported))] {
+		if p.Tally.Support > 0 {
+			h.MostSupported = append(h.MostSupported, r.cards[&p.Item])
+		}
+	}
+	for _, p := range s.Proposals[:min(5, len(s.Proposals))] {
+		h.LatestProps = append(h.LatestProps, r.cards[&p.Item])
+	}
+	for _, p := range s.Practices[:min(5, len(s.Practices))] {
+		h.LatestPractice = append(h.LatestPractice, r.cards[&p.Item])
+	}
+	h.Intro = htmlOf(r.plan.HTML)
+	return r.page("home", &Page{Title: r.view.Title, Description: r.view.Description, URL: r.link("/"), Home: h, Feed: r.link("/index.xml")})
+}
+
+func (r *renderer) planPage() ([]byte, error) {
+	s := r.Site
+	v := &PlanView{Intro: htmlOf(r.plan.HTML), Progress: s.Progress.Percent}
+	for _, st := range site.ActionStatuses {
+		v.ByStatus = append(v.ByStatus, StatusCount{st, s.Progress.ByStatus[st]})
+	}
+	for _, g := range s.Goals {
+		v.Goals = append(v.Goals, r.goalView(g))
+	}
+	return r.page("plan", &Page{Title: s.Plan.Title, URL: r.link("/plan/"), Plan: v, Feed: r.link("/plan/index.xml"),
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}}})
+}
+
+func (r *renderer) goalView(g *site.Goal) GoalView {
+	v := GoalView{ID: g.ID, Title: g.Title, URL: r.link(g.URL()), HTML: htmlOf(r.html[&g.Item].HTML), Progress: g.Progress.Percent, Contributions: r.contributions(&g.Item)}
+	for _, o := range g.Objectives {
+		v.Objectives = append(v.Objectives, r.objectiveView(o))
+	}
+	return v
+}
+
+func (r *renderer) objectiveView(o *site.Objective) ObjectiveView {
+	v := ObjectiveView{ID: o.ID, Title: o.Title, URL: r.link(o.URL()), AgID: o.AgID, HTML: htmlOf(r.html[&o.Item].HTML), Progress: o.Progress.Percent, Contributions: r.contributions(&o.Item)}
+	if o.GoalItem != nil {
+		v.Goal = r.itemLink(&o.GoalItem.Item)
+	}
+	for _, a := range o.Actions {
+		v.Actions = append(v.Actions, r.cards[&a.Item])
+	}
+	return v
+}
+
+func (r *renderer) planCrumbs(parents ...*site.Item) []Link {
+	out := []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.plan"), r.link("/plan/")}}
+	for _, p := range parents {
+		if p != nil {
+			out = append(out, r.itemLink(p))
+		}
+	}
+	return out
+}
+
+func (r *renderer) goalPage(g *site.Goal) ([]byte, error) {
+	v := r.goalView(g)
+	return r.page("goal", &Page{Title: g.Title, Description: r.html[&g.Item].Summary, URL: v.URL, Goal: &v, Breadcrumbs: r.planCrumbs()})
+}
+
+func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
+	v := r.objectiveView(o)
+	var goal *site.Item
+	if o.GoalItem != nil {
+		goal = &o.GoalItem.Item
+	}
+	return r.page("objective", &Page{Title: o.Title, Description: r.html[&o.Item].Summary, URL: v.URL, Objective: &v, Breadcrumbs: r.planCrumbs(goal)})
+}
+
+func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
+	v := &ActionView{ID: a.ID, Title: a.Title, URL: r.link(a.URL()), Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status,
+		Progress: a.Progress, Start: a.Start, Due: a.Due, HTML: htmlOf(r.html[&a.Item].HTML), ContributesTo: a.ContributesTo,
+		Contributions: r.contributions(&a.Item)}
+	var goal, obj *site.Item
+	if o := a.ObjectiveItem; o != nil {
+		obj = &o.Item
+		v.Objective = r.itemLink(obj)
+		if o.GoalItem != nil {
+			goal = &o.GoalItem.Item
+			v.Goal = r.itemLink(goal)
+		}
+	}
+	for _, in := range a.Indicators {
+		v.Indicators = append(v.Indicators, r.indicatorView(in))
+	}
+	for _, p := range a.ProposalItems {
+		v.Proposals = append(v.Proposals, r.itemLink(&p.Item))
+	}
+	return r.page("action", &Page{Title: a.Title, Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.planCrumbs(goal, obj)})
+}
+
+func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
+	v := &ProposalView{Card: r.cards[&p.Item], Authors: p.Authors, HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
+	for _, t := range p.TargetItems {
+		v.Targets = append(v.Targets, r.itemLink(t))
+	}
+	if p.Answer.Text != "" {
+		v.Answer = &AnswerView{Date: p.Answer.Date, HTML: r.ans[p], By: r.view.Plan.Owner}
+	}
+	for _, a := range p.TakenUpBy {
+		v.TakenUpBy = append(v.TakenUpBy, r.itemLink(&a.Item))
+	}
+	return r.page("proposal", &Page{Title: p.Title, Description: r.html[&p.Item].Summary, URL: v.URL, Proposal: v,
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.proposals"), r.link("/proposals/")}}})
+}
+
+func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
+	v := &PracticeView{Card: r.cards[&p.Item], AgID: p.AgID, HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
+	for _, l := range p.Links {
+		v.Links = append(v.Links, Link{l.Title, l.URL})
+	}
+	return r.page("practice", &Page{Title: p.Title, Description: r.html[&p.Item].Summary, URL: v.URL, Practice: v,
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.practices"), r.link("/practices/")}}})
+}
+
+func (r *renderer) bodiesPage() ([]byte, error) {
+	var cards []BodyCard
+	for _, b := range r.Site.Bodies {
+		cards = append(cards, BodyCard{ID: b.ID, Name: b.Name, Kind: b.Kind, URL: r.link(b.URL()), Proposals: len(b.Proposals), Practices: len(b.Practices), Votes: len(b.Votes)})
+	}
+	sort.SliceStable(cards, func(i, j int) bool { return cards[i].Name < cards[j].Name })
+	return r.page("bodies", &Page{Title: r.tr.T("bodies.title"), URL: r.link("/bodies/"), Bodies: cards,
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}}})
+}
+
+func (r *renderer) bodyPage(b *site.Body) ([]byte, error) {
+	v := &BodyView{ID: b.ID, Name: b.Name, Kind: b.Kind, Website: b.Website, HTML: htmlOf(r.html[&b.Item].HTML)}
+	for _, m := range b.Members {
+		v.Members = append(v.Members, m.Name)
+	}
+	for _, p := range b.Proposals {
+		v.Proposals = append(v.Proposals, r.cards[&p.Item])
+	}
+	for _, p := range b.Practices {
+		v.Practices = append(v.Practices, r.cards[&p.Item])
+	}
+	for _, a := range b.Actions {
+		v.Actions = append(v.Actions, r.cards[&a.Item])
+	}
+	for _, rc := range b.Votes {
+		vv := VoteView{ReactionView: r.reactionView(rc)}
+		if rc.On != nil {
+			vv.On = r.itemLink(rc.On)
+		}
+		v.Votes = append(v.Votes, vv)
+	}
+	for _, f := range b.Comments {
+		fv := r.feedbackView(f)
+		if f.On != nil {
+			fv.On = r.itemLink(f.On)
+		}
+		v.Feedback = append(v.Feedback, fv)
+	}
+	return r.page("body", &Page{Title: b.Name, Description: r.html[&b.Item].Summary, URL: r.link(b.URL()), Body: v,
+		Feed:        r.link(b.URL() + "index.xml"),
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.bodies"), r.link("/bodies/")}}})
+}
+
+func (r *renderer) tagsPage() ([]byte, error) {
+	var tags []TagCard
+	for _, t := range r.Site.Tags {
+		tags = append(tags, TagCard{Name: t.Name, URL: r.link("/tags/" + t.Slug + "/"), Count: len(t.Proposals) + len(t.Practices)})
+	}
+	return r.page("tags", &Page{Title: r.tr.T("tags.title"), URL: r.link("/tags/"), Tags: tags,
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}}})
+}
+
+func (r *renderer) contributions(it *site.Item) Contributions {
+	c := Contributions{Tally: tally(it.Tally), Key: it.Key(), Folder: it.Dir}
+	for _, rc := range it.Reactions {
+		c.Reactions = append(c.Reactions, r.reactionView(rc))
+	}
+	for _, f := range it.Feedback {
+		c.Feedback = append(c.Feedback, r.feedbackView(f))
+	}
+	for _, a := range it.Attachments {
+		c.Attachments = append(c.Attachments, AttachmentView{Name: a.Name, URL: r.link(it.URL() + a.Name), Size: humanSize(a.Size)})
+	}
+	return c
+}
+
+func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
+	return ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, Priority: rc.Priority, Comment: rc.Comment,
+		Counted: rc.Counted, Reason: rc.Reason, Verification: rc.Verification}
+}
+
+func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {
+	return FeedbackView{ID: f.ID(), Title: f.Title, Kind: f.Kind, Body: r.bodyLink(f.VoterBody, f.Voter), Date: f.Date, HTML: htmlOf(r.fb[f].HTML)}
+}
+
+func (r *renderer) indicatorView(in site.Indicator) IndicatorView {
+	v := IndicatorView{Name: in.Name, Unit: in.Unit, Baseline: num(in.Baseline), Target: num(in.Target)}
+	vals := append([]site.Value(nil), in.Values...)
+	sort.SliceStable(vals, func(i, j int) bool { return vals[i].Date.Before(vals[j].Date) })
+	for _, x := range vals {
+		v.Values = append(v.Values, ValueView{Date: x.Date, Value: num(x.Value)})
+	}
+	if len(vals) > 0 {
+		v.Latest = num(vals[len(vals)-1].Value)
+	}
+	v.Chart = indicatorChart(in.Baseline, in.Target, vals, r.tr.T("indicator.chart", in.Name))
+	return v
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -1,0 +1,227 @@
+// Package render turns a derived site.Site into the files of the portal: HTML pages from
+// the theme's html/template layouts, Atom feeds, the sitemap, the open data under /api/v1/
+// (JSON and CSV), the theme's static files and the items' attachments.
+//
+// Templates see views (views.go), never the model, so themes depend on a documented
+// contract. Pages are rendered on every core; the output is the same bytes on every run,
+// because every list is sorted and nothing reads the clock.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/config"
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/markdown"
+	"github.com/pspm-dev/pspm/generator/output"
+	"github.com/pspm-dev/pspm/generator/site"
+	"github.com/pspm-dev/pspm/generator/theme"
+)
+
+// Options is what a render needs.
+type Options struct {
+	Site     *site.Site
+	Config   *config.Config
+	Theme    *theme.Chain
+	Source   fs.FS // the site's folder, where attachments are read
+	Markdown *markdown.Renderer
+	Version  string // pspm's version, in the generator meta tag
+}
+
+// renderer holds the state of one render.
+type renderer struct {
+	Options
+	lang  string
+	tr    translations
+	tmpl  map[string]*template.Template // by page kind
+	html  map[*site.Item]markdown.Result
+	plan  markdown.Result
+	fb    map[*site.Feedback]markdown.Result
+	ans   map[*site.Proposal]template.HTML
+	view  *SiteView
+	cards map[*site.Item]Card
+}
+
+// Render writes the whole portal to w. Problems with the site's own templates or
+// translations are returned as a diag.List; anything else is an internal error.
+func Render(o Options, w output.Writer) error {
+	r := &renderer{Options: o, lang: o.Config.Languages[0]}
+	var errs diag.List
+	r.tr = loadTranslations(o.Theme, r.lang, &errs)
+	r.tmpl = r.loadTemplates(&errs)
+	if errs.HasErrors() {
+		return errs
+	}
+	r.renderMarkdown()
+	r.view = r.siteView()
+	r.cards = r.allCards()
+
+	var tasks []task
+	tasks = append(tasks, r.pages()...)
+	tasks = append(tasks, r.feeds()...)
+	tasks = append(tasks, r.openData()...)
+	tasks = append(tasks, r.files()...)
+	tasks = append(tasks, r.sitemap(tasks))
+	return run(tasks, w)
+}
+
+// task produces one output file.
+type task struct {
+	path string // output path, slash-separated
+	url  string // the page's site path for the sitemap, "" for files that are not pages
+	date time.Time
+	make func() ([]byte, error)
+}
+
+// run executes the tasks on every core and writes their files; it stops at the first error.
+func run(tasks []task, w output.Writer) error {
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		next     int
+		firstErr error
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if firstErr != nil || next >= len(tasks) {
+					mu.Unlock()
+					return
+				}
+				t := tasks[next]
+				next++
+				mu.Unlock()
+				data, err := t.make()
+				if err == nil {
+					err = w.WriteFile(t.path, data)
+				}
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("%s: %w", t.path, err)
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+// renderMarkdown renders every Markdown text of the site once, on every core.
+func (r *renderer) renderMarkdown() {
+	s := r.Site
+	var items []*site.Item
+	for _, it := range s.Items {
+		items = append(items, it)
+	}
+	results := make([]markdown.Result, len(items))
+	fbs := s.Feedback
+	fbResults := make([]markdown.Result, len(fbs))
+	var props []*site.Proposal
+	for _, p := range s.Proposals {
+		if p.Answer.Text != "" {
+			props = append(props, p)
+		}
+	}
+	ansResults := make([]markdown.Result, len(props))
+	n := len(items) + len(fbs) + len(props)
+	parallel(n, func(i int) {
+		switch {
+		case i < len(items):
+			results[i] = r.Markdown.Render([]byte(items[i].Text))
+		case i < len(items)+len(fbs):
+			j := i - len(items)
+			fbResults[j] = r.Markdown.Render([]byte(fbs[j].Text))
+		default:
+			j := i - len(items) - len(fbs)
+			ansResults[j] = r.Markdown.Render([]byte(props[j].Answer.Text))
+		}
+	})
+	r.html = make(map[*site.Item]markdown.Result, len(items))
+	for i, it := range items {
+		r.html[it] = results[i]
+	}
+	r.fb = make(map[*site.Feedback]markdown.Result, len(fbs))
+	for i, f := range fbs {
+		r.fb[f] = fbResults[i]
+	}
+	r.ans = make(map[*site.Proposal]template.HTML, len(props))
+	for i, p := range props {
+		r.ans[p] = template.HTML(ansResults[i].HTML)
+	}
+	r.plan = r.Markdown.Render([]byte(s.Plan.Text))
+}
+
+// parallel runs f(0..n-1) on every core.
+func parallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next := 0
+	const chunk = 32
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				lo := next
+				next += chunk
+				mu.Unlock()
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					f(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// link turns a site path (/proposals/x/) into a link that works under the base path.
+func (r *renderer) link(p string) string {
+	return r.Config.BasePath() + strings.TrimPrefix(p, "/")
+}
+
+// page renders the template of kind with p as its data.
+func (r *renderer) page(kind string, p *Page) ([]byte, error) {
+	t := r.tmpl[kind]
+	if t == nil {
+		return nil, fmt.Errorf("no template for %s pages", kind)
+	}
+	p.Site = r.view
+	p.Kind = kind
+	if p.Permalink == "" {
+		p.Permalink = r.Config.AbsURL(strings.TrimPrefix(p.URL, r.Config.BasePath()))
+	}
+	var b bytes.Buffer
+	b.Grow(16 << 10)
+	if err := t.ExecuteTemplate(&b, "base", p); err != nil {
+		return nil, fmt.Errorf("template %s: %w", kind, err)
+	}
+	return b.Bytes(), nil
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " B"
+}

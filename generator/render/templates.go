@@ -1,0 +1,178 @@
+package render
+
+import (
+	"fmt"
+	"html/template"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/meta"
+	"github.com/pspm-dev/pspm/generator/theme"
+)
+
+// layoutOf maps each page kind to its template file under layouts/.
+var layoutOf = map[string]string{
+	"home":      "home.html",
+	"plan":      "plan.html",
+	"goal":      "goal.html",
+	"objective": "objective.html",
+	"action":    "action.html",
+	"proposals": "list.html",
+	"practices": "list.html",
+	"tag":       "list.html",
+	"proposal":  "proposal.html",
+	"practice":  "practice.html",
+	"bodies":    "bodies.html",
+	"body":      "body.html",
+	"tags":      "tags.html",
+	"404":       "404.html",
+}
+
+// translations are the UI strings of one language, by key.
+type translations map[string]string
+
+// loadTranslations merges i18n/<lang>.yaml across the chain: the site's strings win, key
+// by key, over the theme's.
+func loadTranslations(c *theme.Chain, lang string, errs *diag.List) translations {
+	name := "i18n/" + lang + ".yaml"
+	all, err := c.ReadAll(name)
+	if err != nil {
+		errs.Add(diag.Pos{File: name}, "cannot read: %v", err)
+	}
+	tr := translations{}
+	for i := len(all) - 1; i >= 0; i-- { // built-in first, the site last, so it wins
+		for k, v := range meta.Strings(name, all[i], errs) {
+			tr[k] = v
+		}
+	}
+	return tr
+}
+
+// T returns the string for key, formatted with args when there are any. A missing key
+// shows as the key itself, so a missing translation is visible, never an empty string.
+func (tr translations) T(key string, args ...any) string {
+	s, ok := tr[key]
+	if !ok {
+		return key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+var templateLineRE = regexp.MustCompile(`^template: [^:]+:(\d+):(?:(\d+):)? (.*)$`)
+
+// loadTemplates parses baseof.html and the partials with each page's layout.
+func (r *renderer) loadTemplates(errs *diag.List) map[string]*template.Template {
+	funcs := r.funcs()
+	root := template.New("").Funcs(funcs)
+	parse := func(t *template.Template, name string) bool {
+		data, _, err := r.Theme.ReadFile(name)
+		if err != nil {
+			errs.Add(diag.Pos{File: name}, "cannot read the template: %v", err)
+			return false
+		}
+		if _, err := t.New(name).Parse(string(data)); err != nil {
+			pos := diag.Pos{File: name}
+			msg := err.Error()
+			if m := templateLineRE.FindStringSubmatch(msg); m != nil {
+				pos.Line, _ = strconv.Atoi(m[1])
+				pos.Col, _ = strconv.Atoi(m[2])
+				msg = m[3]
+			}
+			errs.Add(pos, "template error: %s", msg)
+			return false
+		}
+		return true
+	}
+	if !parse(root, "layouts/baseof.html") {
+		return nil
+	}
+	partials, err := r.Theme.Files("layouts/partials")
+	if err != nil {
+		errs.Add(diag.Pos{File: "layouts/partials"}, "cannot list the partials: %v", err)
+		return nil
+	}
+	for _, p := range partials {
+		if path.Ext(p.Name) == ".html" {
+			parse(root, "layouts/partials/"+p.Name)
+		}
+	}
+	out := map[string]*template.Template{}
+	byFile := map[string]*template.Template{}
+	for kind, file := range layoutOf {
+		if t := byFile[file]; t != nil {
+			out[kind] = t
+			continue
+		}
+		t, err := root.Clone()
+		if err != nil {
+			errs.Add(diag.Pos{File: "layouts/" + file}, "template error: %v", err)
+			continue
+		}
+		if parse(t, "layouts/"+file) {
+			byFile[file], out[kind] = t, t
+		}
+	}
+	return out
+}
+
+// funcs are the functions templates may call (documented in the theme's README).
+func (r *renderer) funcs() template.FuncMap {
+	return template.FuncMap{
+		"T":    func(key string, args ...any) string { return r.tr.T(key, args...) },
+		"date": r.formatDate,
+		"isodate": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format("2006-01-02")
+		},
+		"link":     r.link,
+		"add":      func(a, b int) int { return a + b },
+		"join":     strings.Join,
+		"upper":    strings.ToUpper,
+		"first":    func(n int, cards []Card) []Card { return cards[:min(n, len(cards))] },
+		"tallybar": func(t TallyView) template.HTML { return tallyBar(t, r.tr) },
+	}
+}
+
+// formatDate writes a date the way readers of the language expect: "15 gennaio 2025".
+func (r *renderer) formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	month := r.tr.T("month." + strconv.Itoa(int(t.Month())))
+	return strconv.Itoa(t.Day()) + " " + month + " " + strconv.Itoa(t.Year())
+}
+
+// tallyBar draws the votes as an SVG stacked bar: no inline style, so it works under a
+// strict Content Security Policy, and labelled for screen readers.
+func tallyBar(t TallyView, tr translations) template.HTML {
+	if t.Total == 0 {
+		return ""
+	}
+	var b strings.Builder
+	label := tr.T("tally.label", t.Support, t.Oppose, t.Abstain)
+	b.WriteString(`<svg class="tally-bar" viewBox="0 0 100 4" preserveAspectRatio="none" role="img" aria-label="`)
+	b.WriteString(template.HTMLEscapeString(label))
+	b.WriteString(`">`)
+	x := 0
+	for _, part := range []struct {
+		class string
+		pct   int
+	}{{"support", t.SupportPct}, {"oppose", t.OpposePct}, {"abstain", t.AbstainPct}} {
+		if part.pct == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, `<rect class="%s" x="%d" y="0" width="%d" height="4"/>`, part.class, x, part.pct)
+		x += part.pct
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}

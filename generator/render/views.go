@@ -1,0 +1,346 @@
+package render
+
+import (
+	"html/template"
+	"strconv"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+// The types in this file are the data contract of the theme's templates (documented in
+// themes/default/README.md). Templates see these views, never the model.
+
+// Page is what every template receives as its dot.
+type Page struct {
+	Site        *SiteView
+	Kind        string // home, plan, goal, objective, action, proposals, proposal, practices, practice, bodies, body, tags, tag, 404
+	Title       string
+	Description string
+	URL         string // the page's path from the site root, e.g. /proposals/x/
+	Permalink   string // the page's absolute URL when baseURL is absolute, else its path
+	Breadcrumbs []Link // from the home page to the parent of this page
+	Feed        string // the URL of this page's Atom feed, if any
+
+	Home      *HomeView
+	Plan      *PlanView
+	Goal      *GoalView
+	Objective *ObjectiveView
+	Action    *ActionView
+	Proposal  *ProposalView
+	Practice  *PracticeView
+	Body      *BodyView
+	List      *ListView
+	Bodies    []BodyCard
+	Tags      []TagCard
+}
+
+// SiteView is the portal as every page sees it.
+type SiteView struct {
+	Title       string
+	Description string
+	Lang        string
+	BaseURL     string
+	Plan        PlanSummary
+	Menu        []Link
+	Labels      Labels
+	Built       string // the date the content is as of, YYYY-MM-DD
+	Generator   string
+}
+
+// Labels name the three levels of the plan.
+type Labels struct{ Goals, Objectives, Actions string }
+
+// PlanSummary is the plan at a glance.
+type PlanSummary struct {
+	Title    string
+	Period   string
+	Owner    Link
+	Progress int
+	Actions  int
+	Phases   []PhaseView
+	Current  *PhaseView // the phase that holds the build date, if any
+}
+
+// PhaseView is a window of the participation timeline.
+type PhaseView struct {
+	Name     string
+	From, To time.Time
+	Opens    []string
+	State    string // past, current, future: relative to the build date
+}
+
+// Link is a titled URL.
+type Link struct {
+	Title string
+	URL   string
+}
+
+// TallyView is a vote count ready to draw.
+type TallyView struct {
+	Support, Oppose, Abstain, Total   int
+	SupportPct, OpposePct, AbstainPct int    // shares of Total, summing to 100 when Total > 0
+	PriorityMean                      string // "3.4", or "" when nobody gave a priority
+	PriorityCount                     int
+	Distribution                      [5]int
+}
+
+// Card is an item in a list.
+type Card struct {
+	Kind     string // proposal, practice, goal, objective, action
+	Title    string
+	URL      string
+	Status   string // a proposal's or an action's status; a practice's kind
+	Body     Link   // the proposing or sharing body, or an action's owner
+	Date     time.Time
+	Summary  string
+	Tags     []Link
+	Tally    TallyView
+	Progress int
+}
+
+// ListView is a paginated list of cards.
+type ListView struct {
+	Heading string
+	Intro   string
+	Cards   []Card
+	Filters []Filter // other lists of the same section (by status, kind, body)
+	Pager   Pager
+}
+
+// Filter is a link to a narrower list, with how many items it holds.
+type Filter struct {
+	Group  string // status, kind, body
+	Title  string
+	URL    string
+	Count  int
+	Active bool
+}
+
+// Pager links the pages of a long list.
+type Pager struct {
+	Page, Pages int
+	Prev, Next  string
+	First, Last string
+	Numbers     []PageLink
+}
+
+// PageLink is one entry of a pager.
+type PageLink struct {
+	Number  int
+	URL     string
+	Current bool
+}
+
+// HomeView is the home page.
+type HomeView struct {
+	Intro          template.HTML
+	Open           []PhaseView // phases open now, with what they open
+	Next           *PhaseView  // the next phase, if none is open
+	MostSupported  []Card
+	LatestProps    []Card
+	LatestPractice []Card
+	Counts         Counts
+}
+
+// Counts sums up the portal.
+type Counts struct{ Goals, Objectives, Actions, Proposals, Practices, Bodies, Reactions, Feedback int }
+
+// PlanView is the plan tree.
+type PlanView struct {
+	Intro    template.HTML
+	Progress int
+	ByStatus []StatusCount
+	Goals    []GoalView
+}
+
+// StatusCount is how many items have a status.
+type StatusCount struct {
+	Status string
+	Count  int
+}
+
+// GoalView is a goal with its objectives.
+type GoalView struct {
+	ID, Title, URL string
+	HTML           template.HTML
+	Progress       int
+	Objectives     []ObjectiveView
+	Contributions
+}
+
+// ObjectiveView is an objective with its actions.
+type ObjectiveView struct {
+	ID, Title, URL string
+	Goal           Link
+	AgID           []string
+	HTML           template.HTML
+	Progress       int
+	Actions        []Card
+	Contributions
+}
+
+// ActionView is an action page.
+type ActionView struct {
+	ID, Title, URL string
+	Objective      Link
+	Goal           Link
+	Owner          Link
+	Status         string
+	Progress       int
+	Start, Due     time.Time
+	HTML           template.HTML
+	Indicators     []IndicatorView
+	Proposals      []Link
+	ContributesTo  []string
+	Contributions
+}
+
+// IndicatorView is an indicator with its measurements.
+type IndicatorView struct {
+	Name, Unit       string
+	Baseline, Target string
+	Values           []ValueView
+	Latest           string // the last value, or "" when there is none
+	Chart            template.HTML
+}
+
+// ValueView is one measurement.
+type ValueView struct {
+	Date  time.Time
+	Value string
+}
+
+// Contributions are what bodies contributed on an item.
+type Contributions struct {
+	Tally       TallyView
+	Reactions   []ReactionView
+	Feedback    []FeedbackView
+	Attachments []AttachmentView
+	Key         string // "<section>/<id>", as in the open data
+	Folder      string // the item's contribution folder in the repository
+}
+
+// ReactionView is one body's vote on an item.
+type ReactionView struct {
+	Voter        Link
+	Vote         string
+	Priority     int
+	Comment      string
+	Counted      bool
+	Reason       string
+	Verification string
+}
+
+// FeedbackView is a comment.
+type FeedbackView struct {
+	ID    string
+	Title string
+	Kind  string
+	Body  Link
+	Date  time.Time
+	HTML  template.HTML
+	On    Link // the item it is on (on body pages)
+}
+
+// AttachmentView is a file published beside an item.
+type AttachmentView struct {
+	Name string
+	URL  string
+	Size string // human readable, e.g. 12.3 KiB
+}
+
+// ProposalView is a proposal page.
+type ProposalView struct {
+	Card
+	Authors   []string
+	Targets   []Link
+	Answer    *AnswerView
+	HTML      template.HTML
+	TakenUpBy []Link
+	Contributions
+}
+
+// AnswerView is the official answer to a proposal.
+type AnswerView struct {
+	Date time.Time
+	HTML template.HTML
+	By   Link
+}
+
+// PracticeView is a practice page.
+type PracticeView struct {
+	Card
+	AgID  []string
+	Links []Link
+	HTML  template.HTML
+	Contributions
+}
+
+// BodyView is a body page.
+type BodyView struct {
+	ID, Name, Kind, Website string
+	HTML                    template.HTML
+	Members                 []string
+	Proposals               []Card
+	Practices               []Card
+	Actions                 []Card
+	Votes                   []VoteView
+	Feedback                []FeedbackView
+}
+
+// VoteView is a vote listed on its voter's page.
+type VoteView struct {
+	On Link
+	ReactionView
+}
+
+// BodyCard is a body in the list of bodies.
+type BodyCard struct {
+	ID, Name, Kind, URL         string
+	Proposals, Practices, Votes int
+}
+
+// TagCard is a tag in the list of tags.
+type TagCard struct {
+	Name, URL string
+	Count     int
+}
+
+func tally(t site.Tally) TallyView {
+	v := TallyView{Support: t.Support, Oppose: t.Oppose, Abstain: t.Abstain, Total: t.Votes(),
+		PriorityCount: t.Priority.Count, Distribution: t.Priority.Distribution}
+	if v.Total > 0 {
+		// Largest-remainder rounding, so the three shares always add up to 100.
+		v.SupportPct, v.OpposePct, v.AbstainPct = shares(v.Support, v.Oppose, v.Abstain)
+	}
+	if t.Priority.Count > 0 {
+		v.PriorityMean = strconv.FormatFloat(t.Priority.Mean, 'f', 1, 64)
+	}
+	return v
+}
+
+func shares(a, b, c int) (int, int, int) {
+	total := a + b + c
+	vals := [3]int{a, b, c}
+	var pct [3]int
+	var rem [3]int
+	sum := 0
+	for i, v := range vals {
+		pct[i] = v * 100 / total
+		rem[i] = v * 100 % total
+		sum += pct[i]
+	}
+	for sum < 100 {
+		best := 0
+		for i := 1; i < 3; i++ {
+			if rem[i] > rem[best] {
+				best = i
+			}
+		}
+		pct[best]++
+		rem[best] = -1
+		sum++
+	}
+	return pct[0], pct[1], pct[2]
+}

@@ -1,0 +1,102 @@
+// Package serve is pspm's preview server: it serves a built site from its folder, and only
+// that: no dotfiles, no symbolic links out of the folder, no path traversal, with
+// timeouts, and the site's 404.html for what is missing.
+package serve
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"strings"
+	"time"
+)
+
+// Handler serves the files of the folder dir.
+func Handler(dir string) (http.Handler, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	fsys := root.FS()
+	files := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		p := path.Clean("/" + r.URL.Path)
+		for _, el := range strings.Split(p, "/") {
+			if strings.HasPrefix(el, ".") {
+				notFound(w, fsys)
+				return
+			}
+		}
+		name := strings.TrimPrefix(p, "/")
+		if name == "" {
+			name = "."
+		}
+		fi, err := fs.Stat(fsys, name)
+		if err == nil && fi.IsDir() {
+			_, err = fs.Stat(fsys, path.Join(name, "index.html"))
+		}
+		if err != nil {
+			notFound(w, fsys)
+			return
+		}
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "same-origin")
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
+		files.ServeHTTP(w, r)
+	}), nil
+}
+
+func notFound(w http.ResponseWriter, fsys fs.FS) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	if data, err := fs.ReadFile(fsys, "404.html"); err == nil {
+		_, _ = w.Write(data)
+		return
+	}
+	_, _ = w.Write([]byte("404 page not found\n"))
+}
+
+// Serve serves h on addr until ctx is cancelled, then shuts down gracefully. ready, if not
+// nil, receives the address actually listened on (useful with port 0).
+func Serve(ctx context.Context, addr string, h http.Handler, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shut); err != nil {
+			return err
+		}
+		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	}
+}

@@ -1,0 +1,265 @@
+package site
+
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
+// Derive computes, once, the data that pages and open data read: contributions attached
+// to their items, vote tallies, progress rolled up from actions to objectives, goals and the
+// plan, lists by body and tag, and a deterministic order for everything. It runs after
+// Resolve and changes nothing else; afterwards the Site is read-only.
+func (s *Site) Derive() {
+	sortPlan(s)
+	sort.SliceStable(s.Proposals, func(i, j int) bool {
+		return newer(s.Proposals[i].Date, s.Proposals[j].Date, s.Proposals[i].ID, s.Proposals[j].ID)
+	})
+	sort.SliceStable(s.Practices, func(i, j int) bool {
+		return newer(s.Practices[i].Date, s.Practices[j].Date, s.Practices[i].ID, s.Practices[j].ID)
+	})
+	sort.Slice(s.Bodies, func(i, j int) bool { return s.Bodies[i].ID < s.Bodies[j].ID })
+	sort.SliceStable(s.Feedback, func(i, j int) bool {
+		a, b := s.Feedback[i], s.Feedback[j]
+		if !a.Date.Equal(b.Date) {
+			return a.Date.Before(b.Date)
+		}
+		return a.File < b.File
+	})
+	sort.Slice(s.Reactions, func(i, j int) bool {
+		a, b := s.Reactions[i], s.Reactions[j]
+		if a.ItemKey != b.ItemKey {
+			return a.ItemKey < b.ItemKey
+		}
+		return a.Voter < b.Voter
+	})
+
+	for _, f := range s.Feedback {
+		if f.On != nil {
+			f.On.Feedback = append(f.On.Feedback, f)
+		}
+		if f.VoterBody != nil {
+			f.VoterBody.Comments = append(f.VoterBody.Comments, f)
+		}
+	}
+	for _, r := range s.Reactions {
+		r.Counted = r.Reason == "" && r.VoterBody != nil && r.On != nil
+		if r.On != nil {
+			r.On.Reactions = append(r.On.Reactions, r)
+			if r.Counted {
+				r.On.Tally.add(r)
+			}
+		}
+		if r.VoterBody != nil {
+			r.VoterBody.Votes = append(r.VoterBody.Votes, r)
+		}
+	}
+	for _, it := range s.Items {
+		it.Tally.Priority.finish()
+	}
+
+	for _, o := range s.Objectives {
+		o.Progress = rollUp(o.Actions)
+	}
+	for _, g := range s.Goals {
+		var acts []*Action
+		for _, o := range g.Objectives {
+			acts = append(acts, o.Actions...)
+		}
+		g.Progress = rollUp(acts)
+	}
+	s.Progress = rollUp(s.Actions)
+
+	s.Tags = collectTags(s)
+	s.Built = newestDate(s)
+}
+
+func (t *Tally) add(r *Reaction) {
+	switch r.Vote {
+	case VoteSupport:
+		t.Support++
+	case VoteOppose:
+		t.Oppose++
+	case VoteAbstain:
+		t.Abstain++
+	}
+	if r.Priority >= 1 && r.Priority <= 5 {
+		t.Priority.Count++
+		t.Priority.Distribution[r.Priority-1]++
+	}
+}
+
+func (p *Priority) finish() {
+	if p.Count == 0 {
+		return
+	}
+	sum := 0
+	for i, n := range p.Distribution {
+		sum += (i + 1) * n
+	}
+	p.Mean = float64(sum) / float64(p.Count)
+}
+
+// rollUp averages the progress of the actions that are not cancelled, each weighing the
+// same, and counts actions by status.
+func rollUp(acts []*Action) Progress {
+	p := Progress{Actions: len(acts), ByStatus: map[string]int{}}
+	sum, n := 0, 0
+	for _, a := range acts {
+		p.ByStatus[a.Status]++
+		if a.Status != StatusCancelled {
+			sum += a.Progress
+			n++
+		}
+	}
+	if n > 0 {
+		p.Percent = (sum + n/2) / n
+	}
+	return p
+}
+
+func sortPlan(s *Site) {
+	sort.SliceStable(s.Goals, func(i, j int) bool {
+		a, b := s.Goals[i], s.Goals[j]
+		if a.Order != b.Order {
+			return a.Order < b.Order
+		}
+		return a.ID < b.ID
+	})
+	goalRank := map[*Goal]int{}
+	for i, g := range s.Goals {
+		goalRank[g] = i
+	}
+	sort.SliceStable(s.Objectives, func(i, j int) bool {
+		a, b := s.Objectives[i], s.Objectives[j]
+		if ra, rb := rank(goalRank, a.GoalItem), rank(goalRank, b.GoalItem); ra != rb {
+			return ra < rb
+		}
+		if a.Order != b.Order {
+			return a.Order < b.Order
+		}
+		return a.ID < b.ID
+	})
+	objRank := map[*Objective]int{}
+	for i, o := range s.Objectives {
+		objRank[o] = i
+	}
+	sort.SliceStable(s.Actions, func(i, j int) bool {
+		a, b := s.Actions[i], s.Actions[j]
+		if ra, rb := rank(objRank, a.ObjectiveItem), rank(objRank, b.ObjectiveItem); ra != rb {
+			return ra < rb
+		}
+		if a.Order != b.Order {
+			return a.Order < b.Order
+		}
+		return a.ID < b.ID
+	})
+	// The children lists were filled in file order by Resolve; put them in plan order.
+	for _, g := range s.Goals {
+		g.Objectives = g.Objectives[:0]
+	}
+	for _, o := range s.Objectives {
+		o.Actions = o.Actions[:0]
+		if o.GoalItem != nil {
+			o.GoalItem.Objectives = append(o.GoalItem.Objectives, o)
+		}
+	}
+	for _, a := range s.Actions {
+		if a.ObjectiveItem != nil {
+			a.ObjectiveItem.Actions = append(a.ObjectiveItem.Actions, a)
+		}
+	}
+	for _, b := range s.Bodies {
+		b.Actions = b.Actions[:0]
+	}
+	for _, a := range s.Actions {
+		if a.OwnerBody != nil {
+			a.OwnerBody.Actions = append(a.OwnerBody.Actions, a)
+		}
+	}
+	for _, b := range s.Bodies {
+		sort.SliceStable(b.Proposals, func(i, j int) bool {
+			return newer(b.Proposals[i].Date, b.Proposals[j].Date, b.Proposals[i].ID, b.Proposals[j].ID)
+		})
+		sort.SliceStable(b.Practices, func(i, j int) bool {
+			return newer(b.Practices[i].Date, b.Practices[j].Date, b.Practices[i].ID, b.Practices[j].ID)
+		})
+	}
+	for _, p := range s.Proposals {
+		sort.SliceStable(p.TakenUpBy, func(i, j int) bool { return p.TakenUpBy[i].ID < p.TakenUpBy[j].ID })
+	}
+}
+
+func rank[K comparable](m map[K]int, k K) int {
+	if r, ok := m[k]; ok {
+		return r
+	}
+	return len(m)
+}
+
+func newer(a, b time.Time, ida, idb string) bool {
+	if !a.Equal(b) {
+		return a.After(b)
+	}
+	return ida < idb
+}
+
+func collectTags(s *Site) []*Tag {
+	bySlug := map[string]*Tag{}
+	get := func(name string) *Tag {
+		sl := Slug(name)
+		t := bySlug[sl]
+		if t == nil {
+			t = &Tag{Name: strings.TrimSpace(name), Slug: sl}
+			bySlug[sl] = t
+		}
+		return t
+	}
+	for _, p := range s.Proposals {
+		for _, name := range p.Tags {
+			t := get(name)
+			t.Proposals = append(t.Proposals, p)
+		}
+	}
+	for _, p := range s.Practices {
+		for _, name := range p.Tags {
+			t := get(name)
+			t.Practices = append(t.Practices, p)
+		}
+	}
+	out := make([]*Tag, 0, len(bySlug))
+	for _, t := range bySlug {
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Slug < out[j].Slug })
+	return out
+}
+
+// newestDate is the date the site is "as of" when nothing better is known: the latest date
+// written in its content. Pages use it instead of the wall clock, so output is reproducible.
+func newestDate(s *Site) time.Time {
+	var t time.Time
+	later := func(d time.Time) {
+		if d.After(t) {
+			t = d
+		}
+	}
+	for _, p := range s.Proposals {
+		later(p.Date)
+		later(p.Answer.Date)
+	}
+	for _, p := range s.Practices {
+		later(p.Date)
+	}
+	for _, f := range s.Feedback {
+		later(f.Date)
+	}
+	for _, a := range s.Actions {
+		for _, in := range a.Indicators {
+			for _, v := range in.Values {
+				later(v.Date)
+			}
+		}
+	}
+	return t
+}

@@ -1,0 +1,405 @@
+// Package site is pspm's model of a portal: the plan, proposals, practices, bodies and
+// the contributions on them, as plain data with no I/O.
+//
+// The content package fills a Site from files; Resolve links its references and reports the
+// dangling ones; Derive computes, once, everything the pages need (tallies, progress
+// roll-ups, lists by body, status and tag). After Derive a Site is read-only: renderers
+// and indexers share it across goroutines without locks.
+package site
+
+import (
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/diag"
+)
+
+// Section names the kind of an item. Its value is also the item's folder under content/
+// and its URL path: the item proposals/x lives in content/proposals/x and is published at
+// /proposals/x/.
+type Section string
+
+// The sections of a portal.
+const (
+	Goals      Section = "plan/goals"
+	Objectives Section = "plan/objectives"
+	Actions    Section = "plan/actions"
+	Proposals  Section = "proposals"
+	Practices  Section = "practices"
+	Bodies     Section = "bodies"
+)
+
+// Sections lists every section, in the order the plan and the portal present them.
+var Sections = []Section{Goals, Objectives, Actions, Proposals, Practices, Bodies}
+
+// Item is what every page-worthy entry shares: where it comes from and what was
+// contributed on it.
+type Item struct {
+	ID       string
+	Section  Section
+	File     string // the Markdown file, e.g. content/proposals/x/index.md
+	Dir      string // the folder of its contributions, e.g. content/proposals/x
+	Text     string // the Markdown body
+	TextLine int    // the file line where Text starts
+
+	Pos diag.Pos            `yaml:"-"`
+	At  map[string]diag.Pos `yaml:"-"`
+
+	Reactions   []*Reaction   // sorted by voter
+	Feedback    []*Feedback   // sorted by date, then file
+	Attachments []*Attachment // sorted by name
+	Tally       Tally
+}
+
+// Key is the item's stable name across the portal and its open data: "<section>/<id>".
+func (it *Item) Key() string { return string(it.Section) + "/" + it.ID }
+
+// URL is the item's page path, e.g. /proposals/x/.
+func (it *Item) URL() string { return "/" + it.Key() + "/" }
+
+// at returns the position of the value of key, or of the item when the key is absent.
+func (it *Item) at(key string) diag.Pos {
+	if p, ok := it.At[key]; ok {
+		return p
+	}
+	if it.Pos.File != "" {
+		return it.Pos
+	}
+	return diag.Pos{File: it.File, Line: 1, Col: 1}
+}
+
+// Attachment is a file published beside an item's page.
+type Attachment struct {
+	Name string // the file name, safe as a URL path element
+	File string // its path in the source
+	Size int64
+}
+
+// Plan is content/plan/_index.md.
+type Plan struct {
+	Title  string  `yaml:"title" meta:"required"`
+	Period string  `yaml:"period"`
+	Owner  string  `yaml:"owner" meta:"required"`
+	Phases []Phase `yaml:"phases"`
+
+	File     string
+	Text     string
+	TextLine int
+	Pos      diag.Pos            `yaml:"-"`
+	At       map[string]diag.Pos `yaml:"-"`
+
+	OwnerBody *Body `yaml:"-"`
+}
+
+// Phase is a window of the participation timeline and what it opens.
+type Phase struct {
+	Name  string    `yaml:"name" meta:"required"`
+	From  time.Time `yaml:"from" meta:"required"`
+	To    time.Time `yaml:"to" meta:"required"`
+	Opens []string  `yaml:"opens" enum:"proposals|feedback|votes|priorities"`
+
+	Pos diag.Pos            `yaml:"-"`
+	At  map[string]diag.Pos `yaml:"-"`
+}
+
+// Opening reports whether the phase opens what (proposals, feedback, votes or priorities).
+func (p *Phase) Opening(what string) bool {
+	for _, o := range p.Opens {
+		if o == what {
+			return true
+		}
+	}
+	return false
+}
+
+// Goal is a level-1 item of the plan.
+type Goal struct {
+	Item
+	Title string `yaml:"title" meta:"required"`
+	Order int    `yaml:"order" range:"0,1000000"`
+
+	Objectives []*Objective `yaml:"-"`
+	Progress   Progress     `yaml:"-"`
+}
+
+// Objective is a level-2 item of the plan.
+type Objective struct {
+	Item
+	Title string   `yaml:"title" meta:"required"`
+	Goal  string   `yaml:"goal" meta:"required"`
+	AgID  []string `yaml:"agid"`
+	Order int      `yaml:"order" range:"0,1000000"`
+
+	GoalItem *Goal     `yaml:"-"`
+	Actions  []*Action `yaml:"-"`
+	Progress Progress  `yaml:"-"`
+}
+
+// Action statuses.
+const (
+	StatusPlanned    = "planned"
+	StatusInProgress = "in-progress"
+	StatusDone       = "done"
+	StatusDelayed    = "delayed"
+	StatusCancelled  = "cancelled"
+)
+
+// ActionStatuses lists the statuses of an action in their natural order.
+var ActionStatuses = []string{StatusPlanned, StatusInProgress, StatusDone, StatusDelayed, StatusCancelled}
+
+// Action is a level-3 item of the plan: something a body does, measured by indicators.
+type Action struct {
+	Item
+	Title         string      `yaml:"title" meta:"required"`
+	Objective     string      `yaml:"objective" meta:"required"`
+	Owner         string      `yaml:"owner"`
+	Status        string      `yaml:"status" enum:"planned|in-progress|done|delayed|cancelled"`
+	Progress      int         `yaml:"progress" range:"0,100"`
+	Start         time.Time   `yaml:"start"`
+	Due           time.Time   `yaml:"due"`
+	Indicators    []Indicator `yaml:"indicators"`
+	Proposals     []string    `yaml:"proposals"`
+	ContributesTo []string    `yaml:"contributes_to"`
+	Order         int         `yaml:"order" range:"0,1000000"`
+
+	ObjectiveItem *Objective  `yaml:"-"`
+	OwnerBody     *Body       `yaml:"-"`
+	ProposalItems []*Proposal `yaml:"-"`
+}
+
+// Indicator measures an action.
+type Indicator struct {
+	Name     string  `yaml:"name" meta:"required"`
+	Unit     string  `yaml:"unit"`
+	Baseline float64 `yaml:"baseline"`
+	Target   float64 `yaml:"target"`
+	Values   []Value `yaml:"values"`
+
+	Pos diag.Pos `yaml:"-"`
+}
+
+// Value is one dated measurement of an indicator.
+type Value struct {
+	Date  time.Time `yaml:"date" meta:"required"`
+	Value float64   `yaml:"value"`
+
+	Pos diag.Pos `yaml:"-"`
+}
+
+// Proposal statuses.
+const (
+	ProposalOpen         = "open"
+	ProposalUnderReview  = "under-review"
+	ProposalAccepted     = "accepted"
+	ProposalRejected     = "rejected"
+	ProposalIncorporated = "incorporated"
+	ProposalWithdrawn    = "withdrawn"
+)
+
+// ProposalStatuses lists the statuses of a proposal in the order of its life.
+var ProposalStatuses = []string{ProposalOpen, ProposalUnderReview, ProposalAccepted, ProposalRejected, ProposalIncorporated, ProposalWithdrawn}
+
+// Proposal is a public body's proposal on the plan.
+type Proposal struct {
+	Item
+	Title   string    `yaml:"title" meta:"required"`
+	Body    string    `yaml:"body" meta:"required"`
+	Authors []string  `yaml:"authors"`
+	Date    time.Time `yaml:"date" meta:"required"`
+	Targets []string  `yaml:"targets"`
+	Tags    []string  `yaml:"tags"`
+	Status  string    `yaml:"status" enum:"open|under-review|accepted|rejected|incorporated|withdrawn"`
+	Answer  Answer    `yaml:"answer"`
+
+	BodyItem    *Body     `yaml:"-"`
+	TargetItems []*Item   `yaml:"-"`
+	TakenUpBy   []*Action `yaml:"-"` // actions that list this proposal
+}
+
+// Answer is the plan owner's official answer to a proposal.
+type Answer struct {
+	Date time.Time `yaml:"date"`
+	Text string    `yaml:"text"`
+}
+
+// Practice kinds.
+var PracticeKinds = []string{"strategic-plan", "methodology", "experience", "software", "guideline"}
+
+// Practice is a good practice shared by a body.
+type Practice struct {
+	Item
+	Title string    `yaml:"title" meta:"required"`
+	Body  string    `yaml:"body" meta:"required"`
+	Kind  string    `yaml:"kind" meta:"required" enum:"strategic-plan|methodology|experience|software|guideline"`
+	Tags  []string  `yaml:"tags"`
+	AgID  []string  `yaml:"agid"`
+	Links []Link    `yaml:"links"`
+	Date  time.Time `yaml:"date"`
+
+	BodyItem *Body `yaml:"-"`
+}
+
+// Link is a titled external link.
+type Link struct {
+	Title string `yaml:"title" meta:"required"`
+	URL   string `yaml:"url" meta:"required"`
+
+	Pos diag.Pos            `yaml:"-"`
+	At  map[string]diag.Pos `yaml:"-"`
+}
+
+// BodyKinds lists the kinds of public body.
+var BodyKinds = []string{"ministry", "region", "province", "metropolitan-city", "municipality", "agency", "university", "health-authority", "other"}
+
+// Body is a public body, identified by its IPA code.
+type Body struct {
+	Item
+	Name    string   `yaml:"name" meta:"required"`
+	Kind    string   `yaml:"kind" enum:"ministry|region|province|metropolitan-city|municipality|agency|university|health-authority|other"`
+	Website string   `yaml:"website"`
+	Members []Member `yaml:"members"`
+
+	Proposals []*Proposal `yaml:"-"`
+	Practices []*Practice `yaml:"-"`
+	Actions   []*Action   `yaml:"-"` // actions it owns
+	Votes     []*Reaction `yaml:"-"` // reactions it cast, by item
+	Comments  []*Feedback `yaml:"-"` // feedback it wrote, by date
+}
+
+// Member is a person who may act for a body.
+type Member struct {
+	Name  string   `yaml:"name" meta:"required"`
+	Email string   `yaml:"email" meta:"required"`
+	Keys  []string `yaml:"keys"`
+
+	Pos diag.Pos            `yaml:"-"`
+	At  map[string]diag.Pos `yaml:"-"`
+}
+
+// FeedbackKinds lists the kinds of feedback.
+var FeedbackKinds = []string{"comment", "question", "objection", "support"}
+
+// Feedback is a comment by a body on an item.
+type Feedback struct {
+	Title string    `yaml:"title" meta:"required"`
+	Date  time.Time `yaml:"date" meta:"required"`
+	Kind  string    `yaml:"kind" enum:"comment|question|objection|support"`
+
+	Voter    string // the body that speaks, from the file name
+	Slug     string // the rest of the file name
+	ItemKey  string // the item it is on, "<section>/<id>"
+	File     string
+	Text     string
+	TextLine int
+	Pos      diag.Pos            `yaml:"-"`
+	At       map[string]diag.Pos `yaml:"-"`
+
+	VoterBody *Body `yaml:"-"`
+	On        *Item `yaml:"-"`
+}
+
+// ID names the feedback within its item: the file name without extension.
+func (f *Feedback) ID() string { return f.Voter + "-" + f.Slug }
+
+// Votes.
+const (
+	VoteSupport = "support"
+	VoteOppose  = "oppose"
+	VoteAbstain = "abstain"
+)
+
+// Reaction is one body's vote and priority on one item.
+type Reaction struct {
+	Vote     string `yaml:"vote" enum:"support|oppose|abstain"`
+	Priority int    `yaml:"priority" range:"1,5"`
+	Comment  string `yaml:"comment"`
+
+	Voter   string // the file name without .yaml
+	ItemKey string
+	File    string
+	Pos     diag.Pos            `yaml:"-"`
+	At      map[string]diag.Pos `yaml:"-"`
+
+	// Counted and Reason are the verdict of the trust model; Verification says how the
+	// vote was verified ("none" when it was not).
+	Counted      bool   `yaml:"-"`
+	Reason       string `yaml:"-"`
+	Verification string `yaml:"-"`
+
+	VoterBody *Body `yaml:"-"`
+	On        *Item `yaml:"-"`
+}
+
+// Tally counts the counted reactions on an item.
+type Tally struct {
+	Support, Oppose, Abstain int
+	Priority                 Priority
+}
+
+// Votes is the number of counted votes.
+func (t Tally) Votes() int { return t.Support + t.Oppose + t.Abstain }
+
+// Priority summarises the priorities given to an item.
+type Priority struct {
+	Count        int
+	Mean         float64 // 0 when Count is 0
+	Distribution [5]int  // how many gave 1, 2, 3, 4, 5
+}
+
+// Progress is a roll-up of actions' progress.
+type Progress struct {
+	Percent  int            // the mean progress of the actions that are not cancelled
+	Actions  int            // how many actions, cancelled included
+	ByStatus map[string]int // actions by status
+}
+
+// Site is a whole portal.
+type Site struct {
+	Plan       Plan
+	Goals      []*Goal      // by order, then id
+	Objectives []*Objective // by goal, order, then id
+	Actions    []*Action    // by objective, order, then id
+	Proposals  []*Proposal  // newest first, then id
+	Practices  []*Practice  // newest first, then id
+	Bodies     []*Body      // by id
+	Feedback   []*Feedback  // by date, then file
+	Reactions  []*Reaction  // by item, then voter
+
+	// Indexes, filled by Resolve and Derive.
+	Items     map[string]*Item // by key "<section>/<id>"
+	Tags      []*Tag           // by slug
+	Progress  Progress         // of the whole plan
+	Built     time.Time        // the date the site is as of: the newest date in its content
+	ByBody    map[string]*Body
+	goalByID  map[string]*Goal
+	objByID   map[string]*Objective
+	actByID   map[string]*Action
+	propByID  map[string]*Proposal
+	pracByID  map[string]*Practice
+	planItems map[string]*Item // goals, objectives and actions by id
+}
+
+// Tag is a keyword and what carries it.
+type Tag struct {
+	Name      string // as first written
+	Slug      string // URL-safe
+	Proposals []*Proposal
+	Practices []*Practice
+}
+
+// Goal returns the goal with the given id, or nil.
+func (s *Site) Goal(id string) *Goal { return s.goalByID[id] }
+
+// Objective returns the objective with the given id, or nil.
+func (s *Site) Objective(id string) *Objective { return s.objByID[id] }
+
+// Action returns the action with the given id, or nil.
+func (s *Site) Action(id string) *Action { return s.actByID[id] }
+
+// Proposal returns the proposal with the given id, or nil.
+func (s *Site) Proposal(id string) *Proposal { return s.propByID[id] }
+
+// Practice returns the practice with the given id, or nil.
+func (s *Site) Practice(id string) *Practice { return s.pracByID[id] }
+
+// PlanItem returns the goal, objective or action with the given id, or nil.
+func (s *Site) PlanItem(id string) *Item { return s.planItems[id] }

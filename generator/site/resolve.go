@@ -1,0 +1,345 @@
+package site
+
+import (
+	"net/mail"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/slug"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Resolve indexes the site, applies defaults that depend on other items, links every
+// reference and reports each one that dangles at its position. It must run once, before
+// Derive.
+func (s *Site) Resolve() diag.List {
+	var errs diag.List
+	s.index(&errs)
+
+	owner := s.ByBody[s.Plan.Owner]
+	if s.Plan.Owner != "" && owner == nil && s.Plan.File != "" {
+		errs.Add(planAt(&s.Plan, "owner"), "unknown body %q as plan owner%s (add content/bodies/%s.md)", s.Plan.Owner, didYouMean(s.Plan.Owner, keys(s.ByBody)), s.Plan.Owner)
+	}
+	s.Plan.OwnerBody = owner
+	for i := range s.Plan.Phases {
+		p := &s.Plan.Phases[i]
+		if !p.From.IsZero() && !p.To.IsZero() && p.To.Before(p.From) {
+			errs.Add(p.At["to"], "phase %q ends (%s) before it starts (%s)", p.Name, day(p.To), day(p.From))
+		}
+	}
+
+	for _, o := range s.Objectives {
+		if g := s.goalByID[o.Goal]; g != nil {
+			o.GoalItem = g
+			g.Objectives = append(g.Objectives, o)
+		} else if o.Goal != "" {
+			errs.Add(o.at("goal"), "unknown goal %q%s", o.Goal, didYouMean(o.Goal, keys(s.goalByID)))
+		}
+		checkAgID(&errs, &o.Item, o.AgID)
+	}
+	for _, a := range s.Actions {
+		if o := s.objByID[a.Objective]; o != nil {
+			a.ObjectiveItem = o
+			o.Actions = append(o.Actions, a)
+		} else if a.Objective != "" {
+			errs.Add(a.at("objective"), "unknown objective %q%s", a.Objective, didYouMean(a.Objective, keys(s.objByID)))
+		}
+		if a.Owner == "" {
+			a.Owner = s.Plan.Owner
+		}
+		if b := s.ByBody[a.Owner]; b != nil {
+			a.OwnerBody = b
+			b.Actions = append(b.Actions, a)
+		} else if a.Owner != "" && (owner != nil || a.At["owner"] != (diag.Pos{})) {
+			errs.Add(a.at("owner"), "unknown body %q as owner%s", a.Owner, didYouMean(a.Owner, keys(s.ByBody)))
+		}
+		if a.Status == "" {
+			a.Status = StatusPlanned
+		}
+		if _, set := a.At["progress"]; !set && a.Status == StatusDone {
+			a.Progress = 100
+		}
+		if a.Status == StatusDone && a.Progress < 100 {
+			errs.Warn(a.at("progress"), "action is done but its progress is %d%%; set progress: 100 or another status", a.Progress)
+		}
+		if !a.Start.IsZero() && !a.Due.IsZero() && a.Due.Before(a.Start) {
+			errs.Add(a.at("due"), "due date %s is before the start date %s", day(a.Due), day(a.Start))
+		}
+		for i, id := range a.Proposals {
+			if p := s.propByID[id]; p != nil {
+				a.ProposalItems = append(a.ProposalItems, p)
+				p.TakenUpBy = append(p.TakenUpBy, a)
+			} else {
+				errs.Add(listAt(&a.Item, "proposals", i), "unknown proposal %q%s", id, didYouMean(id, keys(s.propByID)))
+			}
+		}
+		for i, id := range a.ContributesTo {
+			if !idRE.MatchString(id) {
+				errs.Add(listAt(&a.Item, "contributes_to", i), "contributes_to: %q is not an objective id (lower-case letters, digits, - and _)", id)
+			}
+		}
+	}
+	for _, p := range s.Proposals {
+		if b := s.ByBody[p.Body]; b != nil {
+			p.BodyItem = b
+			b.Proposals = append(b.Proposals, p)
+		} else if p.Body != "" {
+			errs.Add(p.at("body"), "unknown body %q%s (bodies are declared in content/bodies/<ipa-code>.md)", p.Body, didYouMean(p.Body, keys(s.ByBody)))
+		}
+		if p.Status == "" {
+			p.Status = ProposalOpen
+		}
+		for i, id := range p.Targets {
+			if it := s.planItems[id]; it != nil {
+				p.TargetItems = append(p.TargetItems, it)
+			} else {
+				errs.Add(listAt(&p.Item, "targets", i), "unknown plan item %q in targets%s (targets are ids of goals, objectives or actions)", id, didYouMean(id, keys(s.planItems)))
+			}
+		}
+		if p.Status != ProposalOpen && p.Answer.Text == "" {
+			errs.Warn(p.at("status"), "status is %q but there is no answer; add answer: {date, text} to explain the decision", p.Status)
+		}
+		if p.Answer.Text != "" && p.Answer.Date.IsZero() {
+			errs.Add(p.at("answer"), "the answer has no date; add answer.date: YYYY-MM-DD")
+		}
+		p.Tags = checkTags(&errs, &p.Item, p.Tags)
+	}
+	for _, p := range s.Practices {
+		if b := s.ByBody[p.Body]; b != nil {
+			p.BodyItem = b
+			b.Practices = append(b.Practices, p)
+		} else if p.Body != "" {
+			errs.Add(p.at("body"), "unknown body %q%s", p.Body, didYouMean(p.Body, keys(s.ByBody)))
+		}
+		for _, l := range p.Links {
+			if !safeURL(l.URL, true) {
+				errs.Add(l.At["url"], "link %q is not a web address; want https://…, http://… or mailto:…", l.URL)
+			}
+		}
+		checkAgID(&errs, &p.Item, p.AgID)
+		p.Tags = checkTags(&errs, &p.Item, p.Tags)
+	}
+	for _, b := range s.Bodies {
+		if b.Kind == "" {
+			b.Kind = "other"
+		}
+		if b.Website != "" && !safeURL(b.Website, false) {
+			errs.Add(b.at("website"), "website %q is not a web address; want https://…", b.Website)
+			b.Website = ""
+		}
+		seen := map[string]bool{}
+		for i, m := range b.Members {
+			if a, err := mail.ParseAddress(m.Email); err != nil || a.Address != m.Email {
+				errs.Add(m.At["email"], "members[%d].email %q is not an email address (want name@example.org, without the name)", i, m.Email)
+			}
+			if e := strings.ToLower(m.Email); seen[e] {
+				errs.Add(m.At["email"], "members[%d].email %q is listed twice", i, m.Email)
+			} else {
+				seen[e] = true
+			}
+		}
+	}
+	for _, f := range s.Feedback {
+		f.On = s.Items[f.ItemKey]
+		if b := s.ByBody[f.Voter]; b != nil {
+			f.VoterBody = b
+		} else {
+			errs.Add(diag.Pos{File: f.File, Line: 1, Col: 1}, "unknown body %q: feedback files are named <body id>-<slug>.md, and the body must be declared in content/bodies/%s", f.Voter, didYouMean(f.Voter, keys(s.ByBody)))
+		}
+		if f.Kind == "" {
+			f.Kind = "comment"
+		}
+	}
+	for _, r := range s.Reactions {
+		r.On = s.Items[r.ItemKey]
+		r.Verification = "none"
+		if b := s.ByBody[r.Voter]; b != nil {
+			r.VoterBody = b
+		} else {
+			errs.Add(diag.Pos{File: r.File, Line: 1, Col: 1}, "unknown voter %q: a reaction file is named after a registered body id%s", r.Voter, didYouMean(r.Voter, keys(s.ByBody)))
+			r.Reason = "unknown voter"
+		}
+		if r.On != nil && r.On.Section == Bodies {
+			errs.Add(diag.Pos{File: r.File, Line: 1, Col: 1}, "bodies do not take reactions; vote on a proposal, practice or plan item")
+			r.Reason = "unknown item"
+		}
+		if r.Vote == "" && r.Priority == 0 {
+			if len(r.At) == 0 || (r.At["vote"] == (diag.Pos{}) && r.At["priority"] == (diag.Pos{})) {
+				errs.Add(diag.Pos{File: r.File, Line: 1, Col: 1}, "a reaction needs a vote (support, oppose or abstain) or a priority (1 to 5)")
+			}
+			r.Reason = "malformed"
+		}
+		if len([]rune(r.Comment)) > 500 {
+			errs.Add(r.At["comment"], "comment is %d characters long; keep it under 500 (write longer remarks as feedback)", len([]rune(r.Comment)))
+		}
+	}
+	return errs
+}
+
+// index builds the id maps and reports duplicate ids, including ids that differ only by
+// case or Unicode normalisation, and plan ids used at two levels.
+func (s *Site) index(errs *diag.List) {
+	s.Items = map[string]*Item{}
+	s.ByBody = map[string]*Body{}
+	s.goalByID = map[string]*Goal{}
+	s.objByID = map[string]*Objective{}
+	s.actByID = map[string]*Action{}
+	s.propByID = map[string]*Proposal{}
+	s.pracByID = map[string]*Practice{}
+	s.planItems = map[string]*Item{}
+	folded := map[string]*Item{} // section + folded id, and "plan/" + folded id
+	add := func(it *Item) bool {
+		f := string(it.Section) + "/" + Fold(it.ID)
+		if prev := folded[f]; prev != nil {
+			errs.Add(it.Pos, "duplicate id %q in %s: %s already uses it (ids that differ only by case or accents are the same on many file systems); rename one", it.ID, it.Section, prev.File)
+			return false
+		}
+		folded[f] = it
+		if it.Section == Goals || it.Section == Objectives || it.Section == Actions {
+			p := "plan/" + Fold(it.ID)
+			if prev := folded[p]; prev != nil {
+				errs.Add(it.Pos, "id %q is already used by %s; plan ids must be unique across goals, objectives and actions", it.ID, prev.File)
+				return false
+			}
+			folded[p] = it
+			s.planItems[it.ID] = it
+		}
+		s.Items[it.Key()] = it
+		return true
+	}
+	s.Goals = filter(s.Goals, func(g *Goal) bool { return add(&g.Item) })
+	s.Objectives = filter(s.Objectives, func(o *Objective) bool { return add(&o.Item) })
+	s.Actions = filter(s.Actions, func(a *Action) bool { return add(&a.Item) })
+	s.Proposals = filter(s.Proposals, func(p *Proposal) bool { return add(&p.Item) })
+	s.Practices = filter(s.Practices, func(p *Practice) bool { return add(&p.Item) })
+	s.Bodies = filter(s.Bodies, func(b *Body) bool { return add(&b.Item) })
+	for _, g := range s.Goals {
+		s.goalByID[g.ID] = g
+	}
+	for _, o := range s.Objectives {
+		s.objByID[o.ID] = o
+	}
+	for _, a := range s.Actions {
+		s.actByID[a.ID] = a
+	}
+	for _, p := range s.Proposals {
+		s.propByID[p.ID] = p
+	}
+	for _, p := range s.Practices {
+		s.pracByID[p.ID] = p
+	}
+	for _, b := range s.Bodies {
+		s.ByBody[b.ID] = b
+	}
+}
+
+func filter[T any](in []T, keep func(T) bool) []T {
+	out := in[:0]
+	for _, x := range in {
+		if keep(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Fold maps an id to the form under which two ids count as the same: Unicode NFC, lower case.
+func Fold(id string) string { return strings.ToLower(norm.NFC.String(id)) }
+
+var (
+	idRE   = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$`)
+	agidRE = regexp.MustCompile(`^[A-Za-z]{1,8}\.?[0-9]+(\.[0-9]+){0,4}$`)
+)
+
+// ValidID reports whether id is a valid item id: lower-case letters, digits, - and _,
+// starting and ending with a letter or digit, at most 100 characters.
+func ValidID(id string) bool { return idRE.MatchString(id) }
+
+// Slug turns a name into a valid id (see package slug): how tags become URL paths.
+func Slug(s string) string { return slug.Make(s) }
+
+func checkAgID(errs *diag.List, it *Item, codes []string) {
+	for i, c := range codes {
+		if !agidRE.MatchString(c) {
+			errs.Add(listAt(it, "agid", i), "agid: %q is not an AgID objective code (letters, digits and dots, e.g. OB.1.1)", c)
+		}
+	}
+}
+
+// checkTags drops empty and duplicate tags and reports tags that cannot become a URL.
+func checkTags(errs *diag.List, it *Item, tags []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for i, t := range tags {
+		t = strings.TrimSpace(t)
+		sl := Slug(t)
+		switch {
+		case sl == "":
+			errs.Add(listAt(it, "tags", i), "tag %q has no letters or digits", t)
+		case len(t) > 60:
+			errs.Add(listAt(it, "tags", i), "tag %q is longer than 60 characters", t)
+		case !seen[sl]:
+			seen[sl] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// safeURL reports whether u is an absolute http(s) URL, or a mailto: one when mail is true.
+func safeURL(u string, mail bool) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	switch strings.ToLower(p.Scheme) {
+	case "http", "https":
+		return p.Host != ""
+	case "mailto":
+		return mail && p.Opaque != ""
+	}
+	return false
+}
+
+func listAt(it *Item, key string, i int) diag.Pos {
+	if p, ok := it.At[key+"."+itoa(i)]; ok {
+		return p
+	}
+	return it.at(key)
+}
+
+func planAt(p *Plan, key string) diag.Pos {
+	if pos, ok := p.At[key]; ok {
+		return pos
+	}
+	return diag.Pos{File: p.File, Line: 1, Col: 1}
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+func didYouMean(word string, candidates []string) string {
+	if s := diag.Suggest(word, candidates); s != "" {
+		return "; did you mean " + `"` + s + `"?`
+	}
+	return ""
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func day(t time.Time) string { return t.Format("2006-01-02") }

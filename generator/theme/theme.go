@@ -1,0 +1,129 @@
+// Package theme finds a portal's templates, static files, translations and archetypes
+// through a chain of folders: the site itself, then the theme named in pspm.yaml, then the
+// default theme built into pspm. The first folder that has a file wins, file by file, so a
+// site overrides one template or one string without copying the theme.
+package theme
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/pspm-dev/pspm/themes"
+)
+
+// Chain is the ordered list of folders where theme files are looked up.
+type Chain struct {
+	layers []layer
+}
+
+type layer struct {
+	name string // for messages: "site", "theme x", "built-in"
+	fsys fs.FS
+}
+
+// New returns the chain for a site: site (may be nil), the theme folder named by name
+// relative to the site (unless name is "default" or empty), and the built-in theme.
+func New(siteFS fs.FS, name string) (*Chain, error) {
+	c := &Chain{}
+	if siteFS != nil {
+		c.layers = append(c.layers, layer{"site", siteFS})
+	}
+	if name != "" && name != "default" {
+		clean := path.Clean(strings.TrimPrefix(name, "./"))
+		if !fs.ValidPath(clean) || siteFS == nil {
+			return nil, fmt.Errorf("theme %q must be a folder inside the site", name)
+		}
+		if fi, err := fs.Stat(siteFS, clean); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("theme %q: no such folder in the site", name)
+		}
+		sub, err := fs.Sub(siteFS, clean)
+		if err != nil {
+			return nil, err
+		}
+		c.layers = append(c.layers, layer{"theme " + name, sub})
+	}
+	c.layers = append(c.layers, layer{"built-in", themes.Default()})
+	return c, nil
+}
+
+// ReadFile returns the first file named name in the chain, and the name of the layer it
+// came from.
+func (c *Chain) ReadFile(name string) ([]byte, string, error) {
+	for _, l := range c.layers {
+		data, err := fs.ReadFile(l.fsys, name)
+		if err == nil {
+			return data, l.name, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, l.name, err
+		}
+	}
+	return nil, "", fmt.Errorf("%s: %w", name, fs.ErrNotExist)
+}
+
+// ReadAll returns every version of name in the chain, from the most specific (the site)
+// to the built-in one, for files that merge key by key such as translations.
+func (c *Chain) ReadAll(name string) ([][]byte, error) {
+	var out [][]byte
+	for _, l := range c.layers {
+		data, err := fs.ReadFile(l.fsys, name)
+		if err == nil {
+			out = append(out, data)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// File is a file found in the chain.
+type File struct {
+	Name  string // path relative to the listed folder
+	Layer string
+	fsys  fs.FS
+	path  string
+}
+
+// Read returns the file's content.
+func (f File) Read() ([]byte, error) { return fs.ReadFile(f.fsys, f.path) }
+
+// Files lists the regular files under dir across the chain, each from the first layer that
+// has it, sorted by name. Symbolic links and dotfiles are left out.
+func (c *Chain) Files(dir string) ([]File, error) {
+	seen := map[string]bool{}
+	var out []File
+	for _, l := range c.layers {
+		err := fs.WalkDir(l.fsys, dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					return fs.SkipAll
+				}
+				return err
+			}
+			if strings.HasPrefix(d.Name(), ".") && p != dir {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				return nil
+			}
+			rel := strings.TrimPrefix(p, dir+"/")
+			if !seen[rel] {
+				seen[rel] = true
+				out = append(out, File{Name: rel, Layer: l.name, fsys: l.fsys, path: p})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
