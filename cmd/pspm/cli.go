@@ -375,4 +375,3 @@ func shellQuote(s string) string {
 	}
 	return s
 }
-

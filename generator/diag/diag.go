@@ -168,7 +168,7 @@ func (l List) Format() string {
 // Suggest returns the candidate closest to word by edit distance, or "" when none is close
 // enough to be a likely typo. It powers the "did you mean" of unknown keys and values.
 func Suggest(word string, candidates []string) string {
-	best, bestD := "", len(word)/2+2
+	best, bestD := "", max(2, len([]rune(word))/3)+1
 	for _, c := range candidates {
 		if d := distance(strings.ToLower(word), strings.ToLower(c)); d < bestD {
 			best, bestD = c, d

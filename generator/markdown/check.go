@@ -64,13 +64,17 @@ func Check(file string, firstLine int, src []byte, lim Limits, errs *diag.List) 
 func strip(line []byte) ([]byte, int) {
 	depth, indent := 0, 0
 	i := 0
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		if line[i] == '\t' {
+			indent += 4
+		} else {
+			indent++
+		}
+		i++
+	}
 	for i < len(line) {
 		switch c := line[i]; {
-		case c == ' ':
-			indent++
-			i++
-		case c == '\t':
-			indent += 4
+		case c == ' ' || c == '\t':
 			i++
 		case c == '>':
 			depth++

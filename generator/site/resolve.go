@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -145,6 +146,9 @@ func (s *Site) Resolve() diag.List {
 	}
 	for _, f := range s.Feedback {
 		f.On = s.Items[f.ItemKey]
+		if f.On == nil {
+			errs.Add(diag.Pos{File: f.File, Line: 1, Col: 1}, "%s", unknownItem(f.ItemKey))
+		}
 		if b := s.ByBody[f.Voter]; b != nil {
 			f.VoterBody = b
 		} else {
@@ -157,6 +161,10 @@ func (s *Site) Resolve() diag.List {
 	for _, r := range s.Reactions {
 		r.On = s.Items[r.ItemKey]
 		r.Verification = "none"
+		if r.On == nil {
+			errs.Add(diag.Pos{File: r.File, Line: 1, Col: 1}, "%s", unknownItem(r.ItemKey))
+			r.Reason = "unknown item"
+		}
 		if b := s.ByBody[r.Voter]; b != nil {
 			r.VoterBody = b
 		} else {
@@ -178,6 +186,10 @@ func (s *Site) Resolve() diag.List {
 		}
 	}
 	return errs
+}
+
+func unknownItem(key string) string {
+	return fmt.Sprintf("unknown item %q: there is no content/%s/index.md or content/%s.md", key, key, key)
 }
 
 // index builds the id maps and reports duplicate ids, including ids that differ only by

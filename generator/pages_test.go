@@ -1,0 +1,187 @@
+package generator_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pspm-dev/pspm/generator/internal/sitetest"
+)
+
+func TestHomePageShowsPlanPhasesAndLatestItems(t *testing.T) {
+	sitetest.Run(t, "").OK().File("index.html",
+		`<html lang="it">`, "<title>Piano di prova</title>", "Piano di prova", "2025-2027",
+		"Consultazione", "Proposta uno", "Pratica uno", `href="/plan/"`, `<a class="skip" href="#main">`,
+		`<progress max="100" value="40">`)
+}
+
+func TestPlanPageNestsGoalsObjectivesActionsWithProgress(t *testing.T) {
+	sitetest.Run(t, "").OK().File("plan/index.html",
+		`<a href="/plan/goals/g1/">Obiettivo uno</a>`, `<a href="/plan/objectives/o1/">Obiettivo operativo uno</a>`,
+		`<a href="/plan/actions/a1/">Azione uno</a>`, "OB.1.1", `value="40"`, "Introduzione al piano.")
+}
+
+func TestGoalObjectiveAndActionPages(t *testing.T) {
+	b := sitetest.Run(t, "").OK()
+	b.File("plan/goals/g1/index.html", "Obiettivo uno", "Testo dell&#39;obiettivo.", `href="/plan/objectives/o1/"`)
+	b.File("plan/objectives/o1/index.html", "Obiettivo operativo uno", `href="/plan/goals/g1/"`, `href="/plan/actions/a1/"`)
+	b.File("plan/actions/a1/index.html", "Azione uno", "In corso", "Enti coinvolti", `<svg class="chart"`,
+		`<time datetime="2025-06-01">1 giugno 2025</time>`, "Ministero dell&#39;Economia e delle Finanze", `href="/plan/objectives/o1/"`)
+}
+
+func TestProposalPageShowsStatusVotesFeedbackAndTargets(t *testing.T) {
+	sitetest.Run(t, "").OK().File("proposals/p1/index.html",
+		"Proposta uno", `class="badge status-open"`, "Comune di Reggio Emilia", "Marco Bianchi",
+		`<h2 id="contesto">Contesto</h2>`, `href="/plan/actions/a1/"`, "1 favorevoli", "4/5",
+		"Una domanda", `id="m_ef-domanda"`, "Quando partite?", `href="/tags/cloud/"`, `href="/tags/dati-aperti/"`,
+		"non verificato", `<svg class="tally-bar"`)
+}
+
+func TestProposalAnswerAndTakenUpByAction(t *testing.T) {
+	sitetest.Run(t, `
+-- content/proposals/p1/index.md --
+---
+title: Proposta uno
+body: c_h223
+date: 2025-02-01
+status: incorporated
+answer:
+  date: 2025-04-01
+  text: La proposta è **recepita** nell'azione a1.
+---
+Testo.
+-- content/plan/actions/a1.md --
+---
+title: Azione uno
+objective: o1
+proposals: [p1]
+---
+`).OK().File("proposals/p1/index.html", "Risposta ufficiale", "<strong>recepita</strong>", "1 aprile 2025",
+		"Recepita nel piano", `href="/plan/actions/a1/"`).
+		File("plan/actions/a1/index.html", "Proposte recepite", `href="/proposals/p1/"`)
+}
+
+func TestProposalListsByStatusAndBodyArePaginated(t *testing.T) {
+	var more strings.Builder
+	for i := 0; i < 45; i++ {
+		id := "q" + string(rune('a'+i/26)) + string(rune('a'+i%26))
+		more.WriteString("-- content/proposals/" + id + ".md --\n---\ntitle: Proposta " + id + "\nbody: m_ef\ndate: 2025-01-02\nstatus: under-review\nanswer: {date: 2025-02-01, text: In valutazione.}\n---\nTesto.\n")
+	}
+	b := sitetest.Run(t, more.String()).OK()
+	b.File("proposals/index.html", `rel="next"`, `href="/proposals/page/2/"`, `href="/proposals/status/open/"`, `href="/proposals/body/c_h223/"`)
+	b.File("proposals/page/3/index.html", `rel="prev"`, "Pagina 3 di 3", "! rel=\"next\"")
+	b.File("proposals/status/under-review/index.html", "Proposte: In valutazione", `href="/proposals/status/under-review/page/2/"`)
+	b.File("proposals/body/c_h223/index.html", "Proposte di Comune di Reggio Emilia", "Proposta uno")
+	b.NoFile("proposals/page/4/index.html")
+}
+
+func TestPracticeCatalogueByKindWithAttachment(t *testing.T) {
+	b := sitetest.Run(t, "").OK()
+	b.File("practices/index.html", "Pratica uno", `href="/practices/kind/software/"`, `href="/practices/body/c_h223/"`)
+	b.File("practices/kind/software/index.html", "Buone pratiche: Software", "Pratica uno")
+	b.File("practices/pr1/index.html", "Pratica uno", `href="https://example.org/code"`, `href="/practices/pr1/scheda.csv"`, "(8 B)")
+	b.File("practices/pr1/scheda.csv", "a,b\n1,2\n")
+}
+
+func TestBodyPagesListTheirContributions(t *testing.T) {
+	b := sitetest.Run(t, "").OK()
+	b.File("bodies/index.html", `href="/bodies/c_h223/"`, "Comune", "<code>m_ef</code>")
+	b.File("bodies/c_h223/index.html", "Comune di Reggio Emilia", "Proposta uno", "Pratica uno")
+	b.File("bodies/m_ef/index.html", "Voti espressi", `href="/proposals/p1/"`, "Favorevole", "Una domanda", "Azione uno")
+	b.File("bodies/m_ef/index.xml", "<title>Una domanda</title>")
+}
+
+func TestTagPagesGroupProposalsAndPracticesCaseInsensitively(t *testing.T) {
+	b := sitetest.Run(t, "").OK()
+	b.File("tags/index.html", `href="/tags/cloud/"`, `href="/tags/dati-aperti/"`)
+	b.File("tags/cloud/index.html", "Proposta uno", "Pratica uno")
+}
+
+func TestNotFoundPageFeedsAndSitemap(t *testing.T) {
+	b := sitetest.Run(t, "-- pspm.yaml --\nbaseURL: https://example.org/pspm/\n").OK()
+	b.File("404.html", "Pagina non trovata", `href="/pspm/plan/"`)
+	b.File("index.xml", `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="it">`, "<title>Proposta uno</title>",
+		`href="https://example.org/pspm/proposals/p1/"`, "<updated>2025-03-01T00:00:00Z</updated>")
+	b.File("proposals/index.xml", "Proposta uno", "! Pratica uno")
+	b.File("practices/index.xml", "Pratica uno")
+	b.File("plan/index.xml", "Azione uno")
+	b.File("sitemap.xml", "<loc>https://example.org/pspm/proposals/p1/</loc>", "<loc>https://example.org/pspm/</loc>", "! 404")
+	b.File("proposals/p1/index.html", `href="/pspm/css/pspm.css"`, `<link rel="canonical" href="https://example.org/pspm/proposals/p1/">`)
+}
+
+func TestOpenDataFollowsTheContract(t *testing.T) {
+	b := sitetest.Run(t, "").OK()
+	var props []map[string]any
+	if err := json.Unmarshal(b.Out.Files()["api/v1/proposals.json"], &props); err != nil {
+		t.Fatal(err)
+	}
+	if len(props) != 1 {
+		t.Fatalf("proposals.json has %d records, want 1", len(props))
+	}
+	for _, k := range []string{"id", "url", "title", "body", "status", "tags", "targets", "date", "answer", "votes"} {
+		if _, ok := props[0][k]; !ok {
+			t.Errorf("proposals.json lacks %q", k)
+		}
+	}
+	if v := props[0]["votes"].(map[string]any); v["support"] != float64(1) || v["oppose"] != float64(0) {
+		t.Errorf("votes = %v, want support 1, oppose 0", v)
+	}
+	var votes []map[string]any
+	if err := json.Unmarshal(b.Out.Files()["api/v1/votes.json"], &votes); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"item": "proposals/p1", "voter": "m_ef", "vote": "support", "priority": float64(4), "counted": true, "reason": "", "verification": "none"}
+	for k, v := range want {
+		if votes[0][k] != v {
+			t.Errorf("votes.json[0].%s = %v, want %v", k, votes[0][k], v)
+		}
+	}
+	for _, k := range []string{"commit", "author", "landed"} {
+		if _, ok := votes[0][k]; !ok {
+			t.Errorf("votes.json lacks %q", k)
+		}
+	}
+	var plan map[string]any
+	if err := json.Unmarshal(b.Out.Files()["api/v1/plan.json"], &plan); err != nil {
+		t.Fatal(err)
+	}
+	act := plan["goals"].([]any)[0].(map[string]any)["objectives"].([]any)[0].(map[string]any)["actions"].([]any)[0].(map[string]any)
+	for k, v := range map[string]any{"id": "a1", "status": "in-progress", "progress": float64(40), "owner": "m_ef", "due": "2025-12-31"} {
+		if act[k] != v {
+			t.Errorf("plan.json action.%s = %v, want %v", k, act[k], v)
+		}
+	}
+	b.File("api/v1/proposals.csv", "id,url,title,body,status,tags,targets,date", "p1,/proposals/p1/,Proposta uno,c_h223,open,Cloud;dati aperti,a1,2025-02-01")
+	b.File("api/v1/votes.csv", "proposals/p1,m_ef,support,4")
+	b.File("api/v1/bodies.json", `"id":"c_h223"`, `"kind":"municipality"`)
+	b.File("api/v1/practices.json", `"kind":"software"`, `"source":""`)
+	b.File("api/v1/feedback.json", `"voter":"m_ef"`, `"kind":"question"`)
+	b.File("api/v1/versions.json", "[]")
+	b.File("api/v1/plan.csv", "g1,Obiettivo uno,o1,Obiettivo operativo uno,OB.1.1,a1,Azione uno,in-progress,40,m_ef")
+}
+
+func TestCSVCellsCannotBecomeSpreadsheetFormulas(t *testing.T) {
+	sitetest.Run(t, `
+-- content/proposals/p1/index.md --
+---
+title: "=HYPERLINK(\"http://evil\")"
+body: c_h223
+date: 2025-02-01
+---
+`).OK().File("api/v1/proposals.csv", `'=HYPERLINK`, `! ,=HYPERLINK`)
+}
+
+func TestSiteOverridesOneTemplateAndOneString(t *testing.T) {
+	sitetest.Run(t, `
+-- layouts/partials/footer.html --
+{{define "footer"}}<footer>Piè di pagina del sito</footer>{{end}}
+-- i18n/it.yaml --
+menu.proposals: Idee
+-- static/css/extra.css --
+body{}
+`).OK().File("index.html", "Piè di pagina del sito", ">Idee</a>", "! Pubblicato con").File("css/extra.css", "body{}").File("css/pspm.css", ":root")
+}
+
+func TestBrokenSiteTemplateIsAPositionedError(t *testing.T) {
+	sitetest.Run(t, "-- layouts/home.html --\n{{define \"main\"}}\n{{.Nope\n{{end}}\n").Failed().Diag("layouts/home.html:3")
+}
