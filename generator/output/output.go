@@ -27,7 +27,7 @@ type Writer interface {
 // CheckPath reports whether name is a clean, relative, slash-separated path that stays
 // inside its root: no "..", no leading slash, no backslash, no empty or dot element.
 func CheckPath(name string) error {
-	if name == "" || strings.ContainsAny(name, "\\\x00") || path.IsAbs(name) || !fs.ValidPath(name) || !filepath.IsLocal(filepath.FromSlash(name)) {
+	if name == "" || name == "." || strings.ContainsAny(name, "\\\x00") || path.IsAbs(name) || !fs.ValidPath(name) || !filepath.IsLocal(filepath.FromSlash(name)) {
 		return fmt.Errorf("output path %q is not a clean relative path inside the destination", name)
 	}
 	return nil
