@@ -216,7 +216,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f *field, key string, at 
 	}
 	switch v.Kind() {
 	case reflect.String:
-		if f != nil && f.enum != nil && !d.enum(n, s, f.enum, key) {
+		if f != nil && f.enum != nil && s != "" && !d.enum(n, s, f.enum, key) { // "" is "not set"
 			return
 		}
 		v.SetString(s)
