@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"sync/atomic"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/render"
 	"github.com/pspm-dev/pspm/generator/site"
+	"github.com/pspm-dev/pspm/generator/source"
 	"github.com/pspm-dev/pspm/generator/theme"
 )
 
@@ -127,13 +127,10 @@ func BuildDir(o Options, dest string) (*Result, error) {
 	return res, nil
 }
 
-// OpenSource opens the site folder dir as an fs.FS that refuses symbolic links leaving it.
+// OpenSource opens the site folder dir as an fs.FS that refuses paths and symbolic links
+// leaving it.
 func OpenSource(dir string) (fs.FS, error) {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return nil, err
-	}
-	return root.FS(), nil
+	return source.Open(dir)
 }
 
 // countingWriter counts the files written through it.

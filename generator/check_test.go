@@ -54,7 +54,7 @@ func TestCheckReportsEachProblemAtItsPosition(t *testing.T) {
 		{"reaction on unknown item", "-- content/proposals/zz/reactions/c_h223.yaml --\nvote: support\n", `content/proposals/zz/reactions/c_h223.yaml:1:1: unknown item "proposals/zz": there is no content/proposals/zz/index.md or content/proposals/zz.md`},
 		{"priority out of range", "-- content/proposals/p1/reactions/c_h223.yaml --\npriority: 9\n", `"priority": 9 is out of range (want 1 to 5)`},
 		{"YAML anchors", "-- content/proposals/p1/reactions/c_h223.yaml --\nvote: &v support\npriority: 3\n", "anchors and aliases"},
-		{"file over size limit", "-- pspm.yaml --\nlimits: {file_size: 2048}\n-- content/proposals/x/index.md --\n---\ntitle: T\n---\n" + strings.Repeat("word ", 500), "file is 2.5 KiB, over the limit of 2.0 KiB"},
+		{"file over size limit", "-- pspm.yaml --\nlimits: {file_size: 2048}\n-- content/proposals/x/index.md --\n---\ntitle: T\n---\n" + strings.Repeat("word ", 500), "content/proposals/x/index.md: file is over the limit of 2.0 KiB (limits.file_size in pspm.yaml)"},
 		{"feedback file name", "-- content/proposals/p1/feedback/Commento.md --\n---\ntitle: T\ndate: 2025-01-01\n---\n", "a feedback file is named <body id>-<slug>.md"},
 		{"feedback by unknown body", "-- content/proposals/p1/feedback/c_zzz-nota.md --\n---\ntitle: T\ndate: 2025-01-01\n---\n", `unknown body "c_zzz"`},
 		{"bad link scheme", "-- content/practices/pr2/index.md --\n---\ntitle: T\nbody: c_h223\nkind: software\nlinks: [{title: x, url: \"javascript:alert(1)\"}]\n---\n", "is not a web address"},

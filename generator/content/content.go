@@ -9,6 +9,7 @@ package content
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -48,7 +49,7 @@ type job struct {
 	id      string // the item's id (for contributions: the item they are on)
 	bundle  bool   // the item is <id>/index.md
 	name    string // reactions: the voter; feedback: the file name without .md
-	size    int64
+	size    int64  // attachments: the size
 }
 
 // result is what reading one job produced.
@@ -231,8 +232,8 @@ func walk(fsys fs.FS, cfg *config.Config, errs *diag.List) []job {
 			return nil
 		}
 		isDir := d.IsDir()
-		var size int64
-		if d.Type()&fs.ModeSymlink != 0 {
+		symlink := d.Type()&fs.ModeSymlink != 0
+		if symlink {
 			fi, err := fs.Stat(fsys, p)
 			if err != nil {
 				errs.Add(diag.Pos{File: p}, "symbolic link that leaves the source folder or is broken: refused (replace it with the file itself)")
@@ -242,18 +243,9 @@ func walk(fsys fs.FS, cfg *config.Config, errs *diag.List) []job {
 				errs.Warn(diag.Pos{File: p}, "symbolic link to a folder: not followed (move the folder here instead)")
 				return nil
 			}
-			size = fi.Size()
-		} else if !isDir {
-			if !d.Type().IsRegular() {
-				errs.Add(diag.Pos{File: p}, "not a regular file: refused")
-				return nil
-			}
-			fi, err := d.Info()
-			if err != nil {
-				errs.Add(diag.Pos{File: p}, "cannot read: %v", err)
-				return nil
-			}
-			size = fi.Size()
+		} else if !isDir && !d.Type().IsRegular() {
+			errs.Add(diag.Pos{File: p}, "not a regular file: refused")
+			return nil
 		}
 		if isDir {
 			return nil
@@ -262,14 +254,17 @@ func walk(fsys fs.FS, cfg *config.Config, errs *diag.List) []job {
 		if !ok {
 			return nil
 		}
-		j.size = size
-		limit := int64(cfg.Limits.FileSize)
-		if j.role == roleAttachment {
-			limit = int64(cfg.Limits.AttachmentSize)
-		}
-		if size > limit {
-			errs.Add(diag.Pos{File: p}, "file is %s, over the limit of %s (limits.%s in pspm.yaml)", human(size), human(limit), map[bool]string{true: "attachment_size", false: "file_size"}[j.role == roleAttachment])
-			return nil
+		if j.role == roleAttachment { // the size is listed on the page; text files are measured as they are read
+			fi, err := fs.Stat(fsys, p)
+			if err != nil {
+				errs.Add(diag.Pos{File: p}, "cannot read: %v", err)
+				return nil
+			}
+			if fi.Size() > int64(cfg.Limits.AttachmentSize) {
+				errs.Add(diag.Pos{File: p}, "file is %s, over the limit of %s (limits.attachment_size in pspm.yaml)", human(fi.Size()), human(int64(cfg.Limits.AttachmentSize)))
+				return nil
+			}
+			j.size = fi.Size()
 		}
 		jobs = append(jobs, j)
 		return nil
@@ -355,13 +350,14 @@ func read(fsys fs.FS, cfg *config.Config, j job) (r result) {
 	if j.role == roleAttachment {
 		return r
 	}
-	data, err := fs.ReadFile(fsys, j.file)
+	limit := int64(cfg.Limits.FileSize)
+	data, err := readLimited(fsys, j.file, limit)
 	if err != nil {
 		r.errs.Add(diag.Pos{File: j.file}, "cannot read: %v", err)
 		return r
 	}
-	if int64(len(data)) > int64(cfg.Limits.FileSize) { // the file grew since the walk
-		r.errs.Add(diag.Pos{File: j.file}, "file is over the limit of %s", human(int64(cfg.Limits.FileSize)))
+	if int64(len(data)) > limit {
+		r.errs.Add(diag.Pos{File: j.file}, "file is over the limit of %s (limits.file_size in pspm.yaml); split it or link a smaller summary", human(limit))
 		return r
 	}
 	if j.role == roleReaction {
@@ -416,14 +412,43 @@ func read(fsys fs.FS, cfg *config.Config, j job) (r result) {
 	return r
 }
 
+// simpleReaction accepts the values of reaction files that YAML reads as themselves: a
+// vote word and a priority digit. Anything else goes through the YAML parser.
+func simpleReaction(key, value string) bool {
+	switch key {
+	case "vote":
+		return value == site.VoteSupport || value == site.VoteOppose || value == site.VoteAbstain
+	case "priority":
+		return len(value) == 1 && value[0] >= '1' && value[0] <= '5'
+	}
+	return false
+}
+
+// readLimited reads at most limit+1 bytes of name.
+func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	if l, ok := fsys.(interface {
+		ReadFileLimit(string, int64) ([]byte, error)
+	}); ok {
+		return l.ReadFileLimit(name, limit)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit+1))
+}
+
 // readReaction decodes a reaction file.
 func readReaction(j job, data []byte, errs *diag.List) *site.Reaction {
-	if !meta.CheckText(j.file, data, errs) {
-		return nil
-	}
-	n := meta.Parse(j.file, 1, data, errs)
+	n := meta.ParseSimple(data, simpleReaction)
 	if n == nil {
-		return nil
+		if !meta.CheckText(j.file, data, errs) {
+			return nil
+		}
+		if n = meta.Parse(j.file, 1, data, errs); n == nil {
+			return nil
+		}
 	}
 	rc := &site.Reaction{Voter: j.name, ItemKey: string(j.section) + "/" + j.id, File: j.file}
 	before := len(errs.Errors())

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pspm-dev/pspm/generator/diag"
 	"gopkg.in/yaml.v3"
@@ -18,6 +19,7 @@ import (
 //	meta:"required"      the key must be present and not empty
 //	enum:"a|b|c"         the value must be one of these words
 //	range:"min,max"      an int or float must lie in [min, max]
+//	max:"n"              a string may have at most n characters
 //
 // Supported field types: string, bool, int, float64, time.Time (a date), []string, structs
 // and slices of structs. A field `Pos diag.Pos` with tag `yaml:"-"` receives the position
@@ -50,6 +52,7 @@ type field struct {
 	enum     []string
 	lo, hi   float64
 	ranged   bool
+	max      int // characters, for strings; 0 for no limit
 }
 
 // fieldsOf returns the decodable fields of struct type t.
@@ -64,6 +67,9 @@ func fieldsOf(t reflect.Type) []field {
 		f := field{index: i, key: key, required: sf.Tag.Get("meta") == "required"}
 		if e := sf.Tag.Get("enum"); e != "" {
 			f.enum = strings.Split(e, "|")
+		}
+		if m := sf.Tag.Get("max"); m != "" {
+			f.max, _ = strconv.Atoi(m)
 		}
 		if r := sf.Tag.Get("range"); r != "" {
 			lo, hi, _ := strings.Cut(r, ",")
@@ -218,6 +224,12 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f *field, key string, at 
 	case reflect.String:
 		if f != nil && f.enum != nil && s != "" && !d.enum(n, s, f.enum, key) { // "" is "not set"
 			return
+		}
+		if f != nil && f.max > 0 {
+			if l := utf8.RuneCountInString(s); l > f.max {
+				d.errs.Add(d.pos(n), "%q is %d characters long; keep it under %d", key, l, f.max)
+				return
+			}
 		}
 		v.SetString(s)
 	case reflect.Bool:

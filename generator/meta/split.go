@@ -203,3 +203,65 @@ func kindName(n *yaml.Node) string {
 	}
 	return "an unsupported YAML construct"
 }
+
+// ParseSimple is a fast road for the commonest tiny files, such as reaction files: when
+// every line is blank or exactly `key: word`, where simple(key, word) says the word reads in
+// YAML as itself (a plain string or a small number), it returns the same mapping node that
+// Parse would, without running the YAML parser. For anything else — quotes, comments,
+// spaces in values, duplicate keys, CRLF, words YAML reads otherwise such as `null` or `no`
+// — it returns nil and the caller uses Parse. The fuzz tests check that both roads agree.
+func ParseSimple(data []byte, simple func(key, value string) bool) *yaml.Node {
+	root := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: 1, Column: 1}
+	seen := 0
+	line := 0
+	for len(data) > 0 {
+		line++
+		var l []byte
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			l, data = data[:i], data[i+1:]
+		} else {
+			l, data = data, nil
+		}
+		if len(l) == 0 {
+			continue
+		}
+		colon := bytes.Index(l, []byte(": "))
+		if colon <= 0 || colon+2 >= len(l) {
+			return nil
+		}
+		key, value := string(l[:colon]), string(l[colon+2:])
+		if !simpleKey(key) || !simple(key, value) {
+			return nil
+		}
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value == key {
+				return nil // duplicate: let the full road report it
+			}
+		}
+		if seen == 0 {
+			root.Line = line
+		}
+		seen++
+		tag := "!!str"
+		if value[0] >= '0' && value[0] <= '9' {
+			tag = "!!int"
+		}
+		root.Content = append(root.Content,
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key, Line: line, Column: 1},
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value, Line: line, Column: colon + 3})
+	}
+	if seen == 0 {
+		return nil
+	}
+	return root
+}
+
+// simpleKey reports whether key is lower-case letters and underscores.
+func simpleKey(key string) bool {
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; (c < 'a' || c > 'z') && c != '_' {
+			return false
+		}
+	}
+	return true
+}

@@ -71,25 +71,25 @@ func (r *renderer) allCards() map[*site.Item]Card {
 	s := r.Site
 	cards := make(map[*site.Item]Card, len(s.Items))
 	for _, p := range s.Proposals {
-		cards[&p.Item] = Card{Kind: "proposal", Title: p.Title, URL: r.link(p.URL()), Status: p.Status,
+		cards[&p.Item] = Card{Kind: "proposal", Title: p.Title, URL: r.link(p.URL()), Status: p.Status, Label: r.tr.T("status." + p.Status),
 			Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
-			Tags: r.tagLinks(p.Tags), Tally: tally(p.Tally)}
+			Tags: r.tagLinks(p.Tags), Tally: r.tally(p.Tally)}
 	}
 	for _, p := range s.Practices {
-		cards[&p.Item] = Card{Kind: "practice", Title: p.Title, URL: r.link(p.URL()), Status: p.Kind,
+		cards[&p.Item] = Card{Kind: "practice", Title: p.Title, URL: r.link(p.URL()), Status: p.Kind, Label: r.tr.T("kind." + p.Kind),
 			Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
-			Tags: r.tagLinks(p.Tags), Tally: tally(p.Tally)}
+			Tags: r.tagLinks(p.Tags), Tally: r.tally(p.Tally)}
 	}
 	for _, a := range s.Actions {
-		cards[&a.Item] = Card{Kind: "action", Title: a.Title, URL: r.link(a.URL()), Status: a.Status,
+		cards[&a.Item] = Card{Kind: "action", Title: a.Title, URL: r.link(a.URL()), Status: a.Status, Label: r.tr.T("status." + a.Status),
 			Body: r.bodyLink(a.OwnerBody, a.Owner), Date: a.Due, Summary: r.html[&a.Item].Summary,
-			Tally: tally(a.Tally), Progress: a.Progress}
+			Tally: r.tally(a.Tally), Progress: a.Progress}
 	}
 	for _, o := range s.Objectives {
-		cards[&o.Item] = Card{Kind: "objective", Title: o.Title, URL: r.link(o.URL()), Summary: r.html[&o.Item].Summary, Progress: o.Progress.Percent, Tally: tally(o.Tally)}
+		cards[&o.Item] = Card{Kind: "objective", Title: o.Title, URL: r.link(o.URL()), Summary: r.html[&o.Item].Summary, Progress: o.Progress.Percent, Tally: r.tally(o.Tally)}
 	}
 	for _, g := range s.Goals {
-		cards[&g.Item] = Card{Kind: "goal", Title: g.Title, URL: r.link(g.URL()), Summary: r.html[&g.Item].Summary, Progress: g.Progress.Percent, Tally: tally(g.Tally)}
+		cards[&g.Item] = Card{Kind: "goal", Title: g.Title, URL: r.link(g.URL()), Summary: r.html[&g.Item].Summary, Progress: g.Progress.Percent, Tally: r.tally(g.Tally)}
 	}
 	return cards
 }
@@ -289,8 +289,17 @@ func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, ca
 		if n > 1 {
 			title = r.tr.T("pager.title", heading, n, pages)
 		}
+		fs := filters
+		if n > 1 { // the long list of bodies only on the first page, to keep pages light
+			fs = nil
+			for _, f := range filters {
+				if f.Group != "body" {
+					fs = append(fs, f)
+				}
+			}
+		}
 		p := &Page{Title: title, URL: r.link(pageURL(n)), Breadcrumbs: crumbs,
-			List: &ListView{Heading: heading, Intro: intro, Cards: cards[lo:hi], Filters: filters, Pager: pager}}
+			List: &ListView{Heading: heading, Intro: intro, Cards: cards[lo:hi], Filters: fs, Pager: pager}}
 		if feed != "" {
 			p.Feed = r.link(feed)
 		}
@@ -339,7 +348,7 @@ func (r *renderer) planPage() ([]byte, error) {
 	s := r.Site
 	v := &PlanView{Intro: htmlOf(r.plan.HTML), Progress: s.Progress.Percent}
 	for _, st := range site.ActionStatuses {
-		v.ByStatus = append(v.ByStatus, StatusCount{st, s.Progress.ByStatus[st]})
+		v.ByStatus = append(v.ByStatus, StatusCount{st, r.tr.T("status." + st), s.Progress.ByStatus[st]})
 	}
 	for _, g := range s.Goals {
 		v.Goals = append(v.Goals, r.goalView(g))
@@ -392,7 +401,7 @@ func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
 }
 
 func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
-	v := &ActionView{ID: a.ID, Title: a.Title, URL: r.link(a.URL()), Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status,
+	v := &ActionView{ID: a.ID, Title: a.Title, URL: r.link(a.URL()), Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
 		Progress: a.Progress, Start: a.Start, Due: a.Due, HTML: htmlOf(r.html[&a.Item].HTML), ContributesTo: a.ContributesTo,
 		Contributions: r.contributions(&a.Item)}
 	var goal, obj *site.Item
@@ -440,7 +449,7 @@ func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
 func (r *renderer) bodiesPage() ([]byte, error) {
 	var cards []BodyCard
 	for _, b := range r.Site.Bodies {
-		cards = append(cards, BodyCard{ID: b.ID, Name: b.Name, Kind: b.Kind, URL: r.link(b.URL()), Proposals: len(b.Proposals), Practices: len(b.Practices), Votes: len(b.Votes)})
+		cards = append(cards, BodyCard{ID: b.ID, Name: b.Name, Kind: b.Kind, Label: r.tr.T("bodykind." + b.Kind), URL: r.link(b.URL()), Proposals: len(b.Proposals), Practices: len(b.Practices), Votes: len(b.Votes)})
 	}
 	sort.SliceStable(cards, func(i, j int) bool { return cards[i].Name < cards[j].Name })
 	return r.page("bodies", &Page{Title: r.tr.T("bodies.title"), URL: r.link("/bodies/"), Bodies: cards,
@@ -448,7 +457,7 @@ func (r *renderer) bodiesPage() ([]byte, error) {
 }
 
 func (r *renderer) bodyPage(b *site.Body) ([]byte, error) {
-	v := &BodyView{ID: b.ID, Name: b.Name, Kind: b.Kind, Website: b.Website, HTML: htmlOf(r.html[&b.Item].HTML)}
+	v := &BodyView{ID: b.ID, Name: b.Name, Kind: b.Kind, Label: r.tr.T("bodykind." + b.Kind), Website: b.Website, HTML: htmlOf(r.html[&b.Item].HTML)}
 	for _, m := range b.Members {
 		v.Members = append(v.Members, m.Name)
 	}
@@ -490,7 +499,7 @@ func (r *renderer) tagsPage() ([]byte, error) {
 }
 
 func (r *renderer) contributions(it *site.Item) Contributions {
-	c := Contributions{Tally: tally(it.Tally), Key: it.Key(), Folder: it.Dir}
+	c := Contributions{Tally: r.tally(it.Tally), Key: it.Key(), Folder: it.Dir}
 	for _, rc := range it.Reactions {
 		c.Reactions = append(c.Reactions, r.reactionView(rc))
 	}
@@ -504,12 +513,16 @@ func (r *renderer) contributions(it *site.Item) Contributions {
 }
 
 func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
-	return ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, Priority: rc.Priority, Comment: rc.Comment,
+	label := ""
+	if rc.Vote != "" {
+		label = r.tr.T("vote." + rc.Vote)
+	}
+	return ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, VoteLabel: label, Priority: rc.Priority, Comment: rc.Comment,
 		Counted: rc.Counted, Reason: rc.Reason, Verification: rc.Verification}
 }
 
 func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {
-	return FeedbackView{ID: f.ID(), Title: f.Title, Kind: f.Kind, Body: r.bodyLink(f.VoterBody, f.Voter), Date: f.Date, HTML: htmlOf(r.fb[f].HTML)}
+	return FeedbackView{ID: f.ID(), Title: f.Title, Kind: f.Kind, Label: r.tr.T("feedback." + f.Kind), Body: r.bodyLink(f.VoterBody, f.Voter), Date: f.Date, HTML: htmlOf(r.fb[f].HTML)}
 }
 
 func (r *renderer) indicatorView(in site.Indicator) IndicatorView {

@@ -48,12 +48,14 @@ type renderer struct {
 	ans   map[*site.Proposal]template.HTML
 	view  *SiteView
 	cards map[*site.Item]Card
+	bufs  sync.Pool // of *bytes.Buffer, for pages
 }
 
 // Render writes the whole portal to w. Problems with the site's own templates or
 // translations are returned as a diag.List; anything else is an internal error.
 func Render(o Options, w output.Writer) error {
 	r := &renderer{Options: o, lang: o.Config.Languages[0]}
+	r.bufs.New = func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }
 	var errs diag.List
 	r.tr = loadTranslations(o.Theme, r.lang, &errs)
 	r.tmpl = r.loadTemplates(&errs)
@@ -63,6 +65,9 @@ func Render(o Options, w output.Writer) error {
 	r.renderMarkdown()
 	r.view = r.siteView()
 	r.cards = r.allCards()
+	if err := r.renderCards(); err != nil {
+		return err
+	}
 
 	var tasks []task
 	tasks = append(tasks, r.pages()...)
@@ -81,18 +86,44 @@ type task struct {
 	make func() ([]byte, error)
 }
 
-// run executes the tasks on every core and writes their files; it stops at the first error.
+// run executes the tasks on every core and writes their files; it stops at the first
+// error. Writing is handed to goroutines of its own, so that the render workers never wait
+// on the file system's system calls.
 func run(tasks []task, w output.Writer) error {
+	type file struct {
+		path string
+		data []byte
+	}
 	var (
-		wg       sync.WaitGroup
 		mu       sync.Mutex
 		next     int
 		firstErr error
 	)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+	}
+	files := make(chan file, 64)
+	var writers sync.WaitGroup
+	for range 8 {
+		writers.Add(1)
 		go func() {
-			defer wg.Done()
+			defer writers.Done()
+			for f := range files {
+				if err := w.WriteFile(f.path, f.data); err != nil {
+					fail(fmt.Errorf("%s: %w", f.path, err))
+				}
+			}
+		}()
+	}
+	var workers sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
 			for {
 				mu.Lock()
 				if firstErr != nil || next >= len(tasks) {
@@ -103,20 +134,17 @@ func run(tasks []task, w output.Writer) error {
 				next++
 				mu.Unlock()
 				data, err := t.make()
-				if err == nil {
-					err = w.WriteFile(t.path, data)
-				}
 				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = fmt.Errorf("%s: %w", t.path, err)
-					}
-					mu.Unlock()
+					fail(fmt.Errorf("%s: %w", t.path, err))
+					return
 				}
+				files <- file{t.path, data}
 			}
 		}()
 	}
-	wg.Wait()
+	workers.Wait()
+	close(files)
+	writers.Wait()
 	return firstErr
 }
 
@@ -165,6 +193,35 @@ func (r *renderer) renderMarkdown() {
 	r.plan = r.Markdown.Render([]byte(s.Plan.Text))
 }
 
+// renderCards renders every card once with the theme's "card" template.
+func (r *renderer) renderCards() error {
+	t := r.tmpl["home"]
+	if t == nil || t.Lookup("card") == nil {
+		return nil // a theme without a card template renders its lists its own way
+	}
+	items := make([]*site.Item, 0, len(r.cards))
+	for it := range r.cards {
+		items = append(items, it)
+	}
+	out := make([]template.HTML, len(items))
+	errs := make([]error, len(items))
+	parallel(len(items), func(i int) {
+		var b bytes.Buffer
+		c := r.cards[items[i]]
+		errs[i] = t.ExecuteTemplate(&b, "card", c)
+		out[i] = template.HTML(b.String())
+	})
+	for i, it := range items {
+		if errs[i] != nil {
+			return fmt.Errorf("template card: %w", errs[i])
+		}
+		c := r.cards[it]
+		c.HTML = out[i]
+		r.cards[it] = c
+	}
+	return nil
+}
+
 // parallel runs f(0..n-1) on every core.
 func parallel(n int, f func(i int)) {
 	var wg sync.WaitGroup
@@ -208,12 +265,13 @@ func (r *renderer) page(kind string, p *Page) ([]byte, error) {
 	if p.Permalink == "" {
 		p.Permalink = r.Config.AbsURL(strings.TrimPrefix(p.URL, r.Config.BasePath()))
 	}
-	var b bytes.Buffer
-	b.Grow(16 << 10)
-	if err := t.ExecuteTemplate(&b, "base", p); err != nil {
+	b := r.bufs.Get().(*bytes.Buffer)
+	defer func() { b.Reset(); r.bufs.Put(b) }()
+	if err := t.ExecuteTemplate(b, "base", p); err != nil {
 		return nil, fmt.Errorf("template %s: %w", kind, err)
 	}
-	return b.Bytes(), nil
+	// A copy of exactly the page's size: the buffer, grown once, serves the next page.
+	return append([]byte(nil), b.Bytes()...), nil
 }
 
 func humanSize(n int64) string {

@@ -133,12 +133,11 @@ func (r *renderer) funcs() template.FuncMap {
 			}
 			return t.Format("2006-01-02")
 		},
-		"link":     r.link,
-		"add":      func(a, b int) int { return a + b },
-		"join":     strings.Join,
-		"upper":    strings.ToUpper,
-		"first":    func(n int, cards []Card) []Card { return cards[:min(n, len(cards))] },
-		"tallybar": func(t TallyView) template.HTML { return tallyBar(t, r.tr) },
+		"link":  r.link,
+		"add":   func(a, b int) int { return a + b },
+		"join":  strings.Join,
+		"upper": strings.ToUpper,
+		"first": func(n int, cards []Card) []Card { return cards[:min(n, len(cards))] },
 	}
 }
 

@@ -83,6 +83,10 @@ type TallyView struct {
 	PriorityMean                      string // "3.4", or "" when nobody gave a priority
 	PriorityCount                     int
 	Distribution                      [5]int
+	// Ready-made sentences in the page's language.
+	SupportText, OpposeText, AbstainText string        // "9 favorevoli"
+	PriorityText                         string        // "priorità media 4.2 su 5 (6 enti)", or ""
+	Bar                                  template.HTML // the votes as an SVG bar with a label
 }
 
 // Card is an item in a list.
@@ -91,12 +95,16 @@ type Card struct {
 	Title    string
 	URL      string
 	Status   string // a proposal's or an action's status; a practice's kind
+	Label    string // Status in the page's language
 	Body     Link   // the proposing or sharing body, or an action's owner
 	Date     time.Time
 	Summary  string
 	Tags     []Link
 	Tally    TallyView
 	Progress int
+	// HTML is this card rendered once by the theme's "card" template, so that lists that
+	// show the same item (all, by status, by body, by tag, home) do not render it again.
+	HTML template.HTML
 }
 
 // ListView is a paginated list of cards.
@@ -157,6 +165,7 @@ type PlanView struct {
 // StatusCount is how many items have a status.
 type StatusCount struct {
 	Status string
+	Label  string
 	Count  int
 }
 
@@ -187,6 +196,7 @@ type ActionView struct {
 	Goal           Link
 	Owner          Link
 	Status         string
+	Label          string
 	Progress       int
 	Start, Due     time.Time
 	HTML           template.HTML
@@ -225,6 +235,7 @@ type Contributions struct {
 type ReactionView struct {
 	Voter        Link
 	Vote         string
+	VoteLabel    string // Vote in the page's language, "" when there is no vote
 	Priority     int
 	Comment      string
 	Counted      bool
@@ -237,6 +248,7 @@ type FeedbackView struct {
 	ID    string
 	Title string
 	Kind  string
+	Label string // Kind in the page's language
 	Body  Link
 	Date  time.Time
 	HTML  template.HTML
@@ -280,6 +292,7 @@ type PracticeView struct {
 // BodyView is a body page.
 type BodyView struct {
 	ID, Name, Kind, Website string
+	Label                   string // Kind in the page's language
 	HTML                    template.HTML
 	Members                 []string
 	Proposals               []Card
@@ -298,6 +311,7 @@ type VoteView struct {
 // BodyCard is a body in the list of bodies.
 type BodyCard struct {
 	ID, Name, Kind, URL         string
+	Label                       string // Kind in the page's language
 	Proposals, Practices, Votes int
 }
 
@@ -307,7 +321,7 @@ type TagCard struct {
 	Count     int
 }
 
-func tally(t site.Tally) TallyView {
+func (r *renderer) tally(t site.Tally) TallyView {
 	v := TallyView{Support: t.Support, Oppose: t.Oppose, Abstain: t.Abstain, Total: t.Votes(),
 		PriorityCount: t.Priority.Count, Distribution: t.Priority.Distribution}
 	if v.Total > 0 {
@@ -316,7 +330,12 @@ func tally(t site.Tally) TallyView {
 	}
 	if t.Priority.Count > 0 {
 		v.PriorityMean = strconv.FormatFloat(t.Priority.Mean, 'f', 1, 64)
+		v.PriorityText = r.tr.T("priority.mean", v.PriorityMean, v.PriorityCount)
 	}
+	v.SupportText = r.tr.T("vote.support.n", v.Support)
+	v.OpposeText = r.tr.T("vote.oppose.n", v.Oppose)
+	v.AbstainText = r.tr.T("vote.abstain.n", v.Abstain)
+	v.Bar = tallyBar(v, r.tr)
 	return v
 }
 

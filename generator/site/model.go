@@ -311,13 +311,13 @@ const (
 type Reaction struct {
 	Vote     string `yaml:"vote" enum:"support|oppose|abstain"`
 	Priority int    `yaml:"priority" range:"1,5"`
-	Comment  string `yaml:"comment"`
+	Comment  string `yaml:"comment" max:"500"`
 
+	// Reactions are the most numerous files of a site: they keep no per-key positions,
+	// since every rule about their values is checked while they are decoded.
 	Voter   string // the file name without .yaml
 	ItemKey string
 	File    string
-	Pos     diag.Pos            `yaml:"-"`
-	At      map[string]diag.Pos `yaml:"-"`
 
 	// Counted and Reason are the verdict of the trust model; Verification says how the
 	// vote was verified ("none" when it was not).

@@ -176,13 +176,8 @@ func (s *Site) Resolve() diag.List {
 			r.Reason = "unknown item"
 		}
 		if r.Vote == "" && r.Priority == 0 {
-			if len(r.At) == 0 || (r.At["vote"] == (diag.Pos{}) && r.At["priority"] == (diag.Pos{})) {
-				errs.Add(diag.Pos{File: r.File, Line: 1, Col: 1}, "a reaction needs a vote (support, oppose or abstain) or a priority (1 to 5)")
-			}
+			errs.Add(diag.Pos{File: r.File, Line: 1, Col: 1}, "a reaction needs a vote (support, oppose or abstain) or a priority (1 to 5)")
 			r.Reason = "malformed"
-		}
-		if len([]rune(r.Comment)) > 500 {
-			errs.Add(r.At["comment"], "comment is %d characters long; keep it under 500 (write longer remarks as feedback)", len([]rune(r.Comment)))
 		}
 	}
 	return errs

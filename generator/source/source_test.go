@@ -1,0 +1,41 @@
+package source
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestReadFileNeverLeavesTheFolder(t *testing.T) {
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret"), []byte("secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(dir, "content"), 0o755))
+	must(os.WriteFile(filepath.Join(dir, "content/ok.md"), []byte("ok"), 0o644))
+	must(os.Symlink(filepath.Join(outside, "secret"), filepath.Join(dir, "content/abs-link")))
+	must(os.Symlink("../../"+filepath.Base(outside)+"/secret", filepath.Join(dir, "content/rel-link")))
+	must(os.Symlink(outside, filepath.Join(dir, "content/dir-link")))
+	must(os.Symlink("ok.md", filepath.Join(dir, "content/inside-link")))
+	f, err := Open(dir)
+	must(err)
+	defer f.Close()
+	if b, err := f.ReadFile("content/ok.md"); err != nil || string(b) != "ok" {
+		t.Fatalf("ReadFile(content/ok.md) = %q, %v", b, err)
+	}
+	if b, err := f.ReadFile("content/inside-link"); err != nil || string(b) != "ok" {
+		t.Errorf("a link that stays inside: %q, %v", b, err)
+	}
+	for _, name := range []string{"content/abs-link", "content/rel-link", "content/dir-link/secret", "../secret", "/etc/passwd"} {
+		if b, err := f.ReadFile(name); err == nil {
+			t.Errorf("ReadFile(%q) read %q from outside the folder", name, b)
+		}
+	}
+}
