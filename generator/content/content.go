@@ -39,6 +39,7 @@ const (
 	roleReaction
 	roleFeedback
 	roleAttachment
+	roleTranslation
 )
 
 // job is one file to read.
@@ -48,7 +49,7 @@ type job struct {
 	section site.Section
 	id      string // the item's id (for contributions: the item they are on)
 	bundle  bool   // the item is <id>/index.md
-	name    string // reactions: the voter; feedback: the file name without .md
+	name    string // reactions: the voter; feedback: the file name without .md; translations: the language
 	size    int64  // attachments: the size
 }
 
@@ -63,6 +64,7 @@ type result struct {
 	plan      *site.Plan
 	reaction  *site.Reaction
 	feedback  *site.Feedback
+	trans     *site.Translation
 	errs      diag.List
 }
 
@@ -70,6 +72,7 @@ type result struct {
 func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 	var errs diag.List
 	jobs := walk(fsys, cfg, &errs)
+	var translations []int // jobs that are translations, attached once items are known
 	results := make([]result, len(jobs))
 	work(len(jobs), func(i int) { results[i] = read(fsys, cfg, jobs[i]) })
 
@@ -80,6 +83,10 @@ func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 		r := &results[i]
 		errs.Append(r.errs)
 		switch {
+		case j.role == roleTranslation:
+			if r.trans != nil {
+				translations = append(translations, i)
+			}
 		case j.role == roleAttachment:
 			key := string(j.section) + "/" + j.id
 			rel := strings.TrimPrefix(j.file, path.Join(Dir, string(j.section), j.id)+"/")
@@ -109,6 +116,29 @@ func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 	}
 	errs.Append(s.Resolve())
 	attach(s, attachments, &errs)
+	for _, i := range translations {
+		j, tr := jobs[i], results[i].trans
+		if j.section == "" {
+			if s.Plan.Translations == nil {
+				s.Plan.Translations = map[string]*site.Translation{}
+			}
+			s.Plan.Translations[j.name] = tr
+			continue
+		}
+		it := s.Items[string(j.section)+"/"+j.id]
+		if it == nil {
+			errs.Add(diag.Pos{File: j.file, Line: 1, Col: 1}, "translation of an item that does not exist: there is no %s/%s/%s.md or %s/index.md", Dir, j.section, j.id, j.id)
+			continue
+		}
+		if it.Section == site.Bodies {
+			errs.Warn(diag.Pos{File: j.file, Line: 1, Col: 1}, "bodies are not translated (their names are proper names); the file is ignored")
+			continue
+		}
+		if it.Translations == nil {
+			it.Translations = map[string]*site.Translation{}
+		}
+		it.Translations[j.name] = tr
+	}
 	s.Derive()
 	return s, errs
 }
@@ -250,7 +280,7 @@ func walk(fsys fs.FS, cfg *config.Config, errs *diag.List) []job {
 		if isDir {
 			return nil
 		}
-		j, ok := classify(p, errs)
+		j, ok := classify(p, cfg.Languages[1:], errs)
 		if !ok {
 			return nil
 		}
@@ -276,11 +306,34 @@ func walk(fsys fs.FS, cfg *config.Config, errs *diag.List) []job {
 }
 
 // classify tells a file's role from its path.
-func classify(p string, errs *diag.List) (job, bool) {
+func classify(p string, langs []string, errs *diag.List) (job, bool) {
 	rel := strings.TrimPrefix(p, Dir+"/")
 	pos := diag.Pos{File: p}
 	if rel == "plan/_index.md" {
 		return job{role: rolePlan, file: p}, true
+	}
+	// Translations: <id>.<lang>.md, <id>/index.<lang>.md, plan/_index.<lang>.md.
+	if base, lang, ok := translationOf(path.Base(rel)); ok {
+		known := false
+		for _, l := range langs {
+			known = known || l == lang
+		}
+		if !known {
+			errs.Warn(pos, "translation into %q, which is not one of the site's other languages (languages in pspm.yaml); the file is ignored", lang)
+			return job{}, false
+		}
+		if rel == "plan/_index."+lang+".md" {
+			return job{role: roleTranslation, file: p, name: lang}, true
+		}
+		if sec, rest, ok := sectionOf(rel); ok {
+			parts := strings.Split(rest, "/")
+			switch {
+			case len(parts) == 1 && site.ValidID(base):
+				return job{role: roleTranslation, file: p, section: sec, id: base, name: lang}, true
+			case len(parts) == 2 && base == "index" && site.ValidID(parts[0]):
+				return job{role: roleTranslation, file: p, section: sec, id: parts[0], name: lang}, true
+			}
+		}
 	}
 	sec, rest, ok := sectionOf(rel)
 	if !ok && !strings.Contains(rel, "/") && path.Ext(rel) == ".go" {
@@ -338,11 +391,18 @@ func classify(p string, errs *diag.List) (job, bool) {
 		errs.Add(pos, "unexpected folder: %s/ holds files directly, e.g. %s/%s/%s/<file>", parts[1], Dir, sec, id)
 		return job{}, false
 	}
-	if path.Ext(rest) == ".md" && len(parts) == 2 && strings.HasPrefix(parts[1], "index.") {
-		errs.Warn(pos, "translations (index.<lang>.md) are not published by this version; the file is ignored")
-		return job{}, false
-	}
 	return job{role: roleAttachment, file: p, section: sec, id: id}, true
+}
+
+var translationRE = regexp.MustCompile(`^(.+)\.([a-z]{2})\.md$`)
+
+// translationOf splits "x.en.md" into "x" and "en".
+func translationOf(name string) (base, lang string, ok bool) {
+	m := translationRE.FindStringSubmatch(name)
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[2], true
 }
 
 // read reads and decodes one file.
@@ -375,6 +435,10 @@ func read(fsys fs.FS, cfg *config.Config, j job) (r result) {
 	}
 	decode := func(v any) { meta.Decode(j.file, doc.Meta, v, &r.errs) }
 	switch j.role {
+	case roleTranslation:
+		tr := &site.Translation{File: j.file, Text: item.Text, TextLine: item.TextLine}
+		decode(tr)
+		r.trans = tr
 	case rolePlan:
 		p := &site.Plan{File: j.file, Text: item.Text, TextLine: item.TextLine}
 		decode(p)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/site"
@@ -73,14 +74,14 @@ func (r *renderer) feeds() []task {
 	}
 	acts := make([]entry, 0, len(s.Actions))
 	for _, a := range s.Actions {
-		acts = append(acts, entry{url: a.URL(), title: a.Title, author: r.bodyLink(a.OwnerBody, a.Owner).Title,
+		acts = append(acts, entry{url: a.URL(), title: r.cards[&a.Item].Title, author: r.bodyLink(a.OwnerBody, a.Owner).Title,
 			summary: r.html[&a.Item].Summary, html: r.html[&a.Item].HTML, date: actionDate(a)})
 	}
 	out := []task{
-		r.feed("index.xml", "/", r.view.Title, append(append([]entry(nil), props...), pracs...)),
-		r.feed("proposals/index.xml", "/proposals/", r.tr.T("proposals.title"), props),
-		r.feed("practices/index.xml", "/practices/", r.tr.T("practices.title"), pracs),
-		r.feed("plan/index.xml", "/plan/", r.Site.Plan.Title, acts),
+		r.feed("/index.xml", "/", r.view.Title, append(append([]entry(nil), props...), pracs...)),
+		r.feed("/proposals/index.xml", "/proposals/", r.tr.T("proposals.title"), props),
+		r.feed("/practices/index.xml", "/practices/", r.tr.T("practices.title"), pracs),
+		r.feed("/plan/index.xml", "/plan/", r.view.Plan.Title, acts),
 	}
 	for _, b := range s.Bodies {
 		var es []entry
@@ -97,18 +98,18 @@ func (r *renderer) feeds() []task {
 			}
 			es = append(es, entry{url: url + "#" + f.ID(), title: f.Title, author: b.Name, summary: r.fb[f].Summary, html: r.fb[f].HTML, date: f.Date})
 		}
-		out = append(out, r.feed(b.URL()[1:]+"index.xml", b.URL(), b.Name, es))
+		out = append(out, r.feed(b.URL()+"index.xml", b.URL(), b.Name, es))
 	}
 	return out
 }
 
 func (r *renderer) proposalEntry(p *site.Proposal) entry {
-	return entry{url: p.URL(), title: p.Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
+	return entry{url: p.URL(), title: r.cards[&p.Item].Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
 		html: r.html[&p.Item].HTML, date: later(p.Date, p.Answer.Date), tags: p.Tags}
 }
 
 func (r *renderer) practiceEntry(p *site.Practice) entry {
-	return entry{url: p.URL(), title: p.Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
+	return entry{url: p.URL(), title: r.cards[&p.Item].Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
 		html: r.html[&p.Item].HTML, date: p.Date, tags: p.Tags}
 }
 
@@ -123,7 +124,10 @@ func actionDate(a *site.Action) time.Time {
 	return d
 }
 
+// feed is the Atom feed at the site path file (in the page language) of the page at page.
 func (r *renderer) feed(file, page, title string, es []entry) task {
+	file = strings.TrimPrefix(r.prefix+file, "/")
+	page = r.prefix + page
 	return task{path: file, make: func() ([]byte, error) {
 		es := append([]entry(nil), es...)
 		sort.SliceStable(es, func(i, j int) bool {
@@ -138,8 +142,9 @@ func (r *renderer) feed(file, page, title string, es []entry) task {
 		var updated time.Time
 		for _, e := range es {
 			updated = later(updated, e.date)
-			ae := atomEntry{ID: r.Config.AbsURL(e.url), Title: e.title, Updated: atomTime(e.date),
-				Link: atomLink{Rel: "alternate", Href: r.Config.AbsURL(e.url)}, Author: atomAuthor{e.author},
+			u := r.Config.AbsURL(r.prefix + e.url)
+			ae := atomEntry{ID: u, Title: e.title, Updated: atomTime(e.date),
+				Link: atomLink{Rel: "alternate", Href: u}, Author: atomAuthor{e.author},
 				Summary: e.summary, Content: atomText{Type: "html", Body: e.html}}
 			for _, t := range e.tags {
 				ae.Category = append(ae.Category, atomCat{t})

@@ -4,6 +4,7 @@ import (
 	"path"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/site"
@@ -14,6 +15,9 @@ func (r *renderer) siteView() *SiteView {
 	title := c.Title
 	if title == "" {
 		title = s.Plan.Title
+		if tr := s.Plan.Translations[r.lang]; tr != nil && tr.Title != "" {
+			title = tr.Title
+		}
 	}
 	if title == "" {
 		title = "pspm"
@@ -29,7 +33,11 @@ func (r *renderer) siteView() *SiteView {
 	if !s.Built.IsZero() {
 		v.Built = s.Built.Format("2006-01-02")
 	}
-	v.Plan = PlanSummary{Title: s.Plan.Title, Period: s.Plan.Period, Progress: s.Progress.Percent, Actions: s.Progress.Actions}
+	planTitle := s.Plan.Title
+	if tr := s.Plan.Translations[r.lang]; tr != nil && tr.Title != "" {
+		planTitle = tr.Title
+	}
+	v.Plan = PlanSummary{Title: planTitle, Period: s.Plan.Period, Progress: s.Progress.Percent, Actions: s.Progress.Actions}
 	if b := s.Plan.OwnerBody; b != nil {
 		v.Plan.Owner = Link{b.Name, r.link(b.URL())}
 	}
@@ -71,25 +79,25 @@ func (r *renderer) allCards() map[*site.Item]Card {
 	s := r.Site
 	cards := make(map[*site.Item]Card, len(s.Items))
 	for _, p := range s.Proposals {
-		cards[&p.Item] = Card{Kind: "proposal", Title: p.Title, URL: r.link(p.URL()), Status: p.Status, Label: r.tr.T("status." + p.Status),
+		cards[&p.Item] = Card{Kind: "proposal", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Status, Label: r.tr.T("status." + p.Status),
 			Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
 			Tags: r.tagLinks(p.Tags), Tally: r.tally(p.Tally)}
 	}
 	for _, p := range s.Practices {
-		cards[&p.Item] = Card{Kind: "practice", Title: p.Title, URL: r.link(p.URL()), Status: p.Kind, Label: r.tr.T("kind." + p.Kind),
+		cards[&p.Item] = Card{Kind: "practice", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Kind, Label: r.tr.T("kind." + p.Kind),
 			Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
 			Tags: r.tagLinks(p.Tags), Tally: r.tally(p.Tally)}
 	}
 	for _, a := range s.Actions {
-		cards[&a.Item] = Card{Kind: "action", Title: a.Title, URL: r.link(a.URL()), Status: a.Status, Label: r.tr.T("status." + a.Status),
+		cards[&a.Item] = Card{Kind: "action", Title: r.title(&a.Item, a.Title), URL: r.link(a.URL()), Status: a.Status, Label: r.tr.T("status." + a.Status),
 			Body: r.bodyLink(a.OwnerBody, a.Owner), Date: a.Due, Summary: r.html[&a.Item].Summary,
 			Tally: r.tally(a.Tally), Progress: a.Progress}
 	}
 	for _, o := range s.Objectives {
-		cards[&o.Item] = Card{Kind: "objective", Title: o.Title, URL: r.link(o.URL()), Summary: r.html[&o.Item].Summary, Progress: o.Progress.Percent, Tally: r.tally(o.Tally)}
+		cards[&o.Item] = Card{Kind: "objective", Title: r.title(&o.Item, o.Title), URL: r.link(o.URL()), Summary: r.html[&o.Item].Summary, Progress: o.Progress.Percent, Tally: r.tally(o.Tally)}
 	}
 	for _, g := range s.Goals {
-		cards[&g.Item] = Card{Kind: "goal", Title: g.Title, URL: r.link(g.URL()), Summary: r.html[&g.Item].Summary, Progress: g.Progress.Percent, Tally: r.tally(g.Tally)}
+		cards[&g.Item] = Card{Kind: "goal", Title: r.title(&g.Item, g.Title), URL: r.link(g.URL()), Summary: r.html[&g.Item].Summary, Progress: g.Progress.Percent, Tally: r.tally(g.Tally)}
 	}
 	return cards
 }
@@ -118,7 +126,7 @@ func (r *renderer) pages() []task {
 	s := r.Site
 	var t []task
 	add := func(url string, date time.Time, make func() ([]byte, error)) {
-		t = append(t, task{path: indexFile(url), url: url, date: date, make: make})
+		t = append(t, task{path: indexFile(r.prefix + url), url: r.prefix + url, date: date, make: make})
 	}
 	add("/", s.Built, r.homePage)
 	add("/plan/", s.Built, r.planPage)
@@ -143,7 +151,7 @@ func (r *renderer) pages() []task {
 	}
 	add("/tags/", time.Time{}, r.tagsPage)
 	t = append(t, r.listPages()...)
-	t = append(t, task{path: "404.html", make: func() ([]byte, error) {
+	t = append(t, task{path: strings.TrimPrefix(r.prefix+"/404.html", "/"), make: func() ([]byte, error) {
 		return r.page("404", &Page{Title: r.tr.T("404.title"), URL: r.link("/404.html")})
 	}})
 	return t
@@ -303,7 +311,7 @@ func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, ca
 		if feed != "" {
 			p.Feed = r.link(feed)
 		}
-		url := pageURL(n)
+		url := r.prefix + pageURL(n)
 		out = append(out, task{path: indexFile(url), url: url, make: func() ([]byte, error) { return r.page(kind, p) }})
 	}
 	return out
@@ -353,12 +361,12 @@ func (r *renderer) planPage() ([]byte, error) {
 	for _, g := range s.Goals {
 		v.Goals = append(v.Goals, r.goalView(g))
 	}
-	return r.page("plan", &Page{Title: s.Plan.Title, URL: r.link("/plan/"), Plan: v, Feed: r.link("/plan/index.xml"),
+	return r.page("plan", &Page{Title: r.view.Plan.Title, URL: r.link("/plan/"), Plan: v, Feed: r.link("/plan/index.xml"),
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}}})
 }
 
 func (r *renderer) goalView(g *site.Goal) GoalView {
-	v := GoalView{ID: g.ID, Title: g.Title, URL: r.link(g.URL()), HTML: htmlOf(r.html[&g.Item].HTML), Progress: g.Progress.Percent, Contributions: r.contributions(&g.Item)}
+	v := GoalView{ID: g.ID, Title: r.cards[&g.Item].Title, URL: r.link(g.URL()), HTML: htmlOf(r.html[&g.Item].HTML), Progress: g.Progress.Percent, Contributions: r.contributions(&g.Item)}
 	for _, o := range g.Objectives {
 		v.Objectives = append(v.Objectives, r.objectiveView(o))
 	}
@@ -366,7 +374,7 @@ func (r *renderer) goalView(g *site.Goal) GoalView {
 }
 
 func (r *renderer) objectiveView(o *site.Objective) ObjectiveView {
-	v := ObjectiveView{ID: o.ID, Title: o.Title, URL: r.link(o.URL()), AgID: o.AgID, HTML: htmlOf(r.html[&o.Item].HTML), Progress: o.Progress.Percent, Contributions: r.contributions(&o.Item)}
+	v := ObjectiveView{ID: o.ID, Title: r.cards[&o.Item].Title, URL: r.link(o.URL()), AgID: o.AgID, HTML: htmlOf(r.html[&o.Item].HTML), Progress: o.Progress.Percent, Contributions: r.contributions(&o.Item)}
 	if o.GoalItem != nil {
 		v.Goal = r.itemLink(&o.GoalItem.Item)
 	}
@@ -388,7 +396,7 @@ func (r *renderer) planCrumbs(parents ...*site.Item) []Link {
 
 func (r *renderer) goalPage(g *site.Goal) ([]byte, error) {
 	v := r.goalView(g)
-	return r.page("goal", &Page{Title: g.Title, Description: r.html[&g.Item].Summary, URL: v.URL, Goal: &v, Breadcrumbs: r.planCrumbs()})
+	return r.page("goal", &Page{Title: v.Title, TextLang: r.textLang(&g.Item), Description: r.html[&g.Item].Summary, URL: v.URL, Goal: &v, Breadcrumbs: r.planCrumbs()})
 }
 
 func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
@@ -397,11 +405,11 @@ func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
 	if o.GoalItem != nil {
 		goal = &o.GoalItem.Item
 	}
-	return r.page("objective", &Page{Title: o.Title, Description: r.html[&o.Item].Summary, URL: v.URL, Objective: &v, Breadcrumbs: r.planCrumbs(goal)})
+	return r.page("objective", &Page{Title: v.Title, TextLang: r.textLang(&o.Item), Description: r.html[&o.Item].Summary, URL: v.URL, Objective: &v, Breadcrumbs: r.planCrumbs(goal)})
 }
 
 func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
-	v := &ActionView{ID: a.ID, Title: a.Title, URL: r.link(a.URL()), Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
+	v := &ActionView{ID: a.ID, Title: r.cards[&a.Item].Title, URL: r.link(a.URL()), Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
 		Progress: a.Progress, Start: a.Start, Due: a.Due, HTML: htmlOf(r.html[&a.Item].HTML), ContributesTo: a.ContributesTo,
 		Contributions: r.contributions(&a.Item)}
 	var goal, obj *site.Item
@@ -419,7 +427,7 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 	for _, p := range a.ProposalItems {
 		v.Proposals = append(v.Proposals, r.itemLink(&p.Item))
 	}
-	return r.page("action", &Page{Title: a.Title, Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.planCrumbs(goal, obj)})
+	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.planCrumbs(goal, obj)})
 }
 
 func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
@@ -429,11 +437,14 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 	}
 	if p.Answer.Text != "" {
 		v.Answer = &AnswerView{Date: p.Answer.Date, HTML: r.ans[p], By: r.view.Plan.Owner}
+		if tr := p.Translations[r.lang]; r.prefix != "" && (tr == nil || tr.Answer.Text == "") {
+			v.Answer.Lang = r.Config.Languages[0]
+		}
 	}
 	for _, a := range p.TakenUpBy {
 		v.TakenUpBy = append(v.TakenUpBy, r.itemLink(&a.Item))
 	}
-	return r.page("proposal", &Page{Title: p.Title, Description: r.html[&p.Item].Summary, URL: v.URL, Proposal: v,
+	return r.page("proposal", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Description: r.html[&p.Item].Summary, URL: v.URL, Proposal: v,
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.proposals"), r.link("/proposals/")}}})
 }
 
@@ -442,7 +453,7 @@ func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
 	for _, l := range p.Links {
 		v.Links = append(v.Links, Link{l.Title, l.URL})
 	}
-	return r.page("practice", &Page{Title: p.Title, Description: r.html[&p.Item].Summary, URL: v.URL, Practice: v,
+	return r.page("practice", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Description: r.html[&p.Item].Summary, URL: v.URL, Practice: v,
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.practices"), r.link("/practices/")}}})
 }
 
@@ -507,7 +518,7 @@ func (r *renderer) contributions(it *site.Item) Contributions {
 		c.Feedback = append(c.Feedback, r.feedbackView(f))
 	}
 	for _, a := range it.Attachments {
-		c.Attachments = append(c.Attachments, AttachmentView{Name: a.Name, URL: r.link(it.URL() + a.Name), Size: humanSize(a.Size)})
+		c.Attachments = append(c.Attachments, AttachmentView{Name: a.Name, URL: r.asset(it.URL() + a.Name), Size: humanSize(a.Size)})
 	}
 	return c
 }

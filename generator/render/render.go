@@ -36,45 +36,63 @@ type Options struct {
 	Version  string // pspm's version, in the generator meta tag
 }
 
-// renderer holds the state of one render.
+// renderer holds the state of the render of one language.
 type renderer struct {
 	Options
-	lang  string
-	tr    translations
-	tmpl  map[string]*template.Template // by page kind
-	html  map[*site.Item]markdown.Result
-	plan  markdown.Result
-	fb    map[*site.Feedback]markdown.Result
-	ans   map[*site.Proposal]template.HTML
-	view  *SiteView
-	cards map[*site.Item]Card
-	bufs  sync.Pool // of *bytes.Buffer, for pages
+	lang     string // the page language
+	prefix   string // the language's path prefix: "" for the first language, "/en" for English
+	tr       translations
+	tmpl     map[string]*template.Template // by page kind
+	html     map[*site.Item]markdown.Result
+	fallback map[*site.Item]bool // the item has no translation into lang: its text is in the default language
+	plan     markdown.Result
+	fb       map[*site.Feedback]markdown.Result
+	ans      map[*site.Proposal]template.HTML
+	view     *SiteView
+	cards    map[*site.Item]Card
+	bufs     sync.Pool   // of *bytes.Buffer, for pages
+	all      []*renderer // every language's renderer, for the language switcher
 }
 
-// Render writes the whole portal to w. Problems with the site's own templates or
-// translations are returned as a diag.List; anything else is an internal error.
+// Render writes the whole portal to w: every page in every language of the site (the
+// first at the root, the others under /<lang>/), feeds, the sitemap, the open data, static
+// files and attachments. Problems with the site's own templates or translations are
+// returned as a diag.List; anything else is an internal error.
 func Render(o Options, w output.Writer) error {
-	r := &renderer{Options: o, lang: o.Config.Languages[0]}
-	r.bufs.New = func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }
 	var errs diag.List
-	r.tr = loadTranslations(o.Theme, r.lang, &errs)
-	r.tmpl = r.loadTemplates(&errs)
+	var rs []*renderer
+	for i, lang := range o.Config.Languages {
+		r := &renderer{Options: o, lang: lang}
+		if i > 0 {
+			r.prefix = "/" + lang
+		}
+		r.bufs.New = func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }
+		r.tr = loadTranslations(o.Theme, lang, &errs)
+		r.tmpl = r.loadTemplates(&errs)
+		rs = append(rs, r)
+	}
 	if errs.HasErrors() {
 		return errs
 	}
-	r.renderMarkdown()
-	r.view = r.siteView()
-	r.cards = r.allCards()
-	if err := r.renderCards(); err != nil {
-		return err
-	}
-
 	var tasks []task
-	tasks = append(tasks, r.pages()...)
-	tasks = append(tasks, r.feeds()...)
-	tasks = append(tasks, r.openData()...)
-	tasks = append(tasks, r.files()...)
-	tasks = append(tasks, r.sitemap(tasks))
+	for i, r := range rs {
+		r.all = rs
+		if i == 0 {
+			r.renderMarkdown()
+		} else {
+			r.translateMarkdown(rs[0])
+		}
+		r.view = r.siteView()
+		r.cards = r.allCards()
+		if err := r.renderCards(); err != nil {
+			return err
+		}
+		tasks = append(tasks, r.pages()...)
+		tasks = append(tasks, r.feeds()...)
+	}
+	tasks = append(tasks, rs[0].openData()...)
+	tasks = append(tasks, rs[0].files()...)
+	tasks = append(tasks, rs[0].sitemap(tasks))
 	return run(tasks, w)
 }
 
@@ -193,6 +211,55 @@ func (r *renderer) renderMarkdown() {
 	r.plan = r.Markdown.Render([]byte(s.Plan.Text))
 }
 
+// translateMarkdown reuses the default language's rendering for every text that has no
+// translation into r.lang, and renders the translations.
+func (r *renderer) translateMarkdown(def *renderer) {
+	r.html = make(map[*site.Item]markdown.Result, len(def.html))
+	r.fallback = map[*site.Item]bool{}
+	var todo []*site.Item
+	for it, res := range def.html {
+		if it.Translations[r.lang] != nil {
+			todo = append(todo, it)
+		} else {
+			r.html[it] = res
+			r.fallback[it] = true
+		}
+	}
+	results := make([]markdown.Result, len(todo))
+	parallel(len(todo), func(i int) { results[i] = r.Markdown.Render([]byte(todo[i].Translations[r.lang].Text)) })
+	for i, it := range todo {
+		r.html[it] = results[i]
+	}
+	r.fb = def.fb
+	r.ans = make(map[*site.Proposal]template.HTML, len(def.ans))
+	for p, h := range def.ans {
+		if tr := p.Translations[r.lang]; tr != nil && tr.Answer.Text != "" {
+			h = template.HTML(r.Markdown.Render([]byte(tr.Answer.Text)).HTML)
+		}
+		r.ans[p] = h
+	}
+	r.plan = def.plan
+	if tr := r.Site.Plan.Translations[r.lang]; tr != nil {
+		r.plan = r.Markdown.Render([]byte(tr.Text))
+	}
+}
+
+// title is an item's title in the page language: its translation's, or its own.
+func (r *renderer) title(it *site.Item, own string) string {
+	if tr := it.Translations[r.lang]; tr != nil && tr.Title != "" {
+		return tr.Title
+	}
+	return own
+}
+
+// textLang is the language of an item's text on this page.
+func (r *renderer) textLang(it *site.Item) string {
+	if r.fallback[it] {
+		return r.Config.Languages[0]
+	}
+	return r.lang
+}
+
 // renderCards renders every card once with the theme's "card" template.
 func (r *renderer) renderCards() error {
 	t := r.tmpl["home"]
@@ -249,21 +316,45 @@ func parallel(n int, f func(i int)) {
 	wg.Wait()
 }
 
-// link turns a site path (/proposals/x/) into a link that works under the base path.
+// link turns a site path (/proposals/x/) into the link to that page in the page
+// language, under the base path: /pspm/en/proposals/x/.
 func (r *renderer) link(p string) string {
+	return r.Config.BasePath() + strings.TrimPrefix(r.prefix+p, "/")
+}
+
+// asset turns a site path into a link that is the same in every language: static files,
+// attachments, open data.
+func (r *renderer) asset(p string) string {
 	return r.Config.BasePath() + strings.TrimPrefix(p, "/")
 }
 
 // page renders the template of kind with p as its data.
 func (r *renderer) page(kind string, p *Page) ([]byte, error) {
+	if p.TextLang == r.lang {
+		p.TextLang = ""
+	}
 	t := r.tmpl[kind]
 	if t == nil {
 		return nil, fmt.Errorf("no template for %s pages", kind)
 	}
 	p.Site = r.view
 	p.Kind = kind
+	p.Lang = r.lang
 	if p.Permalink == "" {
 		p.Permalink = r.Config.AbsURL(strings.TrimPrefix(p.URL, r.Config.BasePath()))
+	}
+	if p.Path == "" {
+		rel := strings.TrimPrefix(p.URL, r.Config.BasePath())
+		if r.prefix != "" {
+			rel = strings.TrimPrefix(rel, r.prefix[1:])
+		}
+		p.Path = "/" + strings.TrimPrefix(rel, "/")
+	}
+	if len(r.all) > 1 {
+		for _, o := range r.all {
+			p.Languages = append(p.Languages, LangLink{Lang: o.lang, Name: o.tr.T("lang.name"), URL: o.link(p.Path),
+				Permalink: r.Config.AbsURL(strings.TrimPrefix(o.prefix+p.Path, "/")), Current: o == r})
+		}
 	}
 	b := r.bufs.Get().(*bytes.Buffer)
 	defer func() { b.Reset(); r.bufs.Put(b) }()

@@ -134,6 +134,7 @@ func (r *renderer) funcs() template.FuncMap {
 			return t.Format("2006-01-02")
 		},
 		"link":  r.link,
+		"asset": r.asset,
 		"add":   func(a, b int) int { return a + b },
 		"join":  strings.Join,
 		"upper": strings.ToUpper,

@@ -17,10 +17,14 @@ type Page struct {
 	Kind        string // home, plan, goal, objective, action, proposals, proposal, practices, practice, bodies, body, tags, tag, 404
 	Title       string
 	Description string
-	URL         string // the page's path from the site root, e.g. /proposals/x/
-	Permalink   string // the page's absolute URL when baseURL is absolute, else its path
-	Breadcrumbs []Link // from the home page to the parent of this page
-	Feed        string // the URL of this page's Atom feed, if any
+	URL         string     // the link to the page, e.g. /en/proposals/x/
+	Permalink   string     // the page's absolute URL when baseURL is absolute, else its path
+	Path        string     // the page's path in every language, e.g. /proposals/x/
+	Lang        string     // the page's language
+	Languages   []LangLink // the same page in every language of the site (empty with one language)
+	TextLang    string     // the language of the page's main text when it differs from Lang (an untranslated item)
+	Breadcrumbs []Link     // from the home page to the parent of this page
+	Feed        string     // the URL of this page's Atom feed, if any
 
 	Home      *HomeView
 	Plan      *PlanView
@@ -33,6 +37,15 @@ type Page struct {
 	List      *ListView
 	Bodies    []BodyCard
 	Tags      []TagCard
+}
+
+// LangLink is a page in one language, for the language switcher and hreflang alternates.
+type LangLink struct {
+	Lang      string // it, en
+	Name      string // the language's name in itself: Italiano, English
+	URL       string
+	Permalink string
+	Current   bool
 }
 
 // SiteView is the portal as every page sees it.
@@ -278,6 +291,7 @@ type AnswerView struct {
 	Date time.Time
 	HTML template.HTML
 	By   Link
+	Lang string // the language of the text when it differs from the page's (not yet translated)
 }
 
 // PracticeView is a practice page.

@@ -44,10 +44,28 @@ type Item struct {
 	Pos diag.Pos            `yaml:"-"`
 	At  map[string]diag.Pos `yaml:"-"`
 
-	Reactions   []*Reaction   // sorted by voter
-	Feedback    []*Feedback   // sorted by date, then file
-	Attachments []*Attachment // sorted by name
-	Tally       Tally
+	Reactions    []*Reaction   // sorted by voter
+	Feedback     []*Feedback   // sorted by date, then file
+	Attachments  []*Attachment // sorted by name
+	Tally        Tally
+	Translations map[string]*Translation // by language, from <id>.<lang>.md or index.<lang>.md
+}
+
+// Translation is an item's text in another language. What it does not translate (status,
+// dates, references) is the item's own.
+type Translation struct {
+	Title  string            `yaml:"title" meta:"required"`
+	Answer TranslationAnswer `yaml:"answer"`
+
+	File     string
+	Text     string
+	TextLine int
+	Pos      diag.Pos `yaml:"-"`
+}
+
+// TranslationAnswer translates the official answer to a proposal.
+type TranslationAnswer struct {
+	Text string `yaml:"text"`
 }
 
 // Key is the item's stable name across the portal and its open data: "<section>/<id>".
@@ -87,7 +105,8 @@ type Plan struct {
 	Pos      diag.Pos            `yaml:"-"`
 	At       map[string]diag.Pos `yaml:"-"`
 
-	OwnerBody *Body `yaml:"-"`
+	OwnerBody    *Body                   `yaml:"-"`
+	Translations map[string]*Translation `yaml:"-"`
 }
 
 // Phase is a window of the participation timeline and what it opens.

@@ -1,0 +1,74 @@
+package generator_test
+
+import (
+	"testing"
+
+	"github.com/pspm-dev/pspm/generator/internal/sitetest"
+)
+
+func TestEveryPageExistsInEnglishUnderEn(t *testing.T) {
+	b := sitetest.Run(t, "").OK()
+	b.File("en/index.html", `<html lang="en">`, ">Proposals</a>", `href="/en/plan/"`, "Skip to content")
+	b.File("en/proposals/p1/index.html", `<html lang="en">`, "Proposta uno", `href="/en/bodies/c_h223/"`, `href="/practices/pr1/scheda.csv"`[:0]+`href="/css/pspm.css"`)
+	b.File("en/practices/pr1/index.html", `href="/practices/pr1/scheda.csv"`)
+	b.File("en/404.html", "Page not found")
+	b.File("en/index.xml", `xml:lang="en"`, `/en/proposals/p1/`)
+	b.NoFile("en/api/v1/proposals.json")
+	b.NoFile("en/css/pspm.css")
+}
+
+func TestLanguageSwitcherAndHreflangPointToTheSamePage(t *testing.T) {
+	b := sitetest.Run(t, "-- pspm.yaml --\nbaseURL: https://example.org/\n").OK()
+	b.File("proposals/p1/index.html",
+		`<link rel="alternate" hreflang="it" href="https://example.org/proposals/p1/">`,
+		`<link rel="alternate" hreflang="en" href="https://example.org/en/proposals/p1/">`,
+		`<a href="/en/proposals/p1/" hreflang="en" lang="en">English</a>`,
+		`<span aria-current="true" lang="it">Italiano</span>`)
+	b.File("en/proposals/p1/index.html", `<a href="/proposals/p1/" hreflang="it" lang="it">Italiano</a>`)
+	b.File("sitemap.xml", "<loc>https://example.org/en/proposals/p1/</loc>", "<loc>https://example.org/proposals/p1/</loc>")
+}
+
+func TestTranslatedItemShowsItsTranslation(t *testing.T) {
+	b := sitetest.Run(t, `
+-- content/proposals/p1/index.en.md --
+---
+title: Proposal one
+answer:
+  text: The proposal is under review.
+---
+## Context
+
+English text.
+-- content/plan/actions/a1.en.md --
+---
+title: Action one
+---
+-- content/plan/_index.en.md --
+---
+title: Test plan
+---
+Plan introduction.
+`).OK()
+	b.File("en/proposals/p1/index.html", "<h1>Proposal one</h1>", `<h2 id="context">Context</h2>`, "English text.", "! not yet available", "! Testo della proposta")
+	b.File("proposals/p1/index.html", "<h1>Proposta uno</h1>", "Testo della proposta")
+	b.File("en/plan/index.html", "Test plan", "Action one", "Plan introduction.")
+	b.File("en/index.xml", "<title>Proposal one</title>")
+	b.File("api/v1/proposals.json", `"title":"Proposta uno"`)
+}
+
+func TestUntranslatedItemFallsBackWithANoticeAndItsLanguage(t *testing.T) {
+	sitetest.Run(t, "").OK().File("en/proposals/p1/index.html",
+		`This text is not yet available in English: it is shown in Italian.`, `<div class="prose" lang="it">`, "Testo della proposta")
+}
+
+func TestTranslationProblemsAreReported(t *testing.T) {
+	sitetest.Run(t, "-- content/proposals/p9/index.en.md --\n---\ntitle: Nothing\n---\n").Failed().Diag("translation of an item that does not exist")
+	sitetest.Run(t, "-- content/proposals/p1/index.fr.md --\n---\ntitle: Rien\n---\n").OK().Diag(`warning: translation into "fr", which is not one of the site's other languages`)
+	sitetest.Run(t, "-- content/proposals/p1/index.en.md --\n---\nbody: x\n---\n").Failed().Diag(`missing required key "title"`)
+}
+
+func TestOneLanguageSiteHasNoSwitcher(t *testing.T) {
+	b := sitetest.Run(t, "-- pspm.yaml --\nlanguages: [it]\n").OK()
+	b.File("index.html", "! hreflang", `! class="languages"`)
+	b.NoFile("en/index.html")
+}
