@@ -72,3 +72,19 @@ func TestOneLanguageSiteHasNoSwitcher(t *testing.T) {
 	b.File("index.html", "! hreflang", `! class="languages"`)
 	b.NoFile("en/index.html")
 }
+
+func TestForgeButtonsOpenTheWebEditorWithTheFileReady(t *testing.T) {
+	for _, c := range []struct{ kind, vote, edit string }{
+		{"github", `href="https://github.com/mef/piano/new/main/content/proposals/p1/reactions?filename=codice_ente.yaml&amp;value=vote%3A&#43;support%0Apriority%3A&#43;3%0A"`, `href="https://github.com/mef/piano/edit/main/content/proposals/p1/index.md"`},
+		{"gitlab", `href="https://github.com/mef/piano/-/new/main/content/proposals/p1/reactions?content=vote%3A&#43;support%0Apriority%3A&#43;3%0A&amp;file_name=codice_ente.yaml"`, `href="https://github.com/mef/piano/-/edit/main/content/proposals/p1/index.md"`},
+		{"gitea", `href="https://github.com/mef/piano/_new/main/content/proposals/p1/reactions/?filename=codice_ente.yaml&amp;value=vote%3A&#43;support%0Apriority%3A&#43;3%0A"`, `href="https://github.com/mef/piano/_edit/main/content/proposals/p1/index.md"`},
+	} {
+		t.Run(c.kind, func(t *testing.T) {
+			b := sitetest.Run(t, "-- pspm.yaml --\nforge: {kind: "+c.kind+", url: \"https://github.com/mef/piano\"}\n").OK()
+			b.File("proposals/p1/index.html", c.vote, c.edit, ">Vota</a>", ">Commenta</a>", ">Proponi una modifica</a>", "codice IPA")
+			b.File("en/proposals/p1/index.html", ">Vote</a>", ">Propose a change</a>")
+			b.File("proposals/index.html", ">Presenta una proposta</a>", "nuova-proposta%2Findex.md")
+		})
+	}
+	sitetest.Run(t, "").OK().File("proposals/p1/index.html", "! >Vota</a>")
+}

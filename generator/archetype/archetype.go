@@ -233,3 +233,21 @@ func oneOf(s string, list []string) bool {
 	}
 	return false
 }
+
+// Prefill returns the content of the archetype of kind ("vote", "feedback", "proposal",
+// "practice") filled with r, with no check against a site: it is what the forge buttons
+// of the portal prefill in the web editor, where the contributor completes it.
+func Prefill(chain *theme.Chain, r Request) ([]byte, error) {
+	arch := map[string]string{"proposal": "proposal.md", "practice": "practice.md", "feedback": "feedback.md", "vote": "vote.yaml"}[r.Kind]
+	if arch == "" {
+		return nil, fmt.Errorf("no archetype for %q", r.Kind)
+	}
+	data, _, err := chain.ReadFile("archetypes/" + arch)
+	if err != nil {
+		return nil, err
+	}
+	return execute(arch, data, map[string]any{
+		"ID": r.ID, "Title": r.Title, "Body": r.Body, "Date": r.Date.Format("2006-01-02"), "Kind": kindOf(r),
+		"Vote": r.Vote, "Priority": r.Priority, "Comment": r.Comment, "Item": r.Item,
+	})
+}

@@ -308,6 +308,9 @@ func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, ca
 		}
 		p := &Page{Title: title, URL: r.link(pageURL(n)), Breadcrumbs: crumbs,
 			List: &ListView{Heading: heading, Intro: intro, Cards: cards[lo:hi], Filters: fs, Pager: pager}}
+		if kind != "tag" && n == 1 {
+			p.List.Forge = r.newLinks
+		}
 		if feed != "" {
 			p.Feed = r.link(feed)
 		}
@@ -510,7 +513,7 @@ func (r *renderer) tagsPage() ([]byte, error) {
 }
 
 func (r *renderer) contributions(it *site.Item) Contributions {
-	c := Contributions{Tally: r.tally(it.Tally), Key: it.Key(), Folder: it.Dir}
+	c := Contributions{Tally: r.tally(it.Tally), Key: it.Key(), Folder: it.Dir, Forge: r.forge(it)}
 	for _, rc := range it.Reactions {
 		c.Reactions = append(c.Reactions, r.reactionView(rc))
 	}

@@ -52,6 +52,8 @@ type renderer struct {
 	cards    map[*site.Item]Card
 	bufs     sync.Pool   // of *bytes.Buffer, for pages
 	all      []*renderer // every language's renderer, for the language switcher
+	prefill  prefills    // what the forge buttons prefill
+	newLinks *ForgeView  // the forge links to propose a new proposal or practice
 }
 
 // Render writes the whole portal to w: every page in every language of the site (the
@@ -83,6 +85,8 @@ func Render(o Options, w output.Writer) error {
 			r.translateMarkdown(rs[0])
 		}
 		r.view = r.siteView()
+		r.prefill = r.makePrefills()
+		r.newLinks = r.forgeNew()
 		r.cards = r.allCards()
 		if err := r.renderCards(); err != nil {
 			return err

@@ -122,6 +122,7 @@ type Card struct {
 
 // ListView is a paginated list of cards.
 type ListView struct {
+	Forge   *ForgeView // on proposals and practices lists: links to propose a new one
 	Heading string
 	Intro   string
 	Cards   []Card
@@ -240,8 +241,9 @@ type Contributions struct {
 	Reactions   []ReactionView
 	Feedback    []FeedbackView
 	Attachments []AttachmentView
-	Key         string // "<section>/<id>", as in the open data
-	Folder      string // the item's contribution folder in the repository
+	Key         string     // "<section>/<id>", as in the open data
+	Folder      string     // the item's contribution folder in the repository
+	Forge       *ForgeView // buttons that open the forge's web editor; nil without a forge
 }
 
 // ReactionView is one body's vote on an item.
