@@ -88,3 +88,12 @@ func TestForgeButtonsOpenTheWebEditorWithTheFileReady(t *testing.T) {
 	}
 	sitetest.Run(t, "").OK().File("proposals/p1/index.html", "! >Vota</a>")
 }
+
+func TestBrandColourAndLogoWithoutInlineStyles(t *testing.T) {
+	b := sitetest.Run(t, "-- pspm.yaml --\nbrand: {logo: /img/logo.svg, color: \"#003366\"}\n-- static/img/logo.svg --\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n").OK()
+	b.File("index.html", `<link rel="stylesheet" href="/css/brand.css">`, `<img src="/img/logo.svg" alt="" class="logo">`, "! style=")
+	b.File("css/brand.css", "--primary: #003366")
+	sitetest.Run(t, "-- pspm.yaml --\nbrand: {color: \"#ffcc00\"}\n").Failed().Diag("white text on it has a contrast of 1.5:1, under the 4.5:1")
+	sitetest.Run(t, "-- pspm.yaml --\nbrand: {color: blue}\n").Failed().Diag(`write a colour as #rrggbb`)
+	sitetest.Run(t, "-- pspm.yaml --\nbrand: {logo: /img/missing.svg}\n").Failed().Diag("there is no such file in static/")
+}

@@ -7,8 +7,11 @@ package config
 import (
 	"errors"
 	"io/fs"
+	"math"
 	"net/url"
 	"path"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/pspm-dev/pspm/generator/diag"
@@ -31,6 +34,7 @@ type Config struct {
 	Votes       Votes    `yaml:"votes"`
 	Limits      Limits   `yaml:"limits"`
 	Sources     []Source `yaml:"sources"`
+	Brand       Brand    `yaml:"brand"`
 
 	Pos diag.Pos            `yaml:"-"`
 	At  map[string]diag.Pos `yaml:"-"`
@@ -55,6 +59,12 @@ type Labels struct {
 	Goals      string `yaml:"goals"`
 	Objectives string `yaml:"objectives"`
 	Actions    string `yaml:"actions"`
+}
+
+// Brand is the portal's look: its logo and main colour.
+type Brand struct {
+	Logo  string `yaml:"logo"`  // a path under static/, e.g. /img/logo.svg
+	Color string `yaml:"color"` // the main colour, #rrggbb; white text on it must be readable
 }
 
 // Votes configures how votes are verified.
@@ -192,6 +202,7 @@ func (c *Config) merge(r *Config) {
 		}
 	}
 	c.Sources = r.Sources
+	c.Brand = r.Brand
 }
 
 // knownLanguages are the languages the default theme has strings for.
@@ -246,9 +257,49 @@ func (c *Config) validate(errs *diag.List) {
 		errs.Add(at("plan"), "plan.tags %q is not a valid pattern: %v", c.Plan.Tags, err)
 		c.Plan.Tags = "plan/*"
 	}
+	if c.Brand.Color != "" {
+		if !colorRE.MatchString(c.Brand.Color) {
+			errs.Add(at("brand"), "brand.color %q: write a colour as #rrggbb, e.g. \"#0066cc\"", c.Brand.Color)
+			c.Brand.Color = ""
+		} else if ratio := Contrast(c.Brand.Color, "#ffffff"); ratio < 4.5 {
+			errs.Add(at("brand"), "brand.color %s: white text on it has a contrast of %.1f:1, under the 4.5:1 that WCAG 2.1 AA requires; choose a darker colour", c.Brand.Color, ratio)
+			c.Brand.Color = ""
+		}
+	}
+	if c.Brand.Logo != "" && (!strings.HasPrefix(c.Brand.Logo, "/") || !fs.ValidPath(strings.TrimPrefix(c.Brand.Logo, "/"))) {
+		errs.Add(at("brand"), "brand.logo %q: give the path of a file in static/, starting with /, e.g. /img/logo.svg", c.Brand.Logo)
+		c.Brand.Logo = ""
+	}
 	if len(c.Sources) > 0 {
 		errs.Warn(at("sources"), "sources: federation with other portals is not implemented in this version of pspm; the sources are ignored")
 	}
+}
+
+var colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+
+// Contrast is the WCAG 2.1 contrast ratio of two #rrggbb colours, from 1 to 21.
+func Contrast(a, b string) float64 {
+	la, lb := luminance(a), luminance(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
+}
+
+// luminance is the relative luminance of a #rrggbb colour (WCAG 2.1).
+func luminance(hex string) float64 {
+	var l float64
+	for i, w := range []float64{0.2126, 0.7152, 0.0722} {
+		v, _ := strconv.ParseUint(hex[1+2*i:3+2*i], 16, 8)
+		c := float64(v) / 255
+		if c <= 0.03928 {
+			c /= 12.92
+		} else {
+			c = math.Pow((c+0.055)/1.055, 2.4)
+		}
+		l += w * c
+	}
+	return l
 }
 
 // BasePath is the path part of BaseURL, always starting and ending with a slash: the prefix

@@ -2,8 +2,21 @@ package render
 
 import (
 	"io/fs"
+
+	"github.com/pspm-dev/pspm/generator/diag"
 	"strings"
 )
+
+// checkStatic reports a logo that is not among the static files, before anything is written.
+func checkStatic(o Options, errs *diag.List) {
+	logo := o.Config.Brand.Logo
+	if logo == "" {
+		return
+	}
+	if _, _, err := o.Theme.ReadFile("static" + logo); err != nil {
+		errs.Add(o.Config.At["brand"], "brand.logo %s: there is no such file in static/ (put it at static%s)", logo, logo)
+	}
+}
 
 // files lists the theme's static files (site first, file by file) and every item's
 // attachments, copied as they are.
@@ -15,6 +28,11 @@ func (r *renderer) files() []task {
 	}
 	for _, f := range static {
 		out = append(out, task{path: f.Name, make: f.Read})
+	}
+	if c := r.Config.Brand.Color; c != "" {
+		// The site's colour as CSS custom properties: no inline style on any page.
+		css := "@media not (prefers-color-scheme: dark) { :root { --primary: " + c + "; } }\n"
+		out = append(out, task{path: "css/brand.css", make: func() ([]byte, error) { return []byte(css), nil }})
 	}
 	for _, it := range r.Site.Items {
 		for _, a := range it.Attachments {

@@ -33,6 +33,12 @@ func (r *renderer) siteView() *SiteView {
 	if !s.Built.IsZero() {
 		v.Built = s.Built.Format("2006-01-02")
 	}
+	if c.Brand.Logo != "" {
+		v.Logo = r.asset(c.Brand.Logo)
+	}
+	if c.Brand.Color != "" {
+		v.BrandCSS = r.asset("/css/brand.css")
+	}
 	planTitle := s.Plan.Title
 	if tr := s.Plan.Translations[r.lang]; tr != nil && tr.Title != "" {
 		planTitle = tr.Title

@@ -62,6 +62,7 @@ type renderer struct {
 // returned as a diag.List; anything else is an internal error.
 func Render(o Options, w output.Writer) error {
 	var errs diag.List
+	checkStatic(o, &errs)
 	var rs []*renderer
 	for i, lang := range o.Config.Languages {
 		r := &renderer{Options: o, lang: lang}

@@ -59,6 +59,8 @@ type SiteView struct {
 	Labels      Labels
 	Built       string // the date the content is as of, YYYY-MM-DD
 	Generator   string
+	Logo        string // the link to the logo, or empty
+	BrandCSS    string // the link to the stylesheet with the site's colours, or empty
 }
 
 // Labels name the three levels of the plan.
