@@ -17,7 +17,7 @@ func TestCheckReportsEachProblemAtItsPosition(t *testing.T) {
 	cases := []struct {
 		name, overlay, want string
 	}{
-		{"malformed YAML", "-- content/proposals/x/index.md --\n---\ntitle: [unclosed\nbody: c_h223\n---\n", "content/proposals/x/index.md:2:1: invalid YAML"},
+		{"malformed YAML", "-- content/proposals/x/index.md --\n---\ntitle: [unclosed\nbody: c_h223\n---\n", "content/proposals/x/index.md:3:1: invalid YAML"},
 		{"missing closing ---", "-- content/proposals/x/index.md --\n---\ntitle: T\nbody: c_h223\n\nText.\n", "content/proposals/x/index.md:1:1: the front matter is not closed"},
 		{"byte-order mark", "-- content/proposals/x/index.md --\n\xef\xbb\xbf---\ntitle: T\n---\n", "content/proposals/x/index.md:1:1: the file starts with a byte-order mark"},
 		{"TOML front matter", "-- content/proposals/x/index.md --\n+++\ntitle = \"T\"\n+++\n", "content/proposals/x/index.md:1:1: TOML front matter is not supported"},

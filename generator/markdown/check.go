@@ -12,33 +12,47 @@ type Limits struct {
 	Nesting    int // depth of nested lists and block quotes
 }
 
+// inlineCost bounds the sum, over the paragraphs of a document, of the square of their
+// inlineOpeners: goldmark's inline parser is quadratic in link openers and mismatched
+// emphasis delimiters (256 KB of "[](" or "*a_" in one paragraph take 45 s).
+// 30,000,000 is about 0.2 s of rendering; ordinary paragraphs have a few dozen.
+const inlineCost = 30_000_000
+
+// inlineOpeners counts what the inline parser may try to match in line: links (a ]( after
+// a [) and runs of * or _.
+func inlineOpeners(line []byte) int {
+	n := min(bytes.Count(line, []byte("[")), bytes.Count(line, []byte("](")))
+	for i, c := range line {
+		if (c == '*' || c == '_') && (i == 0 || line[i-1] != c) {
+			n++
+		}
+	}
+	return n
+}
+
 // Check reports, before rendering, Markdown that would blow up when rendered: GFM tables
 // whose header declares many columns are padded to that width on every row (an 11 KB table
-// can render to 40 MB), and deeply nested lists and quotes cost time at every level. It
-// reads the text line by line, without parsing, so that it costs little on any input.
-// firstLine is the file line where src starts.
+// can render to 40 MB), a link reference definition is copied into every link that uses
+// it, long paragraphs of link openers or emphasis delimiters cost quadratic time, and
+// deeply nested lists and quotes cost time at every level. It reads the text line by line,
+// without parsing, so that it costs little on any input. firstLine is the file line where
+// src starts.
 func Check(file string, firstLine int, src []byte, lim Limits, errs *diag.List) {
 	cells := 0
 	cols := 0 // columns of the table being read, 0 outside tables
 	fence := []byte(nil)
 	deepest, deepestLine := 0, 0
 	reported := false
+	cost, openers := 0, 0                       // inline cost of the paragraphs before, [*_ of this one
+	size, defStart, defColon := 0, false, false // of this paragraph: bytes, maybe a definition
+	def, defLine := 0, 0                        // the largest paragraph that may define a link
+	costLine := 0
 	for i, line := range bytes.Split(src, []byte("\n")) {
 		ln := firstLine + i
 		inner, depth := strip(line)
-		if fence != nil {
-			if bytes.HasPrefix(bytes.TrimLeft(inner, " "), fence) {
-				fence = nil
-			}
-			continue
-		}
-		if t := bytes.TrimLeft(inner, " "); bytes.HasPrefix(t, []byte("```")) || bytes.HasPrefix(t, []byte("~~~")) {
-			fence = t[:3]
-			continue
-		}
-		if depth > deepest {
-			deepest, deepestLine = depth, ln
-		}
+		// Tables, paragraphs and definitions are counted in code blocks too: a line that only
+		// looks like a fence (in an HTML block or a link title, indented code, a fence whose
+		// quote or list item ends) would otherwise hide what follows it.
 		switch {
 		case cols > 0 && len(bytes.TrimSpace(inner)) > 0:
 			cells += cols
@@ -52,6 +66,44 @@ func Check(file string, firstLine int, src []byte, lim Limits, errs *diag.List) 
 			errs.Add(diag.Pos{File: file, Line: ln, Col: 1}, "tables are too large: more than %d cells in this file (columns × rows, every row is padded to the header's columns); split the table or link a CSV attachment", lim.TableCells)
 			reported = true
 		}
+		if len(bytes.TrimSpace(inner)) == 0 { // a paragraph ends
+			cost += openers * openers
+			if defStart && defColon && size > def {
+				def, defLine = size, ln-1
+			}
+			openers, size, defStart, defColon = 0, 0, false, false
+		} else {
+			openers += inlineOpeners(inner)
+			size += len(line) + 1
+			defStart = defStart || bytes.HasPrefix(bytes.TrimLeft(inner, " "), []byte("["))
+			defColon = defColon || bytes.Contains(inner, []byte("]:"))
+			if costLine == 0 && cost+openers*openers > inlineCost {
+				costLine = ln
+			}
+		}
+		if fence != nil {
+			if bytes.HasPrefix(bytes.TrimLeft(inner, " "), fence) {
+				fence = nil
+			}
+			continue
+		}
+		if t := bytes.TrimLeft(inner, " "); bytes.HasPrefix(t, []byte("```")) || bytes.HasPrefix(t, []byte("~~~")) {
+			fence = t[:3]
+			continue
+		}
+		if depth > deepest {
+			deepest, deepestLine = depth, ln
+		}
+	}
+	if defStart && defColon && size > def {
+		def, defLine = size, firstLine+bytes.Count(src, []byte("\n"))
+	}
+	if costLine > 0 {
+		errs.Add(diag.Pos{File: file, Line: costLine, Col: 1}, "too many links and emphasis marks ([, *, _) in one paragraph to render in reasonable time; split the paragraph with blank lines or put code between backticks")
+	}
+	// Every ] may close a link that copies the largest definition.
+	if uses := bytes.Count(src, []byte("]")); def > 0 && uses*def > 100*len(src) {
+		errs.Add(diag.Pos{File: file, Line: defLine, Col: 1}, "link references would copy %d bytes into %d links; write long addresses inline or shorten them", def, uses)
 	}
 	if deepest > lim.Nesting {
 		errs.Add(diag.Pos{File: file, Line: deepestLine, Col: 1}, "lists or quotes are nested %d levels deep (at most %d); flatten the structure", deepest, lim.Nesting)
@@ -75,6 +127,13 @@ func strip(line []byte) ([]byte, int) {
 	for i < len(line) {
 		switch c := line[i]; {
 		case c == ' ' || c == '\t':
+			// Indentation after a marker nests lists inside a quote or item, as indentation
+			// before it does; the one space that may follow > is not indentation.
+			if c == '\t' {
+				indent += 4
+			} else if line[i-1] != '>' {
+				indent++
+			}
 			i++
 		case c == '>':
 			depth++

@@ -88,7 +88,7 @@ func (safety) Transform(doc *ast.Document, reader text.Reader, _ parser.Context)
 				n.SetAttributeString("class", []byte("align-"+n.Alignment.String()))
 			}
 		case *ast.Link:
-			if external(n.Destination) {
+			if external(util.URLEscape(n.Destination, true)) { // as the renderer will write it
 				n.SetAttributeString("rel", []byte("nofollow ugc noopener"))
 			}
 		case *ast.AutoLink:
@@ -121,10 +121,12 @@ func renderImage(w util.BufWriter, source []byte, node ast.Node, entering bool) 
 	}
 	n := node.(*ast.Image)
 	alt := plainText(n, source)
-	dest := n.Destination
+	// Check the URL as it will be written: with its entities and backslash escapes
+	// resolved, as goldmark's own link renderer does.
+	dest := util.URLEscape(n.Destination, true)
 	if !html.IsDangerousURL(dest) && !external(dest) {
 		_, _ = w.WriteString(`<img src="`)
-		_, _ = w.Write(util.EscapeHTML(util.URLEscape(dest, true)))
+		_, _ = w.Write(util.EscapeHTML(dest))
 		_, _ = w.WriteString(`" alt="`)
 		_, _ = w.Write(util.EscapeHTML(alt))
 		_ = w.WriteByte('"')
@@ -147,7 +149,7 @@ func renderImage(w util.BufWriter, source []byte, node ast.Node, entering bool) 
 		return ast.WalkSkipChildren, nil
 	}
 	_, _ = w.WriteString(`<a class="external-image" rel="nofollow ugc noopener" href="`)
-	_, _ = w.Write(util.EscapeHTML(util.URLEscape(dest, true)))
+	_, _ = w.Write(util.EscapeHTML(dest))
 	_, _ = w.WriteString(`">`)
 	_, _ = w.Write(util.EscapeHTML(label))
 	_, _ = w.WriteString(`</a>`)
@@ -163,12 +165,18 @@ func plainText(n ast.Node, source []byte) []byte {
 		}
 		switch c := c.(type) {
 		case *ast.Text:
-			b.Write(c.Segment.Value(source))
+			v := c.Segment.Value(source)
+			if !c.IsRaw() { // as the HTML renderer reads it: escapes and entities resolved
+				v = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
+			}
+			b.Write(v)
 			if c.SoftLineBreak() || c.HardLineBreak() {
 				b.WriteByte(' ')
 			}
 		case *ast.String:
 			b.Write(c.Value)
+		case *ast.AutoLink:
+			b.Write(c.Label(source))
 		case *ast.CodeSpan:
 			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
 				if s, ok := t.(*ast.Text); ok {

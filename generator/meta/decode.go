@@ -148,7 +148,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, prefix string) {
 		case !ok:
 			d.errs.Add(d.pos(n), "missing required key %q", prefix+f.key)
 		case v.Field(f.index).IsZero():
-			if val := valueOf(n, k); val != nil && isNull(val) {
+			if val := valueOf(n, k); val != nil && (isNull(val) || val.Kind == yaml.ScalarNode && val.Value == "") {
 				d.errs.Add(d.pos(k), "%q is empty; give it a value", prefix+f.key)
 			}
 		}

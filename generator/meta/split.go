@@ -116,6 +116,14 @@ func Split(file string, data []byte, errs *diag.List) Document {
 		errs.Add(pos, "the front matter is not closed: add a line --- after the last key (did you forget the closing ---?)")
 		return doc
 	}
+	// adrg/frontmatter ends the front matter at the first line that is --- once trimmed;
+	// an indented --- belongs to a YAML value, such as a block scalar, and ending there
+	// would silently turn the rest of the front matter into body text.
+	closing := bytes.TrimRight(data[:len(data)-len(rest)], "\r\n")
+	if closing = closing[bytes.LastIndexByte(closing, '\n')+1:]; len(closing) > 0 && (closing[0] == ' ' || closing[0] == '\t') {
+		errs.Add(diag.Pos{File: file, Line: firstLine + 1 + bytes.Count(raw, []byte("\n")), Col: 1}, "an indented --- ends the front matter here; start the closing --- at the beginning of its line, and write no value line that is only ---")
+		return doc
+	}
 	doc.MetaLine = firstLine + 1
 	doc.Body = rest
 	doc.BodyLine = doc.MetaLine + bytes.Count(raw, []byte("\n")) + 1
@@ -123,7 +131,39 @@ func Split(file string, data []byte, errs *diag.List) Document {
 	return doc
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+
+// parserProblems are the messages of yaml.v3's parser, as opposed to its scanner: for
+// them yaml.v3 prints the 0-based line of the problem, or of the construct it was in.
+var parserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"did not find expected node content":     true,
+	"did not find expected key":              true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found duplicate %YAML directive":        true,
+	"found duplicate %TAG directive":         true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
+// oddBreak returns the offset of the first line break of data that YAML reads as one and
+// editors, GitHub and diag do not: a CR not followed by LF, NEL, LS or PS. It returns -1
+// when there is none.
+func oddBreak(data []byte) int {
+	for i := 0; i < len(data); i++ {
+		switch {
+		case data[i] == '\r' && (i+1 == len(data) || data[i+1] != '\n'):
+			return i
+		case data[i] == 0xc2 && i+1 < len(data) && data[i+1] == 0x85,
+			data[i] == 0xe2 && i+2 < len(data) && data[i+1] == 0x80 && (data[i+2] == 0xa8 || data[i+2] == 0xa9):
+			return i
+		}
+	}
+	return -1
+}
 
 // Parse parses YAML text that starts at file line firstLine into its top-level mapping
 // node. It reports syntax errors, a top level that is not a mapping, tabs used for
@@ -136,25 +176,36 @@ func Parse(file string, firstLine int, data []byte, errs *diag.List) (n *yaml.No
 			n = nil
 		}
 	}()
+	if i := oddBreak(data); i >= 0 {
+		l, c := lineCol(data, i)
+		errs.Add(diag.Pos{File: file, Line: firstLine + l - 1, Col: c}, "a line break that is not a newline (a lone carriage return, or U+0085, U+2028, U+2029); replace it with a new line or a space")
+		return nil
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		line, msg := firstLine, err.Error()
 		var te *yaml.TypeError
-		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-			l, _ := strconv.Atoi(m[1])
-			line, msg = firstLine+l-1, m[2]
-		} else if errors.As(err, &te) && len(te.Errors) > 0 {
+		if errors.As(err, &te) && len(te.Errors) > 0 {
 			msg = te.Errors[0]
+		} else if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+			l, _ := strconv.Atoi(m[1]) // 0 when yaml.v3 gives no line: the first one
+			if l > 0 && parserProblems[m[2]] {
+				l++
+			}
+			// At the end of the text yaml.v3 may name the line after the last one.
+			line, msg = firstLine+min(max(l, 1)-1, bytes.Count(data, []byte("\n"))), m[2]
 		}
-		if bytes.Contains(data, []byte("\t")) && (bytes.Contains([]byte(msg), []byte("tab")) || bytes.Contains([]byte(msg), []byte("indent"))) {
+		tabs := bytes.HasPrefix(data, []byte("\t")) || bytes.Contains(data, []byte("\n\t"))
+		if tabs || bytes.Contains(data, []byte("\t")) && (bytes.Contains([]byte(msg), []byte("tab")) || bytes.Contains([]byte(msg), []byte("indent"))) {
 			msg += " (indent with spaces, not tabs)"
 		}
 		errs.Add(diag.Pos{File: file, Line: line, Col: 1}, "invalid YAML: %s", msg)
 		return nil
 	}
 	if len(doc.Content) == 0 {
-		return &yaml.Node{Kind: yaml.MappingNode, Line: 1, Column: 1}
+		return &yaml.Node{Kind: yaml.MappingNode, Line: firstLine, Column: 1}
 	}
+	clamp(&doc, 1+bytes.Count(data, []byte("\n")))
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		errs.Add(diag.Pos{File: file, Line: firstLine + root.Line - 1, Col: root.Column}, "want keys and values (key: value), found %s", kindName(root))
@@ -179,6 +230,17 @@ func findAlias(n *yaml.Node) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// clamp moves the nodes that yaml.v3 places on the line after the last one (empty values
+// at the end of a text without a final newline) to the start of the last line.
+func clamp(n *yaml.Node, last int) {
+	if n.Line > last {
+		n.Line, n.Column = last, 1
+	}
+	for _, c := range n.Content {
+		clamp(c, last)
+	}
 }
 
 // shift moves every node's line by delta, so that node lines are file lines.

@@ -1,0 +1,81 @@
+package markdown_test
+
+import (
+	"bytes"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/markdown"
+)
+
+// maxFuzzInput caps what the fuzz targets render: the quadratic corners of inline
+// parsing (see BenchmarkRenderPathological) would otherwise make single inputs take
+// seconds and starve the fuzzer.
+const maxFuzzInput = 64 << 10
+
+// generous are limits that let through every ordinary document.
+var generous = markdown.Limits{TableCells: 10000, Nesting: 32}
+
+// FuzzRender renders arbitrary Markdown that Check accepts and parses the result as a
+// browser would: it must not panic, and no script, frame, plugin, form, style, SVG or
+// MathML, event handler, inline style, dangerous URL or image from another site may come
+// out of it. Seeds (the usual XSS payloads) are in testdata/fuzz/FuzzRender.
+func FuzzRender(f *testing.F) {
+	f.Add([]byte("# Titolo\n\nTesto con [un link](https://example.org) e ![un'immagine](grafico.png).\n"))
+	f.Add([]byte("<script>alert(1)</script>"))
+	f.Add([]byte("[x](javascript:alert(1))"))
+	r := markdown.New()
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if len(src) > maxFuzzInput {
+			return
+		}
+		var errs diag.List
+		markdown.Check("f.md", 1, src, generous, &errs)
+		if errs.HasErrors() {
+			return
+		}
+		res := r.Render(src)
+		if problems := unsafeHTML(res.HTML); len(problems) > 0 {
+			t.Fatalf("unsafe HTML from %q:\n%s\nproblems: %q", src, res.HTML, problems)
+		}
+		if utf8.Valid(src) && !utf8.ValidString(res.Summary) {
+			t.Errorf("the summary of valid UTF-8 is not valid UTF-8: %q", res.Summary)
+		}
+	})
+}
+
+// FuzzCheck runs Check on arbitrary Markdown: it must not panic, must point into the
+// document, and must bound what rendering costs: whatever it accepts with the limits
+// below renders to at most 200 times its size plus 10 KiB. Seeds are in
+// testdata/fuzz/FuzzCheck.
+func FuzzCheck(f *testing.F) {
+	f.Add([]byte("| a | b |\n|---|---|\n| 1 | 2 |\n"), uint8(1))
+	f.Add([]byte("- a\n  - b\n    - c\n"), uint8(7))
+	r := markdown.New()
+	lim := markdown.Limits{TableCells: 2000, Nesting: 20}
+	f.Fuzz(func(t *testing.T, src []byte, first uint8) {
+		if len(src) > maxFuzzInput {
+			return
+		}
+		firstLine := 1 + int(first)
+		var errs diag.List
+		markdown.Check("f.md", firstLine, src, lim, &errs)
+		last := firstLine + bytes.Count(src, []byte("\n"))
+		for _, e := range errs {
+			if e.Pos.File != "f.md" || e.Pos.Line < firstLine || e.Pos.Line > last || e.Pos.Col != 1 {
+				t.Errorf("diagnostic outside the document's lines %d..%d: %v", firstLine, last, e)
+			}
+		}
+		if len(errs) > 2 {
+			t.Errorf("%d diagnostics: Check reports each limit once\n%s", len(errs), errs.Format())
+		}
+		if errs.HasErrors() {
+			return
+		}
+		out := len(r.Render(src).HTML)
+		if bound := 200*len(src) + 10<<10; out > bound {
+			t.Errorf("Check accepted %d bytes that render to %d bytes (%.0fx, bound %d): %.200q", len(src), out, float64(out)/float64(len(src)), bound, src)
+		}
+	})
+}
