@@ -25,12 +25,15 @@ func write(t *testing.T, path, data string) {
 	}
 }
 
-var tiny = []string{"-proposals", "5", "-practices", "2", "-reactions", "20", "-bodies", "5", "-tags", "3"}
+// tiny returns the flags of a tiny portal followed by more.
+func tiny(more ...string) []string {
+	return append([]string{"-proposals", "5", "-practices", "2", "-reactions", "20", "-bodies", "5", "-tags", "3"}, more...)
+}
 
 func TestWritesPortalAndHugoTwin(t *testing.T) {
 	dir := t.TempDir()
 	site, twin := filepath.Join(dir, "site"), filepath.Join(dir, "hugo")
-	code, out := runMain(t, append(tiny, "-out", site, "-hugo", twin)...)
+	code, out := runMain(t, tiny("-out", site, "-hugo", twin)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, out)
 	}
@@ -56,7 +59,7 @@ func TestWritesPortalAndHugoTwin(t *testing.T) {
 func TestRefusesNonEmptyFolderWithoutForce(t *testing.T) {
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "README"), "mine")
-	if code, out := runMain(t, append(tiny, "-out", dir)...); code != 1 || !strings.Contains(out, "not empty") {
+	if code, out := runMain(t, tiny("-out", dir)...); code != 1 || !strings.Contains(out, "not empty") {
 		t.Fatalf("exit %d: %s; want 1 and a not-empty error", code, out)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "content")); err == nil {
@@ -66,14 +69,14 @@ func TestRefusesNonEmptyFolderWithoutForce(t *testing.T) {
 
 func TestForceReplacesOnlyWhatItOwns(t *testing.T) {
 	dir := t.TempDir()
-	if code, out := runMain(t, append(tiny, "-out", dir)...); code != 0 {
+	if code, out := runMain(t, tiny("-out", dir)...); code != 0 {
 		t.Fatalf("exit %d: %s", code, out)
 	}
 	stale := filepath.Join(dir, "content", "proposals", "stale", "index.md")
 	write(t, stale, "old")
 	keep := filepath.Join(dir, "README")
 	write(t, keep, "mine")
-	if code, out := runMain(t, append(tiny, "-out", dir, "-force")...); code != 0 {
+	if code, out := runMain(t, tiny("-out", dir, "-force")...); code != 0 {
 		t.Fatalf("exit %d: %s", code, out)
 	}
 	if _, err := os.Stat(stale); err == nil {
