@@ -81,29 +81,29 @@ func phaseState(ph site.Phase, now time.Time) string {
 }
 
 // allCards builds the card of every proposal, practice and plan item once.
-func (r *renderer) allCards() map[*site.Item]Card {
+func (r *renderer) allCards() map[*site.Item]*Card {
 	s := r.Site
-	cards := make(map[*site.Item]Card, len(s.Items))
+	cards := make(map[*site.Item]*Card, len(s.Items))
 	for _, p := range s.Proposals {
-		cards[&p.Item] = Card{Kind: "proposal", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Status, Label: r.tr.T("status." + p.Status),
+		cards[&p.Item] = &Card{Kind: "proposal", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Status, Label: r.tr.T("status." + p.Status),
 			Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
 			Tags: r.tagLinks(p.Tags), Tally: r.tally(p.Tally)}
 	}
 	for _, p := range s.Practices {
-		cards[&p.Item] = Card{Kind: "practice", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Kind, Label: r.tr.T("kind." + p.Kind),
+		cards[&p.Item] = &Card{Kind: "practice", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Kind, Label: r.tr.T("kind." + p.Kind),
 			Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
 			Tags: r.tagLinks(p.Tags), Tally: r.tally(p.Tally)}
 	}
 	for _, a := range s.Actions {
-		cards[&a.Item] = Card{Kind: "action", Title: r.title(&a.Item, a.Title), URL: r.link(a.URL()), Status: a.Status, Label: r.tr.T("status." + a.Status),
+		cards[&a.Item] = &Card{Kind: "action", Title: r.title(&a.Item, a.Title), URL: r.link(a.URL()), Status: a.Status, Label: r.tr.T("status." + a.Status),
 			Body: r.bodyLink(a.OwnerBody, a.Owner), Date: a.Due, Summary: r.html[&a.Item].Summary,
 			Tally: r.tally(a.Tally), Progress: a.Progress}
 	}
 	for _, o := range s.Objectives {
-		cards[&o.Item] = Card{Kind: "objective", Title: r.title(&o.Item, o.Title), URL: r.link(o.URL()), Summary: r.html[&o.Item].Summary, Progress: o.Progress.Percent, Tally: r.tally(o.Tally)}
+		cards[&o.Item] = &Card{Kind: "objective", Title: r.title(&o.Item, o.Title), URL: r.link(o.URL()), Summary: r.html[&o.Item].Summary, Progress: o.Progress.Percent, Tally: r.tally(o.Tally)}
 	}
 	for _, g := range s.Goals {
-		cards[&g.Item] = Card{Kind: "goal", Title: r.title(&g.Item, g.Title), URL: r.link(g.URL()), Summary: r.html[&g.Item].Summary, Progress: g.Progress.Percent, Tally: r.tally(g.Tally)}
+		cards[&g.Item] = &Card{Kind: "goal", Title: r.title(&g.Item, g.Title), URL: r.link(g.URL()), Summary: r.html[&g.Item].Summary, Progress: g.Progress.Percent, Tally: r.tally(g.Tally)}
 	}
 	return cards
 }
@@ -124,7 +124,10 @@ func (r *renderer) tagLinks(tags []string) []Link {
 }
 
 func (r *renderer) itemLink(it *site.Item) Link {
-	return Link{r.cards[it].Title, r.link(it.URL())}
+	if c := r.cards[it]; c != nil {
+		return Link{c.Title, r.link(it.URL())}
+	}
+	return Link{it.ID, r.link(it.URL())}
 }
 
 // pages lists every HTML page of the portal.
@@ -179,15 +182,15 @@ func later(a, b time.Time) time.Time {
 func (r *renderer) listPages() []task {
 	s := r.Site
 	var out []task
-	propCards := func(ps []*site.Proposal) []Card {
-		c := make([]Card, len(ps))
+	propCards := func(ps []*site.Proposal) []*Card {
+		c := make([]*Card, len(ps))
 		for i, p := range ps {
 			c[i] = r.cards[&p.Item]
 		}
 		return c
 	}
-	pracCards := func(ps []*site.Practice) []Card {
-		c := make([]Card, len(ps))
+	pracCards := func(ps []*site.Practice) []*Card {
+		c := make([]*Card, len(ps))
 		for i, p := range ps {
 			c[i] = r.cards[&p.Item]
 		}
@@ -277,7 +280,7 @@ func active(filters []Filter, url string) []Filter {
 }
 
 // paginate splits cards into pages of Config.Paginate: base, base/page/2/, …
-func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, cards []Card, filters []Filter, feed string) []task {
+func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, cards []*Card, filters []Filter, feed string) []task {
 	per := r.Config.Paginate
 	pages := max(1, (len(cards)+per-1)/per)
 	pageURL := func(n int) string {
@@ -440,7 +443,7 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 }
 
 func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
-	v := &ProposalView{Card: r.cards[&p.Item], Authors: p.Authors, HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
+	v := &ProposalView{Card: *r.cards[&p.Item], Authors: p.Authors, HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
 	for _, t := range p.TargetItems {
 		v.Targets = append(v.Targets, r.itemLink(t))
 	}
@@ -458,7 +461,7 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 }
 
 func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
-	v := &PracticeView{Card: r.cards[&p.Item], AgID: p.AgID, HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
+	v := &PracticeView{Card: *r.cards[&p.Item], AgID: p.AgID, HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
 	for _, l := range p.Links {
 		v.Links = append(v.Links, Link{l.Title, l.URL})
 	}

@@ -49,7 +49,7 @@ type renderer struct {
 	fb       map[*site.Feedback]markdown.Result
 	ans      map[*site.Proposal]template.HTML
 	view     *SiteView
-	cards    map[*site.Item]Card
+	cards    map[*site.Item]*Card
 	bufs     sync.Pool   // of *bytes.Buffer, for pages
 	all      []*renderer // every language's renderer, for the language switcher
 	prefill  prefills    // what the forge buttons prefill
@@ -77,7 +77,8 @@ func Render(o Options, w output.Writer) error {
 	if errs.HasErrors() {
 		return errs
 	}
-	var tasks []task
+	// One language after the other, so that only one language's views are in memory.
+	var pages []task // every page of every language, for the sitemap
 	for i, r := range rs {
 		r.all = rs
 		if i == 0 {
@@ -92,13 +93,25 @@ func Render(o Options, w output.Writer) error {
 		if err := r.renderCards(); err != nil {
 			return err
 		}
-		tasks = append(tasks, r.pages()...)
-		tasks = append(tasks, r.feeds()...)
+		tasks := append(r.pages(), r.feeds()...)
+		if i == 0 {
+			tasks = append(tasks, r.openData()...)
+			tasks = append(tasks, r.files()...)
+		}
+		if err := run(tasks, w); err != nil {
+			return err
+		}
+		for _, t := range tasks {
+			if t.url != "" {
+				pages = append(pages, task{url: t.url, date: t.date})
+			}
+		}
+		r.cards = nil // done with this language: let the garbage collector have its views
+		if i > 0 {
+			r.html, r.ans = nil, nil
+		}
 	}
-	tasks = append(tasks, rs[0].openData()...)
-	tasks = append(tasks, rs[0].files()...)
-	tasks = append(tasks, rs[0].sitemap(tasks))
-	return run(tasks, w)
+	return run([]task{rs[0].sitemap(pages)}, w)
 }
 
 // task produces one output file.
@@ -279,17 +292,14 @@ func (r *renderer) renderCards() error {
 	errs := make([]error, len(items))
 	parallel(len(items), func(i int) {
 		var b bytes.Buffer
-		c := r.cards[items[i]]
-		errs[i] = t.ExecuteTemplate(&b, "card", c)
+		errs[i] = t.ExecuteTemplate(&b, "card", r.cards[items[i]])
 		out[i] = template.HTML(b.String())
 	})
 	for i, it := range items {
 		if errs[i] != nil {
 			return fmt.Errorf("template card: %w", errs[i])
 		}
-		c := r.cards[it]
-		c.HTML = out[i]
-		r.cards[it] = c
+		r.cards[it].HTML = out[i]
 	}
 	return nil
 }

@@ -138,7 +138,7 @@ func (r *renderer) funcs() template.FuncMap {
 		"add":   func(a, b int) int { return a + b },
 		"join":  strings.Join,
 		"upper": strings.ToUpper,
-		"first": func(n int, cards []Card) []Card { return cards[:min(n, len(cards))] },
+		"first": func(n int, cards []*Card) []*Card { return cards[:min(n, len(cards))] },
 	}
 }
 

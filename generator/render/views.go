@@ -127,7 +127,7 @@ type ListView struct {
 	Forge   *ForgeView // on proposals and practices lists: links to propose a new one
 	Heading string
 	Intro   string
-	Cards   []Card
+	Cards   []*Card
 	Filters []Filter // other lists of the same section (by status, kind, body)
 	Pager   Pager
 }
@@ -161,9 +161,9 @@ type HomeView struct {
 	Intro          template.HTML
 	Open           []PhaseView // phases open now, with what they open
 	Next           *PhaseView  // the next phase, if none is open
-	MostSupported  []Card
-	LatestProps    []Card
-	LatestPractice []Card
+	MostSupported  []*Card
+	LatestProps    []*Card
+	LatestPractice []*Card
 	Counts         Counts
 }
 
@@ -201,7 +201,7 @@ type ObjectiveView struct {
 	AgID           []string
 	HTML           template.HTML
 	Progress       int
-	Actions        []Card
+	Actions        []*Card
 	Contributions
 }
 
@@ -313,9 +313,9 @@ type BodyView struct {
 	Label                   string // Kind in the page's language
 	HTML                    template.HTML
 	Members                 []string
-	Proposals               []Card
-	Practices               []Card
-	Actions                 []Card
+	Proposals               []*Card
+	Practices               []*Card
+	Actions                 []*Card
 	Votes                   []VoteView
 	Feedback                []FeedbackView
 }
