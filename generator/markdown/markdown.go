@@ -78,11 +78,17 @@ func (r *Renderer) Render(src []byte) Result {
 type safety struct{}
 
 func (safety) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	prev := 1 // the page's own <h1>
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
+		case *ast.Heading:
+			// The page has its <h1>; a contribution's headings go below it and never skip a
+			// level, so screen-reader users can navigate by headings.
+			n.Level = min(max(n.Level, 2), prev+1)
+			prev = n.Level
 		case *east.TableCell:
 			if n.Alignment != east.AlignNone {
 				n.SetAttributeString("class", []byte("align-"+n.Alignment.String()))

@@ -333,3 +333,12 @@ func TestRenderSurvivesBinaryInput(t *testing.T) {
 		safe(t, src, render(src).HTML)
 	}
 }
+
+func TestHeadingsGoBelowThePageTitleAndNeverSkipALevel(t *testing.T) {
+	got := markdown.New().Render([]byte("# Uno\n\n#### Due\n\n## Tre\n\n###### Quattro\n")).HTML
+	for _, want := range []string{`<h2 id="uno">Uno</h2>`, `<h3 id="due">Due</h3>`, `<h2 id="tre">Tre</h2>`, `<h3 id="quattro">Quattro</h3>`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %s in:\n%s", want, got)
+		}
+	}
+}
