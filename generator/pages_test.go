@@ -185,3 +185,19 @@ body{}
 func TestBrokenSiteTemplateIsAPositionedError(t *testing.T) {
 	sitetest.Run(t, "-- layouts/home.html --\n{{define \"main\"}}\n{{.Nope\n{{end}}\n").Failed().Diag("layouts/home.html:3")
 }
+
+func TestHomeTimelineMarksTodayByTheContentDateNotTheClock(t *testing.T) {
+	// The newest date in the minimal site is 2025-06-01, inside the only phase.
+	sitetest.Run(t, "").OK().File("index.html", `aria-current="step"`, "Oggi: dati al 1 giugno 2025")
+	// With phases all in the future, today stands before the first of them.
+	sitetest.Run(t, `
+-- content/plan/_index.md --
+---
+title: Piano di prova
+owner: m_ef
+phases:
+  - {name: Futura, from: 2030-01-01, to: 2030-12-31}
+---
+`).OK().File("index.html", `<li class="today">Oggi: dati al 1 giugno 2025</li>
+  <li class="phase phase-future"`, `! aria-current="step"`)
+}

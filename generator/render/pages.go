@@ -51,10 +51,13 @@ func (r *renderer) siteView() *SiteView {
 		pv := PhaseView{Name: ph.Name, From: ph.From, To: ph.To, Opens: ph.Opens, State: phaseState(ph, s.Built)}
 		v.Plan.Phases = append(v.Plan.Phases, pv)
 	}
+	v.Plan.Today, v.Plan.TodayAt = s.Built, len(v.Plan.Phases)
 	for i := range v.Plan.Phases {
-		if v.Plan.Phases[i].State == "current" {
+		if v.Plan.Phases[i].State == "current" && v.Plan.Current == nil {
 			v.Plan.Current = &v.Plan.Phases[i]
-			break
+		}
+		if v.Plan.Phases[i].State == "future" && v.Plan.TodayAt == len(v.Plan.Phases) {
+			v.Plan.TodayAt = i
 		}
 	}
 	v.Menu = []Link{

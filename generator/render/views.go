@@ -75,6 +75,8 @@ type PlanSummary struct {
 	Actions  int
 	Phases   []PhaseView
 	Current  *PhaseView // the phase that holds the build date, if any
+	Today    time.Time  // the date the portal is as of: the content's (or commit's) date, never the clock
+	TodayAt  int        // the index of the first phase that starts after Today (len(Phases) when none)
 }
 
 // PhaseView is a window of the participation timeline.
