@@ -27,6 +27,8 @@ type Options struct {
 	Source fs.FS
 	// BaseURL, when set, replaces the baseURL of pspm.yaml (for previews).
 	BaseURL string
+	// check renders only a sample of the pages (set by Check).
+	check bool
 }
 
 // Result reports a build or a check.
@@ -90,7 +92,7 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		return finish(nil)
 	}
 	counter := &countingWriter{w: w}
-	err = render.Render(render.Options{Site: s, Config: cfg, Theme: chain, Source: o.Source, Markdown: markdown.New(), Version: Version}, counter)
+	err = render.Render(render.Options{Site: s, Config: cfg, Theme: chain, Source: o.Source, Markdown: markdown.New(), Version: Version, Sample: o.check}, counter)
 	var dl diag.List
 	if errors.As(err, &dl) {
 		errs.Append(dl)
@@ -101,8 +103,11 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	return finish(err)
 }
 
-// Check runs every check of a build without writing anything.
+// Check runs every check of a build without writing anything. It renders only a few
+// pages of each kind in each language: enough to find errors in the site's templates,
+// while every content file is read and checked in full.
 func Check(o Options) (*Result, error) {
+	o.check = true
 	return Build(o, output.Discard{})
 }
 

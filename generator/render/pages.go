@@ -137,33 +137,33 @@ func (r *renderer) itemLink(it *site.Item) Link {
 func (r *renderer) pages() []task {
 	s := r.Site
 	var t []task
-	add := func(url string, date time.Time, make func() ([]byte, error)) {
-		t = append(t, task{path: indexFile(r.prefix + url), url: r.prefix + url, date: date, make: make})
+	add := func(kind, url string, date time.Time, make func() ([]byte, error)) {
+		t = append(t, task{kind: kind, path: indexFile(r.prefix + url), url: r.prefix + url, date: date, make: make})
 	}
-	add("/", s.Built, r.homePage)
-	add("/plan/", s.Built, r.planPage)
+	add("home", "/", s.Built, r.homePage)
+	add("plan", "/plan/", s.Built, r.planPage)
 	for _, g := range s.Goals {
-		add(g.URL(), time.Time{}, func() ([]byte, error) { return r.goalPage(g) })
+		add("goal", g.URL(), time.Time{}, func() ([]byte, error) { return r.goalPage(g) })
 	}
 	for _, o := range s.Objectives {
-		add(o.URL(), time.Time{}, func() ([]byte, error) { return r.objectivePage(o) })
+		add("objective", o.URL(), time.Time{}, func() ([]byte, error) { return r.objectivePage(o) })
 	}
 	for _, a := range s.Actions {
-		add(a.URL(), time.Time{}, func() ([]byte, error) { return r.actionPage(a) })
+		add("action", a.URL(), time.Time{}, func() ([]byte, error) { return r.actionPage(a) })
 	}
 	for _, p := range s.Proposals {
-		add(p.URL(), later(p.Date, p.Answer.Date), func() ([]byte, error) { return r.proposalPage(p) })
+		add("proposal", p.URL(), later(p.Date, p.Answer.Date), func() ([]byte, error) { return r.proposalPage(p) })
 	}
 	for _, p := range s.Practices {
-		add(p.URL(), p.Date, func() ([]byte, error) { return r.practicePage(p) })
+		add("practice", p.URL(), p.Date, func() ([]byte, error) { return r.practicePage(p) })
 	}
-	add("/bodies/", time.Time{}, r.bodiesPage)
+	add("bodies", "/bodies/", time.Time{}, r.bodiesPage)
 	for _, b := range s.Bodies {
-		add(b.URL(), time.Time{}, func() ([]byte, error) { return r.bodyPage(b) })
+		add("body", b.URL(), time.Time{}, func() ([]byte, error) { return r.bodyPage(b) })
 	}
-	add("/tags/", time.Time{}, r.tagsPage)
+	add("tags", "/tags/", time.Time{}, r.tagsPage)
 	t = append(t, r.listPages()...)
-	t = append(t, task{path: strings.TrimPrefix(r.prefix+"/404.html", "/"), make: func() ([]byte, error) {
+	t = append(t, task{kind: "404", path: strings.TrimPrefix(r.prefix+"/404.html", "/"), make: func() ([]byte, error) {
 		return r.page("404", &Page{Title: r.tr.T("404.title"), URL: r.link("/404.html")})
 	}})
 	return t
@@ -327,7 +327,7 @@ func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, ca
 			p.Feed = r.link(feed)
 		}
 		url := r.prefix + pageURL(n)
-		out = append(out, task{path: indexFile(url), url: url, make: func() ([]byte, error) { return r.page(kind, p) }})
+		out = append(out, task{kind: kind, path: indexFile(url), url: url, make: func() ([]byte, error) { return r.page(kind, p) }})
 	}
 	return out
 }

@@ -34,6 +34,9 @@ type Options struct {
 	Source   fs.FS // the site's folder, where attachments are read
 	Markdown *markdown.Renderer
 	Version  string // pspm's version, in the generator meta tag
+	// Sample renders only a few pages of each kind in each language, and no feeds, data or
+	// files: enough to find errors in the site's templates, for `pspm check`.
+	Sample bool
 }
 
 // renderer holds the state of the render of one language.
@@ -98,6 +101,9 @@ func Render(o Options, w output.Writer) error {
 			tasks = append(tasks, r.openData()...)
 			tasks = append(tasks, r.files()...)
 		}
+		if o.Sample {
+			tasks = sample(tasks)
+		}
 		if err := run(tasks, w); err != nil {
 			return err
 		}
@@ -111,15 +117,32 @@ func Render(o Options, w output.Writer) error {
 			r.html, r.ans = nil, nil
 		}
 	}
+	if o.Sample {
+		return nil
+	}
 	return run([]task{rs[0].sitemap(pages)}, w)
 }
 
 // task produces one output file.
 type task struct {
+	kind string // the page kind, for pages
 	path string // output path, slash-separated
 	url  string // the page's site path for the sitemap, "" for files that are not pages
 	date time.Time
 	make func() ([]byte, error)
+}
+
+// sample keeps the first three pages of each kind.
+func sample(tasks []task) []task {
+	seen := map[string]int{}
+	var out []task
+	for _, t := range tasks {
+		if t.kind != "" && seen[t.kind] < 3 {
+			seen[t.kind]++
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // run executes the tasks on every core and writes their files; it stops at the first
