@@ -15,6 +15,9 @@ import (
 // benchSites caches generated sites by size across benchmark runs of one process.
 var benchSites sync.Map
 
+// BenchmarkBuild's sites and outputs go to PSPM_BENCH_DIR when it is set (use a tmpfs such
+// as /dev/shm to measure pspm rather than the disk), else to temporary folders.
+
 // syntheticSite writes a synthetic site of n proposals and k reactions (200 practices, 200
 // bodies, 50 tags) into a temporary folder, once per process, and returns its folder.
 // PSPM_BENCH_DIR keeps the generated sites across runs.
@@ -51,6 +54,9 @@ func BenchmarkBuild(b *testing.B) {
 		b.Run(fmt.Sprintf("proposals=%d/reactions=%d", size.proposals, size.reactions), func(b *testing.B) {
 			src := syntheticSite(b, size.proposals, size.reactions)
 			dest := filepath.Join(b.TempDir(), "public")
+			if root := os.Getenv("PSPM_BENCH_DIR"); root != "" { // e.g. a tmpfs, to measure pspm and not the disk
+				dest = filepath.Join(root, fmt.Sprintf("public-%d", size.proposals))
+			}
 			fsys, err := generator.OpenSource(src)
 			if err != nil {
 				b.Fatal(err)
