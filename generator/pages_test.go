@@ -201,3 +201,32 @@ phases:
 `).OK().File("index.html", `<li class="today">Oggi: dati al 1 giugno 2025</li>
   <li class="phase phase-future"`, `! aria-current="step"`)
 }
+
+func TestLookupGoesSiteThenNamedThemeThenBuiltIn(t *testing.T) {
+	b := sitetest.Run(t, `
+-- pspm.yaml --
+theme: themes/comune
+-- themes/comune/layouts/partials/footer.html --
+{{define "footer"}}<footer>Piè di pagina del tema del Comune</footer>{{end}}
+-- themes/comune/layouts/partials/header.html --
+{{define "header"}}<header>Testata del tema</header>{{end}}
+-- themes/comune/i18n/it.yaml --
+menu.plan: Il piano del Comune
+-- layouts/partials/header.html --
+{{define "header"}}<header>Testata del sito</header>{{end}}
+`).OK()
+	// The site's header wins over the theme's; the theme's footer over the built-in one;
+	// everything else is the built-in theme's.
+	b.File("index.html", "Testata del sito", "! Testata del tema", "Piè di pagina del tema del Comune", `class="skip"`)
+	sitetest.Run(t, "-- pspm.yaml --\ntheme: themes/missing\n").Failed().Diag(`theme "themes/missing": no such folder in the site`)
+}
+
+func TestPracticesCatalogueHasInstantFiltersThatNeedNoInlineScript(t *testing.T) {
+	b := sitetest.Run(t, "").OK()
+	b.File("practices/index.html", `<div id="quick-filter" class="quick-filter" hidden data-data="/api/v1/practices.json" data-prefix="/practices/"`,
+		`<option value="software">Software</option>`, `<option value="c_h223">Comune di Reggio Emilia</option>`,
+		`<script src="/js/filter.js" defer></script>`, "! <script>")
+	b.File("en/practices/index.html", `data-prefix="/en/practices/"`, "Search by word or topic")
+	b.File("practices/kind/software/index.html", "! quick-filter")
+	b.File("js/filter.js", "fetch(box.dataset.data)")
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -109,6 +110,7 @@ func TestThemeInHeadlessChromium(t *testing.T) {
 			t.Run(name, func(t *testing.T) { p.checkReflow(t, p.page(t, name)) })
 		}
 	})
+	t.Run("PracticeFiltersWorkWithJavaScriptAndLoadDataOnlyWhenUsed", func(t *testing.T) { p.checkQuickFilter(t) })
 	t.Run("DarkModeContrast", func(t *testing.T) {
 		for _, name := range []string{"home", "proposal"} {
 			t.Run(name, func(t *testing.T) { p.checkDarkContrast(t, p.page(t, name)) })
@@ -828,4 +830,58 @@ func (p *portal) checkDarkContrast(t *testing.T, pg page) {
 			p.checkAxe(t, ctx, contrastOnly)
 		})
 	}
+}
+
+// checkQuickFilter: on the practices catalogue the script shows the filter form, fetches
+// the open data only when a filter is first used, and lists exactly the practices of the
+// chosen kind, hiding the pre-rendered list.
+func (p *portal) checkQuickFilter(t *testing.T) {
+	ctx, tr, _ := p.tab(t, viewports()[1], "/practices/")
+	if eval[bool](t, ctx, `document.getElementById('quick-filter').hidden`) {
+		t.Fatal("the filter form stayed hidden: js/filter.js did not run")
+	}
+	fetched := func() bool {
+		tr.mu.Lock()
+		defer tr.mu.Unlock()
+		for _, u := range tr.urls {
+			if strings.HasSuffix(u, "/api/v1/practices.json") {
+				return true
+			}
+		}
+		return false
+	}
+	if fetched() {
+		t.Error("the practices data was fetched before any filter was used")
+	}
+	type result struct {
+		Shown, Software  int
+		Status           string
+		OriginalsVisible bool
+	}
+	r := eval[result](t, ctx, `(async () => {
+		const k = document.getElementById('qf-kind');
+		k.value = 'software';
+		k.dispatchEvent(new Event('change'));
+		for (let i = 0; i < 50 && !document.getElementById('qf-status').textContent; i++) await new Promise(r => setTimeout(r, 100));
+		const data = await (await fetch('/api/v1/practices.json')).json();
+		return {
+			Shown: document.querySelectorAll('#qf-results li').length,
+			Software: data.filter(p => p.kind === 'software').length,
+			Status: document.getElementById('qf-status').textContent,
+			OriginalsVisible: [...document.querySelectorAll('.list-results')].some(e => !e.hidden),
+		};
+	})()`)
+	if r.Software == 0 || r.Shown != r.Software {
+		t.Errorf("filtering by kind software shows %d practices, want the %d of that kind", r.Shown, r.Software)
+	}
+	if !strings.Contains(r.Status, strconv.Itoa(r.Shown)) {
+		t.Errorf("the live status %q does not announce %d results", r.Status, r.Shown)
+	}
+	if r.OriginalsVisible {
+		t.Error("the pre-rendered list stays visible under the filtered results")
+	}
+	if !fetched() {
+		t.Error("the practices data was never fetched")
+	}
+	p.shot(t, ctx, "practices-filtered", true)
 }

@@ -208,14 +208,14 @@ func (r *renderer) listPages() []task {
 	}
 	for _, st := range site.ProposalStatuses {
 		if n := len(byStatus[st]); n > 0 {
-			propFilters = append(propFilters, Filter{Group: "status", Title: r.tr.T("status." + st), URL: r.link("/proposals/status/" + st + "/"), Count: n})
+			propFilters = append(propFilters, Filter{Group: "status", Key: st, Title: r.tr.T("status." + st), URL: r.link("/proposals/status/" + st + "/"), Count: n})
 		}
 	}
 	var propBodies []*site.Body
 	for _, b := range s.Bodies {
 		if len(b.Proposals) > 0 {
 			propBodies = append(propBodies, b)
-			propFilters = append(propFilters, Filter{Group: "body", Title: b.Name, URL: r.link("/proposals/body/" + b.ID + "/"), Count: len(b.Proposals)})
+			propFilters = append(propFilters, Filter{Group: "body", Key: b.ID, Title: b.Name, URL: r.link("/proposals/body/" + b.ID + "/"), Count: len(b.Proposals)})
 		}
 	}
 	crumbs := []Link{{r.tr.T("menu.home"), r.link("/")}}
@@ -240,14 +240,14 @@ func (r *renderer) listPages() []task {
 	}
 	for _, k := range site.PracticeKinds {
 		if n := len(byKind[k]); n > 0 {
-			pracFilters = append(pracFilters, Filter{Group: "kind", Title: r.tr.T("kind." + k), URL: r.link("/practices/kind/" + k + "/"), Count: n})
+			pracFilters = append(pracFilters, Filter{Group: "kind", Key: k, Title: r.tr.T("kind." + k), URL: r.link("/practices/kind/" + k + "/"), Count: n})
 		}
 	}
 	var pracBodies []*site.Body
 	for _, b := range s.Bodies {
 		if len(b.Practices) > 0 {
 			pracBodies = append(pracBodies, b)
-			pracFilters = append(pracFilters, Filter{Group: "body", Title: b.Name, URL: r.link("/practices/body/" + b.ID + "/"), Count: len(b.Practices)})
+			pracFilters = append(pracFilters, Filter{Group: "body", Key: b.ID, Title: b.Name, URL: r.link("/practices/body/" + b.ID + "/"), Count: len(b.Practices)})
 		}
 	}
 	pracCrumbs := append(crumbs[:1:1], Link{r.tr.T("menu.practices"), r.link("/practices/")})

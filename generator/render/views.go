@@ -137,6 +137,7 @@ type ListView struct {
 // Filter is a link to a narrower list, with how many items it holds.
 type Filter struct {
 	Group  string // status, kind, body
+	Key    string // the status, kind or body id it keeps
 	Title  string
 	URL    string
 	Count  int
