@@ -16,6 +16,8 @@ import (
 	demo "github.com/pspm-dev/pspm/content"
 	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/archetype"
+	"github.com/pspm-dev/pspm/generator/config"
+	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/serve"
 	"github.com/pspm-dev/pspm/generator/theme"
@@ -277,7 +279,9 @@ func (g *globals) newCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				chain, err := theme.New(src, "")
+				var errs diag.List
+				cfg := config.Load(src, &errs) // for the theme, whose archetypes the site may override
+				chain, err := theme.New(src, cfg.Theme)
 				if err != nil {
 					return err
 				}
