@@ -13,14 +13,13 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/internal/parallel"
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/meta"
 	"github.com/pspm-dev/pspm/generator/site"
@@ -74,7 +73,7 @@ func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 	jobs := walk(fsys, cfg, &errs)
 	var translations []int // jobs that are translations, attached once items are known
 	results := make([]result, len(jobs))
-	work(len(jobs), func(i int) { results[i] = read(fsys, cfg, jobs[i]) })
+	parallel.For(len(jobs), func(i int) { results[i] = read(fsys, cfg, jobs[i]) })
 
 	s := &site.Site{}
 	attachments := map[string][]*site.Attachment{} // by item key
@@ -169,40 +168,6 @@ func attach(s *site.Site, att map[string][]*site.Attachment, errs *diag.List) {
 		sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
 		it.Attachments = list
 	}
-}
-
-// work runs f(0..n-1) on every core.
-func work(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := 0; i < n; i++ {
-			f(i)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
-	const chunk = 64
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				lo := next
-				next += chunk
-				mu.Unlock()
-				if lo >= n {
-					return
-				}
-				for i := lo; i < min(lo+chunk, n); i++ {
-					f(i)
-				}
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 var (

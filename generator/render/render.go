@@ -20,6 +20,7 @@ import (
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/internal/parallel"
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/site"
@@ -225,7 +226,7 @@ func (r *renderer) renderMarkdown() {
 	}
 	ansResults := make([]markdown.Result, len(props))
 	n := len(items) + len(fbs) + len(props)
-	parallel(n, func(i int) {
+	parallel.For(n, func(i int) {
 		switch {
 		case i < len(items):
 			results[i] = r.Markdown.Render([]byte(items[i].Text))
@@ -267,7 +268,7 @@ func (r *renderer) translateMarkdown(def *renderer) {
 		}
 	}
 	results := make([]markdown.Result, len(todo))
-	parallel(len(todo), func(i int) { results[i] = r.Markdown.Render([]byte(todo[i].Translations[r.lang].Text)) })
+	parallel.For(len(todo), func(i int) { results[i] = r.Markdown.Render([]byte(todo[i].Translations[r.lang].Text)) })
 	for i, it := range todo {
 		r.html[it] = results[i]
 	}
@@ -313,7 +314,7 @@ func (r *renderer) renderCards() error {
 	}
 	out := make([]template.HTML, len(items))
 	errs := make([]error, len(items))
-	parallel(len(items), func(i int) {
+	parallel.For(len(items), func(i int) {
 		var b bytes.Buffer
 		errs[i] = t.ExecuteTemplate(&b, "card", r.cards[items[i]])
 		out[i] = template.HTML(b.String())
@@ -325,33 +326,6 @@ func (r *renderer) renderCards() error {
 		r.cards[it].HTML = out[i]
 	}
 	return nil
-}
-
-// parallel runs f(0..n-1) on every core.
-func parallel(n int, f func(i int)) {
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
-	const chunk = 32
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				lo := next
-				next += chunk
-				mu.Unlock()
-				if lo >= n {
-					return
-				}
-				for i := lo; i < min(lo+chunk, n); i++ {
-					f(i)
-				}
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // link turns a site path (/proposals/x/) into the link to that page in the page
