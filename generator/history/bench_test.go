@@ -1,0 +1,180 @@
+package history
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing/storer"
+)
+
+// peakHeap samples the live heap while f runs.
+func peakHeap(f func()) uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}()
+	f()
+	close(done)
+	<-stopped
+	return peak.Load()
+}
+
+// BenchmarkLoad measures a cold Load of a generated portal history, the cache's
+// encoding, an Update after one more commit, and, for scale, the git CLI doing
+// comparable diffs. The number of file commits is 20,000 unless PSPM_HISTORY_COMMITS
+// says otherwise, spread over 500 proposals unless PSPM_HISTORY_PROPOSALS does.
+//
+//	go test ./generator/history -run '^$' -bench Load -benchtime 1x -count 3
+func BenchmarkLoad(b *testing.B) {
+	n := 20000
+	if v, err := strconv.Atoi(os.Getenv("PSPM_HISTORY_COMMITS")); err == nil && v > 0 {
+		n = v
+	}
+	dir := b.TempDir()
+	s, tip := genRepo(b, dir, n)
+	o := Options{Dir: dir}
+
+	var cold *History
+	b.Run("cold", func(b *testing.B) {
+		b.ReportAllocs()
+		var peak uint64
+		for b.Loop() {
+			peak = peakHeap(func() {
+				h, err := Load(o)
+				if err != nil {
+					b.Fatal(err)
+				}
+				cold = h
+			})
+		}
+		b.ReportMetric(float64(cold.Walked), "first-parent")
+		b.ReportMetric(float64(cold.stats.sideCommits), "side-commits")
+		b.ReportMetric(float64(cold.stats.trees), "trees")
+		b.ReportMetric(float64(len(cold.Files)), "files")
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	})
+	if cold == nil {
+		b.Fatal("no cold load")
+	}
+	if len(cold.Files) != len(s.want) {
+		b.Fatalf("%d files, want %d", len(cold.Files), len(s.want))
+	}
+	for path, w := range s.want {
+		if p := cold.Files[path]; p == nil || p.Commit != w.commit || p.LandedCommit != w.landed {
+			b.Fatalf("%s: %+v, want commit %.7s landed %.7s", path, p, w.commit, w.landed)
+		}
+	}
+	// The same on one core, as the git CLI runs.
+	b.Run("cold-1cpu", func(b *testing.B) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+		for b.Loop() {
+			if _, err := Load(o); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+
+	var cached []byte
+	b.Run("encode", func(b *testing.B) {
+		for b.Loop() {
+			var err error
+			if cached, err = cold.Encode(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(cached))/(1<<20), "MB")
+	})
+	b.Run("decode", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := Decode(cached); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+
+	// One more commit, written as loose objects as a fetch or a local commit would.
+	s.tb = b
+	path := s.add()
+	next := s.commit("maintainer", "One more vote\n", tip)
+	setBranch(b, s.st.(storer.ReferenceStorer), next)
+	checkUpdate := func(b *testing.B, h *History) {
+		if h.Walked != 1 || len(h.Files) != len(s.want)+1 || h.Files[path].Commit != next.String() {
+			b.Fatalf("Walked %d, %d files", h.Walked, len(h.Files))
+		}
+	}
+
+	// Update alone, from a History in memory.
+	b.Run("update", func(b *testing.B) {
+		var h *History
+		for b.Loop() {
+			var err error
+			if h, err = Update(o, cold); err != nil {
+				b.Fatal(err)
+			}
+		}
+		checkUpdate(b, h)
+	})
+	// What a build does with a cache: decode it, update, encode the result.
+	b.Run("warm-build", func(b *testing.B) {
+		var h *History
+		for b.Loop() {
+			prev, err := Decode(cached)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if h, err = Update(o, prev); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := h.Encode(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		checkUpdate(b, h)
+	})
+
+	if _, err := exec.LookPath("git"); err != nil {
+		return
+	}
+	gitLog := func(args ...string) func(b *testing.B) {
+		return func(b *testing.B) {
+			for b.Loop() {
+				cmd := exec.Command("git", append([]string{"log"}, args...)...)
+				cmd.Dir = dir
+				cmd.Stdout = io.Discard
+				var stderr bytes.Buffer
+				cmd.Stderr = &stderr
+				cmd.Env = []string{"HOME=" + b.TempDir(), "PATH=" + os.Getenv("PATH"), "GIT_CONFIG_NOSYSTEM=1"}
+				if err := cmd.Run(); err != nil {
+					b.Fatalf("%v: %s", err, stderr.Bytes())
+				}
+			}
+		}
+	}
+	// The diffs of the first-parent walk alone.
+	b.Run("git-log-first-parent", gitLog("--first-parent", "-m", "--name-status", "--format=%H", "main"))
+	// Every commit diffed with its first parent: the first-parent walk plus the
+	// merged branches' commits, the work Load does to trace merges.
+	b.Run("git-log-all", gitLog("--diff-merges=first-parent", "--name-status", "--format=%H", "main"))
+}

@@ -1,0 +1,155 @@
+// Package history reads a portal's Git repository and says where every file of the
+// current content comes from: the commit that last changed it, who authored and committed
+// that commit, and when that version landed on the main branch (DESIGN.md §3).
+//
+// It is the only package that reads Git, through go-git, and it hands out plain pspm
+// types. The history is read in one walk of the first-parent chain of the branch, oldest to
+// newest, diffing each commit's tree with its first parent's only where subtree hashes
+// differ; a merge's changes are traced into the merged branch to the commit that really
+// made them. A long chain is cut into segments walked at once, each by its own reader of
+// the repository; the result does not depend on how many. Nothing here writes to disk:
+// Encode and Decode turn a History into bytes and back so the caller can keep it between
+// builds, and Update walks only the commits that landed since.
+//
+// Provenance describes the files committed at the tip of the branch, not the work tree:
+// Provenance.Matches tells whether a file on disk is the version described.
+package history
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrNotRepository is returned by Load and Update when the site folder is not inside a Git
+// work tree. The build goes on without provenance and shows votes as unverified.
+var ErrNotRepository = errors.New("history: not inside a Git repository")
+
+// Options says which repository and branch to read, and which part of it.
+type Options struct {
+	// Dir is a folder inside the work tree, normally the site folder. The repository is
+	// the nearest folder at or above it that holds .git (a folder, or a file pointing to
+	// one as in linked work trees and submodules).
+	Dir string
+	// Branch is the branch whose first-parent history decides when a file landed; "main"
+	// when empty. A bare name is a local branch (refs/heads/<Branch>); a full reference
+	// name such as "refs/remotes/origin/main" (a CI checkout may have no local branch),
+	// or "HEAD", is used as it is. A missing branch is an error that names the branches
+	// that exist, never a silent fall-back to HEAD.
+	Branch string
+	// Prefix is the folder of the repository, as a slash path ending in "/", whose files
+	// count, e.g. "content/" or "site/content/". It must lie inside the site folder.
+	// When empty it is the site folder relative to the repository root plus "content/".
+	Prefix string
+}
+
+// Person is the author or committer of a commit, as recorded in it. Names, emails and
+// dates are free text chosen by whoever made the commit.
+type Person struct {
+	Name  string    `json:"name"`
+	Email string    `json:"email"`
+	When  time.Time `json:"when"`
+}
+
+// Provenance is where one file of the tip of the branch comes from.
+type Provenance struct {
+	// Path is the file's slash path relative to the site folder, e.g.
+	// "content/proposals/x/reactions/m_ef.yaml".
+	Path string `json:"path"`
+	// Blob is the Git hash of the file's content at the tip; see Matches.
+	Blob string `json:"blob"`
+	// Commit is the hash of the commit that made this version of the file: for a file
+	// brought by a merge, the commit on the merged side that last changed it, not the
+	// merge; for a direct, squash or rebase commit on the branch, that commit.
+	Commit string `json:"commit"`
+	// Author and Committer are those of Commit.
+	Author    Person `json:"author"`
+	Committer Person `json:"committer"`
+	// Message is the first line of Commit's message.
+	Message string `json:"message"`
+	// Signed says that Commit carries a signature (OpenPGP, SSH or X.509). It says
+	// nothing about whether the signature is valid or whose it is.
+	Signed bool `json:"signed"`
+	// Landed is the committer time of LandedCommit, the first commit of the branch's
+	// first-parent chain that contains this version: the merge for a file changed in a
+	// merged branch, the commit itself for a direct one. Maintainers control it, not the
+	// contributor, which is why votes are timed by it.
+	Landed       time.Time `json:"landed"`
+	LandedCommit string    `json:"landed_commit"`
+}
+
+// Commit is one commit of the branch's first-parent chain.
+type Commit struct {
+	Hash      string   `json:"hash"`
+	Parents   []string `json:"parents,omitempty"`
+	Author    Person   `json:"author"`
+	Committer Person   `json:"committer"`
+	// Message is the whole commit message.
+	Message string `json:"message"`
+	// Signed says that the commit carries a signature, verified or not.
+	Signed bool `json:"signed"`
+}
+
+// History is the provenance of every file under the prefix at the tip of the branch, and
+// the branch's first-parent commits. It is plain data: nothing in it refers to the
+// repository, so it can be cached with Encode and shared read-only.
+type History struct {
+	// Head is the hash of the tip of the branch.
+	Head string `json:"head"`
+	// Branch is the full name of the reference that was read, e.g. "refs/heads/main".
+	Branch string `json:"branch"`
+	// Time is the committer time of Head: the moment the site is "as of".
+	Time time.Time `json:"time"`
+	// Site is the site folder relative to the repository root: "" or a slash path
+	// ending in "/". Prefix is the repository folder whose files are in Files.
+	Site   string `json:"site"`
+	Prefix string `json:"prefix"`
+	// Files is the provenance of every file under Prefix at Head, keyed by Provenance.Path.
+	// A deleted file is absent: a deleted reaction is a withdrawn vote. In a shallow
+	// clone, files whose history is cut off are absent too (see Shallow).
+	Files map[string]*Provenance `json:"files"`
+	// Commits is the branch's first-parent chain, newest first.
+	Commits []Commit `json:"commits"`
+	// Shallow says the repository is a shallow clone whose cut-off hid the history of
+	// some files; they are left out of Files rather than credited to the wrong commit.
+	// Fetch the whole history (for example actions/checkout with fetch-depth: 0).
+	Shallow bool `json:"shallow,omitempty"`
+
+	// Rewritten says that Update found the cached head no longer on the branch's
+	// first-parent chain (the history was rewritten, e.g. by a force push) and read the
+	// whole history again.
+	Rewritten bool `json:"-"`
+	// Walked is the number of first-parent commits diffed by the call that returned this
+	// History: all of them for Load, only the new ones for an Update.
+	Walked int `json:"-"`
+
+	stats walkStats // counters for tests and benchmarks
+}
+
+// walkStats counts the work of one Load or Update.
+type walkStats struct {
+	sideCommits int // commits of merged branches examined to trace a merge's changes
+	trees       int // trees read from the repository
+}
+
+// BranchError is returned when the branch named in Options does not exist.
+type BranchError struct {
+	Branch string   // the branch asked for
+	Have   []string // the branches that exist, sorted; remote-tracking ones by full name
+}
+
+// Error says which branch is missing, which ones exist, and where to name another.
+func (e *BranchError) Error() string {
+	if len(e.Have) == 0 {
+		return fmt.Sprintf("history: branch %q not found: the repository has no branches (no commits yet?)", e.Branch)
+	}
+	return fmt.Sprintf("history: branch %q not found (branches: %s); set forge.branch in pspm.yaml",
+		e.Branch, strings.Join(e.Have, ", "))
+}
+
+// firstLine returns the first line of a commit message.
+func firstLine(msg string) string {
+	line, _, _ := strings.Cut(msg, "\n")
+	return strings.TrimRight(line, "\r")
+}
