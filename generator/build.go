@@ -25,6 +25,9 @@ const Version = "0.1.0"
 type Options struct {
 	// Source is the site's folder: pspm.yaml, content/, layouts/, static/, i18n/.
 	Source fs.FS
+	// Dir is the same folder on disk, when there is one: its Git history tells where every
+	// contribution comes from. Empty for sites that are not on disk (the embedded demo).
+	Dir string
 	// BaseURL, when set, replaces the baseURL of pspm.yaml (for previews).
 	BaseURL string
 	// check renders only a sample of the pages (set by Check).
@@ -85,6 +88,9 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	if errs.HasErrors() {
 		return finish(nil)
 	}
+
+	provenance(o.Dir, cfg, s, &errs)
+	stage("history")
 
 	chain, err := theme.New(o.Source, cfg.Theme)
 	if err != nil {

@@ -9,6 +9,8 @@
 //	         positions, check names, sizes, encodings and Markdown bounds   generator/meta)
 //	model    Resolve: index ids, link references, report dangling ones     (generator/site)
 //	derive   Derive: tallies, progress roll-ups, lists by body/status/tag  (generator/site)
+//	history  one walk of the main branch: the commit that cast each vote    (generator/history)
+//	         and when it landed (only when the site is in a Git repository)
 //	render   pages (html/template through the theme chain), feeds,          (generator/render,
 //	         sitemap, open data, static files and attachments               generator/theme,
 //	                                                                        generator/markdown)

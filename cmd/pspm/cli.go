@@ -143,7 +143,7 @@ func (g *globals) buildCmd() *cobra.Command {
 				return err
 			}
 			start := time.Now()
-			res, err := generator.BuildDir(generator.Options{Source: src, BaseURL: baseURL}, dest)
+			res, err := generator.BuildDir(generator.Options{Source: src, Dir: g.source, BaseURL: baseURL}, dest)
 			_ = g.report(res, "text")
 			if errors.Is(err, generator.ErrContent) {
 				fmt.Fprintf(g.stderr, "build refused: fix the errors above; %s was not changed\n", dest)
@@ -182,7 +182,7 @@ func (g *globals) checkCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := generator.Check(generator.Options{Source: src})
+			res, err := generator.Check(generator.Options{Source: src, Dir: g.source})
 			if rerr := g.report(res, format); rerr != nil {
 				return rerr
 			}
@@ -212,9 +212,10 @@ func (g *globals) serveCmd() *cobra.Command {
 		Short: "Build the portal and serve it on http://127.0.0.1:1313",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var src fs.FS
+			dir := g.source
 			if _, err := os.Stat(filepath.Join(g.source, "content")); err != nil {
 				fmt.Fprintf(g.stderr, "no content/ folder in %s: serving the embedded demo portal (create your own with 'pspm new site DIR')\n", g.source)
-				src = demo.Site()
+				src, dir = demo.Site(), ""
 			} else if src, err = g.open(); err != nil {
 				return err
 			}
@@ -222,7 +223,7 @@ func (g *globals) serveCmd() *cobra.Command {
 			if baseURL == "" {
 				baseURL = "http://" + addr + "/"
 			}
-			res, err := generator.BuildDir(generator.Options{Source: src, BaseURL: baseURL}, dest)
+			res, err := generator.BuildDir(generator.Options{Source: src, Dir: dir, BaseURL: baseURL}, dest)
 			_ = g.report(res, "text")
 			if errors.Is(err, generator.ErrContent) {
 				return exitError(exitContent)

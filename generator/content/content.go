@@ -8,6 +8,8 @@
 package content
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"io"
 	"io/fs"
@@ -453,6 +455,15 @@ func simpleReaction(key, value string) bool {
 	return false
 }
 
+// blobHash is the hash Git gives a file's content (SHA-1 of "blob <size>\x00" and the
+// bytes), so that provenance from Git can be matched to the file as read.
+func blobHash(data []byte) string {
+	h := sha1.New()
+	h.Write([]byte("blob " + strconv.Itoa(len(data)) + "\x00"))
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 // readLimited reads at most limit+1 bytes of name.
 func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
 	if l, ok := fsys.(interface {
@@ -479,7 +490,7 @@ func readReaction(j job, data []byte, errs *diag.List) *site.Reaction {
 			return nil
 		}
 	}
-	rc := &site.Reaction{Voter: j.name, ItemKey: string(j.section) + "/" + j.id, File: j.file}
+	rc := &site.Reaction{Voter: j.name, ItemKey: string(j.section) + "/" + j.id, File: j.file, Blob: blobHash(data)}
 	before := len(errs.Errors())
 	meta.Decode(j.file, n, rc, errs)
 	if len(errs.Errors()) > before {

@@ -134,3 +134,19 @@ func (r *renderer) forgeNew() *ForgeView {
 	}
 	return v
 }
+
+// commitURL is the page of a commit on the forge, or "" without a forge.
+func (r *renderer) commitURL(hash string) string {
+	f := r.Config.Forge
+	if f.URL == "" || hash == "" {
+		return ""
+	}
+	base := strings.TrimSuffix(f.URL, "/")
+	switch f.Kind {
+	case "github", "gitea":
+		return base + "/commit/" + url.PathEscape(hash)
+	case "gitlab":
+		return base + "/-/commit/" + url.PathEscape(hash)
+	}
+	return ""
+}

@@ -271,6 +271,10 @@ func (r *renderer) votesJSON() []voteJSON {
 			p := rc.Priority
 			v.Priority = &p
 		}
+		if o := rc.Origin; o != nil {
+			v.Commit, v.Author = o.Commit, o.AuthorEmail
+			v.Landed = o.Landed.UTC().Format(time.RFC3339)
+		}
 		out = append(out, v)
 	}
 	return out

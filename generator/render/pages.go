@@ -528,6 +528,7 @@ func (r *renderer) contributions(it *site.Item) Contributions {
 	c := Contributions{Tally: r.tally(it.Tally), Key: it.Key(), Folder: it.Dir, Forge: r.forge(it)}
 	for _, rc := range it.Reactions {
 		c.Reactions = append(c.Reactions, r.reactionView(rc))
+		c.HasOrigins = c.HasOrigins || rc.Origin != nil
 	}
 	for _, f := range it.Feedback {
 		c.Feedback = append(c.Feedback, r.feedbackView(f))
@@ -543,8 +544,12 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 	if rc.Vote != "" {
 		label = r.tr.T("vote." + rc.Vote)
 	}
-	return ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, VoteLabel: label, Priority: rc.Priority, Comment: rc.Comment,
+	v := ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, VoteLabel: label, Priority: rc.Priority, Comment: rc.Comment,
 		Counted: rc.Counted, Reason: rc.Reason, Verification: rc.Verification}
+	if o := rc.Origin; o != nil {
+		v.Landed, v.Commit, v.CommitURL = o.Landed, o.Commit[:min(10, len(o.Commit))], r.commitURL(o.Commit)
+	}
+	return v
 }
 
 func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {

@@ -249,6 +249,7 @@ type Contributions struct {
 	Key         string     // "<section>/<id>", as in the open data
 	Folder      string     // the item's contribution folder in the repository
 	Forge       *ForgeView // buttons that open the forge's web editor; nil without a forge
+	HasOrigins  bool       // the reactions carry their commit and landing time (the site is read from Git)
 }
 
 // ReactionView is one body's vote on an item.
@@ -261,6 +262,9 @@ type ReactionView struct {
 	Counted      bool
 	Reason       string
 	Verification string
+	Landed       time.Time // when the vote landed on the main branch; zero without Git
+	Commit       string    // the short hash of the commit that cast it, or ""
+	CommitURL    string    // the commit on the forge, or ""
 }
 
 // FeedbackView is a comment.

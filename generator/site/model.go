@@ -338,6 +338,12 @@ type Reaction struct {
 	ItemKey string
 	File    string
 
+	// Blob is the Git blob hash of the file as read, so that its Origin is only credited
+	// when the file is exactly the committed version.
+	Blob string `yaml:"-"`
+	// Origin is the commit that cast the vote as it stands, when the site is read from Git.
+	Origin *Origin `yaml:"-"`
+
 	// Counted and Reason are the verdict of the trust model; Verification says how the
 	// vote was verified ("none" when it was not).
 	Counted      bool   `yaml:"-"`
@@ -346,6 +352,20 @@ type Reaction struct {
 
 	VoterBody *Body `yaml:"-"`
 	On        *Item `yaml:"-"`
+}
+
+// Origin is where a contributed file comes from in Git: the commit that last changed it,
+// and when that change landed on the main branch (the committer time of the first
+// first-parent commit of the branch that contains it, which the maintainers control).
+type Origin struct {
+	Commit       string
+	AuthorName   string
+	AuthorEmail  string
+	Authored     time.Time
+	Landed       time.Time
+	LandedCommit string
+	Message      string // the first line of the commit message
+	Signed       bool   // the commit carries a signature (not yet verified)
 }
 
 // Tally counts the counted reactions on an item.
