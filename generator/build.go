@@ -85,12 +85,18 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	errs.Append(loadErrs)
 	res.Site = s
 	stage("load")
+
+	errs.Append(s.Resolve())
+	stage("model")
 	if errs.HasErrors() {
 		return finish(nil)
 	}
 
 	provenance(o.Dir, cfg, s, &errs)
 	stage("history")
+
+	s.Derive()
+	stage("derive")
 
 	chain, err := theme.New(o.Source, cfg.Theme)
 	if err != nil {

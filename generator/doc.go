@@ -6,11 +6,12 @@
 //
 //	config   pspm.yaml -> config.Config, every default applied            (generator/config)
 //	load     content/ -> site.Site: walk, split front matter, decode with   (generator/content,
-//	         positions, check names, sizes, encodings and Markdown bounds   generator/meta)
-//	model    Resolve: index ids, link references, report dangling ones     (generator/site)
-//	derive   Derive: tallies, progress roll-ups, lists by body/status/tag  (generator/site)
+//	         positions, check names, sizes, encodings and Markdown bounds;  generator/meta)
+//	         index ids, attach attachments and translations
+//	model    Resolve: link references, report dangling ones                (generator/site)
 //	history  one walk of the main branch: the commit that cast each vote    (generator/history)
 //	         and when it landed (only when the site is in a Git repository)
+//	derive   Derive: tallies, progress roll-ups, lists by body/status/tag  (generator/site)
 //	render   pages (html/template through the theme chain), feeds,          (generator/render,
 //	         sitemap, open data, static files and attachments               generator/theme,
 //	                                                                        generator/markdown)

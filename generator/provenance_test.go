@@ -46,7 +46,7 @@ func buildVotes(t *testing.T, dir string) (map[string]map[string]any, string) {
 	for _, v := range votes {
 		byVoter[v["voter"].(string)] = v
 	}
-	return byVoter, string(out.Files()["proposals/p1/index.html"])
+	return byVoter, string(out.Files()["proposals/p1/index.html"]) + string(out.Files()["index.html"])
 }
 
 func TestVotesCarryTheCommitThatCastThemAndWhenTheyLanded(t *testing.T) {
@@ -79,6 +79,9 @@ func TestVotesCarryTheCommitThatCastThemAndWhenTheyLanded(t *testing.T) {
 	}
 	if !strings.Contains(page, "10 febbraio 2025") || !strings.Contains(page, "<code>"+branchCommit[:10]+"</code>") {
 		t.Errorf("the proposal page does not show when and by which commit the vote landed")
+	}
+	if !strings.Contains(page, "dati aggiornati al 2025-02-10") {
+		t.Errorf("the site is not as of the tip's commit time (2025-02-10)")
 	}
 
 	// A vote edited in the work tree but not committed has no provenance.

@@ -69,7 +69,9 @@ type result struct {
 	errs      diag.List
 }
 
-// Load reads the content of the site at the root of fsys.
+// Load reads the content of the site at the root of fsys into a Site whose items are
+// indexed; resolving references and deriving tallies are the next stages (site.Resolve,
+// site.Derive).
 func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 	var errs diag.List
 	jobs := walk(fsys, cfg, &errs)
@@ -115,7 +117,7 @@ func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 	if !planSeen {
 		errs.Add(diag.Pos{File: path.Join(Dir, "plan/_index.md")}, "the plan is missing: create content/plan/_index.md with title and owner (pspm new site shows an example)")
 	}
-	errs.Append(s.Resolve())
+	errs.Append(s.Index())
 	attach(s, attachments, &errs)
 	for _, i := range translations {
 		j, tr := jobs[i], results[i].trans
@@ -140,7 +142,6 @@ func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 		}
 		it.Translations[j.name] = tr
 	}
-	s.Derive()
 	return s, errs
 }
 

@@ -71,7 +71,9 @@ func (s *Site) Derive() {
 	s.Progress = rollUp(s.Actions)
 
 	s.Tags = collectTags(s)
-	s.Built = newestDate(s)
+	if s.Built.IsZero() { // the history stage sets it to the tip's commit time when there is one
+		s.Built = newestDate(s)
+	}
 }
 
 func (t *Tally) add(r *Reaction) {

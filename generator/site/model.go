@@ -407,7 +407,7 @@ type Site struct {
 	Items     map[string]*Item // by key "<section>/<id>"
 	Tags      []*Tag           // by slug
 	Progress  Progress         // of the whole plan
-	Built     time.Time        // the date the site is as of: the newest date in its content
+	Built     time.Time        // the date the site is as of: the tip's commit time, else the newest date in its content
 	ByBody    map[string]*Body
 	goalByID  map[string]*Goal
 	objByID   map[string]*Objective

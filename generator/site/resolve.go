@@ -14,12 +14,18 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Resolve indexes the site, applies defaults that depend on other items, links every
-// reference and reports each one that dangles at its position. It must run once, before
-// Derive.
-func (s *Site) Resolve() diag.List {
+// Index builds the maps from ids to items and reports duplicate ids. The loader runs it
+// as soon as every item is read, to attach attachments and translations to their items.
+func (s *Site) Index() diag.List {
 	var errs diag.List
 	s.index(&errs)
+	return errs
+}
+
+// Resolve applies defaults that depend on other items, links every reference and reports
+// each one that dangles at its position. It runs once, after Index and before Derive.
+func (s *Site) Resolve() diag.List {
+	var errs diag.List
 
 	owner := s.ByBody[s.Plan.Owner]
 	if s.Plan.Owner != "" && owner == nil && s.Plan.File != "" {
