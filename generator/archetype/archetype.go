@@ -158,7 +158,11 @@ type SiteRequest struct {
 	Year      int
 }
 
-// Site returns the files of a small working portal, from the archetypes/site folder.
+// Site returns the files of a small working portal, from the archetypes/site folder: its
+// content, pspm.yaml, a README, and the forge files that let bodies take part through merge
+// requests (GitHub Actions and GitLab CI running `pspm check --base`, CODEOWNERS, merge-request
+// templates). Markdown and YAML files are templates filled with r; forge files are copied as
+// they are (see siteFileName).
 func Site(chain *theme.Chain, r SiteRequest) ([]File, error) {
 	if r.Owner == "" {
 		r.Owner = "m_ef"
@@ -186,14 +190,11 @@ func Site(chain *theme.Chain, r SiteRequest) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		name := f.Name
-		if name == "gitignore" {
-			name = ".gitignore"
-		}
+		name, verbatim := siteFileName(f.Name)
 		name = strings.Replace(name, "content/bodies/owner.md", "content/bodies/"+r.Owner+".md", 1)
 		name = strings.Replace(name, "reactions/owner.yaml", "reactions/"+r.Owner+".yaml", 1)
 		content := raw
-		if ext := path.Ext(name); ext == ".md" || ext == ".yaml" {
+		if ext := path.Ext(name); !verbatim && (ext == ".md" || ext == ".yaml") {
 			if content, err = execute(f.Name, raw, data); err != nil {
 				return nil, err
 			}
@@ -201,6 +202,20 @@ func Site(chain *theme.Chain, r SiteRequest) ([]File, error) {
 		out = append(out, File{Path: name, Data: content})
 	}
 	return out, nil
+}
+
+// siteFileName returns where a file of archetypes/site goes in the new site, and whether it
+// is copied verbatim rather than executed as a template.
+//
+// Files that must start with a dot are stored without it, because theme.Chain.Files leaves
+// dotfiles out of every layer (a site's .git must never be listed): gitignore, gitlab-ci.yml
+// and the folders github/ and gitlab/. The forge files are copied verbatim: they need no data,
+// and GitHub's ${{ expr }} would be eaten by text/template.
+func siteFileName(name string) (string, bool) {
+	if name == "gitignore" || name == "gitlab-ci.yml" || strings.HasPrefix(name, "github/") || strings.HasPrefix(name, "gitlab/") {
+		return "." + name, true
+	}
+	return name, false
 }
 
 // execute runs an archetype as a text/template. The yaml function quotes a value so that
