@@ -1,0 +1,258 @@
+package signature
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// OpenPGP packet tags (RFC 9580, section 5).
+const (
+	tagSignature     = 2
+	tagMarker        = 10
+	tagPublicKey     = 6
+	tagTrust         = 12
+	tagUserID        = 13
+	tagPublicSubkey  = 14
+	tagUserAttribute = 17
+)
+
+// keyTags are the packets of an exported public key (gpg --export); sigTags those of
+// a detached signature (gpg --detach-sign).
+var (
+	keyTags = []byte{tagPublicKey, tagPublicSubkey, tagUserID, tagUserAttribute, tagSignature, tagTrust, tagMarker}
+	sigTags = []byte{tagSignature, tagMarker}
+)
+
+// maxSigNesting bounds signatures embedded in signatures. Real keys embed one level
+// (a signing subkey's binding signature carries the subkey's back-signature).
+const maxSigNesting = 2
+
+// scanPGP walks the OpenPGP packets in b before go-crypto parses them, and refuses
+// input that go-crypto v1.1.6 does not survive, rather than recovering from its
+// panics:
+//
+//   - a signature whose subpacket area claims more bytes than its packet holds:
+//     go-crypto allocates the claimed size before reading, up to 4 GiB for a version 6
+//     signature, so a few bytes could exhaust memory;
+//   - an empty exportable-certification subpacket: go-crypto reads its first byte
+//     without checking the length and panics (go-crypto issue #327).
+//
+// It also refuses packets that have no business in a key or a signature (allowed
+// lists the tags that may appear), and the two ways of leaving a packet's length
+// open (partial body lengths, and the indeterminate length of the legacy format),
+// which RFC 9580 allows on data packets only: with them, go-crypto and this scan
+// could disagree on where a packet ends. It does not check what go-crypto checks
+// itself.
+func scanPGP(b []byte, allowed []byte) error {
+	for len(b) > 0 {
+		tag, body, rest, err := nextPacket(b)
+		if err != nil {
+			return err
+		}
+		if !containsByte(allowed, tag) {
+			return fmt.Errorf("unexpected OpenPGP packet of type %d", tag)
+		}
+		switch tag {
+		case tagSignature:
+			if err := scanSignature(body, 0); err != nil {
+				return err
+			}
+		case tagPublicKey, tagPublicSubkey:
+			if err := scanPublicKey(body); err != nil {
+				return err
+			}
+		}
+		b = rest
+	}
+	return nil
+}
+
+var errTruncated = errors.New("truncated OpenPGP packet")
+
+// nextPacket splits the first packet off b (RFC 9580, section 4.2).
+func nextPacket(b []byte) (tag byte, body, rest []byte, err error) {
+	h := b[0]
+	if h&0x80 == 0 {
+		return 0, nil, nil, errors.New("not an OpenPGP packet")
+	}
+	var n uint64
+	if h&0x40 != 0 { // OpenPGP format
+		tag = h & 0x3f
+		if len(b) < 2 {
+			return 0, nil, nil, errTruncated
+		}
+		switch l0 := b[1]; {
+		case l0 < 192:
+			n, b = uint64(l0), b[2:]
+		case l0 < 224:
+			if len(b) < 3 {
+				return 0, nil, nil, errTruncated
+			}
+			n, b = uint64(l0-192)<<8+uint64(b[2])+192, b[3:]
+		case l0 == 255:
+			if len(b) < 6 {
+				return 0, nil, nil, errTruncated
+			}
+			n, b = uint64(binary.BigEndian.Uint32(b[2:6])), b[6:]
+		default:
+			return 0, nil, nil, errors.New("OpenPGP packet with partial body lengths")
+		}
+	} else { // legacy format
+		tag = (h >> 2) & 0x0f
+		switch h & 3 {
+		case 0:
+			if len(b) < 2 {
+				return 0, nil, nil, errTruncated
+			}
+			n, b = uint64(b[1]), b[2:]
+		case 1:
+			if len(b) < 3 {
+				return 0, nil, nil, errTruncated
+			}
+			n, b = uint64(binary.BigEndian.Uint16(b[1:3])), b[3:]
+		case 2:
+			if len(b) < 5 {
+				return 0, nil, nil, errTruncated
+			}
+			n, b = uint64(binary.BigEndian.Uint32(b[1:5])), b[5:]
+		default:
+			// go-crypto ends such a packet wherever its parser stops reading, so the
+			// packets after it are not the ones this scan would see.
+			return 0, nil, nil, errors.New("OpenPGP packet of indeterminate length")
+		}
+	}
+	if n > uint64(len(b)) {
+		return 0, nil, nil, errTruncated
+	}
+	return tag, b[:n], b[n:], nil
+}
+
+// weakKeyError says that a key is of a kind pspm refuses, whether or not it is
+// well formed.
+type weakKeyError struct{ what string }
+
+func (e *weakKeyError) Error() string { return e.what }
+
+// maxRSABits is the largest RSA key accepted, as for SSH keys in golang.org/x/crypto/ssh
+// (the largest ssh-keygen makes): it bounds the work of checking a signature.
+const maxRSABits = 16384
+
+// scanPublicKey refuses, before go-crypto checks the key's self-signatures, keys that
+// pspm refuses anyway and whose signatures cost much to check: DSA keys (go-crypto
+// bounds neither p nor q: it took more than two minutes to check the self-signature of
+// a crafted 45 KB key) and RSA keys over maxRSABits (RFC 9580, section 5.5.2).
+func scanPublicKey(b []byte) error {
+	var algo byte
+	var material []byte
+	switch {
+	case len(b) >= 6 && b[0] == 4:
+		algo, material = b[5], b[6:]
+	case len(b) >= 10 && (b[0] == 5 || b[0] == 6):
+		algo, material = b[5], b[10:]
+	default:
+		return nil // go-crypto refuses it
+	}
+	switch algo {
+	case 17:
+		return &weakKeyError{"a DSA key"}
+	case 1, 2, 3:
+		if len(material) >= 2 {
+			if bits := binary.BigEndian.Uint16(material); bits > maxRSABits {
+				return &weakKeyError{fmt.Sprintf("an RSA key of %d bits, more than the %d accepted", bits, maxRSABits)}
+			}
+		}
+	}
+	return nil
+}
+
+// scanSignature checks the subpacket areas of a signature packet's body (RFC 9580,
+// section 5.2.3). depth counts the signatures it is embedded in.
+func scanSignature(b []byte, depth int) error {
+	if depth > maxSigNesting {
+		return errors.New("OpenPGP signatures nested too deep")
+	}
+	if len(b) == 0 {
+		return errTruncated
+	}
+	var lenSize int // size of the subpacket areas' length fields
+	switch b[0] {
+	case 4, 5:
+		lenSize = 2
+	case 6:
+		lenSize = 4
+	default:
+		return nil // go-crypto parses no other version
+	}
+	b = b[min(4, len(b)):] // version, type, public-key and hash algorithms
+	for range 2 {          // hashed, then unhashed subpackets
+		if len(b) < lenSize {
+			return errTruncated
+		}
+		var n uint64
+		if lenSize == 2 {
+			n = uint64(binary.BigEndian.Uint16(b))
+		} else {
+			n = uint64(binary.BigEndian.Uint32(b))
+		}
+		b = b[lenSize:]
+		if n > uint64(len(b)) {
+			return errors.New("OpenPGP signature claims more subpackets than it holds")
+		}
+		if err := scanSubpackets(b[:n], depth); err != nil {
+			return err
+		}
+		b = b[n:]
+	}
+	return nil
+}
+
+// scanSubpackets checks one subpacket area (RFC 9580, section 5.2.3.7).
+func scanSubpackets(b []byte, depth int) error {
+	const (
+		exportableCert    = 4
+		embeddedSignature = 32
+	)
+	for len(b) > 0 {
+		var n uint64
+		switch l0 := b[0]; {
+		case l0 < 192:
+			n, b = uint64(l0), b[1:]
+		case l0 < 255:
+			if len(b) < 2 {
+				return errTruncated
+			}
+			n, b = uint64(l0-192)<<8+uint64(b[1])+192, b[2:]
+		default:
+			if len(b) < 5 {
+				return errTruncated
+			}
+			n, b = uint64(binary.BigEndian.Uint32(b[1:5])), b[5:]
+		}
+		if n == 0 || n > uint64(len(b)) {
+			return errors.New("OpenPGP signature subpacket of a wrong length")
+		}
+		sub := b[:n]
+		b = b[n:]
+		switch data := sub[1:]; sub[0] & 0x7f {
+		case exportableCert:
+			if len(data) != 1 {
+				return errors.New("OpenPGP exportable-certification subpacket of a wrong length")
+			}
+		case embeddedSignature:
+			if err := scanSignature(data, depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func containsByte(list []byte, b byte) bool {
+	for _, x := range list {
+		if x == b {
+			return true
+		}
+	}
+	return false
+}
