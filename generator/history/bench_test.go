@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -177,4 +178,66 @@ func BenchmarkLoad(b *testing.B) {
 	// Every commit diffed with its first parent: the first-parent walk plus the
 	// merged branches' commits, the work Load does to trace merges.
 	b.Run("git-log-all", gitLog("--diff-merges=first-parent", "--name-status", "--format=%H", "main"))
+}
+
+// bigHistory makes, without Git, a History shaped as a big portal's: n first-parent
+// commits, every tenth a merge of a one-commit branch, each landing one file.
+func bigHistory(n int) *History {
+	at := time.Date(2024, 1, 1, 9, 0, 0, 0, time.FixedZone("", 3600))
+	hash := func(i int) string { return fmt.Sprintf("%040x", uint64(i)*0x9e3779b97f4a7c15) }
+	person := func(name string, i int) Person {
+		return Person{Name: name, Email: name + "@example.org", When: at.Add(time.Duration(i) * time.Minute)}
+	}
+	h := &History{Head: hash(n), Branch: "refs/heads/main", Time: at, Prefix: "content/",
+		Files: make(map[string]*Provenance, n), Changes: map[string][]*Change{}}
+	for i := n; i >= 1; i-- {
+		c := Commit{Hash: hash(i), Author: person("maintainer", i), Committer: person("maintainer", i),
+			Message: fmt.Sprintf("Vote %d\n", i)}
+		if i > 1 {
+			c.Parents = []string{hash(i - 1)}
+		}
+		path := fmt.Sprintf("content/proposals/p%05d/reactions/c_%06d.yaml", i%10000, i)
+		p := &Provenance{Path: path, Blob: hash(-i), Commit: c.Hash, Author: c.Author, Committer: c.Committer,
+			Message: firstLine(c.Message), Landed: c.Committer.When, LandedCommit: c.Hash}
+		if i%10 == 0 {
+			side := hash(n + i)
+			c.Parents = append(c.Parents, side)
+			p.Commit, p.Author = side, person(fmt.Sprintf("body%03d", i%97), i)
+			p.Message = fmt.Sprintf("Vote %d", i)
+		}
+		h.Commits = append(h.Commits, c)
+		h.Files[path] = p
+		if i%10 == 1 {
+			page := fmt.Sprintf("content/proposals/p%05d/index.md", i%10000)
+			h.Changes[page] = append(h.Changes[page], &Change{Blob: hash(-i - n), Commit: c.Hash, Author: c.Author,
+				Committer: c.Committer, Message: firstLine(c.Message), Landed: c.Committer.When, LandedCommit: c.Hash})
+		}
+	}
+	return h
+}
+
+// The cache of a big portal is read and written at every warm build.
+func BenchmarkEncodeDecode(b *testing.B) {
+	h := bigHistory(100000)
+	data, err := h.Encode()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("encode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := h.Encode(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(data))/(1<<20), "MB")
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Decode(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

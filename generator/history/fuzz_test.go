@@ -2,7 +2,12 @@ package history
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
@@ -42,7 +47,7 @@ func FuzzPatch(f *testing.F) {
 	f.Add([]byte("x"), []byte{1, 2, 0x91, 0, 1})
 	f.Add([]byte("x"), []byte{1, 3, 0x80})
 	f.Fuzz(func(t *testing.T, base, delta []byte) {
-		got, err := patch(base, delta)
+		got, err := patch(base, delta, nil)
 		if err != nil {
 			return
 		}
@@ -50,4 +55,141 @@ func FuzzPatch(f *testing.F) {
 			t.Fatalf("patch = %q, go-git's PatchDelta = %q", got, want)
 		}
 	})
+}
+
+// A cache file is the user's to corrupt: decoding never panics, and whatever decodes
+// encodes back to the same History.
+func FuzzDecode(f *testing.F) {
+	at := time.Date(2025, 3, 1, 10, 0, 0, 5, time.FixedZone("", 3600))
+	c1, c2, side, blob := strings.Repeat("a", 40), strings.Repeat("b", 40), strings.Repeat("c", 40), strings.Repeat("d", 40)
+	p := Person{Name: "Ufficio", Email: "piano@mef.gov.it", When: at}
+	h := &History{
+		Head: c2, Branch: "refs/heads/main", Time: at, Prefix: "content/",
+		Commits: []Commit{
+			{Hash: c2, Parents: []string{c1, side}, Author: p, Committer: p, Message: "Merge\n\nbody\n"},
+			{Hash: c1, Author: p, Committer: p, Message: "First\n", Signed: true},
+		},
+		Files: map[string]*Provenance{
+			"content/a.md": {Path: "content/a.md", Blob: blob, Commit: c1, Author: p, Committer: p, Message: "First", Signed: true, Landed: at, LandedCommit: c1},
+			"content/b.md": {Path: "content/b.md", Blob: blob, Commit: side, Author: p, Committer: p, Message: "Side", Landed: at.Add(time.Hour), LandedCommit: c2},
+		},
+		Changes: map[string][]*Change{
+			"content/a.md": {{Blob: blob, Commit: c1, Author: p, Committer: p, Message: "First", Signed: true, Landed: at, LandedCommit: c1}},
+			"content/x.md": {{Commit: c2, Author: p, Committer: p, Message: "Merge", Landed: at, LandedCommit: c2, Deleted: true}},
+		},
+		Retired:    map[string][]string{"content/v.yaml.sig": {blob, side}},
+		Signatures: map[string]*Signature{c1: {Text: "-----BEGIN SSH SIGNATURE-----\n", Payload: "tree x\n"}},
+	}
+	b, err := h.Encode()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add(b[:len(b)/2])
+	f.Add([]byte(magic + "\x02"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		h, err := Decode(b)
+		if err != nil {
+			return
+		}
+		again, err := h.Encode()
+		if err != nil {
+			t.Fatalf("a decoded History does not encode: %v", err)
+		}
+		h2, err := Decode(again)
+		if err != nil {
+			t.Fatalf("an encoded History does not decode: %v", err)
+		}
+		j1, _ := json.Marshal(h)
+		j2, _ := json.Marshal(h2)
+		if !bytes.Equal(j1, j2) {
+			t.Fatalf("round trip changed the History:\n%s\n%s", j1, j2)
+		}
+	})
+}
+
+// Parsing a tree from another version of it gives what parsing it whole gives, whatever
+// the edit between them, valid or not.
+func FuzzParseTreeFrom(f *testing.F) {
+	f.Add(uint16(200), uint16(100), uint8(33), []byte("40000 pX\x00aaaaaaaaaaaaaaaaaaaa"))
+	f.Add(uint16(80), uint16(3000), uint8(0), []byte("x"))
+	f.Add(uint16(64), uint16(0), uint8(200), []byte(""))
+	f.Add(uint16(300), uint16(9000), uint8(5), []byte("100644 a b\x00"))
+	f.Fuzz(func(t *testing.T, n, at uint16, del uint8, ins []byte) {
+		var h plumbing.Hash
+		var old []byte
+		for i := range int(n%400) + minDerive {
+			h[0], h[19] = byte(i), byte(i>>8)
+			old = treeBytes(old, "40000", fmt.Sprintf("p%05d", i*7), h)
+		}
+		pos := int(at) % (len(old) + 1)
+		end := min(pos+int(del), len(old))
+		data := append(append(append([]byte{}, old[:pos]...), ins...), old[end:]...)
+		ref, err := parseTree(h, old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, werr := parseTree(h, data)
+		got, gerr := parseTreeFrom(h, data, ref, h, nil)
+		if (werr != nil) != (gerr != nil) {
+			t.Fatalf("parseTree: %v; parseTreeFrom: %v", werr, gerr)
+		}
+		if werr != nil {
+			return
+		}
+		if !slices.Equal(got.slots, want.slots) {
+			t.Fatalf("parseTreeFrom differs from parseTree")
+		}
+		i, j, iEnd, jEnd := changedEntries(ref, h, got)
+		if i != j {
+			t.Fatalf("%d entries before the changes in old, %d in new", i, j)
+		}
+		for k := range i {
+			if !bytes.Equal(ref.raw(k), got.raw(k)) {
+				t.Fatalf("entry %d before the changes differs", k)
+			}
+		}
+		for k := 0; iEnd+k < ref.len(); k++ {
+			if !bytes.Equal(ref.raw(iEnd+k), got.raw(jEnd+k)) {
+				t.Fatalf("entry %d after the changes differs", iEnd+k)
+			}
+		}
+		if ref.len()-iEnd != got.len()-jEnd {
+			t.Fatalf("%d entries after the changes in old, %d in new", ref.len()-iEnd, got.len()-jEnd)
+		}
+		// The same without the derivation, from the bytes alone.
+		i2, j2, iEnd2, jEnd2 := changedEntries(ref, plumbing.ZeroHash, want)
+		if i2 != j2 || ref.len()-iEnd2 != want.len()-jEnd2 {
+			t.Fatalf("changedEntries from bytes: %d %d %d %d", i2, j2, iEnd2, jEnd2)
+		}
+		for k := range i2 {
+			if !bytes.Equal(ref.raw(k), want.raw(k)) {
+				t.Fatalf("entry %d before the changes differs", k)
+			}
+		}
+		for k := 0; iEnd2+k < ref.len(); k++ {
+			if !bytes.Equal(ref.raw(iEnd2+k), want.raw(jEnd2+k)) {
+				t.Fatalf("entry %d after the changes differs", iEnd2+k)
+			}
+		}
+	})
+}
+
+func TestRadixSortSortsByTheBitsAsked(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 1000, 70000} {
+		keys := make([]uint64, n)
+		x := uint64(88172645463325252)
+		for i := range keys {
+			x ^= x << 13
+			x ^= x >> 7
+			x ^= x << 17
+			keys[i] = x>>24<<24 | uint64(i)
+		}
+		want := slices.Clone(keys)
+		slices.Sort(want)
+		radixSort(keys, 24, 64)
+		if !slices.Equal(keys, want) {
+			t.Errorf("%d keys: not sorted", n)
+		}
+	}
 }

@@ -1,15 +1,22 @@
 // Package history reads a portal's Git repository and says where every file of the
 // current content comes from: the commit that last changed it, who authored and committed
-// that commit, and when that version landed on the main branch (DESIGN.md §3).
+// that commit, and when that version landed on the main branch (DESIGN.md §3). With it
+// come what checks of votes and pages need: every version of a page that landed
+// (History.Changes), the signatures spent by a withdrawal (History.Retired), and the
+// signature and signed bytes of every commit behind a file (History.Signatures).
+// Snapshot gives the site as it is in any revision, and Range the commits of a merge
+// request, for `pspm check --base`.
 //
 // It is the only package that reads Git, through go-git, and it hands out plain pspm
 // types. The history is read in one walk of the first-parent chain of the branch, oldest to
 // newest, diffing each commit's tree with its first parent's only where subtree hashes
 // differ; a merge's changes are traced into the merged branch to the commit that really
 // made them. A long chain is cut into segments walked at once, each by its own reader of
-// the repository; the result does not depend on how many. Nothing here writes to disk:
-// Encode and Decode turn a History into bytes and back so the caller can keep it between
-// builds, and Update walks only the commits that landed since.
+// the repository; the result does not depend on how many. Trees and commits are read
+// straight from the pack files, mapped into memory (packs.go), and a big folder's
+// versions are parsed and compared only where they differ (tree.go). Nothing here writes
+// to disk: Encode and Decode turn a History into bytes and back so the caller can keep
+// it between builds, and Update walks only the commits that landed since.
 //
 // Provenance describes the files committed at the tip of the branch, not the work tree:
 // Provenance.Matches tells whether a file on disk is the version described.
@@ -79,7 +86,41 @@ type Provenance struct {
 	LandedCommit string    `json:"landed_commit"`
 }
 
-// Commit is one commit of the branch's first-parent chain.
+// Change is one version of a file that landed on the branch: what Provenance says of
+// the tip's version, for every version in turn.
+type Change struct {
+	// Blob is the Git hash of this version; empty when Deleted.
+	Blob string `json:"blob,omitempty"`
+	// Commit made this version (or the deletion): for a change brought by a merge, the
+	// commit on the merged side that made it; Author, Committer, Message (first line)
+	// and Signed are those of Commit.
+	Commit    string `json:"commit"`
+	Author    Person `json:"author"`
+	Committer Person `json:"committer"`
+	Message   string `json:"message"`
+	Signed    bool   `json:"signed"`
+	// Landed and LandedCommit are the first-parent commit that brought this version to
+	// the branch, and its committer time, as in Provenance.
+	Landed       time.Time `json:"landed"`
+	LandedCommit string    `json:"landed_commit"`
+	// Deleted says the file was removed by this landing.
+	Deleted bool `json:"deleted,omitempty"`
+}
+
+// Signature is a commit's signature and the bytes it signs, for a verifier that does
+// not read Git: OpenPGP (and X.509) signatures verify over Payload as they are; SSH
+// signatures over Payload in the "git" namespace.
+type Signature struct {
+	// Text is the commit's gpgsig header: an armored OpenPGP, SSH or X.509 signature.
+	Text string `json:"text"`
+	// Payload is the commit object without its signature header, exactly as it was
+	// signed (go-git's Commit.EncodeWithoutSignature).
+	Payload string `json:"payload"`
+}
+
+// Commit is one commit as recorded in it: in History.Commits, one of the branch's
+// first-parent chain; from Snapshot and Range, the commit a revision names or one of a
+// range.
 type Commit struct {
 	Hash      string   `json:"hash"`
 	Parents   []string `json:"parents,omitempty"`
@@ -111,6 +152,23 @@ type History struct {
 	Files map[string]*Provenance `json:"files"`
 	// Commits is the branch's first-parent chain, newest first.
 	Commits []Commit `json:"commits"`
+	// Changes is, for every Markdown page under Prefix that is not a contribution
+	// (a ".md" file with no "reactions" or "feedback" folder in its path), every
+	// version of it that landed on the branch, oldest first, keyed by the same paths as
+	// Files: one entry per first-parent commit that changed it, credited as Files is.
+	// A page that was deleted or renamed keeps its list, ending with a Deleted entry,
+	// so a proposal page can show every amendment of its text. Update appends to it.
+	Changes map[string][]*Change `json:"changes,omitempty"`
+	// Retired is, for every path under Prefix ending in ".sig" (a detached signature
+	// beside a reaction or feedback file), the blob hashes that path held on the
+	// first-parent chain and that were later deleted or replaced there, oldest first,
+	// each once. Such a signature is spent: a withdrawn vote must not come back by
+	// re-adding the old file with its old signature.
+	Retired map[string][]string `json:"retired,omitempty"`
+	// Signatures holds, by commit hash, the signature and signed payload of every
+	// signed commit that is the Commit of an entry of Files or Changes, so that they can
+	// be verified without reading Git again. Entries no longer referenced are dropped.
+	Signatures map[string]*Signature `json:"signatures,omitempty"`
 	// Shallow says the repository is a shallow clone whose cut-off hid the history of
 	// some files; they are left out of Files rather than credited to the wrong commit.
 	// Fetch the whole history (for example actions/checkout with fetch-depth: 0).

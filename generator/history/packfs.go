@@ -4,56 +4,116 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
 	"github.com/go-git/go-billy/v5"
 )
 
-// maxMemoryPack is the largest pack file read into memory; larger ones are read from
-// disk as usual. A portal's whole history packs into tens of megabytes.
+// maxMemoryPack is the largest pack file read into memory where it cannot be mapped;
+// larger ones are read from disk as usual. A portal's whole history packs into tens
+// or hundreds of megabytes.
 const maxMemoryPack = 256 << 20
 
-// packFS is the Git folder with its pack files read into memory once and shared by
-// every storage opened on it. go-git reads each object with a seek and a fresh
+// packFS is the Git folder with its pack files and their indexes mapped into memory
+// (or read, where mapping is not available) once, and shared by every storage opened
+// on it and by the pack reader. go-git reads each object with a seek and a fresh
 // buffered read of the pack; from memory those are copies instead of system calls,
 // which were a sixth of the time of a walk.
 type packFS struct {
 	billy.Filesystem
-	mu    sync.Mutex
-	packs map[string][]byte
+	objects string // the folder holding objects/, on the operating system's file system
+	mu      sync.Mutex
+	files   map[string][]byte
+	unmaps  []func()
+	closed  bool
 }
 
-func newPackFS(fs billy.Filesystem) *packFS {
-	return &packFS{Filesystem: fs, packs: map[string][]byte{}}
+func newPackFS(fs billy.Filesystem, objects string) *packFS {
+	return &packFS{Filesystem: fs, objects: objects, files: map[string][]byte{}}
 }
 
-// Open opens a file; a pack file small enough is served from memory.
-func (fs *packFS) Open(name string) (billy.File, error) {
-	if !strings.HasSuffix(name, ".pack") {
-		return fs.Filesystem.Open(name)
-	}
+// inMemory says which files are kept in memory.
+func inMemory(name string) bool {
+	return strings.HasSuffix(name, ".pack") || strings.HasSuffix(name, ".idx")
+}
+
+// bytes returns the content of a pack or index file, mapping or reading it on first
+// use; ok is false when it is to be read from disk.
+func (fs *packFS) bytes(name string) (data []byte, ok bool, err error) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	if data, ok := fs.packs[name]; ok {
-		return &memFile{Reader: bytes.NewReader(data), name: name}, nil
+	if data, ok := fs.files[name]; ok {
+		return data, true, nil
+	}
+	if fs.closed {
+		return nil, false, errClosed
+	}
+	// Pack files live under objects/, which is where the repository's common folder
+	// says, even in a linked work tree: mapped from there.
+	if rest, ok := strings.CutPrefix(name, "objects/"); ok && fs.objects != "" {
+		if f, err := os.Open(filepath.Join(fs.objects, "objects", filepath.FromSlash(rest))); err == nil {
+			fi, err := f.Stat()
+			if err == nil {
+				if data, unmap, ok := mapFile(f.Fd(), fi.Size()); ok {
+					f.Close()
+					fs.files[name] = data
+					fs.unmaps = append(fs.unmaps, unmap)
+					return data, true, nil
+				}
+			}
+			f.Close()
+		}
 	}
 	f, err := fs.Filesystem.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
+	defer f.Close()
 	fi, err := fs.Filesystem.Stat(name)
-	if err != nil || fi.Size() > maxMemoryPack {
-		return f, nil // read from disk, as go-git does
+	if err != nil {
+		return nil, false, err
 	}
-	data := make([]byte, fi.Size())
-	_, err = io.ReadFull(f, data)
-	f.Close()
+	if fi.Size() > maxMemoryPack {
+		return nil, false, nil
+	}
+	data = make([]byte, fi.Size())
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, false, err
+	}
+	fs.files[name] = data
+	return data, true, nil
+}
+
+var errClosed = errors.New("history: repository closed")
+
+// Open opens a file; a pack file or index is served from memory.
+func (fs *packFS) Open(name string) (billy.File, error) {
+	if !inMemory(name) {
+		return fs.Filesystem.Open(name)
+	}
+	data, ok, err := fs.bytes(name)
 	if err != nil {
 		return nil, err
 	}
-	fs.packs[name] = data
+	if !ok {
+		return fs.Filesystem.Open(name) // read from disk, as go-git does
+	}
 	return &memFile{Reader: bytes.NewReader(data), name: name}, nil
+}
+
+// close unmaps the files. Nothing may read them after: every storage opened on fs is
+// closed first, and nothing read from them keeps a reference into them (objects are
+// inflated into memory of their own).
+func (fs *packFS) close() {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for _, unmap := range fs.unmaps {
+		unmap()
+	}
+	fs.unmaps, fs.files, fs.closed = nil, map[string][]byte{}, true
 }
 
 var errReadOnly = errors.New("history: pack files are read-only")

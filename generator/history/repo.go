@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-billy/v5/osfs"
@@ -21,7 +22,7 @@ import (
 
 // repo is an open repository and what Options resolved to.
 type repo struct {
-	dot     billy.Filesystem    // the Git folder, to open more storages on
+	dot     *packFS             // the Git folder, to open more storages on
 	root    billy.Filesystem    // the file system's root, where alternates are found
 	st      *filesystem.Storage // the storage refs and the chain are read with
 	site    string              // site folder relative to the root, "" or ending in "/"
@@ -29,22 +30,51 @@ type repo struct {
 	branch  string              // full reference name read
 	tip     plumbing.Hash       // tip of the branch
 	shallow map[plumbing.Hash]bool
+
+	packOnce sync.Once
+	packList []*pack // see packs
 }
 
 // openRepo finds the repository around o.Dir, opens it and resolves the branch.
 // The caller closes it.
 func openRepo(o Options) (*repo, error) {
-	abs, err := filepath.Abs(o.Dir)
+	r, err := open(o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	r.prefix = r.site + "content/"
+	if o.Prefix != "" {
+		prefix := path.Clean(filepath.ToSlash(o.Prefix)) + "/"
+		if prefix == "./" {
+			prefix = ""
+		}
+		if path.IsAbs(prefix) || strings.HasPrefix(prefix, "../") || !strings.HasPrefix(prefix, r.site) {
+			r.close()
+			return nil, fmt.Errorf("history: prefix %q is not inside the site folder %q of the repository", o.Prefix, r.site)
+		}
+		r.prefix = prefix
+	}
+	if err := r.resolve(o.Branch); err != nil {
+		r.close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// open finds the repository around dir and opens it, with no branch resolved.
+// The caller closes it.
+func open(dir string) (*repo, error) {
+	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	// Git itself works on the real path: a site reached through a symbolic link
 	// still belongs to the repository around its target.
-	dir, err := filepath.EvalSymlinks(abs)
+	dir, err = filepath.EvalSymlinks(abs)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	root, dot, err := findDotGit(dir)
+	root, dot, common, err := findDotGit(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -58,24 +88,10 @@ func openRepo(o Options) (*repo, error) {
 	} else {
 		site += "/"
 	}
-	prefix := site + "content/"
-	if o.Prefix != "" {
-		prefix = path.Clean(filepath.ToSlash(o.Prefix)) + "/"
-		if prefix == "./" {
-			prefix = ""
-		}
-		if path.IsAbs(prefix) || strings.HasPrefix(prefix, "../") || !strings.HasPrefix(prefix, site) {
-			return nil, fmt.Errorf("history: prefix %q is not inside the site folder %q of the repository", o.Prefix, site)
-		}
-	}
 
-	r := &repo{dot: newPackFS(dot), site: site, prefix: prefix,
+	r := &repo{dot: newPackFS(dot, common), site: site,
 		root: osfs.New(filepath.VolumeName(root) + string(filepath.Separator))}
 	r.st = r.storage()
-	if err := r.resolve(o.Branch); err != nil {
-		r.close()
-		return nil, err
-	}
 	shallow, err := r.st.Shallow()
 	if err != nil {
 		r.close()
@@ -103,14 +119,16 @@ func (r *repo) storage() *filesystem.Storage {
 		filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true, AlternatesFS: r.root})
 }
 
+// close closes the repository. Every other storage opened on it must be closed first.
 func (r *repo) close() {
 	_ = r.st.Close() // read-only: nothing to lose
+	r.dot.close()
 }
 
 // findDotGit walks up from dir to the folder holding .git, as Git does, and returns
 // that folder and the repository's Git folder, following a "gitdir:" file and a linked
-// work tree's commondir.
-func findDotGit(dir string) (root string, dot billy.Filesystem, err error) {
+// work tree's commondir, and the folder that holds its objects.
+func findDotGit(dir string) (root string, dot billy.Filesystem, common string, err error) {
 	root = dir
 	var fi fs.FileInfo
 	for {
@@ -119,11 +137,11 @@ func findDotGit(dir string) (root string, dot billy.Filesystem, err error) {
 			break
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			return "", nil, fmt.Errorf("history: %w", err)
+			return "", nil, "", fmt.Errorf("history: %w", err)
 		}
 		parent := filepath.Dir(root)
 		if parent == root {
-			return "", nil, ErrNotRepository
+			return "", nil, "", ErrNotRepository
 		}
 		root = parent
 	}
@@ -131,12 +149,12 @@ func findDotGit(dir string) (root string, dot billy.Filesystem, err error) {
 	if !fi.IsDir() {
 		b, err := os.ReadFile(gitDir)
 		if err != nil {
-			return "", nil, fmt.Errorf("history: %w", err)
+			return "", nil, "", fmt.Errorf("history: %w", err)
 		}
 		line, _, _ := strings.Cut(string(b), "\n")
 		target, ok := strings.CutPrefix(strings.TrimSpace(line), "gitdir:")
 		if !ok {
-			return "", nil, fmt.Errorf("history: %s is neither a folder nor a \"gitdir:\" file", gitDir)
+			return "", nil, "", fmt.Errorf("history: %s is neither a folder nor a \"gitdir:\" file", gitDir)
 		}
 		target = strings.TrimSpace(target)
 		if !filepath.IsAbs(target) {
@@ -145,19 +163,20 @@ func findDotGit(dir string) (root string, dot billy.Filesystem, err error) {
 		gitDir = target
 	}
 	if fi, err := os.Stat(gitDir); err != nil || !fi.IsDir() {
-		return "", nil, fmt.Errorf("history: %s: Git folder not found", gitDir)
+		return "", nil, "", fmt.Errorf("history: %s: Git folder not found", gitDir)
 	}
 	dot = osfs.New(gitDir)
+	common = gitDir
 	// A linked work tree (git worktree add) keeps HEAD and its index apart, and objects
 	// and branches in the common folder named by "commondir".
 	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
-		common := strings.TrimSpace(string(b))
+		common = strings.TrimSpace(string(b))
 		if !filepath.IsAbs(common) {
 			common = filepath.Join(gitDir, common)
 		}
 		dot = dotgit.NewRepositoryFilesystem(dot, osfs.New(common))
 	}
-	return root, dot, nil
+	return root, dot, common, nil
 }
 
 // resolve finds the tip of the branch.

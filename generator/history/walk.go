@@ -46,12 +46,30 @@ type commitInfo struct {
 	committer Person
 	message   string
 	signed    bool
+	raw       *object.Commit // for a signed commit only: its signature and payload
 }
 
-// An op is one change to the files map, made by a first-parent commit.
+// public returns what the API says of a commit.
+func (c *commitInfo) public() Commit {
+	var parents []string
+	if len(c.parents) > 0 {
+		parents = make([]string, len(c.parents))
+		for i, p := range c.parents {
+			parents[i] = p.String()
+		}
+	}
+	return Commit{Hash: c.hash.String(), Parents: parents, Author: c.author,
+		Committer: c.committer, Message: c.message, Signed: c.signed}
+}
+
+// An op is one file's change landed by a first-parent commit.
 type op struct {
-	path string
-	prov *Provenance // nil: the file is gone, or its history was cut off
+	path      string
+	old, blob plumbing.Hash // the versions before and after; zero when absent
+	// changer made the new version, or the deletion; nil when it is unknown because
+	// a shallow clone cut the file's history off.
+	changer *commitInfo
+	landed  *commitInfo // the first-parent commit
 }
 
 // plan is what every walker of one Load or Update shares, read-only.
@@ -75,10 +93,11 @@ type walker struct {
 	commits map[plumbing.Hash]*commitInfo
 	shallow bool // a shallow boundary hid some history
 	stats   walkStats
+	inflater
 }
 
 func newWalker(p *plan, st *filesystem.Storage) *walker {
-	return &walker{plan: p, st: st, trees: newTreeCache(16 << 20), commits: map[plumbing.Hash]*commitInfo{}}
+	return &walker{plan: p, st: st, trees: newTreeCache(16<<20, 16<<20), commits: map[plumbing.Hash]*commitInfo{}}
 }
 
 // minSegment is the fewest first-parent commits worth a walker of their own: each
@@ -112,7 +131,23 @@ func run(r *repo, prev *History) (*History, error) {
 	h := &History{Branch: r.branch, Site: r.site, Prefix: r.prefix, Files: map[string]*Provenance{}}
 	var older []Commit
 	if found {
-		maps.Copy(h.Files, prev.Files)
+		h.Files = maps.Clone(prev.Files)
+		if h.Files == nil {
+			h.Files = map[string]*Provenance{}
+		}
+		// Lists are appended to: clipped, so that an append never writes into prev's.
+		if len(prev.Changes) > 0 {
+			h.Changes = make(map[string][]*Change, len(prev.Changes))
+			for path, list := range prev.Changes {
+				h.Changes[path] = slices.Clip(list)
+			}
+		}
+		if len(prev.Retired) > 0 {
+			h.Retired = make(map[string][]string, len(prev.Retired))
+			for path, list := range prev.Retired {
+				h.Retired[path] = slices.Clip(list)
+			}
+		}
 		older = prev.Commits
 		for i, c := range older {
 			p.chain[plumbing.NewHash(c.Hash)] = len(older) - 1 - i
@@ -131,14 +166,21 @@ func run(r *repo, prev *History) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
+	signed := map[string]*commitInfo{}
 	for _, list := range ops {
 		for _, o := range list {
-			if o.prov == nil {
-				delete(h.Files, o.path)
-			} else {
-				h.Files[o.path] = o.prov
+			h.apply(o)
+			if o.changer != nil && o.changer.signed {
+				signed[o.changer.hash.String()] = o.changer
 			}
 		}
+	}
+	var prevSigs map[string]*Signature
+	if found {
+		prevSigs = prev.Signatures
+	}
+	if err := h.sign(w, prevSigs, signed); err != nil {
+		return nil, err
 	}
 
 	h.Head = tip.hash.String()
@@ -148,14 +190,7 @@ func run(r *repo, prev *History) (*History, error) {
 	h.stats = stats
 	h.Commits = make([]Commit, 0, len(fresh)+len(older))
 	for _, c := range fresh {
-		parents := make([]string, len(c.parents))
-		for i, p := range c.parents {
-			parents[i] = p.String()
-		}
-		h.Commits = append(h.Commits, Commit{
-			Hash: c.hash.String(), Parents: parents, Author: c.author,
-			Committer: c.committer, Message: c.message, Signed: c.signed,
-		})
+		h.Commits = append(h.Commits, c.public())
 	}
 	h.Commits = append(h.Commits, older...)
 	return h, nil
@@ -203,12 +238,17 @@ func land(w *walker, cs []*commitInfo) (ops [][]op, shallow bool, stats walkStat
 
 func (w *walker) landAll(cs []*commitInfo) ([][]op, error) {
 	out := make([][]op, len(cs))
+	// Between two commits, the walk holds no tree: the memory of those pushed out of
+	// the cache can be reused.
+	w.trees.recycle = true
+	defer func() { w.trees.recycle = false; w.trees.evicted = nil }()
 	for i, c := range cs {
 		ops, err := w.land(c)
 		if err != nil {
 			return nil, err
 		}
 		out[i] = ops
+		w.trees.reuse()
 	}
 	return out, nil
 }
@@ -221,8 +261,18 @@ func (w *walker) commit(h plumbing.Hash) (*commitInfo, error) {
 	if c, ok := w.commits[h]; ok {
 		return c, nil
 	}
-	obj, err := w.st.EncodedObject(plumbing.CommitObject, h)
+	var obj plumbing.EncodedObject
+	// Straight from a pack in memory when it is stored whole there, as commits are.
+	raw, ok, err := w.readPacked(h, maxCommitSize, -1)
 	if err != nil {
+		return nil, fmt.Errorf("history: reading commit %s: %w", h, err)
+	}
+	if ok && raw.kind == packCommit {
+		mo := &plumbing.MemoryObject{}
+		mo.SetType(plumbing.CommitObject)
+		_, _ = mo.Write(raw.data) // a MemoryObject's Write does not fail
+		obj = mo
+	} else if obj, err = w.st.EncodedObject(plumbing.CommitObject, h); err != nil {
 		return nil, fmt.Errorf("history: reading commit %s: %w", h, err)
 	}
 	oc, err := object.DecodeCommit(w.st, obj)
@@ -238,9 +288,16 @@ func (w *walker) commit(h plumbing.Hash) (*commitInfo, error) {
 		message:   oc.Message,
 		signed:    oc.PGPSignature != "",
 	}
+	if c.signed {
+		c.raw = oc
+	}
 	w.commits[h] = c
 	return c, nil
 }
+
+// maxCommitSize bounds the size of a commit object read (a commit is its headers and
+// message: kilobytes).
+const maxCommitSize = 64 << 20
 
 // collect follows first parents from tip until stop (not included) or the root, and
 // returns the commits newest first, and whether stop was reached.
@@ -299,18 +356,17 @@ func (w *walker) land(c *commitInfo) ([]op, error) {
 	}
 	var ops []op
 	var merged []*target
-	err = w.diff(oldH, newH, w.base, 0, func(path string, blob plumbing.Hash) {
+	err = w.diff(oldH, newH, w.base, 0, func(path string, old, blob plumbing.Hash) {
 		switch {
-		case blob.IsZero():
-			ops = append(ops, op{path: path})
 		case cut:
 			// A shallow boundary: the file may be far older than c.
-			ops = append(ops, op{path: path})
+			ops = append(ops, op{path: path, old: old, landed: c})
 			w.shallow = true
-		case len(c.parents) > 1:
-			merged = append(merged, &target{path: path, blob: blob})
+		case len(c.parents) > 1 && (!blob.IsZero() || tracked(path)):
+			// Who made a deletion only matters for a page whose changes are kept.
+			merged = append(merged, &target{path: path, old: old, blob: blob})
 		default:
-			ops = append(ops, op{path, provenance(path, blob, c, c)})
+			ops = append(ops, op{path, old, blob, c, c})
 		}
 	})
 	if err != nil {
@@ -322,25 +378,12 @@ func (w *walker) land(c *commitInfo) ([]op, error) {
 	return ops, nil
 }
 
-func provenance(path string, blob plumbing.Hash, changer, landed *commitInfo) *Provenance {
-	return &Provenance{
-		Path:         path,
-		Blob:         blob.String(),
-		Commit:       changer.hash.String(),
-		Author:       changer.author,
-		Committer:    changer.committer,
-		Message:      firstLine(changer.message),
-		Signed:       changer.signed,
-		Landed:       landed.committer.When,
-		LandedCommit: landed.hash.String(),
-	}
-}
-
 // A target is a file version brought by a merge, whose author is being looked for.
 type target struct {
 	path  string        // relative to the site folder
 	parts []string      // components from the repository root
-	blob  plumbing.Hash // the version the merge landed
+	old   plumbing.Hash // the version at the merge's first parent
+	blob  plumbing.Hash // the version the merge landed; zero for a deletion
 }
 
 // trace finds, for each file version a merge m landed, the commit that made it, and
@@ -359,7 +402,7 @@ func (w *walker) trace(m *commitInfo, ts []*target, ops []op) ([]op, error) {
 	landedAt := w.chain[m.hash]
 	credit := func(ts []*target, changer *commitInfo) {
 		for _, t := range ts {
-			ops = append(ops, op{t.path, provenance(t.path, t.blob, changer, m)})
+			ops = append(ops, op{t.path, t.old, t.blob, changer, m})
 		}
 	}
 
@@ -383,7 +426,7 @@ func (w *walker) trace(m *commitInfo, ts []*target, ops []op) ([]op, error) {
 		if w.r.shallow[c.hash] {
 			w.shallow = true
 			for _, t := range ts {
-				ops = append(ops, op{path: t.path})
+				ops = append(ops, op{path: t.path, old: t.old, landed: m})
 			}
 			continue
 		}
@@ -425,9 +468,10 @@ func (w *walker) follow(c *commitInfo, parents []plumbing.Hash, ts []*target, q 
 }
 
 // same tells, for each target (sorted by sortTargets, all sharing their first depth
-// components), whether tree b holds the target's version at its path. Tree a is known to
-// hold it: where a folder's hash is the same in a and b, everything under it is the
-// same, and b's subtrees are not read.
+// components), whether tree b holds the target's version at its path: the same
+// content, or no file there for a deletion. Tree a is known to hold it: where a
+// folder's hash is the same in a and b, everything under it is the same, and b's
+// subtrees are not read. Either hash may be zero, a folder that is absent.
 func (w *walker) same(a, b plumbing.Hash, depth int, ts []*target, fn func(*target, bool)) error {
 	if a == b {
 		for _, t := range ts {
@@ -437,7 +481,7 @@ func (w *walker) same(a, b plumbing.Hash, depth int, ts []*target, fn func(*targ
 	}
 	if b.IsZero() || depth > maxDepth {
 		for _, t := range ts {
-			fn(t, false)
+			fn(t, b.IsZero() && t.blob.IsZero())
 		}
 		return nil
 	}
@@ -462,8 +506,11 @@ func (w *walker) same(a, b plumbing.Hash, depth int, ts []*target, fn func(*targ
 		var deeper []*target
 		for _, t := range group {
 			if len(t.parts) == depth+1 {
-				e, ok := tb.find(name, false)
-				fn(t, ok && e.isFile() && e.hash == t.blob)
+				var have plumbing.Hash
+				if e, ok := tb.search(name, false); ok && e.isFile() {
+					have = e.hash
+				}
+				fn(t, have == t.blob)
 			} else {
 				deeper = append(deeper, t)
 			}
@@ -471,15 +518,14 @@ func (w *walker) same(a, b plumbing.Hash, depth int, ts []*target, fn func(*targ
 		if len(deeper) == 0 {
 			continue
 		}
-		ea, oka := ta.search(name, true)
-		eb, okb := tb.search(name, true)
-		if !oka || !okb {
-			for _, t := range deeper {
-				fn(t, false)
-			}
-			continue
+		var da, db plumbing.Hash
+		if e, ok := ta.search(name, true); ok {
+			da = e.hash
 		}
-		if err := w.same(ea.hash, eb.hash, depth+1, deeper, fn); err != nil {
+		if e, ok := tb.search(name, true); ok {
+			db = e.hash
+		}
+		if err := w.same(da, db, depth+1, deeper, fn); err != nil {
 			return err
 		}
 	}

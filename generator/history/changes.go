@@ -1,0 +1,143 @@
+package history
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// apply records one landed change in h: the tip's provenance in Files, the version in
+// Changes for a page, and the version replaced in Retired for a signature.
+func (h *History) apply(o op) {
+	if o.blob.IsZero() || o.changer == nil {
+		delete(h.Files, o.path)
+	} else {
+		h.Files[o.path] = provenance(o.path, o.blob, o.changer, o.landed)
+	}
+	if !o.old.IsZero() && o.old != o.blob && strings.HasSuffix(o.path, ".sig") {
+		old := o.old.String()
+		if !slices.Contains(h.Retired[o.path], old) {
+			if h.Retired == nil {
+				h.Retired = map[string][]string{}
+			}
+			h.Retired[o.path] = append(h.Retired[o.path], old)
+		}
+	}
+	if o.changer != nil && tracked(o.path) {
+		c := &Change{
+			Commit:       o.changer.hash.String(),
+			Author:       o.changer.author,
+			Committer:    o.changer.committer,
+			Message:      firstLine(o.changer.message),
+			Signed:       o.changer.signed,
+			Landed:       o.landed.committer.When,
+			LandedCommit: o.landed.hash.String(),
+			Deleted:      o.blob.IsZero(),
+		}
+		if !c.Deleted {
+			c.Blob = o.blob.String()
+		}
+		if h.Changes == nil {
+			h.Changes = map[string][]*Change{}
+		}
+		h.Changes[o.path] = append(h.Changes[o.path], c)
+	}
+}
+
+func provenance(path string, blob plumbing.Hash, changer, landed *commitInfo) *Provenance {
+	return &Provenance{
+		Path:         path,
+		Blob:         blob.String(),
+		Commit:       changer.hash.String(),
+		Author:       changer.author,
+		Committer:    changer.committer,
+		Message:      firstLine(changer.message),
+		Signed:       changer.signed,
+		Landed:       landed.committer.When,
+		LandedCommit: landed.hash.String(),
+	}
+}
+
+// tracked says whether every version of the file at path (relative to the site folder)
+// is kept in Changes: a Markdown page that is not a contribution to another.
+func tracked(path string) bool {
+	if !strings.HasSuffix(path, ".md") {
+		return false
+	}
+	dir := "/" + path[:strings.LastIndexByte(path, '/')+1]
+	return !strings.Contains(dir, "/reactions/") && !strings.Contains(dir, "/feedback/")
+}
+
+// sign fills h.Signatures with the signature of every signed commit that Files or
+// Changes refers to, taken from prev (the previous History's), from the commits this
+// walk read, or else from the repository.
+func (h *History) sign(w *walker, prev map[string]*Signature, read map[string]*commitInfo) error {
+	h.Signatures = nil
+	need := func(hash string) error {
+		if _, ok := h.Signatures[hash]; ok {
+			return nil
+		}
+		s := prev[hash]
+		if s == nil {
+			c := read[hash]
+			if c == nil {
+				var err error
+				if c, err = w.commit(plumbing.NewHash(hash)); err != nil {
+					return err
+				}
+			}
+			var err error
+			if s, err = signatureOf(c); err != nil {
+				return err
+			}
+		}
+		if s != nil {
+			if h.Signatures == nil {
+				h.Signatures = map[string]*Signature{}
+			}
+			h.Signatures[hash] = s
+		}
+		return nil
+	}
+	for _, p := range h.Files {
+		if p.Signed {
+			if err := need(p.Commit); err != nil {
+				return err
+			}
+		}
+	}
+	for _, list := range h.Changes {
+		for _, c := range list {
+			if c.Signed {
+				if err := need(c.Commit); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// signatureOf returns a commit's signature and payload; nil for an unsigned commit.
+func signatureOf(c *commitInfo) (*Signature, error) {
+	if c.raw == nil {
+		return nil, nil
+	}
+	var obj plumbing.MemoryObject
+	if err := c.raw.EncodeWithoutSignature(&obj); err != nil {
+		return nil, fmt.Errorf("history: commit %s: the signed payload: %w", c.hash, err)
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("history: commit %s: the signed payload: %w", c.hash, err)
+	}
+	var payload bytes.Buffer
+	if _, err := io.Copy(&payload, rd); err != nil {
+		return nil, fmt.Errorf("history: commit %s: the signed payload: %w", c.hash, err)
+	}
+	return &Signature{Text: c.raw.PGPSignature, Payload: payload.String()}, nil
+}
