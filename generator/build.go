@@ -16,6 +16,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/source"
 	"github.com/pspm-dev/pspm/generator/theme"
+	"github.com/pspm-dev/pspm/generator/trust"
 )
 
 // Version is pspm's version, printed by `pspm version` and in the generator meta tag.
@@ -32,6 +33,8 @@ type Options struct {
 	BaseURL string
 	// check renders only a sample of the pages (set by Check).
 	check bool
+	// modelOnly stops after the model is derived (set by Inspect).
+	modelOnly bool
 }
 
 // Result reports a build or a check.
@@ -92,11 +95,21 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		return finish(nil)
 	}
 
-	provenance(o.Dir, cfg, s, &errs)
+	fromGit := provenance(o.Source, o.Dir, cfg, s, &errs)
 	stage("history")
+
+	errs.Append(trust.Judge(s, trust.Options{Policy: cfg.Votes.Policy, FromGit: fromGit}))
+	contributionProblems(s, o.check, &errs)
+	stage("verify")
+	if errs.HasErrors() {
+		return finish(nil)
+	}
 
 	s.Derive()
 	stage("derive")
+	if o.modelOnly {
+		return finish(nil)
+	}
 
 	chain, err := theme.New(o.Source, cfg.Theme)
 	if err != nil {
@@ -115,11 +128,41 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	return finish(err)
 }
 
+// contributionProblems reports what is wrong with reaction and feedback files. A build
+// keeps such files, shows them as not counted with their reason, and warns: a bad vote
+// that reached the main branch never stops the portal from being published. A check
+// (the gate of merge requests) reports them as errors, so they do not reach it.
+func contributionProblems(s *site.Site, strict bool, errs *diag.List) {
+	add := func(l diag.List) {
+		for _, e := range l {
+			e := *e
+			e.Severity = diag.Warning
+			if strict {
+				e.Severity = diag.Err
+			}
+			*errs = append(*errs, &e)
+		}
+	}
+	for _, r := range s.Reactions {
+		add(r.Problems)
+	}
+	for _, f := range s.Feedback {
+		add(f.Problems)
+	}
+}
+
 // Check runs every check of a build without writing anything. It renders only a few
 // pages of each kind in each language: enough to find errors in the site's templates,
 // while every content file is read and checked in full.
 func Check(o Options) (*Result, error) {
 	o.check = true
+	return Build(o, output.Discard{})
+}
+
+// Inspect reads, checks, verifies and derives the site's model without rendering
+// anything: what `pspm audit` shows. Contribution problems are warnings, as in a build.
+func Inspect(o Options) (*Result, error) {
+	o.modelOnly = true
 	return Build(o, output.Discard{})
 }
 

@@ -64,6 +64,18 @@ func TestCheckReportsEachProblemAtItsPosition(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			if strings.Contains(c.overlay, "/reactions/") || strings.Contains(c.overlay, "/feedback/") {
+				// A vote or a comment is never lost: the build keeps it, not counted, and
+				// warns; the check that guards merge requests refuses it.
+				want := c.want
+				if i := strings.Index(want, ":1:"); i >= 0 { // the position is followed by "warning: "
+					j := i + 3 + strings.Index(want[i+3:], ": ") + 2
+					want = want[:j] + "warning: " + want[j:]
+				}
+				sitetest.Run(t, c.overlay).OK().Diag(want)
+				sitetest.Check(t, c.overlay).Failed().Diag(c.want)
+				return
+			}
 			sitetest.Run(t, c.overlay).Failed().Diag(c.want)
 		})
 	}

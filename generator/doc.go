@@ -10,13 +10,24 @@
 //	         index ids, attach attachments and translations
 //	model    Resolve: link references, report dangling ones                (generator/site)
 //	history  one walk of the main branch: the commit that cast each vote    (generator/history)
-//	         and when it landed (only when the site is in a Git repository)
-//	derive   Derive: tallies, progress roll-ups, lists by body/status/tag  (generator/site)
+//	         and when it landed, every amendment of an item's text, spent
+//	         signatures; cached in .pspm/cache, so a build after a commit
+//	         walks that commit (only when the site is in a Git repository)
+//	verify   the trust model: whether each vote and comment counts, and    (generator/trust,
+//	         why not (votes.policy, signatures, phase windows); a bad       generator/signature)
+//	         contribution is kept and shown, a warning in a build and an
+//	         error in a check
+//	derive   Derive: tallies, priorities ranking, progress roll-ups, lists  (generator/site)
+//	         by body/status/tag
 //	render   pages (html/template through the theme chain), feeds,          (generator/render,
 //	         sitemap, open data, static files and attachments               generator/theme,
 //	                                                                        generator/markdown)
 //	write    into a temporary folder beside the destination, swapped in     (generator/output)
 //	         whole at the end
+//
+// Check runs the same stages but renders only a sample of pages; CheckChanges adds the
+// change rules of a merge request, commit by commit (generator/review); Inspect stops
+// after derive, for `pspm audit` (Audit).
 //
 // Data flows one way. Each stage reports the user's problems as positioned diagnostics
 // (generator/diag) and keeps them apart from internal errors. A build with content errors
@@ -25,7 +36,8 @@
 // # Rules that hold everywhere
 //
 //   - One library, one package: goldmark only in markdown, adrg/frontmatter and yaml.v3
-//     only in meta, bleve only in search, go-git only in history; they hand out pspm types.
+//     only in meta, bleve only in search, go-git only in history, OpenPGP and SSH
+//     signature libraries only in signature; they hand out pspm types.
 //   - The model is plain data; after Derive it is read-only and shared by the render
 //     workers without locks.
 //   - Templates see views (render/views.go), the documented contract of themes.

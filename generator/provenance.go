@@ -2,10 +2,13 @@ package generator
 
 import (
 	"errors"
+	"io/fs"
+	"sort"
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/history"
+	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/site"
 )
 
@@ -14,31 +17,124 @@ import (
 // commit that cast each vote and when it landed. A file that differs from its committed
 // version gets no origin. Without a repository, or with a history that cannot be read,
 // nothing is attached and votes stay unverified; the site still builds. The site is then
-// "as of" the tip's commit time, not the newest date written in its content.
-func provenance(dir string, cfg *config.Config, s *site.Site, errs *diag.List) {
+// "as of" the tip's commit time, not the newest date written in its content. It reports
+// whether the history was read.
+func provenance(src fs.FS, dir string, cfg *config.Config, s *site.Site, errs *diag.List) bool {
 	if dir == "" {
-		return
+		return false
 	}
-	h, err := history.Load(history.Options{Dir: dir, Branch: cfg.Forge.Branch})
+	h, err := cachedHistory(src, dir, cfg, errs)
 	if errors.Is(err, history.ErrNotRepository) {
-		return
+		return false
 	}
 	if err != nil {
 		errs.Warn(diag.Pos{File: config.File}, "votes are shown as unverified: cannot read the Git history (%v); set forge.branch to the main branch", err)
-		return
+		return false
 	}
 	if h.Shallow {
 		errs.Warn(diag.Pos{File: config.File}, "the repository is a shallow clone: votes whose history is cut off are shown as unverified; fetch the whole history (e.g. actions/checkout with fetch-depth: 0)")
 	}
 	for _, r := range s.Reactions {
-		if p := h.Files[r.File]; p != nil && p.Blob == r.Blob {
-			r.Origin = &site.Origin{
-				Commit: p.Commit, AuthorName: p.Author.Name, AuthorEmail: p.Author.Email, Authored: p.Author.When.UTC(),
-				Landed: p.Landed.UTC(), LandedCommit: p.LandedCommit, Message: p.Message, Signed: p.Signed,
-			}
-		}
+		r.Origin = origin(h, r.File, r.Blob)
+		r.Sig = spent(h, r.Sig)
+	}
+	for _, f := range s.Feedback {
+		f.Origin = origin(h, f.File, f.Blob)
+		f.Sig = spent(h, f.Sig)
+	}
+	for _, it := range s.Items {
+		it.History = amendments(h, it)
 	}
 	if !h.Time.IsZero() {
 		s.Built = h.Time.UTC()
 	}
+	return true
+}
+
+// amendments lists the changes to an item's file and its translations, oldest first.
+func amendments(h *history.History, it *site.Item) []*site.Change {
+	files := []string{it.File}
+	for _, tr := range it.Translations {
+		files = append(files, tr.File)
+	}
+	var out []*site.Change
+	for _, f := range files {
+		for _, c := range h.Changes[f] {
+			out = append(out, &site.Change{File: f, Commit: c.Commit, AuthorName: c.Author.Name, AuthorEmail: c.Author.Email,
+				Authored: c.Author.When.UTC(), Message: c.Message, Landed: c.Landed.UTC(), LandedCommit: c.LandedCommit, Deleted: c.Deleted})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Landed.Equal(out[j].Landed) {
+			return out[i].Landed.Before(out[j].Landed)
+		}
+		return out[i].File < out[j].File
+	})
+	return out
+}
+
+// HistoryCache is where the provenance read from Git is kept between builds, in the site
+// folder, keyed by the commit it describes: the next build walks only the commits that
+// landed since (history.Update). It is a cache: deleting it only costs a full walk.
+const HistoryCache = ".pspm/cache/history.json"
+
+// cachedHistory reads the history through the cache: the cached History is brought up
+// to the branch's tip, and the cache rewritten when the tip moved. A cache that cannot be
+// read (absent, corrupt, from another pspm) is ignored; one that cannot be written is
+// reported as a warning.
+func cachedHistory(src fs.FS, dir string, cfg *config.Config, errs *diag.List) (*history.History, error) {
+	o := history.Options{Dir: dir, Branch: cfg.Forge.Branch}
+	var prev *history.History
+	if data, err := fs.ReadFile(src, HistoryCache); err == nil {
+		prev, _ = history.Decode(data)
+	}
+	h, err := history.Update(o, prev)
+	if err != nil {
+		return nil, err
+	}
+	if prev == nil || prev.Head != h.Head || h.Rewritten || prev.Branch != h.Branch {
+		data, err := h.Encode()
+		if err == nil {
+			err = output.WriteCache(dir, HistoryCache, data)
+		}
+		if _, serr := fs.Stat(src, ".pspm/.gitignore"); err == nil && serr != nil {
+			// The cache ignores itself, so `git add -A` never commits it.
+			err = output.WriteCache(dir, ".pspm/.gitignore", []byte("*\n"))
+		}
+		if err != nil {
+			errs.Warn(diag.Pos{File: HistoryCache}, "cannot keep the history cache (%v): the next build reads the whole history again", err)
+		}
+	}
+	return h, nil
+}
+
+// origin is the commit that made the version of file whose blob hash is blob, or nil when
+// the file is not committed as it is.
+func origin(h *history.History, file, blob string) *site.Origin {
+	p := h.Files[file]
+	if p == nil || p.Blob != blob {
+		return nil
+	}
+	o := &site.Origin{
+		Commit: p.Commit, AuthorName: p.Author.Name, AuthorEmail: p.Author.Email, Authored: p.Author.When.UTC(),
+		Committed: p.Committer.When.UTC(), Landed: p.Landed.UTC(), LandedCommit: p.LandedCommit, Message: p.Message, Signed: p.Signed,
+	}
+	if sg := h.Signatures[p.Commit]; sg != nil {
+		o.Signature, o.Payload = sg.Text, sg.Payload
+	}
+	return o
+}
+
+// spent marks a detached signature that the branch held at this path before and
+// withdrew: its reappearance replays a vote taken back.
+func spent(h *history.History, sg *site.Sig) *site.Sig {
+	if sg == nil {
+		return nil
+	}
+	for _, blob := range h.Retired[sg.File] {
+		if blob == sg.Blob {
+			sg.Spent = true
+		}
+	}
+	return sg
 }

@@ -11,6 +11,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"path"
@@ -41,6 +42,7 @@ const (
 	roleFeedback
 	roleAttachment
 	roleTranslation
+	roleSignature // <file>.sig beside a reaction or feedback file
 )
 
 // job is one file to read.
@@ -52,6 +54,11 @@ type job struct {
 	bundle  bool   // the item is <id>/index.md
 	name    string // reactions: the voter; feedback: the file name without .md; translations: the language
 	size    int64  // attachments: the size
+	// problem, for a reaction or feedback file, says what is wrong with its name or
+	// place; refuse says that it cannot even be read (a symbolic link). Either keeps
+	// the contribution, shown as not counted, instead of failing the build.
+	problem string
+	refuse  string
 }
 
 // result is what reading one job produced.
@@ -66,6 +73,7 @@ type result struct {
 	reaction  *site.Reaction
 	feedback  *site.Feedback
 	trans     *site.Translation
+	sig       *site.Sig
 	errs      diag.List
 }
 
@@ -81,6 +89,7 @@ func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 
 	s := &site.Site{}
 	attachments := map[string][]*site.Attachment{} // by item key
+	sigs := map[string]*site.Sig{}                 // by the file they sign
 	planSeen := false
 	for i, j := range jobs {
 		r := &results[i]
@@ -112,8 +121,11 @@ func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 			s.Reactions = append(s.Reactions, r.reaction)
 		case r.feedback != nil:
 			s.Feedback = append(s.Feedback, r.feedback)
+		case r.sig != nil:
+			sigs[strings.TrimSuffix(r.sig.File, ".sig")] = r.sig
 		}
 	}
+	attachSigs(s, sigs, &errs)
 	if !planSeen {
 		errs.Add(diag.Pos{File: path.Join(Dir, "plan/_index.md")}, "the plan is missing: create content/plan/_index.md with title and owner (pspm new site shows an example)")
 	}
@@ -143,6 +155,29 @@ func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 		it.Translations[j.name] = tr
 	}
 	return s, errs
+}
+
+// attachSigs gives reactions and feedback their detached signatures, and warns about a
+// signature whose file is not there.
+func attachSigs(s *site.Site, sigs map[string]*site.Sig, errs *diag.List) {
+	if len(sigs) == 0 {
+		return
+	}
+	for _, r := range s.Reactions {
+		if sg := sigs[r.File]; sg != nil {
+			r.Sig = sg
+			delete(sigs, r.File)
+		}
+	}
+	for _, f := range s.Feedback {
+		if sg := sigs[f.File]; sg != nil {
+			f.Sig = sg
+			delete(sigs, f.File)
+		}
+	}
+	for file, sg := range sigs {
+		errs.Warn(diag.Pos{File: sg.File}, "a signature of %s, which is not there: remove the signature, or add the file it signs", path.Base(file))
+	}
 }
 
 // attach gives bundles their attachments, and reports files in the folder of an item that
@@ -210,6 +245,19 @@ func walk(fsys fs.FS, cfg *config.Config, errs *diag.List) []job {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
+			return nil
+		}
+		if !d.IsDir() && isContribution(p) {
+			// Votes and comments are kept whatever their names: a misnamed or duplicate
+			// one is shown as not counted, with its reason (see classify).
+			j, ok := classify(p, cfg.Languages[1:], errs)
+			if !ok {
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				j.refuse = "not a regular file (a symbolic link?): replace it with the file itself"
+			}
+			jobs = append(jobs, j)
 			return nil
 		}
 		if key := path.Dir(p) + "/" + site.Fold(name); folded[key] != "" {
@@ -337,29 +385,68 @@ func classify(p string, langs []string, errs *diag.List) (job, bool) {
 			return job{}, false
 		}
 		return job{role: roleItem, file: p, section: sec, id: id, bundle: true}, true
-	case len(parts) == 3 && parts[1] == "reactions":
-		voter, ext := strings.TrimSuffix(parts[2], path.Ext(parts[2])), path.Ext(parts[2])
-		if ext != ".yaml" {
-			errs.Add(pos, "a reaction file is named <voter>.yaml (rename to %s.yaml)", voter)
-			return job{}, false
-		}
-		if !voterRE.MatchString(voter) {
-			errs.Add(pos, "voter id %q: a reaction file is named after the voter's body id, lower-case letters, digits and '_' (rename to %s.yaml)", voter, strings.ReplaceAll(slug.Make(voter), "-", "_"))
-			return job{}, false
-		}
-		return job{role: roleReaction, file: p, section: sec, id: id, name: voter}, true
-	case len(parts) == 3 && parts[1] == "feedback":
-		base := strings.TrimSuffix(parts[2], ".md")
-		if !strings.HasSuffix(parts[2], ".md") || !feedbackRE.MatchString(base) {
-			errs.Add(pos, "a feedback file is named <body id>-<slug>.md in lower case, e.g. c_h223-tempi-di-attuazione.md")
-			return job{}, false
-		}
-		return job{role: roleFeedback, file: p, section: sec, id: id, name: base}, true
-	case parts[1] == "reactions" || parts[1] == "feedback":
-		errs.Add(pos, "unexpected folder: %s/ holds files directly, e.g. %s/%s/%s/<file>", parts[1], Dir, sec, id)
-		return job{}, false
+	case len(parts) >= 3 && (parts[1] == "reactions" || parts[1] == "feedback"):
+		return contribution(p, sec, id, parts[1], parts[2:]), true
 	}
 	return job{role: roleAttachment, file: p, section: sec, id: id}, true
+}
+
+// isContribution tells whether p is a file inside the reactions/ or feedback/ folder of an
+// item: content/<section>/<id>/(reactions|feedback)/...
+func isContribution(p string) bool {
+	_, rest, ok := sectionOf(strings.TrimPrefix(p, Dir+"/"))
+	if !ok || !strings.HasPrefix(p, Dir+"/") {
+		return false
+	}
+	parts := strings.Split(rest, "/")
+	return len(parts) >= 3 && (parts[1] == "reactions" || parts[1] == "feedback")
+}
+
+// contribution classifies a file in an item's reactions/ or feedback/ folder. A name
+// that is not canonical is not refused: the file is kept with a problem, so that it is
+// shown as not counted (malformed, or duplicate of the canonical one) and nothing a body
+// sent is lost.
+func contribution(p string, sec site.Section, id, folder string, rest []string) job {
+	name := rest[len(rest)-1]
+	j := job{file: p, section: sec, id: id}
+	if strings.HasSuffix(name, ".sig") && len(rest) == 1 {
+		j.role = roleSignature
+		return j
+	}
+	if len(rest) > 1 {
+		j.problem = fmt.Sprintf("unexpected folder: %s/ holds files directly; move this file to %s/%s/%s/%s/%s", folder, Dir, sec, id, folder, name)
+	}
+	if folder == "reactions" {
+		j.role = roleReaction
+		voter := strings.TrimSuffix(name, path.Ext(name))
+		if path.Ext(name) == "" {
+			voter = name
+		}
+		j.name = voter
+		canonical := site.CanonicalVoter(name)
+		switch {
+		case j.problem != "":
+		case path.Ext(name) != ".yaml":
+			j.problem = fmt.Sprintf("a reaction file is named <voter>.yaml: rename it to %s.yaml", orPlaceholder(canonical))
+		case !voterRE.MatchString(voter):
+			j.problem = fmt.Sprintf("voter id %q: a reaction file is named after the voter's body id, lower-case letters, digits and '_' (rename it to %s.yaml)", voter, orPlaceholder(canonical))
+		}
+		return j
+	}
+	j.role = roleFeedback
+	base := strings.TrimSuffix(name, ".md")
+	j.name = base
+	if j.problem == "" && (!strings.HasSuffix(name, ".md") || !feedbackRE.MatchString(base)) {
+		j.problem = "a feedback file is named <body id>-<slug>.md in lower case, e.g. c_h223-tempi-di-attuazione.md: rename it"
+	}
+	return j
+}
+
+func orPlaceholder(voter string) string {
+	if voter == "" {
+		return "<voter id>"
+	}
+	return voter
 }
 
 var translationRE = regexp.MustCompile(`^(.+)\.([a-z]{2})\.md$`)
@@ -375,7 +462,17 @@ func translationOf(name string) (base, lang string, ok bool) {
 
 // read reads and decodes one file.
 func read(fsys fs.FS, cfg *config.Config, j job) (r result) {
-	if j.role == roleAttachment {
+	switch j.role {
+	case roleAttachment:
+		return r
+	case roleReaction, roleFeedback:
+		return readContribution(fsys, cfg, j)
+	case roleSignature:
+		data, err := readLimited(fsys, j.file, maxSig)
+		if err != nil || len(data) > maxSig {
+			data = nil // verifies as no signature; the vote is shown as not signed
+		}
+		r.sig = &site.Sig{File: j.file, Data: data, Blob: blobHash(data)}
 		return r
 	}
 	limit := int64(cfg.Limits.FileSize)
@@ -386,10 +483,6 @@ func read(fsys fs.FS, cfg *config.Config, j job) (r result) {
 	}
 	if int64(len(data)) > limit {
 		r.errs.Add(diag.Pos{File: j.file}, "file is over the limit of %s (limits.file_size in pspm.yaml); split it or link a smaller summary", human(limit))
-		return r
-	}
-	if j.role == roleReaction {
-		r.reaction = readReaction(j, data, &r.errs)
 		return r
 	}
 	doc := meta.Split(j.file, data, &r.errs)
@@ -411,11 +504,6 @@ func read(fsys fs.FS, cfg *config.Config, j job) (r result) {
 		p := &site.Plan{File: j.file, Text: item.Text, TextLine: item.TextLine}
 		decode(p)
 		r.plan = p
-	case roleFeedback:
-		voter, sl, _ := strings.Cut(j.name, "-")
-		f := &site.Feedback{Voter: voter, Slug: sl, ItemKey: string(j.section) + "/" + j.id, File: j.file, Text: item.Text, TextLine: item.TextLine}
-		decode(f)
-		r.feedback = f
 	case roleItem:
 		switch j.section {
 		case site.Goals:
@@ -480,22 +568,83 @@ func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(f, limit+1))
 }
 
-// readReaction decodes a reaction file.
-func readReaction(j job, data []byte, errs *diag.List) *site.Reaction {
-	n := meta.ParseSimple(data, simpleReaction)
-	if n == nil {
-		if !meta.CheckText(j.file, data, errs) {
-			return nil
-		}
-		if n = meta.Parse(j.file, 1, data, errs); n == nil {
-			return nil
+// maxSig is the largest detached signature read: SSH and OpenPGP signatures are a few
+// hundred bytes.
+const maxSig = 64 << 10
+
+// readContribution reads a reaction or feedback file. It always returns the
+// contribution, so that nothing a body sent is lost: what is wrong with the file goes
+// into its Problems, and the trust stage shows it as not counted (malformed).
+func readContribution(fsys fs.FS, cfg *config.Config, j job) (r result) {
+	var problems diag.List
+	var data []byte
+	if j.problem != "" {
+		problems.Add(diag.Pos{File: j.file, Line: 1, Col: 1}, "%s", j.problem)
+	}
+	if j.refuse != "" {
+		problems.Add(diag.Pos{File: j.file}, "%s", j.refuse)
+	} else {
+		limit := int64(cfg.Limits.FileSize)
+		var err error
+		data, err = readLimited(fsys, j.file, limit)
+		switch {
+		case err != nil:
+			problems.Add(diag.Pos{File: j.file}, "cannot read: %v", err)
+			data = nil
+		case int64(len(data)) > limit:
+			problems.Add(diag.Pos{File: j.file}, "file is over the limit of %s (limits.file_size in pspm.yaml): a vote is a few lines", human(limit))
+			data = nil
 		}
 	}
-	rc := &site.Reaction{Voter: j.name, ItemKey: string(j.section) + "/" + j.id, File: j.file, Blob: blobHash(data)}
-	before := len(errs.Errors())
-	meta.Decode(j.file, n, rc, errs)
-	if len(errs.Errors()) > before {
-		return nil
+	key := string(j.section) + "/" + j.id
+	if j.role == roleReaction {
+		rc := &site.Reaction{Voter: j.name, ItemKey: key, File: j.file}
+		if data != nil {
+			rc = readReaction(j, data, &problems)
+		}
+		rc.Problems = problems
+		r.reaction = rc
+		return r
+	}
+	voter, sl, _ := strings.Cut(j.name, "-")
+	f := &site.Feedback{Voter: voter, Slug: sl, ItemKey: key, File: j.file}
+	if data != nil {
+		f.Blob, f.Raw = blobHash(data), data
+		if doc := meta.Split(j.file, data, &problems); doc.Meta != nil {
+			markdown.Check(j.file, doc.BodyLine, doc.Body, markdown.Limits{TableCells: cfg.Limits.TableCells, Nesting: cfg.Limits.Nesting}, &problems)
+			f.Text, f.TextLine = string(doc.Body), doc.BodyLine
+			meta.Decode(j.file, doc.Meta, f, &problems)
+		}
+	}
+	if problems.HasErrors() {
+		// Never publish what could not be read as it was meant: the page shows that a
+		// comment of this body is not published, and why, from its Problems.
+		f = &site.Feedback{Voter: voter, Slug: sl, ItemKey: key, File: j.file, Blob: f.Blob, Raw: f.Raw, Date: f.Date, Kind: "comment"}
+	}
+	f.Problems = problems
+	r.feedback = f
+	return r
+}
+
+// readReaction decodes a reaction file. It always returns a reaction; what is wrong with
+// the file is added to problems, and then only the values that were read are kept, for
+// the audit trail.
+func readReaction(j job, data []byte, problems *diag.List) *site.Reaction {
+	rc := &site.Reaction{Voter: j.name, ItemKey: string(j.section) + "/" + j.id, File: j.file, Blob: blobHash(data), Raw: data}
+	n := meta.ParseSimple(data, simpleReaction)
+	if n == nil {
+		if !meta.CheckText(j.file, data, problems) {
+			return rc
+		}
+		if n = meta.Parse(j.file, 1, data, problems); n == nil {
+			return rc
+		}
+	}
+	before := len(problems.Errors())
+	meta.Decode(j.file, n, rc, problems)
+	if len(problems.Errors()) > before {
+		// A half-read vote is no vote: keep none of its values but the comment.
+		rc.Vote, rc.Priority = "", 0
 	}
 	return rc
 }

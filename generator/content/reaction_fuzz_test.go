@@ -19,9 +19,10 @@ var reactionJob = job{
 	name:    "c_h223",
 }
 
-// FuzzReaction feeds readReaction arbitrary reaction files. It must not panic; it returns
-// a reaction exactly when it reported no error; every diagnostic points into the file; and
-// a reaction it returns is one the tally can count as it is: a known vote or none, a
+// FuzzReaction feeds readReaction arbitrary reaction files. It must not panic; it always
+// returns the reaction (nothing a body sent is lost), with no vote and no priority when
+// it reported an error; every diagnostic points into the file; and the reaction holds
+// only what the tally can count as it is: a known vote or none, a
 // priority of 1 to 5 or none, a comment within its limit, and the voter, item and file of
 // its path. Both roads are exercised: meta.ParseSimple for the commonest files, meta.Parse
 // for the rest. Seeds are in
@@ -40,13 +41,13 @@ func FuzzReaction(f *testing.F) {
 			}
 		}
 		if rc == nil {
-			if !errs.HasErrors() {
-				t.Fatalf("no reaction and no error")
-			}
-			return
+			t.Fatalf("no reaction returned")
 		}
-		if errs.HasErrors() {
-			t.Fatalf("a reaction returned along with errors:\n%s", errs.Format())
+		if errs.HasErrors() && (rc.Vote != "" || rc.Priority != 0) {
+			t.Fatalf("a vote kept from a file with errors: %q %d\n%s", rc.Vote, rc.Priority, errs.Format())
+		}
+		if !bytes.Equal(rc.Raw, data) {
+			t.Errorf("the file's bytes are not kept for its signature")
 		}
 		switch rc.Vote {
 		case site.VoteSupport, site.VoteOppose, site.VoteAbstain, "":
@@ -59,7 +60,7 @@ func FuzzReaction(f *testing.F) {
 		if rc.Voter != j.name || rc.ItemKey != "proposals/p1" || rc.File != j.file {
 			t.Errorf("voter %q, item %q, file %q: not taken from the path", rc.Voter, rc.ItemKey, rc.File)
 		}
-		if rc.Counted || rc.Reason != "" || rc.Verification != "" || rc.VoterBody != nil || rc.On != nil {
+		if rc.Counted || rc.Reason != "" || rc.Verification != "" || rc.VoterBody != nil || rc.On != nil || rc.Origin != nil {
 			t.Errorf("the file set a field that only later stages may set: %+v", *rc)
 		}
 		if n := utf8.RuneCountInString(rc.Comment); n > 500 {
@@ -71,7 +72,7 @@ func FuzzReaction(f *testing.F) {
 func TestReactionWithAYAML11BooleanVoteIsRefused(t *testing.T) {
 	for _, v := range []string{"no", "yes", "on", "off", "true", "Support", "[support]"} {
 		var errs diag.List
-		if rc := readReaction(reactionJob, []byte("vote: "+v+"\n"), &errs); rc != nil || !errs.HasErrors() {
+		if rc := readReaction(reactionJob, []byte("vote: "+v+"\n"), &errs); rc.Vote != "" || !errs.HasErrors() {
 			t.Errorf("vote: %s accepted as %+v", v, rc)
 		}
 	}
@@ -80,7 +81,7 @@ func TestReactionWithAYAML11BooleanVoteIsRefused(t *testing.T) {
 func TestReactionPriorityMustBeOneToFive(t *testing.T) {
 	for _, p := range []string{"0", "6", "-1", "3.5", "03", "high", "99999999999999999999"} {
 		var errs diag.List
-		if rc := readReaction(reactionJob, []byte("vote: support\npriority: "+p+"\n"), &errs); rc != nil {
+		if rc := readReaction(reactionJob, []byte("vote: support\npriority: "+p+"\n"), &errs); rc.Priority != 0 || rc.Vote != "" || !errs.HasErrors() {
 			t.Errorf("priority: %s accepted as %d", p, rc.Priority)
 		}
 	}
@@ -95,7 +96,7 @@ func TestReactionErrorsNameTheFileAndLine(t *testing.T) {
 	var errs diag.List
 	rc := readReaction(reactionJob, []byte("# voto\r\nvote: support\r\npriority: 9\r\n"), &errs)
 	want := `content/proposals/p1/reactions/c_h223.yaml:3:11: "priority": 9 is out of range (want 1 to 5)`
-	if rc != nil || !strings.Contains(errs.Format(), want) {
+	if rc.Vote != "" || !strings.Contains(errs.Format(), want) {
 		t.Errorf("diagnostics:\n%s\nwant %s", errs.Format(), want)
 	}
 }
@@ -111,8 +112,40 @@ func TestReactionWarningsDoNotLoseTheVote(t *testing.T) {
 func TestReactionThatIsNotTextIsRefused(t *testing.T) {
 	for _, data := range []string{"\xef\xbb\xbfvote: support\n", "vote: support\x00\n", "vote: support\ncomment: \xff\n", "- vote: support\n", "vote: &v support\ncomment: *v\n"} {
 		var errs diag.List
-		if rc := readReaction(reactionJob, []byte(data), &errs); rc != nil || !errs.HasErrors() {
+		if rc := readReaction(reactionJob, []byte(data), &errs); rc.Vote != "" || !errs.HasErrors() {
 			t.Errorf("%q accepted as %+v", data, rc)
 		}
 	}
+}
+
+// FuzzReactionFileName feeds the classifier arbitrary reaction file names: it never
+// refuses one (every file a body sent is kept), it finds no problem exactly in the
+// canonical names <voter id>.yaml, and the canonical voter it derives is always a valid
+// voter id or nothing.
+func FuzzReactionFileName(f *testing.F) {
+	for _, s := range []string{"c_h223.yaml", "C_H223.yaml", "c_h223.yml", "c h223.yaml", "..yaml", "c_h223.yaml.sig", "é.yaml", "a-b.yaml"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if name == "" || strings.ContainsRune(name, '/') {
+			return
+		}
+		j := contribution("content/proposals/p1/reactions/"+name, site.Proposals, "p1", "reactions", []string{name})
+		if j.role == roleSignature {
+			if !strings.HasSuffix(name, ".sig") {
+				t.Fatalf("%q taken for a signature", name)
+			}
+			return
+		}
+		canonical := voterRE.MatchString(strings.TrimSuffix(name, ".yaml")) && strings.HasSuffix(name, ".yaml")
+		if canonical != (j.problem == "") {
+			t.Errorf("%q: canonical %v, problem %q", name, canonical, j.problem)
+		}
+		if v := site.CanonicalVoter(name); v != "" && !voterRE.MatchString(v) {
+			t.Errorf("%q: canonical voter %q is not a voter id", name, v)
+		}
+		if !utf8.ValidString(j.problem) && utf8.ValidString(name) {
+			t.Errorf("%q: message %q is not UTF-8", name, j.problem)
+		}
+	})
 }

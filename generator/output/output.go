@@ -230,3 +230,35 @@ func CreateFile(dir, name string, data []byte, replace bool) (string, error) {
 	}
 	return full, f.Close()
 }
+
+// WriteCache replaces the file name under dir (a cache, such as .pspm/cache/history.json)
+// with data, atomically: it writes a temporary file beside it and renames it, so that a
+// build killed while writing leaves the previous cache or the new one, never a torn file.
+func WriteCache(dir, name string, data []byte) error {
+	if err := CheckPath(name); err != nil {
+		return err
+	}
+	full := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(full), "."+filepath.Base(full)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, full); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}

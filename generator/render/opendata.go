@@ -26,8 +26,9 @@ type votesJSON struct {
 }
 
 type priorityJSON struct {
-	Mean  float64 `json:"mean"`
-	Count int     `json:"count"`
+	Mean         float64 `json:"mean"`
+	Count        int     `json:"count"`
+	Distribution [5]int  `json:"distribution"` // how many bodies gave 1, 2, 3, 4, 5
 }
 
 type proposalJSON struct {
@@ -61,6 +62,11 @@ type voteJSON struct {
 	Landed       string `json:"landed"`
 	Verification string `json:"verification"`
 	File         string `json:"file"`
+	Detail       string `json:"detail"`        // why it does not count, in a sentence; empty when counted
+	Signer       string `json:"signer"`        // the member's email (author) or key fingerprint (signature) that vouched for it
+	AuthorName   string `json:"author_name"`   // of the commit
+	LandedCommit string `json:"landed_commit"` // the first commit of the main branch that contained it
+	Signature    string `json:"signature"`     // the detached signature file beside it, or empty
 }
 
 type actionJSON struct {
@@ -72,6 +78,7 @@ type actionJSON struct {
 	Start     string       `json:"start"`
 	Due       string       `json:"due"`
 	Priority  priorityJSON `json:"priority"`
+	Rank      int          `json:"rank"` // in the ranking by mean priority, from 1; 0 without priorities
 	URL       string       `json:"url"`
 	Proposals []string     `json:"proposals"`
 }
@@ -129,13 +136,21 @@ type bodyJSON struct {
 }
 
 type feedbackJSON struct {
-	Item  string `json:"item"`
-	ID    string `json:"id"`
-	Voter string `json:"voter"`
-	Title string `json:"title"`
-	Kind  string `json:"kind"`
-	Date  string `json:"date"`
-	URL   string `json:"url"`
+	Item         string `json:"item"`
+	ID           string `json:"id"`
+	Voter        string `json:"voter"`
+	Title        string `json:"title"`
+	Kind         string `json:"kind"`
+	Date         string `json:"date"`
+	URL          string `json:"url"`
+	Counted      bool   `json:"counted"` // it speaks for the body under the site's policy
+	Reason       string `json:"reason"`
+	Detail       string `json:"detail"`
+	Verification string `json:"verification"`
+	Commit       string `json:"commit"`
+	Author       string `json:"author"`
+	Landed       string `json:"landed"`
+	File         string `json:"file"`
 }
 
 func isoDay(t time.Time) string {
@@ -154,7 +169,7 @@ func nonNil(s []string) []string {
 }
 
 func prio(p site.Priority) priorityJSON {
-	return priorityJSON{Mean: float64(int(p.Mean*100+0.5)) / 100, Count: p.Count}
+	return priorityJSON{Mean: float64(int(p.Mean*100+0.5)) / 100, Count: p.Count, Distribution: p.Distribution}
 }
 
 // openData lists the files under /api/v1/.
@@ -208,8 +223,13 @@ func (r *renderer) openData() []task {
 		jsonTask("api/v1/feedback.json", func() any {
 			out := make([]feedbackJSON, 0, len(s.Feedback))
 			for _, f := range s.Feedback {
-				out = append(out, feedbackJSON{Item: f.ItemKey, ID: f.ID(), Voter: f.Voter, Title: f.Title, Kind: f.Kind,
-					Date: isoDay(f.Date), URL: abs("/" + f.ItemKey + "/#" + f.ID())})
+				j := feedbackJSON{Item: f.ItemKey, ID: f.ID(), Voter: f.Voter, Title: f.Title, Kind: f.Kind,
+					Date: isoDay(f.Date), URL: abs("/" + f.ItemKey + "/#" + f.ID()), Counted: f.Counted, Reason: f.Reason,
+					Detail: f.Detail, Verification: f.Verification, File: f.File}
+				if o := f.Origin; o != nil {
+					j.Commit, j.Author, j.Landed = o.Commit, o.AuthorEmail, o.Landed.UTC().Format(time.RFC3339)
+				}
+				out = append(out, j)
 			}
 			return out
 		}),
@@ -221,13 +241,13 @@ func (r *renderer) openData() []task {
 					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count))
 			}
 		}),
-		csvTask("api/v1/votes.csv", []string{"item", "voter", "vote", "priority", "comment", "counted", "reason", "commit", "author", "landed", "verification", "file"}, func(w func(...string)) {
+		csvTask("api/v1/votes.csv", []string{"item", "voter", "vote", "priority", "comment", "counted", "reason", "commit", "author", "landed", "verification", "file", "detail", "signer", "landed_commit"}, func(w func(...string)) {
 			for _, v := range r.votesJSON() {
 				p := ""
 				if v.Priority != nil {
 					p = itoa(*v.Priority)
 				}
-				w(v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File)
+				w(v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File, v.Detail, v.Signer, v.LandedCommit)
 			}
 		}),
 		csvTask("api/v1/plan.csv", []string{"goal", "goal_title", "objective", "objective_title", "agid", "action", "action_title", "status", "progress", "owner", "start", "due", "priority_mean", "priority_count"}, func(w func(...string)) {
@@ -266,13 +286,16 @@ func (r *renderer) votesJSON() []voteJSON {
 	out := make([]voteJSON, 0, len(r.Site.Reactions))
 	for _, rc := range r.Site.Reactions {
 		v := voteJSON{Item: rc.ItemKey, Voter: rc.Voter, Vote: rc.Vote, Comment: rc.Comment, Counted: rc.Counted, Reason: rc.Reason,
-			Verification: rc.Verification, File: rc.File}
+			Verification: rc.Verification, File: rc.File, Detail: rc.Detail, Signer: rc.Signer}
+		if rc.Sig != nil {
+			v.Signature = rc.Sig.File
+		}
 		if rc.Priority > 0 {
 			p := rc.Priority
 			v.Priority = &p
 		}
 		if o := rc.Origin; o != nil {
-			v.Commit, v.Author = o.Commit, o.AuthorEmail
+			v.Commit, v.Author, v.AuthorName, v.LandedCommit = o.Commit, o.AuthorEmail, o.AuthorName, o.LandedCommit
 			v.Landed = o.Landed.UTC().Format(time.RFC3339)
 		}
 		out = append(out, v)
@@ -282,6 +305,10 @@ func (r *renderer) votesJSON() []voteJSON {
 
 func (r *renderer) planJSON() planJSON {
 	s, abs := r.Site, r.Config.AbsURL
+	rank := map[*site.Action]int{}
+	for i, a := range s.Priorities {
+		rank[a] = i + 1
+	}
 	p := planJSON{Version: "draft", Title: s.Plan.Title, Period: s.Plan.Period, Owner: s.Plan.Owner, Progress: s.Progress.Percent, Goals: []goalJSON{}}
 	for _, g := range s.Goals {
 		gj := goalJSON{ID: g.ID, Title: g.Title, Progress: g.Progress.Percent, URL: abs(g.URL()), Objectives: []objectiveJSON{}}
@@ -289,7 +316,7 @@ func (r *renderer) planJSON() planJSON {
 			oj := objectiveJSON{ID: o.ID, Title: o.Title, AgID: nonNil(o.AgID), Progress: o.Progress.Percent, URL: abs(o.URL()), Actions: []actionJSON{}}
 			for _, a := range o.Actions {
 				oj.Actions = append(oj.Actions, actionJSON{ID: a.ID, Title: a.Title, Status: a.Status, Progress: a.Progress, Owner: a.Owner,
-					Start: isoDay(a.Start), Due: isoDay(a.Due), Priority: prio(a.Tally.Priority), URL: abs(a.URL()), Proposals: nonNil(a.Proposals)})
+					Start: isoDay(a.Start), Due: isoDay(a.Due), Priority: prio(a.Tally.Priority), Rank: rank[a], URL: abs(a.URL()), Proposals: nonNil(a.Proposals)})
 			}
 			gj.Objectives = append(gj.Objectives, oj)
 		}

@@ -376,6 +376,11 @@ func (r *renderer) planPage() ([]byte, error) {
 	for _, g := range s.Goals {
 		v.Goals = append(v.Goals, r.goalView(g))
 	}
+	for i, a := range s.Priorities {
+		t := r.tally(a.Tally)
+		v.Priorities = append(v.Priorities, PriorityRank{Rank: i + 1, Action: r.itemLink(&a.Item), Mean: t.PriorityMean, Count: t.PriorityCount,
+			Distribution: t.Distribution, Text: t.PriorityText, Bar: priorityBar(a.Tally.Priority, r.tr)})
+	}
 	return r.page("plan", &Page{Title: r.view.Plan.Title, URL: r.link("/plan/"), Plan: v, Feed: r.link("/plan/index.xml"),
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}}})
 }
@@ -458,6 +463,13 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 	}
 	for _, a := range p.TakenUpBy {
 		v.TakenUpBy = append(v.TakenUpBy, r.itemLink(&a.Item))
+	}
+	for _, c := range p.History {
+		cv := ChangeView{Landed: c.Landed, Author: c.AuthorName, Message: c.Message, Commit: c.Commit[:min(10, len(c.Commit))], CommitURL: r.commitURL(c.Commit), Deleted: c.Deleted}
+		if c.File != p.File {
+			cv.File = c.File
+		}
+		v.History = append(v.History, cv)
 	}
 	return r.page("proposal", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Description: r.html[&p.Item].Summary, URL: v.URL, Proposal: v,
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.proposals"), r.link("/proposals/")}}})
@@ -545,15 +557,34 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 		label = r.tr.T("vote." + rc.Vote)
 	}
 	v := ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, VoteLabel: label, Priority: rc.Priority, Comment: rc.Comment,
-		Counted: rc.Counted, Reason: rc.Reason, Verification: rc.Verification}
+		Counted: rc.Counted, Reason: rc.Reason, Detail: rc.Detail, Verification: rc.Verification, File: rc.File}
+	v.ReasonLabel, v.VerifiedBy = r.verdictLabels(rc.Verdict)
 	if o := rc.Origin; o != nil {
-		v.Landed, v.Commit, v.CommitURL = o.Landed, o.Commit[:min(10, len(o.Commit))], r.commitURL(o.Commit)
+		v.Landed, v.Commit, v.CommitURL, v.Author = o.Landed, o.Commit[:min(10, len(o.Commit))], r.commitURL(o.Commit), o.AuthorName
 	}
 	return v
 }
 
 func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {
-	return FeedbackView{ID: f.ID(), Title: f.Title, Kind: f.Kind, Label: r.tr.T("feedback." + f.Kind), Body: r.bodyLink(f.VoterBody, f.Voter), Date: f.Date, HTML: htmlOf(r.fb[f].HTML)}
+	v := FeedbackView{ID: f.ID(), Title: f.Title, Kind: f.Kind, Label: r.tr.T("feedback." + f.Kind), Body: r.bodyLink(f.VoterBody, f.Voter), Date: f.Date, HTML: htmlOf(r.fb[f].HTML),
+		Counted: f.Counted, Detail: f.Detail, Unreadable: len(f.Problems) > 0}
+	v.ReasonLabel, _ = r.verdictLabels(f.Verdict)
+	return v
+}
+
+// verdictLabels puts a verdict in the page's language: why it does not count, or who
+// vouched for it.
+func (r *renderer) verdictLabels(v site.Verdict) (reason, verifiedBy string) {
+	if !v.Counted {
+		return r.tr.T("reason." + v.Reason), ""
+	}
+	switch v.Verification {
+	case site.VerifiedAuthor:
+		return "", r.tr.T("verified.author", v.Signer)
+	case site.VerifiedSignature:
+		return "", r.tr.T("verified.signature", v.Signer)
+	}
+	return "", ""
 }
 
 func (r *renderer) indicatorView(in site.Indicator) IndicatorView {

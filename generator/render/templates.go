@@ -11,6 +11,7 @@ import (
 
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/meta"
+	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/theme"
 )
 
@@ -153,6 +154,33 @@ func (r *renderer) formatDate(t time.Time) string {
 
 // tallyBar draws the votes as an SVG stacked bar: no inline style, so it works under a
 // strict Content Security Policy, and labelled for screen readers.
+// priorityBar draws how many bodies gave each priority, 1 to 5, as five columns; the
+// label says the same in words for screen readers.
+func priorityBar(p site.Priority, tr translations) template.HTML {
+	if p.Count == 0 {
+		return ""
+	}
+	d := p.Distribution
+	most := 0
+	for _, n := range d {
+		most = max(most, n)
+	}
+	var b strings.Builder
+	b.WriteString(`<svg class="priority-bar" viewBox="0 0 50 12" role="img" aria-label="`)
+	b.WriteString(template.HTMLEscapeString(tr.T("priority.distribution", d[0], d[1], d[2], d[3], d[4])))
+	b.WriteString(`">`)
+	for i, n := range d {
+		h := 0
+		if n > 0 {
+			h = max(1, n*10/most)
+		}
+		fmt.Fprintf(&b, `<rect class="p%d" x="%d" y="%d" width="8" height="%d"/>`, i+1, i*10+1, 10-h, h)
+		fmt.Fprintf(&b, `<rect class="axis" x="%d" y="10.5" width="8" height="0.5"/>`, i*10+1)
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
 func tallyBar(t TallyView, tr translations) template.HTML {
 	if t.Total == 0 {
 		return ""

@@ -104,6 +104,7 @@ type TallyView struct {
 	SupportText, OpposeText, AbstainText string        // "9 favorevoli"
 	PriorityText                         string        // "priorità media 4.2 su 5 (6 enti)", or ""
 	Bar                                  template.HTML // the votes as an SVG bar with a label
+	PriorityBar                          template.HTML // the distribution of priorities as an SVG chart with a label, or ""
 }
 
 // Card is an item in a list.
@@ -179,6 +180,20 @@ type PlanView struct {
 	Progress int
 	ByStatus []StatusCount
 	Goals    []GoalView
+	// Priorities ranks the actions bodies gave a counted priority: highest mean first.
+	Priorities []PriorityRank
+}
+
+// PriorityRank is one action in the ranking by mean priority.
+type PriorityRank struct {
+	Rank   int
+	Action Link
+	Mean   string // e.g. "4.3"
+	Count  int    // how many bodies gave a priority
+	// Distribution is how many bodies gave 1, 2, 3, 4 and 5.
+	Distribution [5]int
+	Text         string        // the mean and count in the page's language
+	Bar          template.HTML // the distribution as an accessible inline chart
 }
 
 // StatusCount is how many items have a status.
@@ -260,23 +275,33 @@ type ReactionView struct {
 	Priority     int
 	Comment      string
 	Counted      bool
-	Reason       string
-	Verification string
+	Reason       string    // a reason code (see the open data), "" when counted
+	ReasonLabel  string    // Reason in the page's language
+	Detail       string    // why, in a sentence (English), "" when counted
+	Verification string    // author, signature or none
+	VerifiedBy   string    // in the page's language: who vouched for the vote, "" when nobody did
+	File         string    // the reaction file in the repository
+	Author       string    // the author of the commit that cast it, "" without Git
 	Landed       time.Time // when the vote landed on the main branch; zero without Git
 	Commit       string    // the short hash of the commit that cast it, or ""
 	CommitURL    string    // the commit on the forge, or ""
 }
 
-// FeedbackView is a comment.
+// FeedbackView is a comment. A comment that does not count (its author does not speak
+// for the body, or it came outside a phase open to feedback) is still shown, marked.
 type FeedbackView struct {
-	ID    string
-	Title string
-	Kind  string
-	Label string // Kind in the page's language
-	Body  Link
-	Date  time.Time
-	HTML  template.HTML
-	On    Link // the item it is on (on body pages)
+	Counted     bool
+	ReasonLabel string // why it does not count, in the page's language
+	Detail      string
+	Unreadable  bool // the file could not be read: only its reason is shown
+	ID          string
+	Title       string
+	Kind        string
+	Label       string // Kind in the page's language
+	Body        Link
+	Date        time.Time
+	HTML        template.HTML
+	On          Link // the item it is on (on body pages)
 }
 
 // AttachmentView is a file published beside an item.
@@ -295,6 +320,20 @@ type ProposalView struct {
 	HTML      template.HTML
 	TakenUpBy []Link
 	Contributions
+	// History lists the changes to the proposal's text that landed on the main branch,
+	// oldest first: its amendments. Empty without Git.
+	History []ChangeView
+}
+
+// ChangeView is one change to an item's file.
+type ChangeView struct {
+	Landed    time.Time
+	Author    string
+	Message   string
+	File      string // the file changed, when the item has several (translations)
+	Commit    string // short hash
+	CommitURL string
+	Deleted   bool
 }
 
 // AnswerView is the official answer to a proposal.
@@ -361,6 +400,7 @@ func (r *renderer) tally(t site.Tally) TallyView {
 	v.OpposeText = r.tr.T("vote.oppose.n", v.Oppose)
 	v.AbstainText = r.tr.T("vote.abstain.n", v.Abstain)
 	v.Bar = tallyBar(v, r.tr)
+	v.PriorityBar = priorityBar(t.Priority, r.tr)
 	return v
 }
 

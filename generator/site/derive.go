@@ -43,7 +43,6 @@ func (s *Site) Derive() {
 		}
 	}
 	for _, r := range s.Reactions {
-		r.Counted = r.Reason == "" && r.VoterBody != nil && r.On != nil
 		if r.On != nil {
 			r.On.Reactions = append(r.On.Reactions, r)
 			if r.Counted {
@@ -57,6 +56,7 @@ func (s *Site) Derive() {
 	for _, it := range s.Items {
 		it.Tally.Priority.finish()
 	}
+	s.Priorities = rankPriorities(s.Actions)
 
 	for _, o := range s.Objectives {
 		o.Progress = rollUp(o.Actions)
@@ -76,8 +76,31 @@ func (s *Site) Derive() {
 	}
 }
 
+// rankPriorities orders the actions that bodies gave a priority: highest mean first,
+// then the most priorities, then plan order.
+func rankPriorities(acts []*Action) []*Action {
+	var out []*Action
+	for _, a := range acts {
+		if a.Tally.Priority.Count > 0 {
+			out = append(out, a)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Tally.Priority, out[j].Tally.Priority
+		if a.Mean != b.Mean {
+			return a.Mean > b.Mean
+		}
+		return a.Count > b.Count
+	})
+	return out
+}
+
 func (t *Tally) add(r *Reaction) {
-	switch r.Vote {
+	vote := r.Vote
+	if !r.CountVote {
+		vote = ""
+	}
+	switch vote {
 	case VoteSupport:
 		t.Support++
 	case VoteOppose:
@@ -85,7 +108,7 @@ func (t *Tally) add(r *Reaction) {
 	case VoteAbstain:
 		t.Abstain++
 	}
-	if r.Priority >= 1 && r.Priority <= 5 {
+	if r.CountPriority && r.Priority >= 1 && r.Priority <= 5 {
 		t.Priority.Count++
 		t.Priority.Distribution[r.Priority-1]++
 	}

@@ -49,6 +49,22 @@ type Item struct {
 	Attachments  []*Attachment // sorted by name
 	Tally        Tally
 	Translations map[string]*Translation // by language, from <id>.<lang>.md or index.<lang>.md
+	// History is every change to the item's file (and its translations) that landed on
+	// the main branch, oldest first: its amendments. Empty without Git.
+	History []*Change
+}
+
+// Change is one version of an item's file that landed on the main branch.
+type Change struct {
+	File         string
+	Commit       string
+	AuthorName   string
+	AuthorEmail  string
+	Authored     time.Time
+	Message      string // the first line of the commit message
+	Landed       time.Time
+	LandedCommit string
+	Deleted      bool // the file was removed (a translation dropped, or the item moved)
 }
 
 // Translation is an item's text in another language. What it does not translate (status,
@@ -302,6 +318,10 @@ type Feedback struct {
 	Title string    `yaml:"title" meta:"required"`
 	Date  time.Time `yaml:"date" meta:"required"`
 	Kind  string    `yaml:"kind" enum:"comment|question|objection|support"`
+	// ForItem and ForBody, when present, must name the item and the body; a detached
+	// signature binds them as for reactions.
+	ForItem string `yaml:"item" max:"300"`
+	ForBody string `yaml:"body" max:"64"`
 
 	Voter    string // the body that speaks, from the file name
 	Slug     string // the rest of the file name
@@ -311,6 +331,13 @@ type Feedback struct {
 	TextLine int
 	Pos      diag.Pos            `yaml:"-"`
 	At       map[string]diag.Pos `yaml:"-"`
+
+	Blob     string    `yaml:"-"`
+	Raw      []byte    `yaml:"-"`
+	Sig      *Sig      `yaml:"-"`
+	Origin   *Origin   `yaml:"-"`
+	Problems diag.List `yaml:"-"` // as for Reaction
+	Verdict  `yaml:"-"`
 
 	VoterBody *Body `yaml:"-"`
 	On        *Item `yaml:"-"`
@@ -331,28 +358,96 @@ type Reaction struct {
 	Vote     string `yaml:"vote" enum:"support|oppose|abstain"`
 	Priority int    `yaml:"priority" range:"1,5"`
 	Comment  string `yaml:"comment" max:"500"`
+	// ForItem and ForVoter are optional in the file; when present they must name the item and
+	// the voter the file is for. A detached signature (<voter>.yaml.sig) signs the file's
+	// bytes, so only a file that names its item and voter binds the signature to them: a
+	// signature copied to another item then no longer matches.
+	ForItem  string    `yaml:"item" max:"300"`
+	ForVoter string    `yaml:"voter" max:"64"`
+	Date     time.Time `yaml:"date"`
 
 	// Reactions are the most numerous files of a site: they keep no per-key positions,
 	// since every rule about their values is checked while they are decoded.
-	Voter   string // the file name without .yaml
+	Voter   string // the file name without .yaml (canonical or not: see Reason)
 	ItemKey string
 	File    string
 
 	// Blob is the Git blob hash of the file as read, so that its Origin is only credited
-	// when the file is exactly the committed version.
+	// when the file is exactly the committed version. Raw is the file's bytes, which a
+	// detached signature signs.
 	Blob string `yaml:"-"`
+	Raw  []byte `yaml:"-"`
+	// Sig is the detached signature beside the file, or nil.
+	Sig *Sig `yaml:"-"`
 	// Origin is the commit that cast the vote as it stands, when the site is read from Git.
 	Origin *Origin `yaml:"-"`
+	// Problems are what is wrong with the file itself (malformed, misnamed, unknown voter
+	// or item). A build keeps and shows the reaction as not counted and reports them as
+	// warnings; `pspm check` reports them as errors, so they never reach the main branch.
+	Problems diag.List `yaml:"-"`
 
-	// Counted and Reason are the verdict of the trust model; Verification says how the
-	// vote was verified ("none" when it was not).
-	Counted      bool   `yaml:"-"`
-	Reason       string `yaml:"-"`
-	Verification string `yaml:"-"`
+	// Verdict of the trust model (DESIGN.md §3), set by the trust stage. A counted
+	// reaction may count only in part: CountVote and CountPriority say which of its vote
+	// and priority landed in a phase that opened them (Detail says why not).
+	Verdict       `yaml:"-"`
+	CountVote     bool `yaml:"-"`
+	CountPriority bool `yaml:"-"`
 
 	VoterBody *Body `yaml:"-"`
 	On        *Item `yaml:"-"`
 }
+
+// Sig is a detached signature file beside a contribution: <file>.sig.
+type Sig struct {
+	File string
+	Data []byte
+	Blob string // the Git blob hash of Data
+	// Spent says that this very signature was on the main branch at this path before and
+	// was withdrawn or replaced: re-adding it replays a vote the voter took back.
+	Spent bool
+}
+
+// Verdict says whether a contribution counts, and why not. Reactions and feedback share
+// the rules: who may speak for a body, and when.
+type Verdict struct {
+	Counted bool
+	// Reason is one of the Reason constants when the contribution does not count.
+	Reason string
+	// Detail explains Reason in a sentence (English), for the audit trail and open data.
+	Detail string
+	// Verification says how the voter's identity was established: VerifiedAuthor,
+	// VerifiedSignature, or VerifiedNone when it was not (policy none, or not counted).
+	Verification string
+	// Signer is who vouched for the contribution: the member's email (policy author)
+	// or the fingerprint of the key that signed it (policy signed).
+	Signer string
+}
+
+// Reasons a contribution does not count. They are stable codes, used in the open data
+// and translated on the pages.
+const (
+	ReasonMalformed     = "malformed"      // the file cannot be read as a reaction, or its name is not <voter id>.yaml
+	ReasonDuplicate     = "duplicate"      // another file of the same voter on the same item is the canonical one
+	ReasonUnknownVoter  = "unknown-voter"  // no registered body has the voter id
+	ReasonUnknownItem   = "unknown-item"   // the item does not exist or takes no votes
+	ReasonClosed        = "closed"         // the item no longer accepts votes (withdrawn, cancelled, or answered before the vote landed)
+	ReasonUnverified    = "unverified"     // the policy needs Git to verify it, and the file is not committed as it is
+	ReasonNotMember     = "not-member"     // the commit's author, or the signing key, is not a member of the voter body
+	ReasonUnsigned      = "unsigned"       // policy signed: neither the commit nor a detached signature signs it
+	ReasonBadSignature  = "bad-signature"  // a signature that does not verify, or does not bind this voter, item and vote
+	ReasonOutsideWindow = "outside-window" // it landed outside every phase that opens it
+)
+
+// Reasons lists the reason codes, in the order the trust model checks them.
+var Reasons = []string{ReasonMalformed, ReasonDuplicate, ReasonUnknownVoter, ReasonUnknownItem, ReasonClosed,
+	ReasonUnverified, ReasonNotMember, ReasonUnsigned, ReasonBadSignature, ReasonOutsideWindow}
+
+// How a counted contribution was verified.
+const (
+	VerifiedAuthor    = "author"
+	VerifiedSignature = "signature"
+	VerifiedNone      = "none"
+)
 
 // Origin is where a contributed file comes from in Git: the commit that last changed it,
 // and when that change landed on the main branch (the committer time of the first
@@ -362,10 +457,15 @@ type Origin struct {
 	AuthorName   string
 	AuthorEmail  string
 	Authored     time.Time
+	Committed    time.Time
 	Landed       time.Time
 	LandedCommit string
 	Message      string // the first line of the commit message
-	Signed       bool   // the commit carries a signature (not yet verified)
+	Signed       bool   // the commit carries a signature (see Signature)
+	// Signature and Payload are the commit's signature and the bytes it signs, when it
+	// is signed: the trust stage verifies them.
+	Signature string
+	Payload   string
 }
 
 // Tally counts the counted reactions on an item.
@@ -404,17 +504,19 @@ type Site struct {
 	Reactions  []*Reaction  // by item, then voter
 
 	// Indexes, filled by Resolve and Derive.
-	Items     map[string]*Item // by key "<section>/<id>"
-	Tags      []*Tag           // by slug
-	Progress  Progress         // of the whole plan
-	Built     time.Time        // the date the site is as of: the tip's commit time, else the newest date in its content
-	ByBody    map[string]*Body
-	goalByID  map[string]*Goal
-	objByID   map[string]*Objective
-	actByID   map[string]*Action
-	propByID  map[string]*Proposal
-	pracByID  map[string]*Practice
-	planItems map[string]*Item // goals, objectives and actions by id
+	Items    map[string]*Item // by key "<section>/<id>"
+	Tags     []*Tag           // by slug
+	Progress Progress         // of the whole plan
+	// Priorities are the actions that bodies gave a counted priority, highest mean first.
+	Priorities []*Action
+	Built      time.Time // the date the site is as of: the tip's commit time, else the newest date in its content
+	ByBody     map[string]*Body
+	goalByID   map[string]*Goal
+	objByID    map[string]*Objective
+	actByID    map[string]*Action
+	propByID   map[string]*Proposal
+	pracByID   map[string]*Practice
+	planItems  map[string]*Item // goals, objectives and actions by id
 }
 
 // Tag is a keyword and what carries it.

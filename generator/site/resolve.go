@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -152,41 +153,101 @@ func (s *Site) Resolve() diag.List {
 	}
 	for _, f := range s.Feedback {
 		f.On = s.Items[f.ItemKey]
-		if f.On == nil {
-			errs.Add(diag.Pos{File: f.File, Line: 1, Col: 1}, "%s", unknownItem(f.ItemKey))
+		at := diag.Pos{File: f.File, Line: 1, Col: 1}
+		if f.On == nil || f.On.Section == Bodies {
+			f.On = nil
+			f.Problems.Add(at, "%s", unknownItem(f.ItemKey))
 		}
 		if b := s.ByBody[f.Voter]; b != nil {
 			f.VoterBody = b
-		} else {
-			errs.Add(diag.Pos{File: f.File, Line: 1, Col: 1}, "unknown body %q: feedback files are named <body id>-<slug>.md, and the body must be declared in content/bodies/%s", f.Voter, didYouMean(f.Voter, keys(s.ByBody)))
+		} else if f.Voter != "" {
+			f.Problems.Add(at, "unknown body %q: feedback files are named <body id>-<slug>.md, and the body must be declared in content/bodies/%s", f.Voter, didYouMean(f.Voter, keys(s.ByBody)))
 		}
 		if f.Kind == "" {
 			f.Kind = "comment"
 		}
+		if len(f.Problems) > 0 {
+			f.Reason, f.Detail = ReasonMalformed, f.Problems[0].Msg
+			switch {
+			case f.On == nil:
+				f.Reason = ReasonUnknownItem
+			case f.VoterBody == nil:
+				f.Reason = ReasonUnknownVoter
+			}
+		}
+	}
+	s.resolveReactions()
+	return errs
+}
+
+// resolveReactions links every reaction to its item and voter, and records in its
+// Problems what makes it unfit to count whoever cast it: an unknown item or voter, no
+// vote at all, or a second file of the same voter on the same item. The trust stage
+// turns Problems into the reason shown.
+func (s *Site) resolveReactions() {
+	canonical := map[string]bool{} // "<item>/<voter>" of well-formed files named <voter>.yaml
+	for _, r := range s.Reactions {
+		if path.Base(r.File) == r.Voter+".yaml" && len(r.Problems) == 0 {
+			canonical[r.ItemKey+"/"+r.Voter] = true
+		}
 	}
 	for _, r := range s.Reactions {
+		at := diag.Pos{File: r.File, Line: 1, Col: 1}
+		reason := ""
+		if len(r.Problems) > 0 { // read by the content loader: misnamed or unreadable
+			reason = ReasonMalformed
+			if v := CanonicalVoter(path.Base(r.File)); path.Base(r.File) != v+".yaml" && canonical[r.ItemKey+"/"+v] {
+				r.Problems.Add(at, "%s.yaml holds the vote of %q on this item: remove this file", v, v)
+				reason = ReasonDuplicate
+			}
+		}
 		r.On = s.Items[r.ItemKey]
-		r.Verification = "none"
-		if r.On == nil {
-			errs.Add(diag.Pos{File: r.File, Line: 1, Col: 1}, "%s", unknownItem(r.ItemKey))
-			r.Reason = "unknown item"
+		if r.On != nil && r.On.Section == Bodies {
+			r.On = nil
+			r.Problems.Add(at, "bodies do not take reactions; vote on a proposal, practice or plan item")
+		} else if r.On == nil {
+			r.Problems.Add(at, "%s", unknownItem(r.ItemKey))
+		}
+		if r.On == nil && reason == "" {
+			reason = ReasonUnknownItem
 		}
 		if b := s.ByBody[r.Voter]; b != nil {
 			r.VoterBody = b
-		} else {
-			errs.Add(diag.Pos{File: r.File, Line: 1, Col: 1}, "unknown voter %q: a reaction file is named after a registered body id%s", r.Voter, didYouMean(r.Voter, keys(s.ByBody)))
-			r.Reason = "unknown voter"
+		} else if reason == "" {
+			r.Problems.Add(at, "unknown voter %q: a reaction file is named after a registered body id%s", r.Voter, didYouMean(r.Voter, keys(s.ByBody)))
+			reason = ReasonUnknownVoter
 		}
-		if r.On != nil && r.On.Section == Bodies {
-			errs.Add(diag.Pos{File: r.File, Line: 1, Col: 1}, "bodies do not take reactions; vote on a proposal, practice or plan item")
-			r.Reason = "unknown item"
+		if r.Vote == "" && r.Priority == 0 && reason == "" {
+			r.Problems.Add(at, "a reaction needs a vote (support, oppose or abstain) or a priority (1 to 5)")
+			reason = ReasonMalformed
 		}
-		if r.Vote == "" && r.Priority == 0 {
-			errs.Add(diag.Pos{File: r.File, Line: 1, Col: 1}, "a reaction needs a vote (support, oppose or abstain) or a priority (1 to 5)")
-			r.Reason = "malformed"
+		if reason != "" {
+			r.Reason, r.Detail = reason, r.Problems[0].Msg
+			if reason == ReasonDuplicate {
+				r.Detail = r.Problems[len(r.Problems)-1].Msg
+			}
 		}
 	}
-	return errs
+}
+
+// CanonicalVoter is the voter id a reaction file name stands for: the name up to its
+// first dot, in lower case, with '-' and spaces as '_'; "" when nothing valid is left.
+// Two files of one item with the same canonical voter are one body's vote twice.
+func CanonicalVoter(name string) string {
+	base, _, _ := strings.Cut(name, ".")
+	var b strings.Builder
+	for _, c := range strings.ToLower(base) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '_':
+			b.WriteRune(c)
+		case c == '-' || c == ' ':
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 || b.Len() > 64 {
+		return ""
+	}
+	return b.String()
 }
 
 func unknownItem(key string) string {

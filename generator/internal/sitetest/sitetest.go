@@ -145,6 +145,14 @@ func Run(t testing.TB, overlay string) *Build {
 	return RunFS(t, Site(Minimal, overlay))
 }
 
+// Check checks the site made of Minimal and overlay, as `pspm check` does (problems in
+// reaction and feedback files are errors there, warnings in a build).
+func Check(t testing.TB, overlay string) *Build {
+	t.Helper()
+	res, err := generator.Check(generator.Options{Source: Site(Minimal, overlay)})
+	return &Build{T: t, Result: res, Err: err, Out: output.NewMem()}
+}
+
 // RunFS builds fsys into memory.
 func RunFS(t testing.TB, fsys fstest.MapFS) *Build {
 	t.Helper()

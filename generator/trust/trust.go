@@ -1,0 +1,337 @@
+// Package trust applies the trust model of DESIGN.md §3: it decides, for every vote
+// (reaction file) and comment (feedback file) of a site, whether it counts, and says why
+// when it does not. A contribution counts when its file is well formed and named after a
+// registered body, its item exists and is open, the body it speaks for vouches for it
+// under the site's policy, and it landed on the main branch inside a phase that opens it.
+//
+// Policies (votes.policy in pspm.yaml):
+//   - none: identity is not verified; every well-formed contribution on time counts,
+//     marked unverified.
+//   - author: the commit that last changed the file was authored by a member of the body
+//     (by email, as written in content/bodies/<id>.md).
+//   - signed: the file is signed by a key registered for a member of the body: the commit
+//     that last changed it carries a valid OpenPGP or SSH signature, or a detached SSH
+//     signature <file>.sig (ssh-keygen -Y sign -n pspm) signs the file's bytes, and the
+//     file names its item and voter, so that the signature cannot be moved to another
+//     item or voter. A signature that was withdrawn from the branch before is spent.
+//
+// Judge works on the model only: provenance comes from the history stage (Origin, Sig),
+// signatures are checked by package signature. It is deterministic: time is always a
+// time from Git, never the clock.
+package trust
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/signature"
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+// Policies.
+const (
+	PolicyNone   = "none"
+	PolicyAuthor = "author"
+	PolicySigned = "signed"
+)
+
+// Options says how to judge.
+type Options struct {
+	// Policy is votes.policy: PolicyNone, PolicyAuthor or PolicySigned.
+	Policy string
+	// FromGit says that the site was read from a Git repository, so a contribution
+	// without an Origin is one that is not committed as it is.
+	FromGit bool
+}
+
+// Judge sets the Verdict of every reaction and feedback of s, and returns the problems
+// of the registered keys (a key that cannot be parsed is an error in the body's file).
+// It runs after the history stage has attached origins and before Derive counts.
+func Judge(s *site.Site, o Options) diag.List {
+	var errs diag.List
+	keys := Keyrings(s, &errs)
+	j := &judge{s: s, o: o, keys: keys}
+	for _, r := range s.Reactions {
+		var open []string
+		r.Verdict, open = j.verdict(contribution{
+			reason: r.Reason, detail: r.Detail, file: r.File, item: r.On, itemKey: r.ItemKey,
+			voter: r.Voter, body: r.VoterBody, origin: r.Origin, sig: r.Sig, raw: r.Raw,
+			forItem: r.ForItem, forVoter: r.ForVoter, voterKey: "voter",
+			opens: opens(r), vote: true,
+		})
+		r.CountVote = r.Counted && r.Vote != "" && slices.Contains(open, "votes")
+		r.CountPriority = r.Counted && r.Priority != 0 && slices.Contains(open, "priorities")
+	}
+	for _, f := range s.Feedback {
+		f.Verdict, _ = j.verdict(contribution{
+			reason: f.Reason, detail: f.Detail, file: f.File, item: f.On, itemKey: f.ItemKey,
+			voter: f.Voter, body: f.VoterBody, origin: f.Origin, sig: f.Sig, raw: f.Raw,
+			forItem: f.ForItem, forVoter: f.ForBody, voterKey: "body",
+			opens: []string{"feedback"},
+		})
+	}
+	return errs
+}
+
+// opens lists what a reaction needs open: votes for a vote, priorities for a priority.
+func opens(r *site.Reaction) []string {
+	var o []string
+	if r.Vote != "" {
+		o = append(o, "votes")
+	}
+	if r.Priority != 0 {
+		o = append(o, "priorities")
+	}
+	return o
+}
+
+// Keyrings parses the keys registered for the members of every body, by body id. A key
+// that cannot be parsed is reported at its position in the body's file.
+func Keyrings(s *site.Site, errs *diag.List) map[string][]*signature.Key {
+	out := map[string][]*signature.Key{}
+	for _, b := range s.Bodies {
+		for i, m := range b.Members {
+			for k, text := range m.Keys {
+				key, err := signature.ParseKey(text)
+				if err != nil {
+					pos, ok := m.At["keys"]
+					if !ok {
+						pos = b.Pos
+					}
+					errs.Add(pos, "members[%d].keys[%d]: %v", i, k, err)
+					continue
+				}
+				out[b.ID] = append(out[b.ID], key)
+			}
+		}
+	}
+	return out
+}
+
+type judge struct {
+	s    *site.Site
+	o    Options
+	keys map[string][]*signature.Key
+}
+
+// contribution is what the rules need of a reaction or a feedback file.
+type contribution struct {
+	reason, detail    string // a flaw found while reading and resolving
+	file              string
+	item              *site.Item
+	itemKey           string
+	voter             string
+	body              *site.Body
+	origin            *site.Origin
+	sig               *site.Sig
+	raw               []byte
+	forItem, forVoter string // what the file says it is for
+	voterKey          string // the key naming the voter in the file: voter or body
+	opens             []string
+	vote              bool // a reaction (closed items take no more votes)
+}
+
+func notCounted(reason, format string, args ...any) site.Verdict {
+	return site.Verdict{Reason: reason, Detail: fmt.Sprintf(format, args...), Verification: site.VerifiedNone}
+}
+
+// verdict judges one contribution, and says which of the things it carries (c.opens)
+// were open when it landed: a vote may count while its priority, landed outside any
+// phase that opens priorities, does not.
+func (j *judge) verdict(c contribution) (site.Verdict, []string) {
+	v := j.identity(c)
+	if v.Reason != "" {
+		return v, nil
+	}
+	if c.origin == nil { // not timed: policy none on a site outside Git, or not committed
+		v.Counted = true
+		return v, c.opens
+	}
+	open, closed := j.window(c)
+	if len(open) == 0 {
+		return notCounted(site.ReasonOutsideWindow, "it landed on %s (commit %s), when no phase of the plan opened %s (phases are in content/plan/_index.md)",
+			c.origin.Landed.UTC().Format(time.RFC3339), short(c.origin.LandedCommit), strings.Join(closed, " or ")), nil
+	}
+	v.Counted = true
+	if len(closed) > 0 {
+		v.Detail = fmt.Sprintf("only its %s counts: it landed on %s, when no phase of the plan opened %s",
+			strings.Join(open, " and "), c.origin.Landed.UTC().Format(time.DateOnly), strings.Join(closed, " or "))
+	}
+	return v, open
+}
+
+// identity applies every rule but the phase window: the file, the item, and who vouches
+// for it under the policy.
+func (j *judge) identity(c contribution) site.Verdict {
+	if c.reason != "" {
+		return site.Verdict{Reason: c.reason, Detail: c.detail, Verification: site.VerifiedNone}
+	}
+	if c.forItem != "" && c.forItem != c.itemKey {
+		return notCounted(site.ReasonMalformed, "the file says item: %s, but it is in the folder of %s: a vote is cast on the item whose folder holds it", c.forItem, c.itemKey)
+	}
+	if c.forVoter != "" && c.forVoter != c.voter {
+		return notCounted(site.ReasonMalformed, "the file says %s: %s, but it is named after %s", c.voterKey, c.forVoter, c.voter)
+	}
+	if c.vote {
+		if v, closed := j.closed(c); closed {
+			return v
+		}
+	}
+	var v site.Verdict
+	switch j.o.Policy {
+	case PolicyAuthor, PolicySigned:
+		if c.origin == nil {
+			if j.o.FromGit {
+				return notCounted(site.ReasonUnverified, "the file is not committed on the main branch as it is (added or edited since): its author cannot be verified")
+			}
+			return notCounted(site.ReasonUnverified, "the site is not read from a Git repository: votes.policy %s needs the history to verify who cast it", j.o.Policy)
+		}
+		if j.o.Policy == PolicyAuthor {
+			v = j.byAuthor(c)
+		} else {
+			v = j.bySignature(c)
+		}
+		return v
+	}
+	return site.Verdict{Verification: site.VerifiedNone}
+}
+
+// closed tells whether the item no longer takes the vote: a withdrawn proposal, a
+// cancelled action, or a proposal answered before the vote landed.
+func (j *judge) closed(c contribution) (site.Verdict, bool) {
+	switch c.item.Section {
+	case site.Proposals:
+		p := j.s.Proposal(c.item.ID)
+		if p == nil {
+			return site.Verdict{}, false
+		}
+		if p.Status == site.ProposalWithdrawn {
+			return notCounted(site.ReasonClosed, "the proposal was withdrawn: it takes no votes"), true
+		}
+		if !p.Answer.Date.IsZero() && c.origin != nil && !c.origin.Landed.Before(endOfDay(p.Answer.Date)) {
+			return notCounted(site.ReasonClosed, "the vote landed on %s, after the proposal was answered on %s", c.origin.Landed.UTC().Format(time.RFC3339), p.Answer.Date.Format(time.DateOnly)), true
+		}
+	case site.Actions:
+		if a := j.s.Action(c.item.ID); a != nil && a.Status == site.StatusCancelled {
+			return notCounted(site.ReasonClosed, "the action was cancelled: it takes no votes or priorities"), true
+		}
+	}
+	return site.Verdict{}, false
+}
+
+// byAuthor applies policy author: the commit's author email is a member's.
+func (j *judge) byAuthor(c contribution) site.Verdict {
+	o := c.origin
+	if m := member(c.body, o.AuthorEmail); m != nil {
+		return site.Verdict{Verification: site.VerifiedAuthor, Signer: m.Email}
+	}
+	return notCounted(site.ReasonNotMember, "commit %s, the last change to the file, was authored by %s <%s>, who is not a member of %s (members are listed in %s)",
+		short(o.Commit), o.AuthorName, o.AuthorEmail, c.voter, c.body.File)
+}
+
+// member returns the member of b with the email, compared without case, or nil.
+func member(b *site.Body, email string) *site.Member {
+	for i := range b.Members {
+		if strings.EqualFold(b.Members[i].Email, email) {
+			return &b.Members[i]
+		}
+	}
+	return nil
+}
+
+// bySignature applies policy signed: a detached signature beside the file, or the
+// signature of the commit that last changed it, by a key of a member of the body.
+func (j *judge) bySignature(c contribution) site.Verdict {
+	keys := j.keys[c.voter]
+	var detached site.Verdict
+	if c.sig != nil {
+		detached = j.detached(c, keys)
+		if detached.Reason == "" {
+			return detached
+		}
+	}
+	o := c.origin
+	if o.Signature != "" {
+		key, err := signature.Verify([]byte(o.Signature), []byte(o.Payload), signature.NamespaceGit, keys, o.Committed)
+		if err == nil {
+			return site.Verdict{Verification: site.VerifiedSignature, Signer: key.Fingerprint}
+		}
+		if c.sig == nil {
+			if errors.Is(err, signature.ErrUnknownKey) {
+				return notCounted(site.ReasonNotMember, "commit %s is signed by a key that is not registered for a member of %s (keys are listed in %s)", short(o.Commit), c.voter, c.body.File)
+			}
+			return notCounted(site.ReasonBadSignature, "the signature of commit %s does not verify: %v", short(o.Commit), err)
+		}
+	}
+	if c.sig != nil {
+		return detached
+	}
+	return notCounted(site.ReasonUnsigned, "neither commit %s nor a detached signature (%s.sig, made with ssh-keygen -Y sign -n pspm) signs the file", short(o.Commit), baseName(c.file))
+}
+
+// detached checks the signature file beside a contribution.
+func (j *judge) detached(c contribution, keys []*signature.Key) site.Verdict {
+	if c.sig.Spent {
+		return notCounted(site.ReasonBadSignature, "%s was withdrawn from this item before: a withdrawn vote cannot be cast again with its old signature; sign the file anew", baseName(c.sig.File))
+	}
+	if c.forItem == "" || c.forVoter == "" {
+		return notCounted(site.ReasonBadSignature, "a signed file must say what it is for, so that its signature cannot be copied to another item or voter: add the lines \"item: %s\" and \"%s: %s\", then sign it again", c.itemKey, c.voterKey, c.voter)
+	}
+	key, err := signature.Verify(c.sig.Data, c.raw, signature.NamespacePSPM, keys, c.origin.Landed)
+	switch {
+	case err == nil:
+		return site.Verdict{Verification: site.VerifiedSignature, Signer: key.Fingerprint}
+	case errors.Is(err, signature.ErrUnknownKey):
+		return notCounted(site.ReasonNotMember, "%s is made with a key that is not registered for a member of %s (keys are listed in %s)", baseName(c.sig.File), c.voter, c.body.File)
+	}
+	return notCounted(site.ReasonBadSignature, "%s does not verify: %v (sign the file with: ssh-keygen -Y sign -n pspm -f KEY %s)", baseName(c.sig.File), err, baseName(c.file))
+}
+
+// window splits what the contribution carries into what a phase opened when it landed,
+// and what none did. A plan without phases opens everything at any time.
+func (j *judge) window(c contribution) (open, closed []string) {
+	phases := j.s.Plan.Phases
+	for _, what := range c.opens {
+		if len(phases) == 0 || Open(phases, what, c.origin.Landed) != nil {
+			open = append(open, what)
+		} else {
+			closed = append(closed, what)
+		}
+	}
+	return open, closed
+}
+
+// Open returns the first phase that opens what (proposals, feedback, votes or
+// priorities) at time t, or nil. A phase runs from the start of its from day to the end
+// of its to day (UTC, when written as dates).
+func Open(phases []site.Phase, what string, t time.Time) *site.Phase {
+	for i := range phases {
+		p := &phases[i]
+		if p.Opening(what) && !t.Before(p.From) && t.Before(endOfDay(p.To)) {
+			return p
+		}
+	}
+	return nil
+}
+
+// endOfDay is the first instant after the day of t, when t is a date (midnight); any
+// other time is taken as it is, as an exact end.
+func endOfDay(t time.Time) time.Time {
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+		return t.AddDate(0, 0, 1)
+	}
+	return t
+}
+
+func short(hash string) string { return hash[:min(10, len(hash))] }
+
+func baseName(file string) string {
+	if i := strings.LastIndexByte(file, '/'); i >= 0 {
+		return file[i+1:]
+	}
+	return file
+}
