@@ -78,7 +78,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentFlags().StringVarP(&g.source, "source", "s", ".", "the site's folder (pspm.yaml, content/, layouts/, static/, i18n/)")
-	root.AddCommand(g.buildCmd(), g.checkCmd(), g.serveCmd(), g.newCmd(), g.versionCmd())
+	root.AddCommand(g.buildCmd(), g.checkCmd(), g.auditCmd(), g.serveCmd(), g.newCmd(), g.versionCmd())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}
@@ -168,10 +168,15 @@ func (g *globals) buildCmd() *cobra.Command {
 }
 
 func (g *globals) checkCmd() *cobra.Command {
-	var format string
+	var format, base, head, now string
 	c := &cobra.Command{
 		Use:   "check",
 		Short: "Check the content without writing anything; exit 1 on errors",
+		Long: "Check reads and checks every content file, as a build does, without writing anything.\n" +
+			"With --base it checks a merge request as a forge's CI job: the content as it will\n" +
+			"land, then who changed what in the commits base..HEAD (votes and comments only by\n" +
+			"members of their body, the plan and official fields only by the plan owner, and\n" +
+			"contributions only while a phase opens them). Exit 1 on any error or violation.",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			switch format {
 			case "text", "json", "github":
@@ -182,7 +187,18 @@ func (g *globals) checkCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := generator.Check(generator.Options{Source: src, Dir: g.source})
+			var res *generator.Result
+			if base != "" {
+				at := time.Now()
+				if now != "" {
+					if at, err = time.Parse(time.RFC3339, now); err != nil {
+						return usageError{fmt.Errorf("--now %q: want a time as 2026-05-01T12:00:00Z", now)}
+					}
+				}
+				res, err = generator.CheckChanges(generator.Options{Source: src, Dir: g.source}, base, head, at)
+			} else {
+				res, err = generator.Check(generator.Options{Source: src, Dir: g.source})
+			}
 			if rerr := g.report(res, format); rerr != nil {
 				return rerr
 			}
@@ -201,6 +217,46 @@ func (g *globals) checkCmd() *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&format, "format", "text", "output format: text, json (an array of {file, line, col, severity, message}) or github (Actions annotations)")
+	c.Flags().StringVar(&base, "base", "", "check a merge request: the revision it targets, e.g. origin/main")
+	c.Flags().StringVar(&head, "head", "HEAD", "with --base: the merge request's tip")
+	c.Flags().StringVar(&now, "now", "", "with --base: judge the phase rules at this time (RFC 3339) instead of now")
+	return c
+}
+
+func (g *globals) auditCmd() *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "audit ITEM",
+		Short: "Print an item's audit trail: every vote with its verdict and commit, its history, its feedback",
+		Long: "Audit prints, for one item (e.g. proposals/telemedicina), every reaction file with\n" +
+			"whether it counts and why not, the commit that cast it and when it landed on the\n" +
+			"main branch; every change to the item's text; and its feedback thread: the same\n" +
+			"trail the item's page shows.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			src, err := g.open()
+			if err != nil {
+				return err
+			}
+			res, err := generator.Inspect(generator.Options{Source: src, Dir: g.source})
+			if errors.Is(err, generator.ErrContent) {
+				_ = g.report(res, "text")
+				return exitError(exitContent)
+			}
+			if err != nil {
+				return err
+			}
+			t, err := generator.Audit(res, args[0])
+			if err != nil {
+				return usageError{err}
+			}
+			if asJSON {
+				return t.WriteJSON(g.stdout)
+			}
+			return t.WriteText(g.stdout)
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
 }
 

@@ -1,0 +1,276 @@
+package generator
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode"
+
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+// Trail is the audit trail of one item, as `pspm audit ITEM` prints it and as the item's
+// page shows it: every reaction file with its verdict and the commit that cast it, every
+// change to the item's text, and its feedback thread.
+type Trail struct {
+	Item     string          `json:"item"` // "<section>/<id>"
+	Title    string          `json:"title"`
+	File     string          `json:"file"`
+	Policy   string          `json:"policy"` // votes.policy
+	Tally    TrailTally      `json:"tally"`
+	Votes    []TrailVote     `json:"votes"`
+	History  []TrailChange   `json:"history"`
+	Feedback []TrailFeedback `json:"feedback"`
+}
+
+// TrailTally counts the counted reactions.
+type TrailTally struct {
+	Support      int     `json:"support"`
+	Oppose       int     `json:"oppose"`
+	Abstain      int     `json:"abstain"`
+	PriorityMean float64 `json:"priority_mean"`
+	Priorities   int     `json:"priorities"`
+	Distribution [5]int  `json:"distribution"`
+}
+
+// TrailVote is one reaction file and its verdict.
+type TrailVote struct {
+	Voter        string `json:"voter"`
+	Vote         string `json:"vote"`
+	Priority     int    `json:"priority,omitempty"`
+	Counted      bool   `json:"counted"`
+	Reason       string `json:"reason,omitempty"`
+	Detail       string `json:"detail,omitempty"`
+	Verification string `json:"verification"`
+	Signer       string `json:"signer,omitempty"`
+	File         string `json:"file"`
+	Signature    string `json:"signature,omitempty"`
+	Commit       string `json:"commit,omitempty"`
+	Author       string `json:"author,omitempty"`
+	Landed       string `json:"landed,omitempty"`
+	LandedCommit string `json:"landed_commit,omitempty"`
+}
+
+// TrailChange is one change to the item's text that landed.
+type TrailChange struct {
+	Landed  string `json:"landed"`
+	Commit  string `json:"commit"`
+	Author  string `json:"author"`
+	Message string `json:"message"`
+	File    string `json:"file"`
+	Deleted bool   `json:"deleted,omitempty"`
+}
+
+// TrailFeedback is one comment and its verdict.
+type TrailFeedback struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Kind    string `json:"kind"`
+	Date    string `json:"date"`
+	Counted bool   `json:"counted"`
+	Reason  string `json:"reason,omitempty"`
+	Detail  string `json:"detail,omitempty"`
+	Commit  string `json:"commit,omitempty"`
+	Author  string `json:"author,omitempty"`
+}
+
+// Audit returns the trail of the item named by key in a site read by Inspect or Build.
+// key is "<section>/<id>" (e.g. proposals/telemedicina), the item's URL path, its file,
+// or a bare id when only one item has it.
+func Audit(res *Result, key string) (*Trail, error) {
+	s := res.Site
+	it, err := findItem(s, key)
+	if err != nil {
+		return nil, err
+	}
+	t := &Trail{Item: it.Key(), Title: itemTitle(s, it), File: it.File, Policy: res.Config.Votes.Policy,
+		Votes: []TrailVote{}, History: []TrailChange{}, Feedback: []TrailFeedback{}}
+	t.Tally = TrailTally{Support: it.Tally.Support, Oppose: it.Tally.Oppose, Abstain: it.Tally.Abstain,
+		PriorityMean: float64(int(it.Tally.Priority.Mean*100+0.5)) / 100, Priorities: it.Tally.Priority.Count, Distribution: it.Tally.Priority.Distribution}
+	for _, r := range s.Reactions { // every file in the item's folder, the unknown item's too
+		if r.ItemKey != it.Key() {
+			continue
+		}
+		v := TrailVote{Voter: r.Voter, Vote: r.Vote, Priority: r.Priority, Counted: r.Counted, Reason: r.Reason, Detail: r.Detail,
+			Verification: r.Verification, Signer: r.Signer, File: r.File}
+		if r.Sig != nil {
+			v.Signature = r.Sig.File
+		}
+		if o := r.Origin; o != nil {
+			v.Commit, v.Author, v.Landed, v.LandedCommit = o.Commit, person(o.AuthorName, o.AuthorEmail), stamp(o.Landed), o.LandedCommit
+		}
+		t.Votes = append(t.Votes, v)
+	}
+	for _, c := range it.History {
+		t.History = append(t.History, TrailChange{Landed: stamp(c.Landed), Commit: c.Commit, Author: person(c.AuthorName, c.AuthorEmail),
+			Message: c.Message, File: c.File, Deleted: c.Deleted})
+	}
+	for _, f := range s.Feedback {
+		if f.ItemKey != it.Key() {
+			continue
+		}
+		fb := TrailFeedback{ID: f.ID(), Title: f.Title, Kind: f.Kind, Counted: f.Counted, Reason: f.Reason, Detail: f.Detail}
+		if !f.Date.IsZero() {
+			fb.Date = f.Date.Format(time.DateOnly)
+		}
+		if o := f.Origin; o != nil {
+			fb.Commit, fb.Author = o.Commit, person(o.AuthorName, o.AuthorEmail)
+		}
+		t.Feedback = append(t.Feedback, fb)
+	}
+	return t, nil
+}
+
+// findItem resolves the names a user may give an item.
+func findItem(s *site.Site, key string) (*site.Item, error) {
+	k := strings.TrimSpace(key)
+	k = strings.TrimPrefix(k, "content/")
+	k = strings.TrimSuffix(strings.TrimSuffix(k, "/index.md"), ".md")
+	k = strings.Trim(k, "/")
+	if it := s.Items[k]; it != nil {
+		return it, nil
+	}
+	var found []*site.Item
+	for _, it := range s.Items {
+		if it.ID == k {
+			found = append(found, it)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return nil, fmt.Errorf("no item %q: name it as <section>/<id>, e.g. proposals/telemedicina or plan/actions/anpr", key)
+	}
+	var keys []string
+	for _, it := range found {
+		keys = append(keys, it.Key())
+	}
+	sort.Strings(keys)
+	return nil, fmt.Errorf("%q names several items (%s): give the section too", key, strings.Join(keys, ", "))
+}
+
+func itemTitle(s *site.Site, it *site.Item) string {
+	switch it.Section {
+	case site.Proposals:
+		return s.Proposal(it.ID).Title
+	case site.Practices:
+		return s.Practice(it.ID).Title
+	case site.Actions:
+		return s.Action(it.ID).Title
+	case site.Objectives:
+		return s.Objective(it.ID).Title
+	case site.Goals:
+		return s.Goal(it.ID).Title
+	}
+	for _, b := range s.Bodies {
+		if &b.Item == it {
+			return b.Name
+		}
+	}
+	return it.ID
+}
+
+func person(name, email string) string {
+	if email == "" {
+		return name
+	}
+	return name + " <" + email + ">"
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// WriteJSON writes the trail as indented JSON.
+func (t *Trail) WriteJSON(w io.Writer) error {
+	e := json.NewEncoder(w)
+	e.SetIndent("", "  ")
+	return e.Encode(t)
+}
+
+// WriteText writes the trail for a terminal. Everything that comes from the repository
+// (names, messages) is printed with control characters escaped, so a crafted file name
+// or commit message cannot drive the terminal.
+func (t *Trail) WriteText(w io.Writer) error {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	p("%s — %s\n", t.Item, clean(t.Title))
+	p("  file: %s · votes.policy: %s\n", clean(t.File), t.Policy)
+	p("  counted: %d support, %d oppose, %d abstain", t.Tally.Support, t.Tally.Oppose, t.Tally.Abstain)
+	if t.Tally.Priorities > 0 {
+		d := t.Tally.Distribution
+		p("; priority %.2f of 5 from %d bodies (1:%d 2:%d 3:%d 4:%d 5:%d)", t.Tally.PriorityMean, t.Tally.Priorities, d[0], d[1], d[2], d[3], d[4])
+	}
+	p("\n\nVotes (%d reaction files)\n", len(t.Votes))
+	if len(t.Votes) > 0 {
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  VOTER\tVOTE\tPRIORITY\tCOUNTED\tVERIFIED BY / REASON\tCOMMIT\tLANDED\tAUTHOR")
+		for _, v := range t.Votes {
+			counted, why := "yes", v.Verification
+			if v.Signer != "" {
+				why += " " + v.Signer
+			}
+			if !v.Counted {
+				counted, why = "no", v.Reason
+			}
+			prio := "-"
+			if v.Priority > 0 {
+				prio = strconv.Itoa(v.Priority)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", clean(v.Voter), dash(v.Vote), prio, counted, clean(why), dash(short(v.Commit)), dash(v.Landed), dash(clean(v.Author)))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		for _, v := range t.Votes {
+			if !v.Counted {
+				p("  %s: %s\n", clean(v.File), clean(v.Detail))
+			}
+		}
+	}
+	p("\nHistory (%d changes)\n", len(t.History))
+	for _, c := range t.History {
+		del := ""
+		if c.Deleted {
+			del = " (removed)"
+		}
+		p("  %s  %s  %s  %s%s  [%s]\n", c.Landed, short(c.Commit), clean(c.Author), clean(c.Message), del, clean(c.File))
+	}
+	p("\nFeedback (%d)\n", len(t.Feedback))
+	for _, f := range t.Feedback {
+		state := "counted"
+		if !f.Counted {
+			state = "not counted: " + f.Reason
+		}
+		p("  %s  %s  %q  %s\n", dash(f.Date), clean(f.ID), clean(f.Title), state)
+	}
+	return nil
+}
+
+func short(hash string) string { return hash[:min(10, len(hash))] }
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// clean escapes control and other non-printing characters.
+func clean(s string) string {
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			q := strconv.QuoteToGraphic(s)
+			return q[1 : len(q)-1]
+		}
+	}
+	return s
+}

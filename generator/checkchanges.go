@@ -1,0 +1,34 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/review"
+)
+
+// CheckChanges checks a merge request: every check of Check on the site as it will
+// land (the work tree of its head), then the change rules of package review on the
+// commits base..head. now is when it would land, for the phase rules.
+func CheckChanges(o Options, base, head string, now time.Time) (*Result, error) {
+	res, err := Check(o)
+	if err != nil || res.Site == nil {
+		return res, err
+	}
+	if o.Dir == "" {
+		return res, errors.New("--base needs the site folder inside a Git work tree")
+	}
+	start := time.Now()
+	violations, err := review.Review(review.Options{Dir: o.Dir, Base: base, Head: head, Site: res.Site, Config: res.Config, Now: now})
+	if err != nil {
+		return res, err
+	}
+	res.Timings = append(res.Timings, Timing{"review", time.Since(start)})
+	res.Diagnostics = append(res.Diagnostics, violations...)
+	res.Diagnostics.Sort()
+	if violations.HasErrors() {
+		return res, fmt.Errorf("%w: %s", ErrContent, violations.Errors())
+	}
+	return res, nil
+}

@@ -1,0 +1,333 @@
+// Package review checks a merge request as a forge's CI job would, before it lands: who
+// changed what, commit by commit (DESIGN.md §3). Content checks are the build's; review
+// adds the change rules of a participatory portal:
+//
+//   - a reaction or feedback file may only be added, changed or deleted by a member of
+//     the body it speaks for;
+//   - a proposal or a practice by members of its body or of the plan owner body;
+//   - a proposal's official fields (status, answer), the plan (content/plan/**), the
+//     bodies, and everything that is not content (pspm.yaml, layouts, static, i18n, CI
+//     files) only by members of the plan owner body;
+//   - contributions only while a phase of the plan opens them.
+//
+// Membership is read from the base of the merge request, never from its head, so a
+// merge request cannot add its author to a body and use the membership at once.
+// "Member" follows votes.policy: the commit's author email (author), or a signature by
+// a member's registered key, on the commit or detached beside the file (signed). Under
+// policy none identity is not checked, and only the phase rules apply.
+package review
+
+import (
+	"fmt"
+	"io/fs"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/config"
+	"github.com/pspm-dev/pspm/generator/content"
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/history"
+	"github.com/pspm-dev/pspm/generator/signature"
+	"github.com/pspm-dev/pspm/generator/site"
+	"github.com/pspm-dev/pspm/generator/trust"
+)
+
+// Options says what to review.
+type Options struct {
+	// Dir is the site folder, inside the Git work tree of the merge request's head.
+	Dir string
+	// Base and Head are revisions: the target branch (e.g. origin/main) and the merge
+	// request's tip ("HEAD" when empty).
+	Base, Head string
+	// Head is the site as it will land: read from the work tree, already checked.
+	Site   *site.Site
+	Config *config.Config
+	// Now is when the merge request is judged, for the phase rules: the phases must be
+	// open now, when it would land.
+	Now time.Time
+}
+
+// Review returns the violations of the change rules by the commits base..head, as
+// errors at the files concerned, and warnings for what it cannot check.
+func Review(o Options) (diag.List, error) {
+	var errs diag.List
+	if o.Head == "" {
+		o.Head = "HEAD"
+	}
+	hopt := history.Options{Dir: o.Dir}
+	commits, err := history.Range(hopt, o.Base, o.Head)
+	if err != nil {
+		return nil, err
+	}
+	baseFS, _, err := history.Snapshot(hopt, o.Base)
+	if err != nil {
+		return nil, err
+	}
+	base, _ := content.Load(baseFS, o.Config) // the base's own errors are not this merge request's
+	base.Resolve()
+
+	r := &reviewer{o: o, base: base, head: o.Site, policy: o.Config.Votes.Policy}
+	var ignore diag.List
+	r.keys = trust.Keyrings(base, &ignore)
+	r.owner = base.Plan.Owner
+	if r.owner == "" {
+		r.owner = o.Site.Plan.Owner
+	}
+	r.baseFS = baseFS
+	if r.policy == trust.PolicyNone {
+		errs.Warn(diag.Pos{File: config.File}, "votes.policy is none: who made each change is not checked, only when (set votes.policy: author or signed)")
+	}
+	seen := map[string]bool{}
+	for _, c := range commits {
+		for _, f := range c.Files {
+			r.file(&c, f, &errs, seen)
+		}
+	}
+	errs.Sort()
+	return errs, nil
+}
+
+type reviewer struct {
+	o          Options
+	base, head *site.Site
+	baseFS     fs.FS
+	policy     string
+	keys       map[string][]*signature.Key
+	owner      string
+}
+
+// kind is what a changed file is, for the rules.
+type kind struct {
+	bodies   []string // who may change it (any of them)
+	why      string   // what the file is, for the message
+	opens    string   // what a phase must open for it to change now, "" for no phase rule
+	item     *site.Item
+	voter    string
+	official bool // a proposal: its official fields are the owner's
+}
+
+// classify tells who may change the file at p.
+func (r *reviewer) classify(p string) kind {
+	owner := []string{r.owner}
+	rel, ok := strings.CutPrefix(p, content.Dir+"/")
+	if !ok {
+		return kind{bodies: owner, why: "a file of the portal's configuration or theme"}
+	}
+	parts := strings.Split(rel, "/")
+	var sec site.Section
+	for _, s := range site.Sections {
+		if strings.HasPrefix(rel, string(s)+"/") {
+			sec = s
+			parts = strings.Split(strings.TrimPrefix(rel, string(s)+"/"), "/")
+		}
+	}
+	if sec == "" {
+		return kind{bodies: owner, why: "the plan"}
+	}
+	id := strings.TrimSuffix(parts[0], ".md")
+	if i := strings.IndexByte(id, '.'); i > 0 { // a translation, <id>.<lang>.md
+		id = id[:i]
+	}
+	key := string(sec) + "/" + id
+	if len(parts) >= 3 && parts[1] == "reactions" {
+		voter := site.CanonicalVoter(parts[len(parts)-1])
+		return kind{bodies: []string{voter}, voter: voter, why: "a vote of " + voter, opens: "votes", item: r.item(key)}
+	}
+	if len(parts) >= 3 && parts[1] == "feedback" {
+		voter, _, _ := strings.Cut(parts[len(parts)-1], "-")
+		voter = site.CanonicalVoter(voter)
+		return kind{bodies: []string{voter}, voter: voter, why: "a comment of " + voter, opens: "feedback", item: r.item(key)}
+	}
+	switch sec {
+	case site.Proposals, site.Practices:
+		k := kind{bodies: owner, why: "a " + strings.TrimSuffix(string(sec), "s"), item: r.item(key), official: sec == site.Proposals}
+		for _, s := range []*site.Site{r.base, r.head} {
+			if b := authorBody(s, sec, id); b != "" && !contains(k.bodies, b) {
+				k.bodies = append(k.bodies, b)
+			}
+		}
+		if sec == site.Proposals && r.base.Proposal(id) == nil {
+			k.opens = "proposals"
+		}
+		return k
+	case site.Bodies:
+		k := kind{bodies: owner, why: "the registration of a body"}
+		if r.base.ByBody[id] != nil {
+			k.bodies = append(k.bodies, id)
+		}
+		return k
+	}
+	return kind{bodies: owner, why: "the plan"}
+}
+
+func (r *reviewer) item(key string) *site.Item {
+	if it := r.head.Items[key]; it != nil {
+		return it
+	}
+	return r.base.Items[key]
+}
+
+func authorBody(s *site.Site, sec site.Section, id string) string {
+	if sec == site.Proposals {
+		if p := s.Proposal(id); p != nil {
+			return p.Body
+		}
+	} else if p := s.Practice(id); p != nil {
+		return p.Body
+	}
+	return ""
+}
+
+// file applies the rules to one file changed by one commit.
+func (r *reviewer) file(c *history.RangeCommit, f history.FileChange, errs *diag.List, seen map[string]bool) {
+	k := r.classify(f.Path)
+	at := diag.Pos{File: f.Path, Line: 1, Col: 1}
+	if f.New == "" {
+		at = diag.Pos{File: f.Path}
+	}
+	verb := "changed"
+	switch {
+	case f.Old == "":
+		verb = "added"
+	case f.New == "":
+		verb = "deleted"
+	}
+	who := fmt.Sprintf("commit %s (%s <%s>)", short(c.Hash), c.Author.Name, c.Author.Email)
+
+	if k.opens != "" && len(r.head.Plan.Phases) > 0 && !seen["phase "+f.Path] {
+		opens := []string{k.opens}
+		if k.voter != "" && k.opens == "votes" {
+			opens = r.reactionOpens(f.Path)
+		}
+		for _, what := range opens {
+			if trust.Open(r.head.Plan.Phases, what, r.o.Now) == nil {
+				seen["phase "+f.Path] = true
+				errs.Add(at, "%s %s %s, but no phase of the plan opens %s now (%s): it would not count; see the phases in content/plan/_index.md",
+					who, verb, k.why, what, r.o.Now.UTC().Format(time.DateOnly))
+			}
+		}
+	}
+	if r.policy == trust.PolicyNone {
+		return
+	}
+	bodies := k.bodies
+	if k.official && f.New != "" && r.officialChanged(f.Path) {
+		bodies = []string{r.owner}
+		k.why = "the official status or answer of a proposal"
+	}
+	if ok, how := r.vouched(c, f, bodies); !ok {
+		if seen[c.Hash+" "+f.Path] {
+			return
+		}
+		seen[c.Hash+" "+f.Path] = true
+		errs.Add(at, "%s %s %s, but %s; only members of %s may (members and keys are listed in content/bodies/<id>.md, as on the target branch)",
+			who, verb, k.why, how, strings.Join(bodies, " or "))
+	}
+}
+
+// reactionOpens is what a changed reaction needs open: votes, priorities, or both.
+func (r *reviewer) reactionOpens(p string) []string {
+	for _, rc := range r.head.Reactions {
+		if rc.File == p {
+			var o []string
+			if rc.Vote != "" {
+				o = append(o, "votes")
+			}
+			if rc.Priority != 0 {
+				o = append(o, "priorities")
+			}
+			if len(o) > 0 {
+				return o
+			}
+		}
+	}
+	return []string{"votes"}
+}
+
+// officialChanged tells whether the proposal in file p has another status or answer at
+// the head than at the base.
+func (r *reviewer) officialChanged(p string) bool {
+	for _, hp := range r.head.Proposals {
+		if hp.File != p {
+			continue
+		}
+		bp := r.base.Proposal(hp.ID)
+		if bp == nil {
+			return hp.Status != "" && hp.Status != site.ProposalOpen || hp.Answer.Text != "" || !hp.Answer.Date.IsZero()
+		}
+		return bp.Status != hp.Status || !reflect.DeepEqual(bp.Answer, hp.Answer)
+	}
+	return false
+}
+
+// vouched tells whether a member of one of bodies made the change, under the policy,
+// and if not, says what is wrong.
+func (r *reviewer) vouched(c *history.RangeCommit, f history.FileChange, bodies []string) (bool, string) {
+	switch r.policy {
+	case trust.PolicyAuthor:
+		for _, id := range bodies {
+			if b := r.base.ByBody[id]; b != nil && memberEmail(b, c.Author.Email) {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprintf("%s is not the email of a member of %s", c.Author.Email, strings.Join(bodies, " or "))
+	case trust.PolicySigned:
+		var keys []*signature.Key
+		for _, id := range bodies {
+			keys = append(keys, r.keys[id]...)
+		}
+		if c.Signature != nil {
+			if _, err := signature.Verify([]byte(c.Signature.Text), []byte(c.Signature.Payload), signature.NamespaceGit, keys, c.Committer.When); err == nil {
+				return true, ""
+			}
+		}
+		if r.detached(f.Path, keys) {
+			return true, ""
+		}
+		if c.Signature == nil {
+			return false, "it is not signed (sign the commit with a registered key, or add a detached signature <file>.sig made with ssh-keygen -Y sign -n pspm)"
+		}
+		return false, "its signature is not made with a key registered for a member"
+	}
+	return true, ""
+}
+
+// detached tells whether the head's contribution at p (or the file p signs, for a .sig)
+// carries a valid detached signature by one of keys that binds its item and voter.
+func (r *reviewer) detached(p string, keys []*signature.Key) bool {
+	file := strings.TrimSuffix(p, ".sig")
+	for _, rc := range r.head.Reactions {
+		if rc.File == file && rc.Sig != nil && rc.ForItem == rc.ItemKey && rc.ForVoter == rc.Voter {
+			_, err := signature.Verify(rc.Sig.Data, rc.Raw, signature.NamespacePSPM, keys, r.o.Now)
+			return err == nil
+		}
+	}
+	for _, fb := range r.head.Feedback {
+		if fb.File == file && fb.Sig != nil && fb.ForItem == fb.ItemKey && fb.ForBody == fb.Voter {
+			_, err := signature.Verify(fb.Sig.Data, fb.Raw, signature.NamespacePSPM, keys, r.o.Now)
+			return err == nil
+		}
+	}
+	return false
+}
+
+func memberEmail(b *site.Body, email string) bool {
+	for _, m := range b.Members {
+		if strings.EqualFold(m.Email, email) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func short(h string) string { return h[:min(10, len(h))] }
