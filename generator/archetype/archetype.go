@@ -118,9 +118,16 @@ func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 	if err != nil {
 		return File{}, err
 	}
+	itemKey := ""
+	if r.Kind == "vote" || r.Kind == "feedback" {
+		itemKey = strings.TrimPrefix(path.Dir(path.Dir(name)), "content/")
+	}
 	out, err := execute(arch, data, map[string]any{
 		"ID": r.ID, "Title": r.Title, "Body": r.Body, "Date": r.Date.Format("2006-01-02"), "Kind": kindOf(r),
 		"Vote": r.Vote, "Priority": r.Priority, "Comment": r.Comment, "Item": r.Item,
+		// ItemKey and Voter name what a vote is for inside the file, so that a detached
+		// signature of the file binds them (see package trust).
+		"ItemKey": itemKey, "Voter": r.Body,
 	})
 	return File{Path: name, Data: out}, err
 }
