@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/internal/parallel"
 	"github.com/pspm-dev/pspm/generator/signature"
 	"github.com/pspm-dev/pspm/generator/site"
 )
@@ -55,7 +56,10 @@ func Judge(s *site.Site, o Options) diag.List {
 	var errs diag.List
 	keys := Keyrings(s, &errs)
 	j := &judge{s: s, o: o, keys: keys}
-	for _, r := range s.Reactions {
+	// Verdicts are independent, and a signature check costs tens of microseconds: judge
+	// on every core.
+	parallel.For(len(s.Reactions), func(i int) {
+		r := s.Reactions[i]
 		var open []string
 		r.Verdict, open = j.verdict(contribution{
 			reason: r.Reason, detail: r.Detail, file: r.File, item: r.On, itemKey: r.ItemKey,
@@ -65,7 +69,7 @@ func Judge(s *site.Site, o Options) diag.List {
 		})
 		r.CountVote = r.Counted && r.Vote != "" && slices.Contains(open, "votes")
 		r.CountPriority = r.Counted && r.Priority != 0 && slices.Contains(open, "priorities")
-	}
+	})
 	for _, f := range s.Feedback {
 		f.Verdict, _ = j.verdict(contribution{
 			reason: f.Reason, detail: f.Detail, file: f.File, item: f.On, itemKey: f.ItemKey,
