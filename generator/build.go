@@ -35,6 +35,9 @@ type Options struct {
 	check bool
 	// modelOnly stops after the model is derived (set by Inspect).
 	modelOnly bool
+	// branch, when set, replaces forge.branch for the history (set by CheckChanges: a
+	// merge request's checkout has its head, not necessarily a local main branch).
+	branch string
 }
 
 // Result reports a build or a check.
@@ -95,7 +98,7 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		return finish(nil)
 	}
 
-	fromGit := provenance(o.Source, o.Dir, cfg, s, &errs)
+	fromGit := provenance(o.Source, o.Dir, o.branch, cfg, s, &errs)
 	stage("history")
 
 	errs.Append(trust.Judge(s, trust.Options{Policy: cfg.Votes.Policy, FromGit: fromGit}))

@@ -12,6 +12,10 @@ import (
 // land (the work tree of its head), then the change rules of package review on the
 // commits base..head. now is when it would land, for the phase rules.
 func CheckChanges(o Options, base, head string, now time.Time) (*Result, error) {
+	if head == "" {
+		head = "HEAD"
+	}
+	o.branch = head // the votes as they will be once the request lands
 	res, err := Check(o)
 	if err != nil || res.Site == nil {
 		return res, err

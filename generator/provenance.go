@@ -19,11 +19,14 @@ import (
 // nothing is attached and votes stay unverified; the site still builds. The site is then
 // "as of" the tip's commit time, not the newest date written in its content. It reports
 // whether the history was read.
-func provenance(src fs.FS, dir string, cfg *config.Config, s *site.Site, errs *diag.List) bool {
+func provenance(src fs.FS, dir, branch string, cfg *config.Config, s *site.Site, errs *diag.List) bool {
 	if dir == "" {
 		return false
 	}
-	h, err := cachedHistory(src, dir, cfg, errs)
+	if branch == "" {
+		branch = cfg.Forge.Branch
+	}
+	h, err := cachedHistory(src, dir, branch, errs)
 	if errors.Is(err, history.ErrNotRepository) {
 		return false
 	}
@@ -82,8 +85,8 @@ const HistoryCache = ".pspm/cache/history.json"
 // to the branch's tip, and the cache rewritten when the tip moved. A cache that cannot be
 // read (absent, corrupt, from another pspm) is ignored; one that cannot be written is
 // reported as a warning.
-func cachedHistory(src fs.FS, dir string, cfg *config.Config, errs *diag.List) (*history.History, error) {
-	o := history.Options{Dir: dir, Branch: cfg.Forge.Branch}
+func cachedHistory(src fs.FS, dir, branch string, errs *diag.List) (*history.History, error) {
+	o := history.Options{Dir: dir, Branch: branch}
 	var prev *history.History
 	if data, err := fs.ReadFile(src, HistoryCache); err == nil {
 		prev, _ = history.Decode(data)

@@ -158,3 +158,25 @@ func TestMergeRequestWithADetachedSignaturePassesUnderPolicySigned(t *testing.T)
 	res, err = g.checkMR(during)
 	wantViolation(t, res, err, "it is not signed")
 }
+
+func TestMergeRequestCheckReadsVotesFromTheHeadWithoutALocalMainBranch(t *testing.T) {
+	// A CI checkout of a merge request: a detached head and the target as a remote branch.
+	g := newGitRepo(t, "author", "")
+	g.run("", "checkout", "-q", "-b", "voto")
+	g.write(reggioVote, "vote: support\n")
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Voto del Comune")
+	g.run("", "update-ref", "refs/remotes/origin/main", "main")
+	g.run("", "checkout", "-q", "--detach")
+	g.run("", "branch", "-q", "-D", "main", "voto")
+	fsys, _ := openSource(t, g.dir)
+	res, err := generator.CheckChanges(generator.Options{Source: fsys, Dir: g.dir}, "origin/main", "", during)
+	wantClean(t, res, err)
+	if w := res.Diagnostics.Warnings().Format(); strings.Contains(w, "unverified") {
+		t.Errorf("the check could not read the votes' history:\n%s", w)
+	}
+	for _, r := range res.Site.Reactions {
+		if r.Origin == nil {
+			t.Errorf("%s has no origin", r.File)
+		}
+	}
+}
