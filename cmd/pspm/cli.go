@@ -262,6 +262,7 @@ func (g *globals) auditCmd() *cobra.Command {
 
 func (g *globals) serveCmd() *cobra.Command {
 	var dest, bind, baseURL string
+	var demoSite bool
 	var port int
 	c := &cobra.Command{
 		Use:   "serve",
@@ -269,7 +270,9 @@ func (g *globals) serveCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var src fs.FS
 			dir := g.source
-			if _, err := os.Stat(filepath.Join(g.source, "content")); err != nil {
+			if demoSite {
+				src, dir = demo.Site(), ""
+			} else if _, err := os.Stat(filepath.Join(g.source, "content")); err != nil {
 				fmt.Fprintf(g.stderr, "no content/ folder in %s: serving the embedded demo portal (create your own with 'pspm new site DIR')\n", g.source)
 				src, dir = demo.Site(), ""
 			} else if src, err = g.open(); err != nil {
@@ -302,6 +305,7 @@ func (g *globals) serveCmd() *cobra.Command {
 	c.Flags().StringVar(&bind, "bind", "127.0.0.1", "the interface to listen on")
 	c.Flags().IntVarP(&port, "port", "p", 1313, "the port to listen on")
 	c.Flags().StringVar(&baseURL, "base-url", "", "the URL the site is reached at (default http://BIND:PORT/)")
+	c.Flags().BoolVar(&demoSite, "demo", false, "serve the demo portal embedded in the binary, whatever the source folder")
 	return c
 }
 
