@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io/fs"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -143,7 +144,7 @@ func (r *reviewer) classify(p string) kind {
 	case site.Proposals, site.Practices:
 		k := kind{bodies: owner, why: "a " + strings.TrimSuffix(string(sec), "s"), item: r.item(key), official: sec == site.Proposals}
 		for _, s := range []*site.Site{r.base, r.head} {
-			if b := authorBody(s, sec, id); b != "" && !contains(k.bodies, b) {
+			if b := authorBody(s, sec, id); b != "" && !slices.Contains(k.bodies, b) {
 				k.bodies = append(k.bodies, b)
 			}
 		}
@@ -267,7 +268,7 @@ func (r *reviewer) vouched(c *history.RangeCommit, f history.FileChange, bodies 
 	switch r.policy {
 	case trust.PolicyAuthor:
 		for _, id := range bodies {
-			if b := r.base.ByBody[id]; b != nil && memberEmail(b, c.Author.Email) {
+			if b := r.base.ByBody[id]; b != nil && b.Member(c.Author.Email) != nil {
 				return true, ""
 			}
 		}
@@ -307,24 +308,6 @@ func (r *reviewer) detached(p string, keys []*signature.Key) bool {
 		if fb.File == file && fb.Sig != nil && fb.ForItem == fb.ItemKey && fb.ForBody == fb.Voter {
 			_, err := signature.Verify(fb.Sig.Data, fb.Raw, signature.NamespacePSPM, keys, r.o.Now)
 			return err == nil
-		}
-	}
-	return false
-}
-
-func memberEmail(b *site.Body, email string) bool {
-	for _, m := range b.Members {
-		if strings.EqualFold(m.Email, email) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
 		}
 	}
 	return false

@@ -8,6 +8,7 @@
 package site
 
 import (
+	"strings"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/diag"
@@ -298,6 +299,17 @@ type Body struct {
 	Actions   []*Action   `yaml:"-"` // actions it owns
 	Votes     []*Reaction `yaml:"-"` // reactions it cast, by item
 	Comments  []*Feedback `yaml:"-"` // feedback it wrote, by date
+}
+
+// Member returns the member of b whose email is email, compared without case (email
+// domains and, in practice, local parts are case-insensitive), or nil.
+func (b *Body) Member(email string) *Member {
+	for i := range b.Members {
+		if strings.EqualFold(b.Members[i].Email, email) {
+			return &b.Members[i]
+		}
+	}
+	return nil
 }
 
 // Member is a person who may act for a body.

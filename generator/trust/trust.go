@@ -230,21 +230,11 @@ func (j *judge) closed(c contribution) (site.Verdict, bool) {
 // byAuthor applies policy author: the commit's author email is a member's.
 func (j *judge) byAuthor(c contribution) site.Verdict {
 	o := c.origin
-	if m := member(c.body, o.AuthorEmail); m != nil {
+	if m := c.body.Member(o.AuthorEmail); m != nil {
 		return site.Verdict{Verification: site.VerifiedAuthor, Signer: m.Email}
 	}
 	return notCounted(site.ReasonNotMember, "commit %s, the last change to the file, was authored by %s <%s>, who is not a member of %s (members are listed in %s)",
 		short(o.Commit), o.AuthorName, o.AuthorEmail, c.voter, c.body.File)
-}
-
-// member returns the member of b with the email, compared without case, or nil.
-func member(b *site.Body, email string) *site.Member {
-	for i := range b.Members {
-		if strings.EqualFold(b.Members[i].Email, email) {
-			return &b.Members[i]
-		}
-	}
-	return nil
 }
 
 // bySignature applies policy signed: a detached signature beside the file, or the
