@@ -82,7 +82,7 @@ type result struct {
 // site.Derive).
 func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 	var errs diag.List
-	jobs := walk(fsys, cfg, &errs)
+	jobs := walk(fsys, cfg, Dir, &errs)
 	var translations []int // jobs that are translations, attached once items are known
 	results := make([]result, len(jobs))
 	parallel.For(len(jobs), func(i int) { results[i] = read(fsys, cfg, jobs[i]) })
@@ -226,18 +226,18 @@ func sectionOf(rel string) (site.Section, string, bool) {
 
 // walk lists the files to read, in lexical order, and reports the ones that cannot be part
 // of the content: unsafe names, symbolic links, files too large, files in no known place.
-func walk(fsys fs.FS, cfg *config.Config, errs *diag.List) []job {
+func walk(fsys fs.FS, cfg *config.Config, root string, errs *diag.List) []job {
 	var jobs []job
 	folded := map[string]string{} // folder + folded name -> the first name, for case clashes
-	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if p == Dir && errors.Is(err, fs.ErrNotExist) {
+			if p == root && errors.Is(err, fs.ErrNotExist) {
 				return fs.SkipAll
 			}
 			errs.Add(diag.Pos{File: p}, "cannot read: %v", err)
 			return nil
 		}
-		if p == Dir {
+		if p == root {
 			return nil
 		}
 		name := d.Name()
@@ -316,7 +316,7 @@ func walk(fsys fs.FS, cfg *config.Config, errs *diag.List) []job {
 		return nil
 	})
 	if err != nil {
-		errs.Add(diag.Pos{File: Dir}, "cannot read the content folder: %v", err)
+		errs.Add(diag.Pos{File: root}, "cannot read the content folder: %v", err)
 	}
 	return jobs
 }
@@ -475,16 +475,30 @@ func read(fsys fs.FS, cfg *config.Config, j job) (r result) {
 		r.sig = &site.Sig{File: j.file, Data: data, Blob: blobHash(data)}
 		return r
 	}
+	data, ok := readText(fsys, cfg, j, &r.errs)
+	if !ok {
+		return r
+	}
+	return parse(cfg, j, data)
+}
+
+// readText reads a Markdown file within the size limit.
+func readText(fsys fs.FS, cfg *config.Config, j job, errs *diag.List) ([]byte, bool) {
 	limit := int64(cfg.Limits.FileSize)
 	data, err := readLimited(fsys, j.file, limit)
 	if err != nil {
-		r.errs.Add(diag.Pos{File: j.file}, "cannot read: %v", err)
-		return r
+		errs.Add(diag.Pos{File: j.file}, "cannot read: %v", err)
+		return nil, false
 	}
 	if int64(len(data)) > limit {
-		r.errs.Add(diag.Pos{File: j.file}, "file is over the limit of %s (limits.file_size in pspm.yaml); split it or link a smaller summary", human(limit))
-		return r
+		errs.Add(diag.Pos{File: j.file}, "file is over the limit of %s (limits.file_size in pspm.yaml); split it or link a smaller summary", human(limit))
+		return nil, false
 	}
+	return data, true
+}
+
+// parse decodes a Markdown file of an item, the plan or a translation.
+func parse(cfg *config.Config, j job, data []byte) (r result) {
 	doc := meta.Split(j.file, data, &r.errs)
 	if doc.Meta == nil {
 		return r

@@ -58,6 +58,23 @@ func (s *Site) Derive() {
 	}
 	s.Priorities = rankPriorities(s.Actions)
 
+	s.rollUpPlan()
+
+	s.Tags = collectTags(s)
+	if s.Built.IsZero() { // the history stage sets it to the tip's commit time when there is one
+		s.Built = newestDate(s)
+	}
+}
+
+// DeriveVersion orders a version of the plan read from a tag and rolls its progress up,
+// as it was approved. It runs after ResolveVersion.
+func (s *Site) DeriveVersion() {
+	sortPlan(s)
+	s.rollUpPlan()
+}
+
+// rollUpPlan rolls the actions' progress up to objectives, goals and the whole plan.
+func (s *Site) rollUpPlan() {
 	for _, o := range s.Objectives {
 		o.Progress = rollUp(o.Actions)
 	}
@@ -69,11 +86,6 @@ func (s *Site) Derive() {
 		g.Progress = rollUp(acts)
 	}
 	s.Progress = rollUp(s.Actions)
-
-	s.Tags = collectTags(s)
-	if s.Built.IsZero() { // the history stage sets it to the tip's commit time when there is one
-		s.Built = newestDate(s)
-	}
 }
 
 // rankPriorities orders the actions that bodies gave a priority: highest mean first,

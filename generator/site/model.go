@@ -200,6 +200,10 @@ type Action struct {
 	ObjectiveItem *Objective  `yaml:"-"`
 	OwnerBody     *Body       `yaml:"-"`
 	ProposalItems []*Proposal `yaml:"-"`
+	// Series is the action's progress over time, oldest first: one point per commit of
+	// the main branch that changed its progress, status or an indicator value. Empty
+	// without Git.
+	Series []ProgressPoint `yaml:"-"`
 }
 
 // Indicator measures an action.
@@ -522,13 +526,22 @@ type Site struct {
 	// Priorities are the actions that bodies gave a counted priority, highest mean first.
 	Priorities []*Action
 	Built      time.Time // the date the site is as of: the tip's commit time, else the newest date in its content
-	ByBody     map[string]*Body
-	goalByID   map[string]*Goal
-	objByID    map[string]*Objective
-	actByID    map[string]*Action
-	propByID   map[string]*Proposal
-	pracByID   map[string]*Practice
-	planItems  map[string]*Item // goals, objectives and actions by id
+
+	// Versions are the approved versions of the plan, newest first (empty without Git or
+	// tags); Latest is the newest that could be read, or nil. DraftChanges is what the
+	// work tree changes in the plan since Latest (since an empty plan when there is
+	// none). Monitoring is the approved plan being carried out.
+	Versions     []*Version
+	Latest       *Version
+	DraftChanges *PlanDiff
+	Monitoring   *Monitoring
+	ByBody       map[string]*Body
+	goalByID     map[string]*Goal
+	objByID      map[string]*Objective
+	actByID      map[string]*Action
+	propByID     map[string]*Proposal
+	pracByID     map[string]*Practice
+	planItems    map[string]*Item // goals, objectives and actions by id
 }
 
 // Tag is a keyword and what carries it.

@@ -27,70 +27,7 @@ func (s *Site) Index() diag.List {
 // each one that dangles at its position. It runs once, after Index and before Derive.
 func (s *Site) Resolve() diag.List {
 	var errs diag.List
-
-	owner := s.ByBody[s.Plan.Owner]
-	if s.Plan.Owner != "" && owner == nil && s.Plan.File != "" {
-		errs.Add(planAt(&s.Plan, "owner"), "unknown body %q as plan owner%s (add content/bodies/%s.md)", s.Plan.Owner, didYouMean(s.Plan.Owner, keys(s.ByBody)), s.Plan.Owner)
-	}
-	s.Plan.OwnerBody = owner
-	for i := range s.Plan.Phases {
-		p := &s.Plan.Phases[i]
-		if !p.From.IsZero() && !p.To.IsZero() && p.To.Before(p.From) {
-			errs.Add(p.At["to"], "phase %q ends (%s) before it starts (%s)", p.Name, day(p.To), day(p.From))
-		}
-	}
-
-	for _, o := range s.Objectives {
-		if g := s.goalByID[o.Goal]; g != nil {
-			o.GoalItem = g
-			g.Objectives = append(g.Objectives, o)
-		} else if o.Goal != "" {
-			errs.Add(o.at("goal"), "unknown goal %q%s", o.Goal, didYouMean(o.Goal, keys(s.goalByID)))
-		}
-		checkAgID(&errs, &o.Item, o.AgID)
-	}
-	for _, a := range s.Actions {
-		if o := s.objByID[a.Objective]; o != nil {
-			a.ObjectiveItem = o
-			o.Actions = append(o.Actions, a)
-		} else if a.Objective != "" {
-			errs.Add(a.at("objective"), "unknown objective %q%s", a.Objective, didYouMean(a.Objective, keys(s.objByID)))
-		}
-		if a.Owner == "" {
-			a.Owner = s.Plan.Owner
-		}
-		if b := s.ByBody[a.Owner]; b != nil {
-			a.OwnerBody = b
-			b.Actions = append(b.Actions, a)
-		} else if a.Owner != "" && (owner != nil || a.At["owner"] != (diag.Pos{})) {
-			errs.Add(a.at("owner"), "unknown body %q as owner%s", a.Owner, didYouMean(a.Owner, keys(s.ByBody)))
-		}
-		if a.Status == "" {
-			a.Status = StatusPlanned
-		}
-		if _, set := a.At["progress"]; !set && a.Status == StatusDone {
-			a.Progress = 100
-		}
-		if a.Status == StatusDone && a.Progress < 100 {
-			errs.Warn(a.at("progress"), "action is done but its progress is %d%%; set progress: 100 or another status", a.Progress)
-		}
-		if !a.Start.IsZero() && !a.Due.IsZero() && a.Due.Before(a.Start) {
-			errs.Add(a.at("due"), "due date %s is before the start date %s", day(a.Due), day(a.Start))
-		}
-		for i, id := range a.Proposals {
-			if p := s.propByID[id]; p != nil {
-				a.ProposalItems = append(a.ProposalItems, p)
-				p.TakenUpBy = append(p.TakenUpBy, a)
-			} else {
-				errs.Add(listAt(&a.Item, "proposals", i), "unknown proposal %q%s", id, didYouMean(id, keys(s.propByID)))
-			}
-		}
-		for i, id := range a.ContributesTo {
-			if !idRE.MatchString(id) {
-				errs.Add(listAt(&a.Item, "contributes_to", i), "contributes_to: %q is not an objective id (lower-case letters, digits, - and _)", id)
-			}
-		}
-	}
+	s.resolvePlan(&errs, true)
 	for _, p := range s.Proposals {
 		if b := s.ByBody[p.Body]; b != nil {
 			p.BodyItem = b
@@ -178,6 +115,84 @@ func (s *Site) Resolve() diag.List {
 	}
 	s.resolveReactions()
 	return errs
+}
+
+// ResolveVersion links a version of the plan read from a tag: objectives to goals,
+// actions to objectives, with the defaults of Resolve. The version holds only the plan,
+// so owners and proposals are not checked: it was approved as it is, and its pages name
+// them by id, linked to the bodies and proposals of the work tree.
+func (s *Site) ResolveVersion() diag.List {
+	var errs diag.List
+	s.resolvePlan(&errs, false)
+	return errs
+}
+
+// resolvePlan links and checks the plan: its owner and phases, objectives, actions. With
+// full, references outside the plan (owners, proposals) must resolve too.
+func (s *Site) resolvePlan(errs *diag.List, full bool) {
+	owner := s.ByBody[s.Plan.Owner]
+	if full && s.Plan.Owner != "" && owner == nil && s.Plan.File != "" {
+		errs.Add(planAt(&s.Plan, "owner"), "unknown body %q as plan owner%s (add content/bodies/%s.md)", s.Plan.Owner, didYouMean(s.Plan.Owner, keys(s.ByBody)), s.Plan.Owner)
+	}
+	s.Plan.OwnerBody = owner
+	for i := range s.Plan.Phases {
+		p := &s.Plan.Phases[i]
+		if !p.From.IsZero() && !p.To.IsZero() && p.To.Before(p.From) {
+			errs.Add(p.At["to"], "phase %q ends (%s) before it starts (%s)", p.Name, day(p.To), day(p.From))
+		}
+	}
+
+	for _, o := range s.Objectives {
+		if g := s.goalByID[o.Goal]; g != nil {
+			o.GoalItem = g
+			g.Objectives = append(g.Objectives, o)
+		} else if o.Goal != "" {
+			errs.Add(o.at("goal"), "unknown goal %q%s", o.Goal, didYouMean(o.Goal, keys(s.goalByID)))
+		}
+		checkAgID(errs, &o.Item, o.AgID)
+	}
+	for _, a := range s.Actions {
+		if o := s.objByID[a.Objective]; o != nil {
+			a.ObjectiveItem = o
+			o.Actions = append(o.Actions, a)
+		} else if a.Objective != "" {
+			errs.Add(a.at("objective"), "unknown objective %q%s", a.Objective, didYouMean(a.Objective, keys(s.objByID)))
+		}
+		if a.Owner == "" {
+			a.Owner = s.Plan.Owner
+		}
+		if b := s.ByBody[a.Owner]; b != nil {
+			a.OwnerBody = b
+			b.Actions = append(b.Actions, a)
+		} else if full && a.Owner != "" && (owner != nil || a.At["owner"] != (diag.Pos{})) {
+			errs.Add(a.at("owner"), "unknown body %q as owner%s", a.Owner, didYouMean(a.Owner, keys(s.ByBody)))
+		}
+		if a.Status == "" {
+			a.Status = StatusPlanned
+		}
+		if _, set := a.At["progress"]; !set && a.Status == StatusDone {
+			a.Progress = 100
+		}
+		if a.Status == StatusDone && a.Progress < 100 {
+			errs.Warn(a.at("progress"), "action is done but its progress is %d%%; set progress: 100 or another status", a.Progress)
+		}
+		if !a.Start.IsZero() && !a.Due.IsZero() && a.Due.Before(a.Start) {
+			errs.Add(a.at("due"), "due date %s is before the start date %s", day(a.Due), day(a.Start))
+		}
+		for i, id := range a.Proposals {
+			if p := s.propByID[id]; p != nil {
+				a.ProposalItems = append(a.ProposalItems, p)
+				p.TakenUpBy = append(p.TakenUpBy, a)
+			} else if full {
+				errs.Add(listAt(&a.Item, "proposals", i), "unknown proposal %q%s", id, didYouMean(id, keys(s.propByID)))
+			}
+		}
+		for i, id := range a.ContributesTo {
+			if !idRE.MatchString(id) {
+				errs.Add(listAt(&a.Item, "contributes_to", i), "contributes_to: %q is not an objective id (lower-case letters, digits, - and _)", id)
+			}
+		}
+	}
 }
 
 // resolveReactions links every reaction to its item and voter, and records in its

@@ -1,0 +1,134 @@
+package content
+
+import (
+	"io/fs"
+	"path"
+	"sync"
+
+	"github.com/pspm-dev/pspm/generator/config"
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/internal/parallel"
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+// PlanCache remembers the plan files parsed for earlier versions of the plan, by path
+// and content: a version reads only the files it does not share with the versions read
+// before it, since versions of a plan differ in a few actions. The zero value is
+// ready; it is safe for concurrent use.
+type PlanCache struct {
+	mu sync.Mutex
+	m  map[string]result // by path + "\x00" + blob hash
+}
+
+// LoadPlan reads only the plan of the site at the root of fsys, with the same rules as
+// Load: content/plan/_index.md, the goals, objectives and actions, and their
+// translations. Contributions and attachments are not read: a version of the plan is
+// what was approved, not what was said about it. cache may be nil.
+func LoadPlan(fsys fs.FS, cfg *config.Config, cache *PlanCache) (*site.Site, diag.List) {
+	var errs diag.List
+	var jobs []job
+	for _, j := range walk(fsys, cfg, path.Join(Dir, "plan"), &errs) {
+		if j.role == rolePlan || j.role == roleItem || j.role == roleTranslation {
+			jobs = append(jobs, j)
+		}
+	}
+	results := make([]result, len(jobs))
+	parallel.For(len(jobs), func(i int) { results[i] = cache.read(fsys, cfg, jobs[i]) })
+
+	s := &site.Site{}
+	planSeen := false
+	for i, j := range jobs {
+		r := &results[i]
+		errs.Append(r.errs)
+		switch {
+		case j.role == roleTranslation:
+		case r.plan != nil:
+			s.Plan, planSeen = *r.plan, true
+		case r.goal != nil:
+			s.Goals = append(s.Goals, r.goal)
+		case r.objective != nil:
+			s.Objectives = append(s.Objectives, r.objective)
+		case r.action != nil:
+			s.Actions = append(s.Actions, r.action)
+		}
+	}
+	if !planSeen {
+		errs.Add(diag.Pos{File: path.Join(Dir, "plan/_index.md")}, "the plan is missing: there is no content/plan/_index.md")
+	}
+	errs.Append(s.Index())
+	for i, j := range jobs {
+		tr := results[i].trans
+		if j.role != roleTranslation || tr == nil {
+			continue
+		}
+		if j.section == "" {
+			if s.Plan.Translations == nil {
+				s.Plan.Translations = map[string]*site.Translation{}
+			}
+			s.Plan.Translations[j.name] = tr
+			continue
+		}
+		if it := s.Items[string(j.section)+"/"+j.id]; it != nil {
+			if it.Translations == nil {
+				it.Translations = map[string]*site.Translation{}
+			}
+			it.Translations[j.name] = tr
+		}
+	}
+	return s, errs
+}
+
+// read reads and parses one plan file, or hands out a copy of the result of an
+// identical file read before. Every copy is a fresh struct, so that resolving one
+// version never touches another; what the structs share (texts, indicator lists,
+// positions) is never modified after loading.
+func (c *PlanCache) read(fsys fs.FS, cfg *config.Config, j job) result {
+	if c == nil {
+		return read(fsys, cfg, j)
+	}
+	var r result
+	data, ok := readText(fsys, cfg, j, &r.errs)
+	if !ok {
+		return r
+	}
+	key := j.file + "\x00" + blobHash(data)
+	c.mu.Lock()
+	cached, hit := c.m[key]
+	c.mu.Unlock()
+	if !hit {
+		cached = parse(cfg, j, data)
+		c.mu.Lock()
+		if c.m == nil {
+			c.m = map[string]result{}
+		}
+		c.m[key] = cached
+		c.mu.Unlock()
+	}
+	return cached.clone()
+}
+
+// clone copies the structs a result points to.
+func (r result) clone() result {
+	out := result{errs: r.errs}
+	if r.plan != nil {
+		p := *r.plan
+		out.plan = &p
+	}
+	if r.goal != nil {
+		g := *r.goal
+		out.goal = &g
+	}
+	if r.objective != nil {
+		o := *r.objective
+		out.objective = &o
+	}
+	if r.action != nil {
+		a := *r.action
+		out.action = &a
+	}
+	if r.trans != nil {
+		t := *r.trans
+		out.trans = &t
+	}
+	return out
+}
