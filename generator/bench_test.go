@@ -3,12 +3,16 @@ package generator_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/synth"
 )
 
@@ -72,6 +76,132 @@ func BenchmarkBuild(b *testing.B) {
 			}
 			b.ReportMetric(float64(files)*float64(b.N)/b.Elapsed().Seconds(), "files/s")
 			b.ReportMetric(float64(size.proposals)*float64(b.N)/b.Elapsed().Seconds(), "proposals/s")
+		})
+	}
+}
+
+// versionedSite makes, once per process, a Git repository of a synthetic portal whose
+// plan of 500 actions went through 20 tagged versions (plan/1 … plan/20), each editing the
+// progress and text of 25 actions, moving 2 to another objective, adding 3 and removing
+// 2 added before, and then a draft commit; and a clone of it that keeps only the last tag. It returns
+// both folders.
+func versionedSite(b *testing.B) (all, one string) {
+	if dirs, ok := benchSites.Load("versions"); ok {
+		d := dirs.([2]string)
+		return d[0], d[1]
+	}
+	root := os.Getenv("PSPM_BENCH_DIR")
+	if root == "" {
+		root = b.TempDir()
+	}
+	all, one = filepath.Join(root, "versions-20"), filepath.Join(root, "versions-1")
+	if _, err := os.Stat(filepath.Join(one, ".git")); err == nil {
+		benchSites.Store("versions", [2]string{all, one})
+		return all, one
+	}
+	_ = os.RemoveAll(all)
+	_ = os.RemoveAll(one)
+	git := func(dir, date string, args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date,
+			"GIT_AUTHOR_NAME=Anna Rossi", "GIT_AUTHOR_EMAIL=anna.rossi@mef.gov.it", "GIT_COMMITTER_NAME=Anna Rossi", "GIT_COMMITTER_EMAIL=anna.rossi@mef.gov.it")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	err := synth.Generate(synth.Options{Proposals: 500, Practices: 20, Reactions: 2000, Bodies: 50, Tags: 20, Goals: 5, Objectives: 50, Actions: 500, Seed: 1},
+		func(p string, data []byte) error {
+			full := filepath.Join(all, filepath.FromSlash(p))
+			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(full, data, 0o644)
+		})
+	if err != nil {
+		b.Fatal(err)
+	}
+	actions := filepath.Join(all, "content/plan/actions")
+	git(all, "", "init", "-q", "-b", "main")
+	next := 500
+	for v := 1; v <= 21; v++ {
+		date := fmt.Sprintf("2025-%02d-%02dT10:00:00Z", 1+v/2, 1+(v%2)*14)
+		if v > 1 {
+			entries, err := os.ReadDir(actions)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var files []string
+			for _, e := range entries {
+				if !e.IsDir() && strings.HasSuffix(e.Name(), ".md") {
+					files = append(files, filepath.Join(actions, e.Name()))
+				}
+			}
+			for k := range 25 { // progress and text of 25 actions
+				f := files[(v*37+k*19)%len(files)]
+				data, _ := os.ReadFile(f)
+				s := progressRE.ReplaceAllString(string(data), fmt.Sprintf("progress: %d", (v*3+k)%101))
+				s += fmt.Sprintf("\nAggiornamento della versione %d: il testo dell'azione è stato rivisto.\n", v)
+				_ = os.WriteFile(f, []byte(s), 0o644)
+			}
+			for k := range 2 { // two move to another objective
+				f := files[(v*53+k*7+3)%len(files)]
+				data, _ := os.ReadFile(f)
+				_ = os.WriteFile(f, objectiveRE.ReplaceAll(data, []byte(fmt.Sprintf("objective: oo-%03d", 1+(v*7+k)%50))), 0o644)
+			}
+			for k := range 2 { // two added by earlier versions are removed (no proposal targets them)
+				_ = os.Remove(filepath.Join(actions, fmt.Sprintf("az-%d.md", 501+2*(v-2)+k)))
+			}
+			for range 3 { // three are added
+				next++
+				_ = os.WriteFile(filepath.Join(actions, fmt.Sprintf("az-%d.md", next)),
+					[]byte(fmt.Sprintf("---\ntitle: Azione nuova %d\nobjective: oo-%03d\nstatus: planned\n---\nUna nuova azione della versione %d.\n", next, 1+next%50, v)), 0o644)
+			}
+		}
+		git(all, date, "add", "-A")
+		git(all, date, "commit", "-q", "-m", fmt.Sprintf("Versione %d", v))
+		if v <= 20 {
+			git(all, date, "tag", "-a", "-m", fmt.Sprintf("Versione %d approvata", v), fmt.Sprintf("plan/%d", v))
+		}
+	}
+	git(all, "", "gc", "-q")
+	git(root, "", "clone", "-q", "--no-local", all, one)
+	for v := 1; v < 20; v++ {
+		git(one, "", "tag", "-d", fmt.Sprintf("plan/%d", v))
+	}
+	benchSites.Store("versions", [2]string{all, one})
+	return all, one
+}
+
+var (
+	progressRE  = regexp.MustCompile(`(?m)^progress: \d+`)
+	objectiveRE = regexp.MustCompile(`(?m)^objective: \S+`)
+)
+
+// BenchmarkVersions builds a portal whose plan of 500 actions has 20 approved versions
+// and a draft, against the same portal with one version: pages, open data and diffs of
+// every version, the monitoring, rendered in memory. The history cache is warm.
+func BenchmarkVersions(b *testing.B) {
+	all, one := versionedSite(b)
+	for _, c := range []struct {
+		name string
+		dir  string
+	}{{"versions=1", one}, {"versions=20", all}} {
+		b.Run(c.name, func(b *testing.B) {
+			fsys, err := generator.OpenSource(c.dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			o := generator.Options{Source: fsys, Dir: c.dir}
+			if res, err := generator.Build(o, output.Discard{}); err != nil { // warms the history cache
+				b.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+			}
+			b.ResetTimer()
+			for range b.N {
+				if _, err := generator.Build(o, output.Discard{}); err != nil {
+					b.Fatal(err)
+				}
+			}
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +32,10 @@ type Options struct {
 	Dir string
 	// BaseURL, when set, replaces the baseURL of pspm.yaml (for previews).
 	BaseURL string
+	// Previous is the output of the previous build of the same destination, or nil: a
+	// plan version it published (PublishedVersions) must not have changed since.
+	// BuildDir sets it to the destination folder.
+	Previous fs.FS
 	// check renders only a sample of the pages (set by Check).
 	check bool
 	// modelOnly stops after the model is derived (set by Inspect).
@@ -101,6 +106,10 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	fromGit := provenance(o.Source, o.Dir, o.branch, cfg, s, &errs)
 	stage("history")
 
+	versions(o.Dir, cfg, s, o.Previous, &errs)
+	errs.Append(s.CheckTargets())
+	stage("versions")
+
 	errs.Append(trust.Judge(s, trust.Options{Policy: cfg.Votes.Policy, FromGit: fromGit}))
 	contributionProblems(s, o.check, &errs)
 	stage("verify")
@@ -109,6 +118,7 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	}
 
 	s.Derive()
+	deriveVersions(s)
 	stage("derive")
 	if o.modelOnly {
 		return finish(nil)
@@ -175,6 +185,9 @@ func BuildDir(o Options, dest string) (*Result, error) {
 	out, err := output.NewDir(dest)
 	if err != nil {
 		return nil, err
+	}
+	if o.Previous == nil {
+		o.Previous = os.DirFS(dest)
 	}
 	res, err := Build(o, out)
 	if err != nil {

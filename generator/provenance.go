@@ -48,6 +48,7 @@ func provenance(src fs.FS, dir, branch string, cfg *config.Config, s *site.Site,
 	for _, it := range s.Items {
 		it.History = amendments(h, it)
 	}
+	progressSeries(dir, cfg, h, s, errs)
 	if !h.Time.IsZero() {
 		s.Built = h.Time.UTC()
 	}

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/xml"
+	"html/template"
 	"sort"
 	"strings"
 	"time"
@@ -56,6 +57,7 @@ type atomText struct {
 
 // entry is a feed entry before it is written.
 type entry struct {
+	id                                string // the entry's id, when its URL is not unique
 	url, title, author, summary, html string
 	date                              time.Time
 	tags                              []string
@@ -82,6 +84,7 @@ func (r *renderer) feeds() []task {
 		r.feed("/proposals/index.xml", "/proposals/", r.tr.T("proposals.title"), props),
 		r.feed("/practices/index.xml", "/practices/", r.tr.T("practices.title"), pracs),
 		r.feed("/plan/index.xml", "/plan/", r.view.Plan.Title, acts),
+		r.feed("/monitoring/index.xml", "/monitoring/", r.tr.T("monitoring.title"), r.progressEntries()),
 	}
 	for _, b := range s.Bodies {
 		var es []entry
@@ -143,7 +146,11 @@ func (r *renderer) feed(file, page, title string, es []entry) task {
 		for _, e := range es {
 			updated = later(updated, e.date)
 			u := r.Config.AbsURL(r.prefix + e.url)
-			ae := atomEntry{ID: u, Title: e.title, Updated: atomTime(e.date),
+			id := u
+			if e.id != "" {
+				id = r.Config.AbsURL(r.prefix + e.id)
+			}
+			ae := atomEntry{ID: id, Title: e.title, Updated: atomTime(e.date),
 				Link: atomLink{Rel: "alternate", Href: u}, Author: atomAuthor{e.author},
 				Summary: e.summary, Content: atomText{Type: "html", Body: e.html}}
 			for _, t := range e.tags {
@@ -206,4 +213,30 @@ func (r *renderer) sitemap(tasks []task) task {
 		b.WriteByte('\n')
 		return b.Bytes(), nil
 	}}
+}
+
+// progressEntries are the monitoring feed's entries: every change of an action's
+// progress or status, from the commits that reported it.
+func (r *renderer) progressEntries() []entry {
+	m := r.Site.Monitoring
+	if m == nil {
+		return nil
+	}
+	out := make([]entry, 0, min(len(m.Updates), feedSize))
+	for _, u := range m.Updates[:min(len(m.Updates), feedSize)] {
+		a := u.Action
+		url := a.URL()
+		if r.Site.Action(a.ID) == nil && m.Version != nil {
+			url = "/plan/" + m.Version.Name + "/#action-" + a.ID
+		}
+		title := r.title(&a.Item, a.Title)
+		v := r.updateView(u, Link{})
+		text := r.tr.T("feed.progress", v.To, v.Label)
+		if v.From >= 0 {
+			text = r.tr.T("feed.progress.from", v.From, v.To, v.Label)
+		}
+		out = append(out, entry{id: "/monitoring/#" + a.ID + "-" + u.Point.Commit, url: url, title: title + ": " + text, author: u.Point.Author,
+			summary: text, html: template.HTMLEscapeString(text), date: u.Point.Landed})
+	}
+	return out
 }

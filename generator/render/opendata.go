@@ -194,8 +194,6 @@ func (r *renderer) openData() []task {
 			return out
 		}),
 		jsonTask("api/v1/votes.json", func() any { return r.votesJSON() }),
-		jsonTask("api/v1/plan.json", func() any { return r.planJSON() }),
-		jsonTask("api/v1/versions.json", func() any { return []struct{}{} }),
 		jsonTask("api/v1/practices.json", func() any {
 			out := make([]practiceJSON, 0, len(s.Practices))
 			for _, p := range s.Practices {
@@ -303,26 +301,174 @@ func (r *renderer) votesJSON() []voteJSON {
 	return out
 }
 
-func (r *renderer) planJSON() planJSON {
+// planJSON is a plan as open data: a version's (version is its name), or the draft's
+// ("draft"). Priorities are the counted priorities of the work tree's actions of the
+// same id, since bodies vote on the living plan. URLs are of the draft's pages, or of
+// the item's place on the version's page when the draft no longer has it.
+func (r *renderer) planJSON(p *site.Site, version string) planJSON {
 	s, abs := r.Site, r.Config.AbsURL
-	rank := map[*site.Action]int{}
+	rank := map[string]int{}
 	for i, a := range s.Priorities {
-		rank[a] = i + 1
+		rank[a.ID] = i + 1
 	}
-	p := planJSON{Version: "draft", Title: s.Plan.Title, Period: s.Plan.Period, Owner: s.Plan.Owner, Progress: s.Progress.Percent, Goals: []goalJSON{}}
-	for _, g := range s.Goals {
-		gj := goalJSON{ID: g.ID, Title: g.Title, Progress: g.Progress.Percent, URL: abs(g.URL()), Objectives: []objectiveJSON{}}
+	url := func(it *site.Item) string {
+		if d := s.Items[it.Key()]; d != nil {
+			return abs(d.URL())
+		}
+		return abs("/plan/" + version + "/#" + anchorOf(it))
+	}
+	out := planJSON{Version: version, Title: p.Plan.Title, Period: p.Plan.Period, Owner: p.Plan.Owner, Progress: p.Progress.Percent, Goals: []goalJSON{}}
+	for _, g := range p.Goals {
+		gj := goalJSON{ID: g.ID, Title: g.Title, Progress: g.Progress.Percent, URL: url(&g.Item), Objectives: []objectiveJSON{}}
 		for _, o := range g.Objectives {
-			oj := objectiveJSON{ID: o.ID, Title: o.Title, AgID: nonNil(o.AgID), Progress: o.Progress.Percent, URL: abs(o.URL()), Actions: []actionJSON{}}
+			oj := objectiveJSON{ID: o.ID, Title: o.Title, AgID: nonNil(o.AgID), Progress: o.Progress.Percent, URL: url(&o.Item), Actions: []actionJSON{}}
 			for _, a := range o.Actions {
+				var pr site.Priority
+				if d := s.Action(a.ID); d != nil {
+					pr = d.Tally.Priority
+				}
 				oj.Actions = append(oj.Actions, actionJSON{ID: a.ID, Title: a.Title, Status: a.Status, Progress: a.Progress, Owner: a.Owner,
-					Start: isoDay(a.Start), Due: isoDay(a.Due), Priority: prio(a.Tally.Priority), Rank: rank[a], URL: abs(a.URL()), Proposals: nonNil(a.Proposals)})
+					Start: isoDay(a.Start), Due: isoDay(a.Due), Priority: prio(pr), Rank: rank[a.ID], URL: url(&a.Item), Proposals: nonNil(a.Proposals)})
 			}
 			gj.Objectives = append(gj.Objectives, oj)
 		}
-		p.Goals = append(p.Goals, gj)
+		out.Goals = append(out.Goals, gj)
 	}
-	return p
+	return out
+}
+
+type versionJSON struct {
+	Version     string `json:"version"`
+	Tag         string `json:"tag"`
+	Date        string `json:"date"` // RFC 3339
+	Commit      string `json:"commit"`
+	Verified    bool   `json:"verified"`
+	URL         string `json:"url"` // "" when the version cannot be read
+	Note        string `json:"note"`
+	Annotated   bool   `json:"annotated"`
+	Signed      bool   `json:"signed"`
+	Signer      string `json:"signer"`
+	Latest      bool   `json:"latest"`
+	Readable    bool   `json:"readable"`
+	Previous    string `json:"previous"`
+	ChangesURL  string `json:"changes_url"`
+	DataURL     string `json:"data_url"`
+	ChangesData string `json:"changes_data_url"`
+}
+
+type changesJSON struct {
+	From         string           `json:"from"` // "" for the first version
+	To           string           `json:"to"`   // a version, or "draft"
+	Plan         []fieldJSON      `json:"plan"`
+	PlanText     []textOpJSON     `json:"plan_text"`
+	Goals        []itemChangeJSON `json:"goals"`
+	Objectives   []itemChangeJSON `json:"objectives"`
+	Actions      []itemChangeJSON `json:"actions"`
+	Incorporated []string         `json:"incorporated"`
+}
+
+type itemChangeJSON struct {
+	ID         string       `json:"id"`
+	Change     string       `json:"change"` // added, removed, moved, changed
+	Title      string       `json:"title"`
+	FromParent string       `json:"from_parent"`
+	ToParent   string       `json:"to_parent"`
+	Fields     []fieldJSON  `json:"fields"`
+	Text       []textOpJSON `json:"text"` // empty when the text is the same
+}
+
+type fieldJSON struct {
+	Field string `json:"field"`
+	Old   string `json:"old"`
+	New   string `json:"new"`
+}
+
+type textOpJSON struct {
+	Op   string `json:"op"` // equal, insert, delete
+	Text string `json:"text"`
+}
+
+func diffJSON(d *site.PlanDiff) changesJSON {
+	fields := func(fs []site.FieldChange) []fieldJSON {
+		out := make([]fieldJSON, 0, len(fs))
+		for _, f := range fs {
+			out = append(out, fieldJSON{f.Field, f.Old, f.New})
+		}
+		return out
+	}
+	text := func(ops []site.TextOp) []textOpJSON {
+		out := make([]textOpJSON, 0, len(ops))
+		for _, op := range ops {
+			name := "equal"
+			switch op.Op {
+			case site.TextInsert:
+				name = "insert"
+			case site.TextDelete:
+				name = "delete"
+			}
+			out = append(out, textOpJSON{name, op.Text})
+		}
+		return out
+	}
+	items := func(ds []site.ItemDiff) []itemChangeJSON {
+		out := make([]itemChangeJSON, 0, len(ds))
+		for _, it := range ds {
+			out = append(out, itemChangeJSON{ID: it.ID, Change: it.Kind, Title: it.Title, FromParent: it.FromParent, ToParent: it.ToParent,
+				Fields: fields(it.Fields), Text: text(it.Text)})
+		}
+		return out
+	}
+	return changesJSON{From: d.From, To: d.To, Plan: fields(d.Plan), PlanText: text(d.PlanText), Goals: items(d.Goals),
+		Objectives: items(d.Objectives), Actions: items(d.Actions), Incorporated: nonNil(d.Incorporated)}
+}
+
+// versionData lists the open data of the plan's versions: versions.json, each version's
+// plan and changes, the draft's, and plan.json, the plan that /plan/ shows.
+func (r *renderer) versionData() []task {
+	s, abs := r.Site, r.Config.AbsURL
+	shown, name := s, "draft"
+	if s.Latest != nil {
+		shown, name = s.Latest.Plan, s.Latest.Name
+	}
+	t := []task{
+		jsonTask("api/v1/plan.json", func() any { return r.planJSON(shown, name) }),
+		jsonTask("api/v1/plan/draft.json", func() any { return r.planJSON(s, "draft") }),
+		jsonTask("api/v1/plan/draft/changes.json", func() any { return diffJSON(s.DraftChanges) }),
+		jsonTask(PublishedVersionsFile, func() any {
+			out := make([]versionJSON, 0, len(s.Versions))
+			for _, v := range s.Versions {
+				j := versionJSON{Version: v.Name, Tag: v.Tag, Date: v.Date.UTC().Format(time.RFC3339), Commit: v.Commit, Verified: v.Verified,
+					Note: v.Note, Annotated: v.Annotated, Signed: v.Signed, Signer: v.Signer, Latest: v == s.Latest, Readable: v.Plan != nil,
+					Previous: nameOfVersion(v.Previous)}
+				if v.Plan != nil {
+					j.URL, j.ChangesURL = abs("/plan/"+v.Name+"/"), abs("/plan/"+v.Name+"/changes/")
+					j.DataURL, j.ChangesData = abs("/api/v1/plan/"+v.Name+".json"), abs("/api/v1/plan/"+v.Name+"/changes.json")
+				}
+				out = append(out, j)
+			}
+			return out
+		}),
+	}
+	for _, v := range s.Versions {
+		if v.Plan == nil {
+			continue
+		}
+		t = append(t,
+			jsonTask("api/v1/plan/"+v.Name+".json", func() any { return r.planJSON(v.Plan, v.Name) }),
+			jsonTask("api/v1/plan/"+v.Name+"/changes.json", func() any { return diffJSON(v.Changes) }))
+	}
+	return t
+}
+
+// PublishedVersionsFile is the list of versions in the output: the next build of the
+// same output checks that none of them changed.
+const PublishedVersionsFile = "api/v1/versions.json"
+
+func nameOfVersion(v *site.Version) string {
+	if v == nil {
+		return ""
+	}
+	return v.Name
 }
 
 // jsonTask writes a JSON array with one element per line, so that the files diff well

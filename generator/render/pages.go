@@ -2,6 +2,7 @@ package render
 
 import (
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,6 +63,7 @@ func (r *renderer) siteView() *SiteView {
 	}
 	v.Menu = []Link{
 		{r.tr.T("menu.plan"), r.link("/plan/")},
+		{r.tr.T("menu.monitoring"), r.link("/monitoring/")},
 		{r.tr.T("menu.proposals"), r.link("/proposals/")},
 		{r.tr.T("menu.practices"), r.link("/practices/")},
 		{r.tr.T("menu.bodies"), r.link("/bodies/")},
@@ -141,7 +143,7 @@ func (r *renderer) pages() []task {
 		t = append(t, task{kind: kind, path: indexFile(r.prefix + url), url: r.prefix + url, date: date, make: make})
 	}
 	add("home", "/", s.Built, r.homePage)
-	add("plan", "/plan/", s.Built, r.planPage)
+	t = append(t, r.versionPages()...)
 	for _, g := range s.Goals {
 		add("goal", g.URL(), time.Time{}, func() ([]byte, error) { return r.goalPage(g) })
 	}
@@ -367,24 +369,6 @@ func (r *renderer) homePage() ([]byte, error) {
 	return r.page("home", &Page{Title: r.view.Title, Description: r.view.Description, URL: r.link("/"), Home: h, Feed: r.link("/index.xml")})
 }
 
-func (r *renderer) planPage() ([]byte, error) {
-	s := r.Site
-	v := &PlanView{Intro: htmlOf(r.plan.HTML), Progress: s.Progress.Percent}
-	for _, st := range site.ActionStatuses {
-		v.ByStatus = append(v.ByStatus, StatusCount{st, r.tr.T("status." + st), s.Progress.ByStatus[st]})
-	}
-	for _, g := range s.Goals {
-		v.Goals = append(v.Goals, r.goalView(g))
-	}
-	for i, a := range s.Priorities {
-		t := r.tally(a.Tally)
-		v.Priorities = append(v.Priorities, PriorityRank{Rank: i + 1, Action: r.itemLink(&a.Item), Mean: t.PriorityMean, Count: t.PriorityCount,
-			Distribution: t.Distribution, Text: t.PriorityText, Bar: priorityBar(a.Tally.Priority, r.tr)})
-	}
-	return r.page("plan", &Page{Title: r.view.Plan.Title, URL: r.link("/plan/"), Plan: v, Feed: r.link("/plan/index.xml"),
-		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}}})
-}
-
 func (r *renderer) goalView(g *site.Goal) GoalView {
 	v := GoalView{ID: g.ID, Title: r.cards[&g.Item].Title, URL: r.link(g.URL()), HTML: htmlOf(r.html[&g.Item].HTML), Progress: g.Progress.Percent, Contributions: r.contributions(&g.Item)}
 	for _, o := range g.Objectives {
@@ -447,6 +431,10 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 	for _, p := range a.ProposalItems {
 		v.Proposals = append(v.Proposals, r.itemLink(&p.Item))
 	}
+	if len(a.Series) > 0 {
+		v.ProgressChart = progressChart(a.Series, r.Site.Built, r.tr.T("action.progress_chart", v.Title))
+		v.Series = r.pointViews(a.Series)
+	}
 	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.planCrumbs(goal, obj)})
 }
 
@@ -454,6 +442,10 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 	v := &ProposalView{Card: *r.cards[&p.Item], Authors: p.Authors, HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
 	for _, t := range p.TargetItems {
 		v.Targets = append(v.Targets, r.itemLink(t))
+	}
+	for _, t := range p.PastTargets {
+		it := t.Version.Plan.PlanItem(t.ID)
+		v.Targets = append(v.Targets, Link{r.title(it, t.Title) + " " + r.tr.T("proposal.past_target", t.Version.Name), r.link("/plan/"+t.Version.Name+"/") + "#" + anchorOf(it)})
 	}
 	if p.Answer.Text != "" {
 		v.Answer = &AnswerView{Date: p.Answer.Date, HTML: r.ans[p], By: r.view.Plan.Owner}
@@ -463,6 +455,12 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 	}
 	for _, a := range p.TakenUpBy {
 		v.TakenUpBy = append(v.TakenUpBy, r.itemLink(&a.Item))
+	}
+	for _, ver := range r.Site.Versions {
+		if ver.Changes != nil && slices.Contains(ver.Changes.Incorporated, p.ID) {
+			vv := r.versionView(ver)
+			v.IncorporatedIn = append(v.IncorporatedIn, IncorporatedIn{Version: vv.Name, Date: vv.Date, URL: vv.ChangesURL})
+		}
 	}
 	for _, c := range p.History {
 		cv := ChangeView{Landed: c.Landed, Author: c.AuthorName, Message: c.Message, Commit: c.Commit[:min(10, len(c.Commit))], CommitURL: r.commitURL(c.Commit), Deleted: c.Deleted}

@@ -52,6 +52,8 @@ type renderer struct {
 	plan     markdown.Result
 	fb       map[*site.Feedback]markdown.Result
 	ans      map[*site.Proposal]template.HTML
+	vtext    map[string]markdown.Result     // the Markdown of the plan versions' texts, by text
+	versions map[*site.Version]*VersionView // views of the versions, made once
 	view     *SiteView
 	cards    map[*site.Item]*Card
 	bufs     sync.Pool   // of *bytes.Buffer, for pages
@@ -90,7 +92,9 @@ func Render(o Options, w output.Writer) error {
 		} else {
 			r.translateMarkdown(rs[0])
 		}
+		r.renderVersionTexts()
 		r.view = r.siteView()
+		r.prepareVersions()
 		r.prefill = r.makePrefills()
 		r.newLinks = r.forgeNew()
 		r.cards = r.allCards()
@@ -100,6 +104,7 @@ func Render(o Options, w output.Writer) error {
 		tasks := append(r.pages(), r.feeds()...)
 		if i == 0 {
 			tasks = append(tasks, r.openData()...)
+			tasks = append(tasks, r.versionData()...)
 			tasks = append(tasks, r.files()...)
 		}
 		if o.Sample {
@@ -113,7 +118,7 @@ func Render(o Options, w output.Writer) error {
 				pages = append(pages, task{url: t.url, date: t.date})
 			}
 		}
-		r.cards = nil // done with this language: let the garbage collector have its views
+		r.cards, r.vtext, r.versions = nil, nil, nil // done with this language: let the garbage collector have its views
 		if i > 0 {
 			r.html, r.ans = nil, nil
 		}

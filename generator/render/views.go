@@ -14,7 +14,7 @@ import (
 // Page is what every template receives as its dot.
 type Page struct {
 	Site        *SiteView
-	Kind        string // home, plan, goal, objective, action, proposals, proposal, practices, practice, bodies, body, tags, tag, 404
+	Kind        string // home, plan, versions, changes, monitoring, goal, objective, action, proposals, proposal, practices, practice, bodies, body, tags, tag, 404
 	Title       string
 	Description string
 	URL         string     // the link to the page, e.g. /en/proposals/x/
@@ -37,6 +37,10 @@ type Page struct {
 	List      *ListView
 	Bodies    []BodyCard
 	Tags      []TagCard
+
+	Versions   *VersionsView
+	Changes    *ChangesView
+	Monitoring *MonitoringView
 }
 
 // LangLink is a page in one language, for the language switcher and hreflang alternates.
@@ -174,13 +178,23 @@ type HomeView struct {
 // Counts sums up the portal.
 type Counts struct{ Goals, Objectives, Actions, Proposals, Practices, Bodies, Reactions, Feedback int }
 
-// PlanView is the plan tree.
+// PlanView is a version of the plan (/plan/, /plan/<version>/) or the draft
+// (/plan/draft/): its tree of goals, objectives and actions.
 type PlanView struct {
 	Intro    template.HTML
 	Progress int
 	ByStatus []StatusCount
-	Goals    []GoalView
-	// Priorities ranks the actions bodies gave a counted priority: highest mean first.
+	Tree     []PlanGoal
+	// Version is what the page shows: an approved version, or the draft (Version.Draft).
+	Version *VersionView
+	// Latest is the latest approved version, nil when none is; VersionsURL lists them all.
+	Latest      *VersionView
+	VersionsURL string
+	DraftURL    string
+	// DraftChanges sums up what the draft changes since Latest (on the draft's page).
+	DraftChanges ChangeCounts
+	// Priorities ranks the actions bodies gave a counted priority: highest mean first
+	// (on /plan/ and the draft's page).
 	Priorities []PriorityRank
 }
 
@@ -237,6 +251,10 @@ type ActionView struct {
 	Indicators     []IndicatorView
 	Proposals      []Link
 	ContributesTo  []string
+	// ProgressChart draws the action's progress over time (one point per commit that
+	// changed it), Series is the same as a table; both empty without Git.
+	ProgressChart template.HTML
+	Series        []PointView
 	Contributions
 }
 
@@ -319,6 +337,8 @@ type ProposalView struct {
 	Answer    *AnswerView
 	HTML      template.HTML
 	TakenUpBy []Link
+	// IncorporatedIn lists the versions of the plan that took the proposal up.
+	IncorporatedIn []IncorporatedIn
 	Contributions
 	// History lists the changes to the proposal's text that landed on the main branch,
 	// oldest first: its amendments. Empty without Git.
@@ -427,4 +447,11 @@ func shares(a, b, c int) (int, int, int) {
 		sum++
 	}
 	return pct[0], pct[1], pct[2]
+}
+
+// IncorporatedIn is a version of the plan that took a proposal up.
+type IncorporatedIn struct {
+	Version string
+	Date    time.Time
+	URL     string // what the version changed
 }

@@ -250,9 +250,23 @@ type Proposal struct {
 	Status  string    `yaml:"status" enum:"open|under-review|accepted|rejected|incorporated|withdrawn"`
 	Answer  Answer    `yaml:"answer"`
 
-	BodyItem    *Body     `yaml:"-"`
-	TargetItems []*Item   `yaml:"-"`
-	TakenUpBy   []*Action `yaml:"-"` // actions that list this proposal
+	BodyItem    *Body   `yaml:"-"`
+	TargetItems []*Item `yaml:"-"`
+	// PastTargets are targets that the work tree's plan no longer has but an approved
+	// version had (an action removed since): the proposal stays about them.
+	PastTargets []PastTarget `yaml:"-"`
+	// unknownTargets are targets not in the work tree's plan, checked against the
+	// versions by CheckTargets.
+	unknownTargets []int
+	TakenUpBy      []*Action `yaml:"-"` // actions that list this proposal
+}
+
+// PastTarget is a target of a proposal found in an approved version of the plan only.
+type PastTarget struct {
+	ID      string
+	Title   string
+	Section Section
+	Version *Version // the latest version that has it
 }
 
 // Answer is the plan owner's official answer to a proposal.

@@ -42,7 +42,7 @@ func (s *Site) Resolve() diag.List {
 			if it := s.planItems[id]; it != nil {
 				p.TargetItems = append(p.TargetItems, it)
 			} else {
-				errs.Add(listAt(&p.Item, "targets", i), "unknown plan item %q in targets%s (targets are ids of goals, objectives or actions)", id, didYouMean(id, keys(s.planItems)))
+				p.unknownTargets = append(p.unknownTargets, i) // CheckTargets looks for it in the versions
 			}
 		}
 		if p.Status != ProposalOpen && p.Answer.Text == "" {
@@ -114,6 +114,43 @@ func (s *Site) Resolve() diag.List {
 		}
 	}
 	s.resolveReactions()
+	return errs
+}
+
+// CheckTargets reports the targets of proposals that are neither in the work tree's plan
+// nor in an approved version of it (s.Versions, newest first). A target that only a
+// version has, such as an action removed since, is kept as a PastTarget: a proposal
+// never becomes wrong because the plan moved on. It runs once the versions are read.
+func (s *Site) CheckTargets() diag.List {
+	var errs diag.List
+	for _, p := range s.Proposals {
+		for _, i := range p.unknownTargets {
+			id := p.Targets[i]
+			found := false
+			for _, v := range s.Versions {
+				if v.Plan == nil {
+					continue
+				}
+				if it := v.Plan.PlanItem(id); it != nil {
+					pt := PastTarget{ID: id, Title: id, Section: it.Section, Version: v}
+					switch it.Section {
+					case Goals:
+						pt.Title = v.Plan.Goal(id).Title
+					case Objectives:
+						pt.Title = v.Plan.Objective(id).Title
+					case Actions:
+						pt.Title = v.Plan.Action(id).Title
+					}
+					p.PastTargets = append(p.PastTargets, pt)
+					found = true
+					break
+				}
+			}
+			if !found {
+				errs.Add(listAt(&p.Item, "targets", i), "unknown plan item %q in targets%s (targets are ids of goals, objectives or actions)", id, didYouMean(id, keys(s.planItems)))
+			}
+		}
+	}
 	return errs
 }
 

@@ -329,3 +329,41 @@ func baseName(file string) string {
 	}
 	return file
 }
+
+// TagVerdict says whether a plan version's tag is signed by a member of the plan owner
+// body with a key registered in the body's file.
+type TagVerdict struct {
+	Verified bool
+	Signer   string // "Name <email> (fingerprint)" of the member whose key signed it
+	Problem  string // why a signed tag is not verified
+}
+
+// VerifyTag checks the signature of a tag (sig over payload, OpenPGP or SSH in the "git"
+// namespace, made at the time at) against the keys of the members of the plan owner body
+// of s. Keys that cannot be parsed are skipped: Keyrings reports them.
+func VerifyTag(s *site.Site, sig, payload string, at time.Time) TagVerdict {
+	owner := s.Plan.OwnerBody
+	if owner == nil {
+		return TagVerdict{Problem: "the plan has no owner body whose members could sign it"}
+	}
+	var keys []*signature.Key
+	member := map[*signature.Key]*site.Member{}
+	for i := range owner.Members {
+		m := &owner.Members[i]
+		for _, text := range m.Keys {
+			if k, err := signature.ParseKey(text); err == nil {
+				keys = append(keys, k)
+				member[k] = m
+			}
+		}
+	}
+	key, err := signature.Verify([]byte(sig), []byte(payload), signature.NamespaceGit, keys, at)
+	switch {
+	case err == nil:
+		m := member[key]
+		return TagVerdict{Verified: true, Signer: m.Name + " <" + m.Email + "> (" + key.Fingerprint + ")"}
+	case errors.Is(err, signature.ErrUnknownKey):
+		return TagVerdict{Problem: "signed by a key that is not registered for a member of " + owner.ID + " (keys are listed in " + owner.File + ")"}
+	}
+	return TagVerdict{Problem: "the signature does not verify: " + err.Error()}
+}
