@@ -11,14 +11,20 @@
 //	model    Resolve: link references, report dangling ones                (generator/site)
 //	history  one walk of the main branch: the commit that cast each vote    (generator/history)
 //	         and when it landed, every amendment of an item's text, spent
-//	         signatures; cached in .pspm/cache, so a build after a commit
-//	         walks that commit (only when the site is in a Git repository)
+//	         signatures, every action's progress over time; cached in
+//	         .pspm/cache, so a build after a commit walks that commit (only
+//	         when the site is in a Git repository)
+//	versions the approved versions of the plan: every tag matching        (generator/history,
+//	         plan.tags, its plan read from the tag's tree with the work      generator/content)
+//	         tree's loader (files shared with another version are parsed
+//	         once); a moved or deleted published tag is an error
 //	verify   the trust model: whether each vote and comment counts, and    (generator/trust,
 //	         why not (votes.policy, signatures, phase windows); a bad       generator/signature)
 //	         contribution is kept and shown, a warning in a build and an
 //	         error in a check
 //	derive   Derive: tallies, priorities ranking, progress roll-ups, lists  (generator/site)
-//	         by body/status/tag
+//	         by body/status/tag; what each version changed (Diff), and the
+//	         monitoring of the approved plan (Monitor)
 //	render   pages (html/template through the theme chain), feeds,          (generator/render,
 //	         sitemap, open data, static files and attachments               generator/theme,
 //	                                                                        generator/markdown)

@@ -304,6 +304,10 @@ func pagesOf(t *testing.T, res *generator.Result) []page {
 	pages := []page{
 		{"home", "/", "it", 200},
 		{"plan", "/plan/", "it", 200},
+		{"plan-draft", "/plan/draft/", "it", 200},
+		{"plan-draft-changes", "/plan/draft/changes/", "it", 200},
+		{"versions", "/plan/versions/", "it", 200},
+		{"monitoring", "/monitoring/", "it", 200},
 		{"goal", "/plan/goals/" + s.Goals[0].ID + "/", "it", 200},
 		{"objective", "/plan/objectives/" + s.Objectives[0].ID + "/", "it", 200},
 		{"action", "/plan/actions/" + act.ID + "/", "it", 200},
