@@ -132,29 +132,34 @@ func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 	errs.Append(s.Index())
 	attach(s, attachments, &errs)
 	for _, i := range translations {
-		j, tr := jobs[i], results[i].trans
-		if j.section == "" {
-			if s.Plan.Translations == nil {
-				s.Plan.Translations = map[string]*site.Translation{}
-			}
-			s.Plan.Translations[j.name] = tr
-			continue
-		}
-		it := s.Items[string(j.section)+"/"+j.id]
-		if it == nil {
-			errs.Add(diag.Pos{File: j.file, Line: 1, Col: 1}, "translation of an item that does not exist: there is no %s/%s/%s.md or %s/index.md", Dir, j.section, j.id, j.id)
-			continue
-		}
-		if it.Section == site.Bodies {
-			errs.Warn(diag.Pos{File: j.file, Line: 1, Col: 1}, "bodies are not translated (their names are proper names); the file is ignored")
-			continue
-		}
-		if it.Translations == nil {
-			it.Translations = map[string]*site.Translation{}
-		}
-		it.Translations[j.name] = tr
+		attachTranslation(s, jobs[i], results[i].trans, &errs)
 	}
 	return s, errs
+}
+
+// attachTranslation gives the plan or an item its translation read by job j, and
+// reports a translation of nothing.
+func attachTranslation(s *site.Site, j job, tr *site.Translation, errs *diag.List) {
+	if j.section == "" {
+		if s.Plan.Translations == nil {
+			s.Plan.Translations = map[string]*site.Translation{}
+		}
+		s.Plan.Translations[j.name] = tr
+		return
+	}
+	it := s.Items[string(j.section)+"/"+j.id]
+	if it == nil {
+		errs.Add(diag.Pos{File: j.file, Line: 1, Col: 1}, "translation of an item that does not exist: there is no %s/%s/%s.md or %s/index.md", Dir, j.section, j.id, j.id)
+		return
+	}
+	if it.Section == site.Bodies {
+		errs.Warn(diag.Pos{File: j.file, Line: 1, Col: 1}, "bodies are not translated (their names are proper names); the file is ignored")
+		return
+	}
+	if it.Translations == nil {
+		it.Translations = map[string]*site.Translation{}
+	}
+	it.Translations[j.name] = tr
 }
 
 // attachSigs gives reactions and feedback their detached signatures, and warns about a

@@ -57,22 +57,8 @@ func LoadPlan(fsys fs.FS, cfg *config.Config, cache *PlanCache) (*site.Site, dia
 	}
 	errs.Append(s.Index())
 	for i, j := range jobs {
-		tr := results[i].trans
-		if j.role != roleTranslation || tr == nil {
-			continue
-		}
-		if j.section == "" {
-			if s.Plan.Translations == nil {
-				s.Plan.Translations = map[string]*site.Translation{}
-			}
-			s.Plan.Translations[j.name] = tr
-			continue
-		}
-		if it := s.Items[string(j.section)+"/"+j.id]; it != nil {
-			if it.Translations == nil {
-				it.Translations = map[string]*site.Translation{}
-			}
-			it.Translations[j.name] = tr
+		if j.role == roleTranslation && results[i].trans != nil {
+			attachTranslation(s, j, results[i].trans, &errs)
 		}
 	}
 	return s, errs

@@ -149,17 +149,7 @@ func monitoredPlan(src, live *Site, asOf time.Time) *Site {
 		p.addPlanItem(&c.Item)
 	}
 
-	for _, o := range p.Objectives {
-		o.Progress = rollUp(o.Actions)
-	}
-	for _, g := range p.Goals {
-		var acts []*Action
-		for _, o := range g.Objectives {
-			acts = append(acts, o.Actions...)
-		}
-		g.Progress = rollUp(acts)
-	}
-	p.Progress = rollUp(p.Actions)
+	p.rollUpPlan()
 	return p
 }
 
