@@ -457,8 +457,12 @@ func (r *renderer) monitoringPage() ([]byte, error) {
 	}
 	monAction := func(a *site.Action) MonitorAction {
 		l := actionLink(a)
-		return MonitorAction{Link: l, Owner: r.bodyLink(r.Site.ByBody[a.Owner], a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
-			Progress: a.Progress, Due: a.Due, Sparkline: progressSparkline(a.Series, m.AsOf, r.tr.T("monitoring.sparkline", l.Title))}
+		ma := MonitorAction{Link: l, Owner: r.bodyLink(r.Site.ByBody[a.Owner], a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
+			Progress: a.Progress, Due: a.Due}
+		if len(a.Series) > 1 { // one point is no trend: the progress column says it
+			ma.Sparkline = progressSparkline(a.Series, m.AsOf, r.tr.T("monitoring.sparkline", l.Title))
+		}
+		return ma
 	}
 	for _, g := range m.Plan.Goals {
 		gv := MonitorGoal{Link: r.planItemLink(&g.Item, g.Title, m.Plan, m.Version), Progress: g.Progress.Percent, Actions: g.Progress.Actions, ByStatus: r.statusCounts(g.Progress)}
