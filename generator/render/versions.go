@@ -2,6 +2,7 @@ package render
 
 import (
 	"html/template"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -149,7 +150,8 @@ func (r *renderer) planTree(p *site.Site) []PlanGoal {
 		if live {
 			return htmlOf(r.html[it].HTML)
 		}
-		return htmlOf(r.vtext[r.textOf(it)].HTML)
+		// The text sits under an action (h4) of the version's page.
+		return htmlOf(demoteHeadings(r.vtext[r.textOf(it)].HTML))
 	}
 	var out []PlanGoal
 	for _, g := range p.Goals {
@@ -224,6 +226,7 @@ func (r *renderer) planPage(v *site.Version, url string) ([]byte, error) {
 	if s.Latest != nil {
 		pv.Latest = r.versionView(s.Latest)
 	}
+	pv.Full = v != nil && url != "/plan/"
 	if v == nil {
 		pv.Intro = htmlOf(r.plan.HTML)
 		pv.DraftChanges = changeCounts(s.DraftChanges)
@@ -526,4 +529,17 @@ func (r *renderer) pointViews(ps []site.ProgressPoint) []PointView {
 			Commit: p.Commit[:min(10, len(p.Commit))], CommitURL: r.commitURL(p.Commit)})
 	}
 	return out
+}
+
+var headingRE = regexp.MustCompile(`<(/?)h([2-6])(?: id="[^"]*")?>`)
+
+// demoteHeadings moves the headings of a rendered text (h2 and below, as the Markdown
+// renderer makes them) under an h4, keeping their order without skipping a level, and
+// drops their ids, which would repeat on a page that shows many texts.
+func demoteHeadings(html string) string {
+	return headingRE.ReplaceAllStringFunc(html, func(tag string) string {
+		m := headingRE.FindStringSubmatch(tag)
+		level := min(int(m[2][0]-'0')+3, 6)
+		return "<" + m[1] + "h" + string(rune('0'+level)) + ">"
+	})
 }

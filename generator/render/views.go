@@ -191,6 +191,10 @@ type PlanView struct {
 	Latest      *VersionView
 	VersionsURL string
 	DraftURL    string
+	// Full says the page is a version's archive (/plan/<version>/): each action carries its
+	// text, indicators and proposals as approved. /plan/ and the draft link the actions'
+	// pages instead.
+	Full bool
 	// DraftChanges sums up what the draft changes since Latest (on the draft's page).
 	DraftChanges ChangeCounts
 	// Priorities ranks the actions bodies gave a counted priority: highest mean first
