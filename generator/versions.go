@@ -178,7 +178,7 @@ func checkPublished(vs []*site.Version, previous fs.FS, errs *diag.List) {
 		v := now[p.Tag]
 		switch {
 		case v == nil:
-			errs.Add(at, "version %s was published from tag %s (commit %.12s), which is gone: published versions never change; restore it (git tag -a %s %s) and push the tag, or fetch the tags (git fetch --tags)", p.Version, p.Tag, p.Commit, p.Tag, p.Commit)
+			errs.Add(at, "version %s was published from tag %s (commit %.12s), which is gone: published versions never change; restore it (git tag -a %s %s) and push the tag, or fetch the tags (git fetch --tags); if the output folder holds the build of another portal, empty it", p.Version, p.Tag, p.Commit, p.Tag, p.Commit)
 		case v.Commit != p.Commit:
 			errs.Add(at, "tag %s moved: version %s was published at commit %.12s and the tag now points at %.12s; published versions never change: put the tag back (git tag -f -a %s %s, then git push -f origin %s) and publish the change as a new version with a new tag", p.Tag, p.Version, p.Commit, v.Commit, p.Tag, p.Commit, p.Tag)
 		}
