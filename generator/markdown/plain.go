@@ -1,0 +1,74 @@
+package markdown
+
+import (
+	"bytes"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Plain returns what a reader of src's page reads, without markup: its text, one line per
+// block (paragraph, heading, list item, table cell, line of code), and its summary, the
+// same as Render's. Raw HTML is left out, as the page leaves it out; links give their
+// text, images their alternative text. It is what the search index analyses, and costs a
+// parse of src, not a rendering.
+func (r *Renderer) Plain(src []byte) (summaryText, plain string) {
+	ctx := parser.NewContext(parser.WithIDs(newIDs()))
+	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
+	buf := r.bufs.Get().(*bytes.Buffer)
+	defer func() { buf.Reset(); r.bufs.Put(buf) }()
+	blockText(buf, doc, src)
+	return summary(doc, src, 50), string(bytes.TrimSpace(buf.Bytes()))
+}
+
+// blockText writes the text under n, a newline between blocks.
+func blockText(b *bytes.Buffer, n ast.Node, source []byte) {
+	newline := func() {
+		if b.Len() > 0 && b.Bytes()[b.Len()-1] != '\n' {
+			b.WriteByte('\n')
+		}
+	}
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if c.Type() == ast.TypeBlock {
+			newline()
+		}
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.HTMLBlock, *ast.RawHTML:
+			return ast.WalkSkipChildren, nil
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			lines := c.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				seg := lines.At(i)
+				b.Write(bytes.TrimRight(seg.Value(source), "\r\n"))
+				b.WriteByte('\n')
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			v := c.Segment.Value(source)
+			if !c.IsRaw() {
+				v = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
+			}
+			b.Write(v)
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.AutoLink:
+			b.Write(c.Label(source))
+		case *ast.CodeSpan:
+			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+				if s, ok := t.(*ast.Text); ok {
+					b.Write(s.Segment.Value(source))
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+}

@@ -1,0 +1,298 @@
+package search
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/pspm-dev/pspm/generator/internal/parallel"
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+// Draft is the name, in Document.Versions, of the plan of the work tree.
+const Draft = "draft"
+
+// Plainer turns a Markdown text into its summary and its plain text, as
+// markdown.Renderer.Plain does. It is called from several goroutines at once.
+type Plainer func(markdown []byte) (summary, text string)
+
+// Documents lists what the index holds for s, in a fixed order: goals, objectives and
+// actions (those of the work tree, then the other texts they had in approved versions),
+// proposals, practices, bodies, feedback; each item followed by its translations.
+// langs are the site's languages, the first the default one (its pages have no prefix);
+// languages the index has no analyzer for are left out. plain converts the Markdown;
+// each distinct text is converted once, on every core.
+//
+// A plan item of the work tree is one document whose Versions are "draft" and every
+// approved version whose plan has the item as it is (same title, text, status, owner,
+// AgID codes and translations). The texts an item had in other versions are one
+// document each, whatever the number of versions that share it: its ID is
+// "<section>/<id>@<v>", v the newest of them, and its URL the item's anchor in that
+// version's plan (/plan/<v>/#action-<id>).
+func Documents(s *site.Site, langs []string, plain Plainer) []Document {
+	b := &docBuilder{langs: supported(langs)}
+	if len(b.langs) == 0 {
+		return nil
+	}
+	b.plan(s)
+	for _, p := range s.Proposals {
+		d := b.item(&p.Item, "proposal", p.Title, p.URL(), p.Text, p.Answer.Text)
+		d.Status, d.Body, d.Tags, d.Date = p.Status, p.Body, p.Tags, p.Date
+		b.translations(&p.Item, d, p.URL(), func(tr *site.Translation) string { return tr.Answer.Text })
+	}
+	for _, p := range s.Practices {
+		d := b.item(&p.Item, "practice", p.Title, p.URL(), p.Text, "")
+		d.Body, d.Kind, d.Tags, d.AgID, d.Date = p.Body, p.Kind, p.Tags, p.AgID, p.Date
+		b.translations(&p.Item, d, p.URL(), nil)
+	}
+	for _, o := range s.Bodies {
+		d := b.item(&o.Item, "body", o.Name, o.URL(), o.Text, "")
+		d.Body, d.Kind = o.ID, o.Kind
+		b.translations(&o.Item, d, o.URL(), nil)
+	}
+	for _, f := range s.Feedback {
+		if f.On == nil || len(f.Problems) > 0 {
+			continue // unreadable, or on nothing: the page shows no text to find
+		}
+		b.add(Document{ID: f.ItemKey + "#" + f.ID(), Type: "feedback", Lang: b.langs[0], Title: f.Title,
+			Body: f.Voter, Kind: f.Kind, Date: f.Date, URL: "/" + f.ItemKey + "/#" + f.ID()}, f.Text, "")
+	}
+	b.convert(plain)
+	return b.docs
+}
+
+// supported keeps the languages the index analyses, in order; the default language
+// stays first when it is one of them.
+func supported(langs []string) []string {
+	var out []string
+	for _, l := range langs {
+		if slices.Contains(Languages, l) && !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// docBuilder collects documents and the Markdown each one's text comes from.
+type docBuilder struct {
+	langs []string
+	docs  []Document
+	md    []source // md[i] is the Markdown of docs[i]
+}
+
+// source is a document's Markdown: its summary and text come from main, extra (a
+// proposal's answer) is appended to the text.
+type source struct{ main, extra string }
+
+func (b *docBuilder) add(d Document, main, extra string) *Document {
+	b.docs = append(b.docs, d)
+	b.md = append(b.md, source{main, extra})
+	return &b.docs[len(b.docs)-1]
+}
+
+// item adds the document of an item in the default language. The pointer it returns is
+// valid until the next add.
+func (b *docBuilder) item(it *site.Item, typ, title, url, text, extra string) *Document {
+	return b.add(Document{ID: it.Key(), Type: typ, Lang: b.langs[0], Title: title, URL: url}, text, extra)
+}
+
+// translations adds one document per translation of it, sharing d's keywords. answer,
+// when not nil, gives the translated text appended to the translation's.
+func (b *docBuilder) translations(it *site.Item, d *Document, url string, answer func(*site.Translation) string) {
+	orig := *d
+	for _, lang := range b.langs[1:] {
+		tr := it.Translations[lang]
+		if tr == nil {
+			continue
+		}
+		t := orig
+		t.ID, t.Lang, t.Title, t.URL = orig.ID+"/"+lang, lang, tr.Title, "/"+lang+url
+		if t.Title == "" {
+			t.Title = orig.Title
+		}
+		extra := ""
+		if answer != nil {
+			extra = answer(tr)
+		}
+		b.add(t, tr.Text, extra)
+	}
+}
+
+// planItem is a goal, an objective or an action as the index sees it.
+type planItem struct {
+	item   *site.Item
+	title  string
+	status string
+	owner  string
+	agid   []string
+}
+
+func (p planItem) typ() string {
+	switch p.item.Section {
+	case site.Goals:
+		return "goal"
+	case site.Objectives:
+		return "objective"
+	}
+	return "action"
+}
+
+// same reports whether two texts of a plan item make the same documents.
+func (p planItem) same(q planItem, langs []string) bool {
+	if p.title != q.title || p.item.Text != q.item.Text || p.status != q.status || p.owner != q.owner || !slices.Equal(p.agid, q.agid) {
+		return false
+	}
+	for _, l := range langs[1:] {
+		a, b := p.item.Translations[l], q.item.Translations[l]
+		if (a == nil) != (b == nil) || a != nil && (a.Title != b.Title || a.Text != b.Text) {
+			return false
+		}
+	}
+	return true
+}
+
+func planItems(s *site.Site) [3][]planItem {
+	var out [3][]planItem
+	for _, g := range s.Goals {
+		out[0] = append(out[0], planItem{item: &g.Item, title: g.Title})
+	}
+	for _, o := range s.Objectives {
+		out[1] = append(out[1], planItem{item: &o.Item, title: o.Title, agid: o.AgID})
+	}
+	for _, a := range s.Actions {
+		out[2] = append(out[2], planItem{item: &a.Item, title: a.Title, status: a.Status, owner: a.Owner})
+	}
+	return out
+}
+
+// plan adds the plan's goals, objectives and actions: the work tree's, then the other
+// texts of the approved versions, newest version first, each in its plan's order.
+func (b *docBuilder) plan(s *site.Site) {
+	work := planItems(s)
+	type version struct {
+		name  string
+		items [3][]planItem
+	}
+	var versions []version
+	for _, v := range s.Versions {
+		if v.Plan != nil {
+			versions = append(versions, version{v.Name, planItems(v.Plan)})
+		}
+	}
+	for sec := range work {
+		byID := make(map[string]planItem, len(work[sec]))
+		for _, p := range work[sec] {
+			byID[p.item.ID] = p
+		}
+		// The documents of the work tree come first; their Versions grow as versions
+		// that share their text are found.
+		index := map[string]int{} // document index by work tree item id
+		for _, p := range work[sec] {
+			index[p.item.ID] = b.planDoc(p, p.item.Key(), p.item.URL(), Draft)
+		}
+		type group struct {
+			doc  int
+			item planItem
+		}
+		others := map[string][]group{} // by item id, the texts already seen in newer versions
+		for _, v := range versions {
+			for _, p := range v.items[sec] {
+				id := p.item.ID
+				if w, ok := byID[id]; ok && w.same(p, b.langs) {
+					b.addVersion(index[id], v.name)
+					continue
+				}
+				found := false
+				for _, g := range others[id] {
+					if g.item.same(p, b.langs) {
+						b.addVersion(g.doc, v.name)
+						found = true
+						break
+					}
+				}
+				if !found {
+					url := "/plan/" + v.name + "/#" + anchorOf(p.item)
+					others[id] = append(others[id], group{b.planDoc(p, p.item.Key()+"@"+v.name, url, v.name), p})
+				}
+			}
+		}
+	}
+}
+
+// planDoc adds the documents of a plan item (its translations too) in version v, and
+// returns the index of the first.
+func (b *docBuilder) planDoc(p planItem, id, url, v string) int {
+	i := len(b.docs)
+	d := b.add(Document{ID: id, Type: p.typ(), Lang: b.langs[0], Title: p.title, URL: url, Status: p.status, Body: p.owner,
+		AgID: p.agid, Versions: []string{v}}, p.item.Text, "")
+	orig := *d
+	for _, lang := range b.langs[1:] {
+		tr := p.item.Translations[lang]
+		if tr == nil {
+			continue
+		}
+		t := orig
+		t.ID, t.Lang, t.Title, t.URL = id+"/"+lang, lang, tr.Title, "/"+lang+url
+		t.Versions = []string{v}
+		if t.Title == "" {
+			t.Title = orig.Title
+		}
+		b.add(t, tr.Text, "")
+	}
+	return i
+}
+
+// addVersion adds version v to the documents of the plan item whose first document is
+// docs[i]: that one and its translations that follow.
+func (b *docBuilder) addVersion(i int, v string) {
+	base := b.docs[i].ID
+	for j := i; j < len(b.docs) && (j == i || strings.HasPrefix(b.docs[j].ID, base+"/")); j++ {
+		b.docs[j].Versions = append(b.docs[j].Versions, v)
+	}
+}
+
+// anchorOf is a plan item's anchor in its plan's page (as the render package writes it).
+func anchorOf(it *site.Item) string {
+	switch it.Section {
+	case site.Goals:
+		return "goal-" + it.ID
+	case site.Objectives:
+		return "objective-" + it.ID
+	}
+	return "action-" + it.ID
+}
+
+// convert fills every document's summary and text, converting each distinct Markdown
+// once, on every core.
+func (b *docBuilder) convert(plain Plainer) {
+	seen := map[string]int{}
+	var texts []string
+	for _, m := range b.md {
+		for _, t := range []string{m.main, m.extra} {
+			if _, ok := seen[t]; !ok && t != "" {
+				seen[t] = len(texts)
+				texts = append(texts, t)
+			}
+		}
+	}
+	type result struct{ summary, text string }
+	out := make([]result, len(texts))
+	parallel.For(len(texts), func(i int) {
+		out[i].summary, out[i].text = plain([]byte(texts[i]))
+	})
+	for i, m := range b.md {
+		d := &b.docs[i]
+		if m.main != "" {
+			r := out[seen[m.main]]
+			d.Summary, d.Text = r.summary, r.text
+		}
+		if m.extra != "" {
+			if extra := out[seen[m.extra]].text; extra != "" {
+				if d.Text != "" {
+					d.Text += "\n"
+				}
+				d.Text += extra
+			}
+		}
+	}
+	b.md = nil
+}
