@@ -164,6 +164,7 @@ func (r *renderer) pages() []task {
 		add("body", b.URL(), time.Time{}, func() ([]byte, error) { return r.bodyPage(b) })
 	}
 	add("tags", "/tags/", time.Time{}, r.tagsPage)
+	add("search", "/search/", time.Time{}, r.searchPage)
 	t = append(t, r.listPages()...)
 	t = append(t, task{kind: "404", path: strings.TrimPrefix(r.prefix+"/404.html", "/"), make: func() ([]byte, error) {
 		return r.page("404", &Page{Title: r.tr.T("404.title"), URL: r.link("/404.html")})

@@ -33,6 +33,7 @@ var layoutOf = map[string]string{
 	"bodies":     "bodies.html",
 	"body":       "body.html",
 	"tags":       "tags.html",
+	"search":     "search.html",
 	"404":        "404.html",
 }
 

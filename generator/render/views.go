@@ -14,7 +14,7 @@ import (
 // Page is what every template receives as its dot.
 type Page struct {
 	Site        *SiteView
-	Kind        string // home, plan, versions, changes, monitoring, goal, objective, action, proposals, proposal, practices, practice, bodies, body, tags, tag, 404
+	Kind        string // home, plan, versions, changes, monitoring, goal, objective, action, proposals, proposal, practices, practice, bodies, body, tags, tag, search, 404
 	Title       string
 	Description string
 	URL         string     // the link to the page, e.g. /en/proposals/x/
@@ -37,6 +37,7 @@ type Page struct {
 	List      *ListView
 	Bodies    []BodyCard
 	Tags      []TagCard
+	Search    *SearchView
 
 	Versions   *VersionsView
 	Changes    *ChangesView

@@ -1,0 +1,692 @@
+package search
+
+import (
+	"bytes"
+	"compress/flate"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/pspm-dev/pspm/generator/internal/parallel"
+)
+
+// The static search bundle: the index exported for the search client of readers'
+// browsers (themes/default/static/js/search.js), which cannot run bleve. It is built
+// so that a page that does not search loads none of it, and a query loads only the
+// pieces its words need.
+//
+// Every file is under search/. meta.json is the entry point; every other file is
+// compressed with raw DEFLATE (the browser's DecompressionStream("deflate-raw")) and
+// fetched with ?v=<id> appended, id being a hash of all of them, so that a browser never
+// mixes files of two builds. The same index gives the same bytes.
+//
+// meta.json, format version BundleVersion:
+//
+//	{"format": "pspm-search", "version": 1, "id": hex, "docs": N (documents in the index,
+//	 bleve's DocCount, numbered 0…N-1 in the order of their IDs),
+//	 "fields": ["title_it", "summary_it", "text_it", "title_en", …], "boosts": [3, 1.5, …],
+//	 "langs": ["it", "en"] (field i is in language langs[i/3]),
+//	 "analyzers": {"it": {"char_filters": […], "tokenizer": "unicode", "token_filters": […]}, …},
+//	 "chunks": [the first term of each dictionary chunk], "records": docs per record file,
+//	 "facets": ["type", "status", "body", "tags", "versions", "lang"], "types": Types,
+//	 "syntax": [the field names a query in bleve's query string syntax may use]}
+//
+// Numbers are unsigned LEB128 varints ("uv") unless said otherwise; a string is uv(byte
+// length) and its UTF-8 bytes.
+//
+// a.bin, the tables of the analyzers: uv(n) and n word break ranges (uv(first code point
+// − previous first), class byte: see wbALetter…); uv(n) and n lower-case mappings
+// (uv(code point − previous), signed zig-zag uv(lower − code point)); uv(n) and n ASCII
+// foldings (uv(code point − previous), string); then the token maps stop_it, stop_en and
+// articles_it, each uv(n) and n strings.
+//
+// d/<i>.bin, dictionary chunk i: the terms of every text field, sorted by their bytes,
+// cut into chunks of about chunkSize bytes. uv(count), then per term: uv(bytes shared with
+// the previous term of the chunk), string(the rest), a byte whose bit f says the term is
+// in field f, uv(df) for each such field (bleve's document frequency), then for each
+// language with such a field its postings: uv(2·length) and the postings inline, or
+// uv(2·k+1) when they are in p/<k>.bin. The postings of a term in a language are, for
+// each of its fields with the term in field order, df numbers of each column: the
+// documents (uv(doc − previous doc − 1), the first previous being −1), the frequencies
+// (uv(freq − 1)) and the lengths of the field in those documents (uv(length): the number
+// of terms, whose float32(1/√length) is bleve's norm).
+//
+// r/<k>.bin, the records shown for documents k·records … k·records+records−1: a JSON
+// array of [id, url, title, summary, lang, type, status, body, kind, [versions], date
+// (YYYY-MM-DD or ""), the body's name (or "")].
+//
+// f/<field>.bin, a facet (a keyword field: type, status, body, tags, versions, lang):
+// uv(n) values, each string(value) and string(label: a body's name, or ""); then for each
+// document uv(k) and its k values, uv(index of the value). A facet is a file of its own
+// so that the client loads the long ones (bodies, tags) only when a reader looks at them.
+//
+// t.bin, the dates that order documents when the query has no words: for each document
+// uv(0) when it has none, else uv(1 + zig-zag(Unix seconds)).
+const BundleVersion = 1
+
+// Sizes of the bundle's pieces.
+const (
+	chunkSize      = 8 << 10 // bytes of a dictionary chunk before compression
+	inlineMax      = 64      // postings of at most this many bytes stay in the dictionary
+	recordsPerFile = 2       // documents per record file
+)
+
+// BundleStats says what WriteBundle wrote.
+type BundleStats struct {
+	Files    int   // files written
+	Bytes    int64 // their total size
+	Terms    int   // distinct terms of the text fields
+	Chunks   int   // dictionary chunks
+	Postings int   // postings files
+}
+
+// bundleFacets are the keyword fields the client counts and filters by.
+var bundleFacets = []string{FieldType, FieldStatus, FieldBody, FieldTags, FieldVersions, FieldLang}
+
+// WriteBundle writes the static search bundle of the index x by calling emit with each
+// file's path (under "search/") and bytes; meta.json comes last. data is emit's to keep.
+func WriteBundle(x *Index, emit func(path string, data []byte) error) (BundleStats, error) {
+	if x == nil || x.idx == nil {
+		return BundleStats{}, errors.New("search: the index is closed")
+	}
+	adv, err := x.bleveIndex().Advanced()
+	if err != nil {
+		return BundleStats{}, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return BundleStats{}, err
+	}
+	defer r.Close()
+	m, ok := x.bleveIndex().Mapping().(*mapping.IndexMappingImpl)
+	if !ok {
+		return BundleStats{}, errors.New("search: the index has no mapping of pspm's")
+	}
+	w := &bundleWriter{r: r, m: m, emit: emit, hash: sha256.New()}
+	if err := w.write(); err != nil {
+		return w.stats, fmt.Errorf("search: writing the bundle: %w", err)
+	}
+	return w.stats, nil
+}
+
+type bundleWriter struct {
+	r      index.IndexReader
+	m      *mapping.IndexMappingImpl
+	emit   func(string, []byte) error
+	hash   hash.Hash
+	files  []bundleFile // to compress
+	stats  BundleStats
+	ids    []string          // external IDs, sorted: the document numbers
+	num    map[string]uint32 // document number by internal ID
+	fields []string          // the text fields, language by language
+	langs  []string
+	chunks []string // the first term of each chunk
+}
+
+// file queues data to be compressed and emitted as search/<name>.
+func (w *bundleWriter) file(name string, data []byte) {
+	w.files = append(w.files, bundleFile{name, data})
+}
+
+// bundleFile is a file of the bundle, before compression.
+type bundleFile struct {
+	name string
+	data []byte
+}
+
+// flush compresses the queued files on every core and emits them in order, hashing them
+// for meta.json's id.
+func (w *bundleWriter) flush() error {
+	out := make([][]byte, len(w.files))
+	errs := make([]error, len(w.files))
+	var pool sync.Pool // of *flate.Writer: a new one allocates more than a small file weighs
+	parallel.For(len(w.files), func(i int) {
+		var b bytes.Buffer
+		zw, _ := pool.Get().(*flate.Writer)
+		if zw == nil {
+			if zw, errs[i] = flate.NewWriter(&b, flate.BestCompression); errs[i] != nil {
+				return
+			}
+		} else {
+			zw.Reset(&b)
+		}
+		if _, errs[i] = zw.Write(w.files[i].data); errs[i] == nil {
+			errs[i] = zw.Close()
+		}
+		pool.Put(zw)
+		out[i] = b.Bytes()
+	})
+	for i, f := range w.files {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		w.hash.Write([]byte(f.name))
+		w.hash.Write(out[i])
+		w.stats.Files++
+		w.stats.Bytes += int64(len(out[i]))
+		if err := w.emit("search/"+f.name, out[i]); err != nil {
+			return err
+		}
+	}
+	w.files = nil
+	return nil
+}
+
+func (w *bundleWriter) write() error {
+	for _, lang := range Languages {
+		for _, f := range textFields {
+			w.fields = append(w.fields, Field(f, lang))
+		}
+		w.langs = append(w.langs, lang)
+	}
+	if len(w.fields) > 8 {
+		return fmt.Errorf("%d text fields: the bundle's format has room for 8", len(w.fields))
+	}
+	if err := w.documents(); err != nil {
+		return err
+	}
+	a, err := analysisTablesOnce()
+	if err != nil {
+		return err
+	}
+	w.file("a.bin", a)
+	if err := w.dictionary(); err != nil {
+		return err
+	}
+	if err := w.records(); err != nil {
+		return err
+	}
+	if err := w.facets(); err != nil {
+		return err
+	}
+	if err := w.flush(); err != nil {
+		return err
+	}
+	return w.meta()
+}
+
+// documents numbers the documents in the order of their IDs.
+func (w *bundleWriter) documents() error {
+	dr, err := w.r.DocIDReaderAll()
+	if err != nil {
+		return err
+	}
+	defer dr.Close()
+	byExt := map[string]string{}
+	for {
+		id, err := dr.Next()
+		if err != nil {
+			return err
+		}
+		if id == nil {
+			break
+		}
+		ext, err := w.r.ExternalID(id)
+		if err != nil {
+			return err
+		}
+		byExt[ext] = string(id)
+		w.ids = append(w.ids, ext)
+	}
+	n, err := w.r.DocCount()
+	if err != nil {
+		return err
+	}
+	if uint64(len(w.ids)) != n {
+		return fmt.Errorf("the index counts %d documents and lists %d", n, len(w.ids))
+	}
+	slices.Sort(w.ids)
+	w.num = make(map[string]uint32, len(w.ids))
+	for i, ext := range w.ids {
+		w.num[byExt[ext]] = uint32(i)
+	}
+	return nil
+}
+
+// posting is a term's occurrence in a document's field.
+type posting struct{ doc, freq, length uint32 }
+
+// termEntry is a term of the dictionary, while it is built.
+type termEntry struct {
+	term     string
+	df       [8]uint32 // by field
+	postings [8][]byte // encoded, by field
+	mask     byte      // fields with the term
+}
+
+// dictionary writes the dictionary chunks and the postings files.
+func (w *bundleWriter) dictionary() error {
+	terms := map[string]*termEntry{}
+	for f, field := range w.fields {
+		if err := w.fieldTerms(f, field, terms); err != nil {
+			return err
+		}
+	}
+	sorted := make([]*termEntry, 0, len(terms))
+	for _, e := range terms {
+		sorted = append(sorted, e)
+	}
+	slices.SortFunc(sorted, func(a, b *termEntry) int { return strings.Compare(a.term, b.term) })
+	w.stats.Terms = len(sorted)
+
+	var chunk, entry bytes.Buffer
+	count := 0
+	prev := ""
+	flush := func() {
+		if count == 0 {
+			return
+		}
+		var out bytes.Buffer
+		putUvarint(&out, uint64(count))
+		out.Write(chunk.Bytes())
+		w.file("d/"+strconv.Itoa(len(w.chunks)-1)+".bin", out.Bytes())
+		w.stats.Chunks++
+		chunk.Reset()
+		count = 0
+	}
+	per := len(textFields)
+	for _, e := range sorted {
+		if count == 0 {
+			w.chunks = append(w.chunks, e.term)
+			prev = ""
+		}
+		entry.Reset()
+		shared := commonPrefix(prev, e.term)
+		putUvarint(&entry, uint64(shared))
+		putString(&entry, e.term[shared:])
+		entry.WriteByte(e.mask)
+		for f := range w.fields {
+			if e.mask&(1<<f) != 0 {
+				putUvarint(&entry, uint64(e.df[f]))
+			}
+		}
+		for l := range w.langs {
+			var block []byte
+			for f := l * per; f < (l+1)*per; f++ {
+				block = append(block, e.postings[f]...)
+			}
+			if len(block) == 0 {
+				continue
+			}
+			if len(block) <= inlineMax {
+				putUvarint(&entry, uint64(2*len(block)))
+				entry.Write(block)
+				continue
+			}
+			k := w.stats.Postings
+			w.file("p/"+strconv.Itoa(k)+".bin", block)
+			w.stats.Postings++
+			putUvarint(&entry, uint64(2*k+1))
+		}
+		chunk.Write(entry.Bytes())
+		count++
+		prev = e.term
+		if chunk.Len() >= chunkSize {
+			flush()
+		}
+	}
+	flush()
+	return nil
+}
+
+// fieldTerms reads every term of a text field and its postings.
+func (w *bundleWriter) fieldTerms(f int, field string, terms map[string]*termEntry) error {
+	dict, err := w.r.FieldDict(field)
+	if err != nil {
+		return err
+	}
+	var list []string
+	for {
+		de, err := dict.Next()
+		if err != nil {
+			dict.Close()
+			return err
+		}
+		if de == nil {
+			break
+		}
+		list = append(list, de.Term)
+	}
+	if err := dict.Close(); err != nil {
+		return err
+	}
+	var ps []posting
+	var tfd index.TermFieldDoc
+	for _, t := range list {
+		tfr, err := w.r.TermFieldReader(context.Background(), []byte(t), field, true, true, false)
+		if err != nil {
+			return err
+		}
+		ps = ps[:0]
+		for {
+			d, err := tfr.Next(&tfd)
+			if err != nil {
+				tfr.Close()
+				return err
+			}
+			if d == nil {
+				break
+			}
+			n, ok := w.num[string(d.ID)]
+			if !ok {
+				tfr.Close()
+				return fmt.Errorf("term %q of %s: a document the index does not list", t, field)
+			}
+			length, err := lengthOfNorm(d.Norm)
+			if err != nil {
+				tfr.Close()
+				return fmt.Errorf("term %q of %s: %w", t, field, err)
+			}
+			ps = append(ps, posting{n, uint32(d.Freq), length})
+		}
+		df := tfr.Count()
+		if err := tfr.Close(); err != nil {
+			return err
+		}
+		if df != uint64(len(ps)) {
+			return fmt.Errorf("term %q of %s: bleve counts %d documents and lists %d", t, field, df, len(ps))
+		}
+		if len(ps) == 0 {
+			continue
+		}
+		e := terms[t]
+		if e == nil {
+			e = &termEntry{term: t}
+			terms[t] = e
+		}
+		e.mask |= 1 << f
+		e.df[f] = uint32(len(ps))
+		e.postings[f] = encodePostings(ps)
+	}
+	return nil
+}
+
+// lengthOfNorm recovers the length of a field from bleve's norm, float32(1/√length).
+func lengthOfNorm(norm float64) (uint32, error) {
+	if norm <= 0 || norm > 1 {
+		return 0, fmt.Errorf("norm %v out of range", norm)
+	}
+	l := math.Round(1 / (norm * norm))
+	for _, c := range []float64{l, l - 1, l + 1} {
+		if c >= 1 && c < 1<<32 && float64(float32(1/math.Sqrt(c))) == norm {
+			return uint32(c), nil
+		}
+	}
+	return 0, fmt.Errorf("norm %v is not float32(1/√length) of a length: the client could not score as bleve does", norm)
+}
+
+// encodePostings writes the three columns of a postings list, sorted by document.
+func encodePostings(ps []posting) []byte {
+	slices.SortFunc(ps, func(a, b posting) int { return int(a.doc) - int(b.doc) })
+	var b bytes.Buffer
+	prev := int64(-1)
+	for _, p := range ps {
+		putUvarint(&b, uint64(int64(p.doc)-prev-1))
+		prev = int64(p.doc)
+	}
+	for _, p := range ps {
+		putUvarint(&b, uint64(p.freq-1))
+	}
+	for _, p := range ps {
+		putUvarint(&b, uint64(p.length))
+	}
+	return b.Bytes()
+}
+
+// record is what a result shows of a document.
+type record struct {
+	id, url, title, summary, lang, typ, status, body, kind string
+	versions                                               []string
+	date                                                   time.Time
+}
+
+// stored reads a document's stored fields.
+func (w *bundleWriter) stored(id string) (record, error) {
+	rec := record{id: id}
+	doc, err := w.r.Document(id)
+	if err != nil || doc == nil {
+		return rec, fmt.Errorf("document %s: %v", id, err)
+	}
+	texts := map[string]string{}
+	doc.VisitFields(func(f index.Field) {
+		name := f.Name()
+		switch name {
+		case FieldVersions:
+			rec.versions = append(rec.versions, string(f.Value()))
+		case FieldDate:
+			if d, ok := f.(interface {
+				DateTime() (time.Time, string, error)
+			}); ok {
+				if t, _, err := d.DateTime(); err == nil {
+					rec.date = t
+				}
+			}
+		default:
+			texts[name] = string(f.Value())
+		}
+	})
+	rec.url, rec.lang, rec.typ = texts["url"], texts[FieldLang], texts[FieldType]
+	rec.status, rec.body, rec.kind = texts[FieldStatus], texts[FieldBody], texts[FieldKind]
+	rec.title, rec.summary = texts[Field(FieldTitle, rec.lang)], texts[Field(FieldSummary, rec.lang)]
+	slices.Sort(rec.versions)
+	return rec, nil
+}
+
+// records writes the record files and the dates.
+func (w *bundleWriter) records() error {
+	bodies, _, err := w.keywordValues(FieldBody)
+	if err != nil {
+		return err
+	}
+	names := w.bodyNames(bodies)
+	var dates bytes.Buffer
+	var group []any
+	flush := func(k int) error {
+		if len(group) == 0 {
+			return nil
+		}
+		data, err := json.Marshal(group)
+		if err != nil {
+			return err
+		}
+		group = group[:0]
+		w.file("r/"+strconv.Itoa(k)+".bin", data)
+		return nil
+	}
+	for i, id := range w.ids {
+		rec, err := w.stored(id)
+		if err != nil {
+			return err
+		}
+		date := ""
+		if !rec.date.IsZero() {
+			date = rec.date.UTC().Format("2006-01-02")
+			s := rec.date.Unix()
+			putUvarint(&dates, 1+uint64(s<<1^s>>63))
+		} else {
+			putUvarint(&dates, 0)
+		}
+		versions := rec.versions
+		if versions == nil {
+			versions = []string{}
+		}
+		group = append(group, []any{rec.id, rec.url, rec.title, rec.summary, rec.lang, rec.typ, rec.status, rec.body, rec.kind, versions, date, names[rec.body]})
+		if len(group) == recordsPerFile {
+			if err := flush(i / recordsPerFile); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(len(w.ids) / recordsPerFile); err != nil {
+		return err
+	}
+	w.file("t.bin", dates.Bytes())
+	return nil
+}
+
+// facets writes f/<field>.bin from the postings of the keyword fields.
+func (w *bundleWriter) facets() error {
+	for _, field := range bundleFacets {
+		values, docs, err := w.keywordValues(field)
+		if err != nil {
+			return err
+		}
+		labels := map[string]string{}
+		if field == FieldBody {
+			labels = w.bodyNames(values)
+		}
+		var b bytes.Buffer
+		putUvarint(&b, uint64(len(values)))
+		for _, v := range values {
+			putString(&b, v)
+			putString(&b, labels[v])
+		}
+		for _, vs := range docs {
+			putUvarint(&b, uint64(len(vs)))
+			for _, v := range vs {
+				putUvarint(&b, uint64(v))
+			}
+		}
+		w.file("f/"+field+".bin", b.Bytes())
+	}
+	return nil
+}
+
+// keywordValues lists the values of a keyword field, sorted, and the values of each
+// document, as indexes in that list.
+func (w *bundleWriter) keywordValues(field string) ([]string, [][]uint32, error) {
+	dict, err := w.r.FieldDict(field)
+	if err != nil {
+		return nil, nil, err
+	}
+	var values []string
+	for {
+		de, err := dict.Next()
+		if err != nil {
+			dict.Close()
+			return nil, nil, err
+		}
+		if de == nil {
+			break
+		}
+		values = append(values, de.Term)
+	}
+	if err := dict.Close(); err != nil {
+		return nil, nil, err
+	}
+	sort.Strings(values)
+	docs := make([][]uint32, len(w.ids))
+	var tfd index.TermFieldDoc
+	for v, t := range values {
+		tfr, err := w.r.TermFieldReader(context.Background(), []byte(t), field, false, false, false)
+		if err != nil {
+			return nil, nil, err
+		}
+		for {
+			d, err := tfr.Next(&tfd)
+			if err != nil {
+				tfr.Close()
+				return nil, nil, err
+			}
+			if d == nil {
+				break
+			}
+			if n, ok := w.num[string(d.ID)]; ok {
+				docs[n] = append(docs[n], uint32(v))
+			}
+		}
+		if err := tfr.Close(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return values, docs, nil
+}
+
+// bodyNames are the names of the bodies among values: the titles of their documents
+// ("bodies/<id>", in the default language).
+func (w *bundleWriter) bodyNames(values []string) map[string]string {
+	out := map[string]string{}
+	for _, v := range values {
+		if _, ok := slices.BinarySearch(w.ids, "bodies/"+v); !ok {
+			continue
+		}
+		if rec, err := w.stored("bodies/" + v); err == nil && rec.typ == "body" {
+			out[v] = rec.title
+		}
+	}
+	return out
+}
+
+// meta writes meta.json, last: its id is the hash of everything before.
+func (w *bundleWriter) meta() error {
+	analyzers := map[string]any{}
+	for _, lang := range w.langs {
+		a := w.m.CustomAnalysis.Analyzers[AnalyzerOf(lang)]
+		if a == nil {
+			return fmt.Errorf("no analyzer for %s", lang)
+		}
+		analyzers[lang] = map[string]any{"char_filters": a["char_filters"], "tokenizer": a["tokenizer"], "token_filters": a["token_filters"]}
+	}
+	boosts := make([]float64, len(w.fields))
+	for i := range w.fields {
+		boosts[i] = Boosts[textFields[i%len(textFields)]]
+	}
+	sum := w.hash.Sum(nil)
+	meta := map[string]any{
+		"format":    "pspm-search",
+		"version":   BundleVersion,
+		"id":        hex.EncodeToString(sum[:8]),
+		"docs":      len(w.ids),
+		"fields":    w.fields,
+		"boosts":    boosts,
+		"langs":     w.langs,
+		"analyzers": analyzers,
+		"chunks":    w.chunks,
+		"records":   recordsPerFile,
+		"facets":    bundleFacets,
+		"types":     Types,
+		"syntax":    fieldNames(),
+	}
+	data, err := json.Marshal(meta)
+	if err != nil {
+		return err
+	}
+	w.stats.Files++
+	w.stats.Bytes += int64(len(data))
+	return w.emit("search/meta.json", data)
+}
+
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}
+
+func putUvarint(b *bytes.Buffer, v uint64) {
+	var n [binary.MaxVarintLen64]byte
+	b.Write(n[:binary.PutUvarint(n[:], v)])
+}
+
+func putString(b *bytes.Buffer, s string) {
+	putUvarint(b, uint64(len(s)))
+	b.WriteString(s)
+}
