@@ -14,6 +14,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/render"
+	"github.com/pspm-dev/pspm/generator/search"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/source"
 	"github.com/pspm-dev/pspm/generator/theme"
@@ -124,20 +125,34 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		return finish(nil)
 	}
 
+	md := markdown.New()
+	var idx *search.Index
+	if !o.check {
+		idx, _ = searchIndex(o.Dir, cfg, s, md, &errs)
+		if idx != nil {
+			defer idx.Close()
+		}
+		stage("index")
+	}
+
 	chain, err := theme.New(o.Source, cfg.Theme)
 	if err != nil {
 		errs.Add(diag.Pos{File: config.File}, "%v", err)
 		return finish(nil)
 	}
 	counter := &countingWriter{w: w}
-	err = render.Render(render.Options{Site: s, Config: cfg, Theme: chain, Source: o.Source, Markdown: markdown.New(), Version: Version, Sample: o.check}, counter)
+	err = render.Render(render.Options{Site: s, Config: cfg, Theme: chain, Source: o.Source, Markdown: md, Version: Version, Sample: o.check}, counter)
 	var dl diag.List
 	if errors.As(err, &dl) {
 		errs.Append(dl)
 		err = nil
 	}
-	res.Files = int(counter.n.Load())
 	stage("render")
+	if err == nil && idx != nil && !errs.HasErrors() {
+		_, err = search.WriteBundle(idx, counter.WriteFile)
+		stage("search bundle")
+	}
+	res.Files = int(counter.n.Load())
 	return finish(err)
 }
 

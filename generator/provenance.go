@@ -3,6 +3,8 @@ package generator
 import (
 	"errors"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"sort"
 
 	"github.com/pspm-dev/pspm/generator/config"
@@ -101,9 +103,8 @@ func cachedHistory(src fs.FS, dir, branch string, errs *diag.List) (*history.His
 		if err == nil {
 			err = output.WriteCache(dir, HistoryCache, data)
 		}
-		if _, serr := fs.Stat(src, ".pspm/.gitignore"); err == nil && serr != nil {
-			// The cache ignores itself, so `git add -A` never commits it.
-			err = output.WriteCache(dir, ".pspm/.gitignore", []byte("*\n"))
+		if err == nil {
+			err = ignoreCache(dir)
 		}
 		if err != nil {
 			errs.Warn(diag.Pos{File: HistoryCache}, "cannot keep the history cache (%v): the next build reads the whole history again", err)
@@ -141,4 +142,12 @@ func spent(h *history.History, sg *site.Sig) *site.Sig {
 		}
 	}
 	return sg
+}
+
+// ignoreCache makes the cache folder ignore itself, so that `git add -A` never commits it.
+func ignoreCache(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, ".pspm", ".gitignore")); err == nil {
+		return nil
+	}
+	return output.WriteCache(dir, ".pspm/.gitignore", []byte("*\n"))
 }

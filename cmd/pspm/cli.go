@@ -78,7 +78,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentFlags().StringVarP(&g.source, "source", "s", ".", "the site's folder (pspm.yaml, content/, layouts/, static/, i18n/)")
-	root.AddCommand(g.buildCmd(), g.checkCmd(), g.auditCmd(), g.serveCmd(), g.newCmd(), g.versionCmd())
+	root.AddCommand(g.buildCmd(), g.checkCmd(), g.auditCmd(), g.serveCmd(), g.searchCmd(), g.newCmd(), g.versionCmd())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}
@@ -290,7 +290,12 @@ func (g *globals) serveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			h, err := serve.Handler(dest)
+			x, err := serveIndex(dir, res)
+			if err != nil {
+				return err
+			}
+			defer x.Close()
+			h, err := serve.New(serve.Options{Dir: dest, Search: x.Search})
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -11,12 +12,32 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/pspm-dev/pspm/generator/search"
 )
 
+// Options says what the preview server serves.
+type Options struct {
+	// Dir is the built site's folder.
+	Dir string
+	// Search, when set, answers GET /api/search (see SearchAPI).
+	Search func(search.Request) (*search.Result, error)
+}
+
 // Handler serves the files of the folder dir.
-func Handler(dir string) (http.Handler, error) {
+func Handler(dir string) (http.Handler, error) { return New(Options{Dir: dir}) }
+
+// New returns the handler of the preview server: the files of o.Dir and, when o.Search
+// is set, the search API at /api/search.
+func New(o Options) (http.Handler, error) {
+	dir := o.Dir
+	var api http.Handler
+	if o.Search != nil {
+		api = SearchAPI(o.Search)
+	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, err
@@ -30,6 +51,10 @@ func Handler(dir string) (http.Handler, error) {
 			return
 		}
 		p := path.Clean("/" + r.URL.Path)
+		if api != nil && p == searchPath {
+			api.ServeHTTP(w, r)
+			return
+		}
 		for _, el := range strings.Split(p, "/") {
 			if strings.HasPrefix(el, ".") {
 				notFound(w, fsys)
@@ -51,8 +76,28 @@ func Handler(dir string) (http.Handler, error) {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Referrer-Policy", "same-origin")
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
+		if api != nil && (name == "search" || strings.HasSuffix(name, "/search")) {
+			// The search page asks the API, which understands bleve's query syntax,
+			// instead of the static bundle.
+			if page, err := fs.ReadFile(fsys, path.Join(name, "index.html")); err == nil {
+				page = withSearchAPI(page)
+				http.ServeContent(w, r, "index.html", fi.ModTime(), bytes.NewReader(page))
+				return
+			}
+		}
 		files.ServeHTTP(w, r)
 	}), nil
+}
+
+// withSearchAPI tells a search page where the search API is, with the meta element the
+// search client looks for.
+func withSearchAPI(page []byte) []byte {
+	i := bytes.Index(page, []byte("</head>"))
+	if i < 0 {
+		return page
+	}
+	meta := `<meta name="pspm-search-api" content="` + searchPath + `">`
+	return slices.Concat(page[:i], []byte(meta), page[i:])
 }
 
 func notFound(w http.ResponseWriter, fsys fs.FS) {

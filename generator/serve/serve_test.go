@@ -20,6 +20,8 @@ func site(t *testing.T) (string, *httptest.Server) {
 		".git/config":            "secret git config",
 		"proposals/.hidden":      "hidden",
 		"css/pspm.css":           "body{}",
+		"search/index.html":      "<html><head><title>Cerca</title></head><body></body></html>",
+		"en/search/index.html":   "<html><head><title>Search</title></head><body></body></html>",
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
