@@ -48,6 +48,7 @@ func TestSearchInHeadlessChromium(t *testing.T) {
 	t.Run("AnalyzersGiveBlevesTermsForEveryWordOfTheDemo", func(t *testing.T) { s.checkAnalyzers(t) })
 	t.Run("RankingIsBlevesForTheSameQueries", func(t *testing.T) { s.checkRanking(t) })
 	t.Run("APIModeShowsTheSameResults", func(t *testing.T) { s.checkAPIMode(t) })
+	t.Run("RelevanceQueriesAgreeInBleveTheClientAndTheAPI", func(t *testing.T) { s.checkRelevance(t) })
 	t.Run("SearchPagePassesAxeWithResults", func(t *testing.T) {
 		for _, vp := range viewports() {
 			t.Run(vp.name, func(t *testing.T) { s.checkSearchPage(t, vp) })
