@@ -25,9 +25,12 @@
 //	derive   Derive: tallies, priorities ranking, progress roll-ups, lists  (generator/site)
 //	         by body/status/tag; what each version changed (Diff), and the
 //	         monitoring of the approved plan (Monitor)
+//	index    the bleve index of the model, kept in .pspm/cache/search and   (generator/search)
+//	         updated document by document (in memory for a site not on disk)
 //	render   pages (html/template through the theme chain), feeds,          (generator/render,
-//	         sitemap, open data, static files and attachments               generator/theme,
-//	                                                                        generator/markdown)
+//	         sitemap, open data, static files and attachments, then the     generator/theme,
+//	         static search bundle exported from the index                   generator/markdown,
+//	                                                                        generator/search)
 //	write    into a temporary folder beside the destination, swapped in     (generator/output)
 //	         whole at the end
 //
@@ -49,7 +52,8 @@
 //   - Templates see views (render/views.go), the documented contract of themes.
 //   - Output is deterministic: everything is sorted, nothing reads the clock while
 //     rendering, and the same commit and config give the same bytes.
-//   - Only generator/output writes to disk.
+//   - Only generator/output writes to disk, but for bleve, which writes its index folder
+//     inside the cache folder (.pspm/cache/search).
 //   - Contributed input is untrusted: it never panics the build, raw HTML never reaches a
 //     page, and every parser of it is fuzzed.
 package generator
