@@ -126,13 +126,22 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	}
 
 	md := markdown.New()
-	var idx *search.Index
+	var bundle []bundleFile // the static search bundle, written once the pages are
 	if !o.check {
-		idx, _ = searchIndex(o.Dir, cfg, s, md, &errs)
-		if idx != nil {
-			defer idx.Close()
+		if idx, _ := searchIndex(o.Dir, cfg, s, md, &errs); idx != nil {
+			stage("index")
+			_, err := search.WriteBundle(idx, func(name string, data []byte) error {
+				bundle = append(bundle, bundleFile{name, data})
+				return nil
+			})
+			// Closed before the pages are rendered, so that the index and the pages are
+			// never in memory at once.
+			_ = idx.Close()
+			if err != nil {
+				return finish(fmt.Errorf("search bundle: %w", err))
+			}
+			stage("search bundle")
 		}
-		stage("index")
 	}
 
 	chain, err := theme.New(o.Source, cfg.Theme)
@@ -147,11 +156,14 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		errs.Append(dl)
 		err = nil
 	}
-	stage("render")
-	if err == nil && idx != nil && !errs.HasErrors() {
-		_, err = search.WriteBundle(idx, counter.WriteFile)
-		stage("search bundle")
+	if err == nil && !errs.HasErrors() {
+		for _, f := range bundle {
+			if err = counter.WriteFile(f.name, f.data); err != nil {
+				break
+			}
+		}
 	}
+	stage("render")
 	res.Files = int(counter.n.Load())
 	return finish(err)
 }
@@ -222,6 +234,12 @@ func BuildDir(o Options, dest string) (*Result, error) {
 // leaving it.
 func OpenSource(dir string) (fs.FS, error) {
 	return source.Open(dir)
+}
+
+// bundleFile is a file of the search bundle, kept until the pages are written.
+type bundleFile struct {
+	name string
+	data []byte
 }
 
 // countingWriter counts the files written through it.
