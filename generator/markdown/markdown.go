@@ -169,31 +169,38 @@ func plainText(n ast.Node, source []byte) []byte {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
-		switch c := c.(type) {
-		case *ast.Text:
-			v := c.Segment.Value(source)
-			if !c.IsRaw() { // as the HTML renderer reads it: escapes and entities resolved
-				v = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
-			}
-			b.Write(v)
-			if c.SoftLineBreak() || c.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(c.Value)
-		case *ast.AutoLink:
-			b.Write(c.Label(source))
-		case *ast.CodeSpan:
-			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
-				if s, ok := t.(*ast.Text); ok {
-					b.Write(s.Segment.Value(source))
-				}
-			}
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
+		return inlineText(&b, c, source), nil
 	})
 	return b.Bytes()
+}
+
+// inlineText writes the text of an inline node as a reader sees it, and says how the
+// walk goes on: text with its escapes and entities resolved (as the HTML renderer reads
+// it), a link's label, a code span's content.
+func inlineText(b *bytes.Buffer, n ast.Node, source []byte) ast.WalkStatus {
+	switch c := n.(type) {
+	case *ast.Text:
+		v := c.Segment.Value(source)
+		if !c.IsRaw() {
+			v = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
+		}
+		b.Write(v)
+		if c.SoftLineBreak() || c.HardLineBreak() {
+			b.WriteByte(' ')
+		}
+	case *ast.String:
+		b.Write(c.Value)
+	case *ast.AutoLink:
+		b.Write(c.Label(source))
+	case *ast.CodeSpan:
+		for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+			if s, ok := t.(*ast.Text); ok {
+				b.Write(s.Segment.Value(source))
+			}
+		}
+		return ast.WalkSkipChildren
+	}
+	return ast.WalkContinue
 }
 
 // summary is the text of the first paragraph, cut at a word boundary after n words.

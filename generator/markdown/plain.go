@@ -6,7 +6,6 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
-	"github.com/yuin/goldmark/util"
 )
 
 // Plain returns what a reader of src's page reads, without markup: its text, one line per
@@ -48,27 +47,7 @@ func blockText(b *bytes.Buffer, n ast.Node, source []byte) {
 				b.WriteByte('\n')
 			}
 			return ast.WalkSkipChildren, nil
-		case *ast.Text:
-			v := c.Segment.Value(source)
-			if !c.IsRaw() {
-				v = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
-			}
-			b.Write(v)
-			if c.SoftLineBreak() || c.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(c.Value)
-		case *ast.AutoLink:
-			b.Write(c.Label(source))
-		case *ast.CodeSpan:
-			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
-				if s, ok := t.(*ast.Text); ok {
-					b.Write(s.Segment.Value(source))
-				}
-			}
-			return ast.WalkSkipChildren, nil
 		}
-		return ast.WalkContinue, nil
+		return inlineText(b, c, source), nil
 	})
 }
