@@ -249,13 +249,31 @@ func (s *searchSite) checkRanking(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, _, _ := s.tab(t, viewports()[1], "/search/")
-	got := eval[[]clientResult](t, ctx, `(async () => {`+openBundle+`
+	type run struct {
+		Results            []clientResult
+		Previews           int
+		PreviewsDiffer     []int
+		PreviewsNotInFiles []int
+	}
+	res := eval[run](t, ctx, `(async () => {`+openBundle+`
 		const e = new pspmSearch.Engine(b), out = [];
 		for (const r of `+string(input)+`) {
 			out.push(await e.search({q: r.Q, type: r.Type, status: r.Status, body: r.Body, tag: r.Tag, version: r.Version, lang: r.Lang, page: r.Page}));
 		}
-		return out;
+		// The records the postings files carried are those of the record files.
+		const docs = [...b.previews.keys()], differ = [], missing = [];
+		for (const d of docs) {
+			const shown = JSON.stringify(await b.record(d));
+			b.previews.delete(d);
+			const rec = await b.record(d).catch(() => null);
+			if (rec === null) missing.push(d); else if (JSON.stringify(rec) !== shown) differ.push(d);
+		}
+		return {Results: out, Previews: docs.length, PreviewsDiffer: differ, PreviewsNotInFiles: missing};
 	})()`)
+	if res.Previews == 0 || len(res.PreviewsDiffer) > 0 || len(res.PreviewsNotInFiles) > 0 {
+		t.Errorf("%d records from postings files: %v differ from their record files, %v are not in them", res.Previews, res.PreviewsDiffer, res.PreviewsNotInFiles)
+	}
+	got := res.Results
 	for i, r := range reqs {
 		want, err := s.index.Search(r)
 		if err != nil {
@@ -291,7 +309,7 @@ func (s *searchSite) checkRanking(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d requests ranked alike", len(reqs))
+	t.Logf("%d requests ranked alike; %d results' records came with the postings", len(reqs), res.Previews)
 }
 
 // waitResults waits for the search page to show a result, and returns its status.

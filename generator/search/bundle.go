@@ -66,6 +66,15 @@ import (
 // (uv(freq − 1)) and the lengths of the field in those documents (uv(length): the number
 // of terms, whose float32(1/√length) is bleve's norm).
 //
+// p/<k>.bin, the postings of a term in a language too long to be inline, followed by
+// the term's previews: uv(n), then n times uv(doc) and string(the document's record, as
+// r/ holds it). The previews are the term's best documents, at most previewsPerTerm, by
+// the score a one-word query for the term gives them in that language's fields (the sum
+// over the fields of boost·idf²·√freq·norm, times the share of fields that match), best
+// first. A one-word query's first page is nearly always among them, and a two-word one's
+// mostly: the client shows those results without fetching their records, which would
+// cost a request each.
+//
 // r/<k>.bin, the records shown for documents k·records … k·records+records−1: a JSON
 // array of [id, url, title, summary, lang, type, status, body, kind, [versions], date
 // (YYYY-MM-DD or ""), the body's name (or "")].
@@ -77,13 +86,14 @@ import (
 //
 // t.bin, the dates that order documents when the query has no words: for each document
 // uv(0) when it has none, else uv(1 + zig-zag(Unix seconds)).
-const BundleVersion = 1
+const BundleVersion = 2
 
 // Sizes of the bundle's pieces.
 const (
-	chunkSize      = 8 << 10 // bytes of a dictionary chunk before compression
-	inlineMax      = 64      // postings of at most this many bytes stay in the dictionary
-	recordsPerFile = 2       // documents per record file
+	chunkSize       = 8 << 10 // bytes of a dictionary chunk before compression
+	inlineMax       = 64      // postings of at most this many bytes stay in the dictionary
+	recordsPerFile  = 2       // documents per record file
+	previewsPerTerm = 50      // records of its best documents in a postings file
 )
 
 // BundleStats says what WriteBundle wrote.
@@ -136,6 +146,7 @@ type bundleWriter struct {
 	fields []string          // the text fields, language by language
 	langs  []string
 	chunks []string // the first term of each chunk
+	rows   [][]byte // the record of each document, JSON
 }
 
 // file queues data to be compressed and emitted as search/<name>.
@@ -205,10 +216,10 @@ func (w *bundleWriter) write() error {
 		return err
 	}
 	w.file("a.bin", a)
-	if err := w.dictionary(); err != nil {
+	if err := w.records(); err != nil {
 		return err
 	}
-	if err := w.records(); err != nil {
+	if err := w.dictionary(); err != nil {
 		return err
 	}
 	if err := w.facets(); err != nil {
@@ -329,7 +340,7 @@ func (w *bundleWriter) dictionary() error {
 				continue
 			}
 			k := w.stats.Postings
-			w.file("p/"+strconv.Itoa(k)+".bin", block)
+			w.file("p/"+strconv.Itoa(k)+".bin", w.previews(e, l, block))
 			w.stats.Postings++
 			putUvarint(&entry, uint64(2*k+1))
 		}
@@ -430,6 +441,81 @@ func lengthOfNorm(norm float64) (uint32, error) {
 	return 0, fmt.Errorf("norm %v is not float32(1/√length) of a length: the client could not score as bleve does", norm)
 }
 
+// previews appends to the postings block of e in language l the records of its best
+// documents: see the format of p/<k>.bin.
+func (w *bundleWriter) previews(e *termEntry, l int, block []byte) []byte {
+	per := len(textFields)
+	n := float64(len(w.ids))
+	score := map[uint32]float64{}
+	hits := map[uint32]int{}
+	for f := l * per; f < (l+1)*per; f++ {
+		if e.df[f] == 0 {
+			continue
+		}
+		boost := Boosts[textFields[f%per]]
+		idf := 1 + math.Log(n/float64(e.df[f]+1))
+		for _, p := range decodePostings(e.postings[f], int(e.df[f])) {
+			norm := float64(float32(1 / math.Sqrt(float64(p.length))))
+			score[p.doc] += boost * idf * idf * math.Sqrt(float64(p.freq)) * norm
+			hits[p.doc]++
+		}
+	}
+	docs := make([]uint32, 0, len(score))
+	for d, s := range score {
+		score[d] = s * float64(hits[d]) / float64(per)
+		docs = append(docs, d)
+	}
+	slices.SortFunc(docs, func(a, b uint32) int {
+		if c := cmpFloat(score[b], score[a]); c != 0 {
+			return c
+		}
+		return int(a) - int(b)
+	})
+	docs = docs[:min(len(docs), previewsPerTerm)]
+	out := bytes.NewBuffer(slices.Clip(block))
+	putUvarint(out, uint64(len(docs)))
+	for _, d := range docs {
+		putUvarint(out, uint64(d))
+		putUvarint(out, uint64(len(w.rows[d])))
+		out.Write(w.rows[d])
+	}
+	return out.Bytes()
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// decodePostings reads back a postings list of df documents that encodePostings wrote.
+func decodePostings(b []byte, df int) []posting {
+	ps := make([]posting, df)
+	col := func(set func(i int, v uint32)) {
+		for i := range ps {
+			v, n := binary.Uvarint(b)
+			b = b[n:]
+			set(i, uint32(v))
+		}
+	}
+	doc := uint32(0)
+	col(func(i int, v uint32) {
+		if i == 0 {
+			doc = v
+		} else {
+			doc += v + 1
+		}
+		ps[i].doc = doc
+	})
+	col(func(i int, v uint32) { ps[i].freq = v + 1 })
+	col(func(i int, v uint32) { ps[i].length = v })
+	return ps
+}
+
 // encodePostings writes the three columns of a postings list, sorted by document.
 func encodePostings(ps []posting) []byte {
 	slices.SortFunc(ps, func(a, b posting) int { return int(a.doc) - int(b.doc) })
@@ -495,19 +581,16 @@ func (w *bundleWriter) records() error {
 	}
 	names := w.bodyNames(bodies)
 	var dates bytes.Buffer
-	var group []any
-	flush := func(k int) error {
+	var group [][]byte
+	flush := func(k int) {
 		if len(group) == 0 {
-			return nil
+			return
 		}
-		data, err := json.Marshal(group)
-		if err != nil {
-			return err
-		}
+		data := append([]byte{'['}, bytes.Join(group, []byte{','})...)
 		group = group[:0]
-		w.file("r/"+strconv.Itoa(k)+".bin", data)
-		return nil
+		w.file("r/"+strconv.Itoa(k)+".bin", append(data, ']'))
 	}
+	w.rows = make([][]byte, len(w.ids))
 	for i, id := range w.ids {
 		rec, err := w.stored(id)
 		if err != nil {
@@ -525,16 +608,17 @@ func (w *bundleWriter) records() error {
 		if versions == nil {
 			versions = []string{}
 		}
-		group = append(group, []any{rec.id, rec.url, rec.title, rec.summary, rec.lang, rec.typ, rec.status, rec.body, rec.kind, versions, date, names[rec.body]})
+		row, err := json.Marshal([]any{rec.id, rec.url, rec.title, rec.summary, rec.lang, rec.typ, rec.status, rec.body, rec.kind, versions, date, names[rec.body]})
+		if err != nil {
+			return err
+		}
+		w.rows[i] = row
+		group = append(group, row)
 		if len(group) == recordsPerFile {
-			if err := flush(i / recordsPerFile); err != nil {
-				return err
-			}
+			flush(i / recordsPerFile)
 		}
 	}
-	if err := flush(len(w.ids) / recordsPerFile); err != nil {
-		return err
-	}
+	flush(len(w.ids) / recordsPerFile)
 	w.file("t.bin", dates.Bytes())
 	return nil
 }

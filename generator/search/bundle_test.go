@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -66,12 +67,19 @@ type bundle struct {
 		Facets    []string                  `json:"facets"`
 		Types     []string                  `json:"types"`
 	}
-	fetched map[string]bool // files read, for the size of a query
+	fetched  map[string]bool      // files read, for the size of a query
+	previews map[string][]preview // by term and language ("term/l"), from postings files
+}
+
+// preview is a document's record carried by a postings file.
+type preview struct {
+	doc int
+	row []byte
 }
 
 func readBundle(t testing.TB, files map[string][]byte) *bundle {
 	t.Helper()
-	b := &bundle{files: files, fetched: map[string]bool{}}
+	b := &bundle{files: files, fetched: map[string]bool{}, previews: map[string][]preview{}}
 	if err := json.Unmarshal(files["search/meta.json"], &b.meta); err != nil {
 		t.Fatal(err)
 	}
@@ -218,6 +226,13 @@ func (b *bundle) postings(e entry, l int) (map[int][]bposting, error) {
 		}
 		out[f] = ps
 	}
+	if !ok {
+		var pv []preview
+		for n := br.uv(); n > 0 && br.err == nil; n-- {
+			pv = append(pv, preview{int(br.uv()), br.bytes(br.uv())})
+		}
+		b.previews[e.term+"/"+strconv.Itoa(l)] = pv
+	}
 	if br.err != nil || len(br.data) != 0 {
 		return nil, fmt.Errorf("term %q: bad postings (%v, %d bytes left)", e.term, br.err, len(br.data))
 	}
@@ -282,15 +297,10 @@ type record struct {
 }
 
 func (b *bundle) record(doc int) (record, error) {
-	data, err := b.file("r/" + strconv.Itoa(doc/b.meta.Records) + ".bin")
+	row, err := b.row(doc)
 	if err != nil {
 		return record{}, err
 	}
-	var rows [][]json.RawMessage
-	if err := json.Unmarshal(data, &rows); err != nil {
-		return record{}, err
-	}
-	row := rows[doc%b.meta.Records]
 	var rec record
 	for i, p := range []any{&rec.ID, &rec.URL, &rec.Title, &rec.Summary, &rec.Lang, &rec.Type, &rec.Status, &rec.Body, &rec.Kind, &rec.Versions, &rec.Date, &rec.BodyName} {
 		if err := json.Unmarshal(row[i], p); err != nil {
@@ -298,6 +308,19 @@ func (b *bundle) record(doc int) (record, error) {
 		}
 	}
 	return rec, nil
+}
+
+// row is the JSON of a document's record.
+func (b *bundle) row(doc int) ([]json.RawMessage, error) {
+	data, err := b.file("r/" + strconv.Itoa(doc/b.meta.Records) + ".bin")
+	if err != nil {
+		return nil, err
+	}
+	var rows [][]json.RawMessage
+	if err := json.Unmarshal(data, &rows); err != nil {
+		return nil, err
+	}
+	return rows[doc%b.meta.Records], nil
 }
 
 // facetsOf reads the facets: for each, its values and labels, and the values of each
@@ -511,6 +534,79 @@ func TestBundleRoundTrip(t *testing.T) {
 
 // TestNormIsFloat32OfTheLength checks the assumption the client scores with: bleve's
 // norm of a field is float32(1/√(number of terms)).
+// TestPostingsFilesCarryTheBestRecords checks the previews of every postings file: the
+// records of the term's best documents for a one-word query in that language, best first,
+// each the same as its record file holds.
+func TestPostingsFilesCarryTheBestRecords(t *testing.T) {
+	_, docs := demoDocs(t)
+	b := readBundle(t, bundleFiles(t, memIndex(t, docs)))
+	per := len(b.meta.Fields) / len(b.meta.Langs)
+	files, cut := 0, 0
+	for i := range b.meta.Chunks {
+		es, err := b.chunk(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			for l, k := range e.file {
+				ps, err := b.postings(e, l)
+				if err != nil {
+					t.Fatal(err)
+				}
+				score, hits := map[int]float64{}, map[int]int{}
+				for f := l * per; f < (l+1)*per; f++ {
+					idf := 1 + math.Log(float64(b.meta.Docs)/float64(e.df[f]+1))
+					for _, p := range ps[f] {
+						norm := float64(float32(1 / math.Sqrt(float64(p.length))))
+						score[p.doc] += b.meta.Boosts[f] * idf * idf * math.Sqrt(float64(p.freq)) * norm
+						hits[p.doc]++
+					}
+				}
+				var want []int
+				for d := range score {
+					want = append(want, d)
+				}
+				s := func(d int) float64 { return score[d] * float64(hits[d]) / float64(per) }
+				slices.SortFunc(want, func(x, y int) int {
+					if s(x) != s(y) {
+						if s(x) > s(y) {
+							return -1
+						}
+						return 1
+					}
+					return x - y
+				})
+				if len(want) > search.PreviewsPerTerm {
+					want, cut = want[:search.PreviewsPerTerm], cut+1
+				}
+				pv := b.previews[e.term+"/"+strconv.Itoa(l)]
+				var got []int
+				for _, p := range pv {
+					got = append(got, p.doc)
+					var fields []json.RawMessage
+					if err := json.Unmarshal(p.row, &fields); err != nil {
+						t.Fatalf("p/%d.bin: preview of %d: %v", k, p.doc, err)
+					}
+					row, err := b.row(p.doc)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !reflect.DeepEqual(fields, row) {
+						t.Errorf("p/%d.bin: the preview of document %d is %s, its record %s", k, p.doc, p.row, row)
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%q in %s: previews of %v, want %v", e.term, b.meta.Langs[l], got, want)
+				}
+				files++
+			}
+		}
+	}
+	if files == 0 || cut == 0 {
+		t.Fatalf("%d postings files, %d with more than %d documents: nothing checked", files, cut, search.PreviewsPerTerm)
+	}
+}
+
 func TestNormIsFloat32OfTheLength(t *testing.T) {
 	docs := []search.Document{{ID: "proposals/a", Type: "proposal", Lang: "it", Title: "rete regionale sicura", Text: strings.Repeat("parola ", 1234), URL: "/proposals/a/"}}
 	x := memIndex(t, docs)
@@ -542,7 +638,7 @@ func TestNormIsFloat32OfTheLength(t *testing.T) {
 // reader reads them following the client's plan.
 func querySize(t testing.TB, b *bundle, x *search.Index, q string) (int, []string) {
 	t.Helper()
-	b.fetched = map[string]bool{}
+	b.fetched, b.previews = map[string]bool{}, map[string][]preview{}
 	m, err := search.NewMapping()
 	if err != nil {
 		t.Fatal(err)
@@ -581,8 +677,17 @@ func querySize(t testing.TB, b *bundle, x *search.Index, q string) (int, []strin
 		t.Fatal(err)
 	}
 	ids := slices.Clone(b.idsOnce(t))
+	previewed := map[int]bool{} // records the postings files carried
+	for _, pv := range b.previews {
+		for _, p := range pv {
+			previewed[p.doc] = true
+		}
+	}
 	for _, h := range res.Hits {
 		i, _ := slices.BinarySearch(ids, h.ID)
+		if previewed[i] {
+			continue
+		}
 		if _, err := b.record(i); err != nil {
 			t.Fatal(err)
 		}

@@ -39,6 +39,18 @@
     this.i += n;
     return out;
   };
+  // column reads n varints into out, a typed array: each plus add, or with delta the
+  // running sum of (each + 1) from −1, as the columns of postings are written.
+  function column(r, n, out, add, delta) {
+    var b = r.b, i = r.i, acc = -1;
+    for (var k = 0; k < n; k++) {
+      var c = b[i++], v = c & 0x7f, mul = 128;
+      while (c & 0x80) { c = b[i++]; v += (c & 0x7f) * mul; mul *= 128; }
+      if (delta) { acc += 1 + v; out[k] = acc; } else { out[k] = v + add; }
+    }
+    if (i > b.length) { throw new Error("truncated data"); }
+    r.i = i;
+  }
   Reader.prototype.str = function () { return utf8.decode(this.bytes(this.uv())); };
   Reader.prototype.byte = function () { return this.bytes(1)[0]; };
 
@@ -495,6 +507,7 @@
     this.base = base; // the URL of the bundle's folder, ending in /
     this.cache = new Map();
     this.meta = null;
+    this.previews = new Map(); // the JSON of records that postings files carried, by document
   }
   // get fetches a file once, decompressed.
   Bundle.prototype.get = function (name) {
@@ -516,7 +529,7 @@
         if (!r.ok) { throw new Error("meta.json: HTTP " + r.status); }
         return r.json();
       }).then(function (meta) {
-        if (meta.format !== "pspm-search" || meta.version !== 1) {
+        if (meta.format !== "pspm-search" || meta.version !== 2) {
           throw new Error("unknown search bundle version " + meta.version);
         }
         self.meta = meta;
@@ -609,18 +622,24 @@
   Bundle.prototype.postings = function (e, l) {
     var self = this, key = "post:" + e.term + ":" + l, p = this.cache.get(key);
     if (!p) {
-      var loc = e.loc[l];
-      var bytes = typeof loc === "number" ? this.get("p/" + loc + ".bin") : Promise.resolve(loc);
+      var loc = e.loc[l], file = typeof loc === "number";
+      var bytes = file ? this.get("p/" + loc + ".bin") : Promise.resolve(loc);
       p = bytes.then(function (b) {
         var r = new Reader(b), out = {};
         for (var f = l * self.per; f < (l + 1) * self.per; f++) {
           var df = e.df[f];
           if (!df) { continue; }
-          var docs = new Uint32Array(df), freqs = new Uint32Array(df), lens = new Uint32Array(df), i, d = -1;
-          for (i = 0; i < df; i++) { d += 1 + r.uv(); docs[i] = d; }
-          for (i = 0; i < df; i++) { freqs[i] = 1 + r.uv(); }
-          for (i = 0; i < df; i++) { lens[i] = r.uv(); }
+          var docs = new Uint32Array(df), freqs = new Uint32Array(df), lens = new Uint32Array(df);
+          column(r, df, docs, 0, true);
+          column(r, df, freqs, 1, false);
+          column(r, df, lens, 0, false);
           out[f] = { docs: docs, freqs: freqs, lens: lens };
+        }
+        if (file) { // the records of the term's best documents
+          for (var n = r.uv(); n > 0; n--) {
+            var doc = r.uv();
+            self.previews.set(doc, r.bytes(r.uv()));
+          }
         }
         return out;
       });
@@ -670,17 +689,21 @@
     return p;
   };
 
-  // record is what a result shows of document d.
+  // record is what a result shows of document d: from a preview when a postings file
+  // carried it, else from its record file.
   Bundle.prototype.record = function (d) {
-    var per = this.meta.records;
+    var per = this.meta.records, pv = this.previews.get(d);
+    if (pv) { return Promise.resolve(recordOf(JSON.parse(utf8.decode(pv)))); }
     return this.get("r/" + Math.floor(d / per) + ".bin").then(function (bytes) {
-      var row = JSON.parse(utf8.decode(bytes))[d % per];
-      return {
-        id: row[0], url: row[1], title: row[2], summary: row[3], lang: row[4], type: row[5],
-        status: row[6], body: row[7], kind: row[8], versions: row[9], date: row[10], bodyName: row[11]
-      };
+      return recordOf(JSON.parse(utf8.decode(bytes))[d % per]);
     });
   };
+  function recordOf(row) {
+    return {
+      id: row[0], url: row[1], title: row[2], summary: row[3], lang: row[4], type: row[5],
+      status: row[6], body: row[7], kind: row[8], versions: row[9], date: row[10], bodyName: row[11]
+    };
+  }
 
   // ---- Queries: the semantics of generator/search/query.go ---------------------------
 
@@ -828,12 +851,8 @@
             wCnt[d] = 0;
           });
         });
-        var m = shaped.length, docs = new Uint32Array(touched.length), scores = new Float64Array(touched.length);
-        touched.sort(function (a, b) { return a - b; });
-        touched.forEach(function (d, i) {
-          docs[i] = d;
-          scores[i] = topSum[d] * (topCnt[d] / m);
-        });
+        var m = shaped.length, docs = Uint32Array.from(touched).sort(), scores = new Float64Array(docs.length);
+        for (var i = 0; i < docs.length; i++) { scores[i] = topSum[docs[i]] * (topCnt[docs[i]] / m); }
         return { docs: docs, scores: scores };
       });
     });
@@ -898,15 +917,12 @@
         }
         if (ok) { keep.push(i); }
       }
-      if (m.scores) {
-        keep.sort(function (x, y) { return m.scores[y] - m.scores[x] || m.docs[x] - m.docs[y]; });
-      } else {
-        keep.sort(function (x, y) {
+      var order = m.scores ? function (x, y) { return m.scores[y] - m.scores[x] || m.docs[x] - m.docs[y]; } :
+        function (x, y) {
           var a = m.dates[m.docs[x]], c = m.dates[m.docs[y]];
           if (isNaN(a) !== isNaN(c)) { return isNaN(a) ? 1 : -1; }
           return (c - a) || m.docs[x] - m.docs[y];
-        });
-      }
+        };
       // Facets of the whole result.
       var counts = {};
       count.forEach(function (name) {
@@ -926,7 +942,7 @@
         });
         counts[name] = list;
       });
-      var shown = keep.slice((page - 1) * size, page * size);
+      var shown = first(keep, page * size, order).slice((page - 1) * size);
       return Promise.all(shown.map(function (i) {
         return b.record(m.docs[i]).then(function (rec) {
           rec.score = m.scores ? m.scores[i] : 0;
@@ -937,6 +953,25 @@
       });
     });
   };
+
+  // first returns the first k of list in the order of before (a strict total order), as
+  // list.sort(before).slice(0, k) would, without sorting the whole list.
+  function first(list, k, before) {
+    if (k * 8 >= list.length) { return list.slice().sort(before).slice(0, k); }
+    var out = [];
+    for (var i = 0; i < list.length; i++) {
+      var x = list[i];
+      if (out.length === k && before(x, out[k - 1]) >= 0) { continue; }
+      var lo = 0, hi = out.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (before(out[mid], x) < 0) { lo = mid + 1; } else { hi = mid; }
+      }
+      out.splice(lo, 0, x);
+      if (out.length > k) { out.pop(); }
+    }
+    return out;
+  }
 
   function typeRank(types, t) {
     var i = types.indexOf(t);
