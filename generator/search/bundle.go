@@ -147,6 +147,10 @@ type bundleWriter struct {
 	langs  []string
 	chunks []string // the first term of each chunk
 	rows   [][]byte // the record of each document, JSON
+	// Scratch of previews, by document number.
+	score   []float64
+	hits    []uint8
+	touched []uint32
 }
 
 // file queues data to be compressed and emitted as search/<name>.
@@ -170,7 +174,7 @@ func (w *bundleWriter) flush() error {
 		var b bytes.Buffer
 		zw, _ := pool.Get().(*flate.Writer)
 		if zw == nil {
-			if zw, errs[i] = flate.NewWriter(&b, flate.BestCompression); errs[i] != nil {
+			if zw, errs[i] = flate.NewWriter(&b, flate.DefaultCompression); errs[i] != nil {
 				return
 			}
 		} else {
@@ -446,8 +450,10 @@ func lengthOfNorm(norm float64) (uint32, error) {
 func (w *bundleWriter) previews(e *termEntry, l int, block []byte) []byte {
 	per := len(textFields)
 	n := float64(len(w.ids))
-	score := map[uint32]float64{}
-	hits := map[uint32]int{}
+	if len(w.score) < len(w.ids) {
+		w.score, w.hits = make([]float64, len(w.ids)), make([]uint8, len(w.ids))
+	}
+	touched := w.touched[:0]
 	for f := l * per; f < (l+1)*per; f++ {
 		if e.df[f] == 0 {
 			continue
@@ -456,40 +462,41 @@ func (w *bundleWriter) previews(e *termEntry, l int, block []byte) []byte {
 		idf := 1 + math.Log(n/float64(e.df[f]+1))
 		for _, p := range decodePostings(e.postings[f], int(e.df[f])) {
 			norm := float64(float32(1 / math.Sqrt(float64(p.length))))
-			score[p.doc] += boost * idf * idf * math.Sqrt(float64(p.freq)) * norm
-			hits[p.doc]++
+			if w.hits[p.doc] == 0 {
+				touched = append(touched, p.doc)
+			}
+			w.score[p.doc] += boost * idf * idf * math.Sqrt(float64(p.freq)) * norm
+			w.hits[p.doc]++
 		}
 	}
-	docs := make([]uint32, 0, len(score))
-	for d, s := range score {
-		score[d] = s * float64(hits[d]) / float64(per)
-		docs = append(docs, d)
+	// The best previewsPerTerm, best first, ties by document: kept sorted as they come.
+	type scored struct {
+		doc   uint32
+		score float64
 	}
-	slices.SortFunc(docs, func(a, b uint32) int {
-		if c := cmpFloat(score[b], score[a]); c != 0 {
-			return c
+	before := func(a, b scored) bool { return a.score > b.score || a.score == b.score && a.doc < b.doc }
+	best := make([]scored, 0, previewsPerTerm+1)
+	for _, d := range touched {
+		c := scored{d, w.score[d] * float64(w.hits[d]) / float64(per)}
+		w.score[d], w.hits[d] = 0, 0
+		if len(best) == previewsPerTerm && !before(c, best[len(best)-1]) {
+			continue
 		}
-		return int(a) - int(b)
-	})
-	docs = docs[:min(len(docs), previewsPerTerm)]
+		i := sort.Search(len(best), func(i int) bool { return before(c, best[i]) })
+		best = slices.Insert(best, i, c)
+		if len(best) > previewsPerTerm {
+			best = best[:previewsPerTerm]
+		}
+	}
+	w.touched = touched
 	out := bytes.NewBuffer(slices.Clip(block))
-	putUvarint(out, uint64(len(docs)))
-	for _, d := range docs {
-		putUvarint(out, uint64(d))
-		putUvarint(out, uint64(len(w.rows[d])))
-		out.Write(w.rows[d])
+	putUvarint(out, uint64(len(best)))
+	for _, c := range best {
+		putUvarint(out, uint64(c.doc))
+		putUvarint(out, uint64(len(w.rows[c.doc])))
+		out.Write(w.rows[c.doc])
 	}
 	return out.Bytes()
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // decodePostings reads back a postings list of df documents that encodePostings wrote.
