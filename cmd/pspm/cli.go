@@ -143,6 +143,7 @@ func (g *globals) buildCmd() *cobra.Command {
 				return err
 			}
 			start := time.Now()
+			defer softMemoryLimit(memoryFloor)()
 			res, err := generator.BuildDir(generator.Options{Source: src, Dir: g.source, BaseURL: baseURL}, dest)
 			_ = g.report(res, "text")
 			if errors.Is(err, generator.ErrContent) {

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+)
+
+// TestSoftMemoryLimitFollowsTheLiveHeap: the limit starts at the floor and rises to
+// twice the live heap when the live heap outgrows half of it.
+func TestSoftMemoryLimitFollowsTheLiveHeap(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	before := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(before)
+	const floor = 8 << 20
+	stop := softMemoryLimit(floor)
+	defer stop()
+	if got := debug.SetMemoryLimit(-1); got != floor {
+		t.Fatalf("limit %d, want the floor %d", got, floor)
+	}
+	live := make([][]byte, 64)
+	for i := range live {
+		live[i] = make([]byte, 1<<20)
+	}
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		runtime.GC()
+		if got := debug.SetMemoryLimit(-1); got >= 2*64<<20 {
+			runtime.KeepAlive(live)
+			return
+		}
+	}
+	t.Fatalf("with 64 MiB live the limit stays at %d", debug.SetMemoryLimit(-1))
+}
+
+// TestSoftMemoryLimitLeavesGOMEMLIMIT: a limit the user set is kept.
+func TestSoftMemoryLimitLeavesGOMEMLIMIT(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "3GiB")
+	before := debug.SetMemoryLimit(-1)
+	defer softMemoryLimit(8 << 20)()
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Fatalf("limit %d, want %d unchanged", got, before)
+	}
+}
