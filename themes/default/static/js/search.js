@@ -813,9 +813,16 @@
         if (!lf.df) { return null; }
         return bundle.postings(lf.e, Math.floor(lf.f / per)).then(function (ps) { lf.p = ps[lf.f]; });
       })).then(function () {
-        var topSum = new Float64Array(N), topCnt = new Uint16Array(N);
-        var wSum = new Float64Array(N), wCnt = new Uint16Array(N);
-        var cSum = new Float64Array(N), cCnt = new Uint16Array(N);
+        // Sums and counts by document: the bundle's, zero between queries (each entry
+        // touched is reset once read), so that a query allocates none of them.
+        var z = bundle.sums;
+        if (!z) {
+          z = bundle.sums = {
+            topSum: new Float64Array(N), topCnt: new Uint16Array(N), wSum: new Float64Array(N),
+            wCnt: new Uint16Array(N), cSum: new Float64Array(N), cCnt: new Uint16Array(N)
+          };
+        }
+        var topSum = z.topSum, topCnt = z.topCnt, wSum = z.wSum, wCnt = z.wCnt, cSum = z.cSum, cCnt = z.cCnt;
         var touched = [], wTouched = [], cTouched = [];
         shaped.forEach(function (clauses) {
           wTouched.length = 0;
@@ -852,7 +859,12 @@
           });
         });
         var m = shaped.length, docs = Uint32Array.from(touched).sort(), scores = new Float64Array(docs.length);
-        for (var i = 0; i < docs.length; i++) { scores[i] = topSum[docs[i]] * (topCnt[docs[i]] / m); }
+        for (var i = 0; i < docs.length; i++) {
+          var d = docs[i];
+          scores[i] = topSum[d] * (topCnt[d] / m);
+          topSum[d] = 0;
+          topCnt[d] = 0;
+        }
         return { docs: docs, scores: scores };
       });
     });
