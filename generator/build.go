@@ -86,42 +86,8 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		return res, err
 	}
 
-	cfg := config.Load(o.Source, &errs)
-	if o.BaseURL != "" {
-		cfg.BaseURL = o.BaseURL
-	}
-	res.Config = cfg
-	stage("config")
-
-	s, loadErrs := content.Load(o.Source, cfg)
-	errs.Append(loadErrs)
-	res.Site = s
-	stage("load")
-
-	errs.Append(s.Resolve())
-	stage("model")
-	if errs.HasErrors() {
-		return finish(nil)
-	}
-
-	fromGit := provenance(o.Source, o.Dir, o.branch, cfg, s, &errs)
-	stage("history")
-
-	versions(o.Dir, cfg, s, o.Previous, &errs)
-	errs.Append(s.CheckTargets())
-	stage("versions")
-
-	errs.Append(trust.Judge(s, trust.Options{Policy: cfg.Votes.Policy, FromGit: fromGit}))
-	contributionProblems(s, o.check, &errs)
-	stage("verify")
-	if errs.HasErrors() {
-		return finish(nil)
-	}
-
-	s.Derive()
-	deriveVersions(s)
-	stage("derive")
-	if o.modelOnly {
+	s, cfg := buildModel(o, content.Load, res, &errs, stage)
+	if s == nil || o.modelOnly {
 		return finish(nil)
 	}
 
@@ -166,6 +132,47 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	stage("render")
 	res.Files = int(counter.n.Load())
 	return finish(err)
+}
+
+// buildModel runs the stages that make the model, from the configuration to derive, with
+// load reading the content. It returns a nil Site when the content has errors (in errs).
+func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.List), res *Result, errs *diag.List, stage func(string)) (*site.Site, *config.Config) {
+	cfg := config.Load(o.Source, errs)
+	if o.BaseURL != "" {
+		cfg.BaseURL = o.BaseURL
+	}
+	res.Config = cfg
+	stage("config")
+
+	s, loadErrs := load(o.Source, cfg)
+	errs.Append(loadErrs)
+	res.Site = s
+	stage("load")
+
+	errs.Append(s.Resolve())
+	stage("model")
+	if errs.HasErrors() {
+		return nil, cfg
+	}
+
+	fromGit := provenance(o.Source, o.Dir, o.branch, cfg, s, errs)
+	stage("history")
+
+	versions(o.Dir, cfg, s, o.Previous, errs)
+	errs.Append(s.CheckTargets())
+	stage("versions")
+
+	errs.Append(trust.Judge(s, trust.Options{Policy: cfg.Votes.Policy, FromGit: fromGit}))
+	contributionProblems(s, o.check, errs)
+	stage("verify")
+	if errs.HasErrors() {
+		return nil, cfg
+	}
+
+	s.Derive()
+	deriveVersions(s)
+	stage("derive")
+	return s, cfg
 }
 
 // contributionProblems reports what is wrong with reaction and feedback files. A build

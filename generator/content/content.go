@@ -83,10 +83,15 @@ type result struct {
 func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 	var errs diag.List
 	jobs := walk(fsys, cfg, Dir, &errs)
-	var translations []int // jobs that are translations, attached once items are known
 	results := make([]result, len(jobs))
 	parallel.For(len(jobs), func(i int) { results[i] = read(fsys, cfg, jobs[i]) })
+	s := assemble(jobs, results, &errs)
+	return s, errs
+}
 
+// assemble makes the Site of the files read, in the walk's order.
+func assemble(jobs []job, results []result, errs *diag.List) *site.Site {
+	var translations []int // jobs that are translations, attached once items are known
 	s := &site.Site{}
 	attachments := map[string][]*site.Attachment{} // by item key
 	sigs := map[string]*site.Sig{}                 // by the file they sign
@@ -125,16 +130,16 @@ func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 			sigs[strings.TrimSuffix(r.sig.File, ".sig")] = r.sig
 		}
 	}
-	attachSigs(s, sigs, &errs)
+	attachSigs(s, sigs, errs)
 	if !planSeen {
 		errs.Add(diag.Pos{File: path.Join(Dir, "plan/_index.md")}, "the plan is missing: create content/plan/_index.md with title and owner (pspm new site shows an example)")
 	}
 	errs.Append(s.Index())
-	attach(s, attachments, &errs)
+	attach(s, attachments, errs)
 	for _, i := range translations {
-		attachTranslation(s, jobs[i], results[i].trans, &errs)
+		attachTranslation(s, jobs[i], results[i].trans, errs)
 	}
-	return s, errs
+	return s
 }
 
 // attachTranslation gives the plan or an item its translation read by job j, and

@@ -3,6 +3,7 @@ package content
 import (
 	"io/fs"
 	"path"
+	"slices"
 	"sync"
 
 	"github.com/pspm-dev/pspm/generator/config"
@@ -93,7 +94,9 @@ func (c *PlanCache) read(fsys fs.FS, cfg *config.Config, j job) result {
 	return cached.clone()
 }
 
-// clone copies the structs a result points to.
+// clone copies the structs a result points to. The copies share what no stage changes
+// (texts, positions, front matter lists); the lists a stage appends to are clipped, so that
+// an append makes a list of the copy's own.
 func (r result) clone() result {
 	out := result{errs: r.errs}
 	if r.plan != nil {
@@ -112,9 +115,35 @@ func (r result) clone() result {
 		a := *r.action
 		out.action = &a
 	}
+	if r.proposal != nil {
+		p := *r.proposal
+		out.proposal = &p
+	}
+	if r.practice != nil {
+		p := *r.practice
+		out.practice = &p
+	}
+	if r.body != nil {
+		b := *r.body
+		out.body = &b
+	}
+	if r.reaction != nil {
+		rc := *r.reaction
+		rc.Problems = slices.Clip(rc.Problems)
+		out.reaction = &rc
+	}
+	if r.feedback != nil {
+		f := *r.feedback
+		f.Problems = slices.Clip(f.Problems)
+		out.feedback = &f
+	}
 	if r.trans != nil {
 		t := *r.trans
 		out.trans = &t
+	}
+	if r.sig != nil {
+		sg := *r.sig
+		out.sig = &sg
 	}
 	return out
 }

@@ -63,45 +63,58 @@ type entry struct {
 	tags                              []string
 }
 
-// feeds lists the Atom feeds: the site, each section, each body.
+// feeds lists the Atom feeds: the site, each section, each body. Their entries are
+// made when a feed is rendered, from the views as they are then (pspm serve patches the
+// words of items into them).
 func (r *renderer) feeds() []task {
 	s := r.Site
-	props := make([]entry, 0, len(s.Proposals))
-	for _, p := range s.Proposals {
-		props = append(props, r.proposalEntry(p))
+	props := func() []entry {
+		out := make([]entry, 0, len(s.Proposals))
+		for _, p := range s.Proposals {
+			out = append(out, r.proposalEntry(p))
+		}
+		return out
 	}
-	pracs := make([]entry, 0, len(s.Practices))
-	for _, p := range s.Practices {
-		pracs = append(pracs, r.practiceEntry(p))
+	pracs := func() []entry {
+		out := make([]entry, 0, len(s.Practices))
+		for _, p := range s.Practices {
+			out = append(out, r.practiceEntry(p))
+		}
+		return out
 	}
-	acts := make([]entry, 0, len(s.Actions))
-	for _, a := range s.Actions {
-		acts = append(acts, entry{url: a.URL(), title: r.cards[&a.Item].Title, author: r.bodyLink(a.OwnerBody, a.Owner).Title,
-			summary: r.html[&a.Item].Summary, html: r.html[&a.Item].HTML, date: actionDate(a)})
+	acts := func() []entry {
+		out := make([]entry, 0, len(s.Actions))
+		for _, a := range s.Actions {
+			out = append(out, entry{url: a.URL(), title: r.cards[&a.Item].Title, author: r.bodyLink(a.OwnerBody, a.Owner).Title,
+				summary: r.html[&a.Item].Summary, html: r.html[&a.Item].HTML, date: actionDate(a)})
+		}
+		return out
 	}
 	out := []task{
-		r.feed("/index.xml", "/", r.view.Title, append(append([]entry(nil), props...), pracs...)),
+		r.feed("/index.xml", "/", r.view.Title, func() []entry { return append(props(), pracs()...) }),
 		r.feed("/proposals/index.xml", "/proposals/", r.tr.T("proposals.title"), props),
 		r.feed("/practices/index.xml", "/practices/", r.tr.T("practices.title"), pracs),
 		r.feed("/plan/index.xml", "/plan/", r.view.Plan.Title, acts),
-		r.feed("/monitoring/index.xml", "/monitoring/", r.tr.T("monitoring.title"), r.progressEntries()),
+		r.feed("/monitoring/index.xml", "/monitoring/", r.tr.T("monitoring.title"), r.progressEntries),
 	}
 	for _, b := range s.Bodies {
-		var es []entry
-		for _, p := range b.Proposals {
-			es = append(es, r.proposalEntry(p))
-		}
-		for _, p := range b.Practices {
-			es = append(es, r.practiceEntry(p))
-		}
-		for _, f := range b.Comments {
-			url := f.ItemKey
-			if f.On != nil {
-				url = f.On.URL()
+		out = append(out, r.feed(b.URL()+"index.xml", b.URL(), b.Name, func() []entry {
+			var es []entry
+			for _, p := range b.Proposals {
+				es = append(es, r.proposalEntry(p))
 			}
-			es = append(es, entry{url: url + "#" + f.ID(), title: f.Title, author: b.Name, summary: r.fb[f].Summary, html: r.fb[f].HTML, date: f.Date})
-		}
-		out = append(out, r.feed(b.URL()+"index.xml", b.URL(), b.Name, es))
+			for _, p := range b.Practices {
+				es = append(es, r.practiceEntry(p))
+			}
+			for _, f := range b.Comments {
+				url := f.ItemKey
+				if f.On != nil {
+					url = f.On.URL()
+				}
+				es = append(es, entry{url: url + "#" + f.ID(), title: f.Title, author: b.Name, summary: r.fb[f].Summary, html: r.fb[f].HTML, date: f.Date})
+			}
+			return es
+		}))
 	}
 	return out
 }
@@ -128,11 +141,11 @@ func actionDate(a *site.Action) time.Time {
 }
 
 // feed is the Atom feed at the site path file (in the page language) of the page at page.
-func (r *renderer) feed(file, page, title string, es []entry) task {
+func (r *renderer) feed(file, page, title string, entries func() []entry) task {
 	file = strings.TrimPrefix(r.prefix+file, "/")
 	page = r.prefix + page
 	return task{path: file, make: func() ([]byte, error) {
-		es := append([]entry(nil), es...)
+		es := entries()
 		sort.SliceStable(es, func(i, j int) bool {
 			if !es[i].date.Equal(es[j].date) {
 				return es[i].date.After(es[j].date)

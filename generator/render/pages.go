@@ -90,14 +90,10 @@ func (r *renderer) allCards() map[*site.Item]*Card {
 	s := r.Site
 	cards := make(map[*site.Item]*Card, len(s.Items))
 	for _, p := range s.Proposals {
-		cards[&p.Item] = &Card{Kind: "proposal", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Status, Label: r.tr.T("status." + p.Status),
-			Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
-			Tags: r.tagLinks(p.Tags), Tally: r.tally(p.Tally)}
+		cards[&p.Item] = r.proposalCard(p)
 	}
 	for _, p := range s.Practices {
-		cards[&p.Item] = &Card{Kind: "practice", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Kind, Label: r.tr.T("kind." + p.Kind),
-			Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
-			Tags: r.tagLinks(p.Tags), Tally: r.tally(p.Tally)}
+		cards[&p.Item] = r.practiceCard(p)
 	}
 	for _, a := range s.Actions {
 		cards[&a.Item] = &Card{Kind: "action", Title: r.title(&a.Item, a.Title), URL: r.link(a.URL()), Status: a.Status, Label: r.tr.T("status." + a.Status),
@@ -111,6 +107,18 @@ func (r *renderer) allCards() map[*site.Item]*Card {
 		cards[&g.Item] = &Card{Kind: "goal", Title: r.title(&g.Item, g.Title), URL: r.link(g.URL()), Summary: r.html[&g.Item].Summary, Progress: g.Progress.Percent, Tally: r.tally(g.Tally)}
 	}
 	return cards
+}
+
+func (r *renderer) proposalCard(p *site.Proposal) *Card {
+	return &Card{Kind: "proposal", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Status, Label: r.tr.T("status." + p.Status),
+		Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
+		Tags: r.tagLinks(p.Tags), Tally: r.tally(p.Tally)}
+}
+
+func (r *renderer) practiceCard(p *site.Practice) *Card {
+	return &Card{Kind: "practice", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Kind, Label: r.tr.T("kind." + p.Kind),
+		Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
+		Tags: r.tagLinks(p.Tags), Tally: r.tally(p.Tally)}
 }
 
 func (r *renderer) bodyLink(b *site.Body, id string) Link {

@@ -60,6 +60,7 @@ type renderer struct {
 	all      []*renderer // every language's renderer, for the language switcher
 	prefill  prefills    // what the forge buttons prefill
 	newLinks *ForgeView  // the forge links to propose a new proposal or practice
+	memo     *Memo       // what pspm serve keeps between builds, or nil
 }
 
 // Render writes the whole portal to w: every page in every language of the site (the
@@ -86,26 +87,9 @@ func Render(o Options, w output.Writer) error {
 	// One language after the other, so that only one language's views are in memory.
 	var pages []task // every page of every language, for the sitemap
 	for i, r := range rs {
-		r.all = rs
-		if i == 0 {
-			r.renderMarkdown()
-		} else {
-			r.translateMarkdown(rs[0])
-		}
-		r.renderVersionTexts()
-		r.view = r.siteView()
-		r.prepareVersions()
-		r.prefill = r.makePrefills()
-		r.newLinks = r.forgeNew()
-		r.cards = r.allCards()
-		if err := r.renderCards(); err != nil {
+		tasks, err := r.prepare(rs, i)
+		if err != nil {
 			return err
-		}
-		tasks := append(r.pages(), r.feeds()...)
-		if i == 0 {
-			tasks = append(tasks, r.openData()...)
-			tasks = append(tasks, r.versionData()...)
-			tasks = append(tasks, r.files()...)
 		}
 		if o.Sample {
 			tasks = sample(tasks)
@@ -127,6 +111,41 @@ func Render(o Options, w output.Writer) error {
 		return nil
 	}
 	return run([]task{rs[0].sitemap(pages)}, w)
+}
+
+// prepare makes the views of language i of rs and lists its files: its pages and feeds,
+// and for the first language the open data, the static files and the attachments.
+func (r *renderer) prepare(rs []*renderer, i int) ([]task, error) {
+	r.all = rs
+	if i == 0 {
+		r.renderMarkdown()
+	} else {
+		r.translateMarkdown(rs[0])
+	}
+	r.renderVersionTexts()
+	r.view = r.siteView()
+	r.prepareVersions()
+	r.prefill = r.makePrefills()
+	r.newLinks = r.forgeNew()
+	r.cards = r.allCards()
+	if err := r.renderCards(); err != nil {
+		return nil, err
+	}
+	tasks := append(r.pages(), r.feeds()...)
+	if i == 0 {
+		tasks = append(tasks, r.openData()...)
+		tasks = append(tasks, r.versionData()...)
+		tasks = append(tasks, r.files()...)
+	}
+	return tasks, nil
+}
+
+// markdown renders a Markdown text, or takes it from the memo of pspm serve.
+func (r *renderer) markdown(text string) markdown.Result {
+	if r.memo != nil {
+		return r.memo.markdown(r.Markdown, text)
+	}
+	return r.Markdown.Render([]byte(text))
 }
 
 // task produces one output file.
@@ -234,13 +253,13 @@ func (r *renderer) renderMarkdown() {
 	parallel.For(n, func(i int) {
 		switch {
 		case i < len(items):
-			results[i] = r.Markdown.Render([]byte(items[i].Text))
+			results[i] = r.markdown(items[i].Text)
 		case i < len(items)+len(fbs):
 			j := i - len(items)
-			fbResults[j] = r.Markdown.Render([]byte(fbs[j].Text))
+			fbResults[j] = r.markdown(fbs[j].Text)
 		default:
 			j := i - len(items) - len(fbs)
-			ansResults[j] = r.Markdown.Render([]byte(props[j].Answer.Text))
+			ansResults[j] = r.markdown(props[j].Answer.Text)
 		}
 	})
 	r.html = make(map[*site.Item]markdown.Result, len(items))
@@ -255,7 +274,7 @@ func (r *renderer) renderMarkdown() {
 	for i, p := range props {
 		r.ans[p] = template.HTML(ansResults[i].HTML)
 	}
-	r.plan = r.Markdown.Render([]byte(s.Plan.Text))
+	r.plan = r.markdown(s.Plan.Text)
 }
 
 // translateMarkdown reuses the default language's rendering for every text that has no
@@ -273,7 +292,7 @@ func (r *renderer) translateMarkdown(def *renderer) {
 		}
 	}
 	results := make([]markdown.Result, len(todo))
-	parallel.For(len(todo), func(i int) { results[i] = r.Markdown.Render([]byte(todo[i].Translations[r.lang].Text)) })
+	parallel.For(len(todo), func(i int) { results[i] = r.markdown(todo[i].Translations[r.lang].Text) })
 	for i, it := range todo {
 		r.html[it] = results[i]
 	}
@@ -281,13 +300,13 @@ func (r *renderer) translateMarkdown(def *renderer) {
 	r.ans = make(map[*site.Proposal]template.HTML, len(def.ans))
 	for p, h := range def.ans {
 		if tr := p.Translations[r.lang]; tr != nil && tr.Answer.Text != "" {
-			h = template.HTML(r.Markdown.Render([]byte(tr.Answer.Text)).HTML)
+			h = template.HTML(r.markdown(tr.Answer.Text).HTML)
 		}
 		r.ans[p] = h
 	}
 	r.plan = def.plan
 	if tr := r.Site.Plan.Translations[r.lang]; tr != nil {
-		r.plan = r.Markdown.Render([]byte(tr.Text))
+		r.plan = r.markdown(tr.Text)
 	}
 }
 
@@ -320,9 +339,7 @@ func (r *renderer) renderCards() error {
 	out := make([]template.HTML, len(items))
 	errs := make([]error, len(items))
 	parallel.For(len(items), func(i int) {
-		var b bytes.Buffer
-		errs[i] = t.ExecuteTemplate(&b, "card", r.cards[items[i]])
-		out[i] = template.HTML(b.String())
+		out[i], errs[i] = r.renderCard(t, r.cards[items[i]])
 	})
 	for i, it := range items {
 		if errs[i] != nil {
@@ -331,6 +348,17 @@ func (r *renderer) renderCards() error {
 		r.cards[it].HTML = out[i]
 	}
 	return nil
+}
+
+// renderCard executes the card template t on c, or takes the card from the memo of
+// pspm serve.
+func (r *renderer) renderCard(t *template.Template, c *Card) (template.HTML, error) {
+	if r.memo != nil {
+		return r.memo.card(r.lang, t, c)
+	}
+	var b bytes.Buffer
+	err := t.ExecuteTemplate(&b, "card", c)
+	return template.HTML(b.String()), err
 }
 
 // link turns a site path (/proposals/x/) into the link to that page in the page
@@ -345,8 +373,11 @@ func (r *renderer) asset(p string) string {
 	return r.Config.BasePath() + strings.TrimPrefix(p, "/")
 }
 
-// page renders the template of kind with p as its data.
-func (r *renderer) page(kind string, p *Page) ([]byte, error) {
+// page renders the template of kind with p as its data. It fills a copy of p: a page of
+// pspm serve renders again after each rebuild, from the same Page, on any goroutine.
+func (r *renderer) page(kind string, in *Page) ([]byte, error) {
+	cp := *in
+	p := &cp
 	if p.TextLang == r.lang {
 		p.TextLang = ""
 	}

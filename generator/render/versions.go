@@ -59,7 +59,7 @@ func (r *renderer) renderVersionTexts() {
 	}
 	sort.Strings(todo)
 	out := make([]markdown.Result, len(todo))
-	parallel.For(len(todo), func(i int) { out[i] = r.Markdown.Render([]byte(todo[i])) })
+	parallel.For(len(todo), func(i int) { out[i] = r.markdown(todo[i]) })
 	for i, t := range todo {
 		r.vtext[t] = out[i]
 	}
@@ -103,7 +103,7 @@ func (r *renderer) versionView(v *site.Version) *VersionView {
 		Annotated: v.Annotated, Tagger: v.Tagger, Signed: v.Signed, Verified: v.Verified, Signer: v.Signer, Problem: v.SignatureProblem,
 		Latest: v == r.Site.Latest, Readable: v.Plan != nil, Previous: nameOfVersion(v.Previous)}
 	if v.Note != "" {
-		vv.Note = template.HTML(r.Markdown.Render([]byte(v.Note)).HTML)
+		vv.Note = template.HTML(r.markdown(v.Note).HTML)
 	}
 	for _, e := range v.Problems {
 		vv.Problems = append(vv.Problems, e.Error())

@@ -35,14 +35,10 @@ func Documents(s *site.Site, langs []string, plain Plainer) []Document {
 	}
 	b.plan(s)
 	for _, p := range s.Proposals {
-		d := b.item(&p.Item, "proposal", p.Title, p.URL(), p.Text, p.Answer.Text)
-		d.Status, d.Body, d.Tags, d.Date = p.Status, p.Body, p.Tags, p.Date
-		b.translations(&p.Item, d, p.URL(), func(tr *site.Translation) string { return tr.Answer.Text })
+		b.proposal(p)
 	}
 	for _, p := range s.Practices {
-		d := b.item(&p.Item, "practice", p.Title, p.URL(), p.Text, "")
-		d.Body, d.Kind, d.Tags, d.AgID, d.Date = p.Body, p.Kind, p.Tags, p.AgID, p.Date
-		b.translations(&p.Item, d, p.URL(), nil)
+		b.practice(p)
 	}
 	for _, o := range s.Bodies {
 		d := b.item(&o.Item, "body", o.Name, o.URL(), o.Text, "")
@@ -58,6 +54,41 @@ func Documents(s *site.Site, langs []string, plain Plainer) []Document {
 	}
 	b.convert(plain)
 	return b.docs
+}
+
+// ItemDocuments are the documents of some proposals and practices of s, as Documents
+// makes them: for pspm serve, which reindexes only the items whose words an edit changed.
+func ItemDocuments(s *site.Site, langs []string, plain Plainer, items []*site.Item) []Document {
+	b := &docBuilder{langs: supported(langs)}
+	if len(b.langs) == 0 {
+		return nil
+	}
+	for _, it := range items {
+		switch it.Section {
+		case site.Proposals:
+			if p := s.Proposal(it.ID); p != nil {
+				b.proposal(p)
+			}
+		case site.Practices:
+			if p := s.Practice(it.ID); p != nil {
+				b.practice(p)
+			}
+		}
+	}
+	b.convert(plain)
+	return b.docs
+}
+
+func (b *docBuilder) proposal(p *site.Proposal) {
+	d := b.item(&p.Item, "proposal", p.Title, p.URL(), p.Text, p.Answer.Text)
+	d.Status, d.Body, d.Tags, d.Date = p.Status, p.Body, p.Tags, p.Date
+	b.translations(&p.Item, d, p.URL(), func(tr *site.Translation) string { return tr.Answer.Text })
+}
+
+func (b *docBuilder) practice(p *site.Practice) {
+	d := b.item(&p.Item, "practice", p.Title, p.URL(), p.Text, "")
+	d.Body, d.Kind, d.Tags, d.AgID, d.Date = p.Body, p.Kind, p.Tags, p.AgID, p.Date
+	b.translations(&p.Item, d, p.URL(), nil)
 }
 
 // supported keeps the languages the index analyses, in order; the default language

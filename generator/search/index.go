@@ -106,13 +106,9 @@ func Open(dir string) (*Index, error) {
 // docs must have distinct IDs.
 func Build(dir string, docs []Document) (*Index, Stats, error) {
 	start := time.Now()
-	hashes := make([]docHash, len(docs))
-	parallel.For(len(docs), func(i int) { hashes[i] = docHash{docs[i].ID, docs[i].hash(), i} })
-	slices.SortFunc(hashes, func(a, b docHash) int { return strings.Compare(a.id, b.id) })
-	for i := 1; i < len(hashes); i++ {
-		if hashes[i].id == hashes[i-1].id {
-			return nil, Stats{}, fmt.Errorf("search: two documents with ID %q", hashes[i].id)
-		}
+	hashes, err := hashesOf(docs)
+	if err != nil {
+		return nil, Stats{}, err
 	}
 	x, st, err := build(dir, docs, hashes)
 	if err != nil {
@@ -132,11 +128,7 @@ func build(dir string, docs []Document, hashes []docHash) (*Index, Stats, error)
 		if err != nil {
 			return nil, Stats{}, err
 		}
-		var list []byte
-		if dir != "" {
-			list = encodeHashes(hashes)
-		}
-		n, err := x.index(docs, allOf(hashes), nil, list)
+		n, err := x.index(docs, allOf(hashes), nil, encodeHashes(hashes))
 		if err != nil {
 			_ = x.Close()
 			return nil, Stats{}, err
@@ -176,6 +168,70 @@ func build(dir string, docs []Document, hashes []docHash) (*Index, Stats, error)
 		return nil, Stats{}, err
 	}
 	return x, Stats{Indexed: n, Deleted: len(deleted)}, nil
+}
+
+// Update brings the open index x up to date with docs, every document of the site, as
+// Build does an index on disk: only the documents whose content changed are indexed
+// again, and the ones no longer in docs removed. pspm serve calls it after a rebuild.
+func (x *Index) Update(docs []Document) (Stats, error) {
+	start := time.Now()
+	hashes, err := hashesOf(docs)
+	if err != nil {
+		return Stats{}, err
+	}
+	old, err := x.hashes()
+	if err != nil {
+		return Stats{}, err
+	}
+	changed, deleted := diff(old, hashes)
+	if len(changed) == 0 && len(deleted) == 0 {
+		return Stats{Took: time.Since(start)}, nil
+	}
+	n, err := x.index(docs, changed, deleted, encodeHashes(hashes))
+	return Stats{Indexed: n, Deleted: len(deleted), Took: time.Since(start)}, err
+}
+
+// Replace indexes docs again, in place of the documents of the same IDs (or as new
+// ones), leaving every other document as it is: pspm serve calls it after an edit of a
+// few items' words.
+func (x *Index) Replace(docs []Document) (Stats, error) {
+	start := time.Now()
+	hashes, err := hashesOf(docs)
+	if err != nil {
+		return Stats{}, err
+	}
+	old, err := x.hashes()
+	if err != nil {
+		return Stats{}, err
+	}
+	merged := make([]docHash, 0, len(old)+len(hashes))
+	i := 0
+	for _, h := range hashes {
+		for i < len(old) && old[i].id < h.id {
+			merged = append(merged, old[i])
+			i++
+		}
+		if i < len(old) && old[i].id == h.id {
+			i++
+		}
+		merged = append(merged, h)
+	}
+	merged = append(merged, old[i:]...)
+	n, err := x.index(docs, allOf(hashes), nil, encodeHashes(merged))
+	return Stats{Indexed: n, Took: time.Since(start)}, err
+}
+
+// hashesOf hashes docs, sorted by ID, and refuses two documents with one ID.
+func hashesOf(docs []Document) ([]docHash, error) {
+	hashes := make([]docHash, len(docs))
+	parallel.For(len(docs), func(i int) { hashes[i] = docHash{docs[i].ID, docs[i].hash(), i} })
+	slices.SortFunc(hashes, func(a, b docHash) int { return strings.Compare(a.id, b.id) })
+	for i := 1; i < len(hashes); i++ {
+		if hashes[i].id == hashes[i-1].id {
+			return nil, fmt.Errorf("search: two documents with ID %q", hashes[i].id)
+		}
+	}
+	return hashes, nil
 }
 
 // docHash is a document's ID, content hash and position in the documents.

@@ -1,0 +1,167 @@
+package content
+
+import (
+	"io/fs"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/pspm-dev/pspm/generator/config"
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/internal/parallel"
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+// Cache keeps what a Load walked and read, for pspm serve, whose watcher says which files
+// changed: a later LoadCached reads again only those, and walks the folder again only
+// when a file appeared, vanished or changed kind. Every Load hands out fresh structs, so
+// that resolving and deriving one Site never touches another, nor the cache.
+//
+// A Cache is used by one goroutine at a time. The zero value is ready.
+type Cache struct {
+	cfg     *config.Config // the configuration the cache was filled with
+	jobs    []job          // the last walk, in its order
+	walkErr diag.List      // what the last walk reported
+	results map[string]result
+}
+
+// Change says what changed since the last LoadCached, as pspm serve's watcher tells it.
+type Change struct {
+	// Paths are slash-separated paths relative to the site folder (content/…) that were
+	// created, written, removed or renamed. Paths outside content/ are ignored.
+	Paths []string
+	// All says that anything may have changed: everything is walked and read again.
+	All bool
+}
+
+// LoadStats says what a LoadCached did.
+type LoadStats struct {
+	Walked bool // the content folder was walked again
+	Read   int  // files read and parsed
+	Files  int  // files in the site
+}
+
+// LoadCached is Load for a site that changed only as ch says since the last call with the
+// same cache. With another configuration, or ch.All, it is Load.
+func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site, diag.List, LoadStats) {
+	var st LoadStats
+	changed := map[string]bool{}
+	for _, p := range ch.Paths {
+		if p == Dir || strings.HasPrefix(p, Dir+"/") {
+			changed[p] = true
+		}
+	}
+	if ch.All || c.results == nil || !reflect.DeepEqual(c.cfg, cfg) {
+		c.results, c.cfg = map[string]result{}, cfg
+		st.Walked = true
+	} else if !c.sameFiles(fsys, changed) {
+		st.Walked = true
+	}
+	if st.Walked {
+		c.walkErr = nil
+		c.jobs = walk(fsys, cfg, Dir, &c.walkErr)
+	}
+	jobs := c.jobs
+	results := make([]result, len(jobs))
+	fresh := make([]bool, len(jobs))
+	for i, j := range jobs {
+		if r, ok := c.results[j.file]; ok && !changed[j.file] {
+			results[i] = r
+		} else {
+			fresh[i] = true
+			st.Read++
+		}
+	}
+	parallel.For(len(jobs), func(i int) {
+		if fresh[i] {
+			results[i] = read(fsys, cfg, jobs[i])
+		}
+	})
+	keep := make(map[string]result, len(jobs))
+	for i, j := range jobs {
+		keep[j.file] = results[i]
+		results[i] = results[i].clone()
+	}
+	c.results = keep
+	st.Files = len(jobs)
+	errs := slices.Clone(c.walkErr)
+	s := assemble(jobs, results, &errs)
+	return s, errs, st
+}
+
+// sameFiles reports whether the last walk still lists the content: every changed path
+// is a file it listed that is still a regular file (an edit, not a creation, removal or
+// rename).
+func (c *Cache) sameFiles(fsys fs.FS, changed map[string]bool) bool {
+	if len(changed) == 0 {
+		return true
+	}
+	listed := map[string]bool{}
+	for _, j := range c.jobs {
+		if changed[j.file] {
+			listed[j.file] = true
+		}
+	}
+	for p := range changed {
+		if !listed[p] {
+			return false
+		}
+		fi, err := fs.Lstat(fsys, p)
+		if err != nil || !fi.Mode().IsRegular() {
+			return false
+		}
+	}
+	return true
+}
+
+// Reread reads the file p again when the last walk listed it as a proposal, a practice or
+// a translation, and returns what it was and what it is now, as parsed; the cache keeps
+// the new one. pspm serve uses it to tell an edit of an item's words from one of its
+// place in the site. ok is false, and the cache unchanged, when p is no such file, is not
+// a regular file any more, or was or is read with any problem.
+func (c *Cache) Reread(fsys fs.FS, p string) (before, after ParsedItem, ok bool) {
+	old, found := c.results[p]
+	if !found || len(old.errs) > 0 {
+		return ParsedItem{}, ParsedItem{}, false
+	}
+	var j *job
+	for i := range c.jobs {
+		if c.jobs[i].file == p {
+			j = &c.jobs[i]
+			break
+		}
+	}
+	if j == nil || (j.role != roleItem && j.role != roleTranslation) {
+		return ParsedItem{}, ParsedItem{}, false
+	}
+	if fi, err := fs.Lstat(fsys, p); err != nil || !fi.Mode().IsRegular() {
+		return ParsedItem{}, ParsedItem{}, false
+	}
+	r := read(fsys, c.cfg, *j)
+	before, after = parsedOf(old), parsedOf(r)
+	if len(r.errs) > 0 || before == (ParsedItem{}) || after == (ParsedItem{}) {
+		return ParsedItem{}, ParsedItem{}, false
+	}
+	c.results[p] = r
+	return before, after, true
+}
+
+func parsedOf(r result) ParsedItem {
+	switch {
+	case r.proposal != nil:
+		return ParsedItem{Proposal: r.proposal}
+	case r.practice != nil:
+		return ParsedItem{Practice: r.practice}
+	case r.trans != nil:
+		return ParsedItem{Translation: r.trans}
+	}
+	return ParsedItem{}
+}
+
+// ParsedItem is a file as parsed: one of its fields is set. The structs are the cache's:
+// never change them.
+type ParsedItem struct {
+	Proposal    *site.Proposal
+	Practice    *site.Practice
+	Translation *site.Translation
+}

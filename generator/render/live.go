@@ -1,0 +1,260 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"sort"
+	"sync"
+
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/markdown"
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+// Prepared is a site made ready to render one file at a time: what pspm serve keeps, so
+// that a page is rendered when it is asked for, and an edit re-renders only the pages
+// asked for after it instead of the whole site. Render gives the same bytes as the file
+// of the same path written by Render.
+//
+// Render is safe for concurrent use; Patch is not, and must not run during a Render.
+type Prepared struct {
+	rs    []*renderer
+	tasks map[string]task
+	paths []string // sorted
+	kinds map[string][]string
+}
+
+// Memo remembers, across the Prepare calls of one pspm serve, the Markdown rendered by
+// text and the cards rendered by content, so that preparing a site again after an edit
+// renders only what the edit changed. It keeps only what the last Prepare used, so that
+// its size follows the site's. Use one Memo for one Prepare at a time.
+type Memo struct {
+	mu        sync.Mutex
+	md, mdNew map[string]markdown.Result
+	cards     map[cardKey]template.HTML
+	cardsNew  map[cardKey]template.HTML
+	tmpl      map[string]string // the source of the card template of the cards kept, by language
+	srcOf     map[*template.Template]string
+}
+
+type cardKey struct {
+	lang, view string
+}
+
+// start begins a Prepare: what it does not use is forgotten when it ends.
+func (m *Memo) start() {
+	m.mdNew = make(map[string]markdown.Result, len(m.md))
+	m.cardsNew = make(map[cardKey]template.HTML, len(m.cards))
+}
+
+// end forgets what the last Prepare did not use.
+func (m *Memo) end() {
+	m.md, m.mdNew = m.mdNew, nil
+	m.cards, m.cardsNew = m.cardsNew, nil
+}
+
+func (m *Memo) markdown(md *markdown.Renderer, text string) markdown.Result {
+	m.mu.Lock()
+	res, ok := m.md[text]
+	if !ok {
+		res, ok = m.mdNew[text]
+	}
+	m.mu.Unlock()
+	if !ok {
+		res = md.Render([]byte(text))
+	}
+	m.mu.Lock()
+	if m.mdNew != nil {
+		m.mdNew[text] = res
+	}
+	m.mu.Unlock()
+	return res
+}
+
+// card renders c with the card template t of language lang, or returns the HTML it gave
+// for a card with the same content. A card template of another source forgets every card
+// of lang.
+func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, error) {
+	view := *c
+	view.HTML = ""
+	key, err := json.Marshal(view)
+	if err != nil {
+		return "", err
+	}
+	k := cardKey{lang, string(key)}
+	m.mu.Lock()
+	src, known := m.srcOf[t]
+	if !known {
+		if ct := t.Lookup("card"); ct != nil && ct.Tree != nil {
+			src = ct.Tree.Root.String()
+		}
+		m.srcOf = map[*template.Template]string{t: src} // the templates of one Prepare
+	}
+	if m.tmpl == nil {
+		m.tmpl = map[string]string{}
+	}
+	if m.tmpl[lang] != src {
+		m.tmpl[lang] = src
+		for ck := range m.cards {
+			if ck.lang == lang {
+				delete(m.cards, ck)
+			}
+		}
+	}
+	h, ok := m.cards[k]
+	if !ok {
+		h, ok = m.cardsNew[k]
+	}
+	m.mu.Unlock()
+	if !ok {
+		var b bytes.Buffer
+		if err := t.ExecuteTemplate(&b, "card", c); err != nil {
+			return "", err
+		}
+		h = template.HTML(b.String())
+	}
+	m.mu.Lock()
+	if m.cardsNew != nil {
+		m.cardsNew[k] = h
+	}
+	m.mu.Unlock()
+	return h, nil
+}
+
+// Prepare makes the views of every language of the site and lists every file the
+// portal has, without rendering any page. memo may be nil. Problems with the site's own
+// templates or translations are returned as a diag.List.
+func Prepare(o Options, memo *Memo) (*Prepared, error) {
+	var errs diag.List
+	checkStatic(o, &errs)
+	var rs []*renderer
+	for i, lang := range o.Config.Languages {
+		r := &renderer{Options: o, lang: lang, memo: memo}
+		if i > 0 {
+			r.prefix = "/" + lang
+		}
+		r.bufs.New = func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }
+		r.tr = loadTranslations(o.Theme, lang, &errs)
+		r.tmpl = r.loadTemplates(&errs)
+		rs = append(rs, r)
+	}
+	if errs.HasErrors() {
+		return nil, errs
+	}
+	if memo != nil {
+		memo.start()
+		defer memo.end()
+	}
+	p := &Prepared{rs: rs, tasks: map[string]task{}, kinds: map[string][]string{}}
+	var all []task
+	for i, r := range rs {
+		tasks, err := r.prepare(rs, i)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, tasks...)
+	}
+	all = append(all, rs[0].sitemap(all))
+	for _, t := range all {
+		if _, dup := p.tasks[t.path]; dup {
+			return nil, fmt.Errorf("two files at %s", t.path)
+		}
+		p.tasks[t.path] = t
+		p.paths = append(p.paths, t.path)
+		if t.kind != "" {
+			p.kinds[t.kind] = append(p.kinds[t.kind], t.path)
+		}
+	}
+	sort.Strings(p.paths)
+	return p, nil
+}
+
+// Paths lists the path of every file of the portal, sorted.
+func (p *Prepared) Paths() []string { return p.paths }
+
+// Has reports whether the portal has a file at path.
+func (p *Prepared) Has(path string) bool {
+	_, ok := p.tasks[path]
+	return ok
+}
+
+// Render renders the file at path (as Paths lists it).
+func (p *Prepared) Render(path string) ([]byte, error) {
+	t, ok := p.tasks[path]
+	if !ok {
+		return nil, fmt.Errorf("no file %s", path)
+	}
+	data, err := t.make()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return data, nil
+}
+
+// Sample lists the first few pages of each kind, in every language: what `pspm check`
+// renders to find errors in the site's templates.
+func (p *Prepared) Sample() []string {
+	var out []string
+	kinds := make([]string, 0, len(p.kinds))
+	for k := range p.kinds {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		out = append(out, p.kinds[k][:min(3, len(p.kinds[k]))]...)
+	}
+	return out
+}
+
+// Patch takes into account that the words of items (their titles, texts, and their
+// translations') changed in place, nothing else: their Markdown and cards are made again
+// in every language, and the views that quote them.
+func (p *Prepared) Patch(items []*site.Item) error {
+	for i, r := range p.rs {
+		for _, it := range items {
+			if i == 0 {
+				r.html[it] = r.markdown(it.Text)
+			} else if tr := it.Translations[r.lang]; tr != nil {
+				r.html[it] = r.markdown(tr.Text)
+				delete(r.fallback, it)
+			} else {
+				r.html[it] = p.rs[0].html[it]
+				r.fallback[it] = true
+			}
+		}
+	}
+	for _, r := range p.rs {
+		t := r.tmpl["home"]
+		for _, it := range items {
+			old := r.cards[it]
+			if old == nil {
+				continue
+			}
+			var c *Card
+			switch x := r.Site.Items[it.Key()]; {
+			case x == nil:
+				continue
+			case it.Section == site.Proposals:
+				c = r.proposalCard(r.Site.Proposal(it.ID))
+			case it.Section == site.Practices:
+				c = r.practiceCard(r.Site.Practice(it.ID))
+			default:
+				return fmt.Errorf("patch: %s is not a proposal or practice", it.Key())
+			}
+			if t != nil && t.Lookup("card") != nil {
+				h, err := r.renderCard(t, c)
+				if err != nil {
+					return fmt.Errorf("template card: %w", err)
+				}
+				c.HTML = h
+			}
+			*old = *c
+		}
+		r.view = r.siteView()
+		r.prepareVersions()
+		r.prefill = r.makePrefills()
+	}
+	return nil
+}

@@ -1,0 +1,320 @@
+package generator_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	demo "github.com/pspm-dev/pspm/content"
+	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/output"
+	"github.com/pspm-dev/pspm/generator/search"
+)
+
+// demoOnDisk writes the embedded demo site into a temporary folder.
+func demoOnDisk(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, demo.Site()); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// sameAsFullBuild checks that every file of the snapshot is byte for byte the file a
+// full build of dir writes, and that they have the same files (but the static search
+// bundle, which a session does not make: pspm serve answers searches with its API).
+func sameAsFullBuild(t *testing.T, dir string, sn *generator.Snapshot) {
+	t.Helper()
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := output.NewMem()
+	if res, err := generator.Build(generator.Options{Source: src, Dir: dir}, out); err != nil {
+		t.Fatalf("full build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	want := map[string][]byte{}
+	for name, data := range out.Files() {
+		if strings.HasPrefix(name, "search/") && name != "search/index.html" {
+			continue
+		}
+		want[name] = data
+	}
+	got := sn.Paths()
+	if len(got) != len(want) {
+		t.Errorf("the session has %d files, a full build %d", len(got), len(want))
+	}
+	bad := 0
+	for _, p := range got {
+		data, ok, err := sn.File(p)
+		if err != nil || !ok {
+			t.Fatalf("%s: %v %v", p, ok, err)
+		}
+		w, found := want[p]
+		switch {
+		case !found:
+			t.Errorf("the session has %s, a full build does not", p)
+			bad++
+		case !bytes.Equal(data, w):
+			t.Errorf("%s differs from a full build's", p)
+			bad++
+		}
+		delete(want, p)
+		if bad > 10 {
+			t.Fatal("too many differences")
+		}
+	}
+	for p := range want {
+		t.Errorf("a full build has %s, the session does not", p)
+	}
+}
+
+func write(t *testing.T, dir, rel, data string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func read(t *testing.T, dir, rel string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// TestSessionRebuildsAsAFullBuildWould edits the demo site step by step, as an author
+// would, and checks after each rebuild that the session serves what a full build writes,
+// and that it took the cheapest road that is right.
+func TestSessionRebuildsAsAFullBuildWould(t *testing.T) {
+	dir := demoOnDisk(t)
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := generator.NewSession(generator.Options{Source: src, Dir: dir})
+	sn, res, err := ss.Rebuild(generator.Change{All: true})
+	if err != nil {
+		t.Fatalf("first build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	sameAsFullBuild(t, dir, sn)
+
+	prop := "content/proposals/catasto-api-comuni/index.md"
+	if _, err := os.Stat(filepath.Join(dir, prop)); err != nil {
+		entries, _ := os.ReadDir(filepath.Join(dir, "content/proposals"))
+		t.Fatalf("the demo changed: no %s (%d proposals)", prop, len(entries))
+	}
+	orig := read(t, dir, prop)
+	steps := []struct {
+		name  string
+		edit  func()
+		paths []string
+		kind  string
+	}{
+		{"a proposal's text", func() {
+			write(t, dir, prop, strings.Replace(orig, "\n\n", "\n\nUna frase nuova, con **grassetto**.\n\n", 1))
+		}, []string{prop}, "words"},
+		{"a proposal's title", func() {
+			write(t, dir, prop, strings.Replace(read(t, dir, prop), `title: "`, `title: "Nuovo titolo – `, 1))
+		}, []string{prop}, "words"},
+		{"a proposal's status", func() {
+			s := read(t, dir, prop)
+			if !strings.Contains(s, "status: ") {
+				t.Fatalf("%s has no status", prop)
+			}
+			write(t, dir, prop, strings.Replace(s, "status: ", "status: withdrawn\nx_old_status: ", 1))
+		}, []string{prop}, "model"},
+		{"the status back", func() { write(t, dir, prop, strings.Replace(orig, `title: "`, `title: "Nuovo titolo – `, 1)) }, []string{prop}, "model"},
+		{"a new proposal", func() {
+			write(t, dir, "content/proposals/nuova-proposta.md", "---\ntitle: Una proposta nuova\nbody: c_h223\ndate: 2026-11-20\ntags: [cloud]\n---\n\nIl testo della proposta.\n")
+		}, []string{"content/proposals/nuova-proposta.md"}, "model"},
+		{"a vote on it", func() {
+			write(t, dir, "content/proposals/nuova-proposta/reactions/m_ef.yaml", "vote: support\n")
+		}, []string{"content/proposals/nuova-proposta", "content/proposals/nuova-proposta/reactions", "content/proposals/nuova-proposta/reactions/m_ef.yaml"}, "model"},
+		{"its words", func() {
+			write(t, dir, "content/proposals/nuova-proposta.md", "---\ntitle: Una proposta nuova, riscritta\nbody: c_h223\ndate: 2026-11-20\ntags: [cloud]\n---\n\nIl testo riscritto.\n")
+		}, []string{"content/proposals/nuova-proposta.md"}, "words"},
+		{"its removal", func() {
+			if err := os.RemoveAll(filepath.Join(dir, "content/proposals/nuova-proposta")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Remove(filepath.Join(dir, "content/proposals/nuova-proposta.md")); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"content/proposals/nuova-proposta", "content/proposals/nuova-proposta.md"}, "model"},
+		{"a stylesheet", func() {
+			write(t, dir, "static/css/extra.css", "body { color: black }\n")
+		}, []string{"static/css/extra.css"}, "model"},
+		{"the stylesheet again", func() {
+			write(t, dir, "static/css/extra.css", "body { color: #111 }\n")
+		}, []string{"static/css/extra.css"}, "static"},
+		{"a layout", func() {
+			write(t, dir, "layouts/partials/footer-extra.html", "<p>extra</p>\n")
+		}, []string{"layouts/partials/footer-extra.html"}, "model"},
+	}
+	for _, st := range steps {
+		before := sn.Gen
+		st.edit()
+		got, res, err := ss.Rebuild(generator.Change{Paths: st.paths})
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", st.name, err, res.Diagnostics.Format())
+		}
+		if got.Gen != before+1 || got.Kind != st.kind {
+			t.Errorf("%s: rebuild %d of kind %q, want %d of kind %q", st.name, got.Gen, got.Kind, before+1, st.kind)
+		}
+		sn = got
+		t.Run(st.name, func(t *testing.T) { sameAsFullBuild(t, dir, sn) })
+	}
+
+	// A broken file: the build is refused, the last good snapshot stays, and fixing
+	// the file rebuilds.
+	good := sn
+	write(t, dir, prop, "---\ntitle: [unclosed\n---\n")
+	_, res, err = ss.Rebuild(generator.Change{Paths: []string{prop}})
+	if !errors.Is(err, generator.ErrContent) || !strings.Contains(res.Diagnostics.Format(), prop+":3:1: invalid YAML") {
+		t.Fatalf("a broken proposal: %v\n%s", err, res.Diagnostics.Format())
+	}
+	if ss.Current() != good {
+		t.Fatal("a failed rebuild replaced the current snapshot")
+	}
+	write(t, dir, prop, orig)
+	sn, res, err = ss.Rebuild(generator.Change{Paths: []string{prop}})
+	if err != nil {
+		t.Fatalf("fixed: %v\n%s", err, res.Diagnostics.Format())
+	}
+	sameAsFullBuild(t, dir, sn)
+}
+
+// TestSessionSearchFollowsEdits: the search index of pspm serve finds a word an edit
+// added, and forgets it when it goes.
+func TestSessionSearchFollowsEdits(t *testing.T) {
+	dir := demoOnDisk(t)
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := generator.NewSession(generator.Options{Source: src, Dir: dir})
+	if _, res, err := ss.Rebuild(generator.Change{All: true}); err != nil {
+		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+	}
+	find, err := ss.OpenIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ss.Close()
+	count := func(q string) int {
+		ss.Idle()
+		r, err := find(search.Request{Q: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Total
+	}
+	if n := count("zanzibar"); n != 0 {
+		t.Fatalf("the demo already has zanzibar (%d)", n)
+	}
+	prop := "content/proposals/catasto-api-comuni/index.md"
+	orig := read(t, dir, prop)
+	write(t, dir, prop, strings.Replace(orig, "\n\n", "\n\nA Zanzibar.\n\n", 1))
+	if sn, _, err := ss.Rebuild(generator.Change{Paths: []string{prop}}); err != nil || sn.Kind != "words" {
+		t.Fatalf("rebuild: %v", err)
+	}
+	if n := count("zanzibar"); n != 1 {
+		t.Errorf("after a words edit, zanzibar is found %d times, want 1", n)
+	}
+	write(t, dir, "content/proposals/altra.md", "---\ntitle: Altra\nbody: c_h223\ndate: 2026-11-20\n---\n\nZanzibar ancora.\n")
+	if _, res, err := ss.Rebuild(generator.Change{Paths: []string{"content/proposals/altra.md"}}); err != nil {
+		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+	}
+	if n := count("zanzibar"); n != 2 {
+		t.Errorf("after a new proposal, zanzibar is found %d times, want 2", n)
+	}
+	write(t, dir, prop, orig)
+	_ = os.Remove(filepath.Join(dir, "content/proposals/altra.md"))
+	if _, res, err := ss.Rebuild(generator.Change{Paths: []string{prop, "content/proposals/altra.md"}}); err != nil {
+		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+	}
+	if n := count("zanzibar"); n != 0 {
+		t.Errorf("after both are gone, zanzibar is found %d times", n)
+	}
+}
+
+// TestSessionServesWholePagesDuringRebuilds reads pages from many goroutines while
+// words are patched in and the model is made again: every page read is whole, and
+// either the old or the new one.
+func TestSessionServesWholePagesDuringRebuilds(t *testing.T) {
+	dir := demoOnDisk(t)
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := generator.NewSession(generator.Options{Source: src, Dir: dir})
+	if _, res, err := ss.Rebuild(generator.Change{All: true}); err != nil {
+		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+	}
+	prop := "content/proposals/catasto-api-comuni/index.md"
+	page := "proposals/catasto-api-comuni/index.html"
+	orig := read(t, dir, prop)
+	var mu sync.Mutex
+	cur := ss.Current()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				mu.Lock()
+				sn := cur
+				mu.Unlock()
+				for _, p := range []string{page, "index.html", "proposals/index.html", "api/v1/proposals.json"} {
+					data, ok, err := sn.File(p)
+					if err != nil || !ok {
+						t.Errorf("%s: %v %v", p, ok, err)
+						return
+					}
+					if strings.HasSuffix(p, ".html") && !bytes.HasSuffix(bytes.TrimSpace(data), []byte("</html>")) {
+						t.Errorf("%s is not whole", p)
+						return
+					}
+				}
+			}
+		}()
+	}
+	for i := range 30 {
+		text := strings.Replace(orig, "\n\n", "\n\nModifica numero "+string(rune('a'+i%26))+".\n\n", 1)
+		if i%5 == 4 {
+			text = strings.Replace(text, "tags: [", "tags: [nuovo, ", 1)
+		}
+		write(t, dir, prop, text)
+		sn, res, err := ss.Rebuild(generator.Change{Paths: []string{prop}})
+		if err != nil {
+			t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+		}
+		mu.Lock()
+		cur = sn
+		mu.Unlock()
+		data, _, err := sn.File(page)
+		if err != nil || !strings.Contains(string(data), "Modifica numero "+string(rune('a'+i%26))) {
+			t.Fatalf("step %d: the page does not show the edit (%v)", i, err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+}
