@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/internal/sitetest"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/synth"
 )
@@ -22,31 +23,13 @@ var benchSites sync.Map
 // BenchmarkBuild's sites and outputs go to PSPM_BENCH_DIR when it is set (use a tmpfs such
 // as /dev/shm to measure pspm rather than the disk), else to temporary folders.
 
-// syntheticSite writes a synthetic site of n proposals and k reactions (200 practices, 200
-// bodies, 50 tags) into a temporary folder, once per process, and returns its folder.
-// PSPM_BENCH_DIR keeps the generated sites across runs.
+// syntheticSite is sitetest.Synthetic, once per process.
 func syntheticSite(b *testing.B, n, k int) string {
 	key := strconv.Itoa(n) + "/" + strconv.Itoa(k)
 	if dir, ok := benchSites.Load(key); ok {
 		return dir.(string)
 	}
-	root := os.Getenv("PSPM_BENCH_DIR")
-	if root == "" {
-		root = b.TempDir()
-	}
-	dir := filepath.Join(root, fmt.Sprintf("site-%d-%d", n, k))
-	if _, err := os.Stat(filepath.Join(dir, "content")); err != nil {
-		err := synth.Generate(synth.Options{Proposals: n, Practices: 200, Reactions: k, Bodies: 200, Tags: 50, Seed: 1}, func(p string, data []byte) error {
-			full := filepath.Join(dir, filepath.FromSlash(p))
-			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-				return err
-			}
-			return os.WriteFile(full, data, 0o644)
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+	dir := sitetest.Synthetic(b, n, k)
 	benchSites.Store(key, dir)
 	return dir
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -113,8 +114,24 @@ func (sn *Snapshot) Paths() []string { return sn.pages.Paths() }
 // Rebuild builds the site again after ch (anything, for the first build). It returns
 // the new Snapshot, now current; with content errors, the Result with the diagnostics
 // and an error wrapping ErrContent, and the current Snapshot stays.
+//
+// Paths of content/ that neither are there nor were in the last build (an editor's
+// temporary file, created and renamed away) are no change: when nothing else changed,
+// Rebuild returns the current Snapshot as it is.
 func (ss *Session) Rebuild(ch Change) (*Snapshot, *Result, error) {
 	start := time.Now()
+	if ss.cur != nil && !ch.All {
+		ch.Paths = slices.DeleteFunc(slices.Clone(ch.Paths), func(p string) bool {
+			if !strings.HasPrefix(p, content.Dir+"/") {
+				return false
+			}
+			_, err := fs.Stat(ss.o.Source, p)
+			return errors.Is(err, fs.ErrNotExist) && !ss.cache.Known(p)
+		})
+		if len(ch.Paths) == 0 && !ch.Git {
+			return ss.cur, ss.cur.Result, nil
+		}
+	}
 	if ss.cur != nil && !ch.All && !ch.Git && len(ch.Paths) > 0 {
 		if sn := ss.static(ch); sn != nil {
 			sn.Took = time.Since(start)

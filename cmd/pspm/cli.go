@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -262,12 +264,17 @@ func (g *globals) auditCmd() *cobra.Command {
 }
 
 func (g *globals) serveCmd() *cobra.Command {
-	var dest, bind, baseURL string
+	var bind, baseURL string
 	var demoSite bool
 	var port int
 	c := &cobra.Command{
 		Use:   "serve",
-		Short: "Build the portal and serve it on http://127.0.0.1:1313",
+		Short: "Build the portal, serve it on http://127.0.0.1:1313, and rebuild it as you edit",
+		Long: "Serve builds the portal in memory and serves it. It watches content/, layouts/,\n" +
+			"static/, i18n/, themes/, pspm.yaml and the Git refs: each save rebuilds what it\n" +
+			"changed and reloads the pages open in the browser. Errors are printed here as\n" +
+			"file:line:col: message and shown over every page until fixed; meanwhile the last\n" +
+			"good build is served. Ctrl-C stops it.",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var src fs.FS
 			dir := g.source
@@ -279,38 +286,26 @@ func (g *globals) serveCmd() *cobra.Command {
 			} else if src, err = g.open(); err != nil {
 				return err
 			}
-			addr := bind + ":" + strconv.Itoa(port)
+			addr := net.JoinHostPort(bind, strconv.Itoa(port))
 			if baseURL == "" {
 				baseURL = "http://" + addr + "/"
 			}
-			res, err := generator.BuildDir(generator.Options{Source: src, Dir: dir, BaseURL: baseURL}, dest)
-			_ = g.report(res, "text")
-			if errors.Is(err, generator.ErrContent) {
-				return exitError(exitContent)
-			}
-			if err != nil {
-				return err
-			}
-			x, err := serveIndex(dir, res)
-			if err != nil {
-				return err
-			}
-			defer x.Close()
-			h, err := serve.New(serve.Options{Dir: dest, Search: x.Search})
-			if err != nil {
-				return err
+			u, err := url.Parse(baseURL)
+			if err != nil || u.Scheme == "" || u.Host == "" {
+				return usageError{fmt.Errorf("--base-url %q: want an absolute URL such as https://preview.example.org/site/", baseURL)}
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return serve.Serve(ctx, addr, h, func(a string) {
-				fmt.Fprintf(g.stdout, "built %d files; serving %s on http://%s/ (Ctrl-C to stop)\n", res.Files, dest, a)
-			})
+			defer softMemoryLimit(memoryFloor)()
+			return serve.Preview(ctx, serve.PreviewOptions{Source: src, Dir: dir, BaseURL: baseURL, BasePath: u.Path, Addr: addr, Out: g.stdout,
+				Ready: func(a string) {
+					fmt.Fprintf(g.stdout, "serving on http://%s/ (Ctrl-C to stop)\n", a)
+				}})
 		},
 	}
-	c.Flags().StringVarP(&dest, "destination", "d", "public", "the output folder")
 	c.Flags().StringVar(&bind, "bind", "127.0.0.1", "the interface to listen on")
 	c.Flags().IntVarP(&port, "port", "p", 1313, "the port to listen on")
-	c.Flags().StringVar(&baseURL, "base-url", "", "the URL the site is reached at (default http://BIND:PORT/)")
+	c.Flags().StringVar(&baseURL, "base-url", "", "the URL the site is reached at, e.g. behind a proxy (default http://BIND:PORT/)")
 	c.Flags().BoolVar(&demoSite, "demo", false, "serve the demo portal embedded in the binary, whatever the source folder")
 	return c
 }

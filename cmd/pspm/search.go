@@ -160,15 +160,3 @@ func isTerminal(w io.Writer) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
-
-// serveIndex is the index `pspm serve` answers /api/search with: the one the build kept
-// in the site's folder dir, or one made in memory from the site just built.
-func serveIndex(dir string, res *generator.Result) (*search.Index, error) {
-	if dir != "" {
-		if x, err := search.Open(filepath.Join(dir, search.CacheDir)); err == nil {
-			return x, nil
-		}
-	}
-	x, _, err := search.Build("", search.Documents(res.Site, res.Config.Languages, markdown.New().Plain))
-	return x, err
-}

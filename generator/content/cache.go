@@ -114,6 +114,16 @@ func (c *Cache) sameFiles(fsys fs.FS, changed map[string]bool) bool {
 	return true
 }
 
+// Known reports whether the last walk listed the file p, or files under the folder p.
+func (c *Cache) Known(p string) bool {
+	for _, j := range c.jobs {
+		if j.file == p || strings.HasPrefix(j.file, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
 // Reread reads the file p again when the last walk listed it as a proposal, a practice or
 // a translation, and returns what it was and what it is now, as parsed; the cache keeps
 // the new one. pspm serve uses it to tell an edit of an item's words from one of its

@@ -113,10 +113,6 @@ func notFound(w http.ResponseWriter, fsys fs.FS) {
 // Serve serves h on addr until ctx is cancelled, then shuts down gracefully. ready, if not
 // nil, receives the address actually listened on (useful with port 0).
 func Serve(ctx context.Context, addr string, h http.Handler, ready func(addr string)) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -124,6 +120,15 @@ func Serve(ctx context.Context, addr string, h http.Handler, ready func(addr str
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    64 << 10,
+	}
+	return serveWith(ctx, addr, srv, ready)
+}
+
+// serveWith runs srv on addr until ctx is cancelled, then shuts it down gracefully.
+func serveWith(ctx context.Context, addr string, srv *http.Server, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
 	}
 	if ready != nil {
 		ready(ln.Addr().String())
@@ -134,9 +139,13 @@ func Serve(ctx context.Context, addr string, h http.Handler, ready func(addr str
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
-		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		// Requests in flight get 3 s to finish; then whatever is left open (a
+		// connection a browser opened and never used) is closed.
+		shut, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
-		if err := srv.Shutdown(shut); err != nil {
+		if err := srv.Shutdown(shut); errors.Is(err, context.DeadlineExceeded) {
+			_ = srv.Close()
+		} else if err != nil {
 			return err
 		}
 		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {

@@ -1,0 +1,267 @@
+package serve_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/internal/sitetest"
+	"github.com/pspm-dev/pspm/generator/serve"
+)
+
+// benchPreview runs Preview on a fresh copy of the synthetic site of 10,000 proposals
+// and 100,000 reactions (sitetest.Synthetic), and returns its folder and address.
+func benchPreview(b *testing.B) (dir, base string, rebuilt <-chan *generator.Snapshot, stop func()) {
+	b.Helper()
+	src := sitetest.Synthetic(b, 10000, 100000)
+	root := os.Getenv("PSPM_BENCH_DIR")
+	if root == "" {
+		root = b.TempDir()
+	}
+	dir = filepath.Join(root, "serve-10000")
+	if err := os.RemoveAll(dir); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		b.Fatal(err)
+	}
+	fsys, err := generator.OpenSource(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ch := make(chan *generator.Snapshot, 1000)
+	ready := make(chan string, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() {
+		done <- serve.Preview(ctx, serve.PreviewOptions{Source: fsys, Dir: dir, BaseURL: "http://127.0.0.1/", BasePath: "/",
+			Addr: "127.0.0.1:0", Out: io.Discard, Ready: func(a string) { ready <- a },
+			Rebuilt: func(sn *generator.Snapshot, _ *generator.Result, err error) {
+				if err != nil {
+					b.Errorf("rebuild: %v", err)
+				}
+				select {
+				case ch <- sn:
+				default:
+				}
+			}})
+	}()
+	select {
+	case a := <-ready:
+		base = "http://" + a
+	case err := <-done:
+		b.Fatalf("preview: %v", err)
+	}
+	<-ch // the first build
+	b.Logf("first build and search index: %v", time.Since(start).Round(time.Millisecond))
+	return dir, base, ch, func() {
+		cancel()
+		<-done
+		_ = os.RemoveAll(dir)
+	}
+}
+
+// editor saves one proposal again and again, as an author would, each time with a new
+// sentence, and knows how to tell that the served page shows it.
+type editor struct {
+	dir, rel, page string
+	orig           string
+	n              int
+}
+
+func newEditor(b *testing.B, dir string, k int) *editor {
+	name := fmt.Sprintf("proposta-%05d", k)
+	rel := "content/proposals/" + name + "/index.md"
+	data, err := os.ReadFile(filepath.Join(dir, rel))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &editor{dir: dir, rel: rel, page: "/proposals/" + name + "/", orig: string(data)}
+}
+
+// save writes the next version and returns the sentence the page must show.
+func (e *editor) save(b *testing.B) string {
+	e.n++
+	mark := "Frase numero " + strconv.Itoa(e.n) + " del benchmark."
+	i := strings.Index(e.orig[4:], "\n---\n") + 4 + 5 // after the front matter
+	text := e.orig[:i] + "\n" + mark + "\n" + e.orig[i:]
+	if err := os.WriteFile(filepath.Join(e.dir, e.rel), []byte(text), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return mark
+}
+
+// waitServed polls the page until it shows mark; it returns when it did.
+func waitServed(b *testing.B, c *http.Client, url, mark string) {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := c.Get(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if bytes.Contains(body, []byte(mark)) {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	b.Fatalf("%s never showed %q", url, mark)
+}
+
+func heapMB() (heap, rss float64) {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	heap = float64(m.HeapInuse) / (1 << 20)
+	if data, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+				kb, _ := strconv.ParseFloat(f[1], 64)
+				rss = kb / 1024
+			}
+		}
+	}
+	return heap, rss
+}
+
+func pct(xs []float64, p float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(float64(len(s))*p))]
+}
+
+// BenchmarkPreview measures pspm serve on the synthetic site of 10,000 proposals and
+// 100,000 reactions: the time from saving a proposal to its rebuilt page being served
+// (through the real watcher and HTTP), the memory after 1,000 saves, and 200
+// connections for 30 s while the author saves every second.
+//
+//	PSPM_BENCH_DIR=/dev/shm/bench go test ./generator/serve -run '^$' -bench Preview -benchtime 1x -v
+func BenchmarkPreview(b *testing.B) {
+	dir, base, rebuilt, stop := benchPreview(b)
+	defer stop()
+	c := &http.Client{Timeout: 30 * time.Second}
+
+	b.Run("edit", func(b *testing.B) {
+		ed := newEditor(b, dir, 17)
+		var ms []float64
+		for range 40 {
+			mark := ed.save(b)
+			t0 := time.Now()
+			waitServed(b, c, base+ed.page, mark)
+			ms = append(ms, float64(time.Since(t0).Microseconds())/1000)
+		}
+		b.ReportMetric(pct(ms, 0.5), "save-to-served-ms-median")
+		b.ReportMetric(pct(ms, 0.9), "save-to-served-ms-p90")
+		b.ReportMetric(slices.Max(ms), "save-to-served-ms-max")
+	})
+
+	b.Run("memory", func(b *testing.B) {
+		ed := newEditor(b, dir, 23)
+		for range 20 { // warm up
+			waitServed(b, c, base+ed.page, ed.save(b))
+		}
+		heap0, rss0 := heapMB()
+		for range 1000 {
+			waitServed(b, c, base+ed.page, ed.save(b))
+		}
+		heap1, rss1 := heapMB()
+		b.ReportMetric(heap0, "heap-MB-after-20")
+		b.ReportMetric(heap1, "heap-MB-after-1020")
+		b.ReportMetric(rss0, "rss-MB-after-20")
+		b.ReportMetric(rss1, "rss-MB-after-1020")
+	})
+
+	b.Run("load", func(b *testing.B) {
+		ed := newEditor(b, dir, 31)
+		paths := []string{"/", ed.page, "/proposals/", "/proposals/page/7/", "/proposals/proposta-00100/", "/proposals/proposta-05000/",
+			"/bodies/", "/tags/", "/plan/", "/practices/", "/css/pspm.css", "/api/v1/bodies.json", "/proposals/status/open/", "/en/proposals/proposta-00200/"}
+		const conns = 200
+		duration := 30 * time.Second
+		if s := os.Getenv("PSPM_LOAD_SECONDS"); s != "" {
+			n, _ := strconv.Atoi(s)
+			duration = time.Duration(n) * time.Second
+		}
+		var (
+			mu       sync.Mutex
+			lat      []float64
+			requests atomic.Int64
+			errs     atomic.Int64
+			partial  atomic.Int64
+		)
+		end := time.Now().Add(duration)
+		var wg sync.WaitGroup
+		for i := range conns {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tr := &http.Transport{MaxConnsPerHost: 1, MaxIdleConnsPerHost: 1, DialContext: (&net.Dialer{}).DialContext}
+				cl := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+				defer tr.CloseIdleConnections()
+				var mine []float64
+				for k := i; time.Now().Before(end); k++ {
+					p := paths[k%len(paths)]
+					t0 := time.Now()
+					resp, err := cl.Get(base + p)
+					if err != nil {
+						errs.Add(1)
+						continue
+					}
+					body, err := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					mine = append(mine, float64(time.Since(t0).Microseconds())/1000)
+					requests.Add(1)
+					if err != nil || resp.StatusCode != http.StatusOK {
+						errs.Add(1)
+						continue
+					}
+					if strings.HasSuffix(p, "/") && !bytes.HasSuffix(bytes.TrimSpace(body), []byte("</html>")) {
+						partial.Add(1)
+					}
+				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				mu.Unlock()
+			}()
+		}
+		saves := 0
+		for time.Now().Before(end) {
+			ed.save(b)
+			saves++
+			time.Sleep(time.Second)
+		}
+		wg.Wait()
+		n := 0
+	drain:
+		for {
+			select {
+			case <-rebuilt:
+				n++
+			default:
+				break drain
+			}
+		}
+		b.ReportMetric(float64(requests.Load())/duration.Seconds(), "req/s")
+		b.ReportMetric(pct(lat, 0.5), "latency-ms-p50")
+		b.ReportMetric(pct(lat, 0.99), "latency-ms-p99")
+		b.ReportMetric(float64(errs.Load()), "errors")
+		b.ReportMetric(float64(partial.Load()), "partial-pages")
+		b.ReportMetric(float64(saves), "saves")
+		b.ReportMetric(float64(n), "rebuilds-seen")
+	})
+}

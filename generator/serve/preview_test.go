@@ -1,0 +1,352 @@
+package serve_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	demo "github.com/pspm-dev/pspm/content"
+	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/serve"
+)
+
+// preview runs pspm serve's Preview on a copy of the demo site, on a free port.
+type preview struct {
+	t       *testing.T
+	dir     string
+	base    string
+	rebuilt chan rebuild
+	count   atomic.Int64
+	out     *syncBuffer
+}
+
+type rebuild struct {
+	sn  *generator.Snapshot
+	err error
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func startPreview(t *testing.T) *preview {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, demo.Site()); err != nil {
+		t.Fatal(err)
+	}
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &preview{t: t, dir: dir, rebuilt: make(chan rebuild, 100), out: &syncBuffer{}}
+	ready := make(chan string, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	first := true
+	go func() {
+		done <- serve.Preview(ctx, serve.PreviewOptions{Source: src, Dir: dir, BaseURL: "http://127.0.0.1/", BasePath: "/",
+			Addr: "127.0.0.1:0", Out: p.out, Ready: func(a string) { ready <- a },
+			Rebuilt: func(sn *generator.Snapshot, _ *generator.Result, err error) {
+				if first { // the first build
+					first = false
+					return
+				}
+				p.count.Add(1)
+				p.rebuilt <- rebuild{sn, err}
+			}})
+	}()
+	select {
+	case a := <-ready:
+		p.base = "http://" + a
+	case err := <-done:
+		t.Fatalf("preview: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the preview never started")
+	}
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("preview stopped with %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("the preview did not stop within 10 s of being cancelled")
+		}
+	})
+	return p
+}
+
+func (p *preview) get(path string) (int, string) {
+	p.t.Helper()
+	resp, err := http.Get(p.base + path)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+// next waits for the next rebuild.
+func (p *preview) next() rebuild {
+	p.t.Helper()
+	select {
+	case r := <-p.rebuilt:
+		return r
+	case <-time.After(20 * time.Second):
+		p.t.Fatalf("no rebuild within 20 s; the terminal says:\n%s", p.out.String())
+	}
+	return rebuild{}
+}
+
+// quiet checks that no other rebuild comes within a while: one save, one rebuild.
+func (p *preview) quiet() {
+	p.t.Helper()
+	select {
+	case r := <-p.rebuilt:
+		p.t.Errorf("one more rebuild (%v, %v); the terminal says:\n%s", r.sn != nil, r.err, p.out.String())
+	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+func (p *preview) write(rel, data string) {
+	p.t.Helper()
+	f := filepath.Join(p.dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+		p.t.Fatal(err)
+	}
+	if err := os.WriteFile(f, []byte(data), 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+func (p *preview) read(rel string) string {
+	p.t.Helper()
+	data, err := os.ReadFile(filepath.Join(p.dir, filepath.FromSlash(rel)))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return string(data)
+}
+
+const (
+	prop = "content/proposals/catasto-api-comuni/index.md"
+	page = "/proposals/catasto-api-comuni/"
+)
+
+// TestPreviewFollowsEdits saves files as editors do and checks what is served after each.
+func TestPreviewFollowsEdits(t *testing.T) {
+	p := startPreview(t)
+	code, body := p.get(page)
+	if code != 200 || !strings.Contains(body, "Dati catastali") || !strings.Contains(body, serve.LivePrefix+"live.js") {
+		t.Fatalf("%s: %d, live script %v", page, code, strings.Contains(body, "live.js"))
+	}
+	orig := p.read(prop)
+
+	t.Run("write", func(t *testing.T) {
+		p.write(prop, strings.Replace(orig, "## Contesto", "## Contesto\n\nScritto adesso.", 1))
+		if r := p.next(); r.err != nil || r.sn.Kind != "words" {
+			t.Fatalf("rebuild: %v", r.err)
+		}
+		p.quiet()
+		if _, body := p.get(page); !strings.Contains(body, "Scritto adesso.") {
+			t.Error("the page does not show the edit")
+		}
+	})
+
+	t.Run("rename-save", func(t *testing.T) {
+		tmp := filepath.Join(p.dir, "content/proposals/catasto-api-comuni/.index.md.swp123")
+		if err := os.WriteFile(tmp, []byte(strings.Replace(orig, "## Contesto", "## Contesto\n\nSalvato con rename.", 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, filepath.Join(p.dir, prop)); err != nil {
+			t.Fatal(err)
+		}
+		if r := p.next(); r.err != nil {
+			t.Fatalf("rebuild: %v", r.err)
+		}
+		p.quiet()
+		if _, body := p.get(page); !strings.Contains(body, "Salvato con rename.") {
+			t.Error("the page does not show the edit")
+		}
+	})
+
+	t.Run("new folder", func(t *testing.T) {
+		p.write("content/proposals/nuova/index.md", "---\ntitle: Una proposta appena scritta\nbody: c_h223\ndate: 2026-11-20\n---\n\nTesto.\n")
+		p.write("content/proposals/nuova/reactions/m_ef.yaml", "vote: support\n")
+		for {
+			if r := p.next(); r.err != nil {
+				t.Fatalf("rebuild: %v", r.err)
+			}
+			if code, body := p.get("/proposals/nuova/"); code == 200 && strings.Contains(body, "appena scritta") {
+				break
+			}
+		}
+		if _, body := p.get("/proposals/"); !strings.Contains(body, "appena scritta") {
+			t.Error("the list does not show the new proposal")
+		}
+	})
+
+	t.Run("remove folder", func(t *testing.T) {
+		if err := os.RemoveAll(filepath.Join(p.dir, "content/proposals/nuova")); err != nil {
+			t.Fatal(err)
+		}
+		if r := p.next(); r.err != nil {
+			t.Fatalf("rebuild: %v", r.err)
+		}
+		if code, _ := p.get("/proposals/nuova/"); code != 404 {
+			t.Errorf("a removed proposal answers %d", code)
+		}
+	})
+
+	t.Run("break and fix", func(t *testing.T) {
+		p.write(prop, "---\ntitle: [unclosed\n---\n")
+		r := p.next()
+		if !errors.Is(r.err, generator.ErrContent) {
+			t.Fatalf("a broken file: %v", r.err)
+		}
+		if !strings.Contains(p.out.String(), prop+":3:1: invalid YAML") {
+			t.Errorf("the terminal does not say where:\n%s", p.out.String())
+		}
+		if code, body := p.get(page); code != 200 || !strings.Contains(body, "Salvato con rename.") {
+			t.Errorf("the last good build is not served: %d", code)
+		}
+		p.write(prop, orig)
+		if r := p.next(); r.err != nil {
+			t.Fatalf("fixed: %v", r.err)
+		}
+		if _, body := p.get(page); strings.Contains(body, "Salvato con rename.") || !strings.Contains(body, "Dati catastali") {
+			t.Error("the fixed file is not served")
+		}
+	})
+
+	t.Run("layout", func(t *testing.T) {
+		p.write("layouts/partials/head-extra.html", "<meta name=\"x-test\" content=\"1\">\n")
+		if r := p.next(); r.err != nil {
+			t.Fatalf("rebuild: %v", r.err)
+		}
+	})
+}
+
+// TestPreviewServesOnlyTheSite: no dotfiles, no Git folder, no way out of the build.
+func TestPreviewServesOnlyTheSite(t *testing.T) {
+	p := startPreview(t)
+	if err := os.MkdirAll(filepath.Join(p.dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p.write(".git/config", "[core]\n")
+	p.write("content/.secret", "x")
+	outside := filepath.Join(t.TempDir(), "outside.md")
+	if err := os.WriteFile(outside, []byte("---\ntitle: Fuori\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(p.dir, "content/proposals/fuori.md")); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/.git/config", "/.git/", "/content/.secret", "/pspm.yaml", "/content/proposals/catasto-api-comuni/index.md",
+		"/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/proposals/..%2f..%2f..%2fetc/passwd", "/proposals/fuori/", "/.well-known/x"} {
+		code, body := p.get(path)
+		if code != 404 && code != 400 {
+			t.Errorf("%s answers %d", path, code)
+		}
+		if strings.Contains(body, "[core]") || strings.Contains(body, "root:") {
+			t.Errorf("%s leaks a file", path)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPost, p.base+"/", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST / answers %d", resp.StatusCode)
+	}
+}
+
+// TestPreviewAnswersWholePagesDuringRebuilds sends requests from 16 goroutines while
+// the author saves 20 times: no error, and every page whole.
+func TestPreviewAnswersWholePagesDuringRebuilds(t *testing.T) {
+	p := startPreview(t)
+	orig := p.read(prop)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var requests, failures atomic.Int64
+	client := &http.Client{Timeout: 10 * time.Second}
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			paths := []string{page, "/", "/proposals/", "/api/v1/proposals.json", "/css/pspm.css", "/bodies/c_h223/"}
+			for k := i; ; k++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				path := paths[k%len(paths)]
+				resp, err := client.Get(p.base + path)
+				if err != nil {
+					failures.Add(1)
+					t.Errorf("%s: %v", path, err)
+					return
+				}
+				body, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				requests.Add(1)
+				if err != nil || resp.StatusCode != 200 {
+					failures.Add(1)
+					t.Errorf("%s: %d %v", path, resp.StatusCode, err)
+					return
+				}
+				if strings.HasSuffix(path, "/") && !bytes.HasSuffix(bytes.TrimSpace(body), []byte("</html>")) {
+					failures.Add(1)
+					t.Errorf("%s: a partial page", path)
+					return
+				}
+			}
+		}()
+	}
+	for i := range 20 {
+		text := strings.Replace(orig, "## Contesto", "## Contesto\n\nModifica "+string(rune('a'+i))+".", 1)
+		if i%4 == 3 {
+			text = strings.Replace(text, "status: open", "status: under-review", 1)
+		}
+		p.write(prop, text)
+		if r := p.next(); r.err != nil {
+			t.Fatalf("rebuild %d: %v", i, r.err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if requests.Load() < 100 || failures.Load() > 0 {
+		t.Errorf("%d requests, %d failed", requests.Load(), failures.Load())
+	}
+}
