@@ -38,6 +38,20 @@
 // change rules of a merge request, commit by commit (generator/review); Inspect stops
 // after derive, for `pspm audit` (Audit).
 //
+// # The live preview
+//
+// `pspm serve` (generator/serve) keeps a Session: the same stages up to derive, from the
+// files it read before (content.Cache: only what the watcher says changed is read again),
+// then render.Prepare, which makes the views and lists every file without rendering any;
+// a file renders when a browser asks for it (Snapshot.File) and is kept until the next
+// rebuild. An edit of only the words of a proposal, practice or translation skips the
+// stages: the new words are patched into the model in place, under the Session's lock,
+// which every render holds for reading, and render.Prepared.Patch makes their Markdown
+// and cards again. That is the one place the model changes after Derive. Each rebuild
+// gives a new Snapshot that serve.Site swaps in whole; the search index follows in the
+// background (Index.Update, Index.Replace). Tests check that every file a Session serves
+// after any edit is the file a full build writes.
+//
 // Data flows one way. Each stage reports the user's problems as positioned diagnostics
 // (generator/diag) and keeps them apart from internal errors. A build with content errors
 // publishes nothing and leaves the previous output untouched.
@@ -48,7 +62,7 @@
 //     only in meta, bleve only in search, go-git only in history, OpenPGP and SSH
 //     signature libraries only in signature; they hand out pspm types.
 //   - The model is plain data; after Derive it is read-only and shared by the render
-//     workers without locks.
+//     workers without locks (but for the words a Session patches in, under its lock).
 //   - Templates see views (render/views.go), the documented contract of themes.
 //   - Output is deterministic: everything is sorted, nothing reads the clock while
 //     rendering, and the same commit and config give the same bytes.

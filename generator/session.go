@@ -36,7 +36,8 @@ import (
 //     is walked again only when a file appeared or vanished), then the views.
 //
 // Every rebuild makes a new Snapshot, which pspm serve swaps in whole. A rebuild with
-// content errors leaves the last good Snapshot current.
+// content errors leaves the last good Snapshot current; files saved again as they were
+// leave it current too.
 //
 // Rebuild is called by one goroutine at a time; Snapshot.File by any number.
 type Session struct {
@@ -120,6 +121,7 @@ func (sn *Snapshot) Paths() []string { return sn.pages.Paths() }
 // Rebuild returns the current Snapshot as it is.
 func (ss *Session) Rebuild(ch Change) (*Snapshot, *Result, error) {
 	start := time.Now()
+	prev := ss.cur
 	if ss.cur != nil && !ch.All {
 		ch.Paths = slices.DeleteFunc(slices.Clone(ch.Paths), func(p string) bool {
 			if !strings.HasPrefix(p, content.Dir+"/") {
@@ -138,7 +140,9 @@ func (ss *Session) Rebuild(ch Change) (*Snapshot, *Result, error) {
 			return sn, sn.Result, nil
 		}
 		if sn := ss.words(ch); sn != nil {
-			sn.Took = time.Since(start)
+			if sn != prev {
+				sn.Took = time.Since(start)
+			}
 			return sn, sn.Result, nil
 		}
 	}
@@ -212,6 +216,7 @@ func (ss *Session) words(ch Change) *Snapshot {
 	}
 	var edits []edit
 	fsys := ss.o.Source
+	same := true
 	for _, p := range ch.Paths {
 		if !strings.HasPrefix(p, content.Dir+"/") {
 			return nil
@@ -220,7 +225,11 @@ func (ss *Session) words(ch Change) *Snapshot {
 		if !ok || !wordsOnly(before, after) {
 			return nil
 		}
+		same = same && reflect.DeepEqual(before, after)
 		edits = append(edits, edit{p, after})
+	}
+	if same {
+		return ss.cur // saved again as it was: nothing to rebuild, no page to reload
 	}
 	s := ss.cur.Result.Site
 	// Find every live item first: the model is patched only if all are found.
