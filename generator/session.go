@@ -389,6 +389,15 @@ func (ss *Session) reindex(docs func() []search.Document, partial bool) {
 		if x == nil {
 			return
 		}
+		if !partial {
+			// Let the pages the author looks at render first: they ask for them as soon
+			// as the rebuild is announced, and a full update takes both cores a while.
+			select {
+			case <-time.After(fullIndexDelay):
+			case <-ss.indexer.stop:
+				return
+			}
+		}
 		ss.lock.RLock()
 		d := docs()
 		ss.lock.RUnlock()
@@ -399,6 +408,9 @@ func (ss *Session) reindex(docs func() []search.Document, partial bool) {
 		}
 	}, !partial)
 }
+
+// fullIndexDelay is how long a full update of the search index waits after a rebuild.
+const fullIndexDelay = 300 * time.Millisecond
 
 // indexer runs the updates of the search index one after the other, on a goroutine of
 // its own.

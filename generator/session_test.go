@@ -159,6 +159,9 @@ func TestSessionRebuildsAsAFullBuildWould(t *testing.T) {
 		{"the stylesheet again", func() {
 			write(t, dir, "static/css/extra.css", "body { color: #111 }\n")
 		}, []string{"static/css/extra.css"}, "static"},
+		{"a translation string", func() {
+			write(t, dir, "i18n/it.yaml", "vote.support.n: \"%d a favore\"\n")
+		}, []string{"i18n/it.yaml"}, "model"},
 		{"a layout", func() {
 			write(t, dir, "layouts/partials/footer-extra.html", "<p>extra</p>\n")
 		}, []string{"layouts/partials/footer-extra.html"}, "model"},

@@ -77,12 +77,20 @@ func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site
 			results[i] = read(fsys, cfg, jobs[i])
 		}
 	})
-	keep := make(map[string]result, len(jobs))
-	for i, j := range jobs {
-		keep[j.file] = results[i]
-		results[i] = results[i].clone()
+	if st.Walked {
+		keep := make(map[string]result, len(jobs))
+		for i, j := range jobs {
+			keep[j.file] = results[i]
+		}
+		c.results = keep
+	} else {
+		for i, j := range jobs {
+			if fresh[i] {
+				c.results[j.file] = results[i]
+			}
+		}
 	}
-	c.results = keep
+	parallel.For(len(jobs), func(i int) { results[i] = results[i].clone() })
 	st.Files = len(jobs)
 	errs := slices.Clone(c.walkErr)
 	s := assemble(jobs, results, &errs)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/pspm-dev/pspm/generator/diag"
@@ -37,10 +38,68 @@ type Memo struct {
 	cardsNew  map[cardKey]template.HTML
 	tmpl      map[string]string // the source of the card template of the cards kept, by language
 	srcOf     map[*template.Template]string
+	tallies   map[tallyKey]TallyView
+	trSum     map[string]string // the strings of each language the cards and tallies quote
+}
+
+type tallyKey struct {
+	lang  string
+	tally site.Tally
+}
+
+// tally returns the view of t in the language of r, made by make the first time.
+func (m *Memo) tally(lang string, t site.Tally, make func() TallyView) TallyView {
+	k := tallyKey{lang, t}
+	m.mu.Lock()
+	v, ok := m.tallies[k]
+	m.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = make()
+	m.mu.Lock()
+	if m.tallies == nil || len(m.tallies) > 1<<16 {
+		m.tallies = map[tallyKey]TallyView{}
+	}
+	m.tallies[k] = v
+	m.mu.Unlock()
+	return v
 }
 
 type cardKey struct {
 	lang, view string
+}
+
+// translations forgets the cards and tallies of a language whose strings changed: they
+// quote them.
+func (m *Memo) translations(rs []*renderer) {
+	if m.trSum == nil {
+		m.trSum = map[string]string{}
+	}
+	for _, r := range rs {
+		keys := make([]string, 0, len(r.tr))
+		for k := range r.tr {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var b strings.Builder
+		for _, k := range keys {
+			b.WriteString(k + "\x00" + r.tr[k] + "\x00")
+		}
+		if sum := b.String(); m.trSum[r.lang] != sum {
+			m.trSum[r.lang] = sum
+			for k := range m.tallies {
+				if k.lang == r.lang {
+					delete(m.tallies, k)
+				}
+			}
+			for k := range m.cards {
+				if k.lang == r.lang {
+					delete(m.cards, k)
+				}
+			}
+		}
+	}
 }
 
 // start begins a Prepare: what it does not use is forgotten when it ends.
@@ -77,13 +136,17 @@ func (m *Memo) markdown(md *markdown.Renderer, text string) markdown.Result {
 // for a card with the same content. A card template of another source forgets every card
 // of lang.
 func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, error) {
+	// The key is the card's content but for what is made from the rest of it (the tally's
+	// charts), without escaping: a card has no other say in what it renders.
 	view := *c
-	view.HTML = ""
-	key, err := json.Marshal(view)
-	if err != nil {
+	view.HTML, view.Tally.Bar, view.Tally.PriorityBar = "", "", ""
+	var key bytes.Buffer
+	enc := json.NewEncoder(&key)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(view); err != nil {
 		return "", err
 	}
-	k := cardKey{lang, string(key)}
+	k := cardKey{lang, key.String()}
 	m.mu.Lock()
 	src, known := m.srcOf[t]
 	if !known {
@@ -146,6 +209,7 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 	if memo != nil {
 		memo.start()
 		defer memo.end()
+		memo.translations(rs)
 	}
 	p := &Prepared{rs: rs, tasks: map[string]task{}, kinds: map[string][]string{}}
 	var all []task

@@ -411,6 +411,13 @@ type TagCard struct {
 }
 
 func (r *renderer) tally(t site.Tally) TallyView {
+	if r.memo != nil {
+		return r.memo.tally(r.lang, t, func() TallyView { return r.makeTally(t) })
+	}
+	return r.makeTally(t)
+}
+
+func (r *renderer) makeTally(t site.Tally) TallyView {
 	v := TallyView{Support: t.Support, Oppose: t.Oppose, Abstain: t.Abstain, Total: t.Votes(),
 		PriorityCount: t.Priority.Count, Distribution: t.Priority.Distribution}
 	if v.Total > 0 {
