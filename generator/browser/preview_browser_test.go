@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	demo "github.com/pspm-dev/pspm/content"
@@ -64,12 +65,24 @@ func TestPreviewInHeadlessChromium(t *testing.T) {
 	t.Cleanup(cancelTab)
 	tab, cancelTimeout := context.WithTimeout(tab, 2*time.Minute)
 	t.Cleanup(cancelTimeout)
-	if err := chromedp.Run(tab, chromedp.EmulateViewport(390, 800), chromedp.Navigate(base+"/proposals/catasto-api-comuni/")); err != nil {
+	// Every document counts the hellos of its event stream: a page listens for rebuilds
+	// once it had one.
+	countHellos := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: `(() => {
+			const ES = window.EventSource;
+			window.EventSource = function (u, o) {
+				const es = new ES(u, o);
+				es.addEventListener('hello', () => { window.pspmHellos = (window.pspmHellos || 0) + 1; });
+				return es;
+			};
+			window.EventSource.prototype = ES.prototype;
+		})()`})
+		return err
+	})
+	if err := chromedp.Do(tab, countHellos, chromedp.EmulateViewport(390, 800), chromedp.Navigate(base+"/proposals/catasto-api-comuni/")); err != nil {
 		t.Fatal(err)
 	}
-	// The page listens once its event stream said hello.
-	waitAcrossLoads(t, tab, `performance.getEntriesByType('resource').some(e => e.name.includes('/_pspm/events'))`)
-	time.Sleep(300 * time.Millisecond)
+	waitAcrossLoads(t, tab, `window.pspmHellos >= 1`)
 
 	file := filepath.Join(dir, "content/proposals/catasto-api-comuni/index.md")
 	orig, err := os.ReadFile(file)
@@ -85,7 +98,7 @@ func TestPreviewInHeadlessChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitAcrossLoads(t, tab, reloaded+` && document.body.innerText.includes('Una frase scritta nel test del browser.')`)
-	waitAcrossLoads(t, tab, `Math.abs(window.scrollY - 900) < 5`)
+	waitAcrossLoads(t, tab, `Math.abs(window.scrollY - 900) < 5 && window.pspmHellos >= 1`)
 
 	// A broken file: the overlay says where, the page keeps the last good build.
 	eval[bool](t, tab, `(() => { window.pspmTestMark = 2; return true; })()`)
