@@ -2,12 +2,13 @@ package render
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/markdown"
@@ -136,17 +137,7 @@ func (m *Memo) markdown(md *markdown.Renderer, text string) markdown.Result {
 // for a card with the same content. A card template of another source forgets every card
 // of lang.
 func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, error) {
-	// The key is the card's content but for what is made from the rest of it (the tally's
-	// charts), without escaping: a card has no other say in what it renders.
-	view := *c
-	view.HTML, view.Tally.Bar, view.Tally.PriorityBar = "", "", ""
-	var key bytes.Buffer
-	enc := json.NewEncoder(&key)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(view); err != nil {
-		return "", err
-	}
-	k := cardKey{lang, key.String()}
+	k := cardKey{lang, cardContent(c)}
 	m.mu.Lock()
 	src, known := m.srcOf[t]
 	if !known {
@@ -186,6 +177,50 @@ func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, 
 	return h, nil
 }
 
+// cardContent is what a card renders from, as a string: every field of the card but
+// HTML and what the rest of it determines (the tally's charts). TestCardContentCoversCard
+// checks that a change of any other field changes it.
+func cardContent(c *Card) string {
+	var b strings.Builder
+	str := func(s string) {
+		b.WriteString(strconv.Itoa(len(s)))
+		b.WriteByte(':')
+		b.WriteString(s)
+	}
+	num := func(n int) {
+		b.WriteString(strconv.Itoa(n))
+		b.WriteByte(',')
+	}
+	str(c.Kind)
+	str(c.Title)
+	str(c.URL)
+	str(c.Status)
+	str(c.Label)
+	str(c.Body.Title)
+	str(c.Body.URL)
+	str(c.Date.Format(time.RFC3339Nano))
+	str(c.Summary)
+	num(len(c.Tags))
+	for _, t := range c.Tags {
+		str(t.Title)
+		str(t.URL)
+	}
+	t := c.Tally
+	for _, n := range []int{t.Support, t.Oppose, t.Abstain, t.Total, t.SupportPct, t.OpposePct, t.AbstainPct, t.PriorityCount} {
+		num(n)
+	}
+	for _, n := range t.Distribution {
+		num(n)
+	}
+	str(t.PriorityMean)
+	str(t.SupportText)
+	str(t.OpposeText)
+	str(t.AbstainText)
+	str(t.PriorityText)
+	num(c.Progress)
+	return b.String()
+}
+
 // Prepare makes the views of every language of the site and lists every file the
 // portal has, without rendering any page. memo may be nil. Problems with the site's own
 // templates or translations are returned as a diag.List.
@@ -194,7 +229,7 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 	checkStatic(o, &errs)
 	var rs []*renderer
 	for i, lang := range o.Config.Languages {
-		r := &renderer{Options: o, lang: lang, memo: memo}
+		r := &renderer{Options: o, lang: lang, memo: memo, base: o.Config.BasePath()}
 		if i > 0 {
 			r.prefix = "/" + lang
 		}

@@ -61,6 +61,7 @@ type renderer struct {
 	prefill  prefills    // what the forge buttons prefill
 	newLinks *ForgeView  // the forge links to propose a new proposal or practice
 	memo     *Memo       // what pspm serve keeps between builds, or nil
+	base     string      // Config.BasePath(), which parses the base URL
 }
 
 // Render writes the whole portal to w: every page in every language of the site (the
@@ -72,7 +73,7 @@ func Render(o Options, w output.Writer) error {
 	checkStatic(o, &errs)
 	var rs []*renderer
 	for i, lang := range o.Config.Languages {
-		r := &renderer{Options: o, lang: lang}
+		r := &renderer{Options: o, lang: lang, base: o.Config.BasePath()}
 		if i > 0 {
 			r.prefix = "/" + lang
 		}
@@ -364,13 +365,13 @@ func (r *renderer) renderCard(t *template.Template, c *Card) (template.HTML, err
 // link turns a site path (/proposals/x/) into the link to that page in the page
 // language, under the base path: /pspm/en/proposals/x/.
 func (r *renderer) link(p string) string {
-	return r.Config.BasePath() + strings.TrimPrefix(r.prefix+p, "/")
+	return r.base + strings.TrimPrefix(r.prefix+p, "/")
 }
 
 // asset turns a site path into a link that is the same in every language: static files,
 // attachments, open data.
 func (r *renderer) asset(p string) string {
-	return r.Config.BasePath() + strings.TrimPrefix(p, "/")
+	return r.base + strings.TrimPrefix(p, "/")
 }
 
 // page renders the template of kind with p as its data. It fills a copy of p: a page of
@@ -389,10 +390,10 @@ func (r *renderer) page(kind string, in *Page) ([]byte, error) {
 	p.Kind = kind
 	p.Lang = r.lang
 	if p.Permalink == "" {
-		p.Permalink = r.Config.AbsURL(strings.TrimPrefix(p.URL, r.Config.BasePath()))
+		p.Permalink = r.Config.AbsURL(strings.TrimPrefix(p.URL, r.base))
 	}
 	if p.Path == "" {
-		rel := strings.TrimPrefix(p.URL, r.Config.BasePath())
+		rel := strings.TrimPrefix(p.URL, r.base)
 		if r.prefix != "" {
 			rel = strings.TrimPrefix(rel, r.prefix[1:])
 		}
