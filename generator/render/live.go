@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"html/template"
 	"sort"
 	"strconv"
@@ -41,6 +42,7 @@ type Memo struct {
 	srcOf     map[*template.Template]string
 	tallies   map[tallyKey]TallyView
 	trSum     map[string]string // the strings of each language the cards and tallies quote
+	seeds     [2]maphash.Seed   // of the two halves of a cardKey's hash
 }
 
 type tallyKey struct {
@@ -67,8 +69,10 @@ func (m *Memo) tally(lang string, t site.Tally, make func() TallyView) TallyView
 	return v
 }
 
+// cardKey identifies a card by language and a 128-bit hash of its content.
 type cardKey struct {
-	lang, view string
+	lang string
+	sum  [2]uint64
 }
 
 // translations forgets the cards and tallies of a language whose strings changed: they
@@ -105,6 +109,9 @@ func (m *Memo) translations(rs []*renderer) {
 
 // start begins a Prepare: what it does not use is forgotten when it ends.
 func (m *Memo) start() {
+	if m.seeds == [2]maphash.Seed{} {
+		m.seeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+	}
 	m.mdNew = make(map[string]markdown.Result, len(m.md))
 	m.cardsNew = make(map[cardKey]template.HTML, len(m.cards))
 }
@@ -137,7 +144,8 @@ func (m *Memo) markdown(md *markdown.Renderer, text string) markdown.Result {
 // for a card with the same content. A card template of another source forgets every card
 // of lang.
 func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, error) {
-	k := cardKey{lang, cardContent(c)}
+	content := cardContent(c)
+	k := cardKey{lang, [2]uint64{maphash.String(m.seeds[0], content), maphash.String(m.seeds[1], content)}}
 	m.mu.Lock()
 	src, known := m.srcOf[t]
 	if !known {
@@ -182,6 +190,7 @@ func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, 
 // checks that a change of any other field changes it.
 func cardContent(c *Card) string {
 	var b strings.Builder
+	b.Grow(128 + len(c.Title) + len(c.Summary) + len(c.URL))
 	str := func(s string) {
 		b.WriteString(strconv.Itoa(len(s)))
 		b.WriteByte(':')

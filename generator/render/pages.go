@@ -131,9 +131,20 @@ func (r *renderer) bodyLink(b *site.Body, id string) Link {
 func (r *renderer) tagLinks(tags []string) []Link {
 	out := make([]Link, len(tags))
 	for i, t := range tags {
-		out[i] = Link{t, r.link("/tags/" + site.Slug(t) + "/")}
+		out[i] = Link{t, r.tagLink(t)}
 	}
 	return out
+}
+
+// tagLink is the link to the page of tag t, made once per tag: thousands of cards
+// share a few tags.
+func (r *renderer) tagLink(t string) string {
+	if l, ok := r.tagURLs.Load(t); ok {
+		return l.(string)
+	}
+	l := r.link("/tags/" + site.Slug(t) + "/")
+	r.tagURLs.Store(t, l)
+	return l
 }
 
 func (r *renderer) itemLink(it *site.Item) Link {

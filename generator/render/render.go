@@ -62,6 +62,7 @@ type renderer struct {
 	newLinks *ForgeView  // the forge links to propose a new proposal or practice
 	memo     *Memo       // what pspm serve keeps between builds, or nil
 	base     string      // Config.BasePath(), which parses the base URL
+	tagURLs  sync.Map    // tag → the link to its page
 }
 
 // Render writes the whole portal to w: every page in every language of the site (the
