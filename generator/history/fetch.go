@@ -1,0 +1,630 @@
+package history
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/storage/memory"
+)
+
+// A source's cache folder (FetchOptions.Dir) holds:
+//
+//	repo/        the clone: the files of the fetched commit, and .git with the history
+//	source.json  what repo/ holds (fetchMeta), written last: a cache without it is not used
+//	.clone-*     a clone in progress, moved to repo/ once complete
+//
+// Keeping the clone one level down lets a fresh clone be made beside the old one and
+// swapped in only when it is complete, and keeps the cache's own file out of the
+// source's work tree.
+const (
+	workDir    = "repo"
+	metaFile   = "source.json"
+	cloneTemp  = ".clone-"
+	remoteName = "origin"
+
+	defaultFetchTimeout = 5 * time.Minute
+)
+
+// FetchOptions says which repository to bring into a cache folder.
+type FetchOptions struct {
+	// URL is the repository: https://…, ssh://…, git@host:path, file://… or a local
+	// path. Credentials in it are used, and never shown in errors.
+	URL string
+	// Ref is a branch or a tag name, looked up in that order; "" is the remote's
+	// default branch (what its HEAD points to).
+	Ref string
+	// Dir is the cache folder of this source, e.g. <site>/.pspm/sources/<SourceName>;
+	// it is created if missing. Fetch owns everything in it, and writes nothing outside.
+	// One Fetch at a time per folder.
+	Dir string
+	// Offline forbids the network: Fetch uses what Dir holds.
+	Offline bool
+	// Timeout bounds the whole fetch; 0 means 5 minutes.
+	Timeout time.Duration
+	// Progress, when not nil, receives go-git's progress lines for a long fetch. Only
+	// some transports send any.
+	Progress io.Writer
+}
+
+// Fetched says what is in the cache after Fetch.
+type Fetched struct {
+	// Commit is the hash (hexadecimal) of the commit the ref points to in the cache.
+	Commit string
+	// Dir is the clone in the cache: Commit's files checked out in it, and its history
+	// in Dir/.git. It is FetchOptions.Dir/repo. The build reads the source's files from
+	// Dir (dot files such as .git are skipped) and its history with
+	// Load(Options{Dir: Dir, Branch: "HEAD"}): HEAD is the fetched branch, or Commit
+	// itself for a tag.
+	Dir string
+	// Stale says this is the copy of an earlier fetch: the fetch failed, or was not
+	// tried (Offline).
+	Stale bool
+	// Fetched is when the cache was last brought up to date successfully.
+	Fetched time.Time
+	// Rewritten says the ref moved to a commit that does not descend from the one
+	// cached before (a force push, or a tag moved to another line of history): the
+	// cache was reset to it, and what was built from the old history may no longer hold.
+	Rewritten bool
+	// Err says, with Stale, why the source could not be fetched; nil when Offline.
+	Err error
+}
+
+// fetchMeta is source.json: what the clone beside it holds, and for which source.
+type fetchMeta struct {
+	URL     string    `json:"url"`     // FetchOptions.URL without credentials
+	Ref     string    `json:"ref"`     // FetchOptions.Ref as given
+	Name    string    `json:"name"`    // the reference Ref resolved to, e.g. "refs/heads/main"
+	Commit  string    `json:"commit"`  // Fetched.Commit
+	Fetched time.Time `json:"fetched"` // Fetched.Fetched
+}
+
+// Fetch brings the repository at o.URL, ref o.Ref, into o.Dir: a clone the first time,
+// then a fetch of that ref and a hard reset of the work tree to its commit when it
+// moved. It returns an error only when there is no usable copy at all (the first fetch
+// failed, or Offline with an empty cache); any later failure gives the cached copy with
+// Stale set and Err saying why, so that one source that cannot be reached never breaks
+// a build.
+//
+// Only the one ref is fetched (with the tag object, for a tag), with its whole history:
+// the build traces votes in a source to the source's own commits, so a shallow clone
+// would not do. A cache made for another URL or ref, or one that cannot be opened, is
+// replaced by a fresh clone, made beside it and swapped in only once complete.
+//
+// The work tree is reset in place, so an update writes only the files that changed: a
+// source's repository may hold a hundred thousand. A source is another body's data:
+// nothing it commits (symbolic links included) makes Fetch write or remove anything
+// outside the clone.
+func Fetch(ctx context.Context, o FetchOptions) (Fetched, error) {
+	if o.URL == "" || o.Dir == "" {
+		return Fetched{}, errors.New("history: fetching a source needs its URL and a cache folder")
+	}
+	work := filepath.Join(o.Dir, workDir)
+	before, _ := readMeta(o.Dir)
+	if o.Offline {
+		meta, err := cached(o)
+		if err != nil {
+			return Fetched{}, fmt.Errorf("history: offline: no copy of %s in %s (%v); run pspm build once without --offline to fetch it",
+				describe(o), o.Dir, err)
+		}
+		return Fetched{Commit: meta.Commit, Dir: work, Stale: true, Fetched: meta.Fetched}, nil
+	}
+
+	timeout := o.Timeout
+	if timeout <= 0 {
+		timeout = defaultFetchTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	f, err := fetch(ctx, o, before)
+	if err == nil {
+		return f, nil
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("not done within %v: %w", timeout, err)
+	}
+	err = &fetchError{url: o.URL, ref: o.Ref, err: err}
+	// Whether the old copy survived is decided by what is on disk now: a failed
+	// update that had started replacing it has removed source.json first.
+	meta, cerr := cached(o)
+	if cerr != nil {
+		return Fetched{}, err
+	}
+	return Fetched{Commit: meta.Commit, Dir: work, Stale: true, Fetched: meta.Fetched, Err: err}, nil
+}
+
+// fetch does Fetch's work online; before is what the cache said it held.
+func fetch(ctx context.Context, o FetchOptions, before fetchMeta) (Fetched, error) {
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return Fetched{}, err
+	}
+	root, err := os.OpenRoot(o.Dir)
+	if err != nil {
+		return Fetched{}, err
+	}
+	defer root.Close()
+	if err := removeLeftovers(root); err != nil {
+		return Fetched{}, err
+	}
+	name, err := resolveRef(ctx, o)
+	if err != nil {
+		return Fetched{}, err
+	}
+	// The commit cached before for this same source, for Rewritten.
+	var old plumbing.Hash
+	if before.URL == identity(o.URL) && before.Ref == o.Ref {
+		old = plumbing.NewHash(before.Commit)
+	}
+	if meta, err := cached(o); err == nil && meta.Name == name.String() {
+		f, uerr := update(ctx, o, root, name, old)
+		if uerr == nil {
+			return f, nil
+		}
+		if ctx.Err() != nil {
+			return Fetched{}, uerr
+		}
+		// The network answered, so the cache itself may be at fault: start over.
+		f, cerr := cloneFresh(ctx, o, root, name, old)
+		if cerr != nil {
+			return Fetched{}, fmt.Errorf("%w (and cloning it afresh failed too: %v)", uerr, cerr)
+		}
+		return f, nil
+	}
+	return cloneFresh(ctx, o, root, name, old)
+}
+
+// update fetches the ref into the cached clone and checks out its commit if it moved.
+func update(ctx context.Context, o FetchOptions, root *os.Root, name plumbing.ReferenceName, old plumbing.Hash) (Fetched, error) {
+	work := filepath.Join(o.Dir, workDir)
+	r, err := openClone(work)
+	if err != nil {
+		return Fetched{}, err
+	}
+	local := localName(name)
+	err = r.FetchContext(ctx, &git.FetchOptions{
+		RemoteName: remoteName,
+		RemoteURL:  o.URL,
+		RefSpecs:   []config.RefSpec{config.RefSpec("+" + name.String() + ":" + local.String())},
+		Tags:       git.NoTags,
+		Force:      true,
+		Progress:   o.Progress,
+	})
+	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
+		return Fetched{}, err
+	}
+	commit, err := peel(r, local)
+	if err != nil {
+		return Fetched{}, err
+	}
+	rewritten, err := isRewrite(r, old, commit)
+	if err != nil {
+		return Fetched{}, err
+	}
+	if commit != old {
+		// From here the old copy is being replaced: without source.json it is no
+		// longer offered as a stale copy, should this fail or be interrupted.
+		if err := root.Remove(metaFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return Fetched{}, err
+		}
+		if err := checkout(r, name, commit); err != nil {
+			return Fetched{}, err
+		}
+	}
+	return finish(root, o, name, commit, rewritten)
+}
+
+// cloneFresh clones the ref into a new folder in the cache, checks out its commit, and
+// only then replaces the cached clone with it.
+func cloneFresh(ctx context.Context, o FetchOptions, root *os.Root, name plumbing.ReferenceName, old plumbing.Hash) (Fetched, error) {
+	tmp, err := os.MkdirTemp(o.Dir, cloneTemp+"*")
+	if err != nil {
+		return Fetched{}, err
+	}
+	tmpName := filepath.Base(tmp)
+	defer root.RemoveAll(tmpName) // nothing left once renamed
+
+	r, err := git.PlainCloneContext(ctx, tmp, false, &git.CloneOptions{
+		URL:           o.URL,
+		RemoteName:    remoteName,
+		ReferenceName: name,
+		SingleBranch:  true,
+		NoCheckout:    true, // checkout below, the same way as after an update
+		Tags:          git.NoTags,
+		Progress:      o.Progress,
+	})
+	if err != nil {
+		return Fetched{}, err
+	}
+	commit, err := peel(r, localName(name))
+	if err != nil {
+		return Fetched{}, err
+	}
+	rewritten, err := isRewrite(r, old, commit)
+	if err != nil {
+		return Fetched{}, err
+	}
+	if err := checkout(r, name, commit); err != nil {
+		return Fetched{}, err
+	}
+	if err := root.Remove(metaFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return Fetched{}, err
+	}
+	if err := root.RemoveAll(workDir); err != nil {
+		return Fetched{}, err
+	}
+	if err := root.Rename(tmpName, workDir); err != nil {
+		return Fetched{}, err
+	}
+	return finish(root, o, name, commit, rewritten)
+}
+
+// finish records what the cache now holds, and says it.
+func finish(root *os.Root, o FetchOptions, name plumbing.ReferenceName, commit plumbing.Hash, rewritten bool) (Fetched, error) {
+	now := time.Now().UTC().Round(0)
+	meta := fetchMeta{URL: identity(o.URL), Ref: o.Ref, Name: name.String(), Commit: commit.String(), Fetched: now}
+	b, err := json.MarshalIndent(meta, "", "\t")
+	if err != nil {
+		return Fetched{}, err
+	}
+	if err := root.WriteFile(metaFile+".tmp", append(b, '\n'), 0o644); err != nil {
+		return Fetched{}, err
+	}
+	if err := root.Rename(metaFile+".tmp", metaFile); err != nil {
+		return Fetched{}, err
+	}
+	return Fetched{Commit: meta.Commit, Dir: filepath.Join(o.Dir, workDir), Fetched: now, Rewritten: rewritten}, nil
+}
+
+// removeLeftovers removes what an interrupted Fetch left in the cache folder.
+func removeLeftovers(root *os.Root) error {
+	entries, err := fs.ReadDir(root.FS(), ".")
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), cloneTemp) || e.Name() == metaFile+".tmp" {
+			if err := root.RemoveAll(e.Name()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// resolveRef asks the remote which reference o.Ref names: the branch, else the tag of
+// that name, or for "" the branch its HEAD points to.
+func resolveRef(ctx context.Context, o FetchOptions) (plumbing.ReferenceName, error) {
+	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{o.URL}})
+	refs, err := remote.ListContext(ctx, &git.ListOptions{PeelingOption: git.IgnorePeeled})
+	if err != nil {
+		return "", err
+	}
+	have := make(map[plumbing.ReferenceName]*plumbing.Reference, len(refs))
+	var branches []string
+	for _, ref := range refs {
+		have[ref.Name()] = ref
+		if ref.Name().IsBranch() {
+			branches = append(branches, ref.Name().Short())
+		}
+	}
+	if o.Ref == "" {
+		head := have[plumbing.HEAD]
+		if head != nil && head.Type() == plumbing.SymbolicReference && head.Target().IsBranch() && have[head.Target()] != nil {
+			return head.Target(), nil
+		}
+		return "", errors.New("the repository does not say which branch is its default (HEAD); set the source's ref to a branch or a tag")
+	}
+	for _, name := range []plumbing.ReferenceName{plumbing.NewBranchReferenceName(o.Ref), plumbing.NewTagReferenceName(o.Ref)} {
+		if err := name.Validate(); err != nil {
+			return "", fmt.Errorf("ref %q is not a valid branch or tag name", o.Ref)
+		}
+		if have[name] != nil {
+			return name, nil
+		}
+	}
+	slices.Sort(branches)
+	const shown = 10
+	list := strings.Join(branches[:min(len(branches), shown)], ", ")
+	if len(branches) > shown {
+		list += fmt.Sprintf(" and %d more", len(branches)-shown)
+	}
+	return "", fmt.Errorf("no branch or tag %q (branches: %s); fix the source's ref", o.Ref, list)
+}
+
+// localName is where the clone keeps the fetched reference name: a branch as a
+// remote-tracking branch, a tag as itself.
+func localName(name plumbing.ReferenceName) plumbing.ReferenceName {
+	if name.IsBranch() {
+		return plumbing.NewRemoteReferenceName(remoteName, name.Short())
+	}
+	return name
+}
+
+// peel returns the commit that the reference name finally names, through annotated
+// tags (of tags).
+func peel(r *git.Repository, name plumbing.ReferenceName) (plumbing.Hash, error) {
+	ref, err := r.Reference(name, true)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("reading %s: %w", name, err)
+	}
+	h := ref.Hash()
+	for range 10 {
+		tag, err := r.TagObject(h)
+		if errors.Is(err, plumbing.ErrObjectNotFound) {
+			break // not a tag object
+		}
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("reading %s: %w", name, err)
+		}
+		if tag.TargetType != plumbing.TagObject && tag.TargetType != plumbing.CommitObject {
+			return plumbing.ZeroHash, fmt.Errorf("%s names a %s, not a commit", name, tag.TargetType)
+		}
+		h = tag.Target
+	}
+	if _, err := r.CommitObject(h); err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("%s does not name a commit: %w", name, err)
+	}
+	return h, nil
+}
+
+// isRewrite says whether commit fails to descend from old, the commit cached before
+// (none when zero): a force push. A commit no longer in the repository, after a fresh
+// clone, counts as not an ancestor.
+func isRewrite(r *git.Repository, old, commit plumbing.Hash) (bool, error) {
+	if old.IsZero() || old == commit {
+		return false, nil
+	}
+	oc, err := r.CommitObject(old)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	nc, err := r.CommitObject(commit)
+	if err != nil {
+		return false, err
+	}
+	ok, err := oc.IsAncestor(nc)
+	if err != nil {
+		return false, fmt.Errorf("telling whether %s descends from %s: %w", commit, old, err)
+	}
+	return !ok, nil
+}
+
+// checkout points HEAD at the fetched branch, or at commit for a tag, and resets the
+// index and the work tree to commit. go-git's hard reset also removes files
+// that commit does not track (ignored ones too), so a file deleted upstream or left
+// by hand disappears; and before writing a path it removes any symbolic link on the
+// way (go-git 5.19), so nothing is written through a link that an earlier commit left.
+// TestFetchNeverWritesThroughSymbolicLinks keeps both true.
+func checkout(r *git.Repository, name plumbing.ReferenceName, commit plumbing.Hash) error {
+	head := plumbing.NewSymbolicReference(plumbing.HEAD, name)
+	if !name.IsBranch() {
+		head = plumbing.NewHashReference(plumbing.HEAD, commit)
+	}
+	if err := r.Storer.SetReference(head); err != nil {
+		return err
+	}
+	w, err := r.Worktree()
+	if err != nil {
+		return err
+	}
+	if err := w.Reset(&git.ResetOptions{Commit: commit, Mode: git.HardReset}); err != nil {
+		return fmt.Errorf("checking out %s: %w", commit, err)
+	}
+	return nil
+}
+
+// openClone opens the clone at dir. A symbolic link in place of the clone is refused,
+// not followed.
+func openClone(dir string) (*git.Repository, error) {
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", dir)
+	}
+	return git.PlainOpen(dir)
+}
+
+// readMeta reads source.json in dir.
+func readMeta(dir string) (fetchMeta, error) {
+	var meta fetchMeta
+	b, err := os.ReadFile(filepath.Join(dir, metaFile))
+	if err != nil {
+		return meta, err
+	}
+	if err := json.Unmarshal(b, &meta); err != nil {
+		return fetchMeta{}, fmt.Errorf("%s: %w", metaFile, err)
+	}
+	return meta, nil
+}
+
+// cached returns what the cache holds if it is a usable copy of o's source: made for
+// the same URL and ref, and a clone that opens with HEAD at the recorded commit.
+// Otherwise it says why not.
+func cached(o FetchOptions) (fetchMeta, error) {
+	meta, err := readMeta(o.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fetchMeta{}, errors.New("nothing fetched yet")
+	}
+	if err != nil {
+		return fetchMeta{}, err
+	}
+	if meta.URL != identity(o.URL) || meta.Ref != o.Ref {
+		return fetchMeta{}, fmt.Errorf("it holds %s instead", describe(FetchOptions{URL: meta.URL, Ref: meta.Ref}))
+	}
+	r, err := openClone(filepath.Join(o.Dir, workDir))
+	if err != nil {
+		return fetchMeta{}, fmt.Errorf("the clone cannot be opened: %w", err)
+	}
+	head, err := r.Head()
+	if err != nil {
+		return fetchMeta{}, fmt.Errorf("the clone cannot be read: %w", err)
+	}
+	if head.Hash().String() != meta.Commit {
+		return fetchMeta{}, errors.New("the clone was left half updated")
+	}
+	if _, err := r.CommitObject(head.Hash()); err != nil {
+		return fetchMeta{}, fmt.Errorf("the clone cannot be read: %w", err)
+	}
+	return meta, nil
+}
+
+// fetchError is why a source could not be fetched, naming it without the credentials
+// its URL may carry.
+type fetchError struct {
+	url, ref string // FetchOptions.URL and Ref
+	err      error
+}
+
+// Error names the source and says what went wrong, hiding the URL's credential also
+// where go-git's message quotes the URL.
+func (e *fetchError) Error() string {
+	msg := e.err.Error()
+	if s := secret(e.url); s != "" {
+		u, _ := parseURL(e.url)
+		msg = strings.NewReplacer(e.url, redact(e.url), u.User.String()+"@", "***@").Replace(msg)
+		if len(s) >= 8 { // long enough not to be mistaken for other words
+			msg = strings.ReplaceAll(msg, s, "***")
+		}
+	}
+	return fmt.Sprintf("history: fetching %s: %s", describe(FetchOptions{URL: e.url, Ref: e.ref}), msg)
+}
+
+func (e *fetchError) Unwrap() error { return e.err }
+
+// describe names a source in messages: its URL, without credentials, and ref.
+func describe(o FetchOptions) string {
+	if o.Ref == "" {
+		return redact(o.URL) + " (default branch)"
+	}
+	return fmt.Sprintf("%s (ref %q)", redact(o.URL), o.Ref)
+}
+
+// parseURL parses a URL with a scheme; ok is false for git@host:path and paths.
+func parseURL(s string) (*url.URL, bool) {
+	if !strings.Contains(s, "://") {
+		return nil, false
+	}
+	u, err := url.Parse(s)
+	return u, err == nil
+}
+
+// secret returns the credential a URL carries: the password, or for HTTP the user
+// name alone, which forges accept as a token. "" when none.
+func secret(s string) string {
+	u, ok := parseURL(s)
+	if !ok || u.User == nil {
+		return ""
+	}
+	if p, set := u.User.Password(); set {
+		return p
+	}
+	if u.Scheme == "http" || u.Scheme == "https" {
+		return u.User.Username()
+	}
+	return ""
+}
+
+// redact returns the URL with its credential, if any, replaced by "***".
+func redact(s string) string {
+	u, ok := parseURL(s)
+	if !ok || secret(s) == "" {
+		return s
+	}
+	if _, set := u.User.Password(); set {
+		u.User = url.UserPassword(u.User.Username(), "***")
+	} else {
+		u.User = url.User("***")
+	}
+	return u.String()
+}
+
+// identity is what tells one source's repository from another's: the URL without
+// user information, so that a new token does not make a new cache.
+func identity(s string) string {
+	if u, ok := parseURL(s); ok {
+		u.User = nil
+		return u.String()
+	}
+	if at := strings.Index(s, "@"); at >= 0 && isSCP(s) {
+		return s[at+1:]
+	}
+	return s
+}
+
+// isSCP says s is Git's scp-like form, [user@]host:path.
+func isSCP(s string) bool {
+	colon := strings.Index(s, ":")
+	slash := strings.Index(s, "/")
+	return colon > 0 && (slash < 0 || colon < slash) && !strings.Contains(s, "://") &&
+		!(colon == 1 && len(s) > 2 && (s[2] == '\\' || s[2] == '/')) // a Windows drive
+}
+
+// maxSourceName bounds SourceName's length.
+const maxSourceName = 80
+
+// SourceName returns a folder name for the cache of the source at url, ref ref: the
+// repository's host and path and the ref, in lower-case letters, digits and hyphens,
+// followed by a short hash of url and ref (credentials aside) that tells apart sources
+// whose readable parts read alike. It is at most 80 characters, and the same for the
+// same source on every machine, so that a cache survives between builds and a person
+// can tell which source a folder holds.
+func SourceName(rawURL, ref string) string {
+	sum := sha256.Sum256([]byte(identity(rawURL) + "\x00" + ref))
+	hash := hex.EncodeToString(sum[:6])
+
+	where := identity(rawURL)
+	if u, ok := parseURL(rawURL); ok {
+		where = u.Host + u.Path
+	}
+	where = strings.TrimSuffix(strings.TrimRight(where, "/"), ".git")
+	slug := slugify(where)
+	if r := slugify(ref); r != "" {
+		slug = strings.Trim(slug+"-"+r, "-")
+	}
+	// Keep the end, which names the repository, rather than the host.
+	if max := maxSourceName - 1 - len(hash); len(slug) > max {
+		slug = strings.TrimLeft(slug[len(slug)-max:], "-")
+	}
+	if slug == "" {
+		return hash
+	}
+	return slug + "-" + hash
+}
+
+// slugify lower-cases s and joins its runs of ASCII letters and digits with hyphens.
+func slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, c := range strings.ToLower(s) {
+		if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(c)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	return b.String()
+}
