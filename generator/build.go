@@ -3,6 +3,7 @@ package generator
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"sync/atomic"
@@ -37,6 +38,11 @@ type Options struct {
 	// plan version it published (PublishedVersions) must not have changed since.
 	// BuildDir sets it to the destination folder.
 	Previous fs.FS
+	// Offline uses the copies of the sources fetched by earlier builds, without the
+	// network.
+	Offline bool
+	// Progress, when set, receives the progress of long fetches of sources.
+	Progress io.Writer
 	// check renders only a sample of the pages (set by Check).
 	check bool
 	// modelOnly stops after the model is derived (set by Inspect).
@@ -148,6 +154,9 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 	errs.Append(loadErrs)
 	res.Site = s
 	stage("load")
+
+	sources(o, cfg, s, errs)
+	stage("sources")
 
 	errs.Append(s.Resolve())
 	stage("model")

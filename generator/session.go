@@ -307,6 +307,9 @@ func translated(s *site.Site, f string) (*site.Item, string) {
 // model makes the model and the views again.
 func (ss *Session) model(ch Change) (*Snapshot, *Result, error) {
 	o := ss.o
+	if ss.cur != nil {
+		o.Offline = true // sources were fetched by the first build: an edit never waits on the network
+	}
 	res := &Result{}
 	var errs diag.List
 	clock := time.Now()

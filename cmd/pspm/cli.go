@@ -132,7 +132,7 @@ func (g *globals) report(res *generator.Result, format string) error {
 
 func (g *globals) buildCmd() *cobra.Command {
 	var dest, baseURL string
-	var verbose bool
+	var verbose, offline bool
 	c := &cobra.Command{
 		Use:   "build",
 		Short: "Build the portal into the destination folder (public/)",
@@ -146,7 +146,7 @@ func (g *globals) buildCmd() *cobra.Command {
 			}
 			start := time.Now()
 			defer softMemoryLimit(memoryFloor)()
-			res, err := generator.BuildDir(generator.Options{Source: src, Dir: g.source, BaseURL: baseURL}, dest)
+			res, err := generator.BuildDir(generator.Options{Source: src, Dir: g.source, BaseURL: baseURL, Offline: offline, Progress: g.stderr}, dest)
 			_ = g.report(res, "text")
 			if errors.Is(err, generator.ErrContent) {
 				fmt.Fprintf(g.stderr, "build refused: fix the errors above; %s was not changed\n", dest)
@@ -166,6 +166,7 @@ func (g *globals) buildCmd() *cobra.Command {
 	}
 	c.Flags().StringVarP(&dest, "destination", "d", "public", "the output folder")
 	c.Flags().StringVar(&baseURL, "base-url", "", "override baseURL of pspm.yaml")
+	c.Flags().BoolVar(&offline, "offline", false, "use the copies of the sources fetched by earlier builds, without the network")
 	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print the time of each stage")
 	return c
 }

@@ -80,15 +80,25 @@ type Limits struct {
 	Nesting        int `yaml:"nesting" range:"1,1000"`
 }
 
-// Source is another portal whose content this one federates.
+// Source is a repository of another body whose content this portal brings in: another
+// portal (kind "portal"), or reusable software described by a publiccode.yml (kind
+// "publiccode"), listed as a good practice of the body.
 type Source struct {
 	URL  string `yaml:"url" meta:"required"`
-	Ref  string `yaml:"ref"`
-	Path string `yaml:"path"`
+	Ref  string `yaml:"ref"`  // a branch or a tag; the repository's default branch when empty
+	Path string `yaml:"path"` // the sub-folder of the repository that holds the portal or publiccode.yml
 	Body string `yaml:"body" meta:"required"`
+	Kind string `yaml:"kind" enum:"portal|publiccode"`
 
-	Pos diag.Pos `yaml:"-"`
+	Pos diag.Pos            `yaml:"-"`
+	At  map[string]diag.Pos `yaml:"-"`
 }
+
+// Source kinds.
+const (
+	SourcePortal     = "portal"
+	SourcePublicCode = "publiccode"
+)
 
 // Default returns the configuration of a site without pspm.yaml.
 func Default() *Config {
@@ -270,9 +280,60 @@ func (c *Config) validate(errs *diag.List) {
 		errs.Add(at("brand"), "brand.logo %q: give the path of a file in static/, starting with /, e.g. /img/logo.svg", c.Brand.Logo)
 		c.Brand.Logo = ""
 	}
-	if len(c.Sources) > 0 {
-		errs.Warn(at("sources"), "sources: federation with other portals is not implemented in this version of pspm; the sources are ignored")
+	c.Sources = checkSources(c.Sources, errs)
+}
+
+var (
+	ipaRE    = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
+	scpURLRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+:[^/].*$`)
+)
+
+// checkSources keeps the sources that can be fetched, reporting the others at their
+// place in pspm.yaml.
+func checkSources(in []Source, errs *diag.List) []Source {
+	var out []Source
+	seen := map[string]int{}
+	for i, s := range in {
+		pos := func(key string) diag.Pos {
+			if p, ok := s.At[key]; ok {
+				return p
+			}
+			return s.Pos
+		}
+		if s.Kind == "" {
+			s.Kind = SourcePortal
+		}
+		ok := true
+		if u, err := url.Parse(s.URL); scpURLRE.MatchString(s.URL) {
+			// git@host:path, as forges show it
+		} else if err != nil || (u.Scheme != "https" && u.Scheme != "http" && u.Scheme != "ssh" && u.Scheme != "file") || (u.Scheme != "file" && u.Host == "") {
+			errs.Add(pos("url"), "sources[%d].url %q: give the address of a Git repository, https://… (or ssh://…, git@host:path, file://…)", i, s.URL)
+			ok = false
+		}
+		if s.Path != "" && (!fs.ValidPath(strings.Trim(s.Path, "/")) || strings.HasPrefix(s.Path, "/")) {
+			errs.Add(pos("path"), "sources[%d].path %q: give a folder of the repository, relative to its root, without .. (e.g. portale)", i, s.Path)
+			ok = false
+		}
+		if !ipaRE.MatchString(s.Body) {
+			errs.Add(pos("body"), "sources[%d].body %q: give the IPA code of the body the repository speaks for, in lower case (e.g. c_h223)", i, s.Body)
+			ok = false
+		}
+		key := s.URL + "\x00" + s.Ref + "\x00" + strings.Trim(s.Path, "/")
+		if j, dup := seen[key]; dup {
+			errs.Add(pos("url"), "sources[%d] is sources[%d] again (same url, ref and path): keep one", i, j)
+			ok = false
+		}
+		seen[key] = i
+		if ok && s.Kind == SourcePortal {
+			errs.Warn(pos("kind"), "sources[%d]: federating another portal (kind: portal) is not implemented in this version of pspm; the source is ignored (kind: publiccode sources are read)", i)
+			ok = false
+		}
+		if ok {
+			s.Path = strings.Trim(s.Path, "/")
+			out = append(out, s)
+		}
 	}
+	return out
 }
 
 var colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)

@@ -111,7 +111,9 @@ func (r *renderer) forge(it *site.Item) *ForgeView {
 	}
 	v.Vote = editorURL(f.Kind, f.URL, f.Branch, it.Dir+"/reactions", placeholder+".yaml", vote)
 	v.Comment = editorURL(f.Kind, f.URL, f.Branch, it.Dir+"/feedback", placeholder+"-commento.md", r.prefill.comment)
-	v.Edit = editURL(f.Kind, f.URL, f.Branch, it.File)
+	if it.File != "" { // not for what a source brought: its file is in another repository
+		v.Edit = editURL(f.Kind, f.URL, f.Branch, it.File)
+	}
 	return v
 }
 

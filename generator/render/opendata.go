@@ -206,6 +206,9 @@ func (r *renderer) openData() []task {
 				for _, a := range p.Attachments {
 					j.Attachments = append(j.Attachments, abs(p.URL()+a.Name))
 				}
+				if p.Source != nil {
+					j.Source = p.Source.URL
+				}
 				out = append(out, j)
 			}
 			return out
@@ -264,7 +267,11 @@ func (r *renderer) openData() []task {
 		}),
 		csvTask("api/v1/practices.csv", []string{"id", "url", "title", "body", "kind", "tags", "agid", "date", "source"}, func(w func(...string)) {
 			for _, p := range s.Practices {
-				w(p.ID, abs(p.URL()), p.Title, p.Body, p.Kind, strings.Join(p.Tags, ";"), strings.Join(p.AgID, ";"), isoDay(p.Date), "")
+				src := ""
+				if p.Source != nil {
+					src = p.Source.URL
+				}
+				w(p.ID, abs(p.URL()), p.Title, p.Body, p.Kind, strings.Join(p.Tags, ";"), strings.Join(p.AgID, ";"), isoDay(p.Date), src)
 			}
 		}),
 		csvTask("api/v1/bodies.csv", []string{"id", "url", "name", "kind", "website", "proposals", "practices", "votes"}, func(w func(...string)) {

@@ -498,6 +498,12 @@ func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
 	for _, l := range p.Links {
 		v.Links = append(v.Links, Link{l.Title, l.URL})
 	}
+	if src := p.Source; src != nil {
+		v.Source = &SourceView{URL: src.URL, Ref: src.Ref, Commit: src.Commit, Stale: src.Stale}
+		if strings.HasPrefix(src.URL, "https://") || strings.HasPrefix(src.URL, "http://") {
+			v.Source.Link = src.URL
+		}
+	}
 	return r.page("practice", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Description: r.html[&p.Item].Summary, URL: v.URL, Practice: v,
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.practices"), r.link("/practices/")}}})
 }

@@ -375,7 +375,19 @@ type PracticeView struct {
 	AgID  []string
 	Links []Link
 	HTML  template.HTML
+	// Source, when set, is the repository the practice was read from (software described
+	// by its publiccode.yml), not a file of this portal.
+	Source *SourceView
 	Contributions
+}
+
+// SourceView is a repository a practice comes from.
+type SourceView struct {
+	URL    string // the repository, as pspm.yaml gives it
+	Link   string // a web address for it, or "" when it has none (ssh, file)
+	Ref    string // the branch or tag read ("" for the default branch)
+	Commit string // the commit read, in full
+	Stale  bool   // it could not be fetched by this build: an earlier copy was read
 }
 
 // BodyView is a body page.

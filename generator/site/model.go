@@ -290,6 +290,19 @@ type Practice struct {
 	Date  time.Time `yaml:"date"`
 
 	BodyItem *Body `yaml:"-"`
+	// Source is the repository the practice comes from when it is not a file of this
+	// portal: software described by its publiccode.yml.
+	Source *Source `yaml:"-"`
+}
+
+// Source is a repository of another body that the build fetched content from.
+type Source struct {
+	URL, Ref, Path string
+	Body           string    // the body it speaks for
+	Commit         string    // the commit read
+	Fetched        time.Time // when the copy read was fetched
+	Stale          bool      // it could not be fetched this time: the copy is older
+	File           string    // the file read, for messages: sources/<name>/publiccode.yml
 }
 
 // Link is a titled external link.

@@ -363,6 +363,23 @@ func (s *Site) index(errs *diag.List) {
 	}
 }
 
+// AddPractice adds to an indexed site a practice that is no file of it (software read
+// from a source's publiccode.yml). It reports false, and changes nothing, when a practice
+// already has its id (ignoring case and accents).
+func (s *Site) AddPractice(p *Practice) bool {
+	f := Fold(p.ID)
+	for _, q := range s.Practices {
+		if Fold(q.ID) == f {
+			return false
+		}
+	}
+	p.Section = Practices
+	s.Practices = append(s.Practices, p)
+	s.Items[p.Key()] = &p.Item
+	s.pracByID[p.ID] = p
+	return true
+}
+
 func filter[T any](in []T, keep func(T) bool) []T {
 	out := in[:0]
 	for _, x := range in {

@@ -1,0 +1,183 @@
+package generator
+
+import (
+	"context"
+	"io"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/config"
+	"github.com/pspm-dev/pspm/generator/content"
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/history"
+	"github.com/pspm-dev/pspm/generator/site"
+	"github.com/pspm-dev/pspm/generator/slug"
+)
+
+// SourcesDir is where the repositories of a site's sources are kept between builds,
+// under the site folder (ignored by Git, as the rest of .pspm).
+const SourcesDir = ".pspm/sources"
+
+// maxPublicCode bounds the publiccode.yml read from a source.
+const maxPublicCode = 256 << 10
+
+// sources fetches the repositories of the site's sources (config.Sources) into
+// SourcesDir and brings in what they publish: for a publiccode source, its software as a
+// good practice of the body it speaks for. A source that cannot be fetched is a warning
+// and its last fetched copy is used, marked stale; one that was never fetched is left
+// out with a warning. Nothing a source does stops the build of the rest.
+func sources(o Options, cfg *config.Config, s *site.Site, errs *diag.List) {
+	if len(cfg.Sources) == 0 {
+		return
+	}
+	if o.Dir == "" {
+		errs.Warn(cfg.At["sources"], "sources are fetched only for a site in a folder (they are kept in %s): none is read", SourcesDir)
+		return
+	}
+	if err := ignoreCache(o.Dir); err != nil {
+		errs.Warn(cfg.At["sources"], "sources cannot be kept in %s: %v", SourcesDir, err)
+		return
+	}
+	for i, src := range cfg.Sources {
+		at := src.Pos
+		name := history.SourceName(src.URL, src.Ref)
+		dir := filepath.Join(o.Dir, filepath.FromSlash(SourcesDir), name)
+		shown := redact(src.URL)
+		var progress io.Writer
+		if o.Progress != nil {
+			progress = prefixed{o.Progress, "source " + shown + ": ", new(bool)}
+		}
+		f, err := history.Fetch(context.Background(), history.FetchOptions{URL: src.URL, Ref: src.Ref, Dir: dir, Offline: o.Offline, Progress: progress, Timeout: 10 * time.Minute})
+		if err != nil {
+			errs.Warn(at, "sources[%d] cannot be fetched and was never fetched before: it is left out (%v)", i, err)
+			continue
+		}
+		if f.Stale && f.Err != nil {
+			errs.Warn(at, "sources[%d] cannot be fetched; using the copy fetched on %s, commit %.10s (%v)", i, f.Fetched.UTC().Format("2006-01-02 15:04"), f.Commit, f.Err)
+		}
+		if f.Rewritten {
+			errs.Warn(at, "sources[%d] %s: the history of %s was rewritten (a force push) since the last build; now at commit %.10s", i, shown, refName(src.Ref), f.Commit)
+		}
+		from := &site.Source{URL: shown, Ref: src.Ref, Path: src.Path, Body: src.Body, Commit: f.Commit, Fetched: f.Fetched, Stale: f.Stale}
+		switch src.Kind {
+		case config.SourcePublicCode:
+			publicCodeSource(f.Dir, from, cfg, s, i, at, errs)
+		}
+	}
+}
+
+// publicCodeSource reads the publiccode.yml of a fetched source into a practice.
+func publicCodeSource(dir string, from *site.Source, cfg *config.Config, s *site.Site, i int, at diag.Pos, errs *diag.List) {
+	rel := path.Join(from.Path, "publiccode.yml")
+	from.File = path.Join(SourcesDir, filepath.Base(dir), rel)
+	data, err := readBeneath(dir, rel, maxPublicCode)
+	if err != nil {
+		errs.Warn(at, "sources[%d] %s: no publiccode.yml in %s (%v): the source brings nothing", i, redact(from.URL), dirName(from.Path), err)
+		return
+	}
+	if len(data) > maxPublicCode {
+		errs.Warn(diag.Pos{File: from.File}, "publiccode.yml is over %d KiB: the source brings nothing", maxPublicCode>>10)
+		return
+	}
+	var pe diag.List
+	pc := content.ParsePublicCode(from.File, data, &pe)
+	for _, e := range pe { // another body's file: its problems never stop this portal's build
+		e := *e
+		e.Severity = diag.Warning
+		*errs = append(*errs, &e)
+	}
+	if pc == nil {
+		return
+	}
+	if pc.IPA != "" && pc.IPA != from.Body {
+		errs.Warn(diag.Pos{File: from.File}, "it.riuso.codiceIPA is %q, but sources[%d] speaks for %q: the software is listed as %s's, as pspm.yaml says", pc.IPA, i, from.Body, from.Body)
+	}
+	if s.ByBody[from.Body] == nil {
+		errs.Add(at, "sources[%d].body %q: no such body; declare it in content/bodies/%s.md", i, from.Body, from.Body)
+		return
+	}
+	id := slug.Make(pc.Name)
+	if id == "" {
+		id = "software"
+	}
+	add := func(id string) bool {
+		p := pc.Practice(id, from.Body, cfg.Languages[0])
+		p.Source, p.File, p.Dir = from, "", path.Join(content.Dir, string(site.Practices), id)
+		return s.AddPractice(p)
+	}
+	if !add(id) {
+		if !add(id + "-" + from.Body) {
+			errs.Add(at, "sources[%d]: a practice with id %q (or %q) already exists; rename one", i, id, id+"-"+from.Body)
+		}
+	}
+}
+
+// readBeneath reads at most limit+1 bytes of the file rel beneath dir, never following a
+// link out of it.
+func readBeneath(dir, rel string, limit int64) ([]byte, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	f, err := root.Open(filepath.FromSlash(rel))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit+1))
+}
+
+// redact leaves out the user and password (or token) of a URL, for messages, pages and
+// open data: a source's URL in pspm.yaml may carry the credentials of a private forge.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	u.User = nil
+	return u.String()
+}
+
+func dirName(p string) string {
+	if p == "" {
+		return "the repository's root"
+	}
+	return p
+}
+
+func refName(ref string) string {
+	if ref == "" {
+		return "its default branch"
+	}
+	return ref
+}
+
+// prefixed writes to w with prefix at the start of every line (lines end with \n, or \r
+// for progress that rewrites itself): progress lines saying which source they are about.
+type prefixed struct {
+	w      io.Writer
+	prefix string
+	mid    *bool // within a line
+}
+
+func (p prefixed) Write(b []byte) (int, error) {
+	var out []byte
+	for _, c := range b {
+		if !*p.mid {
+			out = append(out, p.prefix...)
+			*p.mid = true
+		}
+		out = append(out, c)
+		if c == '\n' || c == '\r' {
+			*p.mid = false
+		}
+	}
+	if _, err := p.w.Write(out); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
