@@ -7,6 +7,8 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -105,7 +107,13 @@ func Preview(ctx context.Context, o PreviewOptions) error {
 
 	var batches <-chan Batch
 	if o.Dir != "" {
-		batches, err = Watch(ctx, WatchOptions{Root: o.Dir, Paths: watched, Git: true, Logf: func(format string, args ...any) {
+		paths := slices.Clone(watched)
+		if res != nil && res.Config != nil {
+			if t := path.Clean(strings.TrimPrefix(res.Config.Theme, "./")); t != "." && t != "default" && t != "themes" && !strings.HasPrefix(t, "themes/") && fs.ValidPath(t) {
+				paths = append(paths, t) // a theme folder of the site outside themes/
+			}
+		}
+		batches, err = Watch(ctx, WatchOptions{Root: o.Dir, Paths: paths, Git: true, Logf: func(format string, args ...any) {
 			fmt.Fprintf(o.Out, format+"\n", args...)
 		}})
 		if err != nil {

@@ -350,3 +350,68 @@ func TestPreviewAnswersWholePagesDuringRebuilds(t *testing.T) {
 		t.Errorf("%d requests, %d failed", requests.Load(), failures.Load())
 	}
 }
+
+// TestPreviewWatchesTheSiteTheme: a theme folder named in pspm.yaml, outside themes/, is
+// watched too.
+func TestPreviewWatchesTheSiteTheme(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, demo.Site()); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{
+		"pspm.yaml":                      "theme: aspetto\n",
+		"aspetto/layouts/partials/.keep": "",
+		"aspetto/static/css/aspetto.css": "body { color: #111 }\n",
+		"aspetto/i18n/it.yaml":           "menu.home: Pagina iniziale\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rebuilt := make(chan error, 10)
+	ready := make(chan string, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	first := true
+	go func() {
+		done <- serve.Preview(ctx, serve.PreviewOptions{Source: src, Dir: dir, BaseURL: "http://127.0.0.1/", BasePath: "/",
+			Addr: "127.0.0.1:0", Out: io.Discard, Ready: func(a string) { ready <- a },
+			Rebuilt: func(_ *generator.Snapshot, _ *generator.Result, err error) {
+				if first {
+					first = false
+					return
+				}
+				rebuilt <- err
+			}})
+	}()
+	defer func() { cancel(); <-done }()
+	base := "http://" + <-ready
+	if err := os.WriteFile(filepath.Join(dir, "aspetto/i18n/it.yaml"), []byte("menu.home: Inizio del portale\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-rebuilt:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("an edit of the site's theme rebuilds nothing")
+	}
+	resp, err := http.Get(base + "/proposals/") // its breadcrumbs start at the home page
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "Inizio del portale") {
+		t.Error("the page does not show the theme's new string")
+	}
+}
