@@ -43,6 +43,9 @@ type Options struct {
 	Offline bool
 	// Progress, when set, receives the progress of long fetches of sources.
 	Progress io.Writer
+	// nested is set for the build of a portal source's model: its own sources are not
+	// read.
+	nested bool
 	// check renders only a sample of the pages (set by Check).
 	check bool
 	// modelOnly stops after the model is derived (set by Inspect).
@@ -155,7 +158,7 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 	res.Site = s
 	stage("load")
 
-	sources(o, cfg, s, errs)
+	portals := sources(o, cfg, s, errs)
 	stage("sources")
 
 	errs.Append(s.Resolve())
@@ -181,6 +184,11 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 	s.Derive()
 	deriveVersions(s)
 	stage("derive")
+
+	if len(portals) > 0 {
+		federate(cfg, s, portals, errs)
+		stage("federate")
+	}
 	return s, cfg
 }
 

@@ -29,18 +29,22 @@ const maxPublicCode = 256 << 10
 // good practice of the body it speaks for. A source that cannot be fetched is a warning
 // and its last fetched copy is used, marked stale; one that was never fetched is left
 // out with a warning. Nothing a source does stops the build of the rest.
-func sources(o Options, cfg *config.Config, s *site.Site, errs *diag.List) {
-	if len(cfg.Sources) == 0 {
-		return
+//
+// It returns the portal sources fetched, which federate reads once this portal's model
+// is derived.
+func sources(o Options, cfg *config.Config, s *site.Site, errs *diag.List) []fetchedPortal {
+	if len(cfg.Sources) == 0 || o.nested {
+		return nil
 	}
 	if o.Dir == "" {
 		errs.Warn(cfg.At["sources"], "sources are fetched only for a site in a folder (they are kept in %s): none is read", SourcesDir)
-		return
+		return nil
 	}
 	if err := ignoreCache(o.Dir); err != nil {
 		errs.Warn(cfg.At["sources"], "sources cannot be kept in %s: %v", SourcesDir, err)
-		return
+		return nil
 	}
+	var portals []fetchedPortal
 	for i, src := range cfg.Sources {
 		at := src.Pos
 		name := history.SourceName(src.URL, src.Ref)
@@ -61,10 +65,70 @@ func sources(o Options, cfg *config.Config, s *site.Site, errs *diag.List) {
 		if f.Rewritten {
 			errs.Warn(at, "sources[%d] %s: the history of %s was rewritten (a force push) since the last build; now at commit %.10s", i, shown, refName(src.Ref), f.Commit)
 		}
-		from := &site.Source{URL: shown, Ref: src.Ref, Path: src.Path, Body: src.Body, Commit: f.Commit, Fetched: f.Fetched, Stale: f.Stale}
+		from := &site.Source{Kind: src.Kind, URL: shown, Ref: src.Ref, Path: src.Path, Body: src.Body, Commit: f.Commit, Fetched: f.Fetched, Stale: f.Stale}
 		switch src.Kind {
 		case config.SourcePublicCode:
 			publicCodeSource(f.Dir, from, cfg, s, i, at, errs)
+		case config.SourcePortal:
+			portals = append(portals, fetchedPortal{i: i, src: src, from: from, dir: f.Dir, name: name})
+		}
+	}
+	return portals
+}
+
+// fetchedPortal is a source of kind portal, fetched.
+type fetchedPortal struct {
+	i    int
+	src  config.Source
+	from *site.Source
+	dir  string // the clone
+	name string // its folder under SourcesDir
+}
+
+// federate reads each portal source as a site of its own (its own configuration,
+// members, Git history and trust model, this portal's limits) and brings its proposals
+// and practices into s, under bodies/<body>/ (site.Federate). A source with errors
+// brings nothing, with a warning; its problems are warnings at their place in the copy.
+func federate(cfg *config.Config, s *site.Site, portals []fetchedPortal, errs *diag.List) {
+	for _, fp := range portals {
+		at := fp.src.Pos
+		root := filepath.Join(fp.dir, filepath.FromSlash(fp.src.Path))
+		prefix := path.Join(SourcesDir, fp.name, "repo", fp.src.Path)
+		report := func(l diag.List) {
+			for _, e := range l {
+				e := *e
+				e.Severity = diag.Warning
+				if e.Pos.File != "" {
+					e.Pos.File = path.Join(prefix, e.Pos.File)
+				}
+				e.Msg = "in the source " + fp.from.URL + ": " + e.Msg
+				*errs = append(*errs, &e)
+			}
+		}
+		fsys, err := OpenSource(root)
+		if err != nil {
+			errs.Warn(at, "sources[%d] %s: %v: nothing of it is shown", fp.i, fp.from.URL, err)
+			continue
+		}
+		so := Options{Source: fsys, Offline: true, nested: true, branch: "HEAD"}
+		if fp.src.Path == "" {
+			so.Dir = fp.dir // its history: votes are traced to its own commits
+		}
+		var serrs diag.List
+		sk, _ := buildModel(so, content.Load, &Result{}, &serrs, func(string) {})
+		if sk == nil || serrs.HasErrors() {
+			report(serrs.Errors())
+			errs.Warn(at, "sources[%d] %s has errors: nothing of it is shown until they are fixed there", fp.i, fp.from.URL)
+			continue
+		}
+		report(s.Federate(sk, fp.src.Body, fp.from))
+		for _, it := range s.Items {
+			if it.From != fp.from {
+				continue
+			}
+			for _, a := range it.Attachments {
+				a.File = path.Join(prefix, a.File)
+			}
 		}
 	}
 }
@@ -105,7 +169,7 @@ func publicCodeSource(dir string, from *site.Source, cfg *config.Config, s *site
 	}
 	add := func(id string) bool {
 		p := pc.Practice(id, from.Body, cfg.Languages[0])
-		p.Source, p.File, p.Dir = from, "", path.Join(content.Dir, string(site.Practices), id)
+		p.From, p.File, p.Dir = from, "", path.Join(content.Dir, string(site.Practices), id)
 		return s.AddPractice(p)
 	}
 	if !add(id) {

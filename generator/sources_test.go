@@ -82,12 +82,12 @@ it:
 // TestPublicCodeSourceBecomesAPractice: a repository listed in sources: with kind
 // publiccode is fetched, and its software appears as a practice of the body, with where it
 // comes from, in the pages and the open data; unreachable, the last copy is used and marked
-// stale; offline, the copy is used; a portal source is not read yet, and says so.
+// stale; offline, the copy is used.
 func TestPublicCodeSourceBecomesAPractice(t *testing.T) {
 	repo := sourceRepo(t, map[string]string{"publiccode.yml": publicCodeYML, "README.md": "# Segnalazioni\n"})
 	commit := gitIn(t, repo, "rev-parse", "HEAD")
 	dir := demoOnDisk(t)
-	write(t, dir, "pspm.yaml", "sources:\n  - url: file://"+filepath.ToSlash(repo)+"\n    body: c_h223\n    kind: publiccode\n  - url: https://example.org/comune-re/portale.git\n    body: c_h223\n")
+	write(t, dir, "pspm.yaml", "sources:\n  - url: file://"+filepath.ToSlash(repo)+"\n    body: c_h223\n    kind: publiccode\n")
 	build := func(offline bool) (*generator.Result, map[string][]byte) {
 		t.Helper()
 		src, err := generator.OpenSource(dir)
@@ -127,8 +127,8 @@ func TestPublicCodeSourceBecomesAPractice(t *testing.T) {
 	if !found {
 		t.Error("practices.json does not list the software")
 	}
-	if d := res.Diagnostics.Format(); !strings.Contains(d, "pspm.yaml") || !strings.Contains(d, "kind: portal") {
-		t.Errorf("the portal source is not reported as not read:\n%s", d)
+	if w := res.Diagnostics.Warnings(); len(w) > 0 {
+		t.Errorf("warnings:\n%s", w.Format())
 	}
 
 	// The repository goes away: the copy is used, marked stale, with a warning.
@@ -171,5 +171,104 @@ func TestSourcesAreChecked(t *testing.T) {
 		if !strings.Contains(d, want) {
 			t.Errorf("diagnostics lack %q:\n%s", want, d)
 		}
+	}
+}
+
+// portalRepo makes the Git repository of a local body's portal: its plan, its body and
+// the ministry's, a proposal of its own with a vote committed by one of its members, and
+// a proposal that claims to be the ministry's.
+func portalRepo(t *testing.T, body, name, id string) string {
+	t.Helper()
+	dir := sourceRepo(t, map[string]string{
+		"pspm.yaml":                             "title: Portale di " + name + "\nvotes:\n  policy: author\n",
+		"content/plan/_index.md":                "---\ntitle: Piano locale\nperiod: 2026-2028\nowner: " + body + "\n---\n\nIl piano di " + name + ".\n",
+		"content/bodies/" + body + ".md":        "---\nname: " + name + "\nkind: municipality\nmembers:\n  - name: Anna Rossi\n    email: anna.rossi@" + body + ".example.it\n---\n",
+		"content/bodies/m_ef.md":                "---\nname: Ministero dell'economia e delle finanze\nkind: ministry\n---\n",
+		"content/proposals/" + id + "/index.md": "---\ntitle: Mobilità condivisa a " + name + "\nbody: " + body + "\ndate: 2026-10-01\ntags: [mobilita]\n---\n\nBiciclette e auto condivise per i dipendenti comunali.\n",
+		"content/proposals/rubata/index.md":     "---\ntitle: Una proposta che si dice del ministero\nbody: m_ef\ndate: 2026-10-02\n---\n\nTesto.\n",
+	})
+	vote := filepath.Join(dir, "content/proposals", id, "reactions", body+".yaml")
+	if err := os.MkdirAll(filepath.Dir(vote), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(vote, []byte("vote: support\npriority: 4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitIn(t, dir, "add", ".")
+	cmd := []string{"-c", "user.name=Anna Rossi", "-c", "user.email=anna.rossi@" + body + ".example.it", "commit", "-q", "-m", "il voto del comune"}
+	gitIn(t, dir, cmd...)
+	return dir
+}
+
+// TestPortalSourcesAreFederated: two bodies' portals listed as sources bring their
+// proposals under /bodies/<body>/, attributed to their repository, with votes verified
+// against their own history; two proposals with one id live side by side; what claims
+// another body is refused and reported; everything is in the open data and the lists.
+func TestPortalSourcesAreFederated(t *testing.T) {
+	re := portalRepo(t, "c_h223", "Reggio Emilia", "mobilita")
+	mi := portalRepo(t, "c_f205", "Milano", "mobilita")
+	reCommit := gitIn(t, re, "rev-parse", "HEAD")
+	dir := demoOnDisk(t)
+	write(t, dir, "pspm.yaml", "sources:\n  - url: file://"+filepath.ToSlash(re)+"\n    body: c_h223\n  - url: file://"+filepath.ToSlash(mi)+"\n    body: c_f205\n")
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := output.NewMem()
+	res, err := generator.Build(generator.Options{Source: src, Dir: dir}, out)
+	if err != nil {
+		t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	files := out.Files()
+	page := string(files["bodies/c_h223/proposals/mobilita/index.html"])
+	for _, want := range []string{"Mobilità condivisa a Reggio Emilia", "Comune di Reggio Emilia", reCommit[:10], "file://" + filepath.ToSlash(re), "1 favorevol"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the federated proposal's page does not show %q", want)
+		}
+	}
+	if _, ok := files["bodies/c_f205/proposals/mobilita/index.html"]; !ok {
+		t.Error("the other source's proposal with the same id has no page")
+	}
+	if _, ok := files["bodies/c_h223/proposals/rubata/index.html"]; ok {
+		t.Error("a proposal that claims another body is published")
+	}
+	d := res.Diagnostics.Format()
+	if !strings.Contains(d, "content/proposals/rubata/index.md:3:") || !strings.Contains(d, `says it is by "m_ef"`) {
+		t.Errorf("the claim is not reported at its place:\n%s", d)
+	}
+	if !strings.Contains(string(files["bodies/c_h223/index.html"]), "Mobilità condivisa a Reggio Emilia") {
+		t.Error("the body's page does not list its federated proposal")
+	}
+	if !strings.Contains(string(files["proposals/index.html"]), "/bodies/c_h223/proposals/mobilita/") {
+		t.Error("the list of proposals does not link the federated one")
+	}
+	var props []map[string]any
+	if err := json.Unmarshal(files["api/v1/proposals.json"], &props); err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, p := range props {
+		if p["id"] == "mobilita" {
+			seen++
+			if !strings.HasPrefix(p["source"].(string), "file://") || !strings.Contains(p["url"].(string), "/bodies/") {
+				t.Errorf("proposals.json: %v", p)
+			}
+		}
+	}
+	if seen != 2 {
+		t.Errorf("proposals.json lists %d proposals mobilita, want 2", seen)
+	}
+	var votes []map[string]any
+	if err := json.Unmarshal(files["api/v1/votes.json"], &votes); err != nil {
+		t.Fatal(err)
+	}
+	counted := false
+	for _, v := range votes {
+		if v["item"] == "bodies/c_h223/proposals/mobilita" && v["voter"] == "c_h223" {
+			counted = v["counted"] == true && v["verification"] == "author"
+		}
+	}
+	if !counted {
+		t.Error("the vote committed by a member of the source's body is not counted as verified by its author")
 	}
 }

@@ -324,10 +324,6 @@ func checkSources(in []Source, errs *diag.List) []Source {
 			ok = false
 		}
 		seen[key] = i
-		if ok && s.Kind == SourcePortal {
-			errs.Warn(pos("kind"), "sources[%d]: federating another portal (kind: portal) is not implemented in this version of pspm; the source is ignored (kind: publiccode sources are read)", i)
-			ok = false
-		}
 		if ok {
 			s.Path = strings.Trim(s.Path, "/")
 			out = append(out, s)

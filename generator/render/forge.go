@@ -101,8 +101,8 @@ func (r *renderer) makePrefills() prefills {
 // forge returns the forge links for an item, or nil when no forge is configured.
 func (r *renderer) forge(it *site.Item) *ForgeView {
 	f := r.Config.Forge
-	if f.Kind == "" || f.URL == "" {
-		return nil
+	if f.Kind == "" || f.URL == "" || it.From != nil && it.From.Kind == "portal" {
+		return nil // another body's portal takes part in its own repository
 	}
 	v := &ForgeView{Kind: f.Kind, Body: placeholder}
 	vote := r.prefill.priority

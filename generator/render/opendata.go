@@ -47,6 +47,7 @@ type proposalJSON struct {
 	TakenUpBy []string     `json:"taken_up_by"`
 	Feedback  int          `json:"feedback"`
 	Summary   string       `json:"summary"`
+	Source    string       `json:"source,omitempty"` // the repository of the body's portal, for a proposal a source brought
 }
 
 type voteJSON struct {
@@ -183,6 +184,9 @@ func (r *renderer) openData() []task {
 					Targets: nonNil(p.Targets), Date: isoDay(p.Date), Votes: votesJSON{p.Tally.Support, p.Tally.Oppose, p.Tally.Abstain},
 					Priority: prio(p.Tally.Priority), Authors: nonNil(p.Authors), TakenUpBy: []string{}, Feedback: len(p.Feedback),
 					Summary: r.html[&p.Item].Summary}
+				if p.From != nil {
+					j.Source = p.From.URL
+				}
 				if p.Answer.Text != "" {
 					j.Answer = &answerJSON{isoDay(p.Answer.Date), p.Answer.Text}
 				}
@@ -206,8 +210,8 @@ func (r *renderer) openData() []task {
 				for _, a := range p.Attachments {
 					j.Attachments = append(j.Attachments, abs(p.URL()+a.Name))
 				}
-				if p.Source != nil {
-					j.Source = p.Source.URL
+				if p.From != nil {
+					j.Source = p.From.URL
 				}
 				out = append(out, j)
 			}
@@ -268,8 +272,8 @@ func (r *renderer) openData() []task {
 		csvTask("api/v1/practices.csv", []string{"id", "url", "title", "body", "kind", "tags", "agid", "date", "source"}, func(w func(...string)) {
 			for _, p := range s.Practices {
 				src := ""
-				if p.Source != nil {
-					src = p.Source.URL
+				if p.From != nil {
+					src = p.From.URL
 				}
 				w(p.ID, abs(p.URL()), p.Title, p.Body, p.Kind, strings.Join(p.Tags, ";"), strings.Join(p.AgID, ";"), isoDay(p.Date), src)
 			}

@@ -125,6 +125,9 @@ func (r *renderer) bodyLink(b *site.Body, id string) Link {
 	if b == nil {
 		return Link{Title: id}
 	}
+	if r.Site.ByBody[b.ID] != b { // a body of another portal, which this one has no page for
+		return Link{Title: b.Name}
+	}
 	return Link{b.Name, r.link(b.URL())}
 }
 
@@ -477,13 +480,14 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 		v.TakenUpBy = append(v.TakenUpBy, r.itemLink(&a.Item))
 	}
 	for _, ver := range r.Site.Versions {
-		if ver.Changes != nil && slices.Contains(ver.Changes.Incorporated, p.ID) {
+		if p.From == nil && ver.Changes != nil && slices.Contains(ver.Changes.Incorporated, p.ID) {
 			vv := r.versionView(ver)
 			v.IncorporatedIn = append(v.IncorporatedIn, IncorporatedIn{Version: vv.Name, Date: vv.Date, URL: vv.ChangesURL})
 		}
 	}
+	v.Source = r.sourceView(&p.Item)
 	for _, c := range p.History {
-		cv := ChangeView{Landed: c.Landed, Author: c.AuthorName, Message: c.Message, Commit: c.Commit[:min(10, len(c.Commit))], CommitURL: r.commitURL(c.Commit), Deleted: c.Deleted}
+		cv := ChangeView{Landed: c.Landed, Author: c.AuthorName, Message: c.Message, Commit: c.Commit[:min(10, len(c.Commit))], CommitURL: r.itemCommitURL(&p.Item, c.Commit), Deleted: c.Deleted}
 		if c.File != p.File {
 			cv.File = c.File
 		}
@@ -498,12 +502,7 @@ func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
 	for _, l := range p.Links {
 		v.Links = append(v.Links, Link{l.Title, l.URL})
 	}
-	if src := p.Source; src != nil {
-		v.Source = &SourceView{URL: src.URL, Ref: src.Ref, Commit: src.Commit, Stale: src.Stale}
-		if strings.HasPrefix(src.URL, "https://") || strings.HasPrefix(src.URL, "http://") {
-			v.Source.Link = src.URL
-		}
-	}
+	v.Source = r.sourceView(&p.Item)
 	return r.page("practice", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Description: r.html[&p.Item].Summary, URL: v.URL, Practice: v,
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.practices"), r.link("/practices/")}}})
 }
@@ -584,7 +583,7 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 		Counted: rc.Counted, Reason: rc.Reason, Detail: rc.Detail, Verification: rc.Verification, File: rc.File}
 	v.ReasonLabel, v.VerifiedBy = r.verdictLabels(rc.Verdict)
 	if o := rc.Origin; o != nil {
-		v.Landed, v.Commit, v.CommitURL, v.Author = o.Landed, o.Commit[:min(10, len(o.Commit))], r.commitURL(o.Commit), o.AuthorName
+		v.Landed, v.Commit, v.CommitURL, v.Author = o.Landed, o.Commit[:min(10, len(o.Commit))], r.itemCommitURL(rc.On, o.Commit), o.AuthorName
 	}
 	return v
 }
@@ -626,3 +625,28 @@ func (r *renderer) indicatorView(in site.Indicator) IndicatorView {
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// sourceView is where an item comes from when another repository brought it, or nil.
+func (r *renderer) sourceView(it *site.Item) *SourceView {
+	src := it.From
+	if src == nil {
+		return nil
+	}
+	v := &SourceView{Kind: src.Kind, Body: src.Body, URL: src.URL, Ref: src.Ref, Commit: src.Commit, Short: src.Commit[:min(10, len(src.Commit))], Stale: src.Stale}
+	if b := r.Site.ByBody[src.Body]; b != nil {
+		v.Body = b.Name
+	}
+	if strings.HasPrefix(src.URL, "https://") || strings.HasPrefix(src.URL, "http://") {
+		v.Link = src.URL
+	}
+	return v
+}
+
+// itemCommitURL links a commit of an item's history: none for an item another portal
+// brought, whose commits are in its repository.
+func (r *renderer) itemCommitURL(it *site.Item, hash string) string {
+	if it != nil && it.From != nil {
+		return ""
+	}
+	return r.commitURL(hash)
+}

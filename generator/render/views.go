@@ -348,6 +348,8 @@ type ProposalView struct {
 	// History lists the changes to the proposal's text that landed on the main branch,
 	// oldest first: its amendments. Empty without Git.
 	History []ChangeView
+	// Source, when set, is the portal of another body the proposal comes from.
+	Source *SourceView
 }
 
 // ChangeView is one change to an item's file.
@@ -375,18 +377,21 @@ type PracticeView struct {
 	AgID  []string
 	Links []Link
 	HTML  template.HTML
-	// Source, when set, is the repository the practice was read from (software described
-	// by its publiccode.yml), not a file of this portal.
+	// Source, when set, is the repository the practice was read from (another body's
+	// portal, or software described by its publiccode.yml), not a file of this portal.
 	Source *SourceView
 	Contributions
 }
 
-// SourceView is a repository a practice comes from.
+// SourceView is the repository an item comes from when it is not this portal's.
 type SourceView struct {
-	URL    string // the repository, as pspm.yaml gives it
+	Kind   string // "portal" (another body's portal) or "publiccode"
+	Body   string // the name of the body it speaks for
+	URL    string // the repository, as pspm.yaml gives it (without credentials)
 	Link   string // a web address for it, or "" when it has none (ssh, file)
 	Ref    string // the branch or tag read ("" for the default branch)
 	Commit string // the commit read, in full
+	Short  string // its first 10 characters
 	Stale  bool   // it could not be fetched by this build: an earlier copy was read
 }
 

@@ -53,6 +53,13 @@ type Item struct {
 	// History is every change to the item's file (and its translations) that landed on
 	// the main branch, oldest first: its amendments. Empty without Git.
 	History []*Change
+
+	// Namespace is "" for the portal's own items, and "bodies/<body>/" for those another
+	// body's portal (a source) brought in: it comes before the key and the URL, so that
+	// the ids of two portals never meet. From is that source (or the repository a
+	// publiccode.yml was read from).
+	Namespace string
+	From      *Source
 }
 
 // Change is one version of an item's file that landed on the main branch.
@@ -86,7 +93,7 @@ type TranslationAnswer struct {
 }
 
 // Key is the item's stable name across the portal and its open data: "<section>/<id>".
-func (it *Item) Key() string { return string(it.Section) + "/" + it.ID }
+func (it *Item) Key() string { return it.Namespace + string(it.Section) + "/" + it.ID }
 
 // URL is the item's page path, e.g. /proposals/x/.
 func (it *Item) URL() string { return "/" + it.Key() + "/" }
@@ -290,13 +297,11 @@ type Practice struct {
 	Date  time.Time `yaml:"date"`
 
 	BodyItem *Body `yaml:"-"`
-	// Source is the repository the practice comes from when it is not a file of this
-	// portal: software described by its publiccode.yml.
-	Source *Source `yaml:"-"`
 }
 
 // Source is a repository of another body that the build fetched content from.
 type Source struct {
+	Kind           string // "portal" or "publiccode", as in pspm.yaml
 	URL, Ref, Path string
 	Body           string    // the body it speaks for
 	Commit         string    // the commit read
