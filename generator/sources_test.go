@@ -174,18 +174,25 @@ func TestSourcesAreChecked(t *testing.T) {
 	}
 }
 
+// centralObjective is an objective of the demo's plan that local actions contribute to.
+const centralObjective = "pagamenti-digitali"
+
 // portalRepo makes the Git repository of a local body's portal: its plan, its body and
 // the ministry's, a proposal of its own with a vote committed by one of its members, and
 // a proposal that claims to be the ministry's.
 func portalRepo(t *testing.T, body, name, id string) string {
 	t.Helper()
 	dir := sourceRepo(t, map[string]string{
-		"pspm.yaml":                             "title: Portale di " + name + "\nvotes:\n  policy: author\n",
-		"content/plan/_index.md":                "---\ntitle: Piano locale\nperiod: 2026-2028\nowner: " + body + "\n---\n\nIl piano di " + name + ".\n",
-		"content/bodies/" + body + ".md":        "---\nname: " + name + "\nkind: municipality\nmembers:\n  - name: Anna Rossi\n    email: anna.rossi@" + body + ".example.it\n---\n",
-		"content/bodies/m_ef.md":                "---\nname: Ministero dell'economia e delle finanze\nkind: ministry\n---\n",
-		"content/proposals/" + id + "/index.md": "---\ntitle: Mobilità condivisa a " + name + "\nbody: " + body + "\ndate: 2026-10-01\ntags: [mobilita]\n---\n\nBiciclette e auto condivise per i dipendenti comunali.\n",
-		"content/proposals/rubata/index.md":     "---\ntitle: Una proposta che si dice del ministero\nbody: m_ef\ndate: 2026-10-02\n---\n\nTesto.\n",
+		"pspm.yaml":                              "title: Portale di " + name + "\nvotes:\n  policy: author\n",
+		"content/plan/_index.md":                 "---\ntitle: Piano locale\nperiod: 2026-2028\nowner: " + body + "\n---\n\nIl piano di " + name + ".\n",
+		"content/bodies/" + body + ".md":         "---\nname: " + name + "\nkind: municipality\nmembers:\n  - name: Anna Rossi\n    email: anna.rossi@" + body + ".example.it\n---\n",
+		"content/bodies/m_ef.md":                 "---\nname: Ministero dell'economia e delle finanze\nkind: ministry\n---\n",
+		"content/proposals/" + id + "/index.md":  "---\ntitle: Mobilità condivisa a " + name + "\nbody: " + body + "\ndate: 2026-10-01\ntags: [mobilita]\n---\n\nBiciclette e auto condivise per i dipendenti comunali.\n",
+		"content/proposals/rubata/index.md":      "---\ntitle: Una proposta che si dice del ministero\nbody: m_ef\ndate: 2026-10-02\n---\n\nTesto.\n",
+		"content/plan/goals/servizi.md":          "---\ntitle: Servizi digitali per i cittadini di " + name + "\n---\n",
+		"content/plan/objectives/pagamenti.md":   "---\ntitle: Pagamenti online\ngoal: servizi\n---\n",
+		"content/plan/actions/pagopa-tributi.md": "---\ntitle: Tributi locali con pagoPA a " + name + "\nobjective: pagamenti\nowner: " + body + "\nstatus: in-progress\nprogress: 40\nstart: 2026-01-01\ndue: 2027-06-30\ncontributes_to: [" + centralObjective + ", obiettivo-inesistente]\n---\n\nTutti i tributi pagabili con pagoPA.\n",
+		"content/plan/actions/del-ministero.md":  "---\ntitle: Un'azione del ministero\nobjective: pagamenti\nowner: m_ef\nstatus: planned\n---\n",
 	})
 	vote := filepath.Join(dir, "content/proposals", id, "reactions", body+".yaml")
 	if err := os.MkdirAll(filepath.Dir(vote), 0o755); err != nil {
@@ -257,6 +264,35 @@ func TestPortalSourcesAreFederated(t *testing.T) {
 	}
 	if seen != 2 {
 		t.Errorf("proposals.json lists %d proposals mobilita, want 2", seen)
+	}
+
+	// The local plans, and what they contribute to the central one.
+	plan := string(files["bodies/c_h223/plan/index.html"])
+	if !strings.Contains(plan, "Tributi locali con pagoPA a Reggio Emilia") || strings.Contains(plan, "del ministero") {
+		t.Error("the body's plan page does not list its own action alone")
+	}
+	action := string(files["bodies/c_h223/plan/actions/pagopa-tributi/index.html"])
+	if !strings.Contains(action, `href="/plan/objectives/`+centralObjective+`/"`) || !strings.Contains(action, "40") {
+		t.Error("the local action does not link the central objective it contributes to")
+	}
+	obj := string(files["plan/objectives/"+centralObjective+"/index.html"])
+	for _, want := range []string{"/bodies/c_h223/plan/actions/pagopa-tributi/", "/bodies/c_f205/plan/actions/pagopa-tributi/"} {
+		if !strings.Contains(obj, want) {
+			t.Errorf("the central objective's page does not list the contributing action %s", want)
+		}
+	}
+	if mon := string(files["monitoring/index.html"]); !strings.Contains(mon, "Tributi locali con pagoPA a Milano") || !strings.Contains(mon, "40%") {
+		t.Error("the monitoring page does not roll up the local contributions by body")
+	}
+	if !strings.Contains(d, `contributes_to: this portal's plan has no objective "obiettivo-inesistente"`) || !strings.Contains(d, "content/plan/actions/del-ministero.md") {
+		t.Errorf("a bad contributes_to, or an action claiming another owner, is not reported:\n%s", d)
+	}
+	var srcs []map[string]any
+	if err := json.Unmarshal(files["api/v1/sources.json"], &srcs); err != nil {
+		t.Fatal(err)
+	}
+	if len(srcs) != 2 || srcs[0]["body"] != "c_f205" || srcs[1]["plan"] == nil {
+		t.Errorf("sources.json: %v", srcs)
 	}
 	var votes []map[string]any
 	if err := json.Unmarshal(files["api/v1/votes.json"], &votes); err != nil {

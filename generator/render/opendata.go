@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -198,6 +199,7 @@ func (r *renderer) openData() []task {
 			return out
 		}),
 		jsonTask("api/v1/votes.json", func() any { return r.votesJSON() }),
+		jsonTask("api/v1/sources.json", func() any { return r.sourcesJSON() }),
 		jsonTask("api/v1/practices.json", func() any {
 			out := make([]practiceJSON, 0, len(s.Practices))
 			for _, p := range s.Practices {
@@ -542,3 +544,80 @@ func csvTask(path string, header []string, rows func(w func(...string))) task {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// sourceJSON is a repository of another body that the portal brought content from.
+type sourceJSON struct {
+	Body      string           `json:"body"`
+	Kind      string           `json:"kind"`
+	URL       string           `json:"url"`
+	Ref       string           `json:"ref"`
+	Commit    string           `json:"commit"`
+	Stale     bool             `json:"stale"`
+	Proposals []string         `json:"proposals"`
+	Practices []string         `json:"practices"`
+	Plan      *federatedPlanJS `json:"plan,omitempty"`
+}
+
+type federatedPlanJS struct {
+	URL      string                `json:"url"`
+	Title    string                `json:"title"`
+	Progress int                   `json:"progress"`
+	Actions  []federatedActionJSON `json:"actions"`
+}
+
+type federatedActionJSON struct {
+	ID            string   `json:"id"`
+	URL           string   `json:"url"`
+	Title         string   `json:"title"`
+	Status        string   `json:"status"`
+	Progress      int      `json:"progress"`
+	Due           string   `json:"due"`
+	ContributesTo []string `json:"contributes_to"`
+}
+
+// sourcesJSON lists the sources the build read, by body then URL, with what each brought.
+func (r *renderer) sourcesJSON() []sourceJSON {
+	s, abs := r.Site, r.Config.AbsURL
+	byFrom := map[*site.Source]*sourceJSON{}
+	var order []*site.Source
+	get := func(src *site.Source) *sourceJSON {
+		if j := byFrom[src]; j != nil {
+			return j
+		}
+		j := &sourceJSON{Body: src.Body, Kind: src.Kind, URL: src.URL, Ref: src.Ref, Commit: src.Commit, Stale: src.Stale, Proposals: []string{}, Practices: []string{}}
+		byFrom[src] = j
+		order = append(order, src)
+		return j
+	}
+	for _, p := range s.Proposals {
+		if p.From != nil {
+			j := get(p.From)
+			j.Proposals = append(j.Proposals, abs(p.URL()))
+		}
+	}
+	for _, p := range s.Practices {
+		if p.From != nil {
+			j := get(p.From)
+			j.Practices = append(j.Practices, abs(p.URL()))
+		}
+	}
+	for _, fp := range s.Federated {
+		pj := &federatedPlanJS{URL: abs(fp.URL()), Title: fp.Plan.Title, Progress: fp.Progress.Percent, Actions: []federatedActionJSON{}}
+		for _, a := range fp.Actions {
+			pj.Actions = append(pj.Actions, federatedActionJSON{ID: a.ID, URL: abs(a.URL()), Title: a.Title, Status: a.Status, Progress: a.Progress,
+				Due: isoDay(a.Due), ContributesTo: nonNil(a.ContributesTo)})
+		}
+		get(fp.From).Plan = pj
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		if order[i].Body != order[j].Body {
+			return order[i].Body < order[j].Body
+		}
+		return order[i].URL < order[j].URL
+	})
+	out := make([]sourceJSON, 0, len(order))
+	for _, src := range order {
+		out = append(out, *byFrom[src])
+	}
+	return out
+}

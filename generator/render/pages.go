@@ -95,16 +95,22 @@ func (r *renderer) allCards() map[*site.Item]*Card {
 	for _, p := range s.Practices {
 		cards[&p.Item] = r.practiceCard(p)
 	}
-	for _, a := range s.Actions {
-		cards[&a.Item] = &Card{Kind: "action", Title: r.title(&a.Item, a.Title), URL: r.link(a.URL()), Status: a.Status, Label: r.tr.T("status." + a.Status),
-			Body: r.bodyLink(a.OwnerBody, a.Owner), Date: a.Due, Summary: r.html[&a.Item].Summary,
-			Tally: r.tally(a.Tally), Progress: a.Progress}
+	plan := func(goals []*site.Goal, objectives []*site.Objective, actions []*site.Action) {
+		for _, a := range actions {
+			cards[&a.Item] = &Card{Kind: "action", Title: r.title(&a.Item, a.Title), URL: r.link(a.URL()), Status: a.Status, Label: r.tr.T("status." + a.Status),
+				Body: r.bodyLink(a.OwnerBody, a.Owner), Date: a.Due, Summary: r.html[&a.Item].Summary,
+				Tally: r.tally(a.Tally), Progress: a.Progress}
+		}
+		for _, o := range objectives {
+			cards[&o.Item] = &Card{Kind: "objective", Title: r.title(&o.Item, o.Title), URL: r.link(o.URL()), Summary: r.html[&o.Item].Summary, Progress: o.Progress.Percent, Tally: r.tally(o.Tally)}
+		}
+		for _, g := range goals {
+			cards[&g.Item] = &Card{Kind: "goal", Title: r.title(&g.Item, g.Title), URL: r.link(g.URL()), Summary: r.html[&g.Item].Summary, Progress: g.Progress.Percent, Tally: r.tally(g.Tally)}
+		}
 	}
-	for _, o := range s.Objectives {
-		cards[&o.Item] = &Card{Kind: "objective", Title: r.title(&o.Item, o.Title), URL: r.link(o.URL()), Summary: r.html[&o.Item].Summary, Progress: o.Progress.Percent, Tally: r.tally(o.Tally)}
-	}
-	for _, g := range s.Goals {
-		cards[&g.Item] = &Card{Kind: "goal", Title: r.title(&g.Item, g.Title), URL: r.link(g.URL()), Summary: r.html[&g.Item].Summary, Progress: g.Progress.Percent, Tally: r.tally(g.Tally)}
+	plan(s.Goals, s.Objectives, s.Actions)
+	for _, fp := range s.Federated {
+		plan(fp.Goals, fp.Objectives, fp.Actions)
 	}
 	return cards
 }
@@ -174,6 +180,18 @@ func (r *renderer) pages() []task {
 	}
 	for _, a := range s.Actions {
 		add("action", a.URL(), time.Time{}, func() ([]byte, error) { return r.actionPage(a) })
+	}
+	for _, fp := range s.Federated {
+		add("federated-plan", fp.URL(), time.Time{}, func() ([]byte, error) { return r.federatedPlanPage(fp) })
+		for _, g := range fp.Goals {
+			add("goal", g.URL(), time.Time{}, func() ([]byte, error) { return r.goalPage(g) })
+		}
+		for _, o := range fp.Objectives {
+			add("objective", o.URL(), time.Time{}, func() ([]byte, error) { return r.objectivePage(o) })
+		}
+		for _, a := range fp.Actions {
+			add("action", a.URL(), time.Time{}, func() ([]byte, error) { return r.actionPage(a) })
+		}
 	}
 	for _, p := range s.Proposals {
 		add("proposal", p.URL(), later(p.Date, p.Answer.Date), func() ([]byte, error) { return r.proposalPage(p) })
@@ -408,11 +426,25 @@ func (r *renderer) objectiveView(o *site.Objective) ObjectiveView {
 	for _, a := range o.Actions {
 		v.Actions = append(v.Actions, r.cards[&a.Item])
 	}
+	for _, a := range o.Contributing {
+		v.Contributing = append(v.Contributing, r.cards[&a.Item])
+	}
 	return v
 }
 
 func (r *renderer) planCrumbs(parents ...*site.Item) []Link {
 	out := []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.plan"), r.link("/plan/")}}
+	return r.crumbsUnder(out, parents...)
+}
+
+// federatedCrumbs lead to an item of the plan of another body's portal, through the
+// body's page and its plan.
+func (r *renderer) federatedCrumbs(fp *site.FederatedPlan, parents ...*site.Item) []Link {
+	out := []Link{{r.tr.T("menu.home"), r.link("/")}, r.bodyLink(fp.Body, fp.Body.ID), {fp.Plan.Title, r.link(fp.URL())}}
+	return r.crumbsUnder(out, parents...)
+}
+
+func (r *renderer) crumbsUnder(out []Link, parents ...*site.Item) []Link {
 	for _, p := range parents {
 		if p != nil {
 			out = append(out, r.itemLink(p))
@@ -423,7 +455,7 @@ func (r *renderer) planCrumbs(parents ...*site.Item) []Link {
 
 func (r *renderer) goalPage(g *site.Goal) ([]byte, error) {
 	v := r.goalView(g)
-	return r.page("goal", &Page{Title: v.Title, TextLang: r.textLang(&g.Item), Description: r.html[&g.Item].Summary, URL: v.URL, Goal: &v, Breadcrumbs: r.planCrumbs()})
+	return r.page("goal", &Page{Title: v.Title, TextLang: r.textLang(&g.Item), Description: r.html[&g.Item].Summary, URL: v.URL, Goal: &v, Breadcrumbs: r.crumbs(&g.Item)})
 }
 
 func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
@@ -432,7 +464,7 @@ func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
 	if o.GoalItem != nil {
 		goal = &o.GoalItem.Item
 	}
-	return r.page("objective", &Page{Title: v.Title, TextLang: r.textLang(&o.Item), Description: r.html[&o.Item].Summary, URL: v.URL, Objective: &v, Breadcrumbs: r.planCrumbs(goal)})
+	return r.page("objective", &Page{Title: v.Title, TextLang: r.textLang(&o.Item), Description: r.html[&o.Item].Summary, URL: v.URL, Objective: &v, Breadcrumbs: r.crumbs(&o.Item, goal)})
 }
 
 func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
@@ -454,11 +486,18 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 	for _, p := range a.ProposalItems {
 		v.Proposals = append(v.Proposals, r.itemLink(&p.Item))
 	}
+	if a.From != nil { // an action of another body's plan: it contributes to this portal's objectives
+		for _, id := range a.ContributesTo {
+			if o := r.Site.Objective(id); o != nil {
+				v.Contributes = append(v.Contributes, r.itemLink(&o.Item))
+			}
+		}
+	}
 	if len(a.Series) > 0 {
 		v.ProgressChart = progressChart(a.Series, r.Site.Built, r.tr.T("action.progress_chart", v.Title))
 		v.Series = r.pointViews(a.Series)
 	}
-	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.planCrumbs(goal, obj)})
+	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.crumbs(&a.Item, goal, obj)})
 }
 
 func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
@@ -649,4 +688,40 @@ func (r *renderer) itemCommitURL(it *site.Item, hash string) string {
 		return ""
 	}
 	return r.commitURL(hash)
+}
+
+// federatedOf is the plan of another body's portal an item belongs to, or nil.
+func (r *renderer) federatedOf(it *site.Item) *site.FederatedPlan {
+	if it.From == nil {
+		return nil
+	}
+	for _, fp := range r.Site.Federated {
+		if fp.From == it.From {
+			return fp
+		}
+	}
+	return nil
+}
+
+// crumbs are the breadcrumbs of a plan item of this portal or of a source's plan.
+func (r *renderer) crumbs(it *site.Item, parents ...*site.Item) []Link {
+	if fp := r.federatedOf(it); fp != nil {
+		return r.federatedCrumbs(fp, parents...)
+	}
+	return r.planCrumbs(parents...)
+}
+
+// federatedPlanPage lists the plan of another body's portal: its actions by objective,
+// with their progress, and where it comes from.
+func (r *renderer) federatedPlanPage(fp *site.FederatedPlan) ([]byte, error) {
+	var cards []*Card
+	for _, o := range fp.Objectives {
+		for _, a := range o.Actions {
+			cards = append(cards, r.cards[&a.Item])
+		}
+	}
+	title := fp.Plan.Title + " · " + fp.Body.Name
+	v := &ListView{Heading: title, Intro: r.tr.T("federated.intro", fp.Body.Name), Cards: cards}
+	return r.page("federated-plan", &Page{Title: title, URL: r.link(fp.URL()), List: v,
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, r.bodyLink(fp.Body, fp.Body.ID)}})
 }

@@ -17,24 +17,25 @@ import (
 
 // layoutOf maps each page kind to its template file under layouts/.
 var layoutOf = map[string]string{
-	"home":       "home.html",
-	"plan":       "plan.html",
-	"versions":   "versions.html",
-	"changes":    "changes.html",
-	"monitoring": "monitoring.html",
-	"goal":       "goal.html",
-	"objective":  "objective.html",
-	"action":     "action.html",
-	"proposals":  "list.html",
-	"practices":  "list.html",
-	"tag":        "list.html",
-	"proposal":   "proposal.html",
-	"practice":   "practice.html",
-	"bodies":     "bodies.html",
-	"body":       "body.html",
-	"tags":       "tags.html",
-	"search":     "search.html",
-	"404":        "404.html",
+	"home":           "home.html",
+	"plan":           "plan.html",
+	"versions":       "versions.html",
+	"changes":        "changes.html",
+	"monitoring":     "monitoring.html",
+	"goal":           "goal.html",
+	"objective":      "objective.html",
+	"action":         "action.html",
+	"proposals":      "list.html",
+	"practices":      "list.html",
+	"tag":            "list.html",
+	"federated-plan": "list.html", // the plan of another body's portal (a source)
+	"proposal":       "proposal.html",
+	"practice":       "practice.html",
+	"bodies":         "bodies.html",
+	"body":           "body.html",
+	"tags":           "tags.html",
+	"search":         "search.html",
+	"404":            "404.html",
 }
 
 // translations are the UI strings of one language, by key.

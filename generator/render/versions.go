@@ -478,6 +478,16 @@ func (r *renderer) monitoringPage() ([]byte, error) {
 		}
 		mv.Goals = append(mv.Goals, gv)
 	}
+	for _, fp := range r.Site.Federated {
+		if len(fp.Contributing) == 0 {
+			continue
+		}
+		mb := MonitorBody{Body: r.bodyLink(fp.Body, fp.Body.ID), Plan: Link{fp.Plan.Title, r.link(fp.URL())}, Progress: fp.Contribution.Percent, ByStatus: r.statusCounts(fp.Contribution)}
+		for _, a := range fp.Contributing {
+			mb.Actions = append(mb.Actions, MonitorAction{Link: r.itemLink(&a.Item), Owner: mb.Body, Status: a.Status, Label: r.tr.T("status." + a.Status), Progress: a.Progress, Due: a.Due})
+		}
+		mv.Bodies = append(mv.Bodies, mb)
+	}
 	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
 	for _, a := range m.Overdue {
 		ma := monAction(a)

@@ -130,6 +130,9 @@ type VersionsView struct {
 
 // MonitoringView is the approved plan being carried out.
 type MonitoringView struct {
+	// Bodies roll up, body by body, the actions of other bodies' plans (sources) that
+	// contribute to this plan's objectives.
+	Bodies     []MonitorBody
 	AsOf       time.Time
 	Version    *VersionView // the version monitored; nil when none is approved yet
 	Progress   int
@@ -198,4 +201,14 @@ type PointView struct {
 	Author    string
 	Commit    string
 	CommitURL string
+}
+
+// MonitorBody is what one body's plan (a source) contributes to this plan: its actions
+// that name an objective of it, their mean progress, and counts by status.
+type MonitorBody struct {
+	Body     Link
+	Plan     Link
+	Progress int
+	Actions  []MonitorAction
+	ByStatus []StatusCount
 }

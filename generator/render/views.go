@@ -239,6 +239,9 @@ type ObjectiveView struct {
 	HTML           template.HTML
 	Progress       int
 	Actions        []*Card
+	// Contributing are the actions of other bodies' plans (sources) that contribute to
+	// the objective, with their progress.
+	Contributing []*Card
 	Contributions
 }
 
@@ -256,6 +259,9 @@ type ActionView struct {
 	Indicators     []IndicatorView
 	Proposals      []Link
 	ContributesTo  []string
+	// Contributes links the objectives of this portal that an action of another body's
+	// plan contributes to.
+	Contributes []Link
 	// ProgressChart draws the action's progress over time (one point per commit that
 	// changed it), Series is the same as a table; both empty without Git.
 	ProgressChart template.HTML

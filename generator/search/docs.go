@@ -34,6 +34,20 @@ func Documents(s *site.Site, langs []string, plain Plainer) []Document {
 		return nil
 	}
 	b.plan(s)
+	for _, fp := range s.Federated { // other bodies' plans: as they are, with no versions
+		for _, g := range fp.Goals {
+			d := b.item(&g.Item, "goal", g.Title, g.URL(), g.Text, "")
+			d.Body = fp.Body.ID
+		}
+		for _, o := range fp.Objectives {
+			d := b.item(&o.Item, "objective", o.Title, o.URL(), o.Text, "")
+			d.Body, d.AgID = fp.Body.ID, o.AgID
+		}
+		for _, a := range fp.Actions {
+			d := b.item(&a.Item, "action", a.Title, a.URL(), a.Text, "")
+			d.Body, d.Status = fp.Body.ID, a.Status
+		}
+	}
 	for _, p := range s.Proposals {
 		b.proposal(p)
 	}

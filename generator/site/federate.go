@@ -60,6 +60,7 @@ func (s *Site) Federate(f *Site, body string, from *Source) diag.List {
 		s.Practices = append(s.Practices, p)
 		b.Practices = append(b.Practices, p)
 	}
+	s.federatePlan(f, b, ns, from, &errs)
 	sort.SliceStable(s.Proposals, func(i, j int) bool {
 		return newerItem(s.Proposals[i].Date, s.Proposals[j].Date, &s.Proposals[i].Item, &s.Proposals[j].Item)
 	})
@@ -91,4 +92,77 @@ func newerItem(a, b time.Time, ia, ib *Item) bool {
 		return a.After(b)
 	}
 	return ia.Key() < ib.Key()
+}
+
+// federatePlan brings in f's plan, when its owner is the body: its goals, objectives and
+// the actions the body owns, under ns, and the actions' contributions to this portal's
+// objectives.
+func (s *Site) federatePlan(f *Site, b *Body, ns string, from *Source, errs *diag.List) {
+	if len(f.Goals)+len(f.Objectives)+len(f.Actions) == 0 {
+		return
+	}
+	if f.Plan.Owner != b.ID {
+		errs.Warn(diag.Pos{File: f.Plan.File, Line: 1, Col: 1}, "the plan of this source is owned by %q, but the source speaks for %q: its plan is not shown", f.Plan.Owner, b.ID)
+		return
+	}
+	fp := &FederatedPlan{Body: b, From: from, Plan: f.Plan, Progress: f.Progress}
+	adopt := func(it *Item) {
+		for _, r := range it.Reactions {
+			r.ItemKey = ns + r.ItemKey
+			s.Reactions = append(s.Reactions, r)
+		}
+		for _, fb := range it.Feedback {
+			fb.ItemKey = ns + fb.ItemKey
+			s.Feedback = append(s.Feedback, fb)
+		}
+		it.Namespace, it.From = ns, from
+		s.Items[it.Key()] = it
+	}
+	for _, g := range f.Goals {
+		adopt(&g.Item)
+		fp.Goals = append(fp.Goals, g)
+	}
+	for _, o := range f.Objectives {
+		adopt(&o.Item)
+		fp.Objectives = append(fp.Objectives, o)
+		o.Actions = slicesDeleteFunc(o.Actions, func(a *Action) bool { return a.Owner != b.ID })
+	}
+	for _, a := range f.Actions {
+		if a.Owner != b.ID {
+			errs.Warn(a.at("owner"), "%s says it is owned by %q, but this source speaks for %q: it is not shown (a body publishes only its own actions)", a.Key(), a.Owner, b.ID)
+			continue
+		}
+		adopt(&a.Item)
+		a.OwnerBody, a.ProposalItems = b, nil
+		fp.Actions = append(fp.Actions, a)
+		contributes := false
+		for i, id := range a.ContributesTo {
+			o := s.objByID[id]
+			if o == nil {
+				errs.Warn(listAt(&a.Item, "contributes_to", i), "contributes_to: this portal's plan has no objective %q%s", id, didYouMean(id, keys(s.objByID)))
+				continue
+			}
+			o.Contributing = append(o.Contributing, a)
+			contributes = true
+		}
+		if contributes {
+			fp.Contributing = append(fp.Contributing, a)
+		}
+	}
+	fp.Contribution = rollUp(fp.Contributing)
+	s.Federated = append(s.Federated, fp)
+	sort.SliceStable(s.Federated, func(i, j int) bool { return s.Federated[i].Body.ID < s.Federated[j].Body.ID })
+	for _, o := range s.Objectives {
+		sort.SliceStable(o.Contributing, func(i, j int) bool { return o.Contributing[i].Key() < o.Contributing[j].Key() })
+	}
+}
+
+func slicesDeleteFunc[T any](in []T, del func(T) bool) []T {
+	out := in[:0:0]
+	for _, x := range in {
+		if !del(x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -175,6 +175,9 @@ type Objective struct {
 	GoalItem *Goal     `yaml:"-"`
 	Actions  []*Action `yaml:"-"`
 	Progress Progress  `yaml:"-"`
+	// Contributing are the actions of other bodies' plans (sources) that say they
+	// contribute to this objective (contributes_to), by body then id.
+	Contributing []*Action `yaml:"-"`
 }
 
 // Action statuses.
@@ -298,6 +301,25 @@ type Practice struct {
 
 	BodyItem *Body `yaml:"-"`
 }
+
+// FederatedPlan is the plan of another body's portal, brought in by a source: its items
+// are under bodies/<body>/plan/, as its portal derived them.
+type FederatedPlan struct {
+	Body       *Body // this portal's body the source speaks for
+	From       *Source
+	Plan       Plan
+	Goals      []*Goal
+	Objectives []*Objective
+	Actions    []*Action
+	Progress   Progress
+	// Contributing are its actions that contribute to this portal's objectives, and
+	// Contribution their progress rolled up.
+	Contributing []*Action
+	Contribution Progress
+}
+
+// URL is the page of the plan.
+func (f *FederatedPlan) URL() string { return "/" + string(Bodies) + "/" + f.Body.ID + "/plan/" }
 
 // Source is a repository of another body that the build fetched content from.
 type Source struct {
@@ -563,8 +585,10 @@ type Site struct {
 	// tags); Latest is the newest that could be read, or nil. DraftChanges is what the
 	// work tree changes in the plan since Latest (since an empty plan when there is
 	// none). Monitoring is the approved plan being carried out.
-	Versions     []*Version
-	Latest       *Version
+	Versions []*Version
+	Latest   *Version
+	// Federated are the plans of other bodies' portals that sources brought in, by body.
+	Federated    []*FederatedPlan
 	DraftChanges *PlanDiff
 	Monitoring   *Monitoring
 	ByBody       map[string]*Body
