@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/config"
@@ -44,17 +45,43 @@ func sources(o Options, cfg *config.Config, s *site.Site, errs *diag.List) []fet
 		errs.Warn(cfg.At["sources"], "sources cannot be kept in %s: %v", SourcesDir, err)
 		return nil
 	}
+	// Fetch every repository at once (a few at a time: they wait on the network), each
+	// cache folder once, then read them in the order of pspm.yaml.
+	type fetch struct {
+		f   history.Fetched
+		err error
+	}
+	byDir := map[string]*fetch{}
+	var wg sync.WaitGroup
+	var mu sync.Mutex // of the progress writer
+	slots := make(chan struct{}, 4)
+	for _, src := range cfg.Sources {
+		dir := filepath.Join(o.Dir, filepath.FromSlash(SourcesDir), history.SourceName(src.URL, src.Ref))
+		if byDir[dir] != nil {
+			continue // two sources in one repository and ref (other paths): one fetch
+		}
+		r := &fetch{}
+		byDir[dir] = r
+		var progress io.Writer
+		if o.Progress != nil {
+			progress = prefixed{o.Progress, "source " + redact(src.URL) + ": ", new(bool), &mu}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			r.f, r.err = history.Fetch(context.Background(), history.FetchOptions{URL: src.URL, Ref: src.Ref, Dir: dir, Offline: o.Offline, Progress: progress, Timeout: 10 * time.Minute})
+		}()
+	}
+	wg.Wait()
 	var portals []fetchedPortal
 	for i, src := range cfg.Sources {
 		at := src.Pos
 		name := history.SourceName(src.URL, src.Ref)
 		dir := filepath.Join(o.Dir, filepath.FromSlash(SourcesDir), name)
 		shown := redact(src.URL)
-		var progress io.Writer
-		if o.Progress != nil {
-			progress = prefixed{o.Progress, "source " + shown + ": ", new(bool)}
-		}
-		f, err := history.Fetch(context.Background(), history.FetchOptions{URL: src.URL, Ref: src.Ref, Dir: dir, Offline: o.Offline, Progress: progress, Timeout: 10 * time.Minute})
+		f, err := byDir[dir].f, byDir[dir].err
 		if err != nil {
 			errs.Warn(at, "sources[%d] cannot be fetched and was never fetched before: it is left out (%v)", i, err)
 			continue
@@ -222,13 +249,17 @@ func refName(ref string) string {
 
 // prefixed writes to w with prefix at the start of every line (lines end with \n, or \r
 // for progress that rewrites itself): progress lines saying which source they are about.
+// Sources fetched at once share w, under mu.
 type prefixed struct {
 	w      io.Writer
 	prefix string
 	mid    *bool // within a line
+	mu     *sync.Mutex
 }
 
 func (p prefixed) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	var out []byte
 	for _, c := range b {
 		if !*p.mid {
