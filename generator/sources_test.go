@@ -189,6 +189,7 @@ func portalRepo(t *testing.T, body, name, id string) string {
 		"content/bodies/m_ef.md":                 "---\nname: Ministero dell'economia e delle finanze\nkind: ministry\n---\n",
 		"content/proposals/" + id + "/index.md":  "---\ntitle: Mobilità condivisa a " + name + "\nbody: " + body + "\ndate: 2026-10-01\ntags: [mobilita]\n---\n\nBiciclette e auto condivise per i dipendenti comunali.\n",
 		"content/proposals/rubata/index.md":      "---\ntitle: Una proposta che si dice del ministero\nbody: m_ef\ndate: 2026-10-02\n---\n\nTesto.\n",
+		"content/practices/riuso/index.md":       "---\ntitle: Buone pratiche di " + name + "\nbody: " + body + "\nkind: experience\ndate: 2026-05-01\n---\n\nIl riuso del software.\n",
 		"content/plan/goals/servizi.md":          "---\ntitle: Servizi digitali per i cittadini di " + name + "\n---\n",
 		"content/plan/objectives/pagamenti.md":   "---\ntitle: Pagamenti online\ngoal: servizi\n---\n",
 		"content/plan/actions/pagopa-tributi.md": "---\ntitle: Tributi locali con pagoPA a " + name + "\nobjective: pagamenti\nowner: " + body + "\nstatus: in-progress\nprogress: 40\nstart: 2026-01-01\ndue: 2027-06-30\ncontributes_to: [" + centralObjective + ", obiettivo-inesistente]\n---\n\nTutti i tributi pagabili con pagoPA.\n",
@@ -286,6 +287,12 @@ func TestPortalSourcesAreFederated(t *testing.T) {
 	}
 	if !strings.Contains(d, `contributes_to: this portal's plan has no objective "obiettivo-inesistente"`) || !strings.Contains(d, "content/plan/actions/del-ministero.md") {
 		t.Errorf("a bad contributes_to, or an action claiming another owner, is not reported:\n%s", d)
+	}
+	if list := string(files["practices/index.html"]); !strings.Contains(list, "/practices/source/c_h223-portal/") || !strings.Contains(list, "/practices/source/local/") {
+		t.Error("the catalogue of practices has no filter by source")
+	}
+	if bySrc := string(files["practices/source/c_f205-portal/index.html"]); !strings.Contains(bySrc, "Buone pratiche di Milano") || strings.Contains(bySrc, "Buone pratiche di Reggio Emilia") {
+		t.Error("the practices of one source are not listed apart")
 	}
 	var srcs []map[string]any
 	if err := json.Unmarshal(files["api/v1/sources.json"], &srcs); err != nil {

@@ -293,8 +293,48 @@ func (r *renderer) listPages() []task {
 			pracFilters = append(pracFilters, Filter{Group: "body", Key: b.ID, Title: b.Name, URL: r.link("/practices/body/" + b.ID + "/"), Count: len(b.Practices)})
 		}
 	}
+	// By source, when sources brought practices: this portal's own, then each source's.
+	type origin struct {
+		key, title string
+		ps         []*site.Practice
+	}
+	var origins []*origin
+	bySource := map[*site.Source]*origin{}
+	own := &origin{key: "local", title: r.tr.T("practices.source.local")}
+	for _, p := range s.Practices {
+		o := own
+		if p.From != nil {
+			if o = bySource[p.From]; o == nil {
+				name := p.From.Body
+				if b := s.ByBody[p.From.Body]; b != nil {
+					name = b.Name
+				}
+				o = &origin{key: site.Slug(p.From.Body + " " + p.From.Kind), title: r.tr.T("practices.source."+p.From.Kind, name)}
+				for _, prev := range origins {
+					if prev.key == o.key {
+						o.key += "-" + strconv.Itoa(len(origins)+1)
+					}
+				}
+				bySource[p.From] = o
+				origins = append(origins, o)
+			}
+		}
+		o.ps = append(o.ps, p)
+	}
+	if len(origins) > 0 {
+		if len(own.ps) > 0 {
+			origins = append([]*origin{own}, origins...)
+		}
+		for _, o := range origins {
+			pracFilters = append(pracFilters, Filter{Group: "source", Key: o.key, Title: o.title, URL: r.link("/practices/source/" + o.key + "/"), Count: len(o.ps)})
+		}
+	}
 	pracCrumbs := append(crumbs[:1:1], Link{r.tr.T("menu.practices"), r.link("/practices/")})
 	out = append(out, r.paginate("practices", "/practices/", r.tr.T("practices.title"), r.tr.T("practices.intro"), crumbs, pracCards(s.Practices), pracFilters, "/practices/index.xml")...)
+	for _, o := range origins {
+		url := "/practices/source/" + o.key + "/"
+		out = append(out, r.paginate("practices", url, o.title, "", pracCrumbs, pracCards(o.ps), active(pracFilters, r.link(url)), "")...)
+	}
 	for _, k := range site.PracticeKinds {
 		if ps := byKind[k]; len(ps) > 0 {
 			url := "/practices/kind/" + k + "/"
