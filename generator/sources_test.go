@@ -315,3 +315,64 @@ func TestPortalSourcesAreFederated(t *testing.T) {
 		t.Error("the vote committed by a member of the source's body is not counted as verified by its author")
 	}
 }
+
+// TestPortalSourceFollowsItsRepository: a later build brings what the source's
+// repository got since (a new proposal), and follows a rewritten history (a force push)
+// with a warning; unreachable, the last copy stays, marked stale on its pages.
+func TestPortalSourceFollowsItsRepository(t *testing.T) {
+	re := portalRepo(t, "c_h223", "Reggio Emilia", "mobilita")
+	dir := demoOnDisk(t)
+	write(t, dir, "pspm.yaml", "sources:\n  - url: file://"+filepath.ToSlash(re)+"\n    body: c_h223\n")
+	build := func() (*generator.Result, map[string][]byte) {
+		t.Helper()
+		src, err := generator.OpenSource(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := output.NewMem()
+		res, err := generator.Build(generator.Options{Source: src, Dir: dir}, out)
+		if err != nil {
+			t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
+		}
+		return res, out.Files()
+	}
+	build()
+
+	// Updated upstream.
+	write(t, re, "content/proposals/nuova/index.md", "---\ntitle: Sportello digitale di quartiere\nbody: c_h223\ndate: 2026-11-01\n---\n\nUn punto di assistenza.\n")
+	gitIn(t, re, "add", ".")
+	gitIn(t, re, "commit", "-q", "-m", "una proposta nuova")
+	_, files := build()
+	if !strings.Contains(string(files["bodies/c_h223/proposals/nuova/index.html"]), "Sportello digitale di quartiere") {
+		t.Fatal("a proposal added upstream is not brought in")
+	}
+
+	// Rewritten upstream: the new proposal is gone, another took its place.
+	gitIn(t, re, "reset", "-q", "--hard", "HEAD~1")
+	write(t, re, "content/proposals/altra/index.md", "---\ntitle: Wi-Fi nelle biblioteche\nbody: c_h223\ndate: 2026-11-02\n---\n\nConnessione libera.\n")
+	gitIn(t, re, "add", ".")
+	gitIn(t, re, "commit", "-q", "-m", "al posto della precedente")
+	res, files := build()
+	if _, ok := files["bodies/c_h223/proposals/nuova/index.html"]; ok {
+		t.Error("a proposal the rewritten history dropped is still published")
+	}
+	if _, ok := files["bodies/c_h223/proposals/altra/index.html"]; !ok {
+		t.Error("the rewritten history's proposal is not brought in")
+	}
+	if !strings.Contains(res.Diagnostics.Format(), "rewritten") {
+		t.Errorf("a force push is not reported:\n%s", res.Diagnostics.Format())
+	}
+
+	// Unreachable: the last copy, marked stale.
+	if err := os.RemoveAll(re); err != nil {
+		t.Fatal(err)
+	}
+	res, files = build()
+	page := string(files["bodies/c_h223/proposals/altra/index.html"])
+	if !strings.Contains(page, "Wi-Fi nelle biblioteche") || !strings.Contains(page, `class="notice"`) {
+		t.Error("the stale copy is not used, or not marked")
+	}
+	if !strings.Contains(res.Diagnostics.Format(), "cannot be fetched") {
+		t.Errorf("an unreachable source is not reported:\n%s", res.Diagnostics.Format())
+	}
+}
