@@ -241,7 +241,7 @@ func TestPortalSourcesAreFederated(t *testing.T) {
 		t.Error("a proposal that claims another body is published")
 	}
 	d := res.Diagnostics.Format()
-	if !strings.Contains(d, "content/proposals/rubata/index.md:3:") || !strings.Contains(d, `says it is by "m_ef"`) {
+	if !strings.Contains(d, "content/proposals/rubata/index.md:3:") || !strings.Contains(d, `proposals/rubata says it is by another body than "c_h223"`) {
 		t.Errorf("the claim is not reported at its place:\n%s", d)
 	}
 	if !strings.Contains(string(files["bodies/c_h223/index.html"]), "Mobilità condivisa a Reggio Emilia") {

@@ -394,8 +394,14 @@ func (g *globals) newSiteCmd() *cobra.Command {
 	var r archetype.SiteRequest
 	c := &cobra.Command{
 		Use:   "site DIR",
-		Short: "Create a small working portal in DIR",
-		Args:  wrapArgs(cobra.ExactArgs(1)),
+		Short: "Create a small working portal in DIR; with --body, a local body's portal federated with the central one",
+		Long: "Site creates a small working portal in DIR: a plan, a proposal, a practice, pspm.yaml,\n" +
+			"a README and the CI files of GitHub and GitLab.\n\n" +
+			"With --body, it is the portal of a local body (e.g. --body c_h223 --name \"Comune di\n" +
+			"Reggio Emilia\"): the body owns its plan, the central portal (--central) is a source,\n" +
+			"the example action names a central objective in contributes_to, and the CI files\n" +
+			"are those of --forge.",
+		Args: wrapArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
 			if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
@@ -415,13 +421,22 @@ func (g *globals) newSiteCmd() *cobra.Command {
 				}
 			}
 			fmt.Fprintf(g.stdout, "created a portal in %s (%d files)\nnext: cd %s && pspm serve\n", dir, len(files), shellQuote(dir))
+			if r.Body != "" {
+				fmt.Fprintf(g.stdout, "then: replace the placeholders marked REPLACE (the central portal's repository in pspm.yaml first), as %s says\n", filepath.Join(dir, "README.md"))
+			}
 			return nil
 		},
 	}
 	c.Flags().StringVarP(&r.Title, "title", "t", "", "the plan's title")
-	c.Flags().StringVar(&r.Owner, "owner", "m_ef", "the IPA code of the body that owns the plan")
+	c.Flags().StringVar(&r.Owner, "owner", "", "the IPA code of the body that owns the plan (default m_ef; with --body, the body)")
 	c.Flags().StringVar(&r.OwnerName, "owner-name", "", "the name of the body that owns the plan")
 	c.Flags().IntVar(&r.Year, "year", 0, "the first year of the plan (default this year)")
+	c.Flags().StringVarP(&r.Body, "body", "b", "", "make the portal of this local body, by its IPA code (e.g. c_h223)")
+	c.Flags().StringVar(&r.Name, "name", "", "with --body: the body's name (default \"Ente <body>\")")
+	c.Flags().StringVar(&r.Kind, "kind", "", "with --body: the body's kind, as kind: in content/bodies/<ipa-code>.md says it (default municipality)")
+	c.Flags().StringVar(&r.Forge, "forge", "", "with --body: where the repository lives, for its CI files: "+strings.Join(archetype.Forges, ", ")+" (default "+archetype.Forges[0]+")")
+	c.Flags().StringVar(&r.Color, "color", "", "with --body: the main colour, #rrggbb, on which white text is readable (default "+archetype.DefaultColor+")")
+	c.Flags().StringVar(&r.Central, "central", "", "with --body: the central portal's Git repository (default "+archetype.CentralURL+", a placeholder)")
 	return c
 }
 

@@ -10,13 +10,16 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"path"
 	"regexp"
 	"strconv"
 	"strings"
 	"text/template"
 	"time"
+	"unicode"
 
+	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/slug"
 	"github.com/pspm-dev/pspm/generator/theme"
@@ -157,52 +160,88 @@ func itemFolder(src fs.FS, key string) (string, error) {
 	return "", fmt.Errorf("item %q not found: there is no %s/index.md or %s.md", key, dir, dir)
 }
 
-// SiteRequest describes a new site.
+// SiteRequest describes a new site: the central portal of a plan, or, with Body, the portal
+// of a local body that federates with it.
 type SiteRequest struct {
-	Title     string
-	Owner     string // the IPA code of the plan owner
+	Title     string // the plan's title
+	Owner     string // the IPA code of the plan owner; m_ef when empty (the body itself with Body)
 	OwnerName string
 	Year      int
+
+	// Body, when set, makes the portal of a local body (its IPA code, e.g. c_h223 for the
+	// Comune di Reggio Emilia): the body owns its plan, and the central portal is a source
+	// whose objectives the local actions name in contributes_to. The fields below are only
+	// for such a portal, and default when empty.
+	Body    string
+	Name    string // the body's name; "Ente <Body>"
+	Kind    string // the body's kind, one of site.BodyKinds; municipality
+	Forge   string // where its repository lives, one of Forges; gitlab: its CI files are for it
+	Color   string // the portal's main colour, #rrggbb; DefaultColor
+	Central string // the central portal's Git repository; CentralURL
 }
+
+// Forges are the forges a new local portal writes CI files for, as forge.kind says them.
+var Forges = []string{"gitlab", "github", "gitea"}
+
+const (
+	// CentralURL is the central portal's repository written into a new local portal when
+	// none is given: a placeholder, in MEF's name, that the body replaces with the real one.
+	CentralURL = "https://gitlab.com/mef/piano-strategico.git"
+	// DefaultColor is a new local portal's main colour: a dark blue on which white text
+	// has a contrast of 10:1.
+	DefaultColor = "#004080"
+
+	// centralBody owns the central plan, and centralName is its name.
+	centralBody = "m_ef"
+	centralName = "Ministero dell'Economia e delle Finanze"
+	// centralObjective is the objective of the central plan that the example action of a
+	// local portal contributes to: one of the demo plan's, which a real central plan may
+	// not have.
+	centralObjective = "servizi-accessibili"
+)
+
+var colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
 // Site returns the files of a small working portal, from the archetypes/site folder: its
 // content, pspm.yaml, a README, and the forge files that let bodies take part through merge
 // requests (GitHub Actions and GitLab CI running `pspm check --base`, CODEOWNERS, merge-request
-// templates). Markdown and YAML files are templates filled with r; forge files are copied as
-// they are (see siteFileName).
+// templates). Markdown, YAML and SVG files are templates filled with r; forge files are copied
+// as they are (see siteFile).
+//
+// With r.Body it is a local body's portal: the files under archetypes/site/local/ are added,
+// or replace those at the same path outside it (pspm.yaml, README.md, the body's file), and
+// only the CI files of r.Forge are kept.
 func Site(chain *theme.Chain, r SiteRequest) ([]File, error) {
-	if r.Owner == "" {
-		r.Owner = "m_ef"
+	v, err := siteData(r)
+	if err != nil {
+		return nil, err
 	}
-	if !bodyRE.MatchString(r.Owner) {
-		return nil, fmt.Errorf("--owner %q: want a body's IPA code in lower case, e.g. c_h223", r.Owner)
-	}
-	if r.Title == "" {
-		r.Title = "Piano strategico"
-	}
-	if r.OwnerName == "" {
-		r.OwnerName = r.Owner
-	}
-	if r.Year == 0 {
-		r.Year = time.Now().Year()
-	}
-	data := map[string]any{"Title": r.Title, "Owner": r.Owner, "OwnerName": r.OwnerName, "Year": r.Year, "Year3": r.Year + 2}
 	files, err := chain.Files("archetypes/site")
 	if err != nil {
 		return nil, err
 	}
+	replaced := map[string]bool{}
+	for _, f := range files {
+		if rest, ok := strings.CutPrefix(f.Name, localDir); ok && v.Local {
+			replaced[rest] = true
+		}
+	}
 	var out []File
 	for _, f := range files {
+		if replaced[f.Name] {
+			continue
+		}
+		name, verbatim := siteFile(f.Name, v)
+		if name == "" {
+			continue
+		}
 		raw, err := f.Read()
 		if err != nil {
 			return nil, err
 		}
-		name, verbatim := siteFileName(f.Name)
-		name = strings.Replace(name, "content/bodies/owner.md", "content/bodies/"+r.Owner+".md", 1)
-		name = strings.Replace(name, "reactions/owner.yaml", "reactions/"+r.Owner+".yaml", 1)
 		content := raw
-		if ext := path.Ext(name); !verbatim && (ext == ".md" || ext == ".yaml") {
-			if content, err = execute(f.Name, raw, data); err != nil {
+		if ext := path.Ext(name); !verbatim && (ext == ".md" || ext == ".yaml" || ext == ".svg") {
+			if content, err = execute(f.Name, raw, v); err != nil {
 				return nil, err
 			}
 		}
@@ -211,16 +250,210 @@ func Site(chain *theme.Chain, r SiteRequest) ([]File, error) {
 	return out, nil
 }
 
-// siteFileName returns where a file of archetypes/site goes in the new site, and whether it
-// is copied verbatim rather than executed as a template.
+// siteVars are what the templates of archetypes/site receive.
+type siteVars struct {
+	Local     bool   // a local body's portal
+	Title     string // the plan's title
+	Owner     string // the plan owner's IPA code, and its name
+	OwnerName string
+	Year      int // the plan's first and third years
+	Year3     int
+
+	// A local body's portal only.
+	Body, Name  string // the body's IPA code and name
+	The         string // its name with its article: "Il Comune di Reggio Emilia"
+	Kind        string
+	Portal      string // the portal's title: "Portale del Comune di Reggio Emilia"
+	Forge       string
+	ForgeName   string // "GitLab"
+	RepoExample string // an example of forge.url
+	Color       string
+	Central     string // the central portal's repository
+
+	CentralBody, CentralName, CentralObjective string
+}
+
+// siteData checks r, fills in its defaults and returns what the templates of
+// archetypes/site receive.
+func siteData(r SiteRequest) (siteVars, error) {
+	if r.Year == 0 {
+		r.Year = time.Now().Year()
+	}
+	if r.Body == "" {
+		for _, f := range []struct{ flag, v string }{{"name", r.Name}, {"kind", r.Kind}, {"forge", r.Forge}, {"color", r.Color}, {"central", r.Central}} {
+			if f.v != "" {
+				return siteVars{}, fmt.Errorf("--%s is for the portal of a local body: give its IPA code with --body too", f.flag)
+			}
+		}
+		if r.Owner == "" {
+			r.Owner = centralBody
+		}
+		if !bodyRE.MatchString(r.Owner) {
+			return siteVars{}, fmt.Errorf("--owner %q: want a body's IPA code in lower case, e.g. c_h223", r.Owner)
+		}
+		if r.Title == "" {
+			r.Title = "Piano strategico"
+		}
+		if r.OwnerName == "" {
+			r.OwnerName = r.Owner
+		}
+		return siteVars{Title: r.Title, Owner: r.Owner, OwnerName: r.OwnerName, Year: r.Year, Year3: r.Year + 2}, nil
+	}
+
+	if !bodyRE.MatchString(r.Body) {
+		return siteVars{}, fmt.Errorf("--body %q: want a body's IPA code in lower case (letters, digits and _, at most 64), e.g. c_h223", r.Body)
+	}
+	if r.Owner != "" && r.Owner != r.Body {
+		return siteVars{}, fmt.Errorf("--owner %q: a local body's portal is owned by the body itself (--body %s); leave --owner out", r.Owner, r.Body)
+	}
+	if r.OwnerName != "" {
+		return siteVars{}, errors.New("--owner-name: give the body's name with --name")
+	}
+	if r.Body == centralBody {
+		return siteVars{}, fmt.Errorf("--body %s: %s owns the central plan, which is this portal's source; make its portal without --body", r.Body, r.Body)
+	}
+	r.Name = strings.TrimSpace(r.Name)
+	if r.Name == "" {
+		r.Name = "Ente " + r.Body
+	}
+	if strings.ContainsFunc(r.Name, unicode.IsControl) {
+		return siteVars{}, fmt.Errorf("--name %q: give the body's name on one line, e.g. \"Comune di Reggio Emilia\"", r.Name)
+	}
+	if r.Kind == "" {
+		r.Kind = "municipality"
+	}
+	if !oneOf(r.Kind, site.BodyKinds) {
+		return siteVars{}, fmt.Errorf("--kind %q: want one of %s", r.Kind, strings.Join(site.BodyKinds, ", "))
+	}
+	if r.Forge == "" {
+		r.Forge = Forges[0]
+	}
+	if !oneOf(r.Forge, Forges) {
+		return siteVars{}, fmt.Errorf("--forge %q: want one of %s", r.Forge, strings.Join(Forges, ", "))
+	}
+	if r.Color == "" {
+		r.Color = DefaultColor
+	}
+	if !colorRE.MatchString(r.Color) {
+		return siteVars{}, fmt.Errorf("--color %q: write a colour as #rrggbb, e.g. %s", r.Color, DefaultColor)
+	}
+	if c := config.Contrast(r.Color, "#ffffff"); c < 4.5 {
+		return siteVars{}, fmt.Errorf("--color %s: white text on it has a contrast of %.1f:1, under the 4.5:1 that WCAG 2.1 AA requires; choose a darker colour", r.Color, c)
+	}
+	if r.Central == "" {
+		r.Central = CentralURL
+	}
+	if !repoURL(r.Central) {
+		return siteVars{}, fmt.Errorf("--central %q: give the address of the central portal's Git repository, e.g. %s (or ssh://…, git@host:path, file://…)", r.Central, CentralURL)
+	}
+	the, of := article(r.Name)
+	if r.Title == "" {
+		r.Title = "Piano strategico " + of
+	}
+	return siteVars{
+		Local: true, Title: r.Title, Owner: r.Body, OwnerName: r.Name, Year: r.Year, Year3: r.Year + 2,
+		Body: r.Body, Name: r.Name, The: the, Kind: r.Kind, Portal: "Portale " + of,
+		Forge:       r.Forge,
+		ForgeName:   map[string]string{"gitlab": "GitLab", "github": "GitHub", "gitea": "Gitea"}[r.Forge],
+		RepoExample: map[string]string{"gitlab": "https://gitlab.com/ente/portale", "github": "https://github.com/ente/portale", "gitea": "https://git.example.org/ente/portale"}[r.Forge],
+		Color:       strings.ToLower(r.Color), Central: r.Central,
+		CentralBody: centralBody, CentralName: centralName, CentralObjective: centralObjective,
+	}, nil
+}
+
+// repoURL reports whether s is the address of a Git repository as sources in pspm.yaml
+// take it: https://, http://, ssh:// or file:// URL, or git@host:path.
+func repoURL(s string) bool {
+	if scpURLRE.MatchString(s) {
+		return true
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Opaque != "" {
+		return false
+	}
+	switch u.Scheme {
+	case "https", "http", "ssh":
+		return u.Host != "" && u.Path != "" && u.Path != "/"
+	case "file":
+		return u.Path != "" && u.Path != "/"
+	}
+	return false
+}
+
+var scpURLRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+:[^/].*$`)
+
+// article returns a body's name with its Italian article, as the subject of a sentence
+// ("Il Comune di Reggio Emilia", "La Regione Emilia-Romagna", "L'Agenzia per l'Italia
+// Digitale"), and after "di" ("del Comune di Reggio Emilia"). A name that does not start
+// with one of the words below takes none: "Roma Capitale", "di Roma Capitale".
+func article(name string) (subject, of string) {
+	for _, p := range []struct{ word, the string }{
+		{"Comune", "il"}, {"Ministero", "il"}, {"Consorzio", "il"}, {"Dipartimento", "il"}, {"Politecnico", "il"},
+		{"Regione", "la"}, {"Provincia", "la"}, {"Città", "la"}, {"Camera", "la"}, {"Presidenza", "la"},
+		{"Agenzia", "l'"}, {"Azienda", "l'"}, {"Università", "l'"}, {"Unione", "l'"}, {"Ente", "l'"},
+		{"Istituto", "l'"}, {"Autorità", "l'"}, {"Ufficio", "l'"},
+	} {
+		if name != p.word && !strings.HasPrefix(name, p.word+" ") {
+			continue
+		}
+		switch p.the {
+		case "il":
+			return "Il " + name, "del " + name
+		case "la":
+			return "La " + name, "della " + name
+		}
+		return "L'" + name, "dell'" + name
+	}
+	return name, "di " + name
+}
+
+// localDir holds the files of archetypes/site that only a local body's portal has, at
+// the path they have in it.
+const localDir = "local/"
+
+// siteFile returns where a file of archetypes/site goes in the new site described by v, or
+// "" when the site has no such file, and whether it is copied verbatim rather
+// than executed as a template.
 //
 // Files that must start with a dot are stored without it, because theme.Chain.Files leaves
 // dotfiles out of every layer (a site's .git must never be listed): gitignore, gitlab-ci.yml
-// and the folders github/ and gitlab/. The forge files are copied verbatim: they need no data,
-// and GitHub's ${{ expr }} would be eaten by text/template.
-func siteFileName(name string) (string, bool) {
-	if name == "gitignore" || name == "gitlab-ci.yml" || strings.HasPrefix(name, "github/") || strings.HasPrefix(name, "gitlab/") {
+// and the folders github/, gitlab/ and gitea/. The forge files are copied verbatim: they need
+// no data, and GitHub's ${{ expr }} would be eaten by text/template. A central portal has
+// the files of GitHub and GitLab; a local one only those of its forge, and no example vote:
+// it would not count until the body's members are registered and commit it.
+func siteFile(name string, v siteVars) (string, bool) {
+	if rest, ok := strings.CutPrefix(name, localDir); ok {
+		if !v.Local {
+			return "", false
+		}
+		name = rest
+	}
+	forge := ""
+	switch {
+	case name == "gitlab-ci.yml" || strings.HasPrefix(name, "gitlab/"):
+		forge = "gitlab"
+	case strings.HasPrefix(name, "github/"):
+		forge = "github"
+	case strings.HasPrefix(name, "gitea/"):
+		forge = "gitea"
+	}
+	if v.Local && forge != "" && forge != v.Forge {
+		return "", false
+	}
+	if forge != "" || name == "gitignore" {
 		return "." + name, true
+	}
+	if item, ok := strings.CutSuffix(name, "/reactions/owner.yaml"); ok {
+		if v.Local {
+			return "", false
+		}
+		return item + "/reactions/" + v.Owner + ".yaml", false
+	}
+	switch name {
+	case "content/bodies/owner.md":
+		return "content/bodies/" + v.Owner + ".md", false
+	case "content/bodies/central.md":
+		return "content/bodies/" + centralBody + ".md", false
 	}
 	return name, false
 }

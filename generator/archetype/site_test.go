@@ -2,14 +2,25 @@ package archetype_test
 
 import (
 	"bytes"
+	"encoding/xml"
 	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"gopkg.in/yaml.v3"
 
+	demo "github.com/pspm-dev/pspm/content"
+	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/archetype"
+	"github.com/pspm-dev/pspm/generator/config"
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/theme"
 	"github.com/pspm-dev/pspm/themes"
 )
@@ -348,6 +359,364 @@ func TestMergeRequestTemplatesAreItalianThenEnglish(t *testing.T) {
 					t.Errorf("%s: a part lacks %q:\n%s", name, want, part)
 				}
 			}
+		}
+	}
+}
+
+// newLocalSite makes the files of a local body's portal from the built-in theme, keyed by
+// path.
+func newLocalSite(t *testing.T, r archetype.SiteRequest) map[string][]byte {
+	t.Helper()
+	chain, err := theme.New(nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Year == 0 {
+		r.Year = 2025
+	}
+	files, err := archetype.Site(chain, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, f := range files {
+		if _, dup := out[f.Path]; dup {
+			t.Errorf("%s is made twice", f.Path)
+		}
+		out[f.Path] = f.Data
+	}
+	return out
+}
+
+// reggioEmilia is the request of the examples: the portal of the Comune di Reggio Emilia.
+var reggioEmilia = archetype.SiteRequest{Body: "c_h223", Name: "Comune di Reggio Emilia"}
+
+func TestLocalSiteHasOnlyTheCIFilesOfItsForge(t *testing.T) {
+	ci := map[string][]string{
+		"gitlab": {".gitlab-ci.yml", ".gitlab/CODEOWNERS", ".gitlab/merge_request_templates/Default.md"},
+		"github": {".github/workflows/pspm.yml", ".github/CODEOWNERS", ".github/pull_request_template.md"},
+		"gitea":  {".gitea/workflows/pspm.yml"},
+	}
+	for _, forge := range archetype.Forges {
+		t.Run(forge, func(t *testing.T) {
+			r := reggioEmilia
+			if forge != "gitlab" { // the default
+				r.Forge = forge
+			}
+			site := newLocalSite(t, r)
+			for kind, names := range ci {
+				for _, name := range names {
+					if has := site[name] != nil; has != (kind == forge) {
+						t.Errorf("a portal on %s has %s: %v", forge, name, has)
+					}
+				}
+			}
+			for _, name := range []string{
+				".gitignore", "README.md", "pspm.yaml", "content/plan/_index.md", "content/plan/goals/servizi-digitali.md",
+				"content/plan/objectives/servizi-online.md", "content/plan/actions/catalogo-servizi.md",
+				"content/bodies/c_h223.md", "content/bodies/m_ef.md", "content/proposals/esempio/index.md",
+				"content/practices/esempio/index.md", "static/img/logo.svg", "layouts/partials/footer.html",
+				"i18n/it.yaml", "i18n/en.yaml",
+			} {
+				if site[name] == nil {
+					t.Errorf("the portal has no %s", name)
+				}
+			}
+			for name, data := range site {
+				if strings.HasPrefix(name, "local/") || strings.HasPrefix(name, "content/bodies/owner") || strings.Contains(name, "/reactions/") {
+					t.Errorf("the portal has %s", name)
+				}
+				if ext := path.Ext(name); !strings.HasPrefix(name, ".") && (ext == ".md" || ext == ".yaml" || ext == ".svg") && bytes.Contains(data, []byte("{{")) {
+					t.Errorf("%s still holds template braces:\n%s", name, data)
+				}
+			}
+			if wf := site[".gitea/workflows/pspm.yml"]; forge == "gitea" && !bytes.Contains(wf, []byte(`pspm check --base "origin/${{ github.base_ref }}"`)) {
+				t.Errorf("the Gitea workflow does not check pull requests against their base:\n%s", wf)
+			}
+			readme := string(site["README.md"])
+			for _, want := range []string{"# Portale del Comune di Reggio Emilia\n", "pspm serve", "pspm check", "pspm build", "contributes_to", "sources", "content/bodies/c_h223.md"} {
+				if !strings.Contains(readme, want) {
+					t.Errorf("README.md lacks %q", want)
+				}
+			}
+		})
+	}
+}
+
+func TestLocalSiteForgesShareTheCentralCIFiles(t *testing.T) {
+	for forge, files := range map[string]map[string]string{
+		"gitlab": {".gitlab-ci.yml": "gitlab-ci.yml"},
+		"github": {".github/workflows/pspm.yml": "github/workflows/pspm.yml"},
+	} {
+		r := reggioEmilia
+		r.Forge = forge
+		site := newLocalSite(t, r)
+		for name, stored := range files {
+			want, err := fs.ReadFile(themes.Default(), "archetypes/site/"+stored)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(site[name], want) {
+				t.Errorf("%s of a local portal differs from the central one's", name)
+			}
+		}
+	}
+}
+
+func TestGiteaWorkflowChecksPullRequestsAndBuildsMain(t *testing.T) {
+	r := reggioEmilia
+	r.Forge = "gitea"
+	var wf workflow
+	if err := yaml.Unmarshal(newLocalSite(t, r)[".gitea/workflows/pspm.yml"], &wf); err != nil {
+		t.Fatalf("the workflow is not YAML: %v", err)
+	}
+	if _, ok := wf.On["pull_request"]; !ok {
+		t.Error("the workflow does not run on pull_request")
+	}
+	if push := wf.On["push"]; push == nil || strings.Join(push.Branches, ",") != "main" {
+		t.Errorf("the workflow must run on pushes to main, got %+v", push)
+	}
+	check, build := wf.Jobs["check"], wf.Jobs["build"]
+	if !strings.Contains(check.If, "pull_request") || !check.runs(`pspm check --base "origin/${{ github.base_ref }}"`) {
+		t.Errorf("the check job must run pspm check --base on pull requests: %+v", check)
+	}
+	if !build.runs("pspm build") || len(build.uses("actions/upload-artifact")) != 1 {
+		t.Errorf("the build job must build and keep public/: %+v", build)
+	}
+	for name, j := range map[string]job{"check": check, "build": build} {
+		if co := j.uses("actions/checkout"); len(co) != 1 || co[0].With["fetch-depth"] != "0" {
+			t.Errorf("job %s must check out the whole history, got %+v", name, co)
+		}
+		if !j.runs("go install \"github.com/pspm-dev/pspm/cmd/pspm@${PSPM_VERSION}\"") {
+			t.Errorf("job %s does not install pspm", name)
+		}
+	}
+}
+
+func TestLocalSiteConfigFederatesWithTheCentralPortal(t *testing.T) {
+	r := reggioEmilia
+	r.Forge, r.Color, r.Central = "github", "#1A5C2E", "git@gitlab.example.org:mef/piano.git"
+	site := newLocalSite(t, r)
+	var errs diag.List
+	cfg := config.Load(fstest.MapFS{"pspm.yaml": {Data: site["pspm.yaml"]}}, &errs)
+	if len(errs) > 0 {
+		t.Fatalf("pspm.yaml does not load clean:\n%s\n%s", errs.Format(), site["pspm.yaml"])
+	}
+	if cfg.Title != "Portale del Comune di Reggio Emilia" || strings.Join(cfg.Languages, ",") != "it,en" {
+		t.Errorf("title %q, languages %v", cfg.Title, cfg.Languages)
+	}
+	if cfg.Forge.Kind != "github" || cfg.Forge.Branch != "main" || cfg.Votes.Policy != "author" {
+		t.Errorf("forge %+v, votes %+v", cfg.Forge, cfg.Votes)
+	}
+	if cfg.Brand.Logo != "/img/logo.svg" || cfg.Brand.Color != "#1a5c2e" || site["static"+cfg.Brand.Logo] == nil {
+		t.Errorf("brand %+v: want the logo of static/ and the colour given", cfg.Brand)
+	}
+	if len(cfg.Sources) != 1 || cfg.Sources[0].URL != r.Central || cfg.Sources[0].Body != "m_ef" || cfg.Sources[0].Kind != config.SourcePortal {
+		t.Errorf("sources %+v: want the central portal, speaking for m_ef", cfg.Sources)
+	}
+	if !bytes.Contains(site["pspm.yaml"], []byte("# The central portal of the plan is a source of this one.")) {
+		t.Error("pspm.yaml does not explain its source")
+	}
+
+	r = archetype.SiteRequest{Body: "c_h223"}
+	errs = nil
+	cfg = config.Load(fstest.MapFS{"pspm.yaml": {Data: newLocalSite(t, r)["pspm.yaml"]}}, &errs)
+	if len(errs) > 0 || cfg.Forge.Kind != "gitlab" || cfg.Brand.Color != archetype.DefaultColor || cfg.Sources[0].URL != archetype.CentralURL {
+		t.Errorf("the defaults: forge %q, colour %q, sources %+v\n%s", cfg.Forge.Kind, cfg.Brand.Color, cfg.Sources, errs.Format())
+	}
+	if c := config.Contrast(archetype.DefaultColor, "#ffffff"); c < 4.5 {
+		t.Errorf("white on the default colour has a contrast of %.1f:1, under 4.5:1", c)
+	}
+}
+
+func TestLocalSiteNamesTheBodyInItalian(t *testing.T) {
+	for name, want := range map[string]string{
+		"Comune di Reggio Emilia":       "Portale del Comune di Reggio Emilia",
+		"Regione Emilia-Romagna":        "Portale della Regione Emilia-Romagna",
+		"Agenzia per l'Italia Digitale": "Portale dell'Agenzia per l'Italia Digitale",
+		"Roma Capitale":                 "Portale di Roma Capitale",
+		"":                              "Portale dell'Ente c_h223",
+	} {
+		site := newLocalSite(t, archetype.SiteRequest{Body: "c_h223", Name: name})
+		var errs diag.List
+		if cfg := config.Load(fstest.MapFS{"pspm.yaml": {Data: site["pspm.yaml"]}}, &errs); cfg.Title != want {
+			t.Errorf("--name %q: title %q, want %q", name, cfg.Title, want)
+		}
+	}
+	it := string(newLocalSite(t, reggioEmilia)["i18n/it.yaml"])
+	if !strings.Contains(it, `home.howto.2: "Il Comune di Reggio Emilia valuta le proposte`) {
+		t.Errorf("i18n/it.yaml does not say who answers the proposals:\n%s", it)
+	}
+}
+
+func TestLocalSiteLogoIsSVGTitledWithTheBodysName(t *testing.T) {
+	r := reggioEmilia
+	r.Name = `Comune di "Reggio" nell'Emilia & <dintorni>`
+	var svg struct {
+		XMLName xml.Name
+		Title   string `xml:"title"`
+	}
+	if err := xml.Unmarshal(newLocalSite(t, r)["static/img/logo.svg"], &svg); err != nil {
+		t.Fatalf("the logo is not XML: %v", err)
+	}
+	if svg.XMLName.Space != "http://www.w3.org/2000/svg" || svg.XMLName.Local != "svg" || svg.Title != r.Name {
+		t.Errorf("the logo is <%s xmlns=%q> titled %q, want an SVG titled %q", svg.XMLName.Local, svg.XMLName.Space, svg.Title, r.Name)
+	}
+}
+
+func TestLocalSiteRequestIsChecked(t *testing.T) {
+	chain, err := theme.New(nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		r    archetype.SiteRequest
+		want string
+	}{
+		{archetype.SiteRequest{Body: "C_H223"}, `--body "C_H223": want a body's IPA code in lower case`},
+		{archetype.SiteRequest{Body: "comune-re"}, `--body "comune-re"`},
+		{archetype.SiteRequest{Body: strings.Repeat("a", 65)}, `--body "aaaa`},
+		{archetype.SiteRequest{Body: "m_ef"}, "--body m_ef: m_ef owns the central plan"},
+		{archetype.SiteRequest{Forge: "github"}, "--forge is for the portal of a local body: give its IPA code with --body too"},
+		{archetype.SiteRequest{Name: "Comune"}, "--name is for the portal of a local body"},
+		{archetype.SiteRequest{Body: "c_h223", Forge: "bitbucket"}, `--forge "bitbucket": want one of gitlab, github, gitea`},
+		{archetype.SiteRequest{Body: "c_h223", Kind: "comune"}, `--kind "comune": want one of ministry, region,`},
+		{archetype.SiteRequest{Body: "c_h223", Color: "blue"}, `--color "blue": write a colour as #rrggbb`},
+		{archetype.SiteRequest{Body: "c_h223", Color: "#ffcc00"}, "--color #ffcc00: white text on it has a contrast of 1.5:1, under the 4.5:1"},
+		{archetype.SiteRequest{Body: "c_h223", Central: "piano-strategico"}, `--central "piano-strategico": give the address of the central portal's Git repository`},
+		{archetype.SiteRequest{Body: "c_h223", Central: "ftp://example.org/piano.git"}, `--central "ftp://example.org/piano.git"`},
+		{archetype.SiteRequest{Body: "c_h223", Central: "https:///piano.git"}, `--central "https:///piano.git"`},
+		{archetype.SiteRequest{Body: "c_h223", Name: "Comune\ndi Reggio"}, `--name "Comune\ndi Reggio": give the body's name on one line`},
+		{archetype.SiteRequest{Body: "c_h223", Owner: "m_ef"}, `--owner "m_ef": a local body's portal is owned by the body itself`},
+		{archetype.SiteRequest{Body: "c_h223", OwnerName: "MEF"}, "--owner-name: give the body's name with --name"},
+	} {
+		if _, err := archetype.Site(chain, tc.r); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: error %v, want %q", tc.r, err, tc.want)
+		}
+	}
+}
+
+// TestLocalSiteBuildsWithTheDemoAsCentralPortal makes a local portal whose source is the
+// demo portal in a Git repository, and builds it: its example action names an objective of
+// the demo's plan, and MEF's items come in from the source. Then the demo, as the central
+// portal, lists the local one as its source and shows the action under that objective.
+func TestLocalSiteBuildsWithTheDemoAsCentralPortal(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	central := t.TempDir()
+	if err := os.CopyFS(central, demo.Site()); err != nil {
+		t.Fatal(err)
+	}
+	commitAll(t, central)
+
+	r := reggioEmilia
+	r.Central = "file://" + filepath.ToSlash(central)
+	dir := t.TempDir()
+	for name, data := range newLocalSite(t, r) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var action struct {
+		ContributesTo []string `yaml:"contributes_to"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "content/plan/actions/catalogo-servizi.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	front, _, _ := strings.Cut(strings.TrimPrefix(string(data), "---\n"), "\n---\n")
+	if err := yaml.Unmarshal([]byte(front), &action); err != nil {
+		t.Fatal(err)
+	}
+	if len(action.ContributesTo) != 1 {
+		t.Fatalf("the example action contributes to %v, want one central objective", action.ContributesTo)
+	}
+	if _, err := fs.Stat(demo.Site(), "content/plan/objectives/"+action.ContributesTo[0]+".md"); err != nil {
+		t.Errorf("the example action contributes to %q, which is no objective of the central demo plan", action.ContributesTo[0])
+	}
+
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := output.NewMem()
+	res, err := generator.Build(generator.Options{Source: src, Dir: dir}, out)
+	if err != nil {
+		t.Fatalf("the local portal does not build: %v", err)
+	}
+	if errs := res.Diagnostics.Errors(); len(errs) > 0 {
+		t.Fatalf("the local portal builds with errors:\n%s", errs.Format())
+	}
+	for _, w := range res.Diagnostics.Warnings() {
+		if !strings.HasPrefix(w.Pos.File, generator.SourcesDir+"/") {
+			t.Errorf("a warning about the local portal itself: %v", w)
+		}
+	}
+	files := out.Files()
+	fromCentral := 0
+	for name := range files {
+		if strings.HasPrefix(name, "bodies/m_ef/practices/") {
+			fromCentral++
+		}
+	}
+	if fromCentral == 0 {
+		t.Error("no practice of m_ef came in from the central portal")
+	}
+	for name, want := range map[string]string{
+		"index.html": "Portale del Comune di Reggio Emilia",
+		"plan/actions/catalogo-servizi/index.html": action.ContributesTo[0],
+		"bodies/c_h223/index.html":                 "Comune di Reggio Emilia",
+		"en/index.html":                            "Accessibility statement",
+		"img/logo.svg":                             "<title>Comune di Reggio Emilia</title>",
+	} {
+		if !bytes.Contains(files[name], []byte(want)) {
+			t.Errorf("%s lacks %q", name, want)
+		}
+	}
+	if footer := string(files["index.html"]); !strings.Contains(footer, "Dichiarazione di accessibilità") || !strings.Contains(footer, "Il Comune di Reggio Emilia valuta le proposte") {
+		t.Error("the home page lacks the footer's links or the body's own strings")
+	}
+
+	// The central portal lists the local one as a source: the local action is shown on the
+	// page of the central objective it contributes to.
+	commitAll(t, dir)
+	yml := "sources:\n  - url: file://" + filepath.ToSlash(dir) + "\n    body: c_h223\n"
+	if err := os.WriteFile(filepath.Join(central, "pspm.yaml"), []byte(yml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if src, err = generator.OpenSource(central); err != nil {
+		t.Fatal(err)
+	}
+	out = output.NewMem()
+	if res, err = generator.Build(generator.Options{Source: src, Dir: central}, out); err != nil {
+		t.Fatalf("the central portal does not build: %v", err)
+	}
+	for _, w := range res.Diagnostics.Warnings() {
+		if strings.Contains(w.Msg, "c_h223") || strings.Contains(w.Msg, "contributes_to") {
+			t.Errorf("the central portal warns about the local one: %v", w)
+		}
+	}
+	page := out.Files()["plan/objectives/"+action.ContributesTo[0]+"/index.html"]
+	if !bytes.Contains(page, []byte("Pubblicare il catalogo dei servizi online")) {
+		t.Errorf("the central objective %s does not list the local action that contributes to it", action.ContributesTo[0])
+	}
+}
+
+// commitAll commits every file of the folder dir, in a new Git repository.
+func commitAll(t *testing.T, dir string) {
+	t.Helper()
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "."}, {"commit", "-q", "-m", "Il portale"}} {
+		cmd := exec.Command("git", append([]string{"-c", "user.name=Anna Rossi", "-c", "user.email=anna.rossi@example.org", "-c", "commit.gpgsign=false"}, args...)...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+t.TempDir())
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
 }

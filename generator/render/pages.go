@@ -526,12 +526,22 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 	for _, p := range a.ProposalItems {
 		v.Proposals = append(v.Proposals, r.itemLink(&p.Item))
 	}
-	if a.From != nil { // an action of another body's plan: it contributes to this portal's objectives
-		for _, id := range a.ContributesTo {
+	for _, id := range a.ContributesTo {
+		l := Link{Title: id} // an objective this portal does not show: its id
+		if a.From != nil {   // an action of another body's plan: it contributes to this portal's objectives
 			if o := r.Site.Objective(id); o != nil {
-				v.Contributes = append(v.Contributes, r.itemLink(&o.Item))
+				l = r.itemLink(&o.Item)
+			}
+		} else { // an action of this portal (a local body's): the central plan is a source
+			for _, fp := range r.Site.Federated {
+				for _, o := range fp.Objectives {
+					if o.ID == id {
+						l = r.itemLink(&o.Item)
+					}
+				}
 			}
 		}
+		v.Contributes = append(v.Contributes, l)
 	}
 	if len(a.Series) > 0 {
 		v.ProgressChart = progressChart(a.Series, r.Site.Built, r.tr.T("action.progress_chart", v.Title))

@@ -2,6 +2,7 @@ package site
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/diag"
@@ -23,12 +24,25 @@ func (s *Site) Federate(f *Site, body string, from *Source) diag.List {
 		return errs
 	}
 	ns := string(Bodies) + "/" + body + "/"
+	var refused []*Item // items that say they are another body's
 	claims := func(it *Item, who string) bool {
 		if who == body {
 			return true
 		}
-		errs.Warn(it.at("body"), "%s says it is by %q, but this source speaks for %q: it is not shown (a body publishes only its own items)", it.Key(), who, body)
+		refused = append(refused, it)
 		return false
+	}
+	reportRefused := func() {
+		switch n := len(refused); {
+		case n == 1:
+			errs.Warn(refused[0].at("body"), "%s says it is by another body than %q, which this source speaks for: it is not shown (a body publishes only its own items)", refused[0].Key(), body)
+		case n > 1: // a central portal as a source holds every body's proposals: one warning
+			names := []string{}
+			for _, it := range refused[:min(n, 3)] {
+				names = append(names, it.Key())
+			}
+			errs.Warn(refused[0].at("body"), "%d items say they are by other bodies than %q, which this source speaks for: they are not shown (a body publishes only its own items): %s…", n, body, strings.Join(names, ", "))
+		}
 	}
 	adopt := func(it *Item) {
 		for _, r := range it.Reactions {
@@ -82,6 +96,7 @@ func (s *Site) Federate(f *Site, body string, from *Source) diag.List {
 		return a.ItemKey+"/"+a.File < c.ItemKey+"/"+c.File
 	})
 	s.Tags = collectTags(s)
+	reportRefused()
 	return errs
 }
 
