@@ -215,9 +215,10 @@ func portalRepo(t *testing.T, body, name, id string) string {
 func TestPortalSourcesAreFederated(t *testing.T) {
 	re := portalRepo(t, "c_h223", "Reggio Emilia", "mobilita")
 	mi := portalRepo(t, "c_f205", "Milano", "mobilita")
+	pc := portalRepo(t, "c_g337", "Parma", "biblioteche") // a body this portal does not declare
 	reCommit := gitIn(t, re, "rev-parse", "HEAD")
 	dir := demoOnDisk(t)
-	write(t, dir, "pspm.yaml", "sources:\n  - url: file://"+filepath.ToSlash(re)+"\n    body: c_h223\n  - url: file://"+filepath.ToSlash(mi)+"\n    body: c_f205\n")
+	write(t, dir, "pspm.yaml", "sources:\n  - url: file://"+filepath.ToSlash(re)+"\n    body: c_h223\n  - url: file://"+filepath.ToSlash(mi)+"\n    body: c_f205\n  - url: file://"+filepath.ToSlash(pc)+"\n    body: c_g337\n")
 	src, err := generator.OpenSource(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -294,11 +295,15 @@ func TestPortalSourcesAreFederated(t *testing.T) {
 	if bySrc := string(files["practices/source/c_f205-portal/index.html"]); !strings.Contains(bySrc, "Buone pratiche di Milano") || strings.Contains(bySrc, "Buone pratiche di Reggio Emilia") {
 		t.Error("the practices of one source are not listed apart")
 	}
+	// A body this portal did not declare comes with its source.
+	if body := string(files["bodies/c_g337/index.html"]); !strings.Contains(body, "Parma") || !strings.Contains(body, "/bodies/c_g337/proposals/biblioteche/") {
+		t.Error("the body a source speaks for, undeclared here, has no page with its proposals")
+	}
 	var srcs []map[string]any
 	if err := json.Unmarshal(files["api/v1/sources.json"], &srcs); err != nil {
 		t.Fatal(err)
 	}
-	if len(srcs) != 2 || srcs[0]["body"] != "c_f205" || srcs[1]["plan"] == nil {
+	if len(srcs) != 3 || srcs[0]["body"] != "c_f205" || srcs[1]["plan"] == nil {
 		t.Errorf("sources.json: %v", srcs)
 	}
 	var votes []map[string]any

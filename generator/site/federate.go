@@ -8,8 +8,9 @@ import (
 	"github.com/pspm-dev/pspm/generator/diag"
 )
 
-// Federate brings into s the proposals and practices of f, another body's portal (a
-// source), as those of the body it speaks for. f has been resolved, judged against its
+// Federate brings into s the plan, proposals and practices of f, another body's portal (a
+// source), as those of the body it speaks for (and the body itself, from f, when s does
+// not declare it). f has been resolved, judged against its
 // own history and members, and derived, on its own; s has been derived. The items get
 // the namespace "bodies/<body>/" and from as their source, so that their ids never meet
 // this portal's or another source's. An item that claims another body is refused and
@@ -20,8 +21,17 @@ func (s *Site) Federate(f *Site, body string, from *Source) diag.List {
 	var errs diag.List
 	b := s.ByBody[body]
 	if b == nil {
-		errs.Add(diag.Pos{}, "no body %q in this portal: declare it in content/bodies/%s.md", body, body)
-		return errs
+		// This portal does not declare the body: the source's own file for it does.
+		if b = f.ByBody[body]; b == nil {
+			errs.Add(diag.Pos{}, "no body %q in this portal nor in the source: declare it in content/bodies/%s.md", body, body)
+			return errs
+		}
+		b.From = from
+		b.Proposals, b.Practices, b.Actions, b.Votes, b.Comments = nil, nil, nil, nil, nil
+		s.Bodies = append(s.Bodies, b)
+		sort.Slice(s.Bodies, func(i, j int) bool { return s.Bodies[i].ID < s.Bodies[j].ID })
+		s.ByBody[body] = b
+		s.Items[b.Key()] = &b.Item
 	}
 	ns := string(Bodies) + "/" + body + "/"
 	var refused []*Item // items that say they are another body's
