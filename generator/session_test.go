@@ -202,15 +202,7 @@ func TestSessionRebuildsAsAFullBuildWould(t *testing.T) {
 // TestSessionSearchFollowsEdits: the search index of pspm serve finds a word an edit
 // added, and forgets it when it goes.
 func TestSessionSearchFollowsEdits(t *testing.T) {
-	dir := demoOnDisk(t)
-	src, err := generator.OpenSource(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss := generator.NewSession(generator.Options{Source: src, Dir: dir})
-	if _, res, err := ss.Rebuild(generator.Change{All: true}); err != nil {
-		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
-	}
+	dir, ss := builtSession(t)
 	find, err := ss.OpenIndex()
 	if err != nil {
 		t.Fatal(err)
@@ -257,15 +249,7 @@ func TestSessionSearchFollowsEdits(t *testing.T) {
 // words are patched in and the model is made again: every page read is whole, and
 // either the old or the new one.
 func TestSessionServesWholePagesDuringRebuilds(t *testing.T) {
-	dir := demoOnDisk(t)
-	src, err := generator.OpenSource(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss := generator.NewSession(generator.Options{Source: src, Dir: dir})
-	if _, res, err := ss.Rebuild(generator.Change{All: true}); err != nil {
-		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
-	}
+	dir, ss := builtSession(t)
 	prop := "content/proposals/catasto-api-comuni/index.md"
 	page := "proposals/catasto-api-comuni/index.html"
 	orig := read(t, dir, prop)
@@ -320,4 +304,19 @@ func TestSessionServesWholePagesDuringRebuilds(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
+}
+
+// builtSession is a session of a copy of the demo, built once.
+func builtSession(t *testing.T) (string, *generator.Session) {
+	t.Helper()
+	dir := demoOnDisk(t)
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := generator.NewSession(generator.Options{Source: src, Dir: dir})
+	if _, res, err := ss.Rebuild(generator.Change{All: true}); err != nil {
+		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+	}
+	return dir, ss
 }

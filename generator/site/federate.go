@@ -54,18 +54,7 @@ func (s *Site) Federate(f *Site, body string, from *Source) diag.List {
 			errs.Warn(refused[0].at("body"), "%d items say they are by other bodies than %q, which this source speaks for: they are not shown (a body publishes only its own items): %s…", n, body, strings.Join(names, ", "))
 		}
 	}
-	adopt := func(it *Item) {
-		for _, r := range it.Reactions {
-			r.ItemKey = ns + r.ItemKey
-			s.Reactions = append(s.Reactions, r)
-		}
-		for _, fb := range it.Feedback {
-			fb.ItemKey = ns + fb.ItemKey
-			s.Feedback = append(s.Feedback, fb)
-		}
-		it.Namespace, it.From = ns, from
-		s.Items[it.Key()] = it
-	}
+	adopt := func(it *Item) { s.adopt(it, ns, from) }
 	for _, p := range f.Proposals {
 		if !claims(&p.Item, p.Body) {
 			continue
@@ -131,18 +120,7 @@ func (s *Site) federatePlan(f *Site, b *Body, ns string, from *Source, errs *dia
 		return
 	}
 	fp := &FederatedPlan{Body: b, From: from, Plan: f.Plan, Progress: f.Progress}
-	adopt := func(it *Item) {
-		for _, r := range it.Reactions {
-			r.ItemKey = ns + r.ItemKey
-			s.Reactions = append(s.Reactions, r)
-		}
-		for _, fb := range it.Feedback {
-			fb.ItemKey = ns + fb.ItemKey
-			s.Feedback = append(s.Feedback, fb)
-		}
-		it.Namespace, it.From = ns, from
-		s.Items[it.Key()] = it
-	}
+	adopt := func(it *Item) { s.adopt(it, ns, from) }
 	for _, g := range f.Goals {
 		adopt(&g.Item)
 		fp.Goals = append(fp.Goals, g)
@@ -190,4 +168,19 @@ func slicesDeleteFunc[T any](in []T, del func(T) bool) []T {
 		}
 	}
 	return out
+}
+
+// adopt makes it an item of s under the namespace ns, from a source, with its votes and
+// comments.
+func (s *Site) adopt(it *Item, ns string, from *Source) {
+	for _, r := range it.Reactions {
+		r.ItemKey = ns + r.ItemKey
+		s.Reactions = append(s.Reactions, r)
+	}
+	for _, fb := range it.Feedback {
+		fb.ItemKey = ns + fb.ItemKey
+		s.Feedback = append(s.Feedback, fb)
+	}
+	it.Namespace, it.From = ns, from
+	s.Items[it.Key()] = it
 }
