@@ -197,3 +197,30 @@ func TestOwnRegistrationIsJudgedUnderTheTargetsRules(t *testing.T) {
 	res, err = g.checkAs("giulia-neri", during)
 	wantViolation(t, res, err, "content/bodies/c_h223.md:1:1: this merge request changed the registration of a body, but the forge account giulia-neri")
 }
+
+func TestVotesRecordTheMergeRequestThatLandedThem(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	g.run("", "checkout", "-q", "-b", "voto")
+	g.write(reggioVote, "vote: support\n")
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Voto del Comune")
+	g.run("", "checkout", "-q", "main")
+	g.run("2025-02-04T09:00:00Z", "merge", "-q", "--no-ff", "-m", "Merge branch 'voto' into 'main'\n\nVoto del Comune\n\nSee merge request pa/portale!34", "voto")
+	votes, res, _ := g.build()
+	if got := votes[reggioVote]["merge_request"]; got != "pa/portale!34" {
+		t.Errorf("merge_request of %s = %v, want pa/portale!34", reggioVote, got)
+	}
+	if got := votes[mefVote]["merge_request"]; got != "" {
+		t.Errorf("merge_request of a vote committed on main = %v, want empty", got)
+	}
+	tr, err := generator.Audit(res, "proposals/p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	if err := tr.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "pa/portale!34") || !strings.Contains(text.String(), "MERGE REQUEST") {
+		t.Errorf("the audit does not name the merge request:\n%s", text.String())
+	}
+}

@@ -550,7 +550,10 @@ type Origin struct {
 	Landed       time.Time
 	LandedCommit string
 	Message      string // the first line of the commit message
-	Signed       bool   // the commit carries a signature (see Signature)
+	// MergeRequest is the merge request LandedCommit's message says it landed ("#12",
+	// "group/project!34"), or "": what the forge wrote, for the audit trail.
+	MergeRequest string
+	Signed       bool // the commit carries a signature (see Signature)
 	// Signature and Payload are the commit's signature and the bytes it signs, when it
 	// is signed: the trust stage verifies them.
 	Signature string
