@@ -205,7 +205,10 @@ func TestVotesRecordTheMergeRequestThatLandedThem(t *testing.T) {
 	g.commitAll("2025-02-03T09:00:00Z", marco, "Voto del Comune")
 	g.run("", "checkout", "-q", "main")
 	g.run("2025-02-04T09:00:00Z", "merge", "-q", "--no-ff", "-m", "Merge branch 'voto' into 'main'\n\nVoto del Comune\n\nSee merge request pa/portale!34", "voto")
-	votes, res, _ := g.build()
+	votes, res, out := g.build()
+	if page := string(out.Files()["proposals/p1/index.html"]); !strings.Contains(page, "Git non autentica") {
+		t.Errorf("the proposal's page does not say the author's email is not authenticated")
+	}
 	if got := votes[reggioVote]["merge_request"]; got != "pa/portale!34" {
 		t.Errorf("merge_request of %s = %v, want pa/portale!34", reggioVote, got)
 	}
