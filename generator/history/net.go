@@ -79,6 +79,9 @@ func NetChange(o Options, base, head string) (*Net, error) {
 	if err != nil {
 		return nil, fmt.Errorf("history: %s..%s: %w", base, head, err)
 	}
+	if cs, err = w.notReachable(b, cs); err != nil {
+		return nil, err
+	}
 	var site []string
 	if r.site != "" {
 		site = strings.Split(strings.TrimSuffix(r.site, "/"), "/")
@@ -183,6 +186,58 @@ func NetChange(o Options, base, head string) (*Net, error) {
 	}
 	net.Files = files
 	return net, nil
+}
+
+// notReachable returns the commits of cs that base does not reach, in their order.
+// between stops its walk on committer times, which a commit of the target's history can
+// fake (a contributor's commit that landed by fast-forward): an old commit it took for
+// one of the request's would vouch for what a merge of it brings. This walks the whole
+// history of base, every parent, times ignored: reading each commit once, no trees.
+func (w *walker) notReachable(base *commitInfo, cs []*commitInfo) ([]*commitInfo, error) {
+	if len(cs) == 0 {
+		return cs, nil
+	}
+	in := make(map[plumbing.Hash]bool, len(cs))
+	for _, c := range cs {
+		in[c.hash] = true
+	}
+	seen := map[plumbing.Hash]bool{base.hash: true}
+	stack := []*commitInfo{base}
+	var reached map[plumbing.Hash]bool
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if in[c.hash] {
+			if reached == nil {
+				reached = map[plumbing.Hash]bool{}
+			}
+			reached[c.hash] = true
+		}
+		if w.r.shallow[c.hash] {
+			continue
+		}
+		for _, ph := range c.parents {
+			if seen[ph] {
+				continue
+			}
+			seen[ph] = true
+			p, err := w.commit(ph)
+			if err != nil {
+				return nil, err
+			}
+			stack = append(stack, p)
+		}
+	}
+	if reached == nil {
+		return cs, nil
+	}
+	out := cs[:0:0]
+	for _, c := range cs {
+		if !reached[c.hash] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // blobAt returns the blob at the slash path p under the tree root, or the zero hash

@@ -3,7 +3,9 @@ package history
 import (
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 )
 
 func netOf(t *testing.T, dir, base, head string) *Net {
@@ -125,5 +127,38 @@ func TestNetChangeLeavesOutAChangeUndoneWithinTheRequest(t *testing.T) {
 	n := netOf(t, filepath.Join(r.dir, "site"), "main", "req")
 	if len(n.Files) != 0 || len(n.Commits) != 2 {
 		t.Errorf("net change = %+v over %d commits, want nothing over 2", n.Files, len(n.Commits))
+	}
+}
+
+// Commits of main whose committer times lie (contributors' commits that landed by
+// fast-forward, dated 1990) must not make an old commit look like one of the request's:
+// a merge of the old root commit, from before the vote, brings the vote's deletion.
+func TestNetChangeIsNotFooledByBackdatedCommitsOnTheTarget(t *testing.T) {
+	r := newTestRepo(t)
+	r.write("site/content/proposals/p/index.md", "# P\n")
+	root := r.commit(maintainer, day(1), "Proposal")
+	r.write("site/"+vote, "vote: support\n")
+	r.commit(maintainer, day(2), "Vote")
+	old := time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 8 {
+		r.write("site/content/proposals/p/note.md", strings.Repeat("x", i+1)+"\n")
+		r.commitAs(contributor, old, contributor, old, "Backdated")
+	}
+	r.write("site/content/proposals/p/index.md", "# P, v2\n")
+	r.commit(maintainer, day(10), "Amend")
+	r.git("checkout", "-q", "-b", "attack")
+	r.git("rm", "-q", "site/"+vote)
+	r.run(contributor, contributor, day(11), day(11), "commit", "-q", "-m", "tmp")
+	tree := r.git("rev-parse", "HEAD")
+	r.git("reset", "-q", "--hard", "HEAD~1")
+	r.handMerge(contributor, 11, tree, root, "Merge")
+
+	n := netOf(t, filepath.Join(r.dir, "site"), "main", "attack")
+	if len(n.Commits) != 1 {
+		t.Errorf("the request has %d commits, want only the merge: %v", len(n.Commits), n.Commits)
+	}
+	f := netFile(n, vote)
+	if f == nil || len(f.Made) != 0 || len(f.Brought) != 1 || f.Brought[0].From != root {
+		t.Fatalf("the deleted vote = %+v, want brought from the root %.7s", f, root)
 	}
 }
