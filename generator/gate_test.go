@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/internal/sitetest"
 )
 
 // The attacks of issue 15 on `pspm check --base`: hand-built merges, a policy switch,
@@ -225,5 +226,35 @@ func TestVotesRecordTheMergeRequestThatLandedThem(t *testing.T) {
 	}
 	if !strings.Contains(text.String(), "pa/portale!34") || !strings.Contains(text.String(), "MERGE REQUEST") {
 		t.Errorf("the audit does not name the merge request:\n%s", text.String())
+	}
+}
+
+func TestMemberForgeAccountIsValidated(t *testing.T) {
+	res, err := generator.Check(generator.Options{Source: sitetest.Site(sitetest.Minimal, `-- content/bodies/c_h223.md --
+---
+name: Comune di Reggio Emilia
+members:
+  - name: Marco Bianchi
+    email: marco.bianchi@comune.re.it
+    forge: "@marco bianchi"
+  - name: Giulia Neri
+    email: giulia.neri@comune.re.it
+    forge: Giulia-Neri
+  - name: Giulia Neri (bis)
+    email: giulia.bis@comune.re.it
+    forge: giulia-neri
+---
+`)})
+	if err == nil {
+		t.Fatalf("the check passed with bad forge accounts")
+	}
+	got := res.Diagnostics.Errors().Format()
+	for _, want := range []string{
+		`content/bodies/c_h223.md:6:12: members[0].forge "@marco bianchi" is not a forge account name`,
+		`content/bodies/c_h223.md:12:12: members[2].forge "giulia-neri" is listed twice`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no error %q; got:\n%s", want, got)
+		}
 	}
 }
