@@ -91,7 +91,7 @@ func TestHandBuiltMergeCannotRestoreAWithdrawnVote(t *testing.T) {
 		g.run("", "checkout", cast, "--", mefVote)
 		g.handMerge("2025-02-03T10:00:00Z", by, cast, "Merge")
 		res, err := g.checkMR(during)
-		wantViolation(t, res, err, mefVote+":1:1: this merge request added a vote of m_ef, but no commit of it made the change: merge commit")
+		wantViolation(t, res, err, mefVote+":1:1: this merge request added a vote of m_ef, but no commit of it made the change: commit")
 	}
 }
 

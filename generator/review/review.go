@@ -245,7 +245,7 @@ func (r *reviewer) file(f history.NetFile, errs *diag.List) {
 	}
 	if len(f.Brought) > 0 {
 		b := f.Brought[0]
-		errs.Add(at, "this merge request %s %s, but no commit of it made the change: merge commit %s takes this file's version from commit %s, which is already in the history of %s, so the change would be credited to that old commit; the history is the problem: rebase the request on %s without merging old commits (git rebase %s), or make the change in a commit of your own",
+		errs.Add(at, "this merge request %s %s, but no commit of it made the change: commit %s takes this file's version from its parent %s, an older commit already in the history of %s, so the change would be credited to that old commit; the history is the problem: rebase the request on %s without merging old commits (git rebase %s), or make the change in a commit of your own",
 			verb, k.why, short(r.net.Commits[b.By].Hash), short(b.From), r.o.Base, r.o.Base, r.o.Base)
 		return
 	}
