@@ -258,3 +258,25 @@ members:
 		}
 	}
 }
+
+func TestAmendmentBehindTheOwnersAnswerIsNotChargedWithTheAnswer(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	p := g.read("content/proposals/p1/index.md")
+	g.run("", "checkout", "-q", "-b", "testo")
+	g.write("content/proposals/p1/index.md", p+"\nUn paragrafo in più.\n")
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Emendamento")
+	// The plan owner answers on main after the branch point; the request is not rebased,
+	// and a three-way merge keeps both.
+	g.run("", "checkout", "-q", "main")
+	g.write("content/proposals/p1/index.md", strings.Replace(p, "status: open", "status: accepted", 1))
+	g.commitAll("2025-02-04T09:00:00Z", anna, "Risposta")
+	g.run("", "checkout", "-q", "testo")
+	res, err := g.checkMR(during)
+	wantClean(t, res, err)
+
+	// Changing the status in the request itself is still the owner's.
+	g.write("content/proposals/p1/index.md", strings.Replace(p, "status: open", "status: rejected", 1)+"\nUn paragrafo in più.\n")
+	g.commitAll("2025-02-05T09:00:00Z", marco, "Mi rifiuto da solo")
+	res, err = g.checkMR(during)
+	wantViolation(t, res, err, "the official status or answer of a proposal")
+}

@@ -79,7 +79,7 @@ func Review(o Options) (diag.List, error) {
 	if err != nil {
 		return nil, err
 	}
-	baseFS, _, err := history.Snapshot(hopt, o.Base)
+	baseFS, baseCommit, err := history.Snapshot(hopt, o.Base)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func Review(o Options) (diag.List, error) {
 	base, _ := content.Load(baseFS, cfg)
 	base.Resolve()
 
-	r := &reviewer{o: o, base: base, head: o.Site, policy: cfg.Votes.Policy, net: net}
+	r := &reviewer{o: o, base: base, head: o.Site, policy: cfg.Votes.Policy, net: net, cfg: cfg, baseCommit: baseCommit.Hash}
 	r.keys = trust.Keyrings(base, &ignore)
 	r.owner = base.Plan.Owner
 	if r.owner == "" {
@@ -113,6 +113,9 @@ func Review(o Options) (diag.List, error) {
 type reviewer struct {
 	o          Options
 	base, head *site.Site
+	from       *site.Site // at the merge base; see fromSite
+	baseCommit string
+	cfg        *config.Config // the base's
 	baseFS     fs.FS
 	net        *history.Net
 	policy     string
@@ -287,6 +290,26 @@ func (r *reviewer) actorIsMember(bodies []string) bool {
 	return false
 }
 
+// fromSite is the site at the merge base of the request, read once: the base itself
+// unless the request is behind its target. When it cannot be read, the base: stricter.
+func (r *reviewer) fromSite() *site.Site {
+	if r.from != nil {
+		return r.from
+	}
+	r.from = r.base
+	if r.net.From == r.baseCommit {
+		return r.from
+	}
+	fsys, _, err := history.Snapshot(history.Options{Dir: r.o.Dir}, r.net.From)
+	if err != nil {
+		return r.from
+	}
+	s, _ := content.Load(fsys, r.cfg)
+	s.Resolve()
+	r.from = s
+	return s
+}
+
 // reactionOpens is what a changed reaction needs open: votes, priorities, or both.
 func (r *reviewer) reactionOpens(p string) []string {
 	for _, rc := range r.head.Reactions {
@@ -307,13 +330,14 @@ func (r *reviewer) reactionOpens(p string) []string {
 }
 
 // officialChanged tells whether the proposal in file p has another status or answer at
-// the head than at the base.
+// the head than where the request starts from (the merge base): an answer the target
+// gave since is not the request's change, and a three-way merge keeps it.
 func (r *reviewer) officialChanged(p string) bool {
 	for _, hp := range r.head.Proposals {
 		if hp.File != p {
 			continue
 		}
-		bp := r.base.Proposal(hp.ID)
+		bp := r.fromSite().Proposal(hp.ID)
 		if bp == nil {
 			return hp.Status != "" && hp.Status != site.ProposalOpen || hp.Answer.Text != "" || !hp.Answer.Date.IsZero()
 		}
