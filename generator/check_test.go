@@ -103,5 +103,5 @@ func TestSymlinkLeavingTheSourceIsRefused(t *testing.T) {
 	fsys := sitetest.Site(sitetest.Minimal, "")
 	fsys["content/proposals/evil/index.md"] = &fstest.MapFile{Data: []byte("/etc/passwd"), Mode: 0o777 | 1<<27} // fs.ModeSymlink
 	b := sitetest.RunFS(t, fsys)
-	b.Failed().Diag("content/proposals/evil/index.md: symbolic link that leaves the source folder")
+	b.Failed().Diag("content/proposals/evil/index.md: a symbolic link; commit the file itself")
 }
