@@ -138,3 +138,26 @@ func TestIndexHTMLAttachmentCannotReplaceThePage(t *testing.T) {
 	b.Failed().Diag("content/practices/pr1/index.html: ")
 	b.Diag("would replace the page")
 }
+
+// TestStaticFolderLinkedToGitIsNotPublished is the same attack one folder up: static/ as a
+// link to .git would publish .git/config as /config.
+func TestStaticFolderLinkedToGitIsNotPublished(t *testing.T) {
+	src := writeSite(t, "")
+	if err := os.MkdirAll(filepath.Join(src, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, ".git/config"), []byte("url = https://u:TOKEN@example.org/x.git\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(".git", filepath.Join(src, "static")); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	_, err := buildDir(t, src, dest)
+	if err == nil || !strings.Contains(err.Error(), "static: a symbolic link") {
+		t.Errorf("err = %v, want the link refused", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dest, "config")); err == nil {
+		t.Fatalf("published .git/config through a linked static/: %q", b)
+	}
+}
