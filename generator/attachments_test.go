@@ -161,3 +161,9 @@ func TestStaticFolderLinkedToGitIsNotPublished(t *testing.T) {
 		t.Fatalf("published .git/config through a linked static/: %q", b)
 	}
 }
+
+func TestSVGProblemIsReportedAtItsLine(t *testing.T) {
+	svg := "<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <g>\n    <rect onclick=\"steal()\"/>\n  </g>\n</svg>\n"
+	sitetest.Run(t, "-- content/practices/pr1/logo.svg --\n"+svg).Failed().
+		Diag("content/practices/pr1/logo.svg:3:5: event attribute onclick runs code: remove it")
+}

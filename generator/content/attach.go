@@ -18,7 +18,7 @@ import (
 // An attachment is published on the portal's own origin, so a file that a browser runs
 // (HTML, a script, an SVG with a script) would run with the portal's authority. Attachments
 // are therefore an allow-list of types that browsers only display or download, each checked
-// by its first bytes as well as by its name, and SVG only when CheckSVG finds nothing
+// by its first bytes as well as by its name, and SVG only when checkSVG finds nothing
 // active in it.
 
 // kind is how an attachment's bytes are checked.
@@ -52,9 +52,9 @@ var attachmentTypes = map[string]kind{
 	".zip": kindZip,
 }
 
-// AttachmentTypes lists the extensions an attachment may have, sorted, for messages and
+// attachmentExts lists the extensions an attachment may have, sorted, for messages and
 // documentation.
-func AttachmentTypes() []string {
+func attachmentExts() []string {
 	out := make([]string, 0, len(attachmentTypes))
 	for ext := range attachmentTypes {
 		out = append(out, ext)
@@ -66,9 +66,9 @@ func AttachmentTypes() []string {
 // reserved are the names an item's page takes in its folder.
 var reserved = map[string]bool{"index.html": true, "index.xml": true}
 
-// CheckAttachmentName says what is wrong with publishing a file called name (its path
+// checkAttachmentName says what is wrong with publishing a file called name (its path
 // inside the item's folder) as an attachment, or "" when its type is allowed.
-func CheckAttachmentName(name string) string {
+func checkAttachmentName(name string) string {
 	if reserved[strings.ToLower(name)] {
 		return fmt.Sprintf("an attachment called %s would replace the page of its item: rename it (and publish a PDF rather than a web page)", name)
 	}
@@ -88,23 +88,30 @@ func CheckAttachmentName(name string) string {
 	if ext == "" {
 		what = "a file without an extension"
 	}
-	return fmt.Sprintf("%s is not published as an attachment (it could run in the browser, or be taken for something it is not): publish a PDF or a PNG, or put it in a .zip; attachments are %s", what, strings.Join(AttachmentTypes(), " "))
+	return fmt.Sprintf("%s is not published as an attachment (it could run in the browser, or be taken for something it is not): publish a PDF or a PNG, or put it in a .zip; attachments are %s", what, strings.Join(attachmentExts(), " "))
 }
 
-// CheckAttachment says what is wrong with publishing data as the attachment called name,
-// or "" when nothing is: its type must be allowed, and its first bytes must be what its
-// name says (a .png that is really a web page is refused).
-func CheckAttachment(name string, data []byte) string {
-	if msg := CheckAttachmentName(name); msg != "" {
-		return msg
+// checkAttachmentData says what is wrong with publishing data as the attachment called
+// name, and where in it when it can tell (line and col, else 0), or "" when nothing is:
+// its type must be allowed, and its first bytes must be what its name says (a .png that
+// is really a web page is refused).
+func checkAttachmentData(name string, data []byte) (msg string, line, col int) {
+	if msg := checkAttachmentName(name); msg != "" {
+		return msg, 0, 0
 	}
 	k := attachmentTypes[strings.ToLower(path.Ext(name))]
 	if k == kindSVG {
-		if err := CheckSVG(data); err != nil {
-			return err.Error() + ": publish a PNG or a PDF instead, or remove scripts, event attributes (on...), foreignObject, entities and links to other files from the SVG"
+		var se *svgError
+		if err := checkSVG(data); errors.As(err, &se) {
+			return se.msg + " (an SVG is published only without scripts, event attributes, foreignObject, entities and links to other files), or publish a PNG or a PDF instead", se.line, se.col
 		}
-		return ""
+		return "", 0, 0
 	}
+	return checkBytes(name, k, data), 0, 0
+}
+
+// checkBytes says what is wrong with data as a file of kind k called name, or "".
+func checkBytes(name string, k kind, data []byte) string {
 	if k != kindText && len(data) == 0 {
 		return "the file is empty: commit the file itself"
 	}
@@ -177,27 +184,22 @@ var activeNamespaces = map[string]bool{
 	"http://www.w3.org/2005/07/scxml":      true,
 }
 
-// svgError is what is wrong with an SVG, at its line.
+// svgError is what is wrong with an SVG, at its line and column (0 when unknown).
 type svgError struct {
-	line int
-	msg  string
+	line, col int
+	msg       string
 }
 
-func (e *svgError) Error() string {
-	if e.line > 0 {
-		return fmt.Sprintf("SVG line %d: %s", e.line, e.msg)
-	}
-	return "SVG: " + e.msg
-}
+func (e *svgError) Error() string { return e.msg }
 
-// CheckSVG accepts an SVG only when it is well-formed XML in UTF-8 whose root is an svg
+// checkSVG accepts an SVG only when it is well-formed XML in UTF-8 whose root is an svg
 // element, and that holds nothing a browser would run or load: only drawing elements of
 // SVG (no script, foreignObject or element of HTML, MathML or XSLT), no event attribute
 // (on...), no link but to a fragment of the same file (#id) or a PNG, JPEG, GIF or WebP
 // data: URL, no animation of a link or an event attribute, no CSS that loads a file, no
 // entity, no document type with declarations and no processing instruction but the XML
 // declaration. It never panics, and its work is linear in the size of data.
-func CheckSVG(data []byte) error {
+func checkSVG(data []byte) error {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
 	d.CharsetReader = func(label string, _ io.Reader) (io.Reader, error) {
@@ -206,7 +208,7 @@ func CheckSVG(data []byte) error {
 	depth, roots := 0, 0
 	inStyle := false
 	for {
-		line, _ := d.InputPos()
+		line, col := d.InputPos()
 		tok, err := d.Token()
 		if err == io.EOF {
 			break
@@ -214,11 +216,11 @@ func CheckSVG(data []byte) error {
 		if err != nil {
 			var se *xml.SyntaxError
 			if errors.As(err, &se) {
-				return &svgError{se.Line, "not well-formed XML: " + se.Msg}
+				return &svgError{se.Line, 0, "not well-formed XML: " + se.Msg}
 			}
-			return &svgError{line, "not well-formed XML: " + err.Error()}
+			return &svgError{line, col, "not well-formed XML: " + err.Error()}
 		}
-		fail := func(format string, args ...any) error { return &svgError{line, fmt.Sprintf(format, args...)} }
+		fail := func(format string, args ...any) error { return &svgError{line, col, fmt.Sprintf(format, args...)} }
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if depth == 0 {
@@ -256,7 +258,7 @@ func CheckSVG(data []byte) error {
 		}
 	}
 	if roots != 1 {
-		return &svgError{0, "no svg element"}
+		return &svgError{0, 0, "no svg element"}
 	}
 	return nil
 }
@@ -397,7 +399,7 @@ func ReadAttachment(fsys fs.FS, a *site.Attachment, limit int64) ([]byte, error)
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("%s: over the limit of %s (limits.attachment_size in pspm.yaml)", a.File, human(limit))
 	}
-	if msg := CheckAttachment(a.Name, data); msg != "" {
+	if msg, _, _ := checkAttachmentData(a.Name, data); msg != "" {
 		return nil, fmt.Errorf("%s: %s", a.File, msg)
 	}
 	return data, nil

@@ -24,7 +24,7 @@ const cleanSVG = `<?xml version="1.0" encoding="UTF-8"?>
 </svg>`
 
 func TestCleanSVGPasses(t *testing.T) {
-	if err := CheckSVG([]byte(cleanSVG)); err != nil {
+	if err := checkSVG([]byte(cleanSVG)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -73,7 +73,7 @@ func TestSVGBypassesAreRefused(t *testing.T) {
 		"iframe in svg ns":  open + `<iframe src="https://evil"/></svg>`,
 		"relative href":     open + `<a href="../../.git/config"><text>x</text></a></svg>`,
 	} {
-		if err := CheckSVG([]byte(body)); err == nil {
+		if err := checkSVG([]byte(body)); err == nil {
 			t.Errorf("%s: accepted %s", name, body)
 		}
 	}
@@ -81,18 +81,18 @@ func TestSVGBypassesAreRefused(t *testing.T) {
 
 func TestAttachmentNamesAreAnAllowList(t *testing.T) {
 	for _, ok := range []string{"a.pdf", "A.PDF", "x.csv", "x.json", "x.png", "x.JPG", "x.svg", "x.zip", "x.docx", "x.odt", "sub/x.txt"} {
-		if msg := CheckAttachmentName(ok); msg != "" {
+		if msg := checkAttachmentName(ok); msg != "" {
 			t.Errorf("%s refused: %s", ok, msg)
 		}
 	}
 	for _, bad := range []string{"index.html", "INDEX.HTML", "index.xml", "x.html", "x.HTM", "x.xhtml", "x.js", "x.mjs", "x.xml", "x.swf", "x.php", "x.doc", "x.docm", "Makefile", "x.svgz", "x.wasm", "x.css"} {
-		if msg := CheckAttachmentName(bad); msg == "" {
+		if msg := checkAttachmentName(bad); msg == "" {
 			t.Errorf("%s accepted", bad)
 		}
 	}
 }
 
-// FuzzSVG feeds CheckSVG arbitrary files. It must not panic, and whatever it accepts,
+// FuzzSVG feeds checkSVG arbitrary files. It must not panic, and whatever it accepts,
 // read again by a plainer reader (encoding/xml's RawToken, without namespaces), holds no
 // script or foreignObject element, no event attribute, no script URL and no entity.
 // Seeds are in testdata/fuzz/FuzzSVG.
@@ -100,7 +100,7 @@ func FuzzSVG(f *testing.F) {
 	f.Add([]byte(cleanSVG))
 	f.Add([]byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if err := CheckSVG(data); err != nil {
+		if err := checkSVG(data); err != nil {
 			return
 		}
 		d := xml.NewDecoder(bytes.NewReader(data))

@@ -12,10 +12,11 @@
 // call that refuses links itself (source.FS.ReadFileNoFollow).
 //
 // Attachments, the other files of an item's folder, are an allow-list of types that
-// browsers only show or download (documents, images, data, ZIP archives: see
-// AttachmentTypes); each is checked by its first bytes, and an SVG by CheckSVG. A web
-// page, a script, an SVG with a script and any other type are refused with a message
-// that says what to publish instead.
+// browsers only show or download (documents, images, data, ZIP archives: attach.go
+// lists them); each is checked by its first bytes, and an SVG must hold nothing a
+// browser would run or load. A web page, a script, an SVG with a script and any other
+// type are refused with a message that says what to publish instead. The render checks
+// each attachment again as it copies it (ReadAttachment).
 package content
 
 import (
@@ -601,7 +602,7 @@ func blobHash(data []byte) string {
 // checkAttachment reads as much of an attachment as its check needs and checks it.
 func checkAttachment(fsys fs.FS, cfg *config.Config, j job) (errs diag.List) {
 	name := strings.TrimPrefix(j.file, path.Join(Dir, string(j.section), j.id)+"/")
-	if msg := CheckAttachmentName(name); msg != "" {
+	if msg := checkAttachmentName(name); msg != "" {
 		errs.Add(diag.Pos{File: j.file}, "%s", msg)
 		return errs
 	}
@@ -617,8 +618,8 @@ func checkAttachment(fsys fs.FS, cfg *config.Config, j job) (errs diag.List) {
 	if int64(len(data)) > limit {
 		data = data[:limit]
 	}
-	if msg := CheckAttachment(name, data); msg != "" {
-		errs.Add(diag.Pos{File: j.file}, "%s", msg)
+	if msg, line, col := checkAttachmentData(name, data); msg != "" {
+		errs.Add(diag.Pos{File: j.file, Line: line, Col: col}, "%s", msg)
 	}
 	return errs
 }
