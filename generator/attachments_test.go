@@ -167,3 +167,17 @@ func TestSVGProblemIsReportedAtItsLine(t *testing.T) {
 	sitetest.Run(t, "-- content/practices/pr1/logo.svg --\n"+svg).Failed().
 		Diag("content/practices/pr1/logo.svg:3:5: event attribute onclick runs code: remove it")
 }
+
+func TestContentFolderThatIsALinkIsRefused(t *testing.T) {
+	src := writeSite(t, "")
+	if err := os.Rename(filepath.Join(src, "content"), filepath.Join(src, "elsewhere")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("elsewhere", filepath.Join(src, "content")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := buildDir(t, src, filepath.Join(t.TempDir(), "public"))
+	if !errors.Is(err, generator.ErrContent) || !strings.Contains(res.Diagnostics.Format(), "content: a symbolic link; commit the folder itself") {
+		t.Errorf("err = %v; diagnostics:\n%s", err, res.Diagnostics.Format())
+	}
+}
