@@ -219,7 +219,8 @@ func (m *Mem) Names() []string {
 	return out
 }
 
-// Discard counts files and throws them away, for checks.
+// Discard counts files and throws them away, for checks. It keeps no list of paths: the
+// render refuses a path claimed twice before any file reaches a writer.
 type Discard struct{}
 
 // WriteFile checks the path and drops the data.
