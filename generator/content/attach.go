@@ -206,7 +206,10 @@ func checkSVG(data []byte) error {
 		return nil, fmt.Errorf("encoding %q: save the SVG as UTF-8", label)
 	}
 	depth, roots := 0, 0
-	inStyle := false
+	// The text of a style element is checked whole, once it ends: CSS split by a comment
+	// or a CDATA section ("ur<!---->l(") is one word to the browser.
+	var style *strings.Builder
+	styleLine, styleCol := 0, 0
 	for {
 		line, col := d.InputPos()
 		tok, err := d.Token()
@@ -230,21 +233,29 @@ func checkSVG(data []byte) error {
 				}
 			}
 			depth++
+			if style != nil {
+				return fail("element <%s> inside a style element: remove it", t.Name.Local)
+			}
 			if err := checkSVGElement(t); err != "" {
 				return fail("%s", err)
 			}
-			inStyle = t.Name.Space == nsSVG && t.Name.Local == "style"
+			if t.Name.Space == nsSVG && t.Name.Local == "style" {
+				style, styleLine, styleCol = &strings.Builder{}, line, col
+			}
 		case xml.EndElement:
 			depth--
-			inStyle = false
+			if style != nil {
+				if err := checkCSS(style.String()); err != "" {
+					return &svgError{styleLine, styleCol, "style element: " + err}
+				}
+				style = nil
+			}
 		case xml.CharData:
 			if depth == 0 && len(bytes.TrimSpace(t)) > 0 {
 				return fail("text outside the svg element")
 			}
-			if inStyle {
-				if err := checkCSS(string(t)); err != "" {
-					return fail("style element: %s", err)
-				}
+			if style != nil {
+				style.Write(t)
 			}
 		case xml.ProcInst:
 			if t.Target != "xml" {
@@ -301,7 +312,7 @@ func checkSVGElement(t xml.StartElement) string {
 				return fmt.Sprintf("link %s=%q to another file: only links to #ids of the same SVG and PNG, JPEG, GIF or WebP data: URLs are published; embed the image", a.Name.Local, truncate(a.Value, 60))
 			}
 		case animated && local == "attributename":
-			target := strings.ToLower(a.Value)
+			target := strings.ToLower(strings.TrimSpace(a.Value))
 			if i := strings.IndexByte(target, ':'); i >= 0 {
 				target = target[i+1:]
 			}
