@@ -7,7 +7,8 @@
 //	config   pspm.yaml -> config.Config, every default applied            (generator/config)
 //	load     content/ -> site.Site: walk, split front matter, decode with   (generator/content,
 //	         positions, check names, sizes, encodings and Markdown bounds;  generator/meta)
-//	         index ids, attach attachments and translations
+//	         index ids, attach attachments (an allow-list of types, checked
+//	         by their bytes) and translations; no symbolic link is followed
 //	model    Resolve: link references, report dangling ones                (generator/site)
 //	history  one walk of the main branch: the commit that cast each vote    (generator/history)
 //	         and when it landed, every amendment of an item's text, spent
@@ -32,7 +33,7 @@
 //	         static search bundle exported from the index                   generator/markdown,
 //	                                                                        generator/search)
 //	write    into a temporary folder beside the destination, swapped in     (generator/output)
-//	         whole at the end
+//	         whole at the end; no path is written twice
 //
 // Check runs the same stages but renders only a sample of pages; CheckChanges adds the
 // change rules of a merge request, commit by commit (generator/review); Inspect stops

@@ -265,10 +265,10 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 		all = append(all, tasks...)
 	}
 	all = append(all, rs[0].sitemap(all))
+	if err := claim(map[string]task{}, all); err != nil {
+		return nil, err
+	}
 	for _, t := range all {
-		if _, dup := p.tasks[t.path]; dup {
-			return nil, fmt.Errorf("two files at %s", t.path)
-		}
 		p.tasks[t.path] = t
 		p.paths = append(p.paths, t.path)
 		if t.kind != "" {

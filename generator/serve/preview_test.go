@@ -438,3 +438,31 @@ func TestPreviewWatchesTheSiteTheme(t *testing.T) {
 		t.Error("the page does not show the theme's new string")
 	}
 }
+
+// TestPreviewNeverServesARefusedAttachment saves, beside a practice, a link to the
+// checkout's .git/config and a web page: the preview shows the build's errors and serves
+// neither, before or after a later good save.
+func TestPreviewNeverServesARefusedAttachment(t *testing.T) {
+	p := startPreview(t)
+	const practice = "content/practices/autovalutazione-maturita-digitale/"
+	if err := os.MkdirAll(filepath.Join(p.dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p.write(".git/config", "[remote \"origin\"]\n\turl = https://u:TOKEN@example.org/x.git\n")
+	if err := os.Symlink("../../../.git/config", filepath.Join(p.dir, practice+"config")); err != nil {
+		t.Fatal(err)
+	}
+	if r := p.next(); r.err == nil {
+		t.Fatalf("a build with a symbolic link in content succeeded")
+	}
+	p.write(practice+"pagina.html", "<script>alert(document.cookie)</script>")
+	if r := p.next(); r.err == nil {
+		t.Fatalf("a build with an HTML attachment succeeded")
+	}
+	for _, path := range []string{"/practices/autovalutazione-maturita-digitale/config", "/practices/autovalutazione-maturita-digitale/pagina.html"} {
+		code, body := p.get(path)
+		if code == 200 || strings.Contains(body, "TOKEN") || strings.Contains(body, "alert(") {
+			t.Errorf("%s answers %d:\n%s", path, code, body)
+		}
+	}
+}
