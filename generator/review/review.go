@@ -5,8 +5,8 @@
 //   - a reaction or feedback file may only be added, changed or deleted by a member of
 //     the body it speaks for;
 //   - a proposal or a practice by members of its body or of the plan owner body;
-//   - a proposal's official fields (status, answer), the plan (content/plan/**), the
-//     bodies, and everything that is not content (pspm.yaml, layouts, static, i18n, CI
+//   - a proposal's official fields (status, answer, and the answer of every
+//     translation), the plan (content/plan/**), the bodies, and everything that is not content (pspm.yaml, layouts, static, i18n, CI
 //     files) only by members of the plan owner body;
 //   - contributions only while a phase of the plan opens them.
 //
@@ -213,7 +213,7 @@ func (r *reviewer) file(c *history.RangeCommit, f history.FileChange, errs *diag
 		return
 	}
 	bodies := k.bodies
-	if k.official && f.New != "" && r.officialChanged(f.Path) {
+	if k.official && r.officialChanged(f.Path) {
 		bodies = []string{r.owner}
 		k.why = "the official status or answer of a proposal"
 	}
@@ -247,7 +247,10 @@ func (r *reviewer) reactionOpens(p string) []string {
 }
 
 // officialChanged tells whether the proposal in file p has another status or answer at
-// the head than at the base.
+// the head than at the base. For a translation (index.<lang>.md, <id>.<lang>.md) it is
+// the answer in that language, which is as official as the item's own: added, changed
+// or removed. Deleting the proposal's own file is not an official change: the rules of
+// the proposal itself apply.
 func (r *reviewer) officialChanged(p string) bool {
 	for _, hp := range r.head.Proposals {
 		if hp.File != p {
@@ -259,7 +262,20 @@ func (r *reviewer) officialChanged(p string) bool {
 		}
 		return bp.Status != hp.Status || !reflect.DeepEqual(bp.Answer, hp.Answer)
 	}
-	return false
+	return translatedAnswer(r.base, p) != translatedAnswer(r.head, p)
+}
+
+// translatedAnswer is the answer that the translation in file p gives in s, "" when
+// there is none.
+func translatedAnswer(s *site.Site, p string) string {
+	for _, pr := range s.Proposals {
+		for _, tr := range pr.Translations {
+			if tr.File == p {
+				return tr.Answer.Text
+			}
+		}
+	}
+	return ""
 }
 
 // vouched tells whether a member of one of bodies made the change, under the policy,
