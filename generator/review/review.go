@@ -20,6 +20,7 @@ package review
 import (
 	"fmt"
 	"io/fs"
+	"path"
 	"reflect"
 	"slices"
 	"strings"
@@ -47,6 +48,10 @@ type Options struct {
 	// Now is when the merge request is judged, for the phase rules: the phases must be
 	// open now, when it would land.
 	Now time.Time
+	// Spent is what the base's history withdrew (history.History.Spent): a vote or
+	// comment of the head that the base withdrew, by its commit or its detached
+	// signature, is a replay, refused as the build would not count it. Nil skips it.
+	Spent *history.Spent
 }
 
 // Review returns the violations of the change rules by the commits base..head, as
@@ -85,8 +90,61 @@ func Review(o Options) (diag.List, error) {
 			r.file(&c, f, &errs, seen)
 		}
 	}
+	r.replays(&errs)
 	errs.Sort()
 	return errs, nil
+}
+
+// replays refuses the contributions of the head that bring back a version the base
+// withdrew, whatever commits or merges brought them: the same rule as the build's
+// (trust), on the base's history.
+func (r *reviewer) replays(errs *diag.List) {
+	if r.o.Spent == nil {
+		return
+	}
+	type old struct{ blob, sig string }
+	was := map[string]old{}
+	for _, rc := range r.base.Reactions {
+		was[rc.File] = old{rc.Blob, sigBlob(rc.Sig)}
+	}
+	for _, fb := range r.base.Feedback {
+		was[fb.File] = old{fb.Blob, sigBlob(fb.Sig)}
+	}
+	check := func(file, blob, what string, o *site.Origin, sg *site.Sig) {
+		if w, ok := was[file]; ok && w.blob == blob && w.sig == sigBlob(sg) {
+			return // not changed by the request
+		}
+		at := diag.Pos{File: file, Line: 1, Col: 1}
+		if o != nil {
+			if rt := r.o.Spent.Commit(file, o.Commit); rt != nil {
+				errs.Add(at, "the merge request brings back %s that the target branch withdrew: %s",
+					what, trust.Replayed(withdrawal(rt), "commit "+short(o.Commit)+", which made this version,"))
+			}
+		}
+		if sg != nil {
+			if rt := r.o.Spent.Blob(sg.File, sg.Blob); rt != nil {
+				errs.Add(diag.Pos{File: sg.File}, "the merge request brings back the signature of %s that the target branch withdrew: %s",
+					what, trust.Replayed(withdrawal(rt), path.Base(sg.File)))
+			}
+		}
+	}
+	for _, rc := range r.head.Reactions {
+		check(rc.File, rc.Blob, "a vote of "+rc.Voter, rc.Origin, rc.Sig)
+	}
+	for _, fb := range r.head.Feedback {
+		check(fb.File, fb.Blob, "a comment of "+fb.Voter, fb.Origin, fb.Sig)
+	}
+}
+
+func sigBlob(sg *site.Sig) string {
+	if sg == nil {
+		return ""
+	}
+	return sg.Blob
+}
+
+func withdrawal(rt *history.Retirement) *site.Withdrawal {
+	return &site.Withdrawal{Commit: rt.By, When: rt.When}
 }
 
 type reviewer struct {

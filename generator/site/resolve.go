@@ -302,6 +302,25 @@ func CanonicalVoter(name string) string {
 	return b.String()
 }
 
+// CanonicalFile is the form of a contribution's path that the duplicate rule compares:
+// in a reactions folder, the voter a file name stands for (CanonicalVoter) and its
+// extensions, without case; elsewhere the path without case. Two paths with the same
+// CanonicalFile are the same contribution.
+func CanonicalFile(p string) string {
+	dir, name := path.Split(p)
+	dir = strings.ToLower(dir)
+	if strings.HasSuffix(dir, "/reactions/") {
+		if v := CanonicalVoter(name); v != "" {
+			ext := ""
+			if i := strings.IndexByte(name, '.'); i >= 0 {
+				ext = strings.ToLower(name[i:])
+			}
+			return dir + v + ext
+		}
+	}
+	return dir + strings.ToLower(name)
+}
+
 func unknownItem(key string) string {
 	return fmt.Sprintf("unknown item %q: there is no content/%s/index.md or content/%s.md", key, key, key)
 }

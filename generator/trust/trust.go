@@ -56,6 +56,13 @@ func Judge(s *site.Site, o Options) diag.List {
 	var errs diag.List
 	keys := Keyrings(s, &errs)
 	j := &judge{s: s, o: o, keys: keys}
+	clock := newClock(s, o, keys, &errs)
+	for _, r := range s.Reactions {
+		clock.prepare(r.Origin)
+	}
+	for _, f := range s.Feedback {
+		clock.prepare(f.Origin)
+	}
 	// Verdicts are independent, and a signature check costs tens of microseconds: judge
 	// on every core.
 	parallel.For(len(s.Reactions), func(i int) {
@@ -65,7 +72,7 @@ func Judge(s *site.Site, o Options) diag.List {
 			reason: r.Reason, detail: r.Detail, file: r.File, item: r.On, itemKey: r.ItemKey,
 			voter: r.Voter, body: r.VoterBody, origin: r.Origin, sig: r.Sig, raw: r.Raw,
 			forItem: r.ForItem, forVoter: r.ForVoter, voterKey: "voter",
-			opens: opens(r), vote: true,
+			opens: opens(r), vote: true, timing: clock.time(r.Origin),
 		})
 		r.CountVote = r.Counted && r.Vote != "" && slices.Contains(open, "votes")
 		r.CountPriority = r.Counted && r.Priority != 0 && slices.Contains(open, "priorities")
@@ -75,7 +82,7 @@ func Judge(s *site.Site, o Options) diag.List {
 			reason: f.Reason, detail: f.Detail, file: f.File, item: f.On, itemKey: f.ItemKey,
 			voter: f.Voter, body: f.VoterBody, origin: f.Origin, sig: f.Sig, raw: f.Raw,
 			forItem: f.ForItem, forVoter: f.ForBody, voterKey: "body",
-			opens: []string{"feedback"},
+			opens: []string{"feedback"}, timing: clock.time(f.Origin),
 		})
 	}
 	return errs
@@ -137,6 +144,7 @@ type contribution struct {
 	voterKey          string // the key naming the voter in the file: voter or body
 	opens             []string
 	vote              bool // a reaction (closed items take no more votes)
+	timing            timing
 }
 
 func notCounted(reason, format string, args ...any) site.Verdict {
@@ -155,16 +163,28 @@ func (j *judge) verdict(c contribution) (site.Verdict, []string) {
 		v.Counted = true
 		return v, c.opens
 	}
+	if c.timing.unverifiable && j.o.Policy == PolicySigned {
+		return notCounted(site.ReasonUnverifiedLanding, "%s", c.timing.note), nil
+	}
 	open, closed := j.window(c)
 	if len(open) == 0 {
-		return notCounted(site.ReasonOutsideWindow, "it landed on %s (commit %s), when no phase of the plan opened %s (phases are in content/plan/_index.md)",
-			c.origin.Landed.UTC().Format(time.RFC3339), short(c.origin.LandedCommit), strings.Join(closed, " or ")), nil
+		v := notCounted(site.ReasonOutsideWindow, "it landed on %s (commit %s), when no phase of the plan opened %s (phases are in content/plan/_index.md)",
+			c.timing.at.UTC().Format(time.RFC3339), short(c.timing.commit), strings.Join(closed, " or "))
+		if c.timing.note != "" {
+			v.Detail += "; " + c.timing.note
+		}
+		return v, nil
 	}
 	v.Counted = true
+	var notes []string
 	if len(closed) > 0 {
-		v.Detail = fmt.Sprintf("only its %s counts: it landed on %s, when no phase of the plan opened %s",
-			strings.Join(open, " and "), c.origin.Landed.UTC().Format(time.DateOnly), strings.Join(closed, " or "))
+		notes = append(notes, fmt.Sprintf("only its %s counts: it landed on %s, when no phase of the plan opened %s",
+			strings.Join(open, " and "), c.timing.at.UTC().Format(time.DateOnly), strings.Join(closed, " or ")))
 	}
+	if c.timing.note != "" {
+		notes = append(notes, c.timing.note)
+	}
+	v.Detail = strings.Join(notes, "; ")
 	return v, open
 }
 
@@ -216,8 +236,8 @@ func (j *judge) closed(c contribution) (site.Verdict, bool) {
 		if p.Status == site.ProposalWithdrawn {
 			return notCounted(site.ReasonClosed, "the proposal was withdrawn: it takes no votes"), true
 		}
-		if !p.Answer.Date.IsZero() && c.origin != nil && !c.origin.Landed.Before(endOfDay(p.Answer.Date)) {
-			return notCounted(site.ReasonClosed, "the vote landed on %s, after the proposal was answered on %s", c.origin.Landed.UTC().Format(time.RFC3339), p.Answer.Date.Format(time.DateOnly)), true
+		if !p.Answer.Date.IsZero() && c.origin != nil && !c.timing.at.Before(endOfDay(p.Answer.Date)) {
+			return notCounted(site.ReasonClosed, "the vote landed on %s, after the proposal was answered on %s", c.timing.at.UTC().Format(time.RFC3339), p.Answer.Date.Format(time.DateOnly)), true
 		}
 	case site.Actions:
 		if a := j.s.Action(c.item.ID); a != nil && a.Status == site.StatusCancelled {
@@ -230,6 +250,9 @@ func (j *judge) closed(c contribution) (site.Verdict, bool) {
 // byAuthor applies policy author: the commit's author email is a member's.
 func (j *judge) byAuthor(c contribution) site.Verdict {
 	o := c.origin
+	if o.Replayed != nil {
+		return notCounted(site.ReasonUnverified, "%s", Replayed(o.Replayed, "commit "+short(o.Commit)+" made this version before, and it"))
+	}
 	if m := c.body.Member(o.AuthorEmail); m != nil {
 		return site.Verdict{Verification: site.VerifiedAuthor, Signer: m.Email}
 	}
@@ -249,6 +272,12 @@ func (j *judge) bySignature(c contribution) site.Verdict {
 		}
 	}
 	o := c.origin
+	if o.Replayed != nil {
+		if c.sig != nil {
+			return detached
+		}
+		return notCounted(site.ReasonBadSignature, "%s", Replayed(o.Replayed, "the signature of commit "+short(o.Commit)+" vouched for this version before, and it"))
+	}
 	if o.Signature != "" {
 		key, err := signature.Verify([]byte(o.Signature), []byte(o.Payload), signature.NamespaceGit, keys, o.Committed)
 		if err == nil {
@@ -270,6 +299,9 @@ func (j *judge) bySignature(c contribution) site.Verdict {
 // detached checks the signature file beside a contribution.
 func (j *judge) detached(c contribution, keys []*signature.Key) site.Verdict {
 	if c.sig.Spent {
+		if w := c.sig.Withdrawn; w != nil {
+			return notCounted(site.ReasonBadSignature, "%s", Replayed(w, baseName(c.sig.File)))
+		}
 		return notCounted(site.ReasonBadSignature, "%s was withdrawn from this item before: a withdrawn vote cannot be cast again with its old signature; sign the file anew", baseName(c.sig.File))
 	}
 	if c.forItem == "" || c.forVoter == "" {
@@ -290,7 +322,7 @@ func (j *judge) detached(c contribution, keys []*signature.Key) site.Verdict {
 func (j *judge) window(c contribution) (open, closed []string) {
 	phases := j.s.Plan.Phases
 	for _, what := range c.opens {
-		if len(phases) == 0 || Open(phases, what, c.origin.Landed) != nil {
+		if len(phases) == 0 || Open(phases, what, c.timing.at) != nil {
 			open = append(open, what)
 		} else {
 			closed = append(closed, what)
@@ -319,6 +351,13 @@ func endOfDay(t time.Time) time.Time {
 		return t.AddDate(0, 0, 1)
 	}
 	return t
+}
+
+// Replayed says that what (a signature, or a commit) had vouched for a version that the
+// main branch withdrew (w): the detail of the verdict, and of the merge-request check.
+func Replayed(w *site.Withdrawal, what string) string {
+	return fmt.Sprintf("replayed: %s was withdrawn on %s by commit %s; a withdrawn vote cannot be cast again with its old signature or commit: sign again",
+		what, w.When.UTC().Format(time.DateOnly), short(w.Commit))
 }
 
 func short(hash string) string { return hash[:min(10, len(hash))] }
