@@ -551,6 +551,10 @@ const (
 // Origin is where a contributed file comes from in Git: the commit that last changed it,
 // and when that change landed on the main branch (the committer time of the first
 // first-parent commit of the branch that contains it, which the maintainers control).
+// Landed and LandedCommit are, from the history, the first commit of the main branch
+// that held the file and its committer time; the trust stage replaces them with the
+// time the rules use, and the commit that vouches for it, when the landing commit was
+// not the maintainers' (a fast-forward of the contributor's own commit).
 type Origin struct {
 	Commit       string
 	AuthorName   string

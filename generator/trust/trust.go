@@ -74,6 +74,7 @@ func Judge(s *site.Site, o Options) diag.List {
 			forItem: r.ForItem, forVoter: r.ForVoter, voterKey: "voter",
 			opens: opens(r), vote: true, timing: clock.time(r.Origin),
 		})
+		retime(r.Origin, clock.time(r.Origin))
 		r.CountVote = r.Counted && r.Vote != "" && slices.Contains(open, "votes")
 		r.CountPriority = r.Counted && r.Priority != 0 && slices.Contains(open, "priorities")
 	})
@@ -84,8 +85,18 @@ func Judge(s *site.Site, o Options) diag.List {
 			forItem: f.ForItem, forVoter: f.ForBody, voterKey: "body",
 			opens: []string{"feedback"}, timing: clock.time(f.Origin),
 		})
+		retime(f.Origin, clock.time(f.Origin))
 	}
 	return errs
+}
+
+// retime makes the origin say when the contribution counts as landed, and by which
+// commit, where the landing commit's own time is not the maintainers' (see clock): the
+// pages, the audit and the open data show the time the rules used.
+func retime(o *site.Origin, t timing) {
+	if o != nil && !t.at.IsZero() {
+		o.Landed, o.LandedCommit = t.at.UTC(), t.commit
+	}
 }
 
 // opens lists what a reaction needs open: votes for a vote, priorities for a priority.
