@@ -92,3 +92,24 @@ func TestLandingTimeNeverGoesBack(t *testing.T) {
 		t.Errorf("detail %q: want the time of the commit before", d)
 	}
 }
+
+// A squash merge by the forge's button is committed by the forge: listed in
+// forge.committers, it times the vote like a maintainer's commit.
+func TestSquashByAForgeCommitterListedInTheConfigTimesTheVote(t *testing.T) {
+	for _, listed := range []bool{false, true} {
+		g := newGitRepo(t, "author", "")
+		if listed {
+			g.write("pspm.yaml", g.read("pspm.yaml")+"forge:\n  committers: [noreply@github.com]\n")
+			g.commitAll("2025-02-01T09:00:00Z", anna, "Il forge")
+		}
+		g.write(reggioVote, "vote: support\n")
+		g.run("2025-03-01T09:00:00Z", "add", "-A")
+		g.runEnv("2025-03-01T09:00:00Z", append(who(marco), "GIT_COMMITTER_NAME=GitHub", "GIT_COMMITTER_EMAIL=noreply@github.com"), "commit", "-q", "-m", "Voto (#3)")
+		v := g.vote(reggioVote)
+		wantCounted(t, v, "author")
+		flagged := strings.Contains(v["detail"].(string), "cannot be verified")
+		if flagged == listed {
+			t.Errorf("forge.committers listed: %v; detail %q", listed, v["detail"])
+		}
+	}
+}

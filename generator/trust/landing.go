@@ -2,8 +2,11 @@ package trust
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/signature"
 	"github.com/pspm-dev/pspm/generator/site"
@@ -52,12 +55,20 @@ func newClock(s *site.Site, o Options, keys map[string][]*signature.Key, errs *d
 		}
 	}
 	owner := s.Plan.OwnerBody
-	switch {
-	case owner == nil:
-		k.trusted = func(*site.Landing) bool { return false }
-	case o.Policy == PolicySigned:
-		ring := keys[owner.ID]
-		if len(ring) == 0 && len(s.Landings) > 0 {
+	if o.Policy == PolicySigned {
+		var ring []*signature.Key
+		if owner != nil {
+			ring = slices.Clone(keys[owner.ID])
+		}
+		for i, text := range o.ForgeKeys {
+			key, err := signature.ParseKey(text)
+			if err != nil {
+				errs.Add(diag.Pos{File: config.File}, "forge.keys[%d]: %v", i, err)
+				continue
+			}
+			ring = append(ring, key)
+		}
+		if len(ring) == 0 && len(s.Landings) > 0 && owner != nil {
 			errs.Warn(owner.Pos, "votes.policy is signed, but no member of the plan owner %s has a key: no landing time can be verified, and votes landed by fast-forward do not count; add the maintainers' keys (members[].keys) and sign merge commits", owner.ID)
 		}
 		k.trusted = func(l *site.Landing) bool {
@@ -67,8 +78,13 @@ func newClock(s *site.Site, o Options, keys map[string][]*signature.Key, errs *d
 			_, err := signature.Verify([]byte(l.Signature), []byte(l.Payload), signature.NamespaceGit, ring, l.Committed)
 			return err == nil
 		}
-	default:
-		k.trusted = func(l *site.Landing) bool { return owner.Member(l.CommitterEmail) != nil }
+		return k
+	}
+	k.trusted = func(l *site.Landing) bool {
+		if owner != nil && owner.Member(l.CommitterEmail) != nil {
+			return true
+		}
+		return slices.ContainsFunc(o.ForgeCommitters, func(e string) bool { return strings.EqualFold(e, l.CommitterEmail) })
 	}
 	return k
 }

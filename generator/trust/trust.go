@@ -15,6 +15,12 @@
 //     file names its item and voter, so that the signature cannot be moved to another
 //     item or voter. A signature that was withdrawn from the branch before is spent.
 //
+// Spent stays spent: a version of a contribution that the main branch withdrew never
+// counts again by the same consent, neither by its detached signature nor by the
+// commit that made it, whatever merge brings it back (site.Origin.Replayed, site.Sig.Spent).
+// A contribution is timed by a landing the maintainers made (see clock): the
+// contributor's own date, brought by a fast-forward, does not count.
+//
 // Judge works on the model only: provenance comes from the history stage (Origin, Sig),
 // signatures are checked by package signature. It is deterministic: time is always a
 // time from Git, never the clock.
@@ -47,6 +53,10 @@ type Options struct {
 	// FromGit says that the site was read from a Git repository, so a contribution
 	// without an Origin is one that is not committed as it is.
 	FromGit bool
+	// ForgeKeys and ForgeCommitters (forge.keys, forge.committers) are trusted, besides
+	// the plan owner's members, to have made a landing commit: the forge's signing keys
+	// (policy signed) and committer e-mails (author and none).
+	ForgeKeys, ForgeCommitters []string
 }
 
 // Judge sets the Verdict of every reaction and feedback of s, and returns the problems
