@@ -159,7 +159,7 @@ func (h *History) sign(w *walker, prev map[string]*Signature, read map[string]*c
 // LandingWindow is how many first-parent commits after a landing commit have their
 // signatures kept in History.Signatures, for a landing that is not the maintainers' to
 // be timed by the next commit that is.
-const LandingWindow = 32
+const LandingWindow = 16
 
 // signatureOf returns a commit's signature and payload; nil for an unsigned commit.
 func signatureOf(c *commitInfo) (*Signature, error) {

@@ -457,3 +457,33 @@ func blobsOf(list []Retirement) []string {
 	}
 	return out
 }
+
+// Who landed a version is a fact the trust model needs: the signature of the commit
+// that landed it, and of the signed commits soon after on the branch (one of them may
+// be the maintainers' when the landing was a contributor's own commit, fast-forwarded),
+// is kept, by Update as by Load.
+func TestSignaturesOfLandingCommitsAndTheirFollowersAreKept(t *testing.T) {
+	r := newTestRepo(t)
+	key := sshKey(t, r)
+	r.write("content/proposals/p/reactions/r_emiro.yaml", "vote: support\n")
+	cast := r.commit(region, day(1), "Vote, fast-forwarded")
+	prev := load(t, Options{Dir: r.dir})
+	r.write("content/proposals/p/index.md", "# P\n")
+	sealed := r.commitSigned(maintainer, 2, key, "Seal")
+
+	h := load(t, Options{Dir: r.dir})
+	if h.Signatures[sealed] == nil {
+		t.Errorf("no signature kept for %.7s, the signed commit after the landing of the vote", sealed)
+	}
+	u, err := Update(Options{Dir: r.dir}, prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameHistory(t, u, h)
+
+	// Any revision can be read, as the merge-request check reads its target.
+	at := load(t, Options{Dir: r.dir, Revision: cast})
+	if at.Head != cast || at.Files["content/proposals/p/reactions/r_emiro.yaml"] == nil || at.Files["content/proposals/p/index.md"] != nil {
+		t.Errorf("history at %.7s: head %.7s, files %v", cast, at.Head, at.Files)
+	}
+}
