@@ -3,6 +3,8 @@ package generator_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/pspm-dev/pspm/generator/internal/sitetest"
 )
 
 // The official answer is the plan owner's in every language: a translation's answer is
@@ -60,4 +62,14 @@ func TestMergeRequestAddingATranslationWithAnAnswerFailsUnlessByThePlanOwner(t *
 	res, err := g.checkMR(during)
 	wantViolation(t, res, err, "content/proposals/p1/index.en.md:1:1: commit")
 	wantViolation(t, res, err, "the official status or answer of a proposal")
+}
+
+// A translation cannot answer for the plan owner: an answer in a translation of an
+// unanswered proposal is not shown, and the build says so.
+func TestTranslatedAnswerWithoutAnOfficialAnswerIsNotShown(t *testing.T) {
+	b := sitetest.Run(t, "-- content/proposals/p1/index.en.md --\n---\ntitle: Proposal one\nanswer:\n  text: Accepted and funded.\n---\nText.\n").OK()
+	if w := b.Result.Diagnostics.Warnings().Format(); !strings.Contains(w, "content/proposals/p1/index.en.md:") || !strings.Contains(w, "the proposal has none") {
+		t.Errorf("no warning at the translation:\n%s", w)
+	}
+	b.File("en/proposals/p1/index.html", "! Accepted and funded.")
 }

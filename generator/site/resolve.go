@@ -2,10 +2,12 @@ package site
 
 import (
 	"fmt"
+	"maps"
 	"net/mail"
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -50,6 +52,17 @@ func (s *Site) Resolve() diag.List {
 		}
 		if p.Answer.Text != "" && p.Answer.Date.IsZero() {
 			errs.Add(p.at("answer"), "the answer has no date; add answer.date: YYYY-MM-DD")
+		}
+		if p.Answer.Text == "" {
+			for _, lang := range slices.Sorted(maps.Keys(p.Translations)) {
+				if tr := p.Translations[lang]; tr.Answer.Text != "" {
+					at := tr.Pos
+					if at.File == "" {
+						at = diag.Pos{File: tr.File, Line: 1, Col: 1}
+					}
+					errs.Warn(at, "the translation has an answer, but the proposal has none in %s: it is not shown; the plan owner answers in the proposal's own file first", p.File)
+				}
+			}
 		}
 		p.Tags = checkTags(&errs, &p.Item, p.Tags)
 	}
