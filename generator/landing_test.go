@@ -1,6 +1,7 @@
 package generator_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -111,5 +112,25 @@ func TestSquashByAForgeCommitterListedInTheConfigTimesTheVote(t *testing.T) {
 		if flagged == listed {
 			t.Errorf("forge.committers listed: %v; detail %q", listed, v["detail"])
 		}
+	}
+}
+
+// Under policy signed, a merge signed by the forge's own key (GitHub's web-flow key for
+// the merge button), listed in forge.keys, times the vote like a maintainer's.
+func TestMergeSignedByAForgeKeyListedInTheConfigTimesTheVote(t *testing.T) {
+	g, marcoKey, _ := signedRepo(t)
+	forgeKey, forgePub := sshKey(t, "web-flow")
+	g.write("pspm.yaml", g.read("pspm.yaml")+"forge:\n  keys: ["+strconv.Quote(forgePub)+"]\n")
+	g.commitAll("2025-02-01T09:00:00Z", anna, "La chiave del forge")
+	g.run("", "checkout", "-q", "-b", "voto")
+	g.write(reggioVote, "vote: support\n")
+	g.signedCommit("2025-06-15T09:00:00Z", marco, marcoKey, "Voto")
+	g.run("", "checkout", "-q", "main")
+	g.runEnv("2025-06-20T09:00:00Z", append(who(forge), "GIT_COMMITTER_NAME=GitHub", "GIT_COMMITTER_EMAIL=noreply@github.com"),
+		"-c", "gpg.format=ssh", "-c", "user.signingkey="+forgeKey, "merge", "-q", "--no-ff", "-S", "-m", "Merge pull request #7", "voto")
+	v := g.vote(reggioVote)
+	wantCounted(t, v, "signature")
+	if v["landed"] != "2025-06-20T09:00:00Z" || v["detail"] != "" {
+		t.Errorf("landed %v (%v), want the forge's merge time with nothing to say", v["landed"], v["detail"])
 	}
 }
