@@ -128,3 +128,29 @@ func TestVoteCastAgainInANewSignedCommitCounts(t *testing.T) {
 	g.mergeSigned("2025-02-07T10:00:00Z", "di-nuovo")
 	wantCounted(t, g.vote(reggioVote), "signature")
 }
+
+// Under policy author the old commit's authorship is spent the same way.
+func TestReplayedVoteUnderPolicyAuthorIsNotCountedAndRefused(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	g.run("", "checkout", "-q", "-b", "voto")
+	g.write(reggioVote, "vote: oppose\n")
+	cast := g.commitAll("2025-02-03T09:00:00Z", marco, "Voto")
+	g.run("", "checkout", "-q", "main")
+	g.run("2025-02-03T10:00:00Z", "merge", "-q", "--no-ff", "-m", "Merge voto", "voto")
+	g.remove(reggioVote)
+	g.commitAll("2025-02-05T09:00:00Z", marco, "Ritiro")
+
+	g.run("", "checkout", "-q", "-b", "attacco")
+	g.write(reggioVote, "vote: oppose\n")
+	g.handMerge("2025-02-06T09:00:00Z", eve, "attacco", "main", cast)
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, "brings back a vote of c_h223 that the target branch withdrew")
+
+	g.run("", "checkout", "-q", "main")
+	g.run("2025-02-06T10:00:00Z", "merge", "-q", "--no-ff", "-m", "Merge attacco", "attacco")
+	v := g.vote(reggioVote)
+	wantNotCounted(t, v, "unverified")
+	if d, _ := v["detail"].(string); !strings.HasPrefix(d, "replayed: ") {
+		t.Errorf("detail %q", d)
+	}
+}
