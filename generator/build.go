@@ -174,7 +174,7 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 	errs.Append(s.CheckTargets())
 	stage("versions")
 
-	errs.Append(trust.Judge(s, trust.Options{Policy: cfg.Votes.Policy, FromGit: fromGit}))
+	errs.Append(trust.Judge(s, trust.Options{Policy: cfg.Votes.Policy, FromGit: fromGit, ForgeKeys: cfg.Forge.Keys, ForgeCommitters: cfg.Forge.Committers}))
 	contributionProblems(s, o.check, errs)
 	stage("verify")
 	if errs.HasErrors() {

@@ -11,8 +11,9 @@
 //	         by their bytes) and translations; no symbolic link is followed
 //	model    Resolve: link references, report dangling ones                (generator/site)
 //	history  one walk of the main branch: the commit that cast each vote    (generator/history)
-//	         and when it landed, every amendment of an item's text, spent
-//	         signatures, every action's progress over time; cached in
+//	         and when it landed (and who landed it), every amendment of an
+//	         item's text, spent votes and signatures (withdrawn versions),
+//	         every action's progress over time; cached in
 //	         .pspm/cache, so a build after a commit walks that commit (only
 //	         when the site is in a Git repository)
 //	versions the approved versions of the plan: every tag matching        (generator/history,
@@ -20,7 +21,8 @@
 //	         tree's loader (files shared with another version are parsed
 //	         once); a moved or deleted published tag is an error
 //	verify   the trust model: whether each vote and comment counts, and    (generator/trust,
-//	         why not (votes.policy, signatures, phase windows); a bad       generator/signature)
+//	         why not (votes.policy, signatures, replays, landing times     generator/signature)
+//	         the maintainers vouch for, phase windows); a bad
 //	         contribution is kept and shown, a warning in a build and an
 //	         error in a check
 //	derive   Derive: tallies, priorities ranking, progress roll-ups, lists  (generator/site)

@@ -46,6 +46,11 @@ type Forge struct {
 	Kind   string `yaml:"kind" enum:"github|gitlab|gitea"`
 	URL    string `yaml:"url"`
 	Branch string `yaml:"branch"`
+	// Keys and Committers are the forge's own signing keys and committer e-mails,
+	// trusted like the plan owner's members to time a vote by the commit that landed it:
+	// a merge made by the forge's button (GitHub signs it with its web-flow key).
+	Keys       []string `yaml:"keys"`
+	Committers []string `yaml:"committers"`
 }
 
 // Plan configures how the plan is published.
@@ -177,6 +182,7 @@ func (c *Config) merge(r *Config) {
 		c.Paginate = r.Paginate
 	}
 	c.Forge.Kind, c.Forge.URL = r.Forge.Kind, strings.TrimSuffix(r.Forge.URL, "/")
+	c.Forge.Keys, c.Forge.Committers = r.Forge.Keys, r.Forge.Committers
 	if r.Forge.Branch != "" {
 		c.Forge.Branch = r.Forge.Branch
 	}

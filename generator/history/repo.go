@@ -54,6 +54,15 @@ func openRepo(o Options) (*repo, error) {
 		}
 		r.prefix = prefix
 	}
+	if o.Revision != "" {
+		c, err := newWalker(&plan{r: r}, r.st).revision(o.Revision)
+		if err != nil {
+			r.close()
+			return nil, err
+		}
+		r.branch, r.tip = o.Revision, c.hash
+		return r, nil
+	}
 	if err := r.resolve(o.Branch); err != nil {
 		r.close()
 		return nil, err
