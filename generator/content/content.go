@@ -572,6 +572,7 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 			decode(r.body)
 		}
 	}
+	checkLists(cfg, &r)
 	if r.errs.HasErrors() { // never publish a half-read item
 		r = result{errs: r.errs}
 	}
