@@ -97,3 +97,10 @@ func TestNarrowedListsDoNotRepeatEveryBody(t *testing.T) {
 		File("proposals/body/b_1/index.html", `href="/proposals/body/b_1/" aria-current="page"`, `! href="/proposals/body/b_2/"`).
 		File("proposals/status/open/index.html", `! href="/proposals/body/b_2/"`)
 }
+
+// An image of another scheme is shown as its text, and pspm check says so at its place.
+func TestImageOfAnotherSchemeIsAWarningAtItsPlace(t *testing.T) {
+	ov := "-- content/proposals/p1/index.md --\n---\ntitle: P\nbody: c_h223\ndate: 2025-02-01\n---\nTesto.\n\nVedi ![schema](ftp://example.org/s.png).\n"
+	sitetest.Check(t, ov).Diag("content/proposals/p1/index.md:8:6: warning: an image from a ftp: URL is not shown")
+	sitetest.Run(t, ov).OK().File("proposals/p1/index.html", `<span class="image-omitted">schema</span>`, `! ftp://example.org`)
+}
