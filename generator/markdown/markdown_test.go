@@ -288,6 +288,21 @@ func TestRepeatedHeadingIDsStayUniqueWhenATextLooksLikeASuffix(t *testing.T) {
 	}
 }
 
+// Anchors of repeated headings cost linear work: twice the headings, about twice the
+// allocations (trying "same-1", "same-2"… from 1 for every heading made them quadratic).
+// Allocations are counted, not time: BenchmarkDuplicateHeadings has the time.
+func TestDuplicateHeadingsCostLinearWork(t *testing.T) {
+	r := markdown.New()
+	allocs := func(n int) float64 {
+		src := []byte(strings.Repeat("# same\n", n))
+		return testing.AllocsPerRun(1, func() { r.Render(src) })
+	}
+	small, large := allocs(2000), allocs(8000)
+	if ratio := large / small; ratio > 4.5 {
+		t.Errorf("4× the headings cost %.1f× the allocations (%.0f, then %.0f): anchors are not linear", ratio, small, large)
+	}
+}
+
 func TestSummaryIsFirstParagraphCut(t *testing.T) {
 	words := make([]string, 60)
 	for i := range words {
