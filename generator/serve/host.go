@@ -22,7 +22,7 @@ type HostOptions struct {
 // HostGuard answers only requests whose Host header names the server: the host of
 // o.Addr, localhost, 127.0.0.1, [::1], or the host of o.BaseURL, with any port or none.
 // When the server listens on every interface (0.0.0.0 or ::), the IP addresses of the
-// machine's interfaces are accepted too. Any other Host gets 403 Forbidden with a short
+// machine's interfaces are accepted too (and 0.0.0.0 itself, as pspm serve prints it). Any other Host gets 403 Forbidden with a short
 // explanation: a page on another site that makes its own name resolve to 127.0.0.1 (DNS
 // rebinding) cannot read the preview, nor its live-reload events, through the browser.
 func HostGuard(h http.Handler, o HostOptions) http.Handler {
@@ -102,6 +102,11 @@ func (g *hostGuard) allowed(host string) bool {
 	}
 	if !g.any {
 		return false
+	}
+	if ip.IsUnspecified() {
+		// Bound to every interface, pspm serve prints http://0.0.0.0:port/, which a
+		// browser may open.
+		return true
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()

@@ -93,7 +93,8 @@ func TestPreviewOnAllInterfacesAcceptsTheMachinesAddresses(t *testing.T) {
 			"pc-ufficio.local:1313": 200,
 			"localhost":             200,
 			"127.0.0.1:1313":        200,
-			"0.0.0.0:1313":          403,
+			"0.0.0.0:1313":          200, // what pspm serve prints when bound to 0.0.0.0
+			"[::]:1313":             200,
 			"192.168.1.11:1313":     403,
 			"attacker.example:1313": 403,
 		} {
