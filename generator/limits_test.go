@@ -104,3 +104,13 @@ func TestImageOfAnotherSchemeIsAWarningAtItsPlace(t *testing.T) {
 	sitetest.Check(t, ov).Diag("content/proposals/p1/index.md:8:6: warning: an image from a ftp: URL is not shown")
 	sitetest.Run(t, ov).OK().File("proposals/p1/index.html", `<span class="image-omitted">schema</span>`, `! ftp://example.org`)
 }
+
+// In a comment, such an image is shown as its text too, and does not make the comment
+// malformed: the gate of merge requests does not refuse it.
+func TestImageOfAnotherSchemeInFeedbackIsItsText(t *testing.T) {
+	ov := "-- content/proposals/p1/feedback/m_ef-domanda.md --\n---\ntitle: Una domanda\ndate: 2025-02-10\nkind: question\n---\nVedi ![schema](ftp://example.org/s.png).\n"
+	if errs := sitetest.Check(t, ov).Errors(); len(errs) > 0 {
+		t.Errorf("pspm check refuses the comment:\n%s", errs.Format())
+	}
+	sitetest.Run(t, ov).OK().File("proposals/p1/index.html", `<span class="image-omitted">schema</span>`, `! ftp://example.org`)
+}

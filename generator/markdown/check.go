@@ -101,7 +101,6 @@ func Check(file string, firstLine int, src []byte, lim Limits, errs *diag.List) 
 	if defStart && defColon && size > def {
 		def, defLine = size, firstLine+bytes.Count(src, []byte("\n"))
 	}
-	checkImages(file, firstLine, src, errs)
 	if costLine > 0 {
 		errs.Add(diag.Pos{File: file, Line: costLine, Col: 1}, "too many links and emphasis marks ([, *, _) in one paragraph to render in reasonable time; split the paragraph with blank lines or put code between backticks")
 	}
@@ -188,12 +187,13 @@ var rasterData = regexp.MustCompile(`^(?i)image/(png|gif|jpeg|webp)[;,]`)
 // inlineImage matches the start of an inline image whose URL has a scheme: ![alt](scheme:
 var inlineImage = regexp.MustCompile(`!\[[^\]\n]*\]\([ \t]*<?([A-Za-z][A-Za-z0-9+.-]*):`)
 
-// checkImages warns, once per file at the first of them, about inline images that will
+// CheckImages warns, once per file at the first of them, about inline images that will
 // not be shown: an image comes from the site itself, from http or https (shown as a link),
 // or from a data: URL of a PNG, GIF, JPEG or WebP; any other scheme (ftp:, gopher:…) is
 // rendered as its text. It reads lines, without parsing: reference images and images in
-// code are not told apart, and the renderer decides in the end.
-func checkImages(file string, firstLine int, src []byte, errs *diag.List) {
+// code are not told apart, and the renderer decides in the end. firstLine is the file
+// line where src starts.
+func CheckImages(file string, firstLine int, src []byte, errs *diag.List) {
 	if !bytes.Contains(src, []byte("![")) {
 		return
 	}

@@ -65,6 +65,7 @@ func FuzzCheck(f *testing.F) {
 		firstLine := 1 + int(first)
 		var errs diag.List
 		markdown.Check("f.md", firstLine, src, lim, &errs)
+		markdown.CheckImages("f.md", firstLine, src, &errs)
 		last := firstLine + bytes.Count(src, []byte("\n"))
 		lines := bytes.Split(src, []byte("\n"))
 		for _, e := range errs {
