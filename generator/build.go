@@ -162,6 +162,7 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 	stage("sources")
 
 	errs.Append(s.Resolve())
+	errs.Append(s.LimitTagPages(cfg.Limits.TagPages))
 	stage("model")
 	if errs.HasErrors() {
 		return nil, cfg

@@ -6,10 +6,12 @@
 //
 //	config   pspm.yaml -> config.Config, every default applied            (generator/config)
 //	load     content/ -> site.Site: walk, split front matter, decode with   (generator/content,
-//	         positions, check names, sizes, encodings and Markdown bounds;  generator/meta)
-//	         index ids, attach attachments (an allow-list of types, checked
-//	         by their bytes) and translations; no symbolic link is followed
-//	model    Resolve: link references, report dangling ones                (generator/site)
+//	         positions, check names, sizes, encodings, Markdown bounds and  generator/meta)
+//	         the length of every list (limits.*); index ids, attach
+//	         attachments (an allow-list of types, checked by their bytes)
+//	         and translations; no symbolic link is followed
+//	model    Resolve: link references, report dangling ones; bound the     (generator/site)
+//	         site's distinct tags (limits.tag_pages)
 //	history  one walk of the main branch: the commit that cast each vote    (generator/history)
 //	         and when it landed (and who landed it), every amendment of an
 //	         item's text, spent votes and signatures (withdrawn versions),
@@ -53,7 +55,8 @@
 // and cards again. That is the one place the model changes after Derive. Each rebuild
 // gives a new Snapshot that serve.Site swaps in whole; the search index follows in the
 // background (Index.Update, Index.Replace). Tests check that every file a Session serves
-// after any edit is the file a full build writes.
+// after any edit is the file a full build writes. The server answers only requests whose
+// Host names it (serve.HostGuard), against DNS rebinding.
 //
 // Data flows one way. Each stage reports the user's problems as positioned diagnostics
 // (generator/diag) and keeps them apart from internal errors. A build with content errors

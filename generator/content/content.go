@@ -536,6 +536,7 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 		return r
 	}
 	markdown.Check(j.file, doc.BodyLine, doc.Body, markdown.Limits{TableCells: cfg.Limits.TableCells, Nesting: cfg.Limits.Nesting}, &r.errs)
+	markdown.CheckImages(j.file, doc.BodyLine, doc.Body, &r.errs)
 	item := site.Item{ID: j.id, Section: j.section, File: j.file, Dir: path.Dir(j.file), Text: string(doc.Body), TextLine: doc.BodyLine}
 	if !j.bundle {
 		item.Dir = strings.TrimSuffix(j.file, ".md")
@@ -572,6 +573,7 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 			decode(r.body)
 		}
 	}
+	checkLists(cfg, &r)
 	if r.errs.HasErrors() { // never publish a half-read item
 		r = result{errs: r.errs}
 	}

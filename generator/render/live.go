@@ -214,6 +214,7 @@ func cardContent(c *Card) string {
 		str(t.Title)
 		str(t.URL)
 	}
+	num(c.MoreTags)
 	t := c.Tally
 	for _, n := range []int{t.Support, t.Oppose, t.Abstain, t.Total, t.SupportPct, t.OpposePct, t.AbstainPct, t.PriorityCount} {
 		num(n)

@@ -466,3 +466,29 @@ func TestPreviewNeverServesARefusedAttachment(t *testing.T) {
 		}
 	}
 }
+
+// TestPreviewAnswersOnlyItsOwnNames drives the running preview: a request that names
+// another host (DNS rebinding) is refused, pages and events alike.
+func TestPreviewAnswersOnlyItsOwnNames(t *testing.T) {
+	p := startPreview(t)
+	for _, c := range []struct {
+		host, path string
+		want       int
+	}{
+		{"attacker.example", "/", http.StatusForbidden},
+		{"attacker.example", serve.LivePrefix + "events", http.StatusForbidden},
+		{"localhost", "/", http.StatusOK},
+		{strings.TrimPrefix(p.base, "http://"), "/", http.StatusOK},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, p.base+c.path, nil)
+		req.Host = c.host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("Host %q %s: %d, want %d", c.host, c.path, resp.StatusCode, c.want)
+		}
+	}
+}
