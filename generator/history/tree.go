@@ -655,20 +655,39 @@ func patch(base, delta, dst []byte) ([]byte, error) {
 	return out, nil
 }
 
-// readAll reads an object's content, whose size is bounded by maxTreeSize.
+// readAll reads an object's content, whose size is bounded by maxTreeSize. The buffer
+// grows as the content comes, not at the size the object claims, which a damaged or
+// hostile object may inflate far beyond what it holds.
 func readAll(obj plumbing.EncodedObject) ([]byte, error) {
+	return readClaimed(obj, obj.Size(), maxTreeSize)
+}
+
+// readClaimed reads the first want bytes of obj (all of it when want is its size),
+// refusing an object claiming more than limit bytes, and one that does not hold the
+// bytes it claims.
+func readClaimed(obj plumbing.EncodedObject, want, limit int64) ([]byte, error) {
 	size := obj.Size()
-	if size < 0 || size > maxTreeSize {
+	if size < 0 || size > limit || want > size {
 		return nil, fmt.Errorf("size %d out of bounds", size)
 	}
-	data := make([]byte, size)
 	rd, err := obj.Reader()
 	if err != nil {
 		return nil, err
 	}
 	defer rd.Close()
-	if _, err := io.ReadFull(rd, data); err != nil {
-		return nil, err
+	data := make([]byte, 0, min(want, eagerInflate))
+	for int64(len(data)) < want {
+		if len(data) == cap(data) {
+			data = slices.Grow(data, int(min(want-int64(len(data)), int64(len(data))+512)))
+		}
+		n, err := rd.Read(data[len(data):min(int64(cap(data)), want)])
+		data = data[:len(data)+n]
+		if err == io.EOF && int64(len(data)) < want {
+			return nil, fmt.Errorf("%w: %d bytes claimed, %d read", errInflate, size, len(data))
+		}
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
 	}
 	return data, nil
 }
