@@ -17,10 +17,15 @@ import (
 // history algorithm runs on either: the tests check that both give the same history,
 // and FuzzPackReadersAgree that both read the same objects from damaged packs.
 type objectStore interface {
-	// Object returns the type and content of object h, deltas resolved. An object of
-	// more than limit bytes is an error, as is one stored damaged; one the store does
-	// not hold is plumbing.ErrObjectNotFound, or errNotInPacks for the pack reader
-	// when the object is to be read through go-git.
+	// Object returns the type and content of object h, deltas resolved, checked
+	// against h. An object of more than limit bytes is an error, as is one stored
+	// damaged; one the store does not hold is plumbing.ErrObjectNotFound, or
+	// errNotInPacks for the pack reader when the object is to be read through go-git.
+	//
+	// The pack reader is as strict as Git: a zlib stream must end where its header
+	// says, its checksum intact (errInflate, zlib.ErrChecksum). go-git reads what
+	// inflates and skips the checksum: where only those are damaged, it reads an
+	// object that the pack reader refuses.
 	Object(h plumbing.Hash, limit int) (plumbing.ObjectType, []byte, error)
 }
 
@@ -35,7 +40,21 @@ var packTypes = [...]plumbing.ObjectType{packCommit: plumbing.CommitObject, pack
 	packBlob: plumbing.BlobObject, packTag: plumbing.TagObject}
 
 func (s packStore) Object(h plumbing.Hash, limit int) (plumbing.ObjectType, []byte, error) {
-	return s.w.packObject(h, limit, 0)
+	typ, data, err := s.w.packObject(h, limit, 0)
+	if err == nil {
+		err = checkHash(h, typ, data)
+	}
+	return typ, data, err
+}
+
+// errWrongHash is an object whose content does not hash to the name it is read by.
+var errWrongHash = errors.New("content does not match its hash (corrupt object)")
+
+func checkHash(h plumbing.Hash, typ plumbing.ObjectType, data []byte) error {
+	if got := plumbing.ComputeHash(typ, data); got != h {
+		return fmt.Errorf("object %s: %w: it hashes to %s", h, errWrongHash, got)
+	}
+	return nil
 }
 
 // packObject reads object h from the packs in memory, resolving deltas.
@@ -71,7 +90,14 @@ func (w *walker) packObject(h plumbing.Hash, limit, depth int) (plumbing.ObjectT
 // gitStore reads objects through go-git's storage.
 type gitStore struct{ st storer.EncodedObjectStorer }
 
-func (s gitStore) Object(h plumbing.Hash, limit int) (typ plumbing.ObjectType, data []byte, err error) {
+func (s gitStore) Object(h plumbing.Hash, limit int) (plumbing.ObjectType, []byte, error) {
+	return s.object(h, limit, 0)
+}
+
+func (s gitStore) object(h plumbing.Hash, limit, depth int) (typ plumbing.ObjectType, data []byte, err error) {
+	if depth > maxDeltaChain {
+		return plumbing.InvalidObject, nil, fmt.Errorf("object %s: delta chain longer than %d", h, maxDeltaChain)
+	}
 	// A damaged repository must not bring the build down, whatever go-git does with it.
 	defer func() {
 		if v := recover(); v != nil {
@@ -81,6 +107,9 @@ func (s gitStore) Object(h plumbing.Hash, limit int) (typ plumbing.ObjectType, d
 	obj, err := s.st.EncodedObject(plumbing.AnyObject, h)
 	if err != nil {
 		return plumbing.InvalidObject, nil, err
+	}
+	if !obj.Type().Valid() || obj.Type() == plumbing.OFSDeltaObject || obj.Type() == plumbing.REFDeltaObject {
+		return plumbing.InvalidObject, nil, fmt.Errorf("object %s: of type %s", h, obj.Type())
 	}
 	size := obj.Size()
 	if size < 0 || size > int64(limit) || size > math.MaxInt32 {
@@ -98,6 +127,26 @@ func (s gitStore) Object(h plumbing.Hash, limit int) (typ plumbing.ObjectType, d
 	}
 	if int64(len(data)) != size {
 		return plumbing.InvalidObject, nil, fmt.Errorf("object %s: %w", h, errInflate)
+	}
+	// go-git takes an object's size from what inflates, not from its header in the
+	// pack: a header that says another size is a corrupt pack here, as for the pack
+	// reader.
+	if claimed, err := s.st.EncodedObjectSize(h); err != nil || claimed != size {
+		return plumbing.InvalidObject, nil, fmt.Errorf("object %s: %w: %d bytes claimed, %d inflated (%v)", h, errInflate, claimed, size, err)
+	}
+	// Nor does it judge a delta's base by its header: an object made from a damaged
+	// base is damaged.
+	if ds, ok := s.st.(storer.DeltaObjectStorer); ok {
+		if d, err := ds.DeltaObject(plumbing.AnyObject, h); err == nil {
+			if d, ok := d.(plumbing.DeltaObject); ok {
+				if _, _, err := s.object(d.BaseHash(), maxTreeSize, depth+1); err != nil {
+					return plumbing.InvalidObject, nil, err
+				}
+			}
+		}
+	}
+	if err := checkHash(h, obj.Type(), data); err != nil {
+		return plumbing.InvalidObject, nil, err
 	}
 	return obj.Type(), data, nil
 }

@@ -246,3 +246,25 @@ func TestClosingASnapshotUnmapsItsPacks(t *testing.T) {
 		t.Errorf("reading after Close: got %v, want the content or fs.ErrClosed", err)
 	}
 }
+
+// Every history algorithm runs on either object store: the walk, Range and Snapshot
+// of a packed repository read through go-git alone (packsOff) give what they give
+// through the pack reader.
+func TestPackedHistoryIsTheSameThroughGoGit(t *testing.T) {
+	r := busyRepo(t)
+	r.git("repack", "-q", "-a", "-d", "-f", "--depth=5", "--window=20")
+	o := Options{Dir: r.dir}
+	packed := load(t, o)
+	packedRange := rangeOf(t, r.dir, "main~12", "main")
+	packedFiles := snapshotFiles(t, r.dir, "main~3")
+
+	packsOff.Store(true)
+	defer packsOff.Store(false)
+	sameHistory(t, load(t, o), packed)
+	if got := rangeOf(t, r.dir, "main~12", "main"); !sameJSON(got, packedRange) {
+		t.Error("Range differs through go-git")
+	}
+	if got := snapshotFiles(t, r.dir, "main~3"); !sameJSON(got, packedFiles) {
+		t.Error("Snapshot differs through go-git")
+	}
+}
