@@ -49,6 +49,11 @@ type Options struct {
 	// count, e.g. "content/" or "site/content/". It must lie inside the site folder.
 	// When empty it is the site folder relative to the repository root plus "content/".
 	Prefix string
+	// MaxObjectSize bounds, in bytes, every Git object read whole (a tree, a commit, a
+	// tag, a file read by Snapshot or ReadBlobs): a bigger one is an error that names
+	// it. 0 keeps the built-in bounds (trees 1 GiB, commits and tags 64 MiB, files
+	// 2 GiB); a smaller bound lowers them all.
+	MaxObjectSize int64
 }
 
 // Person is the author or committer of a commit, as recorded in it. Names, emails and

@@ -268,3 +268,39 @@ func TestPackedHistoryIsTheSameThroughGoGit(t *testing.T) {
 		t.Error("Snapshot differs through go-git")
 	}
 }
+
+func TestMaxObjectSizeRefusesBiggerObjects(t *testing.T) {
+	r := newTestRepo(t)
+	r.write("content/small.md", "small\n")
+	r.write("content/big.md", strings.Repeat("big\n", 5000))
+	r.commit(maintainer, day(0), "Files")
+	for _, packed := range []bool{false, true} {
+		if packed {
+			r.git("repack", "-q", "-a", "-d")
+		}
+		o := Options{Dir: r.dir, MaxObjectSize: 10_000}
+		fsys, _, err := Snapshot(o, "main")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fs.ReadFile(fsys, "content/small.md"); err != nil {
+			t.Errorf("packed %v: small file: %v", packed, err)
+		}
+		if _, err := fs.ReadFile(fsys, "content/big.md"); err == nil || !strings.Contains(err.Error(), "10000") {
+			t.Errorf("packed %v: a 20,000-byte file under MaxObjectSize 10,000: got %v, want an error naming the limit", packed, err)
+		}
+		// ReadFileLimit still says how a file compares with a lower limit.
+		if b, err := fsys.(interface {
+			ReadFileLimit(string, int64) ([]byte, error)
+		}).ReadFileLimit("content/big.md", 100); err != nil || len(b) != 101 {
+			t.Errorf("packed %v: ReadFileLimit: %d bytes, %v; want 101 bytes", packed, len(b), err)
+		}
+		fsys.(interface{ Close() error }).Close()
+		if _, err := Load(Options{Dir: r.dir, MaxObjectSize: 20}); err == nil {
+			t.Errorf("packed %v: Load read trees of more than 20 bytes under MaxObjectSize 20", packed)
+		}
+		if _, err := Load(o); err != nil {
+			t.Errorf("packed %v: Load: %v", packed, err)
+		}
+	}
+}

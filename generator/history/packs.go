@@ -365,6 +365,21 @@ func (w *walker) packedSize(h plumbing.Hash) (size int64, ok bool) {
 	return 0, false
 }
 
+// tooBigError is an object bigger than Options.MaxObjectSize.
+type tooBigError struct{ size, max int64 }
+
+func (e *tooBigError) Error() string {
+	return fmt.Sprintf("%d bytes, more than the limit of %d on an object (MaxObjectSize)", e.size, e.max)
+}
+
+// objectLimit is limit, lowered to Options.MaxObjectSize when that is set.
+func (w *walker) objectLimit(limit int64) int64 {
+	if max := w.r.maxObject; max > 0 && max < limit {
+		return max
+	}
+	return limit
+}
+
 // readAt reads the object at offset off of pack p.
 func (w *walker) readAt(p *pack, off int64, limit, trunc int) (rawObject, error) {
 	if off < 12 || off >= int64(len(p.data)) {
@@ -385,6 +400,9 @@ func (w *walker) readAt(p *pack, off int64, limit, trunc int) (rawObject, error)
 	}
 	if size > uint64(limit) {
 		return rawObject{}, fmt.Errorf("size %d out of bounds", size)
+	}
+	if max := w.r.maxObject; max > 0 && size > uint64(max) && (trunc < 0 || int64(trunc) > max) {
+		return rawObject{}, &tooBigError{size: int64(size), max: max}
 	}
 	obj := rawObject{kind: kind, size: int64(size)}
 	want := size

@@ -32,7 +32,7 @@ import (
 // way, and every later read fails with fs.ErrClosed. A snapshot never closed releases
 // them only when the garbage collector finds it unreachable; close it.
 func Snapshot(o Options, rev string) (fs.FS, *Commit, error) {
-	r, err := open(o.Dir)
+	r, err := openLimited(o)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -300,7 +300,7 @@ func (w *walker) readBlob(h plumbing.Hash, limit int64) ([]byte, error) {
 	if limit >= 0 && want > limit {
 		want = limit
 	}
-	b, err := readClaimed(obj, want, maxBlobSize)
+	b, err := readClaimed(obj, want, w.objectLimit(maxBlobSize))
 	if err != nil {
 		return nil, fmt.Errorf("reading blob %s: %w", h, err)
 	}

@@ -527,7 +527,7 @@ func (w *walker) treeFromStorage(h plumbing.Hash, depth int, hint *tree, hintHas
 		if err != nil {
 			return nil, nil, plumbing.ZeroHash, err
 		}
-		delta, err := readAll(obj)
+		delta, err := readClaimed(obj, obj.Size(), w.objectLimit(maxTreeSize))
 		if err != nil {
 			return fail(err)
 		}
@@ -540,7 +540,7 @@ func (w *walker) treeFromStorage(h plumbing.Hash, depth int, hint *tree, hintHas
 	if obj.Type() != plumbing.TreeObject {
 		return nil, nil, plumbing.ZeroHash, fmt.Errorf("history: object %s is a %s, not a tree", h, obj.Type())
 	}
-	data, err := readAll(obj)
+	data, err := readClaimed(obj, obj.Size(), w.objectLimit(maxTreeSize))
 	if err != nil {
 		return fail(err)
 	}
@@ -655,20 +655,16 @@ func patch(base, delta, dst []byte) ([]byte, error) {
 	return out, nil
 }
 
-// readAll reads an object's content, whose size is bounded by maxTreeSize. The buffer
-// grows as the content comes, not at the size the object claims, which a damaged or
-// hostile object may inflate far beyond what it holds.
-func readAll(obj plumbing.EncodedObject) ([]byte, error) {
-	return readClaimed(obj, obj.Size(), maxTreeSize)
-}
-
 // readClaimed reads the first want bytes of obj (all of it when want is its size),
 // refusing an object claiming more than limit bytes, and one that does not hold the
 // bytes it claims.
 func readClaimed(obj plumbing.EncodedObject, want, limit int64) ([]byte, error) {
 	size := obj.Size()
-	if size < 0 || size > limit || want > size {
+	if size < 0 || want > size {
 		return nil, fmt.Errorf("size %d out of bounds", size)
+	}
+	if size > limit && want == size {
+		return nil, fmt.Errorf("size %d out of bounds (at most %d)", size, limit)
 	}
 	rd, err := obj.Reader()
 	if err != nil {
