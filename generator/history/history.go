@@ -14,7 +14,11 @@
 // made them. A long chain is cut into segments walked at once, each by its own reader of
 // the repository; the result does not depend on how many. Trees and commits are read
 // straight from the pack files, mapped into memory (packs.go), and a big folder's
-// versions are parsed and compared only where they differ (tree.go). Nothing here writes
+// versions are parsed and compared only where they differ (tree.go). The pack reader and
+// go-git's storage are two implementations of one object store (objstore.go): the
+// reader allocates what a stream inflates to, never what a header claims, turns a fault
+// on a pack changed under its mapping into an error, and unmaps when the repository or
+// snapshot is closed. Nothing here writes
 // to disk: Encode and Decode turn a History into bytes and back so the caller can keep
 // it between builds, and Update walks only the commits that landed since.
 //

@@ -25,6 +25,12 @@ import (
 // object's offset from the index, its header, and the zlib stream inflated from a
 // bytes.Reader. Anything else (loose objects, alternates, an index of another version,
 // a pack too big to keep in memory) is read through go-git as before.
+//
+// A repository is untrusted input. Nothing is allocated at the size a header claims:
+// buffers grow as the zlib stream really inflates, within maxInflateRatio of the
+// compressed bytes, and an object must inflate to exactly its claimed size with its
+// checksum intact, as Git requires. Every read of mapped memory runs with
+// debug.SetPanicOnFault (guardFault), so a pack truncated under its mapping is an error.
 
 // packsOff, set by tests, leaves every read to go-git (see objectStore).
 var packsOff atomic.Bool
