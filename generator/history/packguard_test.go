@@ -245,6 +245,16 @@ func TestClosingASnapshotUnmapsItsPacks(t *testing.T) {
 	if _, err := fs.ReadFile(fsys, "content/a.md"); err != nil && !errors.Is(err, fs.ErrClosed) {
 		t.Errorf("reading after Close: got %v, want the content or fs.ErrClosed", err)
 	}
+	// Load, Range and ReadBlobs release theirs before they return.
+	if _, err := Load(Options{Dir: r.dir}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Range(Options{Dir: r.dir}, "main", "main"); err != nil {
+		t.Fatal(err)
+	}
+	if n := mappings(t, packDir); n != before {
+		t.Errorf("%d mappings of the pack folder after Load and Range, want %d", n, before)
+	}
 }
 
 // Every history algorithm runs on either object store: the walk, Range and Snapshot
