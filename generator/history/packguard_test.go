@@ -26,6 +26,7 @@ type packEntry struct {
 	claimed int
 	content []byte
 	hash    plumbing.Hash // the hash the index gives it
+	base    plumbing.Hash // for a reference delta
 }
 
 // gitHash is the Git hash of an object of the given type and content.
@@ -58,6 +59,9 @@ func writePack(t testing.TB, dir string, entries []packEntry) string {
 			size >>= 7
 		}
 		obj.WriteByte(c)
+		if e.kind == packREFDelta {
+			obj.Write(e.base[:])
+		}
 		zw, _ := zlib.NewWriterLevel(&obj, zlib.BestCompression)
 		_, _ = zw.Write(e.content)
 		_ = zw.Close()
@@ -150,6 +154,33 @@ func TestPackedTreeClaimingAGibibyteIsAnErrorWithoutAllocatingIt(t *testing.T) {
 	grew = allocated(func() { _, _, err = packStore{w}.Object(tree, maxTreeSize) })
 	if !errors.Is(err, errInflate) || grew > 1<<20 {
 		t.Errorf("pack reader: got %v after allocating %d bytes, want the tree refused as corrupt with less than 1 MiB", err, grew)
+	}
+}
+
+func TestPackedTreeDeltaAnnouncingAGibibyteIsAnErrorWithoutAllocatingIt(t *testing.T) {
+	r := newTestRepo(t)
+	base := []byte("100644 a\x00" + strings.Repeat("\x01", 20))
+	bh := gitHash(packTree, base)
+	// The delta: the base's size, a target of 1 GiB, then 4 bytes inserted.
+	delta := []byte{byte(len(base)), 0x80, 0x80, 0x80, 0x80, 0x04, 4, 'a', 'b', 'c', 'd'}
+	th := plumbing.NewHash(strings.Repeat("ab", 20))
+	commit := []byte(fmt.Sprintf("tree %s\nauthor A <a@b> 1700000000 +0000\ncommitter A <a@b> 1700000000 +0000\n\nBomb\n", th))
+	ch := gitHash(packCommit, commit)
+	writePack(t, r.dir, []packEntry{
+		{kind: packCommit, claimed: len(commit), content: commit, hash: ch},
+		{kind: packTree, claimed: len(base), content: base, hash: bh},
+		{kind: packREFDelta, claimed: len(delta), content: delta, hash: th, base: bh},
+	})
+	if err := os.WriteFile(filepath.Join(r.dir, ".git", "refs", "heads", "main"), []byte(ch.String()+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	grew := allocated(func() { _, err = Load(Options{Dir: r.dir}) })
+	if err == nil {
+		t.Error("Load read a tree made by a delta announcing 1 GiB and making 4 bytes")
+	}
+	if grew > 8<<20 {
+		t.Errorf("Load allocated %d bytes for a delta announcing 1 GiB", grew)
 	}
 }
 

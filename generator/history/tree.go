@@ -490,7 +490,7 @@ func (w *walker) treeAt(h plumbing.Hash, depth int, hint *tree, hintHash plumbin
 			return nil, err
 		}
 		hint, hintHash = base, raw.base
-		if data, err = patch(base.data, raw.data, w.trees.data(deltaTarget(raw.data))); err != nil {
+		if data, err = patch(base.data, raw.data, w.trees.data(deltaBuffer(base.data, raw.data))); err != nil {
 			return nil, fmt.Errorf("history: reading tree %s: %w", h, err)
 		}
 	default:
@@ -531,7 +531,7 @@ func (w *walker) treeFromStorage(h plumbing.Hash, depth int, hint *tree, hintHas
 		if err != nil {
 			return fail(err)
 		}
-		data, err := patch(base.data, delta, w.trees.data(deltaTarget(delta)))
+		data, err := patch(base.data, delta, w.trees.data(deltaBuffer(base.data, delta)))
 		if err != nil {
 			return fail(err)
 		}
@@ -573,10 +573,12 @@ func deltaSize(delta []byte) (size int, ok bool) {
 	return int(n), true
 }
 
-// deltaTarget is deltaSize, or 0.
-func deltaTarget(delta []byte) int {
+// deltaBuffer is the buffer to patch base with delta into: the size the delta
+// announces, but no more than it can plausibly make (see patch), as a hostile delta may
+// announce any size.
+func deltaBuffer(base, delta []byte) int {
 	n, _ := deltaSize(delta)
-	return n
+	return min(n, 2*len(base)+len(delta)+64)
 }
 
 // patch applies a Git delta to base. It allocates the result once, at the size the
