@@ -152,6 +152,7 @@ func TestPackedTreeClaimingAGibibyteIsAnErrorWithoutAllocatingIt(t *testing.T) {
 	defer r.close()
 	w := newWalker(&plan{r: r}, r.st)
 	grew = allocated(func() { _, _, err = packStore{w}.Object(tree, maxTreeSize) })
+	t.Logf("the pack reader allocated %d bytes", grew)
 	if !errors.Is(err, errInflate) || grew > 1<<20 {
 		t.Errorf("pack reader: got %v after allocating %d bytes, want the tree refused as corrupt with less than 1 MiB", err, grew)
 	}
