@@ -129,8 +129,9 @@ const maxRSABits = 16384
 
 // scanPublicKey refuses, before go-crypto checks the key's self-signatures, keys that
 // pspm refuses anyway and whose signatures cost much to check: DSA keys (go-crypto
-// bounds neither p nor q: it took more than two minutes to check the self-signature of
-// a crafted 45 KB key) and RSA keys over maxRSABits (RFC 9580, section 5.5.2).
+// v1.1.6 bounded neither p nor q and took more than two minutes over the self-signature
+// of a crafted 45 KB key; v1.5.2 fails it in milliseconds, but with a message about the
+// signature, not the key) and RSA keys over maxRSABits (RFC 9580, section 5.5.2).
 func scanPublicKey(b []byte) error {
 	var algo byte
 	var material []byte
