@@ -156,6 +156,11 @@ func TestPackedTreeClaimingAGibibyteIsAnErrorWithoutAllocatingIt(t *testing.T) {
 	if !errors.Is(err, errInflate) || grew > 1<<20 {
 		t.Errorf("pack reader: got %v after allocating %d bytes, want the tree refused as corrupt with less than 1 MiB", err, grew)
 	}
+	grew = allocated(func() { _, _, err = gitStore{r.st}.Object(tree, maxTreeSize) })
+	t.Logf("go-git allocated %d bytes", grew)
+	if !errors.Is(err, errInflate) || grew > 1<<20 {
+		t.Errorf("go-git: got %v after allocating %d bytes, want the tree refused as corrupt with less than 1 MiB", err, grew)
+	}
 }
 
 func TestPackedTreeDeltaAnnouncingAGibibyteIsAnErrorWithoutAllocatingIt(t *testing.T) {
@@ -188,6 +193,16 @@ func TestPackedTreeDeltaAnnouncingAGibibyteIsAnErrorWithoutAllocatingIt(t *testi
 // A pack truncated after it was mapped (git gc, a disk full, another process) makes
 // the reads that reach past its new end fail: the process must not die of SIGBUS.
 func TestPackTruncatedUnderItsMappingIsAnErrorNotACrash(t *testing.T) {
+	t.Run("pack reader", func(t *testing.T) { readTruncatedPack(t) })
+	t.Run("go-git", func(t *testing.T) {
+		// go-git reads the same mapping, through packFS.
+		packsOff.Store(true)
+		defer packsOff.Store(false)
+		readTruncatedPack(t)
+	})
+}
+
+func readTruncatedPack(t *testing.T) {
 	r := newTestRepo(t)
 	for i := range 40 {
 		// Incompressible files spread the pack over many pages.
