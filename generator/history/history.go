@@ -14,7 +14,11 @@
 // made them. A long chain is cut into segments walked at once, each by its own reader of
 // the repository; the result does not depend on how many. Trees and commits are read
 // straight from the pack files, mapped into memory (packs.go), and a big folder's
-// versions are parsed and compared only where they differ (tree.go). Nothing here writes
+// versions are parsed and compared only where they differ (tree.go). The pack reader and
+// go-git's storage are two implementations of one object store (objstore.go): the
+// reader allocates what a stream inflates to, never what a header claims, turns a fault
+// on a pack changed under its mapping into an error, and unmaps when the repository or
+// snapshot is closed. Nothing here writes
 // to disk: Encode and Decode turn a History into bytes and back so the caller can keep
 // it between builds, and Update walks only the commits that landed since.
 //
@@ -53,6 +57,11 @@ type Options struct {
 	// count, e.g. "content/" or "site/content/". It must lie inside the site folder.
 	// When empty it is the site folder relative to the repository root plus "content/".
 	Prefix string
+	// MaxObjectSize bounds, in bytes, every Git object read whole (a tree, a commit, a
+	// tag, a file read by Snapshot or ReadBlobs): a bigger one is an error that names
+	// it. 0 keeps the built-in bounds (trees 1 GiB, commits and tags 64 MiB, files
+	// 2 GiB); a smaller bound lowers them all.
+	MaxObjectSize int64
 }
 
 // Person is the author or committer of a commit, as recorded in it. Names, emails and
