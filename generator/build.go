@@ -166,6 +166,7 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 	stage("sources")
 
 	errs.Append(s.Resolve())
+	errs.Append(s.LimitTagPages(cfg.Limits.TagPages))
 	stage("model")
 	if errs.HasErrors() {
 		return nil, cfg
@@ -178,7 +179,7 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 	errs.Append(s.CheckTargets())
 	stage("versions")
 
-	errs.Append(trust.Judge(s, trust.Options{Policy: cfg.Votes.Policy, FromGit: fromGit}))
+	errs.Append(trust.Judge(s, trust.Options{Policy: cfg.Votes.Policy, FromGit: fromGit, ForgeKeys: cfg.Forge.Keys, ForgeCommitters: cfg.Forge.Committers}))
 	contributionProblems(s, o.check, errs)
 	stage("verify")
 	if errs.HasErrors() {

@@ -260,7 +260,7 @@ func TestSymlinkOnDiskLeavingTheSourceIsNeverFollowed(t *testing.T) {
 	if !errors.Is(err, generator.ErrContent) {
 		t.Fatalf("err = %v, want a content error", err)
 	}
-	if !strings.Contains(res.Diagnostics.Format(), "content/practices/pr1/leak.txt: symbolic link that leaves the source folder") {
+	if !strings.Contains(res.Diagnostics.Format(), "content/practices/pr1/leak.txt: a symbolic link; commit the file itself") {
 		t.Errorf("diagnostics:\n%s", res.Diagnostics.Format())
 	}
 	if _, err := os.Stat(dest); !os.IsNotExist(err) {

@@ -58,7 +58,7 @@ func TestCheckReportsEachProblemAtItsPosition(t *testing.T) {
 		{"feedback file name", "-- content/proposals/p1/feedback/Commento.md --\n---\ntitle: T\ndate: 2025-01-01\n---\n", "a feedback file is named <body id>-<slug>.md"},
 		{"feedback by unknown body", "-- content/proposals/p1/feedback/c_zzz-nota.md --\n---\ntitle: T\ndate: 2025-01-01\n---\n", `unknown body "c_zzz"`},
 		{"bad link scheme", "-- content/practices/pr2/index.md --\n---\ntitle: T\nbody: c_h223\nkind: software\nlinks: [{title: x, url: \"javascript:alert(1)\"}]\n---\n", "is not a web address"},
-		{"attachment on a single-file item", "-- content/plan/actions/a1/foto.png --\nx\n", "attachments need the item as a folder"},
+		{"attachment on a single-file item", "-- content/plan/actions/a1/foto.png --\n\x89PNG\r\n\x1a\n", "attachments need the item as a folder"},
 		{"tab indentation", "-- content/proposals/x/index.md --\n---\ntitle: T\nauthors:\n\t- A\n---\n", "content/proposals/x/index.md:4:1: invalid YAML"},
 		{"bad config", "-- pspm.yaml --\nvotes: {policy: everyone}\n", `pspm.yaml:1:17: unknown policy "everyone" (want one of: none, author, signed)`},
 	}
@@ -103,5 +103,5 @@ func TestSymlinkLeavingTheSourceIsRefused(t *testing.T) {
 	fsys := sitetest.Site(sitetest.Minimal, "")
 	fsys["content/proposals/evil/index.md"] = &fstest.MapFile{Data: []byte("/etc/passwd"), Mode: 0o777 | 1<<27} // fs.ModeSymlink
 	b := sitetest.RunFS(t, fsys)
-	b.Failed().Diag("content/proposals/evil/index.md: symbolic link that leaves the source folder")
+	b.Failed().Diag("content/proposals/evil/index.md: a symbolic link; commit the file itself")
 }

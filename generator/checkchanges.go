@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/history"
 	"github.com/pspm-dev/pspm/generator/review"
+	"github.com/pspm-dev/pspm/generator/site"
 )
 
 // CheckChanges checks a merge request: every check of Check on the site as it will
@@ -17,6 +20,20 @@ func CheckChanges(o Options, base, head string, now time.Time) (*Result, error) 
 	if head == "" {
 		head = "HEAD"
 	}
+	// The versions of votes the base withdrew, which the request must not bring back.
+	// Read first, through the cache, so that the head's history below is an update of
+	// the base's.
+	var spent *history.Spent
+	if o.Dir != "" && o.Source != nil {
+		var warns diag.List
+		bh, err := cachedHistory(o.Source, history.Options{Dir: o.Dir, Revision: base}, &warns)
+		switch {
+		case err == nil:
+			spent = bh.Spent(site.CanonicalFile)
+		case !errors.Is(err, history.ErrNotRepository):
+			return nil, err
+		}
+	}
 	o.branch = head // the votes as they will be once the request lands
 	res, err := Check(o)
 	if err != nil || res.Site == nil {
@@ -26,7 +43,7 @@ func CheckChanges(o Options, base, head string, now time.Time) (*Result, error) 
 		return res, errors.New("--base needs the site folder inside a Git work tree")
 	}
 	start := time.Now()
-	violations, err := review.Review(review.Options{Dir: o.Dir, Base: base, Head: head, Site: res.Site, Actor: o.Actor, Now: now})
+	violations, err := review.Review(review.Options{Dir: o.Dir, Base: base, Head: head, Site: res.Site, Actor: o.Actor, Now: now, Spent: spent})
 	if err != nil {
 		return res, err
 	}

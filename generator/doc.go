@@ -6,12 +6,16 @@
 //
 //	config   pspm.yaml -> config.Config, every default applied            (generator/config)
 //	load     content/ -> site.Site: walk, split front matter, decode with   (generator/content,
-//	         positions, check names, sizes, encodings and Markdown bounds;  generator/meta)
-//	         index ids, attach attachments and translations
-//	model    Resolve: link references, report dangling ones                (generator/site)
+//	         positions, check names, sizes, encodings, Markdown bounds and  generator/meta)
+//	         the length of every list (limits.*); index ids, attach
+//	         attachments (an allow-list of types, checked by their bytes)
+//	         and translations; no symbolic link is followed
+//	model    Resolve: link references, report dangling ones; bound the     (generator/site)
+//	         site's distinct tags (limits.tag_pages)
 //	history  one walk of the main branch: the commit that cast each vote    (generator/history)
-//	         and when it landed, every amendment of an item's text, spent
-//	         signatures, every action's progress over time; cached in
+//	         and when it landed (and who landed it), every amendment of an
+//	         item's text, spent votes and signatures (withdrawn versions),
+//	         every action's progress over time; cached in
 //	         .pspm/cache, so a build after a commit walks that commit (only
 //	         when the site is in a Git repository)
 //	versions the approved versions of the plan: every tag matching        (generator/history,
@@ -19,7 +23,8 @@
 //	         tree's loader (files shared with another version are parsed
 //	         once); a moved or deleted published tag is an error
 //	verify   the trust model: whether each vote and comment counts, and    (generator/trust,
-//	         why not (votes.policy, signatures, phase windows); a bad       generator/signature)
+//	         why not (votes.policy, signatures, replays, landing times     generator/signature)
+//	         the maintainers vouch for, phase windows); a bad
 //	         contribution is kept and shown, a warning in a build and an
 //	         error in a check
 //	derive   Derive: tallies, priorities ranking, progress roll-ups, lists  (generator/site)
@@ -32,7 +37,7 @@
 //	         static search bundle exported from the index                   generator/markdown,
 //	                                                                        generator/search)
 //	write    into a temporary folder beside the destination, swapped in     (generator/output)
-//	         whole at the end
+//	         whole at the end; no path is written twice
 //
 // Check runs the same stages but renders only a sample of pages; CheckChanges adds the
 // change rules of a merge request, on its net change and under the target's rules
@@ -51,7 +56,8 @@
 // and cards again. That is the one place the model changes after Derive. Each rebuild
 // gives a new Snapshot that serve.Site swaps in whole; the search index follows in the
 // background (Index.Update, Index.Replace). Tests check that every file a Session serves
-// after any edit is the file a full build writes.
+// after any edit is the file a full build writes. The server answers only requests whose
+// Host names it (serve.HostGuard), against DNS rebinding.
 //
 // Data flows one way. Each stage reports the user's problems as positioned diagnostics
 // (generator/diag) and keeps them apart from internal errors. A build with content errors

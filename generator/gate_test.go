@@ -43,9 +43,9 @@ func (g *gitRepo) checkAs(actor string, now time.Time) (*generator.Result, error
 	return generator.CheckChanges(generator.Options{Source: fsys, Dir: g.dir, Actor: actor}, "main", "HEAD", now)
 }
 
-// handMerge commits the index as a merge of HEAD and other, made with git commit-tree
+// mergeOld commits the index as a merge of HEAD and other, made with git commit-tree
 // as an attacker would (no merge machinery), by author, and moves the branch to it.
-func (g *gitRepo) handMerge(date, author, other, msg string) string {
+func (g *gitRepo) mergeOld(date, author, other, msg string) string {
 	g.t.Helper()
 	g.run(date, "add", "-A")
 	tree := g.run(date, "write-tree")
@@ -71,7 +71,7 @@ func TestHandBuiltMergeCannotDeleteAnotherBodysVote(t *testing.T) {
 	g.commitAll("2025-02-03T09:00:00Z", marco, "Voto del Comune")
 	// The merge takes the old commit's side for the MEF's vote: it has none.
 	g.remove(mefVote)
-	g.handMerge("2025-02-03T10:00:00Z", marco, old, "Merge")
+	g.mergeOld("2025-02-03T10:00:00Z", marco, old, "Merge")
 	res, err := g.checkMR(during)
 	wantViolation(t, res, err, mefVote+": this merge request deleted a vote of m_ef, but no commit of it made the change")
 	wantViolation(t, res, err, "rebase the request on main without merging old commits")
@@ -89,7 +89,7 @@ func TestHandBuiltMergeCannotRestoreAWithdrawnVote(t *testing.T) {
 		g.run("", "checkout", "-q", "main")
 		g.run("", "checkout", "-q", "-B", "ritorno")
 		g.run("", "checkout", cast, "--", mefVote)
-		g.handMerge("2025-02-03T10:00:00Z", by, cast, "Merge")
+		g.mergeOld("2025-02-03T10:00:00Z", by, cast, "Merge")
 		res, err := g.checkMR(during)
 		wantViolation(t, res, err, mefVote+":1:1: this merge request added a vote of m_ef, but no commit of it made the change: commit")
 	}

@@ -20,6 +20,9 @@ type gitRepo struct {
 	t    *testing.T
 	dir  string
 	home string
+	// ownerKey is the private key of Anna, the maintainer, when the plan owner's
+	// members registered keys (policy signed): see land.
+	ownerKey string
 }
 
 // Identities used by the tests. Anna is a member of the plan owner m_ef, Marco of the

@@ -28,7 +28,7 @@ func provenance(src fs.FS, dir, branch string, cfg *config.Config, s *site.Site,
 	if branch == "" {
 		branch = cfg.Forge.Branch
 	}
-	h, err := cachedHistory(src, dir, branch, errs)
+	h, err := cachedHistory(src, history.Options{Dir: dir, Branch: branch}, errs)
 	if errors.Is(err, history.ErrNotRepository) {
 		return false
 	}
@@ -39,21 +39,23 @@ func provenance(src fs.FS, dir, branch string, cfg *config.Config, s *site.Site,
 	if h.Shallow {
 		errs.Warn(diag.Pos{File: config.File}, "the repository is a shallow clone: votes whose history is cut off are shown as unverified; fetch the whole history (e.g. actions/checkout with fetch-depth: 0)")
 	}
+	sp := h.Spent(site.CanonicalFile)
 	mrs := h.MergeRequests()
 	for _, r := range s.Reactions {
-		r.Origin = origin(h, r.File, r.Blob)
+		r.Origin = origin(h, sp, r.File, r.Blob)
 		if r.Origin != nil {
 			r.Origin.MergeRequest = mrs[r.Origin.LandedCommit]
 		}
-		r.Sig = spent(h, r.Sig)
+		r.Sig = spent(sp, r.Sig)
 	}
 	for _, f := range s.Feedback {
-		f.Origin = origin(h, f.File, f.Blob)
+		f.Origin = origin(h, sp, f.File, f.Blob)
 		if f.Origin != nil {
 			f.Origin.MergeRequest = mrs[f.Origin.LandedCommit]
 		}
-		f.Sig = spent(h, f.Sig)
+		f.Sig = spent(sp, f.Sig)
 	}
+	s.Landings = landings(h)
 	for _, it := range s.Items {
 		it.History = amendments(h, it)
 	}
@@ -95,8 +97,8 @@ const HistoryCache = ".pspm/cache/history.json"
 // to the branch's tip, and the cache rewritten when the tip moved. A cache that cannot be
 // read (absent, corrupt, from another pspm) is ignored; one that cannot be written is
 // reported as a warning.
-func cachedHistory(src fs.FS, dir, branch string, errs *diag.List) (*history.History, error) {
-	o := history.Options{Dir: dir, Branch: branch}
+func cachedHistory(src fs.FS, o history.Options, errs *diag.List) (*history.History, error) {
+	dir := o.Dir
 	var prev *history.History
 	if data, err := fs.ReadFile(src, HistoryCache); err == nil {
 		prev, _ = history.Decode(data)
@@ -121,8 +123,9 @@ func cachedHistory(src fs.FS, dir, branch string, errs *diag.List) (*history.His
 }
 
 // origin is the commit that made the version of file whose blob hash is blob, or nil when
-// the file is not committed as it is.
-func origin(h *history.History, file, blob string) *site.Origin {
+// the file is not committed as it is. When the branch had withdrawn the version that
+// commit made at this path, the origin says so: the commit was merged back in.
+func origin(h *history.History, sp *history.Spent, file, blob string) *site.Origin {
 	p := h.Files[file]
 	if p == nil || p.Blob != blob {
 		return nil
@@ -134,21 +137,42 @@ func origin(h *history.History, file, blob string) *site.Origin {
 	if sg := h.Signatures[p.Commit]; sg != nil {
 		o.Signature, o.Payload = sg.Text, sg.Payload
 	}
+	o.Replayed = withdrawal(sp.Commit(file, p.Commit))
 	return o
 }
 
 // spent marks a detached signature that the branch held at this path before and
 // withdrew: its reappearance replays a vote taken back.
-func spent(h *history.History, sg *site.Sig) *site.Sig {
+func spent(sp *history.Spent, sg *site.Sig) *site.Sig {
 	if sg == nil {
 		return nil
 	}
-	for _, blob := range h.Retired[sg.File] {
-		if blob == sg.Blob {
-			sg.Spent = true
-		}
+	if w := withdrawal(sp.Blob(sg.File, sg.Blob)); w != nil {
+		sg.Spent, sg.Withdrawn = true, w
 	}
 	return sg
+}
+
+func withdrawal(r *history.Retirement) *site.Withdrawal {
+	if r == nil {
+		return nil
+	}
+	return &site.Withdrawal{Commit: r.By, When: r.When.UTC()}
+}
+
+// landings is the first-parent chain, oldest first, with the signatures the history
+// kept (those of the commits that landed a file of the tip, and of the tip).
+func landings(h *history.History) []*site.Landing {
+	out := make([]*site.Landing, len(h.Commits))
+	for i, c := range h.Commits {
+		l := &site.Landing{Commit: c.Hash, Committed: c.Committer.When.UTC(), CommitterName: c.Committer.Name,
+			CommitterEmail: c.Committer.Email, Merge: len(c.Parents) > 1}
+		if sg := h.Signatures[c.Hash]; sg != nil && c.Signed {
+			l.Signature, l.Payload = sg.Text, sg.Payload
+		}
+		out[len(out)-1-i] = l
+	}
+	return out
 }
 
 // ignoreCache makes the cache folder ignore itself, so that `git add -A` never commits it.

@@ -34,12 +34,23 @@ func sshKey(t *testing.T, name string) (string, string) {
 }
 
 // signedRepo is a repository under policy signed where Marco (c_h223) and Luca (r_080)
-// registered SSH keys; p2 is a second proposal.
+// registered SSH keys, and so did Anna, the maintainer (m_ef, the plan owner), who
+// signs what she lands (see land); p2 is a second proposal.
 func signedRepo(t *testing.T) (g *gitRepo, marcoKey, lucaKey string) {
 	t.Helper()
 	marcoKey, marcoPub := sshKey(t, "marco")
 	lucaKey, lucaPub := sshKey(t, "luca")
-	overlay := fmt.Sprintf(`-- content/bodies/c_h223.md --
+	annaKey, annaPub := sshKey(t, "anna")
+	overlay := fmt.Sprintf(`-- content/bodies/m_ef.md --
+---
+name: Ministero dell'Economia e delle Finanze
+kind: ministry
+members:
+  - name: Anna Rossi
+    email: anna.rossi@mef.gov.it
+    keys: [%q]
+---
+-- content/bodies/c_h223.md --
 ---
 name: Comune di Reggio Emilia
 kind: municipality
@@ -64,8 +75,22 @@ body: c_h223
 date: 2025-02-02
 ---
 Testo.
-`, marcoPub, lucaPub)
-	return newGitRepo(t, "signed", overlay), marcoKey, lucaKey
+`, annaPub, marcoPub, lucaPub)
+	g = newGitRepo(t, "signed", overlay)
+	g.ownerKey = annaKey
+	return g, marcoKey, lucaKey
+}
+
+// land is the maintainer's signed commit on the main branch at date, which vouches for
+// the landing time of what was committed directly before it: commits made straight on
+// main carry a date their contributor wrote.
+func (g *gitRepo) land(date string) string {
+	g.t.Helper()
+	if g.ownerKey == "" {
+		g.t.Fatal("land: the maintainer has no key")
+	}
+	g.runEnv(date, who(anna), "-c", "gpg.format=ssh", "-c", "user.signingkey="+g.ownerKey, "commit", "-q", "--allow-empty", "-S", "-m", "Pubblicazione")
+	return g.run(date, "rev-parse", "HEAD")
 }
 
 // signedCommit commits every change as author, signed by git with the SSH key.
@@ -89,6 +114,7 @@ func TestSSHSignedCommitByAMemberCounts(t *testing.T) {
 	g, marcoKey, _ := signedRepo(t)
 	g.write(reggioVote, "vote: support\n")
 	g.signedCommit("2025-02-03T09:00:00Z", marco, marcoKey, "Voto firmato")
+	g.land("2025-02-03T09:00:00Z")
 	v := g.vote(reggioVote)
 	wantCounted(t, v, "signature")
 	if s, _ := v["signer"].(string); !strings.HasPrefix(s, "SHA256:") {
@@ -116,6 +142,7 @@ func TestDetachedSignatureCountsAfterASquashMerge(t *testing.T) {
 	g.signFile(marcoKey, reggioVote)
 	// The forge squashes the merge request: the commit is its own, unsigned by Marco.
 	g.commitAll("2025-02-03T09:00:00Z", forge, "Voto del Comune (#12)")
+	g.land("2025-02-03T09:00:00Z")
 	v := g.vote(reggioVote)
 	wantCounted(t, v, "signature")
 	if v["signature"] != reggioVote+".sig" {
@@ -141,6 +168,7 @@ func TestSignatureCopiedToAnotherItemNotCounted(t *testing.T) {
 	g.write(reggioVote, vote)
 	g.signFile(marcoKey, reggioVote)
 	g.commitAll("2025-02-03T09:00:00Z", forge, "Voto del Comune (#12)")
+	g.land("2025-02-03T09:00:00Z")
 	sig := g.read(reggioVote + ".sig")
 
 	// Copied as it is: the file names p1, not p2.
@@ -163,6 +191,7 @@ func TestWithdrawnSignedVoteCannotBeReplayed(t *testing.T) {
 	g.write(reggioVote, vote)
 	g.signFile(marcoKey, reggioVote)
 	g.commitAll("2025-02-03T09:00:00Z", forge, "Voto (#12)")
+	g.land("2025-02-03T09:00:00Z")
 	sig := g.read(reggioVote + ".sig")
 	wantCounted(t, g.vote(reggioVote), "signature")
 
@@ -234,9 +263,13 @@ func TestOpenPGPSignedCommitCounts(t *testing.T) {
 	e, pub := pgpEntity(t)
 	overlay := fmt.Sprintf("-- content/bodies/c_h223.md --\n---\nname: Comune di Reggio Emilia\nkind: municipality\nmembers:\n  - name: Marco Bianchi\n    email: marco.bianchi@comune.re.it\n    keys:\n      - |\n%s\n---\n",
 		indent(pub, "        "))
+	annaKey, annaPub := sshKey(t, "anna")
+	overlay += fmt.Sprintf("-- content/bodies/m_ef.md --\n---\nname: MEF\nkind: ministry\nmembers:\n  - name: Anna Rossi\n    email: anna.rossi@mef.gov.it\n    keys: [%q]\n---\n", annaPub)
 	g := newGitRepo(t, "signed", overlay)
+	g.ownerKey = annaKey
 	g.write(reggioVote, "vote: support\n")
 	commit := g.pgpCommit("2025-02-03T09:00:00Z", marco, e, "Voto firmato con OpenPGP")
+	g.land("2025-02-03T09:00:00Z")
 	v := g.vote(reggioVote)
 	wantCounted(t, v, "signature")
 	if v["commit"] != commit {
@@ -246,6 +279,7 @@ func TestOpenPGPSignedCommitCounts(t *testing.T) {
 	other, _ := pgpEntity(t)
 	g.write(reggioVote, "vote: oppose\n")
 	g.pgpCommit("2025-02-04T09:00:00Z", marco, other, "Firmato con una chiave non registrata")
+	g.land("2025-02-04T09:00:00Z")
 	wantNotCounted(t, g.vote(reggioVote), "not-member")
 }
 

@@ -3,6 +3,7 @@ package generator
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"regexp"
 	"sort"
@@ -91,6 +92,8 @@ func readVersion(o history.Options, cfg *config.Config, cache *content.PlanCache
 	if err != nil {
 		v.Problems.Add(diag.Pos{File: "refs/tags/" + v.Tag}, "cannot read the tag's tree: %v", err)
 	} else {
+		// The plan is read whole: the snapshot's mapped packs go at once.
+		defer fsys.(io.Closer).Close()
 		plan, perrs := content.LoadPlan(fsys, cfg, cache)
 		if !perrs.HasErrors() {
 			perrs.Append(plan.ResolveVersion())

@@ -46,6 +46,11 @@ type Forge struct {
 	Kind   string `yaml:"kind" enum:"github|gitlab|gitea"`
 	URL    string `yaml:"url"`
 	Branch string `yaml:"branch"`
+	// Keys and Committers are the forge's own signing keys and committer e-mails,
+	// trusted like the plan owner's members to time a vote by the commit that landed it:
+	// a merge made by the forge's button (GitHub signs it with its web-flow key).
+	Keys       []string `yaml:"keys"`
+	Committers []string `yaml:"committers"`
 }
 
 // Plan configures how the plan is published.
@@ -78,6 +83,14 @@ type Limits struct {
 	AttachmentSize int `yaml:"attachment_size" range:"1024,1073741824"`
 	TableCells     int `yaml:"table_cells" range:"1,10000000"`
 	Nesting        int `yaml:"nesting" range:"1,1000"`
+
+	// What an item may list, and how many tag pages a site may have. Pages grow with
+	// lists: every tag of an item is a page (in every language) that lists the item with
+	// all its tags, so the tags of one item cost the square of their number.
+	Tags            int `yaml:"tags" range:"1,100000"`              // tags of one proposal or practice
+	TagPages        int `yaml:"tag_pages" range:"1,10000000"`       // distinct tags over the site
+	Lists           int `yaml:"lists" range:"1,100000"`             // entries of any other list of an item's front matter
+	IndicatorValues int `yaml:"indicator_values" range:"1,1000000"` // dated values of one indicator
 }
 
 // Source is a repository of another body whose content this portal brings in: another
@@ -122,6 +135,11 @@ func Default() *Config {
 			AttachmentSize: 20 << 20,
 			TableCells:     10000,
 			Nesting:        32,
+
+			Tags:            20,
+			TagPages:        2000,
+			Lists:           100,
+			IndicatorValues: 500,
 		},
 	}
 }
@@ -177,6 +195,7 @@ func (c *Config) merge(r *Config) {
 		c.Paginate = r.Paginate
 	}
 	c.Forge.Kind, c.Forge.URL = r.Forge.Kind, strings.TrimSuffix(r.Forge.URL, "/")
+	c.Forge.Keys, c.Forge.Committers = r.Forge.Keys, r.Forge.Committers
 	if r.Forge.Branch != "" {
 		c.Forge.Branch = r.Forge.Branch
 	}
@@ -206,6 +225,11 @@ func (c *Config) merge(r *Config) {
 		{&c.Limits.AttachmentSize, r.Limits.AttachmentSize},
 		{&c.Limits.TableCells, r.Limits.TableCells},
 		{&c.Limits.Nesting, r.Limits.Nesting},
+
+		{&c.Limits.Tags, r.Limits.Tags},
+		{&c.Limits.TagPages, r.Limits.TagPages},
+		{&c.Limits.Lists, r.Limits.Lists},
+		{&c.Limits.IndicatorValues, r.Limits.IndicatorValues},
 	} {
 		if l.src > 0 {
 			*l.dst = l.src

@@ -4,7 +4,19 @@
 // checks names, sizes and encodings, splits and decodes front matter with positions, and
 // bounds the Markdown, reading and parsing files on every core. Any problem is reported at
 // its position; a file that cannot be used is left out of the model, never half-read.
-// Symbolic links that leave the source folder are refused and never followed.
+//
+// No symbolic link under content/ is ever followed, whether it leaves the site's folder
+// or stays inside it (a link to ../.git/config stays inside): each is an error at its
+// path, told from the fs.FS's own directory entries, so the rule holds for a folder on
+// disk, a Git tree or any other fs.FS. Files are read, where the fs.FS allows it, by a
+// call that refuses links itself (source.FS.ReadFileNoFollow).
+//
+// Attachments, the other files of an item's folder, are an allow-list of types that
+// browsers only show or download (documents, images, data, ZIP archives: attach.go
+// lists them); each is checked by its first bytes, and an SVG must hold nothing a
+// browser would run or load. A web page, a script, an SVG with a script and any other
+// type are refused with a message that says what to publish instead. The render checks
+// each attachment again as it copies it (ReadAttachment).
 package content
 
 import (
@@ -105,6 +117,9 @@ func assemble(jobs []job, results []result, errs *diag.List) *site.Site {
 				translations = append(translations, i)
 			}
 		case j.role == roleAttachment:
+			if r.errs.HasErrors() {
+				continue // refused: never published
+			}
 			key := string(j.section) + "/" + j.id
 			rel := strings.TrimPrefix(j.file, path.Join(Dir, string(j.section), j.id)+"/")
 			attachments[key] = append(attachments[key], &site.Attachment{Name: rel, File: j.file, Size: j.size})
@@ -248,6 +263,12 @@ func walk(fsys fs.FS, cfg *config.Config, root string, errs *diag.List) []job {
 			return nil
 		}
 		if p == root {
+			if l, ok := fsys.(fs.ReadLinkFS); ok {
+				if fi, err := l.Lstat(root); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+					errs.Add(diag.Pos{File: root}, "a symbolic link; commit the folder itself (links are never followed)")
+					return fs.SkipAll
+				}
+			}
 			return nil
 		}
 		name := d.Name()
@@ -264,8 +285,10 @@ func walk(fsys fs.FS, cfg *config.Config, root string, errs *diag.List) []job {
 			if !ok {
 				return nil
 			}
-			if !d.Type().IsRegular() {
-				j.refuse = "not a regular file (a symbolic link?): replace it with the file itself"
+			if d.Type()&fs.ModeSymlink != 0 {
+				j.refuse = "a symbolic link, which is never followed; commit the file itself"
+			} else if !d.Type().IsRegular() {
+				j.refuse = "not a regular file: commit the file itself"
 			}
 			jobs = append(jobs, j)
 			return nil
@@ -288,19 +311,17 @@ func walk(fsys fs.FS, cfg *config.Config, root string, errs *diag.List) []job {
 			return nil
 		}
 		isDir := d.IsDir()
-		symlink := d.Type()&fs.ModeSymlink != 0
-		if symlink {
-			fi, err := fs.Stat(fsys, p)
-			if err != nil {
-				errs.Add(diag.Pos{File: p}, "symbolic link that leaves the source folder or is broken: refused (replace it with the file itself)")
-				return nil
+		if d.Type()&fs.ModeSymlink != 0 {
+			// Never followed: what it points to is not what was reviewed. Stat only tells
+			// the message's word (a link leaving the folder fails it).
+			what := "file"
+			if fi, err := fs.Stat(fsys, p); err == nil && fi.IsDir() {
+				what = "folder"
 			}
-			if fi.IsDir() {
-				errs.Warn(diag.Pos{File: p}, "symbolic link to a folder: not followed (move the folder here instead)")
-				return nil
-			}
+			errs.Add(diag.Pos{File: p}, "a symbolic link; commit the %s itself (links are never followed)", what)
+			return nil
 		} else if !isDir && !d.Type().IsRegular() {
-			errs.Add(diag.Pos{File: p}, "not a regular file: refused")
+			errs.Add(diag.Pos{File: p}, "not a regular file: refused; commit the file itself")
 			return nil
 		}
 		if isDir {
@@ -474,6 +495,7 @@ func translationOf(name string) (base, lang string, ok bool) {
 func read(fsys fs.FS, cfg *config.Config, j job) (r result) {
 	switch j.role {
 	case roleAttachment:
+		r.errs = checkAttachment(fsys, cfg, j)
 		return r
 	case roleReaction, roleFeedback:
 		return readContribution(fsys, cfg, j)
@@ -514,6 +536,7 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 		return r
 	}
 	markdown.Check(j.file, doc.BodyLine, doc.Body, markdown.Limits{TableCells: cfg.Limits.TableCells, Nesting: cfg.Limits.Nesting}, &r.errs)
+	markdown.CheckImages(j.file, doc.BodyLine, doc.Body, &r.errs)
 	item := site.Item{ID: j.id, Section: j.section, File: j.file, Dir: path.Dir(j.file), Text: string(doc.Body), TextLine: doc.BodyLine}
 	if !j.bundle {
 		item.Dir = strings.TrimSuffix(j.file, ".md")
@@ -550,6 +573,7 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 			decode(r.body)
 		}
 	}
+	checkLists(cfg, &r)
 	if r.errs.HasErrors() { // never publish a half-read item
 		r = result{errs: r.errs}
 	}
@@ -577,8 +601,42 @@ func blobHash(data []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// readLimited reads at most limit+1 bytes of name.
+// checkAttachment reads as much of an attachment as its check needs and checks it.
+func checkAttachment(fsys fs.FS, cfg *config.Config, j job) (errs diag.List) {
+	name := strings.TrimPrefix(j.file, path.Join(Dir, string(j.section), j.id)+"/")
+	if msg := checkAttachmentName(name); msg != "" {
+		errs.Add(diag.Pos{File: j.file}, "%s", msg)
+		return errs
+	}
+	limit := int64(sniffLen)
+	if strings.EqualFold(path.Ext(name), ".svg") {
+		limit = int64(cfg.Limits.AttachmentSize)
+	}
+	data, err := readLimited(fsys, j.file, limit)
+	if err != nil {
+		errs.Add(diag.Pos{File: j.file}, "cannot read: %v", err)
+		return errs
+	}
+	if int64(len(data)) > limit {
+		data = data[:limit]
+	}
+	if msg, line, col := checkAttachmentData(name, data); msg != "" {
+		errs.Add(diag.Pos{File: j.file, Line: line, Col: col}, "%s", msg)
+	}
+	return errs
+}
+
+// sniffLen is how much of an attachment tells its type: what http.DetectContentType reads.
+const sniffLen = 512
+
+// readLimited reads at most limit+1 bytes of name, without following symbolic links where
+// fsys can refuse them itself.
 func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	if l, ok := fsys.(interface {
+		ReadFileNoFollow(string, int64) ([]byte, error)
+	}); ok {
+		return l.ReadFileNoFollow(name, limit)
+	}
 	if l, ok := fsys.(interface {
 		ReadFileLimit(string, int64) ([]byte, error)
 	}); ok {

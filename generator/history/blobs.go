@@ -41,7 +41,7 @@ func ReadBlobs(o Options, hashes []string, limit int64) (map[string][]byte, erro
 		keys = append(keys, s)
 		want = append(want, h)
 	}
-	r, err := open(o.Dir)
+	r, err := openLimited(o)
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ import (
 
 // format is the version of the encoding; Decode refuses any other, so a cache written
 // by an older pspm is read again from Git instead of being misread.
-const format = 2
+const format = 3
 
 // magic starts every encoded History.
 const magic = "pspm history\x00"
@@ -44,7 +44,8 @@ const magic = "pspm history\x00"
 //	         that commit's committer time, or 0 and a hash and a time)
 //	changes: count, then per path by path: path, count, then per version: flags
 //	         (deleted, has blob), blob, maker, landing
-//	retired: count, then per path by path: path, count, hashes
+//	retired: count, then per path by path: path, count, then per version: blob,
+//	         maker (1 and a hash, or 0 when unknown), landing of the withdrawal
 //	signatures: count, then per commit by hash: hash, text, payload
 
 // Encode returns h as bytes for the caller to keep (under .pspm/cache/), so that the
@@ -291,9 +292,18 @@ func (e *encoder) history(h *History) (err error) {
 		b = appendPath(b, prev, path)
 		prev = path
 		b = binary.AppendUvarint(b, uint64(len(list)))
-		for _, blob := range list {
-			if b, err = appendHash(b, blob); err != nil {
-				return fmt.Errorf("history: encoding the retired signatures of %s: %w", path, err)
+		for _, r := range list {
+			if b, err = appendHash(b, r.Blob); err != nil {
+				return fmt.Errorf("history: encoding the retired versions of %s: %w", path, err)
+			}
+			b = appendBool(b, r.Commit != "")
+			if r.Commit != "" {
+				if b, err = appendHash(b, r.Commit); err != nil {
+					return fmt.Errorf("history: encoding the retired versions of %s: %w", path, err)
+				}
+			}
+			if b, err = e.landing(b, r.By, e.index(r.By), r.When); err != nil {
+				return fmt.Errorf("history: encoding the retired versions of %s: %w", path, err)
 			}
 		}
 	}
@@ -705,7 +715,7 @@ func (d *decoder) history() *History {
 	}
 
 	if n := d.count(1); n > 0 {
-		h.Retired = make(map[string][]string, n)
+		h.Retired = make(map[string][]Retirement, n)
 		prev = ""
 		for i := range n {
 			path := d.path(prev)
@@ -713,9 +723,14 @@ func (d *decoder) history() *History {
 				d.fail()
 			}
 			prev = path
-			list := make([]string, d.count(20))
+			list := make([]Retirement, d.count(22))
 			for j := range list {
-				list[j] = d.hash()
+				r := &list[j]
+				r.Blob = d.hash()
+				if d.bool() {
+					r.Commit = d.hash()
+				}
+				r.By, r.When = d.landing()
 			}
 			if d.err != nil {
 				return nil

@@ -11,21 +11,24 @@ import (
 )
 
 // apply records one landed change in h: the tip's provenance in Files, the version in
-// Changes for a page, and the version replaced in Retired for a signature.
+// Changes for a page, and the version replaced in Retired for a contribution.
 func (h *History) apply(o op) {
+	if !o.old.IsZero() && o.old != o.blob && contribution(o.path) {
+		r := Retirement{Blob: o.old.String(), By: o.landed.hash.String(), When: o.landed.committer.When}
+		if p := h.Files[o.path]; p != nil && p.Blob == r.Blob {
+			r.Commit = p.Commit
+		}
+		if !slices.ContainsFunc(h.Retired[o.path], func(x Retirement) bool { return x.Blob == r.Blob && x.Commit == r.Commit }) {
+			if h.Retired == nil {
+				h.Retired = map[string][]Retirement{}
+			}
+			h.Retired[o.path] = append(h.Retired[o.path], r)
+		}
+	}
 	if o.blob.IsZero() || o.changer == nil {
 		delete(h.Files, o.path)
 	} else {
 		h.Files[o.path] = provenance(o.path, o.blob, o.changer, o.landed)
-	}
-	if !o.old.IsZero() && o.old != o.blob && strings.HasSuffix(o.path, ".sig") {
-		old := o.old.String()
-		if !slices.Contains(h.Retired[o.path], old) {
-			if h.Retired == nil {
-				h.Retired = map[string][]string{}
-			}
-			h.Retired[o.path] = append(h.Retired[o.path], old)
-		}
 	}
 	if o.changer != nil && tracked(o.path) {
 		c := &Change{
@@ -72,6 +75,17 @@ func tracked(path string) bool {
 	return !strings.Contains(dir, "/reactions/") && !strings.Contains(dir, "/feedback/")
 }
 
+// contribution says whether the file at path (relative to the site folder) is a
+// contribution, whose withdrawn versions are kept in Retired: a file in a "reactions"
+// or "feedback" folder, or a detached signature.
+func contribution(path string) bool {
+	if strings.HasSuffix(path, ".sig") {
+		return true
+	}
+	dir := "/" + path[:strings.LastIndexByte(path, '/')+1]
+	return strings.Contains(dir, "/reactions/") || strings.Contains(dir, "/feedback/")
+}
+
 // sign fills h.Signatures with the signature of every signed commit that Files or
 // Changes refers to, taken from prev (the previous History's), from the commits this
 // walk read, or else from the repository.
@@ -103,10 +117,30 @@ func (h *History) sign(w *walker, prev map[string]*Signature, read map[string]*c
 		}
 		return nil
 	}
+	// Landing commits are on the chain, which says which ones are signed.
+	landers := map[string]bool{h.Head: true}
 	for _, p := range h.Files {
 		if p.Signed {
 			if err := need(p.Commit); err != nil {
 				return err
+			}
+		}
+		landers[p.LandedCommit] = true
+	}
+	// And the signed commits that follow a landing closely: when the landing commit is
+	// not the maintainers' (a fast-forward), the next one of theirs times it.
+	for i, c := range h.Commits { // newest first
+		if !landers[c.Hash] {
+			continue
+		}
+		for k := i; k >= max(0, i-LandingWindow); k-- {
+			if n := &h.Commits[k]; n.Signed {
+				if _, ok := h.Signatures[n.Hash]; ok {
+					continue
+				}
+				if err := need(n.Hash); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -121,6 +155,11 @@ func (h *History) sign(w *walker, prev map[string]*Signature, read map[string]*c
 	}
 	return nil
 }
+
+// LandingWindow is how many first-parent commits after a landing commit have their
+// signatures kept in History.Signatures, for a landing that is not the maintainers' to
+// be timed by the next commit that is.
+const LandingWindow = 16
 
 // signatureOf returns a commit's signature and payload; nil for an unsigned commit.
 func signatureOf(c *commitInfo) (*Signature, error) {

@@ -77,7 +77,7 @@ func FuzzDecode(f *testing.F) {
 			"content/a.md": {{Blob: blob, Commit: c1, Author: p, Committer: p, Message: "First", Signed: true, Landed: at, LandedCommit: c1}},
 			"content/x.md": {{Commit: c2, Author: p, Committer: p, Message: "Merge", Landed: at, LandedCommit: c2, Deleted: true}},
 		},
-		Retired:    map[string][]string{"content/v.yaml.sig": {blob, side}},
+		Retired:    map[string][]Retirement{"content/v.yaml.sig": {{Blob: blob, Commit: side, By: c2, When: at}, {Blob: side, By: c1, When: at.Add(time.Minute)}}},
 		Signatures: map[string]*Signature{c1: {Text: "-----BEGIN SSH SIGNATURE-----\n", Payload: "tree x\n"}},
 	}
 	b, err := h.Encode()
@@ -86,7 +86,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add(b)
 	f.Add(b[:len(b)/2])
-	f.Add([]byte(magic + "\x02"))
+	f.Add([]byte(magic + "\x03"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		h, err := Decode(b)
 		if err != nil {

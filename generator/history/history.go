@@ -2,7 +2,7 @@
 // current content comes from: the commit that last changed it, who authored and committed
 // that commit, and when that version landed on the main branch (DESIGN.md §3). With it
 // come what checks of votes and pages need: every version of a page that landed
-// (History.Changes), the signatures spent by a withdrawal (History.Retired), and the
+// (History.Changes), the versions of votes spent by a withdrawal (History.Retired), and the
 // signature and signed bytes of every commit behind a file (History.Signatures).
 // Snapshot gives the site as it is in any revision, Range the commits of a merge
 // request, and NetChange what a merge request changes and which of its commits made each
@@ -16,7 +16,11 @@
 // made them. A long chain is cut into segments walked at once, each by its own reader of
 // the repository; the result does not depend on how many. Trees and commits are read
 // straight from the pack files, mapped into memory (packs.go), and a big folder's
-// versions are parsed and compared only where they differ (tree.go). Nothing here writes
+// versions are parsed and compared only where they differ (tree.go). The pack reader and
+// go-git's storage are two implementations of one object store (objstore.go): the
+// reader allocates what a stream inflates to, never what a header claims, turns a fault
+// on a pack changed under its mapping into an error, and unmaps when the repository or
+// snapshot is closed. Nothing here writes
 // to disk: Encode and Decode turn a History into bytes and back so the caller can keep
 // it between builds, and Update walks only the commits that landed since.
 //
@@ -47,10 +51,19 @@ type Options struct {
 	// or "HEAD", is used as it is. A missing branch is an error that names the branches
 	// that exist, never a silent fall-back to HEAD.
 	Branch string
+	// Revision, when set, is read instead of Branch's tip: any revision Snapshot takes
+	// ("origin/main", a hash), as `pspm check --base` names the target branch. The
+	// History's Branch is then the revision as given.
+	Revision string
 	// Prefix is the folder of the repository, as a slash path ending in "/", whose files
 	// count, e.g. "content/" or "site/content/". It must lie inside the site folder.
 	// When empty it is the site folder relative to the repository root plus "content/".
 	Prefix string
+	// MaxObjectSize bounds, in bytes, every Git object read whole (a tree, a commit, a
+	// tag, a file read by Snapshot or ReadBlobs): a bigger one is an error that names
+	// it. 0 keeps the built-in bounds (trees 1 GiB, commits and tags 64 MiB, files
+	// 2 GiB); a smaller bound lowers them all.
+	MaxObjectSize int64
 }
 
 // Person is the author or committer of a commit, as recorded in it. Names, emails and
@@ -109,6 +122,19 @@ type Change struct {
 	Deleted bool `json:"deleted,omitempty"`
 }
 
+// Retirement is a version of a contribution that the branch held at a path and then
+// withdrew or replaced.
+type Retirement struct {
+	// Blob is the version's Git hash; Commit the commit that made it (as
+	// Provenance.Commit), "" when a shallow clone hid it.
+	Blob   string `json:"blob"`
+	Commit string `json:"commit,omitempty"`
+	// By is the first-parent commit that deleted or replaced it, and When its committer
+	// time.
+	By   string    `json:"by"`
+	When time.Time `json:"when"`
+}
+
 // Signature is a commit's signature and the bytes it signs, for a verifier that does
 // not read Git: OpenPGP (and X.509) signatures verify over Payload as they are; SSH
 // signatures over Payload in the "git" namespace.
@@ -161,15 +187,19 @@ type History struct {
 	// A page that was deleted or renamed keeps its list, ending with a Deleted entry,
 	// so a proposal page can show every amendment of its text. Update appends to it.
 	Changes map[string][]*Change `json:"changes,omitempty"`
-	// Retired is, for every path under Prefix ending in ".sig" (a detached signature
-	// beside a reaction or feedback file), the blob hashes that path held on the
-	// first-parent chain and that were later deleted or replaced there, oldest first,
-	// each once. Such a signature is spent: a withdrawn vote must not come back by
-	// re-adding the old file with its old signature.
-	Retired map[string][]string `json:"retired,omitempty"`
+	// Retired is, for every contribution path under Prefix (a file in a "reactions" or
+	// "feedback" folder, and every path ending in ".sig", a detached signature), the
+	// versions that path held on the first-parent chain and that were later deleted or
+	// replaced there, oldest first, each (blob, commit) once. Such a version is spent: a
+	// withdrawn vote must not come back by re-adding the old file with its old
+	// signature, nor by merging the old commit that made it (see Spent).
+	Retired map[string][]Retirement `json:"retired,omitempty"`
 	// Signatures holds, by commit hash, the signature and signed payload of every
-	// signed commit that is the Commit of an entry of Files or Changes, so that they can
-	// be verified without reading Git again. Entries no longer referenced are dropped.
+	// signed commit that is the Commit or the LandedCommit of an entry of Files, or one
+	// of the LandingWindow first-parent commits after such a LandedCommit, the Commit of
+	// an entry of Changes, or the Head, so that they can be verified without reading Git
+	// again: who made a version, who landed it, and who committed on the branch soon
+	// after. Entries no longer referenced are dropped.
 	Signatures map[string]*Signature `json:"signatures,omitempty"`
 	// Shallow says the repository is a shallow clone whose cut-off hid the history of
 	// some files; they are left out of Files rather than credited to the wrong commit.

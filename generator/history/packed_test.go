@@ -135,7 +135,7 @@ func FuzzReadPackedObject(f *testing.F) {
 		idx := make([]byte, idxFanout+40)
 		copy(idx, []byte{0xff, 't', 'O', 'c', 0, 0, 0, 2})
 		p := &pack{idx: idx, data: data}
-		w := &walker{}
+		w := &walker{plan: &plan{r: &repo{}}}
 		for _, trunc := range []int{-1, 3} {
 			obj, err := w.readAt(p, int64(off), 1<<20, trunc)
 			if err == nil && trunc < 0 && obj.kind != packOFSDelta && int64(len(obj.data)) != obj.size {

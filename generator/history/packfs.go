@@ -3,11 +3,15 @@ package history
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-git/go-billy/v5"
 )
@@ -29,6 +33,7 @@ type packFS struct {
 	files   map[string][]byte
 	unmaps  []func()
 	closed  bool
+	gone    atomic.Bool // closed, for readers that take no lock
 }
 
 func newPackFS(fs billy.Filesystem, objects string) *packFS {
@@ -87,7 +92,7 @@ func (fs *packFS) bytes(name string) (data []byte, ok bool, err error) {
 	return data, true, nil
 }
 
-var errClosed = errors.New("history: repository closed")
+var errClosed = fmt.Errorf("history: repository closed: %w", fs.ErrClosed)
 
 // Open opens a file; a pack file or index is served from memory.
 func (fs *packFS) Open(name string) (billy.File, error) {
@@ -101,7 +106,7 @@ func (fs *packFS) Open(name string) (billy.File, error) {
 	if !ok {
 		return fs.Filesystem.Open(name) // read from disk, as go-git does
 	}
-	return &memFile{Reader: bytes.NewReader(data), name: name}, nil
+	return &memFile{Reader: bytes.NewReader(data), name: name, fs: fs}, nil
 }
 
 // close unmaps the files. Nothing may read them after: every storage opened on fs is
@@ -114,15 +119,71 @@ func (fs *packFS) close() {
 		unmap()
 	}
 	fs.unmaps, fs.files, fs.closed = nil, map[string][]byte{}, true
+	fs.gone.Store(true)
 }
 
 var errReadOnly = errors.New("history: pack files are read-only")
 
-// memFile is a read-only billy.File over bytes.
+// memFile is a read-only billy.File over bytes, mapped memory perhaps: its reads
+// turn a fault on that memory into an error (see guardFault).
 type memFile struct {
 	*bytes.Reader
 	name string
+	fs   *packFS
 }
+
+func (f *memFile) Read(p []byte) (n int, err error) {
+	if f.fs.gone.Load() {
+		return 0, errClosed
+	}
+	defer guardFault(debug.SetPanicOnFault(true), &err)
+	return f.Reader.Read(p)
+}
+
+func (f *memFile) ReadAt(p []byte, off int64) (n int, err error) {
+	if f.fs.gone.Load() {
+		return 0, errClosed
+	}
+	defer guardFault(debug.SetPanicOnFault(true), &err)
+	return f.Reader.ReadAt(p, off)
+}
+
+func (f *memFile) ReadByte() (b byte, err error) {
+	if f.fs.gone.Load() {
+		return 0, errClosed
+	}
+	defer guardFault(debug.SetPanicOnFault(true), &err)
+	return f.Reader.ReadByte()
+}
+
+func (f *memFile) WriteTo(w io.Writer) (n int64, err error) {
+	if f.fs.gone.Load() {
+		return 0, errClosed
+	}
+	defer guardFault(debug.SetPanicOnFault(true), &err)
+	return f.Reader.WriteTo(w)
+}
+
+// guardFault, deferred right after debug.SetPanicOnFault(true) as
+//
+//	defer guardFault(debug.SetPanicOnFault(true), &err)
+//
+// restores the goroutine's previous setting and turns a fault on memory (a pack file
+// truncated or replaced under its mapping: SIGBUS) into an error, where the process
+// would otherwise die. Any other panic goes on.
+func guardFault(old bool, err *error) {
+	debug.SetPanicOnFault(old)
+	if v := recover(); v != nil {
+		if f, ok := v.(interface{ Addr() uintptr }); ok {
+			*err = fmt.Errorf("%w: %v", errPackChanged, f)
+			return
+		}
+		panic(v)
+	}
+}
+
+// errPackChanged is a fault reading a mapped pack file.
+var errPackChanged = errors.New("history: pack file changed while reading (another process rewrote or truncated it; build again)")
 
 func (f *memFile) Name() string              { return f.name }
 func (f *memFile) Write([]byte) (int, error) { return 0, errReadOnly }

@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -23,6 +25,15 @@ import (
 // object's offset from the index, its header, and the zlib stream inflated from a
 // bytes.Reader. Anything else (loose objects, alternates, an index of another version,
 // a pack too big to keep in memory) is read through go-git as before.
+//
+// A repository is untrusted input. Nothing is allocated at the size a header claims:
+// buffers grow as the zlib stream really inflates, within maxInflateRatio of the
+// compressed bytes, and an object must inflate to exactly its claimed size with its
+// checksum intact, as Git requires. Every read of mapped memory runs with
+// debug.SetPanicOnFault (guardFault), so a pack truncated under its mapping is an error.
+
+// packsOff, set by tests, leaves every read to go-git (see objectStore).
+var packsOff atomic.Bool
 
 // pack is one pack file and its index (version 2), both in memory.
 type pack struct {
@@ -44,6 +55,9 @@ const (
 // packs returns the repository's pack files that can be read in memory, opening them
 // on first use.
 func (r *repo) packs() []*pack {
+	if r.dot.gone.Load() || packsOff.Load() {
+		return nil // unmapped: go-git, whose storages are closed too, says so
+	}
 	r.packOnce.Do(func() {
 		infos, err := r.dot.ReadDir("objects/pack")
 		if err != nil {
@@ -81,7 +95,11 @@ func (r *repo) openPack(base string) (*pack, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	if len(data) < 32 || string(data[:4]) != "PACK" {
+	// The pack must be the one the index was made for, whole: its header counts the
+	// index's objects and its trailing checksum is the one the index records. A pack
+	// cut or replaced later, under its mapping, is caught by guardFault.
+	if len(data) < 32 || string(data[:4]) != "PACK" || int(binary.BigEndian.Uint32(data[8:12])) != n ||
+		!bytes.Equal(data[len(data)-20:], idx[len(idx)-40:len(idx)-20]) {
 		return nil, nil
 	}
 	return &pack{idx: idx, data: data, n: n}, nil
@@ -225,11 +243,30 @@ type rawObject struct {
 type inflater struct {
 	src bytes.Reader
 	zr  io.ReadCloser
+	one [1]byte
 }
 
-// inflate inflates size bytes from src, into dst when it is big enough (dst may be
-// nil).
-func (z *inflater) inflate(src []byte, size int, dst []byte) ([]byte, error) {
+// maxInflateRatio bounds what a zlib stream inflates to per compressed byte: deflate
+// makes at most 258 bytes of a 2-bit code, about 1032 per byte. A header that claims
+// more than the bytes after it can inflate to is corrupt, and refused before anything
+// is allocated.
+const maxInflateRatio = 1032
+
+// eagerInflate is the largest buffer allocated at the size a header claims before
+// inflating; a bigger object's buffer grows as its stream really inflates, so that a
+// header lying about the size costs no more memory than the stream holds.
+const eagerInflate = 1 << 20
+
+// errInflate is a zlib stream that does not inflate to the size its header says.
+var errInflate = errors.New("object does not inflate to the size its header says (corrupt pack)")
+
+// inflate inflates the first want bytes of the zlib stream at the start of src, whose
+// header says it holds size bytes (want <= size), into dst when it is big enough (dst
+// may be nil). When want is size, the stream must end there, its checksum intact.
+func (z *inflater) inflate(src []byte, size, want int, dst []byte) ([]byte, error) {
+	if uint64(want) > uint64(len(src))*maxInflateRatio+64 {
+		return nil, fmt.Errorf("%w: %d bytes claimed from at most %d compressed bytes", errInflate, want, len(src))
+	}
 	z.src.Reset(src)
 	if z.zr == nil {
 		zr, err := zlib.NewReader(&z.src)
@@ -240,14 +277,39 @@ func (z *inflater) inflate(src []byte, size int, dst []byte) ([]byte, error) {
 	} else if err := z.zr.(zlib.Resetter).Reset(&z.src, nil); err != nil {
 		return nil, err
 	}
-	out := dst[:0]
-	if cap(dst) >= size {
-		out = dst[:size]
-	} else {
-		out = make([]byte, size)
+	var out []byte
+	switch {
+	case cap(dst) >= want:
+		out = dst[:want]
+	case want <= eagerInflate:
+		out = make([]byte, want)
+	default:
+		out = make([]byte, eagerInflate)
 	}
-	if _, err := io.ReadFull(z.zr, out); err != nil {
-		return nil, err
+	n := 0
+	for {
+		m, err := io.ReadFull(z.zr, out[n:])
+		n += m
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%w: %d bytes claimed, %d inflated", errInflate, size, n)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n == want {
+			break
+		}
+		// Grow as the stream proves it holds more.
+		bigger := make([]byte, min(want, 2*len(out)))
+		copy(bigger, out)
+		out = bigger
+	}
+	if want == size {
+		if m, err := io.ReadFull(z.zr, z.one[:]); m > 0 {
+			return nil, fmt.Errorf("%w: more than the %d bytes claimed", errInflate, size)
+		} else if err != io.EOF {
+			return nil, fmt.Errorf("inflating: %w", err)
+		}
 	}
 	return out, nil
 }
@@ -257,6 +319,7 @@ func (z *inflater) inflate(src []byte, size int, dst []byte) ([]byte, error) {
 // limit is an error. Only the first trunc bytes are inflated when trunc >= 0, of a
 // whole object or of a delta.
 func (w *walker) readPacked(h plumbing.Hash, limit, trunc int) (obj rawObject, ok bool, err error) {
+	defer guardFault(debug.SetPanicOnFault(true), &err)
 	for _, p := range w.r.packs() {
 		i, found := p.find(h)
 		if !found {
@@ -278,6 +341,13 @@ func (w *walker) readPacked(h plumbing.Hash, limit, trunc int) (obj rawObject, o
 // packedSize returns the size of object h from its header in a pack in memory (for a
 // delta, from the start of the delta); ok is false when it cannot tell.
 func (w *walker) packedSize(h plumbing.Hash) (size int64, ok bool) {
+	var err error
+	defer func() {
+		if err != nil {
+			size, ok = 0, false
+		}
+	}()
+	defer guardFault(debug.SetPanicOnFault(true), &err)
 	for _, p := range w.r.packs() {
 		i, found := p.find(h)
 		if !found {
@@ -301,6 +371,21 @@ func (w *walker) packedSize(h plumbing.Hash) (size int64, ok bool) {
 	return 0, false
 }
 
+// tooBigError is an object bigger than Options.MaxObjectSize.
+type tooBigError struct{ size, max int64 }
+
+func (e *tooBigError) Error() string {
+	return fmt.Sprintf("%d bytes, more than the limit of %d on an object (MaxObjectSize)", e.size, e.max)
+}
+
+// objectLimit is limit, lowered to Options.MaxObjectSize when that is set.
+func (w *walker) objectLimit(limit int64) int64 {
+	if max := w.r.maxObject; max > 0 && max < limit {
+		return max
+	}
+	return limit
+}
+
 // readAt reads the object at offset off of pack p.
 func (w *walker) readAt(p *pack, off int64, limit, trunc int) (rawObject, error) {
 	if off < 12 || off >= int64(len(p.data)) {
@@ -322,9 +407,13 @@ func (w *walker) readAt(p *pack, off int64, limit, trunc int) (rawObject, error)
 	if size > uint64(limit) {
 		return rawObject{}, fmt.Errorf("size %d out of bounds", size)
 	}
+	if max := w.r.maxObject; max > 0 && size > uint64(max) && (trunc < 0 || int64(trunc) > max) {
+		return rawObject{}, &tooBigError{size: int64(size), max: max}
+	}
 	obj := rawObject{kind: kind, size: int64(size)}
+	want := size
 	if trunc >= 0 && uint64(trunc) < size {
-		size = uint64(trunc)
+		want = uint64(trunc)
 	}
 	switch kind {
 	case packCommit, packTree, packBlob, packTag:
@@ -362,12 +451,12 @@ func (w *walker) readAt(p *pack, off int64, limit, trunc int) (rawObject, error)
 		return rawObject{}, errPackObject
 	}
 	var dst []byte
-	if kind == packTree {
-		dst = w.trees.data(int(size))
+	if kind == packTree && want <= eagerInflate {
+		dst = w.trees.data(int(want))
 	}
-	data, err := w.inflater.inflate(b[pos:], int(size), dst)
+	data, err := w.inflater.inflate(b[pos:], int(size), int(want), dst)
 	if err != nil {
-		return rawObject{}, fmt.Errorf("inflating: %w", err)
+		return rawObject{}, err
 	}
 	obj.data = data
 	return obj, nil

@@ -47,7 +47,7 @@ type FileChange struct {
 // fetch more history, rather than list commits that may already be in base.
 // o.Branch and o.Prefix are not used.
 func Range(o Options, base, head string) ([]RangeCommit, error) {
-	r, err := open(o.Dir)
+	r, err := openLimited(o)
 	if err != nil {
 		return nil, err
 	}

@@ -205,14 +205,14 @@ func TestSignatureOfMergedBranchCommitIsKept(t *testing.T) {
 	}
 }
 
-// A vote's detached signature that was replaced or deleted on main is spent, once,
-// whatever happens at that path later.
+// A vote's version and its detached signature that were replaced or deleted on main
+// are spent, once, whatever happens at that path later.
 func TestReplacedAndDeletedSignaturesAreRetired(t *testing.T) {
 	r := newTestRepo(t)
 	const sig = "content/proposals/p/reactions/r_emiro.yaml.sig"
 	r.write("content/proposals/p/reactions/r_emiro.yaml", "vote: support\n")
 	r.write(sig, "signature A\n")
-	r.commit(region, day(1), "Vote")
+	v1 := r.commit(region, day(1), "Vote")
 	a := r.git("rev-parse", "HEAD:"+sig)
 	prev := load(t, Options{Dir: r.dir})
 	if len(prev.Retired) != 0 {
@@ -221,11 +221,11 @@ func TestReplacedAndDeletedSignaturesAreRetired(t *testing.T) {
 
 	r.write("content/proposals/p/reactions/r_emiro.yaml", "vote: oppose\n")
 	r.write(sig, "signature B\n")
-	r.commit(region, day(2), "Change the vote")
+	v2 := r.commit(region, day(2), "Change the vote")
 	b := r.git("rev-parse", "HEAD:"+sig)
 	r.remove(sig)
 	r.remove("content/proposals/p/reactions/r_emiro.yaml")
-	r.commit(region, day(3), "Withdraw")
+	v3 := r.commit(region, day(3), "Withdraw")
 	// The old vote and its signature, added back by anyone: a replay.
 	r.write("content/proposals/p/reactions/r_emiro.yaml", "vote: support\n")
 	r.write(sig, "signature A\n")
@@ -247,16 +247,25 @@ func TestReplacedAndDeletedSignaturesAreRetired(t *testing.T) {
 	r.merge(maintainer, day(9), "feature")
 
 	h := load(t, Options{Dir: r.dir})
-	if got := h.Retired[sig]; !slices.Equal(got, []string{a, b}) {
-		t.Errorf("Retired[%s] = %q, want [A B] = %q", sig, got, []string{a, b})
+	// A, B, then A again as the replay made it: each (blob, commit) once.
+	if got := blobsOf(h.Retired[sig]); !slices.Equal(got, []string{a, b, a}) {
+		t.Errorf("Retired[%s] = %q, want [A B A] = %q", sig, got, []string{a, b, a})
 	}
-	if got := h.Retired[fsig]; !slices.Equal(got, []string{f1}) {
+	if got := blobsOf(h.Retired[fsig]); !slices.Equal(got, []string{f1}) {
 		t.Errorf("Retired[%s] = %q, want only the version main held, %q", fsig, got, f1)
 	}
-	if len(h.Retired) != 2 {
-		t.Errorf("Retired = %v, want only the two signature paths", h.Retired)
+	// The vote itself: both versions main held, each with the commit that made it and
+	// the one that withdrew it.
+	const vote = "content/proposals/p/reactions/r_emiro.yaml"
+	if got := h.Retired[vote]; len(got) != 2 || got[0].Commit != v1 || got[0].By != v2 || got[1].Commit != v2 || got[1].By != v3 {
+		t.Errorf("Retired[%s] = %+v, want the versions made by %.7s and %.7s", vote, got, v1, v2)
 	}
-	_ = replay
+	if len(h.Retired) != 3 {
+		t.Errorf("Retired = %v, want only the vote and the two signature paths", h.Retired)
+	}
+	if got := h.Retired[sig]; len(got) == 3 && got[2].Commit != replay {
+		t.Errorf("the replayed signature is credited to %.7s, want the replay %.7s", got[2].Commit, replay)
+	}
 
 	u, err := Update(Options{Dir: r.dir}, prev)
 	if err != nil {
@@ -439,4 +448,42 @@ func mustEncode(t *testing.T, h *History) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func blobsOf(list []Retirement) []string {
+	var out []string
+	for _, r := range list {
+		out = append(out, r.Blob)
+	}
+	return out
+}
+
+// Who landed a version is a fact the trust model needs: the signature of the commit
+// that landed it, and of the signed commits soon after on the branch (one of them may
+// be the maintainers' when the landing was a contributor's own commit, fast-forwarded),
+// is kept, by Update as by Load.
+func TestSignaturesOfLandingCommitsAndTheirFollowersAreKept(t *testing.T) {
+	r := newTestRepo(t)
+	key := sshKey(t, r)
+	r.write("content/proposals/p/reactions/r_emiro.yaml", "vote: support\n")
+	cast := r.commit(region, day(1), "Vote, fast-forwarded")
+	prev := load(t, Options{Dir: r.dir})
+	r.write("content/proposals/p/index.md", "# P\n")
+	sealed := r.commitSigned(maintainer, 2, key, "Seal")
+
+	h := load(t, Options{Dir: r.dir})
+	if h.Signatures[sealed] == nil {
+		t.Errorf("no signature kept for %.7s, the signed commit after the landing of the vote", sealed)
+	}
+	u, err := Update(Options{Dir: r.dir}, prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameHistory(t, u, h)
+
+	// Any revision can be read, as the merge-request check reads its target.
+	at := load(t, Options{Dir: r.dir, Revision: cast})
+	if at.Head != cast || at.Files["content/proposals/p/reactions/r_emiro.yaml"] == nil || at.Files["content/proposals/p/index.md"] != nil {
+		t.Errorf("history at %.7s: head %.7s, files %v", cast, at.Head, at.Files)
+	}
 }

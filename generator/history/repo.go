@@ -33,12 +33,14 @@ type repo struct {
 
 	packOnce sync.Once
 	packList []*pack // see packs
+
+	maxObject int64 // Options.MaxObjectSize; 0 for the built-in bounds
 }
 
 // openRepo finds the repository around o.Dir, opens it and resolves the branch.
 // The caller closes it.
 func openRepo(o Options) (*repo, error) {
-	r, err := open(o.Dir)
+	r, err := openLimited(o)
 	if err != nil {
 		return nil, err
 	}
@@ -54,10 +56,33 @@ func openRepo(o Options) (*repo, error) {
 		}
 		r.prefix = prefix
 	}
+	if o.Revision != "" {
+		c, err := newWalker(&plan{r: r}, r.st).revision(o.Revision)
+		if err != nil {
+			r.close()
+			return nil, err
+		}
+		r.branch, r.tip = o.Revision, c.hash
+		return r, nil
+	}
 	if err := r.resolve(o.Branch); err != nil {
 		r.close()
 		return nil, err
 	}
+	return r, nil
+}
+
+// openLimited is open, with the bound of o.MaxObjectSize on the objects read.
+func openLimited(o Options) (*repo, error) {
+	r, err := open(o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if o.MaxObjectSize < 0 {
+		r.close()
+		return nil, fmt.Errorf("history: MaxObjectSize %d is negative", o.MaxObjectSize)
+	}
+	r.maxObject = o.MaxObjectSize
 	return r, nil
 }
 

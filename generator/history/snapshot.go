@@ -27,10 +27,12 @@ import (
 // The file system is read-only and safe for concurrent use; it implements
 // fs.ReadFileFS, fs.ReadDirFS and fs.StatFS, and ReadFileLimit. Only regular files
 // and folders are in it: symbolic links and submodules are absent, never followed,
-// so a snapshot cannot reach outside the revision. It stays usable for as long as it
-// is referenced.
+// so a snapshot cannot reach outside the revision. It implements io.Closer: Close
+// releases its pack files' mappings and open files at once, after the reads under
+// way, and every later read fails with fs.ErrClosed. A snapshot never closed releases
+// them only when the garbage collector finds it unreachable; close it.
 func Snapshot(o Options, rev string) (fs.FS, *Commit, error) {
-	r, err := open(o.Dir)
+	r, err := openLimited(o)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -56,8 +58,8 @@ func Snapshot(o Options, rev string) (fs.FS, *Commit, error) {
 	pool.all = append(pool.all, r.st)
 	pool.opened = 1
 	s := &snapshot{pool: pool, root: root, time: c.committer.When}
-	// The storages hold open files (pack files too big to keep in memory): they are
-	// closed once nobody can read the snapshot any more.
+	// Should the caller not close it, the storages' open files and the mappings are
+	// released once nobody can read the snapshot any more.
 	runtime.AddCleanup(s, func(p *readers) { p.close() }, pool)
 	commit := c.public()
 	return s, &commit, nil
@@ -117,15 +119,20 @@ func (s fastStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plum
 const maxReaders = 8
 
 // readers is a snapshot's pool of storages, each with the caches of a walker.
+// Each walker taken (get) holds life for reading until it is put back; close waits for
+// them.
 type readers struct {
 	r      *repo
 	free   chan *walker
+	life   sync.RWMutex
 	mu     sync.Mutex
 	opened int
 	all    []*filesystem.Storage
+	done   bool
 }
 
 func (p *readers) get() *walker {
+	p.life.RLock()
 	select {
 	case w := <-p.free:
 		return w
@@ -143,11 +150,22 @@ func (p *readers) get() *walker {
 	return <-p.free
 }
 
-func (p *readers) put(w *walker) { p.free <- w }
+func (p *readers) put(w *walker) {
+	p.free <- w
+	p.life.RUnlock()
+}
 
+// close closes the storages and unmaps the pack files, once the reads under way are
+// over; reads after it fail with fs.ErrClosed. It may be called more than once.
 func (p *readers) close() {
+	p.life.Lock()
+	defer p.life.Unlock()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.done {
+		return
+	}
+	p.done = true
 	for _, st := range p.all {
 		_ = st.Close()
 	}
@@ -160,6 +178,12 @@ type snapshot struct {
 	pool *readers
 	root plumbing.Hash // the site folder's tree
 	time time.Time     // every file's modification time: the commit's
+}
+
+// Close releases the snapshot's mappings and files; see Snapshot.
+func (s *snapshot) Close() error {
+	s.pool.close()
+	return nil
 }
 
 // node is a file or folder found in a snapshot.
@@ -272,20 +296,12 @@ func (w *walker) readBlob(h plumbing.Hash, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading blob %s: %w", h, err)
 	}
-	size := obj.Size()
-	if limit >= 0 && size > limit {
-		size = limit
+	want := obj.Size()
+	if limit >= 0 && want > limit {
+		want = limit
 	}
-	if size < 0 || size > maxBlobSize {
-		return nil, fmt.Errorf("blob %s: size %d out of bounds", h, obj.Size())
-	}
-	rd, err := obj.Reader()
+	b, err := readClaimed(obj, want, w.objectLimit(maxBlobSize))
 	if err != nil {
-		return nil, fmt.Errorf("reading blob %s: %w", h, err)
-	}
-	defer rd.Close()
-	b := make([]byte, size)
-	if _, err := io.ReadFull(rd, b); err != nil {
 		return nil, fmt.Errorf("reading blob %s: %w", h, err)
 	}
 	return b, nil

@@ -77,7 +77,7 @@ func Tags(o Options, pattern string) ([]Tag, error) {
 			return nil, fmt.Errorf("history: tag pattern %q: %w (see the syntax of Go's path.Match, e.g. \"plan/*\")", pattern, err)
 		}
 	}
-	r, err := open(o.Dir)
+	r, err := openLimited(o)
 	if err != nil {
 		return nil, err
 	}

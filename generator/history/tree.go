@@ -490,7 +490,7 @@ func (w *walker) treeAt(h plumbing.Hash, depth int, hint *tree, hintHash plumbin
 			return nil, err
 		}
 		hint, hintHash = base, raw.base
-		if data, err = patch(base.data, raw.data, w.trees.data(deltaTarget(raw.data))); err != nil {
+		if data, err = patch(base.data, raw.data, w.trees.data(deltaBuffer(base.data, raw.data))); err != nil {
 			return nil, fmt.Errorf("history: reading tree %s: %w", h, err)
 		}
 	default:
@@ -527,11 +527,11 @@ func (w *walker) treeFromStorage(h plumbing.Hash, depth int, hint *tree, hintHas
 		if err != nil {
 			return nil, nil, plumbing.ZeroHash, err
 		}
-		delta, err := readAll(obj)
+		delta, err := readClaimed(obj, obj.Size(), w.objectLimit(maxTreeSize))
 		if err != nil {
 			return fail(err)
 		}
-		data, err := patch(base.data, delta, w.trees.data(deltaTarget(delta)))
+		data, err := patch(base.data, delta, w.trees.data(deltaBuffer(base.data, delta)))
 		if err != nil {
 			return fail(err)
 		}
@@ -540,7 +540,7 @@ func (w *walker) treeFromStorage(h plumbing.Hash, depth int, hint *tree, hintHas
 	if obj.Type() != plumbing.TreeObject {
 		return nil, nil, plumbing.ZeroHash, fmt.Errorf("history: object %s is a %s, not a tree", h, obj.Type())
 	}
-	data, err := readAll(obj)
+	data, err := readClaimed(obj, obj.Size(), w.objectLimit(maxTreeSize))
 	if err != nil {
 		return fail(err)
 	}
@@ -573,10 +573,12 @@ func deltaSize(delta []byte) (size int, ok bool) {
 	return int(n), true
 }
 
-// deltaTarget is deltaSize, or 0.
-func deltaTarget(delta []byte) int {
+// deltaBuffer is the buffer to patch base with delta into: the size the delta
+// announces, but no more than it can plausibly make (see patch), as a hostile delta may
+// announce any size.
+func deltaBuffer(base, delta []byte) int {
 	n, _ := deltaSize(delta)
-	return n
+	return min(n, 2*len(base)+len(delta)+64)
 }
 
 // patch applies a Git delta to base. It allocates the result once, at the size the
@@ -655,20 +657,35 @@ func patch(base, delta, dst []byte) ([]byte, error) {
 	return out, nil
 }
 
-// readAll reads an object's content, whose size is bounded by maxTreeSize.
-func readAll(obj plumbing.EncodedObject) ([]byte, error) {
+// readClaimed reads the first want bytes of obj (all of it when want is its size),
+// refusing an object claiming more than limit bytes, and one that does not hold the
+// bytes it claims.
+func readClaimed(obj plumbing.EncodedObject, want, limit int64) ([]byte, error) {
 	size := obj.Size()
-	if size < 0 || size > maxTreeSize {
+	if size < 0 || want > size {
 		return nil, fmt.Errorf("size %d out of bounds", size)
 	}
-	data := make([]byte, size)
+	if size > limit && want == size {
+		return nil, fmt.Errorf("size %d out of bounds (at most %d)", size, limit)
+	}
 	rd, err := obj.Reader()
 	if err != nil {
 		return nil, err
 	}
 	defer rd.Close()
-	if _, err := io.ReadFull(rd, data); err != nil {
-		return nil, err
+	data := make([]byte, 0, min(want, eagerInflate))
+	for int64(len(data)) < want {
+		if len(data) == cap(data) {
+			data = slices.Grow(data, int(min(want-int64(len(data)), int64(len(data))+512)))
+		}
+		n, err := rd.Read(data[len(data):min(int64(cap(data)), want)])
+		data = data[:len(data)+n]
+		if err == io.EOF && int64(len(data)) < want {
+			return nil, fmt.Errorf("%w: %d bytes claimed, %d read", errInflate, size, len(data))
+		}
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
 	}
 	return data, nil
 }

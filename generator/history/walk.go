@@ -143,7 +143,7 @@ func run(r *repo, prev *History) (*History, error) {
 			}
 		}
 		if len(prev.Retired) > 0 {
-			h.Retired = make(map[string][]string, len(prev.Retired))
+			h.Retired = make(map[string][]Retirement, len(prev.Retired))
 			for path, list := range prev.Retired {
 				h.Retired[path] = slices.Clip(list)
 			}
@@ -175,14 +175,6 @@ func run(r *repo, prev *History) (*History, error) {
 			}
 		}
 	}
-	var prevSigs map[string]*Signature
-	if found {
-		prevSigs = prev.Signatures
-	}
-	if err := h.sign(w, prevSigs, signed); err != nil {
-		return nil, err
-	}
-
 	h.Head = tip.hash.String()
 	h.Time = tip.committer.When
 	h.Walked = len(fresh)
@@ -193,6 +185,14 @@ func run(r *repo, prev *History) (*History, error) {
 		h.Commits = append(h.Commits, c.public())
 	}
 	h.Commits = append(h.Commits, older...)
+
+	var prevSigs map[string]*Signature
+	if found {
+		prevSigs = prev.Signatures
+	}
+	if err := h.sign(w, prevSigs, signed); err != nil {
+		return nil, err
+	}
 	return h, nil
 }
 

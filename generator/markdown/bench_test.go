@@ -63,3 +63,18 @@ func BenchmarkCheck(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDuplicateHeadings renders 20,000 headings with the same text (140 KB), each
+// of which needs an anchor of its own: the cost must grow linearly with the headings.
+func BenchmarkDuplicateHeadings(b *testing.B) {
+	src := []byte(strings.Repeat("# same\n", 20000))
+	r := markdown.New()
+	b.SetBytes(int64(len(src)))
+	var out string
+	for b.Loop() {
+		out = r.Render(src).HTML
+	}
+	if !strings.Contains(out, `id="same-19999"`) {
+		b.Fatalf("the last heading has no anchor of its own: %.200q", out[max(0, len(out)-200):])
+	}
+}

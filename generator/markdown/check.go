@@ -2,6 +2,9 @@ package markdown
 
 import (
 	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/pspm-dev/pspm/generator/diag"
 )
@@ -176,4 +179,44 @@ func isDelimiterRow(line []byte) bool {
 		}
 	}
 	return pipes || bytes.Count(t, []byte("-")) > 0 && bytes.IndexByte(t, ':') >= 0
+}
+
+// rasterData is what follows "data:" in the data: URLs of images that are shown.
+var rasterData = regexp.MustCompile(`^(?i)image/(png|gif|jpeg|webp)[;,]`)
+
+// inlineImage matches the start of an inline image whose URL has a scheme: ![alt](scheme:
+var inlineImage = regexp.MustCompile(`!\[[^\]\n]*\]\([ \t]*<?([A-Za-z][A-Za-z0-9+.-]*):`)
+
+// CheckImages warns, once per file at the first of them, about inline images that will
+// not be shown: an image comes from the site itself, from http or https (shown as a link),
+// or from a data: URL of a PNG, GIF, JPEG or WebP; any other scheme (ftp:, gopher:…) is
+// rendered as its text. It reads lines, without parsing: reference images and images in
+// code are not told apart, and the renderer decides in the end. firstLine is the file
+// line where src starts.
+func CheckImages(file string, firstLine int, src []byte, errs *diag.List) {
+	if !bytes.Contains(src, []byte("![")) {
+		return
+	}
+	first, n := diag.Pos{}, 0
+	scheme := ""
+	for i, line := range bytes.Split(src, []byte("\n")) {
+		for _, m := range inlineImage.FindAllSubmatchIndex(line, -1) {
+			s := strings.ToLower(string(line[m[2]:m[3]]))
+			if s == "http" || s == "https" || s == "data" && rasterData.Match(line[m[3]+1:]) {
+				continue
+			}
+			if n == 0 {
+				first, scheme = diag.Pos{File: file, Line: firstLine + i, Col: m[0] + 1}, s
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	more := ""
+	if n > 1 {
+		more = fmt.Sprintf(" (and %d more images in this file)", n-1)
+	}
+	errs.Warn(first, "an image from a %s: URL is not shown, only its text%s; images come from the site (attach the file beside the item and write its name) or from an http or https address (shown as a link)", scheme, more)
 }

@@ -200,3 +200,23 @@ func TestCheckSurvivesAnyBytes(t *testing.T) {
 		}
 	}
 }
+
+// Check warns, at the first of them, about images that will be shown as their text only,
+// and says how many more there are; http, https and raster data: images are fine.
+func TestCheckWarnsAtAnImageOfAnotherScheme(t *testing.T) {
+	src := "Testo.\n\n![ok](https://example.org/a.png) ![ok](data:image/png;base64,AA) ![ok](a.png)\n  Vedi ![schema](ftp://example.org/a.png) e ![g](Gopher://x).\n"
+	var errs diag.List
+	markdown.CheckImages("f.md", 5, []byte(src), &errs)
+	if errs.HasErrors() || len(errs) != 1 {
+		t.Fatalf("want one warning, got:\n%s", errs.Format())
+	}
+	e := errs[0]
+	if e.Pos.Line != 8 || e.Pos.Col != 8 || !strings.Contains(e.Msg, "ftp:") || !strings.Contains(e.Msg, "and 1 more") || !strings.Contains(e.Msg, "attach the file") {
+		t.Errorf("got %v", e)
+	}
+	errs = nil
+	markdown.CheckImages("f.md", 1, []byte("![svg](data:image/svg+xml;base64,PHN2Zz4=)\n"), &errs)
+	if len(errs) != 1 || !strings.Contains(errs[0].Msg, "data:") {
+		t.Errorf("an SVG data: image: got %s", errs.Format())
+	}
+}

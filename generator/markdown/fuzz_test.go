@@ -2,6 +2,7 @@ package markdown_test
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -25,6 +26,8 @@ func FuzzRender(f *testing.F) {
 	f.Add([]byte("# Titolo\n\nTesto con [un link](https://example.org) e ![un'immagine](grafico.png).\n"))
 	f.Add([]byte("<script>alert(1)</script>"))
 	f.Add([]byte("[x](javascript:alert(1))"))
+	f.Add([]byte("![x](ftp://example.org/a.png) ![y](GOPHER://h/1) ![z](mailto:a@b) ![w](ht+tp:x)"))
+	f.Add([]byte(strings.Repeat("# same\n", 50) + "# same-1\n## same 1\n"))
 	r := markdown.New()
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if len(src) > maxFuzzInput {
@@ -52,6 +55,7 @@ func FuzzRender(f *testing.F) {
 func FuzzCheck(f *testing.F) {
 	f.Add([]byte("| a | b |\n|---|---|\n| 1 | 2 |\n"), uint8(1))
 	f.Add([]byte("- a\n  - b\n    - c\n"), uint8(7))
+	f.Add([]byte("![x](ftp://example.org/a.png) ![y](gopher://h/1)\n"), uint8(2))
 	r := markdown.New()
 	lim := markdown.Limits{TableCells: 2000, Nesting: 20}
 	f.Fuzz(func(t *testing.T, src []byte, first uint8) {
@@ -61,14 +65,19 @@ func FuzzCheck(f *testing.F) {
 		firstLine := 1 + int(first)
 		var errs diag.List
 		markdown.Check("f.md", firstLine, src, lim, &errs)
+		markdown.CheckImages("f.md", firstLine, src, &errs)
 		last := firstLine + bytes.Count(src, []byte("\n"))
+		lines := bytes.Split(src, []byte("\n"))
 		for _, e := range errs {
-			if e.Pos.File != "f.md" || e.Pos.Line < firstLine || e.Pos.Line > last || e.Pos.Col != 1 {
+			if e.Pos.File != "f.md" || e.Pos.Line < firstLine || e.Pos.Line > last || e.Pos.Col < 1 || e.Pos.Col > len(lines[e.Pos.Line-firstLine])+1 {
 				t.Errorf("diagnostic outside the document's lines %d..%d: %v", firstLine, last, e)
 			}
 		}
-		if len(errs) > 2 {
-			t.Errorf("%d diagnostics: Check reports each limit once\n%s", len(errs), errs.Format())
+		if n := len(errs.Errors()); n > 2 {
+			t.Errorf("%d errors: Check reports each limit once\n%s", n, errs.Format())
+		}
+		if n := len(errs.Warnings()); n > 1 {
+			t.Errorf("%d warnings: Check warns about images once per file\n%s", n, errs.Format())
 		}
 		if errs.HasErrors() {
 			return

@@ -5,13 +5,15 @@
 // Authors are untrusted. goldmark runs in its safe mode (raw HTML becomes a comment;
 // javascript:, vbscript:, file: and non-image data: URLs are dropped), no attribute syntax
 // is enabled (so no style or event handler can be written), table alignment becomes a
-// class instead of an inline style, external links get rel="nofollow ugc noopener", and
-// external images become links, so that no page makes a request to another site. Check
+// class instead of an inline style, external links get rel="nofollow ugc noopener",
+// external (http, https) images become links, so that no page makes a request to another
+// site, and images of any other scheme become their text. Check
 // bounds what a file may cost to render before it is rendered.
 package markdown
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -112,9 +114,47 @@ func external(dest []byte) bool {
 	return strings.HasPrefix(d, "http:") || strings.HasPrefix(d, "https:") || strings.HasPrefix(d, "//")
 }
 
+// How an image is rendered, by its URL.
+const (
+	imageLocal    = iota // an <img>: a file of the site, or a PNG, GIF, JPEG or WebP data: URL
+	imageExternal        // a link: an image on another site, over http or https
+	imageOmitted         // its text only: any other scheme (ftp:, gopher:, javascript:…)
+)
+
+// imageKind says how the image at dest, as it will be written, is rendered. An image
+// comes from the site itself (a relative URL or an absolute path), from http or https
+// (shown as a link), or from a data: URL of a raster format; nothing else is requested.
+func imageKind(dest []byte) int {
+	switch scheme := urlScheme(dest); {
+	case external(dest):
+		return imageExternal
+	case scheme == "" && !html.IsDangerousURL(dest):
+		return imageLocal
+	case scheme == "data" && !html.IsDangerousURL(dest):
+		return imageLocal
+	}
+	return imageOmitted
+}
+
+// urlScheme returns the scheme of a URL in lower case, or "" for a relative URL.
+func urlScheme(u []byte) string {
+	for i, c := range u {
+		switch {
+		case c == ':' && i > 0:
+			return strings.ToLower(string(u[:i]))
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return ""
+		}
+	}
+	return ""
+}
+
 // imageRenderer renders an external image as a link to it, so that reading a page never
 // makes a request to another site (no tracking pixels in proposals). Local images, such as
-// a practice's attachments, are rendered as images.
+// a practice's attachments, are rendered as images; images of any other scheme (ftp:,
+// gopher:, mailto:…) as their text.
 type imageRenderer struct{}
 
 func (imageRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
@@ -130,7 +170,8 @@ func renderImage(w util.BufWriter, source []byte, node ast.Node, entering bool) 
 	// Check the URL as it will be written: with its entities and backslash escapes
 	// resolved, as goldmark's own link renderer does.
 	dest := util.URLEscape(n.Destination, true)
-	if !html.IsDangerousURL(dest) && !external(dest) {
+	kind := imageKind(dest)
+	if kind == imageLocal {
 		_, _ = w.WriteString(`<img src="`)
 		_, _ = w.Write(util.EscapeHTML(dest))
 		_, _ = w.WriteString(`" alt="`)
@@ -148,7 +189,7 @@ func renderImage(w util.BufWriter, source []byte, node ast.Node, entering bool) 
 	if len(label) == 0 {
 		label = []byte("immagine")
 	}
-	if html.IsDangerousURL(dest) {
+	if kind == imageOmitted {
 		_, _ = w.WriteString(`<span class="image-omitted">`)
 		_, _ = w.Write(util.EscapeHTML(label))
 		_, _ = w.WriteString(`</span>`)
@@ -223,14 +264,19 @@ func summary(doc ast.Node, source []byte, n int) string {
 
 // ids generates heading anchors: lower case, accents removed ("Città" becomes "citta"),
 // unique in the page, and never one of the ids the theme uses for its own landmarks.
-type ids struct{ used map[string]bool }
+// A repeated heading gets the first free "<base>-<n>"; next remembers, per base, the n to
+// try first, so that n headings with the same text cost linear time, not quadratic.
+type ids struct {
+	used map[string]bool
+	next map[string]int
+}
 
 func newIDs() *ids {
 	used := map[string]bool{}
 	for _, r := range []string{"main", "content", "top", "menu", "nav", "search", "header", "footer", "footnotes", "lang", "skip"} {
 		used[r] = true
 	}
-	return &ids{used: used}
+	return &ids{used: used, next: map[string]int{}}
 }
 
 func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
@@ -239,18 +285,17 @@ func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
 		base = "section"
 	}
 	id := base
-	for i := 1; s.used[id]; i++ {
-		id = base + "-" + itoa(i)
+	if s.used[id] {
+		// Each base's counter only grows, and skips only ids already used: every id is
+		// skipped at most once over the whole document.
+		i := max(s.next[base], 1)
+		for id = base + "-" + strconv.Itoa(i); s.used[id]; id = base + "-" + strconv.Itoa(i) {
+			i++
+		}
+		s.next[base] = i + 1
 	}
 	s.used[id] = true
 	return []byte(id)
 }
 
 func (s *ids) Put(value []byte) { s.used[string(value)] = true }
-
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
-}

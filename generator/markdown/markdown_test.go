@@ -197,6 +197,34 @@ func TestDangerousImageIsOmitted(t *testing.T) {
 	}
 }
 
+// An image is requested only from the site itself or a raster data: URL; http and https
+// images become links; any other scheme becomes its text, never an <img> or a link.
+func TestImageOfAnotherSchemeIsItsText(t *testing.T) {
+	cases := []struct{ src, want string }{
+		{"![x](ftp://example.org/a.png)", `<span class="image-omitted">x</span>`},
+		{"![](FTP://example.org/a.png)", `<span class="image-omitted">immagine</span>`},
+		{"![x](gopher://example.org/1)", `<span class="image-omitted">x</span>`},
+		{"![x](mailto:a@example.org)", `<span class="image-omitted">x</span>`},
+		{"![x](ht+tp:example.org)", `<span class="image-omitted">x</span>`},
+		{"![x][r]\n\n[r]: ftp://example.org/a.png", `<span class="image-omitted">x</span>`},
+		{"![x](&#102;tp://example.org/a.png)", `<span class="image-omitted">x</span>`},
+		{"![x](a:b.png)", `<span class="image-omitted">x</span>`},
+		{"![x](./a:b.png)", `<img src="./a:b.png" alt="x" loading="lazy">`},
+		{"![x](/img/a.png)", `<img src="/img/a.png" alt="x" loading="lazy">`},
+		{"![x](data:image/webp;base64,AAAA)", `<img src="data:image/webp;base64,AAAA" alt="x" loading="lazy">`},
+	}
+	for _, c := range cases {
+		html := render(c.src).HTML
+		safe(t, c.src, html)
+		if !strings.Contains(html, c.want) {
+			t.Errorf("%q:\n%s\nwant %s", c.src, html, c.want)
+		}
+		if strings.Contains(c.want, "omitted") && (strings.Contains(html, "<img") || strings.Contains(html, "href=")) {
+			t.Errorf("%q: an image of another scheme is requested or linked:\n%s", c.src, html)
+		}
+	}
+}
+
 func TestTableAlignmentIsAClassNotAStyle(t *testing.T) {
 	html := render("| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n").HTML
 	for _, want := range []string{`<th class="align-left">a</th>`, `<th class="align-center">b</th>`, `<th class="align-right">c</th>`, "<th>d</th>", `<td class="align-right">3</td>`, "<td>4</td>"} {
@@ -243,6 +271,35 @@ func TestHeadingIDsAreASCIIAndAvoidLandmarkIDs(t *testing.T) {
 	}
 	if again := render(src).HTML; again != html {
 		t.Errorf("ids depend on an earlier render:\n%s\n%s", html, again)
+	}
+}
+
+// A heading whose text looks like a numbered anchor ("same 1") must not take, or be
+// given, the anchor of a repeated heading: every id stays unique, in document order.
+func TestRepeatedHeadingIDsStayUniqueWhenATextLooksLikeASuffix(t *testing.T) {
+	src := "## same\n## same\n## same 1\n## same-1\n## same\n## same 2\n## same\n## same-1-1\n"
+	var ids []string
+	for _, m := range idRE.FindAllStringSubmatch(render(src).HTML, -1) {
+		ids = append(ids, m[1])
+	}
+	want := []string{"same", "same-1", "same-1-1", "same-1-2", "same-2", "same-2-1", "same-3", "same-1-1-1"}
+	if strings.Join(ids, " ") != strings.Join(want, " ") {
+		t.Errorf("ids %q, want %q", ids, want)
+	}
+}
+
+// Anchors of repeated headings cost linear work: twice the headings, about twice the
+// allocations (trying "same-1", "same-2"… from 1 for every heading made them quadratic).
+// Allocations are counted, not time: BenchmarkDuplicateHeadings has the time.
+func TestDuplicateHeadingsCostLinearWork(t *testing.T) {
+	r := markdown.New()
+	allocs := func(n int) float64 {
+		src := []byte(strings.Repeat("# same\n", n))
+		return testing.AllocsPerRun(1, func() { r.Render(src) })
+	}
+	small, large := allocs(2000), allocs(8000)
+	if ratio := large / small; ratio > 4.5 {
+		t.Errorf("4× the headings cost %.1f× the allocations (%.0f, then %.0f): anchors are not linear", ratio, small, large)
 	}
 }
 

@@ -3,7 +3,9 @@
 // A build writes into a fresh temporary folder beside the destination and, when every file
 // is written, swaps it in whole (an atomic exchange on Linux), so a failed, killed or
 // interrupted build leaves the previous output exactly as it was and no reader ever sees a
-// half-built site. Every path is checked to stay inside the folder.
+// half-built site. Every path is checked to stay inside the folder, and no path is written
+// twice: a second file at a path would silently replace the first (an attachment called
+// index.html replacing its item's page), so it is an error instead.
 package output
 
 import (
@@ -35,10 +37,11 @@ func CheckPath(name string) error {
 
 // Dir writes a site into a temporary folder and swaps it with the destination on Commit.
 type Dir struct {
-	dest string
-	tmp  string
-	mu   sync.Mutex
-	made map[string]bool // folders already created
+	dest    string
+	tmp     string
+	mu      sync.Mutex
+	made    map[string]bool // folders already created
+	written map[string]bool // files already written
 }
 
 // tmpPrefix marks the temporary folders of builds, so that leftovers of killed builds can
@@ -68,19 +71,25 @@ func NewDir(dest string) (*Dir, error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
 	}
-	return &Dir{dest: dest, tmp: tmp, made: map[string]bool{".": true}}, nil
+	return &Dir{dest: dest, tmp: tmp, made: map[string]bool{".": true}, written: map[string]bool{}}, nil
 }
 
 // Temp returns the temporary folder being written.
 func (d *Dir) Temp() string { return d.tmp }
 
-// WriteFile writes a file into the temporary folder.
+// WriteFile writes a file into the temporary folder. Writing a name twice is an error, as
+// for Mem: the second file would replace the first.
 func (d *Dir) WriteFile(name string, data []byte) error {
 	if err := CheckPath(name); err != nil {
 		return err
 	}
 	dir := path.Dir(name)
 	d.mu.Lock()
+	if d.written[name] {
+		d.mu.Unlock()
+		return fmt.Errorf("output path %q written twice", name)
+	}
+	d.written[name] = true
 	made := d.made[dir]
 	d.mu.Unlock()
 	if !made {
@@ -91,7 +100,20 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 		d.made[dir] = true
 		d.mu.Unlock()
 	}
-	return os.WriteFile(filepath.Join(d.tmp, filepath.FromSlash(name)), data, 0o644)
+	// O_EXCL: the file system refuses a second file too, whatever the case folding of
+	// the destination's file system makes of two names.
+	f, err := os.OpenFile(filepath.Join(d.tmp, filepath.FromSlash(name)), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("output path %q written twice (another name that this file system takes for the same)", name)
+		}
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // Commit puts the new site in place of the destination, atomically where the system allows
@@ -197,7 +219,8 @@ func (m *Mem) Names() []string {
 	return out
 }
 
-// Discard counts files and throws them away, for checks.
+// Discard counts files and throws them away, for checks. It keeps no list of paths: the
+// render refuses a path claimed twice before any file reaches a writer.
 type Discard struct{}
 
 // WriteFile checks the path and drops the data.

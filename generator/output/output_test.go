@@ -116,3 +116,31 @@ func TestCreateFileNeverOverwritesUnlessAsked(t *testing.T) {
 		t.Fatalf("content = %q, want c", b)
 	}
 }
+
+func TestDirRefusesToWriteAPathTwice(t *testing.T) {
+	d, err := NewDir(filepath.Join(t.TempDir(), "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Abort()
+	if err := d.WriteFile("practices/x/index.html", []byte("the page")); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteFile("practices/x/index.html", []byte("an attachment")); err == nil {
+		t.Fatal("a second file at the same path was written")
+	}
+	b, err := os.ReadFile(filepath.Join(d.Temp(), "practices/x/index.html"))
+	if err != nil || string(b) != "the page" {
+		t.Errorf("the first file became %q, %v", b, err)
+	}
+}
+
+func TestMemRefusesToWriteAPathTwice(t *testing.T) {
+	m := NewMem()
+	if err := m.WriteFile("a/index.html", []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.WriteFile("a/index.html", []byte("two")); err == nil || string(m.Files()["a/index.html"]) != "one" {
+		t.Errorf("second write: %v; file %q", err, m.Files()["a/index.html"])
+	}
+}

@@ -1,10 +1,10 @@
 package render
 
 import (
-	"io/fs"
-
-	"github.com/pspm-dev/pspm/generator/diag"
 	"strings"
+
+	"github.com/pspm-dev/pspm/generator/content"
+	"github.com/pspm-dev/pspm/generator/diag"
 )
 
 // checkStatic reports a logo that is not among the static files, before anything is written.
@@ -19,7 +19,9 @@ func checkStatic(o Options, errs *diag.List) {
 }
 
 // files lists the theme's static files (site first, file by file) and every item's
-// attachments, copied as they are.
+// attachments, copied as they are. An attachment is read again without following any
+// symbolic link and checked again as the content loader checked it, so that what is
+// published is what was checked, even if the folder changed in between (pspm serve).
 func (r *renderer) files() []task {
 	var out []task
 	static, err := r.Theme.Files("static")
@@ -36,8 +38,8 @@ func (r *renderer) files() []task {
 	}
 	for _, it := range r.Site.Items {
 		for _, a := range it.Attachments {
-			out = append(out, task{path: strings.TrimPrefix(it.URL(), "/") + a.Name, make: func() ([]byte, error) {
-				return fs.ReadFile(r.Source, a.File)
+			out = append(out, task{path: strings.TrimPrefix(it.URL(), "/") + a.Name, src: a.File, make: func() ([]byte, error) {
+				return content.ReadAttachment(r.Source, a, int64(r.Config.Limits.AttachmentSize))
 			}})
 		}
 	}

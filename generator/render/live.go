@@ -214,6 +214,7 @@ func cardContent(c *Card) string {
 		str(t.Title)
 		str(t.URL)
 	}
+	num(c.MoreTags)
 	t := c.Tally
 	for _, n := range []int{t.Support, t.Oppose, t.Abstain, t.Total, t.SupportPct, t.OpposePct, t.AbstainPct, t.PriorityCount} {
 		num(n)
@@ -265,10 +266,10 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 		all = append(all, tasks...)
 	}
 	all = append(all, rs[0].sitemap(all))
+	if err := claim(map[string]task{}, all); err != nil {
+		return nil, err
+	}
 	for _, t := range all {
-		if _, dup := p.tasks[t.path]; dup {
-			return nil, fmt.Errorf("two files at %s", t.path)
-		}
 		p.tasks[t.path] = t
 		p.paths = append(p.paths, t.path)
 		if t.kind != "" {

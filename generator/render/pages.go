@@ -118,13 +118,13 @@ func (r *renderer) allCards() map[*site.Item]*Card {
 func (r *renderer) proposalCard(p *site.Proposal) *Card {
 	return &Card{Kind: "proposal", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Status, Label: r.tr.T("status." + p.Status),
 		Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
-		Tags: r.tagLinks(p.Tags), Tally: r.tally(p.Tally)}
+		Tags: r.cardTagLinks(p.Tags), MoreTags: max(0, len(p.Tags)-cardTags), Tally: r.tally(p.Tally)}
 }
 
 func (r *renderer) practiceCard(p *site.Practice) *Card {
 	return &Card{Kind: "practice", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Kind, Label: r.tr.T("kind." + p.Kind),
 		Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
-		Tags: r.tagLinks(p.Tags), Tally: r.tally(p.Tally)}
+		Tags: r.cardTagLinks(p.Tags), MoreTags: max(0, len(p.Tags)-cardTags), Tally: r.tally(p.Tally)}
 }
 
 func (r *renderer) bodyLink(b *site.Body, id string) Link {
@@ -135,6 +135,15 @@ func (r *renderer) bodyLink(b *site.Body, id string) Link {
 		return Link{Title: b.Name}
 	}
 	return Link{b.Name, r.link(b.URL())}
+}
+
+// cardTags is how many tags a card shows: a card is repeated on the page of each of its
+// tags, so the tags it shows must not grow with the item's tags (its page shows them all).
+const cardTags = 10
+
+// cardTagLinks links the first cardTags tags, for a card.
+func (r *renderer) cardTagLinks(tags []string) []Link {
+	return r.tagLinks(tags[:min(len(tags), cardTags)])
 }
 
 func (r *renderer) tagLinks(tags []string) []Link {
@@ -355,12 +364,18 @@ func (r *renderer) listPages() []task {
 	return out
 }
 
-// active marks the filter whose URL is url.
+// active marks the filter whose URL is url, for a list narrowed to one status, kind, body
+// or source. Of the bodies it keeps only the active one: the whole list of bodies is on
+// the first page of the main list, once, since a list page per body that listed every body
+// would make the portal grow with the square of the bodies.
 func active(filters []Filter, url string) []Filter {
-	out := make([]Filter, len(filters))
-	copy(out, filters)
-	for i := range out {
-		out[i].Active = out[i].URL == url
+	out := make([]Filter, 0, len(filters))
+	for _, f := range filters {
+		f.Active = f.URL == url
+		if f.Group == "body" && !f.Active {
+			continue
+		}
+		out = append(out, f)
 	}
 	return out
 }
@@ -552,6 +567,7 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 
 func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 	v := &ProposalView{Card: *r.cards[&p.Item], Authors: p.Authors, HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
+	v.Tags, v.MoreTags = r.tagLinks(p.Tags), 0 // the card shows some, the page all
 	for _, t := range p.TargetItems {
 		v.Targets = append(v.Targets, r.itemLink(t))
 	}
@@ -588,6 +604,7 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 
 func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
 	v := &PracticeView{Card: *r.cards[&p.Item], AgID: p.AgID, HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
+	v.Tags, v.MoreTags = r.tagLinks(p.Tags), 0
 	for _, l := range p.Links {
 		v.Links = append(v.Links, Link{l.Title, l.URL})
 	}

@@ -9,6 +9,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -88,9 +89,13 @@ func Render(o Options, w output.Writer) error {
 	}
 	// One language after the other, so that only one language's views are in memory.
 	var pages []task // every page of every language, for the sitemap
+	claimed := map[string]task{}
 	for i, r := range rs {
 		tasks, err := r.prepare(rs, i)
 		if err != nil {
+			return err
+		}
+		if err := claim(claimed, tasks); err != nil {
 			return err
 		}
 		if o.Sample {
@@ -112,7 +117,47 @@ func Render(o Options, w output.Writer) error {
 	if o.Sample {
 		return nil
 	}
-	return run([]task{rs[0].sitemap(pages)}, w)
+	sitemap := []task{rs[0].sitemap(pages)}
+	if err := claim(claimed, sitemap); err != nil {
+		return err
+	}
+	return run(sitemap, w)
+}
+
+// claim records the output paths of tasks in claimed, and refuses a path that two files
+// would take: one would silently replace the other. When an attachment is one of the two,
+// the error is the content's, at the attachment; otherwise it is an internal error that
+// names both producers.
+func claim(claimed map[string]task, tasks []task) error {
+	for _, t := range tasks {
+		prev, dup := claimed[t.path]
+		if !dup {
+			claimed[t.path] = t
+			continue
+		}
+		if at := cmp.Or(t.src, prev.src); at != "" {
+			other := prev
+			if at == prev.src {
+				other = t
+			}
+			var errs diag.List
+			errs.Add(diag.Pos{File: at}, "this file would be published at /%s, which %s takes: rename it", t.path, other.producer())
+			return errs
+		}
+		return fmt.Errorf("internal error: two files at %s: %s and %s", t.path, prev.producer(), t.producer())
+	}
+	return nil
+}
+
+// producer says what makes a task's file, for messages.
+func (t task) producer() string {
+	switch {
+	case t.src != "":
+		return "the attachment " + t.src
+	case t.kind != "":
+		return "the " + t.kind + " page " + t.url
+	}
+	return "a generated file"
 }
 
 // prepare makes the views of language i of rs and lists its files: its pages and feeds,
@@ -155,6 +200,7 @@ type task struct {
 	kind string // the page kind, for pages
 	path string // output path, slash-separated
 	url  string // the page's site path for the sitemap, "" for files that are not pages
+	src  string // for attachments: the file in the site's folder it is copied from
 	date time.Time
 	make func() ([]byte, error)
 }

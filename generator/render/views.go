@@ -122,7 +122,8 @@ type Card struct {
 	Body     Link   // the proposing or sharing body, or an action's owner
 	Date     time.Time
 	Summary  string
-	Tags     []Link
+	Tags     []Link // at most 10; the item's page has them all
+	MoreTags int    // how many tags the card leaves out
 	Tally    TallyView
 	Progress int
 	// HTML is this card rendered once by the theme's "card" template, so that lists that

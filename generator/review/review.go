@@ -5,10 +5,10 @@
 //   - a reaction or feedback file may only be added, changed or deleted by a member of
 //     the body it speaks for;
 //   - a proposal or a practice by members of its body or of the plan owner body;
-//   - a proposal's official fields (status, answer), the plan (content/plan/**), the
-//     bodies, and everything that is not content (pspm.yaml, layouts, static, i18n, CI
-//     files) only by members of the plan owner body; a body may also edit its own
-//     registration;
+//   - a proposal's official fields (status, answer, and the answer of every
+//     translation), the plan (content/plan/**), the bodies, and everything that is not
+//     content (pspm.yaml, layouts, static, i18n, CI files) only by members of the plan
+//     owner body; a body may also edit its own registration;
 //   - contributions only while a phase of the plan opens them.
 //
 // The request is judged by its net change (history.NetChange): the files whose version
@@ -34,6 +34,7 @@ package review
 import (
 	"fmt"
 	"io/fs"
+	"path"
 	"reflect"
 	"slices"
 	"strings"
@@ -65,6 +66,10 @@ type Options struct {
 	// Now is when the merge request is judged, for the phase rules: the phases must be
 	// open now, when it would land.
 	Now time.Time
+	// Spent is what the base's history withdrew (history.History.Spent): a vote or
+	// comment of the head that the base withdrew, by its commit or its detached
+	// signature, is a replay, refused as the build would not count it. Nil skips it.
+	Spent *history.Spent
 }
 
 // Review returns the violations of the change rules by the merge request base..head,
@@ -106,8 +111,71 @@ func Review(o Options) (diag.List, error) {
 	for _, f := range net.Files {
 		r.file(f, &errs)
 	}
+	r.replays(&errs)
 	errs.Sort()
 	return errs, nil
+}
+
+// replays refuses the contributions of the head that bring back a version the base
+// withdrew, whatever commits or merges brought them: the same rule as the build's
+// (trust), on the base's history.
+func (r *reviewer) replays(errs *diag.List) {
+	if r.o.Spent == nil {
+		return
+	}
+	type old struct{ blob, sig string }
+	was := map[string]old{}
+	for _, rc := range r.base.Reactions {
+		was[rc.File] = old{rc.Blob, sigBlob(rc.Sig)}
+	}
+	for _, fb := range r.base.Feedback {
+		was[fb.File] = old{fb.Blob, sigBlob(fb.Sig)}
+	}
+	// What the request changes is its net change: a file the target changed (withdrew)
+	// since a request behind it branched off is not brought back by it, and a three-way
+	// merge keeps the target's version.
+	changed := map[string]bool{}
+	for _, f := range r.net.Files {
+		changed[f.Path] = true
+	}
+	check := func(file, blob, what string, o *site.Origin, sg *site.Sig) {
+		if w, ok := was[file]; ok && w.blob == blob && w.sig == sigBlob(sg) {
+			return // not changed by the request
+		}
+		if !changed[file] && (sg == nil || !changed[sg.File]) {
+			return // the target's change since the request branched off
+		}
+		at := diag.Pos{File: file, Line: 1, Col: 1}
+		if o != nil {
+			if rt := r.o.Spent.Commit(file, o.Commit); rt != nil {
+				errs.Add(at, "the merge request brings back %s that the target branch withdrew: %s",
+					what, trust.Replayed(withdrawal(rt), "commit "+short(o.Commit)+", which made this version,"))
+			}
+		}
+		if sg != nil {
+			if rt := r.o.Spent.Blob(sg.File, sg.Blob); rt != nil {
+				errs.Add(diag.Pos{File: sg.File}, "the merge request brings back the signature of %s that the target branch withdrew: %s",
+					what, trust.Replayed(withdrawal(rt), path.Base(sg.File)))
+			}
+		}
+	}
+	for _, rc := range r.head.Reactions {
+		check(rc.File, rc.Blob, "a vote of "+rc.Voter, rc.Origin, rc.Sig)
+	}
+	for _, fb := range r.head.Feedback {
+		check(fb.File, fb.Blob, "a comment of "+fb.Voter, fb.Origin, fb.Sig)
+	}
+}
+
+func sigBlob(sg *site.Sig) string {
+	if sg == nil {
+		return ""
+	}
+	return sg.Blob
+}
+
+func withdrawal(rt *history.Retirement) *site.Withdrawal {
+	return &site.Withdrawal{Commit: rt.By, When: rt.When}
 }
 
 type reviewer struct {
@@ -242,7 +310,7 @@ func (r *reviewer) file(f history.NetFile, errs *diag.List) {
 		return
 	}
 	bodies := k.bodies
-	if k.official && f.New != "" && r.officialChanged(f.Path) {
+	if k.official && r.officialChanged(f.Path) {
 		bodies = []string{r.owner}
 		k.why = "the official status or answer of a proposal"
 	}
@@ -331,7 +399,10 @@ func (r *reviewer) reactionOpens(p string) []string {
 
 // officialChanged tells whether the proposal in file p has another status or answer at
 // the head than where the request starts from (the merge base): an answer the target
-// gave since is not the request's change, and a three-way merge keeps it.
+// gave since is not the request's change, and a three-way merge keeps it. For a
+// translation (index.<lang>.md, <id>.<lang>.md) it is the answer in that language,
+// which is as official as the item's own: added, changed or removed. Deleting the
+// proposal's own file is not an official change: the rules of the proposal itself apply.
 func (r *reviewer) officialChanged(p string) bool {
 	for _, hp := range r.head.Proposals {
 		if hp.File != p {
@@ -343,7 +414,20 @@ func (r *reviewer) officialChanged(p string) bool {
 		}
 		return bp.Status != hp.Status || !reflect.DeepEqual(bp.Answer, hp.Answer)
 	}
-	return false
+	return translatedAnswer(r.fromSite(), p) != translatedAnswer(r.head, p)
+}
+
+// translatedAnswer is the answer that the translation in file p gives in s, "" when
+// there is none.
+func translatedAnswer(s *site.Site, p string) string {
+	for _, pr := range s.Proposals {
+		for _, tr := range pr.Translations {
+			if tr.File == p {
+				return tr.Answer.Text
+			}
+		}
+	}
+	return ""
 }
 
 // vouched tells whether a member of one of bodies made the change, under the policy,

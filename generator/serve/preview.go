@@ -128,7 +128,7 @@ func Preview(ctx context.Context, o PreviewOptions) error {
 			rebuild(generator.Change{Paths: b.Paths, Git: b.Git, All: b.Full})
 		}
 	}()
-	return serveHTTP(ctx, o.Addr, site, live, o.Ready)
+	return serveHTTP(ctx, o.Addr, HostGuard(site, HostOptions{Addr: o.Addr, BaseURL: o.BaseURL}), live, o.Ready)
 }
 
 // failedBuild is what is served before the first good build: a page that shows the

@@ -136,6 +136,23 @@ func (p *preview) quiet() {
 	}
 }
 
+// settle takes the rebuilds still coming from the steps before (a folder written file
+// by file may be seen in more than one batch on a loaded machine), until none comes
+// within a while, so that the next step's rebuild is its own.
+func (p *preview) settle() {
+	p.t.Helper()
+	for {
+		select {
+		case r := <-p.rebuilt:
+			if r.err != nil {
+				p.t.Fatalf("rebuild: %v", r.err)
+			}
+		case <-time.After(500 * time.Millisecond):
+			return
+		}
+	}
+}
+
 func (p *preview) write(rel, data string) {
 	p.t.Helper()
 	f := filepath.Join(p.dir, filepath.FromSlash(rel))
@@ -209,6 +226,7 @@ func TestPreviewFollowsEdits(t *testing.T) {
 				break
 			}
 		}
+		p.settle()
 		if _, body := p.get("/proposals/"); !strings.Contains(body, "appena scritta") {
 			t.Error("the list does not show the new proposal")
 		}
@@ -218,12 +236,17 @@ func TestPreviewFollowsEdits(t *testing.T) {
 		if err := os.RemoveAll(filepath.Join(p.dir, "content/proposals/nuova")); err != nil {
 			t.Fatal(err)
 		}
-		if r := p.next(); r.err != nil {
-			t.Fatalf("rebuild: %v", r.err)
+		// The removal of a folder and its files may come as more than one batch of
+		// events: wait for the rebuild that serves it gone.
+		for {
+			if r := p.next(); r.err != nil {
+				t.Fatalf("rebuild: %v", r.err)
+			}
+			if code, _ := p.get("/proposals/nuova/"); code == 404 {
+				break
+			}
 		}
-		if code, _ := p.get("/proposals/nuova/"); code != 404 {
-			t.Errorf("a removed proposal answers %d", code)
-		}
+		p.settle()
 	})
 
 	t.Run("break and fix", func(t *testing.T) {
@@ -413,5 +436,59 @@ func TestPreviewWatchesTheSiteTheme(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(body), "Inizio del portale") {
 		t.Error("the page does not show the theme's new string")
+	}
+}
+
+// TestPreviewNeverServesARefusedAttachment saves, beside a practice, a link to the
+// checkout's .git/config and a web page: the preview shows the build's errors and serves
+// neither, before or after a later good save.
+func TestPreviewNeverServesARefusedAttachment(t *testing.T) {
+	p := startPreview(t)
+	const practice = "content/practices/autovalutazione-maturita-digitale/"
+	if err := os.MkdirAll(filepath.Join(p.dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p.write(".git/config", "[remote \"origin\"]\n\turl = https://u:TOKEN@example.org/x.git\n")
+	if err := os.Symlink("../../../.git/config", filepath.Join(p.dir, practice+"config")); err != nil {
+		t.Fatal(err)
+	}
+	if r := p.next(); r.err == nil {
+		t.Fatalf("a build with a symbolic link in content succeeded")
+	}
+	p.write(practice+"pagina.html", "<script>alert(document.cookie)</script>")
+	if r := p.next(); r.err == nil {
+		t.Fatalf("a build with an HTML attachment succeeded")
+	}
+	for _, path := range []string{"/practices/autovalutazione-maturita-digitale/config", "/practices/autovalutazione-maturita-digitale/pagina.html"} {
+		code, body := p.get(path)
+		if code == 200 || strings.Contains(body, "TOKEN") || strings.Contains(body, "alert(") {
+			t.Errorf("%s answers %d:\n%s", path, code, body)
+		}
+	}
+}
+
+// TestPreviewAnswersOnlyItsOwnNames drives the running preview: a request that names
+// another host (DNS rebinding) is refused, pages and events alike.
+func TestPreviewAnswersOnlyItsOwnNames(t *testing.T) {
+	p := startPreview(t)
+	for _, c := range []struct {
+		host, path string
+		want       int
+	}{
+		{"attacker.example", "/", http.StatusForbidden},
+		{"attacker.example", serve.LivePrefix + "events", http.StatusForbidden},
+		{"localhost", "/", http.StatusOK},
+		{strings.TrimPrefix(p.base, "http://"), "/", http.StatusOK},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, p.base+c.path, nil)
+		req.Host = c.host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("Host %q %s: %d, want %d", c.host, c.path, resp.StatusCode, c.want)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 // Package serve is pspm's preview server: it serves a built site from its folder, and only
 // that: no dotfiles, no symbolic links out of the folder, no path traversal, with
-// timeouts, and the site's 404.html for what is missing.
+// timeouts, and the site's 404.html for what is missing. The preview answers only to its
+// own names (HostGuard), so that another site cannot read it through DNS rebinding.
 package serve
 
 import (

@@ -24,26 +24,19 @@ var (
 	sigTags = []byte{tagSignature, tagMarker}
 )
 
-// maxSigNesting bounds signatures embedded in signatures. Real keys embed one level
-// (a signing subkey's binding signature carries the subkey's back-signature).
-const maxSigNesting = 2
-
 // scanPGP walks the OpenPGP packets in b before go-crypto parses them, and refuses
-// input that go-crypto v1.1.6 does not survive, rather than recovering from its
-// panics:
+// packets that have no business in a key or a signature (allowed lists the tags that
+// may appear), and the two ways of leaving a packet's length open (partial body
+// lengths, and the indeterminate length of the legacy format), which RFC 9580 allows
+// on data packets only: with them, bytes could hide inside a packet where go-crypto
+// stops reading, and one signature would have many spellings. It also refuses public
+// keys pspm refuses anyway and whose signatures cost much to check (see
+// scanPublicKey). It does not check what go-crypto checks itself.
 //
-//   - a signature whose subpacket area claims more bytes than its packet holds:
-//     go-crypto allocates the claimed size before reading, up to 4 GiB for a version 6
-//     signature, so a few bytes could exhaust memory;
-//   - an empty exportable-certification subpacket: go-crypto reads its first byte
-//     without checking the length and panics (go-crypto issue #327).
-//
-// It also refuses packets that have no business in a key or a signature (allowed
-// lists the tags that may appear), and the two ways of leaving a packet's length
-// open (partial body lengths, and the indeterminate length of the legacy format),
-// which RFC 9580 allows on data packets only: with them, go-crypto and this scan
-// could disagree on where a packet ends. It does not check what go-crypto checks
-// itself.
+// It no longer guards against go-crypto's panics: the subpacket checks written for
+// v1.1.6 (an empty exportable-certification subpacket, go-crypto issue #327, and
+// subpacket areas claiming gigabytes) went with v1.5.2, which survives both;
+// TestGoCryptoSurvivesWhatThePreParserUsedToStop says if that ever changes.
 func scanPGP(b []byte, allowed []byte) error {
 	for len(b) > 0 {
 		tag, body, rest, err := nextPacket(b)
@@ -54,10 +47,6 @@ func scanPGP(b []byte, allowed []byte) error {
 			return fmt.Errorf("unexpected OpenPGP packet of type %d", tag)
 		}
 		switch tag {
-		case tagSignature:
-			if err := scanSignature(body, 0); err != nil {
-				return err
-			}
 		case tagPublicKey, tagPublicSubkey:
 			if err := scanPublicKey(body); err != nil {
 				return err
@@ -140,8 +129,9 @@ const maxRSABits = 16384
 
 // scanPublicKey refuses, before go-crypto checks the key's self-signatures, keys that
 // pspm refuses anyway and whose signatures cost much to check: DSA keys (go-crypto
-// bounds neither p nor q: it took more than two minutes to check the self-signature of
-// a crafted 45 KB key) and RSA keys over maxRSABits (RFC 9580, section 5.5.2).
+// v1.1.6 bounded neither p nor q and took more than two minutes over the self-signature
+// of a crafted 45 KB key; v1.5.2 fails it in milliseconds, but with a message about the
+// signature, not the key) and RSA keys over maxRSABits (RFC 9580, section 5.5.2).
 func scanPublicKey(b []byte) error {
 	var algo byte
 	var material []byte
@@ -160,88 +150,6 @@ func scanPublicKey(b []byte) error {
 		if len(material) >= 2 {
 			if bits := binary.BigEndian.Uint16(material); bits > maxRSABits {
 				return &weakKeyError{fmt.Sprintf("an RSA key of %d bits, more than the %d accepted", bits, maxRSABits)}
-			}
-		}
-	}
-	return nil
-}
-
-// scanSignature checks the subpacket areas of a signature packet's body (RFC 9580,
-// section 5.2.3). depth counts the signatures it is embedded in.
-func scanSignature(b []byte, depth int) error {
-	if depth > maxSigNesting {
-		return errors.New("OpenPGP signatures nested too deep")
-	}
-	if len(b) == 0 {
-		return errTruncated
-	}
-	var lenSize int // size of the subpacket areas' length fields
-	switch b[0] {
-	case 4, 5:
-		lenSize = 2
-	case 6:
-		lenSize = 4
-	default:
-		return nil // go-crypto parses no other version
-	}
-	b = b[min(4, len(b)):] // version, type, public-key and hash algorithms
-	for range 2 {          // hashed, then unhashed subpackets
-		if len(b) < lenSize {
-			return errTruncated
-		}
-		var n uint64
-		if lenSize == 2 {
-			n = uint64(binary.BigEndian.Uint16(b))
-		} else {
-			n = uint64(binary.BigEndian.Uint32(b))
-		}
-		b = b[lenSize:]
-		if n > uint64(len(b)) {
-			return errors.New("OpenPGP signature claims more subpackets than it holds")
-		}
-		if err := scanSubpackets(b[:n], depth); err != nil {
-			return err
-		}
-		b = b[n:]
-	}
-	return nil
-}
-
-// scanSubpackets checks one subpacket area (RFC 9580, section 5.2.3.7).
-func scanSubpackets(b []byte, depth int) error {
-	const (
-		exportableCert    = 4
-		embeddedSignature = 32
-	)
-	for len(b) > 0 {
-		var n uint64
-		switch l0 := b[0]; {
-		case l0 < 192:
-			n, b = uint64(l0), b[1:]
-		case l0 < 255:
-			if len(b) < 2 {
-				return errTruncated
-			}
-			n, b = uint64(l0-192)<<8+uint64(b[1])+192, b[2:]
-		default:
-			if len(b) < 5 {
-				return errTruncated
-			}
-			n, b = uint64(binary.BigEndian.Uint32(b[1:5])), b[5:]
-		}
-		if n == 0 || n > uint64(len(b)) {
-			return errors.New("OpenPGP signature subpacket of a wrong length")
-		}
-		sub := b[:n]
-		b = b[n:]
-		switch data := sub[1:]; sub[0] & 0x7f {
-		case exportableCert:
-			if len(data) != 1 {
-				return errors.New("OpenPGP exportable-certification subpacket of a wrong length")
-			}
-		case embeddedSignature:
-			if err := scanSignature(data, depth+1); err != nil {
-				return err
 			}
 		}
 	}

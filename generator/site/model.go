@@ -493,7 +493,32 @@ type Sig struct {
 	Blob string // the Git blob hash of Data
 	// Spent says that this very signature was on the main branch at this path before and
 	// was withdrawn or replaced: re-adding it replays a vote the voter took back.
-	Spent bool
+	// Withdrawn says when and by which commit.
+	Spent     bool
+	Withdrawn *Withdrawal
+}
+
+// Withdrawal is when the main branch took a version of a contribution back: the
+// first-parent commit that deleted or replaced it, and its time.
+type Withdrawal struct {
+	Commit string
+	When   time.Time
+}
+
+// Landing is one commit of the main branch's first-parent chain: the facts that say
+// whether its committer time, the landing time of what it brought, can be trusted
+// (trust decides, by membership): who committed it, with what signature, and whether
+// it is a merge.
+type Landing struct {
+	Commit         string
+	Committed      time.Time
+	CommitterName  string
+	CommitterEmail string
+	Merge          bool
+	// Signature and Payload are the commit's signature and the bytes it signs, when it
+	// is signed and its signature was kept (see history.History.Signatures).
+	Signature string
+	Payload   string
 }
 
 // Verdict says whether a contribution counts, and why not. Reactions and feedback share
@@ -525,11 +550,15 @@ const (
 	ReasonUnsigned      = "unsigned"       // policy signed: neither the commit nor a detached signature signs it
 	ReasonBadSignature  = "bad-signature"  // a signature that does not verify, or does not bind this voter, item and vote
 	ReasonOutsideWindow = "outside-window" // it landed outside every phase that opens it
+	// ReasonUnverifiedLanding: policy signed, and no commit of the main branch signed by
+	// the maintainers vouches for when it landed (a fast-forward of the contributor's own
+	// commit, whose date the contributor wrote, and nothing signed since).
+	ReasonUnverifiedLanding = "unverified-landing"
 )
 
 // Reasons lists the reason codes, in the order the trust model checks them.
 var Reasons = []string{ReasonMalformed, ReasonDuplicate, ReasonUnknownVoter, ReasonUnknownItem, ReasonClosed,
-	ReasonUnverified, ReasonNotMember, ReasonUnsigned, ReasonBadSignature, ReasonOutsideWindow}
+	ReasonUnverified, ReasonNotMember, ReasonUnsigned, ReasonBadSignature, ReasonUnverifiedLanding, ReasonOutsideWindow}
 
 // How a counted contribution was verified.
 const (
@@ -541,6 +570,10 @@ const (
 // Origin is where a contributed file comes from in Git: the commit that last changed it,
 // and when that change landed on the main branch (the committer time of the first
 // first-parent commit of the branch that contains it, which the maintainers control).
+// Landed and LandedCommit are, from the history, the first commit of the main branch
+// that held the file and its committer time; the trust stage replaces them with the
+// time the rules use, and the commit that vouches for it, when the landing commit was
+// not the maintainers' (a fast-forward of the contributor's own commit).
 type Origin struct {
 	Commit       string
 	AuthorName   string
@@ -558,6 +591,10 @@ type Origin struct {
 	// is signed: the trust stage verifies them.
 	Signature string
 	Payload   string
+	// Replayed says that Commit had made this very version at this path before, and
+	// the main branch withdrew it: the commit was merged back in (a replay), and its
+	// signature and authorship no longer vouch for the file.
+	Replayed *Withdrawal
 }
 
 // Tally counts the counted reactions on an item.
@@ -602,6 +639,10 @@ type Site struct {
 	// Priorities are the actions that bodies gave a counted priority, highest mean first.
 	Priorities []*Action
 	Built      time.Time // the date the site is as of: the tip's commit time, else the newest date in its content
+	// Landings is the main branch's first-parent chain, oldest first, when the site is
+	// read from Git: the trust stage decides from it which landing times maintainers
+	// vouch for.
+	Landings []*Landing
 
 	// Versions are the approved versions of the plan, newest first (empty without Git or
 	// tags); Latest is the newest that could be read, or nil. DraftChanges is what the

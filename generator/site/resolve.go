@@ -2,10 +2,12 @@ package site
 
 import (
 	"fmt"
+	"maps"
 	"net/mail"
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -50,6 +52,17 @@ func (s *Site) Resolve() diag.List {
 		}
 		if p.Answer.Text != "" && p.Answer.Date.IsZero() {
 			errs.Add(p.at("answer"), "the answer has no date; add answer.date: YYYY-MM-DD")
+		}
+		if p.Answer.Text == "" {
+			for _, lang := range slices.Sorted(maps.Keys(p.Translations)) {
+				if tr := p.Translations[lang]; tr.Answer.Text != "" {
+					at := tr.Pos
+					if at.File == "" {
+						at = diag.Pos{File: tr.File, Line: 1, Col: 1}
+					}
+					errs.Warn(at, "the translation has an answer, but the proposal has none in %s: it is not shown; the plan owner answers in the proposal's own file first", p.File)
+				}
+			}
 		}
 		p.Tags = checkTags(&errs, &p.Item, p.Tags)
 	}
@@ -309,6 +322,25 @@ func CanonicalVoter(name string) string {
 		return ""
 	}
 	return b.String()
+}
+
+// CanonicalFile is the form of a contribution's path that the duplicate rule compares:
+// in a reactions folder, the voter a file name stands for (CanonicalVoter) and its
+// extensions, without case; elsewhere the path without case. Two paths with the same
+// CanonicalFile are the same contribution.
+func CanonicalFile(p string) string {
+	dir, name := path.Split(p)
+	dir = strings.ToLower(dir)
+	if strings.HasSuffix(dir, "/reactions/") {
+		if v := CanonicalVoter(name); v != "" {
+			ext := ""
+			if i := strings.IndexByte(name, '.'); i >= 0 {
+				ext = strings.ToLower(name[i:])
+			}
+			return dir + v + ext
+		}
+	}
+	return dir + strings.ToLower(name)
 }
 
 func unknownItem(key string) string {

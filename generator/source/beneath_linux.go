@@ -29,9 +29,19 @@ func newBeneath(dir string) *beneath {
 // readFile reads name; ok is false when openat2 itself is unavailable, so the caller
 // falls back to os.Root.
 func (b *beneath) readFile(name string, limit int64) (data []byte, err error, ok bool) {
+	return b.read(name, limit, unix.RESOLVE_BENEATH|unix.RESOLVE_NO_MAGICLINKS)
+}
+
+// readFileNoFollow reads name as readFile does, but the kernel refuses any symbolic link
+// on the way (RESOLVE_NO_SYMLINKS).
+func (b *beneath) readFileNoFollow(name string, limit int64) (data []byte, err error, ok bool) {
+	return b.read(name, limit, unix.RESOLVE_BENEATH|unix.RESOLVE_NO_SYMLINKS)
+}
+
+func (b *beneath) read(name string, limit int64, resolve uint64) (data []byte, err error, ok bool) {
 	fd, err := unix.Openat2(b.fd, name, &unix.OpenHow{
 		Flags:   unix.O_RDONLY | unix.O_CLOEXEC,
-		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_MAGICLINKS,
+		Resolve: resolve,
 	})
 	if errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EPERM) && name == "." {
 		return nil, nil, false
@@ -41,6 +51,8 @@ func (b *beneath) readFile(name string, limit int64) (data []byte, err error, ok
 			err = fs.ErrNotExist
 		} else if errors.Is(err, unix.EXDEV) {
 			err = errors.New("path escapes from the source folder")
+		} else if errors.Is(err, unix.ELOOP) && resolve&unix.RESOLVE_NO_SYMLINKS != 0 {
+			err = ErrSymlink
 		}
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}, true
 	}

@@ -11,6 +11,8 @@ func newBeneath(string) *beneath { return nil }
 
 func (*beneath) readFile(string, int64) ([]byte, error, bool) { return nil, nil, false }
 
+func (*beneath) readFileNoFollow(string, int64) ([]byte, error, bool) { return nil, nil, false }
+
 func (*beneath) close() {}
 
 func (*beneath) readDir(string) ([]fs.DirEntry, error, bool) { return nil, nil, false }

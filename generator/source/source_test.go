@@ -1,6 +1,7 @@
 package source
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -36,6 +37,41 @@ func TestReadFileNeverLeavesTheFolder(t *testing.T) {
 	for _, name := range []string{"content/abs-link", "content/rel-link", "content/dir-link/secret", "../secret", "/etc/passwd"} {
 		if b, err := f.ReadFile(name); err == nil {
 			t.Errorf("ReadFile(%q) read %q from outside the folder", name, b)
+		}
+	}
+}
+
+func TestReadFileNoFollowRefusesEveryLink(t *testing.T) {
+	dir := t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(dir, ".git"), 0o755))
+	must(os.MkdirAll(filepath.Join(dir, "content/practices/x"), 0o755))
+	must(os.WriteFile(filepath.Join(dir, ".git/config"), []byte("token"), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "content/practices/x/ok.csv"), []byte("a,b"), 0o644))
+	must(os.Symlink("../../../.git/config", filepath.Join(dir, "content/practices/x/config")))
+	must(os.Symlink("x", filepath.Join(dir, "content/practices/y")))
+	f, err := Open(dir)
+	must(err)
+	defer f.Close()
+	if b, err := f.ReadFileNoFollow("content/practices/x/ok.csv", 0); err != nil || string(b) != "a,b" {
+		t.Fatalf("a plain file: %q, %v", b, err)
+	}
+	for _, name := range []string{"content/practices/x/config", "content/practices/y/ok.csv"} {
+		b, err := f.ReadFileNoFollow(name, 0)
+		if !errors.Is(err, ErrSymlink) {
+			t.Errorf("ReadFileNoFollow(%q) = %q, %v; want ErrSymlink", name, b, err)
+		}
+	}
+	// The same without openat2, as on other systems.
+	slow := &FS{root: f.root, fsys: f.fsys}
+	for _, name := range []string{"content/practices/x/config", "content/practices/y/ok.csv"} {
+		if b, err := slow.ReadFileNoFollow(name, 0); !errors.Is(err, ErrSymlink) {
+			t.Errorf("without openat2, ReadFileNoFollow(%q) = %q, %v; want ErrSymlink", name, b, err)
 		}
 	}
 }

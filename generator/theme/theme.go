@@ -40,6 +40,9 @@ func New(siteFS fs.FS, name string) (*Chain, error) {
 		if fi, err := fs.Stat(siteFS, clean); err != nil || !fi.IsDir() {
 			return nil, fmt.Errorf("theme %q: no such folder in the site", name)
 		}
+		if err := noLink(siteFS, clean); err != nil {
+			return nil, fmt.Errorf("theme %q: %w", name, err)
+		}
 		sub, err := fs.Sub(siteFS, clean)
 		if err != nil {
 			return nil, err
@@ -92,11 +95,15 @@ type File struct {
 func (f File) Read() ([]byte, error) { return fs.ReadFile(f.fsys, f.path) }
 
 // Files lists the regular files under dir across the chain, each from the first layer that
-// has it, sorted by name. Symbolic links and dotfiles are left out.
+// has it, sorted by name. Symbolic links and dotfiles are left out, and a folder dir
+// reached through a symbolic link is an error.
 func (c *Chain) Files(dir string) ([]File, error) {
 	seen := map[string]bool{}
 	var out []File
 	for _, l := range c.layers {
+		if err := noLink(l.fsys, dir); err != nil {
+			return nil, err
+		}
 		err := fs.WalkDir(l.fsys, dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if errors.Is(err, fs.ErrNotExist) {
@@ -126,4 +133,16 @@ func (c *Chain) Files(dir string) ([]File, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
+}
+
+// noLink refuses a folder reached through a symbolic link: static/ linked to .git would
+// publish the checkout's Git configuration, although the link stays inside the site.
+// Links inside the folder are left out by Files.
+func noLink(fsys fs.FS, dir string) error {
+	for p := dir; p != "."; p = path.Dir(p) {
+		if fi, err := fs.Lstat(fsys, p); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("%s: a symbolic link, which is never followed; commit the folder itself", p)
+		}
+	}
+	return nil
 }

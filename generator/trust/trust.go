@@ -15,6 +15,12 @@
 //     file names its item and voter, so that the signature cannot be moved to another
 //     item or voter. A signature that was withdrawn from the branch before is spent.
 //
+// Spent stays spent: a version of a contribution that the main branch withdrew never
+// counts again by the same consent, neither by its detached signature nor by the
+// commit that made it, whatever merge brings it back (site.Origin.Replayed, site.Sig.Spent).
+// A contribution is timed by a landing the maintainers made (see clock): the
+// contributor's own date, brought by a fast-forward, does not count.
+//
 // Judge works on the model only: provenance comes from the history stage (Origin, Sig),
 // signatures are checked by package signature. It is deterministic: time is always a
 // time from Git, never the clock.
@@ -47,6 +53,10 @@ type Options struct {
 	// FromGit says that the site was read from a Git repository, so a contribution
 	// without an Origin is one that is not committed as it is.
 	FromGit bool
+	// ForgeKeys and ForgeCommitters (forge.keys, forge.committers) are trusted, besides
+	// the plan owner's members, to have made a landing commit: the forge's signing keys
+	// (policy signed) and committer e-mails (author and none).
+	ForgeKeys, ForgeCommitters []string
 }
 
 // Judge sets the Verdict of every reaction and feedback of s, and returns the problems
@@ -56,6 +66,13 @@ func Judge(s *site.Site, o Options) diag.List {
 	var errs diag.List
 	keys := Keyrings(s, &errs)
 	j := &judge{s: s, o: o, keys: keys}
+	clock := newClock(s, o, keys, &errs)
+	for _, r := range s.Reactions {
+		clock.prepare(r.Origin)
+	}
+	for _, f := range s.Feedback {
+		clock.prepare(f.Origin)
+	}
 	// Verdicts are independent, and a signature check costs tens of microseconds: judge
 	// on every core.
 	parallel.For(len(s.Reactions), func(i int) {
@@ -65,8 +82,9 @@ func Judge(s *site.Site, o Options) diag.List {
 			reason: r.Reason, detail: r.Detail, file: r.File, item: r.On, itemKey: r.ItemKey,
 			voter: r.Voter, body: r.VoterBody, origin: r.Origin, sig: r.Sig, raw: r.Raw,
 			forItem: r.ForItem, forVoter: r.ForVoter, voterKey: "voter",
-			opens: opens(r), vote: true,
+			opens: opens(r), vote: true, timing: clock.time(r.Origin),
 		})
+		retime(r.Origin, clock.time(r.Origin))
 		r.CountVote = r.Counted && r.Vote != "" && slices.Contains(open, "votes")
 		r.CountPriority = r.Counted && r.Priority != 0 && slices.Contains(open, "priorities")
 	})
@@ -75,10 +93,20 @@ func Judge(s *site.Site, o Options) diag.List {
 			reason: f.Reason, detail: f.Detail, file: f.File, item: f.On, itemKey: f.ItemKey,
 			voter: f.Voter, body: f.VoterBody, origin: f.Origin, sig: f.Sig, raw: f.Raw,
 			forItem: f.ForItem, forVoter: f.ForBody, voterKey: "body",
-			opens: []string{"feedback"},
+			opens: []string{"feedback"}, timing: clock.time(f.Origin),
 		})
+		retime(f.Origin, clock.time(f.Origin))
 	}
 	return errs
+}
+
+// retime makes the origin say when the contribution counts as landed, and by which
+// commit, where the landing commit's own time is not the maintainers' (see clock): the
+// pages, the audit and the open data show the time the rules used.
+func retime(o *site.Origin, t timing) {
+	if o != nil && !t.at.IsZero() {
+		o.Landed, o.LandedCommit = t.at.UTC(), t.commit
+	}
 }
 
 // opens lists what a reaction needs open: votes for a vote, priorities for a priority.
@@ -137,6 +165,7 @@ type contribution struct {
 	voterKey          string // the key naming the voter in the file: voter or body
 	opens             []string
 	vote              bool // a reaction (closed items take no more votes)
+	timing            timing
 }
 
 func notCounted(reason, format string, args ...any) site.Verdict {
@@ -155,16 +184,28 @@ func (j *judge) verdict(c contribution) (site.Verdict, []string) {
 		v.Counted = true
 		return v, c.opens
 	}
+	if c.timing.unverifiable && j.o.Policy == PolicySigned {
+		return notCounted(site.ReasonUnverifiedLanding, "%s", c.timing.note), nil
+	}
 	open, closed := j.window(c)
 	if len(open) == 0 {
-		return notCounted(site.ReasonOutsideWindow, "it landed on %s (commit %s), when no phase of the plan opened %s (phases are in content/plan/_index.md)",
-			c.origin.Landed.UTC().Format(time.RFC3339), short(c.origin.LandedCommit), strings.Join(closed, " or ")), nil
+		v := notCounted(site.ReasonOutsideWindow, "it landed on %s (commit %s), when no phase of the plan opened %s (phases are in content/plan/_index.md)",
+			c.timing.at.UTC().Format(time.RFC3339), short(c.timing.commit), strings.Join(closed, " or "))
+		if c.timing.note != "" {
+			v.Detail += "; " + c.timing.note
+		}
+		return v, nil
 	}
 	v.Counted = true
+	var notes []string
 	if len(closed) > 0 {
-		v.Detail = fmt.Sprintf("only its %s counts: it landed on %s, when no phase of the plan opened %s",
-			strings.Join(open, " and "), c.origin.Landed.UTC().Format(time.DateOnly), strings.Join(closed, " or "))
+		notes = append(notes, fmt.Sprintf("only its %s counts: it landed on %s, when no phase of the plan opened %s",
+			strings.Join(open, " and "), c.timing.at.UTC().Format(time.DateOnly), strings.Join(closed, " or ")))
 	}
+	if c.timing.note != "" {
+		notes = append(notes, c.timing.note)
+	}
+	v.Detail = strings.Join(notes, "; ")
 	return v, open
 }
 
@@ -216,8 +257,8 @@ func (j *judge) closed(c contribution) (site.Verdict, bool) {
 		if p.Status == site.ProposalWithdrawn {
 			return notCounted(site.ReasonClosed, "the proposal was withdrawn: it takes no votes"), true
 		}
-		if !p.Answer.Date.IsZero() && c.origin != nil && !c.origin.Landed.Before(endOfDay(p.Answer.Date)) {
-			return notCounted(site.ReasonClosed, "the vote landed on %s, after the proposal was answered on %s", c.origin.Landed.UTC().Format(time.RFC3339), p.Answer.Date.Format(time.DateOnly)), true
+		if !p.Answer.Date.IsZero() && c.origin != nil && !c.timing.at.Before(endOfDay(p.Answer.Date)) {
+			return notCounted(site.ReasonClosed, "the vote landed on %s, after the proposal was answered on %s", c.timing.at.UTC().Format(time.RFC3339), p.Answer.Date.Format(time.DateOnly)), true
 		}
 	case site.Actions:
 		if a := j.s.Action(c.item.ID); a != nil && a.Status == site.StatusCancelled {
@@ -230,6 +271,9 @@ func (j *judge) closed(c contribution) (site.Verdict, bool) {
 // byAuthor applies policy author: the commit's author email is a member's.
 func (j *judge) byAuthor(c contribution) site.Verdict {
 	o := c.origin
+	if o.Replayed != nil {
+		return notCounted(site.ReasonUnverified, "%s", Replayed(o.Replayed, "commit "+short(o.Commit)+" made this version before, and it"))
+	}
 	if m := c.body.Member(o.AuthorEmail); m != nil {
 		return site.Verdict{Verification: site.VerifiedAuthor, Signer: m.Email}
 	}
@@ -249,6 +293,12 @@ func (j *judge) bySignature(c contribution) site.Verdict {
 		}
 	}
 	o := c.origin
+	if o.Replayed != nil {
+		if c.sig != nil {
+			return detached
+		}
+		return notCounted(site.ReasonBadSignature, "%s", Replayed(o.Replayed, "the signature of commit "+short(o.Commit)+" vouched for this version before, and it"))
+	}
 	if o.Signature != "" {
 		key, err := signature.Verify([]byte(o.Signature), []byte(o.Payload), signature.NamespaceGit, keys, o.Committed)
 		if err == nil {
@@ -270,6 +320,9 @@ func (j *judge) bySignature(c contribution) site.Verdict {
 // detached checks the signature file beside a contribution.
 func (j *judge) detached(c contribution, keys []*signature.Key) site.Verdict {
 	if c.sig.Spent {
+		if w := c.sig.Withdrawn; w != nil {
+			return notCounted(site.ReasonBadSignature, "%s", Replayed(w, baseName(c.sig.File)))
+		}
 		return notCounted(site.ReasonBadSignature, "%s was withdrawn from this item before: a withdrawn vote cannot be cast again with its old signature; sign the file anew", baseName(c.sig.File))
 	}
 	if c.forItem == "" || c.forVoter == "" {
@@ -290,7 +343,7 @@ func (j *judge) detached(c contribution, keys []*signature.Key) site.Verdict {
 func (j *judge) window(c contribution) (open, closed []string) {
 	phases := j.s.Plan.Phases
 	for _, what := range c.opens {
-		if len(phases) == 0 || Open(phases, what, c.origin.Landed) != nil {
+		if len(phases) == 0 || Open(phases, what, c.timing.at) != nil {
 			open = append(open, what)
 		} else {
 			closed = append(closed, what)
@@ -319,6 +372,13 @@ func endOfDay(t time.Time) time.Time {
 		return t.AddDate(0, 0, 1)
 	}
 	return t
+}
+
+// Replayed says that what (a signature, or a commit) had vouched for a version that the
+// main branch withdrew (w): the detail of the verdict, and of the merge-request check.
+func Replayed(w *site.Withdrawal, what string) string {
+	return fmt.Sprintf("replayed: %s was withdrawn on %s by commit %s; a withdrawn vote cannot be cast again with its old signature or commit: sign again",
+		what, w.When.UTC().Format(time.DateOnly), short(w.Commit))
 }
 
 func short(hash string) string { return hash[:min(10, len(hash))] }
