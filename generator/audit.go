@@ -54,6 +54,9 @@ type TrailVote struct {
 	Author       string `json:"author,omitempty"`
 	Landed       string `json:"landed,omitempty"`
 	LandedCommit string `json:"landed_commit,omitempty"`
+	// MergeRequest is the merge request that landed it, as the landing commit's message
+	// names it ("#12", "group/project!34"); empty when it names none.
+	MergeRequest string `json:"merge_request,omitempty"`
 }
 
 // TrailChange is one change to the item's text that landed.
@@ -103,6 +106,7 @@ func Audit(res *Result, key string) (*Trail, error) {
 		}
 		if o := r.Origin; o != nil {
 			v.Commit, v.Author, v.Landed, v.LandedCommit = o.Commit, person(o.AuthorName, o.AuthorEmail), stamp(o.Landed), o.LandedCommit
+			v.MergeRequest = o.MergeRequest
 		}
 		t.Votes = append(t.Votes, v)
 	}
@@ -212,7 +216,7 @@ func (t *Trail) WriteText(w io.Writer) error {
 	p("\n\nVotes (%d reaction files)\n", len(t.Votes))
 	if len(t.Votes) > 0 {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "  VOTER\tVOTE\tPRIORITY\tCOUNTED\tVERIFIED BY / REASON\tCOMMIT\tLANDED\tAUTHOR")
+		fmt.Fprintln(tw, "  VOTER\tVOTE\tPRIORITY\tCOUNTED\tVERIFIED BY / REASON\tCOMMIT\tLANDED\tMERGE REQUEST\tAUTHOR")
 		for _, v := range t.Votes {
 			counted, why := "yes", v.Verification
 			if v.Signer != "" {
@@ -225,7 +229,7 @@ func (t *Trail) WriteText(w io.Writer) error {
 			if v.Priority > 0 {
 				prio = strconv.Itoa(v.Priority)
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", clean(v.Voter), dash(v.Vote), prio, counted, clean(why), dash(short(v.Commit)), dash(v.Landed), dash(clean(v.Author)))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", clean(v.Voter), dash(v.Vote), prio, counted, clean(why), dash(short(v.Commit)), dash(v.Landed), dash(clean(v.MergeRequest)), dash(clean(v.Author)))
 		}
 		if err := tw.Flush(); err != nil {
 			return err

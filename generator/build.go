@@ -43,6 +43,10 @@ type Options struct {
 	Offline bool
 	// Progress, when set, receives the progress of long fetches of sources.
 	Progress io.Writer
+	// Actor, for CheckChanges, is the forge account that opened the merge request, as
+	// the forge authenticated it: every change must be allowed to a body it is a member
+	// of (members[].forge). Empty when the forge does not say.
+	Actor string
 	// nested is set for the build of a portal source's model: its own sources are not
 	// read.
 	nested bool

@@ -12,8 +12,10 @@ import (
 )
 
 // CheckChanges checks a merge request: every check of Check on the site as it will
-// land (the work tree of its head), then the change rules of package review on the
-// commits base..head. now is when it would land, for the phase rules.
+// land (the work tree of its head), then the change rules of package review on its net
+// change, under the rules of base (its pspm.yaml, bodies and phases), never the
+// head's. o.Actor, when set, is the forge account that opened the request. now is when
+// it would land, for the phase rules.
 func CheckChanges(o Options, base, head string, now time.Time) (*Result, error) {
 	if head == "" {
 		head = "HEAD"
@@ -41,7 +43,7 @@ func CheckChanges(o Options, base, head string, now time.Time) (*Result, error) 
 		return res, errors.New("--base needs the site folder inside a Git work tree")
 	}
 	start := time.Now()
-	violations, err := review.Review(review.Options{Dir: o.Dir, Base: base, Head: head, Site: res.Site, Config: res.Config, Now: now, Spent: spent})
+	violations, err := review.Review(review.Options{Dir: o.Dir, Base: base, Head: head, Site: res.Site, Actor: o.Actor, Now: now, Spent: spent})
 	if err != nil {
 		return res, err
 	}

@@ -40,7 +40,8 @@
 //	         whole at the end; no path is written twice
 //
 // Check runs the same stages but renders only a sample of pages; CheckChanges adds the
-// change rules of a merge request, commit by commit (generator/review); Inspect stops
+// change rules of a merge request, on its net change and under the target's rules
+// (generator/review, history.NetChange); Inspect stops
 // after derive, for `pspm audit` (Audit).
 //
 // # The live preview

@@ -40,12 +40,19 @@ func provenance(src fs.FS, dir, branch string, cfg *config.Config, s *site.Site,
 		errs.Warn(diag.Pos{File: config.File}, "the repository is a shallow clone: votes whose history is cut off are shown as unverified; fetch the whole history (e.g. actions/checkout with fetch-depth: 0)")
 	}
 	sp := h.Spent(site.CanonicalFile)
+	mrs := h.MergeRequests()
 	for _, r := range s.Reactions {
 		r.Origin = origin(h, sp, r.File, r.Blob)
+		if r.Origin != nil {
+			r.Origin.MergeRequest = mrs[r.Origin.LandedCommit]
+		}
 		r.Sig = spent(sp, r.Sig)
 	}
 	for _, f := range s.Feedback {
 		f.Origin = origin(h, sp, f.File, f.Blob)
+		if f.Origin != nil {
+			f.Origin.MergeRequest = mrs[f.Origin.LandedCommit]
+		}
 		f.Sig = spent(sp, f.Sig)
 	}
 	s.Landings = landings(h)

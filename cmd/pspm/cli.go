@@ -172,15 +172,17 @@ func (g *globals) buildCmd() *cobra.Command {
 }
 
 func (g *globals) checkCmd() *cobra.Command {
-	var format, base, head, now string
+	var format, base, head, now, actor string
 	c := &cobra.Command{
 		Use:   "check",
 		Short: "Check the content without writing anything; exit 1 on errors",
 		Long: "Check reads and checks every content file, as a build does, without writing anything.\n" +
 			"With --base it checks a merge request as a forge's CI job: the content as it will\n" +
-			"land, then who changed what in the commits base..HEAD (votes and comments only by\n" +
-			"members of their body, the plan and official fields only by the plan owner, and\n" +
-			"contributions only while a phase opens them). Exit 1 on any error or violation.",
+			"land, then who made each change it brings (votes and comments only by members of\n" +
+			"their body, the plan and official fields only by the plan owner, and contributions\n" +
+			"only while a phase opens them), under the rules of the base branch. With --actor,\n" +
+			"the forge account that opened the request must be a member (members[].forge) of\n" +
+			"a body allowed to make every change. Exit 1 on any error or violation.",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			switch format {
 			case "text", "json", "github":
@@ -192,6 +194,9 @@ func (g *globals) checkCmd() *cobra.Command {
 				return err
 			}
 			var res *generator.Result
+			if actor != "" && base == "" {
+				return usageError{fmt.Errorf("--actor %q needs --base: it names who opened a merge request", actor)}
+			}
 			if base != "" {
 				at := time.Now()
 				if now != "" {
@@ -199,7 +204,7 @@ func (g *globals) checkCmd() *cobra.Command {
 						return usageError{fmt.Errorf("--now %q: want a time as 2026-05-01T12:00:00Z", now)}
 					}
 				}
-				res, err = generator.CheckChanges(generator.Options{Source: src, Dir: g.source}, base, head, at)
+				res, err = generator.CheckChanges(generator.Options{Source: src, Dir: g.source, Actor: actor}, base, head, at)
 			} else {
 				res, err = generator.Check(generator.Options{Source: src, Dir: g.source})
 			}
@@ -224,6 +229,7 @@ func (g *globals) checkCmd() *cobra.Command {
 	c.Flags().StringVar(&base, "base", "", "check a merge request: the revision it targets, e.g. origin/main")
 	c.Flags().StringVar(&head, "head", "HEAD", "with --base: the merge request's tip")
 	c.Flags().StringVar(&now, "now", "", "with --base: judge the phase rules at this time (RFC 3339) instead of now")
+	c.Flags().StringVar(&actor, "actor", "", "with --base: the forge account that opened the merge request, as the forge authenticated it (e.g. ${{ github.event.pull_request.user.login }})")
 	return c
 }
 

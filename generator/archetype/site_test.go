@@ -110,6 +110,7 @@ type step struct {
 	Uses string            `yaml:"uses"`
 	Run  string            `yaml:"run"`
 	With map[string]string `yaml:"with"`
+	Env  map[string]string `yaml:"env"`
 }
 
 type job struct {
@@ -174,8 +175,15 @@ func TestGitHubWorkflowChecksPullRequestsAndPublishesMain(t *testing.T) {
 	if len(co) != 1 || co[0].With["fetch-depth"] != "0" {
 		t.Errorf("the check job must check out with fetch-depth: 0, got %+v", co)
 	}
-	if !check.runs(`pspm check --base "origin/${{ github.base_ref }}" --format github`) {
-		t.Errorf("the check job does not run pspm check --base origin/<base> --format github: %+v", check.Steps)
+	if !check.runs(`pspm check --base "origin/${{ github.base_ref }}" --actor "$PR_AUTHOR" --format github`) {
+		t.Errorf("the check job does not run pspm check --base origin/<base> --actor <author> --format github: %+v", check.Steps)
+	}
+	// The actor is the pull request's author as GitHub authenticated it, through the
+	// environment (never pasted into the script).
+	for _, st := range check.Steps {
+		if strings.Contains(st.Run, "--actor") && st.Env["PR_AUTHOR"] != "${{ github.event.pull_request.user.login }}" {
+			t.Errorf("the check step's PR_AUTHOR = %q, want the pull request's author login", st.Env["PR_AUTHOR"])
+		}
 	}
 	for _, name := range []string{"check", "build"} {
 		j := wf.Jobs[name]
@@ -274,7 +282,7 @@ func TestGitLabCIChecksMergeRequestsAndPublishesPages(t *testing.T) {
 	if !c.runs("git fetch --quiet origin \"+refs/heads/" + target + ":refs/remotes/origin/" + target + "\"") {
 		t.Errorf("the check job does not fetch the target branch: %v", c.Script)
 	}
-	if !c.runs(`pspm check --base "origin/`+target+`" --format json > pspm-check.json`) || c.Script[len(c.Script)-1] != `pspm check --base "origin/`+target+`"` {
+	if !c.runs(`pspm check --base "origin/`+target+`" --actor "${GITLAB_USER_LOGIN}" --format json > pspm-check.json`) || c.Script[len(c.Script)-1] != `pspm check --base "origin/`+target+`" --actor "${GITLAB_USER_LOGIN}"` {
 		t.Errorf("the check job must save the JSON report, then fail on the text check: %v", c.Script)
 	}
 	if c.Artifacts.When != "always" || strings.Join(c.Artifacts.Paths, ",") != "pspm-check.json" {
@@ -430,7 +438,8 @@ func TestLocalSiteHasOnlyTheCIFilesOfItsForge(t *testing.T) {
 					t.Errorf("%s still holds template braces:\n%s", name, data)
 				}
 			}
-			if wf := site[".gitea/workflows/pspm.yml"]; forge == "gitea" && !bytes.Contains(wf, []byte(`pspm check --base "origin/${{ github.base_ref }}"`)) {
+			if wf := site[".gitea/workflows/pspm.yml"]; forge == "gitea" && (!bytes.Contains(wf, []byte(`pspm check --base "origin/${{ github.base_ref }}" --actor "$PR_AUTHOR"`)) ||
+				!bytes.Contains(wf, []byte(`PR_AUTHOR: ${{ github.event.pull_request.user.login }}`))) {
 				t.Errorf("the Gitea workflow does not check pull requests against their base:\n%s", wf)
 			}
 			readme := string(site["README.md"])

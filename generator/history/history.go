@@ -4,8 +4,10 @@
 // come what checks of votes and pages need: every version of a page that landed
 // (History.Changes), the versions of votes spent by a withdrawal (History.Retired), and the
 // signature and signed bytes of every commit behind a file (History.Signatures).
-// Snapshot gives the site as it is in any revision, and Range the commits of a merge
-// request, for `pspm check --base`.
+// Snapshot gives the site as it is in any revision, Range the commits of a merge
+// request, and NetChange what a merge request changes and which of its commits made each
+// change, for `pspm check --base`. MergeRequest reads which merge request a landing
+// commit's message names.
 //
 // It is the only package that reads Git, through go-git, and it hands out plain pspm
 // types. The history is read in one walk of the first-parent chain of the branch, oldest to

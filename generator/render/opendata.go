@@ -68,6 +68,7 @@ type voteJSON struct {
 	Signer       string `json:"signer"`        // the member's email (author) or key fingerprint (signature) that vouched for it
 	AuthorName   string `json:"author_name"`   // of the commit
 	LandedCommit string `json:"landed_commit"` // the first commit of the main branch that contained it
+	MergeRequest string `json:"merge_request"` // the merge request that landed it, as the landing commit's message names it ("#12", "group/project!34"), or empty
 	Signature    string `json:"signature"`     // the detached signature file beside it, or empty
 }
 
@@ -248,13 +249,13 @@ func (r *renderer) openData() []task {
 					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count))
 			}
 		}),
-		csvTask("api/v1/votes.csv", []string{"item", "voter", "vote", "priority", "comment", "counted", "reason", "commit", "author", "landed", "verification", "file", "detail", "signer", "landed_commit"}, func(w func(...string)) {
+		csvTask("api/v1/votes.csv", []string{"item", "voter", "vote", "priority", "comment", "counted", "reason", "commit", "author", "landed", "verification", "file", "detail", "signer", "landed_commit", "merge_request"}, func(w func(...string)) {
 			for _, v := range r.votesJSON() {
 				p := ""
 				if v.Priority != nil {
 					p = itoa(*v.Priority)
 				}
-				w(v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File, v.Detail, v.Signer, v.LandedCommit)
+				w(v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File, v.Detail, v.Signer, v.LandedCommit, v.MergeRequest)
 			}
 		}),
 		csvTask("api/v1/plan.csv", []string{"goal", "goal_title", "objective", "objective_title", "agid", "action", "action_title", "status", "progress", "owner", "start", "due", "priority_mean", "priority_count"}, func(w func(...string)) {
@@ -307,6 +308,7 @@ func (r *renderer) votesJSON() []voteJSON {
 		}
 		if o := rc.Origin; o != nil {
 			v.Commit, v.Author, v.AuthorName, v.LandedCommit = o.Commit, o.AuthorEmail, o.AuthorName, o.LandedCommit
+			v.MergeRequest = o.MergeRequest
 			v.Landed = o.Landed.UTC().Format(time.RFC3339)
 		}
 		out = append(out, v)

@@ -1,20 +1,34 @@
 // Package review checks a merge request as a forge's CI job would, before it lands: who
-// changed what, commit by commit (DESIGN.md §3). Content checks are the build's; review
-// adds the change rules of a participatory portal:
+// made what it changes (DESIGN.md §3). Content checks are the build's; review adds the
+// change rules of a participatory portal:
 //
 //   - a reaction or feedback file may only be added, changed or deleted by a member of
 //     the body it speaks for;
 //   - a proposal or a practice by members of its body or of the plan owner body;
 //   - a proposal's official fields (status, answer, and the answer of every
-//     translation), the plan (content/plan/**), the bodies, and everything that is not content (pspm.yaml, layouts, static, i18n, CI
-//     files) only by members of the plan owner body;
+//     translation), the plan (content/plan/**), the bodies, and everything that is not
+//     content (pspm.yaml, layouts, static, i18n, CI files) only by members of the plan
+//     owner body; a body may also edit its own registration;
 //   - contributions only while a phase of the plan opens them.
 //
-// Membership is read from the base of the merge request, never from its head, so a
-// merge request cannot add its author to a body and use the membership at once.
+// The request is judged by its net change (history.NetChange): the files whose version
+// at its head differs from the merge base with the target, whatever merges its branch
+// holds. A change made and undone within the request is no change. Each changed file
+// is charged to the commits of the request that made its new version; a version that
+// a merge brought from an old commit outside the request was made by nobody in it, and
+// is refused with a message that says the history is the problem.
+//
+// Everything is judged under the rules of the base (the target branch), never the
+// head's: its pspm.yaml (votes.policy), its bodies' members, forge accounts and keys,
+// and its plan's phases. A merge request cannot switch the rules off, nor add its
+// author to a body and use the membership at once.
+//
 // "Member" follows votes.policy: the commit's author email (author), or a signature by
-// a member's registered key, on the commit or detached beside the file (signed). Under
-// policy none identity is not checked, and only the phase rules apply.
+// a member's registered key, on the commit or detached beside the file (signed). Both
+// are what the build counts a vote by. An email is free text in a commit: with
+// Options.Actor, the forge's authenticated user who opened the request must also be a
+// member (members[].forge) of a body allowed to make each change. Under policy none
+// without an actor, identity is not checked, and only the phase rules apply.
 package review
 
 import (
@@ -42,9 +56,13 @@ type Options struct {
 	// Base and Head are revisions: the target branch (e.g. origin/main) and the merge
 	// request's tip ("HEAD" when empty).
 	Base, Head string
-	// Head is the site as it will land: read from the work tree, already checked.
-	Site   *site.Site
-	Config *config.Config
+	// Site is the site as it will land: read from the work tree, already checked.
+	Site *site.Site
+	// Actor is the forge account that opened the merge request, as the forge
+	// authenticated it (the CI job passes it); "" when unknown. When set, every change
+	// must be allowed to a body the actor is a member of (members[].forge), whatever
+	// the commits' emails say.
+	Actor string
 	// Now is when the merge request is judged, for the phase rules: the phases must be
 	// open now, when it would land.
 	Now time.Time
@@ -54,41 +72,44 @@ type Options struct {
 	Spent *history.Spent
 }
 
-// Review returns the violations of the change rules by the commits base..head, as
-// errors at the files concerned, and warnings for what it cannot check.
+// Review returns the violations of the change rules by the merge request base..head,
+// as errors at the files concerned, and warnings for what it cannot check.
 func Review(o Options) (diag.List, error) {
 	var errs diag.List
 	if o.Head == "" {
 		o.Head = "HEAD"
 	}
 	hopt := history.Options{Dir: o.Dir}
-	commits, err := history.Range(hopt, o.Base, o.Head)
+	net, err := history.NetChange(hopt, o.Base, o.Head)
 	if err != nil {
 		return nil, err
 	}
-	baseFS, _, err := history.Snapshot(hopt, o.Base)
+	baseFS, baseCommit, err := history.Snapshot(hopt, o.Base)
 	if err != nil {
 		return nil, err
 	}
-	base, _ := content.Load(baseFS, o.Config) // the base's own errors are not this merge request's
+	// The base's own errors are not this merge request's.
+	var ignore diag.List
+	cfg := config.Load(baseFS, &ignore)
+	base, _ := content.Load(baseFS, cfg)
 	base.Resolve()
 
-	r := &reviewer{o: o, base: base, head: o.Site, policy: o.Config.Votes.Policy}
-	var ignore diag.List
+	r := &reviewer{o: o, base: base, head: o.Site, policy: cfg.Votes.Policy, net: net, cfg: cfg, baseCommit: baseCommit.Hash}
 	r.keys = trust.Keyrings(base, &ignore)
 	r.owner = base.Plan.Owner
 	if r.owner == "" {
 		r.owner = o.Site.Plan.Owner
 	}
-	r.baseFS = baseFS
-	if r.policy == trust.PolicyNone {
-		errs.Warn(diag.Pos{File: config.File}, "votes.policy is none: who made each change is not checked, only when (set votes.policy: author or signed)")
+	r.phases = base.Plan.Phases
+	if base.Plan.Title == "" && len(r.phases) == 0 {
+		r.phases = o.Site.Plan.Phases // a target with no plan yet: the request brings it
 	}
-	seen := map[string]bool{}
-	for _, c := range commits {
-		for _, f := range c.Files {
-			r.file(&c, f, &errs, seen)
-		}
+	r.baseFS = baseFS
+	if r.policy == trust.PolicyNone && o.Actor == "" {
+		errs.Warn(diag.Pos{File: config.File}, "votes.policy is none on the target branch: who made each change is not checked, only when (set votes.policy: author or signed, or pass --actor)")
+	}
+	for _, f := range net.Files {
+		r.file(f, &errs)
 	}
 	r.replays(&errs)
 	errs.Sort()
@@ -110,9 +131,19 @@ func (r *reviewer) replays(errs *diag.List) {
 	for _, fb := range r.base.Feedback {
 		was[fb.File] = old{fb.Blob, sigBlob(fb.Sig)}
 	}
+	// What the request changes is its net change: a file the target changed (withdrew)
+	// since a request behind it branched off is not brought back by it, and a three-way
+	// merge keeps the target's version.
+	changed := map[string]bool{}
+	for _, f := range r.net.Files {
+		changed[f.Path] = true
+	}
 	check := func(file, blob, what string, o *site.Origin, sg *site.Sig) {
 		if w, ok := was[file]; ok && w.blob == blob && w.sig == sigBlob(sg) {
 			return // not changed by the request
+		}
+		if !changed[file] && (sg == nil || !changed[sg.File]) {
+			return // the target's change since the request branched off
 		}
 		at := diag.Pos{File: file, Line: 1, Col: 1}
 		if o != nil {
@@ -150,10 +181,15 @@ func withdrawal(rt *history.Retirement) *site.Withdrawal {
 type reviewer struct {
 	o          Options
 	base, head *site.Site
+	from       *site.Site // at the merge base; see fromSite
+	baseCommit string
+	cfg        *config.Config // the base's
 	baseFS     fs.FS
+	net        *history.Net
 	policy     string
 	keys       map[string][]*signature.Key
 	owner      string
+	phases     []site.Phase
 }
 
 // kind is what a changed file is, for the rules.
@@ -238,8 +274,8 @@ func authorBody(s *site.Site, sec site.Section, id string) string {
 	return ""
 }
 
-// file applies the rules to one file changed by one commit.
-func (r *reviewer) file(c *history.RangeCommit, f history.FileChange, errs *diag.List, seen map[string]bool) {
+// file applies the rules to one file the merge request changes.
+func (r *reviewer) file(f history.NetFile, errs *diag.List) {
 	k := r.classify(f.Path)
 	at := diag.Pos{File: f.Path, Line: 1, Col: 1}
 	if f.New == "" {
@@ -252,22 +288,25 @@ func (r *reviewer) file(c *history.RangeCommit, f history.FileChange, errs *diag
 	case f.New == "":
 		verb = "deleted"
 	}
-	who := fmt.Sprintf("commit %s (%s <%s>)", short(c.Hash), c.Author.Name, c.Author.Email)
+	who := "this merge request"
+	if len(f.Made) > 0 {
+		who = r.commit(f.Made[0])
+	}
 
-	if k.opens != "" && len(r.head.Plan.Phases) > 0 && !seen["phase "+f.Path] {
+	if k.opens != "" && len(r.phases) > 0 {
 		opens := []string{k.opens}
 		if k.voter != "" && k.opens == "votes" {
 			opens = r.reactionOpens(f.Path)
 		}
 		for _, what := range opens {
-			if trust.Open(r.head.Plan.Phases, what, r.o.Now) == nil {
-				seen["phase "+f.Path] = true
+			if trust.Open(r.phases, what, r.o.Now) == nil {
 				errs.Add(at, "%s %s %s, but no phase of the plan opens %s now (%s): it would not count; see the phases in content/plan/_index.md",
 					who, verb, k.why, what, r.o.Now.UTC().Format(time.DateOnly))
+				break
 			}
 		}
 	}
-	if r.policy == trust.PolicyNone {
+	if r.policy == trust.PolicyNone && r.o.Actor == "" {
 		return
 	}
 	bodies := k.bodies
@@ -275,14 +314,68 @@ func (r *reviewer) file(c *history.RangeCommit, f history.FileChange, errs *diag
 		bodies = []string{r.owner}
 		k.why = "the official status or answer of a proposal"
 	}
-	if ok, how := r.vouched(c, f, bodies); !ok {
-		if seen[c.Hash+" "+f.Path] {
-			return
-		}
-		seen[c.Hash+" "+f.Path] = true
-		errs.Add(at, "%s %s %s, but %s; only members of %s may (members and keys are listed in content/bodies/<id>.md, as on the target branch)",
-			who, verb, k.why, how, strings.Join(bodies, " or "))
+	if len(f.Brought) > 0 {
+		b := f.Brought[0]
+		errs.Add(at, "this merge request %s %s, but no commit of it made the change: commit %s takes this file's version from its parent %s, an older commit already in the history of %s, so the change would be credited to that old commit; the history is the problem: rebase the request on %s without merging old commits (git rebase %s), or make the change in a commit of your own",
+			verb, k.why, short(r.net.Commits[b.By].Hash), short(b.From), r.o.Base, r.o.Base, r.o.Base)
+		return
 	}
+	if len(f.Made) == 0 { // cannot happen: a version at head that no commit made came from outside
+		errs.Add(at, "this merge request %s %s, but no commit of it made the change: rebase the request on %s", verb, k.why, r.o.Base)
+		return
+	}
+	if r.o.Actor != "" && !r.actorIsMember(bodies) {
+		errs.Add(at, "this merge request %s %s, but the forge account %s that opened it is not a member of %s; only members of %s may (forge accounts are listed as members[].forge in content/bodies/<id>.md, as on the target branch)",
+			verb, k.why, r.o.Actor, strings.Join(bodies, " or "), strings.Join(bodies, " or "))
+		return
+	}
+	if r.policy == trust.PolicyNone {
+		return
+	}
+	for _, i := range f.Made {
+		c := &r.net.Commits[i]
+		if ok, how := r.vouched(c, f.Path, bodies); !ok {
+			errs.Add(at, "%s %s %s, but %s; only members of %s may (members and keys are listed in content/bodies/<id>.md, as on the target branch)",
+				r.commit(i), verb, k.why, how, strings.Join(bodies, " or "))
+		}
+	}
+}
+
+// commit names the i-th commit of the request in a message.
+func (r *reviewer) commit(i int) string {
+	c := &r.net.Commits[i]
+	return fmt.Sprintf("commit %s (%s <%s>)", short(c.Hash), c.Author.Name, c.Author.Email)
+}
+
+// actorIsMember tells whether the request's actor is a member of one of bodies, by
+// forge account, on the target branch.
+func (r *reviewer) actorIsMember(bodies []string) bool {
+	for _, id := range bodies {
+		if b := r.base.ByBody[id]; b != nil && b.ForgeMember(r.o.Actor) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// fromSite is the site at the merge base of the request, read once: the base itself
+// unless the request is behind its target. When it cannot be read, the base: stricter.
+func (r *reviewer) fromSite() *site.Site {
+	if r.from != nil {
+		return r.from
+	}
+	r.from = r.base
+	if r.net.From == r.baseCommit {
+		return r.from
+	}
+	fsys, _, err := history.Snapshot(history.Options{Dir: r.o.Dir}, r.net.From)
+	if err != nil {
+		return r.from
+	}
+	s, _ := content.Load(fsys, r.cfg)
+	s.Resolve()
+	r.from = s
+	return s
 }
 
 // reactionOpens is what a changed reaction needs open: votes, priorities, or both.
@@ -305,22 +398,23 @@ func (r *reviewer) reactionOpens(p string) []string {
 }
 
 // officialChanged tells whether the proposal in file p has another status or answer at
-// the head than at the base. For a translation (index.<lang>.md, <id>.<lang>.md) it is
-// the answer in that language, which is as official as the item's own: added, changed
-// or removed. Deleting the proposal's own file is not an official change: the rules of
-// the proposal itself apply.
+// the head than where the request starts from (the merge base): an answer the target
+// gave since is not the request's change, and a three-way merge keeps it. For a
+// translation (index.<lang>.md, <id>.<lang>.md) it is the answer in that language,
+// which is as official as the item's own: added, changed or removed. Deleting the
+// proposal's own file is not an official change: the rules of the proposal itself apply.
 func (r *reviewer) officialChanged(p string) bool {
 	for _, hp := range r.head.Proposals {
 		if hp.File != p {
 			continue
 		}
-		bp := r.base.Proposal(hp.ID)
+		bp := r.fromSite().Proposal(hp.ID)
 		if bp == nil {
 			return hp.Status != "" && hp.Status != site.ProposalOpen || hp.Answer.Text != "" || !hp.Answer.Date.IsZero()
 		}
 		return bp.Status != hp.Status || !reflect.DeepEqual(bp.Answer, hp.Answer)
 	}
-	return translatedAnswer(r.base, p) != translatedAnswer(r.head, p)
+	return translatedAnswer(r.fromSite(), p) != translatedAnswer(r.head, p)
 }
 
 // translatedAnswer is the answer that the translation in file p gives in s, "" when
@@ -338,7 +432,7 @@ func translatedAnswer(s *site.Site, p string) string {
 
 // vouched tells whether a member of one of bodies made the change, under the policy,
 // and if not, says what is wrong.
-func (r *reviewer) vouched(c *history.RangeCommit, f history.FileChange, bodies []string) (bool, string) {
+func (r *reviewer) vouched(c *history.RangeCommit, path string, bodies []string) (bool, string) {
 	switch r.policy {
 	case trust.PolicyAuthor:
 		for _, id := range bodies {
@@ -357,7 +451,7 @@ func (r *reviewer) vouched(c *history.RangeCommit, f history.FileChange, bodies 
 				return true, ""
 			}
 		}
-		if r.detached(f.Path, keys) {
+		if r.detached(path, keys) {
 			return true, ""
 		}
 		if c.Signature == nil {

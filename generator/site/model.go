@@ -370,11 +370,30 @@ func (b *Body) Member(email string) *Member {
 	return nil
 }
 
+// ForgeMember returns the member of b whose forge account is account, compared
+// without case (GitHub, GitLab and Gitea user names are case-insensitive), or nil.
+func (b *Body) ForgeMember(account string) *Member {
+	account = strings.TrimPrefix(account, "@")
+	if account == "" {
+		return nil
+	}
+	for i := range b.Members {
+		if strings.EqualFold(b.Members[i].Forge, account) {
+			return &b.Members[i]
+		}
+	}
+	return nil
+}
+
 // Member is a person who may act for a body.
 type Member struct {
 	Name  string   `yaml:"name" meta:"required"`
 	Email string   `yaml:"email" meta:"required"`
 	Keys  []string `yaml:"keys"`
+	// Forge is the member's account on the portal's forge (a GitHub, GitLab or Gitea
+	// user name, without "@"): the identity the forge authenticates, which
+	// `pspm check --base --actor` compares with the account that opened a merge request.
+	Forge string `yaml:"forge"`
 
 	Pos diag.Pos            `yaml:"-"`
 	At  map[string]diag.Pos `yaml:"-"`
@@ -564,7 +583,10 @@ type Origin struct {
 	Landed       time.Time
 	LandedCommit string
 	Message      string // the first line of the commit message
-	Signed       bool   // the commit carries a signature (see Signature)
+	// MergeRequest is the merge request LandedCommit's message says it landed ("#12",
+	// "group/project!34"), or "": what the forge wrote, for the audit trail.
+	MergeRequest string
+	Signed       bool // the commit carries a signature (see Signature)
 	// Signature and Payload are the commit's signature and the bytes it signs, when it
 	// is signed: the trust stage verifies them.
 	Signature string

@@ -99,6 +99,15 @@ func (s *Site) Resolve() diag.List {
 			} else {
 				seen[e] = true
 			}
+			if m.Forge != "" {
+				if !forgeAccount(m.Forge) {
+					errs.Add(m.At["forge"], "members[%d].forge %q is not a forge account name (want the user name as the forge shows it, such as marco-bianchi: letters, digits, '-', '_' and '.', without '@' or an address)", i, m.Forge)
+				} else if f := "forge " + strings.ToLower(m.Forge); seen[f] {
+					errs.Add(m.At["forge"], "members[%d].forge %q is listed twice", i, m.Forge)
+				} else {
+					seen[f] = true
+				}
+			}
 		}
 	}
 	for _, f := range s.Feedback {
@@ -518,3 +527,21 @@ func keys[V any](m map[string]V) []string {
 }
 
 func day(t time.Time) string { return t.Format("2006-01-02") }
+
+// forgeAccount tells whether s can be a user name on GitHub, GitLab or Gitea: letters,
+// digits, '-', '_' and '.', starting with a letter or digit, at most 255 bytes.
+func forgeAccount(s string) bool {
+	if s == "" || len(s) > 255 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case i > 0 && (c == '-' || c == '_' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return true
+}
