@@ -33,6 +33,7 @@ package review
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"reflect"
@@ -87,6 +88,9 @@ func Review(o Options) (diag.List, error) {
 	baseFS, baseCommit, err := history.Snapshot(hopt, o.Base)
 	if err != nil {
 		return nil, err
+	}
+	if c, ok := baseFS.(io.Closer); ok {
+		defer c.Close() // unmap the base's packs now, not when the collector runs
 	}
 	// The base's own errors are not this merge request's.
 	var ignore diag.List
