@@ -78,6 +78,14 @@ type Limits struct {
 	AttachmentSize int `yaml:"attachment_size" range:"1024,1073741824"`
 	TableCells     int `yaml:"table_cells" range:"1,10000000"`
 	Nesting        int `yaml:"nesting" range:"1,1000"`
+
+	// What one fetch of a source may bring (history.SourceLimits): a source over one
+	// of them is a warning, and the copy fetched before is kept.
+	SourcePackSize   int `yaml:"source_pack_size" range:"1048576,17179869184"`
+	SourceObjectSize int `yaml:"source_object_size" range:"1024,4294967296"`
+	SourceObjects    int `yaml:"source_objects" range:"1,100000000"`
+	SourceDepth      int `yaml:"source_depth" range:"1,1000"`
+	SourceEntries    int `yaml:"source_entries" range:"1,100000000"`
 }
 
 // Source is a repository of another body whose content this portal brings in: another
@@ -122,6 +130,12 @@ func Default() *Config {
 			AttachmentSize: 20 << 20,
 			TableCells:     10000,
 			Nesting:        32,
+
+			SourcePackSize:   512 << 20,
+			SourceObjectSize: 100 << 20,
+			SourceObjects:    1_000_000,
+			SourceDepth:      64,
+			SourceEntries:    500_000,
 		},
 	}
 }
@@ -206,6 +220,12 @@ func (c *Config) merge(r *Config) {
 		{&c.Limits.AttachmentSize, r.Limits.AttachmentSize},
 		{&c.Limits.TableCells, r.Limits.TableCells},
 		{&c.Limits.Nesting, r.Limits.Nesting},
+
+		{&c.Limits.SourcePackSize, r.Limits.SourcePackSize},
+		{&c.Limits.SourceObjectSize, r.Limits.SourceObjectSize},
+		{&c.Limits.SourceObjects, r.Limits.SourceObjects},
+		{&c.Limits.SourceDepth, r.Limits.SourceDepth},
+		{&c.Limits.SourceEntries, r.Limits.SourceEntries},
 	} {
 		if l.src > 0 {
 			*l.dst = l.src

@@ -37,6 +37,9 @@ func (r *renderer) files() []task {
 	for _, it := range r.Site.Items {
 		for _, a := range it.Attachments {
 			out = append(out, task{path: strings.TrimPrefix(it.URL(), "/") + a.Name, make: func() ([]byte, error) {
+				if a.FS != nil { // brought by a source
+					return fs.ReadFile(a.FS, a.File)
+				}
 				return fs.ReadFile(r.Source, a.File)
 			}})
 		}
