@@ -7,6 +7,11 @@
 // Snapshot gives the site as it is in any revision, and Range the commits of a merge
 // request, for `pspm check --base`.
 //
+// A source, another body's repository, is fetched (fetch.go: the network and the cache
+// folder) into a clone that is never checked out, within SourceLimits checked on the
+// pack as it arrives and on the fetched tree; it is read (source.go, ReadSource) from its
+// objects, its symbolic links and submodules left out, never followed.
+//
 // It is the only package that reads Git, through go-git, and it hands out plain pspm
 // types. The history is read in one walk of the first-parent chain of the branch, oldest to
 // newest, diffing each commit's tree with its first parent's only where subtree hashes
