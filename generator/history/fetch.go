@@ -371,6 +371,21 @@ func migrate(dir string) {
 		if err := root.Remove(filepath.Join(workDir, gitFolder, "index")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
+		// Its configuration named the source's URL with its credentials.
+		r, err := openClone(filepath.Join(dir, workDir), SourceLimits{})
+		if err != nil {
+			return err
+		}
+		cfg, err := r.Config()
+		if err != nil {
+			return err
+		}
+		if rc := cfg.Remotes[remoteName]; rc != nil {
+			rc.URLs = []string{meta.URL}
+			if err := r.SetConfig(cfg); err != nil {
+				return err
+			}
+		}
 		meta.Layout = cacheLayout
 		return writeMeta(root, meta)
 	}()

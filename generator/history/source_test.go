@@ -229,9 +229,18 @@ func TestFetchConvertsACacheOfAnEarlierRelease(t *testing.T) {
 	dir := t.TempDir()
 	work := filepath.Join(dir, "repo")
 	cmd := exec.Command("git", "clone", "-q", "--single-branch", "--no-tags", u, work)
+	// The earlier release kept the URL as given, credentials and all.
+	defer func() {
+		if b, _ := os.ReadFile(filepath.Join(work, ".git", "config")); bytes.Contains(b, []byte("s3cr3t")) {
+			t.Errorf("the converted cache keeps the credentials:\n%s", b)
+		}
+	}()
 	cmd.Env = append(os.Environ(), "HOME="+up.home)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("git clone: %v\n%s", err, out)
+	}
+	if out, err := exec.Command("git", "-C", work, "remote", "set-url", "origin", "https://pspm:s3cr3t-t0ken@forge.example/x.git").CombinedOutput(); err != nil {
+		t.Fatalf("git remote set-url: %v\n%s", err, out)
 	}
 	head := up.git("rev-parse", "HEAD")
 	old, _ := json.Marshal(map[string]any{"url": u, "ref": "", "name": "refs/heads/main", "commit": head, "fetched": day(2)})
