@@ -11,6 +11,7 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // Left is an entry of a source's tree that ReadSource leaves out, with why.
@@ -93,11 +94,16 @@ func checkTree(r *git.Repository, commit plumbing.Hash, lim SourceLimits) error 
 // path counted: a tree is walked each time it is named).
 func walkSource(r *git.Repository, root plumbing.Hash, lim SourceLimits, visit func(p string, mode filemode.FileMode)) error {
 	entries := 0
+	trees := map[plumbing.Hash]*object.Tree{} // a tree named many times is read once
 	var walk func(h plumbing.Hash, dir string, depth int) error
 	walk = func(h plumbing.Hash, dir string, depth int) error {
-		t, err := r.TreeObject(h)
-		if err != nil {
-			return fmt.Errorf("history: reading the source's tree %s: %w", h, err)
+		t := trees[h]
+		if t == nil {
+			var err error
+			if t, err = r.TreeObject(h); err != nil {
+				return fmt.Errorf("history: reading the source's tree %s: %w", h, err)
+			}
+			trees[h] = t
 		}
 		for _, e := range t.Entries {
 			entries++
