@@ -75,13 +75,19 @@ func fetchMeasured(b *testing.B, o FetchOptions, name string) Fetched {
 
 // BenchmarkSourceBombDeepFolder: a source fetched once, then updated to a commit that
 // adds a folder 1,500 levels deep, then updated again by a commit that adds one small
-// file: the cost that comes back at every build that finds the source moved.
-func BenchmarkSourceBombDeepFolder(b *testing.B) {
+// file: the cost that comes back at every build that finds the source moved. Under
+// the default limits the deep folder is refused; DeepFolderAllowed raises
+// limits.source_depth to let it in.
+func BenchmarkSourceBombDeepFolder(b *testing.B) { deepFolder(b, SourceLimits{}) }
+
+func BenchmarkSourceBombDeepFolderAllowed(b *testing.B) { deepFolder(b, SourceLimits{Depth: 2000}) }
+
+func deepFolder(b *testing.B, lim SourceLimits) {
 	for b.Loop() {
 		b.StopTimer()
 		u, commit := benchUpstream(b)
 		dir := filepath.Join(b.TempDir(), "cache")
-		if _, err := Fetch(context.Background(), FetchOptions{URL: u, Dir: dir}); err != nil {
+		if _, err := Fetch(context.Background(), FetchOptions{URL: u, Dir: dir, Limits: lim}); err != nil {
 			b.Fatal(err)
 		}
 		commit(func(dir string) {
@@ -94,11 +100,11 @@ func BenchmarkSourceBombDeepFolder(b *testing.B) {
 			}
 		})
 		b.StartTimer()
-		fetchMeasured(b, FetchOptions{URL: u, Dir: dir}, "bomb-update")
+		fetchMeasured(b, FetchOptions{URL: u, Dir: dir, Limits: lim}, "bomb-update")
 		b.StopTimer()
 		commit(nil)
 		b.StartTimer()
-		fetchMeasured(b, FetchOptions{URL: u, Dir: dir}, "later-update")
+		fetchMeasured(b, FetchOptions{URL: u, Dir: dir, Limits: lim}, "later-update")
 	}
 }
 
