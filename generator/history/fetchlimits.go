@@ -122,7 +122,10 @@ func (s *limitedStorage) PackfileWriter() (io.WriteCloser, error) {
 }
 
 // packCheck passes a pack on to w once packScan has read it, chunk by chunk, and found
-// it within the limits: go-git never sees the header of an object too big.
+// it within the limits: go-git never sees the header of an object too big. A pack
+// refused is still read to its end, into nothing: go-git's file and ssh transports
+// wait for the other side to finish writing when the pack is left unread, forever.
+// The fetch's timeout bounds that reading; Close says why the pack was refused.
 type packCheck struct {
 	w    io.WriteCloser
 	lim  SourceLimits
@@ -133,16 +136,16 @@ type packCheck struct {
 
 func (c *packCheck) Write(p []byte) (int, error) {
 	if c.err != nil {
-		return 0, c.err
+		return len(p), nil // refused: read to the end, kept nowhere
 	}
 	c.n += int64(len(p))
 	if c.n > c.lim.PackSize {
 		c.err = &LimitError{Limit: "source_pack_size", Max: c.lim.PackSize, What: "the pack received is bigger"}
-		return 0, c.err
+		return len(p), nil
 	}
 	if err := c.scan.feed(p); err != nil {
 		c.err = err
-		return 0, err
+		return len(p), nil
 	}
 	return c.w.Write(p)
 }

@@ -146,9 +146,22 @@ func TestFetchRefusesAnObjectOverTheLimitAndKeepsThePreviousCopy(t *testing.T) {
 }
 
 func TestFetchRefusesAPackOverTheLimits(t *testing.T) {
-	_, u := newUpstream(t)
-	_, err := Fetch(context.Background(), FetchOptions{URL: u, Dir: t.TempDir(), Limits: SourceLimits{Objects: 3}})
-	wantLimit(t, err, "source_objects") // 2 commits, 3 trees, 2 blobs
+	up, u := newUpstream(t)
+	// A pack bigger than a pipe holds: git's side of a file:// fetch must still finish
+	// writing it when it is refused, or the fetch waits for it forever.
+	noise := make([]byte, 1<<20)
+	for i, x := 0, uint32(1); i < len(noise); i++ {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		noise[i] = byte(x)
+	}
+	up.write("noise.bin", string(noise))
+	up.commit(maintainer, day(3), "Noise")
+	_, err := Fetch(context.Background(), FetchOptions{URL: u, Dir: t.TempDir(), Limits: SourceLimits{ObjectSize: 512 << 10}})
+	wantLimit(t, err, "source_object_size")
+	_, err = Fetch(context.Background(), FetchOptions{URL: u, Dir: t.TempDir(), Limits: SourceLimits{Objects: 3}})
+	wantLimit(t, err, "source_objects")
 	_, err = Fetch(context.Background(), FetchOptions{URL: u, Dir: t.TempDir(), Limits: SourceLimits{PackSize: 100}})
 	wantLimit(t, err, "source_pack_size")
 }
