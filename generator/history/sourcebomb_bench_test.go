@@ -109,8 +109,13 @@ func deepFolder(b *testing.B, lim SourceLimits) {
 }
 
 // BenchmarkSourceBombZeroBlob: a source holding a 200 MB file of zeros (a pack of
-// about 200 KB), fetched the first time.
-func BenchmarkSourceBombZeroBlob(b *testing.B) {
+// about 200 KB), fetched the first time: refused under the default limits;
+// ZeroBlobAllowed raises limits.source_object_size to let it in.
+func BenchmarkSourceBombZeroBlob(b *testing.B) { zeroBlob(b, SourceLimits{}) }
+
+func BenchmarkSourceBombZeroBlobAllowed(b *testing.B) { zeroBlob(b, SourceLimits{ObjectSize: 256 << 20}) }
+
+func zeroBlob(b *testing.B, lim SourceLimits) {
 	for b.Loop() {
 		b.StopTimer()
 		u, commit := benchUpstream(b)
@@ -128,6 +133,6 @@ func BenchmarkSourceBombZeroBlob(b *testing.B) {
 		})
 		dir := filepath.Join(b.TempDir(), "cache")
 		b.StartTimer()
-		fetchMeasured(b, FetchOptions{URL: u, Dir: dir}, "clone")
+		fetchMeasured(b, FetchOptions{URL: u, Dir: dir, Limits: lim}, "clone")
 	}
 }
