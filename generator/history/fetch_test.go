@@ -407,7 +407,7 @@ func TestFetchNeverWritesThroughSymbolicLinks(t *testing.T) {
 	dir := t.TempDir()
 	mustFetch(t, FetchOptions{URL: u, Dir: dir})
 
-	// A commit that leaves the links: the reset must not clean through them.
+	// A commit that leaves the links: an update must not write or remove through them.
 	up.write("content/c.md", "c\n")
 	up.commit(maintainer, day(4), "Add c")
 	mustFetch(t, FetchOptions{URL: u, Dir: dir})
