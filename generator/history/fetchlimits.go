@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/go-git/go-billy/v5/osfs"
+	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
@@ -109,6 +110,25 @@ type limitedStorage struct {
 func newLimitedStorage(gitDir string, lim SourceLimits) *limitedStorage {
 	st := filesystem.NewStorage(osfs.New(gitDir), cache.NewObjectLRUDefault())
 	return &limitedStorage{Storage: st, lim: lim}
+}
+
+// openReader opens the clone at dir (its Git folder dir/.git) to read many objects:
+// pack files are kept open until the storage is closed.
+func openReader(dir string) (*git.Repository, *filesystem.Storage, error) {
+	fi, err := os.Lstat(filepath.Join(dir, gitFolder))
+	if err != nil {
+		return nil, nil, err
+	}
+	if !fi.IsDir() {
+		return nil, nil, fmt.Errorf("%s is not a folder", filepath.Join(dir, gitFolder))
+	}
+	st := filesystem.NewStorageWithOptions(osfs.New(filepath.Join(dir, gitFolder)), cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
+	r, err := git.Open(st, nil)
+	if err != nil {
+		_ = st.Close()
+		return nil, nil, err
+	}
+	return r, st, nil
 }
 
 // PackfileWriter gives go-git a writer that refuses a pack over the limits before

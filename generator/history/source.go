@@ -36,10 +36,11 @@ type Left struct {
 // whole: ReadFile and Read fail, and ReadFileLimit reads only its first bytes.
 func ReadSource(dir, commit, sub string, lim SourceLimits) (fs.FS, []Left, error) {
 	lim = lim.withDefaults()
-	r, err := openClone(dir, lim)
+	r, st, err := openReader(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("history: opening the source's clone: %w", err)
 	}
+	defer st.Close()
 	c, err := r.CommitObject(plumbing.NewHash(commit))
 	if err != nil {
 		return nil, nil, fmt.Errorf("history: reading the source's commit %.12s: %w", commit, err)

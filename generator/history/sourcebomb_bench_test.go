@@ -113,7 +113,9 @@ func deepFolder(b *testing.B, lim SourceLimits) {
 // ZeroBlobAllowed raises limits.source_object_size to let it in.
 func BenchmarkSourceBombZeroBlob(b *testing.B) { zeroBlob(b, SourceLimits{}) }
 
-func BenchmarkSourceBombZeroBlobAllowed(b *testing.B) { zeroBlob(b, SourceLimits{ObjectSize: 256 << 20}) }
+func BenchmarkSourceBombZeroBlobAllowed(b *testing.B) {
+	zeroBlob(b, SourceLimits{ObjectSize: 256 << 20})
+}
 
 func zeroBlob(b *testing.B, lim SourceLimits) {
 	for b.Loop() {
