@@ -26,7 +26,7 @@ func CheckChanges(o Options, base, head string, now time.Time) (*Result, error) 
 	var spent *history.Spent
 	if o.Dir != "" && o.Source != nil {
 		var warns diag.List
-		bh, err := cachedHistory(o.Source, history.Options{Dir: o.Dir, Revision: base}, &warns)
+		bh, err := cachedHistory(history.Options{Dir: o.Dir, Revision: base}, &warns)
 		switch {
 		case err == nil:
 			spent = bh.Spent(site.CanonicalFile)

@@ -28,7 +28,7 @@ func provenance(src fs.FS, dir, branch string, cfg *config.Config, s *site.Site,
 	if branch == "" {
 		branch = cfg.Forge.Branch
 	}
-	h, err := cachedHistory(src, history.Options{Dir: dir, Branch: branch}, errs)
+	h, err := cachedHistory(history.Options{Dir: dir, Branch: branch}, errs)
 	if errors.Is(err, history.ErrNotRepository) {
 		return false
 	}
@@ -97,10 +97,13 @@ const HistoryCache = ".pspm/cache/history.json"
 // to the branch's tip, and the cache rewritten when the tip moved. A cache that cannot be
 // read (absent, corrupt, from another pspm) is ignored; one that cannot be written is
 // reported as a warning.
-func cachedHistory(src fs.FS, o history.Options, errs *diag.List) (*history.History, error) {
+func cachedHistory(o history.Options, errs *diag.List) (*history.History, error) {
 	dir := o.Dir
+	// Read from the site folder on disk, where it was written: for a portal source,
+	// the content is the source's commit, and a cache committed there would be its
+	// word on its own history.
 	var prev *history.History
-	if data, err := fs.ReadFile(src, HistoryCache); err == nil {
+	if data, err := readCache(dir, HistoryCache); err == nil {
 		prev, _ = history.Decode(data)
 	}
 	h, err := history.Update(o, prev)
@@ -120,6 +123,17 @@ func cachedHistory(src fs.FS, o history.Options, errs *diag.List) (*history.Hist
 		}
 	}
 	return h, nil
+}
+
+// readCache reads the cache file name (a slash path) in the folder dir, never through
+// a symbolic link leaving it.
+func readCache(dir, name string) ([]byte, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return root.ReadFile(filepath.FromSlash(name))
 }
 
 // origin is the commit that made the version of file whose blob hash is blob, or nil when

@@ -2,9 +2,10 @@ package generator
 
 import (
 	"context"
+	"errors"
 	"io"
+	"io/fs"
 	"net/url"
-	"os"
 	"path"
 	"path/filepath"
 	"sync"
@@ -71,7 +72,7 @@ func sources(o Options, cfg *config.Config, s *site.Site, errs *diag.List) []fet
 			defer wg.Done()
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			r.f, r.err = history.Fetch(context.Background(), history.FetchOptions{URL: src.URL, Ref: src.Ref, Dir: dir, Offline: o.Offline, Progress: progress, Timeout: 10 * time.Minute})
+			r.f, r.err = history.Fetch(context.Background(), history.FetchOptions{URL: src.URL, Ref: src.Ref, Dir: dir, Offline: o.Offline, Progress: progress, Timeout: 10 * time.Minute, Limits: sourceLimits(cfg)})
 		}()
 	}
 	wg.Wait()
@@ -86,7 +87,11 @@ func sources(o Options, cfg *config.Config, s *site.Site, errs *diag.List) []fet
 			errs.Warn(at, "sources[%d] cannot be fetched and was never fetched before: it is left out (%v)", i, err)
 			continue
 		}
-		if f.Stale && f.Err != nil {
+		var limit *history.LimitError
+		switch {
+		case f.Stale && errors.As(f.Err, &limit):
+			errs.Warn(at, "sources[%d] %s exceeds a limit, so its update is refused and the copy fetched on %s, commit %.10s, is kept: %v", i, shown, f.Fetched.UTC().Format("2006-01-02 15:04"), f.Commit, limit)
+		case f.Stale && f.Err != nil:
 			errs.Warn(at, "sources[%d] cannot be fetched; using the copy fetched on %s, commit %.10s (%v)", i, f.Fetched.UTC().Format("2006-01-02 15:04"), f.Commit, f.Err)
 		}
 		if f.Rewritten {
@@ -95,7 +100,7 @@ func sources(o Options, cfg *config.Config, s *site.Site, errs *diag.List) []fet
 		from := &site.Source{Kind: src.Kind, URL: shown, Ref: src.Ref, Path: src.Path, Body: src.Body, Commit: f.Commit, Fetched: f.Fetched, Stale: f.Stale}
 		switch src.Kind {
 		case config.SourcePublicCode:
-			publicCodeSource(f.Dir, from, cfg, s, i, at, errs)
+			publicCodeSource(f.Dir, name, from, cfg, s, i, at, errs)
 		case config.SourcePortal:
 			portals = append(portals, fetchedPortal{i: i, src: src, from: from, dir: f.Dir, name: name})
 		}
@@ -119,7 +124,6 @@ type fetchedPortal struct {
 func federate(cfg *config.Config, s *site.Site, portals []fetchedPortal, errs *diag.List) {
 	for _, fp := range portals {
 		at := fp.src.Pos
-		root := filepath.Join(fp.dir, filepath.FromSlash(fp.src.Path))
 		prefix := path.Join(SourcesDir, fp.name, "repo", fp.src.Path)
 		report := func(l diag.List) {
 			for _, e := range l {
@@ -132,10 +136,14 @@ func federate(cfg *config.Config, s *site.Site, portals []fetchedPortal, errs *d
 				*errs = append(*errs, &e)
 			}
 		}
-		fsys, err := OpenSource(root)
+		// Read from the clone's objects at the fetched commit: nothing is checked out.
+		fsys, left, err := history.ReadSource(fp.dir, fp.from.Commit, fp.src.Path, sourceLimits(cfg))
 		if err != nil {
-			errs.Warn(at, "sources[%d] %s: %v: nothing of it is shown", fp.i, fp.from.URL, err)
+			errs.Warn(at, "sources[%d] %s cannot be read (%v): nothing of it is shown", fp.i, fp.from.URL, err)
 			continue
+		}
+		for _, l := range left {
+			errs.Warn(diag.Pos{File: path.Join(prefix, l.Path)}, "in the source %s: %s", fp.from.URL, l.Why)
 		}
 		so := Options{Source: fsys, Offline: true, nested: true, branch: "HEAD"}
 		if fp.src.Path == "" {
@@ -154,17 +162,27 @@ func federate(cfg *config.Config, s *site.Site, portals []fetchedPortal, errs *d
 				continue
 			}
 			for _, a := range it.Attachments {
-				a.File = path.Join(prefix, a.File)
+				a.FS = fsys // read from the source's objects, where a.File is
 			}
 		}
 	}
 }
 
-// publicCodeSource reads the publiccode.yml of a fetched source into a practice.
-func publicCodeSource(dir string, from *site.Source, cfg *config.Config, s *site.Site, i int, at diag.Pos, errs *diag.List) {
+// publicCodeSource reads the publiccode.yml of a fetched source (the clone dir, kept in
+// the cache folder name) into a practice.
+func publicCodeSource(dir, name string, from *site.Source, cfg *config.Config, s *site.Site, i int, at diag.Pos, errs *diag.List) {
 	rel := path.Join(from.Path, "publiccode.yml")
-	from.File = path.Join(SourcesDir, filepath.Base(dir), rel)
-	data, err := readBeneath(dir, rel, maxPublicCode)
+	from.File = path.Join(SourcesDir, name, "repo", rel)
+	fsys, left, err := history.ReadSource(dir, from.Commit, from.Path, sourceLimits(cfg))
+	var data []byte
+	if err == nil {
+		data, err = fs.ReadFile(limitFS{fsys, maxPublicCode}, "publiccode.yml")
+	}
+	for _, l := range left {
+		if l.Path == "publiccode.yml" {
+			errs.Warn(diag.Pos{File: from.File}, "in the source %s: %s", redact(from.URL), l.Why)
+		}
+	}
 	if err != nil {
 		errs.Warn(at, "sources[%d] %s: no publiccode.yml in %s (%v): the source brings nothing", i, redact(from.URL), dirName(from.Path), err)
 		return
@@ -206,20 +224,38 @@ func publicCodeSource(dir string, from *site.Source, cfg *config.Config, s *site
 	}
 }
 
-// readBeneath reads at most limit+1 bytes of the file rel beneath dir, never following a
-// link out of it.
-func readBeneath(dir, rel string, limit int64) ([]byte, error) {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return nil, err
+// sourceLimits are the limits of pspm.yaml on what a source may bring and what is read
+// of it.
+func sourceLimits(cfg *config.Config) history.SourceLimits {
+	l := cfg.Limits
+	return history.SourceLimits{
+		PackSize:   int64(l.SourcePackSize),
+		ObjectSize: int64(l.SourceObjectSize),
+		Objects:    int64(l.SourceObjects),
+		Depth:      l.SourceDepth,
+		Entries:    l.SourceEntries,
+		FileSize:   int64(max(l.FileSize, l.AttachmentSize)),
 	}
-	defer root.Close()
-	f, err := root.Open(filepath.FromSlash(rel))
+}
+
+// limitFS reads at most limit+1 bytes of a file with fs.ReadFile.
+type limitFS struct {
+	fs.FS
+	limit int64
+}
+
+func (l limitFS) ReadFile(name string) ([]byte, error) {
+	if r, ok := l.FS.(interface {
+		ReadFileLimit(string, int64) ([]byte, error)
+	}); ok {
+		return r.ReadFileLimit(name, l.limit)
+	}
+	f, err := l.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, limit+1))
+	return io.ReadAll(io.LimitReader(f, l.limit+1))
 }
 
 // redact leaves out the user and password (or token) of a URL, for messages, pages and

@@ -381,3 +381,121 @@ func TestPortalSourceFollowsItsRepository(t *testing.T) {
 		t.Errorf("an unreachable source is not reported:\n%s", res.Diagnostics.Format())
 	}
 }
+
+// TestSourceSymbolicLinksAreWarnedNeverPublished: a portal source commits links to its
+// clone's .git/config (which names the source's URL, credentials included) and out of
+// the cache to /etc/passwd, as attachments and as a page. Nothing is checked out and no
+// link is followed: each is a warning at its path in the source, left out, and none of
+// those bytes reach the output; the source's real attachment is still published.
+func TestSourceSymbolicLinksAreWarnedNeverPublished(t *testing.T) {
+	re := portalRepo(t, "c_h223", "Reggio Emilia", "mobilita")
+	item := filepath.Join(re, "content", "proposals", "mobilita")
+	if err := os.WriteFile(filepath.Join(item, "piano.pdf"), []byte("%PDF-1.4 il piano\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{
+		"content/proposals/mobilita/config.pdf": "../../../.git/config",
+		"content/proposals/mobilita/passwd.pdf": "../../../../../../../../../../etc/passwd",
+		"content/proposals/leak/index.md":       "../../../.git/config",
+	} {
+		p := filepath.Join(re, filepath.FromSlash(link))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, p); err != nil {
+			t.Skipf("no symbolic links here: %v", err)
+		}
+	}
+	gitIn(t, re, "add", ".")
+	gitIn(t, re, "commit", "-q", "-m", "links")
+	dir := demoOnDisk(t)
+	write(t, dir, "pspm.yaml", "sources:\n  - url: file://pspm:s3cr3t-t0ken@"+filepath.ToSlash(re)+"\n    body: c_h223\n")
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := output.NewMem()
+	res, err := generator.Build(generator.Options{Source: src, Dir: dir}, out)
+	if err != nil {
+		t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	d := res.Diagnostics.Format()
+	for _, link := range []string{"content/proposals/mobilita/config.pdf", "content/proposals/mobilita/passwd.pdf", "content/proposals/leak/index.md"} {
+		if !strings.Contains(d, "/repo/"+link+": warning: in the source") || !strings.Contains(d, "symbolic link is never followed") {
+			t.Errorf("the link %s is not a warning at its path:\n%s", link, d)
+		}
+	}
+	if strings.Contains(d, "s3cr3t") {
+		t.Errorf("a diagnostic shows the source's token:\n%s", d)
+	}
+	files := out.Files()
+	for name, data := range files {
+		for _, secret := range []string{"s3cr3t", "[remote", "repositoryformatversion", "root:x:0"} {
+			if strings.Contains(string(data), secret) {
+				t.Errorf("%s holds %q", name, secret)
+			}
+		}
+	}
+	if got := string(files["bodies/c_h223/proposals/mobilita/piano.pdf"]); got != "%PDF-1.4 il piano\n" {
+		t.Errorf("the source's attachment = %q, want it published from the source's commit", got)
+	}
+	for _, name := range []string{"bodies/c_h223/proposals/mobilita/config.pdf", "bodies/c_h223/proposals/mobilita/passwd.pdf", "bodies/c_h223/proposals/leak/index.html"} {
+		if _, ok := files[name]; ok {
+			t.Errorf("%s is published", name)
+		}
+	}
+	// Nothing of the source is checked out in the cache.
+	matches, _ := filepath.Glob(filepath.Join(dir, ".pspm", "sources", "*", "repo", "content"))
+	if len(matches) > 0 {
+		t.Errorf("the source is checked out: %q", matches)
+	}
+}
+
+// TestSourceOverALimitKeepsItsPreviousCopy: an update of a source that brings a folder
+// deeper than limits.source_depth is refused with a warning naming the source (without
+// its credentials) and the limit; the copy fetched before is still shown.
+func TestSourceOverALimitKeepsItsPreviousCopy(t *testing.T) {
+	re := portalRepo(t, "c_h223", "Reggio Emilia", "mobilita")
+	dir := demoOnDisk(t)
+	write(t, dir, "pspm.yaml", "sources:\n  - url: file://pspm:s3cr3t-t0ken@"+filepath.ToSlash(re)+"\n    body: c_h223\nlimits:\n  source_depth: 8\n")
+	build := func() (*generator.Result, map[string][]byte) {
+		t.Helper()
+		src, err := generator.OpenSource(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := output.NewMem()
+		res, err := generator.Build(generator.Options{Source: src, Dir: dir}, out)
+		if err != nil {
+			t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
+		}
+		return res, out.Files()
+	}
+	build()
+
+	deep := filepath.Join(re, "content", "proposals", "nuova")
+	if err := os.MkdirAll(deep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(deep, "index.md"), []byte("---\ntitle: Una proposta nuova\nbody: c_h223\ndate: 2026-10-03\n---\n\nTesto.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	write(t, re, strings.Repeat("d/", 9)+"f.md", "deep\n")
+	gitIn(t, re, "add", ".")
+	gitIn(t, re, "commit", "-q", "-m", "deep")
+
+	res, files := build()
+	d := res.Diagnostics.Format()
+	if !strings.Contains(d, "sources[0] file://") || !strings.Contains(d, "limits.source_depth (8)") || !strings.Contains(d, "is kept") {
+		t.Errorf("the refused update is not a warning naming the source and the limit:\n%s", d)
+	}
+	if strings.Contains(d, "s3cr3t") {
+		t.Errorf("a diagnostic shows the source's token:\n%s", d)
+	}
+	if _, ok := files["bodies/c_h223/proposals/mobilita/index.html"]; !ok {
+		t.Error("the copy fetched before is not shown")
+	}
+	if _, ok := files["bodies/c_h223/proposals/nuova/index.html"]; ok {
+		t.Error("the refused update is shown")
+	}
+}

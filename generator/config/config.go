@@ -91,6 +91,14 @@ type Limits struct {
 	TagPages        int `yaml:"tag_pages" range:"1,10000000"`       // distinct tags over the site
 	Lists           int `yaml:"lists" range:"1,100000"`             // entries of any other list of an item's front matter
 	IndicatorValues int `yaml:"indicator_values" range:"1,1000000"` // dated values of one indicator
+
+	// What one fetch of a source may bring (history.SourceLimits): a source over one
+	// of them is a warning, and the copy fetched before is kept.
+	SourcePackSize   int `yaml:"source_pack_size" range:"1048576,17179869184"`
+	SourceObjectSize int `yaml:"source_object_size" range:"1024,4294967296"`
+	SourceObjects    int `yaml:"source_objects" range:"1,100000000"`
+	SourceDepth      int `yaml:"source_depth" range:"1,1000"`
+	SourceEntries    int `yaml:"source_entries" range:"1,100000000"`
 }
 
 // Source is a repository of another body whose content this portal brings in: another
@@ -140,6 +148,12 @@ func Default() *Config {
 			TagPages:        2000,
 			Lists:           100,
 			IndicatorValues: 500,
+
+			SourcePackSize:   512 << 20,
+			SourceObjectSize: 100 << 20,
+			SourceObjects:    1_000_000,
+			SourceDepth:      64,
+			SourceEntries:    500_000,
 		},
 	}
 }
@@ -230,6 +244,12 @@ func (c *Config) merge(r *Config) {
 		{&c.Limits.TagPages, r.Limits.TagPages},
 		{&c.Limits.Lists, r.Limits.Lists},
 		{&c.Limits.IndicatorValues, r.Limits.IndicatorValues},
+
+		{&c.Limits.SourcePackSize, r.Limits.SourcePackSize},
+		{&c.Limits.SourceObjectSize, r.Limits.SourceObjectSize},
+		{&c.Limits.SourceObjects, r.Limits.SourceObjects},
+		{&c.Limits.SourceDepth, r.Limits.SourceDepth},
+		{&c.Limits.SourceEntries, r.Limits.SourceEntries},
 	} {
 		if l.src > 0 {
 			*l.dst = l.src

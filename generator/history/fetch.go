@@ -24,18 +24,26 @@ import (
 
 // A source's cache folder (FetchOptions.Dir) holds:
 //
-//	repo/        the clone: the files of the fetched commit, and .git with the history
+//	repo/.git    the clone: a bare repository (objects and references, no work tree)
 //	source.json  what repo/ holds (fetchMeta), written last: a cache without it is not used
-//	.clone-*     a clone in progress, moved to repo/ once complete
+//	.clone-*     a clone in progress, moved to repo/ once complete and within limits
 //
-// Keeping the clone one level down lets a fresh clone be made beside the old one and
-// swapped in only when it is complete, and keeps the cache's own file out of the
-// source's work tree.
+// Nothing is ever checked out: the build reads the source's files from Git's objects
+// (ReadSource), so a symbolic link, a folder thousands of levels deep or a huge file in
+// a source never reaches the disk. Keeping the clone one level down lets a fresh clone
+// be made beside the old one and swapped in only when it is complete.
+//
+// Caches of earlier releases checked the source out into repo/; Fetch removes that
+// work tree (cacheLayout) and keeps the history.
 const (
 	workDir    = "repo"
 	metaFile   = "source.json"
 	cloneTemp  = ".clone-"
 	remoteName = "origin"
+
+	// cacheLayout is the layout of the cache folder recorded in source.json: 2 is a
+	// clone without work tree; 0 (absent) the checked-out clone of earlier releases.
+	cacheLayout = 2
 
 	defaultFetchTimeout = 5 * time.Minute
 )
@@ -59,15 +67,18 @@ type FetchOptions struct {
 	// Progress, when not nil, receives go-git's progress lines for a long fetch. Only
 	// some transports send any.
 	Progress io.Writer
+	// Limits bound what a fetch may bring; a zero field takes its default. A fetch that
+	// exceeds one is refused (a *LimitError) and the copy fetched before is kept.
+	Limits SourceLimits
 }
 
 // Fetched says what is in the cache after Fetch.
 type Fetched struct {
 	// Commit is the hash (hexadecimal) of the commit the ref points to in the cache.
 	Commit string
-	// Dir is the clone in the cache: Commit's files checked out in it, and its history
-	// in Dir/.git. It is FetchOptions.Dir/repo. The build reads the source's files from
-	// Dir (dot files such as .git are skipped) and its history with
+	// Dir is the clone in the cache, FetchOptions.Dir/repo: a folder holding only .git,
+	// the source's objects and references, nothing checked out. The build reads the
+	// source's files with ReadSource(Dir, Commit, …) and its history with
 	// Load(Options{Dir: Dir, Branch: "HEAD"}): HEAD is the fetched branch, or Commit
 	// itself for a tag.
 	Dir string
@@ -91,11 +102,11 @@ type fetchMeta struct {
 	Name    string    `json:"name"`    // the reference Ref resolved to, e.g. "refs/heads/main"
 	Commit  string    `json:"commit"`  // Fetched.Commit
 	Fetched time.Time `json:"fetched"` // Fetched.Fetched
+	Layout  int       `json:"layout"`  // cacheLayout when written
 }
 
-// Fetch brings the repository at o.URL, ref o.Ref, into o.Dir: a clone the first time,
-// then a fetch of that ref and a hard reset of the work tree to its commit when it
-// moved. It returns an error only when there is no usable copy at all (the first fetch
+// Fetch brings the repository at o.URL, ref o.Ref, into o.Dir: a clone without work
+// tree the first time, then a fetch of that ref. It returns an error only when there is no usable copy at all (the first fetch
 // failed, or Offline with an empty cache); any later failure gives the cached copy with
 // Stale set and Err saying why, so that one source that cannot be reached never breaks
 // a build.
@@ -105,15 +116,21 @@ type fetchMeta struct {
 // would not do. A cache made for another URL or ref, or one that cannot be opened, is
 // replaced by a fresh clone, made beside it and swapped in only once complete.
 //
-// The work tree is reset in place, so an update writes only the files that changed: a
-// source's repository may hold a hundred thousand. A source is another body's data:
+// Nothing is checked out, so a source is another body's data that never becomes files:
 // nothing it commits (symbolic links included) makes Fetch write or remove anything
-// outside the clone.
+// outside the clone. What it brings is bounded by o.Limits: the pack received (its
+// size, its object count, each object's size, read from the stream before go-git
+// inflates the object) and the fetched commit's tree (depth and entries). A fetch
+// over a limit leaves the cache as it was, and Fetch returns it as Stale with Err a
+// *LimitError (or the error, if nothing was fetched before). The credentials of
+// o.URL are used for the transfer and never written into the clone's configuration.
 func Fetch(ctx context.Context, o FetchOptions) (Fetched, error) {
 	if o.URL == "" || o.Dir == "" {
 		return Fetched{}, errors.New("history: fetching a source needs its URL and a cache folder")
 	}
+	o.Limits = o.Limits.withDefaults()
 	work := filepath.Join(o.Dir, workDir)
+	migrate(o.Dir)
 	before, _ := readMeta(o.Dir)
 	if o.Offline {
 		meta, err := cached(o)
@@ -175,8 +192,9 @@ func fetch(ctx context.Context, o FetchOptions, before fetchMeta) (Fetched, erro
 		if uerr == nil {
 			return f, nil
 		}
-		if ctx.Err() != nil {
-			return Fetched{}, uerr
+		var limit *LimitError
+		if ctx.Err() != nil || errors.As(uerr, &limit) {
+			return Fetched{}, uerr // the old copy stays
 		}
 		// The network answered, so the cache itself may be at fault: start over.
 		f, cerr := cloneFresh(ctx, o, root, name, old)
@@ -188,10 +206,10 @@ func fetch(ctx context.Context, o FetchOptions, before fetchMeta) (Fetched, erro
 	return cloneFresh(ctx, o, root, name, old)
 }
 
-// update fetches the ref into the cached clone and checks out its commit if it moved.
+// update fetches the ref into the cached clone and moves HEAD to its commit.
 func update(ctx context.Context, o FetchOptions, root *os.Root, name plumbing.ReferenceName, old plumbing.Hash) (Fetched, error) {
 	work := filepath.Join(o.Dir, workDir)
-	r, err := openClone(work)
+	r, err := openClone(work, o.Limits)
 	if err != nil {
 		return Fetched{}, err
 	}
@@ -205,11 +223,19 @@ func update(ctx context.Context, o FetchOptions, root *os.Root, name plumbing.Re
 		Progress:   o.Progress,
 	})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
+		// A pack refused half way leaves a temporary file behind; the references
+		// and HEAD were not touched.
+		removeTempPacks(work)
 		return Fetched{}, err
 	}
 	commit, err := peel(r, local)
 	if err != nil {
 		return Fetched{}, err
+	}
+	if commit != old {
+		if err := checkTree(r, commit, o.Limits); err != nil {
+			return Fetched{}, err // HEAD still names the copy fetched before
+		}
 	}
 	rewritten, err := isRewrite(r, old, commit)
 	if err != nil {
@@ -221,15 +247,15 @@ func update(ctx context.Context, o FetchOptions, root *os.Root, name plumbing.Re
 		if err := root.Remove(metaFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return Fetched{}, err
 		}
-		if err := checkout(r, name, commit); err != nil {
+		if err := setHead(r, name, commit); err != nil {
 			return Fetched{}, err
 		}
 	}
 	return finish(root, o, name, commit, rewritten)
 }
 
-// cloneFresh clones the ref into a new folder in the cache, checks out its commit, and
-// only then replaces the cached clone with it.
+// cloneFresh clones the ref into a new folder in the cache, checks that it is within
+// the limits, and only then replaces the cached clone with it.
 func cloneFresh(ctx context.Context, o FetchOptions, root *os.Root, name plumbing.ReferenceName, old plumbing.Hash) (Fetched, error) {
 	tmp, err := os.MkdirTemp(o.Dir, cloneTemp+"*")
 	if err != nil {
@@ -238,27 +264,47 @@ func cloneFresh(ctx context.Context, o FetchOptions, root *os.Root, name plumbin
 	tmpName := filepath.Base(tmp)
 	defer root.RemoveAll(tmpName) // nothing left once renamed
 
-	r, err := git.PlainCloneContext(ctx, tmp, false, &git.CloneOptions{
+	st := newLimitedStorage(filepath.Join(tmp, gitFolder), o.Limits)
+	defer st.Close()
+	r, err := git.CloneContext(ctx, st, nil, &git.CloneOptions{
 		URL:           o.URL,
 		RemoteName:    remoteName,
 		ReferenceName: name,
 		SingleBranch:  true,
-		NoCheckout:    true, // checkout below, the same way as after an update
+		NoCheckout:    true,
 		Tags:          git.NoTags,
 		Progress:      o.Progress,
 	})
 	if err != nil {
 		return Fetched{}, err
 	}
+	// The remote's URL is kept without its credentials: every fetch passes the URL
+	// with them, and nothing on disk needs to hold them.
+	cfg, err := r.Config()
+	if err != nil {
+		return Fetched{}, err
+	}
+	if rc := cfg.Remotes[remoteName]; rc != nil {
+		rc.URLs = []string{identity(o.URL)}
+	}
+	if err := r.SetConfig(cfg); err != nil {
+		return Fetched{}, err
+	}
 	commit, err := peel(r, localName(name))
 	if err != nil {
+		return Fetched{}, err
+	}
+	if err := checkTree(r, commit, o.Limits); err != nil {
 		return Fetched{}, err
 	}
 	rewritten, err := isRewrite(r, old, commit)
 	if err != nil {
 		return Fetched{}, err
 	}
-	if err := checkout(r, name, commit); err != nil {
+	if err := setHead(r, name, commit); err != nil {
+		return Fetched{}, err
+	}
+	if err := st.Close(); err != nil {
 		return Fetched{}, err
 	}
 	if err := root.Remove(metaFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -276,18 +322,76 @@ func cloneFresh(ctx context.Context, o FetchOptions, root *os.Root, name plumbin
 // finish records what the cache now holds, and says it.
 func finish(root *os.Root, o FetchOptions, name plumbing.ReferenceName, commit plumbing.Hash, rewritten bool) (Fetched, error) {
 	now := time.Now().UTC().Round(0)
-	meta := fetchMeta{URL: identity(o.URL), Ref: o.Ref, Name: name.String(), Commit: commit.String(), Fetched: now}
-	b, err := json.MarshalIndent(meta, "", "\t")
-	if err != nil {
-		return Fetched{}, err
-	}
-	if err := root.WriteFile(metaFile+".tmp", append(b, '\n'), 0o644); err != nil {
-		return Fetched{}, err
-	}
-	if err := root.Rename(metaFile+".tmp", metaFile); err != nil {
+	meta := fetchMeta{URL: identity(o.URL), Ref: o.Ref, Name: name.String(), Commit: commit.String(), Fetched: now, Layout: cacheLayout}
+	if err := writeMeta(root, meta); err != nil {
 		return Fetched{}, err
 	}
 	return Fetched{Commit: meta.Commit, Dir: filepath.Join(o.Dir, workDir), Fetched: now, Rewritten: rewritten}, nil
+}
+
+// writeMeta writes source.json, whole or not at all.
+func writeMeta(root *os.Root, meta fetchMeta) error {
+	b, err := json.MarshalIndent(meta, "", "\t")
+	if err != nil {
+		return err
+	}
+	if err := root.WriteFile(metaFile+".tmp", append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return root.Rename(metaFile+".tmp", metaFile)
+}
+
+// migrate turns the cache of an earlier release, a clone checked out in repo/, into
+// this layout: the work tree is removed (without following any link in it), the
+// history kept. A cache that cannot be converted loses its source.json, so that the
+// next online fetch clones the source afresh.
+func migrate(dir string) {
+	meta, err := readMeta(dir)
+	if err != nil || meta.Layout >= cacheLayout {
+		return
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return
+	}
+	defer root.Close()
+	err = func() error {
+		entries, err := fs.ReadDir(root.FS(), workDir)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if e.Name() == gitFolder {
+				continue
+			}
+			if err := root.RemoveAll(filepath.Join(workDir, e.Name())); err != nil {
+				return err
+			}
+		}
+		if err := root.Remove(filepath.Join(workDir, gitFolder, "index")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		// Its configuration named the source's URL with its credentials.
+		r, err := openClone(filepath.Join(dir, workDir), SourceLimits{})
+		if err != nil {
+			return err
+		}
+		cfg, err := r.Config()
+		if err != nil {
+			return err
+		}
+		if rc := cfg.Remotes[remoteName]; rc != nil {
+			rc.URLs = []string{meta.URL}
+			if err := r.SetConfig(cfg); err != nil {
+				return err
+			}
+		}
+		meta.Layout = cacheLayout
+		return writeMeta(root, meta)
+	}()
+	if err != nil {
+		_ = root.Remove(metaFile)
+	}
 }
 
 // removeLeftovers removes what an interrupted Fetch left in the cache folder.
@@ -407,41 +511,32 @@ func isRewrite(r *git.Repository, old, commit plumbing.Hash) (bool, error) {
 	return !ok, nil
 }
 
-// checkout points HEAD at the fetched branch, or at commit for a tag, and resets the
-// index and the work tree to commit. go-git's hard reset also removes files
-// that commit does not track (ignored ones too), so a file deleted upstream or left
-// by hand disappears; and before writing a path it removes any symbolic link on the
-// way (go-git 5.19), so nothing is written through a link that an earlier commit left.
-// TestFetchNeverWritesThroughSymbolicLinks keeps both true.
-func checkout(r *git.Repository, name plumbing.ReferenceName, commit plumbing.Hash) error {
-	head := plumbing.NewSymbolicReference(plumbing.HEAD, name)
-	if !name.IsBranch() {
-		head = plumbing.NewHashReference(plumbing.HEAD, commit)
+// setHead points HEAD at the fetched branch, itself at commit, or HEAD at commit for a
+// tag: what Load(Options{Branch: "HEAD"}) reads. Nothing is checked out.
+func setHead(r *git.Repository, name plumbing.ReferenceName, commit plumbing.Hash) error {
+	if name.IsBranch() {
+		if err := r.Storer.SetReference(plumbing.NewHashReference(name, commit)); err != nil {
+			return err
+		}
+		return r.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, name))
 	}
-	if err := r.Storer.SetReference(head); err != nil {
-		return err
-	}
-	w, err := r.Worktree()
-	if err != nil {
-		return err
-	}
-	if err := w.Reset(&git.ResetOptions{Commit: commit, Mode: git.HardReset}); err != nil {
-		return fmt.Errorf("checking out %s: %w", commit, err)
-	}
-	return nil
+	return r.Storer.SetReference(plumbing.NewHashReference(plumbing.HEAD, commit))
 }
 
-// openClone opens the clone at dir. A symbolic link in place of the clone is refused,
-// not followed.
-func openClone(dir string) (*git.Repository, error) {
-	fi, err := os.Lstat(dir)
-	if err != nil {
-		return nil, err
+// openClone opens the clone at dir (its Git folder dir/.git), with the fetch limits on
+// the packs fetched into it. A symbolic link in place of the clone is refused, not
+// followed.
+func openClone(dir string, lim SourceLimits) (*git.Repository, error) {
+	for _, d := range []string{dir, filepath.Join(dir, gitFolder)} {
+		fi, err := os.Lstat(d)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.IsDir() {
+			return nil, fmt.Errorf("%s is not a folder", d)
+		}
 	}
-	if !fi.IsDir() {
-		return nil, fmt.Errorf("%s is not a folder", dir)
-	}
-	return git.PlainOpen(dir)
+	return git.Open(newLimitedStorage(filepath.Join(dir, gitFolder), lim.withDefaults()), nil)
 }
 
 // readMeta reads source.json in dir.
@@ -471,7 +566,10 @@ func cached(o FetchOptions) (fetchMeta, error) {
 	if meta.URL != identity(o.URL) || meta.Ref != o.Ref {
 		return fetchMeta{}, fmt.Errorf("it holds %s instead", describe(FetchOptions{URL: meta.URL, Ref: meta.Ref}))
 	}
-	r, err := openClone(filepath.Join(o.Dir, workDir))
+	if meta.Layout < cacheLayout {
+		return fetchMeta{}, errors.New("it was made by an earlier release and could not be converted")
+	}
+	r, err := openClone(filepath.Join(o.Dir, workDir), o.Limits)
 	if err != nil {
 		return fetchMeta{}, fmt.Errorf("the clone cannot be opened: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -76,11 +77,44 @@ func workFiles(t *testing.T, dir string) []string {
 	return out
 }
 
+// wantWork checks the files of the commit HEAD names in a fetched clone, read from its
+// objects, and that nothing is checked out beside its .git.
 func wantWork(t *testing.T, dir string, want ...string) {
 	t.Helper()
-	if got := workFiles(t, dir); !slices.Equal(got, want) {
+	if got := workFiles(t, dir); len(got) > 0 {
+		t.Errorf("files checked out in the cache: %q, want none", got)
+	}
+	fsys, _, err := Snapshot(Options{Dir: dir}, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			got = append(got, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
 		t.Errorf("files %q, want %q", got, want)
 	}
+}
+
+// readSourceFile reads a file of a fetched source.
+func readSourceFile(t *testing.T, f Fetched, name string) string {
+	t.Helper()
+	fsys, _, err := ReadSource(f.Dir, f.Commit, "", SourceLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // cacheGit runs git in a fetched clone.
@@ -122,10 +156,6 @@ func TestFetchUpdatesToNewCommits(t *testing.T) {
 	up, u := newUpstream(t)
 	dir := t.TempDir()
 	first := mustFetch(t, FetchOptions{URL: u, Dir: dir})
-	// A stray file in the cache goes too.
-	if err := os.WriteFile(filepath.Join(first.Dir, "stray.md"), []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 
 	up.write("content/c.md", "c\n")
 	up.remove("content/a.md")
@@ -377,7 +407,7 @@ func TestFetchNeverWritesThroughSymbolicLinks(t *testing.T) {
 	dir := t.TempDir()
 	mustFetch(t, FetchOptions{URL: u, Dir: dir})
 
-	// A commit that leaves the links: the reset must not clean through them.
+	// A commit that leaves the links: an update must not write or remove through them.
 	up.write("content/c.md", "c\n")
 	up.commit(maintainer, day(4), "Add c")
 	mustFetch(t, FetchOptions{URL: u, Dir: dir})
@@ -397,8 +427,8 @@ func TestFetchNeverWritesThroughSymbolicLinks(t *testing.T) {
 		t.Errorf("keep.txt outside the cache = %q, %v", b, err)
 	}
 	wantWork(t, f.Dir, "content/a.md", "content/b.md", "content/c.md", "dir/x.md", "file")
-	if b, err := os.ReadFile(filepath.Join(f.Dir, "file")); err != nil || string(b) != "a file\n" {
-		t.Errorf("file = %q, %v", b, err)
+	if b := readSourceFile(t, f, "file"); b != "a file\n" {
+		t.Errorf("file = %q", b)
 	}
 
 	// And back: a folder replaced by a link.
@@ -410,8 +440,9 @@ func TestFetchNeverWritesThroughSymbolicLinks(t *testing.T) {
 	}
 	up.commit(maintainer, day(6), "Folder replaced by a link")
 	f = mustFetch(t, FetchOptions{URL: u, Dir: dir})
-	if fi, err := os.Lstat(filepath.Join(f.Dir, "dir")); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-		t.Errorf("dir in the cache: %v, %v; want a symbolic link", fi, err)
+	wantWork(t, f.Dir, "content/a.md", "content/b.md", "content/c.md", "file")
+	if _, left, err := ReadSource(f.Dir, f.Commit, "", SourceLimits{}); err != nil || len(left) != 1 || left[0].Path != "dir" {
+		t.Errorf("left out of the source: %v, %v; want the link dir", left, err)
 	}
 	if got := workFiles(t, outside); !slices.Equal(got, []string{"keep.txt"}) {
 		t.Errorf("outside the cache: %q, want keep.txt alone", got)
@@ -504,8 +535,8 @@ func TestFetchRemovesADeletedSymbolicLinkNotItsTarget(t *testing.T) {
 	up.commit(maintainer, day(4), "No link")
 	f := mustFetch(t, FetchOptions{URL: u, Dir: dir})
 	wantWork(t, f.Dir, "content/a.md", "content/b.md")
-	if b, err := os.ReadFile(filepath.Join(f.Dir, "content", "b.md")); err != nil || string(b) != "b\n" {
-		t.Errorf("content/b.md = %q, %v; want the file as committed", b, err)
+	if b := readSourceFile(t, f, "content/b.md"); b != "b\n" {
+		t.Errorf("content/b.md = %q; want the file as committed", b)
 	}
 }
 

@@ -9,6 +9,11 @@
 // change, for `pspm check --base`. MergeRequest reads which merge request a landing
 // commit's message names.
 //
+// A source, another body's repository, is fetched (fetch.go: the network and the cache
+// folder) into a clone that is never checked out, within SourceLimits checked on the
+// pack as it arrives and on the fetched tree; it is read (source.go, ReadSource) from its
+// objects, its symbolic links and submodules left out, never followed.
+//
 // It is the only package that reads Git, through go-git, and it hands out plain pspm
 // types. The history is read in one walk of the first-parent chain of the branch, oldest to
 // newest, diffing each commit's tree with its first parent's only where subtree hashes

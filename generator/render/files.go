@@ -39,7 +39,11 @@ func (r *renderer) files() []task {
 	for _, it := range r.Site.Items {
 		for _, a := range it.Attachments {
 			out = append(out, task{path: strings.TrimPrefix(it.URL(), "/") + a.Name, src: a.File, make: func() ([]byte, error) {
-				return content.ReadAttachment(r.Source, a, int64(r.Config.Limits.AttachmentSize))
+				from := r.Source
+				if a.FS != nil { // brought by a source: read from its commit
+					from = a.FS
+				}
+				return content.ReadAttachment(from, a, int64(r.Config.Limits.AttachmentSize))
 			}})
 		}
 	}

@@ -8,6 +8,7 @@
 package site
 
 import (
+	"io/fs"
 	"strings"
 	"time"
 
@@ -114,6 +115,9 @@ type Attachment struct {
 	Name string // the file name, safe as a URL path element
 	File string // its path in the source
 	Size int64
+	// FS is the file system File is read from when it is not the site's folder: the
+	// commit of a portal source, read from its Git objects. Nil for the site's own.
+	FS fs.FS `json:"-"`
 }
 
 // Plan is content/plan/_index.md.
