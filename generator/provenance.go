@@ -2,8 +2,10 @@ package generator
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 
@@ -106,6 +108,10 @@ func cachedHistory(o history.Options, errs *diag.List) (*history.History, error)
 	if data, err := readCache(dir, HistoryCache); err == nil {
 		prev, _ = history.Decode(data)
 	}
+	if prev != nil && committedCache(dir) {
+		prev = nil
+		errs.Warn(diag.Pos{File: HistoryCache}, "the history cache is committed in the repository, so it is not used: anyone could have written it; the whole history is read instead (remove it from Git: git rm -r --cached .pspm)")
+	}
 	h, err := history.Update(o, prev)
 	if err != nil {
 		return nil, err
@@ -123,6 +129,22 @@ func cachedHistory(o history.Options, errs *diag.List) (*history.History, error)
 		}
 	}
 	return h, nil
+}
+
+// committedCache tells whether the cache folder is part of the commit checked out in
+// dir. The cache says which versions of votes were withdrawn and when each landed; one
+// that a merge request committed would be its author's word on the history, so only a
+// cache that pspm wrote beside the checkout is trusted.
+func committedCache(dir string) bool {
+	snap, _, err := history.Snapshot(history.Options{Dir: dir}, "HEAD")
+	if err != nil {
+		return false
+	}
+	if c, ok := snap.(io.Closer); ok {
+		defer c.Close()
+	}
+	_, err = fs.Stat(snap, path.Dir(HistoryCache))
+	return err == nil
 }
 
 // readCache reads the cache file name (a slash path) in the folder dir, never through
