@@ -117,8 +117,7 @@ func TestForgedEmailPassesWithoutActorButNotWithIt(t *testing.T) {
 	g.run("", "checkout", "-q", "-b", "falso")
 	g.write(reggioVote, "vote: oppose\n")
 	// Eve commits with Marco's address: Git does not authenticate it.
-	g.runEnv("2025-02-03T09:00:00Z", who(marco), "add", "-A")
-	g.runEnv("2025-02-03T09:00:00Z", who("Marco Bianchi <marco.bianchi@comune.re.it>"), "commit", "-q", "-m", "Voto falso")
+	g.commitAs("2025-02-03T09:00:00Z", marco, "Voto falso")
 	res, err := g.checkAs("", during)
 	wantClean(t, res, err) // what policy author alone can tell
 
@@ -149,7 +148,7 @@ func TestActorIsCheckedEvenUnderPolicyNone(t *testing.T) {
 	g := newGitRepo(t, "none", forgeAccounts)
 	g.run("", "checkout", "-q", "-b", "voto")
 	g.write(reggioVote, "vote: oppose\n")
-	g.commitAll("2025-02-03T09:00:00Z", eve, "Voto")
+	g.commitAs("2025-02-03T09:00:00Z", eve, "Voto")
 	res, err := g.checkAs("eve", during)
 	wantViolation(t, res, err, "the forge account eve that opened it is not a member of c_h223")
 	res, err = g.checkAs("marco-bianchi", during)
@@ -279,4 +278,38 @@ func TestAmendmentBehindTheOwnersAnswerIsNotChargedWithTheAnswer(t *testing.T) {
 	g.commitAll("2025-02-05T09:00:00Z", marco, "Mi rifiuto da solo")
 	res, err = g.checkMR(during)
 	wantViolation(t, res, err, "the official status or answer of a proposal")
+}
+
+// TestVoteCommittedInTheMaintainersNameIsRefusedWithActor: landed by fast-forward, a
+// commit keeps the committer and date it says, and a committer who is a maintainer
+// times the vote. A member of a body who commits a vote in Anna's name (the plan
+// owner's maintainer), dated inside the phase, is refused when the forge says the
+// request is his; Anna's own request, or his vote committed as himself, passes.
+func TestVoteCommittedInTheMaintainersNameIsRefusedWithActor(t *testing.T) {
+	g := newGitRepo(t, "author", forgeAccounts)
+	g.run("", "checkout", "-q", "-b", "retrodatato")
+	g.write(reggioVote, "vote: oppose\n")
+	g.run("2025-02-03T09:00:00Z", "add", "-A")
+	// run commits as Anna unless told otherwise: the author is Marco, the committer Anna.
+	g.runEnv("2025-02-03T09:00:00Z", who(marco), "commit", "-q", "-m", "Voto")
+	res, err := g.checkAs("marco-bianchi", during)
+	wantViolation(t, res, err, reggioVote+":1:1: commit ")
+	wantViolation(t, res, err, "says it was committed by Anna Rossi <anna.rossi@mef.gov.it>, whose commits time votes as the maintainers', while the forge account marco-bianchi")
+
+	// Committed as himself, the same vote passes.
+	g.run("", "reset", "-q", "--soft", "HEAD~1")
+	g.commitAs("2025-02-03T09:00:00Z", marco, "Voto")
+	res, err = g.checkAs("marco-bianchi", during)
+	wantClean(t, res, err)
+}
+
+// commitAs commits every change as person, author and committer both, as a contributor
+// commits on a branch of their own, and returns the commit's hash.
+func (g *gitRepo) commitAs(date, person, msg string) string {
+	g.t.Helper()
+	name, email, _ := strings.Cut(person, " <")
+	g.run(date, "add", "-A")
+	g.runEnv(date, append(who(person), "GIT_COMMITTER_NAME="+name, "GIT_COMMITTER_EMAIL="+strings.TrimSuffix(email, ">")),
+		"commit", "-q", "--allow-empty", "-m", msg)
+	return g.run(date, "rev-parse", "HEAD")
 }

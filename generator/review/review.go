@@ -333,6 +333,17 @@ func (r *reviewer) file(f history.NetFile, errs *diag.List) {
 			verb, k.why, r.o.Actor, strings.Join(bodies, " or "), strings.Join(bodies, " or "))
 		return
 	}
+	if r.o.Actor != "" && k.voter != "" && r.policy != trust.PolicySigned && !r.actorIsMember([]string{r.owner}) {
+		// Landed by fast-forward, a commit keeps its committer and date; a committer
+		// claiming to be the maintainers would have its own date trusted as the time
+		// the vote landed.
+		for _, i := range f.Made {
+			if c := &r.net.Commits[i]; r.maintainer(c.Committer.Email) {
+				errs.Add(at, "%s %s %s, but it says it was committed by %s <%s>, whose commits time votes as the maintainers', while the forge account %s that opened the request is not a member of %s: commit it again as yourself (git commit --amend --reset-author, with your own user.email)",
+					r.commit(i), verb, k.why, c.Committer.Name, c.Committer.Email, r.o.Actor, r.owner)
+			}
+		}
+	}
 	if r.policy == trust.PolicyNone {
 		return
 	}
@@ -349,6 +360,16 @@ func (r *reviewer) file(f history.NetFile, errs *diag.List) {
 func (r *reviewer) commit(i int) string {
 	c := &r.net.Commits[i]
 	return fmt.Sprintf("commit %s (%s <%s>)", short(c.Hash), c.Author.Name, c.Author.Email)
+}
+
+// maintainer tells whether a commit by the committer email would be trusted, on the
+// target, to have landed a vote at the time it says: a member of the plan owner body, or
+// the forge itself (forge.committers).
+func (r *reviewer) maintainer(email string) bool {
+	if b := r.base.ByBody[r.owner]; b != nil && b.Member(email) != nil {
+		return true
+	}
+	return slices.ContainsFunc(r.cfg.Forge.Committers, func(c string) bool { return strings.EqualFold(c, email) })
 }
 
 // actorIsMember tells whether the request's actor is a member of one of bodies, by
