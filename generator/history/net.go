@@ -2,7 +2,6 @@ package history
 
 import (
 	"container/heap"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -61,30 +60,15 @@ type Brought struct {
 // the target has since deleted or deleting one the target has since added, shows up
 // here as a file the request changes that none of its commits made (NetFile.Brought).
 func NetChange(o Options, base, head string) (*Net, error) {
-	r, err := open(o.Dir)
+	sp, err := openSpan(o, base, head)
 	if err != nil {
 		return nil, err
 	}
-	defer r.close()
-	w := newWalker(&plan{r: r}, r.st)
-	b, err := w.revision(base)
+	defer sp.r.close()
+	w, b, h, site := sp.w, sp.base, sp.head, sp.site
+	cs, err := w.notReachable(b, sp.commits)
 	if err != nil {
 		return nil, err
-	}
-	h, err := w.revision(head)
-	if err != nil {
-		return nil, err
-	}
-	cs, err := w.between(b, h)
-	if err != nil {
-		return nil, fmt.Errorf("history: %s..%s: %w", base, head, err)
-	}
-	if cs, err = w.notReachable(b, cs); err != nil {
-		return nil, err
-	}
-	var site []string
-	if r.site != "" {
-		site = strings.Split(strings.TrimSuffix(r.site, "/"), "/")
 	}
 	net := &Net{From: b.hash.String(), Commits: make([]RangeCommit, len(cs))}
 	in := make(map[plumbing.Hash]int, len(cs))

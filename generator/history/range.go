@@ -47,28 +47,12 @@ type FileChange struct {
 // fetch more history, rather than list commits that may already be in base.
 // o.Branch and o.Prefix are not used.
 func Range(o Options, base, head string) ([]RangeCommit, error) {
-	r, err := openLimited(o)
+	sp, err := openSpan(o, base, head)
 	if err != nil {
 		return nil, err
 	}
-	defer r.close()
-	w := newWalker(&plan{r: r}, r.st)
-	b, err := w.revision(base)
-	if err != nil {
-		return nil, err
-	}
-	h, err := w.revision(head)
-	if err != nil {
-		return nil, err
-	}
-	cs, err := w.between(b, h)
-	if err != nil {
-		return nil, fmt.Errorf("history: %s..%s: %w", base, head, err)
-	}
-	var site []string
-	if r.site != "" {
-		site = strings.Split(strings.TrimSuffix(r.site, "/"), "/")
-	}
+	defer sp.r.close()
+	w, cs, site := sp.w, sp.commits, sp.site
 	out := make([]RangeCommit, len(cs))
 	for i, c := range cs {
 		files, err := w.changed(c, site)
@@ -82,6 +66,44 @@ func Range(o Options, base, head string) ([]RangeCommit, error) {
 		out[i] = RangeCommit{Commit: c.public(), Signature: sig, Files: files}
 	}
 	return out, nil
+}
+
+// span is a merge request of head into base, opened for reading: the commits reachable
+// from head and not from base, as between finds them, oldest first.
+type span struct {
+	r          *repo
+	w          *walker
+	base, head *commitInfo
+	commits    []*commitInfo
+	site       []string // the site folder's path components in the repository
+}
+
+// openSpan opens the repository of o and finds the commits of base..head; the caller
+// closes sp.r.
+func openSpan(o Options, base, head string) (sp *span, err error) {
+	r, err := openLimited(o)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			r.close()
+		}
+	}()
+	sp = &span{r: r, w: newWalker(&plan{r: r}, r.st)}
+	if sp.base, err = sp.w.revision(base); err != nil {
+		return nil, err
+	}
+	if sp.head, err = sp.w.revision(head); err != nil {
+		return nil, err
+	}
+	if sp.commits, err = sp.w.between(sp.base, sp.head); err != nil {
+		return nil, fmt.Errorf("history: %s..%s: %w", base, head, err)
+	}
+	if r.site != "" {
+		sp.site = strings.Split(strings.TrimSuffix(r.site, "/"), "/")
+	}
+	return sp, nil
 }
 
 // rangeSlop is how many commits the walk of between goes on after it could stop, in
