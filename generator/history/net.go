@@ -19,14 +19,15 @@ type Net struct {
 	From string
 	// Commits are the commits of the request, as Range returns them (without Files).
 	Commits []RangeCommit
-	// Files are the files whose version at head differs from the version at From,
-	// sorted by path.
+	// Files are the files of the repository (the site folder and beside it) whose
+	// version at head differs from the version at From, sorted by path.
 	Files []NetFile
 }
 
 // NetFile is one file the request changes, and who made the change.
 type NetFile struct {
-	// Path is relative to the site folder, as in FileChange.
+	// Path is relative to the site folder, as in FileChange; a file of the repository
+	// outside it is reached through "..", like "../.github/workflows/pspm.yml".
 	Path string
 	// Old and New are the blob hashes at Net.From and at head, "" when absent.
 	Old, New string
@@ -89,31 +90,30 @@ func NetChange(o Options, base, head string) (*Net, error) {
 	}
 	net.From = from.hash.String()
 
-	fromRoot, err := w.subtree(from.tree, site)
-	if err != nil {
-		return nil, err
+	// The whole repository is compared, not only the site folder: a file beside the
+	// site (a CI file at the repository's root, say) is the request's change too. Its
+	// path is given relative to the site folder, "../.github/…".
+	type changed struct {
+		f    NetFile
+		repo string // the path in the repository
 	}
-	headRoot, err := w.subtree(h.tree, site)
-	if err != nil {
-		return nil, err
-	}
-	var files []NetFile
-	err = w.diff(fromRoot, headRoot, "", 0, func(path string, old, new plumbing.Hash) {
-		f := NetFile{Path: path}
+	var found []changed
+	err = w.diff(from.tree, h.tree, "", 0, func(path string, old, new plumbing.Hash) {
+		f := NetFile{Path: sitePath(path, sp.r.site, len(site))}
 		if !old.IsZero() {
 			f.Old = old.String()
 		}
 		if !new.IsZero() {
 			f.New = new.String()
 		}
-		files = append(files, f)
+		found = append(found, changed{f, path})
 	})
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(files, func(a, b NetFile) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(found, func(a, b changed) int { return strings.Compare(a.f.Path, b.f.Path) })
 
-	// The site folder of every commit of the range and of its parents, once.
+	// The tree of every commit of the range and of its parents, once.
 	roots := map[plumbing.Hash]plumbing.Hash{}
 	rootOf := func(h plumbing.Hash) (plumbing.Hash, error) {
 		if t, ok := roots[h]; ok {
@@ -123,12 +123,12 @@ func NetChange(o Options, base, head string) (*Net, error) {
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}
-		t, err := w.subtree(c.tree, site)
-		roots[h] = t
-		return t, err
+		roots[h] = c.tree
+		return c.tree, nil
 	}
-	for fi := range files {
-		f := &files[fi]
+	files := make([]NetFile, len(found))
+	for fi := range found {
+		f, repoPath := &found[fi].f, found[fi].repo
 		want := plumbing.NewHash(f.New)
 		if f.New == "" {
 			want = plumbing.ZeroHash
@@ -138,7 +138,7 @@ func NetChange(o Options, base, head string) (*Net, error) {
 			if err != nil {
 				return nil, err
 			}
-			has, err := w.blobAt(root, f.Path)
+			has, err := w.blobAt(root, repoPath)
 			if err != nil {
 				return nil, err
 			}
@@ -151,7 +151,7 @@ func NetChange(o Options, base, head string) (*Net, error) {
 				if err != nil {
 					return nil, err
 				}
-				was, err := w.blobAt(proot, f.Path)
+				was, err := w.blobAt(proot, repoPath)
 				if err != nil {
 					return nil, err
 				}
@@ -167,9 +167,20 @@ func NetChange(o Options, base, head string) (*Net, error) {
 				f.Made = append(f.Made, i)
 			}
 		}
+		files[fi] = *f
 	}
 	net.Files = files
 	return net, nil
+}
+
+// sitePath turns the path p of a file in the repository into a path relative to the
+// site folder prefix ("" or a slash path ending in "/", depth components deep): inside
+// it, p without prefix; beside it, through "..".
+func sitePath(p, prefix string, depth int) string {
+	if rest, ok := strings.CutPrefix(p, prefix); ok {
+		return rest
+	}
+	return strings.Repeat("../", depth) + p
 }
 
 // notReachable returns the commits of cs that base does not reach, in their order.

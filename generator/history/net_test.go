@@ -162,3 +162,29 @@ func TestNetChangeIsNotFooledByBackdatedCommitsOnTheTarget(t *testing.T) {
 		t.Fatalf("the deleted vote = %+v, want brought from the root %.7s", f, root)
 	}
 }
+
+// A file beside the site folder (a CI file at the repository's root) is part of the
+// request's change, named through "..", and so is a file inside it.
+func TestNetChangeSeesFilesBesideTheSiteFolder(t *testing.T) {
+	r := newTestRepo(t)
+	r.write("site/content/proposals/p/index.md", "# P\n")
+	r.write(".github/workflows/pspm.yml", "on: pull_request\n")
+	r.commit(maintainer, day(1), "Portal")
+	r.git("checkout", "-q", "-b", "ci")
+	r.write(".github/workflows/pspm.yml", "on: push\n")
+	r.write("site/content/proposals/p/reactions/c_h223.yaml", "vote: support\n")
+	c := r.commit(contributor, day(2), "No more checks")
+
+	n := netOf(t, filepath.Join(r.dir, "site"), "main", "ci")
+	var paths []string
+	for _, f := range n.Files {
+		paths = append(paths, f.Path)
+		if len(f.Made) != 1 || n.Commits[f.Made[0]].Hash != c {
+			t.Errorf("%s: made by %v, want the request's commit", f.Path, f.Made)
+		}
+	}
+	want := []string{"../.github/workflows/pspm.yml", "content/proposals/p/reactions/c_h223.yaml"}
+	if !slices.Equal(paths, want) {
+		t.Errorf("net change %q, want %q", paths, want)
+	}
+}

@@ -211,6 +211,9 @@ func (r *reviewer) classify(p string) kind {
 	owner := []string{r.owner}
 	rel, ok := strings.CutPrefix(p, content.Dir+"/")
 	if !ok {
+		if strings.HasPrefix(p, "../") {
+			return kind{bodies: owner, why: "a file of the repository beside the portal's folder"}
+		}
 		return kind{bodies: owner, why: "a file of the portal's configuration or theme"}
 	}
 	parts := strings.Split(rel, "/")
