@@ -2,6 +2,8 @@ package generator_test
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,6 +161,50 @@ func TestStaticFolderLinkedToGitIsNotPublished(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(dest, "config")); err == nil {
 		t.Fatalf("published .git/config through a linked static/: %q", b)
+	}
+}
+
+// TestLinksInsideThemeFoldersAreRefused: a link inside static/ or layouts/ is never
+// followed, and the build says where it is instead of publishing what it points to or
+// failing on a template that seems missing.
+func TestLinksInsideThemeFoldersAreRefused(t *testing.T) {
+	for _, tc := range []struct{ link, target string }{
+		{"static/leak.txt", "../.git/config"},
+		{"layouts/partials/footer.html", "../../.git/config"},
+		{"i18n/it.yaml", "../.git/config"},
+	} {
+		t.Run(tc.link, func(t *testing.T) {
+			src := writeSite(t, "")
+			if err := os.MkdirAll(filepath.Join(src, ".git"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(src, ".git/config"), []byte("url = https://u:TOKEN@example.org/x.git\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(src, tc.link)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(tc.target, filepath.Join(src, tc.link)); err != nil {
+				t.Fatal(err)
+			}
+			dest := filepath.Join(t.TempDir(), "public")
+			res, err := buildDir(t, src, dest)
+			msg := fmt.Sprint(err)
+			if res != nil {
+				msg += "\n" + res.Diagnostics.Format()
+			}
+			if err == nil || !strings.Contains(msg, tc.link+": a symbolic link") {
+				t.Errorf("err = %v, want the link %s refused:\n%s", err, tc.link, msg)
+			}
+			filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					if b, _ := os.ReadFile(p); strings.Contains(string(b), "TOKEN") {
+						t.Errorf("%s publishes .git/config", p)
+					}
+				}
+				return nil
+			})
+		})
 	}
 }
 

@@ -57,7 +57,7 @@ func New(siteFS fs.FS, name string) (*Chain, error) {
 // came from.
 func (c *Chain) ReadFile(name string) ([]byte, string, error) {
 	for _, l := range c.layers {
-		data, err := fs.ReadFile(l.fsys, name)
+		data, err := readFile(l.fsys, name)
 		if err == nil {
 			return data, l.name, nil
 		}
@@ -73,7 +73,7 @@ func (c *Chain) ReadFile(name string) ([]byte, string, error) {
 func (c *Chain) ReadAll(name string) ([][]byte, error) {
 	var out [][]byte
 	for _, l := range c.layers {
-		data, err := fs.ReadFile(l.fsys, name)
+		data, err := readFile(l.fsys, name)
 		if err == nil {
 			out = append(out, data)
 		} else if !errors.Is(err, fs.ErrNotExist) {
@@ -92,11 +92,11 @@ type File struct {
 }
 
 // Read returns the file's content.
-func (f File) Read() ([]byte, error) { return fs.ReadFile(f.fsys, f.path) }
+func (f File) Read() ([]byte, error) { return readFile(f.fsys, f.path) }
 
 // Files lists the regular files under dir across the chain, each from the first layer that
-// has it, sorted by name. Symbolic links and dotfiles are left out, and a folder dir
-// reached through a symbolic link is an error.
+// has it, sorted by name. Dotfiles are left out; a symbolic link under dir, or a folder
+// dir reached through one, is an error: a link is never followed.
 func (c *Chain) Files(dir string) ([]File, error) {
 	seen := map[string]bool{}
 	var out []File
@@ -116,6 +116,9 @@ func (c *Chain) Files(dir string) ([]File, error) {
 					return fs.SkipDir
 				}
 				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				return fmt.Errorf("%s: a symbolic link, which is never followed; commit the file itself", p)
 			}
 			if !d.Type().IsRegular() {
 				return nil
@@ -137,7 +140,7 @@ func (c *Chain) Files(dir string) ([]File, error) {
 
 // noLink refuses a folder reached through a symbolic link: static/ linked to .git would
 // publish the checkout's Git configuration, although the link stays inside the site.
-// Links inside the folder are left out by Files.
+// Links inside the folder are refused by Files.
 func noLink(fsys fs.FS, dir string) error {
 	for p := dir; p != "."; p = path.Dir(p) {
 		if fi, err := fs.Lstat(fsys, p); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
@@ -145,4 +148,35 @@ func noLink(fsys fs.FS, dir string) error {
 		}
 	}
 	return nil
+}
+
+// readFile reads the file name of fsys without following a symbolic link, in its folders
+// or as the file itself: an i18n/it.yaml linked to .git/config would be read, and its
+// lines quoted in an error message a CI log shows to everyone. A link is an error that
+// says so, never fs.ErrNotExist, so that the chain does not quietly fall back to the next
+// layer.
+func readFile(fsys fs.FS, name string) ([]byte, error) {
+	if nf, ok := fsys.(interface {
+		ReadFileNoFollow(name string, limit int64) ([]byte, error)
+	}); ok {
+		data, err := nf.ReadFileNoFollow(name, 0)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) && linked(fsys, name) {
+			return nil, fmt.Errorf("%s: a symbolic link, which is never followed; commit the file itself", name)
+		}
+		return data, err
+	}
+	if linked(fsys, name) {
+		return nil, fmt.Errorf("%s: a symbolic link, which is never followed; commit the file itself", name)
+	}
+	return fs.ReadFile(fsys, name)
+}
+
+// linked tells whether name, or a folder on its way, is a symbolic link in fsys.
+func linked(fsys fs.FS, name string) bool {
+	for p := name; p != "." && p != "/" && p != ""; p = path.Dir(p) {
+		if fi, err := fs.Lstat(fsys, p); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return true
+		}
+	}
+	return false
 }
