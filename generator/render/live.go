@@ -266,7 +266,7 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 		all = append(all, tasks...)
 	}
 	all = append(all, rs[0].sitemap(all))
-	if err := claim(map[string]task{}, all); err != nil {
+	if err := claim(map[string]claimant{}, all); err != nil {
 		return nil, err
 	}
 	for _, t := range all {

@@ -89,7 +89,7 @@ func Render(o Options, w output.Writer) error {
 	}
 	// One language after the other, so that only one language's views are in memory.
 	var pages []task // every page of every language, for the sitemap
-	claimed := map[string]task{}
+	claimed := map[string]claimant{}
 	for i, r := range rs {
 		tasks, err := r.prepare(rs, i)
 		if err != nil {
@@ -124,33 +124,39 @@ func Render(o Options, w output.Writer) error {
 	return run(sitemap, w)
 }
 
+// claimant is what claim keeps of a task: what made the file, never the task itself,
+// whose make function holds a language's views, which must be let go once the language
+// is rendered.
+type claimant struct{ kind, url, src string }
+
 // claim records the output paths of tasks in claimed, and refuses a path that two files
 // would take: one would silently replace the other. When an attachment is one of the two,
 // the error is the content's, at the attachment; otherwise it is an internal error that
 // names both producers.
-func claim(claimed map[string]task, tasks []task) error {
+func claim(claimed map[string]claimant, tasks []task) error {
 	for _, t := range tasks {
 		prev, dup := claimed[t.path]
 		if !dup {
-			claimed[t.path] = t
+			claimed[t.path] = claimant{kind: t.kind, url: t.url, src: t.src}
 			continue
 		}
+		this := claimant{kind: t.kind, url: t.url, src: t.src}
 		if at := cmp.Or(t.src, prev.src); at != "" {
 			other := prev
 			if at == prev.src {
-				other = t
+				other = this
 			}
 			var errs diag.List
 			errs.Add(diag.Pos{File: at}, "this file would be published at /%s, which %s takes: rename it", t.path, other.producer())
 			return errs
 		}
-		return fmt.Errorf("internal error: two files at %s: %s and %s", t.path, prev.producer(), t.producer())
+		return fmt.Errorf("internal error: two files at %s: %s and %s", t.path, prev.producer(), this.producer())
 	}
 	return nil
 }
 
-// producer says what makes a task's file, for messages.
-func (t task) producer() string {
+// producer says what makes a file, for messages.
+func (t claimant) producer() string {
 	switch {
 	case t.src != "":
 		return "the attachment " + t.src
