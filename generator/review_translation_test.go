@@ -73,3 +73,21 @@ func TestTranslatedAnswerWithoutAnOfficialAnswerIsNotShown(t *testing.T) {
 	}
 	b.File("en/proposals/p1/index.html", "! Accepted and funded.")
 }
+
+// A translation in a language pspm.yaml does not list yet is not read, but it will be
+// the day the language is added: its answer is the plan owner's already.
+func TestAnswerInATranslationOfAnUnlistedLanguageIsThePlanOwners(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	g.run("", "checkout", "-q", "-b", "tedesco")
+	g.write("content/proposals/p1/index.de.md", "---\ntitle: Vorschlag eins\nanswer:\n  text: Angenommen und finanziert.\n---\nText.\n")
+	g.commitAll("2025-03-02T09:00:00Z", marco, "Übersetzung")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, "content/proposals/p1/index.de.md:1:1: commit")
+	wantViolation(t, res, err, "the official status or answer of a proposal")
+
+	// Without an answer, the proposing body may add it.
+	g.write("content/proposals/p1/index.de.md", "---\ntitle: Vorschlag eins\n---\nText.\n")
+	g.commitAll("2025-03-02T10:00:00Z", marco, "Ohne Antwort")
+	res, err = g.checkMR(during)
+	wantClean(t, res, err)
+}

@@ -32,10 +32,13 @@
 package review
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -442,7 +445,50 @@ func (r *reviewer) officialChanged(p string) bool {
 		}
 		return bp.Status != hp.Status || !reflect.DeepEqual(bp.Answer, hp.Answer)
 	}
-	return translatedAnswer(r.fromSite(), p) != translatedAnswer(r.head, p)
+	if translated(r.head, p) || translated(r.fromSite(), p) {
+		return translatedAnswer(r.fromSite(), p) != translatedAnswer(r.head, p)
+	}
+	// A file of the proposal that is read as a translation on neither side (in a
+	// language pspm.yaml does not list yet, say) is read once that language is: an
+	// answer written in it is the owner's all the same.
+	return unreadAnswer(filepath.Join(r.o.Dir, filepath.FromSlash(p)))
+}
+
+// translated tells whether s reads the file p as a translation of a proposal.
+func translated(s *site.Site, p string) bool {
+	for _, pr := range s.Proposals {
+		for _, tr := range pr.Translations {
+			if tr.File == p {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// unreadAnswer tells whether the Markdown file at name has an answer key in its front
+// matter, read line by line without the YAML decoder: the file may be one the loader
+// does not read.
+func unreadAnswer(name string) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for i := 0; sc.Scan(); i++ {
+		line := strings.TrimRight(sc.Text(), "\r")
+		switch {
+		case i == 0 && line != "---":
+			return false
+		case i > 0 && line == "---":
+			return false
+		case strings.HasPrefix(line, "answer:") || strings.HasPrefix(line, "answer :") || strings.HasPrefix(line, "\"answer\"") || strings.HasPrefix(line, "'answer'"):
+			return true
+		}
+	}
+	return false
 }
 
 // translatedAnswer is the answer that the translation in file p gives in s, "" when
