@@ -86,6 +86,7 @@ type result struct {
 	feedback  *site.Feedback
 	trans     *site.Translation
 	sig       *site.Sig
+	refs      []markdown.Ref // an item's links and images to relative paths
 	errs      diag.List
 }
 
@@ -151,6 +152,11 @@ func assemble(jobs []job, results []result, errs *diag.List) *site.Site {
 	}
 	errs.Append(s.Index())
 	attach(s, attachments, errs)
+	for i, j := range jobs {
+		if len(results[i].refs) > 0 {
+			checkRefs(s.Items[string(j.section)+"/"+j.id], results[i].refs, errs)
+		}
+	}
 	for _, i := range translations {
 		attachTranslation(s, jobs[i], results[i].trans, errs)
 	}
@@ -230,6 +236,36 @@ func attach(s *site.Site, att map[string][]*site.Attachment, errs *diag.List) {
 		}
 		sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
 		it.Attachments = list
+	}
+}
+
+// checkRefs warns about the links and images of an item that name a file of its folder
+// that is not published: a relative path whose last part has an extension (a.pdf,
+// grafici/b.png) must be one of the item's attachments. Paths that leave the folder (../)
+// or end with / name pages, and paths from the site's root (/…) are not checked.
+func checkRefs(it *site.Item, refs []markdown.Ref, errs *diag.List) {
+	if it == nil {
+		return
+	}
+	have := map[string]bool{}
+	for _, a := range it.Attachments {
+		have[a.Name] = true
+	}
+	bundle := path.Base(it.File) == "index.md"
+	for _, ref := range refs {
+		p := path.Clean(ref.Path)
+		if p == "." || p == ".." || strings.HasPrefix(p, "../") || strings.HasSuffix(ref.Path, "/") || path.Ext(p) == "" || have[p] {
+			continue
+		}
+		what := "a link to"
+		if ref.Image {
+			what = "an image from"
+		}
+		if !bundle {
+			errs.Warn(ref.Pos, "%s %s, which is not published: an item written as %s has no attachments; make it %s/index.md and put %s beside it (a type that attachments allow), or link a full address", what, p, path.Base(it.File), strings.TrimSuffix(path.Base(it.File), ".md"), path.Base(p))
+			continue
+		}
+		errs.Warn(ref.Pos, "%s %s, which is not in the item's folder %s: add the file there (a type that attachments allow) or correct the name", what, p, path.Dir(it.File))
 	}
 }
 
@@ -537,6 +573,10 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 	}
 	markdown.Check(j.file, doc.BodyLine, doc.Body, markdown.Limits{TableCells: cfg.Limits.TableCells, Nesting: cfg.Limits.Nesting}, &r.errs)
 	markdown.CheckImages(j.file, doc.BodyLine, doc.Body, &r.errs)
+	var refs []markdown.Ref
+	if !r.errs.HasErrors() { // Inspect parses: only what Check accepted
+		refs = markdown.Inspect(j.file, doc.BodyLine, doc.Body, &r.errs)
+	}
 	item := site.Item{ID: j.id, Section: j.section, File: j.file, Dir: path.Dir(j.file), Text: string(doc.Body), TextLine: doc.BodyLine}
 	if !j.bundle {
 		item.Dir = strings.TrimSuffix(j.file, ".md")
@@ -576,6 +616,9 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 	checkLists(cfg, &r)
 	if r.errs.HasErrors() { // never publish a half-read item
 		r = result{errs: r.errs}
+	}
+	if j.role == roleItem {
+		r.refs = refs
 	}
 	return r
 }

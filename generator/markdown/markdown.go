@@ -2,13 +2,15 @@
 // goldmark configured once: GitHub Flavored Markdown (tables, strikethrough, autolinks,
 // task lists), footnotes and heading anchors.
 //
-// Authors are untrusted. goldmark runs in its safe mode (raw HTML becomes a comment;
-// javascript:, vbscript:, file: and non-image data: URLs are dropped), no attribute syntax
-// is enabled (so no style or event handler can be written), table alignment becomes a
-// class instead of an inline style, external links get rel="nofollow ugc noopener",
-// external (http, https) images become links, so that no page makes a request to another
-// site, and images of any other scheme become their text. Check
-// bounds what a file may cost to render before it is rendered.
+// Authors are untrusted. goldmark runs in its safe mode (javascript:, vbscript:, file:
+// and non-image data: URLs are dropped) and raw HTML is never written: an HTML block
+// becomes its text, escaped, without its tags, and inline tags are dropped (a <br> stays
+// a line break). No attribute syntax is enabled (so no style or event handler can be
+// written), table alignment becomes a class instead of an inline style, external links
+// get rel="nofollow ugc noopener", external (http, https) images become links, so that no
+// page makes a request to another site, and images of any other scheme become their
+// text. Check bounds what a file may cost to render before it is rendered; Inspect warns
+// about raw HTML blocks and lists the local files that links and images name.
 package markdown
 
 import (
@@ -57,7 +59,7 @@ func New() *Renderer {
 			parser.WithASTTransformers(util.Prioritized(safety{}, 1000)),
 		),
 		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(imageRenderer{}, 100)),
+			renderer.WithNodeRenderers(util.Prioritized(imageRenderer{}, 100), util.Prioritized(rawHTMLRenderer{}, 100)),
 		),
 	)
 	return &Renderer{md: md, bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
