@@ -82,12 +82,17 @@ func (r *Renderer) Render(src []byte) Result {
 type safety struct{}
 
 func (safety) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
-	prev := 1 // the page's own <h1>
+	prev := 1            // the page's own <h1>
+	var empty []ast.Node // paragraphs of inline tags only, which publish nothing
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
+		case *ast.Paragraph:
+			if onlyTags(n, reader.Source()) {
+				empty = append(empty, n)
+			}
 		case *ast.Heading:
 			// The page has its <h1>; a contribution's headings go below it and never skip a
 			// level, so screen-reader users can navigate by headings.
@@ -108,6 +113,32 @@ func (safety) Transform(doc *ast.Document, reader text.Reader, _ parser.Context)
 		}
 		return ast.WalkContinue, nil
 	})
+	for _, n := range empty {
+		n.Parent().RemoveChild(n.Parent(), n)
+	}
+}
+
+// onlyTags reports whether a paragraph holds only inline raw HTML other than <br> and
+// spaces: its tags are dropped, so it would be an empty paragraph.
+func onlyTags(p *ast.Paragraph, source []byte) bool {
+	if p.FirstChild() == nil {
+		return false
+	}
+	for c := p.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.RawHTML:
+			if brTag.Match(c.Segments.Value(source)) {
+				return false
+			}
+		case *ast.Text:
+			if len(bytes.TrimSpace(c.Segment.Value(source))) > 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // external reports whether a URL leaves the site.
