@@ -22,12 +22,14 @@ func TestRawHTMLBlockTextIsPublishedAndWarnedAt(t *testing.T) {
 }
 
 func TestLinksToFilesNotInTheItemsFolderAreWarnedAt(t *testing.T) {
-	body := "Vedi [la scheda](scheda.csv) e [il bando](bando.pdf).\n\n![grafico](grafici/andamento.png)\n\n[altra pratica](../pr2/) [sito](https://example.org/x.pdf) [indice](#contesto)\n"
+	body := "Vedi [la scheda](scheda.csv) e [il bando](bando.pdf).\n\n![grafico](grafici/andamento.png)\n\n[altra pratica](../pr2/) [sito](https://example.org/x.pdf) [indice](#contesto)\n\n[stessa](../pr1/scheda.csv) [nota](../../proposals/p1/nota.pdf) [nessuna](../pr9/x.pdf) [statico](../../static/x.pdf)\n"
 	b := sitetest.Run(t, practiceWith(body)).OK()
 	b.Diag("content/practices/pr1/index.md:7:32: warning: a link to bando.pdf, which is not in the item's folder content/practices/pr1")
 	b.Diag("content/practices/pr1/index.md:9:1: warning: an image from grafici/andamento.png, which is not in the item's folder")
+	b.Diag("content/practices/pr1/index.md:13:29: warning: a link to ../../proposals/p1/nota.pdf, which is not in the item's folder content/proposals/p1")
+	b.Diag("content/practices/pr1/index.md:13:65: warning: a link to ../pr9/x.pdf, which is not published: there is no item practices/pr9")
 	for _, d := range b.Result.Diagnostics {
-		if s := d.Error(); strings.Contains(s, "scheda.csv") || strings.Contains(s, "pr2") || strings.Contains(s, "example.org") || strings.Contains(s, "contesto") {
+		if s := d.Error(); strings.Contains(s, "scheda.csv") || strings.Contains(s, "pr2") || strings.Contains(s, "example.org") || strings.Contains(s, "contesto") || strings.Contains(s, "static") || strings.Contains(s, "../pr1/") {
 			t.Errorf("warned about a link that works: %s", s)
 		}
 	}
