@@ -33,6 +33,9 @@ var inspectParser = sync.OnceValue(func() parser.Parser { return New().md.Parser
 // text that Check accepted: it parses, and parsing is what Check bounds. firstLine is
 // the file line where src starts.
 func Inspect(file string, firstLine int, src []byte, errs *diag.List) []Ref {
+	if !bytes.ContainsAny(src, "<]") { // no HTML, no link, no image: nothing to parse for
+		return nil
+	}
 	doc := inspectParser().Parse(text.NewReader(src), parser.WithContext(parser.NewContext(parser.WithIDs(newIDs()))))
 	lines := lineStarts(src)
 	pos := func(off int) diag.Pos {
