@@ -86,6 +86,7 @@ type result struct {
 	feedback  *site.Feedback
 	trans     *site.Translation
 	sig       *site.Sig
+	refs      []markdown.Ref // an item's links and images to relative paths
 	errs      diag.List
 }
 
@@ -151,6 +152,11 @@ func assemble(jobs []job, results []result, errs *diag.List) *site.Site {
 	}
 	errs.Append(s.Index())
 	attach(s, attachments, errs)
+	for i, j := range jobs {
+		if len(results[i].refs) > 0 {
+			checkRefs(s, s.Items[string(j.section)+"/"+j.id], results[i].refs, errs)
+		}
+	}
 	for _, i := range translations {
 		attachTranslation(s, jobs[i], results[i].trans, errs)
 	}
@@ -231,6 +237,64 @@ func attach(s *site.Site, att map[string][]*site.Attachment, errs *diag.List) {
 		sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
 		it.Attachments = list
 	}
+}
+
+// checkRefs warns about the links and images of an item that name a file the site does
+// not publish. A relative path whose last part has an extension (a.pdf, grafici/b.png,
+// ../pr2/scheda.csv) is resolved as a browser resolves it from the item's page,
+// /<section>/<id>/: it must land on an attachment of that item or of another. Paths that
+// end with / or have no extension name pages; paths from the site's root (/…) and paths
+// that land outside the sections' items (../../static/x.pdf) are not checked.
+func checkRefs(s *site.Site, it *site.Item, refs []markdown.Ref, errs *diag.List) {
+	if it == nil {
+		return
+	}
+	for _, ref := range refs {
+		if strings.HasSuffix(ref.Path, "/") || path.Ext(ref.Path) == "" {
+			continue
+		}
+		target := path.Join(string(it.Section), it.ID, ref.Path) // the page is /<section>/<id>/
+		sec, id, name := splitTarget(target)
+		if name == "" {
+			continue
+		}
+		what := "a link to"
+		if ref.Image {
+			what = "an image from"
+		}
+		owner := s.Items[string(sec)+"/"+id]
+		switch {
+		case owner == nil:
+			errs.Warn(ref.Pos, "%s %s, which is not published: there is no item %s/%s; correct the path or link a full address", what, ref.Path, sec, id)
+		case hasAttachment(owner, name):
+		case path.Base(owner.File) != "index.md":
+			errs.Warn(ref.Pos, "%s %s, which is not published: an item written as %s has no attachments; make it %s/index.md and put %s beside it (a type that attachments allow), or link a full address", what, ref.Path, path.Base(owner.File), strings.TrimSuffix(path.Base(owner.File), ".md"), path.Base(name))
+		default:
+			errs.Warn(ref.Pos, "%s %s, which is not in the item's folder %s: add the file there (a type that attachments allow) or correct the name", what, ref.Path, path.Dir(owner.File))
+		}
+	}
+}
+
+// splitTarget splits a path of the site, such as practices/pr1/scheda.csv, into the
+// section, the item's id and the file within the item's folder; name is empty when the
+// path is not a file in a section's item.
+func splitTarget(p string) (sec site.Section, id, name string) {
+	s, rest, ok := sectionOf(p)
+	if !ok {
+		return "", "", ""
+	}
+	id, name, _ = strings.Cut(rest, "/")
+	return s, id, name
+}
+
+// hasAttachment reports whether name is one of it's published attachments.
+func hasAttachment(it *site.Item, name string) bool {
+	for _, a := range it.Attachments {
+		if a.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 var (
@@ -537,6 +601,10 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 	}
 	markdown.Check(j.file, doc.BodyLine, doc.Body, markdown.Limits{TableCells: cfg.Limits.TableCells, Nesting: cfg.Limits.Nesting}, &r.errs)
 	markdown.CheckImages(j.file, doc.BodyLine, doc.Body, &r.errs)
+	var refs []markdown.Ref
+	if !r.errs.HasErrors() { // Inspect parses: only what Check accepted
+		refs = markdown.Inspect(j.file, doc.BodyLine, doc.Body, &r.errs)
+	}
 	item := site.Item{ID: j.id, Section: j.section, File: j.file, Dir: path.Dir(j.file), Text: string(doc.Body), TextLine: doc.BodyLine}
 	if !j.bundle {
 		item.Dir = strings.TrimSuffix(j.file, ".md")
@@ -576,6 +644,9 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 	checkLists(cfg, &r)
 	if r.errs.HasErrors() { // never publish a half-read item
 		r = result{errs: r.errs}
+	}
+	if j.role == roleItem {
+		r.refs = refs
 	}
 	return r
 }

@@ -78,3 +78,25 @@ func BenchmarkDuplicateHeadings(b *testing.B) {
 		b.Fatalf("the last heading has no anchor of its own: %.200q", out[max(0, len(out)-200):])
 	}
 }
+
+// BenchmarkRealDocument renders a long document of the shape public bodies publish (an
+// HTML block in the middle) and inspects it as content loading does: Inspect parses
+// without rendering, so it costs less than Render.
+func BenchmarkRealDocument(b *testing.B) {
+	s, _ := realDocument(60, 12)
+	src := []byte(s)
+	r := markdown.New()
+	b.Run("render", func(b *testing.B) {
+		b.SetBytes(int64(len(src)))
+		for b.Loop() {
+			_ = r.Render(src)
+		}
+	})
+	b.Run("inspect", func(b *testing.B) {
+		b.SetBytes(int64(len(src)))
+		for b.Loop() {
+			var errs diag.List
+			markdown.Inspect("f.md", 1, src, &errs)
+		}
+	})
+}

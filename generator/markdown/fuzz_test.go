@@ -25,6 +25,7 @@ var generous = markdown.Limits{TableCells: 10000, Nesting: 32}
 func FuzzRender(f *testing.F) {
 	f.Add([]byte("# Titolo\n\nTesto con [un link](https://example.org) e ![un'immagine](grafico.png).\n"))
 	f.Add([]byte("<script>alert(1)</script>"))
+	f.Add([]byte("<div align=\"center\">\n<img src=x onerror=alert(1)>\n**testo** &lt;script&gt;\n</div>\ndopo\n"))
 	f.Add([]byte("[x](javascript:alert(1))"))
 	f.Add([]byte("![x](ftp://example.org/a.png) ![y](GOPHER://h/1) ![z](mailto:a@b) ![w](ht+tp:x)"))
 	f.Add([]byte(strings.Repeat("# same\n", 50) + "# same-1\n## same 1\n"))
@@ -81,6 +82,23 @@ func FuzzCheck(f *testing.F) {
 		}
 		if errs.HasErrors() {
 			return
+		}
+		var inspected diag.List
+		refs := markdown.Inspect("f.md", firstLine, src, &inspected)
+		var at []diag.Pos
+		for _, e := range inspected {
+			at = append(at, e.Pos)
+		}
+		for _, ref := range refs {
+			at = append(at, ref.Pos)
+		}
+		for _, p := range at {
+			if p.File != "f.md" || p.Line < firstLine || p.Line > last || p.Col < 1 || p.Col > len(lines[p.Line-firstLine])+1 {
+				t.Errorf("Inspect points outside the document's lines %d..%d: %v", firstLine, last, p)
+			}
+		}
+		if n := len(inspected.Warnings()); n > 3 {
+			t.Errorf("%d raw HTML warnings: Inspect warns about three blocks at most\n%s", n, inspected.Format())
 		}
 		out := len(r.Render(src).HTML)
 		if bound := 200*len(src) + 10<<10; out > bound {

@@ -2,13 +2,15 @@
 // goldmark configured once: GitHub Flavored Markdown (tables, strikethrough, autolinks,
 // task lists), footnotes and heading anchors.
 //
-// Authors are untrusted. goldmark runs in its safe mode (raw HTML becomes a comment;
-// javascript:, vbscript:, file: and non-image data: URLs are dropped), no attribute syntax
-// is enabled (so no style or event handler can be written), table alignment becomes a
-// class instead of an inline style, external links get rel="nofollow ugc noopener",
-// external (http, https) images become links, so that no page makes a request to another
-// site, and images of any other scheme become their text. Check
-// bounds what a file may cost to render before it is rendered.
+// Authors are untrusted. goldmark runs in its safe mode (javascript:, vbscript:, file:
+// and non-image data: URLs are dropped) and raw HTML is never written: an HTML block
+// becomes its text, escaped, without its tags, and inline tags are dropped (a <br> stays
+// a line break). No attribute syntax is enabled (so no style or event handler can be
+// written), table alignment becomes a class instead of an inline style, external links
+// get rel="nofollow ugc noopener", external (http, https) images become links, so that no
+// page makes a request to another site, and images of any other scheme become their
+// text. Check bounds what a file may cost to render before it is rendered; Inspect warns
+// about raw HTML blocks and lists the local files that links and images name.
 package markdown
 
 import (
@@ -57,7 +59,7 @@ func New() *Renderer {
 			parser.WithASTTransformers(util.Prioritized(safety{}, 1000)),
 		),
 		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(imageRenderer{}, 100)),
+			renderer.WithNodeRenderers(util.Prioritized(imageRenderer{}, 100), util.Prioritized(rawHTMLRenderer{}, 100)),
 		),
 	)
 	return &Renderer{md: md, bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
@@ -80,12 +82,17 @@ func (r *Renderer) Render(src []byte) Result {
 type safety struct{}
 
 func (safety) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
-	prev := 1 // the page's own <h1>
+	prev := 1            // the page's own <h1>
+	var empty []ast.Node // paragraphs of inline tags only, which publish nothing
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
+		case *ast.Paragraph:
+			if onlyTags(n, reader.Source()) {
+				empty = append(empty, n)
+			}
 		case *ast.Heading:
 			// The page has its <h1>; a contribution's headings go below it and never skip a
 			// level, so screen-reader users can navigate by headings.
@@ -106,6 +113,32 @@ func (safety) Transform(doc *ast.Document, reader text.Reader, _ parser.Context)
 		}
 		return ast.WalkContinue, nil
 	})
+	for _, n := range empty {
+		n.Parent().RemoveChild(n.Parent(), n)
+	}
+}
+
+// onlyTags reports whether a paragraph holds only inline raw HTML other than <br> and
+// spaces: its tags are dropped, so it would be an empty paragraph.
+func onlyTags(p *ast.Paragraph, source []byte) bool {
+	if p.FirstChild() == nil {
+		return false
+	}
+	for c := p.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.RawHTML:
+			if brTag.Match(c.Segments.Value(source)) {
+				return false
+			}
+		case *ast.Text:
+			if len(bytes.TrimSpace(c.Segment.Value(source))) > 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // external reports whether a URL leaves the site.

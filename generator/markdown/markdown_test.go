@@ -35,11 +35,27 @@ func TestRawHTMLIsNeverPublished(t *testing.T) {
 		"<?php echo 1; ?>",
 		"| a | <b>b</b> |\n|---|---|\n| <script>x</script> | c |",
 		"- [ ] <input type=text>",
+		"<div>&lt;script&gt;alert(1)&lt;/script&gt; &#60;img src=x onerror=alert(1)&#62;</div>",
+		"<div>\n<a href=\"javascript:alert(1)\">x</a>\n<img src=x onerror=alert(1)>\n</div>",
+		"<pre>\n<script>alert(1)</script>\n\n</pre>",
+		"<textarea>\n</textarea><script>alert(1)</script>",
+		"<table><tr><td onclick=alert(1)>a</td></tr></table>",
+		"<div\nonclick=alert(1)>x</div>",
+		"<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+		"<svg><style><img src=x onerror=alert(1)></style></svg>",
 	} {
 		html := render(src).HTML
 		safe(t, src, html)
-		if !strings.Contains(html, "<!-- raw HTML omitted -->") {
-			t.Errorf("%q: raw HTML not replaced by the omission comment:\n%s", src, html)
+		for _, tag := range []string{"<script", "<img", "<iframe", "<svg", "<style", "<form", "<input type=\"text", "<div", "<!--", "<?", "<!["} {
+			if strings.Contains(html, tag) {
+				t.Errorf("%q: %s came through:\n%s", src, tag, html)
+			}
+		}
+		if strings.Contains(html, "<p></p>") {
+			t.Errorf("%q: an empty paragraph where the tags were:\n%s", src, html)
+		}
+		if (strings.HasPrefix(src, "<script>") || strings.HasPrefix(src, "<style>")) && strings.TrimSpace(html) != "" {
+			t.Errorf("%q: the content of a script or style is shown:\n%s", src, html)
 		}
 		if strings.Contains(html, "<b") && !strings.Contains(html, "&lt;b") {
 			t.Errorf("%q: a <b> tag came through:\n%s", src, html)

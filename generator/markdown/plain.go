@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -10,7 +11,7 @@ import (
 
 // Plain returns what a reader of src's page reads, without markup: its text, one line per
 // block (paragraph, heading, list item, table cell, line of code), and its summary, the
-// same as Render's. Raw HTML is left out, as the page leaves it out; links give their
+// same as Render's. Raw HTML gives its text without its tags, as the page shows it; links give their
 // text, images their alternative text. It is what the search index analyses, and costs a
 // parse of src, not a rendering.
 func (r *Renderer) Plain(src []byte) (summaryText, plain string) {
@@ -37,7 +38,13 @@ func blockText(b *bytes.Buffer, n ast.Node, source []byte) {
 			return ast.WalkContinue, nil
 		}
 		switch c := c.(type) {
-		case *ast.HTMLBlock, *ast.RawHTML:
+		case *ast.HTMLBlock:
+			for _, para := range htmlBlockText(c, source) {
+				newline()
+				b.WriteString(strings.Join(para, "\n"))
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.RawHTML:
 			return ast.WalkSkipChildren, nil
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			lines := c.Lines()
