@@ -48,3 +48,53 @@ func TestAFileWithTwoIndependentProblemsReportsBoth(t *testing.T) {
 		}
 	}
 }
+
+// The English plan pages show the untranslated plan in Italian: marked lang="it" (so that a
+// screen reader reads it as Italian) and announced by a notice, as the items' pages are.
+func TestEnglishPlanPagesMarkItalianTextAndSayItIsNotTranslated(t *testing.T) {
+	b := sitetest.Run(t, "").OK()
+	for _, name := range []string{"en/plan/index.html", "en/plan/draft/index.html"} {
+		b.File(name, `<html lang="en">`,
+			"Parts of this page are not yet available in English: they are shown in Italian.",
+			`<div class="prose" lang="it"><p>Introduzione al piano.</p>`,
+			`<a href="/en/plan/goals/g1/" lang="it">Obiettivo uno</a>`,
+			`<a href="/en/plan/objectives/o1/" lang="it">Obiettivo operativo uno</a>`,
+			`<a href="/en/plan/actions/a1/" lang="it">Azione uno</a>`)
+	}
+	// The Italian pages are in their own language: no notice, no lang on the text.
+	b.File("plan/index.html", "! not yet available", "! non sono ancora disponibili", `<div class="prose"><p>Introduzione al piano.</p>`, `<a href="/plan/actions/a1/">Azione uno</a>`)
+
+	// Translated everywhere: no notice, no lang="it".
+	tr := sitetest.Run(t, `
+-- content/plan/_index.en.md --
+---
+title: Test plan
+---
+Plan introduction.
+-- content/plan/goals/g1.en.md --
+---
+title: Goal one
+---
+-- content/plan/objectives/o1.en.md --
+---
+title: Objective one
+---
+-- content/plan/actions/a1.en.md --
+---
+title: Action one
+---
+`).OK()
+	tr.File("en/plan/index.html", "! not yet available", `<div class="prose"><p>Plan introduction.</p>`, `<a href="/en/plan/actions/a1/">Action one</a>`, `<a href="/en/plan/goals/g1/">Goal one</a>`, `! lang="it">Obiettivo`, `! <div class="prose" lang="it">`)
+}
+
+// An approved version's archive in English is marked the same way.
+func TestEnglishPlanVersionPageMarksItalianText(t *testing.T) {
+	g := versionedRepo(t)
+	_, _, out := g.build()
+	p := page(t, out, "en/plan/2.0/index.html")
+	for _, want := range []string{"Parts of this page are not yet available in English: they are shown in Italian.", `lang="it">Azione tre</a>`} {
+		if !strings.Contains(p, want) {
+			t.Errorf("/en/plan/2.0/ lacks %q", want)
+		}
+	}
+}
