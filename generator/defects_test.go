@@ -1,10 +1,14 @@
 package generator_test
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/internal/sitetest"
+	"github.com/pspm-dev/pspm/generator/output"
 )
 
 // A file with an error in what it says (an unknown status, a bad date) and an error in what
@@ -95,6 +99,50 @@ func TestEnglishPlanVersionPageMarksItalianText(t *testing.T) {
 	for _, want := range []string{"Parts of this page are not yet available in English: they are shown in Italian.", `lang="it">Azione tre</a>`} {
 		if !strings.Contains(p, want) {
 			t.Errorf("/en/plan/2.0/ lacks %q", want)
+		}
+	}
+}
+
+// buildWithSources builds the demo with the given publiccode.yml files as sources of
+// c_h223, one repository each, and returns the warnings and each source's file:// URL.
+func buildWithSources(t *testing.T, files ...string) (diag.List, []string) {
+	t.Helper()
+	cfg := "sources:\n"
+	var urls []string
+	for _, f := range files {
+		url := "file://" + filepath.ToSlash(sourceRepo(t, map[string]string{"publiccode.yml": f}))
+		urls = append(urls, url)
+		cfg += "  - url: " + url + "\n    body: c_h223\n    kind: publiccode\n"
+	}
+	dir := demoOnDisk(t)
+	write(t, dir, "pspm.yaml", cfg)
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := generator.Build(generator.Options{Source: src, Dir: dir}, output.NewMem())
+	if err != nil {
+		t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	return res.Diagnostics.Warnings(), urls
+}
+
+// A warning about a source's publiccode.yml names the source (its address and the file in
+// it), not only the copy under .pspm/sources/; the same problem in two sources is two
+// warnings, one naming each.
+func TestPublicCodeWarningsNameTheirSourceAndAreNotMergedAcrossSources(t *testing.T) {
+	pc := publicCodeYML + "bogusKey: 1\n"
+	warnings, urls := buildWithSources(t, pc, strings.Replace(pc, "Segnalazioni Cittadine", "Segnalazioni Due", 1))
+	for _, url := range urls {
+		want := "in the source " + url + ", publiccode.yml: unknown key \"bogusKey\" ignored"
+		n := 0
+		for _, w := range warnings {
+			if strings.Contains(w.Error(), want) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d warnings %q…, want 1; warnings:\n%s", n, want, warnings.Format())
 		}
 	}
 }
