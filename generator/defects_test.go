@@ -105,7 +105,7 @@ func TestEnglishPlanVersionPageMarksItalianText(t *testing.T) {
 
 // buildWithSources builds the demo with the given publiccode.yml files as sources of
 // c_h223, one repository each, and returns the warnings and each source's file:// URL.
-func buildWithSources(t *testing.T, files ...string) (diag.List, []string) {
+func buildWithSources(t *testing.T, files ...string) (diag.List, []string, map[string][]byte) {
 	t.Helper()
 	cfg := "sources:\n"
 	var urls []string
@@ -120,11 +120,12 @@ func buildWithSources(t *testing.T, files ...string) (diag.List, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := generator.Build(generator.Options{Source: src, Dir: dir}, output.NewMem())
+	out := output.NewMem()
+	res, err := generator.Build(generator.Options{Source: src, Dir: dir}, out)
 	if err != nil {
 		t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
 	}
-	return res.Diagnostics.Warnings(), urls
+	return res.Diagnostics.Warnings(), urls, out.Files()
 }
 
 // A warning about a source's publiccode.yml names the source (its address and the file in
@@ -132,7 +133,7 @@ func buildWithSources(t *testing.T, files ...string) (diag.List, []string) {
 // warnings, one naming each.
 func TestPublicCodeWarningsNameTheirSourceAndAreNotMergedAcrossSources(t *testing.T) {
 	pc := publicCodeYML + "bogusKey: 1\n"
-	warnings, urls := buildWithSources(t, pc, strings.Replace(pc, "Segnalazioni Cittadine", "Segnalazioni Due", 1))
+	warnings, urls, _ := buildWithSources(t, pc, strings.Replace(pc, "Segnalazioni Cittadine", "Segnalazioni Due", 1))
 	for _, url := range urls {
 		want := "in the source " + url + ", publiccode.yml: unknown key \"bogusKey\" ignored"
 		n := 0
@@ -143,6 +144,35 @@ func TestPublicCodeWarningsNameTheirSourceAndAreNotMergedAcrossSources(t *testin
 		}
 		if n != 1 {
 			t.Errorf("%d warnings %q…, want 1; warnings:\n%s", n, want, warnings.Format())
+		}
+	}
+}
+
+// Two publiccode sources of one body have two filters on /practices/ with different labels
+// and addresses made from their repositories: the same whatever the practices' dates.
+func TestPracticeFiltersOfTwoSourcesOfOneBodyAreDistinctAndStable(t *testing.T) {
+	one := publicCodeYML
+	two := strings.NewReplacer("Segnalazioni Cittadine", "Protocollo Aperto", `"2026-03-02"`, `"2026-05-02"`).Replace(publicCodeYML)
+	for _, order := range [][]string{{one, two}, {two, one}} {
+		_, urls, files := buildWithSources(t, order...)
+		list := string(files["practices/index.html"])
+		for i, url := range urls {
+			repo := url[strings.LastIndex(url, "/")+1:]
+			key := "c_h223-publiccode-" + repo
+			if !strings.Contains(list, `href="/practices/source/`+key+`/"`) {
+				t.Errorf("/practices/ has no filter /practices/source/%s/:\n%s", key, list)
+			}
+			if !strings.Contains(list, "(publiccode.yml) – "+repo+" <") {
+				t.Errorf("the filter of source %d is not labelled with its repository %q", i, repo)
+			}
+			page := string(files["practices/source/"+key+"/index.html"])
+			name := []string{"Segnalazioni Cittadine", "Protocollo Aperto"}[i]
+			if order[0] == two {
+				name = []string{"Protocollo Aperto", "Segnalazioni Cittadine"}[i]
+			}
+			if !strings.Contains(page, name) {
+				t.Errorf("/practices/source/%s/ does not list %s", key, name)
+			}
 		}
 	}
 }
