@@ -33,6 +33,11 @@ func TestACountOfOneReadsInTheSingular(t *testing.T) {
 		{"en", "monitoring.days_left", 3, "3 days"},
 		{"en", "monitoring.actions", 1, "1 action"},
 		{"en", "qf.found", 1, "1 good practice found"},
+		{"it", "search.results", 1, "1 risultato"},
+		{"it", "changes.added.n", 1, "1 aggiunta"},
+		{"it", "changes.changed.n", 2, "2 modificate"},
+		{"it", "counts.goals.n", 1, "1 obiettivo strategico"},
+		{"en", "counts.actions.n", 1, "1 action"},
 	}
 	trs := map[string]translations{}
 	for _, c := range cases {

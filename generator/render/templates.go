@@ -69,6 +69,9 @@ func (tr translations) T(key string, args ...any) string {
 	}
 	if one, ok := tr[key+".one"]; ok && firstCount(args) == 1 {
 		s = one
+		if !strings.Contains(s, "%") { // "1 risultato": the count is written out
+			return s
+		}
 	}
 	if len(args) > 0 {
 		return fmt.Sprintf(s, args...)
