@@ -176,3 +176,8 @@ func TestPracticeFiltersOfTwoSourcesOfOneBodyAreDistinctAndStable(t *testing.T) 
 		}
 	}
 }
+
+// The search script picks the singular of a count of one from the strings the page gives it.
+func TestSearchPageGivesTheScriptItsSingularForms(t *testing.T) {
+	sitetest.Run(t, "").OK().File("search/index.html", "more.one", "Altro %d")
+}
