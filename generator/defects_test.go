@@ -181,3 +181,10 @@ func TestPracticeFiltersOfTwoSourcesOfOneBodyAreDistinctAndStable(t *testing.T) 
 func TestSearchPageGivesTheScriptItsSingularForms(t *testing.T) {
 	sitetest.Run(t, "").OK().File("search/index.html", "more.one", "Altro %d")
 }
+
+// A real action title with a colon and a space in it, unquoted, is reported at that colon's
+// line and column in the file, with the quoted line to write instead.
+func TestAColonInATitleIsReportedAtItsColumnWithTheQuotedFix(t *testing.T) {
+	sitetest.Run(t, "-- content/plan/actions/cap3-32.md --\n---\nobjective: o1\ntitle: CAP3.32: Definizione delle linee guida\n---\n").Failed().
+		Diag(`content/plan/actions/cap3-32.md:3:15: invalid YAML: mapping values are not allowed in this context; a colon followed by a space starts a new key, so put the value in quotes: title: "CAP3.32: Definizione delle linee guida"`)
+}
