@@ -32,7 +32,7 @@ func TestGoalObjectiveAndActionPages(t *testing.T) {
 func TestProposalPageShowsStatusVotesFeedbackAndTargets(t *testing.T) {
 	sitetest.Run(t, "").OK().File("proposals/p1/index.html",
 		"Proposta uno", `class="badge status-open"`, "Comune di Reggio Emilia", "Marco Bianchi",
-		`<h2 id="contesto">Contesto</h2>`, `href="/plan/actions/a1/"`, "1 favorevoli", "4/5",
+		`<h2 id="contesto">Contesto</h2>`, `href="/plan/actions/a1/"`, "1 favorevole<", "4/5",
 		"Una domanda", `id="m_ef-domanda"`, "Quando partite?", `href="/tags/cloud/"`, `href="/tags/dati-aperti/"`,
 		"non verificato", `<svg class="tally-bar"`)
 }

@@ -178,9 +178,13 @@ func publicCodeSource(dir, name string, from *site.Source, cfg *config.Config, s
 	if err == nil {
 		data, err = fs.ReadFile(limitFS{fsys, maxPublicCode}, "publiccode.yml")
 	}
+	// The position is the file's copy under SourcesDir; the message names the source
+	// itself (its address, without credentials, and the file in it), so that two sources
+	// with the same problem give two warnings that say where to fix each.
+	where := "in the source " + sourceName(from, rel) + ": "
 	for _, l := range left {
 		if l.Path == "publiccode.yml" {
-			errs.Warn(diag.Pos{File: from.File}, "in the source %s: %s", redact(from.URL), l.Why)
+			errs.Warn(diag.Pos{File: from.File}, "%s%s", where, l.Why)
 		}
 	}
 	if err != nil {
@@ -188,7 +192,7 @@ func publicCodeSource(dir, name string, from *site.Source, cfg *config.Config, s
 		return
 	}
 	if len(data) > maxPublicCode {
-		errs.Warn(diag.Pos{File: from.File}, "publiccode.yml is over %d KiB: the source brings nothing", maxPublicCode>>10)
+		errs.Warn(diag.Pos{File: from.File}, "%spubliccode.yml is over %d KiB: the source brings nothing", where, maxPublicCode>>10)
 		return
 	}
 	var pe diag.List
@@ -196,13 +200,14 @@ func publicCodeSource(dir, name string, from *site.Source, cfg *config.Config, s
 	for _, e := range pe { // another body's file: its problems never stop this portal's build
 		e := *e
 		e.Severity = diag.Warning
+		e.Msg = where + e.Msg
 		*errs = append(*errs, &e)
 	}
 	if pc == nil {
 		return
 	}
 	if pc.IPA != "" && pc.IPA != from.Body {
-		errs.Warn(diag.Pos{File: from.File}, "it.riuso.codiceIPA is %q, but sources[%d] speaks for %q: the software is listed as %s's, as pspm.yaml says", pc.IPA, i, from.Body, from.Body)
+		errs.Warn(diag.Pos{File: from.File}, "%sit.riuso.codiceIPA is %q, but sources[%d] speaks for %q: the software is listed as %s's, as pspm.yaml says", where, pc.IPA, i, from.Body, from.Body)
 	}
 	if s.ByBody[from.Body] == nil {
 		errs.Add(at, "sources[%d].body %q: no such body; declare it in content/bodies/%s.md", i, from.Body, from.Body)
@@ -222,6 +227,16 @@ func publicCodeSource(dir, name string, from *site.Source, cfg *config.Config, s
 			errs.Add(at, "sources[%d]: a practice with id %q (or %q) already exists; rename one", i, id, id+"-"+from.Body)
 		}
 	}
+}
+
+// sourceName names a file of a source as its maintainers know it: the repository's address
+// (credentials redacted), the ref when pspm.yaml gives one, and the file's path in it.
+func sourceName(from *site.Source, file string) string {
+	s := redact(from.URL)
+	if from.Ref != "" {
+		s += " (" + from.Ref + ")"
+	}
+	return s + ", " + file
 }
 
 // sourceLimits are the limits of pspm.yaml on what a source may bring and what is read

@@ -88,6 +88,9 @@ type result struct {
 	sig       *site.Sig
 	refs      []markdown.Ref // an item's links and images to relative paths
 	errs      diag.List
+	// halfRead is what was read of a file that has errors: never published, but its
+	// references are still checked, so that a file with two problems reports both.
+	halfRead *result
 }
 
 // Load reads the content of the site at the root of fsys into a Site whose items are
@@ -160,6 +163,7 @@ func assemble(jobs []job, results []result, errs *diag.List) *site.Site {
 	for _, i := range translations {
 		attachTranslation(s, jobs[i], results[i].trans, errs)
 	}
+	halfReadProblems(s, results, errs)
 	return s
 }
 
@@ -643,12 +647,97 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 	}
 	checkLists(cfg, &r)
 	if r.errs.HasErrors() { // never publish a half-read item
-		r = result{errs: r.errs}
+		half := r
+		half.errs = nil
+		r = result{errs: r.errs, halfRead: &half}
 	}
 	if j.role == roleItem {
 		r.refs = refs
 	}
 	return r
+}
+
+// halfReadProblems reports what resolving references finds in the files that had errors
+// while being read (an unknown body beside an unknown status, say): it resolves a copy of
+// s with those files' half-read items added and keeps the errors in those files at
+// positions not reported already. s itself is left as it was.
+func halfReadProblems(s *site.Site, results []result, errs *diag.List) {
+	t := &site.Site{Plan: s.Plan}
+	half := map[string]bool{}
+	seen := map[diag.Pos]bool{}
+	for _, e := range *errs {
+		seen[e.Pos] = true
+	}
+	for _, g := range s.Goals {
+		c := *g
+		t.Goals = append(t.Goals, &c)
+	}
+	for _, o := range s.Objectives {
+		c := *o
+		t.Objectives = append(t.Objectives, &c)
+	}
+	for _, a := range s.Actions {
+		c := *a
+		t.Actions = append(t.Actions, &c)
+	}
+	for _, p := range s.Proposals {
+		c := *p
+		t.Proposals = append(t.Proposals, &c)
+	}
+	for _, p := range s.Practices {
+		c := *p
+		t.Practices = append(t.Practices, &c)
+	}
+	for _, b := range s.Bodies {
+		c := *b
+		t.Bodies = append(t.Bodies, &c)
+	}
+	for i := range results {
+		h := results[i].halfRead
+		if h == nil {
+			continue
+		}
+		switch {
+		case h.plan != nil:
+			t.Plan = *h.plan
+			half[h.plan.File] = true
+		case h.goal != nil:
+			c := *h.goal
+			t.Goals = append(t.Goals, &c)
+			half[h.goal.File] = true
+		case h.objective != nil:
+			c := *h.objective
+			t.Objectives = append(t.Objectives, &c)
+			half[h.objective.File] = true
+		case h.action != nil:
+			c := *h.action
+			t.Actions = append(t.Actions, &c)
+			half[h.action.File] = true
+		case h.proposal != nil:
+			c := *h.proposal
+			t.Proposals = append(t.Proposals, &c)
+			half[h.proposal.File] = true
+		case h.practice != nil:
+			c := *h.practice
+			t.Practices = append(t.Practices, &c)
+			half[h.practice.File] = true
+		case h.body != nil:
+			c := *h.body
+			t.Bodies = append(t.Bodies, &c)
+			half[h.body.File] = true
+		}
+	}
+	if len(half) == 0 {
+		return
+	}
+	found := t.Index()
+	found.Append(t.Resolve())
+	for _, e := range found {
+		if e.Severity == diag.Err && half[e.Pos.File] && !seen[e.Pos] {
+			seen[e.Pos] = true
+			errs.Add(e.Pos, "%s", e.Msg)
+		}
+	}
 }
 
 // simpleReaction accepts the values of reaction files that YAML reads as themselves: a

@@ -20,7 +20,7 @@ import (
 
 // PublicCode is what pspm shows of a publiccode.yml, the file that describes public
 // software in its repository (the standard of Developers Italia and AgID, versions 0.2 to
-// 0.4): the fields a practice page needs. Every string is clean text within its limit and
+// 0.5): the fields a practice page needs. Every string is clean text within its limit and
 // every address is an http(s) URL, so a PublicCode is safe to show whatever file it came
 // from.
 type PublicCode struct {
@@ -81,9 +81,10 @@ const (
 	maxTags           = 10
 )
 
-// publicCodeVersionRE matches the versions of the standard pspm reads: 0.2, 0.3 and 0.4,
-// with or without a patch number.
-var publicCodeVersionRE = regexp.MustCompile(`^0\.[234](\.[0-9]+)?$`)
+// publicCodeVersionRE matches the versions of the standard pspm reads: 0.2 to 0.5, with or
+// without a patch number. 0.5 adds organisation and fundedBy, which pcFile knows, and
+// deprecates keys that it still accepts.
+var publicCodeVersionRE = regexp.MustCompile(`^0\.[2345](\.[0-9]+)?$`)
 
 // ParsePublicCode reads a publiccode.yml. file is its path for diagnostics, relative to
 // the site, e.g. "sources/comune-x/publiccode.yml". The file comes from another body's
@@ -138,7 +139,7 @@ func lenient(decoded diag.List, root diag.Pos, errs *diag.List) {
 			}
 			errs.Warn(e.Pos, "description in language %q ignored: pspm reads descriptions under a BCP 47 language code such as it, en or de-AT%s", lang, hint)
 		case top:
-			msg := "unknown key " + strconv.Quote(key) + " ignored: it is not part of publiccode.yml 0.2 to 0.4"
+			msg := "unknown key " + strconv.Quote(key) + " ignored: it is not part of publiccode.yml 0.2 to 0.5"
 			if s := diag.Suggest(key, topKeys()); s != "" {
 				msg += "; did you mean " + strconv.Quote(s) + "?"
 			}
@@ -463,9 +464,9 @@ func (r *pcReader) publicCode(f pcFile, langs []pcLang) *PublicCode {
 
 	switch v := strings.TrimSpace(f.Version); {
 	case v == "":
-		r.errs.Warn(r.top, "no publiccodeYmlVersion: add publiccodeYmlVersion: \"0.4\" (or the version the file follows); read as 0.4")
+		r.errs.Warn(r.top, "no publiccodeYmlVersion: add publiccodeYmlVersion: \"0.5\" (or the version the file follows); read as 0.5")
 	case !publicCodeVersionRE.MatchString(v):
-		r.errs.Warn(at("publiccodeYmlVersion"), "publiccodeYmlVersion %q is not one pspm reads (0.2, 0.3, 0.4); read as 0.4, so some keys may be missed", v)
+		r.errs.Warn(at("publiccodeYmlVersion"), "publiccodeYmlVersion %q is not one pspm reads (0.2 to 0.5); read as 0.5, so some keys may be missed", v)
 	}
 
 	p.SoftwareVersion = r.line(f.SoftwareVersion, 100, at("softwareVersion"), "softwareVersion")

@@ -154,10 +154,10 @@ func TestPublicCodeMistakesAreWarningsAtTheirValues(t *testing.T) {
 	p := ParsePublicCode(pcPath, readPC(t, "mistakes.yml"), &errs)
 	errs.Sort()
 	want := []string{
-		pcPath + `:1:23: warning: publiccodeYmlVersion "0.1" is not one pspm reads (0.2, 0.3, 0.4); read as 0.4, so some keys may be missed`,
+		pcPath + `:1:23: warning: publiccodeYmlVersion "0.1" is not one pspm reads (0.2 to 0.5); read as 0.5, so some keys may be missed`,
 		pcPath + `:4:13: warning: landingURL "javascript:alert(document.cookie)" is not a web address and is not linked; want an address that starts with https://`,
 		pcPath + `:5:14: warning: releaseDate "15/04/2023" is not a date and is left out; write it as YYYY-MM-DD (year first), e.g. 2023-04-15`,
-		pcPath + `:6:1: warning: unknown key "nome" ignored: it is not part of publiccode.yml 0.2 to 0.4; did you mean "name"?`,
+		pcPath + `:6:1: warning: unknown key "nome" ignored: it is not part of publiccode.yml 0.2 to 0.5; did you mean "name"?`,
 		pcPath + `:9:5: warning: category "Workflow Management" left out: categories are lower-case words joined by -, from the list of publiccode.yml (e.g. content-management, it-security)`,
 		pcPath + `:10:20: warning: unknown developmentStatus "stabile" (want one of: concept, development, beta, stable, obsolete); did you mean "stable"?`,
 		pcPath + `:14:5: warning: description in "ita": write the language as "it" (BCP 47, since publiccode.yml 0.2); read as "it"`,
@@ -249,7 +249,9 @@ func TestPublicCodeVersionsOtherThanZeroTwoToZeroFourAreWarned(t *testing.T) {
 		{`publiccodeYmlVersion: "0.4"`, false},
 		{`publiccodeYmlVersion: "0.4.2"`, false},
 		{`publiccodeYmlVersion: "0.1"`, true},
-		{`publiccodeYmlVersion: "0.5"`, true},
+		{`publiccodeYmlVersion: "0.5"`, false},
+		{`publiccodeYmlVersion: "0.5.0"`, false},
+		{`publiccodeYmlVersion: "0.6"`, true},
 		{`publiccodeYmlVersion: "1.0"`, true},
 		{`publiccodeYmlVersion: "0"`, true},
 		{`publiccodeYmlVersion: "0.2-rc"`, true},
@@ -321,10 +323,10 @@ func TestPublicCodeUnknownKeysAreWarnedAtTheTopLevelOnly(t *testing.T) {
 	cases := []struct {
 		name, lines, want string
 	}{
-		{"top level typo", "developmentStauts: stable", `4:1: warning: unknown key "developmentStauts" ignored: it is not part of publiccode.yml 0.2 to 0.4; did you mean "developmentStatus"?`},
-		{"nested key at the top level", "licence: MIT", `4:1: warning: unknown key "licence" ignored: it is not part of publiccode.yml 0.2 to 0.4`},
-		{"top level word", "colore: blu", `4:1: warning: unknown key "colore" ignored: it is not part of publiccode.yml 0.2 to 0.4`},
-		{"top level key with a dot", `"description.it": Ciao`, `4:1: warning: unknown key "description.it" ignored: it is not part of publiccode.yml 0.2 to 0.4; did you mean "description"?`},
+		{"top level typo", "developmentStauts: stable", `4:1: warning: unknown key "developmentStauts" ignored: it is not part of publiccode.yml 0.2 to 0.5; did you mean "developmentStatus"?`},
+		{"nested key at the top level", "licence: MIT", `4:1: warning: unknown key "licence" ignored: it is not part of publiccode.yml 0.2 to 0.5`},
+		{"top level word", "colore: blu", `4:1: warning: unknown key "colore" ignored: it is not part of publiccode.yml 0.2 to 0.5`},
+		{"top level key with a dot", `"description.it": Ciao`, `4:1: warning: unknown key "description.it" ignored: it is not part of publiccode.yml 0.2 to 0.5; did you mean "description"?`},
 		{"legal", "legal: {license: MIT, licenza: MIT}", ""},
 		{"maintenance", "maintenance: {type: internal, tipo: interna, contacts: [{name: Ada, telefono: '06 1234'}]}", ""},
 		{"description", "description: {it: {shortDescription: Ciao, descrizioneBreve: Ciao}}", ""},
@@ -910,4 +912,34 @@ func FuzzPublicCode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A file of publiccode.yml 0.5, as bodies publish them now (organisation, fundedBy), is read
+// without any warning: 0.5 is a version pspm reads, not "read as 0.4, keys may be missed".
+func TestPublicCode05IsReadWithoutWarnings(t *testing.T) {
+	p, errs := parsePC(`publiccodeYmlVersion: "0.5"
+name: Medusa
+url: https://example.org/medusa.git
+organisation:
+  uri: "urn:x-italian-pa:c_h223"
+  name: Comune di Reggio Emilia
+fundedBy:
+  - name: PNRR
+    uri: https://example.org/pnrr
+developmentStatus: stable
+softwareType: standalone/web
+legal:
+  license: EUPL-1.2
+maintenance:
+  type: internal
+  contacts:
+    - name: Ufficio Innovazione
+      email: innovazione@comune.re.it
+description:
+  it:
+    shortDescription: Segnalazioni dei cittadini.
+`)
+	if p == nil || len(errs) > 0 {
+		t.Errorf("read %v, diagnostics:\n%s", p != nil, errs.Format())
+	}
 }

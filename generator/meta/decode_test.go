@@ -293,7 +293,7 @@ func TestYAMLSyntaxErrorsPointAtTheirLine(t *testing.T) {
 func TestYAMLErrorsDoNotRepeatTheLibraryPrefix(t *testing.T) {
 	var errs diag.List
 	meta.Parse("f.yaml", 2, []byte("title: a: b\n"), &errs)
-	if !has(errs, "f.yaml:2:1: invalid YAML: mapping values are not allowed in this context") {
+	if !has(errs, "f.yaml:2:9: invalid YAML: mapping values are not allowed in this context…") {
 		t.Errorf("diagnostics:\n%s", messages(errs))
 	}
 }
@@ -346,5 +346,28 @@ func TestStringsReadsAFlatMapping(t *testing.T) {
 	errs = nil
 	if got := meta.Strings("i18n/it.yaml", []byte("\xef\xbb\xbfhome: x\n"), &errs); len(got) != 0 || !errs.HasErrors() {
 		t.Errorf("BOM: %q, diagnostics:\n%s", got, messages(errs))
+	}
+}
+
+// A real title, `title: CAP3.32: Definizione…`, has a colon and a space inside an unquoted
+// value: the error points at that second colon, not at the start of the line, and shows the
+// line with the value quoted.
+func TestAColonInAnUnquotedValuePointsAtItAndSuggestsQuotes(t *testing.T) {
+	cases := []struct{ yaml, want string }{
+		{"id: x\ntitle: CAP3.32: Definizione dei requisiti\n",
+			`f.yaml:3:15: invalid YAML: mapping values are not allowed in this context; a colon followed by a space starts a new key, so put the value in quotes: title: "CAP3.32: Definizione dei requisiti"`},
+		{"title: Città: è \"nuova\"\n",
+			`f.yaml:2:13: invalid YAML: mapping values are not allowed in this context; a colon followed by a space starts a new key, so put the value in quotes: title: "Città: è \"nuova\""`},
+		{"owners:\n  - name: OB.1.1: Servizi\n",
+			`f.yaml:3:17: invalid YAML: mapping values are not allowed in this context; a colon followed by a space starts a new key, so put the value in quotes: name: "OB.1.1: Servizi"`},
+		{"title: Obiettivo:\n",
+			`f.yaml:2:17: invalid YAML: mapping values are not allowed in this context; a colon followed by a space starts a new key, so put the value in quotes: title: "Obiettivo:"`},
+	}
+	for _, c := range cases {
+		var errs diag.List
+		meta.Parse("f.yaml", 2, []byte(c.yaml), &errs)
+		if !has(errs, c.want) {
+			t.Errorf("%q:\n%s\nwant %s", c.yaml, messages(errs), c.want)
+		}
 	}
 }

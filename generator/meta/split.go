@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/adrg/frontmatter"
@@ -199,7 +200,13 @@ func Parse(file string, firstLine int, data []byte, errs *diag.List) (n *yaml.No
 		if tabs || bytes.Contains(data, []byte("\t")) && (bytes.Contains([]byte(msg), []byte("tab")) || bytes.Contains([]byte(msg), []byte("indent"))) {
 			msg += " (indent with spaces, not tabs)"
 		}
-		errs.Add(diag.Pos{File: file, Line: line, Col: 1}, "invalid YAML: %s", msg)
+		col := 1
+		if msg == "mapping values are not allowed in this context" {
+			if c, fix := colonInValue(lineOf(data, line-firstLine+1)); c > 0 {
+				col, msg = c, msg+"; a colon followed by a space starts a new key, so put the value in quotes: "+fix
+			}
+		}
+		errs.Add(diag.Pos{File: file, Line: line, Col: col}, "invalid YAML: %s", msg)
 		return nil
 	}
 	if len(doc.Content) == 0 {
@@ -217,6 +224,60 @@ func Parse(file string, firstLine int, data []byte, errs *diag.List) (n *yaml.No
 	}
 	shift(root, firstLine-1)
 	return root
+}
+
+// lineOf returns the n-th (1-based) line of data, without its line break.
+func lineOf(data []byte, n int) string {
+	for ; n > 1; n-- {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			return ""
+		}
+		data = data[i+1:]
+	}
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		data = data[:i]
+	}
+	return string(bytes.TrimRight(data, "\r"))
+}
+
+// colonInValue finds, in a line such as `title: CAP3.32: Definizione`, the colon that
+// follows a key's colon in an unquoted value: it returns its 1-based column in runes and
+// the line with the value in double quotes. It returns 0 when the line is not of that shape
+// (a value that starts with a quote, a bracket or a block indicator, or no second colon).
+func colonInValue(line string) (int, string) {
+	start := len(line) - len(strings.TrimLeft(line, " "))
+	for strings.HasPrefix(line[start:], "- ") { // an item of a list: - key: value
+		start += 2 + len(line[start+2:]) - len(strings.TrimLeft(line[start+2:], " "))
+	}
+	k := strings.Index(line[start:], ": ")
+	if k < 0 {
+		return 0, ""
+	}
+	k += start
+	key := line[start:k]
+	if key == "" || strings.ContainsAny(key[:1], "\"'[{#&*!|>%@`") {
+		return 0, ""
+	}
+	value := strings.TrimSpace(line[k+2:])
+	if value == "" || strings.ContainsAny(value[:1], "\"'[{#&*!|>%@`") {
+		return 0, ""
+	}
+	off := k + 2 + strings.Index(line[k+2:], value)
+	second := strings.Index(value, ": ")
+	if second < 0 {
+		if !strings.HasSuffix(value, ":") {
+			return 0, ""
+		}
+		second = len(value) - 1
+	}
+	col := 1 + utf8.RuneCountInString(line[:off+second])
+	shown := value
+	if r := []rune(shown); len(r) > 60 {
+		shown = string(r[:60]) + "…"
+	}
+	shown = strings.ReplaceAll(strings.ReplaceAll(shown, `\`, `\\`), `"`, `\"`)
+	return col, key + `: "` + shown + `"`
 }
 
 // findAlias returns the first node that is an alias, carries an anchor or is a merge key.

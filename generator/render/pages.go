@@ -1,6 +1,8 @@
 package render
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"path"
 	"slices"
 	"sort"
@@ -303,9 +305,14 @@ func (r *renderer) listPages() []task {
 		}
 	}
 	// By source, when sources brought practices: this portal's own, then each source's.
+	// A source's filter is /practices/source/<body>-<kind>/; when a body has several
+	// sources of a kind, each is told by its repository (…/<body>-<kind>-<repository>/, and
+	// its name in the label), so that the address and the label depend on pspm.yaml only,
+	// never on the order or dates of the practices.
 	type origin struct {
-		key, title string
-		ps         []*site.Practice
+		key, title, label string
+		from              *site.Source
+		ps                []*site.Practice
 	}
 	var origins []*origin
 	bySource := map[*site.Source]*origin{}
@@ -318,17 +325,30 @@ func (r *renderer) listPages() []task {
 				if b := s.ByBody[p.From.Body]; b != nil {
 					name = b.Name
 				}
-				o = &origin{key: site.Slug(p.From.Body + " " + p.From.Kind), title: r.tr.T("practices.source."+p.From.Kind, name)}
-				for _, prev := range origins {
-					if prev.key == o.key {
-						o.key += "-" + strconv.Itoa(len(origins)+1)
-					}
-				}
+				o = &origin{key: site.Slug(p.From.Body + " " + p.From.Kind), title: r.tr.T("practices.source."+p.From.Kind, name), label: repoLabel(p.From), from: p.From}
 				bySource[p.From] = o
 				origins = append(origins, o)
 			}
 		}
 		o.ps = append(o.ps, p)
+	}
+	same := map[string]int{}
+	for _, o := range origins {
+		same[o.key]++
+	}
+	for _, o := range origins {
+		if same[o.key] > 1 {
+			o.key += "-" + site.Slug(o.label)
+			o.title += " – " + o.label
+		}
+	}
+	sort.SliceStable(origins, func(i, j int) bool { return origins[i].key < origins[j].key })
+	for i := 1; i < len(origins); i++ { // one repository name on two hosts: the address tells them apart
+		if a, b := origins[i-1], origins[i]; a.key == b.key {
+			a.key += "-" + shortHash(a.from.URL+"\x00"+a.from.Ref+"\x00"+a.from.Path)
+			b.key += "-" + shortHash(b.from.URL+"\x00"+b.from.Ref+"\x00"+b.from.Path)
+			a.title, b.title = a.title+" ("+a.from.URL+")", b.title+" ("+b.from.URL+")"
+		}
 	}
 	if len(origins) > 0 {
 		if len(own.ps) > 0 {
@@ -791,4 +811,26 @@ func (r *renderer) federatedPlanPage(fp *site.FederatedPlan) ([]byte, error) {
 	v := &ListView{Heading: title, Intro: r.tr.T("federated.intro", fp.Body.Name), Cards: cards}
 	return r.page("federated-plan", &Page{Title: title, URL: r.link(fp.URL()), List: v,
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, r.bodyLink(fp.Body, fp.Body.ID)}})
+}
+
+// repoLabel names a source by its repository: the last element of its address without
+// .git, then the folder and the ref when pspm.yaml gives them ("segnalazioni/app@main").
+func repoLabel(from *site.Source) string {
+	u := strings.TrimSuffix(strings.TrimRight(from.URL, "/"), ".git")
+	if i := strings.LastIndexAny(u, "/:"); i >= 0 {
+		u = u[i+1:]
+	}
+	if from.Path != "" {
+		u += "/" + strings.Trim(from.Path, "/")
+	}
+	if from.Ref != "" {
+		u += "@" + from.Ref
+	}
+	return u
+}
+
+// shortHash is 8 hex digits of the SHA-256 of s: a stable tie-breaker in addresses.
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:4])
 }

@@ -47,6 +47,9 @@ func (r *renderer) searchView() (*SearchView, error) {
 	strs := map[string]string{}
 	for k, key := range searchKeys {
 		strs[k] = r.tr.T(key)
+		if one, ok := r.tr[key+".one"]; ok { // the singular, which the script picks for a count of 1
+			strs[k+".one"] = one
+		}
 	}
 	for _, t := range []string{"goal", "objective", "action", "proposal", "practice", "body", "feedback"} {
 		strs["type."+t] = r.tr.T("search.type." + t)

@@ -60,15 +60,36 @@ func loadTranslations(c *theme.Chain, lang string, errs *diag.List) translations
 
 // T returns the string for key, formatted with args when there are any. A missing key
 // shows as the key itself, so a missing translation is visible, never an empty string.
+// When the first integer among args is 1 and the key has a singular form, key+".one",
+// that form is used: "1 giorno", not "1 giorni".
 func (tr translations) T(key string, args ...any) string {
 	s, ok := tr[key]
 	if !ok {
 		return key
 	}
+	if one, ok := tr[key+".one"]; ok && firstCount(args) == 1 {
+		s = one
+		if !strings.Contains(s, "%") { // "1 risultato": the count is written out
+			return s
+		}
+	}
 	if len(args) > 0 {
 		return fmt.Sprintf(s, args...)
 	}
 	return s
+}
+
+// firstCount returns the first integer among args, or -1 when there is none.
+func firstCount(args []any) int {
+	for _, a := range args {
+		switch n := a.(type) {
+		case int:
+			return n
+		case int64:
+			return int(n)
+		}
+	}
+	return -1
 }
 
 var templateLineRE = regexp.MustCompile(`^template: [^:]+:(\d+):(?:(\d+):)? (.*)$`)
@@ -191,7 +212,7 @@ func tallyBar(t TallyView, tr translations) template.HTML {
 		return ""
 	}
 	var b strings.Builder
-	label := tr.T("tally.label", t.Support, t.Oppose, t.Abstain)
+	label := tr.T("tally.label", tr.T("vote.support.n", t.Support), tr.T("vote.oppose.n", t.Oppose), tr.T("vote.abstain.n", t.Abstain))
 	b.WriteString(`<svg class="tally-bar" viewBox="0 0 100 4" preserveAspectRatio="none" role="img" aria-label="`)
 	b.WriteString(template.HTMLEscapeString(label))
 	b.WriteString(`">`)

@@ -247,6 +247,32 @@ func (r *renderer) planPage(v *site.Version, url string) ([]byte, error) {
 	if tr := p.Plan.Translations[r.lang]; tr != nil && tr.Title != "" && r.prefix != "" {
 		title = tr.Title
 	}
+	// On a page in another language, what has no translation is shown in the default
+	// language, marked with lang and announced by a notice, as on the items' pages.
+	if r.prefix != "" {
+		def := r.Config.Languages[0]
+		if p.Plan.Translations[r.lang] == nil {
+			pv.IntroLang, pv.Untranslated = def, def
+		}
+		for _, g := range pv.Tree {
+			if g.Lang != "" {
+				pv.Untranslated = def
+			}
+			for _, o := range g.Objectives {
+				if o.Lang != "" {
+					pv.Untranslated = def
+				}
+				for _, a := range o.Actions {
+					if a.Lang != "" {
+						pv.Untranslated = def
+					}
+				}
+			}
+		}
+		if pv.Untranslated == r.lang {
+			pv.IntroLang, pv.Untranslated = "", ""
+		}
+	}
 	crumbs := []Link{{r.tr.T("menu.home"), r.link("/")}}
 	switch {
 	case url == "/plan/":

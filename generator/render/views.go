@@ -183,10 +183,14 @@ type Counts struct{ Goals, Objectives, Actions, Proposals, Practices, Bodies, Re
 // PlanView is a version of the plan (/plan/, /plan/<version>/) or the draft
 // (/plan/draft/): its tree of goals, objectives and actions.
 type PlanView struct {
-	Intro    template.HTML
-	Progress int
-	ByStatus []StatusCount
-	Tree     []PlanGoal
+	Intro     template.HTML
+	IntroLang string // the language of Intro when it differs from the page's (an untranslated plan)
+	// Untranslated is the language shown for the parts of the page that have no translation
+	// into the page's language (the plan's text, goals, objectives, actions), or "".
+	Untranslated string
+	Progress     int
+	ByStatus     []StatusCount
+	Tree         []PlanGoal
 	// Version is what the page shows: an approved version, or the draft (Version.Draft).
 	Version *VersionView
 	// Latest is the latest approved version, nil when none is; VersionsURL lists them all.

@@ -58,7 +58,7 @@
       li.appendChild(meta);
       list.appendChild(li);
     });
-    status.textContent = box.dataset.found.replace("%d", String(hits.length));
+    status.textContent = (hits.length === 1 && box.dataset.foundOne || box.dataset.found).replace("%d", String(hits.length));
   }
 
   function update() { load().then(render); }

@@ -1118,8 +1118,11 @@
     if (this.active()) { this.run(); } else { this.show(null); }
   }
 
+  // t formats the string key with the arguments; a count of 1 as the first argument picks
+  // the singular, key + ".one", when the language has one.
   App.prototype.t = function (key) {
     var args = Array.prototype.slice.call(arguments, 1), s = this.strings[key];
+    if (args[0] === 1 && this.strings[key + ".one"] !== undefined) { s = this.strings[key + ".one"]; }
     return s === undefined ? key : format(s, args);
   };
 

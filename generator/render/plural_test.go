@@ -1,0 +1,65 @@
+package render
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/theme"
+)
+
+// A count of one reads in the singular in both languages of the default theme: "1 giorno",
+// "1 day", "1 favorevole", never "1 giorni" or "1 favorevoli".
+func TestACountOfOneReadsInTheSingular(t *testing.T) {
+	chain, err := theme.New(nil, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		lang, key string
+		n         int
+		want      string
+	}{
+		{"it", "monitoring.days_late", 1, "1 giorno"},
+		{"it", "monitoring.days_late", 2, "2 giorni"},
+		{"it", "monitoring.days_left", 1, "1 giorno"},
+		{"it", "monitoring.actions", 1, "1 azione"},
+		{"it", "vote.support.n", 1, "1 favorevole"},
+		{"it", "vote.oppose.n", 1, "1 contrario"},
+		{"it", "vote.abstain.n", 1, "1 astenuto"},
+		{"it", "vote.abstain.n", 0, "0 astenuti"},
+		{"it", "qf.found", 1, "1 buona pratica trovata"},
+		{"en", "monitoring.days_late", 1, "1 day"},
+		{"en", "monitoring.days_left", 3, "3 days"},
+		{"en", "monitoring.actions", 1, "1 action"},
+		{"en", "qf.found", 1, "1 good practice found"},
+		{"it", "search.results", 1, "1 risultato"},
+		{"it", "changes.added.n", 1, "1 aggiunta"},
+		{"it", "changes.changed.n", 2, "2 modificate"},
+		{"it", "counts.goals.n", 1, "1 obiettivo strategico"},
+		{"en", "counts.actions.n", 1, "1 action"},
+	}
+	trs := map[string]translations{}
+	for _, c := range cases {
+		tr := trs[c.lang]
+		if tr == nil {
+			var errs diag.List
+			tr = loadTranslations(chain, c.lang, &errs)
+			if errs.HasErrors() {
+				t.Fatal(errs.Format())
+			}
+			trs[c.lang] = tr
+		}
+		if got := tr.T(c.key, c.n); got != c.want {
+			t.Errorf("%s %s(%d) = %q, want %q", c.lang, c.key, c.n, got, c.want)
+		}
+	}
+	// A count that is not the first argument: the mean priority of one body.
+	if got := trs["it"].T("priority.mean", "4,0", 1); got != "priorità media 4,0 su 5 (1 ente)" {
+		t.Errorf("priority.mean of one body: %q", got)
+	}
+	// The tally of votes is made of the counted forms.
+	if got := string(tallyBar(TallyView{Support: 1, Oppose: 2, Abstain: 1, Total: 4}, trs["it"])); !strings.Contains(got, "Voti: 1 favorevole, 2 contrari, 1 astenuto") {
+		t.Errorf("tally bar: %s", got)
+	}
+}
