@@ -702,29 +702,17 @@ func halfReadProblems(s *site.Site, results []result, errs *diag.List) {
 			t.Plan = *h.plan
 			half[h.plan.File] = true
 		case h.goal != nil:
-			c := *h.goal
-			t.Goals = append(t.Goals, &c)
-			half[h.goal.File] = true
+			half[h.goal.File] = appendCopy(&t.Goals, h.goal)
 		case h.objective != nil:
-			c := *h.objective
-			t.Objectives = append(t.Objectives, &c)
-			half[h.objective.File] = true
+			half[h.objective.File] = appendCopy(&t.Objectives, h.objective)
 		case h.action != nil:
-			c := *h.action
-			t.Actions = append(t.Actions, &c)
-			half[h.action.File] = true
+			half[h.action.File] = appendCopy(&t.Actions, h.action)
 		case h.proposal != nil:
-			c := *h.proposal
-			t.Proposals = append(t.Proposals, &c)
-			half[h.proposal.File] = true
+			half[h.proposal.File] = appendCopy(&t.Proposals, h.proposal)
 		case h.practice != nil:
-			c := *h.practice
-			t.Practices = append(t.Practices, &c)
-			half[h.practice.File] = true
+			half[h.practice.File] = appendCopy(&t.Practices, h.practice)
 		case h.body != nil:
-			c := *h.body
-			t.Bodies = append(t.Bodies, &c)
-			half[h.body.File] = true
+			half[h.body.File] = appendCopy(&t.Bodies, h.body)
 		}
 	}
 	if len(half) == 0 {
@@ -899,4 +887,12 @@ func human(n int64) string {
 		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
 	}
 	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// appendCopy appends a copy of *v to *list, so that checks on the copy leave v alone,
+// and reports true.
+func appendCopy[T any](list *[]*T, v *T) bool {
+	c := *v
+	*list = append(*list, &c)
+	return true
 }
