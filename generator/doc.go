@@ -10,6 +10,9 @@
 //	         the length of every list (limits.*); index ids, attach
 //	         attachments (an allow-list of types, checked by their bytes)
 //	         and translations; no symbolic link is followed
+//	sources  the repositories of other bodies (pspm.yaml sources): fetched (generator/history,
+//	         within limits.source_*, into .pspm/sources) and read from their  generator/sources.go)
+//	         Git objects, never checked out; links in them are left out
 //	model    Resolve: link references, report dangling ones; bound the     (generator/site)
 //	         site's distinct tags (limits.tag_pages)
 //	history  one walk of the main branch: the commit that cast each vote    (generator/history)

@@ -668,30 +668,8 @@ func halfReadProblems(s *site.Site, results []result, errs *diag.List) {
 	for _, e := range *errs {
 		seen[e.Pos] = true
 	}
-	for _, g := range s.Goals {
-		c := *g
-		t.Goals = append(t.Goals, &c)
-	}
-	for _, o := range s.Objectives {
-		c := *o
-		t.Objectives = append(t.Objectives, &c)
-	}
-	for _, a := range s.Actions {
-		c := *a
-		t.Actions = append(t.Actions, &c)
-	}
-	for _, p := range s.Proposals {
-		c := *p
-		t.Proposals = append(t.Proposals, &c)
-	}
-	for _, p := range s.Practices {
-		c := *p
-		t.Practices = append(t.Practices, &c)
-	}
-	for _, b := range s.Bodies {
-		c := *b
-		t.Bodies = append(t.Bodies, &c)
-	}
+	t.Goals, t.Objectives, t.Actions = copies(s.Goals), copies(s.Objectives), copies(s.Actions)
+	t.Proposals, t.Practices, t.Bodies = copies(s.Proposals), copies(s.Practices), copies(s.Bodies)
 	for i := range results {
 		h := results[i].halfRead
 		if h == nil {
@@ -895,4 +873,13 @@ func appendCopy[T any](list *[]*T, v *T) bool {
 	c := *v
 	*list = append(*list, &c)
 	return true
+}
+
+// copies returns a list of copies of the items of list.
+func copies[T any](list []*T) []*T {
+	out := make([]*T, 0, len(list))
+	for _, v := range list {
+		appendCopy(&out, v)
+	}
+	return out
 }
