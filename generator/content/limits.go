@@ -38,12 +38,12 @@ func checkLists(cfg *config.Config, r *result) {
 			overLimit(errs, at, key, len(positions), max, limit, fix)
 		}
 	}
-	switch {
-	case r.objective != nil:
-		o := r.objective
+	switch p := r.planItem.(type) {
+	case *site.Objective:
+		o := p
 		list(&o.Item, "agid", len(o.AgID), "keep the AgID codes this objective answers most directly")
-	case r.action != nil:
-		a := r.action
+	case *site.Action:
+		a := p
 		list(&a.Item, "proposals", len(a.Proposals), "link the proposals from their own targets instead, or split the action")
 		list(&a.Item, "contributes_to", len(a.ContributesTo), "keep the objectives it contributes to most")
 		var pos []diag.Pos
@@ -58,6 +58,8 @@ func checkLists(cfg *config.Config, r *result) {
 			}
 			structs("indicators["+strconv.Itoa(i)+"].values", vp, lim.IndicatorValues, "indicator_values", "keep fewer, less frequent measurements (e.g. one a month)", in.Pos)
 		}
+	}
+	switch {
 	case r.proposal != nil:
 		p := r.proposal
 		list(&p.Item, "targets", len(p.Targets), "target the objective or goal above the actions instead of each action")

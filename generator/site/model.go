@@ -9,6 +9,7 @@ package site
 
 import (
 	"io/fs"
+	"sort"
 	"strings"
 	"time"
 
@@ -659,12 +660,10 @@ type Site struct {
 	DraftChanges *PlanDiff
 	Monitoring   *Monitoring
 	ByBody       map[string]*Body
-	goalByID     map[string]*Goal
-	objByID      map[string]*Objective
-	actByID      map[string]*Action
 	propByID     map[string]*Proposal
 	pracByID     map[string]*Practice
-	planItems    map[string]*Item // goals, objectives and actions by id
+	planItems    map[string]*Item    // plan items of every kind by id
+	planByID     map[string]PlanItem // the same, as themselves
 }
 
 // Tag is a keyword and what carries it.
@@ -676,13 +675,16 @@ type Tag struct {
 }
 
 // Goal returns the goal with the given id, or nil.
-func (s *Site) Goal(id string) *Goal { return s.goalByID[id] }
+func (s *Site) Goal(id string) *Goal { g, _ := s.planByID[id].(*Goal); return g }
 
 // Objective returns the objective with the given id, or nil.
-func (s *Site) Objective(id string) *Objective { return s.objByID[id] }
+func (s *Site) Objective(id string) *Objective {
+	o, _ := s.planByID[id].(*Objective)
+	return o
+}
 
 // Action returns the action with the given id, or nil.
-func (s *Site) Action(id string) *Action { return s.actByID[id] }
+func (s *Site) Action(id string) *Action { a, _ := s.planByID[id].(*Action); return a }
 
 // Proposal returns the proposal with the given id, or nil.
 func (s *Site) Proposal(id string) *Proposal { return s.propByID[id] }
@@ -690,5 +692,20 @@ func (s *Site) Proposal(id string) *Proposal { return s.propByID[id] }
 // Practice returns the practice with the given id, or nil.
 func (s *Site) Practice(id string) *Practice { return s.pracByID[id] }
 
-// PlanItem returns the goal, objective or action with the given id, or nil.
+// PlanItem returns the plan item (of any kind) with the given id, or nil.
 func (s *Site) PlanItem(id string) *Item { return s.planItems[id] }
+
+// PlanItemOf returns the plan item (of any kind) with the given id, or nil.
+func (s *Site) PlanItemOf(id string) PlanItem { return s.planByID[id] }
+
+// idsOf lists the ids of the site's items of kind k, sorted, for did-you-mean.
+func (s *Site) idsOf(k *Kind) []string {
+	var out []string
+	for id, p := range s.planByID {
+		if p.Base().Section == k.Section {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

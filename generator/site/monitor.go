@@ -97,10 +97,8 @@ func monitoredPlan(src, live *Site, asOf time.Time) *Site {
 	p := &Site{
 		Built:     asOf,
 		Items:     map[string]*Item{},
-		goalByID:  map[string]*Goal{},
-		objByID:   map[string]*Objective{},
-		actByID:   map[string]*Action{},
 		planItems: map[string]*Item{},
+		planByID:  map[string]PlanItem{},
 	}
 	if src == nil {
 		p.Progress = rollUp(nil)
@@ -114,8 +112,7 @@ func monitoredPlan(src, live *Site, asOf time.Time) *Site {
 		c.Objectives, c.Progress = nil, Progress{}
 		goals[g] = &c
 		p.Goals = append(p.Goals, &c)
-		p.goalByID[c.ID] = &c
-		p.addPlanItem(&c.Item)
+		p.addPlanItem(&c)
 	}
 	objs := make(map[*Objective]*Objective, len(src.Objectives))
 	for _, o := range src.Objectives {
@@ -126,8 +123,7 @@ func monitoredPlan(src, live *Site, asOf time.Time) *Site {
 		}
 		objs[o] = &c
 		p.Objectives = append(p.Objectives, &c)
-		p.objByID[c.ID] = &c
-		p.addPlanItem(&c.Item)
+		p.addPlanItem(&c)
 	}
 	for _, a := range src.Actions {
 		c := *a
@@ -145,8 +141,7 @@ func monitoredPlan(src, live *Site, asOf time.Time) *Site {
 			c.ObjectiveItem.Actions = append(c.ObjectiveItem.Actions, &c)
 		}
 		p.Actions = append(p.Actions, &c)
-		p.actByID[c.ID] = &c
-		p.addPlanItem(&c.Item)
+		p.addPlanItem(&c)
 	}
 
 	p.rollUpPlan()
@@ -154,9 +149,11 @@ func monitoredPlan(src, live *Site, asOf time.Time) *Site {
 }
 
 // addPlanItem adds a goal, objective or action of a monitored plan to its lookups.
-func (s *Site) addPlanItem(it *Item) {
+func (s *Site) addPlanItem(p PlanItem) {
+	it := p.Base()
 	s.Items[it.Key()] = it
 	s.planItems[it.ID] = it
+	s.planByID[it.ID] = p
 }
 
 // indicatorStatus measures in, an indicator of a, against its baseline and target.
