@@ -75,17 +75,17 @@ type job struct {
 
 // result is what reading one job produced.
 type result struct {
-	planItem  site.PlanItem // a goal, objective, result or action (site.PlanKinds)
-	proposal  *site.Proposal
-	practice  *site.Practice
-	body      *site.Body
-	plan      *site.Plan
-	reaction  *site.Reaction
-	feedback  *site.Feedback
-	trans     *site.Translation
-	sig       *site.Sig
-	refs      []markdown.Ref // an item's links and images to relative paths
-	errs      diag.List
+	planItem site.PlanItem // a goal, objective, result or action (site.PlanKinds)
+	proposal *site.Proposal
+	practice *site.Practice
+	body     *site.Body
+	plan     *site.Plan
+	reaction *site.Reaction
+	feedback *site.Feedback
+	trans    *site.Translation
+	sig      *site.Sig
+	refs     []markdown.Ref // an item's links and images to relative paths
+	errs     diag.List
 	// halfRead is what was read of a file that has errors: never published, but its
 	// references are still checked, so that a file with two problems reports both.
 	halfRead *result
