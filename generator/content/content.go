@@ -452,7 +452,7 @@ func classify(p string, langs []string, errs *diag.List) (job, bool) {
 		if rel == "_index.md" || strings.HasSuffix(rel, "/_index.md") {
 			errs.Warn(pos, "section pages (_index.md) other than content/plan/_index.md are not used; the file is ignored")
 		} else {
-			errs.Warn(pos, "not part of the content layout (plan/goals, plan/objectives, plan/actions, proposals, practices, bodies): the file is ignored")
+			errs.Warn(pos, "not part of the content layout (plan/goals, plan/objectives, plan/results, plan/actions, proposals, practices, bodies): the file is ignored")
 		}
 		return job{}, false
 	}

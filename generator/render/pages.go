@@ -125,6 +125,10 @@ func (r *renderer) planCard(k *site.Kind, p site.PlanItem) *Card {
 		c.Progress = p.Progress.Percent
 	case *site.Objective:
 		c.Progress = p.Progress.Percent
+	case *site.Result:
+		if len(p.Owners) > 0 {
+			c.Body = r.bodyLink(r.Site.ByBody[p.Owner], p.Owner)
+		}
 	case *site.Action:
 		c.Status, c.Label, c.Body, c.Date, c.Progress = p.Status, r.tr.T("status."+p.Status), r.bodyLink(p.OwnerBody, p.Owner), p.Due, p.Progress
 	}
@@ -508,6 +512,7 @@ func (r *renderer) objectiveView(o *site.Objective) ObjectiveView {
 	if o.GoalItem != nil {
 		v.Goal = r.itemLink(&o.GoalItem.Item)
 	}
+	v.Results = r.resultTable("h-results", o.Results, r.Site.Built, func(it *site.Item, _ string) Link { return r.itemLink(it) }, false)
 	for _, a := range o.Actions {
 		v.Actions = append(v.Actions, r.cards[&a.Item])
 	}
@@ -545,6 +550,8 @@ func (r *renderer) planItemPage(p site.PlanItem) ([]byte, error) {
 		return r.goalPage(p)
 	case *site.Objective:
 		return r.objectivePage(p)
+	case *site.Result:
+		return r.resultPage(p)
 	case *site.Action:
 		return r.actionPage(p)
 	}

@@ -142,7 +142,10 @@ type MonitoringView struct {
 	Overdue    []MonitorAction
 	DueSoon    []MonitorAction
 	Indicators []MonitorIndicator
-	Updates    []MonitorUpdate // the latest progress updates, newest first
+	// Results are the expected results of the monitored plan, in plan order, their
+	// indicators against this year's targets.
+	Results *ResultTable
+	Updates []MonitorUpdate // the latest progress updates, newest first
 }
 
 // MonitorGoal is a goal's progress, with its objectives.

@@ -197,6 +197,8 @@ func planItems(s *site.Site) [][]planItem {
 			switch p := p.(type) {
 			case *site.Objective:
 				pi.agid = p.AgID
+			case *site.Result:
+				pi.owner = p.Owner
 			case *site.Action:
 				pi.status, pi.owner = p.Status, p.Owner
 			}

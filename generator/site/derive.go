@@ -292,5 +292,12 @@ func newestDate(s *Site) time.Time {
 			}
 		}
 	}
+	for _, r := range s.Results {
+		for _, in := range r.Indicators {
+			for _, v := range in.Values {
+				later(v.Date)
+			}
+		}
+	}
 	return t
 }

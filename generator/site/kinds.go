@@ -67,6 +67,19 @@ var PlanKinds = []*Kind{
 		unlink: func(p PlanItem) { g := p.(*Goal); g.Objectives = g.Objectives[:0] },
 	},
 	{
+		Section: Results, Name: "result", Plural: "results", Parent: Objectives, ParentKey: "objective",
+		New:   func(it Item) PlanItem { return &Result{Item: it} },
+		Clone: clone[Result],
+		Items: func(s *Site) []PlanItem { return items(s.Results) },
+		set:   func(s *Site, l []PlanItem) { s.Results = typed[*Result](l) },
+		link: func(c, p PlanItem) {
+			r, o := c.(*Result), p.(*Objective)
+			r.ObjectiveItem = o
+			o.Results = append(o.Results, r)
+		},
+		unlink: func(p PlanItem) { o := p.(*Objective); o.Results = o.Results[:0] },
+	},
+	{
 		Section: Actions, Name: "action", Plural: "actions", Parent: Objectives, ParentKey: "objective",
 		New:   func(it Item) PlanItem { return &Action{Item: it} },
 		Clone: clone[Action],
@@ -152,6 +165,23 @@ func (o *Objective) ParentItem() PlanItem {
 		return nil
 	}
 	return o.GoalItem
+}
+
+// Heading is the result's title.
+func (r *Result) Heading() string { return r.Title }
+
+// ParentID is the result's objective.
+func (r *Result) ParentID() string { return r.Objective }
+
+// Ordinal is the result's order.
+func (r *Result) Ordinal() int { return r.Order }
+
+// ParentItem is the result's objective, or nil.
+func (r *Result) ParentItem() PlanItem {
+	if r.ObjectiveItem == nil {
+		return nil
+	}
+	return r.ObjectiveItem
 }
 
 // Heading is the action's title.

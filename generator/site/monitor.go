@@ -117,12 +117,27 @@ func monitoredPlan(src, live *Site, asOf time.Time) *Site {
 	objs := make(map[*Objective]*Objective, len(src.Objectives))
 	for _, o := range src.Objectives {
 		c := *o
-		c.GoalItem, c.Actions, c.Progress = goals[o.GoalItem], nil, Progress{}
+		c.GoalItem, c.Results, c.Actions, c.Progress = goals[o.GoalItem], nil, nil, Progress{}
 		if c.GoalItem != nil {
 			c.GoalItem.Objectives = append(c.GoalItem.Objectives, &c)
 		}
 		objs[o] = &c
 		p.Objectives = append(p.Objectives, &c)
+		p.addPlanItem(&c)
+	}
+	for _, r := range src.Results {
+		c := *r
+		if live != nil {
+			if d := live.Result(r.ID); d != nil {
+				c.Owners, c.Owner, c.OwnerBodies, c.Indicators = d.Owners, d.Owner, d.OwnerBodies, d.Indicators
+			}
+		}
+		c.Indicators = slices.Clone(c.Indicators)
+		c.ObjectiveItem = objs[r.ObjectiveItem]
+		if c.ObjectiveItem != nil {
+			c.ObjectiveItem.Results = append(c.ObjectiveItem.Results, &c)
+		}
+		p.Results = append(p.Results, &c)
 		p.addPlanItem(&c)
 	}
 	for _, a := range src.Actions {

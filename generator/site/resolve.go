@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -194,6 +195,7 @@ func (s *Site) resolvePlan(errs *diag.List, full bool) {
 	}
 
 	s.linkPlan(errs)
+	s.resolveResults(errs, full)
 	for _, o := range s.Objectives {
 		checkAgID(errs, &o.Item, o.AgID)
 	}
@@ -219,6 +221,7 @@ func (s *Site) resolvePlan(errs *diag.List, full bool) {
 		if !a.Start.IsZero() && !a.Due.IsZero() && a.Due.Before(a.Start) {
 			errs.Add(a.at("due"), "due date %s is before the start date %s", day(a.Due), day(a.Start))
 		}
+		checkIndicators(errs, &a.Item, a.Indicators)
 		for i, id := range a.Proposals {
 			if p := s.propByID[id]; p != nil {
 				a.ProposalItems = append(a.ProposalItems, p)
@@ -233,6 +236,78 @@ func (s *Site) resolvePlan(errs *diag.List, full bool) {
 			}
 		}
 	}
+}
+
+// resolveResults sets each result's lead owner, links its owners and checks its
+// indicators. With full, an owner that is no body is an error.
+func (s *Site) resolveResults(errs *diag.List, full bool) {
+	for _, r := range s.Results {
+		r.Owner, r.OwnerBodies = "", nil
+		if len(r.Owners) > 0 {
+			r.Owner = r.Owners[0]
+		}
+		for i, id := range r.Owners {
+			if b := s.ByBody[id]; b != nil {
+				r.OwnerBodies = append(r.OwnerBodies, b)
+			} else if full {
+				errs.Add(listAt(&r.Item, "owner", i), "unknown body %q as owner%s", id, didYouMean(id, keys(s.ByBody)))
+			}
+		}
+		checkIndicators(errs, &r.Item, r.Indicators)
+	}
+}
+
+// checkIndicators checks the targets of indicators: each has a year or a date (not
+// both), no two are due the same day, and they are listed in time order.
+func checkIndicators(errs *diag.List, it *Item, ins []Indicator) {
+	for i := range ins {
+		in := &ins[i]
+		var prev *Target
+		prevIndex := 0
+		seen := map[int64]int{} // deadline day -> index
+		for j := range in.Targets {
+			t := &in.Targets[j]
+			at := t.Pos
+			if at.File == "" {
+				at = in.Pos
+			}
+			if at.File == "" {
+				at = it.at("indicators")
+			}
+			name := fmt.Sprintf("indicators[%d].targets[%d]", i, j)
+			_, year := t.At["year"]
+			_, date := t.At["date"]
+			switch {
+			case t.Year == 0 && t.Date.IsZero() && (year || date):
+				continue // a year or date was written, wrong: reported as it was read
+			case t.Year == 0 && t.Date.IsZero():
+				errs.Add(at, "%s: a target needs a year (year: 2025, meaning by 31 December) or a date (date: 2025-06-30)", name)
+				continue
+			case t.Year != 0 && !t.Date.IsZero():
+				errs.Add(at, "%s has both a year (%d) and a date (%s): keep one (a year means by 31 December of that year)", name, t.Year, day(t.Date))
+				continue
+			}
+			d := dayNumber(t.Deadline())
+			if k, dup := seen[d]; dup {
+				errs.Add(at, "%s is due %s, as targets[%d] is: an indicator has one target per year or date; remove one", name, targetWhen(t), k)
+				continue
+			}
+			seen[d] = j
+			if prev != nil && d < dayNumber(prev.Deadline()) {
+				errs.Add(at, "%s (%s) comes after targets[%d] (%s): list targets in time order, earliest first", name, targetWhen(t), prevIndex, targetWhen(prev))
+				continue
+			}
+			prev, prevIndex = t, j
+		}
+	}
+}
+
+// targetWhen says when a target is due, as written: its year or its date.
+func targetWhen(t *Target) string {
+	if t.Year != 0 {
+		return strconv.Itoa(t.Year)
+	}
+	return day(t.Date)
 }
 
 // linkPlan links every plan item to its parent, kind by kind (PlanKinds), and reports

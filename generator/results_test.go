@@ -1,0 +1,103 @@
+package generator_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pspm-dev/pspm/generator/internal/sitetest"
+)
+
+// resultSite adds to the minimal site an expected result under o1 with two indicators:
+// one increasing and behind, one decreasing (lower is better) and on track, as of
+// 2025-06-01 (the newest date in the content, so the site's date).
+const resultSite = `
+-- content/plan/results/r1/index.md --
+---
+title: Comuni con servizi su PDND
+code: R.A.1.1.1
+objective: o1
+owner: [m_ef, c_h223]
+order: 1
+indicators:
+  - name: Comuni con servizi su PDND
+    unit: "%"
+    baseline: 10
+    baseline_date: 2024-12-31
+    targets:
+      - {year: 2025, value: 40}
+      - {year: 2026, value: 60}
+    values:
+      - {date: 2025-06-01, value: 22}
+  - name: Tempo medio di attesa
+    unit: giorni
+    baseline: 30
+    targets:
+      - {year: 2025, value: 10}
+    values:
+      - {date: 2025-05-01, value: 12}
+---
+Testo del risultato.
+`
+
+func TestResultHasAPageUnderItsObjectiveWithIndicatorsAgainstThisYearsTarget(t *testing.T) {
+	b := sitetest.Run(t, resultSite).OK()
+	b.File("plan/results/r1/index.html",
+		"Comuni con servizi su PDND", `<span class="code">R.A.1.1.1</span>`,
+		`<a href="/plan/objectives/o1/">Obiettivo operativo uno</a>`,
+		`<a href="/bodies/m_ef/">Ministero dell&#39;Economia e delle Finanze</a>, <a href="/bodies/c_h223/">Comune di Reggio Emilia</a>`,
+		`<svg class="chart result-chart"`, `role="img"`,
+		`<span class="badge target-behind">In ritardo</span>`,
+		`<span class="badge target-on-track">In linea</span>`,
+		"valori più bassi sono migliori",
+		"Obiettivo dell&#39;anno 40 (2025)",
+		"<caption>Obiettivi per anno o per data</caption>", "<caption>Valori misurati</caption>",
+		"Testo del risultato.")
+	b.File("en/plan/results/r1/index.html", `<span class="badge target-behind">Behind</span>`, "lower is better")
+	b.File("plan/objectives/o1/index.html", `<h2 id="h-results">Risultati attesi</h2>`, `<a href="/plan/results/r1/">Comuni con servizi su PDND</a>`,
+		`<span class="badge target-behind">In ritardo</span>`, `rowspan="2"`, "! result-chart")
+	b.File("monitoring/index.html", `<h2 id="h-mon-results">Risultati attesi</h2>`, `<a href="/plan/results/r1/">Comuni con servizi su PDND</a>`,
+		`<a href="/plan/objectives/o1/">Obiettivo operativo uno</a>`, `<span class="badge target-on-track">In linea</span>`)
+	b.File("sitemap.xml", "/plan/results/r1/</loc>")
+}
+
+func TestResultMistakesAreReportedAtTheirPosition(t *testing.T) {
+	cases := []struct{ overlay, want string }{
+		{"-- content/plan/results/r2.md --\n---\ntitle: R\nobjective: o2\n---\n",
+			`content/plan/results/r2.md:3:12: unknown objective "o2"; did you mean "o1"?`},
+		{"-- content/plan/results/r2.md --\n---\ntitle: R\n---\n",
+			`content/plan/results/r2.md:2:1: missing required key "objective"`},
+		{"-- content/plan/results/r2.md --\n---\ntitle: R\nobjective: o1\nowner: [m_ef, m_eff]\n---\n",
+			`content/plan/results/r2.md:4:15: unknown body "m_eff" as owner; did you mean "m_ef"?`},
+		{"-- content/plan/results/r2.md --\n---\ntitle: R\nobjective: o1\nindicators:\n  - name: N\n    targets:\n      - {year: 2025, date: 2025-06-30, value: 1}\n---\n",
+			`content/plan/results/r2.md:7:9: indicators[0].targets[0] has both a year (2025) and a date (2025-06-30): keep one`},
+		{"-- content/plan/results/r2.md --\n---\ntitle: R\nobjective: o1\nindicators:\n  - name: N\n    targets:\n      - {value: 1}\n---\n",
+			`content/plan/results/r2.md:7:9: indicators[0].targets[0]: a target needs a year`},
+		{"-- content/plan/results/r2.md --\n---\ntitle: R\nobjective: o1\nindicators:\n  - name: N\n    targets:\n      - {year: 2025, value: 1}\n      - {date: 2025-12-31, value: 2}\n---\n",
+			`content/plan/results/r2.md:8:9: indicators[0].targets[1] is due 2025-12-31, as targets[0] is`},
+		{"-- content/plan/results/r2.md --\n---\ntitle: R\nobjective: o1\nindicators:\n  - name: N\n    targets:\n      - {year: 2026, value: 1}\n      - {year: 2025, value: 2}\n---\n",
+			`content/plan/results/r2.md:8:9: indicators[0].targets[1] (2025) comes after targets[0] (2026): list targets in time order`},
+		{"-- content/plan/results/r2.md --\n---\ntitle: R\nobjective: o1\nindicators:\n  - name: N\n    targets:\n      - {year: 1800, value: 1}\n---\n",
+			`content/plan/results/r2.md:7:16: "indicators[0].targets[0].year": 1800 is out of range`},
+		{"-- content/plan/results/r2.md --\n---\ntitle: R\nobjective: o1\nindicators:\n  - name: N\n    values:\n      - {value: 1}\n---\n",
+			`content/plan/results/r2.md:7:9: missing required key "indicators[0].values[0].date"`},
+		// Actions take yearly targets too, checked the same way.
+		{"-- content/plan/actions/a2.md --\n---\ntitle: A\nobjective: o1\nindicators:\n  - name: N\n    target: 5\n    targets:\n      - {year: 2026, value: 1}\n      - {year: 2026, value: 2}\n---\n",
+			`content/plan/actions/a2.md:9:9: indicators[0].targets[1] is due 2026`},
+		// A result's id is a plan id: it cannot be an action's.
+		{"-- content/plan/results/a1.md --\n---\ntitle: R\nobjective: o1\n---\n",
+			`plan ids must be unique across goals, objectives, results and actions`},
+	}
+	for _, c := range cases {
+		b := sitetest.Run(t, c.overlay).Failed()
+		if strings.Contains(c.overlay, "1800") && len(b.Errors()) != 1 {
+			t.Errorf("a year out of range is one problem, not also a missing year; got:\n%s", b.Errors().Format())
+		}
+		found := false
+		for _, e := range b.Errors() {
+			found = found || strings.Contains(e.Error(), c.want)
+		}
+		if !found {
+			t.Errorf("%q: no error contains %q; got:\n%s", c.overlay, c.want, b.Errors().Format())
+		}
+	}
+}
