@@ -50,7 +50,7 @@ func TestResultHasAPageUnderItsObjectiveWithIndicatorsAgainstThisYearsTarget(t *
 		`<span class="badge target-on-track">In linea</span>`,
 		"valori più bassi sono migliori",
 		"Obiettivo dell&#39;anno 40 (2025)",
-		"<caption>Obiettivi per anno o per data</caption>", "<caption>Valori misurati</caption>",
+		`<caption id="cap-targets-0">Obiettivi per anno o per data</caption>`, `<caption id="cap-values-1">Valori misurati</caption>`,
 		"Testo del risultato.")
 	b.File("en/plan/results/r1/index.html", `<span class="badge target-behind">Behind</span>`, "lower is better")
 	b.File("plan/objectives/o1/index.html", `<h2 id="h-results">Risultati attesi</h2>`, `<a href="/plan/results/r1/">Comuni con servizi su PDND</a>`,
@@ -58,6 +58,19 @@ func TestResultHasAPageUnderItsObjectiveWithIndicatorsAgainstThisYearsTarget(t *
 	b.File("monitoring/index.html", `<h2 id="h-mon-results">Risultati attesi</h2>`, `<a href="/plan/results/r1/">Comuni con servizi su PDND</a>`,
 		`<a href="/plan/objectives/o1/">Obiettivo operativo uno</a>`, `<span class="badge target-on-track">In linea</span>`)
 	b.File("sitemap.xml", "/plan/results/r1/</loc>")
+}
+
+func TestResultsAreInTheOpenDataWithTheirTargetsAndStatus(t *testing.T) {
+	b := sitetest.Run(t, resultSite).OK()
+	b.File("api/v1/plan/draft.json", `"results":[{"id":"r1","title":"Comuni con servizi su PDND","code":"R.A.1.1.1","owner":"m_ef","owners":["m_ef","c_h223"]`,
+		`"targets":[{"year":2025,"date":"","deadline":"2025-12-31","value":40},{"year":2026,"date":"","deadline":"2026-12-31","value":60}]`,
+		`"values":[{"date":"2025-06-01","value":22}],"status":"behind","as_of":"2025-06-01","current_target":{"year":2025,"date":"","deadline":"2025-12-31","value":40}`,
+		`"status":"on-track"`)
+	b.File("api/v1/results.csv",
+		"result,code,title,objective,owners,indicator,unit,baseline,baseline_date,row,year,date,value,status,as_of\n",
+		"r1,R.A.1.1.1,Comuni con servizi su PDND,o1,m_ef;c_h223,Comuni con servizi su PDND,%,10,2024-12-31,target,2025,2025-12-31,40,behind,2025-06-01\n",
+		"r1,R.A.1.1.1,Comuni con servizi su PDND,o1,m_ef;c_h223,Comuni con servizi su PDND,%,10,2024-12-31,value,,2025-06-01,22,behind,2025-06-01\n",
+		"r1,R.A.1.1.1,Comuni con servizi su PDND,o1,m_ef;c_h223,Tempo medio di attesa,giorni,30,,target,2025,2025-12-31,10,on-track,2025-06-01\n")
 }
 
 func TestResultMistakesAreReportedAtTheirPosition(t *testing.T) {

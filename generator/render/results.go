@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -156,7 +157,7 @@ func (r *renderer) resultIndicator(in *site.Indicator, asOf time.Time, chart boo
 	if chart {
 		label := r.tr.T("result.chart", in.Name)
 		if v.Current != nil {
-			label += " " + r.tr.T("result.chart.current", v.Current.Value, v.Latest, v.StatusLabel)
+			label += ". " + r.tr.T("result.chart.current", v.Current.Value, v.Latest, v.StatusLabel)
 		}
 		v.Chart = resultChart(in, vals, asOf, label)
 	}
@@ -240,4 +241,120 @@ func resultChart(in *site.Indicator, vals []site.Value, asOf time.Time, label st
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// resultJSON is an expected result in the plan's open data (under its objective).
+type resultJSON struct {
+	ID         string                `json:"id"`
+	Title      string                `json:"title"`
+	Code       string                `json:"code"`
+	Owner      string                `json:"owner"`  // the lead, "" when none
+	Owners     []string              `json:"owners"` // all, the lead first
+	URL        string                `json:"url"`
+	Indicators []resultIndicatorJSON `json:"indicators"`
+}
+
+type resultIndicatorJSON struct {
+	Name         string       `json:"name"`
+	Unit         string       `json:"unit"`
+	Baseline     *float64     `json:"baseline"`      // null when not a finite number
+	BaselineDate string       `json:"baseline_date"` // "" when not given
+	Targets      []targetJSON `json:"targets"`
+	Values       []valueJSON  `json:"values"`
+	// Status is met, on-track, behind or no-data as of the date the site is built as of
+	// (as_of), against Current, this year's target; "" without targets.
+	Status  string      `json:"status"`
+	AsOf    string      `json:"as_of"`
+	Current *targetJSON `json:"current_target"`
+}
+
+type targetJSON struct {
+	Year     int      `json:"year"`     // 0 for a target by date
+	Date     string   `json:"date"`     // the date of a target by date, "" for one by year
+	Deadline string   `json:"deadline"` // the date or 31 December of the year
+	Value    *float64 `json:"value"`
+}
+
+type valueJSON struct {
+	Date  string   `json:"date"`
+	Value *float64 `json:"value"`
+}
+
+// finite is f, or nil (null in JSON, which has no NaN or infinities) when f is not finite.
+func finite(f float64) *float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil
+	}
+	return &f
+}
+
+func targetOf(t *site.Target) targetJSON {
+	j := targetJSON{Year: t.Year, Deadline: isoDay(t.Deadline()), Value: finite(t.Value)}
+	if t.Year == 0 {
+		j.Date = isoDay(t.Date)
+	}
+	return j
+}
+
+// resultOpenData is res as open data, measured as of asOf; url links it.
+func resultOpenData(res *site.Result, asOf time.Time, url string) resultJSON {
+	j := resultJSON{ID: res.ID, Title: res.Title, Code: res.Code, Owner: res.Owner, Owners: nonNil(res.Owners), URL: url, Indicators: []resultIndicatorJSON{}}
+	for i := range res.Indicators {
+		in := &res.Indicators[i]
+		a := site.Assess(in, asOf)
+		ij := resultIndicatorJSON{Name: in.Name, Unit: in.Unit, Baseline: finite(in.Baseline), BaselineDate: isoDay(in.BaselineDate),
+			Targets: []targetJSON{}, Values: []valueJSON{}, Status: a.Status, AsOf: isoDay(asOf)}
+		for k := range in.Targets {
+			ij.Targets = append(ij.Targets, targetOf(&in.Targets[k]))
+		}
+		if a.Current != nil {
+			c := targetOf(a.Current)
+			ij.Current = &c
+		}
+		for _, v := range in.Values {
+			ij.Values = append(ij.Values, valueJSON{isoDay(v.Date), finite(v.Value)})
+		}
+		j.Indicators = append(j.Indicators, ij)
+	}
+	return j
+}
+
+// resultsCSVHeader are the columns of results.csv: one row per target and per measured
+// value of each indicator of each result (row is "target" or "value"), and one row
+// with row "indicator" for an indicator with neither.
+var resultsCSVHeader = []string{"result", "code", "title", "objective", "owners", "indicator", "unit", "baseline", "baseline_date",
+	"row", "year", "date", "value", "status", "as_of"}
+
+// resultsCSV writes the rows of results.csv for the results of s, measured as of s.Built.
+func resultsCSV(s *site.Site, w func(...string)) {
+	asOf := isoDay(s.Built)
+	for _, res := range s.Results {
+		for i := range res.Indicators {
+			in := &res.Indicators[i]
+			st := site.Assess(in, s.Built).Status
+			row := func(kind, year, date string, v float64, written bool) {
+				value := ""
+				if written {
+					value = num(v)
+				}
+				w(res.ID, res.Code, res.Title, res.Objective, strings.Join(res.Owners, ";"), in.Name, in.Unit, num(in.Baseline), isoDay(in.BaselineDate),
+					kind, year, date, value, st, asOf)
+			}
+			for _, t := range in.Targets {
+				year := ""
+				if t.Year != 0 {
+					year = strconv.Itoa(t.Year)
+				}
+				row("target", year, isoDay(t.Deadline()), t.Value, true)
+			}
+			vals := append([]site.Value(nil), in.Values...)
+			sort.SliceStable(vals, func(i, j int) bool { return vals[i].Date.Before(vals[j].Date) })
+			for _, v := range vals {
+				row("value", "", isoDay(v.Date), v.Value, true)
+			}
+			if len(in.Targets)+len(in.Values) == 0 {
+				row("indicator", "", "", 0, false)
+			}
+		}
+	}
 }
