@@ -58,6 +58,7 @@ func TestResultHasAPageUnderItsObjectiveWithIndicatorsAgainstThisYearsTarget(t *
 	b.File("monitoring/index.html", `<h2 id="h-mon-results">Risultati attesi</h2>`, `<a href="/plan/results/r1/">Comuni con servizi su PDND</a>`,
 		`<a href="/plan/objectives/o1/">Obiettivo operativo uno</a>`, `<span class="badge target-on-track">In linea</span>`)
 	b.File("sitemap.xml", "/plan/results/r1/</loc>")
+	b.File("plan/index.xml", "/plan/results/r1/", "<title>Comuni con servizi su PDND</title>")
 }
 
 func TestResultsAreInTheOpenDataWithTheirTargetsAndStatus(t *testing.T) {
