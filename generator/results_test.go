@@ -55,8 +55,11 @@ func TestResultHasAPageUnderItsObjectiveWithIndicatorsAgainstThisYearsTarget(t *
 	b.File("en/plan/results/r1/index.html", `<span class="badge target-behind">Behind</span>`, "lower is better")
 	b.File("plan/objectives/o1/index.html", `<h2 id="h-results">Risultati attesi</h2>`, `<a href="/plan/results/r1/">Comuni con servizi su PDND</a>`,
 		`<span class="badge target-behind">In ritardo</span>`, `rowspan="2"`, "! result-chart")
-	b.File("monitoring/index.html", `<h2 id="h-mon-results">Risultati attesi</h2>`, `<a href="/plan/results/r1/">Comuni con servizi su PDND</a>`,
-		`<a href="/plan/objectives/o1/">Obiettivo operativo uno</a>`, `<span class="badge target-on-track">In linea</span>`)
+	// /monitoring/ counts the indicators by status, objective by objective (one behind,
+	// one on track), and links each objective's list of results.
+	b.File("monitoring/index.html", `<h2 id="h-mon-results">Risultati attesi</h2>`, "1 risultato atteso, 2 indicatori.",
+		`<span class="badge target-on-track">In linea</span> 1</li>`, `<span class="badge target-behind">In ritardo</span> 1</li>`,
+		`<tr><td><a href="/plan/objectives/o1/#h-results">Obiettivo operativo uno</a></td><td>1</td><td>0</td><td>1</td><td>1</td><td>0</td></tr>`)
 	b.File("sitemap.xml", "/plan/results/r1/</loc>")
 	b.File("plan/index.xml", "/plan/results/r1/", "<title>Comuni con servizi su PDND</title>")
 }

@@ -120,11 +120,59 @@ func (r *renderer) resultTable(label string, results []*site.Result, asOf time.T
 	return out
 }
 
-// monitorResults lists the monitored plan's results for /monitoring/.
-func (r *renderer) monitorResults(m *site.Monitoring) *ResultTable {
-	return r.resultTable("h-mon-results", m.Plan.Results, m.AsOf, func(it *site.Item, title string) Link {
-		return r.planItemLink(it, title, m.Plan, m.Version)
-	}, true)
+// ResultSummary is how the indicators of the monitored plan's expected results stand
+// against this year's targets, in all and objective by objective: /monitoring/ shows
+// counts, so that it stays within the page budget at the size of a real plan; each
+// objective's page has the indicators one by one.
+type ResultSummary struct {
+	Results, Indicators int
+	ByStatus            []StatusCount // in the order of site.TargetStatuses, with indicators without targets left out
+	Objectives          []ObjectiveResults
+}
+
+// ObjectiveResults counts the indicators of an objective's expected results by status.
+type ObjectiveResults struct {
+	Link           // to the objective's list of results
+	Results  int   // how many results
+	ByStatus []int // in the order of site.TargetStatuses
+}
+
+// monitorResults sums up the monitored plan's results for /monitoring/; nil without
+// results.
+func (r *renderer) monitorResults(m *site.Monitoring) *ResultSummary {
+	if len(m.Plan.Results) == 0 {
+		return nil
+	}
+	index := map[string]int{}
+	for i, st := range site.TargetStatuses {
+		index[st] = i
+	}
+	sum := &ResultSummary{Results: len(m.Plan.Results)}
+	total := make([]int, len(site.TargetStatuses))
+	for _, o := range m.Plan.Objectives {
+		if len(o.Results) == 0 {
+			continue
+		}
+		l := r.planItemLink(&o.Item, o.Title, m.Plan, m.Version)
+		if l.URL != "" && r.Site.Objective(o.ID) != nil {
+			l.URL += "#h-results"
+		}
+		or := ObjectiveResults{Link: l, Results: len(o.Results), ByStatus: make([]int, len(site.TargetStatuses))}
+		for _, res := range o.Results {
+			for i := range res.Indicators {
+				sum.Indicators++
+				if st := site.Assess(&res.Indicators[i], m.AsOf).Status; st != "" {
+					or.ByStatus[index[st]]++
+					total[index[st]]++
+				}
+			}
+		}
+		sum.Objectives = append(sum.Objectives, or)
+	}
+	for i, st := range site.TargetStatuses {
+		sum.ByStatus = append(sum.ByStatus, StatusCount{Status: st, Label: r.tr.T("result.status." + st), Count: total[i]})
+	}
+	return sum
 }
 
 // resultIndicator measures in as of asOf; chart draws it too.

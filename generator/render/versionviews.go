@@ -142,9 +142,9 @@ type MonitoringView struct {
 	Overdue    []MonitorAction
 	DueSoon    []MonitorAction
 	Indicators []MonitorIndicator
-	// Results are the expected results of the monitored plan, in plan order, their
-	// indicators against this year's targets.
-	Results *ResultTable
+	// Results sums up how the indicators of the monitored plan's expected results stand
+	// against this year's targets; nil without results.
+	Results *ResultSummary
 	Updates []MonitorUpdate // the latest progress updates, newest first
 }
 
