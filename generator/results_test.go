@@ -52,7 +52,8 @@ func TestResultHasAPageUnderItsObjectiveWithIndicatorsAgainstThisYearsTarget(t *
 		"Obiettivo dell&#39;anno 40 (2025)",
 		`<caption id="cap-targets-0">Obiettivi per anno o per data</caption>`, `<caption id="cap-values-1">Valori misurati</caption>`,
 		"Testo del risultato.")
-	b.File("en/plan/results/r1/index.html", `<span class="badge target-behind">Behind</span>`, "lower is better")
+	b.File("en/plan/results/r1/index.html", `<span class="badge target-behind">Behind</span>`, "lower is better",
+		`<h1><span class="code">R.A.1.1.1</span> <span lang="it">Comuni con servizi su PDND</span></h1>`, `<div class="prose" lang="it">`)
 	b.File("plan/objectives/o1/index.html", `<h2 id="h-results">Risultati attesi</h2>`, `<a href="/plan/results/r1/">Comuni con servizi su PDND</a>`,
 		`<span class="badge target-behind">In ritardo</span>`, `rowspan="2"`, "! result-chart")
 	// /monitoring/ counts the indicators by status, objective by objective (one behind,
