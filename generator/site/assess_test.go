@@ -84,3 +84,78 @@ func TestAssessAgainstThisYearsTarget(t *testing.T) {
 		t.Errorf("without targets: %+v", a)
 	}
 }
+
+// resultPlan is plan (monitor_test.go) with expected results.
+func resultPlan(t *testing.T, results ...*Result) *Site {
+	t.Helper()
+	s := plan(t)
+	s.Results = results
+	if errs := s.Index(); errs.HasErrors() {
+		t.Fatal(errs)
+	}
+	for _, o := range s.Objectives { // plan resolved them once already
+		o.Results = nil
+	}
+	if errs := s.Resolve(); errs.HasErrors() {
+		t.Fatal(errs)
+	}
+	s.Derive()
+	return s
+}
+
+func result(id, objective string, order int, values ...Value) *Result {
+	return &Result{Item: Item{ID: id, Section: Results}, Title: "Result " + id, Objective: objective, Order: order,
+		Indicators: []Indicator{{Name: "I", Baseline: 0, Targets: []Target{{Year: 2025, Value: 10}}, Values: values}}}
+}
+
+// Monitoring follows the approved plan's results, each with the values the work tree
+// reports; a result only in the draft waits for a version to approve it.
+func TestMonitorTakesApprovedResultsWithTheirLiveValues(t *testing.T) {
+	approved := &Version{Name: "2025.1", Plan: resultPlan(t,
+		result("r2", "o3", 1), result("r1", "o1", 1, Value{Date: day0("2025-03-01"), Value: 2}))}
+	draft := resultPlan(t,
+		result("r1", "o1", 1, Value{Date: day0("2025-03-01"), Value: 2}, Value{Date: day0("2025-06-01"), Value: 9}),
+		result("r3", "o1", 2))
+	m := Monitor(approved, draft, asOf)
+	var got []string
+	for _, r := range m.Plan.Results {
+		got = append(got, r.ID)
+	}
+	equal(t, "monitored results", got, []string{"r1", "r2"})
+	r1 := m.Plan.Result("r1")
+	if r1 == nil || len(r1.Indicators[0].Values) != 2 || r1.ObjectiveItem == nil || r1.ObjectiveItem == draft.Objective("o1") ||
+		len(r1.ObjectiveItem.Results) != 1 || r1.ObjectiveItem.Results[0] != r1 {
+		t.Fatalf("r1 is not the approved result with the draft's values, under the monitored objective: %+v", r1)
+	}
+	if st := Assess(&r1.Indicators[0], m.AsOf).Status; st != TargetOnTrack {
+		t.Errorf("r1 is %s as of %s, want on track (9 by June, 10 by December)", st, m.AsOf)
+	}
+	if approved.Plan.Result("r1").ObjectiveItem.Results[0] != approved.Plan.Result("r1") || len(draft.Objective("o1").Results) != 2 {
+		t.Errorf("Monitor changed the plans it read")
+	}
+}
+
+// Every row of PlanKinds can hold, list, add, link and unlink its items: what the
+// stages that walk the table call.
+func TestPlanKindsAreFullyDeclared(t *testing.T) {
+	for i, k := range PlanKinds {
+		if k.New == nil || k.Clone == nil || k.Items == nil || k.set == nil || k.add == nil {
+			t.Errorf("kind %d (%s) lacks a function", i, k.Section)
+		}
+		if (k.Parent == "") != (k.link == nil) || (k.Parent == "") != (k.unlink == nil) || (k.Parent == "") != (k.ParentKey == "") {
+			t.Errorf("%s: a parent needs its key, link and unlink, and only a parent", k.Name)
+		}
+		p := k.New(Item{ID: "x", Section: k.Section})
+		if p.Base().Section != k.Section || KindOf(k.Section) != k {
+			t.Errorf("%s: New makes an item of section %s", k.Name, p.Base().Section)
+		}
+		s := &Site{}
+		k.Add(s, p)
+		if got := k.Items(s); len(got) != 1 || got[0] != p {
+			t.Errorf("%s: Add then Items gives %v", k.Name, got)
+		}
+		if c := k.Clone(p); c == p || c.Base().ID != "x" {
+			t.Errorf("%s: Clone is not a copy", k.Name)
+		}
+	}
+}

@@ -17,11 +17,11 @@ type PlanItem interface {
 // its type in model.go and its templates, not an arm in every stage.
 type Kind struct {
 	Section Section
-	// Name is the singular word for the kind: the name of its page template, its cards'
-	// kind, its search documents' type and the i18n key "kind.<name>".
+	// Name is the singular word for the kind: the name of its page template
+	// (layouts/<name>.html), its cards' kind, its search documents' type (and the i18n
+	// key search.type.<name>) and its anchors on a version's page (<name>-<id>).
 	Name string
-	// Plural names its list in the open data JSON (plan.json) and the i18n key
-	// "kinds.<plural>".
+	// Plural names its list in the open data (plan.json) and in messages.
 	Plural string
 	// Parent is the section of its parent, "" for the top level; ParentKey is the front
 	// matter key that names the parent (required when Parent is set).
@@ -35,8 +35,9 @@ type Kind struct {
 	Items func(s *Site) []PlanItem
 	// Clone returns a shallow copy of p, an item of the kind.
 	Clone func(p PlanItem) PlanItem
-	// set replaces the site's list with items (all of the kind).
+	// set replaces the site's list with items (all of the kind); add appends one.
 	set func(s *Site, items []PlanItem)
+	add func(s *Site, p PlanItem)
 	// link makes child (of this kind) a child of parent (of the kind Parent): its parent
 	// pointer and the parent's list of children. unlink empties parent's list of children
 	// of this kind, so that they can be linked again in order.
@@ -52,6 +53,7 @@ var PlanKinds = []*Kind{
 		Clone: clone[Goal],
 		Items: func(s *Site) []PlanItem { return items(s.Goals) },
 		set:   func(s *Site, l []PlanItem) { s.Goals = typed[*Goal](l) },
+		add:   func(s *Site, p PlanItem) { s.Goals = append(s.Goals, p.(*Goal)) },
 	},
 	{
 		Section: Objectives, Name: "objective", Plural: "objectives", Parent: Goals, ParentKey: "goal",
@@ -59,6 +61,7 @@ var PlanKinds = []*Kind{
 		Clone: clone[Objective],
 		Items: func(s *Site) []PlanItem { return items(s.Objectives) },
 		set:   func(s *Site, l []PlanItem) { s.Objectives = typed[*Objective](l) },
+		add:   func(s *Site, p PlanItem) { s.Objectives = append(s.Objectives, p.(*Objective)) },
 		link: func(c, p PlanItem) {
 			o, g := c.(*Objective), p.(*Goal)
 			o.GoalItem = g
@@ -72,6 +75,7 @@ var PlanKinds = []*Kind{
 		Clone: clone[Result],
 		Items: func(s *Site) []PlanItem { return items(s.Results) },
 		set:   func(s *Site, l []PlanItem) { s.Results = typed[*Result](l) },
+		add:   func(s *Site, p PlanItem) { s.Results = append(s.Results, p.(*Result)) },
 		link: func(c, p PlanItem) {
 			r, o := c.(*Result), p.(*Objective)
 			r.ObjectiveItem = o
@@ -85,6 +89,7 @@ var PlanKinds = []*Kind{
 		Clone: clone[Action],
 		Items: func(s *Site) []PlanItem { return items(s.Actions) },
 		set:   func(s *Site, l []PlanItem) { s.Actions = typed[*Action](l) },
+		add:   func(s *Site, p PlanItem) { s.Actions = append(s.Actions, p.(*Action)) },
 		link: func(c, p PlanItem) {
 			a, o := c.(*Action), p.(*Objective)
 			a.ObjectiveItem = o
@@ -106,7 +111,7 @@ func KindOf(sec Section) *Kind {
 
 // Add appends p, an item of kind k, to the site's list of that kind (the loader's
 // assembly; Index then indexes it).
-func (k *Kind) Add(s *Site, p PlanItem) { k.set(s, append(k.Items(s), p)) }
+func (k *Kind) Add(s *Site, p PlanItem) { k.add(s, p) }
 
 func clone[T any, P interface {
 	*T
