@@ -1,0 +1,91 @@
+package search_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pspm-dev/pspm/generator/search"
+)
+
+func TestCodeQueryListsItsItemFirstInAnyCase(t *testing.T) {
+	x := demoIdx(t)
+	var first []string
+	for _, q := range []string{"CAP3.MEF.LA04", "cap3.mef.la04", "Cap3.Mef.La04", "  CAP3.MEF.LA04 "} {
+		res := find(t, x, search.Request{Q: q, Size: 100})
+		if len(res.Hits) == 0 || res.Hits[0].ID != "plan/actions/soc-condiviso" || res.Hits[0].Code != "CAP3.MEF.LA04" {
+			t.Fatalf("%q: want the action CAP3.MEF.LA04 first, got %v", q, ids(res)[:min(3, len(res.Hits))])
+		}
+		if first == nil {
+			first = ids(res)
+		} else if !slices.Equal(first, ids(res)) {
+			t.Errorf("%q ranks otherwise than CAP3.MEF.LA04:\n  %v\n  %v", q, ids(res), first)
+		}
+	}
+	// Its translation comes next, then what the words find.
+	if len(first) < 2 || first[1] != "plan/actions/soc-condiviso/en" {
+		t.Errorf("want the English text second: %v", first[:min(4, len(first))])
+	}
+}
+
+func TestCodePrefixListsTheItemsWithThatCodeByCode(t *testing.T) {
+	x := demoIdx(t)
+	res := find(t, x, search.Request{Q: "cap3.mef", Size: 100, Lang: "it"})
+	var codes []string
+	for _, h := range res.Hits {
+		if h.Code == "" || !strings.HasPrefix(h.Code, "CAP3.MEF.") {
+			break
+		}
+		codes = append(codes, h.Code)
+	}
+	want := []string{"CAP3.MEF.LA01", "CAP3.MEF.LA02", "CAP3.MEF.LA03", "CAP3.MEF.LA04", "CAP3.MEF.LA05"}
+	if !slices.Equal(codes, want) {
+		t.Errorf("cap3.mef: want the actions of CAP3 first, by code: got %v (%v)", codes, ids(res))
+	}
+	// A filter applies to the items found by code too.
+	res = find(t, x, search.Request{Q: "MEF.1", Type: "objective", Lang: "it", Size: 100})
+	for i, want := range []string{"MEF.1.1", "MEF.1.2", "MEF.1.3"} {
+		if i >= len(res.Hits) || res.Hits[i].Code != want {
+			t.Fatalf("MEF.1 among objectives: want %s at %d: %v", want, i, ids(res))
+		}
+	}
+	if res.Facets[search.FieldType][0].Value != "objective" || len(res.Facets[search.FieldType]) != 1 {
+		t.Errorf("type facet %v", res.Facets[search.FieldType])
+	}
+}
+
+func TestCodeResultsPageAsOneList(t *testing.T) {
+	x := demoIdx(t)
+	all := find(t, x, search.Request{Q: "CAP1.MEF", Size: 100})
+	var paged []string
+	for p := 1; p <= 30; p++ {
+		res := find(t, x, search.Request{Q: "CAP1.MEF", Size: 3, Page: p})
+		if res.Total != all.Total {
+			t.Fatalf("page %d: total %d, want %d", p, res.Total, all.Total)
+		}
+		paged = append(paged, ids(res)...)
+		if len(res.Hits) < 3 {
+			break
+		}
+	}
+	if !slices.Equal(paged, ids(all)[:min(len(paged), len(all.Hits))]) || len(paged) != min(all.Total, 90) {
+		t.Errorf("pages of 3 differ from one page:\n  %v\n  %v", paged, ids(all))
+	}
+	var facet int
+	for _, f := range all.Facets[search.FieldType] {
+		facet += f.Count
+	}
+	if facet != all.Total {
+		t.Errorf("the type facet counts %d documents, the result %d", facet, all.Total)
+	}
+}
+
+func TestQuotedCodeIsSearchedAsWords(t *testing.T) {
+	// A query with syntax is never taken for a code: "CAP3.MEF.LA04" in quotes is a
+	// phrase, and the action's text does not hold its code.
+	x := demoIdx(t)
+	res := find(t, x, search.Request{Q: `"CAP3.MEF.LA04"`, Size: 5})
+	if len(res.Hits) > 0 && res.Hits[0].ID == "plan/actions/soc-condiviso" {
+		t.Errorf("a quoted code lists the item of the code first: %v", ids(res))
+	}
+}
