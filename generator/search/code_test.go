@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -88,4 +89,46 @@ func TestQuotedCodeIsSearchedAsWords(t *testing.T) {
 	if len(res.Hits) > 0 && res.Hits[0].ID == "plan/actions/soc-condiviso" {
 		t.Errorf("a quoted code lists the item of the code first: %v", ids(res))
 	}
+}
+
+// FuzzCodeQueriesListCodedItemsFirst: whatever a reader types, the search answers or says
+// what is wrong with the query; when the query may be a code, the items with that code,
+// then those with a code starting with it, come before any other.
+func FuzzCodeQueriesListCodedItemsFirst(f *testing.F) {
+	docs := []search.Document{
+		{ID: "plan/actions/a", Type: "action", Lang: "it", Title: "Servizi digitali", Text: "Servizi CAP1.PA.LA07 digitali.", Code: "CAP1.PA.LA07", URL: "/a/"},
+		{ID: "plan/actions/b", Type: "action", Lang: "it", Title: "Rete dei comuni", Text: "La rete.", Code: "CAP1.PA.LA08", URL: "/b/"},
+		{ID: "plan/objectives/c", Type: "objective", Lang: "it", Title: "Obiettivo", Text: "Cap1 e la rete.", Code: "OB.1.1", URL: "/c/"},
+		{ID: "proposals/d", Type: "proposal", Lang: "it", Title: "CAP1.PA.LA07 proposta", Text: "Sulla linea CAP1.PA.LA07.", URL: "/d/"},
+	}
+	x := memIndex(f, docs)
+	for _, q := range []string{"CAP1.PA.LA07", "cap1.pa", "ob.1", "OB.1.1", "c", "1", "cap1.pa.la0", "rete", `"CAP1"`, "a/b", "..", "-", "CAP1.PA.LA07 rete"} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		res, err := x.Search(search.Request{Q: q, Size: 100})
+		if err != nil {
+			var qe *search.QueryError
+			if !errors.As(err, &qe) {
+				t.Fatalf("%q: %v", q, err)
+			}
+			return
+		}
+		key := strings.ToLower(strings.TrimSpace(q))
+		tier := func(h search.Hit) int {
+			c := strings.ToLower(h.Code)
+			switch {
+			case c != "" && c == key:
+				return 0
+			case c != "" && len(key) >= 2 && strings.HasPrefix(c, key):
+				return 1
+			}
+			return 2
+		}
+		for i := 1; i < len(res.Hits); i++ {
+			if a, b := tier(res.Hits[i-1]), tier(res.Hits[i]); a > b && strings.ContainsAny(key, "0123456789._/") && !strings.ContainsAny(key, " \"+-:~") {
+				t.Errorf("%q: %s (code %q) before %s (code %q)", q, res.Hits[i-1].ID, res.Hits[i-1].Code, res.Hits[i].ID, res.Hits[i].Code)
+			}
+		}
+	})
 }

@@ -23,8 +23,8 @@ type Plainer func(markdown []byte) (summary, text string)
 // each distinct text is converted once, on every core.
 //
 // A plan item of the work tree is one document whose Versions are "draft" and every
-// approved version whose plan has the item as it is (same title, text, status, owner,
-// AgID codes and translations). The texts an item had in other versions are one
+// approved version whose plan has the item as it is (same title, official code, text,
+// status, owner, AgID codes and translations). The texts an item had in other versions are one
 // document each, whatever the number of versions that share it: its ID is
 // "<section>/<id>@<v>", v the newest of them, and its URL the item's anchor in that
 // version's plan (/plan/<v>/#action-<id>).
