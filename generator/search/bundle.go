@@ -548,8 +548,8 @@ func encodePostings(ps []posting) []byte {
 // record is what a result shows of a document.
 type record struct {
 	id, url, title, summary, lang, typ, status, body, kind, code string
-	versions                                               []string
-	date                                                   time.Time
+	versions                                                     []string
+	date                                                         time.Time
 }
 
 // stored reads a document's stored fields.

@@ -7,17 +7,16 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-)
 
-// maxCode is the longest code a query may be (site.MaxCode).
-const maxCode = 40
+	"github.com/pspm-dev/pspm/generator/site"
+)
 
 // codeKey is the code a query may be, as the index holds codes (lower case), or "" when
 // the query cannot be one: a code is one word of ASCII letters, digits and . - _ /, and
 // a query is taken for one when it has a digit or one of . _ / (so that ordinary words
 // never cost the static client the code table). The static client applies the same rule.
 func codeKey(q string) string {
-	if q == "" || len(q) > maxCode {
+	if q == "" || len(q) > site.MaxCode {
 		return ""
 	}
 	marked := false
