@@ -132,3 +132,48 @@ func FuzzCodeQueriesListCodedItemsFirst(f *testing.F) {
 		}
 	})
 }
+
+func TestBundleCarriesTheCodesOfPlanItems(t *testing.T) {
+	x := memIndex(t, []search.Document{
+		{ID: "plan/actions/a", Type: "action", Lang: "it", Title: "Azione", Code: "CAP1.PA.LA07", URL: "/a/"},
+		{ID: "plan/actions/a/en", Type: "action", Lang: "en", Title: "Action", Code: "CAP1.PA.LA07", URL: "/en/a/"},
+		{ID: "plan/objectives/o", Type: "objective", Lang: "it", Title: "Obiettivo", Code: "OB.1.1", URL: "/o/"},
+		{ID: "proposals/p", Type: "proposal", Lang: "it", Title: "Proposta", URL: "/p/"},
+	})
+	b := readBundle(t, bundleFiles(t, x))
+	data, err := b.file("c.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The facet format: the codes in lower case, then each document's.
+	r := &reader{data: data}
+	var values []string
+	for range int(r.uv()) {
+		values = append(values, r.str())
+		if l := r.str(); l != "" {
+			t.Errorf("a code has the label %q", l)
+		}
+	}
+	if !slices.Equal(values, []string{"cap1.pa.la07", "ob.1.1"}) {
+		t.Errorf("codes %v", values)
+	}
+	var per []string
+	for range b.meta.Docs {
+		k, code := int(r.uv()), ""
+		for range k {
+			code = values[r.uv()]
+		}
+		per = append(per, code)
+	}
+	if want := []string{"cap1.pa.la07", "cap1.pa.la07", "ob.1.1", ""}; !slices.Equal(per, want) || r.err != nil || len(r.data) != 0 {
+		t.Errorf("codes by document %v, want %v (%v, %d bytes left)", per, want, r.err, len(r.data))
+	}
+	// A record shows the code as written.
+	row, err := b.row(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(row) != 13 || string(row[12]) != `"CAP1.PA.LA07"` {
+		t.Errorf("record 0: %s", row)
+	}
+}
