@@ -54,7 +54,7 @@ func TestResultHasAPageUnderItsObjectiveWithIndicatorsAgainstThisYearsTarget(t *
 		"Testo del risultato.")
 	b.File("en/plan/results/r1/index.html", `<span class="badge target-behind">Behind</span>`, "lower is better",
 		`<h1><span class="code">R.A.1.1.1</span> <span lang="it">Comuni con servizi su PDND</span></h1>`, `<div class="prose" lang="it">`)
-	b.File("plan/objectives/o1/index.html", `<h2 id="h-results">Risultati attesi</h2>`, `<a href="/plan/results/r1/">Comuni con servizi su PDND</a>`,
+	b.File("plan/objectives/o1/index.html", `<h2 id="h-results">Risultati attesi</h2>`, `<a href="/plan/results/r1/">R.A.1.1.1 Comuni con servizi su PDND</a>`,
 		`<span class="badge target-behind">In ritardo</span>`, `rowspan="2"`, "! result-chart")
 	// /monitoring/ counts the indicators by status, objective by objective (one behind,
 	// one on track), and links each objective's list of results.

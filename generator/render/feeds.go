@@ -85,7 +85,7 @@ func (r *renderer) feeds() []task {
 	acts := func() []entry {
 		out := make([]entry, 0, len(s.Actions)+len(s.Results))
 		for _, a := range s.Actions {
-			out = append(out, entry{url: a.URL(), title: r.cards[&a.Item].Title, author: r.bodyLink(a.OwnerBody, a.Owner).Title,
+			out = append(out, entry{url: a.URL(), title: codeTitle(a.Code, r.cards[&a.Item].Title), author: r.bodyLink(a.OwnerBody, a.Owner).Title,
 				summary: r.html[&a.Item].Summary, html: r.html[&a.Item].HTML, date: actionDate(a)})
 		}
 		for _, res := range s.Results {
@@ -258,7 +258,7 @@ func (r *renderer) progressEntries() []entry {
 		if r.Site.Action(a.ID) == nil && m.Version != nil {
 			url = "/plan/" + m.Version.Name + "/#action-" + a.ID
 		}
-		title := r.title(&a.Item, a.Title)
+		title := codeTitle(a.Code, r.title(&a.Item, a.Title))
 		v := r.updateView(u, Link{})
 		text := r.tr.T("feed.progress", v.To, v.Label)
 		if v.From >= 0 {

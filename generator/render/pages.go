@@ -119,7 +119,7 @@ func (r *renderer) allCards() map[*site.Item]*Card {
 // planCard is the card of a plan item of kind k: what every kind shows, and its own fields.
 func (r *renderer) planCard(k *site.Kind, p site.PlanItem) *Card {
 	it := p.Base()
-	c := &Card{Kind: k.Name, Title: r.title(it, p.Heading()), URL: r.link(it.URL()), Summary: r.html[it].Summary, Tally: r.tally(it.Tally)}
+	c := &Card{Kind: k.Name, Title: r.title(it, p.Heading()), Code: p.OfficialCode(), URL: r.link(it.URL()), Summary: r.html[it].Summary, Tally: r.tally(it.Tally)}
 	switch p := p.(type) {
 	case *site.Goal:
 		c.Progress = p.Progress.Percent
@@ -185,9 +185,18 @@ func (r *renderer) tagLink(t string) string {
 	return l
 }
 
+// codeTitle is a plan item's title as a link names it: its official code, when it has
+// one, before its title.
+func codeTitle(code, title string) string {
+	if code == "" {
+		return title
+	}
+	return code + " " + title
+}
+
 func (r *renderer) itemLink(it *site.Item) Link {
 	if c := r.cards[it]; c != nil {
-		return Link{c.Title, r.link(it.URL())}
+		return Link{codeTitle(c.Code, c.Title), r.link(it.URL())}
 	}
 	return Link{it.ID, r.link(it.URL())}
 }
@@ -500,7 +509,7 @@ func (r *renderer) homePage() ([]byte, error) {
 }
 
 func (r *renderer) goalView(g *site.Goal) GoalView {
-	v := GoalView{ID: g.ID, Title: r.cards[&g.Item].Title, URL: r.link(g.URL()), HTML: htmlOf(r.html[&g.Item].HTML), Progress: g.Progress.Percent, Contributions: r.contributions(&g.Item)}
+	v := GoalView{ID: g.ID, Title: r.cards[&g.Item].Title, Code: g.Code, URL: r.link(g.URL()), HTML: htmlOf(r.html[&g.Item].HTML), Progress: g.Progress.Percent, Contributions: r.contributions(&g.Item)}
 	for _, o := range g.Objectives {
 		v.Objectives = append(v.Objectives, r.objectiveView(o))
 	}
@@ -508,7 +517,7 @@ func (r *renderer) goalView(g *site.Goal) GoalView {
 }
 
 func (r *renderer) objectiveView(o *site.Objective) ObjectiveView {
-	v := ObjectiveView{ID: o.ID, Title: r.cards[&o.Item].Title, URL: r.link(o.URL()), AgID: o.AgID, HTML: htmlOf(r.html[&o.Item].HTML), Progress: o.Progress.Percent, Contributions: r.contributions(&o.Item)}
+	v := ObjectiveView{ID: o.ID, Title: r.cards[&o.Item].Title, Code: o.Code, URL: r.link(o.URL()), AgID: o.AgID, HTML: htmlOf(r.html[&o.Item].HTML), Progress: o.Progress.Percent, Contributions: r.contributions(&o.Item)}
 	if o.GoalItem != nil {
 		v.Goal = r.itemLink(&o.GoalItem.Item)
 	}
@@ -573,7 +582,7 @@ func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
 }
 
 func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
-	v := &ActionView{ID: a.ID, Title: r.cards[&a.Item].Title, URL: r.link(a.URL()), Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
+	v := &ActionView{ID: a.ID, Title: r.cards[&a.Item].Title, Code: a.Code, URL: r.link(a.URL()), Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
 		Progress: a.Progress, Start: a.Start, Due: a.Due, HTML: htmlOf(r.html[&a.Item].HTML), ContributesTo: a.ContributesTo,
 		Contributions: r.contributions(&a.Item)}
 	var goal, obj *site.Item

@@ -7,6 +7,8 @@ type PlanItem interface {
 	Heading() string  // its title as written
 	ParentID() string // the id of its parent, as written ("" for a goal)
 	Ordinal() int     // its order: key
+	// OfficialCode is its official code (code: key), "" when none.
+	OfficialCode() string
 	// ParentItem is its parent, linked by Resolve, or nil.
 	ParentItem() PlanItem
 }
@@ -152,6 +154,9 @@ func (g *Goal) ParentID() string { return "" }
 // Ordinal is the goal's order.
 func (g *Goal) Ordinal() int { return g.Order }
 
+// OfficialCode is the goal's code.
+func (g *Goal) OfficialCode() string { return g.Code }
+
 // ParentItem is nil: goals are the top level.
 func (g *Goal) ParentItem() PlanItem { return nil }
 
@@ -163,6 +168,9 @@ func (o *Objective) ParentID() string { return o.Goal }
 
 // Ordinal is the objective's order.
 func (o *Objective) Ordinal() int { return o.Order }
+
+// OfficialCode is the objective's code.
+func (o *Objective) OfficialCode() string { return o.Code }
 
 // ParentItem is the objective's goal, or nil.
 func (o *Objective) ParentItem() PlanItem {
@@ -181,6 +189,9 @@ func (r *Result) ParentID() string { return r.Objective }
 // Ordinal is the result's order.
 func (r *Result) Ordinal() int { return r.Order }
 
+// OfficialCode is the result's code.
+func (r *Result) OfficialCode() string { return r.Code }
+
 // ParentItem is the result's objective, or nil.
 func (r *Result) ParentItem() PlanItem {
 	if r.ObjectiveItem == nil {
@@ -197,6 +208,9 @@ func (a *Action) ParentID() string { return a.Objective }
 
 // Ordinal is the action's order.
 func (a *Action) Ordinal() int { return a.Order }
+
+// OfficialCode is the action's code.
+func (a *Action) OfficialCode() string { return a.Code }
 
 // ParentItem is the action's objective, or nil.
 func (a *Action) ParentItem() PlanItem {

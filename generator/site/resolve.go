@@ -196,6 +196,7 @@ func (s *Site) resolvePlan(errs *diag.List, full bool) {
 
 	s.linkPlan(errs)
 	s.resolveResults(errs, full)
+	checkCodes(errs, s.codedItems())
 	for _, o := range s.Objectives {
 		checkAgID(errs, &o.Item, o.AgID)
 	}
