@@ -101,6 +101,9 @@ func TestResultMistakesAreReportedAtTheirPosition(t *testing.T) {
 		// Actions take yearly targets too, checked the same way.
 		{"-- content/plan/actions/a2.md --\n---\ntitle: A\nobjective: o1\nindicators:\n  - name: N\n    target: 5\n    targets:\n      - {year: 2026, value: 1}\n      - {year: 2026, value: 2}\n---\n",
 			`content/plan/actions/a2.md:9:9: indicators[0].targets[1] is due 2026`},
+		// A result's code is unique among the codes of every kind of plan item.
+		{"-- content/plan/results/r2.md --\n---\ntitle: R\nobjective: o1\ncode: ob.1\n---\n-- content/plan/objectives/o2.md --\n---\ntitle: O\ngoal: g1\ncode: OB.1\n---\n",
+			`content/plan/results/r2.md:4:7: code "ob.1" is already the code of plan/objectives/o2 (content/plan/objectives/o2.md): codes are unique among the plan's goals, objectives, results and actions`},
 		// A result's id is a plan id: it cannot be an action's.
 		{"-- content/plan/results/a1.md --\n---\ntitle: R\nobjective: o1\n---\n",
 			`plan ids must be unique across goals, objectives, results and actions`},
