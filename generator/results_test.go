@@ -48,7 +48,7 @@ func TestResultHasAPageUnderItsObjectiveWithIndicatorsAgainstThisYearsTarget(t *
 		`<svg class="chart result-chart"`, `role="img"`,
 		`<span class="badge target-behind">In ritardo</span>`,
 		`<span class="badge target-on-track">In linea</span>`,
-		"valori più bassi sono migliori", "linea verticale: 1 giugno 2025, la data dei dati.",
+		"valori più bassi sono migliori", "verticale: 1 giugno 2025, la data dei dati.",
 		"Obiettivo dell&#39;anno 40 (2025)",
 		`<caption id="cap-targets-0">Obiettivi per anno o per data</caption>`, `<caption id="cap-values-1">Valori misurati</caption>`,
 		"Testo del risultato.")

@@ -213,8 +213,9 @@ func (r *renderer) resultIndicator(in *site.Indicator, asOf time.Time, chart boo
 }
 
 // resultChart draws an indicator of a result over time as an inline SVG: its values
-// (line and points), its targets (squares, joined from the baseline by a dashed line)
-// and the date the site is as of (a vertical line). Like indicatorChart it is an image
+// (line and dots), its targets (squares, joined from the baseline by a dashed line)
+// and the date the site is as of (a vertical dashed line). It uses the classes of
+// indicatorChart only, so that it adds nothing to the style sheet every page loads. Like indicatorChart it is an image
 // with a label; the page carries the same numbers in a table beside it.
 func resultChart(in *site.Indicator, vals []site.Value, asOf time.Time, label string) template.HTML {
 	if len(vals) == 0 && len(in.Targets) == 0 {
@@ -255,24 +256,23 @@ func resultChart(in *site.Indicator, vals []site.Value, asOf time.Time, label st
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart result-chart" viewBox="0 0 %g %g" role="img" aria-label="%s">`, w, h, template.HTMLEscapeString(label))
 	fmt.Fprintf(&b, `<line class="baseline" x1="%g" x2="%g" y1="%.1f" y2="%.1f"/>`, pad, w-pad, y(in.Baseline), y(in.Baseline))
-	if d := asOf.Unix(); !asOf.IsZero() && d >= t0 && d <= t1 {
-		fmt.Fprintf(&b, `<line class="today" x1="%.1f" x2="%.1f" y1="%g" y2="%g"/>`, x(asOf), x(asOf), pad, h-pad)
+	if d := asOf.Unix(); !asOf.IsZero() && d >= t0 && d <= t1 { // the date of the data
+		fmt.Fprintf(&b, `<line class="baseline" x1="%.1f" x2="%.1f" y1="%g" y2="%g"/>`, x(asOf), x(asOf), pad, h-pad)
 	}
-	if len(in.Targets) > 0 {
-		b.WriteString(`<polyline class="target" points="`)
-		if !start.IsZero() {
-			fmt.Fprintf(&b, "%.1f,%.1f ", x(start), y(in.Baseline))
+	// Targets: dashed segments from the baseline from one to the next, and a square each.
+	px, py := -1.0, 0.0
+	if !start.IsZero() {
+		px, py = x(start), y(in.Baseline)
+	}
+	for _, t := range in.Targets {
+		tx, ty := x(t.Deadline()), y(t.Value)
+		if px >= 0 {
+			fmt.Fprintf(&b, `<line class="target" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, px, tx, py, ty)
 		}
-		for i, t := range in.Targets {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			fmt.Fprintf(&b, "%.1f,%.1f", x(t.Deadline()), y(t.Value))
-		}
-		b.WriteString(`"/>`)
-		for _, t := range in.Targets {
-			fmt.Fprintf(&b, `<rect class="target-point" x="%.1f" y="%.1f" width="6" height="6"/>`, x(t.Deadline())-3, y(t.Value)-3)
-		}
+		px, py = tx, ty
+	}
+	for _, t := range in.Targets {
+		fmt.Fprintf(&b, `<rect class="point" x="%.1f" y="%.1f" width="6" height="6"/>`, x(t.Deadline())-3, y(t.Value)-3)
 	}
 	if len(vals) > 0 {
 		b.WriteString(`<polyline class="values" points="`)
