@@ -172,7 +172,7 @@ func (w *encodeRepo) tree(blobs map[string]plumbing.Hash, dir string) (plumbing.
 			entries = append(entries, object.TreeEntry{Name: rest, Mode: filemode.Regular, Hash: h})
 		}
 	}
-	for name := range subdirs {
+	for _, name := range slices.Sorted(maps.Keys(subdirs)) {
 		h, err := w.tree(blobs, dir+name+"/")
 		if err != nil {
 			return h, err

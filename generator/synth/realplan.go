@@ -404,6 +404,7 @@ func (p *RealPlan) layoutObjectives(e, prev *rpEdition) {
 		if prev != nil && prev.chapterOf[t] != 0 {
 			old := prev.objective(t)
 			o.title, o.paras, o.wrap = old.title, old.paras, old.wrap
+			o.replaces = old.replaces
 			if old.id != o.id {
 				o.replaces = []string{old.id}
 			}
@@ -469,7 +470,7 @@ func (p *RealPlan) layoutResults(e, prev *rpEdition) {
 				objective: o.id, theme: o.theme, pos: k}
 			if k < len(olds) {
 				old := olds[k]
-				r.title, r.paras, r.owners = old.title, old.paras, old.owners
+				r.title, r.paras, r.owners, r.replaces = old.title, old.paras, old.owners, old.replaces
 				if old.id != r.id {
 					r.replaces = []string{old.id}
 				}
@@ -554,9 +555,9 @@ func (p *RealPlan) next(prev *rpEdition, year int, when time.Time, reorganise bo
 	p.layoutResults(e, prev)
 
 	themes := slices.Sorted(maps.Keys(e.chapterOf))
-	rates := [...]int{8, 14, 18, 26, 26} // removed, merged, split, moved, renumbered (cumulative %)
+	rates := [...]int{15, 21, 25, 33, 33} // removed, merged, split, moved, renumbered (cumulative %)
 	if !reorganise {
-		rates = [...]int{3, 6, 8, 13, 20}
+		rates = [...]int{5, 8, 10, 15, 22}
 	}
 	lastFresh := map[int]*rpAction{} // per objective, the last action with a new number, which a merge may join
 	var fresh []*rpAction            // actions that need a new number
@@ -602,7 +603,7 @@ func (p *RealPlan) next(prev *rpEdition, year int, when time.Time, reorganise bo
 			fresh = append(fresh, a)
 			lastFresh[a.theme] = a
 		} else {
-			a.replaces = nil // the same id continues itself
+			a.replaces = old.replaces // as the planner left it: the same id continues itself
 			e.actions = append(e.actions, a)
 		}
 	}
@@ -614,7 +615,11 @@ func (p *RealPlan) next(prev *rpEdition, year int, when time.Time, reorganise bo
 			}
 		}
 	}
-	for range 12 {
+	added := 4
+	if reorganise {
+		added = 45
+	}
+	for range added {
 		fresh = append(fresh, p.newAction(e, themes[g.r.IntN(len(themes))]))
 	}
 	// Renumbering: in the reorganised edition, every action by chapter in a new order;
@@ -697,7 +702,7 @@ func (p *RealPlan) carry(e *rpEdition, old *rpAction, reorganise bool) *rpAction
 		own := rpOwners[p.chapterID(e, a.theme)]
 		a.owners = []string{own[g.r.IntN(len(own))]}
 	}
-	if a.status != "done" && g.r.IntN(2*scale) < 2 {
+	if a.status != "done" && g.r.IntN(3*scale) < 2 {
 		p.schedule(e, &a, g.r.IntN(3) == 0)
 	}
 	return &a
@@ -713,7 +718,6 @@ func (p *RealPlan) progress(last *rpEdition) *rpEdition {
 	d.actions = nil
 	for _, old := range last.actions {
 		a := *old
-		a.replaces = nil
 		if a.status != "done" && g.r.IntN(3) == 0 {
 			a.progress = min(100, a.progress+5+g.r.IntN(30))
 			a.status = "in-progress"
@@ -726,7 +730,6 @@ func (p *RealPlan) progress(last *rpEdition) *rpEdition {
 	d.results = nil
 	for _, old := range last.results {
 		r := *old
-		r.replaces = nil
 		r.indicators = slices.Clone(old.indicators)
 		for k := range r.indicators {
 			r.indicators[k].values = slices.Clone(r.indicators[k].values)
@@ -737,7 +740,6 @@ func (p *RealPlan) progress(last *rpEdition) *rpEdition {
 	d.objectives = nil
 	for _, old := range last.objectives {
 		o := *old
-		o.replaces = nil
 		d.objectives = append(d.objectives, &o)
 	}
 	return &d
