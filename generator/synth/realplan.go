@@ -20,7 +20,7 @@ import (
 // or several owners (agid, or agid and dtd) and categories of addressees (municipality,
 // region, all). Between the first two editions the chapters are reorganised and every
 // action is renumbered, some merged, split, moved, retitled, re-wrapped or rewritten,
-// and objective codes are reused with new meanings, so that about 440 items change;
+// and objective codes are reused with new meanings, so that about 420 items change;
 // between the last two, fewer. Every renumbered, merged or split item says which items
 // of the previous edition it continues (replaces). After the last edition the draft
 // reports progress and carries proposals and votes of the bodies.

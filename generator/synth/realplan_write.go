@@ -2,6 +2,7 @@ package synth
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -247,20 +248,11 @@ func (p *RealPlan) voters(n int) []string {
 	var out []string
 	for len(out) < n {
 		b := p.bodies[7+g.r.IntN(len(p.bodies)-7)].id
-		if !contains(out, b) {
+		if !slices.Contains(out, b) {
 			out = append(out, b)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *RealPlan) writeBodies(*rpEdition) error {
