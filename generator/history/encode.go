@@ -41,7 +41,7 @@ type NewCommit struct {
 // generated repositories (fixtures and benchmark corpora), where running the git CLI
 // would make the result depend on its version and configuration.
 func EncodeRepository(branch string, commits []NewCommit, emit func(path string, data []byte) error) error {
-	if branch == "" || strings.ContainsAny(branch, " ~^:?*[\\") {
+	if !refName(branch) {
 		return fmt.Errorf("history: branch name %q is not usable", branch)
 	}
 	w := &encodeRepo{emit: emit, written: map[plumbing.Hash]bool{}}
@@ -72,6 +72,9 @@ func EncodeRepository(branch string, commits []NewCommit, emit func(path string,
 			return err
 		}
 		if c.Tag != "" {
+			if !refName(c.Tag) {
+				return fmt.Errorf("history: commit %d: tag name %q is not usable", i+1, c.Tag)
+			}
 			tag := &object.Tag{Name: c.Tag, Tagger: sig, Message: c.TagMessage, TargetType: plumbing.CommitObject, Target: parent}
 			h, err := w.encoded(tag.Encode)
 			if err != nil {
@@ -189,4 +192,23 @@ func (w *encodeRepo) tree(blobs map[string]plumbing.Hash, dir string) (plumbing.
 	slices.SortFunc(entries, func(a, b object.TreeEntry) int { return strings.Compare(key(a), key(b)) })
 	t := &object.Tree{Entries: entries}
 	return w.encoded(t.Encode)
+}
+
+// refName says whether name can be a branch or tag name here: slash-separated parts, each
+// neither empty nor "." or "..", without the characters Git refuses in references.
+func refName(name string) bool {
+	if name == "" || strings.ContainsAny(name, " ~^:?*[\\\x7f") || strings.Contains(name, "@{") || strings.HasSuffix(name, ".lock") {
+		return false
+	}
+	for _, part := range strings.Split(name, "/") {
+		if part == "" || strings.HasPrefix(part, ".") {
+			return false
+		}
+	}
+	for _, r := range name {
+		if r < ' ' {
+			return false
+		}
+	}
+	return true
 }

@@ -94,3 +94,21 @@ func TestEncodeRepositoryRefusesPathsOutsideTheTree(t *testing.T) {
 		}
 	}
 }
+
+func TestEncodeRepositoryRefusesReferenceNamesThatLeaveRefs(t *testing.T) {
+	ok := []NewCommit{{Files: map[string][]byte{"a": nil}}}
+	for _, name := range []string{"../../HEAD", "plan/../x", "plan//x", ".hidden", "a b", "x.lock", ""} {
+		bad := []NewCommit{{Files: map[string][]byte{"a": nil}, Tag: name}}
+		if name != "" {
+			if err := EncodeRepository("main", bad, func(string, []byte) error { return nil }); err == nil {
+				t.Errorf("tag %q accepted", name)
+			}
+		}
+		if err := EncodeRepository(name, ok, func(string, []byte) error { return nil }); err == nil {
+			t.Errorf("branch %q accepted", name)
+		}
+	}
+	if err := EncodeRepository("main", []NewCommit{{Files: map[string][]byte{"a": nil}, Tag: "plan/2025.1"}}, func(string, []byte) error { return nil }); err != nil {
+		t.Errorf("tag plan/2025.1: %v", err)
+	}
+}
