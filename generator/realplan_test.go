@@ -153,14 +153,14 @@ const maxPageWeight = 60 << 10
 // documents the exception.
 var pageBudgets = map[string]int64{}
 
-// pageWeight is what one page weighs.
-type pageWeight struct {
+// weighedPage is what one page weighs.
+type weighedPage struct {
 	page        string // its file in the output, e.g. "plan/2024/changes/index.html"
 	html, bytes int64  // the HTML alone, and with what it links
 }
 
-func overBudget(weights []pageWeight) []pageWeight {
-	var over []pageWeight
+func overBudget(weights []weighedPage) []weighedPage {
+	var over []weighedPage
 	for _, w := range weights {
 		budget := int64(maxPageWeight)
 		if b, ok := pageBudgets[w.page]; ok {
@@ -184,19 +184,19 @@ var (
 // pageWeights weighs every HTML file of a build's output, heaviest first: its bytes and
 // those of each distinct file of the site it loads (a file linked twice is transferred
 // once). A linked file missing from the output is an error.
-func pageWeights(files map[string][]byte, baseURL string) ([]pageWeight, error) {
+func pageWeights(files map[string][]byte, baseURL string) ([]weighedPage, error) {
 	base, err := url.Parse(baseURL)
 	if err != nil {
 		return nil, err
 	}
 	root := strings.TrimSuffix(base.Path, "/") + "/"
-	var out []pageWeight
+	var out []weighedPage
 	for name, data := range files {
 		if !strings.HasSuffix(name, ".html") {
 			continue
 		}
 		pageURL := base.ResolveReference(&url.URL{Path: root + name})
-		w := pageWeight{page: name, html: int64(len(data)), bytes: int64(len(data))}
+		w := weighedPage{page: name, html: int64(len(data)), bytes: int64(len(data))}
 		seen := map[string]bool{}
 		for _, tag := range assetRE.FindAll(data, -1) {
 			attrs := map[string]string{}
