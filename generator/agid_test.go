@@ -83,6 +83,9 @@ func buildAgID(t *testing.T, dir string) (*generator.Result, map[string][]byte) 
 // branch is the other edition.
 func TestAgIDPlanSourceIsTheReferenceOfObjectives(t *testing.T) {
 	repo := agidRepo(t, "2022-2024", "2024-2026")
+	write(t, repo, "capitolo-3_servizi/extra.rst", "Altro\n=====\n\n-  **Giugno 2026** - Una linea fuori da ogni obiettivo - (AgID) - CAP3.99\n")
+	gitIn(t, repo, "add", ".")
+	gitIn(t, repo, "commit", "-q", "-m", "odd")
 	commit := gitIn(t, repo, "rev-parse", "2024-2026")
 	re := portalRepo(t, "c_h223", "Reggio Emilia", "mobilita")
 	pr := agidPortalRepo(t)
@@ -151,6 +154,10 @@ func TestAgIDPlanSourceIsTheReferenceOfObjectives(t *testing.T) {
 		if !strings.Contains(d, want) {
 			t.Errorf("missing %q in\n%s", want, d)
 		}
+	}
+	odd := regexp.MustCompile(`\.pspm/sources/[^/ ]+/repo/capitolo-3_servizi/extra\.rst:4: warning: in the source file://\S+ \(2024-2026\), capitolo-3_servizi/extra\.rst: line of action CAP3\.99 is not under an objective`)
+	if !odd.MatchString(d) {
+		t.Errorf("a problem in AgID's files is not a warning at its file and line in the copy, naming the source:\n%s", d)
 	}
 	if strings.Contains(d, "OB.9.1") {
 		t.Error("a federated plan's unknown code is reported here: it is its portal's to fix")
