@@ -142,6 +142,9 @@ func TestAgIDPlanSourceIsTheReferenceOfObjectives(t *testing.T) {
 	if !strings.Contains(string(files["en/plan/objectives/pagamenti-digitali/index.html"]), `<span lang="it">Migliorare`) {
 		t.Error("AgID's title is not marked Italian on the English objective page")
 	}
+	if !strings.Contains(string(files["practices/documenti-accessibili-scuole/index.html"]), `<a class="badge agid" href="/agid/OB.3.2/" title="Migliorare la capacità`) {
+		t.Error("a practice's AgID code does not link the reference")
+	}
 	if !strings.Contains(string(files["index.html"]), `href="/agid/"`) {
 		t.Error("the menu does not lead to AgID's plan")
 	}

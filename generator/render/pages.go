@@ -627,7 +627,7 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 }
 
 func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
-	v := &PracticeView{Card: *r.cards[&p.Item], AgID: p.AgID, HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
+	v := &PracticeView{Card: *r.cards[&p.Item], AgID: p.AgID, AgIDRefs: r.agidRefs(p.AgID), AgIDLang: r.agidLang(), HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
 	v.Tags, v.MoreTags = r.tagLinks(p.Tags), 0
 	for _, l := range p.Links {
 		v.Links = append(v.Links, Link{l.Title, l.URL})

@@ -391,9 +391,13 @@ type AnswerView struct {
 // PracticeView is a practice page.
 type PracticeView struct {
 	Card
-	AgID  []string
-	Links []Link
-	HTML  template.HTML
+	AgID []string
+	// AgIDRefs and AgIDLang are as on ObjectiveView: the codes with the reference's
+	// titles and pages.
+	AgIDRefs []AgIDRef
+	AgIDLang string
+	Links    []Link
+	HTML     template.HTML
 	// Source, when set, is the repository the practice was read from (another body's
 	// portal, or software described by its publiccode.yml), not a file of this portal.
 	Source *SourceView
