@@ -192,6 +192,14 @@ func TestAgIDPlanSourceIsTheReferenceOfObjectives(t *testing.T) {
 		t.Errorf("agid.json OB.3.1: %+v", ob31)
 	}
 
+	var srcs []map[string]any
+	if err := json.Unmarshal(files["api/v1/sources.json"], &srcs); err != nil {
+		t.Fatal(err)
+	}
+	if len(srcs) != 3 || srcs[0]["kind"] != "agid-plan" || srcs[0]["commit"] != commit || srcs[0]["ref"] != "2024-2026" {
+		t.Errorf("sources.json does not list the agid-plan source: %v", srcs)
+	}
+
 	// The other branch is the other edition, with its own conventions.
 	config("2022-2024")
 	res, files = buildAgID(t, dir)

@@ -292,7 +292,6 @@ func agidSource(dir, name string, from *site.Source, cfg *config.Config, s *site
 		errs.Warn(at, "sources[%d] %s: no objective of AgID's plan (\"OB.1.1 - …\" or \"Obiettivo 1.1 - …\") in its %d .rst files under %s: it brings nothing (is ref the edition's branch, and path the folder of its .rst files?)", i, redact(from.URL), len(files), dirName(from.Path))
 		return
 	}
-	from.File = prefix
 	s.AgID = &site.AgIDPlan{Plan: plan, From: from}
 }
 
