@@ -206,6 +206,9 @@ func (b *builder) file(f File) {
 	}
 	first := true
 	for _, blk := range blocks(string(data)) {
+		if !blk.title && b.target == nil && !worthReading(blk.text) {
+			continue // prose: nothing the plan's structure is written in
+		}
 		text := plain(blk.text)
 		if blk.title {
 			if first {
@@ -219,6 +222,26 @@ func (b *builder) file(f File) {
 		}
 		b.block(blk, text)
 	}
+}
+
+// worthReading tells, before its markup is read, whether a paragraph may be an
+// objective, a result, a target, a line of action or a heading of lines of action: most
+// of an edition is prose that is none of them.
+func worthReading(raw string) bool {
+	if strings.Contains(raw, "CAP") {
+		return true
+	}
+	head := strings.ToLower(raw[:min(len(raw), 160)])
+	if strings.Contains(head, "conclu") || strings.Contains(head, "linee d") {
+		return true // "Le seguenti linee d'azione sono concluse:"
+	}
+	head = strings.TrimLeft(head, "*`\\| _")
+	for _, k := range []string{"ob", "r.a", "ra", "r. a", "target", "baseline", "monitoraggio"} {
+		if strings.HasPrefix(head, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // firstTitle reads the title of a file: a chapter's ("Capitolo 3 - Servizi") or, in
