@@ -59,6 +59,7 @@ type AgIDObjectiveView struct {
 // AgIDServingObjective is an objective of a plan that serves an AgID objective.
 type AgIDServingObjective struct {
 	Link
+	Code    string // its official code, or ""
 	Body    string // the body whose plan it is, for a federated plan's; "" for this portal's
 	Actions int
 }
@@ -66,6 +67,7 @@ type AgIDServingObjective struct {
 // AgIDServingAction is an action that serves an AgID objective, as a table row.
 type AgIDServingAction struct {
 	Title, URL string
+	Code       string // its official code, or ""
 	Objective  Link
 	Owner      Link
 	Status     string // its status code (planned, in-progress, done, delayed, cancelled)
@@ -208,14 +210,14 @@ func (r *renderer) agidObjectivePage(i int) ([]byte, error) {
 	}
 	if sv := p.Serving[o.Code]; sv != nil {
 		for _, so := range sv.Objectives {
-			row := AgIDServingObjective{Link: r.itemLink(&so.Item), Actions: len(so.Actions)}
+			row := AgIDServingObjective{Link: r.itemLink(&so.Item), Code: so.Code, Actions: len(so.Actions)}
 			if fp := r.federatedOf(&so.Item); fp != nil {
 				row.Body = fp.Body.Name
 			}
 			ov.Objectives = append(ov.Objectives, row)
 		}
 		for _, a := range sv.Actions {
-			row := AgIDServingAction{Title: r.title(&a.Item, a.Title), URL: r.link(a.URL()), Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status), Progress: a.Progress, Due: a.Due}
+			row := AgIDServingAction{Title: r.title(&a.Item, a.Title), URL: r.link(a.URL()), Code: a.Code, Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status), Progress: a.Progress, Due: a.Due}
 			if a.ObjectiveItem != nil {
 				row.Objective = r.itemLink(&a.ObjectiveItem.Item)
 			}

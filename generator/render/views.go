@@ -117,6 +117,7 @@ type TallyView struct {
 type Card struct {
 	Kind     string // proposal, practice, goal, objective, action
 	Title    string
+	Code     string // a plan item's official code, or ""
 	URL      string
 	Status   string // a proposal's or an action's status; a practice's kind
 	Label    string // Status in the page's language
@@ -231,6 +232,7 @@ type StatusCount struct {
 // GoalView is a goal with its objectives.
 type GoalView struct {
 	ID, Title, URL string
+	Code           string // the official code, or ""
 	HTML           template.HTML
 	Progress       int
 	Objectives     []ObjectiveView
@@ -240,6 +242,7 @@ type GoalView struct {
 // ObjectiveView is an objective with its actions.
 type ObjectiveView struct {
 	ID, Title, URL string
+	Code           string // the official code, or ""
 	Goal           Link
 	AgID           []string
 	// AgIDRefs are the AgID codes with the reference edition's title and page (empty
@@ -259,6 +262,7 @@ type ObjectiveView struct {
 // ActionView is an action page.
 type ActionView struct {
 	ID, Title, URL string
+	Code           string // the official code, or ""
 	Objective      Link
 	Goal           Link
 	Owner          Link

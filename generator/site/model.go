@@ -161,8 +161,10 @@ func (p *Phase) Opening(what string) bool {
 // Goal is a level-1 item of the plan.
 type Goal struct {
 	Item
-	Title string `yaml:"title" meta:"required"`
-	Order int    `yaml:"order" range:"0,1000000"`
+	Title    string   `yaml:"title" meta:"required"`
+	Code     string   `yaml:"code" max:"40"` // the official code, e.g. "OB.1": see CheckCode
+	Replaces []string `yaml:"replaces"`
+	Order    int      `yaml:"order" range:"0,1000000"`
 
 	Objectives []*Objective `yaml:"-"`
 	Progress   Progress     `yaml:"-"`
@@ -171,10 +173,12 @@ type Goal struct {
 // Objective is a level-2 item of the plan.
 type Objective struct {
 	Item
-	Title string   `yaml:"title" meta:"required"`
-	Goal  string   `yaml:"goal" meta:"required"`
-	AgID  []string `yaml:"agid"`
-	Order int      `yaml:"order" range:"0,1000000"`
+	Title    string   `yaml:"title" meta:"required"`
+	Code     string   `yaml:"code" max:"40"` // the official code, e.g. "OB.1.1": see CheckCode
+	Replaces []string `yaml:"replaces"`
+	Goal     string   `yaml:"goal" meta:"required"`
+	AgID     []string `yaml:"agid"`
+	Order    int      `yaml:"order" range:"0,1000000"`
 
 	GoalItem *Goal     `yaml:"-"`
 	Actions  []*Action `yaml:"-"`
@@ -200,6 +204,8 @@ var ActionStatuses = []string{StatusPlanned, StatusInProgress, StatusDone, Statu
 type Action struct {
 	Item
 	Title         string      `yaml:"title" meta:"required"`
+	Code          string      `yaml:"code" max:"40"` // the official code, e.g. "CAP1.PA.LA07": see CheckCode
+	Replaces      []string    `yaml:"replaces"`
 	Objective     string      `yaml:"objective" meta:"required"`
 	Owner         string      `yaml:"owner"`
 	Status        string      `yaml:"status" enum:"planned|in-progress|done|delayed|cancelled"`
