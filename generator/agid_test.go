@@ -12,6 +12,7 @@ import (
 
 	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/output"
+	"github.com/pspm-dev/pspm/generator/search"
 )
 
 // agidRepo makes a Git repository shaped like italia/pianotriennale-ict-doc: one branch
@@ -208,6 +209,23 @@ func TestAgIDPlanSourceIsTheReferenceOfObjectives(t *testing.T) {
 	if ob31.Code != "OB.3.1" || len(ob31.Actions) != 7 || !strings.Contains(strings.Join(ob31.Serving.Actions, " "), "bodies/c_g337/plan/actions/api-anagrafe") {
 		t.Errorf("agid.json OB.3.1: %+v", ob31)
 	}
+
+	// AgID's objectives are found by their code, first, and by their lines of action.
+	x, err := search.Open(filepath.Join(dir, search.CacheDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{"OB.3.1": "/agid/OB.3.1/", "ob.3.2": "/agid/OB.3.2/", "type:agid funzionalità di delega": "/agid/OB.3.1/"} {
+		req := search.Request{Q: q}
+		if rest, ok := strings.CutPrefix(q, "type:agid "); ok {
+			req = search.Request{Q: rest, Type: "agid"}
+		}
+		r, err := x.Search(req)
+		if err != nil || len(r.Hits) == 0 || r.Hits[0].URL != want || r.Hits[0].Type != "agid" {
+			t.Errorf("search %q: %+v, %v; want %s first", q, r, err, want)
+		}
+	}
+	x.Close()
 
 	var srcs []map[string]any
 	if err := json.Unmarshal(files["api/v1/sources.json"], &srcs); err != nil {
