@@ -113,6 +113,12 @@ func TestAgIDPlanSourceIsTheReferenceOfObjectives(t *testing.T) {
 			"  - url: file://"+filepath.ToSlash(re)+"\n    body: c_h223\n  - url: file://"+filepath.ToSlash(pr)+"\n    body: c_g337\n")
 	}
 	config("2024-2026")
+	// A result's code where an objective's belongs, and a code in lower case.
+	cloud, err := os.ReadFile(filepath.Join(dir, "content/plan/objectives/migrazione-cloud.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "content/plan/objectives/migrazione-cloud.md", strings.Replace(string(cloud), "agid: [OB.6.1]", "agid: [RA3.1.1, ob.3.1]", 1))
 	res, files := buildAgID(t, dir)
 
 	index := string(files["agid/index.html"])
@@ -154,6 +160,9 @@ func TestAgIDPlanSourceIsTheReferenceOfObjectives(t *testing.T) {
 	if !strings.Contains(obj, `<a href="/agid/OB.3.2/"><span class="badge agid">OB.3.2</span> <span>Migliorare la capacità di generare ed erogare servizi digitali accessibili</span></a>`) {
 		t.Errorf("the objective's page does not show AgID's title and link:\n%s", regexp.MustCompile(`(?s)<ul class="agid-refs">.*?</ul>`).FindString(obj))
 	}
+	if !strings.Contains(string(files["plan/objectives/migrazione-cloud/index.html"]), `<a href="/agid/OB.3.1/"><span class="badge agid">OB.3.1</span>`) {
+		t.Error("a code in lower case does not link the reference's objective")
+	}
 	if !strings.Contains(obj, `<span class="badge agid">OB.4.1</span></li>`) {
 		t.Error("a code the reference does not have is not shown plain")
 	}
@@ -171,6 +180,7 @@ func TestAgIDPlanSourceIsTheReferenceOfObjectives(t *testing.T) {
 	for _, want := range []string{
 		agidLine(t, dir, "dati-aperti") + `:8: warning: agid: "OB.5.1" is not an objective of AgID's plan 2024-2026; did you mean "OB.1.1" or "OB.3.1"`,
 		agidLine(t, dir, "pagamenti-digitali") + `:16: warning: agid: "OB.4.1" is not an objective of AgID's plan 2024-2026`,
+		agidLine(t, dir, "migrazione-cloud") + `:8: warning: agid: "RA3.1.1" is not an objective of AgID's plan 2024-2026; it is an expected result or a line of action of OB.3.1: name the objective, OB.3.1`,
 	} {
 		if !strings.Contains(d, want) {
 			t.Errorf("missing %q in\n%s", want, d)
