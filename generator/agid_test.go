@@ -374,3 +374,49 @@ func TestAgIDPagesStayUnderTheBudgetAtTheRealSize(t *testing.T) {
 		t.Error("the largest objective does not list all its lines of action")
 	}
 }
+
+// TestRealPlanAgIDPagesWithinBudget: the real-plan corpus (three editions, 280 actions,
+// objectives named after AgID's) with an edition of AgID's plan of the real size as its
+// reference: every AgID page, listing the corpus's objectives and actions that serve it,
+// stays within the page budget as the corpus's checker weighs it.
+func TestRealPlanAgIDPagesWithinBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the real-plan corpus")
+	}
+	dir := t.TempDir()
+	writeRealPlan(t, dir)
+	repo := sourceRepo(t, realSizeEdition())
+	cfg, err := os.ReadFile(filepath.Join(dir, "pspm.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "pspm.yaml", string(cfg)+"\nsources:\n  - url: file://"+filepath.ToSlash(repo)+"\n    kind: agid-plan\n")
+	res, files := buildAgID(t, dir)
+	if res.Site.AgID == nil {
+		t.Fatalf("no reference:\n%s", res.Diagnostics.Format())
+	}
+	weights, err := pageWeights(files, res.Config.BaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, heaviest, serving := 0, weighedPage{}, 0
+	for _, w := range weights {
+		if !strings.HasPrefix(strings.TrimPrefix(strings.TrimPrefix(w.page, "/"), "en/"), "agid/") {
+			continue // AgID's pages, not the body agid's
+		}
+		n++
+		if w.bytes > heaviest.bytes {
+			heaviest = w
+		}
+		if w.bytes > maxPageWeight {
+			t.Errorf("%s weighs %.1f KB, over the budget of %d KB", w.page, float64(w.bytes)/1024, maxPageWeight/1024)
+		}
+	}
+	for _, sv := range res.Site.AgID.Serving {
+		serving = max(serving, len(sv.Actions))
+	}
+	t.Logf("%d AgID pages; the heaviest %s, %.1f KB; at most %d actions serve one AgID objective", n, heaviest.page, float64(heaviest.bytes)/1024, serving)
+	if n != 2*(1+24) || serving == 0 {
+		t.Errorf("%d AgID pages, %d actions serving the fullest objective", n, serving)
+	}
+}
