@@ -55,7 +55,7 @@ func (r *renderer) searchView() (*SearchView, error) {
 	for _, k := range site.PlanKinds {
 		types = append(types, k.Name)
 	}
-	for _, t := range append(types, "proposal", "practice", "body", "feedback") {
+	for _, t := range append(types, "proposal", "practice", "body", "feedback", "agid") {
 		strs["type."+t] = r.tr.T("search.type." + t)
 	}
 	for _, s := range append(append([]string{}, site.ProposalStatuses...), site.ActionStatuses...) {

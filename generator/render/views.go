@@ -14,7 +14,7 @@ import (
 // Page is what every template receives as its dot.
 type Page struct {
 	Site        *SiteView
-	Kind        string // home, plan, versions, changes, monitoring, goal, objective, action, proposals, proposal, practices, practice, bodies, body, tags, tag, search, 404
+	Kind        string // home, plan, versions, changes, monitoring, goal, objective, action, proposals, proposal, practices, practice, bodies, body, tags, tag, search, agid, agid-objective, 404
 	Title       string
 	Description string
 	URL         string     // the link to the page, e.g. /en/proposals/x/
@@ -43,6 +43,7 @@ type Page struct {
 	Versions   *VersionsView
 	Changes    *ChangesView
 	Monitoring *MonitoringView
+	AgID       *AgIDView // on agid and agid-objective pages
 }
 
 // LangLink is a page in one language, for the language switcher and hreflang alternates.
@@ -245,8 +246,13 @@ type ObjectiveView struct {
 	Code           string // the official code, or ""
 	Goal           Link
 	AgID           []string
-	HTML           template.HTML
-	Progress       int
+	// AgIDRefs are the AgID codes with the reference edition's title and page (empty
+	// Title and URL for a code the reference does not have, or without a reference), and
+	// AgIDLang the lang attribute of those titles ("it" on pages in other languages).
+	AgIDRefs []AgIDRef
+	AgIDLang string
+	HTML     template.HTML
+	Progress int
 	// Results are its expected results, their indicators against this year's targets.
 	Results *ResultTable
 	Actions []*Card
@@ -392,9 +398,13 @@ type AnswerView struct {
 // PracticeView is a practice page.
 type PracticeView struct {
 	Card
-	AgID  []string
-	Links []Link
-	HTML  template.HTML
+	AgID []string
+	// AgIDRefs and AgIDLang are as on ObjectiveView: the codes with the reference's
+	// titles and pages.
+	AgIDRefs []AgIDRef
+	AgIDLang string
+	Links    []Link
+	HTML     template.HTML
 	// Source, when set, is the repository the practice was read from (another body's
 	// portal, or software described by its publiccode.yml), not a file of this portal.
 	Source *SourceView
