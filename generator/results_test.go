@@ -46,16 +46,16 @@ func TestResultHasAPageUnderItsObjectiveWithIndicatorsAgainstThisYearsTarget(t *
 		`<a href="/plan/objectives/o1/">Obiettivo operativo uno</a>`,
 		`<a href="/bodies/m_ef/">Ministero dell&#39;Economia e delle Finanze</a>, <a href="/bodies/c_h223/">Comune di Reggio Emilia</a>`,
 		`<svg class="chart result-chart"`, `role="img"`,
-		`<span class="badge target-behind">In ritardo</span>`,
-		`<span class="badge target-on-track">In linea</span>`,
+		`<span class="badge target-behind status-delayed">In ritardo</span>`,
+		`<span class="badge target-on-track status-done">In linea</span>`,
 		"valori più bassi sono migliori", "verticale: 1 giugno 2025, la data dei dati.",
 		"Obiettivo dell&#39;anno 40 (2025)",
 		`<caption id="cap-targets-0">Obiettivi per anno o per data</caption>`, `<caption id="cap-values-1">Valori misurati</caption>`,
 		"Testo del risultato.")
-	b.File("en/plan/results/r1/index.html", `<span class="badge target-behind">Behind</span>`, "lower is better",
+	b.File("en/plan/results/r1/index.html", `<span class="badge target-behind status-delayed">Behind</span>`, "lower is better",
 		`<h1><span class="code">R.A.1.1.1</span> <span lang="it">Comuni con servizi su PDND</span></h1>`, `<div class="prose" lang="it">`)
 	b.File("plan/objectives/o1/index.html", `<h2 id="h-results">Risultati attesi</h2>`, `<a href="/plan/results/r1/">R.A.1.1.1 Comuni con servizi su PDND</a>`,
-		`<span class="badge target-behind">In ritardo</span>`, `rowspan="2"`, "! result-chart")
+		`<span class="badge target-behind status-delayed">In ritardo</span>`, `rowspan="2"`, "! result-chart")
 	// /monitoring/ counts the indicators by status, objective by objective (one behind,
 	// one on track), and links each objective's list of results.
 	b.File("monitoring/index.html", `<h2 id="h-mon-results">Risultati attesi</h2>`, "1 risultato atteso, 2 indicatori.",

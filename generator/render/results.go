@@ -53,8 +53,10 @@ type ResultIndicatorView struct {
 	Current      *TargetView // this year's target (see site.Assessment.Current); nil without targets
 	Expected     string      // where the indicator should be at LatestDate; "" without a latest value or targets
 	// Status is met, on-track, behind or no-data; "" without targets. StatusLabel says it
-	// in the page's language.
-	Status, StatusLabel string
+	// in the page's language; StatusClass is the class of an action status that looks
+	// the same (status-done for met and on track, status-delayed for behind), so that the
+	// default theme's style sheet needs no rule of its own.
+	Status, StatusLabel, StatusClass string
 	Decreasing          bool // lower is better
 	// Chart draws the values, the baseline and the targets (result pages only); the
 	// page shows the same numbers in a table beside it.
@@ -181,6 +183,12 @@ func (r *renderer) resultIndicator(in *site.Indicator, asOf time.Time, chart boo
 	v := ResultIndicatorView{Name: in.Name, Unit: in.Unit, Baseline: num(in.Baseline), BaselineDate: in.BaselineDate, Status: a.Status, Decreasing: a.Decreasing}
 	if a.Status != "" {
 		v.StatusLabel = r.tr.T("result.status." + a.Status)
+	}
+	switch a.Status {
+	case site.TargetMet, site.TargetOnTrack:
+		v.StatusClass = "status-" + site.StatusDone
+	case site.TargetBehind:
+		v.StatusClass = "status-" + site.StatusDelayed
 	}
 	for i := range in.Targets {
 		t := &in.Targets[i]
