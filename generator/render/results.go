@@ -57,7 +57,7 @@ type ResultIndicatorView struct {
 	// the same (status-done for met and on track, status-delayed for behind), so that the
 	// default theme's style sheet needs no rule of its own.
 	Status, StatusLabel, StatusClass string
-	Decreasing          bool // lower is better
+	Decreasing                       bool // lower is better
 	// Chart draws the values, the baseline and the targets (result pages only); the
 	// page shows the same numbers in a table beside it.
 	Chart template.HTML
