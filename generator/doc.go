@@ -70,6 +70,22 @@
 // (generator/diag) and keeps them apart from internal errors. A build with content errors
 // publishes nothing and leaves the previous output untouched.
 //
+// # Adding a kind of plan item
+//
+// Goals, objectives, expected results and actions are declared once, in site.PlanKinds
+// (generator/site/kinds.go): a row gives the kind's section (its folder under content/
+// and its URL path), its singular and plural names, its parent's section and the front
+// matter key that names the parent, and how a Site holds its items. Loading, indexing,
+// parent links and their did-you-mean, plan order, cards, item pages, the page's layout
+// (<name>.html), search documents and their anchors walk the table. A new kind is then:
+// its struct in model.go (with the PlanItem methods in kinds.go) and its list on Site; a
+// row in PlanKinds; its own fields' rules in Resolve; its view and page (render, a
+// case in planItemPage and planCard) and its template; its search type (search.Types and
+// the i18n key search.type.<name>); its place in the open data. TestEveryPlanKind… checks
+// that each kind has a template, names in both languages, a search type and open data.
+// Monitoring (site/monitor.go) and the diff of versions (site/diff.go) name their kinds
+// themselves, since what they compare differs per kind.
+//
 // # Rules that hold everywhere
 //
 //   - One library, one package: goldmark only in markdown, adrg/frontmatter and yaml.v3

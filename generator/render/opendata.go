@@ -94,6 +94,7 @@ type objectiveJSON struct {
 	AgID     []string     `json:"agid"`
 	Progress int          `json:"progress"`
 	URL      string       `json:"url"`
+	Results  []resultJSON `json:"results"` // its expected results, in plan order
 	Actions  []actionJSON `json:"actions"`
 }
 
@@ -275,6 +276,7 @@ func (r *renderer) openData() []task {
 					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count), a.Code, oc, gc)
 			}
 		}),
+		csvTask("api/v1/results.csv", resultsCSVHeader, func(w func(...string)) { resultsCSV(s, w) }),
 		csvTask("api/v1/practices.csv", []string{"id", "url", "title", "body", "kind", "tags", "agid", "date", "source"}, func(w func(...string)) {
 			for _, p := range s.Practices {
 				src := ""
@@ -339,7 +341,10 @@ func (r *renderer) planJSON(p *site.Site, version string) planJSON {
 	for _, g := range p.Goals {
 		gj := goalJSON{ID: g.ID, Title: g.Title, Code: g.Code, Progress: g.Progress.Percent, URL: url(&g.Item), Objectives: []objectiveJSON{}}
 		for _, o := range g.Objectives {
-			oj := objectiveJSON{ID: o.ID, Title: o.Title, Code: o.Code, AgID: nonNil(o.AgID), Progress: o.Progress.Percent, URL: url(&o.Item), Actions: []actionJSON{}}
+			oj := objectiveJSON{ID: o.ID, Title: o.Title, Code: o.Code, AgID: nonNil(o.AgID), Progress: o.Progress.Percent, URL: url(&o.Item), Results: []resultJSON{}, Actions: []actionJSON{}}
+			for _, res := range o.Results {
+				oj.Results = append(oj.Results, resultOpenData(res, s.Built, url(&res.Item)))
+			}
 			for _, a := range o.Actions {
 				var pr site.Priority
 				if d := s.Action(a.ID); d != nil {

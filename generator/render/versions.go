@@ -538,6 +538,7 @@ func (r *renderer) monitoringPage() ([]byte, error) {
 		}
 		mv.Indicators = append(mv.Indicators, iv)
 	}
+	mv.Results = r.monitorResults(m)
 	for _, u := range m.Updates[:min(feedSize, len(m.Updates))] {
 		mv.Updates = append(mv.Updates, r.updateView(u, actionLink(u.Action)))
 	}

@@ -146,7 +146,10 @@ type MonitoringView struct {
 	Overdue    []MonitorAction
 	DueSoon    []MonitorAction
 	Indicators []MonitorIndicator
-	Updates    []MonitorUpdate // the latest progress updates, newest first
+	// Results sums up how the indicators of the monitored plan's expected results stand
+	// against this year's targets; nil without results.
+	Results *ResultSummary
+	Updates []MonitorUpdate // the latest progress updates, newest first
 }
 
 // MonitorGoal is a goal's progress, with its objectives.

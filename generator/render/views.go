@@ -31,6 +31,7 @@ type Page struct {
 	Goal      *GoalView
 	Objective *ObjectiveView
 	Action    *ActionView
+	Result    *ResultView
 	Proposal  *ProposalView
 	Practice  *PracticeView
 	Body      *BodyView
@@ -252,7 +253,9 @@ type ObjectiveView struct {
 	AgIDLang string
 	HTML     template.HTML
 	Progress int
-	Actions  []*Card
+	// Results are its expected results, their indicators against this year's targets.
+	Results *ResultTable
+	Actions []*Card
 	// Contributing are the actions of other bodies' plans (sources) that contribute to
 	// the objective, with their progress.
 	Contributing []*Card
