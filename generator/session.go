@@ -348,6 +348,7 @@ func (ss *Session) model(ch Change) (*Snapshot, *Result, error) {
 	if err != nil {
 		return fail(err)
 	}
+	errs.Append(pages.Warnings())
 	stage("views")
 	// The templates run on a few pages of each kind, as pspm check does: an error in the
 	// site's own layouts shows now, not when a reader opens the page. Only when something

@@ -64,12 +64,14 @@ type renderer struct {
 	memo     *Memo       // what pspm serve keeps between builds, or nil
 	base     string      // Config.BasePath(), which parses the base URL
 	tagURLs  sync.Map    // tag → the link to its page
+	warns    diag.List   // warnings found while listing the files (static files the minifier cannot read)
 }
 
 // Render writes the whole portal to w: every page in every language of the site (the
 // first at the root, the others under /<lang>/), feeds, the sitemap, the open data, static
 // files and attachments. Problems with the site's own templates or translations are
-// returned as a diag.List; anything else is an internal error.
+// returned as a diag.List; anything else is an internal error. A diag.List of warnings
+// alone (a static file that cannot be minified) means the portal was written whole.
 func Render(o Options, w output.Writer) error {
 	var errs diag.List
 	checkStatic(o, &errs)
@@ -114,14 +116,19 @@ func Render(o Options, w output.Writer) error {
 			r.html, r.ans = nil, nil
 		}
 	}
-	if o.Sample {
-		return nil
+	if !o.Sample {
+		sitemap := []task{rs[0].sitemap(pages)}
+		if err := claim(claimed, sitemap); err != nil {
+			return err
+		}
+		if err := run(sitemap, w); err != nil {
+			return err
+		}
 	}
-	sitemap := []task{rs[0].sitemap(pages)}
-	if err := claim(claimed, sitemap); err != nil {
-		return err
+	if len(rs[0].warns) > 0 {
+		return rs[0].warns // warnings only: the portal is written
 	}
-	return run(sitemap, w)
+	return nil
 }
 
 // claimant is what claim keeps of a task: what made the file, never the task itself,
