@@ -162,7 +162,13 @@ func (p *Phase) Opening(what string) bool {
 type Goal struct {
 	Item
 	Title string `yaml:"title" meta:"required"`
-	Order int    `yaml:"order" range:"0,1000000"`
+	// Code is the item's official code (e.g. OB.1.1, CAP1.PA.LA07), shown beside its title.
+	Code string `yaml:"code" max:"40"`
+	// Replaces are the ids of items of the same section in an earlier version of the plan
+	// that this item continues: one id when it renumbers or renames it, several when it
+	// merges them; the same id in several items splits it (see Diff).
+	Replaces []string `yaml:"replaces"`
+	Order    int      `yaml:"order" range:"0,1000000"`
 
 	Objectives []*Objective `yaml:"-"`
 	Progress   Progress     `yaml:"-"`
@@ -171,10 +177,16 @@ type Goal struct {
 // Objective is a level-2 item of the plan.
 type Objective struct {
 	Item
-	Title string   `yaml:"title" meta:"required"`
-	Goal  string   `yaml:"goal" meta:"required"`
-	AgID  []string `yaml:"agid"`
-	Order int      `yaml:"order" range:"0,1000000"`
+	Title string `yaml:"title" meta:"required"`
+	// Code is the item's official code (e.g. OB.1.1, CAP1.PA.LA07), shown beside its title.
+	Code string `yaml:"code" max:"40"`
+	// Replaces are the ids of items of the same section in an earlier version of the plan
+	// that this item continues: one id when it renumbers or renames it, several when it
+	// merges them; the same id in several items splits it (see Diff).
+	Replaces []string `yaml:"replaces"`
+	Goal     string   `yaml:"goal" meta:"required"`
+	AgID     []string `yaml:"agid"`
+	Order    int      `yaml:"order" range:"0,1000000"`
 
 	GoalItem *Goal     `yaml:"-"`
 	Actions  []*Action `yaml:"-"`
@@ -199,7 +211,13 @@ var ActionStatuses = []string{StatusPlanned, StatusInProgress, StatusDone, Statu
 // Action is a level-3 item of the plan: something a body does, measured by indicators.
 type Action struct {
 	Item
-	Title         string      `yaml:"title" meta:"required"`
+	Title string `yaml:"title" meta:"required"`
+	// Code is the item's official code (e.g. OB.1.1, CAP1.PA.LA07), shown beside its title.
+	Code string `yaml:"code" max:"40"`
+	// Replaces are the ids of items of the same section in an earlier version of the plan
+	// that this item continues: one id when it renumbers or renames it, several when it
+	// merges them; the same id in several items splits it (see Diff).
+	Replaces      []string    `yaml:"replaces"`
 	Objective     string      `yaml:"objective" meta:"required"`
 	Owner         string      `yaml:"owner"`
 	Status        string      `yaml:"status" enum:"planned|in-progress|done|delayed|cancelled"`

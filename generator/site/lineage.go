@@ -1,0 +1,187 @@
+package site
+
+import (
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/diag"
+)
+
+// Lineage: an item of the plan that continues items of an earlier version (replaces:)
+// keeps their history. Diff reports it as renumbered, merged or split; History follows
+// it across every version.
+
+// ItemFacts is what the history of a plan item shows of it in one version.
+type ItemFacts struct {
+	Section  Section
+	ID       string
+	Code     string
+	Title    string
+	Due      time.Time // zero for goals and objectives
+	Status   string    // "" for goals and objectives
+	Owner    string    // the lead owner's body id; "" for goals and objectives
+	Replaces []string
+	Item     *Item
+}
+
+// Facts returns what a version of the plan (or the draft) says of its item sec/id.
+func (s *Site) Facts(sec Section, id string) (ItemFacts, bool) {
+	switch sec {
+	case Goals:
+		if g := s.Goal(id); g != nil {
+			return ItemFacts{Section: sec, ID: id, Code: g.Code, Title: g.Title, Replaces: g.Replaces, Item: &g.Item}, true
+		}
+	case Objectives:
+		if o := s.Objective(id); o != nil {
+			return ItemFacts{Section: sec, ID: id, Code: o.Code, Title: o.Title, Replaces: o.Replaces, Item: &o.Item}, true
+		}
+	case Actions:
+		if a := s.Action(id); a != nil {
+			return ItemFacts{Section: sec, ID: id, Code: a.Code, Title: a.Title, Due: a.Due, Status: a.Status, Owner: a.Owner, Replaces: a.Replaces, Item: &a.Item}, true
+		}
+	}
+	return ItemFacts{}, false
+}
+
+// HistoryEntry is one item of a version that the history of an item goes through.
+type HistoryEntry struct {
+	Version *Version // nil for the draft
+	ItemFacts
+	// Next is what became of it in the next version (the draft after the latest):
+	// "" when it goes on under the same id, else Removed, Renumbered, Merged or Split,
+	// with NextIDs the items it went to.
+	Next    string
+	NextIDs []string
+}
+
+// HistoryStep is the items of one version (or the draft) in an item's history: none
+// when the item and what it continues were not in that version.
+type HistoryStep struct {
+	Version *Version // nil for the draft
+	Items   []HistoryEntry
+}
+
+// History follows the draft's item sec/id back through the readable versions, oldest
+// first, then the draft: in each version, the items with its id or with an id that it
+// or one of its predecessors replaces (replaces: chains, however many versions back),
+// and what became of each in the next version.
+func (s *Site) History(sec Section, id string) []HistoryStep {
+	var plans []*Version
+	for i := len(s.Versions) - 1; i >= 0; i-- {
+		if s.Versions[i].Plan != nil {
+			plans = append(plans, s.Versions[i])
+		}
+	}
+	plans = append(plans, nil) // the draft
+	planOf := func(v *Version) *Site {
+		if v == nil {
+			return s
+		}
+		return v.Plan
+	}
+	steps := make([]HistoryStep, len(plans))
+	ids := map[string]bool{id: true}
+	var order []string // ids in the order they were met, for a stable result
+	order = append(order, id)
+	for k := len(plans) - 1; k >= 0; k-- {
+		p := planOf(plans[k])
+		steps[k].Version = plans[k]
+		for i := 0; i < len(order); i++ { // order grows as replaces are met
+			f, ok := p.Facts(sec, order[i])
+			if !ok {
+				continue
+			}
+			steps[k].Items = append(steps[k].Items, HistoryEntry{Version: plans[k], ItemFacts: f})
+			for _, r := range f.Replaces {
+				if !ids[r] {
+					ids[r] = true
+					order = append(order, r)
+				}
+			}
+		}
+		sort.SliceStable(steps[k].Items, func(i, j int) bool { return steps[k].Items[i].ID < steps[k].Items[j].ID })
+	}
+	for k := 0; k+1 < len(steps); k++ {
+		next := steps[k+1].Items
+		for i := range steps[k].Items {
+			e := &steps[k].Items[i]
+			var to []*HistoryEntry
+			for j := range next {
+				if next[j].ID == e.ID || slices.Contains(next[j].Replaces, e.ID) {
+					to = append(to, &next[j])
+				}
+			}
+			switch {
+			case len(to) == 0:
+				e.Next = Removed
+			case len(to) > 1:
+				e.Next = Split
+			case to[0].ID == e.ID:
+			default:
+				e.Next = Renumbered
+				preds := 0
+				for _, r := range to[0].Replaces {
+					if _, ok := planOf(steps[k].Version).Facts(sec, r); ok {
+						preds++
+					}
+				}
+				if _, ok := planOf(steps[k].Version).Facts(sec, to[0].ID); ok {
+					preds++
+				}
+				if preds > 1 {
+					e.Next = Merged
+				}
+			}
+			for _, t := range to {
+				e.NextIDs = append(e.NextIDs, t.ID)
+			}
+		}
+	}
+	return steps
+}
+
+// CheckReplaces checks the replaces: of the draft's plan items against the versions:
+// an id that no version has in the item's section is a warning, with the closest id
+// as a suggestion, and so is an item that replaces itself. Without a readable version
+// there is nothing to check against. Another item of the draft may keep a replaced id:
+// a split where one part keeps the old id.
+func (s *Site) CheckReplaces() diag.List {
+	var errs diag.List
+	known := map[Section]map[string]bool{}
+	readable := false
+	for _, v := range s.Versions {
+		if v.Plan == nil {
+			continue
+		}
+		readable = true
+		for _, it := range v.Plan.Items {
+			if it.Section == Goals || it.Section == Objectives || it.Section == Actions {
+				if known[it.Section] == nil {
+					known[it.Section] = map[string]bool{}
+				}
+				known[it.Section][it.ID] = true
+			}
+		}
+	}
+	check := func(it *Item, replaces []string) {
+		for i, r := range replaces {
+			switch {
+			case r == it.ID:
+				errs.Warn(listAt(it, "replaces", i), "%s replaces itself: replaces: names the ids of items of an earlier version that this one continues under a new id; remove %q", it.ID, r)
+			case readable && !known[it.Section][r]:
+				errs.Warn(listAt(it, "replaces", i), "replaces: %q is not an item of %s in any version of the plan%s; name the id the item had in an earlier version", r, it.Section, didYouMean(r, keys(known[it.Section])))
+			}
+		}
+	}
+	for _, g := range s.Goals {
+		check(&g.Item, g.Replaces)
+	}
+	for _, o := range s.Objectives {
+		check(&o.Item, o.Replaces)
+	}
+	for _, a := range s.Actions {
+		check(&a.Item, a.Replaces)
+	}
+	return errs
+}
