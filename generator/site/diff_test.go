@@ -389,6 +389,9 @@ func TestDiffOtherWayRoundIsMirrored(t *testing.T) {
 // mirrorFields exchanges old and new values; the result is sorted, since fields of
 // indicators follow the order of each version.
 func mirrorFields(fs []site.FieldChange) []site.FieldChange {
+	if fs == nil {
+		return nil
+	}
 	out := make([]site.FieldChange, len(fs))
 	for i, f := range fs {
 		out[i] = site.FieldChange{Field: f.Field, Old: f.New, New: f.Old, Words: mirrorText(f.Words)}
