@@ -36,7 +36,7 @@ type VersionView struct {
 
 // ChangeCounts sums up what changed between two versions.
 type ChangeCounts struct {
-	Added, Removed, Moved, Changed, Incorporated int
+	Added, Removed, Renumbered, Merged, Split, Moved, Changed, Incorporated int
 }
 
 // PlanGoal is a goal in the tree of a plan version (or the draft).
@@ -82,10 +82,39 @@ type ChangesView struct {
 	Empty  bool
 	Plan   []FieldView   // the plan's title, period, owner
 	Intro  template.HTML // the word-level changes of the plan's introduction, or ""
-	Groups []ChangeGroup // goals, objectives, actions
+	Groups []ChangeGroup // goals, objectives, actions: all of them when they fit on the summary page, else those of Part
+	// Kinds are the kinds of change, in the order of Summary's counts.
+	Kinds []KindLabel
+	// Summary counts the changed items of each goal by kind (in the order of Kinds);
+	// Total those of the whole plan. Empty on a part.
+	Summary []ChangeSummaryRow
+	Total   ChangeSummaryRow
+	// Parts says the items are on pages of their own, one per goal (Summary links
+	// them), not on the summary page.
+	Parts      bool
+	Part       *ChangePart // on the page of one goal's changes, which; nil on the summary
+	Pager      Pager       // the pages of Part's goal
+	SummaryURL string      // the summary page of these changes
 	// Incorporated are the proposals that the new version takes up, which the previous
 	// one did not: what happened to a body's proposal.
 	Incorporated []IncorporatedView
+}
+
+// KindLabel is a kind of change and its name in the page language.
+type KindLabel struct{ Kind, Label string }
+
+// ChangeSummaryRow counts the changed items of one goal (or of the plan).
+type ChangeSummaryRow struct {
+	Goal   Link   // the goal's page (or its name only)
+	Part   string // where its changed items are: its part, or its place on the page
+	Counts []int  // by kind, in the order of ChangesView.Kinds
+	Total  int
+}
+
+// ChangePart is a page of the changes of one goal.
+type ChangePart struct {
+	Goal        Link
+	Page, Pages int
 }
 
 // ChangeGroup is the changes of one level of the plan.
@@ -97,20 +126,27 @@ type ChangeGroup struct {
 
 // ItemChangeView is one goal, objective or action that changed.
 type ItemChangeView struct {
-	Kind      string // added, removed, moved, changed
+	Kind      string // added, removed, renumbered, merged, split, moved, changed
 	KindLabel string // Kind in the page's language
 	ID        string
+	Code      string // its official code, or ""
 	Title     string
+	Goal      string // the id of the goal it sits under
 	URL       string // the item's page in the draft, or ""
-	From, To  Link   // the parent before and after (moved, added, removed)
-	Fields    []FieldView
-	Text      template.HTML // the text with <del> and <ins> around the words removed and added, or ""
+	From, To  Link   // the parent before and after (moved, added, removed; lineage kinds when it changed), by code and title
+	// FromItems are the items of the old version it continues (renumbered, merged,
+	// split), by code, title and id; ToItems, for split, every part of the split.
+	FromItems, ToItems []Link
+	TitleDiff          template.HTML // a changed title, word by word, or ""
+	Fields             []FieldView
+	Text               template.HTML // the text a reader sees, with <del> and <ins> around the words removed and added, long unchanged stretches cut; or ""
 }
 
 // FieldView is one field that changed.
 type FieldView struct {
 	Name     string // in the page's language
 	Old, New string
+	Diff     template.HTML // a changed title word by word, or ""
 }
 
 // IncorporatedView is a proposal a version takes up.
@@ -120,6 +156,29 @@ type IncorporatedView struct {
 	Status   string
 	Label    string
 	Actions  []Link // the actions of the version that take it up
+}
+
+// HistoryView is a plan item's history across the versions of the plan (the section
+// id="history" of its page): oldest version first, the draft last.
+type HistoryView struct {
+	Rows []HistoryRow
+}
+
+// HistoryRow is the item, or one item it continues, in one version.
+type HistoryRow struct {
+	Version    string // the version's name, or "the draft"
+	VersionURL string
+	Draft      bool
+	Absent     bool   // neither the item nor any item it continues is in this version
+	ID, Code   string // the item's id and code in that version
+	Title      string
+	URL        string // its place on the version's page ("" in the draft: this page)
+	Current    bool   // the row of the page's own item in the draft
+	Due        time.Time
+	Status     string
+	Label      string // Status in the page's language
+	Owner      Link   // the lead owner
+	Next       string // what became of it in the next version ("renumbered as CAP1.PA.LA07 in 2025.1"), "" when it goes on under its id
 }
 
 // VersionsView lists the versions of the plan.

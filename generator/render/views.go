@@ -42,6 +42,9 @@ type Page struct {
 	Versions   *VersionsView
 	Changes    *ChangesView
 	Monitoring *MonitoringView
+	// History is a plan item's history across the versions of the plan, on its page;
+	// nil elsewhere and when no version is approved.
+	History *HistoryView
 }
 
 // LangLink is a page in one language, for the language switcher and hreflang alternates.

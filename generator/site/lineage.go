@@ -44,6 +44,32 @@ func (s *Site) Facts(sec Section, id string) (ItemFacts, bool) {
 	return ItemFacts{}, false
 }
 
+// sectionFacts returns the facts of every item of section sec, in plan order.
+func (s *Site) sectionFacts(sec Section) []ItemFacts {
+	var ids []string
+	switch sec {
+	case Goals:
+		for _, g := range s.Goals {
+			ids = append(ids, g.ID)
+		}
+	case Objectives:
+		for _, o := range s.Objectives {
+			ids = append(ids, o.ID)
+		}
+	case Actions:
+		for _, a := range s.Actions {
+			ids = append(ids, a.ID)
+		}
+	}
+	out := make([]ItemFacts, 0, len(ids))
+	for _, id := range ids {
+		if f, ok := s.Facts(sec, id); ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // HistoryEntry is one item of a version that the history of an item goes through.
 type HistoryEntry struct {
 	Version *Version // nil for the draft
@@ -103,13 +129,14 @@ func (s *Site) History(sec Section, id string) []HistoryStep {
 		sort.SliceStable(steps[k].Items, func(i, j int) bool { return steps[k].Items[i].ID < steps[k].Items[j].ID })
 	}
 	for k := 0; k+1 < len(steps); k++ {
-		next := steps[k+1].Items
+		this, next := planOf(steps[k].Version), planOf(steps[k+1].Version)
+		nextItems := next.sectionFacts(sec)
 		for i := range steps[k].Items {
 			e := &steps[k].Items[i]
-			var to []*HistoryEntry
-			for j := range next {
-				if next[j].ID == e.ID || slices.Contains(next[j].Replaces, e.ID) {
-					to = append(to, &next[j])
+			var to []ItemFacts
+			for _, n := range nextItems {
+				if n.ID == e.ID || slices.Contains(n.Replaces, e.ID) {
+					to = append(to, n)
 				}
 			}
 			switch {
@@ -121,13 +148,10 @@ func (s *Site) History(sec Section, id string) []HistoryStep {
 			default:
 				e.Next = Renumbered
 				preds := 0
-				for _, r := range to[0].Replaces {
-					if _, ok := planOf(steps[k].Version).Facts(sec, r); ok {
+				for _, id := range append([]string{to[0].ID}, to[0].Replaces...) {
+					if _, ok := this.Facts(sec, id); ok {
 						preds++
 					}
-				}
-				if _, ok := planOf(steps[k].Version).Facts(sec, to[0].ID); ok {
-					preds++
 				}
 				if preds > 1 {
 					e.Next = Merged
@@ -170,7 +194,7 @@ func (s *Site) CheckReplaces() diag.List {
 			case r == it.ID:
 				errs.Warn(listAt(it, "replaces", i), "%s replaces itself: replaces: names the ids of items of an earlier version that this one continues under a new id; remove %q", it.ID, r)
 			case readable && !known[it.Section][r]:
-				errs.Warn(listAt(it, "replaces", i), "replaces: %q is not an item of %s in any version of the plan%s; name the id the item had in an earlier version", r, it.Section, didYouMean(r, keys(known[it.Section])))
+				errs.Warn(listAt(it, "replaces", i), "replaces: %q is not an item of %s in any version of the plan: name the id the item had in an earlier version%s", r, it.Section, didYouMean(r, keys(known[it.Section])))
 			}
 		}
 	}
