@@ -221,6 +221,57 @@ func TestChangesPagesOfARealSizeEditionStayUnderTheBudget(t *testing.T) {
 	}
 }
 
+var actionAnchorRE = regexp.MustCompile(`<li id="action-([^"]+)">`)
+
+func TestPlanPagesOfARealSizeEditionAreSplitByGoalUnderTheBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a plan of 280 actions in two versions")
+	}
+	g := realSizeRepo(t)
+	_, res, out := g.build()
+	for _, prefix := range []string{"", "en/"} {
+		for _, version := range []string{"2024", "2025", "draft"} {
+			base := prefix + "plan/" + version + "/"
+			seen := map[string]int{}
+			pages := 0
+			for name := range out.Files() {
+				if !strings.HasPrefix(name, base) || path.Base(name) != "index.html" || strings.HasPrefix(name, base+"changes/") {
+					continue
+				}
+				pages++
+				if w := pageWeight(t, out, name); w > maxPageBytes {
+					t.Errorf("%s weighs %d bytes, over the budget of %d", name, w, maxPageBytes)
+				}
+				for _, m := range actionAnchorRE.FindAllStringSubmatch(page(t, out, name), -1) {
+					seen[m[1]]++
+				}
+			}
+			plan := res.Site
+			for _, v := range res.Site.Versions {
+				if v.Name == version {
+					plan = v.Plan
+				}
+			}
+			for _, a := range plan.Actions {
+				if seen[a.ID] != 1 {
+					t.Errorf("%s: action %s is on %d pages, want 1", base, a.ID, seen[a.ID])
+				}
+			}
+			if pages < 9 {
+				t.Errorf("%s: %d pages; want an index and a page or more per goal", base, pages)
+			}
+		}
+		if w := pageWeight(t, out, prefix+"plan/index.html"); w > maxPageBytes {
+			t.Errorf("%splan/index.html weighs %d bytes, over the budget of %d", prefix, w, maxPageBytes)
+		}
+	}
+	// The history of an action links its place in each version: the page of its goal
+	// that has it.
+	if h := historyOf(t, out, "plan/actions/pa-la000/index.html"); !strings.Contains(h, `href="/plan/2024/goals/g0/#action-la000"`) {
+		t.Errorf("the history of pa-la000 does not link la000 on its goal's page of version 2024:\n%s", h)
+	}
+}
+
 // BenchmarkChangesAtRealSize compares two versions of a plan of 280 actions with about
 // 450 changed items (site.Diff, on the texts as read), and builds the whole portal whose
 // changes pages show them, reporting the largest changes page.

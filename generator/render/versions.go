@@ -127,6 +127,137 @@ func (r *renderer) prepareVersions() {
 	for _, v := range r.Site.Versions {
 		r.versions[v] = r.versionView(v)
 	}
+	r.layouts = map[*site.Version]*planLayout{nil: r.planLayout(nil)}
+	for _, v := range r.Site.Versions {
+		if v.Plan != nil {
+			r.layouts[v] = r.planLayout(v)
+		}
+	}
+}
+
+// planBudget is how many bytes of goals, objectives and actions (their estimated HTML)
+// one page of a plan holds: with the page's frame and styles it stays under the page
+// budget (60 KB transferred).
+const planBudget = 32 << 10
+
+// planLayout is how a plan's page is laid out: its whole tree on the page, or, when
+// the tree is too large, an index of the goals on the page and each goal's objectives
+// and actions on parts of their own (several pages for a large goal).
+type planLayout struct {
+	url   string // the page: /plan/<version>/ or /plan/draft/
+	tree  []PlanGoal
+	parts []*planPart          // nil when the tree fits on the page
+	where map[string]*planPart // the part of each anchor (goal-, objective-, action-<id>)
+}
+
+// planPart is one page of a plan's tree: some objectives and actions of one goal.
+type planPart struct {
+	goal        int // its index in the tree
+	page, pages int
+	url         string
+	tree        PlanGoal
+	size        int
+}
+
+// planLayout lays out the page of version v (nil: the draft). A version's page carries
+// each action's approved text; the draft's links the actions' pages.
+func (r *renderer) planLayout(v *site.Version) *planLayout {
+	p, l := r.Site, &planLayout{url: "/plan/draft/"}
+	if v != nil {
+		p, l.url = v.Plan, "/plan/"+v.Name+"/"
+	}
+	l.tree = r.planTree(p)
+	full := v != nil
+	total := 0
+	for gi, g := range l.tree {
+		head := g
+		head.Objectives = nil
+		parts := []*planPart{{goal: gi, tree: head, size: 800 + len(g.Title)}}
+		for _, o := range g.Objectives {
+			oh := o
+			oh.Actions = nil
+			cur := parts[len(parts)-1]
+			cur.tree.Objectives = append(cur.tree.Objectives, oh)
+			cur.size += 600 + len(o.Title)
+			for _, a := range o.Actions {
+				size := 500 + len(a.Title) + len(a.Owner.Title)
+				if full {
+					size += len(a.HTML) + 200*len(a.Indicators) + 150*len(a.Proposals)
+				}
+				total += size
+				if cur.size+size > planBudget && len(cur.tree.Objectives[len(cur.tree.Objectives)-1].Actions) > 0 {
+					cur = &planPart{goal: gi, tree: head, size: 800 + len(g.Title)}
+					cur.tree.Objectives = []PlanObjective{oh}
+					parts = append(parts, cur)
+				}
+				last := &cur.tree.Objectives[len(cur.tree.Objectives)-1]
+				last.Actions = append(last.Actions, a)
+				cur.size += size
+			}
+		}
+		for i, pt := range parts {
+			pt.page, pt.pages = i+1, len(parts)
+			pt.url = l.url + "goals/" + g.ID + "/"
+			if pt.page > 1 {
+				pt.url += strconv.Itoa(pt.page) + "/"
+			}
+			l.parts = append(l.parts, pt)
+		}
+	}
+	if total <= planBudget {
+		l.parts = nil
+		return l
+	}
+	l.where = map[string]*planPart{}
+	for _, pt := range l.parts {
+		if pt.page == 1 {
+			l.where[pt.tree.Anchor] = pt
+		}
+		for _, o := range pt.tree.Objectives {
+			if _, ok := l.where[o.Anchor]; !ok {
+				l.where[o.Anchor] = pt
+			}
+			for _, a := range o.Actions {
+				l.where[a.Anchor] = pt
+			}
+		}
+	}
+	return l
+}
+
+// anchorURL links an item's place on the page of version v (nil: the draft's page).
+func (r *renderer) anchorURL(v *site.Version, it *site.Item) string {
+	a := anchorOf(it)
+	if l := r.layouts[v]; l != nil {
+		if pt := l.where[a]; pt != nil {
+			return r.link(pt.url) + "#" + a
+		}
+		return r.link(l.url) + "#" + a
+	}
+	if v == nil {
+		return r.link("/plan/draft/") + "#" + a
+	}
+	return r.link("/plan/"+v.Name+"/") + "#" + a
+}
+
+// planIndex is the index of a plan laid out in parts: a row per goal.
+func (r *renderer) planIndex(l *planLayout) []PlanIndexRow {
+	var out []PlanIndexRow
+	for _, pt := range l.parts {
+		g := l.tree[pt.goal]
+		if pt.page == 1 {
+			row := PlanIndexRow{Goal: Link{g.Title, r.link(pt.url)}, Lang: g.Lang, Progress: g.Progress, Objectives: len(g.Objectives)}
+			for _, o := range g.Objectives {
+				row.Actions += len(o.Actions)
+			}
+			out = append(out, row)
+		}
+		if pt.pages > 1 {
+			row := &out[len(out)-1]
+			row.Pages = append(row.Pages, PageLink{Number: pt.page, URL: r.link(pt.url)})
+		}
+	}
+	return out
 }
 
 func changeCounts(d *site.PlanDiff) ChangeCounts {
@@ -205,6 +336,9 @@ func (r *renderer) versionPages() []task {
 	}
 	add("plan", "/plan/", s.Built, func() ([]byte, error) { return r.planPage(s.Latest, "/plan/") })
 	add("plan", "/plan/draft/", s.Built, func() ([]byte, error) { return r.planPage(nil, "/plan/draft/") })
+	for _, pt := range r.layouts[nil].parts {
+		add("plan", pt.url, s.Built, func() ([]byte, error) { return r.planPartPage(nil, pt) })
+	}
 	t = append(t, r.changesPages(nil, s.Built)...)
 	add("versions", "/plan/versions/", s.Built, r.versionsPage)
 	for _, v := range s.Versions {
@@ -212,20 +346,58 @@ func (r *renderer) versionPages() []task {
 			continue
 		}
 		add("plan", "/plan/"+v.Name+"/", v.Date, func() ([]byte, error) { return r.planPage(v, "/plan/"+v.Name+"/") })
+		for _, pt := range r.layouts[v].parts {
+			add("plan", pt.url, v.Date, func() ([]byte, error) { return r.planPartPage(v, pt) })
+		}
 		t = append(t, r.changesPages(v, v.Date)...)
 	}
 	add("monitoring", "/monitoring/", s.Built, r.monitoringPage)
 	return t
 }
 
-// planPage shows a version of the plan (v nil: the draft) at url.
+// planPage shows a version of the plan (v nil: the draft) at url: its whole tree, or
+// the index of its goals when the tree is laid out in parts.
 func (r *renderer) planPage(v *site.Version, url string) ([]byte, error) {
+	return r.planView(v, url, nil)
+}
+
+// planPartPage shows one part of the tree of version v (nil: the draft).
+func (r *renderer) planPartPage(v *site.Version, pt *planPart) ([]byte, error) {
+	return r.planView(v, pt.url, pt)
+}
+
+func (r *renderer) planView(v *site.Version, url string, part *planPart) ([]byte, error) {
 	s := r.Site
 	p := s
 	if v != nil {
 		p = v.Plan
 	}
-	pv := &PlanView{Progress: p.Progress.Percent, Tree: r.planTree(p), Version: r.versionView(v), VersionsURL: r.link("/plan/versions/"), DraftURL: r.link("/plan/draft/")}
+	l := r.layouts[v]
+	tree := l.tree
+	pv := &PlanView{Progress: p.Progress.Percent, Version: r.versionView(v), VersionsURL: r.link("/plan/versions/"), DraftURL: r.link("/plan/draft/")}
+	switch {
+	case part != nil:
+		tree = []PlanGoal{part.tree}
+		pv.Part = &PlanPartView{Goal: Link{part.tree.Title, part.tree.URL}, Page: part.page, Pages: part.pages, PlanURL: r.link(l.url)}
+		pv.Pager = Pager{Page: part.page, Pages: part.pages}
+		for _, q := range l.parts {
+			if q.goal != part.goal {
+				continue
+			}
+			pv.Pager.Numbers = append(pv.Pager.Numbers, PageLink{Number: q.page, URL: r.link(q.url), Current: q == part})
+			switch q.page {
+			case part.page - 1:
+				pv.Pager.Prev = r.link(q.url)
+			case part.page + 1:
+				pv.Pager.Next = r.link(q.url)
+			}
+		}
+		pv.Tree = tree
+	case l.parts != nil:
+		pv.Index = r.planIndex(l)
+	default:
+		pv.Tree = tree
+	}
 	if s.Latest != nil {
 		pv.Latest = r.versionView(s.Latest)
 	}
@@ -239,7 +411,7 @@ func (r *renderer) planPage(v *site.Version, url string) ([]byte, error) {
 	for _, st := range site.ActionStatuses {
 		pv.ByStatus = append(pv.ByStatus, StatusCount{st, r.tr.T("status." + st), p.Progress.ByStatus[st]})
 	}
-	if url == "/plan/" || v == nil {
+	if part == nil && (url == "/plan/" || v == nil) {
 		for i, a := range s.Priorities {
 			tl := r.tally(a.Tally)
 			pv.Priorities = append(pv.Priorities, PriorityRank{Rank: i + 1, Action: r.itemLink(&a.Item), Mean: tl.PriorityMean, Count: tl.PriorityCount,
@@ -257,7 +429,7 @@ func (r *renderer) planPage(v *site.Version, url string) ([]byte, error) {
 		if p.Plan.Translations[r.lang] == nil {
 			pv.IntroLang, pv.Untranslated = def, def
 		}
-		for _, g := range pv.Tree {
+		for _, g := range tree {
 			if g.Lang != "" {
 				pv.Untranslated = def
 			}
@@ -285,6 +457,13 @@ func (r *renderer) planPage(v *site.Version, url string) ([]byte, error) {
 	default:
 		crumbs = append(crumbs, Link{r.tr.T("menu.plan"), r.link("/plan/")}, Link{r.tr.T("versions.title"), r.link("/plan/versions/")})
 		title = r.tr.T("plan.version.title", title, v.Name)
+	}
+	if part != nil {
+		crumbs = append(crumbs, Link{title, r.link(l.url)})
+		title = r.tr.T("changes.part.title", title, part.tree.Title)
+		if part.pages > 1 {
+			title = r.tr.T("changes.part.page", title, part.page, part.pages)
+		}
 	}
 	return r.page("plan", &Page{Title: title, URL: r.link(url), Plan: pv, Feed: r.link("/plan/index.xml"), Breadcrumbs: crumbs})
 }
@@ -561,11 +740,16 @@ func (r *renderer) changeSummary(cs *changesSet) ([]ChangeSummaryRow, ChangeSumm
 				at[it.Goal] = i
 				rows = append(rows, ChangeSummaryRow{Goal: r.goalOfChange(it.Goal, cs.old, cs.new_), Counts: make([]int, len(kinds))})
 				if !cs.inline {
-					g := it.Goal
-					if g == "" {
-						g = "-"
+					for _, p := range cs.parts {
+						if p.goal == it.Goal || (it.Goal == "" && p.goal == "-") {
+							if p.page == 1 {
+								rows[i].Part = r.link(p.url)
+							}
+							if p.pages > 1 {
+								rows[i].Pages = append(rows[i].Pages, PageLink{Number: p.page, URL: r.link(p.url)})
+							}
+						}
 					}
-					rows[i].Part = r.link(cs.url + g + "/")
 				}
 			}
 			rows[i].Counts[index[it.Kind]]++
@@ -607,7 +791,7 @@ func (r *renderer) historyView(it *site.Item) *HistoryView {
 				row.Owner = r.bodyLink(r.Site.ByBody[e.Owner], e.Owner)
 			}
 			if st.Version != nil {
-				row.URL = vurl + "#" + anchorOf(e.Item)
+				row.URL = r.anchorURL(st.Version, e.Item)
 			}
 			if e.Next != "" && k+1 < len(steps) {
 				next := steps[k+1]
@@ -639,7 +823,7 @@ func (r *renderer) planItemLink(it *site.Item, title string, p *site.Site, v *si
 		return Link{title, r.link(d.URL())}
 	}
 	if v != nil && p != nil {
-		return Link{title, r.link("/plan/"+v.Name+"/") + "#" + anchorOf(it)}
+		return Link{title, r.anchorURL(v, it)}
 	}
 	return Link{Title: title}
 }
@@ -742,6 +926,13 @@ func (r *renderer) fieldView(f site.FieldChange, d site.ItemDiff) FieldView {
 		}
 	case "start", "due":
 		before, after = r.frontMatterDate(before), r.frontMatterDate(after)
+	case "owner": // a body: by its name
+		if b := r.Site.ByBody[before]; b != nil {
+			before = b.Name
+		}
+		if b := r.Site.ByBody[after]; b != nil {
+			after = b.Name
+		}
 	case "goal", "objective":
 		if before != "" && before == d.FromParent && d.FromParentTitle != "" {
 			before = d.FromParentTitle

@@ -105,9 +105,10 @@ type KindLabel struct{ Kind, Label string }
 
 // ChangeSummaryRow counts the changed items of one goal (or of the plan).
 type ChangeSummaryRow struct {
-	Goal   Link   // the goal's page (or its name only)
-	Part   string // where its changed items are: its part, or its place on the page
-	Counts []int  // by kind, in the order of ChangesView.Kinds
+	Goal   Link       // the goal's page (or its name only)
+	Part   string     // where its changed items are: its part (its first page), or "" when they are on the summary page
+	Pages  []PageLink // every page of its part, when it has several
+	Counts []int      // by kind, in the order of ChangesView.Kinds
 	Total  int
 }
 
