@@ -273,8 +273,10 @@ func TestPlanPagesOfARealSizeEditionAreSplitByGoalUnderTheBudget(t *testing.T) {
 }
 
 // BenchmarkChangesAtRealSize compares two versions of a plan of 280 actions with about
-// 450 changed items (site.Diff, on the texts as read), and builds the whole portal whose
-// changes pages show them, reporting the largest changes page.
+// 410 changed items (site.Diff, reading each text's Markdown every time), and builds the
+// whole portal whose changes pages show them (two languages), reporting the time of the
+// derive stage (the diffs of every version and the draft), of the render stage (every
+// page, the changes and plan pages among them) and the largest changes page.
 func BenchmarkChangesAtRealSize(b *testing.B) {
 	g := realSizeRepo(b)
 	fsys, err := generator.OpenSource(g.dir)
@@ -301,8 +303,14 @@ func BenchmarkChangesAtRealSize(b *testing.B) {
 	b.Run("build", func(b *testing.B) {
 		for range b.N {
 			out := output.NewMem()
-			if _, err := generator.Build(o, out); err != nil {
+			res, err := generator.Build(o, out)
+			if err != nil {
 				b.Fatal(err)
+			}
+			for _, st := range res.Timings {
+				if st.Stage == "derive" || st.Stage == "render" {
+					b.ReportMetric(float64(st.Duration.Milliseconds()), st.Stage+"-ms")
+				}
 			}
 			largest := 0
 			for name, data := range out.Files() {

@@ -511,3 +511,38 @@ func largePlan(version int) *site.Site {
 	}
 	return s
 }
+
+// TestTextChangesAreThoseAReaderSees compares texts as their pages show them: re-wrapped
+// lines, another link address and emphasis markup are not changes; a link's text is.
+func TestTextChangesAreThoseAReaderSees(t *testing.T) {
+	for _, c := range []struct {
+		name, old, new string
+		want           string // the changes, with [-deleted-] and {+inserted+} words; "" for none
+	}{
+		{"re-wrapped paragraph", "Le amministrazioni migrano\ni servizi verso il cloud.", "Le amministrazioni migrano i servizi\nverso   il cloud.", ""},
+		{"lines joined, blank line kept", "Primo paragrafo\nsu due righe.\n\nSecondo.", "Primo paragrafo su due righe.\n\n\nSecondo.", ""},
+		{"link address", "Vedi le [linee guida](https://example.org/a).", "Vedi le [linee guida](https://example.org/b).", ""},
+		{"emphasis", "Le **linee guida** valgono.", "Le linee guida _valgono_.", ""},
+		{"reference link", "Vedi [le regole][r].\n\n[r]: https://example.org/r", "Vedi [le regole](https://example.org/s).", ""},
+		{"link text", "Vedi le [linee guida](https://example.org/a).", "Vedi le [regole tecniche](https://example.org/a).", "Vedi le [-linee guida-]{+regole tecniche+}."},
+		{"word in a re-wrapped paragraph", "Le amministrazioni migrano\ni servizi.", "Le amministrazioni\nmigrano tutti i servizi.", "Le amministrazioni migrano {+tutti +}i servizi."},
+		{"paragraph split", "Uno. Due.", "Uno.\n\nDue.", "Uno.[- -]{+\n\n+}Due."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			old, new := site.ReadableText(c.old, plainText), site.ReadableText(c.new, plainText)
+			got := ""
+			if old != new {
+				got = marked(textdiff(old, new))
+			}
+			if got != c.want {
+				t.Errorf("changes of %q → %q = %q, want %q", c.old, c.new, got, c.want)
+			}
+		})
+	}
+}
+
+// textdiff is the word diff Diff makes of two readable texts.
+func textdiff(old, new string) []site.TextOp {
+	d := site.Diff(&site.Site{Plan: site.Plan{Text: old}}, &site.Site{Plan: site.Plan{Text: new}}, "a", "b", nil)
+	return d.PlanText
+}
