@@ -162,3 +162,18 @@ func TestReplacesNamingNoEarlierItemIsWarnedWithASuggestion(t *testing.T) {
 		}
 	}
 }
+
+func TestHistorySaysWhatTheDraftDidToAnApprovedItem(t *testing.T) {
+	g := lineageRepo(t)
+	g.remove("content/plan/actions/la23a.md")
+	g.write("content/plan/actions/la23c.md", "---\ntitle: Pagamenti con pagoPA\ncode: CAP1.PA.LA25\nobjective: o1\nreplaces: [la23a]\n---\n")
+	g.commitAll("2026-02-02T09:00:00Z", anna, "Rinumerata nella bozza")
+	_, _, out := g.build()
+	h := historyOf(t, out, "plan/actions/la23c/index.html")
+	if !strings.Contains(h, "rinumerata come CAP1.PA.LA25 nella bozza") || strings.Contains(h, "EXTRA") {
+		t.Errorf("history of la23c does not say la23a was renumbered in the draft:\n%s", h)
+	}
+	if d := page(t, out, "plan/draft/changes/index.html"); !strings.Contains(d, "rinumerato") {
+		t.Errorf("the draft's changes do not say la23a was renumbered")
+	}
+}

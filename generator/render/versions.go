@@ -266,7 +266,7 @@ func changeCounts(d *site.PlanDiff) ChangeCounts {
 	}
 	c := d.KindCounts()
 	return ChangeCounts{Added: c[site.Added], Removed: c[site.Removed], Renumbered: c[site.Renumbered], Merged: c[site.Merged], Split: c[site.Split],
-		Moved: c[site.Moved], Changed: c[site.Changed], Incorporated: len(d.Incorporated)}
+		Moved: c[site.Moved], Changed: c[site.Changed], Incorporated: len(d.Incorporated), Lineage: c[site.Renumbered] + c[site.Merged] + c[site.Split]}
 }
 
 // planTree is the tree of goals, objectives and actions of p (a version's plan, or the
@@ -807,7 +807,20 @@ func (r *renderer) historyView(it *site.Item) *HistoryView {
 					}
 					to = append(to, id)
 				}
-				row.Next = r.tr.T("lineage.next."+e.Next, strings.Join(to, ", "), nname)
+				key := "lineage.next." + e.Next
+				if next.Version == nil {
+					key += ".draft"
+				}
+				switch {
+				case e.Next == site.Removed && next.Version == nil:
+					row.Next = r.tr.T(key)
+				case e.Next == site.Removed:
+					row.Next = r.tr.T(key, nname)
+				case next.Version == nil:
+					row.Next = r.tr.T(key, strings.Join(to, ", "))
+				default:
+					row.Next = r.tr.T(key, strings.Join(to, ", "), nname)
+				}
 			}
 			hv.Rows = append(hv.Rows, row)
 		}

@@ -37,6 +37,7 @@ type VersionView struct {
 // ChangeCounts sums up what changed between two versions.
 type ChangeCounts struct {
 	Added, Removed, Renumbered, Merged, Split, Moved, Changed, Incorporated int
+	Lineage                                                                 int // Renumbered + Merged + Split
 }
 
 // PlanGoal is a goal in the tree of a plan version (or the draft).
