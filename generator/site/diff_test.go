@@ -12,6 +12,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode"
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/content"
@@ -545,4 +546,31 @@ func TestTextChangesAreThoseAReaderSees(t *testing.T) {
 func textdiff(old, new string) []site.TextOp {
 	d := site.Diff(&site.Site{Plan: site.Plan{Text: old}}, &site.Site{Plan: site.Plan{Text: new}}, "a", "b", nil)
 	return d.PlanText
+}
+
+// FuzzDiffText checks, on any two Markdown texts, that the readable text is stable (read
+// twice, it does not change), that the word diff of two readable texts rebuilds both, and
+// that a text is never changed from itself re-wrapped. Seeds are in testdata/fuzz.
+func FuzzDiffText(f *testing.F) {
+	f.Add("Le **linee guida** [valgono](https://a).", "Le linee guida\nvalgono.")
+	f.Add("<div>\ntesto</div>\n\ndopo", "# Titolo\n\n- uno\n- due")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		ra, rb := site.ReadableText(a, plainText), site.ReadableText(b, plainText)
+		if again := site.ReadableText(ra, nil); again != ra {
+			t.Fatalf("readable text of %q is %q, read again %q", a, ra, again)
+		}
+		o, n := rebuild(textdiff(ra, rb))
+		if ra != rb && (o != ra || n != rb) {
+			t.Fatalf("diff of %q and %q rebuilds %q and %q", ra, rb, o, n)
+		}
+		var words []string // words of letters and digits: re-wrapping them never makes Markdown syntax
+		for _, w := range strings.Fields(a) {
+			if strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) < 0 {
+				words = append(words, w)
+			}
+		}
+		if site.ReadableText(strings.Join(words, "\n"), plainText) != site.ReadableText(strings.Join(words, " "), plainText) {
+			t.Fatalf("re-wrapping %q changes its text", a)
+		}
+	})
 }
