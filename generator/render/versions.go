@@ -874,10 +874,7 @@ func (r *renderer) itemChangeView(d site.ItemDiff, oldPlan, newPlan *site.Site) 
 	if v.To.Title == "" {
 		v.To.Title = d.ToParent
 	}
-	parentSec := site.Goals
-	if d.Section == site.Actions {
-		parentSec = site.Objectives
-	}
+	parentSec := site.ParentSection(d.Section)
 	if it := r.Site.Items[string(parentSec)+"/"+d.ToParent]; it != nil && d.ToParent != "" {
 		v.To.URL = r.link(it.URL())
 	}

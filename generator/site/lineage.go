@@ -12,6 +12,20 @@ import (
 // keeps their history. Diff reports it as renumbered, merged or split; History follows
 // it across every version.
 
+// lineageSections are the sections whose items may declare replaces:, parents first.
+var lineageSections = []Section{Goals, Objectives, Actions}
+
+// ParentSection is the section of the parents of sec's items ("" for goals).
+func ParentSection(sec Section) Section {
+	switch sec {
+	case Objectives:
+		return Goals
+	case Actions:
+		return Objectives
+	}
+	return ""
+}
+
 // ItemFacts is what the history of a plan item shows of it in one version.
 type ItemFacts struct {
 	Section  Section
@@ -179,33 +193,26 @@ func (s *Site) CheckReplaces() diag.List {
 			continue
 		}
 		readable = true
-		for _, it := range v.Plan.Items {
-			if it.Section == Goals || it.Section == Objectives || it.Section == Actions {
-				if known[it.Section] == nil {
-					known[it.Section] = map[string]bool{}
+		for _, sec := range lineageSections {
+			if known[sec] == nil {
+				known[sec] = map[string]bool{}
+			}
+			for _, f := range v.Plan.sectionFacts(sec) {
+				known[sec][f.ID] = true
+			}
+		}
+	}
+	for _, sec := range lineageSections {
+		for _, f := range s.sectionFacts(sec) {
+			for i, r := range f.Replaces {
+				switch {
+				case r == f.ID:
+					errs.Warn(listAt(f.Item, "replaces", i), "%s replaces itself: replaces: names the ids of items of an earlier version that this one continues under a new id; remove %q", f.ID, r)
+				case readable && !known[sec][r]:
+					errs.Warn(listAt(f.Item, "replaces", i), "replaces: %q is not an item of %s in any version of the plan: name the id the item had in an earlier version%s", r, sec, didYouMean(r, keys(known[sec])))
 				}
-				known[it.Section][it.ID] = true
 			}
 		}
-	}
-	check := func(it *Item, replaces []string) {
-		for i, r := range replaces {
-			switch {
-			case r == it.ID:
-				errs.Warn(listAt(it, "replaces", i), "%s replaces itself: replaces: names the ids of items of an earlier version that this one continues under a new id; remove %q", it.ID, r)
-			case readable && !known[it.Section][r]:
-				errs.Warn(listAt(it, "replaces", i), "replaces: %q is not an item of %s in any version of the plan: name the id the item had in an earlier version%s", r, it.Section, didYouMean(r, keys(known[it.Section])))
-			}
-		}
-	}
-	for _, g := range s.Goals {
-		check(&g.Item, g.Replaces)
-	}
-	for _, o := range s.Objectives {
-		check(&o.Item, o.Replaces)
-	}
-	for _, a := range s.Actions {
-		check(&a.Item, a.Replaces)
 	}
 	return errs
 }
