@@ -137,7 +137,7 @@ func TestChangesSayRenumberedMergedAndSplitNotRemovedAndAdded(t *testing.T) {
 		}
 	}
 	html := page(t, out, "plan/2025/changes/index.html")
-	for _, want := range []string{"rinumerato", "unito", "Prima era:", "CAP1.LA01 Migrare i servizi (la01)", "Unisce:"} {
+	for _, want := range []string{"rinumerato", "unito", "Prima era:", `<a href="/plan/2024/#action-la01">CAP1.LA01 Migrare i servizi (la01)</a>`, "Unisce:"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("/plan/2025/changes/ lacks %q", want)
 		}

@@ -536,7 +536,7 @@ func (r *renderer) changesOf(v *site.Version) *changesSet {
 	total := 0
 	for _, list := range cs.d.Lists() {
 		for _, it := range list {
-			iv := r.itemChangeView(it, cs.old, cs.new_)
+			iv := r.itemChangeView(it, cs)
 			if cs.prev == nil { // the first version: everything is new, its page shows it in full
 				iv.Fields, iv.Text = nil, ""
 			}
@@ -851,7 +851,22 @@ func anchorOf(it *site.Item) string {
 	return "action-" + it.ID
 }
 
-func (r *renderer) itemChangeView(d site.ItemDiff, oldPlan, newPlan *site.Site) ItemChangeView {
+func (r *renderer) itemChangeView(d site.ItemDiff, cs *changesSet) ItemChangeView {
+	oldPlan, newPlan := cs.old, cs.new_
+	// placeOf links an item of the old (or new) version: its page in the draft, else its
+	// place on that version's page.
+	placeOf := func(old bool, it *site.Item) string {
+		if dr := r.Site.Items[it.Key()]; dr != nil {
+			return r.link(dr.URL())
+		}
+		switch {
+		case old && cs.prev != nil:
+			return r.anchorURL(cs.prev, it)
+		case !old && cs.v != nil:
+			return r.anchorURL(cs.v, it)
+		}
+		return ""
+	}
 	v := ItemChangeView{Kind: d.Kind, KindLabel: r.tr.T("changes.kind." + d.Kind), ID: d.ID, Title: d.Title, Goal: d.Goal,
 		Text: textDiffHTML(d.Text, r.tr, d.Kind == site.Added || d.Kind == site.Removed)}
 	in := newPlan
@@ -861,10 +876,8 @@ func (r *renderer) itemChangeView(d site.ItemDiff, oldPlan, newPlan *site.Site) 
 	if in != nil {
 		if f, ok := in.Facts(d.Section, d.ID); ok {
 			v.Title, v.Code = r.title(f.Item, d.Title), f.Code
+			v.URL = placeOf(d.Kind == site.Removed, f.Item)
 		}
-	}
-	if it := r.Site.Items[string(d.Section)+"/"+d.ID]; it != nil {
-		v.URL = r.link(it.URL())
 	}
 	v.From = Link{Title: d.FromParentTitle}
 	if v.From.Title == "" {
@@ -881,25 +894,23 @@ func (r *renderer) itemChangeView(d site.ItemDiff, oldPlan, newPlan *site.Site) 
 	if it := r.Site.Items[string(parentSec)+"/"+d.FromParent]; it != nil && d.FromParent != "" {
 		v.From.URL = r.link(it.URL())
 	}
-	items := func(p *site.Site, ids []string) []Link {
+	items := func(p *site.Site, old bool, ids []string) []Link {
 		var out []Link
 		for _, id := range ids {
 			l := Link{Title: id}
 			if p != nil {
 				if f, ok := p.Facts(d.Section, id); ok {
 					l.Title = codeTitle(f.Code, r.title(f.Item, f.Title)) + " (" + id + ")"
+					l.URL = placeOf(old, f.Item)
 				}
-			}
-			if it := r.Site.Items[string(d.Section)+"/"+id]; it != nil {
-				l.URL = r.link(it.URL())
 			}
 			out = append(out, l)
 		}
 		return out
 	}
-	v.FromItems = items(oldPlan, d.FromIDs)
+	v.FromItems = items(oldPlan, true, d.FromIDs)
 	if d.Kind == site.Split {
-		v.ToItems = items(newPlan, d.ToIDs)
+		v.ToItems = items(newPlan, false, d.ToIDs)
 	}
 	for _, f := range d.Fields {
 		fv := r.fieldView(f, d)
