@@ -145,6 +145,13 @@ func TestChangesSayRenumberedMergedAndSplitNotRemovedAndAdded(t *testing.T) {
 	if strings.Contains(html, `class="change change-removed"`) {
 		t.Errorf("/plan/2025/changes/ lists a removed item")
 	}
+	// In English, the texts compared are the Italian ones: marked, and announced.
+	en := page(t, out, "en/plan/2025/changes/index.html")
+	for _, want := range []string{`class="notice"`, `<a href="/en/plan/actions/pa-la07/" lang="it">Migrare i servizi</a>`, `class="text-diff" lang="it"`, "renumbered"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("/en/plan/2025/changes/ lacks %q", want)
+		}
+	}
 }
 
 func TestReplacesNamingNoEarlierItemIsWarnedWithASuggestion(t *testing.T) {

@@ -636,6 +636,10 @@ func (r *renderer) changesPages(v *site.Version, date time.Time) []task {
 func (r *renderer) changesPage(cs *changesSet, part *changePart) ([]byte, error) {
 	s, d, v, prev := r.Site, cs.d, cs.v, cs.prev
 	cv := &ChangesView{To: r.versionView(v), Counts: changeCounts(d), Empty: d.Empty(), SummaryURL: r.link(cs.url)}
+	if r.prefix != "" && !cv.Empty && r.Config.Languages[0] != r.lang {
+		// Changes are those of the texts as written, in the default language.
+		cv.Untranslated = r.Config.Languages[0]
+	}
 	if prev != nil {
 		cv.From = r.versionView(prev)
 	}
@@ -869,13 +873,16 @@ func (r *renderer) itemChangeView(d site.ItemDiff, cs *changesSet) ItemChangeVie
 	}
 	v := ItemChangeView{Kind: d.Kind, KindLabel: r.tr.T("changes.kind." + d.Kind), ID: d.ID, Title: d.Title, Goal: d.Goal,
 		Text: textDiffHTML(d.Text, r.tr, d.Kind == site.Added || d.Kind == site.Removed)}
+	if r.prefix != "" && r.Config.Languages[0] != r.lang {
+		v.TextLang = r.Config.Languages[0]
+	}
 	in := newPlan
 	if d.Kind == site.Removed {
 		in = oldPlan
 	}
 	if in != nil {
 		if f, ok := in.Facts(d.Section, d.ID); ok {
-			v.Title, v.Code = r.title(f.Item, d.Title), f.Code
+			v.Title, v.Code, v.Lang = r.title(f.Item, d.Title), f.Code, r.langOf(f.Item)
 			v.URL = placeOf(d.Kind == site.Removed, f.Item)
 		}
 	}
@@ -914,6 +921,9 @@ func (r *renderer) itemChangeView(d site.ItemDiff, cs *changesSet) ItemChangeVie
 	}
 	for _, f := range d.Fields {
 		fv := r.fieldView(f, d)
+		if f.Field == "title" || f.Field == "goal" || f.Field == "objective" { // texts as written
+			fv.Lang = v.TextLang
+		}
 		if f.Field == "title" && f.Words != nil {
 			v.TitleDiff = fv.Diff
 		}

@@ -96,6 +96,9 @@ type ChangesView struct {
 	Part       *ChangePart // on the page of one goal's changes, which; nil on the summary
 	Pager      Pager       // the pages of Part's goal
 	SummaryURL string      // the summary page of these changes
+	// Untranslated is the language the changed texts are in when it is not the page's
+	// (they are compared as written), for the notice; "" otherwise.
+	Untranslated string
 	// Incorporated are the proposals that the new version takes up, which the previous
 	// one did not: what happened to a body's proposal.
 	Incorporated []IncorporatedView
@@ -139,6 +142,8 @@ type ItemChangeView struct {
 	// FromItems are the items of the old version it continues (renumbered, merged,
 	// split), by code, title and id; ToItems, for split, every part of the split.
 	FromItems, ToItems []Link
+	Lang               string        // the language of Title when it differs from the page's
+	TextLang           string        // the language of Text, TitleDiff and the fields' values when it differs from the page's: changes are those of the texts as written
 	TitleDiff          template.HTML // a changed title, word by word, or ""
 	Fields             []FieldView
 	Text               template.HTML // the text a reader sees, with <del> and <ins> around the words removed and added, long unchanged stretches cut; or ""
@@ -149,6 +154,7 @@ type FieldView struct {
 	Name     string // in the page's language
 	Old, New string
 	Diff     template.HTML // a changed title word by word, or ""
+	Lang     string        // the language of the values when it differs from the page's
 }
 
 // IncorporatedView is a proposal a version takes up.
