@@ -127,6 +127,7 @@ func (r *renderer) prepareVersions() {
 	for _, v := range r.Site.Versions {
 		r.versions[v] = r.versionView(v)
 	}
+	r.lineage = r.Site.Lineage()
 	r.layouts = map[*site.Version]*planLayout{nil: r.planLayout(nil)}
 	for _, v := range r.Site.Versions {
 		if v.Plan != nil {
@@ -138,7 +139,7 @@ func (r *renderer) prepareVersions() {
 // planBudget is how many bytes of goals, objectives and actions (their estimated HTML)
 // one page of a plan holds: with the page's frame and styles it stays under the page
 // budget (60 KB transferred).
-const planBudget = 32 << 10
+const planBudget = 36 << 10
 
 // planLayout is how a plan's page is laid out: its whole tree on the page, or, when
 // the tree is too large, an index of the goals on the page and each goal's objectives
@@ -481,7 +482,7 @@ func (r *renderer) versionsPage() ([]byte, error) {
 // changesBudget is how many bytes of changed items (their estimated HTML) one changes
 // page holds: with the page's frame, styles and scripts it stays under the page
 // budget (60 KB transferred).
-const changesBudget = 32 << 10
+const changesBudget = 40 << 10
 
 // changesSet is what changed in one version (nil: the draft), laid out in pages: the
 // summary at url, and the items of each goal on parts, unless they all fit on the
@@ -771,7 +772,7 @@ func (r *renderer) historyView(it *site.Item) *HistoryView {
 	if it.Namespace != "" || r.Site.Latest == nil {
 		return nil
 	}
-	steps := r.Site.History(it.Section, it.ID)
+	steps := r.lineage.History(it.Section, it.ID)
 	name := func(v *site.Version) (string, string) {
 		if v == nil {
 			return r.tr.T("versions.draft"), r.link("/plan/draft/")

@@ -351,7 +351,9 @@ func diffItem(sec Section, o, n, zero *diffEntry, plain func(string) string) (It
 	d.ID, d.Title, d.Goal = n.id, n.title, n.goal
 	d.Fields = fieldChanges(o.fields, n.fields)
 	d.Fields = append(d.Fields, indicatorChanges(o.indicators, n.indicators)...)
-	d.Text = textChanges(ReadableText(o.text, plain), ReadableText(n.text, plain))
+	if o.text != n.text { // the same Markdown reads the same
+		d.Text = textChanges(ReadableText(o.text, plain), ReadableText(n.text, plain))
+	}
 	switch {
 	case o.parent != n.parent:
 		d.Kind, d.FromParent, d.ToParent = Moved, o.parent, n.parent

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"slices"
 	"sort"
 	"time"
 
@@ -102,30 +101,64 @@ type HistoryStep struct {
 	Items   []HistoryEntry
 }
 
+// Lineage indexes the readable versions of a plan and its draft for History: made once,
+// then read by every item page.
+type Lineage struct {
+	s     *Site
+	plans []*Version // oldest first; nil last: the draft
+	// pos[k][sec][id] is 1 + the place of item id in plan k's section; by[k][sec][id]
+	// the ids of plan k's items that replace id.
+	pos []map[Section]map[string]int
+	by  []map[Section]map[string][]string
+}
+
+// Lineage indexes the versions and the draft s for History.
+func (s *Site) Lineage() *Lineage {
+	l := &Lineage{s: s}
+	for i := len(s.Versions) - 1; i >= 0; i-- {
+		if s.Versions[i].Plan != nil {
+			l.plans = append(l.plans, s.Versions[i])
+		}
+	}
+	l.plans = append(l.plans, nil) // the draft
+	for _, v := range l.plans {
+		pos, by := map[Section]map[string]int{}, map[Section]map[string][]string{}
+		for _, sec := range lineageSections {
+			pos[sec], by[sec] = map[string]int{}, map[string][]string{}
+			for i, f := range l.plan(v).sectionFacts(sec) {
+				pos[sec][f.ID] = i + 1
+				for _, r := range f.Replaces {
+					by[sec][r] = append(by[sec][r], f.ID)
+				}
+			}
+		}
+		l.pos, l.by = append(l.pos, pos), append(l.by, by)
+	}
+	return l
+}
+
+func (l *Lineage) plan(v *Version) *Site {
+	if v == nil {
+		return l.s
+	}
+	return v.Plan
+}
+
+// History is Lineage().History: made once for one item.
+func (s *Site) History(sec Section, id string) []HistoryStep { return s.Lineage().History(sec, id) }
+
 // History follows the draft's item sec/id back through the readable versions, oldest
 // first, then the draft: in each version, the items with its id or with an id that it
 // or one of its predecessors replaces (replaces: chains, however many versions back),
 // and what became of each in the next version.
-func (s *Site) History(sec Section, id string) []HistoryStep {
-	var plans []*Version
-	for i := len(s.Versions) - 1; i >= 0; i-- {
-		if s.Versions[i].Plan != nil {
-			plans = append(plans, s.Versions[i])
-		}
-	}
-	plans = append(plans, nil) // the draft
-	planOf := func(v *Version) *Site {
-		if v == nil {
-			return s
-		}
-		return v.Plan
-	}
+func (l *Lineage) History(sec Section, id string) []HistoryStep {
+	plans := l.plans
 	steps := make([]HistoryStep, len(plans))
 	ids := map[string]bool{id: true}
 	var order []string // ids in the order they were met, for a stable result
 	order = append(order, id)
 	for k := len(plans) - 1; k >= 0; k-- {
-		p := planOf(plans[k])
+		p := l.plan(plans[k])
 		steps[k].Version = plans[k]
 		for i := 0; i < len(order); i++ { // order grows as replaces are met
 			f, ok := p.Facts(sec, order[i])
@@ -143,27 +176,31 @@ func (s *Site) History(sec Section, id string) []HistoryStep {
 		sort.SliceStable(steps[k].Items, func(i, j int) bool { return steps[k].Items[i].ID < steps[k].Items[j].ID })
 	}
 	for k := 0; k+1 < len(steps); k++ {
-		this, next := planOf(steps[k].Version), planOf(steps[k+1].Version)
-		nextItems := next.sectionFacts(sec)
+		this, next := l.pos[k][sec], l.pos[k+1][sec]
 		for i := range steps[k].Items {
 			e := &steps[k].Items[i]
-			var to []ItemFacts
-			for _, n := range nextItems {
-				if n.ID == e.ID || slices.Contains(n.Replaces, e.ID) {
+			var to []string // the items of the next plan that continue e, in plan order
+			if next[e.ID] > 0 {
+				to = append(to, e.ID)
+			}
+			for _, n := range l.by[k+1][sec][e.ID] {
+				if n != e.ID {
 					to = append(to, n)
 				}
 			}
+			sort.SliceStable(to, func(i, j int) bool { return next[to[i]] < next[to[j]] })
 			switch {
 			case len(to) == 0:
 				e.Next = Removed
 			case len(to) > 1:
 				e.Next = Split
-			case to[0].ID == e.ID:
+			case to[0] == e.ID:
 			default:
 				e.Next = Renumbered
+				n, _ := l.plan(steps[k+1].Version).Facts(sec, to[0])
 				preds := 0
-				for _, id := range append([]string{to[0].ID}, to[0].Replaces...) {
-					if _, ok := this.Facts(sec, id); ok {
+				for _, id := range append([]string{n.ID}, n.Replaces...) {
+					if this[id] > 0 {
 						preds++
 					}
 				}
@@ -171,9 +208,7 @@ func (s *Site) History(sec Section, id string) []HistoryStep {
 					e.Next = Merged
 				}
 			}
-			for _, t := range to {
-				e.NextIDs = append(e.NextIDs, t.ID)
-			}
+			e.NextIDs = to
 		}
 	}
 	return steps
