@@ -247,7 +247,7 @@ func (r *renderer) planIndex(l *planLayout) []PlanIndexRow {
 	for _, pt := range l.parts {
 		g := l.tree[pt.goal]
 		if pt.page == 1 {
-			row := PlanIndexRow{Goal: Link{g.Title, r.link(pt.url)}, Lang: g.Lang, Progress: g.Progress, Objectives: len(g.Objectives)}
+			row := PlanIndexRow{Goal: Link{codeTitle(g.Code, g.Title), r.link(pt.url)}, Lang: g.Lang, Progress: g.Progress, Objectives: len(g.Objectives)}
 			for _, o := range g.Objectives {
 				row.Actions += len(o.Actions)
 			}
@@ -290,13 +290,13 @@ func (r *renderer) planTree(p *site.Site) []PlanGoal {
 	}
 	var out []PlanGoal
 	for _, g := range p.Goals {
-		gv := PlanGoal{ID: g.ID, Title: r.title(&g.Item, g.Title), URL: link(&g.Item), Anchor: "goal-" + g.ID, HTML: html(&g.Item),
+		gv := PlanGoal{ID: g.ID, Title: r.title(&g.Item, g.Title), Code: g.Code, URL: link(&g.Item), Anchor: "goal-" + g.ID, HTML: html(&g.Item),
 			Lang: r.langOf(&g.Item), Progress: g.Progress.Percent}
 		for _, o := range g.Objectives {
-			ov := PlanObjective{ID: o.ID, Title: r.title(&o.Item, o.Title), URL: link(&o.Item), Anchor: "objective-" + o.ID, AgID: o.AgID,
+			ov := PlanObjective{ID: o.ID, Title: r.title(&o.Item, o.Title), Code: o.Code, URL: link(&o.Item), Anchor: "objective-" + o.ID, AgID: o.AgID,
 				HTML: html(&o.Item), Lang: r.langOf(&o.Item), Progress: o.Progress.Percent}
 			for _, a := range o.Actions {
-				av := PlanAction{ID: a.ID, Title: r.title(&a.Item, a.Title), URL: link(&a.Item), Anchor: "action-" + a.ID, HTML: html(&a.Item),
+				av := PlanAction{ID: a.ID, Title: r.title(&a.Item, a.Title), Code: a.Code, URL: link(&a.Item), Anchor: "action-" + a.ID, HTML: html(&a.Item),
 					Lang: r.langOf(&a.Item), Owner: r.bodyLink(draft.ByBody[a.Owner], a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
 					Progress: a.Progress, Start: a.Start, Due: a.Due}
 				if live {
@@ -379,7 +379,7 @@ func (r *renderer) planView(v *site.Version, url string, part *planPart) ([]byte
 	switch {
 	case part != nil:
 		tree = []PlanGoal{part.tree}
-		pv.Part = &PlanPartView{Goal: Link{part.tree.Title, part.tree.URL}, Page: part.page, Pages: part.pages, PlanURL: r.link(l.url)}
+		pv.Part = &PlanPartView{Goal: Link{codeTitle(part.tree.Code, part.tree.Title), part.tree.URL}, Page: part.page, Pages: part.pages, PlanURL: r.link(l.url)}
 		pv.Pager = Pager{Page: part.page, Pages: part.pages}
 		for _, q := range l.parts {
 			if q.goal != part.goal {
@@ -461,7 +461,7 @@ func (r *renderer) planView(v *site.Version, url string, part *planPart) ([]byte
 	}
 	if part != nil {
 		crumbs = append(crumbs, Link{title, r.link(l.url)})
-		title = r.tr.T("changes.part.title", title, part.tree.Title)
+		title = r.tr.T("changes.part.title", title, codeTitle(part.tree.Code, part.tree.Title))
 		if part.pages > 1 {
 			title = r.tr.T("changes.part.page", title, part.page, part.pages)
 		}
@@ -593,14 +593,6 @@ func (r *renderer) goalOfChange(id string, old, new *site.Site) Link {
 		}
 	}
 	return Link{Title: id}
-}
-
-// codeTitle puts an item's official code before its title.
-func codeTitle(code, title string) string {
-	if code == "" {
-		return title
-	}
-	return code + " " + title
 }
 
 // size estimates the bytes of HTML the view of a changed item takes.
@@ -837,6 +829,9 @@ func (r *renderer) historyView(it *site.Item) *HistoryView {
 // page of version v.
 func (r *renderer) planItemLink(it *site.Item, title string, p *site.Site, v *site.Version) Link {
 	title = r.title(it, title)
+	if p != nil {
+		title = codeTitle(p.CodeOf(it), title)
+	}
 	if d := r.Site.Items[it.Key()]; d != nil {
 		return Link{title, r.link(d.URL())}
 	}

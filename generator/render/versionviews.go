@@ -43,6 +43,7 @@ type ChangeCounts struct {
 // PlanGoal is a goal in the tree of a plan version (or the draft).
 type PlanGoal struct {
 	ID, Title  string
+	Code       string // the official code, or ""
 	URL        string // the goal's page when it exists in the draft, else ""
 	Anchor     string // its id on the version page
 	HTML       template.HTML
@@ -54,6 +55,7 @@ type PlanGoal struct {
 // PlanObjective is an objective in the tree of a plan version.
 type PlanObjective struct {
 	ID, Title, URL, Anchor string
+	Code                   string // the official code, or ""
 	AgID                   []string
 	HTML                   template.HTML
 	Lang                   string
@@ -64,6 +66,7 @@ type PlanObjective struct {
 // PlanAction is an action in the tree of a plan version, with what was approved.
 type PlanAction struct {
 	ID, Title, URL, Anchor string
+	Code                   string // the official code, or ""
 	HTML                   template.HTML
 	Lang                   string
 	Summary                string
@@ -134,8 +137,8 @@ type ItemChangeView struct {
 	Kind      string // added, removed, renumbered, merged, split, moved, changed
 	KindLabel string // Kind in the page's language
 	ID        string
-	Code      string // its official code, or ""
 	Title     string
+	Code      string // the item's official code (in the new version; in the old one when removed), or ""
 	Goal      string // the id of the goal it sits under
 	URL       string // the item's page in the draft, or ""
 	From, To  Link   // the parent before and after (moved, added, removed; lineage kinds when it changed), by code and title

@@ -23,8 +23,8 @@ type Plainer func(markdown []byte) (summary, text string)
 // each distinct text is converted once, on every core.
 //
 // A plan item of the work tree is one document whose Versions are "draft" and every
-// approved version whose plan has the item as it is (same title, text, status, owner,
-// AgID codes and translations). The texts an item had in other versions are one
+// approved version whose plan has the item as it is (same title, official code, text,
+// status, owner, AgID codes and translations). The texts an item had in other versions are one
 // document each, whatever the number of versions that share it: its ID is
 // "<section>/<id>@<v>", v the newest of them, and its URL the item's anchor in that
 // version's plan (/plan/<v>/#action-<id>).
@@ -37,17 +37,18 @@ func Documents(s *site.Site, langs []string, plain Plainer) []Document {
 	for _, fp := range s.Federated { // other bodies' plans: as they are, with no versions
 		for _, g := range fp.Goals {
 			d := b.item(&g.Item, "goal", g.Title, g.URL(), g.Text, "")
-			d.Body = fp.Body.ID
+			d.Body, d.Code = fp.Body.ID, g.Code
 		}
 		for _, o := range fp.Objectives {
 			d := b.item(&o.Item, "objective", o.Title, o.URL(), o.Text, "")
-			d.Body, d.AgID = fp.Body.ID, o.AgID
+			d.Body, d.AgID, d.Code = fp.Body.ID, o.AgID, o.Code
 		}
 		for _, a := range fp.Actions {
 			d := b.item(&a.Item, "action", a.Title, a.URL(), a.Text, "")
-			d.Body, d.Status = fp.Body.ID, a.Status
+			d.Body, d.Status, d.Code = fp.Body.ID, a.Status, a.Code
 		}
 	}
+	b.agid(s.AgID)
 	for _, p := range s.Proposals {
 		b.proposal(p)
 	}
@@ -68,6 +69,29 @@ func Documents(s *site.Site, langs []string, plain Plainer) []Document {
 	}
 	b.convert(plain)
 	return b.docs
+}
+
+// agid adds a document per objective of AgID's plan, the reference (nil without one):
+// found by its code, its title, and the codes and words of its results and lines of
+// action. Its text is Italian: the document is in Italian when the site has it.
+func (b *docBuilder) agid(p *site.AgIDPlan) {
+	if p == nil {
+		return
+	}
+	lang, prefix := b.langs[0], ""
+	if i := slices.Index(b.langs, "it"); i > 0 {
+		lang, prefix = "it", "/it"
+	}
+	for _, o := range p.Objectives {
+		var text strings.Builder
+		for _, r := range o.Results {
+			text.WriteString(r.Code + " " + r.Title + "\n\n")
+		}
+		for _, a := range o.Actions {
+			text.WriteString(a.Code + " " + a.Text + "\n\n")
+		}
+		b.add(Document{ID: "agid/" + o.Code, Type: "agid", Lang: lang, Title: o.Title, Code: o.Code, URL: prefix + "/agid/" + o.Code + "/"}, text.String(), "")
+	}
 }
 
 // ItemDocuments are the documents of some proposals and practices of s, as Documents
@@ -169,6 +193,7 @@ type planItem struct {
 	status string
 	owner  string
 	agid   []string
+	code   string
 }
 
 func (p planItem) typ() string {
@@ -183,7 +208,7 @@ func (p planItem) typ() string {
 
 // same reports whether two texts of a plan item make the same documents.
 func (p planItem) same(q planItem, langs []string) bool {
-	if p.title != q.title || p.item.Text != q.item.Text || p.status != q.status || p.owner != q.owner || !slices.Equal(p.agid, q.agid) {
+	if p.title != q.title || p.item.Text != q.item.Text || p.status != q.status || p.owner != q.owner || p.code != q.code || !slices.Equal(p.agid, q.agid) {
 		return false
 	}
 	for _, l := range langs[1:] {
@@ -198,13 +223,13 @@ func (p planItem) same(q planItem, langs []string) bool {
 func planItems(s *site.Site) [3][]planItem {
 	var out [3][]planItem
 	for _, g := range s.Goals {
-		out[0] = append(out[0], planItem{item: &g.Item, title: g.Title})
+		out[0] = append(out[0], planItem{item: &g.Item, title: g.Title, code: g.Code})
 	}
 	for _, o := range s.Objectives {
-		out[1] = append(out[1], planItem{item: &o.Item, title: o.Title, agid: o.AgID})
+		out[1] = append(out[1], planItem{item: &o.Item, title: o.Title, agid: o.AgID, code: o.Code})
 	}
 	for _, a := range s.Actions {
-		out[2] = append(out[2], planItem{item: &a.Item, title: a.Title, status: a.Status, owner: a.Owner})
+		out[2] = append(out[2], planItem{item: &a.Item, title: a.Title, status: a.Status, owner: a.Owner, code: a.Code})
 	}
 	return out
 }
@@ -268,7 +293,7 @@ func (b *docBuilder) plan(s *site.Site) {
 func (b *docBuilder) planDoc(p planItem, id, url, v string) int {
 	i := len(b.docs)
 	d := b.add(Document{ID: id, Type: p.typ(), Lang: b.langs[0], Title: p.title, URL: url, Status: p.status, Body: p.owner,
-		AgID: p.agid, Versions: []string{v}}, p.item.Text, "")
+		AgID: p.agid, Code: p.code, Versions: []string{v}}, p.item.Text, "")
 	orig := *d
 	for _, lang := range b.langs[1:] {
 		tr := p.item.Translations[lang]

@@ -161,9 +161,8 @@ func (p *Phase) Opening(what string) bool {
 // Goal is a level-1 item of the plan.
 type Goal struct {
 	Item
-	Title string `yaml:"title" meta:"required"`
-	// Code is the item's official code (e.g. OB.1.1, CAP1.PA.LA07), shown beside its title.
-	Code string `yaml:"code" max:"40"`
+	Title    string   `yaml:"title" meta:"required"`
+	Code     string   `yaml:"code" max:"40"` // the official code, e.g. "OB.1": see CheckCode
 	// Replaces are the ids of items of the same section in an earlier version of the plan
 	// that this item continues: one id when it renumbers or renames it, several when it
 	// merges them; the same id in several items splits it (see Diff).
@@ -177,12 +176,8 @@ type Goal struct {
 // Objective is a level-2 item of the plan.
 type Objective struct {
 	Item
-	Title string `yaml:"title" meta:"required"`
-	// Code is the item's official code (e.g. OB.1.1, CAP1.PA.LA07), shown beside its title.
-	Code string `yaml:"code" max:"40"`
-	// Replaces are the ids of items of the same section in an earlier version of the plan
-	// that this item continues: one id when it renumbers or renames it, several when it
-	// merges them; the same id in several items splits it (see Diff).
+	Title    string   `yaml:"title" meta:"required"`
+	Code     string   `yaml:"code" max:"40"` // the official code, e.g. "OB.1.1": see CheckCode
 	Replaces []string `yaml:"replaces"`
 	Goal     string   `yaml:"goal" meta:"required"`
 	AgID     []string `yaml:"agid"`
@@ -211,12 +206,8 @@ var ActionStatuses = []string{StatusPlanned, StatusInProgress, StatusDone, Statu
 // Action is a level-3 item of the plan: something a body does, measured by indicators.
 type Action struct {
 	Item
-	Title string `yaml:"title" meta:"required"`
-	// Code is the item's official code (e.g. OB.1.1, CAP1.PA.LA07), shown beside its title.
-	Code string `yaml:"code" max:"40"`
-	// Replaces are the ids of items of the same section in an earlier version of the plan
-	// that this item continues: one id when it renumbers or renames it, several when it
-	// merges them; the same id in several items splits it (see Diff).
+	Title         string      `yaml:"title" meta:"required"`
+	Code          string      `yaml:"code" max:"40"` // the official code, e.g. "CAP1.PA.LA07": see CheckCode
 	Replaces      []string    `yaml:"replaces"`
 	Objective     string      `yaml:"objective" meta:"required"`
 	Owner         string      `yaml:"owner"`
@@ -673,7 +664,10 @@ type Site struct {
 	Versions []*Version
 	Latest   *Version
 	// Federated are the plans of other bodies' portals that sources brought in, by body.
-	Federated    []*FederatedPlan
+	Federated []*FederatedPlan
+	// AgID is the edition of AgID's three-year plan a source of kind agid-plan brought,
+	// the reference of the objectives' agid codes; nil without one.
+	AgID         *AgIDPlan
 	DraftChanges *PlanDiff
 	Monitoring   *Monitoring
 	ByBody       map[string]*Body
