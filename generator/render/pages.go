@@ -573,7 +573,7 @@ func (r *renderer) planItemPage(p site.PlanItem) ([]byte, error) {
 
 func (r *renderer) goalPage(g *site.Goal) ([]byte, error) {
 	v := r.goalView(g)
-	return r.page("goal", &Page{Title: v.Title, TextLang: r.textLang(&g.Item), Description: r.html[&g.Item].Summary, URL: v.URL, Goal: &v, Breadcrumbs: r.crumbs(&g.Item)})
+	return r.page("goal", &Page{Title: v.Title, TextLang: r.textLang(&g.Item), Description: r.html[&g.Item].Summary, URL: v.URL, Goal: &v, Breadcrumbs: r.crumbs(&g.Item), History: r.historyView(&g.Item)})
 }
 
 func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
@@ -582,7 +582,7 @@ func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
 	if o.GoalItem != nil {
 		goal = &o.GoalItem.Item
 	}
-	return r.page("objective", &Page{Title: v.Title, TextLang: r.textLang(&o.Item), Description: r.html[&o.Item].Summary, URL: v.URL, Objective: &v, Breadcrumbs: r.crumbs(&o.Item, goal)})
+	return r.page("objective", &Page{Title: v.Title, TextLang: r.textLang(&o.Item), Description: r.html[&o.Item].Summary, URL: v.URL, Objective: &v, Breadcrumbs: r.crumbs(&o.Item, goal), History: r.historyView(&o.Item)})
 }
 
 func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
@@ -625,7 +625,7 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 		v.ProgressChart = progressChart(a.Series, r.Site.Built, r.tr.T("action.progress_chart", v.Title))
 		v.Series = r.pointViews(a.Series)
 	}
-	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.crumbs(&a.Item, goal, obj)})
+	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.crumbs(&a.Item, goal, obj), History: r.historyView(&a.Item)})
 }
 
 func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {

@@ -163,8 +163,11 @@ func (p *Phase) Opening(what string) bool {
 // Goal is a level-1 item of the plan.
 type Goal struct {
 	Item
-	Title    string   `yaml:"title" meta:"required"`
-	Code     string   `yaml:"code" max:"40"` // the official code, e.g. "OB.1": see CheckCode
+	Title string `yaml:"title" meta:"required"`
+	Code  string `yaml:"code" max:"40"` // the official code, e.g. "OB.1": see CheckCode
+	// Replaces are the ids of items of the same section in an earlier version of the plan
+	// that this item continues: one id when it renumbers or renames it, several when it
+	// merges them; the same id in several items splits it (see Diff).
 	Replaces []string `yaml:"replaces"`
 	Order    int      `yaml:"order" range:"0,1000000"`
 
