@@ -634,6 +634,9 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 		case site.Actions:
 			r.action = &site.Action{Item: item}
 			decode(r.action)
+			if len(r.action.Owners) > 0 {
+				r.action.Owner = r.action.Owners[0] // the lead
+			}
 		case site.Proposals:
 			r.proposal = &site.Proposal{Item: item}
 			decode(r.proposal)

@@ -46,6 +46,8 @@ func checkLists(cfg *config.Config, r *result) {
 		a := r.action
 		list(&a.Item, "proposals", len(a.Proposals), "link the proposals from their own targets instead, or split the action")
 		list(&a.Item, "contributes_to", len(a.ContributesTo), "keep the objectives it contributes to most")
+		list(&a.Item, "owner", len(a.Owners), "keep the bodies that carry the action out, and name the others in addressees or in its text")
+		list(&a.Item, "addressees", len(a.Addressees), "name a kind of body (municipality, region, …) or all instead of each body")
 		var pos []diag.Pos
 		for _, in := range a.Indicators {
 			pos = append(pos, in.Pos)

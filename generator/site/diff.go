@@ -96,7 +96,8 @@ func actionEntry(a *Action) diffEntry {
 	return diffEntry{id: a.ID, title: a.Title, parent: a.Objective, text: a.Text, indicators: a.Indicators, fields: []diffField{
 		{"title", a.Title},
 		{"objective", a.Objective},
-		{"owner", a.Owner},
+		{"owner", ownersField(a)},
+		{"addressees", strings.Join(a.Addressees, ", ")},
 		{"status", a.Status},
 		{"progress", strconv.Itoa(a.Progress)},
 		{"start", frontMatterDate(a.Start)},
@@ -336,3 +337,12 @@ func frontMatterDate(t time.Time) string {
 }
 
 func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// ownersField is an action's owners as its file lists them, the lead first; the lead
+// alone for an action made without the list.
+func ownersField(a *Action) string {
+	if len(a.Owners) == 0 {
+		return a.Owner
+	}
+	return strings.Join(a.Owners, ", ")
+}
