@@ -77,13 +77,17 @@ type actionJSON struct {
 	Title     string       `json:"title"`
 	Status    string       `json:"status"`
 	Progress  int          `json:"progress"`
-	Owner     string       `json:"owner"`
+	Owner     string       `json:"owner"` // the lead
 	Start     string       `json:"start"`
 	Due       string       `json:"due"`
 	Priority  priorityJSON `json:"priority"`
 	Rank      int          `json:"rank"` // in the ranking by mean priority, from 1; 0 without priorities
 	URL       string       `json:"url"`
 	Proposals []string     `json:"proposals"`
+	// Owners are every owner, the lead first; Addressees whom it is addressed to (body
+	// ids, kinds of body, all), as its file lists them.
+	Owners     []string `json:"owners"`
+	Addressees []string `json:"addressees"`
 }
 
 type objectiveJSON struct {
@@ -258,7 +262,7 @@ func (r *renderer) openData() []task {
 				w(v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File, v.Detail, v.Signer, v.LandedCommit, v.MergeRequest)
 			}
 		}),
-		csvTask("api/v1/plan.csv", []string{"goal", "goal_title", "objective", "objective_title", "agid", "action", "action_title", "status", "progress", "owner", "start", "due", "priority_mean", "priority_count"}, func(w func(...string)) {
+		csvTask("api/v1/plan.csv", []string{"goal", "goal_title", "objective", "objective_title", "agid", "action", "action_title", "status", "progress", "owner", "start", "due", "priority_mean", "priority_count", "owners", "addressees"}, func(w func(...string)) {
 			for _, a := range s.Actions {
 				var g, gt, o, ot, agid string
 				if ob := a.ObjectiveItem; ob != nil {
@@ -269,7 +273,7 @@ func (r *renderer) openData() []task {
 				}
 				pr := prio(a.Tally.Priority)
 				w(g, gt, o, ot, agid, a.ID, a.Title, a.Status, itoa(a.Progress), a.Owner, isoDay(a.Start), isoDay(a.Due),
-					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count))
+					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count), strings.Join(a.Owners, ";"), strings.Join(a.Addressees, ";"))
 			}
 		}),
 		csvTask("api/v1/practices.csv", []string{"id", "url", "title", "body", "kind", "tags", "agid", "date", "source"}, func(w func(...string)) {
@@ -343,7 +347,8 @@ func (r *renderer) planJSON(p *site.Site, version string) planJSON {
 					pr = d.Tally.Priority
 				}
 				oj.Actions = append(oj.Actions, actionJSON{ID: a.ID, Title: a.Title, Status: a.Status, Progress: a.Progress, Owner: a.Owner,
-					Start: isoDay(a.Start), Due: isoDay(a.Due), Priority: prio(pr), Rank: rank[a.ID], URL: url(&a.Item), Proposals: nonNil(a.Proposals)})
+					Start: isoDay(a.Start), Due: isoDay(a.Due), Priority: prio(pr), Rank: rank[a.ID], URL: url(&a.Item), Proposals: nonNil(a.Proposals),
+					Owners: nonNil(a.Owners), Addressees: nonNil(a.Addressees)})
 			}
 			gj.Objectives = append(gj.Objectives, oj)
 		}
