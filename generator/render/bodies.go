@@ -1,8 +1,13 @@
 package render
 
 import (
+	"bytes"
+	"fmt"
+	"html/template"
 	"slices"
 	"strconv"
+
+	"github.com/pspm-dev/pspm/generator/internal/parallel"
 
 	"github.com/pspm-dev/pspm/generator/site"
 )
@@ -19,7 +24,7 @@ import (
 const (
 	// bodyRowBytes is about how many bytes of table rows a body's page holds: with the
 	// page's frame and the theme's CSS and scripts, well within 60 KB.
-	bodyRowBytes = 36 << 10
+	bodyRowBytes = 28 << 10
 	// bodyCards is how many of its latest proposals, and of its practices, a body's
 	// first page shows as cards; the lists of them all are linked.
 	bodyCards = 5
@@ -57,16 +62,48 @@ func (l *bodyLists) lens() [bodyListCount]int {
 	return [bodyListCount]int{len(l.actions[0]), len(l.actions[1]), len(l.actions[2]), len(l.votes), len(l.comments)}
 }
 
-// actionRowSizes estimates the bytes of each action's row in a table, in the page
-// language: markup, code, title, link, objective, status and date.
-func (r *renderer) actionRowSizes() map[*site.Action]int {
-	out := make(map[*site.Action]int, len(r.Site.Actions))
-	for _, a := range r.Site.Actions {
-		n := 300 + len(a.Code) + len(r.title(&a.Item, a.Title)) + len(r.link(a.URL())) + len(r.tr.T("status."+a.Status))
-		if o := a.ObjectiveItem; o != nil {
-			n += len(r.title(&o.Item, o.Title))
+// renderRows makes the row of every action of the plan once, rendered by the theme's
+// "action-row" template, on every core.
+func (r *renderer) renderRows() error {
+	acts := r.Site.Actions
+	r.rows = make(map[*site.Action]*ActionRow, len(acts))
+	rows := make([]ActionRow, len(acts))
+	for i, a := range acts {
+		rows[i] = r.actionRow(a)
+	}
+	t := r.tmpl["body"]
+	if t == nil || t.Lookup("action-row") == nil {
+		for i, a := range acts {
+			r.rows[a] = &rows[i]
 		}
-		out[a] = n + n/8 // escaped characters
+		return nil // a theme without the template renders its tables its own way
+	}
+	errs := make([]error, len(acts))
+	parallel.For(len(acts), func(i int) {
+		var b bytes.Buffer
+		errs[i] = t.ExecuteTemplate(&b, "action-row", &rows[i])
+		rows[i].HTML = template.HTML(b.String())
+	})
+	for i, a := range acts {
+		if errs[i] != nil {
+			return fmt.Errorf("template action-row: %w", errs[i])
+		}
+		r.rows[a] = &rows[i]
+	}
+	return nil
+}
+
+// actionRowSizes are the bytes of each action's row in a table, in the page language:
+// its rendered row, or an estimate when the theme renders rows its own way.
+func (r *renderer) actionRowSizes() map[*site.Action]int {
+	out := make(map[*site.Action]int, len(r.rows))
+	for a, row := range r.rows {
+		n := len(row.HTML)
+		if n == 0 {
+			n = 300 + len(row.Code) + len(row.Title) + len(row.URL) + len(row.Objective) + len(row.Label)
+			n += n / 8 // escaped characters
+		}
+		out[a] = n
 	}
 	return out
 }
@@ -238,8 +275,13 @@ func (r *renderer) bodyPage(b *site.Body, sizes map[*site.Action]int, n, pages, 
 				}
 			default:
 				t := ActionTable{Key: key, Heading: sec.Title, Total: count, Continued: from > 0}
+				t.Rows = make([]ActionRow, 0, to-from)
 				for _, a := range l.actions[k][from:to] {
-					t.Rows = append(t.Rows, r.actionRow(a))
+					if row := r.rows[a]; row != nil {
+						t.Rows = append(t.Rows, *row)
+					} else {
+						t.Rows = append(t.Rows, r.actionRow(a))
+					}
 				}
 				v.Tables = append(v.Tables, t)
 			}

@@ -57,6 +57,7 @@ type renderer struct {
 	versions map[*site.Version]*VersionView // views of the versions, made once
 	view     *SiteView
 	cards    map[*site.Item]*Card
+	rows     map[*site.Action]*ActionRow // the rows of the tables of actions, made once
 	bufs     sync.Pool   // of *bytes.Buffer, for pages
 	all      []*renderer // every language's renderer, for the language switcher
 	prefill  prefills    // what the forge buttons prefill
@@ -109,7 +110,7 @@ func Render(o Options, w output.Writer) error {
 				pages = append(pages, task{url: t.url, date: t.date})
 			}
 		}
-		r.cards, r.vtext, r.versions = nil, nil, nil // done with this language: let the garbage collector have its views
+		r.cards, r.rows, r.vtext, r.versions = nil, nil, nil, nil // done with this language: let the garbage collector have its views
 		if i > 0 {
 			r.html, r.ans = nil, nil
 		}
@@ -182,6 +183,9 @@ func (r *renderer) prepare(rs []*renderer, i int) ([]task, error) {
 	r.newLinks = r.forgeNew()
 	r.cards = r.allCards()
 	if err := r.renderCards(); err != nil {
+		return nil, err
+	}
+	if err := r.renderRows(); err != nil {
 		return nil, err
 	}
 	tasks := append(r.pages(), r.feeds()...)

@@ -456,6 +456,9 @@ type ActionRow struct {
 	Status, Label    string // its status, and the status in the page's language
 	StatusRank       int    // the place of Status in the statuses' natural order, for sorting
 	Due              time.Time
+	// HTML is this row rendered once by the theme's "action-row" template: the same
+	// action is a row on the pages of many bodies.
+	HTML template.HTML
 }
 
 // SectionLink is a list of a body's page, how many rows it has, and where it starts.
