@@ -58,13 +58,13 @@ type renderer struct {
 	view     *SiteView
 	cards    map[*site.Item]*Card
 	rows     map[*site.Action]*ActionRow // the rows of the tables of actions, made once
-	bufs     sync.Pool   // of *bytes.Buffer, for pages
-	all      []*renderer // every language's renderer, for the language switcher
-	prefill  prefills    // what the forge buttons prefill
-	newLinks *ForgeView  // the forge links to propose a new proposal or practice
-	memo     *Memo       // what pspm serve keeps between builds, or nil
-	base     string      // Config.BasePath(), which parses the base URL
-	tagURLs  sync.Map    // tag → the link to its page
+	bufs     sync.Pool                   // of *bytes.Buffer, for pages
+	all      []*renderer                 // every language's renderer, for the language switcher
+	prefill  prefills                    // what the forge buttons prefill
+	newLinks *ForgeView                  // the forge links to propose a new proposal or practice
+	memo     *Memo                       // what pspm serve keeps between builds, or nil
+	base     string                      // Config.BasePath(), which parses the base URL
+	tagURLs  sync.Map                    // tag → the link to its page
 }
 
 // Render writes the whole portal to w: every page in every language of the site (the
