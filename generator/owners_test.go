@@ -140,8 +140,9 @@ func TestAddressedBodysVotesCountAsAnyBodys(t *testing.T) {
 }
 
 // bigBodySite is the minimal site where c_h223 leads n actions with long, AgID-like
-// titles and codes, co-owns some and is addressed the rest through all, in two languages.
-func bigBodySite(n int) string {
+// titles and codes, co-owns some and is addressed the rest through all, in two languages,
+// and votes on the first votes of them, and comments on a fifth as many.
+func bigBodySite(n, votes int) string {
 	var b strings.Builder
 	b.WriteString("-- pspm.yaml --\nlanguages: [it, en]\n")
 	for i := range n {
@@ -154,6 +155,12 @@ func bigBodySite(n int) string {
 		}
 		fmt.Fprintf(&b, "-- content/plan/actions/cap%d-la%03d.md --\n---\ntitle: \"Le PA aggiornano i propri sistemi per l'adozione della piattaforma nazionale, con l'obiettivo %d e le relative scadenze\"\ncode: CAP%d.PA.LA%03d\nobjective: o1\nowner: %s\ndue: 2026-%02d-28\nstatus: %s\n---\n",
 			i%7+1, i, i, i%7+1, i, owner, i%12+1, []string{"planned", "in-progress", "done", "delayed"}[i%4])
+		if i < votes {
+			fmt.Fprintf(&b, "-- content/plan/actions/cap%d-la%03d/reactions/c_h223.yaml --\nvote: support\npriority: %d\n", i%7+1, i, i%5+1)
+		}
+		if i < votes/5 {
+			fmt.Fprintf(&b, "-- content/plan/actions/cap%d-la%03d/feedback/c_h223-tempi.md --\n---\ntitle: Tempi di attuazione della linea %d\ndate: 2025-03-01\n---\nQuando?\n", i%7+1, i, i)
+		}
 	}
 	return b.String()
 }
@@ -176,12 +183,12 @@ func pageWeight(t *testing.T, files map[string][]byte, name string) int {
 
 func TestBodyPageTablesArePaginatedWithinTheBudget(t *testing.T) {
 	const n = 300
-	b := sitetest.Run(t, bigBodySite(n)).OK()
+	b := sitetest.Run(t, bigBodySite(n, 150)).OK()
 	files := b.Out.Files()
 	for _, lang := range []string{"", "en/"} {
 		body := lang + "bodies/c_h223/"
 		seen := map[string]int{}
-		pages := 0
+		pages, votes, tables := 0, 0, 0
 		for p := 1; ; p++ {
 			name := body + "index.html"
 			if p > 1 {
@@ -197,20 +204,31 @@ func TestBodyPageTablesArePaginatedWithinTheBudget(t *testing.T) {
 			if w > 60<<10 {
 				t.Errorf("%s weighs %d bytes with its CSS and scripts, over the 60 KB budget", name, w)
 			}
-			for _, m := range regexp.MustCompile(`<td><a href="/(?:en/)?plan/actions/([^/]+)/">`).FindAllSubmatch(html, -1) {
-				seen[string(m[1])]++
+			for _, table := range regexp.MustCompile(`(?s)<table class="sortable">.*?</table>`).FindAll(html, -1) {
+				for _, m := range regexp.MustCompile(`<td><a href="/(?:en/)?plan/actions/([^/]+)/">`).FindAllSubmatch(table, -1) {
+					seen[string(m[1])]++
+				}
 			}
+			votes += strings.Count(string(html), `<td><a href="/`+lang+`plan/actions/`) - strings.Count(string(html), `<tr><td><code>CAP`)
 			s := string(html)
-			for _, want := range []string{`<nav class="pager" aria-label=`, `<table class="sortable">`, `<th scope="col" data-sort="text">`, "/js/sort.js", `<code>CAP`} {
+			wants := []string{`<nav class="pager" aria-label=`}
+			if strings.Contains(s, `<table class="sortable">`) {
+				tables++
+				wants = append(wants, `<th scope="col" data-sort="text">`, `<th scope="col" data-sort="value">`, "/js/sort.js", `<code>CAP`)
+			}
+			for _, want := range wants {
 				if !strings.Contains(s, want) {
 					t.Errorf("%s has no %s", name, want)
 				}
 			}
 		}
-		if pages < 3 {
-			t.Errorf("%s: %d pages for %d actions; want them cut into pages", body, pages, n)
+		if votes != 150+2*30 { // each vote once, each comment twice (its item and itself)
+			t.Errorf("%s: %d links to actions in the tables of votes and comments, want %d", body, votes, 150+2*30)
 		}
-		if len(seen) != n+1 { // every action once, and a1, which c_h223 is not addressed
+		if tables < 3 {
+			t.Errorf("%s: %d pages with tables of actions for %d actions; want them cut into pages", body, tables, n)
+		}
+		if len(seen) != n { // every action once (a1 is the plan owner's, and addressed to nobody)
 			for i := range n {
 				id := fmt.Sprintf("cap%d-la%03d", i%7+1, i)
 				if seen[id] != 1 {

@@ -28,6 +28,9 @@ const (
 	// bodyCards is how many of its latest proposals, and of its practices, a body's
 	// first page shows as cards; the lists of them all are linked.
 	bodyCards = 5
+	// cardBytes is about the most a card takes: a title, a summary of 50 words, ten tags
+	// and a tally.
+	cardBytes = 5 << 9
 )
 
 // The lists of a body's pages, in their order.
@@ -108,21 +111,25 @@ func (r *renderer) actionRowSizes() map[*site.Action]int {
 	return out
 }
 
-// rowSize estimates the bytes of row i of list k.
+// rowSize estimates the bytes of row i of list k. The title of the item a vote or a
+// comment is on counts for titleBytes, not its length: pspm serve patches a proposal's
+// new title in without cutting the pages again, and the pages must stay those a build
+// makes.
 func (r *renderer) rowSize(l *bodyLists, sizes map[*site.Action]int, k, i int) int {
+	const titleBytes = 150
 	switch k {
 	case listVotes:
 		rc := l.votes[i]
-		n := 450 + len(rc.Detail) + len(rc.File)
+		n := 300 + len(rc.Detail) + len(rc.File)
 		if rc.On != nil {
-			n += len(r.itemLink(rc.On).Title) + len(rc.On.URL())
+			n += titleBytes + len(rc.On.URL())
 		}
 		return n + n/8
 	case listComments:
 		f := l.comments[i]
-		n := 350 + len(f.Title) + len(f.ID())
+		n := 250 + len(f.Title) + len(f.ID())
 		if f.On != nil {
-			n += len(r.itemLink(f.On).Title) + 2*len(f.On.URL())
+			n += titleBytes + 2*len(f.On.URL())
 		}
 		return n + n/8
 	}
@@ -134,17 +141,12 @@ func (r *renderer) rowSize(l *bodyLists, sizes map[*site.Action]int, k, i int) i
 
 // bodySplit cuts the rows of a body's lists into pages: the first row of each page, as
 // a place in all the lists one after the other. The first page holds fewer rows, as it
-// also has the body's description and cards.
+// also has the body's description and cards: each card counts for cardBytes, not its
+// size, so that editing a proposal's words (which pspm serve patches in without cutting
+// the pages again) never moves a row to another page.
 func (r *renderer) bodySplit(b *site.Body, l *bodyLists, sizes map[*site.Action]int) []int {
-	budget := bodyRowBytes - len(r.html[&b.Item].HTML)
-	for _, ps := range [][]*site.Item{proposalItems(b.Proposals), practiceItems(b.Practices)} {
-		for _, it := range ps[:min(bodyCards, len(ps))] {
-			if c := r.cards[it]; c != nil {
-				budget -= len(c.HTML)
-			}
-		}
-	}
-	budget = max(budget, 4<<10)
+	cards := min(bodyCards, len(b.Proposals)) + min(bodyCards, len(b.Practices))
+	budget := max(bodyRowBytes-len(r.html[&b.Item].HTML)-cards*cardBytes, 4<<10)
 	starts := []int{0}
 	used, rows, at := 0, 0, 0
 	for k, n := range l.lens() {
@@ -160,22 +162,6 @@ func (r *renderer) bodySplit(b *site.Body, l *bodyLists, sizes map[*site.Action]
 		}
 	}
 	return starts
-}
-
-func proposalItems(ps []*site.Proposal) []*site.Item {
-	out := make([]*site.Item, len(ps))
-	for i, p := range ps {
-		out[i] = &p.Item
-	}
-	return out
-}
-
-func practiceItems(ps []*site.Practice) []*site.Item {
-	out := make([]*site.Item, len(ps))
-	for i, p := range ps {
-		out[i] = &p.Item
-	}
-	return out
 }
 
 // bodyPageURL is the site path of page n of a body's lists.
