@@ -61,6 +61,8 @@ func TestActionOwnerIsOneBodyOrAListWhoseFirstLeads(t *testing.T) {
 		t.Errorf("plan.json: owner %v, owners %v, addressees %v", a["owner"], a["owners"], a["addressees"])
 	}
 	b.File("api/v1/plan.csv", ",owners,addressees\n", ",c_h223;m_ef;r_080,municipality;r_080\n")
+	b.File("api/v1/bodies.json", `"id":"c_h223"`, `"votes":0,"leads":1,"co_owns":0,"addressed":0}`, `"votes":1,"leads":0,"co_owns":1,"addressed":0}`)
+	b.File("api/v1/bodies.csv", ",leads,co_owns,addressed\n")
 
 	// One body, as before: a one-element list; none: the plan owner.
 	b = sitetest.Run(t, action1("owner: c_h223\n")).OK()

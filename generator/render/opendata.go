@@ -140,6 +140,11 @@ type bodyJSON struct {
 	Proposals int    `json:"proposals"`
 	Practices int    `json:"practices"`
 	Votes     int    `json:"votes"`
+	// Leads, CoOwns and Addressed count the actions of the plan it leads, co-owns, and
+	// that are addressed to it (by its id, its kind or all, less those it owns).
+	Leads     int `json:"leads"`
+	CoOwns    int `json:"co_owns"`
+	Addressed int `json:"addressed"`
 }
 
 type feedbackJSON struct {
@@ -228,7 +233,8 @@ func (r *renderer) openData() []task {
 			out := make([]bodyJSON, 0, len(s.Bodies))
 			for _, b := range s.Bodies {
 				out = append(out, bodyJSON{ID: b.ID, URL: abs(b.URL()), Name: b.Name, Kind: b.Kind, Website: b.Website,
-					Proposals: len(b.Proposals), Practices: len(b.Practices), Votes: len(b.Votes)})
+					Proposals: len(b.Proposals), Practices: len(b.Practices), Votes: len(b.Votes),
+					Leads: len(b.Actions), CoOwns: len(b.CoOwned), Addressed: len(s.AddressedTo(b))})
 			}
 			return out
 		}),
@@ -285,9 +291,10 @@ func (r *renderer) openData() []task {
 				w(p.ID, abs(p.URL()), p.Title, p.Body, p.Kind, strings.Join(p.Tags, ";"), strings.Join(p.AgID, ";"), isoDay(p.Date), src)
 			}
 		}),
-		csvTask("api/v1/bodies.csv", []string{"id", "url", "name", "kind", "website", "proposals", "practices", "votes"}, func(w func(...string)) {
+		csvTask("api/v1/bodies.csv", []string{"id", "url", "name", "kind", "website", "proposals", "practices", "votes", "leads", "co_owns", "addressed"}, func(w func(...string)) {
 			for _, b := range s.Bodies {
-				w(b.ID, abs(b.URL()), b.Name, b.Kind, b.Website, itoa(len(b.Proposals)), itoa(len(b.Practices)), itoa(len(b.Votes)))
+				w(b.ID, abs(b.URL()), b.Name, b.Kind, b.Website, itoa(len(b.Proposals)), itoa(len(b.Practices)), itoa(len(b.Votes)),
+					itoa(len(b.Actions)), itoa(len(b.CoOwned)), itoa(len(s.AddressedTo(b))))
 			}
 		}),
 		csvTask("api/v1/feedback.csv", []string{"item", "id", "voter", "title", "kind", "date", "url"}, func(w func(...string)) {
