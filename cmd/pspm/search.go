@@ -108,7 +108,11 @@ func writeResults(w io.Writer, res *search.Result, terminal bool) {
 		if h.Lang != "" && h.Lang != "it" {
 			about += ", " + h.Lang
 		}
-		fmt.Fprintf(w, "%d. %s (%s)\n   %s\n", (res.Page-1)*res.Size+i+1, marked(h.TitleHTML, terminal), about, h.URL)
+		title := marked(h.TitleHTML, terminal)
+		if h.Code != "" {
+			title = h.Code + " " + title
+		}
+		fmt.Fprintf(w, "%d. %s (%s)\n   %s\n", (res.Page-1)*res.Size+i+1, title, about, h.URL)
 		if h.Highlight != "" {
 			fmt.Fprintf(w, "   %s\n", marked(h.Highlight, terminal))
 		}

@@ -7,6 +7,13 @@
 //	pspmsynth -out DIR [-force] [-proposals 1000] [-practices 200] [-reactions 10000]
 //	          [-bodies 200] [-tags 50] [-goals 5] [-objectives 20] [-actions 100]
 //	          [-feedback 0] [-seed 1] [-hugo DIR]
+//	pspmsynth -editions 3 -out DIR [-force] [-seed 1] [-lead-owner-only] [-no-results]
+//
+// With -editions 3 it writes instead a corpus shaped like AgID's three-year plan (see
+// synth.RealPlan) as a Git repository: the three editions as commits tagged plan/2022,
+// plan/2024 and plan/2025, then the draft, checked out. Its dates are fixed, so the same
+// flags give the same bytes and the same commit hashes. The other size flags do not
+// apply to it.
 //
 // pspmsynth refuses to write into a folder that is not empty unless -force is
 // given; then it replaces only what it owns there (pspm.yaml and content/ in
@@ -42,7 +49,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		out   = fs.String("out", "", "write the portal to this `folder` (required)")
 		hugo  = fs.String("hugo", "", "also write a Hugo site rendering the same content to this `folder`")
 		force = fs.Bool("force", false, "replace pspm.yaml and content/ (and hugo.yaml and layouts/) in non-empty folders")
+
+		editions = fs.Int("editions", 0, "write the real-plan corpus: 3 tagged editions of a plan shaped like AgID's, as a Git repository (0: the synthetic portal)")
+		rp       synth.RealPlanOptions
 	)
+	fs.BoolVar(&rp.LeadOwnerOnly, "lead-owner-only", false, "with -editions: write only the lead owner of an action or result (for a pspm that reads one owner)")
+	fs.BoolVar(&rp.NoResults, "no-results", false, "with -editions: leave out the expected results (content/plan/results/)")
 	fs.IntVar(&o.Proposals, "proposals", 1000, "number of proposals")
 	fs.IntVar(&o.Practices, "practices", 200, "number of good practices")
 	fs.IntVar(&o.Reactions, "reactions", 10000, "number of reaction files (at most one per body per proposal or action)")
@@ -59,6 +71,18 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if *out == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "usage: pspmsynth -out DIR [flags]; pspmsynth -h lists the flags")
 		return 2
+	}
+	if *editions != 0 {
+		if *editions != synth.RealPlanEditions || *hugo != "" {
+			fmt.Fprintf(stderr, "pspmsynth: -editions writes the real-plan corpus of exactly %d editions, without -hugo\n", synth.RealPlanEditions)
+			return 2
+		}
+		rp.Seed = o.Seed
+		if err := runEditions(rp, *out, *force, stdout); err != nil {
+			fmt.Fprintln(stderr, "pspmsynth:", err)
+			return 1
+		}
+		return 0
 	}
 	if err := run(o, *out, *hugo, *force, stdout); err != nil {
 		fmt.Fprintln(stderr, "pspmsynth:", err)
@@ -99,6 +123,23 @@ func run(o synth.Options, out, hugo string, force bool, stdout io.Writer) error 
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote the Hugo twin to %s: hugo -s %s -d PUBLIC\n", hugo, hugo)
+	return nil
+}
+
+// runEditions writes the real-plan corpus's repository and work tree.
+func runEditions(o synth.RealPlanOptions, out string, force bool, stdout io.Writer) error {
+	owns := []string{".git", "pspm.yaml", "content"}
+	if err := checkTarget(out, force, owns); err != nil {
+		return err
+	}
+	start := time.Now()
+	n, size, err := writeTree(out, owns, func(emit func(string, []byte) error) error {
+		return synth.RealPlanRepository(o, emit)
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d files (%.1f MB) to %s in %s: %d editions tagged plan/*, then the draft\n", n, float64(size)/1e6, out, time.Since(start).Round(time.Millisecond), synth.RealPlanEditions)
 	return nil
 }
 

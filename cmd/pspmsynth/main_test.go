@@ -101,3 +101,46 @@ func TestTooManyReactionsFails(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, out)
 	}
 }
+
+func TestEditionsWritesTheRealPlanRepositoryTheSameTwice(t *testing.T) {
+	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	for _, dir := range []string{a, b} {
+		if code, out := runMain(t, "-editions", "3", "-out", dir); code != 0 || !strings.Contains(out, "3 editions") {
+			t.Fatalf("exit %d: %s", code, out)
+		}
+	}
+	for _, p := range []string{".git/refs/tags/plan/2022", ".git/refs/tags/plan/2024", ".git/refs/tags/plan/2025", ".git/refs/heads/main"} {
+		x, err := os.ReadFile(filepath.Join(a, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if y, _ := os.ReadFile(filepath.Join(b, p)); !bytes.Equal(x, y) {
+			t.Errorf("%s differs between two runs with the same flags: %s and %s", p, x, y)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(a, "content/plan/results")); err != nil {
+		t.Error("no results in the full corpus")
+	}
+	entries, _ := os.ReadDir(a)
+	if len(entries) != 3 {
+		t.Errorf("%s holds %d entries, want .git, pspm.yaml and content only", a, len(entries))
+	}
+}
+
+func TestEditionsFlags(t *testing.T) {
+	dir := t.TempDir()
+	if code, out := runMain(t, "-editions", "3", "-lead-owner-only", "-no-results", "-out", dir); code != 0 {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "content/plan/results")); err == nil {
+		t.Error("-no-results wrote results")
+	}
+	if code, out := runMain(t, "-editions", "3", "-out", dir); code != 1 || !strings.Contains(out, "not empty") {
+		t.Errorf("exit %d: %s; want 1 and a not-empty error", code, out)
+	}
+	for _, args := range [][]string{{"-editions", "2", "-out", t.TempDir()}, {"-editions", "3", "-hugo", t.TempDir(), "-out", t.TempDir()}} {
+		if code, out := runMain(t, args...); code != 2 {
+			t.Errorf("%q: exit %d, want 2: %s", args, code, out)
+		}
+	}
+}

@@ -57,6 +57,7 @@ func TestSearchInHeadlessChromium(t *testing.T) {
 	t.Run("DarkModeContrastWithResults", func(t *testing.T) { s.checkDark(t) })
 	t.Run("ResultsAreAnnouncedAndUsableWithTheKeyboard", func(t *testing.T) { s.checkKeyboard(t) })
 	t.Run("EnglishPageSearchesBothLanguages", func(t *testing.T) { s.checkEnglish(t) })
+	t.Run("CodeQueryShowsTheItemOfTheCodeFirstWithItsCode", func(t *testing.T) { s.checkCode(t) })
 	t.Run("NoHorizontalScrollAt320px", func(t *testing.T) {
 		s.checkReflow(t, page{"search-results", "/search/?q=servizi+digitali", "it", 200, 0})
 		s.checkReflow(t, page{"home-search-box", "/", "it", 200, 0})
@@ -243,6 +244,9 @@ func (s *searchSite) checkRanking(t *testing.T) {
 		{Q: "servizi", Type: "proposal"}, {Q: "dati", Status: "accepted"}, {Q: "comuni", Tag: "piccoli-comuni"},
 		{Q: "servizi", Page: 2}, {Q: "rete", Lang: "en"}, {Q: "piano", Version: "draft"},
 		{Type: "proposal"}, {Body: "m_ef", Page: 2},
+		// Official codes: the item of the code first, then those of codes that start with
+		// the query, then what the words find.
+		{Q: "CAP3.MEF.LA04"}, {Q: "cap3.mef.la04"}, {Q: "cap1.mef"}, {Q: "MEF.2", Type: "objective"}, {Q: "CAP2.MEF", Page: 2},
 	}
 	input, err := json.Marshal(reqs)
 	if err != nil {
@@ -436,6 +440,20 @@ func (s *searchSite) checkEnglish(t *testing.T) {
 		if hits[i].Href != h.URL || hits[i].Lang != wantLang {
 			t.Errorf("hit %d: %+v, want %s in lang %q", i, hits[i], h.URL, wantLang)
 		}
+	}
+	s.checkAxe(t, ctx, wcag21AA)
+}
+
+// checkCode: a reader types an official code in lower case; the item of the code comes
+// first, its code shown before its title, and the page passes axe with it.
+func (s *searchSite) checkCode(t *testing.T) {
+	ctx, _, _ := s.tab(t, viewports()[0], "/search/?q=cap3.mef.la04")
+	waitResults(t, ctx, "")
+	type shown struct{ Href, Code, Title string }
+	hits := eval[[]shown](t, ctx, `[...document.querySelectorAll('#search-hits > li')].map(li => ({Href: li.querySelector('a').getAttribute('href'),
+		Code: (li.querySelector('h3 .code') || {}).textContent || '', Title: li.querySelector('h3').textContent}))`)
+	if len(hits) == 0 || hits[0].Href != "/plan/actions/soc-condiviso/" || hits[0].Code != "CAP3.MEF.LA04" || !strings.HasPrefix(hits[0].Title, "CAP3.MEF.LA04 ") {
+		t.Errorf("cap3.mef.la04: want the action CAP3.MEF.LA04 first, with its code: %+v", hits[:min(2, len(hits))])
 	}
 	s.checkAxe(t, ctx, wcag21AA)
 }

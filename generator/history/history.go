@@ -28,6 +28,8 @@
 // snapshot is closed. Nothing here writes
 // to disk: Encode and Decode turn a History into bytes and back so the caller can keep
 // it between builds, and Update walks only the commits that landed since.
+// EncodeRepository goes the other way for generated corpora: it turns commits given as
+// whole trees into a Git folder's files, handed to a callback that writes them.
 //
 // Provenance describes the files committed at the tip of the branch, not the work tree:
 // Provenance.Matches tells whether a file on disk is the version described.

@@ -85,7 +85,7 @@ func (r *renderer) feeds() []task {
 	acts := func() []entry {
 		out := make([]entry, 0, len(s.Actions))
 		for _, a := range s.Actions {
-			out = append(out, entry{url: a.URL(), title: r.cards[&a.Item].Title, author: r.bodyLink(a.OwnerBody, a.Owner).Title,
+			out = append(out, entry{url: a.URL(), title: codeTitle(a.Code, r.cards[&a.Item].Title), author: r.bodyLink(a.OwnerBody, a.Owner).Title,
 				summary: r.html[&a.Item].Summary, html: r.html[&a.Item].HTML, date: actionDate(a)})
 		}
 		return out
@@ -242,7 +242,7 @@ func (r *renderer) progressEntries() []entry {
 		if r.Site.Action(a.ID) == nil && m.Version != nil {
 			url = "/plan/" + m.Version.Name + "/#action-" + a.ID
 		}
-		title := r.title(&a.Item, a.Title)
+		title := codeTitle(a.Code, r.title(&a.Item, a.Title))
 		v := r.updateView(u, Link{})
 		text := r.tr.T("feed.progress", v.To, v.Label)
 		if v.From >= 0 {

@@ -202,6 +202,7 @@ func cardContent(c *Card) string {
 	}
 	str(c.Kind)
 	str(c.Title)
+	str(c.Code)
 	str(c.URL)
 	str(c.Status)
 	str(c.Label)

@@ -75,6 +75,7 @@ type voteJSON struct {
 type actionJSON struct {
 	ID        string       `json:"id"`
 	Title     string       `json:"title"`
+	Code      string       `json:"code"` // the official code, or ""
 	Status    string       `json:"status"`
 	Progress  int          `json:"progress"`
 	Owner     string       `json:"owner"` // the lead
@@ -93,6 +94,7 @@ type actionJSON struct {
 type objectiveJSON struct {
 	ID       string       `json:"id"`
 	Title    string       `json:"title"`
+	Code     string       `json:"code"`
 	AgID     []string     `json:"agid"`
 	Progress int          `json:"progress"`
 	URL      string       `json:"url"`
@@ -102,6 +104,7 @@ type objectiveJSON struct {
 type goalJSON struct {
 	ID         string          `json:"id"`
 	Title      string          `json:"title"`
+	Code       string          `json:"code"`
 	Progress   int             `json:"progress"`
 	URL        string          `json:"url"`
 	Objectives []objectiveJSON `json:"objectives"`
@@ -268,18 +271,18 @@ func (r *renderer) openData() []task {
 				w(v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File, v.Detail, v.Signer, v.LandedCommit, v.MergeRequest)
 			}
 		}),
-		csvTask("api/v1/plan.csv", []string{"goal", "goal_title", "objective", "objective_title", "agid", "action", "action_title", "status", "progress", "owner", "start", "due", "priority_mean", "priority_count", "owners", "addressees"}, func(w func(...string)) {
+		csvTask("api/v1/plan.csv", []string{"goal", "goal_title", "objective", "objective_title", "agid", "action", "action_title", "status", "progress", "owner", "start", "due", "priority_mean", "priority_count", "code", "objective_code", "goal_code", "owners", "addressees"}, func(w func(...string)) {
 			for _, a := range s.Actions {
-				var g, gt, o, ot, agid string
+				var g, gt, gc, o, ot, oc, agid string
 				if ob := a.ObjectiveItem; ob != nil {
-					o, ot, agid = ob.ID, ob.Title, strings.Join(ob.AgID, ";")
+					o, ot, oc, agid = ob.ID, ob.Title, ob.Code, strings.Join(ob.AgID, ";")
 					if ob.GoalItem != nil {
-						g, gt = ob.GoalItem.ID, ob.GoalItem.Title
+						g, gt, gc = ob.GoalItem.ID, ob.GoalItem.Title, ob.GoalItem.Code
 					}
 				}
 				pr := prio(a.Tally.Priority)
 				w(g, gt, o, ot, agid, a.ID, a.Title, a.Status, itoa(a.Progress), a.Owner, isoDay(a.Start), isoDay(a.Due),
-					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count), strings.Join(a.Owners, ";"), strings.Join(a.Addressees, ";"))
+					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count), a.Code, oc, gc, strings.Join(a.Owners, ";"), strings.Join(a.Addressees, ";"))
 			}
 		}),
 		csvTask("api/v1/practices.csv", []string{"id", "url", "title", "body", "kind", "tags", "agid", "date", "source"}, func(w func(...string)) {
@@ -345,15 +348,15 @@ func (r *renderer) planJSON(p *site.Site, version string) planJSON {
 	}
 	out := planJSON{Version: version, Title: p.Plan.Title, Period: p.Plan.Period, Owner: p.Plan.Owner, Progress: p.Progress.Percent, Goals: []goalJSON{}}
 	for _, g := range p.Goals {
-		gj := goalJSON{ID: g.ID, Title: g.Title, Progress: g.Progress.Percent, URL: url(&g.Item), Objectives: []objectiveJSON{}}
+		gj := goalJSON{ID: g.ID, Title: g.Title, Code: g.Code, Progress: g.Progress.Percent, URL: url(&g.Item), Objectives: []objectiveJSON{}}
 		for _, o := range g.Objectives {
-			oj := objectiveJSON{ID: o.ID, Title: o.Title, AgID: nonNil(o.AgID), Progress: o.Progress.Percent, URL: url(&o.Item), Actions: []actionJSON{}}
+			oj := objectiveJSON{ID: o.ID, Title: o.Title, Code: o.Code, AgID: nonNil(o.AgID), Progress: o.Progress.Percent, URL: url(&o.Item), Actions: []actionJSON{}}
 			for _, a := range o.Actions {
 				var pr site.Priority
 				if d := s.Action(a.ID); d != nil {
 					pr = d.Tally.Priority
 				}
-				oj.Actions = append(oj.Actions, actionJSON{ID: a.ID, Title: a.Title, Status: a.Status, Progress: a.Progress, Owner: a.Owner,
+				oj.Actions = append(oj.Actions, actionJSON{ID: a.ID, Title: a.Title, Code: a.Code, Status: a.Status, Progress: a.Progress, Owner: a.Owner,
 					Start: isoDay(a.Start), Due: isoDay(a.Due), Priority: prio(pr), Rank: rank[a.ID], URL: url(&a.Item), Proposals: nonNil(a.Proposals),
 					Owners: nonNil(a.Owners), Addressees: nonNil(a.Addressees)})
 			}

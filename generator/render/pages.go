@@ -99,15 +99,15 @@ func (r *renderer) allCards() map[*site.Item]*Card {
 	}
 	plan := func(goals []*site.Goal, objectives []*site.Objective, actions []*site.Action) {
 		for _, a := range actions {
-			cards[&a.Item] = &Card{Kind: "action", Title: r.title(&a.Item, a.Title), URL: r.link(a.URL()), Status: a.Status, Label: r.tr.T("status." + a.Status),
+			cards[&a.Item] = &Card{Kind: "action", Title: r.title(&a.Item, a.Title), Code: a.Code, URL: r.link(a.URL()), Status: a.Status, Label: r.tr.T("status." + a.Status),
 				Body: r.bodyLink(a.OwnerBody, a.Owner), Date: a.Due, Summary: r.html[&a.Item].Summary,
 				Tally: r.tally(a.Tally), Progress: a.Progress}
 		}
 		for _, o := range objectives {
-			cards[&o.Item] = &Card{Kind: "objective", Title: r.title(&o.Item, o.Title), URL: r.link(o.URL()), Summary: r.html[&o.Item].Summary, Progress: o.Progress.Percent, Tally: r.tally(o.Tally)}
+			cards[&o.Item] = &Card{Kind: "objective", Title: r.title(&o.Item, o.Title), Code: o.Code, URL: r.link(o.URL()), Summary: r.html[&o.Item].Summary, Progress: o.Progress.Percent, Tally: r.tally(o.Tally)}
 		}
 		for _, g := range goals {
-			cards[&g.Item] = &Card{Kind: "goal", Title: r.title(&g.Item, g.Title), URL: r.link(g.URL()), Summary: r.html[&g.Item].Summary, Progress: g.Progress.Percent, Tally: r.tally(g.Tally)}
+			cards[&g.Item] = &Card{Kind: "goal", Title: r.title(&g.Item, g.Title), Code: g.Code, URL: r.link(g.URL()), Summary: r.html[&g.Item].Summary, Progress: g.Progress.Percent, Tally: r.tally(g.Tally)}
 		}
 	}
 	plan(s.Goals, s.Objectives, s.Actions)
@@ -167,9 +167,18 @@ func (r *renderer) tagLink(t string) string {
 	return l
 }
 
+// codeTitle is a plan item's title as a link names it: its official code, when it has
+// one, before its title.
+func codeTitle(code, title string) string {
+	if code == "" {
+		return title
+	}
+	return code + " " + title
+}
+
 func (r *renderer) itemLink(it *site.Item) Link {
 	if c := r.cards[it]; c != nil {
-		return Link{c.Title, r.link(it.URL())}
+		return Link{codeTitle(c.Code, c.Title), r.link(it.URL())}
 	}
 	return Link{it.ID, r.link(it.URL())}
 }
@@ -487,7 +496,7 @@ func (r *renderer) homePage() ([]byte, error) {
 }
 
 func (r *renderer) goalView(g *site.Goal) GoalView {
-	v := GoalView{ID: g.ID, Title: r.cards[&g.Item].Title, URL: r.link(g.URL()), HTML: htmlOf(r.html[&g.Item].HTML), Progress: g.Progress.Percent, Contributions: r.contributions(&g.Item)}
+	v := GoalView{ID: g.ID, Title: r.cards[&g.Item].Title, Code: g.Code, URL: r.link(g.URL()), HTML: htmlOf(r.html[&g.Item].HTML), Progress: g.Progress.Percent, Contributions: r.contributions(&g.Item)}
 	for _, o := range g.Objectives {
 		v.Objectives = append(v.Objectives, r.objectiveView(o))
 	}
@@ -495,7 +504,7 @@ func (r *renderer) goalView(g *site.Goal) GoalView {
 }
 
 func (r *renderer) objectiveView(o *site.Objective) ObjectiveView {
-	v := ObjectiveView{ID: o.ID, Title: r.cards[&o.Item].Title, URL: r.link(o.URL()), AgID: o.AgID, HTML: htmlOf(r.html[&o.Item].HTML), Progress: o.Progress.Percent, Contributions: r.contributions(&o.Item)}
+	v := ObjectiveView{ID: o.ID, Title: r.cards[&o.Item].Title, Code: o.Code, URL: r.link(o.URL()), AgID: o.AgID, HTML: htmlOf(r.html[&o.Item].HTML), Progress: o.Progress.Percent, Contributions: r.contributions(&o.Item)}
 	if o.GoalItem != nil {
 		v.Goal = r.itemLink(&o.GoalItem.Item)
 	}
@@ -544,7 +553,7 @@ func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
 }
 
 func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
-	v := &ActionView{ID: a.ID, Title: r.cards[&a.Item].Title, URL: r.link(a.URL()), Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
+	v := &ActionView{ID: a.ID, Title: r.cards[&a.Item].Title, Code: a.Code, URL: r.link(a.URL()), Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
 		Progress: a.Progress, Start: a.Start, Due: a.Due, HTML: htmlOf(r.html[&a.Item].HTML), ContributesTo: a.ContributesTo,
 		Contributions: r.contributions(&a.Item)}
 	v.Owners, v.Addressees = r.ownerLinks(a), r.addresseeLinks(a)

@@ -155,13 +155,13 @@ func (r *renderer) planTree(p *site.Site) []PlanGoal {
 	}
 	var out []PlanGoal
 	for _, g := range p.Goals {
-		gv := PlanGoal{ID: g.ID, Title: r.title(&g.Item, g.Title), URL: link(&g.Item), Anchor: "goal-" + g.ID, HTML: html(&g.Item),
+		gv := PlanGoal{ID: g.ID, Title: r.title(&g.Item, g.Title), Code: g.Code, URL: link(&g.Item), Anchor: "goal-" + g.ID, HTML: html(&g.Item),
 			Lang: r.langOf(&g.Item), Progress: g.Progress.Percent}
 		for _, o := range g.Objectives {
-			ov := PlanObjective{ID: o.ID, Title: r.title(&o.Item, o.Title), URL: link(&o.Item), Anchor: "objective-" + o.ID, AgID: o.AgID,
+			ov := PlanObjective{ID: o.ID, Title: r.title(&o.Item, o.Title), Code: o.Code, URL: link(&o.Item), Anchor: "objective-" + o.ID, AgID: o.AgID,
 				HTML: html(&o.Item), Lang: r.langOf(&o.Item), Progress: o.Progress.Percent}
 			for _, a := range o.Actions {
-				av := PlanAction{ID: a.ID, Title: r.title(&a.Item, a.Title), URL: link(&a.Item), Anchor: "action-" + a.ID, HTML: html(&a.Item),
+				av := PlanAction{ID: a.ID, Title: r.title(&a.Item, a.Title), Code: a.Code, URL: link(&a.Item), Anchor: "action-" + a.ID, HTML: html(&a.Item),
 					Lang: r.langOf(&a.Item), Owner: r.bodyLink(draft.ByBody[a.Owner], a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
 					Progress: a.Progress, Start: a.Start, Due: a.Due}
 				if live {
@@ -366,6 +366,9 @@ func (r *renderer) changesPage(v *site.Version) ([]byte, error) {
 // page of version v.
 func (r *renderer) planItemLink(it *site.Item, title string, p *site.Site, v *site.Version) Link {
 	title = r.title(it, title)
+	if p != nil {
+		title = codeTitle(p.CodeOf(it), title)
+	}
 	if d := r.Site.Items[it.Key()]; d != nil {
 		return Link{title, r.link(d.URL())}
 	}
@@ -394,6 +397,7 @@ func (r *renderer) itemChangeView(d site.ItemDiff, oldPlan, newPlan *site.Site) 
 	if in != nil {
 		if it := in.Items[string(d.Section)+"/"+d.ID]; it != nil {
 			v.Title = r.title(it, d.Title)
+			v.Code = in.CodeOf(it)
 		}
 	}
 	if it := r.Site.Items[string(d.Section)+"/"+d.ID]; it != nil {
@@ -412,6 +416,7 @@ func (r *renderer) itemChangeView(d site.ItemDiff, oldPlan, newPlan *site.Site) 
 				case it.Section == site.Objectives && p.Objective(id) != nil:
 					l.Title = r.title(it, p.Objective(id).Title)
 				}
+				l.Title = codeTitle(p.CodeOf(it), l.Title)
 				if dr := r.Site.Items[it.Key()]; dr != nil {
 					l.URL = r.link(dr.URL())
 				}

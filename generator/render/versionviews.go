@@ -42,6 +42,7 @@ type ChangeCounts struct {
 // PlanGoal is a goal in the tree of a plan version (or the draft).
 type PlanGoal struct {
 	ID, Title  string
+	Code       string // the official code, or ""
 	URL        string // the goal's page when it exists in the draft, else ""
 	Anchor     string // its id on the version page
 	HTML       template.HTML
@@ -53,6 +54,7 @@ type PlanGoal struct {
 // PlanObjective is an objective in the tree of a plan version.
 type PlanObjective struct {
 	ID, Title, URL, Anchor string
+	Code                   string // the official code, or ""
 	AgID                   []string
 	HTML                   template.HTML
 	Lang                   string
@@ -63,6 +65,7 @@ type PlanObjective struct {
 // PlanAction is an action in the tree of a plan version, with what was approved.
 type PlanAction struct {
 	ID, Title, URL, Anchor string
+	Code                   string // the official code, or ""
 	HTML                   template.HTML
 	Lang                   string
 	Summary                string
@@ -101,6 +104,7 @@ type ItemChangeView struct {
 	KindLabel string // Kind in the page's language
 	ID        string
 	Title     string
+	Code      string // the item's official code (in the new version; in the old one when removed), or ""
 	URL       string // the item's page in the draft, or ""
 	From, To  Link   // the parent before and after (moved, added, removed)
 	Fields    []FieldView

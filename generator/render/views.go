@@ -116,6 +116,7 @@ type TallyView struct {
 type Card struct {
 	Kind     string // proposal, practice, goal, objective, action
 	Title    string
+	Code     string // a plan item's official code, or ""
 	URL      string
 	Status   string // a proposal's or an action's status; a practice's kind
 	Label    string // Status in the page's language
@@ -230,6 +231,7 @@ type StatusCount struct {
 // GoalView is a goal with its objectives.
 type GoalView struct {
 	ID, Title, URL string
+	Code           string // the official code, or ""
 	HTML           template.HTML
 	Progress       int
 	Objectives     []ObjectiveView
@@ -239,6 +241,7 @@ type GoalView struct {
 // ObjectiveView is an objective with its actions.
 type ObjectiveView struct {
 	ID, Title, URL string
+	Code           string // the official code, or ""
 	Goal           Link
 	AgID           []string
 	HTML           template.HTML
@@ -253,6 +256,7 @@ type ObjectiveView struct {
 // ActionView is an action page.
 type ActionView struct {
 	ID, Title, URL string
+	Code           string // the official code, or ""
 	Objective      Link
 	Goal           Link
 	Owner          Link // the lead

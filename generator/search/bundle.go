@@ -77,7 +77,11 @@ import (
 //
 // r/<k>.bin, the records shown for documents k·records … k·records+records−1: a JSON
 // array of [id, url, title, summary, lang, type, status, body, kind, [versions], date
-// (YYYY-MM-DD or ""), the body's name (or "")].
+// (YYYY-MM-DD or ""), the body's name (or ""), the official code as written (or "")].
+//
+// c.bin, the codes of plan items, in the format of a facet file (below), the values
+// being the codes in lower case (AnalyzerCode's terms): a query that may be a code
+// (query.go) loads it to list the documents with that code first.
 //
 // f/<field>.bin, a facet (a keyword field: type, status, body, tags, versions, lang):
 // uv(n) values, each string(value) and string(label: a body's name, or ""); then for each
@@ -86,7 +90,7 @@ import (
 //
 // t.bin, the dates that order documents when the query has no words: for each document
 // uv(0) when it has none, else uv(1 + zig-zag(Unix seconds)).
-const BundleVersion = 2
+const BundleVersion = 3
 
 // Sizes of the bundle's pieces.
 const (
@@ -543,9 +547,9 @@ func encodePostings(ps []posting) []byte {
 
 // record is what a result shows of a document.
 type record struct {
-	id, url, title, summary, lang, typ, status, body, kind string
-	versions                                               []string
-	date                                                   time.Time
+	id, url, title, summary, lang, typ, status, body, kind, code string
+	versions                                                     []string
+	date                                                         time.Time
 }
 
 // stored reads a document's stored fields.
@@ -574,7 +578,7 @@ func (w *bundleWriter) stored(id string) (record, error) {
 		}
 	})
 	rec.url, rec.lang, rec.typ = texts["url"], texts[FieldLang], texts[FieldType]
-	rec.status, rec.body, rec.kind = texts[FieldStatus], texts[FieldBody], texts[FieldKind]
+	rec.status, rec.body, rec.kind, rec.code = texts[FieldStatus], texts[FieldBody], texts[FieldKind], texts[FieldCode]
 	rec.title, rec.summary = texts[Field(FieldTitle, rec.lang)], texts[Field(FieldSummary, rec.lang)]
 	slices.Sort(rec.versions)
 	return rec, nil
@@ -615,7 +619,7 @@ func (w *bundleWriter) records() error {
 		if versions == nil {
 			versions = []string{}
 		}
-		row, err := json.Marshal([]any{rec.id, rec.url, rec.title, rec.summary, rec.lang, rec.typ, rec.status, rec.body, rec.kind, versions, date, names[rec.body]})
+		row, err := json.Marshal([]any{rec.id, rec.url, rec.title, rec.summary, rec.lang, rec.typ, rec.status, rec.body, rec.kind, versions, date, names[rec.body], rec.code})
 		if err != nil {
 			return err
 		}
@@ -632,7 +636,7 @@ func (w *bundleWriter) records() error {
 
 // facets writes f/<field>.bin from the postings of the keyword fields.
 func (w *bundleWriter) facets() error {
-	for _, field := range bundleFacets {
+	for _, field := range append(slices.Clip(bundleFacets), FieldCode) {
 		values, docs, err := w.keywordValues(field)
 		if err != nil {
 			return err
@@ -653,7 +657,11 @@ func (w *bundleWriter) facets() error {
 				putUvarint(&b, uint64(v))
 			}
 		}
-		w.file("f/"+field+".bin", b.Bytes())
+		name := "f/" + field + ".bin"
+		if field == FieldCode {
+			name = "c.bin"
+		}
+		w.file(name, b.Bytes())
 	}
 	return nil
 }

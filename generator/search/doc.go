@@ -5,7 +5,9 @@
 // A Document is one thing a reader finds: a plan item (in each version that has it as it
 // is), a proposal, a practice, a body, a comment. Its title, summary and text are analysed
 // with the Italian or the English analyzer by its language; its type, status, body, tags,
-// AgID codes, kind, versions and language are keywords, for facets and filters.
+// AgID codes, kind, versions and language are keywords, for facets and filters. A plan
+// item's official code is one lower-case term of its own: a query that is a code, or the
+// start of one, lists the items with that code first (see query.go).
 package search
 
 import (
@@ -15,7 +17,7 @@ import (
 // MappingVersion changes whenever the mapping, the analyzers or the documents change in
 // a way that makes an index written before unusable: an index of another version is
 // rebuilt from scratch.
-const MappingVersion = 2
+const MappingVersion = 3
 
 // Languages are the languages the index analyses, each with its analyzer.
 var Languages = []string{"it", "en"}
@@ -29,6 +31,7 @@ const (
 	FieldBody     = "body"     // the body the item is by (proposing, sharing, owning, commenting)
 	FieldTags     = "tags"     // tags, as written
 	FieldAgID     = "agid"     // AgID three-year plan codes
+	FieldCode     = "code"     // a plan item's official code: one term, lower case (AnalyzerCode); stored as written
 	FieldKind     = "kind"     // a practice's, body's or comment's kind
 	FieldVersions = "versions" // the plan versions that hold a plan item as it is: "draft", "2025.1"...
 	FieldDate     = "date"     // the item's date, when it has one
@@ -59,6 +62,7 @@ type Document struct {
 	Body     string // a body id
 	Tags     []string
 	AgID     []string
+	Code     string // a plan item's official code, as written ("CAP1.PA.LA07"), or ""
 	Kind     string
 	Versions []string // plan items only
 	Date     time.Time

@@ -23,8 +23,8 @@ type Plainer func(markdown []byte) (summary, text string)
 // each distinct text is converted once, on every core.
 //
 // A plan item of the work tree is one document whose Versions are "draft" and every
-// approved version whose plan has the item as it is (same title, text, status, owner,
-// AgID codes and translations). The texts an item had in other versions are one
+// approved version whose plan has the item as it is (same title, official code, text,
+// status, owner, AgID codes and translations). The texts an item had in other versions are one
 // document each, whatever the number of versions that share it: its ID is
 // "<section>/<id>@<v>", v the newest of them, and its URL the item's anchor in that
 // version's plan (/plan/<v>/#action-<id>).
@@ -37,15 +37,15 @@ func Documents(s *site.Site, langs []string, plain Plainer) []Document {
 	for _, fp := range s.Federated { // other bodies' plans: as they are, with no versions
 		for _, g := range fp.Goals {
 			d := b.item(&g.Item, "goal", g.Title, g.URL(), g.Text, "")
-			d.Body = fp.Body.ID
+			d.Body, d.Code = fp.Body.ID, g.Code
 		}
 		for _, o := range fp.Objectives {
 			d := b.item(&o.Item, "objective", o.Title, o.URL(), o.Text, "")
-			d.Body, d.AgID = fp.Body.ID, o.AgID
+			d.Body, d.AgID, d.Code = fp.Body.ID, o.AgID, o.Code
 		}
 		for _, a := range fp.Actions {
 			d := b.item(&a.Item, "action", a.Title, a.URL(), a.Text, "")
-			d.Body, d.Status = fp.Body.ID, a.Status
+			d.Body, d.Status, d.Code = fp.Body.ID, a.Status, a.Code
 		}
 	}
 	for _, p := range s.Proposals {
@@ -169,6 +169,7 @@ type planItem struct {
 	status string
 	owner  string
 	agid   []string
+	code   string
 }
 
 func (p planItem) typ() string {
@@ -183,7 +184,7 @@ func (p planItem) typ() string {
 
 // same reports whether two texts of a plan item make the same documents.
 func (p planItem) same(q planItem, langs []string) bool {
-	if p.title != q.title || p.item.Text != q.item.Text || p.status != q.status || p.owner != q.owner || !slices.Equal(p.agid, q.agid) {
+	if p.title != q.title || p.item.Text != q.item.Text || p.status != q.status || p.owner != q.owner || p.code != q.code || !slices.Equal(p.agid, q.agid) {
 		return false
 	}
 	for _, l := range langs[1:] {
@@ -198,13 +199,13 @@ func (p planItem) same(q planItem, langs []string) bool {
 func planItems(s *site.Site) [3][]planItem {
 	var out [3][]planItem
 	for _, g := range s.Goals {
-		out[0] = append(out[0], planItem{item: &g.Item, title: g.Title})
+		out[0] = append(out[0], planItem{item: &g.Item, title: g.Title, code: g.Code})
 	}
 	for _, o := range s.Objectives {
-		out[1] = append(out[1], planItem{item: &o.Item, title: o.Title, agid: o.AgID})
+		out[1] = append(out[1], planItem{item: &o.Item, title: o.Title, agid: o.AgID, code: o.Code})
 	}
 	for _, a := range s.Actions {
-		out[2] = append(out[2], planItem{item: &a.Item, title: a.Title, status: a.Status, owner: a.Owner})
+		out[2] = append(out[2], planItem{item: &a.Item, title: a.Title, status: a.Status, owner: a.Owner, code: a.Code})
 	}
 	return out
 }
@@ -268,7 +269,7 @@ func (b *docBuilder) plan(s *site.Site) {
 func (b *docBuilder) planDoc(p planItem, id, url, v string) int {
 	i := len(b.docs)
 	d := b.add(Document{ID: id, Type: p.typ(), Lang: b.langs[0], Title: p.title, URL: url, Status: p.status, Body: p.owner,
-		AgID: p.agid, Versions: []string{v}}, p.item.Text, "")
+		AgID: p.agid, Code: p.code, Versions: []string{v}}, p.item.Text, "")
 	orig := *d
 	for _, lang := range b.langs[1:] {
 		tr := p.item.Translations[lang]

@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/it"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -27,6 +28,9 @@ import (
 const (
 	AnalyzerIT = "pspm_it"
 	AnalyzerEN = "pspm_en"
+	// AnalyzerCode makes a plan item's code one term, lower case: CAP1.PA.LA07 is
+	// cap1.pa.la07, whatever the case a reader types it in.
+	AnalyzerCode = "pspm_code"
 )
 
 // AnalyzerOf is the analyzer of a language's text fields.
@@ -61,6 +65,14 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 		return nil, err
 	}
 
+	if err := m.AddCustomAnalyzer(AnalyzerCode, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     single.Name,
+		"token_filters": []any{lowercase.Name},
+	}); err != nil {
+		return nil, err
+	}
+
 	doc := mapping.NewDocumentStaticMapping()
 	kw := func(name string, store bool) {
 		f := mapping.NewKeywordFieldMapping()
@@ -74,6 +86,13 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	for _, name := range []string{FieldType, FieldLang, FieldStatus, FieldBody, FieldTags, FieldAgID, FieldKind, FieldVersions} {
 		kw(name, true)
 	}
+	code := mapping.NewKeywordFieldMapping()
+	code.Analyzer = AnalyzerCode
+	code.Store = true
+	code.IncludeInAll = false
+	code.IncludeTermVectors = false
+	code.DocValues = false
+	doc.AddFieldMappingsAt(FieldCode, code)
 	date := mapping.NewDateTimeFieldMapping()
 	date.Store = true
 	date.IncludeInAll = false
@@ -159,6 +178,7 @@ func (d *Document) keywordFields() map[string]any {
 	set(FieldStatus, d.Status)
 	set(FieldBody, d.Body)
 	set(FieldKind, d.Kind)
+	set(FieldCode, d.Code)
 	if len(d.Tags) > 0 {
 		f[FieldTags] = d.Tags
 	}

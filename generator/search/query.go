@@ -51,6 +51,12 @@ import (
 //	                   p, bleve searches p itself as a term (absent: it counts in
 //	                   queryNorm with df = 0, and matches nothing)
 //
+// A query that may be an official code (codeKey: one word of letters, digits and . - _ /,
+// with a digit or one of . _ /) first lists the documents whose code is the query,
+// without case, then those whose code starts with it (2 characters or more), whether or
+// not their text matches: by code, then score, then ID. The other results follow,
+// ranked as above. A document listed for its code and not for its words scores 0.
+//
 // Every term searched counts in queryNorm, the terms of prefixes included; queryNorm is
 // the same for every document, so it changes scores, not their order. Filters (type,
 // status, body, tag, version, lang) select documents and never change scores. Ties are
@@ -125,6 +131,7 @@ type Hit struct {
 	Status    string    `json:"status,omitempty"`
 	Body      string    `json:"body,omitempty"`
 	Kind      string    `json:"kind,omitempty"`
+	Code      string    `json:"code,omitempty"` // a plan item's official code, as written
 	Versions  []string  `json:"versions,omitempty"`
 	Date      time.Time `json:"date,omitzero"`
 }
@@ -143,7 +150,7 @@ func queryErrorf(format string, args ...any) error {
 var textFields = []string{FieldTitle, FieldSummary, FieldText}
 
 // storedFields are the fields a hit shows.
-var storedFields = []string{FieldType, FieldLang, FieldStatus, FieldBody, FieldKind, FieldVersions, FieldDate, "url",
+var storedFields = []string{FieldType, FieldLang, FieldStatus, FieldBody, FieldKind, FieldCode, FieldVersions, FieldDate, "url",
 	Field(FieldTitle, "it"), Field(FieldTitle, "en"), Field(FieldSummary, "it"), Field(FieldSummary, "en")}
 
 // Search runs r. Its errors are *QueryError when r is at fault.
@@ -196,6 +203,9 @@ func (x *Index) Search(r Request) (*Result, error) {
 			t.SetField(f.field)
 			filters = append(filters, t)
 		}
+	}
+	if key := codeKey(q); key != "" && text != nil && !usesSyntax(q) {
+		return x.searchCode(key, text, filters, from, size)
 	}
 	var top query.Query
 	switch {
@@ -527,7 +537,7 @@ func (x *Index) hit(h *bsearch.DocumentMatch) Hit {
 		return s
 	}
 	out := Hit{ID: h.ID, Type: str(FieldType), Lang: str(FieldLang), URL: str("url"), Score: h.Score,
-		Status: str(FieldStatus), Body: str(FieldBody), Kind: str(FieldKind)}
+		Status: str(FieldStatus), Body: str(FieldBody), Kind: str(FieldKind), Code: str(FieldCode)}
 	switch v := h.Fields[FieldVersions].(type) {
 	case string:
 		out.Versions = []string{v}

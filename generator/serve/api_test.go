@@ -23,7 +23,7 @@ func searchSite(t *testing.T) *httptest.Server {
 		{ID: "proposals/b", Type: "proposal", Lang: "it", Status: "accepted", Body: "m_ef", Title: "Rete regionale",
 			Text: "Una rete per la sicurezza.", URL: "/proposals/b/", Date: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)},
 		{ID: "plan/actions/x", Type: "action", Lang: "it", Status: "planned", Title: "Comuni digitali", Text: "Azione sui comuni.",
-			URL: "/plan/actions/x/", Versions: []string{"draft"}},
+			URL: "/plan/actions/x/", Versions: []string{"draft"}, Code: "CAP1.PA.LA07"},
 	}
 	x, _, err := search.Build("", docs)
 	if err != nil {
@@ -118,5 +118,19 @@ func TestSearchPagesPointTheClientAtTheAPI(t *testing.T) {
 	_ = dir
 	if code, body, _ := get(t, plain.URL+"/search/"); code != 200 || strings.Contains(body, "pspm-search-api") {
 		t.Errorf("without an index: %d\n%s", code, body)
+	}
+}
+
+func TestSearchAPIGivesTheItemOfACodeFirst(t *testing.T) {
+	srv := searchSite(t)
+	for _, q := range []string{"CAP1.PA.LA07", "cap1.pa.la07", "cap1.pa"} {
+		code, body, _ := get(t, srv.URL+"/api/search?q="+url.QueryEscape(q))
+		var res search.Result
+		if code != 200 || json.Unmarshal([]byte(body), &res) != nil {
+			t.Fatalf("%q: %d\n%s", q, code, body)
+		}
+		if res.Total != 1 || res.Hits[0].ID != "plan/actions/x" || res.Hits[0].Score != 0 || !strings.Contains(body, `"code":"CAP1.PA.LA07"`) {
+			t.Errorf("%q: want the action of the code, as written: %s", q, body)
+		}
 	}
 }

@@ -161,8 +161,10 @@ func (p *Phase) Opening(what string) bool {
 // Goal is a level-1 item of the plan.
 type Goal struct {
 	Item
-	Title string `yaml:"title" meta:"required"`
-	Order int    `yaml:"order" range:"0,1000000"`
+	Title    string   `yaml:"title" meta:"required"`
+	Code     string   `yaml:"code" max:"40"` // the official code, e.g. "OB.1": see CheckCode
+	Replaces []string `yaml:"replaces"`
+	Order    int      `yaml:"order" range:"0,1000000"`
 
 	Objectives []*Objective `yaml:"-"`
 	Progress   Progress     `yaml:"-"`
@@ -171,10 +173,12 @@ type Goal struct {
 // Objective is a level-2 item of the plan.
 type Objective struct {
 	Item
-	Title string   `yaml:"title" meta:"required"`
-	Goal  string   `yaml:"goal" meta:"required"`
-	AgID  []string `yaml:"agid"`
-	Order int      `yaml:"order" range:"0,1000000"`
+	Title    string   `yaml:"title" meta:"required"`
+	Code     string   `yaml:"code" max:"40"` // the official code, e.g. "OB.1.1": see CheckCode
+	Replaces []string `yaml:"replaces"`
+	Goal     string   `yaml:"goal" meta:"required"`
+	AgID     []string `yaml:"agid"`
+	Order    int      `yaml:"order" range:"0,1000000"`
 
 	GoalItem *Goal     `yaml:"-"`
 	Actions  []*Action `yaml:"-"`
@@ -199,9 +203,10 @@ var ActionStatuses = []string{StatusPlanned, StatusInProgress, StatusDone, Statu
 // Action is a level-3 item of the plan: something a body does, measured by indicators.
 type Action struct {
 	Item
-	Title     string `yaml:"title" meta:"required"`
-	Code      string `yaml:"code" max:"40"`
-	Objective string `yaml:"objective" meta:"required"`
+	Title     string   `yaml:"title" meta:"required"`
+	Code      string   `yaml:"code" max:"40"` // the official code, e.g. "CAP1.PA.LA07": see CheckCode
+	Replaces  []string `yaml:"replaces"`
+	Objective string   `yaml:"objective" meta:"required"`
 	// Owners are the bodies that carry the action out, as `owner:` lists them (one id or
 	// a list): the first leads, the others co-own it. Resolve sets the plan owner when
 	// the file names none. Owner is the lead, Owners[0] ("" when none), set when the

@@ -201,6 +201,7 @@ func (s *Site) resolvePlan(errs *diag.List, full bool) {
 		}
 	}
 
+	checkCodes(errs, s.codedItems())
 	for _, o := range s.Objectives {
 		if g := s.goalByID[o.Goal]; g != nil {
 			o.GoalItem = g

@@ -12,6 +12,11 @@
 // Generate streams: it builds one file, hands it to the caller and forgets it,
 // so its memory does not grow with the size of the site beyond a few bytes per
 // item. It never touches the disk; cmd/pspmsynth does.
+//
+// RealPlan is the other corpus: not large but real-shaped, three editions of a plan
+// like AgID's three-year plan with its codes, renumberings, co-owners, addressees and
+// yearly targets, which RealPlanRepository hands out as a Git repository with a tag
+// per edition.
 package synth
 
 import (

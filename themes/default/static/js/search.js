@@ -529,7 +529,7 @@
         if (!r.ok) { throw new Error("meta.json: HTTP " + r.status); }
         return r.json();
       }).then(function (meta) {
-        if (meta.format !== "pspm-search" || meta.version !== 2) {
+        if (meta.format !== "pspm-search" || meta.version !== 3) {
           throw new Error("unknown search bundle version " + meta.version);
         }
         self.meta = meta;
@@ -653,7 +653,7 @@
   Bundle.prototype.facet = function (name) {
     var self = this, key = "facet:" + name, p = this.cache.get(key);
     if (!p) {
-      p = this.get("f/" + name + ".bin").then(function (bytes) {
+      p = this.get(name === "code" ? "c.bin" : "f/" + name + ".bin").then(function (bytes) {
         var r = new Reader(bytes), N = self.meta.docs, k = r.uv(), values = [], labels = {}, j, d;
         for (j = 0; j < k; j++) {
           var v = r.str(), label = r.str();
@@ -701,7 +701,8 @@
   function recordOf(row) {
     return {
       id: row[0], url: row[1], title: row[2], summary: row[3], lang: row[4], type: row[5],
-      status: row[6], body: row[7], kind: row[8], versions: row[9], date: row[10], bodyName: row[11]
+      status: row[6], body: row[7], kind: row[8], versions: row[9], date: row[10], bodyName: row[11],
+      code: row[12] || ""
     };
   }
 
@@ -870,6 +871,41 @@
     });
   }
 
+  // codeKey is the code a query may be, in lower case, or "" (query.go's codeKey): one
+  // word of ASCII letters, digits and . - _ /, with a digit or one of . _ /.
+  function codeKey(q) {
+    if (q === "" || q.length > 40 || !/^[A-Za-z0-9._\/-]+$/.test(q) || !/[0-9._\/]/.test(q)) { return ""; }
+    return q.toLowerCase();
+  }
+
+  // byCode adds to the matches m of a query that may be a code (key) the documents whose
+  // code is key (tier 0) or starts with it (tier 1, key of 2 characters or more), scored
+  // 0 when their words do not match: {docs, scores, tiers, keys}, docs in order.
+  function byCode(bundle, m, key) {
+    return bundle.facet("code").then(function (c) {
+      var tierOf = c.values.map(function (v) {
+        return v === key ? 0 : key.length >= 2 && v.lastIndexOf(key, 0) === 0 ? 1 : -1;
+      });
+      var N = bundle.meta.docs, at = new Map(), docs = [], scores = [], tiers = [], keys = [];
+      for (var i = 0; i < m.docs.length; i++) { at.set(m.docs[i], m.scores[i]); }
+      var found = new Map();
+      for (var d = 0; d < N; d++) {
+        for (var j = c.start[d]; j < c.start[d + 1]; j++) {
+          if (tierOf[c.codes[j]] >= 0) { found.set(d, c.codes[j]); }
+        }
+      }
+      var all = Array.from(new Set(Array.prototype.slice.call(m.docs).concat(Array.from(found.keys())))).sort(function (a, b) { return a - b; });
+      all.forEach(function (d) {
+        docs.push(d);
+        scores.push(at.has(d) ? at.get(d) : 0);
+        var v = found.get(d);
+        tiers.push(v === undefined ? 2 : tierOf[v]);
+        keys.push(v === undefined ? "" : c.values[v]);
+      });
+      return { docs: Uint32Array.from(docs), scores: Float64Array.from(scores), tiers: tiers, keys: keys };
+    });
+  }
+
   // Facets as the API names them, and the filter of each.
   var FACETS = ["type", "status", "body", "tags", "versions"];
   var FILTERS = { type: "type", status: "status", body: "body", tag: "tags", version: "versions", lang: "lang" };
@@ -895,6 +931,10 @@
       p = Promise.resolve({ docs: new Uint32Array(0), scores: new Float64Array(0) });
     } else {
       p = score(b, words);
+    }
+    var key = syntax(b.meta, q) ? "" : codeKey(q);
+    if (key) {
+      p = p.then(function (m) { return byCode(b, m, key); });
     }
     this.results.set(q, p);
     p.catch(function () { self.results.delete(q); });
@@ -929,7 +969,9 @@
         }
         if (ok) { keep.push(i); }
       }
-      var order = m.scores ? function (x, y) { return m.scores[y] - m.scores[x] || m.docs[x] - m.docs[y]; } :
+      var order = m.tiers ? function (x, y) {
+        return (m.tiers[x] - m.tiers[y]) || compare(m.keys[x], m.keys[y]) || m.scores[y] - m.scores[x] || m.docs[x] - m.docs[y];
+      } : m.scores ? function (x, y) { return m.scores[y] - m.scores[x] || m.docs[x] - m.docs[y]; } :
         function (x, y) {
           var a = m.dates[m.docs[x]], c = m.dates[m.docs[y]];
           if (isNaN(a) !== isNaN(c)) { return isNaN(a) ? 1 : -1; }
@@ -1285,6 +1327,7 @@
       var other = h.lang && h.lang !== self.lang ? h.lang : null;
       var title = el("a", { href: self.base + h.url.replace(/^\//, "") });
       var summary = el("p", { class: "summary" });
+      if (h.code) { title.appendChild(el("span", { class: "code" }, [h.code])); title.appendChild(document.createTextNode(" ")); }
       if (terms) {
         title.appendChild(self.marked(h.title, h.lang, terms));
         summary.appendChild(self.marked(h.summary || "", h.lang, terms));

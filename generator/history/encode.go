@@ -1,0 +1,214 @@
+package history
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/plumbing/format/objfile"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// NewCommit is one commit for EncodeRepository to write: the whole tree it records, who
+// made it and when, and, when Tag is not "", the annotated tag that names it.
+type NewCommit struct {
+	// Files is the commit's whole tree: slash-separated paths relative to the
+	// repository's root, and their contents. Every file is a regular file.
+	Files map[string][]byte
+	// Author is the author, committer and tagger, with the date of all three.
+	Author  Person
+	Message string
+	// Tag is the name of an annotated tag of the commit, without refs/tags/ (e.g.
+	// "plan/2024"); TagMessage is its message.
+	Tag, TagMessage string
+}
+
+// EncodeRepository writes, through emit, the Git folder of a repository whose branch
+// holds commits, oldest first, each the parent of the next: the loose objects, the
+// branch and tag references, HEAD (on branch), a config and an index of the last
+// commit's tree. Paths are slash-separated and start with ".git/"; data is only valid
+// until emit returns. The work tree is not written: a caller that wants one writes the
+// last commit's Files beside the Git folder, and Git then sees a clean work tree.
+//
+// The same commits always give the same bytes, hence the same commit hashes: there is
+// no clock and no randomness here, and every object is written once. It is meant for
+// generated repositories (fixtures and benchmark corpora), where running the git CLI
+// would make the result depend on its version and configuration.
+func EncodeRepository(branch string, commits []NewCommit, emit func(path string, data []byte) error) error {
+	if !refName(branch) {
+		return fmt.Errorf("history: branch name %q is not usable", branch)
+	}
+	w := &encodeRepo{emit: emit, written: map[plumbing.Hash]bool{}}
+	var parent plumbing.Hash
+	var last map[string]plumbing.Hash
+	for i, c := range commits {
+		blobs := make(map[string]plumbing.Hash, len(c.Files))
+		for _, p := range slices.Sorted(maps.Keys(c.Files)) {
+			if p == "" || path.IsAbs(p) || path.Clean(p) != p || strings.HasPrefix(p, "../") || strings.HasPrefix(p, ".git/") {
+				return fmt.Errorf("history: commit %d: file path %q is not a clean relative path", i+1, p)
+			}
+			h, err := w.object(plumbing.BlobObject, c.Files[p])
+			if err != nil {
+				return err
+			}
+			blobs[p] = h
+		}
+		tree, err := w.tree(blobs, "")
+		if err != nil {
+			return err
+		}
+		sig := object.Signature{Name: c.Author.Name, Email: c.Author.Email, When: c.Author.When}
+		commit := &object.Commit{Author: sig, Committer: sig, Message: c.Message, TreeHash: tree}
+		if !parent.IsZero() {
+			commit.ParentHashes = []plumbing.Hash{parent}
+		}
+		if parent, err = w.encoded(commit.Encode); err != nil {
+			return err
+		}
+		if c.Tag != "" {
+			if !refName(c.Tag) {
+				return fmt.Errorf("history: commit %d: tag name %q is not usable", i+1, c.Tag)
+			}
+			tag := &object.Tag{Name: c.Tag, Tagger: sig, Message: c.TagMessage, TargetType: plumbing.CommitObject, Target: parent}
+			h, err := w.encoded(tag.Encode)
+			if err != nil {
+				return err
+			}
+			if err := emit(".git/refs/tags/"+c.Tag, []byte(h.String()+"\n")); err != nil {
+				return err
+			}
+		}
+		last = blobs
+	}
+	if parent.IsZero() {
+		return fmt.Errorf("history: no commits to write")
+	}
+	files := []struct {
+		name, data string
+	}{
+		{".git/HEAD", "ref: refs/heads/" + branch + "\n"},
+		{".git/config", "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n"},
+		{".git/refs/heads/" + branch, parent.String() + "\n"},
+	}
+	for _, f := range files {
+		if err := emit(f.name, []byte(f.data)); err != nil {
+			return err
+		}
+	}
+	// The index has no stat data: Git compares the work tree's files by content once,
+	// then records their stat data itself.
+	idx := &index.Index{Version: 2}
+	for p, h := range last {
+		idx.Entries = append(idx.Entries, &index.Entry{Name: p, Hash: h, Mode: filemode.Regular})
+	}
+	var b bytes.Buffer
+	if err := index.NewEncoder(&b).Encode(idx); err != nil {
+		return fmt.Errorf("history: encoding the index: %w", err)
+	}
+	return emit(".git/index", b.Bytes())
+}
+
+// encodeRepo writes loose objects, each once.
+type encodeRepo struct {
+	emit    func(string, []byte) error
+	written map[plumbing.Hash]bool
+	buf     bytes.Buffer
+}
+
+// object writes one object and returns its hash.
+func (w *encodeRepo) object(t plumbing.ObjectType, data []byte) (plumbing.Hash, error) {
+	h := plumbing.ComputeHash(t, data)
+	if w.written[h] {
+		return h, nil
+	}
+	w.written[h] = true
+	w.buf.Reset()
+	ow := objfile.NewWriter(&w.buf)
+	if err := ow.WriteHeader(t, int64(len(data))); err != nil {
+		return h, err
+	}
+	if _, err := ow.Write(data); err != nil {
+		return h, err
+	}
+	if err := ow.Close(); err != nil {
+		return h, err
+	}
+	s := h.String()
+	return h, w.emit(".git/objects/"+s[:2]+"/"+s[2:], w.buf.Bytes())
+}
+
+// encoded writes the object an Encode method of go-git encodes.
+func (w *encodeRepo) encoded(encode func(plumbing.EncodedObject) error) (plumbing.Hash, error) {
+	o := &plumbing.MemoryObject{}
+	if err := encode(o); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	r, err := o.Reader()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	var b bytes.Buffer
+	if _, err := b.ReadFrom(r); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return w.object(o.Type(), b.Bytes())
+}
+
+// tree writes the tree of the files under dir ("" or ending in "/") and its subtrees.
+func (w *encodeRepo) tree(blobs map[string]plumbing.Hash, dir string) (plumbing.Hash, error) {
+	var entries []object.TreeEntry
+	subdirs := map[string]bool{}
+	for p, h := range blobs {
+		rest, ok := strings.CutPrefix(p, dir)
+		if !ok {
+			continue
+		}
+		if name, _, sub := strings.Cut(rest, "/"); sub {
+			subdirs[name] = true
+		} else {
+			entries = append(entries, object.TreeEntry{Name: rest, Mode: filemode.Regular, Hash: h})
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(subdirs)) {
+		h, err := w.tree(blobs, dir+name+"/")
+		if err != nil {
+			return h, err
+		}
+		entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+	}
+	// Git sorts a tree's entries by name, a folder's name as if it ended in "/".
+	key := func(e object.TreeEntry) string {
+		if e.Mode == filemode.Dir {
+			return e.Name + "/"
+		}
+		return e.Name
+	}
+	slices.SortFunc(entries, func(a, b object.TreeEntry) int { return strings.Compare(key(a), key(b)) })
+	t := &object.Tree{Entries: entries}
+	return w.encoded(t.Encode)
+}
+
+// refName says whether name can be a branch or tag name here: slash-separated parts, each
+// neither empty nor "." or "..", without the characters Git refuses in references.
+func refName(name string) bool {
+	if name == "" || strings.ContainsAny(name, " ~^:?*[\\\x7f") || strings.Contains(name, "@{") || strings.HasSuffix(name, ".lock") {
+		return false
+	}
+	for _, part := range strings.Split(name, "/") {
+		if part == "" || strings.HasPrefix(part, ".") {
+			return false
+		}
+	}
+	for _, r := range name {
+		if r < ' ' {
+			return false
+		}
+	}
+	return true
+}

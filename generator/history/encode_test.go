@@ -1,0 +1,114 @@
+package history
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// encodeTo writes EncodeRepository's output and the last commit's files into dir.
+func encodeTo(t *testing.T, dir string, commits []NewCommit) {
+	t.Helper()
+	write := func(p string, data []byte) error {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(full, data, 0o644)
+	}
+	if err := EncodeRepository("main", commits, write); err != nil {
+		t.Fatal(err)
+	}
+	for p, data := range commits[len(commits)-1].Files {
+		if err := write(p, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestEncodedRepositoryIsReadByGitAndItsTagsByTags(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	anna := Person{Name: "Anna Rossi", Email: "anna.rossi@mef.gov.it", When: time.Date(2024, 1, 31, 10, 0, 0, 0, time.UTC)}
+	later := anna
+	later.When = later.When.AddDate(1, 0, 0)
+	commits := []NewCommit{
+		{Files: map[string][]byte{"pspm.yaml": []byte("title: x\n"), "content/plan/goals/g1.md": []byte("---\ntitle: G\n---\n"), "content/plan/goals-b.md": []byte("b\n")},
+			Author: anna, Message: "Edizione 2024\n", Tag: "plan/2024", TagMessage: "Edizione 2024 approvata\n"},
+		{Files: map[string][]byte{"pspm.yaml": []byte("title: x\n"), "content/plan/goals/g2.md": []byte("---\ntitle: G2\n---\n"), "content/plan/goals-b.md": []byte("b\n")},
+			Author: later, Message: "Edizione 2025\n", Tag: "plan/2025", TagMessage: "Edizione 2025 approvata\n"},
+	}
+	dir := t.TempDir()
+	encodeTo(t, dir, commits)
+	again := t.TempDir()
+	encodeTo(t, again, commits)
+	for _, ref := range []string{".git/refs/heads/main", ".git/refs/tags/plan/2024", ".git/index"} {
+		a, _ := os.ReadFile(filepath.Join(dir, ref))
+		b, _ := os.ReadFile(filepath.Join(again, ref))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two encodings of the same commits", ref)
+		}
+	}
+	git := func(args ...string) string {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	if out := git("fsck", "--strict", "--no-dangling"); strings.Contains(out, "error") {
+		t.Errorf("git fsck: %s", out)
+	}
+	if out := git("status", "--porcelain"); out != "" {
+		t.Errorf("the work tree is not clean after the encoded index:\n%s", out)
+	}
+	if out := git("log", "--format=%s %ad", "--date=short"); out != "Edizione 2025 2025-01-31\nEdizione 2024 2024-01-31\n" {
+		t.Errorf("git log:\n%s", out)
+	}
+	if out := git("diff", "--name-status", "plan/2024", "plan/2025"); out != "D\tcontent/plan/goals/g1.md\nA\tcontent/plan/goals/g2.md\n" {
+		t.Errorf("git diff between the tags:\n%s", out)
+	}
+	tags, err := Tags(Options{Dir: dir}, "plan/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tags) != 2 || tags[0].Name != "plan/2024" || !tags[0].Annotated || tags[1].Message != "Edizione 2025 approvata\n" || !tags[1].Tagger.When.Equal(later.When) {
+		t.Errorf("Tags = %+v", tags)
+	}
+
+}
+
+func TestEncodeRepositoryRefusesPathsOutsideTheTree(t *testing.T) {
+	for _, p := range []string{"../x", "/etc/x", "a//b", ".git/config", ""} {
+		err := EncodeRepository("main", []NewCommit{{Files: map[string][]byte{p: nil}}}, func(string, []byte) error { return nil })
+		if err == nil {
+			t.Errorf("path %q accepted", p)
+		}
+	}
+}
+
+func TestEncodeRepositoryRefusesReferenceNamesThatLeaveRefs(t *testing.T) {
+	ok := []NewCommit{{Files: map[string][]byte{"a": nil}}}
+	for _, name := range []string{"../../HEAD", "plan/../x", "plan//x", ".hidden", "a b", "x.lock", ""} {
+		bad := []NewCommit{{Files: map[string][]byte{"a": nil}, Tag: name}}
+		if name != "" {
+			if err := EncodeRepository("main", bad, func(string, []byte) error { return nil }); err == nil {
+				t.Errorf("tag %q accepted", name)
+			}
+		}
+		if err := EncodeRepository(name, ok, func(string, []byte) error { return nil }); err == nil {
+			t.Errorf("branch %q accepted", name)
+		}
+	}
+	if err := EncodeRepository("main", []NewCommit{{Files: map[string][]byte{"a": nil}, Tag: "plan/2025.1"}}, func(string, []byte) error { return nil }); err != nil {
+		t.Errorf("tag plan/2025.1: %v", err)
+	}
+}

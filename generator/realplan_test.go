@@ -1,0 +1,276 @@
+package generator_test
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/output"
+	"github.com/pspm-dev/pspm/generator/synth"
+)
+
+// ---------------------------------------------------------------------------------------
+// Issue 16's switches. The real-plan corpus uses the whole content format of issue 16
+// (code, replaces, owner lists, addressees, results with yearly targets), and at its size
+// several pages of the build before issue 16 are far over the page budget (the changes
+// pages, the versions' plan pages, the monitoring, the pages of the busiest bodies). The
+// lead turns these on after merging issue 16's branches.
+const (
+	// corpusBudgetEnforced fails TestRealPlanEveryPageWithinBudget on any page over its
+	// budget; off, the test lists them and passes.
+	corpusBudgetEnforced = false
+	// corpusFeaturesMerged builds the full corpus (owner lists, results) and accepts no
+	// warning at all; off, the corpus names only lead owners (a list of owners is an
+	// error before issue 16) and the build may warn about what isToleratedBeforeIssue16
+	// matches, and nothing else.
+	corpusFeaturesMerged = false
+)
+
+// toleratedBeforeIssue16 matches the warnings a pspm without issue 16's features gives on
+// the real-plan corpus: the keys it does not know yet, and the results folder.
+var toleratedBeforeIssue16 = regexp.MustCompile(`unknown key "(indicators\[\d+\]\.)?(code|replaces|addressees|targets|baseline_date)" ignored|content/plan/results/[^:]*: warning: not part of the content layout`)
+
+// ---------------------------------------------------------------------------------------
+
+// realPlanOptions are the corpus's options under the switches above.
+func realPlanOptions() synth.RealPlanOptions {
+	return synth.RealPlanOptions{Seed: 1, LeadOwnerOnly: !corpusFeaturesMerged}
+}
+
+// writeRealPlan writes the real-plan corpus's repository into dir.
+func writeRealPlan(tb testing.TB, dir string) {
+	tb.Helper()
+	err := synth.RealPlanRepository(realPlanOptions(), func(p string, data []byte) error {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(full, data, 0o644)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// checkRealPlanDiagnostics fails on any error, and on any warning but those the switches
+// tolerate.
+func checkRealPlanDiagnostics(tb testing.TB, ds diag.List) {
+	tb.Helper()
+	var bad []string
+	tolerated := 0
+	for _, d := range ds {
+		line := d.Error()
+		switch {
+		case d.Severity == diag.Err:
+			bad = append(bad, line)
+		case !corpusFeaturesMerged && toleratedBeforeIssue16.MatchString(line):
+			tolerated++
+		default:
+			bad = append(bad, line)
+		}
+	}
+	if tolerated > 0 {
+		tb.Logf("%d warnings tolerated until issue 16's features are merged (corpusFeaturesMerged)", tolerated)
+	}
+	if len(bad) > 0 {
+		tb.Fatalf("the real-plan corpus gives %d unexpected diagnostics:\n%s", len(bad), strings.Join(bad[:min(len(bad), 30)], "\n"))
+	}
+}
+
+// TestRealPlanEveryPageWithinBudget builds the real-plan corpus (three editions tagged in
+// Git, about 300 actions each, and a draft with proposals and votes) with the whole
+// pipeline, and weighs every HTML page of the output as the browser tests count the bytes
+// a page transfers: the page, and the style sheets, scripts, images and icon it links.
+// No page may weigh more than maxPageWeight; the heaviest are listed either way.
+func TestRealPlanEveryPageWithinBudget(t *testing.T) {
+	dir := t.TempDir()
+	writeRealPlan(t, dir)
+	fsys, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := output.NewMem()
+	res, err := generator.Build(generator.Options{Source: fsys, Dir: dir}, out)
+	if err != nil {
+		t.Fatalf("the real-plan corpus does not build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	checkRealPlanDiagnostics(t, res.Diagnostics)
+
+	var names []string
+	for _, v := range res.Site.Versions {
+		if v.Plan == nil {
+			t.Errorf("version %s is listed without its plan", v.Name)
+		}
+		names = append(names, v.Name)
+	}
+	if !slices.Equal(names, []string{"2025", "2024", "2022"}) {
+		t.Errorf("versions %v, want 2025, 2024, 2022", names)
+	}
+
+	weights, err := pageWeights(out.Files(), res.Config.BaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(weights) < 900 {
+		t.Fatalf("only %d HTML pages in the build", len(weights))
+	}
+	var report strings.Builder
+	for i, w := range weights[:min(20, len(weights))] {
+		fmt.Fprintf(&report, "\n  %2d. %7.1f KB  %s", i+1, float64(w.bytes)/1024, w.page)
+	}
+	t.Logf("%d pages; the heaviest (HTML + linked CSS, scripts, images; budget %d KB):%s", len(weights), maxPageWeight/1024, report.String())
+
+	over := overBudget(weights)
+	if len(over) == 0 {
+		return
+	}
+	var list strings.Builder
+	for _, w := range over {
+		fmt.Fprintf(&list, "\n  %7.1f KB  %s (HTML %.1f KB)", float64(w.bytes)/1024, w.page, float64(w.html)/1024)
+	}
+	msg := fmt.Sprintf("%d of %d pages are over the budget of %d KB:%s", len(over), len(weights), maxPageWeight/1024, list.String())
+	if corpusBudgetEnforced {
+		t.Error(msg)
+	} else {
+		t.Log(msg + "\n(not enforced until issue 16's branches are merged: corpusBudgetEnforced)")
+	}
+}
+
+// maxPageWeight is the budget of one page, as generator/browser's maxPageBytes: HTML, CSS,
+// scripts and images.
+const maxPageWeight = 60 << 10
+
+// pageBudgets are the pages allowed more than maxPageWeight, by path in the output, with
+// the reason. The browser tests allow no page more; keep this empty unless README
+// documents the exception.
+var pageBudgets = map[string]int64{}
+
+// weighedPage is what one page weighs.
+type weighedPage struct {
+	page        string // its file in the output, e.g. "plan/2024/changes/index.html"
+	html, bytes int64  // the HTML alone, and with what it links
+}
+
+func overBudget(weights []weighedPage) []weighedPage {
+	var over []weighedPage
+	for _, w := range weights {
+		budget := int64(maxPageWeight)
+		if b, ok := pageBudgets[w.page]; ok {
+			budget = b
+		}
+		if w.bytes > budget {
+			over = append(over, w)
+		}
+	}
+	return over
+}
+
+// assetRE finds the elements that make a browser load something when it opens a page:
+// style sheets, scripts, images and the icon. Alternate links (feeds, translations) and
+// the canonical link are not loaded.
+var (
+	assetRE = regexp.MustCompile(`<(?:link|script|img)\b[^>]*>`)
+	attrRE  = regexp.MustCompile(`\b(rel|href|src)="([^"]*)"`)
+)
+
+// pageWeights weighs every HTML file of a build's output, heaviest first: its bytes and
+// those of each distinct file of the site it loads (a file linked twice is transferred
+// once). A linked file missing from the output is an error.
+func pageWeights(files map[string][]byte, baseURL string) ([]weighedPage, error) {
+	base, err := url.Parse(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	root := strings.TrimSuffix(base.Path, "/") + "/"
+	var out []weighedPage
+	for name, data := range files {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		pageURL := base.ResolveReference(&url.URL{Path: root + name})
+		w := weighedPage{page: name, html: int64(len(data)), bytes: int64(len(data))}
+		seen := map[string]bool{}
+		for _, tag := range assetRE.FindAll(data, -1) {
+			attrs := map[string]string{}
+			for _, m := range attrRE.FindAllSubmatch(tag, -1) {
+				attrs[string(m[1])] = string(m[2])
+			}
+			ref := attrs["src"]
+			if strings.HasPrefix(string(tag), "<link") {
+				if rel := attrs["rel"]; rel != "stylesheet" && rel != "icon" {
+					continue
+				}
+				ref = attrs["href"]
+			}
+			if ref == "" || strings.HasPrefix(ref, "data:") {
+				continue
+			}
+			u, err := pageURL.Parse(ref)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %v", name, ref, err)
+			}
+			if u.Host != base.Host || !strings.HasPrefix(u.Path, root) {
+				return nil, fmt.Errorf("%s loads %s, outside the site", name, ref)
+			}
+			file := strings.TrimPrefix(u.Path, root)
+			if seen[file] {
+				continue
+			}
+			seen[file] = true
+			asset, ok := files[file]
+			if !ok {
+				return nil, fmt.Errorf("%s loads %s, which is not in the output", name, ref)
+			}
+			w.bytes += int64(len(asset))
+		}
+		out = append(out, w)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].bytes != out[j].bytes {
+			return out[i].bytes > out[j].bytes
+		}
+		return out[i].page < out[j].page
+	})
+	return out, nil
+}
+
+func TestPageWeightCountsWhatTheBrowserLoadsOnce(t *testing.T) {
+	files := map[string][]byte{
+		"a/index.html": []byte(`<html><head><link rel="stylesheet" href="/site/css/x.css"><link rel="canonical" href="https://example.org/site/a/">` +
+			`<link rel="alternate" hreflang="en" href="/site/en/a/"><link rel="icon" href="../favicon.svg"></head>` +
+			`<body><img src="/site/img/logo.svg" alt=""><img src="/site/img/logo.svg" alt=""><script src="/site/js/s.js" defer></script></body></html>`),
+		"css/x.css":    make([]byte, 1000),
+		"favicon.svg":  make([]byte, 100),
+		"img/logo.svg": make([]byte, 10),
+		"js/s.js":      make([]byte, 60<<10),
+		"en/a.xml":     make([]byte, 1<<20),
+	}
+	ws, err := pageWeights(files, "https://example.org/site/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := int64(len(files["a/index.html"])) + 1000 + 100 + 10 + 60<<10
+	if len(ws) != 1 || ws[0].bytes != want {
+		t.Fatalf("weights %+v, want one page of %d bytes", ws, want)
+	}
+	if over := overBudget(ws); len(over) != 1 {
+		t.Errorf("a page of %d bytes is not over the budget of %d", want, maxPageWeight)
+	}
+
+	files["a/index.html"] = append(files["a/index.html"], `<script src="/site/js/missing.js"></script>`...)
+	if _, err := pageWeights(files, "https://example.org/site/"); err == nil || !strings.Contains(err.Error(), "missing.js") {
+		t.Errorf("a page loading a missing file: %v", err)
+	}
+	files["a/index.html"] = []byte(`<script src="https://cdn.example.com/x.js"></script>`)
+	if _, err := pageWeights(files, "https://example.org/site/"); err == nil {
+		t.Error("a page loading a script from another host is not reported")
+	}
+}
