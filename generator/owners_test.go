@@ -12,6 +12,7 @@ import (
 	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/internal/sitetest"
 	"github.com/pspm-dev/pspm/generator/output"
+	"github.com/pspm-dev/pspm/generator/synth"
 )
 
 // Owner lists and addressees of actions: how they are read, checked, shown and published.
@@ -314,5 +315,71 @@ func TestSourceActionIsPublishedWhenTheSourcesBodyLeadsIt(t *testing.T) {
 		if s := string(files[page]); strings.Contains(s, "/bodies/c_h223/plan/actions/") {
 			t.Errorf("%s lists an action of the source's plan, which speaks for c_h223 only", page)
 		}
+	}
+}
+
+// TestRealPlanOwnerListsAndAddresseesRead builds the real-plan corpus with its owner
+// lists (agid and dtd) and addressees: none is refused, and the bodies' pages list what
+// each leads, co-owns and is addressed within the page budget.
+func TestRealPlanOwnerListsAndAddresseesRead(t *testing.T) {
+	dir := t.TempDir()
+	opts := realPlanOptions()
+	opts.LeadOwnerOnly = false
+	err := synth.RealPlanRepository(opts, func(p string, data []byte) error {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(full, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := output.NewMem()
+	res, err := generator.Build(generator.Options{Source: fsys, Dir: dir}, out)
+	if err != nil {
+		t.Fatalf("the real-plan corpus with owner lists does not build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	for _, d := range res.Diagnostics {
+		if s := d.Error(); strings.Contains(s, "owner") || strings.Contains(s, "addressee") {
+			t.Errorf("diagnostic about owners or addressees: %s", s)
+		}
+	}
+	s := res.Site
+	coOwned, addressed := 0, 0
+	for _, a := range s.Actions {
+		if len(a.Owners) > 1 {
+			coOwned++
+		}
+		if len(a.Addressees) > 0 {
+			addressed++
+		}
+	}
+	if coOwned == 0 || addressed == 0 {
+		t.Fatalf("the corpus's draft has %d co-owned actions and %d with addressees; want some of each", coOwned, addressed)
+	}
+	weights, err := pageWeights(out.Files(), res.Config.BaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodyPages := 0
+	for _, w := range weights {
+		if !strings.HasPrefix(w.page, "bodies/") && !strings.HasPrefix(w.page, "en/bodies/") {
+			continue
+		}
+		bodyPages++
+		if w.bytes > 60<<10 {
+			t.Errorf("%s weighs %d bytes with what it links, over the 60 KB budget", w.page, w.bytes)
+		}
+	}
+	if bodyPages <= 2*len(s.Bodies) {
+		t.Errorf("%d pages under /bodies/ for %d bodies: the tables are not continued on further pages", bodyPages, len(s.Bodies))
+	}
+	if dtd := s.ByBody["dtd"]; dtd == nil || len(dtd.CoOwned) == 0 {
+		t.Errorf("dtd co-owns no action of the corpus")
 	}
 }
