@@ -212,12 +212,12 @@ func TestBodyPageTablesArePaginatedWithinTheBudget(t *testing.T) {
 					seen[string(m[1])]++
 				}
 			}
-			votes += strings.Count(string(html), `<td><a href="/`+lang+`plan/actions/`) - strings.Count(string(html), `<tr><td><code>CAP`)
+			votes += strings.Count(string(html), `<td><a href="/`+lang+`plan/actions/`) - strings.Count(string(html), `<tr><td><span class="code">CAP`)
 			s := string(html)
 			wants := []string{`<nav class="pager" aria-label=`}
 			if strings.Contains(s, `<table class="sortable">`) {
 				tables++
-				wants = append(wants, `<th scope="col" data-sort="text">`, `<th scope="col" data-sort="value">`, "/js/sort.js", `<code>CAP`)
+				wants = append(wants, `<th scope="col" data-sort="text">`, `<th scope="col" data-sort="value">`, "/js/sort.js", `<span class="code">CAP`)
 			}
 			for _, want := range wants {
 				if !strings.Contains(s, want) {
