@@ -194,6 +194,7 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 		federate(cfg, s, portals, errs)
 		stage("federate")
 	}
+	errs.Append(s.LinkAgID()) // once the federated plans are in: they serve AgID's objectives too
 	return s, cfg
 }
 

@@ -12,7 +12,9 @@
 //	         and translations; no symbolic link is followed
 //	sources  the repositories of other bodies (pspm.yaml sources): fetched (generator/history,
 //	         within limits.source_*, into .pspm/sources) and read from their  generator/sources.go)
-//	         Git objects, never checked out; links in them are left out
+//	         Git objects, never checked out; links in them are left out;
+//	         an agid-plan source is an edition of AgID's plan, parsed      (generator/agid)
+//	         from its .rst files into the read-only reference s.AgID
 //	model    Resolve: link references, report dangling ones; bound the     (generator/site)
 //	         site's distinct tags (limits.tag_pages)
 //	history  one walk of the main branch: the commit that cast each vote    (generator/history)
@@ -32,7 +34,9 @@
 //	         error in a check
 //	derive   Derive: tallies, priorities ranking, progress roll-ups, lists  (generator/site)
 //	         by body/status/tag; what each version changed (Diff), and the
-//	         monitoring of the approved plan (Monitor)
+//	         monitoring of the approved plan (Monitor); after federate,
+//	         LinkAgID checks the agid codes against the reference and
+//	         lists what serves each AgID objective
 //	index    the bleve index of the model, kept in .pspm/cache/search and   (generator/search)
 //	         updated document by document (in memory for a site not on disk)
 //	render   pages (html/template through the theme chain), feeds,          (generator/render,

@@ -168,9 +168,9 @@ func bigBodySite(n, votes int) string {
 	return b.String()
 }
 
-// pageWeight sums an HTML page and the stylesheets, scripts and icons it links from
+// bodyPageWeight sums an HTML page and the stylesheets, scripts and icons it links from
 // the site, as a browser would transfer them.
-func pageWeight(t *testing.T, files map[string][]byte, name string) int {
+func bodyPageWeight(t *testing.T, files map[string][]byte, name string) int {
 	t.Helper()
 	html := files[name]
 	n := len(html)
@@ -202,7 +202,7 @@ func TestBodyPageTablesArePaginatedWithinTheBudget(t *testing.T) {
 				break
 			}
 			pages++
-			w := pageWeight(t, files, name)
+			w := bodyPageWeight(t, files, name)
 			t.Logf("%s: %d bytes with its CSS and scripts", name, w)
 			if w > 60<<10 {
 				t.Errorf("%s weighs %d bytes with its CSS and scripts, over the 60 KB budget", name, w)

@@ -8,9 +8,11 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/pspm-dev/pspm/generator/agid"
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/content"
 	"github.com/pspm-dev/pspm/generator/diag"
@@ -103,6 +105,8 @@ func sources(o Options, cfg *config.Config, s *site.Site, errs *diag.List) []fet
 			publicCodeSource(f.Dir, name, from, cfg, s, i, at, errs)
 		case config.SourcePortal:
 			portals = append(portals, fetchedPortal{i: i, src: src, from: from, dir: f.Dir, name: name})
+		case config.SourceAgIDPlan:
+			agidSource(f.Dir, name, from, cfg, s, i, at, errs)
 		}
 	}
 	return portals
@@ -227,6 +231,68 @@ func publicCodeSource(dir, name string, from *site.Source, cfg *config.Config, s
 			errs.Add(at, "sources[%d]: a practice with id %q (or %q) already exists; rename one", i, id, id+"-"+from.Body)
 		}
 	}
+}
+
+// agidSource reads an edition of AgID's three-year plan (the .rst files under the
+// source's path, or its root) from a fetched source into s.AgID, the reference of the
+// objectives' agid codes. Its problems are warnings at their file and line in the copy,
+// naming the source; an edition with no objective brings nothing.
+func agidSource(dir, name string, from *site.Source, cfg *config.Config, s *site.Site, i int, at diag.Pos, errs *diag.List) {
+	prefix := path.Join(SourcesDir, name, "repo")
+	fsys, left, err := history.ReadSource(dir, from.Commit, from.Path, sourceLimits(cfg))
+	if err != nil {
+		errs.Warn(at, "sources[%d] %s cannot be read (%v): AgID's plan is not shown", i, redact(from.URL), err)
+		return
+	}
+	for _, l := range left {
+		if strings.HasSuffix(l.Path, ".rst") {
+			errs.Warn(diag.Pos{File: path.Join(prefix, from.Path, l.Path)}, "in the source %s: %s", sourceName(from, path.Join(from.Path, l.Path)), l.Why)
+		}
+	}
+	var files []agid.File
+	var pe diag.List
+	walkErr := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if b := path.Base(p); p != "." && (strings.HasPrefix(b, "_") || strings.HasPrefix(b, ".")) {
+				return fs.SkipDir // Sphinx's _themes, _static, _build
+			}
+			return nil
+		}
+		if !strings.HasSuffix(p, ".rst") {
+			return nil
+		}
+		if len(files) >= agid.MaxFiles {
+			return fs.SkipAll
+		}
+		data, err := fs.ReadFile(limitFS{fsys, agid.MaxFileSize}, p)
+		if err != nil {
+			pe.Warn(diag.Pos{File: p}, "cannot be read: %v", err)
+			return nil
+		}
+		files = append(files, agid.File{Name: p, Data: data})
+		return nil
+	})
+	if walkErr != nil {
+		errs.Warn(at, "sources[%d] %s cannot be read (%v): AgID's plan is not shown", i, redact(from.URL), walkErr)
+		return
+	}
+	plan := agid.Parse(files, &pe)
+	for _, e := range pe { // AgID's files: their problems never stop this portal's build
+		e := *e
+		rel := path.Join(from.Path, e.Pos.File)
+		e.Severity = diag.Warning
+		e.Pos.File = path.Join(prefix, rel)
+		e.Msg = "in the source " + sourceName(from, rel) + ": " + e.Msg
+		*errs = append(*errs, &e)
+	}
+	if len(plan.Objectives) == 0 {
+		errs.Warn(at, "sources[%d] %s: no objective of AgID's plan (\"OB.1.1 - …\" or \"Obiettivo 1.1 - …\") in its %d .rst files under %s: it brings nothing (is ref the edition's branch, and path the folder of its .rst files?)", i, redact(from.URL), len(files), dirName(from.Path))
+		return
+	}
+	s.AgID = &site.AgIDPlan{Plan: plan, From: from}
 }
 
 // sourceName names a file of a source as its maintainers know it: the repository's address

@@ -102,14 +102,15 @@ type Limits struct {
 }
 
 // Source is a repository of another body whose content this portal brings in: another
-// portal (kind "portal"), or reusable software described by a publiccode.yml (kind
-// "publiccode"), listed as a good practice of the body.
+// portal (kind "portal"), reusable software described by a publiccode.yml (kind
+// "publiccode"), listed as a good practice of the body, or an edition of AgID's
+// three-year plan (kind "agid-plan"), the reference the objectives' agid codes name.
 type Source struct {
 	URL  string `yaml:"url" meta:"required"`
-	Ref  string `yaml:"ref"`  // a branch or a tag; the repository's default branch when empty
-	Path string `yaml:"path"` // the sub-folder of the repository that holds the portal or publiccode.yml
-	Body string `yaml:"body" meta:"required"`
-	Kind string `yaml:"kind" enum:"portal|publiccode"`
+	Ref  string `yaml:"ref"`  // a branch or a tag; the repository's default branch when empty (for agid-plan: the edition's branch)
+	Path string `yaml:"path"` // the sub-folder of the repository that holds the portal, publiccode.yml or the plan's .rst files
+	Body string `yaml:"body"` // required, but for agid-plan
+	Kind string `yaml:"kind" enum:"portal|publiccode|agid-plan"`
 
 	Pos diag.Pos            `yaml:"-"`
 	At  map[string]diag.Pos `yaml:"-"`
@@ -119,6 +120,7 @@ type Source struct {
 const (
 	SourcePortal     = "portal"
 	SourcePublicCode = "publiccode"
+	SourceAgIDPlan   = "agid-plan"
 )
 
 // Default returns the configuration of a site without pspm.yaml.
@@ -337,6 +339,7 @@ var (
 func checkSources(in []Source, errs *diag.List) []Source {
 	var out []Source
 	seen := map[string]int{}
+	agid := -1 // the agid-plan source, the reference
 	for i, s := range in {
 		pos := func(key string) diag.Pos {
 			if p, ok := s.At[key]; ok {
@@ -358,9 +361,22 @@ func checkSources(in []Source, errs *diag.List) []Source {
 			errs.Add(pos("path"), "sources[%d].path %q: give a folder of the repository, relative to its root, without .. (e.g. portale)", i, s.Path)
 			ok = false
 		}
-		if !ipaRE.MatchString(s.Body) {
+		switch {
+		case s.Kind == SourceAgIDPlan && s.Body == "":
+		case s.Body == "":
+			errs.Add(s.Pos, "missing required key %q", "sources["+strconv.Itoa(i)+"].body")
+			ok = false
+		case !ipaRE.MatchString(s.Body):
 			errs.Add(pos("body"), "sources[%d].body %q: give the IPA code of the body the repository speaks for, in lower case (e.g. c_h223)", i, s.Body)
 			ok = false
+		}
+		if s.Kind == SourceAgIDPlan && ok {
+			if agid >= 0 {
+				errs.Warn(pos("kind"), "sources[%d] is a second agid-plan source: only one edition of AgID's plan is the reference (sources[%d]); this one is left out", i, agid)
+				ok = false
+			} else {
+				agid = i
+			}
 		}
 		key := s.URL + "\x00" + s.Ref + "\x00" + strings.Trim(s.Path, "/")
 		if j, dup := seen[key]; dup {

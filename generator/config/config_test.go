@@ -42,3 +42,21 @@ func TestListLimitOutOfRangeIsAnErrorAtItsValue(t *testing.T) {
 		t.Errorf("tags %d after a bad value, want the default 20", c.Limits.Tags)
 	}
 }
+
+// An agid-plan source needs no body (AgID's plan is a reference, not a body's items);
+// every other source does, and is an error at its entry without one; a second agid-plan
+// source is a warning and left out.
+func TestAgIDPlanSourceNeedsNoBodyAndOnlyOneIsRead(t *testing.T) {
+	c, errs := load(t, "sources:\n  - url: https://github.com/italia/pianotriennale-ict-doc.git\n    ref: 2024-2026\n    kind: agid-plan\n"+
+		"  - url: https://example.org/portale.git\n"+
+		"  - url: https://github.com/italia/pianotriennale-ict-doc.git\n    ref: 2022-2024\n    kind: agid-plan\n")
+	got := errs.Format()
+	for _, want := range []string{`pspm.yaml:5:5: missing required key "sources[1].body"`, "pspm.yaml:8:11: warning: sources[2] is a second agid-plan source"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in\n%s", want, got)
+		}
+	}
+	if len(c.Sources) != 1 || c.Sources[0].Kind != config.SourceAgIDPlan || c.Sources[0].Ref != "2024-2026" {
+		t.Errorf("sources kept: %+v", c.Sources)
+	}
+}

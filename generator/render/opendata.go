@@ -626,6 +626,9 @@ func (r *renderer) sourcesJSON() []sourceJSON {
 		}
 		get(fp.From).Plan = pj
 	}
+	if s.AgID != nil {
+		get(s.AgID.From) // the agid-plan source: its edition is agid.json
+	}
 	sort.SliceStable(order, func(i, j int) bool {
 		if order[i].Body != order[j].Body {
 			return order[i].Body < order[j].Body

@@ -71,6 +71,9 @@ func (r *renderer) siteView() *SiteView {
 		{r.tr.T("menu.bodies"), r.link("/bodies/")},
 		{r.tr.T("menu.tags"), r.link("/tags/")},
 	}
+	if s.AgID != nil { // AgID's plan, the reference of the objectives' agid codes
+		v.Menu = append(v.Menu[:2:2], append([]Link{{r.tr.T("menu.agid"), r.link("/agid/")}}, v.Menu[2:]...)...)
+	}
 	return v
 }
 
@@ -225,6 +228,7 @@ func (r *renderer) pages() []task {
 		t = append(t, r.bodyPages(b, sizes)...)
 	}
 	add("tags", "/tags/", time.Time{}, r.tagsPage)
+	t = append(t, r.agidPages()...)
 	add("search", "/search/", time.Time{}, r.searchPage)
 	t = append(t, r.listPages()...)
 	t = append(t, task{kind: "404", path: strings.TrimPrefix(r.prefix+"/404.html", "/"), make: func() ([]byte, error) {
@@ -504,7 +508,7 @@ func (r *renderer) goalView(g *site.Goal) GoalView {
 }
 
 func (r *renderer) objectiveView(o *site.Objective) ObjectiveView {
-	v := ObjectiveView{ID: o.ID, Title: r.cards[&o.Item].Title, Code: o.Code, URL: r.link(o.URL()), AgID: o.AgID, HTML: htmlOf(r.html[&o.Item].HTML), Progress: o.Progress.Percent, Contributions: r.contributions(&o.Item)}
+	v := ObjectiveView{ID: o.ID, Title: r.cards[&o.Item].Title, Code: o.Code, URL: r.link(o.URL()), AgID: o.AgID, AgIDRefs: r.agidRefs(o.AgID), AgIDLang: r.agidLang(), HTML: htmlOf(r.html[&o.Item].HTML), Progress: o.Progress.Percent, Contributions: r.contributions(&o.Item)}
 	if o.GoalItem != nil {
 		v.Goal = r.itemLink(&o.GoalItem.Item)
 	}
@@ -634,7 +638,7 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 }
 
 func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
-	v := &PracticeView{Card: *r.cards[&p.Item], AgID: p.AgID, HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
+	v := &PracticeView{Card: *r.cards[&p.Item], AgID: p.AgID, AgIDRefs: r.agidRefs(p.AgID), AgIDLang: r.agidLang(), HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
 	v.Tags, v.MoreTags = r.tagLinks(p.Tags), 0
 	for _, l := range p.Links {
 		v.Links = append(v.Links, Link{l.Title, l.URL})

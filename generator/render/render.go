@@ -191,6 +191,9 @@ func (r *renderer) prepare(rs []*renderer, i int) ([]task, error) {
 	tasks := append(r.pages(), r.feeds()...)
 	if i == 0 {
 		tasks = append(tasks, r.openData()...)
+		if r.Site.AgID != nil {
+			tasks = append(tasks, jsonTask("api/v1/agid.json", func() any { return r.agidJSON() }))
+		}
 		tasks = append(tasks, r.versionData()...)
 		tasks = append(tasks, r.files()...)
 	}

@@ -44,7 +44,7 @@ const (
 var Boosts = map[string]float64{FieldTitle: 3, FieldSummary: 1.5, FieldText: 1}
 
 // Types of document, in the order facets list them.
-var Types = []string{"action", "objective", "goal", "proposal", "practice", "body", "feedback"}
+var Types = []string{"action", "objective", "goal", "proposal", "practice", "body", "feedback", "agid"}
 
 // Document is one searchable thing.
 type Document struct {

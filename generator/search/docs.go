@@ -48,6 +48,7 @@ func Documents(s *site.Site, langs []string, plain Plainer) []Document {
 			d.Body, d.Status, d.Code = fp.Body.ID, a.Status, a.Code
 		}
 	}
+	b.agid(s.AgID)
 	for _, p := range s.Proposals {
 		b.proposal(p)
 	}
@@ -68,6 +69,29 @@ func Documents(s *site.Site, langs []string, plain Plainer) []Document {
 	}
 	b.convert(plain)
 	return b.docs
+}
+
+// agid adds a document per objective of AgID's plan, the reference (nil without one):
+// found by its code, its title, and the codes and words of its results and lines of
+// action. Its text is Italian: the document is in Italian when the site has it.
+func (b *docBuilder) agid(p *site.AgIDPlan) {
+	if p == nil {
+		return
+	}
+	lang, prefix := b.langs[0], ""
+	if i := slices.Index(b.langs, "it"); i > 0 {
+		lang, prefix = "it", "/it"
+	}
+	for _, o := range p.Objectives {
+		var text strings.Builder
+		for _, r := range o.Results {
+			text.WriteString(r.Code + " " + r.Title + "\n\n")
+		}
+		for _, a := range o.Actions {
+			text.WriteString(a.Code + " " + a.Text + "\n\n")
+		}
+		b.add(Document{ID: "agid/" + o.Code, Type: "agid", Lang: lang, Title: o.Title, Code: o.Code, URL: prefix + "/agid/" + o.Code + "/"}, text.String(), "")
+	}
 }
 
 // ItemDocuments are the documents of some proposals and practices of s, as Documents

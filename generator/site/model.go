@@ -687,7 +687,10 @@ type Site struct {
 	Versions []*Version
 	Latest   *Version
 	// Federated are the plans of other bodies' portals that sources brought in, by body.
-	Federated    []*FederatedPlan
+	Federated []*FederatedPlan
+	// AgID is the edition of AgID's three-year plan a source of kind agid-plan brought,
+	// the reference of the objectives' agid codes; nil without one.
+	AgID         *AgIDPlan
 	DraftChanges *PlanDiff
 	Monitoring   *Monitoring
 	ByBody       map[string]*Body
