@@ -52,8 +52,8 @@ func planActions(t *testing.T, b *sitetest.Build) map[string]map[string]any {
 func TestActionOwnerIsOneBodyOrAListWhoseFirstLeads(t *testing.T) {
 	b := sitetest.Run(t, regione+action1("owner: [c_h223, m_ef, r_080]\naddressees: [municipality, r_080]\n")).OK()
 	b.File("plan/actions/a1/index.html", "Responsabili",
-		`<a href="/bodies/c_h223/">Comune di Reggio Emilia</a> (capofila)`, `<a href="/bodies/m_ef/">Ministero dell&#39;Economia e delle Finanze</a></li>`,
-		"Destinatari", "<li>tutti i comuni</li>", `<li><a href="/bodies/r_080/">Regione Emilia-Romagna</a></li>`)
+		`<dd><a href="/bodies/c_h223/">Comune di Reggio Emilia</a> (capofila), <a href="/bodies/m_ef/">Ministero dell&#39;Economia e delle Finanze</a>, <a href="/bodies/r_080/">Regione Emilia-Romagna</a></dd>`,
+		`<dt>Destinatari</dt><dd>tutti i comuni, <a href="/bodies/r_080/">Regione Emilia-Romagna</a></dd>`)
 	b.File("bodies/c_h223/index.html", `id="h-owns"`, `href="/plan/actions/a1/"`, `! id="h-co-owns"`, `! id="h-addressed"`)
 	b.File("bodies/m_ef/index.html", `id="h-co-owns"`, `href="/plan/actions/a1/"`, `! id="h-owns"`)
 	b.File("bodies/r_080/index.html", `id="h-co-owns"`, `! id="h-addressed"`) // an owner is not also addressed
@@ -93,13 +93,13 @@ func TestAddresseesNameBodiesKindsOrAll(t *testing.T) {
 	b = sitetest.Run(t, regione+action1("addressees: [region]\n")).OK()
 	b.File("bodies/r_080/index.html", `id="h-addressed"`, `href="/plan/actions/a1/"`)
 	b.File("bodies/c_h223/index.html", `! href="/plan/actions/a1/"`)
-	b.File("plan/actions/a1/index.html", "<li>tutte le regioni</li>")
+	b.File("plan/actions/a1/index.html", "<dd>tutte le regioni</dd>")
 	// All: every body but its owner (m_ef, the plan owner), which has it as its own.
 	b = sitetest.Run(t, regione+action1("addressees: all\n")).OK()
 	b.File("bodies/r_080/index.html", `id="h-addressed"`, `href="/plan/actions/a1/"`)
 	b.File("bodies/c_h223/index.html", `id="h-addressed"`, `href="/plan/actions/a1/"`)
 	b.File("bodies/m_ef/index.html", `id="h-owns"`, `! id="h-addressed"`)
-	b.File("plan/actions/a1/index.html", "<li>tutti gli enti</li>")
+	b.File("plan/actions/a1/index.html", "<dd>tutti gli enti</dd>")
 }
 
 func TestUnknownAddresseeIsAnErrorWithTheNearestIdOrKind(t *testing.T) {
@@ -217,7 +217,7 @@ func TestBodyPageTablesArePaginatedWithinTheBudget(t *testing.T) {
 			wants := []string{`<nav class="pager" aria-label=`}
 			if strings.Contains(s, `<table class="sortable">`) {
 				tables++
-				wants = append(wants, `<th scope="col" data-sort="text">`, `<th scope="col" data-sort="value">`, "/js/sort.js", `<span class="code">CAP`)
+				wants = append(wants, `<th scope="col" data-sort="text">`, `<th scope="col" data-sort="value">`, "/js/sort.js", "/css/tables.css", `<span class="code">CAP`)
 			}
 			for _, want := range wants {
 				if !strings.Contains(s, want) {
