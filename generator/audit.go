@@ -165,12 +165,11 @@ func itemTitle(s *site.Site, it *site.Item) string {
 		return s.Proposal(it.ID).Title
 	case site.Practices:
 		return s.Practice(it.ID).Title
-	case site.Actions:
-		return s.Action(it.ID).Title
-	case site.Objectives:
-		return s.Objective(it.ID).Title
-	case site.Goals:
-		return s.Goal(it.ID).Title
+	}
+	if site.KindOf(it.Section) != nil {
+		if p := s.PlanItemOf(it.ID); p != nil {
+			return p.Heading()
+		}
 	}
 	for _, b := range s.Bodies {
 		if &b.Item == it {

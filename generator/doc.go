@@ -26,15 +26,17 @@
 //	versions the approved versions of the plan: every tag matching        (generator/history,
 //	         plan.tags, its plan read from the tag's tree with the work      generator/content)
 //	         tree's loader (files shared with another version are parsed
-//	         once); a moved or deleted published tag is an error
+//	         once); a moved or deleted published tag is an error; the
+//	         draft's replaces: are checked against every version
 //	verify   the trust model: whether each vote and comment counts, and    (generator/trust,
 //	         why not (votes.policy, signatures, replays, landing times     generator/signature)
 //	         the maintainers vouch for, phase windows); a bad
 //	         contribution is kept and shown, a warning in a build and an
 //	         error in a check
 //	derive   Derive: tallies, priorities ranking, progress roll-ups, lists  (generator/site)
-//	         by body/status/tag; what each version changed (Diff), and the
-//	         monitoring of the approved plan (Monitor); after federate,
+//	         by body/status/tag; what each version changed (Diff: on the
+//	         texts as read, with lineage: renumbered, merged, split), and
+//	         the monitoring of the approved plan (Monitor); after federate,
 //	         LinkAgID checks the agid codes against the reference and
 //	         lists what serves each AgID objective
 //	index    the bleve index of the model, kept in .pspm/cache/search and   (generator/search)
@@ -69,6 +71,22 @@
 // Data flows one way. Each stage reports the user's problems as positioned diagnostics
 // (generator/diag) and keeps them apart from internal errors. A build with content errors
 // publishes nothing and leaves the previous output untouched.
+//
+// # Adding a kind of plan item
+//
+// Goals, objectives, expected results and actions are declared once, in site.PlanKinds
+// (generator/site/kinds.go): a row gives the kind's section (its folder under content/
+// and its URL path), its singular and plural names, its parent's section and the front
+// matter key that names the parent, and how a Site holds its items. Loading, indexing,
+// parent links and their did-you-mean, plan order, cards, item pages, the page's layout
+// (<name>.html), search documents and their anchors walk the table. A new kind is then:
+// its struct in model.go (with the PlanItem methods in kinds.go) and its list on Site; a
+// row in PlanKinds; its own fields' rules in Resolve; its view and page (render, a
+// case in planItemPage and planCard) and its template; its search type (search.Types and
+// the i18n key search.type.<name>); its place in the open data. TestEveryPlanKind… checks
+// that each kind has a template, names in both languages, a search type and open data.
+// Monitoring (site/monitor.go) and the diff of versions (site/diff.go) name their kinds
+// themselves, since what they compare differs per kind.
 //
 // # Rules that hold everywhere
 //

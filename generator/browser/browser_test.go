@@ -308,9 +308,11 @@ func pagesOf(t *testing.T, res *generator.Result) []page {
 		return len(b.Proposals) + len(b.Practices) + len(b.Actions) + len(b.Votes) + len(b.Comments)
 	})]
 	tag := s.Tags[richest("tag", len(s.Tags), func(i int) int { return len(s.Tags[i].Proposals) + len(s.Tags[i].Practices) })]
-	if len(s.Goals) == 0 || len(s.Objectives) == 0 {
-		t.Fatal("the demo has no goal or no objective")
+	if len(s.Goals) == 0 || len(s.Objectives) == 0 || len(s.Results) == 0 {
+		t.Fatal("the demo has no goal, no objective or no expected result")
 	}
+	result := s.Results[richest("result", len(s.Results), func(i int) int { return len(s.Results[i].Indicators) })]
+	withResults := s.Objectives[richest("objective", len(s.Objectives), func(i int) int { return len(s.Objectives[i].Results) })]
 
 	pages := []page{
 		{"home", "/", "it", 200, 0},
@@ -322,6 +324,8 @@ func pagesOf(t *testing.T, res *generator.Result) []page {
 		{"goal", "/plan/goals/" + s.Goals[0].ID + "/", "it", 200, 0},
 		{"objective", "/plan/objectives/" + s.Objectives[0].ID + "/", "it", 200, 0},
 		{"action", "/plan/actions/" + act.ID + "/", "it", 200, 0},
+		{"result", "/plan/results/" + result.ID + "/", "it", 200, 0},
+		{"objective-results", "/plan/objectives/" + withResults.ID + "/", "it", 200, 0},
 		{"proposals", "/proposals/", "it", 200, 0},
 	}
 	if len(s.Proposals) > res.Config.Paginate {

@@ -75,19 +75,17 @@ type job struct {
 
 // result is what reading one job produced.
 type result struct {
-	goal      *site.Goal
-	objective *site.Objective
-	action    *site.Action
-	proposal  *site.Proposal
-	practice  *site.Practice
-	body      *site.Body
-	plan      *site.Plan
-	reaction  *site.Reaction
-	feedback  *site.Feedback
-	trans     *site.Translation
-	sig       *site.Sig
-	refs      []markdown.Ref // an item's links and images to relative paths
-	errs      diag.List
+	planItem site.PlanItem // a goal, objective, result or action (site.PlanKinds)
+	proposal *site.Proposal
+	practice *site.Practice
+	body     *site.Body
+	plan     *site.Plan
+	reaction *site.Reaction
+	feedback *site.Feedback
+	trans    *site.Translation
+	sig      *site.Sig
+	refs     []markdown.Ref // an item's links and images to relative paths
+	errs     diag.List
 	// halfRead is what was read of a file that has errors: never published, but its
 	// references are still checked, so that a file with two problems reports both.
 	halfRead *result
@@ -129,12 +127,8 @@ func assemble(jobs []job, results []result, errs *diag.List) *site.Site {
 			attachments[key] = append(attachments[key], &site.Attachment{Name: rel, File: j.file, Size: j.size})
 		case r.plan != nil:
 			s.Plan, planSeen = *r.plan, true
-		case r.goal != nil:
-			s.Goals = append(s.Goals, r.goal)
-		case r.objective != nil:
-			s.Objectives = append(s.Objectives, r.objective)
-		case r.action != nil:
-			s.Actions = append(s.Actions, r.action)
+		case r.planItem != nil:
+			site.KindOf(j.section).Add(s, r.planItem)
 		case r.proposal != nil:
 			s.Proposals = append(s.Proposals, r.proposal)
 		case r.practice != nil:
@@ -458,7 +452,7 @@ func classify(p string, langs []string, errs *diag.List) (job, bool) {
 		if rel == "_index.md" || strings.HasSuffix(rel, "/_index.md") {
 			errs.Warn(pos, "section pages (_index.md) other than content/plan/_index.md are not used; the file is ignored")
 		} else {
-			errs.Warn(pos, "not part of the content layout (plan/goals, plan/objectives, plan/actions, proposals, practices, bodies): the file is ignored")
+			errs.Warn(pos, "not part of the content layout (plan/goals, plan/objectives, plan/results, plan/actions, proposals, practices, bodies): the file is ignored")
 		}
 		return job{}, false
 	}
@@ -624,19 +618,12 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 		decode(p)
 		r.plan = p
 	case roleItem:
+		if k := site.KindOf(j.section); k != nil {
+			r.planItem = k.New(item)
+			decode(r.planItem)
+			break
+		}
 		switch j.section {
-		case site.Goals:
-			r.goal = &site.Goal{Item: item}
-			decode(r.goal)
-		case site.Objectives:
-			r.objective = &site.Objective{Item: item}
-			decode(r.objective)
-		case site.Actions:
-			r.action = &site.Action{Item: item}
-			decode(r.action)
-			if len(r.action.Owners) > 0 {
-				r.action.Owner = r.action.Owners[0] // the lead
-			}
 		case site.Proposals:
 			r.proposal = &site.Proposal{Item: item}
 			decode(r.proposal)
@@ -671,7 +658,11 @@ func halfReadProblems(s *site.Site, results []result, errs *diag.List) {
 	for _, e := range *errs {
 		seen[e.Pos] = true
 	}
-	t.Goals, t.Objectives, t.Actions = copies(s.Goals), copies(s.Objectives), copies(s.Actions)
+	for _, k := range site.PlanKinds {
+		for _, p := range k.Items(s) {
+			k.Add(t, k.Clone(p))
+		}
+	}
 	t.Proposals, t.Practices, t.Bodies = copies(s.Proposals), copies(s.Practices), copies(s.Bodies)
 	for i := range results {
 		h := results[i].halfRead
@@ -682,12 +673,10 @@ func halfReadProblems(s *site.Site, results []result, errs *diag.List) {
 		case h.plan != nil:
 			t.Plan = *h.plan
 			half[h.plan.File] = true
-		case h.goal != nil:
-			half[h.goal.File] = appendCopy(&t.Goals, h.goal)
-		case h.objective != nil:
-			half[h.objective.File] = appendCopy(&t.Objectives, h.objective)
-		case h.action != nil:
-			half[h.action.File] = appendCopy(&t.Actions, h.action)
+		case h.planItem != nil:
+			k := site.KindOf(h.planItem.Base().Section)
+			k.Add(t, k.Clone(h.planItem))
+			half[h.planItem.Base().File] = true
 		case h.proposal != nil:
 			half[h.proposal.File] = appendCopy(&t.Proposals, h.proposal)
 		case h.practice != nil:

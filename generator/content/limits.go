@@ -38,28 +38,42 @@ func checkLists(cfg *config.Config, r *result) {
 			overLimit(errs, at, key, len(positions), max, limit, fix)
 		}
 	}
-	switch {
-	case r.objective != nil:
-		o := r.objective
+	// indicators checks a plan item's indicators, their targets and their values.
+	indicators := func(it *site.Item, ins []site.Indicator, fix string) {
+		var pos []diag.Pos
+		for _, in := range ins {
+			pos = append(pos, in.Pos)
+		}
+		structs("indicators", pos, lim.Lists, "lists", fix, itemPos(it, "indicators"))
+		for i, in := range ins {
+			var vp, tp []diag.Pos
+			for _, v := range in.Values {
+				vp = append(vp, v.Pos)
+			}
+			for _, t := range in.Targets {
+				tp = append(tp, t.Pos)
+			}
+			structs("indicators["+strconv.Itoa(i)+"].values", vp, lim.IndicatorValues, "indicator_values", "keep fewer, less frequent measurements (e.g. one a month)", in.Pos)
+			structs("indicators["+strconv.Itoa(i)+"].targets", tp, lim.Lists, "lists", "keep one target a year", in.Pos)
+		}
+	}
+	switch p := r.planItem.(type) {
+	case *site.Objective:
+		o := p
 		list(&o.Item, "agid", len(o.AgID), "keep the AgID codes this objective answers most directly")
-	case r.action != nil:
-		a := r.action
+	case *site.Action:
+		a := p
 		list(&a.Item, "proposals", len(a.Proposals), "link the proposals from their own targets instead, or split the action")
 		list(&a.Item, "contributes_to", len(a.ContributesTo), "keep the objectives it contributes to most")
 		list(&a.Item, "owner", len(a.Owners), "keep the bodies that carry the action out, and name the others in addressees or in its text")
 		list(&a.Item, "addressees", len(a.Addressees), "name a kind of body (municipality, region, …) or all instead of each body")
-		var pos []diag.Pos
-		for _, in := range a.Indicators {
-			pos = append(pos, in.Pos)
-		}
-		structs("indicators", pos, lim.Lists, "lists", "keep the indicators that measure the action, or split it", itemPos(&a.Item, "indicators"))
-		for i, in := range a.Indicators {
-			var vp []diag.Pos
-			for _, v := range in.Values {
-				vp = append(vp, v.Pos)
-			}
-			structs("indicators["+strconv.Itoa(i)+"].values", vp, lim.IndicatorValues, "indicator_values", "keep fewer, less frequent measurements (e.g. one a month)", in.Pos)
-		}
+		indicators(&a.Item, a.Indicators, "keep the indicators that measure the action, or split it")
+	case *site.Result:
+		list(&p.Item, "owner", len(p.Owners), "name the bodies that answer for it, the lead first; the others may be addressees")
+		list(&p.Item, "replaces", len(p.Replaces), "keep the items of the earlier version it continues")
+		indicators(&p.Item, p.Indicators, "keep the indicators that measure the result, or split it")
+	}
+	switch {
 	case r.proposal != nil:
 		p := r.proposal
 		list(&p.Item, "targets", len(p.Targets), "target the objective or goal above the actions instead of each action")

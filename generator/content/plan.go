@@ -45,12 +45,8 @@ func LoadPlan(fsys fs.FS, cfg *config.Config, cache *PlanCache) (*site.Site, dia
 		case j.role == roleTranslation:
 		case r.plan != nil:
 			s.Plan, planSeen = *r.plan, true
-		case r.goal != nil:
-			s.Goals = append(s.Goals, r.goal)
-		case r.objective != nil:
-			s.Objectives = append(s.Objectives, r.objective)
-		case r.action != nil:
-			s.Actions = append(s.Actions, r.action)
+		case r.planItem != nil:
+			site.KindOf(j.section).Add(s, r.planItem)
 		}
 	}
 	if !planSeen {
@@ -103,17 +99,8 @@ func (r result) clone() result {
 		p := *r.plan
 		out.plan = &p
 	}
-	if r.goal != nil {
-		g := *r.goal
-		out.goal = &g
-	}
-	if r.objective != nil {
-		o := *r.objective
-		out.objective = &o
-	}
-	if r.action != nil {
-		a := *r.action
-		out.action = &a
+	if r.planItem != nil {
+		out.planItem = site.KindOf(r.planItem.Base().Section).Clone(r.planItem)
 	}
 	if r.proposal != nil {
 		p := *r.proposal

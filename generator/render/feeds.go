@@ -83,10 +83,14 @@ func (r *renderer) feeds() []task {
 		return out
 	}
 	acts := func() []entry {
-		out := make([]entry, 0, len(s.Actions))
+		out := make([]entry, 0, len(s.Actions)+len(s.Results))
 		for _, a := range s.Actions {
 			out = append(out, entry{url: a.URL(), title: codeTitle(a.Code, r.cards[&a.Item].Title), author: r.bodyLink(a.OwnerBody, a.Owner).Title,
 				summary: r.html[&a.Item].Summary, html: r.html[&a.Item].HTML, date: actionDate(a)})
+		}
+		for _, res := range s.Results {
+			out = append(out, entry{url: res.URL(), title: r.cards[&res.Item].Title, author: r.cards[&res.Item].Body.Title,
+				summary: r.html[&res.Item].Summary, html: r.html[&res.Item].HTML, date: resultDate(res)})
 		}
 		return out
 	}
@@ -133,6 +137,18 @@ func (r *renderer) practiceEntry(p *site.Practice) entry {
 func actionDate(a *site.Action) time.Time {
 	d := a.Start
 	for _, in := range a.Indicators {
+		for _, v := range in.Values {
+			d = later(d, v.Date)
+		}
+	}
+	return d
+}
+
+// resultDate is when an expected result last changed as its file says: its latest
+// measured value (zero without one).
+func resultDate(res *site.Result) time.Time {
+	var d time.Time
+	for _, in := range res.Indicators {
 		for _, v := range in.Values {
 			d = later(d, v.Date)
 		}

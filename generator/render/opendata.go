@@ -98,6 +98,7 @@ type objectiveJSON struct {
 	AgID     []string     `json:"agid"`
 	Progress int          `json:"progress"`
 	URL      string       `json:"url"`
+	Results  []resultJSON `json:"results"` // its expected results, in plan order
 	Actions  []actionJSON `json:"actions"`
 }
 
@@ -285,6 +286,7 @@ func (r *renderer) openData() []task {
 					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count), a.Code, oc, gc, strings.Join(a.Owners, ";"), strings.Join(a.Addressees, ";"))
 			}
 		}),
+		csvTask("api/v1/results.csv", resultsCSVHeader, func(w func(...string)) { resultsCSV(s, w) }),
 		csvTask("api/v1/practices.csv", []string{"id", "url", "title", "body", "kind", "tags", "agid", "date", "source"}, func(w func(...string)) {
 			for _, p := range s.Practices {
 				src := ""
@@ -350,7 +352,10 @@ func (r *renderer) planJSON(p *site.Site, version string) planJSON {
 	for _, g := range p.Goals {
 		gj := goalJSON{ID: g.ID, Title: g.Title, Code: g.Code, Progress: g.Progress.Percent, URL: url(&g.Item), Objectives: []objectiveJSON{}}
 		for _, o := range g.Objectives {
-			oj := objectiveJSON{ID: o.ID, Title: o.Title, Code: o.Code, AgID: nonNil(o.AgID), Progress: o.Progress.Percent, URL: url(&o.Item), Actions: []actionJSON{}}
+			oj := objectiveJSON{ID: o.ID, Title: o.Title, Code: o.Code, AgID: nonNil(o.AgID), Progress: o.Progress.Percent, URL: url(&o.Item), Results: []resultJSON{}, Actions: []actionJSON{}}
+			for _, res := range o.Results {
+				oj.Results = append(oj.Results, resultOpenData(res, s.Built, url(&res.Item)))
+			}
 			for _, a := range o.Actions {
 				var pr site.Priority
 				if d := s.Action(a.ID); d != nil {
@@ -395,22 +400,31 @@ type changesJSON struct {
 	Objectives   []itemChangeJSON `json:"objectives"`
 	Actions      []itemChangeJSON `json:"actions"`
 	Incorporated []string         `json:"incorporated"`
+	// Counts are how many items changed in each way (every kind present), as the
+	// changes page sums them up.
+	Counts map[string]int `json:"counts"`
 }
 
 type itemChangeJSON struct {
-	ID         string       `json:"id"`
-	Change     string       `json:"change"` // added, removed, moved, changed
-	Title      string       `json:"title"`
-	FromParent string       `json:"from_parent"`
-	ToParent   string       `json:"to_parent"`
-	Fields     []fieldJSON  `json:"fields"`
-	Text       []textOpJSON `json:"text"` // empty when the text is the same
+	ID              string       `json:"id"`
+	Change          string       `json:"change"` // added, removed, renumbered, merged, split, moved, changed
+	Title           string       `json:"title"`
+	Goal            string       `json:"goal"`     // the goal it sits under (its own id for a goal)
+	FromIDs         []string     `json:"from_ids"` // renumbered, merged, split: the old items it continues
+	ToIDs           []string     `json:"to_ids"`   // renumbered, merged, split: every new item that continues them
+	FromParent      string       `json:"from_parent"`
+	ToParent        string       `json:"to_parent"`
+	FromParentTitle string       `json:"from_parent_title"`
+	ToParentTitle   string       `json:"to_parent_title"`
+	Fields          []fieldJSON  `json:"fields"`
+	Text            []textOpJSON `json:"text"` // the text a reader sees, word by word; empty when the same
 }
 
 type fieldJSON struct {
-	Field string `json:"field"`
-	Old   string `json:"old"`
-	New   string `json:"new"`
+	Field string       `json:"field"`
+	Old   string       `json:"old"`
+	New   string       `json:"new"`
+	Words []textOpJSON `json:"words,omitempty"` // a changed title, word by word
 }
 
 type textOpJSON struct {
@@ -419,13 +433,6 @@ type textOpJSON struct {
 }
 
 func diffJSON(d *site.PlanDiff) changesJSON {
-	fields := func(fs []site.FieldChange) []fieldJSON {
-		out := make([]fieldJSON, 0, len(fs))
-		for _, f := range fs {
-			out = append(out, fieldJSON{f.Field, f.Old, f.New})
-		}
-		return out
-	}
 	text := func(ops []site.TextOp) []textOpJSON {
 		out := make([]textOpJSON, 0, len(ops))
 		for _, op := range ops {
@@ -440,16 +447,28 @@ func diffJSON(d *site.PlanDiff) changesJSON {
 		}
 		return out
 	}
+	fields := func(fs []site.FieldChange) []fieldJSON {
+		out := make([]fieldJSON, 0, len(fs))
+		for _, f := range fs {
+			j := fieldJSON{Field: f.Field, Old: f.Old, New: f.New}
+			if f.Words != nil {
+				j.Words = text(f.Words)
+			}
+			out = append(out, j)
+		}
+		return out
+	}
 	items := func(ds []site.ItemDiff) []itemChangeJSON {
 		out := make([]itemChangeJSON, 0, len(ds))
 		for _, it := range ds {
-			out = append(out, itemChangeJSON{ID: it.ID, Change: it.Kind, Title: it.Title, FromParent: it.FromParent, ToParent: it.ToParent,
+			out = append(out, itemChangeJSON{ID: it.ID, Change: it.Kind, Title: it.Title, Goal: it.Goal, FromIDs: nonNil(it.FromIDs), ToIDs: nonNil(it.ToIDs),
+				FromParent: it.FromParent, ToParent: it.ToParent, FromParentTitle: it.FromParentTitle, ToParentTitle: it.ToParentTitle,
 				Fields: fields(it.Fields), Text: text(it.Text)})
 		}
 		return out
 	}
 	return changesJSON{From: d.From, To: d.To, Plan: fields(d.Plan), PlanText: text(d.PlanText), Goals: items(d.Goals),
-		Objectives: items(d.Objectives), Actions: items(d.Actions), Incorporated: nonNil(d.Incorporated)}
+		Objectives: items(d.Objectives), Actions: items(d.Actions), Incorporated: nonNil(d.Incorporated), Counts: d.KindCounts()}
 }
 
 // versionData lists the open data of the plan's versions: versions.json, each version's

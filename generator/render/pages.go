@@ -100,24 +100,42 @@ func (r *renderer) allCards() map[*site.Item]*Card {
 	for _, p := range s.Practices {
 		cards[&p.Item] = r.practiceCard(p)
 	}
-	plan := func(goals []*site.Goal, objectives []*site.Objective, actions []*site.Action) {
-		for _, a := range actions {
-			cards[&a.Item] = &Card{Kind: "action", Title: r.title(&a.Item, a.Title), Code: a.Code, URL: r.link(a.URL()), Status: a.Status, Label: r.tr.T("status." + a.Status),
-				Body: r.bodyLink(a.OwnerBody, a.Owner), Date: a.Due, Summary: r.html[&a.Item].Summary,
-				Tally: r.tally(a.Tally), Progress: a.Progress}
-		}
-		for _, o := range objectives {
-			cards[&o.Item] = &Card{Kind: "objective", Title: r.title(&o.Item, o.Title), Code: o.Code, URL: r.link(o.URL()), Summary: r.html[&o.Item].Summary, Progress: o.Progress.Percent, Tally: r.tally(o.Tally)}
-		}
-		for _, g := range goals {
-			cards[&g.Item] = &Card{Kind: "goal", Title: r.title(&g.Item, g.Title), Code: g.Code, URL: r.link(g.URL()), Summary: r.html[&g.Item].Summary, Progress: g.Progress.Percent, Tally: r.tally(g.Tally)}
+	for _, k := range site.PlanKinds {
+		for _, p := range k.Items(s) {
+			cards[p.Base()] = r.planCard(k, p)
 		}
 	}
-	plan(s.Goals, s.Objectives, s.Actions)
 	for _, fp := range s.Federated {
-		plan(fp.Goals, fp.Objectives, fp.Actions)
+		for _, g := range fp.Goals {
+			cards[&g.Item] = r.planCard(site.KindOf(site.Goals), g)
+		}
+		for _, o := range fp.Objectives {
+			cards[&o.Item] = r.planCard(site.KindOf(site.Objectives), o)
+		}
+		for _, a := range fp.Actions {
+			cards[&a.Item] = r.planCard(site.KindOf(site.Actions), a)
+		}
 	}
 	return cards
+}
+
+// planCard is the card of a plan item of kind k: what every kind shows, and its own fields.
+func (r *renderer) planCard(k *site.Kind, p site.PlanItem) *Card {
+	it := p.Base()
+	c := &Card{Kind: k.Name, Title: r.title(it, p.Heading()), Code: p.OfficialCode(), URL: r.link(it.URL()), Summary: r.html[it].Summary, Tally: r.tally(it.Tally)}
+	switch p := p.(type) {
+	case *site.Goal:
+		c.Progress = p.Progress.Percent
+	case *site.Objective:
+		c.Progress = p.Progress.Percent
+	case *site.Result:
+		if len(p.Owners) > 0 {
+			c.Body = r.bodyLink(r.Site.ByBody[p.Owner], p.Owner)
+		}
+	case *site.Action:
+		c.Status, c.Label, c.Body, c.Date, c.Progress = p.Status, r.tr.T("status."+p.Status), r.bodyLink(p.OwnerBody, p.Owner), p.Due, p.Progress
+	}
+	return c
 }
 
 func (r *renderer) proposalCard(p *site.Proposal) *Card {
@@ -195,14 +213,10 @@ func (r *renderer) pages() []task {
 	}
 	add("home", "/", s.Built, r.homePage)
 	t = append(t, r.versionPages()...)
-	for _, g := range s.Goals {
-		add("goal", g.URL(), time.Time{}, func() ([]byte, error) { return r.goalPage(g) })
-	}
-	for _, o := range s.Objectives {
-		add("objective", o.URL(), time.Time{}, func() ([]byte, error) { return r.objectivePage(o) })
-	}
-	for _, a := range s.Actions {
-		add("action", a.URL(), time.Time{}, func() ([]byte, error) { return r.actionPage(a) })
+	for _, k := range site.PlanKinds {
+		for _, p := range k.Items(s) {
+			add(k.Name, p.Base().URL(), time.Time{}, func() ([]byte, error) { return r.planItemPage(p) })
+		}
 	}
 	for _, fp := range s.Federated {
 		add("federated-plan", fp.URL(), time.Time{}, func() ([]byte, error) { return r.federatedPlanPage(fp) })
@@ -512,6 +526,7 @@ func (r *renderer) objectiveView(o *site.Objective) ObjectiveView {
 	if o.GoalItem != nil {
 		v.Goal = r.itemLink(&o.GoalItem.Item)
 	}
+	v.Results = r.resultTable("h-results", o.Results, r.Site.Built, func(it *site.Item, _ string) Link { return r.itemLink(it) }, false)
 	for _, a := range o.Actions {
 		v.Actions = append(v.Actions, r.cards[&a.Item])
 	}
@@ -542,9 +557,24 @@ func (r *renderer) crumbsUnder(out []Link, parents ...*site.Item) []Link {
 	return out
 }
 
+// planItemPage renders the page of a plan item with its kind's template.
+func (r *renderer) planItemPage(p site.PlanItem) ([]byte, error) {
+	switch p := p.(type) {
+	case *site.Goal:
+		return r.goalPage(p)
+	case *site.Objective:
+		return r.objectivePage(p)
+	case *site.Result:
+		return r.resultPage(p)
+	case *site.Action:
+		return r.actionPage(p)
+	}
+	return nil, nil
+}
+
 func (r *renderer) goalPage(g *site.Goal) ([]byte, error) {
 	v := r.goalView(g)
-	return r.page("goal", &Page{Title: v.Title, TextLang: r.textLang(&g.Item), Description: r.html[&g.Item].Summary, URL: v.URL, Goal: &v, Breadcrumbs: r.crumbs(&g.Item)})
+	return r.page("goal", &Page{Title: v.Title, TextLang: r.textLang(&g.Item), Description: r.html[&g.Item].Summary, URL: v.URL, Goal: &v, Breadcrumbs: r.crumbs(&g.Item), History: r.historyView(&g.Item)})
 }
 
 func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
@@ -553,7 +583,7 @@ func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
 	if o.GoalItem != nil {
 		goal = &o.GoalItem.Item
 	}
-	return r.page("objective", &Page{Title: v.Title, TextLang: r.textLang(&o.Item), Description: r.html[&o.Item].Summary, URL: v.URL, Objective: &v, Breadcrumbs: r.crumbs(&o.Item, goal)})
+	return r.page("objective", &Page{Title: v.Title, TextLang: r.textLang(&o.Item), Description: r.html[&o.Item].Summary, URL: v.URL, Objective: &v, Breadcrumbs: r.crumbs(&o.Item, goal), History: r.historyView(&o.Item)})
 }
 
 func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
@@ -597,7 +627,7 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 		v.ProgressChart = progressChart(a.Series, r.Site.Built, r.tr.T("action.progress_chart", v.Title))
 		v.Series = r.pointViews(a.Series)
 	}
-	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.crumbs(&a.Item, goal, obj)})
+	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.crumbs(&a.Item, goal, obj), History: r.historyView(&a.Item)})
 }
 
 func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {

@@ -55,6 +55,8 @@ type renderer struct {
 	ans      map[*site.Proposal]template.HTML
 	vtext    map[string]markdown.Result     // the Markdown of the plan versions' texts, by text
 	versions map[*site.Version]*VersionView // views of the versions, made once
+	layouts  map[*site.Version]*planLayout  // how each version's plan (nil: the draft) is laid out in pages, made once
+	lineage  *site.Lineage                  // the index of the versions for the items' history, made once
 	view     *SiteView
 	cards    map[*site.Item]*Card
 	rows     map[*site.Action]*ActionRow // the rows of the tables of actions, made once

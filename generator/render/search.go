@@ -51,7 +51,11 @@ func (r *renderer) searchView() (*SearchView, error) {
 			strs[k+".one"] = one
 		}
 	}
-	for _, t := range []string{"goal", "objective", "action", "proposal", "practice", "body", "feedback", "agid"} {
+	var types []string
+	for _, k := range site.PlanKinds {
+		types = append(types, k.Name)
+	}
+	for _, t := range append(types, "proposal", "practice", "body", "feedback", "agid") {
 		strs["type."+t] = r.tr.T("search.type." + t)
 	}
 	for _, s := range append(append([]string{}, site.ProposalStatuses...), site.ActionStatuses...) {

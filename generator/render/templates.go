@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"html/template"
+	"maps"
 	"path"
 	"regexp"
 	"strconv"
@@ -15,16 +16,14 @@ import (
 	"github.com/pspm-dev/pspm/generator/theme"
 )
 
-// layoutOf maps each page kind to its template file under layouts/.
+// layoutOf maps each page kind to its template file under layouts/; the page of an item
+// of each plan kind (site.PlanKinds) is <kind name>.html besides (layouts).
 var layoutOf = map[string]string{
 	"home":           "home.html",
 	"plan":           "plan.html",
 	"versions":       "versions.html",
 	"changes":        "changes.html",
 	"monitoring":     "monitoring.html",
-	"goal":           "goal.html",
-	"objective":      "objective.html",
-	"action":         "action.html",
 	"proposals":      "list.html",
 	"practices":      "list.html",
 	"tag":            "list.html",
@@ -38,6 +37,15 @@ var layoutOf = map[string]string{
 	"agid":           "agid.html",           // AgID's three-year plan, the reference edition
 	"agid-objective": "agid-objective.html", // one objective of AgID's plan and what serves it
 	"404":            "404.html",
+}
+
+// layouts maps every page kind to its template file: layoutOf and the plan kinds'.
+func layouts() map[string]string {
+	out := maps.Clone(layoutOf)
+	for _, k := range site.PlanKinds {
+		out[k.Name] = k.Name + ".html"
+	}
+	return out
 }
 
 // translations are the UI strings of one language, by key.
@@ -134,7 +142,7 @@ func (r *renderer) loadTemplates(errs *diag.List) map[string]*template.Template 
 	}
 	out := map[string]*template.Template{}
 	byFile := map[string]*template.Template{}
-	for kind, file := range layoutOf {
+	for kind, file := range layouts() {
 		if t := byFile[file]; t != nil {
 			out[kind] = t
 			continue

@@ -31,6 +31,7 @@ type Page struct {
 	Goal      *GoalView
 	Objective *ObjectiveView
 	Action    *ActionView
+	Result    *ResultView
 	Proposal  *ProposalView
 	Practice  *PracticeView
 	Body      *BodyView
@@ -43,6 +44,9 @@ type Page struct {
 	Changes    *ChangesView
 	Monitoring *MonitoringView
 	AgID       *AgIDView // on agid and agid-objective pages
+	// History is a plan item's history across the versions of the plan, on its page;
+	// nil elsewhere and when no version is approved.
+	History *HistoryView
 }
 
 // LangLink is a page in one language, for the language switcher and hreflang alternates.
@@ -208,6 +212,29 @@ type PlanView struct {
 	// Priorities ranks the actions bodies gave a counted priority: highest mean first
 	// (on /plan/ and the draft's page).
 	Priorities []PriorityRank
+	// Index lists the goals, each linked to the pages of its objectives and actions,
+	// when the plan is too large for one page (Tree is then empty); Part says which
+	// goal, and which of its pages, a page of such a plan shows (Tree holds it), with
+	// Pager linking that goal's pages.
+	Index []PlanIndexRow
+	Part  *PlanPartView
+	Pager Pager
+}
+
+// PlanIndexRow is a goal in the index of a plan laid out in parts.
+type PlanIndexRow struct {
+	Goal                Link // its first page
+	Lang                string
+	Progress            int
+	Objectives, Actions int
+	Pages               []PageLink // all its pages, when it has several
+}
+
+// PlanPartView is the goal a page of a plan laid out in parts shows.
+type PlanPartView struct {
+	Goal        Link
+	Page, Pages int
+	PlanURL     string // the plan's page, with the index
 }
 
 // PriorityRank is one action in the ranking by mean priority.
@@ -252,7 +279,9 @@ type ObjectiveView struct {
 	AgIDLang string
 	HTML     template.HTML
 	Progress int
-	Actions  []*Card
+	// Results are its expected results, their indicators against this year's targets.
+	Results *ResultTable
+	Actions []*Card
 	// Contributing are the actions of other bodies' plans (sources) that contribute to
 	// the objective, with their progress.
 	Contributing []*Card

@@ -177,3 +177,12 @@ func TestBundleCarriesTheCodesOfPlanItems(t *testing.T) {
 		t.Errorf("record 0: %s", row)
 	}
 }
+
+// An expected result's code finds it first, as any plan item's.
+func TestCodeOfAResultListsItFirst(t *testing.T) {
+	x := demoIdx(t)
+	res := find(t, x, search.Request{Q: "r.mef.1.2.2", Size: 10})
+	if len(res.Hits) == 0 || res.Hits[0].ID != "plan/results/credenziali-dismesse" || res.Hits[0].Code != "R.MEF.1.2.2" || res.Hits[0].Type != "result" {
+		t.Fatalf("want the result R.MEF.1.2.2 first, got %v", ids(res)[:min(3, len(res.Hits))])
+	}
+}

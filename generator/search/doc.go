@@ -25,7 +25,7 @@ var Languages = []string{"it", "en"}
 // Field names of the index. Text fields carry the language as a suffix
 // (title_it, title_en...): each language has its own analyzer.
 const (
-	FieldType     = "type"     // goal, objective, action, proposal, practice, body, feedback
+	FieldType     = "type"     // goal, objective, result, action, proposal, practice, body, feedback
 	FieldLang     = "lang"     // the language of the document's text
 	FieldStatus   = "status"   // a proposal's or an action's status
 	FieldBody     = "body"     // the body the item is by (proposing, sharing, owning, commenting)
@@ -44,7 +44,7 @@ const (
 var Boosts = map[string]float64{FieldTitle: 3, FieldSummary: 1.5, FieldText: 1}
 
 // Types of document, in the order facets list them.
-var Types = []string{"action", "objective", "goal", "proposal", "practice", "body", "feedback", "agid"}
+var Types = []string{"action", "result", "objective", "goal", "proposal", "practice", "body", "feedback", "agid"}
 
 // Document is one searchable thing.
 type Document struct {

@@ -196,15 +196,8 @@ type planItem struct {
 	code   string
 }
 
-func (p planItem) typ() string {
-	switch p.item.Section {
-	case site.Goals:
-		return "goal"
-	case site.Objectives:
-		return "objective"
-	}
-	return "action"
-}
+// typ is the document type of the item: its kind's name (site.PlanKinds).
+func (p planItem) typ() string { return site.KindOf(p.item.Section).Name }
 
 // same reports whether two texts of a plan item make the same documents.
 func (p planItem) same(q planItem, langs []string) bool {
@@ -220,16 +213,22 @@ func (p planItem) same(q planItem, langs []string) bool {
 	return true
 }
 
-func planItems(s *site.Site) [3][]planItem {
-	var out [3][]planItem
-	for _, g := range s.Goals {
-		out[0] = append(out[0], planItem{item: &g.Item, title: g.Title, code: g.Code})
-	}
-	for _, o := range s.Objectives {
-		out[1] = append(out[1], planItem{item: &o.Item, title: o.Title, agid: o.AgID, code: o.Code})
-	}
-	for _, a := range s.Actions {
-		out[2] = append(out[2], planItem{item: &a.Item, title: a.Title, status: a.Status, owner: a.Owner, code: a.Code})
+// planItems lists the items of s by kind, in the order of site.PlanKinds.
+func planItems(s *site.Site) [][]planItem {
+	out := make([][]planItem, len(site.PlanKinds))
+	for i, k := range site.PlanKinds {
+		for _, p := range k.Items(s) {
+			pi := planItem{item: p.Base(), title: p.Heading(), code: p.OfficialCode()}
+			switch p := p.(type) {
+			case *site.Objective:
+				pi.agid = p.AgID
+			case *site.Result:
+				pi.owner = p.Owner
+			case *site.Action:
+				pi.status, pi.owner = p.Status, p.Owner
+			}
+			out[i] = append(out[i], pi)
+		}
 	}
 	return out
 }
@@ -240,7 +239,7 @@ func (b *docBuilder) plan(s *site.Site) {
 	work := planItems(s)
 	type version struct {
 		name  string
-		items [3][]planItem
+		items [][]planItem
 	}
 	var versions []version
 	for _, v := range s.Versions {
@@ -321,15 +320,7 @@ func (b *docBuilder) addVersion(i int, v string) {
 }
 
 // anchorOf is a plan item's anchor in its plan's page (as the render package writes it).
-func anchorOf(it *site.Item) string {
-	switch it.Section {
-	case site.Goals:
-		return "goal-" + it.ID
-	case site.Objectives:
-		return "objective-" + it.ID
-	}
-	return "action-" + it.ID
-}
+func anchorOf(it *site.Item) string { return site.KindOf(it.Section).Name + "-" + it.ID }
 
 // convert fills every document's summary and text, converting each distinct Markdown
 // once, on every core.

@@ -102,7 +102,7 @@ func TestDocumentsOfTheDemoCoverEveryItemAndTranslation(t *testing.T) {
 			feedback++
 		}
 	}
-	want := map[string]int{"goal": len(s.Goals), "objective": len(s.Objectives), "action": len(s.Actions), "proposal": len(s.Proposals),
+	want := map[string]int{"goal": len(s.Goals), "objective": len(s.Objectives), "result": len(s.Results), "action": len(s.Actions), "proposal": len(s.Proposals),
 		"practice": len(s.Practices), "body": len(s.Bodies), "feedback": feedback}
 	if !reflect.DeepEqual(count, want) {
 		t.Errorf("documents by type = %v, want %v", count, want)
@@ -276,7 +276,7 @@ func TestFacetsCountTheWholeResult(t *testing.T) {
 	if c := facetCount(res, search.FieldTags, tag); c != n {
 		t.Errorf("tag %s: count %d, want %d", tag, c, n)
 	}
-	if c := facetCount(res, search.FieldVersions, search.Draft); c != types["goal"]+types["objective"]+types["action"] {
+	if c := facetCount(res, search.FieldVersions, search.Draft); c != types["goal"]+types["objective"]+types["result"]+types["action"] {
 		t.Errorf("versions draft: count %d, want every plan item", c)
 	}
 	// Facets follow the query.

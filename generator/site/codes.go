@@ -32,18 +32,14 @@ type coded struct {
 	code string
 }
 
-// codedItems lists the plan items that may have a code, in plan order: one line per
-// kind of plan item.
+// codedItems lists the plan items that may have a code, in plan order, kind by kind
+// (PlanKinds).
 func (s *Site) codedItems() []coded {
 	var out []coded
-	for _, g := range s.Goals {
-		out = append(out, coded{&g.Item, g.Code})
-	}
-	for _, o := range s.Objectives {
-		out = append(out, coded{&o.Item, o.Code})
-	}
-	for _, a := range s.Actions {
-		out = append(out, coded{&a.Item, a.Code})
+	for _, k := range PlanKinds {
+		for _, p := range k.Items(s) {
+			out = append(out, coded{p.Base(), p.OfficialCode()})
+		}
 	}
 	return out
 }
@@ -64,29 +60,17 @@ func checkCodes(errs *diag.List, items []coded) {
 		}
 		k := CodeKey(c.code)
 		if prev := seen[k]; prev != nil {
-			errs.Add(c.item.at("code"), "code %q is already the code of %s (%s): codes are unique among the plan's goals, objectives and actions, whatever their case; change one of them", c.code, prev.Key(), prev.File)
+			errs.Add(c.item.at("code"), "code %q is already the code of %s (%s): codes are unique among the plan's %s, whatever their case; change one of them", c.code, prev.Key(), prev.File, planKindsWords())
 			continue
 		}
 		seen[k] = c.item
 	}
 }
 
-// CodeOf is the code of it when it is a plan item of s (a goal, objective or action),
-// else "".
+// CodeOf is the code of it when it is a plan item of s (of any kind), else "".
 func (s *Site) CodeOf(it *Item) string {
-	switch it.Section {
-	case Goals:
-		if g := s.goalByID[it.ID]; g != nil && &g.Item == it {
-			return g.Code
-		}
-	case Objectives:
-		if o := s.objByID[it.ID]; o != nil && &o.Item == it {
-			return o.Code
-		}
-	case Actions:
-		if a := s.actByID[it.ID]; a != nil && &a.Item == it {
-			return a.Code
-		}
+	if p := s.planByID[it.ID]; p != nil && p.Base() == it {
+		return p.OfficialCode()
 	}
 	return ""
 }

@@ -155,55 +155,40 @@ func rollUp(acts []*Action) Progress {
 	return p
 }
 
+// sortPlan puts every kind's items in plan order (by their parent's rank, then order,
+// then id; parents before children, as PlanKinds lists them), and their parents' lists
+// of children in the same order.
 func sortPlan(s *Site) {
-	sort.SliceStable(s.Goals, func(i, j int) bool {
-		a, b := s.Goals[i], s.Goals[j]
-		if a.Order != b.Order {
-			return a.Order < b.Order
+	rankOf := map[PlanItem]int{}
+	for _, k := range PlanKinds {
+		l := k.Items(s)
+		sort.SliceStable(l, func(i, j int) bool {
+			a, b := l[i], l[j]
+			if ra, rb := planRank(rankOf, a.ParentItem()), planRank(rankOf, b.ParentItem()); ra != rb {
+				return ra < rb
+			}
+			if a.Ordinal() != b.Ordinal() {
+				return a.Ordinal() < b.Ordinal()
+			}
+			return a.Base().ID < b.Base().ID
+		})
+		k.set(s, l)
+		for i, p := range l {
+			rankOf[p] = i
 		}
-		return a.ID < b.ID
-	})
-	goalRank := map[*Goal]int{}
-	for i, g := range s.Goals {
-		goalRank[g] = i
 	}
-	sort.SliceStable(s.Objectives, func(i, j int) bool {
-		a, b := s.Objectives[i], s.Objectives[j]
-		if ra, rb := rank(goalRank, a.GoalItem), rank(goalRank, b.GoalItem); ra != rb {
-			return ra < rb
-		}
-		if a.Order != b.Order {
-			return a.Order < b.Order
-		}
-		return a.ID < b.ID
-	})
-	objRank := map[*Objective]int{}
-	for i, o := range s.Objectives {
-		objRank[o] = i
-	}
-	sort.SliceStable(s.Actions, func(i, j int) bool {
-		a, b := s.Actions[i], s.Actions[j]
-		if ra, rb := rank(objRank, a.ObjectiveItem), rank(objRank, b.ObjectiveItem); ra != rb {
-			return ra < rb
-		}
-		if a.Order != b.Order {
-			return a.Order < b.Order
-		}
-		return a.ID < b.ID
-	})
 	// The children lists were filled in file order by Resolve; put them in plan order.
-	for _, g := range s.Goals {
-		g.Objectives = g.Objectives[:0]
-	}
-	for _, o := range s.Objectives {
-		o.Actions = o.Actions[:0]
-		if o.GoalItem != nil {
-			o.GoalItem.Objectives = append(o.GoalItem.Objectives, o)
+	for _, k := range PlanKinds {
+		if k.Parent == "" {
+			continue
 		}
-	}
-	for _, a := range s.Actions {
-		if a.ObjectiveItem != nil {
-			a.ObjectiveItem.Actions = append(a.ObjectiveItem.Actions, a)
+		for _, p := range KindOf(k.Parent).Items(s) {
+			k.unlink(p)
+		}
+		for _, c := range k.Items(s) {
+			if p := c.ParentItem(); p != nil {
+				k.link(c, p)
+			}
 		}
 	}
 	for _, b := range s.Bodies {
@@ -238,6 +223,15 @@ func sortPlan(s *Site) {
 	for _, p := range s.Proposals {
 		sort.SliceStable(p.TakenUpBy, func(i, j int) bool { return p.TakenUpBy[i].ID < p.TakenUpBy[j].ID })
 	}
+}
+
+// planRank is p's rank in its kind's list, and a parentless item's rank after every
+// other.
+func planRank(m map[PlanItem]int, p PlanItem) int {
+	if p == nil {
+		return len(m)
+	}
+	return rank(m, p)
 }
 
 func rank[K comparable](m map[K]int, k K) int {
@@ -306,6 +300,13 @@ func newestDate(s *Site) time.Time {
 	}
 	for _, a := range s.Actions {
 		for _, in := range a.Indicators {
+			for _, v := range in.Values {
+				later(v.Date)
+			}
+		}
+	}
+	for _, r := range s.Results {
+		for _, in := range r.Indicators {
 			for _, v := range in.Values {
 				later(v.Date)
 			}

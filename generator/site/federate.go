@@ -146,9 +146,9 @@ func (s *Site) federatePlan(f *Site, b *Body, ns string, from *Source, errs *dia
 		fp.Actions = append(fp.Actions, a)
 		contributes := false
 		for i, id := range a.ContributesTo {
-			o := s.objByID[id]
+			o := s.Objective(id)
 			if o == nil {
-				errs.Warn(listAt(&a.Item, "contributes_to", i), "contributes_to: this portal's plan has no objective %q%s", id, didYouMean(id, keys(s.objByID)))
+				errs.Warn(listAt(&a.Item, "contributes_to", i), "contributes_to: this portal's plan has no objective %q%s", id, didYouMean(id, s.idsOf(KindOf(Objectives))))
 				continue
 			}
 			o.Contributing = append(o.Contributing, a)

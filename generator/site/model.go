@@ -9,6 +9,7 @@ package site
 
 import (
 	"io/fs"
+	"sort"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ type Section string
 const (
 	Goals      Section = "plan/goals"
 	Objectives Section = "plan/objectives"
+	Results    Section = "plan/results"
 	Actions    Section = "plan/actions"
 	Proposals  Section = "proposals"
 	Practices  Section = "practices"
@@ -31,7 +33,7 @@ const (
 )
 
 // Sections lists every section, in the order the plan and the portal present them.
-var Sections = []Section{Goals, Objectives, Actions, Proposals, Practices, Bodies}
+var Sections = []Section{Goals, Objectives, Results, Actions, Proposals, Practices, Bodies}
 
 // Item is what every page-worthy entry shares: where it comes from and what was
 // contributed on it.
@@ -161,8 +163,11 @@ func (p *Phase) Opening(what string) bool {
 // Goal is a level-1 item of the plan.
 type Goal struct {
 	Item
-	Title    string   `yaml:"title" meta:"required"`
-	Code     string   `yaml:"code" max:"40"` // the official code, e.g. "OB.1": see CheckCode
+	Title string `yaml:"title" meta:"required"`
+	Code  string `yaml:"code" max:"40"` // the official code, e.g. "OB.1": see CheckCode
+	// Replaces are the ids of items of the same section in an earlier version of the plan
+	// that this item continues: one id when it renumbers or renames it, several when it
+	// merges them; the same id in several items splits it (see Diff).
 	Replaces []string `yaml:"replaces"`
 	Order    int      `yaml:"order" range:"0,1000000"`
 
@@ -181,6 +186,7 @@ type Objective struct {
 	Order    int      `yaml:"order" range:"0,1000000"`
 
 	GoalItem *Goal     `yaml:"-"`
+	Results  []*Result `yaml:"-"` // its expected results, in plan order
 	Actions  []*Action `yaml:"-"`
 	Progress Progress  `yaml:"-"`
 	// Contributing are the actions of other bodies' plans (sources) that say they
@@ -209,8 +215,8 @@ type Action struct {
 	Objective string   `yaml:"objective" meta:"required"`
 	// Owners are the bodies that carry the action out, as `owner:` lists them (one id or
 	// a list): the first leads, the others co-own it. Resolve sets the plan owner when
-	// the file names none. Owner is the lead, Owners[0] ("" when none), set when the
-	// file is read, so that what reads Owner means the lead.
+	// the file names none, and Owner to the lead, Owners[0] ("" when none), so that what
+	// reads Owner means the lead.
 	Owners []string `yaml:"owner"`
 	Owner  string   `yaml:"-"`
 	// Addressees are whom the action is addressed to (it asks them to act): body ids,
@@ -244,15 +250,55 @@ type Action struct {
 	Series []ProgressPoint `yaml:"-"`
 }
 
-// Indicator measures an action.
+// Result is an expected result of the plan, under an objective: what the objective
+// should have achieved, measured by indicators with a target per year (or per date).
+type Result struct {
+	Item
+	Title      string      `yaml:"title" meta:"required"`
+	Code       string      `yaml:"code" max:"40"`
+	Replaces   []string    `yaml:"replaces"`
+	Objective  string      `yaml:"objective" meta:"required"`
+	Owners     []string    `yaml:"owner"`
+	Owner      string      `yaml:"-"` // the lead owner, Owners[0]; "" when none
+	Order      int         `yaml:"order" range:"0,1000000"`
+	Indicators []Indicator `yaml:"indicators"`
+
+	ObjectiveItem *Objective `yaml:"-"`
+	OwnerBodies   []*Body    `yaml:"-"` // the owners that are bodies of the portal, in order
+}
+
+// Indicator measures an action or a result.
 type Indicator struct {
-	Name     string  `yaml:"name" meta:"required"`
-	Unit     string  `yaml:"unit"`
-	Baseline float64 `yaml:"baseline"`
-	Target   float64 `yaml:"target"`
-	Values   []Value `yaml:"values"`
+	Name         string    `yaml:"name" meta:"required"`
+	Unit         string    `yaml:"unit"`
+	Baseline     float64   `yaml:"baseline"`
+	BaselineDate time.Time `yaml:"baseline_date"`
+	Target       float64   `yaml:"target"`
+	// Targets are the values to reach by a year or a date, in time order (see
+	// Target.Deadline); Resolve checks them.
+	Targets []Target `yaml:"targets"`
+	Values  []Value  `yaml:"values"`
 
 	Pos diag.Pos `yaml:"-"`
+}
+
+// Target is the value an indicator should reach by the end of a year (Year) or by a date
+// (Date): exactly one of them is set.
+type Target struct {
+	Year  int       `yaml:"year" range:"1900,2200"`
+	Date  time.Time `yaml:"date"`
+	Value float64   `yaml:"value"`
+
+	Pos diag.Pos            `yaml:"-"`
+	At  map[string]diag.Pos `yaml:"-"` // where year and date are written
+}
+
+// Deadline is the day the target is due: its date, or 31 December of its year.
+func (t Target) Deadline() time.Time {
+	if t.Year != 0 {
+		return time.Date(t.Year, time.December, 31, 0, 0, 0, 0, time.UTC)
+	}
+	return t.Date
 }
 
 // Value is one dated measurement of an indicator.
@@ -661,6 +707,7 @@ type Site struct {
 	Plan       Plan
 	Goals      []*Goal      // by order, then id
 	Objectives []*Objective // by goal, order, then id
+	Results    []*Result    // by objective, order, then id
 	Actions    []*Action    // by objective, order, then id
 	Proposals  []*Proposal  // newest first, then id
 	Practices  []*Practice  // newest first, then id
@@ -697,12 +744,10 @@ type Site struct {
 	// ByAddressee are the actions addressed to a body kind, or to AddressAll, in plan
 	// order: kept by kind, not copied onto each body of the kind.
 	ByAddressee map[string][]*Action
-	goalByID    map[string]*Goal
-	objByID     map[string]*Objective
-	actByID     map[string]*Action
 	propByID    map[string]*Proposal
 	pracByID    map[string]*Practice
-	planItems   map[string]*Item // goals, objectives and actions by id
+	planItems   map[string]*Item    // plan items of every kind by id
+	planByID    map[string]PlanItem // the same, as themselves
 }
 
 // Tag is a keyword and what carries it.
@@ -714,13 +759,19 @@ type Tag struct {
 }
 
 // Goal returns the goal with the given id, or nil.
-func (s *Site) Goal(id string) *Goal { return s.goalByID[id] }
+func (s *Site) Goal(id string) *Goal { g, _ := s.planByID[id].(*Goal); return g }
 
 // Objective returns the objective with the given id, or nil.
-func (s *Site) Objective(id string) *Objective { return s.objByID[id] }
+func (s *Site) Objective(id string) *Objective {
+	o, _ := s.planByID[id].(*Objective)
+	return o
+}
+
+// Result returns the expected result with the given id, or nil.
+func (s *Site) Result(id string) *Result { r, _ := s.planByID[id].(*Result); return r }
 
 // Action returns the action with the given id, or nil.
-func (s *Site) Action(id string) *Action { return s.actByID[id] }
+func (s *Site) Action(id string) *Action { a, _ := s.planByID[id].(*Action); return a }
 
 // Proposal returns the proposal with the given id, or nil.
 func (s *Site) Proposal(id string) *Proposal { return s.propByID[id] }
@@ -728,5 +779,20 @@ func (s *Site) Proposal(id string) *Proposal { return s.propByID[id] }
 // Practice returns the practice with the given id, or nil.
 func (s *Site) Practice(id string) *Practice { return s.pracByID[id] }
 
-// PlanItem returns the goal, objective or action with the given id, or nil.
+// PlanItem returns the plan item (of any kind) with the given id, or nil.
 func (s *Site) PlanItem(id string) *Item { return s.planItems[id] }
+
+// PlanItemOf returns the plan item (of any kind) with the given id, or nil.
+func (s *Site) PlanItemOf(id string) PlanItem { return s.planByID[id] }
+
+// idsOf lists the ids of the site's items of kind k, sorted, for did-you-mean.
+func (s *Site) idsOf(k *Kind) []string {
+	var out []string
+	for id, p := range s.planByID {
+		if p.Base().Section == k.Section {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

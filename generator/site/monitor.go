@@ -97,10 +97,8 @@ func monitoredPlan(src, live *Site, asOf time.Time) *Site {
 	p := &Site{
 		Built:     asOf,
 		Items:     map[string]*Item{},
-		goalByID:  map[string]*Goal{},
-		objByID:   map[string]*Objective{},
-		actByID:   map[string]*Action{},
 		planItems: map[string]*Item{},
+		planByID:  map[string]PlanItem{},
 	}
 	if src == nil {
 		p.Progress = rollUp(nil)
@@ -114,20 +112,33 @@ func monitoredPlan(src, live *Site, asOf time.Time) *Site {
 		c.Objectives, c.Progress = nil, Progress{}
 		goals[g] = &c
 		p.Goals = append(p.Goals, &c)
-		p.goalByID[c.ID] = &c
-		p.addPlanItem(&c.Item)
+		p.addPlanItem(&c)
 	}
 	objs := make(map[*Objective]*Objective, len(src.Objectives))
 	for _, o := range src.Objectives {
 		c := *o
-		c.GoalItem, c.Actions, c.Progress = goals[o.GoalItem], nil, Progress{}
+		c.GoalItem, c.Results, c.Actions, c.Progress = goals[o.GoalItem], nil, nil, Progress{}
 		if c.GoalItem != nil {
 			c.GoalItem.Objectives = append(c.GoalItem.Objectives, &c)
 		}
 		objs[o] = &c
 		p.Objectives = append(p.Objectives, &c)
-		p.objByID[c.ID] = &c
-		p.addPlanItem(&c.Item)
+		p.addPlanItem(&c)
+	}
+	for _, r := range src.Results {
+		c := *r
+		if live != nil {
+			if d := live.Result(r.ID); d != nil {
+				c.Owners, c.Owner, c.OwnerBodies, c.Indicators = d.Owners, d.Owner, d.OwnerBodies, d.Indicators
+			}
+		}
+		c.Indicators = slices.Clone(c.Indicators)
+		c.ObjectiveItem = objs[r.ObjectiveItem]
+		if c.ObjectiveItem != nil {
+			c.ObjectiveItem.Results = append(c.ObjectiveItem.Results, &c)
+		}
+		p.Results = append(p.Results, &c)
+		p.addPlanItem(&c)
 	}
 	for _, a := range src.Actions {
 		c := *a
@@ -145,8 +156,7 @@ func monitoredPlan(src, live *Site, asOf time.Time) *Site {
 			c.ObjectiveItem.Actions = append(c.ObjectiveItem.Actions, &c)
 		}
 		p.Actions = append(p.Actions, &c)
-		p.actByID[c.ID] = &c
-		p.addPlanItem(&c.Item)
+		p.addPlanItem(&c)
 	}
 
 	p.rollUpPlan()
@@ -154,9 +164,11 @@ func monitoredPlan(src, live *Site, asOf time.Time) *Site {
 }
 
 // addPlanItem adds a goal, objective or action of a monitored plan to its lookups.
-func (s *Site) addPlanItem(it *Item) {
+func (s *Site) addPlanItem(p PlanItem) {
+	it := p.Base()
 	s.Items[it.Key()] = it
 	s.planItems[it.ID] = it
+	s.planByID[it.ID] = p
 }
 
 // indicatorStatus measures in, an indicator of a, against its baseline and target.

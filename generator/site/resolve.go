@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -154,22 +155,14 @@ func (s *Site) CheckTargets() diag.List {
 					continue
 				}
 				if it := v.Plan.PlanItem(id); it != nil {
-					pt := PastTarget{ID: id, Title: id, Section: it.Section, Version: v}
-					switch it.Section {
-					case Goals:
-						pt.Title = v.Plan.Goal(id).Title
-					case Objectives:
-						pt.Title = v.Plan.Objective(id).Title
-					case Actions:
-						pt.Title = v.Plan.Action(id).Title
-					}
+					pt := PastTarget{ID: id, Title: v.Plan.PlanItemOf(id).Heading(), Section: it.Section, Version: v}
 					p.PastTargets = append(p.PastTargets, pt)
 					found = true
 					break
 				}
 			}
 			if !found {
-				errs.Add(listAt(&p.Item, "targets", i), "unknown plan item %q in targets%s (targets are ids of goals, objectives or actions)", id, didYouMean(id, keys(s.planItems)))
+				errs.Add(listAt(&p.Item, "targets", i), "unknown plan item %q in targets%s (targets are ids of plan items: goals, objectives, actions)", id, didYouMean(id, keys(s.planItems)))
 			}
 		}
 	}
@@ -201,23 +194,13 @@ func (s *Site) resolvePlan(errs *diag.List, full bool) {
 		}
 	}
 
+	s.linkPlan(errs)
+	s.resolveResults(errs, full)
 	checkCodes(errs, s.codedItems())
 	for _, o := range s.Objectives {
-		if g := s.goalByID[o.Goal]; g != nil {
-			o.GoalItem = g
-			g.Objectives = append(g.Objectives, o)
-		} else if o.Goal != "" {
-			errs.Add(o.at("goal"), "unknown goal %q%s", o.Goal, didYouMean(o.Goal, keys(s.goalByID)))
-		}
 		checkAgID(errs, &o.Item, o.AgID)
 	}
 	for _, a := range s.Actions {
-		if o := s.objByID[a.Objective]; o != nil {
-			a.ObjectiveItem = o
-			o.Actions = append(o.Actions, a)
-		} else if a.Objective != "" {
-			errs.Add(a.at("objective"), "unknown objective %q%s", a.Objective, didYouMean(a.Objective, keys(s.objByID)))
-		}
 		s.resolveOwners(errs, a, full, owner != nil)
 		s.resolveAddressees(errs, a, full)
 		if a.Status == "" {
@@ -232,6 +215,7 @@ func (s *Site) resolvePlan(errs *diag.List, full bool) {
 		if !a.Start.IsZero() && !a.Due.IsZero() && a.Due.Before(a.Start) {
 			errs.Add(a.at("due"), "due date %s is before the start date %s", day(a.Due), day(a.Start))
 		}
+		checkIndicators(errs, &a.Item, a.Indicators)
 		for i, id := range a.Proposals {
 			if p := s.propByID[id]; p != nil {
 				a.ProposalItems = append(a.ProposalItems, p)
@@ -243,6 +227,97 @@ func (s *Site) resolvePlan(errs *diag.List, full bool) {
 		for i, id := range a.ContributesTo {
 			if !idRE.MatchString(id) {
 				errs.Add(listAt(&a.Item, "contributes_to", i), "contributes_to: %q is not an objective id (lower-case letters, digits, - and _)", id)
+			}
+		}
+	}
+}
+
+// resolveResults sets each result's lead owner, links its owners and checks its
+// indicators. With full, an owner that is no body is an error.
+func (s *Site) resolveResults(errs *diag.List, full bool) {
+	for _, r := range s.Results {
+		r.Owner, r.OwnerBodies = "", nil
+		if len(r.Owners) > 0 {
+			r.Owner = r.Owners[0]
+		}
+		for i, id := range r.Owners {
+			if b := s.ByBody[id]; b != nil {
+				r.OwnerBodies = append(r.OwnerBodies, b)
+			} else if full {
+				errs.Add(listAt(&r.Item, "owner", i), "unknown body %q as owner%s", id, didYouMean(id, keys(s.ByBody)))
+			}
+		}
+		checkIndicators(errs, &r.Item, r.Indicators)
+	}
+}
+
+// checkIndicators checks the targets of indicators: each has a year or a date (not
+// both), no two are due the same day, and they are listed in time order.
+func checkIndicators(errs *diag.List, it *Item, ins []Indicator) {
+	for i := range ins {
+		in := &ins[i]
+		var prev *Target
+		prevIndex := 0
+		seen := map[int64]int{} // deadline day -> index
+		for j := range in.Targets {
+			t := &in.Targets[j]
+			at := t.Pos
+			if at.File == "" {
+				at = in.Pos
+			}
+			if at.File == "" {
+				at = it.at("indicators")
+			}
+			name := fmt.Sprintf("indicators[%d].targets[%d]", i, j)
+			_, year := t.At["year"]
+			_, date := t.At["date"]
+			switch {
+			case t.Year == 0 && t.Date.IsZero() && (year || date):
+				continue // a year or date was written, wrong: reported as it was read
+			case t.Year == 0 && t.Date.IsZero():
+				errs.Add(at, "%s: a target needs a year (year: 2025, meaning by 31 December) or a date (date: 2025-06-30)", name)
+				continue
+			case t.Year != 0 && !t.Date.IsZero():
+				errs.Add(at, "%s has both a year (%d) and a date (%s): keep one (a year means by 31 December of that year)", name, t.Year, day(t.Date))
+				continue
+			}
+			d := dayNumber(t.Deadline())
+			if k, dup := seen[d]; dup {
+				errs.Add(at, "%s is due %s, as targets[%d] is: an indicator has one target per year or date; remove one", name, targetWhen(t), k)
+				continue
+			}
+			seen[d] = j
+			if prev != nil && d < dayNumber(prev.Deadline()) {
+				errs.Add(at, "%s (%s) comes after targets[%d] (%s): list targets in time order, earliest first", name, targetWhen(t), prevIndex, targetWhen(prev))
+				continue
+			}
+			prev, prevIndex = t, j
+		}
+	}
+}
+
+// targetWhen says when a target is due, as written: its year or its date.
+func targetWhen(t *Target) string {
+	if t.Year != 0 {
+		return strconv.Itoa(t.Year)
+	}
+	return day(t.Date)
+}
+
+// linkPlan links every plan item to its parent, kind by kind (PlanKinds), and reports
+// a parent that is not an item of the parent's kind, with a did-you-mean.
+func (s *Site) linkPlan(errs *diag.List) {
+	for _, k := range PlanKinds {
+		if k.Parent == "" {
+			continue
+		}
+		pk := KindOf(k.Parent)
+		for _, c := range k.Items(s) {
+			id := c.ParentID()
+			if p := s.planByID[id]; p != nil && p.Base().Section == k.Parent {
+				k.link(c, p)
+			} else if id != "" {
+				errs.Add(c.Base().at(k.ParentKey), "unknown %s %q%s", pk.Name, id, didYouMean(id, s.idsOf(pk)))
 			}
 		}
 	}
@@ -446,12 +521,10 @@ func unknownItem(key string) string {
 func (s *Site) index(errs *diag.List) {
 	s.Items = map[string]*Item{}
 	s.ByBody = map[string]*Body{}
-	s.goalByID = map[string]*Goal{}
-	s.objByID = map[string]*Objective{}
-	s.actByID = map[string]*Action{}
 	s.propByID = map[string]*Proposal{}
 	s.pracByID = map[string]*Practice{}
 	s.planItems = map[string]*Item{}
+	s.planByID = map[string]PlanItem{}
 	folded := map[string]*Item{} // section + folded id, and "plan/" + folded id
 	add := func(it *Item) bool {
 		f := string(it.Section) + "/" + Fold(it.ID)
@@ -460,10 +533,10 @@ func (s *Site) index(errs *diag.List) {
 			return false
 		}
 		folded[f] = it
-		if it.Section == Goals || it.Section == Objectives || it.Section == Actions {
+		if KindOf(it.Section) != nil {
 			p := "plan/" + Fold(it.ID)
 			if prev := folded[p]; prev != nil {
-				errs.Add(it.Pos, "id %q is already used by %s; plan ids must be unique across goals, objectives and actions", it.ID, prev.File)
+				errs.Add(it.Pos, "id %q is already used by %s; plan ids must be unique across %s", it.ID, prev.File, planKindsWords())
 				return false
 			}
 			folded[p] = it
@@ -472,21 +545,15 @@ func (s *Site) index(errs *diag.List) {
 		s.Items[it.Key()] = it
 		return true
 	}
-	s.Goals = filter(s.Goals, func(g *Goal) bool { return add(&g.Item) })
-	s.Objectives = filter(s.Objectives, func(o *Objective) bool { return add(&o.Item) })
-	s.Actions = filter(s.Actions, func(a *Action) bool { return add(&a.Item) })
+	for _, k := range PlanKinds {
+		k.set(s, filter(k.Items(s), func(p PlanItem) bool { return add(p.Base()) }))
+		for _, p := range k.Items(s) {
+			s.planByID[p.Base().ID] = p
+		}
+	}
 	s.Proposals = filter(s.Proposals, func(p *Proposal) bool { return add(&p.Item) })
 	s.Practices = filter(s.Practices, func(p *Practice) bool { return add(&p.Item) })
 	s.Bodies = filter(s.Bodies, func(b *Body) bool { return add(&b.Item) })
-	for _, g := range s.Goals {
-		s.goalByID[g.ID] = g
-	}
-	for _, o := range s.Objectives {
-		s.objByID[o.ID] = o
-	}
-	for _, a := range s.Actions {
-		s.actByID[a.ID] = a
-	}
 	for _, p := range s.Proposals {
 		s.propByID[p.ID] = p
 	}
@@ -513,6 +580,21 @@ func (s *Site) AddPractice(p *Practice) bool {
 	s.Items[p.Key()] = &p.Item
 	s.pracByID[p.ID] = p
 	return true
+}
+
+// planKindsWords names the plan kinds for messages: "goals, objectives and actions".
+func planKindsWords() string {
+	var b strings.Builder
+	for i, k := range PlanKinds {
+		switch {
+		case i == len(PlanKinds)-1 && i > 0:
+			b.WriteString(" and ")
+		case i > 0:
+			b.WriteString(", ")
+		}
+		b.WriteString(k.Plural)
+	}
+	return b.String()
 }
 
 func filter[T any](in []T, keep func(T) bool) []T {
