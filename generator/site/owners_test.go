@@ -33,7 +33,7 @@ func ownersSite(t *testing.T, acts ...*site.Action) *site.Site {
 	return s
 }
 
-func ids(acts []*site.Action) []string {
+func actionIDs(acts []*site.Action) []string {
 	var out []string
 	for _, a := range acts {
 		out = append(out, a.ID)
@@ -66,7 +66,7 @@ func TestBodyListsSplitLeadCoOwnedAndAddressed(t *testing.T) {
 		{"by id", b("c_h223").Addressed, []string{"a2"}},
 		{"all, stored once", s.ByAddressee[site.AddressAll], []string{"a3", "a2"}},
 	} {
-		if got := ids(tc.got); !slices.Equal(got, tc.want) {
+		if got := actionIDs(tc.got); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
