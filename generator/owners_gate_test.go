@@ -107,3 +107,30 @@ func TestForgeAccountOfACoOwnerMayReportProgress(t *testing.T) {
 	res, err = g.checkAs("someone-else", during)
 	wantViolation(t, res, err, "the forge account someone-else that opened it is not a member of m_ef or c_h223")
 }
+
+// coOwnedResult is an expected result of o1, led by the Regione and co-owned by the
+// Comune, with a measured value.
+func coOwnedResult(owner, value string) string {
+	return "---\ntitle: Comuni con pagoPA\nobjective: o1\nowner: " + owner + "\nindicators:\n  - name: Comuni\n    unit: \"%\"\n    baseline: 10\n    targets:\n      - {year: 2025, value: 40}\n    values:\n      - {date: 2025-01-31, value: " + value + "}\n---\n"
+}
+
+func TestEveryCoOwnerMayMeasureAResultButNotChangeItsOwners(t *testing.T) {
+	const result = "content/plan/results/r1.md"
+	repo := func() *gitRepo {
+		return newGitRepo(t, "author", "-- "+result+" --\n"+coOwnedResult("[r_080, c_h223]", "12"))
+	}
+	g := repo()
+	g.run("", "checkout", "-q", "-b", "misura")
+	g.write(result, coOwnedResult("[r_080, c_h223]", "18"))
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Nuova misura")
+	res, err := g.checkMR(during)
+	wantClean(t, res, err)
+
+	g = repo()
+	g.run("", "checkout", "-q", "-b", "capofila")
+	g.write(result, coOwnedResult("[c_h223, r_080]", "12"))
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Il Comune capofila")
+	res, err = g.checkMR(during)
+	wantViolation(t, res, err, result+":1:1: commit")
+	wantViolation(t, res, err, "changed the owners of an expected result of the plan (who leads and co-owns it is the plan owner's to decide)")
+}
