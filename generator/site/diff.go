@@ -164,7 +164,8 @@ func actionEntry(a *Action) diffEntry {
 		{"code", a.Code},
 		{"title", a.Title},
 		{"objective", a.Objective},
-		{"owner", a.Owner},
+		{"owner", ownersField(a)},
+		{"addressees", strings.Join(a.Addressees, ", ")},
 		{"status", a.Status},
 		{"progress", strconv.Itoa(a.Progress)},
 		{"start", frontMatterDate(a.Start)},
@@ -531,3 +532,12 @@ func frontMatterDate(t time.Time) string {
 }
 
 func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// ownersField is an action's owners as its file lists them, the lead first; the lead
+// alone for an action made without the list.
+func ownersField(a *Action) string {
+	if len(a.Owners) == 0 {
+		return a.Owner
+	}
+	return strings.Join(a.Owners, ", ")
+}
