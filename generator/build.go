@@ -177,6 +177,7 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 
 	versions(o.Dir, cfg, s, o.Previous, errs)
 	errs.Append(s.CheckTargets())
+	errs.Append(s.CheckReplaces())
 	stage("versions")
 
 	errs.Append(trust.Judge(s, trust.Options{Policy: cfg.Votes.Policy, FromGit: fromGit, ForgeKeys: cfg.Forge.Keys, ForgeCommitters: cfg.Forge.Committers}))

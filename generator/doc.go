@@ -26,15 +26,17 @@
 //	versions the approved versions of the plan: every tag matching        (generator/history,
 //	         plan.tags, its plan read from the tag's tree with the work      generator/content)
 //	         tree's loader (files shared with another version are parsed
-//	         once); a moved or deleted published tag is an error
+//	         once); a moved or deleted published tag is an error; the
+//	         draft's replaces: are checked against every version
 //	verify   the trust model: whether each vote and comment counts, and    (generator/trust,
 //	         why not (votes.policy, signatures, replays, landing times     generator/signature)
 //	         the maintainers vouch for, phase windows); a bad
 //	         contribution is kept and shown, a warning in a build and an
 //	         error in a check
 //	derive   Derive: tallies, priorities ranking, progress roll-ups, lists  (generator/site)
-//	         by body/status/tag; what each version changed (Diff), and the
-//	         monitoring of the approved plan (Monitor); after federate,
+//	         by body/status/tag; what each version changed (Diff: on the
+//	         texts as read, with lineage: renumbered, merged, split), and
+//	         the monitoring of the approved plan (Monitor); after federate,
 //	         LinkAgID checks the agid codes against the reference and
 //	         lists what serves each AgID objective
 //	index    the bleve index of the model, kept in .pspm/cache/search and   (generator/search)

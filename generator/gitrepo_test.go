@@ -17,7 +17,7 @@ import (
 // gitRepo is a portal's content repository made in a temporary folder with the git CLI:
 // real commits, authors, dates, merges and signatures.
 type gitRepo struct {
-	t    *testing.T
+	t    testing.TB
 	dir  string
 	home string
 	// ownerKey is the private key of Anna, the maintainer, when the plan owner's
@@ -39,7 +39,7 @@ const (
 // newGitRepo writes the minimal site with overlay and votes.policy, and commits it on main
 // as Anna on 2025-01-01, inside the consultation phase (2025-01-01 to 2025-06-30, which
 // opens proposals, feedback and votes).
-func newGitRepo(t *testing.T, policy, overlay string) *gitRepo {
+func newGitRepo(t testing.TB, policy, overlay string) *gitRepo {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not installed")
@@ -175,7 +175,7 @@ func wantNotCounted(t *testing.T, v map[string]any, reason string) {
 	}
 }
 
-func openSource(t *testing.T, dir string) (fs.FS, error) {
+func openSource(t testing.TB, dir string) (fs.FS, error) {
 	t.Helper()
 	fsys, err := generator.OpenSource(dir)
 	if err != nil {

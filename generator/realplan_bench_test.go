@@ -23,12 +23,14 @@ func realPlanSite(b *testing.B) string {
 	dir := filepath.Join(root, "realplan")
 	_ = os.RemoveAll(dir)
 	writeRealPlan(b, dir)
+	withAgIDReference(b, dir)
 	benchSites.Store("realplan", dir)
 	return dir
 }
 
 // BenchmarkRealPlanBuild is the full build of the real-plan corpus (three editions of
-// AgID's plan tagged in Git, about 300 actions each, the draft with proposals and votes):
+// AgID's plan tagged in Git, about 300 actions each, the draft with proposals and votes,
+// and an edition of AgID's plan as its reference, read by an agid-plan source):
 // the history read from Git, the three versions and their changes, the draft's changes,
 // the monitoring, the search index and every page in Italian and English, written to
 // disk. Each build is cold: no history cache, an empty output folder. It reports the

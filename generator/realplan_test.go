@@ -31,7 +31,7 @@ const (
 	// warning at all; off, the corpus names only lead owners (a list of owners is an
 	// error before issue 16) and the build may warn about what isToleratedBeforeIssue16
 	// matches, and nothing else.
-	corpusFeaturesMerged = false
+	corpusFeaturesMerged = true
 )
 
 // toleratedBeforeIssue16 matches the warnings a pspm without issue 16's features gives on
@@ -58,6 +58,19 @@ func writeRealPlan(tb testing.TB, dir string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// withAgIDReference gives the corpus in dir its AgID reference: an edition of AgID's plan
+// of the real size in a repository of its own, read by an agid-plan source, that has
+// every AgID code the corpus's objectives name.
+func withAgIDReference(tb testing.TB, dir string) {
+	tb.Helper()
+	repo := sourceRepo(tb, synth.NewRealPlan(realPlanOptions()).AgIDReference())
+	cfg, err := os.ReadFile(filepath.Join(dir, "pspm.yaml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	write(tb, dir, "pspm.yaml", string(cfg)+"\nsources:\n  - url: file://"+filepath.ToSlash(repo)+"\n    kind: agid-plan\n")
 }
 
 // checkRealPlanDiagnostics fails on any error, and on any warning but those the switches
@@ -93,6 +106,7 @@ func checkRealPlanDiagnostics(tb testing.TB, ds diag.List) {
 func TestRealPlanEveryPageWithinBudget(t *testing.T) {
 	dir := t.TempDir()
 	writeRealPlan(t, dir)
+	withAgIDReference(t, dir)
 	fsys, err := generator.OpenSource(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -74,7 +74,7 @@ func sameAsFullBuild(t *testing.T, dir string, sn *generator.Snapshot) {
 	}
 }
 
-func write(t *testing.T, dir, rel, data string) {
+func write(t testing.TB, dir, rel, data string) {
 	t.Helper()
 	p := filepath.Join(dir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {

@@ -14,7 +14,7 @@ import (
 
 // sourceRepo makes a Git repository in a temporary folder with the files given, in one
 // commit, and returns its folder.
-func sourceRepo(t *testing.T, files map[string]string) string {
+func sourceRepo(t testing.TB, files map[string]string) string {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
@@ -35,7 +35,7 @@ func sourceRepo(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-func gitIn(t *testing.T, dir string, args ...string) string {
+func gitIn(t testing.TB, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("git", append([]string{"-c", "user.name=Comune di Reggio Emilia", "-c", "user.email=it@comune.re.it", "-c", "commit.gpgsign=false"}, args...)...)
 	cmd.Dir = dir

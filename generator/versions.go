@@ -13,6 +13,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/content"
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/history"
+	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/render"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/trust"
@@ -124,6 +125,7 @@ func readVersion(o history.Options, cfg *config.Config, cache *content.PlanCache
 // changed, the draft's changes since the latest version, and the monitoring of the
 // approved plan. It runs after Derive, on the derived work tree.
 func deriveVersions(s *site.Site) {
+	plain := readableText()
 	var prev *site.Version
 	for i := len(s.Versions) - 1; i >= 0; i-- {
 		v := s.Versions[i]
@@ -136,7 +138,7 @@ func deriveVersions(s *site.Site) {
 		if prev != nil {
 			old, from = prev.Plan, prev.Name
 		}
-		v.Changes = site.Diff(old, v.Plan, from, v.Name)
+		v.Changes = site.Diff(old, v.Plan, from, v.Name, plain)
 		prev = v
 	}
 	s.Latest = prev
@@ -145,8 +147,23 @@ func deriveVersions(s *site.Site) {
 	if prev != nil {
 		latest, from = prev.Plan, prev.Name
 	}
-	s.DraftChanges = site.Diff(latest, s, from, "draft")
+	s.DraftChanges = site.Diff(latest, s, from, "draft", plain)
 	s.Monitoring = site.Monitor(s.Latest, s, s.Built)
+}
+
+// readableText returns what a reader of an item's rendered Markdown reads (link text,
+// not link syntax), remembering each text: versions of a plan share most of theirs.
+func readableText() func(string) string {
+	md := markdown.New()
+	seen := map[string]string{}
+	return func(src string) string {
+		if t, ok := seen[src]; ok {
+			return t
+		}
+		_, t := md.Plain([]byte(src))
+		seen[src] = t
+		return t
+	}
 }
 
 // checkPublished compares the tags with the versions the previous build of the same

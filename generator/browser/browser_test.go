@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -112,6 +113,7 @@ func TestThemeInHeadlessChromium(t *testing.T) {
 		}
 	})
 	t.Run("PracticeFiltersWorkWithJavaScriptAndLoadDataOnlyWhenUsed", func(t *testing.T) { p.checkQuickFilter(t) })
+	t.Run("BodyTablesSortFromTheKeyboard", func(t *testing.T) { p.checkSortableTable(t) })
 	t.Run("DarkModeContrast", func(t *testing.T) {
 		for _, name := range []string{"home", "proposal"} {
 			t.Run(name, func(t *testing.T) { p.checkDarkContrast(t, p.page(t, name)) })
@@ -905,4 +907,54 @@ func (p *portal) checkQuickFilter(t *testing.T) {
 		t.Error("the practices data was never fetched")
 	}
 	p.shot(t, ctx, "practices-filtered", true)
+}
+
+// checkSortableTable: on the page of the plan owner, which leads most actions, the
+// headers of its table of actions are buttons; Enter on the due date's sorts the rows by
+// it, again the other way, a third time back in plan order, and aria-sort says which.
+func (p *portal) checkSortableTable(t *testing.T) {
+	ctx, _, _ := p.tab(t, viewports()[1], "/bodies/m_ef/")
+	const table = `document.querySelector('table.sortable')`
+	rows := func() []string {
+		return eval[[]string](t, ctx, `[...`+table+`.tBodies[0].rows].map(r => r.cells[4].dataset.value + ' ' + r.cells[1].textContent.trim())`)
+	}
+	plan := rows()
+	if len(plan) < 5 {
+		t.Fatalf("the plan owner's table has %d rows; want a real table", len(plan))
+	}
+	if n := eval[int](t, ctx, `[...`+table+`.tHead.rows[0].cells].filter(th => th.querySelector('button.sort')).length`); n != 5 {
+		t.Fatalf("%d of the table's headers are sort buttons, want 5", n)
+	}
+	eval[bool](t, ctx, table+`.tHead.rows[0].cells[4].querySelector('button').focus() || true`)
+	for _, want := range []string{"ascending", "descending", "none"} {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent("\r")); err != nil {
+			t.Fatal(err)
+		}
+		got := rows()
+		state := eval[string](t, ctx, table+`.tHead.rows[0].cells[4].getAttribute('aria-sort') || 'none'`)
+		if state != want {
+			t.Errorf("after Enter, aria-sort is %q, want %q", state, want)
+		}
+		switch want {
+		case "ascending", "descending":
+			var dated []string
+			for _, r := range got {
+				if !strings.HasPrefix(r, " ") { // undated rows go last either way
+					dated = append(dated, r[:10])
+				}
+			}
+			sorted := slices.IsSorted(dated)
+			if want == "descending" {
+				slices.Reverse(dated)
+				sorted = slices.IsSorted(dated)
+			}
+			if !sorted {
+				t.Errorf("sorted %s by due date, the rows are %q", want, got)
+			}
+		case "none":
+			if !slices.Equal(got, plan) {
+				t.Errorf("the third Enter does not bring back plan order: %q, want %q", got, plan)
+			}
+		}
+	}
 }

@@ -37,7 +37,7 @@ func TestFederatedPagesInHeadlessChromium(t *testing.T) {
 
 	// The municipality's portal, in its own repository.
 	repo := t.TempDir()
-	for name, data := range map[string]string{
+	writeFiles(t, repo, map[string]string{
 		"pspm.yaml":                            "title: Portale di Reggio Emilia\n",
 		"content/plan/_index.md":               "---\ntitle: Piano digitale di Reggio Emilia\nperiod: 2026-2028\nowner: c_h223\n---\n\nIl piano del comune.\n",
 		"content/bodies/c_h223.md":             "---\nname: Comune di Reggio Emilia\nkind: municipality\n---\n",
@@ -45,23 +45,8 @@ func TestFederatedPagesInHeadlessChromium(t *testing.T) {
 		"content/plan/objectives/pagamenti.md": "---\ntitle: Pagamenti online\ngoal: servizi\n---\n",
 		"content/plan/actions/tributi.md":      "---\ntitle: Tributi locali con pagoPA\nobjective: pagamenti\nowner: c_h223\nstatus: in-progress\nprogress: 40\nstart: 2026-01-01\ndue: 2027-06-30\ncontributes_to: [pagamenti-digitali]\n---\n\nTutti i tributi pagabili con pagoPA.\n",
 		"content/proposals/mobilita/index.md":  "---\ntitle: Mobilità condivisa per i dipendenti\nbody: c_h223\ndate: 2026-10-01\ntags: [mobilita]\n---\n\nBiciclette e auto condivise.\n",
-	} {
-		p := filepath.Join(repo, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "."}, {"commit", "-q", "-m", "il portale"}} {
-		cmd := exec.Command("git", append([]string{"-c", "user.name=Anna", "-c", "user.email=anna@example.it", "-c", "commit.gpgsign=false"}, args...)...)
-		cmd.Dir = repo
-		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+repo)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
+	})
+	gitCommitAll(t, repo, "il portale")
 
 	src := writeDemo(t)
 	if err := os.WriteFile(filepath.Join(src, "pspm.yaml"), []byte("sources:\n  - url: file://"+filepath.ToSlash(repo)+"\n    body: c_h223\n"), 0o644); err != nil {

@@ -65,6 +65,8 @@ func checkLists(cfg *config.Config, r *result) {
 		a := p
 		list(&a.Item, "proposals", len(a.Proposals), "link the proposals from their own targets instead, or split the action")
 		list(&a.Item, "contributes_to", len(a.ContributesTo), "keep the objectives it contributes to most")
+		list(&a.Item, "owner", len(a.Owners), "keep the bodies that carry the action out, and name the others in addressees or in its text")
+		list(&a.Item, "addressees", len(a.Addressees), "name a kind of body (municipality, region, …) or all instead of each body")
 		indicators(&a.Item, a.Indicators, "keep the indicators that measure the action, or split it")
 	case *site.Result:
 		list(&p.Item, "owner", len(p.Owners), "name the bodies that answer for it, the lead first; the others may be addressees")

@@ -269,7 +269,13 @@ func inlineText(b *bytes.Buffer, n ast.Node, source []byte) ast.WalkStatus {
 	case *ast.CodeSpan:
 		for t := c.FirstChild(); t != nil; t = t.NextSibling() {
 			if s, ok := t.(*ast.Text); ok {
-				b.Write(s.Segment.Value(source))
+				// A line ending inside a code span reads as a space (CommonMark 6.1).
+				b.Write(bytes.Map(func(r rune) rune {
+					if r == '\n' || r == '\r' {
+						return ' '
+					}
+					return r
+				}, s.Segment.Value(source)))
 			}
 		}
 		return ast.WalkSkipChildren

@@ -32,3 +32,10 @@ func TestPlainOfEmptyText(t *testing.T) {
 		t.Errorf("Plain(nil) = %q, %q", s, text)
 	}
 }
+
+func TestPlainReadsALineBreakInACodeSpanAsASpace(t *testing.T) {
+	_, text := markdown.New().Plain([]byte("Usare `pspm\nbuild` ogni giorno."))
+	if want := "Usare pspm build ogni giorno."; text != want {
+		t.Errorf("text = %q, want %q", text, want)
+	}
+}

@@ -78,13 +78,17 @@ type actionJSON struct {
 	Code      string       `json:"code"` // the official code, or ""
 	Status    string       `json:"status"`
 	Progress  int          `json:"progress"`
-	Owner     string       `json:"owner"`
+	Owner     string       `json:"owner"` // the lead
 	Start     string       `json:"start"`
 	Due       string       `json:"due"`
 	Priority  priorityJSON `json:"priority"`
 	Rank      int          `json:"rank"` // in the ranking by mean priority, from 1; 0 without priorities
 	URL       string       `json:"url"`
 	Proposals []string     `json:"proposals"`
+	// Owners are every owner, the lead first; Addressees whom it is addressed to (body
+	// ids, kinds of body, all), as its file lists them.
+	Owners     []string `json:"owners"`
+	Addressees []string `json:"addressees"`
 }
 
 type objectiveJSON struct {
@@ -140,6 +144,11 @@ type bodyJSON struct {
 	Proposals int    `json:"proposals"`
 	Practices int    `json:"practices"`
 	Votes     int    `json:"votes"`
+	// Leads, CoOwns and Addressed count the actions of the plan it leads, co-owns, and
+	// that are addressed to it (by its id, its kind or all, less those it owns).
+	Leads     int `json:"leads"`
+	CoOwns    int `json:"co_owns"`
+	Addressed int `json:"addressed"`
 }
 
 type feedbackJSON struct {
@@ -228,7 +237,8 @@ func (r *renderer) openData() []task {
 			out := make([]bodyJSON, 0, len(s.Bodies))
 			for _, b := range s.Bodies {
 				out = append(out, bodyJSON{ID: b.ID, URL: abs(b.URL()), Name: b.Name, Kind: b.Kind, Website: b.Website,
-					Proposals: len(b.Proposals), Practices: len(b.Practices), Votes: len(b.Votes)})
+					Proposals: len(b.Proposals), Practices: len(b.Practices), Votes: len(b.Votes),
+					Leads: len(b.Actions), CoOwns: len(b.CoOwned), Addressed: len(s.AddressedTo(b))})
 			}
 			return out
 		}),
@@ -262,7 +272,7 @@ func (r *renderer) openData() []task {
 				w(v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File, v.Detail, v.Signer, v.LandedCommit, v.MergeRequest)
 			}
 		}),
-		csvTask("api/v1/plan.csv", []string{"goal", "goal_title", "objective", "objective_title", "agid", "action", "action_title", "status", "progress", "owner", "start", "due", "priority_mean", "priority_count", "code", "objective_code", "goal_code"}, func(w func(...string)) {
+		csvTask("api/v1/plan.csv", []string{"goal", "goal_title", "objective", "objective_title", "agid", "action", "action_title", "status", "progress", "owner", "start", "due", "priority_mean", "priority_count", "code", "objective_code", "goal_code", "owners", "addressees"}, func(w func(...string)) {
 			for _, a := range s.Actions {
 				var g, gt, gc, o, ot, oc, agid string
 				if ob := a.ObjectiveItem; ob != nil {
@@ -273,7 +283,7 @@ func (r *renderer) openData() []task {
 				}
 				pr := prio(a.Tally.Priority)
 				w(g, gt, o, ot, agid, a.ID, a.Title, a.Status, itoa(a.Progress), a.Owner, isoDay(a.Start), isoDay(a.Due),
-					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count), a.Code, oc, gc)
+					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count), a.Code, oc, gc, strings.Join(a.Owners, ";"), strings.Join(a.Addressees, ";"))
 			}
 		}),
 		csvTask("api/v1/results.csv", resultsCSVHeader, func(w func(...string)) { resultsCSV(s, w) }),
@@ -286,9 +296,10 @@ func (r *renderer) openData() []task {
 				w(p.ID, abs(p.URL()), p.Title, p.Body, p.Kind, strings.Join(p.Tags, ";"), strings.Join(p.AgID, ";"), isoDay(p.Date), src)
 			}
 		}),
-		csvTask("api/v1/bodies.csv", []string{"id", "url", "name", "kind", "website", "proposals", "practices", "votes"}, func(w func(...string)) {
+		csvTask("api/v1/bodies.csv", []string{"id", "url", "name", "kind", "website", "proposals", "practices", "votes", "leads", "co_owns", "addressed"}, func(w func(...string)) {
 			for _, b := range s.Bodies {
-				w(b.ID, abs(b.URL()), b.Name, b.Kind, b.Website, itoa(len(b.Proposals)), itoa(len(b.Practices)), itoa(len(b.Votes)))
+				w(b.ID, abs(b.URL()), b.Name, b.Kind, b.Website, itoa(len(b.Proposals)), itoa(len(b.Practices)), itoa(len(b.Votes)),
+					itoa(len(b.Actions)), itoa(len(b.CoOwned)), itoa(len(s.AddressedTo(b))))
 			}
 		}),
 		csvTask("api/v1/feedback.csv", []string{"item", "id", "voter", "title", "kind", "date", "url"}, func(w func(...string)) {
@@ -351,7 +362,8 @@ func (r *renderer) planJSON(p *site.Site, version string) planJSON {
 					pr = d.Tally.Priority
 				}
 				oj.Actions = append(oj.Actions, actionJSON{ID: a.ID, Title: a.Title, Code: a.Code, Status: a.Status, Progress: a.Progress, Owner: a.Owner,
-					Start: isoDay(a.Start), Due: isoDay(a.Due), Priority: prio(pr), Rank: rank[a.ID], URL: url(&a.Item), Proposals: nonNil(a.Proposals)})
+					Start: isoDay(a.Start), Due: isoDay(a.Due), Priority: prio(pr), Rank: rank[a.ID], URL: url(&a.Item), Proposals: nonNil(a.Proposals),
+					Owners: nonNil(a.Owners), Addressees: nonNil(a.Addressees)})
 			}
 			gj.Objectives = append(gj.Objectives, oj)
 		}
@@ -388,22 +400,31 @@ type changesJSON struct {
 	Objectives   []itemChangeJSON `json:"objectives"`
 	Actions      []itemChangeJSON `json:"actions"`
 	Incorporated []string         `json:"incorporated"`
+	// Counts are how many items changed in each way (every kind present), as the
+	// changes page sums them up.
+	Counts map[string]int `json:"counts"`
 }
 
 type itemChangeJSON struct {
-	ID         string       `json:"id"`
-	Change     string       `json:"change"` // added, removed, moved, changed
-	Title      string       `json:"title"`
-	FromParent string       `json:"from_parent"`
-	ToParent   string       `json:"to_parent"`
-	Fields     []fieldJSON  `json:"fields"`
-	Text       []textOpJSON `json:"text"` // empty when the text is the same
+	ID              string       `json:"id"`
+	Change          string       `json:"change"` // added, removed, renumbered, merged, split, moved, changed
+	Title           string       `json:"title"`
+	Goal            string       `json:"goal"`     // the goal it sits under (its own id for a goal)
+	FromIDs         []string     `json:"from_ids"` // renumbered, merged, split: the old items it continues
+	ToIDs           []string     `json:"to_ids"`   // renumbered, merged, split: every new item that continues them
+	FromParent      string       `json:"from_parent"`
+	ToParent        string       `json:"to_parent"`
+	FromParentTitle string       `json:"from_parent_title"`
+	ToParentTitle   string       `json:"to_parent_title"`
+	Fields          []fieldJSON  `json:"fields"`
+	Text            []textOpJSON `json:"text"` // the text a reader sees, word by word; empty when the same
 }
 
 type fieldJSON struct {
-	Field string `json:"field"`
-	Old   string `json:"old"`
-	New   string `json:"new"`
+	Field string       `json:"field"`
+	Old   string       `json:"old"`
+	New   string       `json:"new"`
+	Words []textOpJSON `json:"words,omitempty"` // a changed title, word by word
 }
 
 type textOpJSON struct {
@@ -412,13 +433,6 @@ type textOpJSON struct {
 }
 
 func diffJSON(d *site.PlanDiff) changesJSON {
-	fields := func(fs []site.FieldChange) []fieldJSON {
-		out := make([]fieldJSON, 0, len(fs))
-		for _, f := range fs {
-			out = append(out, fieldJSON{f.Field, f.Old, f.New})
-		}
-		return out
-	}
 	text := func(ops []site.TextOp) []textOpJSON {
 		out := make([]textOpJSON, 0, len(ops))
 		for _, op := range ops {
@@ -433,16 +447,28 @@ func diffJSON(d *site.PlanDiff) changesJSON {
 		}
 		return out
 	}
+	fields := func(fs []site.FieldChange) []fieldJSON {
+		out := make([]fieldJSON, 0, len(fs))
+		for _, f := range fs {
+			j := fieldJSON{Field: f.Field, Old: f.Old, New: f.New}
+			if f.Words != nil {
+				j.Words = text(f.Words)
+			}
+			out = append(out, j)
+		}
+		return out
+	}
 	items := func(ds []site.ItemDiff) []itemChangeJSON {
 		out := make([]itemChangeJSON, 0, len(ds))
 		for _, it := range ds {
-			out = append(out, itemChangeJSON{ID: it.ID, Change: it.Kind, Title: it.Title, FromParent: it.FromParent, ToParent: it.ToParent,
+			out = append(out, itemChangeJSON{ID: it.ID, Change: it.Kind, Title: it.Title, Goal: it.Goal, FromIDs: nonNil(it.FromIDs), ToIDs: nonNil(it.ToIDs),
+				FromParent: it.FromParent, ToParent: it.ToParent, FromParentTitle: it.FromParentTitle, ToParentTitle: it.ToParentTitle,
 				Fields: fields(it.Fields), Text: text(it.Text)})
 		}
 		return out
 	}
 	return changesJSON{From: d.From, To: d.To, Plan: fields(d.Plan), PlanText: text(d.PlanText), Goals: items(d.Goals),
-		Objectives: items(d.Objectives), Actions: items(d.Actions), Incorporated: nonNil(d.Incorporated)}
+		Objectives: items(d.Objectives), Actions: items(d.Actions), Incorporated: nonNil(d.Incorporated), Counts: d.KindCounts()}
 }
 
 // versionData lists the open data of the plan's versions: versions.json, each version's

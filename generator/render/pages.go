@@ -237,8 +237,9 @@ func (r *renderer) pages() []task {
 		add("practice", p.URL(), p.Date, func() ([]byte, error) { return r.practicePage(p) })
 	}
 	add("bodies", "/bodies/", time.Time{}, r.bodiesPage)
+	sizes := r.actionRowSizes()
 	for _, b := range s.Bodies {
-		add("body", b.URL(), time.Time{}, func() ([]byte, error) { return r.bodyPage(b) })
+		t = append(t, r.bodyPages(b, sizes)...)
 	}
 	add("tags", "/tags/", time.Time{}, r.tagsPage)
 	t = append(t, r.agidPages()...)
@@ -573,7 +574,7 @@ func (r *renderer) planItemPage(p site.PlanItem) ([]byte, error) {
 
 func (r *renderer) goalPage(g *site.Goal) ([]byte, error) {
 	v := r.goalView(g)
-	return r.page("goal", &Page{Title: v.Title, TextLang: r.textLang(&g.Item), Description: r.html[&g.Item].Summary, URL: v.URL, Goal: &v, Breadcrumbs: r.crumbs(&g.Item)})
+	return r.page("goal", &Page{Title: v.Title, TextLang: r.textLang(&g.Item), Description: r.html[&g.Item].Summary, URL: v.URL, Goal: &v, Breadcrumbs: r.crumbs(&g.Item), History: r.historyView(&g.Item)})
 }
 
 func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
@@ -582,13 +583,14 @@ func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
 	if o.GoalItem != nil {
 		goal = &o.GoalItem.Item
 	}
-	return r.page("objective", &Page{Title: v.Title, TextLang: r.textLang(&o.Item), Description: r.html[&o.Item].Summary, URL: v.URL, Objective: &v, Breadcrumbs: r.crumbs(&o.Item, goal)})
+	return r.page("objective", &Page{Title: v.Title, TextLang: r.textLang(&o.Item), Description: r.html[&o.Item].Summary, URL: v.URL, Objective: &v, Breadcrumbs: r.crumbs(&o.Item, goal), History: r.historyView(&o.Item)})
 }
 
 func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 	v := &ActionView{ID: a.ID, Title: r.cards[&a.Item].Title, Code: a.Code, URL: r.link(a.URL()), Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
 		Progress: a.Progress, Start: a.Start, Due: a.Due, HTML: htmlOf(r.html[&a.Item].HTML), ContributesTo: a.ContributesTo,
 		Contributions: r.contributions(&a.Item)}
+	v.Owners, v.Addressees = r.ownerLinks(a), r.addresseeLinks(a)
 	var goal, obj *site.Item
 	if o := a.ObjectiveItem; o != nil {
 		obj = &o.Item
@@ -625,7 +627,7 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 		v.ProgressChart = progressChart(a.Series, r.Site.Built, r.tr.T("action.progress_chart", v.Title))
 		v.Series = r.pointViews(a.Series)
 	}
-	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.crumbs(&a.Item, goal, obj)})
+	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.crumbs(&a.Item, goal, obj), History: r.historyView(&a.Item)})
 }
 
 func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
@@ -684,39 +686,6 @@ func (r *renderer) bodiesPage() ([]byte, error) {
 	sort.SliceStable(cards, func(i, j int) bool { return cards[i].Name < cards[j].Name })
 	return r.page("bodies", &Page{Title: r.tr.T("bodies.title"), URL: r.link("/bodies/"), Bodies: cards,
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}}})
-}
-
-func (r *renderer) bodyPage(b *site.Body) ([]byte, error) {
-	v := &BodyView{ID: b.ID, Name: b.Name, Kind: b.Kind, Label: r.tr.T("bodykind." + b.Kind), Website: b.Website, HTML: htmlOf(r.html[&b.Item].HTML)}
-	for _, m := range b.Members {
-		v.Members = append(v.Members, m.Name)
-	}
-	for _, p := range b.Proposals {
-		v.Proposals = append(v.Proposals, r.cards[&p.Item])
-	}
-	for _, p := range b.Practices {
-		v.Practices = append(v.Practices, r.cards[&p.Item])
-	}
-	for _, a := range b.Actions {
-		v.Actions = append(v.Actions, r.cards[&a.Item])
-	}
-	for _, rc := range b.Votes {
-		vv := VoteView{ReactionView: r.reactionView(rc)}
-		if rc.On != nil {
-			vv.On = r.itemLink(rc.On)
-		}
-		v.Votes = append(v.Votes, vv)
-	}
-	for _, f := range b.Comments {
-		fv := r.feedbackView(f)
-		if f.On != nil {
-			fv.On = r.itemLink(f.On)
-		}
-		v.Feedback = append(v.Feedback, fv)
-	}
-	return r.page("body", &Page{Title: b.Name, Description: r.html[&b.Item].Summary, URL: r.link(b.URL()), Body: v,
-		Feed:        r.link(b.URL() + "index.xml"),
-		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.bodies"), r.link("/bodies/")}}})
 }
 
 func (r *renderer) tagsPage() ([]byte, error) {
@@ -876,4 +845,40 @@ func repoLabel(from *site.Source) string {
 func shortHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:4])
+}
+
+// ownerLinks are an action's owners, the lead first: linked when this portal has their
+// page, by name when another portal's, by id when unknown.
+func (r *renderer) ownerLinks(a *site.Action) []Link {
+	out := make([]Link, 0, len(a.Owners))
+	for _, id := range a.Owners {
+		var b *site.Body
+		for _, ob := range a.OwnerBodies {
+			if ob.ID == id {
+				b = ob
+			}
+		}
+		if id == a.Owner && a.OwnerBody != nil {
+			b = a.OwnerBody
+		}
+		out = append(out, r.bodyLink(b, id))
+	}
+	return out
+}
+
+// addresseeLinks are whom an action is addressed to, in its order: bodies linked to
+// their pages, kinds of body in words ("tutti i comuni").
+func (r *renderer) addresseeLinks(a *site.Action) []Link {
+	out := make([]Link, 0, len(a.Addressees))
+	for _, x := range a.Addressees {
+		switch {
+		case x == site.AddressAll || slices.Contains(site.BodyKinds, x):
+			out = append(out, Link{Title: r.tr.T("addressees." + x)})
+		case a.From == nil:
+			out = append(out, r.bodyLink(r.Site.ByBody[x], x))
+		default: // named by another portal: its id, as it wrote it
+			out = append(out, Link{Title: x})
+		}
+	}
+	return slices.CompactFunc(out, func(x, y Link) bool { return x == y })
 }

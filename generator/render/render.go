@@ -56,16 +56,19 @@ type renderer struct {
 	ans      map[*site.Proposal]template.HTML
 	vtext    map[string]markdown.Result     // the Markdown of the plan versions' texts, by text
 	versions map[*site.Version]*VersionView // views of the versions, made once
+	layouts  map[*site.Version]*planLayout  // how each version's plan (nil: the draft) is laid out in pages, made once
+	lineage  *site.Lineage                  // the index of the versions for the items' history, made once
 	view     *SiteView
 	cards    map[*site.Item]*Card
-	bufs     sync.Pool   // of *bytes.Buffer, for pages
-	all      []*renderer // every language's renderer, for the language switcher
-	prefill  prefills    // what the forge buttons prefill
-	newLinks *ForgeView  // the forge links to propose a new proposal or practice
-	memo     *Memo       // what pspm serve keeps between builds, or nil
-	base     string      // Config.BasePath(), which parses the base URL
-	tagURLs  sync.Map    // tag → the link to its page
-	warns    diag.List   // warnings found while listing the files (static files the minifier cannot read)
+	rows     map[*site.Action]*ActionRow // the rows of the tables of actions, made once
+	bufs     sync.Pool                   // of *bytes.Buffer, for pages
+	all      []*renderer                 // every language's renderer, for the language switcher
+	prefill  prefills                    // what the forge buttons prefill
+	newLinks *ForgeView                  // the forge links to propose a new proposal or practice
+	memo     *Memo                       // what pspm serve keeps between builds, or nil
+	base     string                      // Config.BasePath(), which parses the base URL
+	tagURLs  sync.Map                    // tag → the link to its page
+	warns    diag.List                   // warnings found while listing the files (static files the minifier cannot read)
 }
 
 // Render writes the whole portal to w: every page in every language of the site (the
@@ -112,7 +115,7 @@ func Render(o Options, w output.Writer) error {
 				pages = append(pages, task{url: t.url, date: t.date})
 			}
 		}
-		r.cards, r.vtext, r.versions = nil, nil, nil // done with this language: let the garbage collector have its views
+		r.cards, r.rows, r.vtext, r.versions = nil, nil, nil, nil // done with this language: let the garbage collector have its views
 		if i > 0 {
 			r.html, r.ans = nil, nil
 		}
@@ -190,6 +193,9 @@ func (r *renderer) prepare(rs []*renderer, i int) ([]task, error) {
 	r.newLinks = r.forgeNew()
 	r.cards = r.allCards()
 	if err := r.renderCards(); err != nil {
+		return nil, err
+	}
+	if err := r.renderRows(); err != nil {
 		return nil, err
 	}
 	tasks := append(r.pages(), r.feeds()...)

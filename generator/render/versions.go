@@ -4,8 +4,10 @@ import (
 	"html/template"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pspm-dev/pspm/generator/internal/parallel"
 	"github.com/pspm-dev/pspm/generator/markdown"
@@ -125,14 +127,147 @@ func (r *renderer) prepareVersions() {
 	for _, v := range r.Site.Versions {
 		r.versions[v] = r.versionView(v)
 	}
+	r.lineage = r.Site.Lineage()
+	r.layouts = map[*site.Version]*planLayout{nil: r.planLayout(nil)}
+	for _, v := range r.Site.Versions {
+		if v.Plan != nil {
+			r.layouts[v] = r.planLayout(v)
+		}
+	}
+}
+
+// planBudget is how many bytes of goals, objectives and actions (their estimated HTML)
+// one page of a plan holds: with the page's frame and styles it stays under the page
+// budget (60 KB transferred).
+const planBudget = 36 << 10
+
+// planLayout is how a plan's page is laid out: its whole tree on the page, or, when
+// the tree is too large, an index of the goals on the page and each goal's objectives
+// and actions on parts of their own (several pages for a large goal).
+type planLayout struct {
+	url   string // the page: /plan/<version>/ or /plan/draft/
+	tree  []PlanGoal
+	parts []*planPart          // nil when the tree fits on the page
+	where map[string]*planPart // the part of each anchor (goal-, objective-, action-<id>)
+}
+
+// planPart is one page of a plan's tree: some objectives and actions of one goal.
+type planPart struct {
+	goal        int // its index in the tree
+	page, pages int
+	url         string
+	tree        PlanGoal
+	size        int
+}
+
+// planLayout lays out the page of version v (nil: the draft). A version's page carries
+// each action's approved text; the draft's links the actions' pages.
+func (r *renderer) planLayout(v *site.Version) *planLayout {
+	p, l := r.Site, &planLayout{url: "/plan/draft/"}
+	if v != nil {
+		p, l.url = v.Plan, "/plan/"+v.Name+"/"
+	}
+	l.tree = r.planTree(p)
+	full := v != nil
+	total := 0
+	for gi, g := range l.tree {
+		head := g
+		head.Objectives = nil
+		parts := []*planPart{{goal: gi, tree: head, size: 800 + len(g.Title)}}
+		for _, o := range g.Objectives {
+			oh := o
+			oh.Actions = nil
+			cur := parts[len(parts)-1]
+			cur.tree.Objectives = append(cur.tree.Objectives, oh)
+			cur.size += 600 + len(o.Title)
+			for _, a := range o.Actions {
+				size := 500 + len(a.Title) + len(a.Owner.Title)
+				if full {
+					size += len(a.HTML) + 200*len(a.Indicators) + 150*len(a.Proposals)
+				}
+				total += size
+				if cur.size+size > planBudget && len(cur.tree.Objectives[len(cur.tree.Objectives)-1].Actions) > 0 {
+					cur = &planPart{goal: gi, tree: head, size: 800 + len(g.Title)}
+					cur.tree.Objectives = []PlanObjective{oh}
+					parts = append(parts, cur)
+				}
+				last := &cur.tree.Objectives[len(cur.tree.Objectives)-1]
+				last.Actions = append(last.Actions, a)
+				cur.size += size
+			}
+		}
+		for i, pt := range parts {
+			pt.page, pt.pages = i+1, len(parts)
+			pt.url = l.url + "goals/" + g.ID + "/"
+			if pt.page > 1 {
+				pt.url += strconv.Itoa(pt.page) + "/"
+			}
+			l.parts = append(l.parts, pt)
+		}
+	}
+	if total <= planBudget {
+		l.parts = nil
+		return l
+	}
+	l.where = map[string]*planPart{}
+	for _, pt := range l.parts {
+		if pt.page == 1 {
+			l.where[pt.tree.Anchor] = pt
+		}
+		for _, o := range pt.tree.Objectives {
+			if _, ok := l.where[o.Anchor]; !ok {
+				l.where[o.Anchor] = pt
+			}
+			for _, a := range o.Actions {
+				l.where[a.Anchor] = pt
+			}
+		}
+	}
+	return l
+}
+
+// anchorURL links an item's place on the page of version v (nil: the draft's page).
+func (r *renderer) anchorURL(v *site.Version, it *site.Item) string {
+	a := anchorOf(it)
+	if l := r.layouts[v]; l != nil {
+		if pt := l.where[a]; pt != nil {
+			return r.link(pt.url) + "#" + a
+		}
+		return r.link(l.url) + "#" + a
+	}
+	if v == nil {
+		return r.link("/plan/draft/") + "#" + a
+	}
+	return r.link("/plan/"+v.Name+"/") + "#" + a
+}
+
+// planIndex is the index of a plan laid out in parts: a row per goal.
+func (r *renderer) planIndex(l *planLayout) []PlanIndexRow {
+	var out []PlanIndexRow
+	for _, pt := range l.parts {
+		g := l.tree[pt.goal]
+		if pt.page == 1 {
+			row := PlanIndexRow{Goal: Link{codeTitle(g.Code, g.Title), r.link(pt.url)}, Lang: g.Lang, Progress: g.Progress, Objectives: len(g.Objectives)}
+			for _, o := range g.Objectives {
+				row.Actions += len(o.Actions)
+			}
+			out = append(out, row)
+		}
+		if pt.pages > 1 {
+			row := &out[len(out)-1]
+			row.Pages = append(row.Pages, PageLink{Number: pt.page, URL: r.link(pt.url)})
+		}
+	}
+	return out
 }
 
 func changeCounts(d *site.PlanDiff) ChangeCounts {
 	if d == nil {
 		return ChangeCounts{}
 	}
-	a, rm, mv, ch := d.Counts()
-	return ChangeCounts{Added: a, Removed: rm, Moved: mv, Changed: ch, Incorporated: len(d.Incorporated)}
+	c := d.KindCounts()
+	return ChangeCounts{Added: c[site.Added], Removed: c[site.Removed], Renumbered: c[site.Renumbered], Merged: c[site.Merged], Split: c[site.Split],
+		Moved: c[site.Moved], Changed: c[site.Changed], Incorporated: len(d.Incorporated), Lineage: c[site.Renumbered] + c[site.Merged] + c[site.Split]}
 }
 
 // planTree is the tree of goals, objectives and actions of p (a version's plan, or the
@@ -202,27 +337,68 @@ func (r *renderer) versionPages() []task {
 	}
 	add("plan", "/plan/", s.Built, func() ([]byte, error) { return r.planPage(s.Latest, "/plan/") })
 	add("plan", "/plan/draft/", s.Built, func() ([]byte, error) { return r.planPage(nil, "/plan/draft/") })
-	add("changes", "/plan/draft/changes/", s.Built, func() ([]byte, error) { return r.changesPage(nil) })
+	for _, pt := range r.layouts[nil].parts {
+		add("plan", pt.url, s.Built, func() ([]byte, error) { return r.planPartPage(nil, pt) })
+	}
+	t = append(t, r.changesPages(nil, s.Built)...)
 	add("versions", "/plan/versions/", s.Built, r.versionsPage)
 	for _, v := range s.Versions {
 		if v.Plan == nil {
 			continue
 		}
 		add("plan", "/plan/"+v.Name+"/", v.Date, func() ([]byte, error) { return r.planPage(v, "/plan/"+v.Name+"/") })
-		add("changes", "/plan/"+v.Name+"/changes/", v.Date, func() ([]byte, error) { return r.changesPage(v) })
+		for _, pt := range r.layouts[v].parts {
+			add("plan", pt.url, v.Date, func() ([]byte, error) { return r.planPartPage(v, pt) })
+		}
+		t = append(t, r.changesPages(v, v.Date)...)
 	}
 	add("monitoring", "/monitoring/", s.Built, r.monitoringPage)
 	return t
 }
 
-// planPage shows a version of the plan (v nil: the draft) at url.
+// planPage shows a version of the plan (v nil: the draft) at url: its whole tree, or
+// the index of its goals when the tree is laid out in parts.
 func (r *renderer) planPage(v *site.Version, url string) ([]byte, error) {
+	return r.planView(v, url, nil)
+}
+
+// planPartPage shows one part of the tree of version v (nil: the draft).
+func (r *renderer) planPartPage(v *site.Version, pt *planPart) ([]byte, error) {
+	return r.planView(v, pt.url, pt)
+}
+
+func (r *renderer) planView(v *site.Version, url string, part *planPart) ([]byte, error) {
 	s := r.Site
 	p := s
 	if v != nil {
 		p = v.Plan
 	}
-	pv := &PlanView{Progress: p.Progress.Percent, Tree: r.planTree(p), Version: r.versionView(v), VersionsURL: r.link("/plan/versions/"), DraftURL: r.link("/plan/draft/")}
+	l := r.layouts[v]
+	tree := l.tree
+	pv := &PlanView{Progress: p.Progress.Percent, Version: r.versionView(v), VersionsURL: r.link("/plan/versions/"), DraftURL: r.link("/plan/draft/")}
+	switch {
+	case part != nil:
+		tree = []PlanGoal{part.tree}
+		pv.Part = &PlanPartView{Goal: Link{codeTitle(part.tree.Code, part.tree.Title), part.tree.URL}, Page: part.page, Pages: part.pages, PlanURL: r.link(l.url)}
+		pv.Pager = Pager{Page: part.page, Pages: part.pages}
+		for _, q := range l.parts {
+			if q.goal != part.goal {
+				continue
+			}
+			pv.Pager.Numbers = append(pv.Pager.Numbers, PageLink{Number: q.page, URL: r.link(q.url), Current: q == part})
+			switch q.page {
+			case part.page - 1:
+				pv.Pager.Prev = r.link(q.url)
+			case part.page + 1:
+				pv.Pager.Next = r.link(q.url)
+			}
+		}
+		pv.Tree = tree
+	case l.parts != nil:
+		pv.Index = r.planIndex(l)
+	default:
+		pv.Tree = tree
+	}
 	if s.Latest != nil {
 		pv.Latest = r.versionView(s.Latest)
 	}
@@ -236,7 +412,7 @@ func (r *renderer) planPage(v *site.Version, url string) ([]byte, error) {
 	for _, st := range site.ActionStatuses {
 		pv.ByStatus = append(pv.ByStatus, StatusCount{st, r.tr.T("status." + st), p.Progress.ByStatus[st]})
 	}
-	if url == "/plan/" || v == nil {
+	if part == nil && (url == "/plan/" || v == nil) {
 		for i, a := range s.Priorities {
 			tl := r.tally(a.Tally)
 			pv.Priorities = append(pv.Priorities, PriorityRank{Rank: i + 1, Action: r.itemLink(&a.Item), Mean: tl.PriorityMean, Count: tl.PriorityCount,
@@ -254,7 +430,7 @@ func (r *renderer) planPage(v *site.Version, url string) ([]byte, error) {
 		if p.Plan.Translations[r.lang] == nil {
 			pv.IntroLang, pv.Untranslated = def, def
 		}
-		for _, g := range pv.Tree {
+		for _, g := range tree {
 			if g.Lang != "" {
 				pv.Untranslated = def
 			}
@@ -283,6 +459,13 @@ func (r *renderer) planPage(v *site.Version, url string) ([]byte, error) {
 		crumbs = append(crumbs, Link{r.tr.T("menu.plan"), r.link("/plan/")}, Link{r.tr.T("versions.title"), r.link("/plan/versions/")})
 		title = r.tr.T("plan.version.title", title, v.Name)
 	}
+	if part != nil {
+		crumbs = append(crumbs, Link{title, r.link(l.url)})
+		title = r.tr.T("changes.part.title", title, codeTitle(part.tree.Code, part.tree.Title))
+		if part.pages > 1 {
+			title = r.tr.T("changes.part.page", title, part.page, part.pages)
+		}
+	}
 	return r.page("plan", &Page{Title: title, URL: r.link(url), Plan: pv, Feed: r.link("/plan/index.xml"), Breadcrumbs: crumbs})
 }
 
@@ -296,70 +479,350 @@ func (r *renderer) versionsPage() ([]byte, error) {
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.plan"), r.link("/plan/")}}})
 }
 
-// changesPage shows what version v (nil: the draft) changed since the version before it.
-func (r *renderer) changesPage(v *site.Version) ([]byte, error) {
-	s := r.Site
-	d, prev, url := s.DraftChanges, s.Latest, "/plan/draft/changes/"
-	if v != nil {
-		d, prev, url = v.Changes, v.Previous, "/plan/"+v.Name+"/changes/"
+// changesBudget is how many bytes of changed items (their estimated HTML) one changes
+// page holds: with the page's frame, styles and scripts it stays under the page
+// budget (60 KB transferred).
+const changesBudget = 40 << 10
+
+// changesSet is what changed in one version (nil: the draft), laid out in pages: the
+// summary at url, and the items of each goal on parts, unless they all fit on the
+// summary page.
+type changesSet struct {
+	v         *site.Version
+	d         *site.PlanDiff
+	prev      *site.Version
+	url       string // /plan/<version>/changes/
+	old, new_ *site.Site
+	parts     []*changePart
+	inline    bool // every item fits on the summary page
+}
+
+// changePart is one page of changed items: the items of one goal, or a page of them.
+type changePart struct {
+	goal        string // the goal's id
+	goalTitle   Link   // its title (code and title), linked to its page in the draft
+	page, pages int
+	url         string
+	items       []ItemChangeView
+	sections    []site.Section // the section of each item
+	size        int
+}
+
+func (p *changePart) path(base string, page int) string {
+	u := base + p.goal + "/"
+	if page > 1 {
+		u += strconv.Itoa(page) + "/"
 	}
-	cv := &ChangesView{To: r.versionView(v), Counts: changeCounts(d), Empty: d.Empty()}
+	return u
+}
+
+// changesOf lays out the changes of version v (nil: the draft since the latest).
+func (r *renderer) changesOf(v *site.Version) *changesSet {
+	s := r.Site
+	cs := &changesSet{v: v, d: s.DraftChanges, prev: s.Latest, url: "/plan/draft/changes/", new_: s}
+	if v != nil {
+		cs.d, cs.prev, cs.url, cs.new_ = v.Changes, v.Previous, "/plan/"+v.Name+"/changes/", v.Plan
+	}
+	if cs.prev != nil {
+		cs.old = cs.prev.Plan
+	}
+	if cs.d == nil {
+		cs.inline = true
+		return cs
+	}
+	// The items of each goal, goals in the order first met (the new plan's order,
+	// removed goals where they were).
+	byGoal := map[string][]*changePart{}
+	var goals []string
+	total := 0
+	for _, list := range cs.d.Lists() {
+		for _, it := range list {
+			iv := r.itemChangeView(it, cs)
+			if cs.prev == nil { // the first version: everything is new, its page shows it in full
+				iv.Fields, iv.Text = nil, ""
+			}
+			size := iv.size()
+			total += size
+			ps := byGoal[it.Goal]
+			if ps == nil {
+				goals = append(goals, it.Goal)
+				ps = []*changePart{{goal: it.Goal, goalTitle: r.goalOfChange(it.Goal, cs.old, cs.new_)}}
+			}
+			last := ps[len(ps)-1]
+			if last.size > 0 && last.size+size > changesBudget {
+				last = &changePart{goal: it.Goal, goalTitle: last.goalTitle}
+				ps = append(ps, last)
+			}
+			last.items = append(last.items, iv)
+			last.sections = append(last.sections, it.Section)
+			last.size += size
+			byGoal[it.Goal] = ps
+		}
+	}
+	cs.inline = total <= changesBudget
+	for _, g := range goals {
+		ps := byGoal[g]
+		for i, p := range ps {
+			p.page, p.pages = i+1, len(ps)
+			if p.goal == "" {
+				p.goal = "-"
+			}
+			p.url = p.path(cs.url, p.page)
+			cs.parts = append(cs.parts, p)
+		}
+	}
+	return cs
+}
+
+// goalOfChange names goal id as the new plan has it (as the old one had it when
+// removed).
+func (r *renderer) goalOfChange(id string, old, new *site.Site) Link {
+	if id == "" {
+		return Link{Title: r.tr.T("changes.no_goal")}
+	}
+	for _, p := range []*site.Site{new, old} {
+		if p == nil {
+			continue
+		}
+		if f, ok := p.Facts(site.Goals, id); ok {
+			l := Link{Title: codeTitle(f.Code, r.title(f.Item, f.Title))}
+			if d := r.Site.Items[f.Item.Key()]; d != nil {
+				l.URL = r.link(d.URL())
+			}
+			return l
+		}
+	}
+	return Link{Title: id}
+}
+
+// size estimates the bytes of HTML the view of a changed item takes.
+func (v *ItemChangeView) size() int {
+	n := 600 + 2*len(v.Title) + len(v.Text) + len(v.TitleDiff)
+	for _, f := range v.Fields {
+		n += 250 + len(f.Name) + len(f.Old) + len(f.New) + len(f.Diff)
+	}
+	for _, l := range append(v.FromItems, v.ToItems...) {
+		n += 120 + len(l.Title) + len(l.URL)
+	}
+	return n
+}
+
+// changesPages lists the changes pages of version v (nil: the draft): the summary and
+// its parts.
+func (r *renderer) changesPages(v *site.Version, date time.Time) []task {
+	cs := r.changesOf(v)
+	var t []task
+	add := func(url string, make func() ([]byte, error)) {
+		t = append(t, task{kind: "changes", path: indexFile(r.prefix + url), url: r.prefix + url, date: date, make: make})
+	}
+	add(cs.url, func() ([]byte, error) { return r.changesPage(cs, nil) })
+	if !cs.inline {
+		for _, p := range cs.parts {
+			add(p.url, func() ([]byte, error) { return r.changesPage(cs, p) })
+		}
+	}
+	return t
+}
+
+// changesPage shows what a version changed since the version before it: the summary,
+// with the changed items when they fit (part nil), or one part of the items.
+func (r *renderer) changesPage(cs *changesSet, part *changePart) ([]byte, error) {
+	s, d, v, prev := r.Site, cs.d, cs.v, cs.prev
+	cv := &ChangesView{To: r.versionView(v), Counts: changeCounts(d), Empty: d.Empty(), SummaryURL: r.link(cs.url)}
+	if r.prefix != "" && !cv.Empty && r.Config.Languages[0] != r.lang {
+		// Changes are those of the texts as written, in the default language.
+		cv.Untranslated = r.Config.Languages[0]
+	}
 	if prev != nil {
 		cv.From = r.versionView(prev)
 	}
-	var newPlan, oldPlan *site.Site = s, nil
-	if v != nil {
-		newPlan = v.Plan
-	}
-	if prev != nil {
-		oldPlan = prev.Plan
-	}
-	if d != nil {
-		for _, f := range d.Plan {
-			cv.Plan = append(cv.Plan, r.fieldView(f))
-		}
-		cv.Intro = textDiffHTML(d.PlanText, r.tr)
-		labels := r.view.Labels
-		for _, g := range []struct {
-			section string
-			title   string
-			items   []site.ItemDiff
-		}{{"goals", labels.Goals, d.Goals}, {"objectives", labels.Objectives, d.Objectives}, {"actions", labels.Actions, d.Actions}} {
-			if len(g.items) == 0 {
-				continue
-			}
-			grp := ChangeGroup{Section: g.section, Title: g.title}
-			for _, it := range g.items {
-				iv := r.itemChangeView(it, oldPlan, newPlan)
-				if prev == nil { // the first version: everything is new, its page shows it in full
-					iv.Fields, iv.Text = nil, ""
-				}
-				grp.Items = append(grp.Items, iv)
-			}
-			cv.Groups = append(cv.Groups, grp)
-		}
-		for _, id := range d.Incorporated {
-			iv := IncorporatedView{Proposal: r.proposalLink(id)}
-			if p := s.Proposal(id); p != nil {
-				iv.Body = r.bodyLink(p.BodyItem, p.Body)
-				iv.Status, iv.Label = p.Status, r.tr.T("status."+p.Status)
-			}
-			for _, a := range newPlan.Actions {
-				for _, pid := range a.Proposals {
-					if pid == id {
-						iv.Actions = append(iv.Actions, r.planItemLink(&a.Item, a.Title, newPlan, v))
-					}
-				}
-			}
-			cv.Incorporated = append(cv.Incorporated, iv)
-		}
+	for _, k := range site.ChangeKinds {
+		cv.Kinds = append(cv.Kinds, KindLabel{Kind: k, Label: r.tr.T("changes.kind." + k)})
 	}
 	title := r.tr.T("changes.title.draft")
 	if v != nil {
 		title = r.tr.T("changes.title", v.Name)
 	}
 	crumbs := []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.plan"), r.link("/plan/")}, {r.tr.T("versions.title"), r.link("/plan/versions/")}}
-	return r.page("changes", &Page{Title: title, URL: r.link(url), Changes: cv, Breadcrumbs: crumbs})
+	groups := func(items []ItemChangeView, sections []site.Section) []ChangeGroup {
+		labels := r.view.Labels
+		var out []ChangeGroup
+		for _, g := range []struct {
+			sec   site.Section
+			name  string
+			title string
+		}{{site.Goals, "goals", labels.Goals}, {site.Objectives, "objectives", labels.Objectives}, {site.Actions, "actions", labels.Actions}} {
+			grp := ChangeGroup{Section: g.name, Title: g.title}
+			for i, it := range items {
+				if sections[i] == g.sec {
+					grp.Items = append(grp.Items, it)
+				}
+			}
+			if len(grp.Items) > 0 {
+				out = append(out, grp)
+			}
+		}
+		return out
+	}
+	if part != nil {
+		cv.Part = &ChangePart{Goal: part.goalTitle, Page: part.page, Pages: part.pages}
+		cv.Pager = Pager{Page: part.page, Pages: part.pages}
+		if part.page > 1 {
+			cv.Pager.Prev = r.link(part.path(cs.url, part.page-1))
+		}
+		if part.page < part.pages {
+			cv.Pager.Next = r.link(part.path(cs.url, part.page+1))
+		}
+		for i := 1; i <= part.pages; i++ {
+			cv.Pager.Numbers = append(cv.Pager.Numbers, PageLink{Number: i, URL: r.link(part.path(cs.url, i)), Current: i == part.page})
+		}
+		cv.Groups = groups(part.items, part.sections)
+		crumbs = append(crumbs, Link{title, r.link(cs.url)})
+		title = r.tr.T("changes.part.title", title, part.goalTitle.Title)
+		if part.pages > 1 {
+			title = r.tr.T("changes.part.page", title, part.page, part.pages)
+		}
+		return r.page("changes", &Page{Title: title, URL: r.link(part.url), Changes: cv, Breadcrumbs: crumbs})
+	}
+	if d != nil {
+		cv.Summary, cv.Total = r.changeSummary(cs)
+		cv.Parts = !cs.inline
+		if cs.inline {
+			var items []ItemChangeView
+			var secs []site.Section
+			for _, p := range cs.parts {
+				items = append(items, p.items...)
+				secs = append(secs, p.sections...)
+			}
+			cv.Groups = groups(items, secs)
+		}
+		for _, f := range d.Plan {
+			cv.Plan = append(cv.Plan, r.fieldView(f, site.ItemDiff{}))
+		}
+		cv.Intro = textDiffHTML(d.PlanText, r.tr, false)
+		for _, id := range d.Incorporated {
+			iv := IncorporatedView{Proposal: r.proposalLink(id)}
+			if p := s.Proposal(id); p != nil {
+				iv.Body = r.bodyLink(p.BodyItem, p.Body)
+				iv.Status, iv.Label = p.Status, r.tr.T("status."+p.Status)
+			}
+			for _, a := range cs.new_.Actions {
+				for _, pid := range a.Proposals {
+					if pid == id {
+						iv.Actions = append(iv.Actions, r.planItemLink(&a.Item, a.Title, cs.new_, v))
+					}
+				}
+			}
+			cv.Incorporated = append(cv.Incorporated, iv)
+		}
+	}
+	return r.page("changes", &Page{Title: title, URL: r.link(cs.url), Changes: cv, Breadcrumbs: crumbs})
+}
+
+// changeSummary counts the changes of each goal by kind, and of the whole plan.
+func (r *renderer) changeSummary(cs *changesSet) ([]ChangeSummaryRow, ChangeSummaryRow) {
+	kinds := site.ChangeKinds
+	index := map[string]int{}
+	for i, k := range kinds {
+		index[k] = i
+	}
+	total := ChangeSummaryRow{Goal: Link{Title: r.tr.T("changes.total")}, Counts: make([]int, len(kinds))}
+	var rows []ChangeSummaryRow
+	at := map[string]int{}
+	for _, list := range cs.d.Lists() {
+		for _, it := range list {
+			i, ok := at[it.Goal]
+			if !ok {
+				i = len(rows)
+				at[it.Goal] = i
+				rows = append(rows, ChangeSummaryRow{Goal: r.goalOfChange(it.Goal, cs.old, cs.new_), Counts: make([]int, len(kinds))})
+				if !cs.inline {
+					for _, p := range cs.parts {
+						if p.goal == it.Goal || (it.Goal == "" && p.goal == "-") {
+							if p.page == 1 {
+								rows[i].Part = r.link(p.url)
+							}
+							if p.pages > 1 {
+								rows[i].Pages = append(rows[i].Pages, PageLink{Number: p.page, URL: r.link(p.url)})
+							}
+						}
+					}
+				}
+			}
+			rows[i].Counts[index[it.Kind]]++
+			rows[i].Total++
+			total.Counts[index[it.Kind]]++
+			total.Total++
+		}
+	}
+	return rows, total
+}
+
+// historyView is the history of a plan item of this portal across the versions of the
+// plan, or nil when there is no readable version (or the item is another portal's).
+func (r *renderer) historyView(it *site.Item) *HistoryView {
+	if it.Namespace != "" || r.Site.Latest == nil {
+		return nil
+	}
+	steps := r.lineage.History(it.Section, it.ID)
+	name := func(v *site.Version) (string, string) {
+		if v == nil {
+			return r.tr.T("versions.draft"), r.link("/plan/draft/")
+		}
+		return v.Name, r.link("/plan/" + v.Name + "/")
+	}
+	hv := &HistoryView{}
+	for k, st := range steps {
+		vname, vurl := name(st.Version)
+		if len(st.Items) == 0 {
+			hv.Rows = append(hv.Rows, HistoryRow{Version: vname, VersionURL: vurl, Draft: st.Version == nil, Absent: true})
+			continue
+		}
+		for _, e := range st.Items {
+			row := HistoryRow{Version: vname, VersionURL: vurl, Draft: st.Version == nil, ID: e.ID, Code: e.Code, Title: r.title(e.Item, e.Title),
+				Due: e.Due, Status: e.Status, Current: st.Version == nil && e.ID == it.ID}
+			if e.Status != "" {
+				row.Label = r.tr.T("status." + e.Status)
+			}
+			if e.Owner != "" {
+				row.Owner = r.bodyLink(r.Site.ByBody[e.Owner], e.Owner)
+			}
+			if st.Version != nil {
+				row.URL = r.anchorURL(st.Version, e.Item)
+			}
+			if e.Next != "" && k+1 < len(steps) {
+				next := steps[k+1]
+				nname, _ := name(next.Version)
+				np := r.Site
+				if next.Version != nil {
+					np = next.Version.Plan
+				}
+				var to []string
+				for _, id := range e.NextIDs {
+					if n, ok := np.Facts(it.Section, id); ok && n.Code != "" {
+						id = n.Code
+					}
+					to = append(to, id)
+				}
+				key := "lineage.next." + e.Next
+				if next.Version == nil {
+					key += ".draft"
+				}
+				switch {
+				case e.Next == site.Removed && next.Version == nil:
+					row.Next = r.tr.T(key)
+				case e.Next == site.Removed:
+					row.Next = r.tr.T(key, nname)
+				case next.Version == nil:
+					row.Next = r.tr.T(key, strings.Join(to, ", "))
+				default:
+					row.Next = r.tr.T(key, strings.Join(to, ", "), nname)
+				}
+			}
+			hv.Rows = append(hv.Rows, row)
+		}
+	}
+	return hv
 }
 
 // planItemLink links an item of plan p: to its page in the draft, or to its place on the
@@ -373,7 +836,7 @@ func (r *renderer) planItemLink(it *site.Item, title string, p *site.Site, v *si
 		return Link{title, r.link(d.URL())}
 	}
 	if v != nil && p != nil {
-		return Link{title, r.link("/plan/"+v.Name+"/") + "#" + anchorOf(it)}
+		return Link{title, r.anchorURL(v, it)}
 	}
 	return Link{Title: title}
 }
@@ -388,52 +851,87 @@ func anchorOf(it *site.Item) string {
 	return "action-" + it.ID
 }
 
-func (r *renderer) itemChangeView(d site.ItemDiff, oldPlan, newPlan *site.Site) ItemChangeView {
-	v := ItemChangeView{Kind: d.Kind, KindLabel: r.tr.T("changes.kind." + d.Kind), ID: d.ID, Title: d.Title, Text: textDiffHTML(d.Text, r.tr)}
+func (r *renderer) itemChangeView(d site.ItemDiff, cs *changesSet) ItemChangeView {
+	oldPlan, newPlan := cs.old, cs.new_
+	// placeOf links an item of the old (or new) version: its page in the draft, else its
+	// place on that version's page.
+	placeOf := func(old bool, it *site.Item) string {
+		if dr := r.Site.Items[it.Key()]; dr != nil {
+			return r.link(dr.URL())
+		}
+		switch {
+		case old && cs.prev != nil:
+			return r.anchorURL(cs.prev, it)
+		case !old && cs.v != nil:
+			return r.anchorURL(cs.v, it)
+		}
+		return ""
+	}
+	v := ItemChangeView{Kind: d.Kind, KindLabel: r.tr.T("changes.kind." + d.Kind), ID: d.ID, Title: d.Title, Goal: d.Goal,
+		Text: textDiffHTML(d.Text, r.tr, d.Kind == site.Added || d.Kind == site.Removed)}
+	if r.prefix != "" && r.Config.Languages[0] != r.lang {
+		v.TextLang = r.Config.Languages[0]
+	}
 	in := newPlan
 	if d.Kind == site.Removed {
 		in = oldPlan
 	}
 	if in != nil {
-		if it := in.Items[string(d.Section)+"/"+d.ID]; it != nil {
-			v.Title = r.title(it, d.Title)
-			v.Code = in.CodeOf(it)
+		if f, ok := in.Facts(d.Section, d.ID); ok {
+			v.Title, v.Code, v.Lang = r.title(f.Item, d.Title), f.Code, r.langOf(f.Item)
+			v.URL = placeOf(d.Kind == site.Removed, f.Item)
 		}
 	}
-	if it := r.Site.Items[string(d.Section)+"/"+d.ID]; it != nil {
-		v.URL = r.link(it.URL())
+	v.From = Link{Title: d.FromParentTitle}
+	if v.From.Title == "" {
+		v.From.Title = d.FromParent
 	}
-	parent := func(p *site.Site, id string) Link {
-		if id == "" {
-			return Link{}
-		}
-		if p != nil {
-			if it := p.PlanItem(id); it != nil {
-				l := Link{Title: id}
-				switch {
-				case it.Section == site.Goals && p.Goal(id) != nil:
-					l.Title = r.title(it, p.Goal(id).Title)
-				case it.Section == site.Objectives && p.Objective(id) != nil:
-					l.Title = r.title(it, p.Objective(id).Title)
+	v.To = Link{Title: d.ToParentTitle}
+	if v.To.Title == "" {
+		v.To.Title = d.ToParent
+	}
+	parentSec := site.ParentSection(d.Section)
+	if it := r.Site.Items[string(parentSec)+"/"+d.ToParent]; it != nil && d.ToParent != "" {
+		v.To.URL = r.link(it.URL())
+	}
+	if it := r.Site.Items[string(parentSec)+"/"+d.FromParent]; it != nil && d.FromParent != "" {
+		v.From.URL = r.link(it.URL())
+	}
+	items := func(p *site.Site, old bool, ids []string) []Link {
+		var out []Link
+		for _, id := range ids {
+			l := Link{Title: id}
+			if p != nil {
+				if f, ok := p.Facts(d.Section, id); ok {
+					l.Title = codeTitle(f.Code, r.title(f.Item, f.Title)) + " (" + id + ")"
+					l.URL = placeOf(old, f.Item)
 				}
-				l.Title = codeTitle(p.CodeOf(it), l.Title)
-				if dr := r.Site.Items[it.Key()]; dr != nil {
-					l.URL = r.link(dr.URL())
-				}
-				return l
 			}
+			out = append(out, l)
 		}
-		return Link{Title: id}
+		return out
 	}
-	v.From, v.To = parent(oldPlan, d.FromParent), parent(newPlan, d.ToParent)
+	v.FromItems = items(oldPlan, true, d.FromIDs)
+	if d.Kind == site.Split {
+		v.ToItems = items(newPlan, false, d.ToIDs)
+	}
 	for _, f := range d.Fields {
-		v.Fields = append(v.Fields, r.fieldView(f))
+		fv := r.fieldView(f, d)
+		if f.Field == "title" || f.Field == "goal" || f.Field == "objective" { // texts as written
+			fv.Lang = v.TextLang
+		}
+		if f.Field == "title" && f.Words != nil {
+			v.TitleDiff = fv.Diff
+		}
+		v.Fields = append(v.Fields, fv)
 	}
 	return v
 }
 
-// fieldView names a changed field in the page language.
-func (r *renderer) fieldView(f site.FieldChange) FieldView {
+// fieldView names a changed field in the page language, with its values as the pages
+// write them: dates in words, parents by code and title (those of d), statuses in the
+// page language.
+func (r *renderer) fieldView(f site.FieldChange, d site.ItemDiff) FieldView {
 	name := f.Field
 	if ind, ok := strings.CutPrefix(f.Field, "indicator:"); ok {
 		if n, attr, ok := strings.Cut(ind, "."); ok && (attr == "unit" || attr == "baseline" || attr == "target") {
@@ -445,27 +943,85 @@ func (r *renderer) fieldView(f site.FieldChange) FieldView {
 		name = r.tr.T("changes.field." + f.Field)
 	}
 	before, after := f.Old, f.New
-	if f.Field == "status" { // a code: shown in the page language
+	switch f.Field {
+	case "status": // a code: shown in the page language
 		if before != "" {
 			before = r.tr.T("status." + before)
 		}
 		if after != "" {
 			after = r.tr.T("status." + after)
 		}
+	case "start", "due":
+		before, after = r.frontMatterDate(before), r.frontMatterDate(after)
+	case "owner": // a body: by its name
+		if b := r.Site.ByBody[before]; b != nil {
+			before = b.Name
+		}
+		if b := r.Site.ByBody[after]; b != nil {
+			after = b.Name
+		}
+	case "goal", "objective":
+		if before != "" && before == d.FromParent && d.FromParentTitle != "" {
+			before = d.FromParentTitle
+		}
+		if after != "" && after == d.ToParent && d.ToParentTitle != "" {
+			after = d.ToParentTitle
+		}
 	}
-	return FieldView{Name: name, Old: before, New: after}
+	fv := FieldView{Name: name, Old: before, New: after}
+	if f.Words != nil {
+		fv.Diff = textDiffHTML(f.Words, r.tr, false)
+	}
+	return fv
 }
+
+// frontMatterDate writes a YYYY-MM-DD date as the pages do ("10 novembre 2026").
+func (r *renderer) frontMatterDate(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return r.formatDate(t)
+}
+
+// Lengths of the text kept by textDiffHTML: around each change, and of a whole text
+// added or removed.
+const (
+	diffContext = 160
+	diffWhole   = 700
+)
 
 // textDiffHTML writes a word-level diff as HTML: removed words in <del>, added ones in
 // <ins>, each opened by words that a screen reader reads and that stay when colour and
-// styles are gone. "" when there is no diff.
-func textDiffHTML(ops []site.TextOp, tr translations) template.HTML {
+// styles are gone. Long unchanged stretches are cut to the words around the changes;
+// with whole (an item added or removed), its text is cut after diffWhole characters:
+// the item's page and the open data have it in full. "" when there is no diff.
+func textDiffHTML(ops []site.TextOp, tr translations, whole bool) template.HTML {
 	if ops == nil {
 		return ""
 	}
 	var b strings.Builder
-	for _, op := range ops {
-		text := template.HTMLEscapeString(op.Text)
+	cut := ` <span class="small">[…]</span> `
+	for i, op := range ops {
+		t := op.Text
+		switch {
+		case whole && len(t) > diffWhole:
+			t = cutAfter(t, diffWhole)
+		case op.Op == site.TextEqual && len(t) > 2*diffContext+40:
+			head, tail := "", ""
+			if i > 0 {
+				head = cutAfter(t, diffContext)
+			}
+			if i < len(ops)-1 {
+				tail = cutBefore(t, diffContext)
+			}
+			b.WriteString(template.HTMLEscapeString(head) + cut + template.HTMLEscapeString(tail))
+			continue
+		}
+		text := template.HTMLEscapeString(t)
+		if t != op.Text {
+			text += cut
+		}
 		switch op.Op {
 		case site.TextInsert:
 			b.WriteString(`<ins><span class="visually-hidden">` + template.HTMLEscapeString(tr.T("changes.added_text")) + ` </span>` + text + `</ins>`)
@@ -476,6 +1032,35 @@ func textDiffHTML(ops []site.TextOp, tr translations) template.HTML {
 		}
 	}
 	return template.HTML(b.String())
+}
+
+// cutAfter keeps about the first n bytes of s, ending at a space.
+func cutAfter(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	if i := strings.LastIndexAny(s[:n], " \n"); i > n/2 {
+		return s[:i]
+	}
+	for n < len(s) && !utf8.RuneStart(s[n]) {
+		n++
+	}
+	return s[:n]
+}
+
+// cutBefore keeps about the last n bytes of s, starting after a space.
+func cutBefore(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	k := len(s) - n
+	if i := strings.IndexAny(s[k:], " \n"); i >= 0 && i < n/2 {
+		return s[k+i+1:]
+	}
+	for k < len(s) && !utf8.RuneStart(s[k]) {
+		k++
+	}
+	return s[k:]
 }
 
 // monitoringPage shows the approved plan being carried out.

@@ -36,7 +36,8 @@ type VersionView struct {
 
 // ChangeCounts sums up what changed between two versions.
 type ChangeCounts struct {
-	Added, Removed, Moved, Changed, Incorporated int
+	Added, Removed, Renumbered, Merged, Split, Moved, Changed, Incorporated int
+	Lineage                                                                 int // Renumbered + Merged + Split
 }
 
 // PlanGoal is a goal in the tree of a plan version (or the draft).
@@ -85,10 +86,43 @@ type ChangesView struct {
 	Empty  bool
 	Plan   []FieldView   // the plan's title, period, owner
 	Intro  template.HTML // the word-level changes of the plan's introduction, or ""
-	Groups []ChangeGroup // goals, objectives, actions
+	Groups []ChangeGroup // goals, objectives, actions: all of them when they fit on the summary page, else those of Part
+	// Kinds are the kinds of change, in the order of Summary's counts.
+	Kinds []KindLabel
+	// Summary counts the changed items of each goal by kind (in the order of Kinds);
+	// Total those of the whole plan. Empty on a part.
+	Summary []ChangeSummaryRow
+	Total   ChangeSummaryRow
+	// Parts says the items are on pages of their own, one per goal (Summary links
+	// them), not on the summary page.
+	Parts      bool
+	Part       *ChangePart // on the page of one goal's changes, which; nil on the summary
+	Pager      Pager       // the pages of Part's goal
+	SummaryURL string      // the summary page of these changes
+	// Untranslated is the language the changed texts are in when it is not the page's
+	// (they are compared as written), for the notice; "" otherwise.
+	Untranslated string
 	// Incorporated are the proposals that the new version takes up, which the previous
 	// one did not: what happened to a body's proposal.
 	Incorporated []IncorporatedView
+}
+
+// KindLabel is a kind of change and its name in the page language.
+type KindLabel struct{ Kind, Label string }
+
+// ChangeSummaryRow counts the changed items of one goal (or of the plan).
+type ChangeSummaryRow struct {
+	Goal   Link       // the goal's page (or its name only)
+	Part   string     // where its changed items are: its part (its first page), or "" when they are on the summary page
+	Pages  []PageLink // every page of its part, when it has several
+	Counts []int      // by kind, in the order of ChangesView.Kinds
+	Total  int
+}
+
+// ChangePart is a page of the changes of one goal.
+type ChangePart struct {
+	Goal        Link
+	Page, Pages int
 }
 
 // ChangeGroup is the changes of one level of the plan.
@@ -100,21 +134,30 @@ type ChangeGroup struct {
 
 // ItemChangeView is one goal, objective or action that changed.
 type ItemChangeView struct {
-	Kind      string // added, removed, moved, changed
+	Kind      string // added, removed, renumbered, merged, split, moved, changed
 	KindLabel string // Kind in the page's language
 	ID        string
 	Title     string
 	Code      string // the item's official code (in the new version; in the old one when removed), or ""
+	Goal      string // the id of the goal it sits under
 	URL       string // the item's page in the draft, or ""
-	From, To  Link   // the parent before and after (moved, added, removed)
-	Fields    []FieldView
-	Text      template.HTML // the text with <del> and <ins> around the words removed and added, or ""
+	From, To  Link   // the parent before and after (moved, added, removed; lineage kinds when it changed), by code and title
+	// FromItems are the items of the old version it continues (renumbered, merged,
+	// split), by code, title and id; ToItems, for split, every part of the split.
+	FromItems, ToItems []Link
+	Lang               string        // the language of Title when it differs from the page's
+	TextLang           string        // the language of Text, TitleDiff and the fields' values when it differs from the page's: changes are those of the texts as written
+	TitleDiff          template.HTML // a changed title, word by word, or ""
+	Fields             []FieldView
+	Text               template.HTML // the text a reader sees, with <del> and <ins> around the words removed and added, long unchanged stretches cut; or ""
 }
 
 // FieldView is one field that changed.
 type FieldView struct {
 	Name     string // in the page's language
 	Old, New string
+	Diff     template.HTML // a changed title word by word, or ""
+	Lang     string        // the language of the values when it differs from the page's
 }
 
 // IncorporatedView is a proposal a version takes up.
@@ -124,6 +167,29 @@ type IncorporatedView struct {
 	Status   string
 	Label    string
 	Actions  []Link // the actions of the version that take it up
+}
+
+// HistoryView is a plan item's history across the versions of the plan (the section
+// id="history" of its page): oldest version first, the draft last.
+type HistoryView struct {
+	Rows []HistoryRow
+}
+
+// HistoryRow is the item, or one item it continues, in one version.
+type HistoryRow struct {
+	Version    string // the version's name, or "the draft"
+	VersionURL string
+	Draft      bool
+	Absent     bool   // neither the item nor any item it continues is in this version
+	ID, Code   string // the item's id and code in that version
+	Title      string
+	URL        string // its place on the version's page ("" in the draft: this page)
+	Current    bool   // the row of the page's own item in the draft
+	Due        time.Time
+	Status     string
+	Label      string // Status in the page's language
+	Owner      Link   // the lead owner
+	Next       string // what became of it in the next version ("renumbered as CAP1.PA.LA07 in 2025.1"), "" when it goes on under its id
 }
 
 // VersionsView lists the versions of the plan.

@@ -44,6 +44,9 @@ type Page struct {
 	Changes    *ChangesView
 	Monitoring *MonitoringView
 	AgID       *AgIDView // on agid and agid-objective pages
+	// History is a plan item's history across the versions of the plan, on its page;
+	// nil elsewhere and when no version is approved.
+	History *HistoryView
 }
 
 // LangLink is a page in one language, for the language switcher and hreflang alternates.
@@ -209,6 +212,29 @@ type PlanView struct {
 	// Priorities ranks the actions bodies gave a counted priority: highest mean first
 	// (on /plan/ and the draft's page).
 	Priorities []PriorityRank
+	// Index lists the goals, each linked to the pages of its objectives and actions,
+	// when the plan is too large for one page (Tree is then empty); Part says which
+	// goal, and which of its pages, a page of such a plan shows (Tree holds it), with
+	// Pager linking that goal's pages.
+	Index []PlanIndexRow
+	Part  *PlanPartView
+	Pager Pager
+}
+
+// PlanIndexRow is a goal in the index of a plan laid out in parts.
+type PlanIndexRow struct {
+	Goal                Link // its first page
+	Lang                string
+	Progress            int
+	Objectives, Actions int
+	Pages               []PageLink // all its pages, when it has several
+}
+
+// PlanPartView is the goal a page of a plan laid out in parts shows.
+type PlanPartView struct {
+	Goal        Link
+	Page, Pages int
+	PlanURL     string // the plan's page, with the index
 }
 
 // PriorityRank is one action in the ranking by mean priority.
@@ -268,15 +294,19 @@ type ActionView struct {
 	Code           string // the official code, or ""
 	Objective      Link
 	Goal           Link
-	Owner          Link
-	Status         string
-	Label          string
-	Progress       int
-	Start, Due     time.Time
-	HTML           template.HTML
-	Indicators     []IndicatorView
-	Proposals      []Link
-	ContributesTo  []string
+	Owner          Link // the lead
+	// Owners are every owner, the lead first; Addressees whom it is addressed to: bodies
+	// linked, kinds of body in words ("tutti i comuni").
+	Owners        []Link
+	Addressees    []Link
+	Status        string
+	Label         string
+	Progress      int
+	Start, Due    time.Time
+	HTML          template.HTML
+	Indicators    []IndicatorView
+	Proposals     []Link
+	ContributesTo []string
 	// Contributes links the objectives of this portal that an action of another body's
 	// plan contributes to.
 	Contributes []Link
@@ -424,16 +454,61 @@ type SourceView struct {
 }
 
 // BodyView is a body page.
+//
+// Its lists of actions, votes and comments are compact tables, continued on further pages
+// (/bodies/<id>/plan/2/, …) when they do not fit the page budget: each page holds the
+// rows of one stretch of them, in this order. Its proposals and practices are a few
+// cards, the latest, with a link to their full lists.
 type BodyView struct {
 	ID, Name, Kind, Website string
 	Label                   string // Kind in the page's language
 	HTML                    template.HTML
 	Members                 []string
-	Proposals               []*Card
-	Practices               []*Card
-	Actions                 []*Card
-	Votes                   []VoteView
-	Feedback                []FeedbackView
+	Proposals               []*Card // the latest MaxCards
+	Practices               []*Card // the latest MaxCards
+	// ProposalCount and PracticeCount are how many it has; ProposalsURL and
+	// PracticesURL link the lists of them all.
+	ProposalCount, PracticeCount int
+	ProposalsURL, PracticesURL   string
+	// Tables are the tables of actions with rows on this page: what it leads ("owns"),
+	// co-owns ("co-owns") and what is addressed to it ("addressed").
+	Tables   []ActionTable
+	Votes    []VoteView     // the votes it cast listed on this page
+	Feedback []FeedbackView // the comments it wrote listed on this page
+	// Sections says, on every page, how many rows each list has and where it starts.
+	Sections []SectionLink
+	// Page is the number of this page of the body's lists, 1 for /bodies/<id>/; Pager
+	// links them all.
+	Page  int
+	Pager Pager
+}
+
+// ActionTable is a compact table of actions: in plan order, sortable by its columns.
+type ActionTable struct {
+	Key       string // owns, co-owns, addressed
+	Heading   string // in the page's language
+	Total     int    // rows in the whole table, on every page
+	Continued bool   // the table began on an earlier page
+	Rows      []ActionRow
+}
+
+// ActionRow is an action in a compact table.
+type ActionRow struct {
+	Code, Title, URL string
+	Objective        string // the title of its objective
+	Status, Label    string // its status, and the status in the page's language
+	StatusRank       int    // the place of Status in the statuses' natural order, for sorting
+	Due              time.Time
+	// HTML is this row rendered once by the theme's "action-row" template: the same
+	// action is a row on the pages of many bodies.
+	HTML template.HTML
+}
+
+// SectionLink is a list of a body's page, how many rows it has, and where it starts.
+type SectionLink struct {
+	Key, Title string
+	Count      int
+	URL        string // the page and the anchor where it starts; "" when it is empty
 }
 
 // VoteView is a vote listed on its voter's page.

@@ -5,6 +5,10 @@
 //   - a reaction or feedback file may only be added, changed or deleted by a member of
 //     the body it speaks for;
 //   - a proposal or a practice by members of its body or of the plan owner body;
+//   - an action's or an expected result's file (its progress, status, indicators, text
+//     and translations) by members of any of its owners, the lead and every co-owner as
+//     the target lists them, or of the plan owner body; but adding or removing one and
+//     changing its owners or its addressees only by members of the plan owner body;
 //   - a proposal's official fields (status, answer, and the answer of every
 //     translation), the plan (content/plan/**), the bodies, and everything that is not
 //     content (pspm.yaml, layouts, static, i18n, CI files) only by members of the plan
@@ -207,6 +211,7 @@ type kind struct {
 	item     *site.Item
 	voter    string
 	official bool // a proposal: its official fields are the owner's
+	action   bool // a file of an action: its owners may change it, but not who owns it
 }
 
 // classify tells who may change the file at p.
@@ -256,6 +261,21 @@ func (r *reviewer) classify(p string) kind {
 			k.opens = "proposals"
 		}
 		return k
+	case site.Actions, site.Results:
+		// An action's (or a result's) owners (the lead and every co-owner, as the target lists them)
+		// report its progress and keep its text; what the plan decides (whether it
+		// exists, who owns it, whom it is addressed to) is the plan owner's: see file.
+		why := "an action of the plan"
+		if sec == site.Results {
+			why = "an expected result of the plan"
+		}
+		k := kind{bodies: owner, why: why, item: r.item(key), action: true}
+		for _, b := range ownersOf(r.base, sec, id) {
+			if !slices.Contains(k.bodies, b) {
+				k.bodies = append(k.bodies, b)
+			}
+		}
+		return k
 	case site.Bodies:
 		k := kind{bodies: owner, why: "the registration of a body"}
 		if r.base.ByBody[id] != nil {
@@ -264,6 +284,41 @@ func (r *reviewer) classify(p string) kind {
 		return k
 	}
 	return kind{bodies: owner, why: "the plan"}
+}
+
+// ownersOf lists the owners of the plan item sec/id of s, the lead first (for an
+// action, the plan owner when its file names none); none when s has no such item.
+func ownersOf(s *site.Site, sec site.Section, id string) []string {
+	switch sec {
+	case site.Actions:
+		if a := s.Action(id); a != nil {
+			return a.Owners
+		}
+	case site.Results:
+		if r := s.Result(id); r != nil {
+			return r.Owners
+		}
+	}
+	return nil
+}
+
+// owned is what the plan owner decides of an owned plan item read from a file: whom it
+// is owned by and addressed to.
+type owned struct{ owners, addressees []string }
+
+// ownedAt is the action or result of s whose file is p, or nil.
+func ownedAt(s *site.Site, p string) *owned {
+	for _, a := range s.Actions {
+		if a.File == p {
+			return &owned{a.Owners, a.Addressees}
+		}
+	}
+	for _, r := range s.Results {
+		if r.File == p {
+			return &owned{r.Owners, nil}
+		}
+	}
+	return nil
 }
 
 func (r *reviewer) item(key string) *site.Item {
@@ -323,6 +378,12 @@ func (r *reviewer) file(f history.NetFile, errs *diag.List) {
 	if k.official && r.officialChanged(f.Path) {
 		bodies = []string{r.owner}
 		k.why = "the official status or answer of a proposal"
+	}
+	if k.action {
+		if why := r.planDecision(f, k.why); why != "" {
+			bodies = []string{r.owner}
+			k.why = why
+		}
 	}
 	if len(f.Brought) > 0 {
 		b := f.Brought[0]
@@ -452,6 +513,28 @@ func (r *reviewer) officialChanged(p string) bool {
 	// language pspm.yaml does not list yet, say) is read once that language is: an
 	// answer written in it is the owner's all the same.
 	return unreadAnswer(filepath.Join(r.o.Dir, filepath.FromSlash(p)))
+}
+
+// planDecision says what the plan owner alone decides in a change to a file of an
+// action, "" when the action's owners may make it: adding or removing an action,
+// changing its owners (the list, the lead, its order) or its addressees. They are
+// compared as resolved, where the request starts from (the merge base) and at its head:
+// an action with no owner: is the plan owner's either way.
+func (r *reviewer) planDecision(f history.NetFile, what string) string {
+	head, from := ownedAt(r.head, f.Path), ownedAt(r.fromSite(), f.Path)
+	switch {
+	case head == nil && from == nil:
+		return "" // a translation or an attachment of the item
+	case from == nil:
+		return what + " (adding one is the plan owner's)"
+	case head == nil:
+		return what + " (removing one is the plan owner's)"
+	case !slices.Equal(head.owners, from.owners):
+		return "the owners of " + what + " (who leads and co-owns it is the plan owner's to decide)"
+	case !slices.Equal(head.addressees, from.addressees):
+		return "the addressees of " + what + " (whom it is addressed to is the plan owner's to decide)"
+	}
+	return ""
 }
 
 // translated tells whether s reads the file p as a translation of a proposal.

@@ -192,11 +192,24 @@ func sortPlan(s *Site) {
 		}
 	}
 	for _, b := range s.Bodies {
-		b.Actions = b.Actions[:0]
+		b.Actions, b.CoOwned, b.Addressed = b.Actions[:0], b.CoOwned[:0], b.Addressed[:0]
 	}
-	for _, a := range s.Actions {
+	s.ByAddressee = map[string][]*Action{}
+	for i, a := range s.Actions {
+		a.place = i
 		if a.OwnerBody != nil {
 			a.OwnerBody.Actions = append(a.OwnerBody.Actions, a)
+		}
+		for _, b := range a.OwnerBodies {
+			if b != a.OwnerBody {
+				b.CoOwned = append(b.CoOwned, a)
+			}
+		}
+		for _, b := range a.AddresseeBodies {
+			b.Addressed = append(b.Addressed, a)
+		}
+		for _, k := range a.AddresseeKinds {
+			s.ByAddressee[k] = append(s.ByAddressee[k], a)
 		}
 	}
 	for _, b := range s.Bodies {

@@ -11,17 +11,26 @@ import (
 
 // Diff compares two versions of the plan: old (nil for none: everything is added) and
 // new, each a *Site holding Plan, Goals, Objectives and Actions, resolved and sorted in
-// plan order. from and to are the version names recorded in the result.
+// plan order. from and to are the version names recorded in the result. plain turns an
+// item's Markdown into the text its reader sees (link text, not link syntax); nil
+// compares the Markdown as written. Either way texts are compared block by block with
+// white space collapsed, so re-wrapping a paragraph changes nothing.
 //
-// Items are matched by section and id. An item only in new is Added, only in old
-// Removed; one under another parent is Moved; one whose compared fields or text differ
-// is Changed. An added or removed item is compared with an absent one: its Fields list
-// the values it sets (the absent side is "") and its Text is the whole text, inserted or
-// deleted, so that Diff(b, a) is Diff(a, b) mirrored.
+// Items are matched by section and id, and through lineage: an item of new whose
+// replaces: names ids of old items of its section continues them. An item of new that
+// replaces exactly one old item, gone from new and replaced by no other, is Renumbered;
+// one that replaces several is Merged (their items are not listed as removed); several
+// that replace the same old item are Split. A lineage item is compared with the first
+// item it replaces (its text with the texts of all of them). Other items only in new are
+// Added, only in old Removed; one under another parent is Moved; one whose compared
+// fields or text differ is Changed. An added or removed item is compared with an absent
+// one: its Fields list the values it sets (the absent side is "") and its Text is the
+// whole text, inserted or deleted, so that without lineage Diff(b, a) is Diff(a, b)
+// mirrored. A change of order alone is not a change: the lists follow the new order.
 //
 // Indicators' measured values are monitoring data, not plan content, and are ignored.
 // Diff is pure and deterministic: it reads nothing but its arguments.
-func Diff(old, new *Site, from, to string) *PlanDiff {
+func Diff(old, new *Site, from, to string, plain func(markdown string) string) *PlanDiff {
 	if old == nil {
 		old = &Site{}
 	}
@@ -30,35 +39,83 @@ func Diff(old, new *Site, from, to string) *PlanDiff {
 	}
 	d := &PlanDiff{From: from, To: to}
 	d.Plan = fieldChanges(planFields(&old.Plan), planFields(&new.Plan))
-	d.PlanText = textChanges(old.Plan.Text, new.Plan.Text)
-	d.Goals = diffSection(Goals, entries(old.Goals, goalEntry), entries(new.Goals, goalEntry), goalEntry(&Goal{}))
-	d.Objectives = diffSection(Objectives, entries(old.Objectives, objectiveEntry), entries(new.Objectives, objectiveEntry), objectiveEntry(&Objective{}))
-	d.Actions = diffSection(Actions, entries(old.Actions, actionEntry), entries(new.Actions, actionEntry), actionEntry(&Action{}))
+	d.PlanText = textChanges(ReadableText(old.Plan.Text, plain), ReadableText(new.Plan.Text, plain))
+	// The sections, parents first: each line names the list it fills, the section of
+	// its items' parents (-1 for none) and how to describe an item.
+	sections := []struct {
+		sec      Section
+		out      *[]ItemDiff
+		parent   int
+		old, new []diffEntry
+		zero     diffEntry
+	}{
+		{Goals, &d.Goals, -1, entries(old.Goals, goalEntry), entries(new.Goals, goalEntry), goalEntry(&Goal{})},
+		{Objectives, &d.Objectives, 0, entries(old.Objectives, objectiveEntry), entries(new.Objectives, objectiveEntry), objectiveEntry(&Objective{})},
+		{Actions, &d.Actions, 1, entries(old.Actions, actionEntry), entries(new.Actions, actionEntry), actionEntry(&Action{})},
+	}
+	oldTitles, newTitles := map[string]string{}, map[string]string{}
+	for _, s := range sections {
+		if s.parent >= 0 {
+			p := sections[s.parent]
+			placeUnder(s.old, p.old, false)
+			placeUnder(s.new, p.new, false)
+		} else {
+			placeUnder(s.old, nil, true)
+			placeUnder(s.new, nil, true)
+		}
+		for _, e := range s.old {
+			oldTitles[string(s.sec)+"/"+e.id] = e.label()
+		}
+		for _, e := range s.new {
+			newTitles[string(s.sec)+"/"+e.id] = e.label()
+		}
+		var parentSec Section
+		if s.parent >= 0 {
+			parentSec = sections[s.parent].sec
+		}
+		*s.out = diffSection(s.sec, s.old, s.new, s.zero, plain)
+		for k := range *s.out {
+			it := &(*s.out)[k]
+			if it.FromParent != "" {
+				it.FromParentTitle = oldTitles[string(parentSec)+"/"+it.FromParent]
+			}
+			if it.ToParent != "" {
+				it.ToParentTitle = newTitles[string(parentSec)+"/"+it.ToParent]
+			}
+		}
+	}
 	d.Incorporated = incorporated(old.Actions, new.Actions)
 	return d
+}
+
+// Lists returns the lists of changed items, parents first: goals, objectives, actions.
+func (d *PlanDiff) Lists() [][]ItemDiff {
+	if d == nil {
+		return nil
+	}
+	return [][]ItemDiff{d.Goals, d.Objectives, d.Actions}
 }
 
 // Counts returns how many goals, objectives and actions were added, removed, moved and
 // changed.
 func (d *PlanDiff) Counts() (added, removed, moved, changed int) {
-	if d == nil {
-		return
+	c := d.KindCounts()
+	return c[Added], c[Removed], c[Moved], c[Changed]
+}
+
+// KindCounts returns how many items changed in each way, by Kind: every kind is present.
+// A renumbered, merged or split item counts once, as the item of the new version.
+func (d *PlanDiff) KindCounts() map[string]int {
+	c := map[string]int{}
+	for _, k := range ChangeKinds {
+		c[k] = 0
 	}
-	for _, list := range [][]ItemDiff{d.Goals, d.Objectives, d.Actions} {
+	for _, list := range d.Lists() {
 		for _, it := range list {
-			switch it.Kind {
-			case Added:
-				added++
-			case Removed:
-				removed++
-			case Moved:
-				moved++
-			case Changed:
-				changed++
-			}
+			c[it.Kind]++
 		}
 	}
-	return
+	return c
 }
 
 // diffField is a compared field and its value as the front matter writes it.
@@ -66,10 +123,20 @@ type diffField struct{ name, value string }
 
 // diffEntry is what Diff compares of a goal, objective or action.
 type diffEntry struct {
-	id, title, parent string
-	fields            []diffField // in the section's fixed order
-	indicators        []Indicator
-	text              string
+	id, code, title, parent string
+	goal                    string // the goal it sits under (itself for a goal)
+	replaces                []string
+	fields                  []diffField // in the section's fixed order
+	indicators              []Indicator
+	text                    string
+}
+
+// label names an item for a reader: its code and title, or its title.
+func (e *diffEntry) label() string {
+	if e.code != "" {
+		return e.code + " " + e.title
+	}
+	return e.title
 }
 
 func planFields(p *Plan) []diffField {
@@ -77,33 +144,34 @@ func planFields(p *Plan) []diffField {
 }
 
 func goalEntry(g *Goal) diffEntry {
-	return diffEntry{id: g.ID, title: g.Title, text: g.Text, fields: []diffField{
+	return diffEntry{id: g.ID, code: g.Code, title: g.Title, text: g.Text, replaces: g.Replaces, fields: []diffField{
+		{"code", g.Code},
 		{"title", g.Title},
-		{"order", strconv.Itoa(g.Order)},
 	}}
 }
 
 func objectiveEntry(o *Objective) diffEntry {
-	return diffEntry{id: o.ID, title: o.Title, parent: o.Goal, text: o.Text, fields: []diffField{
+	return diffEntry{id: o.ID, code: o.Code, title: o.Title, parent: o.Goal, text: o.Text, replaces: o.Replaces, fields: []diffField{
+		{"code", o.Code},
 		{"title", o.Title},
 		{"goal", o.Goal},
 		{"agid", strings.Join(o.AgID, ", ")},
-		{"order", strconv.Itoa(o.Order)},
 	}}
 }
 
 func actionEntry(a *Action) diffEntry {
-	return diffEntry{id: a.ID, title: a.Title, parent: a.Objective, text: a.Text, indicators: a.Indicators, fields: []diffField{
+	return diffEntry{id: a.ID, code: a.Code, title: a.Title, parent: a.Objective, text: a.Text, replaces: a.Replaces, indicators: a.Indicators, fields: []diffField{
+		{"code", a.Code},
 		{"title", a.Title},
 		{"objective", a.Objective},
-		{"owner", a.Owner},
+		{"owner", ownersField(a)},
+		{"addressees", strings.Join(a.Addressees, ", ")},
 		{"status", a.Status},
 		{"progress", strconv.Itoa(a.Progress)},
 		{"start", frontMatterDate(a.Start)},
 		{"due", frontMatterDate(a.Due)},
 		{"proposals", strings.Join(a.Proposals, ", ")},
 		{"contributes_to", strings.Join(a.ContributesTo, ", ")},
-		{"order", strconv.Itoa(a.Order)},
 	}}
 }
 
@@ -122,7 +190,7 @@ func entries[T any](items []T, entry func(T) diffEntry) []diffEntry {
 }
 
 // diffSection compares the items of one section; zero describes an absent item.
-func diffSection(sec Section, old, new []diffEntry, zero diffEntry) []ItemDiff {
+func diffSection(sec Section, old, new []diffEntry, zero diffEntry, plain func(string) string) []ItemDiff {
 	oldByID := make(map[string]*diffEntry, len(old))
 	for i := range old {
 		oldByID[old[i].id] = &old[i]
@@ -131,13 +199,101 @@ func diffSection(sec Section, old, new []diffEntry, zero diffEntry) []ItemDiff {
 	for i := range new {
 		newByID[new[i].id] = &new[i]
 	}
+	// Lineage: the old items each new item continues, and the new items that continue
+	// each old one.
+	preds := map[string][]string{}
+	succs := map[string][]string{}
+	for _, n := range new {
+		for _, id := range n.replaces {
+			if oldByID[id] == nil || id == n.id || slices.Contains(preds[n.id], id) {
+				continue
+			}
+			preds[n.id] = append(preds[n.id], id)
+			succs[id] = append(succs[id], n.id)
+		}
+	}
+	var oldIDs []string
+	for _, e := range old {
+		if newByID[e.id] == nil && len(succs[e.id]) > 0 {
+			continue // listed with the items that continue it
+		}
+		oldIDs = append(oldIDs, e.id)
+	}
 	var out []ItemDiff
-	for _, id := range readingOrder(entryIDs(old), entryIDs(new)) {
-		if d, ok := diffItem(sec, oldByID[id], newByID[id], &zero); ok {
+	for _, id := range readingOrder(oldIDs, entryIDs(new)) {
+		n := newByID[id]
+		if n != nil && len(preds[id]) > 0 {
+			out = append(out, lineageItem(sec, n, oldByID, newByID, preds, succs, plain))
+			continue
+		}
+		if d, ok := diffItem(sec, oldByID[id], n, &zero, plain); ok {
 			out = append(out, d)
 		}
 	}
 	return out
+}
+
+// lineageItem compares n, which replaces old items, with them.
+func lineageItem(sec Section, n *diffEntry, oldByID, newByID map[string]*diffEntry, preds, succs map[string][]string, plain func(string) string) ItemDiff {
+	from := preds[n.id]
+	if oldByID[n.id] != nil { // items merged into one that keeps its id
+		from = append([]string{n.id}, from...)
+	}
+	d := ItemDiff{Section: sec, ID: n.id, Title: n.title, Goal: n.goal, FromIDs: from}
+	for _, id := range from {
+		if newByID[id] != nil && !slices.Contains(d.ToIDs, id) {
+			d.ToIDs = append(d.ToIDs, id)
+		}
+		for _, s := range succs[id] {
+			if !slices.Contains(d.ToIDs, s) {
+				d.ToIDs = append(d.ToIDs, s)
+			}
+		}
+	}
+	split := false
+	for _, id := range from {
+		if len(succs[id]) > 1 || (newByID[id] != nil && id != n.id) {
+			split = true
+		}
+	}
+	switch {
+	case len(from) > 1:
+		d.Kind = Merged
+	case split:
+		d.Kind = Split
+	default:
+		d.Kind = Renumbered
+	}
+	first := oldByID[from[0]]
+	d.Fields = fieldChanges(first.fields, n.fields)
+	d.Fields = append(d.Fields, indicatorChanges(first.indicators, n.indicators)...)
+	var texts []string
+	for _, id := range from {
+		if t := ReadableText(oldByID[id].text, plain); t != "" {
+			texts = append(texts, t)
+		}
+	}
+	d.Text = textChanges(strings.Join(texts, "\n\n"), ReadableText(n.text, plain))
+	if first.parent != n.parent {
+		d.FromParent, d.ToParent = first.parent, n.parent
+	}
+	return d
+}
+
+// placeUnder sets the goal of each entry: its own id for goals (top), else the goal of
+// its parent among parents.
+func placeUnder(es, parents []diffEntry, top bool) {
+	byID := make(map[string]string, len(parents))
+	for _, p := range parents {
+		byID[p.id] = p.goal
+	}
+	for i := range es {
+		if top {
+			es[i].goal = es[i].id
+		} else {
+			es[i].goal = byID[es[i].parent]
+		}
+	}
 }
 
 func entryIDs(es []diffEntry) []string {
@@ -177,26 +333,28 @@ func readingOrder(old, new []string) []string {
 
 // diffItem compares an item in two versions; o or n is nil when the item is absent
 // there. It reports false when nothing changed.
-func diffItem(sec Section, o, n, zero *diffEntry) (ItemDiff, bool) {
+func diffItem(sec Section, o, n, zero *diffEntry, plain func(string) string) (ItemDiff, bool) {
 	d := ItemDiff{Section: sec}
 	switch {
 	case o == nil:
-		d.Kind, d.ID, d.Title, d.ToParent = Added, n.id, n.title, n.parent
+		d.Kind, d.ID, d.Title, d.ToParent, d.Goal = Added, n.id, n.title, n.parent, n.goal
 		d.Fields = setFields(zero.fields, n.fields, false)
 		d.Fields = append(d.Fields, indicatorChanges(nil, n.indicators)...)
-		d.Text = textChanges("", n.text)
+		d.Text = textChanges("", ReadableText(n.text, plain))
 		return d, true
 	case n == nil:
-		d.Kind, d.ID, d.Title, d.FromParent = Removed, o.id, o.title, o.parent
+		d.Kind, d.ID, d.Title, d.FromParent, d.Goal = Removed, o.id, o.title, o.parent, o.goal
 		d.Fields = setFields(zero.fields, o.fields, true)
 		d.Fields = append(d.Fields, indicatorChanges(o.indicators, nil)...)
-		d.Text = textChanges(o.text, "")
+		d.Text = textChanges(ReadableText(o.text, plain), "")
 		return d, true
 	}
-	d.ID, d.Title = n.id, n.title
+	d.ID, d.Title, d.Goal = n.id, n.title, n.goal
 	d.Fields = fieldChanges(o.fields, n.fields)
 	d.Fields = append(d.Fields, indicatorChanges(o.indicators, n.indicators)...)
-	d.Text = textChanges(o.text, n.text)
+	if o.text != n.text { // the same Markdown reads the same
+		d.Text = textChanges(ReadableText(o.text, plain), ReadableText(n.text, plain))
+	}
 	switch {
 	case o.parent != n.parent:
 		d.Kind, d.FromParent, d.ToParent = Moved, o.parent, n.parent
@@ -208,12 +366,50 @@ func diffItem(sec Section, o, n, zero *diffEntry) (ItemDiff, bool) {
 	return d, true
 }
 
+// ReadableText is the text of an item's Markdown as Diff compares it: what plain makes
+// of it (the Markdown itself when plain is nil), one paragraph per block, blocks apart
+// by a blank line, white space inside a block collapsed to one space.
+func ReadableText(markdown string, plain func(string) string) string {
+	if markdown == "" {
+		return ""
+	}
+	if plain != nil {
+		markdown = plain(markdown)
+	}
+	var blocks []string
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			blocks = append(blocks, strings.Join(cur, " "))
+			cur = cur[:0]
+		}
+	}
+	for line := range strings.Lines(markdown) {
+		words := strings.Fields(line)
+		switch {
+		case len(words) == 0:
+			flush()
+		case plain != nil: // one block per line
+			cur = append(cur, words...)
+			flush()
+		default:
+			cur = append(cur, words...)
+		}
+	}
+	flush()
+	return strings.Join(blocks, "\n\n")
+}
+
 // fieldChanges compares two lists of the same fields, in their order.
 func fieldChanges(old, new []diffField) []FieldChange {
 	var out []FieldChange
 	for i := range new {
 		if old[i].value != new[i].value {
-			out = append(out, FieldChange{Field: new[i].name, Old: old[i].value, New: new[i].value})
+			c := FieldChange{Field: new[i].name, Old: old[i].value, New: new[i].value}
+			if c.Field == "title" && c.Old != "" && c.New != "" {
+				c.Words = textChanges(c.Old, c.New)
+			}
+			out = append(out, c)
 		}
 	}
 	return out
@@ -336,3 +532,12 @@ func frontMatterDate(t time.Time) string {
 }
 
 func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// ownersField is an action's owners as its file lists them, the lead first; the lead
+// alone for an action made without the list.
+func ownersField(a *Action) string {
+	if len(a.Owners) == 0 {
+		return a.Owner
+	}
+	return strings.Join(a.Owners, ", ")
+}

@@ -28,6 +28,7 @@ func (s *Site) Federate(f *Site, body string, from *Source) diag.List {
 		}
 		b.From = from
 		b.Proposals, b.Practices, b.Actions, b.Votes, b.Comments = nil, nil, nil, nil, nil
+		b.CoOwned, b.Addressed = nil, nil
 		s.Bodies = append(s.Bodies, b)
 		sort.Slice(s.Bodies, func(i, j int) bool { return s.Bodies[i].ID < s.Bodies[j].ID })
 		s.ByBody[body] = b
@@ -109,8 +110,9 @@ func newerItem(a, b time.Time, ia, ib *Item) bool {
 }
 
 // federatePlan brings in f's plan, when its owner is the body: its goals, objectives and
-// the actions the body owns, under ns, and the actions' contributions to this portal's
-// objectives.
+// the actions the body leads (the first of their owners), under ns, and the actions'
+// contributions to this portal's objectives. An action the source's body only co-owns
+// is another body's to publish.
 func (s *Site) federatePlan(f *Site, b *Body, ns string, from *Source, errs *diag.List) {
 	if len(f.Goals)+len(f.Objectives)+len(f.Actions) == 0 {
 		return
@@ -132,11 +134,15 @@ func (s *Site) federatePlan(f *Site, b *Body, ns string, from *Source, errs *dia
 	}
 	for _, a := range f.Actions {
 		if a.Owner != b.ID {
-			errs.Warn(a.at("owner"), "%s says it is owned by %q, but this source speaks for %q: it is not shown (a body publishes only its own actions)", a.Key(), a.Owner, b.ID)
+			errs.Warn(a.at("owner"), "%s says it is led by %q, but this source speaks for %q: it is not shown (a body publishes only the actions it leads: list it first in owner)", a.Key(), a.Owner, b.ID)
 			continue
 		}
 		adopt(&a.Item)
+		// Its lead is the body; its co-owners and addressees are named as the source
+		// says, but the source speaks for one body only: the action is not put on the
+		// pages of the other bodies of this portal, nor counted as theirs.
 		a.OwnerBody, a.ProposalItems = b, nil
+		a.OwnerBodies = append([]*Body{b}, slicesDeleteFunc(a.OwnerBodies, func(o *Body) bool { return o.ID == b.ID })...)
 		fp.Actions = append(fp.Actions, a)
 		contributes := false
 		for i, id := range a.ContributesTo {

@@ -163,8 +163,11 @@ func (p *Phase) Opening(what string) bool {
 // Goal is a level-1 item of the plan.
 type Goal struct {
 	Item
-	Title    string   `yaml:"title" meta:"required"`
-	Code     string   `yaml:"code" max:"40"` // the official code, e.g. "OB.1": see CheckCode
+	Title string `yaml:"title" meta:"required"`
+	Code  string `yaml:"code" max:"40"` // the official code, e.g. "OB.1": see CheckCode
+	// Replaces are the ids of items of the same section in an earlier version of the plan
+	// that this item continues: one id when it renumbers or renames it, several when it
+	// merges them; the same id in several items splits it (see Diff).
 	Replaces []string `yaml:"replaces"`
 	Order    int      `yaml:"order" range:"0,1000000"`
 
@@ -206,11 +209,19 @@ var ActionStatuses = []string{StatusPlanned, StatusInProgress, StatusDone, Statu
 // Action is a level-3 item of the plan: something a body does, measured by indicators.
 type Action struct {
 	Item
-	Title         string      `yaml:"title" meta:"required"`
-	Code          string      `yaml:"code" max:"40"` // the official code, e.g. "CAP1.PA.LA07": see CheckCode
-	Replaces      []string    `yaml:"replaces"`
-	Objective     string      `yaml:"objective" meta:"required"`
-	Owner         string      `yaml:"owner"`
+	Title     string   `yaml:"title" meta:"required"`
+	Code      string   `yaml:"code" max:"40"` // the official code, e.g. "CAP1.PA.LA07": see CheckCode
+	Replaces  []string `yaml:"replaces"`
+	Objective string   `yaml:"objective" meta:"required"`
+	// Owners are the bodies that carry the action out, as `owner:` lists them (one id or
+	// a list): the first leads, the others co-own it. Resolve sets the plan owner when
+	// the file names none, and Owner to the lead, Owners[0] ("" when none), so that what
+	// reads Owner means the lead.
+	Owners []string `yaml:"owner"`
+	Owner  string   `yaml:"-"`
+	// Addressees are whom the action is addressed to (it asks them to act): body ids,
+	// body kinds (BodyKinds) or AddressAll, as `addressees:` lists them.
+	Addressees    []string    `yaml:"addressees"`
 	Status        string      `yaml:"status" enum:"planned|in-progress|done|delayed|cancelled"`
 	Progress      int         `yaml:"progress" range:"0,100"`
 	Start         time.Time   `yaml:"start"`
@@ -220,8 +231,18 @@ type Action struct {
 	ContributesTo []string    `yaml:"contributes_to"`
 	Order         int         `yaml:"order" range:"0,1000000"`
 
-	ObjectiveItem *Objective  `yaml:"-"`
-	OwnerBody     *Body       `yaml:"-"`
+	ObjectiveItem *Objective `yaml:"-"`
+	OwnerBody     *Body      `yaml:"-"` // the lead's body, OwnerBodies[0], or nil
+	// OwnerBodies are the bodies of Owners that this portal declares, in their order.
+	OwnerBodies []*Body `yaml:"-"`
+	// AddresseeBodies are the bodies Addressees names by id; AddresseeKinds the kinds it
+	// names (and AddressAll), in their order. Site.AddressedTo turns both into the
+	// actions addressed to one body.
+	AddresseeBodies []*Body  `yaml:"-"`
+	AddresseeKinds  []string `yaml:"-"`
+	// place is the action's place in Site.Actions, set by Derive: the order of the
+	// lists merged by Site.AddressedTo.
+	place         int
 	ProposalItems []*Proposal `yaml:"-"`
 	// Series is the action's progress over time, oldest first: one point per commit of
 	// the main branch that changed its progress, status or an indicator value. Empty
@@ -394,6 +415,9 @@ type Link struct {
 	At  map[string]diag.Pos `yaml:"-"`
 }
 
+// AddressAll is the addressee that names every body.
+const AddressAll = "all"
+
 // BodyKinds lists the kinds of public body.
 var BodyKinds = []string{"ministry", "region", "province", "metropolitan-city", "municipality", "agency", "university", "health-authority", "other"}
 
@@ -407,7 +431,12 @@ type Body struct {
 
 	Proposals []*Proposal `yaml:"-"`
 	Practices []*Practice `yaml:"-"`
-	Actions   []*Action   `yaml:"-"` // actions it owns
+	Actions   []*Action   `yaml:"-"` // actions it leads (the first of their owners)
+	// CoOwned are the actions it owns but does not lead; Addressed those addressed to it
+	// by its id. The actions addressed to it by its kind or to all bodies are kept once,
+	// by kind, in the Site: Site.AddressedTo lists them all.
+	CoOwned   []*Action   `yaml:"-"`
+	Addressed []*Action   `yaml:"-"`
 	Votes     []*Reaction `yaml:"-"` // reactions it cast, by item
 	Comments  []*Feedback `yaml:"-"` // feedback it wrote, by date
 }
@@ -712,10 +741,13 @@ type Site struct {
 	DraftChanges *PlanDiff
 	Monitoring   *Monitoring
 	ByBody       map[string]*Body
-	propByID     map[string]*Proposal
-	pracByID     map[string]*Practice
-	planItems    map[string]*Item    // plan items of every kind by id
-	planByID     map[string]PlanItem // the same, as themselves
+	// ByAddressee are the actions addressed to a body kind, or to AddressAll, in plan
+	// order: kept by kind, not copied onto each body of the kind.
+	ByAddressee map[string][]*Action
+	propByID    map[string]*Proposal
+	pracByID    map[string]*Practice
+	planItems   map[string]*Item    // plan items of every kind by id
+	planByID    map[string]PlanItem // the same, as themselves
 }
 
 // Tag is a keyword and what carries it.

@@ -145,7 +145,7 @@ func monitoredPlan(src, live *Site, asOf time.Time) *Site {
 		if live != nil {
 			if d := live.Action(a.ID); d != nil {
 				c.Status, c.Progress = d.Status, d.Progress
-				c.Owner, c.OwnerBody = d.Owner, d.OwnerBody
+				c.Owner, c.OwnerBody, c.Owners, c.OwnerBodies = d.Owner, d.OwnerBody, d.Owners, d.OwnerBodies
 				c.Indicators, c.Series = d.Indicators, d.Series
 			}
 		}

@@ -201,15 +201,8 @@ func (s *Site) resolvePlan(errs *diag.List, full bool) {
 		checkAgID(errs, &o.Item, o.AgID)
 	}
 	for _, a := range s.Actions {
-		if a.Owner == "" {
-			a.Owner = s.Plan.Owner
-		}
-		if b := s.ByBody[a.Owner]; b != nil {
-			a.OwnerBody = b
-			b.Actions = append(b.Actions, a)
-		} else if full && a.Owner != "" && (owner != nil || a.At["owner"] != (diag.Pos{})) {
-			errs.Add(a.at("owner"), "unknown body %q as owner%s", a.Owner, didYouMean(a.Owner, keys(s.ByBody)))
-		}
+		s.resolveOwners(errs, a, full, owner != nil)
+		s.resolveAddressees(errs, a, full)
 		if a.Status == "" {
 			a.Status = StatusPlanned
 		}
@@ -328,6 +321,106 @@ func (s *Site) linkPlan(errs *diag.List) {
 			}
 		}
 	}
+}
+
+// resolveOwners links an action to its owners: the plan owner when the file names none,
+// else each body of owner:, the first of which leads. An unknown body (when the plan's own
+// owner is known, or the file names it) and a body listed twice are errors.
+func (s *Site) resolveOwners(errs *diag.List, a *Action, full, planOwnerKnown bool) {
+	if len(a.Owners) == 0 {
+		if a.Owner == "" {
+			a.Owner = s.Plan.Owner
+		}
+		if a.Owner != "" {
+			a.Owners = []string{a.Owner} // a list of its own: the loader's may be shared
+		}
+	}
+	if len(a.Owners) > 0 {
+		a.Owner = a.Owners[0]
+	}
+	a.OwnerBody, a.OwnerBodies = nil, nil
+	_, named := a.At["owner"]
+	seen := make(map[string]bool, len(a.Owners))
+	for i, id := range a.Owners {
+		at := listAt(&a.Item, "owner", i)
+		switch {
+		case id == "":
+			if full {
+				errs.Add(at, "owner: entry %d is empty; write a body id (the first body listed leads the action)", i+1)
+			}
+			continue
+		case seen[Fold(id)]:
+			if full {
+				errs.Add(at, "owner: %q is listed twice; list each body once (the first leads the action, the others co-own it)", id)
+			}
+			continue
+		}
+		seen[Fold(id)] = true
+		b := s.ByBody[id]
+		if b == nil {
+			if full && (planOwnerKnown || named) {
+				errs.Add(at, "unknown body %q as owner%s", id, didYouMean(id, keys(s.ByBody)))
+			}
+			continue
+		}
+		a.OwnerBodies = append(a.OwnerBodies, b)
+		if i == 0 {
+			a.OwnerBody = b
+			b.Actions = append(b.Actions, a)
+		}
+	}
+}
+
+// resolveAddressees sorts an action's addressees into the bodies it names by id and the
+// kinds (or all) it names. An addressee that is neither is an error with the nearest id
+// or kind; one listed twice is a warning.
+func (s *Site) resolveAddressees(errs *diag.List, a *Action, full bool) {
+	a.AddresseeBodies, a.AddresseeKinds = nil, nil
+	seen := make(map[string]bool, len(a.Addressees))
+	for i, x := range a.Addressees {
+		at := listAt(&a.Item, "addressees", i)
+		if seen[x] {
+			if full {
+				errs.Warn(at, "addressees: %q is listed twice; list it once", x)
+			}
+			continue
+		}
+		seen[x] = true
+		switch {
+		case x == AddressAll || slices.Contains(BodyKinds, x):
+			a.AddresseeKinds = append(a.AddresseeKinds, x)
+		case s.ByBody[x] != nil:
+			a.AddresseeBodies = append(a.AddresseeBodies, s.ByBody[x])
+		case full:
+			words := append(append(keys(s.ByBody), BodyKinds...), AddressAll)
+			errs.Add(at, "unknown addressee %q%s (want a body id, a kind of body: %s, or all)", x, didYouMean(x, words), strings.Join(BodyKinds, ", "))
+		}
+	}
+}
+
+// AddressedTo lists the actions of this portal's plan addressed to b, by its id, by its
+// kind or to all bodies, in plan order, each once, leaving out those b owns: they are its
+// own to carry out. It merges lists kept by kind, so that an action addressed to all is
+// stored once however many bodies there are; it runs after Derive.
+func (s *Site) AddressedTo(b *Body) []*Action {
+	lists := [][]*Action{b.Addressed, s.ByAddressee[b.Kind], s.ByAddressee[AddressAll]}
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]*Action, 0, n)
+	for _, l := range lists {
+		for _, a := range l {
+			if !slices.Contains(a.OwnerBodies, b) {
+				out = append(out, a)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].place < out[j].place })
+	return slices.CompactFunc(out, func(x, y *Action) bool { return x == y })
 }
 
 // resolveReactions links every reaction to its item and voter, and records in its

@@ -66,18 +66,38 @@ const (
 	Removed = "removed"
 	Moved   = "moved"   // now under another parent (an objective under another goal, an action under another objective); may also have field and text changes
 	Changed = "changed" // same parent; fields or text changed
+	// An item that continues items of the old version (its replaces:): Renumbered
+	// continues exactly one, which no other item continues; Merged continues several;
+	// Split is one of several items that continue the same one. Each may also be
+	// under another parent (FromParent, ToParent) and have field and text changes.
+	Renumbered = "renumbered"
+	Merged     = "merged"
+	Split      = "split"
 )
+
+// ChangeKinds lists the kinds of change in the order the changes pages count them.
+var ChangeKinds = []string{Added, Removed, Renumbered, Merged, Split, Moved, Changed}
 
 // ItemDiff is one goal, objective or action that differs between two versions.
 type ItemDiff struct {
 	Section Section
 	ID      string
-	Kind    string // Added, Removed, Moved or Changed
+	Kind    string // Added, Removed, Renumbered, Merged, Split, Moved or Changed
 	Title   string // the title in the new version (in the old one when Removed)
+	// Goal is the id of the goal the item sits under (its own for a goal), in the new
+	// version (in the old one when Removed): the changes pages are split by it.
+	Goal string
+	// FromIDs are, for Renumbered, Merged and Split, the ids of the old items it
+	// continues (its own first when it keeps an old id); ToIDs the ids of every new
+	// item that continues them (itself included): the other parts of a split.
+	FromIDs, ToIDs []string
 	// FromParent and ToParent are the ids of the parent (goal of an objective,
 	// objective of an action) before and after; set when Moved, and on Added
 	// (ToParent) and Removed (FromParent) items.
 	FromParent, ToParent string
+	// FromParentTitle and ToParentTitle name those parents for a reader: code and
+	// title in their version.
+	FromParentTitle, ToParentTitle string
 	// Fields are the changed fields in a fixed order per section (see Diff), and Text
 	// the word-level diff of the Markdown text, nil when the text is the same. An Added
 	// or Removed item is compared with an absent one: Fields list the values it sets,
@@ -89,8 +109,10 @@ type ItemDiff struct {
 // FieldChange is one field whose value differs. Values are written as in the front
 // matter: dates YYYY-MM-DD, lists comma-separated, an absent value "".
 type FieldChange struct {
-	Field    string // title, owner, status, progress, start, due, goal, objective, agid, proposals, contributes_to, order, indicator:<name>.<unit|baseline|target>, indicator:<name> (added or removed)
+	Field    string // code, title, owner, status, progress, start, due, goal, objective, agid, proposals, contributes_to, indicator:<name>.<unit|baseline|target>, indicator:<name> (added or removed)
 	Old, New string
+	// Words is the word-level diff of Old and New for a changed title (both set).
+	Words []TextOp
 }
 
 // Text diff operations.

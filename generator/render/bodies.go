@@ -1,0 +1,294 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"slices"
+	"strconv"
+
+	"github.com/pspm-dev/pspm/generator/internal/parallel"
+
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+// A body's page lists what it leads, co-owns and is addressed, the votes it cast and
+// the comments it wrote: hundreds of rows for a body of AgID's size, and every action
+// addressed to all bodies on every body's page. The rows are compact table rows, cut
+// into pages by their estimated size (bodyRowBytes each) so that each page, with the
+// theme's CSS and scripts, stays within the page budget: /bodies/<id>/, then
+// /bodies/<id>/plan/2/, … The rows are worked out again when a page renders, from lists
+// kept once in the model (by kind for the addressees), so that thousands of bodies cost
+// no memory beyond the cut points.
+
+const (
+	// bodyRowBytes is about how many bytes of table rows a body's page holds: with the
+	// page's frame and the theme's CSS and scripts, well within 60 KB.
+	bodyRowBytes = 28 << 10
+	// bodyCards is how many of its latest proposals, and of its practices, a body's
+	// first page shows as cards; the lists of them all are linked.
+	bodyCards = 5
+	// cardBytes is about the most a card takes: a title, a summary of 50 words, ten tags
+	// and a tally.
+	cardBytes = 5 << 9
+)
+
+// The lists of a body's pages, in their order.
+const (
+	listOwns = iota
+	listCoOwns
+	listAddressed
+	listVotes
+	listComments
+	bodyListCount
+)
+
+var bodyListKeys = [bodyListCount]string{"owns", "co-owns", "addressed", "votes", "comments"}
+
+// bodyLists are the rows of a body's pages.
+type bodyLists struct {
+	actions  [3][]*site.Action // owns, co-owns, addressed
+	votes    []*site.Reaction
+	comments []*site.Feedback
+}
+
+func (r *renderer) bodyLists(b *site.Body) *bodyLists {
+	return &bodyLists{
+		actions:  [3][]*site.Action{b.Actions, b.CoOwned, r.Site.AddressedTo(b)},
+		votes:    b.Votes,
+		comments: b.Comments,
+	}
+}
+
+// lens are how many rows each list has.
+func (l *bodyLists) lens() [bodyListCount]int {
+	return [bodyListCount]int{len(l.actions[0]), len(l.actions[1]), len(l.actions[2]), len(l.votes), len(l.comments)}
+}
+
+// renderRows makes the row of every action of the plan once, rendered by the theme's
+// "action-row" template, on every core.
+func (r *renderer) renderRows() error {
+	acts := r.Site.Actions
+	r.rows = make(map[*site.Action]*ActionRow, len(acts))
+	rows := make([]ActionRow, len(acts))
+	for i, a := range acts {
+		rows[i] = r.actionRow(a)
+	}
+	t := r.tmpl["body"]
+	if t == nil || t.Lookup("action-row") == nil {
+		for i, a := range acts {
+			r.rows[a] = &rows[i]
+		}
+		return nil // a theme without the template renders its tables its own way
+	}
+	errs := make([]error, len(acts))
+	parallel.For(len(acts), func(i int) {
+		var b bytes.Buffer
+		errs[i] = t.ExecuteTemplate(&b, "action-row", &rows[i])
+		rows[i].HTML = template.HTML(b.String())
+	})
+	for i, a := range acts {
+		if errs[i] != nil {
+			return fmt.Errorf("template action-row: %w", errs[i])
+		}
+		r.rows[a] = &rows[i]
+	}
+	return nil
+}
+
+// actionRowSizes are the bytes of each action's row in a table, in the page language:
+// its rendered row, or an estimate when the theme renders rows its own way.
+func (r *renderer) actionRowSizes() map[*site.Action]int {
+	out := make(map[*site.Action]int, len(r.rows))
+	for a, row := range r.rows {
+		n := len(row.HTML)
+		if n == 0 {
+			n = 300 + len(row.Code) + len(row.Title) + len(row.URL) + len(row.Objective) + len(row.Label)
+			n += n / 8 // escaped characters
+		}
+		out[a] = n
+	}
+	return out
+}
+
+// rowSize estimates the bytes of row i of list k. The title of the item a vote or a
+// comment is on counts for titleBytes, not its length: pspm serve patches a proposal's
+// new title in without cutting the pages again, and the pages must stay those a build
+// makes.
+func (r *renderer) rowSize(l *bodyLists, sizes map[*site.Action]int, k, i int) int {
+	const titleBytes = 150
+	switch k {
+	case listVotes:
+		rc := l.votes[i]
+		n := 300 + len(rc.Detail) + len(rc.File)
+		if rc.On != nil {
+			n += titleBytes + len(rc.On.URL())
+		}
+		return n + n/8
+	case listComments:
+		f := l.comments[i]
+		n := 250 + len(f.Title) + len(f.ID())
+		if f.On != nil {
+			n += titleBytes + 2*len(f.On.URL())
+		}
+		return n + n/8
+	}
+	if n, ok := sizes[l.actions[k][i]]; ok {
+		return n
+	}
+	return 600
+}
+
+// bodySplit cuts the rows of a body's lists into pages: the first row of each page, as
+// a place in all the lists one after the other. The first page holds fewer rows, as it
+// also has the body's description and cards: each card counts for cardBytes, not its
+// size, so that editing a proposal's words (which pspm serve patches in without cutting
+// the pages again) never moves a row to another page.
+func (r *renderer) bodySplit(b *site.Body, l *bodyLists, sizes map[*site.Action]int) []int {
+	cards := min(bodyCards, len(b.Proposals)) + min(bodyCards, len(b.Practices))
+	budget := max(bodyRowBytes-len(r.html[&b.Item].HTML)-cards*cardBytes, 4<<10)
+	starts := []int{0}
+	used, rows, at := 0, 0, 0
+	for k, n := range l.lens() {
+		for i := range n {
+			sz := r.rowSize(l, sizes, k, i)
+			if rows > 0 && used+sz > budget {
+				starts = append(starts, at)
+				used, rows, budget = 0, 0, bodyRowBytes
+			}
+			used += sz
+			rows++
+			at++
+		}
+	}
+	return starts
+}
+
+// bodyPageURL is the site path of page n of a body's lists.
+func bodyPageURL(b *site.Body, n int) string {
+	if n == 1 {
+		return b.URL()
+	}
+	return b.URL() + "plan/" + strconv.Itoa(n) + "/"
+}
+
+// bodyPages lists the pages of a body: /bodies/<id>/ and its continuations.
+func (r *renderer) bodyPages(b *site.Body, sizes map[*site.Action]int) []task {
+	l := r.bodyLists(b)
+	starts := r.bodySplit(b, l, sizes)
+	total := 0
+	for _, n := range l.lens() {
+		total += n
+	}
+	var out []task
+	for n := range starts {
+		lo, hi := starts[n], total
+		if n+1 < len(starts) {
+			hi = starts[n+1]
+		}
+		url := r.prefix + bodyPageURL(b, n+1)
+		out = append(out, task{kind: "body", path: indexFile(url), url: url, make: func() ([]byte, error) {
+			return r.bodyPage(b, sizes, n+1, len(starts), lo, hi, starts)
+		}})
+	}
+	return out
+}
+
+// bodyPage renders page n of pages of a body, with the rows lo to hi of its lists.
+func (r *renderer) bodyPage(b *site.Body, sizes map[*site.Action]int, n, pages, lo, hi int, starts []int) ([]byte, error) {
+	l := r.bodyLists(b)
+	v := &BodyView{ID: b.ID, Name: b.Name, Kind: b.Kind, Label: r.tr.T("bodykind." + b.Kind), Website: b.Website, Page: n,
+		ProposalCount: len(b.Proposals), PracticeCount: len(b.Practices)}
+	if n == 1 {
+		v.HTML = htmlOf(r.html[&b.Item].HTML)
+		for _, m := range b.Members {
+			v.Members = append(v.Members, m.Name)
+		}
+		for _, p := range b.Proposals[:min(bodyCards, len(b.Proposals))] {
+			v.Proposals = append(v.Proposals, r.cards[&p.Item])
+		}
+		for _, p := range b.Practices[:min(bodyCards, len(b.Practices))] {
+			v.Practices = append(v.Practices, r.cards[&p.Item])
+		}
+		if len(b.Proposals) > 0 && r.Site.ByBody[b.ID] == b {
+			v.ProposalsURL = r.link("/proposals/body/" + b.ID + "/")
+		}
+		if len(b.Practices) > 0 && r.Site.ByBody[b.ID] == b {
+			v.PracticesURL = r.link("/practices/body/" + b.ID + "/")
+		}
+	}
+	pageURL := func(i int) string { return r.link(bodyPageURL(b, i)) }
+	v.Pager = Pager{Page: n, Pages: pages, First: pageURL(1), Last: pageURL(pages)}
+	if n > 1 {
+		v.Pager.Prev = pageURL(n - 1)
+	}
+	if n < pages {
+		v.Pager.Next = pageURL(n + 1)
+	}
+	for i := max(1, n-3); i <= min(pages, n+3); i++ {
+		v.Pager.Numbers = append(v.Pager.Numbers, PageLink{Number: i, URL: pageURL(i), Current: i == n})
+	}
+
+	lens := l.lens()
+	at := 0 // the place of the first row of list k among all the rows
+	for k, count := range lens {
+		key := bodyListKeys[k]
+		sec := SectionLink{Key: key, Title: r.tr.T("body." + key), Count: count}
+		if count > 0 {
+			page, _ := slices.BinarySearch(starts, at+1) // the page whose range holds row at
+			sec.URL = pageURL(page) + "#h-" + key
+		}
+		v.Sections = append(v.Sections, sec)
+		from, to := max(lo, at)-at, min(hi, at+count)-at // the rows of list k on this page
+		if from < to {
+			switch k {
+			case listVotes:
+				for _, rc := range l.votes[from:to] {
+					vv := VoteView{ReactionView: r.reactionView(rc)}
+					if rc.On != nil {
+						vv.On = r.itemLink(rc.On)
+					}
+					v.Votes = append(v.Votes, vv)
+				}
+			case listComments:
+				for _, f := range l.comments[from:to] {
+					fv := r.feedbackView(f)
+					fv.HTML = "" // the table links the comment on its item's page
+					if f.On != nil {
+						fv.On = r.itemLink(f.On)
+					}
+					v.Feedback = append(v.Feedback, fv)
+				}
+			default:
+				t := ActionTable{Key: key, Heading: sec.Title, Total: count, Continued: from > 0}
+				t.Rows = make([]ActionRow, 0, to-from)
+				for _, a := range l.actions[k][from:to] {
+					if row := r.rows[a]; row != nil {
+						t.Rows = append(t.Rows, *row)
+					} else {
+						t.Rows = append(t.Rows, r.actionRow(a))
+					}
+				}
+				v.Tables = append(v.Tables, t)
+			}
+		}
+		at += count
+	}
+	title := b.Name
+	if n > 1 {
+		title = r.tr.T("pager.title", b.Name, n, pages)
+	}
+	return r.page("body", &Page{Title: title, Description: r.html[&b.Item].Summary, URL: pageURL(n), Body: v,
+		Feed:        r.link(b.URL() + "index.xml"),
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.bodies"), r.link("/bodies/")}}})
+}
+
+// actionRow is an action as a row of a compact table.
+func (r *renderer) actionRow(a *site.Action) ActionRow {
+	row := ActionRow{Code: a.Code, Title: r.title(&a.Item, a.Title), URL: r.link(a.URL()), Status: a.Status,
+		Label: r.tr.T("status." + a.Status), StatusRank: slices.Index(site.ActionStatuses, a.Status), Due: a.Due}
+	if o := a.ObjectiveItem; o != nil {
+		row.Objective = r.title(&o.Item, o.Title)
+	}
+	return row
+}
