@@ -42,8 +42,9 @@
 //	index    the bleve index of the model, kept in .pspm/cache/search and   (generator/search)
 //	         updated document by document (in memory for a site not on disk)
 //	render   pages (html/template through the theme chain), feeds,          (generator/render,
-//	         sitemap, open data, static files and attachments, then the     generator/theme,
-//	         static search bundle exported from the index                   generator/markdown,
+//	         sitemap, open data, static files (CSS and JS minified) and     generator/theme,
+//	         attachments, then the static search bundle exported from the   generator/markdown,
+//	         index                                                          generator/minify,
 //	                                                                        generator/search)
 //	write    into a temporary folder beside the destination, swapped in     (generator/output)
 //	         whole at the end; no path is written twice
@@ -92,7 +93,8 @@
 //
 //   - One library, one package: goldmark only in markdown, adrg/frontmatter and yaml.v3
 //     only in meta, bleve only in search, go-git only in history, OpenPGP and SSH
-//     signature libraries only in signature; they hand out pspm types.
+//     signature libraries only in signature, tdewolff/minify only in minify; they hand
+//     out pspm types.
 //   - The model is plain data; after Derive it is read-only and shared by the render
 //     workers without locks (but for the words a Session patches in, under its lock).
 //   - Templates see views (render/views.go), the documented contract of themes.

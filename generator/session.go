@@ -15,6 +15,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/content"
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/markdown"
+	"github.com/pspm-dev/pspm/generator/minify"
 	"github.com/pspm-dev/pspm/generator/render"
 	"github.com/pspm-dev/pspm/generator/search"
 	"github.com/pspm-dev/pspm/generator/site"
@@ -161,12 +162,28 @@ func (ss *Session) next(kind string, res *Result, pages *render.Prepared) *Snaps
 	return sn
 }
 
-// static handles a change of files the site's static/ folder already had.
+// static handles a change of files the site's static/ folder already had. A style sheet
+// or script that the minifier cannot read now, or could not read before, takes a model
+// rebuild instead, which says so in the diagnostics (or no longer says so).
 func (ss *Session) static(ch Change) *Snapshot {
 	for _, p := range ch.Paths {
 		rel, ok := strings.CutPrefix(p, "static/")
 		if !ok || !ss.cur.pages.Has(rel) {
 			return nil
+		}
+		if minify.Minifies(rel) {
+			data, err := fs.ReadFile(ss.o.Source, p)
+			if err != nil {
+				return nil
+			}
+			if _, err := minify.File(rel, data); err != nil {
+				return nil
+			}
+			for _, d := range ss.cur.Result.Diagnostics {
+				if d.Pos.File == p {
+					return nil
+				}
+			}
 		}
 	}
 	return ss.next("static", ss.cur.Result, ss.cur.pages)
@@ -348,6 +365,7 @@ func (ss *Session) model(ch Change) (*Snapshot, *Result, error) {
 	if err != nil {
 		return fail(err)
 	}
+	errs.Append(pages.Warnings())
 	stage("views")
 	// The templates run on a few pages of each kind, as pspm check does: an error in the
 	// site's own layouts shows now, not when a reader opens the page. Only when something

@@ -320,3 +320,46 @@ func builtSession(t *testing.T) (string, *generator.Session) {
 	}
 	return dir, ss
 }
+
+// TestSessionWarnsAboutAStaticScriptItCannotMinifyUntilItIsFixed: pspm serve publishes
+// style sheets and scripts minified, as a build does. An edit that breaks a script is
+// served as it is with the build's warning, and the warning goes once the script is
+// fixed; a plain edit of a script stays a quick "static" rebuild, served minified.
+func TestSessionWarnsAboutAStaticScriptItCannotMinifyUntilItIsFixed(t *testing.T) {
+	dir := demoOnDisk(t)
+	write(t, dir, "static/js/extra.js", "var message = 'uno';\n")
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := generator.NewSession(generator.Options{Source: src, Dir: dir})
+	if _, res, err := ss.Rebuild(generator.Change{All: true}); err != nil {
+		t.Fatalf("first build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	const warning = "static/js/extra.js:1:15: warning: cannot minify"
+	for _, st := range []struct {
+		name, script, kind, served string
+		warned                     bool
+	}{
+		{"an edit", "var message = 'due';\n", "static", `var message="due"`, false},
+		{"a syntax error", "var message = ;\n", "model", "var message = ;\n", true},
+		{"the fix", "var message = 'tre';\n", "model", `var message="tre"`, false},
+		{"another edit", "var message = 'quattro';\n", "static", `var message="quattro"`, false},
+	} {
+		write(t, dir, "static/js/extra.js", st.script)
+		sn, res, err := ss.Rebuild(generator.Change{Paths: []string{"static/js/extra.js"}})
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", st.name, err, res.Diagnostics.Format())
+		}
+		if sn.Kind != st.kind {
+			t.Errorf("%s: a %q rebuild, want %q", st.name, sn.Kind, st.kind)
+		}
+		if got := strings.Contains(res.Diagnostics.Format(), warning); got != st.warned {
+			t.Errorf("%s: warned %v, want %v:\n%s", st.name, got, st.warned, res.Diagnostics.Format())
+		}
+		if data, _, err := sn.File("js/extra.js"); err != nil || string(data) != st.served {
+			t.Errorf("%s: js/extra.js served as %q (%v), want %q", st.name, data, err, st.served)
+		}
+		t.Run(st.name, func(t *testing.T) { sameAsFullBuild(t, dir, sn) })
+	}
+}

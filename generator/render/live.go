@@ -281,6 +281,10 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 	return p, nil
 }
 
+// Warnings are the warnings found while listing the files: a static style sheet or script
+// that the minifier cannot read, published as it is.
+func (p *Prepared) Warnings() diag.List { return p.rs[0].warns }
+
 // Paths lists the path of every file of the portal, sorted.
 func (p *Prepared) Paths() []string { return p.paths }
 

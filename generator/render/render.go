@@ -1,6 +1,7 @@
 // Package render turns a derived site.Site into the files of the portal: HTML pages from
 // the theme's html/template layouts, Atom feeds, the sitemap, the open data under /api/v1/
-// (JSON and CSV), the theme's static files and the items' attachments.
+// (JSON and CSV), the theme's static files (style sheets and scripts minified) and the
+// items' attachments.
 //
 // Templates see views (views.go), never the model, so themes depend on a documented
 // contract. Pages are rendered on every core; the output is the same bytes on every run,
@@ -67,12 +68,14 @@ type renderer struct {
 	memo     *Memo                       // what pspm serve keeps between builds, or nil
 	base     string                      // Config.BasePath(), which parses the base URL
 	tagURLs  sync.Map                    // tag → the link to its page
+	warns    diag.List                   // warnings found while listing the files (static files the minifier cannot read)
 }
 
 // Render writes the whole portal to w: every page in every language of the site (the
 // first at the root, the others under /<lang>/), feeds, the sitemap, the open data, static
 // files and attachments. Problems with the site's own templates or translations are
-// returned as a diag.List; anything else is an internal error.
+// returned as a diag.List; anything else is an internal error. A diag.List of warnings
+// alone (a static file that cannot be minified) means the portal was written whole.
 func Render(o Options, w output.Writer) error {
 	var errs diag.List
 	checkStatic(o, &errs)
@@ -117,14 +120,19 @@ func Render(o Options, w output.Writer) error {
 			r.html, r.ans = nil, nil
 		}
 	}
-	if o.Sample {
-		return nil
+	if !o.Sample {
+		sitemap := []task{rs[0].sitemap(pages)}
+		if err := claim(claimed, sitemap); err != nil {
+			return err
+		}
+		if err := run(sitemap, w); err != nil {
+			return err
+		}
 	}
-	sitemap := []task{rs[0].sitemap(pages)}
-	if err := claim(claimed, sitemap); err != nil {
-		return err
+	if len(rs[0].warns) > 0 {
+		return rs[0].warns // warnings only: the portal is written
 	}
-	return run(sitemap, w)
+	return nil
 }
 
 // claimant is what claim keeps of a task: what made the file, never the task itself,

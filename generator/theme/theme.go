@@ -94,6 +94,16 @@ type File struct {
 // Read returns the file's content.
 func (f File) Read() ([]byte, error) { return readFile(f.fsys, f.path) }
 
+// Path is where the file is, for messages: relative to the site's folder for the site's
+// own files and a theme folder's ("themes/x/static/css/a.css"), relative to the built-in
+// theme for its files.
+func (f File) Path() string {
+	if name, ok := strings.CutPrefix(f.Layer, "theme "); ok {
+		return path.Join(name, f.path)
+	}
+	return f.path
+}
+
 // Files lists the regular files under dir across the chain, each from the first layer that
 // has it, sorted by name. Dotfiles are left out; a symbolic link under dir, or a folder
 // dir reached through one, is an error: a link is never followed.
