@@ -323,4 +323,3 @@ func TestAgIDPagesStayUnderTheBudgetAtTheRealSize(t *testing.T) {
 		t.Error("the largest objective does not list all its lines of action")
 	}
 }
-
