@@ -60,7 +60,19 @@ type PlanObjective struct {
 	HTML                   template.HTML
 	Lang                   string
 	Progress               int
+	Results                []PlanResult
 	Actions                []PlanAction
+}
+
+// PlanResult is an expected result in the tree of a plan version, under its objective,
+// with its indicators' baselines and targets as approved.
+type PlanResult struct {
+	ID, Title, URL, Anchor string
+	Code                   string // the official code, or ""
+	HTML                   template.HTML
+	Lang                   string
+	Owner                  Link // the lead owner
+	Indicators             []IndicatorView
 }
 
 // PlanAction is an action in the tree of a plan version, with what was approved.
