@@ -395,7 +395,11 @@ func (r *renderer) versionPages() []task {
 		}
 		t = append(t, r.changesPages(v, v.Date)...)
 	}
-	add("monitoring", "/monitoring/", s.Built, r.monitoringPage)
+	ml := r.monitorLayout()
+	add("monitoring", "/monitoring/", s.Built, func() ([]byte, error) { return r.monitoringPage(ml, nil) })
+	for _, pt := range ml.parts {
+		add("monitoring", pt.url, s.Built, func() ([]byte, error) { return r.monitoringPage(ml, pt) })
+	}
 	return t
 }
 
@@ -1127,74 +1131,6 @@ func cutBefore(s string, n int) string {
 		k++
 	}
 	return s[k:]
-}
-
-// monitoringPage shows the approved plan being carried out.
-func (r *renderer) monitoringPage() ([]byte, error) {
-	m := r.Site.Monitoring
-	mv := &MonitoringView{AsOf: m.AsOf, Progress: m.Plan.Progress.Percent, Actions: m.Plan.Progress.Actions}
-	if m.Version != nil {
-		mv.Version = r.versionView(m.Version)
-	}
-	mv.ByStatus = r.statusCounts(m.Plan.Progress)
-	actionLink := func(a *site.Action) Link {
-		return r.planItemLink(&a.Item, a.Title, m.Plan, m.Version)
-	}
-	monAction := func(a *site.Action) MonitorAction {
-		l := actionLink(a)
-		ma := MonitorAction{Link: l, Owner: r.bodyLink(r.Site.ByBody[a.Owner], a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
-			Progress: a.Progress, Due: a.Due}
-		if len(a.Series) > 1 { // one point is no trend: the progress column says it
-			ma.Sparkline = progressSparkline(a.Series, m.AsOf, r.tr.T("monitoring.sparkline", l.Title))
-		}
-		return ma
-	}
-	for _, g := range m.Plan.Goals {
-		gv := MonitorGoal{Link: r.planItemLink(&g.Item, g.Title, m.Plan, m.Version), Progress: g.Progress.Percent, Actions: g.Progress.Actions, ByStatus: r.statusCounts(g.Progress)}
-		for _, o := range g.Objectives {
-			ov := MonitorObjective{Link: r.planItemLink(&o.Item, o.Title, m.Plan, m.Version), Progress: o.Progress.Percent}
-			for _, a := range o.Actions {
-				ov.Actions = append(ov.Actions, monAction(a))
-			}
-			gv.Objectives = append(gv.Objectives, ov)
-		}
-		mv.Goals = append(mv.Goals, gv)
-	}
-	for _, fp := range r.Site.Federated {
-		if len(fp.Contributing) == 0 {
-			continue
-		}
-		mb := MonitorBody{Body: r.bodyLink(fp.Body, fp.Body.ID), Plan: Link{fp.Plan.Title, r.link(fp.URL())}, Progress: fp.Contribution.Percent, ByStatus: r.statusCounts(fp.Contribution)}
-		for _, a := range fp.Contributing {
-			mb.Actions = append(mb.Actions, MonitorAction{Link: r.itemLink(&a.Item), Owner: mb.Body, Status: a.Status, Label: r.tr.T("status." + a.Status), Progress: a.Progress, Due: a.Due})
-		}
-		mv.Bodies = append(mv.Bodies, mb)
-	}
-	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
-	for _, a := range m.Overdue {
-		ma := monAction(a)
-		ma.Days = int(day(m.AsOf).Sub(day(a.Due)).Hours() / 24)
-		mv.Overdue = append(mv.Overdue, ma)
-	}
-	for _, a := range m.DueSoon {
-		ma := monAction(a)
-		ma.Days = int(day(a.Due).Sub(day(m.AsOf)).Hours() / 24)
-		mv.DueSoon = append(mv.DueSoon, ma)
-	}
-	for _, is := range m.Indicators {
-		iv := MonitorIndicator{Action: actionLink(is.Action), Name: is.Indicator.Name, Unit: is.Indicator.Unit, Baseline: num(is.Indicator.Baseline),
-			Target: num(is.Indicator.Target), Achieved: is.Achieved, Measured: is.Measured()}
-		if is.Latest != nil {
-			iv.Latest, iv.LatestDate = num(is.Latest.Value), is.Latest.Date
-		}
-		mv.Indicators = append(mv.Indicators, iv)
-	}
-	mv.Results = r.monitorResults(m)
-	for _, u := range m.Updates[:min(feedSize, len(m.Updates))] {
-		mv.Updates = append(mv.Updates, r.updateView(u, actionLink(u.Action)))
-	}
-	return r.page("monitoring", &Page{Title: r.tr.T("monitoring.title"), URL: r.link("/monitoring/"), Monitoring: mv, Feed: r.link("/monitoring/index.xml"),
-		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}}})
 }
 
 func (r *renderer) updateView(u site.Update, action Link) MonitorUpdate {
