@@ -184,3 +184,58 @@ func TestHistorySaysWhatTheDraftDidToAnApprovedItem(t *testing.T) {
 		t.Errorf("the draft's changes do not say la23a was renumbered")
 	}
 }
+
+// A result renumbered between two editions, as AgID renumbers its expected results:
+// the changes say renumbered, link where it was on the old version's page (an anchor
+// that page has), and the result's page has its history.
+func TestRenumberedResultShowsRenumberedAndItsHistory(t *testing.T) {
+	g := newGitRepo(t, "none", "")
+	result := func(id, code, title, extra string) {
+		g.write("content/plan/results/"+id+".md", "---\ntitle: "+title+"\ncode: "+code+"\nobjective: o1\nowner: m_ef\n"+extra+
+			"indicators:\n  - name: Comuni su PDND\n    unit: \"%\"\n    baseline: 10\n    targets:\n      - {year: 2024, value: 20}\n      - {year: 2025, value: 40}\n---\nPiù comuni sulla piattaforma.\n")
+	}
+	result("r-a-1-1-1", "R.A.1.1.1", "Comuni sulla piattaforma dati", "")
+	g.commitAll("2024-01-10T09:00:00Z", anna, "Edizione 2024")
+	g.tag("2024-01-15T12:00:00Z", "plan/2024", "HEAD", "Edizione 2024", "")
+	g.remove("content/plan/results/r-a-1-1-1.md")
+	result("r-a-1-2-1", "R.A.1.2.1", "Comuni sulla piattaforma dati", "replaces: [r-a-1-1-1]\n")
+	g.commitAll("2025-01-10T09:00:00Z", anna, "Edizione 2025")
+	g.tag("2025-01-15T12:00:00Z", "plan/2025", "HEAD", "Edizione 2025", "")
+	_, _, out := g.build()
+
+	var c struct {
+		Results []struct {
+			ID      string   `json:"id"`
+			Change  string   `json:"change"`
+			FromIDs []string `json:"from_ids"`
+		} `json:"results"`
+		Counts map[string]int `json:"counts"`
+	}
+	if err := json.Unmarshal(out.Files()["api/v1/plan/2025/changes.json"], &c); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Results) != 1 || c.Results[0].ID != "r-a-1-2-1" || c.Results[0].Change != "renumbered" || strings.Join(c.Results[0].FromIDs, " ") != "r-a-1-1-1" {
+		t.Errorf("changes.json of 2025 has results %+v; want r-a-1-2-1 renumbered from r-a-1-1-1", c.Results)
+	}
+	if c.Counts["removed"] != 0 || c.Counts["added"] != 0 || c.Counts["renumbered"] != 1 {
+		t.Errorf("counts %v; want one renumbered, nothing added or removed", c.Counts)
+	}
+	html := page(t, out, "plan/2025/changes/index.html")
+	for _, want := range []string{"Risultati attesi", "rinumerato", `<a href="/plan/2024/#result-r-a-1-1-1">R.A.1.1.1 Comuni sulla piattaforma dati (r-a-1-1-1)</a>`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("/plan/2025/changes/ lacks %q", want)
+		}
+	}
+	if old := page(t, out, "plan/2024/index.html"); !strings.Contains(old, `id="result-r-a-1-1-1"`) {
+		t.Errorf("/plan/2024/ has no anchor result-r-a-1-1-1 for the links to the result as it was")
+	}
+	if cur := page(t, out, "plan/2025/index.html"); !strings.Contains(cur, `<a href="/plan/results/r-a-1-2-1/">Comuni sulla piattaforma dati</a>`) {
+		t.Errorf("/plan/2025/ does not list the result under its objective")
+	}
+	h := historyOf(t, out, "plan/results/r-a-1-2-1/index.html")
+	for _, want := range []string{`<a href="/plan/2024/">2024</a>`, "R.A.1.1.1", "R.A.1.2.1", "nella versione 2025", `aria-current="true"`} {
+		if !strings.Contains(h, want) {
+			t.Errorf("history of r-a-1-2-1 lacks %q:\n%s", want, h)
+		}
+	}
+}

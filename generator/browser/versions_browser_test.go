@@ -67,6 +67,10 @@ func TestPlanVersionPagesInHeadlessChromium(t *testing.T) {
 		{"v-changes-draft", "/plan/draft/changes/", "it", 200, 0},
 		{"v-versions", "/plan/versions/", "it", 200, 0},
 		{"v-monitoring", "/monitoring/", "it", 200, 0},
+		// The versioned demo's monitoring (a year of progress, with its updates) is laid
+		// out in parts: /monitoring/ is the index, each goal has its page.
+		{"v-monitoring-part", "/monitoring/servizi-digitali/", "it", 200, 0},
+		{"v-monitoring-part-en", "/en/monitoring/servizi-digitali/", "en", 200, 0},
 		{"v-action", "/plan/actions/" + progressed + "/", "it", 200, 0},
 	}
 	t.Logf("screenshots in %s", v.shots)

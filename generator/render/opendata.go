@@ -398,6 +398,7 @@ type changesJSON struct {
 	PlanText     []textOpJSON     `json:"plan_text"`
 	Goals        []itemChangeJSON `json:"goals"`
 	Objectives   []itemChangeJSON `json:"objectives"`
+	Results      []itemChangeJSON `json:"results"`
 	Actions      []itemChangeJSON `json:"actions"`
 	Incorporated []string         `json:"incorporated"`
 	// Counts are how many items changed in each way (every kind present), as the
@@ -468,7 +469,7 @@ func diffJSON(d *site.PlanDiff) changesJSON {
 		return out
 	}
 	return changesJSON{From: d.From, To: d.To, Plan: fields(d.Plan), PlanText: text(d.PlanText), Goals: items(d.Goals),
-		Objectives: items(d.Objectives), Actions: items(d.Actions), Incorporated: nonNil(d.Incorporated), Counts: d.KindCounts()}
+		Objectives: items(d.Objectives), Results: items(d.Results), Actions: items(d.Actions), Incorporated: nonNil(d.Incorporated), Counts: d.KindCounts()}
 }
 
 // versionData lists the open data of the plan's versions: versions.json, each version's

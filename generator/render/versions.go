@@ -27,14 +27,10 @@ func (r *renderer) renderVersionTexts() {
 		}
 	}
 	s := r.Site
-	for _, g := range s.Goals {
-		add(&g.Item)
-	}
-	for _, o := range s.Objectives {
-		add(&o.Item)
-	}
-	for _, a := range s.Actions {
-		add(&a.Item)
+	for _, k := range site.PlanKinds {
+		for _, p := range k.Items(s) {
+			add(p.Base())
+		}
 	}
 	var todo []string
 	seen := map[string]bool{}
@@ -49,14 +45,10 @@ func (r *renderer) renderVersionTexts() {
 			continue
 		}
 		need(r.planText(&v.Plan.Plan))
-		for _, g := range v.Plan.Goals {
-			need(r.textOf(&g.Item))
-		}
-		for _, o := range v.Plan.Objectives {
-			need(r.textOf(&o.Item))
-		}
-		for _, a := range v.Plan.Actions {
-			need(r.textOf(&a.Item))
+		for _, k := range site.PlanKinds {
+			for _, p := range k.Items(v.Plan) {
+				need(r.textOf(p.Base()))
+			}
 		}
 	}
 	sort.Strings(todo)
@@ -176,10 +168,30 @@ func (r *renderer) planLayout(v *site.Version) *planLayout {
 		parts := []*planPart{{goal: gi, tree: head, size: 800 + len(g.Title)}}
 		for _, o := range g.Objectives {
 			oh := o
-			oh.Actions = nil
+			oh.Actions, oh.Results = nil, nil
 			cur := parts[len(parts)-1]
 			cur.tree.Objectives = append(cur.tree.Objectives, oh)
 			cur.size += 600 + len(o.Title)
+			// The objective's results open its first part.
+			rsize := 0
+			for _, res := range o.Results {
+				rsize += 400 + len(res.Title) + len(res.Owner.Title)
+				for _, in := range res.Indicators {
+					rsize += 150 + len(in.Name) + len(in.Target)
+				}
+				if full {
+					rsize += len(res.HTML)
+				}
+			}
+			if cur.size+rsize > planBudget && len(cur.tree.Objectives) > 1 {
+				cur.tree.Objectives = cur.tree.Objectives[:len(cur.tree.Objectives)-1]
+				cur = &planPart{goal: gi, tree: head, size: 800 + len(g.Title) + 600 + len(o.Title)}
+				cur.tree.Objectives = []PlanObjective{oh}
+				parts = append(parts, cur)
+			}
+			cur.tree.Objectives[len(cur.tree.Objectives)-1].Results = o.Results
+			cur.size += rsize
+			total += rsize
 			for _, a := range o.Actions {
 				size := 500 + len(a.Title) + len(a.Owner.Title)
 				if full {
@@ -217,6 +229,9 @@ func (r *renderer) planLayout(v *site.Version) *planLayout {
 		for _, o := range pt.tree.Objectives {
 			if _, ok := l.where[o.Anchor]; !ok {
 				l.where[o.Anchor] = pt
+			}
+			for _, res := range o.Results {
+				l.where[res.Anchor] = pt
 			}
 			for _, a := range o.Actions {
 				l.where[a.Anchor] = pt
@@ -313,11 +328,39 @@ func (r *renderer) planTree(p *site.Site) []PlanGoal {
 				}
 				ov.Actions = append(ov.Actions, av)
 			}
+			for _, res := range o.Results {
+				rv := PlanResult{ID: res.ID, Title: r.title(&res.Item, res.Title), Code: res.Code, URL: link(&res.Item), Anchor: anchorOf(&res.Item),
+					HTML: html(&res.Item), Lang: r.langOf(&res.Item)}
+				if res.Owner != "" {
+					rv.Owner = r.bodyLink(draft.ByBody[res.Owner], res.Owner)
+				}
+				for _, in := range res.Indicators {
+					rv.Indicators = append(rv.Indicators, IndicatorView{Name: in.Name, Unit: in.Unit, Baseline: num(in.Baseline), Target: r.targetsText(in)})
+				}
+				ov.Results = append(ov.Results, rv)
+			}
 			gv.Objectives = append(gv.Objectives, ov)
 		}
 		out = append(out, gv)
 	}
 	return out
+}
+
+// targetsText writes an indicator's targets as a version's page lists them: "20 (2024),
+// 40 (30 giugno 2026)", or its single target.
+func (r *renderer) targetsText(in site.Indicator) string {
+	if len(in.Targets) == 0 {
+		return num(in.Target)
+	}
+	var parts []string
+	for _, t := range in.Targets {
+		when := strconv.Itoa(t.Year)
+		if t.Year == 0 {
+			when = r.formatDate(t.Date)
+		}
+		parts = append(parts, num(t.Value)+" ("+when+")")
+	}
+	return strings.Join(parts, ", ")
 }
 
 // proposalLink links a proposal by id, or names it when the work tree no longer has it.
@@ -352,7 +395,11 @@ func (r *renderer) versionPages() []task {
 		}
 		t = append(t, r.changesPages(v, v.Date)...)
 	}
-	add("monitoring", "/monitoring/", s.Built, r.monitoringPage)
+	ml := r.monitorLayout()
+	add("monitoring", "/monitoring/", s.Built, func() ([]byte, error) { return r.monitoringPage(ml, nil) })
+	for _, pt := range ml.parts {
+		add("monitoring", pt.url, s.Built, func() ([]byte, error) { return r.monitoringPage(ml, pt) })
+	}
 	return t
 }
 
@@ -440,6 +487,11 @@ func (r *renderer) planView(v *site.Version, url string, part *planPart) ([]byte
 				}
 				for _, a := range o.Actions {
 					if a.Lang != "" {
+						pv.Untranslated = def
+					}
+				}
+				for _, res := range o.Results {
+					if res.Lang != "" {
 						pv.Untranslated = def
 					}
 				}
@@ -645,16 +697,11 @@ func (r *renderer) changesPage(cs *changesSet, part *changePart) ([]byte, error)
 	}
 	crumbs := []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.plan"), r.link("/plan/")}, {r.tr.T("versions.title"), r.link("/plan/versions/")}}
 	groups := func(items []ItemChangeView, sections []site.Section) []ChangeGroup {
-		labels := r.view.Labels
 		var out []ChangeGroup
-		for _, g := range []struct {
-			sec   site.Section
-			name  string
-			title string
-		}{{site.Goals, "goals", labels.Goals}, {site.Objectives, "objectives", labels.Objectives}, {site.Actions, "actions", labels.Actions}} {
-			grp := ChangeGroup{Section: g.name, Title: g.title}
+		for _, k := range site.PlanKinds {
+			grp := ChangeGroup{Section: k.Plural, Title: r.kindTitle(k)}
 			for i, it := range items {
-				if sections[i] == g.sec {
+				if sections[i] == k.Section {
 					grp.Items = append(grp.Items, it)
 				}
 			}
@@ -717,6 +764,21 @@ func (r *renderer) changesPage(cs *changesSet, part *changePart) ([]byte, error)
 		}
 	}
 	return r.page("changes", &Page{Title: title, URL: r.link(cs.url), Changes: cv, Breadcrumbs: crumbs})
+}
+
+// kindTitle names the items of kind k in the page language: the plan's labels for
+// goals, objectives and actions, the theme's words for the other kinds.
+func (r *renderer) kindTitle(k *site.Kind) string {
+	labels := r.view.Labels
+	switch k.Section {
+	case site.Goals:
+		return labels.Goals
+	case site.Objectives:
+		return labels.Objectives
+	case site.Actions:
+		return labels.Actions
+	}
+	return r.tr.T(k.Plural + ".title")
 }
 
 // changeSummary counts the changes of each goal by kind, and of the whole plan.
@@ -841,12 +903,10 @@ func (r *renderer) planItemLink(it *site.Item, title string, p *site.Site, v *si
 	return Link{Title: title}
 }
 
+// anchorOf is the anchor of a plan item on a version's page: <kind>-<id>.
 func anchorOf(it *site.Item) string {
-	switch it.Section {
-	case site.Goals:
-		return "goal-" + it.ID
-	case site.Objectives:
-		return "objective-" + it.ID
+	if k := site.KindOf(it.Section); k != nil {
+		return k.Name + "-" + it.ID
 	}
 	return "action-" + it.ID
 }
@@ -934,7 +994,7 @@ func (r *renderer) itemChangeView(d site.ItemDiff, cs *changesSet) ItemChangeVie
 func (r *renderer) fieldView(f site.FieldChange, d site.ItemDiff) FieldView {
 	name := f.Field
 	if ind, ok := strings.CutPrefix(f.Field, "indicator:"); ok {
-		if n, attr, ok := strings.Cut(ind, "."); ok && (attr == "unit" || attr == "baseline" || attr == "target") {
+		if n, attr, ok := strings.Cut(ind, "."); ok && (attr == "unit" || attr == "baseline" || attr == "target" || attr == "targets") {
 			name = r.tr.T("changes.field.indicator."+attr, n)
 		} else {
 			name = r.tr.T("changes.field.indicator", ind)
@@ -953,13 +1013,8 @@ func (r *renderer) fieldView(f site.FieldChange, d site.ItemDiff) FieldView {
 		}
 	case "start", "due":
 		before, after = r.frontMatterDate(before), r.frontMatterDate(after)
-	case "owner": // a body: by its name
-		if b := r.Site.ByBody[before]; b != nil {
-			before = b.Name
-		}
-		if b := r.Site.ByBody[after]; b != nil {
-			after = b.Name
-		}
+	case "owner": // bodies: by their names
+		before, after = r.bodyNames(before), r.bodyNames(after)
 	case "goal", "objective":
 		if before != "" && before == d.FromParent && d.FromParentTitle != "" {
 			before = d.FromParentTitle
@@ -973,6 +1028,21 @@ func (r *renderer) fieldView(f site.FieldChange, d site.ItemDiff) FieldView {
 		fv.Diff = textDiffHTML(f.Words, r.tr, false)
 	}
 	return fv
+}
+
+// bodyNames writes a comma-separated list of body ids with the names of the bodies of
+// the portal.
+func (r *renderer) bodyNames(ids string) string {
+	if ids == "" {
+		return ""
+	}
+	parts := strings.Split(ids, ", ")
+	for i, id := range parts {
+		if b := r.Site.ByBody[id]; b != nil {
+			parts[i] = b.Name
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // frontMatterDate writes a YYYY-MM-DD date as the pages do ("10 novembre 2026").
@@ -1061,74 +1131,6 @@ func cutBefore(s string, n int) string {
 		k++
 	}
 	return s[k:]
-}
-
-// monitoringPage shows the approved plan being carried out.
-func (r *renderer) monitoringPage() ([]byte, error) {
-	m := r.Site.Monitoring
-	mv := &MonitoringView{AsOf: m.AsOf, Progress: m.Plan.Progress.Percent, Actions: m.Plan.Progress.Actions}
-	if m.Version != nil {
-		mv.Version = r.versionView(m.Version)
-	}
-	mv.ByStatus = r.statusCounts(m.Plan.Progress)
-	actionLink := func(a *site.Action) Link {
-		return r.planItemLink(&a.Item, a.Title, m.Plan, m.Version)
-	}
-	monAction := func(a *site.Action) MonitorAction {
-		l := actionLink(a)
-		ma := MonitorAction{Link: l, Owner: r.bodyLink(r.Site.ByBody[a.Owner], a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
-			Progress: a.Progress, Due: a.Due}
-		if len(a.Series) > 1 { // one point is no trend: the progress column says it
-			ma.Sparkline = progressSparkline(a.Series, m.AsOf, r.tr.T("monitoring.sparkline", l.Title))
-		}
-		return ma
-	}
-	for _, g := range m.Plan.Goals {
-		gv := MonitorGoal{Link: r.planItemLink(&g.Item, g.Title, m.Plan, m.Version), Progress: g.Progress.Percent, Actions: g.Progress.Actions, ByStatus: r.statusCounts(g.Progress)}
-		for _, o := range g.Objectives {
-			ov := MonitorObjective{Link: r.planItemLink(&o.Item, o.Title, m.Plan, m.Version), Progress: o.Progress.Percent}
-			for _, a := range o.Actions {
-				ov.Actions = append(ov.Actions, monAction(a))
-			}
-			gv.Objectives = append(gv.Objectives, ov)
-		}
-		mv.Goals = append(mv.Goals, gv)
-	}
-	for _, fp := range r.Site.Federated {
-		if len(fp.Contributing) == 0 {
-			continue
-		}
-		mb := MonitorBody{Body: r.bodyLink(fp.Body, fp.Body.ID), Plan: Link{fp.Plan.Title, r.link(fp.URL())}, Progress: fp.Contribution.Percent, ByStatus: r.statusCounts(fp.Contribution)}
-		for _, a := range fp.Contributing {
-			mb.Actions = append(mb.Actions, MonitorAction{Link: r.itemLink(&a.Item), Owner: mb.Body, Status: a.Status, Label: r.tr.T("status." + a.Status), Progress: a.Progress, Due: a.Due})
-		}
-		mv.Bodies = append(mv.Bodies, mb)
-	}
-	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
-	for _, a := range m.Overdue {
-		ma := monAction(a)
-		ma.Days = int(day(m.AsOf).Sub(day(a.Due)).Hours() / 24)
-		mv.Overdue = append(mv.Overdue, ma)
-	}
-	for _, a := range m.DueSoon {
-		ma := monAction(a)
-		ma.Days = int(day(a.Due).Sub(day(m.AsOf)).Hours() / 24)
-		mv.DueSoon = append(mv.DueSoon, ma)
-	}
-	for _, is := range m.Indicators {
-		iv := MonitorIndicator{Action: actionLink(is.Action), Name: is.Indicator.Name, Unit: is.Indicator.Unit, Baseline: num(is.Indicator.Baseline),
-			Target: num(is.Indicator.Target), Achieved: is.Achieved, Measured: is.Measured()}
-		if is.Latest != nil {
-			iv.Latest, iv.LatestDate = num(is.Latest.Value), is.Latest.Date
-		}
-		mv.Indicators = append(mv.Indicators, iv)
-	}
-	mv.Results = r.monitorResults(m)
-	for _, u := range m.Updates[:min(feedSize, len(m.Updates))] {
-		mv.Updates = append(mv.Updates, r.updateView(u, actionLink(u.Action)))
-	}
-	return r.page("monitoring", &Page{Title: r.tr.T("monitoring.title"), URL: r.link("/monitoring/"), Monitoring: mv, Feed: r.link("/monitoring/index.xml"),
-		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}}})
 }
 
 func (r *renderer) updateView(u site.Update, action Link) MonitorUpdate {

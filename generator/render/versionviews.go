@@ -60,7 +60,19 @@ type PlanObjective struct {
 	HTML                   template.HTML
 	Lang                   string
 	Progress               int
+	Results                []PlanResult
 	Actions                []PlanAction
+}
+
+// PlanResult is an expected result in the tree of a plan version, under its objective,
+// with its indicators' baselines and targets as approved.
+type PlanResult struct {
+	ID, Title, URL, Anchor string
+	Code                   string // the official code, or ""
+	HTML                   template.HTML
+	Lang                   string
+	Owner                  Link // the lead owner
+	Indicators             []IndicatorView
 }
 
 // PlanAction is an action in the tree of a plan version, with what was approved.
@@ -216,6 +228,23 @@ type MonitoringView struct {
 	// against this year's targets; nil without results.
 	Results *ResultSummary
 	Updates []MonitorUpdate // the latest progress updates, newest first
+
+	// A large plan's monitoring is laid out in parts. On /monitoring/, Index is a row
+	// per goal (linking its part), and Goals is empty; on a part, Part names its goal,
+	// and Goals, Overdue, DueSoon and Indicators are those of the part's actions. Both
+	// are nil when everything fits on /monitoring/.
+	Index                      []MonitorIndexRow
+	Part                       *PlanPartView
+	Pager                      Pager
+	OverdueCount, DueSoonCount int // of the whole plan on the index, of the part on a part
+}
+
+// MonitorIndexRow is a goal in the index of a monitoring laid out in parts.
+type MonitorIndexRow struct {
+	Goal              Link // to its (first) part
+	Progress, Actions int
+	Overdue, DueSoon  int
+	Pages             []PageLink // its parts, when more than one
 }
 
 // MonitorGoal is a goal's progress, with its objectives.

@@ -10,7 +10,7 @@ import (
 )
 
 // Diff compares two versions of the plan: old (nil for none: everything is added) and
-// new, each a *Site holding Plan, Goals, Objectives and Actions, resolved and sorted in
+// new, each a *Site holding Plan and the items of every kind (PlanKinds), resolved and sorted in
 // plan order. from and to are the version names recorded in the result. plain turns an
 // item's Markdown into the text its reader sees (link text, not link syntax); nil
 // compares the Markdown as written. Either way texts are compared block by block with
@@ -40,18 +40,24 @@ func Diff(old, new *Site, from, to string, plain func(markdown string) string) *
 	d := &PlanDiff{From: from, To: to}
 	d.Plan = fieldChanges(planFields(&old.Plan), planFields(&new.Plan))
 	d.PlanText = textChanges(ReadableText(old.Plan.Text, plain), ReadableText(new.Plan.Text, plain))
-	// The sections, parents first: each line names the list it fills, the section of
-	// its items' parents (-1 for none) and how to describe an item.
-	sections := []struct {
+	// The sections, parents first (PlanKinds): each names the list it fills, the
+	// section of its items' parents (-1 for none) and how to describe an item.
+	type section struct {
 		sec      Section
 		out      *[]ItemDiff
 		parent   int
 		old, new []diffEntry
 		zero     diffEntry
-	}{
-		{Goals, &d.Goals, -1, entries(old.Goals, goalEntry), entries(new.Goals, goalEntry), goalEntry(&Goal{})},
-		{Objectives, &d.Objectives, 0, entries(old.Objectives, objectiveEntry), entries(new.Objectives, objectiveEntry), objectiveEntry(&Objective{})},
-		{Actions, &d.Actions, 1, entries(old.Actions, actionEntry), entries(new.Actions, actionEntry), actionEntry(&Action{})},
+	}
+	var sections []section
+	for _, k := range PlanKinds {
+		s := section{sec: k.Section, out: k.changes(d), parent: -1, old: kindEntries(k, old), new: kindEntries(k, new), zero: k.entry(k.New(Item{}))}
+		for i, p := range sections {
+			if p.sec == k.Parent && k.Parent != "" {
+				s.parent = i
+			}
+		}
+		sections = append(sections, s)
 	}
 	oldTitles, newTitles := map[string]string{}, map[string]string{}
 	for _, s := range sections {
@@ -88,15 +94,20 @@ func Diff(old, new *Site, from, to string, plain func(markdown string) string) *
 	return d
 }
 
-// Lists returns the lists of changed items, parents first: goals, objectives, actions.
+// Lists returns the lists of changed items, parents first (the order of PlanKinds):
+// goals, objectives, results, actions.
 func (d *PlanDiff) Lists() [][]ItemDiff {
 	if d == nil {
 		return nil
 	}
-	return [][]ItemDiff{d.Goals, d.Objectives, d.Actions}
+	out := make([][]ItemDiff, len(PlanKinds))
+	for i, k := range PlanKinds {
+		out[i] = *k.changes(d)
+	}
+	return out
 }
 
-// Counts returns how many goals, objectives and actions were added, removed, moved and
+// Counts returns how many plan items were added, removed, moved and
 // changed.
 func (d *PlanDiff) Counts() (added, removed, moved, changed int) {
 	c := d.KindCounts()
@@ -159,6 +170,17 @@ func objectiveEntry(o *Objective) diffEntry {
 	}}
 }
 
+// resultEntry describes an expected result: its indicators' baselines and targets are
+// plan content, their measured values monitoring data.
+func resultEntry(r *Result) diffEntry {
+	return diffEntry{id: r.ID, code: r.Code, title: r.Title, parent: r.Objective, text: r.Text, replaces: r.Replaces, indicators: r.Indicators, fields: []diffField{
+		{"code", r.Code},
+		{"title", r.Title},
+		{"objective", r.Objective},
+		{"owner", strings.Join(r.Owners, ", ")},
+	}}
+}
+
 func actionEntry(a *Action) diffEntry {
 	return diffEntry{id: a.ID, code: a.Code, title: a.Title, parent: a.Objective, text: a.Text, replaces: a.Replaces, indicators: a.Indicators, fields: []diffField{
 		{"code", a.Code},
@@ -173,6 +195,11 @@ func actionEntry(a *Action) diffEntry {
 		{"proposals", strings.Join(a.Proposals, ", ")},
 		{"contributes_to", strings.Join(a.ContributesTo, ", ")},
 	}}
+}
+
+// kindEntries describes the items of kind k of s in their order.
+func kindEntries(k *Kind, s *Site) []diffEntry {
+	return entries(k.Items(s), k.entry)
 }
 
 // entries describes items in their order, skipping a repeated id (Index reports it).
@@ -476,13 +503,34 @@ func indicatorFields(in *Indicator) []diffField {
 		{p + "unit", in.Unit},
 		{p + "baseline", formatNumber(in.Baseline)},
 		{p + "target", formatNumber(in.Target)},
+		{p + "targets", formatTargets(in.Targets)},
 	}
+}
+
+// formatTargets writes an indicator's targets: "2024: 20; 2025: 40; 2026-06-30: 60",
+// "" when it has none.
+func formatTargets(ts []Target) string {
+	var parts []string
+	for _, t := range ts {
+		when := frontMatterDate(t.Date)
+		if t.Year != 0 {
+			when = strconv.Itoa(t.Year)
+		}
+		parts = append(parts, when+": "+formatNumber(t.Value))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // indicatorSummary describes an indicator in a few words: "unit %, baseline 10,
 // target 80" (without the unit when it has none).
 func indicatorSummary(in *Indicator) string {
-	s := "baseline " + formatNumber(in.Baseline) + ", target " + formatNumber(in.Target)
+	s := "baseline " + formatNumber(in.Baseline)
+	if in.Target != 0 || len(in.Targets) == 0 {
+		s += ", target " + formatNumber(in.Target)
+	}
+	if len(in.Targets) > 0 {
+		s += ", targets " + formatTargets(in.Targets)
+	}
 	if in.Unit != "" {
 		s = "unit " + in.Unit + ", " + s
 	}

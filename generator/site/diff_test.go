@@ -256,7 +256,7 @@ func formatDiff(d *site.PlanDiff) string {
 		writeFields(&b, d.Plan)
 		writeText(&b, d.PlanText)
 	}
-	for _, list := range [][]site.ItemDiff{d.Goals, d.Objectives, d.Actions} {
+	for _, list := range d.Lists() {
 		if len(list) > 0 {
 			b.WriteString("\n")
 		}
@@ -438,7 +438,7 @@ func TestDiffTextRebuildsBothVersions(t *testing.T) {
 			}
 			return ""
 		}
-		for _, list := range [][]site.ItemDiff{d.Goals, d.Objectives, d.Actions} {
+		for _, list := range d.Lists() {
 			for _, it := range list {
 				if it.Text == nil {
 					continue

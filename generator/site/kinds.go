@@ -11,6 +11,8 @@ type PlanItem interface {
 	OfficialCode() string
 	// ParentItem is its parent, linked by Resolve, or nil.
 	ParentItem() PlanItem
+	// Predecessors are the ids its replaces: names (items of an earlier version).
+	Predecessors() []string
 }
 
 // Kind declares a kind of plan item once: where its files live, how it is named, what its
@@ -45,25 +47,32 @@ type Kind struct {
 	// of this kind, so that they can be linked again in order.
 	link   func(child, parent PlanItem)
 	unlink func(parent PlanItem)
+	// entry describes an item of the kind for Diff; changes is its list in a PlanDiff.
+	entry   func(p PlanItem) diffEntry
+	changes func(d *PlanDiff) *[]ItemDiff
 }
 
 // PlanKinds are the kinds of plan item, parents before their children.
 var PlanKinds = []*Kind{
 	{
 		Section: Goals, Name: "goal", Plural: "goals",
-		New:   func(it Item) PlanItem { return &Goal{Item: it} },
-		Clone: clone[Goal],
-		Items: func(s *Site) []PlanItem { return items(s.Goals) },
-		set:   func(s *Site, l []PlanItem) { s.Goals = typed[*Goal](l) },
-		add:   func(s *Site, p PlanItem) { s.Goals = append(s.Goals, p.(*Goal)) },
+		New:     func(it Item) PlanItem { return &Goal{Item: it} },
+		entry:   func(p PlanItem) diffEntry { return goalEntry(p.(*Goal)) },
+		changes: func(d *PlanDiff) *[]ItemDiff { return &d.Goals },
+		Clone:   clone[Goal],
+		Items:   func(s *Site) []PlanItem { return items(s.Goals) },
+		set:     func(s *Site, l []PlanItem) { s.Goals = typed[*Goal](l) },
+		add:     func(s *Site, p PlanItem) { s.Goals = append(s.Goals, p.(*Goal)) },
 	},
 	{
 		Section: Objectives, Name: "objective", Plural: "objectives", Parent: Goals, ParentKey: "goal",
-		New:   func(it Item) PlanItem { return &Objective{Item: it} },
-		Clone: clone[Objective],
-		Items: func(s *Site) []PlanItem { return items(s.Objectives) },
-		set:   func(s *Site, l []PlanItem) { s.Objectives = typed[*Objective](l) },
-		add:   func(s *Site, p PlanItem) { s.Objectives = append(s.Objectives, p.(*Objective)) },
+		New:     func(it Item) PlanItem { return &Objective{Item: it} },
+		entry:   func(p PlanItem) diffEntry { return objectiveEntry(p.(*Objective)) },
+		changes: func(d *PlanDiff) *[]ItemDiff { return &d.Objectives },
+		Clone:   clone[Objective],
+		Items:   func(s *Site) []PlanItem { return items(s.Objectives) },
+		set:     func(s *Site, l []PlanItem) { s.Objectives = typed[*Objective](l) },
+		add:     func(s *Site, p PlanItem) { s.Objectives = append(s.Objectives, p.(*Objective)) },
 		link: func(c, p PlanItem) {
 			o, g := c.(*Objective), p.(*Goal)
 			o.GoalItem = g
@@ -73,11 +82,13 @@ var PlanKinds = []*Kind{
 	},
 	{
 		Section: Results, Name: "result", Plural: "results", Parent: Objectives, ParentKey: "objective",
-		New:   func(it Item) PlanItem { return &Result{Item: it} },
-		Clone: clone[Result],
-		Items: func(s *Site) []PlanItem { return items(s.Results) },
-		set:   func(s *Site, l []PlanItem) { s.Results = typed[*Result](l) },
-		add:   func(s *Site, p PlanItem) { s.Results = append(s.Results, p.(*Result)) },
+		New:     func(it Item) PlanItem { return &Result{Item: it} },
+		entry:   func(p PlanItem) diffEntry { return resultEntry(p.(*Result)) },
+		changes: func(d *PlanDiff) *[]ItemDiff { return &d.Results },
+		Clone:   clone[Result],
+		Items:   func(s *Site) []PlanItem { return items(s.Results) },
+		set:     func(s *Site, l []PlanItem) { s.Results = typed[*Result](l) },
+		add:     func(s *Site, p PlanItem) { s.Results = append(s.Results, p.(*Result)) },
 		link: func(c, p PlanItem) {
 			r, o := c.(*Result), p.(*Objective)
 			r.ObjectiveItem = o
@@ -87,11 +98,13 @@ var PlanKinds = []*Kind{
 	},
 	{
 		Section: Actions, Name: "action", Plural: "actions", Parent: Objectives, ParentKey: "objective",
-		New:   func(it Item) PlanItem { return &Action{Item: it} },
-		Clone: clone[Action],
-		Items: func(s *Site) []PlanItem { return items(s.Actions) },
-		set:   func(s *Site, l []PlanItem) { s.Actions = typed[*Action](l) },
-		add:   func(s *Site, p PlanItem) { s.Actions = append(s.Actions, p.(*Action)) },
+		New:     func(it Item) PlanItem { return &Action{Item: it} },
+		entry:   func(p PlanItem) diffEntry { return actionEntry(p.(*Action)) },
+		changes: func(d *PlanDiff) *[]ItemDiff { return &d.Actions },
+		Clone:   clone[Action],
+		Items:   func(s *Site) []PlanItem { return items(s.Actions) },
+		set:     func(s *Site, l []PlanItem) { s.Actions = typed[*Action](l) },
+		add:     func(s *Site, p PlanItem) { s.Actions = append(s.Actions, p.(*Action)) },
 		link: func(c, p PlanItem) {
 			a, o := c.(*Action), p.(*Objective)
 			a.ObjectiveItem = o
@@ -219,3 +232,15 @@ func (a *Action) ParentItem() PlanItem {
 	}
 	return a.ObjectiveItem
 }
+
+// Predecessors are the ids the goal replaces.
+func (g *Goal) Predecessors() []string { return g.Replaces }
+
+// Predecessors are the ids the objective replaces.
+func (o *Objective) Predecessors() []string { return o.Replaces }
+
+// Predecessors are the ids the result replaces.
+func (r *Result) Predecessors() []string { return r.Replaces }
+
+// Predecessors are the ids the action replaces.
+func (a *Action) Predecessors() []string { return a.Replaces }

@@ -11,16 +11,21 @@ import (
 // keeps their history. Diff reports it as renumbered, merged or split; History follows
 // it across every version.
 
-// lineageSections are the sections whose items may declare replaces:, parents first.
-var lineageSections = []Section{Goals, Objectives, Actions}
+// lineageSections are the sections whose items may declare replaces:, parents first:
+// those of every kind of plan item.
+var lineageSections = func() []Section {
+	out := make([]Section, len(PlanKinds))
+	for i, k := range PlanKinds {
+		out[i] = k.Section
+	}
+	return out
+}()
 
-// ParentSection is the section of the parents of sec's items ("" for goals).
+// ParentSection is the section of the parents of sec's items ("" for goals, and for a
+// section that holds no plan items).
 func ParentSection(sec Section) Section {
-	switch sec {
-	case Objectives:
-		return Goals
-	case Actions:
-		return Objectives
+	if k := KindOf(sec); k != nil {
+		return k.Parent
 	}
 	return ""
 }
@@ -31,53 +36,49 @@ type ItemFacts struct {
 	ID       string
 	Code     string
 	Title    string
-	Due      time.Time // zero for goals and objectives
-	Status   string    // "" for goals and objectives
-	Owner    string    // the lead owner's body id; "" for goals and objectives
+	Due      time.Time // zero but for actions
+	Status   string    // "" but for actions
+	Owner    string    // the lead owner's body id of an action or a result; "" for goals and objectives
 	Replaces []string
 	Item     *Item
 }
 
 // Facts returns what a version of the plan (or the draft) says of its item sec/id.
 func (s *Site) Facts(sec Section, id string) (ItemFacts, bool) {
-	switch sec {
-	case Goals:
-		if g := s.Goal(id); g != nil {
-			return ItemFacts{Section: sec, ID: id, Code: g.Code, Title: g.Title, Replaces: g.Replaces, Item: &g.Item}, true
-		}
-	case Objectives:
-		if o := s.Objective(id); o != nil {
-			return ItemFacts{Section: sec, ID: id, Code: o.Code, Title: o.Title, Replaces: o.Replaces, Item: &o.Item}, true
-		}
-	case Actions:
-		if a := s.Action(id); a != nil {
-			return ItemFacts{Section: sec, ID: id, Code: a.Code, Title: a.Title, Due: a.Due, Status: a.Status, Owner: a.Owner, Replaces: a.Replaces, Item: &a.Item}, true
-		}
+	p := s.PlanItemOf(id)
+	if p == nil || p.Base().Section != sec {
+		return ItemFacts{}, false
 	}
-	return ItemFacts{}, false
+	return factsOf(p), true
+}
+
+// factsOf is what the history of an item shows of p: due date and status of an
+// action, lead owner of an action or a result.
+func factsOf(p PlanItem) ItemFacts {
+	it := p.Base()
+	f := ItemFacts{Section: it.Section, ID: it.ID, Code: p.OfficialCode(), Title: p.Heading(), Replaces: p.Predecessors(), Item: it}
+	switch x := p.(type) {
+	case *Action:
+		f.Due, f.Status, f.Owner = x.Due, x.Status, x.Owner
+	case *Result:
+		f.Owner = x.Owner
+	}
+	return f
 }
 
 // sectionFacts returns the facts of every item of section sec, in plan order.
 func (s *Site) sectionFacts(sec Section) []ItemFacts {
-	var ids []string
-	switch sec {
-	case Goals:
-		for _, g := range s.Goals {
-			ids = append(ids, g.ID)
-		}
-	case Objectives:
-		for _, o := range s.Objectives {
-			ids = append(ids, o.ID)
-		}
-	case Actions:
-		for _, a := range s.Actions {
-			ids = append(ids, a.ID)
-		}
+	k := KindOf(sec)
+	if k == nil {
+		return nil
 	}
-	out := make([]ItemFacts, 0, len(ids))
-	for _, id := range ids {
-		if f, ok := s.Facts(sec, id); ok {
-			out = append(out, f)
+	items := k.Items(s)
+	out := make([]ItemFacts, 0, len(items))
+	seen := make(map[string]bool, len(items))
+	for _, p := range items {
+		if id := p.Base().ID; !seen[id] {
+			seen[id] = true
+			out = append(out, factsOf(p))
 		}
 	}
 	return out

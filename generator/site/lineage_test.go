@@ -131,3 +131,36 @@ func TestReplacesOfAnUnknownIdIsWarnedWithTheClosestId(t *testing.T) {
 		t.Errorf("replaces of known ids: %v", errs)
 	}
 }
+
+// Results take replaces: as the other items do, and CheckReplaces checks them against
+// the results of the versions.
+func TestReplacesOfAResultIsCheckedAgainstTheVersionsResults(t *testing.T) {
+	var old, draft *site.Site
+	for _, c := range loadDiffCases(t) {
+		if c.name == "results" {
+			old, draft = c.old, c.new
+		}
+	}
+	if draft == nil {
+		t.Fatal("no results case in testdata/diff")
+	}
+	draft.Versions = []*site.Version{{Name: "2025.1", Plan: old}}
+	draft.Latest = draft.Versions[0]
+	if errs := draft.CheckReplaces(); len(errs) > 0 {
+		t.Errorf("a result replacing a result of the version is warned: %v", errs)
+	}
+	draft.Result("r-a-1-2-3").Replaces = []string{"r22"}
+	errs := draft.CheckReplaces()
+	if len(errs) != 1 || !strings.Contains(errs[0].Msg, `replaces: "r22" is not an item of plan/results in any version of the plan`) || !strings.Contains(errs[0].Msg, `did you mean "r2"?`) {
+		t.Errorf("CheckReplaces says %v; want r22 unknown among the results, did you mean r2", errs)
+	}
+	h := draft.History(site.Results, "r-a-1-2-3")
+	if len(h) != 2 || len(h[0].Items) != 0 {
+		t.Errorf("history of r-a-1-2-3 after replaces: [r22] is %+v", h)
+	}
+	draft.Result("r-a-1-2-3").Replaces = []string{"r2"}
+	h = draft.History(site.Results, "r-a-1-2-3")
+	if len(h) != 2 || len(h[0].Items) != 1 || h[0].Items[0].ID != "r2" || h[0].Items[0].Next != site.Renumbered || h[0].Items[0].Code != "R.A.1.2.1" {
+		t.Errorf("history of r-a-1-2-3 is %+v; want r2 (R.A.1.2.1) renumbered", h)
+	}
+}

@@ -47,6 +47,7 @@ type PlanDiff struct {
 	PlanText   []TextOp      // word-level changes of the plan's introduction; nil when unchanged
 	Goals      []ItemDiff
 	Objectives []ItemDiff
+	Results    []ItemDiff
 	Actions    []ItemDiff
 
 	// Incorporated lists, sorted, the ids of the proposals that the new version's
@@ -57,7 +58,7 @@ type PlanDiff struct {
 // Empty reports whether nothing changed.
 func (d *PlanDiff) Empty() bool {
 	return d == nil || len(d.Plan) == 0 && d.PlanText == nil && len(d.Goals) == 0 &&
-		len(d.Objectives) == 0 && len(d.Actions) == 0 && len(d.Incorporated) == 0
+		len(d.Objectives) == 0 && len(d.Results) == 0 && len(d.Actions) == 0 && len(d.Incorporated) == 0
 }
 
 // How an item changed between two versions.
