@@ -17,32 +17,9 @@ import (
 	"github.com/pspm-dev/pspm/generator/synth"
 )
 
-// ---------------------------------------------------------------------------------------
-// Issue 16's switches. The real-plan corpus uses the whole content format of issue 16
-// (code, replaces, owner lists, addressees, results with yearly targets), and at its size
-// several pages of the build before issue 16 are far over the page budget (the changes
-// pages, the versions' plan pages, the monitoring, the pages of the busiest bodies). The
-// lead turns these on after merging issue 16's branches.
-const (
-	// corpusBudgetEnforced fails TestRealPlanEveryPageWithinBudget on any page over its
-	// budget; off, the test lists them and passes.
-	corpusBudgetEnforced = false
-	// corpusFeaturesMerged builds the full corpus (owner lists, results) and accepts no
-	// warning at all; off, the corpus names only lead owners (a list of owners is an
-	// error before issue 16) and the build may warn about what isToleratedBeforeIssue16
-	// matches, and nothing else.
-	corpusFeaturesMerged = true
-)
-
-// toleratedBeforeIssue16 matches the warnings a pspm without issue 16's features gives on
-// the real-plan corpus: the keys it does not know yet, and the results folder.
-var toleratedBeforeIssue16 = regexp.MustCompile(`unknown key "(indicators\[\d+\]\.)?(code|replaces|addressees|targets|baseline_date)" ignored|content/plan/results/[^:]*: warning: not part of the content layout`)
-
-// ---------------------------------------------------------------------------------------
-
-// realPlanOptions are the corpus's options under the switches above.
+// realPlanOptions are the corpus's options: the whole corpus.
 func realPlanOptions() synth.RealPlanOptions {
-	return synth.RealPlanOptions{Seed: 1, LeadOwnerOnly: !corpusFeaturesMerged}
+	return synth.RealPlanOptions{Seed: 1}
 }
 
 // writeRealPlan writes the real-plan corpus's repository into dir.
@@ -73,28 +50,13 @@ func withAgIDReference(tb testing.TB, dir string) {
 	write(tb, dir, "pspm.yaml", string(cfg)+"\nsources:\n  - url: file://"+filepath.ToSlash(repo)+"\n    kind: agid-plan\n")
 }
 
-// checkRealPlanDiagnostics fails on any error, and on any warning but those the switches
-// tolerate.
+// checkRealPlanDiagnostics fails on any diagnostic: the real-plan corpus is written in the
+// whole content format and should build without an error or a warning.
 func checkRealPlanDiagnostics(tb testing.TB, ds diag.List) {
 	tb.Helper()
-	var bad []string
-	tolerated := 0
-	for _, d := range ds {
-		line := d.Error()
-		switch {
-		case d.Severity == diag.Err:
-			bad = append(bad, line)
-		case !corpusFeaturesMerged && toleratedBeforeIssue16.MatchString(line):
-			tolerated++
-		default:
-			bad = append(bad, line)
-		}
-	}
-	if tolerated > 0 {
-		tb.Logf("%d warnings tolerated until issue 16's features are merged (corpusFeaturesMerged)", tolerated)
-	}
-	if len(bad) > 0 {
-		tb.Fatalf("the real-plan corpus gives %d unexpected diagnostics:\n%s", len(bad), strings.Join(bad[:min(len(bad), 30)], "\n"))
+	if len(ds) > 0 {
+		lines := strings.Split(strings.TrimSpace(ds.Format()), "\n")
+		tb.Fatalf("the real-plan corpus gives %d diagnostics, and should give none:\n%s", len(ds), strings.Join(lines[:min(len(lines), 30)], "\n"))
 	}
 }
 
@@ -151,11 +113,7 @@ func TestRealPlanEveryPageWithinBudget(t *testing.T) {
 		fmt.Fprintf(&list, "\n  %7.1f KB  %s (HTML %.1f KB)", float64(w.bytes)/1024, w.page, float64(w.html)/1024)
 	}
 	msg := fmt.Sprintf("%d of %d pages are over the budget of %d KB:%s", len(over), len(weights), maxPageWeight/1024, list.String())
-	if corpusBudgetEnforced {
-		t.Error(msg)
-	} else {
-		t.Log(msg + "\n(not enforced until issue 16's branches are merged: corpusBudgetEnforced)")
-	}
+	t.Error(msg)
 }
 
 // maxPageWeight is the budget of one page, as generator/browser's maxPageBytes: HTML, CSS,
