@@ -42,7 +42,12 @@ func writeRealPlan(tb testing.TB, dir string) {
 // every AgID code the corpus's objectives name.
 func withAgIDReference(tb testing.TB, dir string) {
 	tb.Helper()
-	repo := sourceRepo(tb, synth.NewRealPlan(realPlanOptions()).AgIDReference())
+	// beside dir, so that it lives as long as the corpus (benchmarks keep it across runs)
+	repo := filepath.Join(filepath.Dir(dir), filepath.Base(dir)+"-agid")
+	if err := os.RemoveAll(repo); err != nil {
+		tb.Fatal(err)
+	}
+	sourceRepoIn(tb, repo, synth.NewRealPlan(realPlanOptions()).AgIDReference())
 	cfg, err := os.ReadFile(filepath.Join(dir, "pspm.yaml"))
 	if err != nil {
 		tb.Fatal(err)

@@ -16,10 +16,15 @@ import (
 // commit, and returns its folder.
 func sourceRepo(t testing.TB, files map[string]string) string {
 	t.Helper()
+	return sourceRepoIn(t, t.TempDir(), files)
+}
+
+// sourceRepoIn is sourceRepo in the folder dir.
+func sourceRepoIn(t testing.TB, dir string, files map[string]string) string {
+	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}
-	dir := t.TempDir()
 	for name, data := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
