@@ -2,6 +2,8 @@ package generator_test
 
 import (
 	"fmt"
+	"html"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -65,12 +67,10 @@ func checkRealPlanDiagnostics(tb testing.TB, ds diag.List) {
 	}
 }
 
-// TestRealPlanEveryPageWithinBudget builds the real-plan corpus (three editions tagged in
-// Git, about 300 actions each, and a draft with proposals and votes) with the whole
-// pipeline, and weighs every HTML page of the output as the browser tests count the bytes
-// a page transfers: the page, and the style sheets, scripts, images and icon it links.
-// No page may weigh more than maxPageWeight; the heaviest are listed either way.
-func TestRealPlanEveryPageWithinBudget(t *testing.T) {
+// buildRealPlan builds the real-plan corpus with its AgID reference into memory, and
+// fails on any diagnostic.
+func buildRealPlan(t *testing.T) (*generator.Result, *output.Mem) {
+	t.Helper()
 	dir := t.TempDir()
 	writeRealPlan(t, dir)
 	withAgIDReference(t, dir)
@@ -84,6 +84,89 @@ func TestRealPlanEveryPageWithinBudget(t *testing.T) {
 		t.Fatalf("the real-plan corpus does not build: %v\n%s", err, res.Diagnostics.Format())
 	}
 	checkRealPlanDiagnostics(t, res.Diagnostics)
+	return res, out
+}
+
+// TestRealPlanEveryLinkResolves follows every link of every page of the real-plan
+// corpus's build that stays on the site: the file it names is in the output, and the
+// element its fragment names is on that page. Plans laid out in parts move items off
+// the page of their version; a link to "/plan/<version>/#action-x" would then land on
+// the version's index and not on the action.
+func TestRealPlanEveryLinkResolves(t *testing.T) {
+	res, out := buildRealPlan(t)
+	files := out.Files()
+	base, err := url.Parse(res.Config.BaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := strings.TrimSuffix(base.Path, "/") + "/"
+	ids := map[string]map[string]bool{} // the ids of each page, read once
+	idsOf := func(name string) map[string]bool {
+		if m, ok := ids[name]; ok {
+			return m
+		}
+		m := map[string]bool{}
+		for _, x := range idRE.FindAllSubmatch(files[name], -1) {
+			m[html.UnescapeString(string(x[1]))] = true
+		}
+		ids[name] = m
+		return m
+	}
+	links, broken := 0, map[string][]string{}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		pageURL := base.ResolveReference(&url.URL{Path: root + name})
+		for _, x := range hrefRE.FindAllSubmatch(files[name], -1) {
+			u, err := pageURL.Parse(html.UnescapeString(string(x[1])))
+			if err != nil {
+				broken[name] = append(broken[name], string(x[1])+": "+err.Error())
+				continue
+			}
+			if u.Scheme != "http" && u.Scheme != "https" || u.Host != base.Host || !strings.HasPrefix(u.Path, root) {
+				continue // another site, mailto:, or the forge
+			}
+			links++
+			target := strings.TrimPrefix(u.Path, root)
+			if target == "" || strings.HasSuffix(target, "/") {
+				target += "index.html"
+			}
+			if _, ok := files[target]; !ok {
+				broken[name] = append(broken[name], string(x[1])+": no such file in the output")
+				continue
+			}
+			if u.Fragment != "" && strings.HasSuffix(target, ".html") && !idsOf(target)[u.Fragment] {
+				broken[name] = append(broken[name], string(x[1])+": no element with that id on "+target)
+			}
+		}
+	}
+	t.Logf("%d links followed", links)
+	n := 0
+	for _, name := range slices.Sorted(maps.Keys(broken)) {
+		for _, b := range broken[name] {
+			if n++; n <= 30 {
+				t.Errorf("%s links %s", name, b)
+			}
+		}
+	}
+	if n > 30 {
+		t.Errorf("and %d more broken links", n-30)
+	}
+}
+
+var (
+	hrefRE = regexp.MustCompile(`\bhref="([^"]*)"`)
+	idRE   = regexp.MustCompile(`\bid="([^"]*)"`)
+)
+
+// TestRealPlanEveryPageWithinBudget builds the real-plan corpus (three editions tagged in
+// Git, about 300 actions each, and a draft with proposals and votes) with the whole
+// pipeline, and weighs every HTML page of the output as the browser tests count the bytes
+// a page transfers: the page, and the style sheets, scripts, images and icon it links.
+// No page may weigh more than maxPageWeight; the heaviest are listed either way.
+func TestRealPlanEveryPageWithinBudget(t *testing.T) {
+	res, out := buildRealPlan(t)
 
 	var names []string
 	for _, v := range res.Site.Versions {

@@ -346,7 +346,8 @@ func (r *renderer) planJSON(p *site.Site, version string) planJSON {
 		if d := s.Items[it.Key()]; d != nil {
 			return abs(d.URL())
 		}
-		return abs("/plan/" + version + "/#" + anchorOf(it))
+		path, a := r.anchorPath(r.version(version), it)
+		return abs(path) + "#" + a
 	}
 	out := planJSON{Version: version, Title: p.Plan.Title, Period: p.Plan.Period, Owner: p.Plan.Owner, Progress: p.Progress.Percent, Goals: []goalJSON{}}
 	for _, g := range p.Goals {

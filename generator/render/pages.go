@@ -638,7 +638,7 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 	}
 	for _, t := range p.PastTargets {
 		it := t.Version.Plan.PlanItem(t.ID)
-		v.Targets = append(v.Targets, Link{r.title(it, t.Title) + " " + r.tr.T("proposal.past_target", t.Version.Name), r.link("/plan/"+t.Version.Name+"/") + "#" + anchorOf(it)})
+		v.Targets = append(v.Targets, Link{r.title(it, t.Title) + " " + r.tr.T("proposal.past_target", t.Version.Name), r.anchorURL(t.Version, it)})
 	}
 	if p.Answer.Text != "" {
 		v.Answer = &AnswerView{Date: p.Answer.Date, HTML: r.ans[p], By: r.view.Plan.Owner}

@@ -243,17 +243,35 @@ func (r *renderer) planLayout(v *site.Version) *planLayout {
 
 // anchorURL links an item's place on the page of version v (nil: the draft's page).
 func (r *renderer) anchorURL(v *site.Version, it *site.Item) string {
+	path, a := r.anchorPath(v, it)
+	return r.link(path) + "#" + a
+}
+
+// anchorPath is the site path of the page of version v (nil: the draft) that has the
+// item, the part of the plan that holds it when the plan is laid out in parts, and the
+// item's anchor there.
+func (r *renderer) anchorPath(v *site.Version, it *site.Item) (path, anchor string) {
 	a := anchorOf(it)
 	if l := r.layouts[v]; l != nil {
 		if pt := l.where[a]; pt != nil {
-			return r.link(pt.url) + "#" + a
+			return pt.url, a
 		}
-		return r.link(l.url) + "#" + a
+		return l.url, a
 	}
 	if v == nil {
-		return r.link("/plan/draft/") + "#" + a
+		return "/plan/draft/", a
 	}
-	return r.link("/plan/"+v.Name+"/") + "#" + a
+	return "/plan/" + v.Name + "/", a
+}
+
+// version returns the version named name, or nil.
+func (r *renderer) version(name string) *site.Version {
+	for _, v := range r.Site.Versions {
+		if v.Name == name {
+			return v
+		}
+	}
+	return nil
 }
 
 // planIndex is the index of a plan laid out in parts: a row per goal.
