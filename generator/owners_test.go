@@ -62,8 +62,8 @@ func TestActionOwnerIsOneBodyOrAListWhoseFirstLeads(t *testing.T) {
 		t.Errorf("plan.json: owner %v, owners %v, addressees %v", a["owner"], a["owners"], a["addressees"])
 	}
 	b.File("api/v1/plan.csv", ",owners,addressees\n", ",c_h223;m_ef;r_080,municipality;r_080\n")
-	b.File("api/v1/bodies.json", `"id":"c_h223"`, `"votes":0,"leads":1,"co_owns":0,"addressed":0}`, `"votes":1,"leads":0,"co_owns":1,"addressed":0}`)
-	b.File("api/v1/bodies.csv", ",leads,co_owns,addressed\n")
+	b.File("api/v1/bodies.json", `"id":"c_h223"`, `"votes":0,"leads":1,"co_owns":0,"addressed":0,"leads_results":0,"co_owns_results":0}`, `"votes":1,"leads":0,"co_owns":1,"addressed":0,"leads_results":0,"co_owns_results":0}`)
+	b.File("api/v1/bodies.csv", ",leads,co_owns,addressed,leads_results,co_owns_results\n")
 
 	// One body, as before: a one-element list; none: the plan owner.
 	b = sitetest.Run(t, action1("owner: c_h223\n")).OK()
@@ -382,4 +382,69 @@ func TestRealPlanOwnerListsAndAddresseesRead(t *testing.T) {
 	if dtd := s.ByBody["dtd"]; dtd == nil || len(dtd.CoOwned) == 0 {
 		t.Errorf("dtd co-owns no action of the corpus")
 	}
+}
+
+// bigResults are n expected results with long, AgID-like titles and codes and three
+// indicators each: c_h223 leads two in three and co-owns the rest.
+func bigResults(n int) string {
+	var b strings.Builder
+	for i := range n {
+		owner := "c_h223"
+		if i%3 == 2 {
+			owner = "[m_ef, c_h223]"
+		}
+		fmt.Fprintf(&b, "-- content/plan/results/ra%03d.md --\n---\ntitle: \"Incremento del numero di amministrazioni che adottano la piattaforma nazionale per il risultato %d\"\ncode: R.A.%d.PA.%03d\nobjective: o1\nowner: %s\nindicators:\n", i, i, i%7+1, i, owner)
+		for k := range 3 {
+			fmt.Fprintf(&b, "  - name: Indicatore %d\n    baseline: 10\n    baseline_date: 2024-12-31\n    targets:\n      - {year: 2025, value: %d}\n    values:\n      - {date: 2025-05-01, value: %d}\n", k, 40+k, 10+i%50)
+		}
+		b.WriteString("---\n")
+	}
+	return b.String()
+}
+
+func TestBodyPageWithResultsAndActionsStaysWithinTheBudget(t *testing.T) {
+	const nActions, nResults = 300, 200
+	b := sitetest.Run(t, bigBodySite(nActions, 0)+bigResults(nResults)).OK()
+	files := b.Out.Files()
+	for _, lang := range []string{"", "en/"} {
+		body := lang + "bodies/c_h223/"
+		actions, results := map[string]int{}, map[string]int{}
+		for p := 1; ; p++ {
+			name := body + "index.html"
+			if p > 1 {
+				name = fmt.Sprintf("%splan/%d/index.html", body, p)
+			}
+			html, ok := files[name]
+			if !ok {
+				break
+			}
+			if w := bodyPageWeight(t, files, name); w > 60<<10 {
+				t.Errorf("%s weighs %d bytes with its CSS and scripts, over the 60 KB budget", name, w)
+			}
+			for _, table := range regexp.MustCompile(`(?s)<table class="sortable">.*?</table>`).FindAll(html, -1) {
+				for _, m := range regexp.MustCompile(`<td><a href="/(?:en/)?plan/(actions|results)/([^/]+)/">`).FindAllSubmatch(table, -1) {
+					if string(m[1]) == "actions" {
+						actions[string(m[2])]++
+					} else {
+						results[string(m[2])]++
+					}
+				}
+			}
+		}
+		if len(actions) != nActions || len(results) != nResults {
+			t.Errorf("%s: %d actions and %d results over its pages, want %d and %d", body, len(actions), len(results), nActions, nResults)
+		}
+		for id, k := range actions {
+			if k != 1 {
+				t.Errorf("%s: action %s is listed %d times over the pages, want once", body, id, k)
+			}
+		}
+		for id, k := range results {
+			if k != 1 {
+				t.Errorf("%s: result %s is listed %d times over the pages, want once", body, id, k)
+			}
+		}
+	}
+	b.File("bodies/c_h223/index.html", `Risultati attesi</a> (200)`)
+	b.File("api/v1/bodies.json", `"leads_results":134,"co_owns_results":66}`)
 }

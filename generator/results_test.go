@@ -122,3 +122,35 @@ func TestResultMistakesAreReportedAtTheirPosition(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyPageListsTheResultsItLeadsAndCoOwns: a body's page has a table of the
+// expected results it leads and co-owns, each linked, with its objective, its
+// indicators against this year's target and its role; the list of its lists counts
+// them, and the open data too.
+func TestBodyPageListsTheResultsItLeadsAndCoOwns(t *testing.T) {
+	b := sitetest.Run(t, resultSite+`
+-- content/plan/results/r2.md --
+---
+title: Enti con pagamenti digitali
+code: R.A.1.1.2
+objective: o1
+owner: [c_h223, m_ef]
+order: 2
+---
+`).OK()
+	row := func(lang, code, id, title, status, role string) string {
+		return `<tr><td><span class="code">` + code + `</span></td><td><a href="/` + lang + `plan/results/` + id + `/">` + title + `</a></td><td>` +
+			map[string]string{"": "Obiettivo operativo uno", "en/": "Obiettivo operativo uno"}[lang] + `</td><td data-value="` + status + `</td><td>` + role + `</td></tr>`
+	}
+	b.File("bodies/c_h223/index.html", `<h2 id="h-results">Risultati attesi</h2>`, `<a href="/bodies/c_h223/#h-results">Risultati attesi</a> (2)`,
+		row("", "R.A.1.1.2", "r2", "Enti con pagamenti digitali", `4">–`, "capofila"),
+		row("", "R.A.1.1.1", "r1", "Comuni con servizi su PDND", `1"><span class="badge target-on-track">In linea</span> 1 <span class="badge target-behind">In ritardo</span> 1`, "corresponsabile"),
+		"/js/sort.js", "/css/tables.css")
+	b.File("bodies/m_ef/index.html", `<a href="/bodies/m_ef/#h-results">Risultati attesi</a> (2)`,
+		row("", "R.A.1.1.1", "r1", "Comuni con servizi su PDND", `1"><span class="badge target-on-track">In linea</span> 1 <span class="badge target-behind">In ritardo</span> 1`, "capofila"),
+		row("", "R.A.1.1.2", "r2", "Enti con pagamenti digitali", `4">–`, "corresponsabile"))
+	b.File("en/bodies/c_h223/index.html", `<h2 id="h-results">Expected results</h2>`, `<th scope="col" data-sort="text">Role</th>`,
+		row("en/", "R.A.1.1.1", "r1", "Comuni con servizi su PDND", `1"><span class="badge target-on-track">On track</span> 1 <span class="badge target-behind">Behind</span> 1`, "co-owner"))
+	b.File("api/v1/bodies.json", `"addressed":0,"leads_results":1,"co_owns_results":1}`)
+	b.File("api/v1/bodies.csv", ",leads_results,co_owns_results\n")
+}

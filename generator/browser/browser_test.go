@@ -957,4 +957,18 @@ func (p *portal) checkSortableTable(t *testing.T) {
 			}
 		}
 	}
+	// The table of the expected results it leads or co-owns sorts too: by how their
+	// indicators stand, the least favourable first.
+	const results = `document.querySelector('#h-results').parentElement.querySelector('table.sortable')`
+	if n := eval[int](t, ctx, `[...`+results+`.tHead.rows[0].cells].filter(th => th.querySelector('button.sort')).length`); n != 5 {
+		t.Fatalf("%d of the headers of the table of results are sort buttons, want 5", n)
+	}
+	eval[bool](t, ctx, results+`.tHead.rows[0].cells[3].querySelector('button').focus() || true`)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r")); err != nil {
+		t.Fatal(err)
+	}
+	ranks := eval[[]string](t, ctx, `[...`+results+`.tBodies[0].rows].map(r => r.cells[3].dataset.value)`)
+	if len(ranks) < 2 || !slices.IsSorted(ranks) {
+		t.Errorf("the plan owner's results sorted by status: ranks %q, want two or more in order", ranks)
+	}
 }

@@ -12,7 +12,8 @@ import (
 	"github.com/pspm-dev/pspm/generator/site"
 )
 
-// A body's page lists what it leads, co-owns and is addressed, the votes it cast and
+// A body's page lists the actions it leads, co-owns and is addressed, the expected
+// results it leads or co-owns, the votes it cast and
 // the comments it wrote: hundreds of rows for a body of AgID's size, and every action
 // addressed to all bodies on every body's page. The rows are compact table rows, cut
 // into pages by their estimated size (bodyRowBytes each) so that each page, with the
@@ -38,16 +39,19 @@ const (
 	listOwns = iota
 	listCoOwns
 	listAddressed
+	listResults
 	listVotes
 	listComments
 	bodyListCount
 )
 
-var bodyListKeys = [bodyListCount]string{"owns", "co-owns", "addressed", "votes", "comments"}
+var bodyListKeys = [bodyListCount]string{"owns", "co-owns", "addressed", "results", "votes", "comments"}
 
 // bodyLists are the rows of a body's pages.
 type bodyLists struct {
 	actions  [3][]*site.Action // owns, co-owns, addressed
+	results  []*site.Result    // those it leads, then those it co-owns
+	leads    int               // how many of results it leads
 	votes    []*site.Reaction
 	comments []*site.Feedback
 }
@@ -55,6 +59,8 @@ type bodyLists struct {
 func (r *renderer) bodyLists(b *site.Body) *bodyLists {
 	return &bodyLists{
 		actions:  [3][]*site.Action{b.Actions, b.CoOwned, r.Site.AddressedTo(b)},
+		results:  append(slices.Clip(b.Results), b.CoOwnedResults...),
+		leads:    len(b.Results),
 		votes:    b.Votes,
 		comments: b.Comments,
 	}
@@ -62,7 +68,7 @@ func (r *renderer) bodyLists(b *site.Body) *bodyLists {
 
 // lens are how many rows each list has.
 func (l *bodyLists) lens() [bodyListCount]int {
-	return [bodyListCount]int{len(l.actions[0]), len(l.actions[1]), len(l.actions[2]), len(l.votes), len(l.comments)}
+	return [bodyListCount]int{len(l.actions[0]), len(l.actions[1]), len(l.actions[2]), len(l.results), len(l.votes), len(l.comments)}
 }
 
 // renderRows makes the row of every action of the plan once, rendered by the theme's
@@ -118,6 +124,8 @@ func (r *renderer) actionRowSizes() map[*site.Action]int {
 func (r *renderer) rowSize(l *bodyLists, sizes map[*site.Action]int, k, i int) int {
 	const titleBytes = 150
 	switch k {
+	case listResults:
+		return resultRowBytes(r.bodyResultRow(l.results[i], i < l.leads))
 	case listVotes:
 		rc := l.votes[i]
 		n := 300 + len(rc.Detail) + len(rc.File)
@@ -242,6 +250,12 @@ func (r *renderer) bodyPage(b *site.Body, sizes map[*site.Action]int, n, pages, 
 		from, to := max(lo, at)-at, min(hi, at+count)-at // the rows of list k on this page
 		if from < to {
 			switch k {
+			case listResults:
+				t := &BodyResultTable{Heading: sec.Title, Total: count, Continued: from > 0}
+				for i := from; i < to; i++ {
+					t.Rows = append(t.Rows, r.bodyResultRow(l.results[i], i < l.leads))
+				}
+				v.Results = t
 			case listVotes:
 				for _, rc := range l.votes[from:to] {
 					vv := VoteView{ReactionView: r.reactionView(rc)}
@@ -291,4 +305,43 @@ func (r *renderer) actionRow(a *site.Action) ActionRow {
 		row.Objective = r.title(&o.Item, o.Title)
 	}
 	return row
+}
+
+// bodyResultRow is an expected result as a row of a body's table: its indicators
+// against this year's targets, as its page shows them, counted by status.
+func (r *renderer) bodyResultRow(res *site.Result, lead bool) BodyResultRow {
+	row := BodyResultRow{Code: res.Code, Title: r.title(&res.Item, res.Title), URL: r.link(res.URL()), Lead: lead,
+		StatusRank: len(site.TargetStatuses)}
+	if o := res.ObjectiveItem; o != nil {
+		row.Objective = r.title(&o.Item, o.Title)
+	}
+	row.Role = r.tr.T("body.result_co_owner")
+	if lead {
+		row.Role = r.tr.T("action.lead")
+	}
+	counts := make([]int, len(site.TargetStatuses))
+	for i := range res.Indicators {
+		st := site.Assess(&res.Indicators[i], r.Site.Built).Status
+		if k := slices.Index(site.TargetStatuses, st); k >= 0 {
+			counts[k]++
+			row.StatusRank = min(row.StatusRank, len(site.TargetStatuses)-1-k) // the least favourable sorts first
+		}
+	}
+	for k, n := range counts {
+		if n > 0 {
+			st := site.TargetStatuses[k]
+			row.Statuses = append(row.Statuses, StatusCount{Status: st, Label: r.tr.T("result.status." + st), Count: n})
+		}
+	}
+	return row
+}
+
+// resultRowBytes is about the most bytes the default theme's row of row takes.
+func resultRowBytes(row BodyResultRow) int {
+	n := 250 + len(template.HTMLEscapeString(row.Code)) + len(template.HTMLEscapeString(row.Title)) + len(row.URL) +
+		len(template.HTMLEscapeString(row.Objective)) + len(template.HTMLEscapeString(row.Role))
+	for _, st := range row.Statuses {
+		n += 60 + len(st.Status) + len(template.HTMLEscapeString(st.Label))
+	}
+	return n
 }

@@ -149,6 +149,9 @@ type bodyJSON struct {
 	Leads     int `json:"leads"`
 	CoOwns    int `json:"co_owns"`
 	Addressed int `json:"addressed"`
+	// LeadsResults and CoOwnsResults count the expected results it leads and co-owns.
+	LeadsResults  int `json:"leads_results"`
+	CoOwnsResults int `json:"co_owns_results"`
 }
 
 type feedbackJSON struct {
@@ -238,7 +241,8 @@ func (r *renderer) openData() []task {
 			for _, b := range s.Bodies {
 				out = append(out, bodyJSON{ID: b.ID, URL: abs(b.URL()), Name: b.Name, Kind: b.Kind, Website: b.Website,
 					Proposals: len(b.Proposals), Practices: len(b.Practices), Votes: len(b.Votes),
-					Leads: len(b.Actions), CoOwns: len(b.CoOwned), Addressed: len(s.AddressedTo(b))})
+					Leads: len(b.Actions), CoOwns: len(b.CoOwned), Addressed: len(s.AddressedTo(b)),
+					LeadsResults: len(b.Results), CoOwnsResults: len(b.CoOwnedResults)})
 			}
 			return out
 		}),
@@ -296,10 +300,10 @@ func (r *renderer) openData() []task {
 				w(p.ID, abs(p.URL()), p.Title, p.Body, p.Kind, strings.Join(p.Tags, ";"), strings.Join(p.AgID, ";"), isoDay(p.Date), src)
 			}
 		}),
-		csvTask("api/v1/bodies.csv", []string{"id", "url", "name", "kind", "website", "proposals", "practices", "votes", "leads", "co_owns", "addressed"}, func(w func(...string)) {
+		csvTask("api/v1/bodies.csv", []string{"id", "url", "name", "kind", "website", "proposals", "practices", "votes", "leads", "co_owns", "addressed", "leads_results", "co_owns_results"}, func(w func(...string)) {
 			for _, b := range s.Bodies {
 				w(b.ID, abs(b.URL()), b.Name, b.Kind, b.Website, itoa(len(b.Proposals)), itoa(len(b.Practices)), itoa(len(b.Votes)),
-					itoa(len(b.Actions)), itoa(len(b.CoOwned)), itoa(len(s.AddressedTo(b))))
+					itoa(len(b.Actions)), itoa(len(b.CoOwned)), itoa(len(s.AddressedTo(b))), itoa(len(b.Results)), itoa(len(b.CoOwnedResults)))
 			}
 		}),
 		csvTask("api/v1/feedback.csv", []string{"item", "id", "voter", "title", "kind", "date", "url"}, func(w func(...string)) {

@@ -472,7 +472,10 @@ type BodyView struct {
 	ProposalsURL, PracticesURL   string
 	// Tables are the tables of actions with rows on this page: what it leads ("owns"),
 	// co-owns ("co-owns") and what is addressed to it ("addressed").
-	Tables   []ActionTable
+	Tables []ActionTable
+	// Results is the table of the expected results it leads or co-owns with rows on
+	// this page ("results"), nil when none.
+	Results  *BodyResultTable
 	Votes    []VoteView     // the votes it cast listed on this page
 	Feedback []FeedbackView // the comments it wrote listed on this page
 	// Sections says, on every page, how many rows each list has and where it starts.
@@ -502,6 +505,29 @@ type ActionRow struct {
 	// HTML is this row rendered once by the theme's "action-row" template: the same
 	// action is a row on the pages of many bodies.
 	HTML template.HTML
+}
+
+// BodyResultTable is the compact table of the expected results a body leads, then
+// those it co-owns, each in plan order, sortable by its columns.
+type BodyResultTable struct {
+	Heading   string // in the page's language
+	Total     int    // rows in the whole table, on every page
+	Continued bool   // the table began on an earlier page
+	Rows      []BodyResultRow
+}
+
+// BodyResultRow is an expected result in a body's table.
+type BodyResultRow struct {
+	Code, Title, URL string
+	Objective        string // the title of its objective
+	// Statuses count its indicators by how they stand against this year's target
+	// (site.Assess), in the order of site.TargetStatuses, leaving out those with no
+	// count; StatusRank sorts the least favourable first, and those without targets
+	// last.
+	Statuses   []StatusCount
+	StatusRank int
+	Lead       bool   // the body leads it; else it co-owns it
+	Role       string // lead or co-owner, in the page's language
 }
 
 // SectionLink is a list of a body's page, how many rows it has, and where it starts.

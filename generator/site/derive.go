@@ -1,6 +1,7 @@
 package site
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -193,6 +194,23 @@ func sortPlan(s *Site) {
 	}
 	for _, b := range s.Bodies {
 		b.Actions, b.CoOwned, b.Addressed = b.Actions[:0], b.CoOwned[:0], b.Addressed[:0]
+		b.Results, b.CoOwnedResults = nil, nil
+	}
+	for _, r := range s.Results {
+		// The lead is the first owner when it is a body of the portal; a body listed
+		// twice is listed once.
+		var lead *Body
+		if len(r.OwnerBodies) > 0 && r.OwnerBodies[0].ID == r.Owners[0] {
+			lead = r.OwnerBodies[0]
+		}
+		if lead != nil {
+			lead.Results = append(lead.Results, r)
+		}
+		for i, b := range r.OwnerBodies {
+			if b != lead && !slices.Contains(r.OwnerBodies[:i], b) {
+				b.CoOwnedResults = append(b.CoOwnedResults, r)
+			}
+		}
 	}
 	s.ByAddressee = map[string][]*Action{}
 	for i, a := range s.Actions {

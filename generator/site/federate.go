@@ -28,7 +28,7 @@ func (s *Site) Federate(f *Site, body string, from *Source) diag.List {
 		}
 		b.From = from
 		b.Proposals, b.Practices, b.Actions, b.Votes, b.Comments = nil, nil, nil, nil, nil
-		b.CoOwned, b.Addressed = nil, nil
+		b.CoOwned, b.Addressed, b.Results, b.CoOwnedResults = nil, nil, nil, nil
 		s.Bodies = append(s.Bodies, b)
 		sort.Slice(s.Bodies, func(i, j int) bool { return s.Bodies[i].ID < s.Bodies[j].ID })
 		s.ByBody[body] = b

@@ -435,10 +435,14 @@ type Body struct {
 	// CoOwned are the actions it owns but does not lead; Addressed those addressed to it
 	// by its id. The actions addressed to it by its kind or to all bodies are kept once,
 	// by kind, in the Site: Site.AddressedTo lists them all.
-	CoOwned   []*Action   `yaml:"-"`
-	Addressed []*Action   `yaml:"-"`
-	Votes     []*Reaction `yaml:"-"` // reactions it cast, by item
-	Comments  []*Feedback `yaml:"-"` // feedback it wrote, by date
+	CoOwned   []*Action `yaml:"-"`
+	Addressed []*Action `yaml:"-"`
+	// Results are the expected results it leads (the first of their owners), and
+	// CoOwnedResults those it owns but does not lead, in plan order.
+	Results        []*Result   `yaml:"-"`
+	CoOwnedResults []*Result   `yaml:"-"`
+	Votes          []*Reaction `yaml:"-"` // reactions it cast, by item
+	Comments       []*Feedback `yaml:"-"` // feedback it wrote, by date
 }
 
 // Member returns the member of b whose email is email, compared without case (email

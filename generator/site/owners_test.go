@@ -93,3 +93,56 @@ func TestAddressedToAllCostsNoCopyPerBody(t *testing.T) {
 		t.Errorf("c_h223 is addressed %d actions, want 50", n)
 	}
 }
+
+// TestBodyResultsSplitLeadAndCoOwned: a body's expected results are those whose first
+// owner it is, and those it co-owns, each once, in plan order; an owner that is no body
+// of the portal lists nothing.
+func TestBodyResultsSplitLeadAndCoOwned(t *testing.T) {
+	s := &site.Site{Plan: site.Plan{Title: "Piano", Owner: "m_ef"}}
+	for _, id := range []string{"m_ef", "c_h223", "r_080"} {
+		s.Bodies = append(s.Bodies, &site.Body{Item: site.Item{ID: id, Section: site.Bodies}, Name: id, Kind: "other"})
+	}
+	s.Goals = []*site.Goal{{Item: site.Item{ID: "g", Section: site.Goals}, Title: "G"}}
+	s.Objectives = []*site.Objective{{Item: site.Item{ID: "o", Section: site.Objectives}, Title: "O", Goal: "g"}}
+	for i, owners := range [][]string{
+		{"c_h223", "r_080"},           // r0
+		{"r_080", "c_h223", "c_h223"}, // r1: listed twice, co-owned once
+		{"altro", "c_h223"},           // r2: led by no body of the portal
+		{"m_ef"},                      // r3
+	} {
+		s.Results = append(s.Results, &site.Result{Item: site.Item{ID: "r" + strconv.Itoa(i), Section: site.Results},
+			Title: "Risultato", Objective: "o", Owners: owners, Order: 4 - i}) // plan order is the reverse of file order
+	}
+	if errs := s.Index(); len(errs) > 0 {
+		t.Fatal(errs.Format())
+	}
+	s.Resolve() // the unknown owner is an error, and the rest resolves
+	s.Derive()
+	ids := func(rs []*site.Result) []string {
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.ID)
+		}
+		return out
+	}
+	b := func(id string) *site.Body { return s.ByBody[id] }
+	for _, tc := range []struct {
+		name      string
+		got, want []string
+	}{
+		{"c_h223 leads", ids(b("c_h223").Results), []string{"r0"}},
+		{"c_h223 co-owns", ids(b("c_h223").CoOwnedResults), []string{"r2", "r1"}},
+		{"r_080 leads", ids(b("r_080").Results), []string{"r1"}},
+		{"r_080 co-owns", ids(b("r_080").CoOwnedResults), []string{"r0"}},
+		{"m_ef leads", ids(b("m_ef").Results), []string{"r3"}},
+		{"m_ef co-owns", ids(b("m_ef").CoOwnedResults), nil},
+	} {
+		if !slices.Equal(tc.got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+	s.Derive() // again: nothing listed twice
+	if got := ids(b("c_h223").CoOwnedResults); !slices.Equal(got, []string{"r2", "r1"}) {
+		t.Errorf("after a second Derive, c_h223 co-owns %v", got)
+	}
+}
