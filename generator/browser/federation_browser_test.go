@@ -1,16 +1,10 @@
 package browser_test
 
 import (
-	"context"
-	"net/http/httptest"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/chromedp/chromedp"
 
 	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/serve"
@@ -21,19 +15,7 @@ import (
 // checked: axe-core (WCAG 2.1 AA), heading order, weight, no failed request, at a phone's
 // width and a desktop's.
 func TestFederatedPagesInHeadlessChromium(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skip("chromium not found at /usr/bin/chromium (apt-get install chromium); browser tests skipped")
-	}
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	axe, err := os.ReadFile(filepath.Join(moduleRoot(t), ".ci", "browser", "node_modules", "axe-core", "axe.min.js"))
-	if err != nil {
-		t.Skipf("axe-core not found (npm ci in .ci/browser); browser tests skipped")
-	}
+	axe := needChromiumAxeAndGit(t)
 
 	// The municipality's portal, in its own repository.
 	repo := t.TempDir()
@@ -64,21 +46,7 @@ func TestFederatedPagesInHeadlessChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	u, _ := url.Parse(srv.URL)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(u.Hostname())...)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatal(err)
-	}
-	shots := filepath.Join(os.TempDir(), "pspm-screenshots")
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	p := &portal{base: srv.URL, host: u.Host, browser: browser, axeJS: string(axe), shots: shots}
+	p := servePortal(t, h, axe)
 	for _, pg := range []page{
 		{"federated-plan", "/bodies/c_h223/plan/", "it", 200, 0},
 		{"federated-action", "/bodies/c_h223/plan/actions/tributi/", "it", 200, 0},

@@ -32,26 +32,14 @@ import (
 // the site and the page budget at a phone's width; the summaries and first parts at a
 // desktop's too.
 func TestRealPlanPagesInHeadlessChromium(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skip("chromium not found at /usr/bin/chromium (apt-get install chromium); browser tests skipped")
-	}
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	axe, err := os.ReadFile(filepath.Join(moduleRoot(t), ".ci", "browser", "node_modules", "axe-core", "axe.min.js"))
-	if err != nil {
-		t.Skipf("axe-core not found (npm ci in .ci/browser); browser tests skipped")
-	}
+	axe := needChromiumAxeAndGit(t)
 
 	plan := synth.NewRealPlan(synth.RealPlanOptions{Seed: 1})
 	ref := t.TempDir()
 	writeFiles(t, ref, plan.AgIDReference())
 	gitCommitAll(t, ref, "Piano triennale 2024-2026")
 	dir := t.TempDir()
-	err = synth.RealPlanRepository(synth.RealPlanOptions{Seed: 1}, func(p string, data []byte) error {
+	err := synth.RealPlanRepository(synth.RealPlanOptions{Seed: 1}, func(p string, data []byte) error {
 		full := filepath.Join(dir, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 			return err
@@ -95,21 +83,7 @@ func TestRealPlanPagesInHeadlessChromium(t *testing.T) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, h))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	u, _ := url.Parse(srv.URL)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(u.Hostname())...)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatal(err)
-	}
-	shots := filepath.Join(os.TempDir(), "pspm-screenshots")
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	p := &portal{base: srv.URL, host: u.Host, browser: browser, axeJS: string(axe), shots: shots}
+	p := servePortal(t, mux, axe)
 	t.Logf("%d pages at a phone's width, %d of them at a desktop's too", len(pages), len(desktop))
 	vps := viewports()
 	for _, pg := range pages {
@@ -231,4 +205,48 @@ func gitCommitAll(t *testing.T, dir, message string) {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
+}
+
+// needChromiumAxeAndGit skips the test without Chromium, axe-core or git (or in -short
+// mode), and returns axe-core's script.
+func needChromiumAxeAndGit(t *testing.T) []byte {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser tests skipped in -short mode")
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skip("chromium not found at /usr/bin/chromium (apt-get install chromium); browser tests skipped")
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	axe, err := os.ReadFile(filepath.Join(moduleRoot(t), ".ci", "browser", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Skipf("axe-core not found (npm ci in .ci/browser); browser tests skipped")
+	}
+	return axe
+}
+
+// servePortal serves h on loopback and starts a Chromium that reaches nothing else: the
+// portal the checks drive, its screenshots in the system's temporary folder.
+func servePortal(t *testing.T, h http.Handler, axe []byte) *portal {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(u.Hostname())...)
+	t.Cleanup(cancelAlloc)
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatal(err)
+	}
+	shots := filepath.Join(os.TempDir(), "pspm-screenshots")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return &portal{base: srv.URL, host: u.Host, browser: browser, axeJS: string(axe), shots: shots}
 }
