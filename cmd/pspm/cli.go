@@ -22,6 +22,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/serve"
+	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/theme"
 	"github.com/spf13/cobra"
 )
@@ -319,20 +320,39 @@ func (g *globals) serveCmd() *cobra.Command {
 
 func (g *globals) newCmd() *cobra.Command {
 	c := &cobra.Command{
-		Use:   "new",
-		Short: "Add a proposal, practice, feedback or vote, or create a new site",
+		Use:   "new KIND",
+		Short: "Add a proposal, practice, feedback, vote or plan item, or create a new site",
+		Args:  cobra.ArbitraryArgs,
+	}
+	// An unknown kind is a usage error that lists the kinds, rather than the help and
+	// exit 0 that cobra gives a command without RunE.
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		var kinds []string
+		for _, sc := range cmd.Commands() {
+			if sc.IsAvailableCommand() {
+				kinds = append(kinds, sc.Name())
+			}
+		}
+		return usageError{fmt.Errorf("new %q: unknown kind; want one of %s", args[0], strings.Join(kinds, ", "))}
 	}
 	var r archetype.Request
 	var date string
 	var replace bool
 	item := func(kind, use, short string, args cobra.PositionalArgs, setup func(*cobra.Command)) *cobra.Command {
+		plan := false
+		for _, k := range site.PlanKinds {
+			plan = plan || k.Name == kind
+		}
 		sc := &cobra.Command{
 			Use:   use,
 			Short: short,
 			Args:  wrapArgs(args),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				r.Kind = kind
-				if kind == "proposal" || kind == "practice" {
+				if kind == "proposal" || kind == "practice" || plan {
 					r.ID = args[0]
 				} else {
 					r.Item = args[0]
@@ -366,8 +386,12 @@ func (g *globals) newCmd() *cobra.Command {
 				return nil
 			},
 		}
-		sc.Flags().StringVarP(&r.Body, "body", "b", "", "the IPA code of the body that contributes (required)")
-		_ = sc.MarkFlagRequired("body")
+		if plan {
+			sc.Flags().StringVarP(&r.Body, "body", "b", "", "the IPA code of the body that owns the item (default: the plan's owner)")
+		} else {
+			sc.Flags().StringVarP(&r.Body, "body", "b", "", "the IPA code of the body that contributes (required)")
+			_ = sc.MarkFlagRequired("body")
+		}
 		sc.Flags().StringVar(&date, "date", "", "the date to write (default today), YYYY-MM-DD")
 		setup(sc)
 		return sc
@@ -393,6 +417,15 @@ func (g *globals) newCmd() *cobra.Command {
 		}),
 		g.newSiteCmd(),
 	)
+	for _, k := range site.PlanKinds {
+		short := "Write content/" + string(k.Section) + "/ID.md, a " + k.Name + " of the plan"
+		c.AddCommand(item(k.Name, k.Name+" ID", short, cobra.ExactArgs(1), func(sc *cobra.Command) {
+			sc.Flags().StringVarP(&r.Title, "title", "t", "", "the title")
+			if k.Parent != "" {
+				sc.Flags().StringVarP(&r.Parent, "parent", "P", "", "the id of its "+site.KindOf(k.Parent).Name+" (required), written as "+k.ParentKey+":")
+			}
+		}))
+	}
 	return c
 }
 

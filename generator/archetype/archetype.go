@@ -27,10 +27,11 @@ import (
 
 // Request describes the file to make.
 type Request struct {
-	Kind     string    // proposal, practice, feedback, vote
-	ID       string    // proposal, practice: the new item's id
+	Kind     string    // proposal, practice, feedback, vote, or a plan kind's Name (site.PlanKinds)
+	ID       string    // proposal, practice, plan item: the new item's id
+	Parent   string    // plan item: the id of its parent, for the kinds that have one
 	Item     string    // feedback, vote: the item, as "<section>/<id>", e.g. proposals/x
-	Body     string    // the body that contributes (IPA code)
+	Body     string    // the body that contributes (IPA code); for a plan item, its owner, optional
 	Title    string    // optional; derived from the id when empty
 	Practice string    // practice: its kind
 	Feedback string    // feedback: its kind (comment, question, objection, support)
@@ -52,6 +53,9 @@ var bodyRE = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
 // Make returns the file for r, checking r against the site in src: the item must exist
 // (for feedback and votes) or not exist yet (for new items), and every value must be valid.
 func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
+	if k := planKind(r.Kind); k != nil {
+		return makePlanItem(src, chain, k, r)
+	}
 	if !bodyRE.MatchString(r.Body) {
 		return File{}, fmt.Errorf("--body %q: want a body's IPA code in lower case, e.g. c_h223", r.Body)
 	}
@@ -114,7 +118,7 @@ func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 			name = dir + "/feedback/" + r.Body + "-" + s + "-" + strconv.Itoa(i) + ".md"
 		}
 	default:
-		return File{}, fmt.Errorf("cannot make a %q: want proposal, practice, feedback or vote", r.Kind)
+		return File{}, fmt.Errorf("cannot make a %q: want one of %s", r.Kind, strings.Join(Kinds(), ", "))
 	}
 	arch := map[string]string{"proposal": "proposal.md", "practice": "practice.md", "feedback": "feedback.md", "vote": "vote.yaml"}[r.Kind]
 	data, _, err := chain.ReadFile("archetypes/" + arch)
@@ -133,6 +137,69 @@ func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 		"ItemKey": itemKey, "Voter": r.Body,
 	})
 	return File{Path: name, Data: out}, err
+}
+
+// Kinds are the kinds of file Make writes: the contributions, then the plan's kinds in
+// the order of site.PlanKinds.
+func Kinds() []string {
+	out := []string{"proposal", "practice", "feedback", "vote"}
+	for _, k := range site.PlanKinds {
+		out = append(out, k.Name)
+	}
+	return out
+}
+
+// planKind returns the plan kind named name, or nil.
+func planKind(name string) *site.Kind {
+	for _, k := range site.PlanKinds {
+		if k.Name == name {
+			return k
+		}
+	}
+	return nil
+}
+
+// makePlanItem returns the skeleton of a new plan item of kind k, from archetypes/<name>.md:
+// its parent (for the kinds that have one) must exist, its id must not.
+func makePlanItem(src fs.FS, chain *theme.Chain, k *site.Kind, r Request) (File, error) {
+	if r.Body != "" && !bodyRE.MatchString(r.Body) {
+		return File{}, fmt.Errorf("--body %q: want the owner's IPA code in lower case, e.g. c_h223", r.Body)
+	}
+	if !site.ValidID(r.ID) {
+		return File{}, fmt.Errorf("id %q: use lower-case letters, digits, '-' and '_' (e.g. %q)", r.ID, slug.Make(r.ID))
+	}
+	dir := "content/" + string(k.Section) + "/" + r.ID
+	if exists(src, dir+"/index.md") || exists(src, dir+".md") {
+		return File{}, fmt.Errorf("%s %q already exists", k.Name, r.ID)
+	}
+	switch {
+	case k.Parent == "" && r.Parent != "":
+		return File{}, fmt.Errorf("--parent %q: a %s has no parent", r.Parent, k.Name)
+	case k.Parent != "":
+		pk := site.KindOf(k.Parent)
+		if r.Parent == "" {
+			return File{}, fmt.Errorf("give the %s's %s with --parent ID (one of content/%s/)", k.Name, pk.Name, k.Parent)
+		}
+		pdir := "content/" + string(k.Parent) + "/" + r.Parent
+		if !site.ValidID(r.Parent) || !(exists(src, pdir+"/index.md") || exists(src, pdir+".md")) {
+			return File{}, fmt.Errorf("--parent %q: there is no %s %q (no %s.md or %s/index.md); make it first with 'pspm new %s %s'", r.Parent, pk.Name, r.Parent, pdir, pdir, pk.Name, r.Parent)
+		}
+	}
+	if r.Date.IsZero() {
+		r.Date = time.Now()
+	}
+	if r.Title == "" {
+		r.Title = strings.ReplaceAll(r.ID, "-", " ")
+	}
+	arch := k.Name + ".md"
+	data, _, err := chain.ReadFile("archetypes/" + arch)
+	if err != nil {
+		return File{}, err
+	}
+	out, err := execute(arch, data, map[string]any{
+		"ID": r.ID, "Title": r.Title, "Body": r.Body, "Parent": r.Parent, "Date": r.Date.Format("2006-01-02"),
+	})
+	return File{Path: dir + ".md", Data: out}, err
 }
 
 func kindOf(r Request) string {
