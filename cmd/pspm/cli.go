@@ -431,6 +431,7 @@ func (g *globals) newCmd() *cobra.Command {
 
 func (g *globals) newSiteCmd() *cobra.Command {
 	var r archetype.SiteRequest
+	var today string
 	c := &cobra.Command{
 		Use:   "site DIR",
 		Short: "Create a small working portal in DIR; with --body, a local body's portal federated with the central one",
@@ -450,6 +451,14 @@ func (g *globals) newSiteCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			r.Today = time.Now()
+			if today != "" {
+				d, err := time.Parse("2006-01-02", today)
+				if err != nil {
+					return usageError{fmt.Errorf("--date %q: want YYYY-MM-DD", today)}
+				}
+				r.Today = d
+			}
 			files, err := archetype.Site(chain, r)
 			if err != nil {
 				return usageError{err}
@@ -468,8 +477,10 @@ func (g *globals) newSiteCmd() *cobra.Command {
 	}
 	c.Flags().StringVarP(&r.Title, "title", "t", "", "the plan's title")
 	c.Flags().StringVar(&r.Owner, "owner", "", "the IPA code of the body that owns the plan (default m_ef; with --body, the body)")
-	c.Flags().StringVar(&r.OwnerName, "owner-name", "", "the name of the body that owns the plan")
+	c.Flags().StringVar(&r.OwnerName, "owner-name", "", "the name of the body that owns the plan, shown in the footer (default: MEF's name for m_ef)")
 	c.Flags().IntVar(&r.Year, "year", 0, "the first year of the plan (default this year)")
+	c.Flags().StringVar(&r.Votes, "votes", "", "the vote policy, votes.policy in pspm.yaml: "+strings.Join(archetype.VotePolicies, ", ")+" (default "+archetype.VotePolicies[0]+")")
+	c.Flags().StringVar(&today, "date", "", "the day the consultation phase opens, YYYY-MM-DD (default today)")
 	c.Flags().StringVarP(&r.Body, "body", "b", "", "make the portal of this local body, by its IPA code (e.g. c_h223)")
 	c.Flags().StringVar(&r.Name, "name", "", "with --body: the body's name (default \"Ente <body>\")")
 	c.Flags().StringVar(&r.Kind, "kind", "", "with --body: the body's kind, as kind: in content/bodies/<ipa-code>.md says it (default municipality)")

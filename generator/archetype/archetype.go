@@ -232,8 +232,14 @@ func itemFolder(src fs.FS, key string) (string, error) {
 type SiteRequest struct {
 	Title     string // the plan's title
 	Owner     string // the IPA code of the plan owner; m_ef when empty (the body itself with Body)
-	OwnerName string
-	Year      int
+	OwnerName string // its name, shown in the footer; MEF's full name for m_ef, "Ente <Owner>" otherwise
+	Year      int    // the plan's first year; Today's when 0
+	// Votes is the vote policy written in pspm.yaml (votes.policy): one of VotePolicies,
+	// "author" when empty.
+	Votes string
+	// Today is the day the site is made: its consultation phase opens on it. The command
+	// passes time.Now(); tests pass a fixed day. time.Now() when zero.
+	Today time.Time
 
 	// Body, when set, makes the portal of a local body (its IPA code, e.g. c_h223 for the
 	// Comune di Reggio Emilia): the body owns its plan, and the central portal is a source
@@ -247,13 +253,22 @@ type SiteRequest struct {
 	Central string // the central portal's Git repository; CentralURL
 }
 
+// VotePolicies are the values of votes.policy that a new site may be written with, the
+// default first.
+var VotePolicies = []string{"author", "signed", "none"}
+
+// consultationMonths is how long the consultation phase of a new site lasts from the day
+// it is made; the implementation phase follows it to the end of the plan's period.
+const consultationMonths = 3
+
 // Forges are the forges a new local portal writes CI files for, as forge.kind says them.
 var Forges = []string{"gitlab", "github", "gitea"}
 
 const (
 	// CentralURL is the central portal's repository written into a new local portal when
-	// none is given: a placeholder, in MEF's name, that the body replaces with the real one.
-	CentralURL = "https://gitlab.com/mef/piano-strategico.git"
+	// none is given: a placeholder that the body replaces with the real one, on a domain
+	// reserved for examples (RFC 2606), so that it names no namespace anyone could claim.
+	CentralURL = "https://git.example.org/mef/piano-strategico.git"
 	// DefaultColor is a new local portal's main colour: a dark blue on which white text
 	// has a contrast of 10:1.
 	DefaultColor = "#004080"
@@ -325,6 +340,11 @@ type siteVars struct {
 	OwnerName string
 	Year      int // the plan's first and third years
 	Year3     int
+	Votes     string // votes.policy
+
+	// The phases, from the day the site is made: the consultation, then the implementation
+	// to the end of the period, as YYYY-MM-DD.
+	ConsultFrom, ConsultTo, ImplFrom, ImplTo string
 
 	// A local body's portal only.
 	Body, Name  string // the body's IPA code and name
@@ -343,9 +363,39 @@ type siteVars struct {
 // siteData checks r, fills in its defaults and returns what the templates of
 // archetypes/site receive.
 func siteData(r SiteRequest) (siteVars, error) {
-	if r.Year == 0 {
-		r.Year = time.Now().Year()
+	v, err := siteDataOf(r)
+	if err != nil {
+		return v, err
 	}
+	if r.Today.IsZero() {
+		r.Today = time.Now()
+	}
+	if r.Year == 0 {
+		r.Year = r.Today.Year()
+	}
+	if r.Votes == "" {
+		r.Votes = VotePolicies[0]
+	}
+	if !oneOf(r.Votes, VotePolicies) {
+		return siteVars{}, fmt.Errorf("--votes %q: want one of %s", r.Votes, strings.Join(VotePolicies, ", "))
+	}
+	day := time.Date(r.Today.Year(), r.Today.Month(), r.Today.Day(), 0, 0, 0, 0, time.UTC)
+	consultTo := day.AddDate(0, consultationMonths, -1)
+	implFrom := consultTo.AddDate(0, 0, 1)
+	implTo := time.Date(r.Year+2, 12, 31, 0, 0, 0, 0, time.UTC)
+	if !implTo.After(implFrom) {
+		return siteVars{}, fmt.Errorf("--year %d: the plan's period %d-%d ends before the consultation that opens today (%s) does; give a later first year", r.Year, r.Year, r.Year+2, day.Format("2006-01-02"))
+	}
+	const iso = "2006-01-02"
+	v.Year, v.Year3, v.Votes = r.Year, r.Year+2, r.Votes
+	v.ConsultFrom, v.ConsultTo = day.Format(iso), consultTo.Format(iso)
+	v.ImplFrom, v.ImplTo = implFrom.Format(iso), implTo.Format(iso)
+	return v, nil
+}
+
+// siteDataOf checks the names, kinds and addresses of r and fills in their defaults;
+// siteData adds the dates and the vote policy.
+func siteDataOf(r SiteRequest) (siteVars, error) {
 	if r.Body == "" {
 		for _, f := range []struct{ flag, v string }{{"name", r.Name}, {"kind", r.Kind}, {"forge", r.Forge}, {"color", r.Color}, {"central", r.Central}} {
 			if f.v != "" {
@@ -361,8 +411,16 @@ func siteData(r SiteRequest) (siteVars, error) {
 		if r.Title == "" {
 			r.Title = "Piano strategico"
 		}
-		if r.OwnerName == "" {
-			r.OwnerName = r.Owner
+		r.OwnerName = strings.TrimSpace(r.OwnerName)
+		if strings.ContainsFunc(r.OwnerName, unicode.IsControl) {
+			return siteVars{}, fmt.Errorf("--owner-name %q: give the owner's name on one line, e.g. \"Comune di Reggio Emilia\"", r.OwnerName)
+		}
+		switch {
+		case r.OwnerName != "":
+		case r.Owner == centralBody:
+			r.OwnerName = centralName
+		default:
+			r.OwnerName = "Ente " + r.Owner
 		}
 		return siteVars{Title: r.Title, Owner: r.Owner, OwnerName: r.OwnerName, Year: r.Year, Year3: r.Year + 2}, nil
 	}
