@@ -387,7 +387,9 @@ func (g *globals) newCmd() *cobra.Command {
 			},
 		}
 		if plan {
-			sc.Flags().StringVarP(&r.Body, "body", "b", "", "the IPA code of the body that owns the item (default: the plan's owner)")
+			if archetype.HasOwner(kind) {
+				sc.Flags().StringVarP(&r.Body, "body", "b", "", "the IPA code of the body that owns the item, written as owner: (default: the plan's owner)")
+			}
 		} else {
 			sc.Flags().StringVarP(&r.Body, "body", "b", "", "the IPA code of the body that contributes (required)")
 			_ = sc.MarkFlagRequired("body")

@@ -149,6 +149,10 @@ func Kinds() []string {
 	return out
 }
 
+// HasOwner reports whether a plan item of kind (a site.PlanKinds name) takes an owner:
+// key: results and actions do, goals and objectives do not.
+func HasOwner(kind string) bool { return kind == "result" || kind == "action" }
+
 // planKind returns the plan kind named name, or nil.
 func planKind(name string) *site.Kind {
 	for _, k := range site.PlanKinds {
@@ -162,6 +166,9 @@ func planKind(name string) *site.Kind {
 // makePlanItem returns the skeleton of a new plan item of kind k, from archetypes/<name>.md:
 // its parent (for the kinds that have one) must exist, its id must not.
 func makePlanItem(src fs.FS, chain *theme.Chain, k *site.Kind, r Request) (File, error) {
+	if r.Body != "" && !HasOwner(k.Name) {
+		return File{}, fmt.Errorf("--body %q: a %s has no owner; leave --body out", r.Body, k.Name)
+	}
 	if r.Body != "" && !bodyRE.MatchString(r.Body) {
 		return File{}, fmt.Errorf("--body %q: want the owner's IPA code in lower case, e.g. c_h223", r.Body)
 	}
