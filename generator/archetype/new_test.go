@@ -168,3 +168,15 @@ func TestNewPlanItemOfEveryKind(t *testing.T) {
 		}
 	}
 }
+
+func TestNewSiteREADMEExplainsTakingPartAndReleasing(t *testing.T) {
+	readme := string(siteFiles(t, archetype.SiteRequest{Year: 2026, Today: time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)})["README.md"])
+	for _, want := range []string{
+		"pspm new proposal", "pspm new vote", "answer:", "git tag -a plan/2026.1", "git push origin plan/2026.1",
+		"pspm build", "Ministero dell'Economia e delle Finanze", "votes.policy: author",
+	} {
+		if !strings.Contains(readme, want) {
+			t.Errorf("the new site's README does not say %q", want)
+		}
+	}
+}
