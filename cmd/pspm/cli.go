@@ -442,7 +442,10 @@ func (g *globals) newSiteCmd() *cobra.Command {
 			"With --body, it is the portal of a local body (e.g. --body c_h223 --name \"Comune di\n" +
 			"Reggio Emilia\"): the body owns its plan, the central portal (--central) is a source,\n" +
 			"the example action names a central objective in contributes_to, and the CI files\n" +
-			"are those of --forge.",
+			"are those of --forge.\n\n" +
+			"Votes count by their commit's author (--votes); the consultation phase opens on\n" +
+			"--date (default today) for three months, then the implementation phase runs to\n" +
+			"the end of the plan's three years. Placeholders are on example.org.",
 		Args: wrapArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]

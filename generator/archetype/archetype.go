@@ -1,6 +1,8 @@
 // Package archetype makes the files that `pspm new` adds to a site: a proposal, a
-// practice, a feedback or a vote, correctly named and filled from the theme's archetypes
-// (archetypes/<kind>.md, overridable by the site), and whole new sites.
+// practice, a feedback, a vote or a plan item of any of site.PlanKinds (a goal, objective,
+// result or action, under its parent), correctly named and filled from the theme's
+// archetypes (archetypes/<kind>.md, overridable by the site), and whole new sites, whose
+// phases start on the day they are made (SiteRequest.Today, the clock the command passes).
 //
 // It only computes names and contents; the command writes them with output.CreateFile.
 package archetype
