@@ -22,6 +22,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/serve"
+	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/theme"
 	"github.com/spf13/cobra"
 )
@@ -319,20 +320,39 @@ func (g *globals) serveCmd() *cobra.Command {
 
 func (g *globals) newCmd() *cobra.Command {
 	c := &cobra.Command{
-		Use:   "new",
-		Short: "Add a proposal, practice, feedback or vote, or create a new site",
+		Use:   "new KIND",
+		Short: "Add a proposal, practice, feedback, vote or plan item, or create a new site",
+		Args:  cobra.ArbitraryArgs,
+	}
+	// An unknown kind is a usage error that lists the kinds, rather than the help and
+	// exit 0 that cobra gives a command without RunE.
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		var kinds []string
+		for _, sc := range cmd.Commands() {
+			if sc.IsAvailableCommand() {
+				kinds = append(kinds, sc.Name())
+			}
+		}
+		return usageError{fmt.Errorf("new %q: unknown kind; want one of %s", args[0], strings.Join(kinds, ", "))}
 	}
 	var r archetype.Request
 	var date string
 	var replace bool
 	item := func(kind, use, short string, args cobra.PositionalArgs, setup func(*cobra.Command)) *cobra.Command {
+		plan := false
+		for _, k := range site.PlanKinds {
+			plan = plan || k.Name == kind
+		}
 		sc := &cobra.Command{
 			Use:   use,
 			Short: short,
 			Args:  wrapArgs(args),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				r.Kind = kind
-				if kind == "proposal" || kind == "practice" {
+				if kind == "proposal" || kind == "practice" || plan {
 					r.ID = args[0]
 				} else {
 					r.Item = args[0]
@@ -366,8 +386,14 @@ func (g *globals) newCmd() *cobra.Command {
 				return nil
 			},
 		}
-		sc.Flags().StringVarP(&r.Body, "body", "b", "", "the IPA code of the body that contributes (required)")
-		_ = sc.MarkFlagRequired("body")
+		if plan {
+			if archetype.HasOwner(kind) {
+				sc.Flags().StringVarP(&r.Body, "body", "b", "", "the IPA code of the body that owns the item, written as owner: (default: the plan's owner)")
+			}
+		} else {
+			sc.Flags().StringVarP(&r.Body, "body", "b", "", "the IPA code of the body that contributes (required)")
+			_ = sc.MarkFlagRequired("body")
+		}
 		sc.Flags().StringVar(&date, "date", "", "the date to write (default today), YYYY-MM-DD")
 		setup(sc)
 		return sc
@@ -393,11 +419,21 @@ func (g *globals) newCmd() *cobra.Command {
 		}),
 		g.newSiteCmd(),
 	)
+	for _, k := range site.PlanKinds {
+		short := "Write content/" + string(k.Section) + "/ID.md, a " + k.Name + " of the plan"
+		c.AddCommand(item(k.Name, k.Name+" ID", short, cobra.ExactArgs(1), func(sc *cobra.Command) {
+			sc.Flags().StringVarP(&r.Title, "title", "t", "", "the title")
+			if k.Parent != "" {
+				sc.Flags().StringVarP(&r.Parent, "parent", "P", "", "the id of its "+site.KindOf(k.Parent).Name+" (required), written as "+k.ParentKey+":")
+			}
+		}))
+	}
 	return c
 }
 
 func (g *globals) newSiteCmd() *cobra.Command {
 	var r archetype.SiteRequest
+	var today string
 	c := &cobra.Command{
 		Use:   "site DIR",
 		Short: "Create a small working portal in DIR; with --body, a local body's portal federated with the central one",
@@ -406,7 +442,10 @@ func (g *globals) newSiteCmd() *cobra.Command {
 			"With --body, it is the portal of a local body (e.g. --body c_h223 --name \"Comune di\n" +
 			"Reggio Emilia\"): the body owns its plan, the central portal (--central) is a source,\n" +
 			"the example action names a central objective in contributes_to, and the CI files\n" +
-			"are those of --forge.",
+			"are those of --forge.\n\n" +
+			"Votes count by their commit's author (--votes); the consultation phase opens on\n" +
+			"--date (default today) for three months, then the implementation phase runs to\n" +
+			"the end of the plan's three years. Placeholders are on example.org.",
 		Args: wrapArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
@@ -416,6 +455,14 @@ func (g *globals) newSiteCmd() *cobra.Command {
 			chain, err := theme.New(nil, "")
 			if err != nil {
 				return err
+			}
+			r.Today = time.Now()
+			if today != "" {
+				d, err := time.Parse("2006-01-02", today)
+				if err != nil {
+					return usageError{fmt.Errorf("--date %q: want YYYY-MM-DD", today)}
+				}
+				r.Today = d
 			}
 			files, err := archetype.Site(chain, r)
 			if err != nil {
@@ -435,8 +482,10 @@ func (g *globals) newSiteCmd() *cobra.Command {
 	}
 	c.Flags().StringVarP(&r.Title, "title", "t", "", "the plan's title")
 	c.Flags().StringVar(&r.Owner, "owner", "", "the IPA code of the body that owns the plan (default m_ef; with --body, the body)")
-	c.Flags().StringVar(&r.OwnerName, "owner-name", "", "the name of the body that owns the plan")
+	c.Flags().StringVar(&r.OwnerName, "owner-name", "", "the name of the body that owns the plan, shown in the footer (default: MEF's name for m_ef)")
 	c.Flags().IntVar(&r.Year, "year", 0, "the first year of the plan (default this year)")
+	c.Flags().StringVar(&r.Votes, "votes", "", "the vote policy, votes.policy in pspm.yaml: "+strings.Join(archetype.VotePolicies, ", ")+" (default "+archetype.VotePolicies[0]+")")
+	c.Flags().StringVar(&today, "date", "", "the day the consultation phase opens, YYYY-MM-DD (default today)")
 	c.Flags().StringVarP(&r.Body, "body", "b", "", "make the portal of this local body, by its IPA code (e.g. c_h223)")
 	c.Flags().StringVar(&r.Name, "name", "", "with --body: the body's name (default \"Ente <body>\")")
 	c.Flags().StringVar(&r.Kind, "kind", "", "with --body: the body's kind, as kind: in content/bodies/<ipa-code>.md says it (default municipality)")

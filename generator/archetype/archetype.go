@@ -1,6 +1,8 @@
 // Package archetype makes the files that `pspm new` adds to a site: a proposal, a
-// practice, a feedback or a vote, correctly named and filled from the theme's archetypes
-// (archetypes/<kind>.md, overridable by the site), and whole new sites.
+// practice, a feedback, a vote or a plan item of any of site.PlanKinds (a goal, objective,
+// result or action, under its parent), correctly named and filled from the theme's
+// archetypes (archetypes/<kind>.md, overridable by the site), and whole new sites, whose
+// phases start on the day they are made (SiteRequest.Today, the clock the command passes).
 //
 // It only computes names and contents; the command writes them with output.CreateFile.
 package archetype
@@ -27,10 +29,11 @@ import (
 
 // Request describes the file to make.
 type Request struct {
-	Kind     string    // proposal, practice, feedback, vote
-	ID       string    // proposal, practice: the new item's id
+	Kind     string    // proposal, practice, feedback, vote, or a plan kind's Name (site.PlanKinds)
+	ID       string    // proposal, practice, plan item: the new item's id
+	Parent   string    // plan item: the id of its parent, for the kinds that have one
 	Item     string    // feedback, vote: the item, as "<section>/<id>", e.g. proposals/x
-	Body     string    // the body that contributes (IPA code)
+	Body     string    // the body that contributes (IPA code); for a plan item, its owner, optional
 	Title    string    // optional; derived from the id when empty
 	Practice string    // practice: its kind
 	Feedback string    // feedback: its kind (comment, question, objection, support)
@@ -52,6 +55,9 @@ var bodyRE = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
 // Make returns the file for r, checking r against the site in src: the item must exist
 // (for feedback and votes) or not exist yet (for new items), and every value must be valid.
 func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
+	if k := planKind(r.Kind); k != nil {
+		return makePlanItem(src, chain, k, r)
+	}
 	if !bodyRE.MatchString(r.Body) {
 		return File{}, fmt.Errorf("--body %q: want a body's IPA code in lower case, e.g. c_h223", r.Body)
 	}
@@ -114,7 +120,7 @@ func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 			name = dir + "/feedback/" + r.Body + "-" + s + "-" + strconv.Itoa(i) + ".md"
 		}
 	default:
-		return File{}, fmt.Errorf("cannot make a %q: want proposal, practice, feedback or vote", r.Kind)
+		return File{}, fmt.Errorf("cannot make a %q: want one of %s", r.Kind, strings.Join(Kinds(), ", "))
 	}
 	arch := map[string]string{"proposal": "proposal.md", "practice": "practice.md", "feedback": "feedback.md", "vote": "vote.yaml"}[r.Kind]
 	data, _, err := chain.ReadFile("archetypes/" + arch)
@@ -133,6 +139,76 @@ func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 		"ItemKey": itemKey, "Voter": r.Body,
 	})
 	return File{Path: name, Data: out}, err
+}
+
+// Kinds are the kinds of file Make writes: the contributions, then the plan's kinds in
+// the order of site.PlanKinds.
+func Kinds() []string {
+	out := []string{"proposal", "practice", "feedback", "vote"}
+	for _, k := range site.PlanKinds {
+		out = append(out, k.Name)
+	}
+	return out
+}
+
+// HasOwner reports whether a plan item of kind (a site.PlanKinds name) takes an owner:
+// key: results and actions do, goals and objectives do not.
+func HasOwner(kind string) bool { return kind == "result" || kind == "action" }
+
+// planKind returns the plan kind named name, or nil.
+func planKind(name string) *site.Kind {
+	for _, k := range site.PlanKinds {
+		if k.Name == name {
+			return k
+		}
+	}
+	return nil
+}
+
+// makePlanItem returns the skeleton of a new plan item of kind k, from archetypes/<name>.md:
+// its parent (for the kinds that have one) must exist, its id must not.
+func makePlanItem(src fs.FS, chain *theme.Chain, k *site.Kind, r Request) (File, error) {
+	if r.Body != "" && !HasOwner(k.Name) {
+		return File{}, fmt.Errorf("--body %q: a %s has no owner; leave --body out", r.Body, k.Name)
+	}
+	if r.Body != "" && !bodyRE.MatchString(r.Body) {
+		return File{}, fmt.Errorf("--body %q: want the owner's IPA code in lower case, e.g. c_h223", r.Body)
+	}
+	if !site.ValidID(r.ID) {
+		return File{}, fmt.Errorf("id %q: use lower-case letters, digits, '-' and '_' (e.g. %q)", r.ID, slug.Make(r.ID))
+	}
+	dir := "content/" + string(k.Section) + "/" + r.ID
+	if exists(src, dir+"/index.md") || exists(src, dir+".md") {
+		return File{}, fmt.Errorf("%s %q already exists", k.Name, r.ID)
+	}
+	switch {
+	case k.Parent == "" && r.Parent != "":
+		return File{}, fmt.Errorf("--parent %q: a %s has no parent", r.Parent, k.Name)
+	case k.Parent != "":
+		pk := site.KindOf(k.Parent)
+		if r.Parent == "" {
+			return File{}, fmt.Errorf("give the %s's %s with --parent ID (one of content/%s/)", k.Name, pk.Name, k.Parent)
+		}
+		pdir := "content/" + string(k.Parent) + "/" + r.Parent
+		if !site.ValidID(r.Parent) || !(exists(src, pdir+"/index.md") || exists(src, pdir+".md")) {
+			return File{}, fmt.Errorf("--parent %q: there is no %s %q (no %s.md or %s/index.md); make it first with 'pspm new %s %s'", r.Parent, pk.Name, r.Parent, pdir, pdir, pk.Name, r.Parent)
+		}
+	}
+	if r.Date.IsZero() {
+		r.Date = time.Now()
+	}
+	if r.Title == "" {
+		r.Title = strings.ReplaceAll(r.ID, "-", " ")
+	}
+	arch := k.Name + ".md"
+	data, _, err := chain.ReadFile("archetypes/" + arch)
+	if err != nil {
+		return File{}, err
+	}
+	out, err := execute(arch, data, map[string]any{
+		"ID": r.ID, "Title": r.Title, "Body": r.Body, "Parent": r.Parent, "Date": r.Date.Format("2006-01-02"),
+	})
+	return File{Path: dir + ".md", Data: out}, err
 }
 
 func kindOf(r Request) string {
@@ -165,8 +241,14 @@ func itemFolder(src fs.FS, key string) (string, error) {
 type SiteRequest struct {
 	Title     string // the plan's title
 	Owner     string // the IPA code of the plan owner; m_ef when empty (the body itself with Body)
-	OwnerName string
-	Year      int
+	OwnerName string // its name, shown in the footer; MEF's full name for m_ef, "Ente <Owner>" otherwise
+	Year      int    // the plan's first year; Today's when 0
+	// Votes is the vote policy written in pspm.yaml (votes.policy): one of VotePolicies,
+	// "author" when empty.
+	Votes string
+	// Today is the day the site is made: its consultation phase opens on it. The command
+	// passes time.Now(); tests pass a fixed day. time.Now() when zero.
+	Today time.Time
 
 	// Body, when set, makes the portal of a local body (its IPA code, e.g. c_h223 for the
 	// Comune di Reggio Emilia): the body owns its plan, and the central portal is a source
@@ -180,13 +262,22 @@ type SiteRequest struct {
 	Central string // the central portal's Git repository; CentralURL
 }
 
+// VotePolicies are the values of votes.policy that a new site may be written with, the
+// default first.
+var VotePolicies = []string{"author", "signed", "none"}
+
+// consultationMonths is how long the consultation phase of a new site lasts from the day
+// it is made; the implementation phase follows it to the end of the plan's period.
+const consultationMonths = 3
+
 // Forges are the forges a new local portal writes CI files for, as forge.kind says them.
 var Forges = []string{"gitlab", "github", "gitea"}
 
 const (
 	// CentralURL is the central portal's repository written into a new local portal when
-	// none is given: a placeholder, in MEF's name, that the body replaces with the real one.
-	CentralURL = "https://gitlab.com/mef/piano-strategico.git"
+	// none is given: a placeholder that the body replaces with the real one, on a domain
+	// reserved for examples (RFC 2606), so that it names no namespace anyone could claim.
+	CentralURL = "https://git.example.org/mef/piano-strategico.git"
 	// DefaultColor is a new local portal's main colour: a dark blue on which white text
 	// has a contrast of 10:1.
 	DefaultColor = "#004080"
@@ -258,6 +349,11 @@ type siteVars struct {
 	OwnerName string
 	Year      int // the plan's first and third years
 	Year3     int
+	Votes     string // votes.policy
+
+	// The phases, from the day the site is made: the consultation, then the implementation
+	// to the end of the period, as YYYY-MM-DD.
+	ConsultFrom, ConsultTo, ImplFrom, ImplTo string
 
 	// A local body's portal only.
 	Body, Name  string // the body's IPA code and name
@@ -276,9 +372,39 @@ type siteVars struct {
 // siteData checks r, fills in its defaults and returns what the templates of
 // archetypes/site receive.
 func siteData(r SiteRequest) (siteVars, error) {
-	if r.Year == 0 {
-		r.Year = time.Now().Year()
+	v, err := siteDataOf(r)
+	if err != nil {
+		return v, err
 	}
+	if r.Today.IsZero() {
+		r.Today = time.Now()
+	}
+	if r.Year == 0 {
+		r.Year = r.Today.Year()
+	}
+	if r.Votes == "" {
+		r.Votes = VotePolicies[0]
+	}
+	if !oneOf(r.Votes, VotePolicies) {
+		return siteVars{}, fmt.Errorf("--votes %q: want one of %s", r.Votes, strings.Join(VotePolicies, ", "))
+	}
+	day := time.Date(r.Today.Year(), r.Today.Month(), r.Today.Day(), 0, 0, 0, 0, time.UTC)
+	consultTo := day.AddDate(0, consultationMonths, -1)
+	implFrom := consultTo.AddDate(0, 0, 1)
+	implTo := time.Date(r.Year+2, 12, 31, 0, 0, 0, 0, time.UTC)
+	if !implTo.After(implFrom) {
+		return siteVars{}, fmt.Errorf("--year %d: the plan's period %d-%d ends before the consultation that opens today (%s) does; give a later first year", r.Year, r.Year, r.Year+2, day.Format("2006-01-02"))
+	}
+	const iso = "2006-01-02"
+	v.Year, v.Year3, v.Votes = r.Year, r.Year+2, r.Votes
+	v.ConsultFrom, v.ConsultTo = day.Format(iso), consultTo.Format(iso)
+	v.ImplFrom, v.ImplTo = implFrom.Format(iso), implTo.Format(iso)
+	return v, nil
+}
+
+// siteDataOf checks the names, kinds and addresses of r and fills in their defaults;
+// siteData adds the dates and the vote policy.
+func siteDataOf(r SiteRequest) (siteVars, error) {
 	if r.Body == "" {
 		for _, f := range []struct{ flag, v string }{{"name", r.Name}, {"kind", r.Kind}, {"forge", r.Forge}, {"color", r.Color}, {"central", r.Central}} {
 			if f.v != "" {
@@ -294,8 +420,16 @@ func siteData(r SiteRequest) (siteVars, error) {
 		if r.Title == "" {
 			r.Title = "Piano strategico"
 		}
-		if r.OwnerName == "" {
-			r.OwnerName = r.Owner
+		r.OwnerName = strings.TrimSpace(r.OwnerName)
+		if strings.ContainsFunc(r.OwnerName, unicode.IsControl) {
+			return siteVars{}, fmt.Errorf("--owner-name %q: give the owner's name on one line, e.g. \"Comune di Reggio Emilia\"", r.OwnerName)
+		}
+		switch {
+		case r.OwnerName != "":
+		case r.Owner == centralBody:
+			r.OwnerName = centralName
+		default:
+			r.OwnerName = "Ente " + r.Owner
 		}
 		return siteVars{Title: r.Title, Owner: r.Owner, OwnerName: r.OwnerName, Year: r.Year, Year3: r.Year + 2}, nil
 	}
