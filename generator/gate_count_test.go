@@ -89,3 +89,48 @@ func TestGateRefusesASecondVoteOfTheSameBodyOnTheSameItem(t *testing.T) {
 	res, err := g.checkMR(during)
 	wantViolation(t, res, err, "content/proposals/p1/reactions/c_h223.yml:1:1: c_h223.yaml holds the vote of \"c_h223\" on this item: remove this file")
 }
+
+func TestGateRefusesAVoteOnACancelledAction(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	a := g.read("content/plan/actions/a1.md")
+	g.write("content/plan/actions/a1.md", strings.Replace(a, "status: in-progress", "status: cancelled", 1))
+	g.commitAll("2025-02-10T10:00:00Z", anna, "Annullata")
+	g.run("", "checkout", "-q", "-b", "voto")
+	f := "content/plan/actions/a1/reactions/c_h223.yaml"
+	g.write(f, "priority: 5\n")
+	g.commitAll("2025-02-20T09:00:00Z", marco, "Priorità")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, f+":1:1: commit ")
+	wantViolation(t, res, err, "the action was cancelled: it takes no votes or priorities")
+}
+
+// TestGateAndBuildAgreeOnWhenAnAnswerClosesTheVote: the gate judges by the build's own
+// rule, so a vote it lets through on the day of the answer counts once merged that day,
+// and one it refuses the day after would not have counted.
+func TestGateAndBuildAgreeOnWhenAnAnswerClosesTheVote(t *testing.T) {
+	for _, tc := range []struct {
+		day     string
+		refused bool
+	}{{"2025-02-10T15:00:00Z", false}, {"2025-02-11T09:00:00Z", true}} {
+		g := newGitRepo(t, "author", "")
+		answered(g, "accepted")
+		g.run("", "checkout", "-q", "-b", "voto")
+		g.write(reggioVote, "vote: support\n")
+		g.commitAll(tc.day, marco, "Voto del Comune")
+		now, _ := time.Parse(time.RFC3339, tc.day)
+		res, err := g.checkMR(now)
+		if tc.refused {
+			wantViolation(t, res, err, "after the proposal was answered on 2025-02-10")
+		} else {
+			wantClean(t, res, err)
+		}
+		g.run("", "checkout", "-q", "main")
+		g.run(tc.day, "merge", "-q", "--no-ff", "-m", "Merge branch 'voto'", "voto")
+		v := g.vote(reggioVote)
+		if tc.refused {
+			wantNotCounted(t, v, "closed")
+		} else {
+			wantCounted(t, v, "author")
+		}
+	}
+}
