@@ -134,3 +134,13 @@ func TestGateAndBuildAgreeOnWhenAnAnswerClosesTheVote(t *testing.T) {
 		}
 	}
 }
+
+func TestGateRefusesAVoteOnAnItemThatDoesNotExist(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	g.run("", "checkout", "-q", "-b", "voto")
+	f := "content/proposals/p2/reactions/c_h223.yaml"
+	g.write(f, "vote: support\n")
+	g.commitAll("2025-02-20T09:00:00Z", marco, "Voto")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, f+`:1:1: unknown item "proposals/p2": there is no content/proposals/p2/index.md or content/proposals/p2.md`)
+}
