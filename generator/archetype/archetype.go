@@ -22,6 +22,7 @@ import (
 	"unicode"
 
 	"github.com/pspm-dev/pspm/generator/config"
+	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/slug"
 	"github.com/pspm-dev/pspm/generator/theme"
@@ -52,14 +53,19 @@ type File struct {
 
 var bodyRE = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
 
-// Make returns the file for r, checking r against the site in src: the item must exist
-// (for feedback and votes) or not exist yet (for new items), and every value must be valid.
+// Make returns the file for r, checking r against the site in src: the body must be
+// registered (content/bodies/<id>.md), the item must exist (for feedback and votes) or
+// not exist yet (for new items), and every value must be valid. An unknown body or item
+// is refused with the closest registered one, if any.
 func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 	if k := planKind(r.Kind); k != nil {
 		return makePlanItem(src, chain, k, r)
 	}
 	if !bodyRE.MatchString(r.Body) {
 		return File{}, fmt.Errorf("--body %q: want a body's IPA code in lower case, e.g. c_h223", r.Body)
+	}
+	if err := registered(src, r.Body); err != nil {
+		return File{}, err
 	}
 	if r.Date.IsZero() {
 		r.Date = time.Now()
@@ -227,13 +233,71 @@ func itemFolder(src fs.FS, key string) (string, error) {
 		ok = ok || string(s) == sec
 	}
 	if !ok || !site.ValidID(id) || site.Section(sec) == site.Bodies {
-		return "", fmt.Errorf("item %q: name it as <section>/<id>, e.g. proposals/telemedicina or plan/actions/anpr-servizi", key)
+		var names []string
+		for _, s := range site.Sections {
+			if s != site.Bodies {
+				names = append(names, string(s))
+			}
+		}
+		return "", fmt.Errorf("item %q: name it as <section>/<id>, e.g. proposals/telemedicina or plan/actions/anpr-servizi%s", key, didYouMean(sec+"/"+id, sec, names, func(s string) string { return s + "/" + id }))
 	}
 	dir := "content/" + sec + "/" + id
 	if exists(src, dir+"/index.md") || exists(src, dir+".md") {
 		return dir, nil
 	}
-	return "", fmt.Errorf("item %q not found: there is no %s/index.md or %s.md", key, dir, dir)
+	return "", fmt.Errorf("item %q not found: there is no %s/index.md or %s.md%s", key, dir, dir,
+		didYouMean(key, id, ids(src, "content/"+sec), func(s string) string { return sec + "/" + s }))
+}
+
+// registered checks that body is registered in the site in src (content/bodies/<id>.md),
+// before anything is written: a vote, a comment or an item of an unknown body never
+// counts, and the build refuses it.
+func registered(src fs.FS, body string) error {
+	if exists(src, "content/bodies/"+body+".md") {
+		return nil
+	}
+	known := ids(src, "content/bodies")
+	if len(known) == 0 {
+		return fmt.Errorf("--body %q: no body is registered in content/bodies/; add content/bodies/%s.md (its name and members) first", body, body)
+	}
+	list := strings.Join(known, ", ")
+	if len(known) > 10 {
+		list = strings.Join(known[:10], ", ") + ", …"
+	}
+	return fmt.Errorf("--body %q: no such body in content/bodies/ (registered: %s); a body takes part once its file content/bodies/%s.md is merged%s",
+		body, list, body, didYouMean(body, body, known, func(s string) string { return s }))
+}
+
+// ids lists the ids of the items in the folder dir of src: <id>.md files (not
+// translations, <id>.<lang>.md, nor _index.md) and <id>/ folders.
+func ids(src fs.FS, dir string) []string {
+	entries, err := fs.ReadDir(src, dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		n := e.Name()
+		if !e.IsDir() {
+			n = strings.TrimSuffix(n, ".md")
+			if n == e.Name() || strings.Contains(n, ".") {
+				continue
+			}
+		}
+		if site.ValidID(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// didYouMean is "; did you mean X?" when one of candidates is close to word, X being
+// the candidate as full makes it; "" otherwise. what names the whole, for an exact hint.
+func didYouMean(what, word string, candidates []string, full func(string) string) string {
+	if s := diag.Suggest(word, candidates); s != "" && full(s) != what {
+		return fmt.Sprintf("; did you mean %q?", full(s))
+	}
+	return ""
 }
 
 // SiteRequest describes a new site: the central portal of a plan, or, with Body, the portal

@@ -13,7 +13,9 @@
 //     translation), the plan (content/plan/**), the bodies, and everything that is not
 //     content (pspm.yaml, layouts, static, i18n, CI files) only by members of the plan
 //     owner body; a body may also edit its own registration;
-//   - contributions only while a phase of the plan opens them.
+//   - contributions only while a phase of the plan opens them, and a vote only on an
+//     item that still takes votes (trust.Closed, the build's rule): not on a withdrawn
+//     or answered proposal, nor on a cancelled action.
 //
 // The request is judged by its net change (history.NetChange): the files whose version
 // at its head differs from the merge base with the target, whatever merges its branch
@@ -367,6 +369,17 @@ func (r *reviewer) file(f history.NetFile, errs *diag.List) {
 			if trust.Open(r.phases, what, r.o.Now) == nil {
 				errs.Add(at, "%s %s %s, but no phase of the plan opens %s now (%s): it would not count; see the phases in content/plan/_index.md",
 					who, verb, k.why, what, r.o.Now.UTC().Format(time.DateOnly))
+				break
+			}
+		}
+	}
+	if k.voter != "" && k.opens == "votes" && f.New != "" && k.item != nil {
+		// The build's own rule, on the item as the target has it and as it will land:
+		// a vote that lands now on a closed item is shown as not counted.
+		for _, s := range []*site.Site{r.base, r.head} {
+			if why := trust.Closed(s, s.Items[string(k.item.Section)+"/"+k.item.ID], r.o.Now); why != "" {
+				errs.Add(at, "%s %s %s on %s/%s, but it would never count: %s (judged at %s); a closed item takes no more votes: leave this file out of the merge request",
+					who, verb, k.why, k.item.Section, k.item.ID, strings.Replace(why, "the vote landed on", "it would land on", 1), r.o.Now.UTC().Format(time.RFC3339))
 				break
 			}
 		}

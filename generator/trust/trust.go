@@ -245,27 +245,45 @@ func (j *judge) identity(c contribution) site.Verdict {
 	return site.Verdict{Verification: site.VerifiedNone}
 }
 
-// closed tells whether the item no longer takes the vote: a withdrawn proposal, a
-// cancelled action, or a proposal answered before the vote landed.
+// closed tells whether the item no longer takes the vote: see Closed.
 func (j *judge) closed(c contribution) (site.Verdict, bool) {
-	switch c.item.Section {
-	case site.Proposals:
-		p := j.s.Proposal(c.item.ID)
-		if p == nil {
-			return site.Verdict{}, false
-		}
-		if p.Status == site.ProposalWithdrawn {
-			return notCounted(site.ReasonClosed, "the proposal was withdrawn: it takes no votes"), true
-		}
-		if !p.Answer.Date.IsZero() && c.origin != nil && !c.timing.at.Before(endOfDay(p.Answer.Date)) {
-			return notCounted(site.ReasonClosed, "the vote landed on %s, after the proposal was answered on %s", c.timing.at.UTC().Format(time.RFC3339), p.Answer.Date.Format(time.DateOnly)), true
-		}
-	case site.Actions:
-		if a := j.s.Action(c.item.ID); a != nil && a.Status == site.StatusCancelled {
-			return notCounted(site.ReasonClosed, "the action was cancelled: it takes no votes or priorities"), true
-		}
+	var at time.Time
+	if c.origin != nil {
+		at = c.timing.at
+	}
+	if why := Closed(j.s, c.item, at); why != "" {
+		return notCounted(site.ReasonClosed, "%s", why), true
 	}
 	return site.Verdict{}, false
+}
+
+// Closed says why the item of s no longer takes a vote (or a priority) landed at at,
+// "" when it does: a withdrawn proposal, a cancelled action, or a proposal answered
+// before the day the vote landed. A zero at (a vote not timed by Git) is never after
+// an answer. It is the rule the build counts votes by, and the one the merge-request
+// check refuses a vote by before it lands.
+func Closed(s *site.Site, item *site.Item, at time.Time) string {
+	if item == nil {
+		return ""
+	}
+	switch item.Section {
+	case site.Proposals:
+		p := s.Proposal(item.ID)
+		if p == nil {
+			return ""
+		}
+		if p.Status == site.ProposalWithdrawn {
+			return "the proposal was withdrawn: it takes no votes"
+		}
+		if !p.Answer.Date.IsZero() && !at.IsZero() && !at.Before(endOfDay(p.Answer.Date)) {
+			return fmt.Sprintf("the vote landed on %s, after the proposal was answered on %s", at.UTC().Format(time.RFC3339), p.Answer.Date.Format(time.DateOnly))
+		}
+	case site.Actions:
+		if a := s.Action(item.ID); a != nil && a.Status == site.StatusCancelled {
+			return "the action was cancelled: it takes no votes or priorities"
+		}
+	}
+	return ""
 }
 
 // byAuthor applies policy author: the commit's author email is a member's.
