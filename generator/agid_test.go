@@ -79,7 +79,9 @@ func agidPortalRepo(t *testing.T) string {
 	})
 }
 
-func buildAgID(t *testing.T, dir string) (*generator.Result, map[string][]byte) {
+// buildInMemory builds the site in dir into memory, failing on an error, and returns
+// the result and the files written.
+func buildInMemory(t *testing.T, dir string) (*generator.Result, map[string][]byte) {
 	t.Helper()
 	src, err := generator.OpenSource(dir)
 	if err != nil {
@@ -120,7 +122,7 @@ func TestAgIDPlanSourceIsTheReferenceOfObjectives(t *testing.T) {
 		t.Fatal(err)
 	}
 	write(t, dir, "content/plan/objectives/migrazione-cloud.md", strings.Replace(string(cloud), "agid: [OB.6.1]", "agid: [RA3.1.1, ob.3.1]", 1))
-	res, files := buildAgID(t, dir)
+	res, files := buildInMemory(t, dir)
 
 	index := string(files["agid/index.html"])
 	for _, want := range []string{"Piano Triennale per l&#39;informatica nella Pubblica Amministrazione 2024-2026", "Capitolo 3", "Servizi", `href="/agid/OB.3.1/"`, "OB.1.2", commit[:10]} {
@@ -248,7 +250,7 @@ func TestAgIDPlanSourceIsTheReferenceOfObjectives(t *testing.T) {
 
 	// The other branch is the other edition, with its own conventions.
 	config("2022-2024")
-	res, files = buildAgID(t, dir)
+	res, files = buildInMemory(t, dir)
 	if page := string(files["agid/OB.1.1/index.html"]); !strings.Contains(page, "R.A.1.1a") || !strings.Contains(page, "CAP1.LA03") || !strings.Contains(page, "AGID, Dipartimento per la Trasformazione Digitale") || !strings.Contains(page, "conclusa") {
 		t.Error("the 2022-2024 edition is not read from its branch")
 	}
@@ -266,7 +268,7 @@ func TestAgIDPlanSourceWithoutObjectivesIsAWarning(t *testing.T) {
 	repo := sourceRepo(t, map[string]string{"index.rst": "Altro\n=====\n\nNiente qui.\n"})
 	dir := demoOnDisk(t)
 	write(t, dir, "pspm.yaml", "sources:\n  - url: file://"+filepath.ToSlash(repo)+"\n    kind: agid-plan\n  - url: file://"+filepath.ToSlash(repo)+"\n    ref: altro\n    kind: agid-plan\n")
-	res, files := buildAgID(t, dir)
+	res, files := buildInMemory(t, dir)
 	d := res.Diagnostics.Format()
 	for _, want := range []string{"no objective of AgID's plan", "sources[1] is a second agid-plan source"} {
 		if !strings.Contains(d, want) {
@@ -295,7 +297,7 @@ func TestAgIDPagesStayUnderTheBudgetAtTheRealSize(t *testing.T) {
 		data, _ := os.ReadFile(p)
 		write(t, dir, "content/plan/objectives/"+f.Name(), strings.Replace(string(data), "agid: [", "agid: [OB.1.1, ", 1))
 	}
-	res, files := buildAgID(t, dir)
+	res, files := buildInMemory(t, dir)
 	if res.Site.AgID == nil || res.Site.AgID.Actions != 280 || len(res.Site.AgID.Objectives) != 25 {
 		t.Fatalf("the edition read: %+v", res.Site.AgID)
 	}

@@ -335,16 +335,7 @@ func TestPortalSourceFollowsItsRepository(t *testing.T) {
 	write(t, dir, "pspm.yaml", "sources:\n  - url: file://"+filepath.ToSlash(re)+"\n    body: c_h223\n")
 	build := func() (*generator.Result, map[string][]byte) {
 		t.Helper()
-		src, err := generator.OpenSource(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := output.NewMem()
-		res, err := generator.Build(generator.Options{Source: src, Dir: dir}, out)
-		if err != nil {
-			t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
-		}
-		return res, out.Files()
+		return buildInMemory(t, dir)
 	}
 	build()
 
@@ -465,16 +456,7 @@ func TestSourceOverALimitKeepsItsPreviousCopy(t *testing.T) {
 	write(t, dir, "pspm.yaml", "sources:\n  - url: file://pspm:s3cr3t-t0ken@"+filepath.ToSlash(re)+"\n    body: c_h223\nlimits:\n  source_depth: 8\n")
 	build := func() (*generator.Result, map[string][]byte) {
 		t.Helper()
-		src, err := generator.OpenSource(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := output.NewMem()
-		res, err := generator.Build(generator.Options{Source: src, Dir: dir}, out)
-		if err != nil {
-			t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
-		}
-		return res, out.Files()
+		return buildInMemory(t, dir)
 	}
 	build()
 
