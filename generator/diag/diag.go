@@ -170,15 +170,16 @@ func (l List) Format() string {
 func Suggest(word string, candidates []string) string {
 	best, bestD := "", max(2, len([]rune(word))/3)+1
 	for _, c := range candidates {
-		if d := distance(strings.ToLower(word), strings.ToLower(c)); d < bestD {
+		if d := Distance(strings.ToLower(word), strings.ToLower(c)); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
 }
 
-// distance is the Levenshtein distance between a and b, counted in runes.
-func distance(a, b string) int {
+// Distance is the Levenshtein distance between a and b, counted in runes. Its cost is
+// the product of their lengths: callers that compare hostile input bound it first.
+func Distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
