@@ -50,6 +50,7 @@ type Item struct {
 
 	Reactions    []*Reaction   // sorted by voter
 	Feedback     []*Feedback   // sorted by date, then file
+	Amendments   []*Amendment  // plan items only: sorted by date, then file
 	Attachments  []*Attachment // sorted by name
 	Tally        Tally
 	Translations map[string]*Translation // by language, from <id>.<lang>.md or index.<lang>.md
@@ -718,6 +719,7 @@ type Site struct {
 	Bodies     []*Body      // by id
 	Feedback   []*Feedback  // by date, then file
 	Reactions  []*Reaction  // by item, then voter
+	Amendments []*Amendment // by date, then file
 
 	// Indexes, filled by Resolve and Derive.
 	Items    map[string]*Item // by key "<section>/<id>"

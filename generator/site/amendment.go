@@ -1,0 +1,91 @@
+package site
+
+import (
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/diag"
+)
+
+// States of an amendment. Open, accepted, rejected and withdrawn are written in the
+// file; superseded is never written: the build derives it for an open amendment whose
+// item changed after the amendment landed.
+const (
+	AmendmentOpen       = "open"
+	AmendmentAccepted   = "accepted"
+	AmendmentRejected   = "rejected"
+	AmendmentWithdrawn  = "withdrawn"
+	AmendmentSuperseded = "superseded"
+)
+
+// AmendmentStates are the states, in the order pages list them.
+var AmendmentStates = []string{AmendmentOpen, AmendmentAccepted, AmendmentRejected, AmendmentWithdrawn, AmendmentSuperseded}
+
+// Amendment is a change to a plan item proposed by a body that does not own it:
+// content/<section>/<item>/amendments/<body>-<slug>.md, whose front matter holds the
+// proposed title and fields and the reason, and whose Markdown body is the proposed
+// new text of the item (empty: the text is kept). Bodies vote on it with reaction files
+// in content/<section>/<item>/amendments/<body>-<slug>/reactions/<voter>.yaml. Only the
+// item's owners accept it (applying its text to the item in the same merge request) or
+// reject it (with an answer); only the proposing body withdraws it.
+type Amendment struct {
+	// Title is the proposed new title; "" keeps the item's title.
+	Title string `yaml:"title" max:"300"`
+	// Reason says why the change is proposed.
+	Reason string    `yaml:"reason" meta:"required" max:"2000"`
+	Date   time.Time `yaml:"date" meta:"required"`
+	// Fields are the proposed new values of other front-matter fields of the item, each
+	// a scalar written as text (e.g. due: 2027-06-30).
+	Fields []AmendedField `yaml:"fields"`
+	// State is as written: open (also when absent), accepted, rejected or withdrawn.
+	State  string `yaml:"state" enum:"open|accepted|rejected|withdrawn"`
+	Answer Answer `yaml:"answer"`
+	// ForItem and ForBody, when present, must name the item and the body; a detached
+	// signature binds them as for reactions.
+	ForItem string `yaml:"item" max:"300"`
+	ForBody string `yaml:"body" max:"64"`
+
+	Voter    string // the proposing body, from the file name
+	Slug     string // the rest of the file name
+	ItemKey  string // the item it amends, "<section>/<id>"
+	File     string
+	Text     string // the proposed Markdown body; "" keeps the item's text
+	TextLine int
+	Pos      diag.Pos            `yaml:"-"`
+	At       map[string]diag.Pos `yaml:"-"`
+
+	Blob     string    `yaml:"-"`
+	Raw      []byte    `yaml:"-"`
+	Sig      *Sig      `yaml:"-"`
+	Origin   *Origin   `yaml:"-"`
+	Problems diag.List `yaml:"-"` // as for Reaction: shown as not counted, never lost
+	Verdict  `yaml:"-"`
+
+	VoterBody *Body `yaml:"-"`
+	On        *Item `yaml:"-"`
+	// Reactions are the bodies' votes on the amendment, by voter; Tally counts those
+	// that count.
+	Reactions []*Reaction `yaml:"-"`
+	Tally     Tally       `yaml:"-"`
+	// Status is State, or AmendmentSuperseded for an open amendment whose item changed
+	// after it landed; SupersededBy is that change of the item.
+	Status       string  `yaml:"-"`
+	SupersededBy *Change `yaml:"-"`
+}
+
+// AmendedField is one proposed field value of an amendment.
+type AmendedField struct {
+	Name  string `yaml:"name" meta:"required" max:"64"`
+	Value string `yaml:"value" max:"2000"`
+
+	Pos diag.Pos `yaml:"-"`
+}
+
+// ID names the amendment within its item: the file name without extension.
+func (a *Amendment) ID() string { return a.Voter + "-" + a.Slug }
+
+// Key names the amendment within the site, "<section>/<item>/amendments/<id>"; it is
+// the ItemKey of the reactions on it.
+func (a *Amendment) Key() string { return a.ItemKey + "/amendments/" + a.ID() }
+
+// URL is the amendment's anchor on its item's page.
+func (a *Amendment) URL() string { return "/" + a.ItemKey + "/#amendment-" + a.ID() }
