@@ -239,7 +239,7 @@ func checkPublished(vs []*site.Version, published []publishedVersion, file strin
 		at := diag.Pos{File: "refs/tags/" + p.Tag}
 		fix := fmt.Sprintf("run: pspm release %s --restore --published %s (then git push -f origin %s)", p.Version, shellWord(file), p.Tag)
 		from := ""
-		if cfg.BaseURL != "" {
+		if strings.HasPrefix(cfg.BaseURL, "http") {
 			from = fmt.Sprintf("; %s is a copy of %s, which the live portal publishes", shellWord(file), strings.TrimSuffix(cfg.BaseURL, "/")+"/"+PublishedVersions)
 		}
 		v := now[p.Tag]
