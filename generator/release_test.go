@@ -100,7 +100,9 @@ func TestReleaseCreatesAnAnnotatedTagThatGitReads(t *testing.T) {
 
 func TestReleaseRefusesAWorkTreeThatIsNotCommitted(t *testing.T) {
 	for name, change := range map[string]func(g *gitRepo){
-		"modified":  func(g *gitRepo) { g.write("content/plan/actions/a1.md", g.read("content/plan/actions/a1.md")+"\nAltro testo.\n") },
+		"modified": func(g *gitRepo) {
+			g.write("content/plan/actions/a1.md", g.read("content/plan/actions/a1.md")+"\nAltro testo.\n")
+		},
 		"untracked": func(g *gitRepo) { g.write("content/proposals/nuova/index.md", "---\ntitle: Nuova\nbody: m_ef\n---\n") },
 		"staged": func(g *gitRepo) {
 			g.write("pspm.yaml", g.read("pspm.yaml")+"# una nota\n")
