@@ -49,6 +49,12 @@
 //	write    into a temporary folder beside the destination, swapped in     (generator/output)
 //	         whole at the end; no path is written twice
 //
+// Release (pspm release) publishes a version: it refuses a work tree that differs from
+// HEAD and a name already tagged or published, runs Check, then writes the annotated tag
+// with history.CreateTag, signed through signature.Signer; with Restore it re-creates a
+// published version's tag from the published versions.json. A version's date is the one
+// it was published with (versions.go), so re-making its tag never reorders the versions.
+//
 // Check runs the same stages but renders only a sample of pages; CheckChanges adds the
 // change rules of a merge request, on its net change and under the target's rules
 // (generator/review, history.NetChange); Inspect stops
