@@ -366,8 +366,9 @@ func TestRestoringAMovedTagGivesBackTheSamePages(t *testing.T) {
 	published := files(t, dest)
 	list := filepath.Join(dest, "api", "v1", "versions.json")
 
-	// Someone re-makes plan/1 on another commit, today.
+	// Someone re-makes plan/1 on another commit, today; git gc packs the references.
 	g.run("2025-06-01T09:00:00Z", "tag", "-f", "-a", "-m", "Riscritta", "plan/1", "HEAD")
+	g.run("", "pack-refs", "--all")
 	fsys, _ := generator.OpenSource(g.dir)
 	res, err := generator.BuildDir(generator.Options{Source: fsys, Dir: g.dir}, dest)
 	if !errors.Is(err, generator.ErrContent) {
@@ -468,5 +469,73 @@ func TestRemadeTagKeepsItsPlace(t *testing.T) {
 	wantOrder(out, "restored, built without the published list")
 	if obj := g.run("", "cat-file", "-p", "plan/1"); !strings.Contains(obj, "\n\nPrima versione\n\nPublished: 2025-01-15T12:00:00Z") {
 		t.Errorf("the restored tag's message:\n%s", obj)
+	}
+}
+
+func TestReleaseFromALinkedWorkTreeTagsTheRepository(t *testing.T) {
+	g := releaseRepo(t, "")
+	wt := filepath.Join(t.TempDir(), "wt")
+	g.run("", "worktree", "add", "-q", "-b", "rilascio", wt)
+	linked := &gitRepo{t: t, dir: wt, home: g.home}
+	linked.write("content/plan/actions/a1.md", linked.read("content/plan/actions/a1.md")+"\nNel ramo.\n")
+	head := linked.commitAll("2025-02-01T10:00:00Z", anna, "Sul ramo rilascio")
+	r, err := linked.release(generator.ReleaseOptions{Version: "1.0", Note: "Dal ramo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Commit != head {
+		t.Errorf("tagged %s; want the linked work tree's HEAD %s", r.Commit, head)
+	}
+	if got := g.run("", "rev-parse", "plan/1.0^{commit}"); got != head {
+		t.Errorf("the main work tree sees plan/1.0 at %s; want %s", got, head)
+	}
+}
+
+func TestSSHReleaseSignsWithTheKeyInSSHAgent(t *testing.T) {
+	for _, tool := range []string{"ssh-agent", "ssh-add"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skip(tool + " not installed")
+		}
+	}
+	key, pub := sshKey(t, "anna")
+	sock := filepath.Join(t.TempDir(), "agent.sock")
+	agent := exec.Command("ssh-agent", "-D", "-a", sock)
+	if err := agent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = agent.Process.Kill(); _ = agent.Wait() })
+	for i := 0; i < 100; i++ {
+		if _, err := os.Stat(sock); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	add := exec.Command("ssh-add", "-q", key)
+	add.Env = append(os.Environ(), "SSH_AUTH_SOCK="+sock)
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("ssh-add: %v\n%s", err, out)
+	}
+	// Only the public key is where user.signingKey says: the private key is in the agent.
+	pubFile := filepath.Join(t.TempDir(), "anna.pub")
+	if err := os.WriteFile(pubFile, []byte(pub+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g := releaseRepo(t, ownerWithKey(pub))
+	g.run("", "config", "gpg.format", "ssh")
+	g.run("", "config", "user.signingKey", pubFile)
+	if _, err := g.release(generator.ReleaseOptions{Version: "1.0", Note: "x", Sign: true}); !errors.Is(err, generator.ErrRefused) || !strings.Contains(err.Error(), "ssh-agent") {
+		t.Errorf("signing without the private key nor an agent: %v; want a refusal that names ssh-agent", err)
+	}
+	if _, err := g.release(generator.ReleaseOptions{Version: "1.0", Note: "Firmata", Sign: true, AgentSocket: sock}); err != nil {
+		t.Fatal(err)
+	}
+	allowed := filepath.Join(t.TempDir(), "allowed_signers")
+	if err := os.WriteFile(allowed, []byte("anna.rossi@mef.gov.it "+pub+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g.run("", "-c", "gpg.format=ssh", "-c", "gpg.ssh.allowedSignersFile="+allowed, "tag", "-v", "plan/1.0")
+	_, _, built := g.build()
+	if vs := versionsJSON(t, built); vs[0]["verified"] != true {
+		t.Errorf("versions.json: %v", vs)
 	}
 }
