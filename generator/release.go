@@ -8,7 +8,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"testing/fstest"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/config"
@@ -121,10 +120,20 @@ func Release(o ReleaseOptions) (*ReleaseResult, error) {
 			return nil, refuse("version %s was already published on %s from tag %s (commit %.12s), as %s lists it: a published version never changes and its name is never used again; choose another name (if its tag was moved or deleted, put it back with pspm release %s --restore)", p.Version, p.Date, p.Tag, p.Commit, o.Published, p.Version)
 		}
 	}
+	head, err := history.HeadCommit(o.Dir)
+	if errors.Is(err, history.ErrNotRepository) {
+		return nil, refuse("%s is not in a Git repository: a version is a tag of a commit; make the repository (git init, git add -A, git commit) and release again", o.Dir)
+	}
+	if err != nil {
+		return nil, err
+	}
 	if err := tagFree(o.Dir, cfg.Plan.Tags, name, o.Version); err != nil {
 		return nil, err
 	}
-	changed, err := history.Changed(o.Dir, releasePaths)
+	// The loader leaves out names that start with a dot under content/ (.gitkeep, an
+	// editor's swap file): so does the comparison.
+	hidden := func(p string) bool { return strings.HasPrefix(p, "content/") && strings.HasPrefix(path.Base(p), ".") }
+	changed, err := history.Changed(o.Dir, releasePaths, hidden)
 	if err != nil {
 		return nil, err
 	}
@@ -143,10 +152,6 @@ func Release(o ReleaseOptions) (*ReleaseResult, error) {
 		}
 		return nil, refuse("the work tree differs from the last commit in %s%s: the tag names a commit, and the checks must run on exactly what it holds; commit the changes first (git add -A %s && git commit), or set them aside (git stash -u), then release again", strings.Join(shown, ", "), more, strings.Join(top, " "))
 	}
-	head, err := history.HeadCommit(o.Dir)
-	if err != nil {
-		return nil, err
-	}
 	gc, err := tagger(o.Dir)
 	if err != nil {
 		return nil, err
@@ -158,8 +163,7 @@ func Release(o ReleaseOptions) (*ReleaseResult, error) {
 
 	co := Options{Source: o.Source, Dir: o.Dir}
 	if len(published) > 0 {
-		data, _ := os.ReadFile(o.Published)
-		co.Previous, co.PublishedFile = fstest.MapFS{PublishedVersions: {Data: data}}, o.Published
+		co.Previous, co.PublishedFile = publishedFS(o.Published), o.Published
 	}
 	res, err := Check(co)
 	r := &ReleaseResult{Tag: name, Commit: head, Check: res}
@@ -180,6 +184,9 @@ func Release(o ReleaseOptions) (*ReleaseResult, error) {
 	if signer != nil {
 		r.SignedBy = signerName(signer)
 		r.Warnings = append(r.Warnings, registered(res, signer)...)
+	}
+	if msg == "" {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("version %s has no release note, and a tag cannot change: next time, say what the version changes with --note", o.Version))
 	}
 	return r, nil
 }
@@ -372,10 +379,24 @@ func readPublishedFile(file string) ([]publishedVersion, error) {
 	if err != nil {
 		return nil, err
 	}
-	var errs diag.List
-	p := readPublished(fstest.MapFS{PublishedVersions: {Data: data}}, &errs)
-	if len(errs) > 0 {
-		return nil, refuse("%s: %s", file, errs[0].Msg)
+	p, err := parsePublished(data)
+	if err != nil {
+		return nil, refuse("%s is not the list of versions a build publishes (%v): pass --published a copy of the live portal's api/v1/versions.json", file, err)
 	}
 	return p, nil
+}
+
+// publishedFS is an output folder holding only the versions.json at file, as a build's
+// Options.Previous.
+func publishedFS(file string) fs.FS {
+	return fs.FS(publishedOnly(file))
+}
+
+type publishedOnly string
+
+func (f publishedOnly) Open(name string) (fs.File, error) {
+	if name != PublishedVersions {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return os.Open(string(f))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/internal/sitetest"
 	"github.com/pspm-dev/pspm/generator/output"
 )
 
@@ -126,8 +127,26 @@ func TestReleaseIgnoresFilesOutsideTheSite(t *testing.T) {
 	g := releaseRepo(t, "")
 	g.write("notes.txt", "appunti\n")
 	g.write(".pspm/cache/x", "cache\n")
+	g.write("content/plan/actions/.a1.md.swp", "editor\n") // the loader leaves it out too
 	if _, err := g.release(generator.ReleaseOptions{Version: "1.0", Note: "x"}); err != nil {
-		t.Fatalf("release with files outside content/ and pspm.yaml changed: %v", err)
+		t.Fatalf("release with files the build does not read changed: %v", err)
+	}
+}
+
+func TestReleaseOutsideAGitRepositoryIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	for name, f := range sitetest.Site(sitetest.Minimal, "") {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fsys, _ := generator.OpenSource(dir)
+	_, err := generator.Release(generator.ReleaseOptions{Source: fsys, Dir: dir, Version: "1.0", Note: "x", Now: time.Now()})
+	if !errors.Is(err, generator.ErrRefused) || !strings.Contains(err.Error(), "git init") {
+		t.Errorf("release outside a repository: %v; want a refusal that says to make one", err)
 	}
 }
 

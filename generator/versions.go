@@ -211,12 +211,21 @@ func readPublished(previous fs.FS, errs *diag.List) []publishedVersion {
 	if err != nil {
 		return nil // no previous build, or one without versions
 	}
-	var published []publishedVersion
-	if err := json.Unmarshal(data, &published); err != nil {
+	published, err := parsePublished(data)
+	if err != nil {
 		errs.Warn(diag.Pos{File: PublishedVersions}, "the previous build's list of versions cannot be read (%v): moved tags cannot be detected", err)
 		return nil
 	}
 	return published
+}
+
+// parsePublished decodes a published versions.json.
+func parsePublished(data []byte) ([]publishedVersion, error) {
+	var published []publishedVersion
+	if err := json.Unmarshal(data, &published); err != nil {
+		return nil, err
+	}
+	return published, nil
 }
 
 // checkPublished compares the tags with the versions the previous build of the same

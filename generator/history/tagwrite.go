@@ -260,7 +260,12 @@ func ReadGitConfig(dir string) (GitConfig, error) {
 // folder dir: "content", "pspm.yaml") whose content on disk is not what the commit HEAD
 // records: modified, added (untracked, ignored or not) or deleted. It reads the disk
 // and HEAD's tree only, not Git's index: a file staged but not committed is changed.
-func Changed(dir string, paths []string) ([]string, error) {
+// A path for which ignore (when not nil) returns true is left out on both sides, and so
+// is a folder's content.
+func Changed(dir string, paths []string, ignore func(path string) bool) ([]string, error) {
+	if ignore == nil {
+		ignore = func(string) bool { return false }
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
@@ -313,7 +318,13 @@ func Changed(dir string, paths []string) ([]string, error) {
 			return nil, fmt.Errorf("history: %s: %w", full, err)
 		}
 		err = sub.Files().ForEach(func(f *object.File) error {
-			committed[path.Join(p, f.Name)] = f.Hash
+			rel := path.Join(p, f.Name)
+			for d := rel; d != p && d != "."; d = path.Dir(d) {
+				if ignore(d) {
+					return nil
+				}
+			}
+			committed[rel] = f.Hash
 			return nil
 		})
 		if err != nil {
@@ -331,17 +342,20 @@ func Changed(dir string, paths []string) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			if d.IsDir() {
-				if d.Name() == ".git" {
-					return filepath.SkipDir
-				}
-				return nil
-			}
 			rel, err := filepath.Rel(abs, name)
 			if err != nil {
 				return err
 			}
 			rel = filepath.ToSlash(rel)
+			if d.IsDir() {
+				if d.Name() == ".git" || (name != start && ignore(rel)) {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if ignore(rel) {
+				return nil
+			}
 			var data []byte
 			if d.Type()&fs.ModeSymlink != 0 {
 				target, err := os.Readlink(name)
