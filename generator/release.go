@@ -185,6 +185,9 @@ func Release(o ReleaseOptions) (*ReleaseResult, error) {
 		r.SignedBy = signerName(signer)
 		r.Warnings = append(r.Warnings, registered(res, signer)...)
 	}
+	if on, err := history.OnBranch(o.Dir, cfg.Forge.Branch, head); err == nil && !on {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("commit %.12s is not on the branch %s (forge.branch), whose work tree the portal shows as the draft: the version publishes a plan that branch does not hold; if that is a mistake, delete the tag before pushing it (git tag -d %s)", head, cfg.Forge.Branch, name))
+	}
 	if msg == "" {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("version %s has no release note, and a tag cannot change: next time, say what the version changes with --note", o.Version))
 	}

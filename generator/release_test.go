@@ -73,6 +73,9 @@ func TestReleaseCreatesAnAnnotatedTagThatGitReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(res.Warnings) > 0 {
+		t.Errorf("warnings: %v", res.Warnings)
+	}
 	if res.Tag != "plan/2025.1" || res.Commit != head {
 		t.Errorf("release made %s on %s; want plan/2025.1 on %s", res.Tag, res.Commit, head)
 	}
@@ -501,6 +504,9 @@ func TestReleaseFromALinkedWorkTreeTagsTheRepository(t *testing.T) {
 	r, err := linked.release(generator.ReleaseOptions{Version: "1.0", Note: "Dal ramo"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "is not on the branch main") {
+		t.Errorf("a release off the main branch: warnings %v", r.Warnings)
 	}
 	if r.Commit != head {
 		t.Errorf("tagged %s; want the linked work tree's HEAD %s", r.Commit, head)

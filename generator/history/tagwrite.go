@@ -386,3 +386,40 @@ func Changed(dir string, paths []string, ignore func(path string) bool) ([]strin
 	slices.Sort(changed)
 	return changed, nil
 }
+
+// OnBranch says whether commit (a full hash) is the tip of branch, or one of its
+// ancestors, in the repository around dir. A branch that does not exist holds nothing.
+func OnBranch(dir, branch, commit string) (bool, error) {
+	st, closeFn, err := writableStorage(dir)
+	if err != nil {
+		return false, err
+	}
+	defer closeFn()
+	ref, err := storer.ResolveReference(st, plumbing.NewBranchReferenceName(branch))
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("history: reading branch %s: %w", branch, err)
+	}
+	if ref.Hash().String() == commit {
+		return true, nil
+	}
+	c, err := commitOf(st, commit)
+	if err != nil {
+		return false, err
+	}
+	from, err := object.GetCommit(st, c)
+	if err != nil {
+		return false, fmt.Errorf("history: %w", err)
+	}
+	tip, err := object.GetCommit(st, ref.Hash())
+	if err != nil {
+		return false, fmt.Errorf("history: %w", err)
+	}
+	ok, err := from.IsAncestor(tip)
+	if err != nil {
+		return false, fmt.Errorf("history: walking %s: %w", branch, err)
+	}
+	return ok, nil
+}
