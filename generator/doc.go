@@ -107,7 +107,9 @@
 //   - Output is deterministic: everything is sorted, nothing reads the clock while
 //     rendering, and the same commit and config give the same bytes.
 //   - Only generator/output writes to disk, but for bleve, which writes its index folder
-//     inside the cache folder (.pspm/cache/search).
+//     inside the cache folder (.pspm/cache/search), and for history.CreateTag, which
+//     writes a tag object and its reference into the Git repository (pspm release): go-git
+//     stays in history. No build writes to the repository.
 //   - Contributed input is untrusted: it never panics the build, raw HTML never reaches a
 //     page, and every parser of it is fuzzed.
 package generator
