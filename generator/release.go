@@ -111,6 +111,15 @@ func Release(o ReleaseOptions) (*ReleaseResult, error) {
 	if err := CheckVersionName(o.Version); err != nil {
 		return nil, refuse("%v", err)
 	}
+	msg := strings.TrimRight(o.Note, " \t\r\n")
+	for _, line := range strings.Split(msg, "\n") {
+		if strings.HasPrefix(line, "-----BEGIN ") {
+			return nil, refuse("the note has a line %q, which Git would read as the start of the tag's signature: reword it", line)
+		}
+	}
+	if _, at := splitPublished(msg); !at.IsZero() {
+		return nil, refuse("the note ends with a %q line, which pspm reads as the version's date: only pspm release --restore writes it; reword the last line", strings.TrimSpace(publishedTrailer))
+	}
 	name := tagPrefix(cfg.Plan.Tags) + o.Version
 	if ok, _ := path.Match(cfg.Plan.Tags, name); !ok {
 		return nil, refuse("the tag %s would not match plan.tags %q in %s, so it would not be a plan version: set plan.tags to a pattern such as \"plan/*\"", name, cfg.Plan.Tags, config.File)
@@ -172,10 +181,6 @@ func Release(o ReleaseOptions) (*ReleaseResult, error) {
 	}
 
 	when := o.Now.Truncate(time.Second)
-	msg := strings.TrimRight(o.Note, " \t\r\n")
-	if _, at := splitPublished(msg); !at.IsZero() {
-		return nil, refuse("the note ends with a %q line, which pspm reads as the version's date: only pspm release --restore writes it; reword the last line", strings.TrimSpace(publishedTrailer))
-	}
 	r.Tagger, r.Date = gc.UserName+" <"+gc.UserEmail+">", when
 	if _, err := history.CreateTag(o.Dir, history.NewTag{Name: name, Commit: head, Message: msg,
 		Tagger: history.Person{Name: gc.UserName, Email: gc.UserEmail, When: when}, Sign: signFunc(signer, when)}); err != nil {

@@ -222,6 +222,19 @@ func TestReleaseRefusesAFailingCheck(t *testing.T) {
 	g.noTag("plan/1.0")
 }
 
+func TestReleaseRefusesANoteThatWouldBeReadAsSomethingElse(t *testing.T) {
+	g := releaseRepo(t, "")
+	for _, note := range []string{
+		"Versione\n\n-----BEGIN PGP SIGNATURE-----\nfinta\n-----END PGP SIGNATURE-----",
+		"Versione\n\nPublished: 2020-01-01T00:00:00Z",
+	} {
+		if _, err := g.release(generator.ReleaseOptions{Version: "1.0", Note: note}); !errors.Is(err, generator.ErrRefused) {
+			t.Errorf("note %q: %v; want a refusal", note, err)
+		}
+		g.noTag("plan/1.0")
+	}
+}
+
 func TestReleaseRefusesATaggerGitDoesNotKnow(t *testing.T) {
 	g := releaseRepo(t, "")
 	g.run("", "config", "--unset", "user.email")
