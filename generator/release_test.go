@@ -505,6 +505,15 @@ func TestRemadeTagKeepsItsPlace(t *testing.T) {
 	if obj := g.run("", "cat-file", "-p", "plan/1"); !strings.Contains(obj, "\n\nPrima versione\n\nPublished: 2025-01-15T12:00:00Z") {
 		t.Errorf("the restored tag's message:\n%s", obj)
 	}
+
+	// The restored tag re-made by hand later with its message (to sign it, say): the
+	// trailer keeps the date, and the note is read without it.
+	g.run("2025-08-01T09:00:00Z", "tag", "-f", "-a", "-m", "Prima versione\n\nPublished: 2025-01-15T12:00:00Z", "plan/1", "plan/1^{commit}")
+	_, _, out = g.build()
+	wantOrder(out, "re-made with the trailer, built without the published list")
+	if vs := versionsJSON(t, out); vs[1]["note"] != "Prima versione" {
+		t.Errorf("the note of a tag with the trailer: %q", vs[1]["note"])
+	}
 }
 
 func TestReleaseFromALinkedWorkTreeTagsTheRepository(t *testing.T) {
