@@ -474,7 +474,7 @@ func TestLocalSiteHasOnlyTheCIFilesOfItsForge(t *testing.T) {
 				t.Errorf("the Gitea workflow does not check pull requests against their base:\n%s", wf)
 			}
 			readme := string(site["README.md"])
-			for _, want := range []string{"# Portale del Comune di Reggio Emilia\n", "pspm serve", "pspm check", "pspm build", "contributes_to", "sources", "content/bodies/c_h223.md"} {
+			for _, want := range []string{"# Portale del Comune di Reggio Emilia\n", "pspm serve", "pspm check", "pspm build", "contributes_to", "sources", "content/bodies/c_h223.md", "pspm release", "git push origin plan/", "`plan/*` tag"} {
 				if !strings.Contains(readme, want) {
 					t.Errorf("README.md lacks %q", want)
 				}
