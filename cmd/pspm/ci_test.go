@@ -679,3 +679,25 @@ func TestCIFilesRefuseToPublishWhenThePublishedVersionsCannotBeRead(t *testing.T
 		})
 	}
 }
+
+// TestGiteaBuildWarnsWhenThePortalsAddressIsUnknown runs Gitea's publishing job for a
+// portal whose baseURL is a path and with no PSPM_SITE_URL: Gitea has no Pages to ask, so
+// the job says that the guard is off and how to turn it on, and builds.
+func TestGiteaBuildWarnsWhenThePortalsAddressIsUnknown(t *testing.T) {
+	portal := newLivePortal(t)
+	r := newCIRepo(t, "gitea", portal)
+	cfg, err := os.ReadFile(filepath.Join(r.work, "pspm.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.write("pspm.yaml", regexp.MustCompile(`(?m)^baseURL: .*$`).ReplaceAllString(string(cfg), "baseURL: /"))
+	r.commit(maintainer, "baseURL relativo")
+	r.git(r.work, nil, "push", "-q", "origin", "main")
+	res := githubActions("gitea", ".gitea/workflows/pspm.yml").build(r, portal, "refs/heads/main")
+	if res.failed || !strings.Contains(res.output, `::warning::the portal's address is unknown (baseURL in pspm.yaml is "/")`) {
+		t.Fatalf("the build failed, or did not warn that it cannot find the published versions:\n%s", res.output)
+	}
+	if _, err := os.Stat(filepath.Join(res.dir, "public/plan/1.0/index.html")); err != nil {
+		t.Errorf("the build has no page for plan/1.0: %v", err)
+	}
+}
