@@ -365,8 +365,9 @@ var colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 // content, pspm.yaml, a README, and the forge files that let bodies take part through merge
 // requests and publish the portal (CI files that run `pspm check --base` on merge requests
 // and build on pushes to the main branch and of plan/* tags, CODEOWNERS, merge-request
-// templates): those of GitHub and GitLab, or of r.Forge alone (GitHub, GitLab or Gitea). Markdown, YAML and SVG files are templates filled with r; forge files are copied
-// as they are (see siteFile).
+// templates): those of GitHub and GitLab, or of r.Forge alone (GitHub, GitLab or Gitea).
+// Markdown, YAML and SVG files are templates filled with r; forge files are copied as they
+// are (see siteFile).
 //
 // With r.Body it is a local body's portal: the files under archetypes/site/local/ are added,
 // or replace those at the same path outside it (pspm.yaml, README.md, the body's file), and
