@@ -554,9 +554,10 @@ var gitlabCI = forgeCI{
 
 // TestCIFilesPublishTagsAndGuardPublishedVersions runs, for each forge, the publishing
 // job on the first push to main, on the push of a plan/* tag, and after a published tag
-// was moved: the first publication goes on without a published list, the tag builds its
-// version page from main's tip, and the moved tag fails the build (the guard is on,
-// because the job restored the live portal's versions.json).
+// was moved, put back, then deleted: the first publication goes on without a published
+// list, the tag builds its version page from main's tip, and the moved or deleted tag fails
+// the build (the guard is on, because the job restored the live portal's versions.json),
+// while the tag put back where it was published builds again.
 func TestCIFilesPublishTagsAndGuardPublishedVersions(t *testing.T) {
 	for _, f := range []forgeCI{githubActions("github", ".github/workflows/pspm.yml"), gitlabCI, githubActions("gitea", ".gitea/workflows/pspm.yml")} {
 		t.Run(f.name, func(t *testing.T) {
@@ -599,11 +600,29 @@ func TestCIFilesPublishTagsAndGuardPublishedVersions(t *testing.T) {
 
 			// Someone moves the published plan/1.0 and pushes it: the next build of main
 			// fails on it, and publishes nothing.
+			published := r.git(r.work, nil, "rev-parse", "plan/1.0^{commit}")
 			r.git(r.work, nil, "tag", "-f", "-a", "plan/1.0", "-m", "Prima versione, rifatta", "HEAD")
 			r.git(r.work, nil, "push", "-q", "-f", "origin", "plan/1.0")
 			moved := f.build(r, portal, "refs/heads/main")
 			if !moved.failed || !strings.Contains(moved.output, "refs/tags/plan/1.0") || !strings.Contains(moved.output, "moved") {
 				t.Fatalf("the build after plan/1.0 moved did not fail on it (the guard is off):\n%s", moved.output)
+			}
+			if _, err := os.Stat(filepath.Join(moved.dir, "public/index.html")); err == nil {
+				t.Error("the build after plan/1.0 moved wrote the portal")
+			}
+
+			// Put back where it was published, the tag builds again.
+			r.git(r.work, nil, "tag", "-f", "-a", "plan/1.0", "-m", "Prima versione", published)
+			r.git(r.work, nil, "push", "-q", "-f", "origin", "plan/1.0")
+			if back := f.build(r, portal, "refs/heads/main"); back.failed {
+				t.Fatalf("the build after plan/1.0 was put back failed:\n%s", back.output)
+			}
+
+			// A published tag deleted from the forge fails the build too.
+			r.git(r.work, nil, "push", "-q", "origin", ":refs/tags/plan/1.1")
+			gone := f.build(r, portal, "refs/heads/main")
+			if !gone.failed || !strings.Contains(gone.output, "refs/tags/plan/1.1") || !strings.Contains(gone.output, "gone") {
+				t.Fatalf("the build after plan/1.1 was deleted did not fail on it:\n%s", gone.output)
 			}
 		})
 	}
