@@ -790,3 +790,22 @@ func commitAll(t *testing.T, dir string) {
 		}
 	}
 }
+
+func TestCIFilesRestoreTheVersionsWhereTheBuildLooksForThem(t *testing.T) {
+	want := "public/" + generator.PublishedVersions
+	for name, forge := range map[string]string{".github/workflows/pspm.yml": "github", ".gitlab-ci.yml": "gitlab", ".gitea/workflows/pspm.yml": "gitea"} {
+		chain, err := theme.New(nil, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, err := archetype.Site(chain, archetype.SiteRequest{Forge: forge, Year: 2025})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if f.Path == name && !bytes.Contains(f.Data, []byte("-o "+want)) {
+				t.Errorf("%s does not restore the published versions into %s, where pspm build reads them", name, want)
+			}
+		}
+	}
+}
