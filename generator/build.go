@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +39,10 @@ type Options struct {
 	// plan version it published (PublishedVersions) must not have changed since.
 	// BuildDir sets it to the destination folder.
 	Previous fs.FS
+	// PublishedFile is where Previous's list of versions is on disk, as the user
+	// would type it (e.g. public/api/v1/versions.json), for the messages that name the
+	// fix of a moved or deleted tag. BuildDir sets it.
+	PublishedFile string
 	// Offline uses the copies of the sources fetched by earlier builds, without the
 	// network.
 	Offline bool
@@ -175,7 +180,7 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 	fromGit := provenance(o.Source, o.Dir, o.branch, cfg, s, errs)
 	stage("history")
 
-	versions(o.Dir, cfg, s, o.Previous, errs)
+	versions(o.Dir, cfg, s, o.Previous, o.PublishedFile, errs)
 	errs.Append(s.CheckTargets())
 	errs.Append(s.CheckReplaces())
 	stage("versions")
@@ -246,6 +251,7 @@ func BuildDir(o Options, dest string) (*Result, error) {
 	}
 	if o.Previous == nil {
 		o.Previous = os.DirFS(dest)
+		o.PublishedFile = filepath.Join(dest, filepath.FromSlash(PublishedVersions))
 	}
 	res, err := Build(o, out)
 	if err != nil {

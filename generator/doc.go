@@ -49,6 +49,12 @@
 //	write    into a temporary folder beside the destination, swapped in     (generator/output)
 //	         whole at the end; no path is written twice
 //
+// Release (pspm release) publishes a version: it refuses a work tree that differs from
+// HEAD and a name already tagged or published, runs Check, then writes the annotated tag
+// with history.CreateTag, signed through signature.Signer; with Restore it re-creates a
+// published version's tag from the published versions.json. A version's date is the one
+// it was published with (versions.go), so re-making its tag never reorders the versions.
+//
 // Check runs the same stages but renders only a sample of pages; CheckChanges adds the
 // change rules of a merge request, on its net change and under the target's rules
 // (generator/review, history.NetChange); Inspect stops
@@ -101,7 +107,9 @@
 //   - Output is deterministic: everything is sorted, nothing reads the clock while
 //     rendering, and the same commit and config give the same bytes.
 //   - Only generator/output writes to disk, but for bleve, which writes its index folder
-//     inside the cache folder (.pspm/cache/search).
+//     inside the cache folder (.pspm/cache/search), and for history.CreateTag, which
+//     writes a tag object and its reference into the Git repository (pspm release): go-git
+//     stays in history. No build writes to the repository.
 //   - Contributed input is untrusted: it never panics the build, raw HTML never reaches a
 //     page, and every parser of it is fuzzed.
 package generator

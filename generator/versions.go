@@ -3,11 +3,13 @@ package generator
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/content"
@@ -29,9 +31,23 @@ const PublishedVersions = render.PublishedVersionsFile
 // version whose files have errors is reported, as a warning naming the tag and the file
 // position, and listed without pages; the other versions go on. A tag that points
 // elsewhere than the previous build of the same output published is an error.
-func versions(dir string, cfg *config.Config, s *site.Site, previous fs.FS, errs *diag.List) {
+//
+// A version's date, which orders the versions (newest first, ties by name), is the first
+// of: the date the previous build published for the same tag and commit, so that a tag
+// re-made by pspm release --restore keeps its place; the date of a "Published:" trailer
+// in the tag's message (written by --restore, for a build without the previous output);
+// the tagger's date; the commit's date (a lightweight tag).
+func versions(dir string, cfg *config.Config, s *site.Site, previous fs.FS, publishedFile string, errs *diag.List) {
 	if dir == "" {
 		return
+	}
+	published := readPublished(previous, errs)
+	publishedAt := map[string]time.Time{} // tag -> date, for the commit it was published at
+	commitOf := map[string]string{}
+	for _, p := range published {
+		if d, err := time.Parse(time.RFC3339, p.Date); err == nil && p.Tag != "" {
+			publishedAt[p.Tag], commitOf[p.Tag] = d.UTC(), p.Commit
+		}
 	}
 	o := history.Options{Dir: dir}
 	tags, err := history.Tags(o, cfg.Plan.Tags)
@@ -64,11 +80,18 @@ func versions(dir string, cfg *config.Config, s *site.Site, previous fs.FS, errs
 		names[strings.ToLower(name)] = t.Name
 		v := &site.Version{Name: name, Tag: t.Name, Commit: t.Commit, Annotated: t.Annotated, Date: t.CommitTime.UTC()}
 		if t.Annotated {
+			note, at := splitPublished(t.Message)
 			v.Date = t.Tagger.When.UTC()
-			v.Note = strings.TrimSpace(t.Message)
+			if !at.IsZero() {
+				v.Date = at
+			}
+			v.Note = strings.TrimSpace(note)
 			v.Tagger = t.Tagger.Name
 		} else {
-			errs.Warn(at, "tag %q is a lightweight tag: version %s is dated by its commit (%s) and has no release note; publish versions with an annotated tag (git tag -a %s -m \"release note\")", t.Name, name, v.Date.Format("2006-01-02"), t.Name)
+			errs.Warn(at, "tag %q is a lightweight tag: version %s is dated by its commit (%s) and has no release note; publish versions with pspm release VERSION --note \"release note\", which makes an annotated tag", t.Name, name, v.Date.Format("2006-01-02"))
+		}
+		if d, ok := publishedAt[t.Name]; ok && commitOf[t.Name] == t.Commit {
+			v.Date = d
 		}
 		if t.Signature != "" {
 			tv := trust.VerifyTag(s, t.Signature, t.Payload, v.Date)
@@ -84,7 +107,7 @@ func versions(dir string, cfg *config.Config, s *site.Site, previous fs.FS, errs
 		}
 		return naturalLess(b.Name, a.Name)
 	})
-	checkPublished(s.Versions, previous, errs)
+	checkPublished(s.Versions, published, publishedFile, cfg, errs)
 }
 
 // readVersion reads the plan of one version from its tag's tree.
@@ -166,43 +189,107 @@ func readableText() func(string) string {
 	}
 }
 
-// checkPublished compares the tags with the versions the previous build of the same
-// output published: a version whose tag now points at another commit, or whose tag is
-// gone, is an error, since a published version must never change silently.
-func checkPublished(vs []*site.Version, previous fs.FS, errs *diag.List) {
+// publishedVersion is an entry of the versions.json a build published: what
+// checkPublished and pspm release compare the tags with.
+type publishedVersion struct {
+	Version string `json:"version"`
+	Tag     string `json:"tag"`
+	Commit  string `json:"commit"`
+	Date    string `json:"date"`
+	Note    string `json:"note"`
+	Tagger  string `json:"tagger"`
+	Signed  bool   `json:"signed"`
+}
+
+// readPublished reads the list of versions the previous build of the same output
+// published; nil when there is none.
+func readPublished(previous fs.FS, errs *diag.List) []publishedVersion {
 	if previous == nil {
-		return
+		return nil
 	}
 	data, err := fs.ReadFile(previous, PublishedVersions)
 	if err != nil {
-		return // no previous build, or one without versions
+		return nil // no previous build, or one without versions
 	}
-	var published []struct {
-		Version string `json:"version"`
-		Tag     string `json:"tag"`
-		Commit  string `json:"commit"`
-	}
-	if err := json.Unmarshal(data, &published); err != nil {
+	published, err := parsePublished(data)
+	if err != nil {
 		errs.Warn(diag.Pos{File: PublishedVersions}, "the previous build's list of versions cannot be read (%v): moved tags cannot be detected", err)
-		return
+		return nil
 	}
+	return published
+}
+
+// parsePublished decodes a published versions.json.
+func parsePublished(data []byte) ([]publishedVersion, error) {
+	var published []publishedVersion
+	if err := json.Unmarshal(data, &published); err != nil {
+		return nil, err
+	}
+	return published, nil
+}
+
+// checkPublished compares the tags with the versions the previous build of the same
+// output published: a version whose tag now points at another commit, or whose tag is
+// gone, is an error, since a published version must never change silently. The error
+// names the command that puts the tag back as it was published (pspm release
+// --restore), after which the build gives the same pages again.
+func checkPublished(vs []*site.Version, published []publishedVersion, file string, cfg *config.Config, errs *diag.List) {
 	now := map[string]*site.Version{}
 	for _, v := range vs {
 		now[v.Tag] = v
+	}
+	if file == "" {
+		file = "FILE"
 	}
 	for _, p := range published {
 		if p.Tag == "" || p.Commit == "" {
 			continue
 		}
 		at := diag.Pos{File: "refs/tags/" + p.Tag}
+		fix := fmt.Sprintf("run: pspm release %s --restore --published %s (then git push -f origin %s)", p.Version, shellWord(file), p.Tag)
+		from := ""
+		if strings.HasPrefix(cfg.BaseURL, "http") {
+			from = fmt.Sprintf("; %s is a copy of %s, which the live portal publishes", shellWord(file), strings.TrimSuffix(cfg.BaseURL, "/")+"/"+PublishedVersions)
+		}
 		v := now[p.Tag]
 		switch {
 		case v == nil:
-			errs.Add(at, "version %s was published from tag %s (commit %.12s), which is gone: published versions never change; restore it (git tag -a %s %s) and push the tag, or fetch the tags (git fetch --tags); if the output folder holds the build of another portal, empty it", p.Version, p.Tag, p.Commit, p.Tag, p.Commit)
+			errs.Add(at, "version %s was published from tag %s (commit %.12s), which is gone: published versions never change; %s%s; or fetch the tags (git fetch --tags); if the output folder holds the build of another portal, empty it", p.Version, p.Tag, p.Commit, fix, from)
 		case v.Commit != p.Commit:
-			errs.Add(at, "tag %s moved: version %s was published at commit %.12s and the tag now points at %.12s; published versions never change: put the tag back (git tag -f -a %s %s, then git push -f origin %s) and publish the change as a new version with a new tag", p.Tag, p.Version, p.Commit, v.Commit, p.Tag, p.Commit, p.Tag)
+			errs.Add(at, "tag %s moved: version %s was published at commit %.12s and the tag now points at %.12s; published versions never change: put the tag back as it was published, %s%s; then publish the change as a new version with a new tag (pspm release NEW-VERSION)", p.Tag, p.Version, p.Commit, v.Commit, fix, from)
 		}
 	}
+}
+
+// splitPublished takes a "Published: <RFC 3339>" trailer off the end of a tag's message,
+// and returns the message without it and the date; a zero date when there is none.
+func splitPublished(msg string) (string, time.Time) {
+	rest := strings.TrimRight(msg, " \t\r\n")
+	i := strings.LastIndexByte(rest, '\n')
+	last := rest[i+1:]
+	value, ok := strings.CutPrefix(last, publishedTrailer)
+	if !ok {
+		return msg, time.Time{}
+	}
+	d, err := time.Parse(time.RFC3339, strings.TrimSpace(value))
+	if err != nil {
+		return msg, time.Time{}
+	}
+	if i < 0 {
+		return "", d.UTC()
+	}
+	return rest[:i], d.UTC()
+}
+
+// publishedTrailer starts the trailer of a tag's message that dates a version.
+const publishedTrailer = "Published: "
+
+// shellWord quotes s for a POSIX shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:@+=,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 var versionRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)

@@ -81,7 +81,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentFlags().StringVarP(&g.source, "source", "s", ".", "the site's folder (pspm.yaml, content/, layouts/, static/, i18n/)")
-	root.AddCommand(g.buildCmd(), g.checkCmd(), g.auditCmd(), g.serveCmd(), g.searchCmd(), g.newCmd(), g.versionCmd())
+	root.AddCommand(g.buildCmd(), g.checkCmd(), g.auditCmd(), g.serveCmd(), g.searchCmd(), g.newCmd(), g.releaseCmd(), g.versionCmd())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}
@@ -494,6 +494,101 @@ func (g *globals) newSiteCmd() *cobra.Command {
 	c.Flags().StringVar(&r.Forge, "forge", "", "where the repository lives, for its CI files: "+strings.Join(archetype.Forges, ", ")+" (default: GitHub's and GitLab's; with --body, "+archetype.Forges[0]+")")
 	c.Flags().StringVar(&r.Color, "color", "", "with --body: the main colour, #rrggbb, on which white text is readable (default "+archetype.DefaultColor+")")
 	c.Flags().StringVar(&r.Central, "central", "", "with --body: the central portal's Git repository (default "+archetype.CentralURL+", a placeholder)")
+	return c
+}
+
+func (g *globals) releaseCmd() *cobra.Command {
+	var note, noteFile, key, dest, published string
+	var sign, restoreTag bool
+	c := &cobra.Command{
+		Use:   "release VERSION",
+		Short: "Publish a plan version: check the last commit, then tag it plan/VERSION",
+		Long: "Release runs every check of pspm check on the last commit and, when nothing is wrong,\n" +
+			"creates the annotated tag plan/VERSION (the prefix of plan.tags in pspm.yaml) on it,\n" +
+			"with the note as its message and you (git config user.name and user.email) as tagger.\n" +
+			"It refuses a work tree that differs from the last commit in content/, pspm.yaml,\n" +
+			"layouts/, static/ or i18n/, a tag that exists, and a version name the portal already\n" +
+			"published (the destination's api/v1/versions.json, or --published).\n\n" +
+			"The tag is signed with --sign, --key or when git config tag.gpgSign is true: with an\n" +
+			"SSH key when gpg.format is ssh (--key or user.signingKey: a private key file, or its\n" +
+			".pub with the private key beside it or in ssh-agent), with OpenPGP otherwise (--key:\n" +
+			"an armored secret key file from gpg --armor --export-secret-keys; gpg-agent's keyring\n" +
+			"is not read). A protected key's passphrase is read from PSPM_KEY_PASSPHRASE.\n\n" +
+			"With --restore, it puts back the tag of a published version as it was published\n" +
+			"(same commit, note, tagger and date), replacing a moved tag: the fix that the build's\n" +
+			"moved-tag and gone-tag errors name. Then push the tag, as the command says.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if note != "" && noteFile != "" {
+				return usageError{errors.New("--note and --note-file: give one of them")}
+			}
+			if restoreTag && (note != "" || noteFile != "") {
+				return usageError{errors.New("--restore takes the note the version was published with: drop --note")}
+			}
+			if !restoreTag {
+				if err := generator.CheckVersionName(args[0]); err != nil {
+					return usageError{err}
+				}
+			}
+			if noteFile != "" {
+				b, err := os.ReadFile(noteFile)
+				if err != nil {
+					return usageError{fmt.Errorf("--note-file: %w", err)}
+				}
+				note = string(b)
+			}
+			src, err := g.open()
+			if err != nil {
+				return err
+			}
+			if published == "" {
+				published = filepath.Join(dest, filepath.FromSlash(generator.PublishedVersions))
+			}
+			res, err := generator.Release(generator.ReleaseOptions{Source: src, Dir: g.source, Version: args[0], Note: note,
+				Sign: sign, Key: key, Passphrase: []byte(os.Getenv("PSPM_KEY_PASSPHRASE")), AgentSocket: os.Getenv("SSH_AUTH_SOCK"),
+				Published: published, Restore: restoreTag, Now: time.Now()})
+			if res != nil && res.Check != nil {
+				_ = g.report(res.Check, "text")
+			}
+			if errors.Is(err, generator.ErrContent) {
+				fmt.Fprintf(g.stderr, "release refused: fix the errors above and commit; no tag was made\n")
+				return exitError(exitContent)
+			}
+			if err != nil {
+				return err
+			}
+			for _, w := range res.Warnings {
+				fmt.Fprintf(g.stderr, "warning: %s\n", w)
+			}
+			signed := ""
+			if res.SignedBy != "" {
+				signed = ", signed with the " + res.SignedBy
+			}
+			switch {
+			case res.Unchanged:
+				fmt.Fprintf(g.stdout, "tag %s already names commit %.12s, where version %s was published: nothing to restore\n", res.Tag, res.Commit, args[0])
+				return nil
+			case restoreTag:
+				was := "it was gone"
+				if res.Replaced != "" {
+					was = fmt.Sprintf("it pointed at %.12s", res.Replaced)
+				}
+				fmt.Fprintf(g.stdout, "restored tag %s on commit %.12s (%s), by %s, dated %s as published%s\n", res.Tag, res.Commit, was, res.Tagger, res.Date.Format(time.RFC3339), signed)
+				fmt.Fprintf(g.stdout, "next: git push -f origin %s\n", res.Tag)
+			default:
+				fmt.Fprintf(g.stdout, "checked: %d warnings\ncreated tag %s on commit %.12s, by %s, %s%s\n", len(res.Check.Diagnostics.Warnings()), res.Tag, res.Commit, res.Tagger, res.Date.Format(time.RFC3339), signed)
+				fmt.Fprintf(g.stdout, "next: git push origin %s (the portal's CI publishes the version)\n", res.Tag)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVarP(&note, "note", "m", "", "the release note, the tag's message")
+	c.Flags().StringVarP(&noteFile, "note-file", "F", "", "read the release note from this file")
+	c.Flags().BoolVar(&sign, "sign", false, "sign the tag (default: as git config tag.gpgSign says)")
+	c.Flags().StringVar(&key, "key", "", "the signing key file (SSH: default git config user.signingKey; OpenPGP: an armored secret key); implies --sign")
+	c.Flags().StringVarP(&dest, "destination", "d", "public", "the output folder of pspm build, whose api/v1/versions.json lists the published versions")
+	c.Flags().StringVar(&published, "published", "", "the published versions.json to compare with (default DESTINATION/api/v1/versions.json), e.g. a copy of the live portal's")
+	c.Flags().BoolVar(&restoreTag, "restore", false, "put back the tag of a published version as it was published (after the build's moved-tag or gone-tag error)")
 	return c
 }
 

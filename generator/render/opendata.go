@@ -388,6 +388,7 @@ type versionJSON struct {
 	Annotated   bool   `json:"annotated"`
 	Signed      bool   `json:"signed"`
 	Signer      string `json:"signer"`
+	Tagger      string `json:"tagger"` // who made the tag; pspm release --restore makes it again with this name
 	Latest      bool   `json:"latest"`
 	Readable    bool   `json:"readable"`
 	Previous    string `json:"previous"`
@@ -493,7 +494,7 @@ func (r *renderer) versionData() []task {
 			out := make([]versionJSON, 0, len(s.Versions))
 			for _, v := range s.Versions {
 				j := versionJSON{Version: v.Name, Tag: v.Tag, Date: v.Date.UTC().Format(time.RFC3339), Commit: v.Commit, Verified: v.Verified,
-					Note: v.Note, Annotated: v.Annotated, Signed: v.Signed, Signer: v.Signer, Latest: v == s.Latest, Readable: v.Plan != nil,
+					Note: v.Note, Annotated: v.Annotated, Signed: v.Signed, Signer: v.Signer, Tagger: v.Tagger, Latest: v == s.Latest, Readable: v.Plan != nil,
 					Previous: nameOfVersion(v.Previous)}
 				if v.Plan != nil {
 					j.URL, j.ChangesURL = abs("/plan/"+v.Name+"/"), abs("/plan/"+v.Name+"/changes/")

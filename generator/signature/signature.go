@@ -9,9 +9,10 @@
 //   - a detached signature next to the file (ssh-keygen -Y sign -n pspm, or gpg --armor
 //     --detach-sign), which signs the file's bytes.
 //
-// Keys are parsed once with ParseKey and signatures checked with Verify. This package is
-// the only one that imports the OpenPGP and SSH signature libraries; the rest of pspm
-// sees Key and the four errors only.
+// Keys are parsed once with ParseKey and signatures checked with Verify. A Signer
+// (NewSSHSigner, NewOpenPGPSigner) makes the signatures of the tags pspm release writes,
+// as git tag -s would. This package is the only one that imports the OpenPGP and SSH
+// signature libraries; the rest of pspm sees Key, Signer and the four errors only.
 //
 // The result depends on nothing but the arguments: Verify never reads the clock, so a
 // site built twice from the same repository counts the same votes.
