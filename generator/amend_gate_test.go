@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pspm-dev/pspm/generator"
 )
 
 // The rules of amendments at `pspm check --base`: a body proposes a change to an item it
@@ -238,6 +240,24 @@ func TestAmendmentIsSupersededWhenItsItemChangesAfterIt(t *testing.T) {
 	}
 	if votes[amendVote]["item"] != "plan/actions/a1/amendments/c_h223-tempi" {
 		t.Errorf("votes.json gives the vote on the amendment the item %v", votes[amendVote]["item"])
+	}
+
+	tr, err := generator.Audit(res, "plan/actions/a1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.Votes) != 0 || len(tr.Amendments) != 1 || len(tr.Amendments[0].Votes) != 2 || tr.Amendments[0].SupersededBy != changed {
+		t.Fatalf("audit of a1: %d votes on the item, amendments %+v", len(tr.Votes), tr.Amendments)
+	}
+	var text strings.Builder
+	if err := tr.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Amendments (1)", "c_h223-tempi  superseded  counted", "superseded: the item changed in commit " + changed[:10],
+		"    Votes (2 reaction files)", "    r_080  support", "    m_ef   oppose", "reactions/m_ef.yaml: the vote landed on 2025-02-06T10:00:00Z, after the item changed"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("the audit does not say %q:\n%s", want, text.String())
+		}
 	}
 }
 
