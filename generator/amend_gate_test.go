@@ -274,3 +274,40 @@ func TestAmendmentIsNotSupersededByItsOwnAcceptance(t *testing.T) {
 	}
 	wantNotCounted(t, votes[amendVote], "closed")
 }
+
+// amendmentPhases is a plan whose consultation opens comments and votes, and a later
+// phase amendments.
+const amendmentPhases = `-- content/plan/_index.md --
+---
+title: Piano di prova
+owner: m_ef
+phases:
+  - name: Consultazione
+    from: 2025-01-01
+    to: 2025-06-30
+    opens: [proposals, feedback, votes]
+  - name: Emendamenti
+    from: 2025-07-01
+    to: 2025-09-30
+    opens: [amendments, votes]
+---
+`
+
+func TestPhaseThatNamesAmendmentsIsTheOnlyOneThatOpensThem(t *testing.T) {
+	g := newGitRepo(t, "author", amendmentPhases)
+	g.run("", "checkout", "-q", "-b", "emendamento")
+	g.write(amendFile, amendment("open", ""))
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Emendamento")
+	res, err := g.checkMR(during) // feedback is open, amendments are not
+	wantViolation(t, res, err, "added an amendment of c_h223, but no phase of the plan opens amendments now (2025-03-01)")
+	res, err = g.checkMR(time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC))
+	wantClean(t, res, err)
+
+	// Landed during the consultation, it is shown, not counted.
+	g.run("", "checkout", "-q", "main")
+	g.run("2025-03-01T10:00:00Z", "merge", "-q", "--no-ff", "-m", "Merge", "emendamento")
+	_, b, _ := g.build()
+	if a := b.Site.Amendments[0]; a.Counted || a.Verdict.Reason != "outside-window" || !strings.Contains(a.Detail, "no phase of the plan opened amendments") {
+		t.Errorf("an amendment landed outside the phase of amendments: counted %v, %s: %s", a.Counted, a.Verdict.Reason, a.Detail)
+	}
+}
