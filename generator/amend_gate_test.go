@@ -311,3 +311,20 @@ func TestPhaseThatNamesAmendmentsIsTheOnlyOneThatOpensThem(t *testing.T) {
 		t.Errorf("an amendment landed outside the phase of amendments: counted %v, %s: %s", a.Counted, a.Verdict.Reason, a.Detail)
 	}
 }
+
+func TestPlanOwnerRemovesAnItemWithItsAmendments(t *testing.T) {
+	g := proposed(t)
+	g.write("content/proposals/p1/index.md", strings.Replace(g.read("content/proposals/p1/index.md"), "targets: [a1]\n", "", 1))
+	g.commitAll("2025-02-02T09:00:00Z", anna, "La proposta non riguarda più a1")
+	g.run("", "checkout", "-q", "-b", "via")
+	g.remove(a1File)
+	g.remove(amendFile)
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Via l'azione")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, "deleted an amendment of c_h223 (on an item the request removes), but marco.bianchi@comune.re.it is not the email of a member of m_ef")
+
+	g.run("", "reset", "-q", "--soft", "HEAD~1")
+	g.commitAll("2025-02-03T09:00:00Z", anna, "Via l'azione")
+	res, err = g.checkMR(during)
+	wantClean(t, res, err)
+}
