@@ -242,6 +242,9 @@ func TestAmendmentIsSupersededWhenItsItemChangesAfterIt(t *testing.T) {
 		t.Errorf("votes.json gives the vote on the amendment the item %v", votes[amendVote]["item"])
 	}
 
+	if tr, err := generator.Audit(res, amendFile); err != nil || tr.Item != "plan/actions/a1" {
+		t.Errorf("the audit of an amendment's file is not its item's: %v", err)
+	}
 	tr, err := generator.Audit(res, "plan/actions/a1")
 	if err != nil {
 		t.Fatal(err)
