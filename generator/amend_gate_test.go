@@ -331,3 +331,54 @@ func TestPlanOwnerRemovesAnItemWithItsAmendments(t *testing.T) {
 	res, err = g.checkMR(during)
 	wantClean(t, res, err)
 }
+
+// TestSignedAmendmentAndVoteOnItCountAfterASquashMerge: under policy signed, an amendment
+// and a vote on it, each signed with a detached signature that names what it is for,
+// count whatever commit lands them; the signature of an amendment moved to another item
+// does not.
+func TestSignedAmendmentAndVoteOnItCountAfterASquashMerge(t *testing.T) {
+	g, marcoKey, lucaKey := signedRepo(t)
+	g.write(amendFile, "---\ntitle: Un titolo più chiaro\nreason: Più chiaro.\ndate: 2025-02-01\nitem: plan/actions/a1\nbody: c_h223\n---\n")
+	g.signFile(marcoKey, amendFile)
+	g.write(amendVote, "vote: support\nitem: plan/actions/a1/amendments/c_h223-tempi\nvoter: r_080\ndate: 2025-02-03\n")
+	g.signFile(lucaKey, amendVote)
+	g.commitAll("2025-02-03T09:00:00Z", forge, "Emendamento e voto (#12)")
+	g.land("2025-02-03T09:00:00Z")
+	votes, res, out := g.build()
+	a := res.Site.Amendments[0]
+	if !a.Counted || a.Verification != "signature" {
+		t.Errorf("signed amendment: counted %v, %s: %s", a.Counted, a.Verdict.Reason, a.Detail)
+	}
+	wantCounted(t, votes[amendVote], "signature")
+	if j := string(out.Files()["api/v1/amendments.json"]); !strings.Contains(j, `"counted":true,"reason_code":""`) || !strings.Contains(j, `"verification":"signature"`) {
+		t.Errorf("amendments.json:\n%s", out.Files()["api/v1/amendments.json"])
+	}
+
+	// The same signed file and signature on another item name the wrong item.
+	g.write("content/plan/goals/g1/amendments/c_h223-tempi.md", g.read(amendFile))
+	g.write("content/plan/goals/g1/amendments/c_h223-tempi.md.sig", g.read(amendFile+".sig"))
+	g.commitAll("2025-02-04T09:00:00Z", forge, "Copia (#13)")
+	g.land("2025-02-04T09:00:00Z")
+	_, res, _ = g.build()
+	for _, a := range res.Site.Amendments {
+		if a.ItemKey == "plan/goals/g1" && (a.Counted || !strings.Contains(a.Detail, "the file says item: plan/actions/a1")) {
+			t.Errorf("a signature copied to another item: counted %v, %s", a.Counted, a.Detail)
+		}
+	}
+}
+
+func TestGateLetsASignedAmendmentInFromTheForgesEditor(t *testing.T) {
+	g, marcoKey, lucaKey := signedRepo(t)
+	g.run("", "checkout", "-q", "-b", "emendamento")
+	g.write(amendFile, "---\ntitle: Un titolo più chiaro\nreason: Più chiaro.\ndate: 2025-02-01\nitem: plan/actions/a1\nbody: c_h223\n---\n")
+	g.signFile(marcoKey, amendFile)
+	g.commitAll("2025-02-03T09:00:00Z", forge, "Emendamento")
+	res, err := g.checkMR(during)
+	wantClean(t, res, err)
+
+	// Signed by another body's key, it is refused.
+	g.signFile(lucaKey, amendFile)
+	g.commitAll("2025-02-03T10:00:00Z", forge, "Firma sbagliata")
+	res, err = g.checkMR(during)
+	wantViolation(t, res, err, "added an amendment of c_h223, but it is not signed")
+}
