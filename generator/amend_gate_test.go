@@ -382,3 +382,16 @@ func TestGateLetsASignedAmendmentInFromTheForgesEditor(t *testing.T) {
 	res, err = g.checkMR(during)
 	wantViolation(t, res, err, "added an amendment of c_h223, but it is not signed")
 }
+
+func TestGateChecksTheForgeAccountOfWhoAnswersAnAmendment(t *testing.T) {
+	g := newGitRepo(t, "author", forgeAccounts)
+	g.write(amendFile, amendment("open", ""))
+	g.commitAll("2025-02-01T10:00:00Z", marco, "Emendamento del Comune")
+	g.run("", "checkout", "-q", "-b", "respingo")
+	g.write(amendFile, amendment("rejected", "answer: {date: 2025-02-03, text: Non ci sono le risorse.}\n"))
+	g.commitAs("2025-02-03T09:00:00Z", anna, "Respinto")
+	res, err := g.checkAs("marco-bianchi", during) // Anna's email, Marco's account
+	wantViolation(t, res, err, "the rejection of an amendment of c_h223 (the item's owners'), but the forge account marco-bianchi that opened it is not a member of m_ef")
+	res, err = g.checkAs("AnnaRossi", during)
+	wantClean(t, res, err)
+}

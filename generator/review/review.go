@@ -274,7 +274,7 @@ func (r *reviewer) classify(p string) kind {
 		}
 		voter, _, _ := strings.Cut(rest[0], "-")
 		voter = site.CanonicalVoter(voter)
-		return kind{bodies: []string{voter}, why: "an amendment of " + voter, item: r.item(key), amendment: strings.TrimSuffix(p, ".sig")}
+		return kind{bodies: []string{voter}, voter: voter, why: "an amendment of " + voter, item: r.item(key), amendment: strings.TrimSuffix(p, ".sig")}
 	}
 	if len(parts) >= 3 && parts[1] == "feedback" {
 		voter, _, _ := strings.Cut(parts[len(parts)-1], "-")
