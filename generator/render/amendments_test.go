@@ -54,15 +54,11 @@ func amend(s *site.Site, it *site.Item, body, slug string, a site.Amendment) *si
 	if a.Status == "" {
 		a.Status = a.State
 	}
-	if a.Reason != "-" && a.Verdict.Reason == "" {
-		a.Counted = true
-	}
-	it.Amendments = append(it.Amendments, a2p(a))
-	s.Amendments = append(s.Amendments, it.Amendments[len(it.Amendments)-1])
-	return it.Amendments[len(it.Amendments)-1]
+	a.Counted = a.Verdict.Reason == ""
+	it.Amendments = append(it.Amendments, &a)
+	s.Amendments = append(s.Amendments, &a)
+	return &a
 }
-
-func a2p(a site.Amendment) *site.Amendment { return &a }
 
 func contains(t *testing.T, files map[string][]byte, name string, checks ...string) {
 	t.Helper()
@@ -97,24 +93,29 @@ func section(t *testing.T, files map[string][]byte, name, id string) string {
 	return s
 }
 
+// fiveAmendments adds to the action a1 an amendment in each state, as the loader and
+// the trust stage leave them: open (with votes), rejected, accepted, withdrawn (not
+// counted) and superseded.
+func fiveAmendments(s *site.Site) {
+	a1 := &s.Action("a1").Item
+	open := amend(s, a1, "c_h223", "tempi", site.Amendment{Title: "Azione uno estesa", Reason: "Servono più comuni coinvolti.", Date: day("2025-03-01"),
+		Fields: []site.AmendedField{{Name: "due", Value: "2026-06-30"}}, Text: "Testo dell'azione, estesa a tutti i comuni.\n"})
+	open.Reactions = []*site.Reaction{{Vote: site.VoteSupport, Voter: "c_h223", VoterBody: s.ByBody["c_h223"], Verdict: site.Verdict{Counted: true}},
+		{Vote: site.VoteOppose, Voter: "x_y", Verdict: site.Verdict{Reason: site.ReasonUnknownVoter, Detail: "no body x_y"}}}
+	open.Tally = site.Tally{Support: 1}
+	amend(s, a1, "c_h223", "respinta", site.Amendment{State: site.AmendmentRejected, Reason: "Un altro titolo.", Date: day("2025-03-02"), Title: "Azione diversa",
+		Answer: site.Answer{Date: day("2025-04-01"), Text: "Il titolo resta: *coerente* con il piano."}})
+	amend(s, a1, "c_h223", "accolta", site.Amendment{State: site.AmendmentAccepted, Reason: "Testo più chiaro.", Date: day("2025-01-10"),
+		Text: "Testo dell'azione.\n", Answer: site.Answer{Date: day("2025-02-01"), Text: "Accolta."}})
+	amend(s, a1, "c_h223", "ritirata", site.Amendment{State: site.AmendmentWithdrawn, Reason: "Ci abbiamo ripensato.", Date: day("2025-03-03"), Title: "Azione ritirata",
+		Verdict: site.Verdict{Reason: site.ReasonNotMember, Detail: "the author is not a member of c_h223"}})
+	sup := amend(s, a1, "c_h223", "superata", site.Amendment{State: site.AmendmentOpen, Status: site.AmendmentSuperseded, Reason: "Prima del cambiamento.", Date: day("2025-02-15"),
+		Text: "Un testo tutto nuovo.\n"})
+	sup.SupersededBy = &site.Change{File: a1.File, Commit: "0123456789abcdef", AuthorName: "Anna Rossi", Landed: day("2025-03-20")}
+}
+
 func TestItemPageShowsEachAmendmentAsAWordDiffAgainstTheCurrentText(t *testing.T) {
-	files := renderWith(t, "-- pspm.yaml --\nforge: {kind: github, url: \"https://github.com/mef/piano\"}\n", func(s *site.Site) {
-		a1 := &s.Action("a1").Item
-		open := amend(s, a1, "c_h223", "tempi", site.Amendment{Title: "Azione uno estesa", Reason: "Servono più comuni coinvolti.", Date: day("2025-03-01"),
-			Fields: []site.AmendedField{{Name: "due", Value: "2026-06-30"}}, Text: "Testo dell'azione, estesa a tutti i comuni.\n"})
-		open.Reactions = []*site.Reaction{{Vote: site.VoteSupport, Voter: "c_h223", VoterBody: s.ByBody["c_h223"], Verdict: site.Verdict{Counted: true}},
-			{Vote: site.VoteOppose, Voter: "x_y", Verdict: site.Verdict{Reason: site.ReasonUnknownVoter, Detail: "no body x_y"}}}
-		open.Tally = site.Tally{Support: 1}
-		amend(s, a1, "c_h223", "respinta", site.Amendment{State: site.AmendmentRejected, Reason: "Un altro titolo.", Date: day("2025-03-02"), Title: "Azione diversa",
-			Answer: site.Answer{Date: day("2025-04-01"), Text: "Il titolo resta: *coerente* con il piano."}})
-		amend(s, a1, "c_h223", "accolta", site.Amendment{State: site.AmendmentAccepted, Reason: "Testo più chiaro.", Date: day("2025-01-10"),
-			Text: "Testo dell'azione.\n", Answer: site.Answer{Date: day("2025-02-01"), Text: "Accolta."}})
-		amend(s, a1, "c_h223", "ritirata", site.Amendment{State: site.AmendmentWithdrawn, Reason: "Ci abbiamo ripensato.", Date: day("2025-03-03"), Title: "Azione ritirata",
-			Verdict: site.Verdict{Reason: site.ReasonNotMember, Detail: "the author is not a member of c_h223"}})
-		sup := amend(s, a1, "c_h223", "superata", site.Amendment{State: site.AmendmentOpen, Status: site.AmendmentSuperseded, Reason: "Prima del cambiamento.", Date: day("2025-02-15"),
-			Text: "Un testo tutto nuovo.\n"})
-		sup.SupersededBy = &site.Change{File: a1.File, Commit: "0123456789abcdef", AuthorName: "Anna Rossi", Landed: day("2025-03-20")}
-	})
+	files := renderWith(t, "-- pspm.yaml --\nforge: {kind: github, url: \"https://github.com/mef/piano\"}\n", fiveAmendments)
 	page := "plan/actions/a1/index.html"
 	contains(t, files, page, `<section class="amendments" id="amendments" aria-labelledby="h-amendments">`, `<h2 id="h-amendments">Emendamenti</h2>`)
 
@@ -171,4 +172,64 @@ func TestItemPageShowsEachAmendmentAsAWordDiffAgainstTheCurrentText(t *testing.T
 
 	contains(t, files, "en/plan/actions/a1/index.html", `<h2 id="h-amendments">Amendments</h2>`, `<span class="badge status-superseded">Superseded</span>`, "The item changed on 20 March 2025",
 		`<div class="text-diff" lang="it">`)
+}
+
+func TestProposeAChangeOpensAnAmendmentForNonOwnersAndTheEditForOwners(t *testing.T) {
+	const result = "-- content/plan/results/r1/index.md --\n---\ntitle: Risultato uno\nobjective: o1\n---\nIl risultato.\n"
+	for _, c := range []struct{ kind, amend, edit string }{
+		{"github", `href="https://github.com/mef/piano/new/main/content/plan/actions/a1/amendments?filename=codice_ente-modifica.md&amp;value=---%0Atitle%3A&#43;%22Azione&#43;uno%22%0Areason%3A&#43;%22Spiegate&#43;perch%C3%A9&#43;proponete&#43;la&#43;modifica%22%0Adate%3A&#43;2025-06-01%0A---%0ATesto&#43;dell%27azione.%0A"`,
+			`href="https://github.com/mef/piano/edit/main/content/plan/actions/a1.md"`},
+		{"gitlab", `href="https://github.com/mef/piano/-/new/main/content/plan/actions/a1/amendments?content=---%0Atitle%3A&#43;%22Azione&#43;uno%22%0Areason%3A&#43;%22Spiegate&#43;perch%C3%A9&#43;proponete&#43;la&#43;modifica%22%0Adate%3A&#43;2025-06-01%0A---%0ATesto&#43;dell%27azione.%0A&amp;file_name=codice_ente-modifica.md"`,
+			`href="https://github.com/mef/piano/-/edit/main/content/plan/actions/a1.md"`},
+		{"gitea", `href="https://github.com/mef/piano/_new/main/content/plan/actions/a1/amendments/?filename=codice_ente-modifica.md&amp;value=---%0Atitle%3A&#43;%22Azione&#43;uno%22%0Areason%3A&#43;%22Spiegate&#43;perch%C3%A9&#43;proponete&#43;la&#43;modifica%22%0Adate%3A&#43;2025-06-01%0A---%0ATesto&#43;dell%27azione.%0A"`,
+			`href="https://github.com/mef/piano/_edit/main/content/plan/actions/a1.md"`},
+	} {
+		t.Run(c.kind, func(t *testing.T) {
+			files := renderWith(t, "-- pspm.yaml --\nforge: {kind: "+c.kind+", url: \"https://github.com/mef/piano\"}\n"+result, func(*site.Site) {})
+			contains(t, files, "plan/actions/a1/index.html", c.amend+`>Proponi una modifica</a>`, c.edit+`>Modifica (titolari)</a>`, "«Proponi una modifica» apre un emendamento")
+			contains(t, files, "en/plan/actions/a1/index.html", ">Propose a change</a>", ">Edit (owners)</a>", "codice_ente-change.md")
+			// Every plan kind, a bundle too: the amendments folder sits beside index.md.
+			contains(t, files, "plan/goals/g1/index.html", "content/plan/goals/g1/amendments", "codice_ente-modifica.md", ">Modifica (titolari)</a>")
+			contains(t, files, "plan/objectives/o1/index.html", "content/plan/objectives/o1/amendments", ">Modifica (titolari)</a>")
+			contains(t, files, "plan/results/r1/index.html", "content/plan/results/r1/amendments", "%0AIl&#43;risultato.%0A", "content/plan/results/r1/index.md\">Modifica (titolari)</a>")
+			// A proposal is not amended: its edit stays the proposing body's change.
+			contains(t, files, "proposals/p1/index.html", ">Proponi una modifica</a>", "! amendments", "! Modifica (titolari)")
+		})
+	}
+}
+
+func TestProposeAChangeOfALongTextPointsToTheFileWithinTheForgesURLLimit(t *testing.T) {
+	long := strings.Repeat("Una frase lunga dell'azione, con parole accentate: città, perché, attività. ", 200)
+	files := renderWith(t, "-- pspm.yaml --\nforge: {kind: github, url: \"https://github.com/mef/piano\"}\n-- content/plan/actions/a1.md --\n---\ntitle: Azione uno\nobjective: o1\n---\n"+long+"\n", func(*site.Site) {})
+	page := string(files["plan/actions/a1/index.html"])
+	i := strings.Index(page, "/amendments?")
+	if i < 0 {
+		t.Fatal("no propose-a-change link")
+	}
+	link := page[strings.LastIndex(page[:i], `href="`)+len(`href="`):]
+	link = link[:strings.IndexByte(link, '"')]
+	if len(link) > 8000 {
+		t.Errorf("the link is %d bytes, over GitHub's limit", len(link))
+	}
+	for _, want := range []string{"title%3A&#43;%22Azione&#43;uno%22", "content%2Fplan%2Factions%2Fa1.md"} {
+		if !strings.Contains(link, want) {
+			t.Errorf("the link does not contain %q: %s", want, link)
+		}
+	}
+}
+
+func TestFeedsCarryNewAndAnsweredAmendments(t *testing.T) {
+	files := renderWith(t, "", fiveAmendments)
+	contains(t, files, "index.xml",
+		"<title>Azione uno — emendamento di Comune di Reggio Emilia</title>",
+		`<link rel="alternate" href="/plan/actions/a1/#amendment-c_h223-tempi"></link>`,
+		"<summary>Servono più comuni coinvolti.</summary>",
+		"<title>Azione uno — emendamento di Comune di Reggio Emilia: Respinto</title>",
+		"<id>/plan/actions/a1/#amendment-c_h223-respinta-rejected</id>",
+		"<updated>2025-04-01T00:00:00Z</updated>",
+		"<title>Azione uno — emendamento di Comune di Reggio Emilia: Accolto</title>",
+		"! Ritirato</title>")
+	contains(t, files, "en/index.xml", "<title>Azione uno — amendment by Comune di Reggio Emilia: Rejected</title>")
+	contains(t, files, "bodies/c_h223/index.xml", "<title>Azione uno — emendamento di Comune di Reggio Emilia</title>")
+	contains(t, files, "bodies/m_ef/index.xml", "! emendamento")
 }
