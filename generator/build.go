@@ -199,7 +199,7 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 	return s, cfg
 }
 
-// contributionProblems reports what is wrong with reaction and feedback files. A build
+// contributionProblems reports what is wrong with reaction, feedback and amendment files. A build
 // keeps such files, shows them as not counted with their reason, and warns: a bad vote
 // that reached the main branch never stops the portal from being published. A check
 // (the gate of merge requests) reports them as errors, so they do not reach it.
@@ -219,6 +219,9 @@ func contributionProblems(s *site.Site, strict bool, errs *diag.List) {
 	}
 	for _, f := range s.Feedback {
 		add(f.Problems)
+	}
+	for _, a := range s.Amendments {
+		add(a.Problems)
 	}
 }
 

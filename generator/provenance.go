@@ -57,6 +57,13 @@ func provenance(src fs.FS, dir, branch string, cfg *config.Config, s *site.Site,
 		}
 		f.Sig = spent(sp, f.Sig)
 	}
+	for _, a := range s.Amendments {
+		a.Origin = origin(h, sp, a.File, a.Blob)
+		if a.Origin != nil {
+			a.Origin.MergeRequest = mrs[a.Origin.LandedCommit]
+		}
+		a.Sig = spent(sp, a.Sig)
+	}
 	s.Landings = landings(h)
 	for _, it := range s.Items {
 		it.History = amendments(h, it)

@@ -54,7 +54,8 @@ const (
 	roleFeedback
 	roleAttachment
 	roleTranslation
-	roleSignature // <file>.sig beside a reaction or feedback file
+	roleSignature // <file>.sig beside a reaction, feedback or amendment file
+	roleAmendment // <item>/amendments/<body>-<slug>.md
 )
 
 // job is one file to read.
@@ -82,6 +83,7 @@ type result struct {
 	plan     *site.Plan
 	reaction *site.Reaction
 	feedback *site.Feedback
+	amend    *site.Amendment
 	trans    *site.Translation
 	sig      *site.Sig
 	refs     []markdown.Ref // an item's links and images to relative paths
@@ -139,6 +141,8 @@ func assemble(jobs []job, results []result, errs *diag.List) *site.Site {
 			s.Reactions = append(s.Reactions, r.reaction)
 		case r.feedback != nil:
 			s.Feedback = append(s.Feedback, r.feedback)
+		case r.amend != nil:
+			s.Amendments = append(s.Amendments, r.amend)
 		case r.sig != nil:
 			sigs[strings.TrimSuffix(r.sig.File, ".sig")] = r.sig
 		}
@@ -186,7 +190,7 @@ func attachTranslation(s *site.Site, j job, tr *site.Translation, errs *diag.Lis
 	it.Translations[j.name] = tr
 }
 
-// attachSigs gives reactions and feedback their detached signatures, and warns about a
+// attachSigs gives reactions, feedback and amendments their detached signatures, and warns about a
 // signature whose file is not there.
 func attachSigs(s *site.Site, sigs map[string]*site.Sig, errs *diag.List) {
 	if len(sigs) == 0 {
@@ -202,6 +206,12 @@ func attachSigs(s *site.Site, sigs map[string]*site.Sig, errs *diag.List) {
 		if sg := sigs[f.File]; sg != nil {
 			f.Sig = sg
 			delete(sigs, f.File)
+		}
+	}
+	for _, a := range s.Amendments {
+		if sg := sigs[a.File]; sg != nil {
+			a.Sig = sg
+			delete(sigs, a.File)
 		}
 	}
 	for file, sg := range sigs {
@@ -480,19 +490,45 @@ func classify(p string, langs []string, errs *diag.List) (job, bool) {
 		return job{role: roleItem, file: p, section: sec, id: id, bundle: true}, true
 	case len(parts) >= 3 && (parts[1] == "reactions" || parts[1] == "feedback"):
 		return contribution(p, sec, id, parts[1], parts[2:]), true
+	case len(parts) >= 3 && parts[1] == "amendments":
+		return amendmentFile(p, sec, id, parts[2:], errs)
 	}
 	return job{role: roleAttachment, file: p, section: sec, id: id}, true
 }
 
-// isContribution tells whether p is a file inside the reactions/ or feedback/ folder of an
-// item: content/<section>/<id>/(reactions|feedback)/...
+// isContribution tells whether p is a file inside the reactions/, feedback/ or amendments/
+// folder of an item: content/<section>/<id>/(reactions|feedback|amendments)/...
 func isContribution(p string) bool {
 	_, rest, ok := sectionOf(strings.TrimPrefix(p, Dir+"/"))
 	if !ok || !strings.HasPrefix(p, Dir+"/") {
 		return false
 	}
 	parts := strings.Split(rest, "/")
-	return len(parts) >= 3 && (parts[1] == "reactions" || parts[1] == "feedback")
+	return len(parts) >= 3 && (parts[1] == "reactions" || parts[1] == "feedback" || parts[1] == "amendments")
+}
+
+// amendmentFile classifies a file in an item's amendments/ folder: an amendment
+// (<body>-<slug>.md), its detached signature, or a vote on it
+// (<body>-<slug>/reactions/<voter>.yaml), whose item is the amendment. As for feedback,
+// a misnamed amendment is kept with a problem, shown as not counted; a file anywhere
+// else in the folder is an error.
+func amendmentFile(p string, sec site.Section, id string, rest []string, errs *diag.List) (job, bool) {
+	name := rest[len(rest)-1]
+	switch {
+	case len(rest) == 1 && strings.HasSuffix(name, ".sig"):
+		return job{role: roleSignature, file: p, section: sec, id: id}, true
+	case len(rest) == 1:
+		base := strings.TrimSuffix(name, ".md")
+		j := job{role: roleAmendment, file: p, section: sec, id: id, name: base}
+		if !strings.HasSuffix(name, ".md") || !feedbackRE.MatchString(base) {
+			j.problem = fmt.Sprintf("an amendment file is named <body id>-<slug>.md in lower case, e.g. %s/%s/%s/amendments/c_h223-tempi.md: rename it", Dir, sec, id)
+		}
+		return j, true
+	case len(rest) >= 3 && rest[1] == "reactions":
+		return contribution(p, sec, id+"/amendments/"+rest[0], "reactions", rest[2:]), true
+	}
+	errs.Add(diag.Pos{File: p}, "misplaced: %s/%s/%s/amendments/ holds amendments, <body id>-<slug>.md, and the votes on each, in <body id>-<slug>/reactions/<voter>.yaml; move or remove this file", Dir, sec, id)
+	return job{}, false
 }
 
 // contribution classifies a file in an item's reactions/ or feedback/ folder. A name
@@ -559,7 +595,7 @@ func read(fsys fs.FS, cfg *config.Config, j job) (r result) {
 	case roleAttachment:
 		r.errs = checkAttachment(fsys, cfg, j)
 		return r
-	case roleReaction, roleFeedback:
+	case roleReaction, roleFeedback, roleAmendment:
 		return readContribution(fsys, cfg, j)
 	case roleSignature:
 		data, err := readLimited(fsys, j.file, maxSig)
@@ -806,6 +842,10 @@ func readContribution(fsys fs.FS, cfg *config.Config, j job) (r result) {
 		r.reaction = rc
 		return r
 	}
+	if j.role == roleAmendment {
+		r.amend = readAmendment(cfg, j, key, data, problems)
+		return r
+	}
 	voter, sl, _ := strings.Cut(j.name, "-")
 	f := &site.Feedback{Voter: voter, Slug: sl, ItemKey: key, File: j.file}
 	if data != nil {
@@ -824,6 +864,27 @@ func readContribution(fsys fs.FS, cfg *config.Config, j job) (r result) {
 	f.Problems = problems
 	r.feedback = f
 	return r
+}
+
+// readAmendment decodes an amendment file. It always returns the amendment; when the
+// file cannot be read as it was meant, only its name, date and bytes are kept (for the
+// audit trail), with the problems.
+func readAmendment(cfg *config.Config, j job, key string, data []byte, problems diag.List) *site.Amendment {
+	voter, sl, _ := strings.Cut(j.name, "-")
+	a := &site.Amendment{Voter: voter, Slug: sl, ItemKey: key, File: j.file}
+	if data != nil {
+		a.Blob, a.Raw = blobHash(data), data
+		if doc := meta.Split(j.file, data, &problems); doc.Meta != nil {
+			markdown.Check(j.file, doc.BodyLine, doc.Body, markdown.Limits{TableCells: cfg.Limits.TableCells, Nesting: cfg.Limits.Nesting}, &problems)
+			a.Text, a.TextLine = string(doc.Body), doc.BodyLine
+			meta.Decode(j.file, doc.Meta, a, &problems)
+		}
+	}
+	if problems.HasErrors() {
+		a = &site.Amendment{Voter: voter, Slug: sl, ItemKey: key, File: j.file, Blob: a.Blob, Raw: a.Raw, Date: a.Date}
+	}
+	a.Problems = problems
+	return a
 }
 
 // readReaction decodes a reaction file. It always returns a reaction; what is wrong with

@@ -30,7 +30,8 @@ var AmendmentStates = []string{AmendmentOpen, AmendmentAccepted, AmendmentReject
 type Amendment struct {
 	// Title is the proposed new title; "" keeps the item's title.
 	Title string `yaml:"title" max:"300"`
-	// Reason says why the change is proposed.
+	// Reason says why the change is proposed. It shadows the embedded Verdict's
+	// Reason: the code of a verdict that does not count is a.Verdict.Reason.
 	Reason string    `yaml:"reason" meta:"required" max:"2000"`
 	Date   time.Time `yaml:"date" meta:"required"`
 	// Fields are the proposed new values of other front-matter fields of the item, each

@@ -43,7 +43,17 @@ func (s *Site) Derive() {
 			f.VoterBody.Comments = append(f.VoterBody.Comments, f)
 		}
 	}
+	s.deriveAmendments()
 	for _, r := range s.Reactions {
+		if a := r.Amendment; a != nil {
+			// A vote on an amendment is the amendment's: not the item's, nor in the
+			// list of the body's votes on items.
+			a.Reactions = append(a.Reactions, r)
+			if r.Counted {
+				a.Tally.add(r)
+			}
+			continue
+		}
 		if r.On != nil {
 			r.On.Reactions = append(r.On.Reactions, r)
 			if r.Counted {

@@ -145,13 +145,14 @@ type Phase struct {
 	Name  string    `yaml:"name" meta:"required"`
 	From  time.Time `yaml:"from" meta:"required"`
 	To    time.Time `yaml:"to" meta:"required"`
-	Opens []string  `yaml:"opens" enum:"proposals|feedback|votes|priorities"`
+	Opens []string  `yaml:"opens" enum:"proposals|feedback|votes|priorities|amendments"`
 
 	Pos diag.Pos            `yaml:"-"`
 	At  map[string]diag.Pos `yaml:"-"`
 }
 
-// Opening reports whether the phase opens what (proposals, feedback, votes or priorities).
+// Opening reports whether the phase opens what (proposals, feedback, votes, priorities
+// or amendments).
 func (p *Phase) Opening(what string) bool {
 	for _, o := range p.Opens {
 		if o == what {
@@ -571,6 +572,10 @@ type Reaction struct {
 
 	VoterBody *Body `yaml:"-"`
 	On        *Item `yaml:"-"`
+	// Amendment is the amendment the vote is on, when it is one: ItemKey is then the
+	// amendment's Key and On the item it amends. Such a vote is in the amendment's
+	// Reactions and Tally, never in the item's.
+	Amendment *Amendment `yaml:"-"`
 }
 
 // Sig is a detached signature file beside a contribution: <file>.sig.
@@ -754,6 +759,7 @@ type Site struct {
 	pracByID    map[string]*Practice
 	planItems   map[string]*Item    // plan items of every kind by id
 	planByID    map[string]PlanItem // the same, as themselves
+	amendByKey  map[string]*Amendment
 }
 
 // Tag is a keyword and what carries it.

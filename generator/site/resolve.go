@@ -136,6 +136,7 @@ func (s *Site) Resolve() diag.List {
 			}
 		}
 	}
+	s.resolveAmendments()
 	s.resolveReactions()
 	return errs
 }
@@ -444,7 +445,14 @@ func (s *Site) resolveReactions() {
 				reason = ReasonDuplicate
 			}
 		}
-		r.On = s.Items[r.ItemKey]
+		r.On, r.Amendment = s.Items[r.ItemKey], nil
+		if a := s.amendByKey[r.ItemKey]; a != nil && r.On == nil {
+			r.On, r.Amendment = a.On, a
+			if r.Priority != 0 && reason == "" {
+				r.Problems.Add(at, "an amendment takes votes, not priorities: remove priority: %d", r.Priority)
+				reason = ReasonMalformed
+			}
+		}
 		if r.On != nil && r.On.Section == Bodies {
 			r.On = nil
 			r.Problems.Add(at, "bodies do not take reactions; vote on a proposal, practice or plan item")
@@ -513,6 +521,9 @@ func CanonicalFile(p string) string {
 }
 
 func unknownItem(key string) string {
+	if item, aid, ok := strings.Cut(key, "/amendments/"); ok {
+		return fmt.Sprintf("unknown amendment %q: there is no content/%s/amendments/%s.md", key, item, aid)
+	}
 	return fmt.Sprintf("unknown item %q: there is no content/%s/index.md or content/%s.md", key, key, key)
 }
 

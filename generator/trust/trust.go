@@ -73,6 +73,10 @@ func Judge(s *site.Site, o Options) diag.List {
 	for _, f := range s.Feedback {
 		clock.prepare(f.Origin)
 	}
+	for _, a := range s.Amendments {
+		clock.prepare(a.Origin)
+		a.DeriveStatus() // an amendment no longer open takes no votes: see ClosedAmendment
+	}
 	// Verdicts are independent, and a signature check costs tens of microseconds: judge
 	// on every core.
 	parallel.For(len(s.Reactions), func(i int) {
@@ -82,7 +86,7 @@ func Judge(s *site.Site, o Options) diag.List {
 			reason: r.Reason, detail: r.Detail, file: r.File, item: r.On, itemKey: r.ItemKey,
 			voter: r.Voter, body: r.VoterBody, origin: r.Origin, sig: r.Sig, raw: r.Raw,
 			forItem: r.ForItem, forVoter: r.ForVoter, voterKey: "voter",
-			opens: opens(r), vote: true, timing: clock.time(r.Origin),
+			opens: opens(r), vote: true, timing: clock.time(r.Origin), amendment: r.Amendment,
 		})
 		retime(r.Origin, clock.time(r.Origin))
 		r.CountVote = r.Counted && r.Vote != "" && slices.Contains(open, "votes")
@@ -97,7 +101,29 @@ func Judge(s *site.Site, o Options) diag.List {
 		})
 		retime(f.Origin, clock.time(f.Origin))
 	}
+	what := AmendmentsOpen(s.Plan.Phases)
+	for _, a := range s.Amendments {
+		a.Verdict, _ = j.verdict(contribution{
+			reason: a.Verdict.Reason, detail: a.Detail, file: a.File, item: a.On, itemKey: a.ItemKey,
+			voter: a.Voter, body: a.VoterBody, origin: a.Origin, sig: a.Sig, raw: a.Raw,
+			forItem: a.ForItem, forVoter: a.ForBody, voterKey: "body",
+			opens: []string{what}, timing: clock.time(a.Origin),
+		})
+		retime(a.Origin, clock.time(a.Origin))
+	}
 	return errs
+}
+
+// AmendmentsOpen is what a phase must open for an amendment to count: "amendments" when
+// a phase of the plan names them, else "feedback": a plan whose phases predate
+// amendments takes them whenever it takes comments.
+func AmendmentsOpen(phases []site.Phase) string {
+	for i := range phases {
+		if phases[i].Opening("amendments") {
+			return "amendments"
+		}
+	}
+	return "feedback"
 }
 
 // retime makes the origin say when the contribution counts as landed, and by which
@@ -166,6 +192,7 @@ type contribution struct {
 	opens             []string
 	vote              bool // a reaction (closed items take no more votes)
 	timing            timing
+	amendment         *site.Amendment // the amendment a vote is on, if any
 }
 
 func notCounted(reason, format string, args ...any) site.Verdict {
@@ -251,7 +278,13 @@ func (j *judge) closed(c contribution) (site.Verdict, bool) {
 	if c.origin != nil {
 		at = c.timing.at
 	}
-	if why := Closed(j.s, c.item, at); why != "" {
+	why := ""
+	if c.amendment != nil {
+		why = ClosedAmendment(c.amendment, at)
+	} else {
+		why = Closed(j.s, c.item, at)
+	}
+	if why != "" {
 		return notCounted(site.ReasonClosed, "%s", why), true
 	}
 	return site.Verdict{}, false
@@ -281,6 +314,50 @@ func Closed(s *site.Site, item *site.Item, at time.Time) string {
 	case site.Actions:
 		if a := s.Action(item.ID); a != nil && a.Status == site.StatusCancelled {
 			return "the action was cancelled: it takes no votes or priorities"
+		}
+	}
+	return ""
+}
+
+// ClosedKey is Closed for the item or the amendment whose key is key (an amendment's
+// Key, plan/actions/x/amendments/<body>-<slug>, for a vote on it): "" when it takes the
+// vote, or when s has no such item.
+func ClosedKey(s *site.Site, key string, at time.Time) string {
+	if a := s.Amendment(key); a != nil {
+		return ClosedAmendment(a, at)
+	}
+	return Closed(s, s.Items[key], at)
+}
+
+// ClosedAmendment says why the amendment a no longer takes a vote landed at at, "" when
+// it does: an amendment is voted on while it is open. A withdrawn one takes no votes; an
+// accepted or rejected one none that landed after its answer's day, or, without an
+// answer date, after the answer landed (a's Origin); a superseded one none that landed
+// after its item changed. A zero at (a vote not timed by Git) is closed only by a
+// withdrawal, as for proposals.
+func ClosedAmendment(a *site.Amendment, at time.Time) string {
+	state := a.State
+	if a.Status == site.AmendmentSuperseded {
+		state = a.Status
+	}
+	switch state {
+	case site.AmendmentWithdrawn:
+		return "the amendment was withdrawn: it takes no votes"
+	case site.AmendmentAccepted, site.AmendmentRejected:
+		if at.IsZero() {
+			return ""
+		}
+		switch {
+		case !a.Answer.Date.IsZero():
+			if !at.Before(endOfDay(a.Answer.Date)) {
+				return fmt.Sprintf("the vote landed on %s, after the amendment was %s on %s", at.UTC().Format(time.RFC3339), state, a.Answer.Date.Format(time.DateOnly))
+			}
+		case a.Origin == nil || !at.Before(a.Origin.Landed):
+			return fmt.Sprintf("the vote landed on %s, after the amendment was %s", at.UTC().Format(time.RFC3339), state)
+		}
+	case site.AmendmentSuperseded:
+		if c := a.SupersededBy; c != nil && !at.IsZero() && !at.Before(c.Landed) {
+			return fmt.Sprintf("the vote landed on %s, after the item changed (commit %s, %s) under the amendment: it is superseded", at.UTC().Format(time.RFC3339), short(c.Commit), c.Landed.UTC().Format(time.DateOnly))
 		}
 	}
 	return ""
