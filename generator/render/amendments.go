@@ -3,7 +3,6 @@ package render
 import (
 	"encoding/json"
 	"html/template"
-	"strconv"
 	"strings"
 	"time"
 
@@ -118,7 +117,7 @@ func (r *renderer) amendmentView(p site.PlanItem, a *site.Amendment, full bool) 
 		}
 	}
 	for _, af := range a.Fields {
-		old := fieldText(p, af.Name)
+		old, _ := site.AmendedValue(p, af.Name)
 		if !v.Applied && old == af.Value {
 			continue
 		}
@@ -180,32 +179,6 @@ func wordOps(old, new string) []site.TextOp {
 func (r *renderer) plain(src string) string {
 	_, t := r.Markdown.Plain([]byte(src))
 	return t
-}
-
-// fieldText is the value of an amendable field of a plan item as an amendment writes
-// it: dates as YYYY-MM-DD, numbers in digits; "" for a field the item has no value of.
-func fieldText(p site.PlanItem, name string) string {
-	a, ok := p.(*site.Action)
-	if !ok {
-		return ""
-	}
-	date := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.Format(time.DateOnly)
-	}
-	switch name {
-	case "status":
-		return a.Status
-	case "progress":
-		return strconv.Itoa(a.Progress)
-	case "start":
-		return date(a.Start)
-	case "due":
-		return date(a.Due)
-	}
-	return ""
 }
 
 // maxPrefillURL is the longest forge link the "propose a change" button makes: GitHub

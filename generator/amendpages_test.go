@@ -1,0 +1,103 @@
+package generator_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pspm-dev/pspm/generator/internal/sitetest"
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+// amendmentsOfA1 are amendments of c_h223 and r_080 to the action a1 of sitetest.Minimal
+// in each state a file can write, besides amendmentA1 (open, with a vote of m_ef).
+const amendmentsOfA1 = amendmentA1 + `
+-- content/bodies/r_080.md --
+---
+name: Regione Emilia-Romagna
+kind: region
+members:
+  - name: Luca Verdi
+    email: luca.verdi@regione.emilia-romagna.it
+---
+-- content/plan/actions/a1/amendments/r_080-titolo.md --
+---
+title: Azione uno per le regioni
+reason: Le regioni coordinano i comuni.
+date: 2025-02-21
+state: rejected
+answer:
+  date: 2025-03-10
+  text: Il coordinamento resta al **Ministero**.
+---
+-- content/plan/actions/a1/amendments/r_080-ritiro.md --
+---
+reason: Ci abbiamo ripensato.
+date: 2025-02-22
+state: withdrawn
+fields:
+  - name: progress
+    value: 60
+---
+-- content/plan/actions/a1/amendments/c_h223-chiarezza.md --
+---
+reason: Un testo più chiaro.
+date: 2025-01-15
+state: accepted
+answer:
+  date: 2025-02-01
+  text: Accolto e applicato.
+---
+Testo dell'azione.
+`
+
+func TestItemPageShowsAmendmentsFromContentFilesInEveryState(t *testing.T) {
+	b := sitetest.Run(t, "-- pspm.yaml --\nforge: {kind: gitlab, url: \"https://gitlab.example.org/mef/piano\"}\n"+amendmentsOfA1).OK()
+	page := "plan/actions/a1/index.html"
+	b.File(page,
+		`<h2 id="h-amendments">Emendamenti</h2>`,
+		// open, with m_ef's vote and the buttons that vote on it
+		`id="amendment-c_h223-tempi"`, `<span class="badge status-open">Aperto</span>`, "I tempi attuali non bastano ai comuni.",
+		`Azione uno<ins><span class="visually-hidden">[aggiunto:] </span>, in tempi certi</ins>`,
+		`<del>31 dicembre 2025</del>`, `<ins>30 giugno 2026</ins>`,
+		`Testo <ins><span class="visually-hidden">[aggiunto:] </span>proposto </ins>dell&#39;azione.`,
+		`<a href="/bodies/m_ef/">Ministero dell&#39;Economia e delle Finanze</a></td>`, "1 favorevole",
+		`href="https://gitlab.example.org/mef/piano/-/new/main/content/plan/actions/a1/amendments/c_h223-tempi/reactions?content=vote%3A&#43;oppose%0A&amp;file_name=codice_ente.yaml"`,
+		// rejected, with the answer
+		`id="amendment-r_080-titolo"`, `<span class="badge status-rejected">Respinto</span>`, "Risposta dei titolari", "<strong>Ministero</strong>", `<time datetime="2025-03-10">10 marzo 2025</time>`,
+		// withdrawn: a field as before and after
+		`id="amendment-r_080-ritiro"`, `<span class="badge status-withdrawn">Ritirato</span>`, `<td><del>40</del></td><td><ins>60</ins></td>`,
+		// accepted: what it applied
+		`id="amendment-c_h223-chiarezza"`, `<span class="badge status-accepted">Accolto</span>`, "i titolari hanno applicato alla voce il testo proposto",
+		// the forge's editor for a new one
+		`href="https://gitlab.example.org/mef/piano/-/new/main/content/plan/actions/a1/amendments?content=---%0Atitle%3A&#43;%22Azione&#43;uno%22`)
+	// The votes on the amendment are not the item's.
+	b.File(page, `<h2 id="h-reactions">Voti e priorità</h2>
+  <p>Nessun voto finora.</p>`)
+	b.File("index.xml", "<title>Azione uno — emendamento di Comune di Reggio Emilia</title>", "<title>Azione uno — emendamento di Regione Emilia-Romagna: Respinto</title>")
+	b.File("search/meta.json", `"amendment"`)
+}
+
+func TestAmendmentSupersededByAChangeOfTheItemSaysWhenAndDiffsTheCurrentText(t *testing.T) {
+	g := newGitRepo(t, "author", "-- pspm.yaml --\nforge: {kind: github, url: \"https://github.com/mef/piano\"}\n")
+	g.write("content/plan/actions/a1/amendments/c_h223-tempi.md", "---\nreason: I tempi non bastano.\ndate: 2025-02-20\n---\nTesto dell'azione, in tempi certi.\n")
+	g.commitAll("2025-02-20T09:00:00Z", marco, "Emendamento del Comune")
+	a1 := g.read("content/plan/actions/a1.md")
+	g.write("content/plan/actions/a1.md", strings.Replace(a1, "Testo dell'azione.", "Testo riscritto dell'azione.", 1))
+	change := g.commitAll("2025-03-05T09:00:00Z", anna, "Il MEF riscrive a1")
+
+	_, res, out := g.build()
+	a := res.Site.Amendments[0]
+	if a.Status != site.AmendmentSuperseded || a.SupersededBy == nil || a.SupersededBy.Commit != change {
+		t.Fatalf("status %q, superseded by %+v; want superseded by %s", a.Status, a.SupersededBy, change)
+	}
+	b := &sitetest.Build{T: t, Result: res, Out: out}
+	b.File("plan/actions/a1/index.html",
+		`<span class="badge status-superseded">Superato</span>`,
+		"La voce è cambiata il 5 marzo 2025, dopo questa proposta",
+		`href="https://github.com/mef/piano/commit/`+change+`"><code>`+change[:10]+`</code></a> · Anna Rossi`,
+		// against the current text, not the one the amendment answered
+		`Testo <del><span class="visually-hidden">[rimosso:] </span>riscritto </del>dell&#39;azione<ins><span class="visually-hidden">[aggiunto:] </span>, in tempi certi</ins>.`,
+		// closed: no buttons to vote on it
+		"! amendments/c_h223-tempi/reactions?")
+	b.File("en/plan/actions/a1/index.html", "The item changed on 5 March 2025")
+}
