@@ -1,6 +1,7 @@
 package generator_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -100,4 +101,50 @@ func TestAmendmentSupersededByAChangeOfTheItemSaysWhenAndDiffsTheCurrentText(t *
 		// closed: no buttons to vote on it
 		"! amendments/c_h223-tempi/reactions?")
 	b.File("en/plan/actions/a1/index.html", "The item changed on 5 March 2025")
+}
+
+// TestManyLongAmendmentsKeepTheItemPageWithinBudget proposes 25 amendments to one
+// action, each rewriting its whole text at length with a long reason and 40 votes, the
+// first three withdrawn: the page lists them all by their anchors, shows an open one in
+// full first, and stays within the page budget.
+func TestManyLongAmendmentsKeepTheItemPageWithinBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("-- pspm.yaml --\nforge: {kind: github, url: \"https://github.com/mef/piano\"}\n")
+	for i := range 25 {
+		slug := fmt.Sprintf("c_h223-proposta%02d", i)
+		state := "open"
+		if i < 3 {
+			state = "withdrawn"
+		}
+		fmt.Fprintf(&b, "-- content/plan/actions/a1/amendments/%s.md --\n---\ntitle: %s\nreason: %s\ndate: 2025-02-%02d\nstate: %s\n---\n", slug,
+			strings.Repeat("Titolo lungo ", 20), strings.Repeat("Una ragione lunga. ", 100), 1+i%28, state)
+		for p := range 12 {
+			fmt.Fprintf(&b, "%s\n\n", strings.Repeat(fmt.Sprintf("Paragrafo %d di una riscrittura %d dell'azione, parola %d. ", p, i, p), 8))
+		}
+		for v := range 40 {
+			fmt.Fprintf(&b, "-- content/plan/actions/a1/amendments/%s/reactions/c_x%03d.yaml --\nvote: support\ncomment: %s\n", slug, v, strings.Repeat("commento ", 20))
+		}
+	}
+	res := sitetest.Run(t, b.String()).OK()
+	page := "plan/actions/a1/index.html"
+	html := string(res.Out.Files()[page])
+	for i := range 25 {
+		if id := fmt.Sprintf(`id="amendment-c_h223-proposta%02d"`, i); !strings.Contains(html, id) {
+			t.Errorf("the page has no %s", id)
+		}
+	}
+	ws, err := pageWeights(res.Out.Files(), res.Result.Config.BaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range ws {
+		if w.page == page || w.page == "en/"+page {
+			t.Logf("%s weighs %.1f KB (HTML %.1f KB)", w.page, float64(w.bytes)/1024, float64(w.html)/1024)
+			if w.bytes > maxPageWeight {
+				t.Errorf("%s weighs %d bytes, over the budget of %d", w.page, w.bytes, maxPageWeight)
+			}
+		}
+	}
+	res.File(page, "E altri 20 voti, contati nel totale", "Altri emendamenti", "[…]",
+		`<article class="amendment amendment-open" id="amendment-c_h223-proposta03">`, `<li id="amendment-c_h223-proposta00">`)
 }

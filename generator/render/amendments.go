@@ -48,7 +48,10 @@ type AmendmentView struct {
 	// is superseded: the comparison is with the text it made.
 	Superseded *ChangeView
 	Tally      TallyView
+	// Reactions are the votes on it, by voter: the first MaxAmendmentVotes; MoreVotes
+	// counts the others (Tally counts them all, the open data lists them).
 	Reactions  []ReactionView
+	MoreVotes  int
 	HasOrigins bool
 	Answer     *AnswerView // the owners' answer, or nil
 	// Support and Oppose open the forge's editor with a vote on the amendment, on open
@@ -57,9 +60,16 @@ type AmendmentView struct {
 	Folder          string // the folder of the votes on it in the repository
 }
 
-// MaxAmendments is how many amendments an item's page shows in full; the others are
-// listed by body, date and status, and are in full in the open data.
-const MaxAmendments = 10
+// Bounds of the amendments on an item's page, which must stay within the page budget
+// whatever bodies propose: at most MaxAmendments in full, open ones first, as long as
+// those shown weigh less than amendmentsWeight together (the first is always shown in
+// full); the others are listed by body, date and status, and are in full in the open
+// data. Each shows at most MaxAmendmentVotes votes.
+const (
+	MaxAmendments     = 10
+	MaxAmendmentVotes = 20
+	amendmentsWeight  = 24 << 10
+)
 
 // amendmentViews are the views of the amendments of it, in the model's order (by date).
 func (r *renderer) amendmentViews(it *site.Item) []AmendmentView {
@@ -70,11 +80,43 @@ func (r *renderer) amendmentViews(it *site.Item) []AmendmentView {
 	if p == nil || p.Base() != it {
 		return nil
 	}
-	out := make([]AmendmentView, 0, len(it.Amendments))
-	for i, a := range it.Amendments {
-		out = append(out, r.amendmentView(p, a, i < MaxAmendments))
+	out := make([]AmendmentView, len(it.Amendments))
+	left, full := amendmentsWeight, 0
+	// The open amendments, which bodies can still vote on, have the first claim on the
+	// room; the page lists them all in the model's order.
+	for _, open := range []bool{true, false} {
+		for i, a := range it.Amendments {
+			if (amendmentStatus(a) == site.AmendmentOpen) != open {
+				continue
+			}
+			v := r.amendmentView(p, a, full < MaxAmendments && left > 0)
+			if v.Full {
+				if w := v.weight(); full == 0 || w <= left {
+					left -= w
+					full++
+				} else {
+					v = r.amendmentView(p, a, false)
+				}
+			}
+			out[i] = v
+		}
 	}
 	return out
+}
+
+// weight estimates the bytes an amendment shown in full adds to the page.
+func (v *AmendmentView) weight() int {
+	n := 1500 + len(v.Reason) + len(v.Text)
+	for _, rc := range v.Reactions {
+		n += 300 + len(rc.Voter.Title) + len(rc.Voter.URL) + len(rc.Comment) + len(rc.ReasonLabel) + len(rc.Detail) + len(rc.VerifiedBy) + len(rc.Author) + len(rc.CommitURL)
+	}
+	for _, f := range v.Fields {
+		n += 200 + len(f.Diff) + len(f.Old) + len(f.New)
+	}
+	if v.Answer != nil {
+		n += 200 + len(v.Answer.HTML)
+	}
+	return n
 }
 
 // amendmentStatus is the amendment's status: the derived one, else the state written.
@@ -141,10 +183,11 @@ func (r *renderer) amendmentView(p site.PlanItem, a *site.Amendment, full bool) 
 		v.Superseded = &ChangeView{Landed: c.Landed, Author: c.AuthorName, Message: c.Message, Commit: c.Commit[:min(10, len(c.Commit))], CommitURL: r.itemCommitURL(it, c.Commit)}
 	}
 	v.Tally = r.tally(a.Tally)
-	for _, rc := range a.Reactions {
+	for _, rc := range a.Reactions[:min(len(a.Reactions), MaxAmendmentVotes)] {
 		v.Reactions = append(v.Reactions, r.reactionView(rc))
 		v.HasOrigins = v.HasOrigins || rc.Origin != nil
 	}
+	v.MoreVotes = len(a.Reactions) - len(v.Reactions)
 	if a.Answer.Text != "" || !a.Answer.Date.IsZero() {
 		v.Answer = &AnswerView{Date: a.Answer.Date, HTML: template.HTML(r.markdown(a.Answer.Text).HTML), Lang: v.TextLang}
 	}
@@ -160,17 +203,30 @@ func (r *renderer) amendmentView(p site.PlanItem, a *site.Amendment, full bool) 
 // whatever the amendments propose; the file has the text in full.
 const maxDiffRun = 1500
 
+// maxDiffText is about the most text of the changes an amendment's diff shows: the runs
+// past it are left out, with a mark that says so.
+const maxDiffText = 4 * maxDiffRun
+
 // wordOps is the word-level diff of two texts as the changes pages show it, with the
-// removed and added runs cut after maxDiffRun bytes.
+// removed and added runs cut after maxDiffRun bytes, and the runs after about
+// maxDiffText bytes of removed and added text left out.
 func wordOps(old, new string) []site.TextOp {
 	ops := textdiff.Words(old, new)
-	out := make([]site.TextOp, len(ops))
-	for i, op := range ops {
+	out := make([]site.TextOp, 0, len(ops))
+	shown := 0
+	for _, op := range ops {
 		t := op.Text
-		if op.Kind != textdiff.Equal && len(t) > maxDiffRun {
-			t = cutAfter(t, maxDiffRun) + " […]"
+		if op.Kind != textdiff.Equal {
+			if shown > maxDiffText {
+				out = append(out, site.TextOp{Op: int(textdiff.Equal), Text: " […]"})
+				break
+			}
+			if len(t) > maxDiffRun {
+				t = cutAfter(t, maxDiffRun) + " […]"
+			}
+			shown += len(t)
 		}
-		out[i] = site.TextOp{Op: int(op.Kind), Text: t}
+		out = append(out, site.TextOp{Op: int(op.Kind), Text: t})
 	}
 	return out
 }
