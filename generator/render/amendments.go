@@ -304,7 +304,11 @@ func (r *renderer) amendmentEntries(as []*site.Amendment) []entry {
 			if a.Answer.Text != "" {
 				html += r.markdown(a.Answer.Text).HTML
 			}
-			out = append(out, entry{id: a.URL() + "-" + status, url: a.URL(), title: title + ": " + label, author: r.view.Plan.Owner.Title,
+			answeredBy := r.view.Plan.Owner.Title
+			if owners := r.Site.Owners(a.On); len(owners) > 0 { // the lead owner answers
+				answeredBy = r.bodyLink(r.Site.ByBody[owners[0]], owners[0]).Title
+			}
+			out = append(out, entry{id: a.URL() + "-" + status, url: a.URL(), title: title + ": " + label, author: answeredBy,
 				summary: label, html: html, date: a.Answer.Date})
 		}
 	}
