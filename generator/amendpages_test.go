@@ -148,3 +148,68 @@ func TestManyLongAmendmentsKeepTheItemPageWithinBudget(t *testing.T) {
 	res.File(page, "E altri 20 voti, contati nel totale", "Altri emendamenti", "[…]",
 		`<article class="amendment amendment-open" id="amendment-c_h223-proposta03">`, `<li id="amendment-c_h223-proposta00">`)
 }
+
+// TestAmendmentTextsCannotInjectMarkup proposes a title, reason, text and answer full of
+// markup: the item's page, its feed and its search document show them as text.
+func TestAmendmentTextsCannotInjectMarkup(t *testing.T) {
+	b := sitetest.Run(t, `
+-- content/plan/actions/a1/amendments/c_h223-attacco.md --
+---
+title: "Azione</td><script>alert(1)</script>"
+reason: "<img src=x onerror=alert(2)> perché sì"
+date: 2025-02-20
+state: rejected
+answer:
+  date: 2025-03-01
+  text: "No. <script>alert(3)</script>"
+---
+Testo <script>alert(4)</script> e <iframe src="https://example.org"></iframe>.
+`).OK()
+	for _, name := range []string{"plan/actions/a1/index.html", "en/plan/actions/a1/index.html"} {
+		b.File(name, `id="amendment-c_h223-attacco"`, "! <script>alert", "! <img src=x", "! <iframe", "&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(2)&gt; perché sì")
+	}
+	b.File("index.xml", "! <script>", "&lt;img src=x onerror=alert(2)&gt;")
+}
+
+// TestProposeAChangePrefillCannotBeTurnedIntoAnotherFrontMatter gives an action a title
+// that would close the front matter and set the amendment's state if it were written as
+// it is: the prefilled file quotes it.
+func TestProposeAChangePrefillCannotBeTurnedIntoAnotherFrontMatter(t *testing.T) {
+	b := sitetest.Run(t, "-- pspm.yaml --\nforge: {kind: github, url: \"https://github.com/mef/piano\"}\n"+
+		"-- content/plan/actions/a1.md --\n---\ntitle: \"Azione\\n---\\nstate: accepted\"\nobjective: o1\n---\nTesto.\n").OK()
+	b.File("plan/actions/a1/index.html", "value=---%0Atitle%3A&#43;%22Azione%5Cn---%5Cnstate%3A&#43;accepted%22%0Areason%3A", "! %0Astate%3A&#43;accepted")
+}
+
+// TestEveryPlanKindShowsItsAmendments amends a goal, an objective and an expected result
+// (a bundle): each page shows its amendment's diff.
+func TestEveryPlanKindShowsItsAmendments(t *testing.T) {
+	b := sitetest.Run(t, `
+-- content/plan/results/r1/index.md --
+---
+title: Risultato uno
+objective: o1
+---
+Il risultato atteso.
+-- content/plan/goals/g1/amendments/c_h223-obiettivo.md --
+---
+title: Obiettivo uno, più ampio
+reason: Più ampio.
+date: 2025-02-20
+---
+-- content/plan/objectives/o1/amendments/c_h223-operativo.md --
+---
+reason: Un testo.
+date: 2025-02-20
+---
+Un testo per l'obiettivo operativo.
+-- content/plan/results/r1/amendments/c_h223-risultato.md --
+---
+reason: Più misurabile.
+date: 2025-02-20
+---
+Il risultato atteso, misurabile.
+`).OK()
+	b.File("plan/goals/g1/index.html", `id="amendment-c_h223-obiettivo"`, `Obiettivo uno<ins><span class="visually-hidden">[aggiunto:] </span>, più ampio</ins>`)
+	b.File("plan/objectives/o1/index.html", `id="amendment-c_h223-operativo"`, `<ins><span class="visually-hidden">[aggiunto:] </span>Un testo per l&#39;obiettivo operativo.</ins>`)
+	b.File("plan/results/r1/index.html", `id="amendment-c_h223-risultato"`, `Il risultato atteso<ins><span class="visually-hidden">[aggiunto:] </span>, misurabile</ins>.`)
+}
