@@ -16,7 +16,8 @@ import (
 
 // Trail is the audit trail of one item, as `pspm audit ITEM` prints it and as the item's
 // page shows it: every reaction file with its verdict and the commit that cast it, every
-// change to the item's text, and its feedback thread.
+// change to the item's text, its feedback thread, and its amendments with the votes on
+// each.
 type Trail struct {
 	Item     string          `json:"item"` // "<section>/<id>"
 	Title    string          `json:"title"`
@@ -26,6 +27,28 @@ type Trail struct {
 	Votes    []TrailVote     `json:"votes"`
 	History  []TrailChange   `json:"history"`
 	Feedback []TrailFeedback `json:"feedback"`
+	// Amendments are the changes bodies proposed to the item (plan items only), oldest
+	// first, each with the votes on it.
+	Amendments []TrailAmendment `json:"amendments"`
+}
+
+// TrailAmendment is one amendment, its verdict and the votes on it.
+type TrailAmendment struct {
+	ID      string `json:"id"` // <body>-<slug>
+	Key     string `json:"key"`
+	Body    string `json:"body"`
+	Date    string `json:"date"`
+	Status  string `json:"status"` // open, accepted, rejected, withdrawn, superseded
+	Counted bool   `json:"counted"`
+	Reason  string `json:"reason,omitempty"` // why it does not count
+	Detail  string `json:"detail,omitempty"`
+	Commit  string `json:"commit,omitempty"`
+	Author  string `json:"author,omitempty"`
+	Landed  string `json:"landed,omitempty"`
+	// SupersededBy is the commit that changed the item under an open amendment.
+	SupersededBy string      `json:"superseded_by,omitempty"`
+	Tally        TrailTally  `json:"tally"`
+	Votes        []TrailVote `json:"votes"`
 }
 
 // TrailTally counts the counted reactions.
@@ -92,23 +115,13 @@ func Audit(res *Result, key string) (*Trail, error) {
 		return nil, err
 	}
 	t := &Trail{Item: it.Key(), Title: itemTitle(s, it), File: it.File, Policy: res.Config.Votes.Policy,
-		Votes: []TrailVote{}, History: []TrailChange{}, Feedback: []TrailFeedback{}}
+		Votes: []TrailVote{}, History: []TrailChange{}, Feedback: []TrailFeedback{}, Amendments: []TrailAmendment{}}
 	t.Tally = TrailTally{Support: it.Tally.Support, Oppose: it.Tally.Oppose, Abstain: it.Tally.Abstain,
 		PriorityMean: float64(int(it.Tally.Priority.Mean*100+0.5)) / 100, Priorities: it.Tally.Priority.Count, Distribution: it.Tally.Priority.Distribution}
 	for _, r := range s.Reactions { // every file in the item's folder, the unknown item's too
-		if r.ItemKey != it.Key() {
-			continue
+		if r.ItemKey == it.Key() {
+			t.Votes = append(t.Votes, trailVote(r))
 		}
-		v := TrailVote{Voter: r.Voter, Vote: r.Vote, Priority: r.Priority, Counted: r.Counted, Reason: r.Reason, Detail: r.Detail,
-			Verification: r.Verification, Signer: r.Signer, File: r.File}
-		if r.Sig != nil {
-			v.Signature = r.Sig.File
-		}
-		if o := r.Origin; o != nil {
-			v.Commit, v.Author, v.Landed, v.LandedCommit = o.Commit, person(o.AuthorName, o.AuthorEmail), stamp(o.Landed), o.LandedCommit
-			v.MergeRequest = o.MergeRequest
-		}
-		t.Votes = append(t.Votes, v)
 	}
 	for _, c := range it.History {
 		t.History = append(t.History, TrailChange{Landed: stamp(c.Landed), Commit: c.Commit, Author: person(c.AuthorName, c.AuthorEmail),
@@ -127,7 +140,43 @@ func Audit(res *Result, key string) (*Trail, error) {
 		}
 		t.Feedback = append(t.Feedback, fb)
 	}
+	for _, a := range s.Amendments { // every file in the item's amendments folder
+		if a.ItemKey != it.Key() {
+			continue
+		}
+		ta := TrailAmendment{ID: a.ID(), Key: a.Key(), Body: a.Voter, Status: a.Status, Counted: a.Counted, Reason: a.Verdict.Reason, Detail: a.Detail,
+			Tally: TrailTally{Support: a.Tally.Support, Oppose: a.Tally.Oppose, Abstain: a.Tally.Abstain}, Votes: []TrailVote{}}
+		if !a.Date.IsZero() {
+			ta.Date = a.Date.Format(time.DateOnly)
+		}
+		if o := a.Origin; o != nil {
+			ta.Commit, ta.Author, ta.Landed = o.Commit, person(o.AuthorName, o.AuthorEmail), stamp(o.Landed)
+		}
+		if c := a.SupersededBy; c != nil {
+			ta.SupersededBy = c.Commit
+		}
+		for _, r := range s.Reactions {
+			if r.ItemKey == a.Key() {
+				ta.Votes = append(ta.Votes, trailVote(r))
+			}
+		}
+		t.Amendments = append(t.Amendments, ta)
+	}
 	return t, nil
+}
+
+// trailVote is a reaction file and its verdict, for the trail.
+func trailVote(r *site.Reaction) TrailVote {
+	v := TrailVote{Voter: r.Voter, Vote: r.Vote, Priority: r.Priority, Counted: r.Counted, Reason: r.Reason, Detail: r.Detail,
+		Verification: r.Verification, Signer: r.Signer, File: r.File}
+	if r.Sig != nil {
+		v.Signature = r.Sig.File
+	}
+	if o := r.Origin; o != nil {
+		v.Commit, v.Author, v.Landed, v.LandedCommit = o.Commit, person(o.AuthorName, o.AuthorEmail), stamp(o.Landed), o.LandedCommit
+		v.MergeRequest = o.MergeRequest
+	}
+	return v
 }
 
 // findItem resolves the names a user may give an item.
@@ -213,31 +262,8 @@ func (t *Trail) WriteText(w io.Writer) error {
 		p("; priority %.2f of 5 from %d bodies (1:%d 2:%d 3:%d 4:%d 5:%d)", t.Tally.PriorityMean, t.Tally.Priorities, d[0], d[1], d[2], d[3], d[4])
 	}
 	p("\n\nVotes (%d reaction files)\n", len(t.Votes))
-	if len(t.Votes) > 0 {
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "  VOTER\tVOTE\tPRIORITY\tCOUNTED\tVERIFIED BY / REASON\tCOMMIT\tLANDED\tMERGE REQUEST\tAUTHOR")
-		for _, v := range t.Votes {
-			counted, why := "yes", v.Verification
-			if v.Signer != "" {
-				why += " " + v.Signer
-			}
-			if !v.Counted {
-				counted, why = "no", v.Reason
-			}
-			prio := "-"
-			if v.Priority > 0 {
-				prio = strconv.Itoa(v.Priority)
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", clean(v.Voter), dash(v.Vote), prio, counted, clean(why), dash(short(v.Commit)), dash(v.Landed), dash(clean(v.MergeRequest)), dash(clean(v.Author)))
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-		for _, v := range t.Votes {
-			if !v.Counted {
-				p("  %s: %s\n", clean(v.File), clean(v.Detail))
-			}
-		}
+	if err := writeVotes(w, t.Votes, "  "); err != nil {
+		return err
 	}
 	p("\nHistory (%d changes)\n", len(t.History))
 	for _, c := range t.History {
@@ -254,6 +280,61 @@ func (t *Trail) WriteText(w io.Writer) error {
 			state = "not counted: " + f.Reason
 		}
 		p("  %s  %s  %q  %s\n", dash(f.Date), clean(f.ID), clean(f.Title), state)
+	}
+	if len(t.Amendments) == 0 {
+		return nil
+	}
+	p("\nAmendments (%d)\n", len(t.Amendments))
+	for _, a := range t.Amendments {
+		state := "counted"
+		if !a.Counted {
+			state = "not counted: " + a.Reason
+		}
+		p("  %s  %s  %s  %s  commit %s  landed %s  [%d support, %d oppose, %d abstain]\n", dash(a.Date), clean(a.ID), a.Status, state,
+			dash(short(a.Commit)), dash(a.Landed), a.Tally.Support, a.Tally.Oppose, a.Tally.Abstain)
+		if !a.Counted {
+			p("    %s\n", clean(a.Detail))
+		}
+		if a.SupersededBy != "" {
+			p("    superseded: the item changed in commit %s after it landed\n", short(a.SupersededBy))
+		}
+		p("    Votes (%d reaction files)\n", len(a.Votes))
+		if err := writeVotes(w, a.Votes, "    "); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeVotes writes a table of votes, each line indented by indent, and why each vote
+// not counted does not count.
+func writeVotes(w io.Writer, votes []TrailVote, indent string) error {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	if len(votes) > 0 {
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, indent+"VOTER\tVOTE\tPRIORITY\tCOUNTED\tVERIFIED BY / REASON\tCOMMIT\tLANDED\tMERGE REQUEST\tAUTHOR")
+		for _, v := range votes {
+			counted, why := "yes", v.Verification
+			if v.Signer != "" {
+				why += " " + v.Signer
+			}
+			if !v.Counted {
+				counted, why = "no", v.Reason
+			}
+			prio := "-"
+			if v.Priority > 0 {
+				prio = strconv.Itoa(v.Priority)
+			}
+			fmt.Fprintf(tw, indent+"%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", clean(v.Voter), dash(v.Vote), prio, counted, clean(why), dash(short(v.Commit)), dash(v.Landed), dash(clean(v.MergeRequest)), dash(clean(v.Author)))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		for _, v := range votes {
+			if !v.Counted {
+				p("%s%s: %s\n", indent, clean(v.File), clean(v.Detail))
+			}
+		}
 	}
 	return nil
 }

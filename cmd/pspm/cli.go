@@ -411,11 +411,16 @@ func (g *globals) newCmd() *cobra.Command {
 			sc.Flags().StringVarP(&r.Feedback, "kind", "k", "comment", "comment, question, objection or support")
 			sc.Flags().StringVar(&r.Slug, "slug", "", "the file name after the body id (default: from the title)")
 		}),
-		item("vote", "vote ITEM", "Write ITEM's reactions/<body>.yaml (ITEM is e.g. proposals/x or plan/actions/y)", cobra.ExactArgs(1), func(sc *cobra.Command) {
+		item("vote", "vote ITEM", "Write ITEM's reactions/<body>.yaml (ITEM is e.g. proposals/x, plan/actions/y, or an amendment, plan/actions/y/amendments/<body>-<slug>)", cobra.ExactArgs(1), func(sc *cobra.Command) {
 			sc.Flags().StringVar(&r.Vote, "vote", "", "support, oppose or abstain")
 			sc.Flags().IntVar(&r.Priority, "priority", 0, "1 (low) to 5 (high)")
 			sc.Flags().StringVar(&r.Comment, "comment", "", "a short comment")
 			sc.Flags().BoolVar(&replace, "replace", false, "change the body's existing vote")
+		}),
+		item("amendment", "amendment ITEM", "Write ITEM's amendments/<body>-<slug>.md, a change proposed to a plan item the body does not own (ITEM is e.g. plan/actions/y)", cobra.ExactArgs(1), func(sc *cobra.Command) {
+			sc.Flags().StringVarP(&r.Title, "title", "t", "", "the proposed title (default: the item's current title)")
+			sc.Flags().StringVar(&r.Slug, "slug", "", "the file name after the body id (default: emendamento)")
+			sc.Flags().StringVar(&r.Reason, "reason", "", "why the change is proposed")
 		}),
 		g.newSiteCmd(),
 	)

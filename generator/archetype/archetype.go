@@ -1,5 +1,5 @@
 // Package archetype makes the files that `pspm new` adds to a site: a proposal, a
-// practice, a feedback, a vote or a plan item of any of site.PlanKinds (a goal, objective,
+// practice, a feedback, a vote, an amendment or a plan item of any of site.PlanKinds (a goal, objective,
 // result or action, under its parent), correctly named and filled from the theme's
 // archetypes (archetypes/<kind>.md, overridable by the site), and whole new sites, whose
 // phases start on the day they are made (SiteRequest.Today, the clock the command passes).
@@ -23,6 +23,7 @@ import (
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/meta"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/slug"
 	"github.com/pspm-dev/pspm/generator/theme"
@@ -30,19 +31,23 @@ import (
 
 // Request describes the file to make.
 type Request struct {
-	Kind     string    // proposal, practice, feedback, vote, or a plan kind's Name (site.PlanKinds)
+	Kind     string    // proposal, practice, feedback, vote, amendment, or a plan kind's Name (site.PlanKinds)
 	ID       string    // proposal, practice, plan item: the new item's id
 	Parent   string    // plan item: the id of its parent, for the kinds that have one
-	Item     string    // feedback, vote: the item, as "<section>/<id>", e.g. proposals/x
+	Item     string    // feedback, vote, amendment: the item, as "<section>/<id>", e.g. proposals/x; for a vote also an amendment's key
 	Body     string    // the body that contributes (IPA code); for a plan item, its owner, optional
 	Title    string    // optional; derived from the id when empty
 	Practice string    // practice: its kind
 	Feedback string    // feedback: its kind (comment, question, objection, support)
-	Slug     string    // feedback: the part of the file name after the body id
+	Slug     string    // feedback, amendment: the part of the file name after the body id
 	Vote     string    // vote: support, oppose, abstain (may be empty with a priority)
 	Priority int       // vote: 1-5, 0 for none
 	Comment  string    // vote: optional short comment
 	Date     time.Time // the date written in the file
+	// Reason is why an amendment proposes its change; Text the proposed Markdown text
+	// (Make starts it from the item's current text, Title from its current title).
+	Reason string
+	Text   string
 }
 
 // File is a file to create, relative to the site root.
@@ -87,8 +92,20 @@ func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 			r.Title = strings.ReplaceAll(r.ID, "-", " ")
 		}
 		name = "content/" + sec + "/" + r.ID + "/index.md"
+	case "amendment":
+		f, err := makeAmendment(src, &r)
+		if err != nil {
+			return File{}, err
+		}
+		name = f
 	case "feedback", "vote":
 		dir, err := itemFolder(src, r.Item)
+		if r.Kind == "vote" && strings.Contains(r.Item, "/amendments/") {
+			dir, err = amendmentFolder(src, r.Item)
+			if err == nil && r.Priority != 0 {
+				return File{}, fmt.Errorf("--priority %d: an amendment takes votes, not priorities", r.Priority)
+			}
+		}
 		if err != nil {
 			return File{}, err
 		}
@@ -128,13 +145,13 @@ func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 	default:
 		return File{}, fmt.Errorf("cannot make a %q: want one of %s", r.Kind, strings.Join(Kinds(), ", "))
 	}
-	arch := map[string]string{"proposal": "proposal.md", "practice": "practice.md", "feedback": "feedback.md", "vote": "vote.yaml"}[r.Kind]
+	arch := archetypes[r.Kind]
 	data, _, err := chain.ReadFile("archetypes/" + arch)
 	if err != nil {
 		return File{}, err
 	}
 	itemKey := ""
-	if r.Kind == "vote" || r.Kind == "feedback" {
+	if r.Kind == "vote" || r.Kind == "feedback" || r.Kind == "amendment" {
 		itemKey = strings.TrimPrefix(path.Dir(path.Dir(name)), "content/")
 	}
 	out, err := execute(arch, data, map[string]any{
@@ -143,14 +160,111 @@ func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 		// ItemKey and Voter name what a vote is for inside the file, so that a detached
 		// signature of the file binds them (see package trust).
 		"ItemKey": itemKey, "Voter": r.Body,
+		"Reason": r.Reason, "Text": r.Text, "Fields": strings.Join(site.AmendableFields(site.Section(path.Dir(itemKey))), ", "),
 	})
 	return File{Path: name, Data: out}, err
+}
+
+// archetypes are the theme's archetype files of the contributions, by kind.
+var archetypes = map[string]string{"proposal": "proposal.md", "practice": "practice.md", "feedback": "feedback.md", "vote": "vote.yaml", "amendment": "amendment.md"}
+
+// makeAmendment checks an amendment request against the site in src and completes it:
+// the item must be a plan item, the body must not own it (its owners edit it directly),
+// and the proposal starts from the item's current title and text. It returns the file's
+// path: <item>/amendments/<body>-<slug>.md, with -2, -3… when the name is taken.
+func makeAmendment(src fs.FS, r *Request) (string, error) {
+	dir, err := itemFolder(src, r.Item)
+	if err != nil {
+		return "", err
+	}
+	key := strings.TrimPrefix(dir, "content/")
+	sec := site.Section(path.Dir(key))
+	if site.KindOf(sec) == nil {
+		return "", fmt.Errorf("item %q: amendments are for plan items (goals, objectives, results, actions); a %s is changed by the body that wrote it: write a comment with 'pspm new feedback %s' instead", key, strings.TrimSuffix(string(sec), "s"), key)
+	}
+	file := dir + "/index.md"
+	if !exists(src, file) {
+		file = dir + ".md"
+	}
+	var cur struct {
+		Title  string   `yaml:"title"`
+		Owners []string `yaml:"owner"`
+	}
+	text := readFront(src, file, &cur)
+	var plan struct {
+		Owner string `yaml:"owner"`
+	}
+	readFront(src, "content/plan/_index.md", &plan)
+	owners := cur.Owners
+	if plan.Owner != "" {
+		owners = append(owners, plan.Owner)
+	}
+	if oneOf(r.Body, owners) {
+		return "", fmt.Errorf("--body %q owns %s: its owners change the item directly; edit %s instead of proposing an amendment", r.Body, key, file)
+	}
+	if r.Title == "" {
+		r.Title = cur.Title
+	}
+	if r.Text == "" {
+		r.Text = text
+	}
+	if r.Reason == "" {
+		r.Reason = "Scrivete qui perché l'ente propone la modifica."
+	}
+	s := r.Slug
+	if s == "" {
+		s = "emendamento"
+	}
+	if !site.ValidID(s) {
+		return "", fmt.Errorf("--slug %q: use lower-case letters, digits and '-'", s)
+	}
+	name := dir + "/amendments/" + r.Body + "-" + s + ".md"
+	for i := 2; exists(src, name); i++ {
+		name = dir + "/amendments/" + r.Body + "-" + s + "-" + strconv.Itoa(i) + ".md"
+	}
+	return name, nil
+}
+
+// readFront decodes the front matter of the Markdown file name of src into v, leaving
+// v as it is when it cannot be read, and returns the file's text after it.
+func readFront(src fs.FS, name string, v any) string {
+	data, err := fs.ReadFile(src, name)
+	if err != nil {
+		return ""
+	}
+	var ignore diag.List
+	doc := meta.Split(name, data, &ignore)
+	meta.Decode(name, doc.Meta, v, &ignore)
+	return string(doc.Body)
+}
+
+// amendmentFolder is the folder of the amendment whose key is key
+// ("plan/actions/x/amendments/c_h223-tempi"), where the votes on it go.
+func amendmentFolder(src fs.FS, key string) (string, error) {
+	key = strings.Trim(strings.TrimPrefix(key, "content/"), "/")
+	item, aid, _ := strings.Cut(key, "/amendments/")
+	dir, err := itemFolder(src, item)
+	if err != nil {
+		return "", err
+	}
+	if exists(src, dir+"/amendments/"+aid+".md") {
+		return dir + "/amendments/" + aid, nil
+	}
+	var known []string
+	entries, _ := fs.ReadDir(src, dir+"/amendments")
+	for _, e := range entries {
+		if n, ok := strings.CutSuffix(e.Name(), ".md"); ok && !e.IsDir() {
+			known = append(known, n)
+		}
+	}
+	return "", fmt.Errorf("amendment %q not found: there is no %s/amendments/%s.md%s", key, dir, aid,
+		didYouMean(aid, aid, known, func(s string) string { return item + "/amendments/" + s }))
 }
 
 // Kinds are the kinds of file Make writes: the contributions, then the plan's kinds in
 // the order of site.PlanKinds.
 func Kinds() []string {
-	out := []string{"proposal", "practice", "feedback", "vote"}
+	out := []string{"proposal", "practice", "feedback", "vote", "amendment"}
 	for _, k := range site.PlanKinds {
 		out = append(out, k.Name)
 	}
@@ -688,10 +802,11 @@ func oneOf(s string, list []string) bool {
 }
 
 // Prefill returns the content of the archetype of kind ("vote", "feedback", "proposal",
-// "practice") filled with r, with no check against a site: it is what the forge buttons
+// "practice", "amendment": r.Title and r.Text are then the item's current title and text,
+// r.Item its key) filled with r, with no check against a site: it is what the forge buttons
 // of the portal prefill in the web editor, where the contributor completes it.
 func Prefill(chain *theme.Chain, r Request) ([]byte, error) {
-	arch := map[string]string{"proposal": "proposal.md", "practice": "practice.md", "feedback": "feedback.md", "vote": "vote.yaml"}[r.Kind]
+	arch := archetypes[r.Kind]
 	if arch == "" {
 		return nil, fmt.Errorf("no archetype for %q", r.Kind)
 	}
@@ -702,5 +817,6 @@ func Prefill(chain *theme.Chain, r Request) ([]byte, error) {
 	return execute(arch, data, map[string]any{
 		"ID": r.ID, "Title": r.Title, "Body": r.Body, "Date": r.Date.Format("2006-01-02"), "Kind": kindOf(r),
 		"Vote": r.Vote, "Priority": r.Priority, "Comment": r.Comment, "Item": r.Item,
+		"Reason": r.Reason, "Text": r.Text, "Fields": strings.Join(site.AmendableFields(site.Section(path.Dir(r.Item))), ", "),
 	})
 }

@@ -124,6 +124,12 @@ func (r result) clone() result {
 		f.Problems = slices.Clip(f.Problems)
 		out.feedback = &f
 	}
+	if r.amend != nil {
+		a := *r.amend
+		a.Problems = slices.Clip(a.Problems)
+		a.Fields = slices.Clone(a.Fields)
+		out.amend = &a
+	}
 	if r.trans != nil {
 		t := *r.trans
 		out.trans = &t

@@ -172,6 +172,71 @@ type feedbackJSON struct {
 	File         string `json:"file"`
 }
 
+// amendmentJSON is an amendment as open data. Reason is why the change is proposed;
+// ReasonCode why the amendment does not count (as reason in votes.json).
+type amendmentJSON struct {
+	ID           string        `json:"id"`
+	Key          string        `json:"key"`
+	Item         string        `json:"item"`
+	ItemCode     string        `json:"item_code"`
+	Body         string        `json:"body"`
+	URL          string        `json:"url"`
+	Date         string        `json:"date"`
+	State        string        `json:"state"`
+	Status       string        `json:"status"`
+	Reason       string        `json:"reason"`
+	Title        string        `json:"title"`
+	Text         string        `json:"text"`
+	Fields       []amendedJSON `json:"fields"`
+	Answer       *answerJSON   `json:"answer"`
+	Votes        votesJSON     `json:"votes"`
+	Counted      bool          `json:"counted"`
+	ReasonCode   string        `json:"reason_code"`
+	Detail       string        `json:"detail"`
+	Verification string        `json:"verification"`
+	Commit       string        `json:"commit"`
+	Author       string        `json:"author"`
+	Landed       string        `json:"landed"`
+	SupersededBy string        `json:"superseded_by"`
+	File         string        `json:"file"`
+}
+
+type amendedJSON struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// amendmentsJSON lists the amendments, oldest first, counted or not.
+func (r *renderer) amendmentsJSON() []amendmentJSON {
+	s := r.Site
+	out := make([]amendmentJSON, 0, len(s.Amendments))
+	for _, a := range s.Amendments {
+		j := amendmentJSON{ID: a.ID(), Key: a.Key(), Item: a.ItemKey, Body: a.Voter, URL: r.Config.AbsURL(a.URL()), Date: isoDay(a.Date),
+			State: a.State, Status: a.Status, Reason: a.Reason, Title: a.Title, Text: a.Text, Fields: []amendedJSON{},
+			Votes: votesJSON{a.Tally.Support, a.Tally.Oppose, a.Tally.Abstain}, Counted: a.Counted, ReasonCode: a.Verdict.Reason,
+			Detail: a.Detail, Verification: a.Verification, File: a.File}
+		if a.On != nil {
+			if p := s.PlanItemOf(a.On.ID); p != nil {
+				j.ItemCode = p.OfficialCode()
+			}
+		}
+		for _, f := range a.Fields {
+			j.Fields = append(j.Fields, amendedJSON{f.Name, f.Value})
+		}
+		if a.Answer.Text != "" || !a.Answer.Date.IsZero() {
+			j.Answer = &answerJSON{isoDay(a.Answer.Date), a.Answer.Text}
+		}
+		if o := a.Origin; o != nil {
+			j.Commit, j.Author, j.Landed = o.Commit, o.AuthorEmail, o.Landed.UTC().Format(time.RFC3339)
+		}
+		if c := a.SupersededBy; c != nil {
+			j.SupersededBy = c.Commit
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
 func isoDay(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -304,6 +369,21 @@ func (r *renderer) openData() []task {
 			for _, b := range s.Bodies {
 				w(b.ID, abs(b.URL()), b.Name, b.Kind, b.Website, itoa(len(b.Proposals)), itoa(len(b.Practices)), itoa(len(b.Votes)),
 					itoa(len(b.Actions)), itoa(len(b.CoOwned)), itoa(len(s.AddressedTo(b))), itoa(len(b.Results)), itoa(len(b.CoOwnedResults)))
+			}
+		}),
+		jsonTask("api/v1/amendments.json", func() any { return r.amendmentsJSON() }),
+		csvTask("api/v1/amendments.csv", []string{"id", "item", "item_code", "body", "date", "state", "status", "reason", "title", "fields", "answer_date", "answer_text", "support", "oppose", "abstain", "counted", "reason_code", "commit", "url"}, func(w func(...string)) {
+			for _, a := range r.amendmentsJSON() {
+				fields := make([]string, len(a.Fields))
+				for i, f := range a.Fields {
+					fields[i] = f.Name + "=" + f.Value
+				}
+				var ad, at string
+				if a.Answer != nil {
+					ad, at = a.Answer.Date, a.Answer.Text
+				}
+				w(a.ID, a.Item, a.ItemCode, a.Body, a.Date, a.State, a.Status, a.Reason, a.Title, strings.Join(fields, ";"), ad, at,
+					itoa(a.Votes.Support), itoa(a.Votes.Oppose), itoa(a.Votes.Abstain), strconv.FormatBool(a.Counted), a.ReasonCode, a.Commit, a.URL)
 			}
 		}),
 		csvTask("api/v1/feedback.csv", []string{"item", "id", "voter", "title", "kind", "date", "url"}, func(w func(...string)) {

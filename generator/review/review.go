@@ -13,9 +13,16 @@
 //     translation), the plan (content/plan/**), the bodies, and everything that is not
 //     content (pspm.yaml, layouts, static, i18n, CI files) only by members of the plan
 //     owner body; a body may also edit its own registration;
+//   - an amendment to a plan item (<item>/amendments/<body>-<slug>.md) is added open by
+//     a member of a body that does not own the item, while a phase opens amendments
+//     (or feedback, when no phase names amendments); only its body edits what it
+//     proposes, while it is open, and withdraws it; only the item's owners (or the plan
+//     owner) accept it, in the merge request that applies its title, text and fields to
+//     the item, or reject it, with an answer; it is never deleted;
 //   - contributions only while a phase of the plan opens them, and a vote only on an
-//     item that still takes votes (trust.Closed, the build's rule): not on a withdrawn
-//     or answered proposal, nor on a cancelled action.
+//     item or amendment that still takes votes (trust.Closed, trust.ClosedAmendment,
+//     the build's rules): not on a withdrawn or answered proposal, a cancelled action,
+//     nor an amendment no longer open.
 //
 // The request is judged by its net change (history.NetChange): the files whose version
 // at its head differs from the merge base with the target, whatever merges its branch
@@ -144,6 +151,9 @@ func (r *reviewer) replays(errs *diag.List) {
 	for _, fb := range r.base.Feedback {
 		was[fb.File] = old{fb.Blob, sigBlob(fb.Sig)}
 	}
+	for _, a := range r.base.Amendments {
+		was[a.File] = old{a.Blob, sigBlob(a.Sig)}
+	}
 	// What the request changes is its net change: a file the target changed (withdrew)
 	// since a request behind it branched off is not brought back by it, and a three-way
 	// merge keeps the target's version.
@@ -177,6 +187,9 @@ func (r *reviewer) replays(errs *diag.List) {
 	}
 	for _, fb := range r.head.Feedback {
 		check(fb.File, fb.Blob, "a comment of "+fb.Voter, fb.Origin, fb.Sig)
+	}
+	for _, a := range r.head.Amendments {
+		check(a.File, a.Blob, "an amendment of "+a.Voter, a.Origin, a.Sig)
 	}
 }
 
@@ -214,6 +227,12 @@ type kind struct {
 	voter    string
 	official bool // a proposal: its official fields are the owner's
 	action   bool // a file of an action: its owners may change it, but not who owns it
+	// key is what a vote is on, for the rule of closed items: the item's key, or the
+	// amendment's for a vote on an amendment.
+	key string
+	// amendment is the file of an amendment (without .sig), whose rules depend on
+	// what the request changes in it: see amendmentRules.
+	amendment string
 }
 
 // classify tells who may change the file at p.
@@ -244,7 +263,17 @@ func (r *reviewer) classify(p string) kind {
 	key := string(sec) + "/" + id
 	if len(parts) >= 3 && parts[1] == "reactions" {
 		voter := site.CanonicalVoter(parts[len(parts)-1])
-		return kind{bodies: []string{voter}, voter: voter, why: "a vote of " + voter, opens: "votes", item: r.item(key)}
+		return kind{bodies: []string{voter}, voter: voter, why: "a vote of " + voter, opens: "votes", item: r.item(key), key: key}
+	}
+	if len(parts) >= 3 && parts[1] == "amendments" {
+		rest := parts[2:]
+		if len(rest) >= 3 && rest[1] == "reactions" {
+			voter := site.CanonicalVoter(rest[len(rest)-1])
+			return kind{bodies: []string{voter}, voter: voter, why: "a vote of " + voter + " on an amendment", opens: "votes", item: r.item(key), key: key + "/amendments/" + rest[0]}
+		}
+		voter, _, _ := strings.Cut(rest[0], "-")
+		voter = site.CanonicalVoter(voter)
+		return kind{bodies: []string{voter}, why: "an amendment of " + voter, item: r.item(key), amendment: strings.TrimSuffix(p, ".sig")}
 	}
 	if len(parts) >= 3 && parts[1] == "feedback" {
 		voter, _, _ := strings.Cut(parts[len(parts)-1], "-")
@@ -375,14 +404,17 @@ func (r *reviewer) file(f history.NetFile, errs *diag.List) {
 	}
 	if k.voter != "" && k.opens == "votes" && f.New != "" && k.item != nil {
 		// The build's own rule, on the item as the target has it and as it will land:
-		// a vote that lands now on a closed item is shown as not counted.
+		// a vote that lands now on a closed item (or amendment) is shown as not counted.
 		for _, s := range []*site.Site{r.base, r.head} {
-			if why := trust.Closed(s, s.Items[string(k.item.Section)+"/"+k.item.ID], r.o.Now); why != "" {
-				errs.Add(at, "%s %s %s on %s/%s, but it would never count: %s (judged at %s); a closed item takes no more votes: leave this file out of the merge request",
-					who, verb, k.why, k.item.Section, k.item.ID, strings.Replace(why, "the vote landed on", "it would land on", 1), r.o.Now.UTC().Format(time.RFC3339))
+			if why := trust.ClosedKey(s, k.key, r.o.Now); why != "" {
+				errs.Add(at, "%s %s %s on %s, but it would never count: %s (judged at %s); a closed item takes no more votes: leave this file out of the merge request",
+					who, verb, k.why, k.key, strings.Replace(why, "the vote landed on", "it would land on", 1), r.o.Now.UTC().Format(time.RFC3339))
 				break
 			}
 		}
+	}
+	if k.amendment != "" && !r.amendmentRules(f, &k, at, who, verb, errs) {
+		return
 	}
 	if r.policy == trust.PolicyNone && r.o.Actor == "" {
 		return
@@ -434,6 +466,140 @@ func (r *reviewer) file(f history.NetFile, errs *diag.List) {
 				r.commit(i), verb, k.why, how, strings.Join(bodies, " or "))
 		}
 	}
+}
+
+// amendmentRules applies the rules of an amendment to a change of its file (or of its
+// detached signature), and sets who may make it in k.bodies: the proposing body adds it
+// (open, while a phase opens amendments, on an item it does not own), edits what it
+// proposes while it is open, and withdraws it; the item's owners (and the plan owner)
+// accept it, applying its text to the item in the same request, or reject it with an
+// answer. An amendment is never deleted. It reports false when the change is refused
+// whoever made it, so that nothing more is said about it.
+func (r *reviewer) amendmentRules(f history.NetFile, k *kind, at diag.Pos, who, verb string, errs *diag.List) bool {
+	sig := strings.HasSuffix(f.Path, ".sig")
+	head, from := amendmentAt(r.head, k.amendment), amendmentAt(r.fromSite(), k.amendment)
+	if f.New == "" && !sig {
+		errs.Add(at, "%s deleted %s: an amendment is never deleted, so that nothing said is lost; set state: withdrawn instead (the body that proposed it), or answer it (the item's owners)", who, k.why)
+		return false
+	}
+	if head == nil {
+		return true // unreadable: the build's check reports it
+	}
+	proposer := head.Voter
+	if sig && from != nil {
+		k.bodies = []string{proposer} // its body signs what it proposed
+		return true
+	}
+	var owners []string
+	for _, s := range []*site.Site{r.base, r.head} {
+		if o := s.Owners(s.Items[head.ItemKey]); len(o) > 0 {
+			owners = o // the target's, when it has the item
+			break
+		}
+	}
+	state := func(a *site.Amendment) string {
+		if a.State == "" {
+			return site.AmendmentOpen
+		}
+		return a.State
+	}
+	if from == nil {
+		k.bodies = []string{proposer}
+		if len(r.phases) > 0 {
+			k.opens = trust.AmendmentsOpen(r.phases)
+			if trust.Open(r.phases, k.opens, r.o.Now) == nil {
+				errs.Add(at, "%s added %s, but no phase of the plan opens %s now (%s): it would not count; see the phases in content/plan/_index.md",
+					who, k.why, k.opens, r.o.Now.UTC().Format(time.DateOnly))
+			}
+		}
+		if slices.Contains(owners, proposer) {
+			errs.Add(at, "%s added %s to %s, but %s owns the item: its owners change it directly (edit %s), they do not propose amendments to it",
+				who, k.why, head.ItemKey, proposer, itemFile(r.head, head.ItemKey))
+		}
+		if state(head) != site.AmendmentOpen {
+			errs.Add(at, "%s added %s with state: %s: an amendment is proposed open (leave state out); accepting or rejecting it is for the item's owners, later", who, k.why, head.State)
+		}
+		return true
+	}
+	edited := proposalChanged(from, head)
+	answered := state(from) != state(head) || !reflect.DeepEqual(from.Answer, head.Answer)
+	var bodies []string
+	if edited {
+		bodies = []string{proposer}
+		if state(from) != site.AmendmentOpen {
+			errs.Add(at, "%s changed what %s proposes, but it is %s: an amendment is edited only while it is open", who, k.why, state(from))
+		}
+	}
+	if answered {
+		what := k.why
+		answerers := append([]string(nil), owners...)
+		if !slices.Contains(answerers, r.owner) {
+			answerers = append(answerers, r.owner)
+		}
+		switch st := state(head); {
+		case st == site.AmendmentWithdrawn && state(from) == site.AmendmentOpen:
+			answerers = []string{proposer} // withdrawing is the proposer's
+			k.why = "the withdrawal of " + what
+		case st == site.AmendmentAccepted:
+			k.why = "the acceptance of " + what + " (the item's owners')"
+			id := head.ItemKey[strings.LastIndexByte(head.ItemKey, '/')+1:]
+			if p := r.head.PlanItemOf(id); p != nil && p.Base().Key() == head.ItemKey {
+				if miss := head.Unapplied(p); len(miss) > 0 {
+					errs.Add(at, "%s accepts %s, but the item does not carry what it proposes: %s; accepting an amendment applies it: change %s to the proposed text in the same merge request",
+						who, what, strings.Join(miss, ", "), p.Base().File)
+				}
+			}
+		case st == site.AmendmentRejected:
+			k.why = "the rejection of " + what + " (the item's owners')"
+			if strings.TrimSpace(head.Answer.Text) == "" {
+				errs.Add(at, "%s rejects %s without an answer: add answer: {date, text} saying why", who, what)
+			}
+		default:
+			k.why = "the state or answer of " + what + " (the item's owners')"
+		}
+		if edited && !slices.Equal(answerers, bodies) {
+			errs.Add(at, "%s both changes what %s proposes (its body's to do) and answers it (the item's owners'): an amendment is answered as it was proposed; make them separate merge requests", who, what)
+			return false
+		}
+		bodies = answerers
+	}
+	if bodies != nil {
+		k.bodies = bodies
+	}
+	return true
+}
+
+// amendmentAt is the amendment of s whose file is p, or nil.
+func amendmentAt(s *site.Site, p string) *site.Amendment {
+	for _, a := range s.Amendments {
+		if a.File == p {
+			return a
+		}
+	}
+	return nil
+}
+
+// itemFile is the file of the item of s whose key is key, or the key.
+func itemFile(s *site.Site, key string) string {
+	if it := s.Items[key]; it != nil {
+		return it.File
+	}
+	return key
+}
+
+// proposalChanged tells whether b proposes something else than a: another title, text,
+// fields, reason or date, or names another item or body.
+func proposalChanged(a, b *site.Amendment) bool {
+	if a.Title != b.Title || strings.TrimSpace(a.Text) != strings.TrimSpace(b.Text) || a.Reason != b.Reason || !a.Date.Equal(b.Date) ||
+		a.ForItem != b.ForItem || a.ForBody != b.ForBody || len(a.Fields) != len(b.Fields) {
+		return true
+	}
+	for i := range a.Fields {
+		if a.Fields[i].Name != b.Fields[i].Name || a.Fields[i].Value != b.Fields[i].Value {
+			return true
+		}
+	}
+	return false
 }
 
 // commit names the i-th commit of the request in a message.
@@ -645,6 +811,12 @@ func (r *reviewer) detached(p string, keys []*signature.Key) bool {
 	for _, fb := range r.head.Feedback {
 		if fb.File == file && fb.Sig != nil && fb.ForItem == fb.ItemKey && fb.ForBody == fb.Voter {
 			_, err := signature.Verify(fb.Sig.Data, fb.Raw, signature.NamespacePSPM, keys, r.o.Now)
+			return err == nil
+		}
+	}
+	for _, a := range r.head.Amendments {
+		if a.File == file && a.Sig != nil && a.ForItem == a.ItemKey && a.ForBody == a.Voter {
+			_, err := signature.Verify(a.Sig.Data, a.Raw, signature.NamespacePSPM, keys, r.o.Now)
 			return err == nil
 		}
 	}

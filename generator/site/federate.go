@@ -95,6 +95,13 @@ func (s *Site) Federate(f *Site, body string, from *Source) diag.List {
 		}
 		return a.ItemKey+"/"+a.File < c.ItemKey+"/"+c.File
 	})
+	sort.SliceStable(s.Amendments, func(i, j int) bool {
+		a, c := s.Amendments[i], s.Amendments[j]
+		if !a.Date.Equal(c.Date) {
+			return a.Date.Before(c.Date)
+		}
+		return a.Key() < c.Key()
+	})
 	s.Tags = collectTags(s)
 	reportRefused()
 	return errs
@@ -176,8 +183,8 @@ func slicesDeleteFunc[T any](in []T, del func(T) bool) []T {
 	return out
 }
 
-// adopt makes it an item of s under the namespace ns, from a source, with its votes and
-// comments.
+// adopt makes it an item of s under the namespace ns, from a source, with its votes,
+// comments and amendments (and the votes on them).
 func (s *Site) adopt(it *Item, ns string, from *Source) {
 	for _, r := range it.Reactions {
 		r.ItemKey = ns + r.ItemKey
@@ -186,6 +193,17 @@ func (s *Site) adopt(it *Item, ns string, from *Source) {
 	for _, fb := range it.Feedback {
 		fb.ItemKey = ns + fb.ItemKey
 		s.Feedback = append(s.Feedback, fb)
+	}
+	for _, a := range it.Amendments {
+		a.ItemKey = ns + a.ItemKey
+		s.Amendments = append(s.Amendments, a)
+		for _, r := range a.Reactions {
+			r.ItemKey = ns + r.ItemKey
+			s.Reactions = append(s.Reactions, r)
+		}
+		if s.amendByKey != nil {
+			s.amendByKey[a.Key()] = a
+		}
 	}
 	it.Namespace, it.From = ns, from
 	s.Items[it.Key()] = it

@@ -1,0 +1,276 @@
+package generator_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator"
+)
+
+// The rules of amendments at `pspm check --base`: a body proposes a change to an item it
+// does not own; only it edits or withdraws it; only the item's owners accept it, by
+// applying it in the same merge request, or reject it, with an answer; nothing is deleted.
+
+const (
+	amendFile = "content/plan/actions/a1/amendments/c_h223-tempi.md"
+	amendVote = "content/plan/actions/a1/amendments/c_h223-tempi/reactions/r_080.yaml"
+	a1File    = "content/plan/actions/a1.md"
+)
+
+// amendment is c_h223's amendment to a1 (owned by the plan owner, m_ef), in state with
+// the extra lines of front matter.
+func amendment(state, extra string) string {
+	return "---\ntitle: Azione uno, in tempi certi\nreason: I tempi attuali non bastano ai comuni.\ndate: 2025-02-01\n" +
+		"fields:\n  - name: due\n    value: 2026-06-30\nstate: " + state + "\n" + extra + "---\nTesto proposto dell'azione.\n"
+}
+
+// amendedA1 is a1 as the amendment proposes it.
+const amendedA1 = `---
+title: Azione uno, in tempi certi
+objective: o1
+status: in-progress
+progress: 40
+start: 2025-01-01
+due: 2026-06-30
+---
+Testo proposto dell'azione.
+`
+
+// proposed is a repository whose main branch holds c_h223's open amendment to a1,
+// proposed by Marco on 2025-02-01.
+func proposed(t *testing.T) *gitRepo {
+	g := newGitRepo(t, "author", "")
+	g.write(amendFile, amendment("open", ""))
+	g.commitAll("2025-02-01T10:00:00Z", marco, "Emendamento del Comune")
+	return g
+}
+
+func TestGateLetsABodyProposeAnAmendmentToAnItemItDoesNotOwn(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	g.run("", "checkout", "-q", "-b", "emendamento")
+	g.write(amendFile, amendment("open", ""))
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Emendamento")
+	res, err := g.checkMR(during)
+	wantClean(t, res, err)
+}
+
+func TestGateRefusesAnAmendmentByTheItemsOwner(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	g.run("", "checkout", "-q", "-b", "emendamento")
+	g.write("content/plan/actions/a1/amendments/m_ef-tempi.md", amendment("open", ""))
+	g.commitAll("2025-02-03T09:00:00Z", anna, "Emendamento del proprietario")
+	res, err := g.checkMR(during)
+	// The check of the site as it would land refuses it first, saying why.
+	wantViolation(t, res, err, "m_ef owns plan/actions/a1: its owners change the item directly, in content/plan/actions/a1.md")
+}
+
+func TestGateRefusesAnAmendmentByANonMember(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	g.run("", "checkout", "-q", "-b", "emendamento")
+	g.write(amendFile, amendment("open", ""))
+	g.commitAll("2025-02-03T09:00:00Z", eve, "Emendamento")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, amendFile+":1:1: commit ")
+	wantViolation(t, res, err, "added an amendment of c_h223, but eve@example.org is not the email of a member of c_h223")
+}
+
+func TestGateRefusesAnAmendmentProposedAlreadyAnswered(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	g.run("", "checkout", "-q", "-b", "emendamento")
+	g.write(amendFile, amendment("accepted", "answer: {date: 2025-02-03, text: Sì.}\n"))
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Emendamento accolto da sé")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, "with state: accepted: an amendment is proposed open")
+}
+
+func TestGateRefusesAnAmendmentOutsideEveryPhase(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	g.run("", "checkout", "-q", "-b", "emendamento")
+	g.write(amendFile, amendment("open", ""))
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Emendamento")
+	res, err := g.checkMR(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC))
+	wantViolation(t, res, err, "added an amendment of c_h223, but no phase of the plan opens feedback now (2025-09-01)")
+}
+
+func TestGateRefusesAnotherBodyEditingAnAmendment(t *testing.T) {
+	g := proposed(t)
+	g.run("", "checkout", "-q", "-b", "modifica")
+	g.write(amendFile, strings.Replace(amendment("open", ""), "2026-06-30", "2028-01-01", 1))
+	g.commitAll("2025-02-03T09:00:00Z", luca, "Cambio l'emendamento altrui")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, "changed an amendment of c_h223, but luca.verdi@regione.emilia-romagna.it is not the email of a member of c_h223")
+
+	// Its own body may.
+	g.run("", "reset", "-q", "--soft", "HEAD~1")
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Correggo l'emendamento")
+	res, err = g.checkMR(during)
+	wantClean(t, res, err)
+}
+
+func TestGateLetsTheProposerWithdrawButNotTheOwner(t *testing.T) {
+	g := proposed(t)
+	g.run("", "checkout", "-q", "-b", "ritiro")
+	g.write(amendFile, amendment("withdrawn", ""))
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Ritiro")
+	res, err := g.checkMR(during)
+	wantClean(t, res, err)
+
+	g.run("", "reset", "-q", "--soft", "HEAD~1")
+	g.commitAll("2025-02-03T09:00:00Z", anna, "Ritiro altrui")
+	res, err = g.checkMR(during)
+	wantViolation(t, res, err, "the withdrawal of an amendment of c_h223, but anna.rossi@mef.gov.it is not the email of a member of c_h223")
+}
+
+func TestGateRefusesAProposerAcceptingItsOwnAmendment(t *testing.T) {
+	g := proposed(t)
+	g.run("", "checkout", "-q", "-b", "accolgo")
+	g.write(amendFile, amendment("accepted", "answer: {date: 2025-02-03, text: Accolto.}\n"))
+	g.write(a1File, amendedA1)
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Mi accolgo da solo")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, amendFile+":1:1: commit ")
+	wantViolation(t, res, err, "the acceptance of an amendment of c_h223 (the item's owners'), but marco.bianchi@comune.re.it is not the email of a member of m_ef")
+	wantViolation(t, res, err, a1File+":1:1: commit ")
+}
+
+func TestGateRefusesAcceptingAnAmendmentWithoutApplyingIt(t *testing.T) {
+	g := proposed(t)
+	g.run("", "checkout", "-q", "-b", "accolgo")
+	g.write(amendFile, amendment("accepted", "answer: {date: 2025-02-03, text: Accolto.}\n"))
+	g.commitAll("2025-02-03T09:00:00Z", anna, "Accolto")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, "accepts an amendment of c_h223, but the item does not carry what it proposes: the title")
+	wantViolation(t, res, err, `due ("2026-06-30", not "2025-12-31")`)
+	wantViolation(t, res, err, "change content/plan/actions/a1.md to the proposed text in the same merge request")
+}
+
+func TestGateLetsTheOwnerAcceptAnAmendmentByApplyingIt(t *testing.T) {
+	g := proposed(t)
+	g.run("", "checkout", "-q", "-b", "accolgo")
+	g.write(amendFile, amendment("accepted", "answer: {date: 2025-02-03, text: Accolto.}\n"))
+	g.write(a1File, amendedA1)
+	g.commitAll("2025-02-03T09:00:00Z", anna, "Accolto e applicato")
+	res, err := g.checkMR(during)
+	wantClean(t, res, err)
+}
+
+func TestGateRefusesTheOwnerChangingAnAmendmentItAccepts(t *testing.T) {
+	g := proposed(t)
+	g.run("", "checkout", "-q", "-b", "accolgo")
+	g.write(amendFile, strings.Replace(amendment("accepted", "answer: {date: 2025-02-03, text: Accolto.}\n"), "2026-06-30", "2025-12-31", 1))
+	g.commitAll("2025-02-03T09:00:00Z", anna, "Accolto, ma a modo mio")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, "both changes what an amendment of c_h223 proposes (its body's to do) and answers it")
+}
+
+func TestGateRefusesARejectionWithoutAnAnswer(t *testing.T) {
+	g := proposed(t)
+	g.run("", "checkout", "-q", "-b", "respingo")
+	g.write(amendFile, amendment("rejected", ""))
+	g.commitAll("2025-02-03T09:00:00Z", anna, "Respinto")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, amendFile+":8:8: state is rejected but there is no answer: add answer: {date, text} saying why")
+
+	g.write(amendFile, amendment("rejected", "answer: {date: 2025-02-03, text: Non ci sono le risorse.}\n"))
+	g.commitAll("2025-02-03T09:00:00Z", anna, "Respinto, con risposta")
+	res, err = g.checkMR(during)
+	wantClean(t, res, err)
+}
+
+func TestGateRefusesDeletingAnAmendment(t *testing.T) {
+	for _, by := range []string{anna, marco} {
+		g := proposed(t)
+		g.run("", "checkout", "-q", "-b", "cancello")
+		g.remove(amendFile)
+		g.commitAll("2025-02-03T09:00:00Z", by, "Via l'emendamento")
+		res, err := g.checkMR(during)
+		wantViolation(t, res, err, "deleted an amendment of c_h223: an amendment is never deleted")
+	}
+}
+
+func TestGateRefusesAVoteOnARejectedAmendment(t *testing.T) {
+	g := proposed(t)
+	g.write(amendFile, amendment("rejected", "answer: {date: 2025-02-10, text: Non ci sono le risorse.}\n"))
+	g.commitAll("2025-02-10T10:00:00Z", anna, "Respinto")
+	g.run("", "checkout", "-q", "-b", "voto")
+	g.write(amendVote, "vote: support\n")
+	g.commitAll("2025-02-20T09:00:00Z", luca, "Voto della Regione")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, amendVote+":1:1: commit ")
+	wantViolation(t, res, err, "added a vote of r_080 on an amendment on plan/actions/a1/amendments/c_h223-tempi, but it would never count: it would land on 2025-03-01T12:00:00Z, after the amendment was rejected on 2025-02-10")
+}
+
+func TestGateLetsAVoteOnAnOpenAmendment(t *testing.T) {
+	g := proposed(t)
+	g.run("", "checkout", "-q", "-b", "voto")
+	g.write(amendVote, "vote: support\n")
+	g.commitAll("2025-02-20T09:00:00Z", luca, "Voto della Regione")
+	res, err := g.checkMR(during)
+	wantClean(t, res, err)
+
+	// Not in the name of another body.
+	g.run("", "reset", "-q", "--soft", "HEAD~1")
+	g.commitAll("2025-02-20T09:00:00Z", marco, "Voto altrui")
+	res, err = g.checkMR(during)
+	wantViolation(t, res, err, "added a vote of r_080 on an amendment, but marco.bianchi@comune.re.it is not the email of a member of r_080")
+}
+
+func TestAmendmentIsSupersededWhenItsItemChangesAfterIt(t *testing.T) {
+	g := proposed(t)
+	g.write(amendVote, "vote: support\n")
+	g.commitAll("2025-02-02T10:00:00Z", luca, "Voto prima")
+	a1 := g.read(a1File)
+	g.write(a1File, strings.Replace(a1, "progress: 40", "progress: 60", 1))
+	changed := g.commitAll("2025-02-05T10:00:00Z", anna, "Avanzamento")
+	g.write("content/plan/actions/a1/amendments/c_h223-tempi/reactions/m_ef.yaml", "vote: oppose\n")
+	g.commitAll("2025-02-06T10:00:00Z", anna, "Voto dopo")
+	votes, res, _ := g.build()
+	a := res.Site.Amendments[0]
+	if a.Status != "superseded" || a.SupersededBy == nil || a.SupersededBy.Commit != changed {
+		t.Fatalf("status %q, superseded by %+v; want superseded by %s", a.Status, a.SupersededBy, changed)
+	}
+	if !a.Counted {
+		t.Errorf("the amendment itself does not count: %s", a.Detail)
+	}
+	wantCounted(t, votes[amendVote], "author")
+	wantNotCounted(t, votes["content/plan/actions/a1/amendments/c_h223-tempi/reactions/m_ef.yaml"], "closed")
+	if a.Tally.Support != 1 || a.Tally.Oppose != 0 {
+		t.Errorf("tally %+v", a.Tally)
+	}
+	if votes[amendVote]["item"] != "plan/actions/a1/amendments/c_h223-tempi" {
+		t.Errorf("votes.json gives the vote on the amendment the item %v", votes[amendVote]["item"])
+	}
+
+	tr, err := generator.Audit(res, "plan/actions/a1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.Votes) != 0 || len(tr.Amendments) != 1 || len(tr.Amendments[0].Votes) != 2 || tr.Amendments[0].SupersededBy != changed {
+		t.Fatalf("audit of a1: %d votes on the item, amendments %+v", len(tr.Votes), tr.Amendments)
+	}
+	var text strings.Builder
+	if err := tr.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Amendments (1)", "c_h223-tempi  superseded  counted", "superseded: the item changed in commit " + changed[:10],
+		"    Votes (2 reaction files)", "    r_080  support", "    m_ef   oppose", "reactions/m_ef.yaml: the vote landed on 2025-02-06T10:00:00Z, after the item changed"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("the audit does not say %q:\n%s", want, text.String())
+		}
+	}
+}
+
+func TestAmendmentIsNotSupersededByItsOwnAcceptance(t *testing.T) {
+	g := proposed(t)
+	g.write(amendFile, amendment("accepted", "answer: {date: 2025-02-03, text: Accolto.}\n"))
+	g.write(a1File, amendedA1)
+	g.commitAll("2025-02-03T09:00:00Z", anna, "Accolto e applicato")
+	g.write(amendVote, "vote: support\n")
+	g.commitAll("2025-02-20T09:00:00Z", luca, "Voto tardivo")
+	votes, res, _ := g.build()
+	if a := res.Site.Amendments[0]; a.Status != "accepted" {
+		t.Errorf("status %q, want accepted", a.Status)
+	}
+	wantNotCounted(t, votes[amendVote], "closed")
+}
