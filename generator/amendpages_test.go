@@ -2,10 +2,13 @@ package generator_test
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/internal/sitetest"
+	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/site"
 )
 
@@ -212,4 +215,28 @@ Il risultato atteso, misurabile.
 	b.File("plan/goals/g1/index.html", `id="amendment-c_h223-obiettivo"`, `Obiettivo uno<ins><span class="visually-hidden">[aggiunto:] </span>, più ampio</ins>`)
 	b.File("plan/objectives/o1/index.html", `id="amendment-c_h223-operativo"`, `<ins><span class="visually-hidden">[aggiunto:] </span>Un testo per l&#39;obiettivo operativo.</ins>`)
 	b.File("plan/results/r1/index.html", `id="amendment-c_h223-risultato"`, `Il risultato atteso<ins><span class="visually-hidden">[aggiunto:] </span>, misurabile</ins>.`)
+}
+
+// TestFederatedItemShowsTheAmendmentsOfItsPortal takes a municipality's portal as a
+// source whose action has an amendment: the action's page here shows it, linked at its
+// anchor, without buttons (the amendment is voted on in that portal's repository).
+func TestFederatedItemShowsTheAmendmentsOfItsPortal(t *testing.T) {
+	re := portalRepo(t, "c_h223", "Reggio Emilia", "mobilita")
+	write(t, re, "content/plan/actions/pagopa-tributi/amendments/m_ef-tempi.md", "---\nreason: Tempi più brevi.\ndate: 2026-10-05\ntitle: Tributi locali con pagoPA entro il 2027\n---\n")
+	gitIn(t, re, "add", ".")
+	gitIn(t, re, "-c", "user.name=Anna Rossi", "-c", "user.email=anna.rossi@c_h223.example.it", "commit", "-q", "-m", "un emendamento")
+	dir := demoOnDisk(t)
+	write(t, dir, "pspm.yaml", "forge: {kind: github, url: \"https://github.com/mef/piano\"}\nsources:\n  - url: file://"+filepath.ToSlash(re)+"\n    body: c_h223\n")
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := output.NewMem()
+	res, err := generator.Build(generator.Options{Source: src, Dir: dir}, out)
+	if err != nil {
+		t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	b := &sitetest.Build{T: t, Result: res, Out: out}
+	b.File("bodies/c_h223/plan/actions/pagopa-tributi/index.html", `id="amendment-m_ef-tempi"`, "Tempi più brevi.",
+		`Tributi locali con pagoPA <del><span class="visually-hidden">[rimosso:] </span>a Reggio Emilia</del><ins><span class="visually-hidden">[aggiunto:] </span>entro il 2027</ins>`, "! amendments/m_ef-tempi/reactions?")
 }

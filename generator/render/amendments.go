@@ -1,11 +1,11 @@
 package render
 
 import (
-	"encoding/json"
 	"html/template"
 	"strings"
 	"time"
 
+	"github.com/pspm-dev/pspm/generator/archetype"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/textdiff"
 )
@@ -76,8 +76,8 @@ func (r *renderer) amendmentViews(it *site.Item) []AmendmentView {
 	if len(it.Amendments) == 0 {
 		return nil
 	}
-	p := r.Site.PlanItemOf(it.ID)
-	if p == nil || p.Base() != it {
+	p := r.planItemOf(it)
+	if p == nil {
 		return nil
 	}
 	out := make([]AmendmentView, len(it.Amendments))
@@ -102,6 +102,33 @@ func (r *renderer) amendmentViews(it *site.Item) []AmendmentView {
 		}
 	}
 	return out
+}
+
+// planItemOf is the plan item whose common part is it: of this portal, or of the plan of
+// another body's portal (a source, whose amendments come with its items); nil for
+// proposals and practices.
+func (r *renderer) planItemOf(it *site.Item) site.PlanItem {
+	if p := r.Site.PlanItemOf(it.ID); p != nil && p.Base() == it {
+		return p
+	}
+	for _, fp := range r.Site.Federated {
+		for _, g := range fp.Goals {
+			if &g.Item == it {
+				return g
+			}
+		}
+		for _, o := range fp.Objectives {
+			if &o.Item == it {
+				return o
+			}
+		}
+		for _, a := range fp.Actions {
+			if &a.Item == it {
+				return a
+			}
+		}
+	}
+	return nil
 }
 
 // weight estimates the bytes an amendment shown in full adds to the page.
@@ -254,26 +281,22 @@ func (r *renderer) amendURL(p site.PlanItem) string {
 	dir := it.Dir + "/amendments"
 	name := placeholder + "-" + r.tr.T("forge.amend_slug") + ".md"
 	text := strings.TrimSpace(it.Text)
-	u := editorURL(f.Kind, f.URL, f.Branch, dir, name, r.amendmentPrefill(p.Heading(), text))
+	u := editorURL(f.Kind, f.URL, f.Branch, dir, name, r.amendmentPrefill(it, p.Heading(), text))
 	if len(u) > maxPrefillURL {
-		u = editorURL(f.Kind, f.URL, f.Branch, dir, name, r.amendmentPrefill(p.Heading(), r.tr.T("forge.amend_pointer", it.File)))
+		u = editorURL(f.Kind, f.URL, f.Branch, dir, name, r.amendmentPrefill(it, p.Heading(), r.tr.T("forge.amend_pointer", it.File)))
 	}
 	return u
 }
 
-// amendmentPrefill is the file "propose a change" starts from: the front matter with the
-// date the pages are as of and a reason to write, then the text.
-func (r *renderer) amendmentPrefill(title, text string) string {
-	q := func(s string) string { // a JSON string is a YAML double-quoted scalar
-		b, _ := json.Marshal(s)
-		return string(b)
+// amendmentPrefill is the file "propose a change" starts from: the theme's amendment
+// archetype with the date the pages are as of, a reason to write, and the title and text.
+func (r *renderer) amendmentPrefill(it *site.Item, title, text string) string {
+	data, err := archetype.Prefill(r.Theme, archetype.Request{Kind: "amendment", Item: it.Key(), Date: r.prefillDate(),
+		Title: title, Reason: r.tr.T("forge.amend_reason"), Text: text})
+	if err != nil {
+		return ""
 	}
-	var b strings.Builder
-	b.WriteString("---\ntitle: " + q(title) + "\nreason: " + q(r.tr.T("forge.amend_reason")) + "\ndate: " + r.prefillDate().Format(time.DateOnly) + "\n---\n")
-	if text != "" {
-		b.WriteString(text + "\n")
-	}
-	return b.String()
+	return string(data)
 }
 
 // prefillDate is the date the forge buttons write: the date the portal is as of.

@@ -176,17 +176,19 @@ func TestItemPageShowsEachAmendmentAsAWordDiffAgainstTheCurrentText(t *testing.T
 
 func TestProposeAChangeOpensAnAmendmentForNonOwnersAndTheEditForOwners(t *testing.T) {
 	const result = "-- content/plan/results/r1/index.md --\n---\ntitle: Risultato uno\nobjective: o1\n---\nIl risultato.\n"
-	for _, c := range []struct{ kind, amend, edit string }{
-		{"github", `href="https://github.com/mef/piano/new/main/content/plan/actions/a1/amendments?filename=codice_ente-modifica.md&amp;value=---%0Atitle%3A&#43;%22Azione&#43;uno%22%0Areason%3A&#43;%22Spiegate&#43;perch%C3%A9&#43;proponete&#43;la&#43;modifica%22%0Adate%3A&#43;2025-06-01%0A---%0ATesto&#43;dell%27azione.%0A"`,
+	const file = "---%0Atitle%3A&#43;%22Azione&#43;uno%22%0Areason%3A&#43;%22Spiegate&#43;perch%C3%A9&#43;proponete&#43;la&#43;modifica%22%0Adate%3A&#43;2025-06-01%0A"
+	const text = "%0A---%0ATesto&#43;dell%27azione.%0A"
+	for _, c := range []struct{ kind, amend, end, edit string }{
+		{"github", `href="https://github.com/mef/piano/new/main/content/plan/actions/a1/amendments?filename=codice_ente-modifica.md&amp;value=` + file, text + `">Proponi una modifica</a>`,
 			`href="https://github.com/mef/piano/edit/main/content/plan/actions/a1.md"`},
-		{"gitlab", `href="https://github.com/mef/piano/-/new/main/content/plan/actions/a1/amendments?content=---%0Atitle%3A&#43;%22Azione&#43;uno%22%0Areason%3A&#43;%22Spiegate&#43;perch%C3%A9&#43;proponete&#43;la&#43;modifica%22%0Adate%3A&#43;2025-06-01%0A---%0ATesto&#43;dell%27azione.%0A&amp;file_name=codice_ente-modifica.md"`,
+		{"gitlab", `href="https://github.com/mef/piano/-/new/main/content/plan/actions/a1/amendments?content=` + file, text + `&amp;file_name=codice_ente-modifica.md">Proponi una modifica</a>`,
 			`href="https://github.com/mef/piano/-/edit/main/content/plan/actions/a1.md"`},
-		{"gitea", `href="https://github.com/mef/piano/_new/main/content/plan/actions/a1/amendments/?filename=codice_ente-modifica.md&amp;value=---%0Atitle%3A&#43;%22Azione&#43;uno%22%0Areason%3A&#43;%22Spiegate&#43;perch%C3%A9&#43;proponete&#43;la&#43;modifica%22%0Adate%3A&#43;2025-06-01%0A---%0ATesto&#43;dell%27azione.%0A"`,
+		{"gitea", `href="https://github.com/mef/piano/_new/main/content/plan/actions/a1/amendments/?filename=codice_ente-modifica.md&amp;value=` + file, text + `">Proponi una modifica</a>`,
 			`href="https://github.com/mef/piano/_edit/main/content/plan/actions/a1.md"`},
 	} {
 		t.Run(c.kind, func(t *testing.T) {
 			files := renderWith(t, "-- pspm.yaml --\nforge: {kind: "+c.kind+", url: \"https://github.com/mef/piano\"}\n"+result, func(*site.Site) {})
-			contains(t, files, "plan/actions/a1/index.html", c.amend+`>Proponi una modifica</a>`, c.edit+`>Modifica (titolari)</a>`, "«Proponi una modifica» apre un emendamento")
+			contains(t, files, "plan/actions/a1/index.html", c.amend, c.end, c.edit+`>Modifica (titolari)</a>`, "«Proponi una modifica» apre un emendamento")
 			contains(t, files, "en/plan/actions/a1/index.html", ">Propose a change</a>", ">Edit (owners)</a>", "codice_ente-change.md")
 			// Every plan kind, a bundle too: the amendments folder sits beside index.md.
 			contains(t, files, "plan/goals/g1/index.html", "content/plan/goals/g1/amendments", "codice_ente-modifica.md", ">Modifica (titolari)</a>")

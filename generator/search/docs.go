@@ -89,10 +89,7 @@ func (b *docBuilder) amendment(s *site.Site, a *site.Amendment) {
 	if a.On == nil || len(a.Problems) > 0 {
 		return
 	}
-	item := a.On.ID
-	if p := s.PlanItemOf(a.On.ID); p != nil && p.Base() == a.On {
-		item = p.Heading()
-	}
+	item := planTitle(s, a.On)
 	body := a.Voter
 	if o := s.ByBody[a.Voter]; o != nil {
 		body = o.Name
@@ -104,6 +101,32 @@ func (b *docBuilder) amendment(s *site.Site, a *site.Amendment) {
 	proposed := strings.TrimSpace(a.Title + "\n\n" + a.Text)
 	b.add(Document{ID: a.Key(), Type: "amendment", Lang: b.langs[0], Title: fmt.Sprintf(amendmentTitles[b.langs[0]], item, body),
 		Status: status, Body: a.Voter, Date: a.Date, URL: a.URL()}, a.Reason, proposed)
+}
+
+// planTitle is the title of the plan item whose common part is it, of this portal or of
+// another body's (a source's), or its id.
+func planTitle(s *site.Site, it *site.Item) string {
+	if p := s.PlanItemOf(it.ID); p != nil && p.Base() == it {
+		return p.Heading()
+	}
+	for _, fp := range s.Federated {
+		for _, g := range fp.Goals {
+			if &g.Item == it {
+				return g.Title
+			}
+		}
+		for _, o := range fp.Objectives {
+			if &o.Item == it {
+				return o.Title
+			}
+		}
+		for _, a := range fp.Actions {
+			if &a.Item == it {
+				return a.Title
+			}
+		}
+	}
+	return it.ID
 }
 
 // agid adds a document per objective of AgID's plan, the reference (nil without one):
