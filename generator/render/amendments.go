@@ -200,7 +200,11 @@ func (r *renderer) amendmentView(p site.PlanItem, a *site.Amendment, full bool) 
 		current := site.ReadableText(it.Text, r.plain)
 		switch {
 		case v.Applied:
-			v.Text = template.HTML(template.HTMLEscapeString(cutAfter(proposed, maxDiffRun)))
+			shown := cutAfter(proposed, maxDiffText)
+			if shown != proposed {
+				shown += " […]"
+			}
+			v.Text = template.HTML(template.HTMLEscapeString(shown))
 		case proposed != current:
 			v.Text = textDiffHTML(wordOps(current, proposed), r.tr, false)
 		}
