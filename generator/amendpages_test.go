@@ -79,6 +79,9 @@ func TestItemPageShowsAmendmentsFromContentFilesInEveryState(t *testing.T) {
   <p>Nessun voto finora.</p>`)
 	b.File("index.xml", "<title>Azione uno — emendamento di Comune di Reggio Emilia</title>", "<title>Azione uno — emendamento di Regione Emilia-Romagna: Respinto</title>")
 	b.File("search/meta.json", `"amendment"`)
+	// The search page's client names the type and the status amendments add.
+	b.File("search/index.html", "&#34;type.amendment&#34;:&#34;Emendamento&#34;", "&#34;status.superseded&#34;:&#34;Superato&#34;")
+	b.File("en/search/index.html", "&#34;type.amendment&#34;:&#34;Amendment&#34;")
 }
 
 func TestAmendmentSupersededByAChangeOfTheItemSaysWhenAndDiffsTheCurrentText(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/textdiff"
 )
 
-// The amendments of a plan item on its page (the section id="amendments"), the forge
+// The amendments of a plan item on its page (the section headed id="h-amendments"), the forge
 // link that proposes one, and their feed entries.
 
 // AmendmentView is a change to a plan item proposed by a body that does not own it, on

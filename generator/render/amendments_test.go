@@ -117,7 +117,7 @@ func fiveAmendments(s *site.Site) {
 func TestItemPageShowsEachAmendmentAsAWordDiffAgainstTheCurrentText(t *testing.T) {
 	files := renderWith(t, "-- pspm.yaml --\nforge: {kind: github, url: \"https://github.com/mef/piano\"}\n", fiveAmendments)
 	page := "plan/actions/a1/index.html"
-	contains(t, files, page, `<section class="amendments" id="amendments" aria-labelledby="h-amendments">`, `<h2 id="h-amendments">Emendamenti</h2>`)
+	contains(t, files, page, `<section class="amendments" aria-labelledby="h-amendments">`, `<h2 id="h-amendments">Emendamenti</h2>`)
 
 	open := section(t, files, page, "amendment-c_h223-tempi")
 	for _, want := range []string{`<h3>Emendamento di Comune di Reggio Emilia</h3>`, `<span class="badge status-open">Aperto</span>`, `<time datetime="2025-03-01">1 marzo 2025</time>`,
