@@ -3,9 +3,10 @@
 // serve` and `pspm search`. bleve is imported only here; the package hands out pspm types.
 //
 // A Document is one thing a reader finds: a plan item (in each version that has it as it
-// is), a proposal, a practice, a body, a comment. Its title, summary and text are analysed
-// with the Italian or the English analyzer by its language; its type, status, body, tags,
-// AgID codes, kind, versions and language are keywords, for facets and filters. A plan
+// is), a proposal, a practice, a body, a comment, an amendment (linking to its anchor on
+// its item's page). Its title, summary and text are analysed with the Italian or the
+// English analyzer by its language; its type, status, body, tags, AgID codes, kind,
+// versions and language are keywords, for facets and filters. A plan
 // item's official code is one lower-case term of its own: a query that is a code, or the
 // start of one, lists the items with that code first (see query.go).
 package search
