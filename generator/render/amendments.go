@@ -312,31 +312,51 @@ func (r *renderer) prefillDate() time.Time {
 }
 
 // amendmentEntries are the feed entries of the site's amendments: one when each was
-// proposed, and one when the owners answered it.
+// proposed, and one when its state changed: answered by the owners (dated by the
+// answer, else by the commit that landed it), withdrawn by its body (dated by that
+// commit; without Git there is no such date and no entry), or superseded by a change of
+// the item.
 func (r *renderer) amendmentEntries(as []*site.Amendment) []entry {
 	var out []entry
+	esc := template.HTMLEscapeString
 	for _, a := range as {
 		if a.On == nil || len(a.Problems) > 0 {
 			continue
 		}
 		title := r.amendmentTitle(a)
-		author := r.bodyLink(a.VoterBody, a.Voter).Title
-		esc := template.HTMLEscapeString
-		out = append(out, entry{id: a.URL(), url: a.URL(), title: title, author: author, summary: a.Reason,
+		body := r.bodyLink(a.VoterBody, a.Voter).Title
+		out = append(out, entry{id: a.URL(), url: a.URL(), title: title, author: body, summary: a.Reason,
 			html: "<p>" + esc(a.Reason) + "</p>", date: a.Date})
 		status := amendmentStatus(a)
-		if (status == site.AmendmentAccepted || status == site.AmendmentRejected) && !a.Answer.Date.IsZero() {
-			label := r.tr.T("amendment.status." + status)
-			html := "<p>" + esc(label) + "</p>"
+		label := r.tr.T("amendment.status." + status)
+		e := entry{id: a.URL() + "-" + status, url: a.URL(), title: title + ": " + label, summary: label, html: "<p>" + esc(label) + "</p>"}
+		landed := time.Time{}
+		if a.Origin != nil {
+			landed = a.Origin.Landed
+		}
+		switch status {
+		case site.AmendmentAccepted, site.AmendmentRejected:
+			e.date = a.Answer.Date
+			if e.date.IsZero() {
+				e.date = landed
+			}
 			if a.Answer.Text != "" {
-				html += r.markdown(a.Answer.Text).HTML
+				e.html += r.markdown(a.Answer.Text).HTML
 			}
-			answeredBy := r.view.Plan.Owner.Title
+			e.author = r.view.Plan.Owner.Title
 			if owners := r.Site.Owners(a.On); len(owners) > 0 { // the lead owner answers
-				answeredBy = r.bodyLink(r.Site.ByBody[owners[0]], owners[0]).Title
+				e.author = r.bodyLink(r.Site.ByBody[owners[0]], owners[0]).Title
 			}
-			out = append(out, entry{id: a.URL() + "-" + status, url: a.URL(), title: title + ": " + label, author: answeredBy,
-				summary: label, html: html, date: a.Answer.Date})
+		case site.AmendmentWithdrawn:
+			e.date, e.author = landed, body
+		case site.AmendmentSuperseded:
+			if c := a.SupersededBy; c != nil {
+				e.date, e.author = c.Landed, c.AuthorName
+				e.html += "<p>" + esc(r.tr.T("amendment.superseded", r.formatDate(c.Landed))) + "</p>"
+			}
+		}
+		if !e.date.IsZero() {
+			out = append(out, e)
 		}
 	}
 	return out

@@ -108,7 +108,7 @@ func fiveAmendments(s *site.Site) {
 	amend(s, a1, "c_h223", "accolta", site.Amendment{State: site.AmendmentAccepted, Reason: "Testo più chiaro.", Date: day("2025-01-10"),
 		Text: "Testo dell'azione.\n", Answer: site.Answer{Date: day("2025-02-01"), Text: "Accolta."}})
 	amend(s, a1, "c_h223", "ritirata", site.Amendment{State: site.AmendmentWithdrawn, Reason: "Ci abbiamo ripensato.", Date: day("2025-03-03"), Title: "Azione ritirata",
-		Verdict: site.Verdict{Reason: site.ReasonNotMember, Detail: "the author is not a member of c_h223"}})
+		Verdict: site.Verdict{Reason: site.ReasonNotMember, Detail: "the author is not a member of c_h223"}, Origin: &site.Origin{Landed: day("2025-03-04")}})
 	sup := amend(s, a1, "c_h223", "superata", site.Amendment{State: site.AmendmentOpen, Status: site.AmendmentSuperseded, Reason: "Prima del cambiamento.", Date: day("2025-02-15"),
 		Text: "Un testo tutto nuovo.\n"})
 	sup.SupersededBy = &site.Change{File: a1.File, Commit: "0123456789abcdef", AuthorName: "Anna Rossi", Landed: day("2025-03-20")}
@@ -220,7 +220,7 @@ func TestProposeAChangeOfALongTextPointsToTheFileWithinTheForgesURLLimit(t *test
 	}
 }
 
-func TestFeedsCarryNewAndAnsweredAmendments(t *testing.T) {
+func TestFeedsCarryEachAmendmentWhenProposedAndWhenItsStateChanged(t *testing.T) {
 	files := renderWith(t, "", fiveAmendments)
 	contains(t, files, "index.xml",
 		"<title>Azione uno — emendamento di Comune di Reggio Emilia</title>",
@@ -230,7 +230,9 @@ func TestFeedsCarryNewAndAnsweredAmendments(t *testing.T) {
 		"<id>/plan/actions/a1/#amendment-c_h223-respinta-rejected</id>",
 		"<updated>2025-04-01T00:00:00Z</updated>",
 		"<title>Azione uno — emendamento di Comune di Reggio Emilia: Accolto</title>",
-		"! Ritirato</title>")
+		// withdrawn when the commit that withdrew it landed, superseded when the item changed
+		"<title>Azione uno — emendamento di Comune di Reggio Emilia: Ritirato</title>", "<updated>2025-03-04T00:00:00Z</updated>",
+		"<title>Azione uno — emendamento di Comune di Reggio Emilia: Superato</title>", "<updated>2025-03-20T00:00:00Z</updated>", "<name>Anna Rossi</name>")
 	contains(t, files, "en/index.xml", "<title>Azione uno — amendment by Comune di Reggio Emilia: Rejected</title>")
 	contains(t, files, "bodies/c_h223/index.xml", "<title>Azione uno — emendamento di Comune di Reggio Emilia</title>")
 	contains(t, files, "bodies/m_ef/index.xml", "! emendamento")
