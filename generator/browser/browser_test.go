@@ -109,7 +109,11 @@ func TestThemeInHeadlessChromium(t *testing.T) {
 	t.Run("SkipLinkMovesFocusToMain", func(t *testing.T) { p.checkSkipLink(t) })
 	t.Run("ForgeButtonsAreReachableByTabWithVisibleFocus", func(t *testing.T) { p.checkForgeButtons(t) })
 	t.Run("NoHorizontalScrollAt320px", func(t *testing.T) {
-		for _, name := range []string{"home", "proposal", "action"} {
+		names := []string{"home", "proposal", "action"}
+		if slices.ContainsFunc(p.pages, func(pg page) bool { return pg.name == "amended" }) {
+			names = append(names, "amended") // word diffs and their tables
+		}
+		for _, name := range names {
 			t.Run(name, func(t *testing.T) { p.checkReflow(t, p.page(t, name)) })
 		}
 	})
