@@ -242,6 +242,9 @@ func TestAmendmentIsSupersededWhenItsItemChangesAfterIt(t *testing.T) {
 		t.Errorf("votes.json gives the vote on the amendment the item %v", votes[amendVote]["item"])
 	}
 
+	if tr, err := generator.Audit(res, amendFile); err != nil || tr.Item != "plan/actions/a1" {
+		t.Errorf("the audit of an amendment's file is not its item's: %v", err)
+	}
 	tr, err := generator.Audit(res, "plan/actions/a1")
 	if err != nil {
 		t.Fatal(err)
@@ -273,4 +276,122 @@ func TestAmendmentIsNotSupersededByItsOwnAcceptance(t *testing.T) {
 		t.Errorf("status %q, want accepted", a.Status)
 	}
 	wantNotCounted(t, votes[amendVote], "closed")
+}
+
+// amendmentPhases is a plan whose consultation opens comments and votes, and a later
+// phase amendments.
+const amendmentPhases = `-- content/plan/_index.md --
+---
+title: Piano di prova
+owner: m_ef
+phases:
+  - name: Consultazione
+    from: 2025-01-01
+    to: 2025-06-30
+    opens: [proposals, feedback, votes]
+  - name: Emendamenti
+    from: 2025-07-01
+    to: 2025-09-30
+    opens: [amendments, votes]
+---
+`
+
+func TestPhaseThatNamesAmendmentsIsTheOnlyOneThatOpensThem(t *testing.T) {
+	g := newGitRepo(t, "author", amendmentPhases)
+	g.run("", "checkout", "-q", "-b", "emendamento")
+	g.write(amendFile, amendment("open", ""))
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Emendamento")
+	res, err := g.checkMR(during) // feedback is open, amendments are not
+	wantViolation(t, res, err, "added an amendment of c_h223, but no phase of the plan opens amendments now (2025-03-01)")
+	res, err = g.checkMR(time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC))
+	wantClean(t, res, err)
+
+	// Landed during the consultation, it is shown, not counted.
+	g.run("", "checkout", "-q", "main")
+	g.run("2025-03-01T10:00:00Z", "merge", "-q", "--no-ff", "-m", "Merge", "emendamento")
+	_, b, _ := g.build()
+	if a := b.Site.Amendments[0]; a.Counted || a.Verdict.Reason != "outside-window" || !strings.Contains(a.Detail, "no phase of the plan opened amendments") {
+		t.Errorf("an amendment landed outside the phase of amendments: counted %v, %s: %s", a.Counted, a.Verdict.Reason, a.Detail)
+	}
+}
+
+func TestPlanOwnerRemovesAnItemWithItsAmendments(t *testing.T) {
+	g := proposed(t)
+	g.write("content/proposals/p1/index.md", strings.Replace(g.read("content/proposals/p1/index.md"), "targets: [a1]\n", "", 1))
+	g.commitAll("2025-02-02T09:00:00Z", anna, "La proposta non riguarda più a1")
+	g.run("", "checkout", "-q", "-b", "via")
+	g.remove(a1File)
+	g.remove(amendFile)
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Via l'azione")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, "deleted an amendment of c_h223 (on an item the request removes), but marco.bianchi@comune.re.it is not the email of a member of m_ef")
+
+	g.run("", "reset", "-q", "--soft", "HEAD~1")
+	g.commitAll("2025-02-03T09:00:00Z", anna, "Via l'azione")
+	res, err = g.checkMR(during)
+	wantClean(t, res, err)
+}
+
+// TestSignedAmendmentAndVoteOnItCountAfterASquashMerge: under policy signed, an amendment
+// and a vote on it, each signed with a detached signature that names what it is for,
+// count whatever commit lands them; the signature of an amendment moved to another item
+// does not.
+func TestSignedAmendmentAndVoteOnItCountAfterASquashMerge(t *testing.T) {
+	g, marcoKey, lucaKey := signedRepo(t)
+	g.write(amendFile, "---\ntitle: Un titolo più chiaro\nreason: Più chiaro.\ndate: 2025-02-01\nitem: plan/actions/a1\nbody: c_h223\n---\n")
+	g.signFile(marcoKey, amendFile)
+	g.write(amendVote, "vote: support\nitem: plan/actions/a1/amendments/c_h223-tempi\nvoter: r_080\ndate: 2025-02-03\n")
+	g.signFile(lucaKey, amendVote)
+	g.commitAll("2025-02-03T09:00:00Z", forge, "Emendamento e voto (#12)")
+	g.land("2025-02-03T09:00:00Z")
+	votes, res, out := g.build()
+	a := res.Site.Amendments[0]
+	if !a.Counted || a.Verification != "signature" {
+		t.Errorf("signed amendment: counted %v, %s: %s", a.Counted, a.Verdict.Reason, a.Detail)
+	}
+	wantCounted(t, votes[amendVote], "signature")
+	if j := string(out.Files()["api/v1/amendments.json"]); !strings.Contains(j, `"counted":true,"reason_code":""`) || !strings.Contains(j, `"verification":"signature"`) {
+		t.Errorf("amendments.json:\n%s", out.Files()["api/v1/amendments.json"])
+	}
+
+	// The same signed file and signature on another item name the wrong item.
+	g.write("content/plan/goals/g1/amendments/c_h223-tempi.md", g.read(amendFile))
+	g.write("content/plan/goals/g1/amendments/c_h223-tempi.md.sig", g.read(amendFile+".sig"))
+	g.commitAll("2025-02-04T09:00:00Z", forge, "Copia (#13)")
+	g.land("2025-02-04T09:00:00Z")
+	_, res, _ = g.build()
+	for _, a := range res.Site.Amendments {
+		if a.ItemKey == "plan/goals/g1" && (a.Counted || !strings.Contains(a.Detail, "the file says item: plan/actions/a1")) {
+			t.Errorf("a signature copied to another item: counted %v, %s", a.Counted, a.Detail)
+		}
+	}
+}
+
+func TestGateLetsASignedAmendmentInFromTheForgesEditor(t *testing.T) {
+	g, marcoKey, lucaKey := signedRepo(t)
+	g.run("", "checkout", "-q", "-b", "emendamento")
+	g.write(amendFile, "---\ntitle: Un titolo più chiaro\nreason: Più chiaro.\ndate: 2025-02-01\nitem: plan/actions/a1\nbody: c_h223\n---\n")
+	g.signFile(marcoKey, amendFile)
+	g.commitAll("2025-02-03T09:00:00Z", forge, "Emendamento")
+	res, err := g.checkMR(during)
+	wantClean(t, res, err)
+
+	// Signed by another body's key, it is refused.
+	g.signFile(lucaKey, amendFile)
+	g.commitAll("2025-02-03T10:00:00Z", forge, "Firma sbagliata")
+	res, err = g.checkMR(during)
+	wantViolation(t, res, err, "added an amendment of c_h223, but it is not signed")
+}
+
+func TestGateChecksTheForgeAccountOfWhoAnswersAnAmendment(t *testing.T) {
+	g := newGitRepo(t, "author", forgeAccounts)
+	g.write(amendFile, amendment("open", ""))
+	g.commitAll("2025-02-01T10:00:00Z", marco, "Emendamento del Comune")
+	g.run("", "checkout", "-q", "-b", "respingo")
+	g.write(amendFile, amendment("rejected", "answer: {date: 2025-02-03, text: Non ci sono le risorse.}\n"))
+	g.commitAs("2025-02-03T09:00:00Z", anna, "Respinto")
+	res, err := g.checkAs("marco-bianchi", during) // Anna's email, Marco's account
+	wantViolation(t, res, err, "the rejection of an amendment of c_h223 (the item's owners'), but the forge account marco-bianchi that opened it is not a member of m_ef")
+	res, err = g.checkAs("AnnaRossi", during)
+	wantClean(t, res, err)
 }

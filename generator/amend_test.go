@@ -126,6 +126,8 @@ func TestAmendmentProblemsAreShownNotDropped(t *testing.T) {
 	amendmentProblem(t, "content/plan/goals/g1/amendments/c_h223-tempi.md", "---\nreason: Perché.\ndate: 2025-02-20\nfields:\n  - {name: order, value: 2}\n---\n", "goals are amended by their title and text only")
 	amendmentProblem(t, "content/plan/actions/a1/amendments/c_h223-tempi.md", "---\nreason: Perché.\ndate: 2025-02-20\ntitle: T\nstate: rejected\n---\n", "state is rejected but there is no answer")
 	amendmentProblem(t, "content/plan/actions/a1/amendments/c_h223-tempi.md", "---\ndate: 2025-02-20\ntitle: T\n---\n", "reason")
+	many := "---\nreason: Perché.\ndate: 2025-02-20\nfields:\n" + strings.Repeat("  - {name: due, value: 2026-01-01}\n", 101) + "---\n"
+	amendmentProblem(t, "content/plan/actions/a1/amendments/c_h223-tempi.md", many, "fields has 101 entries, more than the 100 allowed (limits.lists in pspm.yaml)")
 }
 
 func TestMisplacedFileInAmendmentsFolderIsAnError(t *testing.T) {

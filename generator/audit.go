@@ -107,7 +107,7 @@ type TrailFeedback struct {
 
 // Audit returns the trail of the item named by key in a site read by Inspect or Build.
 // key is "<section>/<id>" (e.g. proposals/telemedicina), the item's URL path, its file,
-// or a bare id when only one item has it.
+// or a bare id when only one item has it; an amendment's key or file names its item.
 func Audit(res *Result, key string) (*Trail, error) {
 	s := res.Site
 	it, err := findItem(s, key)
@@ -185,6 +185,9 @@ func findItem(s *site.Site, key string) (*site.Item, error) {
 	k = strings.TrimPrefix(k, "content/")
 	k = strings.TrimSuffix(strings.TrimSuffix(k, "/index.md"), ".md")
 	k = strings.Trim(k, "/")
+	if item, _, ok := strings.Cut(k, "/amendments/"); ok { // an amendment's key or file: its item's trail
+		k = item
+	}
 	if it := s.Items[k]; it != nil {
 		return it, nil
 	}

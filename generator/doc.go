@@ -18,7 +18,7 @@
 //	model    Resolve: link references, report dangling ones; bound the     (generator/site)
 //	         site's distinct tags (limits.tag_pages)
 //	history  one walk of the main branch: the commit that cast each vote    (generator/history)
-//	         and when it landed (and who landed it), every amendment of an
+//	         and when it landed (and who landed it), every change to an
 //	         item's text, spent votes and signatures (withdrawn versions),
 //	         every action's progress over time; cached in
 //	         .pspm/cache, so a build after a commit walks that commit (only
@@ -28,14 +28,16 @@
 //	         tree's loader (files shared with another version are parsed
 //	         once); a moved or deleted published tag is an error; the
 //	         draft's replaces: are checked against every version
-//	verify   the trust model: whether each vote and comment counts, and    (generator/trust,
-//	         why not (votes.policy, signatures, replays, landing times     generator/signature)
-//	         the maintainers vouch for, phase windows); a bad
+//	verify   the trust model: whether each vote, comment and amendment     (generator/trust,
+//	         counts, and why not (votes.policy, signatures, replays,       generator/signature)
+//	         landing times the maintainers vouch for, phase windows); a bad
 //	         contribution is kept and shown, a warning in a build and an
 //	         error in a check
 //	derive   Derive: tallies, priorities ranking, progress roll-ups, lists  (generator/site)
-//	         by body/status/tag; what each version changed (Diff: on the
-//	         texts as read, with lineage: renumbered, merged, split), and
+//	         by body/status/tag, amendments' status (superseded when the
+//	         item changed after them) and tallies; what each version
+//	         changed (Diff: on the texts as read, with lineage: renumbered,
+//	         merged, split), and
 //	         the monitoring of the approved plan (Monitor); after federate,
 //	         LinkAgID checks the agid codes against the reference and
 //	         lists what serves each AgID objective

@@ -160,7 +160,7 @@ func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 		// ItemKey and Voter name what a vote is for inside the file, so that a detached
 		// signature of the file binds them (see package trust).
 		"ItemKey": itemKey, "Voter": r.Body,
-		"Reason": r.Reason, "Text": r.Text, "Fields": strings.Join(site.AmendableFields(site.Section(path.Dir(itemKey))), ", "),
+		"Reason": r.Reason, "Text": endLine(r.Text), "Fields": strings.Join(site.AmendableFields(site.Section(path.Dir(itemKey))), ", "),
 	})
 	return File{Path: name, Data: out}, err
 }
@@ -208,9 +208,6 @@ func makeAmendment(src fs.FS, r *Request) (string, error) {
 	if r.Text == "" {
 		r.Text = text
 	}
-	if r.Reason == "" {
-		r.Reason = "Scrivete qui perché l'ente propone la modifica."
-	}
 	s := r.Slug
 	if s == "" {
 		s = "emendamento"
@@ -223,6 +220,15 @@ func makeAmendment(src fs.FS, r *Request) (string, error) {
 		name = dir + "/amendments/" + r.Body + "-" + s + "-" + strconv.Itoa(i) + ".md"
 	}
 	return name, nil
+}
+
+// endLine is text ending with one line break, "" for no text.
+func endLine(text string) string {
+	text = strings.TrimRight(text, "\n")
+	if text == "" {
+		return ""
+	}
+	return text + "\n"
 }
 
 // readFront decodes the front matter of the Markdown file name of src into v, leaving
@@ -817,6 +823,6 @@ func Prefill(chain *theme.Chain, r Request) ([]byte, error) {
 	return execute(arch, data, map[string]any{
 		"ID": r.ID, "Title": r.Title, "Body": r.Body, "Date": r.Date.Format("2006-01-02"), "Kind": kindOf(r),
 		"Vote": r.Vote, "Priority": r.Priority, "Comment": r.Comment, "Item": r.Item,
-		"Reason": r.Reason, "Text": r.Text, "Fields": strings.Join(site.AmendableFields(site.Section(path.Dir(r.Item))), ", "),
+		"Reason": r.Reason, "Text": endLine(r.Text), "Fields": strings.Join(site.AmendableFields(site.Section(path.Dir(r.Item))), ", "),
 	})
 }

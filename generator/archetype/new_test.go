@@ -180,3 +180,23 @@ func TestNewSiteREADMEExplainsTakingPartAndReleasing(t *testing.T) {
 		}
 	}
 }
+
+func TestPrefillOfAnAmendmentStartsFromTheItemsText(t *testing.T) {
+	chain, err := theme.New(nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := archetype.Prefill(chain, archetype.Request{Kind: "amendment", Item: "plan/actions/a1", Title: "Azione: uno",
+		Text: "Il testo attuale.\n", Date: time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fm struct{ Title, Reason, Date string }
+	frontMatter(t, data, &fm)
+	if fm.Title != "Azione: uno" || fm.Date != "2026-12-03" || !strings.HasSuffix(string(data), "---\nIl testo attuale.\n") {
+		t.Errorf("prefilled amendment:\n%s", data)
+	}
+	if !strings.Contains(string(data), "(status, progress, start, due)") {
+		t.Errorf("the fields an action's amendment may propose are not named:\n%s", data)
+	}
+}

@@ -53,6 +53,9 @@ func FuzzAmendment(f *testing.F) {
 		if utf8.RuneCountInString(a.Reason) > 2000 || strings.TrimSpace(a.Reason) == "" && a.Date.IsZero() {
 			t.Errorf("reason %d characters, date %v: the limits and required keys are not enforced", utf8.RuneCountInString(a.Reason), a.Date)
 		}
+		if len(a.Fields) > cfg.Limits.Lists {
+			t.Errorf("%d fields kept, over limits.lists", len(a.Fields))
+		}
 		for _, fd := range a.Fields {
 			if fd.Name == "" || utf8.RuneCountInString(fd.Name) > 64 || utf8.RuneCountInString(fd.Value) > 2000 {
 				t.Errorf("field %q = %d characters", fd.Name, utf8.RuneCountInString(fd.Value))

@@ -878,6 +878,13 @@ func readAmendment(cfg *config.Config, j job, key string, data []byte, problems 
 			markdown.Check(j.file, doc.BodyLine, doc.Body, markdown.Limits{TableCells: cfg.Limits.TableCells, Nesting: cfg.Limits.Nesting}, &problems)
 			a.Text, a.TextLine = string(doc.Body), doc.BodyLine
 			meta.Decode(j.file, doc.Meta, a, &problems)
+			if n, max := len(a.Fields), cfg.Limits.Lists; n > max {
+				at := a.Fields[max].Pos
+				if at.File == "" {
+					at = diag.Pos{File: j.file, Line: 1, Col: 1}
+				}
+				overLimit(&problems, at, "fields", n, max, "lists", "propose only the fields that change (an action has four)")
+			}
 		}
 	}
 	if problems.HasErrors() {

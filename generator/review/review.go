@@ -18,7 +18,8 @@
 //     (or feedback, when no phase names amendments); only its body edits what it
 //     proposes, while it is open, and withdraws it; only the item's owners (or the plan
 //     owner) accept it, in the merge request that applies its title, text and fields to
-//     the item, or reject it, with an answer; it is never deleted;
+//     the item, or reject it, with an answer; it is never deleted, but by the plan
+//     owner with its item;
 //   - contributions only while a phase of the plan opens them, and a vote only on an
 //     item or amendment that still takes votes (trust.Closed, trust.ClosedAmendment,
 //     the build's rules): not on a withdrawn or answered proposal, a cancelled action,
@@ -273,7 +274,7 @@ func (r *reviewer) classify(p string) kind {
 		}
 		voter, _, _ := strings.Cut(rest[0], "-")
 		voter = site.CanonicalVoter(voter)
-		return kind{bodies: []string{voter}, why: "an amendment of " + voter, item: r.item(key), amendment: strings.TrimSuffix(p, ".sig")}
+		return kind{bodies: []string{voter}, voter: voter, why: "an amendment of " + voter, item: r.item(key), amendment: strings.TrimSuffix(p, ".sig")}
 	}
 	if len(parts) >= 3 && parts[1] == "feedback" {
 		voter, _, _ := strings.Cut(parts[len(parts)-1], "-")
@@ -478,6 +479,11 @@ func (r *reviewer) file(f history.NetFile, errs *diag.List) {
 func (r *reviewer) amendmentRules(f history.NetFile, k *kind, at diag.Pos, who, verb string, errs *diag.List) bool {
 	sig := strings.HasSuffix(f.Path, ".sig")
 	head, from := amendmentAt(r.head, k.amendment), amendmentAt(r.fromSite(), k.amendment)
+	if f.New == "" && !sig && r.removedWithItem(k.amendment) {
+		k.bodies = []string{r.owner} // removing an item is the plan owner's, and its amendments go with it
+		k.why += " (on an item the request removes)"
+		return true
+	}
 	if f.New == "" && !sig {
 		errs.Add(at, "%s deleted %s: an amendment is never deleted, so that nothing said is lost; set state: withdrawn instead (the body that proposed it), or answer it (the item's owners)", who, k.why)
 		return false
@@ -567,6 +573,14 @@ func (r *reviewer) amendmentRules(f history.NetFile, k *kind, at diag.Pos, who, 
 		k.bodies = bodies
 	}
 	return true
+}
+
+// removedWithItem tells whether the item of the amendment file p is gone at the head:
+// the plan owner removes an item with its amendments.
+func (r *reviewer) removedWithItem(p string) bool {
+	rel := strings.TrimPrefix(p, content.Dir+"/")
+	key, _, ok := strings.Cut(rel, "/amendments/")
+	return ok && r.head.Items[key] == nil && r.base.Items[key] != nil
 }
 
 // amendmentAt is the amendment of s whose file is p, or nil.

@@ -55,7 +55,7 @@ type Item struct {
 	Tally        Tally
 	Translations map[string]*Translation // by language, from <id>.<lang>.md or index.<lang>.md
 	// History is every change to the item's file (and its translations) that landed on
-	// the main branch, oldest first: its amendments. Empty without Git.
+	// the main branch, oldest first (not its Amendments, which bodies propose). Empty without Git.
 	History []*Change
 
 	// Namespace is "" for the portal's own items, and "bodies/<body>/" for those another

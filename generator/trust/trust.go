@@ -77,7 +77,14 @@ func Judge(s *site.Site, o Options) diag.List {
 	}
 	for _, a := range s.Amendments {
 		clock.prepare(a.Origin)
-		a.DeriveStatus() // an amendment no longer open takes no votes: see ClosedAmendment
+	}
+	// An amendment's landing time, as the rules use it, decides whether it was
+	// superseded and when the votes on it close (ClosedAmendment): set both first.
+	amended := make([]timing, len(s.Amendments))
+	for i, a := range s.Amendments {
+		amended[i] = clock.time(a.Origin)
+		retime(a.Origin, amended[i])
+		a.DeriveStatus()
 	}
 	// Verdicts are independent, and a signature check costs tens of microseconds: judge
 	// on every core.
@@ -104,14 +111,13 @@ func Judge(s *site.Site, o Options) diag.List {
 		retime(f.Origin, clock.time(f.Origin))
 	}
 	what := AmendmentsOpen(s.Plan.Phases)
-	for _, a := range s.Amendments {
+	for i, a := range s.Amendments {
 		a.Verdict, _ = j.verdict(contribution{
 			reason: a.Verdict.Reason, detail: a.Detail, file: a.File, item: a.On, itemKey: a.ItemKey,
 			voter: a.Voter, body: a.VoterBody, origin: a.Origin, sig: a.Sig, raw: a.Raw,
 			forItem: a.ForItem, forVoter: a.ForBody, voterKey: "body",
-			opens: []string{what}, timing: clock.time(a.Origin),
+			opens: []string{what}, timing: amended[i],
 		})
-		retime(a.Origin, clock.time(a.Origin))
 	}
 	return errs
 }
