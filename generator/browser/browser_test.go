@@ -26,6 +26,7 @@ import (
 	demo "github.com/pspm-dev/pspm/content"
 	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/serve"
+	"github.com/pspm-dev/pspm/generator/site"
 )
 
 const (
@@ -108,7 +109,11 @@ func TestThemeInHeadlessChromium(t *testing.T) {
 	t.Run("SkipLinkMovesFocusToMain", func(t *testing.T) { p.checkSkipLink(t) })
 	t.Run("ForgeButtonsAreReachableByTabWithVisibleFocus", func(t *testing.T) { p.checkForgeButtons(t) })
 	t.Run("NoHorizontalScrollAt320px", func(t *testing.T) {
-		for _, name := range []string{"home", "proposal", "action"} {
+		names := []string{"home", "proposal", "action"}
+		if slices.ContainsFunc(p.pages, func(pg page) bool { return pg.name == "amended" }) {
+			names = append(names, "amended") // word diffs and their tables
+		}
+		for _, name := range names {
 			t.Run(name, func(t *testing.T) { p.checkReflow(t, p.page(t, name)) })
 		}
 	})
@@ -330,6 +335,19 @@ func pagesOf(t *testing.T, res *generator.Result) []page {
 	}
 	if len(s.Proposals) > res.Config.Paginate {
 		pages = append(pages, page{"proposals-p2", "/proposals/page/2/", "it", 200, 0})
+	}
+	// The plan item with the most amendments, when the demo has any: their diffs, votes
+	// and buttons.
+	var amended *site.Item
+	for _, k := range site.PlanKinds {
+		for _, p := range k.Items(s) {
+			if it := p.Base(); len(it.Amendments) > 0 && (amended == nil || len(it.Amendments) > len(amended.Amendments)) {
+				amended = it
+			}
+		}
+	}
+	if amended != nil {
+		pages = append(pages, page{"amended", amended.URL(), "it", 200, 0})
 	}
 	return append(pages,
 		page{"proposal", "/proposals/" + prop.ID + "/", "it", 200, 0},

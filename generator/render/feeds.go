@@ -63,7 +63,8 @@ type entry struct {
 	tags                              []string
 }
 
-// feeds lists the Atom feeds: the site, each section, each body. Their entries are
+// feeds lists the Atom feeds: the site, each section, each body. The site's feed and
+// the proposing body's carry each amendment, when proposed and when answered. Their entries are
 // made when a feed is rendered, from the views as they are then (pspm serve patches the
 // words of items into them).
 func (r *renderer) feeds() []task {
@@ -95,7 +96,9 @@ func (r *renderer) feeds() []task {
 		return out
 	}
 	out := []task{
-		r.feed("/index.xml", "/", r.view.Title, func() []entry { return append(props(), pracs()...) }),
+		r.feed("/index.xml", "/", r.view.Title, func() []entry {
+			return append(append(props(), pracs()...), r.amendmentEntries(s.Amendments)...)
+		}),
 		r.feed("/proposals/index.xml", "/proposals/", r.tr.T("proposals.title"), props),
 		r.feed("/practices/index.xml", "/practices/", r.tr.T("practices.title"), pracs),
 		r.feed("/plan/index.xml", "/plan/", r.view.Plan.Title, acts),
@@ -117,7 +120,13 @@ func (r *renderer) feeds() []task {
 				}
 				es = append(es, entry{url: url + "#" + f.ID(), title: f.Title, author: b.Name, summary: r.fb[f].Summary, html: r.fb[f].HTML, date: f.Date})
 			}
-			return es
+			var own []*site.Amendment
+			for _, a := range s.Amendments {
+				if a.Voter == b.ID {
+					own = append(own, a)
+				}
+			}
+			return append(es, r.amendmentEntries(own)...)
 		}))
 	}
 	return out

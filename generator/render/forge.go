@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/pspm-dev/pspm/generator/archetype"
 	"github.com/pspm-dev/pspm/generator/site"
@@ -14,10 +13,13 @@ import (
 // be completed: the file already named and filled from the theme's archetypes. It is nil
 // when pspm.yaml names no forge.
 type ForgeView struct {
-	Kind     string // github, gitlab, gitea
-	Vote     string // create <item>/reactions/<body>.yaml
-	Comment  string // create <item>/feedback/<body>-<slug>.md
-	Edit     string // edit the item's file (propose a change)
+	Kind    string // github, gitlab, gitea
+	Vote    string // create <item>/reactions/<body>.yaml
+	Comment string // create <item>/feedback/<body>-<slug>.md
+	Edit    string // edit the item's file: its owners' change (on plan items), or a proposal's own
+	// Amend creates <item>/amendments/<body>-<slug>.md with the item's current title and
+	// text: the change a body that does not own a plan item proposes; "" elsewhere.
+	Amend    string
 	Propose  string // create a new proposal (on the proposals list)
 	Practice string // create a new practice (on the practices list)
 	Body     string // the placeholder for the body's IPA code in the file names
@@ -76,13 +78,12 @@ type prefills struct {
 	vote     string // a support vote with a priority, for proposals and practices
 	priority string // a priority, for plan items
 	comment  string
+	// support and oppose are votes without a priority, for amendments.
+	support, oppose string
 }
 
 func (r *renderer) makePrefills() prefills {
-	date := r.Site.Built
-	if date.IsZero() {
-		date = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	}
+	date := r.prefillDate()
 	fill := func(req archetype.Request) string {
 		req.Date = date
 		data, err := archetype.Prefill(r.Theme, req)
@@ -95,6 +96,8 @@ func (r *renderer) makePrefills() prefills {
 		vote:     fill(archetype.Request{Kind: "vote", Vote: site.VoteSupport, Priority: 3}),
 		priority: fill(archetype.Request{Kind: "vote", Priority: 3}),
 		comment:  fill(archetype.Request{Kind: "feedback", Feedback: "comment", Title: r.tr.T("forge.comment_title")}),
+		support:  fill(archetype.Request{Kind: "vote", Vote: site.VoteSupport}),
+		oppose:   fill(archetype.Request{Kind: "vote", Vote: site.VoteOppose}),
 	}
 }
 
@@ -113,6 +116,9 @@ func (r *renderer) forge(it *site.Item) *ForgeView {
 	v.Comment = editorURL(f.Kind, f.URL, f.Branch, it.Dir+"/feedback", placeholder+"-commento.md", r.prefill.comment)
 	if it.File != "" { // not for what a source brought: its file is in another repository
 		v.Edit = editURL(f.Kind, f.URL, f.Branch, it.File)
+	}
+	if p := r.Site.PlanItemOf(it.ID); p != nil && p.Base() == it {
+		v.Amend = r.amendURL(p)
 	}
 	return v
 }

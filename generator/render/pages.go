@@ -706,6 +706,7 @@ func (r *renderer) contributions(it *site.Item) Contributions {
 	for _, f := range it.Feedback {
 		c.Feedback = append(c.Feedback, r.feedbackView(f))
 	}
+	c.Amendments = r.amendmentViews(it)
 	for _, a := range it.Attachments {
 		c.Attachments = append(c.Attachments, AttachmentView{Name: a.Name, URL: r.asset(it.URL() + a.Name), Size: humanSize(a.Size)})
 	}

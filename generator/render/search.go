@@ -55,11 +55,16 @@ func (r *renderer) searchView() (*SearchView, error) {
 	for _, k := range site.PlanKinds {
 		types = append(types, k.Name)
 	}
-	for _, t := range append(types, "proposal", "practice", "body", "feedback", "agid") {
+	for _, t := range append(types, "proposal", "practice", "body", "feedback", "amendment", "agid") {
 		strs["type."+t] = r.tr.T("search.type." + t)
 	}
 	for _, s := range append(append([]string{}, site.ProposalStatuses...), site.ActionStatuses...) {
 		strs["status."+s] = r.tr.T("status." + s)
+	}
+	for _, s := range site.AmendmentStates { // the statuses proposals do not share
+		if _, ok := strs["status."+s]; !ok {
+			strs["status."+s] = r.tr.T("amendment.status." + s)
+		}
 	}
 	for _, o := range r.all {
 		strs["lang."+o.lang] = o.tr.T("lang.name")

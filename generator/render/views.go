@@ -338,10 +338,13 @@ type Contributions struct {
 	Reactions   []ReactionView
 	Feedback    []FeedbackView
 	Attachments []AttachmentView
-	Key         string     // "<section>/<id>", as in the open data
-	Folder      string     // the item's contribution folder in the repository
-	Forge       *ForgeView // buttons that open the forge's web editor; nil without a forge
-	HasOrigins  bool       // the reactions carry their commit and landing time (the site is read from Git)
+	// Amendments are the changes bodies that do not own a plan item proposed to it
+	// (amendments.go), by date; empty on other items.
+	Amendments []AmendmentView
+	Key        string     // "<section>/<id>", as in the open data
+	Folder     string     // the item's contribution folder in the repository
+	Forge      *ForgeView // buttons that open the forge's web editor; nil without a forge
+	HasOrigins bool       // the reactions carry their commit and landing time (the site is read from Git)
 }
 
 // ReactionView is one body's vote on an item.

@@ -3,9 +3,10 @@
 // serve` and `pspm search`. bleve is imported only here; the package hands out pspm types.
 //
 // A Document is one thing a reader finds: a plan item (in each version that has it as it
-// is), a proposal, a practice, a body, a comment. Its title, summary and text are analysed
-// with the Italian or the English analyzer by its language; its type, status, body, tags,
-// AgID codes, kind, versions and language are keywords, for facets and filters. A plan
+// is), a proposal, a practice, a body, a comment, an amendment (linking to its anchor on
+// its item's page). Its title, summary and text are analysed with the Italian or the
+// English analyzer by its language; its type, status, body, tags, AgID codes, kind,
+// versions and language are keywords, for facets and filters. A plan
 // item's official code is one lower-case term of its own: a query that is a code, or the
 // start of one, lists the items with that code first (see query.go).
 package search
@@ -25,7 +26,7 @@ var Languages = []string{"it", "en"}
 // Field names of the index. Text fields carry the language as a suffix
 // (title_it, title_en...): each language has its own analyzer.
 const (
-	FieldType     = "type"     // goal, objective, result, action, proposal, practice, body, feedback
+	FieldType     = "type"     // goal, objective, result, action, proposal, practice, body, feedback, amendment, agid
 	FieldLang     = "lang"     // the language of the document's text
 	FieldStatus   = "status"   // a proposal's or an action's status
 	FieldBody     = "body"     // the body the item is by (proposing, sharing, owning, commenting)
@@ -44,14 +45,15 @@ const (
 var Boosts = map[string]float64{FieldTitle: 3, FieldSummary: 1.5, FieldText: 1}
 
 // Types of document, in the order facets list them.
-var Types = []string{"action", "result", "objective", "goal", "proposal", "practice", "body", "feedback", "agid"}
+var Types = []string{"action", "result", "objective", "goal", "proposal", "practice", "body", "feedback", "amendment", "agid"}
 
 // Document is one searchable thing.
 type Document struct {
 	// ID is unique in the index and stable across builds: "<section>/<id>" for the
 	// work tree's items, "<section>/<id>@<version>" for another text of the same plan
 	// item in other versions (the newest that has it), "<item key>#<feedback id>" for
-	// a comment, with "/<lang>" appended for a translation.
+	// a comment, the amendment's key (site.Amendment.Key) for an amendment, with
+	// "/<lang>" appended for a translation.
 	ID       string
 	Type     string
 	Lang     string

@@ -1,6 +1,8 @@
 package search
 
 import (
+	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -17,7 +19,8 @@ type Plainer func(markdown []byte) (summary, text string)
 
 // Documents lists what the index holds for s, in a fixed order: goals, objectives and
 // actions (those of the work tree, then the other texts they had in approved versions),
-// proposals, practices, bodies, feedback; each item followed by its translations.
+// proposals, practices, bodies, feedback, amendments; each item followed by its
+// translations.
 // langs are the site's languages, the first the default one (its pages have no prefix);
 // languages the index has no analyzer for are left out. plain converts the Markdown;
 // each distinct text is converted once, on every core.
@@ -67,8 +70,63 @@ func Documents(s *site.Site, langs []string, plain Plainer) []Document {
 		b.add(Document{ID: f.ItemKey + "#" + f.ID(), Type: "feedback", Lang: b.langs[0], Title: f.Title,
 			Body: f.Voter, Kind: f.Kind, Date: f.Date, URL: "/" + f.ItemKey + "/#" + f.ID()}, f.Text, "")
 	}
+	for _, a := range s.Amendments {
+		b.amendment(s, a)
+	}
 	b.convert(plain)
 	return b.docs
+}
+
+// amendmentTitles name an amendment's document in the index's languages: the amended
+// item's title, then the proposing body's name.
+var amendmentTitles = map[string]string{"it": "%s — emendamento di %s", "en": "%s — amendment by %s"}
+
+// amendment adds the document of an amendment, in the site's default language (it is
+// written against the item's text as written): titled by its item and body, found by its
+// reason and by the title and text it proposes, and linking to its anchor on the
+// item's page. An unreadable one, or one on nothing, has no text to find.
+func (b *docBuilder) amendment(s *site.Site, a *site.Amendment) {
+	if a.On == nil || len(a.Problems) > 0 {
+		return
+	}
+	item := planTitle(s, a.On)
+	body := a.Voter
+	if o := s.ByBody[a.Voter]; o != nil {
+		body = o.Name
+	}
+	status := a.Status
+	if status == "" {
+		status = cmp.Or(a.State, site.AmendmentOpen)
+	}
+	proposed := strings.TrimSpace(a.Title + "\n\n" + a.Text)
+	b.add(Document{ID: a.Key(), Type: "amendment", Lang: b.langs[0], Title: fmt.Sprintf(amendmentTitles[b.langs[0]], item, body),
+		Status: status, Body: a.Voter, Date: a.Date, URL: a.URL()}, a.Reason, proposed)
+}
+
+// planTitle is the title of the plan item whose common part is it, of this portal or of
+// another body's (a source's), or its id.
+func planTitle(s *site.Site, it *site.Item) string {
+	if p := s.PlanItemOf(it.ID); p != nil && p.Base() == it {
+		return p.Heading()
+	}
+	for _, fp := range s.Federated {
+		for _, g := range fp.Goals {
+			if &g.Item == it {
+				return g.Title
+			}
+		}
+		for _, o := range fp.Objectives {
+			if &o.Item == it {
+				return o.Title
+			}
+		}
+		for _, a := range fp.Actions {
+			if &a.Item == it {
+				return a.Title
+			}
+		}
+	}
+	return it.ID
 }
 
 // agid adds a document per objective of AgID's plan, the reference (nil without one):

@@ -104,6 +104,15 @@ func TestDocumentsOfTheDemoCoverEveryItemAndTranslation(t *testing.T) {
 	}
 	want := map[string]int{"goal": len(s.Goals), "objective": len(s.Objectives), "result": len(s.Results), "action": len(s.Actions), "proposal": len(s.Proposals),
 		"practice": len(s.Practices), "body": len(s.Bodies), "feedback": feedback}
+	amendments := 0
+	for _, a := range s.Amendments {
+		if a.On != nil && len(a.Problems) == 0 {
+			amendments++
+		}
+	}
+	if amendments > 0 {
+		want["amendment"] = amendments
+	}
 	if !reflect.DeepEqual(count, want) {
 		t.Errorf("documents by type = %v, want %v", count, want)
 	}
