@@ -21,16 +21,33 @@ type NewCommit struct {
 	// Files is the commit's whole tree: slash-separated paths relative to the
 	// repository's root, and their contents. Every file is a regular file.
 	Files map[string][]byte
-	// Author is the author, committer and tagger, with the date of all three.
+	// Author is the author, and the committer and tagger unless Committer is set, with
+	// the date of all three.
 	Author  Person
 	Message string
+	// Committer, when its Name or Email is not "", is the committer and tagger instead
+	// of Author: the maintainer who merged a contributor's commits, say.
+	Committer Person
 	// Tag is the name of an annotated tag of the commit, without refs/tags/ (e.g.
 	// "plan/2024"); TagMessage is its message.
 	Tag, TagMessage string
+	// Merged, when not empty, makes the commit a merge, as a forge makes when it merges
+	// a merge request: its first parent is the previous commit of the branch and its
+	// second the last of Merged, the commits of the merged branch, oldest first, the
+	// first a child of the previous commit of the branch, each the parent of the next.
+	// They have no Merged and no Tag of their own.
+	Merged []NewCommit
+	// Sign, when not nil, signs the commit: it is given the commit's bytes without the
+	// signature, as Git signs them, and returns the armored signature (OpenPGP or SSH)
+	// that becomes the commit's gpgsig header. SignTag signs the tag the same way, its
+	// signature appended to the tag's message. Both must be deterministic for the
+	// repository to be.
+	Sign, SignTag func(payload []byte) ([]byte, error)
 }
 
 // EncodeRepository writes, through emit, the Git folder of a repository whose branch
-// holds commits, oldest first, each the parent of the next: the loose objects, the
+// holds commits, oldest first, each the first parent of the next (a commit with Merged
+// also has the merged branch as its second parent): the loose objects, the
 // branch and tag references, HEAD (on branch), a config and an index of the last
 // commit's tree. Paths are slash-separated and start with ".git/"; data is only valid
 // until emit returns. The work tree is not written: a caller that wants one writes the
@@ -48,34 +65,44 @@ func EncodeRepository(branch string, commits []NewCommit, emit func(path string,
 	var parent plumbing.Hash
 	var last map[string]plumbing.Hash
 	for i, c := range commits {
-		blobs := make(map[string]plumbing.Hash, len(c.Files))
-		for _, p := range slices.Sorted(maps.Keys(c.Files)) {
-			if p == "" || path.IsAbs(p) || path.Clean(p) != p || strings.HasPrefix(p, "../") || strings.HasPrefix(p, ".git/") {
-				return fmt.Errorf("history: commit %d: file path %q is not a clean relative path", i+1, p)
-			}
-			h, err := w.object(plumbing.BlobObject, c.Files[p])
-			if err != nil {
-				return err
-			}
-			blobs[p] = h
+		var parents []plumbing.Hash
+		if !parent.IsZero() {
+			parents = []plumbing.Hash{parent}
 		}
-		tree, err := w.tree(blobs, "")
+		if len(c.Merged) > 0 {
+			side := parent
+			for j, m := range c.Merged {
+				if len(m.Merged) > 0 || m.Tag != "" {
+					return fmt.Errorf("history: commit %d: merged commit %d has merged commits or a tag of its own", i+1, j+1)
+				}
+				var sideParents []plumbing.Hash
+				if !side.IsZero() {
+					sideParents = []plumbing.Hash{side}
+				}
+				var err error
+				if side, _, err = w.commit(m, sideParents, fmt.Sprintf("commit %d: merged commit %d", i+1, j+1)); err != nil {
+					return err
+				}
+			}
+			parents = append(parents, side)
+		}
+		h, blobs, err := w.commit(c, parents, fmt.Sprintf("commit %d", i+1))
 		if err != nil {
 			return err
 		}
-		sig := object.Signature{Name: c.Author.Name, Email: c.Author.Email, When: c.Author.When}
-		commit := &object.Commit{Author: sig, Committer: sig, Message: c.Message, TreeHash: tree}
-		if !parent.IsZero() {
-			commit.ParentHashes = []plumbing.Hash{parent}
-		}
-		if parent, err = w.encoded(commit.Encode); err != nil {
-			return err
-		}
+		parent, last = h, blobs
 		if c.Tag != "" {
 			if !refName(c.Tag) {
 				return fmt.Errorf("history: commit %d: tag name %q is not usable", i+1, c.Tag)
 			}
-			tag := &object.Tag{Name: c.Tag, Tagger: sig, Message: c.TagMessage, TargetType: plumbing.CommitObject, Target: parent}
+			tag := &object.Tag{Name: c.Tag, Tagger: committer(c), Message: c.TagMessage, TargetType: plumbing.CommitObject, Target: parent}
+			if c.SignTag != nil {
+				sig, err := sign(c.SignTag, tag.EncodeWithoutSignature)
+				if err != nil {
+					return fmt.Errorf("history: commit %d: signing tag %s: %w", i+1, c.Tag, err)
+				}
+				tag.PGPSignature = sig
+			}
 			h, err := w.encoded(tag.Encode)
 			if err != nil {
 				return err
@@ -84,7 +111,6 @@ func EncodeRepository(branch string, commits []NewCommit, emit func(path string,
 				return err
 			}
 		}
-		last = blobs
 	}
 	if parent.IsZero() {
 		return fmt.Errorf("history: no commits to write")
@@ -112,6 +138,65 @@ func EncodeRepository(branch string, commits []NewCommit, emit func(path string,
 		return fmt.Errorf("history: encoding the index: %w", err)
 	}
 	return emit(".git/index", b.Bytes())
+}
+
+// commit writes the blobs and trees of c's files and the commit object with parents,
+// and returns its hash and the blobs by path. what names it in errors.
+func (w *encodeRepo) commit(c NewCommit, parents []plumbing.Hash, what string) (plumbing.Hash, map[string]plumbing.Hash, error) {
+	blobs := make(map[string]plumbing.Hash, len(c.Files))
+	for _, p := range slices.Sorted(maps.Keys(c.Files)) {
+		if p == "" || path.IsAbs(p) || path.Clean(p) != p || strings.HasPrefix(p, "../") || strings.HasPrefix(p, ".git/") {
+			return plumbing.ZeroHash, nil, fmt.Errorf("history: %s: file path %q is not a clean relative path", what, p)
+		}
+		h, err := w.object(plumbing.BlobObject, c.Files[p])
+		if err != nil {
+			return h, nil, err
+		}
+		blobs[p] = h
+	}
+	tree, err := w.tree(blobs, "")
+	if err != nil {
+		return tree, nil, err
+	}
+	author := object.Signature{Name: c.Author.Name, Email: c.Author.Email, When: c.Author.When}
+	commit := &object.Commit{Author: author, Committer: committer(c), Message: c.Message, TreeHash: tree, ParentHashes: parents}
+	if c.Sign != nil {
+		if commit.PGPSignature, err = sign(c.Sign, commit.EncodeWithoutSignature); err != nil {
+			return plumbing.ZeroHash, nil, fmt.Errorf("history: %s: signing: %w", what, err)
+		}
+	}
+	h, err := w.encoded(commit.Encode)
+	return h, blobs, err
+}
+
+// committer is the committer (and tagger) of c.
+func committer(c NewCommit) object.Signature {
+	p := c.Author
+	if c.Committer.Name != "" || c.Committer.Email != "" {
+		p = c.Committer
+	}
+	return object.Signature{Name: p.Name, Email: p.Email, When: p.When}
+}
+
+// sign gives signer the bytes encode writes, and returns the signature it makes.
+func sign(signer func([]byte) ([]byte, error), encode func(plumbing.EncodedObject) error) (string, error) {
+	o := &plumbing.MemoryObject{}
+	if err := encode(o); err != nil {
+		return "", err
+	}
+	r, err := o.Reader()
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if _, err := b.ReadFrom(r); err != nil {
+		return "", err
+	}
+	sig, err := signer(b.Bytes())
+	if err != nil {
+		return "", err
+	}
+	return string(sig), nil
 }
 
 // encodeRepo writes loose objects, each once.

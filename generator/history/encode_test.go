@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -110,5 +111,60 @@ func TestEncodeRepositoryRefusesReferenceNamesThatLeaveRefs(t *testing.T) {
 	}
 	if err := EncodeRepository("main", []NewCommit{{Files: map[string][]byte{"a": nil}, Tag: "plan/2025.1"}}, func(string, []byte) error { return nil }); err != nil {
 		t.Errorf("tag plan/2025.1: %v", err)
+	}
+}
+
+func TestEncodedMergeLandsTheContributorsCommitAtTheMaintainersTime(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	day := func(d int) time.Time { return time.Date(2025, 3, d, 10, 0, 0, 0, time.UTC) }
+	anna := Person{Name: "Anna Rossi", Email: "anna.rossi@mef.gov.it", When: day(1)}
+	luca := Person{Name: "Luca Bianchi", Email: "luca.bianchi@comune.re.it", When: day(2)}
+	base := map[string][]byte{"content/plan/_index.md": []byte("---\ntitle: P\n---\n")}
+	vote := maps.Clone(base)
+	vote["content/plan/_index/reactions/c_h223.yaml"] = []byte("vote: support\n")
+	merger := anna
+	merger.When = day(5)
+	signed := 0
+	commits := []NewCommit{
+		{Files: base, Author: anna, Message: "Il piano\n"},
+		{Files: vote, Author: merger, Message: "Merge branch 'voto' into 'main'\n\nSee merge request mef/piano!7\n",
+			Merged: []NewCommit{{Files: vote, Author: luca, Message: "Voto di Reggio Emilia\n"}},
+			Tag:    "plan/2025", TagMessage: "Versione 2025\n",
+			SignTag: func(p []byte) ([]byte, error) {
+				signed++
+				return []byte("-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n"), nil
+			}},
+	}
+	dir := t.TempDir()
+	encodeTo(t, dir, commits)
+	git := func(args ...string) string {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	git("fsck", "--strict", "--no-dangling")
+	if out := git("log", "--format=%p|%an|%cn|%s"); strings.Count(out, "\n") != 3 || !strings.Contains(out, "|Anna Rossi|Anna Rossi|Merge branch 'voto' into 'main'") || !strings.Contains(out, "|Luca Bianchi|Luca Bianchi|Voto di Reggio Emilia") {
+		t.Errorf("git log:\n%s", out)
+	}
+	if parents := strings.Fields(git("log", "-1", "--format=%P")); len(parents) != 2 {
+		t.Errorf("the merge has parents %v, want two", parents)
+	}
+	if out := git("cat-file", "tag", "plan/2025"); !strings.HasSuffix(out, "Versione 2025\n-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n") || signed != 1 {
+		t.Errorf("the signed tag (signed %d times):\n%s", signed, out)
+	}
+	h, err := Load(Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := h.Files["content/plan/_index/reactions/c_h223.yaml"]
+	if p == nil || p.Author.Email != luca.Email || !p.Landed.Equal(merger.When) || MergeRequest(git("log", "-1", "--format=%B")) != "mef/piano!7" {
+		t.Errorf("provenance of the merged vote: %+v", p)
 	}
 }
