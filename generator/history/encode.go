@@ -6,6 +6,7 @@ import (
 	"maps"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -61,7 +62,7 @@ func EncodeRepository(branch string, commits []NewCommit, emit func(path string,
 	if !refName(branch) {
 		return fmt.Errorf("history: branch name %q is not usable", branch)
 	}
-	w := &encodeRepo{emit: emit, written: map[plumbing.Hash]bool{}}
+	w := &encodeRepo{emit: emit, written: map[plumbing.Hash]bool{}, blobs: map[string]plumbing.Hash{}, trees: map[string]plumbing.Hash{}}
 	var parent plumbing.Hash
 	var last map[string]plumbing.Hash
 	for i, c := range commits {
@@ -144,17 +145,25 @@ func EncodeRepository(branch string, commits []NewCommit, emit func(path string,
 // and returns its hash and the blobs by path. what names it in errors.
 func (w *encodeRepo) commit(c NewCommit, parents []plumbing.Hash, what string) (plumbing.Hash, map[string]plumbing.Hash, error) {
 	blobs := make(map[string]plumbing.Hash, len(c.Files))
-	for _, p := range slices.Sorted(maps.Keys(c.Files)) {
+	paths := slices.Sorted(maps.Keys(c.Files))
+	for _, p := range paths {
 		if p == "" || path.IsAbs(p) || path.Clean(p) != p || strings.HasPrefix(p, "../") || strings.HasPrefix(p, ".git/") {
 			return plumbing.ZeroHash, nil, fmt.Errorf("history: %s: file path %q is not a clean relative path", what, p)
 		}
-		h, err := w.object(plumbing.BlobObject, c.Files[p])
-		if err != nil {
-			return h, nil, err
+		// A file that many commits hold is hashed once: a lookup by its bytes costs far
+		// less than SHA-1.
+		data := c.Files[p]
+		h, ok := w.blobs[string(data)]
+		if !ok {
+			var err error
+			if h, err = w.object(plumbing.BlobObject, data); err != nil {
+				return h, nil, err
+			}
+			w.blobs[string(data)] = h
 		}
 		blobs[p] = h
 	}
-	tree, err := w.tree(blobs, "")
+	tree, err := w.tree(paths, blobs, "")
 	if err != nil {
 		return tree, nil, err
 	}
@@ -203,6 +212,9 @@ func sign(signer func([]byte) ([]byte, error), encode func(plumbing.EncodedObjec
 type encodeRepo struct {
 	emit    func(string, []byte) error
 	written map[plumbing.Hash]bool
+	blobs   map[string]plumbing.Hash // by contents
+	trees   map[string]plumbing.Hash // by encoded entries
+	treeBuf []byte
 	buf     bytes.Buffer
 }
 
@@ -245,27 +257,29 @@ func (w *encodeRepo) encoded(encode func(plumbing.EncodedObject) error) (plumbin
 	return w.object(o.Type(), b.Bytes())
 }
 
-// tree writes the tree of the files under dir ("" or ending in "/") and its subtrees.
-func (w *encodeRepo) tree(blobs map[string]plumbing.Hash, dir string) (plumbing.Hash, error) {
+// tree writes the tree of the files under dir ("" or ending in "/") and its subtrees;
+// paths are those files, sorted (so that a folder's files are next to each other).
+func (w *encodeRepo) tree(paths []string, blobs map[string]plumbing.Hash, dir string) (plumbing.Hash, error) {
 	var entries []object.TreeEntry
-	subdirs := map[string]bool{}
-	for p, h := range blobs {
-		rest, ok := strings.CutPrefix(p, dir)
-		if !ok {
+	for i := 0; i < len(paths); {
+		rest := paths[i][len(dir):]
+		name, _, sub := strings.Cut(rest, "/")
+		if !sub {
+			entries = append(entries, object.TreeEntry{Name: rest, Mode: filemode.Regular, Hash: blobs[paths[i]]})
+			i++
 			continue
 		}
-		if name, _, sub := strings.Cut(rest, "/"); sub {
-			subdirs[name] = true
-		} else {
-			entries = append(entries, object.TreeEntry{Name: rest, Mode: filemode.Regular, Hash: h})
+		prefix := dir + name + "/"
+		j := i + 1
+		for j < len(paths) && strings.HasPrefix(paths[j], prefix) {
+			j++
 		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(subdirs)) {
-		h, err := w.tree(blobs, dir+name+"/")
+		h, err := w.tree(paths[i:j], blobs, prefix)
 		if err != nil {
 			return h, err
 		}
 		entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+		i = j
 	}
 	// Git sorts a tree's entries by name, a folder's name as if it ended in "/".
 	key := func(e object.TreeEntry) string {
@@ -275,8 +289,26 @@ func (w *encodeRepo) tree(blobs map[string]plumbing.Hash, dir string) (plumbing.
 		return e.Name
 	}
 	slices.SortFunc(entries, func(a, b object.TreeEntry) int { return strings.Compare(key(a), key(b)) })
-	t := &object.Tree{Entries: entries}
-	return w.encoded(t.Encode)
+	// The tree object, as go-git's Tree.Encode writes it ("<octal mode> <name>\0<hash>"
+	// per entry), made here so that a tree many commits share is looked up by its bytes
+	// rather than hashed again.
+	b := w.treeBuf[:0]
+	for _, e := range entries {
+		b = strconv.AppendUint(b, uint64(e.Mode), 8)
+		b = append(b, ' ')
+		b = append(b, e.Name...)
+		b = append(b, 0)
+		b = append(b, e.Hash[:]...)
+	}
+	w.treeBuf = b
+	if h, ok := w.trees[string(b)]; ok {
+		return h, nil
+	}
+	h, err := w.object(plumbing.TreeObject, b)
+	if err == nil {
+		w.trees[string(b)] = h
+	}
+	return h, err
 }
 
 // refName says whether name can be a branch or tag name here: slash-separated parts, each
