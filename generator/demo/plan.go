@@ -60,7 +60,7 @@ func planEvents() []planEvent {
 			tag: "plan/2025.1", note: "Versione 2025.1\n\nPrima versione approvata del piano, dopo la consultazione pubblica e la\nprioritizzazione. Le proposte recepite entrano nelle azioni con le risposte.\n"},
 		{at: rome(2025, 11, 5, 11, 0), title: "Monitoraggio al 31 ottobre 2025: avanzamento e indicatori", report: report(2025, 10, 31)},
 		{at: version2, title: "Versione 2026.1 del piano: azioni dalle proposte recepite, monitoraggio al 31 dicembre 2025", report: report(2025, 12, 31),
-			tag: "plan/2026.1", signed: true, note: "Versione 2026.1\n\nAggiornamento annuale: entrano le azioni nate dalle proposte recepite,\nil cruscotto della spesa PNRR ha una nuova scadenza.\n"},
+			tag: "plan/2026.1", signed: true, note: "Versione 2026.1\n\nAggiornamento annuale: entrano le azioni nate dalle proposte recepite;\nla migrazione degli applicativi al PSN ha una nuova scadenza.\n"},
 		{at: rome(2026, 4, 8, 11, 0), title: "Monitoraggio al 31 marzo 2026", report: report(2026, 3, 31)},
 		{at: rome(2026, 7, 7, 11, 0), title: "Monitoraggio al 30 giugno 2026", report: report(2026, 6, 30)},
 		{at: rome(2026, 10, 6, 11, 0), title: "Monitoraggio al 30 settembre 2026", report: report(2026, 9, 30)},
