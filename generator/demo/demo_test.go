@@ -244,3 +244,58 @@ func TestDemoAmendmentsAreCommittedAndTheAcceptedOneAppliedInTheSameMergeRequest
 		t.Errorf("the rejected amendment's authors:\n%s", log)
 	}
 }
+
+// itemFile is the file of the item a contribution's path belongs to.
+func itemFile(p string, files map[string][]byte) string {
+	dir := p[:strings.LastIndex(p, "/reactions/")+len("/")]
+	if i := strings.LastIndex(p, "/feedback/"); i >= 0 {
+		dir = p[:i+1]
+	}
+	dir = strings.TrimSuffix(dir, "/")
+	for _, candidate := range []string{dir + ".md", dir + "/index.md"} {
+		if _, ok := files[candidate]; ok {
+			return candidate
+		}
+	}
+	return ""
+}
+
+func TestEveryDemoContributionLandsAfterItsItemAndBeforeTheEnd(t *testing.T) {
+	commits, err := Commits(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := map[string]int{} // path -> index of the first commit holding it
+	for i, c := range commits {
+		if i > 0 && c.Author.When.Before(commits[i-1].Author.When) {
+			t.Errorf("commit %d (%q) lands before the one before it", i, c.Message)
+		}
+		for p := range c.Files {
+			if _, ok := first[p]; !ok {
+				first[p] = i
+			}
+		}
+	}
+	last := commits[len(commits)-1]
+	n := 0
+	for p := range last.Files {
+		if !strings.Contains(p, "/reactions/") && !strings.Contains(p, "/feedback/") {
+			continue
+		}
+		item := itemFile(p, last.Files)
+		if item == "" {
+			t.Errorf("%s: no item file", p)
+			continue
+		}
+		n++
+		if first[p] <= first[item] {
+			t.Errorf("%s lands in commit %d, not after its item %s (commit %d)", p, first[p], item, first[item])
+		}
+	}
+	if n < 250 {
+		t.Errorf("%d contributions checked", n)
+	}
+	if end := last.Author.When; end.After(storyEnd.AddDate(0, 0, 1)) {
+		t.Errorf("the story ends on %s", end)
+	}
+}

@@ -75,9 +75,8 @@ var (
 
 // Fixed days of the story, Rome time.
 var (
-	start     = day(2025, 1, 9)   // the draft plan and the bodies
-	storyEnd  = day(2026, 11, 27) // nothing lands after this day
-	forgedDay = day(2025, 3, 26)  // the forged vote
+	start    = day(2025, 1, 9)   // the draft plan and the bodies
+	storyEnd = day(2026, 11, 27) // nothing lands after this day
 )
 
 // forgedVote is the vote a member of Roma Capitale (c_h501) casts in the name of
@@ -424,6 +423,7 @@ func (s *story) tellContributions() error {
 			return fmt.Errorf("demo: content/practices/%s/index.md: no date or no registered body", id)
 		}
 		s.mr(s.memberOf(fm["body"], id), at(d, 10, hash(id)%50), at(d, 17, 30), "pratica-"+id, "Buona pratica: "+fm["title"], files)
+		s.created["practices/"+id] = at(d, 17, 30)
 	}
 	for _, f := range feedback {
 		d, ok := parseDay(frontMatter(f.data)["date"])
@@ -442,17 +442,17 @@ func (s *story) tellContributions() error {
 	}
 	groups := map[group]map[string][]byte{}
 	for _, v := range votes {
-		if v.path == forgedVote {
-			s.add(step{at: at(forgedDay, 16, 40), by: merger, author: &forger, authored: at(forgedDay, 9, 12), branch: "voto-regione-lazio",
-				title: "Voto della Regione Lazio sulla proposta spesa-digitale-scuole", files: map[string][]byte{v.path: v.data}})
-			continue
-		}
 		if s.bodies[v.body] == nil {
 			return fmt.Errorf("demo: %s: body %q has no members", v.path, v.body)
 		}
 		d, err := s.voteDay(v)
 		if err != nil {
 			return err
+		}
+		if v.path == forgedVote {
+			s.add(step{at: at(d, 16, 40), by: merger, author: &forger, authored: at(d, 9, 12), branch: "voto-regione-lazio",
+				title: "Voto della Regione Lazio sulla proposta spesa-digitale-scuole", files: map[string][]byte{v.path: v.data}})
+			continue
 		}
 		g := group{v.body, d.Format(time.DateOnly)}
 		if groups[g] == nil {
