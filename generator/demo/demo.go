@@ -30,7 +30,8 @@
 //
 // Nothing here reads the clock or a random source: the dates are fixed, the signing key
 // is made from a fixed seed, and Ed25519 signatures are deterministic, so the same
-// binary always writes the same bytes. Git objects are written by history.EncodeRepository.
+// binary always writes the same bytes. Git objects are written, in one pack, by
+// history.EncodePackedRepository.
 package demo
 
 import (
@@ -76,7 +77,7 @@ func write(amendments bool, emit func(path string, data []byte) error) error {
 	if err != nil {
 		return err
 	}
-	if err := history.EncodeRepository(Branch, commits, emit); err != nil {
+	if err := history.EncodePackedRepository(Branch, commits, emit); err != nil {
 		return err
 	}
 	last := commits[len(commits)-1].Files

@@ -11,9 +11,12 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/format/objfile"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/memory"
 )
 
 // NewCommit is one commit for EncodeRepository to write: the whole tree it records, who
@@ -59,10 +62,24 @@ type NewCommit struct {
 // generated repositories (fixtures and benchmark corpora), where running the git CLI
 // would make the result depend on its version and configuration.
 func EncodeRepository(branch string, commits []NewCommit, emit func(path string, data []byte) error) error {
+	return encodeRepository(branch, commits, emit, false)
+}
+
+// EncodePackedRepository is EncodeRepository with every object in one pack file and its
+// index (.git/objects/pack/pack-<hash>.pack and .idx), without deltas, instead of loose
+// objects: two files rather than thousands, quicker to write and to read.
+func EncodePackedRepository(branch string, commits []NewCommit, emit func(path string, data []byte) error) error {
+	return encodeRepository(branch, commits, emit, true)
+}
+
+func encodeRepository(branch string, commits []NewCommit, emit func(path string, data []byte) error, packed bool) error {
 	if !refName(branch) {
 		return fmt.Errorf("history: branch name %q is not usable", branch)
 	}
 	w := &encodeRepo{emit: emit, written: map[plumbing.Hash]bool{}, blobs: map[string]plumbing.Hash{}, trees: map[string]plumbing.Hash{}}
+	if packed {
+		w.pack = memory.NewStorage()
+	}
 	var parent plumbing.Hash
 	var last map[string]plumbing.Hash
 	for i, c := range commits {
@@ -115,6 +132,11 @@ func EncodeRepository(branch string, commits []NewCommit, emit func(path string,
 	}
 	if parent.IsZero() {
 		return fmt.Errorf("history: no commits to write")
+	}
+	if packed {
+		if err := w.writePack(); err != nil {
+			return err
+		}
 	}
 	files := []struct {
 		name, data string
@@ -214,6 +236,10 @@ type encodeRepo struct {
 	written map[plumbing.Hash]bool
 	blobs   map[string]plumbing.Hash // by contents
 	trees   map[string]plumbing.Hash // by encoded entries
+	// pack, when set, keeps the objects for one pack file, in order, instead of writing
+	// them loose.
+	pack    *memory.Storage
+	order   []plumbing.Hash
 	treeBuf []byte
 	buf     bytes.Buffer
 }
@@ -225,6 +251,16 @@ func (w *encodeRepo) object(t plumbing.ObjectType, data []byte) (plumbing.Hash, 
 		return h, nil
 	}
 	w.written[h] = true
+	if w.pack != nil {
+		o := &plumbing.MemoryObject{}
+		o.SetType(t)
+		if _, err := o.Write(data); err != nil {
+			return h, err
+		}
+		w.order = append(w.order, h)
+		_, err := w.pack.SetEncodedObject(o)
+		return h, err
+	}
 	w.buf.Reset()
 	ow := objfile.NewWriter(&w.buf)
 	if err := ow.WriteHeader(t, int64(len(data))); err != nil {
@@ -238,6 +274,37 @@ func (w *encodeRepo) object(t plumbing.ObjectType, data []byte) (plumbing.Hash, 
 	}
 	s := h.String()
 	return h, w.emit(".git/objects/"+s[:2]+"/"+s[2:], w.buf.Bytes())
+}
+
+// writePack writes the objects kept in w.pack as a pack file, in the order they were
+// made, and its index.
+func (w *encodeRepo) writePack() error {
+	var pack bytes.Buffer
+	sum, err := packfile.NewEncoder(&pack, w.pack, false).Encode(w.order, 0)
+	if err != nil {
+		return fmt.Errorf("history: encoding the pack: %w", err)
+	}
+	iw := new(idxfile.Writer)
+	parser, err := packfile.NewParser(packfile.NewScanner(bytes.NewReader(pack.Bytes())), iw)
+	if err != nil {
+		return err
+	}
+	if _, err := parser.Parse(); err != nil {
+		return fmt.Errorf("history: indexing the pack: %w", err)
+	}
+	idx, err := iw.Index()
+	if err != nil {
+		return err
+	}
+	var ib bytes.Buffer
+	if _, err := idxfile.NewEncoder(&ib).Encode(idx); err != nil {
+		return err
+	}
+	name := ".git/objects/pack/pack-" + sum.String()
+	if err := w.emit(name+".pack", pack.Bytes()); err != nil {
+		return err
+	}
+	return w.emit(name+".idx", ib.Bytes())
 }
 
 // encoded writes the object an Encode method of go-git encodes.

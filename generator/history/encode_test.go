@@ -168,3 +168,54 @@ func TestEncodedMergeLandsTheContributorsCommitAtTheMaintainersTime(t *testing.T
 		t.Errorf("provenance of the merged vote: %+v", p)
 	}
 }
+
+func TestPackedEncodingHoldsTheSameObjectsInOnePack(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	anna := Person{Name: "Anna Rossi", Email: "anna.rossi@mef.gov.it", When: time.Date(2024, 1, 31, 10, 0, 0, 0, time.UTC)}
+	files := map[string][]byte{"content/plan/_index.md": []byte("---\ntitle: P\n---\n")}
+	more := maps.Clone(files)
+	more["content/plan/goals/g.md"] = []byte("---\ntitle: G\n---\n")
+	commits := []NewCommit{
+		{Files: files, Author: anna, Message: "Il piano\n", Tag: "plan/2024", TagMessage: "Versione 2024\n"},
+		{Files: more, Author: anna, Message: "Merge\n", Merged: []NewCommit{{Files: more, Author: anna, Message: "Un obiettivo\n"}}},
+	}
+	var paths []string
+	dir := t.TempDir()
+	err := EncodePackedRepository("main", commits, func(p string, data []byte) error {
+		paths = append(paths, p)
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(full, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range paths {
+		if strings.HasPrefix(p, ".git/objects/") && !strings.HasPrefix(p, ".git/objects/pack/pack-") {
+			t.Errorf("a loose object: %s", p)
+		}
+	}
+	loose := t.TempDir()
+	encodeTo(t, loose, commits)
+	git := func(dir string, args ...string) string {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	git(dir, "fsck", "--strict", "--no-dangling")
+	if out := git(dir, "count-objects", "-v"); !strings.Contains(out, "count: 0\n") || !strings.Contains(out, "packs: 1\n") {
+		t.Errorf("git count-objects:\n%s", out)
+	}
+	if a, b := git(dir, "rev-parse", "HEAD", "plan/2024"), git(loose, "rev-parse", "HEAD", "plan/2024"); a != b {
+		t.Errorf("packed and loose encodings differ: %s and %s", a, b)
+	}
+}
