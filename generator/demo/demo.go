@@ -46,24 +46,24 @@ import (
 	"github.com/pspm-dev/pspm/generator/signature"
 )
 
-// Branch is the demo repository's main branch.
-const Branch = "main"
+// branch is the demo repository's main branch.
+const branch = "main"
 
-// Project is the GitLab path the merge commits name ("See merge request mef/piano-strategico!N").
-const Project = "mef/piano-strategico"
+// project is the GitLab path the merge commits name ("See merge request mef/piano-strategico!N").
+const project = "mef/piano-strategico"
 
 // withAmendments says whether the story writes its amendment files and their votes.
 // It waits for the loader to read content/plan/<kind>/<id>/amendments/ (issue 17, part
 // 3): until then such a file is an error of the build, and the demo must build.
 const withAmendments = false
 
-// keySeed is the seed of the demo signing key of MEF's maintainer. It is public: the
-// key signs nothing but the demo, and anyone can sign as it.
-var keySeed = sha256.Sum256([]byte("pspm demo: Giulia Ferraresi, Ministero dell'Economia e delle Finanze"))
-
-// Key is the demo signing key of MEF's maintainer, whose public half
-// content/bodies/m_ef.md registers.
-func Key() (*signature.SeededSSHKey, error) { return signature.NewSeededSSHKey(keySeed[:]) }
+// key is the demo signing key of MEF's maintainer, whose public half
+// content/bodies/m_ef.md registers. Its seed is public: the key signs nothing but the
+// demo, and anyone can sign as it.
+func key() (*signature.SeededSSHKey, error) {
+	seed := sha256.Sum256([]byte("pspm demo: Giulia Ferraresi, Ministero dell'Economia e delle Finanze"))
+	return signature.NewSeededSSHKey(seed[:])
+}
 
 // Write hands out, through emit, every file of the demo repository: the Git folder
 // (paths under .git/) and the work tree, each path once, in a fixed order. emit's data
@@ -73,11 +73,11 @@ func Write(emit func(path string, data []byte) error) error {
 }
 
 func write(amendments bool, emit func(path string, data []byte) error) error {
-	commits, err := Commits(amendments)
+	commits, err := storyCommits(amendments)
 	if err != nil {
 		return err
 	}
-	if err := history.EncodePackedRepository(Branch, commits, emit); err != nil {
+	if err := history.EncodePackedRepository(branch, commits, emit); err != nil {
 		return err
 	}
 	last := commits[len(commits)-1].Files
@@ -89,9 +89,9 @@ func write(amendments bool, emit func(path string, data []byte) error) error {
 	return nil
 }
 
-// Commits returns the commits of the demo's main branch, oldest first (merges carry
+// storyCommits returns the commits of the demo's main branch, oldest first (merges carry
 // their merged commits), with or without the amendments.
-func Commits(amendments bool) ([]history.NewCommit, error) {
+func storyCommits(amendments bool) ([]history.NewCommit, error) {
 	final, err := finalTree(amendments)
 	if err != nil {
 		return nil, err
@@ -118,7 +118,7 @@ func finalTree(amendments bool) (map[string][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: reading the embedded content: %w", err)
 	}
-	for p, data := range rootFiles {
+	for p, data := range rootFiles() {
 		files[p] = []byte(data)
 	}
 	if amendments {
@@ -130,14 +130,15 @@ func finalTree(amendments bool) (map[string][]byte, error) {
 }
 
 // rootFiles are the files of the repository outside content/.
-var rootFiles = map[string]string{
-	"pspm.yaml": `# The demo portal of pspm: MEF's strategic plan 2025-2027 and the participation around it.
+func rootFiles() map[string]string {
+	return map[string]string{
+		"pspm.yaml": `# The demo portal of pspm: MEF's strategic plan 2025-2027 and the participation around it.
 votes:
   # A vote counts when the commit that cast it was authored by a member of its body.
   policy: author
 `,
-	".gitignore": "/public/\n/.pspm/\n",
-	"README.md": `# Demo: the strategic plan 2025-2027 with its history
+		".gitignore": "/public/\n/.pspm/\n",
+		"README.md": `# Demo: the strategic plan 2025-2027 with its history
 
 This repository is pspm's demo, written by ` + "`pspm new site --demo`" + `. Its history is made up
 for the demo, with fixed dates and a demo signing key: bodies' members propose, comment and
@@ -148,4 +149,5 @@ publishes three versions of the plan (tags plan/*; plan/2026.1 is signed).
     pspm serve                    # the portal, with its versions, changes and votes' audit
     pspm audit proposals/spesa-digitale-scuole   # a forged vote, not counted
 `,
+	}
 }

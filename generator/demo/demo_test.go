@@ -191,7 +191,7 @@ func TestDemoPortalShowsSignedVersionsForgedVoteAndProgressOverTime(t *testing.T
 			}
 		case v.Counted:
 			counted++
-			if v.Commit == "" || v.LandedCommit == "" || v.Landed == "" || !strings.HasPrefix(v.MergeRequest, Project+"!") {
+			if v.Commit == "" || v.LandedCommit == "" || v.Landed == "" || !strings.HasPrefix(v.MergeRequest, project+"!") {
 				t.Errorf("a counted vote without its commit or merge request: %+v", v)
 			}
 		case v.Reason != "closed": // the votes on the two withdrawn proposals
@@ -261,7 +261,7 @@ func itemFile(p string, files map[string][]byte) string {
 }
 
 func TestEveryDemoContributionLandsAfterItsItemAndBeforeTheEnd(t *testing.T) {
-	commits, err := Commits(true)
+	commits, err := storyCommits(true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,5 +297,20 @@ func TestEveryDemoContributionLandsAfterItsItemAndBeforeTheEnd(t *testing.T) {
 	}
 	if end := last.Author.When; end.After(storyEnd.AddDate(0, 0, 1)) {
 		t.Errorf("the story ends on %s", end)
+	}
+}
+
+func TestDemoSigningKeyIsTheOneMEFsMaintainerRegisters(t *testing.T) {
+	k, err := key()
+	if err != nil {
+		t.Fatal(err)
+	}
+	final, err := finalTree(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := k.AuthorizedKey(maintainer.email)
+	if !strings.Contains(string(final["content/bodies/m_ef.md"]), `"`+line+`"`) {
+		t.Errorf("content/bodies/m_ef.md does not register the demo key of %s: %s", maintainer.name, line)
 	}
 }

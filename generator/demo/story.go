@@ -554,7 +554,7 @@ func (s *story) commits() ([]history.NewCommit, error) {
 	if last := steps[len(steps)-1].at; last.After(storyEnd.AddDate(0, 0, 1)) {
 		return nil, fmt.Errorf("demo: a step lands on %s, after the story's end", last)
 	}
-	key, err := Key()
+	signer, err := key()
 	if err != nil {
 		return nil, err
 	}
@@ -577,12 +577,12 @@ func (s *story) commits() ([]history.NewCommit, error) {
 		if st.author != nil {
 			mrs++
 			c.Merged = []history.NewCommit{{Files: next, Author: st.author.at(st.authored), Message: st.title + "\n"}}
-			c.Message = fmt.Sprintf("Merge branch '%s' into '%s'\n\n%s\n\nSee merge request %s!%d\n", st.branch, Branch, st.title, Project, mrs)
+			c.Message = fmt.Sprintf("Merge branch '%s' into '%s'\n\n%s\n\nSee merge request %s!%d\n", st.branch, branch, st.title, project, mrs)
 		}
 		if st.tag != "" {
 			c.Tag, c.TagMessage = st.tag, st.tagNote
 			if st.signed {
-				c.SignTag = func(payload []byte) ([]byte, error) { return key.Sign(payload, signature.NamespaceGit) }
+				c.SignTag = func(payload []byte) ([]byte, error) { return signer.Sign(payload, signature.NamespaceGit) }
 			}
 		}
 		out = append(out, c)
