@@ -201,6 +201,21 @@ func TestDemoPortalShowsSignedVersionsForgedVoteAndProgressOverTime(t *testing.T
 	if forged != 1 || counted < len(votes)-10 {
 		t.Errorf("%d votes, %d counted, %d forged", len(votes), counted, forged)
 	}
+	var feedback []struct {
+		File, Reason string
+		Counted      bool
+	}
+	if err := json.Unmarshal(files["api/v1/feedback.json"], &feedback); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range feedback {
+		if !f.Counted {
+			t.Errorf("a comment not counted: %+v", f)
+		}
+	}
+	if len(feedback) < 40 {
+		t.Errorf("%d comments", len(feedback))
+	}
 	// What version 2026.1 changed: actions added from answered proposals, a text changed.
 	changes := string(files["api/v1/plan/2026.1/changes.json"])
 	for _, want := range []string{`"id":"migrazione-psn-applicativi","change":"changed"`, `{"field":"due","old":"2026-06-30","new":"2026-12-31"}`, `"change":"added"`, `"op":"insert","text":"è stata"`} {
@@ -297,6 +312,27 @@ func TestEveryDemoContributionLandsAfterItsItemAndBeforeTheEnd(t *testing.T) {
 	}
 	if end := last.Author.When; end.After(storyEnd.AddDate(0, 0, 1)) {
 		t.Errorf("the story ends on %s", end)
+	}
+}
+
+func TestGitVerifiesTheSignedDemoVersionWithTheRegisteredKey(t *testing.T) {
+	needGit(t)
+	if _, err := exec.LookPath("ssh-keygen"); err != nil {
+		t.Skip("ssh-keygen is not installed")
+	}
+	dir := t.TempDir()
+	writeTo(t, dir, false)
+	k, err := key()
+	if err != nil {
+		t.Fatal(err)
+	}
+	signers := filepath.Join(t.TempDir(), "allowed_signers")
+	if err := os.WriteFile(signers, []byte(maintainer.email+" "+k.AuthorizedKey("")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := git(t, dir, "-c", "gpg.format=ssh", "-c", "gpg.ssh.allowedSignersFile="+signers, "verify-tag", "plan/2026.1")
+	if !strings.Contains(out, `Good "git" signature for `+maintainer.email) {
+		t.Errorf("git verify-tag plan/2026.1:\n%s", out)
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pspm-dev/pspm/generator/signature"
 )
 
 // encodeTo writes EncodeRepository's output and the last commit's files into dir.
@@ -217,5 +219,36 @@ func TestPackedEncodingHoldsTheSameObjectsInOnePack(t *testing.T) {
 	}
 	if a, b := git(dir, "rev-parse", "HEAD", "plan/2024"), git(loose, "rev-parse", "HEAD", "plan/2024"); a != b {
 		t.Errorf("packed and loose encodings differ: %s and %s", a, b)
+	}
+}
+
+func TestEncodedSignedCommitAndTagVerifyWithGit(t *testing.T) {
+	for _, tool := range []string{"git", "ssh-keygen"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skip(tool + " not installed")
+		}
+	}
+	k, err := signature.NewSeededSSHKey(bytes.Repeat([]byte{3}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sign := func(p []byte) ([]byte, error) { return k.Sign(p, signature.NamespaceGit) }
+	anna := Person{Name: "Anna Rossi", Email: "anna.rossi@mef.gov.it", When: time.Date(2024, 1, 31, 10, 0, 0, 0, time.UTC)}
+	commits := []NewCommit{{Files: map[string][]byte{"a.md": []byte("a\n")}, Author: anna, Message: "Firmato\n",
+		Sign: sign, Tag: "plan/2024", TagMessage: "Versione 2024\n", SignTag: sign}}
+	dir := t.TempDir()
+	encodeTo(t, dir, commits)
+	signers := filepath.Join(t.TempDir(), "allowed_signers")
+	if err := os.WriteFile(signers, []byte(anna.Email+" "+k.AuthorizedKey("")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"verify-commit", "HEAD"}, {"verify-tag", "plan/2024"}} {
+		cmd := exec.Command("git", append([]string{"-c", "gpg.format=ssh", "-c", "gpg.ssh.allowedSignersFile=" + signers}, args...)...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), `Good "git" signature for `+anna.Email) {
+			t.Errorf("git %v: %v\n%s", args, err, out)
+		}
 	}
 }
