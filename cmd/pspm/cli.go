@@ -122,6 +122,8 @@ func (g *globals) report(res *generator.Result, format string) error {
 		return l.WriteJSON(g.stdout)
 	case "github":
 		return l.WriteGitHub(g.stdout)
+	case "gitlab":
+		return l.WriteGitLab(g.stdout)
 	}
 	if len(l) > 0 {
 		fmt.Fprint(g.stderr, l.Format())
@@ -187,9 +189,9 @@ func (g *globals) checkCmd() *cobra.Command {
 			"a body allowed to make every change. Exit 1 on any error or violation.",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			switch format {
-			case "text", "json", "github":
+			case "text", "json", "github", "gitlab":
 			default:
-				return usageError{fmt.Errorf("--format %q: want text, json or github", format)}
+				return usageError{fmt.Errorf("--format %q: want text, json, github or gitlab", format)}
 			}
 			src, err := g.open()
 			if err != nil {
@@ -227,7 +229,7 @@ func (g *globals) checkCmd() *cobra.Command {
 			return nil
 		},
 	}
-	c.Flags().StringVar(&format, "format", "text", "output format: text, json (an array of {file, line, col, severity, message}) or github (Actions annotations)")
+	c.Flags().StringVar(&format, "format", "text", "output format: text, json (an array of {file, line, col, severity, message}), github (annotations of GitHub and Gitea Actions) or gitlab (a GitLab Code Quality report)")
 	c.Flags().StringVar(&base, "base", "", "check a merge request: the revision it targets, e.g. origin/main")
 	c.Flags().StringVar(&head, "head", "HEAD", "with --base: the merge request's tip")
 	c.Flags().StringVar(&now, "now", "", "with --base: judge the phase rules at this time (RFC 3339) instead of now")
@@ -457,7 +459,7 @@ func (g *globals) newSiteCmd() *cobra.Command {
 		Use:   "site DIR",
 		Short: "Create a small working portal in DIR; with --body, a local body's portal federated with the central one",
 		Long: "Site creates a small working portal in DIR: a plan, a proposal, a practice, pspm.yaml,\n" +
-			"a README and the CI files of GitHub and GitLab.\n\n" +
+			"a README and the CI files of GitHub and GitLab, or of --forge alone.\n\n" +
 			"With --body, it is the portal of a local body (e.g. --body c_h223 --name \"Comune di\n" +
 			"Reggio Emilia\"): the body owns its plan, the central portal (--central) is a source,\n" +
 			"the example action names a central objective in contributes_to, and the CI files\n" +
@@ -525,7 +527,7 @@ func (g *globals) newSiteCmd() *cobra.Command {
 	c.Flags().StringVarP(&r.Body, "body", "b", "", "make the portal of this local body, by its IPA code (e.g. c_h223)")
 	c.Flags().StringVar(&r.Name, "name", "", "with --body: the body's name (default \"Ente <body>\")")
 	c.Flags().StringVar(&r.Kind, "kind", "", "with --body: the body's kind, as kind: in content/bodies/<ipa-code>.md says it (default municipality)")
-	c.Flags().StringVar(&r.Forge, "forge", "", "with --body: where the repository lives, for its CI files: "+strings.Join(archetype.Forges, ", ")+" (default "+archetype.Forges[0]+")")
+	c.Flags().StringVar(&r.Forge, "forge", "", "where the repository lives, for its CI files: "+strings.Join(archetype.Forges, ", ")+" (default: GitHub's and GitLab's; with --body, "+archetype.Forges[0]+")")
 	c.Flags().StringVar(&r.Color, "color", "", "with --body: the main colour, #rrggbb, on which white text is readable (default "+archetype.DefaultColor+")")
 	c.Flags().StringVar(&r.Central, "central", "", "with --body: the central portal's Git repository (default "+archetype.CentralURL+", a placeholder)")
 	return c

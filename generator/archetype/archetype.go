@@ -314,6 +314,11 @@ type SiteRequest struct {
 	// passes time.Now(); tests pass a fixed day. time.Now() when zero.
 	Today time.Time
 
+	// Forge, when set, is where the site's repository lives, one of Forges: the site gets
+	// only that forge's CI files, and forge.kind says it. A central portal without it gets
+	// those of GitHub and GitLab; a local one those of Forges[0].
+	Forge string
+
 	// Body, when set, makes the portal of a local body (its IPA code, e.g. c_h223 for the
 	// Comune di Reggio Emilia): the body owns its plan, and the central portal is a source
 	// whose objectives the local actions name in contributes_to. The fields below are only
@@ -321,7 +326,6 @@ type SiteRequest struct {
 	Body    string
 	Name    string // the body's name; "Ente <Body>"
 	Kind    string // the body's kind, one of site.BodyKinds; municipality
-	Forge   string // where its repository lives, one of Forges; gitlab: its CI files are for it
 	Color   string // the portal's main colour, #rrggbb; DefaultColor
 	Central string // the central portal's Git repository; CentralURL
 }
@@ -334,7 +338,7 @@ var VotePolicies = []string{"author", "signed", "none"}
 // it is made; the implementation phase follows it to the end of the plan's period.
 const consultationMonths = 3
 
-// Forges are the forges a new local portal writes CI files for, as forge.kind says them.
+// Forges are the forges a new site writes CI files for, as forge.kind says them.
 var Forges = []string{"gitlab", "github", "gitea"}
 
 const (
@@ -359,13 +363,15 @@ var colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
 // Site returns the files of a small working portal, from the archetypes/site folder: its
 // content, pspm.yaml, a README, and the forge files that let bodies take part through merge
-// requests (GitHub Actions and GitLab CI running `pspm check --base`, CODEOWNERS, merge-request
-// templates). Markdown, YAML and SVG files are templates filled with r; forge files are copied
-// as they are (see siteFile).
+// requests and publish the portal (CI files that run `pspm check --base` on merge requests
+// and build on pushes to the main branch and of plan/* tags, CODEOWNERS, merge-request
+// templates): those of GitHub and GitLab, or of r.Forge alone (GitHub, GitLab or Gitea).
+// Markdown, YAML and SVG files are templates filled with r; forge files are copied as they
+// are (see siteFile).
 //
 // With r.Body it is a local body's portal: the files under archetypes/site/local/ are added,
 // or replace those at the same path outside it (pspm.yaml, README.md, the body's file), and
-// only the CI files of r.Forge are kept.
+// only the CI files of r.Forge (GitLab's by default) are kept.
 func Site(chain *theme.Chain, r SiteRequest) ([]File, error) {
 	v, err := siteData(r)
 	if err != nil {
@@ -470,7 +476,7 @@ func siteData(r SiteRequest) (siteVars, error) {
 // siteData adds the dates and the vote policy.
 func siteDataOf(r SiteRequest) (siteVars, error) {
 	if r.Body == "" {
-		for _, f := range []struct{ flag, v string }{{"name", r.Name}, {"kind", r.Kind}, {"forge", r.Forge}, {"color", r.Color}, {"central", r.Central}} {
+		for _, f := range []struct{ flag, v string }{{"name", r.Name}, {"kind", r.Kind}, {"color", r.Color}, {"central", r.Central}} {
 			if f.v != "" {
 				return siteVars{}, fmt.Errorf("--%s is for the portal of a local body: give its IPA code with --body too", f.flag)
 			}
@@ -495,7 +501,10 @@ func siteDataOf(r SiteRequest) (siteVars, error) {
 		default:
 			r.OwnerName = "Ente " + r.Owner
 		}
-		return siteVars{Title: r.Title, Owner: r.Owner, OwnerName: r.OwnerName, Year: r.Year, Year3: r.Year + 2}, nil
+		if r.Forge != "" && !oneOf(r.Forge, Forges) {
+			return siteVars{}, fmt.Errorf("--forge %q: want one of %s", r.Forge, strings.Join(Forges, ", "))
+		}
+		return siteVars{Title: r.Title, Owner: r.Owner, OwnerName: r.OwnerName, Year: r.Year, Year3: r.Year + 2, Forge: r.Forge}, nil
 	}
 
 	if !bodyRE.MatchString(r.Body) {
@@ -635,7 +644,7 @@ func siteFile(name string, v siteVars) (string, bool) {
 	case strings.HasPrefix(name, "gitea/"):
 		forge = "gitea"
 	}
-	if v.Local && forge != "" && forge != v.Forge {
+	if forge != "" && (v.Forge != "" && forge != v.Forge || v.Forge == "" && forge == "gitea") {
 		return "", false
 	}
 	if forge != "" || name == "gitignore" {

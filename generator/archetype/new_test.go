@@ -174,6 +174,7 @@ func TestNewSiteREADMEExplainsTakingPartAndReleasing(t *testing.T) {
 	for _, want := range []string{
 		"pspm new proposal", "pspm new vote", "answer:", "git tag -a plan/2026.1", "git push origin plan/2026.1",
 		"pspm build", "Ministero dell'Economia e delle Finanze", "votes.policy: author",
+		`pspm release 2026.1 --note "`, "**Pushing the\n   tag publishes it**", "`api/v1/versions.json`", "`plan/*` tag",
 	} {
 		if !strings.Contains(readme, want) {
 			t.Errorf("the new site's README does not say %q", want)

@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -90,8 +91,8 @@ func TestNewSiteForgeFilesAreCopiedVerbatim(t *testing.T) {
 			t.Errorf("%s differs from archetypes/site/%s: forge files are not templates", name, stored)
 		}
 	}
-	if wf := string(site[".github/workflows/pspm.yml"]); !strings.Contains(wf, `origin/${{ github.base_ref }}`) {
-		t.Errorf("the workflow lost its ${{ github.base_ref }} expression:\n%s", wf)
+	if wf := string(site[".github/workflows/pspm.yml"]); !strings.Contains(wf, `${{ github.event.pull_request.user.login }}`) {
+		t.Errorf("the workflow lost its ${{ github.event.pull_request.user.login }} expression:\n%s", wf)
 	}
 	// The files that are templates were filled in, and nothing of the template is left.
 	for _, name := range []string{"README.md", "pspm.yaml", "content/plan/_index.md", "content/bodies/c_h223.md"} {
@@ -125,6 +126,7 @@ type job struct {
 type workflow struct {
 	On map[string]*struct {
 		Branches []string `yaml:"branches"`
+		Tags     []string `yaml:"tags"`
 	} `yaml:"on"`
 	Permissions map[string]string `yaml:"permissions"`
 	Jobs        map[string]job    `yaml:"jobs"`
@@ -160,8 +162,8 @@ func TestGitHubWorkflowChecksPullRequestsAndPublishesMain(t *testing.T) {
 	if _, ok := wf.On["pull_request"]; !ok {
 		t.Error("the workflow does not run on pull_request")
 	}
-	if push := wf.On["push"]; push == nil || strings.Join(push.Branches, ",") != "main" {
-		t.Errorf("the workflow must run on pushes to main, got %+v", push)
+	if push := wf.On["push"]; push == nil || strings.Join(push.Branches, ",") != "main" || strings.Join(push.Tags, ",") != "plan/*" {
+		t.Errorf("the workflow must run on pushes to main and of plan/* tags, got %+v", push)
 	}
 	if len(wf.Permissions) != 1 || wf.Permissions["contents"] != "read" {
 		t.Errorf("default permissions %v, want only contents: read", wf.Permissions)
@@ -175,7 +177,7 @@ func TestGitHubWorkflowChecksPullRequestsAndPublishesMain(t *testing.T) {
 	if len(co) != 1 || co[0].With["fetch-depth"] != "0" {
 		t.Errorf("the check job must check out with fetch-depth: 0, got %+v", co)
 	}
-	if !check.runs(`pspm check --base "origin/${{ github.base_ref }}" --actor "$PR_AUTHOR" --format github`) {
+	if !check.runs(`pspm check --base "origin/${GITHUB_BASE_REF}" --actor "$PR_AUTHOR" --format github`) {
 		t.Errorf("the check job does not run pspm check --base origin/<base> --actor <author> --format github: %+v", check.Steps)
 	}
 	// The actor is the pull request's author as GitHub authenticated it, through the
@@ -199,8 +201,13 @@ func TestGitHubWorkflowChecksPullRequestsAndPublishesMain(t *testing.T) {
 	if co := build.uses("actions/checkout"); len(co) != 1 || co[0].With["fetch-depth"] != "0" {
 		t.Errorf("the build job must check out with fetch-depth: 0, got %+v", co)
 	}
-	if !build.runs("pspm build") {
-		t.Error("the build job does not run pspm build")
+	if !build.runs("pspm build") || !build.runs("api/v1/versions.json") || !build.runs("git checkout --quiet -B main origin/main") {
+		t.Error("the build job does not restore the published versions, then build main")
+	}
+	for name, j := range map[string]job{"check": check, "build": build} {
+		if c := j.uses("actions/cache"); len(c) != 1 || c[0].With["path"] != ".pspm/cache" {
+			t.Errorf("job %s must cache .pspm/cache, got %+v", name, c)
+		}
 	}
 	if up := build.uses("actions/upload-pages-artifact"); len(up) != 1 || up[0].With["path"] != "public" {
 		t.Errorf("the build job must upload public/ as the Pages artifact, got %+v", up)
@@ -235,9 +242,14 @@ type gitlabJob struct {
 	} `yaml:"rules"`
 	Script    []string `yaml:"script"`
 	Artifacts struct {
-		When  string   `yaml:"when"`
-		Paths []string `yaml:"paths"`
+		When    string            `yaml:"when"`
+		Paths   []string          `yaml:"paths"`
+		Reports map[string]string `yaml:"reports"`
 	} `yaml:"artifacts"`
+	Cache struct {
+		Key   string   `yaml:"key"`
+		Paths []string `yaml:"paths"`
+	} `yaml:"cache"`
 }
 
 func (j gitlabJob) runs(cmd string) bool {
@@ -257,6 +269,11 @@ func TestGitLabCIChecksMergeRequestsAndPublishesPages(t *testing.T) {
 		Setup     struct {
 			BeforeScript []string `yaml:"before_script"`
 		} `yaml:".pspm"`
+		Workflow struct {
+			Rules []struct {
+				If string `yaml:"if"`
+			} `yaml:"rules"`
+		} `yaml:"workflow"`
 		Check gitlabJob `yaml:"pspm-check"`
 		Pages gitlabJob `yaml:"pages"`
 	}
@@ -282,19 +299,33 @@ func TestGitLabCIChecksMergeRequestsAndPublishesPages(t *testing.T) {
 	if !c.runs("git fetch --quiet origin \"+refs/heads/" + target + ":refs/remotes/origin/" + target + "\"") {
 		t.Errorf("the check job does not fetch the target branch: %v", c.Script)
 	}
-	if !c.runs(`pspm check --base "origin/`+target+`" --actor "${GITLAB_USER_LOGIN}" --format json > pspm-check.json`) || c.Script[len(c.Script)-1] != `pspm check --base "origin/`+target+`" --actor "${GITLAB_USER_LOGIN}"` {
-		t.Errorf("the check job must save the JSON report, then fail on the text check: %v", c.Script)
+	if !c.runs(`pspm check --base "origin/`+target+`" --actor "${GITLAB_USER_LOGIN}" --format gitlab > gl-code-quality-report.json`) || c.Script[len(c.Script)-1] != `pspm check --base "origin/`+target+`" --actor "${GITLAB_USER_LOGIN}"` {
+		t.Errorf("the check job must save the Code Quality report, then fail on the text check: %v", c.Script)
 	}
-	if c.Artifacts.When != "always" || strings.Join(c.Artifacts.Paths, ",") != "pspm-check.json" {
-		t.Errorf("the check job must keep pspm-check.json even when it fails: %+v", c.Artifacts)
+	if c.Artifacts.When != "always" || c.Artifacts.Reports["codequality"] != "gl-code-quality-report.json" {
+		t.Errorf("the check job must give GitLab its Code Quality report even when it fails: %+v", c.Artifacts)
+	}
+	if len(c.Cache.Paths) != 0 {
+		t.Errorf("the check job of merge requests must not share a cache with the pages job: %+v", c.Cache)
 	}
 
-	p := ci.Pages
-	if p.Extends != ".pspm" || !stages[p.Stage] || len(p.Rules) != 1 || p.Rules[0].If != "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" {
-		t.Errorf("the pages job must run on the default branch: %+v", p)
+	const onMain, onTag = "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH", `$CI_COMMIT_TAG =~ /^plan\//`
+	var wf []string
+	for _, r := range ci.Workflow.Rules {
+		wf = append(wf, r.If)
 	}
-	if !p.runs("pspm build") || strings.Join(p.Artifacts.Paths, ",") != "public" {
-		t.Errorf("the pages job must build and publish public/: %+v", p)
+	if !slices.Contains(wf, onTag) {
+		t.Errorf("no pipeline runs for plan/* tags: workflow rules %q", wf)
+	}
+	p := ci.Pages
+	if p.Extends != ".pspm" || !stages[p.Stage] || len(p.Rules) != 2 || p.Rules[0].If != onMain || p.Rules[1].If != onTag {
+		t.Errorf("the pages job must run on the default branch and on plan/* tags: %+v", p)
+	}
+	if !p.runs("pspm build") || !p.runs("api/v1/versions.json") || strings.Join(p.Artifacts.Paths, ",") != "public" {
+		t.Errorf("the pages job must restore the published versions, build and publish public/: %+v", p)
+	}
+	if strings.Join(p.Cache.Paths, ",") != ".pspm/cache" {
+		t.Errorf("the pages job must cache .pspm/cache: %+v", p.Cache)
 	}
 }
 
@@ -438,12 +469,12 @@ func TestLocalSiteHasOnlyTheCIFilesOfItsForge(t *testing.T) {
 					t.Errorf("%s still holds template braces:\n%s", name, data)
 				}
 			}
-			if wf := site[".gitea/workflows/pspm.yml"]; forge == "gitea" && (!bytes.Contains(wf, []byte(`pspm check --base "origin/${{ github.base_ref }}" --actor "$PR_AUTHOR"`)) ||
+			if wf := site[".gitea/workflows/pspm.yml"]; forge == "gitea" && (!bytes.Contains(wf, []byte(`pspm check --base "origin/${GITHUB_BASE_REF}" --actor "$PR_AUTHOR" --format github`)) ||
 				!bytes.Contains(wf, []byte(`PR_AUTHOR: ${{ github.event.pull_request.user.login }}`))) {
 				t.Errorf("the Gitea workflow does not check pull requests against their base:\n%s", wf)
 			}
 			readme := string(site["README.md"])
-			for _, want := range []string{"# Portale del Comune di Reggio Emilia\n", "pspm serve", "pspm check", "pspm build", "contributes_to", "sources", "content/bodies/c_h223.md"} {
+			for _, want := range []string{"# Portale del Comune di Reggio Emilia\n", "pspm serve", "pspm check", "pspm build", "contributes_to", "sources", "content/bodies/c_h223.md", "pspm release", "git push origin plan/", "`plan/*` tag"} {
 				if !strings.Contains(readme, want) {
 					t.Errorf("README.md lacks %q", want)
 				}
@@ -456,6 +487,7 @@ func TestLocalSiteForgesShareTheCentralCIFiles(t *testing.T) {
 	for forge, files := range map[string]map[string]string{
 		"gitlab": {".gitlab-ci.yml": "gitlab-ci.yml"},
 		"github": {".github/workflows/pspm.yml": "github/workflows/pspm.yml"},
+		"gitea":  {".gitea/workflows/pspm.yml": "gitea/workflows/pspm.yml"},
 	} {
 		r := reggioEmilia
 		r.Forge = forge
@@ -472,6 +504,34 @@ func TestLocalSiteForgesShareTheCentralCIFiles(t *testing.T) {
 	}
 }
 
+func TestCentralSiteForOneForgeHasOnlyItsCIFiles(t *testing.T) {
+	chain, err := theme.New(nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci := map[string]string{".gitlab-ci.yml": "gitlab", ".github/workflows/pspm.yml": "github", ".gitea/workflows/pspm.yml": "gitea"}
+	for _, forge := range append([]string{""}, archetype.Forges...) {
+		files, err := archetype.Site(chain, archetype.SiteRequest{Forge: forge, Year: 2025})
+		if err != nil {
+			t.Fatal(err)
+		}
+		site := map[string][]byte{}
+		for _, f := range files {
+			site[f.Path] = f.Data
+		}
+		for name, kind := range ci {
+			want := kind == forge || forge == "" && kind != "gitea"
+			if has := site[name] != nil; has != want {
+				t.Errorf("--forge %q: the portal has %s: %v, want %v", forge, name, has, want)
+			}
+		}
+		var errs diag.List
+		if cfg := config.Load(fstest.MapFS{"pspm.yaml": {Data: site["pspm.yaml"]}}, &errs); len(errs) > 0 || cfg.Forge.Kind != forge {
+			t.Errorf("--forge %q: forge.kind %q\n%s", forge, cfg.Forge.Kind, errs.Format())
+		}
+	}
+}
+
 func TestGiteaWorkflowChecksPullRequestsAndBuildsMain(t *testing.T) {
 	r := reggioEmilia
 	r.Forge = "gitea"
@@ -482,14 +542,14 @@ func TestGiteaWorkflowChecksPullRequestsAndBuildsMain(t *testing.T) {
 	if _, ok := wf.On["pull_request"]; !ok {
 		t.Error("the workflow does not run on pull_request")
 	}
-	if push := wf.On["push"]; push == nil || strings.Join(push.Branches, ",") != "main" {
-		t.Errorf("the workflow must run on pushes to main, got %+v", push)
+	if push := wf.On["push"]; push == nil || strings.Join(push.Branches, ",") != "main" || strings.Join(push.Tags, ",") != "plan/*" {
+		t.Errorf("the workflow must run on pushes to main and of plan/* tags, got %+v", push)
 	}
 	check, build := wf.Jobs["check"], wf.Jobs["build"]
-	if !strings.Contains(check.If, "pull_request") || !check.runs(`pspm check --base "origin/${{ github.base_ref }}"`) {
+	if !strings.Contains(check.If, "pull_request") || !check.runs(`pspm check --base "origin/${GITHUB_BASE_REF}"`) {
 		t.Errorf("the check job must run pspm check --base on pull requests: %+v", check)
 	}
-	if !build.runs("pspm build") || len(build.uses("actions/upload-artifact")) != 1 {
+	if !build.runs("pspm build") || !build.runs("api/v1/versions.json") || len(build.uses("actions/upload-artifact")) != 1 || len(build.uses("actions/cache")) != 1 {
 		t.Errorf("the build job must build and keep public/: %+v", build)
 	}
 	for name, j := range map[string]job{"check": check, "build": build} {
@@ -586,7 +646,8 @@ func TestLocalSiteRequestIsChecked(t *testing.T) {
 		{archetype.SiteRequest{Body: "comune-re"}, `--body "comune-re"`},
 		{archetype.SiteRequest{Body: strings.Repeat("a", 65)}, `--body "aaaa`},
 		{archetype.SiteRequest{Body: "m_ef"}, "--body m_ef: m_ef owns the central plan"},
-		{archetype.SiteRequest{Forge: "github"}, "--forge is for the portal of a local body: give its IPA code with --body too"},
+		{archetype.SiteRequest{Forge: "bitbucket"}, `--forge "bitbucket": want one of gitlab, github, gitea`},
+		{archetype.SiteRequest{Color: "#004080"}, "--color is for the portal of a local body: give its IPA code with --body too"},
 		{archetype.SiteRequest{Name: "Comune"}, "--name is for the portal of a local body"},
 		{archetype.SiteRequest{Body: "c_h223", Forge: "bitbucket"}, `--forge "bitbucket": want one of gitlab, github, gitea`},
 		{archetype.SiteRequest{Body: "c_h223", Kind: "comune"}, `--kind "comune": want one of ministry, region,`},
@@ -726,6 +787,25 @@ func commitAll(t *testing.T, dir string) {
 		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+t.TempDir())
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+}
+
+func TestCIFilesRestoreTheVersionsWhereTheBuildLooksForThem(t *testing.T) {
+	want := "public/" + generator.PublishedVersions
+	for name, forge := range map[string]string{".github/workflows/pspm.yml": "github", ".gitlab-ci.yml": "gitlab", ".gitea/workflows/pspm.yml": "gitea"} {
+		chain, err := theme.New(nil, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, err := archetype.Site(chain, archetype.SiteRequest{Forge: forge, Year: 2025})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if f.Path == name && !bytes.Contains(f.Data, []byte("-o "+want)) {
+				t.Errorf("%s does not restore the published versions into %s, where pspm build reads them", name, want)
+			}
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package diag
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -56,4 +58,49 @@ func ghData(s string) string {
 // ghProp escapes a workflow command's property value.
 func ghProp(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// codeQuality is one finding of a GitLab Code Quality report, the subset of the Code
+// Climate format that GitLab reads.
+type codeQuality struct {
+	Description string `json:"description"`
+	CheckName   string `json:"check_name"`
+	Fingerprint string `json:"fingerprint"`
+	Severity    string `json:"severity"`
+	Location    struct {
+		Path  string `json:"path"`
+		Lines struct {
+			Begin int `json:"begin"`
+		} `json:"lines"`
+	} `json:"location"`
+}
+
+// WriteGitLab writes the list as a GitLab Code Quality report (artifacts:reports:codequality),
+// which GitLab shows in the merge request and on the lines of its diff. An error is a
+// "major" finding and a warning a "minor" one; a diagnostic without a line is put on
+// line 1. The message keeps its column ("col 9: …"), which the format has no field for,
+// and the fingerprint, which GitLab uses to tell findings apart between pipelines, is a
+// hash of the position and the message.
+func (l List) WriteGitLab(w io.Writer) error {
+	out := make([]codeQuality, 0, len(l))
+	for _, e := range l {
+		var c codeQuality
+		c.Description = e.Msg
+		if e.Pos.Col > 0 {
+			c.Description = fmt.Sprintf("col %d: %s", e.Pos.Col, e.Msg)
+		}
+		c.CheckName = "pspm"
+		c.Severity = "major"
+		if e.Severity == Warning {
+			c.Severity = "minor"
+		}
+		c.Location.Path = e.Pos.File
+		c.Location.Lines.Begin = max(e.Pos.Line, 1)
+		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d\x00%d\x00%s\x00%s", e.Pos.File, e.Pos.Line, e.Pos.Col, e.Severity, e.Msg))
+		c.Fingerprint = hex.EncodeToString(sum[:16])
+		out = append(out, c)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }

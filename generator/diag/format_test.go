@@ -53,6 +53,9 @@ func TestWritersReportWriteErrors(t *testing.T) {
 	if err := l.WriteGitHub(failingWriter{}); err == nil {
 		t.Error("WriteGitHub hid a write error")
 	}
+	if err := l.WriteGitLab(failingWriter{}); err == nil {
+		t.Error("WriteGitLab hid a write error")
+	}
 	if err := l.WriteJSON(failingWriter{}); err == nil {
 		t.Error("WriteJSON hid a write error")
 	}
@@ -100,5 +103,62 @@ func TestWriteJSONOfNoDiagnosticsIsAnEmptyArray(t *testing.T) {
 	}
 	if got := strings.TrimSpace(b.String()); got != "[]" {
 		t.Errorf("WriteJSON of nothing = %q, want []", got)
+	}
+}
+
+func TestWriteGitLabIsACodeQualityReportGitLabShowsOnTheLines(t *testing.T) {
+	var l diag.List
+	l.Add(diag.Pos{File: "content/proposals/x/reactions/c_h223.yaml", Line: 1, Col: 1}, "not a member")
+	l.Warn(diag.Pos{File: "content/x.md", Line: 2}, "unknown key %q ignored", "tgas")
+	l.Add(diag.Pos{File: "refs/tags/plan/1.0"}, "tag moved")
+	var b bytes.Buffer
+	if err := l.WriteGitLab(&b); err != nil {
+		t.Fatal(err)
+	}
+	var got []struct {
+		Description string `json:"description"`
+		CheckName   string `json:"check_name"`
+		Fingerprint string `json:"fingerprint"`
+		Severity    string `json:"severity"`
+		Location    struct {
+			Path  string `json:"path"`
+			Lines struct {
+				Begin int `json:"begin"`
+			} `json:"lines"`
+		} `json:"location"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, b.String())
+	}
+	if len(got) != 3 {
+		t.Fatalf("%d findings for 3 diagnostics:\n%s", len(got), b.String())
+	}
+	want := []struct {
+		path, desc, severity string
+		line                 int
+	}{
+		{"content/proposals/x/reactions/c_h223.yaml", "col 1: not a member", "major", 1},
+		{"content/x.md", `unknown key "tgas" ignored`, "minor", 2},
+		{"refs/tags/plan/1.0", "tag moved", "major", 1}, // GitLab wants a line
+	}
+	seen := map[string]bool{}
+	for i, w := range want {
+		g := got[i]
+		if g.Location.Path != w.path || g.Description != w.desc || g.Severity != w.severity || g.Location.Lines.Begin != w.line || g.CheckName != "pspm" {
+			t.Errorf("finding %d = %+v, want %+v", i, g, w)
+		}
+		if len(g.Fingerprint) != 32 || seen[g.Fingerprint] {
+			t.Errorf("finding %d: fingerprint %q is not a unique 32-digit hash", i, g.Fingerprint)
+		}
+		seen[g.Fingerprint] = true
+	}
+	var again bytes.Buffer
+	_ = l.WriteGitLab(&again)
+	if again.String() != b.String() {
+		t.Error("two reports of the same diagnostics differ: fingerprints must be stable between pipelines")
+	}
+	var empty bytes.Buffer
+	if err := diag.List(nil).WriteGitLab(&empty); err != nil || strings.TrimSpace(empty.String()) != "[]" {
+		t.Errorf("no diagnostics wrote %q, want [] (GitLab reads an empty report as no findings)", empty.String())
 	}
 }
