@@ -18,7 +18,7 @@ import (
 // member is a member of a body, as its file lists it.
 type member struct{ name, email string }
 
-func (m member) at(t time.Time) history.Person {
+func (m member) person(t time.Time) history.Person {
 	return history.Person{Name: m.name, Email: m.email, When: t}
 }
 
@@ -573,10 +573,10 @@ func (s *story) commits() ([]history.NewCommit, error) {
 		if st.plan {
 			s.plan.apply(next, st.at)
 		}
-		c := history.NewCommit{Files: next, Author: st.by.at(st.at), Message: st.title + "\n"}
+		c := history.NewCommit{Files: next, Author: st.by.person(st.at), Message: st.title + "\n"}
 		if st.author != nil {
 			mrs++
-			c.Merged = []history.NewCommit{{Files: next, Author: st.author.at(st.authored), Message: st.title + "\n"}}
+			c.Merged = []history.NewCommit{{Files: next, Author: st.author.person(st.authored), Message: st.title + "\n"}}
 			c.Message = fmt.Sprintf("Merge branch '%s' into '%s'\n\n%s\n\nSee merge request %s!%d\n", st.branch, branch, st.title, project, mrs)
 		}
 		if st.tag != "" {
