@@ -34,7 +34,7 @@ type step struct {
 	authored time.Time
 	branch   string
 	title    string            // the subject of the change
-	files    map[string][]byte // files written (a nil value deletes)
+	files    map[string][]byte // files written
 	plan     bool              // the plan's files are brought to their state at at
 	tag      string            // a plan version tagged on this commit
 	tagNote  string
@@ -450,6 +450,9 @@ func (s *story) tellContributions() error {
 			return err
 		}
 		if v.path == forgedVote {
+			if slices.Contains(s.bodies[v.body], forger) || !slices.Contains(s.bodies["c_h501"], forger) {
+				return fmt.Errorf("demo: %s must be a member of c_h501 and not of %s, to forge %s", forger.email, v.body, v.path)
+			}
 			s.add(step{at: at(d, 16, 40), by: merger, author: &forger, authored: at(d, 9, 12), branch: "voto-regione-lazio",
 				title: "Voto della Regione Lazio sulla proposta spesa-digitale-scuole", files: map[string][]byte{v.path: v.data}})
 			continue
@@ -563,13 +566,7 @@ func (s *story) commits() ([]history.NewCommit, error) {
 	mrs := 0
 	for _, st := range steps {
 		next := maps.Clone(tree)
-		for p, data := range st.files {
-			if data == nil {
-				delete(next, p)
-			} else {
-				next[p] = data
-			}
-		}
+		maps.Copy(next, st.files)
 		if st.plan {
 			s.plan.apply(next, st.at)
 		}
