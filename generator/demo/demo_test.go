@@ -7,8 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/output"
@@ -348,5 +350,46 @@ func TestDemoSigningKeyIsTheOneMEFsMaintainerRegisters(t *testing.T) {
 	line := k.AuthorizedKey(maintainer.email)
 	if !strings.Contains(string(final["content/bodies/m_ef.md"]), `"`+line+`"`) {
 		t.Errorf("content/bodies/m_ef.md does not register the demo key of %s: %s", maintainer.name, line)
+	}
+}
+
+func TestEveryDemoProposalLandsOnItsDateInAPhaseThatOpensProposals(t *testing.T) {
+	final, err := finalTree(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newStory(final, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commits, err := s.commits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	landed := map[string]time.Time{}
+	for _, c := range commits {
+		for p := range c.Files {
+			if _, ok := landed[p]; !ok {
+				landed[p] = c.Author.When
+			}
+		}
+	}
+	n := 0
+	for id, pr := range s.proposals {
+		when := landed["content/proposals/"+id+"/index.md"]
+		if when.Format(time.DateOnly) != pr.date.Format(time.DateOnly) {
+			t.Errorf("proposal %s, dated %s, lands on %s", id, pr.date.Format(time.DateOnly), when)
+		}
+		open := false
+		for _, ph := range s.phases {
+			open = open || slices.Contains(ph.opens, "proposals") && !when.Before(ph.from) && when.Before(ph.to.AddDate(0, 0, 1))
+		}
+		if !open {
+			t.Errorf("proposal %s lands on %s, when no phase opens proposals", id, when)
+		}
+		n++
+	}
+	if n < 30 {
+		t.Errorf("%d proposals", n)
 	}
 }
