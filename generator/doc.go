@@ -81,6 +81,13 @@
 // (generator/diag) and keeps them apart from internal errors. A build with content errors
 // publishes nothing and leaves the previous output untouched.
 //
+// # The demo
+//
+// The demo portal's files are embedded from content/; its Git history is told over them by
+// generator/demo (merge requests, answers, reports, signed versions, a forged vote) and
+// written with history.EncodePackedRepository, deterministically. `pspm serve --demo`
+// writes that repository into a temporary folder and builds it as any site in Git.
+//
 // # Adding a kind of plan item
 //
 // Goals, objectives, expected results and actions are declared once, in site.PlanKinds

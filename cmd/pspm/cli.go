@@ -15,16 +15,17 @@ import (
 	"syscall"
 	"time"
 
-	demo "github.com/pspm-dev/pspm/content"
 	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/archetype"
 	"github.com/pspm-dev/pspm/generator/config"
+	demogit "github.com/pspm-dev/pspm/generator/demo"
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/serve"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/theme"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit statuses.
@@ -288,13 +289,30 @@ func (g *globals) serveCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var src fs.FS
 			dir := g.source
-			if demoSite {
-				src, dir = demo.Site(), ""
-			} else if _, err := os.Stat(filepath.Join(g.source, "content")); err != nil {
-				fmt.Fprintf(g.stderr, "no content/ folder in %s: serving the embedded demo portal (create your own with 'pspm new site DIR')\n", g.source)
-				src, dir = demo.Site(), ""
-			} else if src, err = g.open(); err != nil {
-				return err
+			_, noContent := os.Stat(filepath.Join(g.source, "content"))
+			if demoSite || noContent != nil {
+				if !demoSite {
+					fmt.Fprintf(g.stderr, "no content/ folder in %s: serving the demo portal (create your own with 'pspm new site DIR')\n", g.source)
+				}
+				// The demo is built from its Git history, written into a temporary
+				// folder removed at exit: versions, changes and the votes' audit need it.
+				tmp, err := os.MkdirTemp("", "pspm-demo-")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(tmp)
+				if err := writeDemo(tmp); err != nil {
+					return err
+				}
+				dir = tmp
+				if src, err = generator.OpenSource(dir); err != nil {
+					return err
+				}
+			} else {
+				var err error
+				if src, err = g.open(); err != nil {
+					return err
+				}
 			}
 			addr := net.JoinHostPort(bind, strconv.Itoa(port))
 			if baseURL == "" {
@@ -316,7 +334,7 @@ func (g *globals) serveCmd() *cobra.Command {
 	c.Flags().StringVar(&bind, "bind", "127.0.0.1", "the interface to listen on")
 	c.Flags().IntVarP(&port, "port", "p", 1313, "the port to listen on")
 	c.Flags().StringVar(&baseURL, "base-url", "", "the URL the site is reached at, e.g. behind a proxy (default http://BIND:PORT/)")
-	c.Flags().BoolVar(&demoSite, "demo", false, "serve the demo portal embedded in the binary, whatever the source folder")
+	c.Flags().BoolVar(&demoSite, "demo", false, "serve the demo portal embedded in the binary, with its Git history, whatever the source folder")
 	return c
 }
 
@@ -441,6 +459,7 @@ func (g *globals) newCmd() *cobra.Command {
 func (g *globals) newSiteCmd() *cobra.Command {
 	var r archetype.SiteRequest
 	var today string
+	var demoSite bool
 	c := &cobra.Command{
 		Use:   "site DIR",
 		Short: "Create a small working portal in DIR; with --body, a local body's portal federated with the central one",
@@ -458,6 +477,22 @@ func (g *globals) newSiteCmd() *cobra.Command {
 			dir := args[0]
 			if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 				return usageError{fmt.Errorf("%s is not empty", dir)}
+			}
+			if demoSite {
+				var other []string
+				cmd.Flags().Visit(func(f *pflag.Flag) {
+					if f.Name != "demo" {
+						other = append(other, "--"+f.Name)
+					}
+				})
+				if len(other) > 0 {
+					return usageError{fmt.Errorf("--demo writes the demo as it is: it takes no %s", strings.Join(other, ", "))}
+				}
+				if err := writeDemo(dir); err != nil {
+					return err
+				}
+				fmt.Fprintf(g.stdout, "created the demo portal in %s, a Git repository with its history\nnext: cd %s && git log --graph --oneline && pspm serve\n", dir, shellQuote(dir))
+				return nil
 			}
 			chain, err := theme.New(nil, "")
 			if err != nil {
@@ -488,6 +523,7 @@ func (g *globals) newSiteCmd() *cobra.Command {
 		},
 	}
 	c.Flags().StringVarP(&r.Title, "title", "t", "", "the plan's title")
+	c.Flags().BoolVar(&demoSite, "demo", false, "write the demo portal instead, as a Git repository with its history (git log shows it)")
 	c.Flags().StringVar(&r.Owner, "owner", "", "the IPA code of the body that owns the plan (default m_ef; with --body, the body)")
 	c.Flags().StringVar(&r.OwnerName, "owner-name", "", "the name of the body that owns the plan, shown in the footer (default: MEF's name for m_ef)")
 	c.Flags().IntVar(&r.Year, "year", 0, "the first year of the plan (default this year)")
@@ -606,6 +642,14 @@ func (g *globals) versionCmd() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// writeDemo writes the demo repository, its Git folder and its work tree, into dir.
+func writeDemo(dir string) error {
+	return demogit.Write(func(name string, data []byte) error {
+		_, err := output.CreateFile(dir, name, data, false)
+		return err
+	})
 }
 
 func shellQuote(s string) string {

@@ -2,12 +2,15 @@ package history
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pspm-dev/pspm/generator/signature"
 )
 
 // encodeTo writes EncodeRepository's output and the last commit's files into dir.
@@ -110,5 +113,142 @@ func TestEncodeRepositoryRefusesReferenceNamesThatLeaveRefs(t *testing.T) {
 	}
 	if err := EncodeRepository("main", []NewCommit{{Files: map[string][]byte{"a": nil}, Tag: "plan/2025.1"}}, func(string, []byte) error { return nil }); err != nil {
 		t.Errorf("tag plan/2025.1: %v", err)
+	}
+}
+
+func TestEncodedMergeLandsTheContributorsCommitAtTheMaintainersTime(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	day := func(d int) time.Time { return time.Date(2025, 3, d, 10, 0, 0, 0, time.UTC) }
+	anna := Person{Name: "Anna Rossi", Email: "anna.rossi@mef.gov.it", When: day(1)}
+	luca := Person{Name: "Luca Bianchi", Email: "luca.bianchi@comune.re.it", When: day(2)}
+	base := map[string][]byte{"content/plan/_index.md": []byte("---\ntitle: P\n---\n")}
+	vote := maps.Clone(base)
+	vote["content/plan/_index/reactions/c_h223.yaml"] = []byte("vote: support\n")
+	merger := anna
+	merger.When = day(5)
+	signed := 0
+	commits := []NewCommit{
+		{Files: base, Author: anna, Message: "Il piano\n"},
+		{Files: vote, Author: merger, Message: "Merge branch 'voto' into 'main'\n\nSee merge request mef/piano!7\n",
+			Merged: []NewCommit{{Files: vote, Author: luca, Message: "Voto di Reggio Emilia\n"}},
+			Tag:    "plan/2025", TagMessage: "Versione 2025\n",
+			SignTag: func(p []byte) ([]byte, error) {
+				signed++
+				return []byte("-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n"), nil
+			}},
+	}
+	dir := t.TempDir()
+	encodeTo(t, dir, commits)
+	git := func(args ...string) string {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	git("fsck", "--strict", "--no-dangling")
+	if out := git("log", "--format=%p|%an|%cn|%s"); strings.Count(out, "\n") != 3 || !strings.Contains(out, "|Anna Rossi|Anna Rossi|Merge branch 'voto' into 'main'") || !strings.Contains(out, "|Luca Bianchi|Luca Bianchi|Voto di Reggio Emilia") {
+		t.Errorf("git log:\n%s", out)
+	}
+	if parents := strings.Fields(git("log", "-1", "--format=%P")); len(parents) != 2 {
+		t.Errorf("the merge has parents %v, want two", parents)
+	}
+	if out := git("cat-file", "tag", "plan/2025"); !strings.HasSuffix(out, "Versione 2025\n-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n") || signed != 1 {
+		t.Errorf("the signed tag (signed %d times):\n%s", signed, out)
+	}
+	h, err := Load(Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := h.Files["content/plan/_index/reactions/c_h223.yaml"]
+	if p == nil || p.Author.Email != luca.Email || !p.Landed.Equal(merger.When) || MergeRequest(git("log", "-1", "--format=%B")) != "mef/piano!7" {
+		t.Errorf("provenance of the merged vote: %+v", p)
+	}
+}
+
+func TestPackedEncodingHoldsTheSameObjectsInOnePack(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	anna := Person{Name: "Anna Rossi", Email: "anna.rossi@mef.gov.it", When: time.Date(2024, 1, 31, 10, 0, 0, 0, time.UTC)}
+	files := map[string][]byte{"content/plan/_index.md": []byte("---\ntitle: P\n---\n")}
+	more := maps.Clone(files)
+	more["content/plan/goals/g.md"] = []byte("---\ntitle: G\n---\n")
+	commits := []NewCommit{
+		{Files: files, Author: anna, Message: "Il piano\n", Tag: "plan/2024", TagMessage: "Versione 2024\n"},
+		{Files: more, Author: anna, Message: "Merge\n", Merged: []NewCommit{{Files: more, Author: anna, Message: "Un obiettivo\n"}}},
+	}
+	var paths []string
+	dir := t.TempDir()
+	err := EncodePackedRepository("main", commits, func(p string, data []byte) error {
+		paths = append(paths, p)
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(full, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range paths {
+		if strings.HasPrefix(p, ".git/objects/") && !strings.HasPrefix(p, ".git/objects/pack/pack-") {
+			t.Errorf("a loose object: %s", p)
+		}
+	}
+	loose := t.TempDir()
+	encodeTo(t, loose, commits)
+	git := func(dir string, args ...string) string {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	git(dir, "fsck", "--strict", "--no-dangling")
+	if out := git(dir, "count-objects", "-v"); !strings.Contains(out, "count: 0\n") || !strings.Contains(out, "packs: 1\n") {
+		t.Errorf("git count-objects:\n%s", out)
+	}
+	if a, b := git(dir, "rev-parse", "HEAD", "plan/2024"), git(loose, "rev-parse", "HEAD", "plan/2024"); a != b {
+		t.Errorf("packed and loose encodings differ: %s and %s", a, b)
+	}
+}
+
+func TestEncodedSignedCommitAndTagVerifyWithGit(t *testing.T) {
+	for _, tool := range []string{"git", "ssh-keygen"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skip(tool + " not installed")
+		}
+	}
+	k, err := signature.NewSeededSSHKey(bytes.Repeat([]byte{3}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sign := func(p []byte) ([]byte, error) { return k.Sign(p, signature.NamespaceGit) }
+	anna := Person{Name: "Anna Rossi", Email: "anna.rossi@mef.gov.it", When: time.Date(2024, 1, 31, 10, 0, 0, 0, time.UTC)}
+	commits := []NewCommit{{Files: map[string][]byte{"a.md": []byte("a\n")}, Author: anna, Message: "Firmato\n",
+		Sign: sign, Tag: "plan/2024", TagMessage: "Versione 2024\n", SignTag: sign}}
+	dir := t.TempDir()
+	encodeTo(t, dir, commits)
+	signers := filepath.Join(t.TempDir(), "allowed_signers")
+	if err := os.WriteFile(signers, []byte(anna.Email+" "+k.AuthorizedKey("")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"verify-commit", "HEAD"}, {"verify-tag", "plan/2024"}} {
+		cmd := exec.Command("git", append([]string{"-c", "gpg.format=ssh", "-c", "gpg.ssh.allowedSignersFile=" + signers}, args...)...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), `Good "git" signature for `+anna.Email) {
+			t.Errorf("git %v: %v\n%s", args, err, out)
+		}
 	}
 }

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestServeDemoBuildsFromItsHistoryAndRemovesItAtExit runs `pspm serve` in a folder
+// without content/, stopped at once: it writes the demo's repository into a temporary
+// folder, builds it with its history, and leaves nothing behind.
+func TestServeDemoBuildsFromItsHistoryAndRemovesItAtExit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	var stdout, stderr bytes.Buffer
+	root := newRoot(&stdout, &stderr)
+	root.SetArgs([]string{"serve", "-s", t.TempDir(), "--port", "0"})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // stop as soon as it is built
+	_ = root.ExecuteContext(ctx)
+	if !strings.Contains(stderr.String(), "no content/ folder in") || !strings.Contains(stdout.String(), "built ") {
+		t.Fatalf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	}
+	if strings.Contains(stdout.String(), "warning") || strings.Contains(stdout.String(), "error") {
+		t.Errorf("the demo's history builds with problems:\n%s", stdout.String())
+	}
+	left, err := os.ReadDir(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range left {
+		if strings.HasPrefix(e.Name(), "pspm-demo-") {
+			t.Errorf("the demo's folder %s is left behind", e.Name())
+		}
+	}
+}
