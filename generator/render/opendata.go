@@ -175,33 +175,33 @@ type feedbackJSON struct {
 // amendmentJSON is an amendment as open data. Reason is why the change is proposed;
 // ReasonCode why the amendment does not count (as reason in votes.json).
 type amendmentJSON struct {
-	ID           string        `json:"id"`
-	Key          string        `json:"key"`
-	Item         string        `json:"item"`
-	ItemCode     string        `json:"item_code"`
-	Body         string        `json:"body"`
-	URL          string        `json:"url"`
-	Date         string        `json:"date"`
-	State        string        `json:"state"`
-	Status       string        `json:"status"`
-	Reason       string        `json:"reason"`
-	Title        string        `json:"title"`
-	Text         string        `json:"text"`
-	Fields       []amendedJSON `json:"fields"`
+	ID       string        `json:"id"`
+	Key      string        `json:"key"`
+	Item     string        `json:"item"`
+	ItemCode string        `json:"item_code"`
+	Body     string        `json:"body"`
+	URL      string        `json:"url"`
+	Date     string        `json:"date"`
+	State    string        `json:"state"`
+	Status   string        `json:"status"`
+	Reason   string        `json:"reason"`
+	Title    string        `json:"title"`
+	Text     string        `json:"text"`
+	Fields   []amendedJSON `json:"fields"`
 	// Answer is the owner's answer file, counted or not; AnswerCounted says whether it
 	// answered the amendment (it counts, and its body owns the item).
 	Answer        *amendAnswerJSON `json:"answer"`
 	AnswerCounted bool             `json:"answer_counted"`
 	Votes         votesJSON        `json:"votes"`
-	Counted      bool          `json:"counted"`
-	ReasonCode   string        `json:"reason_code"`
-	Detail       string        `json:"detail"`
-	Verification string        `json:"verification"`
-	Commit       string        `json:"commit"`
-	Author       string        `json:"author"`
-	Landed       string        `json:"landed"`
-	SupersededBy string        `json:"superseded_by"`
-	File         string        `json:"file"`
+	Counted       bool             `json:"counted"`
+	ReasonCode    string           `json:"reason_code"`
+	Detail        string           `json:"detail"`
+	Verification  string           `json:"verification"`
+	Commit        string           `json:"commit"`
+	Author        string           `json:"author"`
+	Landed        string           `json:"landed"`
+	SupersededBy  string           `json:"superseded_by"`
+	File          string           `json:"file"`
 }
 
 // amendAnswerJSON is the owner's answer to an amendment, from its answer.md.
