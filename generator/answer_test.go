@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/internal/sitetest"
 )
 
@@ -80,8 +81,19 @@ func TestOwnersAnswerFileAcceptsAnAmendmentThatStillCounts(t *testing.T) {
 	if j := string(out.Files()["api/v1/amendments.json"]); !strings.Contains(j, `"answer_counted":true`) || !strings.Contains(j, `"text":"Accolto.","body":"m_ef","counted":true`) {
 		t.Errorf("amendments.json:\n%s", j)
 	}
-	if c := string(out.Files()["api/v1/amendments.csv"]); !strings.Contains(c, "answer_counted") || !strings.Contains(c, ",Accolto.,") {
+	if c := string(out.Files()["api/v1/amendments.csv"]); !strings.Contains(c, "answer_counted") || !strings.Contains(c, ",Accolto.,m_ef,true,") {
 		t.Errorf("amendments.csv:\n%s", c)
+	}
+	tr, err := generator.Audit(res, amendAnswer)
+	if err != nil || len(tr.Amendments) != 1 || tr.Amendments[0].Answer == nil || tr.Amendments[0].Answer.Commit != accepted {
+		t.Fatalf("the audit of the answer's file: %v %+v", err, tr)
+	}
+	var text strings.Builder
+	if err := tr.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Answer  2025-02-03  accepted by m_ef  counted  commit " + accepted[:10] + "  landed 2025-02-03T09:00:00Z"; !strings.Contains(text.String(), want) {
+		t.Errorf("the audit does not say %q:\n%s", want, text.String())
 	}
 }
 
