@@ -1,8 +1,11 @@
 // Package trust applies the trust model of DESIGN.md §3: it decides, for every vote
 // (reaction file), comment (feedback file) and amendment of a site, whether it counts,
 // and says why when it does not. Amendments are judged as comments, in a phase that
-// opens amendments (or feedback, when no phase names them); votes on an amendment as
-// votes on a proposal, closed once the amendment is no longer open. A contribution counts when its file is well formed and named after a
+// opens amendments (or feedback, when no phase names them); an owner's answer to an
+// amendment (answer.md) as a comment of the body it names, at any time, and only a
+// counted answer of an owner of the item accepts or rejects the amendment; votes on an
+// amendment as votes on a proposal, closed once the amendment is no longer open (from
+// its answer's landing). A contribution counts when its file is well formed and named after a
 // registered body, its item exists and is open, the body it speaks for vouches for it
 // under the site's policy, and it landed on the main branch inside a phase that opens it.
 //
