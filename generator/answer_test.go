@@ -21,9 +21,12 @@ func answer(state, body, text string) string {
 
 func TestAnswerByANonMemberOfAnOwnerLeavesTheAmendmentOpen(t *testing.T) {
 	g := proposed(t)
-	// Marco writes m_ef's answer straight on the main branch: no gate stopped it.
+	// Marco writes m_ef's answer on a branch, and a hand-built merge lands it: no gate
+	// stopped it.
+	g.run("", "checkout", "-q", "-b", "risposta")
 	g.write(amendAnswer, answer("accepted", "m_ef", "Accolto.\n"))
-	g.commitAll("2025-02-03T09:00:00Z", marco, "Accolto (da chi non può)")
+	branch := g.commitAll("2025-02-03T09:00:00Z", marco, "Accolto (da chi non può)")
+	g.handMerge("2025-02-03T10:00:00Z", anna, "main", g.run("", "rev-parse", "main"), branch)
 	g.write(amendVote, "vote: support\n")
 	g.commitAll("2025-02-04T09:00:00Z", luca, "Voto dopo la risposta")
 	votes, res, out := g.build()
@@ -35,7 +38,7 @@ func TestAnswerByANonMemberOfAnOwnerLeavesTheAmendmentOpen(t *testing.T) {
 		t.Errorf("the proposer's amendment does not count: %s: %s", a.Verdict.Reason, a.Detail)
 	}
 	ans := a.AnswerFile
-	if ans == nil || ans.Counted || ans.Applied || ans.Verdict.Reason != "not-member" || !strings.Contains(ans.Detail, "who is not a member of m_ef") {
+	if ans == nil || ans.Counted || ans.Applied || ans.Verdict.Reason != "not-member" || !strings.Contains(ans.Detail, "commit "+branch[:10]) || !strings.Contains(ans.Detail, "who is not a member of m_ef") {
 		t.Fatalf("the answer by a non-member: %+v", ans)
 	}
 	wantCounted(t, votes[amendVote], "author")

@@ -522,12 +522,6 @@ func (r *reviewer) amendmentRules(f history.NetFile, k *kind, at diag.Pos, who, 
 			break
 		}
 	}
-	state := func(a *site.Amendment) string {
-		if a.State == "" {
-			return site.AmendmentOpen
-		}
-		return a.State
-	}
 	if from == nil {
 		k.bodies = []string{proposer}
 		if len(r.phases) > 0 {
@@ -541,8 +535,8 @@ func (r *reviewer) amendmentRules(f history.NetFile, k *kind, at diag.Pos, who, 
 			errs.Add(at, "%s added %s to %s, but %s owns the item: its owners change it directly (edit %s), they do not propose amendments to it",
 				who, k.why, head.ItemKey, proposer, itemFile(r.head, head.ItemKey))
 		}
-		if state(head) != site.AmendmentOpen {
-			errs.Add(at, "%s added %s with state: %s: an amendment is proposed open (leave state out); accepting or rejecting it is for the item's owners, later", who, k.why, head.State)
+		if written(head) != site.AmendmentOpen {
+			errs.Add(at, "%s added %s with state: %s: an amendment is proposed open (leave state out); accepting or rejecting it is for the item's owners, later, in %s", who, k.why, written(head), site.AnswerPath(head.File))
 		}
 		return true
 	}
