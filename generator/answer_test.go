@@ -206,3 +206,10 @@ func TestAnswerToAnAmendmentThatDoesNotExistIsAnError(t *testing.T) {
 		t.Errorf("an answer to nothing:\n%s", b.Result.Diagnostics.Format())
 	}
 }
+
+func TestAnswerTranslationIsReportedAsMisplaced(t *testing.T) {
+	b := sitetest.Run(t, amendmentA1+"-- content/plan/actions/a1/amendments/c_h223-tempi/answer.en.md --\n---\nstate: rejected\ndate: 2025-03-01\nbody: m_ef\n---\nNo.\n")
+	if b.Err == nil || !strings.Contains(b.Result.Diagnostics.Format(), "content/plan/actions/a1/amendments/c_h223-tempi/answer.en.md: misplaced") {
+		t.Errorf("a translated answer is not reported:\n%s", b.Result.Diagnostics.Format())
+	}
+}
