@@ -9,8 +9,9 @@ import (
 )
 
 // The rules of amendments at `pspm check --base`: a body proposes a change to an item it
-// does not own; only it edits or withdraws it; only the item's owners accept it, by
-// applying it in the same merge request, or reject it, with an answer; nothing is deleted.
+// does not own; only it edits or withdraws it; only the item's owners answer it, in
+// <body>-<slug>/answer.md: accepting it by applying it in the same merge request, or
+// rejecting it, with a text; nothing is deleted.
 
 const (
 	amendFile = "content/plan/actions/a1/amendments/c_h223-tempi.md"
@@ -81,7 +82,14 @@ func TestGateRefusesAnAmendmentProposedAlreadyAnswered(t *testing.T) {
 	g.write(amendFile, amendment("accepted", "answer: {date: 2025-02-03, text: Sì.}\n"))
 	g.commitAll("2025-02-03T09:00:00Z", marco, "Emendamento accolto da sé")
 	res, err := g.checkMR(during)
-	wantViolation(t, res, err, "with state: accepted: an amendment is proposed open")
+	wantViolation(t, res, err, amendFile+":8:8: state: accepted is not written in the amendment, which is the proposing body's file (it says open or withdrawn): the item's owner answers in "+amendAnswer)
+
+	// Nor with its answer beside it, whoever writes it.
+	g.write(amendFile, amendment("open", ""))
+	g.write(amendAnswer, answer("accepted", "m_ef", "Sì.\n"))
+	g.commitAll("2025-02-03T10:00:00Z", anna, "E la risposta")
+	res, err = g.checkMR(during)
+	wantViolation(t, res, err, "answers an amendment that the request itself adds")
 }
 
 func TestGateRefusesAnAmendmentOutsideEveryPhase(t *testing.T) {
@@ -125,19 +133,36 @@ func TestGateLetsTheProposerWithdrawButNotTheOwner(t *testing.T) {
 func TestGateRefusesAProposerAcceptingItsOwnAmendment(t *testing.T) {
 	g := proposed(t)
 	g.run("", "checkout", "-q", "-b", "accolgo")
-	g.write(amendFile, amendment("accepted", "answer: {date: 2025-02-03, text: Accolto.}\n"))
+	g.write(amendAnswer, answer("accepted", "m_ef", "Accolto.\n"))
 	g.write(a1File, amendedA1)
 	g.commitAll("2025-02-03T09:00:00Z", marco, "Mi accolgo da solo")
 	res, err := g.checkMR(during)
-	wantViolation(t, res, err, amendFile+":1:1: commit ")
+	wantViolation(t, res, err, amendAnswer+":1:1: commit ")
 	wantViolation(t, res, err, "the acceptance of an amendment of c_h223 (the item's owners'), but marco.bianchi@comune.re.it is not the email of a member of m_ef")
 	wantViolation(t, res, err, a1File+":1:1: commit ")
+
+	// Nor in its own name: c_h223 does not own a1.
+	g.write(amendAnswer, answer("accepted", "c_h223", "Accolto.\n"))
+	g.commitAll("2025-02-03T10:00:00Z", marco, "Mi accolgo a nome mio")
+	res, err = g.checkMR(during)
+	// The check of the site as it would land refuses it first, saying why.
+	wantViolation(t, res, err, amendAnswer+":4:7: c_h223 does not own plan/actions/a1: only its owners (m_ef) answer its amendments")
+}
+
+func TestGateRefusesTheProposerWritingTheAnswerInItsOwnFile(t *testing.T) {
+	g := proposed(t)
+	g.run("", "checkout", "-q", "-b", "accolgo")
+	g.write(amendFile, amendment("accepted", "answer: {date: 2025-02-03, text: Accolto.}\n"))
+	g.write(a1File, amendedA1)
+	g.commitAll("2025-02-03T09:00:00Z", anna, "Accolto alla vecchia maniera")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, "the item's owner answers in "+amendAnswer)
 }
 
 func TestGateRefusesAcceptingAnAmendmentWithoutApplyingIt(t *testing.T) {
 	g := proposed(t)
 	g.run("", "checkout", "-q", "-b", "accolgo")
-	g.write(amendFile, amendment("accepted", "answer: {date: 2025-02-03, text: Accolto.}\n"))
+	g.write(amendAnswer, answer("accepted", "m_ef", "Accolto.\n"))
 	g.commitAll("2025-02-03T09:00:00Z", anna, "Accolto")
 	res, err := g.checkMR(during)
 	wantViolation(t, res, err, "accepts an amendment of c_h223, but the item does not carry what it proposes: the title")
@@ -148,7 +173,7 @@ func TestGateRefusesAcceptingAnAmendmentWithoutApplyingIt(t *testing.T) {
 func TestGateLetsTheOwnerAcceptAnAmendmentByApplyingIt(t *testing.T) {
 	g := proposed(t)
 	g.run("", "checkout", "-q", "-b", "accolgo")
-	g.write(amendFile, amendment("accepted", "answer: {date: 2025-02-03, text: Accolto.}\n"))
+	g.write(amendAnswer, answer("accepted", "m_ef", "Accolto.\n"))
 	g.write(a1File, amendedA1)
 	g.commitAll("2025-02-03T09:00:00Z", anna, "Accolto e applicato")
 	res, err := g.checkMR(during)
@@ -158,21 +183,22 @@ func TestGateLetsTheOwnerAcceptAnAmendmentByApplyingIt(t *testing.T) {
 func TestGateRefusesTheOwnerChangingAnAmendmentItAccepts(t *testing.T) {
 	g := proposed(t)
 	g.run("", "checkout", "-q", "-b", "accolgo")
-	g.write(amendFile, strings.Replace(amendment("accepted", "answer: {date: 2025-02-03, text: Accolto.}\n"), "2026-06-30", "2025-12-31", 1))
+	g.write(amendFile, strings.Replace(amendment("open", ""), "2026-06-30", "2025-12-31", 1))
+	g.write(amendAnswer, answer("accepted", "m_ef", "Accolto.\n"))
 	g.commitAll("2025-02-03T09:00:00Z", anna, "Accolto, ma a modo mio")
 	res, err := g.checkMR(during)
-	wantViolation(t, res, err, "both changes what an amendment of c_h223 proposes (its body's to do) and answers it")
+	wantViolation(t, res, err, "changes an amendment of c_h223 (its body's to do) in the merge request that answers it (the item's owners', in "+amendAnswer+")")
 }
 
 func TestGateRefusesARejectionWithoutAnAnswer(t *testing.T) {
 	g := proposed(t)
 	g.run("", "checkout", "-q", "-b", "respingo")
-	g.write(amendFile, amendment("rejected", ""))
+	g.write(amendAnswer, answer("rejected", "m_ef", ""))
 	g.commitAll("2025-02-03T09:00:00Z", anna, "Respinto")
 	res, err := g.checkMR(during)
-	wantViolation(t, res, err, amendFile+":8:8: state is rejected but there is no answer: add answer: {date, text} saying why")
+	wantViolation(t, res, err, amendAnswer+":2:8: state is rejected but there is no answer: write after the front matter why the amendment is rejected")
 
-	g.write(amendFile, amendment("rejected", "answer: {date: 2025-02-03, text: Non ci sono le risorse.}\n"))
+	g.write(amendAnswer, answer("rejected", "m_ef", "Non ci sono le risorse.\n"))
 	g.commitAll("2025-02-03T09:00:00Z", anna, "Respinto, con risposta")
 	res, err = g.checkMR(during)
 	wantClean(t, res, err)
@@ -191,7 +217,7 @@ func TestGateRefusesDeletingAnAmendment(t *testing.T) {
 
 func TestGateRefusesAVoteOnARejectedAmendment(t *testing.T) {
 	g := proposed(t)
-	g.write(amendFile, amendment("rejected", "answer: {date: 2025-02-10, text: Non ci sono le risorse.}\n"))
+	g.write(amendAnswer, strings.Replace(answer("rejected", "m_ef", "Non ci sono le risorse.\n"), "2025-02-03", "2025-02-10", 1))
 	g.commitAll("2025-02-10T10:00:00Z", anna, "Respinto")
 	g.run("", "checkout", "-q", "-b", "voto")
 	g.write(amendVote, "vote: support\n")
@@ -266,7 +292,7 @@ func TestAmendmentIsSupersededWhenItsItemChangesAfterIt(t *testing.T) {
 
 func TestAmendmentIsNotSupersededByItsOwnAcceptance(t *testing.T) {
 	g := proposed(t)
-	g.write(amendFile, amendment("accepted", "answer: {date: 2025-02-03, text: Accolto.}\n"))
+	g.write(amendAnswer, answer("accepted", "m_ef", "Accolto.\n"))
 	g.write(a1File, amendedA1)
 	g.commitAll("2025-02-03T09:00:00Z", anna, "Accolto e applicato")
 	g.write(amendVote, "vote: support\n")
@@ -388,10 +414,77 @@ func TestGateChecksTheForgeAccountOfWhoAnswersAnAmendment(t *testing.T) {
 	g.write(amendFile, amendment("open", ""))
 	g.commitAll("2025-02-01T10:00:00Z", marco, "Emendamento del Comune")
 	g.run("", "checkout", "-q", "-b", "respingo")
-	g.write(amendFile, amendment("rejected", "answer: {date: 2025-02-03, text: Non ci sono le risorse.}\n"))
+	g.write(amendAnswer, answer("rejected", "m_ef", "Non ci sono le risorse.\n"))
 	g.commitAs("2025-02-03T09:00:00Z", anna, "Respinto")
 	res, err := g.checkAs("marco-bianchi", during) // Anna's email, Marco's account
 	wantViolation(t, res, err, "the rejection of an amendment of c_h223 (the item's owners'), but the forge account marco-bianchi that opened it is not a member of m_ef")
 	res, err = g.checkAs("AnnaRossi", during)
 	wantClean(t, res, err)
+}
+
+// rejectedAmendment is proposed(t) with m_ef's answer rejecting the amendment on main.
+func rejectedAmendment(t *testing.T) *gitRepo {
+	g := proposed(t)
+	g.write(amendAnswer, answer("rejected", "m_ef", "Non ci sono le risorse.\n"))
+	g.commitAll("2025-02-03T09:00:00Z", anna, "Respinto")
+	return g
+}
+
+func TestGateRefusesWithdrawingOrEditingAnAnsweredAmendment(t *testing.T) {
+	g := rejectedAmendment(t)
+	g.run("", "checkout", "-q", "-b", "ritiro")
+	g.write(amendFile, amendment("withdrawn", ""))
+	g.commitAll("2025-02-04T09:00:00Z", marco, "Ritiro dopo la risposta")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, amendAnswer+":1:1: c_h223 withdrew the amendment (state: withdrawn in "+amendFile+"): a withdrawn amendment is not answered, and an answered one is not withdrawn")
+
+	g.write(amendFile, strings.Replace(amendment("open", ""), "2026-06-30", "2027-01-01", 1))
+	g.commitAll("2025-02-04T10:00:00Z", marco, "Modifica dopo la risposta")
+	res, err = g.checkMR(during)
+	wantViolation(t, res, err, "changed an amendment of c_h223, but its owners answered it ("+amendAnswer+"): an answered amendment is no longer edited nor withdrawn")
+}
+
+func TestGateRefusesAnsweringAWithdrawnAmendment(t *testing.T) {
+	g := proposed(t)
+	g.write(amendFile, amendment("withdrawn", ""))
+	g.commitAll("2025-02-02T09:00:00Z", marco, "Ritiro")
+	g.run("", "checkout", "-q", "-b", "respingo")
+	g.write(amendAnswer, answer("rejected", "m_ef", "Non ci sono le risorse.\n"))
+	g.commitAll("2025-02-03T09:00:00Z", anna, "Respinto")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, "c_h223 withdrew the amendment (state: withdrawn in "+amendFile+"): a withdrawn amendment is not answered")
+}
+
+func TestGateRefusesDeletingOrTurningAnAnswer(t *testing.T) {
+	g := rejectedAmendment(t)
+	g.run("", "checkout", "-q", "-b", "cancello")
+	g.remove(amendAnswer)
+	g.commitAll("2025-02-04T09:00:00Z", anna, "Via la risposta")
+	res, err := g.checkMR(during)
+	wantViolation(t, res, err, "deleted the answer to an amendment of c_h223: an answer is never deleted")
+
+	g.write(amendAnswer, answer("accepted", "m_ef", "Ci abbiamo ripensato.\n"))
+	g.write(a1File, amendedA1)
+	g.commitAll("2025-02-04T10:00:00Z", anna, "Accolto dopo averlo respinto")
+	res, err = g.checkMR(during)
+	wantViolation(t, res, err, "changes the answer to an amendment of c_h223 from rejected to accepted: an answer is final")
+}
+
+func TestGateLetsTheOwnerSignAnAnswerFromTheForgesEditor(t *testing.T) {
+	g, marcoKey, lucaKey := signedRepo(t)
+	g.write(amendFile, "---\ntitle: Un titolo più chiaro\nreason: Più chiaro.\ndate: 2025-02-01\nitem: plan/actions/a1\nbody: c_h223\n---\n")
+	g.signFile(marcoKey, amendFile)
+	g.commitAll("2025-02-02T09:00:00Z", forge, "Emendamento (#12)")
+	g.land("2025-02-02T09:00:00Z")
+	g.run("", "checkout", "-q", "-b", "risposta")
+	g.write(amendAnswer, "---\nstate: rejected\ndate: 2025-02-03\nbody: m_ef\nitem: plan/actions/a1/amendments/c_h223-tempi\n---\nIl titolo resta.\n")
+	g.signFile(g.ownerKey, amendAnswer)
+	g.commitAll("2025-02-03T09:00:00Z", forge, "Risposta")
+	res, err := g.checkMR(during)
+	wantClean(t, res, err)
+
+	g.signFile(lucaKey, amendAnswer)
+	g.commitAll("2025-02-03T10:00:00Z", forge, "Firma altrui")
+	res, err = g.checkMR(during)
+	wantViolation(t, res, err, "the rejection of an amendment of c_h223 (the item's owners'), but it is not signed")
 }

@@ -58,9 +58,9 @@ func TestAmendmentIsLoadedBesideASingleFileItemWithItsVotes(t *testing.T) {
 	}
 	b.File("api/v1/amendments.json", `"id":"c_h223-tempi","key":"plan/actions/a1/amendments/c_h223-tempi","item":"plan/actions/a1"`,
 		`"body":"c_h223"`, `"state":"open","status":"open","reason":"I tempi attuali non bastano ai comuni.","title":"Azione uno, in tempi certi"`,
-		`"fields":[{"name":"due","value":"2026-06-30"}],"answer":null,"votes":{"support":1,"oppose":0,"abstain":0},"counted":true,"reason_code":""`)
-	b.File("api/v1/amendments.csv", "id,item,item_code,body,date,state,status,reason,title,fields,answer_date,answer_text,support,oppose,abstain,counted,reason_code,commit,url\n",
-		"c_h223-tempi,plan/actions/a1,,c_h223,2025-02-20,open,open,I tempi attuali non bastano ai comuni.,\"Azione uno, in tempi certi\",due=2026-06-30,,,1,0,0,true,,,")
+		`"fields":[{"name":"due","value":"2026-06-30"}],"answer":null,"answer_counted":false,"votes":{"support":1,"oppose":0,"abstain":0},"counted":true,"reason_code":""`)
+	b.File("api/v1/amendments.csv", "id,item,item_code,body,date,state,status,reason,title,fields,answer_date,answer_text,answer_body,answer_counted,support,oppose,abstain,counted,reason_code,commit,url\n",
+		"c_h223-tempi,plan/actions/a1,,c_h223,2025-02-20,open,open,I tempi attuali non bastano ai comuni.,\"Azione uno, in tempi certi\",due=2026-06-30,,,,,1,0,0,true,,,")
 	b.File("api/v1/votes.json", `"item":"plan/actions/a1/amendments/c_h223-tempi","voter":"m_ef","vote":"support"`)
 	found := false
 	for _, r := range s.Reactions {
@@ -124,7 +124,8 @@ func TestAmendmentProblemsAreShownNotDropped(t *testing.T) {
 	amendmentProblem(t, "content/plan/actions/a1/amendments/c_h223-tempi.md", "---\nreason: Perché.\ndate: 2025-02-20\nfields:\n  - {name: progress, value: 140}\n---\n", `progress "140" is not a percentage`)
 	amendmentProblem(t, "content/plan/actions/a1/amendments/c_h223-tempi.md", "---\nreason: Perché.\ndate: 2025-02-20\nfields:\n  - {name: status, value: finished}\n---\n", `status "finished" is not a status`)
 	amendmentProblem(t, "content/plan/goals/g1/amendments/c_h223-tempi.md", "---\nreason: Perché.\ndate: 2025-02-20\nfields:\n  - {name: order, value: 2}\n---\n", "goals are amended by their title and text only")
-	amendmentProblem(t, "content/plan/actions/a1/amendments/c_h223-tempi.md", "---\nreason: Perché.\ndate: 2025-02-20\ntitle: T\nstate: rejected\n---\n", "state is rejected but there is no answer")
+	amendmentProblem(t, "content/plan/actions/a1/amendments/c_h223-tempi.md", "---\nreason: Perché.\ndate: 2025-02-20\ntitle: T\nstate: rejected\n---\n", "state: rejected is not written in the amendment, which is the proposing body's file (it says open or withdrawn): the item's owner answers in content/plan/actions/a1/amendments/c_h223-tempi/answer.md")
+	amendmentProblem(t, "content/plan/actions/a1/amendments/c_h223-tempi.md", "---\nreason: Perché.\ndate: 2025-02-20\ntitle: T\nanswer: {date: 2025-02-21, text: No.}\n---\n", "answer: is not written in the amendment")
 	amendmentProblem(t, "content/plan/actions/a1/amendments/c_h223-tempi.md", "---\ndate: 2025-02-20\ntitle: T\n---\n", "reason")
 	many := "---\nreason: Perché.\ndate: 2025-02-20\nfields:\n" + strings.Repeat("  - {name: due, value: 2026-01-01}\n", 101) + "---\n"
 	amendmentProblem(t, "content/plan/actions/a1/amendments/c_h223-tempi.md", many, "fields has 101 entries, more than the 100 allowed (limits.lists in pspm.yaml)")

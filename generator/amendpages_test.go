@@ -28,11 +28,14 @@ members:
 title: Azione uno per le regioni
 reason: Le regioni coordinano i comuni.
 date: 2025-02-21
-state: rejected
-answer:
-  date: 2025-03-10
-  text: Il coordinamento resta al **Ministero**.
 ---
+-- content/plan/actions/a1/amendments/r_080-titolo/answer.md --
+---
+state: rejected
+date: 2025-03-10
+body: m_ef
+---
+Il coordinamento resta al **Ministero**.
 -- content/plan/actions/a1/amendments/r_080-ritiro.md --
 ---
 reason: Ci abbiamo ripensato.
@@ -46,12 +49,15 @@ fields:
 ---
 reason: Un testo più chiaro.
 date: 2025-01-15
-state: accepted
-answer:
-  date: 2025-02-01
-  text: Accolto e applicato.
 ---
 Testo dell'azione.
+-- content/plan/actions/a1/amendments/c_h223-chiarezza/answer.md --
+---
+state: accepted
+date: 2025-02-01
+body: m_ef
+---
+Accolto e applicato.
 `
 
 func TestItemPageShowsAmendmentsFromContentFilesInEveryState(t *testing.T) {
@@ -164,12 +170,15 @@ func TestAmendmentTextsCannotInjectMarkup(t *testing.T) {
 title: "Azione</td><script>alert(1)</script>"
 reason: "<img src=x onerror=alert(2)> perché sì"
 date: 2025-02-20
-state: rejected
-answer:
-  date: 2025-03-01
-  text: "No. <script>alert(3)</script>"
 ---
 Testo <script>alert(4)</script> e <iframe src="https://example.org"></iframe>.
+-- content/plan/actions/a1/amendments/c_h223-attacco/answer.md --
+---
+state: rejected
+date: 2025-03-01
+body: m_ef
+---
+No. <script>alert(3)</script>
 `).OK()
 	for _, name := range []string{"plan/actions/a1/index.html", "en/plan/actions/a1/index.html"} {
 		b.File(name, `id="amendment-c_h223-attacco"`, "! <script>alert", "! <img src=x", "! <iframe", "&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(2)&gt; perché sì")

@@ -49,6 +49,25 @@ type TrailAmendment struct {
 	SupersededBy string      `json:"superseded_by,omitempty"`
 	Tally        TrailTally  `json:"tally"`
 	Votes        []TrailVote `json:"votes"`
+	// Answer is the owner's answer file (answer.md) and its verdict, when there is one.
+	Answer *TrailAnswer `json:"answer,omitempty"`
+}
+
+// TrailAnswer is an item owner's answer to an amendment and its verdict: Counted says
+// that it answered the amendment (it counts, and its body owns the item).
+type TrailAnswer struct {
+	File         string `json:"file"`
+	Body         string `json:"body"`
+	State        string `json:"state"` // accepted or rejected, as the file says
+	Date         string `json:"date,omitempty"`
+	Counted      bool   `json:"counted"`
+	Reason       string `json:"reason,omitempty"`
+	Detail       string `json:"detail,omitempty"`
+	Verification string `json:"verification,omitempty"`
+	Signer       string `json:"signer,omitempty"`
+	Commit       string `json:"commit,omitempty"`
+	Author       string `json:"author,omitempty"`
+	Landed       string `json:"landed,omitempty"`
 }
 
 // TrailTally counts the counted reactions.
@@ -154,6 +173,16 @@ func Audit(res *Result, key string) (*Trail, error) {
 		}
 		if c := a.SupersededBy; c != nil {
 			ta.SupersededBy = c.Commit
+		}
+		if ans := a.AnswerFile; ans != nil {
+			ta.Answer = &TrailAnswer{File: ans.File, Body: ans.Body, State: ans.State, Counted: ans.Applied, Reason: ans.Verdict.Reason, Detail: ans.Detail,
+				Verification: ans.Verification, Signer: ans.Signer}
+			if !ans.Date.IsZero() {
+				ta.Answer.Date = ans.Date.Format(time.DateOnly)
+			}
+			if o := ans.Origin; o != nil {
+				ta.Answer.Commit, ta.Answer.Author, ta.Answer.Landed = o.Commit, person(o.AuthorName, o.AuthorEmail), stamp(o.Landed)
+			}
 		}
 		for _, r := range s.Reactions {
 			if r.ItemKey == a.Key() {
@@ -300,6 +329,16 @@ func (t *Trail) WriteText(w io.Writer) error {
 		}
 		if a.SupersededBy != "" {
 			p("    superseded: the item changed in commit %s after it landed\n", short(a.SupersededBy))
+		}
+		if ans := a.Answer; ans != nil {
+			state := "counted"
+			if !ans.Counted {
+				state = "not counted: " + ans.Reason
+			}
+			p("    Answer  %s  %s by %s  %s  commit %s  landed %s  %s\n", dash(ans.Date), clean(ans.State), clean(ans.Body), state, dash(short(ans.Commit)), dash(ans.Landed), clean(ans.Author))
+			if !ans.Counted && ans.Detail != "" {
+				p("      %s\n", clean(ans.Detail))
+			}
 		}
 		p("    Votes (%d reaction files)\n", len(a.Votes))
 		if err := writeVotes(w, a.Votes, "    "); err != nil {

@@ -227,6 +227,9 @@ func contributionProblems(s *site.Site, strict bool, errs *diag.List) {
 	}
 	for _, a := range s.Amendments {
 		add(a.Problems)
+		if a.AnswerFile != nil {
+			add(a.AnswerFile.Problems)
+		}
 	}
 }
 

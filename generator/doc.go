@@ -30,9 +30,11 @@
 //	         draft's replaces: are checked against every version
 //	verify   the trust model: whether each vote, comment and amendment     (generator/trust,
 //	         counts, and why not (votes.policy, signatures, replays,       generator/signature)
-//	         landing times the maintainers vouch for, phase windows); a bad
-//	         contribution is kept and shown, a warning in a build and an
-//	         error in a check
+//	         landing times the maintainers vouch for, phase windows); an
+//	         owner's answer to an amendment (its answer.md) counts as a
+//	         comment of the owner body and, when it does, sets the
+//	         amendment's state; a bad contribution is kept and shown, a
+//	         warning in a build and an error in a check
 //	derive   Derive: tallies, priorities ranking, progress roll-ups, lists  (generator/site)
 //	         by body/status/tag, amendments' status (superseded when the
 //	         item changed after them) and tallies; what each version

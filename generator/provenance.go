@@ -63,6 +63,13 @@ func provenance(src fs.FS, dir, branch string, cfg *config.Config, s *site.Site,
 			a.Origin.MergeRequest = mrs[a.Origin.LandedCommit]
 		}
 		a.Sig = spent(sp, a.Sig)
+		if ans := a.AnswerFile; ans != nil {
+			ans.Origin = origin(h, sp, ans.File, ans.Blob)
+			if ans.Origin != nil {
+				ans.Origin.MergeRequest = mrs[ans.Origin.LandedCommit]
+			}
+			ans.Sig = spent(sp, ans.Sig)
+		}
 	}
 	s.Landings = landings(h)
 	for _, it := range s.Items {

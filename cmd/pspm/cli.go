@@ -341,7 +341,7 @@ func (g *globals) serveCmd() *cobra.Command {
 func (g *globals) newCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "new KIND",
-		Short: "Add a proposal, practice, feedback, vote or plan item, or create a new site",
+		Short: "Add a proposal, practice, feedback, vote, amendment, answer or plan item, or create a new site",
 		Args:  cobra.ArbitraryArgs,
 	}
 	// An unknown kind is a usage error that lists the kinds, rather than the help and
@@ -403,6 +403,9 @@ func (g *globals) newCmd() *cobra.Command {
 					return err
 				}
 				fmt.Fprintln(g.stdout, full)
+				if f.Note != "" {
+					fmt.Fprintln(g.stdout, f.Note)
+				}
 				return nil
 			},
 		}
@@ -441,6 +444,10 @@ func (g *globals) newCmd() *cobra.Command {
 			sc.Flags().StringVarP(&r.Title, "title", "t", "", "the proposed title (default: the item's current title)")
 			sc.Flags().StringVar(&r.Slug, "slug", "", "the file name after the body id (default: emendamento)")
 			sc.Flags().StringVar(&r.Reason, "reason", "", "why the change is proposed")
+		}),
+		item("answer", "answer AMENDMENT", "Write an amendment's answer.md: its item's owner accepts or rejects it (AMENDMENT is its key, plan/actions/y/amendments/<body>-<slug>, or its file)", cobra.ExactArgs(1), func(sc *cobra.Command) {
+			sc.Flags().StringVar(&r.State, "state", "", "accepted (the same merge request applies the amendment to the item) or rejected (write why)")
+			_ = sc.MarkFlagRequired("state")
 		}),
 		g.newSiteCmd(),
 	)

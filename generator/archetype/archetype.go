@@ -1,5 +1,5 @@
 // Package archetype makes the files that `pspm new` adds to a site: a proposal, a
-// practice, a feedback, a vote, an amendment or a plan item of any of site.PlanKinds (a goal, objective,
+// practice, a feedback, a vote, an amendment, an item owner's answer to an amendment or a plan item of any of site.PlanKinds (a goal, objective,
 // result or action, under its parent), correctly named and filled from the theme's
 // archetypes (archetypes/<kind>.md, overridable by the site), and whole new sites, whose
 // phases start on the day they are made (SiteRequest.Today, the clock the command passes).
@@ -48,12 +48,18 @@ type Request struct {
 	// (Make starts it from the item's current text, Title from its current title).
 	Reason string
 	Text   string
+	// State is the state an answer gives an amendment: accepted or rejected. For an
+	// answer, Item is the amendment's key or file.
+	State string
 }
 
 // File is a file to create, relative to the site root.
 type File struct {
 	Path string
 	Data []byte
+	// Note is what the command tells besides the file's path: for an answer, what
+	// accepting or rejecting the amendment takes in the same merge request.
+	Note string
 }
 
 var bodyRE = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
@@ -75,7 +81,7 @@ func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 	if r.Date.IsZero() {
 		r.Date = time.Now()
 	}
-	var name string
+	var name, note string
 	switch r.Kind {
 	case "proposal", "practice":
 		if !site.ValidID(r.ID) {
@@ -98,6 +104,12 @@ func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 			return File{}, err
 		}
 		name = f
+	case "answer":
+		f, n, err := makeAnswer(src, &r)
+		if err != nil {
+			return File{}, err
+		}
+		name, note = f, n
 	case "feedback", "vote":
 		dir, err := itemFolder(src, r.Item)
 		if r.Kind == "vote" && strings.Contains(r.Item, "/amendments/") {
@@ -154,6 +166,9 @@ func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 	if r.Kind == "vote" || r.Kind == "feedback" || r.Kind == "amendment" {
 		itemKey = strings.TrimPrefix(path.Dir(path.Dir(name)), "content/")
 	}
+	if r.Kind == "answer" {
+		itemKey = strings.TrimPrefix(path.Dir(name), "content/") // the amendment's key
+	}
 	out, err := execute(arch, data, map[string]any{
 		"ID": r.ID, "Title": r.Title, "Body": r.Body, "Date": r.Date.Format("2006-01-02"), "Kind": kindOf(r),
 		"Vote": r.Vote, "Priority": r.Priority, "Comment": r.Comment, "Item": r.Item,
@@ -161,12 +176,88 @@ func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 		// signature of the file binds them (see package trust).
 		"ItemKey": itemKey, "Voter": r.Body,
 		"Reason": r.Reason, "Text": endLine(r.Text), "Fields": strings.Join(site.AmendableFields(site.Section(path.Dir(itemKey))), ", "),
+		"State": r.State,
 	})
-	return File{Path: name, Data: out}, err
+	return File{Path: name, Data: out, Note: note}, err
 }
 
 // archetypes are the theme's archetype files of the contributions, by kind.
-var archetypes = map[string]string{"proposal": "proposal.md", "practice": "practice.md", "feedback": "feedback.md", "vote": "vote.yaml", "amendment": "amendment.md"}
+var archetypes = map[string]string{"proposal": "proposal.md", "practice": "practice.md", "feedback": "feedback.md", "vote": "vote.yaml", "amendment": "amendment.md", "answer": "answer.md"}
+
+// makeAnswer checks an answer request against the site in src: the amendment (its key,
+// plan/actions/x/amendments/<body>-<slug>, or its file) must be there, open and not
+// answered yet; the body must own its item (or be the plan owner); the state is
+// accepted or rejected. It returns the file's path, <amendment>/answer.md, and what
+// the answer takes in the same merge request: for an acceptance, the title, fields and
+// text to write into the item.
+func makeAnswer(src fs.FS, r *Request) (string, string, error) {
+	if r.State != site.AmendmentAccepted && r.State != site.AmendmentRejected {
+		return "", "", fmt.Errorf("--state %q: want accepted or rejected", r.State)
+	}
+	key := strings.TrimSuffix(strings.Trim(strings.TrimPrefix(r.Item, "content/"), "/"), ".md")
+	if !strings.Contains(key, "/amendments/") {
+		return "", "", fmt.Errorf("amendment %q: name it by its key, <item>/amendments/<body>-<slug> (e.g. plan/actions/x/amendments/c_h223-tempi), or by its file", r.Item)
+	}
+	dir, err := amendmentFolder(src, key)
+	if err != nil {
+		return "", "", err
+	}
+	itemDir := path.Dir(path.Dir(dir))
+	itemFile := itemDir + "/index.md"
+	if !exists(src, itemFile) {
+		itemFile = itemDir + ".md"
+	}
+	var cur struct {
+		Owners []string `yaml:"owner"`
+	}
+	readFront(src, itemFile, &cur)
+	var plan struct {
+		Owner string `yaml:"owner"`
+	}
+	readFront(src, "content/plan/_index.md", &plan)
+	owners := cur.Owners
+	if plan.Owner != "" && !oneOf(plan.Owner, owners) {
+		owners = append(owners, plan.Owner)
+	}
+	itemKey := strings.TrimPrefix(itemDir, "content/")
+	if !oneOf(r.Body, owners) {
+		return "", "", fmt.Errorf("--body %q does not own %s: only its owners (%s) answer its amendments", r.Body, itemKey, strings.Join(owners, ", "))
+	}
+	var am struct {
+		Title  string `yaml:"title"`
+		State  string `yaml:"state"`
+		Fields []struct {
+			Name  string `yaml:"name"`
+			Value string `yaml:"value"`
+		} `yaml:"fields"`
+	}
+	text := readFront(src, dir+".md", &am)
+	if am.State == site.AmendmentWithdrawn {
+		return "", "", fmt.Errorf("amendment %q was withdrawn by its body: a withdrawn amendment is not answered", key)
+	}
+	name := dir + "/" + site.AnswerName
+	if exists(src, name) {
+		return "", "", fmt.Errorf("amendment %q is answered already, in %s: an answer is final", key, name)
+	}
+	if r.State == site.AmendmentRejected {
+		return name, fmt.Sprintf("Write after the front matter of %s why the amendment is rejected: a rejection needs a text.", name), nil
+	}
+	var changes []string
+	if strings.TrimSpace(am.Title) != "" {
+		changes = append(changes, fmt.Sprintf("title: %q", am.Title))
+	}
+	for _, f := range am.Fields {
+		changes = append(changes, fmt.Sprintf("%s: %s", f.Name, f.Value))
+	}
+	if strings.TrimSpace(text) != "" {
+		changes = append(changes, "the text (after the front matter): the proposed text, after the front matter of "+dir+".md")
+	}
+	note := "Accepting an amendment applies it: in the same merge request, change " + itemFile
+	if len(changes) == 0 {
+		return name, note + " as the amendment proposes (" + dir + ".md).", nil
+	}
+	return name, note + " to:\n  - " + strings.Join(changes, "\n  - "), nil
+}
 
 // makeAmendment checks an amendment request against the site in src and completes it:
 // the item must be a plan item, the body must not own it (its owners edit it directly),
@@ -270,7 +361,7 @@ func amendmentFolder(src fs.FS, key string) (string, error) {
 // Kinds are the kinds of file Make writes: the contributions, then the plan's kinds in
 // the order of site.PlanKinds.
 func Kinds() []string {
-	out := []string{"proposal", "practice", "feedback", "vote", "amendment"}
+	out := []string{"proposal", "practice", "feedback", "vote", "amendment", "answer"}
 	for _, k := range site.PlanKinds {
 		out = append(out, k.Name)
 	}

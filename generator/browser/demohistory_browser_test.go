@@ -14,8 +14,9 @@ import (
 
 // TestDemoHistoryWalkInHeadlessChromium walks a reader through the demo as `pspm serve
 // --demo` builds it, from its generated Git history: the versions page, a version, what
-// it changed, and a proposal's votes with their audit trail, the forged vote shown as not
-// counted and a counted one with the commit that cast it. Each page passes axe-core; the
+// it changed, a proposal's votes with their audit trail, the forged vote shown as not
+// counted and a counted one with the commit that cast it, and the amendments of two
+// actions: an open one as a word diff with its votes, an accepted one with MEF's answer. Each page passes axe-core; the
 // reader follows the links the pages give, never a URL typed in.
 func TestDemoHistoryWalkInHeadlessChromium(t *testing.T) {
 	axe := needChromiumAxeAndGit(t)
@@ -94,6 +95,43 @@ func TestDemoHistoryWalkInHeadlessChromium(t *testing.T) {
 	counted := rowOf(text, "Comune di Reggio Emilia")
 	if !strings.Contains(counted, "Sì") || !strings.Contains(counted, "verificato: autore federica.incerti@comune.re.it") || !commitRE.MatchString(counted) {
 		t.Errorf("a counted vote's row does not show its verification and commit:\n%s", counted)
+	}
+
+	// Amendments on an action's page: the Provincia di Reggio Emilia's, open, as a word
+	// diff against the action's current text, with its status and the votes on it; on
+	// another action, Comune di Reggio Emilia's, accepted by MEF's answer.
+	amendment := func(path, id string) (string, int) {
+		t.Helper()
+		ctx, _, resp := p.tab(t, vp, path)
+		if resp.Status != 200 {
+			t.Fatalf("%s: status %d", path, resp.Status)
+		}
+		p.shot(t, ctx, "demo-history"+strings.ReplaceAll(strings.TrimSuffix(path, "/"), "/", "-"), true)
+		p.checkAxe(t, ctx, wcag21AA)
+		sel := jsString("#amendment-" + id)
+		if !eval[bool](t, ctx, `!!document.querySelector(`+sel+`)`) {
+			t.Fatalf("%s has no amendment #amendment-%s", path, id)
+		}
+		marks := eval[int](t, ctx, `document.querySelector(`+sel+`).querySelectorAll('del, ins').length`)
+		return eval[string](t, ctx, `document.querySelector(`+sel+`).innerText`), marks
+	}
+	open, marks := amendment("/plan/actions/pagopa-comuni-piccoli/", "p_re-province")
+	if marks == 0 {
+		t.Errorf("the open amendment shows no word diff (<del>/<ins>):\n%s", open)
+	}
+	for _, want := range []string{"Provincia di Reggio Emilia", "Aperto", "Le province partecipano al programma", "2 favorevoli", "Comune di Reggio Emilia", "verificato: autore"} {
+		if !strings.Contains(open, want) {
+			t.Errorf("the open amendment does not show %q:\n%s", want, open)
+		}
+	}
+	accepted, _ := amendment("/plan/actions/design-system-servizi/", "c_h223-scadenza-riuso")
+	for _, want := range []string{"Accolto", "Comune di Reggio Emilia", "Accolto: la scadenza dell'azione è spostata al 31 marzo 2027", "Ministero dell'Economia e delle Finanze"} {
+		if !strings.Contains(accepted, want) {
+			t.Errorf("the accepted amendment does not show %q:\n%s", want, accepted)
+		}
+	}
+	if strings.Contains(accepted, "non vale") {
+		t.Errorf("MEF's answer is shown as not counted:\n%s", accepted)
 	}
 }
 

@@ -56,6 +56,7 @@ const (
 	roleTranslation
 	roleSignature // <file>.sig beside a reaction, feedback or amendment file
 	roleAmendment // <item>/amendments/<body>-<slug>.md
+	roleAnswer    // <item>/amendments/<body>-<slug>/answer.md, the owner's answer
 )
 
 // job is one file to read.
@@ -84,6 +85,7 @@ type result struct {
 	reaction *site.Reaction
 	feedback *site.Feedback
 	amend    *site.Amendment
+	answer   *site.AmendmentAnswer
 	trans    *site.Translation
 	sig      *site.Sig
 	refs     []markdown.Ref // an item's links and images to relative paths
@@ -111,6 +113,7 @@ func assemble(jobs []job, results []result, errs *diag.List) *site.Site {
 	s := &site.Site{}
 	attachments := map[string][]*site.Attachment{} // by item key
 	sigs := map[string]*site.Sig{}                 // by the file they sign
+	var answers []*site.AmendmentAnswer
 	planSeen := false
 	for i, j := range jobs {
 		r := &results[i]
@@ -143,10 +146,13 @@ func assemble(jobs []job, results []result, errs *diag.List) *site.Site {
 			s.Feedback = append(s.Feedback, r.feedback)
 		case r.amend != nil:
 			s.Amendments = append(s.Amendments, r.amend)
+		case r.answer != nil:
+			answers = append(answers, r.answer)
 		case r.sig != nil:
 			sigs[strings.TrimSuffix(r.sig.File, ".sig")] = r.sig
 		}
 	}
+	attachAnswers(s, answers, errs)
 	attachSigs(s, sigs, errs)
 	if !planSeen {
 		errs.Add(diag.Pos{File: path.Join(Dir, "plan/_index.md")}, "the plan is missing: create content/plan/_index.md with title and owner (pspm new site shows an example)")
@@ -190,6 +196,26 @@ func attachTranslation(s *site.Site, j job, tr *site.Translation, errs *diag.Lis
 	it.Translations[j.name] = tr
 }
 
+// attachAnswers gives each amendment its owner's answer file, and reports an answer to
+// an amendment that is not there.
+func attachAnswers(s *site.Site, answers []*site.AmendmentAnswer, errs *diag.List) {
+	if len(answers) == 0 {
+		return
+	}
+	byFile := make(map[string]*site.Amendment, len(s.Amendments))
+	for _, a := range s.Amendments {
+		byFile[site.AnswerPath(a.File)] = a
+	}
+	for _, ans := range answers {
+		a := byFile[ans.File]
+		if a == nil {
+			errs.Add(diag.Pos{File: ans.File, Line: 1, Col: 1}, "an answer to an amendment that does not exist: there is no %s.md beside this folder; move the answer into the folder of the amendment it answers, or remove it", path.Dir(ans.File))
+			continue
+		}
+		a.AnswerFile, ans.Of = ans, a
+	}
+}
+
 // attachSigs gives reactions, feedback and amendments their detached signatures, and warns about a
 // signature whose file is not there.
 func attachSigs(s *site.Site, sigs map[string]*site.Sig, errs *diag.List) {
@@ -212,6 +238,12 @@ func attachSigs(s *site.Site, sigs map[string]*site.Sig, errs *diag.List) {
 		if sg := sigs[a.File]; sg != nil {
 			a.Sig = sg
 			delete(sigs, a.File)
+		}
+		if ans := a.AnswerFile; ans != nil {
+			if sg := sigs[ans.File]; sg != nil {
+				ans.Sig = sg
+				delete(sigs, ans.File)
+			}
 		}
 	}
 	for file, sg := range sigs {
@@ -526,8 +558,12 @@ func amendmentFile(p string, sec site.Section, id string, rest []string, errs *d
 		return j, true
 	case len(rest) >= 3 && rest[1] == "reactions":
 		return contribution(p, sec, id+"/amendments/"+rest[0], "reactions", rest[2:]), true
+	case len(rest) == 2 && name == site.AnswerName:
+		return job{role: roleAnswer, file: p, section: sec, id: id, name: rest[0]}, true
+	case len(rest) == 2 && name == site.AnswerName+".sig":
+		return job{role: roleSignature, file: p, section: sec, id: id}, true
 	}
-	errs.Add(diag.Pos{File: p}, "misplaced: %s/%s/%s/amendments/ holds amendments, <body id>-<slug>.md, and the votes on each, in <body id>-<slug>/reactions/<voter>.yaml; move or remove this file", Dir, sec, id)
+	errs.Add(diag.Pos{File: p}, "misplaced: %s/%s/%s/amendments/ holds amendments, <body id>-<slug>.md, the votes on each, in <body id>-<slug>/reactions/<voter>.yaml, and the owner's answer, <body id>-<slug>/answer.md; move or remove this file", Dir, sec, id)
 	return job{}, false
 }
 
@@ -595,7 +631,7 @@ func read(fsys fs.FS, cfg *config.Config, j job) (r result) {
 	case roleAttachment:
 		r.errs = checkAttachment(fsys, cfg, j)
 		return r
-	case roleReaction, roleFeedback, roleAmendment:
+	case roleReaction, roleFeedback, roleAmendment, roleAnswer:
 		return readContribution(fsys, cfg, j)
 	case roleSignature:
 		data, err := readLimited(fsys, j.file, maxSig)
@@ -846,6 +882,10 @@ func readContribution(fsys fs.FS, cfg *config.Config, j job) (r result) {
 		r.amend = readAmendment(cfg, j, key, data, problems)
 		return r
 	}
+	if j.role == roleAnswer {
+		r.answer = readAnswer(cfg, j, data, problems)
+		return r
+	}
 	voter, sl, _ := strings.Cut(j.name, "-")
 	f := &site.Feedback{Voter: voter, Slug: sl, ItemKey: key, File: j.file}
 	if data != nil {
@@ -887,11 +927,53 @@ func readAmendment(cfg *config.Config, j job, key string, data []byte, problems 
 			}
 		}
 	}
+	if !problems.HasErrors() {
+		answerIn(a, &problems)
+	}
 	if problems.HasErrors() {
 		a = &site.Amendment{Voter: voter, Slug: sl, ItemKey: key, File: j.file, Blob: a.Blob, Raw: a.Raw, Date: a.Date}
 	}
 	a.Problems = problems
 	return a
+}
+
+// answerIn records, as problems of the proposer's file a, an answer written in it: the
+// proposing body writes only state: open or withdrawn there; the item's owner answers in
+// a file of its own, so that each file has one author body.
+func answerIn(a *site.Amendment, problems *diag.List) {
+	at := func(key string) diag.Pos {
+		if p, ok := a.At[key]; ok {
+			return p
+		}
+		return diag.Pos{File: a.File, Line: 1, Col: 1}
+	}
+	where := site.AnswerPath(a.File)
+	if a.State == site.AmendmentAccepted || a.State == site.AmendmentRejected {
+		problems.Add(at("state"), "state: %s is not written in the amendment, which is the proposing body's file (it says open or withdrawn): the item's owner answers in %s (pspm new answer); set state: open here", a.State, where)
+	}
+	if a.Answer.Text != "" || !a.Answer.Date.IsZero() {
+		problems.Add(at("answer"), "answer: is not written in the amendment, which is the proposing body's file: the item's owner answers in %s (pspm new answer); remove answer: here", where)
+	}
+}
+
+// readAnswer decodes the owner's answer to an amendment. It always returns the answer;
+// when the file cannot be read as it was meant, only its bytes are kept (for the audit
+// trail), with the problems: it does not count, and the amendment stays open.
+func readAnswer(cfg *config.Config, j job, data []byte, problems diag.List) *site.AmendmentAnswer {
+	ans := &site.AmendmentAnswer{File: j.file}
+	if data != nil {
+		ans.Blob, ans.Raw = blobHash(data), data
+		if doc := meta.Split(j.file, data, &problems); doc.Meta != nil {
+			markdown.Check(j.file, doc.BodyLine, doc.Body, markdown.Limits{TableCells: cfg.Limits.TableCells, Nesting: cfg.Limits.Nesting}, &problems)
+			ans.Text, ans.TextLine = string(doc.Body), doc.BodyLine
+			meta.Decode(j.file, doc.Meta, ans, &problems)
+		}
+	}
+	if problems.HasErrors() {
+		ans = &site.AmendmentAnswer{File: j.file, Blob: ans.Blob, Raw: ans.Raw, Body: ans.Body, Date: ans.Date}
+	}
+	ans.Problems = problems
+	return ans
 }
 
 // readReaction decodes a reaction file. It always returns a reaction; what is wrong with

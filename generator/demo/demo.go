@@ -24,9 +24,10 @@
 //     plan/2026.2;
 //   - one vote is forged: a member of Roma Capitale adds Regione Lazio's vote, which the
 //     trust model shows as not counted (not-member);
-//   - amendments: one accepted (MEF applies its due date), one rejected with an answer,
-//     one open with votes, written only when the loader reads amendment files
-//     (withAmendments).
+//   - amendments, each proposed by a member of its body in a merge request: one accepted
+//     (MEF's maintainer writes the answer, answer.md, in the merge request that applies
+//     its due date), one rejected (MEF's answer in its own commit), one open with votes;
+//     each proposer's file is never edited after, so all three count.
 //
 // Nothing here reads the clock or a random source: the dates are fixed, the signing key
 // is made from a fixed seed, and Ed25519 signatures are deterministic, so the same
@@ -52,10 +53,9 @@ const branch = "main"
 // project is the GitLab path the merge commits name ("See merge request mef/piano-strategico!N").
 const project = "mef/piano-strategico"
 
-// withAmendments says whether the story writes its amendment files and their votes.
-// It waits for the loader to read content/plan/<kind>/<id>/amendments/ (issue 17, part
-// 3): until then such a file is an error of the build, and the demo must build.
-const withAmendments = false
+// withAmendments says whether the story writes its amendment files, MEF's answers and
+// the votes on them.
+const withAmendments = true
 
 // key is the demo signing key of MEF's maintainer, whose public half
 // content/bodies/m_ef.md registers. Its seed is public: the key signs nothing but the

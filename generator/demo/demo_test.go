@@ -152,7 +152,7 @@ type version struct {
 func TestDemoPortalShowsSignedVersionsForgedVoteAndProgressOverTime(t *testing.T) {
 	needGit(t)
 	dir := t.TempDir()
-	writeTo(t, dir, false)
+	writeTo(t, dir, withAmendments)
 	src, err := generator.OpenSource(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -218,6 +218,26 @@ func TestDemoPortalShowsSignedVersionsForgedVoteAndProgressOverTime(t *testing.T
 	if len(feedback) < 40 {
 		t.Errorf("%d comments", len(feedback))
 	}
+	// The three amendments count (each proposer's file is its body's alone) and MEF's
+	// answers, in their own files, give them their states.
+	wantStates := map[string]string{acceptedAmendment: "accepted", rejectedAmendment: "rejected", openAmendment: "open"}
+	for _, a := range res.Site.Amendments {
+		want, ok := wantStates[a.File]
+		if !ok {
+			t.Errorf("an amendment the story does not tell: %s", a.File)
+			continue
+		}
+		delete(wantStates, a.File)
+		if !a.Counted || a.Status != want {
+			t.Errorf("%s: counted %v (%s: %s), status %q; want counted, %s", a.File, a.Counted, a.Verdict.Reason, a.Detail, a.Status, want)
+		}
+		if want != "open" && (a.AnswerFile == nil || !a.AnswerFile.Counted || a.AnswerFile.Signer != maintainer.email) {
+			t.Errorf("%s: MEF's answer %+v; want counted, by %s", a.File, a.AnswerFile, maintainer.email)
+		}
+	}
+	if len(wantStates) > 0 {
+		t.Errorf("amendments missing: %v", wantStates)
+	}
 	// What version 2026.1 changed: actions added from answered proposals, a text changed.
 	changes := string(files["api/v1/plan/2026.1/changes.json"])
 	for _, want := range []string{`"id":"migrazione-psn-applicativi","change":"changed"`, `{"field":"due","old":"2026-06-30","new":"2026-12-31"}`, `"change":"added"`, `"op":"insert","text":"è stata"`} {
@@ -251,14 +271,20 @@ func TestDemoAmendmentsAreCommittedAndTheAcceptedOneAppliedInTheSameMergeRequest
 		t.Fatal("no commit accepts the amendment")
 	}
 	changed := git(t, dir, "diff-tree", "--no-commit-id", "--name-only", "-r", side)
-	if changed != "content/plan/actions/design-system-servizi.md\n"+acceptedAmendment+"\n" {
+	if changed != "content/plan/actions/design-system-servizi.md\n"+strings.TrimSuffix(acceptedAmendment, ".md")+"/answer.md\n" {
 		t.Errorf("the accepting commit changes:\n%s", changed)
+	}
+	if log := git(t, dir, "log", "--format=%an", "--", acceptedAmendment); strings.Count(log, "\n") != 1 || strings.Contains(log, "Giulia Ferraresi") {
+		t.Errorf("the proposer's file of the accepted amendment is changed after it was proposed, by:\n%s", log)
 	}
 	if diff := git(t, dir, "diff", side+"^", side, "--", "content/plan/actions/design-system-servizi.md"); !strings.Contains(diff, "-due: 2026-12-31\n+due: 2027-03-31") {
 		t.Errorf("the accepting commit does not apply the proposed due date:\n%s", diff)
 	}
-	if log := git(t, dir, "log", "--format=%an", "--", rejectedAmendment); log != "Giulia Ferraresi\nRoberto De Angelis\n" && log != "Giulia Ferraresi\nValentina Proietti\n" {
+	if log := git(t, dir, "log", "--format=%an", "--", rejectedAmendment); log != "Roberto De Angelis\n" && log != "Valentina Proietti\n" {
 		t.Errorf("the rejected amendment's authors:\n%s", log)
+	}
+	if log := git(t, dir, "log", "--format=%an", "--", strings.TrimSuffix(rejectedAmendment, ".md")+"/answer.md"); log != "Giulia Ferraresi\n" {
+		t.Errorf("the rejection's authors:\n%s", log)
 	}
 }
 

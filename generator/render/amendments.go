@@ -141,7 +141,7 @@ func (v *AmendmentView) weight() int {
 		n += 200 + len(f.Diff) + len(f.Old) + len(f.New)
 	}
 	if v.Answer != nil {
-		n += 200 + len(v.Answer.HTML)
+		n += 200 + len(v.Answer.HTML) + len(v.Answer.Detail)
 	}
 	return n
 }
@@ -219,7 +219,16 @@ func (r *renderer) amendmentView(p site.PlanItem, a *site.Amendment, full bool) 
 		v.HasOrigins = v.HasOrigins || rc.Origin != nil
 	}
 	v.MoreVotes = len(a.Reactions) - len(v.Reactions)
-	if a.Answer.Text != "" || !a.Answer.Date.IsZero() {
+	if ans := a.AnswerFile; ans != nil {
+		v.Answer = &AnswerView{Date: ans.Date, HTML: template.HTML(r.markdown(ans.Text).HTML), Lang: v.TextLang, NotCounted: !ans.Applied}
+		if ans.AnswerBody != nil || ans.Body != "" {
+			v.Answer.By = r.bodyLink(ans.AnswerBody, ans.Body)
+		}
+		if !ans.Applied {
+			v.Answer.ReasonLabel, _ = r.verdictLabels(ans.Verdict)
+			v.Answer.Detail = ans.Detail
+		}
+	} else if a.Answer.Text != "" || !a.Answer.Date.IsZero() {
 		v.Answer = &AnswerView{Date: a.Answer.Date, HTML: template.HTML(r.markdown(a.Answer.Text).HTML), Lang: v.TextLang}
 	}
 	if f := r.Config.Forge; status == site.AmendmentOpen && f.Kind != "" && f.URL != "" && it.From == nil {
@@ -344,8 +353,11 @@ func (r *renderer) amendmentEntries(as []*site.Amendment) []entry {
 				e.html += r.markdown(a.Answer.Text).HTML
 			}
 			e.author = r.view.Plan.Owner.Title
-			if owners := r.Site.Owners(a.On); len(owners) > 0 { // the lead owner answers
-				e.author = r.bodyLink(r.Site.ByBody[owners[0]], owners[0]).Title
+			if ans := a.AnswerFile; ans != nil && ans.Applied {
+				e.author = r.bodyLink(ans.AnswerBody, ans.Body).Title
+				if ans.Origin != nil && e.date.IsZero() {
+					e.date = ans.Origin.Landed
+				}
 			}
 		case site.AmendmentWithdrawn:
 			e.date, e.author = landed, body

@@ -175,30 +175,49 @@ type feedbackJSON struct {
 // amendmentJSON is an amendment as open data. Reason is why the change is proposed;
 // ReasonCode why the amendment does not count (as reason in votes.json).
 type amendmentJSON struct {
-	ID           string        `json:"id"`
-	Key          string        `json:"key"`
-	Item         string        `json:"item"`
-	ItemCode     string        `json:"item_code"`
-	Body         string        `json:"body"`
-	URL          string        `json:"url"`
-	Date         string        `json:"date"`
-	State        string        `json:"state"`
-	Status       string        `json:"status"`
-	Reason       string        `json:"reason"`
-	Title        string        `json:"title"`
-	Text         string        `json:"text"`
-	Fields       []amendedJSON `json:"fields"`
-	Answer       *answerJSON   `json:"answer"`
-	Votes        votesJSON     `json:"votes"`
-	Counted      bool          `json:"counted"`
-	ReasonCode   string        `json:"reason_code"`
-	Detail       string        `json:"detail"`
-	Verification string        `json:"verification"`
-	Commit       string        `json:"commit"`
-	Author       string        `json:"author"`
-	Landed       string        `json:"landed"`
-	SupersededBy string        `json:"superseded_by"`
-	File         string        `json:"file"`
+	ID       string        `json:"id"`
+	Key      string        `json:"key"`
+	Item     string        `json:"item"`
+	ItemCode string        `json:"item_code"`
+	Body     string        `json:"body"`
+	URL      string        `json:"url"`
+	Date     string        `json:"date"`
+	State    string        `json:"state"`
+	Status   string        `json:"status"`
+	Reason   string        `json:"reason"`
+	Title    string        `json:"title"`
+	Text     string        `json:"text"`
+	Fields   []amendedJSON `json:"fields"`
+	// Answer is the owner's answer file, counted or not; AnswerCounted says whether it
+	// answered the amendment (it counts, and its body owns the item).
+	Answer        *amendAnswerJSON `json:"answer"`
+	AnswerCounted bool             `json:"answer_counted"`
+	Votes         votesJSON        `json:"votes"`
+	Counted       bool             `json:"counted"`
+	ReasonCode    string           `json:"reason_code"`
+	Detail        string           `json:"detail"`
+	Verification  string           `json:"verification"`
+	Commit        string           `json:"commit"`
+	Author        string           `json:"author"`
+	Landed        string           `json:"landed"`
+	SupersededBy  string           `json:"superseded_by"`
+	File          string           `json:"file"`
+}
+
+// amendAnswerJSON is the owner's answer to an amendment, from its answer.md.
+type amendAnswerJSON struct {
+	State        string `json:"state"`
+	Date         string `json:"date"`
+	Text         string `json:"text"`
+	Body         string `json:"body"`
+	Counted      bool   `json:"counted"`
+	ReasonCode   string `json:"reason_code"`
+	Detail       string `json:"detail"`
+	Verification string `json:"verification"`
+	Commit       string `json:"commit"`
+	Author       string `json:"author"`
+	Landed       string `json:"landed"`
+	File         string `json:"file"`
 }
 
 type amendedJSON struct {
@@ -223,8 +242,13 @@ func (r *renderer) amendmentsJSON() []amendmentJSON {
 		for _, f := range a.Fields {
 			j.Fields = append(j.Fields, amendedJSON{f.Name, f.Value})
 		}
-		if a.Answer.Text != "" || !a.Answer.Date.IsZero() {
-			j.Answer = &answerJSON{isoDay(a.Answer.Date), a.Answer.Text}
+		if ans := a.AnswerFile; ans != nil {
+			j.Answer = &amendAnswerJSON{State: ans.State, Date: isoDay(ans.Date), Text: strings.TrimSpace(ans.Text), Body: ans.Body, Counted: ans.Applied,
+				ReasonCode: ans.Verdict.Reason, Detail: ans.Detail, Verification: ans.Verification, File: ans.File}
+			if o := ans.Origin; o != nil {
+				j.Answer.Commit, j.Answer.Author, j.Answer.Landed = o.Commit, o.AuthorEmail, o.Landed.UTC().Format(time.RFC3339)
+			}
+			j.AnswerCounted = ans.Applied
 		}
 		if o := a.Origin; o != nil {
 			j.Commit, j.Author, j.Landed = o.Commit, o.AuthorEmail, o.Landed.UTC().Format(time.RFC3339)
@@ -324,7 +348,7 @@ func (r *renderer) openData() []task {
 			}
 			return out
 		}),
-		csvTask("api/v1/proposals.csv", []string{"id", "url", "title", "body", "status", "tags", "targets", "date", "answer_date", "answer_text", "support", "oppose", "abstain", "priority_mean", "priority_count"}, func(w func(...string)) {
+		csvTask("api/v1/proposals.csv", []string{"id", "url", "title", "body", "status", "tags", "targets", "date", "answer_date", "answer_text", "answer_body", "answer_counted", "support", "oppose", "abstain", "priority_mean", "priority_count"}, func(w func(...string)) {
 			for _, p := range s.Proposals {
 				pr := prio(p.Tally.Priority)
 				w(p.ID, abs(p.URL()), p.Title, p.Body, p.Status, strings.Join(p.Tags, ";"), strings.Join(p.Targets, ";"), isoDay(p.Date),
@@ -372,17 +396,17 @@ func (r *renderer) openData() []task {
 			}
 		}),
 		jsonTask("api/v1/amendments.json", func() any { return r.amendmentsJSON() }),
-		csvTask("api/v1/amendments.csv", []string{"id", "item", "item_code", "body", "date", "state", "status", "reason", "title", "fields", "answer_date", "answer_text", "support", "oppose", "abstain", "counted", "reason_code", "commit", "url"}, func(w func(...string)) {
+		csvTask("api/v1/amendments.csv", []string{"id", "item", "item_code", "body", "date", "state", "status", "reason", "title", "fields", "answer_date", "answer_text", "answer_body", "answer_counted", "support", "oppose", "abstain", "counted", "reason_code", "commit", "url"}, func(w func(...string)) {
 			for _, a := range r.amendmentsJSON() {
 				fields := make([]string, len(a.Fields))
 				for i, f := range a.Fields {
 					fields[i] = f.Name + "=" + f.Value
 				}
-				var ad, at string
+				var ad, at, ab, ac string
 				if a.Answer != nil {
-					ad, at = a.Answer.Date, a.Answer.Text
+					ad, at, ab, ac = a.Answer.Date, a.Answer.Text, a.Answer.Body, strconv.FormatBool(a.AnswerCounted)
 				}
-				w(a.ID, a.Item, a.ItemCode, a.Body, a.Date, a.State, a.Status, a.Reason, a.Title, strings.Join(fields, ";"), ad, at,
+				w(a.ID, a.Item, a.ItemCode, a.Body, a.Date, a.State, a.Status, a.Reason, a.Title, strings.Join(fields, ";"), ad, at, ab, ac,
 					itoa(a.Votes.Support), itoa(a.Votes.Oppose), itoa(a.Votes.Abstain), strconv.FormatBool(a.Counted), a.ReasonCode, a.Commit, a.URL)
 			}
 		}),

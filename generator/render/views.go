@@ -426,6 +426,10 @@ type AnswerView struct {
 	HTML template.HTML
 	By   Link
 	Lang string // the language of the text when it differs from the page's (not yet translated)
+	// NotCounted says that the answer (an amendment's answer.md) does not count: it
+	// does not answer the amendment, which stays open; ReasonLabel and Detail say why.
+	NotCounted          bool
+	ReasonLabel, Detail string
 }
 
 // PracticeView is a practice page.

@@ -12,16 +12,18 @@ import (
 	"github.com/pspm-dev/pspm/generator/history"
 )
 
-// The gate's fuzzer for amendments: random merge requests that propose, edit, withdraw,
-// accept (applying the text or not), reject (with an answer or not) or delete amendments
-// to the action a1, owned by the plan owner m_ef, and vote on them, by members of any
-// body or of none. Whenever the gate passes, the request is landed with a real merge, and
+// The gate's fuzzer for amendments: random merge requests that propose, edit, withdraw
+// or delete amendments to the action a1, owned by the plan owner m_ef, answer them in
+// answer.md in the name of any body (accepting, applying the text or not; rejecting,
+// with a text or not), write the answer in the proposer's file instead, delete answers,
+// and vote on them, by members of any body or of none. Whenever the gate passes, the request is landed with a real merge, and
 // every change the landing made to the amendments folder must be one the rules allow to
 // the member who authored it.
 
 const (
 	amendDir = "content/plan/actions/a1/amendments/"
 	tempi    = amendDir + "c_h223-tempi.md"
+	tempiAns = amendDir + "c_h223-tempi/answer.md"
 	a1       = "content/plan/actions/a1.md"
 )
 
@@ -33,6 +35,15 @@ func amendText(state, due string, answer bool) string {
 		s += "answer:\n  date: 2025-02-05\n  text: Risposta.\n"
 	}
 	return s + "---\nTesto proposto.\n"
+}
+
+// answerText is body's answer to an amendment in state, with a text when text is set.
+func answerText(state, body string, text bool) string {
+	s := "---\nstate: " + state + "\ndate: 2025-02-05\nbody: " + body + "\n---\n"
+	if text {
+		s += "Risposta.\n"
+	}
+	return s
 }
 
 // a1Applied is a1 as c_h223-tempi proposes it.
@@ -72,24 +83,29 @@ func (g *gateRepo) amendRequest(ops []byte) string {
 			p = people[next()%len(people)]
 		}
 		body := voters[next()%len(voters)]
-		switch next() % 7 {
+		switch next() % 8 {
 		case 0: // a new amendment of some body
 			g.write(amendDir+body+"-nuovo.md", amendText([]string{"open", "open", "accepted", "withdrawn"}[next()%4], "2027-01-01", next()%2 == 0))
 		case 1: // an edit of what c_h223 proposes
 			g.write(tempi, amendText("open", []string{"2026-09-30", "2027-03-31"}[next()%2], false))
 		case 2: // a withdrawal
 			g.write(tempi, amendText("withdrawn", "2026-06-30", false))
-		case 3: // an acceptance, applied to a1 or not
-			g.write(tempi, amendText("accepted", "2026-06-30", next()%2 == 0))
+		case 3: // an acceptance in the name of some body, applied to a1 or not
+			g.write(tempiAns, answerText("accepted", body, next()%2 == 0))
 			if next()%2 == 0 {
 				g.write(a1, a1Applied)
 			}
-		case 4: // a rejection, answered or not
-			g.write(tempi, amendText("rejected", "2026-06-30", next()%2 == 0))
-		case 5: // a deletion
-			_ = os.Remove(filepath.Join(g.dir, tempi))
+		case 4: // a rejection in the name of some body, with a text or not
+			g.write(tempiAns, answerText("rejected", body, next()%2 == 0))
+		case 5: // a deletion of the amendment or of its answer
+			_ = os.Remove(filepath.Join(g.dir, []string{tempi, tempiAns}[next()%2]))
 		case 6: // a vote on the amendment
 			g.write(amendDir+"c_h223-tempi/reactions/"+body+".yaml", "vote: "+[]string{"support", "oppose"}[next()%2]+"\n")
+		case 7: // the answer written in the proposer's file, as it once was
+			g.write(tempi, amendText([]string{"accepted", "rejected"}[next()%2], "2026-06-30", next()%2 == 0))
+			if next()%2 == 0 {
+				g.write(a1, a1Applied)
+			}
 		}
 		g.commit(date, p, "amend")
 	}
@@ -150,32 +166,48 @@ func (g *gateRepo) checkAmendLanding(actor string) {
 		}
 		by := bodyOf(h.Files[f].Author.Email)
 		want := ""
+		before, after := show("main", f), show("landed", f)
 		switch name := path.Base(f); {
 		case strings.Contains(f, "/reactions/"):
 			want = strings.TrimSuffix(name, ".yaml")
+		case name == "answer.md":
+			want = "m_ef" // the owner of a1, and the plan owner
+			if !strings.Contains(after, "body: m_ef\n") {
+				g.t.Errorf("the gate passed, and landing answered %s in the name of another body than the owner's:\n%s", f, after)
+			}
+			if status == "M" && state(before) != state(after) {
+				g.t.Errorf("the gate passed, and landing turned the answer %s from %s to %s", f, state(before), state(after))
+			}
+			amendment := path.Dir(f) + ".md"
+			if show("main", amendment) == "" {
+				g.t.Errorf("the gate passed, and landing answered %s in the request that proposed it", amendment)
+			}
+			if sa := state(show("landed", amendment)); sa != "open" {
+				g.t.Errorf("the gate passed, and landing answered %s, which is %s", amendment, sa)
+			}
+			if state(after) == "accepted" && show("landed", a1) != strings.TrimSpace(a1Applied) {
+				g.t.Errorf("the gate passed, and landing accepted %s without applying it to a1", amendment)
+			}
+			if state(after) == "rejected" && !strings.Contains(after, "Risposta.") {
+				g.t.Errorf("the gate passed, and landing rejected %s without a text", amendment)
+			}
 		case status == "A":
 			want = strings.SplitN(name, "-", 2)[0]
 			if want == "m_ef" {
 				g.t.Errorf("the gate passed, and landing added %s, an amendment by the owner of a1", f)
 			}
-			if s := state(show("landed", f)); s != "open" {
+			if s := state(after); s != "open" {
 				g.t.Errorf("the gate passed, and landing added %s in state %s", f, s)
 			}
 		default:
-			before, after := show("main", f), show("landed", f)
+			want = "c_h223"
 			switch sb, sa := state(before), state(after); {
-			case sa == "accepted" || sa == "rejected":
-				want = "m_ef"
-				if sa == "accepted" && show("landed", a1) != strings.TrimSpace(a1Applied) {
-					g.t.Errorf("the gate passed, and landing accepted %s without applying it to a1", f)
-				}
-				if sa == "rejected" && !strings.Contains(after, "answer:") {
-					g.t.Errorf("the gate passed, and landing rejected %s without an answer", f)
-				}
+			case sa != "open" && sa != "withdrawn" || strings.Contains(after, "answer:"):
+				g.t.Errorf("the gate passed, and landing wrote state %s (or an answer) in the proposer's file %s", sa, f)
 			case sb != "open":
 				g.t.Errorf("the gate passed, and landing changed %s, which was %s", f, sb)
-			default:
-				want = "c_h223"
+			case show("main", strings.TrimSuffix(f, ".md")+"/answer.md") != "":
+				g.t.Errorf("the gate passed, and landing changed %s, which its owner had answered", f)
 			}
 		}
 		if want != "" && by != want {
@@ -197,18 +229,23 @@ func TestGateAllowsOnlyTheAmendmentChangesTheRulesAllow(t *testing.T) {
 		n = 8
 	}
 	seeds := [][]byte{
-		{1, 1, 1, 1, 1, 1},          // Marco edits his amendment
-		{1, 1, 1, 1, 2},             // Marco withdraws it
-		{0, 1, 1, 0, 3, 0, 0},       // Anna accepts it, applying it
-		{0, 1, 1, 0, 3, 1, 1},       // Anna accepts it without applying it
-		{1, 1, 1, 0, 3, 0, 0},       // Marco accepts his own
-		{0, 1, 1, 0, 4, 0},          // Anna rejects it with an answer
-		{0, 1, 1, 0, 5},             // Anna deletes it
-		{2, 1, 1, 2, 0, 0},          // Luca proposes an amendment
-		{0, 1, 1, 0, 0, 0},          // Anna proposes one to her own action
-		{2, 1, 1, 2, 6, 0},          // Luca votes on Marco's amendment
-		{3, 0, 1, 1, 0, 0},          // Eve proposes one for c_h223
-		{1, 1, 1, 1, 1, 0, 1, 0, 3}, // Marco edits, then Anna accepts, in one request
+		{1, 1, 1, 1, 1, 1},                // Marco edits his amendment
+		{1, 1, 1, 1, 2},                   // Marco withdraws it
+		{0, 1, 1, 0, 3, 0, 0},             // Anna accepts it for m_ef, applying it
+		{0, 1, 1, 0, 3, 0, 1},             // Anna accepts it without applying it
+		{1, 1, 1, 0, 3, 0, 0},             // Marco accepts his own in m_ef's name
+		{1, 1, 1, 1, 3, 0, 0},             // Marco accepts his own in c_h223's name
+		{0, 1, 1, 0, 4, 0},                // Anna rejects it with a text
+		{0, 1, 1, 0, 4, 1},                // Anna rejects it without a text
+		{0, 1, 1, 2, 4, 0},                // Anna rejects it in r_080's name
+		{0, 1, 1, 0, 7, 0, 0, 0},          // Anna accepts it in Marco's file
+		{0, 1, 1, 0, 5, 0},                // Anna deletes it
+		{2, 1, 1, 2, 0, 0},                // Luca proposes an amendment
+		{0, 1, 1, 0, 0, 0},                // Anna proposes one to her own action
+		{2, 1, 1, 2, 6, 0},                // Luca votes on Marco's amendment
+		{3, 0, 1, 1, 0, 0},                // Eve proposes one for c_h223
+		{1, 1, 1, 1, 1, 0, 1, 0, 3, 0, 0}, // Marco edits, then Anna accepts, in one request
+		{1, 1, 1, 0, 2, 0, 0, 0, 4, 0},    // Marco withdraws, then Anna rejects, in one request
 	}
 	passed := 0
 	for i := 0; i < len(seeds)+n; i++ {

@@ -222,6 +222,15 @@ func (g *gateRepo) gate(actor string) diag.List {
 	if err != nil {
 		g.t.Fatalf("review: %v", err)
 	}
+	// pspm check --base refuses first what is wrong with the amendments as they would
+	// land (an answer in the proposer's file, an answer by a body that does not own the
+	// item): the build's check, run before the review.
+	for _, a := range head.Amendments {
+		v = append(v, a.Problems.Errors()...)
+		if a.AnswerFile != nil {
+			v = append(v, a.AnswerFile.Problems.Errors()...)
+		}
+	}
 	return v.Errors()
 }
 

@@ -17,9 +17,11 @@
 //     a member of a body that does not own the item, while a phase opens amendments
 //     (or feedback, when no phase names amendments); only its body edits what it
 //     proposes, while it is open, and withdraws it; only the item's owners (or the plan
-//     owner) accept it, in the merge request that applies its title, text and fields to
-//     the item, or reject it, with an answer; it is never deleted, but by the plan
-//     owner with its item;
+//     owner) answer it, in a file of their own, <body>-<slug>/answer.md, whose body: is
+//     the answering owner body: accepting it in the merge request that applies its
+//     title, text and fields to the item, or rejecting it, with a text; an answered
+//     amendment is no longer edited nor withdrawn, a withdrawn one not answered; an
+//     amendment and its answer are never deleted, but by the plan owner with the item;
 //   - contributions only while a phase of the plan opens them, and a vote only on an
 //     item or amendment that still takes votes (trust.Closed, trust.ClosedAmendment,
 //     the build's rules): not on a withdrawn or answered proposal, a cancelled action,
@@ -114,6 +116,7 @@ func Review(o Options) (diag.List, error) {
 	cfg := config.Load(baseFS, &ignore)
 	base, _ := content.Load(baseFS, cfg)
 	base.Resolve()
+	landedAnswers(base)
 
 	r := &reviewer{o: o, base: base, head: o.Site, policy: cfg.Votes.Policy, net: net, cfg: cfg, baseCommit: baseCommit.Hash}
 	r.keys = trust.Keyrings(base, &ignore)
@@ -154,6 +157,9 @@ func (r *reviewer) replays(errs *diag.List) {
 	}
 	for _, a := range r.base.Amendments {
 		was[a.File] = old{a.Blob, sigBlob(a.Sig)}
+		if ans := a.AnswerFile; ans != nil {
+			was[ans.File] = old{ans.Blob, sigBlob(ans.Sig)}
+		}
 	}
 	// What the request changes is its net change: a file the target changed (withdrew)
 	// since a request behind it branched off is not brought back by it, and a three-way
@@ -191,6 +197,9 @@ func (r *reviewer) replays(errs *diag.List) {
 	}
 	for _, a := range r.head.Amendments {
 		check(a.File, a.Blob, "an amendment of "+a.Voter, a.Origin, a.Sig)
+		if ans := a.AnswerFile; ans != nil {
+			check(ans.File, ans.Blob, "the answer of "+ans.Body, ans.Origin, ans.Sig)
+		}
 	}
 }
 
@@ -234,6 +243,9 @@ type kind struct {
 	// amendment is the file of an amendment (without .sig), whose rules depend on
 	// what the request changes in it: see amendmentRules.
 	amendment string
+	// answer is the file of the amendment an answer.md (or its .sig) answers: see
+	// answerRules.
+	answer string
 }
 
 // classify tells who may change the file at p.
@@ -274,6 +286,10 @@ func (r *reviewer) classify(p string) kind {
 		}
 		voter, _, _ := strings.Cut(rest[0], "-")
 		voter = site.CanonicalVoter(voter)
+		if len(rest) == 2 && strings.TrimSuffix(rest[1], ".sig") == site.AnswerName {
+			return kind{bodies: owner, why: "the answer to an amendment of " + voter, item: r.item(key),
+				answer: path.Dir(p) + ".md"}
+		}
 		return kind{bodies: []string{voter}, voter: voter, why: "an amendment of " + voter, item: r.item(key), amendment: strings.TrimSuffix(p, ".sig")}
 	}
 	if len(parts) >= 3 && parts[1] == "feedback" {
@@ -417,6 +433,9 @@ func (r *reviewer) file(f history.NetFile, errs *diag.List) {
 	if k.amendment != "" && !r.amendmentRules(f, &k, at, who, verb, errs) {
 		return
 	}
+	if k.answer != "" && !r.answerRules(f, &k, at, who, verb, errs) {
+		return
+	}
 	if r.policy == trust.PolicyNone && r.o.Actor == "" {
 		return
 	}
@@ -503,12 +522,6 @@ func (r *reviewer) amendmentRules(f history.NetFile, k *kind, at diag.Pos, who, 
 			break
 		}
 	}
-	state := func(a *site.Amendment) string {
-		if a.State == "" {
-			return site.AmendmentOpen
-		}
-		return a.State
-	}
 	if from == nil {
 		k.bodies = []string{proposer}
 		if len(r.phases) > 0 {
@@ -522,55 +535,113 @@ func (r *reviewer) amendmentRules(f history.NetFile, k *kind, at diag.Pos, who, 
 			errs.Add(at, "%s added %s to %s, but %s owns the item: its owners change it directly (edit %s), they do not propose amendments to it",
 				who, k.why, head.ItemKey, proposer, itemFile(r.head, head.ItemKey))
 		}
-		if state(head) != site.AmendmentOpen {
-			errs.Add(at, "%s added %s with state: %s: an amendment is proposed open (leave state out); accepting or rejecting it is for the item's owners, later", who, k.why, head.State)
+		if written(head) != site.AmendmentOpen {
+			errs.Add(at, "%s added %s with state: %s: an amendment is proposed open (leave state out); accepting or rejecting it is for the item's owners, later, in %s", who, k.why, written(head), site.AnswerPath(head.File))
 		}
 		return true
 	}
 	edited := proposalChanged(from, head)
-	answered := state(from) != state(head) || !reflect.DeepEqual(from.Answer, head.Answer)
-	var bodies []string
+	if (edited || written(from) != written(head)) && answered(from) {
+		errs.Add(at, "%s changed %s, but its owners answered it (%s): an answered amendment is no longer edited nor withdrawn; propose a new amendment instead", who, k.why, from.AnswerFile.File)
+		return false
+	}
 	if edited {
-		bodies = []string{proposer}
-		if state(from) != site.AmendmentOpen {
-			errs.Add(at, "%s changed what %s proposes, but it is %s: an amendment is edited only while it is open", who, k.why, state(from))
+		if written(from) != site.AmendmentOpen {
+			errs.Add(at, "%s changed what %s proposes, but it is %s: an amendment is edited only while it is open", who, k.why, written(from))
 		}
 	}
-	if answered {
-		what := k.why
-		answerers := append([]string(nil), owners...)
-		if !slices.Contains(answerers, r.owner) {
-			answerers = append(answerers, r.owner)
-		}
-		switch st := state(head); {
-		case st == site.AmendmentWithdrawn && state(from) == site.AmendmentOpen:
-			answerers = []string{proposer} // withdrawing is the proposer's
-			k.why = "the withdrawal of " + what
-		case st == site.AmendmentAccepted:
-			k.why = "the acceptance of " + what + " (the item's owners')"
-			id := head.ItemKey[strings.LastIndexByte(head.ItemKey, '/')+1:]
-			if p := r.head.PlanItemOf(id); p != nil && p.Base().Key() == head.ItemKey {
-				if miss := head.Unapplied(p); len(miss) > 0 {
-					errs.Add(at, "%s accepts %s, but the item does not carry what it proposes: %s; accepting an amendment applies it: change %s to the proposed text in the same merge request",
-						who, what, strings.Join(miss, ", "), p.Base().File)
-				}
-			}
-		case st == site.AmendmentRejected:
-			k.why = "the rejection of " + what + " (the item's owners')"
-			if strings.TrimSpace(head.Answer.Text) == "" {
-				errs.Add(at, "%s rejects %s without an answer: add answer: {date, text} saying why", who, what)
-			}
-		default:
-			k.why = "the state or answer of " + what + " (the item's owners')"
-		}
-		if edited && !slices.Equal(answerers, bodies) {
-			errs.Add(at, "%s both changes what %s proposes (its body's to do) and answers it (the item's owners'): an amendment is answered as it was proposed; make them separate merge requests", who, what)
-			return false
-		}
-		bodies = answerers
+	if written(from) != written(head) && written(head) == site.AmendmentWithdrawn {
+		k.why = "the withdrawal of " + k.why
 	}
-	if bodies != nil {
-		k.bodies = bodies
+	if a := r.head.Amendment(head.Key()); a != nil && a.AnswerFile != nil && r.changed(a.AnswerFile.File) {
+		errs.Add(at, "%s changes %s (its body's to do) in the merge request that answers it (the item's owners', in %s): an amendment is answered as it was proposed; make them separate merge requests", who, k.why, a.AnswerFile.File)
+		return false
+	}
+	k.bodies = []string{proposer}
+	return true
+}
+
+// changed tells whether the request changes the file p.
+func (r *reviewer) changed(p string) bool {
+	for _, f := range r.net.Files {
+		if f.Path == p {
+			return true
+		}
+	}
+	return false
+}
+
+// answerRules applies the rules of an owner's answer to an amendment (k.answer) to a
+// change of its answer.md (or of its detached signature), and sets who may make it in
+// k.bodies: the owner body the answer names, which must own the item (or be the plan
+// owner). An answer is added to an amendment that is there and not withdrawn; accepting
+// needs the item to carry what the amendment proposes in the same request; rejecting
+// needs a text; the state of an answer is final, and an answer is never deleted, but by
+// the plan owner with its item. It reports false when the change is refused whoever
+// made it.
+func (r *reviewer) answerRules(f history.NetFile, k *kind, at diag.Pos, who, verb string, errs *diag.List) bool {
+	sig := strings.HasSuffix(f.Path, ".sig")
+	var owners []string
+	for _, s := range []*site.Site{r.base, r.head} {
+		if k.item != nil {
+			if o := s.Owners(s.Items[k.item.Key()]); len(o) > 0 {
+				owners = o // the target's, when it has the item
+				break
+			}
+		}
+	}
+	if !slices.Contains(owners, r.owner) {
+		owners = append(owners, r.owner)
+	}
+	k.bodies = owners
+	if f.New == "" && !sig && r.removedWithItem(k.answer) {
+		k.bodies = []string{r.owner}
+		k.why += " (on an item the request removes)"
+		return true
+	}
+	if f.New == "" && !sig {
+		errs.Add(at, "%s deleted %s: an answer is never deleted, so that nothing decided is lost", who, k.why)
+		return false
+	}
+	amend, from := amendmentAt(r.head, k.answer), amendmentAt(r.fromSite(), k.answer)
+	if amend == nil || amend.AnswerFile == nil {
+		return true // unreadable, or an answer to nothing: the build's check reports it
+	}
+	ans := amend.AnswerFile
+	if slices.Contains(owners, ans.Body) {
+		k.bodies = []string{ans.Body}
+	} else {
+		errs.Add(at, "%s %s, which says body: %s, but %s does not own %s: only its owners (%s) answer its amendments",
+			who, k.why, ans.Body, ans.Body, amend.ItemKey, strings.Join(owners, ", "))
+		return false
+	}
+	if sig {
+		return true
+	}
+	if from == nil {
+		errs.Add(at, "%s answers an amendment that the request itself adds: an amendment is answered once it landed, in a merge request of its own", who)
+		return false
+	}
+	if written(from) == site.AmendmentWithdrawn || written(amend) == site.AmendmentWithdrawn {
+		errs.Add(at, "%s answers an amendment that %s withdrew: a withdrawn amendment is not answered; remove %s", who, amend.Voter, f.Path)
+		return false
+	}
+	if prev := from.AnswerFile; prev != nil && !prev.Problems.HasErrors() && prev.State != ans.State {
+		errs.Add(at, "%s changes the answer to an amendment of %s from %s to %s: an answer is final; propose a new amendment instead", who, amend.Voter, prev.State, ans.State)
+		return false
+	}
+	switch ans.State {
+	case site.AmendmentAccepted:
+		k.why = "the acceptance of an amendment of " + amend.Voter + " (the item's owners')"
+		id := amend.ItemKey[strings.LastIndexByte(amend.ItemKey, '/')+1:]
+		if p := r.head.PlanItemOf(id); p != nil && p.Base().Key() == amend.ItemKey {
+			if miss := from.Unapplied(p); len(miss) > 0 {
+				errs.Add(at, "%s accepts an amendment of %s, but the item does not carry what it proposes: %s; accepting an amendment applies it: change %s to the proposed text in the same merge request",
+					who, amend.Voter, strings.Join(miss, ", "), p.Base().File)
+			}
+		}
+	case site.AmendmentRejected:
+		k.why = "the rejection of an amendment of " + amend.Voter + " (the item's owners')"
 	}
 	return true
 }
@@ -659,9 +730,35 @@ func (r *reviewer) fromSite() *site.Site {
 	}
 	s, _ := content.Load(fsys, r.cfg)
 	s.Resolve()
+	landedAnswers(s)
 	r.from = s
 	return s
 }
+
+// landedAnswers answers the amendments of s, a site on the target branch read without
+// judging it, by their owners' answers that have no problem: the gate let them land, as
+// the build counts them.
+func landedAnswers(s *site.Site) {
+	for _, a := range s.Amendments {
+		if ans := a.AnswerFile; ans != nil && !ans.Problems.HasErrors() && ans.AnswerBody != nil && a.On != nil {
+			ans.Counted = true
+			a.ApplyAnswer()
+			a.DeriveStatus()
+		}
+	}
+}
+
+// written is the state the proposing body wrote in its amendment's file, open or
+// withdrawn, whatever its owner's answer made of it.
+func written(a *site.Amendment) string {
+	if a.AnswerFile != nil && a.AnswerFile.Applied || a.State == "" {
+		return site.AmendmentOpen
+	}
+	return a.State
+}
+
+// answered tells whether the amendment a has an answer of its owners that answers it.
+func answered(a *site.Amendment) bool { return a != nil && a.AnswerFile != nil && a.AnswerFile.Applied }
 
 // reactionOpens is what a changed reaction needs open: votes, priorities, or both.
 func (r *reviewer) reactionOpens(p string) []string {
@@ -831,6 +928,10 @@ func (r *reviewer) detached(p string, keys []*signature.Key) bool {
 	for _, a := range r.head.Amendments {
 		if a.File == file && a.Sig != nil && a.ForItem == a.ItemKey && a.ForBody == a.Voter {
 			_, err := signature.Verify(a.Sig.Data, a.Raw, signature.NamespacePSPM, keys, r.o.Now)
+			return err == nil
+		}
+		if ans := a.AnswerFile; ans != nil && ans.File == file && ans.Sig != nil && ans.ForItem == a.Key() {
+			_, err := signature.Verify(ans.Sig.Data, ans.Raw, signature.NamespacePSPM, keys, r.o.Now)
 			return err == nil
 		}
 	}

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"strings"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/diag"
@@ -37,7 +38,10 @@ type Amendment struct {
 	// Fields are the proposed new values of other front-matter fields of the item, each
 	// a scalar written as text (e.g. due: 2027-06-30).
 	Fields []AmendedField `yaml:"fields"`
-	// State is as written: open (also when absent), accepted, rejected or withdrawn.
+	// State is written open (also when absent) or withdrawn by the proposing body; the
+	// build sets it to accepted or rejected from a counted answer of the item's owner
+	// (AnswerFile), whose date and text it copies to Answer. The proposer's file may not
+	// say accepted or rejected, nor hold an answer: those keys are read only to say so.
 	State  string `yaml:"state" enum:"open|accepted|rejected|withdrawn"`
 	Answer Answer `yaml:"answer"`
 	// ForItem and ForBody, when present, must name the item and the body; a detached
@@ -71,7 +75,53 @@ type Amendment struct {
 	// after it landed; SupersededBy is that change of the item.
 	Status       string  `yaml:"-"`
 	SupersededBy *Change `yaml:"-"`
+
+	// AnswerFile is the owner's answer, <item>/amendments/<body>-<slug>/answer.md, or nil.
+	// It is a file of its own, with one author body, judged by the trust stage as a
+	// comment of the answering body: only a counted answer of an owner of the item
+	// changes State.
+	AnswerFile *AmendmentAnswer `yaml:"-"`
 }
+
+// AmendmentAnswer is the answer of an item's owner to an amendment:
+// content/<section>/<item>/amendments/<body>-<slug>/answer.md. Its front matter says
+// the state (accepted or rejected), the date and the answering body; its Markdown body
+// is the answer's text, required when rejected.
+type AmendmentAnswer struct {
+	State string    `yaml:"state" meta:"required" enum:"accepted|rejected"`
+	Date  time.Time `yaml:"date" meta:"required"`
+	// Body is the answering body: an owner of the item, or the plan owner.
+	Body string `yaml:"body" meta:"required" max:"64"`
+	// ForItem, when present, must be the amendment's Key; a detached signature
+	// (answer.md.sig) needs it, so that it cannot be moved to another amendment.
+	ForItem string `yaml:"item" max:"300"`
+
+	File     string
+	Text     string // the answer, Markdown
+	TextLine int
+	Pos      diag.Pos            `yaml:"-"`
+	At       map[string]diag.Pos `yaml:"-"`
+
+	Blob     string    `yaml:"-"`
+	Raw      []byte    `yaml:"-"`
+	Sig      *Sig      `yaml:"-"`
+	Origin   *Origin   `yaml:"-"`
+	Problems diag.List `yaml:"-"` // shown as not counted, never lost
+	Verdict  `yaml:"-"`
+
+	AnswerBody *Body      `yaml:"-"`
+	Of         *Amendment `yaml:"-"`
+	// Applied says that the answer counts and is of an owner of the item: it set the
+	// amendment's State and Answer. Set by the trust stage.
+	Applied bool `yaml:"-"`
+}
+
+// AnswerName is the name of the owner's answer file in an amendment's folder.
+const AnswerName = "answer.md"
+
+// AnswerPath is the file of the owner's answer to the amendment in file (its
+// <item>/amendments/<body>-<slug>.md).
+func AnswerPath(file string) string { return strings.TrimSuffix(file, ".md") + "/" + AnswerName }
 
 // AmendedField is one proposed field value of an amendment.
 type AmendedField struct {

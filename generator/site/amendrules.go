@@ -157,12 +157,6 @@ func (s *Site) resolveAmendments() {
 	for _, a := range s.Amendments {
 		at := diag.Pos{File: a.File, Line: 1, Col: 1}
 		read := !a.Problems.HasErrors() // read as written: what it proposes can be judged
-		pos := func(key string) diag.Pos {
-			if p, ok := a.At[key]; ok {
-				return p
-			}
-			return at
-		}
 		if a.State == "" {
 			a.State = AmendmentOpen
 		}
@@ -191,12 +185,6 @@ func (s *Site) resolveAmendments() {
 		if read && !a.Changes() {
 			a.Problems.Add(at, "the amendment proposes nothing: write the proposed text after the front matter, a title:, or fields: with new values")
 		}
-		if a.State == AmendmentRejected && strings.TrimSpace(a.Answer.Text) == "" {
-			a.Problems.Add(pos("state"), "state is rejected but there is no answer: add answer: {date, text} saying why")
-		}
-		if a.Answer.Text != "" && a.Answer.Date.IsZero() {
-			a.Problems.Add(pos("answer"), "the answer has no date; add answer.date: YYYY-MM-DD")
-		}
 		if e := a.Problems.Errors(); len(e) > 0 {
 			// Amendment.Reason is the reason of the proposal: the verdict's is Verdict.Reason.
 			a.Verdict.Reason, a.Detail = ReasonMalformed, e[0].Msg
@@ -210,7 +198,65 @@ func (s *Site) resolveAmendments() {
 		if _, dup := s.amendByKey[a.Key()]; !dup {
 			s.amendByKey[a.Key()] = a
 		}
+		if a.AnswerFile != nil {
+			s.resolveAnswer(a, a.AnswerFile)
+		}
 	}
+}
+
+// resolveAnswer links the owner's answer ans to a to its body, and records in its
+// Problems what keeps it from answering: an unknown body, a body that does not own the
+// item, a rejection without a text, an amendment its body withdrew. Such an answer is
+// shown as not counted, and the amendment stays open.
+func (s *Site) resolveAnswer(a *Amendment, ans *AmendmentAnswer) {
+	at := diag.Pos{File: ans.File, Line: 1, Col: 1}
+	pos := func(key string) diag.Pos {
+		if p, ok := ans.At[key]; ok {
+			return p
+		}
+		return at
+	}
+	ans.Of, ans.AnswerBody, ans.Applied = a, nil, false
+	read := !ans.Problems.HasErrors()
+	if b := s.ByBody[ans.Body]; b != nil {
+		ans.AnswerBody = b
+	} else if ans.Body != "" {
+		ans.Problems.Add(pos("body"), "unknown body %q: body: names the owner body that answers, declared in content/bodies/%s", ans.Body, didYouMean(ans.Body, keys(s.ByBody)))
+	}
+	if owners := s.Owners(a.On); a.On != nil && ans.AnswerBody != nil && !slices.Contains(owners, ans.Body) {
+		ans.Problems.Add(pos("body"), "%s does not own %s: only its owners (%s) answer its amendments; body: names the owner body that answers", ans.Body, a.ItemKey, strings.Join(owners, ", "))
+	}
+	if read && ans.State == AmendmentRejected && strings.TrimSpace(ans.Text) == "" {
+		ans.Problems.Add(pos("state"), "state is rejected but there is no answer: write after the front matter why the amendment is rejected")
+	}
+	if a.State == AmendmentWithdrawn {
+		ans.Problems.Add(at, "%s withdrew the amendment (state: withdrawn in %s): a withdrawn amendment is not answered, and an answered one is not withdrawn; remove this answer, or set state: open there again", a.Voter, a.File)
+	}
+	ans.Verdict = Verdict{}
+	if e := ans.Problems.Errors(); len(e) > 0 {
+		ans.Verdict.Reason, ans.Detail = ReasonMalformed, e[0].Msg
+		if ans.AnswerBody == nil && ans.Body != "" {
+			ans.Verdict.Reason = ReasonUnknownVoter
+		}
+	}
+}
+
+// ApplyAnswer sets the amendment's State and Answer from its answer file when that
+// answer counts (its Verdict, set by the trust stage) and is of an owner of the item:
+// Applied says so. An answer that does not count leaves the amendment as its body wrote
+// it: open, or withdrawn.
+func (a *Amendment) ApplyAnswer() {
+	ans := a.AnswerFile
+	if ans == nil {
+		return
+	}
+	ans.Applied = false
+	if !ans.Counted || ans.Problems.HasErrors() || a.State == AmendmentWithdrawn {
+		return
+	}
+	a.State = ans.State
+	a.Answer = Answer{Date: ans.Date, Text: strings.TrimSpace(ans.Text)}
+	ans.Applied = true
 }
 
 // checkAmendedFields records the fields of a that the item's kind does not amend, those

@@ -1,8 +1,11 @@
 // Package trust applies the trust model of DESIGN.md §3: it decides, for every vote
 // (reaction file), comment (feedback file) and amendment of a site, whether it counts,
 // and says why when it does not. Amendments are judged as comments, in a phase that
-// opens amendments (or feedback, when no phase names them); votes on an amendment as
-// votes on a proposal, closed once the amendment is no longer open. A contribution counts when its file is well formed and named after a
+// opens amendments (or feedback, when no phase names them); an owner's answer to an
+// amendment (answer.md) as a comment of the body it names, at any time, and only a
+// counted answer of an owner of the item accepts or rejects the amendment; votes on an
+// amendment as votes on a proposal, closed once the amendment is no longer open (from
+// its answer's landing). A contribution counts when its file is well formed and named after a
 // registered body, its item exists and is open, the body it speaks for vouches for it
 // under the site's policy, and it landed on the main branch inside a phase that opens it.
 //
@@ -77,13 +80,23 @@ func Judge(s *site.Site, o Options) diag.List {
 	}
 	for _, a := range s.Amendments {
 		clock.prepare(a.Origin)
+		if a.AnswerFile != nil {
+			clock.prepare(a.AnswerFile.Origin)
+		}
 	}
 	// An amendment's landing time, as the rules use it, decides whether it was
-	// superseded and when the votes on it close (ClosedAmendment): set both first.
+	// superseded, and its owner's counted answer whether it is accepted or rejected and
+	// when the votes on it close (ClosedAmendment): set them first.
 	amended := make([]timing, len(s.Amendments))
 	for i, a := range s.Amendments {
 		amended[i] = clock.time(a.Origin)
 		retime(a.Origin, amended[i])
+		if ans := a.AnswerFile; ans != nil {
+			at := clock.time(ans.Origin)
+			ans.Verdict = j.answerVerdict(a, ans, at)
+			retime(ans.Origin, at)
+			a.ApplyAnswer()
+		}
 		a.DeriveStatus()
 	}
 	// Verdicts are independent, and a signature check costs tens of microseconds: judge
@@ -120,6 +133,32 @@ func Judge(s *site.Site, o Options) diag.List {
 		})
 	}
 	return errs
+}
+
+// answerVerdict judges the owner's answer to the amendment a as a comment of the
+// answering body, under the policy, at any time: an owner answers whether or not a
+// phase is open.
+func (j *judge) answerVerdict(a *site.Amendment, ans *site.AmendmentAnswer, t timing) site.Verdict {
+	c := contribution{
+		reason: ans.Verdict.Reason, detail: ans.Detail, file: ans.File, item: a.On, itemKey: a.Key(),
+		voter: ans.Body, body: ans.AnswerBody, origin: ans.Origin, sig: ans.Sig, raw: ans.Raw,
+		forItem: ans.ForItem, forVoter: ans.Body, voterKey: "body", timing: t,
+	}
+	if c.reason == "" && ans.Problems.HasErrors() {
+		c.reason, c.detail = site.ReasonMalformed, ans.Problems.Errors()[0].Msg
+	}
+	v := j.identity(c)
+	if v.Reason != "" {
+		return v
+	}
+	if c.origin != nil && t.unverifiable && j.o.Policy == PolicySigned {
+		return notCounted(site.ReasonUnverifiedLanding, "%s", t.note)
+	}
+	v.Counted = true
+	if c.origin != nil {
+		v.Detail = t.note
+	}
+	return v
 }
 
 // AmendmentsOpen is what a phase must open for an amendment to count: "amendments" when
@@ -339,10 +378,10 @@ func ClosedKey(s *site.Site, key string, at time.Time) string {
 
 // ClosedAmendment says why the amendment a no longer takes a vote landed at at, "" when
 // it does: an amendment is voted on while it is open. A withdrawn one takes no votes; an
-// accepted or rejected one none that landed after its answer's day, or, without an
-// answer date, after the answer landed (a's Origin); a superseded one none that landed
-// after its item changed. A zero at (a vote not timed by Git) is closed only by a
-// withdrawal, as for proposals.
+// accepted or rejected one none that landed with or after its owner's answer
+// (a.AnswerFile's Origin), or, when the answer's landing is not known, after its
+// answer's day; a superseded one none that landed after its item changed. A zero at (a
+// vote not timed by Git) is closed only by a withdrawal, as for proposals.
 func ClosedAmendment(a *site.Amendment, at time.Time) string {
 	state := a.State
 	if a.Status == site.AmendmentSuperseded {
@@ -355,7 +394,12 @@ func ClosedAmendment(a *site.Amendment, at time.Time) string {
 		if at.IsZero() {
 			return ""
 		}
-		switch {
+		switch ans := a.AnswerFile; {
+		case ans != nil && ans.Origin != nil && !ans.Origin.Landed.IsZero():
+			if !at.Before(ans.Origin.Landed) {
+				return fmt.Sprintf("the vote landed on %s, after the amendment was %s (its answer landed on %s, commit %s)", at.UTC().Format(time.RFC3339), state,
+					ans.Origin.Landed.UTC().Format(time.RFC3339), short(ans.Origin.LandedCommit))
+			}
 		case !a.Answer.Date.IsZero():
 			if !at.Before(endOfDay(a.Answer.Date)) {
 				return fmt.Sprintf("the vote landed on %s, after the amendment was %s on %s", at.UTC().Format(time.RFC3339), state, a.Answer.Date.Format(time.DateOnly))
