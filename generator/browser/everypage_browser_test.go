@@ -23,7 +23,8 @@ import (
 // pages; not a sample — at 320 CSS pixels (a phone, or 1280 pixels at 400% zoom). Each page
 // must pass axe-core's WCAG 2.0 and 2.1 A and AA rules, and must not scroll sideways (WCAG
 // 1.4.10): only a code block or a table may, on its own, and then it takes the keyboard
-// focus (axe's scrollable-region-focusable). Feeds and open data are not pages and are not
+// focus (axe's scrollable-region-focusable) and, like every region that takes the focus,
+// has a name, in the page's language for code blocks. Feeds and open data are not pages and are not
 // opened. One tab walks every page in order, so the run is deterministic and costs one
 // page load each; the failures are reported by rule, with the pages that break it.
 func TestEveryDemoPagePassesAxeAndReflowsAt320px(t *testing.T) {
@@ -51,11 +52,13 @@ func TestEveryDemoPagePassesAxeAndReflowsAt320px(t *testing.T) {
 		Wide           []string
 	}
 	var (
-		broken  = map[string][]string{} // by axe rule: "page: elements"
-		help    = map[string]string{}
-		wide    []string
-		regions int // code blocks and tables that scroll on their own, seen
-		start   = time.Now()
+		broken    = map[string][]string{} // by axe rule: "page: elements"
+		help      = map[string]string{}
+		wide      []string
+		regions   int // code blocks and tables that scroll on their own, seen
+		unnamed   []string
+		codeNames = map[bool]map[string]bool{false: {}, true: {}} // by English page
+		start     = time.Now()
 	)
 	for _, path := range paths {
 		resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(p.base+path))
@@ -80,6 +83,23 @@ func TestEveryDemoPagePassesAxeAndReflowsAt320px(t *testing.T) {
 			wide = append(wide, fmt.Sprintf("%s is %dpx wide:\n    %s", path, w.Scroll, strings.Join(w.Wide, "\n    ")))
 		}
 		regions += eval[int](t, ctx, `[...document.querySelectorAll('.table-wrap, pre')].filter(e => e.scrollWidth > e.clientWidth).length`)
+		// A region that takes the focus is announced by its name: one that has none, or
+		// names an element the page lacks, is heard as a bare "region".
+		for _, r := range eval[[]region](t, ctx, regionsJS) {
+			if r.Name == "" {
+				unnamed = append(unnamed, path+": "+r.Desc)
+			}
+			if r.Code {
+				codeNames[strings.HasPrefix(path, "/en/")][r.Name] = true
+			}
+		}
+	}
+	for _, u := range unnamed[:min(10, len(unnamed))] {
+		t.Errorf("a focusable region has no name: %s", u)
+	}
+	// Code blocks are named in the page's language, whatever the language of their text.
+	if it, en := codeNames[false], codeNames[true]; len(it) != 1 || !it["Codice"] || len(en) != 1 || !en["Code"] {
+		t.Errorf("code blocks are named %v on Italian pages and %v on English ones, want Codice and Code", it, en)
 	}
 	t.Logf("%d pages checked in %s; %d code blocks and tables scroll on their own at 320px", len(paths), time.Since(start).Round(time.Second), regions)
 	if regions == 0 {
@@ -105,6 +125,22 @@ func TestEveryDemoPagePassesAxeAndReflowsAt320px(t *testing.T) {
 		t.Errorf("… and %d more pages scroll sideways at 320px", len(wide)-10)
 	}
 }
+
+// region is an element with role="region" and its accessible name as a screen reader
+// computes it from aria-labelledby or aria-label; Code says whether it is a code block.
+type region struct {
+	Desc string `json:"desc"`
+	Name string `json:"name"`
+	Code bool   `json:"code"`
+}
+
+// regionsJS lists the page's regions that take the keyboard focus.
+const regionsJS = `[...document.querySelectorAll('[role=region][tabindex="0"]')].map(e => ({
+	desc: ` + describeJS + `(e),
+	name: (e.getAttribute('aria-labelledby') ?
+		e.getAttribute('aria-labelledby').split(/\s+/).map(id => (document.getElementById(id) || {}).textContent || '').join(' ') :
+		e.getAttribute('aria-label') || '').trim(),
+	code: e.tagName === 'PRE'}))`
 
 // htmlPages lists the site path of every HTML page under out, sorted: a folder's
 // index.html as the folder, with a slash at the end. The 404 page is checked by the
