@@ -838,20 +838,24 @@ func (p *portal) checkReflow(t *testing.T, pg page) {
 		Scroll, Client int
 		Wide           []string
 	}
-	w := eval[widths](t, ctx, `(() => {
-		const d = document.documentElement, wide = [];
-		for (const e of document.querySelectorAll('body *')) {
-			if (e.closest('.table-wrap, pre')) continue; // they scroll on their own
-			const r = e.getBoundingClientRect(), right = Math.max(r.right, r.left + e.scrollWidth);
-			if (right > d.clientWidth + 1) wide.push(`+describeJS+`(e) + ' ' + Math.round(right) + 'px');
-		}
-		return {Scroll: d.scrollWidth, Client: d.clientWidth, Wide: wide.slice(0, 10)};
-	})()`)
+	w := eval[widths](t, ctx, reflowJS)
 	if w.Scroll > w.Client+1 {
 		t.Errorf("at 320px the page is %dpx wide, more than its %dpx viewport; too wide:\n  %s", w.Scroll, w.Client, strings.Join(w.Wide, "\n  "))
 	}
 	p.shot(t, ctx, pg.name+"-320", true)
 }
+
+// reflowJS measures how wide the page is against its viewport, and lists the elements
+// (up to ten) that stick out; code blocks and tables scroll on their own and do not count.
+const reflowJS = `(() => {
+	const d = document.documentElement, wide = [];
+	for (const e of document.querySelectorAll('body *')) {
+		if (e.closest('.table-wrap, pre')) continue; // they scroll on their own
+		const r = e.getBoundingClientRect(), right = Math.max(r.right, r.left + e.scrollWidth);
+		if (right > d.clientWidth + 1) wide.push(` + describeJS + `(e) + ' ' + Math.round(right) + 'px');
+	}
+	return {Scroll: d.scrollWidth, Client: d.clientWidth, Wide: wide.slice(0, 10)};
+})()`
 
 // checkDarkContrast: with prefers-color-scheme: dark, text meets the AA contrast ratios.
 func (p *portal) checkDarkContrast(t *testing.T, pg page) {

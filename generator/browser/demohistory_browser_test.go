@@ -20,23 +20,7 @@ import (
 // reader follows the links the pages give, never a URL typed in.
 func TestDemoHistoryWalkInHeadlessChromium(t *testing.T) {
 	axe := needChromiumAxeAndGit(t)
-	dir := t.TempDir()
-	err := demo.Write(func(name string, data []byte) error {
-		_, err := output.CreateFile(dir, name, data, false)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys, err := generator.OpenSource(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "public")
-	res, err := generator.BuildDir(generator.Options{Source: fsys, Dir: dir}, out)
-	if err != nil {
-		t.Fatalf("the demo's history does not build: %v\n%s", err, res.Diagnostics.Format())
-	}
+	out := buildDemoHistory(t)
 	h, err := serve.Handler(out)
 	if err != nil {
 		t.Fatal(err)
@@ -133,6 +117,30 @@ func TestDemoHistoryWalkInHeadlessChromium(t *testing.T) {
 	if strings.Contains(accepted, "non vale") {
 		t.Errorf("MEF's answer is shown as not counted:\n%s", accepted)
 	}
+}
+
+// buildDemoHistory writes the demo's Git history, as `pspm serve --demo` does, builds it
+// and returns the output folder.
+func buildDemoHistory(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := demo.Write(func(name string, data []byte) error {
+		_, err := output.CreateFile(dir, name, data, false)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	res, err := generator.BuildDir(generator.Options{Source: fsys, Dir: dir}, out)
+	if err != nil {
+		t.Fatalf("the demo's history does not build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	return out
 }
 
 // commitRE finds a short commit hash.

@@ -29,6 +29,7 @@ func FuzzRender(f *testing.F) {
 	f.Add([]byte("[x](javascript:alert(1))"))
 	f.Add([]byte("![x](ftp://example.org/a.png) ![y](GOPHER://h/1) ![z](mailto:a@b) ![w](ht+tp:x)"))
 	f.Add([]byte(strings.Repeat("# same\n", 50) + "# same-1\n## same 1\n"))
+	f.Add([]byte("```go\" tabindex=\"-1\" onfocus=\"alert(1)\nx\n```\n\n| a | <b tabindex=1>b</b> |\n|--|--|\n| `|` | [x](#label-code) |\n\n## label code\n"))
 	r := markdown.New()
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if len(src) > maxFuzzInput {

@@ -9,7 +9,10 @@
 // written), table alignment becomes a class instead of an inline style, external links
 // get rel="nofollow ugc noopener", external (http, https) images become links, so that no
 // page makes a request to another site, and images of any other scheme become their
-// text. Check bounds what a file may cost to render before it is rendered; Inspect warns
+// text. A code block and a table may be wider than a phone: each scrolls on its own, takes
+// the keyboard focus (so that it can be scrolled without a mouse) and is a region named by
+// the element of the page whose id is LabelCode or LabelTable, which the theme writes in
+// the page's language. Check bounds what a file may cost to render before it is rendered; Inspect warns
 // about raw HTML blocks and lists the local files that links and images name.
 package markdown
 
@@ -59,7 +62,7 @@ func New() *Renderer {
 			parser.WithASTTransformers(util.Prioritized(safety{}, 1000)),
 		),
 		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(imageRenderer{}, 100), util.Prioritized(rawHTMLRenderer{}, 100)),
+			renderer.WithNodeRenderers(util.Prioritized(imageRenderer{}, 100), util.Prioritized(rawHTMLRenderer{}, 100), util.Prioritized(scrollRenderer{}, 100)),
 		),
 	)
 	return &Renderer{md: md, bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
@@ -312,7 +315,7 @@ type ids struct {
 
 func newIDs() *ids {
 	used := map[string]bool{}
-	for _, r := range []string{"main", "content", "top", "menu", "nav", "search", "header", "footer", "footnotes", "lang", "skip"} {
+	for _, r := range []string{"main", "content", "top", "menu", "nav", "search", "header", "footer", "footnotes", "lang", "skip", LabelCode, LabelTable} {
 		used[r] = true
 	}
 	return &ids{used: used, next: map[string]int{}}

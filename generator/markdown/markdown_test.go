@@ -46,8 +46,10 @@ func TestRawHTMLIsNeverPublished(t *testing.T) {
 	} {
 		html := render(src).HTML
 		safe(t, src, html)
+		// A table's own scroll container is the one <div> the renderer writes.
+		authored := strings.ReplaceAll(html, `<div class="table-wrap" tabindex="0" role="region" aria-labelledby="label-table">`, "")
 		for _, tag := range []string{"<script", "<img", "<iframe", "<svg", "<style", "<form", "<input type=\"text", "<div", "<!--", "<?", "<!["} {
-			if strings.Contains(html, tag) {
+			if strings.Contains(authored, tag) {
 				t.Errorf("%q: %s came through:\n%s", src, tag, html)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pspm-dev/pspm/generator/markdown"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -35,7 +36,7 @@ var forbiddenElements = map[string]bool{
 var allowedAttributes = map[string]bool{
 	"id": true, "class": true, "href": true, "src": true, "alt": true, "title": true,
 	"rel": true, "loading": true, "type": true, "disabled": true, "checked": true,
-	"role": true, "start": true,
+	"role": true, "start": true, "tabindex": true, "aria-labelledby": true,
 }
 
 // urlAttributes hold URLs that a browser follows or loads.
@@ -117,6 +118,9 @@ func unsafeElement(n *html.Node) []string {
 			bad("attribute %s=%q", name, a.Val)
 		case !allowedAttributes[name]:
 			bad("an attribute the renderer does not produce: %s=%q", name, a.Val)
+		case name == "tabindex" && a.Val != "0",
+			name == "aria-labelledby" && a.Val != markdown.LabelCode && a.Val != markdown.LabelTable:
+			bad("%s=%q: only code blocks and tables take the focus, named by the theme's labels", name, a.Val)
 		}
 		if !urlAttributes[name] && name != "xlink:href" {
 			continue
@@ -166,6 +170,8 @@ func TestOracleCatchesWhatItMust(t *testing.T) {
 		`<style>*{}</style>`,
 		`<base href="https://evil.example/">`,
 		`<p align="center">x</p>`,
+		`<p tabindex="-1">x</p>`,
+		`<pre aria-labelledby="main">x</pre>`,
 	} {
 		if len(unsafeHTML(s)) == 0 {
 			t.Errorf("the oracle finds %q safe", s)
