@@ -200,11 +200,13 @@ func (r *renderer) prepare(rs []*renderer, i int) ([]task, error) {
 	}
 	tasks := append(r.pages(), r.feeds()...)
 	if i == 0 {
-		tasks = append(tasks, r.openData()...)
+		data := r.openData()
 		if r.Site.AgID != nil {
-			tasks = append(tasks, jsonTask("api/v1/agid.json", func() any { return r.agidJSON() }))
+			data = append(data, jsonTask("api/v1/agid.json", func() any { return r.agidJSON() }))
 		}
-		tasks = append(tasks, r.versionData()...)
+		data = append(data, r.versionData()...)
+		tasks = append(tasks, data...)
+		tasks = append(tasks, r.archiveTasks(data)...)
 		tasks = append(tasks, r.files()...)
 	}
 	return tasks, nil
