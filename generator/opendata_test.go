@@ -325,3 +325,26 @@ license:
 	sitetest.Run(t, "-- pspm.yaml --\nlicense:\n  id: CC0-1.0\n").Failed().Diag("pspm.yaml:2:3: license: set name, url, uri as well")
 	sitetest.Run(t, "-- pspm.yaml --\ncontact: not an address\n").Failed().Diag(`pspm.yaml:1:10: contact "not an address": give one e-mail address`)
 }
+
+func TestOpenDataPageDescribesEveryDatasetWithFieldsLicenceAndDownloads(t *testing.T) {
+	b := sitetest.Run(t, openDataSite).OK()
+	it := []string{`<h1>Dati aperti</h1>`, `href="https://creativecommons.org/licenses/by/4.0/" rel="license"`, `href="/piano/api/v1/open-data.zip"`,
+		`href="/piano/api/v1/catalog.rdf"`, "punto e virgola", "UTF-8 con BOM"}
+	for _, d := range render.Datasets {
+		it = append(it, `<h2 id="`+d.ID+`">`+d.Title.It+`</h2>`)
+		if d.CSV != "" {
+			it = append(it, `href="/piano/api/v1/`+d.CSV+`">CSV</a>`)
+		}
+		if d.JSON != "" {
+			it = append(it, `href="/piano/api/v1/`+d.JSON+`">JSON</a>`)
+		}
+		for _, f := range d.Fields {
+			it = append(it, "<td><code>"+f.Name+"</code></td>")
+		}
+	}
+	b.File("open-data/index.html", it...)
+	b.File("en/open-data/index.html", `<h1>Open data</h1>`, `<h2 id="proposals">Proposals</h2>`, "<td>date (YYYY-MM-DD)</td>", "! Proposte</h2>", "! numero intero")
+	// every page links the open data page, not raw JSON, and names the licence
+	b.File("index.html", `href="/piano/open-data/">Dati aperti</a>`, "! api/v1/proposals.json\">", `rel="license">Creative Commons Attribution 4.0`)
+	b.File("en/plan/index.html", `href="/piano/en/open-data/">Open data</a>`)
+}

@@ -1,5 +1,7 @@
 package render
 
+import "net/url"
+
 // Datasets is the catalogue of the open data under /api/v1/: the single source of the
 // files' names, titles, descriptions and fields for the "Dati aperti" page, the DCAT-AP_IT
 // catalogue, the README of the archive and the header of every CSV file. A test checks
@@ -122,3 +124,27 @@ func csvColumns(name string) []string {
 // listSep joins the entries of a list in one CSV cell: never the CSV's separator, so that
 // a spreadsheet keeps the list in its column.
 const listSep = " | "
+
+// openDataPage is the human page of the open data, in the page's language.
+func (r *renderer) openDataPage() ([]byte, error) {
+	c := r.Config
+	v := &OpenDataView{License: Link{c.License.Name, c.License.URL}, LicenseID: c.License.ID, Archive: r.asset("/" + ArchiveFile)}
+	if u, err := url.Parse(c.BaseURL); err == nil && u.Scheme != "" && u.Host != "" {
+		v.Catalog = r.asset("/" + CatalogFile)
+	}
+	for _, d := range Datasets {
+		dv := DatasetView{ID: d.ID, Title: d.Title.In(r.lang), Description: d.Description.In(r.lang)}
+		if d.JSON != "" {
+			dv.Files = append(dv.Files, Link{"JSON", r.asset("/api/v1/" + d.JSON)})
+		}
+		if d.CSV != "" {
+			dv.Files = append(dv.Files, Link{"CSV", r.asset("/api/v1/" + d.CSV)})
+		}
+		for _, f := range d.Fields {
+			dv.Fields = append(dv.Fields, DataFieldView{f.Name, r.tr.T("opendata.type." + f.Type)})
+		}
+		v.Datasets = append(v.Datasets, dv)
+	}
+	return r.page("opendata", &Page{Title: r.tr.T("opendata.title"), URL: r.link(OpenDataPage), OpenData: v,
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}}})
+}
