@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/xml"
+	"html"
 	"io"
 	"net/url"
 	"slices"
@@ -326,6 +327,9 @@ license:
 	sitetest.Run(t, "-- pspm.yaml --\ncontact: not an address\n").Failed().Diag(`pspm.yaml:1:10: contact "not an address": give one e-mail address`)
 }
 
+var typeIt = map[string]string{"text": "testo", "integer": "numero intero", "number": "numero", "boolean": "vero/falso (true/false)",
+	"date": "data (AAAA-MM-GG)", "datetime": "data e ora (RFC 3339)", "url": "indirizzo web", "list": "elenco"}
+
 func TestOpenDataPageDescribesEveryDatasetWithFieldsLicenceAndDownloads(t *testing.T) {
 	b := sitetest.Run(t, openDataSite).OK()
 	it := []string{`<h1>Dati aperti</h1>`, `href="https://creativecommons.org/licenses/by/4.0/" rel="license"`, `href="/piano/api/v1/open-data.zip"`,
@@ -339,11 +343,18 @@ func TestOpenDataPageDescribesEveryDatasetWithFieldsLicenceAndDownloads(t *testi
 			it = append(it, `href="/piano/api/v1/`+d.JSON+`">JSON</a>`)
 		}
 		for _, f := range d.Fields {
-			it = append(it, "<td><code>"+f.Name+"</code></td>")
+			it = append(it, "<td><code>"+f.Name+"</code></td><td>"+typeIt[f.Type]+"</td><td>"+html.EscapeString(f.Meaning.It)+"</td>")
 		}
 	}
 	b.File("open-data/index.html", it...)
-	b.File("en/open-data/index.html", `<h1>Open data</h1>`, `<h2 id="proposals">Proposals</h2>`, "<td>date (YYYY-MM-DD)</td>", "! Proposte</h2>", "! numero intero")
+	for _, d := range render.Datasets {
+		for _, f := range d.Fields {
+			if f.Meaning.It == "" || f.Meaning.En == "" || typeIt[f.Type] == "" {
+				t.Errorf("%s.%s: type %q, meaning %+v: every field has a known type and a meaning in both languages", d.ID, f.Name, f.Type, f.Meaning)
+			}
+		}
+	}
+	b.File("en/open-data/index.html", `<h1>Open data</h1>`, `<h2 id="proposals">Proposals</h2>`, "<td>date (YYYY-MM-DD)</td><td>date</td>", "<td>the proposal&#39;s page</td>", "! Proposte</h2>", "! numero intero")
 	// every page links the open data page, not raw JSON, and names the licence
 	b.File("index.html", `href="/piano/open-data/">Dati aperti</a>`, "! api/v1/proposals.json\">", `rel="license">Creative Commons Attribution 4.0`)
 	b.File("en/plan/index.html", `href="/piano/en/open-data/">Open data</a>`)

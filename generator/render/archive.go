@@ -101,9 +101,9 @@ func (r *renderer) archiveReadme(catalog bool) []byte {
 				files = append(files, "`"+f+"`")
 			}
 		}
-		fmt.Fprintf(&b, "File: %s\n\n| campo / field | tipo / type |\n|---|---|\n", strings.Join(files, ", "))
+		fmt.Fprintf(&b, "File: %s\n\n| campo / field | tipo / type | significato | meaning |\n|---|---|---|---|\n", strings.Join(files, ", "))
 		for _, f := range d.Fields {
-			fmt.Fprintf(&b, "| `%s` | %s |\n", f.Name, f.Type)
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.Name, f.Type, f.Meaning.It, f.Meaning.En)
 		}
 		b.WriteString("\n")
 	}

@@ -99,8 +99,8 @@ type DatasetView struct {
 	Fields      []DataFieldView
 }
 
-// DataFieldView is a field of a dataset: its name and its type, translated.
-type DataFieldView struct{ Name, Type string }
+// DataFieldView is a field of a dataset: its name, its type and what it holds, translated.
+type DataFieldView struct{ Name, Type, Meaning string }
 
 // Labels name the three levels of the plan.
 type Labels struct{ Goals, Objectives, Actions string }
