@@ -74,7 +74,7 @@ func (r *renderer) catalogRDF() []byte {
 	}
 	date := func(prop, d string) {
 		if d != "" {
-			x.typed(2, prop, xsdDate, d)
+			x.typed(1, prop, xsdDate, d)
 		}
 	}
 

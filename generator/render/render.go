@@ -1,7 +1,8 @@
 // Package render turns a derived site.Site into the files of the portal: HTML pages from
 // the theme's html/template layouts, Atom feeds, the sitemap, the open data under /api/v1/
-// (JSON and CSV), the theme's static files (style sheets and scripts minified) and the
-// items' attachments.
+// (JSON and CSV, their DCAT-AP_IT catalogue and one archive of them all, described by the
+// catalogue of datasets in datasets.go), the theme's static files (style sheets and
+// scripts minified) and the items' attachments.
 //
 // Templates see views (views.go), never the model, so themes depend on a documented
 // contract. Pages are rendered on every core; the output is the same bytes on every run,
