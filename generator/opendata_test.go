@@ -359,3 +359,50 @@ func TestOpenDataPageDescribesEveryDatasetWithFieldsLicenceAndDownloads(t *testi
 	b.File("index.html", `href="/piano/open-data/">Dati aperti</a>`, "! api/v1/proposals.json\">", `rel="license">Creative Commons Attribution 4.0`)
 	b.File("en/plan/index.html", `href="/piano/en/open-data/">Open data</a>`)
 }
+
+// The body's name, the portal's title and description come from merge requests: the
+// catalogue stays well-formed XML and says them as text, whatever they hold.
+func TestCatalogueStaysWellFormedWithHostileNames(t *testing.T) {
+	b := sitetest.Run(t, `
+-- pspm.yaml --
+baseURL: https://example.org/
+title: "Piano </dct:title><x> & ]]> \"q\""
+description: "<rdf:RDF> &amp; ok"
+contact: a@b.it
+-- content/bodies/m_ef.md --
+---
+name: "Ministero </foaf:name><dcatapit:Dataset rdf:about=\"https://evil/\"> & co"
+kind: ministry
+website: "https://www.mef.gov.it/?a=1&b=\"2\""
+members:
+  - name: Anna Rossi
+    email: anna.rossi@mef.gov.it
+---
+`).OK()
+	data := b.Out.Files()["api/v1/catalog.rdf"]
+	var root rdfNode
+	if err := xml.Unmarshal(data, &root); err != nil {
+		t.Fatalf("catalog.rdf is not well-formed: %v\n%s", err, data)
+	}
+	n := 0
+	var names []string
+	var walk func(n *rdfNode)
+	walk = func(x *rdfNode) {
+		if x.XMLName.Space == nsDCATAPI && x.XMLName.Local == "Dataset" {
+			n++
+		}
+		if x.XMLName.Space == nsFOAF && x.XMLName.Local == "name" {
+			names = append(names, x.Text)
+		}
+		for i := range x.Children {
+			walk(&x.Children[i])
+		}
+	}
+	walk(&root)
+	if n != len(render.Datasets) {
+		t.Errorf("%d datasets, want %d: a name injected one", n, len(render.Datasets))
+	}
+	if !slices.Contains(names, `Ministero </foaf:name><dcatapit:Dataset rdf:about="https://evil/"> & co`) {
+		t.Errorf("the body's name is not kept as text: %q", names)
+	}
+}

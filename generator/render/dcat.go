@@ -118,7 +118,7 @@ func (r *renderer) catalogRDF() []byte {
 			x.res(3, "rdf:type", "http://www.w3.org/2006/vcard/ns#Organization")
 			x.lit(3, "vcard:fn", "", ownerName)
 			x.res(3, "vcard:hasEmail", "mailto:"+cfg.Contact)
-			if ownerSite != "" {
+			if u, err := url.Parse(ownerSite); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
 				x.res(3, "vcard:hasURL", ownerSite)
 			}
 			x.close(2, "dcatapit:Organization")
