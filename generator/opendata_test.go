@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"encoding/xml"
 	"html"
 	"io"
@@ -404,5 +405,37 @@ members:
 	}
 	if !slices.Contains(names, `Ministero </foaf:name><dcatapit:Dataset rdf:about="https://evil/"> & co`) {
 		t.Errorf("the body's name is not kept as text: %q", names)
+	}
+}
+
+func TestCatalogueInJSONLDDescribesTheSameResources(t *testing.T) {
+	b := sitetest.Run(t, openDataSite).OK()
+	var doc struct {
+		Context map[string]string `json:"@context"`
+		Graph   []map[string]any  `json:"@graph"`
+	}
+	if err := json.Unmarshal(b.Out.Files()["api/v1/catalog.jsonld"], &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Context["dcatapit"] != nsDCATAPI || doc.Context["dct"] != nsDCT {
+		t.Errorf("@context %v", doc.Context)
+	}
+	var ids []string
+	for _, n := range doc.Graph {
+		ids = append(ids, n["@id"].(string))
+	}
+	var root rdfNode
+	if err := xml.Unmarshal(b.Out.Files()["api/v1/catalog.rdf"], &root); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, n := range root.Children {
+		want = append(want, n.attr(nsRDF, "about"))
+	}
+	if !slices.Equal(ids, want) {
+		t.Errorf("JSON-LD resources %v, RDF/XML %v", ids, want)
+	}
+	if d := doc.Graph[1]; d["dct:identifier"] != "m_ef:plan" || d["dcat:distribution"] == nil {
+		t.Errorf("the first dataset in JSON-LD: %v", d)
 	}
 }

@@ -18,9 +18,11 @@ func (r *renderer) archiveTasks(data []task) []task {
 		byPath[t.path] = t
 	}
 	var out []task
-	catalog := r.catalogRDF()
-	if catalog != nil {
-		out = append(out, task{path: CatalogFile, make: func() ([]byte, error) { return catalog, nil }})
+	var catalog []byte
+	if nodes := r.catalog(); nodes != nil {
+		catalog = rdfXML(nodes)
+		out = append(out, task{path: CatalogFile, make: func() ([]byte, error) { return catalog, nil }},
+			task{path: CatalogJSONLD, make: func() ([]byte, error) { return jsonLD(nodes) }})
 	}
 	out = append(out, task{path: ArchiveFile, make: func() ([]byte, error) {
 		files := map[string][]byte{"LICENSE.txt": r.licenseText(), "README.md": r.archiveReadme(catalog != nil)}

@@ -2,11 +2,13 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/site"
 )
 
@@ -26,15 +28,16 @@ const (
 	// OpenDataPage is the path of the open data page, under each language's prefix.
 	OpenDataPage = "/open-data/"
 	// CatalogFile and ArchiveFile are the catalogue and the archive of every dataset.
-	CatalogFile = "api/v1/catalog.rdf"
-	ArchiveFile = "api/v1/open-data.zip"
+	CatalogFile   = "api/v1/catalog.rdf"
+	CatalogJSONLD = "api/v1/catalog.jsonld"
+	ArchiveFile   = "api/v1/open-data.zip"
 )
 
 // euLanguages maps the portal's languages to the EU language vocabulary.
 var euLanguages = map[string]string{"it": "ITA", "en": "ENG", "de": "DEU", "fr": "FRA", "sl": "SLV"}
 
-// catalogRDF writes the catalogue, or returns nil when baseURL is not absolute.
-func (r *renderer) catalogRDF() []byte {
+// catalog returns the catalogue's nodes, or nil when baseURL is not absolute.
+func (r *renderer) catalog() []*rdfNode {
 	if u, err := url.Parse(r.Config.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
 		return nil
 	}
@@ -54,146 +57,223 @@ func (r *renderer) catalogRDF() []byte {
 		}
 	}
 	title := cmpOr(cfg.Title, s.Plan.Title)
-	desc := cmpOr(cfg.Description, title)
-
-	var b bytes.Buffer
-	x := &rdfWriter{&b}
-	b.WriteString(xml.Header)
-	b.WriteString(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dcat="http://www.w3.org/ns/dcat#"` +
-		` xmlns:dcatapit="http://dati.gov.it/onto/dcatapit#" xmlns:dct="http://purl.org/dc/terms/" xmlns:foaf="http://xmlns.com/foaf/0.1/"` +
-		` xmlns:vcard="http://www.w3.org/2006/vcard/ns#" xmlns:owl="http://www.w3.org/2002/07/owl#">` + "\n")
-
-	agent := func(prop string) {
-		x.open(1, prop, "")
-		x.open(2, "dcatapit:Agent", abs("/bodies/"+owner+"/"))
-		x.res(3, "rdf:type", "http://xmlns.com/foaf/0.1/Agent")
-		x.lit(3, "dct:identifier", "", owner)
-		x.lit(3, "foaf:name", "", ownerName)
-		x.close(2, "dcatapit:Agent")
-		x.close(1, prop)
+	agent := func() *rdfNode {
+		a := &rdfNode{class: "dcatapit:Agent", about: abs("/bodies/" + owner + "/")}
+		a.res("rdf:type", "http://xmlns.com/foaf/0.1/Agent")
+		a.lit("dct:identifier", "", owner)
+		a.lit("foaf:name", "", ownerName)
+		return a
 	}
-	date := func(prop, d string) {
-		if d != "" {
-			x.typed(1, prop, xsdDate, d)
+	dates := func(n *rdfNode) {
+		if issued != "" {
+			n.typed("dct:issued", xsdDate, issued)
+		}
+		if modified != "" {
+			n.typed("dct:modified", xsdDate, modified)
 		}
 	}
 
-	x.open(0, "dcatapit:Catalog", abs("/"+CatalogFile))
-	x.res(1, "rdf:type", "http://www.w3.org/ns/dcat#Catalog")
-	x.lit(1, "dct:title", "", title)
-	x.lit(1, "dct:description", "", desc)
-	agent("dct:publisher")
-	date("dct:issued", issued)
-	date("dct:modified", modified)
-	x.res(1, "foaf:homepage", abs("/"))
+	cat := &rdfNode{class: "dcatapit:Catalog", about: abs("/" + CatalogFile)}
+	cat.res("rdf:type", "http://www.w3.org/ns/dcat#Catalog")
+	cat.lit("dct:title", "", title)
+	cat.lit("dct:description", "", cmpOr(cfg.Description, title))
+	cat.sub("dct:publisher", agent())
+	dates(cat)
+	cat.res("foaf:homepage", abs("/"))
 	for _, l := range cfg.Languages {
 		if code := euLanguages[l]; code != "" {
-			x.res(1, "dct:language", euLanguage+code)
+			cat.res("dct:language", euLanguage+code)
 		}
 	}
-	x.res(1, "dcat:themeTaxonomy", euThemes)
+	cat.res("dcat:themeTaxonomy", euThemes)
 	for _, d := range Datasets {
-		x.res(1, "dcat:dataset", abs(OpenDataPage)+"#"+d.ID)
+		cat.res("dcat:dataset", abs(OpenDataPage)+"#"+d.ID)
 	}
-	x.close(0, "dcatapit:Catalog")
+	nodes := []*rdfNode{cat}
 
 	for _, d := range Datasets {
-		x.open(0, "dcatapit:Dataset", abs(OpenDataPage)+"#"+d.ID)
-		x.res(1, "rdf:type", "http://www.w3.org/ns/dcat#Dataset")
-		x.lit(1, "dct:identifier", "", owner+":"+d.ID)
-		x.lit(1, "dct:title", "it", d.Title.It)
-		x.lit(1, "dct:title", "en", d.Title.En)
-		x.lit(1, "dct:description", "it", d.Description.It)
-		x.lit(1, "dct:description", "en", d.Description.En)
-		date("dct:issued", issued)
-		date("dct:modified", modified)
-		x.res(1, "dcat:theme", euThemes+"/GOVE")
-		x.res(1, "dct:accrualPeriodicity", euFrequency+d.Periodicity)
-		x.res(1, "dcat:landingPage", abs(OpenDataPage)+"#"+d.ID)
-		agent("dct:rightsHolder")
-		agent("dct:publisher")
+		n := &rdfNode{class: "dcatapit:Dataset", about: abs(OpenDataPage) + "#" + d.ID}
+		n.res("rdf:type", "http://www.w3.org/ns/dcat#Dataset")
+		n.lit("dct:identifier", "", owner+":"+d.ID)
+		n.lit("dct:title", "it", d.Title.It)
+		n.lit("dct:title", "en", d.Title.En)
+		n.lit("dct:description", "it", d.Description.It)
+		n.lit("dct:description", "en", d.Description.En)
+		dates(n)
+		n.res("dcat:theme", euThemes+"/GOVE")
+		n.res("dct:accrualPeriodicity", euFrequency+d.Periodicity)
+		n.res("dcat:landingPage", abs(OpenDataPage)+"#"+d.ID)
+		n.sub("dct:rightsHolder", agent())
+		n.sub("dct:publisher", agent())
 		if cfg.Contact != "" {
-			x.open(1, "dcat:contactPoint", "")
-			x.open(2, "dcatapit:Organization", abs(OpenDataPage)+"#contact")
-			x.res(3, "rdf:type", "http://www.w3.org/2006/vcard/ns#Organization")
-			x.lit(3, "vcard:fn", "", ownerName)
-			x.res(3, "vcard:hasEmail", "mailto:"+cfg.Contact)
+			c := &rdfNode{class: "dcatapit:Organization", about: abs(OpenDataPage) + "#contact"}
+			c.res("rdf:type", "http://www.w3.org/2006/vcard/ns#Organization")
+			c.lit("vcard:fn", "", ownerName)
+			c.res("vcard:hasEmail", "mailto:"+cfg.Contact)
 			if u, err := url.Parse(ownerSite); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
-				x.res(3, "vcard:hasURL", ownerSite)
+				c.res("vcard:hasURL", ownerSite)
 			}
-			x.close(2, "dcatapit:Organization")
-			x.close(1, "dcat:contactPoint")
+			n.sub("dcat:contactPoint", c)
 		}
 		for _, f := range []struct{ name, format string }{{d.JSON, "JSON"}, {d.CSV, "CSV"}} {
 			if f.name == "" {
 				continue
 			}
 			u := abs("/api/v1/" + f.name)
-			x.open(1, "dcat:distribution", "")
-			x.open(2, "dcatapit:Distribution", u)
-			x.res(3, "rdf:type", "http://www.w3.org/ns/dcat#Distribution")
-			x.lit(3, "dct:title", "", d.Title.It+" ("+f.format+")")
-			x.lit(3, "dct:description", "", d.Description.It)
-			x.res(3, "dct:format", euFileType+f.format)
-			x.res(3, "dcat:accessURL", u)
-			x.res(3, "dcat:downloadURL", u)
-			x.res(3, "dct:license", cfg.License.URI)
+			dist := &rdfNode{class: "dcatapit:Distribution", about: u}
+			dist.res("rdf:type", "http://www.w3.org/ns/dcat#Distribution")
+			dist.lit("dct:title", "", d.Title.It+" ("+f.format+")")
+			dist.lit("dct:description", "", d.Description.It)
+			dist.res("dct:format", euFileType+f.format)
+			dist.res("dcat:accessURL", u)
+			dist.res("dcat:downloadURL", u)
+			dist.res("dct:license", cfg.License.URI)
 			if modified != "" {
-				x.typed(3, "dct:modified", xsdDate, modified)
+				dist.typed("dct:modified", xsdDate, modified)
 			}
-			x.close(2, "dcatapit:Distribution")
-			x.close(1, "dcat:distribution")
+			n.sub("dcat:distribution", dist)
 		}
-		x.close(0, "dcatapit:Dataset")
+		nodes = append(nodes, n)
 	}
 
-	x.open(0, "dcatapit:LicenseDocument", cfg.License.URI)
-	x.res(1, "rdf:type", "http://purl.org/dc/terms/LicenseDocument")
-	x.lit(1, "foaf:name", "", cfg.License.Name)
-	x.lit(1, "dct:identifier", "", cfg.License.ID)
-	x.res(1, "foaf:page", cfg.License.URL)
-	if cfg.License.URI == "https://w3id.org/italia/controlled-vocabulary/licences/A21_CCBY40" {
-		x.res(1, "dct:type", "http://purl.org/adms/licencetype/Attribution")
-		x.lit(1, "owl:versionInfo", "", "4.0")
+	l := &rdfNode{class: "dcatapit:LicenseDocument", about: cfg.License.URI}
+	l.res("rdf:type", "http://purl.org/dc/terms/LicenseDocument")
+	l.lit("foaf:name", "", cfg.License.Name)
+	l.lit("dct:identifier", "", cfg.License.ID)
+	l.res("foaf:page", cfg.License.URL)
+	if cfg.License.URI == config.DefaultLicense.URI {
+		l.res("dct:type", "http://purl.org/adms/licencetype/Attribution")
+		l.lit("owl:versionInfo", "", "4.0")
 	}
-	x.close(0, "dcatapit:LicenseDocument")
+	return append(nodes, l)
+}
+
+// rdfNode is a resource of the catalogue with its properties, in order.
+type rdfNode struct {
+	class string // the prefixed name of its class, e.g. dcatapit:Catalog
+	about string // its URI
+	props []rdfProp
+}
+
+// rdfProp is a property of a node: a resource, a literal (with a language or a datatype),
+// or a node described in place.
+type rdfProp struct {
+	name                 string // prefixed
+	resource             string
+	text, lang, datatype string
+	node                 *rdfNode
+}
+
+func (n *rdfNode) res(name, uri string) {
+	n.props = append(n.props, rdfProp{name: name, resource: uri})
+}
+
+func (n *rdfNode) lit(name, lang, text string) {
+	n.props = append(n.props, rdfProp{name: name, text: text, lang: lang})
+}
+
+func (n *rdfNode) typed(name, datatype, text string) {
+	n.props = append(n.props, rdfProp{name: name, text: text, datatype: datatype})
+}
+
+func (n *rdfNode) sub(name string, c *rdfNode) {
+	n.props = append(n.props, rdfProp{name: name, node: c})
+}
+
+// rdfPrefixes are the namespaces of the catalogue, by prefix.
+var rdfPrefixes = [][2]string{
+	{"rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}, {"dcat", "http://www.w3.org/ns/dcat#"},
+	{"dcatapit", "http://dati.gov.it/onto/dcatapit#"}, {"dct", "http://purl.org/dc/terms/"}, {"foaf", "http://xmlns.com/foaf/0.1/"},
+	{"vcard", "http://www.w3.org/2006/vcard/ns#"}, {"owl", "http://www.w3.org/2002/07/owl#"},
+}
+
+// rdfXML writes the catalogue in RDF/XML, indented, text and attributes escaped.
+func rdfXML(nodes []*rdfNode) []byte {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString("<rdf:RDF")
+	for _, p := range rdfPrefixes {
+		b.WriteString(" xmlns:" + p[0] + `="` + p[1] + `"`)
+	}
+	b.WriteString(">\n")
+	var node func(n *rdfNode, depth int)
+	node = func(n *rdfNode, depth int) {
+		in := strings.Repeat("  ", depth+1)
+		b.WriteString(in + "<" + n.class + ` rdf:about="` + attr(n.about) + `">` + "\n")
+		for _, p := range n.props {
+			b.WriteString(in + "  <" + p.name)
+			switch {
+			case p.node != nil:
+				b.WriteString(">\n")
+				node(p.node, depth+2)
+				b.WriteString(in + "  </" + p.name + ">\n")
+				continue
+			case p.resource != "":
+				b.WriteString(` rdf:resource="` + attr(p.resource) + `"/>` + "\n")
+				continue
+			case p.lang != "":
+				b.WriteString(` xml:lang="` + attr(p.lang) + `"`)
+			case p.datatype != "":
+				b.WriteString(` rdf:datatype="` + attr(p.datatype) + `"`)
+			}
+			b.WriteString(">" + attr(p.text) + "</" + p.name + ">\n")
+		}
+		b.WriteString(in + "</" + n.class + ">\n")
+	}
+	for _, n := range nodes {
+		node(n, 0)
+	}
 	b.WriteString("</rdf:RDF>\n")
 	return b.Bytes()
 }
 
-// rdfWriter writes RDF/XML elements, indented, with text and attributes escaped.
-type rdfWriter struct{ b *bytes.Buffer }
-
-func (x *rdfWriter) indent(n int) { x.b.WriteString(strings.Repeat("  ", n+1)) }
-
-func (x *rdfWriter) open(n int, name, about string) {
-	x.indent(n)
-	x.b.WriteString("<" + name)
-	if about != "" {
-		x.b.WriteString(` rdf:about="` + attr(about) + `"`)
+// jsonLD writes the catalogue in JSON-LD: the same graph, with the same prefixes as its
+// @context. Keys are sorted, so the bytes are the same on every run.
+func jsonLD(nodes []*rdfNode) ([]byte, error) {
+	var object func(n *rdfNode) map[string]any
+	object = func(n *rdfNode) map[string]any {
+		o := map[string]any{"@id": n.about}
+		types := []any{n.class}
+		values := map[string][]any{}
+		for _, p := range n.props {
+			var v any
+			switch {
+			case p.name == "rdf:type":
+				types = append(types, p.resource)
+				continue
+			case p.node != nil:
+				v = object(p.node)
+			case p.resource != "":
+				v = map[string]any{"@id": p.resource}
+			case p.lang != "":
+				v = map[string]any{"@value": p.text, "@language": p.lang}
+			case p.datatype != "":
+				v = map[string]any{"@value": p.text, "@type": p.datatype}
+			default:
+				v = p.text
+			}
+			values[p.name] = append(values[p.name], v)
+		}
+		o["@type"] = types
+		for k, vs := range values {
+			if len(vs) == 1 {
+				o[k] = vs[0]
+			} else {
+				o[k] = vs
+			}
+		}
+		return o
 	}
-	x.b.WriteString(">\n")
-}
-
-func (x *rdfWriter) close(n int, name string) { x.indent(n); x.b.WriteString("</" + name + ">\n") }
-
-func (x *rdfWriter) res(n int, name, uri string) {
-	x.indent(n)
-	x.b.WriteString("<" + name + ` rdf:resource="` + attr(uri) + `"/>` + "\n")
-}
-
-func (x *rdfWriter) lit(n int, name, lang, text string) {
-	x.indent(n)
-	x.b.WriteString("<" + name)
-	if lang != "" {
-		x.b.WriteString(` xml:lang="` + lang + `"`)
+	ctx := map[string]any{}
+	for _, p := range rdfPrefixes {
+		ctx[p[0]] = p[1]
 	}
-	x.b.WriteString(">" + attr(text) + "</" + name + ">\n")
-}
-
-func (x *rdfWriter) typed(n int, name, datatype, text string) {
-	x.indent(n)
-	x.b.WriteString("<" + name + ` rdf:datatype="` + datatype + `">` + attr(text) + "</" + name + ">\n")
+	graph := make([]any, 0, len(nodes))
+	for _, n := range nodes {
+		graph = append(graph, object(n))
+	}
+	data, err := json.MarshalIndent(map[string]any{"@context": ctx, "@graph": graph}, "", " ")
+	return append(data, '\n'), err
 }
 
 // attr escapes s for XML text and attribute values, dropping characters XML 1.0 forbids.
