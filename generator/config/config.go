@@ -89,13 +89,15 @@ type License struct {
 	URI  string `yaml:"uri"`
 }
 
-// DefaultLicense is CC BY 4.0, the licence the Italian guidelines on public sector
+// DefaultLicense returns CC BY 4.0, the licence the Italian guidelines on public sector
 // information recommend for open data.
-var DefaultLicense = License{
-	ID:   "CC-BY-4.0",
-	Name: "Creative Commons Attribution 4.0 International (CC BY 4.0)",
-	URL:  "https://creativecommons.org/licenses/by/4.0/",
-	URI:  "https://w3id.org/italia/controlled-vocabulary/licences/A21_CCBY40",
+func DefaultLicense() License {
+	return License{
+		ID:   "CC-BY-4.0",
+		Name: "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+		URL:  "https://creativecommons.org/licenses/by/4.0/",
+		URI:  "https://w3id.org/italia/controlled-vocabulary/licences/A21_CCBY40",
+	}
 }
 
 // Votes configures how votes are verified.
@@ -166,7 +168,7 @@ func Default() *Config {
 			},
 		},
 		Votes:   Votes{Policy: "none"},
-		License: DefaultLicense,
+		License: DefaultLicense(),
 		Limits: Limits{
 			FileSize:       1 << 20,
 			AttachmentSize: 20 << 20,
@@ -379,13 +381,13 @@ func (c *Config) checkLicense(at diag.Pos, errs *diag.List) {
 	}
 	if len(missing) > 0 {
 		errs.Add(at, "license: set %s as well (for CC BY 4.0, leave license out: it is the default)", strings.Join(missing, ", "))
-		c.License = DefaultLicense
+		c.License = DefaultLicense()
 		return
 	}
 	for _, f := range []struct{ name, v string }{{"url", l.URL}, {"uri", l.URI}} {
 		if u, err := url.Parse(f.v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			errs.Add(at, "license.%s %q must be an absolute address starting with https://", f.name, f.v)
-			c.License = DefaultLicense
+			c.License = DefaultLicense()
 			return
 		}
 	}

@@ -141,7 +141,7 @@ func (r *renderer) catalog() []*rdfNode {
 	l.lit("foaf:name", "", cfg.License.Name)
 	l.lit("dct:identifier", "", cfg.License.ID)
 	l.res("foaf:page", cfg.License.URL)
-	if cfg.License.URI == config.DefaultLicense.URI {
+	if cfg.License.URI == config.DefaultLicense().URI {
 		l.res("dct:type", "http://purl.org/adms/licencetype/Attribution")
 		l.lit("owl:versionInfo", "", "4.0")
 	}
