@@ -21,10 +21,10 @@ func (r *renderer) archiveTasks(data []task) []task {
 	var catalog []byte
 	if nodes := r.catalog(); nodes != nil {
 		catalog = rdfXML(nodes)
-		out = append(out, task{path: CatalogFile, make: func() ([]byte, error) { return catalog, nil }},
-			task{path: CatalogJSONLD, make: func() ([]byte, error) { return jsonLD(nodes) }})
+		out = append(out, task{path: catalogFile, make: func() ([]byte, error) { return catalog, nil }},
+			task{path: catalogJSONLD, make: func() ([]byte, error) { return jsonLD(nodes) }})
 	}
-	out = append(out, task{path: ArchiveFile, make: func() ([]byte, error) {
+	out = append(out, task{path: archiveFile, make: func() ([]byte, error) {
 		files := map[string][]byte{"LICENSE.txt": r.licenseText(), "README.md": r.archiveReadme(catalog != nil)}
 		if catalog != nil {
 			files["catalog.rdf"] = catalog

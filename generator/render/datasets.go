@@ -248,9 +248,9 @@ const listSep = " | "
 // openDataPage is the human page of the open data, in the page's language.
 func (r *renderer) openDataPage() ([]byte, error) {
 	c := r.Config
-	v := &OpenDataView{License: Link{c.License.Name, c.License.URL}, LicenseID: c.License.ID, Archive: r.asset("/" + ArchiveFile)}
+	v := &OpenDataView{License: Link{c.License.Name, c.License.URL}, LicenseID: c.License.ID, Archive: r.asset("/" + archiveFile)}
 	if u, err := url.Parse(c.BaseURL); err == nil && u.Scheme != "" && u.Host != "" {
-		v.Catalog = r.asset("/" + CatalogFile)
+		v.Catalog = r.asset("/" + catalogFile)
 	}
 	for _, d := range Datasets {
 		dv := DatasetView{ID: d.ID, Title: d.Title.In(r.lang), Description: d.Description.In(r.lang)}
@@ -265,6 +265,6 @@ func (r *renderer) openDataPage() ([]byte, error) {
 		}
 		v.Datasets = append(v.Datasets, dv)
 	}
-	return r.page("opendata", &Page{Title: r.tr.T("opendata.title"), URL: r.link(OpenDataPage), OpenData: v,
+	return r.page("opendata", &Page{Title: r.tr.T("opendata.title"), URL: r.link(openDataPath), OpenData: v,
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}}})
 }

@@ -25,12 +25,12 @@ const (
 	euFileType  = "http://publications.europa.eu/resource/authority/file-type/"
 	euLanguage  = "http://publications.europa.eu/resource/authority/language/"
 	xsdDate     = "http://www.w3.org/2001/XMLSchema#date"
-	// OpenDataPage is the path of the open data page, under each language's prefix.
-	OpenDataPage = "/open-data/"
-	// CatalogFile and ArchiveFile are the catalogue and the archive of every dataset.
-	CatalogFile   = "api/v1/catalog.rdf"
-	CatalogJSONLD = "api/v1/catalog.jsonld"
-	ArchiveFile   = "api/v1/open-data.zip"
+	// openDataPath is the path of the open data page, under each language's prefix.
+	openDataPath = "/open-data/"
+	// catalogFile and archiveFile are the catalogue and the archive of every dataset.
+	catalogFile   = "api/v1/catalog.rdf"
+	catalogJSONLD = "api/v1/catalog.jsonld"
+	archiveFile   = "api/v1/open-data.zip"
 )
 
 // euLanguages maps the portal's languages to the EU language vocabulary.
@@ -73,7 +73,7 @@ func (r *renderer) catalog() []*rdfNode {
 		}
 	}
 
-	cat := &rdfNode{class: "dcatapit:Catalog", about: abs("/" + CatalogFile)}
+	cat := &rdfNode{class: "dcatapit:Catalog", about: abs("/" + catalogFile)}
 	cat.res("rdf:type", "http://www.w3.org/ns/dcat#Catalog")
 	cat.lit("dct:title", "", title)
 	cat.lit("dct:description", "", cmpOr(cfg.Description, title))
@@ -87,12 +87,12 @@ func (r *renderer) catalog() []*rdfNode {
 	}
 	cat.res("dcat:themeTaxonomy", euThemes)
 	for _, d := range Datasets {
-		cat.res("dcat:dataset", abs(OpenDataPage)+"#"+d.ID)
+		cat.res("dcat:dataset", abs(openDataPath)+"#"+d.ID)
 	}
 	nodes := []*rdfNode{cat}
 
 	for _, d := range Datasets {
-		n := &rdfNode{class: "dcatapit:Dataset", about: abs(OpenDataPage) + "#" + d.ID}
+		n := &rdfNode{class: "dcatapit:Dataset", about: abs(openDataPath) + "#" + d.ID}
 		n.res("rdf:type", "http://www.w3.org/ns/dcat#Dataset")
 		n.lit("dct:identifier", "", owner+":"+d.ID)
 		n.lit("dct:title", "it", d.Title.It)
@@ -102,11 +102,11 @@ func (r *renderer) catalog() []*rdfNode {
 		dates(n)
 		n.res("dcat:theme", euThemes+"/GOVE")
 		n.res("dct:accrualPeriodicity", euFrequency+d.Periodicity)
-		n.res("dcat:landingPage", abs(OpenDataPage)+"#"+d.ID)
+		n.res("dcat:landingPage", abs(openDataPath)+"#"+d.ID)
 		n.sub("dct:rightsHolder", agent())
 		n.sub("dct:publisher", agent())
 		if cfg.Contact != "" {
-			c := &rdfNode{class: "dcatapit:Organization", about: abs(OpenDataPage) + "#contact"}
+			c := &rdfNode{class: "dcatapit:Organization", about: abs(openDataPath) + "#contact"}
 			c.res("rdf:type", "http://www.w3.org/2006/vcard/ns#Organization")
 			c.lit("vcard:fn", "", ownerName)
 			c.res("vcard:hasEmail", "mailto:"+cfg.Contact)

@@ -683,7 +683,7 @@ func csvTask(path string, header []string, rows func(w func(...string))) task {
 		var b bytes.Buffer
 		b.WriteString(csvBOM)
 		w := csv.NewWriter(&b)
-		w.Comma = CSVSeparator
+		w.Comma = csvSeparator
 		_ = w.Write(header)
 		var err error
 		rows(func(cells ...string) {
@@ -709,9 +709,9 @@ func csvTask(path string, header []string, rows func(w func(...string))) task {
 	}}
 }
 
-// CSVSeparator separates the cells of the CSV files; csvBOM starts them.
+// csvSeparator separates the cells of the CSV files; csvBOM starts them.
 const (
-	CSVSeparator = ';'
+	csvSeparator = ';'
 	csvBOM       = "\uFEFF"
 )
 
