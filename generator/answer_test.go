@@ -84,7 +84,7 @@ func TestOwnersAnswerFileAcceptsAnAmendmentThatStillCounts(t *testing.T) {
 	if j := string(out.Files()["api/v1/amendments.json"]); !strings.Contains(j, `"answer_counted":true`) || !strings.Contains(j, `"text":"Accolto.","body":"m_ef","counted":true`) {
 		t.Errorf("amendments.json:\n%s", j)
 	}
-	if c := string(out.Files()["api/v1/amendments.csv"]); !strings.Contains(c, "answer_counted") || !strings.Contains(c, ",Accolto.,m_ef,true,") {
+	if c := string(out.Files()["api/v1/amendments.csv"]); !strings.Contains(c, "answer_counted") || !strings.Contains(c, ";Accolto.;m_ef;true;") {
 		t.Errorf("amendments.csv:\n%s", c)
 	}
 	tr, err := generator.Audit(res, amendAnswer)

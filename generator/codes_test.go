@@ -65,7 +65,7 @@ func TestCodeIsShownBesideTheTitleAndInTheOpenData(t *testing.T) {
 	b.File("bodies/m_ef/index.html", `<td><span class="code">CAP1.PA.LA07</span></td><td><a href="/plan/actions/a1/">Azione uno</a>`)
 	b.File("proposals/p1/index.html", ">CAP1.PA.LA07 Azione uno</a>")
 	b.File("plan/index.xml", "<title>CAP1.PA.LA07 Azione uno</title>")
-	b.File("api/v1/plan.csv", "priority_mean,priority_count,code,objective_code,goal_code,owners,addressees\n", ",CAP1.PA.LA07,OB.1.1,CAP1,m_ef,\n")
+	b.File("api/v1/plan.csv", "priority_mean;priority_count;code;objective_code;goal_code;owners;addressees\n", ";CAP1.PA.LA07;OB.1.1;CAP1;m_ef;\n")
 	var plan struct {
 		Goals []struct {
 			Code       string `json:"code"`

@@ -61,9 +61,9 @@ func TestActionOwnerIsOneBodyOrAListWhoseFirstLeads(t *testing.T) {
 	if a["owner"] != "c_h223" || fmt.Sprint(a["owners"]) != "[c_h223 m_ef r_080]" || fmt.Sprint(a["addressees"]) != "[municipality r_080]" {
 		t.Errorf("plan.json: owner %v, owners %v, addressees %v", a["owner"], a["owners"], a["addressees"])
 	}
-	b.File("api/v1/plan.csv", ",owners,addressees\n", ",c_h223;m_ef;r_080,municipality;r_080\n")
+	b.File("api/v1/plan.csv", ";owners;addressees\n", ";c_h223 | m_ef | r_080;municipality | r_080\n")
 	b.File("api/v1/bodies.json", `"id":"c_h223"`, `"votes":0,"leads":1,"co_owns":0,"addressed":0,"leads_results":0,"co_owns_results":0}`, `"votes":1,"leads":0,"co_owns":1,"addressed":0,"leads_results":0,"co_owns_results":0}`)
-	b.File("api/v1/bodies.csv", ",leads,co_owns,addressed,leads_results,co_owns_results\n")
+	b.File("api/v1/bodies.csv", ";leads;co_owns;addressed;leads_results;co_owns_results\n")
 
 	// One body, as before: a one-element list; none: the plan owner.
 	b = sitetest.Run(t, action1("owner: c_h223\n")).OK()

@@ -151,13 +151,13 @@ func TestOpenDataFollowsTheContract(t *testing.T) {
 			t.Errorf("plan.json action.%s = %v, want %v", k, act[k], v)
 		}
 	}
-	b.File("api/v1/proposals.csv", "id,url,title,body,status,tags,targets,date", "p1,/proposals/p1/,Proposta uno,c_h223,open,Cloud;dati aperti,a1,2025-02-01")
-	b.File("api/v1/votes.csv", "proposals/p1,m_ef,support,4")
+	b.File("api/v1/proposals.csv", "\uFEFFid;url;title;body;status;tags;targets;date", "p1;/proposals/p1/;Proposta uno;c_h223;open;Cloud | dati aperti;a1;2025-02-01")
+	b.File("api/v1/votes.csv", "proposals/p1;m_ef;support;4")
 	b.File("api/v1/bodies.json", `"id":"c_h223"`, `"kind":"municipality"`)
 	b.File("api/v1/practices.json", `"kind":"software"`, `"source":""`)
 	b.File("api/v1/feedback.json", `"voter":"m_ef"`, `"kind":"question"`)
 	b.File("api/v1/versions.json", "[]")
-	b.File("api/v1/plan.csv", "g1,Obiettivo uno,o1,Obiettivo operativo uno,OB.1.1,a1,Azione uno,in-progress,40,m_ef")
+	b.File("api/v1/plan.csv", "g1;Obiettivo uno;o1;Obiettivo operativo uno;OB.1.1;a1;Azione uno;in-progress;40;m_ef")
 }
 
 func TestCSVCellsCannotBecomeSpreadsheetFormulas(t *testing.T) {
@@ -168,7 +168,7 @@ title: "=HYPERLINK(\"http://evil\")"
 body: c_h223
 date: 2025-02-01
 ---
-`).OK().File("api/v1/proposals.csv", `'=HYPERLINK`, `! ,=HYPERLINK`)
+`).OK().File("api/v1/proposals.csv", `'=HYPERLINK`, `! ;=HYPERLINK`)
 }
 
 func TestSiteOverridesOneTemplateAndOneString(t *testing.T) {

@@ -72,10 +72,10 @@ func TestResultsAreInTheOpenDataWithTheirTargetsAndStatus(t *testing.T) {
 		`"values":[{"date":"2025-06-01","value":22}],"status":"behind","as_of":"2025-06-01","current_target":{"year":2025,"date":"","deadline":"2025-12-31","value":40}`,
 		`"status":"on-track"`)
 	b.File("api/v1/results.csv",
-		"result,code,title,objective,owners,indicator,unit,baseline,baseline_date,row,year,date,value,status,as_of\n",
-		"r1,R.A.1.1.1,Comuni con servizi su PDND,o1,m_ef;c_h223,Comuni con servizi su PDND,%,10,2024-12-31,target,2025,2025-12-31,40,behind,2025-06-01\n",
-		"r1,R.A.1.1.1,Comuni con servizi su PDND,o1,m_ef;c_h223,Comuni con servizi su PDND,%,10,2024-12-31,value,,2025-06-01,22,behind,2025-06-01\n",
-		"r1,R.A.1.1.1,Comuni con servizi su PDND,o1,m_ef;c_h223,Tempo medio di attesa,giorni,30,,target,2025,2025-12-31,10,on-track,2025-06-01\n")
+		"\uFEFFresult;code;title;objective;owners;indicator;unit;baseline;baseline_date;row;year;date;value;status;as_of\n",
+		"r1;R.A.1.1.1;Comuni con servizi su PDND;o1;m_ef | c_h223;Comuni con servizi su PDND;%;10;2024-12-31;target;2025;2025-12-31;40;behind;2025-06-01\n",
+		"r1;R.A.1.1.1;Comuni con servizi su PDND;o1;m_ef | c_h223;Comuni con servizi su PDND;%;10;2024-12-31;value;;2025-06-01;22;behind;2025-06-01\n",
+		"r1;R.A.1.1.1;Comuni con servizi su PDND;o1;m_ef | c_h223;Tempo medio di attesa;giorni;30;;target;2025;2025-12-31;10;on-track;2025-06-01\n")
 }
 
 func TestResultMistakesAreReportedAtTheirPosition(t *testing.T) {
@@ -152,5 +152,5 @@ order: 2
 	b.File("en/bodies/c_h223/index.html", `<h2 id="h-results">Expected results</h2>`, `<th scope="col" data-sort="text">Role</th>`,
 		row("en/", "R.A.1.1.1", "r1", "Comuni con servizi su PDND", `1"><span class="badge target-on-track">On track</span> 1 <span class="badge target-behind">Behind</span> 1`, "co-owner"))
 	b.File("api/v1/bodies.json", `"addressed":0,"leads_results":1,"co_owns_results":1}`)
-	b.File("api/v1/bodies.csv", ",leads_results,co_owns_results\n")
+	b.File("api/v1/bodies.csv", ";leads_results;co_owns_results\n")
 }

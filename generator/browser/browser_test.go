@@ -358,6 +358,7 @@ func pagesOf(t *testing.T, res *generator.Result) []page {
 		page{"body", "/bodies/" + body.ID + "/", "it", 200, 0},
 		page{"tags", "/tags/", "it", 200, 0},
 		page{"tag", "/tags/" + tag.Slug + "/", "it", 200, 0},
+		page{"opendata", "/open-data/", "it", 200, 0},
 		page{"404", "/no-such-page/at-any-depth/", "it", 404, 0},
 		page{"en-home", "/en/", "en", 200, 0},
 		page{"en-proposal", "/en/proposals/" + prop.ID + "/", "en", 200, 0},

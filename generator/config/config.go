@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io/fs"
 	"math"
+	"net/mail"
 	"net/url"
 	"path"
 	"regexp"
@@ -35,6 +36,11 @@ type Config struct {
 	Limits      Limits   `yaml:"limits"`
 	Sources     []Source `yaml:"sources"`
 	Brand       Brand    `yaml:"brand"`
+	License     License  `yaml:"license"`
+	// Contact is the e-mail address readers of the open data write to: the contact point
+	// of the DCAT-AP_IT catalogue (api/v1/catalog.rdf). Empty leaves the catalogue
+	// without one.
+	Contact string `yaml:"contact"`
 
 	Pos diag.Pos            `yaml:"-"`
 	At  map[string]diag.Pos `yaml:"-"`
@@ -70,6 +76,28 @@ type Labels struct {
 type Brand struct {
 	Logo  string `yaml:"logo"`  // a path under static/, e.g. /img/logo.svg
 	Color string `yaml:"color"` // the main colour, #rrggbb; white text on it must be readable
+}
+
+// License is the licence of the open data, declared in the catalogue, on the open data
+// page and in the archive. URI is its concept in the national licences vocabulary that
+// DCAT-AP_IT requires (https://w3id.org/italia/controlled-vocabulary/licences/...), or
+// the licence's own address when the vocabulary has none.
+type License struct {
+	ID   string `yaml:"id"`   // an SPDX identifier, e.g. CC-BY-4.0
+	Name string `yaml:"name"` // as readers know it
+	URL  string `yaml:"url"`  // the licence's text
+	URI  string `yaml:"uri"`
+}
+
+// DefaultLicense returns CC BY 4.0, the licence the Italian guidelines on public sector
+// information recommend for open data.
+func DefaultLicense() License {
+	return License{
+		ID:   "CC-BY-4.0",
+		Name: "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+		URL:  "https://creativecommons.org/licenses/by/4.0/",
+		URI:  "https://w3id.org/italia/controlled-vocabulary/licences/A21_CCBY40",
+	}
 }
 
 // Votes configures how votes are verified.
@@ -139,7 +167,8 @@ func Default() *Config {
 				Actions:    "Azioni",
 			},
 		},
-		Votes: Votes{Policy: "none"},
+		Votes:   Votes{Policy: "none"},
+		License: DefaultLicense(),
 		Limits: Limits{
 			FileSize:       1 << 20,
 			AttachmentSize: 20 << 20,
@@ -259,6 +288,10 @@ func (c *Config) merge(r *Config) {
 	}
 	c.Sources = r.Sources
 	c.Brand = r.Brand
+	if set("license") {
+		c.License = r.License
+	}
+	c.Contact = strings.TrimSpace(r.Contact)
 }
 
 // knownLanguages are the languages the default theme has strings for.
@@ -326,7 +359,38 @@ func (c *Config) validate(errs *diag.List) {
 		errs.Add(at("brand"), "brand.logo %q: give the path of a file in static/, starting with /, e.g. /img/logo.svg", c.Brand.Logo)
 		c.Brand.Logo = ""
 	}
+	c.checkLicense(at("license"), errs)
+	if c.Contact != "" {
+		if a, err := mail.ParseAddress(c.Contact); err != nil || a.Address != c.Contact {
+			errs.Add(at("contact"), "contact %q: give one e-mail address, e.g. opendata@comune.example.it", c.Contact)
+			c.Contact = ""
+		}
+	}
 	c.Sources = checkSources(c.Sources, errs)
+}
+
+// checkLicense requires a licence written in full: every field, and absolute http(s)
+// addresses. A licence in error falls back to the default.
+func (c *Config) checkLicense(at diag.Pos, errs *diag.List) {
+	l := &c.License
+	var missing []string
+	for _, f := range []struct{ name, v string }{{"id", l.ID}, {"name", l.Name}, {"url", l.URL}, {"uri", l.URI}} {
+		if strings.TrimSpace(f.v) == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		errs.Add(at, "license: set %s as well (for CC BY 4.0, leave license out: it is the default)", strings.Join(missing, ", "))
+		c.License = DefaultLicense()
+		return
+	}
+	for _, f := range []struct{ name, v string }{{"url", l.URL}, {"uri", l.URI}} {
+		if u, err := url.Parse(f.v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs.Add(at, "license.%s %q must be an absolute address starting with https://", f.name, f.v)
+			c.License = DefaultLicense()
+			return
+		}
+	}
 }
 
 var (

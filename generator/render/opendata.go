@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -348,15 +349,24 @@ func (r *renderer) openData() []task {
 			}
 			return out
 		}),
-		csvTask("api/v1/proposals.csv", []string{"id", "url", "title", "body", "status", "tags", "targets", "date", "answer_date", "answer_text", "answer_body", "answer_counted", "support", "oppose", "abstain", "priority_mean", "priority_count"}, func(w func(...string)) {
+		csvTask("api/v1/proposals.csv", csvColumns("proposals.csv"), func(w func(...string)) {
 			for _, p := range s.Proposals {
 				pr := prio(p.Tally.Priority)
-				w(p.ID, abs(p.URL()), p.Title, p.Body, p.Status, strings.Join(p.Tags, ";"), strings.Join(p.Targets, ";"), isoDay(p.Date),
+				var takenUp []string
+				for _, a := range p.TakenUpBy {
+					takenUp = append(takenUp, a.ID)
+				}
+				src := ""
+				if p.From != nil {
+					src = p.From.URL
+				}
+				w(p.ID, abs(p.URL()), p.Title, p.Body, p.Status, strings.Join(p.Tags, listSep), strings.Join(p.Targets, listSep), isoDay(p.Date),
 					isoDay(p.Answer.Date), p.Answer.Text, itoa(p.Tally.Support), itoa(p.Tally.Oppose), itoa(p.Tally.Abstain),
-					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count))
+					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count), strings.Join(p.Authors, listSep), strings.Join(takenUp, listSep),
+					itoa(len(p.Feedback)), r.html[&p.Item].Summary, src)
 			}
 		}),
-		csvTask("api/v1/votes.csv", []string{"item", "voter", "vote", "priority", "comment", "counted", "reason", "commit", "author", "landed", "verification", "file", "detail", "signer", "landed_commit", "merge_request"}, func(w func(...string)) {
+		csvTask("api/v1/votes.csv", csvColumns("votes.csv"), func(w func(...string)) {
 			for _, v := range r.votesJSON() {
 				p := ""
 				if v.Priority != nil {
@@ -365,38 +375,38 @@ func (r *renderer) openData() []task {
 				w(v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File, v.Detail, v.Signer, v.LandedCommit, v.MergeRequest)
 			}
 		}),
-		csvTask("api/v1/plan.csv", []string{"goal", "goal_title", "objective", "objective_title", "agid", "action", "action_title", "status", "progress", "owner", "start", "due", "priority_mean", "priority_count", "code", "objective_code", "goal_code", "owners", "addressees"}, func(w func(...string)) {
+		csvTask("api/v1/plan.csv", csvColumns("plan.csv"), func(w func(...string)) {
 			for _, a := range s.Actions {
 				var g, gt, gc, o, ot, oc, agid string
 				if ob := a.ObjectiveItem; ob != nil {
-					o, ot, oc, agid = ob.ID, ob.Title, ob.Code, strings.Join(ob.AgID, ";")
+					o, ot, oc, agid = ob.ID, ob.Title, ob.Code, strings.Join(ob.AgID, listSep)
 					if ob.GoalItem != nil {
 						g, gt, gc = ob.GoalItem.ID, ob.GoalItem.Title, ob.GoalItem.Code
 					}
 				}
 				pr := prio(a.Tally.Priority)
 				w(g, gt, o, ot, agid, a.ID, a.Title, a.Status, itoa(a.Progress), a.Owner, isoDay(a.Start), isoDay(a.Due),
-					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count), a.Code, oc, gc, strings.Join(a.Owners, ";"), strings.Join(a.Addressees, ";"))
+					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count), a.Code, oc, gc, strings.Join(a.Owners, listSep), strings.Join(a.Addressees, listSep))
 			}
 		}),
-		csvTask("api/v1/results.csv", resultsCSVHeader, func(w func(...string)) { resultsCSV(s, w) }),
-		csvTask("api/v1/practices.csv", []string{"id", "url", "title", "body", "kind", "tags", "agid", "date", "source"}, func(w func(...string)) {
+		csvTask("api/v1/results.csv", csvColumns("results.csv"), func(w func(...string)) { resultsCSV(s, w) }),
+		csvTask("api/v1/practices.csv", csvColumns("practices.csv"), func(w func(...string)) {
 			for _, p := range s.Practices {
 				src := ""
 				if p.From != nil {
 					src = p.From.URL
 				}
-				w(p.ID, abs(p.URL()), p.Title, p.Body, p.Kind, strings.Join(p.Tags, ";"), strings.Join(p.AgID, ";"), isoDay(p.Date), src)
+				w(p.ID, abs(p.URL()), p.Title, p.Body, p.Kind, strings.Join(p.Tags, listSep), strings.Join(p.AgID, listSep), isoDay(p.Date), src)
 			}
 		}),
-		csvTask("api/v1/bodies.csv", []string{"id", "url", "name", "kind", "website", "proposals", "practices", "votes", "leads", "co_owns", "addressed", "leads_results", "co_owns_results"}, func(w func(...string)) {
+		csvTask("api/v1/bodies.csv", csvColumns("bodies.csv"), func(w func(...string)) {
 			for _, b := range s.Bodies {
 				w(b.ID, abs(b.URL()), b.Name, b.Kind, b.Website, itoa(len(b.Proposals)), itoa(len(b.Practices)), itoa(len(b.Votes)),
 					itoa(len(b.Actions)), itoa(len(b.CoOwned)), itoa(len(s.AddressedTo(b))), itoa(len(b.Results)), itoa(len(b.CoOwnedResults)))
 			}
 		}),
 		jsonTask("api/v1/amendments.json", func() any { return r.amendmentsJSON() }),
-		csvTask("api/v1/amendments.csv", []string{"id", "item", "item_code", "body", "date", "state", "status", "reason", "title", "fields", "answer_date", "answer_text", "answer_body", "answer_counted", "support", "oppose", "abstain", "counted", "reason_code", "commit", "url"}, func(w func(...string)) {
+		csvTask("api/v1/amendments.csv", csvColumns("amendments.csv"), func(w func(...string)) {
 			for _, a := range r.amendmentsJSON() {
 				fields := make([]string, len(a.Fields))
 				for i, f := range a.Fields {
@@ -406,11 +416,11 @@ func (r *renderer) openData() []task {
 				if a.Answer != nil {
 					ad, at, ab, ac = a.Answer.Date, a.Answer.Text, a.Answer.Body, strconv.FormatBool(a.AnswerCounted)
 				}
-				w(a.ID, a.Item, a.ItemCode, a.Body, a.Date, a.State, a.Status, a.Reason, a.Title, strings.Join(fields, ";"), ad, at, ab, ac,
+				w(a.ID, a.Item, a.ItemCode, a.Body, a.Date, a.State, a.Status, a.Reason, a.Title, strings.Join(fields, listSep), ad, at, ab, ac,
 					itoa(a.Votes.Support), itoa(a.Votes.Oppose), itoa(a.Votes.Abstain), strconv.FormatBool(a.Counted), a.ReasonCode, a.Commit, a.URL)
 			}
 		}),
-		csvTask("api/v1/feedback.csv", []string{"item", "id", "voter", "title", "kind", "date", "url"}, func(w func(...string)) {
+		csvTask("api/v1/feedback.csv", csvColumns("feedback.csv"), func(w func(...string)) {
 			for _, f := range s.Feedback {
 				w(f.ItemKey, f.ID(), f.Voter, f.Title, f.Kind, isoDay(f.Date), abs("/"+f.ItemKey+"/#"+f.ID()))
 			}
@@ -662,15 +672,24 @@ func jsonTask(path string, value func() any) task {
 	}}
 }
 
-// csvTask writes a CSV file with a header row. Text cells that a spreadsheet would run as
-// a formula (starting with =, +, -, @, tab or carriage return) are prefixed with a quote.
+// csvTask writes a CSV file with a header row, for a spreadsheet set to Italian to open
+// by double-click: UTF-8 with a byte-order mark (the spreadsheet's sign that the file is
+// UTF-8), cells separated by ";" (the list separator of Italian spreadsheets, where ","
+// is the decimal comma) and quoted as RFC 4180 requires. Text cells that a spreadsheet
+// would run as a formula (starting with =, +, -, @, tab or carriage return) are prefixed
+// with a quote. A row with another number of cells than the header is an internal error.
 func csvTask(path string, header []string, rows func(w func(...string))) task {
 	return task{path: path, make: func() ([]byte, error) {
 		var b bytes.Buffer
+		b.WriteString(csvBOM)
 		w := csv.NewWriter(&b)
+		w.Comma = csvSeparator
 		_ = w.Write(header)
 		var err error
 		rows(func(cells ...string) {
+			if len(cells) != len(header) && err == nil {
+				err = fmt.Errorf("internal error: a row of %d cells under a header of %d", len(cells), len(header))
+			}
 			for i, c := range cells {
 				if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
 					if _, numErr := strconv.ParseFloat(c, 64); numErr != nil {
@@ -689,6 +708,12 @@ func csvTask(path string, header []string, rows func(w func(...string))) task {
 		return b.Bytes(), err
 	}}
 }
+
+// csvSeparator separates the cells of the CSV files; csvBOM starts them.
+const (
+	csvSeparator = ';'
+	csvBOM       = "\uFEFF"
+)
 
 func itoa(i int) string { return strconv.Itoa(i) }
 

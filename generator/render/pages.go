@@ -71,6 +71,8 @@ func (r *renderer) siteView() *SiteView {
 		{r.tr.T("menu.bodies"), r.link("/bodies/")},
 		{r.tr.T("menu.tags"), r.link("/tags/")},
 	}
+	v.OpenData = r.link(openDataPath)
+	v.License = Link{c.License.Name, c.License.URL}
 	if s.AgID != nil { // AgID's plan, the reference of the objectives' agid codes
 		v.Menu = append(v.Menu[:2:2], append([]Link{{r.tr.T("menu.agid"), r.link("/agid/")}}, v.Menu[2:]...)...)
 	}
@@ -244,6 +246,7 @@ func (r *renderer) pages() []task {
 	add("tags", "/tags/", time.Time{}, r.tagsPage)
 	t = append(t, r.agidPages()...)
 	add("search", "/search/", time.Time{}, r.searchPage)
+	add("opendata", openDataPath, s.Built, r.openDataPage)
 	t = append(t, r.listPages()...)
 	t = append(t, task{kind: "404", path: strings.TrimPrefix(r.prefix+"/404.html", "/"), make: func() ([]byte, error) {
 		return r.page("404", &Page{Title: r.tr.T("404.title"), URL: r.link("/404.html")})

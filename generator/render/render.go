@@ -1,7 +1,8 @@
 // Package render turns a derived site.Site into the files of the portal: HTML pages from
 // the theme's html/template layouts, Atom feeds, the sitemap, the open data under /api/v1/
-// (JSON and CSV), the theme's static files (style sheets and scripts minified) and the
-// items' attachments.
+// (JSON and CSV, their DCAT-AP_IT catalogue and one archive of them all, described by the
+// catalogue of datasets in datasets.go), the theme's static files (style sheets and
+// scripts minified) and the items' attachments.
 //
 // Templates see views (views.go), never the model, so themes depend on a documented
 // contract. Pages are rendered on every core; the output is the same bytes on every run,
@@ -200,11 +201,13 @@ func (r *renderer) prepare(rs []*renderer, i int) ([]task, error) {
 	}
 	tasks := append(r.pages(), r.feeds()...)
 	if i == 0 {
-		tasks = append(tasks, r.openData()...)
+		data := r.openData()
 		if r.Site.AgID != nil {
-			tasks = append(tasks, jsonTask("api/v1/agid.json", func() any { return r.agidJSON() }))
+			data = append(data, jsonTask("api/v1/agid.json", func() any { return r.agidJSON() }))
 		}
-		tasks = append(tasks, r.versionData()...)
+		data = append(data, r.versionData()...)
+		tasks = append(tasks, data...)
+		tasks = append(tasks, r.archiveTasks(data)...)
 		tasks = append(tasks, r.files()...)
 	}
 	return tasks, nil

@@ -375,12 +375,6 @@ func resultOpenData(res *site.Result, asOf time.Time, url string) resultJSON {
 	return j
 }
 
-// resultsCSVHeader are the columns of results.csv: one row per target and per measured
-// value of each indicator of each result (row is "target" or "value"), and one row
-// with row "indicator" for an indicator with neither.
-var resultsCSVHeader = []string{"result", "code", "title", "objective", "owners", "indicator", "unit", "baseline", "baseline_date",
-	"row", "year", "date", "value", "status", "as_of"}
-
 // resultsCSV writes the rows of results.csv for the results of s, measured as of s.Built.
 func resultsCSV(s *site.Site, w func(...string)) {
 	asOf := isoDay(s.Built)
@@ -393,7 +387,7 @@ func resultsCSV(s *site.Site, w func(...string)) {
 				if written {
 					value = num(v)
 				}
-				w(res.ID, res.Code, res.Title, res.Objective, strings.Join(res.Owners, ";"), in.Name, in.Unit, num(in.Baseline), isoDay(in.BaselineDate),
+				w(res.ID, res.Code, res.Title, res.Objective, strings.Join(res.Owners, listSep), in.Name, in.Unit, num(in.Baseline), isoDay(in.BaselineDate),
 					kind, year, date, value, st, asOf)
 			}
 			for _, t := range in.Targets {

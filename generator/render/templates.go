@@ -34,6 +34,7 @@ var layoutOf = map[string]string{
 	"body":           "body.html",
 	"tags":           "tags.html",
 	"search":         "search.html",
+	"opendata":       "opendata.html",       // every dataset, its fields, licence and downloads
 	"agid":           "agid.html",           // AgID's three-year plan, the reference edition
 	"agid-objective": "agid-objective.html", // one objective of AgID's plan and what serves it
 	"404":            "404.html",

@@ -47,6 +47,8 @@ type Page struct {
 	// History is a plan item's history across the versions of the plan, on its page;
 	// nil elsewhere and when no version is approved.
 	History *HistoryView
+	// OpenData is set on the open data page.
+	OpenData *OpenDataView
 }
 
 // LangLink is a page in one language, for the language switcher and hreflang alternates.
@@ -71,7 +73,34 @@ type SiteView struct {
 	Generator   string
 	Logo        string // the link to the logo, or empty
 	BrandCSS    string // the link to the stylesheet with the site's colours, or empty
+	// OpenData is the link to the open data page; License the open data's licence
+	// (Title its name, URL its text), shown in every page's footer.
+	OpenData string
+	License  Link
 }
+
+// OpenDataView is the open data page: every dataset of the catalogue with its files and
+// fields, the licence, the archive and the DCAT-AP_IT catalogue.
+type OpenDataView struct {
+	License   Link
+	LicenseID string
+	Archive   string // the link to the archive of every dataset
+	Catalog   string // the link to catalog.rdf, or "" when baseURL is not absolute
+	Datasets  []DatasetView
+}
+
+// DatasetView is one dataset on the open data page. ID is its anchor, the dataset's URI
+// in the catalogue.
+type DatasetView struct {
+	ID          string
+	Title       string
+	Description string
+	Files       []Link // the JSON and the CSV file
+	Fields      []DataFieldView
+}
+
+// DataFieldView is a field of a dataset: its name, its type and what it holds, translated.
+type DataFieldView struct{ Name, Type, Meaning string }
 
 // Labels name the three levels of the plan.
 type Labels struct{ Goals, Objectives, Actions string }
