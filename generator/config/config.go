@@ -35,6 +35,7 @@ type Config struct {
 	Limits      Limits   `yaml:"limits"`
 	Sources     []Source `yaml:"sources"`
 	Brand       Brand    `yaml:"brand"`
+	OpenData    OpenData `yaml:"open_data"`
 
 	Pos diag.Pos            `yaml:"-"`
 	At  map[string]diag.Pos `yaml:"-"`
@@ -64,6 +65,14 @@ type Labels struct {
 	Goals      string `yaml:"goals"`
 	Objectives string `yaml:"objectives"`
 	Actions    string `yaml:"actions"`
+}
+
+// OpenData configures what the datasets under /api/v1/ publish.
+type OpenData struct {
+	// Personal puts members' e-mail addresses (the author of the commit that cast a
+	// contribution, and the address that vouched for it) into the datasets. Off by
+	// default: pages and feeds never show an address, whatever this says.
+	Personal bool `yaml:"personal"`
 }
 
 // Brand is the portal's look: its logo and main colour.
@@ -259,6 +268,7 @@ func (c *Config) merge(r *Config) {
 	}
 	c.Sources = r.Sources
 	c.Brand = r.Brand
+	c.OpenData = r.OpenData
 }
 
 // knownLanguages are the languages the default theme has strings for.

@@ -657,7 +657,7 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 	}
 	v.Source = r.sourceView(&p.Item)
 	for _, c := range p.History {
-		cv := ChangeView{Landed: c.Landed, Author: c.AuthorName, Message: c.Message, Commit: c.Commit[:min(10, len(c.Commit))], CommitURL: r.itemCommitURL(&p.Item, c.Commit), Deleted: c.Deleted}
+		cv := ChangeView{Landed: c.Landed, Author: withoutEmails(c.AuthorName), Message: withoutEmails(c.Message), Commit: c.Commit[:min(10, len(c.Commit))], CommitURL: r.itemCommitURL(&p.Item, c.Commit), Deleted: c.Deleted}
 		if c.File != p.File {
 			cv.File = c.File
 		}
@@ -719,31 +719,34 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 		label = r.tr.T("vote." + rc.Vote)
 	}
 	v := ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, VoteLabel: label, Priority: rc.Priority, Comment: rc.Comment,
-		Counted: rc.Counted, Reason: rc.Reason, Detail: rc.Detail, Verification: rc.Verification, File: rc.File}
+		Counted: rc.Counted, Reason: rc.Reason, Detail: withoutEmails(rc.Detail), Verification: rc.Verification, File: rc.File}
 	v.ReasonLabel, v.VerifiedBy = r.verdictLabels(rc.Verdict)
 	if o := rc.Origin; o != nil {
-		v.Landed, v.Commit, v.CommitURL, v.Author = o.Landed, o.Commit[:min(10, len(o.Commit))], r.itemCommitURL(rc.On, o.Commit), o.AuthorName
+		v.Landed, v.Commit, v.CommitURL, v.Author = o.Landed, o.Commit[:min(10, len(o.Commit))], r.itemCommitURL(rc.On, o.Commit), withoutEmails(o.AuthorName)
 	}
 	return v
 }
 
 func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {
 	v := FeedbackView{ID: f.ID(), Title: f.Title, Kind: f.Kind, Label: r.tr.T("feedback." + f.Kind), Body: r.bodyLink(f.VoterBody, f.Voter), Date: f.Date, HTML: htmlOf(r.fb[f].HTML),
-		Counted: f.Counted, Detail: f.Detail, Unreadable: len(f.Problems) > 0}
+		Counted: f.Counted, Detail: withoutEmails(f.Detail), Unreadable: len(f.Problems) > 0}
 	v.ReasonLabel, _ = r.verdictLabels(f.Verdict)
 	return v
 }
 
 // verdictLabels puts a verdict in the page's language: why it does not count, or who
-// vouched for it.
+// vouched for it: the member as their body declares them and how (never an e-mail).
 func (r *renderer) verdictLabels(v site.Verdict) (reason, verifiedBy string) {
 	if !v.Counted {
 		return r.tr.T("reason." + v.Reason), ""
 	}
 	switch v.Verification {
 	case site.VerifiedAuthor:
-		return "", r.tr.T("verified.author", v.Signer)
+		return "", r.tr.T("verified.member", v.Member)
 	case site.VerifiedSignature:
+		if v.Member != "" {
+			return "", r.tr.T("verified.member.key", v.Member, v.Signer)
+		}
 		return "", r.tr.T("verified.signature", v.Signer)
 	}
 	return "", ""
