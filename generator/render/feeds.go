@@ -63,7 +63,7 @@ type entry struct {
 	tags                              []string
 }
 
-// feeds lists the Atom feeds: the site, each section, each body. The site's feed and
+// feeds lists the Atom feeds: the site, each section, each body, each item (itemFeeds). The site's feed and
 // the proposing body's carry each amendment, when proposed and when answered. Their entries are
 // made when a feed is rendered, from the views as they are then (pspm serve patches the
 // words of items into them).
@@ -129,7 +129,7 @@ func (r *renderer) feeds() []task {
 			return append(es, r.amendmentEntries(own)...)
 		}))
 	}
-	return out
+	return append(out, r.itemFeeds()...)
 }
 
 func (r *renderer) proposalEntry(p *site.Proposal) entry {
@@ -273,7 +273,7 @@ func (r *renderer) progressEntries() []entry {
 		if v.From >= 0 {
 			text = r.tr.T("feed.progress.from", v.From, v.To, v.Label)
 		}
-		out = append(out, entry{id: "/monitoring/#" + a.ID + "-" + u.Point.Commit, url: url, title: title + ": " + text, author: u.Point.Author,
+		out = append(out, entry{id: "/monitoring/#" + a.ID + "-" + u.Point.Commit, url: url, title: title + ": " + text, author: withoutEmails(u.Point.Author),
 			summary: text, html: template.HTMLEscapeString(text), date: u.Point.Landed})
 	}
 	return out

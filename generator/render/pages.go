@@ -574,7 +574,8 @@ func (r *renderer) planItemPage(p site.PlanItem) ([]byte, error) {
 
 func (r *renderer) goalPage(g *site.Goal) ([]byte, error) {
 	v := r.goalView(g)
-	return r.page("goal", &Page{Title: v.Title, TextLang: r.textLang(&g.Item), Description: r.html[&g.Item].Summary, URL: v.URL, Goal: &v, Breadcrumbs: r.crumbs(&g.Item), History: r.historyView(&g.Item)})
+	return r.page("goal", &Page{Title: v.Title, TextLang: r.textLang(&g.Item), Description: r.html[&g.Item].Summary, URL: v.URL, Goal: &v, Breadcrumbs: r.crumbs(&g.Item), History: r.historyView(&g.Item),
+		Feed: r.follow(&g.Item), Follow: true})
 }
 
 func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
@@ -583,7 +584,8 @@ func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
 	if o.GoalItem != nil {
 		goal = &o.GoalItem.Item
 	}
-	return r.page("objective", &Page{Title: v.Title, TextLang: r.textLang(&o.Item), Description: r.html[&o.Item].Summary, URL: v.URL, Objective: &v, Breadcrumbs: r.crumbs(&o.Item, goal), History: r.historyView(&o.Item)})
+	return r.page("objective", &Page{Title: v.Title, TextLang: r.textLang(&o.Item), Description: r.html[&o.Item].Summary, URL: v.URL, Objective: &v, Breadcrumbs: r.crumbs(&o.Item, goal), History: r.historyView(&o.Item),
+		Feed: r.follow(&o.Item), Follow: true})
 }
 
 func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
@@ -627,7 +629,8 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 		v.ProgressChart = progressChart(a.Series, r.Site.Built, r.tr.T("action.progress_chart", v.Title))
 		v.Series = r.pointViews(a.Series)
 	}
-	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.crumbs(&a.Item, goal, obj), History: r.historyView(&a.Item)})
+	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.crumbs(&a.Item, goal, obj), History: r.historyView(&a.Item),
+		Feed: r.follow(&a.Item), Follow: true})
 }
 
 func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
@@ -664,7 +667,7 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 		v.History = append(v.History, cv)
 	}
 	return r.page("proposal", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Description: r.html[&p.Item].Summary, URL: v.URL, Proposal: v,
-		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.proposals"), r.link("/proposals/")}}})
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.proposals"), r.link("/proposals/")}}, Feed: r.follow(&p.Item), Follow: true})
 }
 
 func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
@@ -675,7 +678,7 @@ func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
 	}
 	v.Source = r.sourceView(&p.Item)
 	return r.page("practice", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Description: r.html[&p.Item].Summary, URL: v.URL, Practice: v,
-		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.practices"), r.link("/practices/")}}})
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.practices"), r.link("/practices/")}}, Feed: r.follow(&p.Item), Follow: true})
 }
 
 func (r *renderer) bodiesPage() ([]byte, error) {
