@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/pspm-dev/pspm/generator/internal/sitetest"
 )
 
 // anyAddress matches an e-mail address anywhere in an output file.
@@ -61,4 +63,16 @@ func TestPersonalOpenDataPublishesEmailsInDatasetsOnly(t *testing.T) {
 	if !strings.Contains(string(files["api/v1/feedback.json"]), "luca.verdi@regione.emilia-romagna.it") {
 		t.Errorf("with open_data.personal, feedback.json lacks its author's address")
 	}
+}
+
+func TestMemberListedByRoleOnlyIsShownByRole(t *testing.T) {
+	b := sitetest.Run(t, "-- content/bodies/c_h223.md --\n---\nname: Comune di Reggio Emilia\nkind: municipality\nmembers:\n  - role: Responsabile per la transizione al digitale\n    email: rtd@comune.re.it\n---\n")
+	b.OK()
+}
+
+func TestMemberWithoutNameOrRoleOrWithAnAddressAsNameIsAnError(t *testing.T) {
+	sitetest.Run(t, "-- content/bodies/c_h223.md --\n---\nname: Comune di Reggio Emilia\nmembers:\n  - email: rtd@comune.re.it\n---\n").
+		Failed().Diag("content/bodies/c_h223.md:").Diag("has neither a name nor a role")
+	sitetest.Run(t, "-- content/bodies/c_h223.md --\n---\nname: Comune di Reggio Emilia\nmembers:\n  - name: rtd@comune.re.it\n    email: rtd@comune.re.it\n---\n").
+		Failed().Diag("content/bodies/c_h223.md:4:11: members[0].name \"rtd@comune.re.it\" contains '@'")
 }

@@ -21,12 +21,17 @@ func withoutEmails(text string) string {
 	if !strings.Contains(text, "@") {
 		return text
 	}
-	return address.ReplaceAllStringFunc(text, func(m string) string {
-		if strings.HasSuffix(m, ">") {
-			return ""
-		}
-		return "[e-mail]"
-	})
+	// Each pass removes at least one '@', and a removal may join what is left into a
+	// new address ("<<@>@>"): repeat until none is left.
+	for address.MatchString(text) {
+		text = address.ReplaceAllStringFunc(text, func(m string) string {
+			if strings.HasSuffix(m, ">") {
+				return ""
+			}
+			return "[e-mail]"
+		})
+	}
+	return text
 }
 
 // personal is what a dataset publishes of a personal value (an e-mail address, a
