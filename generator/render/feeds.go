@@ -167,9 +167,16 @@ func resultDate(res *site.Result) time.Time {
 
 // feed is the Atom feed at the site path file (in the page language) of the page at page.
 func (r *renderer) feed(file, page, title string, entries func() []entry) task {
+	return r.feedTitled(file, page, func() string { return title }, entries)
+}
+
+// feedTitled is feed, with a title made when the feed is rendered (pspm serve patches an
+// item's title in place).
+func (r *renderer) feedTitled(file, page string, titleOf func() string, entries func() []entry) task {
 	file = strings.TrimPrefix(r.prefix+file, "/")
 	page = r.prefix + page
 	return task{path: file, make: func() ([]byte, error) {
+		title := titleOf()
 		es := entries()
 		sort.SliceStable(es, func(i, j int) bool {
 			if !es[i].date.Equal(es[j].date) {

@@ -29,12 +29,14 @@ func (r *renderer) itemFeeds() []task {
 	s := r.Site
 	var out []task
 	add := func(it *site.Item, date time.Time, extra func() []entry) {
-		title := it.ID
-		if c := r.cards[it]; c != nil {
-			title = codeTitle(c.Code, c.Title)
+		title := func() string {
+			if c := r.cards[it]; c != nil {
+				return codeTitle(c.Code, c.Title)
+			}
+			return it.ID
 		}
-		out = append(out, r.feed(it.URL()+"index.xml", it.URL(), r.tr.T("feed.item.title", title), func() []entry {
-			es := r.itemEntries(it, title, date)
+		out = append(out, r.feedTitled(it.URL()+"index.xml", it.URL(), func() string { return r.tr.T("feed.item.title", title()) }, func() []entry {
+			es := r.itemEntries(it, title(), date)
 			if extra != nil {
 				es = append(es, extra()...)
 			}
