@@ -3,6 +3,7 @@ package render
 import (
 	"html/template"
 	"path"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,10 +38,24 @@ func (r *renderer) itemFeeds() []task {
 		}
 		out = append(out, r.feedTitled(it.URL()+"index.xml", it.URL(), func() string { return r.tr.T("feed.item.title", title()) }, func() []entry {
 			es := r.itemEntries(it, title(), date)
-			if extra != nil {
-				es = append(es, extra()...)
+			if extra == nil {
+				return es
 			}
-			return es
+			more := extra()
+			// A progress report is also a change of the item's file: one entry says it.
+			reported := map[string]bool{}
+			for _, e := range more {
+				if _, commit, ok := strings.Cut(e.id, "#progress-"); ok {
+					reported[commit] = true
+				}
+			}
+			kept := es[:0]
+			for _, e := range es {
+				if _, commit, ok := strings.Cut(e.id, "#change-"); !ok || !reported[commit] {
+					kept = append(kept, e)
+				}
+			}
+			return append(kept, more...)
 		}))
 	}
 	for _, k := range site.PlanKinds {
