@@ -11,11 +11,19 @@ import (
 
 	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/output"
+	"github.com/pspm-dev/pspm/generator/search"
 )
 
 // buildDemo writes the demo repository with its history into a temporary folder, lets
-// edit change its work tree, and builds it into memory.
+// edit change its work tree, and builds it into memory (its search index into the
+// folder's cache, as a build does).
 func buildDemo(t *testing.T, edit func(dir string)) map[string][]byte {
+	files, _ := buildDemoIn(t, edit)
+	return files
+}
+
+// buildDemoIn is buildDemo, and the folder.
+func buildDemoIn(t *testing.T, edit func(dir string)) (map[string][]byte, string) {
 	t.Helper()
 	needGit(t)
 	dir := t.TempDir()
@@ -32,7 +40,7 @@ func buildDemo(t *testing.T, edit func(dir string)) map[string][]byte {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
 	}
-	return out.Files()
+	return out.Files(), dir
 }
 
 // memberEmails is every address the demo's bodies list for their members.
@@ -87,7 +95,7 @@ func leaks(files map[string][]byte, emails []string) map[string]string {
 
 func TestNoOutputFileOfTheDemoPublishesAMembersEmail(t *testing.T) {
 	emails := memberEmails(t)
-	files := buildDemo(t, nil)
+	files, dir := buildDemoIn(t, nil)
 	// The demo votes under policy author, shows a forged vote (whose Detail names its
 	// author), signed versions and amendments: every place an address could leak from.
 	for name, e := range leaks(files, emails) {
@@ -99,6 +107,24 @@ func TestNoOutputFileOfTheDemoPublishesAMembersEmail(t *testing.T) {
 	for name, data := range files {
 		if m := any.Find(data); m != nil && !strings.HasSuffix(name, ".bin") {
 			t.Errorf("%s holds an e-mail address: %s", name, m)
+		}
+	}
+	// The static search bundle is encoded: ask the index it is exported from.
+	x, err := search.Open(filepath.Join(dir, search.CacheDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if res, err := x.Search(search.Request{Q: `"Comune di Reggio Emilia"`}); err != nil || res.Total == 0 {
+		t.Fatalf("the search index does not find a phrase of the demo (%v): the check below would prove nothing", err)
+	}
+	for _, e := range emails {
+		res, err := x.Search(search.Request{Q: `"` + e + `"`})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total > 0 {
+			t.Errorf("the search index finds %s (%d hits)", e, res.Total)
 		}
 	}
 	// What is shown instead: the member by name, and how the vote was verified.
