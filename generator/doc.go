@@ -45,8 +45,10 @@
 //	         lists what serves each AgID objective
 //	index    the bleve index of the model, kept in .pspm/cache/search and   (generator/search)
 //	         updated document by document (in memory for a site not on disk)
-//	render   pages (html/template through the theme chain), feeds,          (generator/render,
-//	         sitemap, open data, static files (CSS and JS minified) and     generator/theme,
+//	render   pages (html/template through the theme chain), feeds (site,    (generator/render,
+//	         sections, bodies, every item), sitemap, open data (members'    generator/theme,
+//	         addresses only with open_data.personal; never on pages),
+//	         static files (CSS and JS minified) and
 //	         attachments, then the static search bundle exported from the   generator/markdown,
 //	         index                                                          generator/minify,
 //	                                                                        generator/search)

@@ -13,8 +13,8 @@ func TestVoteByAMemberCountsUnderPolicyAuthor(t *testing.T) {
 	commit := g.commitAll("2025-02-03T09:00:00Z", marco, "Voto del Comune")
 	v := g.vote(reggioVote)
 	wantCounted(t, v, "author")
-	if v["signer"] != "marco.bianchi@comune.re.it" || v["commit"] != commit {
-		t.Errorf("signer %v, commit %v", v["signer"], v["commit"])
+	if v["member"] != "Marco Bianchi" || v["signer"] != "" || v["commit"] != commit {
+		t.Errorf("member %v, signer %v, commit %v; want the member by name, no address", v["member"], v["signer"], v["commit"])
 	}
 	wantCounted(t, g.vote("content/proposals/p1/reactions/m_ef.yaml"), "author")
 }
@@ -25,7 +25,7 @@ func TestVoteWithForgedAuthorNotCounted(t *testing.T) {
 	g.commitAll("2025-02-03T09:00:00Z", eve, "Voto del Comune")
 	v := g.vote(reggioVote)
 	wantNotCounted(t, v, "not-member")
-	if d, _ := v["detail"].(string); !strings.Contains(d, "eve@example.org") || !strings.Contains(d, "content/bodies/c_h223.md") {
+	if d, _ := v["detail"].(string); !strings.Contains(d, "authored by Eve,") || strings.Contains(d, "eve@") || !strings.Contains(d, "content/bodies/c_h223.md") {
 		t.Errorf("the reason does not say who and where members are listed: %q", d)
 	}
 }

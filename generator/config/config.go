@@ -40,7 +40,8 @@ type Config struct {
 	// Contact is the e-mail address readers of the open data write to: the contact point
 	// of the DCAT-AP_IT catalogue (api/v1/catalog.rdf). Empty leaves the catalogue
 	// without one.
-	Contact string `yaml:"contact"`
+	Contact  string   `yaml:"contact"`
+	OpenData OpenData `yaml:"open_data"`
 
 	Pos diag.Pos            `yaml:"-"`
 	At  map[string]diag.Pos `yaml:"-"`
@@ -70,6 +71,14 @@ type Labels struct {
 	Goals      string `yaml:"goals"`
 	Objectives string `yaml:"objectives"`
 	Actions    string `yaml:"actions"`
+}
+
+// OpenData configures what the datasets under /api/v1/ publish.
+type OpenData struct {
+	// Personal puts members' e-mail addresses (the author of the commit that cast a
+	// contribution, and the address that vouched for it) into the datasets. Off by
+	// default: pages and feeds never show an address, whatever this says.
+	Personal bool `yaml:"personal"`
 }
 
 // Brand is the portal's look: its logo and main colour.
@@ -292,6 +301,7 @@ func (c *Config) merge(r *Config) {
 		c.License = r.License
 	}
 	c.Contact = strings.TrimSpace(r.Contact)
+	c.OpenData = r.OpenData
 }
 
 // knownLanguages are the languages the default theme has strings for.

@@ -60,3 +60,20 @@ func TestAgIDPlanSourceNeedsNoBodyAndOnlyOneIsRead(t *testing.T) {
 		t.Errorf("sources kept: %+v", c.Sources)
 	}
 }
+
+// Members' addresses stay out of the datasets unless pspm.yaml opts in; a value that is
+// not a boolean is an error at its place.
+func TestPersonalOpenDataIsOffByDefaultAndOptedIn(t *testing.T) {
+	if config.Default().OpenData.Personal {
+		t.Errorf("open_data.personal is on by default")
+	}
+	if c, errs := load(t, "title: x\n"); c.OpenData.Personal || len(errs) > 0 {
+		t.Errorf("without open_data: personal %v, diagnostics %s", c.OpenData.Personal, errs.Format())
+	}
+	if c, errs := load(t, "open_data:\n  personal: true\n"); !c.OpenData.Personal || len(errs) > 0 {
+		t.Errorf("open_data.personal: true gives %v, diagnostics %s", c.OpenData.Personal, errs.Format())
+	}
+	if _, errs := load(t, "open_data:\n  personal: maybe\n"); !errs.HasErrors() || !strings.Contains(errs.Format(), "pspm.yaml:2:") {
+		t.Errorf("open_data.personal: maybe: want an error at pspm.yaml:2, got:\n%s", errs.Format())
+	}
+}

@@ -161,7 +161,7 @@ func (r *renderer) amendmentView(p site.PlanItem, a *site.Amendment, full bool) 
 	it := p.Base()
 	status := amendmentStatus(a)
 	v := AmendmentView{ID: a.ID(), Anchor: "amendment-" + a.ID(), Body: r.bodyLink(a.VoterBody, a.Voter), Date: a.Date,
-		Status: status, Label: r.tr.T("amendment.status." + status), Reason: a.Reason, Counted: a.Counted, Detail: a.Detail,
+		Status: status, Label: r.tr.T("amendment.status." + status), Reason: a.Reason, Counted: a.Counted, Detail: withoutEmails(a.Detail),
 		Unreadable: len(a.Problems) > 0, Full: full, Folder: it.Dir + "/amendments/" + a.ID() + "/reactions"}
 	if !a.Counted {
 		v.ReasonLabel, _ = r.verdictLabels(a.Verdict)
@@ -211,7 +211,7 @@ func (r *renderer) amendmentView(p site.PlanItem, a *site.Amendment, full bool) 
 	}
 	v.NoChange = len(v.Fields) == 0 && v.Text == ""
 	if c := a.SupersededBy; c != nil && status == site.AmendmentSuperseded {
-		v.Superseded = &ChangeView{Landed: c.Landed, Author: c.AuthorName, Message: c.Message, Commit: c.Commit[:min(10, len(c.Commit))], CommitURL: r.itemCommitURL(it, c.Commit)}
+		v.Superseded = &ChangeView{Landed: c.Landed, Author: withoutEmails(c.AuthorName), Message: withoutEmails(c.Message), Commit: c.Commit[:min(10, len(c.Commit))], CommitURL: r.itemCommitURL(it, c.Commit)}
 	}
 	v.Tally = r.tally(a.Tally)
 	for _, rc := range a.Reactions[:min(len(a.Reactions), MaxAmendmentVotes)] {
@@ -226,7 +226,7 @@ func (r *renderer) amendmentView(p site.PlanItem, a *site.Amendment, full bool) 
 		}
 		if !ans.Applied {
 			v.Answer.ReasonLabel, _ = r.verdictLabels(ans.Verdict)
-			v.Answer.Detail = ans.Detail
+			v.Answer.Detail = withoutEmails(ans.Detail)
 		}
 	} else if a.Answer.Text != "" || !a.Answer.Date.IsZero() {
 		v.Answer = &AnswerView{Date: a.Answer.Date, HTML: template.HTML(r.markdown(a.Answer.Text).HTML), Lang: v.TextLang}
@@ -363,7 +363,7 @@ func (r *renderer) amendmentEntries(as []*site.Amendment) []entry {
 			e.date, e.author = landed, body
 		case site.AmendmentSuperseded:
 			if c := a.SupersededBy; c != nil {
-				e.date, e.author = c.Landed, c.AuthorName
+				e.date, e.author = c.Landed, withoutEmails(c.AuthorName)
 				e.html += "<p>" + esc(r.tr.T("amendment.superseded", r.formatDate(c.Landed))) + "</p>"
 			}
 		}

@@ -63,7 +63,7 @@ type entry struct {
 	tags                              []string
 }
 
-// feeds lists the Atom feeds: the site, each section, each body. The site's feed and
+// feeds lists the Atom feeds: the site, each section, each body, each item (itemFeeds). The site's feed and
 // the proposing body's carry each amendment, when proposed and when answered. Their entries are
 // made when a feed is rendered, from the views as they are then (pspm serve patches the
 // words of items into them).
@@ -129,7 +129,7 @@ func (r *renderer) feeds() []task {
 			return append(es, r.amendmentEntries(own)...)
 		}))
 	}
-	return out
+	return append(out, r.itemFeeds()...)
 }
 
 func (r *renderer) proposalEntry(p *site.Proposal) entry {
@@ -167,9 +167,16 @@ func resultDate(res *site.Result) time.Time {
 
 // feed is the Atom feed at the site path file (in the page language) of the page at page.
 func (r *renderer) feed(file, page, title string, entries func() []entry) task {
+	return r.feedTitled(file, page, func() string { return title }, entries)
+}
+
+// feedTitled is feed, with a title made when the feed is rendered (pspm serve patches an
+// item's title in place).
+func (r *renderer) feedTitled(file, page string, titleOf func() string, entries func() []entry) task {
 	file = strings.TrimPrefix(r.prefix+file, "/")
 	page = r.prefix + page
 	return task{path: file, make: func() ([]byte, error) {
+		title := titleOf()
 		es := entries()
 		sort.SliceStable(es, func(i, j int) bool {
 			if !es[i].date.Equal(es[j].date) {
@@ -273,7 +280,7 @@ func (r *renderer) progressEntries() []entry {
 		if v.From >= 0 {
 			text = r.tr.T("feed.progress.from", v.From, v.To, v.Label)
 		}
-		out = append(out, entry{id: "/monitoring/#" + a.ID + "-" + u.Point.Commit, url: url, title: title + ": " + text, author: u.Point.Author,
+		out = append(out, entry{id: "/monitoring/#" + a.ID + "-" + u.Point.Commit, url: url, title: title + ": " + text, author: withoutEmails(u.Point.Author),
 			summary: text, html: template.HTMLEscapeString(text), date: u.Point.Landed})
 	}
 	return out

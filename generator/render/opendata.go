@@ -61,16 +61,17 @@ type voteJSON struct {
 	Counted      bool   `json:"counted"`
 	Reason       string `json:"reason"`
 	Commit       string `json:"commit"`
-	Author       string `json:"author"`
+	Author       string `json:"author"` // the e-mail of the commit's author, with open_data.personal; else empty
 	Landed       string `json:"landed"`
 	Verification string `json:"verification"`
 	File         string `json:"file"`
 	Detail       string `json:"detail"`        // why it does not count, in a sentence; empty when counted
-	Signer       string `json:"signer"`        // the member's email (author) or key fingerprint (signature) that vouched for it
+	Signer       string `json:"signer"`        // the key fingerprint (signature) that vouched for it, or the member's email (author) with open_data.personal
 	AuthorName   string `json:"author_name"`   // of the commit
 	LandedCommit string `json:"landed_commit"` // the first commit of the main branch that contained it
 	MergeRequest string `json:"merge_request"` // the merge request that landed it, as the landing commit's message names it ("#12", "group/project!34"), or empty
 	Signature    string `json:"signature"`     // the detached signature file beside it, or empty
+	Member       string `json:"member"`        // the member who vouched for it, by name and role as the body declares them; empty when not counted
 }
 
 type actionJSON struct {
@@ -168,7 +169,7 @@ type feedbackJSON struct {
 	Detail       string `json:"detail"`
 	Verification string `json:"verification"`
 	Commit       string `json:"commit"`
-	Author       string `json:"author"`
+	Author       string `json:"author"` // the e-mail of the commit's author, with open_data.personal; else empty
 	Landed       string `json:"landed"`
 	File         string `json:"file"`
 }
@@ -216,7 +217,7 @@ type amendAnswerJSON struct {
 	Detail       string `json:"detail"`
 	Verification string `json:"verification"`
 	Commit       string `json:"commit"`
-	Author       string `json:"author"`
+	Author       string `json:"author"` // the e-mail of the commit's author, with open_data.personal; else empty
 	Landed       string `json:"landed"`
 	File         string `json:"file"`
 }
@@ -234,7 +235,7 @@ func (r *renderer) amendmentsJSON() []amendmentJSON {
 		j := amendmentJSON{ID: a.ID(), Key: a.Key(), Item: a.ItemKey, Body: a.Voter, URL: r.Config.AbsURL(a.URL()), Date: isoDay(a.Date),
 			State: a.State, Status: a.Status, Reason: a.Reason, Title: a.Title, Text: a.Text, Fields: []amendedJSON{},
 			Votes: votesJSON{a.Tally.Support, a.Tally.Oppose, a.Tally.Abstain}, Counted: a.Counted, ReasonCode: a.Verdict.Reason,
-			Detail: a.Detail, Verification: a.Verification, File: a.File}
+			Detail: r.prose(a.Detail), Verification: a.Verification, File: a.File}
 		if a.On != nil {
 			if p := s.PlanItemOf(a.On.ID); p != nil {
 				j.ItemCode = p.OfficialCode()
@@ -245,14 +246,14 @@ func (r *renderer) amendmentsJSON() []amendmentJSON {
 		}
 		if ans := a.AnswerFile; ans != nil {
 			j.Answer = &amendAnswerJSON{State: ans.State, Date: isoDay(ans.Date), Text: strings.TrimSpace(ans.Text), Body: ans.Body, Counted: ans.Applied,
-				ReasonCode: ans.Verdict.Reason, Detail: ans.Detail, Verification: ans.Verification, File: ans.File}
+				ReasonCode: ans.Verdict.Reason, Detail: r.prose(ans.Detail), Verification: ans.Verification, File: ans.File}
 			if o := ans.Origin; o != nil {
-				j.Answer.Commit, j.Answer.Author, j.Answer.Landed = o.Commit, o.AuthorEmail, o.Landed.UTC().Format(time.RFC3339)
+				j.Answer.Commit, j.Answer.Author, j.Answer.Landed = o.Commit, r.personal(o.AuthorEmail), o.Landed.UTC().Format(time.RFC3339)
 			}
 			j.AnswerCounted = ans.Applied
 		}
 		if o := a.Origin; o != nil {
-			j.Commit, j.Author, j.Landed = o.Commit, o.AuthorEmail, o.Landed.UTC().Format(time.RFC3339)
+			j.Commit, j.Author, j.Landed = o.Commit, r.personal(o.AuthorEmail), o.Landed.UTC().Format(time.RFC3339)
 		}
 		if c := a.SupersededBy; c != nil {
 			j.SupersededBy = c.Commit
@@ -341,9 +342,9 @@ func (r *renderer) openData() []task {
 			for _, f := range s.Feedback {
 				j := feedbackJSON{Item: f.ItemKey, ID: f.ID(), Voter: f.Voter, Title: f.Title, Kind: f.Kind,
 					Date: isoDay(f.Date), URL: abs("/" + f.ItemKey + "/#" + f.ID()), Counted: f.Counted, Reason: f.Reason,
-					Detail: f.Detail, Verification: f.Verification, File: f.File}
+					Detail: r.prose(f.Detail), Verification: f.Verification, File: f.File}
 				if o := f.Origin; o != nil {
-					j.Commit, j.Author, j.Landed = o.Commit, o.AuthorEmail, o.Landed.UTC().Format(time.RFC3339)
+					j.Commit, j.Author, j.Landed = o.Commit, r.personal(o.AuthorEmail), o.Landed.UTC().Format(time.RFC3339)
 				}
 				out = append(out, j)
 			}
@@ -372,7 +373,7 @@ func (r *renderer) openData() []task {
 				if v.Priority != nil {
 					p = itoa(*v.Priority)
 				}
-				w(v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File, v.Detail, v.Signer, v.LandedCommit, v.MergeRequest)
+				w(v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File, v.Detail, v.Signer, v.LandedCommit, v.MergeRequest, v.Member)
 			}
 		}),
 		csvTask("api/v1/plan.csv", csvColumns("plan.csv"), func(w func(...string)) {
@@ -432,7 +433,10 @@ func (r *renderer) votesJSON() []voteJSON {
 	out := make([]voteJSON, 0, len(r.Site.Reactions))
 	for _, rc := range r.Site.Reactions {
 		v := voteJSON{Item: rc.ItemKey, Voter: rc.Voter, Vote: rc.Vote, Comment: rc.Comment, Counted: rc.Counted, Reason: rc.Reason,
-			Verification: rc.Verification, File: rc.File, Detail: rc.Detail, Signer: rc.Signer}
+			Verification: rc.Verification, File: rc.File, Detail: r.prose(rc.Detail), Signer: rc.Signer, Member: rc.Verdict.Member}
+		if rc.Verification == site.VerifiedAuthor {
+			v.Signer = r.personal(rc.Signer)
+		}
 		if rc.Sig != nil {
 			v.Signature = rc.Sig.File
 		}
@@ -441,7 +445,7 @@ func (r *renderer) votesJSON() []voteJSON {
 			v.Priority = &p
 		}
 		if o := rc.Origin; o != nil {
-			v.Commit, v.Author, v.AuthorName, v.LandedCommit = o.Commit, o.AuthorEmail, o.AuthorName, o.LandedCommit
+			v.Commit, v.Author, v.AuthorName, v.LandedCommit = o.Commit, r.personal(o.AuthorEmail), r.prose(o.AuthorName), o.LandedCommit
 			v.MergeRequest = o.MergeRequest
 			v.Landed = o.Landed.UTC().Format(time.RFC3339)
 		}
@@ -608,7 +612,7 @@ func (r *renderer) versionData() []task {
 			out := make([]versionJSON, 0, len(s.Versions))
 			for _, v := range s.Versions {
 				j := versionJSON{Version: v.Name, Tag: v.Tag, Date: v.Date.UTC().Format(time.RFC3339), Commit: v.Commit, Verified: v.Verified,
-					Note: v.Note, Annotated: v.Annotated, Signed: v.Signed, Signer: v.Signer, Tagger: v.Tagger, Latest: v == s.Latest, Readable: v.Plan != nil,
+					Note: v.Note, Annotated: v.Annotated, Signed: v.Signed, Signer: r.prose(v.Signer), Tagger: r.prose(v.Tagger), Latest: v == s.Latest, Readable: v.Plan != nil,
 					Previous: nameOfVersion(v.Previous)}
 				if v.Plan != nil {
 					j.URL, j.ChangesURL = abs("/plan/"+v.Name+"/"), abs("/plan/"+v.Name+"/changes/")

@@ -577,7 +577,8 @@ func (r *renderer) planItemPage(p site.PlanItem) ([]byte, error) {
 
 func (r *renderer) goalPage(g *site.Goal) ([]byte, error) {
 	v := r.goalView(g)
-	return r.page("goal", &Page{Title: v.Title, TextLang: r.textLang(&g.Item), Description: r.html[&g.Item].Summary, URL: v.URL, Goal: &v, Breadcrumbs: r.crumbs(&g.Item), History: r.historyView(&g.Item)})
+	return r.page("goal", &Page{Title: v.Title, TextLang: r.textLang(&g.Item), Description: r.html[&g.Item].Summary, URL: v.URL, Goal: &v, Breadcrumbs: r.crumbs(&g.Item), History: r.historyView(&g.Item),
+		Feed: r.follow(&g.Item), Follow: true})
 }
 
 func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
@@ -586,7 +587,8 @@ func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
 	if o.GoalItem != nil {
 		goal = &o.GoalItem.Item
 	}
-	return r.page("objective", &Page{Title: v.Title, TextLang: r.textLang(&o.Item), Description: r.html[&o.Item].Summary, URL: v.URL, Objective: &v, Breadcrumbs: r.crumbs(&o.Item, goal), History: r.historyView(&o.Item)})
+	return r.page("objective", &Page{Title: v.Title, TextLang: r.textLang(&o.Item), Description: r.html[&o.Item].Summary, URL: v.URL, Objective: &v, Breadcrumbs: r.crumbs(&o.Item, goal), History: r.historyView(&o.Item),
+		Feed: r.follow(&o.Item), Follow: true})
 }
 
 func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
@@ -630,7 +632,8 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 		v.ProgressChart = progressChart(a.Series, r.Site.Built, r.tr.T("action.progress_chart", v.Title))
 		v.Series = r.pointViews(a.Series)
 	}
-	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.crumbs(&a.Item, goal, obj), History: r.historyView(&a.Item)})
+	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.crumbs(&a.Item, goal, obj), History: r.historyView(&a.Item),
+		Feed: r.follow(&a.Item), Follow: true})
 }
 
 func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
@@ -660,14 +663,14 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 	}
 	v.Source = r.sourceView(&p.Item)
 	for _, c := range p.History {
-		cv := ChangeView{Landed: c.Landed, Author: c.AuthorName, Message: c.Message, Commit: c.Commit[:min(10, len(c.Commit))], CommitURL: r.itemCommitURL(&p.Item, c.Commit), Deleted: c.Deleted}
+		cv := ChangeView{Landed: c.Landed, Author: withoutEmails(c.AuthorName), Message: withoutEmails(c.Message), Commit: c.Commit[:min(10, len(c.Commit))], CommitURL: r.itemCommitURL(&p.Item, c.Commit), Deleted: c.Deleted}
 		if c.File != p.File {
 			cv.File = c.File
 		}
 		v.History = append(v.History, cv)
 	}
 	return r.page("proposal", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Description: r.html[&p.Item].Summary, URL: v.URL, Proposal: v,
-		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.proposals"), r.link("/proposals/")}}})
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.proposals"), r.link("/proposals/")}}, Feed: r.follow(&p.Item), Follow: true})
 }
 
 func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
@@ -678,7 +681,7 @@ func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
 	}
 	v.Source = r.sourceView(&p.Item)
 	return r.page("practice", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Description: r.html[&p.Item].Summary, URL: v.URL, Practice: v,
-		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.practices"), r.link("/practices/")}}})
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.practices"), r.link("/practices/")}}, Feed: r.follow(&p.Item), Follow: true})
 }
 
 func (r *renderer) bodiesPage() ([]byte, error) {
@@ -722,31 +725,34 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 		label = r.tr.T("vote." + rc.Vote)
 	}
 	v := ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, VoteLabel: label, Priority: rc.Priority, Comment: rc.Comment,
-		Counted: rc.Counted, Reason: rc.Reason, Detail: rc.Detail, Verification: rc.Verification, File: rc.File}
+		Counted: rc.Counted, Reason: rc.Reason, Detail: withoutEmails(rc.Detail), Verification: rc.Verification, File: rc.File}
 	v.ReasonLabel, v.VerifiedBy = r.verdictLabels(rc.Verdict)
 	if o := rc.Origin; o != nil {
-		v.Landed, v.Commit, v.CommitURL, v.Author = o.Landed, o.Commit[:min(10, len(o.Commit))], r.itemCommitURL(rc.On, o.Commit), o.AuthorName
+		v.Landed, v.Commit, v.CommitURL, v.Author = o.Landed, o.Commit[:min(10, len(o.Commit))], r.itemCommitURL(rc.On, o.Commit), withoutEmails(o.AuthorName)
 	}
 	return v
 }
 
 func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {
 	v := FeedbackView{ID: f.ID(), Title: f.Title, Kind: f.Kind, Label: r.tr.T("feedback." + f.Kind), Body: r.bodyLink(f.VoterBody, f.Voter), Date: f.Date, HTML: htmlOf(r.fb[f].HTML),
-		Counted: f.Counted, Detail: f.Detail, Unreadable: len(f.Problems) > 0}
+		Counted: f.Counted, Detail: withoutEmails(f.Detail), Unreadable: len(f.Problems) > 0}
 	v.ReasonLabel, _ = r.verdictLabels(f.Verdict)
 	return v
 }
 
 // verdictLabels puts a verdict in the page's language: why it does not count, or who
-// vouched for it.
+// vouched for it: the member as their body declares them and how (never an e-mail).
 func (r *renderer) verdictLabels(v site.Verdict) (reason, verifiedBy string) {
 	if !v.Counted {
 		return r.tr.T("reason." + v.Reason), ""
 	}
 	switch v.Verification {
 	case site.VerifiedAuthor:
-		return "", r.tr.T("verified.author", v.Signer)
+		return "", r.tr.T("verified.member", v.Member)
 	case site.VerifiedSignature:
+		if v.Member != "" {
+			return "", r.tr.T("verified.member.key", v.Member, v.Signer)
+		}
 		return "", r.tr.T("verified.signature", v.Signer)
 	}
 	return "", ""

@@ -70,6 +70,7 @@ type renderer struct {
 	base     string                      // Config.BasePath(), which parses the base URL
 	tagURLs  sync.Map                    // tag → the link to its page
 	warns    diag.List                   // warnings found while listing the files (static files the minifier cannot read)
+	progressIndex
 }
 
 // Render writes the whole portal to w: every page in every language of the site (the

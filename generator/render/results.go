@@ -89,7 +89,7 @@ func (r *renderer) resultPage(res *site.Result) ([]byte, error) {
 		v.Indicators = append(v.Indicators, r.resultIndicator(&res.Indicators[i], r.Site.Built, true))
 	}
 	return r.page("result", &Page{Title: v.Title, TextLang: r.textLang(&res.Item), Description: r.html[&res.Item].Summary, URL: v.URL, Result: v,
-		Breadcrumbs: r.crumbs(&res.Item, goal, obj), History: r.historyView(&res.Item)})
+		Breadcrumbs: r.crumbs(&res.Item, goal, obj), History: r.historyView(&res.Item), Feed: r.follow(&res.Item), Follow: true})
 }
 
 // resultOwners links a result's owners, the lead first.

@@ -94,7 +94,7 @@ func (r *renderer) versionView(v *site.Version) *VersionView {
 		return vv
 	}
 	vv := &VersionView{Name: v.Name, Tag: v.Tag, Date: v.Date, Commit: v.Commit[:min(10, len(v.Commit))], CommitURL: r.commitURL(v.Commit),
-		Annotated: v.Annotated, Tagger: v.Tagger, Signed: v.Signed, Verified: v.Verified, Signer: v.Signer, Problem: v.SignatureProblem,
+		Annotated: v.Annotated, Tagger: withoutEmails(v.Tagger), Signed: v.Signed, Verified: v.Verified, Signer: withoutEmails(v.Signer), Problem: withoutEmails(v.SignatureProblem),
 		Latest: v == r.Site.Latest, Readable: v.Plan != nil, Previous: nameOfVersion(v.Previous)}
 	if v.Note != "" {
 		vv.Note = template.HTML(r.markdown(v.Note).HTML)

@@ -473,9 +473,14 @@ func (b *Body) ForgeMember(account string) *Member {
 	return nil
 }
 
-// Member is a person who may act for a body.
+// Member is a person who may act for a body. The portal shows a member by Name and
+// Role (Shown), never by Email: the address only matches commits to the member, and
+// reaches the open data only when open_data.personal opts in.
 type Member struct {
-	Name  string   `yaml:"name" meta:"required"`
+	Name string `yaml:"name"`
+	// Role is the member's office as the body declares it ("Responsabile per la
+	// transizione al digitale"): a body may list a member by role alone, without a name.
+	Role  string   `yaml:"role" max:"200"`
 	Email string   `yaml:"email" meta:"required"`
 	Keys  []string `yaml:"keys"`
 	// Forge is the member's account on the portal's forge (a GitHub, GitLab or Gitea
@@ -485,6 +490,18 @@ type Member struct {
 
 	Pos diag.Pos            `yaml:"-"`
 	At  map[string]diag.Pos `yaml:"-"`
+}
+
+// Shown is how the portal names the member: "Name, Role", or whichever of the two the
+// body declared.
+func (m *Member) Shown() string {
+	switch {
+	case m.Name != "" && m.Role != "":
+		return m.Name + ", " + m.Role
+	case m.Name != "":
+		return m.Name
+	}
+	return m.Role
 }
 
 // FeedbackKinds lists the kinds of feedback.
@@ -625,8 +642,12 @@ type Verdict struct {
 	// VerifiedSignature, or VerifiedNone when it was not (policy none, or not counted).
 	Verification string
 	// Signer is who vouched for the contribution: the member's email (policy author)
-	// or the fingerprint of the key that signed it (policy signed).
+	// or the fingerprint of the key that signed it (policy signed). An email is
+	// personal data: pages never show it, the open data only with open_data.personal.
 	Signer string
+	// Member is the member who vouched for it, as the body declares them (Member.Shown):
+	// what the portal shows of who cast a counted contribution.
+	Member string
 }
 
 // Reasons a contribution does not count. They are stable codes, used in the open data

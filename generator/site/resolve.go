@@ -92,6 +92,14 @@ func (s *Site) Resolve() diag.List {
 		}
 		seen := map[string]bool{}
 		for i, m := range b.Members {
+			if m.Name == "" && m.Role == "" {
+				errs.Add(m.Pos, "members[%d] has neither a name nor a role: add name: (or role:, to list the member by office only), which the portal shows for the votes they cast", i)
+			}
+			for _, f := range [][2]string{{"name", m.Name}, {"role", m.Role}} {
+				if strings.Contains(f[1], "@") {
+					errs.Add(m.At[f[0]], "members[%d].%s %q contains '@': the %s is published on the portal, and an e-mail address belongs in email:", i, f[0], f[1], f[0])
+				}
+			}
 			if a, err := mail.ParseAddress(m.Email); err != nil || a.Address != m.Email {
 				errs.Add(m.At["email"], "members[%d].email %q is not an email address (want name@example.org, without the name)", i, m.Email)
 			}

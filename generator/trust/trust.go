@@ -69,8 +69,8 @@ type Options struct {
 // It runs after the history stage has attached origins and before Derive counts.
 func Judge(s *site.Site, o Options) diag.List {
 	var errs diag.List
-	keys := Keyrings(s, &errs)
-	j := &judge{s: s, o: o, keys: keys}
+	keys, owners := keyrings(s, &errs)
+	j := &judge{s: s, o: o, keys: keys, owners: owners}
 	clock := newClock(s, o, keys, &errs)
 	for _, r := range s.Reactions {
 		clock.prepare(r.Origin)
@@ -197,7 +197,14 @@ func opens(r *site.Reaction) []string {
 // Keyrings parses the keys registered for the members of every body, by body id. A key
 // that cannot be parsed is reported at its position in the body's file.
 func Keyrings(s *site.Site, errs *diag.List) map[string][]*signature.Key {
+	out, _ := keyrings(s, errs)
+	return out
+}
+
+// keyrings is Keyrings, and the member each key is registered for.
+func keyrings(s *site.Site, errs *diag.List) (map[string][]*signature.Key, map[*signature.Key]*site.Member) {
 	out := map[string][]*signature.Key{}
+	owner := map[*signature.Key]*site.Member{}
 	for _, b := range s.Bodies {
 		for i, m := range b.Members {
 			for k, text := range m.Keys {
@@ -211,16 +218,19 @@ func Keyrings(s *site.Site, errs *diag.List) map[string][]*signature.Key {
 					continue
 				}
 				out[b.ID] = append(out[b.ID], key)
+				owner[key] = &b.Members[i]
 			}
 		}
 	}
-	return out
+	return out, owner
 }
 
 type judge struct {
 	s    *site.Site
 	o    Options
 	keys map[string][]*signature.Key
+	// owners is the member each key is registered for, whom a verdict names.
+	owners map[*signature.Key]*site.Member
 }
 
 // contribution is what the rules need of a reaction or a feedback file.
@@ -422,7 +432,7 @@ func (j *judge) byAuthor(c contribution) site.Verdict {
 		return notCounted(site.ReasonUnverified, "%s", Replayed(o.Replayed, "commit "+short(o.Commit)+" made this version before, and it"))
 	}
 	if m := c.body.Member(o.AuthorEmail); m != nil {
-		return site.Verdict{Verification: site.VerifiedAuthor, Signer: m.Email}
+		return site.Verdict{Verification: site.VerifiedAuthor, Signer: m.Email, Member: m.Shown()}
 	}
 	return notCounted(site.ReasonNotMember, "commit %s, the last change to the file, was authored by %s <%s>, who is not a member of %s (members are listed in %s)",
 		short(o.Commit), o.AuthorName, o.AuthorEmail, c.voter, c.body.File)
@@ -449,7 +459,7 @@ func (j *judge) bySignature(c contribution) site.Verdict {
 	if o.Signature != "" {
 		key, err := signature.Verify([]byte(o.Signature), []byte(o.Payload), signature.NamespaceGit, keys, o.Committed)
 		if err == nil {
-			return site.Verdict{Verification: site.VerifiedSignature, Signer: key.Fingerprint}
+			return j.signedBy(key)
 		}
 		if c.sig == nil {
 			if errors.Is(err, signature.ErrUnknownKey) {
@@ -462,6 +472,15 @@ func (j *judge) bySignature(c contribution) site.Verdict {
 		return detached
 	}
 	return notCounted(site.ReasonUnsigned, "neither commit %s nor a detached signature (%s.sig, made with ssh-keygen -Y sign -n pspm) signs the file", short(o.Commit), baseName(c.file))
+}
+
+// signedBy is the verdict of a contribution signed with key.
+func (j *judge) signedBy(key *signature.Key) site.Verdict {
+	v := site.Verdict{Verification: site.VerifiedSignature, Signer: key.Fingerprint}
+	if m := j.owners[key]; m != nil {
+		v.Member = m.Shown()
+	}
+	return v
 }
 
 // detached checks the signature file beside a contribution.
@@ -478,7 +497,7 @@ func (j *judge) detached(c contribution, keys []*signature.Key) site.Verdict {
 	key, err := signature.Verify(c.sig.Data, c.raw, signature.NamespacePSPM, keys, c.origin.Landed)
 	switch {
 	case err == nil:
-		return site.Verdict{Verification: site.VerifiedSignature, Signer: key.Fingerprint}
+		return j.signedBy(key)
 	case errors.Is(err, signature.ErrUnknownKey):
 		return notCounted(site.ReasonNotMember, "%s is made with a key that is not registered for a member of %s (keys are listed in %s)", baseName(c.sig.File), c.voter, c.body.File)
 	}
@@ -541,7 +560,7 @@ func baseName(file string) string {
 // body with a key registered in the body's file.
 type TagVerdict struct {
 	Verified bool
-	Signer   string // "Name <email> (fingerprint)" of the member whose key signed it
+	Signer   string // "Name, Role (fingerprint)" of the member whose key signed it, as the body declares them (never an e-mail)
 	Problem  string // why a signed tag is not verified
 }
 
@@ -568,7 +587,7 @@ func VerifyTag(s *site.Site, sig, payload string, at time.Time) TagVerdict {
 	switch {
 	case err == nil:
 		m := member[key]
-		return TagVerdict{Verified: true, Signer: m.Name + " <" + m.Email + "> (" + key.Fingerprint + ")"}
+		return TagVerdict{Verified: true, Signer: m.Shown() + " (" + key.Fingerprint + ")"}
 	case errors.Is(err, signature.ErrUnknownKey):
 		return TagVerdict{Problem: "signed by a key that is not registered for a member of " + owner.ID + " (keys are listed in " + owner.File + ")"}
 	}

@@ -1,0 +1,53 @@
+package render
+
+import (
+	"regexp"
+	"strings"
+)
+
+// What the portal publishes of people. A member is shown by the name and role their
+// body declares (site.Member.Shown) and by how their contribution was verified; their
+// e-mail address never reaches a page or a feed, and reaches the datasets only with
+// open_data.personal. Sentences written for the maintainers (why a vote does not count,
+// who made a tag) may quote a commit's author as Git records it, "Name <address>": they
+// go through withoutEmails before they are published.
+
+// address matches an e-mail address, with the angle brackets Git writes around it.
+var address = regexp.MustCompile(`\s*<[^<>\s]*@[^<>\s]*>|[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*`)
+
+// withoutEmails drops every e-mail address from text: "Name <a@b.it>" becomes "Name",
+// and an address alone becomes "[e-mail]".
+func withoutEmails(text string) string {
+	if !strings.Contains(text, "@") {
+		return text
+	}
+	// Each pass removes at least one '@', and a removal may join what is left into a
+	// new address ("<<@>@>"): repeat until none is left.
+	for address.MatchString(text) {
+		text = address.ReplaceAllStringFunc(text, func(m string) string {
+			if strings.HasSuffix(m, ">") {
+				return ""
+			}
+			return "[e-mail]"
+		})
+	}
+	return text
+}
+
+// personal is what a dataset publishes of a personal value (an e-mail address, a
+// sentence that may quote one): the value with open_data.personal, else nothing of it.
+func (r *renderer) personal(value string) string {
+	if r.Config.OpenData.Personal {
+		return value
+	}
+	return ""
+}
+
+// prose is a sentence a dataset publishes: as written with open_data.personal, else
+// without e-mail addresses.
+func (r *renderer) prose(text string) string {
+	if r.Config.OpenData.Personal {
+		return text
+	}
+	return withoutEmails(text)
+}
