@@ -14,6 +14,10 @@ import (
 	"github.com/pspm-dev/pspm/generator/meta"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/theme"
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
 )
 
 // layoutOf maps each page kind to its template file under layouts/; the page of an item
@@ -48,8 +52,26 @@ func layouts() map[string]string {
 	return out
 }
 
-// translations are the UI strings of one language, by key.
-type translations map[string]string
+// translations are the UI strings of one language, by key, with the language's CLDR plural
+// rules and number formats (golang.org/x/text).
+type translations struct {
+	tag     language.Tag
+	strings map[string]string
+	printer *message.Printer
+}
+
+// newTranslations returns the strings of the language lang (a BCP 47 tag: "it", "en",
+// "de"), whose plural rules and number formats come from CLDR.
+func newTranslations(lang string, strs map[string]string) translations {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		tag = language.Und
+	}
+	if strs == nil {
+		strs = map[string]string{}
+	}
+	return translations{tag: tag, strings: strs, printer: message.NewPrinter(tag)}
+}
 
 // loadTranslations merges i18n/<lang>.yaml across the chain: the site's strings win, key
 // by key, over the theme's.
@@ -58,35 +80,64 @@ func loadTranslations(c *theme.Chain, lang string, errs *diag.List) translations
 	all, err := c.ReadAll(name)
 	if err != nil {
 		errs.Add(diag.Pos{File: name}, "cannot read: %v", err)
+	} else if len(all) == 0 {
+		errs.Add(diag.Pos{File: name}, "no strings for the language %q: add i18n/%s.yaml to the site (copy the theme's en.yaml and translate its values), or remove %q from languages in pspm.yaml", lang, lang, lang)
 	}
-	tr := translations{}
+	strs := map[string]string{}
 	for i := len(all) - 1; i >= 0; i-- { // built-in first, the site last, so it wins
 		for k, v := range meta.Strings(name, all[i], errs) {
-			tr[k] = v
+			strs[k] = v
 		}
 	}
-	return tr
+	return newTranslations(lang, strs)
+}
+
+// pluralSuffixes are the keys of the CLDR plural forms other than "other", which is the
+// key itself: vote.support.n ("%d favorevoli") and vote.support.n.one ("%d favorevole").
+var pluralSuffixes = map[plural.Form]string{
+	plural.Zero: ".zero", plural.One: ".one", plural.Two: ".two", plural.Few: ".few", plural.Many: ".many",
 }
 
 // T returns the string for key, formatted with args when there are any. A missing key
 // shows as the key itself, so a missing translation is visible, never an empty string.
-// When the first integer among args is 1 and the key has a singular form, key+".one",
-// that form is used: "1 giorno", not "1 giorni".
+// The first integer among args is a count: the CLDR plural form of the language picks
+// key+".one" (or ".zero", ".two", ".few", ".many") when the file has that form, the key
+// itself otherwise: "1 giorno", not "1 giorni". Numbers are written the language's way:
+// "500.000" and "3,0" in Italian, "500,000" and "3.0" in English.
 func (tr translations) T(key string, args ...any) string {
-	s, ok := tr[key]
+	s, ok := tr.strings[key]
 	if !ok {
 		return key
 	}
-	if one, ok := tr[key+".one"]; ok && firstCount(args) == 1 {
-		s = one
-		if !strings.Contains(s, "%") { // "1 risultato": the count is written out
-			return s
+	if n := firstCount(args); n >= 0 {
+		if suffix, ok := pluralSuffixes[plural.Cardinal.MatchPlural(tr.tag, n, 0, 0, 0, 0)]; ok {
+			if form, ok := tr.strings[key+suffix]; ok {
+				s = form
+				if !strings.Contains(s, "%") { // "1 risultato": the count is written out
+					return s
+				}
+			}
 		}
 	}
 	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
+		return tr.printer.Sprintf(s, args...)
 	}
 	return s
+}
+
+// Has tells whether the language has a string for key.
+func (tr translations) Has(key string) bool {
+	_, ok := tr.strings[key]
+	return ok
+}
+
+// Number writes n the language's way: "500.000" in Italian, "500,000" in English.
+func (tr translations) Number(n any) string { return tr.printer.Sprint(number.Decimal(n)) }
+
+// Percent writes n per cent the language's way: "45%" in Italian and English, "45 %" in
+// German.
+func (tr translations) Percent(n int) string {
+	return tr.printer.Sprint(number.Percent(float64(n) / 100))
 }
 
 // firstCount returns the first integer among args, or -1 when there is none.
