@@ -624,7 +624,7 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 		v.Contributes = append(v.Contributes, l)
 	}
 	if len(a.Series) > 0 {
-		v.ProgressChart = progressChart(a.Series, r.Site.Built, r.tr.T("action.progress_chart", v.Title))
+		v.ProgressChart = progressChart(a.Series, r.Site.Built, r.tr.T("action.progress_chart", v.Title), r.tr)
 		v.Series = r.pointViews(a.Series)
 	}
 	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.crumbs(&a.Item, goal, obj), History: r.historyView(&a.Item)})
@@ -750,20 +750,24 @@ func (r *renderer) verdictLabels(v site.Verdict) (reason, verifiedBy string) {
 }
 
 func (r *renderer) indicatorView(in site.Indicator) IndicatorView {
-	v := IndicatorView{Name: in.Name, Unit: in.Unit, Baseline: num(in.Baseline), Target: num(in.Target)}
+	v := IndicatorView{Name: in.Name, Unit: in.Unit, Baseline: r.num(in.Baseline), Target: r.num(in.Target)}
 	vals := append([]site.Value(nil), in.Values...)
 	sort.SliceStable(vals, func(i, j int) bool { return vals[i].Date.Before(vals[j].Date) })
 	for _, x := range vals {
-		v.Values = append(v.Values, ValueView{Date: x.Date, Value: num(x.Value)})
+		v.Values = append(v.Values, ValueView{Date: x.Date, Value: r.num(x.Value)})
 	}
 	if len(vals) > 0 {
-		v.Latest = num(vals[len(vals)-1].Value)
+		v.Latest = r.num(vals[len(vals)-1].Value)
 	}
 	v.Chart = indicatorChart(in.Baseline, in.Target, vals, r.tr.T("indicator.chart", in.Name))
 	return v
 }
 
+// num writes f plain, for the open data: "1234.5".
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// num writes f for the page, the language's way: "1.234,5" in Italian.
+func (r *renderer) num(f float64) string { return r.tr.Number(f) }
 
 // sourceView is where an item comes from when another repository brought it, or nil.
 func (r *renderer) sourceView(it *site.Item) *SourceView {

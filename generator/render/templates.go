@@ -132,7 +132,15 @@ func (tr translations) Has(key string) bool {
 }
 
 // Number writes n the language's way: "500.000" in Italian, "500,000" in English.
-func (tr translations) Number(n any) string { return tr.printer.Sprint(number.Decimal(n)) }
+func (tr translations) Number(n any) string {
+	return tr.printer.Sprint(number.Decimal(n, number.MaxFractionDigits(12)))
+}
+
+// OneDecimal writes f with one decimal the language's way: "4,0" in Italian, "4.0" in
+// English.
+func (tr translations) OneDecimal(f float64) string {
+	return tr.printer.Sprint(number.Decimal(f, number.Scale(1)))
+}
 
 // Percent writes n per cent the language's way: "45%" in Italian and English, "45 %" in
 // German.
@@ -221,6 +229,8 @@ func (r *renderer) funcs() template.FuncMap {
 			}
 			return t.Format("2006-01-02")
 		},
+		"num":   func(n any) string { return r.tr.Number(n) },
+		"pct":   r.tr.Percent,
 		"link":  r.link,
 		"asset": r.asset,
 		"add":   func(a, b int) int { return a + b },
@@ -231,12 +241,21 @@ func (r *renderer) funcs() template.FuncMap {
 }
 
 // formatDate writes a date the way readers of the language expect: "15 gennaio 2025".
-func (r *renderer) formatDate(t time.Time) string {
+func (r *renderer) formatDate(t time.Time) string { return r.tr.Date(t) }
+
+// Date writes a day the way readers of the language expect, by the language file's
+// date.format ("{day} {month} {year}"; "{day}. {month} {year}" in German)
+// and month names (month.1 … month.12): "15 gennaio 2025", "15 January 2025". The year is
+// never grouped.
+func (tr translations) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	month := r.tr.T("month." + strconv.Itoa(int(t.Month())))
-	return strconv.Itoa(t.Day()) + " " + month + " " + strconv.Itoa(t.Year())
+	day, month, year := strconv.Itoa(t.Day()), tr.T("month."+strconv.Itoa(int(t.Month()))), strconv.Itoa(t.Year())
+	if f, ok := tr.strings["date.format"]; ok {
+		return strings.NewReplacer("{day}", day, "{month}", month, "{year}", year).Replace(f)
+	}
+	return day + " " + month + " " + year
 }
 
 // tallyBar draws the votes as an SVG stacked bar: no inline style, so it works under a

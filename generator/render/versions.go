@@ -338,7 +338,7 @@ func (r *renderer) planTree(p *site.Site) []PlanGoal {
 					av.Summary = r.vtext[r.textOf(&a.Item)].Summary
 				}
 				for _, in := range a.Indicators {
-					iv := IndicatorView{Name: in.Name, Unit: in.Unit, Baseline: num(in.Baseline), Target: num(in.Target)}
+					iv := IndicatorView{Name: in.Name, Unit: in.Unit, Baseline: r.num(in.Baseline), Target: r.num(in.Target)}
 					av.Indicators = append(av.Indicators, iv)
 				}
 				for _, id := range a.Proposals {
@@ -353,7 +353,7 @@ func (r *renderer) planTree(p *site.Site) []PlanGoal {
 					rv.Owner = r.bodyLink(draft.ByBody[res.Owner], res.Owner)
 				}
 				for _, in := range res.Indicators {
-					rv.Indicators = append(rv.Indicators, IndicatorView{Name: in.Name, Unit: in.Unit, Baseline: num(in.Baseline), Target: r.targetsText(in)})
+					rv.Indicators = append(rv.Indicators, IndicatorView{Name: in.Name, Unit: in.Unit, Baseline: r.num(in.Baseline), Target: r.targetsText(in)})
 				}
 				ov.Results = append(ov.Results, rv)
 			}
@@ -368,7 +368,7 @@ func (r *renderer) planTree(p *site.Site) []PlanGoal {
 // 40 (30 giugno 2026)", or its single target.
 func (r *renderer) targetsText(in site.Indicator) string {
 	if len(in.Targets) == 0 {
-		return num(in.Target)
+		return r.num(in.Target)
 	}
 	var parts []string
 	for _, t := range in.Targets {
@@ -376,7 +376,7 @@ func (r *renderer) targetsText(in site.Indicator) string {
 		if t.Year == 0 {
 			when = r.formatDate(t.Date)
 		}
-		parts = append(parts, num(t.Value)+" ("+when+")")
+		parts = append(parts, r.num(t.Value)+" ("+when+")")
 	}
 	return strings.Join(parts, ", ")
 }

@@ -2,7 +2,6 @@ package render
 
 import (
 	"html/template"
-	"strconv"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/site"
@@ -578,7 +577,7 @@ func (r *renderer) makeTally(t site.Tally) TallyView {
 		v.SupportPct, v.OpposePct, v.AbstainPct = shares(v.Support, v.Oppose, v.Abstain)
 	}
 	if t.Priority.Count > 0 {
-		v.PriorityMean = strconv.FormatFloat(t.Priority.Mean, 'f', 1, 64)
+		v.PriorityMean = r.tr.OneDecimal(t.Priority.Mean)
 		v.PriorityText = r.tr.T("priority.mean", v.PriorityMean, v.PriorityCount)
 	}
 	v.SupportText = r.tr.T("vote.support.n", v.Support)
