@@ -34,7 +34,7 @@ func (r *renderer) siteView() *SiteView {
 		Generator:   "pspm " + r.Version,
 	}
 	if !s.Built.IsZero() {
-		v.Built = s.Built.Format("2006-01-02")
+		v.Built = r.formatDate(s.Built)
 	}
 	if c.Brand.Logo != "" {
 		v.Logo = r.asset(c.Brand.Logo)
@@ -719,7 +719,8 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 		label = r.tr.T("vote." + rc.Vote)
 	}
 	v := ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, VoteLabel: label, Priority: rc.Priority, Comment: rc.Comment,
-		Counted: rc.Counted, Reason: rc.Reason, Detail: rc.Detail, Verification: rc.Verification, File: rc.File}
+		Counted: rc.Counted, Reason: rc.Reason, Verification: rc.Verification, File: rc.File}
+	v.Detail, v.DetailLang = r.verdictDetail(rc.Verdict)
 	v.ReasonLabel, v.VerifiedBy = r.verdictLabels(rc.Verdict)
 	if o := rc.Origin; o != nil {
 		v.Landed, v.Commit, v.CommitURL, v.Author = o.Landed, o.Commit[:min(10, len(o.Commit))], r.itemCommitURL(rc.On, o.Commit), o.AuthorName
@@ -729,9 +730,70 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 
 func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {
 	v := FeedbackView{ID: f.ID(), Title: f.Title, Kind: f.Kind, Label: r.tr.T("feedback." + f.Kind), Body: r.bodyLink(f.VoterBody, f.Voter), Date: f.Date, HTML: htmlOf(r.fb[f].HTML),
-		Counted: f.Counted, Detail: f.Detail, Unreadable: len(f.Problems) > 0}
+		Counted: f.Counted, Unreadable: len(f.Problems) > 0}
+	v.Detail, v.DetailLang = r.verdictDetail(f.Verdict)
 	v.ReasonLabel, _ = r.verdictLabels(f.Verdict)
 	return v
+}
+
+// verdictDetail is a verdict's detail in the page's language, from its sentences, and
+// "" as its language; or its English Detail and "en" when a sentence has no translation
+// in the page's language (or the detail is a problem's message, in English).
+func (r *renderer) verdictDetail(v site.Verdict) (string, string) {
+	if v.Detail == "" {
+		return "", ""
+	}
+	english := func() (string, string) {
+		if r.lang == "en" {
+			return v.Detail, ""
+		}
+		return v.Detail, "en"
+	}
+	if len(v.Sentences) == 0 {
+		return english()
+	}
+	parts := make([]string, 0, len(v.Sentences))
+	for _, s := range v.Sentences {
+		key := "verdict." + s.Key
+		if s.Key == "" || !r.tr.Has(key) {
+			return english()
+		}
+		args := make([]any, len(s.Params))
+		for i, p := range s.Params {
+			switch {
+			case !p.Time.IsZero() && p.Clock:
+				args[i] = r.formatDate(p.Time.UTC()) + " " + p.Time.UTC().Format("15:04") + " UTC"
+			case !p.Time.IsZero():
+				args[i] = r.formatDate(p.Time)
+			case p.Label != "":
+				args[i] = r.verdictWord(p.Label, p.Text)
+			default:
+				args[i] = p.Text
+			}
+		}
+		parts = append(parts, r.tr.T(key, args...))
+	}
+	return strings.Join(parts, "; "), ""
+}
+
+// verdictWord translates a word of a verdict's sentence: a key of the language files, or
+// verdict.opens.<or|and>:<what>,<what> for what the phases open ("votes or priorities").
+func (r *renderer) verdictWord(key, english string) string {
+	if rest, ok := strings.CutPrefix(key, "verdict.opens."); ok {
+		conj, list, _ := strings.Cut(rest, ":")
+		var words []string
+		for _, w := range strings.Split(list, ",") {
+			words = append(words, r.tr.T("verdict.open."+w))
+		}
+		if len(words) < 2 {
+			return strings.Join(words, "")
+		}
+		return strings.Join(words[:len(words)-1], ", ") + " " + r.tr.T("verdict."+conj) + " " + words[len(words)-1]
+	}
+	if r.tr.Has(key) {
+		return r.tr.T(key)
+	}
+	return english
 }
 
 // verdictLabels puts a verdict in the page's language: why it does not count, or who

@@ -1031,6 +1031,8 @@ func (r *renderer) fieldView(f site.FieldChange, d site.ItemDiff) FieldView {
 		}
 	case "start", "due":
 		before, after = r.frontMatterDate(before), r.frontMatterDate(after)
+	case "progress":
+		before, after = r.percentField(before), r.percentField(after)
 	case "owner": // bodies: by their names
 		before, after = r.bodyNames(before), r.bodyNames(after)
 	case "goal", "objective":
@@ -1039,6 +1041,22 @@ func (r *renderer) fieldView(f site.FieldChange, d site.ItemDiff) FieldView {
 		}
 		if after != "" && after == d.ToParent && d.ToParentTitle != "" {
 			after = d.ToParentTitle
+		}
+	}
+	if ind, ok := strings.CutPrefix(f.Field, "indicator:"); ok {
+		_, attr, _ := strings.Cut(ind, ".")
+		switch {
+		case f.Indicator != nil: // added or removed
+			if before != "" {
+				before = r.indicatorSummary(f.Indicator)
+			}
+			if after != "" {
+				after = r.indicatorSummary(f.Indicator)
+			}
+		case attr == "baseline" || attr == "target":
+			before, after = r.numberField(before), r.numberField(after)
+		case attr == "targets":
+			before, after = r.targetsField(before), r.targetsField(after)
 		}
 	}
 	fv := FieldView{Name: name, Old: before, New: after}
@@ -1061,6 +1079,63 @@ func (r *renderer) bodyNames(ids string) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// percentField writes a progress field ("45") as the pages do ("45%", "45 %" in German).
+func (r *renderer) percentField(s string) string {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return s
+	}
+	return r.tr.Percent(n)
+}
+
+// numberField writes a number of the front matter ("500000") as the pages do
+// ("500.000").
+func (r *renderer) numberField(s string) string {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return s
+	}
+	return r.num(f)
+}
+
+// targetsField writes an indicator's targets as the model lists them ("2024: 20;
+// 2026-06-30: 60") with the pages' dates and numbers ("2024: 20; 30 giugno 2026: 60").
+func (r *renderer) targetsField(s string) string {
+	if s == "" {
+		return ""
+	}
+	parts := strings.Split(s, "; ")
+	for i, p := range parts {
+		if when, v, ok := strings.Cut(p, ": "); ok {
+			parts[i] = r.frontMatterDate(when) + ": " + r.numberField(v)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// indicatorSummary describes an indicator added or removed in the page's language.
+func (r *renderer) indicatorSummary(in *site.Indicator) string {
+	s := r.tr.T("changes.indicator.baseline", r.num(in.Baseline))
+	if in.Target != 0 || len(in.Targets) == 0 {
+		s += ", " + r.tr.T("changes.indicator.target", r.num(in.Target))
+	}
+	if len(in.Targets) > 0 {
+		var parts []string
+		for _, t := range in.Targets {
+			when := strconv.Itoa(t.Year)
+			if t.Year == 0 {
+				when = r.formatDate(t.Date)
+			}
+			parts = append(parts, when+": "+r.num(t.Value))
+		}
+		s += ", " + r.tr.T("changes.indicator.targets", strings.Join(parts, "; "))
+	}
+	if in.Unit != "" {
+		s = r.tr.T("changes.indicator.unit", in.Unit) + ", " + s
+	}
+	return s
 }
 
 // frontMatterDate writes a YYYY-MM-DD date as the pages do ("10 novembre 2026").

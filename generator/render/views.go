@@ -66,7 +66,7 @@ type SiteView struct {
 	Plan        PlanSummary
 	Menu        []Link
 	Labels      Labels
-	Built       string // the date the content is as of, YYYY-MM-DD
+	Built       string // the date the content is as of, in the page's words ("10 novembre 2026")
 	Generator   string
 	Logo        string // the link to the logo, or empty
 	BrandCSS    string // the link to the stylesheet with the site's colours, or empty
@@ -356,7 +356,8 @@ type ReactionView struct {
 	Counted      bool
 	Reason       string    // a reason code (see the open data), "" when counted
 	ReasonLabel  string    // Reason in the page's language
-	Detail       string    // why, in a sentence (English), "" when counted
+	Detail       string    // why, in a sentence in the page's language when it has one, "" when counted
+	DetailLang   string    // the language of Detail when it is not the page's ("en": not translated)
 	Verification string    // author, signature or none
 	VerifiedBy   string    // in the page's language: who vouched for the vote, "" when nobody did
 	File         string    // the reaction file in the repository
@@ -372,7 +373,8 @@ type FeedbackView struct {
 	Counted     bool
 	ReasonLabel string // why it does not count, in the page's language
 	Detail      string
-	Unreadable  bool // the file could not be read: only its reason is shown
+	DetailLang  string // the language of Detail when it is not the page's
+	Unreadable  bool   // the file could not be read: only its reason is shown
 	ID          string
 	Title       string
 	Kind        string
@@ -429,6 +431,7 @@ type AnswerView struct {
 	// does not answer the amendment, which stays open; ReasonLabel and Detail say why.
 	NotCounted          bool
 	ReasonLabel, Detail string
+	DetailLang          string // the language of Detail when it is not the page's
 }
 
 // PracticeView is a practice page.

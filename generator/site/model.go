@@ -627,6 +627,29 @@ type Verdict struct {
 	// Signer is who vouched for the contribution: the member's email (policy author)
 	// or the fingerprint of the key that signed it (policy signed).
 	Signer string
+	// Sentences are Detail as data, one per sentence Detail joins with "; ": pages write
+	// each in their language (verdict.<Key> in the language files) and fall back to
+	// Detail when a sentence has no key or no translation. Empty when Detail is a
+	// problem's message (ReasonMalformed) or has no translation yet.
+	Sentences []Sentence
+}
+
+// Sentence is one sentence of a Verdict's Detail: the key of its translation, its
+// parameters in the order of the sentence, and the sentence in English.
+type Sentence struct {
+	Key     string
+	Params  []Param
+	English string
+}
+
+// Param is a parameter of a Sentence: a text (a commit, a file, a body, an email), a
+// moment written the page's way, or a word the page translates by Label (a key of the
+// language files, such as amendment.status.accepted).
+type Param struct {
+	Text  string
+	Time  time.Time
+	Clock bool // Time with its time of day (UTC), not only its day
+	Label string
 }
 
 // Reasons a contribution does not count. They are stable codes, used in the open data
