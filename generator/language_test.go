@@ -246,3 +246,57 @@ Testo della proposta.
 		t.Errorf("only %d pages checked", n)
 	}
 }
+
+// A third language is a language file: with languages [it, en, de] and an i18n/de.yaml
+// in the site, /de/ pages speak German, with German plural forms, numbers and dates; a
+// string the file lacks shows in English, and the build says which.
+func TestAThirdLanguageIsALanguageFile(t *testing.T) {
+	b := sitetest.Run(t, `
+-- pspm.yaml --
+languages: [it, en, de]
+-- i18n/de.yaml --
+lang.name: Deutsch
+menu.home: Startseite
+menu.proposals: Vorschläge
+vote.support.n: "%d dafür"
+vote.oppose.n: "%d dagegen"
+vote.abstain.n: "%d Enthaltungen"
+vote.abstain.n.one: "%d Enthaltung"
+progress.pct: "%d %% erledigt"
+date.format: "{day}. {month} {year}"
+month.12: Dezember
+month.3: März
+month.6: Juni
+month.1: Januar
+month.2: Februar
+-- content/plan/actions/a1.md --
+---
+title: Azione uno
+objective: o1
+status: in-progress
+progress: 40
+start: 2025-01-01
+due: 2025-12-31
+indicators:
+  - name: Enti coinvolti
+    unit: enti
+    baseline: 250000
+    target: 500000
+    values:
+      - {date: 2025-03-01, value: 2}
+---
+`).OK()
+	b.File("de/index.html", `<html lang="de">`, ">Vorschläge<")
+	b.File("de/proposals/p1/index.html", "1 dafür", "0 dagegen", "0 Enthaltungen", `hreflang="de"`)
+	b.File("de/plan/actions/a1/index.html", "500.000", "250.000", "31. Dezember 2025", "40 % erledigt", "! 500000")
+	b.File("proposals/p1/index.html", `hreflang="de"`, ">Deutsch<")
+	// A string de.yaml lacks is in English, not its key, and the build says so.
+	b.File("de/index.html", "Skip to content", "! >skip<")
+	var warned bool
+	for _, w := range b.Result.Diagnostics.Warnings() {
+		warned = warned || (w.Pos.File == "i18n/de.yaml" && strings.Contains(w.Msg, "not translated"))
+	}
+	if !warned {
+		t.Errorf("no warning about the strings de.yaml lacks:\n%s", b.Result.Diagnostics.Format())
+	}
+}

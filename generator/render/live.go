@@ -252,6 +252,7 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 	if errs.HasErrors() {
 		return nil, errs
 	}
+	rs[0].warns.Append(errs.Warnings()) // strings not translated
 	if memo != nil {
 		memo.start()
 		defer memo.end()

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"path"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -89,7 +90,57 @@ func loadTranslations(c *theme.Chain, lang string, errs *diag.List) translations
 			strs[k] = v
 		}
 	}
+	if lang != "en" && len(all) > 0 {
+		fallBackToEnglish(c, name, strs, errs)
+	}
 	return newTranslations(lang, strs)
+}
+
+// fallBackToEnglish gives strs the English string of every key it lacks, and warns once
+// with how many there are: a language file made before the theme gained a string, or a
+// new language translated in part, shows those strings in English, not as their keys.
+// Plural forms (key.one, key.few, …) belong to each language and are never missing.
+func fallBackToEnglish(c *theme.Chain, name string, strs map[string]string, errs *diag.List) {
+	all, err := c.ReadAll("i18n/en.yaml")
+	if err != nil {
+		return
+	}
+	var quiet diag.List // the English file's own problems are reported by the English pages, if any
+	en := map[string]string{}
+	for i := len(all) - 1; i >= 0; i-- {
+		for k, v := range meta.Strings("i18n/en.yaml", all[i], &quiet) {
+			en[k] = v
+		}
+	}
+	var missing []string
+	for k, v := range en {
+		if _, ok := strs[k]; ok || isPluralForm(k) {
+			continue
+		}
+		strs[k] = v
+		missing = append(missing, k)
+	}
+	if len(missing) == 0 {
+		return
+	}
+	sort.Strings(missing)
+	shown := missing[:min(5, len(missing))]
+	more := ""
+	if len(missing) > len(shown) {
+		more = fmt.Sprintf(" and %d more", len(missing)-len(shown))
+	}
+	errs.Warn(diag.Pos{File: name}, "%d strings are not translated (%s%s): pages show them in English; copy them from the theme's i18n/en.yaml and translate them",
+		len(missing), strings.Join(shown, ", "), more)
+}
+
+// isPluralForm tells whether key is a plural form of another key: key.one, key.few, ….
+func isPluralForm(key string) bool {
+	for _, suffix := range pluralSuffixes {
+		if strings.HasSuffix(key, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // pluralSuffixes are the keys of the CLDR plural forms other than "other", which is the
