@@ -300,3 +300,24 @@ indicators:
 		t.Errorf("no warning about the strings de.yaml lacks:\n%s", b.Result.Diagnostics.Format())
 	}
 }
+
+// Phase names are content: the plan's translation names them in its language, in the
+// order of content/plan/_index.md.
+func TestPhaseNamesAreTranslatedByThePlansTranslation(t *testing.T) {
+	b := sitetest.Run(t, `
+-- content/plan/_index.en.md --
+---
+title: Test plan
+phases: [Consultation]
+---
+`).OK()
+	b.File("en/index.html", "Consultation", "! Consultazione")
+	b.File("index.html", "Consultazione")
+	sitetest.Run(t, `
+-- content/plan/_index.en.md --
+---
+title: Test plan
+phases: [Consultation, Vote]
+---
+`).Diag("content/plan/_index.en.md:1:1: phases: 2 names for the plan's 1 phases")
+}

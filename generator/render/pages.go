@@ -50,8 +50,15 @@ func (r *renderer) siteView() *SiteView {
 	if b := s.Plan.OwnerBody; b != nil {
 		v.Plan.Owner = Link{b.Name, r.link(b.URL())}
 	}
-	for _, ph := range s.Plan.Phases {
+	var phaseNames []string // the phases' names in the page's language
+	if tr := s.Plan.Translations[r.lang]; tr != nil {
+		phaseNames = tr.Phases
+	}
+	for i, ph := range s.Plan.Phases {
 		pv := PhaseView{Name: ph.Name, From: ph.From, To: ph.To, Opens: ph.Opens, State: phaseState(ph, s.Built)}
+		if i < len(phaseNames) && phaseNames[i] != "" {
+			pv.Name = phaseNames[i]
+		}
 		v.Plan.Phases = append(v.Plan.Phases, pv)
 	}
 	v.Plan.Today, v.Plan.TodayAt = s.Built, len(v.Plan.Phases)

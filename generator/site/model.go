@@ -84,6 +84,9 @@ type Change struct {
 type Translation struct {
 	Title  string            `yaml:"title" meta:"required"`
 	Answer TranslationAnswer `yaml:"answer"`
+	// Phases are the names of the plan's phases in the language, in the order of
+	// content/plan/_index.md (a translation of the plan only; "" keeps a name as it is).
+	Phases []string `yaml:"phases"`
 
 	File     string
 	Text     string
