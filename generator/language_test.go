@@ -247,28 +247,12 @@ Testo della proposta.
 	}
 }
 
-// A third language is a language file: with languages [it, en, de] and an i18n/de.yaml
-// in the site, /de/ pages speak German, with German plural forms, numbers and dates; a
-// string the file lacks shows in English, and the build says which.
-func TestAThirdLanguageIsALanguageFile(t *testing.T) {
+// German is built in: languages [it, en, de] gives /de/ pages in German, with German
+// plural forms, numbers, percentages and dates, and no string left untranslated.
+func TestGermanPagesSpeakGerman(t *testing.T) {
 	b := sitetest.Run(t, `
 -- pspm.yaml --
 languages: [it, en, de]
--- i18n/de.yaml --
-lang.name: Deutsch
-menu.home: Startseite
-menu.proposals: Vorschläge
-vote.support.n: "%d dafür"
-vote.oppose.n: "%d dagegen"
-vote.abstain.n: "%d Enthaltungen"
-vote.abstain.n.one: "%d Enthaltung"
-progress.pct: "%d %% erledigt"
-date.format: "{day}. {month} {year}"
-month.12: Dezember
-month.3: März
-month.6: Juni
-month.1: Januar
-month.2: Februar
 -- content/plan/actions/a1.md --
 ---
 title: Azione uno
@@ -286,18 +270,56 @@ indicators:
       - {date: 2025-03-01, value: 2}
 ---
 `).OK()
-	b.File("de/index.html", `<html lang="de">`, ">Vorschläge<")
+	b.File("de/index.html", `<html lang="de">`, ">Vorschläge<", "Zum Inhalt springen")
 	b.File("de/proposals/p1/index.html", "1 dafür", "0 dagegen", "0 Enthaltungen", `hreflang="de"`)
-	b.File("de/plan/actions/a1/index.html", "500.000", "250.000", "31. Dezember 2025", "40 % erledigt", "! 500000")
+	b.File("de/plan/actions/a1/index.html", "500.000", "250.000", "31. Dezember 2025", "40\u00a0% erledigt", "! 500000")
 	b.File("proposals/p1/index.html", `hreflang="de"`, ">Deutsch<")
-	// A string de.yaml lacks is in English, not its key, and the build says so.
-	b.File("de/index.html", "Skip to content", "! >skip<")
+	if w := b.Result.Diagnostics.Warnings(); len(w) > 0 {
+		t.Errorf("warnings:\n%s", w.Format())
+	}
+}
+
+// A third language is a language file: with languages [it, en, fr] and an i18n/fr.yaml
+// in the site, /fr/ pages speak French, with French plural forms (0 and 1 are singular)
+// and numbers; a string the file lacks shows in English, and the build says which.
+func TestAThirdLanguageIsALanguageFile(t *testing.T) {
+	b := sitetest.Run(t, `
+-- pspm.yaml --
+languages: [it, en, fr]
+-- i18n/fr.yaml --
+lang.name: Français
+menu.proposals: Propositions
+vote.support.n: "%d pour"
+vote.oppose.n: "%d contre"
+vote.abstain.n: "%d abstentions"
+vote.abstain.n.one: "%d abstention"
+month.12: décembre
+-- content/plan/actions/a1.md --
+---
+title: Azione uno
+objective: o1
+status: in-progress
+progress: 40
+start: 2025-01-01
+due: 2025-12-31
+indicators:
+  - name: Enti coinvolti
+    unit: enti
+    baseline: 250000
+    target: 500000
+---
+`).OK()
+	b.File("fr/index.html", `<html lang="fr">`, ">Propositions<")
+	b.File("fr/proposals/p1/index.html", "1 pour", "0 contre", "0 abstention<", `hreflang="fr"`)
+	b.File("fr/plan/actions/a1/index.html", "500\u00a0000", "31 décembre 2025", "! 500000")
+	// A string fr.yaml lacks is in English, not its key, and the build says so.
+	b.File("fr/index.html", "Skip to content", "! >skip<")
 	var warned bool
 	for _, w := range b.Result.Diagnostics.Warnings() {
-		warned = warned || (w.Pos.File == "i18n/de.yaml" && strings.Contains(w.Msg, "not translated"))
+		warned = warned || (w.Pos.File == "i18n/fr.yaml" && strings.Contains(w.Msg, "not translated"))
 	}
 	if !warned {
-		t.Errorf("no warning about the strings de.yaml lacks:\n%s", b.Result.Diagnostics.Format())
+		t.Errorf("no warning about the strings fr.yaml lacks:\n%s", b.Result.Diagnostics.Format())
 	}
 }
 

@@ -264,7 +264,7 @@ func (c *Config) merge(r *Config) {
 // languageRE is a BCP 47 language tag as pspm uses one in paths (/de/) and lang
 // attributes: a two- or three-letter language, then optional subtags ("de", "de-AT").
 // Whether there are strings for it is the theme's business: a language needs an
-// i18n/<lang>.yaml in the site or the theme (the default theme has it and en).
+// i18n/<lang>.yaml in the site or the theme (the default theme has it, en and de).
 var languageRE = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 
 func (c *Config) validate(errs *diag.List) {

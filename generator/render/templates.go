@@ -114,7 +114,7 @@ func fallBackToEnglish(c *theme.Chain, name string, strs map[string]string, errs
 	}
 	var missing []string
 	for k, v := range en {
-		if _, ok := strs[k]; ok || isPluralForm(k) {
+		if _, ok := strs[k]; ok || isPluralForm(k, en) {
 			continue
 		}
 		strs[k] = v
@@ -133,11 +133,14 @@ func fallBackToEnglish(c *theme.Chain, name string, strs map[string]string, errs
 		len(missing), strings.Join(shown, ", "), more)
 }
 
-// isPluralForm tells whether key is a plural form of another key: key.one, key.few, ….
-func isPluralForm(key string) bool {
+// isPluralForm tells whether key is a plural form of another key of strs: key.one,
+// key.few, … ("tags.one", "Topic: %s", is a string of its own).
+func isPluralForm(key string, strs map[string]string) bool {
 	for _, suffix := range pluralSuffixes {
-		if strings.HasSuffix(key, suffix) {
-			return true
+		if base, ok := strings.CutSuffix(key, suffix); ok {
+			if _, ok := strs[base]; ok {
+				return true
+			}
 		}
 	}
 	return false
