@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	demo "github.com/pspm-dev/pspm/content"
 	"github.com/pspm-dev/pspm/generator"
@@ -86,7 +87,8 @@ func visibleText(t *testing.T, page []byte, lang string) string {
 		case html.StartTagToken:
 			name, hasAttr := z.TagName()
 			tag := string(name)
-			skip := skipping() || tag == "script" || tag == "style" || tag == "code" || tag == "pre" || tag == "kbd" || tag == "samp"
+			// <title> joins the page's name (content) to the site's.
+			skip := skipping() || tag == "script" || tag == "style" || tag == "code" || tag == "pre" || tag == "kbd" || tag == "samp" || tag == "title"
 			skip = skip || tag == "ins" || tag == "del" || tag == "blockquote"
 			for hasAttr {
 				var k, v []byte
@@ -96,7 +98,7 @@ func visibleText(t *testing.T, page []byte, lang string) string {
 					skip = skip || (string(v) != lang && tag != "html")
 				case "class":
 					for _, c := range strings.Fields(string(v)) {
-						skip = skip || c == "prose" || c == "diff"
+						skip = skip || c == "prose" || c == "diff" || c == "breadcrumbs" // breadcrumbs: the titles of the pages above
 					}
 				case "rel":
 					skip = skip || strings.Contains(string(v), "noopener")
@@ -147,16 +149,30 @@ func languageProblems(text string, foreign []string) []string {
 
 func strconvQuote(s string) string { return "«" + s + "»" }
 
-// Every page of the demo, in Italian at the root and in English under /en/, speaks its
-// own language: no phrase of the other language's strings, no number of five digits or
+// Every page of the demo, in Italian at the root, in English under /en/ and in German
+// under /de/, speaks its own language: no phrase of the other language's strings, no number of five digits or
 // more without separators, no ISO date in the text a reader sees.
 func TestEveryPageOfTheDemoSpeaksItsLanguage(t *testing.T) {
+	// The demo in the three languages of the default theme.
+	src := fstest.MapFS{"pspm.yaml": {Data: []byte("languages: [it, en, de]\n")}}
+	err := fs.WalkDir(demo.Site(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(demo.Site(), p)
+		src[p] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := output.NewMem()
-	res, err := generator.Build(generator.Options{Source: demo.Site()}, out)
+	res, err := generator.Build(generator.Options{Source: src}, out)
 	if err != nil {
 		t.Fatalf("the demo does not build: %v\n%s", err, res.Diagnostics.Format())
 	}
-	foreign := map[string][]string{"it": markers(t, "en", "it"), "en": markers(t, "it", "en")}
+	foreign := map[string][]string{"it": markers(t, "en", "it"), "en": markers(t, "it", "en"),
+		"de": append(markers(t, "it", "de"), markers(t, "en", "de")...)}
 	if len(foreign["it"]) < 50 || len(foreign["en"]) < 50 {
 		t.Fatalf("too few marker phrases: %d English, %d Italian", len(foreign["it"]), len(foreign["en"]))
 	}
@@ -167,7 +183,7 @@ func TestEveryPageOfTheDemoSpeaksItsLanguage(t *testing.T) {
 }
 
 // checkLanguages reports the pages of out that do not speak their language (Italian at
-// the root, English under /en/), and returns how many pages it read.
+// the root, the others under /<lang>/), and returns how many pages it read.
 func checkLanguages(t *testing.T, out *output.Mem, foreign map[string][]string) int {
 	t.Helper()
 	pages, bad := 0, 0
@@ -181,8 +197,8 @@ func checkLanguages(t *testing.T, out *output.Mem, foreign map[string][]string) 
 			continue
 		}
 		lang := "it"
-		if strings.HasPrefix(name, "en/") {
-			lang = "en"
+		if l, _, ok := strings.Cut(name, "/"); ok && foreign[l] != nil {
+			lang = l
 		}
 		pages++
 		if problems := languageProblems(visibleText(t, out.Files()[name], lang), foreign[lang]); len(problems) > 0 {

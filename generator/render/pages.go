@@ -15,11 +15,13 @@ import (
 
 func (r *renderer) siteView() *SiteView {
 	s, c := r.Site, r.Config
-	title := c.Title
+	title, titleLang := c.Title, ""
 	if title == "" {
 		title = s.Plan.Title
 		if tr := s.Plan.Translations[r.lang]; tr != nil && tr.Title != "" {
 			title = tr.Title
+		} else if title != "" && r.lang != c.Languages[0] {
+			titleLang = c.Languages[0] // the plan's title, not translated into the page's language
 		}
 	}
 	if title == "" {
@@ -27,6 +29,7 @@ func (r *renderer) siteView() *SiteView {
 	}
 	v := &SiteView{
 		Title:       title,
+		TitleLang:   titleLang,
 		Description: c.Description,
 		Lang:        r.lang,
 		BaseURL:     c.BaseURL,
@@ -42,11 +45,13 @@ func (r *renderer) siteView() *SiteView {
 	if c.Brand.Color != "" {
 		v.BrandCSS = r.asset("/css/brand.css")
 	}
-	planTitle := s.Plan.Title
+	planTitle, planLang := s.Plan.Title, ""
 	if tr := s.Plan.Translations[r.lang]; tr != nil && tr.Title != "" {
 		planTitle = tr.Title
+	} else if r.lang != c.Languages[0] {
+		planLang = c.Languages[0]
 	}
-	v.Plan = PlanSummary{Title: planTitle, Period: s.Plan.Period, Progress: s.Progress.Percent, Actions: s.Progress.Actions}
+	v.Plan = PlanSummary{Title: planTitle, TitleLang: planLang, Period: s.Plan.Period, Progress: s.Progress.Percent, Actions: s.Progress.Actions}
 	if b := s.Plan.OwnerBody; b != nil {
 		v.Plan.Owner = Link{b.Name, r.link(b.URL())}
 	}

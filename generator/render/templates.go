@@ -179,6 +179,27 @@ func (tr translations) T(key string, args ...any) string {
 	return s
 }
 
+// HTML is T for a string whose arguments are HTML already (escaped by the caller, or
+// markup such as a span with a lang attribute): the string itself is escaped.
+func (tr translations) HTML(key string, args ...any) template.HTML {
+	s, ok := tr.strings[key]
+	if !ok {
+		return template.HTML(template.HTMLEscapeString(key))
+	}
+	if n := firstCount(args); n >= 0 {
+		if suffix, ok := pluralSuffixes[plural.Cardinal.MatchPlural(tr.tag, n, 0, 0, 0, 0)]; ok {
+			if form, ok := tr.strings[key+suffix]; ok {
+				s = form
+			}
+		}
+	}
+	s = template.HTMLEscapeString(s)
+	if len(args) > 0 && strings.Contains(s, "%") {
+		s = tr.printer.Sprintf(s, args...)
+	}
+	return template.HTML(s)
+}
+
 // Has tells whether the language has a string for key.
 func (tr translations) Has(key string) bool {
 	_, ok := tr.strings[key]

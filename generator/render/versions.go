@@ -485,8 +485,14 @@ func (r *renderer) planView(v *site.Version, url string, part *planPart) ([]byte
 		}
 	}
 	title := p.Plan.Title
+	// heading is title as HTML, the plan's title marked with its language when it is not
+	// translated into the page's.
+	heading := template.HTML(template.HTMLEscapeString(title))
 	if tr := p.Plan.Translations[r.lang]; tr != nil && tr.Title != "" && r.prefix != "" {
 		title = tr.Title
+		heading = template.HTML(template.HTMLEscapeString(title))
+	} else if r.prefix != "" {
+		heading = template.HTML(`<span lang="` + template.HTMLEscapeString(r.Config.Languages[0]) + `">`) + heading + "</span>"
 	}
 	// On a page in another language, what has no translation is shown in the default
 	// language, marked with lang and announced by a notice, as on the items' pages.
@@ -525,17 +531,22 @@ func (r *renderer) planView(v *site.Version, url string, part *planPart) ([]byte
 	case v == nil:
 		crumbs = append(crumbs, Link{r.tr.T("menu.plan"), r.link("/plan/")})
 		title = r.tr.T("plan.draft.title", title)
+		heading = r.tr.HTML("plan.draft.title", heading)
 	default:
 		crumbs = append(crumbs, Link{r.tr.T("menu.plan"), r.link("/plan/")}, Link{r.tr.T("versions.title"), r.link("/plan/versions/")})
 		title = r.tr.T("plan.version.title", title, v.Name)
+		heading = r.tr.HTML("plan.version.title", heading, template.HTMLEscapeString(v.Name))
 	}
 	if part != nil {
 		crumbs = append(crumbs, Link{title, r.link(l.url)})
 		title = r.tr.T("changes.part.title", title, codeTitle(part.tree.Code, part.tree.Title))
+		heading = r.tr.HTML("changes.part.title", heading, template.HTMLEscapeString(codeTitle(part.tree.Code, part.tree.Title)))
 		if part.pages > 1 {
 			title = r.tr.T("changes.part.page", title, part.page, part.pages)
+			heading = r.tr.HTML("changes.part.page", heading, part.page, part.pages)
 		}
 	}
+	pv.Heading = heading
 	return r.page("plan", &Page{Title: title, URL: r.link(url), Plan: pv, Feed: r.link("/plan/index.xml"), Breadcrumbs: crumbs})
 }
 

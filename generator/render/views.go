@@ -60,6 +60,7 @@ type LangLink struct {
 // SiteView is the portal as every page sees it.
 type SiteView struct {
 	Title       string
+	TitleLang   string // the language of Title when it is not the page's (the plan's title, not translated)
 	Description string
 	Lang        string
 	BaseURL     string
@@ -77,15 +78,16 @@ type Labels struct{ Goals, Objectives, Actions string }
 
 // PlanSummary is the plan at a glance.
 type PlanSummary struct {
-	Title    string
-	Period   string
-	Owner    Link
-	Progress int
-	Actions  int
-	Phases   []PhaseView
-	Current  *PhaseView // the phase that holds the build date, if any
-	Today    time.Time  // the date the portal is as of: the content's (or commit's) date, never the clock
-	TodayAt  int        // the index of the first phase that starts after Today (len(Phases) when none)
+	Title     string
+	TitleLang string // the language of Title when it is not the page's (not translated)
+	Period    string
+	Owner     Link
+	Progress  int
+	Actions   int
+	Phases    []PhaseView
+	Current   *PhaseView // the phase that holds the build date, if any
+	Today     time.Time  // the date the portal is as of: the content's (or commit's) date, never the clock
+	TodayAt   int        // the index of the first phase that starts after Today (len(Phases) when none)
 }
 
 // PhaseView is a window of the participation timeline.
@@ -188,6 +190,9 @@ type Counts struct{ Goals, Objectives, Actions, Proposals, Practices, Bodies, Re
 // PlanView is a version of the plan (/plan/, /plan/<version>/) or the draft
 // (/plan/draft/): its tree of goals, objectives and actions.
 type PlanView struct {
+	// Heading is the page's title as HTML, the plan's title marked with its language
+	// when it is not translated into the page's.
+	Heading   template.HTML
 	Intro     template.HTML
 	IntroLang string // the language of Intro when it differs from the page's (an untranslated plan)
 	// Untranslated is the language shown for the parts of the page that have no translation
