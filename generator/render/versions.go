@@ -492,7 +492,7 @@ func (r *renderer) planView(v *site.Version, url string, part *planPart) ([]byte
 		title = tr.Title
 		heading = template.HTML(template.HTMLEscapeString(title))
 	} else if r.prefix != "" {
-		heading = template.HTML(`<span lang="` + template.HTMLEscapeString(r.Config.Languages[0]) + `">`) + heading + "</span>"
+		heading = template.HTML(`<span lang="`+template.HTMLEscapeString(r.Config.Languages[0])+`">`) + heading + "</span>"
 	}
 	// On a page in another language, what has no translation is shown in the default
 	// language, marked with lang and announced by a notice, as on the items' pages.
