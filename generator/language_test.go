@@ -359,3 +359,26 @@ phases: [Consultation, Vote]
 ---
 `).Diag("content/plan/_index.en.md:1:1: phases: 2 names for the plan's 1 phases")
 }
+
+// Why a vote does not count is said in the page's language, with the page's dates: the
+// vote landed after the answer reads in Italian on Italian pages and in English on
+// English ones, while the open data keep the English detail with ISO dates.
+func TestAVoteAfterTheAnswerIsExplainedInThePagesLanguage(t *testing.T) {
+	g := newGitRepo(t, "none", "")
+	p := g.read("content/proposals/p1/index.md")
+	g.write("content/proposals/p1/index.md", strings.Replace(p, "status: open", "status: accepted\nanswer:\n  date: 2025-03-01\n  text: Accolta.", 1))
+	g.commitAll("2025-03-01T09:00:00Z", anna, "Risposta")
+	g.write(reggioVote, "vote: oppose\n")
+	g.commitAll("2025-03-05T09:00:00Z", marco, "Voto tardivo")
+	votes, _, out := g.build()
+	if d, _ := votes[reggioVote]["detail"].(string); d != "the vote landed on 2025-03-05T09:00:00Z, after the proposal was answered on 2025-03-01" {
+		t.Errorf("open data detail %q", d)
+	}
+	it, en := string(out.Files()["proposals/p1/index.html"]), string(out.Files()["en/proposals/p1/index.html"])
+	if want := "il voto è arrivato il 5 marzo 2025 09:00 UTC, dopo la risposta alla proposta del 1 marzo 2025"; !strings.Contains(it, want) || strings.Contains(it, "after the proposal was answered") {
+		t.Errorf("the Italian page does not say %q in Italian", want)
+	}
+	if want := "the vote landed on 5 March 2025 09:00 UTC, after the proposal was answered on 1 March 2025"; !strings.Contains(en, want) {
+		t.Errorf("the English page does not say %q", want)
+	}
+}
