@@ -75,7 +75,7 @@ func TestItemPageShowsAmendmentsFromContentFilesInEveryState(t *testing.T) {
 		// rejected, with the answer
 		`id="amendment-r_080-titolo"`, `<span class="badge status-rejected">Respinto</span>`, "Risposta dei titolari", "<strong>Ministero</strong>", `<time datetime="2025-03-10">10 marzo 2025</time>`,
 		// withdrawn: a field as before and after
-		`id="amendment-r_080-ritiro"`, `<span class="badge status-withdrawn">Ritirato</span>`, `<td><del>40</del></td><td><ins>60</ins></td>`,
+		`id="amendment-r_080-ritiro"`, `<span class="badge status-withdrawn">Ritirato</span>`, `<td><del>40%</del></td><td><ins>60%</ins></td>`,
 		// accepted: what it applied
 		`id="amendment-c_h223-chiarezza"`, `<span class="badge status-accepted">Accolto</span>`, "i titolari hanno applicato alla voce il testo proposto",
 		// the forge's editor for a new one

@@ -80,7 +80,7 @@ func TestVotesCarryTheCommitThatCastThemAndWhenTheyLanded(t *testing.T) {
 	if !strings.Contains(page, "10 febbraio 2025") || !strings.Contains(page, "<code>"+branchCommit[:10]+"</code>") {
 		t.Errorf("the proposal page does not show when and by which commit the vote landed")
 	}
-	if !strings.Contains(page, "dati aggiornati al 2025-02-10") {
+	if !strings.Contains(page, "dati aggiornati al 10 febbraio 2025") {
 		t.Errorf("the site is not as of the tip's commit time (2025-02-10)")
 	}
 

@@ -304,8 +304,11 @@ func (c *Config) merge(r *Config) {
 	c.OpenData = r.OpenData
 }
 
-// knownLanguages are the languages the default theme has strings for.
-var knownLanguages = []string{"it", "en"}
+// languageRE is a BCP 47 language tag as pspm uses one in paths (/de/) and lang
+// attributes: a two- or three-letter language, then optional subtags ("de", "de-AT").
+// Whether there are strings for it is the theme's business: a language needs an
+// i18n/<lang>.yaml in the site or the theme (the default theme has it, en and de).
+var languageRE = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 
 func (c *Config) validate(errs *diag.List) {
 	at := func(key string) diag.Pos {
@@ -331,13 +334,9 @@ func (c *Config) validate(errs *diag.List) {
 	}
 	seen := map[string]bool{}
 	for i, l := range c.Languages {
-		ok := false
-		for _, k := range knownLanguages {
-			ok = ok || k == l
-		}
 		switch {
-		case !ok:
-			errs.Add(at("languages"), "languages[%d]: %q is not supported (want one of: %s)", i, l, strings.Join(knownLanguages, ", "))
+		case !languageRE.MatchString(l):
+			errs.Add(at("languages"), "languages[%d]: %q is not a language code (want a lower-case BCP 47 tag such as it, en or de, with an i18n/<code>.yaml for it)", i, l)
 		case seen[l]:
 			errs.Add(at("languages"), "languages: %q is listed twice", l)
 		}

@@ -179,7 +179,13 @@ func attachTranslation(s *site.Site, j job, tr *site.Translation, errs *diag.Lis
 			s.Plan.Translations = map[string]*site.Translation{}
 		}
 		s.Plan.Translations[j.name] = tr
+		if len(tr.Phases) > len(s.Plan.Phases) {
+			errs.Add(diag.Pos{File: j.file, Line: 1, Col: 1}, "phases: %d names for the plan's %d phases; list the names of the phases of content/plan/_index.md in their order", len(tr.Phases), len(s.Plan.Phases))
+		}
 		return
+	}
+	if len(tr.Phases) > 0 {
+		errs.Add(diag.Pos{File: j.file, Line: 1, Col: 1}, "phases: only the translation of the plan (content/plan/_index.%s.md) names phases; remove them from here", j.name)
 	}
 	it := s.Items[string(j.section)+"/"+j.id]
 	if it == nil {

@@ -98,6 +98,9 @@ func TestErrorListSaysHowManyMore(t *testing.T) {
 		t.Errorf("one error prints %q", got)
 	}
 	l.Add(diag.Pos{File: "a.md", Line: 2, Col: 1}, "second")
+	if got, want := l.Error(), "a.md:1:1: first (and 1 more error)"; got != want {
+		t.Errorf("two errors print %q, want %q", got, want)
+	}
 	l.Add(diag.Pos{File: "a.md", Line: 3, Col: 1}, "third")
 	if got, want := l.Error(), "a.md:1:1: first (and 2 more errors)"; got != want {
 		t.Errorf("three errors print %q, want %q", got, want)

@@ -28,6 +28,7 @@ type AmendmentView struct {
 	Counted     bool
 	ReasonLabel string
 	Detail      string
+	DetailLang  string // the language of Detail when it is not the page's
 	Unreadable  bool
 	// Full is false for the amendments past the first MaxAmendments of the page: they
 	// are listed with their body, date and status only, within the page budget.
@@ -161,8 +162,9 @@ func (r *renderer) amendmentView(p site.PlanItem, a *site.Amendment, full bool) 
 	it := p.Base()
 	status := amendmentStatus(a)
 	v := AmendmentView{ID: a.ID(), Anchor: "amendment-" + a.ID(), Body: r.bodyLink(a.VoterBody, a.Voter), Date: a.Date,
-		Status: status, Label: r.tr.T("amendment.status." + status), Reason: a.Reason, Counted: a.Counted, Detail: withoutEmails(a.Detail),
+		Status: status, Label: r.tr.T("amendment.status." + status), Reason: a.Reason, Counted: a.Counted,
 		Unreadable: len(a.Problems) > 0, Full: full, Folder: it.Dir + "/amendments/" + a.ID() + "/reactions"}
+	v.Detail, v.DetailLang = r.verdictDetail(a.Verdict)
 	if !a.Counted {
 		v.ReasonLabel, _ = r.verdictLabels(a.Verdict)
 	}
@@ -226,7 +228,7 @@ func (r *renderer) amendmentView(p site.PlanItem, a *site.Amendment, full bool) 
 		}
 		if !ans.Applied {
 			v.Answer.ReasonLabel, _ = r.verdictLabels(ans.Verdict)
-			v.Answer.Detail = withoutEmails(ans.Detail)
+			v.Answer.Detail, v.Answer.DetailLang = r.verdictDetail(ans.Verdict)
 		}
 	} else if a.Answer.Text != "" || !a.Answer.Date.IsZero() {
 		v.Answer = &AnswerView{Date: a.Answer.Date, HTML: template.HTML(r.markdown(a.Answer.Text).HTML), Lang: v.TextLang}

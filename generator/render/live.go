@@ -82,14 +82,14 @@ func (m *Memo) translations(rs []*renderer) {
 		m.trSum = map[string]string{}
 	}
 	for _, r := range rs {
-		keys := make([]string, 0, len(r.tr))
-		for k := range r.tr {
+		keys := make([]string, 0, len(r.tr.strings))
+		for k := range r.tr.strings {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
 		var b strings.Builder
 		for _, k := range keys {
-			b.WriteString(k + "\x00" + r.tr[k] + "\x00")
+			b.WriteString(k + "\x00" + r.tr.strings[k] + "\x00")
 		}
 		if sum := b.String(); m.trSum[r.lang] != sum {
 			m.trSum[r.lang] = sum
@@ -252,6 +252,7 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 	if errs.HasErrors() {
 		return nil, errs
 	}
+	rs[0].warns.Append(errs.Warnings()) // strings not translated
 	if memo != nil {
 		memo.start()
 		defer memo.end()

@@ -90,10 +90,10 @@ func (r *renderer) monitorLayout() *monitorLayout {
 		rowsOf(a).dueSoon = append(rowsOf(a).dueSoon, ma)
 	}
 	for _, is := range m.Indicators {
-		iv := MonitorIndicator{Action: actionLink(is.Action), Name: is.Indicator.Name, Unit: is.Indicator.Unit, Baseline: num(is.Indicator.Baseline),
-			Target: num(is.Indicator.Target), Achieved: is.Achieved, Measured: is.Measured()}
+		iv := MonitorIndicator{Action: actionLink(is.Action), Name: is.Indicator.Name, Unit: is.Indicator.Unit, Baseline: r.num(is.Indicator.Baseline),
+			Target: r.num(is.Indicator.Target), Achieved: is.Achieved, Measured: is.Measured()}
 		if is.Latest != nil {
-			iv.Latest, iv.LatestDate = num(is.Latest.Value), is.Latest.Date
+			iv.Latest, iv.LatestDate = r.num(is.Latest.Value), is.Latest.Date
 		}
 		mv.Indicators = append(mv.Indicators, iv)
 		rowsOf(is.Action).indicators = append(rowsOf(is.Action).indicators, iv)

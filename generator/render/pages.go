@@ -15,11 +15,13 @@ import (
 
 func (r *renderer) siteView() *SiteView {
 	s, c := r.Site, r.Config
-	title := c.Title
+	title, titleLang := c.Title, ""
 	if title == "" {
 		title = s.Plan.Title
 		if tr := s.Plan.Translations[r.lang]; tr != nil && tr.Title != "" {
 			title = tr.Title
+		} else if title != "" && r.lang != c.Languages[0] {
+			titleLang = c.Languages[0] // the plan's title, not translated into the page's language
 		}
 	}
 	if title == "" {
@@ -27,6 +29,7 @@ func (r *renderer) siteView() *SiteView {
 	}
 	v := &SiteView{
 		Title:       title,
+		TitleLang:   titleLang,
 		Description: c.Description,
 		Lang:        r.lang,
 		BaseURL:     c.BaseURL,
@@ -34,7 +37,7 @@ func (r *renderer) siteView() *SiteView {
 		Generator:   "pspm " + r.Version,
 	}
 	if !s.Built.IsZero() {
-		v.Built = s.Built.Format("2006-01-02")
+		v.Built = r.formatDate(s.Built)
 	}
 	if c.Brand.Logo != "" {
 		v.Logo = r.asset(c.Brand.Logo)
@@ -42,16 +45,25 @@ func (r *renderer) siteView() *SiteView {
 	if c.Brand.Color != "" {
 		v.BrandCSS = r.asset("/css/brand.css")
 	}
-	planTitle := s.Plan.Title
+	planTitle, planLang := s.Plan.Title, ""
 	if tr := s.Plan.Translations[r.lang]; tr != nil && tr.Title != "" {
 		planTitle = tr.Title
+	} else if r.lang != c.Languages[0] {
+		planLang = c.Languages[0]
 	}
-	v.Plan = PlanSummary{Title: planTitle, Period: s.Plan.Period, Progress: s.Progress.Percent, Actions: s.Progress.Actions}
+	v.Plan = PlanSummary{Title: planTitle, TitleLang: planLang, Period: s.Plan.Period, Progress: s.Progress.Percent, Actions: s.Progress.Actions}
 	if b := s.Plan.OwnerBody; b != nil {
 		v.Plan.Owner = Link{b.Name, r.link(b.URL())}
 	}
-	for _, ph := range s.Plan.Phases {
+	var phaseNames []string // the phases' names in the page's language
+	if tr := s.Plan.Translations[r.lang]; tr != nil {
+		phaseNames = tr.Phases
+	}
+	for i, ph := range s.Plan.Phases {
 		pv := PhaseView{Name: ph.Name, From: ph.From, To: ph.To, Opens: ph.Opens, State: phaseState(ph, s.Built)}
+		if i < len(phaseNames) && phaseNames[i] != "" {
+			pv.Name = phaseNames[i]
+		}
 		v.Plan.Phases = append(v.Plan.Phases, pv)
 	}
 	v.Plan.Today, v.Plan.TodayAt = s.Built, len(v.Plan.Phases)
@@ -629,7 +641,7 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 		v.Contributes = append(v.Contributes, l)
 	}
 	if len(a.Series) > 0 {
-		v.ProgressChart = progressChart(a.Series, r.Site.Built, r.tr.T("action.progress_chart", v.Title))
+		v.ProgressChart = progressChart(a.Series, r.Site.Built, r.tr.T("action.progress_chart", v.Title), r.tr)
 		v.Series = r.pointViews(a.Series)
 	}
 	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.crumbs(&a.Item, goal, obj), History: r.historyView(&a.Item),
@@ -725,7 +737,8 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 		label = r.tr.T("vote." + rc.Vote)
 	}
 	v := ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, VoteLabel: label, Priority: rc.Priority, Comment: rc.Comment,
-		Counted: rc.Counted, Reason: rc.Reason, Detail: withoutEmails(rc.Detail), Verification: rc.Verification, File: rc.File}
+		Counted: rc.Counted, Reason: rc.Reason, Verification: rc.Verification, File: rc.File}
+	v.Detail, v.DetailLang = r.verdictDetail(rc.Verdict)
 	v.ReasonLabel, v.VerifiedBy = r.verdictLabels(rc.Verdict)
 	if o := rc.Origin; o != nil {
 		v.Landed, v.Commit, v.CommitURL, v.Author = o.Landed, o.Commit[:min(10, len(o.Commit))], r.itemCommitURL(rc.On, o.Commit), withoutEmails(o.AuthorName)
@@ -735,9 +748,70 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 
 func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {
 	v := FeedbackView{ID: f.ID(), Title: f.Title, Kind: f.Kind, Label: r.tr.T("feedback." + f.Kind), Body: r.bodyLink(f.VoterBody, f.Voter), Date: f.Date, HTML: htmlOf(r.fb[f].HTML),
-		Counted: f.Counted, Detail: withoutEmails(f.Detail), Unreadable: len(f.Problems) > 0}
+		Counted: f.Counted, Unreadable: len(f.Problems) > 0}
+	v.Detail, v.DetailLang = r.verdictDetail(f.Verdict)
 	v.ReasonLabel, _ = r.verdictLabels(f.Verdict)
 	return v
+}
+
+// verdictDetail is a verdict's detail in the page's language, from its sentences, and
+// "" as its language; or its English Detail and "en" when a sentence has no translation
+// in the page's language (or the detail is a problem's message, in English).
+func (r *renderer) verdictDetail(v site.Verdict) (string, string) {
+	if v.Detail == "" {
+		return "", ""
+	}
+	english := func() (string, string) {
+		if r.lang == "en" {
+			return withoutEmails(v.Detail), ""
+		}
+		return withoutEmails(v.Detail), "en"
+	}
+	if len(v.Sentences) == 0 {
+		return english()
+	}
+	parts := make([]string, 0, len(v.Sentences))
+	for _, s := range v.Sentences {
+		key := "verdict." + s.Key
+		if s.Key == "" || !r.tr.Has(key) {
+			return english()
+		}
+		args := make([]any, len(s.Params))
+		for i, p := range s.Params {
+			switch {
+			case !p.Time.IsZero() && p.Clock:
+				args[i] = r.formatDate(p.Time.UTC()) + " " + p.Time.UTC().Format("15:04") + " UTC"
+			case !p.Time.IsZero():
+				args[i] = r.formatDate(p.Time)
+			case p.Label != "":
+				args[i] = r.verdictWord(p.Label, p.Text)
+			default:
+				args[i] = withoutEmails(p.Text)
+			}
+		}
+		parts = append(parts, r.tr.T(key, args...))
+	}
+	return strings.Join(parts, "; "), ""
+}
+
+// verdictWord translates a word of a verdict's sentence: a key of the language files, or
+// verdict.opens.<or|and>:<what>,<what> for what the phases open ("votes or priorities").
+func (r *renderer) verdictWord(key, english string) string {
+	if rest, ok := strings.CutPrefix(key, "verdict.opens."); ok {
+		conj, list, _ := strings.Cut(rest, ":")
+		var words []string
+		for _, w := range strings.Split(list, ",") {
+			words = append(words, r.tr.T("verdict.open."+w))
+		}
+		if len(words) < 2 {
+			return strings.Join(words, "")
+		}
+		return strings.Join(words[:len(words)-1], ", ") + " " + r.tr.T("verdict."+conj) + " " + words[len(words)-1]
+	}
+	if r.tr.Has(key) {
+		return r.tr.T(key)
+	}
+	return english
 }
 
 // verdictLabels puts a verdict in the page's language: why it does not count, or who
@@ -759,20 +833,24 @@ func (r *renderer) verdictLabels(v site.Verdict) (reason, verifiedBy string) {
 }
 
 func (r *renderer) indicatorView(in site.Indicator) IndicatorView {
-	v := IndicatorView{Name: in.Name, Unit: in.Unit, Baseline: num(in.Baseline), Target: num(in.Target)}
+	v := IndicatorView{Name: in.Name, Unit: in.Unit, Baseline: r.num(in.Baseline), Target: r.num(in.Target)}
 	vals := append([]site.Value(nil), in.Values...)
 	sort.SliceStable(vals, func(i, j int) bool { return vals[i].Date.Before(vals[j].Date) })
 	for _, x := range vals {
-		v.Values = append(v.Values, ValueView{Date: x.Date, Value: num(x.Value)})
+		v.Values = append(v.Values, ValueView{Date: x.Date, Value: r.num(x.Value)})
 	}
 	if len(vals) > 0 {
-		v.Latest = num(vals[len(vals)-1].Value)
+		v.Latest = r.num(vals[len(vals)-1].Value)
 	}
 	v.Chart = indicatorChart(in.Baseline, in.Target, vals, r.tr.T("indicator.chart", in.Name))
 	return v
 }
 
+// num writes f plain, for the open data: "1234.5".
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// num writes f for the page, the language's way: "1.234,5" in Italian.
+func (r *renderer) num(f float64) string { return r.tr.Number(f) }
 
 // sourceView is where an item comes from when another repository brought it, or nil.
 func (r *renderer) sourceView(it *site.Item) *SourceView {

@@ -42,7 +42,7 @@ func TestACountOfOneReadsInTheSingular(t *testing.T) {
 	trs := map[string]translations{}
 	for _, c := range cases {
 		tr := trs[c.lang]
-		if tr == nil {
+		if tr.strings == nil {
 			var errs diag.List
 			tr = loadTranslations(chain, c.lang, &errs)
 			if errs.HasErrors() {
@@ -61,5 +61,48 @@ func TestACountOfOneReadsInTheSingular(t *testing.T) {
 	// The tally of votes is made of the counted forms.
 	if got := string(tallyBar(TallyView{Support: 1, Oppose: 2, Abstain: 1, Total: 4}, trs["it"])); !strings.Contains(got, "Voti: 1 favorevole, 2 contrari, 1 astenuto") {
 		t.Errorf("tally bar: %s", got)
+	}
+}
+
+// The plural forms are CLDR's, not a rule of thumb about 1: a language with a "few" form
+// (Polish) picks it for 2 and 22 and the "many" string (the key itself) for 5 and 12.
+func TestPluralFormsFollowCLDRForLanguagesWithMoreThanTwoForms(t *testing.T) {
+	tr := newTranslations("pl", map[string]string{
+		"files.n":     "%d plików",
+		"files.n.one": "%d plik",
+		"files.n.few": "%d pliki",
+	})
+	for n, want := range map[int]string{1: "1 plik", 2: "2 pliki", 5: "5 plików", 12: "12 plików", 22: "22 pliki", 0: "0 plików"} {
+		if got := tr.T("files.n", n); got != want {
+			t.Errorf("T(files.n, %d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// Counts and numbers are written the language's way: a full stop groups thousands in
+// Italian and German, a comma in English; German puts a space before the per cent sign.
+func TestCountsAndNumbersAreGroupedTheLanguagesWay(t *testing.T) {
+	chain, err := theme.New(nil, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errs diag.List
+	it, en := loadTranslations(chain, "it", &errs), loadTranslations(chain, "en", &errs)
+	if errs.HasErrors() {
+		t.Fatal(errs.Format())
+	}
+	for _, c := range []struct{ got, want string }{
+		{it.T("counts.actions.n", 500000), "500.000 azioni"},
+		{en.T("counts.actions.n", 500000), "500,000 actions"},
+		{it.T("home.all_proposals", 1234), "Tutte le 1.234 proposte"},
+		{it.Number(3.5), "3,5"},
+		{en.Number(3.5), "3.5"},
+		{it.Number(500000), "500.000"},
+		{it.Percent(45), "45%"},
+		{newTranslations("de", nil).Percent(45), "45\u00a0%"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
 	}
 }

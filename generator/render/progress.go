@@ -20,7 +20,7 @@ import (
 // indicatorChart); the shape of the line and the marks carry the meaning, never a
 // colour. As with indicatorChart, the page should give the same numbers as text for
 // readers who cannot see it.
-func progressChart(points []site.ProgressPoint, asOf time.Time, label string) template.HTML {
+func progressChart(points []site.ProgressPoint, asOf time.Time, label string, tr translations) template.HTML {
 	if len(points) == 0 {
 		return ""
 	}
@@ -36,10 +36,10 @@ func progressChart(points []site.ProgressPoint, asOf time.Time, label string) te
 	for _, pct := range []int{0, 50, 100} {
 		y := s.y(pct)
 		fmt.Fprintf(&b, `<line class="grid" x1="%g" x2="%g" y1="%.1f" y2="%.1f" stroke="currentColor" stroke-opacity="0.25" stroke-width="0.5"/>`, left, right, y, y)
-		text(left-4, y, "end", fmt.Sprintf("%d%%", pct))
+		text(left-4, y, "end", template.HTMLEscapeString(tr.Percent(pct)))
 	}
-	// The dates are ISO, like every date of the open data: no words to translate.
-	if from, to := isoDay(s.points[0].Landed.UTC()), isoDay(s.end.UTC()); from == to {
+	// The dates in the language's words, as on the rest of the page.
+	if from, to := template.HTMLEscapeString(tr.Date(s.points[0].Landed.UTC())), template.HTMLEscapeString(tr.Date(s.end.UTC())); from == to {
 		text((left+right)/2, h-8, "middle", from)
 	} else {
 		text(left, h-8, "start", from)
@@ -47,8 +47,8 @@ func progressChart(points []site.ProgressPoint, asOf time.Time, label string) te
 	}
 	s.polyline(&b, 2)
 	for _, p := range s.points {
-		fmt.Fprintf(&b, `<circle class="point" cx="%.1f" cy="%.1f" r="3" fill="currentColor"><title>%s: %d%%</title></circle>`,
-			s.x(p.Landed), s.y(p.Progress), isoDay(p.Landed.UTC()), clampProgress(p.Progress))
+		fmt.Fprintf(&b, `<circle class="point" cx="%.1f" cy="%.1f" r="3" fill="currentColor"><title>%s: %s</title></circle>`,
+			s.x(p.Landed), s.y(p.Progress), template.HTMLEscapeString(tr.Date(p.Landed.UTC())), template.HTMLEscapeString(tr.Percent(clampProgress(p.Progress))))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

@@ -92,7 +92,9 @@ var progressDrawers = []struct {
 	name string
 	draw func([]site.ProgressPoint, time.Time, string) template.HTML
 }{
-	{"progressChart", progressChart},
+	{"progressChart", func(ps []site.ProgressPoint, asOf time.Time, label string) template.HTML {
+		return progressChart(ps, asOf, label, newTranslations("en", nil))
+	}},
 	{"progressSparkline", progressSparkline},
 }
 
@@ -142,7 +144,7 @@ func TestProgressChartsAreDeterministic(t *testing.T) {
 
 func TestProgressChartDoesNotReorderItsInput(t *testing.T) {
 	ps := points("2025-03-01", 60, "2025-01-01", 10)
-	progressChart(ps, landed("2025-06-01"), "label")
+	progressChart(ps, landed("2025-06-01"), "label", newTranslations("en", nil))
 	if !ps[0].Landed.Equal(landed("2025-03-01")) {
 		t.Error("progressChart sorted the caller's series")
 	}
@@ -181,7 +183,7 @@ func TestProgressChartDrawsSteps(t *testing.T) {
 	} {
 		var line string
 		marks := 0
-		for _, e := range readSVG(t, progressChart(c.points, c.asOf, "label")) {
+		for _, e := range readSVG(t, progressChart(c.points, c.asOf, "label", newTranslations("en", nil))) {
 			switch {
 			case e.name == "polyline":
 				line = e.attrs["points"]
@@ -196,7 +198,7 @@ func TestProgressChartDrawsSteps(t *testing.T) {
 }
 
 func TestProgressChartTellsDatesAndValuesWithoutColour(t *testing.T) {
-	svg := readSVG(t, progressChart(points("2025-01-01", 20, "2025-01-11", 60), landed("2025-01-21"), "label"))
+	svg := readSVG(t, progressChart(points("2025-01-01", 20, "2025-01-11", 60), landed("2025-01-21"), "label", newTranslations("en", nil)))
 	var texts, titles []string
 	for _, e := range svg {
 		switch e.name {
@@ -206,10 +208,10 @@ func TestProgressChartTellsDatesAndValuesWithoutColour(t *testing.T) {
 			titles = append(titles, e.text)
 		}
 	}
-	if got, want := strings.Join(texts, " "), "0% 50% 100% 2025-01-01 2025-01-21"; got != want {
+	if got, want := strings.Join(texts, " "), "0% 50% 100% 1 month.1 2025 21 month.1 2025"; got != want {
 		t.Errorf("axis labels %q, want %q", got, want)
 	}
-	if got, want := strings.Join(titles, " | "), "label | 2025-01-01: 20% | 2025-01-11: 60%"; got != want {
+	if got, want := strings.Join(titles, " | "), "label | 1 month.1 2025: 20% | 11 month.1 2025: 60%"; got != want {
 		t.Errorf("titles %q, want %q", got, want)
 	}
 }

@@ -180,7 +180,7 @@ func (r *renderer) monitorResults(m *site.Monitoring) *ResultSummary {
 // resultIndicator measures in as of asOf; chart draws it too.
 func (r *renderer) resultIndicator(in *site.Indicator, asOf time.Time, chart bool) ResultIndicatorView {
 	a := site.Assess(in, asOf)
-	v := ResultIndicatorView{Name: in.Name, Unit: in.Unit, Baseline: num(in.Baseline), BaselineDate: in.BaselineDate, Status: a.Status, Decreasing: a.Decreasing}
+	v := ResultIndicatorView{Name: in.Name, Unit: in.Unit, Baseline: r.num(in.Baseline), BaselineDate: in.BaselineDate, Status: a.Status, Decreasing: a.Decreasing}
 	if a.Status != "" {
 		v.StatusLabel = r.tr.T("result.status." + a.Status)
 	}
@@ -192,7 +192,7 @@ func (r *renderer) resultIndicator(in *site.Indicator, asOf time.Time, chart boo
 	}
 	for i := range in.Targets {
 		t := &in.Targets[i]
-		tv := TargetView{Year: t.Year, Date: t.Deadline(), Value: num(t.Value), Current: t == a.Current}
+		tv := TargetView{Year: t.Year, Date: t.Deadline(), Value: r.num(t.Value), Current: t == a.Current}
 		v.Targets = append(v.Targets, tv)
 		if tv.Current {
 			c := tv
@@ -202,12 +202,12 @@ func (r *renderer) resultIndicator(in *site.Indicator, asOf time.Time, chart boo
 	vals := append([]site.Value(nil), in.Values...)
 	sort.SliceStable(vals, func(i, j int) bool { return vals[i].Date.Before(vals[j].Date) })
 	for _, x := range vals {
-		v.Values = append(v.Values, ValueView{Date: x.Date, Value: num(x.Value)})
+		v.Values = append(v.Values, ValueView{Date: x.Date, Value: r.num(x.Value)})
 	}
 	if a.Latest != nil {
-		v.Latest, v.LatestDate = num(a.Latest.Value), a.Latest.Date
+		v.Latest, v.LatestDate = r.num(a.Latest.Value), a.Latest.Date
 		if a.Current != nil {
-			v.Expected = num(math.Round(a.Expected*100) / 100)
+			v.Expected = r.num(math.Round(a.Expected*100) / 100)
 		}
 	}
 	if chart {

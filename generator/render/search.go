@@ -47,8 +47,10 @@ func (r *renderer) searchView() (*SearchView, error) {
 	strs := map[string]string{}
 	for k, key := range searchKeys {
 		strs[k] = r.tr.T(key)
-		if one, ok := r.tr[key+".one"]; ok { // the singular, which the script picks for a count of 1
-			strs[k+".one"] = one
+		for _, suffix := range pluralSuffixes { // the plural forms, which the script picks by the CLDR rules of the browser
+			if form, ok := r.tr.strings[key+suffix]; ok {
+				strs[k+suffix] = form
+			}
 		}
 	}
 	var types []string

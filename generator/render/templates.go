@@ -6,6 +6,7 @@ import (
 	"maps"
 	"path"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,10 @@ import (
 	"github.com/pspm-dev/pspm/generator/meta"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/theme"
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
 )
 
 // layoutOf maps each page kind to its template file under layouts/; the page of an item
@@ -49,8 +54,26 @@ func layouts() map[string]string {
 	return out
 }
 
-// translations are the UI strings of one language, by key.
-type translations map[string]string
+// translations are the UI strings of one language, by key, with the language's CLDR plural
+// rules and number formats (golang.org/x/text).
+type translations struct {
+	tag     language.Tag
+	strings map[string]string
+	printer *message.Printer
+}
+
+// newTranslations returns the strings of the language lang (a BCP 47 tag: "it", "en",
+// "de"), whose plural rules and number formats come from CLDR.
+func newTranslations(lang string, strs map[string]string) translations {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		tag = language.Und
+	}
+	if strs == nil {
+		strs = map[string]string{}
+	}
+	return translations{tag: tag, strings: strs, printer: message.NewPrinter(tag)}
+}
 
 // loadTranslations merges i18n/<lang>.yaml across the chain: the site's strings win, key
 // by key, over the theme's.
@@ -59,35 +82,146 @@ func loadTranslations(c *theme.Chain, lang string, errs *diag.List) translations
 	all, err := c.ReadAll(name)
 	if err != nil {
 		errs.Add(diag.Pos{File: name}, "cannot read: %v", err)
+	} else if len(all) == 0 {
+		errs.Add(diag.Pos{File: name}, "no strings for the language %q: add i18n/%s.yaml to the site (copy the theme's en.yaml and translate its values), or remove %q from languages in pspm.yaml", lang, lang, lang)
 	}
-	tr := translations{}
+	strs := map[string]string{}
 	for i := len(all) - 1; i >= 0; i-- { // built-in first, the site last, so it wins
 		for k, v := range meta.Strings(name, all[i], errs) {
-			tr[k] = v
+			strs[k] = v
 		}
 	}
-	return tr
+	if lang != "en" && len(all) > 0 {
+		fallBackToEnglish(c, name, strs, errs)
+	}
+	return newTranslations(lang, strs)
+}
+
+// fallBackToEnglish gives strs the English string of every key it lacks, and warns once
+// with how many there are: a language file made before the theme gained a string, or a
+// new language translated in part, shows those strings in English, not as their keys.
+// Plural forms (key.one, key.few, …) belong to each language and are never missing.
+func fallBackToEnglish(c *theme.Chain, name string, strs map[string]string, errs *diag.List) {
+	all, err := c.ReadAll("i18n/en.yaml")
+	if err != nil {
+		return
+	}
+	var quiet diag.List // the English file's own problems are reported by the English pages, if any
+	en := map[string]string{}
+	for i := len(all) - 1; i >= 0; i-- {
+		for k, v := range meta.Strings("i18n/en.yaml", all[i], &quiet) {
+			en[k] = v
+		}
+	}
+	var missing []string
+	for k, v := range en {
+		if _, ok := strs[k]; ok || isPluralForm(k, en) {
+			continue
+		}
+		strs[k] = v
+		missing = append(missing, k)
+	}
+	if len(missing) == 0 {
+		return
+	}
+	sort.Strings(missing)
+	shown := missing[:min(5, len(missing))]
+	more := ""
+	if len(missing) > len(shown) {
+		more = fmt.Sprintf(" and %d more", len(missing)-len(shown))
+	}
+	errs.Warn(diag.Pos{File: name}, "%d strings are not translated (%s%s): pages show them in English; copy them from the theme's i18n/en.yaml and translate them",
+		len(missing), strings.Join(shown, ", "), more)
+}
+
+// isPluralForm tells whether key is a plural form of another key of strs: key.one,
+// key.few, … ("tags.one", "Topic: %s", is a string of its own).
+func isPluralForm(key string, strs map[string]string) bool {
+	for _, suffix := range pluralSuffixes {
+		if base, ok := strings.CutSuffix(key, suffix); ok {
+			if _, ok := strs[base]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pluralSuffixes are the keys of the CLDR plural forms other than "other", which is the
+// key itself: vote.support.n ("%d favorevoli") and vote.support.n.one ("%d favorevole").
+var pluralSuffixes = map[plural.Form]string{
+	plural.Zero: ".zero", plural.One: ".one", plural.Two: ".two", plural.Few: ".few", plural.Many: ".many",
 }
 
 // T returns the string for key, formatted with args when there are any. A missing key
 // shows as the key itself, so a missing translation is visible, never an empty string.
-// When the first integer among args is 1 and the key has a singular form, key+".one",
-// that form is used: "1 giorno", not "1 giorni".
+// The first integer among args is a count: the CLDR plural form of the language picks
+// key+".one" (or ".zero", ".two", ".few", ".many") when the file has that form, the key
+// itself otherwise: "1 giorno", not "1 giorni". Numbers are written the language's way:
+// "500.000" and "3,0" in Italian, "500,000" and "3.0" in English.
 func (tr translations) T(key string, args ...any) string {
-	s, ok := tr[key]
+	s, ok := tr.strings[key]
 	if !ok {
 		return key
 	}
-	if one, ok := tr[key+".one"]; ok && firstCount(args) == 1 {
-		s = one
-		if !strings.Contains(s, "%") { // "1 risultato": the count is written out
-			return s
+	if n := firstCount(args); n >= 0 {
+		if suffix, ok := pluralSuffixes[plural.Cardinal.MatchPlural(tr.tag, n, 0, 0, 0, 0)]; ok {
+			if form, ok := tr.strings[key+suffix]; ok {
+				s = form
+				if !strings.Contains(s, "%") { // "1 risultato": the count is written out
+					return s
+				}
+			}
 		}
 	}
 	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
+		return tr.printer.Sprintf(s, args...)
 	}
 	return s
+}
+
+// HTML is T for a string whose arguments are HTML already (escaped by the caller, or
+// markup such as a span with a lang attribute): the string itself is escaped.
+func (tr translations) HTML(key string, args ...any) template.HTML {
+	s, ok := tr.strings[key]
+	if !ok {
+		return template.HTML(template.HTMLEscapeString(key))
+	}
+	if n := firstCount(args); n >= 0 {
+		if suffix, ok := pluralSuffixes[plural.Cardinal.MatchPlural(tr.tag, n, 0, 0, 0, 0)]; ok {
+			if form, ok := tr.strings[key+suffix]; ok {
+				s = form
+			}
+		}
+	}
+	s = template.HTMLEscapeString(s)
+	if len(args) > 0 && strings.Contains(s, "%") {
+		s = tr.printer.Sprintf(s, args...)
+	}
+	return template.HTML(s)
+}
+
+// Has tells whether the language has a string for key.
+func (tr translations) Has(key string) bool {
+	_, ok := tr.strings[key]
+	return ok
+}
+
+// Number writes n the language's way: "500.000" in Italian, "500,000" in English.
+func (tr translations) Number(n any) string {
+	return tr.printer.Sprint(number.Decimal(n, number.MaxFractionDigits(12)))
+}
+
+// OneDecimal writes f with one decimal the language's way: "4,0" in Italian, "4.0" in
+// English.
+func (tr translations) OneDecimal(f float64) string {
+	return tr.printer.Sprint(number.Decimal(f, number.Scale(1)))
+}
+
+// Percent writes n per cent the language's way: "45%" in Italian and English, "45 %" in
+// German.
+func (tr translations) Percent(n int) string {
+	return tr.printer.Sprint(number.Percent(float64(n) / 100))
 }
 
 // firstCount returns the first integer among args, or -1 when there is none.
@@ -171,6 +305,8 @@ func (r *renderer) funcs() template.FuncMap {
 			}
 			return t.Format("2006-01-02")
 		},
+		"num":   func(n any) string { return r.tr.Number(n) },
+		"pct":   r.tr.Percent,
 		"link":  r.link,
 		"asset": r.asset,
 		"add":   func(a, b int) int { return a + b },
@@ -181,12 +317,21 @@ func (r *renderer) funcs() template.FuncMap {
 }
 
 // formatDate writes a date the way readers of the language expect: "15 gennaio 2025".
-func (r *renderer) formatDate(t time.Time) string {
+func (r *renderer) formatDate(t time.Time) string { return r.tr.Date(t) }
+
+// Date writes a day the way readers of the language expect, by the language file's
+// date.format ("{day} {month} {year}"; "{day}. {month} {year}" in German)
+// and month names (month.1 … month.12): "15 gennaio 2025", "15 January 2025". The year is
+// never grouped.
+func (tr translations) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	month := r.tr.T("month." + strconv.Itoa(int(t.Month())))
-	return strconv.Itoa(t.Day()) + " " + month + " " + strconv.Itoa(t.Year())
+	day, month, year := strconv.Itoa(t.Day()), tr.T("month."+strconv.Itoa(int(t.Month()))), strconv.Itoa(t.Year())
+	if f, ok := tr.strings["date.format"]; ok {
+		return strings.NewReplacer("{day}", day, "{month}", month, "{year}", year).Replace(f)
+	}
+	return day + " " + month + " " + year
 }
 
 // tallyBar draws the votes as an SVG stacked bar: no inline style, so it works under a

@@ -338,7 +338,7 @@ func (r *renderer) planTree(p *site.Site) []PlanGoal {
 					av.Summary = r.vtext[r.textOf(&a.Item)].Summary
 				}
 				for _, in := range a.Indicators {
-					iv := IndicatorView{Name: in.Name, Unit: in.Unit, Baseline: num(in.Baseline), Target: num(in.Target)}
+					iv := IndicatorView{Name: in.Name, Unit: in.Unit, Baseline: r.num(in.Baseline), Target: r.num(in.Target)}
 					av.Indicators = append(av.Indicators, iv)
 				}
 				for _, id := range a.Proposals {
@@ -353,7 +353,7 @@ func (r *renderer) planTree(p *site.Site) []PlanGoal {
 					rv.Owner = r.bodyLink(draft.ByBody[res.Owner], res.Owner)
 				}
 				for _, in := range res.Indicators {
-					rv.Indicators = append(rv.Indicators, IndicatorView{Name: in.Name, Unit: in.Unit, Baseline: num(in.Baseline), Target: r.targetsText(in)})
+					rv.Indicators = append(rv.Indicators, IndicatorView{Name: in.Name, Unit: in.Unit, Baseline: r.num(in.Baseline), Target: r.targetsText(in)})
 				}
 				ov.Results = append(ov.Results, rv)
 			}
@@ -368,7 +368,7 @@ func (r *renderer) planTree(p *site.Site) []PlanGoal {
 // 40 (30 giugno 2026)", or its single target.
 func (r *renderer) targetsText(in site.Indicator) string {
 	if len(in.Targets) == 0 {
-		return num(in.Target)
+		return r.num(in.Target)
 	}
 	var parts []string
 	for _, t := range in.Targets {
@@ -376,7 +376,7 @@ func (r *renderer) targetsText(in site.Indicator) string {
 		if t.Year == 0 {
 			when = r.formatDate(t.Date)
 		}
-		parts = append(parts, num(t.Value)+" ("+when+")")
+		parts = append(parts, r.num(t.Value)+" ("+when+")")
 	}
 	return strings.Join(parts, ", ")
 }
@@ -485,8 +485,14 @@ func (r *renderer) planView(v *site.Version, url string, part *planPart) ([]byte
 		}
 	}
 	title := p.Plan.Title
+	// heading is title as HTML, the plan's title marked with its language when it is not
+	// translated into the page's.
+	heading := template.HTML(template.HTMLEscapeString(title))
 	if tr := p.Plan.Translations[r.lang]; tr != nil && tr.Title != "" && r.prefix != "" {
 		title = tr.Title
+		heading = template.HTML(template.HTMLEscapeString(title))
+	} else if r.prefix != "" {
+		heading = template.HTML(`<span lang="`+template.HTMLEscapeString(r.Config.Languages[0])+`">`) + heading + "</span>"
 	}
 	// On a page in another language, what has no translation is shown in the default
 	// language, marked with lang and announced by a notice, as on the items' pages.
@@ -525,17 +531,22 @@ func (r *renderer) planView(v *site.Version, url string, part *planPart) ([]byte
 	case v == nil:
 		crumbs = append(crumbs, Link{r.tr.T("menu.plan"), r.link("/plan/")})
 		title = r.tr.T("plan.draft.title", title)
+		heading = r.tr.HTML("plan.draft.title", heading)
 	default:
 		crumbs = append(crumbs, Link{r.tr.T("menu.plan"), r.link("/plan/")}, Link{r.tr.T("versions.title"), r.link("/plan/versions/")})
 		title = r.tr.T("plan.version.title", title, v.Name)
+		heading = r.tr.HTML("plan.version.title", heading, template.HTMLEscapeString(v.Name))
 	}
 	if part != nil {
 		crumbs = append(crumbs, Link{title, r.link(l.url)})
 		title = r.tr.T("changes.part.title", title, codeTitle(part.tree.Code, part.tree.Title))
+		heading = r.tr.HTML("changes.part.title", heading, template.HTMLEscapeString(codeTitle(part.tree.Code, part.tree.Title)))
 		if part.pages > 1 {
 			title = r.tr.T("changes.part.page", title, part.page, part.pages)
+			heading = r.tr.HTML("changes.part.page", heading, part.page, part.pages)
 		}
 	}
+	pv.Heading = heading
 	return r.page("plan", &Page{Title: title, URL: r.link(url), Plan: pv, Feed: r.link("/plan/index.xml"), Breadcrumbs: crumbs})
 }
 
@@ -1031,6 +1042,8 @@ func (r *renderer) fieldView(f site.FieldChange, d site.ItemDiff) FieldView {
 		}
 	case "start", "due":
 		before, after = r.frontMatterDate(before), r.frontMatterDate(after)
+	case "progress":
+		before, after = r.percentField(before), r.percentField(after)
 	case "owner": // bodies: by their names
 		before, after = r.bodyNames(before), r.bodyNames(after)
 	case "goal", "objective":
@@ -1039,6 +1052,22 @@ func (r *renderer) fieldView(f site.FieldChange, d site.ItemDiff) FieldView {
 		}
 		if after != "" && after == d.ToParent && d.ToParentTitle != "" {
 			after = d.ToParentTitle
+		}
+	}
+	if ind, ok := strings.CutPrefix(f.Field, "indicator:"); ok {
+		_, attr, _ := strings.Cut(ind, ".")
+		switch {
+		case f.Indicator != nil: // added or removed
+			if before != "" {
+				before = r.indicatorSummary(f.Indicator)
+			}
+			if after != "" {
+				after = r.indicatorSummary(f.Indicator)
+			}
+		case attr == "baseline" || attr == "target":
+			before, after = r.numberField(before), r.numberField(after)
+		case attr == "targets":
+			before, after = r.targetsField(before), r.targetsField(after)
 		}
 	}
 	fv := FieldView{Name: name, Old: before, New: after}
@@ -1061,6 +1090,63 @@ func (r *renderer) bodyNames(ids string) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// percentField writes a progress field ("45") as the pages do ("45%", "45 %" in German).
+func (r *renderer) percentField(s string) string {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return s
+	}
+	return r.tr.Percent(n)
+}
+
+// numberField writes a number of the front matter ("500000") as the pages do
+// ("500.000").
+func (r *renderer) numberField(s string) string {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return s
+	}
+	return r.num(f)
+}
+
+// targetsField writes an indicator's targets as the model lists them ("2024: 20;
+// 2026-06-30: 60") with the pages' dates and numbers ("2024: 20; 30 giugno 2026: 60").
+func (r *renderer) targetsField(s string) string {
+	if s == "" {
+		return ""
+	}
+	parts := strings.Split(s, "; ")
+	for i, p := range parts {
+		if when, v, ok := strings.Cut(p, ": "); ok {
+			parts[i] = r.frontMatterDate(when) + ": " + r.numberField(v)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// indicatorSummary describes an indicator added or removed in the page's language.
+func (r *renderer) indicatorSummary(in *site.Indicator) string {
+	s := r.tr.T("changes.indicator.baseline", r.num(in.Baseline))
+	if in.Target != 0 || len(in.Targets) == 0 {
+		s += ", " + r.tr.T("changes.indicator.target", r.num(in.Target))
+	}
+	if len(in.Targets) > 0 {
+		var parts []string
+		for _, t := range in.Targets {
+			when := strconv.Itoa(t.Year)
+			if t.Year == 0 {
+				when = r.formatDate(t.Date)
+			}
+			parts = append(parts, when+": "+r.num(t.Value))
+		}
+		s += ", " + r.tr.T("changes.indicator.targets", strings.Join(parts, "; "))
+	}
+	if in.Unit != "" {
+		s = r.tr.T("changes.indicator.unit", in.Unit) + ", " + s
+	}
+	return s
 }
 
 // frontMatterDate writes a YYYY-MM-DD date as the pages do ("10 novembre 2026").

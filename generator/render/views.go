@@ -2,7 +2,6 @@ package render
 
 import (
 	"html/template"
-	"strconv"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/site"
@@ -66,13 +65,14 @@ type LangLink struct {
 // SiteView is the portal as every page sees it.
 type SiteView struct {
 	Title       string
+	TitleLang   string // the language of Title when it is not the page's (the plan's title, not translated)
 	Description string
 	Lang        string
 	BaseURL     string
 	Plan        PlanSummary
 	Menu        []Link
 	Labels      Labels
-	Built       string // the date the content is as of, YYYY-MM-DD
+	Built       string // the date the content is as of, in the page's words ("10 novembre 2026")
 	Generator   string
 	Logo        string // the link to the logo, or empty
 	BrandCSS    string // the link to the stylesheet with the site's colours, or empty
@@ -110,15 +110,16 @@ type Labels struct{ Goals, Objectives, Actions string }
 
 // PlanSummary is the plan at a glance.
 type PlanSummary struct {
-	Title    string
-	Period   string
-	Owner    Link
-	Progress int
-	Actions  int
-	Phases   []PhaseView
-	Current  *PhaseView // the phase that holds the build date, if any
-	Today    time.Time  // the date the portal is as of: the content's (or commit's) date, never the clock
-	TodayAt  int        // the index of the first phase that starts after Today (len(Phases) when none)
+	Title     string
+	TitleLang string // the language of Title when it is not the page's (not translated)
+	Period    string
+	Owner     Link
+	Progress  int
+	Actions   int
+	Phases    []PhaseView
+	Current   *PhaseView // the phase that holds the build date, if any
+	Today     time.Time  // the date the portal is as of: the content's (or commit's) date, never the clock
+	TodayAt   int        // the index of the first phase that starts after Today (len(Phases) when none)
 }
 
 // PhaseView is a window of the participation timeline.
@@ -221,6 +222,9 @@ type Counts struct{ Goals, Objectives, Actions, Proposals, Practices, Bodies, Re
 // PlanView is a version of the plan (/plan/, /plan/<version>/) or the draft
 // (/plan/draft/): its tree of goals, objectives and actions.
 type PlanView struct {
+	// Heading is the page's title as HTML, the plan's title marked with its language
+	// when it is not translated into the page's.
+	Heading   template.HTML
 	Intro     template.HTML
 	IntroLang string // the language of Intro when it differs from the page's (an untranslated plan)
 	// Untranslated is the language shown for the parts of the page that have no translation
@@ -389,7 +393,8 @@ type ReactionView struct {
 	Counted      bool
 	Reason       string    // a reason code (see the open data), "" when counted
 	ReasonLabel  string    // Reason in the page's language
-	Detail       string    // why, in a sentence (English), "" when counted
+	Detail       string    // why, in a sentence in the page's language when it has one, "" when counted
+	DetailLang   string    // the language of Detail when it is not the page's ("en": not translated)
 	Verification string    // author, signature or none
 	VerifiedBy   string    // in the page's language: who vouched for the vote, "" when nobody did
 	File         string    // the reaction file in the repository
@@ -405,7 +410,8 @@ type FeedbackView struct {
 	Counted     bool
 	ReasonLabel string // why it does not count, in the page's language
 	Detail      string
-	Unreadable  bool // the file could not be read: only its reason is shown
+	DetailLang  string // the language of Detail when it is not the page's
+	Unreadable  bool   // the file could not be read: only its reason is shown
 	ID          string
 	Title       string
 	Kind        string
@@ -462,6 +468,7 @@ type AnswerView struct {
 	// does not answer the amendment, which stays open; ReasonLabel and Detail say why.
 	NotCounted          bool
 	ReasonLabel, Detail string
+	DetailLang          string // the language of Detail when it is not the page's
 }
 
 // PracticeView is a practice page.
@@ -610,7 +617,7 @@ func (r *renderer) makeTally(t site.Tally) TallyView {
 		v.SupportPct, v.OpposePct, v.AbstainPct = shares(v.Support, v.Oppose, v.Abstain)
 	}
 	if t.Priority.Count > 0 {
-		v.PriorityMean = strconv.FormatFloat(t.Priority.Mean, 'f', 1, 64)
+		v.PriorityMean = r.tr.OneDecimal(t.Priority.Mean)
 		v.PriorityText = r.tr.T("priority.mean", v.PriorityMean, v.PriorityCount)
 	}
 	v.SupportText = r.tr.T("vote.support.n", v.Support)

@@ -473,9 +473,9 @@ func indicatorChanges(old, new []Indicator) []FieldChange {
 		o, n := oldByKey[k], newByKey[k]
 		switch {
 		case o == nil:
-			out = append(out, FieldChange{Field: "indicator:" + n.Name, New: indicatorSummary(n)})
+			out = append(out, FieldChange{Field: "indicator:" + n.Name, New: indicatorSummary(n), Indicator: n})
 		case n == nil:
-			out = append(out, FieldChange{Field: "indicator:" + o.Name, Old: indicatorSummary(o)})
+			out = append(out, FieldChange{Field: "indicator:" + o.Name, Old: indicatorSummary(o), Indicator: o})
 		default:
 			out = append(out, fieldChanges(indicatorFields(o), indicatorFields(n))...)
 		}

@@ -400,8 +400,13 @@ func mirrorFields(fs []site.FieldChange) []site.FieldChange {
 	return sortedFields(out)
 }
 
+// sortedFields sorts fs by field, without the indicator an added or removed one
+// describes (the indicator of one version or the other).
 func sortedFields(fs []site.FieldChange) []site.FieldChange {
 	out := slices.Clone(fs)
+	for i := range out {
+		out[i].Indicator = nil
+	}
 	slices.SortStableFunc(out, func(a, b site.FieldChange) int { return strings.Compare(a.Field, b.Field) })
 	return out
 }

@@ -84,6 +84,9 @@ type Change struct {
 type Translation struct {
 	Title  string            `yaml:"title" meta:"required"`
 	Answer TranslationAnswer `yaml:"answer"`
+	// Phases are the names of the plan's phases in the language, in the order of
+	// content/plan/_index.md (a translation of the plan only; "" keeps a name as it is).
+	Phases []string `yaml:"phases"`
 
 	File     string
 	Text     string
@@ -648,6 +651,29 @@ type Verdict struct {
 	// Member is the member who vouched for it, as the body declares them (Member.Shown):
 	// what the portal shows of who cast a counted contribution.
 	Member string
+	// Sentences are Detail as data, one per sentence Detail joins with "; ": pages write
+	// each in their language (verdict.<Key> in the language files) and fall back to
+	// Detail when a sentence has no key or no translation. Empty when Detail is a
+	// problem's message (ReasonMalformed) or has no translation yet.
+	Sentences []Sentence
+}
+
+// Sentence is one sentence of a Verdict's Detail: the key of its translation, its
+// parameters in the order of the sentence, and the sentence in English.
+type Sentence struct {
+	Key     string
+	Params  []Param
+	English string
+}
+
+// Param is a parameter of a Sentence: a text (a commit, a file, a body, an email), a
+// moment written the page's way, or a word the page translates by Label (a key of the
+// language files, such as amendment.status.accepted).
+type Param struct {
+	Text  string
+	Time  time.Time
+	Clock bool // Time with its time of day (UTC), not only its day
+	Label string
 }
 
 // Reasons a contribution does not count. They are stable codes, used in the open data

@@ -114,6 +114,9 @@ type FieldChange struct {
 	Old, New string
 	// Words is the word-level diff of Old and New for a changed title (both set).
 	Words []TextOp
+	// Indicator is the indicator added or removed, for a field indicator:<name>, so that
+	// pages describe it in their language; Old and New describe it in English.
+	Indicator *Indicator
 }
 
 // Text diff operations.

@@ -1,7 +1,6 @@
 package trust
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -27,9 +26,9 @@ import (
 
 // timing is when a contribution counts as landed.
 type timing struct {
-	at     time.Time // the landing time used by the rules
-	commit string    // the commit whose time it is
-	note   string    // why at is not the landing commit's own time, for the detail
+	at     time.Time     // the landing time used by the rules
+	commit string        // the commit whose time it is
+	note   site.Sentence // why at is not the landing commit's own time, for the detail
 	// unverifiable says that no commit of the maintainers vouches for at.
 	unverifiable bool
 }
@@ -139,26 +138,26 @@ func (k *clock) time(o *site.Origin) timing {
 	case j == i:
 		t.at = k.clamped[i]
 		if t.at.After(l.Committed) {
-			t.note = fmt.Sprintf("timed at %s: its landing commit %s says %s, earlier than a commit before it on the main branch",
-				t.at.UTC().Format(time.RFC3339), short(l.Commit), l.Committed.UTC().Format(time.RFC3339))
+			t.note = say("timed.earlier", "timed at %s: its landing commit %s says %s, earlier than a commit before it on the main branch",
+				moment(t.at), short(l.Commit), moment(l.Committed))
 		}
 	case j > i:
 		n := k.chain[j]
 		t.at, t.commit = k.clamped[j], n.Commit
-		t.note = fmt.Sprintf("timed at %s, by commit %s of the maintainers: its landing commit %s (%s, committed by %s) was not made by the maintainers, so the date it says (%s) is the contributor's",
-			t.at.UTC().Format(time.RFC3339), short(n.Commit), short(l.Commit), how(l), l.CommitterEmail, l.Committed.UTC().Format(time.RFC3339))
+		t.note = say("timed.maintainers", "timed at %s, by commit %s of the maintainers: its landing commit %s (%s, committed by %s) was not made by the maintainers, so the date it says (%s) is the contributor's",
+			moment(t.at), short(n.Commit), short(l.Commit), how(l), l.CommitterEmail, moment(l.Committed))
 	default:
 		t.at = k.clamped[i]
 		t.unverifiable = true
-		t.note = fmt.Sprintf("its landing time cannot be verified: its landing commit %s (%s, committed by %s) was not made by the maintainers, so the date it says (%s) is the contributor's, and no commit of theirs landed since; merge requests with merge commits, or sign a commit on the main branch",
-			short(l.Commit), how(l), l.CommitterEmail, l.Committed.UTC().Format(time.RFC3339))
+		t.note = say("timed.unverifiable", "its landing time cannot be verified: its landing commit %s (%s, committed by %s) was not made by the maintainers, so the date it says (%s) is the contributor's, and no commit of theirs landed since; merge requests with merge commits, or sign a commit on the main branch",
+			short(l.Commit), how(l), l.CommitterEmail, moment(l.Committed))
 	}
 	return t
 }
 
-func how(l *site.Landing) string {
+func how(l *site.Landing) label {
 	if l.Merge {
-		return "a merge"
+		return label{"verdict.how.merge", "a merge"}
 	}
-	return "a fast-forward or a direct commit"
+	return label{"verdict.how.direct", "a fast-forward or a direct commit"}
 }

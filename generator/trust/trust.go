@@ -152,11 +152,11 @@ func (j *judge) answerVerdict(a *site.Amendment, ans *site.AmendmentAnswer, t ti
 		return v
 	}
 	if c.origin != nil && t.unverifiable && j.o.Policy == PolicySigned {
-		return notCounted(site.ReasonUnverifiedLanding, "%s", t.note)
+		return verdictOf(site.ReasonUnverifiedLanding, t.note)
 	}
 	v.Counted = true
 	if c.origin != nil {
-		v.Detail = t.note
+		v.Detail, v.Sentences = joinSentences([]site.Sentence{t.note})
 	}
 	return v
 }
@@ -269,27 +269,21 @@ func (j *judge) verdict(c contribution) (site.Verdict, []string) {
 		return v, c.opens
 	}
 	if c.timing.unverifiable && j.o.Policy == PolicySigned {
-		return notCounted(site.ReasonUnverifiedLanding, "%s", c.timing.note), nil
+		return verdictOf(site.ReasonUnverifiedLanding, c.timing.note), nil
 	}
 	open, closed := j.window(c)
 	if len(open) == 0 {
-		v := notCounted(site.ReasonOutsideWindow, "it landed on %s (commit %s), when no phase of the plan opened %s (phases are in content/plan/_index.md)",
-			c.timing.at.UTC().Format(time.RFC3339), short(c.timing.commit), strings.Join(closed, " or "))
-		if c.timing.note != "" {
-			v.Detail += "; " + c.timing.note
-		}
-		return v, nil
+		return verdictOf(site.ReasonOutsideWindow, say("outside-window", "it landed on %s (commit %s), when no phase of the plan opened %s (phases are in content/plan/_index.md)",
+			moment(c.timing.at), short(c.timing.commit), opensLabel(closed, " or ")), c.timing.note), nil
 	}
 	v.Counted = true
-	var notes []string
+	var notes []site.Sentence
 	if len(closed) > 0 {
-		notes = append(notes, fmt.Sprintf("only its %s counts: it landed on %s, when no phase of the plan opened %s",
-			strings.Join(open, " and "), c.timing.at.UTC().Format(time.DateOnly), strings.Join(closed, " or ")))
+		notes = append(notes, say("partly-open", "only its %s counts: it landed on %s, when no phase of the plan opened %s",
+			opensLabel(open, " and "), day(c.timing.at.UTC()), opensLabel(closed, " or ")))
 	}
-	if c.timing.note != "" {
-		notes = append(notes, c.timing.note)
-	}
-	v.Detail = strings.Join(notes, "; ")
+	notes = append(notes, c.timing.note)
+	v.Detail, v.Sentences = joinSentences(notes)
 	return v, open
 }
 
@@ -300,10 +294,10 @@ func (j *judge) identity(c contribution) site.Verdict {
 		return site.Verdict{Reason: c.reason, Detail: c.detail, Verification: site.VerifiedNone}
 	}
 	if c.forItem != "" && c.forItem != c.itemKey {
-		return notCounted(site.ReasonMalformed, "the file says item: %s, but it is in the folder of %s: a vote is cast on the item whose folder holds it", c.forItem, c.itemKey)
+		return notCountedSaid(site.ReasonMalformed, "wrong-item", "the file says item: %s, but it is in the folder of %s: a vote is cast on the item whose folder holds it", c.forItem, c.itemKey)
 	}
 	if c.forVoter != "" && c.forVoter != c.voter {
-		return notCounted(site.ReasonMalformed, "the file says %s: %s, but it is named after %s", c.voterKey, c.forVoter, c.voter)
+		return notCountedSaid(site.ReasonMalformed, "wrong-voter", "the file says %s: %s, but it is named after %s", c.voterKey, c.forVoter, c.voter)
 	}
 	if c.vote {
 		if v, closed := j.closed(c); closed {
@@ -315,9 +309,9 @@ func (j *judge) identity(c contribution) site.Verdict {
 	case PolicyAuthor, PolicySigned:
 		if c.origin == nil {
 			if j.o.FromGit {
-				return notCounted(site.ReasonUnverified, "the file is not committed on the main branch as it is (added or edited since): its author cannot be verified")
+				return notCountedSaid(site.ReasonUnverified, "uncommitted", "the file is not committed on the main branch as it is (added or edited since): its author cannot be verified")
 			}
-			return notCounted(site.ReasonUnverified, "the site is not read from a Git repository: votes.policy %s needs the history to verify who cast it", j.o.Policy)
+			return notCountedSaid(site.ReasonUnverified, "no-git", "the site is not read from a Git repository: votes.policy %s needs the history to verify who cast it", j.o.Policy)
 		}
 		if j.o.Policy == PolicyAuthor {
 			v = j.byAuthor(c)
@@ -335,14 +329,14 @@ func (j *judge) closed(c contribution) (site.Verdict, bool) {
 	if c.origin != nil {
 		at = c.timing.at
 	}
-	why := ""
+	var why site.Sentence
 	if c.amendment != nil {
-		why = ClosedAmendment(c.amendment, at)
+		why = closedAmendment(c.amendment, at)
 	} else {
-		why = Closed(j.s, c.item, at)
+		why = closed(j.s, c.item, at)
 	}
-	if why != "" {
-		return notCounted(site.ReasonClosed, "%s", why), true
+	if why.English != "" {
+		return verdictOf(site.ReasonClosed, why), true
 	}
 	return site.Verdict{}, false
 }
@@ -352,28 +346,31 @@ func (j *judge) closed(c contribution) (site.Verdict, bool) {
 // before the day the vote landed. A zero at (a vote not timed by Git) is never after
 // an answer. It is the rule the build counts votes by, and the one the merge-request
 // check refuses a vote by before it lands.
-func Closed(s *site.Site, item *site.Item, at time.Time) string {
+func Closed(s *site.Site, item *site.Item, at time.Time) string { return closed(s, item, at).English }
+
+// closed is Closed as a sentence pages translate.
+func closed(s *site.Site, item *site.Item, at time.Time) site.Sentence {
 	if item == nil {
-		return ""
+		return site.Sentence{}
 	}
 	switch item.Section {
 	case site.Proposals:
 		p := s.Proposal(item.ID)
 		if p == nil {
-			return ""
+			return site.Sentence{}
 		}
 		if p.Status == site.ProposalWithdrawn {
-			return "the proposal was withdrawn: it takes no votes"
+			return say("closed.withdrawn", "the proposal was withdrawn: it takes no votes")
 		}
 		if !p.Answer.Date.IsZero() && !at.IsZero() && !at.Before(endOfDay(p.Answer.Date)) {
-			return fmt.Sprintf("the vote landed on %s, after the proposal was answered on %s", at.UTC().Format(time.RFC3339), p.Answer.Date.Format(time.DateOnly))
+			return say("closed.answered", "the vote landed on %s, after the proposal was answered on %s", moment(at), day(p.Answer.Date))
 		}
 	case site.Actions:
 		if a := s.Action(item.ID); a != nil && a.Status == site.StatusCancelled {
-			return "the action was cancelled: it takes no votes or priorities"
+			return say("closed.cancelled", "the action was cancelled: it takes no votes or priorities")
 		}
 	}
-	return ""
+	return site.Sentence{}
 }
 
 // ClosedKey is Closed for the item or the amendment whose key is key (an amendment's
@@ -393,36 +390,42 @@ func ClosedKey(s *site.Site, key string, at time.Time) string {
 // answer's day; a superseded one none that landed after its item changed. A zero at (a
 // vote not timed by Git) is closed only by a withdrawal, as for proposals.
 func ClosedAmendment(a *site.Amendment, at time.Time) string {
+	return closedAmendment(a, at).English
+}
+
+// closedAmendment is ClosedAmendment as a sentence pages translate.
+func closedAmendment(a *site.Amendment, at time.Time) site.Sentence {
 	state := a.State
 	if a.Status == site.AmendmentSuperseded {
 		state = a.Status
 	}
 	switch state {
 	case site.AmendmentWithdrawn:
-		return "the amendment was withdrawn: it takes no votes"
+		return say("closed.amendment.withdrawn", "the amendment was withdrawn: it takes no votes")
 	case site.AmendmentAccepted, site.AmendmentRejected:
 		if at.IsZero() {
-			return ""
+			return site.Sentence{}
 		}
+		stateLabel := label{"verdict.state." + state, state}
 		switch ans := a.AnswerFile; {
 		case ans != nil && ans.Origin != nil && !ans.Origin.Landed.IsZero():
 			if !at.Before(ans.Origin.Landed) {
-				return fmt.Sprintf("the vote landed on %s, after the amendment was %s (its answer landed on %s, commit %s)", at.UTC().Format(time.RFC3339), state,
-					ans.Origin.Landed.UTC().Format(time.RFC3339), short(ans.Origin.LandedCommit))
+				return say("closed.amendment.answer-landed", "the vote landed on %s, after the amendment was %s (its answer landed on %s, commit %s)", moment(at), stateLabel,
+					moment(ans.Origin.Landed), short(ans.Origin.LandedCommit))
 			}
 		case !a.Answer.Date.IsZero():
 			if !at.Before(endOfDay(a.Answer.Date)) {
-				return fmt.Sprintf("the vote landed on %s, after the amendment was %s on %s", at.UTC().Format(time.RFC3339), state, a.Answer.Date.Format(time.DateOnly))
+				return say("closed.amendment.answered", "the vote landed on %s, after the amendment was %s on %s", moment(at), stateLabel, day(a.Answer.Date))
 			}
 		case a.Origin == nil || !at.Before(a.Origin.Landed):
-			return fmt.Sprintf("the vote landed on %s, after the amendment was %s", at.UTC().Format(time.RFC3339), state)
+			return say("closed.amendment.answered-undated", "the vote landed on %s, after the amendment was %s", moment(at), stateLabel)
 		}
 	case site.AmendmentSuperseded:
 		if c := a.SupersededBy; c != nil && !at.IsZero() && !at.Before(c.Landed) {
-			return fmt.Sprintf("the vote landed on %s, after the item changed (commit %s, %s) under the amendment: it is superseded", at.UTC().Format(time.RFC3339), short(c.Commit), c.Landed.UTC().Format(time.DateOnly))
+			return say("closed.amendment.superseded", "the vote landed on %s, after the item changed (commit %s, %s) under the amendment: it is superseded", moment(at), short(c.Commit), day(c.Landed.UTC()))
 		}
 	}
-	return ""
+	return site.Sentence{}
 }
 
 // byAuthor applies policy author: the commit's author email is a member's.
@@ -434,7 +437,7 @@ func (j *judge) byAuthor(c contribution) site.Verdict {
 	if m := c.body.Member(o.AuthorEmail); m != nil {
 		return site.Verdict{Verification: site.VerifiedAuthor, Signer: m.Email, Member: m.Shown()}
 	}
-	return notCounted(site.ReasonNotMember, "commit %s, the last change to the file, was authored by %s <%s>, who is not a member of %s (members are listed in %s)",
+	return notCountedSaid(site.ReasonNotMember, "not-member", "commit %s, the last change to the file, was authored by %s <%s>, who is not a member of %s (members are listed in %s)",
 		short(o.Commit), o.AuthorName, o.AuthorEmail, c.voter, c.body.File)
 }
 
@@ -463,7 +466,7 @@ func (j *judge) bySignature(c contribution) site.Verdict {
 		}
 		if c.sig == nil {
 			if errors.Is(err, signature.ErrUnknownKey) {
-				return notCounted(site.ReasonNotMember, "commit %s is signed by a key that is not registered for a member of %s (keys are listed in %s)", short(o.Commit), c.voter, c.body.File)
+				return notCountedSaid(site.ReasonNotMember, "not-member-key", "commit %s is signed by a key that is not registered for a member of %s (keys are listed in %s)", short(o.Commit), c.voter, c.body.File)
 			}
 			return notCounted(site.ReasonBadSignature, "the signature of commit %s does not verify: %v", short(o.Commit), err)
 		}
@@ -471,7 +474,7 @@ func (j *judge) bySignature(c contribution) site.Verdict {
 	if c.sig != nil {
 		return detached
 	}
-	return notCounted(site.ReasonUnsigned, "neither commit %s nor a detached signature (%s.sig, made with ssh-keygen -Y sign -n pspm) signs the file", short(o.Commit), baseName(c.file))
+	return notCountedSaid(site.ReasonUnsigned, "unsigned", "neither commit %s nor a detached signature (%s.sig, made with ssh-keygen -Y sign -n pspm) signs the file", short(o.Commit), baseName(c.file))
 }
 
 // signedBy is the verdict of a contribution signed with key.
@@ -499,7 +502,7 @@ func (j *judge) detached(c contribution, keys []*signature.Key) site.Verdict {
 	case err == nil:
 		return j.signedBy(key)
 	case errors.Is(err, signature.ErrUnknownKey):
-		return notCounted(site.ReasonNotMember, "%s is made with a key that is not registered for a member of %s (keys are listed in %s)", baseName(c.sig.File), c.voter, c.body.File)
+		return notCountedSaid(site.ReasonNotMember, "not-member-sig", "%s is made with a key that is not registered for a member of %s (keys are listed in %s)", baseName(c.sig.File), c.voter, c.body.File)
 	}
 	return notCounted(site.ReasonBadSignature, "%s does not verify: %v (sign the file with: ssh-keygen -Y sign -n pspm -f KEY %s)", baseName(c.sig.File), err, baseName(c.file))
 }

@@ -1160,11 +1160,21 @@
     if (this.active()) { this.run(); } else { this.show(null); }
   }
 
-  // t formats the string key with the arguments; a count of 1 as the first argument picks
-  // the singular, key + ".one", when the language has one.
+  // t formats the string key with the arguments; a count as the first argument picks the
+  // language's CLDR plural form, key + ".one" (".few", ...), when the language file has it,
+  // and is written with the language's digit grouping.
   App.prototype.t = function (key) {
     var args = Array.prototype.slice.call(arguments, 1), s = this.strings[key];
-    if (args[0] === 1 && this.strings[key + ".one"] !== undefined) { s = this.strings[key + ".one"]; }
+    var lang = document.documentElement.lang || "en";
+    if (typeof args[0] === "number") {
+      var form = ".other";
+      try { form = "." + new Intl.PluralRules(lang).select(args[0]); } catch (e) { form = args[0] === 1 ? ".one" : ".other"; }
+      if (this.strings[key + form] !== undefined) { s = this.strings[key + form]; }
+    }
+    args = args.map(function (a) {
+      if (typeof a !== "number") { return a; }
+      try { return a.toLocaleString(lang); } catch (e) { return String(a); }
+    });
     return s === undefined ? key : format(s, args);
   };
 
