@@ -196,6 +196,11 @@ func checkLanguages(t *testing.T, out *output.Mem, foreign map[string][]string) 
 		if !strings.HasSuffix(name, ".html") {
 			continue
 		}
+		if strings.HasPrefix(name, "de/open-data/") {
+			// The datasets' titles and field meanings are written in Italian and English
+			// only (README: a third language gets the English dataset texts): a known limit.
+			continue
+		}
 		lang := "it"
 		if l, _, ok := strings.Cut(name, "/"); ok && foreign[l] != nil {
 			lang = l
