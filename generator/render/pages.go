@@ -83,6 +83,9 @@ func (r *renderer) siteView() *SiteView {
 		{r.tr.T("menu.bodies"), r.link("/bodies/")},
 		{r.tr.T("menu.tags"), r.link("/tags/")},
 	}
+	if hasCommunity(s) {
+		v.Menu = append(v.Menu[:5:5], append([]Link{{r.tr.T("menu.participants"), r.link("/" + string(site.Participants) + "/")}}, v.Menu[5:]...)...)
+	}
 	v.OpenData = r.link(openDataPath)
 	v.License = Link{c.License.Name, c.License.URL}
 	if s.AgID != nil { // AgID's plan, the reference of the objectives' agid codes
@@ -153,9 +156,14 @@ func (r *renderer) planCard(k *site.Kind, p site.PlanItem) *Card {
 }
 
 func (r *renderer) proposalCard(p *site.Proposal) *Card {
+	by := r.bodyLink(p.BodyItem, p.Body)
+	if p.Participant != "" {
+		by = r.participantLink(p.ParticipantItem, p.Participant)
+	}
 	return &Card{Kind: "proposal", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Status, Label: r.tr.T("status." + p.Status),
-		Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
-		Tags: r.cardTagLinks(p.Tags), MoreTags: max(0, len(p.Tags)-cardTags), Tally: r.tally(p.Tally)}
+		Body: by, Date: p.Date, Summary: r.html[&p.Item].Summary,
+		Tags: r.cardTagLinks(p.Tags), MoreTags: max(0, len(p.Tags)-cardTags), Tally: r.tally(p.Tally),
+		Supports: p.Backing, Threshold: r.thresholdText(p)}
 }
 
 func (r *renderer) practiceCard(p *site.Practice) *Card {
@@ -251,6 +259,7 @@ func (r *renderer) pages() []task {
 		add("practice", p.URL(), p.Date, func() ([]byte, error) { return r.practicePage(p) })
 	}
 	add("bodies", "/bodies/", time.Time{}, r.bodiesPage)
+	t = append(t, r.participantPages()...)
 	sizes := r.actionRowSizes()
 	for _, b := range s.Bodies {
 		t = append(t, r.bodyPages(b, sizes)...)
@@ -725,6 +734,8 @@ func (r *renderer) contributions(it *site.Item) Contributions {
 		c.Feedback = append(c.Feedback, r.feedbackView(f))
 	}
 	c.Amendments = r.amendmentViews(it)
+	c.Supports, c.AddSupport = r.supportsOf(it)
+	c.Community, c.Backing = site.Supportable(it.Section) && hasCommunity(r.Site), it.Backing
 	for _, a := range it.Attachments {
 		c.Attachments = append(c.Attachments, AttachmentView{Name: a.Name, URL: r.asset(it.URL() + a.Name), Size: humanSize(a.Size)})
 	}
@@ -749,6 +760,9 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {
 	v := FeedbackView{ID: f.ID(), Title: f.Title, Kind: f.Kind, Label: r.tr.T("feedback." + f.Kind), Body: r.bodyLink(f.VoterBody, f.Voter), Date: f.Date, HTML: htmlOf(r.fb[f].HTML),
 		Counted: f.Counted, Unreadable: len(f.Problems) > 0}
+	if f.VoterParticipant != nil {
+		v.Body = r.participantLink(f.VoterParticipant, f.Voter)
+	}
 	v.Detail, v.DetailLang = r.verdictDetail(f.Verdict)
 	v.ReasonLabel, _ = r.verdictLabels(f.Verdict)
 	return v

@@ -37,7 +37,11 @@ func (s *Site) Resolve() diag.List {
 		case p.Body != "" && p.Participant != "":
 			errs.Add(p.at("participant"), "a proposal is made by a body (body:) or by a participant of the community (participant:), not both: remove one")
 		case p.Body == "" && p.Participant == "":
-			errs.Add(p.at("title"), "missing required key \"body\": say which body makes the proposal (body: <body id>), or which participant of the community (participant: <handle>)")
+			at := p.Pos
+			if at.File == "" {
+				at = p.at("title")
+			}
+			errs.Add(at, "missing required key \"body\": say which body makes the proposal (body: <body id>), or which participant of the community (participant: <handle>)")
 		}
 		if b := s.ByBody[p.Body]; b != nil {
 			p.BodyItem = b
