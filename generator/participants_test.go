@@ -1,11 +1,11 @@
 package generator_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/internal/sitetest"
 	"github.com/pspm-dev/pspm/generator/site"
 )
@@ -347,4 +347,73 @@ func TestMisnamedSupportIsKeptAndNotCounted(t *testing.T) {
 	}
 }
 
-var _ = generator.Options{}
+
+func TestVotesAndSupportsAreTalliedApartInPagesAndOpenData(t *testing.T) {
+	g := communityRepo(t, "none", "open")
+	g.landMR("2025-02-01T10:00:00Z", "s1", giulia, "Sostegno", map[string]string{giuliaSupport: "comment: Sì\n"})
+	g.landMR("2025-02-02T10:00:00Z", "v1", marco, "Voto", map[string]string{"content/proposals/cp1/reactions/c_h223.yaml": "vote: support\n"})
+	votes, _, out := g.build()
+	if len(votes) == 0 || votes[giuliaSupport] != nil {
+		t.Errorf("votes.json holds the community's support, or nothing: %d records", len(votes))
+	}
+	var supports []map[string]any
+	if err := json.Unmarshal(out.Files()["api/v1/supports.json"], &supports); err != nil {
+		t.Fatal(err)
+	}
+	if len(supports) != 1 || supports[0]["participant"] != "giulia" || supports[0]["counted"] != true || supports[0]["phase"] != "Consultazione" {
+		t.Errorf("supports.json = %v; want Giulia's counted support in Consultazione", supports)
+	}
+	var proposals []map[string]any
+	if err := json.Unmarshal(out.Files()["api/v1/proposals.json"], &proposals); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range proposals {
+		if p["id"] == "cp1" {
+			if p["supports"] != 1.0 || p["votes"].(map[string]any)["support"] != 1.0 || p["participant"] != "giulia" {
+				t.Errorf("proposals.json cp1: supports %v, votes %v, participant %v; want 1 support and 1 vote apart", p["supports"], p["votes"], p["participant"])
+			}
+		}
+	}
+	page := string(out.Files()["proposals/cp1/index.html"])
+	if !strings.Contains(page, "Voti degli enti: 1 · Sostegni della comunità: 1") {
+		t.Errorf("the proposal's page does not keep votes and supports apart")
+	}
+	var parts []map[string]any
+	if err := json.Unmarshal(out.Files()["api/v1/participants.json"], &parts); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range parts {
+		for k := range p {
+			if k == "forge" || k == "keys" || k == "email" {
+				t.Errorf("participants.json publishes %q", k)
+			}
+		}
+	}
+	if len(parts) != 3 {
+		t.Errorf("participants.json has %d participants; want 3", len(parts))
+	}
+}
+
+func TestCommentOfAParticipantIsJudgedByTheCommunityPhase(t *testing.T) {
+	g := communityRepo(t, "none", "open")
+	comment := "content/proposals/p1/feedback/giulia-domanda.md"
+	g.landMR("2025-02-01T10:00:00Z", "c1", giulia, "Commento", map[string]string{comment: "---\ntitle: Una domanda\ndate: 2025-02-01\n---\nQuando?\n"})
+	late := "content/proposals/p1/feedback/giulia-tardi.md"
+	g.landMR("2025-09-10T10:00:00Z", "c2", giulia, "Commento", map[string]string{late: "---\ntitle: Tardi\ndate: 2025-09-10\n---\nTardi.\n"})
+	s := g.buildSite()
+	for _, f := range s.Feedback {
+		switch f.File {
+		case comment:
+			if !f.Counted || f.VoterParticipant == nil {
+				t.Errorf("a participant's comment in a phase open to the community: counted %v (%s: %s)", f.Counted, f.Reason, f.Detail)
+			}
+		case late:
+			if f.Counted || f.Reason != site.ReasonOutsideWindow {
+				t.Errorf("a participant's comment in a phase closed to the community: counted %v, reason %q", f.Counted, f.Reason)
+			}
+		}
+	}
+	if p := s.Participant("giulia"); len(p.Comments) != 2 {
+		t.Errorf("giulia's page lists %d comments; want 2", len(p.Comments))
+	}
+}
