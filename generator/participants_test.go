@@ -347,7 +347,6 @@ func TestMisnamedSupportIsKeptAndNotCounted(t *testing.T) {
 	}
 }
 
-
 func TestVotesAndSupportsAreTalliedApartInPagesAndOpenData(t *testing.T) {
 	g := communityRepo(t, "none", "open")
 	g.landMR("2025-02-01T10:00:00Z", "s1", giulia, "Sostegno", map[string]string{giuliaSupport: "comment: Sì\n"})
