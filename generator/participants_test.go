@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/pspm-dev/pspm/generator/internal/sitetest"
+	"github.com/pspm-dev/pspm/generator/markdown"
+	"github.com/pspm-dev/pspm/generator/search"
 	"github.com/pspm-dev/pspm/generator/site"
 )
 
@@ -414,5 +416,31 @@ func TestCommentOfAParticipantIsJudgedByTheCommunityPhase(t *testing.T) {
 	}
 	if p := s.Participant("giulia"); len(p.Comments) != 2 {
 		t.Errorf("giulia's page lists %d comments; want 2", len(p.Comments))
+	}
+}
+
+func TestParticipantsAndCommunityProposalsAreFoundBySearch(t *testing.T) {
+	b := sitetest.Run(t, participantsOverlay("none", "open")).OK()
+	docs := search.Documents(b.Result.Site, b.Result.Config.Languages, markdown.New().Plain)
+	idx, _, err := search.Build("", docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	for _, tc := range []struct{ q, typ, url string }{
+		{"Legambiente", "participant", "/participants/legambiente_re/"},
+		{"ciclabili", "proposal", "/proposals/cp1/"},
+	} {
+		res, err := idx.Search(search.Request{Q: tc.q, Lang: "it"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, h := range res.Hits {
+			found = found || h.Type == tc.typ && h.URL == tc.url
+		}
+		if !found {
+			t.Errorf("%q: no %s hit at %s in %+v", tc.q, tc.typ, tc.url, res.Hits)
+		}
 	}
 }
