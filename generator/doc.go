@@ -28,14 +28,18 @@
 //	         tree's loader (files shared with another version are parsed
 //	         once); a moved or deleted published tag is an error; the
 //	         draft's replaces: are checked against every version
-//	verify   the trust model: whether each vote, comment and amendment     (generator/trust,
-//	         counts, and why not (votes.policy, signatures, replays,       generator/signature)
+//	verify   the trust model: whether each vote, comment, amendment and   (generator/trust,
+//	         the community's supports (participants: registration, forge
+//	         account or keys, community: of the phases) count, and why     generator/signature)
+//	         not (votes.policy, signatures, replays,
 //	         landing times the maintainers vouch for, phase windows); an
 //	         owner's answer to an amendment (its answer.md) counts as a
 //	         comment of the owner body and, when it does, sets the
 //	         amendment's state; a bad contribution is kept and shown, a
 //	         warning in a build and an error in a check
-//	derive   Derive: tallies, priorities ranking, progress roll-ups, lists  (generator/site)
+//	derive   Derive: tallies (the community's supports apart), thresholds (generator/site)
+//	         reached by community proposals, priorities ranking, progress
+//	         roll-ups, lists
 //	         by body/status/tag, amendments' status (superseded when the
 //	         item changed after them) and tallies; what each version
 //	         changed (Diff: on the texts as read, with lineage: renumbered,
