@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pspm-dev/pspm/generator/internal/sitetest"
 	"github.com/pspm-dev/pspm/generator/markdown"
@@ -442,5 +443,47 @@ func TestParticipantsAndCommunityProposalsAreFoundBySearch(t *testing.T) {
 		if !found {
 			t.Errorf("%q: no %s hit at %s in %+v", tc.q, tc.typ, tc.url, res.Hits)
 		}
+	}
+}
+
+func TestMergeRequestCannotHandABodysProposalToAParticipant(t *testing.T) {
+	g := communityRepo(t, "author", "open")
+	g.run("", "checkout", "-q", "-b", "mia")
+	p := "content/proposals/p1/index.md"
+	g.write(p, strings.Replace(g.read(p), "body: c_h223\n", "participant: eve_x\n", 1))
+	g.commitAs("2025-02-03T09:00:00Z", eve, "La proposta del Comune diventa mia")
+	res, err := g.checkAs("eve-x", during)
+	wantViolation(t, res, err, "content/proposals/p1/index.md:1:1: this merge request changed a proposal, but the forge account eve-x that opened it is not a member of m_ef or c_h223")
+}
+
+func TestParticipantsProposalAndCommentByThemselvesPassTheGate(t *testing.T) {
+	g := communityRepo(t, "author", "open")
+	g.run("", "checkout", "-q", "-b", "contributi")
+	g.write("content/proposals/cp2/index.md", "---\ntitle: Orti urbani\nparticipant: legambiente_re\ndate: 2025-02-03\n---\nOrti nei quartieri.\n")
+	g.write("content/proposals/p1/feedback/legambiente_re-domanda.md", "---\ntitle: Una domanda\ndate: 2025-02-03\n---\nCon quali fondi?\n")
+	g.commitAs("2025-02-03T09:00:00Z", "Legambiente <info@legambiente.example>", "Proposta e commento")
+	res, err := g.checkAs("legambiente-re", during)
+	wantClean(t, res, err)
+	res, err = g.checkAs("eve-x", during)
+	wantViolation(t, res, err, "a proposal of participant legambiente_re, but the forge account eve-x")
+	wantViolation(t, res, err, "a comment of participant legambiente_re, but the forge account eve-x")
+	// Outside the phase that opens them to the community.
+	late := time.Date(2025, 9, 10, 12, 0, 0, 0, time.UTC)
+	res, err = g.checkAs("legambiente-re", late)
+	wantViolation(t, res, err, "but no phase of the plan opens proposals to the community now (2025-09-10)")
+}
+
+func TestSupportLandedBeforeTheParticipantsApprovalNotCounted(t *testing.T) {
+	g := communityRepo(t, "none", "approved")
+	g.landMR("2025-02-01T10:00:00Z", "s1", giulia, "Sostegno", map[string]string{giuliaSupport: ""})
+	g.write("content/participants/giulia.md", strings.Replace(g.read("content/participants/giulia.md"), "forge: giulia-r\n", "forge: giulia-r\napproved: 2025-02-10\n", 1))
+	g.commitAll("2025-02-10T10:00:00Z", anna, "Approvo Giulia")
+	g.landMR("2025-02-11T10:00:00Z", "s2", giulia, "Sostegno", map[string]string{"content/proposals/p1/supports/giulia.yaml": ""})
+	s := g.buildSite()
+	if sp := supportOf(t, s, giuliaSupport); sp.Counted || sp.Reason != site.ReasonUnregistered {
+		t.Errorf("support landed before the approval: counted %v, reason %q (%s)", sp.Counted, sp.Reason, sp.Detail)
+	}
+	if sp := supportOf(t, s, "content/proposals/p1/supports/giulia.yaml"); !sp.Counted {
+		t.Errorf("support landed after the approval: not counted (%s: %s)", sp.Reason, sp.Detail)
 	}
 }

@@ -37,16 +37,18 @@ func (r *reviewer) isParticipant(h string) bool {
 	return r.base.ByParticipant[h] != nil || r.head.ByParticipant[h] != nil
 }
 
-// proposalParticipant is the participant who makes the proposal sec/id, on the target
-// or at the head; "" for a body's proposal and for practices.
+// proposalParticipant is the participant who makes the proposal sec/id: the target's
+// word when the target has it (a request cannot hand a body's proposal to a participant),
+// else the head's; "" for a body's proposal and for practices.
 func (r *reviewer) proposalParticipant(sec site.Section, id string) string {
 	if sec != site.Proposals {
 		return ""
 	}
-	for _, s := range []*site.Site{r.base, r.head} {
-		if p := s.Proposal(id); p != nil && p.Participant != "" {
-			return p.Participant
-		}
+	if p := r.base.Proposal(id); p != nil {
+		return p.Participant
+	}
+	if p := r.head.Proposal(id); p != nil {
+		return p.Participant
 	}
 	return ""
 }

@@ -285,7 +285,7 @@ func (s *Site) deriveParticipants() {
 // A support counts towards a phase's threshold only when it landed inside that phase:
 // supports landed after it do not make it reach it.
 func ThresholdOf(phases []Phase, p *Proposal) *ThresholdReached {
-	if p.Participant == "" {
+	if p.Participant == "" || p.ParticipantItem == nil || !p.ParticipantItem.Registered {
 		return nil
 	}
 	var best *ThresholdReached

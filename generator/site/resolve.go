@@ -52,6 +52,9 @@ func (s *Site) Resolve() diag.List {
 		if p.Participant != "" {
 			if pt := s.ByParticipant[p.Participant]; pt != nil {
 				p.ParticipantItem = pt
+				if !pt.Registered {
+					errs.Warn(p.at("participant"), "participant %q is not registered (%s): the proposal is published, but it reaches no threshold", p.Participant, pt.NotRegistered)
+				}
 			} else {
 				errs.Add(p.at("participant"), "unknown participant %q%s (participants are declared in content/participants/<handle>.md)", p.Participant, didYouMean(p.Participant, keys(s.ByParticipant)))
 			}

@@ -121,6 +121,10 @@ func (j *judge) communityVerdict(c communityContribution, keys map[string][]*sig
 	if !c.by.Registered {
 		return notCounted(site.ReasonUnregistered, "%s is not a registered participant: %s", c.handle, c.by.NotRegistered), nil
 	}
+	if a := c.by.Approved; j.s.Registration == site.RegistrationApproved && c.origin != nil && !c.timing.at.IsZero() && c.timing.at.Before(a) {
+		return notCounted(site.ReasonUnregistered, "it landed on %s, before %s was approved on %s: a participant's contributions count from their approval",
+			c.timing.at.UTC().Format(time.RFC3339), c.handle, a.Format(time.DateOnly)), nil
+	}
 	if c.forItem != "" && c.forItem != c.itemKey {
 		return notCounted(site.ReasonMalformed, "the file says item: %s, but it is in the folder of %s", c.forItem, c.itemKey), nil
 	}
