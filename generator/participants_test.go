@@ -487,3 +487,27 @@ func TestSupportLandedBeforeTheParticipantsApprovalNotCounted(t *testing.T) {
 		t.Errorf("support landed after the approval: not counted (%s: %s)", sp.Reason, sp.Detail)
 	}
 }
+
+func TestParticipantsPagesOfferTakePartAndListWhatAwaitsAnAnswer(t *testing.T) {
+	overlay := strings.Replace(participantsOverlay("none", "approved"), "participation:\n", "forge:\n  kind: gitlab\n  url: https://gitlab.example.org/re/portale\nparticipation:\n", 1)
+	b := sitetest.Run(t, overlay).OK()
+	b.File("participants/index.html",
+		`>Partecipa</a>`,
+		`https://gitlab.example.org/re/portale/-/new/main/content/participants?`,
+		"file_name=nome_utente.md",
+		"Giulia Neri", "Legambiente Reggio", "Associazione",
+		"approvate dai gestori del portale",
+		"! giulia-r", // the forge account is the gate's, not the page's
+	)
+	b.File("en/participants/index.html", `>Take part</a>`)
+	b.File("participants/giulia/index.html", "Giulia Neri", "Non iscritto", "Piste ciclabili verso le scuole", "! giulia-r")
+	b.File("proposals/cp1/index.html", "Sostegni della comunità", "content/proposals/cp1/supports?", ">Sostieni</a>", `href="/participants/giulia/"`)
+	b.File("index.html", `href="/participants/">Partecipanti</a>`)
+}
+
+func TestAPortalClosedToTheCommunityHasNoParticipantsPages(t *testing.T) {
+	b := sitetest.Run(t, "").OK()
+	b.NoFile("participants/index.html")
+	b.File("index.html", "! /participants/")
+	b.File("proposals/p1/index.html", "! Sostegni della comunità")
+}
