@@ -3,10 +3,13 @@ package generator_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/internal/sitetest"
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/search"
@@ -510,4 +513,36 @@ func TestAPortalClosedToTheCommunityHasNoParticipantsPages(t *testing.T) {
 	b.NoFile("participants/index.html")
 	b.File("index.html", "! /participants/")
 	b.File("proposals/p1/index.html", "! Sostegni della comunità")
+}
+
+// TestSessionServesTheCommunityAsAFullBuildWould: the live preview reads participants
+// and supports through its cache as a build does (registration included), before and
+// after a support is added and a participant's file is edited.
+func TestSessionServesTheCommunityAsAFullBuildWould(t *testing.T) {
+	dir := demoOnDisk(t)
+	cfg, _ := os.ReadFile(filepath.Join(dir, "pspm.yaml")) // the demo may have none
+	write(t, dir, "pspm.yaml", string(cfg)+"\nparticipation:\n  registration: open\n")
+	write(t, dir, "content/participants/giulia.md", "---\nname: Giulia Neri\nforge: giulia-r\n---\nCiao.\n")
+	prop := "content/proposals/catasto-api-comuni/supports/giulia.yaml"
+	write(t, dir, prop, "comment: Sì\n")
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := generator.NewSession(generator.Options{Source: src, Dir: dir})
+	sn, res, err := ss.Rebuild(generator.Change{All: true})
+	if err != nil {
+		t.Fatalf("first build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	if p := res.Site.Participant("giulia"); p == nil || !p.Registered {
+		t.Fatalf("giulia is not registered in the session")
+	}
+	sameAsFullBuild(t, dir, sn)
+	write(t, dir, "content/participants/giulia.md", "---\nname: Giulia N.\nkind: association\nforge: giulia-r\n---\nCiao.\n")
+	write(t, dir, "content/proposals/catasto-api-comuni/supports/giulia.yaml", "comment: Sì, davvero\n")
+	sn, res, err = ss.Rebuild(generator.Change{Paths: []string{"content/participants/giulia.md", prop}})
+	if err != nil {
+		t.Fatalf("rebuild: %v\n%s", err, res.Diagnostics.Format())
+	}
+	sameAsFullBuild(t, dir, sn)
 }
