@@ -218,6 +218,12 @@ func TestCommunityProposalReachingTheThresholdWaitsForAnAnswer(t *testing.T) {
 			t.Errorf("%s does not say the threshold was reached", page)
 		}
 	}
+	feed := string(out.Files()["proposals/cp1/index.xml"])
+	for _, want := range []string{"sostegno della comunità: Giulia Neri", "sostegno della comunità: Legambiente Reggio", "soglia raggiunta il"} {
+		if !strings.Contains(feed, want) {
+			t.Errorf("the proposal's feed does not say %q", want)
+		}
+	}
 }
 
 func TestSupportsLandedAfterThePhaseDoNotReachItsThreshold(t *testing.T) {
