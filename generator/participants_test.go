@@ -552,3 +552,24 @@ func TestSessionServesTheCommunityAsAFullBuildWould(t *testing.T) {
 	}
 	sameAsFullBuild(t, dir, sn)
 }
+
+func TestSupportOfAnUnknownParticipantRefusedByTheGate(t *testing.T) {
+	g := communityRepo(t, "author", "open")
+	g.run("", "checkout", "-q", "-b", "nessuno")
+	g.write("content/proposals/cp1/supports/nessuno.yaml", "\n")
+	g.commitAs("2025-02-03T09:00:00Z", eve, "Sostegno di nessuno")
+	res, err := g.checkAs("AnnaRossi", during)
+	wantViolation(t, res, err, `content/proposals/cp1/supports/nessuno.yaml:1:1: unknown participant "nessuno"`)
+}
+
+func TestGateWarnsAboutASupportOfAParticipantNotYetApproved(t *testing.T) {
+	g := communityRepo(t, "author", "approved")
+	g.run("", "checkout", "-q", "-b", "presto")
+	g.write(giuliaSupport, "\n")
+	g.commitAs("2025-02-03T09:00:00Z", giulia, "Sostegno prima dell'approvazione")
+	res, err := g.checkAs("giulia-r", during)
+	wantClean(t, res, err)
+	if !strings.Contains(res.Diagnostics.Format(), "giulia is not registered (not yet approved") {
+		t.Errorf("no warning that the support would not count yet:\n%s", res.Diagnostics.Format())
+	}
+}

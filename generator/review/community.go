@@ -78,6 +78,14 @@ func (r *reviewer) participantRules(f history.NetFile, k *kind, at diag.Pos, who
 			}
 		}
 	}
+	if k.community != "" && f.New != "" {
+		switch hp := r.head.ByParticipant[k.participant]; {
+		case hp == nil:
+			errs.Add(at, "%s %s %s, but there is no participant %s: register first (content/participants/%s.md, pspm new participant)", who, verb, k.why, k.participant, k.participant)
+		case !hp.Registered:
+			errs.Warn(at, "%s %s %s, but %s is not registered (%s): it would not count until they are", who, verb, k.why, k.participant, hp.NotRegistered)
+		}
+	}
 	if len(f.Brought) > 0 {
 		errs.Add(at, "this merge request %s %s, but no commit of it made the change: a merge brought an older commit's version; rebase the request on %s", verb, k.why, r.o.Base)
 		return
