@@ -573,3 +573,12 @@ func TestGateWarnsAboutASupportOfAParticipantNotYetApproved(t *testing.T) {
 		t.Errorf("no warning that the support would not count yet:\n%s", res.Diagnostics.Format())
 	}
 }
+
+func TestCommunityListsAreBoundedByLimitsLists(t *testing.T) {
+	keys := strings.Repeat("  - ssh-ed25519 AAAA\n", 3)
+	scope := strings.Repeat("      - proposals\n", 3)
+	cfg := "-- pspm.yaml --\nparticipation:\n  registration: open\nlimits:\n  lists: 2\n"
+	sitetest.Check(t, cfg+"-- content/participants/anna_b.md --\n---\nname: Anna B\nkeys:\n"+keys+"---\n").Failed().Diag("keys has 3 entries, more than the 2 allowed (limits.lists in pspm.yaml)")
+	plan := strings.Replace(communityPlan, "    threshold: 2\n", "    threshold: 2\n    scope:\n"+scope, 1)
+	sitetest.Check(t, cfg+plan).Failed().Diag("phases[0].scope has 3 entries, more than the 2 allowed")
+}
