@@ -333,10 +333,11 @@ var typeIt = map[string]string{"text": "testo", "integer": "numero intero", "num
 
 func TestOpenDataPageDescribesEveryDatasetWithFieldsLicenceAndDownloads(t *testing.T) {
 	b := sitetest.Run(t, openDataSite).OK()
+	itStrings := themeStrings(t, "it")
 	it := []string{`<h1>Dati aperti</h1>`, `href="https://creativecommons.org/licenses/by/4.0/" rel="license"`, `href="/piano/api/v1/open-data.zip"`,
 		`href="/piano/api/v1/catalog.rdf"`, "punto e virgola", "UTF-8 con BOM"}
 	for _, d := range render.Datasets {
-		it = append(it, `<h2 id="`+d.ID+`">`+d.Title.It+`</h2>`)
+		it = append(it, `<h2 id="`+d.ID+`">`+itStrings[d.TitleKey()]+`</h2>`)
 		if d.CSV != "" {
 			it = append(it, `href="/piano/api/v1/`+d.CSV+`">CSV</a>`)
 		}
@@ -344,14 +345,22 @@ func TestOpenDataPageDescribesEveryDatasetWithFieldsLicenceAndDownloads(t *testi
 			it = append(it, `href="/piano/api/v1/`+d.JSON+`">JSON</a>`)
 		}
 		for _, f := range d.Fields {
-			it = append(it, "<td><code>"+f.Name+"</code></td><td>"+typeIt[f.Type]+"</td><td>"+html.EscapeString(f.Meaning.It)+"</td>")
+			it = append(it, "<td><code>"+f.Name+"</code></td><td>"+typeIt[f.Type]+"</td><td>"+html.EscapeString(itStrings[d.FieldKey(f.Name)])+"</td>")
 		}
 	}
 	b.File("open-data/index.html", it...)
-	for _, d := range render.Datasets {
-		for _, f := range d.Fields {
-			if f.Meaning.It == "" || f.Meaning.En == "" || typeIt[f.Type] == "" {
-				t.Errorf("%s.%s: type %q, meaning %+v: every field has a known type and a meaning in both languages", d.ID, f.Name, f.Type, f.Meaning)
+	for _, lang := range []string{"it", "en", "de"} {
+		strs := themeStrings(t, lang)
+		for _, d := range render.Datasets {
+			for _, key := range []string{d.TitleKey(), d.DescriptionKey()} {
+				if strs[key] == "" {
+					t.Errorf("i18n/%s.yaml: no %s", lang, key)
+				}
+			}
+			for _, f := range d.Fields {
+				if strs[d.FieldKey(f.Name)] == "" || typeIt[f.Type] == "" {
+					t.Errorf("%s.%s: type %q, i18n/%s.yaml %s %q: every field has a known type and a meaning in every language", d.ID, f.Name, f.Type, lang, d.FieldKey(f.Name), strs[d.FieldKey(f.Name)])
+				}
 			}
 		}
 	}

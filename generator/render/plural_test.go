@@ -106,3 +106,36 @@ func TestCountsAndNumbersAreGroupedTheLanguagesWay(t *testing.T) {
 		}
 	}
 }
+
+// The counts of AgID's plan take each its own plural form: "1 obiettivo, 2 risultati
+// attesi, 1 linea d'azione", not the plural of the first count for all three.
+func TestEachCountOfAgIDsPlanHasItsOwnPluralForm(t *testing.T) {
+	chain, err := theme.New(nil, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang    string
+		o, r, a int
+		want    string
+	}{
+		{"it", 1, 2, 1, "1 obiettivo, 2 risultati attesi, 1 linea d'azione."},
+		{"it", 2, 1, 12000, "2 obiettivi, 1 risultato atteso, 12.000 linee d'azione."},
+		{"en", 2, 1, 1, "2 objectives, 1 expected result, 1 line of action."},
+		{"de", 1, 3, 1, "1 Ziel, 3 erwartete Ergebnisse, 1 Handlungslinie."},
+	} {
+		var errs diag.List
+		tr := loadTranslations(chain, c.lang, &errs)
+		got := tr.T("agid.counts.list", tr.T("agid.count.objectives", c.o), tr.T("agid.count.results", c.r), tr.T("agid.count.actions", c.a))
+		if got != c.want {
+			t.Errorf("%s: %q, want %q", c.lang, got, c.want)
+		}
+	}
+	data, _, err := chain.ReadFile("layouts/agid.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `(T "agid.count.objectives" .Objectives) (T "agid.count.results" .Results) (T "agid.count.actions" .Actions)`) {
+		t.Error("agid.html does not write each count with its own plural form")
+	}
+}
