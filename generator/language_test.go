@@ -126,7 +126,7 @@ func visibleText(t *testing.T, page []byte, lang string) string {
 
 var (
 	longNumberRE = regexp.MustCompile(`(^|[^\p{L}\p{N}.,'’_-])(\d{5,})([^\p{L}\p{N}_-]|$)`)
-	isoDateRE    = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+	isoDateRE    = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}(\b|T)`) // a day, or the day of an RFC 3339 moment
 )
 
 // languageProblems lists the theme's phrases of the other language, the numbers written
@@ -421,4 +421,36 @@ vote: [support
 	foreign := map[string][]string{"it": markers(t, "en", "it"), "en": markers(t, "it", "en"),
 		"de": append(markers(t, "it", "de"), markers(t, "en", "de")...)}
 	checkLanguages(t, b.Out, foreign)
+}
+
+// The language check itself catches what it is for: an ISO date or a number of five
+// digits or more without separators in the text a reader sees, and a phrase of the other
+// language, while it lets localised numbers and dates, years, code and the parts marked
+// as another language through.
+func TestTheLanguageCheckCatchesISODatesAndUngroupedNumbers(t *testing.T) {
+	foreign := []string{"after the proposal was answered"}
+	for _, c := range []struct {
+		page string
+		want []string // substrings of the problems, in order; none for a clean page
+	}{
+		{`<p>Il voto è arrivato il 2026-12-03.</p>`, []string{"an ISO date: 2026-12-03"}},
+		{`<p>landed 2026-12-03T08:06:00Z</p>`, []string{"an ISO date: 2026-12-03"}},
+		{`<td>500000</td>`, []string{"a number without separators: 500000"}},
+		{`<p>Tutte le 10000 proposte</p>`, []string{"a number without separators: 10000"}},
+		{`<p>after the proposal was answered</p>`, []string{"the other language's"}},
+		{`<p>500.000 persone, 12.345,5 euro, 3 dicembre 2026, anno 2026, 9999 voti</p>`, nil},
+		{`<p>500,000 people, <code>2026-12-03 a1b2c3d4e5</code>, <span lang="en">2026-12-03</span></p>`, nil},
+		{`<pre>123456</pre><time datetime="2026-12-03">3 dicembre 2026</time>`, nil},
+	} {
+		got := languageProblems(visibleText(t, []byte(c.page), "it"), foreign)
+		if len(got) != len(c.want) {
+			t.Errorf("%s: problems %q, want %d", c.page, got, len(c.want))
+			continue
+		}
+		for i, w := range c.want {
+			if !strings.Contains(got[i], w) {
+				t.Errorf("%s: problem %q, want it to say %q", c.page, got[i], w)
+			}
+		}
+	}
 }
