@@ -10,7 +10,6 @@ import (
 	"testing/fstest"
 
 	demo "github.com/pspm-dev/pspm/content"
-	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/internal/sitetest"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/themes"
@@ -166,11 +165,7 @@ func TestEveryPageOfTheDemoSpeaksItsLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := output.NewMem()
-	res, err := generator.Build(generator.Options{Source: src}, out)
-	if err != nil {
-		t.Fatalf("the demo does not build: %v\n%s", err, res.Diagnostics.Format())
-	}
+	out := sitetest.RunFS(t, src).OK().Out
 	foreign := map[string][]string{"it": markers(t, "en", "it"), "en": markers(t, "it", "en"),
 		"de": append(markers(t, "it", "de"), markers(t, "en", "de")...)}
 	if len(foreign["it"]) < 50 || len(foreign["en"]) < 50 {
@@ -214,11 +209,10 @@ func checkLanguages(t *testing.T, out *output.Mem, foreign map[string][]string) 
 	return pages
 }
 
-// A site with large numbers and a vote that does not count shows them in the page's
-// language: "500.000" and the Italian reason on Italian pages, "500,000" and the English
-// one on English pages; every page passes the language check.
-func TestNumbersAndVerdictsAreWrittenInThePagesLanguage(t *testing.T) {
-	b := sitetest.Run(t, `
+// languageSite overlays sitetest.Minimal for the language tests: an objective whose
+// title is no string of the theme's (sitetest.Minimal's "Obiettivo operativo uno" is the
+// Italian name of the kind), and an action whose indicator has large numbers.
+const languageSite = `
 -- content/plan/objectives/o1.md --
 ---
 title: Servizi interoperabili
@@ -242,6 +236,13 @@ indicators:
       - {date: 2025-03-01, value: 123456.5}
 ---
 Testo dell'azione.
+`
+
+// A site with large numbers and a vote that does not count shows them in the page's
+// language: "500.000" and the Italian reason on Italian pages, "500,000" and the English
+// one on English pages; every page passes the language check.
+func TestNumbersAndVerdictsAreWrittenInThePagesLanguage(t *testing.T) {
+	b := sitetest.Run(t, languageSite+`
 -- content/proposals/p1/index.md --
 ---
 title: Proposta uno
@@ -266,29 +267,13 @@ Testo della proposta.
 // German is built in: languages [it, en, de] gives /de/ pages in German, with German
 // plural forms, numbers, percentages and dates, and no string left untranslated.
 func TestGermanPagesSpeakGerman(t *testing.T) {
-	b := sitetest.Run(t, `
+	b := sitetest.Run(t, languageSite+`
 -- pspm.yaml --
 languages: [it, en, de]
--- content/plan/actions/a1.md --
----
-title: Azione uno
-objective: o1
-status: in-progress
-progress: 40
-start: 2025-01-01
-due: 2025-12-31
-indicators:
-  - name: Enti coinvolti
-    unit: enti
-    baseline: 250000
-    target: 500000
-    values:
-      - {date: 2025-03-01, value: 2}
----
 `).OK()
 	b.File("de/index.html", `<html lang="de">`, ">Vorschläge<", "Zum Inhalt springen")
 	b.File("de/proposals/p1/index.html", "1 dafür", "0 dagegen", "0 Enthaltungen", `hreflang="de"`)
-	b.File("de/plan/actions/a1/index.html", "500.000", "250.000", "31. Dezember 2025", "40\u00a0% erledigt", "! 500000")
+	b.File("de/plan/actions/a1/index.html", "500.000", "250.000", "123.456,5", "31. Dezember 2025", "40\u00a0% erledigt", "! 500000")
 	b.File("proposals/p1/index.html", `hreflang="de"`, ">Deutsch<")
 	// The datasets are described in German too: their texts are strings of the language files.
 	b.File("de/open-data/index.html", `<h2 id="proposals">Vorschläge</h2>`, "Seite des Vorschlags", "! the proposal&#39;s page", "! pagina della proposta")
@@ -301,7 +286,7 @@ indicators:
 // in the site, /fr/ pages speak French, with French plural forms (0 and 1 are singular)
 // and numbers; a string the file lacks shows in English, and the build says which.
 func TestAThirdLanguageIsALanguageFile(t *testing.T) {
-	b := sitetest.Run(t, `
+	b := sitetest.Run(t, languageSite+`
 -- pspm.yaml --
 languages: [it, en, fr]
 -- i18n/fr.yaml --
@@ -312,20 +297,6 @@ vote.oppose.n: "%d contre"
 vote.abstain.n: "%d abstentions"
 vote.abstain.n.one: "%d abstention"
 month.12: décembre
--- content/plan/actions/a1.md --
----
-title: Azione uno
-objective: o1
-status: in-progress
-progress: 40
-start: 2025-01-01
-due: 2025-12-31
-indicators:
-  - name: Enti coinvolti
-    unit: enti
-    baseline: 250000
-    target: 500000
----
 `).OK()
 	b.File("fr/index.html", `<html lang="fr">`, ">Propositions<")
 	b.File("fr/proposals/p1/index.html", "1 pour", "0 contre", "0 abstention<", `hreflang="fr"`)
@@ -390,15 +361,9 @@ func TestAVoteAfterTheAnswerIsExplainedInThePagesLanguage(t *testing.T) {
 // language: the Italian and German pages say it in their words, with a parser's own
 // message kept as written and marked as English; the open data keep the English detail.
 func TestProblemVerdictsAreSaidInThePagesLanguage(t *testing.T) {
-	b := sitetest.Run(t, `
+	b := sitetest.Run(t, languageSite+`
 -- pspm.yaml --
 languages: [it, en, de]
--- content/plan/objectives/o1.md --
----
-title: Servizi interoperabili
-goal: g1
-agid: [OB.1.1]
----
 -- content/proposals/p1/reactions/c_x999.yaml --
 vote: support
 -- content/proposals/p1/reactions/c_h223.yaml --
