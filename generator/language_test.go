@@ -372,7 +372,18 @@ comment: Nessun voto.
 vote: oppose
 -- content/practices/pr1/reactions/c_h223.yaml --
 vote: [support
+-- content/plan/actions/a1/amendments/c_h223-capofila.md --
+---
+title: Azione uno, guidata dal Comune
+reason: Il Comune è più vicino.
+date: 2025-02-01
+fields:
+  - name: owner
+    value: c_h223
+---
 `).OK()
+	b.File("plan/actions/a1/index.html", "fields: owner non si può emendare", "! cannot be amended")
+	b.File("de/plan/actions/a1/index.html", "fields: owner kann nicht geändert werden", "! cannot be amended")
 	b.File("proposals/p1/index.html",
 		"votante sconosciuto c_x999", "un file di voto deve avere un voto", "contiene già il voto di m_ef",
 		"! unknown voter", "! a reaction needs a vote", "! holds the vote of")

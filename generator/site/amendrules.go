@@ -180,7 +180,7 @@ func (s *Site) resolveAmendments(sd said) {
 			sd.add(&a.Problems, at, Say("amendment-owner", "%s owns %s: its owners change the item directly, in %s, instead of proposing an amendment to it", a.Voter, a.ItemKey, a.On.File))
 		}
 		if a.On != nil {
-			s.checkAmendedFields(a)
+			s.checkAmendedFields(a, sd)
 		}
 		if read && !a.Changes() {
 			sd.add(&a.Problems, at, Say("amendment-empty", "the amendment proposes nothing: write the proposed text after the front matter, a title:, or fields: with new values"))
@@ -263,7 +263,7 @@ func (a *Amendment) ApplyAnswer() {
 
 // checkAmendedFields records the fields of a that the item's kind does not amend, those
 // proposed twice, and the values a field does not take.
-func (s *Site) checkAmendedFields(a *Amendment) {
+func (s *Site) checkAmendedFields(a *Amendment, sd said) {
 	allowed := AmendableFields(a.On.Section)
 	k := KindOf(a.On.Section)
 	seen := map[string]bool{}
@@ -274,14 +274,14 @@ func (s *Site) checkAmendedFields(a *Amendment) {
 		}
 		switch {
 		case len(allowed) == 0:
-			a.Problems.Add(at, "fields: %s are amended by their title and text only; remove fields: and propose the text after the front matter", k.Plural)
+			sd.add(&a.Problems, at, Say("fields.none", "fields: %s are amended by their title and text only; remove fields: and propose the text after the front matter", Word{Key: k.Plural + ".title", English: k.Plural}))
 			return
 		case f.Name == "title":
-			a.Problems.Add(at, "fields: the title is proposed with title: at the top of the front matter, not as a field")
+			sd.add(&a.Problems, at, Say("fields.title", "fields: the title is proposed with title: at the top of the front matter, not as a field"))
 		case !slices.Contains(allowed, f.Name):
-			a.Problems.Add(at, "fields: %q cannot be amended%s (an amendment to an %s may propose: %s; who owns it and where it sits in the plan are the plan owner's to decide)", f.Name, didYouMean(f.Name, allowed), k.Name, strings.Join(allowed, ", "))
+			sd.add(&a.Problems, at, Say("fields.unknown", "fields: %q cannot be amended%s (an amendment to an %s may propose: %s; who owns it and where it sits in the plan are the plan owner's to decide)", f.Name, Technical(didYouMean(f.Name, allowed)), Word{Key: "search.type." + k.Name, English: k.Name}, strings.Join(allowed, ", ")))
 		case seen[f.Name]:
-			a.Problems.Add(at, "fields: %q is proposed twice; keep one", f.Name)
+			sd.add(&a.Problems, at, Say("fields.twice", "fields: %q is proposed twice; keep one", f.Name))
 		default:
 			seen[f.Name] = true
 			if msg := CheckAmendedValue(a.On.Section, f.Name, strings.TrimSpace(f.Value)); msg != "" {
