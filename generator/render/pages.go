@@ -761,21 +761,27 @@ func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {
 // signature does not verify) stays as written, marked lang="en" on pages in another
 // language: the detail is HTML.
 func (r *renderer) verdictDetail(v site.Verdict) (template.HTML, string) {
-	if v.Detail == "" {
+	return r.sentences(v.Detail, v.Sentences)
+}
+
+// sentences writes the sentences ss in the page's language (verdict.<key>), or, when one
+// has no translation, their English, detail, marked "en" on a page in another language.
+func (r *renderer) sentences(detail string, ss []site.Sentence) (template.HTML, string) {
+	if detail == "" {
 		return "", ""
 	}
 	english := func() (template.HTML, string) {
-		text := template.HTML(template.HTMLEscapeString(withoutEmails(v.Detail)))
+		text := template.HTML(template.HTMLEscapeString(withoutEmails(detail)))
 		if r.lang == "en" {
 			return text, ""
 		}
 		return text, "en"
 	}
-	if len(v.Sentences) == 0 {
+	if len(ss) == 0 {
 		return english()
 	}
-	parts := make([]string, 0, len(v.Sentences))
-	for _, s := range v.Sentences {
+	parts := make([]string, 0, len(ss))
+	for _, s := range ss {
 		key := "verdict." + s.Key
 		if s.Key == "" || !r.tr.Has(key) {
 			return english()

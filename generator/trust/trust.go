@@ -572,7 +572,12 @@ type TagVerdict struct {
 	Verified bool
 	Signer   string // "Name, Role (fingerprint)" of the member whose key signed it, as the body declares them (never an e-mail)
 	Problem  string // why a signed tag is not verified
+	// Said is Problem as a sentence pages write in their language (verdict.<key>).
+	Said site.Sentence
 }
+
+// tagProblem is the verdict of a tag that is not verified, for the reason s says.
+func tagProblem(s site.Sentence) TagVerdict { return TagVerdict{Problem: s.English, Said: s} }
 
 // VerifyTag checks the signature of a tag (sig over payload, OpenPGP or SSH in the "git"
 // namespace, made at the time at) against the keys of the members of the plan owner body
@@ -580,7 +585,7 @@ type TagVerdict struct {
 func VerifyTag(s *site.Site, sig, payload string, at time.Time) TagVerdict {
 	owner := s.Plan.OwnerBody
 	if owner == nil {
-		return TagVerdict{Problem: "the plan has no owner body whose members could sign it"}
+		return tagProblem(say("tag.no-owner", "the plan has no owner body whose members could sign it"))
 	}
 	var keys []*signature.Key
 	member := map[*signature.Key]*site.Member{}
@@ -599,7 +604,7 @@ func VerifyTag(s *site.Site, sig, payload string, at time.Time) TagVerdict {
 		m := member[key]
 		return TagVerdict{Verified: true, Signer: m.Shown() + " (" + key.Fingerprint + ")"}
 	case errors.Is(err, signature.ErrUnknownKey):
-		return TagVerdict{Problem: "signed by a key that is not registered for a member of " + owner.ID + " (keys are listed in " + owner.File + ")"}
+		return tagProblem(say("tag.not-member-key", "signed by a key that is not registered for a member of %s (keys are listed in %s)", owner.ID, owner.File))
 	}
-	return TagVerdict{Problem: "the signature does not verify: " + err.Error()}
+	return tagProblem(say("tag.bad-signature", "the signature does not verify: %s", technical(err.Error())))
 }
