@@ -448,3 +448,38 @@ func TestCatalogueInJSONLDDescribesTheSameResources(t *testing.T) {
 		t.Errorf("the first dataset in JSON-LD: %v", d)
 	}
 }
+
+// The datasets are described in every language of the site: the catalogue gives each
+// dataset's title and description once per language, with its xml:lang, and the
+// archive's README has them all, German included.
+func TestCatalogueAndArchiveDescribeTheDatasetsInEveryLanguage(t *testing.T) {
+	b := sitetest.Run(t, `
+-- pspm.yaml --
+baseURL: https://example.org/piano/
+languages: [it, en, de]
+`).OK()
+	b.File("api/v1/catalog.rdf", `<dct:title xml:lang="it">Proposte</dct:title>`, `<dct:title xml:lang="en">Proposals</dct:title>`,
+		`<dct:title xml:lang="de">Vorschläge</dct:title>`, `<dct:description xml:lang="de">Die Vorschläge der Körperschaften`)
+	zr, err := zip.NewReader(bytes.NewReader(b.Out.Files()["api/v1/open-data.zip"]), int64(len(b.Out.Files()["api/v1/open-data.zip"])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name != "README.md" {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		for _, want := range []string{"## Proposte / Proposals / Vorschläge", "| `answer_date` | date | data della risposta ufficiale | date of the official answer | Datum der amtlichen Antwort |"} {
+			if !strings.Contains(string(data), want) {
+				t.Errorf("the archive's README does not say %q", want)
+			}
+		}
+		return
+	}
+	t.Error("no README.md in the archive")
+}
