@@ -800,7 +800,7 @@ func (r *renderer) sentences(detail string, ss []site.Sentence) (template.HTML, 
 				text = withoutEmails(p.Text)
 			}
 			text = template.HTMLEscapeString(text)
-			if p.Technical && r.lang != "en" {
+			if p.Technical && r.lang != "en" && text != "" {
 				text = `<span lang="en">` + text + `</span>`
 			}
 			args[i] = template.HTML(text)

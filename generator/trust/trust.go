@@ -548,13 +548,12 @@ func Replayed(w *site.Withdrawal, what string) string {
 		what, w.When.UTC().Format(time.DateOnly), short(w.Commit))
 }
 
-// replayed is Replayed as a sentence of a verdict: key (verdict.<key>) names how the
-// language files say what was replayed, whose only parameter is the commit or file name
-// (name); english is what Replayed says of it.
+// replayed is Replayed as a sentence of a verdict: english is what Replayed says was
+// replayed; key (verdict.<key>) is the language files' sentence, whose parameters are
+// name (the commit or file replayed), the day it was withdrawn and the withdrawing commit.
 func replayed(w *site.Withdrawal, key, english, name string) site.Sentence {
-	s := say(key, "%s", Replayed(w, english))
-	s.Params = append([]site.Param{{Text: name}}, say("", "%s %s", day(w.When.UTC()), short(w.Commit)).Params...)
-	return s
+	return site.Sentence{Key: key, English: Replayed(w, english),
+		Params: []site.Param{{Text: name}, {Time: w.When.UTC()}, {Text: short(w.Commit)}}}
 }
 
 func short(hash string) string { return hash[:min(10, len(hash))] }
