@@ -1,6 +1,7 @@
 package render
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -137,5 +138,38 @@ func TestEachCountOfAgIDsPlanHasItsOwnPluralForm(t *testing.T) {
 	}
 	if !strings.Contains(string(data), `(T "agid.count.objectives" .Objectives) (T "agid.count.results" .Results) (T "agid.count.actions" .Actions)`) {
 		t.Error("agid.html does not write each count with its own plural form")
+	}
+}
+
+// The default theme writes every count with num, the language's digit grouping ("12.000"
+// in Italian, "12,000" in English), never as Go prints an int ("12000"): a count printed
+// bare or a len printed bare is found here, outside attributes such as rowspan.
+func TestTemplatesWriteCountsWithTheLanguagesGrouping(t *testing.T) {
+	chain, err := theme.New(nil, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := regexp.MustCompile(`[^"=]\{\{(len [^}]+|\.(Count|Total|Votes|Proposals|Practices|OverdueCount|DueSoonCount|Total\.Total))\}\}`)
+	names := []string{}
+	for _, f := range layouts() {
+		names = append(names, "layouts/"+f)
+	}
+	for _, p := range []string{"header", "footer", "card", "rows", "widgets", "history", "breadcrumbs"} {
+		names = append(names, "layouts/partials/"+p+".html")
+	}
+	names = append(names, "layouts/baseof.html")
+	read := 0
+	for _, name := range names {
+		data, _, err := chain.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		read++
+		for _, m := range bare.FindAllString(string(data), -1) {
+			t.Errorf("%s writes a count without num: %s", name, m[1:])
+		}
+	}
+	if read < 20 {
+		t.Errorf("only %d templates read", read)
 	}
 }
