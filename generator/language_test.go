@@ -7,9 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"testing/fstest"
 
-	demo "github.com/pspm-dev/pspm/content"
 	"github.com/pspm-dev/pspm/generator/internal/sitetest"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/themes"
@@ -153,19 +151,7 @@ func strconvQuote(s string) string { return "«" + s + "»" }
 // more without separators, no ISO date in the text a reader sees.
 func TestEveryPageOfTheDemoSpeaksItsLanguage(t *testing.T) {
 	// The demo in the three languages of the default theme.
-	src := fstest.MapFS{"pspm.yaml": {Data: []byte("languages: [it, en, de]\n")}}
-	err := fs.WalkDir(demo.Site(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(demo.Site(), p)
-		src[p] = &fstest.MapFile{Data: data}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := sitetest.RunFS(t, src).OK().Out
+	out := sitetest.RunFS(t, sitetest.Demo(t, "-- pspm.yaml --\nlanguages: [it, en, de]\n")).OK().Out
 	foreign := map[string][]string{"it": markers(t, "en", "it"), "en": markers(t, "it", "en"),
 		"de": append(markers(t, "it", "de"), markers(t, "en", "de")...)}
 	if len(foreign["it"]) < 50 || len(foreign["en"]) < 50 {
