@@ -27,7 +27,7 @@ type AmendmentView struct {
 	// and Detail); Unreadable when its file could not be read: only why is shown.
 	Counted     bool
 	ReasonLabel string
-	Detail      string
+	Detail      template.HTML
 	DetailLang  string // the language of Detail when it is not the page's
 	Unreadable  bool
 	// Full is false for the amendments past the first MaxAmendments of the page: they

@@ -3,6 +3,7 @@ package render
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"html/template"
 	"path"
 	"slices"
 	"sort"
@@ -756,42 +757,57 @@ func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {
 
 // verdictDetail is a verdict's detail in the page's language, from its sentences, and
 // "" as its language; or its English Detail and "en" when a sentence has no translation
-// in the page's language (or the detail is a problem's message, in English).
-func (r *renderer) verdictDetail(v site.Verdict) (string, string) {
-	if v.Detail == "" {
+// in the page's language. A technical part of a sentence (a parser's message, why a
+// signature does not verify) stays as written, marked lang="en" on pages in another
+// language: the detail is HTML.
+func (r *renderer) verdictDetail(v site.Verdict) (template.HTML, string) {
+	return r.sentences(v.Detail, v.Sentences)
+}
+
+// sentences writes the sentences ss in the page's language (verdict.<key>), or, when one
+// has no translation, their English, detail, marked "en" on a page in another language.
+func (r *renderer) sentences(detail string, ss []site.Sentence) (template.HTML, string) {
+	if detail == "" {
 		return "", ""
 	}
-	english := func() (string, string) {
+	english := func() (template.HTML, string) {
+		text := template.HTML(template.HTMLEscapeString(withoutEmails(detail)))
 		if r.lang == "en" {
-			return withoutEmails(v.Detail), ""
+			return text, ""
 		}
-		return withoutEmails(v.Detail), "en"
+		return text, "en"
 	}
-	if len(v.Sentences) == 0 {
+	if len(ss) == 0 {
 		return english()
 	}
-	parts := make([]string, 0, len(v.Sentences))
-	for _, s := range v.Sentences {
+	parts := make([]string, 0, len(ss))
+	for _, s := range ss {
 		key := "verdict." + s.Key
 		if s.Key == "" || !r.tr.Has(key) {
 			return english()
 		}
 		args := make([]any, len(s.Params))
 		for i, p := range s.Params {
+			var text string
 			switch {
 			case !p.Time.IsZero() && p.Clock:
-				args[i] = r.formatDate(p.Time.UTC()) + " " + p.Time.UTC().Format("15:04") + " UTC"
+				text = r.formatDate(p.Time.UTC()) + " " + p.Time.UTC().Format("15:04") + " UTC"
 			case !p.Time.IsZero():
-				args[i] = r.formatDate(p.Time)
+				text = r.formatDate(p.Time)
 			case p.Label != "":
-				args[i] = r.verdictWord(p.Label, p.Text)
+				text = r.verdictWord(p.Label, p.Text)
 			default:
-				args[i] = withoutEmails(p.Text)
+				text = withoutEmails(p.Text)
 			}
+			text = template.HTMLEscapeString(text)
+			if p.Technical && r.lang != "en" && text != "" {
+				text = `<span lang="en">` + text + `</span>`
+			}
+			args[i] = template.HTML(text)
 		}
-		parts = append(parts, r.tr.T(key, args...))
+		parts = append(parts, string(r.tr.HTML(key, args...)))
 	}
-	return strings.Join(parts, "; "), ""
+	return template.HTML(strings.Join(parts, "; ")), ""
 }
 
 // verdictWord translates a word of a verdict's sentence: a key of the language files, or

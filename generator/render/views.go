@@ -391,17 +391,17 @@ type ReactionView struct {
 	Priority     int
 	Comment      string
 	Counted      bool
-	Reason       string    // a reason code (see the open data), "" when counted
-	ReasonLabel  string    // Reason in the page's language
-	Detail       string    // why, in a sentence in the page's language when it has one, "" when counted
-	DetailLang   string    // the language of Detail when it is not the page's ("en": not translated)
-	Verification string    // author, signature or none
-	VerifiedBy   string    // in the page's language: who vouched for the vote, "" when nobody did
-	File         string    // the reaction file in the repository
-	Author       string    // the author of the commit that cast it, "" without Git
-	Landed       time.Time // when the vote landed on the main branch; zero without Git
-	Commit       string    // the short hash of the commit that cast it, or ""
-	CommitURL    string    // the commit on the forge, or ""
+	Reason       string        // a reason code (see the open data), "" when counted
+	ReasonLabel  string        // Reason in the page's language
+	Detail       template.HTML // why, in a sentence in the page's language when it has one, "" when counted
+	DetailLang   string        // the language of Detail when it is not the page's ("en": not translated)
+	Verification string        // author, signature or none
+	VerifiedBy   string        // in the page's language: who vouched for the vote, "" when nobody did
+	File         string        // the reaction file in the repository
+	Author       string        // the author of the commit that cast it, "" without Git
+	Landed       time.Time     // when the vote landed on the main branch; zero without Git
+	Commit       string        // the short hash of the commit that cast it, or ""
+	CommitURL    string        // the commit on the forge, or ""
 }
 
 // FeedbackView is a comment. A comment that does not count (its author does not speak
@@ -409,7 +409,7 @@ type ReactionView struct {
 type FeedbackView struct {
 	Counted     bool
 	ReasonLabel string // why it does not count, in the page's language
-	Detail      string
+	Detail      template.HTML
 	DetailLang  string // the language of Detail when it is not the page's
 	Unreadable  bool   // the file could not be read: only its reason is shown
 	ID          string
@@ -466,9 +466,10 @@ type AnswerView struct {
 	Lang string // the language of the text when it differs from the page's (not yet translated)
 	// NotCounted says that the answer (an amendment's answer.md) does not count: it
 	// does not answer the amendment, which stays open; ReasonLabel and Detail say why.
-	NotCounted          bool
-	ReasonLabel, Detail string
-	DetailLang          string // the language of Detail when it is not the page's
+	NotCounted  bool
+	ReasonLabel string
+	Detail      template.HTML
+	DetailLang  string // the language of Detail when it is not the page's
 }
 
 // PracticeView is a practice page.

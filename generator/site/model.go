@@ -653,8 +653,8 @@ type Verdict struct {
 	Member string
 	// Sentences are Detail as data, one per sentence Detail joins with "; ": pages write
 	// each in their language (verdict.<Key> in the language files) and fall back to
-	// Detail when a sentence has no key or no translation. Empty when Detail is a
-	// problem's message (ReasonMalformed) or has no translation yet.
+	// Detail when a sentence has no key or no translation. A problem's message written
+	// by a parser is a sentence (verdict.problem) whose parameter is Technical.
 	Sentences []Sentence
 }
 
@@ -674,6 +674,9 @@ type Param struct {
 	Time  time.Time
 	Clock bool // Time with its time of day (UTC), not only its day
 	Label string
+	// Technical: Text is a parser's or a library's message, the same in every language
+	// (pages mark it as English).
+	Technical bool
 }
 
 // Reasons a contribution does not count. They are stable codes, used in the open data
