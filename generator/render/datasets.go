@@ -167,6 +167,8 @@ var Datasets = []Dataset{
 			f("kind", "text", "tipo di osservazione", "kind of feedback"),
 			f("date", "date", "data", "date"),
 			f("url", "url", "collegamento", "link"),
+			f("reply_to", "text", "osservazione a cui risponde (id, vuoto se è sulla voce)", "the feedback it replies to (id, empty when on the item)"),
+			f("paragraph", "text", "paragrafo del testo a cui si riferisce (ancora p-…)", "the paragraph of the text it is about (anchor p-…)"),
 		}},
 	{ID: "versions", JSON: "versions.json", Periodicity: "IRREG",
 		Title:       Text{"Versioni del piano", "Plan versions"},

@@ -51,7 +51,8 @@ type renderer struct {
 	tr       translations
 	tmpl     map[string]*template.Template // by page kind
 	html     map[*site.Item]markdown.Result
-	fallback map[*site.Item]bool // the item has no translation into lang: its text is in the default language
+	anchored map[*site.Item]markdown.Anchored // the first language's texts of the items whose paragraphs are commented (anchorable)
+	fallback map[*site.Item]bool              // the item has no translation into lang: its text is in the default language
 	plan     markdown.Result
 	fb       map[*site.Feedback]markdown.Result
 	ans      map[*site.Proposal]template.HTML
@@ -351,6 +352,24 @@ func (r *renderer) renderMarkdown() {
 		r.ans[p] = template.HTML(ansResults[i].HTML)
 	}
 	r.plan = r.markdown(s.Plan.Text)
+	r.renderAnchored()
+}
+
+// renderAnchored renders, with their paragraphs' anchors, the texts of the items whose
+// paragraphs readers comment on.
+func (r *renderer) renderAnchored() {
+	var items []*site.Item
+	for _, it := range r.Site.Items {
+		if anchorable(it) {
+			items = append(items, it)
+		}
+	}
+	out := make([]markdown.Anchored, len(items))
+	parallel.For(len(items), func(i int) { out[i] = r.Markdown.RenderAnchored([]byte(items[i].Text)) })
+	r.anchored = make(map[*site.Item]markdown.Anchored, len(items))
+	for i, it := range items {
+		r.anchored[it] = out[i]
+	}
 }
 
 // translateMarkdown reuses the default language's rendering for every text that has no
@@ -373,6 +392,7 @@ func (r *renderer) translateMarkdown(def *renderer) {
 		r.html[it] = results[i]
 	}
 	r.fb = def.fb
+	r.anchored = def.anchored
 	r.ans = make(map[*site.Proposal]template.HTML, len(def.ans))
 	for p, h := range def.ans {
 		if tr := p.Translations[r.lang]; tr != nil && tr.Answer.Text != "" {

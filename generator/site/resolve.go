@@ -144,6 +144,7 @@ func (s *Site) Resolve() diag.List {
 			}
 		}
 	}
+	s.resolveThreads()
 	s.resolveAmendments()
 	s.resolveReactions()
 	return errs
