@@ -196,6 +196,9 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 	deriveVersions(s)
 	stage("derive")
 
+	paragraphMoves(o.Dir, fromGit, s, markdown.New(), int64(cfg.Limits.FileSize))
+	stage("anchors")
+
 	if len(portals) > 0 {
 		federate(cfg, s, portals, errs)
 		stage("federate")

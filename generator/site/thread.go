@@ -103,6 +103,15 @@ func (s *Site) breakCycles() {
 				i--
 			}
 			cycle := path[i:]
+			// Name the cycle from its first file name, whatever file the walk met first.
+			first := 0
+			for k, c := range cycle {
+				if c.ID() < cycle[first].ID() {
+					first = k
+				}
+			}
+			cycle = append(append([]*Feedback{}, cycle[first:]...), cycle[:first]...)
+			f = cycle[0]
 			names := make([]string, 0, len(cycle)+1)
 			for _, c := range cycle {
 				names = append(names, c.ID())
