@@ -95,6 +95,16 @@ func anchored(sec site.Section) bool {
 	return false
 }
 
+// commentsParagraphs tells whether a comment of the item is anchored to a paragraph.
+func commentsParagraphs(it *site.Item) bool {
+	for _, f := range it.Feedback {
+		if f.Paragraph != "" {
+			return true
+		}
+	}
+	return false
+}
+
 func indexOfAnchor(ps []markdown.Paragraph, id string) int {
 	for i, p := range ps {
 		if p.ID == id {
