@@ -24,6 +24,10 @@ const minLikeness = 0.3
 // current paragraph that is most like it (likeParagraph). Without Git, or when the old
 // text is not in the history, the comment keeps Moved nil: its paragraph is just gone.
 // Only Git objects are read, one snapshot per commit that brought such a comment.
+//
+// An anchor that was not in the text its author saw (the text at the comment's commit, or
+// the current text when the comment is not committed yet) is a problem of the comment,
+// as a wrong reply_to is: an error in a check, a warning in a build.
 func paragraphMoves(dir string, fromGit bool, s *site.Site, md *markdown.Renderer, limit int64) {
 	current := map[*site.Item][]markdown.Paragraph{}
 	byCommit := map[string][]*site.Feedback{}
@@ -37,10 +41,15 @@ func paragraphMoves(dir string, fromGit bool, s *site.Site, md *markdown.Rendere
 			cur = md.Paragraphs([]byte(it.Text))
 			current[it] = cur
 		}
-		if indexOfAnchor(cur, f.Paragraph) >= 0 {
+		if indexOfAnchor(cur, f.Paragraph) >= 0 || !site.ParagraphRE.MatchString(f.Paragraph) {
 			continue
 		}
-		if !fromGit || f.Origin == nil || f.Origin.Commit == "" || it.File == "" {
+		if fromGit && f.Origin == nil {
+			// Not committed yet: its author sees the text as it is now.
+			unknownParagraph(f, "")
+			continue
+		}
+		if !fromGit || f.Origin.Commit == "" || it.File == "" {
 			continue
 		}
 		byCommit[f.Origin.Commit] = append(byCommit[f.Origin.Commit], f)
@@ -65,13 +74,31 @@ func paragraphMoves(dir string, fromGit bool, s *site.Site, md *markdown.Rendere
 			old := md.Paragraphs(doc.Body)
 			i := indexOfAnchor(old, f.Paragraph)
 			if i < 0 {
-				continue // the paragraph was not in the text the comment saw
+				unknownParagraph(f, c)
+				continue
 			}
 			f.Moved = &site.ParagraphMove{Old: old[i].Text, To: likeParagraph(old, i, current[f.On])}
 		}
 		if cl, ok := snap.(io.Closer); ok {
 			cl.Close()
 		}
+	}
+}
+
+// unknownParagraph makes it a problem of f that its paragraph is not in the text of its
+// item as its author saw it: now (commit ""), or at the commit that brought it.
+func unknownParagraph(f *site.Feedback, commit string) {
+	at, ok := f.At["paragraph"]
+	if !ok {
+		at = diag.Pos{File: f.File, Line: 1, Col: 1}
+	}
+	when := "now"
+	if commit != "" {
+		when = "at commit " + commit[:min(10, len(commit))] + ", which brought this comment"
+	}
+	f.Problems.Add(at, "paragraph %q is not a paragraph of the text of %s (%s): copy the anchor from the ¶ link beside the paragraph on the item's page", f.Paragraph, f.ItemKey, when)
+	if f.Reason == "" {
+		f.Reason, f.Detail = site.ReasonMalformed, f.Problems[len(f.Problems)-1].Msg
 	}
 }
 

@@ -137,3 +137,26 @@ func TestConversationInGitNestsRepliesAndTheGateRefusesACycle(t *testing.T) {
 		t.Errorf("the gate's message:\n%s", msg)
 	}
 }
+
+func TestTheGateRefusesACommentOnAParagraphTheTextNeverHad(t *testing.T) {
+	g := newGitRepo(t, "author", "-- content/plan/actions/a1.md --\n"+actionText(para1, para2))
+	g.write("content/plan/actions/a1/feedback/c_h223-inventato.md", anchoredComment("Su nulla", "2025-02-01", "p-00000000"))
+	g.commitAll("2025-02-01T10:00:00Z", marco, "Un'ancora inventata")
+	fsys, _ := openSource(t, g.dir)
+	res, err := checkSite(fsys, g.dir)
+	if err == nil {
+		t.Fatalf("pspm check accepted an anchor the text never had")
+	}
+	if msg := res.Diagnostics.Format(); !strings.Contains(msg, `content/plan/actions/a1/feedback/c_h223-inventato.md:4:12: paragraph "p-00000000" is not a paragraph of the text of plan/actions/a1 (at commit `) {
+		t.Errorf("the gate's message:\n%s", msg)
+	}
+	// A comment on a paragraph that was there when it landed is never refused later.
+	g.write("content/plan/actions/a1/feedback/c_h223-inventato.md", anchoredComment("Sul secondo", "2025-02-01", markdown.AnchorOf(para2)))
+	g.commitAll("2025-02-02T10:00:00Z", marco, "L'ancora giusta")
+	g.write("content/plan/actions/a1.md", actionText(para1))
+	g.commitAll("2025-03-01T10:00:00Z", anna, "Via il secondo paragrafo")
+	fsys, _ = openSource(t, g.dir)
+	if res, err := checkSite(fsys, g.dir); err != nil {
+		t.Fatalf("check: %v\n%s", err, res.Diagnostics.Format())
+	}
+}

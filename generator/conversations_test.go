@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pspm-dev/pspm/generator/internal/sitetest"
+	"github.com/pspm-dev/pspm/generator/markdown"
 )
 
 // reply is a feedback file of body on proposal p1 answering to (reply_to), dated day.
@@ -100,5 +101,25 @@ func TestReplyToProblemsArePointedOutAndTheReplyStandsAlone(t *testing.T) {
 		if i < 0 || !strings.Contains(page[i:], "reply_to makes a cycle") {
 			t.Errorf("%s is not listed on the item with its problem", id)
 		}
+	}
+}
+
+func TestATranslatedPageLinksAnchoredCommentsToTheParagraphInTheFirstLanguage(t *testing.T) {
+	anchor := markdown.AnchorOf("Testo della proposta.")
+	overlay := "-- pspm.yaml --\ntitle: Prova\nlanguages: [it, en]\nforge: {kind: github, url: https://github.com/ente/portale}\n" +
+		"-- content/proposals/p1/index.en.md --\n---\ntitle: Proposal one\n---\nThe proposal's text.\n" +
+		"-- content/proposals/p1/feedback/c_h223-par.md --\n---\ntitle: Sul testo\ndate: 2025-02-11\nparagraph: " + anchor + "\n---\nBene.\n"
+	b := sitetest.Run(t, overlay).OK()
+	it := string(b.Out.Files()["proposals/p1/index.html"])
+	en := string(b.Out.Files()["en/proposals/p1/index.html"])
+	if !strings.Contains(it, `<p id="`+anchor+`">Testo della proposta.<span class="paragraph-tools">`) ||
+		!strings.Contains(it, `<a class="paragraph-comment" href="https://github.com/ente/portale/new/main/content/proposals/p1/feedback?filename=codice_ente-paragrafo.md&amp;value=---%0Aparagraph%3A&#43;`+anchor) {
+		t.Errorf("the Italian page lacks the paragraph's anchor, link or comment button")
+	}
+	if !strings.Contains(it, `<li><a href="#c_h223-par">Sul testo</a>`) {
+		t.Errorf("the comment is not listed beside its paragraph")
+	}
+	if strings.Contains(en, `id="p-`) || !strings.Contains(en, `<a href="/proposals/p1/#`+anchor+`">On a paragraph of the text</a>`) {
+		t.Errorf("the English page has anchors on the translation, or does not link the paragraph in Italian")
 	}
 }

@@ -142,6 +142,10 @@ func (r *renderer) paragraphRef(f *site.Feedback) *ParagraphRef {
 	}
 	ref := &ParagraphRef{ID: f.Paragraph}
 	page := r.link(f.On.URL())
+	if _, ok := r.anchoredHere(f.On); !ok {
+		// A translation has other paragraphs: the anchors are on the first language's page.
+		page = r.base + strings.TrimPrefix(f.On.URL(), "/")
+	}
 	if a, ok := r.anchored[f.On]; ok {
 		for _, p := range a.Paragraphs {
 			if p.ID == f.Paragraph {
