@@ -317,6 +317,7 @@ func (r *renderer) renderMarkdown() {
 		items = append(items, it)
 	}
 	results := make([]markdown.Result, len(items))
+	anchoredResults := make([]markdown.Anchored, len(items))
 	fbs := s.Feedback
 	fbResults := make([]markdown.Result, len(fbs))
 	var props []*site.Proposal
@@ -329,6 +330,10 @@ func (r *renderer) renderMarkdown() {
 	n := len(items) + len(fbs) + len(props)
 	parallel.For(n, func(i int) {
 		switch {
+		case i < len(items) && anchorable(items[i]) && r.memo == nil:
+			// One rendering gives the text with its paragraphs' anchors and without.
+			anchoredResults[i] = r.Markdown.RenderAnchored([]byte(items[i].Text))
+			results[i] = anchoredResults[i].Result
 		case i < len(items):
 			results[i] = r.markdown(items[i].Text)
 		case i < len(items)+len(fbs):
@@ -340,8 +345,12 @@ func (r *renderer) renderMarkdown() {
 		}
 	})
 	r.html = make(map[*site.Item]markdown.Result, len(items))
+	r.anchored = make(map[*site.Item]markdown.Anchored)
 	for i, it := range items {
 		r.html[it] = results[i]
+		if anchorable(it) && r.memo == nil {
+			r.anchored[it] = anchoredResults[i]
+		}
 	}
 	r.fb = make(map[*site.Feedback]markdown.Result, len(fbs))
 	for i, f := range fbs {
@@ -352,11 +361,13 @@ func (r *renderer) renderMarkdown() {
 		r.ans[p] = template.HTML(ansResults[i].HTML)
 	}
 	r.plan = r.markdown(s.Plan.Text)
-	r.renderAnchored()
+	if r.memo != nil {
+		r.renderAnchored()
+	}
 }
 
 // renderAnchored renders, with their paragraphs' anchors, the texts of the items whose
-// paragraphs readers comment on.
+// paragraphs readers comment on (for pspm serve, whose memo keeps the plain renderings).
 func (r *renderer) renderAnchored() {
 	var items []*site.Item
 	for _, it := range r.Site.Items {

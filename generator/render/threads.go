@@ -14,6 +14,12 @@ import (
 // after the reply it answers, and says which one it answers (FeedbackView.InReplyTo).
 const ThreadLevels = 4
 
+// maxParagraphTools is how many paragraphs of a text get a link and a comment button:
+// each costs a forge link of a few hundred bytes, and a text of thousands of one-word
+// paragraphs must not make a page of megabytes. Later paragraphs keep their anchors, and
+// the comments about them.
+const maxParagraphTools = 200
+
 // ParagraphRef is what a comment anchored to a paragraph of its item's text
 // (paragraph:) says about it.
 type ParagraphRef struct {
@@ -85,16 +91,18 @@ func (r *renderer) itemText(it *site.Item) template.HTML {
 	var b strings.Builder
 	b.Grow(len(a.HTML) + 300*len(a.Paragraphs))
 	at := 0
-	for _, p := range a.Paragraphs {
+	for i, p := range a.Paragraphs {
 		if p.End < at || p.After < p.End {
 			continue // cannot happen: offsets are in order
 		}
 		b.WriteString(a.HTML[at:p.End])
-		tools := ParagraphTools{ID: p.ID, URL: "#" + p.ID, Comments: len(beside[p.ID])}
-		if forge != nil {
-			tools.Comment = r.paragraphURL(it, p.ID)
+		if i < maxParagraphTools {
+			tools := ParagraphTools{ID: p.ID, URL: "#" + p.ID, Comments: len(beside[p.ID])}
+			if forge != nil {
+				tools.Comment = r.paragraphURL(it, p.ID)
+			}
+			r.execInto(&b, t, "paragraph-tools", tools)
 		}
-		r.execInto(&b, t, "paragraph-tools", tools)
 		b.WriteString(a.HTML[p.End:p.After])
 		if c := beside[p.ID]; len(c) > 0 && t.Lookup("paragraph-comments") != nil {
 			r.execInto(&b, t, "paragraph-comments", ParagraphComments{ID: p.ID, Comments: c})
