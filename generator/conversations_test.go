@@ -123,3 +123,20 @@ func TestATranslatedPageLinksAnchoredCommentsToTheParagraphInTheFirstLanguage(t 
 		t.Errorf("the English page has anchors on the translation, or does not link the paragraph in Italian")
 	}
 }
+
+func TestAProposalOfThousandsOfParagraphsGetsBoundedParagraphTools(t *testing.T) {
+	text := strings.Repeat("parola\n\n", 5000)
+	overlay := "-- pspm.yaml --\ntitle: Prova\nforge: {kind: github, url: https://github.com/ente/portale}\n" +
+		"-- content/proposals/p2/index.md --\n---\ntitle: Lunga\nbody: c_h223\ndate: 2025-02-01\nstatus: open\n---\n" + text
+	b := sitetest.Run(t, overlay).OK()
+	page := b.Out.Files()["proposals/p2/index.html"]
+	if n := strings.Count(string(page), `class="paragraph-comment"`); n != 200 {
+		t.Errorf("%d comment buttons, want 200", n)
+	}
+	if n := strings.Count(string(page), `id="p-`); n != 5000 {
+		t.Errorf("%d anchors, want 5000", n)
+	}
+	if len(page) > 1<<20 {
+		t.Errorf("the page is %d bytes", len(page))
+	}
+}
