@@ -32,22 +32,19 @@ import (
 
 // Request describes the file to make.
 type Request struct {
-	Kind     string // proposal, practice, feedback, vote, amendment, or a plan kind's Name (site.PlanKinds)
-	ID       string // proposal, practice, plan item: the new item's id
-	Parent   string // plan item: the id of its parent, for the kinds that have one
-	Item     string // feedback, vote, amendment: the item, as "<section>/<id>", e.g. proposals/x; for a vote also an amendment's key
-	Body     string // the body that contributes (IPA code); for a plan item, its owner, optional
-	Title    string // optional; derived from the id when empty
-	Practice string // practice: its kind
-	Feedback string // feedback: its kind (comment, question, objection, support)
-	Slug     string // feedback, amendment: the part of the file name after the body id
-	// ReplyTo (feedback) is the feedback of the same item it answers, by its file name
-	// without .md; Paragraph the anchor (p-…) of the paragraph of the item's text it is about.
-	ReplyTo, Paragraph string
-	Vote               string    // vote: support, oppose, abstain (may be empty with a priority)
-	Priority           int       // vote: 1-5, 0 for none
-	Comment            string    // vote: optional short comment
-	Date               time.Time // the date written in the file
+	Kind     string    // proposal, practice, feedback, vote, amendment, or a plan kind's Name (site.PlanKinds)
+	ID       string    // proposal, practice, plan item: the new item's id
+	Parent   string    // plan item: the id of its parent, for the kinds that have one
+	Item     string    // feedback, vote, amendment: the item, as "<section>/<id>", e.g. proposals/x; for a vote also an amendment's key
+	Body     string    // the body that contributes (IPA code); for a plan item, its owner, optional
+	Title    string    // optional; derived from the id when empty
+	Practice string    // practice: its kind
+	Feedback string    // feedback: its kind (comment, question, objection, support)
+	Slug     string    // feedback, amendment: the part of the file name after the body id
+	Vote     string    // vote: support, oppose, abstain (may be empty with a priority)
+	Priority int       // vote: 1-5, 0 for none
+	Comment  string    // vote: optional short comment
+	Date     time.Time // the date written in the file
 	// Reason is why an amendment proposes its change; Text the proposed Markdown text
 	// (Make starts it from the item's current text, Title from its current title).
 	Reason string
@@ -55,6 +52,10 @@ type Request struct {
 	// State is the state an answer gives an amendment: accepted or rejected. For an
 	// answer, Item is the amendment's key or file.
 	State string
+
+	// ReplyTo (feedback) is the feedback of the same item it answers, by its file name
+	// without .md; Paragraph the anchor (p-…) of the paragraph of the item's text it is about.
+	ReplyTo, Paragraph string
 }
 
 // File is a file to create, relative to the site root.
