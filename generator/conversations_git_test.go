@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/markdown"
 )
 
@@ -99,7 +100,20 @@ func TestConversationInGitNestsRepliesAndTheGateRefusesACycle(t *testing.T) {
 	g.write(dir+"c_h223-falsa.md", "---\ntitle: Falsa\ndate: 2025-02-15\nreply_to: m_ef-r4\n---\nNo.\n")
 	g.commitAll("2025-02-15T10:00:00Z", eve, "Una risposta a nome di altri")
 
-	_, _, out := g.build()
+	_, res, out := g.build()
+	trail, err := generator.Audit(res, "proposals/p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	replies := 0
+	for _, f := range trail.Feedback {
+		if f.ReplyTo != "" {
+			replies++
+		}
+	}
+	if replies != 5 {
+		t.Errorf("the audit trail shows %d replies, want 5", replies)
+	}
 	page := string(out.Files()["proposals/p1/index.html"])
 	for _, want := range []string{`<h4>Prima risposta</h4>`, `<h5>Seconda</h5>`, `<h6>Terza</h6>`, `<h6>Quarta</h6>`,
 		`In risposta a <a href="#c_h223-r3">Terza</a>`, `<article class="comment comment-comment not-counted reply" id="c_h223-falsa">`,
@@ -129,7 +143,7 @@ func TestConversationInGitNestsRepliesAndTheGateRefusesACycle(t *testing.T) {
 	g.write(dir+"c_h223-r1.md", "---\ntitle: Prima risposta\ndate: 2025-02-11\nreply_to: m_ef-r2\n---\nA settembre.\n")
 	g.commitAll("2025-02-16T10:00:00Z", marco, "Un ciclo")
 	fsys, _ := openSource(t, g.dir)
-	res, err := checkSite(fsys, g.dir)
+	res, err = checkSite(fsys, g.dir)
 	if err == nil {
 		t.Fatalf("pspm check accepted a cycle of replies")
 	}
