@@ -122,6 +122,9 @@ type TrailFeedback struct {
 	Detail  string `json:"detail,omitempty"`
 	Commit  string `json:"commit,omitempty"`
 	Author  string `json:"author,omitempty"`
+	// ReplyTo is the feedback it answers, Paragraph the anchor it is about, as written.
+	ReplyTo   string `json:"reply_to,omitempty"`
+	Paragraph string `json:"paragraph,omitempty"`
 }
 
 // Audit returns the trail of the item named by key in a site read by Inspect or Build.
@@ -150,7 +153,7 @@ func Audit(res *Result, key string) (*Trail, error) {
 		if f.ItemKey != it.Key() {
 			continue
 		}
-		fb := TrailFeedback{ID: f.ID(), Title: f.Title, Kind: f.Kind, Counted: f.Counted, Reason: f.Reason, Detail: f.Detail}
+		fb := TrailFeedback{ID: f.ID(), Title: f.Title, Kind: f.Kind, Counted: f.Counted, Reason: f.Reason, Detail: f.Detail, ReplyTo: f.ReplyTo, Paragraph: f.Paragraph}
 		if !f.Date.IsZero() {
 			fb.Date = f.Date.Format(time.DateOnly)
 		}
@@ -311,7 +314,14 @@ func (t *Trail) WriteText(w io.Writer) error {
 		if !f.Counted {
 			state = "not counted: " + f.Reason
 		}
-		p("  %s  %s  %q  %s\n", dash(f.Date), clean(f.ID), clean(f.Title), state)
+		about := ""
+		if f.ReplyTo != "" {
+			about += "  reply to " + clean(f.ReplyTo)
+		}
+		if f.Paragraph != "" {
+			about += "  on paragraph " + clean(f.Paragraph)
+		}
+		p("  %s  %s  %q  %s%s\n", dash(f.Date), clean(f.ID), clean(f.Title), state, about)
 	}
 	if len(t.Amendments) == 0 {
 		return nil

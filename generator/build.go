@@ -180,6 +180,9 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 	fromGit := provenance(o.Source, o.Dir, o.branch, cfg, s, errs)
 	stage("history")
 
+	paragraphMoves(o.Dir, fromGit, s, markdown.New(), int64(cfg.Limits.FileSize))
+	stage("anchors")
+
 	versions(o.Dir, cfg, s, o.Previous, o.PublishedFile, errs)
 	errs.Append(s.CheckTargets())
 	errs.Append(s.CheckReplaces())

@@ -23,6 +23,10 @@
 //	         every action's progress over time; cached in
 //	         .pspm/cache, so a build after a commit walks that commit (only
 //	         when the site is in a Git repository)
+//	anchors  for each comment anchored (paragraph:) to a paragraph that is  (generator/anchors.go,
+//	         no longer in its item's text, the paragraph it was about (the   generator/history,
+//	         item's file at the comment's commit) and the current one most   generator/markdown)
+//	         like it; an anchor its author never saw is the comment's problem
 //	versions the approved versions of the plan: every tag matching        (generator/history,
 //	         plan.tags, its plan read from the tag's tree with the work      generator/content)
 //	         tree's loader (files shared with another version are parsed

@@ -260,8 +260,8 @@ func (ss *Session) words(ch Change) *Snapshot {
 		case e.after.Proposal != nil:
 			a := e.after.Proposal
 			p := s.Proposal(a.ID)
-			if p == nil || p.File != e.file {
-				return nil
+			if p == nil || p.File != e.file || commentsParagraphs(&p.Item) {
+				return nil // where its comments' paragraphs went is the model's to say again
 			}
 			patches = append(patches, patch{&p.Item, func() {
 				p.Title, p.Text, p.TextLine, p.Authors, p.Pos, p.At = a.Title, a.Text, a.TextLine, a.Authors, a.Pos, a.At

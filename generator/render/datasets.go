@@ -153,6 +153,8 @@ var Datasets = []Dataset{
 			{"kind", "text"},
 			{"date", "date"},
 			{"url", "url"},
+			{"reply_to", "text"},
+			{"paragraph", "text"},
 		}},
 	{ID: "versions", JSON: "versions.json", Periodicity: "IRREG",
 		Fields: []Field{

@@ -130,7 +130,11 @@ func (r *renderer) itemEntries(it *site.Item, title string, date time.Time) []en
 			d = f.Origin.Landed
 		}
 		body := r.bodyLink(f.VoterBody, f.Voter).Title
-		out = append(out, entry{id: url + "#" + f.ID(), url: url + "#" + f.ID(), title: title + ": " + r.tr.T("feed.item.feedback", body, f.Title), author: body,
+		what := r.tr.T("feed.item.feedback", body, f.Title)
+		if p := f.Parent; p != nil {
+			what = r.tr.T("feed.item.reply", body, f.Title, p.Title)
+		}
+		out = append(out, entry{id: url + "#" + f.ID(), url: url + "#" + f.ID(), title: title + ": " + what, author: body,
 			summary: r.fb[f].Summary, html: r.fb[f].HTML, date: d})
 	}
 	out = append(out, r.amendmentEntries(it.Amendments)...)

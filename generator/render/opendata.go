@@ -172,6 +172,8 @@ type feedbackJSON struct {
 	Author       string `json:"author"` // the e-mail of the commit's author, with open_data.personal; else empty
 	Landed       string `json:"landed"`
 	File         string `json:"file"`
+	ReplyTo      string `json:"reply_to"`  // the id of the feedback of the same item it answers, "" for a comment on the item
+	Paragraph    string `json:"paragraph"` // the anchor of the paragraph of the item's text it is about, or ""
 }
 
 // amendmentJSON is an amendment as open data. Reason is why the change is proposed;
@@ -342,7 +344,7 @@ func (r *renderer) openData() []task {
 			for _, f := range s.Feedback {
 				j := feedbackJSON{Item: f.ItemKey, ID: f.ID(), Voter: f.Voter, Title: f.Title, Kind: f.Kind,
 					Date: isoDay(f.Date), URL: abs("/" + f.ItemKey + "/#" + f.ID()), Counted: f.Counted, Reason: f.Reason,
-					Detail: r.prose(f.Detail), Verification: f.Verification, File: f.File}
+					Detail: r.prose(f.Detail), Verification: f.Verification, File: f.File, ReplyTo: f.ReplyTo, Paragraph: f.Paragraph}
 				if o := f.Origin; o != nil {
 					j.Commit, j.Author, j.Landed = o.Commit, r.personal(o.AuthorEmail), o.Landed.UTC().Format(time.RFC3339)
 				}
@@ -423,7 +425,7 @@ func (r *renderer) openData() []task {
 		}),
 		csvTask("api/v1/feedback.csv", csvColumns("feedback.csv"), func(w func(...string)) {
 			for _, f := range s.Feedback {
-				w(f.ItemKey, f.ID(), f.Voter, f.Title, f.Kind, isoDay(f.Date), abs("/"+f.ItemKey+"/#"+f.ID()))
+				w(f.ItemKey, f.ID(), f.Voter, f.Title, f.Kind, isoDay(f.Date), abs("/"+f.ItemKey+"/#"+f.ID()), f.ReplyTo, f.Paragraph)
 			}
 		}),
 	}

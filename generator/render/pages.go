@@ -530,7 +530,7 @@ func (r *renderer) homePage() ([]byte, error) {
 }
 
 func (r *renderer) goalView(g *site.Goal) GoalView {
-	v := GoalView{ID: g.ID, Title: r.cards[&g.Item].Title, Code: g.Code, URL: r.link(g.URL()), HTML: htmlOf(r.html[&g.Item].HTML), Progress: g.Progress.Percent, Contributions: r.contributions(&g.Item)}
+	v := GoalView{ID: g.ID, Title: r.cards[&g.Item].Title, Code: g.Code, URL: r.link(g.URL()), HTML: r.itemText(&g.Item), Progress: g.Progress.Percent, Contributions: r.contributions(&g.Item)}
 	for _, o := range g.Objectives {
 		v.Objectives = append(v.Objectives, r.objectiveView(o))
 	}
@@ -538,7 +538,7 @@ func (r *renderer) goalView(g *site.Goal) GoalView {
 }
 
 func (r *renderer) objectiveView(o *site.Objective) ObjectiveView {
-	v := ObjectiveView{ID: o.ID, Title: r.cards[&o.Item].Title, Code: o.Code, URL: r.link(o.URL()), AgID: o.AgID, AgIDRefs: r.agidRefs(o.AgID), AgIDLang: r.agidLang(), HTML: htmlOf(r.html[&o.Item].HTML), Progress: o.Progress.Percent, Contributions: r.contributions(&o.Item)}
+	v := ObjectiveView{ID: o.ID, Title: r.cards[&o.Item].Title, Code: o.Code, URL: r.link(o.URL()), AgID: o.AgID, AgIDRefs: r.agidRefs(o.AgID), AgIDLang: r.agidLang(), HTML: r.itemText(&o.Item), Progress: o.Progress.Percent, Contributions: r.contributions(&o.Item)}
 	if o.GoalItem != nil {
 		v.Goal = r.itemLink(&o.GoalItem.Item)
 	}
@@ -606,7 +606,7 @@ func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
 
 func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 	v := &ActionView{ID: a.ID, Title: r.cards[&a.Item].Title, Code: a.Code, URL: r.link(a.URL()), Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
-		Progress: a.Progress, Start: a.Start, Due: a.Due, HTML: htmlOf(r.html[&a.Item].HTML), ContributesTo: a.ContributesTo,
+		Progress: a.Progress, Start: a.Start, Due: a.Due, HTML: r.itemText(&a.Item), ContributesTo: a.ContributesTo,
 		Contributions: r.contributions(&a.Item)}
 	v.Owners, v.Addressees = r.ownerLinks(a), r.addresseeLinks(a)
 	var goal, obj *site.Item
@@ -650,7 +650,7 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 }
 
 func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
-	v := &ProposalView{Card: *r.cards[&p.Item], Authors: p.Authors, HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
+	v := &ProposalView{Card: *r.cards[&p.Item], Authors: p.Authors, HTML: r.itemText(&p.Item), Contributions: r.contributions(&p.Item)}
 	v.Tags, v.MoreTags = r.tagLinks(p.Tags), 0 // the card shows some, the page all
 	for _, t := range p.TargetItems {
 		v.Targets = append(v.Targets, r.itemLink(t))
@@ -722,9 +722,7 @@ func (r *renderer) contributions(it *site.Item) Contributions {
 		c.Reactions = append(c.Reactions, r.reactionView(rc))
 		c.HasOrigins = c.HasOrigins || rc.Origin != nil
 	}
-	for _, f := range it.Feedback {
-		c.Feedback = append(c.Feedback, r.feedbackView(f))
-	}
+	c.Feedback = r.threadViews(it)
 	c.Amendments = r.amendmentViews(it)
 	for _, a := range it.Attachments {
 		c.Attachments = append(c.Attachments, AttachmentView{Name: a.Name, URL: r.asset(it.URL() + a.Name), Size: humanSize(a.Size)})
@@ -749,7 +747,7 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 
 func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {
 	v := FeedbackView{ID: f.ID(), Title: f.Title, Kind: f.Kind, Label: r.tr.T("feedback." + f.Kind), Body: r.bodyLink(f.VoterBody, f.Voter), Date: f.Date, HTML: htmlOf(r.fb[f].HTML),
-		Counted: f.Counted, Unreadable: len(f.Problems) > 0}
+		Counted: f.Counted, Unreadable: len(f.Problems) > 0, Reply: r.replyURL(f), Paragraph: r.paragraphRef(f)}
 	v.Detail, v.DetailLang = r.verdictDetail(f.Verdict)
 	v.ReasonLabel, _ = r.verdictLabels(f.Verdict)
 	return v

@@ -420,6 +420,17 @@ type FeedbackView struct {
 	Date        time.Time
 	HTML        template.HTML
 	On          Link // the item it is on (on body pages)
+	// Level is the comment's level in its conversation on the item's page: 1 on the
+	// item, 2 to ThreadLevels for replies (0 on pages that list comments apart). Replies
+	// are the replies it nests; InReplyTo, on a reply shown flat (below ThreadLevels,
+	// or apart from its conversation), is the comment it answers.
+	Level     int
+	Replies   []FeedbackView
+	InReplyTo *Link
+	// Reply is the forge link that answers it (reply_to prefilled), "" without a forge.
+	Reply string
+	// Paragraph is the paragraph of the item's text it is about, or nil.
+	Paragraph *ParagraphRef
 }
 
 // AttachmentView is a file published beside an item.

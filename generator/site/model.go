@@ -519,6 +519,11 @@ type Feedback struct {
 	// signature binds them as for reactions.
 	ForItem string `yaml:"item" max:"300"`
 	ForBody string `yaml:"body" max:"64"`
+	// ReplyTo makes the feedback a reply: the ID (file name without .md) of another
+	// feedback of the same item. Paragraph anchors it to a paragraph of the item's text,
+	// by the paragraph's anchor (p-<hash>, see the markdown package).
+	ReplyTo   string `yaml:"reply_to" max:"200"`
+	Paragraph string `yaml:"paragraph" max:"64"`
 
 	Voter    string // the body that speaks, from the file name
 	Slug     string // the rest of the file name
@@ -538,6 +543,23 @@ type Feedback struct {
 
 	VoterBody *Body `yaml:"-"`
 	On        *Item `yaml:"-"`
+	// Parent is the feedback ReplyTo names, once Resolve found it on the same item and
+	// outside any cycle; nil for a comment on the item itself. Replies are the feedback
+	// whose Parent it is, by date then file (Derive).
+	Parent  *Feedback   `yaml:"-"`
+	Replies []*Feedback `yaml:"-"`
+	// Moved is, for a comment whose paragraph is no longer in its item's text, the
+	// paragraph it was about, from the item's file as it was when the comment landed
+	// (nil without Git, or when that text is not in the history).
+	Moved *ParagraphMove `yaml:"-"`
+}
+
+// ParagraphMove is where the paragraph a comment is anchored to went: Old is its text
+// (normalised) when the comment landed, To the anchor of the paragraph of the current
+// text it became, "" when no paragraph is like it (it was removed).
+type ParagraphMove struct {
+	Old string
+	To  string
 }
 
 // ID names the feedback within its item: the file name without extension.

@@ -146,6 +146,7 @@ func (s *Site) Resolve() diag.List {
 			}
 		}
 	}
+	s.resolveThreads()
 	s.resolveAmendments(sd)
 	s.resolveReactions(sd)
 	return errs
