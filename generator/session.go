@@ -260,7 +260,7 @@ func (ss *Session) words(ch Change) *Snapshot {
 		case e.after.Proposal != nil:
 			a := e.after.Proposal
 			p := s.Proposal(a.ID)
-			if p == nil || p.File != e.file {
+			if p == nil || p.File != e.file || p.Hidden != nil { // a hidden one's words never reach the model
 				return nil
 			}
 			patches = append(patches, patch{&p.Item, func() {
@@ -269,7 +269,7 @@ func (ss *Session) words(ch Change) *Snapshot {
 		case e.after.Practice != nil:
 			a := e.after.Practice
 			p := s.Practice(a.ID)
-			if p == nil || p.File != e.file {
+			if p == nil || p.File != e.file || p.Hidden != nil {
 				return nil
 			}
 			patches = append(patches, patch{&p.Item, func() {
@@ -277,7 +277,7 @@ func (ss *Session) words(ch Change) *Snapshot {
 			}})
 		case e.after.Translation != nil:
 			it, lang := translated(s, e.file)
-			if it == nil || (it.Section != site.Proposals && it.Section != site.Practices) {
+			if it == nil || (it.Section != site.Proposals && it.Section != site.Practices) || it.Hidden != nil {
 				return nil
 			}
 			tr := *e.after.Translation

@@ -72,6 +72,38 @@ type voteJSON struct {
 	MergeRequest string `json:"merge_request"` // the merge request that landed it, as the landing commit's message names it ("#12", "group/project!34"), or empty
 	Signature    string `json:"signature"`     // the detached signature file beside it, or empty
 	Member       string `json:"member"`        // the member who vouched for it, by name and role as the body declares them; empty when not counted
+	// Hidden says a moderation hides it (its comment is then empty); Moderation is that
+	// decision, or nil.
+	Hidden     bool            `json:"hidden"`
+	Moderation *moderationJSON `json:"moderation"`
+}
+
+// moderationJSON is the moderation decision that hides a contribution, on its row of
+// the open data: the row stays, without the hidden words.
+type moderationJSON struct {
+	ID     string `json:"id"`
+	Rule   string `json:"rule"`
+	Date   string `json:"date"`
+	Reason string `json:"reason"`
+	URL    string `json:"url"`
+}
+
+// moderationOf is the open data of m, or nil.
+func (r *renderer) moderationOf(m *site.Moderation) *moderationJSON {
+	if m == nil {
+		return nil
+	}
+	_, plain := r.Markdown.Plain([]byte(m.Text))
+	return &moderationJSON{ID: m.ID, Rule: m.Rule, Date: isoDay(m.Date), Reason: strings.Join(strings.Fields(plain), " "), URL: r.Config.AbsURL(m.URL())}
+}
+
+// moderationCells are the CSV cells of a row's moderation: hidden, moderation,
+// moderation_rule, moderation_date, moderation_reason.
+func moderationCells(m *moderationJSON) []string {
+	if m == nil {
+		return []string{"false", "", "", "", ""}
+	}
+	return []string{"true", m.ID, m.Rule, m.Date, m.Reason}
 }
 
 type actionJSON struct {
@@ -157,21 +189,23 @@ type bodyJSON struct {
 }
 
 type feedbackJSON struct {
-	Item         string `json:"item"`
-	ID           string `json:"id"`
-	Voter        string `json:"voter"`
-	Title        string `json:"title"`
-	Kind         string `json:"kind"`
-	Date         string `json:"date"`
-	URL          string `json:"url"`
-	Counted      bool   `json:"counted"` // it speaks for the body under the site's policy
-	Reason       string `json:"reason"`
-	Detail       string `json:"detail"`
-	Verification string `json:"verification"`
-	Commit       string `json:"commit"`
-	Author       string `json:"author"` // the e-mail of the commit's author, with open_data.personal; else empty
-	Landed       string `json:"landed"`
-	File         string `json:"file"`
+	Item         string          `json:"item"`
+	ID           string          `json:"id"`
+	Voter        string          `json:"voter"`
+	Title        string          `json:"title"`
+	Kind         string          `json:"kind"`
+	Date         string          `json:"date"`
+	URL          string          `json:"url"`
+	Counted      bool            `json:"counted"` // it speaks for the body under the site's policy
+	Reason       string          `json:"reason"`
+	Detail       string          `json:"detail"`
+	Verification string          `json:"verification"`
+	Commit       string          `json:"commit"`
+	Author       string          `json:"author"` // the e-mail of the commit's author, with open_data.personal; else empty
+	Landed       string          `json:"landed"`
+	File         string          `json:"file"`
+	Hidden       bool            `json:"hidden"` // a moderation hides it: its title is then empty
+	Moderation   *moderationJSON `json:"moderation"`
 }
 
 // amendmentJSON is an amendment as open data. Reason is why the change is proposed;
@@ -342,7 +376,7 @@ func (r *renderer) openData() []task {
 			for _, f := range s.Feedback {
 				j := feedbackJSON{Item: f.ItemKey, ID: f.ID(), Voter: f.Voter, Title: f.Title, Kind: f.Kind,
 					Date: isoDay(f.Date), URL: abs("/" + f.ItemKey + "/#" + f.ID()), Counted: f.Counted, Reason: f.Reason,
-					Detail: r.prose(f.Detail), Verification: f.Verification, File: f.File}
+					Detail: r.prose(f.Detail), Verification: f.Verification, File: f.File, Hidden: f.Hidden != nil, Moderation: r.moderationOf(f.Hidden)}
 				if o := f.Origin; o != nil {
 					j.Commit, j.Author, j.Landed = o.Commit, r.personal(o.AuthorEmail), o.Landed.UTC().Format(time.RFC3339)
 				}
@@ -373,7 +407,8 @@ func (r *renderer) openData() []task {
 				if v.Priority != nil {
 					p = itoa(*v.Priority)
 				}
-				w(v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File, v.Detail, v.Signer, v.LandedCommit, v.MergeRequest, v.Member)
+				w(append([]string{v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File, v.Detail, v.Signer, v.LandedCommit, v.MergeRequest, v.Member},
+					moderationCells(v.Moderation)...)...)
 			}
 		}),
 		csvTask("api/v1/plan.csv", csvColumns("plan.csv"), func(w func(...string)) {
@@ -423,7 +458,7 @@ func (r *renderer) openData() []task {
 		}),
 		csvTask("api/v1/feedback.csv", csvColumns("feedback.csv"), func(w func(...string)) {
 			for _, f := range s.Feedback {
-				w(f.ItemKey, f.ID(), f.Voter, f.Title, f.Kind, isoDay(f.Date), abs("/"+f.ItemKey+"/#"+f.ID()))
+				w(append([]string{f.ItemKey, f.ID(), f.Voter, f.Title, f.Kind, isoDay(f.Date), abs("/" + f.ItemKey + "/#" + f.ID())}, moderationCells(r.moderationOf(f.Hidden))...)...)
 			}
 		}),
 	}
@@ -433,7 +468,8 @@ func (r *renderer) votesJSON() []voteJSON {
 	out := make([]voteJSON, 0, len(r.Site.Reactions))
 	for _, rc := range r.Site.Reactions {
 		v := voteJSON{Item: rc.ItemKey, Voter: rc.Voter, Vote: rc.Vote, Comment: rc.Comment, Counted: rc.Counted, Reason: rc.Reason,
-			Verification: rc.Verification, File: rc.File, Detail: r.prose(rc.Detail), Signer: rc.Signer, Member: rc.Verdict.Member}
+			Verification: rc.Verification, File: rc.File, Detail: r.prose(rc.Detail), Signer: rc.Signer, Member: rc.Verdict.Member,
+			Hidden: rc.Hidden != nil, Moderation: r.moderationOf(rc.Hidden)}
 		if rc.Verification == site.VerifiedAuthor {
 			v.Signer = r.personal(rc.Signer)
 		}

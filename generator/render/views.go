@@ -51,6 +51,10 @@ type Page struct {
 	History *HistoryView
 	// OpenData is set on the open data page.
 	OpenData *OpenDataView
+	// Moderation is set on the moderation page; Hidden on the page of a proposal or
+	// practice a moderation hides (the page shows only the notice).
+	Moderation *ModerationView
+	Hidden     *HiddenView
 }
 
 // LangLink is a page in one language, for the language switcher and hreflang alternates.
@@ -80,6 +84,9 @@ type SiteView struct {
 	// (Title its name, URL its text), shown in every page's footer.
 	OpenData string
 	License  Link
+	// Moderation is the link to the moderation page (the rules and every decision),
+	// or "" when the portal has neither.
+	Moderation string
 }
 
 // OpenDataView is the open data page: every dataset of the catalogue with its files and
@@ -391,17 +398,18 @@ type ReactionView struct {
 	Priority     int
 	Comment      string
 	Counted      bool
-	Reason       string    // a reason code (see the open data), "" when counted
-	ReasonLabel  string    // Reason in the page's language
-	Detail       string    // why, in a sentence in the page's language when it has one, "" when counted
-	DetailLang   string    // the language of Detail when it is not the page's ("en": not translated)
-	Verification string    // author, signature or none
-	VerifiedBy   string    // in the page's language: who vouched for the vote, "" when nobody did
-	File         string    // the reaction file in the repository
-	Author       string    // the author of the commit that cast it, "" without Git
-	Landed       time.Time // when the vote landed on the main branch; zero without Git
-	Commit       string    // the short hash of the commit that cast it, or ""
-	CommitURL    string    // the commit on the forge, or ""
+	Reason       string      // a reason code (see the open data), "" when counted
+	ReasonLabel  string      // Reason in the page's language
+	Detail       string      // why, in a sentence in the page's language when it has one, "" when counted
+	DetailLang   string      // the language of Detail when it is not the page's ("en": not translated)
+	Verification string      // author, signature or none
+	VerifiedBy   string      // in the page's language: who vouched for the vote, "" when nobody did
+	File         string      // the reaction file in the repository
+	Author       string      // the author of the commit that cast it, "" without Git
+	Landed       time.Time   // when the vote landed on the main branch; zero without Git
+	Commit       string      // the short hash of the commit that cast it, or ""
+	CommitURL    string      // the commit on the forge, or ""
+	Hidden       *HiddenView // the moderation that hides it (no Comment then), or nil
 }
 
 // FeedbackView is a comment. A comment that does not count (its author does not speak
@@ -420,6 +428,10 @@ type FeedbackView struct {
 	Date        time.Time
 	HTML        template.HTML
 	On          Link // the item it is on (on body pages)
+	// Hidden is the moderation that hides it (no Title nor HTML then), or nil; Foreign
+	// flags a comment written in a language the portal does not publish.
+	Hidden  *HiddenView
+	Foreign *ForeignView
 }
 
 // AttachmentView is a file published beside an item.

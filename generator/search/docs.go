@@ -64,8 +64,8 @@ func Documents(s *site.Site, langs []string, plain Plainer) []Document {
 		b.translations(&o.Item, d, o.URL(), nil)
 	}
 	for _, f := range s.Feedback {
-		if f.On == nil || len(f.Problems) > 0 {
-			continue // unreadable, or on nothing: the page shows no text to find
+		if f.On == nil || len(f.Problems) > 0 || f.Hidden != nil {
+			continue // unreadable, on nothing, or hidden by moderation: the page shows no text to find
 		}
 		b.add(Document{ID: f.ItemKey + "#" + f.ID(), Type: "feedback", Lang: b.langs[0], Title: f.Title,
 			Body: f.Voter, Kind: f.Kind, Date: f.Date, URL: "/" + f.ItemKey + "/#" + f.ID()}, f.Text, "")
@@ -86,7 +86,7 @@ var amendmentTitles = map[string]string{"it": "%s — emendamento di %s", "en": 
 // reason and by the title and text it proposes, and linking to its anchor on the
 // item's page. An unreadable one, or one on nothing, has no text to find.
 func (b *docBuilder) amendment(s *site.Site, a *site.Amendment) {
-	if a.On == nil || len(a.Problems) > 0 {
+	if a.On == nil || len(a.Problems) > 0 || a.Hidden != nil {
 		return
 	}
 	item := planTitle(s, a.On)
