@@ -693,7 +693,7 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 		}
 		v.History = append(v.History, cv)
 	}
-	return r.page("proposal", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Description: r.html[&p.Item].Summary, URL: v.URL, Proposal: v,
+	return r.page("proposal", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Foreign: r.foreignView(p.Foreign), Description: r.html[&p.Item].Summary, URL: v.URL, Proposal: v,
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.proposals"), r.link("/proposals/")}}, Feed: r.follow(&p.Item), Follow: true})
 }
 
@@ -704,7 +704,7 @@ func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
 		v.Links = append(v.Links, Link{l.Title, l.URL})
 	}
 	v.Source = r.sourceView(&p.Item)
-	return r.page("practice", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Description: r.html[&p.Item].Summary, URL: v.URL, Practice: v,
+	return r.page("practice", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Foreign: r.foreignView(p.Foreign), Description: r.html[&p.Item].Summary, URL: v.URL, Practice: v,
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.practices"), r.link("/practices/")}}, Feed: r.follow(&p.Item), Follow: true})
 }
 

@@ -55,6 +55,9 @@ type Page struct {
 	// practice a moderation hides (the page shows only the notice).
 	Moderation *ModerationView
 	Hidden     *HiddenView
+	// Foreign flags a proposal or practice written in a language the portal does not
+	// publish (its lang: in the file), on its page.
+	Foreign *ForeignView
 }
 
 // LangLink is a page in one language, for the language switcher and hreflang alternates.
