@@ -16,12 +16,14 @@ import (
 
 // The words of the contributions the moderation tests hide: none of them may reach any
 // file of the output once hidden.
-var hiddenWords = []string{"TitoloOffensivoCommento", "TestoOffensivoCommento", "CommentoOffensivoVoto", "TitoloOffensivoProposta", "TestoOffensivoProposta"}
+var hiddenWords = []string{"TitoloOffensivoCommento", "TestoOffensivoCommento", "CommentoOffensivoVoto", "TitoloOffensivoProposta", "TestoOffensivoProposta",
+	"MotivoOffensivoEmendamento", "TestoOffensivoEmendamento"}
 
 const (
 	badComment  = "content/proposals/p1/feedback/c_h223-replica.md"
 	badVote     = "content/plan/actions/a1/reactions/c_h223.yaml"
 	badProposal = "content/proposals/p2/index.md"
+	badAmend    = "content/plan/actions/a1/amendments/c_h223-riscrittura.md"
 )
 
 // moderatedRepo is the test site where the Comune di Reggio Emilia (Marco) wrote, on
@@ -33,6 +35,7 @@ func moderatedRepo(t *testing.T) *gitRepo {
 	g.write(badComment, "---\ntitle: TitoloOffensivoCommento\ndate: 2025-02-15\nkind: objection\n---\nTestoOffensivoCommento.\n")
 	g.write(badVote, "vote: support\npriority: 5\ncomment: CommentoOffensivoVoto\n")
 	g.write(badProposal, "---\ntitle: TitoloOffensivoProposta\nbody: c_h223\ndate: 2025-02-15\ntags: [segreto]\n---\nTestoOffensivoProposta.\n")
+	g.write(badAmend, "---\nreason: MotivoOffensivoEmendamento\ndate: 2025-02-15\n---\nTestoOffensivoEmendamento.\n")
 	g.commitAll("2025-02-15T10:00:00Z", marco, "Contributi del Comune")
 	return g
 }
@@ -54,6 +57,7 @@ func (g *gitRepo) hideAll(author string) {
 	g.write("content/moderation/m1-commento.md", moderation(strings.TrimPrefix(badComment, "content/"), ""))
 	g.write("content/moderation/m2-voto.md", moderation(badVote, ""))
 	g.write("content/moderation/m3-proposta.md", moderation("proposals/p2/", ""))
+	g.write("content/moderation/m4-emendamento.md", moderation(badAmend, ""))
 	g.commitAll("2025-03-01T10:00:00Z", author, "Moderazione")
 }
 
@@ -131,7 +135,7 @@ func wantSomewhere(t *testing.T, out *output.Mem, words []string) {
 				page = true
 			}
 		}
-		index = index || w == "CommentoOffensivoVoto"
+		index = index || w == "CommentoOffensivoVoto" || w == "TestoOffensivoEmendamento" // a proposed text is found through its reason
 		if !page || !index || !archive {
 			t.Errorf("%q before the moderation: on a page %v, in the search index %v, in the open data archive %v; want all", w, page, index, archive)
 		}
@@ -195,7 +199,7 @@ func TestModeratedContributionsLeaveNoWordOnAnyPageFeedIndexOrDataset(t *testing
 	b := &sitetest.Build{T: t, Result: res, Out: out}
 	notice := "Contenuto nascosto dalla moderazione il 1 marzo 2025: Insulti verso un&#39;altra persona. (regola: R2 rispetto)"
 	b.File("proposals/p1/index.html", notice, `href="/moderation/#m1-commento"`)
-	b.File("plan/actions/a1/index.html", notice, `href="/moderation/#m2-voto"`)
+	b.File("plan/actions/a1/index.html", notice, `href="/moderation/#m2-voto"`, `href="/moderation/#m4-emendamento"`)
 	// The hidden proposal: its page stays, with the notice; it is out of every list.
 	b.File("proposals/p2/index.html", notice, `href="/moderation/#m3-proposta"`)
 	b.File("proposals/index.html", "! /proposals/p2/")
@@ -313,4 +317,61 @@ func TestContributionInALanguageThePortalDoesNotPublishIsKeptAndFlagged(t *testi
 		File("proposals/p1/index.html", "! lingua non pubblicata")
 	sitetest.Check(t, "-- content/proposals/p1/feedback/c_h223-avis.md --\n---\ntitle: Un avis\ndate: 2025-02-11\nlang: \"fr!!\"\n---\nNous.\n").Failed().
 		Diag(`lang "fr!!" is not a language tag`)
+}
+
+// snapshotHolds names the files of a live preview's snapshot that hold one of words.
+func snapshotHolds(t *testing.T, sn *generator.Snapshot, words []string) []string {
+	t.Helper()
+	var found []string
+	for _, p := range sn.Paths() {
+		data, ok, err := sn.File(p)
+		if err != nil || !ok {
+			t.Fatalf("%s: %v %v", p, ok, err)
+		}
+		for _, w := range words {
+			if bytes.Contains(bytes.ToLower(data), stem(w)) {
+				found = append(found, p+": "+w)
+			}
+		}
+	}
+	return found
+}
+
+func TestLivePreviewNeverShowsHiddenWordsAcrossEdits(t *testing.T) {
+	g := moderatedRepo(t)
+	g.hideAll(anna)
+	src, err := generator.OpenSource(g.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := generator.NewSession(generator.Options{Source: src, Dir: g.dir})
+	sn, res, err := ss.Rebuild(generator.Change{All: true})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+	}
+	if found := snapshotHolds(t, sn, hiddenWords); len(found) > 0 {
+		t.Errorf("the first build shows hidden words: %v", found)
+	}
+	// Another proposal's words change: the moderation files come from the cache.
+	p1 := "content/proposals/p1/index.md"
+	g.write(p1, strings.Replace(g.read(p1), "Testo della proposta.", "Testo della proposta, riscritto.", 1))
+	if sn, res, err = ss.Rebuild(generator.Change{Paths: []string{p1}}); err != nil {
+		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+	}
+	if found := snapshotHolds(t, sn, hiddenWords); len(found) > 0 {
+		t.Errorf("after an edit of another proposal: %v", found)
+	}
+	// The hidden proposal's words change: never patched into the model.
+	words := append(hiddenWords, "ParoleNuoveOffensive")
+	g.write(badProposal, strings.Replace(g.read(badProposal), "TestoOffensivoProposta.", "TestoOffensivoProposta. ParoleNuoveOffensive.", 1))
+	if sn, res, err = ss.Rebuild(generator.Change{Paths: []string{badProposal}}); err != nil {
+		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+	}
+	if sn.Kind == "words" {
+		t.Errorf("the words of a hidden proposal were patched in")
+	}
+	if found := snapshotHolds(t, sn, words); len(found) > 0 {
+		t.Errorf("after an edit of the hidden proposal: %v", found)
+	}
+	sameAsFullBuild(t, g.dir, sn)
 }

@@ -238,6 +238,10 @@ type amendmentJSON struct {
 	Landed        string           `json:"landed"`
 	SupersededBy  string           `json:"superseded_by"`
 	File          string           `json:"file"`
+	// Hidden says a moderation hides it (reason, title, text, fields and answer are then
+	// empty); Moderation is that decision.
+	Hidden     bool            `json:"hidden"`
+	Moderation *moderationJSON `json:"moderation"`
 }
 
 // amendAnswerJSON is the owner's answer to an amendment, from its answer.md.
@@ -269,7 +273,7 @@ func (r *renderer) amendmentsJSON() []amendmentJSON {
 		j := amendmentJSON{ID: a.ID(), Key: a.Key(), Item: a.ItemKey, Body: a.Voter, URL: r.Config.AbsURL(a.URL()), Date: isoDay(a.Date),
 			State: a.State, Status: a.Status, Reason: a.Reason, Title: a.Title, Text: a.Text, Fields: []amendedJSON{},
 			Votes: votesJSON{a.Tally.Support, a.Tally.Oppose, a.Tally.Abstain}, Counted: a.Counted, ReasonCode: a.Verdict.Reason,
-			Detail: r.prose(a.Detail), Verification: a.Verification, File: a.File}
+			Detail: r.prose(a.Detail), Verification: a.Verification, File: a.File, Hidden: a.Hidden != nil, Moderation: r.moderationOf(a.Hidden)}
 		if a.On != nil {
 			if p := s.PlanItemOf(a.On.ID); p != nil {
 				j.ItemCode = p.OfficialCode()
@@ -452,8 +456,8 @@ func (r *renderer) openData() []task {
 				if a.Answer != nil {
 					ad, at, ab, ac = a.Answer.Date, a.Answer.Text, a.Answer.Body, strconv.FormatBool(a.AnswerCounted)
 				}
-				w(a.ID, a.Item, a.ItemCode, a.Body, a.Date, a.State, a.Status, a.Reason, a.Title, strings.Join(fields, listSep), ad, at, ab, ac,
-					itoa(a.Votes.Support), itoa(a.Votes.Oppose), itoa(a.Votes.Abstain), strconv.FormatBool(a.Counted), a.ReasonCode, a.Commit, a.URL)
+				w(append([]string{a.ID, a.Item, a.ItemCode, a.Body, a.Date, a.State, a.Status, a.Reason, a.Title, strings.Join(fields, listSep), ad, at, ab, ac,
+					itoa(a.Votes.Support), itoa(a.Votes.Oppose), itoa(a.Votes.Abstain), strconv.FormatBool(a.Counted), a.ReasonCode, a.Commit, a.URL}, moderationCells(a.Moderation)...)...)
 			}
 		}),
 		csvTask("api/v1/feedback.csv", csvColumns("feedback.csv"), func(w func(...string)) {
