@@ -375,3 +375,14 @@ func TestLivePreviewNeverShowsHiddenWordsAcrossEdits(t *testing.T) {
 	}
 	sameAsFullBuild(t, g.dir, sn)
 }
+
+func TestMergeRequestModerationWithAForgedOwnerEmailFailsWithTheActor(t *testing.T) {
+	g := newGitRepo(t, "author", forgeAccounts)
+	g.run("", "checkout", "-q", "-b", "censura")
+	g.write("content/moderation/m9.md", moderation("proposals/p1/reactions/m_ef.yaml", ""))
+	g.commitAll("2025-03-01T09:00:00Z", anna, "Marco scrive come Anna") // the e-mail is Anna's, the forge account Marco's
+	res, err := g.checkAs("marco-bianchi", during)
+	wantViolation(t, res, err, "added a moderation decision (content/moderation/), but the forge account marco-bianchi that opened it is not a member of m_ef")
+	res, err = g.checkAs("AnnaRossi", during)
+	wantClean(t, res, err)
+}

@@ -101,6 +101,9 @@ var (
 // each moderation's Path. It runs after Resolve.
 func (s *Site) ResolveModeration() diag.List {
 	var errs diag.List
+	if len(s.Moderations) == 0 {
+		return nil
+	}
 	targets := s.moderationTargets()
 	sort.Slice(s.Moderations, func(i, j int) bool { return s.Moderations[i].ID < s.Moderations[j].ID })
 	for _, m := range s.Moderations {
