@@ -279,8 +279,6 @@ func TestMergeRequestLiftingAModerationByANonOwnerFails(t *testing.T) {
 
 func TestBadModerationFilesSayHowToFixThem(t *testing.T) {
 	for _, tc := range []struct{ name, file, want string }{
-		{"unknown target", "---\ntarget: proposals/p1/feedback/m_ef-domandx.md\nrule: R1\ndate: 2025-03-01\n---\nMotivo.\n",
-			`content/moderation/x.md:2:9: unknown target "proposals/p1/feedback/m_ef-domandx.md": no contribution of the site is at content/proposals/p1/feedback/m_ef-domandx.md; did you mean "proposals/p1/feedback/m_ef-domanda.md"?`},
 		{"no rule", "---\ntarget: proposals/p1\ndate: 2025-03-01\n---\nMotivo.\n", "content/moderation/x.md:"},
 		{"no date", "---\ntarget: proposals/p1\nrule: R1\n---\nMotivo.\n", "content/moderation/x.md:"},
 		{"no reason", "---\ntarget: proposals/p1\nrule: R1\ndate: 2025-03-01\n---\n", "content/moderation/x.md:6:1: the reason is missing"},
@@ -300,6 +298,17 @@ func TestBadModerationFilesSayHowToFixThem(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A moderation whose target is not (or no longer) a contribution hides nothing and is
+// warned about, with a did-you-mean: its contribution may have been withdrawn since,
+// which must neither stop the portal nor its body's merge request.
+func TestModerationOfAnUnknownTargetIsWarnedAboutWithDidYouMean(t *testing.T) {
+	b := sitetest.Check(t, "-- content/moderation/x.md --\n---\ntarget: proposals/p1/feedback/m_ef-domandx.md\nrule: R1\ndate: 2025-03-01\n---\nMotivo.\n")
+	if b.Err != nil {
+		t.Fatalf("the check failed: %v", b.Err)
+	}
+	b.Diag(`content/moderation/x.md:2:9: warning: unknown target "proposals/p1/feedback/m_ef-domandx.md": no contribution of the site is at content/proposals/p1/feedback/m_ef-domandx.md; did you mean "proposals/p1/feedback/m_ef-domanda.md"?`)
 }
 
 func TestContributionInALanguageThePortalDoesNotPublishIsKeptAndFlagged(t *testing.T) {

@@ -133,7 +133,10 @@ func (s *Site) ResolveModeration() diag.List {
 			// Participants and supports are moderated by their path; whether the file
 			// exists is the participants' part to say (Site.HiddenBy).
 		default:
-			errs.Add(m.at("target"), "unknown target %q: no contribution of the site is at content/%s%s (a target is the path of a feedback, reaction, support or amendment file, or of a proposal's or practice's folder)",
+			// A warning, not an error: the contribution may have been withdrawn (its file
+			// deleted) after it was hidden, which must not stop the portal nor its body's
+			// merge request; the moderation then hides nothing.
+			errs.Warn(m.at("target"), "unknown target %q: no contribution of the site is at content/%s%s, so the moderation hides nothing (a target is the path of a feedback, reaction, support or amendment file, or of a proposal's or practice's folder); fix the path, or delete this file if the contribution was withdrawn",
 				m.Target, strings.TrimPrefix(p, "content/"), suggestTarget(p, targets))
 		}
 	}
