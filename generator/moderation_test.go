@@ -395,3 +395,35 @@ func TestMergeRequestModerationWithAForgedOwnerEmailFailsWithTheActor(t *testing
 	res, err = g.checkAs("AnnaRossi", during)
 	wantClean(t, res, err)
 }
+
+// Under policy signed, a moderation applies only when a key of a member of the plan
+// owner signs the commit that made it: Anna's e-mail on an unsigned commit, or a commit
+// signed by another body's member, hides nothing.
+func TestModerationUnderPolicySignedNeedsTheOwnersSignature(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		by    func(g *gitRepo, marcoKey string)
+		hides bool
+	}{
+		{"signed by the owner's member", func(g *gitRepo, _ string) { g.signedCommit("2025-03-01T10:00:00Z", anna, g.ownerKey, "Moderazione") }, true},
+		{"unsigned with the owner's e-mail", func(g *gitRepo, _ string) { g.commitAll("2025-03-01T10:00:00Z", anna, "Moderazione") }, false},
+		{"signed by another body's member", func(g *gitRepo, marcoKey string) { g.signedCommit("2025-03-01T10:00:00Z", anna, marcoKey, "Moderazione") }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g, marcoKey, _ := signedRepo(t)
+			g.write("content/moderation/m1.md", moderation("proposals/p2", ""))
+			tc.by(g, marcoKey)
+			_, res, out := g.build()
+			hidden := len(res.Site.HiddenProposals) == 1
+			if hidden != tc.hides {
+				t.Errorf("the proposal is hidden: %v, want %v\n%s", hidden, tc.hides, res.Diagnostics.Format())
+			}
+			b := &sitetest.Build{T: t, Result: res, Out: out}
+			if tc.hides {
+				b.File("proposals/p2/index.html", "Contenuto nascosto dalla moderazione", "! Proposta due")
+			} else {
+				b.File("proposals/p2/index.html", "Proposta due").File("moderation/index.html", "Decisione non applicata")
+			}
+		})
+	}
+}
