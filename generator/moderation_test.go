@@ -407,7 +407,9 @@ func TestModerationUnderPolicySignedNeedsTheOwnersSignature(t *testing.T) {
 	}{
 		{"signed by the owner's member", func(g *gitRepo, _ string) { g.signedCommit("2025-03-01T10:00:00Z", anna, g.ownerKey, "Moderazione") }, true},
 		{"unsigned with the owner's e-mail", func(g *gitRepo, _ string) { g.commitAll("2025-03-01T10:00:00Z", anna, "Moderazione") }, false},
-		{"signed by another body's member", func(g *gitRepo, marcoKey string) { g.signedCommit("2025-03-01T10:00:00Z", anna, marcoKey, "Moderazione") }, false},
+		{"signed by another body's member", func(g *gitRepo, marcoKey string) {
+			g.signedCommit("2025-03-01T10:00:00Z", anna, marcoKey, "Moderazione")
+		}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g, marcoKey, _ := signedRepo(t)
