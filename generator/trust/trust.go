@@ -8,6 +8,8 @@
 // its answer's landing). A contribution counts when its file is well formed and named after a
 // registered body, its item exists and is open, the body it speaks for vouches for it
 // under the site's policy, and it landed on the main branch inside a phase that opens it.
+// A moderation file (content/moderation/) is judged as a comment of the plan owner body,
+// at any time: it applies only when a member of the owner body vouches for it.
 //
 // Policies (votes.policy in pspm.yaml):
 //   - none: identity is not verified; every well-formed contribution on time counts,
