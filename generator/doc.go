@@ -38,7 +38,10 @@
 //	         owner's answer to an amendment (its answer.md) counts as a
 //	         comment of the owner body and, when it does, sets the
 //	         amendment's state; a bad contribution is kept and shown, a
-//	         warning in a build and an error in a check
+//	         warning in a build and an error in a check; then the moderation
+//	         files (content/moderation/) that a member of the plan owner made
+//	         apply (Site.Moderate): what they hide is kept, not counted, and
+//	         its words are cleared from the model before anything renders
 //	derive   Derive: tallies, priorities ranking, progress roll-ups, lists  (generator/site)
 //	         by body/status/tag, amendments' status (superseded when the
 //	         item changed after them) and tallies; what each version

@@ -125,6 +125,9 @@ func (r *renderer) itemEntries(it *site.Item, title string, date time.Time) []en
 	}
 	out = append(out, r.voteEntries(url, title, it.Reactions)...)
 	for _, f := range it.Feedback {
+		if f.Hidden != nil {
+			continue // the page shows the notice; a feed never carries hidden words
+		}
 		d := f.Date
 		if f.Origin != nil {
 			d = f.Origin.Landed
@@ -152,6 +155,9 @@ func (r *renderer) voteEntries(url, title string, votes []*site.Reaction) []entr
 	esc := template.HTMLEscapeString
 	var out []entry
 	for _, rc := range votes {
+		if rc.Hidden != nil {
+			continue
+		}
 		d := rc.Date
 		if rc.Origin != nil {
 			d = rc.Origin.Landed

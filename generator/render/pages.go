@@ -85,6 +85,9 @@ func (r *renderer) siteView() *SiteView {
 		{r.tr.T("menu.tags"), r.link("/tags/")},
 	}
 	v.OpenData = r.link(openDataPath)
+	if len(r.Site.Moderations) > 0 || r.Site.ModerationRules != nil {
+		v.Moderation = r.link("/moderation/")
+	}
 	v.License = Link{c.License.Name, c.License.URL}
 	if s.AgID != nil { // AgID's plan, the reference of the objectives' agid codes
 		v.Menu = append(v.Menu[:2:2], append([]Link{{r.tr.T("menu.agid"), r.link("/agid/")}}, v.Menu[2:]...)...)
@@ -250,6 +253,15 @@ func (r *renderer) pages() []task {
 	}
 	for _, p := range s.Practices {
 		add("practice", p.URL(), p.Date, func() ([]byte, error) { return r.practicePage(p) })
+	}
+	for _, p := range s.HiddenProposals {
+		add("moderated", p.URL(), p.Hidden.Date, func() ([]byte, error) { return r.hiddenItemPage(&p.Item, "menu.proposals", "/proposals/") })
+	}
+	for _, p := range s.HiddenPractices {
+		add("moderated", p.URL(), p.Hidden.Date, func() ([]byte, error) { return r.hiddenItemPage(&p.Item, "menu.practices", "/practices/") })
+	}
+	if len(s.Moderations) > 0 || s.ModerationRules != nil {
+		add("moderation", "/moderation/", time.Time{}, r.moderationPage)
 	}
 	add("bodies", "/bodies/", time.Time{}, r.bodiesPage)
 	sizes := r.actionRowSizes()
@@ -682,7 +694,7 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 		}
 		v.History = append(v.History, cv)
 	}
-	return r.page("proposal", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Description: r.html[&p.Item].Summary, URL: v.URL, Proposal: v,
+	return r.page("proposal", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Foreign: r.foreignView(p.Foreign), Description: r.html[&p.Item].Summary, URL: v.URL, Proposal: v,
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.proposals"), r.link("/proposals/")}}, Feed: r.follow(&p.Item), Follow: true})
 }
 
@@ -693,7 +705,7 @@ func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
 		v.Links = append(v.Links, Link{l.Title, l.URL})
 	}
 	v.Source = r.sourceView(&p.Item)
-	return r.page("practice", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Description: r.html[&p.Item].Summary, URL: v.URL, Practice: v,
+	return r.page("practice", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Foreign: r.foreignView(p.Foreign), Description: r.html[&p.Item].Summary, URL: v.URL, Practice: v,
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.practices"), r.link("/practices/")}}, Feed: r.follow(&p.Item), Follow: true})
 }
 
@@ -736,7 +748,7 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 		label = r.tr.T("vote." + rc.Vote)
 	}
 	v := ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, VoteLabel: label, Priority: rc.Priority, Comment: rc.Comment,
-		Counted: rc.Counted, Reason: rc.Reason, Verification: rc.Verification, File: rc.File}
+		Counted: rc.Counted, Reason: rc.Reason, Verification: rc.Verification, File: rc.File, Hidden: r.hiddenView(rc.Hidden)}
 	v.Detail, v.DetailLang = r.verdictDetail(rc.Verdict)
 	v.ReasonLabel, v.VerifiedBy = r.verdictLabels(rc.Verdict)
 	if o := rc.Origin; o != nil {
@@ -747,7 +759,8 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 
 func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {
 	v := FeedbackView{ID: f.ID(), Title: f.Title, Kind: f.Kind, Label: r.tr.T("feedback." + f.Kind), Body: r.bodyLink(f.VoterBody, f.Voter), Date: f.Date, HTML: htmlOf(r.fb[f].HTML),
-		Counted: f.Counted, Unreadable: len(f.Problems) > 0, Reply: r.replyURL(f), Paragraph: r.paragraphRef(f)}
+		Counted: f.Counted, Unreadable: len(f.Problems) > 0, Reply: r.replyURL(f), Paragraph: r.paragraphRef(f),
+		Hidden: r.hiddenView(f.Hidden), Foreign: r.foreignView(f.Foreign)}
 	v.Detail, v.DetailLang = r.verdictDetail(f.Verdict)
 	v.ReasonLabel, _ = r.verdictLabels(f.Verdict)
 	return v

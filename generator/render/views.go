@@ -13,7 +13,7 @@ import (
 // Page is what every template receives as its dot.
 type Page struct {
 	Site        *SiteView
-	Kind        string // home, plan, versions, changes, monitoring, goal, objective, action, proposals, proposal, practices, practice, bodies, body, tags, tag, search, agid, agid-objective, 404
+	Kind        string // home, plan, versions, changes, monitoring, goal, objective, action, proposals, proposal, practices, practice, bodies, body, tags, tag, search, agid, agid-objective, moderation, moderated, 404
 	Title       string
 	Description string
 	URL         string     // the link to the page, e.g. /en/proposals/x/
@@ -51,6 +51,13 @@ type Page struct {
 	History *HistoryView
 	// OpenData is set on the open data page.
 	OpenData *OpenDataView
+	// Moderation is set on the moderation page; Hidden on the page of a proposal or
+	// practice a moderation hides (the page shows only the notice).
+	Moderation *ModerationView
+	Hidden     *HiddenView
+	// Foreign flags a proposal or practice written in a language the portal does not
+	// publish (its lang: in the file), on its page.
+	Foreign *ForeignView
 }
 
 // LangLink is a page in one language, for the language switcher and hreflang alternates.
@@ -80,6 +87,9 @@ type SiteView struct {
 	// (Title its name, URL its text), shown in every page's footer.
 	OpenData string
 	License  Link
+	// Moderation is the link to the moderation page (the rules and every decision),
+	// or "" when the portal has neither.
+	Moderation string
 }
 
 // OpenDataView is the open data page: every dataset of the catalogue with its files and
@@ -402,6 +412,7 @@ type ReactionView struct {
 	Landed       time.Time     // when the vote landed on the main branch; zero without Git
 	Commit       string        // the short hash of the commit that cast it, or ""
 	CommitURL    string        // the commit on the forge, or ""
+	Hidden       *HiddenView   // the moderation that hides it (no Comment then), or nil
 }
 
 // FeedbackView is a comment. A comment that does not count (its author does not speak
@@ -431,6 +442,10 @@ type FeedbackView struct {
 	Reply string
 	// Paragraph is the paragraph of the item's text it is about, or nil.
 	Paragraph *ParagraphRef
+	// Hidden is the moderation that hides it (no Title nor HTML then), or nil; Foreign
+	// flags a comment written in a language the portal does not publish.
+	Hidden  *HiddenView
+	Foreign *ForeignView
 }
 
 // AttachmentView is a file published beside an item.

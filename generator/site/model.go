@@ -64,6 +64,14 @@ type Item struct {
 	// publiccode.yml was read from).
 	Namespace string
 	From      *Source
+
+	// Hidden is the moderation that hides the item (a proposal or practice), or nil: its
+	// page stays, with the notice instead of its text (see Site.Moderate).
+	Hidden *Moderation `yaml:"-"`
+	// Foreign is the language the text is written in (BCP 47), as the file declares it
+	// with lang:, when it is not one of the portal's languages; "" otherwise (see
+	// Site.CheckLanguages).
+	Foreign string `yaml:"-"`
 }
 
 // Change is one version of an item's file that landed on the main branch.
@@ -338,6 +346,7 @@ type Proposal struct {
 	Tags    []string  `yaml:"tags"`
 	Status  string    `yaml:"status" enum:"open|under-review|accepted|rejected|incorporated|withdrawn"`
 	Answer  Answer    `yaml:"answer"`
+	Lang    string    `yaml:"lang" max:"35"` // the language it is written in (BCP 47), when it says
 
 	BodyItem    *Body   `yaml:"-"`
 	TargetItems []*Item `yaml:"-"`
@@ -377,6 +386,7 @@ type Practice struct {
 	AgID  []string  `yaml:"agid"`
 	Links []Link    `yaml:"links"`
 	Date  time.Time `yaml:"date"`
+	Lang  string    `yaml:"lang" max:"35"` // the language it is written in (BCP 47), when it says
 
 	BodyItem *Body `yaml:"-"`
 }
@@ -552,6 +562,13 @@ type Feedback struct {
 	// paragraph it was about, from the item's file as it was when the comment landed
 	// (nil without Git, or when that text is not in the history).
 	Moved *ParagraphMove `yaml:"-"`
+
+	// Hidden is the moderation that hides it, or nil (see Site.Moderate).
+	Hidden *Moderation `yaml:"-"`
+	// Lang is the language it is written in (BCP 47), when it says; Foreign is Lang
+	// when it is not one of the portal's languages.
+	Lang    string `yaml:"lang" max:"35"`
+	Foreign string `yaml:"-"`
 }
 
 // ParagraphMove is where the paragraph a comment is anchored to went: Old is its text
@@ -618,6 +635,8 @@ type Reaction struct {
 	// amendment's Key and On the item it amends. Such a vote is in the amendment's
 	// Reactions and Tally, never in the item's.
 	Amendment *Amendment `yaml:"-"`
+	// Hidden is the moderation that hides it, or nil: it is kept, never counted.
+	Hidden *Moderation `yaml:"-"`
 }
 
 // Sig is a detached signature file beside a contribution: <file>.sig.
@@ -714,6 +733,8 @@ const (
 	ReasonUnsigned      = "unsigned"       // policy signed: neither the commit nor a detached signature signs it
 	ReasonBadSignature  = "bad-signature"  // a signature that does not verify, or does not bind this voter, item and vote
 	ReasonOutsideWindow = "outside-window" // it landed outside every phase that opens it
+	// ReasonModerated (moderation.go): the maintainers hid it with a moderation file.
+
 	// ReasonUnverifiedLanding: policy signed, and no commit of the main branch signed by
 	// the maintainers vouches for when it landed (a fast-forward of the contributor's own
 	// commit, whose date the contributor wrote, and nothing signed since).
@@ -722,7 +743,7 @@ const (
 
 // Reasons lists the reason codes, in the order the trust model checks them.
 var Reasons = []string{ReasonMalformed, ReasonDuplicate, ReasonUnknownVoter, ReasonUnknownItem, ReasonClosed,
-	ReasonUnverified, ReasonNotMember, ReasonUnsigned, ReasonBadSignature, ReasonUnverifiedLanding, ReasonOutsideWindow}
+	ReasonUnverified, ReasonNotMember, ReasonUnsigned, ReasonBadSignature, ReasonUnverifiedLanding, ReasonOutsideWindow, ReasonModerated}
 
 // How a counted contribution was verified.
 const (
@@ -829,9 +850,21 @@ type Site struct {
 	ByAddressee map[string][]*Action
 	propByID    map[string]*Proposal
 	pracByID    map[string]*Practice
-	planItems   map[string]*Item    // plan items of every kind by id
-	planByID    map[string]PlanItem // the same, as themselves
-	amendByKey  map[string]*Amendment
+	// Moderations are the files of content/moderation/, by id; ModerationRules its
+	// _index.md, or nil. HiddenProposals and HiddenPractices are the proposals and
+	// practices a moderation hides: out of Proposals and Practices, and of every list,
+	// but their pages stay (with the notice).
+	Moderations     []*Moderation
+	ModerationRules *ModerationRules
+	HiddenProposals []*Proposal
+	HiddenPractices []*Practice
+	// Replies, when set, lists the feedback that replies to f directly: a moderation of
+	// scope thread hides f and, through it, every reply below. Threads fill it.
+	Replies    func(f *Feedback) []*Feedback `yaml:"-"`
+	hidden     map[string]*Moderation        // applied moderations by Path
+	planItems  map[string]*Item              // plan items of every kind by id
+	planByID   map[string]PlanItem           // the same, as themselves
+	amendByKey map[string]*Amendment
 }
 
 // Tag is a keyword and what carries it.

@@ -8,6 +8,8 @@
 // its answer's landing). A contribution counts when its file is well formed and named after a
 // registered body, its item exists and is open, the body it speaks for vouches for it
 // under the site's policy, and it landed on the main branch inside a phase that opens it.
+// A moderation file (content/moderation/) is judged as a comment of the plan owner body,
+// at any time: it applies only when a member of the owner body vouches for it.
 //
 // Policies (votes.policy in pspm.yaml):
 //   - none: identity is not verified; every well-formed contribution on time counts,
@@ -123,6 +125,9 @@ func Judge(s *site.Site, o Options) diag.List {
 		})
 		retime(f.Origin, clock.time(f.Origin))
 	}
+	for _, m := range s.Moderations {
+		m.Verdict = j.moderationVerdict(m)
+	}
 	what := AmendmentsOpen(s.Plan.Phases)
 	for i, a := range s.Amendments {
 		a.Verdict, _ = j.verdict(contribution{
@@ -159,6 +164,26 @@ func (j *judge) answerVerdict(a *site.Amendment, ans *site.AmendmentAnswer, t ti
 	if c.origin != nil {
 		v.Detail, v.Sentences = joinSentences([]site.Sentence{t.note})
 	}
+	return v
+}
+
+// moderationVerdict judges a moderation file as a comment of the plan owner body, at
+// any time: it applies (Counted) only when a member of the owner body vouches for it
+// under the policy (policy author: the commit that last changed it was authored by a
+// member; signed: signed by a member's key). Under policy none every moderation on the
+// main branch applies: the merge-request gate alone keeps others out.
+func (j *judge) moderationVerdict(m *site.Moderation) site.Verdict {
+	owner := j.s.Plan.OwnerBody
+	if owner == nil {
+		return notCountedSaid(site.ReasonUnknownVoter, "no-owner-moderation", "the plan has no owner body: only its members may moderate")
+	}
+	v := j.identity(contribution{
+		file: m.File, itemKey: site.ModerationDir, voter: owner.ID, body: owner, origin: m.Origin, raw: m.Raw, voterKey: "body",
+	})
+	if v.Reason != "" {
+		return v
+	}
+	v.Counted = true
 	return v
 }
 
