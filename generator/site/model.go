@@ -858,13 +858,10 @@ type Site struct {
 	ModerationRules *ModerationRules
 	HiddenProposals []*Proposal
 	HiddenPractices []*Practice
-	// Replies, when set, lists the feedback that replies to f directly: a moderation of
-	// scope thread hides f and, through it, every reply below. Threads fill it.
-	Replies    func(f *Feedback) []*Feedback `yaml:"-"`
-	hidden     map[string]*Moderation        // applied moderations by Path
-	planItems  map[string]*Item              // plan items of every kind by id
-	planByID   map[string]PlanItem           // the same, as themselves
-	amendByKey map[string]*Amendment
+	hidden          map[string]*Moderation // applied moderations by Path
+	planItems       map[string]*Item       // plan items of every kind by id
+	planByID        map[string]PlanItem    // the same, as themselves
+	amendByKey      map[string]*Amendment
 }
 
 // Tag is a keyword and what carries it.

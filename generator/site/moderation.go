@@ -284,9 +284,7 @@ func (s *Site) Moderate() {
 				continue
 			}
 			thread[f] = m
-			if s.Replies != nil {
-				todo = append(todo, s.Replies(f)...)
-			}
+			todo = append(todo, f.Replies...)
 		}
 	}
 	of := func(file, voter string) *Moderation {

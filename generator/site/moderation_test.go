@@ -5,9 +5,9 @@ import (
 	"time"
 )
 
-// threadSite is a proposal with a comment, two replies below it (one nested) and a
+// moderatedThreadSite is a proposal with a comment, two replies below it (one nested) and a
 // comment beside them, the participant handle anna_r's vote, and a moderation of m.
-func threadSite(m *Moderation) (*Site, map[string]*Feedback, *Reaction) {
+func moderatedThreadSite(m *Moderation) (*Site, map[string]*Feedback, *Reaction) {
 	dir := "content/proposals/p1/feedback/"
 	fb := map[string]*Feedback{}
 	for _, id := range []string{"c_h223-radice", "r_080-risposta", "m_ef-risposta2", "anna_r-accanto"} {
@@ -22,7 +22,9 @@ func threadSite(m *Moderation) (*Site, map[string]*Feedback, *Reaction) {
 	for _, id := range []string{"c_h223-radice", "r_080-risposta", "m_ef-risposta2", "anna_r-accanto"} {
 		s.Feedback = append(s.Feedback, fb[id])
 	}
-	s.Replies = func(f *Feedback) []*Feedback { return replies[f] }
+	for f, rs := range replies {
+		f.Replies = rs
+	}
 	s.Index()
 	return s, fb, rc
 }
@@ -38,7 +40,7 @@ func cut(id string) (string, string, bool) {
 
 func TestModerationOfAThreadHidesEveryReplyBelowItOnly(t *testing.T) {
 	m := &Moderation{ID: "m1", File: "content/moderation/m1.md", Target: "proposals/p1/feedback/c_h223-radice.md", Scope: ModerateThread, Rule: "R1", Date: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), Text: "Motivo."}
-	s, fb, _ := threadSite(m)
+	s, fb, _ := moderatedThreadSite(m)
 	if errs := s.ResolveModeration(); len(errs) > 0 {
 		t.Fatal(errs.Format())
 	}
@@ -60,7 +62,7 @@ func TestModerationOfAThreadHidesEveryReplyBelowItOnly(t *testing.T) {
 
 func TestModerationOfAParticipantHidesEverythingTheyWrote(t *testing.T) {
 	m := &Moderation{ID: "m1", File: "content/moderation/m1.md", Target: "participants/anna_r.md", Scope: ModerateParticipant, Rule: "R1", Date: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), Text: "Motivo."}
-	s, fb, rc := threadSite(m)
+	s, fb, rc := moderatedThreadSite(m)
 	if errs := s.ResolveModeration(); len(errs) > 0 {
 		t.Fatal(errs.Format())
 	}
@@ -79,7 +81,7 @@ func TestModerationOfAParticipantHidesEverythingTheyWrote(t *testing.T) {
 
 func TestModerationNotAppliedHidesNothing(t *testing.T) {
 	m := &Moderation{ID: "m1", File: "content/moderation/m1.md", Target: "proposals/p1", Rule: "R1", Date: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), Text: "Motivo."}
-	s, fb, rc := threadSite(m)
+	s, fb, rc := moderatedThreadSite(m)
 	if errs := s.ResolveModeration(); len(errs) > 0 {
 		t.Fatal(errs.Format())
 	}
