@@ -38,6 +38,25 @@ due: 2026-06-30
 Testo proposto dell'azione.
 `
 
+// request commits files (a name, then its data, for each) on a new branch, by author at
+// date with msg, and checks the merge request of the branch at now.
+func (g *gitRepo) request(branch string, now time.Time, date, author, msg string, files ...string) (*generator.Result, error) {
+	g.run("", "checkout", "-q", "-b", branch)
+	for i := 0; i+1 < len(files); i += 2 {
+		g.write(files[i], files[i+1])
+	}
+	g.commitAll(date, author, msg)
+	return g.checkMR(now)
+}
+
+// recommit makes the request's last commit again, by author at date with msg, and checks
+// the request during the phase: the same change by someone else.
+func (g *gitRepo) recommit(date, author, msg string) (*generator.Result, error) {
+	g.run("", "reset", "-q", "--soft", "HEAD~1")
+	g.commitAll(date, author, msg)
+	return g.checkMR(during)
+}
+
 // proposed is a repository whose main branch holds c_h223's open amendment to a1,
 // proposed by Marco on 2025-02-01.
 func proposed(t *testing.T) *gitRepo {
@@ -49,39 +68,27 @@ func proposed(t *testing.T) *gitRepo {
 
 func TestGateLetsABodyProposeAnAmendmentToAnItemItDoesNotOwn(t *testing.T) {
 	g := newGitRepo(t, "author", "")
-	g.run("", "checkout", "-q", "-b", "emendamento")
-	g.write(amendFile, amendment("open", ""))
-	g.commitAll("2025-02-03T09:00:00Z", marco, "Emendamento")
-	res, err := g.checkMR(during)
+	res, err := g.request("emendamento", during, "2025-02-03T09:00:00Z", marco, "Emendamento", amendFile, amendment("open", ""))
 	wantClean(t, res, err)
 }
 
 func TestGateRefusesAnAmendmentByTheItemsOwner(t *testing.T) {
 	g := newGitRepo(t, "author", "")
-	g.run("", "checkout", "-q", "-b", "emendamento")
-	g.write("content/plan/actions/a1/amendments/m_ef-tempi.md", amendment("open", ""))
-	g.commitAll("2025-02-03T09:00:00Z", anna, "Emendamento del proprietario")
-	res, err := g.checkMR(during)
+	res, err := g.request("emendamento", during, "2025-02-03T09:00:00Z", anna, "Emendamento del proprietario", "content/plan/actions/a1/amendments/m_ef-tempi.md", amendment("open", ""))
 	// The check of the site as it would land refuses it first, saying why.
 	wantViolation(t, res, err, "m_ef owns plan/actions/a1: its owners change the item directly, in content/plan/actions/a1.md")
 }
 
 func TestGateRefusesAnAmendmentByANonMember(t *testing.T) {
 	g := newGitRepo(t, "author", "")
-	g.run("", "checkout", "-q", "-b", "emendamento")
-	g.write(amendFile, amendment("open", ""))
-	g.commitAll("2025-02-03T09:00:00Z", eve, "Emendamento")
-	res, err := g.checkMR(during)
+	res, err := g.request("emendamento", during, "2025-02-03T09:00:00Z", eve, "Emendamento", amendFile, amendment("open", ""))
 	wantViolation(t, res, err, amendFile+":1:1: commit ")
 	wantViolation(t, res, err, "added an amendment of c_h223, but eve@example.org is not the email of a member of c_h223")
 }
 
 func TestGateRefusesAnAmendmentProposedAlreadyAnswered(t *testing.T) {
 	g := newGitRepo(t, "author", "")
-	g.run("", "checkout", "-q", "-b", "emendamento")
-	g.write(amendFile, amendment("accepted", "answer: {date: 2025-02-03, text: Sì.}\n"))
-	g.commitAll("2025-02-03T09:00:00Z", marco, "Emendamento accolto da sé")
-	res, err := g.checkMR(during)
+	res, err := g.request("emendamento", during, "2025-02-03T09:00:00Z", marco, "Emendamento accolto da sé", amendFile, amendment("accepted", "answer: {date: 2025-02-03, text: Sì.}\n"))
 	wantViolation(t, res, err, amendFile+":8:8: state: accepted is not written in the amendment, which is the proposing body's file (it says open or withdrawn): the item's owner answers in "+amendAnswer)
 
 	// Nor with its answer beside it, whoever writes it.
@@ -103,40 +110,26 @@ func TestGateRefusesAnAmendmentOutsideEveryPhase(t *testing.T) {
 
 func TestGateRefusesAnotherBodyEditingAnAmendment(t *testing.T) {
 	g := proposed(t)
-	g.run("", "checkout", "-q", "-b", "modifica")
-	g.write(amendFile, strings.Replace(amendment("open", ""), "2026-06-30", "2028-01-01", 1))
-	g.commitAll("2025-02-03T09:00:00Z", luca, "Cambio l'emendamento altrui")
-	res, err := g.checkMR(during)
+	res, err := g.request("modifica", during, "2025-02-03T09:00:00Z", luca, "Cambio l'emendamento altrui", amendFile, strings.Replace(amendment("open", ""), "2026-06-30", "2028-01-01", 1))
 	wantViolation(t, res, err, "changed an amendment of c_h223, but luca.verdi@regione.emilia-romagna.it is not the email of a member of c_h223")
 
 	// Its own body may.
-	g.run("", "reset", "-q", "--soft", "HEAD~1")
-	g.commitAll("2025-02-03T09:00:00Z", marco, "Correggo l'emendamento")
-	res, err = g.checkMR(during)
+	res, err = g.recommit("2025-02-03T09:00:00Z", marco, "Correggo l'emendamento")
 	wantClean(t, res, err)
 }
 
 func TestGateLetsTheProposerWithdrawButNotTheOwner(t *testing.T) {
 	g := proposed(t)
-	g.run("", "checkout", "-q", "-b", "ritiro")
-	g.write(amendFile, amendment("withdrawn", ""))
-	g.commitAll("2025-02-03T09:00:00Z", marco, "Ritiro")
-	res, err := g.checkMR(during)
+	res, err := g.request("ritiro", during, "2025-02-03T09:00:00Z", marco, "Ritiro", amendFile, amendment("withdrawn", ""))
 	wantClean(t, res, err)
 
-	g.run("", "reset", "-q", "--soft", "HEAD~1")
-	g.commitAll("2025-02-03T09:00:00Z", anna, "Ritiro altrui")
-	res, err = g.checkMR(during)
+	res, err = g.recommit("2025-02-03T09:00:00Z", anna, "Ritiro altrui")
 	wantViolation(t, res, err, "the withdrawal of an amendment of c_h223, but anna.rossi@mef.gov.it is not the email of a member of c_h223")
 }
 
 func TestGateRefusesAProposerAcceptingItsOwnAmendment(t *testing.T) {
 	g := proposed(t)
-	g.run("", "checkout", "-q", "-b", "accolgo")
-	g.write(amendAnswer, answer("accepted", "m_ef", "Accolto.\n"))
-	g.write(a1File, amendedA1)
-	g.commitAll("2025-02-03T09:00:00Z", marco, "Mi accolgo da solo")
-	res, err := g.checkMR(during)
+	res, err := g.request("accolgo", during, "2025-02-03T09:00:00Z", marco, "Mi accolgo da solo", amendAnswer, answer("accepted", "m_ef", "Accolto.\n"), a1File, amendedA1)
 	wantViolation(t, res, err, amendAnswer+":1:1: commit ")
 	wantViolation(t, res, err, "the acceptance of an amendment of c_h223 (the item's owners'), but marco.bianchi@comune.re.it is not the email of a member of m_ef")
 	wantViolation(t, res, err, a1File+":1:1: commit ")
@@ -151,20 +144,13 @@ func TestGateRefusesAProposerAcceptingItsOwnAmendment(t *testing.T) {
 
 func TestGateRefusesTheProposerWritingTheAnswerInItsOwnFile(t *testing.T) {
 	g := proposed(t)
-	g.run("", "checkout", "-q", "-b", "accolgo")
-	g.write(amendFile, amendment("accepted", "answer: {date: 2025-02-03, text: Accolto.}\n"))
-	g.write(a1File, amendedA1)
-	g.commitAll("2025-02-03T09:00:00Z", anna, "Accolto alla vecchia maniera")
-	res, err := g.checkMR(during)
+	res, err := g.request("accolgo", during, "2025-02-03T09:00:00Z", anna, "Accolto alla vecchia maniera", amendFile, amendment("accepted", "answer: {date: 2025-02-03, text: Accolto.}\n"), a1File, amendedA1)
 	wantViolation(t, res, err, "the item's owner answers in "+amendAnswer)
 }
 
 func TestGateRefusesAcceptingAnAmendmentWithoutApplyingIt(t *testing.T) {
 	g := proposed(t)
-	g.run("", "checkout", "-q", "-b", "accolgo")
-	g.write(amendAnswer, answer("accepted", "m_ef", "Accolto.\n"))
-	g.commitAll("2025-02-03T09:00:00Z", anna, "Accolto")
-	res, err := g.checkMR(during)
+	res, err := g.request("accolgo", during, "2025-02-03T09:00:00Z", anna, "Accolto", amendAnswer, answer("accepted", "m_ef", "Accolto.\n"))
 	wantViolation(t, res, err, "accepts an amendment of c_h223, but the item does not carry what it proposes: the title")
 	wantViolation(t, res, err, `due ("2026-06-30", not "2025-12-31")`)
 	wantViolation(t, res, err, "change content/plan/actions/a1.md to the proposed text in the same merge request")
@@ -172,30 +158,19 @@ func TestGateRefusesAcceptingAnAmendmentWithoutApplyingIt(t *testing.T) {
 
 func TestGateLetsTheOwnerAcceptAnAmendmentByApplyingIt(t *testing.T) {
 	g := proposed(t)
-	g.run("", "checkout", "-q", "-b", "accolgo")
-	g.write(amendAnswer, answer("accepted", "m_ef", "Accolto.\n"))
-	g.write(a1File, amendedA1)
-	g.commitAll("2025-02-03T09:00:00Z", anna, "Accolto e applicato")
-	res, err := g.checkMR(during)
+	res, err := g.request("accolgo", during, "2025-02-03T09:00:00Z", anna, "Accolto e applicato", amendAnswer, answer("accepted", "m_ef", "Accolto.\n"), a1File, amendedA1)
 	wantClean(t, res, err)
 }
 
 func TestGateRefusesTheOwnerChangingAnAmendmentItAccepts(t *testing.T) {
 	g := proposed(t)
-	g.run("", "checkout", "-q", "-b", "accolgo")
-	g.write(amendFile, strings.Replace(amendment("open", ""), "2026-06-30", "2025-12-31", 1))
-	g.write(amendAnswer, answer("accepted", "m_ef", "Accolto.\n"))
-	g.commitAll("2025-02-03T09:00:00Z", anna, "Accolto, ma a modo mio")
-	res, err := g.checkMR(during)
+	res, err := g.request("accolgo", during, "2025-02-03T09:00:00Z", anna, "Accolto, ma a modo mio", amendFile, strings.Replace(amendment("open", ""), "2026-06-30", "2025-12-31", 1), amendAnswer, answer("accepted", "m_ef", "Accolto.\n"))
 	wantViolation(t, res, err, "changes an amendment of c_h223 (its body's to do) in the merge request that answers it (the item's owners', in "+amendAnswer+")")
 }
 
 func TestGateRefusesARejectionWithoutAnAnswer(t *testing.T) {
 	g := proposed(t)
-	g.run("", "checkout", "-q", "-b", "respingo")
-	g.write(amendAnswer, answer("rejected", "m_ef", ""))
-	g.commitAll("2025-02-03T09:00:00Z", anna, "Respinto")
-	res, err := g.checkMR(during)
+	res, err := g.request("respingo", during, "2025-02-03T09:00:00Z", anna, "Respinto", amendAnswer, answer("rejected", "m_ef", ""))
 	wantViolation(t, res, err, amendAnswer+":2:8: state is rejected but there is no answer: write after the front matter why the amendment is rejected")
 
 	g.write(amendAnswer, answer("rejected", "m_ef", "Non ci sono le risorse.\n"))
@@ -219,26 +194,18 @@ func TestGateRefusesAVoteOnARejectedAmendment(t *testing.T) {
 	g := proposed(t)
 	g.write(amendAnswer, strings.Replace(answer("rejected", "m_ef", "Non ci sono le risorse.\n"), "2025-02-03", "2025-02-10", 1))
 	g.commitAll("2025-02-10T10:00:00Z", anna, "Respinto")
-	g.run("", "checkout", "-q", "-b", "voto")
-	g.write(amendVote, "vote: support\n")
-	g.commitAll("2025-02-20T09:00:00Z", luca, "Voto della Regione")
-	res, err := g.checkMR(during)
+	res, err := g.request("voto", during, "2025-02-20T09:00:00Z", luca, "Voto della Regione", amendVote, "vote: support\n")
 	wantViolation(t, res, err, amendVote+":1:1: commit ")
 	wantViolation(t, res, err, "added a vote of r_080 on an amendment on plan/actions/a1/amendments/c_h223-tempi, but it would never count: it would land on 2025-03-01T12:00:00Z, after the amendment was rejected on 2025-02-10")
 }
 
 func TestGateLetsAVoteOnAnOpenAmendment(t *testing.T) {
 	g := proposed(t)
-	g.run("", "checkout", "-q", "-b", "voto")
-	g.write(amendVote, "vote: support\n")
-	g.commitAll("2025-02-20T09:00:00Z", luca, "Voto della Regione")
-	res, err := g.checkMR(during)
+	res, err := g.request("voto", during, "2025-02-20T09:00:00Z", luca, "Voto della Regione", amendVote, "vote: support\n")
 	wantClean(t, res, err)
 
 	// Not in the name of another body.
-	g.run("", "reset", "-q", "--soft", "HEAD~1")
-	g.commitAll("2025-02-20T09:00:00Z", marco, "Voto altrui")
-	res, err = g.checkMR(during)
+	res, err = g.recommit("2025-02-20T09:00:00Z", marco, "Voto altrui")
 	wantViolation(t, res, err, "added a vote of r_080 on an amendment, but marco.bianchi@comune.re.it is not the email of a member of r_080")
 }
 
@@ -352,9 +319,7 @@ func TestPlanOwnerRemovesAnItemWithItsAmendments(t *testing.T) {
 	res, err := g.checkMR(during)
 	wantViolation(t, res, err, "deleted an amendment of c_h223 (on an item the request removes), but marco.bianchi@comune.re.it is not the email of a member of m_ef")
 
-	g.run("", "reset", "-q", "--soft", "HEAD~1")
-	g.commitAll("2025-02-03T09:00:00Z", anna, "Via l'azione")
-	res, err = g.checkMR(during)
+	res, err = g.recommit("2025-02-03T09:00:00Z", anna, "Via l'azione")
 	wantClean(t, res, err)
 }
 
@@ -432,10 +397,7 @@ func rejectedAmendment(t *testing.T) *gitRepo {
 
 func TestGateRefusesWithdrawingOrEditingAnAnsweredAmendment(t *testing.T) {
 	g := rejectedAmendment(t)
-	g.run("", "checkout", "-q", "-b", "ritiro")
-	g.write(amendFile, amendment("withdrawn", ""))
-	g.commitAll("2025-02-04T09:00:00Z", marco, "Ritiro dopo la risposta")
-	res, err := g.checkMR(during)
+	res, err := g.request("ritiro", during, "2025-02-04T09:00:00Z", marco, "Ritiro dopo la risposta", amendFile, amendment("withdrawn", ""))
 	wantViolation(t, res, err, amendAnswer+":1:1: c_h223 withdrew the amendment (state: withdrawn in "+amendFile+"): a withdrawn amendment is not answered, and an answered one is not withdrawn")
 
 	g.write(amendFile, strings.Replace(amendment("open", ""), "2026-06-30", "2027-01-01", 1))
@@ -448,10 +410,7 @@ func TestGateRefusesAnsweringAWithdrawnAmendment(t *testing.T) {
 	g := proposed(t)
 	g.write(amendFile, amendment("withdrawn", ""))
 	g.commitAll("2025-02-02T09:00:00Z", marco, "Ritiro")
-	g.run("", "checkout", "-q", "-b", "respingo")
-	g.write(amendAnswer, answer("rejected", "m_ef", "Non ci sono le risorse.\n"))
-	g.commitAll("2025-02-03T09:00:00Z", anna, "Respinto")
-	res, err := g.checkMR(during)
+	res, err := g.request("respingo", during, "2025-02-03T09:00:00Z", anna, "Respinto", amendAnswer, answer("rejected", "m_ef", "Non ci sono le risorse.\n"))
 	wantViolation(t, res, err, "c_h223 withdrew the amendment (state: withdrawn in "+amendFile+"): a withdrawn amendment is not answered")
 }
 

@@ -59,7 +59,7 @@ func TestAmendmentIsLoadedBesideASingleFileItemWithItsVotes(t *testing.T) {
 	b.File("api/v1/amendments.json", `"id":"c_h223-tempi","key":"plan/actions/a1/amendments/c_h223-tempi","item":"plan/actions/a1"`,
 		`"body":"c_h223"`, `"state":"open","status":"open","reason":"I tempi attuali non bastano ai comuni.","title":"Azione uno, in tempi certi"`,
 		`"fields":[{"name":"due","value":"2026-06-30"}],"answer":null,"answer_counted":false,"votes":{"support":1,"oppose":0,"abstain":0},"counted":true,"reason_code":""`)
-	b.File("api/v1/amendments.csv", "\uFEFFid;item;item_code;body;date;state;status;reason;title;fields;answer_date;answer_text;answer_body;answer_counted;support;oppose;abstain;counted;reason_code;commit;url\n",
+	b.File("api/v1/amendments.csv", "\uFEFFid;item;item_code;body;date;state;status;reason;title;fields;answer_date;answer_text;answer_body;answer_counted;support;oppose;abstain;counted;reason_code;commit;url;hidden;moderation;moderation_rule;moderation_date;moderation_reason\n",
 		"c_h223-tempi;plan/actions/a1;;c_h223;2025-02-20;open;open;I tempi attuali non bastano ai comuni.;Azione uno, in tempi certi;due=2026-06-30;;;;;1;0;0;true;;;")
 	b.File("api/v1/votes.json", `"item":"plan/actions/a1/amendments/c_h223-tempi","voter":"m_ef","vote":"support"`)
 	found := false

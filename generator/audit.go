@@ -19,14 +19,16 @@ import (
 // change to the item's text, its feedback thread, and its amendments with the votes on
 // each.
 type Trail struct {
-	Item     string          `json:"item"` // "<section>/<id>"
-	Title    string          `json:"title"`
-	File     string          `json:"file"`
-	Policy   string          `json:"policy"` // votes.policy
-	Tally    TrailTally      `json:"tally"`
-	Votes    []TrailVote     `json:"votes"`
-	History  []TrailChange   `json:"history"`
-	Feedback []TrailFeedback `json:"feedback"`
+	Item   string `json:"item"` // "<section>/<id>"
+	Title  string `json:"title"`
+	File   string `json:"file"`
+	Policy string `json:"policy"` // votes.policy
+	// Hidden is the moderation that hides the item (a proposal or practice), or nil.
+	Hidden   *TrailModeration `json:"hidden,omitempty"`
+	Tally    TrailTally       `json:"tally"`
+	Votes    []TrailVote      `json:"votes"`
+	History  []TrailChange    `json:"history"`
+	Feedback []TrailFeedback  `json:"feedback"`
 	// Amendments are the changes bodies proposed to the item (plan items only), oldest
 	// first, each with the votes on it.
 	Amendments []TrailAmendment `json:"amendments"`
@@ -99,6 +101,27 @@ type TrailVote struct {
 	// MergeRequest is the merge request that landed it, as the landing commit's message
 	// names it ("#12", "group/project!34"); empty when it names none.
 	MergeRequest string `json:"merge_request,omitempty"`
+	// Hidden says a moderation hides the vote (it is kept here, never counted), and
+	// Moderation is that decision.
+	Hidden     bool             `json:"hidden,omitempty"`
+	Moderation *TrailModeration `json:"moderation,omitempty"`
+}
+
+// TrailModeration is the moderation decision that hides a contribution: its file's id,
+// the rule broken, the date and the reason (never the hidden words).
+type TrailModeration struct {
+	ID     string `json:"id"`
+	File   string `json:"file"`
+	Rule   string `json:"rule"`
+	Date   string `json:"date"`
+	Reason string `json:"reason"`
+}
+
+func trailModeration(m *site.Moderation) *TrailModeration {
+	if m == nil {
+		return nil
+	}
+	return &TrailModeration{ID: m.ID, File: m.File, Rule: m.Rule, Date: m.Date.Format(time.DateOnly), Reason: strings.TrimSpace(m.Text)}
 }
 
 // TrailChange is one change to the item's text that landed.
@@ -122,6 +145,12 @@ type TrailFeedback struct {
 	Detail  string `json:"detail,omitempty"`
 	Commit  string `json:"commit,omitempty"`
 	Author  string `json:"author,omitempty"`
+	// ReplyTo is the feedback it answers, Paragraph the anchor it is about, as written.
+	ReplyTo   string `json:"reply_to,omitempty"`
+	Paragraph string `json:"paragraph,omitempty"`
+	// Hidden and Moderation as for TrailVote: the title is then empty.
+	Hidden     bool             `json:"hidden,omitempty"`
+	Moderation *TrailModeration `json:"moderation,omitempty"`
 }
 
 // Audit returns the trail of the item named by key in a site read by Inspect or Build.
@@ -133,7 +162,7 @@ func Audit(res *Result, key string) (*Trail, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Trail{Item: it.Key(), Title: itemTitle(s, it), File: it.File, Policy: res.Config.Votes.Policy,
+	t := &Trail{Item: it.Key(), Title: itemTitle(s, it), File: it.File, Policy: res.Config.Votes.Policy, Hidden: trailModeration(it.Hidden),
 		Votes: []TrailVote{}, History: []TrailChange{}, Feedback: []TrailFeedback{}, Amendments: []TrailAmendment{}}
 	t.Tally = TrailTally{Support: it.Tally.Support, Oppose: it.Tally.Oppose, Abstain: it.Tally.Abstain,
 		PriorityMean: float64(int(it.Tally.Priority.Mean*100+0.5)) / 100, Priorities: it.Tally.Priority.Count, Distribution: it.Tally.Priority.Distribution}
@@ -150,7 +179,8 @@ func Audit(res *Result, key string) (*Trail, error) {
 		if f.ItemKey != it.Key() {
 			continue
 		}
-		fb := TrailFeedback{ID: f.ID(), Title: f.Title, Kind: f.Kind, Counted: f.Counted, Reason: f.Reason, Detail: f.Detail}
+		fb := TrailFeedback{ID: f.ID(), Title: f.Title, Kind: f.Kind, Counted: f.Counted, Reason: f.Reason, Detail: f.Detail, ReplyTo: f.ReplyTo, Paragraph: f.Paragraph,
+			Hidden: f.Hidden != nil, Moderation: trailModeration(f.Hidden)}
 		if !f.Date.IsZero() {
 			fb.Date = f.Date.Format(time.DateOnly)
 		}
@@ -197,7 +227,7 @@ func Audit(res *Result, key string) (*Trail, error) {
 // trailVote is a reaction file and its verdict, for the trail.
 func trailVote(r *site.Reaction) TrailVote {
 	v := TrailVote{Voter: r.Voter, Vote: r.Vote, Priority: r.Priority, Counted: r.Counted, Reason: r.Reason, Detail: r.Detail,
-		Verification: r.Verification, Signer: r.Signer, File: r.File}
+		Verification: r.Verification, Signer: r.Signer, File: r.File, Hidden: r.Hidden != nil, Moderation: trailModeration(r.Hidden)}
 	if r.Sig != nil {
 		v.Signature = r.Sig.File
 	}
@@ -288,6 +318,9 @@ func (t *Trail) WriteText(w io.Writer) error {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	p("%s — %s\n", t.Item, clean(t.Title))
 	p("  file: %s · votes.policy: %s\n", clean(t.File), t.Policy)
+	if m := t.Hidden; m != nil {
+		p("  hidden by moderation %s (%s) on %s, rule: %s: %s\n", clean(m.ID), clean(m.File), m.Date, clean(m.Rule), clean(m.Reason))
+	}
 	p("  counted: %d support, %d oppose, %d abstain", t.Tally.Support, t.Tally.Oppose, t.Tally.Abstain)
 	if t.Tally.Priorities > 0 {
 		d := t.Tally.Distribution
@@ -311,7 +344,14 @@ func (t *Trail) WriteText(w io.Writer) error {
 		if !f.Counted {
 			state = "not counted: " + f.Reason
 		}
-		p("  %s  %s  %q  %s\n", dash(f.Date), clean(f.ID), clean(f.Title), state)
+		about := ""
+		if f.ReplyTo != "" {
+			about += "  reply to " + clean(f.ReplyTo)
+		}
+		if f.Paragraph != "" {
+			about += "  on paragraph " + clean(f.Paragraph)
+		}
+		p("  %s  %s  %q  %s%s\n", dash(f.Date), clean(f.ID), clean(f.Title), state, about)
 	}
 	if len(t.Amendments) == 0 {
 		return nil

@@ -20,6 +20,38 @@ import (
 // benchSites caches generated sites by size across benchmark runs of one process.
 var benchSites sync.Map
 
+// benchTemp is the folder of the sites benchSites caches when PSPM_BENCH_DIR is not set:
+// made once per process and removed by TestMain, since a b.TempDir() is removed at the end
+// of the run that made it, and -count 3 runs a benchmark three times.
+var benchTemp struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// benchRoot is the folder where benchmarks keep what they make once per process:
+// $PSPM_BENCH_DIR when set (use a tmpfs such as /dev/shm, to measure pspm and not the
+// disk), else benchTemp.
+func benchRoot(b *testing.B) string {
+	if root := os.Getenv("PSPM_BENCH_DIR"); root != "" {
+		return root
+	}
+	benchTemp.once.Do(func() { benchTemp.dir, benchTemp.err = os.MkdirTemp("", "pspm-bench-") })
+	if benchTemp.err != nil {
+		b.Fatal(benchTemp.err)
+	}
+	return benchTemp.dir
+}
+
+// TestMain removes the folder of the sites the benchmarks cached (benchTemp).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchTemp.dir != "" {
+		_ = os.RemoveAll(benchTemp.dir)
+	}
+	os.Exit(code)
+}
+
 // BenchmarkBuild's sites and outputs go to PSPM_BENCH_DIR when it is set (use a tmpfs such
 // as /dev/shm to measure pspm rather than the disk), else to temporary folders.
 
@@ -29,7 +61,7 @@ func syntheticSite(b *testing.B, n, k int) string {
 	if dir, ok := benchSites.Load(key); ok {
 		return dir.(string)
 	}
-	dir := sitetest.Synthetic(b, n, k)
+	dir := sitetest.SyntheticIn(b, benchRoot(b), n, k)
 	benchSites.Store(key, dir)
 	return dir
 }
@@ -37,7 +69,7 @@ func syntheticSite(b *testing.B, n, k int) string {
 // BenchmarkBuild is the full build (load, model, derive, render, write to disk) of
 // synthetic sites with proposals of 400-800 words of Italian prose.
 func BenchmarkBuild(b *testing.B) {
-	for _, size := range []struct{ proposals, reactions int }{{1000, 10000}, {10000, 100000}} {
+	for _, size := range []struct{ proposals, reactions int }{{100, 1000}, {1000, 10000}, {10000, 100000}} {
 		b.Run(fmt.Sprintf("proposals=%d/reactions=%d", size.proposals, size.reactions), func(b *testing.B) {
 			src := syntheticSite(b, size.proposals, size.reactions)
 			dest := filepath.Join(b.TempDir(), "public")
@@ -73,10 +105,7 @@ func versionedSite(b *testing.B) (all, one string) {
 		d := dirs.([2]string)
 		return d[0], d[1]
 	}
-	root := os.Getenv("PSPM_BENCH_DIR")
-	if root == "" {
-		root = b.TempDir()
-	}
+	root := benchRoot(b)
 	all, one = filepath.Join(root, "versions-20"), filepath.Join(root, "versions-1")
 	if _, err := os.Stat(filepath.Join(one, ".git")); err == nil {
 		benchSites.Store("versions", [2]string{all, one})

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -171,6 +172,8 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 	stage("sources")
 
 	errs.Append(s.Resolve())
+	errs.Append(s.ResolveModeration())
+	errs.Append(s.CheckLanguages(cfg.Languages))
 	errs.Append(s.LimitTagPages(cfg.Limits.TagPages))
 	stage("model")
 	if errs.HasErrors() {
@@ -180,6 +183,9 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 	fromGit := provenance(o.Source, o.Dir, o.branch, cfg, s, errs)
 	stage("history")
 
+	paragraphMoves(o.Dir, fromGit, s, markdown.New(), int64(cfg.Limits.FileSize))
+	stage("anchors")
+
 	versions(o.Dir, cfg, s, o.Previous, o.PublishedFile, errs)
 	errs.Append(s.CheckTargets())
 	errs.Append(s.CheckReplaces())
@@ -187,6 +193,7 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 
 	errs.Append(trust.Judge(s, trust.Options{Policy: cfg.Votes.Policy, FromGit: fromGit, ForgeKeys: cfg.Forge.Keys, ForgeCommitters: cfg.Forge.Committers}))
 	contributionProblems(s, o.check, errs)
+	moderate(s, errs)
 	stage("verify")
 	if errs.HasErrors() {
 		return nil, cfg
@@ -235,6 +242,18 @@ func contributionProblems(s *site.Site, strict bool, errs *diag.List) {
 			add(a.AnswerFile.Problems)
 		}
 	}
+}
+
+// moderate applies the moderation files the trust stage let count, and warns about
+// each one it did not: a moderation that a member of the plan owner body did not make
+// (by the policy's rules) hides nothing.
+func moderate(s *site.Site, errs *diag.List) {
+	for _, m := range s.Moderations {
+		if !m.Counted {
+			errs.Warn(diag.Pos{File: m.File, Line: 1, Col: 1}, "moderation not applied: only a member of the plan owner body (%s) may moderate, and %s", s.Plan.Owner, strings.TrimSuffix(m.Detail, "."))
+		}
+	}
+	s.Moderate()
 }
 
 // Check runs every check of a build without writing anything. It renders only a few

@@ -23,6 +23,10 @@
 //	         every action's progress over time; cached in
 //	         .pspm/cache, so a build after a commit walks that commit (only
 //	         when the site is in a Git repository)
+//	anchors  for each comment anchored (paragraph:) to a paragraph that is  (generator/anchors.go,
+//	         no longer in its item's text, the paragraph it was about (the   generator/history,
+//	         item's file at the comment's commit) and the current one most   generator/markdown)
+//	         like it; an anchor its author never saw is the comment's problem
 //	versions the approved versions of the plan: every tag matching        (generator/history,
 //	         plan.tags, its plan read from the tag's tree with the work      generator/content)
 //	         tree's loader (files shared with another version are parsed
@@ -36,7 +40,10 @@
 //	         owner's answer to an amendment (its answer.md) counts as a
 //	         comment of the owner body and, when it does, sets the
 //	         amendment's state; a bad contribution is kept and shown, a
-//	         warning in a build and an error in a check
+//	         warning in a build and an error in a check; then the moderation
+//	         files (content/moderation/) that a member of the plan owner made
+//	         apply (Site.Moderate): what they hide is kept, not counted, and
+//	         its words are cleared from the model before anything renders
 //	derive   Derive: tallies (the community's supports apart), thresholds (generator/site)
 //	         reached by community proposals, priorities ranking, progress
 //	         roll-ups, lists

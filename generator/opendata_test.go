@@ -333,10 +333,11 @@ var typeIt = map[string]string{"text": "testo", "integer": "numero intero", "num
 
 func TestOpenDataPageDescribesEveryDatasetWithFieldsLicenceAndDownloads(t *testing.T) {
 	b := sitetest.Run(t, openDataSite).OK()
+	itStrings := themeStrings(t, "it")
 	it := []string{`<h1>Dati aperti</h1>`, `href="https://creativecommons.org/licenses/by/4.0/" rel="license"`, `href="/piano/api/v1/open-data.zip"`,
 		`href="/piano/api/v1/catalog.rdf"`, "punto e virgola", "UTF-8 con BOM"}
 	for _, d := range render.Datasets {
-		it = append(it, `<h2 id="`+d.ID+`">`+d.Title.It+`</h2>`)
+		it = append(it, `<h2 id="`+d.ID+`">`+itStrings[d.TitleKey()]+`</h2>`)
 		if d.CSV != "" {
 			it = append(it, `href="/piano/api/v1/`+d.CSV+`">CSV</a>`)
 		}
@@ -344,14 +345,22 @@ func TestOpenDataPageDescribesEveryDatasetWithFieldsLicenceAndDownloads(t *testi
 			it = append(it, `href="/piano/api/v1/`+d.JSON+`">JSON</a>`)
 		}
 		for _, f := range d.Fields {
-			it = append(it, "<td><code>"+f.Name+"</code></td><td>"+typeIt[f.Type]+"</td><td>"+html.EscapeString(f.Meaning.It)+"</td>")
+			it = append(it, "<td><code>"+f.Name+"</code></td><td>"+typeIt[f.Type]+"</td><td>"+html.EscapeString(itStrings[d.FieldKey(f.Name)])+"</td>")
 		}
 	}
 	b.File("open-data/index.html", it...)
-	for _, d := range render.Datasets {
-		for _, f := range d.Fields {
-			if f.Meaning.It == "" || f.Meaning.En == "" || typeIt[f.Type] == "" {
-				t.Errorf("%s.%s: type %q, meaning %+v: every field has a known type and a meaning in both languages", d.ID, f.Name, f.Type, f.Meaning)
+	for _, lang := range []string{"it", "en", "de"} {
+		strs := themeStrings(t, lang)
+		for _, d := range render.Datasets {
+			for _, key := range []string{d.TitleKey(), d.DescriptionKey()} {
+				if strs[key] == "" {
+					t.Errorf("i18n/%s.yaml: no %s", lang, key)
+				}
+			}
+			for _, f := range d.Fields {
+				if strs[d.FieldKey(f.Name)] == "" || typeIt[f.Type] == "" {
+					t.Errorf("%s.%s: type %q, i18n/%s.yaml %s %q: every field has a known type and a meaning in every language", d.ID, f.Name, f.Type, lang, d.FieldKey(f.Name), strs[d.FieldKey(f.Name)])
+				}
 			}
 		}
 	}
@@ -438,4 +447,39 @@ func TestCatalogueInJSONLDDescribesTheSameResources(t *testing.T) {
 	if d := doc.Graph[1]; d["dct:identifier"] != "m_ef:plan" || d["dcat:distribution"] == nil {
 		t.Errorf("the first dataset in JSON-LD: %v", d)
 	}
+}
+
+// The datasets are described in every language of the site: the catalogue gives each
+// dataset's title and description once per language, with its xml:lang, and the
+// archive's README has them all, German included.
+func TestCatalogueAndArchiveDescribeTheDatasetsInEveryLanguage(t *testing.T) {
+	b := sitetest.Run(t, `
+-- pspm.yaml --
+baseURL: https://example.org/piano/
+languages: [it, en, de]
+`).OK()
+	b.File("api/v1/catalog.rdf", `<dct:title xml:lang="it">Proposte</dct:title>`, `<dct:title xml:lang="en">Proposals</dct:title>`,
+		`<dct:title xml:lang="de">Vorschläge</dct:title>`, `<dct:description xml:lang="de">Die Vorschläge der Körperschaften`)
+	zr, err := zip.NewReader(bytes.NewReader(b.Out.Files()["api/v1/open-data.zip"]), int64(len(b.Out.Files()["api/v1/open-data.zip"])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name != "README.md" {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		for _, want := range []string{"## Proposte / Proposals / Vorschläge", "| `answer_date` | date | data della risposta ufficiale | date of the official answer | Datum der amtlichen Antwort |"} {
+			if !strings.Contains(string(data), want) {
+				t.Errorf("the archive's README does not say %q", want)
+			}
+		}
+		return
+	}
+	t.Error("no README.md in the archive")
 }

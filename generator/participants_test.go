@@ -582,3 +582,21 @@ func TestCommunityListsAreBoundedByLimitsLists(t *testing.T) {
 	plan := strings.Replace(communityPlan, "    threshold: 2\n", "    threshold: 2\n    scope:\n"+scope, 1)
 	sitetest.Check(t, cfg+plan).Failed().Diag("phases[0].scope has 3 entries, more than the 2 allowed")
 }
+
+func TestModeratedSupportIsKeptAndNotCounted(t *testing.T) {
+	g := communityRepo(t, "none", "open")
+	g.landMR("2025-02-01T10:00:00Z", "s1", giulia, "Sostegno", map[string]string{giuliaSupport: "comment: parole offensive\n", legaSupport: ""})
+	g.write("content/moderation/m1-sostegno.md", moderation(strings.TrimPrefix(giuliaSupport, "content/"), ""))
+	g.commitAll("2025-02-02T10:00:00Z", anna, "Moderazione")
+	_, res, out := g.build()
+	sp := supportOf(t, res.Site, giuliaSupport)
+	if sp.Counted || sp.Reason != site.ReasonModerated || sp.Hidden == nil || sp.Comment != "" {
+		t.Errorf("moderated support: counted %v, reason %q, hidden %v, comment %q", sp.Counted, sp.Reason, sp.Hidden != nil, sp.Comment)
+	}
+	if p := res.Site.Proposal("cp1"); p.Backing != 1 {
+		t.Errorf("cp1 has %d counted supports; want 1 (the moderated one left out)", p.Backing)
+	}
+	if strings.Contains(string(out.Files()["api/v1/supports.json"]), "parole offensive") {
+		t.Error("supports.json shows the moderated comment")
+	}
+}

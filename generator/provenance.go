@@ -78,6 +78,12 @@ func provenance(src fs.FS, dir, branch string, cfg *config.Config, s *site.Site,
 			ans.Sig = spent(sp, ans.Sig)
 		}
 	}
+	for _, m := range s.Moderations {
+		m.Origin = origin(h, sp, m.File, m.Blob)
+		if m.Origin != nil {
+			m.Origin.MergeRequest = mrs[m.Origin.LandedCommit]
+		}
+	}
 	s.Landings = landings(h)
 	for _, it := range s.Items {
 		it.History = amendments(h, it)

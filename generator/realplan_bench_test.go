@@ -16,11 +16,7 @@ func realPlanSite(b *testing.B) string {
 	if dir, ok := benchSites.Load("realplan"); ok {
 		return dir.(string)
 	}
-	root := os.Getenv("PSPM_BENCH_DIR")
-	if root == "" {
-		root = b.TempDir()
-	}
-	dir := filepath.Join(root, "realplan")
+	dir := filepath.Join(benchRoot(b), "realplan")
 	_ = os.RemoveAll(dir)
 	writeRealPlan(b, dir)
 	withAgIDReference(b, dir)

@@ -308,6 +308,14 @@ func TestSignedReleaseWarnsOfAKeyNotRegistered(t *testing.T) {
 	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "not registered for a member of m_ef") {
 		t.Errorf("warnings: %v", res.Warnings)
 	}
+	// The list of versions says why in the page's language.
+	_, _, built := g.build()
+	if p := page(t, built, "plan/versions/index.html"); !strings.Contains(p, "firmata con una chiave che non è registrata per un membro di m_ef") || strings.Contains(p, "signed by a key") {
+		t.Errorf("the Italian list of versions does not say in Italian why the signature is not verified")
+	}
+	if p := page(t, built, "en/plan/versions/index.html"); !strings.Contains(p, "signed by a key that is not registered for a member of m_ef") {
+		t.Errorf("the English list of versions does not say why the signature is not verified")
+	}
 }
 
 func TestOpenPGPSignedReleaseVerifiesWithGit(t *testing.T) {

@@ -1,6 +1,7 @@
 package generator_test
 
 import (
+	"github.com/pspm-dev/pspm/generator/output"
 	"strings"
 	"testing"
 )
@@ -109,10 +110,23 @@ func TestReplayedDetachedSignatureByMergeIsNotCountedAndRefused(t *testing.T) {
 	wantViolation(t, res, err, reggioVote+".sig: the merge request brings back the signature of a vote of c_h223 that the target branch withdrew")
 
 	g.mergeSigned("2025-02-06T10:00:00Z", "attacco")
-	v := g.vote(reggioVote)
+	votes, _, out := g.build()
+	v := votes[reggioVote]
 	wantNotCounted(t, v, "bad-signature")
 	if d, _ := v["detail"].(string); !strings.Contains(d, "replayed: c_h223.yaml.sig was withdrawn on 2025-02-05") {
 		t.Errorf("detail %q", d)
+	}
+	// Pages say it in their language, with their dates.
+	wantPageSays(t, out, "proposals/p1/index.html", "riproposto: c_h223.yaml.sig è stato ritirato il 5 febbraio 2025 dal commit", "replayed:")
+	wantPageSays(t, out, "en/proposals/p1/index.html", "replayed: c_h223.yaml.sig was withdrawn on 5 February 2025 by commit", "riproposto")
+}
+
+// wantPageSays fails unless the output file name says want and not notWant.
+func wantPageSays(t *testing.T, out *output.Mem, name, want, notWant string) {
+	t.Helper()
+	page := string(out.Files()[name])
+	if !strings.Contains(page, want) || strings.Contains(page, notWant) {
+		t.Errorf("%s does not say %q, or says %q", name, want, notWant)
 	}
 }
 
@@ -148,9 +162,11 @@ func TestReplayedVoteUnderPolicyAuthorIsNotCountedAndRefused(t *testing.T) {
 
 	g.run("", "checkout", "-q", "main")
 	g.run("2025-02-06T10:00:00Z", "merge", "-q", "--no-ff", "-m", "Merge attacco", "attacco")
-	v := g.vote(reggioVote)
+	votes, _, out := g.build()
+	v := votes[reggioVote]
 	wantNotCounted(t, v, "unverified")
 	if d, _ := v["detail"].(string); !strings.HasPrefix(d, "replayed: ") {
 		t.Errorf("detail %q", d)
 	}
+	wantPageSays(t, out, "proposals/p1/index.html", "riproposto: il commit "+cast[:10]+" aveva già fatto questa versione, ritirata il 5 febbraio 2025", "replayed:")
 }

@@ -260,8 +260,8 @@ func (ss *Session) words(ch Change) *Snapshot {
 		case e.after.Proposal != nil:
 			a := e.after.Proposal
 			p := s.Proposal(a.ID)
-			if p == nil || p.File != e.file {
-				return nil
+			if p == nil || p.File != e.file || p.Hidden != nil || commentsParagraphs(&p.Item) {
+				return nil // a hidden one's words never reach the model; where its comments' paragraphs went is the model's to say again
 			}
 			patches = append(patches, patch{&p.Item, func() {
 				p.Title, p.Text, p.TextLine, p.Authors, p.Pos, p.At = a.Title, a.Text, a.TextLine, a.Authors, a.Pos, a.At
@@ -269,7 +269,7 @@ func (ss *Session) words(ch Change) *Snapshot {
 		case e.after.Practice != nil:
 			a := e.after.Practice
 			p := s.Practice(a.ID)
-			if p == nil || p.File != e.file {
+			if p == nil || p.File != e.file || p.Hidden != nil {
 				return nil
 			}
 			patches = append(patches, patch{&p.Item, func() {
@@ -277,7 +277,7 @@ func (ss *Session) words(ch Change) *Snapshot {
 			}})
 		case e.after.Translation != nil:
 			it, lang := translated(s, e.file)
-			if it == nil || (it.Section != site.Proposals && it.Section != site.Practices) {
+			if it == nil || (it.Section != site.Proposals && it.Section != site.Practices) || it.Hidden != nil {
 				return nil
 			}
 			tr := *e.after.Translation

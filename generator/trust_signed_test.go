@@ -155,11 +155,13 @@ func TestDetachedSignatureMustNameItsItemAndVoter(t *testing.T) {
 	g.write(reggioVote, "vote: support\n")
 	g.signFile(marcoKey, reggioVote)
 	g.commitAll("2025-02-03T09:00:00Z", forge, "Voto (#12)")
-	v := g.vote(reggioVote)
+	votes, _, out := g.build()
+	v := votes[reggioVote]
 	wantNotCounted(t, v, "bad-signature")
 	if d, _ := v["detail"].(string); !strings.Contains(d, "item: proposals/p1") {
 		t.Errorf("detail %q does not say which lines to add", d)
 	}
+	wantPageSays(t, out, "proposals/p1/index.html", "un file firmato deve dire a cosa si riferisce", "a signed file must say")
 }
 
 func TestSignatureCopiedToAnotherItemNotCounted(t *testing.T) {
@@ -181,7 +183,11 @@ func TestSignatureCopiedToAnotherItemNotCounted(t *testing.T) {
 	// Copied and edited to name p2: the signature no longer matches.
 	g.write(copied, strings.Replace(vote, "proposals/p1", "proposals/p2", 1))
 	g.commitAll("2025-02-05T09:00:00Z", eve, "Copia corretta")
-	wantNotCounted(t, g.vote(copied), "bad-signature")
+	votes, _, out := g.build()
+	wantNotCounted(t, votes[copied], "bad-signature")
+	// Why it does not verify is the signature library's own words: kept, marked English,
+	// inside a sentence of the page's language.
+	wantPageSays(t, out, "proposals/p2/index.html", `la firma c_h223.yaml.sig non è valida: <span lang="en">`, "c_h223.yaml.sig does not verify")
 	wantCounted(t, g.vote(reggioVote), "signature")
 }
 

@@ -95,7 +95,7 @@ func versions(dir string, cfg *config.Config, s *site.Site, previous fs.FS, publ
 		}
 		if t.Signature != "" {
 			tv := trust.VerifyTag(s, t.Signature, t.Payload, v.Date)
-			v.Signed, v.Verified, v.Signer, v.SignatureProblem = true, tv.Verified, tv.Signer, tv.Problem
+			v.Signed, v.Verified, v.Signer, v.SignatureProblem, v.SignatureSaid = true, tv.Verified, tv.Signer, tv.Problem, tv.Said
 		}
 		readVersion(o, cfg, cache, v, errs)
 		s.Versions = append(s.Versions, v)

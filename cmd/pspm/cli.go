@@ -433,6 +433,8 @@ func (g *globals) newCmd() *cobra.Command {
 			sc.Flags().StringVarP(&r.Title, "title", "t", "", "the title")
 			sc.Flags().StringVarP(&r.Feedback, "kind", "k", "comment", "comment, question, objection or support")
 			sc.Flags().StringVar(&r.Slug, "slug", "", "the file name after the body id (default: from the title)")
+			sc.Flags().StringVar(&r.ReplyTo, "reply-to", "", "answer another feedback of the item: its file name without .md")
+			sc.Flags().StringVar(&r.Paragraph, "paragraph", "", "comment a paragraph of the item's text: its anchor p-…")
 		}),
 		item("vote", "vote ITEM", "Write ITEM's reactions/<body>.yaml (ITEM is e.g. proposals/x, plan/actions/y, or an amendment, plan/actions/y/amendments/<body>-<slug>)", cobra.ExactArgs(1), func(sc *cobra.Command) {
 			sc.Flags().StringVar(&r.Vote, "vote", "", "support, oppose or abstain")

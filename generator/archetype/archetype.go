@@ -23,6 +23,7 @@ import (
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/meta"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/slug"
@@ -51,6 +52,10 @@ type Request struct {
 	// State is the state an answer gives an amendment: accepted or rejected. For an
 	// answer, Item is the amendment's key or file.
 	State string
+
+	// ReplyTo (feedback) is the feedback of the same item it answers, by its file name
+	// without .md; Paragraph the anchor (p-…) of the paragraph of the item's text it is about.
+	ReplyTo, Paragraph string
 }
 
 // File is a file to create, relative to the site root.
@@ -150,6 +155,9 @@ func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 		if s == "" || !site.ValidID(s) {
 			return File{}, fmt.Errorf("--slug %q: use lower-case letters, digits and '-'", s)
 		}
+		if err := conversation(src, dir, r); err != nil {
+			return File{}, err
+		}
 		name = dir + "/feedback/" + r.Body + "-" + s + ".md"
 		for i := 2; exists(src, name); i++ {
 			name = dir + "/feedback/" + r.Body + "-" + s + "-" + strconv.Itoa(i) + ".md"
@@ -178,7 +186,57 @@ func Make(src fs.FS, chain *theme.Chain, r Request) (File, error) {
 		"Reason": r.Reason, "Text": endLine(r.Text), "Fields": strings.Join(site.AmendableFields(site.Section(path.Dir(itemKey))), ", "),
 		"State": r.State,
 	})
+	if r.Kind == "feedback" {
+		out = frontKey(frontKey(out, "paragraph", r.Paragraph), "reply_to", r.ReplyTo)
+	}
 	return File{Path: name, Data: out, Note: note}, err
+}
+
+// conversation checks a feedback request's reply_to and paragraph against the item in
+// dir: the feedback answered must be one of the item's, the paragraph one of its text's.
+func conversation(src fs.FS, dir string, r Request) error {
+	if r.ReplyTo != "" && !exists(src, dir+"/feedback/"+r.ReplyTo+".md") {
+		var names []string
+		if entries, err := fs.ReadDir(src, dir+"/feedback"); err == nil {
+			for _, e := range entries {
+				if n, ok := strings.CutSuffix(e.Name(), ".md"); ok && !e.IsDir() {
+					names = append(names, n)
+				}
+			}
+		}
+		return fmt.Errorf("--reply-to %q: there is no %s/feedback/%s.md (give the file name of a feedback of the same item, without .md)%s", r.ReplyTo, dir, r.ReplyTo, didYouMean(r.ReplyTo, r.ReplyTo, names, func(s string) string { return s }))
+	}
+	if r.Paragraph == "" {
+		return nil
+	}
+	if !site.ParagraphRE.MatchString(r.Paragraph) {
+		return fmt.Errorf("--paragraph %q: want an anchor p-<8 hexadecimal digits>, as the ¶ link beside the paragraph on the item's page gives it", r.Paragraph)
+	}
+	file := dir + "/index.md"
+	if !exists(src, file) {
+		file = dir + ".md"
+	}
+	data, err := fs.ReadFile(src, file)
+	if err != nil {
+		return err
+	}
+	var errs diag.List
+	for _, p := range markdown.New().Paragraphs(meta.Split(file, data, &errs).Body) {
+		if p.ID == r.Paragraph {
+			return nil
+		}
+	}
+	return fmt.Errorf("--paragraph %q: no paragraph of %s has that anchor (copy it from the ¶ link beside the paragraph on the item's page)", r.Paragraph, file)
+}
+
+// frontKey adds "key: value" as the first key of the front matter of a file the
+// archetypes made, whatever else the theme's archetype writes; nothing when value is "".
+func frontKey(file []byte, key, value string) []byte {
+	rest, ok := bytes.CutPrefix(file, []byte("---\n"))
+	if value == "" || !ok {
+		return file
+	}
+	return append([]byte("---\n"+key+": "+value+"\n"), rest...)
 }
 
 // archetypes are the theme's archetype files of the contributions, by kind.

@@ -113,6 +113,9 @@ func TestThemeInHeadlessChromium(t *testing.T) {
 		if slices.ContainsFunc(p.pages, func(pg page) bool { return pg.name == "amended" }) {
 			names = append(names, "amended") // word diffs and their tables
 		}
+		if slices.ContainsFunc(p.pages, func(pg page) bool { return pg.name == "thread" }) {
+			names = append(names, "thread") // nested replies
+		}
 		for _, name := range names {
 			t.Run(name, func(t *testing.T) { p.checkReflow(t, p.page(t, name)) })
 		}
@@ -348,6 +351,14 @@ func pagesOf(t *testing.T, res *generator.Result) []page {
 	}
 	if amended != nil {
 		pages = append(pages, page{"amended", amended.URL(), "it", 200, 0})
+	}
+	// A conversation: the first proposal with a reply nested under a comment, and a
+	// comment beside a paragraph.
+	for _, p := range s.Proposals {
+		if slices.ContainsFunc(p.Feedback, func(f *site.Feedback) bool { return f.Parent != nil }) {
+			pages = append(pages, page{"thread", p.URL(), "it", 200, 0})
+			break
+		}
 	}
 	return append(pages,
 		page{"proposal", "/proposals/" + prop.ID + "/", "it", 200, 0},

@@ -54,10 +54,12 @@ const (
 	roleFeedback
 	roleAttachment
 	roleTranslation
-	roleSignature // <file>.sig beside a reaction, feedback or amendment file
-	roleAmendment // <item>/amendments/<body>-<slug>.md
-	roleAnswer    // <item>/amendments/<body>-<slug>/answer.md, the owner's answer
-	roleSupport   // <item>/supports/<handle>.yaml, a participant's support
+	roleSignature       // <file>.sig beside a reaction, feedback or amendment file
+	roleAmendment       // <item>/amendments/<body>-<slug>.md
+	roleAnswer          // <item>/amendments/<body>-<slug>/answer.md, the owner's answer
+	roleModeration      // moderation/<id>.md, a decision to hide a contribution
+	roleModerationRules // moderation/_index.md, the portal's rules
+	roleSupport         // <item>/supports/<handle>.yaml, a participant's support
 )
 
 // job is one file to read.
@@ -91,6 +93,8 @@ type result struct {
 	answer   *site.AmendmentAnswer
 	trans    *site.Translation
 	sig      *site.Sig
+	mod      *site.Moderation
+	rules    *site.ModerationRules
 	refs     []markdown.Ref // an item's links and images to relative paths
 	errs     diag.List
 	// halfRead is what was read of a file that has errors: never published, but its
@@ -158,6 +162,10 @@ func assemble(jobs []job, results []result, errs *diag.List) *site.Site {
 			answers = append(answers, r.answer)
 		case r.sig != nil:
 			sigs[strings.TrimSuffix(r.sig.File, ".sig")] = r.sig
+		case r.mod != nil:
+			s.Moderations = append(s.Moderations, r.mod)
+		case r.rules != nil:
+			s.ModerationRules = r.rules
 		}
 	}
 	attachAnswers(s, answers, errs)
@@ -483,6 +491,9 @@ func classify(p string, langs []string, errs *diag.List) (job, bool) {
 	if rel == "plan/_index.md" {
 		return job{role: rolePlan, file: p}, true
 	}
+	if rest, ok := strings.CutPrefix(rel, "moderation/"); ok {
+		return moderationFile(p, rest, errs)
+	}
 	// Translations: <id>.<lang>.md, <id>/index.<lang>.md, plan/_index.<lang>.md.
 	if base, lang, ok := translationOf(path.Base(rel)); ok {
 		known := false
@@ -549,6 +560,24 @@ func classify(p string, langs []string, errs *diag.List) (job, bool) {
 		return amendmentFile(p, sec, id, parts[2:], errs)
 	}
 	return job{role: roleAttachment, file: p, section: sec, id: id}, true
+}
+
+// moderationFile classifies a file of content/moderation/: <id>.md or _index.md.
+func moderationFile(p, rest string, errs *diag.List) (job, bool) {
+	pos := diag.Pos{File: p}
+	if rest == "_index.md" {
+		return job{role: roleModerationRules, file: p}, true
+	}
+	id, ok := strings.CutSuffix(rest, ".md")
+	switch {
+	case !ok || strings.Contains(rest, "/"):
+		errs.Add(pos, "misplaced: content/moderation/ holds moderation files, <id>.md, and the rules, _index.md; move or remove this file")
+		return job{}, false
+	case !site.ValidID(id):
+		errs.Add(pos, "invalid id %q: ids are lower-case letters, digits, '-' and '_' (rename to %q)", id, slug.Make(id))
+		return job{}, false
+	}
+	return job{role: roleModeration, file: p, id: id}, true
 }
 
 // isContribution tells whether p is a file inside the reactions/, feedback/ or amendments/
@@ -729,6 +758,14 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 		p := &site.Plan{File: j.file, Text: item.Text, TextLine: item.TextLine}
 		decode(p)
 		r.plan = p
+	case roleModeration:
+		m := &site.Moderation{ID: j.id, File: j.file, Text: item.Text, TextLine: item.TextLine, Blob: blobHash(data), Raw: data}
+		decode(m)
+		r.mod = m
+	case roleModerationRules:
+		m := &site.ModerationRules{File: j.file, Text: item.Text, TextLine: item.TextLine}
+		decode(m)
+		r.rules = m
 	case roleItem:
 		if k := site.KindOf(j.section); k != nil {
 			r.planItem = k.New(item)

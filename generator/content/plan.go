@@ -147,5 +147,13 @@ func (r result) clone() result {
 		sg := *r.sig
 		out.sig = &sg
 	}
+	if r.mod != nil {
+		m := *r.mod
+		out.mod = &m
+	}
+	if r.rules != nil {
+		m := *r.rules
+		out.rules = &m
+	}
 	return out
 }

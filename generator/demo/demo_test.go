@@ -218,6 +218,17 @@ func TestDemoPortalShowsSignedVersionsForgedVoteAndProgressOverTime(t *testing.T
 	if len(feedback) < 40 {
 		t.Errorf("%d comments", len(feedback))
 	}
+	// A conversation and a comment on a paragraph (a list item) of a proposal.
+	page := string(files["proposals/bilanci-comunali-aperti/index.html"])
+	for _, want := range []string{
+		`<h4>Dati aggregati per i comuni sotto i 5.000 abitanti</h4>`,
+		`<li id="p-06486cf3">Rendere disponibili le serie storiche dal primo anno di armonizzazione.<span class="paragraph-tools">`,
+		`<li><a href="#unimore-serie-storiche">Le serie storiche sono essenziali per la ricerca</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page of bilanci-comunali-aperti lacks %s", want)
+		}
+	}
 	// The three amendments count (each proposer's file is its body's alone) and MEF's
 	// answers, in their own files, give them their states.
 	wantStates := map[string]string{acceptedAmendment: "accepted", rejectedAmendment: "rejected", openAmendment: "open"}

@@ -100,3 +100,30 @@ func BenchmarkRealDocument(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkRenderAnchored compares rendering with paragraph anchors (item pages of plan
+// items and proposals) with plain rendering, on an ordinary text and on a text of one-word
+// paragraphs, the most anchors per byte.
+func BenchmarkRenderAnchored(b *testing.B) {
+	r := markdown.New()
+	for _, p := range []struct{ name, src string }{
+		{"ordinary-4KB", pathological[0].src},
+		{"one-word-paragraphs-64KB", strings.Repeat("parola\n\n", (64<<10)/8)},
+	} {
+		src := []byte(p.src)
+		b.Run(p.name+"/plain", func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			for b.Loop() {
+				r.Render(src)
+			}
+		})
+		b.Run(p.name+"/anchored", func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			var out int
+			for b.Loop() {
+				out = len(r.RenderAnchored(src).HTML)
+			}
+			b.ReportMetric(float64(out)/float64(len(src)), "out/in")
+		})
+	}
+}

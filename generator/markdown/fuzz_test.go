@@ -107,3 +107,43 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRenderAnchored renders arbitrary Markdown with paragraph anchors: the plain HTML
+// must be Render's, the anchored HTML as safe, without markers, with every anchor once
+// and well formed, and offsets inside it in order.
+func FuzzRenderAnchored(f *testing.F) {
+	f.Add([]byte("Uno.\n\nDue.\n\nUno.\n\n- a\n- b\n\n  c\n"))
+	f.Add([]byte("a\x00e0\x00 b\n\n```\n\x00i\x00\n```\n"))
+	f.Add([]byte("# p-00000000\n\n> citazione\n\n1. x\n   - y\n"))
+	r := markdown.New()
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if len(src) > maxFuzzInput {
+			return
+		}
+		var errs diag.List
+		markdown.Check("f.md", 1, src, generous, &errs)
+		if errs.HasErrors() {
+			return
+		}
+		a := r.RenderAnchored(src)
+		if !bytes.ContainsRune(src, 0) && a.Result.HTML != r.Render(src).HTML {
+			t.Fatalf("plain HTML of %q differs from Render's", src)
+		}
+		if problems := unsafeHTML(a.HTML); len(problems) > 0 {
+			t.Fatalf("unsafe anchored HTML from %q:\n%s\nproblems: %q", src, a.HTML, problems)
+		}
+		if strings.ContainsRune(a.HTML, 0) {
+			t.Fatalf("a marker is left in %q", a.HTML)
+		}
+		seen := map[string]bool{}
+		for _, p := range a.Paragraphs {
+			if seen[p.ID] || !strings.HasPrefix(p.ID, "p-") || strings.Count(a.HTML, ` id="`+p.ID+`"`) != 1 {
+				t.Fatalf("anchor %s repeated or missing in %q", p.ID, a.HTML)
+			}
+			seen[p.ID] = true
+			if p.End < 0 || p.End > p.After || p.After > len(a.HTML) {
+				t.Fatalf("offsets %d, %d out of %d", p.End, p.After, len(a.HTML))
+			}
+		}
+	})
+}

@@ -59,10 +59,10 @@ func New() *Renderer {
 		),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
-			parser.WithASTTransformers(util.Prioritized(safety{}, 1000)),
+			parser.WithASTTransformers(util.Prioritized(safety{}, 1000), util.Prioritized(anchors{}, 2000)),
 		),
 		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(imageRenderer{}, 100), util.Prioritized(rawHTMLRenderer{}, 100), util.Prioritized(scrollRenderer{}, 100)),
+			renderer.WithNodeRenderers(util.Prioritized(imageRenderer{}, 100), util.Prioritized(rawHTMLRenderer{}, 100), util.Prioritized(scrollRenderer{}, 100), util.Prioritized(anchorRenderer{}, 100)),
 		),
 	)
 	return &Renderer{md: md, bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}

@@ -27,7 +27,7 @@ type AmendmentView struct {
 	// and Detail); Unreadable when its file could not be read: only why is shown.
 	Counted     bool
 	ReasonLabel string
-	Detail      string
+	Detail      template.HTML
 	DetailLang  string // the language of Detail when it is not the page's
 	Unreadable  bool
 	// Full is false for the amendments past the first MaxAmendments of the page: they
@@ -59,6 +59,8 @@ type AmendmentView struct {
 	// amendments of a site with a forge; "" otherwise.
 	Support, Oppose string
 	Folder          string // the folder of the votes on it in the repository
+	// Hidden is the moderation that hides it (none of its words then), or nil.
+	Hidden *HiddenView
 }
 
 // Bounds of the amendments on an item's page, which must stay within the page budget
@@ -167,6 +169,10 @@ func (r *renderer) amendmentView(p site.PlanItem, a *site.Amendment, full bool) 
 	v.Detail, v.DetailLang = r.verdictDetail(a.Verdict)
 	if !a.Counted {
 		v.ReasonLabel, _ = r.verdictLabels(a.Verdict)
+	}
+	if a.Hidden != nil {
+		v.Hidden, v.Reason = r.hiddenView(a.Hidden), ""
+		return v
 	}
 	if v.Unreadable || !full {
 		return v
@@ -331,7 +337,7 @@ func (r *renderer) amendmentEntries(as []*site.Amendment) []entry {
 	var out []entry
 	esc := template.HTMLEscapeString
 	for _, a := range as {
-		if a.On == nil || len(a.Problems) > 0 {
+		if a.On == nil || len(a.Problems) > 0 || a.Hidden != nil {
 			continue
 		}
 		title := r.amendmentTitle(a)

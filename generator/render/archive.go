@@ -95,17 +95,32 @@ func (r *renderer) archiveReadme(catalog bool) []byte {
 	if catalog {
 		b.WriteString("Catalogo DCAT-AP_IT / DCAT-AP_IT catalogue: catalog.rdf\n\n")
 	}
+	langs := r.all // the open data are made by the first language's renderer
+	if len(langs) == 0 {
+		langs = []*renderer{r}
+	}
+	in := func(key string) []string { // key in every language of the site
+		out := make([]string, len(langs))
+		for i, l := range langs {
+			out[i] = l.tr.T(key)
+		}
+		return out
+	}
 	for _, d := range Datasets {
-		fmt.Fprintf(&b, "## %s / %s\n\n%s\n\n%s\n\n", d.Title.It, d.Title.En, d.Description.It, d.Description.En)
+		fmt.Fprintf(&b, "## %s\n\n%s\n\n", strings.Join(in(d.TitleKey()), " / "), strings.Join(in(d.DescriptionKey()), "\n\n"))
 		var files []string
 		for _, f := range []string{d.JSON, d.CSV} {
 			if f != "" {
 				files = append(files, "`"+f+"`")
 			}
 		}
-		fmt.Fprintf(&b, "File: %s\n\n| campo / field | tipo / type | significato | meaning |\n|---|---|---|---|\n", strings.Join(files, ", "))
+		head := []string{strings.Join(in("opendata.field"), " / "), strings.Join(in("opendata.type"), " / ")}
+		for _, l := range langs {
+			head = append(head, l.tr.T("opendata.meaning"))
+		}
+		fmt.Fprintf(&b, "File: %s\n\n| %s |\n|%s\n", strings.Join(files, ", "), strings.Join(head, " | "), strings.Repeat("---|", len(head)))
 		for _, f := range d.Fields {
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.Name, f.Type, f.Meaning.It, f.Meaning.En)
+			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", f.Name, f.Type, strings.Join(in(d.FieldKey(f.Name)), " | "))
 		}
 		b.WriteString("\n")
 	}

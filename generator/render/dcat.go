@@ -57,6 +57,10 @@ func (r *renderer) catalog() []*rdfNode {
 		}
 	}
 	title := cmpOr(cfg.Title, s.Plan.Title)
+	first, langs := r.tr, r.all // the open data are made by the first language's renderer
+	if len(langs) == 0 {
+		langs = []*renderer{r}
+	}
 	agent := func() *rdfNode {
 		a := &rdfNode{class: "dcatapit:Agent", about: abs("/bodies/" + owner + "/")}
 		a.res("rdf:type", "http://xmlns.com/foaf/0.1/Agent")
@@ -95,10 +99,12 @@ func (r *renderer) catalog() []*rdfNode {
 		n := &rdfNode{class: "dcatapit:Dataset", about: abs(openDataPath) + "#" + d.ID}
 		n.res("rdf:type", "http://www.w3.org/ns/dcat#Dataset")
 		n.lit("dct:identifier", "", owner+":"+d.ID)
-		n.lit("dct:title", "it", d.Title.It)
-		n.lit("dct:title", "en", d.Title.En)
-		n.lit("dct:description", "it", d.Description.It)
-		n.lit("dct:description", "en", d.Description.En)
+		for _, l := range langs { // every language of the site, each tagged with xml:lang
+			n.lit("dct:title", l.lang, l.tr.T(d.TitleKey()))
+		}
+		for _, l := range langs {
+			n.lit("dct:description", l.lang, l.tr.T(d.DescriptionKey()))
+		}
 		dates(n)
 		n.res("dcat:theme", euThemes+"/GOVE")
 		n.res("dct:accrualPeriodicity", euFrequency+d.Periodicity)
@@ -122,8 +128,8 @@ func (r *renderer) catalog() []*rdfNode {
 			u := abs("/api/v1/" + f.name)
 			dist := &rdfNode{class: "dcatapit:Distribution", about: u}
 			dist.res("rdf:type", "http://www.w3.org/ns/dcat#Distribution")
-			dist.lit("dct:title", "", d.Title.It+" ("+f.format+")")
-			dist.lit("dct:description", "", d.Description.It)
+			dist.lit("dct:title", "", first.T(d.TitleKey())+" ("+f.format+")")
+			dist.lit("dct:description", "", first.T(d.DescriptionKey()))
 			dist.res("dct:format", euFileType+f.format)
 			dist.res("dcat:accessURL", u)
 			dist.res("dcat:downloadURL", u)

@@ -114,6 +114,9 @@ func (r *renderer) feeds() []task {
 				es = append(es, r.practiceEntry(p))
 			}
 			for _, f := range b.Comments {
+				if f.Hidden != nil {
+					continue
+				}
 				url := f.ItemKey
 				if f.On != nil {
 					url = f.On.URL()

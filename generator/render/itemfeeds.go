@@ -125,6 +125,9 @@ func (r *renderer) itemEntries(it *site.Item, title string, date time.Time) []en
 	}
 	out = append(out, r.voteEntries(url, title, it.Reactions)...)
 	for _, f := range it.Feedback {
+		if f.Hidden != nil {
+			continue // the page shows the notice; a feed never carries hidden words
+		}
 		d := f.Date
 		if f.Origin != nil {
 			d = f.Origin.Landed
@@ -133,7 +136,11 @@ func (r *renderer) itemEntries(it *site.Item, title string, date time.Time) []en
 		if f.VoterParticipant != nil {
 			body = f.VoterParticipant.Name
 		}
-		out = append(out, entry{id: url + "#" + f.ID(), url: url + "#" + f.ID(), title: title + ": " + r.tr.T("feed.item.feedback", body, f.Title), author: body,
+		what := r.tr.T("feed.item.feedback", body, f.Title)
+		if p := f.Parent; p != nil {
+			what = r.tr.T("feed.item.reply", body, f.Title, p.Title)
+		}
+		out = append(out, entry{id: url + "#" + f.ID(), url: url + "#" + f.ID(), title: title + ": " + what, author: body,
 			summary: r.fb[f].Summary, html: r.fb[f].HTML, date: d})
 	}
 	out = append(out, r.amendmentEntries(it.Amendments)...)
@@ -184,6 +191,9 @@ func (r *renderer) voteEntries(url, title string, votes []*site.Reaction) []entr
 	esc := template.HTMLEscapeString
 	var out []entry
 	for _, rc := range votes {
+		if rc.Hidden != nil {
+			continue
+		}
 		d := rc.Date
 		if rc.Origin != nil {
 			d = rc.Origin.Landed

@@ -333,6 +333,9 @@ func (p *Prepared) Patch(items []*site.Item) error {
 		for _, it := range items {
 			if i == 0 {
 				r.html[it] = r.markdown(it.Text)
+				if anchorable(it) {
+					r.anchored[it] = r.Markdown.RenderAnchored([]byte(it.Text)) // the map every language shares
+				}
 			} else if tr := it.Translations[r.lang]; tr != nil {
 				r.html[it] = r.markdown(tr.Text)
 				delete(r.fallback, it)

@@ -109,6 +109,38 @@ type voteJSON struct {
 	MergeRequest string `json:"merge_request"` // the merge request that landed it, as the landing commit's message names it ("#12", "group/project!34"), or empty
 	Signature    string `json:"signature"`     // the detached signature file beside it, or empty
 	Member       string `json:"member"`        // the member who vouched for it, by name and role as the body declares them; empty when not counted
+	// Hidden says a moderation hides it (its comment is then empty); Moderation is that
+	// decision, or nil.
+	Hidden     bool            `json:"hidden"`
+	Moderation *moderationJSON `json:"moderation"`
+}
+
+// moderationJSON is the moderation decision that hides a contribution, on its row of
+// the open data: the row stays, without the hidden words.
+type moderationJSON struct {
+	ID     string `json:"id"`
+	Rule   string `json:"rule"`
+	Date   string `json:"date"`
+	Reason string `json:"reason"`
+	URL    string `json:"url"`
+}
+
+// moderationOf is the open data of m, or nil.
+func (r *renderer) moderationOf(m *site.Moderation) *moderationJSON {
+	if m == nil {
+		return nil
+	}
+	_, plain := r.Markdown.Plain([]byte(m.Text))
+	return &moderationJSON{ID: m.ID, Rule: m.Rule, Date: isoDay(m.Date), Reason: strings.Join(strings.Fields(plain), " "), URL: r.Config.AbsURL(m.URL())}
+}
+
+// moderationCells are the CSV cells of a row's moderation: hidden, moderation,
+// moderation_rule, moderation_date, moderation_reason.
+func moderationCells(m *moderationJSON) []string {
+	if m == nil {
+		return []string{"false", "", "", "", ""}
+	}
+	return []string{"true", m.ID, m.Rule, m.Date, m.Reason}
 }
 
 type actionJSON struct {
@@ -194,21 +226,25 @@ type bodyJSON struct {
 }
 
 type feedbackJSON struct {
-	Item         string `json:"item"`
-	ID           string `json:"id"`
-	Voter        string `json:"voter"`
-	Title        string `json:"title"`
-	Kind         string `json:"kind"`
-	Date         string `json:"date"`
-	URL          string `json:"url"`
-	Counted      bool   `json:"counted"` // it speaks for the body under the site's policy
-	Reason       string `json:"reason"`
-	Detail       string `json:"detail"`
-	Verification string `json:"verification"`
-	Commit       string `json:"commit"`
-	Author       string `json:"author"` // the e-mail of the commit's author, with open_data.personal; else empty
-	Landed       string `json:"landed"`
-	File         string `json:"file"`
+	Item         string          `json:"item"`
+	ID           string          `json:"id"`
+	Voter        string          `json:"voter"`
+	Title        string          `json:"title"`
+	Kind         string          `json:"kind"`
+	Date         string          `json:"date"`
+	URL          string          `json:"url"`
+	Counted      bool            `json:"counted"` // it speaks for the body under the site's policy
+	Reason       string          `json:"reason"`
+	Detail       string          `json:"detail"`
+	Verification string          `json:"verification"`
+	Commit       string          `json:"commit"`
+	Author       string          `json:"author"` // the e-mail of the commit's author, with open_data.personal; else empty
+	Landed       string          `json:"landed"`
+	File         string          `json:"file"`
+	ReplyTo      string          `json:"reply_to"`  // the id of the feedback of the same item it answers, "" for a comment on the item
+	Paragraph    string          `json:"paragraph"` // the anchor of the paragraph of the item's text it is about, or ""
+	Hidden       bool            `json:"hidden"`    // a moderation hides it: its title is then empty
+	Moderation   *moderationJSON `json:"moderation"`
 }
 
 // amendmentJSON is an amendment as open data. Reason is why the change is proposed;
@@ -241,6 +277,10 @@ type amendmentJSON struct {
 	Landed        string           `json:"landed"`
 	SupersededBy  string           `json:"superseded_by"`
 	File          string           `json:"file"`
+	// Hidden says a moderation hides it (reason, title, text, fields and answer are then
+	// empty); Moderation is that decision.
+	Hidden     bool            `json:"hidden"`
+	Moderation *moderationJSON `json:"moderation"`
 }
 
 // amendAnswerJSON is the owner's answer to an amendment, from its answer.md.
@@ -272,7 +312,7 @@ func (r *renderer) amendmentsJSON() []amendmentJSON {
 		j := amendmentJSON{ID: a.ID(), Key: a.Key(), Item: a.ItemKey, Body: a.Voter, URL: r.Config.AbsURL(a.URL()), Date: isoDay(a.Date),
 			State: a.State, Status: a.Status, Reason: a.Reason, Title: a.Title, Text: a.Text, Fields: []amendedJSON{},
 			Votes: votesJSON{a.Tally.Support, a.Tally.Oppose, a.Tally.Abstain}, Counted: a.Counted, ReasonCode: a.Verdict.Reason,
-			Detail: r.prose(a.Detail), Verification: a.Verification, File: a.File}
+			Detail: r.prose(a.Detail), Verification: a.Verification, File: a.File, Hidden: a.Hidden != nil, Moderation: r.moderationOf(a.Hidden)}
 		if a.On != nil {
 			if p := s.PlanItemOf(a.On.ID); p != nil {
 				j.ItemCode = p.OfficialCode()
@@ -394,7 +434,8 @@ func (r *renderer) openData() []task {
 			for _, f := range s.Feedback {
 				j := feedbackJSON{Item: f.ItemKey, ID: f.ID(), Voter: f.Voter, Title: f.Title, Kind: f.Kind,
 					Date: isoDay(f.Date), URL: abs("/" + f.ItemKey + "/#" + f.ID()), Counted: f.Counted, Reason: f.Reason,
-					Detail: r.prose(f.Detail), Verification: f.Verification, File: f.File}
+					Detail: r.prose(f.Detail), Verification: f.Verification, File: f.File, ReplyTo: f.ReplyTo, Paragraph: f.Paragraph,
+					Hidden: f.Hidden != nil, Moderation: r.moderationOf(f.Hidden)}
 				if o := f.Origin; o != nil {
 					j.Commit, j.Author, j.Landed = o.Commit, r.personal(o.AuthorEmail), o.Landed.UTC().Format(time.RFC3339)
 				}
@@ -426,7 +467,8 @@ func (r *renderer) openData() []task {
 				if v.Priority != nil {
 					p = itoa(*v.Priority)
 				}
-				w(v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File, v.Detail, v.Signer, v.LandedCommit, v.MergeRequest, v.Member)
+				w(append([]string{v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File, v.Detail, v.Signer, v.LandedCommit, v.MergeRequest, v.Member},
+					moderationCells(v.Moderation)...)...)
 			}
 		}),
 		csvTask("api/v1/plan.csv", csvColumns("plan.csv"), func(w func(...string)) {
@@ -470,13 +512,13 @@ func (r *renderer) openData() []task {
 				if a.Answer != nil {
 					ad, at, ab, ac = a.Answer.Date, a.Answer.Text, a.Answer.Body, strconv.FormatBool(a.AnswerCounted)
 				}
-				w(a.ID, a.Item, a.ItemCode, a.Body, a.Date, a.State, a.Status, a.Reason, a.Title, strings.Join(fields, listSep), ad, at, ab, ac,
-					itoa(a.Votes.Support), itoa(a.Votes.Oppose), itoa(a.Votes.Abstain), strconv.FormatBool(a.Counted), a.ReasonCode, a.Commit, a.URL)
+				w(append([]string{a.ID, a.Item, a.ItemCode, a.Body, a.Date, a.State, a.Status, a.Reason, a.Title, strings.Join(fields, listSep), ad, at, ab, ac,
+					itoa(a.Votes.Support), itoa(a.Votes.Oppose), itoa(a.Votes.Abstain), strconv.FormatBool(a.Counted), a.ReasonCode, a.Commit, a.URL}, moderationCells(a.Moderation)...)...)
 			}
 		}),
 		csvTask("api/v1/feedback.csv", csvColumns("feedback.csv"), func(w func(...string)) {
 			for _, f := range s.Feedback {
-				w(f.ItemKey, f.ID(), f.Voter, f.Title, f.Kind, isoDay(f.Date), abs("/"+f.ItemKey+"/#"+f.ID()))
+				w(append([]string{f.ItemKey, f.ID(), f.Voter, f.Title, f.Kind, isoDay(f.Date), abs("/" + f.ItemKey + "/#" + f.ID()), f.ReplyTo, f.Paragraph}, moderationCells(r.moderationOf(f.Hidden))...)...)
 			}
 		}),
 	}
@@ -528,7 +570,8 @@ func (r *renderer) votesJSON() []voteJSON {
 	out := make([]voteJSON, 0, len(r.Site.Reactions))
 	for _, rc := range r.Site.Reactions {
 		v := voteJSON{Item: rc.ItemKey, Voter: rc.Voter, Vote: rc.Vote, Comment: rc.Comment, Counted: rc.Counted, Reason: rc.Reason,
-			Verification: rc.Verification, File: rc.File, Detail: r.prose(rc.Detail), Signer: rc.Signer, Member: rc.Verdict.Member}
+			Verification: rc.Verification, File: rc.File, Detail: r.prose(rc.Detail), Signer: rc.Signer, Member: rc.Verdict.Member,
+			Hidden: rc.Hidden != nil, Moderation: r.moderationOf(rc.Hidden)}
 		if rc.Verification == site.VerifiedAuthor {
 			v.Signer = r.personal(rc.Signer)
 		}

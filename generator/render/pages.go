@@ -3,6 +3,7 @@ package render
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"html/template"
 	"path"
 	"slices"
 	"sort"
@@ -87,6 +88,9 @@ func (r *renderer) siteView() *SiteView {
 		v.Menu = append(v.Menu[:5:5], append([]Link{{r.tr.T("menu.participants"), r.link("/" + string(site.Participants) + "/")}}, v.Menu[5:]...)...)
 	}
 	v.OpenData = r.link(openDataPath)
+	if len(r.Site.Moderations) > 0 || r.Site.ModerationRules != nil {
+		v.Moderation = r.link("/moderation/")
+	}
 	v.License = Link{c.License.Name, c.License.URL}
 	if s.AgID != nil { // AgID's plan, the reference of the objectives' agid codes
 		v.Menu = append(v.Menu[:2:2], append([]Link{{r.tr.T("menu.agid"), r.link("/agid/")}}, v.Menu[2:]...)...)
@@ -257,6 +261,15 @@ func (r *renderer) pages() []task {
 	}
 	for _, p := range s.Practices {
 		add("practice", p.URL(), p.Date, func() ([]byte, error) { return r.practicePage(p) })
+	}
+	for _, p := range s.HiddenProposals {
+		add("moderated", p.URL(), p.Hidden.Date, func() ([]byte, error) { return r.hiddenItemPage(&p.Item, "menu.proposals", "/proposals/") })
+	}
+	for _, p := range s.HiddenPractices {
+		add("moderated", p.URL(), p.Hidden.Date, func() ([]byte, error) { return r.hiddenItemPage(&p.Item, "menu.practices", "/practices/") })
+	}
+	if len(s.Moderations) > 0 || s.ModerationRules != nil {
+		add("moderation", "/moderation/", time.Time{}, r.moderationPage)
 	}
 	add("bodies", "/bodies/", time.Time{}, r.bodiesPage)
 	t = append(t, r.participantPages()...)
@@ -538,7 +551,7 @@ func (r *renderer) homePage() ([]byte, error) {
 }
 
 func (r *renderer) goalView(g *site.Goal) GoalView {
-	v := GoalView{ID: g.ID, Title: r.cards[&g.Item].Title, Code: g.Code, URL: r.link(g.URL()), HTML: htmlOf(r.html[&g.Item].HTML), Progress: g.Progress.Percent, Contributions: r.contributions(&g.Item)}
+	v := GoalView{ID: g.ID, Title: r.cards[&g.Item].Title, Code: g.Code, URL: r.link(g.URL()), HTML: r.itemText(&g.Item), Progress: g.Progress.Percent, Contributions: r.contributions(&g.Item)}
 	for _, o := range g.Objectives {
 		v.Objectives = append(v.Objectives, r.objectiveView(o))
 	}
@@ -546,7 +559,7 @@ func (r *renderer) goalView(g *site.Goal) GoalView {
 }
 
 func (r *renderer) objectiveView(o *site.Objective) ObjectiveView {
-	v := ObjectiveView{ID: o.ID, Title: r.cards[&o.Item].Title, Code: o.Code, URL: r.link(o.URL()), AgID: o.AgID, AgIDRefs: r.agidRefs(o.AgID), AgIDLang: r.agidLang(), HTML: htmlOf(r.html[&o.Item].HTML), Progress: o.Progress.Percent, Contributions: r.contributions(&o.Item)}
+	v := ObjectiveView{ID: o.ID, Title: r.cards[&o.Item].Title, Code: o.Code, URL: r.link(o.URL()), AgID: o.AgID, AgIDRefs: r.agidRefs(o.AgID), AgIDLang: r.agidLang(), HTML: r.itemText(&o.Item), Progress: o.Progress.Percent, Contributions: r.contributions(&o.Item)}
 	if o.GoalItem != nil {
 		v.Goal = r.itemLink(&o.GoalItem.Item)
 	}
@@ -614,7 +627,7 @@ func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
 
 func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 	v := &ActionView{ID: a.ID, Title: r.cards[&a.Item].Title, Code: a.Code, URL: r.link(a.URL()), Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
-		Progress: a.Progress, Start: a.Start, Due: a.Due, HTML: htmlOf(r.html[&a.Item].HTML), ContributesTo: a.ContributesTo,
+		Progress: a.Progress, Start: a.Start, Due: a.Due, HTML: r.itemText(&a.Item), ContributesTo: a.ContributesTo,
 		Contributions: r.contributions(&a.Item)}
 	v.Owners, v.Addressees = r.ownerLinks(a), r.addresseeLinks(a)
 	var goal, obj *site.Item
@@ -658,7 +671,7 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 }
 
 func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
-	v := &ProposalView{Card: *r.cards[&p.Item], Authors: p.Authors, HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
+	v := &ProposalView{Card: *r.cards[&p.Item], Authors: p.Authors, HTML: r.itemText(&p.Item), Contributions: r.contributions(&p.Item)}
 	v.Tags, v.MoreTags = r.tagLinks(p.Tags), 0 // the card shows some, the page all
 	for _, t := range p.TargetItems {
 		v.Targets = append(v.Targets, r.itemLink(t))
@@ -690,7 +703,7 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 		}
 		v.History = append(v.History, cv)
 	}
-	return r.page("proposal", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Description: r.html[&p.Item].Summary, URL: v.URL, Proposal: v,
+	return r.page("proposal", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Foreign: r.foreignView(p.Foreign), Description: r.html[&p.Item].Summary, URL: v.URL, Proposal: v,
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.proposals"), r.link("/proposals/")}}, Feed: r.follow(&p.Item), Follow: true})
 }
 
@@ -701,7 +714,7 @@ func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
 		v.Links = append(v.Links, Link{l.Title, l.URL})
 	}
 	v.Source = r.sourceView(&p.Item)
-	return r.page("practice", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Description: r.html[&p.Item].Summary, URL: v.URL, Practice: v,
+	return r.page("practice", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Foreign: r.foreignView(p.Foreign), Description: r.html[&p.Item].Summary, URL: v.URL, Practice: v,
 		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.practices"), r.link("/practices/")}}, Feed: r.follow(&p.Item), Follow: true})
 }
 
@@ -730,9 +743,7 @@ func (r *renderer) contributions(it *site.Item) Contributions {
 		c.Reactions = append(c.Reactions, r.reactionView(rc))
 		c.HasOrigins = c.HasOrigins || rc.Origin != nil
 	}
-	for _, f := range it.Feedback {
-		c.Feedback = append(c.Feedback, r.feedbackView(f))
-	}
+	c.Feedback = r.threadViews(it)
 	c.Amendments = r.amendmentViews(it)
 	c.Supports, c.AddSupport = r.supportsOf(it)
 	c.Community, c.Backing = site.Supportable(it.Section) && hasCommunity(r.Site), it.Backing
@@ -748,7 +759,7 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 		label = r.tr.T("vote." + rc.Vote)
 	}
 	v := ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, VoteLabel: label, Priority: rc.Priority, Comment: rc.Comment,
-		Counted: rc.Counted, Reason: rc.Reason, Verification: rc.Verification, File: rc.File}
+		Counted: rc.Counted, Reason: rc.Reason, Verification: rc.Verification, File: rc.File, Hidden: r.hiddenView(rc.Hidden)}
 	v.Detail, v.DetailLang = r.verdictDetail(rc.Verdict)
 	v.ReasonLabel, v.VerifiedBy = r.verdictLabels(rc.Verdict)
 	if o := rc.Origin; o != nil {
@@ -759,7 +770,8 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 
 func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {
 	v := FeedbackView{ID: f.ID(), Title: f.Title, Kind: f.Kind, Label: r.tr.T("feedback." + f.Kind), Body: r.bodyLink(f.VoterBody, f.Voter), Date: f.Date, HTML: htmlOf(r.fb[f].HTML),
-		Counted: f.Counted, Unreadable: len(f.Problems) > 0}
+		Counted: f.Counted, Unreadable: len(f.Problems) > 0, Reply: r.replyURL(f), Paragraph: r.paragraphRef(f),
+		Hidden: r.hiddenView(f.Hidden), Foreign: r.foreignView(f.Foreign)}
 	if f.VoterParticipant != nil {
 		v.Body = r.participantLink(f.VoterParticipant, f.Voter)
 	}
@@ -770,42 +782,57 @@ func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {
 
 // verdictDetail is a verdict's detail in the page's language, from its sentences, and
 // "" as its language; or its English Detail and "en" when a sentence has no translation
-// in the page's language (or the detail is a problem's message, in English).
-func (r *renderer) verdictDetail(v site.Verdict) (string, string) {
-	if v.Detail == "" {
+// in the page's language. A technical part of a sentence (a parser's message, why a
+// signature does not verify) stays as written, marked lang="en" on pages in another
+// language: the detail is HTML.
+func (r *renderer) verdictDetail(v site.Verdict) (template.HTML, string) {
+	return r.sentences(v.Detail, v.Sentences)
+}
+
+// sentences writes the sentences ss in the page's language (verdict.<key>), or, when one
+// has no translation, their English, detail, marked "en" on a page in another language.
+func (r *renderer) sentences(detail string, ss []site.Sentence) (template.HTML, string) {
+	if detail == "" {
 		return "", ""
 	}
-	english := func() (string, string) {
+	english := func() (template.HTML, string) {
+		text := template.HTML(template.HTMLEscapeString(withoutEmails(detail)))
 		if r.lang == "en" {
-			return withoutEmails(v.Detail), ""
+			return text, ""
 		}
-		return withoutEmails(v.Detail), "en"
+		return text, "en"
 	}
-	if len(v.Sentences) == 0 {
+	if len(ss) == 0 {
 		return english()
 	}
-	parts := make([]string, 0, len(v.Sentences))
-	for _, s := range v.Sentences {
+	parts := make([]string, 0, len(ss))
+	for _, s := range ss {
 		key := "verdict." + s.Key
 		if s.Key == "" || !r.tr.Has(key) {
 			return english()
 		}
 		args := make([]any, len(s.Params))
 		for i, p := range s.Params {
+			var text string
 			switch {
 			case !p.Time.IsZero() && p.Clock:
-				args[i] = r.formatDate(p.Time.UTC()) + " " + p.Time.UTC().Format("15:04") + " UTC"
+				text = r.formatDate(p.Time.UTC()) + " " + p.Time.UTC().Format("15:04") + " UTC"
 			case !p.Time.IsZero():
-				args[i] = r.formatDate(p.Time)
+				text = r.formatDate(p.Time)
 			case p.Label != "":
-				args[i] = r.verdictWord(p.Label, p.Text)
+				text = r.verdictWord(p.Label, p.Text)
 			default:
-				args[i] = withoutEmails(p.Text)
+				text = withoutEmails(p.Text)
 			}
+			text = template.HTMLEscapeString(text)
+			if p.Technical && r.lang != "en" && text != "" {
+				text = `<span lang="en">` + text + `</span>`
+			}
+			args[i] = template.HTML(text)
 		}
-		parts = append(parts, r.tr.T(key, args...))
+		parts = append(parts, string(r.tr.HTML(key, args...)))
 	}
-	return strings.Join(parts, "; "), ""
+	return template.HTML(strings.Join(parts, "; ")), ""
 }
 
 // verdictWord translates a word of a verdict's sentence: a key of the language files, or

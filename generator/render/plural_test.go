@@ -1,6 +1,7 @@
 package render
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -104,5 +105,71 @@ func TestCountsAndNumbersAreGroupedTheLanguagesWay(t *testing.T) {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)
 		}
+	}
+}
+
+// The counts of AgID's plan take each its own plural form: "1 obiettivo, 2 risultati
+// attesi, 1 linea d'azione", not the plural of the first count for all three.
+func TestEachCountOfAgIDsPlanHasItsOwnPluralForm(t *testing.T) {
+	chain, err := theme.New(nil, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang    string
+		o, r, a int
+		want    string
+	}{
+		{"it", 1, 2, 1, "1 obiettivo, 2 risultati attesi, 1 linea d'azione."},
+		{"it", 2, 1, 12000, "2 obiettivi, 1 risultato atteso, 12.000 linee d'azione."},
+		{"en", 2, 1, 1, "2 objectives, 1 expected result, 1 line of action."},
+		{"de", 1, 3, 1, "1 Ziel, 3 erwartete Ergebnisse, 1 Handlungslinie."},
+	} {
+		var errs diag.List
+		tr := loadTranslations(chain, c.lang, &errs)
+		got := tr.T("agid.counts.list", tr.T("agid.count.objectives", c.o), tr.T("agid.count.results", c.r), tr.T("agid.count.actions", c.a))
+		if got != c.want {
+			t.Errorf("%s: %q, want %q", c.lang, got, c.want)
+		}
+	}
+	data, _, err := chain.ReadFile("layouts/agid.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `(T "agid.count.objectives" .Objectives) (T "agid.count.results" .Results) (T "agid.count.actions" .Actions)`) {
+		t.Error("agid.html does not write each count with its own plural form")
+	}
+}
+
+// The default theme writes every count with num, the language's digit grouping ("12.000"
+// in Italian, "12,000" in English), never as Go prints an int ("12000"): a count printed
+// bare or a len printed bare is found here, outside attributes such as rowspan.
+func TestTemplatesWriteCountsWithTheLanguagesGrouping(t *testing.T) {
+	chain, err := theme.New(nil, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := regexp.MustCompile(`[^"=]\{\{(len [^}]+|\.(Count|Total|Votes|Proposals|Practices|OverdueCount|DueSoonCount|Total\.Total))\}\}`)
+	names := []string{}
+	for _, f := range layouts() {
+		names = append(names, "layouts/"+f)
+	}
+	for _, p := range []string{"header", "footer", "card", "rows", "widgets", "history", "breadcrumbs"} {
+		names = append(names, "layouts/partials/"+p+".html")
+	}
+	names = append(names, "layouts/baseof.html")
+	read := 0
+	for _, name := range names {
+		data, _, err := chain.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		read++
+		for _, m := range bare.FindAllString(string(data), -1) {
+			t.Errorf("%s writes a count without num: %s", name, m[1:])
+		}
+	}
+	if read < 20 {
+		t.Errorf("only %d templates read", read)
 	}
 }

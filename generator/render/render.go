@@ -51,7 +51,8 @@ type renderer struct {
 	tr       translations
 	tmpl     map[string]*template.Template // by page kind
 	html     map[*site.Item]markdown.Result
-	fallback map[*site.Item]bool // the item has no translation into lang: its text is in the default language
+	anchored map[*site.Item]markdown.Anchored // the first language's texts of the items whose paragraphs are commented (anchorable)
+	fallback map[*site.Item]bool              // the item has no translation into lang: its text is in the default language
 	plan     markdown.Result
 	fb       map[*site.Feedback]markdown.Result
 	ans      map[*site.Proposal]template.HTML
@@ -316,6 +317,7 @@ func (r *renderer) renderMarkdown() {
 		items = append(items, it)
 	}
 	results := make([]markdown.Result, len(items))
+	anchoredResults := make([]markdown.Anchored, len(items))
 	fbs := s.Feedback
 	fbResults := make([]markdown.Result, len(fbs))
 	var props []*site.Proposal
@@ -328,6 +330,10 @@ func (r *renderer) renderMarkdown() {
 	n := len(items) + len(fbs) + len(props)
 	parallel.For(n, func(i int) {
 		switch {
+		case i < len(items) && anchorable(items[i]) && r.memo == nil:
+			// One rendering gives the text with its paragraphs' anchors and without.
+			anchoredResults[i] = r.Markdown.RenderAnchored([]byte(items[i].Text))
+			results[i] = anchoredResults[i].Result
 		case i < len(items):
 			results[i] = r.markdown(items[i].Text)
 		case i < len(items)+len(fbs):
@@ -339,8 +345,12 @@ func (r *renderer) renderMarkdown() {
 		}
 	})
 	r.html = make(map[*site.Item]markdown.Result, len(items))
+	r.anchored = make(map[*site.Item]markdown.Anchored)
 	for i, it := range items {
 		r.html[it] = results[i]
+		if anchorable(it) && r.memo == nil {
+			r.anchored[it] = anchoredResults[i]
+		}
 	}
 	r.fb = make(map[*site.Feedback]markdown.Result, len(fbs))
 	for i, f := range fbs {
@@ -351,6 +361,26 @@ func (r *renderer) renderMarkdown() {
 		r.ans[p] = template.HTML(ansResults[i].HTML)
 	}
 	r.plan = r.markdown(s.Plan.Text)
+	if r.memo != nil {
+		r.renderAnchored()
+	}
+}
+
+// renderAnchored renders, with their paragraphs' anchors, the texts of the items whose
+// paragraphs readers comment on (for pspm serve, whose memo keeps the plain renderings).
+func (r *renderer) renderAnchored() {
+	var items []*site.Item
+	for _, it := range r.Site.Items {
+		if anchorable(it) {
+			items = append(items, it)
+		}
+	}
+	out := make([]markdown.Anchored, len(items))
+	parallel.For(len(items), func(i int) { out[i] = r.Markdown.RenderAnchored([]byte(items[i].Text)) })
+	r.anchored = make(map[*site.Item]markdown.Anchored, len(items))
+	for i, it := range items {
+		r.anchored[it] = out[i]
+	}
 }
 
 // translateMarkdown reuses the default language's rendering for every text that has no
@@ -373,6 +403,7 @@ func (r *renderer) translateMarkdown(def *renderer) {
 		r.html[it] = results[i]
 	}
 	r.fb = def.fb
+	r.anchored = def.anchored
 	r.ans = make(map[*site.Proposal]template.HTML, len(def.ans))
 	for p, h := range def.ans {
 		if tr := p.Translations[r.lang]; tr != nil && tr.Answer.Text != "" {

@@ -94,8 +94,13 @@ func (r *renderer) versionView(v *site.Version) *VersionView {
 		return vv
 	}
 	vv := &VersionView{Name: v.Name, Tag: v.Tag, Date: v.Date, Commit: v.Commit[:min(10, len(v.Commit))], CommitURL: r.commitURL(v.Commit),
-		Annotated: v.Annotated, Tagger: withoutEmails(v.Tagger), Signed: v.Signed, Verified: v.Verified, Signer: withoutEmails(v.Signer), Problem: withoutEmails(v.SignatureProblem),
+		Annotated: v.Annotated, Tagger: withoutEmails(v.Tagger), Signed: v.Signed, Verified: v.Verified, Signer: withoutEmails(v.Signer),
 		Latest: v == r.Site.Latest, Readable: v.Plan != nil, Previous: nameOfVersion(v.Previous)}
+	var said []site.Sentence // none for a version read from versions.json
+	if v.SignatureSaid.Key != "" {
+		said = []site.Sentence{v.SignatureSaid}
+	}
+	vv.Problem, vv.ProblemLang = r.sentences(v.SignatureProblem, said)
 	if v.Note != "" {
 		vv.Note = template.HTML(r.markdown(v.Note).HTML)
 	}

@@ -10,28 +10,29 @@ import (
 
 // VersionView is an approved version of the plan, or the draft.
 type VersionView struct {
-	Name       string // e.g. 2025.1; "draft" for the work tree
-	Tag        string // e.g. plan/2025.1; "" for the draft
-	Draft      bool
-	Date       time.Time // the approval date (the tag's); zero for the draft
-	Commit     string    // short hash
-	CommitURL  string    // the commit on the forge, or ""
-	Note       template.HTML
-	Annotated  bool
-	Tagger     string
-	Signed     bool
-	Verified   bool
-	Signer     string // who signed it, when Verified
-	Problem    string // why a signed version is not verified
-	Latest     bool   // the latest approved version
-	Readable   bool   // its plan could be read (else it has no pages, and Problems says why)
-	Problems   []string
-	URL        string // its page, or "" when not Readable
-	ChangesURL string // what changed since the previous version, or ""
-	DataURL    string // its plan as open data
-	Counts     Counts // goals, objectives and actions it holds
-	Changes    ChangeCounts
-	Previous   string // the previous version's name, "" for the first
+	Name        string // e.g. 2025.1; "draft" for the work tree
+	Tag         string // e.g. plan/2025.1; "" for the draft
+	Draft       bool
+	Date        time.Time // the approval date (the tag's); zero for the draft
+	Commit      string    // short hash
+	CommitURL   string    // the commit on the forge, or ""
+	Note        template.HTML
+	Annotated   bool
+	Tagger      string
+	Signed      bool
+	Verified    bool
+	Signer      string        // who signed it, when Verified
+	Problem     template.HTML // why a signed version is not verified, in the page's language when it can
+	ProblemLang string        // the language of Problem when it is not the page's
+	Latest      bool          // the latest approved version
+	Readable    bool          // its plan could be read (else it has no pages, and Problems says why)
+	Problems    []string
+	URL         string // its page, or "" when not Readable
+	ChangesURL  string // what changed since the previous version, or ""
+	DataURL     string // its plan as open data
+	Counts      Counts // goals, objectives and actions it holds
+	Changes     ChangeCounts
+	Previous    string // the previous version's name, "" for the first
 }
 
 // ChangeCounts sums up what changed between two versions.

@@ -13,7 +13,7 @@ import (
 // Page is what every template receives as its dot.
 type Page struct {
 	Site        *SiteView
-	Kind        string // home, plan, versions, changes, monitoring, goal, objective, action, proposals, proposal, practices, practice, bodies, body, tags, tag, search, agid, agid-objective, 404
+	Kind        string // home, plan, versions, changes, monitoring, goal, objective, action, proposals, proposal, practices, practice, bodies, body, tags, tag, search, agid, agid-objective, moderation, moderated, 404
 	Title       string
 	Description string
 	URL         string     // the link to the page, e.g. /en/proposals/x/
@@ -51,6 +51,13 @@ type Page struct {
 	History *HistoryView
 	// OpenData is set on the open data page.
 	OpenData *OpenDataView
+	// Moderation is set on the moderation page; Hidden on the page of a proposal or
+	// practice a moderation hides (the page shows only the notice).
+	Moderation *ModerationView
+	Hidden     *HiddenView
+	// Foreign flags a proposal or practice written in a language the portal does not
+	// publish (its lang: in the file), on its page.
+	Foreign *ForeignView
 	// Participants is set on /participants/, Participant on a participant's page.
 	Participants *ParticipantsView
 	Participant  *ParticipantView
@@ -83,6 +90,9 @@ type SiteView struct {
 	// (Title its name, URL its text), shown in every page's footer.
 	OpenData string
 	License  Link
+	// Moderation is the link to the moderation page (the rules and every decision),
+	// or "" when the portal has neither.
+	Moderation string
 }
 
 // OpenDataView is the open data page: every dataset of the catalogue with its files and
@@ -406,17 +416,18 @@ type ReactionView struct {
 	Priority     int
 	Comment      string
 	Counted      bool
-	Reason       string    // a reason code (see the open data), "" when counted
-	ReasonLabel  string    // Reason in the page's language
-	Detail       string    // why, in a sentence in the page's language when it has one, "" when counted
-	DetailLang   string    // the language of Detail when it is not the page's ("en": not translated)
-	Verification string    // author, signature or none
-	VerifiedBy   string    // in the page's language: who vouched for the vote, "" when nobody did
-	File         string    // the reaction file in the repository
-	Author       string    // the author of the commit that cast it, "" without Git
-	Landed       time.Time // when the vote landed on the main branch; zero without Git
-	Commit       string    // the short hash of the commit that cast it, or ""
-	CommitURL    string    // the commit on the forge, or ""
+	Reason       string        // a reason code (see the open data), "" when counted
+	ReasonLabel  string        // Reason in the page's language
+	Detail       template.HTML // why, in a sentence in the page's language when it has one, "" when counted
+	DetailLang   string        // the language of Detail when it is not the page's ("en": not translated)
+	Verification string        // author, signature or none
+	VerifiedBy   string        // in the page's language: who vouched for the vote, "" when nobody did
+	File         string        // the reaction file in the repository
+	Author       string        // the author of the commit that cast it, "" without Git
+	Landed       time.Time     // when the vote landed on the main branch; zero without Git
+	Commit       string        // the short hash of the commit that cast it, or ""
+	CommitURL    string        // the commit on the forge, or ""
+	Hidden       *HiddenView   // the moderation that hides it (no Comment then), or nil
 }
 
 // FeedbackView is a comment. A comment that does not count (its author does not speak
@@ -424,7 +435,7 @@ type ReactionView struct {
 type FeedbackView struct {
 	Counted     bool
 	ReasonLabel string // why it does not count, in the page's language
-	Detail      string
+	Detail      template.HTML
 	DetailLang  string // the language of Detail when it is not the page's
 	Unreadable  bool   // the file could not be read: only its reason is shown
 	ID          string
@@ -435,6 +446,21 @@ type FeedbackView struct {
 	Date        time.Time
 	HTML        template.HTML
 	On          Link // the item it is on (on body pages)
+	// Level is the comment's level in its conversation on the item's page: 1 on the
+	// item, 2 to ThreadLevels for replies (0 on pages that list comments apart). Replies
+	// are the replies it nests; InReplyTo, on a reply shown flat (below ThreadLevels,
+	// or apart from its conversation), is the comment it answers.
+	Level     int
+	Replies   []FeedbackView
+	InReplyTo *Link
+	// Reply is the forge link that answers it (reply_to prefilled), "" without a forge.
+	Reply string
+	// Paragraph is the paragraph of the item's text it is about, or nil.
+	Paragraph *ParagraphRef
+	// Hidden is the moderation that hides it (no Title nor HTML then), or nil; Foreign
+	// flags a comment written in a language the portal does not publish.
+	Hidden  *HiddenView
+	Foreign *ForeignView
 }
 
 // AttachmentView is a file published beside an item.
@@ -481,9 +507,10 @@ type AnswerView struct {
 	Lang string // the language of the text when it differs from the page's (not yet translated)
 	// NotCounted says that the answer (an amendment's answer.md) does not count: it
 	// does not answer the amendment, which stays open; ReasonLabel and Detail say why.
-	NotCounted          bool
-	ReasonLabel, Detail string
-	DetailLang          string // the language of Detail when it is not the page's
+	NotCounted  bool
+	ReasonLabel string
+	Detail      template.HTML
+	DetailLang  string // the language of Detail when it is not the page's
 }
 
 // PracticeView is a practice page.

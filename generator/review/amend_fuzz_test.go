@@ -61,14 +61,7 @@ func newAmendRepo(t testing.TB) *gateRepo {
 // branch req, and returns its actor.
 func (g *gateRepo) amendRequest(ops []byte) string {
 	g.t.Helper()
-	next := func() int {
-		if len(ops) == 0 {
-			return 0
-		}
-		b := ops[0]
-		ops = ops[1:]
-		return int(b)
-	}
+	next := (*opBytes)(&ops).next
 	g.must("", people[0], "checkout", "-q", "-f", "-B", "req", g.main[len(g.main)-1])
 	g.must("", people[0], "clean", "-q", "-fdx")
 	me := people[next()%len(people)]
@@ -247,30 +240,7 @@ func TestGateAllowsOnlyTheAmendmentChangesTheRulesAllow(t *testing.T) {
 		{1, 1, 1, 1, 1, 0, 1, 0, 3, 0, 0}, // Marco edits, then Anna accepts, in one request
 		{1, 1, 1, 0, 2, 0, 0, 0, 4, 0},    // Marco withdraws, then Anna rejects, in one request
 	}
-	passed := 0
-	for i := 0; i < len(seeds)+n; i++ {
-		var ops []byte
-		if i < len(seeds) {
-			ops = seeds[i]
-		} else {
-			ops = make([]byte, 4+rng.IntN(16))
-			for j := range ops {
-				ops[j] = byte(rng.Uint32())
-			}
-		}
-		actor := g.amendRequest(ops)
-		if errs := g.gate(actor); len(errs) == 0 {
-			passed++
-			g.checkAmendLanding(actor)
-		}
-		if t.Failed() {
-			t.Fatalf("ops %v", ops)
-		}
-	}
-	t.Logf("%d of %d requests passed the gate and landed as allowed", passed, len(seeds)+n)
-	if passed == 0 {
-		t.Errorf("no request passed the gate: the property was never tested")
-	}
+	g.property(t, seeds, n, rng, 4, 16, g.amendRequest, g.checkAmendLanding)
 }
 
 func FuzzAmendmentGate(f *testing.F) {

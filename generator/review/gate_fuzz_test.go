@@ -129,18 +129,24 @@ func newGateRepo(t testing.TB) *gateRepo {
 	return g
 }
 
+// opBytes are a fuzzer's input, read as the choices of a request, one byte each.
+type opBytes []byte
+
+// next is the next choice, and 0 once the input is read.
+func (o *opBytes) next() int {
+	if len(*o) == 0 {
+		return 0
+	}
+	b := (*o)[0]
+	*o = (*o)[1:]
+	return int(b)
+}
+
 // request makes a random merge request from the bytes of ops on branch req, and
 // returns the actor that opens it ("" for none).
 func (g *gateRepo) request(ops []byte) string {
 	g.t.Helper()
-	next := func() int {
-		if len(ops) == 0 {
-			return 0
-		}
-		b := ops[0]
-		ops = ops[1:]
-		return int(b)
-	}
+	next := (*opBytes)(&ops).next
 	start := g.main[len(g.main)-1]
 	if next()%4 == 0 { // one request in four is behind main
 		start = g.main[next()%len(g.main)]
@@ -336,27 +342,37 @@ func TestGateAllowsOnlyWhatTheBaseRulesAllow(t *testing.T) {
 	if testing.Short() {
 		n = 5
 	}
+	g.property(t, gateSeeds, n, rng, 4, 24, g.request, g.checkLanding)
+}
+
+// property runs the gate's property on the seeds, then on n requests of least to
+// least+spread-1 random bytes drawn from rng: request turns the bytes into a request and
+// returns its actor, land checks what a request the gate let pass would land.
+// It stops at the first request that breaks the property, and fails when no request
+// passed the gate: the property was then never tested.
+func (g *gateRepo) property(t *testing.T, seeds [][]byte, n int, rng *rand.Rand, least, spread int, request func([]byte) string, land func(string)) {
+	t.Helper()
 	passed := 0
-	for i := 0; i < len(gateSeeds)+n; i++ {
+	for i := 0; i < len(seeds)+n; i++ {
 		var ops []byte
-		if i < len(gateSeeds) {
-			ops = gateSeeds[i]
+		if i < len(seeds) {
+			ops = seeds[i]
 		} else {
-			ops = make([]byte, 4+rng.IntN(24))
+			ops = make([]byte, least+rng.IntN(spread))
 			for j := range ops {
 				ops[j] = byte(rng.Uint32())
 			}
 		}
-		actor := g.request(ops)
+		actor := request(ops)
 		if errs := g.gate(actor); len(errs) == 0 {
 			passed++
-			g.checkLanding(actor)
+			land(actor)
 		}
 		if t.Failed() {
 			t.Fatalf("ops %v", ops)
 		}
 	}
-	t.Logf("%d of %d requests passed the gate and landed as allowed", passed, len(gateSeeds)+n)
+	t.Logf("%d of %d requests passed the gate and landed as allowed", passed, len(seeds)+n)
 	if passed == 0 {
 		t.Errorf("no request passed the gate: the property was never tested")
 	}

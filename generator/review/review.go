@@ -9,6 +9,8 @@
 //     and translations) by members of any of its owners, the lead and every co-owner as
 //     the target lists them, or of the plan owner body; but adding or removing one and
 //     changing its owners or its addressees only by members of the plan owner body;
+//   - a moderation decision (content/moderation/**: hiding a contribution, or lifting
+//     the decision by deleting its file) only by members of the plan owner body;
 //   - a proposal's official fields (status, answer, and the answer of every
 //     translation), the plan (content/plan/**), the bodies, and everything that is not
 //     content (pspm.yaml, layouts, static, i18n, CI files) only by members of the plan
@@ -284,6 +286,11 @@ func (r *reviewer) classify(p string) kind {
 		if h, ok := strings.CutPrefix(rel, string(site.Participants)+"/"); ok && !strings.Contains(h, "/") {
 			h = strings.TrimSuffix(h, ".md")
 			return kind{bodies: owner, why: "the registration of participant " + h, participant: h, approval: true}
+		}
+		if strings.HasPrefix(rel, "moderation/") {
+			// Hiding a contribution, and lifting the decision (deleting the file), is
+			// the plan owner's alone: its members are the portal's maintainers.
+			return kind{bodies: owner, why: "a moderation decision (content/moderation/)"}
 		}
 		return kind{bodies: owner, why: "the plan"}
 	}

@@ -52,11 +52,17 @@ func Documents(s *site.Site, langs []string, plain Plainer) []Document {
 		}
 	}
 	b.agid(s.AgID)
+	// A text in a language the portal does not publish (Item.Foreign) is left out: the
+	// analysers are the portal's languages', whose stemmers would mangle its words.
 	for _, p := range s.Proposals {
-		b.proposal(p)
+		if p.Foreign == "" {
+			b.proposal(p)
+		}
 	}
 	for _, p := range s.Practices {
-		b.practice(p)
+		if p.Foreign == "" {
+			b.practice(p)
+		}
 	}
 	for _, o := range s.Bodies {
 		d := b.item(&o.Item, "body", o.Name, o.URL(), o.Text, "")
@@ -68,8 +74,8 @@ func Documents(s *site.Site, langs []string, plain Plainer) []Document {
 		d.Body, d.Kind = p.ID, p.Kind
 	}
 	for _, f := range s.Feedback {
-		if f.On == nil || len(f.Problems) > 0 {
-			continue // unreadable, or on nothing: the page shows no text to find
+		if f.On == nil || len(f.Problems) > 0 || f.Hidden != nil || f.Foreign != "" {
+			continue // unreadable, on nothing, or hidden by moderation: the page shows no text to find
 		}
 		b.add(Document{ID: f.ItemKey + "#" + f.ID(), Type: "feedback", Lang: b.langs[0], Title: f.Title,
 			Body: f.Voter, Kind: f.Kind, Date: f.Date, URL: "/" + f.ItemKey + "/#" + f.ID()}, f.Text, "")
@@ -90,7 +96,7 @@ var amendmentTitles = map[string]string{"it": "%s — emendamento di %s", "en": 
 // reason and by the title and text it proposes, and linking to its anchor on the
 // item's page. An unreadable one, or one on nothing, has no text to find.
 func (b *docBuilder) amendment(s *site.Site, a *site.Amendment) {
-	if a.On == nil || len(a.Problems) > 0 {
+	if a.On == nil || len(a.Problems) > 0 || a.Hidden != nil || a.Foreign != "" {
 		return
 	}
 	item := planTitle(s, a.On)

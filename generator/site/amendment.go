@@ -48,6 +48,12 @@ type Amendment struct {
 	// signature binds them as for reactions.
 	ForItem string `yaml:"item" max:"300"`
 	ForBody string `yaml:"body" max:"64"`
+	// Lang is the language it is written in (BCP 47), when it says; Foreign is Lang
+	// when it is not one of the portal's languages.
+	Lang    string `yaml:"lang" max:"35"`
+	Foreign string `yaml:"-"`
+	// Hidden is the moderation that hides it, or nil: it is kept, never counted.
+	Hidden *Moderation `yaml:"-"`
 
 	Voter    string // the proposing body, from the file name
 	Slug     string // the rest of the file name

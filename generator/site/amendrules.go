@@ -152,7 +152,7 @@ func (s *Site) Amendment(key string) *Amendment { return s.amendByKey[key] }
 // a body that owns the item, nothing proposed, a field the item's kind does not amend or
 // a value the field does not take, a rejection without an answer. The trust stage turns
 // Problems into the reason shown; nothing is dropped.
-func (s *Site) resolveAmendments() {
+func (s *Site) resolveAmendments(sd said) {
 	s.amendByKey = make(map[string]*Amendment, len(s.Amendments))
 	for _, a := range s.Amendments {
 		at := diag.Pos{File: a.File, Line: 1, Col: 1}
@@ -165,29 +165,30 @@ func (s *Site) resolveAmendments() {
 		it := s.Items[a.ItemKey]
 		switch {
 		case it == nil:
-			a.Problems.Add(at, "%s", unknownItem(a.ItemKey))
+			sd.add(&a.Problems, at, unknownItem(a.ItemKey))
 		case KindOf(it.Section) == nil:
-			a.Problems.Add(at, "amendments are for plan items (%s): a %s is changed by the body that wrote it; write a comment instead, in %s/feedback/%s.md", planKindsWords(), strings.TrimSuffix(string(it.Section), "s"), it.Dir, a.ID())
+			sd.add(&a.Problems, at, Say("amendment-not-plan", "amendments are for plan items (%s): a %s is changed by the body that wrote it; write a comment instead, in %s/feedback/%s.md", Technical(planKindsWords()), Word{Key: "verdict.item." + string(it.Section), English: strings.TrimSuffix(string(it.Section), "s")}, it.Dir, a.ID()))
 		default:
 			a.On = it
 		}
 		if b := s.ByBody[a.Voter]; b != nil {
 			a.VoterBody = b
 		} else if a.Voter != "" {
-			a.Problems.Add(at, "unknown body %q: amendment files are named <body id>-<slug>.md, and the body must be declared in content/bodies/%s", a.Voter, didYouMean(a.Voter, keys(s.ByBody)))
+			sd.add(&a.Problems, at, Say("unknown-body.amendment", "unknown body %q: amendment files are named <body id>-<slug>.md, and the body must be declared in content/bodies/%s", a.Voter, Technical(didYouMean(a.Voter, keys(s.ByBody)))))
 		}
 		if a.On != nil && a.VoterBody != nil && slices.Contains(s.Owners(a.On), a.Voter) {
-			a.Problems.Add(at, "%s owns %s: its owners change the item directly, in %s, instead of proposing an amendment to it", a.Voter, a.ItemKey, a.On.File)
+			sd.add(&a.Problems, at, Say("amendment-owner", "%s owns %s: its owners change the item directly, in %s, instead of proposing an amendment to it", a.Voter, a.ItemKey, a.On.File))
 		}
 		if a.On != nil {
-			s.checkAmendedFields(a)
+			s.checkAmendedFields(a, sd)
 		}
 		if read && !a.Changes() {
-			a.Problems.Add(at, "the amendment proposes nothing: write the proposed text after the front matter, a title:, or fields: with new values")
+			sd.add(&a.Problems, at, Say("amendment-empty", "the amendment proposes nothing: write the proposed text after the front matter, a title:, or fields: with new values"))
 		}
 		if e := a.Problems.Errors(); len(e) > 0 {
 			// Amendment.Reason is the reason of the proposal: the verdict's is Verdict.Reason.
 			a.Verdict.Reason, a.Detail = ReasonMalformed, e[0].Msg
+			a.Sentences = sd.of(a.Detail)
 			switch {
 			case a.On == nil:
 				a.Verdict.Reason = ReasonUnknownItem
@@ -199,7 +200,7 @@ func (s *Site) resolveAmendments() {
 			s.amendByKey[a.Key()] = a
 		}
 		if a.AnswerFile != nil {
-			s.resolveAnswer(a, a.AnswerFile)
+			s.resolveAnswer(a, a.AnswerFile, sd)
 		}
 	}
 }
@@ -208,7 +209,7 @@ func (s *Site) resolveAmendments() {
 // Problems what keeps it from answering: an unknown body, a body that does not own the
 // item, a rejection without a text, an amendment its body withdrew. Such an answer is
 // shown as not counted, and the amendment stays open.
-func (s *Site) resolveAnswer(a *Amendment, ans *AmendmentAnswer) {
+func (s *Site) resolveAnswer(a *Amendment, ans *AmendmentAnswer, sd said) {
 	at := diag.Pos{File: ans.File, Line: 1, Col: 1}
 	pos := func(key string) diag.Pos {
 		if p, ok := ans.At[key]; ok {
@@ -221,20 +222,21 @@ func (s *Site) resolveAnswer(a *Amendment, ans *AmendmentAnswer) {
 	if b := s.ByBody[ans.Body]; b != nil {
 		ans.AnswerBody = b
 	} else if ans.Body != "" {
-		ans.Problems.Add(pos("body"), "unknown body %q: body: names the owner body that answers, declared in content/bodies/%s", ans.Body, didYouMean(ans.Body, keys(s.ByBody)))
+		sd.add(&ans.Problems, pos("body"), Say("unknown-body.answer", "unknown body %q: body: names the owner body that answers, declared in content/bodies/%s", ans.Body, Technical(didYouMean(ans.Body, keys(s.ByBody)))))
 	}
 	if owners := s.Owners(a.On); a.On != nil && ans.AnswerBody != nil && !slices.Contains(owners, ans.Body) {
-		ans.Problems.Add(pos("body"), "%s does not own %s: only its owners (%s) answer its amendments; body: names the owner body that answers", ans.Body, a.ItemKey, strings.Join(owners, ", "))
+		sd.add(&ans.Problems, pos("body"), Say("answer-not-owner", "%s does not own %s: only its owners (%s) answer its amendments; body: names the owner body that answers", ans.Body, a.ItemKey, strings.Join(owners, ", ")))
 	}
 	if read && ans.State == AmendmentRejected && strings.TrimSpace(ans.Text) == "" {
-		ans.Problems.Add(pos("state"), "state is rejected but there is no answer: write after the front matter why the amendment is rejected")
+		sd.add(&ans.Problems, pos("state"), Say("answer-rejected-empty", "state is rejected but there is no answer: write after the front matter why the amendment is rejected"))
 	}
 	if a.State == AmendmentWithdrawn {
-		ans.Problems.Add(at, "%s withdrew the amendment (state: withdrawn in %s): a withdrawn amendment is not answered, and an answered one is not withdrawn; remove this answer, or set state: open there again", a.Voter, a.File)
+		sd.add(&ans.Problems, at, Say("answer-withdrawn", "%s withdrew the amendment (state: withdrawn in %s): a withdrawn amendment is not answered, and an answered one is not withdrawn; remove this answer, or set state: open there again", a.Voter, a.File))
 	}
 	ans.Verdict = Verdict{}
 	if e := ans.Problems.Errors(); len(e) > 0 {
 		ans.Verdict.Reason, ans.Detail = ReasonMalformed, e[0].Msg
+		ans.Sentences = sd.of(ans.Detail)
 		if ans.AnswerBody == nil && ans.Body != "" {
 			ans.Verdict.Reason = ReasonUnknownVoter
 		}
@@ -261,7 +263,7 @@ func (a *Amendment) ApplyAnswer() {
 
 // checkAmendedFields records the fields of a that the item's kind does not amend, those
 // proposed twice, and the values a field does not take.
-func (s *Site) checkAmendedFields(a *Amendment) {
+func (s *Site) checkAmendedFields(a *Amendment, sd said) {
 	allowed := AmendableFields(a.On.Section)
 	k := KindOf(a.On.Section)
 	seen := map[string]bool{}
@@ -272,14 +274,14 @@ func (s *Site) checkAmendedFields(a *Amendment) {
 		}
 		switch {
 		case len(allowed) == 0:
-			a.Problems.Add(at, "fields: %s are amended by their title and text only; remove fields: and propose the text after the front matter", k.Plural)
+			sd.add(&a.Problems, at, Say("fields.none", "fields: %s are amended by their title and text only; remove fields: and propose the text after the front matter", Word{Key: k.Plural + ".title", English: k.Plural}))
 			return
 		case f.Name == "title":
-			a.Problems.Add(at, "fields: the title is proposed with title: at the top of the front matter, not as a field")
+			sd.add(&a.Problems, at, Say("fields.title", "fields: the title is proposed with title: at the top of the front matter, not as a field"))
 		case !slices.Contains(allowed, f.Name):
-			a.Problems.Add(at, "fields: %q cannot be amended%s (an amendment to an %s may propose: %s; who owns it and where it sits in the plan are the plan owner's to decide)", f.Name, didYouMean(f.Name, allowed), k.Name, strings.Join(allowed, ", "))
+			sd.add(&a.Problems, at, Say("fields.unknown", "fields: %q cannot be amended%s (an amendment to an %s may propose: %s; who owns it and where it sits in the plan are the plan owner's to decide)", f.Name, Technical(didYouMean(f.Name, allowed)), Word{Key: "search.type." + k.Name, English: k.Name}, strings.Join(allowed, ", ")))
 		case seen[f.Name]:
-			a.Problems.Add(at, "fields: %q is proposed twice; keep one", f.Name)
+			sd.add(&a.Problems, at, Say("fields.twice", "fields: %q is proposed twice; keep one", f.Name))
 		default:
 			seen[f.Name] = true
 			if msg := CheckAmendedValue(a.On.Section, f.Name, strings.TrimSpace(f.Value)); msg != "" {

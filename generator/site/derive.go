@@ -43,6 +43,7 @@ func (s *Site) Derive() {
 			f.VoterBody.Comments = append(f.VoterBody.Comments, f)
 		}
 	}
+	s.deriveThreads()
 	s.deriveAmendments()
 	for _, r := range s.Reactions {
 		if a := r.Amendment; a != nil {

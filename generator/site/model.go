@@ -68,6 +68,14 @@ type Item struct {
 	// publiccode.yml was read from).
 	Namespace string
 	From      *Source
+
+	// Hidden is the moderation that hides the item (a proposal or practice), or nil: its
+	// page stays, with the notice instead of its text (see Site.Moderate).
+	Hidden *Moderation `yaml:"-"`
+	// Foreign is the language the text is written in (BCP 47), as the file declares it
+	// with lang:, when it is not one of the portal's languages; "" otherwise (see
+	// Site.CheckLanguages).
+	Foreign string `yaml:"-"`
 }
 
 // Change is one version of an item's file that landed on the main branch.
@@ -355,6 +363,7 @@ type Proposal struct {
 	Tags        []string  `yaml:"tags"`
 	Status      string    `yaml:"status" enum:"open|under-review|accepted|rejected|incorporated|withdrawn"`
 	Answer      Answer    `yaml:"answer"`
+	Lang        string    `yaml:"lang" max:"35"` // the language it is written in (BCP 47), when it says
 
 	BodyItem    *Body   `yaml:"-"`
 	TargetItems []*Item `yaml:"-"`
@@ -399,6 +408,7 @@ type Practice struct {
 	AgID  []string  `yaml:"agid"`
 	Links []Link    `yaml:"links"`
 	Date  time.Time `yaml:"date"`
+	Lang  string    `yaml:"lang" max:"35"` // the language it is written in (BCP 47), when it says
 
 	BodyItem *Body `yaml:"-"`
 }
@@ -541,6 +551,11 @@ type Feedback struct {
 	// signature binds them as for reactions.
 	ForItem string `yaml:"item" max:"300"`
 	ForBody string `yaml:"body" max:"64"`
+	// ReplyTo makes the feedback a reply: the ID (file name without .md) of another
+	// feedback of the same item. Paragraph anchors it to a paragraph of the item's text,
+	// by the paragraph's anchor (p-<hash>, see the markdown package).
+	ReplyTo   string `yaml:"reply_to" max:"200"`
+	Paragraph string `yaml:"paragraph" max:"64"`
 
 	Voter    string // the body that speaks, from the file name
 	Slug     string // the rest of the file name
@@ -563,6 +578,30 @@ type Feedback struct {
 	// participant's handle rather than a body id.
 	VoterParticipant *Participant `yaml:"-"`
 	On               *Item        `yaml:"-"`
+	// Parent is the feedback ReplyTo names, once Resolve found it on the same item and
+	// outside any cycle; nil for a comment on the item itself. Replies are the feedback
+	// whose Parent it is, by date then file (Derive).
+	Parent  *Feedback   `yaml:"-"`
+	Replies []*Feedback `yaml:"-"`
+	// Moved is, for a comment whose paragraph is no longer in its item's text, the
+	// paragraph it was about, from the item's file as it was when the comment landed
+	// (nil without Git, or when that text is not in the history).
+	Moved *ParagraphMove `yaml:"-"`
+
+	// Hidden is the moderation that hides it, or nil (see Site.Moderate).
+	Hidden *Moderation `yaml:"-"`
+	// Lang is the language it is written in (BCP 47), when it says; Foreign is Lang
+	// when it is not one of the portal's languages.
+	Lang    string `yaml:"lang" max:"35"`
+	Foreign string `yaml:"-"`
+}
+
+// ParagraphMove is where the paragraph a comment is anchored to went: Old is its text
+// (normalised) when the comment landed, To the anchor of the paragraph of the current
+// text it became, "" when no paragraph is like it (it was removed).
+type ParagraphMove struct {
+	Old string
+	To  string
 }
 
 // ID names the feedback within its item: the file name without extension.
@@ -621,6 +660,8 @@ type Reaction struct {
 	// amendment's Key and On the item it amends. Such a vote is in the amendment's
 	// Reactions and Tally, never in the item's.
 	Amendment *Amendment `yaml:"-"`
+	// Hidden is the moderation that hides it, or nil: it is kept, never counted.
+	Hidden *Moderation `yaml:"-"`
 }
 
 // Sig is a detached signature file beside a contribution: <file>.sig.
@@ -678,8 +719,8 @@ type Verdict struct {
 	Member string
 	// Sentences are Detail as data, one per sentence Detail joins with "; ": pages write
 	// each in their language (verdict.<Key> in the language files) and fall back to
-	// Detail when a sentence has no key or no translation. Empty when Detail is a
-	// problem's message (ReasonMalformed) or has no translation yet.
+	// Detail when a sentence has no key or no translation. A problem's message written
+	// by a parser is a sentence (verdict.problem) whose parameter is Technical.
 	Sentences []Sentence
 }
 
@@ -699,6 +740,9 @@ type Param struct {
 	Time  time.Time
 	Clock bool // Time with its time of day (UTC), not only its day
 	Label string
+	// Technical: Text is a parser's or a library's message, the same in every language
+	// (pages mark it as English).
+	Technical bool
 }
 
 // Reasons a contribution does not count. They are stable codes, used in the open data
@@ -714,6 +758,8 @@ const (
 	ReasonUnsigned      = "unsigned"       // policy signed: neither the commit nor a detached signature signs it
 	ReasonBadSignature  = "bad-signature"  // a signature that does not verify, or does not bind this voter, item and vote
 	ReasonOutsideWindow = "outside-window" // it landed outside every phase that opens it
+	// ReasonModerated (moderation.go): the maintainers hid it with a moderation file.
+
 	// ReasonUnverifiedLanding: policy signed, and no commit of the main branch signed by
 	// the maintainers vouches for when it landed (a fast-forward of the contributor's own
 	// commit, whose date the contributor wrote, and nothing signed since).
@@ -725,7 +771,7 @@ const (
 
 // Reasons lists the reason codes, in the order the trust model checks them.
 var Reasons = []string{ReasonMalformed, ReasonDuplicate, ReasonUnknownVoter, ReasonUnknownItem, ReasonClosed,
-	ReasonUnverified, ReasonNotMember, ReasonUnsigned, ReasonBadSignature, ReasonUnverifiedLanding, ReasonOutsideWindow, ReasonUnregistered}
+	ReasonUnverified, ReasonNotMember, ReasonUnsigned, ReasonBadSignature, ReasonUnverifiedLanding, ReasonOutsideWindow, ReasonModerated, ReasonUnregistered}
 
 // How a counted contribution was verified.
 const (
@@ -845,9 +891,18 @@ type Site struct {
 	ByAddressee map[string][]*Action
 	propByID    map[string]*Proposal
 	pracByID    map[string]*Practice
-	planItems   map[string]*Item    // plan items of every kind by id
-	planByID    map[string]PlanItem // the same, as themselves
-	amendByKey  map[string]*Amendment
+	// Moderations are the files of content/moderation/, by id; ModerationRules its
+	// _index.md, or nil. HiddenProposals and HiddenPractices are the proposals and
+	// practices a moderation hides: out of Proposals and Practices, and of every list,
+	// but their pages stay (with the notice).
+	Moderations     []*Moderation
+	ModerationRules *ModerationRules
+	HiddenProposals []*Proposal
+	HiddenPractices []*Practice
+	hidden          map[string]*Moderation // applied moderations by Path
+	planItems       map[string]*Item       // plan items of every kind by id
+	planByID        map[string]PlanItem    // the same, as themselves
+	amendByKey      map[string]*Amendment
 }
 
 // Tag is a keyword and what carries it.

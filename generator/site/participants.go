@@ -72,6 +72,8 @@ type Support struct {
 	Origin   *Origin   `yaml:"-"`
 	Problems diag.List `yaml:"-"`
 	Verdict  `yaml:"-"`
+	// Hidden is the moderation that hides it, or nil: it is kept, never counted.
+	Hidden *Moderation `yaml:"-"`
 	// Phase is the phase of the plan whose community part the support landed in, when
 	// it counts and the plan has phases.
 	Phase *Phase `yaml:"-"`
@@ -223,7 +225,7 @@ func (s *Site) resolveSupports() {
 			sp.On = nil
 		}
 		if sp.On == nil {
-			sp.Problems.Add(at, "%s (supports are taken by proposals, practices, goals, objectives and actions)", unknownItem(sp.ItemKey))
+			sp.Problems.Add(at, "%s (supports are taken by proposals, practices, goals, objectives and actions)", unknownItem(sp.ItemKey).English)
 			if reason == "" {
 				reason = ReasonUnknownItem
 			}

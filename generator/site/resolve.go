@@ -140,25 +140,27 @@ func (s *Site) Resolve() diag.List {
 			}
 		}
 	}
+	sd := said{}
 	for _, f := range s.Feedback {
 		f.On = s.Items[f.ItemKey]
 		at := diag.Pos{File: f.File, Line: 1, Col: 1}
 		if f.On == nil || f.On.Section == Bodies {
 			f.On = nil
-			f.Problems.Add(at, "%s", unknownItem(f.ItemKey))
+			sd.add(&f.Problems, at, unknownItem(f.ItemKey))
 		}
 		if b := s.ByBody[f.Voter]; b != nil {
 			f.VoterBody = b
 		} else if pt := s.ByParticipant[f.Voter]; pt != nil {
 			f.VoterParticipant = pt
 		} else if f.Voter != "" {
-			f.Problems.Add(at, "unknown body %q: feedback files are named <body id>-<slug>.md, and the body must be declared in content/bodies/%s", f.Voter, didYouMean(f.Voter, keys(s.ByBody)))
+			sd.add(&f.Problems, at, Say("unknown-body.feedback", "unknown body %q: feedback files are named <body id>-<slug>.md, and the body must be declared in content/bodies/%s", f.Voter, Technical(didYouMean(f.Voter, keys(s.ByBody)))))
 		}
 		if f.Kind == "" {
 			f.Kind = "comment"
 		}
 		if len(f.Problems) > 0 {
 			f.Reason, f.Detail = ReasonMalformed, f.Problems[0].Msg
+			f.Sentences = sd.of(f.Detail)
 			switch {
 			case f.On == nil:
 				f.Reason = ReasonUnknownItem
@@ -167,8 +169,9 @@ func (s *Site) Resolve() diag.List {
 			}
 		}
 	}
-	s.resolveAmendments()
-	s.resolveReactions()
+	s.resolveThreads()
+	s.resolveAmendments(sd)
+	s.resolveReactions(sd)
 	s.resolveSupports()
 	return errs
 }
@@ -460,7 +463,7 @@ func (s *Site) AddressedTo(b *Body) []*Action {
 // Problems what makes it unfit to count whoever cast it: an unknown item or voter, no
 // vote at all, or a second file of the same voter on the same item. The trust stage
 // turns Problems into the reason shown.
-func (s *Site) resolveReactions() {
+func (s *Site) resolveReactions(sd said) {
 	canonical := map[string]bool{} // "<item>/<voter>" of well-formed files named <voter>.yaml
 	for _, r := range s.Reactions {
 		if path.Base(r.File) == r.Voter+".yaml" && len(r.Problems) == 0 {
@@ -473,7 +476,7 @@ func (s *Site) resolveReactions() {
 		if len(r.Problems) > 0 { // read by the content loader: misnamed or unreadable
 			reason = ReasonMalformed
 			if v := CanonicalVoter(path.Base(r.File)); path.Base(r.File) != v+".yaml" && canonical[r.ItemKey+"/"+v] {
-				r.Problems.Add(at, "%s.yaml holds the vote of %q on this item: remove this file", v, v)
+				sd.add(&r.Problems, at, Say("duplicate", "%s.yaml holds the vote of %q on this item: remove this file", v, v))
 				reason = ReasonDuplicate
 			}
 		}
@@ -481,15 +484,15 @@ func (s *Site) resolveReactions() {
 		if a := s.amendByKey[r.ItemKey]; a != nil && r.On == nil {
 			r.On, r.Amendment = a.On, a
 			if r.Priority != 0 && reason == "" {
-				r.Problems.Add(at, "an amendment takes votes, not priorities: remove priority: %d", r.Priority)
+				sd.add(&r.Problems, at, Say("amendment-priority", "an amendment takes votes, not priorities: remove priority: %d", r.Priority))
 				reason = ReasonMalformed
 			}
 		}
 		if r.On != nil && r.On.Section == Bodies {
 			r.On = nil
-			r.Problems.Add(at, "bodies do not take reactions; vote on a proposal, practice or plan item")
+			sd.add(&r.Problems, at, Say("body-reaction", "bodies do not take reactions; vote on a proposal, practice or plan item"))
 		} else if r.On == nil {
-			r.Problems.Add(at, "%s", unknownItem(r.ItemKey))
+			sd.add(&r.Problems, at, unknownItem(r.ItemKey))
 		}
 		if r.On == nil && reason == "" {
 			reason = ReasonUnknownItem
@@ -497,11 +500,11 @@ func (s *Site) resolveReactions() {
 		if b := s.ByBody[r.Voter]; b != nil {
 			r.VoterBody = b
 		} else if reason == "" {
-			r.Problems.Add(at, "unknown voter %q: a reaction file is named after a registered body id%s", r.Voter, didYouMean(r.Voter, keys(s.ByBody)))
+			sd.add(&r.Problems, at, Say("unknown-voter", "unknown voter %q: a reaction file is named after a registered body id%s", r.Voter, Technical(didYouMean(r.Voter, keys(s.ByBody)))))
 			reason = ReasonUnknownVoter
 		}
 		if r.Vote == "" && r.Priority == 0 && reason == "" {
-			r.Problems.Add(at, "a reaction needs a vote (support, oppose or abstain) or a priority (1 to 5)")
+			sd.add(&r.Problems, at, Say("no-vote", "a reaction needs a vote (support, oppose or abstain) or a priority (1 to 5)"))
 			reason = ReasonMalformed
 		}
 		if reason != "" {
@@ -509,6 +512,7 @@ func (s *Site) resolveReactions() {
 			if reason == ReasonDuplicate {
 				r.Detail = r.Problems[len(r.Problems)-1].Msg
 			}
+			r.Sentences = sd.of(r.Detail)
 		}
 	}
 }
@@ -552,11 +556,11 @@ func CanonicalFile(p string) string {
 	return dir + strings.ToLower(name)
 }
 
-func unknownItem(key string) string {
+func unknownItem(key string) Sentence {
 	if item, aid, ok := strings.Cut(key, "/amendments/"); ok {
-		return fmt.Sprintf("unknown amendment %q: there is no content/%s/amendments/%s.md", key, item, aid)
+		return Say("unknown-amendment", "unknown amendment %q: there is no content/%s/amendments/%s.md", key, item, aid)
 	}
-	return fmt.Sprintf("unknown item %q: there is no content/%s/index.md or content/%s.md", key, key, key)
+	return Say("unknown-item", "unknown item %q: there is no content/%s/index.md or content/%s.md", key, key, key)
 }
 
 // index builds the id maps and reports duplicate ids, including ids that differ only by

@@ -19,11 +19,13 @@ type Version struct {
 	Tagger    string    // who made the annotated tag, as written in it
 	// Signed says the tag carries a signature; Verified that it verifies with the key of
 	// a member of the plan owner body, whose email or key fingerprint is Signer.
-	// SignatureProblem says, when Signed and not Verified, why not.
+	// SignatureProblem says, when Signed and not Verified, why not (in English), and
+	// SignatureSaid says it as a sentence pages write in their language.
 	Signed           bool
 	Verified         bool
 	Signer           string
 	SignatureProblem string
+	SignatureSaid    Sentence
 
 	// Plan is the plan as approved: Plan, Goals, Objectives and Actions, resolved and
 	// derived (progress roll-ups as approved). Nil when its files cannot be read: then

@@ -2,6 +2,7 @@ package trust
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/diag"
@@ -116,20 +117,20 @@ func (j *judge) communityVerdict(c communityContribution, keys map[string][]*sig
 		return site.Verdict{Reason: c.reason, Detail: c.detail, Verification: site.VerifiedNone}, nil
 	}
 	if c.by == nil {
-		return notCounted(site.ReasonUnknownVoter, "unknown participant %q", c.handle), nil
+		return communityNotCounted(site.ReasonUnknownVoter, "unknown participant %q", c.handle), nil
 	}
 	if !c.by.Registered {
-		return notCounted(site.ReasonUnregistered, "%s is not a registered participant: %s", c.handle, c.by.NotRegistered), nil
+		return communityNotCounted(site.ReasonUnregistered, "%s is not a registered participant: %s", c.handle, c.by.NotRegistered), nil
 	}
 	if a := c.by.Approved; j.s.Registration == site.RegistrationApproved && c.origin != nil && !c.timing.at.IsZero() && c.timing.at.Before(a) {
-		return notCounted(site.ReasonUnregistered, "it landed on %s, before %s was approved on %s: a participant's contributions count from their approval",
+		return communityNotCounted(site.ReasonUnregistered, "it landed on %s, before %s was approved on %s: a participant's contributions count from their approval",
 			c.timing.at.UTC().Format(time.RFC3339), c.handle, a.Format(time.DateOnly)), nil
 	}
 	if c.forItem != "" && c.forItem != c.itemKey {
-		return notCounted(site.ReasonMalformed, "the file says item: %s, but it is in the folder of %s", c.forItem, c.itemKey), nil
+		return communityNotCounted(site.ReasonMalformed, "the file says item: %s, but it is in the folder of %s", c.forItem, c.itemKey), nil
 	}
 	if c.forBy != "" && c.forBy != c.handle {
-		return notCounted(site.ReasonMalformed, "the file says %s: %s, but it is named after %s", c.byKey, c.forBy, c.handle), nil
+		return communityNotCounted(site.ReasonMalformed, "the file says %s: %s, but it is named after %s", c.byKey, c.forBy, c.handle), nil
 	}
 	if c.support {
 		if why := closed(j.s, c.item, c.timing.at); why.English != "" {
@@ -172,16 +173,16 @@ func (j *judge) communityIdentity(c communityContribution, keys map[string][]*si
 	case PolicyAuthor, PolicySigned:
 		if c.origin == nil {
 			if j.o.FromGit {
-				return notCounted(site.ReasonUnverified, "the file is not committed on the main branch as it is (added or edited since): who sent it cannot be verified")
+				return communityNotCounted(site.ReasonUnverified, "the file is not committed on the main branch as it is (added or edited since): who sent it cannot be verified")
 			}
-			return notCounted(site.ReasonUnverified, "the site is not read from a Git repository: votes.policy %s needs the history to verify who sent it", j.o.Policy)
+			return communityNotCounted(site.ReasonUnverified, "the site is not read from a Git repository: votes.policy %s needs the history to verify who sent it", j.o.Policy)
 		}
 	}
 	switch j.o.Policy {
 	case PolicyAuthor:
 		o := c.origin
 		if o.Replayed != nil {
-			return notCounted(site.ReasonUnverified, "%s", Replayed(o.Replayed, "commit "+short(o.Commit)+" made this version before, and it"))
+			return communityNotCounted(site.ReasonUnverified, "%s", Replayed(o.Replayed, "commit "+short(o.Commit)+" made this version before, and it"))
 		}
 		account := c.by.Forge
 		if account == "" {
@@ -206,20 +207,20 @@ func (j *judge) communitySignature(c communityContribution, keys []*signature.Ke
 	if c.sig != nil {
 		switch {
 		case c.sig.Spent && c.sig.Withdrawn != nil:
-			detached = notCounted(site.ReasonBadSignature, "%s", Replayed(c.sig.Withdrawn, baseName(c.sig.File)))
+			detached = communityNotCounted(site.ReasonBadSignature, "%s", Replayed(c.sig.Withdrawn, baseName(c.sig.File)))
 		case c.sig.Spent:
-			detached = notCounted(site.ReasonBadSignature, "%s was withdrawn from this item before: sign the file anew", baseName(c.sig.File))
+			detached = communityNotCounted(site.ReasonBadSignature, "%s was withdrawn from this item before: sign the file anew", baseName(c.sig.File))
 		case c.forItem == "" || c.forBy == "":
-			detached = notCounted(site.ReasonBadSignature, "a signed file must say what it is for: add the lines \"item: %s\" and \"%s: %s\", then sign it again", c.itemKey, c.byKey, c.handle)
+			detached = communityNotCounted(site.ReasonBadSignature, "a signed file must say what it is for: add the lines \"item: %s\" and \"%s: %s\", then sign it again", c.itemKey, c.byKey, c.handle)
 		default:
 			key, err := signature.Verify(c.sig.Data, c.raw, signature.NamespacePSPM, keys, c.origin.Landed)
 			switch {
 			case err == nil:
 				return site.Verdict{Verification: site.VerifiedSignature, Signer: key.Fingerprint, Member: c.by.Name}
 			case errors.Is(err, signature.ErrUnknownKey):
-				detached = notCounted(site.ReasonNotMember, "%s is made with a key that is not one of %s's keys (listed in %s)", baseName(c.sig.File), c.handle, c.by.File)
+				detached = communityNotCounted(site.ReasonNotMember, "%s is made with a key that is not one of %s's keys (listed in %s)", baseName(c.sig.File), c.handle, c.by.File)
 			default:
-				detached = notCounted(site.ReasonBadSignature, "%s does not verify: %v", baseName(c.sig.File), err)
+				detached = communityNotCounted(site.ReasonBadSignature, "%s does not verify: %v", baseName(c.sig.File), err)
 			}
 		}
 	}
@@ -228,7 +229,7 @@ func (j *judge) communitySignature(c communityContribution, keys []*signature.Ke
 		if c.sig != nil {
 			return detached
 		}
-		return notCounted(site.ReasonBadSignature, "%s", Replayed(o.Replayed, "the signature of commit "+short(o.Commit)+" vouched for this version before, and it"))
+		return communityNotCounted(site.ReasonBadSignature, "%s", Replayed(o.Replayed, "the signature of commit "+short(o.Commit)+" vouched for this version before, and it"))
 	}
 	if o.Signature != "" {
 		key, err := signature.Verify([]byte(o.Signature), []byte(o.Payload), signature.NamespaceGit, keys, o.Committed)
@@ -237,15 +238,15 @@ func (j *judge) communitySignature(c communityContribution, keys []*signature.Ke
 		}
 		if c.sig == nil {
 			if errors.Is(err, signature.ErrUnknownKey) {
-				return notCounted(site.ReasonNotMember, "commit %s is signed by a key that is not one of %s's keys (listed in %s)", short(o.Commit), c.handle, c.by.File)
+				return communityNotCounted(site.ReasonNotMember, "commit %s is signed by a key that is not one of %s's keys (listed in %s)", short(o.Commit), c.handle, c.by.File)
 			}
-			return notCounted(site.ReasonBadSignature, "the signature of commit %s does not verify: %v", short(o.Commit), err)
+			return communityNotCounted(site.ReasonBadSignature, "the signature of commit %s does not verify: %v", short(o.Commit), err)
 		}
 	}
 	if c.sig != nil {
 		return detached
 	}
-	return notCounted(site.ReasonUnsigned, "neither commit %s nor a detached signature (%s.sig, made with ssh-keygen -Y sign -n pspm) signs the file with a key of %s", short(o.Commit), baseName(c.file), c.handle)
+	return communityNotCounted(site.ReasonUnsigned, "neither commit %s nor a detached signature (%s.sig, made with ssh-keygen -Y sign -n pspm) signs the file with a key of %s", short(o.Commit), baseName(c.file), c.handle)
 }
 
 // CommunityOpen returns the first phase that opens what (proposals, feedback, supports)
@@ -259,4 +260,11 @@ func CommunityOpen(phases []site.Phase, what, key string, t time.Time) *site.Pha
 		}
 	}
 	return nil
+}
+
+// communityNotCounted is the verdict of a participant's contribution that does not count,
+// said in English (Detail): its sentences have no key in the language files yet, so
+// pages show them marked as English.
+func communityNotCounted(reason, format string, args ...any) site.Verdict {
+	return site.Verdict{Reason: reason, Detail: fmt.Sprintf(format, args...), Verification: site.VerifiedNone}
 }

@@ -157,7 +157,7 @@ func (k *clock) time(o *site.Origin) timing {
 
 func how(l *site.Landing) label {
 	if l.Merge {
-		return label{"verdict.how.merge", "a merge"}
+		return label{Key: "verdict.how.merge", English: "a merge"}
 	}
-	return label{"verdict.how.direct", "a fast-forward or a direct commit"}
+	return label{Key: "verdict.how.direct", English: "a fast-forward or a direct commit"}
 }

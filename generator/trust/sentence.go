@@ -1,50 +1,22 @@
 package trust
 
 import (
-	"fmt"
 	"strings"
-	"time"
 
 	"github.com/pspm-dev/pspm/generator/site"
 )
 
-// moment is a moment of a sentence, written with its time of day: RFC 3339 in English.
-type moment time.Time
+// The parts of a sentence (site.Say): a moment with its time of day, a day, a word pages
+// translate by key, a technical message kept as it is.
+type (
+	moment    = site.Moment
+	day       = site.Day
+	label     = site.Word
+	technical = site.Technical
+)
 
-// day is a day of a sentence: YYYY-MM-DD in English.
-type day time.Time
-
-// label is a word of a sentence that pages translate by key (amendment.status.accepted);
-// english is how the English sentence says it.
-type label struct{ key, english string }
-
-// say makes a sentence of a verdict: format and args write it in English, for the open
-// data; key and the parameters let pages write it in their language
-// (verdict.<key> in the language files, with the parameters in the same order).
-func say(key, format string, args ...any) site.Sentence {
-	s := site.Sentence{Key: key}
-	english := make([]any, len(args))
-	for i, a := range args {
-		switch a := a.(type) {
-		case moment:
-			t := time.Time(a)
-			english[i] = t.UTC().Format(time.RFC3339)
-			s.Params = append(s.Params, site.Param{Time: t, Clock: true})
-		case day:
-			t := time.Time(a)
-			english[i] = t.Format(time.DateOnly)
-			s.Params = append(s.Params, site.Param{Time: t})
-		case label:
-			english[i] = a.english
-			s.Params = append(s.Params, site.Param{Label: a.key, Text: a.english})
-		default:
-			english[i] = fmt.Sprint(a)
-			s.Params = append(s.Params, site.Param{Text: fmt.Sprint(a)})
-		}
-	}
-	s.English = fmt.Sprintf(format, english...)
-	return s
-}
+// say is site.Say: a sentence of a verdict (verdict.<key> in the language files).
+func say(key, format string, args ...any) site.Sentence { return site.Say(key, format, args...) }
 
 // verdictOf is the verdict of a contribution that does not count, for reason, said by
 // the sentences (joined with "; " in Detail).
@@ -84,5 +56,5 @@ func opensLabel(what []string, sep string) label {
 	if sep == " and " {
 		conj = "and"
 	}
-	return label{"verdict.opens." + conj + ":" + strings.Join(what, ","), strings.Join(what, sep)}
+	return label{Key: "verdict.opens." + conj + ":" + strings.Join(what, ","), English: strings.Join(what, sep)}
 }

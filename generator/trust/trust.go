@@ -8,6 +8,8 @@
 // its answer's landing). A contribution counts when its file is well formed and named after a
 // registered body, its item exists and is open, the body it speaks for vouches for it
 // under the site's policy, and it landed on the main branch inside a phase that opens it.
+// A moderation file (content/moderation/) is judged as a comment of the plan owner body,
+// at any time: it applies only when a member of the owner body vouches for it.
 //
 // Policies (votes.policy in pspm.yaml):
 //   - none: identity is not verified; every well-formed contribution on time counts,
@@ -105,7 +107,7 @@ func Judge(s *site.Site, o Options) diag.List {
 		r := s.Reactions[i]
 		var open []string
 		r.Verdict, open = j.verdict(contribution{
-			reason: r.Reason, detail: r.Detail, file: r.File, item: r.On, itemKey: r.ItemKey,
+			reason: r.Reason, detail: r.Detail, sentences: r.Sentences, file: r.File, item: r.On, itemKey: r.ItemKey,
 			voter: r.Voter, body: r.VoterBody, origin: r.Origin, sig: r.Sig, raw: r.Raw,
 			forItem: r.ForItem, forVoter: r.ForVoter, voterKey: "voter",
 			opens: opens(r), vote: true, timing: clock.time(r.Origin), amendment: r.Amendment,
@@ -119,7 +121,7 @@ func Judge(s *site.Site, o Options) diag.List {
 			continue // a participant's: judgeCommunity
 		}
 		f.Verdict, _ = j.verdict(contribution{
-			reason: f.Reason, detail: f.Detail, file: f.File, item: f.On, itemKey: f.ItemKey,
+			reason: f.Reason, detail: f.Detail, sentences: f.Sentences, file: f.File, item: f.On, itemKey: f.ItemKey,
 			voter: f.Voter, body: f.VoterBody, origin: f.Origin, sig: f.Sig, raw: f.Raw,
 			forItem: f.ForItem, forVoter: f.ForBody, voterKey: "body",
 			opens: []string{"feedback"}, timing: clock.time(f.Origin),
@@ -127,10 +129,13 @@ func Judge(s *site.Site, o Options) diag.List {
 		retime(f.Origin, clock.time(f.Origin))
 	}
 	j.judgeCommunity(clock, &errs)
+	for _, m := range s.Moderations {
+		m.Verdict = j.moderationVerdict(m)
+	}
 	what := AmendmentsOpen(s.Plan.Phases)
 	for i, a := range s.Amendments {
 		a.Verdict, _ = j.verdict(contribution{
-			reason: a.Verdict.Reason, detail: a.Detail, file: a.File, item: a.On, itemKey: a.ItemKey,
+			reason: a.Verdict.Reason, detail: a.Detail, sentences: a.Sentences, file: a.File, item: a.On, itemKey: a.ItemKey,
 			voter: a.Voter, body: a.VoterBody, origin: a.Origin, sig: a.Sig, raw: a.Raw,
 			forItem: a.ForItem, forVoter: a.ForBody, voterKey: "body",
 			opens: []string{what}, timing: amended[i],
@@ -144,12 +149,13 @@ func Judge(s *site.Site, o Options) diag.List {
 // phase is open.
 func (j *judge) answerVerdict(a *site.Amendment, ans *site.AmendmentAnswer, t timing) site.Verdict {
 	c := contribution{
-		reason: ans.Verdict.Reason, detail: ans.Detail, file: ans.File, item: a.On, itemKey: a.Key(),
+		reason: ans.Verdict.Reason, detail: ans.Detail, sentences: ans.Sentences, file: ans.File, item: a.On, itemKey: a.Key(),
 		voter: ans.Body, body: ans.AnswerBody, origin: ans.Origin, sig: ans.Sig, raw: ans.Raw,
 		forItem: ans.ForItem, forVoter: ans.Body, voterKey: "body", timing: t,
 	}
 	if c.reason == "" && ans.Problems.HasErrors() {
 		c.reason, c.detail = site.ReasonMalformed, ans.Problems.Errors()[0].Msg
+		c.sentences = []site.Sentence{site.ProblemSentence(c.detail)}
 	}
 	v := j.identity(c)
 	if v.Reason != "" {
@@ -162,6 +168,26 @@ func (j *judge) answerVerdict(a *site.Amendment, ans *site.AmendmentAnswer, t ti
 	if c.origin != nil {
 		v.Detail, v.Sentences = joinSentences([]site.Sentence{t.note})
 	}
+	return v
+}
+
+// moderationVerdict judges a moderation file as a comment of the plan owner body, at
+// any time: it applies (Counted) only when a member of the owner body vouches for it
+// under the policy (policy author: the commit that last changed it was authored by a
+// member; signed: signed by a member's key). Under policy none every moderation on the
+// main branch applies: the merge-request gate alone keeps others out.
+func (j *judge) moderationVerdict(m *site.Moderation) site.Verdict {
+	owner := j.s.Plan.OwnerBody
+	if owner == nil {
+		return notCountedSaid(site.ReasonUnknownVoter, "no-owner-moderation", "the plan has no owner body: only its members may moderate")
+	}
+	v := j.identity(contribution{
+		file: m.File, itemKey: site.ModerationDir, voter: owner.ID, body: owner, origin: m.Origin, raw: m.Raw, voterKey: "body",
+	})
+	if v.Reason != "" {
+		return v
+	}
+	v.Counted = true
 	return v
 }
 
@@ -248,16 +274,13 @@ type contribution struct {
 	origin            *site.Origin
 	sig               *site.Sig
 	raw               []byte
-	forItem, forVoter string // what the file says it is for
-	voterKey          string // the key naming the voter in the file: voter or body
+	sentences         []site.Sentence // detail as sentences (site.Say), when reason is set
+	forItem, forVoter string          // what the file says it is for
+	voterKey          string          // the key naming the voter in the file: voter or body
 	opens             []string
 	vote              bool // a reaction (closed items take no more votes)
 	timing            timing
 	amendment         *site.Amendment // the amendment a vote is on, if any
-}
-
-func notCounted(reason, format string, args ...any) site.Verdict {
-	return site.Verdict{Reason: reason, Detail: fmt.Sprintf(format, args...), Verification: site.VerifiedNone}
 }
 
 // verdict judges one contribution, and says which of the things it carries (c.opens)
@@ -295,7 +318,7 @@ func (j *judge) verdict(c contribution) (site.Verdict, []string) {
 // for it under the policy.
 func (j *judge) identity(c contribution) site.Verdict {
 	if c.reason != "" {
-		return site.Verdict{Reason: c.reason, Detail: c.detail, Verification: site.VerifiedNone}
+		return site.Verdict{Reason: c.reason, Detail: c.detail, Sentences: c.sentences, Verification: site.VerifiedNone}
 	}
 	if c.forItem != "" && c.forItem != c.itemKey {
 		return notCountedSaid(site.ReasonMalformed, "wrong-item", "the file says item: %s, but it is in the folder of %s: a vote is cast on the item whose folder holds it", c.forItem, c.itemKey)
@@ -410,7 +433,7 @@ func closedAmendment(a *site.Amendment, at time.Time) site.Sentence {
 		if at.IsZero() {
 			return site.Sentence{}
 		}
-		stateLabel := label{"verdict.state." + state, state}
+		stateLabel := label{Key: "verdict.state." + state, English: state}
 		switch ans := a.AnswerFile; {
 		case ans != nil && ans.Origin != nil && !ans.Origin.Landed.IsZero():
 			if !at.Before(ans.Origin.Landed) {
@@ -436,7 +459,7 @@ func closedAmendment(a *site.Amendment, at time.Time) site.Sentence {
 func (j *judge) byAuthor(c contribution) site.Verdict {
 	o := c.origin
 	if o.Replayed != nil {
-		return notCounted(site.ReasonUnverified, "%s", Replayed(o.Replayed, "commit "+short(o.Commit)+" made this version before, and it"))
+		return verdictOf(site.ReasonUnverified, replayed(o.Replayed, "replayed.commit", "commit "+short(o.Commit)+" made this version before, and it", short(o.Commit)))
 	}
 	if m := c.body.Member(o.AuthorEmail); m != nil {
 		return site.Verdict{Verification: site.VerifiedAuthor, Signer: m.Email, Member: m.Shown()}
@@ -461,7 +484,7 @@ func (j *judge) bySignature(c contribution) site.Verdict {
 		if c.sig != nil {
 			return detached
 		}
-		return notCounted(site.ReasonBadSignature, "%s", Replayed(o.Replayed, "the signature of commit "+short(o.Commit)+" vouched for this version before, and it"))
+		return verdictOf(site.ReasonBadSignature, replayed(o.Replayed, "replayed.commit-signature", "the signature of commit "+short(o.Commit)+" vouched for this version before, and it", short(o.Commit)))
 	}
 	if o.Signature != "" {
 		key, err := signature.Verify([]byte(o.Signature), []byte(o.Payload), signature.NamespaceGit, keys, o.Committed)
@@ -472,7 +495,7 @@ func (j *judge) bySignature(c contribution) site.Verdict {
 			if errors.Is(err, signature.ErrUnknownKey) {
 				return notCountedSaid(site.ReasonNotMember, "not-member-key", "commit %s is signed by a key that is not registered for a member of %s (keys are listed in %s)", short(o.Commit), c.voter, c.body.File)
 			}
-			return notCounted(site.ReasonBadSignature, "the signature of commit %s does not verify: %v", short(o.Commit), err)
+			return notCountedSaid(site.ReasonBadSignature, "bad-commit-signature", "the signature of commit %s does not verify: %s", short(o.Commit), technical(err.Error()))
 		}
 	}
 	if c.sig != nil {
@@ -494,12 +517,12 @@ func (j *judge) signedBy(key *signature.Key) site.Verdict {
 func (j *judge) detached(c contribution, keys []*signature.Key) site.Verdict {
 	if c.sig.Spent {
 		if w := c.sig.Withdrawn; w != nil {
-			return notCounted(site.ReasonBadSignature, "%s", Replayed(w, baseName(c.sig.File)))
+			return verdictOf(site.ReasonBadSignature, replayed(w, "replayed.file", baseName(c.sig.File), baseName(c.sig.File)))
 		}
-		return notCounted(site.ReasonBadSignature, "%s was withdrawn from this item before: a withdrawn vote cannot be cast again with its old signature; sign the file anew", baseName(c.sig.File))
+		return notCountedSaid(site.ReasonBadSignature, "withdrawn-signature", "%s was withdrawn from this item before: a withdrawn vote cannot be cast again with its old signature; sign the file anew", baseName(c.sig.File))
 	}
 	if c.forItem == "" || c.forVoter == "" {
-		return notCounted(site.ReasonBadSignature, "a signed file must say what it is for, so that its signature cannot be copied to another item or voter: add the lines \"item: %s\" and \"%s: %s\", then sign it again", c.itemKey, c.voterKey, c.voter)
+		return notCountedSaid(site.ReasonBadSignature, "signed-unbound", "a signed file must say what it is for, so that its signature cannot be copied to another item or voter: add the lines \"item: %s\" and \"%s: %s\", then sign it again", c.itemKey, c.voterKey, c.voter)
 	}
 	key, err := signature.Verify(c.sig.Data, c.raw, signature.NamespacePSPM, keys, c.origin.Landed)
 	switch {
@@ -508,7 +531,7 @@ func (j *judge) detached(c contribution, keys []*signature.Key) site.Verdict {
 	case errors.Is(err, signature.ErrUnknownKey):
 		return notCountedSaid(site.ReasonNotMember, "not-member-sig", "%s is made with a key that is not registered for a member of %s (keys are listed in %s)", baseName(c.sig.File), c.voter, c.body.File)
 	}
-	return notCounted(site.ReasonBadSignature, "%s does not verify: %v (sign the file with: ssh-keygen -Y sign -n pspm -f KEY %s)", baseName(c.sig.File), err, baseName(c.file))
+	return notCountedSaid(site.ReasonBadSignature, "bad-signature", "%s does not verify: %s (sign the file with: ssh-keygen -Y sign -n pspm -f KEY %s)", baseName(c.sig.File), technical(err.Error()), baseName(c.file))
 }
 
 // window splits what the contribution carries into what a phase opened when it landed,
@@ -554,6 +577,14 @@ func Replayed(w *site.Withdrawal, what string) string {
 		what, w.When.UTC().Format(time.DateOnly), short(w.Commit))
 }
 
+// replayed is Replayed as a sentence of a verdict: english is what Replayed says was
+// replayed; key (verdict.<key>) is the language files' sentence, whose parameters are
+// name (the commit or file replayed), the day it was withdrawn and the withdrawing commit.
+func replayed(w *site.Withdrawal, key, english, name string) site.Sentence {
+	return site.Sentence{Key: key, English: Replayed(w, english),
+		Params: []site.Param{{Text: name}, {Time: w.When.UTC()}, {Text: short(w.Commit)}}}
+}
+
 func short(hash string) string { return hash[:min(10, len(hash))] }
 
 func baseName(file string) string {
@@ -569,7 +600,12 @@ type TagVerdict struct {
 	Verified bool
 	Signer   string // "Name, Role (fingerprint)" of the member whose key signed it, as the body declares them (never an e-mail)
 	Problem  string // why a signed tag is not verified
+	// Said is Problem as a sentence pages write in their language (verdict.<key>).
+	Said site.Sentence
 }
+
+// tagProblem is the verdict of a tag that is not verified, for the reason s says.
+func tagProblem(s site.Sentence) TagVerdict { return TagVerdict{Problem: s.English, Said: s} }
 
 // VerifyTag checks the signature of a tag (sig over payload, OpenPGP or SSH in the "git"
 // namespace, made at the time at) against the keys of the members of the plan owner body
@@ -577,7 +613,7 @@ type TagVerdict struct {
 func VerifyTag(s *site.Site, sig, payload string, at time.Time) TagVerdict {
 	owner := s.Plan.OwnerBody
 	if owner == nil {
-		return TagVerdict{Problem: "the plan has no owner body whose members could sign it"}
+		return tagProblem(say("tag.no-owner", "the plan has no owner body whose members could sign it"))
 	}
 	var keys []*signature.Key
 	member := map[*signature.Key]*site.Member{}
@@ -596,7 +632,7 @@ func VerifyTag(s *site.Site, sig, payload string, at time.Time) TagVerdict {
 		m := member[key]
 		return TagVerdict{Verified: true, Signer: m.Shown() + " (" + key.Fingerprint + ")"}
 	case errors.Is(err, signature.ErrUnknownKey):
-		return TagVerdict{Problem: "signed by a key that is not registered for a member of " + owner.ID + " (keys are listed in " + owner.File + ")"}
+		return tagProblem(say("tag.not-member-key", "signed by a key that is not registered for a member of %s (keys are listed in %s)", owner.ID, owner.File))
 	}
-	return TagVerdict{Problem: "the signature does not verify: " + err.Error()}
+	return tagProblem(say("tag.bad-signature", "the signature does not verify: %s", technical(err.Error())))
 }

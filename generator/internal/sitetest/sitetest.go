@@ -4,10 +4,12 @@
 package sitetest
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	demo "github.com/pspm-dev/pspm/content"
 	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/output"
@@ -119,15 +121,40 @@ a,b
 // them. A file in overlay whose content is exactly "DELETE\n" removes it.
 func Site(archive, overlay string) fstest.MapFS {
 	fsys := fstest.MapFS{}
-	for _, src := range []string{archive, overlay} {
-		for _, f := range txtar.Parse([]byte(src)).Files {
-			if string(f.Data) == "DELETE\n" {
-				delete(fsys, f.Name)
-				continue
-			}
-			fsys[f.Name] = &fstest.MapFile{Data: f.Data, Mode: 0o644}
+	apply(fsys, archive)
+	apply(fsys, overlay)
+	return fsys
+}
+
+// apply writes the files of the txtar archive src into fsys; a file whose content is
+// exactly "DELETE\n" removes it.
+func apply(fsys fstest.MapFS, src string) {
+	for _, f := range txtar.Parse([]byte(src)).Files {
+		if string(f.Data) == "DELETE\n" {
+			delete(fsys, f.Name)
+			continue
 		}
+		fsys[f.Name] = &fstest.MapFile{Data: f.Data, Mode: 0o644}
 	}
+}
+
+// Demo returns the demo portal's files (content/), with the files of overlay replacing
+// or adding to them as in Site.
+func Demo(t testing.TB, overlay string) fstest.MapFS {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	err := fs.WalkDir(demo.Site(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(demo.Site(), p)
+		fsys[p] = &fstest.MapFile{Data: data, Mode: 0o644}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(fsys, overlay)
 	return fsys
 }
 

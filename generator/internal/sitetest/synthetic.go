@@ -19,6 +19,13 @@ func Synthetic(tb testing.TB, n, k int) string {
 	if root == "" {
 		root = tb.TempDir()
 	}
+	return SyntheticIn(tb, root, n, k)
+}
+
+// SyntheticIn is Synthetic written under root, and kept there: a benchmark that caches
+// the site for its next runs passes a folder that outlives each run.
+func SyntheticIn(tb testing.TB, root string, n, k int) string {
+	tb.Helper()
 	dir := filepath.Join(root, fmt.Sprintf("site-%d-%d", n, k))
 	if _, err := os.Stat(filepath.Join(dir, "content")); err == nil {
 		return dir

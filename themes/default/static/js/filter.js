@@ -14,6 +14,18 @@
   var original = document.querySelectorAll(".list-results");
   var data = null, loading = null;
 
+  var lang = document.documentElement.lang || "en";
+
+  // localNumber writes n with the page language's digit grouping ("12.000" in Italian).
+  function localNumber(n) {
+    try { return n.toLocaleString(lang); } catch (e) { return String(n); }
+  }
+
+  // pluralOne tells whether n takes the language's "one" form (CLDR, as the pages do).
+  function pluralOne(n) {
+    try { return new Intl.PluralRules(lang).select(n) === "one"; } catch (e) { return n === 1; }
+  }
+
   function load() {
     if (!loading) {
       loading = fetch(box.dataset.data).then(function (r) { return r.json(); }).then(function (d) { data = d; });
@@ -58,7 +70,7 @@
       li.appendChild(meta);
       list.appendChild(li);
     });
-    status.textContent = (hits.length === 1 && box.dataset.foundOne || box.dataset.found).replace("%d", String(hits.length));
+    status.textContent = (pluralOne(hits.length) && box.dataset.foundOne || box.dataset.found).replace("%d", localNumber(hits.length));
   }
 
   function update() { load().then(render); }

@@ -1163,6 +1163,11 @@
   // t formats the string key with the arguments; a count as the first argument picks the
   // language's CLDR plural form, key + ".one" (".few", ...), when the language file has it,
   // and is written with the language's digit grouping.
+  // localNumber writes n with the page language's digit grouping ("12.000" in Italian).
+  function localNumber(n) {
+    try { return n.toLocaleString(document.documentElement.lang || "en"); } catch (e) { return String(n); }
+  }
+
   App.prototype.t = function (key) {
     var args = Array.prototype.slice.call(arguments, 1), s = this.strings[key];
     var lang = document.documentElement.lang || "en";
@@ -1375,7 +1380,7 @@
         var a = el("a", {
           href: self.link(Object.fromEntries([[param, on ? "" : v.value], ["page", 1]])),
           "data-nav": "filters", "data-key": name + ":" + v.value, "aria-current": on ? "true" : null
-        }, [text, " ", el("span", { class: "count" }, [String(v.count)])]);
+        }, [text, " ", el("span", { class: "count" }, [localNumber(v.count)])]);
         if (on) { a.appendChild(el("span", { class: "visually-hidden" }, [" (" + self.t("active") + ")"])); }
         list.appendChild(el("li", { hidden: i >= 10 && !on ? "" : null }, [a]));
       });

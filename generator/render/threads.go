@@ -1,0 +1,252 @@
+package render
+
+import (
+	"bytes"
+	"html/template"
+	"strings"
+
+	"github.com/pspm-dev/pspm/generator/markdown"
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+// ThreadLevels is how many levels of a conversation an item's page nests: comments on
+// the item, and three levels of replies. A deeper reply is shown at the last level,
+// after the reply it answers, and says which one it answers (FeedbackView.InReplyTo).
+const ThreadLevels = 4
+
+// maxParagraphTools is how many paragraphs of a text get a link and a comment button:
+// each costs a forge link of a few hundred bytes, and a text of thousands of one-word
+// paragraphs must not make a page of megabytes. Later paragraphs keep their anchors, and
+// the comments about them.
+const maxParagraphTools = 200
+
+// ParagraphRef is what a comment anchored to a paragraph of its item's text
+// (paragraph:) says about it.
+type ParagraphRef struct {
+	ID  string // the anchor, p-<hash>
+	URL string // the paragraph on the item's page, or "" when it is no longer in the text
+	// Changed says the paragraph changed after the comment: its anchor is no longer in
+	// the text. URL is then the paragraph it became (by the rule of generator's
+	// anchor stage), "" when none is like it; Old is the text the comment was about, when
+	// the history has it, and Diff the change from Old to the paragraph it became.
+	Changed bool
+	Old     string
+	Diff    template.HTML
+}
+
+// ParagraphTools is what the theme's "paragraph-tools" template writes at the end of an
+// anchored paragraph: its link, the forge link to comment it, and how many comments it has.
+type ParagraphTools struct {
+	ID       string
+	URL      string // #p-…
+	Comment  string // the forge editor with paragraph: prefilled, or ""
+	Comments int
+}
+
+// ParagraphComments are the comments the theme's "paragraph-comments" template lists
+// after an anchored paragraph: each links to the comment in the list of the page.
+type ParagraphComments struct {
+	ID       string
+	Comments []FeedbackView
+}
+
+// anchorable tells whether readers comment on the paragraphs of an item's text: plan
+// items and proposals.
+func anchorable(it *site.Item) bool {
+	switch it.Section {
+	case site.Goals, site.Objectives, site.Results, site.Actions, site.Proposals:
+		return true
+	}
+	return false
+}
+
+// anchoredHere returns the anchored rendering of the item's text when this page shows
+// the text the anchors are of: the item's own (the first language's).
+func (r *renderer) anchoredHere(it *site.Item) (markdown.Anchored, bool) {
+	a, ok := r.anchored[it]
+	if !ok || (r.lang != r.Config.Languages[0] && !r.fallback[it]) {
+		return markdown.Anchored{}, false
+	}
+	return a, true
+}
+
+// itemText is the item's text as its page shows it: with its paragraphs' anchors, their
+// links and the comments anchored to each, where readers comment on them.
+func (r *renderer) itemText(it *site.Item) template.HTML {
+	a, ok := r.anchoredHere(it)
+	if !ok {
+		return htmlOf(r.html[it].HTML)
+	}
+	t := r.tmpl["home"]
+	if t == nil || t.Lookup("paragraph-tools") == nil {
+		return htmlOf(a.HTML) // a theme without the templates shows the anchors only
+	}
+	beside := map[string][]FeedbackView{}
+	for _, f := range it.Feedback {
+		if id := r.besideParagraph(f); id != "" {
+			beside[id] = append(beside[id], r.feedbackView(f))
+		}
+	}
+	forge := r.forge(it)
+	var b strings.Builder
+	b.Grow(len(a.HTML) + 300*len(a.Paragraphs))
+	at := 0
+	for i, p := range a.Paragraphs {
+		if p.End < at || p.After < p.End {
+			continue // cannot happen: offsets are in order
+		}
+		b.WriteString(a.HTML[at:p.End])
+		if i < maxParagraphTools {
+			tools := ParagraphTools{ID: p.ID, URL: "#" + p.ID, Comments: len(beside[p.ID])}
+			if forge != nil {
+				tools.Comment = r.paragraphURL(it, p.ID)
+			}
+			r.execInto(&b, t, "paragraph-tools", tools)
+		}
+		b.WriteString(a.HTML[p.End:p.After])
+		if c := beside[p.ID]; len(c) > 0 && t.Lookup("paragraph-comments") != nil {
+			r.execInto(&b, t, "paragraph-comments", ParagraphComments{ID: p.ID, Comments: c})
+		}
+		at = p.After
+	}
+	b.WriteString(a.HTML[at:])
+	return htmlOf(b.String())
+}
+
+// execInto writes the theme's template name; a template that fails writes nothing
+// (the page's own templates report the theme's errors).
+func (r *renderer) execInto(b *strings.Builder, t *template.Template, name string, data any) {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err == nil {
+		b.Write(buf.Bytes())
+	}
+}
+
+// besideParagraph is the anchor of the paragraph a comment is shown beside on this
+// page: its own, or the one its paragraph became; "" when none.
+func (r *renderer) besideParagraph(f *site.Feedback) string {
+	if f.Paragraph == "" || f.On == nil {
+		return ""
+	}
+	a, ok := r.anchoredHere(f.On)
+	if !ok {
+		return ""
+	}
+	for _, p := range a.Paragraphs {
+		if p.ID == f.Paragraph {
+			return p.ID
+		}
+	}
+	if m := f.Moved; m != nil {
+		return m.To
+	}
+	return ""
+}
+
+// paragraphRef is what a comment's view says of its paragraph.
+func (r *renderer) paragraphRef(f *site.Feedback) *ParagraphRef {
+	if f.Paragraph == "" || f.On == nil {
+		return nil
+	}
+	ref := &ParagraphRef{ID: f.Paragraph}
+	page := r.link(f.On.URL())
+	if _, ok := r.anchoredHere(f.On); !ok {
+		// A translation has other paragraphs: the anchors are on the first language's page.
+		page = r.base + strings.TrimPrefix(f.On.URL(), "/")
+	}
+	if a, ok := r.anchored[f.On]; ok {
+		for _, p := range a.Paragraphs {
+			if p.ID == f.Paragraph {
+				ref.URL = page + "#" + p.ID
+				return ref
+			}
+		}
+	}
+	ref.Changed = true
+	if m := f.Moved; m != nil {
+		ref.Old = m.Old
+		if m.To != "" {
+			ref.URL = page + "#" + m.To
+			if now := r.paragraphText(f.On, m.To); now != "" {
+				ref.Diff = textDiffHTML(wordOps(m.Old, now), r.tr, true)
+			}
+		}
+	}
+	return ref
+}
+
+// paragraphText is the normalised text of the paragraph id of the item's text.
+func (r *renderer) paragraphText(it *site.Item, id string) string {
+	for _, p := range r.anchored[it].Paragraphs {
+		if p.ID == id {
+			return p.Text
+		}
+	}
+	return ""
+}
+
+// threadViews are an item's comments as conversations: the comments on the item, each
+// with its replies nested up to ThreadLevels levels; a deeper reply is listed at the
+// last level after the one it answers, with InReplyTo.
+func (r *renderer) threadViews(it *site.Item) []FeedbackView {
+	var out []FeedbackView
+	for _, f := range it.Feedback {
+		if f.Parent == nil || f.Parent.On != f.On {
+			out = append(out, r.threadView(f, 1))
+		}
+	}
+	return out
+}
+
+func (r *renderer) threadView(f *site.Feedback, level int) FeedbackView {
+	v := r.feedbackView(f)
+	v.Level = level
+	if level < ThreadLevels {
+		for _, c := range f.Replies {
+			v.Replies = append(v.Replies, r.threadView(c, level+1))
+		}
+		return v
+	}
+	// At the last level, every reply below is listed flat, in the order of the
+	// conversation, each saying what it answers.
+	var walk func(p *site.Feedback)
+	walk = func(p *site.Feedback) {
+		for _, c := range p.Replies {
+			cv := r.feedbackView(c)
+			cv.Level = level
+			cv.InReplyTo = &Link{Title: p.Title, URL: "#" + p.ID()}
+			v.Replies = append(v.Replies, cv)
+			walk(c)
+		}
+	}
+	walk(f)
+	return v
+}
+
+// replyURL is the forge link that answers the feedback f: a comment of the same item
+// with reply_to: prefilled.
+func (r *renderer) replyURL(f *site.Feedback) string {
+	fv := r.Config.Forge
+	if f.On == nil || fv.Kind == "" || fv.URL == "" || f.On.From != nil && f.On.From.Kind == "portal" || f.On.Dir == "" {
+		return ""
+	}
+	content := withFrontKey(r.prefill.comment, "reply_to", f.ID())
+	return editorURL(fv.Kind, fv.URL, fv.Branch, f.On.Dir+"/feedback", placeholder+"-"+r.tr.T("thread.reply_slug")+".md", content)
+}
+
+// paragraphURL is the forge link that comments the paragraph id of the item's text.
+func (r *renderer) paragraphURL(it *site.Item, id string) string {
+	fv := r.Config.Forge
+	content := withFrontKey(r.prefill.comment, "paragraph", id)
+	return editorURL(fv.Kind, fv.URL, fv.Branch, it.Dir+"/feedback", placeholder+"-"+r.tr.T("thread.paragraph_slug")+".md", content)
+}
+
+// withFrontKey adds "key: value" as the first key of the front matter of a prefilled
+// file (the theme's archetype), whatever else the archetype writes.
+func withFrontKey(file, key, value string) string {
+	rest, ok := strings.CutPrefix(file, "---\n")
+	if !ok {
+		return file
+	}
+	return "---\n" + key + ": " + value + "\n" + rest
+}
