@@ -200,6 +200,7 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 	}
 
 	s.Derive()
+	errs.Append(s.CheckThresholds())
 	deriveVersions(s)
 	stage("derive")
 
@@ -231,6 +232,9 @@ func contributionProblems(s *site.Site, strict bool, errs *diag.List) {
 	}
 	for _, f := range s.Feedback {
 		add(f.Problems)
+	}
+	for _, sp := range s.Supports {
+		add(sp.Problems)
 	}
 	for _, a := range s.Amendments {
 		add(a.Problems)

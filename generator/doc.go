@@ -32,8 +32,10 @@
 //	         tree's loader (files shared with another version are parsed
 //	         once); a moved or deleted published tag is an error; the
 //	         draft's replaces: are checked against every version
-//	verify   the trust model: whether each vote, comment and amendment     (generator/trust,
-//	         counts, and why not (votes.policy, signatures, replays,       generator/signature)
+//	verify   the trust model: whether each vote, comment, amendment and   (generator/trust,
+//	         the community's supports (participants: registration, forge
+//	         account or keys, community: of the phases) count, and why     generator/signature)
+//	         not (votes.policy, signatures, replays,
 //	         landing times the maintainers vouch for, phase windows); an
 //	         owner's answer to an amendment (its answer.md) counts as a
 //	         comment of the owner body and, when it does, sets the
@@ -42,7 +44,9 @@
 //	         files (content/moderation/) that a member of the plan owner made
 //	         apply (Site.Moderate): what they hide is kept, not counted, and
 //	         its words are cleared from the model before anything renders
-//	derive   Derive: tallies, priorities ranking, progress roll-ups, lists  (generator/site)
+//	derive   Derive: tallies (the community's supports apart), thresholds (generator/site)
+//	         reached by community proposals, priorities ranking, progress
+//	         roll-ups, lists
 //	         by body/status/tag, amendments' status (superseded when the
 //	         item changed after them) and tallies; what each version
 //	         changed (Diff: on the texts as read, with lineage: renumbered,

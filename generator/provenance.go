@@ -57,6 +57,13 @@ func provenance(src fs.FS, dir, branch string, cfg *config.Config, s *site.Site,
 		}
 		f.Sig = spent(sp, f.Sig)
 	}
+	for _, su := range s.Supports {
+		su.Origin = origin(h, sp, su.File, su.Blob)
+		if su.Origin != nil {
+			su.Origin.MergeRequest = mrs[su.Origin.LandedCommit]
+		}
+		su.Sig = spent(sp, su.Sig)
+	}
 	for _, a := range s.Amendments {
 		a.Origin = origin(h, sp, a.File, a.Blob)
 		if a.Origin != nil {

@@ -452,6 +452,7 @@ func (g *globals) newCmd() *cobra.Command {
 			_ = sc.MarkFlagRequired("state")
 		}),
 		g.newSiteCmd(),
+		g.newParticipantCmd(),
 	)
 	for _, k := range site.PlanKinds {
 		short := "Write content/" + string(k.Section) + "/ID.md, a " + k.Name + " of the plan"
@@ -462,6 +463,40 @@ func (g *globals) newCmd() *cobra.Command {
 			}
 		}))
 	}
+	return c
+}
+
+// newParticipantCmd is `pspm new participant HANDLE --name … --kind …`: a participant's
+// registration file, content/participants/HANDLE.md.
+func (g *globals) newParticipantCmd() *cobra.Command {
+	var r archetype.ParticipantRequest
+	c := &cobra.Command{
+		Use:   "participant HANDLE",
+		Short: "Write content/participants/HANDLE.md, the registration of a participant of the community",
+		Args:  wrapArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r.Handle = args[0]
+			src, err := g.open()
+			if err != nil {
+				return err
+			}
+			f, err := archetype.MakeParticipant(src, r)
+			if err != nil {
+				return usageError{err}
+			}
+			full, err := output.CreateFile(g.source, f.Path, f.Data, false)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(g.stdout, full)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&r.Name, "name", "", "the display name (required)")
+	c.Flags().StringVarP(&r.Kind, "kind", "k", "citizen", strings.Join(site.ParticipantKinds, ", "))
+	c.Flags().StringVar(&r.Municipality, "municipality", "", "the municipality")
+	c.Flags().StringVar(&r.Forge, "forge", "", "the account on the portal's forge that may change the participant's files")
+	_ = c.MarkFlagRequired("name")
 	return c
 }
 

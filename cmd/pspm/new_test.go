@@ -92,3 +92,39 @@ func writeFile(t *testing.T, name, data string) {
 		t.Fatal(err)
 	}
 }
+
+// TestNewParticipantWritesARegistrationWithoutContactData: pspm new participant writes
+// content/participants/<handle>.md that the site then reads, and refuses a handle with
+// '-', a body's id and an unknown kind.
+func TestNewParticipantWritesARegistrationWithoutContactData(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if code := run([]string{"new", "site", dir}, &out, &errb); code != 0 {
+		t.Fatalf("new site: exit %d: %s", code, errb.String())
+	}
+	out.Reset()
+	if code := run([]string{"new", "participant", "legambiente_re", "--name", "Legambiente Reggio", "--kind", "association", "--municipality", "Reggio Emilia", "--forge", "@legambiente-re", "-s", dir}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "content", "participants", "legambiente_re.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "---\nname: \"Legambiente Reggio\"\nkind: association\nmunicipality: \"Reggio Emilia\"\nforge: \"legambiente-re\"\n---\n"; string(data) != want {
+		t.Errorf("file:\n%s\nwant:\n%s", data, want)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"new", "participant", "anna-b", "--name", "Anna"}, `handle "anna-b"`},
+		{[]string{"new", "participant", "m_ef", "--name", "Anna"}, `is the id of a body`},
+		{[]string{"new", "participant", "anna_b", "--name", "Anna", "--kind", "person"}, `--kind "person"`},
+		{[]string{"new", "participant", "legambiente_re", "--name", "Anna"}, `already exists`},
+	} {
+		errb.Reset()
+		if code := run(append(tc.args, "-s", dir), &out, &errb); code != exitUsage || !strings.Contains(errb.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errb.String(), exitUsage, tc.want)
+		}
+	}
+}

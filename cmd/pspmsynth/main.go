@@ -6,7 +6,7 @@
 //
 //	pspmsynth -out DIR [-force] [-proposals 1000] [-practices 200] [-reactions 10000]
 //	          [-bodies 200] [-tags 50] [-goals 5] [-objectives 20] [-actions 100]
-//	          [-feedback 0] [-seed 1] [-hugo DIR]
+//	          [-feedback 0] [-participants 0] [-supports 0] [-seed 1] [-hugo DIR]
 //	pspmsynth -editions 3 -out DIR [-force] [-seed 1] [-lead-owner-only] [-no-results]
 //
 // With -editions 3 it writes instead a corpus shaped like AgID's three-year plan (see
@@ -64,6 +64,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Objectives, "objectives", 20, "number of objectives")
 	fs.IntVar(&o.Actions, "actions", 100, "number of actions")
 	fs.IntVar(&o.FeedbackPerProposal, "feedback", 0, "feedback files per proposal")
+	fs.IntVar(&o.Participants, "participants", 0, "number of the community's participants (registration open)")
+	fs.IntVar(&o.Supports, "supports", 0, "number of support files, spread over the proposals (at most one per participant per proposal)")
 	fs.Int64Var(&o.Seed, "seed", 1, "random seed: the same flags give the same bytes")
 	if err := fs.Parse(args); err != nil {
 		return 2

@@ -984,3 +984,50 @@ func Prefill(chain *theme.Chain, r Request) ([]byte, error) {
 		"Reason": r.Reason, "Text": endLine(r.Text), "Fields": strings.Join(site.AmendableFields(site.Section(path.Dir(r.Item))), ", "),
 	})
 }
+
+// ParticipantRequest describes a participant's registration file to make.
+type ParticipantRequest struct {
+	Handle       string // 3 to 40 lower-case letters, digits and '_'
+	Name         string // the display name, required
+	Kind         string // one of site.ParticipantKinds; citizen when empty
+	Municipality string
+	Forge        string // the participant's account on the portal's forge
+}
+
+// MakeParticipant returns content/participants/<handle>.md for r, checking r against the
+// site in src: the handle must be valid, new, and not a body's id. It writes no contact
+// data: the portal publishes none.
+func MakeParticipant(src fs.FS, r ParticipantRequest) (File, error) {
+	if !site.HandleRE.MatchString(r.Handle) {
+		return File{}, fmt.Errorf("handle %q: want 3 to 40 lower-case letters, digits and '_' (no '-')", r.Handle)
+	}
+	if exists(src, "content/bodies/"+r.Handle+".md") {
+		return File{}, fmt.Errorf("handle %q is the id of a body (content/bodies/%s.md): choose another", r.Handle, r.Handle)
+	}
+	name := "content/participants/" + r.Handle + ".md"
+	if exists(src, name) {
+		return File{}, fmt.Errorf("participant %q already exists (%s)", r.Handle, name)
+	}
+	if strings.TrimSpace(r.Name) == "" {
+		return File{}, errors.New("--name: give the participant's display name")
+	}
+	if strings.Contains(r.Name, "@") {
+		return File{}, fmt.Errorf("--name %q contains '@': the name is published, and no e-mail address may be", r.Name)
+	}
+	if r.Kind == "" {
+		r.Kind = site.ParticipantKinds[0]
+	}
+	if !oneOf(r.Kind, site.ParticipantKinds) {
+		return File{}, fmt.Errorf("--kind %q: want one of %s", r.Kind, strings.Join(site.ParticipantKinds, ", "))
+	}
+	var b strings.Builder
+	b.WriteString("---\nname: " + quote(r.Name) + "\nkind: " + r.Kind + "\n")
+	if r.Municipality != "" {
+		b.WriteString("municipality: " + quote(r.Municipality) + "\n")
+	}
+	if f := strings.TrimPrefix(r.Forge, "@"); f != "" {
+		b.WriteString("forge: " + quote(f) + "\n")
+	}
+	b.WriteString("---\n")
+	return File{Path: name, Data: []byte(b.String())}, nil
+}

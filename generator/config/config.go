@@ -33,10 +33,13 @@ type Config struct {
 	Forge       Forge    `yaml:"forge"`
 	Plan        Plan     `yaml:"plan"`
 	Votes       Votes    `yaml:"votes"`
-	Limits      Limits   `yaml:"limits"`
-	Sources     []Source `yaml:"sources"`
-	Brand       Brand    `yaml:"brand"`
-	License     License  `yaml:"license"`
+	// Participation says how the community's participants (content/participants/)
+	// register.
+	Participation Participation `yaml:"participation"`
+	Limits        Limits        `yaml:"limits"`
+	Sources       []Source      `yaml:"sources"`
+	Brand         Brand         `yaml:"brand"`
+	License       License       `yaml:"license"`
 	// Contact is the e-mail address readers of the open data write to: the contact point
 	// of the DCAT-AP_IT catalogue (api/v1/catalog.rdf). Empty leaves the catalogue
 	// without one.
@@ -114,6 +117,14 @@ type Votes struct {
 	Policy string `yaml:"policy" enum:"none|author|signed"`
 }
 
+// Participation configures the community's participants.
+type Participation struct {
+	// Registration is closed (participant files take no part), open (every participant
+	// file on the main branch is registered) or approved (registered once a member of
+	// the plan owner body set approved: in it).
+	Registration string `yaml:"registration" enum:"closed|open|approved"`
+}
+
 // Limits bound what one contributed file may cost to read and render.
 type Limits struct {
 	FileSize       int `yaml:"file_size" range:"1024,1073741824"`
@@ -176,8 +187,9 @@ func Default() *Config {
 				Actions:    "Azioni",
 			},
 		},
-		Votes:   Votes{Policy: "none"},
-		License: DefaultLicense(),
+		Votes:         Votes{Policy: "none"},
+		Participation: Participation{Registration: "closed"},
+		License:       DefaultLicense(),
 		Limits: Limits{
 			FileSize:       1 << 20,
 			AttachmentSize: 20 << 20,
@@ -270,6 +282,9 @@ func (c *Config) merge(r *Config) {
 	}
 	if r.Votes.Policy != "" {
 		c.Votes.Policy = r.Votes.Policy
+	}
+	if r.Participation.Registration != "" {
+		c.Participation.Registration = r.Participation.Registration
 	}
 	for _, l := range []struct {
 		dst *int

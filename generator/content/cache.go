@@ -94,6 +94,7 @@ func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site
 	st.Files = len(jobs)
 	errs := slices.Clone(c.walkErr)
 	s := assemble(jobs, results, &errs)
+	s.Registration = cfg.Participation.Registration
 	return s, errs, st
 }
 

@@ -59,6 +59,7 @@ const (
 	roleAnswer          // <item>/amendments/<body>-<slug>/answer.md, the owner's answer
 	roleModeration      // moderation/<id>.md, a decision to hide a contribution
 	roleModerationRules // moderation/_index.md, the portal's rules
+	roleSupport         // <item>/supports/<handle>.yaml, a participant's support
 )
 
 // job is one file to read.
@@ -86,6 +87,8 @@ type result struct {
 	plan     *site.Plan
 	reaction *site.Reaction
 	feedback *site.Feedback
+	support  *site.Support
+	partic   *site.Participant
 	amend    *site.Amendment
 	answer   *site.AmendmentAnswer
 	trans    *site.Translation
@@ -108,6 +111,7 @@ func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 	results := make([]result, len(jobs))
 	parallel.For(len(jobs), func(i int) { results[i] = read(fsys, cfg, jobs[i]) })
 	s := assemble(jobs, results, &errs)
+	s.Registration = cfg.Participation.Registration
 	return s, errs
 }
 
@@ -148,6 +152,10 @@ func assemble(jobs []job, results []result, errs *diag.List) *site.Site {
 			s.Reactions = append(s.Reactions, r.reaction)
 		case r.feedback != nil:
 			s.Feedback = append(s.Feedback, r.feedback)
+		case r.support != nil:
+			s.Supports = append(s.Supports, r.support)
+		case r.partic != nil:
+			s.Participants = append(s.Participants, r.partic)
 		case r.amend != nil:
 			s.Amendments = append(s.Amendments, r.amend)
 		case r.answer != nil:
@@ -246,6 +254,12 @@ func attachSigs(s *site.Site, sigs map[string]*site.Sig, errs *diag.List) {
 		if sg := sigs[f.File]; sg != nil {
 			f.Sig = sg
 			delete(sigs, f.File)
+		}
+	}
+	for _, sp := range s.Supports {
+		if sg := sigs[sp.File]; sg != nil {
+			sp.Sig = sg
+			delete(sigs, sp.File)
 		}
 	}
 	for _, a := range s.Amendments {
@@ -503,6 +517,9 @@ func classify(p string, langs []string, errs *diag.List) (job, bool) {
 			}
 		}
 	}
+	if h, ok := strings.CutPrefix(rel, string(site.Participants)+"/"); ok {
+		return participantFile(p, h, errs)
+	}
 	sec, rest, ok := sectionOf(rel)
 	if !ok && !strings.Contains(rel, "/") && path.Ext(rel) == ".go" {
 		return job{}, false // a Go file that embeds the content in a binary, as pspm's demo does
@@ -537,7 +554,7 @@ func classify(p string, langs []string, errs *diag.List) (job, bool) {
 			return job{}, false
 		}
 		return job{role: roleItem, file: p, section: sec, id: id, bundle: true}, true
-	case len(parts) >= 3 && (parts[1] == "reactions" || parts[1] == "feedback"):
+	case len(parts) >= 3 && (parts[1] == "reactions" || parts[1] == "feedback" || parts[1] == "supports"):
 		return contribution(p, sec, id, parts[1], parts[2:]), true
 	case len(parts) >= 3 && parts[1] == "amendments":
 		return amendmentFile(p, sec, id, parts[2:], errs)
@@ -571,7 +588,7 @@ func isContribution(p string) bool {
 		return false
 	}
 	parts := strings.Split(rest, "/")
-	return len(parts) >= 3 && (parts[1] == "reactions" || parts[1] == "feedback" || parts[1] == "amendments")
+	return len(parts) >= 3 && (parts[1] == "reactions" || parts[1] == "feedback" || parts[1] == "amendments" || parts[1] == "supports")
 }
 
 // amendmentFile classifies a file in an item's amendments/ folder: an amendment
@@ -615,6 +632,23 @@ func contribution(p string, sec site.Section, id, folder string, rest []string) 
 	}
 	if len(rest) > 1 {
 		j.problem = fmt.Sprintf("unexpected folder: %s/ holds files directly; move this file to %s/%s/%s/%s/%s", folder, Dir, sec, id, folder, name)
+	}
+	if folder == "supports" {
+		j.role = roleSupport
+		handle := strings.TrimSuffix(name, path.Ext(name))
+		if path.Ext(name) == "" {
+			handle = name
+		}
+		j.name = handle
+		canonical := site.CanonicalVoter(name)
+		switch {
+		case j.problem != "":
+		case path.Ext(name) != ".yaml":
+			j.problem = fmt.Sprintf("a support file is named <handle>.yaml: rename it to %s.yaml", orPlaceholder(canonical))
+		case !site.HandleRE.MatchString(handle):
+			j.problem = fmt.Sprintf("handle %q: a support file is named after the participant's handle, 3 to 40 lower-case letters, digits and '_' (rename it to %s.yaml)", handle, orPlaceholder(canonical))
+		}
+		return j
 	}
 	if folder == "reactions" {
 		j.role = roleReaction
@@ -666,7 +700,7 @@ func read(fsys fs.FS, cfg *config.Config, j job) (r result) {
 	case roleAttachment:
 		r.errs = checkAttachment(fsys, cfg, j)
 		return r
-	case roleReaction, roleFeedback, roleAmendment, roleAnswer:
+	case roleReaction, roleFeedback, roleAmendment, roleAnswer, roleSupport:
 		return readContribution(fsys, cfg, j)
 	case roleSignature:
 		data, err := readLimited(fsys, j.file, maxSig)
@@ -748,6 +782,12 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 		case site.Bodies:
 			r.body = &site.Body{Item: item}
 			decode(r.body)
+		case site.Participants:
+			if at, key, ok := meta.KeyAt(j.file, doc.Meta, "email", "e-mail", "mail", "phone", "telephone", "telefono", "tel", "mobile", "cellulare"); ok {
+				r.errs.Add(at, "%s: no personal contact data on the portal: remove it (a participant is reached through the forge, never by e-mail or phone)", key)
+			}
+			r.partic = &site.Participant{Item: item}
+			decode(r.partic)
 		}
 	}
 	checkLists(cfg, &r)
@@ -912,6 +952,16 @@ func readContribution(fsys fs.FS, cfg *config.Config, j job) (r result) {
 		}
 	}
 	key := string(j.section) + "/" + j.id
+	if j.role == roleSupport {
+		sp := &site.Support{Participant: j.name, ItemKey: key, File: j.file}
+		if data != nil {
+			sp = ReadSupport(j.file, data, &problems)
+			sp.Participant, sp.ItemKey = j.name, key
+		}
+		sp.Problems = problems
+		r.support = sp
+		return r
+	}
 	if j.role == roleReaction {
 		rc := &site.Reaction{Voter: j.name, ItemKey: key, File: j.file}
 		if data != nil {
@@ -1067,4 +1117,50 @@ func copies[T any](list []*T) []*T {
 		appendCopy(&out, v)
 	}
 	return out
+}
+
+// participantFile classifies a file under content/participants/: only
+// <handle>.md, with a handle of 3 to 40 lower-case letters, digits and '_'.
+func participantFile(p, rest string, errs *diag.List) (job, bool) {
+	pos := diag.Pos{File: p}
+	if strings.Contains(rest, "/") || !strings.HasSuffix(rest, ".md") {
+		errs.Add(pos, "misplaced: content/participants/ holds one file per participant, <handle>.md; move or remove this file")
+		return job{}, false
+	}
+	h := strings.TrimSuffix(rest, ".md")
+	if !site.HandleRE.MatchString(h) {
+		errs.Add(pos, "invalid handle %q: a handle is 3 to 40 lower-case letters, digits and '_', without '-' (rename to %q)", h, suggestHandle(h))
+		return job{}, false
+	}
+	return job{role: roleItem, file: p, section: site.Participants, id: h}, true
+}
+
+// suggestHandle makes a valid handle of h, for messages.
+func suggestHandle(h string) string {
+	c := site.CanonicalVoter(h)
+	for len(c) < 3 {
+		c += "_"
+	}
+	if len(c) > 40 {
+		c = c[:40]
+	}
+	return c
+}
+
+// ReadSupport decodes a support file (<item>/supports/<handle>.yaml): an empty file is a
+// support. It always returns a support; what is wrong with the file is added to problems.
+func ReadSupport(file string, data []byte, problems *diag.List) *site.Support {
+	sp := &site.Support{File: file, Blob: blobHash(data), Raw: data}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		return sp
+	}
+	if !meta.CheckText(file, data, problems) {
+		return sp
+	}
+	n := meta.Parse(file, 1, data, problems)
+	if n == nil {
+		return sp
+	}
+	meta.Decode(file, n, sp, problems)
+	return sp
 }

@@ -101,6 +101,9 @@ func checkLists(cfg *config.Config, r *result) {
 				overLimit(errs, listPos(m.At, "keys", lim.Lists, &b.Item), key, len(m.Keys), lim.Lists, "lists", "keep the keys in use and remove the retired ones")
 			}
 		}
+	case r.partic != nil:
+		p := r.partic
+		list(&p.Item, "keys", len(p.Keys), "keep the keys in use and remove the retired ones")
 	case r.plan != nil:
 		p := r.plan
 		var pos []diag.Pos
@@ -115,6 +118,15 @@ func checkLists(cfg *config.Config, r *result) {
 			at = diag.Pos{File: p.File, Line: 1, Col: 1}
 		}
 		structs("phases", pos, lim.Lists, "lists", "merge phases that open the same things", at)
+		for i, ph := range p.Phases {
+			if len(ph.Scope) > lim.Lists {
+				where := ph.At["scope"]
+				if where.File == "" {
+					where = at
+				}
+				overLimit(errs, where, "phases["+strconv.Itoa(i)+"].scope", len(ph.Scope), lim.Lists, "lists", "name sections (plan/actions, proposals) rather than every item")
+			}
+		}
 	}
 }
 

@@ -124,6 +124,15 @@ func (r result) clone() result {
 		f.Problems = slices.Clip(f.Problems)
 		out.feedback = &f
 	}
+	if r.support != nil {
+		sp := *r.support
+		sp.Problems = slices.Clip(sp.Problems)
+		out.support = &sp
+	}
+	if r.partic != nil {
+		p := *r.partic
+		out.partic = &p
+	}
 	if r.amend != nil {
 		a := *r.amend
 		a.Problems = slices.Clip(a.Problems)

@@ -16,7 +16,7 @@ import (
 
 // format is the version of the encoding; Decode refuses any other, so a cache written
 // by an older pspm is read again from Git instead of being misread.
-const format = 3
+const format = 4 // 4: supports/ folders are contributions (their withdrawn versions are kept)
 
 // magic starts every encoded History.
 const magic = "pspm history\x00"

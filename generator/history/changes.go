@@ -72,18 +72,18 @@ func tracked(path string) bool {
 		return false
 	}
 	dir := "/" + path[:strings.LastIndexByte(path, '/')+1]
-	return !strings.Contains(dir, "/reactions/") && !strings.Contains(dir, "/feedback/")
+	return !strings.Contains(dir, "/reactions/") && !strings.Contains(dir, "/feedback/") && !strings.Contains(dir, "/supports/")
 }
 
 // contribution says whether the file at path (relative to the site folder) is a
 // contribution, whose withdrawn versions are kept in Retired: a file in a "reactions"
-// or "feedback" folder, or a detached signature.
+// "feedback" or "supports" folder, or a detached signature.
 func contribution(path string) bool {
 	if strings.HasSuffix(path, ".sig") {
 		return true
 	}
 	dir := "/" + path[:strings.LastIndexByte(path, '/')+1]
-	return strings.Contains(dir, "/reactions/") || strings.Contains(dir, "/feedback/")
+	return strings.Contains(dir, "/reactions/") || strings.Contains(dir, "/feedback/") || strings.Contains(dir, "/supports/")
 }
 
 // sign fills h.Signatures with the signature of every signed commit that Files or

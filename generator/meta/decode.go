@@ -394,3 +394,22 @@ func Strings(file string, data []byte, errs *diag.List) map[string]string {
 	}
 	return out
 }
+
+// KeyAt returns the position of the top-level key of the mapping n whose name, without
+// case, is one of names, and the name as written; ok is false when there is none. It lets
+// a caller refuse a key Decode would only warn about (personal data that must not be
+// published, say).
+func KeyAt(file string, n *yaml.Node, names ...string) (at diag.Pos, key string, ok bool) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return diag.Pos{}, "", false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		for _, name := range names {
+			if k.Kind == yaml.ScalarNode && strings.EqualFold(k.Value, name) {
+				return diag.Pos{File: file, Line: k.Line, Col: k.Column}, k.Value, true
+			}
+		}
+	}
+	return diag.Pos{}, "", false
+}

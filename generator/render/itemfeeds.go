@@ -133,6 +133,9 @@ func (r *renderer) itemEntries(it *site.Item, title string, date time.Time) []en
 			d = f.Origin.Landed
 		}
 		body := r.bodyLink(f.VoterBody, f.Voter).Title
+		if f.VoterParticipant != nil {
+			body = f.VoterParticipant.Name
+		}
 		what := r.tr.T("feed.item.feedback", body, f.Title)
 		if p := f.Parent; p != nil {
 			what = r.tr.T("feed.item.reply", body, f.Title, p.Title)
@@ -143,6 +146,39 @@ func (r *renderer) itemEntries(it *site.Item, title string, date time.Time) []en
 	out = append(out, r.amendmentEntries(it.Amendments)...)
 	for _, a := range it.Amendments {
 		out = append(out, r.voteEntries(a.URL(), r.amendmentTitle(a), a.Reactions)...)
+	}
+	if hasCommunity(r.Site) {
+		out = append(out, r.supportEntries(url, title, it.Supports)...)
+		if p := r.Site.Proposal(it.ID); it.Section == site.Proposals && p != nil && &p.Item == it && p.Threshold != nil {
+			text := r.tr.T("participants.threshold", r.tr.Date(p.Threshold.On))
+			if p.Threshold.Answered {
+				text = r.tr.T("feed.item.threshold", r.tr.Date(p.Threshold.On))
+			}
+			out = append(out, entry{id: url + "#threshold", url: url, title: title + ": " + text, author: author,
+				summary: text, html: "<p>" + esc(text) + "</p>", date: p.Threshold.On})
+		}
+	}
+	return out
+}
+
+// supportEntries are the entries of the community's supports of an item, apart from the
+// bodies' votes: who supported it, counted or why not, dated by when it landed.
+func (r *renderer) supportEntries(url, title string, supports []*site.Support) []entry {
+	esc := template.HTMLEscapeString
+	var out []entry
+	for _, sp := range supports {
+		d := sp.Date
+		if sp.Origin != nil {
+			d = sp.Origin.Landed
+		}
+		who := r.participantLink(sp.By, sp.Participant).Title
+		text := r.tr.T("feed.item.support", who)
+		detail := ""
+		if !sp.Counted {
+			detail = "<p>" + esc(r.tr.T("feed.item.not_counted", r.tr.T("reason."+sp.Reason))) + "</p>"
+		}
+		out = append(out, entry{id: url + "#support-" + path.Base(sp.File), url: url, title: title + ": " + text, author: who,
+			summary: text, html: "<p>" + esc(text) + "</p>" + detail, date: d})
 	}
 	return out
 }

@@ -229,6 +229,8 @@ func cardContent(c *Card) string {
 	str(t.AbstainText)
 	str(t.PriorityText)
 	num(c.Progress)
+	num(c.Supports)
+	str(c.Threshold)
 	return b.String()
 }
 

@@ -50,6 +50,43 @@ type proposalJSON struct {
 	Feedback  int          `json:"feedback"`
 	Summary   string       `json:"summary"`
 	Source    string       `json:"source,omitempty"` // the repository of the body's portal, for a proposal a source brought
+	// Participant is the community's participant who proposes it ("" for a body's);
+	// Supports the counted supports of the community, apart from Votes; Threshold,
+	// ThresholdReached and AwaitingAnswer say whether it reached a phase's threshold.
+	Participant      string `json:"participant"`
+	Supports         int    `json:"supports"`
+	Threshold        int    `json:"threshold"`
+	ThresholdReached string `json:"threshold_reached"`
+	AwaitingAnswer   bool   `json:"awaiting_answer"`
+}
+
+// participantJSON is a participant of the community: never any personal data beyond
+// the handle, the name they chose, kind and municipality.
+type participantJSON struct {
+	Handle       string `json:"handle"`
+	Name         string `json:"name"`
+	Kind         string `json:"kind"`
+	Municipality string `json:"municipality"`
+	Registered   bool   `json:"registered"`
+	Verification string `json:"verification"`
+	URL          string `json:"url"`
+}
+
+// supportJSON is a support file, counted or not.
+type supportJSON struct {
+	Item         string `json:"item"`
+	Participant  string `json:"participant"`
+	Comment      string `json:"comment"`
+	Counted      bool   `json:"counted"`
+	Reason       string `json:"reason"`
+	Commit       string `json:"commit"`
+	Landed       string `json:"landed"`
+	Verification string `json:"verification"`
+	Phase        string `json:"phase"`
+	File         string `json:"file"`
+	Detail       string `json:"detail"`
+	LandedCommit string `json:"landed_commit"`
+	MergeRequest string `json:"merge_request"`
 }
 
 type voteJSON struct {
@@ -332,7 +369,10 @@ func (r *renderer) openData() []task {
 				j := proposalJSON{ID: p.ID, URL: abs(p.URL()), Title: p.Title, Body: p.Body, Status: p.Status, Tags: nonNil(p.Tags),
 					Targets: nonNil(p.Targets), Date: isoDay(p.Date), Votes: votesJSON{p.Tally.Support, p.Tally.Oppose, p.Tally.Abstain},
 					Priority: prio(p.Tally.Priority), Authors: nonNil(p.Authors), TakenUpBy: []string{}, Feedback: len(p.Feedback),
-					Summary: r.html[&p.Item].Summary}
+					Summary: r.html[&p.Item].Summary, Participant: p.Participant, Supports: p.Backing}
+				if t := p.Threshold; t != nil {
+					j.Threshold, j.ThresholdReached, j.AwaitingAnswer = t.Threshold, isoDay(t.On), !t.Answered
+				}
 				if p.From != nil {
 					j.Source = p.From.URL
 				}
@@ -347,6 +387,18 @@ func (r *renderer) openData() []task {
 			return out
 		}),
 		jsonTask("api/v1/votes.json", func() any { return r.votesJSON() }),
+		jsonTask("api/v1/participants.json", func() any { return r.participantsJSON() }),
+		jsonTask("api/v1/supports.json", func() any { return r.supportsJSON() }),
+		csvTask("api/v1/participants.csv", csvColumns("participants.csv"), func(w func(...string)) {
+			for _, p := range r.participantsJSON() {
+				w(p.Handle, p.Name, p.Kind, p.Municipality, strconv.FormatBool(p.Registered), p.Verification, p.URL)
+			}
+		}),
+		csvTask("api/v1/supports.csv", csvColumns("supports.csv"), func(w func(...string)) {
+			for _, v := range r.supportsJSON() {
+				w(v.Item, v.Participant, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Landed, v.Verification, v.Phase, v.File, v.Detail, v.LandedCommit, v.MergeRequest)
+			}
+		}),
 		jsonTask("api/v1/sources.json", func() any { return r.sourcesJSON() }),
 		jsonTask("api/v1/practices.json", func() any {
 			out := make([]practiceJSON, 0, len(s.Practices))
@@ -402,10 +454,11 @@ func (r *renderer) openData() []task {
 				if p.From != nil {
 					src = p.From.URL
 				}
+				th, thOn, awaiting := thresholdCols(p)
 				w(p.ID, abs(p.URL()), p.Title, p.Body, p.Status, strings.Join(p.Tags, listSep), strings.Join(p.Targets, listSep), isoDay(p.Date),
 					isoDay(p.Answer.Date), p.Answer.Text, itoa(p.Tally.Support), itoa(p.Tally.Oppose), itoa(p.Tally.Abstain),
 					strconv.FormatFloat(pr.Mean, 'f', -1, 64), itoa(pr.Count), strings.Join(p.Authors, listSep), strings.Join(takenUp, listSep),
-					itoa(len(p.Feedback)), r.html[&p.Item].Summary, src)
+					itoa(len(p.Feedback)), r.html[&p.Item].Summary, src, p.Participant, itoa(p.Backing), th, thOn, awaiting)
 			}
 		}),
 		csvTask("api/v1/votes.csv", csvColumns("votes.csv"), func(w func(...string)) {
@@ -469,6 +522,48 @@ func (r *renderer) openData() []task {
 			}
 		}),
 	}
+}
+
+// thresholdCols are the threshold, threshold_reached and awaiting_answer cells of a
+// proposal's CSV row.
+func thresholdCols(p *site.Proposal) (string, string, string) {
+	if t := p.Threshold; t != nil {
+		return itoa(t.Threshold), isoDay(t.On), strconv.FormatBool(!t.Answered)
+	}
+	return "0", "", "false"
+}
+
+func (r *renderer) participantsJSON() []participantJSON {
+	out := make([]participantJSON, 0, len(r.Site.Participants))
+	verification := site.VerifiedNone
+	switch r.Config.Votes.Policy {
+	case "author":
+		verification = site.VerifiedForge
+	case "signed":
+		verification = site.VerifiedSignature
+	}
+	for _, p := range r.Site.Participants {
+		out = append(out, participantJSON{Handle: p.ID, Name: p.Name, Kind: p.Kind, Municipality: p.Municipality, Registered: p.Registered,
+			Verification: verification, URL: r.Config.AbsURL(p.URL())})
+	}
+	return out
+}
+
+func (r *renderer) supportsJSON() []supportJSON {
+	out := make([]supportJSON, 0, len(r.Site.Supports))
+	for _, sp := range r.Site.Supports {
+		v := supportJSON{Item: sp.ItemKey, Participant: sp.Participant, Comment: sp.Comment, Counted: sp.Counted, Reason: sp.Reason,
+			Verification: sp.Verification, File: sp.File, Detail: r.prose(sp.Detail)}
+		if sp.Phase != nil {
+			v.Phase = sp.Phase.Name
+		}
+		if o := sp.Origin; o != nil {
+			v.Commit, v.LandedCommit, v.MergeRequest = o.Commit, o.LandedCommit, o.MergeRequest
+			v.Landed = o.Landed.UTC().Format(time.RFC3339)
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 func (r *renderer) votesJSON() []voteJSON {

@@ -84,6 +84,9 @@ func (r *renderer) siteView() *SiteView {
 		{r.tr.T("menu.bodies"), r.link("/bodies/")},
 		{r.tr.T("menu.tags"), r.link("/tags/")},
 	}
+	if hasCommunity(s) {
+		v.Menu = append(v.Menu[:5:5], append([]Link{{r.tr.T("menu.participants"), r.link("/" + string(site.Participants) + "/")}}, v.Menu[5:]...)...)
+	}
 	v.OpenData = r.link(openDataPath)
 	if len(r.Site.Moderations) > 0 || r.Site.ModerationRules != nil {
 		v.Moderation = r.link("/moderation/")
@@ -157,9 +160,14 @@ func (r *renderer) planCard(k *site.Kind, p site.PlanItem) *Card {
 }
 
 func (r *renderer) proposalCard(p *site.Proposal) *Card {
+	by := r.bodyLink(p.BodyItem, p.Body)
+	if p.Participant != "" {
+		by = r.participantLink(p.ParticipantItem, p.Participant)
+	}
 	return &Card{Kind: "proposal", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Status, Label: r.tr.T("status." + p.Status),
-		Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
-		Tags: r.cardTagLinks(p.Tags), MoreTags: max(0, len(p.Tags)-cardTags), Tally: r.tally(p.Tally)}
+		Body: by, Date: p.Date, Summary: r.html[&p.Item].Summary,
+		Tags: r.cardTagLinks(p.Tags), MoreTags: max(0, len(p.Tags)-cardTags), Tally: r.tally(p.Tally),
+		Supports: p.Backing, Threshold: r.thresholdText(p)}
 }
 
 func (r *renderer) practiceCard(p *site.Practice) *Card {
@@ -264,6 +272,7 @@ func (r *renderer) pages() []task {
 		add("moderation", "/moderation/", time.Time{}, r.moderationPage)
 	}
 	add("bodies", "/bodies/", time.Time{}, r.bodiesPage)
+	t = append(t, r.participantPages()...)
 	sizes := r.actionRowSizes()
 	for _, b := range s.Bodies {
 		t = append(t, r.bodyPages(b, sizes)...)
@@ -736,6 +745,8 @@ func (r *renderer) contributions(it *site.Item) Contributions {
 	}
 	c.Feedback = r.threadViews(it)
 	c.Amendments = r.amendmentViews(it)
+	c.Supports, c.AddSupport = r.supportsOf(it)
+	c.Community, c.Backing = site.Supportable(it.Section) && hasCommunity(r.Site), it.Backing
 	for _, a := range it.Attachments {
 		c.Attachments = append(c.Attachments, AttachmentView{Name: a.Name, URL: r.asset(it.URL() + a.Name), Size: humanSize(a.Size)})
 	}
@@ -761,6 +772,9 @@ func (r *renderer) feedbackView(f *site.Feedback) FeedbackView {
 	v := FeedbackView{ID: f.ID(), Title: f.Title, Kind: f.Kind, Label: r.tr.T("feedback." + f.Kind), Body: r.bodyLink(f.VoterBody, f.Voter), Date: f.Date, HTML: htmlOf(r.fb[f].HTML),
 		Counted: f.Counted, Unreadable: len(f.Problems) > 0, Reply: r.replyURL(f), Paragraph: r.paragraphRef(f),
 		Hidden: r.hiddenView(f.Hidden), Foreign: r.foreignView(f.Foreign)}
+	if f.VoterParticipant != nil {
+		v.Body = r.participantLink(f.VoterParticipant, f.Voter)
+	}
 	v.Detail, v.DetailLang = r.verdictDetail(f.Verdict)
 	v.ReasonLabel, _ = r.verdictLabels(f.Verdict)
 	return v

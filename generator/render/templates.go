@@ -43,8 +43,10 @@ var layoutOf = map[string]string{
 	"agid":           "agid.html",           // AgID's three-year plan, the reference edition
 	"agid-objective": "agid-objective.html", // one objective of AgID's plan and what serves it
 	"404":            "404.html",
-	"moderation":     "moderation.html", // the portal's rules and every moderation decision
-	"moderated":      "moderated.html",  // a proposal or practice a moderation hides
+	"moderation":     "moderation.html",   // the portal's rules and every moderation decision
+	"moderated":      "moderated.html",    // a proposal or practice a moderation hides
+	"participants":   "participants.html", // the community's participants, thresholds reached, how to take part
+	"participant":    "participant.html",  // one participant and what they supported, commented and proposed
 }
 
 // layouts maps every page kind to its template file: layoutOf and the plan kinds'.

@@ -58,6 +58,9 @@ type Page struct {
 	// Foreign flags a proposal or practice written in a language the portal does not
 	// publish (its lang: in the file), on its page.
 	Foreign *ForeignView
+	// Participants is set on /participants/, Participant on a participant's page.
+	Participants *ParticipantsView
+	Participant  *ParticipantView
 }
 
 // LangLink is a page in one language, for the language switcher and hreflang alternates.
@@ -175,6 +178,11 @@ type Card struct {
 	MoreTags int    // how many tags the card leaves out
 	Tally    TallyView
 	Progress int
+	// Supports are the counted supports of the community's participants, kept apart
+	// from Tally (the bodies' votes); Threshold says that a community proposal reached
+	// its phase's threshold and waits for an official answer ("" otherwise).
+	Supports  int
+	Threshold string
 	// HTML is this card rendered once by the theme's "card" template, so that lists that
 	// show the same item (all, by status, by body, by tag, home) do not render it again.
 	HTML template.HTML
@@ -391,6 +399,13 @@ type Contributions struct {
 	Folder     string     // the item's contribution folder in the repository
 	Forge      *ForgeView // buttons that open the forge's web editor; nil without a forge
 	HasOrigins bool       // the reactions carry their commit and landing time (the site is read from Git)
+	// Community says the item takes the community's supports on this portal; Supports
+	// are they, apart from Reactions, Backing how many count, and AddSupport opens the
+	// forge's editor with a support file ("" without a forge).
+	Community  bool
+	Supports   []SupportView
+	Backing    int
+	AddSupport string
 }
 
 // ReactionView is one body's vote on an item.

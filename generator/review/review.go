@@ -157,6 +157,9 @@ func (r *reviewer) replays(errs *diag.List) {
 	for _, fb := range r.base.Feedback {
 		was[fb.File] = old{fb.Blob, sigBlob(fb.Sig)}
 	}
+	for _, sp := range r.base.Supports {
+		was[sp.File] = old{sp.Blob, sigBlob(sp.Sig)}
+	}
 	for _, a := range r.base.Amendments {
 		was[a.File] = old{a.Blob, sigBlob(a.Sig)}
 		if ans := a.AnswerFile; ans != nil {
@@ -196,6 +199,9 @@ func (r *reviewer) replays(errs *diag.List) {
 	}
 	for _, fb := range r.head.Feedback {
 		check(fb.File, fb.Blob, "a comment of "+fb.Voter, fb.Origin, fb.Sig)
+	}
+	for _, sp := range r.head.Supports {
+		check(sp.File, sp.Blob, "a support of "+sp.Participant, sp.Origin, sp.Sig)
 	}
 	for _, a := range r.head.Amendments {
 		check(a.File, a.Blob, "an amendment of "+a.Voter, a.Origin, a.Sig)
@@ -248,6 +254,14 @@ type kind struct {
 	// answer is the file of the amendment an answer.md (or its .sig) answers: see
 	// answerRules.
 	answer string
+	// participant is the handle of the community's participant whose file it is (their
+	// registration, support, comment or proposal): see participantRules. community is
+	// what a phase must open to the community for it to change now ("" for none).
+	participant string
+	community   string
+	// approval says the file is a participant's registration, whose approved: only the
+	// plan owner's members set.
+	approval bool
 }
 
 // classify tells who may change the file at p.
@@ -269,6 +283,10 @@ func (r *reviewer) classify(p string) kind {
 		}
 	}
 	if sec == "" {
+		if h, ok := strings.CutPrefix(rel, string(site.Participants)+"/"); ok && !strings.Contains(h, "/") {
+			h = strings.TrimSuffix(h, ".md")
+			return kind{bodies: owner, why: "the registration of participant " + h, participant: h, approval: true}
+		}
 		if strings.HasPrefix(rel, "moderation/") {
 			// Hiding a contribution, and lifting the decision (deleting the file), is
 			// the plan owner's alone: its members are the portal's maintainers.
@@ -281,6 +299,16 @@ func (r *reviewer) classify(p string) kind {
 		id = id[:i]
 	}
 	key := string(sec) + "/" + id
+	if len(parts) >= 3 && parts[1] == "supports" {
+		h := site.CanonicalVoter(parts[len(parts)-1])
+		return kind{bodies: owner, why: "a support of " + h, participant: h, community: "supports", item: r.item(key), key: key}
+	}
+	if len(parts) >= 3 && parts[1] == "feedback" {
+		if h, _, _ := strings.Cut(parts[len(parts)-1], "-"); r.isParticipant(site.CanonicalVoter(h)) {
+			h = site.CanonicalVoter(h)
+			return kind{bodies: owner, why: "a comment of participant " + h, participant: h, community: "feedback", item: r.item(key), key: key}
+		}
+	}
 	if len(parts) >= 3 && parts[1] == "reactions" {
 		voter := site.CanonicalVoter(parts[len(parts)-1])
 		return kind{bodies: []string{voter}, voter: voter, why: "a vote of " + voter, opens: "votes", item: r.item(key), key: key}
@@ -306,6 +334,13 @@ func (r *reviewer) classify(p string) kind {
 	}
 	switch sec {
 	case site.Proposals, site.Practices:
+		if h := r.proposalParticipant(sec, id); h != "" {
+			k := kind{bodies: owner, why: "a proposal of participant " + h, participant: h, item: r.item(key), key: key, official: true}
+			if r.base.Proposal(id) == nil {
+				k.community = "proposals"
+			}
+			return k
+		}
 		k := kind{bodies: owner, why: "a " + strings.TrimSuffix(string(sec), "s"), item: r.item(key), official: sec == site.Proposals}
 		for _, s := range []*site.Site{r.base, r.head} {
 			if b := authorBody(s, sec, id); b != "" && !slices.Contains(k.bodies, b) {
@@ -413,6 +448,10 @@ func (r *reviewer) file(f history.NetFile, errs *diag.List) {
 		who = r.commit(f.Made[0])
 	}
 
+	if k.participant != "" {
+		r.participantRules(f, &k, at, who, verb, errs)
+		return
+	}
 	if k.opens != "" && len(r.phases) > 0 {
 		opens := []string{k.opens}
 		if k.voter != "" && k.opens == "votes" {

@@ -45,7 +45,7 @@ const (
 var Boosts = map[string]float64{FieldTitle: 3, FieldSummary: 1.5, FieldText: 1}
 
 // Types of document, in the order facets list them.
-var Types = []string{"action", "result", "objective", "goal", "proposal", "practice", "body", "feedback", "amendment", "agid"}
+var Types = []string{"action", "result", "objective", "goal", "proposal", "practice", "body", "feedback", "amendment", "agid", "participant"}
 
 // Document is one searchable thing.
 type Document struct {

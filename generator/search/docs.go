@@ -19,7 +19,7 @@ type Plainer func(markdown []byte) (summary, text string)
 
 // Documents lists what the index holds for s, in a fixed order: goals, objectives and
 // actions (those of the work tree, then the other texts they had in approved versions),
-// proposals, practices, bodies, feedback, amendments; each item followed by its
+// proposals, practices, bodies, participants, feedback, amendments; each item followed by its
 // translations.
 // langs are the site's languages, the first the default one (its pages have no prefix);
 // languages the index has no analyzer for are left out. plain converts the Markdown;
@@ -68,6 +68,10 @@ func Documents(s *site.Site, langs []string, plain Plainer) []Document {
 		d := b.item(&o.Item, "body", o.Name, o.URL(), o.Text, "")
 		d.Body, d.Kind = o.ID, o.Kind
 		b.translations(&o.Item, d, o.URL(), nil)
+	}
+	for _, p := range s.Participants { // the community's participants, by name, kind and municipality
+		d := b.item(&p.Item, "participant", p.Name, p.URL(), strings.TrimSpace(p.Municipality+"\n\n"+p.Text), "")
+		d.Body, d.Kind = p.ID, p.Kind
 	}
 	for _, f := range s.Feedback {
 		if f.On == nil || len(f.Problems) > 0 || f.Hidden != nil || f.Foreign != "" {
@@ -183,7 +187,7 @@ func ItemDocuments(s *site.Site, langs []string, plain Plainer, items []*site.It
 
 func (b *docBuilder) proposal(p *site.Proposal) {
 	d := b.item(&p.Item, "proposal", p.Title, p.URL(), p.Text, p.Answer.Text)
-	d.Status, d.Body, d.Tags, d.Date = p.Status, p.Body, p.Tags, p.Date
+	d.Status, d.Body, d.Tags, d.Date = p.Status, cmp.Or(p.Body, p.Participant), p.Tags, p.Date
 	b.translations(&p.Item, d, p.URL(), func(tr *site.Translation) string { return tr.Answer.Text })
 }
 

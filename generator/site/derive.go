@@ -65,6 +65,7 @@ func (s *Site) Derive() {
 			r.VoterBody.Votes = append(r.VoterBody.Votes, r)
 		}
 	}
+	s.deriveParticipants()
 	for _, it := range s.Items {
 		it.Tally.Priority.finish()
 	}

@@ -48,11 +48,15 @@ type Item struct {
 	Pos diag.Pos            `yaml:"-"`
 	At  map[string]diag.Pos `yaml:"-"`
 
-	Reactions    []*Reaction   // sorted by voter
-	Feedback     []*Feedback   // sorted by date, then file
-	Amendments   []*Amendment  // plan items only: sorted by date, then file
-	Attachments  []*Attachment // sorted by name
-	Tally        Tally
+	Reactions   []*Reaction   // sorted by voter
+	Supports    []*Support    // sorted by participant
+	Feedback    []*Feedback   // sorted by date, then file
+	Amendments  []*Amendment  // plan items only: sorted by date, then file
+	Attachments []*Attachment // sorted by name
+	Tally       Tally
+	// Backing is the number of counted supports of the community's participants: kept
+	// apart from Tally, the bodies' votes.
+	Backing      int
 	Translations map[string]*Translation // by language, from <id>.<lang>.md or index.<lang>.md
 	// History is every change to the item's file (and its translations) that landed on
 	// the main branch, oldest first (not its Amendments, which bodies propose). Empty without Git.
@@ -157,6 +161,16 @@ type Phase struct {
 	From  time.Time `yaml:"from" meta:"required"`
 	To    time.Time `yaml:"to" meta:"required"`
 	Opens []string  `yaml:"opens" enum:"proposals|feedback|votes|priorities|amendments"`
+	// Community is what the phase opens to the community's participants (content/
+	// participants/): proposals, feedback, supports. Opens stays what it opens to bodies.
+	Community []string `yaml:"community" enum:"proposals|feedback|supports"`
+	// Scope limits the community part of the phase to these items ("objectives/ob-1",
+	// "plan/actions/a1", "proposals/x") or sections ("proposals", "plan/actions"); empty
+	// is every item.
+	Scope []string `yaml:"scope"`
+	// Threshold is how many counted supports a community proposal needs, landed within
+	// the phase, to be marked for an official answer; 0 is no threshold.
+	Threshold int `yaml:"threshold" range:"0,100000000"`
 
 	Pos diag.Pos            `yaml:"-"`
 	At  map[string]diag.Pos `yaml:"-"`
@@ -338,18 +352,26 @@ var ProposalStatuses = []string{ProposalOpen, ProposalUnderReview, ProposalAccep
 // Proposal is a public body's proposal on the plan.
 type Proposal struct {
 	Item
-	Title   string    `yaml:"title" meta:"required"`
-	Body    string    `yaml:"body" meta:"required"`
-	Authors []string  `yaml:"authors"`
-	Date    time.Time `yaml:"date" meta:"required"`
-	Targets []string  `yaml:"targets"`
-	Tags    []string  `yaml:"tags"`
-	Status  string    `yaml:"status" enum:"open|under-review|accepted|rejected|incorporated|withdrawn"`
-	Answer  Answer    `yaml:"answer"`
-	Lang    string    `yaml:"lang" max:"35"` // the language it is written in (BCP 47), when it says
+	Title string `yaml:"title" meta:"required"`
+	// Body is the body that proposes it; Participant, instead, the community's
+	// participant (exactly one of the two).
+	Body        string    `yaml:"body"`
+	Participant string    `yaml:"participant" max:"40"`
+	Authors     []string  `yaml:"authors"`
+	Date        time.Time `yaml:"date" meta:"required"`
+	Targets     []string  `yaml:"targets"`
+	Tags        []string  `yaml:"tags"`
+	Status      string    `yaml:"status" enum:"open|under-review|accepted|rejected|incorporated|withdrawn"`
+	Answer      Answer    `yaml:"answer"`
+	Lang        string    `yaml:"lang" max:"35"` // the language it is written in (BCP 47), when it says
 
 	BodyItem    *Body   `yaml:"-"`
 	TargetItems []*Item `yaml:"-"`
+	// ParticipantItem is the participant who proposes it, when Participant is set.
+	ParticipantItem *Participant `yaml:"-"`
+	// Threshold is set by Derive when the proposal's counted supports within a phase
+	// reached that phase's threshold; nil otherwise.
+	Threshold *ThresholdReached `yaml:"-"`
 	// PastTargets are targets that the work tree's plan no longer has but an approved
 	// version had (an action removed since): the proposal stays about them.
 	PastTargets []PastTarget `yaml:"-"`
@@ -552,7 +574,10 @@ type Feedback struct {
 	Verdict  `yaml:"-"`
 
 	VoterBody *Body `yaml:"-"`
-	On        *Item `yaml:"-"`
+	// VoterParticipant is the community's participant who wrote it, when Voter is a
+	// participant's handle rather than a body id.
+	VoterParticipant *Participant `yaml:"-"`
+	On               *Item        `yaml:"-"`
 	// Parent is the feedback ReplyTo names, once Resolve found it on the same item and
 	// outside any cycle; nil for a comment on the item itself. Replies are the feedback
 	// whose Parent it is, by date then file (Derive).
@@ -739,17 +764,23 @@ const (
 	// the maintainers vouches for when it landed (a fast-forward of the contributor's own
 	// commit, whose date the contributor wrote, and nothing signed since).
 	ReasonUnverifiedLanding = "unverified-landing"
+	// ReasonUnregistered: a participant of the community who is not registered under
+	// participation.registration (closed, or not yet approved).
+	ReasonUnregistered = "unregistered"
 )
 
 // Reasons lists the reason codes, in the order the trust model checks them.
 var Reasons = []string{ReasonMalformed, ReasonDuplicate, ReasonUnknownVoter, ReasonUnknownItem, ReasonClosed,
-	ReasonUnverified, ReasonNotMember, ReasonUnsigned, ReasonBadSignature, ReasonUnverifiedLanding, ReasonOutsideWindow, ReasonModerated}
+	ReasonUnverified, ReasonNotMember, ReasonUnsigned, ReasonBadSignature, ReasonUnverifiedLanding, ReasonOutsideWindow, ReasonModerated, ReasonUnregistered}
 
 // How a counted contribution was verified.
 const (
 	VerifiedAuthor    = "author"
 	VerifiedSignature = "signature"
 	VerifiedNone      = "none"
+	// VerifiedForge: a participant's contribution under policy author, whose identity
+	// is the forge account the gate checked when its merge request landed.
+	VerifiedForge = "forge"
 )
 
 // Origin is where a contributed file comes from in Git: the commit that last changed it,
@@ -818,6 +849,16 @@ type Site struct {
 	Feedback   []*Feedback  // by date, then file
 	Reactions  []*Reaction  // by item, then voter
 	Amendments []*Amendment // by date, then file
+	// Participants are the community's participants (content/participants/), by handle;
+	// Supports their supports, by item then participant. Registration is
+	// participation.registration of pspm.yaml: RegistrationClosed, Open or Approved.
+	Participants  []*Participant
+	Supports      []*Support
+	Registration  string
+	ByParticipant map[string]*Participant
+	// AwaitingAnswer are the community proposals that reached a threshold and have no
+	// official answer yet, oldest crossing first (Derive).
+	AwaitingAnswer []*Proposal
 
 	// Indexes, filled by Resolve and Derive.
 	Items    map[string]*Item // by key "<section>/<id>"

@@ -322,6 +322,19 @@ func (s *Site) Moderate() {
 			m.Hidden++
 		}
 	}
+	for _, sp := range s.Supports {
+		if m := of(sp.File, sp.Participant); m != nil {
+			sp.Hidden, sp.Comment, sp.Raw = m, "", nil
+			sp.Verdict = moderated(sp.Verdict, m)
+			m.Hidden++
+		}
+	}
+	for _, p := range s.Participants { // their presentation; their name stays, as a body's does
+		if m := of(p.File, p.ID); m != nil {
+			p.Hidden, p.Text = m, ""
+			m.Hidden++
+		}
+	}
 	hideItem := func(it *Item) *Moderation {
 		m := s.HiddenBy(it.File)
 		if m == nil {

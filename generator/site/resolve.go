@@ -31,12 +31,33 @@ func (s *Site) Index() diag.List {
 func (s *Site) Resolve() diag.List {
 	var errs diag.List
 	s.resolvePlan(&errs, true)
+	s.resolveParticipants(&errs)
 	for _, p := range s.Proposals {
+		switch {
+		case p.Body != "" && p.Participant != "":
+			errs.Add(p.at("participant"), "a proposal is made by a body (body:) or by a participant of the community (participant:), not both: remove one")
+		case p.Body == "" && p.Participant == "":
+			at := p.Pos
+			if at.File == "" {
+				at = p.at("title")
+			}
+			errs.Add(at, "missing required key \"body\": say which body makes the proposal (body: <body id>), or which participant of the community (participant: <handle>)")
+		}
 		if b := s.ByBody[p.Body]; b != nil {
 			p.BodyItem = b
 			b.Proposals = append(b.Proposals, p)
 		} else if p.Body != "" {
 			errs.Add(p.at("body"), "unknown body %q%s (bodies are declared in content/bodies/<ipa-code>.md)", p.Body, didYouMean(p.Body, keys(s.ByBody)))
+		}
+		if p.Participant != "" {
+			if pt := s.ByParticipant[p.Participant]; pt != nil {
+				p.ParticipantItem = pt
+				if !pt.Registered {
+					errs.Warn(p.at("participant"), "participant %q is not registered (%s): the proposal is published, but it reaches no threshold", p.Participant, pt.NotRegistered)
+				}
+			} else {
+				errs.Add(p.at("participant"), "unknown participant %q%s (participants are declared in content/participants/<handle>.md)", p.Participant, didYouMean(p.Participant, keys(s.ByParticipant)))
+			}
 		}
 		if p.Status == "" {
 			p.Status = ProposalOpen
@@ -129,6 +150,8 @@ func (s *Site) Resolve() diag.List {
 		}
 		if b := s.ByBody[f.Voter]; b != nil {
 			f.VoterBody = b
+		} else if pt := s.ByParticipant[f.Voter]; pt != nil {
+			f.VoterParticipant = pt
 		} else if f.Voter != "" {
 			sd.add(&f.Problems, at, Say("unknown-body.feedback", "unknown body %q: feedback files are named <body id>-<slug>.md, and the body must be declared in content/bodies/%s", f.Voter, Technical(didYouMean(f.Voter, keys(s.ByBody)))))
 		}
@@ -141,7 +164,7 @@ func (s *Site) Resolve() diag.List {
 			switch {
 			case f.On == nil:
 				f.Reason = ReasonUnknownItem
-			case f.VoterBody == nil:
+			case f.VoterBody == nil && f.VoterParticipant == nil:
 				f.Reason = ReasonUnknownVoter
 			}
 		}
@@ -149,6 +172,7 @@ func (s *Site) Resolve() diag.List {
 	s.resolveThreads()
 	s.resolveAmendments(sd)
 	s.resolveReactions(sd)
+	s.resolveSupports()
 	return errs
 }
 
@@ -520,7 +544,7 @@ func CanonicalVoter(name string) string {
 func CanonicalFile(p string) string {
 	dir, name := path.Split(p)
 	dir = strings.ToLower(dir)
-	if strings.HasSuffix(dir, "/reactions/") {
+	if strings.HasSuffix(dir, "/reactions/") || strings.HasSuffix(dir, "/supports/") {
 		if v := CanonicalVoter(name); v != "" {
 			ext := ""
 			if i := strings.IndexByte(name, '.'); i >= 0 {
@@ -586,6 +610,18 @@ func (s *Site) index(errs *diag.List) {
 	for _, b := range s.Bodies {
 		s.ByBody[b.ID] = b
 	}
+	s.ByParticipant = map[string]*Participant{}
+	sort.SliceStable(s.Participants, func(i, j int) bool { return s.Participants[i].ID < s.Participants[j].ID })
+	s.Participants = filter(s.Participants, func(p *Participant) bool {
+		f := string(Participants) + "/" + Fold(p.ID)
+		if prev := folded[f]; prev != nil {
+			errs.Add(p.Pos, "duplicate handle %q: %s already uses it; rename one", p.ID, prev.File)
+			return false
+		}
+		folded[f] = &p.Item
+		s.ByParticipant[p.ID] = p
+		return true
+	})
 }
 
 // AddPractice adds to an indexed site a practice that is no file of it (software read

@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +21,10 @@ func (g *generator) config() error {
 	g.raw("  branch", "main")
 	g.buf.WriteString("votes:\n")
 	g.raw("  policy", "none")
+	if g.o.Participants > 0 {
+		g.buf.WriteString("participation:\n")
+		g.raw("  registration", "open")
+	}
 	return g.emit("pspm.yaml")
 }
 
@@ -36,6 +41,10 @@ func (g *generator) planIndex() error {
 	g.raw("    from", "2025-01-01")
 	g.raw("    to", "2025-12-31")
 	g.flow("    opens", []string{"proposals", "feedback", "votes", "priorities"})
+	if g.o.Participants > 0 {
+		g.flow("    community", []string{"proposals", "feedback", "supports"})
+		g.raw("    threshold", "50")
+	}
 	g.str("  - name", "Approvazione del piano")
 	g.raw("    from", "2026-01-01")
 	g.raw("    to", "2026-03-31")
@@ -223,7 +232,11 @@ func (g *generator) proposals() error {
 
 		g.frontMatter()
 		g.str("title", title)
-		g.raw("body", g.bodyID(body))
+		if g.o.Participants > 0 && i%10 == 0 {
+			g.raw("participant", g.participantID(i%g.o.Participants))
+		} else {
+			g.raw("body", g.bodyID(body))
+		}
 		g.strs = g.strs[:0]
 		members := g.members(body)
 		for _, k := range g.distinct(len(members), 1+g.r.IntN(2), g.r.IntN) {
@@ -266,8 +279,56 @@ func (g *generator) proposals() error {
 		if err := g.reactions(folder, int(g.proposalReactions[i]), false); err != nil {
 			return err
 		}
+		if err := g.supports(folder, i); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// participants writes content/participants/<handle>.md for every participant.
+func (g *generator) participants() error {
+	kinds := []string{"citizen", "citizen", "citizen", "association", "company", "school", "university", "other"}
+	for i := range g.o.Participants {
+		g.frontMatter()
+		g.str("name", "Partecipante "+strconv.Itoa(i+1))
+		g.raw("kind", kinds[i%len(kinds)])
+		g.str("municipality", "Reggio Emilia")
+		g.raw("forge", "utente-"+strconv.Itoa(i+1))
+		g.endFrontMatter()
+		if err := g.emit("content/participants/" + g.participantID(i) + ".md"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// supports writes the support files of proposal i: Supports spread evenly over the
+// proposals, by distinct participants.
+func (g *generator) supports(folder string, i int) error {
+	o := g.o
+	if o.Supports == 0 {
+		return nil
+	}
+	n := o.Supports / o.Proposals
+	if i < o.Supports%o.Proposals {
+		n++
+	}
+	for j := range n {
+		g.buf.Reset()
+		if j%4 == 0 {
+			g.str("comment", "Sostengo questa proposta.")
+		}
+		if err := g.emit(folder + "/supports/" + g.participantID((j+i*7919)%o.Participants) + ".yaml"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// participantID is the handle of participant i.
+func (g *generator) participantID(i int) string {
+	return "p" + fmt.Sprintf("%0*d", width(g.o.Participants, 6), i+1)
 }
 
 // tags writes up to n distinct tags, popular ones more often.

@@ -41,6 +41,12 @@ type Options struct {
 	Seed int64
 	// FeedbackPerProposal is the number of feedback files on each proposal.
 	FeedbackPerProposal int
+	// Participants and Supports are the numbers of the community's participants
+	// (content/participants/) and of their support files, spread evenly over the
+	// proposals, one per participant per proposal. With participants, registration is
+	// open, the consultation opens proposals, feedback and supports to the community
+	// with a threshold, and every tenth proposal is a community proposal.
+	Participants, Supports int
 }
 
 // The site-wide facts that both the portal and its Hugo twin show.
@@ -80,7 +86,7 @@ func Generate(o Options, emit func(path string, data []byte) error) error {
 	}
 	g := newGenerator(o, emit)
 	g.spreadReactions()
-	steps := []func() error{g.config, g.planIndex, g.goals, g.objectives, g.actions, g.bodies, g.proposals, g.practices}
+	steps := []func() error{g.config, g.planIndex, g.goals, g.objectives, g.actions, g.bodies, g.participants, g.proposals, g.practices}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
@@ -109,7 +115,7 @@ func (o Options) check() error {
 	}{
 		{"Proposals", o.Proposals}, {"Practices", o.Practices}, {"Reactions", o.Reactions},
 		{"Tags", o.Tags}, {"Goals", o.Goals}, {"Objectives", o.Objectives}, {"Actions", o.Actions},
-		{"FeedbackPerProposal", o.FeedbackPerProposal},
+		{"FeedbackPerProposal", o.FeedbackPerProposal}, {"Participants", o.Participants}, {"Supports", o.Supports},
 	} {
 		if f.n < 0 {
 			return fmt.Errorf("synth: Options.%s is %d, want 0 or more", f.name, f.n)
@@ -117,6 +123,10 @@ func (o Options) check() error {
 	}
 	if o.Bodies < 1 {
 		return fmt.Errorf("synth: Options.Bodies is %d, want at least 1 (the plan owner %s is the first body)", o.Bodies, ownerID)
+	}
+	if o.Supports > 0 && (o.Proposals == 0 || int64(o.Supports) > int64(o.Participants)*int64(o.Proposals)) {
+		return fmt.Errorf("synth: %d supports do not fit: a participant supports a proposal at most once, so %d participants on %d proposals give at most %d supports",
+			o.Supports, o.Participants, o.Proposals, int64(o.Participants)*int64(o.Proposals))
 	}
 	items := int64(o.Proposals) + int64(o.Actions)
 	if most := items * int64(o.Bodies); int64(o.Reactions) > most {

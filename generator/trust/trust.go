@@ -117,6 +117,9 @@ func Judge(s *site.Site, o Options) diag.List {
 		r.CountPriority = r.Counted && r.Priority != 0 && slices.Contains(open, "priorities")
 	})
 	for _, f := range s.Feedback {
+		if f.VoterParticipant != nil {
+			continue // a participant's: judgeCommunity
+		}
 		f.Verdict, _ = j.verdict(contribution{
 			reason: f.Reason, detail: f.Detail, sentences: f.Sentences, file: f.File, item: f.On, itemKey: f.ItemKey,
 			voter: f.Voter, body: f.VoterBody, origin: f.Origin, sig: f.Sig, raw: f.Raw,
@@ -125,6 +128,7 @@ func Judge(s *site.Site, o Options) diag.List {
 		})
 		retime(f.Origin, clock.time(f.Origin))
 	}
+	j.judgeCommunity(clock, &errs)
 	for _, m := range s.Moderations {
 		m.Verdict = j.moderationVerdict(m)
 	}
