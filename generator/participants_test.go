@@ -600,3 +600,31 @@ func TestModeratedSupportIsKeptAndNotCounted(t *testing.T) {
 		t.Error("supports.json shows the moderated comment")
 	}
 }
+
+// The community's verdicts are said in the page's language, as bodies' votes are: a
+// support of a participant not registered, and one landed when no phase opened supports.
+func TestCommunityVerdictsAreSaidInThePagesLanguage(t *testing.T) {
+	closed := communityRepo(t, "none", "closed")
+	closed.landMR("2025-02-01T10:00:00Z", "sostegno", giulia, "Sostegno", map[string]string{giuliaSupport: ""})
+	_, _, out := closed.build()
+	page := string(out.Files()["proposals/cp1/index.html"])
+	if !strings.Contains(page, "giulia non è un partecipante registrato: su questo portale le iscrizioni sono chiuse") || strings.Contains(page, "is not a registered participant") {
+		t.Errorf("the Italian page of cp1 does not say in Italian why giulia's support does not count:\n%s", excerpt(page, "giulia"))
+	}
+	late := communityRepo(t, "none", "open")
+	late.landMR("2025-09-15T10:00:00Z", "tardi", giulia, "Sostegno tardivo", map[string]string{giuliaSupport: ""})
+	_, _, out = late.build()
+	page = string(out.Files()["proposals/cp1/index.html"])
+	if !strings.Contains(page, "quando nessuna fase del piano apriva sostegni alla comunità su proposals/cp1") || strings.Contains(page, "to the community on") {
+		t.Errorf("the Italian page of cp1 does not say in Italian that the support landed outside a phase:\n%s", excerpt(page, "giulia"))
+	}
+}
+
+// excerpt is the part of page around the first occurrence of s, for a failure message.
+func excerpt(page, s string) string {
+	i := strings.Index(page, s)
+	if i < 0 {
+		return "(" + s + " is not on the page)"
+	}
+	return page[max(0, i-200):min(len(page), i+600)]
+}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"html/template"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/site"
@@ -62,7 +63,8 @@ type SupportView struct {
 	Counted     bool
 	Reason      string
 	ReasonLabel string
-	Detail      string
+	Detail      template.HTML // why it does not count, in the page's language (see ReactionView)
+	DetailLang  string
 	Landed      time.Time
 	Commit      string
 }
@@ -82,9 +84,10 @@ func (r *renderer) participantLink(p *site.Participant, handle string) Link {
 }
 
 func (r *renderer) supportView(sp *site.Support, withItem bool) SupportView {
-	v := SupportView{Participant: r.participantLink(sp.By, sp.Participant), Comment: sp.Comment, Counted: sp.Counted, Reason: sp.Reason, Detail: sp.Detail}
+	v := SupportView{Participant: r.participantLink(sp.By, sp.Participant), Comment: sp.Comment, Counted: sp.Counted, Reason: sp.Reason}
 	if !sp.Counted {
 		v.ReasonLabel = r.tr.T("reason." + sp.Reason)
+		v.Detail, v.DetailLang = r.verdictDetail(sp.Verdict)
 	}
 	if withItem && sp.On != nil {
 		v.Item = r.itemLink(sp.On)

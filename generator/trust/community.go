@@ -2,7 +2,8 @@ package trust
 
 import (
 	"errors"
-	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/diag"
@@ -117,20 +118,20 @@ func (j *judge) communityVerdict(c communityContribution, keys map[string][]*sig
 		return site.Verdict{Reason: c.reason, Detail: c.detail, Verification: site.VerifiedNone}, nil
 	}
 	if c.by == nil {
-		return communityNotCounted(site.ReasonUnknownVoter, "unknown participant %q", c.handle), nil
+		return notCountedSaid(site.ReasonUnknownVoter, "community.unknown", "unknown participant %q", c.handle), nil
 	}
 	if !c.by.Registered {
-		return communityNotCounted(site.ReasonUnregistered, "%s is not a registered participant: %s", c.handle, c.by.NotRegistered), nil
+		return notRegistered(c.handle, c.by.NotRegistered), nil
 	}
 	if a := c.by.Approved; j.s.Registration == site.RegistrationApproved && c.origin != nil && !c.timing.at.IsZero() && c.timing.at.Before(a) {
-		return communityNotCounted(site.ReasonUnregistered, "it landed on %s, before %s was approved on %s: a participant's contributions count from their approval",
-			c.timing.at.UTC().Format(time.RFC3339), c.handle, a.Format(time.DateOnly)), nil
+		return notCountedSaid(site.ReasonUnregistered, "community.before-approval", "it landed on %s, before %s was approved on %s: a participant's contributions count from their approval",
+			moment(c.timing.at), c.handle, day(a)), nil
 	}
 	if c.forItem != "" && c.forItem != c.itemKey {
-		return communityNotCounted(site.ReasonMalformed, "the file says item: %s, but it is in the folder of %s", c.forItem, c.itemKey), nil
+		return notCountedSaid(site.ReasonMalformed, "community.wrong-item", "the file says item: %s, but it is in the folder of %s", c.forItem, c.itemKey), nil
 	}
 	if c.forBy != "" && c.forBy != c.handle {
-		return communityNotCounted(site.ReasonMalformed, "the file says %s: %s, but it is named after %s", c.byKey, c.forBy, c.handle), nil
+		return notCountedSaid(site.ReasonMalformed, "wrong-voter", "the file says %s: %s, but it is named after %s", c.byKey, c.forBy, c.handle), nil
 	}
 	if c.support {
 		if why := closed(j.s, c.item, c.timing.at); why.English != "" {
@@ -153,17 +154,16 @@ func (j *judge) communityVerdict(c communityContribution, keys map[string][]*sig
 		ph = CommunityOpen(phases, c.what, c.itemKey, c.timing.at)
 		if ph == nil {
 			return verdictOf(site.ReasonOutsideWindow, say("outside-window.community", "it landed on %s (commit %s), when no phase of the plan opened %s to the community on %s (community: and scope: of the phases in content/plan/_index.md)",
-				moment(c.timing.at), short(c.timing.commit), c.what, c.itemKey), c.timing.note), nil
+				moment(c.timing.at), short(c.timing.commit), label{Key: "verdict.open." + c.what, English: c.what}, c.itemKey), c.timing.note), nil
 		}
 	}
 	v.Counted = true
-	notes := []site.Sentence{}
-	if v.Detail != "" {
+	notes := slices.Clone(v.Sentences)
+	if len(notes) == 0 && v.Detail != "" {
 		notes = append(notes, site.Sentence{English: v.Detail})
 	}
 	notes = append(notes, c.timing.note)
-	v.Detail, _ = joinSentences(notes)
-	v.Sentences = nil
+	v.Detail, v.Sentences = joinSentences(notes)
 	return v, ph
 }
 
@@ -173,27 +173,30 @@ func (j *judge) communityIdentity(c communityContribution, keys map[string][]*si
 	case PolicyAuthor, PolicySigned:
 		if c.origin == nil {
 			if j.o.FromGit {
-				return communityNotCounted(site.ReasonUnverified, "the file is not committed on the main branch as it is (added or edited since): who sent it cannot be verified")
+				return notCountedSaid(site.ReasonUnverified, "community.uncommitted", "the file is not committed on the main branch as it is (added or edited since): who sent it cannot be verified")
 			}
-			return communityNotCounted(site.ReasonUnverified, "the site is not read from a Git repository: votes.policy %s needs the history to verify who sent it", j.o.Policy)
+			return notCountedSaid(site.ReasonUnverified, "community.no-git", "the site is not read from a Git repository: votes.policy %s needs the history to verify who sent it", j.o.Policy)
 		}
 	}
 	switch j.o.Policy {
 	case PolicyAuthor:
 		o := c.origin
 		if o.Replayed != nil {
-			return communityNotCounted(site.ReasonUnverified, "%s", Replayed(o.Replayed, "commit "+short(o.Commit)+" made this version before, and it"))
-		}
-		account := c.by.Forge
-		if account == "" {
-			account = "of the plan owner's maintainers (the participant names no forge account)"
+			return verdictOf(site.ReasonUnverified, replayed(o.Replayed, "replayed.commit", "commit "+short(o.Commit)+" made this version before, and it", short(o.Commit)))
 		}
 		v := site.Verdict{Verification: site.VerifiedForge, Signer: c.by.Forge, Member: c.by.Name}
-		if merges[o.LandedCommit] {
-			v.Detail = "identity: forge account " + account + ", checked at merge (commit " + short(o.LandedCommit) + ")"
-		} else {
-			v.Detail = "identity: forge account " + account + ", not checked at merge: commit " + short(o.LandedCommit) + " that landed it is not the merge of a merge request"
+		var said site.Sentence
+		switch checked := merges[o.LandedCommit]; {
+		case c.by.Forge == "" && checked:
+			said = say("community.owner-checked", "identity: forge account of the plan owner's maintainers (the participant names no forge account), checked at merge (commit %s)", short(o.LandedCommit))
+		case c.by.Forge == "":
+			said = say("community.owner-unchecked", "identity: forge account of the plan owner's maintainers (the participant names no forge account), not checked at merge: commit %s that landed it is not the merge of a merge request", short(o.LandedCommit))
+		case checked:
+			said = say("community.forge-checked", "identity: forge account %s, checked at merge (commit %s)", c.by.Forge, short(o.LandedCommit))
+		default:
+			said = say("community.forge-unchecked", "identity: forge account %s, not checked at merge: commit %s that landed it is not the merge of a merge request", c.by.Forge, short(o.LandedCommit))
 		}
+		v.Detail, v.Sentences = joinSentences([]site.Sentence{said})
 		return v
 	case PolicySigned:
 		return j.communitySignature(c, keys[c.handle])
@@ -207,20 +210,20 @@ func (j *judge) communitySignature(c communityContribution, keys []*signature.Ke
 	if c.sig != nil {
 		switch {
 		case c.sig.Spent && c.sig.Withdrawn != nil:
-			detached = communityNotCounted(site.ReasonBadSignature, "%s", Replayed(c.sig.Withdrawn, baseName(c.sig.File)))
+			detached = verdictOf(site.ReasonBadSignature, replayed(c.sig.Withdrawn, "replayed.file", baseName(c.sig.File), baseName(c.sig.File)))
 		case c.sig.Spent:
-			detached = communityNotCounted(site.ReasonBadSignature, "%s was withdrawn from this item before: sign the file anew", baseName(c.sig.File))
+			detached = notCountedSaid(site.ReasonBadSignature, "community.withdrawn-signature", "%s was withdrawn from this item before: sign the file anew", baseName(c.sig.File))
 		case c.forItem == "" || c.forBy == "":
-			detached = communityNotCounted(site.ReasonBadSignature, "a signed file must say what it is for: add the lines \"item: %s\" and \"%s: %s\", then sign it again", c.itemKey, c.byKey, c.handle)
+			detached = notCountedSaid(site.ReasonBadSignature, "community.signed-unbound", "a signed file must say what it is for: add the lines \"item: %s\" and \"%s: %s\", then sign it again", c.itemKey, c.byKey, c.handle)
 		default:
 			key, err := signature.Verify(c.sig.Data, c.raw, signature.NamespacePSPM, keys, c.origin.Landed)
 			switch {
 			case err == nil:
 				return site.Verdict{Verification: site.VerifiedSignature, Signer: key.Fingerprint, Member: c.by.Name}
 			case errors.Is(err, signature.ErrUnknownKey):
-				detached = communityNotCounted(site.ReasonNotMember, "%s is made with a key that is not one of %s's keys (listed in %s)", baseName(c.sig.File), c.handle, c.by.File)
+				detached = notCountedSaid(site.ReasonNotMember, "community.not-key-sig", "%s is made with a key that is not one of %s's keys (listed in %s)", baseName(c.sig.File), c.handle, c.by.File)
 			default:
-				detached = communityNotCounted(site.ReasonBadSignature, "%s does not verify: %v", baseName(c.sig.File), err)
+				detached = notCountedSaid(site.ReasonBadSignature, "community.bad-signature", "%s does not verify: %s", baseName(c.sig.File), technical(err.Error()))
 			}
 		}
 	}
@@ -229,7 +232,7 @@ func (j *judge) communitySignature(c communityContribution, keys []*signature.Ke
 		if c.sig != nil {
 			return detached
 		}
-		return communityNotCounted(site.ReasonBadSignature, "%s", Replayed(o.Replayed, "the signature of commit "+short(o.Commit)+" vouched for this version before, and it"))
+		return verdictOf(site.ReasonBadSignature, replayed(o.Replayed, "replayed.commit-signature", "the signature of commit "+short(o.Commit)+" vouched for this version before, and it", short(o.Commit)))
 	}
 	if o.Signature != "" {
 		key, err := signature.Verify([]byte(o.Signature), []byte(o.Payload), signature.NamespaceGit, keys, o.Committed)
@@ -238,15 +241,15 @@ func (j *judge) communitySignature(c communityContribution, keys []*signature.Ke
 		}
 		if c.sig == nil {
 			if errors.Is(err, signature.ErrUnknownKey) {
-				return communityNotCounted(site.ReasonNotMember, "commit %s is signed by a key that is not one of %s's keys (listed in %s)", short(o.Commit), c.handle, c.by.File)
+				return notCountedSaid(site.ReasonNotMember, "community.not-key-commit", "commit %s is signed by a key that is not one of %s's keys (listed in %s)", short(o.Commit), c.handle, c.by.File)
 			}
-			return communityNotCounted(site.ReasonBadSignature, "the signature of commit %s does not verify: %v", short(o.Commit), err)
+			return notCountedSaid(site.ReasonBadSignature, "bad-commit-signature", "the signature of commit %s does not verify: %s", short(o.Commit), technical(err.Error()))
 		}
 	}
 	if c.sig != nil {
 		return detached
 	}
-	return communityNotCounted(site.ReasonUnsigned, "neither commit %s nor a detached signature (%s.sig, made with ssh-keygen -Y sign -n pspm) signs the file with a key of %s", short(o.Commit), baseName(c.file), c.handle)
+	return notCountedSaid(site.ReasonUnsigned, "community.unsigned", "neither commit %s nor a detached signature (%s.sig, made with ssh-keygen -Y sign -n pspm) signs the file with a key of %s", short(o.Commit), baseName(c.file), c.handle)
 }
 
 // CommunityOpen returns the first phase that opens what (proposals, feedback, supports)
@@ -262,9 +265,14 @@ func CommunityOpen(phases []site.Phase, what, key string, t time.Time) *site.Pha
 	return nil
 }
 
-// communityNotCounted is the verdict of a participant's contribution that does not count,
-// said in English (Detail): its sentences have no key in the language files yet, so
-// pages show them marked as English.
-func communityNotCounted(reason, format string, args ...any) site.Verdict {
-	return site.Verdict{Reason: reason, Detail: fmt.Sprintf(format, args...), Verification: site.VerifiedNone}
+// notRegistered is the verdict of a contribution of a participant the portal has not
+// registered: why is the participant's NotRegistered, said by its own sentence.
+func notRegistered(handle, why string) site.Verdict {
+	key := "community.unregistered.closed"
+	if strings.HasPrefix(why, "not yet approved") {
+		key = "community.unregistered.pending"
+	}
+	ss := say(key, "%s is not a registered participant", handle)
+	ss.English += ": " + why
+	return verdictOf(site.ReasonUnregistered, ss)
 }
