@@ -227,29 +227,17 @@ func (j *judge) communitySignature(c communityContribution, keys []*signature.Ke
 			}
 		}
 	}
-	o := c.origin
-	if o.Replayed != nil {
-		if c.sig != nil {
-			return detached
-		}
-		return verdictOf(site.ReasonBadSignature, replayed(o.Replayed, "replayed.commit-signature", "the signature of commit "+short(o.Commit)+" vouched for this version before, and it", short(o.Commit)))
-	}
-	if o.Signature != "" {
-		key, err := signature.Verify([]byte(o.Signature), []byte(o.Payload), signature.NamespaceGit, keys, o.Committed)
-		if err == nil {
+	return commitSigned(c.origin, keys, c.sig != nil, detached, signer{
+		by: func(key *signature.Key) site.Verdict {
 			return site.Verdict{Verification: site.VerifiedSignature, Signer: key.Fingerprint, Member: c.by.Name}
-		}
-		if c.sig == nil {
-			if errors.Is(err, signature.ErrUnknownKey) {
-				return notCountedSaid(site.ReasonNotMember, "community.not-key-commit", "commit %s is signed by a key that is not one of %s's keys (listed in %s)", short(o.Commit), c.handle, c.by.File)
-			}
-			return notCountedSaid(site.ReasonBadSignature, "bad-commit-signature", "the signature of commit %s does not verify: %s", short(o.Commit), technical(err.Error()))
-		}
-	}
-	if c.sig != nil {
-		return detached
-	}
-	return notCountedSaid(site.ReasonUnsigned, "community.unsigned", "neither commit %s nor a detached signature (%s.sig, made with ssh-keygen -Y sign -n pspm) signs the file with a key of %s", short(o.Commit), baseName(c.file), c.handle)
+		},
+		notKey: func(o *site.Origin) site.Verdict {
+			return notCountedSaid(site.ReasonNotMember, "community.not-key-commit", "commit %s is signed by a key that is not one of %s's keys (listed in %s)", short(o.Commit), c.handle, c.by.File)
+		},
+		unsigned: func(o *site.Origin) site.Verdict {
+			return notCountedSaid(site.ReasonUnsigned, "community.unsigned", "neither commit %s nor a detached signature (%s.sig, made with ssh-keygen -Y sign -n pspm) signs the file with a key of %s", short(o.Commit), baseName(c.file), c.handle)
+		},
+	})
 }
 
 // CommunityOpen returns the first phase that opens what (proposals, feedback, supports)

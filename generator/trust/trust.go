@@ -479,9 +479,31 @@ func (j *judge) bySignature(c contribution) site.Verdict {
 			return detached
 		}
 	}
-	o := c.origin
+	return commitSigned(c.origin, keys, c.sig != nil, detached, signer{
+		by: j.signedBy,
+		notKey: func(o *site.Origin) site.Verdict {
+			return notCountedSaid(site.ReasonNotMember, "not-member-key", "commit %s is signed by a key that is not registered for a member of %s (keys are listed in %s)", short(o.Commit), c.voter, c.body.File)
+		},
+		unsigned: func(o *site.Origin) site.Verdict {
+			return notCountedSaid(site.ReasonUnsigned, "unsigned", "neither commit %s nor a detached signature (%s.sig, made with ssh-keygen -Y sign -n pspm) signs the file", short(o.Commit), baseName(c.file))
+		},
+	})
+}
+
+// signer says, for commitSigned, what a verified key makes of a contribution, and
+// what it is when the commit is signed by a key not the voter's, or not signed at all.
+type signer struct {
+	by       func(*signature.Key) site.Verdict
+	notKey   func(*site.Origin) site.Verdict
+	unsigned func(*site.Origin) site.Verdict
+}
+
+// commitSigned finishes policy signed once a detached signature, if the contribution
+// has one (hasSig), was judged as detached: a replayed commit, then the signature of
+// the commit that last changed the file by one of keys, then the detached verdict.
+func commitSigned(o *site.Origin, keys []*signature.Key, hasSig bool, detached site.Verdict, s signer) site.Verdict {
 	if o.Replayed != nil {
-		if c.sig != nil {
+		if hasSig {
 			return detached
 		}
 		return verdictOf(site.ReasonBadSignature, replayed(o.Replayed, "replayed.commit-signature", "the signature of commit "+short(o.Commit)+" vouched for this version before, and it", short(o.Commit)))
@@ -489,19 +511,19 @@ func (j *judge) bySignature(c contribution) site.Verdict {
 	if o.Signature != "" {
 		key, err := signature.Verify([]byte(o.Signature), []byte(o.Payload), signature.NamespaceGit, keys, o.Committed)
 		if err == nil {
-			return j.signedBy(key)
+			return s.by(key)
 		}
-		if c.sig == nil {
+		if !hasSig {
 			if errors.Is(err, signature.ErrUnknownKey) {
-				return notCountedSaid(site.ReasonNotMember, "not-member-key", "commit %s is signed by a key that is not registered for a member of %s (keys are listed in %s)", short(o.Commit), c.voter, c.body.File)
+				return s.notKey(o)
 			}
 			return notCountedSaid(site.ReasonBadSignature, "bad-commit-signature", "the signature of commit %s does not verify: %s", short(o.Commit), technical(err.Error()))
 		}
 	}
-	if c.sig != nil {
+	if hasSig {
 		return detached
 	}
-	return notCountedSaid(site.ReasonUnsigned, "unsigned", "neither commit %s nor a detached signature (%s.sig, made with ssh-keygen -Y sign -n pspm) signs the file", short(o.Commit), baseName(c.file))
+	return s.unsigned(o)
 }
 
 // signedBy is the verdict of a contribution signed with key.
