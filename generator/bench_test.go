@@ -76,19 +76,7 @@ func BenchmarkBuild(b *testing.B) {
 			if root := os.Getenv("PSPM_BENCH_DIR"); root != "" { // e.g. a tmpfs, to measure pspm and not the disk
 				dest = filepath.Join(root, fmt.Sprintf("public-%d", size.proposals))
 			}
-			fsys, err := generator.OpenSource(src)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ResetTimer()
-			var files int
-			for i := 0; i < b.N; i++ {
-				res, err := generator.BuildDir(generator.Options{Source: fsys}, dest)
-				if err != nil {
-					b.Fatal(err)
-				}
-				files = res.Files
-			}
+			files := buildTimes(b, src, dest, nil)
 			b.ReportMetric(float64(files)*float64(b.N)/b.Elapsed().Seconds(), "files/s")
 			b.ReportMetric(float64(size.proposals)*float64(b.N)/b.Elapsed().Seconds(), "proposals/s")
 		})
@@ -216,4 +204,27 @@ func BenchmarkVersions(b *testing.B) {
 			}
 		})
 	}
+}
+
+// buildTimes builds the site in the folder src into dest b.N times, timing only the
+// builds, calls check (when not nil) on each result, and returns the files written.
+func buildTimes(b *testing.B, src, dest string, check func(*generator.Result)) int {
+	b.Helper()
+	fsys, err := generator.OpenSource(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	var files int
+	for i := 0; i < b.N; i++ {
+		res, err := generator.BuildDir(generator.Options{Source: fsys}, dest)
+		if err != nil {
+			b.Fatal(err)
+		}
+		files = res.Files
+		if check != nil {
+			check(res)
+		}
+	}
+	return files
 }

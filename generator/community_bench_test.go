@@ -40,22 +40,11 @@ func BenchmarkBuildCommunity(b *testing.B) {
 		}
 	}
 	dest := filepath.Join(root, "public-community")
-	fsys, err := generator.OpenSource(src)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	var files int
-	for i := 0; i < b.N; i++ {
-		res, err := generator.BuildDir(generator.Options{Source: fsys}, dest)
-		if err != nil {
-			b.Fatal(err)
-		}
-		files = res.Files
+	files := buildTimes(b, src, dest, func(res *generator.Result) {
 		if n := len(res.Site.Supports); n != supports {
 			b.Fatalf("%d supports read, want %d", n, supports)
 		}
-	}
+	})
 	b.ReportMetric(float64(files), "files")
 	b.ReportMetric(float64(maxRSS())/(1<<20), "peak-RSS-MB")
 }
