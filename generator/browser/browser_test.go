@@ -34,8 +34,9 @@ const (
 	// maxPageBytes is the budget of one page: HTML, CSS, scripts and images, as transferred.
 	maxPageBytes = 60 << 10
 	// forgeConfig is the demo's pspm.yaml: the demo has none, and the forge turns on the
-	// Vote / Comment / Propose a change buttons.
-	forgeConfig = "forge: {kind: github, url: \"https://github.com/mef/piano-strategico\"}\n"
+	// Vote / Comment / Propose a change buttons and, with the registration of the
+	// community's participants (as the demo's pspm.yaml sets it), Take part.
+	forgeConfig = "forge: {kind: github, url: \"https://github.com/mef/piano-strategico\"}\nparticipation: {registration: approved}\n"
 	// wcag21AA is what axe-core checks: WCAG 2.0 and 2.1, levels A and AA.
 	wcag21AA = `{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}`
 	// contrastOnly runs axe-core's colour contrast rule alone.
@@ -359,6 +360,25 @@ func pagesOf(t *testing.T, res *generator.Result) []page {
 			pages = append(pages, page{"thread", p.URL(), "it", 200, 0})
 			break
 		}
+	}
+	// The community, when the demo has one: the participants with the Take part button,
+	// the richest participant's page, a community proposal with its supports, and the
+	// moderation decisions.
+	if len(s.Participants) > 0 {
+		who := s.Participants[richest("participant", len(s.Participants), func(i int) int {
+			q := s.Participants[i]
+			return len(q.Supports) + len(q.Comments) + 2*len(q.Proposals)
+		})]
+		pages = append(pages, page{"participants", "/participants/", "it", 200, 0}, page{"participant", who.URL(), "it", 200, 0})
+		for _, p := range s.Proposals {
+			if p.ParticipantItem != nil && len(p.Supports) > 0 {
+				pages = append(pages, page{"community-proposal", p.URL(), "it", 200, 0})
+				break
+			}
+		}
+	}
+	if len(s.Moderations) > 0 {
+		pages = append(pages, page{"moderation", "/moderation/", "it", 200, 0})
 	}
 	return append(pages,
 		page{"proposal", "/proposals/" + prop.ID + "/", "it", 200, 0},

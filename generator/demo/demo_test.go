@@ -162,8 +162,9 @@ func TestDemoPortalShowsSignedVersionsForgedVoteAndProgressOverTime(t *testing.T
 	if err != nil {
 		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
 	}
-	if len(res.Diagnostics) > 0 {
-		t.Errorf("the demo builds with diagnostics:\n%s", res.Diagnostics.Format())
+	// The one warning is the owner's: the community proposal waits for an answer.
+	if d := res.Diagnostics; len(d) != 1 || !strings.Contains(d.Format(), "content/proposals/"+communityProposal+"/index.md:2:8: warning: threshold reached on 2026-09-27") {
+		t.Errorf("the demo builds with diagnostics other than the threshold reached:\n%s", res.Diagnostics.Format())
 	}
 	files := out.Files()
 	var versions []version
@@ -211,7 +212,7 @@ func TestDemoPortalShowsSignedVersionsForgedVoteAndProgressOverTime(t *testing.T
 		t.Fatal(err)
 	}
 	for _, f := range feedback {
-		if !f.Counted {
+		if !f.Counted && (f.File != moderatedComment || f.Reason != "moderated") {
 			t.Errorf("a comment not counted: %+v", f)
 		}
 	}
