@@ -2,6 +2,7 @@ package demo
 
 import (
 	"encoding/json"
+	"path"
 	"strings"
 	"testing"
 	"time"
@@ -128,6 +129,26 @@ func TestDemoCommunityProposalReachesItsThresholdAndASupportBeforeThePhaseIsNotC
 	}
 	if votes := string(files["api/v1/votes.json"]); strings.Contains(votes, `"voter":"chiara_ferretti"`) || strings.Contains(votes, "/supports/") {
 		t.Errorf("votes.json holds the community's supports")
+	}
+	// pspm audit lists the supports apart from the votes, the early one with its reason.
+	trail, err := generator.Audit(res, strings.TrimPrefix(path.Dir(path.Dir(earlySupport)), "content/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	if err := trail.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Votes (0 reaction files)",
+		"Community supports (2 support files, 1 counted)",
+		"luca_marchetti  no       outside-window",
+		earlySupport + ": it landed on 2026-06-22",
+		project + "!",
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("pspm audit lacks %q:\n%s", want, text.String())
+		}
 	}
 }
 
