@@ -303,8 +303,10 @@ func TestDemoAmendmentsAreCommittedAndTheAcceptedOneAppliedInTheSameMergeRequest
 // itemFile is the file of the item a contribution's path belongs to.
 func itemFile(p string, files map[string][]byte) string {
 	dir := p[:strings.LastIndex(p, "/reactions/")+len("/")]
-	if i := strings.LastIndex(p, "/feedback/"); i >= 0 {
-		dir = p[:i+1]
+	for _, folder := range []string{"/feedback/", "/supports/"} {
+		if i := strings.LastIndex(p, folder); i >= 0 {
+			dir = p[:i+1]
+		}
 	}
 	dir = strings.TrimSuffix(dir, "/")
 	for _, candidate := range []string{dir + ".md", dir + "/index.md"} {
@@ -334,7 +336,7 @@ func TestEveryDemoContributionLandsAfterItsItemAndBeforeTheEnd(t *testing.T) {
 	last := commits[len(commits)-1]
 	n := 0
 	for p := range last.Files {
-		if !strings.Contains(p, "/reactions/") && !strings.Contains(p, "/feedback/") {
+		if !strings.Contains(p, "/reactions/") && !strings.Contains(p, "/feedback/") && !strings.Contains(p, "/supports/") {
 			continue
 		}
 		item := itemFile(p, last.Files)
@@ -420,7 +422,11 @@ func TestEveryDemoProposalLandsOnItsDateInAPhaseThatOpensProposals(t *testing.T)
 		}
 		open := false
 		for _, ph := range s.phases {
-			open = open || slices.Contains(ph.opens, "proposals") && !when.Before(ph.from) && when.Before(ph.to.AddDate(0, 0, 1))
+			opens := slices.Contains(ph.opens, "proposals")
+			if pr.participant != "" { // a community proposal: the phase's community part
+				opens = ph.communityOpen("proposals", "proposals/"+id)
+			}
+			open = open || opens && !when.Before(ph.from) && when.Before(ph.to.AddDate(0, 0, 1))
 		}
 		if !open {
 			t.Errorf("proposal %s lands on %s, when no phase opens proposals", id, when)
