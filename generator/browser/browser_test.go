@@ -109,6 +109,9 @@ func TestThemeInHeadlessChromium(t *testing.T) {
 	t.Run("TabReachesSkipLinkBrandAndMenuInOrder", func(t *testing.T) { p.checkHomeTabOrder(t) })
 	t.Run("SkipLinkMovesFocusToMain", func(t *testing.T) { p.checkSkipLink(t) })
 	t.Run("ForgeButtonsAreReachableByTabWithVisibleFocus", func(t *testing.T) { p.checkForgeButtons(t) })
+	if slices.ContainsFunc(p.pages, func(pg page) bool { return pg.name == "participants" }) {
+		t.Run("TakePartButtonIsReachableByTabWithVisibleFocus", func(t *testing.T) { p.checkTakePartButton(t) })
+	}
 	t.Run("NoHorizontalScrollAt320px", func(t *testing.T) {
 		names := []string{"home", "proposal", "action"}
 		if slices.ContainsFunc(p.pages, func(pg page) bool { return pg.name == "amended" }) {
@@ -860,6 +863,32 @@ func (p *portal) checkForgeButtons(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// checkTakePartButton: on the participants' page of a site with a forge and open
+// registrations, Tab reaches the Take part (Partecipa) button, with a visible focus.
+func (p *portal) checkTakePartButton(t *testing.T) {
+	pg := p.page(t, "participants")
+	for _, vp := range viewports() {
+		t.Run(vp.name, func(t *testing.T) {
+			ctx, _, _ := p.tab(t, vp, pg.path, focusEmulation())
+			buttons := eval[[]string](t, ctx, `[...document.querySelectorAll('main .actions-bar a.button')].map(`+describeJS+`)`)
+			if len(buttons) != 1 {
+				t.Fatalf("the participants' page has %d buttons, want 1 (Partecipa): %q", len(buttons), buttons)
+			}
+			var path []string
+			for i := 0; i < 300; i++ {
+				f := pressTab(t, ctx)
+				path = append(path, f.Desc)
+				if f.Desc == buttons[0] {
+					checkFocusVisible(t, f)
+					p.shot(t, ctx, "participants-focus-take-part-"+vp.name, false)
+					return
+				}
+			}
+			t.Errorf("Tab never reaches %s; it went through:\n  %s", buttons[0], strings.Join(path, "\n  "))
+		})
 	}
 }
 

@@ -40,7 +40,7 @@ func buildDemoSite(t *testing.T) (string, *generator.Result, map[string][]byte) 
 }
 
 func TestDemoCommunityRegistersByMergeRequestsApprovedByMEFsMaintainer(t *testing.T) {
-	dir, res, _ := buildDemoSite(t)
+	dir, res, files := buildDemoSite(t)
 	s := res.Site
 	if len(s.Participants) < 4 || len(s.Participants) > 6 {
 		t.Fatalf("%d participants; want 4 to 6", len(s.Participants))
@@ -69,6 +69,16 @@ func TestDemoCommunityRegistersByMergeRequestsApprovedByMEFsMaintainer(t *testin
 	}
 	if s.Registration != site.RegistrationApproved {
 		t.Errorf("registration %q", s.Registration)
+	}
+	// A participant's presentation keeps its line breaks without an inline style, which
+	// a strict Content-Security-Policy (style-src 'self') blocks.
+	if page := string(files["participants/chiara_ferretti/index.html"]); !strings.Contains(page, "Lavoro in una biblioteca di quartiere") {
+		t.Errorf("the participant's page lacks the presentation")
+	}
+	for name, data := range files {
+		if strings.HasSuffix(name, ".html") && strings.Contains(string(data), " style=") {
+			t.Errorf("%s has an inline style", name)
+		}
 	}
 }
 
