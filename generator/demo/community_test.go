@@ -195,5 +195,9 @@ func TestDemoParticipantRepliesToABodysCommentAndAnOffensiveReplyIsHidden(t *tes
 		if strings.Contains(string(data), hiddenWords) {
 			t.Errorf("%s shows the hidden comment's words", name)
 		}
+		// The participants' commits carry their forge's private addresses: never published.
+		if strings.Contains(string(data), "@users.noreply.gitlab.com") {
+			t.Errorf("%s shows a participant's commit address", name)
+		}
 	}
 }
