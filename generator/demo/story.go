@@ -180,6 +180,9 @@ func hash(s string) int {
 	return int(h.Sum32() & 0x7fffffff)
 }
 
+// memberRE reads a body's members; phaseRE a phase of content/plan/_index.md, whose
+// community: and scope: the demo's plan writes right after opens:, in that order (the
+// community tests fail if the story misreads them: supports would not count).
 var (
 	memberRE = regexp.MustCompile(`(?m)^  - name: "?([^"\n]+?)"?\n    email: (\S+)$`)
 	phaseRE  = regexp.MustCompile(`(?m)^    from: (\S+)\n    to: (\S+)\n    opens: \[([^\]]*)\]$(?:\n    community: \[([^\]]*)\]$)?(?:\n    scope: \[([^\]]*)\]$)?`)
