@@ -1,6 +1,8 @@
 // Package demo embeds the demo portal in content/ (MEF's strategic plan 2025-2027, its
-// bodies, proposals, practices, feedback and votes) into the pspm binary, so that
-// `pspm serve` shows a working portal from any folder.
+// bodies, proposals, practices, feedback and votes, the community's participants and
+// supports, and the moderation decisions) into the pspm binary, so that `pspm serve`
+// shows a working portal from any folder. The participants take part under
+// participation.registration: approved, which the demo's pspm.yaml (generator/demo) sets.
 package demo
 
 import (
@@ -12,7 +14,7 @@ import (
 	"time"
 )
 
-//go:embed all:plan all:proposals all:practices all:bodies
+//go:embed all:plan all:proposals all:practices all:bodies all:participants all:moderation
 var files embed.FS
 
 // Site returns the demo as a site folder: its files are under content/, as in a real site.

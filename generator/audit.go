@@ -15,20 +15,24 @@ import (
 )
 
 // Trail is the audit trail of one item, as `pspm audit ITEM` prints it and as the item's
-// page shows it: every reaction file with its verdict and the commit that cast it, every
-// change to the item's text, its feedback thread, and its amendments with the votes on
-// each.
+// page shows it: every reaction file with its verdict and the commit that cast it, the
+// community's supports likewise (apart from the votes), every change to the item's text,
+// its feedback thread, and its amendments with the votes on each.
 type Trail struct {
 	Item   string `json:"item"` // "<section>/<id>"
 	Title  string `json:"title"`
 	File   string `json:"file"`
 	Policy string `json:"policy"` // votes.policy
 	// Hidden is the moderation that hides the item (a proposal or practice), or nil.
-	Hidden   *TrailModeration `json:"hidden,omitempty"`
-	Tally    TrailTally       `json:"tally"`
-	Votes    []TrailVote      `json:"votes"`
-	History  []TrailChange    `json:"history"`
-	Feedback []TrailFeedback  `json:"feedback"`
+	Hidden *TrailModeration `json:"hidden,omitempty"`
+	Tally  TrailTally       `json:"tally"`
+	Votes  []TrailVote      `json:"votes"`
+	// Backing counts the counted supports of the community's participants, and Supports
+	// are every support file in the item's folder with its verdict; never in Votes.
+	Backing  int             `json:"backing,omitempty"`
+	Supports []TrailSupport  `json:"supports,omitempty"`
+	History  []TrailChange   `json:"history"`
+	Feedback []TrailFeedback `json:"feedback"`
 	// Amendments are the changes bodies proposed to the item (plan items only), oldest
 	// first, each with the votes on it.
 	Amendments []TrailAmendment `json:"amendments"`
@@ -107,6 +111,25 @@ type TrailVote struct {
 	Moderation *TrailModeration `json:"moderation,omitempty"`
 }
 
+// TrailSupport is one support file of a participant of the community and its verdict.
+type TrailSupport struct {
+	Participant  string           `json:"participant"`
+	Counted      bool             `json:"counted"`
+	Reason       string           `json:"reason,omitempty"`
+	Detail       string           `json:"detail,omitempty"`
+	Verification string           `json:"verification"`
+	Signer       string           `json:"signer,omitempty"`
+	File         string           `json:"file"`
+	Signature    string           `json:"signature,omitempty"`
+	Commit       string           `json:"commit,omitempty"`
+	Author       string           `json:"author,omitempty"`
+	Landed       string           `json:"landed,omitempty"`
+	LandedCommit string           `json:"landed_commit,omitempty"`
+	MergeRequest string           `json:"merge_request,omitempty"`
+	Hidden       bool             `json:"hidden,omitempty"`
+	Moderation   *TrailModeration `json:"moderation,omitempty"`
+}
+
 // TrailModeration is the moderation decision that hides a contribution: its file's id,
 // the rule broken, the date and the reason (never the hidden words).
 type TrailModeration struct {
@@ -170,6 +193,22 @@ func Audit(res *Result, key string) (*Trail, error) {
 		if r.ItemKey == it.Key() {
 			t.Votes = append(t.Votes, trailVote(r))
 		}
+	}
+	t.Backing = it.Backing
+	for _, sp := range s.Supports { // every file in the item's supports folder
+		if sp.ItemKey != it.Key() {
+			continue
+		}
+		ts := TrailSupport{Participant: sp.Participant, Counted: sp.Counted, Reason: sp.Reason, Detail: sp.Detail, Verification: sp.Verification,
+			Signer: sp.Signer, File: sp.File, Hidden: sp.Hidden != nil, Moderation: trailModeration(sp.Hidden)}
+		if sp.Sig != nil {
+			ts.Signature = sp.Sig.File
+		}
+		if o := sp.Origin; o != nil {
+			ts.Commit, ts.Author, ts.Landed, ts.LandedCommit = o.Commit, person(o.AuthorName, o.AuthorEmail), stamp(o.Landed), o.LandedCommit
+			ts.MergeRequest = o.MergeRequest
+		}
+		t.Supports = append(t.Supports, ts)
 	}
 	for _, c := range it.History {
 		t.History = append(t.History, TrailChange{Landed: stamp(c.Landed), Commit: c.Commit, Author: person(c.AuthorName, c.AuthorEmail),
@@ -330,6 +369,12 @@ func (t *Trail) WriteText(w io.Writer) error {
 	if err := writeVotes(w, t.Votes, "  "); err != nil {
 		return err
 	}
+	if len(t.Supports) > 0 {
+		p("\nCommunity supports (%d support files, %d counted)\n", len(t.Supports), t.Backing)
+		if err := writeSupports(w, t.Supports, "  "); err != nil {
+			return err
+		}
+	}
 	p("\nHistory (%d changes)\n", len(t.History))
 	for _, c := range t.History {
 		del := ""
@@ -416,6 +461,31 @@ func writeVotes(w io.Writer, votes []TrailVote, indent string) error {
 			if !v.Counted {
 				p("%s%s: %s\n", indent, clean(v.File), clean(v.Detail))
 			}
+		}
+	}
+	return nil
+}
+
+// writeSupports writes a table of the community's supports, as writeVotes does votes.
+func writeSupports(w io.Writer, supports []TrailSupport, indent string) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, indent+"PARTICIPANT\tCOUNTED\tVERIFIED BY / REASON\tCOMMIT\tLANDED\tMERGE REQUEST\tAUTHOR")
+	for _, sp := range supports {
+		counted, why := "yes", sp.Verification
+		if sp.Signer != "" {
+			why += " " + sp.Signer
+		}
+		if !sp.Counted {
+			counted, why = "no", sp.Reason
+		}
+		fmt.Fprintf(tw, indent+"%s\t%s\t%s\t%s\t%s\t%s\t%s\n", clean(sp.Participant), counted, clean(why), dash(short(sp.Commit)), dash(sp.Landed), dash(clean(sp.MergeRequest)), dash(clean(sp.Author)))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, sp := range supports {
+		if !sp.Counted {
+			fmt.Fprintf(w, "%s%s: %s\n", indent, clean(sp.File), clean(sp.Detail))
 		}
 	}
 	return nil

@@ -21,7 +21,9 @@ import (
 
 func TestDemoContentIsValidAndBuilds(t *testing.T) {
 	out := output.NewMem()
-	res, err := generator.Build(generator.Options{Source: demo.Site()}, out)
+	// The demo's participants register as its pspm.yaml says (generator/demo writes it).
+	src := sitetest.Demo(t, "-- pspm.yaml --\nparticipation:\n  registration: approved\n")
+	res, err := generator.Build(generator.Options{Source: src}, out)
 	if err != nil {
 		t.Fatalf("the demo does not build: %v\n%s", err, res.Diagnostics.Format())
 	}
@@ -29,6 +31,10 @@ func TestDemoContentIsValidAndBuilds(t *testing.T) {
 		t.Errorf("the demo has warnings:\n%s", w.Format())
 	}
 	s := res.Site
+	if len(s.Participants) < 4 || len(s.Supports) < 6 || len(s.Moderations) == 0 {
+		t.Errorf("the demo's community is thinner than promised: %d participants, %d supports, %d moderation decisions",
+			len(s.Participants), len(s.Supports), len(s.Moderations))
+	}
 	if len(s.Proposals) < 25 || len(s.Practices) < 15 || len(s.Bodies) < 12 || len(s.Actions) < 20 || len(s.Reactions) < 150 {
 		t.Errorf("the demo is thinner than promised: %d proposals, %d practices, %d bodies, %d actions, %d reactions",
 			len(s.Proposals), len(s.Practices), len(s.Bodies), len(s.Actions), len(s.Reactions))

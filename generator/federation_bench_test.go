@@ -113,6 +113,7 @@ func BenchmarkFederation(b *testing.B) {
 		b.Fatal(err)
 	}
 	var yml strings.Builder
+	yml.WriteString("participation:\n  registration: approved\n") // as the demo's pspm.yaml
 	yml.WriteString("sources:\n")
 	for k := range federationSources {
 		body := fmt.Sprintf("c_b%03d", k)

@@ -92,7 +92,8 @@ func TestPublicCodeSourceBecomesAPractice(t *testing.T) {
 	repo := sourceRepo(t, map[string]string{"publiccode.yml": publicCodeYML, "README.md": "# Segnalazioni\n"})
 	commit := gitIn(t, repo, "rev-parse", "HEAD")
 	dir := demoOnDisk(t)
-	write(t, dir, "pspm.yaml", "sources:\n  - url: file://"+filepath.ToSlash(repo)+"\n    body: c_h223\n    kind: publiccode\n")
+	// The demo's participants register as the demo's pspm.yaml says.
+	write(t, dir, "pspm.yaml", "participation:\n  registration: approved\nsources:\n  - url: file://"+filepath.ToSlash(repo)+"\n    body: c_h223\n    kind: publiccode\n")
 	build := func(offline bool) (*generator.Result, map[string][]byte) {
 		t.Helper()
 		src, err := generator.OpenSource(dir)

@@ -27,8 +27,16 @@ func TestServeDemoBuildsFromItsHistoryAndRemovesItAtExit(t *testing.T) {
 	if !strings.Contains(stderr.String(), "no content/ folder in") || !strings.Contains(stdout.String(), "built ") {
 		t.Fatalf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
 	}
-	if strings.Contains(stdout.String(), "warning") || strings.Contains(stdout.String(), "error") {
-		t.Errorf("the demo's history builds with problems:\n%s", stdout.String())
+	// The one warning is the plan owner's: the demo's community proposal reached its
+	// threshold of supports and waits for an answer.
+	for line := range strings.SplitSeq(stdout.String(), "\n") {
+		if (strings.Contains(line, "warning") || strings.Contains(line, "error")) && !strings.Contains(line, "warning: threshold reached on") {
+			t.Errorf("the demo's history builds with problems:\n%s", stdout.String())
+			break
+		}
+	}
+	if !strings.Contains(stdout.String(), "content/proposals/facilitazione-biblioteche/index.md:2:8: warning: threshold reached on 2026-09-27") {
+		t.Errorf("the demo's community proposal does not wait for an answer:\n%s", stdout.String())
 	}
 	left, err := os.ReadDir(tmp)
 	if err != nil {

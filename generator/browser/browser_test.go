@@ -34,8 +34,9 @@ const (
 	// maxPageBytes is the budget of one page: HTML, CSS, scripts and images, as transferred.
 	maxPageBytes = 60 << 10
 	// forgeConfig is the demo's pspm.yaml: the demo has none, and the forge turns on the
-	// Vote / Comment / Propose a change buttons.
-	forgeConfig = "forge: {kind: github, url: \"https://github.com/mef/piano-strategico\"}\n"
+	// Vote / Comment / Propose a change buttons and, with the registration of the
+	// community's participants (as the demo's pspm.yaml sets it), Take part.
+	forgeConfig = "forge: {kind: github, url: \"https://github.com/mef/piano-strategico\"}\nparticipation: {registration: approved}\n"
 	// wcag21AA is what axe-core checks: WCAG 2.0 and 2.1, levels A and AA.
 	wcag21AA = `{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}`
 	// contrastOnly runs axe-core's colour contrast rule alone.
@@ -108,6 +109,9 @@ func TestThemeInHeadlessChromium(t *testing.T) {
 	t.Run("TabReachesSkipLinkBrandAndMenuInOrder", func(t *testing.T) { p.checkHomeTabOrder(t) })
 	t.Run("SkipLinkMovesFocusToMain", func(t *testing.T) { p.checkSkipLink(t) })
 	t.Run("ForgeButtonsAreReachableByTabWithVisibleFocus", func(t *testing.T) { p.checkForgeButtons(t) })
+	if slices.ContainsFunc(p.pages, func(pg page) bool { return pg.name == "participants" }) {
+		t.Run("TakePartButtonIsReachableByTabWithVisibleFocus", func(t *testing.T) { p.checkTakePartButton(t) })
+	}
 	t.Run("NoHorizontalScrollAt320px", func(t *testing.T) {
 		names := []string{"home", "proposal", "action"}
 		if slices.ContainsFunc(p.pages, func(pg page) bool { return pg.name == "amended" }) {
@@ -359,6 +363,25 @@ func pagesOf(t *testing.T, res *generator.Result) []page {
 			pages = append(pages, page{"thread", p.URL(), "it", 200, 0})
 			break
 		}
+	}
+	// The community, when the demo has one: the participants with the Take part button,
+	// the richest participant's page, a community proposal with its supports, and the
+	// moderation decisions.
+	if len(s.Participants) > 0 {
+		who := s.Participants[richest("participant", len(s.Participants), func(i int) int {
+			q := s.Participants[i]
+			return len(q.Supports) + len(q.Comments) + 2*len(q.Proposals)
+		})]
+		pages = append(pages, page{"participants", "/participants/", "it", 200, 0}, page{"participant", who.URL(), "it", 200, 0})
+		for _, p := range s.Proposals {
+			if p.ParticipantItem != nil && len(p.Supports) > 0 {
+				pages = append(pages, page{"community-proposal", p.URL(), "it", 200, 0})
+				break
+			}
+		}
+	}
+	if len(s.Moderations) > 0 {
+		pages = append(pages, page{"moderation", "/moderation/", "it", 200, 0})
 	}
 	return append(pages,
 		page{"proposal", "/proposals/" + prop.ID + "/", "it", 200, 0},
@@ -840,6 +863,32 @@ func (p *portal) checkForgeButtons(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// checkTakePartButton: on the participants' page of a site with a forge and open
+// registrations, Tab reaches the Take part (Partecipa) button, with a visible focus.
+func (p *portal) checkTakePartButton(t *testing.T) {
+	pg := p.page(t, "participants")
+	for _, vp := range viewports() {
+		t.Run(vp.name, func(t *testing.T) {
+			ctx, _, _ := p.tab(t, vp, pg.path, focusEmulation())
+			buttons := eval[[]string](t, ctx, `[...document.querySelectorAll('main .actions-bar a.button')].map(`+describeJS+`)`)
+			if len(buttons) != 1 {
+				t.Fatalf("the participants' page has %d buttons, want 1 (Partecipa): %q", len(buttons), buttons)
+			}
+			var path []string
+			for i := 0; i < 300; i++ {
+				f := pressTab(t, ctx)
+				path = append(path, f.Desc)
+				if f.Desc == buttons[0] {
+					checkFocusVisible(t, f)
+					p.shot(t, ctx, "participants-focus-take-part-"+vp.name, false)
+					return
+				}
+			}
+			t.Errorf("Tab never reaches %s; it went through:\n  %s", buttons[0], strings.Join(path, "\n  "))
+		})
 	}
 }
 

@@ -31,7 +31,11 @@ func TestEveryDemoPagePassesAxeAndReflowsAt320px(t *testing.T) {
 	axe := needChromiumAxeAndGit(t)
 	out := buildDemoHistory(t)
 	paths := htmlPages(t, out)
-	for _, want := range []string{"/", "/en/", "/plan/versions/", "/search/", "/en/monitoring/"} {
+	for _, want := range []string{"/", "/en/", "/plan/versions/", "/search/", "/en/monitoring/",
+		// The community: its participants, a proposal of theirs past its threshold, the
+		// moderation decisions.
+		"/participants/", "/participants/chiara_ferretti/", "/participants/comitato_santa_croce/", "/en/participants/itc_tricolore/",
+		"/proposals/facilitazione-biblioteche/", "/en/proposals/facilitazione-biblioteche/", "/moderation/", "/en/moderation/"} {
 		if !slices.Contains(paths, want) {
 			t.Fatalf("the demo has no page %s among its %d pages", want, len(paths))
 		}

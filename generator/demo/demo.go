@@ -6,7 +6,8 @@
 //
 // The story is told over the files embedded in content/ (package content), which are
 // its last state: the work tree of the repository is exactly those files, plus
-// pspm.yaml (votes.policy author, so that the authors count), a README and a
+// pspm.yaml (votes.policy author, so that the authors count; participation.registration
+// approved, so that the participants MEF's maintainer approved take part), a README and a
 // .gitignore. Everything earlier is derived from them:
 //
 //   - MEF's maintainer commits the bodies and a first draft of the plan (progress at
@@ -27,7 +28,17 @@
 //   - amendments, each proposed by a member of its body in a merge request: one accepted
 //     (MEF's maintainer writes the answer, answer.md, in the merge request that applies
 //     its due date), one rejected (MEF's answer in its own commit), one open with votes;
-//     each proposer's file is never edited after, so all three count.
+//     each proposer's file is never edited after, so all three count;
+//   - the community (pspm.yaml: participation.registration approved): MEF's maintainer
+//     publishes the rules of participation (content/moderation/_index.md); each
+//     participant registers with a merge request of their own forge account (their
+//     commits carry the forge's private address) adding their file without approved:,
+//     which MEF's maintainer adds in her own commit (one participant is still waiting);
+//     community proposals, comments and supports land as merge requests of their
+//     participant inside the phase that opens them to the community, so that a community
+//     proposal reaches its threshold; one support lands before any phase opens supports
+//     (earlySupport), shown as not counted; MEF's maintainer commits the moderation
+//     decision that hides an offensive reply, the day after it landed.
 //
 // Nothing here reads the clock or a random source: the dates are fixed, the signing key
 // is made from a fixed seed, and Ed25519 signatures are deterministic, so the same
@@ -136,6 +147,10 @@ func rootFiles() map[string]string {
 votes:
   # A vote counts when the commit that cast it was authored by a member of its body.
   policy: author
+participation:
+  # Citizens, associations, schools and companies register with a merge request that
+  # adds content/participants/<handle>.md; MEF's maintainers approve them (approved:).
+  registration: approved
 `,
 		".gitignore": "/public/\n/.pspm/\n",
 		"README.md": `# Demo: the strategic plan 2025-2027 with its history
@@ -148,6 +163,13 @@ publishes three versions of the plan (tags plan/*; plan/2026.1 is signed).
     git log --graph --oneline     # the story
     pspm serve                    # the portal, with its versions, changes and votes' audit
     pspm audit proposals/spesa-digitale-scuole   # a forged vote, not counted
+    pspm audit plan/actions/open-data-bilancio   # a support landed before its phase, not counted
+
+From June 2026 the community takes part too: citizens, an association, a school and a
+company of Reggio Emilia and elsewhere register (content/participants/), MEF's maintainers
+approve them, and in the mid-term review they propose, comment and support; a community
+proposal reaches its threshold of supports, and an offensive comment is hidden by a
+moderation decision (content/moderation/).
 `,
 	}
 }

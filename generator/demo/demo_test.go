@@ -162,8 +162,9 @@ func TestDemoPortalShowsSignedVersionsForgedVoteAndProgressOverTime(t *testing.T
 	if err != nil {
 		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
 	}
-	if len(res.Diagnostics) > 0 {
-		t.Errorf("the demo builds with diagnostics:\n%s", res.Diagnostics.Format())
+	// The one warning is the owner's: the community proposal waits for an answer.
+	if d := res.Diagnostics; len(d) != 1 || !strings.Contains(d.Format(), "content/proposals/"+communityProposal+"/index.md:2:8: warning: threshold reached on 2026-09-27") {
+		t.Errorf("the demo builds with diagnostics other than the threshold reached:\n%s", res.Diagnostics.Format())
 	}
 	files := out.Files()
 	var versions []version
@@ -211,7 +212,7 @@ func TestDemoPortalShowsSignedVersionsForgedVoteAndProgressOverTime(t *testing.T
 		t.Fatal(err)
 	}
 	for _, f := range feedback {
-		if !f.Counted {
+		if !f.Counted && (f.File != moderatedComment || f.Reason != "moderated") {
 			t.Errorf("a comment not counted: %+v", f)
 		}
 	}
@@ -302,8 +303,10 @@ func TestDemoAmendmentsAreCommittedAndTheAcceptedOneAppliedInTheSameMergeRequest
 // itemFile is the file of the item a contribution's path belongs to.
 func itemFile(p string, files map[string][]byte) string {
 	dir := p[:strings.LastIndex(p, "/reactions/")+len("/")]
-	if i := strings.LastIndex(p, "/feedback/"); i >= 0 {
-		dir = p[:i+1]
+	for _, folder := range []string{"/feedback/", "/supports/"} {
+		if i := strings.LastIndex(p, folder); i >= 0 {
+			dir = p[:i+1]
+		}
 	}
 	dir = strings.TrimSuffix(dir, "/")
 	for _, candidate := range []string{dir + ".md", dir + "/index.md"} {
@@ -333,7 +336,7 @@ func TestEveryDemoContributionLandsAfterItsItemAndBeforeTheEnd(t *testing.T) {
 	last := commits[len(commits)-1]
 	n := 0
 	for p := range last.Files {
-		if !strings.Contains(p, "/reactions/") && !strings.Contains(p, "/feedback/") {
+		if !strings.Contains(p, "/reactions/") && !strings.Contains(p, "/feedback/") && !strings.Contains(p, "/supports/") {
 			continue
 		}
 		item := itemFile(p, last.Files)
@@ -419,7 +422,11 @@ func TestEveryDemoProposalLandsOnItsDateInAPhaseThatOpensProposals(t *testing.T)
 		}
 		open := false
 		for _, ph := range s.phases {
-			open = open || slices.Contains(ph.opens, "proposals") && !when.Before(ph.from) && when.Before(ph.to.AddDate(0, 0, 1))
+			opens := slices.Contains(ph.opens, "proposals")
+			if pr.participant != "" { // a community proposal: the phase's community part
+				opens = ph.communityOpen("proposals", "proposals/"+id)
+			}
+			open = open || opens && !when.Before(ph.from) && when.Before(ph.to.AddDate(0, 0, 1))
 		}
 		if !open {
 			t.Errorf("proposal %s lands on %s, when no phase opens proposals", id, when)

@@ -99,7 +99,7 @@ func newPlanStates(final map[string][]byte, s *story) (*planStates, error) {
 		}
 	}
 	for f := range final {
-		if !strings.HasPrefix(f, "content/plan/") || strings.Contains(f, "/reactions/") || strings.Contains(f, "/feedback/") || strings.Contains(f, "/amendments/") {
+		if !strings.HasPrefix(f, "content/plan/") || strings.Contains(f, "/reactions/") || strings.Contains(f, "/feedback/") || strings.Contains(f, "/amendments/") || strings.Contains(f, "/supports/") {
 			continue
 		}
 		p.files = append(p.files, f)

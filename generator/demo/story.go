@@ -41,15 +41,37 @@ type step struct {
 	signed   bool // the tag is signed with the demo key
 }
 
-// phase is a phase of the plan: the days it runs (from and to included) and what it opens.
+// phase is a phase of the plan: the days it runs (from and to included), what it opens
+// to bodies, and what it opens to the community's participants, on which items.
 type phase struct {
-	from, to time.Time
-	opens    []string
+	from, to  time.Time
+	opens     []string
+	community []string
+	scope     []string
 }
 
-// proposal is what the story needs of a proposal's front matter.
+// communityOpen says whether the phase opens what (proposals, feedback, supports) to the
+// community on item (a key such as "proposals/x" or "plan/actions/y").
+func (ph phase) communityOpen(what, item string) bool {
+	if !slices.Contains(ph.community, what) {
+		return false
+	}
+	if len(ph.scope) == 0 {
+		return true
+	}
+	for _, sc := range ph.scope {
+		if item == sc || strings.HasPrefix(item, sc+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// proposal is what the story needs of a proposal's front matter: body, or participant
+// for a proposal of the community.
 type proposal struct {
 	id, body, status string
+	participant      string
 	authors          []string
 	date, answered   time.Time
 	closedAt         time.Time // when it stopped taking votes (answered or withdrawn)
@@ -61,9 +83,11 @@ type story struct {
 	bodies    map[string][]member
 	phases    []phase
 	proposals map[string]*proposal
-	created   map[string]time.Time // item key ("proposals/x", "plan/actions/y") -> when it landed
-	steps     []step
-	plan      *planStates
+	// participants are the community's, by handle.
+	participants map[string]*participant
+	created      map[string]time.Time // item key ("proposals/x", "plan/actions/y") -> when it landed
+	steps        []step
+	plan         *planStates
 }
 
 // The maintainers of MEF: the first signs the versions and makes MEF's own commits,
@@ -87,8 +111,11 @@ const forgedVote = "content/proposals/spesa-digitale-scuole/reactions/r_lazio.ya
 var forger = member{"Claudia Rinaldi", "claudia.rinaldi@comune.roma.it"}
 
 func newStory(final map[string][]byte, amendments bool) (*story, error) {
-	s := &story{final: final, bodies: map[string][]member{}, proposals: map[string]*proposal{}, created: map[string]time.Time{}}
+	s := &story{final: final, bodies: map[string][]member{}, proposals: map[string]*proposal{}, participants: map[string]*participant{}, created: map[string]time.Time{}}
 	if err := s.readBodies(); err != nil {
+		return nil, err
+	}
+	if err := s.readParticipants(); err != nil {
 		return nil, err
 	}
 	if err := s.readPhases(); err != nil {
@@ -103,8 +130,14 @@ func newStory(final map[string][]byte, amendments bool) (*story, error) {
 	}
 	s.plan = plan
 	s.tellPlan(amendments)
-	s.tellProposals()
+	s.tellParticipants()
+	if err := s.tellProposals(); err != nil {
+		return nil, err
+	}
 	if err := s.tellContributions(); err != nil {
+		return nil, err
+	}
+	if err := s.tellModeration(); err != nil {
 		return nil, err
 	}
 	if amendments {
@@ -147,9 +180,12 @@ func hash(s string) int {
 	return int(h.Sum32() & 0x7fffffff)
 }
 
+// memberRE reads a body's members; phaseRE a phase of content/plan/_index.md, whose
+// community: and scope: the demo's plan writes right after opens:, in that order (the
+// community tests fail if the story misreads them: supports would not count).
 var (
 	memberRE = regexp.MustCompile(`(?m)^  - name: "?([^"\n]+?)"?\n    email: (\S+)$`)
-	phaseRE  = regexp.MustCompile(`(?m)^    from: (\S+)\n    to: (\S+)\n    opens: \[([^\]]*)\]$`)
+	phaseRE  = regexp.MustCompile(`(?m)^    from: (\S+)\n    to: (\S+)\n    opens: \[([^\]]*)\]$(?:\n    community: \[([^\]]*)\]$)?(?:\n    scope: \[([^\]]*)\]$)?`)
 )
 
 func (s *story) readBodies() error {
@@ -179,16 +215,24 @@ func (s *story) readPhases() error {
 		if err1 != nil || err2 != nil {
 			return fmt.Errorf("demo: content/plan/_index.md: phase dates %s, %s", m[1], m[2])
 		}
-		var opens []string
-		for o := range strings.SplitSeq(m[3], ",") {
-			opens = append(opens, strings.TrimSpace(o))
-		}
-		s.phases = append(s.phases, phase{from: day(from.Year(), from.Month(), from.Day()), to: day(to.Year(), to.Month(), to.Day()), opens: opens})
+		s.phases = append(s.phases, phase{from: day(from.Year(), from.Month(), from.Day()), to: day(to.Year(), to.Month(), to.Day()),
+			opens: list(m[3]), community: list(m[4]), scope: list(m[5])})
 	}
 	if len(s.phases) == 0 {
 		return fmt.Errorf("demo: content/plan/_index.md has no phases")
 	}
 	return nil
+}
+
+// list is the items of a YAML flow list's inside ("a, b"): nil when empty.
+func list(inside string) []string {
+	var out []string
+	for o := range strings.SplitSeq(inside, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 var (
@@ -244,14 +288,19 @@ func (s *story) readProposals() error {
 		if !ok {
 			return fmt.Errorf("demo: %s: no date", p)
 		}
-		pr := &proposal{id: id, body: fm["body"], status: fm["status"], date: d}
+		pr := &proposal{id: id, body: fm["body"], participant: fm["participant"], status: fm["status"], date: d}
 		pr.authors = strings.Split(strings.Trim(fm["authors"], "[]"), ", ")
 		if m := answerDateRE.FindStringSubmatch(string(data)); m != nil {
 			if pr.answered, ok = parseDay(m[1]); !ok {
 				return fmt.Errorf("demo: %s: answer date %q", p, m[1])
 			}
 		}
-		if s.bodies[pr.body] == nil {
+		switch {
+		case pr.participant != "":
+			if s.participants[pr.participant] == nil {
+				return fmt.Errorf("demo: %s: participant %q is not registered", p, pr.participant)
+			}
+		case s.bodies[pr.body] == nil:
 			return fmt.Errorf("demo: %s: body %q has no members", p, pr.body)
 		}
 		s.proposals[id] = pr
@@ -305,7 +354,7 @@ func (s *story) tellPlan(amendments bool) {
 }
 
 // tellProposals tells each proposal's merge request, and MEF's answers.
-func (s *story) tellProposals() {
+func (s *story) tellProposals() error {
 	for _, id := range slices.Sorted(maps.Keys(s.proposals)) {
 		pr := s.proposals[id]
 		dir := "content/proposals/" + id + "/"
@@ -313,7 +362,7 @@ func (s *story) tellProposals() {
 		final := map[string][]byte{}
 		for p, data := range s.final {
 			rest, ok := strings.CutPrefix(p, dir)
-			if !ok || strings.HasPrefix(rest, "reactions/") || strings.HasPrefix(rest, "feedback/") {
+			if !ok || strings.HasPrefix(rest, "reactions/") || strings.HasPrefix(rest, "feedback/") || strings.HasPrefix(rest, "supports/") {
 				continue
 			}
 			final[p] = data
@@ -322,7 +371,12 @@ func (s *story) tellProposals() {
 			}
 			files[p] = data
 		}
-		author := s.memberOf(pr.body, id, pr.authors...)
+		author := s.authorOf(pr, id)
+		if pr.participant != "" {
+			if err := s.communityDay(contribution{path: dir + "index.md", item: "proposals/" + id, body: pr.participant}, "proposals", pr.date); err != nil {
+				return err
+			}
+		}
 		s.mr(author, at(pr.date, 9, 30+hash(id)%120), at(pr.date, 17, 0), "proposta-"+id, "Proposta: "+title(s.final[dir+"index.md"]), files)
 		switch {
 		case !pr.answered.IsZero():
@@ -343,6 +397,7 @@ func (s *story) tellProposals() {
 			s.mr(author, at(when, 9, 0), at(when, 17, 0), "ritiro-"+id, "Ritiro della proposta "+id, final)
 		}
 	}
+	return nil
 }
 
 // unanswered is a proposal as first written: open, without the answer MEF wrote.
@@ -385,11 +440,11 @@ type contribution struct {
 	data             []byte
 }
 
-// tellContributions tells the practices, comments and votes, each in a merge request of
-// its body.
+// tellContributions tells the practices, comments, votes and supports, each in a merge
+// request of its body or participant.
 func (s *story) tellContributions() error {
 	practices := map[string]map[string][]byte{}
-	var feedback, votes []contribution
+	var feedback, votes, supports []contribution
 	for _, p := range slices.Sorted(maps.Keys(s.final)) {
 		data := s.final[p]
 		if rest, ok := strings.CutPrefix(p, "content/practices/"); ok && !strings.Contains(rest, "/reactions/") && !strings.Contains(rest, "/feedback/") {
@@ -402,14 +457,17 @@ func (s *story) tellContributions() error {
 		}
 		dir, file := path.Split(p)
 		folder := path.Base(dir)
-		if folder != "reactions" && folder != "feedback" || !strings.HasPrefix(p, "content/") || strings.Contains(p, "/amendments/") {
+		if folder != "reactions" && folder != "feedback" && folder != "supports" || !strings.HasPrefix(p, "content/") || strings.Contains(p, "/amendments/") {
 			continue
 		}
 		item := strings.TrimSuffix(strings.TrimPrefix(path.Dir(path.Dir(p)), "content/"), "/")
 		base := strings.TrimSuffix(file, path.Ext(file))
-		if folder == "reactions" {
+		switch folder {
+		case "reactions":
 			votes = append(votes, contribution{path: p, item: item, body: base, data: data})
-		} else {
+		case "supports":
+			supports = append(supports, contribution{path: p, item: item, body: base, data: data})
+		default:
 			body, _, _ := strings.Cut(base, "-")
 			feedback = append(feedback, contribution{path: p, item: item, body: body, data: data})
 		}
@@ -427,13 +485,21 @@ func (s *story) tellContributions() error {
 	}
 	for _, f := range feedback {
 		d, ok := parseDay(frontMatter(f.data)["date"])
-		if !ok || s.bodies[f.body] == nil {
-			return fmt.Errorf("demo: %s: no date or no registered body", f.path)
+		pa := s.participants[f.body]
+		if !ok || s.bodies[f.body] == nil && pa == nil {
+			return fmt.Errorf("demo: %s: no date or no registered body or participant", f.path)
 		}
 		if c, ok := s.itemCreated(f.item); ok && !d.After(c) {
 			d = day(c.Year(), c.Month(), c.Day()+1)
 		}
-		s.mr(s.memberOf(f.body, f.path), at(d, 11, hash(f.path)%50), at(d, 17, 15), "osservazione-"+path.Base(strings.TrimSuffix(f.path, ".md")), "Osservazione su "+f.item, map[string][]byte{f.path: f.data})
+		author := func() member { return s.memberOf(f.body, f.path) }
+		if pa != nil {
+			if err := s.communityDay(f, "feedback", d); err != nil {
+				return err
+			}
+			author = func() member { return pa.person }
+		}
+		s.mr(author(), at(d, 11, hash(f.path)%50), at(d, 17, 15), "osservazione-"+path.Base(strings.TrimSuffix(f.path, ".md")), "Osservazione su "+f.item, map[string][]byte{f.path: f.data})
 	}
 	// Votes: each lands on a day its phase opens it, grouped by body and day.
 	type group struct {
@@ -478,7 +544,7 @@ func (s *story) tellContributions() error {
 		s.mr(s.memberOf(g.body, key), at(d, 9, hash(key)%240), at(d, 16, i%50), "voti-"+g.body+"-"+g.day,
 			"Voti di "+g.body+": "+strings.Join(items, ", "), files)
 	}
-	return nil
+	return s.tellSupports(supports)
 }
 
 // itemCreated says when the item (a key such as "proposals/x" or "plan/actions/y")
