@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pspm-dev/pspm/generator/history"
 	"github.com/pspm-dev/pspm/generator/output"
@@ -474,22 +475,31 @@ func kindOf(file, field string) string {
 	return ""
 }
 
-// firstDifferentLine quotes the first line where two pages differ.
+// firstDifferentLine quotes where two pages first differ: the line, and about 40
+// characters either side of the first byte that differs (minified pages are long lines).
 func firstDifferentLine(got, want []byte) string {
-	gl, wl := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
-	for i := 0; i < len(gl) || i < len(wl); i++ {
-		var g, w []byte
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if !bytes.Equal(g, w) {
-			return fmt.Sprintf("first difference on line %d: the host has %q, the repository gives %q", i+1, clip(string(g)), clip(string(w)))
-		}
+	n := 0
+	for n < len(got) && n < len(want) && got[n] == want[n] {
+		n++
 	}
-	return ""
+	if n == len(got) && n == len(want) {
+		return ""
+	}
+	line := bytes.Count(got[:n], []byte("\n")) + 1
+	around := func(b []byte) string {
+		from, to := max(0, n-40), min(len(b), n+40)
+		for from > 0 && from < len(b) && !utf8.RuneStart(b[from]) {
+			from--
+		}
+		for to < len(b) && !utf8.RuneStart(b[to]) {
+			to++
+		}
+		if from >= to {
+			return ""
+		}
+		return string(b[from:to])
+	}
+	return fmt.Sprintf("first difference on line %d: the host has %q, the repository gives %q", line, around(got), around(want))
 }
 
 // host is where a portal is published: a folder, or a web address.

@@ -750,7 +750,44 @@ func (r *renderer) contributions(it *site.Item) Contributions {
 	for _, a := range it.Attachments {
 		c.Attachments = append(c.Attachments, AttachmentView{Name: a.Name, URL: r.asset(it.URL() + a.Name), Size: humanSize(a.Size)})
 	}
+	c.Check = r.tallyCheck(it)
 	return c
+}
+
+// tallyCheck says how to check an item's tally: the reaction files it counts, the
+// commit that landed the latest of them (from the history), the Git command that shows
+// who committed each, and the command that rebuilds the whole portal.
+func (r *renderer) tallyCheck(it *site.Item) *CheckView {
+	if len(it.Reactions) == 0 || it.From != nil { // a source's votes are checked on its own portal
+		return nil
+	}
+	folder := path.Join(it.Dir, "reactions") + "/"
+	v := &CheckView{Folder: folder, Data: r.asset("/api/v1/votes.json"), Verify: r.verifyCommand(),
+		Git: "git log --format='%h %an %ad %s' -- " + folder}
+	var latest *site.Origin
+	for _, rc := range it.Reactions {
+		if rc.Counted {
+			v.Counted++
+		} else {
+			v.NotCounted++
+		}
+		if o := rc.Origin; o != nil && o.LandedCommit != "" && (latest == nil || o.Landed.After(latest.Landed) || (o.Landed.Equal(latest.Landed) && o.LandedCommit > latest.LandedCommit)) {
+			latest = o
+		}
+	}
+	if latest != nil {
+		v.Commit, v.CommitURL = latest.LandedCommit[:min(10, len(latest.LandedCommit))], r.commitURL(latest.LandedCommit)
+	}
+	return v
+}
+
+// verifyCommand is the pspm verify command for this portal: with its address when
+// baseURL is absolute, else with a placeholder the reader fills in.
+func (r *renderer) verifyCommand() string {
+	if u := r.Config.AbsURL("/"); strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
+		return "pspm verify " + u
+	}
+	return "pspm verify " + r.tr.T("verify.address")
 }
 
 func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
