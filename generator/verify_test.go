@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -326,5 +328,56 @@ func TestTheBuildRecordListsEveryFileAndIsTheSameOnEveryBuild(t *testing.T) {
 	})
 	if n != len(rec.Files) {
 		t.Errorf("%d files on disk, %d in the record", n, len(rec.Files))
+	}
+}
+
+// The record's SSH signature is checked with OpenSSH alone, as the README tells auditors.
+func TestTheBuildRecordsSignatureVerifiesWithSSHKeygen(t *testing.T) {
+	g, host, _ := publishedPortal(t)
+	pub, err := os.ReadFile(g.ownerKey + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signers := filepath.Join(t.TempDir(), "allowed_signers")
+	if err := os.WriteFile(signers, []byte("anna.rossi@mef.gov.it "+string(pub)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check := func(record string) error {
+		cmd := exec.Command("ssh-keygen", "-Y", "verify", "-f", signers, "-I", "anna.rossi@mef.gov.it", "-n", "pspm", "-s", filepath.Join(host, generator.RecordSignatureFile))
+		f, err := os.Open(record)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		cmd.Stdin = f
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("%v: %s", err, out)
+		}
+		return nil
+	}
+	if err := check(filepath.Join(host, generator.RecordFile)); err != nil {
+		t.Fatalf("ssh-keygen -Y verify: %v", err)
+	}
+	edit(t, host, generator.RecordFile, func(s string) string { return strings.Replace(s, `"format": 1`, `"format": 1 `, 1) })
+	if err := check(filepath.Join(host, generator.RecordFile)); err == nil {
+		t.Fatal("ssh-keygen verifies an edited record")
+	}
+}
+
+// A record that names a branch outside refs/heads cannot make verify write outside its
+// clone.
+func TestVerifyRefusesARecordWhoseBranchLeavesTheClone(t *testing.T) {
+	g, host, _ := publishedPortal(t)
+	edit(t, host, generator.RecordFile, func(s string) string {
+		return strings.Replace(s, `"branch": "main"`, `"branch": "../../../../escaped"`, 1)
+	})
+	work := t.TempDir()
+	_, err := generator.Verify(context.Background(), generator.VerifyOptions{Target: host, Repo: g.dir, Work: work})
+	if !errors.Is(err, generator.ErrCannotVerify) || !strings.Contains(err.Error(), "not a valid branch name") {
+		t.Fatalf("verify: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(work), "escaped")); err == nil {
+		t.Fatal("verify wrote outside its work folder")
 	}
 }

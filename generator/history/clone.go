@@ -53,6 +53,9 @@ func CloneAt(ctx context.Context, spec CloneSpec) error {
 		return err
 	}
 	if spec.Branch != "" {
+		if err := plumbing.NewBranchReferenceName(spec.Branch).Validate(); err != nil || strings.Contains(spec.Branch, "..") {
+			return fmt.Errorf("branch %q is not a valid branch name", spec.Branch)
+		}
 		head, err := need("the tip of "+spec.Branch, spec.Head)
 		if err != nil {
 			return err
