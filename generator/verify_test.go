@@ -269,7 +269,7 @@ func TestVerifyCannotCheckAnotherPSPMOrAMissingCommit(t *testing.T) {
 	}
 	// A repository that does not hold the commit (another repository, or history
 	// rewritten since).
-	elsewhere := newGitRepo(t, "open", "")
+	elsewhere := newGitRepo(t, "author", "")
 	_, err = generator.Verify(context.Background(), generator.VerifyOptions{Target: host, Repo: elsewhere.dir, Work: t.TempDir()})
 	if !errors.Is(err, generator.ErrCannotVerify) || !strings.Contains(err.Error(), "not in the repository") {
 		t.Errorf("a repository without the commit: %v", err)
@@ -379,5 +379,31 @@ func TestVerifyRefusesARecordWhoseBranchLeavesTheClone(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(work), "escaped")); err == nil {
 		t.Fatal("verify wrote outside its work folder")
+	}
+}
+
+// A source read by the build is read again at the recorded commit, however far its
+// repository moved since.
+func TestVerifyReadsEachSourceAtTheCommitTheBuildRead(t *testing.T) {
+	src := sourceRepo(t, map[string]string{"publiccode.yml": publicCodeYML})
+	g := newGitRepo(t, "author", "")
+	g.write("pspm.yaml", g.read("pspm.yaml")+"sources:\n  - url: file://"+filepath.ToSlash(src)+"\n    body: c_h223\n    kind: publiccode\n")
+	g.commitAll("2025-01-02T10:00:00Z", anna, "Le fonti")
+	host := filepath.Join(t.TempDir(), "public")
+	buildInto(t, g, host, "")
+
+	if err := os.WriteFile(filepath.Join(src, "publiccode.yml"), []byte(strings.Replace(publicCodeYML, `softwareVersion: "2.1.0"`, `softwareVersion: "3.0.0"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitIn(t, src, "commit", "-q", "-am", "3.0.0")
+	if rep := verify(t, host, g.dir); len(rep.Differences) != 0 {
+		t.Fatalf("the source moved on, and verify read it as it is now:\n%s", said(rep))
+	}
+	rec, err := os.ReadFile(filepath.Join(host, generator.RecordFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(rec), `"kind": "publiccode"`) {
+		t.Errorf("the record does not list the source:\n%.600s", rec)
 	}
 }
