@@ -17,6 +17,10 @@ import (
 
 	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/signature"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
 // publishedPortal is a repository with a signed version tag and a portal built from it
@@ -405,5 +409,59 @@ func TestVerifyReadsEachSourceAtTheCommitTheBuildRead(t *testing.T) {
 	}
 	if !strings.Contains(string(rec), `"kind": "publiccode"`) {
 		t.Errorf("the record does not list the source:\n%.600s", rec)
+	}
+}
+
+// An OpenPGP-signed record: pspm verify names the signer, and gpg --verify agrees.
+func TestAnOpenPGPSignedRecordVerifiesWithPSPMAndGPG(t *testing.T) {
+	e, err := openpgp.NewEntity("Anna Rossi", "", "anna.rossi@mef.gov.it", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA, Time: func() time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	armored := func(kind string, write func(w *bytes.Buffer) error) string {
+		var b, body bytes.Buffer
+		if err := write(&body); err != nil {
+			t.Fatal(err)
+		}
+		w, _ := armor.Encode(&b, kind, nil)
+		_, _ = w.Write(body.Bytes())
+		_ = w.Close()
+		return b.String()
+	}
+	pub := armored(openpgp.PublicKeyType, func(w *bytes.Buffer) error { return e.Serialize(w) })
+	keyFile := filepath.Join(t.TempDir(), "anna.asc")
+	if err := os.WriteFile(keyFile, []byte(armored(openpgp.PrivateKeyType, func(w *bytes.Buffer) error { return e.SerializePrivate(w, nil) })), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	g := newGitRepo(t, "author", ownerWithKey(pub))
+	fsys, err := generator.OpenSource(g.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := signature.NewOpenPGPSigner(keyFile, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := filepath.Join(t.TempDir(), "public")
+	if res, err := generator.BuildDir(generator.Options{Source: fsys, Dir: g.dir, Signer: signer}, host); err != nil {
+		t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	rep := verify(t, host, g.dir)
+	if len(rep.Differences) != 0 || !strings.HasPrefix(rep.Signer, "Anna Rossi of m_ef") {
+		t.Fatalf("signer %q, differences:\n%s", rep.Signer, said(rep))
+	}
+	if _, err := exec.LookPath("gpg"); err != nil {
+		t.Skip("gpg not installed")
+	}
+	env := append(os.Environ(), "GNUPGHOME="+t.TempDir())
+	imp := exec.Command("gpg", "--batch", "--import")
+	imp.Env, imp.Stdin = env, strings.NewReader(pub)
+	if out, err := imp.CombinedOutput(); err != nil {
+		t.Fatalf("gpg --import: %v\n%s", err, out)
+	}
+	ver := exec.Command("gpg", "--batch", "--verify", filepath.Join(host, generator.RecordSignatureFile), filepath.Join(host, generator.RecordFile))
+	ver.Env = env
+	if out, err := ver.CombinedOutput(); err != nil || !strings.Contains(string(out), `Good signature from "Anna Rossi <anna.rossi@mef.gov.it>"`) {
+		t.Errorf("gpg --verify: %v\n%s", err, out)
 	}
 }
