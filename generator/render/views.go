@@ -409,11 +409,14 @@ type Contributions struct {
 	// Check tells a reader how to check the tally without trusting the portal; nil when
 	// the item has no votes.
 	Check *CheckView
+	// SupportsCheck is Check for the community's supports.
+	SupportsCheck *CheckView
 }
 
 // CheckView is the "verify this" section of a tally or a version: what the figure is
 // computed from, the commit, and the commands that check it.
 type CheckView struct {
+	Supports   bool   // the tally is of the community's supports, not of bodies' votes
 	Folder     string // the folder of the files the tally counts
 	Counted    int
 	NotCounted int
