@@ -18,6 +18,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/render"
 	"github.com/pspm-dev/pspm/generator/search"
+	"github.com/pspm-dev/pspm/generator/signature"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/source"
 	"github.com/pspm-dev/pspm/generator/theme"
@@ -53,6 +54,11 @@ type Options struct {
 	// the forge authenticated it: every change must be allowed to a body it is a member
 	// of (members[].forge). Empty when the forge does not say.
 	Actor string
+	// Signer, when set, signs the build record (api/v1/build.json.sig): see BuildSigner.
+	Signer *signature.Signer
+	// pins, set by Verify, reads each source at the commit a build read it at, by
+	// pinKey of its kind, URL as shown, ref and path.
+	pins map[string]string
 	// nested is set for the build of a portal source's model: its own sources are not
 	// read.
 	nested bool
@@ -72,6 +78,8 @@ type Result struct {
 	Diagnostics diag.List // sorted; errors and warnings
 	Timings     []Timing  // one per stage, in order
 	Files       int       // files written
+	// Record is the build record written (api/v1/build.json), nil for a check.
+	Record []byte
 }
 
 // Timing is how long one stage took.
@@ -135,7 +143,8 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		return finish(nil)
 	}
 	counter := &countingWriter{w: w}
-	err = render.Render(render.Options{Site: s, Config: cfg, Theme: chain, Source: o.Source, Markdown: md, Version: Version, Sample: o.check}, counter)
+	rec := &recorder{w: counter}
+	err = render.Render(render.Options{Site: s, Config: cfg, Theme: chain, Source: o.Source, Markdown: md, Version: Version, Sample: o.check}, rec)
 	var dl diag.List
 	if errors.As(err, &dl) {
 		errs.Append(dl)
@@ -143,9 +152,20 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	}
 	if err == nil && !errs.HasErrors() {
 		for _, f := range bundle {
-			if err = counter.WriteFile(f.name, f.data); err != nil {
+			if err = rec.WriteFile(f.name, f.data); err != nil {
 				break
 			}
+		}
+	}
+	if err == nil && !errs.HasErrors() && !o.check {
+		// The build record comes last: it lists every other file.
+		var data []byte
+		if data, err = newRecord(o, cfg, s).finish(rec.files); err == nil {
+			res.Record = data
+			err = counter.WriteFile(RecordFile, data)
+		}
+		if err == nil && o.Signer != nil {
+			err = signRecord(o.Signer, data, counter)
 		}
 	}
 	stage("render")

@@ -99,7 +99,16 @@ func sources(o Options, cfg *config.Config, s *site.Site, errs *diag.List) []fet
 		if f.Rewritten {
 			errs.Warn(at, "sources[%d] %s: the history of %s was rewritten (a force push) since the last build; now at commit %.10s", i, shown, refName(src.Ref), f.Commit)
 		}
+		if pin, ok := o.pins[pinKey(src.Kind, shown, src.Ref, src.Path)]; ok && pin != f.Commit {
+			// pspm verify rebuilds a portal with its sources as the build read them.
+			if has, err := history.HasCommit(f.Dir, pin); err != nil || !has {
+				errs.Add(at, "sources[%d] %s: commit %.12s, read by the build being verified, is no longer in the repository", i, shown, pin)
+				continue
+			}
+			f.Commit = pin
+		}
 		from := &site.Source{Kind: src.Kind, URL: shown, Ref: src.Ref, Path: src.Path, Body: src.Body, Commit: f.Commit, Fetched: f.Fetched, Stale: f.Stale}
+		s.Sources = append(s.Sources, from)
 		switch src.Kind {
 		case config.SourcePublicCode:
 			publicCodeSource(f.Dir, name, from, cfg, s, i, at, errs)
@@ -392,4 +401,9 @@ func (p prefixed) Write(b []byte) (int, error) {
 		return 0, err
 	}
 	return len(b), nil
+}
+
+// pinKey names a source for Options.pins.
+func pinKey(kind, shownURL, ref, dir string) string {
+	return kind + "\x00" + shownURL + "\x00" + ref + "\x00" + dir
 }

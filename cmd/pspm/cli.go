@@ -22,6 +22,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/serve"
+	"github.com/pspm-dev/pspm/generator/signature"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/theme"
 	"github.com/spf13/cobra"
@@ -82,7 +83,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentFlags().StringVarP(&g.source, "source", "s", ".", "the site's folder (pspm.yaml, content/, layouts/, static/, i18n/)")
-	root.AddCommand(g.buildCmd(), g.checkCmd(), g.auditCmd(), g.serveCmd(), g.searchCmd(), g.newCmd(), g.releaseCmd(), g.versionCmd())
+	root.AddCommand(g.buildCmd(), g.checkCmd(), g.auditCmd(), g.serveCmd(), g.searchCmd(), g.newCmd(), g.releaseCmd(), g.verifyCmd(), g.versionCmd())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}
@@ -135,8 +136,8 @@ func (g *globals) report(res *generator.Result, format string) error {
 }
 
 func (g *globals) buildCmd() *cobra.Command {
-	var dest, baseURL string
-	var verbose, offline bool
+	var dest, baseURL, key string
+	var verbose, offline, sign bool
 	c := &cobra.Command{
 		Use:   "build",
 		Short: "Build the portal into the destination folder (public/)",
@@ -150,7 +151,13 @@ func (g *globals) buildCmd() *cobra.Command {
 			}
 			start := time.Now()
 			defer softMemoryLimit(memoryFloor)()
-			res, err := generator.BuildDir(generator.Options{Source: src, Dir: g.source, BaseURL: baseURL, Offline: offline, Progress: g.stderr}, dest)
+			var signer *signature.Signer
+			if sign || key != "" {
+				if signer, err = generator.BuildSigner(g.source, key, []byte(os.Getenv("PSPM_KEY_PASSPHRASE")), os.Getenv("SSH_AUTH_SOCK")); err != nil {
+					return err
+				}
+			}
+			res, err := generator.BuildDir(generator.Options{Source: src, Dir: g.source, BaseURL: baseURL, Offline: offline, Progress: g.stderr, Signer: signer}, dest)
 			_ = g.report(res, "text")
 			if errors.Is(err, generator.ErrContent) {
 				fmt.Fprintf(g.stderr, "build refused: fix the errors above; %s was not changed\n", dest)
@@ -172,6 +179,8 @@ func (g *globals) buildCmd() *cobra.Command {
 	c.Flags().StringVar(&baseURL, "base-url", "", "override baseURL of pspm.yaml")
 	c.Flags().BoolVar(&offline, "offline", false, "use the copies of the sources fetched by earlier builds, without the network")
 	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print the time of each stage")
+	c.Flags().BoolVar(&sign, "sign", false, "sign the build record (api/v1/build.json.sig) with Git's signing key (gpg.format, user.signingKey)")
+	c.Flags().StringVar(&key, "key", "", "the key that signs the build record (SSH: default git config user.signingKey; OpenPGP: an armored secret key); implies --sign")
 	return c
 }
 

@@ -241,11 +241,10 @@ type agidJSON struct {
 }
 
 type agidSourceJSON struct {
-	URL     string `json:"url"`
-	Ref     string `json:"ref"`
-	Commit  string `json:"commit"`
-	Fetched string `json:"fetched"`
-	Stale   bool   `json:"stale"`
+	URL    string `json:"url"`
+	Ref    string `json:"ref"`
+	Commit string `json:"commit"`
+	Stale  bool   `json:"stale"`
 }
 
 type agidChapterJSON struct {
@@ -300,7 +299,7 @@ type agidServingJSON struct {
 func (r *renderer) agidJSON() agidJSON {
 	p := r.Site.AgID
 	out := agidJSON{Title: p.Title, Chapters: []agidChapterJSON{},
-		Source: agidSourceJSON{URL: p.From.URL, Ref: p.From.Ref, Commit: p.From.Commit, Fetched: p.From.Fetched.UTC().Format(time.RFC3339), Stale: p.From.Stale}}
+		Source: agidSourceJSON{URL: p.From.URL, Ref: p.From.Ref, Commit: p.From.Commit, Stale: p.From.Stale}}
 	for _, c := range p.Chapters {
 		cj := agidChapterJSON{Number: c.Number, Title: c.Title, Objectives: []agidObjectiveJSON{}}
 		for _, o := range c.Objectives {

@@ -750,7 +750,73 @@ func (r *renderer) contributions(it *site.Item) Contributions {
 	for _, a := range it.Attachments {
 		c.Attachments = append(c.Attachments, AttachmentView{Name: a.Name, URL: r.asset(it.URL() + a.Name), Size: humanSize(a.Size)})
 	}
+	c.Check = r.tallyCheck(it)
+	if c.Community {
+		c.SupportsCheck = r.supportsCheck(it)
+	}
 	return c
+}
+
+// tallyCheck says how to check an item's tally of bodies' votes: the reaction files it
+// counts, the commit that landed the latest of them (from the history), the Git command
+// that shows who committed each, and the command that rebuilds the whole portal.
+func (r *renderer) tallyCheck(it *site.Item) *CheckView {
+	counted := make([]bool, len(it.Reactions))
+	origins := make([]*site.Origin, len(it.Reactions))
+	for i, rc := range it.Reactions {
+		counted[i], origins[i] = rc.Counted, rc.Origin
+	}
+	return r.filesCheck(it, "reactions", "/api/v1/votes.json", counted, origins)
+}
+
+// supportsCheck is tallyCheck for the community's supports.
+func (r *renderer) supportsCheck(it *site.Item) *CheckView {
+	counted := make([]bool, len(it.Supports))
+	origins := make([]*site.Origin, len(it.Supports))
+	for i, sp := range it.Supports {
+		counted[i], origins[i] = sp.Counted, sp.Origin
+	}
+	v := r.filesCheck(it, "supports", "/api/v1/supports.json", counted, origins)
+	if v != nil {
+		v.Supports = true
+	}
+	return v
+}
+
+// filesCheck is the check of a tally of the files in the item's folder sub, listed in the
+// open data data; nil when there are none, or when they come from a source (checked on its
+// own portal).
+func (r *renderer) filesCheck(it *site.Item, sub, data string, counted []bool, origins []*site.Origin) *CheckView {
+	if len(counted) == 0 || it.From != nil {
+		return nil
+	}
+	folder := path.Join(it.Dir, sub) + "/"
+	v := &CheckView{Folder: folder, Data: r.asset(data), Verify: r.verifyCommand(),
+		Git: "git log --format='%h %an %ad %s' -- " + folder}
+	var latest *site.Origin
+	for i, c := range counted {
+		if c {
+			v.Counted++
+		} else {
+			v.NotCounted++
+		}
+		if o := origins[i]; o != nil && o.LandedCommit != "" && (latest == nil || o.Landed.After(latest.Landed) || (o.Landed.Equal(latest.Landed) && o.LandedCommit > latest.LandedCommit)) {
+			latest = o
+		}
+	}
+	if latest != nil {
+		v.Commit, v.CommitURL = latest.LandedCommit[:min(10, len(latest.LandedCommit))], r.commitURL(latest.LandedCommit)
+	}
+	return v
+}
+
+// verifyCommand is the pspm verify command for this portal: with its address when
+// baseURL is absolute, else with a placeholder the reader fills in.
+func (r *renderer) verifyCommand() string {
+	if u := r.Config.AbsURL("/"); strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
+		return "pspm verify " + u
+	}
+	return "pspm verify " + r.tr.T("verify.address")
 }
 
 func (r *renderer) reactionView(rc *site.Reaction) ReactionView {

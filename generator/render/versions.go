@@ -114,6 +114,13 @@ func (r *renderer) versionView(v *site.Version) *VersionView {
 		vv.Counts = Counts{Goals: len(v.Plan.Goals), Objectives: len(v.Plan.Objectives), Actions: len(v.Plan.Actions)}
 		vv.Changes = changeCounts(v.Changes)
 	}
+	if v.Tag != "" {
+		git := "git show --no-patch " + v.Tag
+		if v.Signed {
+			git = "git verify-tag -v " + v.Tag
+		}
+		vv.Check = &CheckView{Folder: "content/plan/", Commit: vv.Commit, CommitURL: vv.CommitURL, Data: vv.DataURL, Git: git, Verify: r.verifyCommand()}
+	}
 	return vv
 }
 

@@ -32,7 +32,8 @@ type VersionView struct {
 	DataURL     string // its plan as open data
 	Counts      Counts // goals, objectives and actions it holds
 	Changes     ChangeCounts
-	Previous    string // the previous version's name, "" for the first
+	Previous    string     // the previous version's name, "" for the first
+	Check       *CheckView // how to check the version without trusting the portal
 }
 
 // ChangeCounts sums up what changed between two versions.

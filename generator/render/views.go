@@ -406,6 +406,25 @@ type Contributions struct {
 	Supports   []SupportView
 	Backing    int
 	AddSupport string
+	// Check tells a reader how to check the tally without trusting the portal; nil when
+	// the item has no votes.
+	Check *CheckView
+	// SupportsCheck is Check for the community's supports.
+	SupportsCheck *CheckView
+}
+
+// CheckView is the "verify this" section of a tally or a version: what the figure is
+// computed from, the commit, and the commands that check it.
+type CheckView struct {
+	Supports   bool   // the tally is of the community's supports, not of bodies' votes
+	Folder     string // the folder of the files the tally counts
+	Counted    int
+	NotCounted int
+	Commit     string // short hash: the commit that landed the latest vote, or the version's
+	CommitURL  string
+	Data       string // the open data that lists every vote
+	Git        string // the Git command that shows where each file comes from
+	Verify     string // the pspm verify command for the whole portal
 }
 
 // ReactionView is one body's vote on an item.

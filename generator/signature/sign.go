@@ -27,13 +27,20 @@ type Signer struct {
 	// check it is the key registered in the owner body's file.
 	Fingerprint string
 
-	sign func(payload []byte, at time.Time) ([]byte, error)
+	sign func(payload []byte, at time.Time, namespace string) ([]byte, error)
 }
 
 // Sign returns the armored signature of payload, made at the time at (OpenPGP records
 // it; SSH signatures carry no time).
 func (s *Signer) Sign(payload []byte, at time.Time) (string, error) {
-	b, err := s.sign(payload, at)
+	return s.SignIn(payload, at, NamespaceGit)
+}
+
+// SignIn signs payload for another use than Git: an SSH signature names its namespace
+// (NamespacePSPM for pspm's files), so it cannot be passed off as a signed commit or tag.
+// OpenPGP signatures have no namespace.
+func (s *Signer) SignIn(payload []byte, at time.Time, namespace string) (string, error) {
+	b, err := s.sign(payload, at, namespace)
 	if err != nil {
 		return "", err
 	}
@@ -84,7 +91,7 @@ func NewSSHSigner(key, agentSocket string, passphrase []byte) (*Signer, error) {
 		return nil, fmt.Errorf("the private key of %s is neither in a file beside its .pub nor in an ssh-agent (SSH_AUTH_SOCK is not set): pass the private key file with --key, or start ssh-agent and ssh-add the key", ssh.FingerprintSHA256(pub))
 	}
 	want := pub.Marshal()
-	return &Signer{Kind: kindSSH, Fingerprint: ssh.FingerprintSHA256(pub), sign: func(payload []byte, _ time.Time) ([]byte, error) {
+	return &Signer{Kind: kindSSH, Fingerprint: ssh.FingerprintSHA256(pub), sign: func(payload []byte, _ time.Time, namespace string) ([]byte, error) {
 		conn, err := net.Dial("unix", agentSocket)
 		if err != nil {
 			return nil, fmt.Errorf("reaching the ssh-agent at %s: %w", agentSocket, err)
@@ -96,7 +103,7 @@ func NewSSHSigner(key, agentSocket string, passphrase []byte) (*Signer, error) {
 		}
 		for _, s := range signers {
 			if bytes.Equal(s.PublicKey().Marshal(), want) {
-				return signSSH(s, payload)
+				return signSSH(s, payload, namespace)
 			}
 		}
 		return nil, fmt.Errorf("the ssh-agent at %s does not hold the key %s: add it with ssh-add", agentSocket, ssh.FingerprintSHA256(pub))
@@ -119,13 +126,13 @@ func parseSSHPrivate(data []byte, file string, passphrase []byte) (ssh.Signer, e
 }
 
 func sshSigner(s ssh.Signer) *Signer {
-	return &Signer{Kind: kindSSH, Fingerprint: ssh.FingerprintSHA256(s.PublicKey()), sign: func(payload []byte, _ time.Time) ([]byte, error) {
-		return signSSH(s, payload)
+	return &Signer{Kind: kindSSH, Fingerprint: ssh.FingerprintSHA256(s.PublicKey()), sign: func(payload []byte, _ time.Time, namespace string) ([]byte, error) {
+		return signSSH(s, payload, namespace)
 	}}
 }
 
-func signSSH(s ssh.Signer, payload []byte) ([]byte, error) {
-	sig, err := sshsig.Sign(bytes.NewReader(payload), s, sshsig.HashSHA512, NamespaceGit)
+func signSSH(s ssh.Signer, payload []byte, namespace string) ([]byte, error) {
+	sig, err := sshsig.Sign(bytes.NewReader(payload), s, sshsig.HashSHA512, namespace)
 	if err != nil {
 		return nil, fmt.Errorf("signing with SSH key %s: %w", ssh.FingerprintSHA256(s.PublicKey()), err)
 	}
@@ -169,7 +176,7 @@ func NewOpenPGPSigner(file string, passphrase []byte) (*Signer, error) {
 			return nil, fmt.Errorf("the OpenPGP key %s: %v (is PSPM_KEY_PASSPHRASE right?)", fpr, err)
 		}
 	}
-	return &Signer{Kind: kindOpenPGP, Fingerprint: fpr, sign: func(payload []byte, at time.Time) ([]byte, error) {
+	return &Signer{Kind: kindOpenPGP, Fingerprint: fpr, sign: func(payload []byte, at time.Time, _ string) ([]byte, error) {
 		var b bytes.Buffer
 		cfg := &packet.Config{DefaultHash: crypto.SHA256, Time: func() time.Time { return at }}
 		if err := openpgp.ArmoredDetachSign(&b, e, bytes.NewReader(payload), cfg); err != nil {

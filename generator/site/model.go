@@ -880,6 +880,8 @@ type Site struct {
 	Latest   *Version
 	// Federated are the plans of other bodies' portals that sources brought in, by body.
 	Federated []*FederatedPlan
+	// Sources are the repositories of pspm.yaml's sources that were read, in its order.
+	Sources []*Source
 	// AgID is the edition of AgID's three-year plan a source of kind agid-plan brought,
 	// the reference of the objectives' agid codes; nil without one.
 	AgID         *AgIDPlan

@@ -1,0 +1,237 @@
+package generator
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"runtime/debug"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/config"
+	"github.com/pspm-dev/pspm/generator/history"
+	"github.com/pspm-dev/pspm/generator/output"
+	"github.com/pspm-dev/pspm/generator/signature"
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+// RecordFile is where every build publishes its build record, relative to the output
+// folder.
+const RecordFile = "api/v1/build.json"
+
+// RecordSignatureFile is the detached signature of the build record, when the build was
+// signed (pspm build --sign): SSH (namespace "pspm") or OpenPGP, armored.
+const RecordSignatureFile = RecordFile + ".sig"
+
+// RecordFormat is the version of the build record's format.
+const RecordFormat = 1
+
+// Record is the build record: what a portal was built from and every file it is made of,
+// so that anyone can rebuild it from the repository and compare (pspm verify). It holds
+// nothing of the clock or of the machine: the same commit, configuration and pspm give
+// the same record, byte for byte.
+type Record struct {
+	Format    int             `json:"format"`
+	Generator RecordGenerator `json:"generator"`
+	// Commit is the commit whose files were built (HEAD of the site's repository), Tree
+	// its tree, Site the site folder inside the repository and SiteTree that folder's
+	// tree. Time is the commit's committer time. All empty for a site outside Git.
+	Commit   string    `json:"commit,omitempty"`
+	Tree     string    `json:"tree,omitempty"`
+	Site     string    `json:"site,omitempty"`
+	SiteTree string    `json:"site_tree,omitempty"`
+	Time     time.Time `json:"time,omitzero"`
+	// Repository is where the repository is published (forge.url), for pspm verify.
+	Repository string `json:"repository,omitempty"`
+	// History is the branch whose history judged the votes and its tip, when the site is
+	// in Git (it differs from Commit when the work tree was another branch).
+	History *RecordHistory `json:"history,omitempty"`
+	// Config is the SHA-256 of pspm.yaml as read; BaseURL the base address built with,
+	// and BaseURLOverride whether it replaced pspm.yaml's (pspm build --base-url).
+	Config          string `json:"config"`
+	BaseURL         string `json:"base_url"`
+	BaseURLOverride bool   `json:"base_url_override,omitempty"`
+	// Tags are the plan versions read: each tag and the commit it names.
+	Tags []RecordTag `json:"tags"`
+	// Sources are the other repositories read, at the commit read.
+	Sources []RecordSource `json:"sources"`
+	// Files lists every file of the output but this record, sorted by path.
+	Files []RecordEntry `json:"files,omitempty"`
+}
+
+// RecordGenerator names the pspm that built the portal.
+type RecordGenerator struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	// Module and Sum are the Go module pspm was built from and its checksum (go.sum's
+	// h1: form), when the binary knows them (a `go install …@version` does; a build from
+	// a clone does not).
+	Module string `json:"module,omitempty"`
+	Sum    string `json:"sum,omitempty"`
+}
+
+// RecordHistory is the branch whose history a build read.
+type RecordHistory struct {
+	Branch string `json:"branch"`
+	Head   string `json:"head"`
+}
+
+// RecordTag is a plan version's tag.
+type RecordTag struct {
+	Name   string `json:"name"`
+	Commit string `json:"commit"`
+}
+
+// RecordSource is a source repository as read.
+type RecordSource struct {
+	Kind   string `json:"kind"`
+	URL    string `json:"url"`
+	Ref    string `json:"ref,omitempty"`
+	Path   string `json:"path,omitempty"`
+	Commit string `json:"commit"`
+	Stale  bool   `json:"stale,omitempty"`
+}
+
+// RecordEntry is one file of the output.
+type RecordEntry struct {
+	Path   string `json:"path"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+// thisGenerator is the pspm running now.
+func thisGenerator() RecordGenerator {
+	g := RecordGenerator{Name: "pspm", Version: Version}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Path != "" {
+		g.Module = bi.Main.Path
+		g.Sum = bi.Main.Sum
+	}
+	return g
+}
+
+// recorder passes every file to w and keeps its size and SHA-256 for the record.
+type recorder struct {
+	w     output.Writer
+	mu    sync.Mutex
+	files []RecordEntry
+}
+
+func (r *recorder) WriteFile(name string, data []byte) error {
+	if err := r.w.WriteFile(name, data); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(data)
+	e := RecordEntry{Path: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
+	r.mu.Lock()
+	r.files = append(r.files, e)
+	r.mu.Unlock()
+	return nil
+}
+
+// newRecord describes what the build read: the configuration, the commit, the history's
+// branch, the versions' tags and the sources.
+func newRecord(o Options, cfg *config.Config, s *site.Site) *Record {
+	rec := &Record{Format: RecordFormat, Generator: thisGenerator(), Repository: cfg.Forge.URL, BaseURL: cfg.BaseURL, BaseURLOverride: o.BaseURL != "", Tags: []RecordTag{}, Sources: []RecordSource{}}
+	if data, err := fs.ReadFile(o.Source, config.File); err == nil {
+		sum := sha256.Sum256(data)
+		rec.Config = hex.EncodeToString(sum[:])
+	}
+	if o.Dir != "" {
+		d, err := history.Describe(history.Options{Dir: o.Dir}, "HEAD")
+		// A repository without a commit yet, or one that cannot be read (the history
+		// stage says why), gives a record without a commit: it cannot be verified.
+		if err == nil {
+			rec.Commit, rec.Tree, rec.Site, rec.SiteTree, rec.Time = d.Commit, d.Tree, d.Site, d.SiteTree, d.Time.UTC()
+			branch := o.branch
+			if branch == "" {
+				branch = cfg.Forge.Branch
+			}
+			if b, err := history.Describe(history.Options{Dir: o.Dir}, branch); err == nil {
+				rec.History = &RecordHistory{Branch: branch, Head: b.Commit}
+			}
+		}
+	}
+	for _, v := range s.Versions {
+		rec.Tags = append(rec.Tags, RecordTag{Name: v.Tag, Commit: v.Commit})
+	}
+	sort.Slice(rec.Tags, func(i, j int) bool { return rec.Tags[i].Name < rec.Tags[j].Name })
+	for _, src := range s.Sources {
+		rec.Sources = append(rec.Sources, RecordSource{Kind: src.Kind, URL: src.URL, Ref: src.Ref, Path: src.Path, Commit: src.Commit, Stale: src.Stale})
+	}
+	return rec
+}
+
+// finish sorts the files and encodes the record: one file per line, so that a change
+// shows as a line in a diff.
+func (rec *Record) finish(files []RecordEntry) ([]byte, error) {
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	rec.Files = files
+	head := *rec
+	head.Files = nil
+	data, err := json.MarshalIndent(head, "", " ")
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.Grow(len(data) + len(files)*120)
+	b.Write(data[:len(data)-2]) // without the closing "\n}"
+	b.WriteString(",\n \"files\": [")
+	for i, f := range files {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		line, err := json.Marshal(f)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString("\n  ")
+		b.Write(line)
+	}
+	b.WriteString("\n ]\n}\n")
+	return b.Bytes(), nil
+}
+
+// ReadRecord decodes a build record.
+func ReadRecord(data []byte) (*Record, error) {
+	var rec Record
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return nil, fmt.Errorf("%s is not a build record: %w", RecordFile, err)
+	}
+	if rec.Format != RecordFormat {
+		return nil, fmt.Errorf("%s has format %d; this pspm reads format %d", RecordFile, rec.Format, RecordFormat)
+	}
+	return &rec, nil
+}
+
+// signRecord signs the record as of its commit's time (OpenPGP records the time; a
+// record outside Git is signed as of the zero time's successor, 1970).
+func signRecord(s *signature.Signer, data []byte, w output.Writer) error {
+	rec, err := ReadRecord(data)
+	if err != nil {
+		return err
+	}
+	at := rec.Time
+	if at.IsZero() {
+		at = time.Unix(0, 0).UTC()
+	}
+	sig, err := s.SignIn(data, at, signature.NamespacePSPM)
+	if err != nil {
+		return fmt.Errorf("signing the build record: %w", err)
+	}
+	return w.WriteFile(RecordSignatureFile, []byte(sig))
+}
+
+// BuildSigner opens the key that signs a build record, as pspm release opens the key of a
+// tag: key (a file, or Git's user.signingKey for SSH) in the format Git's gpg.format of
+// the repository around dir says.
+func BuildSigner(dir, key string, passphrase []byte, agentSocket string) (*signature.Signer, error) {
+	gc, err := history.ReadGitConfig(dir)
+	if err != nil {
+		return nil, err
+	}
+	return releaseSigner(ReleaseOptions{Sign: true, Key: key, Passphrase: passphrase, AgentSocket: agentSocket}, gc)
+}
