@@ -22,7 +22,8 @@ import (
 // file, content/proposals/<id>/reactions/<voter>.yaml, the proposals sharded as a real
 // portal's are. Every tenth landing is the merge of a side branch of one commit by a
 // public body, as a merge request is; the others are direct commits. Branch "next" is
-// main plus one more vote, written by a second fast-import as a fetch would bring it.
+// main plus the merge of one more vote, written by a second fast-import as a fetch would
+// bring it.
 type scaleRepo struct {
 	dir       string
 	landings  int // first-parent commits after the first
@@ -31,7 +32,7 @@ type scaleRepo struct {
 
 // scaleVersion changes whenever the generated history would: a cached repository of
 // another version is never reused.
-const scaleVersion = 1
+const scaleVersion = 2
 
 // scaleClock is the time of the first commit; each later commit is a minute later.
 var scaleClock = time.Date(2024, 1, 1, 9, 0, 0, 0, time.FixedZone("CET", 3600))
@@ -157,10 +158,16 @@ func (s *scaleRepo) generate(tb testing.TB) {
 			n++
 		}
 	})
-	// One more vote, in a pack of its own as a fetch brings it.
+	// One more merge request, a body's vote merged, in a pack of its own as a fetch
+	// brings it.
 	s.fastImport(tb, func(w *bufio.Writer) {
-		commit(w, "refs/heads/next", 1, s.landings+s.landings/10+1, "body001", "One more vote")
+		n := s.landings + s.landings/10 + 1
+		commit(w, "refs/pspm/side", 1, n, "body001", "One more vote")
 		w.WriteString("from refs/heads/main^0\n")
+		fmt.Fprintf(w, "M 100644 inline %s\n", s.reaction(s.landings+1))
+		data(w, "vote: oppose\n")
+		commit(w, "refs/heads/next", 2, n+1, "maintainer", "Merge branch 'one-more-vote'")
+		w.WriteString("from refs/heads/main^0\nmerge :1\n")
 		fmt.Fprintf(w, "M 100644 inline %s\n", s.reaction(s.landings+1))
 		data(w, "vote: oppose\n")
 	})
