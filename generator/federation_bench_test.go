@@ -383,7 +383,8 @@ func BenchmarkSources(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	upstream := 0 // commits added upstream so far
+	// Each round of commits upstream writes bytes no earlier round (nor run) wrote.
+	upstream := int(time.Now().UnixNano())
 	advance := func(b *testing.B) {
 		upstream++
 		git := func(dir string, args ...string) {
@@ -401,7 +402,7 @@ func BenchmarkSources(b *testing.B) {
 			if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(file)), 0o755); err != nil {
 				b.Fatal(err)
 			}
-			if err := os.WriteFile(filepath.Join(dir, file), fmt.Appendf(nil, "vote: support\npriority: %d\n", 1+upstream%5), 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(dir, file), fmt.Appendf(nil, "vote: support\ncomment: revisione %d\n", upstream), 0o644); err != nil {
 				b.Fatal(err)
 			}
 			git(dir, "-c", "user.email=referente@"+name+".example.it", "add", ".")
@@ -429,6 +430,9 @@ func BenchmarkSources(b *testing.B) {
 			var res *generator.Result
 			var took time.Duration
 			var peak uint64
+			if _, err := os.Stat(filepath.Join(site, ".pspm", "sources")); err != nil && phase != "cold" {
+				build(b) // run alone: every source fetched first
+			}
 			for range b.N {
 				switch phase {
 				case "cold":
