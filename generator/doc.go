@@ -11,8 +11,10 @@
 //	         attachments (an allow-list of types, checked by their bytes)
 //	         and translations; no symbolic link is followed
 //	sources  the repositories of other bodies (pspm.yaml sources): fetched (generator/history,
-//	         within limits.source_*, into .pspm/sources) and read from their  generator/sources.go)
-//	         Git objects, never checked out; links in them are left out;
+//	         within limits.source_*, into .pspm/sources; shallow when only  generator/sources.go)
+//	         their files are read; not at all when their ref has not moved)
+//	         and read from their Git objects, never checked out; links in
+//	         them are left out;
 //	         an agid-plan source is an edition of AgID's plan, parsed      (generator/agid)
 //	         from its .rst files into the read-only reference s.AgID
 //	model    Resolve: link references, report dangling ones; bound the     (generator/site)

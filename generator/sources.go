@@ -49,12 +49,22 @@ func sources(o Options, cfg *config.Config, s *site.Site, errs *diag.List) []fet
 		return nil
 	}
 	// Fetch every repository at once (a few at a time: they wait on the network), each
-	// cache folder once, then read them in the order of pspm.yaml.
+	// cache folder once, then read them in the order of pspm.yaml. A repository whose
+	// history no source of it reads (publiccode, agid-plan: files at the fetched commit
+	// only) is fetched shallow, its last commit alone.
 	type fetch struct {
 		f   history.Fetched
 		err error
 	}
 	byDir := map[string]*fetch{}
+	shallow := map[string]bool{}
+	for _, src := range cfg.Sources {
+		dir := filepath.Join(o.Dir, filepath.FromSlash(SourcesDir), history.SourceName(src.URL, src.Ref))
+		ok, seen := shallow[dir]
+		// pspm verify reads each source at the commit a build read (o.pins), which a
+		// source may have moved past: it fetches the history.
+		shallow[dir] = (ok || !seen) && src.Kind != config.SourcePortal && len(o.pins) == 0
+	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex // of the progress writer
 	slots := make(chan struct{}, 4)
@@ -74,7 +84,7 @@ func sources(o Options, cfg *config.Config, s *site.Site, errs *diag.List) []fet
 			defer wg.Done()
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			r.f, r.err = history.Fetch(context.Background(), history.FetchOptions{URL: src.URL, Ref: src.Ref, Dir: dir, Offline: o.Offline, Progress: progress, Timeout: 10 * time.Minute, Limits: sourceLimits(cfg)})
+			r.f, r.err = history.Fetch(context.Background(), history.FetchOptions{URL: src.URL, Ref: src.Ref, Dir: dir, Offline: o.Offline, Progress: progress, Timeout: 10 * time.Minute, Limits: sourceLimits(cfg), Shallow: shallow[dir]})
 		}()
 	}
 	wg.Wait()

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/history"
 	"github.com/pspm-dev/pspm/generator/output"
 )
 
@@ -485,5 +486,44 @@ func TestSourceOverALimitKeepsItsPreviousCopy(t *testing.T) {
 	}
 	if _, ok := files["bodies/c_h223/proposals/nuova/index.html"]; ok {
 		t.Error("the refused update is shown")
+	}
+}
+
+// TestSoftwareSourcesAreFetchedShallowPortalsWithTheirHistory: a publiccode source's
+// cache holds its last commit alone (only publiccode.yml is read of it), while a portal
+// source keeps the history its votes are traced to.
+func TestSoftwareSourcesAreFetchedShallowPortalsWithTheirHistory(t *testing.T) {
+	sw := sourceRepo(t, map[string]string{"publiccode.yml": publicCodeYML, "README.md": "# Segnalazioni\n"})
+	write(t, sw, "README.md", "# Segnalazioni, seconda versione\n")
+	gitIn(t, sw, "commit", "-q", "-a", "-m", "README")
+	re := portalRepo(t, "c_h223", "Reggio Emilia", "mobilita")
+	dir := demoOnDisk(t)
+	write(t, dir, "pspm.yaml", "sources:\n  - url: file://"+filepath.ToSlash(sw)+"\n    body: c_h223\n    kind: publiccode\n  - url: file://"+filepath.ToSlash(re)+"\n    body: c_h223\n")
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := output.NewMem()
+	res, err := generator.Build(generator.Options{Source: src, Dir: dir}, out)
+	if err != nil {
+		t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	files := out.Files()
+	if !strings.Contains(string(files["practices/segnalazioni-cittadine/index.html"]), "Segnalazioni Cittadine") {
+		t.Error("the software is not a practice")
+	}
+	if !strings.Contains(string(files["bodies/c_h223/proposals/mobilita/index.html"]), "1 favorevol") {
+		t.Error("the portal's vote is not counted: its history was not read")
+	}
+	commits := func(repo string) string {
+		t.Helper()
+		clone := filepath.Join(dir, ".pspm", "sources", history.SourceName("file://"+filepath.ToSlash(repo), ""), "repo")
+		return gitIn(t, clone, "rev-list", "--count", "--all")
+	}
+	if n := commits(sw); n != "1" {
+		t.Errorf("the publiccode source's cache holds %s commits, want its last one alone", n)
+	}
+	if n := commits(re); n != "2" {
+		t.Errorf("the portal source's cache holds %s commits, want its whole history (2)", n)
 	}
 }

@@ -216,9 +216,16 @@ func bigHistory(n int) *History {
 	return h
 }
 
-// The cache of a big portal is read and written at every warm build.
+// The cache of a big portal is read and written at every warm build: 100,000 commits
+// and files, unless PSPM_HISTORY_CACHE_COMMITS says otherwise.
+//
+//	PSPM_HISTORY_CACHE_COMMITS=1000000 go test ./generator/history -run '^$' -bench EncodeDecode -benchtime 3x
 func BenchmarkEncodeDecode(b *testing.B) {
-	h := bigHistory(100000)
+	n := 100000
+	if v, err := strconv.Atoi(os.Getenv("PSPM_HISTORY_CACHE_COMMITS")); err == nil && v > 0 {
+		n = v
+	}
+	h := bigHistory(n)
 	data, err := h.Encode()
 	if err != nil {
 		b.Fatal(err)

@@ -65,7 +65,7 @@ func (h *History) Encode() ([]byte, error) {
 	if err := e.history(h); err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, len(magic)+16+len(e.strList)*4+e.strBytes+len(e.makerBody)+len(e.body))
+	out := make([]byte, 0, len(magic)+16+len(e.strList)*4+e.strBytes+len(e.head)+binary.MaxVarintLen64+len(e.makerBody)+len(e.body))
 	out = append(out, magic...)
 	out = binary.AppendUvarint(out, format)
 	out = binary.AppendUvarint(out, uint64(len(e.strList)))
@@ -456,6 +456,29 @@ type decoder struct {
 	chain  []Commit
 	makers []maker
 	zones  map[int64]*time.Location
+	// arena holds the bytes of the hashes, paths and messages decoded, many strings to
+	// a buffer: a cache of a million files would otherwise be millions of small
+	// allocations, which the decoding and the collector then spend most of their time on.
+	arena strings.Builder
+}
+
+// arenaChunk is the size of the buffers of decoder.arena.
+const arenaChunk = 256 << 10
+
+// intern returns the bytes of a followed by b as a string kept in the arena.
+func (d *decoder) intern(a string, b []byte) string {
+	n := len(a) + len(b)
+	if n > arenaChunk/8 {
+		return a + string(b)
+	}
+	if d.arena.Cap()-d.arena.Len() < n {
+		d.arena = strings.Builder{} // strings already returned keep the old buffer
+		d.arena.Grow(arenaChunk)
+	}
+	d.arena.WriteString(a)
+	d.arena.Write(b)
+	all := d.arena.String()
+	return all[len(all)-n:]
 }
 
 // maker is what entries say of the commit that made their version.
@@ -533,11 +556,17 @@ func (d *decoder) bool() bool {
 }
 
 func (d *decoder) hash() string {
-	return hex.EncodeToString(d.bytes(len(plumbing.ZeroHash)))
+	var buf [2 * len(plumbing.ZeroHash)]byte
+	raw := d.bytes(len(plumbing.ZeroHash))
+	if len(raw) != len(plumbing.ZeroHash) {
+		return ""
+	}
+	hex.Encode(buf[:], raw)
+	return d.intern("", buf[:])
 }
 
 func (d *decoder) text() string {
-	return string(d.bytes(d.count(1)))
+	return d.intern("", d.bytes(d.count(1)))
 }
 
 func (d *decoder) str() string {
@@ -588,7 +617,7 @@ func (d *decoder) path(prev string) string {
 		return ""
 	}
 	rest := d.bytes(d.count(1))
-	return prev[:shared] + string(rest)
+	return d.intern(prev[:shared], rest)
 }
 
 // landing returns the hash and time a landing reference names.

@@ -117,20 +117,29 @@ func (h *History) sign(w *walker, prev map[string]*Signature, read map[string]*c
 		}
 		return nil
 	}
-	// Landing commits are on the chain, which says which ones are signed.
-	landers := map[string]bool{h.Head: true}
+	// Landing commits are on the chain, which says which ones are signed. The set of
+	// them is made only when a commit of the chain is signed: on a portal of a million
+	// votes where none is, it is a million entries for nothing at every build.
+	chainSigned := slices.ContainsFunc(h.Commits, func(c Commit) bool { return c.Signed })
+	var landers map[string]bool
+	if chainSigned {
+		landers = make(map[string]bool, len(h.Commits)+1)
+		landers[h.Head] = true
+	}
 	for _, p := range h.Files {
 		if p.Signed {
 			if err := need(p.Commit); err != nil {
 				return err
 			}
 		}
-		landers[p.LandedCommit] = true
+		if chainSigned {
+			landers[p.LandedCommit] = true
+		}
 	}
 	// And the signed commits that follow a landing closely: when the landing commit is
 	// not the maintainers' (a fast-forward), the next one of theirs times it.
-	for i, c := range h.Commits { // newest first
-		if !landers[c.Hash] {
+	for i := 0; chainSigned && i < len(h.Commits); i++ { // newest first
+		if !landers[h.Commits[i].Hash] {
 			continue
 		}
 		for k := i; k >= max(0, i-LandingWindow); k-- {

@@ -70,6 +70,13 @@ type FetchOptions struct {
 	// Limits bound what a fetch may bring; a zero field takes its default. A fetch that
 	// exceeds one is refused (a *LimitError) and the copy fetched before is kept.
 	Limits SourceLimits
+	// Shallow fetches only the commit Ref names, without its history (depth 1): for a
+	// source whose files are read but whose history is not (publiccode, agid-plan). When
+	// the ref moves, the copy is replaced by a shallow clone of the new commit, so that
+	// the cache holds one commit's objects whatever the source's age; Rewritten is never
+	// set, since there is no history to tell. A shallow copy is never used for a source
+	// that is not shallow: it is cloned afresh, with its history.
+	Shallow bool
 }
 
 // Fetched says what is in the cache after Fetch.
@@ -103,6 +110,11 @@ type fetchMeta struct {
 	Commit  string    `json:"commit"`  // Fetched.Commit
 	Fetched time.Time `json:"fetched"` // Fetched.Fetched
 	Layout  int       `json:"layout"`  // cacheLayout when written
+	// Tip is the hash the reference named when fetched (for an annotated tag, the tag
+	// object's): a remote that still names it has nothing new, and is not fetched from.
+	Tip string `json:"tip,omitempty"`
+	// Shallow says the clone holds only Commit, without its history (FetchOptions.Shallow).
+	Shallow bool `json:"shallow,omitempty"`
 }
 
 // Fetch brings the repository at o.URL, ref o.Ref, into o.Dir: a clone without work
@@ -112,9 +124,13 @@ type fetchMeta struct {
 // a build.
 //
 // Only the one ref is fetched (with the tag object, for a tag), with its whole history:
-// the build traces votes in a source to the source's own commits, so a shallow clone
-// would not do. A cache made for another URL or ref, or one that cannot be opened, is
-// replaced by a fresh clone, made beside it and swapped in only once complete.
+// the build traces votes in a source to the source's own commits. With o.Shallow only
+// its last commit is fetched, for a source whose history is not read. The remote's
+// references are listed first: when the ref still names what the cache holds, nothing
+// more is asked of the remote; otherwise only the objects the cache lacks are fetched
+// (a shallow copy is cloned again at the new commit). A cache made for another URL or
+// ref, or one that cannot be opened, is replaced by a fresh clone, made beside it and
+// swapped in only once complete.
 //
 // Nothing is checked out, so a source is another body's data that never becomes files:
 // nothing it commits (symbolic links included) makes Fetch write or remove anything
@@ -178,16 +194,24 @@ func fetch(ctx context.Context, o FetchOptions, before fetchMeta) (Fetched, erro
 	if err := removeLeftovers(root); err != nil {
 		return Fetched{}, err
 	}
-	name, err := resolveRef(ctx, o)
+	ref, err := resolveRef(ctx, o)
 	if err != nil {
 		return Fetched{}, err
 	}
+	name := ref.Name()
 	// The commit cached before for this same source, for Rewritten.
 	var old plumbing.Hash
-	if before.URL == identity(o.URL) && before.Ref == o.Ref {
+	if before.URL == identity(o.URL) && before.Ref == o.Ref && !o.Shallow {
 		old = plumbing.NewHash(before.Commit)
 	}
-	if meta, err := cached(o); err == nil && meta.Name == name.String() {
+	meta, err := cached(o)
+	if err == nil && meta.Name == name.String() && meta.Shallow == o.Shallow {
+		if meta.Tip == ref.Hash().String() { // nothing new upstream
+			return finish(root, o, name, plumbing.NewHash(meta.Commit), ref.Hash(), false)
+		}
+		if o.Shallow {
+			return cloneFresh(ctx, o, root, name, old)
+		}
 		f, uerr := update(ctx, o, root, name, old)
 		if uerr == nil {
 			return f, nil
@@ -228,7 +252,7 @@ func update(ctx context.Context, o FetchOptions, root *os.Root, name plumbing.Re
 		removeTempPacks(work)
 		return Fetched{}, err
 	}
-	commit, err := peel(r, local)
+	commit, tip, err := peel(r, local)
 	if err != nil {
 		return Fetched{}, err
 	}
@@ -251,11 +275,12 @@ func update(ctx context.Context, o FetchOptions, root *os.Root, name plumbing.Re
 			return Fetched{}, err
 		}
 	}
-	return finish(root, o, name, commit, rewritten)
+	return finish(root, o, name, commit, tip, rewritten)
 }
 
-// cloneFresh clones the ref into a new folder in the cache, checks that it is within
-// the limits, and only then replaces the cached clone with it.
+// cloneFresh clones the ref into a new folder in the cache (only its last commit when
+// o.Shallow), checks that it is within the limits, and only then replaces the cached
+// clone with it.
 func cloneFresh(ctx context.Context, o FetchOptions, root *os.Root, name plumbing.ReferenceName, old plumbing.Hash) (Fetched, error) {
 	tmp, err := os.MkdirTemp(o.Dir, cloneTemp+"*")
 	if err != nil {
@@ -266,12 +291,17 @@ func cloneFresh(ctx context.Context, o FetchOptions, root *os.Root, name plumbin
 
 	st := newLimitedStorage(filepath.Join(tmp, gitFolder), o.Limits)
 	defer st.Close()
+	depth := 0
+	if o.Shallow {
+		depth = 1
+	}
 	r, err := git.CloneContext(ctx, st, nil, &git.CloneOptions{
 		URL:           o.URL,
 		RemoteName:    remoteName,
 		ReferenceName: name,
 		SingleBranch:  true,
 		NoCheckout:    true,
+		Depth:         depth,
 		Tags:          git.NoTags,
 		Progress:      o.Progress,
 	})
@@ -290,7 +320,7 @@ func cloneFresh(ctx context.Context, o FetchOptions, root *os.Root, name plumbin
 	if err := r.SetConfig(cfg); err != nil {
 		return Fetched{}, err
 	}
-	commit, err := peel(r, localName(name))
+	commit, tip, err := peel(r, localName(name))
 	if err != nil {
 		return Fetched{}, err
 	}
@@ -316,13 +346,15 @@ func cloneFresh(ctx context.Context, o FetchOptions, root *os.Root, name plumbin
 	if err := root.Rename(tmpName, workDir); err != nil {
 		return Fetched{}, err
 	}
-	return finish(root, o, name, commit, rewritten)
+	return finish(root, o, name, commit, tip, rewritten)
 }
 
-// finish records what the cache now holds, and says it.
-func finish(root *os.Root, o FetchOptions, name plumbing.ReferenceName, commit plumbing.Hash, rewritten bool) (Fetched, error) {
+// finish records what the cache now holds (commit, which the reference name named as
+// tip), and says it.
+func finish(root *os.Root, o FetchOptions, name plumbing.ReferenceName, commit, tip plumbing.Hash, rewritten bool) (Fetched, error) {
 	now := time.Now().UTC().Round(0)
-	meta := fetchMeta{URL: identity(o.URL), Ref: o.Ref, Name: name.String(), Commit: commit.String(), Fetched: now, Layout: cacheLayout}
+	meta := fetchMeta{URL: identity(o.URL), Ref: o.Ref, Name: name.String(), Commit: commit.String(), Fetched: now, Layout: cacheLayout,
+		Tip: tip.String(), Shallow: o.Shallow}
 	if err := writeMeta(root, meta); err != nil {
 		return Fetched{}, err
 	}
@@ -410,13 +442,13 @@ func removeLeftovers(root *os.Root) error {
 	return nil
 }
 
-// resolveRef asks the remote which reference o.Ref names: the branch, else the tag of
-// that name, or for "" the branch its HEAD points to.
-func resolveRef(ctx context.Context, o FetchOptions) (plumbing.ReferenceName, error) {
+// resolveRef asks the remote which reference o.Ref names, and what it names: the
+// branch, else the tag of that name, or for "" the branch its HEAD points to.
+func resolveRef(ctx context.Context, o FetchOptions) (*plumbing.Reference, error) {
 	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{o.URL}})
 	refs, err := remote.ListContext(ctx, &git.ListOptions{PeelingOption: git.IgnorePeeled})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	have := make(map[plumbing.ReferenceName]*plumbing.Reference, len(refs))
 	var branches []string
@@ -429,16 +461,16 @@ func resolveRef(ctx context.Context, o FetchOptions) (plumbing.ReferenceName, er
 	if o.Ref == "" {
 		head := have[plumbing.HEAD]
 		if head != nil && head.Type() == plumbing.SymbolicReference && head.Target().IsBranch() && have[head.Target()] != nil {
-			return head.Target(), nil
+			return have[head.Target()], nil
 		}
-		return "", errors.New("the repository does not say which branch is its default (HEAD); set the source's ref to a branch or a tag")
+		return nil, errors.New("the repository does not say which branch is its default (HEAD); set the source's ref to a branch or a tag")
 	}
 	for _, name := range []plumbing.ReferenceName{plumbing.NewBranchReferenceName(o.Ref), plumbing.NewTagReferenceName(o.Ref)} {
 		if err := name.Validate(); err != nil {
-			return "", fmt.Errorf("ref %q is not a valid branch or tag name", o.Ref)
+			return nil, fmt.Errorf("ref %q is not a valid branch or tag name", o.Ref)
 		}
-		if have[name] != nil {
-			return name, nil
+		if ref := have[name]; ref != nil {
+			return ref, nil
 		}
 	}
 	slices.Sort(branches)
@@ -447,7 +479,7 @@ func resolveRef(ctx context.Context, o FetchOptions) (plumbing.ReferenceName, er
 	if len(branches) > shown {
 		list += fmt.Sprintf(" and %d more", len(branches)-shown)
 	}
-	return "", fmt.Errorf("no branch or tag %q (branches: %s); fix the source's ref", o.Ref, list)
+	return nil, fmt.Errorf("no branch or tag %q (branches: %s); fix the source's ref", o.Ref, list)
 }
 
 // localName is where the clone keeps the fetched reference name: a branch as a
@@ -460,30 +492,31 @@ func localName(name plumbing.ReferenceName) plumbing.ReferenceName {
 }
 
 // peel returns the commit that the reference name finally names, through annotated
-// tags (of tags).
-func peel(r *git.Repository, name plumbing.ReferenceName) (plumbing.Hash, error) {
+// tags (of tags), and what it names itself (the tip: the commit, or the tag object).
+func peel(r *git.Repository, name plumbing.ReferenceName) (commit, tip plumbing.Hash, err error) {
 	ref, err := r.Reference(name, true)
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("reading %s: %w", name, err)
+		return plumbing.ZeroHash, plumbing.ZeroHash, fmt.Errorf("reading %s: %w", name, err)
 	}
-	h := ref.Hash()
+	tip = ref.Hash()
+	h := tip
 	for range 10 {
 		tag, err := r.TagObject(h)
 		if errors.Is(err, plumbing.ErrObjectNotFound) {
 			break // not a tag object
 		}
 		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("reading %s: %w", name, err)
+			return plumbing.ZeroHash, plumbing.ZeroHash, fmt.Errorf("reading %s: %w", name, err)
 		}
 		if tag.TargetType != plumbing.TagObject && tag.TargetType != plumbing.CommitObject {
-			return plumbing.ZeroHash, fmt.Errorf("%s names a %s, not a commit", name, tag.TargetType)
+			return plumbing.ZeroHash, plumbing.ZeroHash, fmt.Errorf("%s names a %s, not a commit", name, tag.TargetType)
 		}
 		h = tag.Target
 	}
 	if _, err := r.CommitObject(h); err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("%s does not name a commit: %w", name, err)
+		return plumbing.ZeroHash, plumbing.ZeroHash, fmt.Errorf("%s does not name a commit: %w", name, err)
 	}
-	return h, nil
+	return h, tip, nil
 }
 
 // isRewrite says whether commit fails to descend from old, the commit cached before
@@ -568,6 +601,9 @@ func cached(o FetchOptions) (fetchMeta, error) {
 	}
 	if meta.Layout < cacheLayout {
 		return fetchMeta{}, errors.New("it was made by an earlier release and could not be converted")
+	}
+	if meta.Shallow && !o.Shallow {
+		return fetchMeta{}, errors.New("it holds only the source's last commit, without the history this source needs")
 	}
 	r, err := openClone(filepath.Join(o.Dir, workDir), o.Limits)
 	if err != nil {

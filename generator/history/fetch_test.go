@@ -6,8 +6,10 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -572,5 +574,135 @@ func TestFetchDefaultBranchFollowsHEAD(t *testing.T) {
 	wantWork(t, f.Dir, "content/a.md", "content/t.md")
 	if refs := cacheGit(t, up, f.Dir, "for-each-ref", "--format=%(refname)"); refs != "refs/heads/trunk\nrefs/remotes/origin/trunk" {
 		t.Errorf("references in the cache:\n%s\nwant trunk and origin/trunk only", refs)
+	}
+}
+
+// countUploadPacks puts a git-upload-pack first on PATH that counts its runs (the
+// file:// transport runs one per conversation with the remote: one to list the
+// references, one to fetch) and returns the count so far.
+func countUploadPacks(t *testing.T) func() int {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("a shell script stands in for git-upload-pack")
+	}
+	out, err := exec.Command("git", "--exec-path").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := filepath.Join(strings.TrimSpace(string(out)), "git-upload-pack")
+	bin := t.TempDir()
+	log := filepath.Join(bin, "runs")
+	script := "#!/bin/sh\necho run >> '" + log + "'\nexec '" + real + "' \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "git-upload-pack"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return func() int {
+		b, _ := os.ReadFile(log)
+		return bytes.Count(b, []byte("run"))
+	}
+}
+
+func TestFetchWithNothingNewOnlyListsTheReferences(t *testing.T) {
+	up, u := newUpstream(t)
+	runs := countUploadPacks(t)
+	dir := t.TempDir()
+	first := mustFetch(t, FetchOptions{URL: u, Dir: dir})
+	before := runs()
+
+	again := mustFetch(t, FetchOptions{URL: u, Dir: dir})
+	if n := runs() - before; n != 1 {
+		t.Errorf("a fetch with nothing new ran git-upload-pack %d times, want once (listing the references)", n)
+	}
+	if again.Commit != first.Commit || again.Stale || again.Fetched.Before(first.Fetched) {
+		t.Errorf("again: %+v, want the same commit, fresh", again)
+	}
+
+	// Something new: listed, then fetched.
+	up.write("content/c.md", "c\n")
+	c3 := up.commit(maintainer, day(3), "Add c")
+	before = runs()
+	if f := mustFetch(t, FetchOptions{URL: u, Dir: dir}); f.Commit != c3 {
+		t.Errorf("Commit = %s, want %s", f.Commit, c3)
+	}
+	if n := runs() - before; n != 2 {
+		t.Errorf("a fetch of a new commit ran git-upload-pack %d times, want twice", n)
+	}
+}
+
+func TestFetchUpdateBringsOnlyTheNewObjects(t *testing.T) {
+	up, u := newUpstream(t)
+	dir := t.TempDir()
+	mustFetch(t, FetchOptions{URL: u, Dir: dir})
+	up.write("content/c.md", "c\n")
+	up.commit(maintainer, day(3), "Add c")
+	f := mustFetch(t, FetchOptions{URL: u, Dir: dir})
+	// The update's pack holds the new commit, its root tree, content/ and c.md: what the
+	// cache lacked, and nothing it had.
+	packs, err := filepath.Glob(filepath.Join(f.Dir, ".git", "objects", "pack", "*.idx"))
+	if err != nil || len(packs) != 2 {
+		t.Fatalf("packs in the cache: %q, %v; want the clone's and the update's", packs, err)
+	}
+	counts := map[int]bool{}
+	for _, idx := range packs {
+		out := cacheGit(t, up, f.Dir, "verify-pack", "-v", idx)
+		n := 0
+		for _, line := range strings.Split(out, "\n") {
+			if fields := strings.Fields(line); len(fields) >= 3 && len(fields[0]) == 40 {
+				n++
+			}
+		}
+		counts[n] = true
+	}
+	if !counts[4] {
+		t.Errorf("object counts of the packs: %v, want one of 4 (the update)", counts)
+	}
+}
+
+func TestShallowFetchKeepsOnlyTheLastCommit(t *testing.T) {
+	up, u := newUpstream(t)
+	firstCommit := up.git("rev-list", "--max-parents=0", "main")
+	dir := t.TempDir()
+
+	f := mustFetch(t, FetchOptions{URL: u, Dir: dir, Shallow: true})
+	if want := up.git("rev-parse", "main"); f.Commit != want || f.Rewritten {
+		t.Errorf("Commit = %s, Rewritten = %v; want %s, false", f.Commit, f.Rewritten, want)
+	}
+	wantWork(t, f.Dir, "content/a.md", "content/b.md")
+	if got := readSourceFile(t, f, "content/a.md"); got != "a\n" {
+		t.Errorf("content/a.md = %q", got)
+	}
+	if n := cacheGit(t, up, f.Dir, "rev-list", "--count", "HEAD"); n != "1" {
+		t.Errorf("%s commits in the shallow cache, want 1", n)
+	}
+	if err := exec.Command("git", "-C", f.Dir, "cat-file", "-e", firstCommit).Run(); err == nil {
+		t.Errorf("the first commit %s is in the shallow cache", firstCommit)
+	}
+
+	// The ref moves, even by a force push: the cache is the new commit alone, and a
+	// history that is not kept tells no rewrite.
+	up.git("reset", "-q", "--hard", "HEAD~1")
+	up.write("content/d.md", "d\n")
+	c3 := up.commit(contributor, day(3), "Add d instead of b")
+	f = mustFetch(t, FetchOptions{URL: u, Dir: dir, Shallow: true})
+	if f.Commit != c3 || f.Rewritten {
+		t.Errorf("after the push: Commit = %s, Rewritten = %v; want %s, false", f.Commit, f.Rewritten, c3)
+	}
+	wantWork(t, f.Dir, "content/a.md", "content/d.md")
+	if n := cacheGit(t, up, f.Dir, "count-objects", "-v"); !strings.Contains(n, "count: 0") {
+		t.Errorf("loose objects in the shallow cache:\n%s", n)
+	}
+	if n := cacheGit(t, up, f.Dir, "rev-list", "--count", "--all"); n != "1" {
+		t.Errorf("%s commits in the shallow cache after the update, want 1: it must not grow", n)
+	}
+
+	// The same source read with its history (a portal): the shallow copy does not do,
+	// offline or not.
+	if _, err := Fetch(context.Background(), FetchOptions{URL: u, Dir: dir, Offline: true}); err == nil || !strings.Contains(err.Error(), "last commit") {
+		t.Errorf("offline, a shallow copy for a source read with its history: %v, want an error", err)
+	}
+	full := mustFetch(t, FetchOptions{URL: u, Dir: dir})
+	if h := load(t, Options{Dir: full.Dir, Branch: "HEAD"}); len(h.Commits) != 2 || h.Shallow {
+		t.Errorf("the source fetched with its history: %d commits, shallow %v; want 2, false", len(h.Commits), h.Shallow)
 	}
 }

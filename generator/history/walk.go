@@ -149,6 +149,7 @@ func run(r *repo, prev *History) (*History, error) {
 			}
 		}
 		older = prev.Commits
+		p.chain = make(map[plumbing.Hash]int, len(older)+len(fresh))
 		for i, c := range older {
 			p.chain[plumbing.NewHash(c.Hash)] = len(older) - 1 - i
 		}
