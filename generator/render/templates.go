@@ -295,6 +295,11 @@ func (r *renderer) loadTemplates(errs *diag.List) map[string]*template.Template 
 			byFile[file], out[kind] = t, t
 		}
 	}
+	if !errs.HasErrors() {
+		for _, t := range byFile {
+			r.fold(t)
+		}
+	}
 	return out
 }
 
