@@ -162,6 +162,11 @@ func TestKilledBuildLeavesThePreviousOutputExactlyAsItWas(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := snapshot(t, dest)
+	// The site changes (every page shows its title): the child has files to write, since a
+	// build over the previous output writes only the files that differ from it.
+	if err := os.WriteFile(filepath.Join(src, "pspm.yaml"), []byte("title: Un altro titolo\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKilledBuildLeavesThePreviousOutputExactlyAsItWas$")
 	cmd.Env = append(os.Environ(), "PSPM_KILL_CHILD=1", "PSPM_KILL_SRC="+src, "PSPM_KILL_DEST="+dest)

@@ -65,8 +65,11 @@
 //	         attachments, then the static search bundle exported from the   generator/markdown,
 //	         index                                                          generator/minify,
 //	                                                                        generator/search)
-//	write    into a temporary folder beside the destination, swapped in     (generator/output)
-//	         whole at the end; no path is written twice
+//	write    into a temporary folder beside the destination: the whole     (generator/output)
+//	         site, swapped in at the end; or, over the previous output,
+//	         only the files whose bytes changed, renamed in at the end
+//	         under a journal, and the files gone removed; no path is
+//	         written twice
 //
 // Release (pspm release) publishes a version: it refuses a work tree that differs from
 // HEAD and a name already tagged or published, runs Check, then writes the annotated tag

@@ -2,7 +2,18 @@
 
 package output
 
-import "errors"
+import (
+	"errors"
+	"os"
+)
 
 // exchange is not available on this system; Commit falls back to two renames.
 func exchange(a, b string) error { return errors.New("atomic exchange not supported") }
+
+// inPlaceSupported is false where file systems may fold the case of names (macOS,
+// Windows): a kept file and a new one could be the same file there, so every build
+// writes a whole new folder.
+const inPlaceSupported = false
+
+// openNoFollow is not used where inPlaceSupported is false.
+func openNoFollow(name string) (*os.File, error) { return os.Open(name) }

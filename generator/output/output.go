@@ -1,16 +1,25 @@
 // Package output is the only part of pspm that writes to disk.
 //
-// A build writes into a fresh temporary folder beside the destination and, when every file
-// is written, swaps it in whole (an atomic exchange on Linux), so a failed, killed or
-// interrupted build leaves the previous output exactly as it was and no reader ever sees a
-// half-built site. Every path is checked to stay inside the folder, and no path is written
-// twice: a second file at a path would silently replace the first (an attachment called
-// index.html replacing its item's page), so it is an error instead.
+// A build never writes into the destination while it renders. It writes into a temporary
+// folder beside the destination: the whole site when the destination is empty or missing,
+// swapped in whole at the end (an atomic exchange on Linux); only the files whose bytes
+// differ from the destination's when it holds the previous build's site. In that second
+// case the commit moves the changed files in, one rename each, and removes the files the
+// new site no longer has, under a journal that the next build finishes if this one is
+// killed meanwhile. Either way a failed, killed or interrupted build leaves the previous
+// output exactly as it was, and a reader never sees a torn file; replacing a large site
+// after a small change costs what changed, not the size of the site. Every path is checked
+// to stay inside the folder, and no path is written twice: a second file at a path would
+// silently replace the first (an attachment called index.html replacing its item's page),
+// so it is an error instead.
 package output
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -35,21 +44,46 @@ func CheckPath(name string) error {
 	return nil
 }
 
-// Dir writes a site into a temporary folder and swaps it with the destination on Commit.
+// Dir writes a site into a temporary folder beside the destination and puts it in place on
+// Commit. When the destination already holds a site (the previous build's), the temporary
+// folder receives only the files whose bytes differ from the destination's: Commit then
+// moves those few files in, one rename each, and removes the files the new site no longer
+// has, so that replacing a site of 30,000 files after a small change costs milliseconds and
+// leaves every unchanged file as it was (same inode, same modification time, which
+// rsync-like uploads and caches rely on). Until Commit the destination is only read.
 type Dir struct {
 	dest    string
 	tmp     string
+	inPlace bool            // dest holds a previous site: tmp receives only what differs from it
+	prev    map[string]bool // in place: the files of the previous site
 	mu      sync.Mutex
-	made    map[string]bool // folders already created
-	written map[string]bool // files already written
+	made    map[string]bool // folders already created in tmp
+	written map[string]bool // files already written (kept or staged)
+	staged  []string        // in place: the files written into tmp, to move into dest
+	bufs    sync.Pool       // of *[]byte, to compare files with the destination's
 }
 
 // tmpPrefix marks the temporary folders of builds, so that leftovers of killed builds can
 // be recognised and removed.
 func tmpPrefix(dest string) string { return "." + filepath.Base(dest) + ".tmp-" }
 
-// NewDir prepares a build of the destination folder dest: it creates the temporary folder
-// beside it (and removes the leftovers of builds that were killed).
+// journalName is the file beside dest that says a Commit in place is under way: the
+// temporary folder whose files are being moved in and the files being removed. A build
+// killed while committing leaves it, and the next NewDir finishes that Commit before
+// anything else, so the destination is never left half old, half new.
+func journalName(dest string) string {
+	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".journal")
+}
+
+// journal is what journalName's file holds.
+type journal struct {
+	Staging string   `json:"staging"` // the temporary folder's base name
+	Remove  []string `json:"remove"`  // files of dest that the new site no longer has
+}
+
+// NewDir prepares a build of the destination folder dest: it finishes a Commit that a
+// killed build left half done, removes the leftovers of builds that were killed before
+// committing, and creates the temporary folder beside dest.
 func NewDir(dest string) (*Dir, error) {
 	dest, err := filepath.Abs(dest)
 	if err != nil {
@@ -57,6 +91,9 @@ func NewDir(dest string) (*Dir, error) {
 	}
 	parent := filepath.Dir(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	if err := recoverCommit(dest); err != nil {
 		return nil, err
 	}
 	if old, _ := filepath.Glob(filepath.Join(parent, tmpPrefix(dest)+"*")); len(old) > 0 {
@@ -71,14 +108,51 @@ func NewDir(dest string) (*Dir, error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
 	}
-	return &Dir{dest: dest, tmp: tmp, made: map[string]bool{".": true}, written: map[string]bool{}}, nil
+	d := &Dir{dest: dest, tmp: tmp, made: map[string]bool{".": true}, written: map[string]bool{}}
+	if inPlaceSupported {
+		d.prev, d.inPlace = previousFiles(dest)
+	}
+	d.bufs.New = func() any { b := make([]byte, 64<<10); return &b }
+	return d, nil
+}
+
+// previousFiles lists the files of the site in dest, and reports whether a build may
+// write over it in place: dest is a folder holding files, folders and nothing else. A
+// symbolic link (which a reader of dest would follow somewhere else) or any other special
+// file makes the build write a whole new folder and swap it in, as for an empty dest.
+func previousFiles(dest string) (map[string]bool, bool) {
+	files := map[string]bool{}
+	ok := true
+	err := filepath.WalkDir(dest, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		switch {
+		case de.IsDir():
+			return nil
+		case !de.Type().IsRegular():
+			ok = false
+			return fs.SkipAll
+		}
+		rel, err := filepath.Rel(dest, p)
+		if err != nil {
+			return err
+		}
+		files[filepath.ToSlash(rel)] = true
+		return nil
+	})
+	if err != nil || !ok || len(files) == 0 {
+		return nil, false
+	}
+	return files, true
 }
 
 // Temp returns the temporary folder being written.
 func (d *Dir) Temp() string { return d.tmp }
 
-// WriteFile writes a file into the temporary folder. Writing a name twice is an error, as
-// for Mem: the second file would replace the first.
+// WriteFile writes a file into the temporary folder, or, when the destination already has
+// a file of the same bytes at name, keeps that one and writes nothing. Writing a name twice
+// is an error, as for Mem: the second file would replace the first.
 func (d *Dir) WriteFile(name string, data []byte) error {
 	if err := CheckPath(name); err != nil {
 		return err
@@ -92,6 +166,9 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 	d.written[name] = true
 	made := d.made[dir]
 	d.mu.Unlock()
+	if d.inPlace && d.prev[name] && d.sameAsDest(name, data) {
+		return nil
+	}
 	if !made {
 		if err := os.MkdirAll(filepath.Join(d.tmp, filepath.FromSlash(dir)), 0o755); err != nil {
 			return err
@@ -113,12 +190,56 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 		f.Close()
 		return err
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if d.inPlace {
+		d.mu.Lock()
+		d.staged = append(d.staged, name)
+		d.mu.Unlock()
+	}
+	return nil
 }
 
-// Commit puts the new site in place of the destination, atomically where the system allows
-// it, and removes the previous one.
+// sameAsDest reports whether the destination has a regular file at name with exactly the
+// bytes data. It reads the file in chunks and stops at the first difference; a file of
+// another size is not read at all.
+func (d *Dir) sameAsDest(name string, data []byte) bool {
+	f, err := openNoFollow(filepath.Join(d.dest, filepath.FromSlash(name)))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
+		return false
+	}
+	bp := d.bufs.Get().(*[]byte)
+	defer d.bufs.Put(bp)
+	buf := *bp
+	rest := data
+	for len(rest) > 0 {
+		n, err := io.ReadFull(f, buf[:min(len(buf), len(rest))])
+		if err != nil || !bytes.Equal(buf[:n], rest[:n]) {
+			return false
+		}
+		rest = rest[n:]
+	}
+	// Nothing more: the file did not grow since Stat.
+	n, _ := f.Read(buf[:1])
+	return n == 0
+}
+
+// Commit puts the new site in place of the destination and removes the previous one. A
+// destination that held no site gets the temporary folder, renamed (or exchanged
+// atomically where the system allows it). One that held a site gets the files that
+// changed, each moved in by a rename (a reader sees a file's old bytes or its new ones,
+// never a torn file), and loses the files the new site does not have; a journal beside it
+// lets the next build finish this if the process is killed meanwhile.
 func (d *Dir) Commit() error {
+	if d.inPlace {
+		return d.commitInPlace()
+	}
 	if _, err := os.Lstat(d.dest); errors.Is(err, fs.ErrNotExist) {
 		return os.Rename(d.tmp, d.dest)
 	}
@@ -136,6 +257,117 @@ func (d *Dir) Commit() error {
 	}
 	// After the exchange the temporary path holds the previous site.
 	return removeAll(d.tmp)
+}
+
+// commitInPlace lists the previous site's files that the new site does not have, writes
+// the journal, then applies it.
+func (d *Dir) commitInPlace() error {
+	j := journal{Staging: filepath.Base(d.tmp)}
+	for name := range d.prev {
+		if !d.written[name] {
+			j.Remove = append(j.Remove, name)
+		}
+	}
+	sort.Strings(j.Remove)
+	if err := writeJournal(d.dest, j); err != nil {
+		return err
+	}
+	return applyJournal(d.dest, j)
+}
+
+// writeJournal writes j beside dest, atomically: from then on the commit is decided.
+func writeJournal(dest string, j journal) error {
+	data, err := json.Marshal(j)
+	if err != nil {
+		return err
+	}
+	if err := WriteCache(filepath.Dir(dest), filepath.Base(journalName(dest)), data); err != nil {
+		return fmt.Errorf("cannot write the journal of %s: %w", dest, err)
+	}
+	return nil
+}
+
+// applyJournal removes the files j lists from dest, then moves every file of its staging
+// folder into dest, then removes the journal and the staging folder. Each step can be done
+// again after an interruption with the same result.
+func applyJournal(dest string, j journal) error {
+	tmp := filepath.Join(filepath.Dir(dest), j.Staging)
+	emptied := map[string]bool{}
+	for _, rel := range j.Remove {
+		if CheckPath(rel) != nil {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dest, filepath.FromSlash(rel))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("cannot remove a file of the previous site: %w", err)
+		}
+		for dir := path.Dir(rel); dir != "."; dir = path.Dir(dir) {
+			emptied[dir] = true
+		}
+	}
+	// Folders left empty go, deepest first (a folder whose files all went may be a file's
+	// place in the new site).
+	dirs := make([]string, 0, len(emptied))
+	for dir := range emptied {
+		dirs = append(dirs, dir)
+	}
+	sort.Slice(dirs, func(a, b int) bool { return len(dirs[a]) > len(dirs[b]) })
+	for _, dir := range dirs {
+		_ = os.Remove(filepath.Join(dest, filepath.FromSlash(dir))) // fails when not empty: kept
+	}
+	err := filepath.WalkDir(tmp, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == tmp {
+				return fs.SkipAll // already applied
+			}
+			return err
+		}
+		rel, err := filepath.Rel(tmp, p)
+		if err != nil || rel == "." {
+			return err
+		}
+		target := filepath.Join(dest, rel)
+		if de.IsDir() {
+			if fi, err := os.Lstat(target); err == nil && !fi.IsDir() {
+				_ = os.Remove(target) // a file of the previous site where a folder goes
+			}
+			if err := os.Mkdir(target, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+				return err
+			}
+			return nil
+		}
+		if err := os.Rename(p, target); err != nil {
+			// A folder of the previous site where a file goes.
+			if rmErr := os.RemoveAll(target); rmErr != nil {
+				return err
+			}
+			return os.Rename(p, target)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("cannot move the new files into %s: %w", dest, err)
+	}
+	if err := os.Remove(journalName(dest)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return os.RemoveAll(tmp)
+}
+
+// recoverCommit finishes the Commit in place that a killed build left half done, if any.
+func recoverCommit(dest string) error {
+	data, err := os.ReadFile(journalName(dest))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var j journal
+	if err := json.Unmarshal(data, &j); err != nil || !strings.HasPrefix(j.Staging, tmpPrefix(dest)) || filepath.Base(j.Staging) != j.Staging {
+		// Not a journal this package wrote: leave dest as it is.
+		return os.Remove(journalName(dest))
+	}
+	return applyJournal(dest, j)
 }
 
 // removeAll removes a folder tree, unlinking files on several goroutines: file systems

@@ -208,15 +208,90 @@ func (r *renderer) feedTitled(file, page string, titleOf func() string, entries 
 		}
 		f.Updated = atomTime(updated)
 		var b bytes.Buffer
+		b.Grow(1024 + 2*len(es)*512)
 		b.WriteString(xml.Header)
-		enc := xml.NewEncoder(&b)
-		enc.Indent("", "  ")
-		if err := enc.Encode(f); err != nil {
-			return nil, err
-		}
+		f.write(&b)
 		b.WriteByte('\n')
 		return b.Bytes(), nil
 	}}
+}
+
+// write writes the feed as encoding/xml's Encoder indented by two spaces writes it, the
+// same bytes (escaping included: every text goes through xml.EscapeText), without its
+// reflection: an item's feed is written for every item of the site.
+func (f *atomFeed) write(b *bytes.Buffer) {
+	b.WriteString(`<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="`)
+	xmlText(b, f.Lang)
+	b.WriteString(`">`)
+	xmlElem(b, "\n  ", "id", f.ID)
+	xmlElem(b, "\n  ", "title", f.Title)
+	xmlElem(b, "\n  ", "updated", f.Updated)
+	for _, l := range f.Links {
+		l.write(b, "\n  ")
+	}
+	xmlElem(b, "\n  ", "generator", f.Gen)
+	for _, e := range f.Entries {
+		b.WriteString("\n  <entry>")
+		xmlElem(b, "\n    ", "id", e.ID)
+		xmlElem(b, "\n    ", "title", e.Title)
+		xmlElem(b, "\n    ", "updated", e.Updated)
+		e.Link.write(b, "\n    ")
+		b.WriteString("\n    <author>")
+		xmlElem(b, "\n      ", "name", e.Author.Name)
+		b.WriteString("\n    </author>")
+		for _, c := range e.Category {
+			b.WriteString("\n    <category term=\"")
+			xmlText(b, c.Term)
+			b.WriteString(`"></category>`)
+		}
+		if e.Summary != "" {
+			xmlElem(b, "\n    ", "summary", e.Summary)
+		}
+		b.WriteString("\n    <content type=\"")
+		xmlText(b, e.Content.Type)
+		b.WriteString(`">`)
+		xmlText(b, e.Content.Body)
+		b.WriteString("</content>")
+		b.WriteString("\n  </entry>")
+	}
+	b.WriteString("\n</feed>")
+}
+
+// write writes the link as encoding/xml does, after indent.
+func (l atomLink) write(b *bytes.Buffer, indent string) {
+	b.WriteString(indent)
+	b.WriteString("<link")
+	if l.Rel != "" {
+		b.WriteString(` rel="`)
+		xmlText(b, l.Rel)
+		b.WriteByte('"')
+	}
+	b.WriteString(` href="`)
+	xmlText(b, l.Href)
+	b.WriteByte('"')
+	if l.Type != "" {
+		b.WriteString(` type="`)
+		xmlText(b, l.Type)
+		b.WriteByte('"')
+	}
+	b.WriteString("></link>")
+}
+
+// xmlElem writes <name>text</name> after indent.
+func xmlElem(b *bytes.Buffer, indent, name, text string) {
+	b.WriteString(indent)
+	b.WriteByte('<')
+	b.WriteString(name)
+	b.WriteByte('>')
+	xmlText(b, text)
+	b.WriteString("</")
+	b.WriteString(name)
+	b.WriteByte('>')
+}
+
+// xmlText writes s escaped as encoding/xml escapes text and attribute values.
+func xmlText(b *bytes.Buffer, s string) {
+	_ = xml.EscapeText(b, []byte(s)) // a bytes.Buffer does not fail
 }
 
 func atomTime(t time.Time) string {

@@ -96,6 +96,11 @@ func Render(o Options, w output.Writer) error {
 	if errs.HasErrors() {
 		return errs
 	}
+	if !o.Sample {
+		for _, r := range rs {
+			r.foldTemplates()
+		}
+	}
 	rs[0].warns.Append(errs.Warnings()) // strings not translated
 	// One language after the other, so that only one language's views are in memory.
 	var pages []task // every page of every language, for the sitemap

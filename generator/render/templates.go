@@ -298,6 +298,19 @@ func (r *renderer) loadTemplates(errs *diag.List) map[string]*template.Template 
 	return out
 }
 
+// foldTemplates folds the constant actions of every template of r (fold.go). It escapes
+// every template at once, which a full build does anyway as it renders every kind of
+// page; pspm serve, which renders a page when a browser asks for it, does not call it.
+func (r *renderer) foldTemplates() {
+	done := map[*template.Template]bool{}
+	for _, t := range r.tmpl {
+		if t != nil && !done[t] {
+			done[t] = true
+			r.fold(t)
+		}
+	}
+}
+
 // funcs are the functions templates may call (documented in the theme's README).
 func (r *renderer) funcs() template.FuncMap {
 	return template.FuncMap{

@@ -88,6 +88,7 @@ func (r *renderer) itemText(it *site.Item) template.HTML {
 		}
 	}
 	forge := r.forge(it)
+	var buf bytes.Buffer // one for every paragraph's tools
 	var b strings.Builder
 	b.Grow(len(a.HTML) + 300*len(a.Paragraphs))
 	at := 0
@@ -101,11 +102,11 @@ func (r *renderer) itemText(it *site.Item) template.HTML {
 			if forge != nil {
 				tools.Comment = r.paragraphURL(it, p.ID)
 			}
-			r.execInto(&b, t, "paragraph-tools", tools)
+			r.execInto(&b, &buf, t, "paragraph-tools", tools)
 		}
 		b.WriteString(a.HTML[p.End:p.After])
 		if c := beside[p.ID]; len(c) > 0 && t.Lookup("paragraph-comments") != nil {
-			r.execInto(&b, t, "paragraph-comments", ParagraphComments{ID: p.ID, Comments: c})
+			r.execInto(&b, &buf, t, "paragraph-comments", ParagraphComments{ID: p.ID, Comments: c})
 		}
 		at = p.After
 	}
@@ -113,11 +114,11 @@ func (r *renderer) itemText(it *site.Item) template.HTML {
 	return htmlOf(b.String())
 }
 
-// execInto writes the theme's template name; a template that fails writes nothing
-// (the page's own templates report the theme's errors).
-func (r *renderer) execInto(b *strings.Builder, t *template.Template, name string, data any) {
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, name, data); err == nil {
+// execInto writes the theme's template name, through buf (reused from call to call); a
+// template that fails writes nothing (the page's own templates report the theme's errors).
+func (r *renderer) execInto(b *strings.Builder, buf *bytes.Buffer, t *template.Template, name string, data any) {
+	buf.Reset()
+	if err := t.ExecuteTemplate(buf, name, data); err == nil {
 		b.Write(buf.Bytes())
 	}
 }

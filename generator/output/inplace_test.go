@@ -1,0 +1,214 @@
+package output
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"syscall"
+	"testing"
+)
+
+// build writes files into dest through a Dir and commits.
+func build(t *testing.T, dest string, files map[string]string) {
+	t.Helper()
+	d, err := NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, c := range files {
+		if err := d.WriteFile(n, []byte(c)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tree reads every file under dir.
+func tree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, de os.DirEntry, err error) error {
+		if err != nil || de.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// inode identifies the file at p, and its modification time.
+func inode(t *testing.T, p string) (uint64, int64) {
+	t.Helper()
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := fi.Sys().(*syscall.Stat_t)
+	return st.Ino, fi.ModTime().UnixNano()
+}
+
+func sameTree(t *testing.T, got, want map[string]string) {
+	t.Helper()
+	var names []string
+	for n := range want {
+		names = append(names, n)
+	}
+	for n := range got {
+		if _, ok := want[n]; !ok {
+			t.Errorf("%s is in the destination and not in the new site", n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if got[n] != want[n] {
+			t.Errorf("%s = %q, want %q", n, got[n], want[n])
+		}
+	}
+}
+
+func onlyDestBeside(t *testing.T, dest string) {
+	t.Helper()
+	entries, _ := os.ReadDir(filepath.Dir(dest))
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("beside the destination: %v, want only %s", names, filepath.Base(dest))
+	}
+}
+
+func TestRebuildOverPreviousSiteRewritesOnlyTheChangedFiles(t *testing.T) {
+	if !inPlaceSupported {
+		t.Skip("every build writes a whole new folder on this system")
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	first := map[string]string{"index.html": "home", "proposals/a/index.html": "a", "proposals/b/index.html": "b", "gone/index.html": "gone", "gone/deep/x.csv": "x"}
+	build(t, dest, first)
+	keptIno, keptTime := inode(t, filepath.Join(dest, "proposals/a/index.html"))
+	changedIno, _ := inode(t, filepath.Join(dest, "proposals/b/index.html"))
+
+	second := map[string]string{"index.html": "home", "proposals/a/index.html": "a", "proposals/b/index.html": "b, edited", "proposals/c/index.html": "c"}
+	d, err := NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, c := range second {
+		if err := d.WriteFile(n, []byte(c)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Before the commit the temporary folder holds only what changed or is new.
+	sameTree(t, tree(t, d.Temp()), map[string]string{"proposals/b/index.html": "b, edited", "proposals/c/index.html": "c"})
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	sameTree(t, tree(t, dest), second)
+	if ino, mt := inode(t, filepath.Join(dest, "proposals/a/index.html")); ino != keptIno || mt != keptTime {
+		t.Errorf("an unchanged file was rewritten (inode %d→%d, mtime %d→%d)", keptIno, ino, keptTime, mt)
+	}
+	if ino, _ := inode(t, filepath.Join(dest, "proposals/b/index.html")); ino == changedIno {
+		t.Errorf("a changed file kept its inode: it was written in place, not renamed in")
+	}
+	if _, err := os.Stat(filepath.Join(dest, "gone")); !os.IsNotExist(err) {
+		t.Errorf("the folder of a removed page is still there")
+	}
+	onlyDestBeside(t, dest)
+}
+
+func TestAbortedRebuildLeavesThePreviousSiteExactlyAsItWas(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	first := map[string]string{"index.html": "home", "proposals/a/index.html": "a"}
+	build(t, dest, first)
+	d, err := NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = d.WriteFile("index.html", []byte("new home"))
+	_ = d.WriteFile("proposals/z/index.html", []byte("z"))
+	if err := d.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	sameTree(t, tree(t, dest), first)
+	onlyDestBeside(t, dest)
+}
+
+func TestCommitKilledHalfwayIsFinishedByTheNextBuild(t *testing.T) {
+	if !inPlaceSupported {
+		t.Skip("every build writes a whole new folder on this system")
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	build(t, dest, map[string]string{"index.html": "home", "a/index.html": "a", "b/index.html": "b"})
+	second := map[string]string{"index.html": "home 2", "a/index.html": "a", "c/index.html": "c"}
+	d, err := NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, c := range second {
+		if err := d.WriteFile(n, []byte(c)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The commit is decided (the journal is written), one file is moved in, and the
+	// process dies.
+	if err := writeJournal(dest, journal{Staging: filepath.Base(d.Temp()), Remove: []string{"b/index.html"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(d.Temp(), "index.html"), filepath.Join(dest, "index.html")); err != nil {
+		t.Fatal(err)
+	}
+	next, err := NewDir(dest) // the next build finishes the commit first
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer next.Abort()
+	sameTree(t, tree(t, dest), second)
+	if _, err := os.Stat(journalName(dest)); !os.IsNotExist(err) {
+		t.Errorf("the journal is still there")
+	}
+	if _, err := os.Stat(d.Temp()); !os.IsNotExist(err) {
+		t.Errorf("the killed build's temporary folder is still there")
+	}
+}
+
+func TestRebuildWhereFilesBecomeFoldersAndFoldersFiles(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	build(t, dest, map[string]string{"index.html": "home", "x": "a file", "y/index.html": "in a folder"})
+	second := map[string]string{"index.html": "home", "x/index.html": "now a folder", "y": "now a file"}
+	build(t, dest, second)
+	sameTree(t, tree(t, dest), second)
+	onlyDestBeside(t, dest)
+}
+
+func TestPreviousSiteWithASymbolicLinkIsReplacedWhole(t *testing.T) {
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "public")
+	build(t, dest, map[string]string{"index.html": "home", "a/index.html": "a"})
+	outside := filepath.Join(t.TempDir(), "elsewhere")
+	if err := os.MkdirAll(outside, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(outside, "index.html"), []byte("b"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dest, "b")); err != nil {
+		t.Fatal(err)
+	}
+	second := map[string]string{"index.html": "home", "a/index.html": "a", "b/index.html": "b"}
+	build(t, dest, second)
+	if fi, err := os.Lstat(filepath.Join(dest, "b")); err != nil || fi.Mode()&os.ModeSymlink != 0 {
+		t.Fatalf("b is still a symbolic link (or missing: %v)", err)
+	}
+	sameTree(t, tree(t, dest), second)
+	if b, _ := os.ReadFile(filepath.Join(outside, "index.html")); string(b) != "b" {
+		t.Errorf("a file outside the destination was touched")
+	}
+}
