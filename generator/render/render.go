@@ -330,6 +330,10 @@ func (r *renderer) renderMarkdown() {
 	n := len(items) + len(fbs) + len(props)
 	parallel.For(n, func(i int) {
 		switch {
+		case i < len(items) && r.lazy(items[i]) && anchorable(items[i]):
+			results[i].Summary = r.Markdown.AnchoredSummary([]byte(items[i].Text))
+		case i < len(items) && r.lazy(items[i]):
+			results[i].Summary = r.Markdown.Summary([]byte(items[i].Text))
 		case i < len(items) && anchorable(items[i]) && r.memo == nil:
 			// One rendering gives the text with its paragraphs' anchors and without.
 			anchoredResults[i] = r.Markdown.RenderAnchored([]byte(items[i].Text))
@@ -348,7 +352,7 @@ func (r *renderer) renderMarkdown() {
 	r.anchored = make(map[*site.Item]markdown.Anchored)
 	for i, it := range items {
 		r.html[it] = results[i]
-		if anchorable(it) && r.memo == nil {
+		if anchorable(it) && r.memo == nil && !r.lazy(it) {
 			r.anchored[it] = anchoredResults[i]
 		}
 	}
@@ -364,6 +368,46 @@ func (r *renderer) renderMarkdown() {
 	if r.memo != nil {
 		r.renderAnchored()
 	}
+}
+
+// lazy tells whether the HTML of an item's text is made each time a page or feed shows
+// it, rather than once for all of them: proposals and practices, which grow with the
+// site, in a full build, when no comment is anchored to them (the pages of comments read
+// their paragraphs). The lists keep only their summaries. A site of 100,000 proposals
+// held 1.5 GB of their HTML, twice over, until the last page was written.
+func (r *renderer) lazy(it *site.Item) bool {
+	return r.memo == nil && (it.Section == site.Proposals || it.Section == site.Practices) && len(it.Feedback) == 0
+}
+
+// rendered is the rendering of an item's text in the page language, as r.html holds it
+// for the items that are not lazy.
+func (r *renderer) rendered(it *site.Item) markdown.Result {
+	res, ok := r.html[it]
+	if !ok || !r.lazy(it) {
+		return res
+	}
+	if tr := it.Translations[r.lang]; tr != nil && r.lang != r.Config.Languages[0] {
+		out := r.Markdown.Render([]byte(tr.Text))
+		out.Summary = res.Summary
+		return out
+	}
+	if anchorable(it) {
+		out := r.Markdown.RenderAnchored([]byte(it.Text)).Result
+		out.Summary = res.Summary
+		return out
+	}
+	out := r.Markdown.Render([]byte(it.Text))
+	out.Summary = res.Summary
+	return out
+}
+
+// anchoredOf is the anchored rendering of the item's text (in the first language), made
+// again for a lazy item.
+func (r *renderer) anchoredOf(it *site.Item) (markdown.Anchored, bool) {
+	if a, ok := r.anchored[it]; ok || !anchorable(it) || !r.lazy(it) {
+		return a, ok
+	}
+	return r.Markdown.RenderAnchored([]byte(it.Text)), true
 }
 
 // renderAnchored renders, with their paragraphs' anchors, the texts of the items whose
@@ -398,7 +442,13 @@ func (r *renderer) translateMarkdown(def *renderer) {
 		}
 	}
 	results := make([]markdown.Result, len(todo))
-	parallel.For(len(todo), func(i int) { results[i] = r.markdown(todo[i].Translations[r.lang].Text) })
+	parallel.For(len(todo), func(i int) {
+		if text := todo[i].Translations[r.lang].Text; r.lazy(todo[i]) {
+			results[i].Summary = r.Markdown.Summary([]byte(text))
+		} else {
+			results[i] = r.markdown(text)
+		}
+	})
 	for i, it := range todo {
 		r.html[it] = results[i]
 	}
