@@ -63,6 +63,8 @@
 //	         attachments, then the static search bundle exported from the   generator/markdown,
 //	         index                                                          generator/minify,
 //	                                                                        generator/search)
+//	         the HTML of proposals' and practices' texts is made when their
+//	         page or feed is written, never held for all of them at once
 //	write    into a temporary folder beside the destination, swapped in     (generator/output)
 //	         whole at the end; no path is written twice
 //
