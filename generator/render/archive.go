@@ -43,7 +43,7 @@ func (r *renderer) archiveTasks(data []task) []task {
 				if !ok {
 					return nil, fmt.Errorf("internal error: no task writes api/v1/%s", name)
 				}
-				files[name] = t.make
+				files[name] = r.oneDataset(t.make)
 			}
 		}
 		names := make([]string, 0, len(files))
