@@ -65,6 +65,9 @@
 //	         attachments, then the static search bundle exported from the   generator/markdown,
 //	         index                                                          generator/minify,
 //	                                                                        generator/search)
+//	         on a large site (over 20,000 proposals and practices) the HTML
+//	         of their texts is made when their page or feed is written,
+//	         never held for all of them at once
 //	write    into a temporary folder beside the destination: the whole     (generator/output)
 //	         site, swapped in at the end; or, over the previous output,
 //	         only the files whose bytes changed, renamed in at the end

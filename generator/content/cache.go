@@ -65,7 +65,9 @@ func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site
 	results := make([]result, len(jobs))
 	fresh := make([]bool, len(jobs))
 	for i, j := range jobs {
-		if r, ok := c.results[j.file]; ok && !changed[j.file] {
+		// A file read before its signature appeared was read without keeping its bytes:
+		// read it again.
+		if r, ok := c.results[j.file]; ok && !changed[j.file] && (!j.signed || r.keptBytes()) {
 			results[i] = r
 		} else {
 			fresh[i] = true
@@ -183,4 +185,18 @@ type ParsedItem struct {
 	Proposal    *site.Proposal
 	Practice    *site.Practice
 	Translation *site.Translation
+}
+
+// keptBytes tells whether a contribution read into r kept its bytes (Raw), which only
+// a signed one does; anything else has nothing to keep.
+func (r result) keptBytes() bool {
+	switch {
+	case r.reaction != nil:
+		return r.reaction.Raw != nil
+	case r.feedback != nil:
+		return r.feedback.Raw != nil
+	case r.support != nil:
+		return r.support.Raw != nil
+	}
+	return true
 }

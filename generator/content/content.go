@@ -76,6 +76,10 @@ type job struct {
 	// the contribution, shown as not counted, instead of failing the build.
 	problem string
 	refuse  string
+	// signed says that a signature file (<file>.sig) is beside it: only then are a
+	// reaction's, comment's or support's bytes kept after it is read, for the signature
+	// to be checked against them.
+	signed bool
 }
 
 // result is what reading one job produced.
@@ -239,27 +243,33 @@ func attachAnswers(s *site.Site, answers []*site.AmendmentAnswer, errs *diag.Lis
 }
 
 // attachSigs gives reactions, feedback and amendments their detached signatures, and warns about a
-// signature whose file is not there.
+// signature whose file is not there. The bytes of a reaction, comment or support that no
+// signature signs are let go: they are the most numerous files of a site (a million
+// reactions held half a gigabyte of bytes nothing read again), and only a detached
+// signature needs the exact bytes it signs.
 func attachSigs(s *site.Site, sigs map[string]*site.Sig, errs *diag.List) {
-	if len(sigs) == 0 {
-		return
-	}
 	for _, r := range s.Reactions {
 		if sg := sigs[r.File]; sg != nil {
 			r.Sig = sg
 			delete(sigs, r.File)
+		} else {
+			r.Raw = nil
 		}
 	}
 	for _, f := range s.Feedback {
 		if sg := sigs[f.File]; sg != nil {
 			f.Sig = sg
 			delete(sigs, f.File)
+		} else {
+			f.Raw = nil
 		}
 	}
 	for _, sp := range s.Supports {
 		if sg := sigs[sp.File]; sg != nil {
 			sp.Sig = sg
 			delete(sigs, sp.File)
+		} else {
+			sp.Raw = nil
 		}
 	}
 	for _, a := range s.Amendments {
@@ -480,6 +490,15 @@ func walk(fsys fs.FS, cfg *config.Config, root string, errs *diag.List) []job {
 	})
 	if err != nil {
 		errs.Add(diag.Pos{File: root}, "cannot read the content folder: %v", err)
+	}
+	signed := map[string]bool{}
+	for _, j := range jobs {
+		if j.role == roleSignature {
+			signed[strings.TrimSuffix(j.file, ".sig")] = true
+		}
+	}
+	for i := range jobs {
+		jobs[i].signed = signed[jobs[i].file]
 	}
 	return jobs
 }
@@ -959,6 +978,9 @@ func readContribution(fsys fs.FS, cfg *config.Config, j job) (r result) {
 			sp.Participant, sp.ItemKey = j.name, key
 		}
 		sp.Problems = problems
+		if !j.signed {
+			sp.Raw = nil
+		}
 		r.support = sp
 		return r
 	}
@@ -968,6 +990,9 @@ func readContribution(fsys fs.FS, cfg *config.Config, j job) (r result) {
 			rc = readReaction(j, data, &problems)
 		}
 		rc.Problems = problems
+		if !j.signed {
+			rc.Raw = nil
+		}
 		r.reaction = rc
 		return r
 	}
@@ -995,6 +1020,9 @@ func readContribution(fsys fs.FS, cfg *config.Config, j job) (r result) {
 		f = &site.Feedback{Voter: voter, Slug: sl, ItemKey: key, File: j.file, Blob: f.Blob, Raw: f.Raw, Date: f.Date, Kind: "comment"}
 	}
 	f.Problems = problems
+	if !j.signed {
+		f.Raw = nil
+	}
 	r.feedback = f
 	return r
 }

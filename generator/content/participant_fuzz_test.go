@@ -26,7 +26,9 @@ func FuzzSupport(f *testing.F) {
 	f.Add([]byte("a: &a [*a]\n"))
 	cfg := config.Default()
 	const file = "content/proposals/cp1/supports/giulia.yaml"
-	j := job{role: roleSupport, file: file, section: site.Proposals, id: "cp1", name: "giulia"}
+	j := job{role: roleSupport, file: file, section: site.Proposals, id: "cp1", name: "giulia", signed: true}
+	unsigned := j
+	unsigned.signed = false
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := readContribution(fstest.MapFS{file: {Data: data}}, cfg, j)
 		sp := r.support
@@ -38,6 +40,9 @@ func FuzzSupport(f *testing.F) {
 		}
 		if !bytes.Equal(sp.Raw, data) {
 			t.Errorf("the file's bytes are not kept for its signature")
+		}
+		if r := readContribution(fstest.MapFS{file: {Data: data}}, cfg, unsigned); r.support.Raw != nil {
+			t.Errorf("the bytes of a file that no signature signs are kept")
 		}
 		lines := bytes.Count(data, []byte("\n")) + 1
 		for _, e := range sp.Problems {

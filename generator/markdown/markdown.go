@@ -81,6 +81,19 @@ func (r *Renderer) Render(src []byte) Result {
 	return Result{HTML: buf.String(), Summary: summary(doc, src, 50)}
 }
 
+// Summary is Render(src).Summary without rendering the HTML: what the lists of a large
+// site need of every text, while each text's HTML is made when its page is written.
+func (r *Renderer) Summary(src []byte) string {
+	ctx := parser.NewContext(parser.WithIDs(newIDs()))
+	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
+	return summary(doc, src, 50)
+}
+
+// AnchoredSummary is RenderAnchored(src).Summary without rendering the HTML.
+func (r *Renderer) AnchoredSummary(src []byte) string {
+	return r.Summary(bytes.ReplaceAll(src, []byte{0}, []byte("\uFFFD")))
+}
+
 // safety is the AST transformer that turns alignment into classes and marks links.
 type safety struct{}
 

@@ -25,9 +25,14 @@ func (r *renderer) archiveTasks(data []task) []task {
 			task{path: catalogJSONLD, make: func() ([]byte, error) { return jsonLD(nodes) }})
 	}
 	out = append(out, task{path: archiveFile, make: func() ([]byte, error) {
-		files := map[string][]byte{"LICENSE.txt": r.licenseText(), "README.md": r.archiveReadme(catalog != nil)}
+		// Each file is made when its turn comes and let go once compressed: the datasets
+		// of a large site are hundreds of megabytes, the archive a fraction of them.
+		files := map[string]func() ([]byte, error){
+			"LICENSE.txt": func() ([]byte, error) { return r.licenseText(), nil },
+			"README.md":   func() ([]byte, error) { return r.archiveReadme(catalog != nil), nil },
+		}
 		if catalog != nil {
-			files["catalog.rdf"] = catalog
+			files["catalog.rdf"] = func() ([]byte, error) { return catalog, nil }
 		}
 		for _, d := range Datasets {
 			for _, name := range []string{d.JSON, d.CSV} {
@@ -38,11 +43,7 @@ func (r *renderer) archiveTasks(data []task) []task {
 				if !ok {
 					return nil, fmt.Errorf("internal error: no task writes api/v1/%s", name)
 				}
-				b, err := t.make()
-				if err != nil {
-					return nil, err
-				}
-				files[name] = b
+				files[name] = r.oneDataset(t.make)
 			}
 		}
 		names := make([]string, 0, len(files))
@@ -53,11 +54,15 @@ func (r *renderer) archiveTasks(data []task) []task {
 		var buf bytes.Buffer
 		z := zip.NewWriter(&buf)
 		for _, n := range names {
+			b, err := files[n]()
+			if err != nil {
+				return nil, err
+			}
 			w, err := z.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Deflate, Modified: siteDate(r.Site)})
 			if err != nil {
 				return nil, err
 			}
-			if _, err := w.Write(files[n]); err != nil {
+			if _, err := w.Write(b); err != nil {
 				return nil, err
 			}
 		}

@@ -137,12 +137,12 @@ func (r *renderer) feeds() []task {
 
 func (r *renderer) proposalEntry(p *site.Proposal) entry {
 	return entry{url: p.URL(), title: r.cards[&p.Item].Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
-		html: r.html[&p.Item].HTML, date: later(p.Date, p.Answer.Date), tags: p.Tags}
+		html: r.rendered(&p.Item).HTML, date: later(p.Date, p.Answer.Date), tags: p.Tags}
 }
 
 func (r *renderer) practiceEntry(p *site.Practice) entry {
 	return entry{url: p.URL(), title: r.cards[&p.Item].Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
-		html: r.html[&p.Item].HTML, date: p.Date, tags: p.Tags}
+		html: r.rendered(&p.Item).HTML, date: p.Date, tags: p.Tags}
 }
 
 // actionDate is the latest date an action reports: its latest indicator value, else its start.

@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -786,32 +788,52 @@ func nameOfVersion(v *site.Version) string {
 // jsonTask writes a JSON array with one element per line, so that the files diff well
 // between two builds and stream well into analysts' tools.
 func jsonTask(path string, value func() any) task {
-	return task{path: path, make: func() ([]byte, error) {
-		v := value()
-		data, err := json.Marshal(v)
+	return task{path: path, make: func() ([]byte, error) { return jsonLines(value()) }}
+}
+
+// jsonLines is json.Marshal(v) with a newline, and an array one element per line. The
+// elements are marshalled twice, once to measure the file and once to write it into a
+// buffer of its size: votes.json of a million votes is 400 MB, which marshalling the
+// array whole, splitting it and joining it again held four times over.
+func jsonLines(v any) ([]byte, error) {
+	rv := reflect.ValueOf(v)
+	switch {
+	case !rv.IsValid() || (rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Map || rv.Kind() == reflect.Slice || rv.Kind() == reflect.Interface) && rv.IsNil():
+		return []byte("[]\n"), nil // null: an empty list
+	case rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array || rv.Type().Elem().Kind() == reflect.Uint8 ||
+		rv.Type().Implements(reflect.TypeFor[json.Marshaler]()):
+		data, err := json.Marshal(v) // not an array: written as it is
 		if err != nil {
 			return nil, err
 		}
-		var arr []json.RawMessage
-		if json.Unmarshal(data, &arr) != nil { // not an array: write it as it is
-			return append(data, '\n'), nil
+		return append(data, '\n'), nil
+	}
+	n := rv.Len()
+	size := len("[]\n") + 2*n // the brackets, a comma or newline before each element and one after
+	for i := range n {
+		e, err := json.Marshal(rv.Index(i).Interface())
+		if err != nil {
+			return nil, err
 		}
-		var b bytes.Buffer
-		b.Grow(len(data) + 2*len(arr) + 4)
-		b.WriteString("[")
-		for i, e := range arr {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString("\n")
-			b.Write(e)
+		size += len(e)
+	}
+	out := make([]byte, 0, size)
+	out = append(out, '[')
+	for i := range n {
+		e, err := json.Marshal(rv.Index(i).Interface())
+		if err != nil {
+			return nil, err
 		}
-		if len(arr) > 0 {
-			b.WriteByte('\n')
+		if i > 0 {
+			out = append(out, ',')
 		}
-		b.WriteString("]\n")
-		return b.Bytes(), nil
-	}}
+		out = append(out, '\n')
+		out = append(out, e...)
+	}
+	if n > 0 {
+		out = append(out, '\n')
+	}
+	return append(out, "]\n"...), nil
 }
 
 // csvTask writes a CSV file with a header row, for a spreadsheet set to Italian to open
@@ -821,10 +843,11 @@ func jsonTask(path string, value func() any) task {
 // would run as a formula (starting with =, +, -, @, tab or carriage return) are prefixed
 // with a quote. A row with another number of cells than the header is an internal error.
 func csvTask(path string, header []string, rows func(w func(...string))) task {
-	return task{path: path, make: func() ([]byte, error) {
-		var b bytes.Buffer
-		b.WriteString(csvBOM)
-		w := csv.NewWriter(&b)
+	// Written twice, once to measure the file and once into a buffer of its size, as
+	// jsonLines does.
+	write := func(to io.Writer) error {
+		_, _ = io.WriteString(to, csvBOM)
+		w := csv.NewWriter(to)
 		w.Comma = csvSeparator
 		_ = w.Write(header)
 		var err error
@@ -847,8 +870,25 @@ func csvTask(path string, header []string, rows func(w func(...string))) task {
 		if err == nil {
 			err = w.Error()
 		}
+		return err
+	}
+	return task{path: path, make: func() ([]byte, error) {
+		var size byteCounter
+		if err := write(&size); err != nil {
+			return nil, err
+		}
+		b := bytes.NewBuffer(make([]byte, 0, int(size)))
+		err := write(b)
 		return b.Bytes(), err
 	}}
+}
+
+// byteCounter counts the bytes written to it.
+type byteCounter int64
+
+func (c *byteCounter) Write(p []byte) (int, error) {
+	*c += byteCounter(len(p))
+	return len(p), nil
 }
 
 // csvSeparator separates the cells of the CSV files; csvBOM starts them.

@@ -454,7 +454,15 @@ func (r *renderer) listPages() []task {
 // the first page of the main list, once, since a list page per body that listed every body
 // would make the portal grow with the square of the bodies.
 func active(filters []Filter, url string) []Filter {
-	out := make([]Filter, 0, len(filters))
+	// Sized to what it keeps: every list page holds its own filters until it is rendered,
+	// and room for each body's filter on each page grew with pages times bodies.
+	n := 0
+	for _, f := range filters {
+		if f.Group != "body" || f.URL == url {
+			n++
+		}
+	}
+	out := make([]Filter, 0, n)
 	for _, f := range filters {
 		f.Active = f.URL == url
 		if f.Group == "body" && !f.Active {
@@ -708,7 +716,7 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 }
 
 func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
-	v := &PracticeView{Card: *r.cards[&p.Item], AgID: p.AgID, AgIDRefs: r.agidRefs(p.AgID), AgIDLang: r.agidLang(), HTML: htmlOf(r.html[&p.Item].HTML), Contributions: r.contributions(&p.Item)}
+	v := &PracticeView{Card: *r.cards[&p.Item], AgID: p.AgID, AgIDRefs: r.agidRefs(p.AgID), AgIDLang: r.agidLang(), HTML: htmlOf(r.rendered(&p.Item).HTML), Contributions: r.contributions(&p.Item)}
 	v.Tags, v.MoreTags = r.tagLinks(p.Tags), 0
 	for _, l := range p.Links {
 		v.Links = append(v.Links, Link{l.Title, l.URL})

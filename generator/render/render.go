@@ -41,7 +41,16 @@ type Options struct {
 	// Sample renders only a few pages of each kind in each language, and no feeds, data or
 	// files: enough to find errors in the site's templates, for `pspm check`.
 	Sample bool
+	// LazyTextsAbove is the number of proposals and practices above which a full build
+	// makes the HTML of their texts each time a page or feed shows them, instead of once
+	// for all: it bounds memory on large sites, and costs render time (each text is
+	// rendered for its page and each feed). 0 is DefaultLazyTextsAbove; negative is always.
+	LazyTextsAbove int
 }
+
+// DefaultLazyTextsAbove is Options.LazyTextsAbove's default: a site of 20,000 proposals
+// holds about 300 MB of their HTML; at 100,000 it held 1.5 GB, twice over.
+const DefaultLazyTextsAbove = 20000
 
 // renderer holds the state of the render of one language.
 type renderer struct {
@@ -72,6 +81,18 @@ type renderer struct {
 	tagURLs  sync.Map                    // tag → the link to its page
 	warns    diag.List                   // warnings found while listing the files (static files the minifier cannot read)
 	progressIndex
+	datasets sync.Mutex // held while a dataset of the open data is made (oneDataset)
+}
+
+// oneDataset makes the open data files one at a time, while the pages render on the other
+// cores: at 100,000 proposals votes.json alone is 400 MB and its records as many again, and
+// the archive makes every dataset a second time.
+func (r *renderer) oneDataset(make func() ([]byte, error)) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		r.datasets.Lock()
+		defer r.datasets.Unlock()
+		return make()
+	}
 }
 
 // Render writes the whole portal to w: every page in every language of the site (the
@@ -214,8 +235,12 @@ func (r *renderer) prepare(rs []*renderer, i int) ([]task, error) {
 			data = append(data, jsonTask("api/v1/agid.json", func() any { return r.agidJSON() }))
 		}
 		data = append(data, r.versionData()...)
+		archive := r.archiveTasks(data)
+		for i := range data {
+			data[i].make = r.oneDataset(data[i].make)
+		}
 		tasks = append(tasks, data...)
-		tasks = append(tasks, r.archiveTasks(data)...)
+		tasks = append(tasks, archive...)
 		tasks = append(tasks, r.files()...)
 	}
 	return tasks, nil
@@ -335,6 +360,10 @@ func (r *renderer) renderMarkdown() {
 	n := len(items) + len(fbs) + len(props)
 	parallel.For(n, func(i int) {
 		switch {
+		case i < len(items) && r.lazy(items[i]) && anchorable(items[i]):
+			results[i].Summary = r.Markdown.AnchoredSummary([]byte(items[i].Text))
+		case i < len(items) && r.lazy(items[i]):
+			results[i].Summary = r.Markdown.Summary([]byte(items[i].Text))
 		case i < len(items) && anchorable(items[i]) && r.memo == nil:
 			// One rendering gives the text with its paragraphs' anchors and without.
 			anchoredResults[i] = r.Markdown.RenderAnchored([]byte(items[i].Text))
@@ -353,7 +382,7 @@ func (r *renderer) renderMarkdown() {
 	r.anchored = make(map[*site.Item]markdown.Anchored)
 	for i, it := range items {
 		r.html[it] = results[i]
-		if anchorable(it) && r.memo == nil {
+		if anchorable(it) && r.memo == nil && !r.lazy(it) {
 			r.anchored[it] = anchoredResults[i]
 		}
 	}
@@ -369,6 +398,55 @@ func (r *renderer) renderMarkdown() {
 	if r.memo != nil {
 		r.renderAnchored()
 	}
+}
+
+// lazy tells whether the HTML of an item's text is made each time a page or feed shows
+// it, rather than once for all of them: on a large site (lazyTexts), proposals and
+// practices, which grow with the site, in a full build, when no comment is anchored to them (the pages of comments read
+// their paragraphs). The lists keep only their summaries. A site of 100,000 proposals
+// held 1.5 GB of their HTML, twice over, until the last page was written.
+func (r *renderer) lazy(it *site.Item) bool {
+	return r.memo == nil && r.lazyTexts() && (it.Section == site.Proposals || it.Section == site.Practices) && len(it.Feedback) == 0
+}
+
+// lazyTexts says the site is large enough for lazy texts (Options.LazyTextsAbove).
+func (r *renderer) lazyTexts() bool {
+	above := r.LazyTextsAbove
+	if above == 0 {
+		above = DefaultLazyTextsAbove
+	}
+	return len(r.Site.Proposals)+len(r.Site.Practices) > above
+}
+
+// rendered is the rendering of an item's text in the page language, as r.html holds it
+// for the items that are not lazy.
+func (r *renderer) rendered(it *site.Item) markdown.Result {
+	res, ok := r.html[it]
+	if !ok || !r.lazy(it) {
+		return res
+	}
+	if tr := it.Translations[r.lang]; tr != nil && r.lang != r.Config.Languages[0] {
+		out := r.Markdown.Render([]byte(tr.Text))
+		out.Summary = res.Summary
+		return out
+	}
+	if anchorable(it) {
+		out := r.Markdown.RenderAnchored([]byte(it.Text)).Result
+		out.Summary = res.Summary
+		return out
+	}
+	out := r.Markdown.Render([]byte(it.Text))
+	out.Summary = res.Summary
+	return out
+}
+
+// anchoredOf is the anchored rendering of the item's text (in the first language), made
+// again for a lazy item.
+func (r *renderer) anchoredOf(it *site.Item) (markdown.Anchored, bool) {
+	if a, ok := r.anchored[it]; ok || !anchorable(it) || !r.lazy(it) {
+		return a, ok
+	}
+	return r.Markdown.RenderAnchored([]byte(it.Text)), true
 }
 
 // renderAnchored renders, with their paragraphs' anchors, the texts of the items whose
@@ -403,7 +481,13 @@ func (r *renderer) translateMarkdown(def *renderer) {
 		}
 	}
 	results := make([]markdown.Result, len(todo))
-	parallel.For(len(todo), func(i int) { results[i] = r.markdown(todo[i].Translations[r.lang].Text) })
+	parallel.For(len(todo), func(i int) {
+		if text := todo[i].Translations[r.lang].Text; r.lazy(todo[i]) {
+			results[i].Summary = r.Markdown.Summary([]byte(text))
+		} else {
+			results[i] = r.markdown(text)
+		}
+	})
 	for i, it := range todo {
 		r.html[it] = results[i]
 	}

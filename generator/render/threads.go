@@ -63,7 +63,7 @@ func anchorable(it *site.Item) bool {
 // anchoredHere returns the anchored rendering of the item's text when this page shows
 // the text the anchors are of: the item's own (the first language's).
 func (r *renderer) anchoredHere(it *site.Item) (markdown.Anchored, bool) {
-	a, ok := r.anchored[it]
+	a, ok := r.anchoredOf(it)
 	if !ok || (r.lang != r.Config.Languages[0] && !r.fallback[it]) {
 		return markdown.Anchored{}, false
 	}
@@ -75,7 +75,7 @@ func (r *renderer) anchoredHere(it *site.Item) (markdown.Anchored, bool) {
 func (r *renderer) itemText(it *site.Item) template.HTML {
 	a, ok := r.anchoredHere(it)
 	if !ok {
-		return htmlOf(r.html[it].HTML)
+		return htmlOf(r.rendered(it).HTML)
 	}
 	t := r.tmpl["home"]
 	if t == nil || t.Lookup("paragraph-tools") == nil {
@@ -155,7 +155,7 @@ func (r *renderer) paragraphRef(f *site.Feedback) *ParagraphRef {
 		// A translation has other paragraphs: the anchors are on the first language's page.
 		page = r.base + strings.TrimPrefix(f.On.URL(), "/")
 	}
-	if a, ok := r.anchored[f.On]; ok {
+	if a, ok := r.anchoredOf(f.On); ok {
 		for _, p := range a.Paragraphs {
 			if p.ID == f.Paragraph {
 				ref.URL = page + "#" + p.ID
@@ -178,7 +178,8 @@ func (r *renderer) paragraphRef(f *site.Feedback) *ParagraphRef {
 
 // paragraphText is the normalised text of the paragraph id of the item's text.
 func (r *renderer) paragraphText(it *site.Item, id string) string {
-	for _, p := range r.anchored[it].Paragraphs {
+	a, _ := r.anchoredOf(it)
+	for _, p := range a.Paragraphs {
 		if p.ID == id {
 			return p.Text
 		}
