@@ -465,3 +465,28 @@ func TestAnOpenPGPSignedRecordVerifiesWithPSPMAndGPG(t *testing.T) {
 		t.Errorf("gpg --verify: %v\n%s", err, out)
 	}
 }
+
+// A record signed with a key the plan owner's members do not register: the build says so,
+// and pspm verify does not accept the signature.
+func TestARecordSignedWithAnUnregisteredKeyIsSaidAtBuildAndAtVerify(t *testing.T) {
+	g, _, marcoKey := publishedPortal(t)
+	host := filepath.Join(t.TempDir(), "public")
+	res := buildInto(t, g, host, marcoKey)
+	s, err := signature.NewSSHSigner(marcoKey, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := generator.UnregisteredSigner(res, s); !strings.Contains(w, "not registered for a member of m_ef") {
+		t.Errorf("build warning: %q", w)
+	}
+	anna, err := signature.NewSSHSigner(g.ownerKey, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := generator.UnregisteredSigner(res, anna); w != "" {
+		t.Errorf("Anna's registered key: %q", w)
+	}
+	if got := said(verify(t, host, g.dir)); !strings.Contains(got, "signature: the build record's signature does not verify") {
+		t.Errorf("verify says:\n%s", got)
+	}
+}

@@ -171,6 +171,9 @@ func (g *globals) buildCmd() *cobra.Command {
 					fmt.Fprintf(g.stderr, "  %-8s %v\n", t.Stage, t.Duration.Round(time.Millisecond))
 				}
 			}
+			if w := generator.UnregisteredSigner(res, signer); w != "" {
+				fmt.Fprintf(g.stderr, "warning: %s\n", w)
+			}
 			fmt.Fprintf(g.stdout, "built %d files into %s in %v\n", res.Files, dest, time.Since(start).Round(time.Millisecond))
 			return nil
 		},
