@@ -88,9 +88,21 @@ type TrailTally struct {
 
 // TrailVote is one reaction file and its verdict.
 type TrailVote struct {
-	Voter        string `json:"voter"`
-	Vote         string `json:"vote"`
-	Priority     int    `json:"priority,omitempty"`
+	Voter    string `json:"voter"`
+	Vote     string `json:"vote"`
+	Priority int    `json:"priority,omitempty"`
+	TrailVerdict
+}
+
+// TrailSupport is one support file of a participant of the community and its verdict.
+type TrailSupport struct {
+	Participant string `json:"participant"`
+	TrailVerdict
+}
+
+// TrailVerdict is what the trail says of a vote's or a support's file: whether it counts
+// and why, how it was verified, and the commit that cast it.
+type TrailVerdict struct {
 	Counted      bool   `json:"counted"`
 	Reason       string `json:"reason,omitempty"`
 	Detail       string `json:"detail,omitempty"`
@@ -105,29 +117,25 @@ type TrailVote struct {
 	// MergeRequest is the merge request that landed it, as the landing commit's message
 	// names it ("#12", "group/project!34"); empty when it names none.
 	MergeRequest string `json:"merge_request,omitempty"`
-	// Hidden says a moderation hides the vote (it is kept here, never counted), and
-	// Moderation is that decision.
+	// Hidden says a moderation hides it (it is kept here, never counted), and Moderation
+	// is that decision.
 	Hidden     bool             `json:"hidden,omitempty"`
 	Moderation *TrailModeration `json:"moderation,omitempty"`
 }
 
-// TrailSupport is one support file of a participant of the community and its verdict.
-type TrailSupport struct {
-	Participant  string           `json:"participant"`
-	Counted      bool             `json:"counted"`
-	Reason       string           `json:"reason,omitempty"`
-	Detail       string           `json:"detail,omitempty"`
-	Verification string           `json:"verification"`
-	Signer       string           `json:"signer,omitempty"`
-	File         string           `json:"file"`
-	Signature    string           `json:"signature,omitempty"`
-	Commit       string           `json:"commit,omitempty"`
-	Author       string           `json:"author,omitempty"`
-	Landed       string           `json:"landed,omitempty"`
-	LandedCommit string           `json:"landed_commit,omitempty"`
-	MergeRequest string           `json:"merge_request,omitempty"`
-	Hidden       bool             `json:"hidden,omitempty"`
-	Moderation   *TrailModeration `json:"moderation,omitempty"`
+// trailVerdict is the TrailVerdict of a file with verdict v, its detached signature,
+// origin and moderation.
+func trailVerdict(v site.Verdict, file string, sig *site.Sig, o *site.Origin, hidden *site.Moderation) TrailVerdict {
+	t := TrailVerdict{Counted: v.Counted, Reason: v.Reason, Detail: v.Detail, Verification: v.Verification, Signer: v.Signer,
+		File: file, Hidden: hidden != nil, Moderation: trailModeration(hidden)}
+	if sig != nil {
+		t.Signature = sig.File
+	}
+	if o != nil {
+		t.Commit, t.Author, t.Landed, t.LandedCommit = o.Commit, person(o.AuthorName, o.AuthorEmail), stamp(o.Landed), o.LandedCommit
+		t.MergeRequest = o.MergeRequest
+	}
+	return t
 }
 
 // TrailModeration is the moderation decision that hides a contribution: its file's id,
@@ -199,16 +207,7 @@ func Audit(res *Result, key string) (*Trail, error) {
 		if sp.ItemKey != it.Key() {
 			continue
 		}
-		ts := TrailSupport{Participant: sp.Participant, Counted: sp.Counted, Reason: sp.Reason, Detail: sp.Detail, Verification: sp.Verification,
-			Signer: sp.Signer, File: sp.File, Hidden: sp.Hidden != nil, Moderation: trailModeration(sp.Hidden)}
-		if sp.Sig != nil {
-			ts.Signature = sp.Sig.File
-		}
-		if o := sp.Origin; o != nil {
-			ts.Commit, ts.Author, ts.Landed, ts.LandedCommit = o.Commit, person(o.AuthorName, o.AuthorEmail), stamp(o.Landed), o.LandedCommit
-			ts.MergeRequest = o.MergeRequest
-		}
-		t.Supports = append(t.Supports, ts)
+		t.Supports = append(t.Supports, TrailSupport{Participant: sp.Participant, TrailVerdict: trailVerdict(sp.Verdict, sp.File, sp.Sig, sp.Origin, sp.Hidden)})
 	}
 	for _, c := range it.History {
 		t.History = append(t.History, TrailChange{Landed: stamp(c.Landed), Commit: c.Commit, Author: person(c.AuthorName, c.AuthorEmail),
@@ -265,16 +264,7 @@ func Audit(res *Result, key string) (*Trail, error) {
 
 // trailVote is a reaction file and its verdict, for the trail.
 func trailVote(r *site.Reaction) TrailVote {
-	v := TrailVote{Voter: r.Voter, Vote: r.Vote, Priority: r.Priority, Counted: r.Counted, Reason: r.Reason, Detail: r.Detail,
-		Verification: r.Verification, Signer: r.Signer, File: r.File, Hidden: r.Hidden != nil, Moderation: trailModeration(r.Hidden)}
-	if r.Sig != nil {
-		v.Signature = r.Sig.File
-	}
-	if o := r.Origin; o != nil {
-		v.Commit, v.Author, v.Landed, v.LandedCommit = o.Commit, person(o.AuthorName, o.AuthorEmail), stamp(o.Landed), o.LandedCommit
-		v.MergeRequest = o.MergeRequest
-	}
-	return v
+	return TrailVote{Voter: r.Voter, Vote: r.Vote, Priority: r.Priority, TrailVerdict: trailVerdict(r.Verdict, r.File, r.Sig, r.Origin, r.Hidden)}
 }
 
 // findItem resolves the names a user may give an item.

@@ -240,16 +240,9 @@ func BuildSigner(dir, key string, passphrase []byte, agentSocket string) (*signa
 // a member of the plan owner body, that pspm verify will not accept the signature and how
 // to fix it; "" when it is registered.
 func UnregisteredSigner(res *Result, s *signature.Signer) string {
-	if s == nil || res == nil || res.Site == nil || res.Site.Plan.OwnerBody == nil {
+	owner, ok := signerRegistered(res, s)
+	if ok {
 		return ""
-	}
-	owner := res.Site.Plan.OwnerBody
-	for _, m := range owner.Members {
-		for _, text := range m.Keys {
-			if k, err := signature.ParseKey(text); err == nil && k.Fingerprint == s.Fingerprint {
-				return ""
-			}
-		}
 	}
 	return fmt.Sprintf("the build record is signed with the %s, which is not registered for a member of %s (keys: in %s): pspm verify will say the signature does not verify; add its public key there", signerName(s), owner.ID, owner.File)
 }

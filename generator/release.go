@@ -14,6 +14,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/history"
 	"github.com/pspm-dev/pspm/generator/signature"
+	"github.com/pspm-dev/pspm/generator/site"
 )
 
 // ReleaseOptions says which version of the plan to publish, or to restore.
@@ -361,18 +362,28 @@ func signerName(s *signature.Signer) string {
 // registered warns when the key that signed is not registered for a member of the plan
 // owner body: the version page would show the signature as not verified.
 func registered(res *Result, s *signature.Signer) []string {
-	if res == nil || res.Site == nil || res.Site.Plan.OwnerBody == nil {
+	owner, ok := signerRegistered(res, s)
+	if ok {
 		return nil
+	}
+	return []string{fmt.Sprintf("the %s is not registered for a member of %s (keys: in %s): the version page will show the signature as not verified; add its public key there", signerName(s), owner.ID, owner.File)}
+}
+
+// signerRegistered says whether the signer's key is registered for a member of the plan
+// owner body, and returns that body; true when there is no owner body to ask.
+func signerRegistered(res *Result, s *signature.Signer) (*site.Body, bool) {
+	if s == nil || res == nil || res.Site == nil || res.Site.Plan.OwnerBody == nil {
+		return nil, true
 	}
 	owner := res.Site.Plan.OwnerBody
 	for _, m := range owner.Members {
 		for _, text := range m.Keys {
 			if k, err := signature.ParseKey(text); err == nil && k.Fingerprint == s.Fingerprint {
-				return nil
+				return owner, true
 			}
 		}
 	}
-	return []string{fmt.Sprintf("the %s is not registered for a member of %s (keys: in %s): the version page will show the signature as not verified; add its public key there", signerName(s), owner.ID, owner.File)}
+	return owner, false
 }
 
 // readPublishedFile reads a versions.json; a file that does not exist is an empty list.

@@ -322,26 +322,7 @@ func TestOpenPGPSignedReleaseVerifiesWithGit(t *testing.T) {
 	if _, err := exec.LookPath("gpg"); err != nil {
 		t.Skip("gpg not installed")
 	}
-	e, err := openpgp.NewEntity("Anna Rossi", "", "anna.rossi@mef.gov.it", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA, Time: func() time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	armored := func(kind string, write func(w *bytes.Buffer) error) string {
-		var b, body bytes.Buffer
-		if err := write(&body); err != nil {
-			t.Fatal(err)
-		}
-		w, _ := armor.Encode(&b, kind, nil)
-		_, _ = w.Write(body.Bytes())
-		_ = w.Close()
-		return b.String()
-	}
-	pub := armored(openpgp.PublicKeyType, func(w *bytes.Buffer) error { return e.Serialize(w) })
-	secret := armored(openpgp.PrivateKeyType, func(w *bytes.Buffer) error { return e.SerializePrivate(w, nil) })
-	keyFile := filepath.Join(t.TempDir(), "anna.asc")
-	if err := os.WriteFile(keyFile, []byte(secret), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pub, keyFile := annaPGPKey(t)
 	g := releaseRepo(t, ownerWithKey(pub))
 	if _, err := g.release(generator.ReleaseOptions{Version: "1.0", Note: "x", Sign: true}); !errors.Is(err, generator.ErrRefused) || !strings.Contains(err.Error(), "gpg --armor --export-secret-keys") {
 		t.Errorf("OpenPGP signing without a key file: %v; want a refusal that says how to export the key", err)
@@ -593,4 +574,30 @@ func TestSSHReleaseSignsWithTheKeyInSSHAgent(t *testing.T) {
 	if vs := versionsJSON(t, built); vs[0]["verified"] != true {
 		t.Errorf("versions.json: %v", vs)
 	}
+}
+
+// annaPGPKey makes an OpenPGP key for Anna, the maintainer, created on 1 January 2024:
+// its armored public key, and its armored secret key in a file.
+func annaPGPKey(t *testing.T) (pub, keyFile string) {
+	t.Helper()
+	e, err := openpgp.NewEntity("Anna Rossi", "", "anna.rossi@mef.gov.it", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA, Time: func() time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	armored := func(kind string, write func(w *bytes.Buffer) error) string {
+		var b, body bytes.Buffer
+		if err := write(&body); err != nil {
+			t.Fatal(err)
+		}
+		w, _ := armor.Encode(&b, kind, nil)
+		_, _ = w.Write(body.Bytes())
+		_ = w.Close()
+		return b.String()
+	}
+	pub = armored(openpgp.PublicKeyType, func(w *bytes.Buffer) error { return e.Serialize(w) })
+	keyFile = filepath.Join(t.TempDir(), "anna.asc")
+	if err := os.WriteFile(keyFile, []byte(armored(openpgp.PrivateKeyType, func(w *bytes.Buffer) error { return e.SerializePrivate(w, nil) })), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return pub, keyFile
 }

@@ -17,10 +17,6 @@ import (
 
 	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/signature"
-
-	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/ProtonMail/go-crypto/openpgp/armor"
-	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
 // publishedPortal is a repository with a signed version tag and a portal built from it
@@ -414,25 +410,7 @@ func TestVerifyReadsEachSourceAtTheCommitTheBuildRead(t *testing.T) {
 
 // An OpenPGP-signed record: pspm verify names the signer, and gpg --verify agrees.
 func TestAnOpenPGPSignedRecordVerifiesWithPSPMAndGPG(t *testing.T) {
-	e, err := openpgp.NewEntity("Anna Rossi", "", "anna.rossi@mef.gov.it", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA, Time: func() time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	armored := func(kind string, write func(w *bytes.Buffer) error) string {
-		var b, body bytes.Buffer
-		if err := write(&body); err != nil {
-			t.Fatal(err)
-		}
-		w, _ := armor.Encode(&b, kind, nil)
-		_, _ = w.Write(body.Bytes())
-		_ = w.Close()
-		return b.String()
-	}
-	pub := armored(openpgp.PublicKeyType, func(w *bytes.Buffer) error { return e.Serialize(w) })
-	keyFile := filepath.Join(t.TempDir(), "anna.asc")
-	if err := os.WriteFile(keyFile, []byte(armored(openpgp.PrivateKeyType, func(w *bytes.Buffer) error { return e.SerializePrivate(w, nil) })), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pub, keyFile := annaPGPKey(t)
 	g := newGitRepo(t, "author", ownerWithKey(pub))
 	fsys, err := generator.OpenSource(g.dir)
 	if err != nil {
