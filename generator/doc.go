@@ -73,6 +73,13 @@
 //	         only the files whose bytes changed, renamed in at the end
 //	         under a journal, and the files gone removed; no path is
 //	         written twice
+//	record   last, api/v1/build.json: the commit, tree, history, tags,       (generator/record.go)
+//	         sources and configuration built, and every other file's size
+//	         and SHA-256; signed (build.json.sig) with Options.Signer
+//
+// Verify (pspm verify, generator/verify.go) reads a published portal's record, clones its
+// repository at the recorded commit with the recorded history and tags (history.CloneAt),
+// rebuilds it with each source pinned at its recorded commit, and says what differs.
 //
 // Release (pspm release) publishes a version: it refuses a work tree that differs from
 // HEAD and a name already tagged or published, runs Check, then writes the annotated tag
