@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/config"
-	"github.com/pspm-dev/pspm/generator/content"
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/output"
@@ -113,7 +112,7 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		return res, err
 	}
 
-	s, cfg := buildModel(o, content.Load, res, &errs, stage)
+	s, cfg := buildModel(o, loadContent(o, &errs), res, &errs, stage)
 	if s == nil || o.modelOnly {
 		return finish(nil)
 	}

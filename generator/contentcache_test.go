@@ -1,0 +1,110 @@
+package generator_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/config"
+	"github.com/pspm-dev/pspm/generator/content"
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/history"
+)
+
+// TestFreshCheckoutReadsOnlyWhatGitDoesNotKnow: a new clone of the repository with the
+// content cache of another checkout (as CI restores it) takes from the cache every file
+// Git knows unchanged, and reads only the file modified in the work tree and the new one.
+func TestFreshCheckoutReadsOnlyWhatGitDoesNotKnow(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	g.build()
+	cache, err := os.ReadFile(g.path(generator.ContentCache))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clone := t.TempDir()
+	if out, err := exec.Command("git", "clone", "-q", g.dir, clone).CombinedOutput(); err != nil {
+		t.Fatalf("git clone: %v\n%s", err, out)
+	}
+	write := func(name, data string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(clone, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(clone, filepath.FromSlash(name)), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The last files a checkout writes share the index's instant: they are racily clean,
+	// and Git itself reads them again until its next look (git status) writes the index.
+	time.Sleep(20 * time.Millisecond)
+	if out, err := exec.Command("git", "-C", clone, "status", "-s").CombinedOutput(); err != nil {
+		t.Fatalf("git status: %v\n%s", err, out)
+	}
+	time.Sleep(20 * time.Millisecond)
+	write(generator.ContentCache, string(cache))
+	write("content/proposals/p1/reactions/c_h223.yaml", "vote: support\n") // new
+	write("content/proposals/p1/reactions/m_ef.yaml", "vote: oppose\n")    // modified
+	fsys, err := generator.OpenSource(clone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errs diag.List
+	cfg := config.Load(fsys, &errs)
+	st, err := content.DecodeStore(cache, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wi, err := history.ReadWorkIndex(clone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _, _, stats := content.LoadStored(fsys, cfg, st, wi.Blob)
+	if stats.Read != 2 || stats.Files != st.Len()+1 {
+		t.Errorf("read %d of %d files (%d in the cache), want 2", stats.Read, stats.Files, st.Len())
+	}
+	want, _ := content.Load(fsys, cfg)
+	if len(s.Reactions) != len(want.Reactions) || s.Reactions[1].Vote != "oppose" {
+		t.Errorf("reactions: %+v", s.Reactions)
+	}
+}
+
+// TestCommittedContentCacheIsNotTrusted: the content cache says what each file holds. One
+// committed to the repository (here one that turns Marco's vote into an opposition) is
+// the committer's word, never used: every file is read, and the vote is a support.
+func TestCommittedContentCacheIsNotTrusted(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	g.write(reggioVote, "vote: support\n")
+	time.Sleep(20 * time.Millisecond)
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Voto")
+	time.Sleep(20 * time.Millisecond)
+	if v := g.vote(reggioVote); v["vote"] != "support" {
+		t.Fatalf("before: %v", v["vote"])
+	}
+	// Forge the cache: the stored vote says abstain (as long as support), with the
+	// checksum made again as a forger would.
+	data := bytes.ReplaceAll([]byte(g.read(generator.ContentCache)), []byte("support"), []byte("abstain"))
+	data = binary.LittleEndian.AppendUint32(data[:len(data)-4], crc32.ChecksumIEEE(data[:len(data)-4]))
+	g.write(generator.ContentCache, string(data))
+	if v := g.vote(reggioVote); v["vote"] != "abstain" {
+		t.Fatalf("the forged cache beside the checkout is not used (vote %v): the test proves nothing", v["vote"])
+	}
+	g.write(generator.ContentCache, string(data))
+	g.run("", "add", "-f", generator.ContentCache)
+	time.Sleep(20 * time.Millisecond)
+	g.commitAll("2025-02-04T09:00:00Z", eve, "Cache")
+	time.Sleep(20 * time.Millisecond)
+
+	votes, res, _ := g.build()
+	if v := votes[reggioVote]; v["vote"] != "support" {
+		t.Errorf("with a committed cache the vote is %v, want support", v["vote"])
+	}
+	if !strings.Contains(res.Diagnostics.Format(), "the content cache is committed in the repository") {
+		t.Errorf("no warning about the committed cache:\n%s", res.Diagnostics.Format())
+	}
+}
