@@ -3,10 +3,12 @@ package generator_test
 import (
 	"bytes"
 	"encoding/binary"
+	"github.com/pspm-dev/pspm/generator/output"
 	"hash/crc32"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -106,5 +108,83 @@ func TestCommittedContentCacheIsNotTrusted(t *testing.T) {
 	}
 	if !strings.Contains(res.Diagnostics.Format(), "the content cache is committed in the repository") {
 		t.Errorf("no warning about the committed cache:\n%s", res.Diagnostics.Format())
+	}
+}
+
+// buildFiles builds g's site into memory and returns every file written.
+func buildFiles(t *testing.T, g *gitRepo) map[string][]byte {
+	t.Helper()
+	fsys, err := generator.OpenSource(g.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := output.NewMem()
+	res, err := generator.Build(generator.Options{Source: fsys, Dir: g.dir}, out)
+	if err != nil {
+		t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	return out.Files()
+}
+
+// sameFiles reports the first differences between two outputs.
+func sameFiles(t *testing.T, what string, got, want map[string][]byte) {
+	t.Helper()
+	var diffs []string
+	for name, w := range want {
+		if g, ok := got[name]; !ok {
+			diffs = append(diffs, "missing "+name)
+		} else if !bytes.Equal(g, w) {
+			diffs = append(diffs, "differs "+name)
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			diffs = append(diffs, "extra "+name)
+		}
+	}
+	sort.Strings(diffs)
+	if len(diffs) > 0 {
+		t.Errorf("%s: %d files not the cold build's: %s", what, len(diffs), strings.Join(diffs[:min(len(diffs), 10)], ", "))
+	}
+}
+
+// TestBuildThroughContentCacheIsTheColdBuild: after each kind of merged change (a vote, a
+// new proposal, an answer, a change of tags, a removal), a build that takes the files
+// Git knows from the content cache writes the very bytes of a build with no cache.
+func TestBuildThroughContentCacheIsTheColdBuild(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	buildFiles(t, g) // fills the caches
+	if _, err := os.Stat(g.path(generator.ContentCache)); err != nil {
+		t.Fatalf("no content cache after a build: %v", err)
+	}
+	changes := []struct {
+		name string
+		do   func()
+	}{
+		{"a vote", func() { g.write("content/proposals/p1/reactions/c_h223.yaml", "vote: oppose\n") }},
+		{"a new proposal", func() {
+			g.write("content/proposals/p2/index.md", "---\ntitle: Proposta due\nbody: c_h223\ndate: 2025-02-02\ntags: [cloud]\n---\nUn'altra proposta.\n")
+		}},
+		{"an answer", func() {
+			p := g.read("content/proposals/p1/index.md")
+			p = strings.Replace(p, "status: open\n", "status: accepted\nanswer:\n  date: 2025-03-01\n  text: Accolta.\n", 1)
+			g.write("content/proposals/p1/index.md", p)
+		}},
+		{"a tag change", func() {
+			p := g.read("content/proposals/p1/index.md")
+			g.write("content/proposals/p1/index.md", strings.Replace(p, "tags: [Cloud, dati aperti]", "tags: [Cloud, interoperabilità]", 1))
+		}},
+		{"a removal", func() { g.remove("content/proposals/p1/feedback/m_ef-domanda.md") }},
+	}
+	for i, c := range changes {
+		c.do()
+		time.Sleep(20 * time.Millisecond) // so that the index is written after the files: they are not racily clean
+		g.commitAll("2025-03-0"+string(rune('2'+i))+"T10:00:00Z", anna, c.name)
+		time.Sleep(20 * time.Millisecond)
+		warm := buildFiles(t, g)
+		if err := os.RemoveAll(g.path(".pspm")); err != nil {
+			t.Fatal(err)
+		}
+		sameFiles(t, "after "+c.name, warm, buildFiles(t, g))
 	}
 }

@@ -713,6 +713,31 @@ func (w *bundleWriter) keywordValues(field string) ([]string, [][]uint32, error)
 			return nil, nil, err
 		}
 	}
+	// An index brought up to date keeps in its dictionary, until its segments merge, the
+	// values only deleted documents had: drop them, so that the bundle is the one of an
+	// index built anew.
+	used := make([]bool, len(values))
+	for _, vs := range docs {
+		for _, v := range vs {
+			used[v] = true
+		}
+	}
+	if slices.Contains(used, false) {
+		renum := make([]uint32, len(values))
+		kept := values[:0]
+		for v, t := range values {
+			if used[v] {
+				renum[v] = uint32(len(kept))
+				kept = append(kept, t)
+			}
+		}
+		for _, vs := range docs {
+			for i, v := range vs {
+				vs[i] = renum[v]
+			}
+		}
+		values = kept
+	}
 	return values, docs, nil
 }
 
