@@ -65,6 +65,9 @@ type Options struct {
 	check bool
 	// modelOnly stops after the model is derived (set by Inspect).
 	modelOnly bool
+	// beforeRender stops after the search bundle, before the pages (for benchmarks of
+	// the stages before render).
+	beforeRender bool
 	// branch, when set, replaces forge.branch for the history (set by CheckChanges: a
 	// merge request's checkout has its head, not necessarily a local main branch).
 	branch string
@@ -134,6 +137,9 @@ func Build(o Options, w output.Writer) (*Result, error) {
 			}
 			stage("search bundle")
 		}
+	}
+	if o.beforeRender {
+		return finish(nil)
 	}
 
 	chain, err := theme.New(o.Source, cfg.Theme)
