@@ -13,6 +13,10 @@ import (
 	"time"
 
 	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/config"
+	"github.com/pspm-dev/pspm/generator/content"
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/history"
 )
 
 // BenchmarkStagesBeforeRender measures the stages before render (load, search index,
@@ -169,4 +173,46 @@ func stagesRepo(b *testing.B, n int) string {
 		}
 	}
 	return dir
+}
+
+// BenchmarkLoadStored is the load stage of the same portal through its content cache
+// when nothing changed: reading Git's index, decoding the cache, walking the content and
+// taking every file from the cache.
+//
+//	PSPM_BENCH_DIR=/dev/shm/pre-bench PSPM_BENCH_PRE_PROPOSALS=10000 go test ./generator -run '^$' -bench LoadStored -benchtime 1x -count 5
+func BenchmarkLoadStored(b *testing.B) {
+	n := 1000
+	if v, err := strconv.Atoi(os.Getenv("PSPM_BENCH_PRE_PROPOSALS")); err == nil && v > 0 {
+		n = v
+	}
+	dir := stagesRepo(b, n)
+	fsys, err := generator.OpenSource(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := generator.BuildBeforeRender(generator.Options{Source: fsys, Dir: dir}); err != nil {
+		b.Fatal(err)
+	}
+	var errs diag.List
+	cfg := config.Load(fsys, &errs)
+	b.ResetTimer()
+	for range b.N {
+		wi, err := history.ReadWorkIndex(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, generator.ContentCache))
+		if err != nil {
+			b.Fatal(err)
+		}
+		st, err := content.DecodeStore(data, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _, _, stats := content.LoadStored(fsys, cfg, st, wi.Blob)
+		if stats.Read != 0 {
+			b.Fatalf("read %d of %d files", stats.Read, stats.Files)
+		}
+		b.ReportMetric(float64(stats.Files), "files")
+	}
 }
