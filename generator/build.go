@@ -16,7 +16,6 @@ import (
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/render"
-	"github.com/pspm-dev/pspm/generator/search"
 	"github.com/pspm-dev/pspm/generator/signature"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/source"
@@ -125,10 +124,10 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	if !o.check {
 		if idx, _ := searchIndex(o.Dir, cfg, s, md, &errs); idx != nil {
 			stage("index")
-			_, err := search.WriteBundle(idx, func(name string, data []byte) error {
+			err := writeBundle(o.Dir, idx, func(name string, data []byte) error {
 				bundle = append(bundle, bundleFile{name, data})
 				return nil
-			})
+			}, &errs)
 			// Closed before the pages are rendered, so that the index and the pages are
 			// never in memory at once.
 			_ = idx.Close()

@@ -58,7 +58,7 @@ func TestFreshCheckoutReadsOnlyWhatGitDoesNotKnow(t *testing.T) {
 	}
 	var errs diag.List
 	cfg := config.Load(fsys, &errs)
-	st, err := content.DecodeStore(cache, cfg)
+	st, err := content.DecodeStore(cache, cfg, generator.CacheVersion())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestFreshCheckoutReadsOnlyWhatGitDoesNotKnow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _, _, stats := content.LoadStored(fsys, cfg, st, wi.Blob)
+	s, _, _, stats := content.LoadStored(fsys, cfg, generator.CacheVersion(), st, wi.Blob)
 	if stats.Read != 2 || stats.Files != st.Len()+1 {
 		t.Errorf("read %d of %d files (%d in the cache), want 2", stats.Read, stats.Files, st.Len())
 	}
@@ -149,13 +149,17 @@ func sameFiles(t *testing.T, what string, got, want map[string][]byte) {
 }
 
 // TestBuildThroughContentCacheIsTheColdBuild: after each kind of merged change (a vote, a
-// new proposal, an answer, a change of tags, a removal), a build that takes the files
-// Git knows from the content cache writes the very bytes of a build with no cache.
+// new proposal, an answer, a change of tags, a removal), a build through the caches of the
+// previous one (the files Git knows from the content cache, the search index brought up
+// to date, the plain texts and the compressed bundle files that did not change) writes
+// the very bytes of a build with no cache.
 func TestBuildThroughContentCacheIsTheColdBuild(t *testing.T) {
 	g := newGitRepo(t, "author", "")
 	buildFiles(t, g) // fills the caches
-	if _, err := os.Stat(g.path(generator.ContentCache)); err != nil {
-		t.Fatalf("no content cache after a build: %v", err)
+	for _, c := range []string{generator.ContentCache, generator.TextCache, generator.BundleCache} {
+		if _, err := os.Stat(g.path(c)); err != nil {
+			t.Fatalf("no %s after a build: %v", c, err)
+		}
 	}
 	changes := []struct {
 		name string

@@ -8,3 +8,6 @@ func BuildBeforeRender(o Options) (*Result, error) {
 	o.beforeRender = true
 	return Build(o, output.Discard{})
 }
+
+// CacheVersion is what tells this pspm's caches from another's.
+var CacheVersion = cacheVersion

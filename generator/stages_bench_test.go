@@ -205,11 +205,11 @@ func BenchmarkLoadStored(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		st, err := content.DecodeStore(data, cfg)
+		st, err := content.DecodeStore(data, cfg, generator.CacheVersion())
 		if err != nil {
 			b.Fatal(err)
 		}
-		_, _, _, stats := content.LoadStored(fsys, cfg, st, wi.Blob)
+		_, _, _, stats := content.LoadStored(fsys, cfg, generator.CacheVersion(), st, wi.Blob)
 		if stats.Read != 0 {
 			b.Fatalf("read %d of %d files", stats.Read, stats.Files)
 		}

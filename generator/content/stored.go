@@ -70,21 +70,22 @@ const storeMagic = "PSPMCNT\x01"
 // layout is the hash of the layout of everything a store holds.
 var layout = layoutHash(reflect.TypeFor[job](), reflect.TypeFor[storedResult]())
 
-// configHash is the hash of the configuration files are read with, or false when it
-// cannot be encoded (then nothing is stored).
-func configHash(cfg *config.Config) ([32]byte, bool) {
+// configHash is the hash of the configuration files are read with and of the version of
+// the pspm that reads them, or false when it cannot be encoded (then nothing is stored).
+func configHash(cfg *config.Config, version string) ([32]byte, bool) {
 	data, err := encodeValue(nil, cfg)
 	if err != nil {
 		return [32]byte{}, false
 	}
-	return sha256.Sum256(data), true
+	return sha256.Sum256(append(data, version...)), true
 }
 
-// DecodeStore reads a store written by LoadStored for the configuration cfg. It returns
-// an error, and no store, when data is corrupt or was written by a pspm of another layout
-// or for another configuration: the caller then loads everything.
-func DecodeStore(data []byte, cfg *config.Config) (*Store, error) {
-	h, ok := configHash(cfg)
+// DecodeStore reads a store written by LoadStored for the configuration cfg by the pspm
+// of the given version (any string that tells builds of pspm apart: the same types may
+// be read by other code). It returns an error, and no store, when data is corrupt or was
+// written by another pspm or for another configuration: the caller then loads everything.
+func DecodeStore(data []byte, cfg *config.Config, version string) (*Store, error) {
+	h, ok := configHash(cfg, version)
 	if !ok || len(data) < len(storeMagic)+64+4 || string(data[:len(storeMagic)]) != storeMagic {
 		return nil, errCorrupt
 	}
@@ -131,7 +132,8 @@ func (st *Store) Len() int {
 	return len(st.records)
 }
 
-// LoadStored is Load through a store of a previous Load. known tells, for a file of the
+// LoadStored is Load through a store of a previous Load by the same version of pspm
+// (see DecodeStore). known tells, for a file of the
 // site (content/…), the hash of its Git blob when Git knows the file as it is on disk
 // (the checkout's index says so: see history.WorkIndex), and false otherwise. A file known
 // with the blob the store has, read in the same role, is taken from the store; any other
@@ -139,7 +141,7 @@ func (st *Store) Len() int {
 //
 // It also returns the store to keep for the next build: the files Git knows, as read now.
 // data is nil when something read cannot be stored (nothing should be kept then).
-func LoadStored(fsys fs.FS, cfg *config.Config, st *Store, known func(file string) (blob string, ok bool)) (s *site.Site, errs diag.List, data []byte, stats LoadStats) {
+func LoadStored(fsys fs.FS, cfg *config.Config, version string, st *Store, known func(file string) (blob string, ok bool)) (s *site.Site, errs diag.List, data []byte, stats LoadStats) {
 	jobs := walk(fsys, cfg, Dir, &errs)
 	results := make([]result, len(jobs))
 	entries := make([][]byte, len(jobs))
@@ -172,7 +174,7 @@ func LoadStored(fsys fs.FS, cfg *config.Config, st *Store, known func(file strin
 			entries[i] = e
 		}
 	})
-	if h, ok := configHash(cfg); ok && !unstorable.Load() {
+	if h, ok := configHash(cfg, version); ok && !unstorable.Load() {
 		data = encodeStore(h, entries)
 	}
 	s = assemble(jobs, results, &errs)

@@ -24,7 +24,7 @@ func FuzzContentCache(f *testing.F) {
 		"content/proposals/p1/reactions/c_h224.yaml": {Data: []byte("vote: maybe\n")},
 	}
 	known := func(file string) (string, bool) { return file, true }
-	_, _, data, _ := LoadStored(fsys, cfg, nil, known)
+	_, _, data, _ := LoadStored(fsys, cfg, "test", nil, known)
 	if data == nil {
 		f.Fatal("nothing stored")
 	}
@@ -32,7 +32,7 @@ func FuzzContentCache(f *testing.F) {
 	f.Add(data[len(storeMagic)+64 : len(data)-4])
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, d := range [][]byte{data, frame(cfg, data)} {
-			st, err := DecodeStore(d, cfg)
+			st, err := DecodeStore(d, cfg, "test")
 			if err != nil {
 				if st != nil {
 					t.Fatal("a store with an error")
@@ -42,14 +42,14 @@ func FuzzContentCache(f *testing.F) {
 			for _, r := range st.records {
 				_, _ = decodeResult(r.result)
 			}
-			_, _, _, _ = LoadStored(fsys, cfg, st, known)
+			_, _, _, _ = LoadStored(fsys, cfg, "test", st, known)
 		}
 	})
 }
 
 // frame makes entries a store of the right layout and configuration for cfg.
 func frame(cfg *config.Config, entries []byte) []byte {
-	h, _ := configHash(cfg)
+	h, _ := configHash(cfg, "test")
 	buf := append([]byte(storeMagic), layout[:]...)
 	buf = append(buf, h[:]...)
 	buf = append(buf, entries...)
@@ -61,14 +61,14 @@ func frame(cfg *config.Config, entries []byte) []byte {
 func TestStoreOfAnotherLayoutIsIgnored(t *testing.T) {
 	cfg := config.Default()
 	fsys := fstest.MapFS{"content/plan/_index.md": {Data: []byte("---\ntitle: P\nowner: m_ef\n---\n")}}
-	_, _, data, _ := LoadStored(fsys, cfg, nil, func(string) (string, bool) { return "b", true })
-	if _, err := DecodeStore(data, cfg); err != nil {
+	_, _, data, _ := LoadStored(fsys, cfg, "test", nil, func(string) (string, bool) { return "b", true })
+	if _, err := DecodeStore(data, cfg, "test"); err != nil {
 		t.Fatal(err)
 	}
 	other := append([]byte{}, data[:len(data)-4]...)
 	other[len(storeMagic)] ^= 1
 	other = binary.LittleEndian.AppendUint32(other, crc32.ChecksumIEEE(other))
-	if _, err := DecodeStore(other, cfg); err == nil {
+	if _, err := DecodeStore(other, cfg, "test"); err == nil {
 		t.Error("a store of another layout was accepted")
 	}
 }

@@ -44,11 +44,11 @@ func storedLoad(t *testing.T, fsys fstest.MapFS, cfg *config.Config, data []byte
 	var st *content.Store
 	if data != nil {
 		var err error
-		if st, err = content.DecodeStore(data, cfg); err != nil {
+		if st, err = content.DecodeStore(data, cfg, "test"); err != nil {
 			t.Fatalf("the store just written does not decode: %v", err)
 		}
 	}
-	return content.LoadStored(fsys, cfg, st, gitKnowsAll(fsys))
+	return content.LoadStored(fsys, cfg, "test", st, gitKnowsAll(fsys))
 }
 
 // TestStoredLoadEqualsFreshLoad: a site taken from the store of the previous load is the
@@ -110,8 +110,11 @@ func TestStoreOfAnotherKindIsIgnored(t *testing.T) {
 
 	other := *cfg
 	other.Languages = append([]string{}, cfg.Languages[0])
-	if _, err := content.DecodeStore(data, &other); err == nil {
+	if _, err := content.DecodeStore(data, &other, "test"); err == nil {
 		t.Error("a store of another configuration was accepted")
+	}
+	if _, err := content.DecodeStore(data, cfg, "another pspm"); err == nil {
+		t.Error("a store of another version of pspm was accepted")
 	}
 	flipped := append([]byte{}, data...)
 	flipped[len(flipped)/2] ^= 1
@@ -119,7 +122,7 @@ func TestStoreOfAnotherKindIsIgnored(t *testing.T) {
 		"damaged": flipped, "cut": data[:len(data)-1], "empty": nil,
 		"a history cache": []byte(`{"head":"abc"}`),
 	} {
-		if _, err := content.DecodeStore(d, cfg); err == nil {
+		if _, err := content.DecodeStore(d, cfg, "test"); err == nil {
 			t.Errorf("%s store accepted", name)
 		}
 	}
