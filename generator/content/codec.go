@@ -42,8 +42,12 @@ type codecFuncs struct {
 }
 
 // codecs holds the compiled functions of each type, made once per process; it is a cache
-// of pure functions of the type, not state.
-var codecs sync.Map // reflect.Type -> *codecFuncs
+// of pure functions of the type, not state. Only complete functions are in it: a type is
+// compiled, with the types it holds, under codecMu.
+var (
+	codecs  sync.Map // reflect.Type -> *codecFuncs
+	codecMu sync.Mutex
+)
 
 var timeType = reflect.TypeFor[time.Time]()
 
@@ -51,13 +55,33 @@ func funcsOf(t reflect.Type) *codecFuncs {
 	if f, ok := codecs.Load(t); ok {
 		return f.(*codecFuncs)
 	}
-	// A recursive type (a Feedback's Parent) refers to itself: its functions look the
-	// type up again when they run, once compiled.
-	f := &codecFuncs{}
-	if actual, loaded := codecs.LoadOrStore(t, f); loaded {
-		return actual.(*codecFuncs)
+	codecMu.Lock()
+	defer codecMu.Unlock()
+	c := &compiler{pending: map[reflect.Type]*codecFuncs{}}
+	f := c.funcs(t)
+	for t, f := range c.pending {
+		codecs.Store(t, f)
 	}
-	f.enc, f.dec = compile(t)
+	return f
+}
+
+// compiler compiles a type and the types it holds.
+type compiler struct {
+	pending map[reflect.Type]*codecFuncs
+}
+
+// funcs returns the functions of t, compiled or being compiled: a recursive type (a
+// Feedback's Parent) refers to itself, and its functions are filled in before any runs.
+func (c *compiler) funcs(t reflect.Type) *codecFuncs {
+	if f, ok := codecs.Load(t); ok {
+		return f.(*codecFuncs)
+	}
+	if f, ok := c.pending[t]; ok {
+		return f
+	}
+	f := &codecFuncs{}
+	c.pending[t] = f
+	f.enc, f.dec = c.compile(t)
 	return f
 }
 
@@ -150,7 +174,7 @@ func settable(v reflect.Value) reflect.Value {
 	return reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
 }
 
-func compile(t reflect.Type) (encodeFunc, decodeFunc) {
+func (c *compiler) compile(t reflect.Type) (encodeFunc, decodeFunc) {
 	if t == timeType {
 		return encodeTime, decodeTime
 	}
@@ -225,14 +249,13 @@ func compile(t reflect.Type) (encodeFunc, decodeFunc) {
 					settable(v).SetBytes(b)
 				}
 		}
-		elem := t.Elem()
+		f := c.funcs(t.Elem()) // filled in later for a recursive type: the pointer holds
 		return func(e *encoder, v reflect.Value) {
 				if v.IsNil() {
 					e.uvarint(0)
 					return
 				}
 				e.uvarint(uint64(v.Len()) + 1)
-				f := funcsOf(elem)
 				for i := range v.Len() {
 					f.enc(e, v.Index(i))
 				}
@@ -246,7 +269,6 @@ func compile(t reflect.Type) (encodeFunc, decodeFunc) {
 					return
 				}
 				s := reflect.MakeSlice(t, int(n-1), int(n-1))
-				f := funcsOf(elem)
 				for i := range int(n - 1) {
 					f.dec(d, s.Index(i), depth+1)
 					if d.err != nil {
@@ -256,19 +278,18 @@ func compile(t reflect.Type) (encodeFunc, decodeFunc) {
 				settable(v).Set(s)
 			}
 	case reflect.Array:
-		elem := t.Elem()
+		f := c.funcs(t.Elem())
 		return func(e *encoder, v reflect.Value) {
-				f := funcsOf(elem)
 				for i := range v.Len() {
 					f.enc(e, v.Index(i))
 				}
 			}, func(d *decoder, v reflect.Value, depth int) {
-				f := funcsOf(elem)
 				for i := range v.Len() {
 					f.dec(d, v.Index(i), depth+1)
 				}
 			}
 	case reflect.Map:
+		kf, vf := c.funcs(t.Key()), c.funcs(t.Elem())
 		return encodeMap, func(d *decoder, v reflect.Value, depth int) {
 			n := d.uvarint()
 			if n == 0 || d.err != nil {
@@ -279,7 +300,6 @@ func compile(t reflect.Type) (encodeFunc, decodeFunc) {
 				return
 			}
 			m := reflect.MakeMapWithSize(t, int(n-1))
-			kf, vf := funcsOf(t.Key()), funcsOf(t.Elem())
 			for range int(n - 1) {
 				k := reflect.New(t.Key()).Elem()
 				kf.dec(d, k, depth+1)
@@ -298,13 +318,14 @@ func compile(t reflect.Type) (encodeFunc, decodeFunc) {
 		}
 	case reflect.Pointer:
 		elem := t.Elem()
+		f := c.funcs(elem)
 		return func(e *encoder, v reflect.Value) {
 				if v.IsNil() {
 					e.buf = append(e.buf, 0)
 					return
 				}
 				e.buf = append(e.buf, 1)
-				funcsOf(elem).enc(e, v.Elem())
+				f.enc(e, v.Elem())
 			}, func(d *decoder, v reflect.Value, depth int) {
 				switch d.byte() {
 				case 0:
@@ -314,24 +335,27 @@ func compile(t reflect.Type) (encodeFunc, decodeFunc) {
 						return
 					}
 					p := reflect.New(elem)
-					funcsOf(elem).dec(d, p.Elem(), depth+1)
+					f.dec(d, p.Elem(), depth+1)
 					settable(v).Set(p)
 				default:
 					d.err = errCorrupt
 				}
 			}
 	case reflect.Struct:
-		n := t.NumField()
+		fields := make([]*codecFuncs, t.NumField())
+		for i := range fields {
+			fields[i] = c.funcs(t.Field(i).Type)
+		}
 		return func(e *encoder, v reflect.Value) {
-				for i := range n {
-					funcsOf(t.Field(i).Type).enc(e, v.Field(i))
+				for i, f := range fields {
+					f.enc(e, v.Field(i))
 				}
 			}, func(d *decoder, v reflect.Value, depth int) {
-				for i := range n {
+				for i, f := range fields {
 					if d.err != nil {
 						return
 					}
-					funcsOf(t.Field(i).Type).dec(d, v.Field(i), depth+1)
+					f.dec(d, v.Field(i), depth+1)
 				}
 			}
 	case reflect.Interface:
