@@ -83,7 +83,7 @@ func writeBundle(dir string, idx *search.Index, emit func(string, []byte) error,
 			}
 		}
 	}
-	_, next, err := search.UpdateBundle(idx, prev, emit)
+	_, next, err := search.UpdateBundle(idx, prev, cacheVersion(), emit)
 	if err == nil && dir != "" {
 		keepCache(dir, BundleCache, next.Encode(), old, "the next build compresses the whole bundle again", errs)
 	}

@@ -115,17 +115,28 @@ var bundleFacets = []string{FieldType, FieldStatus, FieldBody, FieldTags, FieldV
 // WriteBundle writes the static search bundle of the index x by calling emit with each
 // file's path (under "search/") and bytes; meta.json comes last. data is emit's to keep.
 func WriteBundle(x *Index, emit func(path string, data []byte) error) (BundleStats, error) {
-	st, _, err := UpdateBundle(x, nil, emit)
+	st, _, err := UpdateBundle(x, nil, "", emit)
 	return st, err
 }
 
 // UpdateBundle is WriteBundle for an index whose bundle was written before, and kept in
 // prev (nil when none): a file whose content is the one prev holds is not compressed
-// again, which is most of the time of writing a bundle. The files are the very bytes
-// WriteBundle writes. It returns the bundle written, to keep for the next update.
-func UpdateBundle(x *Index, prev *BundleCache, emit func(path string, data []byte) error) (BundleStats, *BundleCache, error) {
+// again, which is most of the time of writing a bundle; and when the index holds the
+// very documents prev was written from, by the same pspm (version, any string that tells
+// builds of pspm apart), prev's files are emitted as they are, without reading the index.
+// The files are the very bytes WriteBundle writes. It returns the bundle written, to keep
+// for the next update.
+func UpdateBundle(x *Index, prev *BundleCache, version string, emit func(path string, data []byte) error) (BundleStats, *BundleCache, error) {
 	if x == nil || x.idx == nil {
 		return BundleStats{}, nil, errors.New("search: the index is closed")
+	}
+	list, err := x.idx.GetInternal(keyHashes)
+	if err != nil {
+		return BundleStats{}, nil, err
+	}
+	docs := sha256.Sum256(list)
+	if prev != nil && list != nil && prev.version == version && prev.docs == docs {
+		return prev.emit(emit)
 	}
 	adv, err := x.bleveIndex().Advanced()
 	if err != nil {
@@ -140,7 +151,11 @@ func UpdateBundle(x *Index, prev *BundleCache, emit func(path string, data []byt
 	if !ok {
 		return BundleStats{}, nil, errors.New("search: the index has no mapping of pspm's")
 	}
-	w := &bundleWriter{r: r, m: m, emit: emit, hash: sha256.New(), prev: prev, next: &BundleCache{files: map[string]cachedFile{}}}
+	next := &BundleCache{version: version, files: map[string]cachedFile{}}
+	if list != nil {
+		next.docs = docs
+	}
+	w := &bundleWriter{r: r, m: m, emit: emit, hash: sha256.New(), prev: prev, next: next}
 	if err := w.write(); err != nil {
 		return w.stats, nil, fmt.Errorf("search: writing the bundle: %w", err)
 	}
@@ -210,7 +225,7 @@ func (w *bundleWriter) flush() error {
 		if errs[i] != nil {
 			return errs[i]
 		}
-		w.next.files[f.name] = cachedFile{sums[i], out[i]}
+		w.next.add(f.name, cachedFile{sums[i], out[i]})
 		w.hash.Write([]byte(f.name))
 		w.hash.Write(out[i])
 		w.stats.Files++
@@ -809,6 +824,7 @@ func (w *bundleWriter) meta() error {
 	}
 	w.stats.Files++
 	w.stats.Bytes += int64(len(data))
+	w.next.add("meta.json", cachedFile{sha256.Sum256(data), data})
 	return w.emit("search/meta.json", data)
 }
 

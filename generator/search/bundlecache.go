@@ -5,7 +5,6 @@ import (
 	"errors"
 	"hash/crc32"
 	"runtime"
-	"slices"
 	"strconv"
 )
 
@@ -14,7 +13,30 @@ import (
 // .pspm/cache/bundle.bin, so that a build after a few changes compresses only the files
 // they changed.
 type BundleCache struct {
-	files map[string]cachedFile
+	version string   // of the pspm that wrote it (see UpdateBundle)
+	docs    [32]byte // the hash of the index's list of documents and their hashes; zero when unknown
+	order   []string // the files, in the order they were emitted (meta.json last)
+	files   map[string]cachedFile
+}
+
+// add keeps a file emitted.
+func (c *BundleCache) add(name string, f cachedFile) {
+	c.order = append(c.order, name)
+	c.files[name] = f
+}
+
+// emit emits the files of c again, as UpdateBundle emitted them.
+func (c *BundleCache) emit(emit func(string, []byte) error) (BundleStats, *BundleCache, error) {
+	var st BundleStats
+	for _, name := range c.order {
+		f := c.files[name]
+		st.Files++
+		st.Bytes += int64(len(f.data))
+		if err := emit("search/"+name, f.data); err != nil {
+			return st, nil, err
+		}
+	}
+	return st, c, nil
 }
 
 type cachedFile struct {
@@ -43,18 +65,17 @@ func bundleCacheVersion() string {
 
 // Encode writes the cache.
 func (c *BundleCache) Encode() []byte {
-	names := make([]string, 0, len(c.files))
-	size := len(bundleCacheMagic) + 64
+	size := len(bundleCacheMagic) + 128 + len(c.version)
 	for name, f := range c.files {
-		names = append(names, name)
 		size += len(name) + 32 + len(f.data) + 2*binary.MaxVarintLen32
 	}
-	slices.Sort(names)
 	buf := make([]byte, 0, size)
 	buf = append(buf, bundleCacheMagic...)
 	buf = appendString(buf, bundleCacheVersion())
-	buf = binary.AppendUvarint(buf, uint64(len(names)))
-	for _, name := range names {
+	buf = appendString(buf, c.version)
+	buf = append(buf, c.docs[:]...)
+	buf = binary.AppendUvarint(buf, uint64(len(c.order)))
+	for _, name := range c.order {
 		f := c.files[name]
 		buf = appendString(buf, name)
 		buf = append(buf, f.sum[:]...)
@@ -78,11 +99,14 @@ func DecodeBundleCache(data []byte) (*BundleCache, error) {
 	if r.string() != bundleCacheVersion() || r.err != nil {
 		return nil, errBundleCache
 	}
+	c := &BundleCache{version: r.string()}
+	copy(c.docs[:], r.bytes(32))
 	n := r.uvarint()
-	if n > uint64(len(r.data))/34 {
+	if r.err != nil || n > uint64(len(r.data))/34 {
 		return nil, errBundleCache
 	}
-	c := &BundleCache{files: make(map[string]cachedFile, n)}
+	c.files = make(map[string]cachedFile, n)
+	c.order = make([]string, 0, n)
 	for range n {
 		name := r.string()
 		var f cachedFile
@@ -91,7 +115,7 @@ func DecodeBundleCache(data []byte) (*BundleCache, error) {
 		if _, dup := c.files[name]; dup || r.err != nil {
 			return nil, errBundleCache
 		}
-		c.files[name] = f
+		c.add(name, f)
 	}
 	if len(r.data) != 0 {
 		return nil, errBundleCache

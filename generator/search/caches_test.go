@@ -63,7 +63,7 @@ func TestUpdateBundleIsTheColdBundle(t *testing.T) {
 	_, docs := demoDocs(t)
 	collect := func(x *search.Index, prev *search.BundleCache) (map[string][]byte, *search.BundleCache) {
 		files := map[string][]byte{}
-		_, next, err := search.UpdateBundle(x, prev, func(p string, data []byte) error { files[p] = data; return nil })
+		_, next, err := search.UpdateBundle(x, prev, "v1", func(p string, data []byte) error { files[p] = data; return nil })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,8 +77,21 @@ func TestUpdateBundleIsTheColdBundle(t *testing.T) {
 	next := slices.Clone(docs)
 	next[len(next)/2].Title += " con un titolo nuovo"
 	x := memIndex(t, next)
-	got, _ := collect(x, kept)
+	got, kept := collect(x, kept)
 	want := bundleFiles(t, x)
+	// The same documents again: the kept files, as they were, without reading the index.
+	var again map[string][]byte
+	again, _ = collect(x, kept)
+	var st search.BundleStats
+	st, _, _ = search.UpdateBundle(x, kept, "v1", func(string, []byte) error { return nil })
+	if st.Terms != 0 || len(again) != len(want) {
+		t.Errorf("the bundle of the same documents was made again (%d terms read)", st.Terms)
+	}
+	for p, data := range want {
+		if !bytes.Equal(again[p], data) {
+			t.Errorf("%s kept differs from the cold bundle's", p)
+		}
+	}
 	if len(got) != len(want) {
 		t.Fatalf("%d files, the cold bundle has %d", len(got), len(want))
 	}
@@ -105,7 +118,7 @@ func FuzzSearchCaches(f *testing.F) {
 	c.Plainer(func([]byte) (string, string) { return "s", "t" })([]byte("# x"))
 	f.Add(c.Encode("v"))
 	x, _, _ := search.Build("", []search.Document{{ID: "proposals/a", Type: "proposal", Lang: "it", Title: "rete", URL: "/a/"}})
-	_, b, _ := search.UpdateBundle(x, nil, func(string, []byte) error { return nil })
+	_, b, _ := search.UpdateBundle(x, nil, "v1", func(string, []byte) error { return nil })
 	x.Close()
 	f.Add(b.Encode())
 	f.Fuzz(func(t *testing.T, data []byte) {
