@@ -61,7 +61,9 @@ func BenchmarkStagesBeforeRender(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	round := 0 // changes made in this process: each run changes another proposal
+	// Each run changes another proposal, and makes another change than any run before
+	// it in the same repository (a change already committed would be nothing to commit).
+	round := int(time.Now().Unix() % 1e6 * 100)
 	proposal := func() string {
 		return filepath.Join(dir, "content/proposals", fmt.Sprintf("proposta-%05d", 1+(round*37)%n))
 	}
