@@ -754,15 +754,18 @@ func orPlaceholder(voter string) string {
 	return voter
 }
 
-var translationRE = regexp.MustCompile(`^(.+)\.([a-z]{2})\.md$`)
-
-// translationOf splits "x.en.md" into "x" and "en".
+// translationOf splits "x.en.md" into "x" and "en": a name matching ^(.+)\.([a-z]{2})\.md$,
+// told without a regular expression, since every file's name is asked.
 func translationOf(name string) (base, lang string, ok bool) {
-	m := translationRE.FindStringSubmatch(name)
-	if m == nil {
+	rest, ok := strings.CutSuffix(name, ".md")
+	if !ok || len(rest) < 4 || rest[len(rest)-3] != '.' {
 		return "", "", false
 	}
-	return m[1], m[2], true
+	base, lang = rest[:len(rest)-3], rest[len(rest)-2:]
+	if lang[0] < 'a' || lang[0] > 'z' || lang[1] < 'a' || lang[1] > 'z' || strings.Contains(base, "\n") {
+		return "", "", false
+	}
+	return base, lang, true
 }
 
 // read reads and decodes one file.

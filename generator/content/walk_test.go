@@ -3,6 +3,7 @@ package content
 import (
 	"io/fs"
 	"reflect"
+	"regexp"
 	"testing"
 	"testing/fstest"
 
@@ -63,6 +64,20 @@ func TestParallelWalkIsOneWalk(t *testing.T) {
 		}
 		if root == Dir && (len(want) < 10 || len(one.errs) < 4) {
 			t.Errorf("a walk of %d files and %d reports: the fixture does not test much:\n%s", len(want), len(one.errs), one.errs.Format())
+		}
+	}
+}
+
+// TestTranslationOfIsTheRegexp: translationOf tells the same names as the regular
+// expression it stands for.
+func TestTranslationOfIsTheRegexp(t *testing.T) {
+	translationRE := regexp.MustCompile(`^(.+)\.([a-z]{2})\.md$`)
+	for _, name := range []string{"index.en.md", "a.en.md", ".en.md", "x.EN.md", "x.e1.md", "x.eng.md", "index.md",
+		"a.b.fr.md", "en.md", "a.en.md.md", "a\n.en.md", "\xff.de.md", "a.en.mdx", "..en.md", "x.en.MD"} {
+		base, lang, ok := translationOf(name)
+		m := translationRE.FindStringSubmatch(name)
+		if ok != (m != nil) || ok && (base != m[1] || lang != m[2]) {
+			t.Errorf("%q: %q %q %v, the regexp says %q", name, base, lang, ok, m)
 		}
 	}
 }
