@@ -12,12 +12,10 @@ import (
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/config"
-	"github.com/pspm-dev/pspm/generator/content"
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/render"
-	"github.com/pspm-dev/pspm/generator/search"
 	"github.com/pspm-dev/pspm/generator/signature"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/source"
@@ -66,6 +64,9 @@ type Options struct {
 	check bool
 	// modelOnly stops after the model is derived (set by Inspect).
 	modelOnly bool
+	// beforeRender stops after the search bundle, before the pages (for benchmarks of
+	// the stages before render).
+	beforeRender bool
 	// branch, when set, replaces forge.branch for the history (set by CheckChanges: a
 	// merge request's checkout has its head, not necessarily a local main branch).
 	branch string
@@ -113,7 +114,7 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		return res, err
 	}
 
-	s, cfg := buildModel(o, content.Load, res, &errs, stage)
+	s, cfg := buildModel(o, loadContent(o, &errs), res, &errs, stage)
 	if s == nil || o.modelOnly {
 		return finish(nil)
 	}
@@ -123,10 +124,10 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	if !o.check {
 		if idx, _ := searchIndex(o.Dir, cfg, s, md, &errs); idx != nil {
 			stage("index")
-			_, err := search.WriteBundle(idx, func(name string, data []byte) error {
+			err := writeBundle(o.Dir, idx, func(name string, data []byte) error {
 				bundle = append(bundle, bundleFile{name, data})
 				return nil
-			})
+			}, &errs)
 			// Closed before the pages are rendered, so that the index and the pages are
 			// never in memory at once.
 			_ = idx.Close()
@@ -135,6 +136,9 @@ func Build(o Options, w output.Writer) (*Result, error) {
 			}
 			stage("search bundle")
 		}
+	}
+	if o.beforeRender {
+		return finish(nil)
 	}
 
 	chain, err := theme.New(o.Source, cfg.Theme)

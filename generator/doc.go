@@ -9,7 +9,11 @@
 //	         positions, check names, sizes, encodings, Markdown bounds and  generator/meta)
 //	         the length of every list (limits.*); index ids, attach
 //	         attachments (an allow-list of types, checked by their bytes)
-//	         and translations; no symbolic link is followed
+//	         and translations; no symbolic link is followed; item folders
+//	         walked on every core; in a Git checkout, through the content   (generator/contentcache.go,
+//	         cache (.pspm/cache/content.bin, content.Store): a file whose   generator/history)
+//	         Git index entry says it is unchanged (history.WorkIndex) is
+//	         taken as the last build read it, only the others are read
 //	sources  the repositories of other bodies (pspm.yaml sources): fetched (generator/history,
 //	         within limits.source_*, into .pspm/sources; shallow when only  generator/sources.go)
 //	         their files are read; not at all when their ref has not moved)
@@ -57,14 +61,19 @@
 //	         LinkAgID checks the agid codes against the reference and
 //	         lists what serves each AgID objective
 //	index    the bleve index of the model, kept in .pspm/cache/search and   (generator/search)
-//	         updated document by document (in memory for a site not on disk)
+//	         updated document by document (in memory for a site not on disk);
+//	         the documents' plain texts come from .pspm/cache/plain.bin
+//	         (search.TextCache): only new Markdown is converted
+//	search   the static search bundle exported from the index; a file      (generator/search)
+//	bundle   whose bytes are those of the last build's bundle
+//	         (.pspm/cache/bundle.bin) is not compressed again
+//	         (search.UpdateBundle); kept until the pages are written
 //	render   pages (html/template through the theme chain), feeds (site,    (generator/render,
 //	         sections, bodies, every item), sitemap, open data (members'    generator/theme,
 //	         addresses only with open_data.personal; never on pages),
 //	         static files (CSS and JS minified) and
-//	         attachments, then the static search bundle exported from the   generator/markdown,
-//	         index                                                          generator/minify,
-//	                                                                        generator/search)
+//	         attachments, then the search bundle                           generator/markdown,
+//	                                                                        generator/minify)
 //	         on a large site (over 20,000 proposals and practices) the HTML
 //	         of their texts is made when their page or feed is written,
 //	         never held for all of them at once
@@ -151,4 +160,10 @@
 //     stays in history. No build writes to the repository.
 //   - Contributed input is untrusted: it never panics the build, raw HTML never reaches a
 //     page, and every parser of it is fuzzed.
+//   - A cache never changes the output: a build through the caches of .pspm/cache writes
+//     the bytes of a build without them (tests compare both after each kind of merged
+//     change). Each cache says which pspm (version, Go, commit) and which configuration
+//     wrote it, and is ignored otherwise; a damaged one is ignored whole (its decoder is
+//     fuzzed); one committed to the repository is never used, since whoever committed it
+//     could have written anything into it.
 package generator

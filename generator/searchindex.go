@@ -18,7 +18,12 @@ import (
 // bleve writes its index folder itself: it is the one writer to disk besides
 // generator/output, inside the cache folder that the output package keeps out of Git.
 func searchIndex(dir string, cfg *config.Config, s *site.Site, md *markdown.Renderer, errs *diag.List) (*search.Index, search.Stats) {
-	docs := search.Documents(s, cfg.Languages, md.Plain)
+	texts, old := textCache(dir)
+	texts.Next()
+	docs := search.Documents(s, cfg.Languages, texts.Plainer(md.Plain))
+	if dir != "" {
+		keepCache(dir, TextCache, texts.Encode(cacheVersion()), old, "the next build converts every text again", errs)
+	}
 	path := ""
 	if dir != "" {
 		path = filepath.Join(dir, filepath.FromSlash(search.CacheDir))
@@ -36,4 +41,51 @@ func searchIndex(dir string, cfg *config.Config, s *site.Site, md *markdown.Rend
 		return nil, stats
 	}
 	return idx, stats
+}
+
+// TextCache and BundleCache are where the search stages keep, in the site folder, the
+// plain texts of the search documents (search.TextCache: the next build converts only the
+// new Markdown) and the compressed search bundle (search.BundleCache: the next build
+// compresses only the files that changed). Like the other caches, they are used only when
+// pspm wrote them beside the checkout, never when committed.
+const (
+	TextCache   = ".pspm/cache/plain.bin"
+	BundleCache = ".pspm/cache/bundle.bin"
+)
+
+// textCache is the text cache of the site folder dir ("" for none), empty when there is
+// none or it cannot be used, and the bytes it was read from.
+func textCache(dir string) (*search.TextCache, []byte) {
+	if dir == "" {
+		return search.NewTextCache(), nil
+	}
+	data, err := readCache(dir, TextCache)
+	if err != nil {
+		return search.NewTextCache(), nil
+	}
+	c, err := search.DecodeTextCache(data, cacheVersion())
+	if err != nil || committedCache(dir) {
+		return search.NewTextCache(), nil
+	}
+	return c, data
+}
+
+// writeBundle writes the search bundle of idx through emit, compressing only the files
+// that changed since the bundle kept in the site folder dir ("" for none), and keeps the
+// new one there.
+func writeBundle(dir string, idx *search.Index, emit func(string, []byte) error, errs *diag.List) error {
+	var prev *search.BundleCache
+	var old []byte
+	if dir != "" {
+		if data, err := readCache(dir, BundleCache); err == nil {
+			if c, err := search.DecodeBundleCache(data); err == nil && !committedCache(dir) {
+				prev, old = c, data
+			}
+		}
+	}
+	_, next, err := search.UpdateBundle(idx, prev, cacheVersion(), emit)
+	if err == nil && dir != "" {
+		keepCache(dir, BundleCache, next.Encode(), old, "the next build compresses the whole bundle again", errs)
+	}
+	return err
 }

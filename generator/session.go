@@ -44,6 +44,7 @@ import (
 type Session struct {
 	o     Options
 	md    *markdown.Renderer
+	texts *search.TextCache // the plain texts of the search documents, between updates of the index
 	cache content.Cache
 	memo  render.Memo
 	lock  sync.RWMutex // held for reading while a file renders, for writing while words are patched in
@@ -84,7 +85,7 @@ type Snapshot struct {
 
 // NewSession makes a session for the site of o; the first Rebuild builds it.
 func NewSession(o Options) *Session {
-	return &Session{o: o, md: markdown.New()}
+	return &Session{o: o, md: markdown.New(), texts: search.NewTextCache()}
 }
 
 // Current is the last good build, or nil before the first.
@@ -305,7 +306,7 @@ func (ss *Session) words(ch Change) *Snapshot {
 	sn := ss.next("words", ss.cur.Result, ss.cur.pages)
 	sn.Items = keys
 	langs := sn.Result.Config.Languages
-	ss.reindex(func() []search.Document { return search.ItemDocuments(s, langs, ss.md.Plain, items) }, true)
+	ss.reindex(func() []search.Document { return search.ItemDocuments(s, langs, ss.texts.Plainer(ss.md.Plain), items) }, true)
 	return sn
 }
 
@@ -383,7 +384,10 @@ func (ss *Session) model(ch Change) (*Snapshot, *Result, error) {
 	res.Diagnostics = errs
 	res.Files = len(pages.Paths())
 	sn := ss.next("model", res, pages)
-	ss.reindex(func() []search.Document { return search.Documents(s, cfg.Languages, ss.md.Plain) }, false)
+	ss.reindex(func() []search.Document {
+		ss.texts.Next() // every document again: the texts of the last full update are the ones to take
+		return search.Documents(s, cfg.Languages, ss.texts.Plainer(ss.md.Plain))
+	}, false)
 	return sn, res, nil
 }
 

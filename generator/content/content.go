@@ -393,10 +393,68 @@ func sectionOf(rel string) (site.Section, string, bool) {
 
 // walk lists the files to read, in lexical order, and reports the ones that cannot be part
 // of the content: unsafe names, symbolic links, files too large, files in no known place.
+//
+// The folders three levels down (an item's folder, content/proposals/<id>) are walked on
+// every core, each apart, and what each lists put in its place: the jobs and the reports
+// are those of one walk in lexical order, as every check of a name looks only at the
+// folder it is in.
 func walk(fsys fs.FS, cfg *config.Config, root string, errs *diag.List) []job {
+	top := &walker{fsys: fsys, cfg: cfg, root: root, split: strings.Count(root, "/") + 2}
+	top.walk(root)
+	parts := make([]*walker, len(top.parts))
+	parallel.For(len(parts), func(i int) {
+		parts[i] = &walker{fsys: fsys, cfg: cfg, root: root, skip: top.parts[i].dir}
+		parts[i].walk(top.parts[i].dir)
+	})
 	var jobs []job
+	j, e := 0, 0
+	for i, at := range top.parts {
+		jobs = append(jobs, top.jobs[j:at.jobs]...)
+		errs.Append(top.errs[e:at.errs])
+		jobs = append(jobs, parts[i].jobs...)
+		errs.Append(parts[i].errs)
+		j, e = at.jobs, at.errs
+	}
+	jobs = append(jobs, top.jobs[j:]...)
+	errs.Append(top.errs[e:])
+	signed := map[string]bool{}
+	for _, j := range jobs {
+		if j.role == roleSignature {
+			signed[strings.TrimSuffix(j.file, ".sig")] = true
+		}
+	}
+	for i := range jobs {
+		jobs[i].signed = signed[jobs[i].file]
+	}
+	return jobs
+}
+
+// walker is one walk of walk: of the whole content, leaving the folders at depth split
+// to others (parts), or of one such folder (skip, whose own entry the first walk saw).
+type walker struct {
+	fsys  fs.FS
+	cfg   *config.Config
+	root  string
+	split int    // the depth (slashes in a path) of the folders left to other walks; 0: none
+	skip  string // the folder this walk is of
+	jobs  []job
+	errs  diag.List
+	parts []walkPart
+}
+
+// walkPart is a folder left to another walk, and where its results go.
+type walkPart struct {
+	dir        string
+	jobs, errs int
+}
+
+func (w *walker) walk(from string) {
+	jobs, errs, cfg, fsys, root := &w.jobs, &w.errs, w.cfg, w.fsys, w.root
 	folded := map[string]string{} // folder + folded name -> the first name, for case clashes
-	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, from, func(p string, d fs.DirEntry, err error) error {
+		if p == w.skip && err == nil {
+			return nil
+		}
 		if err != nil {
 			if p == root && errors.Is(err, fs.ErrNotExist) {
 				return fs.SkipAll
@@ -432,7 +490,7 @@ func walk(fsys fs.FS, cfg *config.Config, root string, errs *diag.List) []job {
 			} else if !d.Type().IsRegular() {
 				j.refuse = "not a regular file: commit the file itself"
 			}
-			jobs = append(jobs, j)
+			*jobs = append(*jobs, j)
 			return nil
 		}
 		if key := path.Dir(p) + "/" + site.Fold(name); folded[key] != "" {
@@ -467,6 +525,10 @@ func walk(fsys fs.FS, cfg *config.Config, root string, errs *diag.List) []job {
 			return nil
 		}
 		if isDir {
+			if w.split > 0 && strings.Count(p, "/") == w.split {
+				w.parts = append(w.parts, walkPart{p, len(*jobs), len(*errs)})
+				return fs.SkipDir
+			}
 			return nil
 		}
 		j, ok := classify(p, cfg.Languages[1:], errs)
@@ -485,22 +547,12 @@ func walk(fsys fs.FS, cfg *config.Config, root string, errs *diag.List) []job {
 			}
 			j.size = fi.Size()
 		}
-		jobs = append(jobs, j)
+		*jobs = append(*jobs, j)
 		return nil
 	})
 	if err != nil {
 		errs.Add(diag.Pos{File: root}, "cannot read the content folder: %v", err)
 	}
-	signed := map[string]bool{}
-	for _, j := range jobs {
-		if j.role == roleSignature {
-			signed[strings.TrimSuffix(j.file, ".sig")] = true
-		}
-	}
-	for i := range jobs {
-		jobs[i].signed = signed[jobs[i].file]
-	}
-	return jobs
 }
 
 // classify tells a file's role from its path.
@@ -702,15 +754,18 @@ func orPlaceholder(voter string) string {
 	return voter
 }
 
-var translationRE = regexp.MustCompile(`^(.+)\.([a-z]{2})\.md$`)
-
-// translationOf splits "x.en.md" into "x" and "en".
+// translationOf splits "x.en.md" into "x" and "en": a name matching ^(.+)\.([a-z]{2})\.md$,
+// told without a regular expression, since every file's name is asked.
 func translationOf(name string) (base, lang string, ok bool) {
-	m := translationRE.FindStringSubmatch(name)
-	if m == nil {
+	rest, ok := strings.CutSuffix(name, ".md")
+	if !ok || len(rest) < 4 || rest[len(rest)-3] != '.' {
 		return "", "", false
 	}
-	return m[1], m[2], true
+	base, lang = rest[:len(rest)-3], rest[len(rest)-2:]
+	if lang[0] < 'a' || lang[0] > 'z' || lang[1] < 'a' || lang[1] > 'z' || strings.Contains(base, "\n") {
+		return "", "", false
+	}
+	return base, lang, true
 }
 
 // read reads and decodes one file.

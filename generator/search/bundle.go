@@ -115,42 +115,67 @@ var bundleFacets = []string{FieldType, FieldStatus, FieldBody, FieldTags, FieldV
 // WriteBundle writes the static search bundle of the index x by calling emit with each
 // file's path (under "search/") and bytes; meta.json comes last. data is emit's to keep.
 func WriteBundle(x *Index, emit func(path string, data []byte) error) (BundleStats, error) {
+	st, _, err := UpdateBundle(x, nil, "", emit)
+	return st, err
+}
+
+// UpdateBundle is WriteBundle for an index whose bundle was written before, and kept in
+// prev (nil when none): a file whose content is the one prev holds is not compressed
+// again, which is most of the time of writing a bundle; and when the index holds the
+// very documents prev was written from, by the same pspm (version, any string that tells
+// builds of pspm apart), prev's files are emitted as they are, without reading the index.
+// The files are the very bytes WriteBundle writes. It returns the bundle written, to keep
+// for the next update.
+func UpdateBundle(x *Index, prev *BundleCache, version string, emit func(path string, data []byte) error) (BundleStats, *BundleCache, error) {
 	if x == nil || x.idx == nil {
-		return BundleStats{}, errors.New("search: the index is closed")
+		return BundleStats{}, nil, errors.New("search: the index is closed")
+	}
+	list, err := x.idx.GetInternal(keyHashes)
+	if err != nil {
+		return BundleStats{}, nil, err
+	}
+	docs := sha256.Sum256(list)
+	if prev != nil && list != nil && prev.version == version && prev.docs == docs {
+		return prev.emit(emit)
 	}
 	adv, err := x.bleveIndex().Advanced()
 	if err != nil {
-		return BundleStats{}, err
+		return BundleStats{}, nil, err
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return BundleStats{}, err
+		return BundleStats{}, nil, err
 	}
 	defer r.Close()
 	m, ok := x.bleveIndex().Mapping().(*mapping.IndexMappingImpl)
 	if !ok {
-		return BundleStats{}, errors.New("search: the index has no mapping of pspm's")
+		return BundleStats{}, nil, errors.New("search: the index has no mapping of pspm's")
 	}
-	w := &bundleWriter{r: r, m: m, emit: emit, hash: sha256.New()}
+	next := &BundleCache{version: version, files: map[string]cachedFile{}}
+	if list != nil {
+		next.docs = docs
+	}
+	w := &bundleWriter{r: r, m: m, emit: emit, hash: sha256.New(), prev: prev, next: next}
 	if err := w.write(); err != nil {
-		return w.stats, fmt.Errorf("search: writing the bundle: %w", err)
+		return w.stats, nil, fmt.Errorf("search: writing the bundle: %w", err)
 	}
-	return w.stats, nil
+	return w.stats, w.next, nil
 }
 
 type bundleWriter struct {
-	r      index.IndexReader
-	m      *mapping.IndexMappingImpl
-	emit   func(string, []byte) error
-	hash   hash.Hash
-	files  []bundleFile // to compress
-	stats  BundleStats
-	ids    []string          // external IDs, sorted: the document numbers
-	num    map[string]uint32 // document number by internal ID
-	fields []string          // the text fields, language by language
-	langs  []string
-	chunks []string // the first term of each chunk
-	rows   [][]byte // the record of each document, JSON
+	r          index.IndexReader
+	m          *mapping.IndexMappingImpl
+	emit       func(string, []byte) error
+	hash       hash.Hash
+	files      []bundleFile // to compress
+	stats      BundleStats
+	ids        []string          // external IDs, sorted: the document numbers
+	num        map[string]uint32 // document number by internal ID
+	fields     []string          // the text fields, language by language
+	langs      []string
+	chunks     []string     // the first term of each chunk
+	rows       [][]byte     // the record of each document, JSON
+	prev, next *BundleCache // the bundle written before (or nil), and this one
 	// Scratch of previews, by document number.
 	score   []float64
 	hits    []uint8
@@ -174,7 +199,13 @@ func (w *bundleWriter) flush() error {
 	out := make([][]byte, len(w.files))
 	errs := make([]error, len(w.files))
 	var pool sync.Pool // of *flate.Writer: a new one allocates more than a small file weighs
+	sums := make([][32]byte, len(w.files))
 	parallel.For(len(w.files), func(i int) {
+		sums[i] = sha256.Sum256(w.files[i].data)
+		if f, ok := w.prev.file(w.files[i].name); ok && f.sum == sums[i] {
+			out[i] = f.data
+			return
+		}
 		var b bytes.Buffer
 		zw, _ := pool.Get().(*flate.Writer)
 		if zw == nil {
@@ -194,6 +225,7 @@ func (w *bundleWriter) flush() error {
 		if errs[i] != nil {
 			return errs[i]
 		}
+		w.next.add(f.name, cachedFile{sums[i], out[i]})
 		w.hash.Write([]byte(f.name))
 		w.hash.Write(out[i])
 		w.stats.Files++
@@ -713,6 +745,31 @@ func (w *bundleWriter) keywordValues(field string) ([]string, [][]uint32, error)
 			return nil, nil, err
 		}
 	}
+	// An index brought up to date keeps in its dictionary, until its segments merge, the
+	// values only deleted documents had: drop them, so that the bundle is the one of an
+	// index built anew.
+	used := make([]bool, len(values))
+	for _, vs := range docs {
+		for _, v := range vs {
+			used[v] = true
+		}
+	}
+	if slices.Contains(used, false) {
+		renum := make([]uint32, len(values))
+		kept := values[:0]
+		for v, t := range values {
+			if used[v] {
+				renum[v] = uint32(len(kept))
+				kept = append(kept, t)
+			}
+		}
+		for _, vs := range docs {
+			for i, v := range vs {
+				vs[i] = renum[v]
+			}
+		}
+		values = kept
+	}
 	return values, docs, nil
 }
 
@@ -767,6 +824,7 @@ func (w *bundleWriter) meta() error {
 	}
 	w.stats.Files++
 	w.stats.Bytes += int64(len(data))
+	w.next.add("meta.json", cachedFile{sha256.Sum256(data), data})
 	return w.emit("search/meta.json", data)
 }
 

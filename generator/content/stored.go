@@ -1,0 +1,274 @@
+package content
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"io/fs"
+	"reflect"
+	"sync/atomic"
+
+	"github.com/pspm-dev/pspm/generator/config"
+	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/internal/parallel"
+	"github.com/pspm-dev/pspm/generator/markdown"
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+// Store is what a previous Load read, as stored between builds (the generator keeps it in
+// .pspm/cache/content.bin): every file Git knew unchanged, with the hash of its Git blob
+// and the structs it was read into. LoadStored takes from it the files whose blob is
+// still the same, and reads only the others.
+//
+// A Store is only ever made by DecodeStore, which refuses a store of another pspm (the
+// types' layout differs), of another configuration or that is corrupt; a nil *Store is
+// an empty one. A Store is read-only: many builds may read it at once.
+type Store struct {
+	records map[string]storedRecord // by file
+}
+
+// storedRecord is one file's entry, as slices of the store's bytes.
+type storedRecord struct {
+	raw    []byte // the whole entry, copied as it is into the next store
+	blob   string
+	job    []byte // the job as encoded: a file read in another role is read again
+	result []byte
+}
+
+// storedResult is a result in the codec's terms: the plan item's interface becomes one
+// field of each concrete kind.
+type storedResult struct {
+	Goal      *site.Goal
+	Objective *site.Objective
+	Result    *site.Result
+	Action    *site.Action
+	Proposal  *site.Proposal
+	Practice  *site.Practice
+	Body      *site.Body
+	Plan      *site.Plan
+	Reaction  *site.Reaction
+	Feedback  *site.Feedback
+	Support   *site.Support
+	Partic    *site.Participant
+	Amend     *site.Amendment
+	Answer    *site.AmendmentAnswer
+	Trans     *site.Translation
+	Sig       *site.Sig
+	Mod       *site.Moderation
+	Rules     *site.ModerationRules
+	Refs      []markdown.Ref
+	Errs      diag.List
+	HalfRead  *storedResult
+}
+
+// storeMagic opens a content store; the version of its framing follows in the layout
+// hash (codecVersion).
+const storeMagic = "PSPMCNT\x01"
+
+// layout is the hash of the layout of everything a store holds.
+var layout = layoutHash(reflect.TypeFor[job](), reflect.TypeFor[storedResult]())
+
+// configHash is the hash of the configuration files are read with and of the version of
+// the pspm that reads them, or false when it cannot be encoded (then nothing is stored).
+func configHash(cfg *config.Config, version string) ([32]byte, bool) {
+	data, err := encodeValue(nil, cfg)
+	if err != nil {
+		return [32]byte{}, false
+	}
+	return sha256.Sum256(append(data, version...)), true
+}
+
+// DecodeStore reads a store written by LoadStored for the configuration cfg by the pspm
+// of the given version (any string that tells builds of pspm apart: the same types may
+// be read by other code). It returns an error, and no store, when data is corrupt or was
+// written by another pspm or for another configuration: the caller then loads everything.
+func DecodeStore(data []byte, cfg *config.Config, version string) (*Store, error) {
+	h, ok := configHash(cfg, version)
+	if !ok || len(data) < len(storeMagic)+64+4 || string(data[:len(storeMagic)]) != storeMagic {
+		return nil, errCorrupt
+	}
+	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
+	if crc32.ChecksumIEEE(body) != sum {
+		return nil, errCorrupt
+	}
+	d := &decoder{data: body[len(storeMagic):]}
+	if !bytes.Equal(d.data[:32], layout[:]) || !bytes.Equal(d.data[32:64], h[:]) {
+		return nil, errCorrupt
+	}
+	d.data = d.data[64:]
+	return decodeRecords(d)
+}
+
+// decodeRecords reads the entries of a store whose framing is checked.
+func decodeRecords(d *decoder) (*Store, error) {
+	n := d.length(4)
+	st := &Store{records: make(map[string]storedRecord, n)}
+	for range n {
+		start := d.data
+		file := d.str()
+		r := storedRecord{blob: d.str(), job: d.bytes(), result: d.bytes()}
+		if d.err != nil {
+			return nil, d.err
+		}
+		r.raw = start[:len(start)-len(d.data)]
+		if _, dup := st.records[file]; dup {
+			return nil, errCorrupt
+		}
+		st.records[file] = r
+	}
+	if d.err != nil || len(d.data) != 0 {
+		return nil, errCorrupt
+	}
+	return st, nil
+}
+
+// Len is the number of files in the store.
+func (st *Store) Len() int {
+	if st == nil {
+		return 0
+	}
+	return len(st.records)
+}
+
+// LoadStored is Load through a store of a previous Load by the same version of pspm
+// (see DecodeStore). known tells, for a file of the
+// site (content/…), the hash of its Git blob when Git knows the file as it is on disk
+// (the checkout's index says so: see history.WorkIndex), and false otherwise. A file known
+// with the blob the store has, read in the same role, is taken from the store; any other
+// is read. The site is the one Load would make (the same structs, errors and order).
+//
+// It also returns the store to keep for the next build: the files Git knows, as read now.
+// data is nil when something read cannot be stored (nothing should be kept then).
+func LoadStored(fsys fs.FS, cfg *config.Config, version string, st *Store, known func(file string) (blob string, ok bool)) (s *site.Site, errs diag.List, data []byte, stats LoadStats) {
+	jobs := walk(fsys, cfg, Dir, &errs)
+	results := make([]result, len(jobs))
+	entries := make([][]byte, len(jobs))
+	var reads atomic.Int64
+	var unstorable atomic.Bool
+	parallel.For(len(jobs), func(i int) {
+		j := jobs[i]
+		blob, ok := known(j.file)
+		jb, err := encodeValue(nil, &j)
+		if err != nil {
+			unstorable.Store(true)
+			ok = false
+		}
+		if ok && st != nil {
+			if r, found := st.records[j.file]; found && r.blob == blob && bytes.Equal(r.job, jb) {
+				if res, err := decodeResult(r.result); err == nil {
+					results[i], entries[i] = res, r.raw
+					return
+				}
+			}
+		}
+		results[i] = read(fsys, cfg, j)
+		reads.Add(1)
+		if ok {
+			// Encoded now: assembling the site links the structs to one another.
+			e, err := encodeEntry(j.file, blob, jb, &results[i])
+			if err != nil {
+				unstorable.Store(true)
+			}
+			entries[i] = e
+		}
+	})
+	if h, ok := configHash(cfg, version); ok && !unstorable.Load() {
+		data = encodeStore(h, entries)
+	}
+	s = assemble(jobs, results, &errs)
+	s.Registration = cfg.Participation.Registration
+	return s, errs, data, LoadStats{Walked: true, Read: int(reads.Load()), Files: len(jobs)}
+}
+
+func encodeStore(cfgHash [32]byte, entries [][]byte) []byte {
+	size, n := len(storeMagic)+64+binary.MaxVarintLen64+4, 0
+	for _, e := range entries {
+		if e != nil {
+			size += len(e)
+			n++
+		}
+	}
+	buf := make([]byte, 0, size)
+	buf = append(buf, storeMagic...)
+	buf = append(buf, layout[:]...)
+	buf = append(buf, cfgHash[:]...)
+	buf = binary.AppendUvarint(buf, uint64(n))
+	for _, e := range entries {
+		buf = append(buf, e...)
+	}
+	return binary.LittleEndian.AppendUint32(buf, crc32.ChecksumIEEE(buf))
+}
+
+func encodeEntry(file, blob string, jb []byte, r *result) ([]byte, error) {
+	e := &encoder{}
+	e.str(file)
+	e.str(blob)
+	e.uvarint(uint64(len(jb)))
+	e.buf = append(e.buf, jb...)
+	sr := toStored(r)
+	if r.planItem != nil && sr.Goal == nil && sr.Objective == nil && sr.Result == nil && sr.Action == nil {
+		return nil, errUnknownKind
+	}
+	res, err := encodeValue(nil, sr)
+	e.uvarint(uint64(len(res)))
+	e.buf = append(e.buf, res...)
+	return e.buf, err
+}
+
+var errUnknownKind = errors.New("content cache: a plan item of an unknown kind")
+
+func decodeResult(data []byte) (result, error) {
+	var sr storedResult
+	d := &decoder{data: data}
+	funcsOf(reflect.TypeFor[storedResult]()).dec(d, reflect.ValueOf(&sr).Elem(), 0)
+	if d.err == nil && len(d.data) != 0 {
+		d.err = errCorrupt
+	}
+	if d.err != nil {
+		return result{}, d.err
+	}
+	return fromStored(&sr), nil
+}
+
+func toStored(r *result) *storedResult {
+	if r == nil {
+		return nil
+	}
+	sr := &storedResult{Proposal: r.proposal, Practice: r.practice, Body: r.body, Plan: r.plan, Reaction: r.reaction,
+		Feedback: r.feedback, Support: r.support, Partic: r.partic, Amend: r.amend, Answer: r.answer, Trans: r.trans,
+		Sig: r.sig, Mod: r.mod, Rules: r.rules, Refs: r.refs, Errs: r.errs, HalfRead: toStored(r.halfRead)}
+	switch it := r.planItem.(type) {
+	case *site.Goal:
+		sr.Goal = it
+	case *site.Objective:
+		sr.Objective = it
+	case *site.Result:
+		sr.Result = it
+	case *site.Action:
+		sr.Action = it
+	}
+	return sr
+}
+
+func fromStored(sr *storedResult) result {
+	r := result{proposal: sr.Proposal, practice: sr.Practice, body: sr.Body, plan: sr.Plan, reaction: sr.Reaction,
+		feedback: sr.Feedback, support: sr.Support, partic: sr.Partic, amend: sr.Amend, answer: sr.Answer, trans: sr.Trans,
+		sig: sr.Sig, mod: sr.Mod, rules: sr.Rules, refs: sr.Refs, errs: sr.Errs}
+	switch {
+	case sr.Goal != nil:
+		r.planItem = sr.Goal
+	case sr.Objective != nil:
+		r.planItem = sr.Objective
+	case sr.Result != nil:
+		r.planItem = sr.Result
+	case sr.Action != nil:
+		r.planItem = sr.Action
+	}
+	if sr.HalfRead != nil {
+		h := fromStored(sr.HalfRead)
+		r.halfRead = &h
+	}
+	return r
+}
