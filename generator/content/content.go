@@ -394,6 +394,13 @@ func sectionOf(rel string) (site.Section, string, bool) {
 // walk lists the files to read, in lexical order, and reports the ones that cannot be part
 // of the content: unsafe names, symbolic links, files too large, files in no known place.
 func walk(fsys fs.FS, cfg *config.Config, root string, errs *diag.List) []job {
+	return walkPruned(fsys, cfg, root, errs, nil)
+}
+
+// walkPruned is walk, where reuse, when set, may take the place of the walk of a folder
+// below root that passed every check of its name: it appends that folder's jobs, as an
+// earlier walk found them, and returns true; the folder is then not walked.
+func walkPruned(fsys fs.FS, cfg *config.Config, root string, errs *diag.List, reuse func(dir string, jobs *[]job) bool) []job {
 	var jobs []job
 	folded := map[string]string{} // folder + folded name -> the first name, for case clashes
 	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
@@ -467,6 +474,9 @@ func walk(fsys fs.FS, cfg *config.Config, root string, errs *diag.List) []job {
 			return nil
 		}
 		if isDir {
+			if reuse != nil && reuse(p, &jobs) {
+				return fs.SkipDir
+			}
 			return nil
 		}
 		j, ok := classify(p, cfg.Languages[1:], errs)
