@@ -36,6 +36,7 @@ type Prepared struct {
 type Memo struct {
 	mu        sync.Mutex
 	md, mdNew map[string]markdown.Result
+	an, anNew map[string]markdown.Anchored // the texts rendered with their paragraphs' anchors
 	cards     map[cardKey]template.HTML
 	cardsNew  map[cardKey]template.HTML
 	tmpl      map[string]string // the source of the card template of the cards kept, by language
@@ -113,12 +114,14 @@ func (m *Memo) start() {
 		m.seeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 	}
 	m.mdNew = make(map[string]markdown.Result, len(m.md))
+	m.anNew = make(map[string]markdown.Anchored, len(m.an))
 	m.cardsNew = make(map[cardKey]template.HTML, len(m.cards))
 }
 
 // end forgets what the last Prepare did not use.
 func (m *Memo) end() {
 	m.md, m.mdNew = m.mdNew, nil
+	m.an, m.anNew = m.anNew, nil
 	m.cards, m.cardsNew = m.cardsNew, nil
 }
 
@@ -135,6 +138,25 @@ func (m *Memo) markdown(md *markdown.Renderer, text string) markdown.Result {
 	m.mu.Lock()
 	if m.mdNew != nil {
 		m.mdNew[text] = res
+	}
+	m.mu.Unlock()
+	return res
+}
+
+// anchored is markdown for a text rendered with its paragraphs' anchors.
+func (m *Memo) anchored(md *markdown.Renderer, text string) markdown.Anchored {
+	m.mu.Lock()
+	res, ok := m.an[text]
+	if !ok {
+		res, ok = m.anNew[text]
+	}
+	m.mu.Unlock()
+	if !ok {
+		res = md.RenderAnchored([]byte(text))
+	}
+	m.mu.Lock()
+	if m.anNew != nil {
+		m.anNew[text] = res
 	}
 	m.mu.Unlock()
 	return res
@@ -261,13 +283,28 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 		memo.translations(rs)
 	}
 	p := &Prepared{rs: rs, tasks: map[string]task{}, kinds: map[string][]string{}}
-	var all []task
+	// The texts of the first language first (the others take its renderings of what they
+	// do not translate), then every language's views at once.
 	for i, r := range rs {
-		tasks, err := r.prepare(rs, i)
-		if err != nil {
-			return nil, err
+		r.prepareTexts(rs, i)
+	}
+	tasks := make([][]task, len(rs))
+	failed := make([]error, len(rs))
+	var wg sync.WaitGroup
+	for i, r := range rs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tasks[i], failed[i] = r.prepareViews(i)
+		}()
+	}
+	wg.Wait()
+	var all []task
+	for i := range rs {
+		if failed[i] != nil {
+			return nil, failed[i]
 		}
-		all = append(all, tasks...)
+		all = append(all, tasks[i]...)
 	}
 	all = append(all, rs[0].sitemap(all))
 	if err := claim(map[string]claimant{}, all); err != nil {
@@ -334,7 +371,7 @@ func (p *Prepared) Patch(items []*site.Item) error {
 			if i == 0 {
 				r.html[it] = r.markdown(it.Text)
 				if anchorable(it) {
-					r.anchored[it] = r.Markdown.RenderAnchored([]byte(it.Text)) // the map every language shares
+					r.anchored[it] = r.anchoredText(it.Text) // the map every language shares
 				}
 			} else if tr := it.Translations[r.lang]; tr != nil {
 				r.html[it] = r.markdown(tr.Text)
