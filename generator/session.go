@@ -54,6 +54,7 @@ type Session struct {
 	// the background (the API answers from the index as it is meanwhile).
 	index   atomic.Pointer[search.Index]
 	indexer *indexer
+	plains  plains
 }
 
 // Change is what changed in the site folder since the last rebuild, as pspm serve's
@@ -305,7 +306,7 @@ func (ss *Session) words(ch Change) *Snapshot {
 	sn := ss.next("words", ss.cur.Result, ss.cur.pages)
 	sn.Items = keys
 	langs := sn.Result.Config.Languages
-	ss.reindex(func() []search.Document { return search.ItemDocuments(s, langs, ss.md.Plain, items) }, true)
+	ss.reindex(func() []search.Document { return search.ItemDocuments(s, langs, ss.plains.of(ss.md), items) }, true)
 	return sn
 }
 
@@ -383,7 +384,10 @@ func (ss *Session) model(ch Change) (*Snapshot, *Result, error) {
 	res.Diagnostics = errs
 	res.Files = len(pages.Paths())
 	sn := ss.next("model", res, pages)
-	ss.reindex(func() []search.Document { return search.Documents(s, cfg.Languages, ss.md.Plain) }, false)
+	ss.reindex(func() []search.Document {
+		defer ss.plains.start()()
+		return search.Documents(s, cfg.Languages, ss.plains.of(ss.md))
+	}, false)
 	return sn, res, nil
 }
 
@@ -428,6 +432,51 @@ func (ss *Session) reindex(docs func() []search.Document, partial bool) {
 			_, _ = x.Update(d)
 		}
 	}, !partial)
+}
+
+// plains remembers the plain texts of the Markdown texts the search index holds, so that
+// an update of the index after an edit makes again only those of the texts it changed.
+// It is used by the indexer's goroutine alone; Documents calls the Plainer it gives on
+// several goroutines at once.
+type plains struct {
+	mu        sync.Mutex
+	cur, next map[string][2]string
+}
+
+// start begins a full update: the texts it does not use are forgotten when it ends, by
+// the function returned.
+func (p *plains) start() (end func()) {
+	p.mu.Lock()
+	p.next = make(map[string][2]string, len(p.cur))
+	p.mu.Unlock()
+	return func() {
+		p.mu.Lock()
+		p.cur, p.next = p.next, nil
+		p.mu.Unlock()
+	}
+}
+
+// of is md.Plain, remembered.
+func (p *plains) of(md *markdown.Renderer) search.Plainer {
+	return func(src []byte) (string, string) {
+		p.mu.Lock()
+		v, ok := p.cur[string(src)]
+		p.mu.Unlock()
+		if !ok {
+			v[0], v[1] = md.Plain(src)
+		}
+		p.mu.Lock()
+		if p.next != nil {
+			p.next[string(src)] = v
+		} else if !ok {
+			if p.cur == nil {
+				p.cur = map[string][2]string{}
+			}
+			p.cur[string(src)] = v
+		}
+		p.mu.Unlock()
+		return v[0], v[1]
+	}
 }
 
 // fullIndexDelay is how long a full update of the search index waits after a rebuild.

@@ -239,6 +239,22 @@ func TestSessionSearchFollowsEdits(t *testing.T) {
 	if n := count("zanzibar"); n != 2 {
 		t.Errorf("after a new proposal, zanzibar is found %d times, want 2", n)
 	}
+	// A model rebuild (its tags change) that takes the word out of its text: the search
+	// index makes again the plain text of what changed, and of that only.
+	write(t, dir, "content/proposals/altra.md", "---\ntitle: Altra\nbody: c_h223\ndate: 2026-11-20\ntags: [cloud]\n---\n\nMombasa ancora.\n")
+	if sn, res, err := ss.Rebuild(generator.Change{Paths: []string{"content/proposals/altra.md"}}); err != nil || sn.Kind != "model" {
+		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+	}
+	if n, m := count("zanzibar"), count("mombasa"); n != 1 || m != 1 {
+		t.Errorf("after a model edit of its text, zanzibar is found %d times and mombasa %d, want 1 and 1", n, m)
+	}
+	write(t, dir, "content/proposals/altra.md", "---\ntitle: Altra\nbody: c_h223\ndate: 2026-11-20\n---\n\nZanzibar ancora.\n")
+	if _, res, err := ss.Rebuild(generator.Change{Paths: []string{"content/proposals/altra.md"}}); err != nil {
+		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+	}
+	if n := count("zanzibar"); n != 2 {
+		t.Errorf("with its text back, zanzibar is found %d times, want 2", n)
+	}
 	write(t, dir, prop, orig)
 	_ = os.Remove(filepath.Join(dir, "content/proposals/altra.md"))
 	if _, res, err := ss.Rebuild(generator.Change{Paths: []string{prop, "content/proposals/altra.md"}}); err != nil {
