@@ -124,7 +124,7 @@ func (e *editor) save(b *testing.B, kind string) string {
 
 // waitServed polls the page until it shows mark; it returns when it did.
 func waitServed(b *testing.B, c *http.Client, url, mark string) {
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		resp, err := c.Get(url)
 		if err != nil {
@@ -164,7 +164,7 @@ func pct(xs []float64, p float64) float64 {
 
 // waitGone polls the page until it is not found any more.
 func waitGone(b *testing.B, c *http.Client, url string) {
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		resp, err := c.Get(url)
 		if err != nil {
