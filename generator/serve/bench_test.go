@@ -45,6 +45,7 @@ func benchPreview(b *testing.B) (dir, base string, rebuilds *atomic.Int64, stop 
 		b.Fatal(err)
 	}
 	first := make(chan struct{})
+	stages := os.Getenv("PSPM_PREVIEW_STAGES") != "" // log each rebuild's stages
 	rebuilds = &atomic.Int64{}
 	ready := make(chan string, 1)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -56,6 +57,13 @@ func benchPreview(b *testing.B) (dir, base string, rebuilds *atomic.Int64, stop 
 			Rebuilt: func(sn *generator.Snapshot, _ *generator.Result, err error) {
 				if err != nil {
 					b.Errorf("rebuild: %v", err)
+				}
+				if stages && sn != nil {
+					var st []string
+					for _, t := range sn.Result.Timings {
+						st = append(st, fmt.Sprintf("%s %v", t.Stage, t.Duration.Round(time.Millisecond)))
+					}
+					b.Logf("rebuild %d (%s) in %v: %s", sn.Gen, sn.Kind, sn.Took.Round(time.Millisecond), strings.Join(st, ", "))
 				}
 				if rebuilds.Add(1) == 1 {
 					close(first)
@@ -209,7 +217,8 @@ func measured(b *testing.B, ms []float64) {
 // tags, its status; a new proposal, a new vote, a proposal removed), the memory after
 // 1,000 saves, and 200 connections for 30 s while the author saves every second.
 // PSPM_PREVIEW_ONLY=edits, memory or load runs only those parts (comma-separated);
-// PSPM_PREVIEW_CPUPROFILE=file profiles them, without the first build.
+// PSPM_PREVIEW_CPUPROFILE=file profiles them, without the first build;
+// PSPM_PREVIEW_STAGES=1 logs the stages of each rebuild.
 //
 //	PSPM_BENCH_DIR=/dev/shm/bench go test ./generator/serve -run '^$' -bench Preview -benchtime 1x -v
 func BenchmarkPreview(b *testing.B) {
