@@ -40,7 +40,7 @@ type Memo struct {
 	cards     map[cardKey]template.HTML
 	cardsNew  map[cardKey]template.HTML
 	tmpl      map[string]string // the source of the card template of the cards kept, by language
-	srcOf     map[*template.Template]string
+	made      int               // the cards rendered since the last Prepare began (for tests)
 	tallies   map[tallyKey]TallyView
 	trSum     map[string]string // the strings of each language the cards and tallies quote
 	seeds     [2]maphash.Seed   // of the two halves of a cardKey's hash
@@ -108,6 +108,31 @@ func (m *Memo) translations(rs []*renderer) {
 	}
 }
 
+// cardTemplates forgets the cards of a language whose card template changed. It reads
+// the templates' source before any of them runs: html/template rewrites a template's
+// tree when it first runs it.
+func (m *Memo) cardTemplates(rs []*renderer) {
+	if m.tmpl == nil {
+		m.tmpl = map[string]string{}
+	}
+	for _, r := range rs {
+		src := ""
+		if t := r.tmpl["home"]; t != nil {
+			if ct := t.Lookup("card"); ct != nil && ct.Tree != nil {
+				src = ct.Tree.Root.String()
+			}
+		}
+		if m.tmpl[r.lang] != src {
+			m.tmpl[r.lang] = src
+			for ck := range m.cards {
+				if ck.lang == r.lang {
+					delete(m.cards, ck)
+				}
+			}
+		}
+	}
+}
+
 // start begins a Prepare: what it does not use is forgotten when it ends.
 func (m *Memo) start() {
 	if m.seeds == [2]maphash.Seed{} {
@@ -116,6 +141,7 @@ func (m *Memo) start() {
 	m.mdNew = make(map[string]markdown.Result, len(m.md))
 	m.anNew = make(map[string]markdown.Anchored, len(m.an))
 	m.cardsNew = make(map[cardKey]template.HTML, len(m.cards))
+	m.made = 0
 }
 
 // end forgets what the last Prepare did not use.
@@ -163,30 +189,12 @@ func (m *Memo) anchored(md *markdown.Renderer, text string) markdown.Anchored {
 }
 
 // card renders c with the card template t of language lang, or returns the HTML it gave
-// for a card with the same content. A card template of another source forgets every card
-// of lang.
+// for a card with the same content (cardTemplates forgets the cards of a template that
+// changed).
 func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, error) {
 	content := cardContent(c)
 	k := cardKey{lang, [2]uint64{maphash.String(m.seeds[0], content), maphash.String(m.seeds[1], content)}}
 	m.mu.Lock()
-	src, known := m.srcOf[t]
-	if !known {
-		if ct := t.Lookup("card"); ct != nil && ct.Tree != nil {
-			src = ct.Tree.Root.String()
-		}
-		m.srcOf = map[*template.Template]string{t: src} // the templates of one Prepare
-	}
-	if m.tmpl == nil {
-		m.tmpl = map[string]string{}
-	}
-	if m.tmpl[lang] != src {
-		m.tmpl[lang] = src
-		for ck := range m.cards {
-			if ck.lang == lang {
-				delete(m.cards, ck)
-			}
-		}
-	}
 	h, ok := m.cards[k]
 	if !ok {
 		h, ok = m.cardsNew[k]
@@ -200,6 +208,9 @@ func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, 
 		h = template.HTML(b.String())
 	}
 	m.mu.Lock()
+	if !ok {
+		m.made++
+	}
 	if m.cardsNew != nil {
 		m.cardsNew[k] = h
 	}
@@ -281,6 +292,7 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 		memo.start()
 		defer memo.end()
 		memo.translations(rs)
+		memo.cardTemplates(rs)
 	}
 	p := &Prepared{rs: rs, tasks: map[string]task{}, kinds: map[string][]string{}}
 	// The texts of the first language first (the others take its renderings of what they
