@@ -58,7 +58,9 @@ func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site
 		c.jobs = walk(fsys, cfg, Dir, &c.walkErr)
 	} else if !c.sameFiles(fsys, changed) {
 		st.Walked = true
-		c.rewalk(fsys, cfg, changed)
+		for _, f := range c.rewalk(fsys, cfg, changed) {
+			delete(c.results, f)
+		}
 	}
 	jobs := c.jobs
 	results := make([]result, len(jobs))
@@ -78,17 +80,9 @@ func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site
 			results[i] = read(fsys, cfg, jobs[i])
 		}
 	})
-	if st.Walked {
-		keep := make(map[string]result, len(jobs))
-		for i, j := range jobs {
-			keep[j.file] = results[i]
-		}
-		c.results = keep
-	} else {
-		for i, j := range jobs {
-			if fresh[i] {
-				c.results[j.file] = results[i]
-			}
+	for i, j := range jobs {
+		if fresh[i] {
+			c.results[j.file] = results[i]
 		}
 	}
 	parallel.For(len(jobs), func(i int) { results[i] = results[i].clone() })

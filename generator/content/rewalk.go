@@ -14,10 +14,14 @@ import (
 // them and the folders under them: any other folder keeps the jobs and the problems the
 // last walk found in it. What it finds is what a whole walk finds
 // (TestRewalkFindsWhatAWalkFinds).
-func (c *Cache) rewalk(fsys fs.FS, cfg *config.Config, changed map[string]bool) {
+//
+// It returns the files the last walk listed that are gone.
+func (c *Cache) rewalk(fsys fs.FS, cfg *config.Config, changed map[string]bool) (gone []string) {
 	old, oldErrs := c.jobs, c.walkErr
 	kept := map[string]bool{} // the folders whose jobs are kept
 	cur := 0
+	var dropped []string // files of the last walk not kept
+	var reused [][2]int  // the ranges of the new jobs that were kept
 	onTheWay := map[string]bool{} // the changed paths and the folders they are in
 	for p := range changed {
 		for d := p; d != "." && d != "/" && d != ""; d = path.Dir(d) {
@@ -36,12 +40,15 @@ func (c *Cache) rewalk(fsys fs.FS, cfg *config.Config, changed map[string]bool) 
 		// Jobs are in the order of the walk, and so are the folders kept: skip what
 		// comes before dir, then take what is in it.
 		for cur < len(old) && walkOrder(old[cur].file, dir) < 0 && !strings.HasPrefix(old[cur].file, dir+"/") {
+			dropped = append(dropped, old[cur].file)
 			cur++
 		}
+		start := len(*jobs)
 		for cur < len(old) && strings.HasPrefix(old[cur].file, dir+"/") {
 			*jobs = append(*jobs, old[cur])
 			cur++
 		}
+		reused = append(reused, [2]int{start, len(*jobs)})
 		kept[dir] = true
 		return true
 	}
@@ -56,6 +63,26 @@ func (c *Cache) rewalk(fsys fs.FS, cfg *config.Config, changed map[string]bool) 
 		}
 	}
 	c.walkErr = errs
+	for ; cur < len(old); cur++ {
+		dropped = append(dropped, old[cur].file)
+	}
+	found := map[string]bool{} // the files found in the folders walked
+	next := 0
+	for _, r := range reused {
+		for ; next < r[0]; next++ {
+			found[c.jobs[next].file] = true
+		}
+		next = r[1]
+	}
+	for ; next < len(c.jobs); next++ {
+		found[c.jobs[next].file] = true
+	}
+	for _, f := range dropped {
+		if !found[f] {
+			gone = append(gone, f)
+		}
+	}
+	return gone
 }
 
 // walkOrder compares two paths in the order fs.WalkDir visits them: by their names,

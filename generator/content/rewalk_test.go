@@ -94,6 +94,9 @@ func TestRewalkFindsWhatAWalkFinds(t *testing.T) {
 		if !reflect.DeepEqual(c.jobs, want) {
 			t.Errorf("%s: rewalk found\n%v\nwant\n%v", step.name, files(c.jobs), files(want))
 		}
+		if got, want := slices.Sorted(maps.Keys(c.results)), slices.Sorted(slices.Values(files(want))); !slices.Equal(got, want) {
+			t.Errorf("%s: the cache keeps what it read of\n%v\nwant\n%v", step.name, got, want)
+		}
 		if got, want := problems(c.walkErr), problems(wantErrs); !slices.Equal(got, want) {
 			t.Errorf("%s: rewalk found the problems\n%q\nwant\n%q", step.name, got, want)
 		}
