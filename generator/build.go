@@ -121,7 +121,7 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	md := markdown.New()
 	var bundle []bundleFile // the static search bundle, written once the pages are
 	if !o.check {
-		if idx, _ := searchIndex(o.Dir, cfg, s, md, &errs); idx != nil {
+		if idx, _ := searchIndex(o.Dir, cfg, s, md.Plain, &errs); idx != nil {
 			stage("index")
 			_, err := search.WriteBundle(idx, func(name string, data []byte) error {
 				bundle = append(bundle, bundleFile{name, data})

@@ -5,7 +5,6 @@ import (
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
-	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/search"
 	"github.com/pspm-dev/pspm/generator/site"
 )
@@ -17,8 +16,8 @@ import (
 //
 // bleve writes its index folder itself: it is the one writer to disk besides
 // generator/output, inside the cache folder that the output package keeps out of Git.
-func searchIndex(dir string, cfg *config.Config, s *site.Site, md *markdown.Renderer, errs *diag.List) (*search.Index, search.Stats) {
-	docs := search.Documents(s, cfg.Languages, md.Plain)
+func searchIndex(dir string, cfg *config.Config, s *site.Site, plain search.Plainer, errs *diag.List) (*search.Index, search.Stats) {
+	docs := search.Documents(s, cfg.Languages, plain)
 	path := ""
 	if dir != "" {
 		path = filepath.Join(dir, filepath.FromSlash(search.CacheDir))

@@ -564,7 +564,9 @@ func (ss *Session) OpenIndex() (func(search.Request) (*search.Result, error), er
 	}
 	var errs diag.List
 	ss.lock.RLock()
-	x, _ := searchIndex(ss.o.Dir, sn.Result.Config, sn.Result.Site, ss.md, &errs)
+	end := ss.plains.start()
+	x, _ := searchIndex(ss.o.Dir, sn.Result.Config, sn.Result.Site, ss.plains.of(ss.md), &errs)
+	end()
 	ss.lock.RUnlock()
 	if x == nil {
 		return nil, fmt.Errorf("the search index: %s", errs.Errors())
