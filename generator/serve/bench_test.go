@@ -204,11 +204,26 @@ func newVoters(b *testing.B, dir, rel string) []string {
 	return out
 }
 
-// measured reports the median, p90 and max of the times in ms.
-func measured(b *testing.B, ms []float64) {
-	b.ReportMetric(pct(ms, 0.5), "save-to-served-ms-median")
-	b.ReportMetric(pct(ms, 0.9), "save-to-served-ms-p90")
-	b.ReportMetric(slices.Max(ms), "save-to-served-ms-max")
+// times are the times from saves to pages served, and the CPU time the process used
+// meanwhile (on every core: the rebuild, the pages asked for, the search index's update
+// in the background), in ms.
+type times struct{ wall, cpu []float64 }
+
+// start begins a measure; the function it returns ends it.
+func (t *times) start() (stop func()) {
+	t0, c0 := time.Now(), cpuTime()
+	return func() {
+		t.wall = append(t.wall, float64(time.Since(t0).Microseconds())/1000)
+		t.cpu = append(t.cpu, float64((cpuTime()-c0).Microseconds())/1000)
+	}
+}
+
+// measured reports the median, p90 and max of the times, and the median CPU time.
+func measured(b *testing.B, t *times) {
+	b.ReportMetric(pct(t.wall, 0.5), "save-to-served-ms-median")
+	b.ReportMetric(pct(t.wall, 0.9), "save-to-served-ms-p90")
+	b.ReportMetric(slices.Max(t.wall), "save-to-served-ms-max")
+	b.ReportMetric(pct(t.cpu, 0.5), "cpu-ms-median")
 }
 
 // BenchmarkPreview measures pspm serve on the synthetic site of 10,000 proposals and
@@ -247,14 +262,14 @@ func BenchmarkPreview(b *testing.B) {
 	edit := func(kind string, k, n int) func(b *testing.B) {
 		return func(b *testing.B) {
 			ed := newEditor(b, dir, k)
-			var ms []float64
+			var ms times
 			for range n {
 				mark := ed.save(b, kind)
-				t0 := time.Now()
+				stop := ms.start()
 				waitServed(b, c, base+ed.page, mark)
-				ms = append(ms, float64(time.Since(t0).Microseconds())/1000)
+				stop()
 			}
-			measured(b, ms)
+			measured(b, &ms)
 		}
 	}
 	const added = 10
@@ -267,7 +282,7 @@ func BenchmarkPreview(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var ms []float64
+			var ms times
 			for n := range added {
 				name := "bench-new-" + strconv.Itoa(n)
 				mark := "Frase della proposta nuova " + strconv.Itoa(n) + "."
@@ -278,16 +293,16 @@ func BenchmarkPreview(b *testing.B) {
 				if err := os.WriteFile(filepath.Join(dir, "content/proposals", name, "index.md"), []byte(text), 0o644); err != nil {
 					b.Fatal(err)
 				}
-				t0 := time.Now()
+				stop := ms.start()
 				waitServed(b, c, base+"/proposals/"+name+"/", mark)
-				ms = append(ms, float64(time.Since(t0).Microseconds())/1000)
+				stop()
 			}
-			measured(b, ms)
+			measured(b, &ms)
 		})
 		b.Run("vote", func(b *testing.B) {
 			const rel = "content/proposals/proposta-00013"
 			voters := newVoters(b, dir, rel)
-			var ms []float64
+			var ms times
 			for n := range min(10, len(voters)) {
 				mark := "Voto numero " + strconv.Itoa(n) + " del benchmark."
 				if err := os.MkdirAll(filepath.Join(dir, rel, "reactions"), 0o755); err != nil {
@@ -296,14 +311,14 @@ func BenchmarkPreview(b *testing.B) {
 				if err := os.WriteFile(filepath.Join(dir, rel, "reactions", voters[n]+".yaml"), []byte("vote: support\ncomment: "+mark+"\n"), 0o644); err != nil {
 					b.Fatal(err)
 				}
-				t0 := time.Now()
+				stop := ms.start()
 				waitServed(b, c, base+"/proposals/proposta-00013/", mark)
-				ms = append(ms, float64(time.Since(t0).Microseconds())/1000)
+				stop()
 			}
-			measured(b, ms)
+			measured(b, &ms)
 		})
 		b.Run("removal", func(b *testing.B) {
-			var ms []float64
+			var ms times
 			for n := range added {
 				name := "bench-new-" + strconv.Itoa(n)
 				if _, err := os.Stat(filepath.Join(dir, "content/proposals", name)); err != nil {
@@ -312,11 +327,11 @@ func BenchmarkPreview(b *testing.B) {
 				if err := os.RemoveAll(filepath.Join(dir, "content/proposals", name)); err != nil {
 					b.Fatal(err)
 				}
-				t0 := time.Now()
+				stop := ms.start()
 				waitGone(b, c, base+"/proposals/"+name+"/")
-				ms = append(ms, float64(time.Since(t0).Microseconds())/1000)
+				stop()
 			}
-			measured(b, ms)
+			measured(b, &ms)
 		})
 		heap, rss := heapMB()
 		b.Logf("after the edits: heap in use %.1f MB, RSS %.1f MB", heap, rss)
