@@ -44,6 +44,7 @@ type Memo struct {
 	tallies   map[tallyKey]TallyView
 	trSum     map[string]string // the strings of each language the cards and tallies quote
 	seeds     [2]maphash.Seed   // of the two halves of a cardKey's hash
+	bufs      sync.Pool         // of *[]byte, where a card's content is written to be hashed
 }
 
 type tallyKey struct {
@@ -192,8 +193,14 @@ func (m *Memo) anchored(md *markdown.Renderer, text string) markdown.Anchored {
 // for a card with the same content (cardTemplates forgets the cards of a template that
 // changed).
 func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, error) {
-	content := cardContent(c)
-	k := cardKey{lang, [2]uint64{maphash.String(m.seeds[0], content), maphash.String(m.seeds[1], content)}}
+	buf, _ := m.bufs.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	content := appendCardContent((*buf)[:0], c)
+	k := cardKey{lang, [2]uint64{maphash.Bytes(m.seeds[0], content), maphash.Bytes(m.seeds[1], content)}}
+	*buf = content
+	m.bufs.Put(buf)
 	m.mu.Lock()
 	h, ok := m.cards[k]
 	if !ok {
@@ -221,17 +228,19 @@ func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, 
 // cardContent is what a card renders from, as a string: every field of the card but
 // HTML and what the rest of it determines (the tally's charts). TestCardContentCoversCard
 // checks that a change of any other field changes it.
-func cardContent(c *Card) string {
-	var b strings.Builder
-	b.Grow(128 + len(c.Title) + len(c.Summary) + len(c.URL))
+func cardContent(c *Card) string { return string(appendCardContent(nil, c)) }
+
+// appendCardContent appends cardContent(c) to b: the memo hashes it for every card of
+// every language on each rebuild, without making a string of it.
+func appendCardContent(b []byte, c *Card) []byte {
 	str := func(s string) {
-		b.WriteString(strconv.Itoa(len(s)))
-		b.WriteByte(':')
-		b.WriteString(s)
+		b = strconv.AppendInt(b, int64(len(s)), 10)
+		b = append(b, ':')
+		b = append(b, s...)
 	}
 	num := func(n int) {
-		b.WriteString(strconv.Itoa(n))
-		b.WriteByte(',')
+		b = strconv.AppendInt(b, int64(n), 10)
+		b = append(b, ',')
 	}
 	str(c.Kind)
 	str(c.Title)
@@ -241,7 +250,10 @@ func cardContent(c *Card) string {
 	str(c.Label)
 	str(c.Body.Title)
 	str(c.Body.URL)
-	str(c.Date.Format(time.RFC3339Nano))
+	var date [64]byte
+	b = strconv.AppendInt(b, int64(len(c.Date.AppendFormat(date[:0], time.RFC3339Nano))), 10)
+	b = append(b, ':')
+	b = c.Date.AppendFormat(b, time.RFC3339Nano)
 	str(c.Summary)
 	num(len(c.Tags))
 	for _, t := range c.Tags {
@@ -250,7 +262,7 @@ func cardContent(c *Card) string {
 	}
 	num(c.MoreTags)
 	t := c.Tally
-	for _, n := range []int{t.Support, t.Oppose, t.Abstain, t.Total, t.SupportPct, t.OpposePct, t.AbstainPct, t.PriorityCount} {
+	for _, n := range [...]int{t.Support, t.Oppose, t.Abstain, t.Total, t.SupportPct, t.OpposePct, t.AbstainPct, t.PriorityCount} {
 		num(n)
 	}
 	for _, n := range t.Distribution {
@@ -264,7 +276,7 @@ func cardContent(c *Card) string {
 	num(c.Progress)
 	num(c.Supports)
 	str(c.Threshold)
-	return b.String()
+	return b
 }
 
 // Prepare makes the views of every language of the site and lists every file the
