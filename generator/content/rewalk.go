@@ -20,17 +20,24 @@ func (c *Cache) rewalk(fsys fs.FS, cfg *config.Config, changed map[string]bool) 
 	old, oldErrs := c.jobs, c.walkErr
 	kept := map[string]bool{} // the folders whose jobs are kept
 	cur := 0
-	var dropped []string // files of the last walk not kept
-	var reused [][2]int  // the ranges of the new jobs that were kept
+	var dropped []string          // files of the last walk not kept
+	var reused [][2]int           // the ranges of the new jobs that were kept
 	onTheWay := map[string]bool{} // the changed paths and the folders they are in
 	for p := range changed {
 		for d := p; d != "." && d != "/" && d != ""; d = path.Dir(d) {
 			onTheWay[d] = true
 		}
 	}
+	flagged := map[string]bool{} // the files and folders the last walk reported
+	for _, e := range oldErrs {
+		flagged[e.Pos.File] = true
+	}
 	reuse := func(dir string, jobs *[]job) bool {
 		if onTheWay[dir] {
 			return false // a change is in it
+		}
+		if flagged[dir] {
+			return false // the last walk may have left it out (its name clashed, it could not be read)
 		}
 		for d := path.Dir(dir); d != "." && d != "/" && d != ""; d = path.Dir(d) {
 			if changed[d] {

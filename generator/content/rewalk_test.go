@@ -78,10 +78,16 @@ func TestRewalkFindsWhatAWalkFinds(t *testing.T) {
 		}, []string{"content/proposals/z", "content/proposals/y"}},
 		{"a file that clashes by case", func() { fsys["content/proposals/D.md"] = prop("D2") },
 			[]string{"content/proposals/D.md"}},
+		{"a folder in capitals", func() { fsys["content/proposals/E/index.md"] = prop("E") },
+			[]string{"content/proposals/E"}},
+		{"a folder that clashes with it by case, left out", func() { fsys["content/proposals/e/index.md"] = prop("e") },
+			[]string{"content/proposals/e"}},
+		{"the folder in capitals removed: the other one is in", func() { removeAll("content/proposals/E") },
+			[]string{"content/proposals/E"}},
 		{"a translation", func() {
-			fsys["content/proposals/a/index.en.md"] = &fstest.MapFile{Data: []byte("---\ntitle: A en\n---\nText.\n")}
+			fsys["content/proposals/c/index.en.md"] = &fstest.MapFile{Data: []byte("---\ntitle: C en\n---\nText.\n")}
 		},
-			[]string{"content/proposals/a/index.en.md"}},
+			[]string{"content/proposals/c/index.en.md"}},
 	}
 	for _, step := range steps {
 		step.change()
