@@ -122,7 +122,7 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	md := markdown.New()
 	var bundle []bundleFile // the static search bundle, written once the pages are
 	if !o.check {
-		if idx, _ := searchIndex(o.Dir, cfg, s, md, &errs); idx != nil {
+		if idx, _ := searchIndex(o.Dir, cfg, s, md, nil, &errs); idx != nil {
 			stage("index")
 			err := writeBundle(o.Dir, idx, func(name string, data []byte) error {
 				bundle = append(bundle, bundleFile{name, data})

@@ -10,15 +10,20 @@ import (
 	"github.com/pspm-dev/pspm/generator/site"
 )
 
-// searchIndex indexes the model with bleve: in the site folder's search cache
+// searchIndex indexes the model with bleve, making the documents' plain texts through
+// texts (pspm serve's, kept between rebuilds) or, when it is nil, through the text cache
+// of the previous build: in the site folder's search cache
 // (search.CacheDir) when the site is on disk, so that the next build reindexes only what
 // changed and `pspm search` and `pspm serve` read it; in memory otherwise. A cache that
 // cannot be written is a warning: the build goes on with an index in memory.
 //
 // bleve writes its index folder itself: it is the one writer to disk besides
 // generator/output, inside the cache folder that the output package keeps out of Git.
-func searchIndex(dir string, cfg *config.Config, s *site.Site, md *markdown.Renderer, errs *diag.List) (*search.Index, search.Stats) {
-	texts, old := textCache(dir)
+func searchIndex(dir string, cfg *config.Config, s *site.Site, md *markdown.Renderer, texts *search.TextCache, errs *diag.List) (*search.Index, search.Stats) {
+	var old []byte
+	if texts == nil {
+		texts, old = textCache(dir)
+	}
 	texts.Next()
 	docs := search.Documents(s, cfg.Languages, texts.Plainer(md.Plain))
 	if dir != "" {

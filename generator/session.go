@@ -85,7 +85,8 @@ type Snapshot struct {
 
 // NewSession makes a session for the site of o; the first Rebuild builds it.
 func NewSession(o Options) *Session {
-	return &Session{o: o, md: markdown.New(), texts: search.NewTextCache()}
+	texts, _ := textCache(o.Dir) // the plain texts the last build kept, if any
+	return &Session{o: o, md: markdown.New(), texts: texts}
 }
 
 // Current is the last good build, or nil before the first.
@@ -519,7 +520,7 @@ func (ss *Session) OpenIndex() (func(search.Request) (*search.Result, error), er
 	}
 	var errs diag.List
 	ss.lock.RLock()
-	x, _ := searchIndex(ss.o.Dir, sn.Result.Config, sn.Result.Site, ss.md, &errs)
+	x, _ := searchIndex(ss.o.Dir, sn.Result.Config, sn.Result.Site, ss.md, ss.texts, &errs)
 	ss.lock.RUnlock()
 	if x == nil {
 		return nil, fmt.Errorf("the search index: %s", errs.Errors())

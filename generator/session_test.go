@@ -140,6 +140,24 @@ func TestSessionRebuildsAsAFullBuildWould(t *testing.T) {
 			write(t, dir, prop, strings.Replace(s, "status: ", "status: withdrawn\nx_old_status: ", 1))
 		}, []string{prop}, "model"},
 		{"the status back", func() { write(t, dir, prop, strings.Replace(orig, `title: "`, `title: "Nuovo titolo – `, 1)) }, []string{prop}, "model"},
+		{"a proposal's tags", func() {
+			s := read(t, dir, prop)
+			if !strings.Contains(s, "tags: [") {
+				t.Fatalf("%s has no tags", prop)
+			}
+			write(t, dir, prop, strings.Replace(s, "tags: [", "tags: [cloud, ", 1))
+		}, []string{prop}, "model"},
+		{"a vote among its votes", func() {
+			write(t, dir, "content/proposals/catasto-api-comuni/reactions/m_ef.yaml", "vote: oppose\npriority: 2\ncomment: Non ora.\n")
+		}, []string{"content/proposals/catasto-api-comuni/reactions/m_ef.yaml"}, "model"},
+		{"the vote changed", func() {
+			write(t, dir, "content/proposals/catasto-api-comuni/reactions/m_ef.yaml", "vote: support\n")
+		}, []string{"content/proposals/catasto-api-comuni/reactions/m_ef.yaml"}, "model"},
+		{"the vote removed", func() {
+			if err := os.Remove(filepath.Join(dir, "content/proposals/catasto-api-comuni/reactions/m_ef.yaml")); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"content/proposals/catasto-api-comuni/reactions/m_ef.yaml"}, "model"},
 		{"a new proposal", func() {
 			write(t, dir, "content/proposals/nuova-proposta.md", "---\ntitle: Una proposta nuova\nbody: c_h223\ndate: 2026-11-20\ntags: [cloud]\n---\n\nIl testo della proposta.\n")
 		}, []string{"content/proposals/nuova-proposta.md"}, "model"},
@@ -166,6 +184,9 @@ func TestSessionRebuildsAsAFullBuildWould(t *testing.T) {
 		{"a translation string", func() {
 			write(t, dir, "i18n/it.yaml", "vote.support.n: \"%d a favore\"\n")
 		}, []string{"i18n/it.yaml"}, "model"},
+		{"pspm.yaml", func() {
+			write(t, dir, "pspm.yaml", "title: Il piano in anteprima\npaginate: 7\n")
+		}, []string{"pspm.yaml"}, "model"},
 		{"a layout", func() {
 			write(t, dir, "layouts/partials/footer-extra.html", "<p>extra</p>\n")
 		}, []string{"layouts/partials/footer-extra.html"}, "model"},
@@ -238,6 +259,22 @@ func TestSessionSearchFollowsEdits(t *testing.T) {
 	}
 	if n := count("zanzibar"); n != 2 {
 		t.Errorf("after a new proposal, zanzibar is found %d times, want 2", n)
+	}
+	// A model rebuild (its tags change) that takes the word out of its text: the search
+	// index makes again the plain text of what changed, and of that only.
+	write(t, dir, "content/proposals/altra.md", "---\ntitle: Altra\nbody: c_h223\ndate: 2026-11-20\ntags: [cloud]\n---\n\nMombasa ancora.\n")
+	if sn, res, err := ss.Rebuild(generator.Change{Paths: []string{"content/proposals/altra.md"}}); err != nil || sn.Kind != "model" {
+		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+	}
+	if n, m := count("zanzibar"), count("mombasa"); n != 1 || m != 1 {
+		t.Errorf("after a model edit of its text, zanzibar is found %d times and mombasa %d, want 1 and 1", n, m)
+	}
+	write(t, dir, "content/proposals/altra.md", "---\ntitle: Altra\nbody: c_h223\ndate: 2026-11-20\n---\n\nZanzibar ancora.\n")
+	if _, res, err := ss.Rebuild(generator.Change{Paths: []string{"content/proposals/altra.md"}}); err != nil {
+		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+	}
+	if n := count("zanzibar"); n != 2 {
+		t.Errorf("with its text back, zanzibar is found %d times, want 2", n)
 	}
 	write(t, dir, prop, orig)
 	_ = os.Remove(filepath.Join(dir, "content/proposals/altra.md"))
@@ -365,5 +402,55 @@ func TestSessionWarnsAboutAStaticScriptItCannotMinifyUntilItIsFixed(t *testing.T
 			t.Errorf("%s: js/extra.js served as %q (%v), want %q", st.name, data, err, st.served)
 		}
 		t.Run(st.name, func(t *testing.T) { sameAsFullBuild(t, dir, sn) })
+	}
+}
+
+// TestSessionFollowsCommitsAsAFullBuildWould commits a vote, then a change of status,
+// then removes the vote in a commit, in a real Git repository, and checks after each
+// rebuild that the session serves what a full build of the repository writes: the
+// history (who committed each vote, and when) follows the commits.
+func TestSessionFollowsCommitsAsAFullBuildWould(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	src, err := generator.OpenSource(g.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := generator.NewSession(generator.Options{Source: src, Dir: g.dir})
+	sn, res, err := ss.Rebuild(generator.Change{All: true})
+	if err != nil {
+		t.Fatalf("first build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	sameAsFullBuild(t, g.dir, sn)
+	vote := "content/proposals/p1/reactions/c_h223.yaml"
+	prop := "content/proposals/p1/index.md"
+	steps := []struct {
+		name   string
+		commit func()
+		paths  []string
+	}{
+		{"a vote committed", func() {
+			g.write(vote, "vote: oppose\ncomment: Troppo presto.\n")
+			g.commitAll("2025-03-01T10:00:00Z", marco, "Il voto del Comune")
+		}, []string{vote}},
+		{"a status committed", func() {
+			g.write(prop, strings.Replace(g.read(prop), "status: open", "status: under-review", 1))
+			g.commitAll("2025-03-02T10:00:00Z", anna, "In esame")
+		}, []string{prop}},
+		{"the vote removed in a commit", func() {
+			g.remove(vote)
+			g.commitAll("2025-03-03T10:00:00Z", marco, "Il voto ritirato")
+		}, []string{vote}},
+	}
+	for _, st := range steps {
+		st.commit()
+		got, res, err := ss.Rebuild(generator.Change{Paths: st.paths, Git: true})
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", st.name, err, res.Diagnostics.Format())
+		}
+		if got == sn {
+			t.Fatalf("%s: not rebuilt", st.name)
+		}
+		sn = got
+		t.Run(st.name, func(t *testing.T) { sameAsFullBuild(t, g.dir, sn) })
 	}
 }

@@ -13,8 +13,8 @@ import (
 )
 
 // Cache keeps what a Load walked and read, for pspm serve, whose watcher says which files
-// changed: a later LoadCached reads again only those, and walks the folder again only
-// when a file appeared, vanished or changed kind. Every Load hands out fresh structs, so
+// changed: a later LoadCached reads again only those, and walks again only the folders
+// where a file appeared, vanished or changed kind. Every Load hands out fresh structs, so
 // that resolving and deriving one Site never touches another, nor the cache.
 //
 // A Cache is used by one goroutine at a time. The zero value is ready.
@@ -54,12 +54,13 @@ func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site
 	if ch.All || c.results == nil || !reflect.DeepEqual(c.cfg, cfg) {
 		c.results, c.cfg = map[string]result{}, cfg
 		st.Walked = true
-	} else if !c.sameFiles(fsys, changed) {
-		st.Walked = true
-	}
-	if st.Walked {
 		c.walkErr = nil
 		c.jobs = walk(fsys, cfg, Dir, &c.walkErr)
+	} else if !c.sameFiles(fsys, changed) {
+		st.Walked = true
+		for _, f := range c.rewalk(fsys, cfg, changed) {
+			delete(c.results, f)
+		}
 	}
 	jobs := c.jobs
 	results := make([]result, len(jobs))
@@ -79,17 +80,9 @@ func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site
 			results[i] = read(fsys, cfg, jobs[i])
 		}
 	})
-	if st.Walked {
-		keep := make(map[string]result, len(jobs))
-		for i, j := range jobs {
-			keep[j.file] = results[i]
-		}
-		c.results = keep
-	} else {
-		for i, j := range jobs {
-			if fresh[i] {
-				c.results[j.file] = results[i]
-			}
+	for i, j := range jobs {
+		if fresh[i] {
+			c.results[j.file] = results[i]
 		}
 	}
 	parallel.For(len(jobs), func(i int) { results[i] = results[i].clone() })

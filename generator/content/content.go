@@ -399,7 +399,19 @@ func sectionOf(rel string) (site.Section, string, bool) {
 // are those of one walk in lexical order, as every check of a name looks only at the
 // folder it is in.
 func walk(fsys fs.FS, cfg *config.Config, root string, errs *diag.List) []job {
-	top := &walker{fsys: fsys, cfg: cfg, root: root, split: strings.Count(root, "/") + 2}
+	return walkPruned(fsys, cfg, root, errs, nil)
+}
+
+// walkPruned is walk, where reuse, when set, may take the place of the walk of a folder
+// below root that passed every check of its name: it appends that folder's jobs, as an
+// earlier walk found them, and returns true; the folder is then not walked. reuse is
+// called in the order of one walk, so a walk with reuse is one walk, on one core (it
+// walks only the folders that changed).
+func walkPruned(fsys fs.FS, cfg *config.Config, root string, errs *diag.List, reuse func(dir string, jobs *[]job) bool) []job {
+	top := &walker{fsys: fsys, cfg: cfg, root: root, reuse: reuse}
+	if reuse == nil {
+		top.split = strings.Count(root, "/") + 2
+	}
 	top.walk(root)
 	parts := make([]*walker, len(top.parts))
 	parallel.For(len(parts), func(i int) {
@@ -437,6 +449,7 @@ type walker struct {
 	root  string
 	split int    // the depth (slashes in a path) of the folders left to other walks; 0: none
 	skip  string // the folder this walk is of
+	reuse func(dir string, jobs *[]job) bool
 	jobs  []job
 	errs  diag.List
 	parts []walkPart
@@ -525,6 +538,9 @@ func (w *walker) walk(from string) {
 			return nil
 		}
 		if isDir {
+			if w.reuse != nil && w.reuse(p, jobs) {
+				return fs.SkipDir
+			}
 			if w.split > 0 && strings.Count(p, "/") == w.split {
 				w.parts = append(w.parts, walkPart{p, len(*jobs), len(*errs)})
 				return fs.SkipDir

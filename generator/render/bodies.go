@@ -130,14 +130,14 @@ func (r *renderer) rowSize(l *bodyLists, sizes map[*site.Action]int, k, i int) i
 		rc := l.votes[i]
 		n := 300 + len(rc.Detail) + len(rc.File)
 		if rc.On != nil {
-			n += titleBytes + len(rc.On.URL())
+			n += titleBytes + rc.On.URLLen()
 		}
 		return n + n/8
 	case listComments:
 		f := l.comments[i]
 		n := 250 + len(f.Title) + len(f.ID())
 		if f.On != nil {
-			n += titleBytes + 2*len(f.On.URL())
+			n += titleBytes + 2*f.On.URLLen()
 		}
 		return n + n/8
 	}

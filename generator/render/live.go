@@ -36,13 +36,15 @@ type Prepared struct {
 type Memo struct {
 	mu        sync.Mutex
 	md, mdNew map[string]markdown.Result
+	an, anNew map[string]markdown.Anchored // the texts rendered with their paragraphs' anchors
 	cards     map[cardKey]template.HTML
 	cardsNew  map[cardKey]template.HTML
 	tmpl      map[string]string // the source of the card template of the cards kept, by language
-	srcOf     map[*template.Template]string
+	made      int               // the cards rendered since the last Prepare began (for tests)
 	tallies   map[tallyKey]TallyView
 	trSum     map[string]string // the strings of each language the cards and tallies quote
 	seeds     [2]maphash.Seed   // of the two halves of a cardKey's hash
+	bufs      sync.Pool         // of *[]byte, where a card's content is written to be hashed
 }
 
 type tallyKey struct {
@@ -107,18 +109,46 @@ func (m *Memo) translations(rs []*renderer) {
 	}
 }
 
+// cardTemplates forgets the cards of a language whose card template changed. It reads
+// the templates' source before any of them runs: html/template rewrites a template's
+// tree when it first runs it.
+func (m *Memo) cardTemplates(rs []*renderer) {
+	if m.tmpl == nil {
+		m.tmpl = map[string]string{}
+	}
+	for _, r := range rs {
+		src := ""
+		if t := r.tmpl["home"]; t != nil {
+			if ct := t.Lookup("card"); ct != nil && ct.Tree != nil {
+				src = ct.Tree.Root.String()
+			}
+		}
+		if m.tmpl[r.lang] != src {
+			m.tmpl[r.lang] = src
+			for ck := range m.cards {
+				if ck.lang == r.lang {
+					delete(m.cards, ck)
+				}
+			}
+		}
+	}
+}
+
 // start begins a Prepare: what it does not use is forgotten when it ends.
 func (m *Memo) start() {
 	if m.seeds == [2]maphash.Seed{} {
 		m.seeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 	}
 	m.mdNew = make(map[string]markdown.Result, len(m.md))
+	m.anNew = make(map[string]markdown.Anchored, len(m.an))
 	m.cardsNew = make(map[cardKey]template.HTML, len(m.cards))
+	m.made = 0
 }
 
 // end forgets what the last Prepare did not use.
 func (m *Memo) end() {
 	m.md, m.mdNew = m.mdNew, nil
+	m.an, m.anNew = m.anNew, nil
 	m.cards, m.cardsNew = m.cardsNew, nil
 }
 
@@ -140,31 +170,38 @@ func (m *Memo) markdown(md *markdown.Renderer, text string) markdown.Result {
 	return res
 }
 
-// card renders c with the card template t of language lang, or returns the HTML it gave
-// for a card with the same content. A card template of another source forgets every card
-// of lang.
-func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, error) {
-	content := cardContent(c)
-	k := cardKey{lang, [2]uint64{maphash.String(m.seeds[0], content), maphash.String(m.seeds[1], content)}}
+// anchored is markdown for a text rendered with its paragraphs' anchors.
+func (m *Memo) anchored(md *markdown.Renderer, text string) markdown.Anchored {
 	m.mu.Lock()
-	src, known := m.srcOf[t]
-	if !known {
-		if ct := t.Lookup("card"); ct != nil && ct.Tree != nil {
-			src = ct.Tree.Root.String()
-		}
-		m.srcOf = map[*template.Template]string{t: src} // the templates of one Prepare
+	res, ok := m.an[text]
+	if !ok {
+		res, ok = m.anNew[text]
 	}
-	if m.tmpl == nil {
-		m.tmpl = map[string]string{}
+	m.mu.Unlock()
+	if !ok {
+		res = md.RenderAnchored([]byte(text))
 	}
-	if m.tmpl[lang] != src {
-		m.tmpl[lang] = src
-		for ck := range m.cards {
-			if ck.lang == lang {
-				delete(m.cards, ck)
-			}
-		}
+	m.mu.Lock()
+	if m.anNew != nil {
+		m.anNew[text] = res
 	}
+	m.mu.Unlock()
+	return res
+}
+
+// card renders c with the card template t of language lang, or returns the HTML it gave
+// for a card with the same content (cardTemplates forgets the cards of a template that
+// changed).
+func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, error) {
+	buf, _ := m.bufs.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	content := appendCardContent((*buf)[:0], c)
+	k := cardKey{lang, [2]uint64{maphash.Bytes(m.seeds[0], content), maphash.Bytes(m.seeds[1], content)}}
+	*buf = content
+	m.bufs.Put(buf)
+	m.mu.Lock()
 	h, ok := m.cards[k]
 	if !ok {
 		h, ok = m.cardsNew[k]
@@ -178,6 +215,9 @@ func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, 
 		h = template.HTML(b.String())
 	}
 	m.mu.Lock()
+	if !ok {
+		m.made++
+	}
 	if m.cardsNew != nil {
 		m.cardsNew[k] = h
 	}
@@ -188,17 +228,19 @@ func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, 
 // cardContent is what a card renders from, as a string: every field of the card but
 // HTML and what the rest of it determines (the tally's charts). TestCardContentCoversCard
 // checks that a change of any other field changes it.
-func cardContent(c *Card) string {
-	var b strings.Builder
-	b.Grow(128 + len(c.Title) + len(c.Summary) + len(c.URL))
+func cardContent(c *Card) string { return string(appendCardContent(nil, c)) }
+
+// appendCardContent appends cardContent(c) to b: the memo hashes it for every card of
+// every language on each rebuild, without making a string of it.
+func appendCardContent(b []byte, c *Card) []byte {
 	str := func(s string) {
-		b.WriteString(strconv.Itoa(len(s)))
-		b.WriteByte(':')
-		b.WriteString(s)
+		b = strconv.AppendInt(b, int64(len(s)), 10)
+		b = append(b, ':')
+		b = append(b, s...)
 	}
 	num := func(n int) {
-		b.WriteString(strconv.Itoa(n))
-		b.WriteByte(',')
+		b = strconv.AppendInt(b, int64(n), 10)
+		b = append(b, ',')
 	}
 	str(c.Kind)
 	str(c.Title)
@@ -208,7 +250,10 @@ func cardContent(c *Card) string {
 	str(c.Label)
 	str(c.Body.Title)
 	str(c.Body.URL)
-	str(c.Date.Format(time.RFC3339Nano))
+	var date [64]byte
+	b = strconv.AppendInt(b, int64(len(c.Date.AppendFormat(date[:0], time.RFC3339Nano))), 10)
+	b = append(b, ':')
+	b = c.Date.AppendFormat(b, time.RFC3339Nano)
 	str(c.Summary)
 	num(len(c.Tags))
 	for _, t := range c.Tags {
@@ -217,7 +262,7 @@ func cardContent(c *Card) string {
 	}
 	num(c.MoreTags)
 	t := c.Tally
-	for _, n := range []int{t.Support, t.Oppose, t.Abstain, t.Total, t.SupportPct, t.OpposePct, t.AbstainPct, t.PriorityCount} {
+	for _, n := range [...]int{t.Support, t.Oppose, t.Abstain, t.Total, t.SupportPct, t.OpposePct, t.AbstainPct, t.PriorityCount} {
 		num(n)
 	}
 	for _, n := range t.Distribution {
@@ -231,7 +276,7 @@ func cardContent(c *Card) string {
 	num(c.Progress)
 	num(c.Supports)
 	str(c.Threshold)
-	return b.String()
+	return b
 }
 
 // Prepare makes the views of every language of the site and lists every file the
@@ -259,15 +304,31 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 		memo.start()
 		defer memo.end()
 		memo.translations(rs)
+		memo.cardTemplates(rs)
 	}
 	p := &Prepared{rs: rs, tasks: map[string]task{}, kinds: map[string][]string{}}
-	var all []task
+	// The texts of the first language first (the others take its renderings of what they
+	// do not translate), then every language's views at once.
 	for i, r := range rs {
-		tasks, err := r.prepare(rs, i)
-		if err != nil {
-			return nil, err
+		r.prepareTexts(rs, i)
+	}
+	tasks := make([][]task, len(rs))
+	failed := make([]error, len(rs))
+	var wg sync.WaitGroup
+	for i, r := range rs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tasks[i], failed[i] = r.prepareViews(i)
+		}()
+	}
+	wg.Wait()
+	var all []task
+	for i := range rs {
+		if failed[i] != nil {
+			return nil, failed[i]
 		}
-		all = append(all, tasks...)
+		all = append(all, tasks[i]...)
 	}
 	all = append(all, rs[0].sitemap(all))
 	if err := claim(map[string]claimant{}, all); err != nil {
@@ -334,7 +395,7 @@ func (p *Prepared) Patch(items []*site.Item) error {
 			if i == 0 {
 				r.html[it] = r.markdown(it.Text)
 				if anchorable(it) {
-					r.anchored[it] = r.Markdown.RenderAnchored([]byte(it.Text)) // the map every language shares
+					r.anchored[it] = r.anchoredText(it.Text) // the map every language shares
 				}
 			} else if tr := it.Translations[r.lang]; tr != nil {
 				r.html[it] = r.markdown(tr.Text)

@@ -210,12 +210,25 @@ func (t claimant) producer() string {
 // prepare makes the views of language i of rs and lists its files: its pages and feeds,
 // and for the first language the open data, the static files and the attachments.
 func (r *renderer) prepare(rs []*renderer, i int) ([]task, error) {
+	r.prepareTexts(rs, i)
+	return r.prepareViews(i)
+}
+
+// prepareTexts renders the Markdown of language i of rs; a language after the first
+// takes the first's renderings of the texts it does not translate.
+func (r *renderer) prepareTexts(rs []*renderer, i int) {
 	r.all = rs
 	if i == 0 {
 		r.renderMarkdown()
 	} else {
 		r.translateMarkdown(rs[0])
 	}
+}
+
+// prepareViews makes the views of language i once its texts are prepared, and lists its
+// files. It reads the other languages' renderers only for their names, so the languages
+// may be prepared at the same time.
+func (r *renderer) prepareViews(i int) ([]task, error) {
 	r.renderVersionTexts()
 	r.view = r.siteView()
 	r.prepareVersions()
@@ -252,6 +265,15 @@ func (r *renderer) markdown(text string) markdown.Result {
 		return r.memo.markdown(r.Markdown, text)
 	}
 	return r.Markdown.Render([]byte(text))
+}
+
+// anchoredText renders a Markdown text with its paragraphs' anchors, or takes it from
+// the memo of pspm serve.
+func (r *renderer) anchoredText(text string) markdown.Anchored {
+	if r.memo != nil {
+		return r.memo.anchored(r.Markdown, text)
+	}
+	return r.Markdown.RenderAnchored([]byte(text))
 }
 
 // task produces one output file.
@@ -459,7 +481,7 @@ func (r *renderer) renderAnchored() {
 		}
 	}
 	out := make([]markdown.Anchored, len(items))
-	parallel.For(len(items), func(i int) { out[i] = r.Markdown.RenderAnchored([]byte(items[i].Text)) })
+	parallel.For(len(items), func(i int) { out[i] = r.anchoredText(items[i].Text) })
 	r.anchored = make(map[*site.Item]markdown.Anchored, len(items))
 	for i, it := range items {
 		r.anchored[it] = out[i]

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,6 +45,7 @@ func benchPreview(b *testing.B) (dir, base string, rebuilds *atomic.Int64, stop 
 		b.Fatal(err)
 	}
 	first := make(chan struct{})
+	stages := os.Getenv("PSPM_PREVIEW_STAGES") != "" // log each rebuild's stages
 	rebuilds = &atomic.Int64{}
 	ready := make(chan string, 1)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -55,6 +57,13 @@ func benchPreview(b *testing.B) (dir, base string, rebuilds *atomic.Int64, stop 
 			Rebuilt: func(sn *generator.Snapshot, _ *generator.Result, err error) {
 				if err != nil {
 					b.Errorf("rebuild: %v", err)
+				}
+				if stages && sn != nil {
+					var st []string
+					for _, t := range sn.Result.Timings {
+						st = append(st, fmt.Sprintf("%s %v", t.Stage, t.Duration.Round(time.Millisecond)))
+					}
+					b.Logf("rebuild %d (%s) in %v: %s", sn.Gen, sn.Kind, sn.Took.Round(time.Millisecond), strings.Join(st, ", "))
 				}
 				if rebuilds.Add(1) == 1 {
 					close(first)
@@ -94,16 +103,25 @@ func newEditor(b *testing.B, dir string, k int) *editor {
 	return &editor{dir: dir, rel: rel, page: "/proposals/" + name + "/", orig: string(data)}
 }
 
-// save writes the next version and returns the sentence the page must show. With
-// structural, the version also changes the proposal's tags (one more each time), which
-// moves it in the lists: a model rebuild.
-func (e *editor) save(b *testing.B, structural bool) string {
+// save writes the next version and returns the sentence the page must show. The kind
+// of edit says what else the version changes: "text" nothing (a words rebuild); "tags"
+// the proposal's tags (one more each time), which moves it in the lists; "status" its
+// status, from open to under-review and back (both model rebuilds).
+func (e *editor) save(b *testing.B, kind string) string {
 	e.n++
 	mark := "Frase numero " + strconv.Itoa(e.n) + " del benchmark."
 	i := strings.Index(e.orig[4:], "\n---\n") + 4 + 5 // after the front matter
 	front := e.orig[:i]
-	if structural {
+	switch kind {
+	case "tags":
 		front = strings.Replace(front, "\ntags: [", "\ntags: [bench-"+strconv.Itoa(e.n)+", ", 1)
+	case "status":
+		if !strings.Contains(front, "\nstatus: open\n") {
+			b.Fatalf("%s is not open", e.rel)
+		}
+		if e.n%2 == 1 {
+			front = strings.Replace(front, "\nstatus: open\n", "\nstatus: under-review\n", 1)
+		}
 	}
 	text := front + "\n" + mark + "\n" + e.orig[i:]
 	if err := os.WriteFile(filepath.Join(e.dir, e.rel), []byte(text), 0o644); err != nil {
@@ -114,7 +132,7 @@ func (e *editor) save(b *testing.B, structural bool) string {
 
 // waitServed polls the page until it shows mark; it returns when it did.
 func waitServed(b *testing.B, c *http.Client, url, mark string) {
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		resp, err := c.Get(url)
 		if err != nil {
@@ -152,52 +170,194 @@ func pct(xs []float64, p float64) float64 {
 	return s[min(len(s)-1, int(float64(len(s))*p))]
 }
 
+// waitGone polls the page until it is not found any more.
+func waitGone(b *testing.B, c *http.Client, url string) {
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		resp, err := c.Get(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusNotFound {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	b.Fatalf("%s was never gone", url)
+}
+
+// newVoters lists the bodies that have not reacted to the proposal folder rel.
+func newVoters(b *testing.B, dir, rel string) []string {
+	bodies, err := os.ReadDir(filepath.Join(dir, "content/bodies"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out []string
+	for _, e := range bodies {
+		id := strings.TrimSuffix(e.Name(), ".md")
+		if _, err := os.Stat(filepath.Join(dir, rel, "reactions", id+".yaml")); os.IsNotExist(err) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// times are the times from saves to pages served, and the CPU time the process used
+// meanwhile (on every core: the rebuild, the pages asked for, the search index's update
+// in the background), in ms.
+type times struct{ wall, cpu []float64 }
+
+// start begins a measure; the function it returns ends it.
+func (t *times) start() (stop func()) {
+	t0, c0 := time.Now(), cpuTime()
+	return func() {
+		t.wall = append(t.wall, float64(time.Since(t0).Microseconds())/1000)
+		t.cpu = append(t.cpu, float64((cpuTime()-c0).Microseconds())/1000)
+	}
+}
+
+// measured reports the median, p90 and max of the times, and the median CPU time.
+func measured(b *testing.B, t *times) {
+	b.ReportMetric(pct(t.wall, 0.5), "save-to-served-ms-median")
+	b.ReportMetric(pct(t.wall, 0.9), "save-to-served-ms-p90")
+	b.ReportMetric(slices.Max(t.wall), "save-to-served-ms-max")
+	b.ReportMetric(pct(t.cpu, 0.5), "cpu-ms-median")
+}
+
 // BenchmarkPreview measures pspm serve on the synthetic site of 10,000 proposals and
-// 100,000 reactions: the time from saving a proposal to its rebuilt page being served
-// (through the real watcher and HTTP), the memory after 1,000 saves, and 200
-// connections for 30 s while the author saves every second.
+// 100,000 reactions: the time from saving a file to the page that shows it being served
+// (through the real watcher and HTTP), for each kind of edit (a proposal's text, its
+// tags, its status; a new proposal, a new vote, a proposal removed), the memory after
+// 1,000 saves, and 200 connections for 30 s while the author saves every second.
+// PSPM_PREVIEW_ONLY=edits, memory or load runs only those parts (comma-separated);
+// PSPM_PREVIEW_CPUPROFILE=file profiles them, without the first build;
+// PSPM_PREVIEW_STAGES=1 logs the stages of each rebuild.
 //
 //	PSPM_BENCH_DIR=/dev/shm/bench go test ./generator/serve -run '^$' -bench Preview -benchtime 1x -v
 func BenchmarkPreview(b *testing.B) {
+	only := map[string]bool{}
+	for _, p := range strings.Split(os.Getenv("PSPM_PREVIEW_ONLY"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			only[p] = true
+		}
+	}
+	part := func(name string) bool { return len(only) == 0 || only[name] }
 	dir, base, rebuilds, stop := benchPreview(b)
 	defer stop()
 	c := &http.Client{Timeout: 30 * time.Second}
+	if f := os.Getenv("PSPM_PREVIEW_CPUPROFILE"); f != "" {
+		// The rebuilds only, not the first build.
+		out, err := os.Create(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(out); err != nil {
+			b.Fatal(err)
+		}
+		defer func() { pprof.StopCPUProfile(); out.Close() }()
+	}
 
-	edit := func(structural bool, n int) func(b *testing.B) {
+	edit := func(kind string, k, n int) func(b *testing.B) {
 		return func(b *testing.B) {
-			ed := newEditor(b, dir, 17)
-			var ms []float64
+			ed := newEditor(b, dir, k)
+			var ms times
 			for range n {
-				mark := ed.save(b, structural)
-				t0 := time.Now()
+				mark := ed.save(b, kind)
+				stop := ms.start()
 				waitServed(b, c, base+ed.page, mark)
-				ms = append(ms, float64(time.Since(t0).Microseconds())/1000)
+				stop()
 			}
-			b.ReportMetric(pct(ms, 0.5), "save-to-served-ms-median")
-			b.ReportMetric(pct(ms, 0.9), "save-to-served-ms-p90")
-			b.ReportMetric(slices.Max(ms), "save-to-served-ms-max")
+			measured(b, &ms)
 		}
 	}
-	b.Run("edit", edit(false, 40))
-	b.Run("edit-tags", edit(true, 10))
+	const added = 10
+	if part("edits") {
+		b.Run("edit", edit("text", 17, 40))
+		b.Run("edit-tags", edit("tags", 17, 10))
+		b.Run("edit-status", edit("status", 12, 10))
+		b.Run("new-proposal", func(b *testing.B) {
+			model, err := os.ReadFile(filepath.Join(dir, "content/proposals/proposta-00019/index.md"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var ms times
+			for n := range added {
+				name := "bench-new-" + strconv.Itoa(n)
+				mark := "Frase della proposta nuova " + strconv.Itoa(n) + "."
+				text := strings.Replace(string(model), "\n---\n", "\n---\n\n"+mark+"\n", 1)
+				if err := os.MkdirAll(filepath.Join(dir, "content/proposals", name), 0o755); err != nil {
+					b.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "content/proposals", name, "index.md"), []byte(text), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				stop := ms.start()
+				waitServed(b, c, base+"/proposals/"+name+"/", mark)
+				stop()
+			}
+			measured(b, &ms)
+		})
+		b.Run("vote", func(b *testing.B) {
+			const rel = "content/proposals/proposta-00013"
+			voters := newVoters(b, dir, rel)
+			var ms times
+			for n := range min(10, len(voters)) {
+				mark := "Voto numero " + strconv.Itoa(n) + " del benchmark."
+				if err := os.MkdirAll(filepath.Join(dir, rel, "reactions"), 0o755); err != nil {
+					b.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, rel, "reactions", voters[n]+".yaml"), []byte("vote: support\ncomment: "+mark+"\n"), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				stop := ms.start()
+				waitServed(b, c, base+"/proposals/proposta-00013/", mark)
+				stop()
+			}
+			measured(b, &ms)
+		})
+		b.Run("removal", func(b *testing.B) {
+			var ms times
+			for n := range added {
+				name := "bench-new-" + strconv.Itoa(n)
+				if _, err := os.Stat(filepath.Join(dir, "content/proposals", name)); err != nil {
+					b.Skip("run with new-proposal first")
+				}
+				if err := os.RemoveAll(filepath.Join(dir, "content/proposals", name)); err != nil {
+					b.Fatal(err)
+				}
+				stop := ms.start()
+				waitGone(b, c, base+"/proposals/"+name+"/")
+				stop()
+			}
+			measured(b, &ms)
+		})
+		heap, rss := heapMB()
+		b.Logf("after the edits: heap in use %.1f MB, RSS %.1f MB", heap, rss)
+	}
+	if !part("memory") && !part("load") {
+		return
+	}
 
-	b.Run("memory", func(b *testing.B) {
-		ed := newEditor(b, dir, 23)
-		for range 20 { // warm up
-			waitServed(b, c, base+ed.page, ed.save(b, false))
-		}
-		heap0, rss0 := heapMB()
-		for range 1000 {
-			waitServed(b, c, base+ed.page, ed.save(b, false))
-		}
-		heap1, rss1 := heapMB()
-		b.ReportMetric(heap0, "heap-MB-after-20")
-		b.ReportMetric(heap1, "heap-MB-after-1020")
-		b.ReportMetric(rss0, "rss-MB-after-20")
-		b.ReportMetric(rss1, "rss-MB-after-1020")
-	})
-
-	load := func(structural bool) func(b *testing.B) {
+	if part("memory") {
+		b.Run("memory", func(b *testing.B) {
+			ed := newEditor(b, dir, 23)
+			for range 20 { // warm up
+				waitServed(b, c, base+ed.page, ed.save(b, "text"))
+			}
+			heap0, rss0 := heapMB()
+			for range 1000 {
+				waitServed(b, c, base+ed.page, ed.save(b, "text"))
+			}
+			heap1, rss1 := heapMB()
+			b.ReportMetric(heap0, "heap-MB-after-20")
+			b.ReportMetric(heap1, "heap-MB-after-1020")
+			b.ReportMetric(rss0, "rss-MB-after-20")
+			b.ReportMetric(rss1, "rss-MB-after-1020")
+		})
+	}
+	load := func(kind string) func(b *testing.B) {
 		return func(b *testing.B) {
 			ed := newEditor(b, dir, 31)
 			before := rebuilds.Load()
@@ -253,7 +413,7 @@ func BenchmarkPreview(b *testing.B) {
 			}
 			saves := 0
 			for time.Now().Before(end) {
-				ed.save(b, structural)
+				ed.save(b, kind)
 				saves++
 				time.Sleep(time.Second)
 			}
@@ -267,6 +427,8 @@ func BenchmarkPreview(b *testing.B) {
 			b.ReportMetric(float64(rebuilds.Load()-before), "rebuilds")
 		}
 	}
-	b.Run("load", load(false))
-	b.Run("load-tags", load(true))
+	if part("load") {
+		b.Run("load", load("text"))
+		b.Run("load-tags", load("tags"))
+	}
 }

@@ -117,6 +117,10 @@ func (it *Item) Key() string { return it.Namespace + string(it.Section) + "/" + 
 // URL is the item's page path, e.g. /proposals/x/.
 func (it *Item) URL() string { return "/" + it.Key() + "/" }
 
+// URLLen is len(it.URL()), without making the URL: the pages cut in parts size their
+// rows by it, for every row of every list.
+func (it *Item) URLLen() int { return len(it.Namespace) + len(it.Section) + len(it.ID) + 3 }
+
 // at returns the position of the value of key, or of the item when the key is absent.
 func (it *Item) at(key string) diag.Pos {
 	if p, ok := it.At[key]; ok {

@@ -464,10 +464,20 @@ func (s *Site) AddressedTo(b *Body) []*Action {
 // vote at all, or a second file of the same voter on the same item. The trust stage
 // turns Problems into the reason shown.
 func (s *Site) resolveReactions(sd said) {
-	canonical := map[string]bool{} // "<item>/<voter>" of well-formed files named <voter>.yaml
+	// "<item>/<voter>" of well-formed files named <voter>.yaml, made only when a file was
+	// read with problems: most sites have none, and 100,000 votes make a large map.
+	var canonical map[string]bool
 	for _, r := range s.Reactions {
-		if path.Base(r.File) == r.Voter+".yaml" && len(r.Problems) == 0 {
-			canonical[r.ItemKey+"/"+r.Voter] = true
+		if len(r.Problems) > 0 {
+			canonical = map[string]bool{}
+			break
+		}
+	}
+	if canonical != nil {
+		for _, r := range s.Reactions {
+			if path.Base(r.File) == r.Voter+".yaml" && len(r.Problems) == 0 {
+				canonical[r.ItemKey+"/"+r.Voter] = true
+			}
 		}
 	}
 	for _, r := range s.Reactions {
