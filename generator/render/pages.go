@@ -67,7 +67,9 @@ func (r *renderer) siteView() *SiteView {
 		}
 		v.Plan.Phases = append(v.Plan.Phases, pv)
 	}
-	v.Plan.Today, v.Plan.TodayAt = s.Built, len(v.Plan.Phases)
+	// The day alone: a page shows the date, and the hour of the last commit would make
+	// every page differ from the previous build's (its fingerprint) after every commit.
+	v.Plan.Today, v.Plan.TodayAt = s.Built.Truncate(24*time.Hour), len(v.Plan.Phases)
 	for i := range v.Plan.Phases {
 		if v.Plan.Phases[i].State == "current" && v.Plan.Current == nil {
 			v.Plan.Current = &v.Plan.Phases[i]
