@@ -259,10 +259,10 @@ func (r *renderer) prepareViews(i int) ([]task, error) {
 			data = append(data, jsonTask("api/v1/agid.json", func() any { return r.agidJSON() }))
 		}
 		data = append(data, r.versionData()...)
-		archive := r.archiveTasks(data)
 		for i := range data {
 			data[i].make = r.oneDataset(data[i].make)
 		}
+		archive := r.archiveTasks(data)
 		tasks = append(tasks, data...)
 		tasks = append(tasks, archive...)
 		tasks = append(tasks, r.files()...)
