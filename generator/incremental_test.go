@@ -58,9 +58,6 @@ func sameAsCold(t *testing.T, step string, dest string, cold map[string][]byte) 
 	}
 	bad := 0
 	for name, want := range cold {
-		if unsteady(name) {
-			continue
-		}
 		if g, ok := got[name]; !ok {
 			t.Errorf("%s: %s missing from the incremental build", step, name)
 			bad++
@@ -73,18 +70,10 @@ func sameAsCold(t *testing.T, step string, dest string, cold map[string][]byte) 
 		}
 	}
 	for name := range got {
-		if _, ok := cold[name]; !ok && !unsteady(name) {
+		if _, ok := cold[name]; !ok {
 			t.Errorf("%s: %s is not in the cold build", step, name)
 		}
 	}
-}
-
-// unsteady tells the files that two builds of the same commit may write differently,
-// whatever the page cache: the search bundle's facets (search/f/*.bin, search/meta.json)
-// come out in another order now and then when the search index is read from its cache,
-// and the build record lists their hashes. Not the render stage's: left out here.
-func unsteady(name string) bool {
-	return strings.HasPrefix(name, "search/") || name == generator.RecordFile
 }
 
 // TestIncrementalBuildIsByteIdenticalToColdBuild: a series of changes to a real
