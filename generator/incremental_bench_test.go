@@ -15,14 +15,15 @@ import (
 	"github.com/pspm-dev/pspm/generator/synth"
 )
 
-// BenchmarkIncremental measures a build over the previous build's output and page cache
-// (PageCache) after one small change, against a cold build (an empty destination, no
-// page cache), on a Git repository of the synthetic portal of pspmsynth (by default
+// BenchmarkIncremental measures a build over the previous build's output and caches
+// (PageCache among them) after one small change, against a cold build (an empty
+// destination, no cache), on a Git repository of the synthetic portal of pspmsynth (by default
 // 1,000 proposals and 10,000 reactions; PSPM_BENCH_INCR_PROPOSALS=10000 for the size of
 // the README, with ten reactions a proposal). Each run builds cold, then commits and
 // builds in turn a vote, a new proposal, an answer and a tag change, all on the day of
-// the first commit (a new day renders every page, which shows the date). It reports the
-// cold build's seconds and each change's build as a percentage of it. The repository and
+// the first commit (a new day renders every page, which shows the date), each with the
+// caches of the build before (.pspm/cache: the page cache and those of the stages before
+// render); the cold build has none. It reports the cold build's seconds and each change's build as a percentage of it. The repository and
 // outputs go to /dev/shm/incr-<proposals> when /dev/shm exists.
 func BenchmarkIncremental(b *testing.B) {
 	n := 1000
@@ -108,7 +109,7 @@ func BenchmarkIncremental(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		_ = os.RemoveAll(dest)
-		_ = os.Remove(filepath.Join(src, filepath.FromSlash(generator.PageCache)))
+		_ = os.RemoveAll(filepath.Join(src, ".pspm", "cache")) // every cache: the cold build of every stage
 		b.StartTimer()
 		cold, res := build()
 		b.ReportMetric(cold.Seconds(), "cold-s")
