@@ -70,6 +70,9 @@ type Options struct {
 	// branch, when set, replaces forge.branch for the history (set by CheckChanges: a
 	// merge request's checkout has its head, not necessarily a local main branch).
 	branch string
+	// dest, set by BuildDir, is the destination folder: with Dir, the build keeps the
+	// pages whose fingerprint the page cache (PageCache) knows, unchanged since.
+	dest string
 }
 
 // Result reports a build or a check.
@@ -79,8 +82,13 @@ type Result struct {
 	Diagnostics diag.List // sorted; errors and warnings
 	Timings     []Timing  // one per stage, in order
 	Files       int       // files written
+	// Rendered and Kept count the pages rendered and the pages kept as the previous
+	// build wrote them (their fingerprint unchanged, see PageCache), for a build into a
+	// folder of a site on disk; both are 0 otherwise.
+	Rendered, Kept int
 	// Record is the build record written (api/v1/build.json), nil for a check.
 	Record []byte
+	pages  *pageKeeper // the page cache, saved by BuildDir once the site is in place
 }
 
 // Timing is how long one stage took.
@@ -148,7 +156,14 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	}
 	counter := &countingWriter{w: w}
 	rec := &recorder{w: counter}
-	err = render.Render(render.Options{Site: s, Config: cfg, Theme: chain, Source: o.Source, Markdown: md, Version: Version, Sample: o.check}, rec)
+	ro := render.Options{Site: s, Config: cfg, Theme: chain, Source: o.Source, Markdown: md, Version: Version, Sample: o.check}
+	if _, ok := w.(output.Keeper); ok && o.dest != "" && o.Dir != "" && !o.check {
+		if res.pages = newPageKeeper(o.Dir, o.dest, &errs); res.pages != nil {
+			res.pages.rec = rec
+			ro.Pages, ro.Generator = res.pages, generatorSum()
+		}
+	}
+	err = render.Render(ro, rec)
 	var dl diag.List
 	if errors.As(err, &dl) {
 		errs.Append(dl)
@@ -174,6 +189,9 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	}
 	stage("render")
 	res.Files = int(counter.n.Load())
+	if res.pages != nil {
+		res.Rendered, res.Kept = int(res.pages.rendered.Load()), int(res.pages.kept.Load())
+	}
 	return finish(err)
 }
 
@@ -306,6 +324,7 @@ func BuildDir(o Options, dest string) (*Result, error) {
 		o.Previous = os.DirFS(dest)
 		o.PublishedFile = filepath.Join(dest, filepath.FromSlash(PublishedVersions))
 	}
+	o.dest = dest
 	res, err := Build(o, out)
 	if err != nil {
 		_ = out.Abort()
@@ -315,6 +334,12 @@ func BuildDir(o Options, dest string) (*Result, error) {
 	if err := out.Commit(); err != nil {
 		_ = out.Abort()
 		return res, err
+	}
+	if res.pages != nil {
+		var warns diag.List
+		res.pages.save(&warns)
+		res.Diagnostics = append(res.Diagnostics, warns...)
+		res.Diagnostics.Sort()
 	}
 	res.Timings = append(res.Timings, Timing{"write", time.Since(start)})
 	return res, nil
@@ -336,6 +361,19 @@ type bundleFile struct {
 type countingWriter struct {
 	w output.Writer
 	n atomic.Int64
+}
+
+// Keep keeps the destination's file at name (output.Keeper), counted as written.
+func (c *countingWriter) Keep(name string) (bool, error) {
+	k, ok := c.w.(output.Keeper)
+	if !ok {
+		return false, nil
+	}
+	kept, err := k.Keep(name)
+	if kept && err == nil {
+		c.n.Add(1)
+	}
+	return kept, err
 }
 
 func (c *countingWriter) WriteFile(name string, data []byte) error {

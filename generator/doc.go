@@ -77,6 +77,15 @@
 //	         on a large site (over 20,000 proposals and practices) the HTML
 //	         of their texts is made when their page or feed is written,
 //	         never held for all of them at once
+//	         a build into a folder (BuildDir) of a site on disk keeps the  (generator/pagecache.go,
+//	         pages whose fingerprint did not change: the SHA-256 of the     render/incremental.go)
+//	         page's view (with the site-wide view), the layouts, the
+//	         language's strings, the configuration and pspm's own binary;
+//	         a page whose fingerprint .pspm/cache/pages holds, with the
+//	         previous build's file still as written, is neither rendered
+//	         nor written (output.Dir.Keep); every view is still made.
+//	         Each dataset of the open data is made once, its task
+//	         compressing it for the archive
 //	write    into a temporary folder beside the destination: the whole     (generator/output)
 //	         site, swapped in at the end; or, over the previous output,
 //	         only the files whose bytes changed, renamed in at the end

@@ -132,6 +132,24 @@ func (r *recorder) WriteFile(name string, data []byte) error {
 	return nil
 }
 
+// Keep keeps the destination's file at name, which the page cache says has size bytes of
+// SHA-256 sum, and records it as if it had been written.
+func (r *recorder) Keep(name string, size int64, sum [sha256.Size]byte) (bool, error) {
+	c, ok := r.w.(*countingWriter)
+	if !ok {
+		return false, nil
+	}
+	kept, err := c.Keep(name)
+	if !kept || err != nil {
+		return kept, err
+	}
+	e := RecordEntry{Path: name, Size: size, SHA256: hex.EncodeToString(sum[:])}
+	r.mu.Lock()
+	r.files = append(r.files, e)
+	r.mu.Unlock()
+	return true, nil
+}
+
 // newRecord describes what the build read: the configuration, the commit, the history's
 // branch, the versions' tags and the sources.
 func newRecord(o Options, cfg *config.Config, s *site.Site) *Record {

@@ -171,7 +171,9 @@ func deriveVersions(s *site.Site) {
 		latest, from = prev.Plan, prev.Name
 	}
 	s.DraftChanges = site.Diff(latest, s, from, "draft", plain)
-	s.Monitoring = site.Monitor(s.Latest, s, s.Built)
+	// As of the day of the last commit, not its hour: the monitoring shows a date, and
+	// every commit of a day would otherwise make its pages differ (the page cache).
+	s.Monitoring = site.Monitor(s.Latest, s, s.Built.Truncate(24*time.Hour))
 }
 
 // readableText returns what a reader of an item's rendered Markdown reads (link text,

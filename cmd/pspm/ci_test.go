@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -718,5 +719,99 @@ func TestGiteaBuildWarnsWhenThePortalsAddressIsUnknown(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(res.dir, "public/plan/1.0/index.html")); err != nil {
 		t.Errorf("the build has no page for plan/1.0: %v", err)
+	}
+}
+
+// TestCIFilesKeepThePortalForPublishingBuildsOnly: the job that publishes the portal keeps
+// .pspm/cache (the page cache among it) and public/ between runs, so that a build renders
+// again only the pages that changed; the merge-request job keeps neither public/ nor
+// the publishing job's cache of it, so a request (a fork's included) never reads or
+// writes the portal the next publication starts from.
+func TestCIFilesKeepThePortalForPublishingBuildsOnly(t *testing.T) {
+	for _, forge := range []string{"gitlab", "github", "gitea"} {
+		t.Run(forge, func(t *testing.T) {
+			dir := t.TempDir()
+			var out, errb bytes.Buffer
+			if code := run([]string{"new", "site", dir, "--forge", forge, "--date", "2025-01-01"}, &out, &errb); code != 0 {
+				t.Fatalf("pspm new site: exit %d\n%s", code, errb.String())
+			}
+			if forge == "gitlab" {
+				type job struct {
+					Cache struct {
+						Paths []string `yaml:"paths"`
+					} `yaml:"cache"`
+				}
+				var raw map[string]yaml.Node
+				data, err := os.ReadFile(filepath.Join(dir, ".gitlab-ci.yml"))
+				if err == nil {
+					err = yaml.Unmarshal(data, &raw)
+				}
+				ci := map[string]job{}
+				for _, name := range []string{"pages", "pspm-check"} {
+					var j job
+					if n, ok := raw[name]; err == nil && ok {
+						err = n.Decode(&j)
+					}
+					ci[name] = j
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p := ci["pages"].Cache.Paths; !strings.Contains(strings.Join(p, " "), ".pspm/cache") || !strings.Contains(strings.Join(p, " "), "public") {
+					t.Errorf("the pages job caches %v; want .pspm/cache and public", p)
+				}
+				if c := ci["pspm-check"].Cache; len(c.Paths) > 0 {
+					t.Errorf("the merge-request job caches %v", c.Paths)
+				}
+				return
+			}
+			var wf struct {
+				Jobs map[string]struct {
+					If    string `yaml:"if"`
+					Steps []struct {
+						Uses string            `yaml:"uses"`
+						With map[string]string `yaml:"with"`
+					} `yaml:"steps"`
+				} `yaml:"jobs"`
+			}
+			data, err := os.ReadFile(filepath.Join(dir, "."+forge, "workflows", "pspm.yml"))
+			if err == nil {
+				err = yaml.Unmarshal(data, &wf)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			cached := func(job string) (paths, keys []string) {
+				for _, s := range wf.Jobs[job].Steps {
+					if strings.HasPrefix(s.Uses, "actions/cache@") {
+						paths = append(paths, strings.Fields(s.With["path"])...)
+						keys = append(keys, s.With["key"], s.With["restore-keys"])
+					}
+				}
+				return paths, keys
+			}
+			paths, keys := cached("build")
+			if !slices.Contains(paths, ".pspm/cache") || !slices.Contains(paths, "public") {
+				t.Errorf("the build job caches %v; want .pspm/cache and public", paths)
+			}
+			var portal string
+			for i, p := range paths {
+				if p == "public" {
+					portal = strings.TrimSuffix(keys[2*i+1], "-")
+				}
+			}
+			if !strings.Contains(wf.Jobs["build"].If, "!= 'pull_request'") {
+				t.Errorf("the build job runs if %q; want never for pull requests", wf.Jobs["build"].If)
+			}
+			paths, keys = cached("check")
+			if slices.Contains(paths, "public") {
+				t.Errorf("the pull-request job caches public/")
+			}
+			for _, k := range keys {
+				if portal != "" && strings.HasPrefix(portal, k) {
+					t.Errorf("the pull-request job's cache key %q restores the portal's (%s-)", k, portal)
+				}
+			}
+		})
 	}
 }

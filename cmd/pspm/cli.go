@@ -170,6 +170,9 @@ func (g *globals) buildCmd() *cobra.Command {
 				for _, t := range res.Timings {
 					fmt.Fprintf(g.stderr, "  %-8s %v\n", t.Stage, t.Duration.Round(time.Millisecond))
 				}
+				if res.Rendered+res.Kept > 0 {
+					fmt.Fprintf(g.stderr, "  pages: %d rendered, %d kept from the previous build (.pspm/cache/pages)\n", res.Rendered, res.Kept)
+				}
 			}
 			if w := generator.UnregisteredSigner(res, signer); w != "" {
 				fmt.Fprintf(g.stderr, "warning: %s\n", w)
@@ -181,7 +184,7 @@ func (g *globals) buildCmd() *cobra.Command {
 	c.Flags().StringVarP(&dest, "destination", "d", "public", "the output folder")
 	c.Flags().StringVar(&baseURL, "base-url", "", "override baseURL of pspm.yaml")
 	c.Flags().BoolVar(&offline, "offline", false, "use the copies of the sources fetched by earlier builds, without the network")
-	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print the time of each stage")
+	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print the time of each stage and how many pages were rendered and kept")
 	c.Flags().BoolVar(&sign, "sign", false, "sign the build record (api/v1/build.json.sig) with Git's signing key (gpg.format, user.signingKey)")
 	c.Flags().StringVar(&key, "key", "", "the key that signs the build record (SSH: default git config user.signingKey; OpenPGP: an armored secret key); implies --sign")
 	return c

@@ -204,10 +204,13 @@ func TestGitHubWorkflowChecksPullRequestsAndPublishesMain(t *testing.T) {
 	if !build.runs("pspm build") || !build.runs("api/v1/versions.json") || !build.runs("git checkout --quiet -B main origin/main") {
 		t.Error("the build job does not restore the published versions, then build main")
 	}
-	for name, j := range map[string]job{"check": check, "build": build} {
-		if c := j.uses("actions/cache"); len(c) != 1 || c[0].With["path"] != ".pspm/cache" {
-			t.Errorf("job %s must cache .pspm/cache, got %+v", name, c)
-		}
+	if c := check.uses("actions/cache"); len(c) != 1 || c[0].With["path"] != ".pspm/cache" {
+		t.Errorf("job check must cache .pspm/cache, got %+v", c)
+	}
+	// The build job also keeps the portal it published (public/), for the page cache,
+	// under a key the pull requests' restore key does not match.
+	if c := build.uses("actions/cache"); len(c) != 2 || c[0].With["path"] != ".pspm/cache" || c[1].With["path"] != "public" || strings.HasPrefix(c[1].With["key"], "pspm-") {
+		t.Errorf("job build must cache .pspm/cache and public/ (under a key of its own), got %+v", c)
 	}
 	if up := build.uses("actions/upload-pages-artifact"); len(up) != 1 || up[0].With["path"] != "public" {
 		t.Errorf("the build job must upload public/ as the Pages artifact, got %+v", up)
@@ -324,8 +327,8 @@ func TestGitLabCIChecksMergeRequestsAndPublishesPages(t *testing.T) {
 	if !p.runs("pspm build") || !p.runs("api/v1/versions.json") || strings.Join(p.Artifacts.Paths, ",") != "public" {
 		t.Errorf("the pages job must restore the published versions, build and publish public/: %+v", p)
 	}
-	if strings.Join(p.Cache.Paths, ",") != ".pspm/cache" {
-		t.Errorf("the pages job must cache .pspm/cache: %+v", p.Cache)
+	if strings.Join(p.Cache.Paths, ",") != ".pspm/cache,public" {
+		t.Errorf("the pages job must cache .pspm/cache and public/ (the page cache's portal): %+v", p.Cache)
 	}
 }
 
@@ -549,7 +552,7 @@ func TestGiteaWorkflowChecksPullRequestsAndBuildsMain(t *testing.T) {
 	if !strings.Contains(check.If, "pull_request") || !check.runs(`pspm check --base "origin/${GITHUB_BASE_REF}"`) {
 		t.Errorf("the check job must run pspm check --base on pull requests: %+v", check)
 	}
-	if !build.runs("pspm build") || !build.runs("api/v1/versions.json") || len(build.uses("actions/upload-artifact")) != 1 || len(build.uses("actions/cache")) != 1 {
+	if !build.runs("pspm build") || !build.runs("api/v1/versions.json") || len(build.uses("actions/upload-artifact")) != 1 || len(build.uses("actions/cache")) != 2 {
 		t.Errorf("the build job must build and keep public/: %+v", build)
 	}
 	for name, j := range map[string]job{"check": check, "build": build} {

@@ -212,3 +212,46 @@ func TestPreviousSiteWithASymbolicLinkIsReplacedWhole(t *testing.T) {
 		t.Errorf("a file outside the destination was touched")
 	}
 }
+
+// TestKeepLeavesThePreviousFile: a file kept is the destination's own, left as it was
+// (even when it holds other bytes than the build would write: the caller knows it is
+// current); a file not kept goes; keeping needs a previous site with the file, and a
+// path is kept or written once.
+func TestKeepLeavesThePreviousFile(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	d, err := NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := d.Keep("a.html"); ok || err != nil {
+		t.Fatalf("kept a file of an empty destination: %v %v", ok, err)
+	}
+	_ = d.Abort()
+	build(t, dest, map[string]string{"a.html": "A", "b/c.html": "C", "old.html": "O"})
+	d, err = NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := d.Keep("a.html"); !ok || err != nil {
+		t.Fatalf("Keep a.html: %v %v", ok, err)
+	}
+	if ok, _ := d.Keep("missing.html"); ok {
+		t.Error("kept a file the destination does not have")
+	}
+	if _, err := d.Keep("a.html"); err == nil {
+		t.Error("a.html kept twice")
+	}
+	if err := d.WriteFile("a.html", []byte("A2")); err == nil {
+		t.Error("a.html kept then written")
+	}
+	if ok, err := d.Keep("b/c.html"); !ok || err != nil {
+		t.Fatalf("Keep b/c.html: %v %v", ok, err)
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got := tree(t, dest)
+	if len(got) != 2 || got["a.html"] != "A" || got["b/c.html"] != "C" {
+		t.Errorf("after the commit: %v", got)
+	}
+}

@@ -201,6 +201,37 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 	return nil
 }
 
+// Keeper is a Writer that can keep the file the destination already has at a path,
+// instead of receiving its bytes again: a build that knows the file is what it would
+// write (the page cache says so) saves rendering it.
+type Keeper interface {
+	Writer
+	// Keep keeps the destination's file at name as the new site's file, as if WriteFile
+	// had written its very bytes, and reports whether it could: only a destination that
+	// holds a previous site (the build writes in place) and has a file at name can.
+	Keep(name string) (bool, error)
+}
+
+// Keep keeps the destination's file at name in the new site: Commit leaves it as it is.
+// It reports false, and keeps nothing, when the destination holds no previous site or
+// no file at name; the caller then writes the file. Keeping a name already written is
+// an error, as writing it twice is.
+func (d *Dir) Keep(name string) (bool, error) {
+	if err := CheckPath(name); err != nil {
+		return false, err
+	}
+	if !d.inPlace || !d.prev[name] {
+		return false, nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.written[name] {
+		return false, fmt.Errorf("output path %q written twice", name)
+	}
+	d.written[name] = true
+	return true, nil
+}
+
 // sameAsDest reports whether the destination has a regular file at name with exactly the
 // bytes data. It reads the file in chunks and stops at the first difference; a file of
 // another size is not read at all.

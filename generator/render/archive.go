@@ -6,16 +6,30 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 )
 
 // archiveTasks makes the catalogue and the archive of every dataset, from the tasks that
 // write the datasets (data). The archive holds the datasets' JSON and CSV files, the
 // catalogue, a LICENSE.txt and a README.md made from Datasets; its entries are sorted by
 // name and dated with the site's date, so that the same site gives the same bytes.
+//
+// Each dataset is made once: archiveTasks changes the tasks of data so that each also
+// compresses its file for the archive, which copies the compressed entries as they are
+// (a dataset whose task has not run when the archive is made, as in pspm serve, is made
+// then). Only the compressed files wait for the archive: the datasets of a large site
+// are hundreds of megabytes, the archive a fraction of them.
 func (r *renderer) archiveTasks(data []task) []task {
-	byPath := map[string]task{}
-	for _, t := range data {
-		byPath[t.path] = t
+	entries := map[string]*archived{}
+	for i, t := range data {
+		name, ok := strings.CutPrefix(t.path, "api/v1/")
+		if !ok {
+			continue
+		}
+		e := &archived{name: name, make: t.make, date: siteDate(r.Site)}
+		entries[name] = e
+		data[i].make = e.dataset
 	}
 	var out []task
 	var catalog []byte
@@ -25,25 +39,23 @@ func (r *renderer) archiveTasks(data []task) []task {
 			task{path: catalogJSONLD, make: func() ([]byte, error) { return jsonLD(nodes) }})
 	}
 	out = append(out, task{path: archiveFile, make: func() ([]byte, error) {
-		// Each file is made when its turn comes and let go once compressed: the datasets
-		// of a large site are hundreds of megabytes, the archive a fraction of them.
-		files := map[string]func() ([]byte, error){
-			"LICENSE.txt": func() ([]byte, error) { return r.licenseText(), nil },
-			"README.md":   func() ([]byte, error) { return r.archiveReadme(catalog != nil), nil },
+		files := map[string]*archived{
+			"LICENSE.txt": {name: "LICENSE.txt", make: func() ([]byte, error) { return r.licenseText(), nil }, date: siteDate(r.Site)},
+			"README.md":   {name: "README.md", make: func() ([]byte, error) { return r.archiveReadme(catalog != nil), nil }, date: siteDate(r.Site)},
 		}
 		if catalog != nil {
-			files["catalog.rdf"] = func() ([]byte, error) { return catalog, nil }
+			files["catalog.rdf"] = &archived{name: "catalog.rdf", make: func() ([]byte, error) { return catalog, nil }, date: siteDate(r.Site)}
 		}
 		for _, d := range Datasets {
 			for _, name := range []string{d.JSON, d.CSV} {
 				if name == "" {
 					continue
 				}
-				t, ok := byPath["api/v1/"+name]
+				e, ok := entries[name]
 				if !ok {
 					return nil, fmt.Errorf("internal error: no task writes api/v1/%s", name)
 				}
-				files[name] = r.oneDataset(t.make)
+				files[name] = e
 			}
 		}
 		names := make([]string, 0, len(files))
@@ -54,15 +66,7 @@ func (r *renderer) archiveTasks(data []task) []task {
 		var buf bytes.Buffer
 		z := zip.NewWriter(&buf)
 		for _, n := range names {
-			b, err := files[n]()
-			if err != nil {
-				return nil, err
-			}
-			w, err := z.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Deflate, Modified: siteDate(r.Site)})
-			if err != nil {
-				return nil, err
-			}
-			if _, err := w.Write(b); err != nil {
+			if err := files[n].copyTo(z); err != nil {
 				return nil, err
 			}
 		}
@@ -72,6 +76,61 @@ func (r *renderer) archiveTasks(data []task) []task {
 		return buf.Bytes(), nil
 	}})
 	return out
+}
+
+// archived is a file of the archive, compressed once: by the task that writes it as a
+// dataset, or by the archive when no task did.
+type archived struct {
+	name string
+	make func() ([]byte, error)
+	date time.Time
+	mu   sync.Mutex // held while the file is made and compressed
+	zip  []byte     // an archive of this file alone, once compressed
+}
+
+// dataset makes the file for its own task, and compresses it for the archive.
+func (a *archived) dataset() ([]byte, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	data, err := a.make()
+	if err == nil && a.zip == nil {
+		a.zip, err = a.compress(data)
+	}
+	return data, err
+}
+
+// compress makes an archive of data alone, as the entry a.name.
+func (a *archived) compress(data []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	w, err := z.CreateHeader(&zip.FileHeader{Name: a.name, Method: zip.Deflate, Modified: a.date})
+	if err == nil {
+		_, err = w.Write(data)
+	}
+	if err == nil {
+		err = z.Close()
+	}
+	return buf.Bytes(), err
+}
+
+// copyTo copies the compressed file into z, making it first when no task did.
+func (a *archived) copyTo(z *zip.Writer) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.zip == nil {
+		data, err := a.make()
+		if err != nil {
+			return err
+		}
+		if a.zip, err = a.compress(data); err != nil {
+			return err
+		}
+	}
+	zr, err := zip.NewReader(bytes.NewReader(a.zip), int64(len(a.zip)))
+	if err != nil || len(zr.File) != 1 {
+		return fmt.Errorf("internal error: the compressed %s: %v", a.name, err)
+	}
+	return z.Copy(zr.File[0])
 }
 
 // licenseText is the archive's licence notice.

@@ -67,7 +67,9 @@ func (r *renderer) siteView() *SiteView {
 		}
 		v.Plan.Phases = append(v.Plan.Phases, pv)
 	}
-	v.Plan.Today, v.Plan.TodayAt = s.Built, len(v.Plan.Phases)
+	// The day alone: a page shows the date, and the hour of the last commit would make
+	// every page differ from the previous build's (its fingerprint) after every commit.
+	v.Plan.Today, v.Plan.TodayAt = s.Built.Truncate(24*time.Hour), len(v.Plan.Phases)
 	for i := range v.Plan.Phases {
 		if v.Plan.Phases[i].State == "current" && v.Plan.Current == nil {
 			v.Plan.Current = &v.Plan.Phases[i]
@@ -671,7 +673,9 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 		v.Contributes = append(v.Contributes, l)
 	}
 	if len(a.Series) > 0 {
-		v.ProgressChart = progressChart(a.Series, r.Site.Built, r.tr.T("action.progress_chart", v.Title), r.tr)
+		// Up to the day of the last commit (as Plan.Today): its hour would change the chart
+		// at every commit.
+		v.ProgressChart = progressChart(a.Series, r.Site.Built.Truncate(24*time.Hour), r.tr.T("action.progress_chart", v.Title), r.tr)
 		v.Series = r.pointViews(a.Series)
 	}
 	return r.page("action", &Page{Title: v.Title, TextLang: r.textLang(&a.Item), Description: r.html[&a.Item].Summary, URL: v.URL, Action: v, Breadcrumbs: r.crumbs(&a.Item, goal, obj), History: r.historyView(&a.Item),

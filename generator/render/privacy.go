@@ -22,16 +22,20 @@ func withoutEmails(text string) string {
 		return text
 	}
 	// Each pass removes at least one '@', and a removal may join what is left into a
-	// new address ("<<@>@>"): repeat until none is left.
-	for address.MatchString(text) {
-		text = address.ReplaceAllStringFunc(text, func(m string) string {
+	// new address ("<<@>@>"): repeat until a pass changes nothing, or no '@' is left
+	// (one pass, most often: the open data of votes run every verdict through here).
+	for {
+		out := address.ReplaceAllStringFunc(text, func(m string) string {
 			if strings.HasSuffix(m, ">") {
 				return ""
 			}
 			return "[e-mail]"
 		})
+		if out == text || !strings.Contains(out, "@") {
+			return out
+		}
+		text = out
 	}
-	return text
 }
 
 // personal is what a dataset publishes of a personal value (an e-mail address, a

@@ -46,6 +46,13 @@ type Options struct {
 	// for all: it bounds memory on large sites, and costs render time (each text is
 	// rendered for its page and each feed). 0 is DefaultLazyTextsAbove; negative is always.
 	LazyTextsAbove int
+	// Pages, when set, is the page cache of the previous build: a page whose fingerprint
+	// it knows, with its file unchanged in the destination, is kept and not rendered.
+	Pages PageCache
+	// Generator identifies the pspm that renders (the SHA-256 of its executable): part of
+	// every page's fingerprint, so that another pspm never keeps a page of this one.
+	// Without it Pages is not used.
+	Generator []byte
 }
 
 // DefaultLazyTextsAbove is Options.LazyTextsAbove's default: a site of 20,000 proposals
@@ -81,7 +88,8 @@ type renderer struct {
 	tagURLs  sync.Map                    // tag → the link to its page
 	warns    diag.List                   // warnings found while listing the files (static files the minifier cannot read)
 	progressIndex
-	datasets sync.Mutex // held while a dataset of the open data is made (oneDataset)
+	salt     Fingerprint // the part of every page's fingerprint common to the language (makeSalt)
+	datasets sync.Mutex  // held while a dataset of the open data is made (oneDataset)
 }
 
 // oneDataset makes the open data files one at a time, while the pages render on the other
@@ -112,6 +120,9 @@ func Render(o Options, w output.Writer) error {
 		r.bufs.New = func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }
 		r.tr = loadTranslations(o.Theme, lang, &errs)
 		r.tmpl = r.loadTemplates(&errs)
+		if !o.Sample {
+			r.salt = r.makeSalt()
+		}
 		rs = append(rs, r)
 	}
 	if errs.HasErrors() {
@@ -137,7 +148,7 @@ func Render(o Options, w output.Writer) error {
 		if o.Sample {
 			tasks = sample(tasks)
 		}
-		if err := run(tasks, w); err != nil {
+		if err := run(tasks, w, o.Pages); err != nil {
 			return err
 		}
 		for _, t := range tasks {
@@ -155,7 +166,7 @@ func Render(o Options, w output.Writer) error {
 		if err := claim(claimed, sitemap); err != nil {
 			return err
 		}
-		if err := run(sitemap, w); err != nil {
+		if err := run(sitemap, w, nil); err != nil {
 			return err
 		}
 	}
@@ -248,10 +259,10 @@ func (r *renderer) prepareViews(i int) ([]task, error) {
 			data = append(data, jsonTask("api/v1/agid.json", func() any { return r.agidJSON() }))
 		}
 		data = append(data, r.versionData()...)
-		archive := r.archiveTasks(data)
 		for i := range data {
 			data[i].make = r.oneDataset(data[i].make)
 		}
+		archive := r.archiveTasks(data)
 		tasks = append(tasks, data...)
 		tasks = append(tasks, archive...)
 		tasks = append(tasks, r.files()...)
@@ -301,8 +312,9 @@ func sample(tasks []task) []task {
 
 // run executes the tasks on every core and writes their files; it stops at the first
 // error. Writing is handed to goroutines of its own, so that the render workers never wait
-// on the file system's system calls.
-func run(tasks []task, w output.Writer) error {
+// on the file system's system calls. A page that pages keeps is neither rendered nor
+// written.
+func run(tasks []task, w output.Writer, pages PageCache) error {
 	type file struct {
 		path string
 		data []byte
@@ -346,12 +358,14 @@ func run(tasks []task, w output.Writer) error {
 				t := tasks[next]
 				next++
 				mu.Unlock()
-				data, err := t.make()
+				data, kept, err := makePage(t, pages)
 				if err != nil {
 					fail(fmt.Errorf("%s: %w", t.path, err))
 					return
 				}
-				files <- file{t.path, data}
+				if !kept {
+					files <- file{t.path, data}
+				}
 			}
 		}()
 	}
@@ -622,13 +636,19 @@ func (r *renderer) page(kind string, in *Page) ([]byte, error) {
 				Permalink: r.Config.AbsURL(strings.TrimPrefix(o.prefix+p.Path, "/")), Current: o == r})
 		}
 	}
-	b := r.bufs.Get().(*bytes.Buffer)
-	defer func() { b.Reset(); r.bufs.Put(b) }()
-	if err := t.ExecuteTemplate(b, "base", p); err != nil {
-		return nil, fmt.Errorf("template %s: %w", kind, err)
+	exec := func() ([]byte, error) {
+		b := r.bufs.Get().(*bytes.Buffer)
+		defer func() { b.Reset(); r.bufs.Put(b) }()
+		if err := t.ExecuteTemplate(b, "base", p); err != nil {
+			return nil, fmt.Errorf("template %s: %w", kind, err)
+		}
+		// A copy of exactly the page's size: the buffer, grown once, serves the next page.
+		return append([]byte(nil), b.Bytes()...), nil
 	}
-	// A copy of exactly the page's size: the buffer, grown once, serves the next page.
-	return append([]byte(nil), b.Bytes()...), nil
+	if r.salt != (Fingerprint{}) && r.memo == nil {
+		return nil, r.deferMake(exec, p)
+	}
+	return exec()
 }
 
 func humanSize(n int64) string {

@@ -1,0 +1,255 @@
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"math"
+	"reflect"
+	"sort"
+	"time"
+)
+
+// Fingerprint identifies everything a page's bytes are made from: its view (with the
+// site-wide view), the theme's layouts and strings, the configuration, the language and
+// the generator. Two renderings with the same fingerprint give the same bytes, so a build
+// that finds a page's fingerprint in the page cache of the previous build, with that
+// build's file still in the destination, keeps the file instead of rendering it.
+type Fingerprint [sha256.Size]byte
+
+// PageCache is what a build knows of the pages of the previous one (the generator's page
+// cache): Keep is called once for every page whose view could be fingerprinted, before it
+// is rendered, and reports whether the file the previous build wrote at path, from a page
+// of the same fingerprint, is still in the destination as it was written, and was kept
+// there: the page is then not rendered. Keep is called from several goroutines.
+type PageCache interface {
+	Keep(path string, fp Fingerprint) bool
+}
+
+// maxDepth bounds how deep a view is followed: a view deeper than this (or one that
+// points back to itself) is not fingerprinted, and its page is rendered every time.
+const maxDepth = 48
+
+// encoder writes a deterministic encoding of a view, which the fingerprint hashes: maps
+// in the order of their keys' encodings, nil apart from empty, every string with its
+// length (so that "ab"+"c" is not "a"+"bc"), times with their zone (the same instant
+// in another zone is another day on the page).
+type encoder struct {
+	b []byte
+}
+
+func newEncoder() *encoder { return &encoder{b: make([]byte, 0, 16<<10)} }
+
+// sum is the SHA-256 of what was encoded.
+func (e *encoder) sum() Fingerprint { return sha256.Sum256(e.b) }
+
+func (e *encoder) tag(t byte) { e.b = append(e.b, t) }
+
+func (e *encoder) uint(n uint64) { e.b = binary.AppendUvarint(e.b, n) }
+
+func (e *encoder) int(n int64) { e.b = binary.AppendVarint(e.b, n) }
+
+func (e *encoder) str(s string) {
+	e.uint(uint64(len(s)))
+	e.b = append(e.b, s...)
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// value encodes v, depth levels down from the view. It reports false when v holds what
+// the encoder cannot see into (a function, a channel, an unexported time) or is deeper
+// than maxDepth: the view then has no fingerprint.
+func (e *encoder) value(v reflect.Value, depth int) bool {
+	if depth > maxDepth {
+		return false
+	}
+	if !v.IsValid() {
+		e.tag(0)
+		return true
+	}
+	e.tag(byte(v.Kind()) + 1)
+	switch v.Kind() {
+	case reflect.Bool:
+		if v.Bool() {
+			e.tag(1)
+		} else {
+			e.tag(0)
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		e.int(v.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		e.uint(v.Uint())
+	case reflect.Float32, reflect.Float64:
+		e.uint(math.Float64bits(v.Float()))
+	case reflect.Complex64, reflect.Complex128:
+		c := v.Complex()
+		e.uint(math.Float64bits(real(c)))
+		e.uint(math.Float64bits(imag(c)))
+	case reflect.String:
+		e.str(v.String())
+	case reflect.Pointer:
+		if v.IsNil() {
+			e.tag(0)
+			return true
+		}
+		e.tag(1)
+		return e.value(v.Elem(), depth+1)
+	case reflect.Interface:
+		if v.IsNil() {
+			e.tag(0)
+			return true
+		}
+		e.tag(1)
+		e.str(v.Elem().Type().String())
+		return e.value(v.Elem(), depth+1)
+	case reflect.Slice:
+		if v.IsNil() {
+			e.tag(0)
+			return true
+		}
+		e.tag(1)
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			e.uint(uint64(v.Len()))
+			e.b = append(e.b, v.Bytes()...)
+			return true
+		}
+		fallthrough
+	case reflect.Array:
+		e.uint(uint64(v.Len()))
+		for i := range v.Len() {
+			if !e.value(v.Index(i), depth+1) {
+				return false
+			}
+		}
+	case reflect.Map:
+		return e.mapValue(v, depth)
+	case reflect.Struct:
+		if v.Type() == timeType {
+			if !v.CanInterface() {
+				return false
+			}
+			t := v.Interface().(time.Time)
+			name, offset := t.Zone()
+			e.int(t.Unix())
+			e.int(int64(t.Nanosecond()))
+			e.str(name)
+			e.int(int64(offset))
+			return true
+		}
+		e.uint(uint64(v.NumField()))
+		for i := range v.NumField() {
+			e.str(v.Type().Field(i).Name)
+			if !e.value(v.Field(i), depth+1) {
+				return false
+			}
+		}
+	default: // functions, channels, unsafe pointers
+		return false
+	}
+	return true
+}
+
+// mapValue encodes a map's entries in the order of their keys' encodings, so that the
+// same map gives the same bytes however it was filled.
+func (e *encoder) mapValue(v reflect.Value, depth int) bool {
+	if v.IsNil() {
+		e.tag(0)
+		return true
+	}
+	e.tag(1)
+	type entry struct{ key, val []byte }
+	entries := make([]entry, 0, v.Len())
+	sub := &encoder{}
+	for it := v.MapRange(); it.Next(); {
+		sub.b = sub.b[:0]
+		if !sub.value(it.Key(), depth+1) {
+			return false
+		}
+		key := bytes.Clone(sub.b)
+		sub.b = sub.b[:0]
+		if !sub.value(it.Value(), depth+1) {
+			return false
+		}
+		entries = append(entries, entry{key, bytes.Clone(sub.b)})
+	}
+	sort.Slice(entries, func(i, j int) bool { return bytes.Compare(entries[i].key, entries[j].key) < 0 })
+	e.uint(uint64(len(entries)))
+	for _, en := range entries {
+		e.b = append(e.b, en.key...)
+		e.b = append(e.b, en.val...)
+	}
+	return true
+}
+
+// deferred is a page whose view is made and not yet rendered: what page returns, as an
+// error, when the build has a page cache, so that run can look the page's fingerprint up
+// before executing its template. It travels as an error so that every function that makes
+// a page keeps its signature; run never lets it out.
+type deferred struct {
+	fp     Fingerprint
+	ok     bool // the view could be fingerprinted
+	render func() ([]byte, error)
+}
+
+func (*deferred) Error() string { return "internal error: a deferred page was not rendered" }
+
+// deferMake returns the deferred rendering exec of the page p: its fingerprint is the
+// salt of the language (layouts, strings, configuration, generator) followed by the
+// page's view, with the site-wide view it points to.
+func (r *renderer) deferMake(exec func() ([]byte, error), p *Page) error {
+	e := newEncoder()
+	e.b = append(e.b, r.salt[:]...)
+	ok := e.value(reflect.ValueOf(p), 0)
+	return &deferred{fp: e.sum(), ok: ok, render: exec}
+}
+
+// makePage runs a task's make: when it returns a deferred page, the page cache keeps the
+// previous build's file (kept is true) or the page is rendered.
+func makePage(t task, pages PageCache) (data []byte, kept bool, err error) {
+	data, err = t.make()
+	var d *deferred
+	if !errors.As(err, &d) {
+		return data, false, err
+	}
+	if d.ok && pages != nil && pages.Keep(t.path, d.fp) {
+		return nil, true, nil
+	}
+	data, err = d.render()
+	return data, false, err
+}
+
+// salt is the part of every page's fingerprint that is the same for all the pages of a
+// language: pspm's version and the generator's own hash (Options.Generator: a new pspm
+// never reuses pages), the language, the configuration (with the base URL), the theme's
+// layouts and the strings of the language. A zero salt (no Generator, or a configuration
+// that cannot be encoded) turns the page cache off.
+func (r *renderer) makeSalt() Fingerprint {
+	if len(r.Generator) == 0 || r.Pages == nil {
+		return Fingerprint{}
+	}
+	e := newEncoder()
+	e.str("pspm page fingerprint 1")
+	e.str(r.Version)
+	e.str(string(r.Generator))
+	e.str(r.lang)
+	e.str(r.prefix)
+	e.str(r.base)
+	e.str(r.tr.tag.String())
+	if !e.value(reflect.ValueOf(r.Config), 0) || !e.value(reflect.ValueOf(r.tr.strings), 0) {
+		return Fingerprint{}
+	}
+	files, err := r.Theme.Files("layouts")
+	if err != nil {
+		return Fingerprint{}
+	}
+	for _, f := range files {
+		data, err := f.Read()
+		if err != nil {
+			return Fingerprint{}
+		}
+		e.str(f.Name)
+		e.str(string(data))
+	}
+	return e.sum()
+}
