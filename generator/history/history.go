@@ -221,7 +221,8 @@ type History struct {
 	// History: all of them for Load, only the new ones for an Update.
 	Walked int `json:"-"`
 
-	stats walkStats // counters for tests and benchmarks
+	stats walkStats  // counters for tests and benchmarks
+	cache cacheState // how the History stands with the cache it was decoded from
 }
 
 // walkStats counts the work of one Load or Update.
