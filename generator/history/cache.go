@@ -461,7 +461,8 @@ type decoder struct {
 	chain  []Commit
 	makers []maker
 	zones  map[int64]*time.Location
-	room   int // commits to leave room for before the chain (History.cache.chain)
+	room   int      // commits to leave room for before the chain (History.cache.chain)
+	pool   []string // see parents
 	// arena holds the bytes of the hashes, paths and messages decoded, many strings to
 	// a buffer: a cache of a million files would otherwise be millions of small
 	// allocations, which the decoding and the collector then spend most of their time on.
@@ -615,15 +616,32 @@ func (d *decoder) person() Person {
 	return Person{Name: d.str(), Email: d.str(), When: d.time()}
 }
 
-// path reads a path of a sorted list, given the previous one.
-func (d *decoder) path(prev string) string {
+// sortedPath reads the path after prev in a list of paths sorted and unique, as
+// appendPath writes them (first: the first of the list). It shares exactly the bytes
+// it says with prev, so the byte after them alone tells that it sorts after prev.
+func (d *decoder) sortedPath(prev string, first bool) string {
 	shared := d.uint()
-	if shared > uint64(len(prev)) {
+	if shared > uint64(len(prev)) || first && shared != 0 {
 		d.fail()
 		return ""
 	}
 	rest := d.bytes(d.count(1))
+	if !first && (len(rest) == 0 || shared < uint64(len(prev)) && rest[0] <= prev[shared]) {
+		d.fail()
+		return ""
+	}
 	return d.intern(prev[:shared], rest)
+}
+
+// parents returns room for n parent hashes, taken from shared buffers: a chain of a
+// million commits would otherwise be a million small allocations.
+func (d *decoder) parents(n int) []string {
+	if cap(d.pool)-len(d.pool) < n {
+		d.pool = make([]string, 0, max(4096, n))
+	}
+	k := len(d.pool)
+	d.pool = d.pool[:k+n]
+	return d.pool[k : k+n : k+n]
 }
 
 // landing returns the hash and time a landing reference names.
@@ -668,7 +686,7 @@ func (d *decoder) history() *History {
 		c.Hash = d.hash()
 		np := d.count(1)
 		if np > 0 {
-			c.Parents = make([]string, np)
+			c.Parents = d.parents(np)
 		}
 		for j := range np {
 			if k := d.index(len(d.chain) + 1); k > 0 {
@@ -707,10 +725,7 @@ func (d *decoder) history() *History {
 	prev := ""
 	for i := range provs {
 		p := &provs[i]
-		p.Path = d.path(prev)
-		if prev >= p.Path && i > 0 {
-			d.fail() // paths are sorted and unique
-		}
+		p.Path = d.sortedPath(prev, i == 0)
 		prev = p.Path
 		p.Blob = d.hash()
 		m := d.maker()
@@ -726,10 +741,7 @@ func (d *decoder) history() *History {
 		h.Changes = make(map[string][]*Change, n)
 		prev = ""
 		for i := range n {
-			path := d.path(prev)
-			if prev >= path && i > 0 {
-				d.fail()
-			}
+			path := d.sortedPath(prev, i == 0)
 			prev = path
 			list := make([]*Change, d.count(1))
 			changes := make([]Change, len(list))
@@ -760,10 +772,7 @@ func (d *decoder) history() *History {
 		h.Retired = make(map[string][]Retirement, n)
 		prev = ""
 		for i := range n {
-			path := d.path(prev)
-			if prev >= path && i > 0 {
-				d.fail()
-			}
+			path := d.sortedPath(prev, i == 0)
 			prev = path
 			list := make([]Retirement, d.count(22))
 			for j := range list {
