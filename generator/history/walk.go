@@ -41,7 +41,8 @@ func Update(o Options, prev *History) (*History, error) {
 // landed since h.Head: it returns h, changed, and remembers what changed for EncodeNext,
 // which then writes only that. Where Update would read the whole history again (a
 // rewritten history, another prefix, a shallow clone), Advance returns a new History,
-// as Update does, and leaves h as it was. h must not be in use elsewhere while it runs.
+// as Update does, and leaves h as it was. h must not be in use elsewhere while it runs,
+// and after an error it may be partly advanced: it is then to be dropped.
 func (h *History) Advance(o Options) (*History, error) {
 	r, err := openRepo(o)
 	if err != nil {
