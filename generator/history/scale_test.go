@@ -268,7 +268,10 @@ func (s *scaleRepo) warm(b *testing.B, next Options, cached []byte) {
 	var warm *History
 	var seg []byte
 	var whole bool
+	var warmCPU time.Duration
 	warmPeak := peakHeap(func() {
+		cpu := cpuTime()
+		defer func() { warmCPU = cpuTime() - cpu }()
 		start := time.Now()
 		prev, err := Decode(cached)
 		if err != nil {
@@ -300,6 +303,7 @@ func (s *scaleRepo) warm(b *testing.B, next Options, cached []byte) {
 	compactTime := time.Since(start)
 
 	b.ReportMetric(float64(decodeTime+advanceTime+encodeTime)/1e6, "warm-ms")
+	b.ReportMetric(float64(warmCPU)/1e6, "warm-cpu-ms")
 	b.ReportMetric(float64(decodeTime)/1e6, "decode-ms")
 	b.ReportMetric(float64(advanceTime)/1e6, "advance-ms")
 	b.ReportMetric(float64(encodeTime)/1e6, "segment-ms")
