@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/history"
 )
 
 // TestWarmBuildThatAppendedMatchesColdBuild: a warm build appends what landed since to
@@ -40,5 +41,32 @@ func TestWarmBuildThatAppendedMatchesColdBuild(t *testing.T) {
 	}
 	if v := g.vote(reggioVote); v["counted"] != true {
 		t.Errorf("the vote landed by the merge request: counted %v (%v)", v["counted"], v["reason"])
+	}
+}
+
+// TestTornHistoryCacheIsReadAgain: a build killed while appending leaves the cache cut
+// inside its last segment; the next build reads the whole history instead, and writes
+// the cache whole again.
+func TestTornHistoryCacheIsReadAgain(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	g.build()
+	g.write(reggioVote, "vote: support\n")
+	g.commitAll("2025-02-03T09:00:00Z", marco, "Voto del Comune")
+	g.build()
+	cache := []byte(g.read(generator.HistoryCache))
+	g.write(generator.HistoryCache, string(cache[:len(cache)-3]))
+
+	g.write(reggioVote, "vote: oppose\n")
+	commit := g.commitAll("2025-02-04T09:00:00Z", marco, "Voto cambiato")
+	v := g.vote(reggioVote)
+	if v["counted"] != true || v["commit"] != commit {
+		t.Errorf("after a torn cache: counted %v, commit %v; want counted, %s", v["counted"], v["commit"], commit)
+	}
+	h, err := history.Decode([]byte(g.read(generator.HistoryCache)))
+	if err != nil {
+		t.Fatalf("the cache was not written again: %v", err)
+	}
+	if h.Files[reggioVote] == nil || h.Files[reggioVote].Commit != commit {
+		t.Errorf("the cache written again does not hold the vote's commit")
 	}
 }
