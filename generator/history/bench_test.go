@@ -241,11 +241,13 @@ func BenchmarkEncodeDecode(b *testing.B) {
 	})
 	b.Run("decode", func(b *testing.B) {
 		b.ReportAllocs()
+		cpu := cpuTime()
 		for b.Loop() {
 			if _, err := Decode(data); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(cpuTime()-cpu)/1e6/float64(b.N), "cpu-ms/op")
 	})
 	// The same cache after MaxSegments warm builds of one landing each, the most a
 	// build reads before the cache is written whole again.
@@ -271,11 +273,13 @@ func BenchmarkEncodeDecode(b *testing.B) {
 		full = append(full, seg...)
 	}
 	b.Run("decode-64-segments", func(b *testing.B) {
+		cpu := cpuTime()
 		for b.Loop() {
 			if _, err := Decode(full); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(cpuTime()-cpu)/1e6/float64(b.N), "cpu-ms/op")
 		b.ReportMetric(float64(len(full)-len(data))/MaxSegments, "B/segment")
 	})
 }
