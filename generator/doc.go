@@ -27,8 +27,10 @@
 //	         and when it landed (and who landed it), every change to an
 //	         item's text, spent votes and signatures (withdrawn versions),
 //	         every action's progress over time; cached in
-//	         .pspm/cache, so a build after a commit walks that commit (only
-//	         when the site is in a Git repository)
+//	         .pspm/cache, so a build after a commit walks that commit and
+//	         appends what it changed to the cache (checksummed segments after
+//	         a base, the whole rewritten every 65th build; only when the site
+//	         is in a Git repository)
 //	anchors  for each comment anchored (paragraph:) to a paragraph that is  (generator/anchors.go,
 //	         no longer in its item's text, the paragraph it was about (the   generator/history,
 //	         item's file at the comment's commit) and the current one most   generator/markdown)

@@ -119,34 +119,49 @@ func amendments(h *history.History, it *site.Item) []*site.Change {
 
 // HistoryCache is where the provenance read from Git is kept between builds, in the site
 // folder, keyed by the commit it describes: the next build walks only the commits that
-// landed since (history.Update). It is a cache: deleting it only costs a full walk.
+// landed since (history.History.Advance) and appends what they changed to the file. It
+// is a cache: deleting it only costs a full walk.
 const HistoryCache = ".pspm/cache/history.json"
 
 // cachedHistory reads the history through the cache: the cached History is brought up
-// to the branch's tip, and the cache rewritten when the tip moved. A cache that cannot be
-// read (absent, corrupt, from another pspm) is ignored; one that cannot be written is
-// reported as a warning.
+// to the branch's tip, and what changed appended to the cache when the tip moved (the
+// whole cache written again when history says so, or when the file changed since it
+// was read). A cache that cannot be read (absent, corrupt, torn, from another pspm) is
+// ignored; one that cannot be written is reported as a warning.
 func cachedHistory(o history.Options, errs *diag.List) (*history.History, error) {
 	dir := o.Dir
 	// Read from the site folder on disk, where it was written: for a portal source,
 	// the content is the source's commit, and a cache committed there would be its
 	// word on its own history.
 	var prev *history.History
-	if data, err := readCache(dir, HistoryCache); err == nil {
+	data, err := readCache(dir, HistoryCache)
+	if err == nil {
 		prev, _ = history.Decode(data)
 	}
 	if prev != nil && committedCache(dir) {
 		prev = nil
 		errs.Warn(diag.Pos{File: HistoryCache}, "the history cache is committed in the repository, so it is not used: anyone could have written it; the whole history is read instead (remove it from Git: git rm -r --cached .pspm)")
 	}
-	h, err := history.Update(o, prev)
+	var h *history.History
+	var head, branch string
+	if prev == nil {
+		data = nil
+		h, err = history.Load(o)
+	} else {
+		head, branch = prev.Head, prev.Branch // Advance changes prev itself
+		h, err = prev.Advance(o)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if prev == nil || prev.Head != h.Head || h.Rewritten || prev.Branch != h.Branch {
-		data, err := h.Encode()
-		if err == nil {
-			err = output.WriteCache(dir, HistoryCache, data)
+	// A History other than prev is a whole walk: the history was rewritten, or the
+	// cache was for another prefix.
+	if prev == nil || h != prev || head != h.Head || branch != h.Branch {
+		next, whole, err := h.EncodeNext()
+		if err == nil && (whole || data == nil) {
+			err = output.WriteCache(dir, HistoryCache, next)
+		} else if err == nil {
+			err = output.AppendCache(dir, HistoryCache, data, next, h.Encode)
 		}
 		if err == nil {
 			err = ignoreCache(dir)

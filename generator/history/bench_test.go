@@ -241,10 +241,45 @@ func BenchmarkEncodeDecode(b *testing.B) {
 	})
 	b.Run("decode", func(b *testing.B) {
 		b.ReportAllocs()
+		cpu := cpuTime()
 		for b.Loop() {
 			if _, err := Decode(data); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(cpuTime()-cpu)/1e6/float64(b.N), "cpu-ms/op")
+	})
+	// The same cache after MaxSegments warm builds of one landing each, the most a
+	// build reads before the cache is written whole again.
+	full := bytes.Clone(data)
+	d, err := Decode(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range MaxSegments {
+		k := n + 1 + i
+		c := Commit{Hash: fmt.Sprintf("%040x", uint64(k)*0x9e3779b97f4a7c15), Parents: []string{d.Head}, Author: d.Commits[0].Author,
+			Committer: d.Commits[0].Committer, Message: fmt.Sprintf("Vote %d\n", k)}
+		path := fmt.Sprintf("content/proposals/p%05d/reactions/c_%06d.yaml", k%10000, k)
+		d.prepend([]Commit{c})
+		d.Head = c.Hash
+		d.Files[path] = &Provenance{Path: path, Blob: c.Hash, Commit: c.Hash, Author: c.Author, Committer: c.Committer,
+			Message: firstLine(c.Message), Landed: c.Committer.When, LandedCommit: c.Hash}
+		d.cache.delta = &delta{commits: 1, files: map[string]bool{path: true}}
+		seg, whole, err := d.EncodeNext()
+		if err != nil || whole {
+			b.Fatalf("segment %d: whole %v, %v", i+1, whole, err)
+		}
+		full = append(full, seg...)
+	}
+	b.Run("decode-64-segments", func(b *testing.B) {
+		cpu := cpuTime()
+		for b.Loop() {
+			if _, err := Decode(full); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(cpuTime()-cpu)/1e6/float64(b.N), "cpu-ms/op")
+		b.ReportMetric(float64(len(full)-len(data))/MaxSegments, "B/segment")
 	})
 }

@@ -1,7 +1,6 @@
 package history
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -16,7 +15,7 @@ import (
 
 // format is the version of the encoding; Decode refuses any other, so a cache written
 // by an older pspm is read again from Git instead of being misread.
-const format = 4 // 4: supports/ folders are contributions (their withdrawn versions are kept)
+const format = 5 // 5: a base record and appended segments (segment.go), the chain's index kept
 
 // magic starts every encoded History.
 const magic = "pspm history\x00"
@@ -29,7 +28,10 @@ const magic = "pspm history\x00"
 // holds their author, committer, message and time. Entries are written in sorted order
 // and the tables in order of first use, so the same History gives the same bytes.
 //
-// Layout, after the magic and the format (integers are varints, a hash is 20 bytes):
+// The file is the magic, the format, then records (segment.go): a base, which holds the
+// whole History as below, followed by the segments that later builds appended.
+//
+// Layout of the base (integers are varints, a hash is 20 bytes):
 //
 //	strings: count, each length, then all their bytes (any other string is its
 //	         length and bytes: messages and paths are not worth a place here)
@@ -47,6 +49,10 @@ const magic = "pspm history\x00"
 //	retired: count, then per path by path: path, count, then per version: blob,
 //	         maker (1 and a hash, or 0 when unknown), landing of the withdrawal
 //	signatures: count, then per commit by hash: hash, text, payload
+//	index:   count (that of the chain), then per chain commit in the order of their
+//	         hashes, its position from the oldest, 4 bytes little-endian: an update
+//	         finds an old commit of the chain by a binary search instead of a set
+//	         of every commit made at each build
 
 // Encode returns h as bytes for the caller to keep (under .pspm/cache/), so that the
 // next build can Decode it and Update instead of walking the whole history again. The
@@ -65,9 +71,11 @@ func (h *History) Encode() ([]byte, error) {
 	if err := e.history(h); err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, len(magic)+16+len(e.strList)*4+e.strBytes+len(e.head)+binary.MaxVarintLen64+len(e.makerBody)+len(e.body))
+	e.body = appendIndex(e.body, h.Commits)
+	out := make([]byte, 0, len(magic)+32+len(e.strList)*4+e.strBytes+len(e.head)+binary.MaxVarintLen64+len(e.makerBody)+len(e.body))
 	out = append(out, magic...)
 	out = binary.AppendUvarint(out, format)
+	out, start := beginRecord(out, recordBase)
 	out = binary.AppendUvarint(out, uint64(len(e.strList)))
 	for _, s := range e.strList {
 		out = binary.AppendUvarint(out, uint64(len(s)))
@@ -79,7 +87,8 @@ func (h *History) Encode() ([]byte, error) {
 	out = append(out, e.head...)
 	out = binary.AppendUvarint(out, uint64(e.nmakers))
 	out = append(out, e.makerBody...)
-	return append(out, e.body...), nil
+	out = append(out, e.body...)
+	return endRecord(out, start)
 }
 
 type encoder struct {
@@ -424,18 +433,14 @@ func (e *encoder) landing(b []byte, commit string, i int, landed time.Time) ([]b
 	return appendTime(b, landed), nil
 }
 
-// Decode reads bytes made by Encode. Any error means the cache is unusable, and the
-// caller should Load instead.
-func Decode(b []byte) (h *History, err error) {
-	rest, ok := bytes.CutPrefix(b, []byte(magic))
-	if !ok {
-		return nil, errors.New("history: decoding the cache: not a pspm history")
+// decodeBase reads the base record of a cache, with room for extra commits before
+// the chain in the same array (those the segments after it add).
+func decodeBase(b []byte, extra int) (*History, error) {
+	d := &decoder{b: b, zones: map[int64]*time.Location{}, room: extra}
+	h := d.history()
+	if d.err == nil {
+		h.cache.index = d.index32(len(h.Commits))
 	}
-	d := &decoder{b: rest, zones: map[int64]*time.Location{}}
-	if f := d.uint(); d.err != nil || f != format {
-		return nil, fmt.Errorf("history: cache format %d, want %d", f, format)
-	}
-	h = d.history()
 	if d.err != nil {
 		return nil, fmt.Errorf("history: decoding the cache: %w", d.err)
 	}
@@ -456,6 +461,8 @@ type decoder struct {
 	chain  []Commit
 	makers []maker
 	zones  map[int64]*time.Location
+	room   int      // commits to leave room for before the chain (History.cache.chain)
+	pool   []string // see parents
 	// arena holds the bytes of the hashes, paths and messages decoded, many strings to
 	// a buffer: a cache of a million files would otherwise be millions of small
 	// allocations, which the decoding and the collector then spend most of their time on.
@@ -609,15 +616,32 @@ func (d *decoder) person() Person {
 	return Person{Name: d.str(), Email: d.str(), When: d.time()}
 }
 
-// path reads a path of a sorted list, given the previous one.
-func (d *decoder) path(prev string) string {
+// sortedPath reads the path after prev in a list of paths sorted and unique, as
+// appendPath writes them (first: the first of the list). It shares exactly the bytes
+// it says with prev, so the byte after them alone tells that it sorts after prev.
+func (d *decoder) sortedPath(prev string, first bool) string {
 	shared := d.uint()
-	if shared > uint64(len(prev)) {
+	if shared > uint64(len(prev)) || first && shared != 0 {
 		d.fail()
 		return ""
 	}
 	rest := d.bytes(d.count(1))
+	if !first && (len(rest) == 0 || shared < uint64(len(prev)) && rest[0] <= prev[shared]) {
+		d.fail()
+		return ""
+	}
 	return d.intern(prev[:shared], rest)
+}
+
+// parents returns room for n parent hashes, taken from shared buffers: a chain of a
+// million commits would otherwise be a million small allocations.
+func (d *decoder) parents(n int) []string {
+	if cap(d.pool)-len(d.pool) < n {
+		d.pool = make([]string, 0, max(4096, n))
+	}
+	k := len(d.pool)
+	d.pool = d.pool[:k+n]
+	return d.pool[k : k+n : k+n]
 }
 
 // landing returns the hash and time a landing reference names.
@@ -638,19 +662,22 @@ func (d *decoder) history() *History {
 		lens[i] = d.count(1)
 		total += lens[i]
 	}
-	all := string(d.bytes(total))
+	strs := string(d.bytes(total))
 	if d.err != nil {
 		return nil
 	}
 	d.strs = make([]string, n)
 	for i, l := range lens {
-		d.strs[i], all = all[:l], all[l:]
+		d.strs[i], strs = strs[:l], strs[l:]
 	}
 
 	h := &History{Head: d.hash(), Branch: d.str(), Time: d.time(), Site: d.str(), Prefix: d.str(), Shallow: d.bool()}
 
-	d.chain = make([]Commit, d.count(20))
+	n = d.count(20)
+	all := make([]Commit, d.room+n)
+	d.chain = all[d.room:]
 	h.Commits = d.chain
+	h.cache.chain = all
 	// Parents refer to later commits: hashes first, then the rest.
 	type parentRef struct{ commit, parent, chain int }
 	var refs []parentRef
@@ -659,7 +686,7 @@ func (d *decoder) history() *History {
 		c.Hash = d.hash()
 		np := d.count(1)
 		if np > 0 {
-			c.Parents = make([]string, np)
+			c.Parents = d.parents(np)
 		}
 		for j := range np {
 			if k := d.index(len(d.chain) + 1); k > 0 {
@@ -669,7 +696,11 @@ func (d *decoder) history() *History {
 			}
 		}
 		c.Author, c.Committer, c.Message, c.Signed = d.person(), d.person(), d.text(), d.bool()
+		if c.Signed {
+			h.cache.signed++
+		}
 	}
+	h.cache.counted = true
 	if d.err != nil {
 		return nil
 	}
@@ -694,10 +725,7 @@ func (d *decoder) history() *History {
 	prev := ""
 	for i := range provs {
 		p := &provs[i]
-		p.Path = d.path(prev)
-		if prev >= p.Path && i > 0 {
-			d.fail() // paths are sorted and unique
-		}
+		p.Path = d.sortedPath(prev, i == 0)
 		prev = p.Path
 		p.Blob = d.hash()
 		m := d.maker()
@@ -713,10 +741,7 @@ func (d *decoder) history() *History {
 		h.Changes = make(map[string][]*Change, n)
 		prev = ""
 		for i := range n {
-			path := d.path(prev)
-			if prev >= path && i > 0 {
-				d.fail()
-			}
+			path := d.sortedPath(prev, i == 0)
 			prev = path
 			list := make([]*Change, d.count(1))
 			changes := make([]Change, len(list))
@@ -747,10 +772,7 @@ func (d *decoder) history() *History {
 		h.Retired = make(map[string][]Retirement, n)
 		prev = ""
 		for i := range n {
-			path := d.path(prev)
-			if prev >= path && i > 0 {
-				d.fail()
-			}
+			path := d.sortedPath(prev, i == 0)
 			prev = path
 			list := make([]Retirement, d.count(22))
 			for j := range list {

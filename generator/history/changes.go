@@ -91,32 +91,7 @@ func contribution(path string) bool {
 // walk read, or else from the repository.
 func (h *History) sign(w *walker, prev map[string]*Signature, read map[string]*commitInfo) error {
 	h.Signatures = nil
-	need := func(hash string) error {
-		if _, ok := h.Signatures[hash]; ok {
-			return nil
-		}
-		s := prev[hash]
-		if s == nil {
-			c := read[hash]
-			if c == nil {
-				var err error
-				if c, err = w.commit(plumbing.NewHash(hash)); err != nil {
-					return err
-				}
-			}
-			var err error
-			if s, err = signatureOf(c); err != nil {
-				return err
-			}
-		}
-		if s != nil {
-			if h.Signatures == nil {
-				h.Signatures = map[string]*Signature{}
-			}
-			h.Signatures[hash] = s
-		}
-		return nil
-	}
+	need := func(hash string) error { return h.need(w, prev, read, hash) }
 	// Landing commits are on the chain, which says which ones are signed. The set of
 	// them is made only when a commit of the chain is signed: on a portal of a million
 	// votes where none is, it is a million entries for nothing at every build.
@@ -161,6 +136,35 @@ func (h *History) sign(w *walker, prev map[string]*Signature, read map[string]*c
 				}
 			}
 		}
+	}
+	return nil
+}
+
+// need puts the signature of the commit hash in h.Signatures, taken from prev, from the
+// commits read, or else from the repository; nothing for an unsigned commit.
+func (h *History) need(w *walker, prev map[string]*Signature, read map[string]*commitInfo, hash string) error {
+	if _, ok := h.Signatures[hash]; ok {
+		return nil
+	}
+	s := prev[hash]
+	if s == nil {
+		c := read[hash]
+		if c == nil {
+			var err error
+			if c, err = w.commit(plumbing.NewHash(hash)); err != nil {
+				return err
+			}
+		}
+		var err error
+		if s, err = signatureOf(c); err != nil {
+			return err
+		}
+	}
+	if s != nil {
+		if h.Signatures == nil {
+			h.Signatures = map[string]*Signature{}
+		}
+		h.Signatures[hash] = s
 	}
 	return nil
 }

@@ -27,7 +27,9 @@
 // on a pack changed under its mapping into an error, and unmaps when the repository or
 // snapshot is closed. Nothing here writes
 // to disk: Encode and Decode turn a History into bytes and back so the caller can keep
-// it between builds, and Update walks only the commits that landed since.
+// it between builds, and Update walks only the commits that landed since. Advance does
+// the same to a decoded History itself, and EncodeNext then returns only a segment to
+// append to the cache (segment.go): a warm build writes what it adds, not the whole.
 // EncodeRepository goes the other way for generated corpora: it turns commits given as
 // whole trees into a Git folder's files, handed to a callback that writes them.
 //
@@ -221,7 +223,8 @@ type History struct {
 	// History: all of them for Load, only the new ones for an Update.
 	Walked int `json:"-"`
 
-	stats walkStats // counters for tests and benchmarks
+	stats walkStats  // counters for tests and benchmarks
+	cache cacheState // how the History stands with the cache it was decoded from
 }
 
 // walkStats counts the work of one Load or Update.

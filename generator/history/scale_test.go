@@ -199,8 +199,9 @@ func scaleSize(name string, def int) int {
 // BenchmarkPortalScale measures, in one run on one repository of a portal's size, what
 // the issue asks of the history: a cold Load against `git log --first-parent -m
 // --name-status` on the same repository (the target: within twice its time), and a warm
-// build (Decode of the cache, Update after one more commit, Encode; the target: under a
-// second), each with its peak heap. The repository has 100,000 landings over 10,000
+// build (Decode of the cache, Advance after one more merge, EncodeNext of the segment
+// to append; the target: under a second), each with its peak heap, and the compaction
+// that one build in MaxSegments+1 does instead of appending (Encode of the whole). The repository has 100,000 landings over 10,000
 // proposals unless PSPM_SCALE_LANDINGS and PSPM_SCALE_PROPOSALS say otherwise; it is
 // generated once (minutes; at 500,000 landings over 1,000 proposals, half an hour on a
 // busy machine) and kept, see scaleRepository. PSPM_SCALE_GIT=0 leaves git log out.
@@ -211,7 +212,7 @@ func BenchmarkPortalScale(b *testing.B) {
 	main, next := Options{Dir: s.dir}, Options{Dir: s.dir, Branch: "next"}
 	// The cache of the last cold walk, for PSPM_SCALE_WARM_ONLY=1: the warm build alone,
 	// without the minutes of a cold walk at a million commits.
-	coldCache := filepath.Join(s.dir, ".git", "pspm-bench-cold-cache")
+	coldCache := filepath.Join(s.dir, ".git", fmt.Sprintf("pspm-bench-cold-cache-v%d", format))
 	for b.Loop() {
 		if os.Getenv("PSPM_SCALE_WARM_ONLY") == "1" {
 			cached, err := os.ReadFile(coldCache)
@@ -258,13 +259,19 @@ func BenchmarkPortalScale(b *testing.B) {
 	}
 }
 
-// warm measures a warm build from the cache of a cold walk: Decode, Update to next (one
-// more merge), Encode, with the peak heap.
+// warm measures a warm build from the cache of a cold walk: Decode, Advance to next
+// (one more merge), EncodeNext (the segment appended), with the peak heap; then the
+// compaction, Encode of the whole History.
 func (s *scaleRepo) warm(b *testing.B, next Options, cached []byte) {
 	runtime.GC()
-	var decodeTime, updateTime, encodeTime time.Duration
+	var decodeTime, advanceTime, encodeTime time.Duration
 	var warm *History
+	var seg []byte
+	var whole bool
+	var warmCPU time.Duration
 	warmPeak := peakHeap(func() {
+		cpu := cpuTime()
+		defer func() { warmCPU = cpuTime() - cpu }()
 		start := time.Now()
 		prev, err := Decode(cached)
 		if err != nil {
@@ -272,26 +279,38 @@ func (s *scaleRepo) warm(b *testing.B, next Options, cached []byte) {
 		}
 		decodeTime = time.Since(start)
 		start = time.Now()
-		if warm, err = Update(next, prev); err != nil {
+		if warm, err = prev.Advance(next); err != nil {
 			b.Fatal(err)
 		}
-		updateTime = time.Since(start)
+		if warm != prev {
+			b.Fatal("Advance read the whole history again")
+		}
+		advanceTime = time.Since(start)
 		start = time.Now()
-		if _, err := warm.Encode(); err != nil {
+		if seg, whole, err = warm.EncodeNext(); err != nil {
 			b.Fatal(err)
 		}
 		encodeTime = time.Since(start)
 	})
-	if warm.Walked != 1 || warm.Files[s.reaction(s.landings+1)] == nil {
-		b.Fatalf("warm Update walked %d commits", warm.Walked)
+	if warm.Walked != 1 || warm.Files[s.reaction(s.landings+1)] == nil || whole {
+		b.Fatalf("warm Advance walked %d commits; whole cache %v", warm.Walked, whole)
 	}
+	start := time.Now()
+	all, err := warm.Encode()
+	if err != nil {
+		b.Fatal(err)
+	}
+	compactTime := time.Since(start)
 
-	b.ReportMetric(float64(decodeTime+updateTime+encodeTime)/1e6, "warm-ms")
+	b.ReportMetric(float64(decodeTime+advanceTime+encodeTime)/1e6, "warm-ms")
+	b.ReportMetric(float64(warmCPU)/1e6, "warm-cpu-ms")
 	b.ReportMetric(float64(decodeTime)/1e6, "decode-ms")
-	b.ReportMetric(float64(updateTime)/1e6, "update-ms")
-	b.ReportMetric(float64(encodeTime)/1e6, "encode-ms")
+	b.ReportMetric(float64(advanceTime)/1e6, "advance-ms")
+	b.ReportMetric(float64(encodeTime)/1e6, "segment-ms")
+	b.ReportMetric(float64(len(seg)), "segment-B")
+	b.ReportMetric(float64(compactTime)/1e6, "compact-ms")
 	b.ReportMetric(float64(warmPeak)/(1<<20), "warm-peak-MB")
-	b.ReportMetric(float64(len(cached))/(1<<20), "cache-MB")
+	b.ReportMetric(float64(len(all))/(1<<20), "cache-MB")
 	b.ReportMetric(float64(maxRSS())/(1<<20), "max-RSS-MB")
 	b.ReportMetric(0, "ns/op")
 }

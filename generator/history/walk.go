@@ -34,7 +34,22 @@ func Update(o Options, prev *History) (*History, error) {
 		return nil, err
 	}
 	defer r.close()
-	return run(r, prev)
+	return run(r, prev, false)
+}
+
+// Advance is Update that brings h itself up to the tip, walking only the commits that
+// landed since h.Head: it returns h, changed, and remembers what changed for EncodeNext,
+// which then writes only that. Where Update would read the whole history again (a
+// rewritten history, another prefix, a shallow clone), Advance returns a new History,
+// as Update does, and leaves h as it was. h must not be in use elsewhere while it runs,
+// and after an error it may be partly advanced: it is then to be dropped.
+func (h *History) Advance(o Options) (*History, error) {
+	r, err := openRepo(o)
+	if err != nil {
+		return nil, err
+	}
+	defer r.close()
+	return run(r, h, true)
 }
 
 // commitInfo is what the walk needs of a commit.
@@ -77,11 +92,25 @@ type plan struct {
 	r      *repo
 	prefix []string // the prefix's components, from the root
 	base   string   // the prefix relative to the site folder
-	// chain gives each commit of the first-parent chain its position, 0 for the oldest
-	// one known. Tracing a merge stops at these commits: what they hold had already
-	// landed.
-	chain map[plumbing.Hash]int
-	known map[plumbing.Hash]*commitInfo // commits read before the walkers started
+	// chain gives commits of the first-parent chain their position, 0 for the oldest
+	// one known; the older ones, when a cache kept their index, are found in indexed
+	// instead (see position). Tracing a merge stops at these commits: what they hold
+	// had already landed.
+	chain   map[plumbing.Hash]int
+	indexed []Commit                      // the chain before the walk, newest first
+	index   []uint32                      // its oldest commits' positions, by hash (cacheState.index)
+	known   map[plumbing.Hash]*commitInfo // commits read before the walkers started
+}
+
+// position returns the position of a commit on the first-parent chain, from the oldest.
+func (p *plan) position(h plumbing.Hash) (int, bool) {
+	if i, ok := p.chain[h]; ok {
+		return i, true
+	}
+	if len(p.index) == 0 {
+		return 0, false
+	}
+	return findIndexed(p.indexed, p.index, h.String())
 }
 
 // walker diffs first-parent commits and traces merges. Several may run at once on
@@ -107,7 +136,10 @@ const minSegment = 256
 // maxWalkers bounds the walkers running at once, each holding caches of its own.
 const maxWalkers = 4
 
-func run(r *repo, prev *History) (*History, error) {
+// run walks the chain from prev.Head (or from the root) to the tip. With inPlace and a
+// prev whose head is on the chain, the walk's changes are made to prev itself, and
+// recorded in prev.cache.delta; otherwise prev is not modified.
+func run(r *repo, prev *History, inPlace bool) (*History, error) {
 	p := &plan{r: r, chain: map[plumbing.Hash]int{}, base: strings.TrimPrefix(r.prefix, r.site)}
 	if r.prefix != "" {
 		p.prefix = strings.Split(strings.TrimSuffix(r.prefix, "/"), "/")
@@ -128,10 +160,22 @@ func run(r *repo, prev *History) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &History{Branch: r.branch, Site: r.site, Prefix: r.prefix, Files: map[string]*Provenance{}}
+	inPlace = inPlace && found
+	var h *History
+	var d *delta
 	var older []Commit
-	if found {
-		h.Files = maps.Clone(prev.Files)
+	switch {
+	case inPlace:
+		h, older = prev, prev.Commits
+		if h.Files == nil {
+			h.Files = map[string]*Provenance{}
+		}
+		if h.cache.delta == nil {
+			h.cache.delta = &delta{files: map[string]bool{}, changes: map[string]int{}, retired: map[string]int{}, sigs: map[string]bool{}}
+		}
+		d = h.cache.delta
+	case found:
+		h = &History{Files: maps.Clone(prev.Files)}
 		if h.Files == nil {
 			h.Files = map[string]*Provenance{}
 		}
@@ -149,12 +193,23 @@ func run(r *repo, prev *History) (*History, error) {
 			}
 		}
 		older = prev.Commits
-		p.chain = make(map[plumbing.Hash]int, len(older)+len(fresh))
-		for i, c := range older {
+	default:
+		h = &History{Files: map[string]*Provenance{}, Rewritten: usable}
+	}
+	h.Branch, h.Site, h.Prefix = r.branch, r.site, r.prefix
+	if found {
+		// The older commits' positions: from the index the cache kept, when it did, and
+		// the few commits after those from a set; otherwise a set of them all.
+		idx := prev.cache.index
+		if len(idx) > len(older) {
+			idx = nil
+		}
+		recent := older[:len(older)-len(idx)]
+		p.chain = make(map[plumbing.Hash]int, len(recent)+len(fresh))
+		for i, c := range recent {
 			p.chain[plumbing.NewHash(c.Hash)] = len(older) - 1 - i
 		}
-	} else {
-		h.Rewritten = usable
+		p.indexed, p.index = older, idx
 	}
 	for i, c := range fresh {
 		p.chain[c.hash] = len(older) + len(fresh) - 1 - i
@@ -168,8 +223,12 @@ func run(r *repo, prev *History) (*History, error) {
 		return nil, err
 	}
 	signed := map[string]*commitInfo{}
+	resign := false // a signed version was replaced: its signature may no longer be needed
 	for _, list := range ops {
 		for _, o := range list {
+			if d != nil {
+				resign = d.record(h, o) || resign
+			}
 			h.apply(o)
 			if o.changer != nil && o.changer.signed {
 				signed[o.changer.hash.String()] = o.changer
@@ -181,18 +240,37 @@ func run(r *repo, prev *History) (*History, error) {
 	h.Walked = len(fresh)
 	h.Shallow = shallow
 	h.stats = stats
-	h.Commits = make([]Commit, 0, len(fresh)+len(older))
-	for _, c := range fresh {
-		h.Commits = append(h.Commits, c.public())
+	news := make([]Commit, len(fresh))
+	for i, c := range fresh {
+		news[i] = c.public()
 	}
-	h.Commits = append(h.Commits, older...)
+	if inPlace {
+		h.Rewritten = false
+		h.countSigned()
+		for _, c := range news {
+			if c.Signed {
+				h.cache.signed++
+			}
+		}
+		h.prepend(news)
+		d.commits += len(news)
+	} else {
+		h.Commits = append(news, older...)
+	}
 
+	if inPlace && !resign && h.cache.signed == 0 {
+		// Nothing that needed a signature went: those of the new versions are added.
+		return h, h.signMore(w, signed, d)
+	}
 	var prevSigs map[string]*Signature
 	if found {
 		prevSigs = prev.Signatures
 	}
 	if err := h.sign(w, prevSigs, signed); err != nil {
 		return nil, err
+	}
+	if d != nil {
+		d.diffSignatures(prevSigs, h.Signatures)
 	}
 	return h, nil
 }
@@ -400,7 +478,7 @@ func (w *walker) trace(m *commitInfo, ts []*target, ops []op) ([]op, error) {
 	for _, t := range ts {
 		t.parts = strings.Split(w.r.site+t.path, "/")
 	}
-	landedAt := w.chain[m.hash]
+	landedAt, _ := w.position(m.hash)
 	credit := func(ts []*target, changer *commitInfo) {
 		for _, t := range ts {
 			ops = append(ops, op{t.path, t.old, t.blob, changer, m})
@@ -419,7 +497,7 @@ func (w *walker) trace(m *commitInfo, ts []*target, ops []op) ([]op, error) {
 		c := heap.Pop(q).(*commitInfo)
 		ts := q.pending[c.hash]
 		delete(q.pending, c.hash)
-		if i, ok := w.chain[c.hash]; ok && i < landedAt {
+		if i, ok := w.position(c.hash); ok && i < landedAt {
 			credit(ts, m)
 			continue
 		}
