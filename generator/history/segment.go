@@ -410,13 +410,7 @@ func (h *History) encodeSegment(d *delta) (b []byte, err error) {
 		}
 	}
 
-	var grown []string
-	for path, n := range d.changes {
-		if len(h.Changes[path]) > n {
-			grown = append(grown, path)
-		}
-	}
-	slices.Sort(grown)
+	grown := grownLists(h.Changes, d.changes)
 	b = binary.AppendUvarint(b, uint64(len(grown)))
 	for _, path := range grown {
 		list := h.Changes[path][d.changes[path]:]
@@ -441,13 +435,7 @@ func (h *History) encodeSegment(d *delta) (b []byte, err error) {
 		}
 	}
 
-	grown = grown[:0]
-	for path, n := range d.retired {
-		if len(h.Retired[path]) > n {
-			grown = append(grown, path)
-		}
-	}
-	slices.Sort(grown)
+	grown = grownLists(h.Retired, d.retired)
 	b = binary.AppendUvarint(b, uint64(len(grown)))
 	for _, path := range grown {
 		list := h.Retired[path][d.retired[path]:]
@@ -609,4 +597,17 @@ func (h *History) applySegment(b []byte) error {
 		return fmt.Errorf("%d bytes too many", len(d.b))
 	}
 	return nil
+}
+
+// grownLists returns, sorted, the paths whose list in now is longer than the length was
+// recorded for it.
+func grownLists[T any](now map[string][]T, was map[string]int) []string {
+	var grown []string
+	for path, n := range was {
+		if len(now[path]) > n {
+			grown = append(grown, path)
+		}
+	}
+	slices.Sort(grown)
+	return grown
 }

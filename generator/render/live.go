@@ -153,39 +153,32 @@ func (m *Memo) end() {
 }
 
 func (m *Memo) markdown(md *markdown.Renderer, text string) markdown.Result {
-	m.mu.Lock()
-	res, ok := m.md[text]
-	if !ok {
-		res, ok = m.mdNew[text]
-	}
-	m.mu.Unlock()
-	if !ok {
-		res = md.Render([]byte(text))
-	}
-	m.mu.Lock()
-	if m.mdNew != nil {
-		m.mdNew[text] = res
-	}
-	m.mu.Unlock()
-	return res
+	return memoized(&m.mu, &m.md, &m.mdNew, text, func() markdown.Result { return md.Render([]byte(text)) })
 }
 
 // anchored is markdown for a text rendered with its paragraphs' anchors.
 func (m *Memo) anchored(md *markdown.Renderer, text string) markdown.Anchored {
-	m.mu.Lock()
-	res, ok := m.an[text]
+	return memoized(&m.mu, &m.an, &m.anNew, text, func() markdown.Anchored { return md.RenderAnchored([]byte(text)) })
+}
+
+// memoized returns what the last rebuild (*last) or this one (*next) made of text, or
+// makes it; while a rebuild runs (*next is not nil) it keeps it for the next one. The maps
+// are read under mu, and make runs outside it.
+func memoized[T any](mu *sync.Mutex, last, next *map[string]T, text string, make func() T) T {
+	mu.Lock()
+	res, ok := (*last)[text]
 	if !ok {
-		res, ok = m.anNew[text]
+		res, ok = (*next)[text]
 	}
-	m.mu.Unlock()
+	mu.Unlock()
 	if !ok {
-		res = md.RenderAnchored([]byte(text))
+		res = make()
 	}
-	m.mu.Lock()
-	if m.anNew != nil {
-		m.anNew[text] = res
+	mu.Lock()
+	if *next != nil {
+		(*next)[text] = res
 	}
-	m.mu.Unlock()
+	mu.Unlock()
 	return res
 }
 
