@@ -20,16 +20,22 @@ import (
 // (a dataset whose task has not run when the archive is made, as in pspm serve, is made
 // then). Only the compressed files wait for the archive: the datasets of a large site
 // are hundreds of megabytes, the archive a fraction of them.
+//
+// In pspm serve (a memo), whose tasks outlive an edit patched into the model, nothing is
+// kept: the archive makes each dataset again when it is asked for.
 func (r *renderer) archiveTasks(data []task) []task {
+	keep := r.memo == nil
 	entries := map[string]*archived{}
 	for i, t := range data {
 		name, ok := strings.CutPrefix(t.path, "api/v1/")
 		if !ok {
 			continue
 		}
-		e := &archived{name: name, make: t.make, date: siteDate(r.Site)}
+		e := &archived{name: name, make: t.make, date: siteDate(r.Site), keep: keep}
 		entries[name] = e
-		data[i].make = e.dataset
+		if keep {
+			data[i].make = e.dataset
+		}
 	}
 	var out []task
 	var catalog []byte
@@ -86,6 +92,7 @@ type archived struct {
 	date time.Time
 	mu   sync.Mutex // held while the file is made and compressed
 	zip  []byte     // an archive of this file alone, once compressed
+	keep bool       // keep zip for the archive (a build), or make it each time (pspm serve)
 }
 
 // dataset makes the file for its own task, and compresses it for the archive.
@@ -117,16 +124,20 @@ func (a *archived) compress(data []byte) ([]byte, error) {
 func (a *archived) copyTo(z *zip.Writer) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.zip == nil {
+	compressed := a.zip
+	if compressed == nil || !a.keep {
 		data, err := a.make()
 		if err != nil {
 			return err
 		}
-		if a.zip, err = a.compress(data); err != nil {
+		if compressed, err = a.compress(data); err != nil {
 			return err
 		}
+		if a.keep {
+			a.zip = compressed
+		}
 	}
-	zr, err := zip.NewReader(bytes.NewReader(a.zip), int64(len(a.zip)))
+	zr, err := zip.NewReader(bytes.NewReader(compressed), int64(len(compressed)))
 	if err != nil || len(zr.File) != 1 {
 		return fmt.Errorf("internal error: the compressed %s: %v", a.name, err)
 	}
