@@ -34,6 +34,12 @@ func searchIndex(dir string, cfg *config.Config, s *site.Site, md *markdown.Rend
 		path = filepath.Join(dir, filepath.FromSlash(search.CacheDir))
 		if err := ignoreCache(dir); err != nil {
 			path = "" // a folder where the cache cannot be written: keep the index in memory
+		} else if committedCache(dir) {
+			// The index decides what a build reindexes (a document whose stored hash is the
+			// new one's is taken as it is), so one that a merge request committed would
+			// be its author's word on the search bundle.
+			errs.Warn(diag.Pos{File: search.CacheDir}, "the search index is committed in the repository, so it is not used: anyone could have written it; the index is built in memory instead (remove it from Git: git rm -r --cached .pspm)")
+			path = ""
 		}
 	}
 	idx, stats, err := search.Build(path, docs)
