@@ -25,17 +25,60 @@ func withoutEmails(text string) string {
 	// new address ("<<@>@>"): repeat until a pass changes nothing, or no '@' is left
 	// (one pass, most often: the open data of votes run every verdict through here).
 	for {
-		out := address.ReplaceAllStringFunc(text, func(m string) string {
-			if strings.HasSuffix(m, ">") {
-				return ""
-			}
-			return "[e-mail]"
-		})
+		out := dropAddresses(text)
 		if out == text || !strings.Contains(out, "@") {
 			return out
 		}
 		text = out
 	}
+}
+
+// dropAddresses is one pass of address over text, on the words that hold an '@' only.
+// Neither of address's forms holds a blank (\s: space, tab, newline, form feed,
+// carriage return), and only the first may begin with blanks: every match is within one
+// word with the blanks before it, so matching each such stretch apart finds what one
+// match over the whole text finds, without the regexp trying every position of a long
+// sentence (a vote's verdict quotes its commit's author; at 100,000 votes that was a
+// tenth of a build).
+func dropAddresses(text string) string {
+	var b strings.Builder
+	last, from := 0, 0
+	for {
+		at := strings.IndexByte(text[from:], '@')
+		if at < 0 {
+			break
+		}
+		at += from
+		start := at
+		for start > from && !blank(text[start-1]) {
+			start--
+		}
+		for start > from && blank(text[start-1]) {
+			start--
+		}
+		end := at
+		for end < len(text) && !blank(text[end]) {
+			end++
+		}
+		b.WriteString(text[last:start])
+		b.WriteString(address.ReplaceAllStringFunc(text[start:end], func(m string) string {
+			if strings.HasSuffix(m, ">") {
+				return ""
+			}
+			return "[e-mail]"
+		}))
+		last, from = end, end
+	}
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// blank is what \s matches in a regexp.
+func blank(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
 
 // personal is what a dataset publishes of a personal value (an e-mail address, a
