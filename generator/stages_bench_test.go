@@ -4,6 +4,7 @@ package generator_test
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,15 +32,7 @@ import (
 //
 //	PSPM_BENCH_DIR=/dev/shm/pre-bench PSPM_BENCH_PRE_PROPOSALS=10000 go test ./generator -run '^$' -bench StagesBeforeRender -benchtime 1x -count 5
 func BenchmarkStagesBeforeRender(b *testing.B) {
-	n := 1000
-	if v, err := strconv.Atoi(os.Getenv("PSPM_BENCH_PRE_PROPOSALS")); err == nil && v > 0 {
-		n = v
-	}
-	dir := stagesRepo(b, n)
-	fsys, err := generator.OpenSource(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
+	dir, fsys, n := stagesSource(b)
 	build := func(b *testing.B) *generator.Result {
 		res, err := generator.BuildBeforeRender(generator.Options{Source: fsys, Dir: dir})
 		if err != nil {
@@ -194,15 +187,7 @@ func stagesRepo(b *testing.B, n int) string {
 //
 //	PSPM_BENCH_DIR=/dev/shm/pre-bench PSPM_BENCH_PRE_PROPOSALS=10000 go test ./generator -run '^$' -bench LoadStored -benchtime 1x -count 5
 func BenchmarkLoadStored(b *testing.B) {
-	n := 1000
-	if v, err := strconv.Atoi(os.Getenv("PSPM_BENCH_PRE_PROPOSALS")); err == nil && v > 0 {
-		n = v
-	}
-	dir := stagesRepo(b, n)
-	fsys, err := generator.OpenSource(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
+	dir, fsys, _ := stagesSource(b)
 	if _, err := generator.BuildBeforeRender(generator.Options{Source: fsys, Dir: dir}); err != nil {
 		b.Fatal(err)
 	}
@@ -240,4 +225,19 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// stagesSource is the benchmarks' repository (PSPM_BENCH_PRE_PROPOSALS proposals, 1,000
+// unless set), its files and its number of proposals.
+func stagesSource(b *testing.B) (string, fs.FS, int) {
+	n := 1000
+	if v, err := strconv.Atoi(os.Getenv("PSPM_BENCH_PRE_PROPOSALS")); err == nil && v > 0 {
+		n = v
+	}
+	dir := stagesRepo(b, n)
+	fsys, err := generator.OpenSource(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return dir, fsys, n
 }
