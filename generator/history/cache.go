@@ -15,7 +15,7 @@ import (
 
 // format is the version of the encoding; Decode refuses any other, so a cache written
 // by an older pspm is read again from Git instead of being misread.
-const format = 5 // 5: a base record and appended segments (segment.go), the chain's index kept
+const format = 6 // 5: a base record and appended segments (segment.go), the chain's index kept; 6: the sizes of the base's sections
 
 // magic starts every encoded History.
 const magic = "pspm history\x00"
@@ -35,6 +35,8 @@ const magic = "pspm history\x00"
 //
 //	strings: count, each length, then all their bytes (any other string is its
 //	         length and bytes: messages and paths are not worth a place here)
+//	sizes:   the bytes of header and chain, of makers and of files, so that a
+//	         decoder reads the files on one core while it reads the chain on another
 //	header:  head, branch, time, site, prefix, shallow
 //	chain:   count, then per commit: hash, parents (chain index+1, or 0 and a hash),
 //	         author, committer, message, signed
@@ -84,8 +86,12 @@ func (h *History) Encode() ([]byte, error) {
 		out = append(out, s...)
 	}
 	// The body refers to makers, which are only all known at its end.
+	nmakers := binary.AppendUvarint(nil, uint64(e.nmakers))
+	out = binary.AppendUvarint(out, uint64(len(e.head)))
+	out = binary.AppendUvarint(out, uint64(len(nmakers)+len(e.makerBody)))
+	out = binary.AppendUvarint(out, uint64(e.filesEnd))
 	out = append(out, e.head...)
-	out = binary.AppendUvarint(out, uint64(e.nmakers))
+	out = append(out, nmakers...)
 	out = append(out, e.makerBody...)
 	out = append(out, e.body...)
 	return endRecord(out, start)
@@ -105,6 +111,7 @@ type encoder struct {
 	head      []byte // header and chain
 	makerBody []byte
 	body      []byte // files and the rest
+	filesEnd  int    // where the files end in body
 }
 
 func (e *encoder) str(b []byte, s string) []byte {
@@ -258,6 +265,8 @@ func (e *encoder) history(h *History) (err error) {
 			return fmt.Errorf("history: encoding %s: %w", path, err)
 		}
 	}
+
+	e.filesEnd = len(b)
 
 	paths := slices.Sorted(maps.Keys(h.Changes))
 	b = binary.AppendUvarint(b, uint64(len(paths)))
@@ -671,75 +680,42 @@ func (d *decoder) history() *History {
 		d.strs[i], strs = strs[:l], strs[l:]
 	}
 
-	h := &History{Head: d.hash(), Branch: d.str(), Time: d.time(), Site: d.str(), Prefix: d.str(), Shallow: d.bool()}
-
-	n = d.count(20)
-	all := make([]Commit, d.room+n)
-	d.chain = all[d.room:]
-	h.Commits = d.chain
-	h.cache.chain = all
-	// Parents refer to later commits: hashes first, then the rest.
-	type parentRef struct{ commit, parent, chain int }
-	var refs []parentRef
-	for i := range d.chain {
-		c := &d.chain[i]
-		c.Hash = d.hash()
-		np := d.count(1)
-		if np > 0 {
-			c.Parents = d.parents(np)
-		}
-		for j := range np {
-			if k := d.index(len(d.chain) + 1); k > 0 {
-				refs = append(refs, parentRef{i, j, k - 1})
-			} else {
-				c.Parents[j] = d.hash()
-			}
-		}
-		c.Author, c.Committer, c.Message, c.Signed = d.person(), d.person(), d.text(), d.bool()
-		if c.Signed {
-			h.cache.signed++
-		}
+	// The files are read on another core while this one reads the chain and the makers
+	// they refer to; the references are resolved once both are done.
+	headLen, makersLen, filesLen := d.uint(), d.uint(), d.uint()
+	if d.err != nil || headLen > uint64(len(d.b)) || makersLen > uint64(len(d.b))-headLen || filesLen > uint64(len(d.b))-headLen-makersLen {
+		d.fail()
+		return nil
 	}
-	h.cache.counted = true
+	at := int(headLen + makersLen)
+	fd := &decoder{b: d.b[at : at+int(filesLen)], strs: d.strs, zones: map[int64]*time.Location{}}
+	rest := d.b[at+int(filesLen):]
+	d.b = d.b[:at]
+	h := &History{}
+	var files *fileRefs
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		files = fd.files()
+	}()
+	d.chainAndMakers(h, int(headLen))
+	<-done
+	if fd.err != nil || len(fd.b) != 0 {
+		d.fail()
+	}
 	if d.err != nil {
 		return nil
 	}
-	for _, r := range refs {
-		d.chain[r.commit].Parents[r.parent] = d.chain[r.chain].Hash
+	h.Files = files.m
+	if !files.resolve(d.chain, d.makers) {
+		d.fail()
+		return nil
 	}
-
-	d.makers = make([]maker, d.count(1))
-	for i := range d.makers {
-		m := &d.makers[i]
-		if k := d.index(len(d.chain) + 1); k > 0 {
-			c := &d.chain[k-1]
-			*m = maker{c.Hash, c.Author, c.Committer, firstLine(c.Message), c.Signed}
-		} else {
-			*m = maker{d.hash(), d.person(), d.person(), d.text(), d.bool()}
-		}
-	}
-
-	nf := d.count(1)
-	h.Files = make(map[string]*Provenance, nf)
-	provs := make([]Provenance, nf)
-	prev := ""
-	for i := range provs {
-		p := &provs[i]
-		p.Path = d.sortedPath(prev, i == 0)
-		prev = p.Path
-		p.Blob = d.hash()
-		m := d.maker()
-		p.Commit, p.Author, p.Committer, p.Message, p.Signed = m.commit, m.author, m.committer, m.message, m.signed
-		p.LandedCommit, p.Landed = d.landing()
-		if d.err != nil {
-			return nil
-		}
-		h.Files[p.Path] = p
-	}
+	d.b = rest
 
 	if n := d.count(1); n > 0 {
 		h.Changes = make(map[string][]*Change, n)
-		prev = ""
+		prev := ""
 		for i := range n {
 			path := d.sortedPath(prev, i == 0)
 			prev = path
@@ -770,7 +746,7 @@ func (d *decoder) history() *History {
 
 	if n := d.count(1); n > 0 {
 		h.Retired = make(map[string][]Retirement, n)
-		prev = ""
+		prev := ""
 		for i := range n {
 			path := d.sortedPath(prev, i == 0)
 			prev = path
@@ -792,7 +768,7 @@ func (d *decoder) history() *History {
 
 	if n := d.count(22); n > 0 {
 		h.Signatures = make(map[string]*Signature, n)
-		prev = ""
+		prev := ""
 		for i := range n {
 			hash := d.hash()
 			if prev >= hash && i > 0 {
@@ -810,6 +786,129 @@ func (d *decoder) history() *History {
 		return nil
 	}
 	return h
+}
+
+// chainAndMakers reads the header and the chain (the first headLen bytes) into h, then
+// the makers.
+func (d *decoder) chainAndMakers(h *History, headLen int) {
+	makers := d.b[headLen:]
+	d.b = d.b[:headLen]
+	h.Head, h.Branch, h.Time, h.Site, h.Prefix, h.Shallow = d.hash(), d.str(), d.time(), d.str(), d.str(), d.bool()
+
+	n := d.count(20)
+	all := make([]Commit, d.room+n)
+	d.chain = all[d.room:]
+	h.Commits = d.chain
+	h.cache.chain = all
+	// Parents refer to later commits: hashes first, then the rest.
+	type parentRef struct{ commit, parent, chain int }
+	var refs []parentRef
+	for i := range d.chain {
+		c := &d.chain[i]
+		c.Hash = d.hash()
+		np := d.count(1)
+		if np > 0 {
+			c.Parents = d.parents(np)
+		}
+		for j := range np {
+			if k := d.index(len(d.chain) + 1); k > 0 {
+				refs = append(refs, parentRef{i, j, k - 1})
+			} else {
+				c.Parents[j] = d.hash()
+			}
+		}
+		c.Author, c.Committer, c.Message, c.Signed = d.person(), d.person(), d.text(), d.bool()
+		if c.Signed {
+			h.cache.signed++
+		}
+	}
+	h.cache.counted = true
+	if d.err != nil || len(d.b) != 0 {
+		d.fail()
+		return
+	}
+	for _, r := range refs {
+		d.chain[r.commit].Parents[r.parent] = d.chain[r.chain].Hash
+	}
+
+	d.b = makers
+	d.makers = make([]maker, d.count(1))
+	for i := range d.makers {
+		m := &d.makers[i]
+		if k := d.index(len(d.chain) + 1); k > 0 {
+			c := &d.chain[k-1]
+			*m = maker{c.Hash, c.Author, c.Committer, firstLine(c.Message), c.Signed}
+		} else {
+			*m = maker{d.hash(), d.person(), d.person(), d.text(), d.bool()}
+		}
+	}
+	if d.err != nil || len(d.b) != 0 {
+		d.fail()
+	}
+}
+
+// fileRefs is the files section read without the chain and the makers: each file's
+// maker and landing as the indexes the section gives, resolved by resolve.
+type fileRefs struct {
+	provs   []Provenance
+	m       map[string]*Provenance
+	maker   []uint64 // index in the makers
+	landing []uint64 // chain index+1, or 0 when the file's own hash and time were read
+}
+
+// files reads the files section: paths, blobs and the references to resolve.
+func (d *decoder) files() *fileRefs {
+	nf := d.count(1)
+	f := &fileRefs{provs: make([]Provenance, nf), maker: make([]uint64, nf), landing: make([]uint64, nf)}
+	prev := ""
+	for i := range f.provs {
+		p := &f.provs[i]
+		p.Path = d.sortedPath(prev, i == 0)
+		prev = p.Path
+		p.Blob = d.hash()
+		f.maker[i] = d.uint()
+		if f.landing[i] = d.uint(); f.landing[i] == 0 {
+			p.LandedCommit, p.Landed = d.hash(), d.time()
+		}
+		if d.err != nil {
+			return nil
+		}
+	}
+	f.m = make(map[string]*Provenance, nf)
+	for i := range f.provs {
+		f.m[f.provs[i].Path] = &f.provs[i]
+	}
+	return f
+}
+
+// resolve fills in each file's maker and landing from chain and makers, half of the
+// files on another core; false when an index is out of range.
+func (f *fileRefs) resolve(chain []Commit, makers []maker) bool {
+	part := func(lo, hi int) bool {
+		for i := lo; i < hi; i++ {
+			p, mi, li := &f.provs[i], f.maker[i], f.landing[i]
+			if mi >= uint64(len(makers)) || li > uint64(len(chain)) {
+				return false
+			}
+			m := &makers[mi]
+			p.Commit, p.Author, p.Committer, p.Message, p.Signed = m.commit, m.author, m.committer, m.message, m.signed
+			if li > 0 {
+				c := &chain[li-1]
+				p.LandedCommit, p.Landed = c.Hash, c.Committer.When
+			}
+		}
+		return true
+	}
+	half := len(f.provs) / 2
+	var ok2 bool
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ok2 = part(half, len(f.provs))
+	}()
+	ok1 := part(0, half)
+	<-done
+	return ok1 && ok2
 }
 
 // Matches reports whether content is the version of the file that p describes, so a

@@ -2,6 +2,8 @@ package history
 
 import (
 	"bytes"
+	"encoding/binary"
+	"reflect"
 	"testing"
 )
 
@@ -280,4 +282,58 @@ func TestSignedCommitSignatureKeptInSegment(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameHistory(t, d, cold)
+}
+
+// TestDecodeChecksSectionSizes changes each of the sizes the base gives of its sections
+// (header and chain, makers, files: the files are read on another core from where the
+// size says they start) by one byte either way: every such base is refused as corrupt,
+// while the base as written decodes to the History encoded.
+func TestDecodeChecksSectionSizes(t *testing.T) {
+	h := bigHistory(300)
+	data, err := h.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := data[len(magic)+1+recordHead : len(data)-recordTail]
+	got, err := decodeBase(payload, segmentRoom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Files) != len(h.Files) || len(got.Commits) != len(h.Commits) || !reflect.DeepEqual(got.Files, want.Files) || !reflect.DeepEqual(got.Commits, want.Commits) {
+		t.Fatalf("the base alone decodes to %d files and %d commits, want %d and %d, equal to Decode's", len(got.Files), len(got.Commits), len(h.Files), len(h.Commits))
+	}
+	// Where the sizes are: after the table of strings.
+	d := &decoder{b: payload}
+	total := 0
+	for range d.count(1) {
+		total += d.count(1)
+	}
+	d.bytes(total)
+	at := len(payload) - len(d.b)
+	var sizes [3]uint64
+	for i := range sizes {
+		sizes[i] = d.uint()
+	}
+	if d.err != nil || sizes[0] == 0 || sizes[1] == 0 || sizes[2] == 0 {
+		t.Fatalf("sizes %v: %v", sizes, d.err)
+	}
+	rest := d.b
+	for i := range sizes {
+		for _, delta := range []int64{-1, 1} {
+			s := sizes
+			s[i] = uint64(int64(s[i]) + delta)
+			b := bytes.Clone(payload[:at])
+			for _, v := range s {
+				b = binary.AppendUvarint(b, v)
+			}
+			b = append(b, rest...)
+			if _, err := decodeBase(b, segmentRoom); err == nil {
+				t.Errorf("size %d changed by %+d: decoded", i, delta)
+			}
+		}
+	}
 }
