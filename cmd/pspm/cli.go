@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -136,7 +137,7 @@ func (g *globals) report(res *generator.Result, format string) error {
 }
 
 func (g *globals) buildCmd() *cobra.Command {
-	var dest, baseURL, key string
+	var dest, baseURL, key, cpuProfile string
 	var verbose, offline, sign bool
 	c := &cobra.Command{
 		Use:   "build",
@@ -151,6 +152,13 @@ func (g *globals) buildCmd() *cobra.Command {
 			}
 			start := time.Now()
 			defer softMemoryLimit(memoryFloor)()
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			var signer *signature.Signer
 			if sign || key != "" {
 				if signer, err = generator.BuildSigner(g.source, key, []byte(os.Getenv("PSPM_KEY_PASSPHRASE")), os.Getenv("SSH_AUTH_SOCK")); err != nil {
@@ -187,7 +195,22 @@ func (g *globals) buildCmd() *cobra.Command {
 	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print the time of each stage and how many pages were rendered and kept")
 	c.Flags().BoolVar(&sign, "sign", false, "sign the build record (api/v1/build.json.sig) with Git's signing key (gpg.format, user.signingKey)")
 	c.Flags().StringVar(&key, "key", "", "the key that signs the build record (SSH: default git config user.signingKey; OpenPGP: an armored secret key); implies --sign")
+	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the build to this file, for go tool pprof")
 	return c
+}
+
+// startCPUProfile profiles the process into the file path until the function it returns
+// is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func (g *globals) checkCmd() *cobra.Command {

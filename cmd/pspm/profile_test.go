@@ -1,0 +1,39 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestBuildWritesCPUProfile: pspm build --cpuprofile writes a profile that go tool pprof
+// reads (a gzipped protocol buffer), and an unwritable path fails the build before it
+// starts, leaving no output.
+func TestBuildWritesCPUProfile(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if code := run([]string{"new", "site", dir}, &out, &errb); code != 0 {
+		t.Fatalf("new site: exit %d: %s", code, errb.String())
+	}
+	prof := filepath.Join(t.TempDir(), "build.prof")
+	dest := filepath.Join(t.TempDir(), "public")
+	if code := run([]string{"build", "-s", dir, "-d", dest, "--cpuprofile", prof}, &out, &errb); code != 0 {
+		t.Fatalf("build: exit %d: %s", code, errb.String())
+	}
+	data, err := os.ReadFile(prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
+		t.Errorf("profile of %d bytes does not start as gzip: % x", len(data), data[:min(len(data), 4)])
+	}
+	dest2 := filepath.Join(t.TempDir(), "public")
+	errb.Reset()
+	if code := run([]string{"build", "-s", dir, "-d", dest2, "--cpuprofile", filepath.Join(dir, "no", "such", "folder", "p")}, &out, &errb); code == 0 {
+		t.Errorf("build with an unwritable profile: exit 0")
+	}
+	if _, err := os.Stat(dest2); !os.IsNotExist(err) {
+		t.Errorf("build with an unwritable profile wrote %s: %v", dest2, err)
+	}
+}
