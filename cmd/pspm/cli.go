@@ -179,7 +179,7 @@ func (g *globals) buildCmd() *cobra.Command {
 					fmt.Fprintf(g.stderr, "  %-8s %v\n", t.Stage, t.Duration.Round(time.Millisecond))
 				}
 				if res.Rendered+res.Kept > 0 {
-					fmt.Fprintf(g.stderr, "  pages: %d rendered, %d kept from the previous build (.pspm/cache/pages)\n", res.Rendered, res.Kept)
+					fmt.Fprintf(g.stderr, "  pages and feeds: %d rendered, %d kept from the previous build (.pspm/cache/pages)\n", res.Rendered, res.Kept)
 				}
 			}
 			if w := generator.UnregisteredSigner(res, signer); w != "" {

@@ -207,12 +207,19 @@ func (r *renderer) feedTitled(file, page string, titleOf func() string, entries 
 			f.Entries = append(f.Entries, ae)
 		}
 		f.Updated = atomTime(updated)
-		var b bytes.Buffer
-		b.Grow(1024 + 2*len(es)*512)
-		b.WriteString(xml.Header)
-		f.write(&b)
-		b.WriteByte('\n')
-		return b.Bytes(), nil
+		write := func() ([]byte, error) {
+			var b bytes.Buffer
+			b.Grow(1024 + 2*len(es)*512)
+			b.WriteString(xml.Header)
+			f.write(&b)
+			b.WriteByte('\n')
+			return b.Bytes(), nil
+		}
+		if r.deferring() {
+			// The feed's bytes are f written: a feed whose f did not change is kept.
+			return nil, r.deferMake(write, &f)
+		}
+		return write()
 	}}
 }
 

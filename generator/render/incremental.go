@@ -194,15 +194,20 @@ type deferred struct {
 
 func (*deferred) Error() string { return "internal error: a deferred page was not rendered" }
 
-// deferMake returns the deferred rendering exec of the page p: its fingerprint is the
-// salt of the language (layouts, strings, configuration, generator) followed by the
-// page's view, with the site-wide view it points to.
-func (r *renderer) deferMake(exec func() ([]byte, error), p *Page) error {
+// deferMake returns the deferred rendering exec of a file whose bytes are made from v
+// alone (a page's view, with the site-wide view it points to; a feed with its entries):
+// its fingerprint is the salt of the language (layouts, strings, configuration,
+// generator) followed by v.
+func (r *renderer) deferMake(exec func() ([]byte, error), v any) error {
 	e := newEncoder()
 	e.b = append(e.b, r.salt[:]...)
-	ok := e.value(reflect.ValueOf(p), 0)
+	ok := e.value(reflect.ValueOf(v), 0)
 	return &deferred{fp: e.sum(), ok: ok, render: exec}
 }
+
+// deferring says whether files are fingerprinted before they are made (deferMake): when
+// the build has a page cache, and not in pspm serve, which keeps its own.
+func (r *renderer) deferring() bool { return r.salt != (Fingerprint{}) && r.memo == nil }
 
 // makePage runs a task's make: when it returns a deferred page, the page cache keeps the
 // previous build's file (kept is true) or the page is rendered.

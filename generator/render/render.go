@@ -645,7 +645,7 @@ func (r *renderer) page(kind string, in *Page) ([]byte, error) {
 		// A copy of exactly the page's size: the buffer, grown once, serves the next page.
 		return append([]byte(nil), b.Bytes()...), nil
 	}
-	if r.salt != (Fingerprint{}) && r.memo == nil {
+	if r.deferring() {
 		return nil, r.deferMake(exec, p)
 	}
 	return exec()
