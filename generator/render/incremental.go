@@ -57,6 +57,17 @@ func (e *encoder) str(s string) {
 
 var timeType = reflect.TypeFor[time.Time]()
 
+// lateView is a part of a page's view that costs much to make and that a page kept from the
+// previous build never shows (an item's text with the tools of its paragraphs): key
+// encodes everything it is made from, and the page's fingerprint holds key in its place;
+// fill makes it, into the view, when the page is rendered.
+type lateView struct {
+	key  []byte
+	fill func()
+}
+
+var lateViewType = reflect.TypeFor[lateView]()
+
 // value encodes v, depth levels down from the view. It reports false when v holds what
 // the encoder cannot see into (a function, a channel, an unexported time) or is deeper
 // than maxDepth: the view then has no fingerprint.
@@ -125,6 +136,12 @@ func (e *encoder) value(v reflect.Value, depth int) bool {
 	case reflect.Map:
 		return e.mapValue(v, depth)
 	case reflect.Struct:
+		if v.Type() == lateViewType {
+			key := v.Field(0).Bytes()
+			e.uint(uint64(len(key)))
+			e.b = append(e.b, key...)
+			return true
+		}
 		if v.Type() == timeType {
 			if !v.CanInterface() {
 				return false

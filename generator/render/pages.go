@@ -683,7 +683,8 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 }
 
 func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
-	v := &ProposalView{Card: *r.cards[&p.Item], Authors: p.Authors, HTML: r.itemText(&p.Item), Contributions: r.contributions(&p.Item)}
+	v := &ProposalView{Card: *r.cards[&p.Item], Authors: p.Authors, Contributions: r.contributions(&p.Item)}
+	late := r.itemTextLater(&p.Item, &v.HTML)
 	v.Tags, v.MoreTags = r.tagLinks(p.Tags), 0 // the card shows some, the page all
 	for _, t := range p.TargetItems {
 		v.Targets = append(v.Targets, r.itemLink(t))
@@ -716,7 +717,7 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 		v.History = append(v.History, cv)
 	}
 	return r.page("proposal", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Foreign: r.foreignView(p.Foreign), Description: r.html[&p.Item].Summary, URL: v.URL, Proposal: v,
-		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.proposals"), r.link("/proposals/")}}, Feed: r.follow(&p.Item), Follow: true})
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.proposals"), r.link("/proposals/")}}, Feed: r.follow(&p.Item), Follow: true, late: late})
 }
 
 func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {

@@ -637,6 +637,9 @@ func (r *renderer) page(kind string, in *Page) ([]byte, error) {
 		}
 	}
 	exec := func() ([]byte, error) {
+		for _, l := range p.late {
+			l.fill()
+		}
 		b := r.bufs.Get().(*bytes.Buffer)
 		defer func() { b.Reset(); r.bufs.Put(b) }()
 		if err := t.ExecuteTemplate(b, "base", p); err != nil {

@@ -114,6 +114,36 @@ func (r *renderer) itemText(it *site.Item) template.HTML {
 	return htmlOf(b.String())
 }
 
+// itemTextLater sets *dst to the item's text as itemText makes it: when the page is
+// rendered (the part of the view it returns), for an item no comment is anchored to,
+// whose text is then made from what its key holds (the anchored rendering, whether the
+// forge takes comments, the item's folder and the prefilled comment; the layouts, strings
+// and configuration are in every fingerprint); at once otherwise, or without a page cache.
+func (r *renderer) itemTextLater(it *site.Item, dst *template.HTML) []lateView {
+	a, ok := r.anchoredHere(it)
+	if !ok || len(it.Feedback) > 0 || !r.deferring() {
+		*dst = r.itemText(it)
+		return nil
+	}
+	e := &encoder{b: make([]byte, 0, len(a.HTML)+64*len(a.Paragraphs)+len(it.Dir)+len(r.prefill.comment)+32)}
+	e.str("item text 1")
+	e.str(a.HTML)
+	e.uint(uint64(len(a.Paragraphs)))
+	for _, p := range a.Paragraphs {
+		e.str(p.ID)
+		e.int(int64(p.End))
+		e.int(int64(p.After))
+	}
+	if r.forge(it) != nil {
+		e.tag(1)
+	} else {
+		e.tag(0)
+	}
+	e.str(it.Dir)
+	e.str(r.prefill.comment)
+	return []lateView{{key: e.b, fill: func() { *dst = r.itemText(it) }}}
+}
+
 // execInto writes the theme's template name, through buf (reused from call to call); a
 // template that fails writes nothing (the page's own templates report the theme's errors).
 func (r *renderer) execInto(b *strings.Builder, buf *bytes.Buffer, t *template.Template, name string, data any) {

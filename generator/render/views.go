@@ -24,6 +24,9 @@ type Page struct {
 	TextLang    string     // the language of the page's main text when it differs from Lang (an untranslated item)
 	Breadcrumbs []Link     // from the home page to the parent of this page
 	Feed        string     // the URL of this page's Atom feed, if any
+	// later makes the parts of the view that are left out until the page is rendered
+	// (see lateView): a page kept from the previous build never makes them.
+	late []lateView
 	// Follow says that Feed is the feed of the page's item alone (its changes, answers,
 	// amendments, votes, comments and progress): the page offers to follow it.
 	Follow bool
