@@ -258,7 +258,7 @@ func (r *renderer) bodyPage(b *site.Body, sizes map[*site.Action]int, n, pages, 
 				v.Results = t
 			case listVotes:
 				for _, rc := range l.votes[from:to] {
-					vv := VoteView{ReactionView: r.reactionView(rc)}
+					vv := r.reactionView(rc)
 					if rc.On != nil {
 						vv.On = r.itemLink(rc.On)
 					}

@@ -450,6 +450,7 @@ type ReactionView struct {
 	Commit       string        // the short hash of the commit that cast it, or ""
 	CommitURL    string        // the commit on the forge, or ""
 	Hidden       *HiddenView   // the moderation that hides it (no Comment then), or nil
+	On           Link          // on its voter's page (VoteView), the item voted on; empty on the item's page
 }
 
 // FeedbackView is a comment. A comment that does not count (its author does not speak
@@ -647,11 +648,11 @@ type SectionLink struct {
 	URL        string // the page and the anchor where it starts; "" when it is empty
 }
 
-// VoteView is a vote listed on its voter's page.
-type VoteView struct {
-	On Link
-	ReactionView
-}
+// VoteView is a vote listed on its voter's page, On the item voted on. It is a
+// ReactionView, not a struct embedding one: a template reaches a field promoted from an
+// embedded struct through reflect's search of the embedded fields, which allocates, and
+// a body's page reads a dozen fields of each of its votes.
+type VoteView = ReactionView
 
 // BodyCard is a body in the list of bodies.
 type BodyCard struct {
