@@ -8,6 +8,7 @@ import (
 	"math"
 	"reflect"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -36,7 +37,36 @@ const maxDepth = 48
 // length (so that "ab"+"c" is not "a"+"bc"), times with their zone (the same instant
 // in another zone is another day on the page).
 type encoder struct {
-	b []byte
+	b      []byte
+	shared *sharedViews // nil: every view encoded in full
+}
+
+// sharedViews holds the digests of the views many pages of a language point to (the
+// cards, which every list shows, and the site-wide view), so that a page's fingerprint
+// holds the digest of each instead of encoding it again: the same for every page that
+// points to the same view, which does not change once the pages are being made.
+type sharedViews struct {
+	m sync.Map // *Card or *SiteView → sharedDigest
+}
+
+type sharedDigest struct {
+	sum Fingerprint
+	ok  bool
+}
+
+var cardPtrType, siteViewPtrType = reflect.TypeFor[*Card](), reflect.TypeFor[*SiteView]()
+
+// digest encodes the view v points to (a *Card or *SiteView), once.
+func (s *sharedViews) digest(v reflect.Value, depth int) sharedDigest {
+	key := v.Interface()
+	if d, ok := s.m.Load(key); ok {
+		return d.(sharedDigest)
+	}
+	sub := &encoder{b: make([]byte, 0, 2<<10)}
+	ok := sub.value(v.Elem(), depth+1)
+	d := sharedDigest{sha256.Sum256(sub.b), ok}
+	s.m.Store(key, d)
+	return d
 }
 
 func newEncoder() *encoder { return &encoder{b: make([]byte, 0, 16<<10)} }
@@ -103,6 +133,12 @@ func (e *encoder) value(v reflect.Value, depth int) bool {
 		if v.IsNil() {
 			e.tag(0)
 			return true
+		}
+		if e.shared != nil && (v.Type() == cardPtrType || v.Type() == siteViewPtrType) {
+			d := e.shared.digest(v, depth)
+			e.tag(2)
+			e.b = append(e.b, d.sum[:]...)
+			return d.ok
 		}
 		e.tag(1)
 		return e.value(v.Elem(), depth+1)
@@ -217,6 +253,7 @@ func (*deferred) Error() string { return "internal error: a deferred page was no
 // generator) followed by v.
 func (r *renderer) deferMake(exec func() ([]byte, error), v any) error {
 	e := newEncoder()
+	e.shared = &r.shared
 	e.b = append(e.b, r.salt[:]...)
 	ok := e.value(reflect.ValueOf(v), 0)
 	return &deferred{fp: e.sum(), ok: ok, render: exec}

@@ -66,3 +66,76 @@ func TestFingerprintsTellViewsApart(t *testing.T) {
 		t.Error("a view holding a function was fingerprinted")
 	}
 }
+
+// TestSharedViewsAreFingerprintedByContent: with the digests of shared views (the cards
+// and the site-wide view, encoded once per language), two list pages have the same
+// fingerprint when their cards say the same, whatever card objects they point to, and
+// different ones when any card, or the site-wide view, says something else; a lateView
+// part counts by its key.
+func TestSharedViewsAreFingerprintedByContent(t *testing.T) {
+	card := func(title string) *Card {
+		return &Card{Title: title, URL: "/proposals/" + title + "/", Tags: []Link{{"Cloud", "/tags/cloud/"}}}
+	}
+	site := func(title string) *SiteView { return &SiteView{Title: title, Menu: []Link{{"Home", "/"}}} }
+	list := func(s *SiteView, cards ...*Card) *Page {
+		return &Page{Site: s, Title: "Proposte", List: &ListView{Cards: cards}}
+	}
+	fp := func(p *Page) (Fingerprint, bool) {
+		e := newEncoder()
+		e.shared = &sharedViews{}
+		ok := e.value(reflect.ValueOf(p), 0)
+		return e.sum(), ok
+	}
+	shared := &sharedViews{}
+	fpShared := func(p *Page) Fingerprint {
+		e := newEncoder()
+		e.shared = shared
+		if !e.value(reflect.ValueOf(p), 0) {
+			t.Fatal("a list page cannot be fingerprinted")
+		}
+		return e.sum()
+	}
+	s := site("Piano")
+	a, b := card("a"), card("b")
+	want, ok := fp(list(s, a, b))
+	if !ok {
+		t.Fatal("a list page cannot be fingerprinted")
+	}
+	if got, _ := fp(list(site("Piano"), card("a"), card("b"))); got != want {
+		t.Error("the same cards in other objects: another fingerprint")
+	}
+	if got := fpShared(list(s, a, b)); got != want {
+		t.Error("digests kept from one page to the next: another fingerprint")
+	}
+	for name, p := range map[string]*Page{
+		"a card's title": list(s, a, card("c")),
+		"a card's tag":   list(s, a, func() *Card { c := card("b"); c.Tags[0].Title = "Sanità"; return c }()),
+		"order":          list(s, b, a),
+		"one card less":  list(s, a),
+		"no card":        list(s),
+		"the site view":  list(site("Piano 2026"), a, b),
+		"no site view":   list(nil, a, b),
+	} {
+		if got, _ := fp(p); got == want {
+			t.Errorf("%s changed: the same fingerprint", name)
+		}
+		if got := fpShared(p); got == want {
+			t.Errorf("%s changed, digests kept: the same fingerprint", name)
+		}
+	}
+	withKey := func(key string) *Page {
+		p := list(s, a, b)
+		p.late = []lateView{{key: []byte(key), fill: func() {}}}
+		return p
+	}
+	k1, ok := fp(withKey("text 1"))
+	if !ok {
+		t.Fatal("a page with a part made later cannot be fingerprinted")
+	}
+	if k2, _ := fp(withKey("text 2")); k1 == k2 {
+		t.Error("two keys of a part made later: the same fingerprint")
+	}
+	if k1 == want {
+		t.Error("a part made later does not count")
+	}
+}

@@ -89,6 +89,7 @@ type renderer struct {
 	warns    diag.List                   // warnings found while listing the files (static files the minifier cannot read)
 	progressIndex
 	salt     Fingerprint // the part of every page's fingerprint common to the language (makeSalt)
+	shared   sharedViews // the digests of the cards and of the site-wide view, for the fingerprints
 	datasets sync.Mutex  // held while a dataset of the open data is made (oneDataset)
 }
 
