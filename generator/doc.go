@@ -29,8 +29,8 @@
 //	         every action's progress over time; cached in
 //	         .pspm/cache, so a build after a commit walks that commit and
 //	         appends what it changed to the cache (checksummed segments after
-//	         a base, the whole rewritten every 65th build; only when the site
-//	         is in a Git repository)
+//	         a base, the whole rewritten every 65th build; the base decoded
+//	         on two cores; only when the site is in a Git repository)
 //	anchors  for each comment anchored (paragraph:) to a paragraph that is  (generator/anchors.go,
 //	         no longer in its item's text, the paragraph it was about (the   generator/history,
 //	         item's file at the comment's commit) and the current one most   generator/markdown)
@@ -80,12 +80,14 @@
 //	         of their texts is made when their page or feed is written,
 //	         never held for all of them at once
 //	         a build into a folder (BuildDir) of a site on disk keeps the  (generator/pagecache.go,
-//	         pages whose fingerprint did not change: the SHA-256 of the     render/incremental.go)
-//	         page's view (with the site-wide view), the layouts, the
-//	         language's strings, the configuration and pspm's own binary;
-//	         a page whose fingerprint .pspm/cache/pages holds, with the
-//	         previous build's file still as written, is neither rendered
-//	         nor written (output.Dir.Keep); every view is still made.
+//	         pages and feeds whose fingerprint did not change: the SHA-256  render/incremental.go)
+//	         of the page's view (with the site-wide view; for a feed, its
+//	         entries), the layouts, the language's strings, the
+//	         configuration and pspm's own binary; a page whose fingerprint
+//	         .pspm/cache/pages holds, with the previous build's file still
+//	         as written, is neither rendered nor written (output.Dir.Keep).
+//	         Every view is still made, but for a proposal's text with its
+//	         paragraphs' tools, made when its page is rendered (lateView).
 //	         Each dataset of the open data is made once, its task
 //	         compressing it for the archive
 //	write    into a temporary folder beside the destination: the whole     (generator/output)
