@@ -16,6 +16,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/render"
+	"github.com/pspm-dev/pspm/generator/search"
 	"github.com/pspm-dev/pspm/generator/signature"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/source"
@@ -128,9 +129,12 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	}
 
 	md := markdown.New()
-	var bundle []bundleFile // the static search bundle, written once the pages are
+	var bundle []bundleFile        // the static search bundle, written once the pages are
+	var summaries search.Summaries // of the texts the search stage parsed, for the pages
 	if !o.check {
-		if idx, _ := searchIndex(o.Dir, cfg, s, md, nil, &errs); idx != nil {
+		idx, _, texts := searchIndex(o.Dir, cfg, s, md, nil, &errs)
+		summaries = texts.Summaries()
+		if idx != nil {
 			stage("index")
 			err := writeBundle(o.Dir, idx, func(name string, data []byte) error {
 				bundle = append(bundle, bundleFile{name, data})
@@ -157,6 +161,9 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	counter := &countingWriter{w: w}
 	rec := &recorder{w: counter}
 	ro := render.Options{Site: s, Config: cfg, Theme: chain, Source: o.Source, Markdown: md, Version: Version, Sample: o.check}
+	if summaries != nil {
+		ro.Summary = summaries.Summary
+	}
 	if _, ok := w.(output.Keeper); ok && o.dest != "" && o.Dir != "" && !o.check {
 		if res.pages = newPageKeeper(o.Dir, o.dest, &errs); res.pages != nil {
 			res.pages.rec = rec

@@ -127,7 +127,16 @@ func TestIncrementalBuildIsByteIdenticalToColdBuild(t *testing.T) {
 		{"text edit of a later paragraph", "", func() {
 			g.write("content/proposals/p2/index.md", strings.Replace(g.read("content/proposals/p2/index.md"), "fonte-a", "fonte-b", 1))
 		}, true},
-		{"removal", "2025-02-05T09:00:00Z", func() { g.remove("content/proposals/p2/index.md") }, false},
+		// Its English translation, then one link of its later paragraph: the English pages
+		// and feeds show the translation's text, which the key must hold instead of the
+		// item's own.
+		{"translation", "2025-02-04T15:00:00Z", func() {
+			g.write("content/proposals/p2/index.en.md", "---\ntitle: Proposal two\n---\nThe text of the second proposal, revised.\n\nA second paragraph, with [a source](https://example.org/source-a).\n")
+		}, true},
+		{"translation edit of a later paragraph", "2025-02-04T16:00:00Z", func() {
+			g.write("content/proposals/p2/index.en.md", strings.Replace(g.read("content/proposals/p2/index.en.md"), "source-a", "source-b", 1))
+		}, true},
+		{"removal", "2025-02-05T09:00:00Z", func() { g.remove("content/proposals/p2/index.md"); g.remove("content/proposals/p2/index.en.md") }, false},
 		{"template edit", "2025-02-05T10:00:00Z", func() {
 			g.write("layouts/partials/footer.html", strings.Replace(string(footer), "</footer>", "<p>Portale di prova</p></footer>", 1))
 		}, false},

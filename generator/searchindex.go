@@ -10,16 +10,17 @@ import (
 	"github.com/pspm-dev/pspm/generator/site"
 )
 
-// searchIndex indexes the model with bleve, making the documents' plain texts through
-// texts (pspm serve's, kept between rebuilds) or, when it is nil, through the text cache
-// of the previous build: in the site folder's search cache
+// searchIndex indexes the model with bleve, and returns the text cache it made the
+// documents' plain texts through: texts (pspm serve's, kept between rebuilds) or, when it
+// is nil, the text cache of the previous build. It keeps the index of the previous
+// build: in the site folder's search cache
 // (search.CacheDir) when the site is on disk, so that the next build reindexes only what
 // changed and `pspm search` and `pspm serve` read it; in memory otherwise. A cache that
 // cannot be written is a warning: the build goes on with an index in memory.
 //
 // bleve writes its index folder itself: it is the one writer to disk besides
 // generator/output, inside the cache folder that the output package keeps out of Git.
-func searchIndex(dir string, cfg *config.Config, s *site.Site, md *markdown.Renderer, texts *search.TextCache, errs *diag.List) (*search.Index, search.Stats) {
+func searchIndex(dir string, cfg *config.Config, s *site.Site, md *markdown.Renderer, texts *search.TextCache, errs *diag.List) (*search.Index, search.Stats, *search.TextCache) {
 	var old []byte
 	if texts == nil {
 		texts, old = textCache(dir)
@@ -49,9 +50,9 @@ func searchIndex(dir string, cfg *config.Config, s *site.Site, md *markdown.Rend
 	}
 	if err != nil {
 		errs.Add(diag.Pos{File: config.File}, "cannot build the search index: %v", err)
-		return nil, stats
+		return nil, stats, texts
 	}
-	return idx, stats
+	return idx, stats, texts
 }
 
 // TextCache and BundleCache are where the search stages keep, in the site folder, the

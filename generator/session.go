@@ -520,7 +520,7 @@ func (ss *Session) OpenIndex() (func(search.Request) (*search.Result, error), er
 	}
 	var errs diag.List
 	ss.lock.RLock()
-	x, _ := searchIndex(ss.o.Dir, sn.Result.Config, sn.Result.Site, ss.md, ss.texts, &errs)
+	x, _, _ := searchIndex(ss.o.Dir, sn.Result.Config, sn.Result.Site, ss.md, ss.texts, &errs)
 	ss.lock.RUnlock()
 	if x == nil {
 		return nil, fmt.Errorf("the search index: %s", errs.Errors())

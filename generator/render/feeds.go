@@ -23,6 +23,8 @@ type atomFeed struct {
 	Links   []atomLink  `xml:"link"`
 	Gen     string      `xml:"generator"`
 	Entries []atomEntry `xml:"entry"`
+	// late are the entries' contents made when the feed is written (see entry.text).
+	late []lateView
 }
 
 type atomLink struct {
@@ -59,8 +61,12 @@ type atomText struct {
 type entry struct {
 	id                                string // the entry's id, when its URL is not unique
 	url, title, author, summary, html string
-	date                              time.Time
-	tags                              []string
+	// text, when set, is the item whose text (in the feed's language) is the entry's
+	// content instead of html: made only for the entries the feed keeps, and when the
+	// feed is written (a feed kept from the previous build never makes it).
+	text *site.Item
+	date time.Time
+	tags []string
 }
 
 // feeds lists the Atom feeds: the site, each section, each body, each item (itemFeeds). The site's feed and
@@ -137,12 +143,12 @@ func (r *renderer) feeds() []task {
 
 func (r *renderer) proposalEntry(p *site.Proposal) entry {
 	return entry{url: p.URL(), title: r.cards[&p.Item].Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
-		html: r.rendered(&p.Item).HTML, date: later(p.Date, p.Answer.Date), tags: p.Tags}
+		text: &p.Item, date: later(p.Date, p.Answer.Date), tags: p.Tags}
 }
 
 func (r *renderer) practiceEntry(p *site.Practice) entry {
 	return entry{url: p.URL(), title: r.cards[&p.Item].Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
-		html: r.rendered(&p.Item).HTML, date: p.Date, tags: p.Tags}
+		text: &p.Item, date: p.Date, tags: p.Tags}
 }
 
 // actionDate is the latest date an action reports: its latest indicator value, else its start.
@@ -206,8 +212,16 @@ func (r *renderer) feedTitled(file, page string, titleOf func() string, entries 
 			}
 			f.Entries = append(f.Entries, ae)
 		}
+		for i, e := range es {
+			if e.text != nil {
+				f.late = append(f.late, r.textLater(e.text, func(html string) { f.Entries[i].Content.Body = html })...)
+			}
+		}
 		f.Updated = atomTime(updated)
 		write := func() ([]byte, error) {
+			for _, l := range f.late {
+				l.fill()
+			}
 			var b bytes.Buffer
 			b.Grow(1024 + 2*len(es)*512)
 			b.WriteString(xml.Header)

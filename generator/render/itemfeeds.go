@@ -105,7 +105,7 @@ func (r *renderer) itemEntries(it *site.Item, title string, date time.Time) []en
 	if c := r.cards[it]; c != nil {
 		author = c.Body.Title
 	}
-	published := entry{id: url + "#published", url: url, title: title, author: author, summary: r.html[it].Summary, html: r.rendered(it).HTML, date: date}
+	published := entry{id: url + "#published", url: url, title: title, author: author, summary: r.html[it].Summary, text: it, date: date}
 	out := []entry{published}
 	seen := map[string]bool{} // a commit that changed the item and its translations is one entry
 	for i, c := range it.History {

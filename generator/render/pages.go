@@ -721,14 +721,15 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 }
 
 func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
-	v := &PracticeView{Card: *r.cards[&p.Item], AgID: p.AgID, AgIDRefs: r.agidRefs(p.AgID), AgIDLang: r.agidLang(), HTML: htmlOf(r.rendered(&p.Item).HTML), Contributions: r.contributions(&p.Item)}
+	v := &PracticeView{Card: *r.cards[&p.Item], AgID: p.AgID, AgIDRefs: r.agidRefs(p.AgID), AgIDLang: r.agidLang(), Contributions: r.contributions(&p.Item)}
+	late := r.textLater(&p.Item, func(html string) { v.HTML = htmlOf(html) })
 	v.Tags, v.MoreTags = r.tagLinks(p.Tags), 0
 	for _, l := range p.Links {
 		v.Links = append(v.Links, Link{l.Title, l.URL})
 	}
 	v.Source = r.sourceView(&p.Item)
 	return r.page("practice", &Page{Title: v.Title, TextLang: r.textLang(&p.Item), Foreign: r.foreignView(p.Foreign), Description: r.html[&p.Item].Summary, URL: v.URL, Practice: v,
-		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.practices"), r.link("/practices/")}}, Feed: r.follow(&p.Item), Follow: true})
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.practices"), r.link("/practices/")}}, Feed: r.follow(&p.Item), Follow: true, late: late})
 }
 
 func (r *renderer) bodiesPage() ([]byte, error) {

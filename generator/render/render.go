@@ -53,6 +53,11 @@ type Options struct {
 	// every page's fingerprint, so that another pspm never keeps a page of this one.
 	// Without it Pages is not used.
 	Generator []byte
+	// Summary, when set, gives the summary of a Markdown text that the build has already
+	// parsed (the search stage converts every text it indexes, and its summary is the
+	// one Markdown.Render gives): ok is false for a text it has not seen. A text whose
+	// summary is known is not parsed again unless a page that shows it is rendered.
+	Summary func(markdown []byte) (summary string, ok bool)
 }
 
 // DefaultLazyTextsAbove is Options.LazyTextsAbove's default: a site of 20,000 proposals
@@ -68,6 +73,7 @@ type renderer struct {
 	tmpl     map[string]*template.Template // by page kind
 	html     map[*site.Item]markdown.Result
 	anchored map[*site.Item]markdown.Anchored // the first language's texts of the items whose paragraphs are commented (anchorable)
+	texts    *textMemo                        // the lazy texts rendered so far, every language's; nil on a site too large to hold them
 	fallback map[*site.Item]bool              // the item has no translation into lang: its text is in the default language
 	plan     markdown.Result
 	fb       map[*site.Feedback]markdown.Result
@@ -397,10 +403,8 @@ func (r *renderer) renderMarkdown() {
 	n := len(items) + len(fbs) + len(props)
 	parallel.For(n, func(i int) {
 		switch {
-		case i < len(items) && r.lazy(items[i]) && anchorable(items[i]):
-			results[i].Summary = r.Markdown.AnchoredSummary([]byte(items[i].Text))
 		case i < len(items) && r.lazy(items[i]):
-			results[i].Summary = r.Markdown.Summary([]byte(items[i].Text))
+			results[i].Summary = r.summary(items[i].Text, anchorable(items[i]))
 		case i < len(items) && anchorable(items[i]) && r.memo == nil:
 			// One rendering gives the text with its paragraphs' anchors and without.
 			anchoredResults[i] = r.Markdown.RenderAnchored([]byte(items[i].Text))
@@ -435,15 +439,65 @@ func (r *renderer) renderMarkdown() {
 	if r.memo != nil {
 		r.renderAnchored()
 	}
+	if !r.lazyTexts() {
+		r.texts = &textMemo{}
+	}
 }
 
-// lazy tells whether the HTML of an item's text is made each time a page or feed shows
-// it, rather than once for all of them: on a large site (lazyTexts), proposals and
-// practices, which grow with the site, in a full build, when no comment is anchored to them (the pages of comments read
-// their paragraphs). The lists keep only their summaries. A site of 100,000 proposals
-// held 1.5 GB of their HTML, twice over, until the last page was written.
+// lazy tells whether the HTML of an item's text is made when a page or feed that shows
+// it is rendered, rather than for all of them before any page: for proposals and
+// practices, which grow with the site, when no comment is anchored to them (the pages of
+// comments read their paragraphs), in a full build (not pspm serve's), on a large site
+// (lazyTexts) or when the build keeps the pages of the previous one (deferring), where
+// most pages, and so most texts, are not rendered at all. The lists keep only their
+// summaries. On a large site each page and feed renders the text again (a site of
+// 100,000 proposals held 1.5 GB of their HTML, twice over, until the last page was
+// written); on a smaller one the first rendering is kept for the others (textMemo).
 func (r *renderer) lazy(it *site.Item) bool {
-	return r.memo == nil && r.lazyTexts() && (it.Section == site.Proposals || it.Section == site.Practices) && len(it.Feedback) == 0
+	return r.memo == nil && (r.lazyTexts() || r.deferring()) && (it.Section == site.Proposals || it.Section == site.Practices) && len(it.Feedback) == 0
+}
+
+// summary is the summary of a Markdown text (anchored: of the text as RenderAnchored
+// reads it), from Options.Summary when the build has it, else parsed.
+func (r *renderer) summary(text string, anchored bool) string {
+	if r.Summary != nil && (!anchored || strings.IndexByte(text, 0) < 0) {
+		if s, ok := r.Summary([]byte(text)); ok {
+			return s
+		}
+	}
+	if anchored {
+		return r.Markdown.AnchoredSummary([]byte(text))
+	}
+	return r.Markdown.Summary([]byte(text))
+}
+
+// textMemo keeps the renderings of lazy texts once made, for the other pages, feeds and
+// languages that show them, on a site whose texts fit in memory.
+type textMemo struct{ m sync.Map } // textMemoKey → *memoText
+
+// textMemoKey is an item's own text (lang "") or its translation into lang.
+type textMemoKey struct {
+	it   *site.Item
+	lang string
+}
+
+type memoText struct {
+	once sync.Once
+	a    markdown.Anchored
+}
+
+// lazyText is render's rendering of the text key names, made once when r keeps them.
+func (r *renderer) lazyText(key textMemoKey, render func() markdown.Anchored) markdown.Anchored {
+	if r.texts == nil {
+		return render()
+	}
+	v, ok := r.texts.m.Load(key)
+	if !ok {
+		v, _ = r.texts.m.LoadOrStore(key, &memoText{})
+	}
+	m := v.(*memoText)
+	m.once.Do(func() { m.a = render() })
+	return m.a
 }
 
 // lazyTexts says the site is large enough for lazy texts (Options.LazyTextsAbove).
@@ -462,19 +516,26 @@ func (r *renderer) rendered(it *site.Item) markdown.Result {
 	if !ok || !r.lazy(it) {
 		return res
 	}
-	if tr := it.Translations[r.lang]; tr != nil && r.lang != r.Config.Languages[0] {
-		out := r.Markdown.Render([]byte(tr.Text))
-		out.Summary = res.Summary
-		return out
+	var out markdown.Result
+	switch tr := it.Translations[r.lang]; {
+	case tr != nil && r.lang != r.Config.Languages[0]:
+		out = r.lazyText(textMemoKey{it, r.lang}, func() markdown.Anchored {
+			return markdown.Anchored{Result: r.Markdown.Render([]byte(tr.Text))}
+		}).Result
+	case anchorable(it):
+		out = r.anchoredLazy(it).Result
+	default:
+		out = r.lazyText(textMemoKey{it: it}, func() markdown.Anchored {
+			return markdown.Anchored{Result: r.Markdown.Render([]byte(it.Text))}
+		}).Result
 	}
-	if anchorable(it) {
-		out := r.Markdown.RenderAnchored([]byte(it.Text)).Result
-		out.Summary = res.Summary
-		return out
-	}
-	out := r.Markdown.Render([]byte(it.Text))
 	out.Summary = res.Summary
 	return out
+}
+
+// anchoredLazy is the anchored rendering of a lazy item's text (in the first language).
+func (r *renderer) anchoredLazy(it *site.Item) markdown.Anchored {
+	return r.lazyText(textMemoKey{it: it}, func() markdown.Anchored { return r.Markdown.RenderAnchored([]byte(it.Text)) })
 }
 
 // anchoredOf is the anchored rendering of the item's text (in the first language), made
@@ -483,7 +544,7 @@ func (r *renderer) anchoredOf(it *site.Item) (markdown.Anchored, bool) {
 	if a, ok := r.anchored[it]; ok || !anchorable(it) || !r.lazy(it) {
 		return a, ok
 	}
-	return r.Markdown.RenderAnchored([]byte(it.Text)), true
+	return r.anchoredLazy(it), true
 }
 
 // renderAnchored renders, with their paragraphs' anchors, the texts of the items whose
@@ -520,7 +581,7 @@ func (r *renderer) translateMarkdown(def *renderer) {
 	results := make([]markdown.Result, len(todo))
 	parallel.For(len(todo), func(i int) {
 		if text := todo[i].Translations[r.lang].Text; r.lazy(todo[i]) {
-			results[i].Summary = r.Markdown.Summary([]byte(text))
+			results[i].Summary = r.summary(text, false)
 		} else {
 			results[i] = r.markdown(text)
 		}
@@ -530,6 +591,7 @@ func (r *renderer) translateMarkdown(def *renderer) {
 	}
 	r.fb = def.fb
 	r.anchored = def.anchored
+	r.texts = def.texts
 	r.ans = make(map[*site.Proposal]template.HTML, len(def.ans))
 	for p, h := range def.ans {
 		if tr := p.Translations[r.lang]; tr != nil && tr.Answer.Text != "" {

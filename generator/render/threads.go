@@ -116,32 +116,70 @@ func (r *renderer) itemText(it *site.Item) template.HTML {
 
 // itemTextLater sets *dst to the item's text as itemText makes it: when the page is
 // rendered (the part of the view it returns), for an item no comment is anchored to,
-// whose text is then made from what its key holds (the anchored rendering, whether the
-// forge takes comments, the item's folder and the prefilled comment; the layouts, strings
-// and configuration are in every fingerprint); at once otherwise, or without a page cache.
+// whose text is then made from what its key holds (the Markdown it is rendered from,
+// and where the page shows its paragraphs' tools, whether the forge takes comments, the
+// item's folder and the prefilled comment; the layouts, strings, configuration and pspm
+// itself are in every fingerprint); at once otherwise, or without a page cache.
 func (r *renderer) itemTextLater(it *site.Item, dst *template.HTML) []lateView {
-	a, ok := r.anchoredHere(it)
-	if !ok || len(it.Feedback) > 0 || !r.deferring() {
+	if len(it.Feedback) > 0 || !r.deferring() {
 		*dst = r.itemText(it)
 		return nil
 	}
-	e := &encoder{b: make([]byte, 0, len(a.HTML)+64*len(a.Paragraphs)+len(it.Dir)+len(r.prefill.comment)+32)}
-	e.str("item text 1")
-	e.str(a.HTML)
-	e.uint(uint64(len(a.Paragraphs)))
-	for _, p := range a.Paragraphs {
-		e.str(p.ID)
-		e.int(int64(p.End))
-		e.int(int64(p.After))
+	e := &encoder{b: make([]byte, 0, len(it.Text)+len(it.Dir)+len(r.prefill.comment)+64)}
+	e.str("item text 2")
+	r.textKey(e, it)
+	if r.showsAnchors(it) {
+		e.tag(1)
+		if r.forge(it) != nil {
+			e.tag(1)
+		} else {
+			e.tag(0)
+		}
+		e.str(it.Dir)
+		e.str(r.prefill.comment)
+	} else {
+		e.tag(0)
 	}
-	if r.forge(it) != nil {
+	return []lateView{{key: e.b, fill: func() { *dst = r.itemText(it) }}}
+}
+
+// showsAnchors says whether the page of the item, in the page language, shows the text
+// its paragraphs' anchors are of (anchoredHere), without rendering it.
+func (r *renderer) showsAnchors(it *site.Item) bool {
+	return anchorable(it) && (r.lang == r.Config.Languages[0] || r.fallback[it])
+}
+
+// textKey encodes what the rendering of the item's text in the page language
+// (rendered) is made from: the Markdown of its translation or its own, and whether it is
+// rendered with its paragraphs' anchors (the HTML is the same; the way to it is not).
+func (r *renderer) textKey(e *encoder, it *site.Item) {
+	if tr := it.Translations[r.lang]; tr != nil && r.lang != r.Config.Languages[0] {
+		e.tag(1)
+		e.str(tr.Text)
+	} else {
+		e.tag(0)
+		e.str(it.Text)
+	}
+	if anchorable(it) {
 		e.tag(1)
 	} else {
 		e.tag(0)
 	}
-	e.str(it.Dir)
-	e.str(r.prefill.comment)
-	return []lateView{{key: e.b, fill: func() { *dst = r.itemText(it) }}}
+}
+
+// textLater gives set the HTML of the item's text in the page language (rendered):
+// when the page or feed is rendered, its key holding the Markdown it is made from
+// (textKey), when the build keeps pages; at once otherwise. It returns the late part
+// of the view, or nil.
+func (r *renderer) textLater(it *site.Item, set func(html string)) []lateView {
+	if !r.deferring() {
+		set(r.rendered(it).HTML)
+		return nil
+	}
+	e := &encoder{b: make([]byte, 0, len(it.Text)+32)}
+	e.str("text 1")
+	r.textKey(e, it)
+	return []lateView{{key: e.b, fill: func() { set(r.rendered(it).HTML) }}}
 }
 
 // execInto writes the theme's template name, through buf (reused from call to call); a

@@ -76,6 +76,28 @@ func (c *TextCache) Plainer(plain Plainer) Plainer {
 	}
 }
 
+// Summaries are the summaries of the Markdown texts a build converted or took through a
+// TextCache's Plainer, without their plain texts.
+type Summaries map[[32]byte]string
+
+// Summaries returns the summaries of the texts this build converted or took (through
+// Plainer, since Next), as Plainer's function gave them.
+func (c *TextCache) Summaries() Summaries {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(Summaries, len(c.cur))
+	for k, t := range c.cur {
+		out[k] = t.summary
+	}
+	return out
+}
+
+// Summary is the summary of a Markdown text; ok is false for a text s does not hold.
+func (s Summaries) Summary(md []byte) (summary string, ok bool) {
+	summary, ok = s[sha256.Sum256(md)]
+	return summary, ok
+}
+
 // textCacheMagic opens plain.bin; the version of the conversion follows it.
 const textCacheMagic = "PSPMTXT\x01"
 
