@@ -76,9 +76,12 @@
 //	         static files (CSS and JS minified) and
 //	         attachments, then the search bundle                           generator/markdown,
 //	                                                                        generator/minify)
-//	         on a large site (over 20,000 proposals and practices) the HTML
-//	         of their texts is made when their page or feed is written,
-//	         never held for all of them at once
+//	         the HTML of a proposal's or practice's text is made when a
+//	         page or feed that shows it is written (their lists need only
+//	         the summaries, which the search stage's parse gave): once on a
+//	         site that fits in memory, for each page and feed on a large one
+//	         (over 20,000 proposals and practices), in a full build that
+//	         keeps pages or on a large site; pspm serve renders every text
 //	         a build into a folder (BuildDir) of a site on disk keeps the  (generator/pagecache.go,
 //	         pages and feeds whose fingerprint did not change: the SHA-256  render/incremental.go)
 //	         of the page's view (with the site-wide view; for a feed, its
@@ -86,8 +89,10 @@
 //	         configuration and pspm's own binary; a page whose fingerprint
 //	         .pspm/cache/pages holds, with the previous build's file still
 //	         as written, is neither rendered nor written (output.Dir.Keep).
-//	         Every view is still made, but for a proposal's text with its
-//	         paragraphs' tools, made when its page is rendered (lateView).
+//	         Every view is still made, but for the texts of proposals and
+//	         practices (a proposal's with its paragraphs' tools), made when
+//	         their page or feed is rendered (lateView), whose fingerprint
+//	         holds the Markdown they are made from.
 //	         Each dataset of the open data is made once, its task
 //	         compressing it for the archive
 //	write    into a temporary folder beside the destination: the whole     (generator/output)

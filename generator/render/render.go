@@ -45,6 +45,8 @@ type Options struct {
 	// makes the HTML of their texts each time a page or feed shows them, instead of once
 	// for all: it bounds memory on large sites, and costs render time (each text is
 	// rendered for its page and each feed). 0 is DefaultLazyTextsAbove; negative is always.
+	// (With Pages, a smaller site's texts are also made only for the pages and feeds
+	// rendered, once each: see lazy.)
 	LazyTextsAbove int
 	// Pages, when set, is the page cache of the previous build: a page whose fingerprint
 	// it knows, with its file unchanged in the destination, is kept and not rendered.
