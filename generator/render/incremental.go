@@ -62,14 +62,35 @@ func (s *sharedViews) digest(v reflect.Value, depth int) sharedDigest {
 	if d, ok := s.m.Load(key); ok {
 		return d.(sharedDigest)
 	}
-	sub := &encoder{b: make([]byte, 0, 2<<10)}
+	sub := getEncoder()
 	ok := sub.value(v.Elem(), depth+1)
-	d := sharedDigest{sha256.Sum256(sub.b), ok}
+	d := sharedDigest{sub.sum(), ok}
+	putEncoder(sub)
 	s.m.Store(key, d)
 	return d
 }
 
 func newEncoder() *encoder { return &encoder{b: make([]byte, 0, 16<<10)} }
+
+// encoders are the encoders of fingerprints, reused: every page and feed of a build is
+// encoded, and a buffer each was a tenth of what a build allocated.
+var encoders = sync.Pool{New: func() any { return newEncoder() }}
+
+// getEncoder returns an empty encoder, without shared views.
+func getEncoder() *encoder {
+	e := encoders.Get().(*encoder)
+	e.b, e.shared = e.b[:0], nil
+	return e
+}
+
+// putEncoder gives e back once its sum is taken; a buffer grown past a megabyte (a view
+// that large is rare) is let go.
+func putEncoder(e *encoder) {
+	if cap(e.b) <= 1<<20 {
+		e.shared = nil
+		encoders.Put(e)
+	}
+}
 
 // sum is the SHA-256 of what was encoded.
 func (e *encoder) sum() Fingerprint { return sha256.Sum256(e.b) }
@@ -92,8 +113,17 @@ var timeType = reflect.TypeFor[time.Time]()
 // encodes everything it is made from, and the page's fingerprint holds key in its place;
 // fill makes it, into the view, when the page is rendered.
 type lateView struct {
-	key  []byte
+	key  string // the SHA-256 of the encoding of what it is made from (lateKey)
 	fill func()
+}
+
+// lateKey is the key of a late view: the SHA-256 of what encode encodes.
+func lateKey(encode func(e *encoder)) string {
+	e := getEncoder()
+	encode(e)
+	sum := e.sum()
+	putEncoder(e)
+	return string(sum[:])
 }
 
 var lateViewType = reflect.TypeFor[lateView]()
@@ -173,9 +203,7 @@ func (e *encoder) value(v reflect.Value, depth int) bool {
 		return e.mapValue(v, depth)
 	case reflect.Struct:
 		if v.Type() == lateViewType {
-			key := v.Field(0).Bytes()
-			e.uint(uint64(len(key)))
-			e.b = append(e.b, key...)
+			e.str(v.Field(0).String())
 			return true
 		}
 		if v.Type() == timeType {
@@ -252,11 +280,13 @@ func (*deferred) Error() string { return "internal error: a deferred page was no
 // its fingerprint is the salt of the language (layouts, strings, configuration,
 // generator) followed by v.
 func (r *renderer) deferMake(exec func() ([]byte, error), v any) error {
-	e := newEncoder()
+	e := getEncoder()
 	e.shared = &r.shared
 	e.b = append(e.b, r.salt[:]...)
 	ok := e.value(reflect.ValueOf(v), 0)
-	return &deferred{fp: e.sum(), ok: ok, render: exec}
+	fp := e.sum()
+	putEncoder(e)
+	return &deferred{fp: fp, ok: ok, render: exec}
 }
 
 // deferring says whether files are fingerprinted before they are made (deferMake): when

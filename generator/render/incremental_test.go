@@ -125,7 +125,7 @@ func TestSharedViewsAreFingerprintedByContent(t *testing.T) {
 	}
 	withKey := func(key string) *Page {
 		p := list(s, a, b)
-		p.late = []lateView{{key: []byte(key), fill: func() {}}}
+		p.late = []lateView{{key: lateKey(func(e *encoder) { e.str(key) }), fill: func() {}}}
 		return p
 	}
 	k1, ok := fp(withKey("text 1"))

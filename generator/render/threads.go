@@ -125,22 +125,23 @@ func (r *renderer) itemTextLater(it *site.Item, dst *template.HTML) []lateView {
 		*dst = r.itemText(it)
 		return nil
 	}
-	e := &encoder{b: make([]byte, 0, len(it.Text)+len(it.Dir)+len(r.prefill.comment)+64)}
-	e.str("item text 2")
-	r.textKey(e, it)
-	if r.showsAnchors(it) {
-		e.tag(1)
-		if r.forge(it) != nil {
+	key := lateKey(func(e *encoder) {
+		e.str("item text 2")
+		r.textKey(e, it)
+		if r.showsAnchors(it) {
 			e.tag(1)
+			if r.forge(it) != nil {
+				e.tag(1)
+			} else {
+				e.tag(0)
+			}
+			e.str(it.Dir)
+			e.str(r.prefill.comment)
 		} else {
 			e.tag(0)
 		}
-		e.str(it.Dir)
-		e.str(r.prefill.comment)
-	} else {
-		e.tag(0)
-	}
-	return []lateView{{key: e.b, fill: func() { *dst = r.itemText(it) }}}
+	})
+	return []lateView{{key: key, fill: func() { *dst = r.itemText(it) }}}
 }
 
 // showsAnchors says whether the page of the item, in the page language, shows the text
@@ -176,10 +177,11 @@ func (r *renderer) textLater(it *site.Item, set func(html string)) []lateView {
 		set(r.rendered(it).HTML)
 		return nil
 	}
-	e := &encoder{b: make([]byte, 0, len(it.Text)+32)}
-	e.str("text 1")
-	r.textKey(e, it)
-	return []lateView{{key: e.b, fill: func() { set(r.rendered(it).HTML) }}}
+	key := lateKey(func(e *encoder) {
+		e.str("text 1")
+		r.textKey(e, it)
+	})
+	return []lateView{{key: key, fill: func() { set(r.rendered(it).HTML) }}}
 }
 
 // execInto writes the theme's template name, through buf (reused from call to call); a
