@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -43,8 +45,36 @@ func AnchorOf(t string) string {
 	return "p-" + hex.EncodeToString(sum[:4])
 }
 
-// normalise is the text a paragraph's anchor hashes: its words, separated by one space.
-func normalise(b []byte) string { return strings.Join(strings.Fields(string(b)), " ") }
+// normalise is the text a paragraph's anchor hashes: its words, separated by one space
+// (strings.Join(strings.Fields(string(b)), " "), without the list of words: every
+// paragraph of every text is normalised when it is rendered).
+func normalise(b []byte) string {
+	var out strings.Builder
+	out.Grow(len(b))
+	word := false // the last rune written belongs to a word that may go on
+	for i := 0; i < len(b); {
+		size, space := 1, false
+		if c := b[i]; c < utf8.RuneSelf {
+			space = c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRune(b[i:])
+			space = unicode.IsSpace(r)
+		}
+		switch {
+		case space:
+			word = false
+		case !word && out.Len() > 0:
+			out.WriteByte(' ')
+			fallthrough
+		default:
+			word = true
+			out.Write(b[i : i+size])
+		}
+		i += size
+	}
+	return out.String()
+}
 
 // anchorsKey marks, in a parser context, a parse whose paragraphs get anchors; its value
 // is the *[]Paragraph the transformer fills.

@@ -66,3 +66,17 @@ func TestAnchoredRenderingOfNULAndHostileTextStaysSafe(t *testing.T) {
 		t.Errorf("unsafe: %q", a.HTML)
 	}
 }
+
+// FuzzNormalise: a paragraph's normalised text is its words (strings.Fields) separated
+// by one space, for any bytes, valid UTF-8 or not.
+func FuzzNormalise(f *testing.F) {
+	for _, s := range []string{"", " ", "a", " a  b\t\nc ", "città\u00a0e\u2003paese", "x\x85y", "\xff \xfe\xfd z", "\u3000年\u3000"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want := strings.Join(strings.Fields(string(b)), " ")
+		if got := normalise(b); got != want {
+			t.Fatalf("normalise(%q) = %q, want %q", b, got, want)
+		}
+	})
+}
