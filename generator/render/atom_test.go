@@ -45,3 +45,20 @@ func TestAtomWriterWritesWhatEncodingXMLWrites(t *testing.T) {
 		}
 	}
 }
+
+// FuzzXMLTextIsEscapeText: a feed's text is written as encoding/xml's EscapeText writes
+// it, for any string: markup, control characters, runes XML does not allow, bytes that
+// are not UTF-8.
+func FuzzXMLTextIsEscapeText(f *testing.F) {
+	for _, s := range []string{"", "plain", `<a href="x">'&'</a>`, "\t\n\r\x00\x01\x1f", "\xff\xfe", "\uFFFD\uFFFE\uFFFF", "\U0010FFFF\ud7ff\ue000", "città & più", "\xed\xa0\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want, got bytes.Buffer
+		_ = xml.EscapeText(&want, []byte(s))
+		xmlText(&got, s)
+		if got.String() != want.String() {
+			t.Fatalf("xmlText(%q) = %q, want %q", s, got.String(), want.String())
+		}
+	})
+}

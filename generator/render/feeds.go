@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pspm-dev/pspm/generator/site"
 )
@@ -223,7 +224,7 @@ func (r *renderer) feedTitled(file, page string, titleOf func() string, entries 
 				l.fill()
 			}
 			var b bytes.Buffer
-			b.Grow(1024 + 2*len(es)*512)
+			b.Grow(f.size())
 			b.WriteString(xml.Header)
 			f.write(&b)
 			b.WriteByte('\n')
@@ -235,6 +236,21 @@ func (r *renderer) feedTitled(file, page string, titleOf func() string, entries 
 		}
 		return write()
 	}}
+}
+
+// size is about the size of the feed written: its texts, a quarter more for the escaping
+// of their markup, and the elements around them (so that a feed is written into a buffer
+// grown once: the contents of the entries are texts of several kilobytes).
+func (f *atomFeed) size() int {
+	n := 1024 + len(f.Title) + len(f.ID)
+	for _, e := range f.Entries {
+		n += 512 + len(e.ID) + len(e.Title) + len(e.Link.Href) + len(e.Author.Name) + len(e.Summary) + len(e.Content.Body)
+		n += (len(e.Content.Body) + len(e.Summary) + len(e.Title)) / 4
+		for _, c := range e.Category {
+			n += 32 + len(c.Term)
+		}
+	}
+	return n
 }
 
 // write writes the feed as encoding/xml's Encoder indented by two spaces writes it, the
@@ -310,9 +326,55 @@ func xmlElem(b *bytes.Buffer, indent, name, text string) {
 	b.WriteByte('>')
 }
 
-// xmlText writes s escaped as encoding/xml escapes text and attribute values.
+// xmlText writes s escaped as encoding/xml's EscapeText escapes text and attribute
+// values (the same bytes, without copying s to bytes first: feeds carry whole texts):
+// the five markup characters, tab, newline and carriage return as references, and a rune
+// XML does not allow, or a byte that is not UTF-8, as U+FFFD.
 func xmlText(b *bytes.Buffer, s string) {
-	_ = xml.EscapeText(b, []byte(s)) // a bytes.Buffer does not fail
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\'' && c != '&' && c != '<' && c != '>' {
+			i++ // most of a text: nothing to escape
+			continue
+		}
+		r, width := utf8.DecodeRuneInString(s[i:])
+		var esc string
+		switch r {
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '\t':
+			esc = "&#x9;"
+		case '\n':
+			esc = "&#xA;"
+		case '\r':
+			esc = "&#xD;"
+		default:
+			if xmlChar(r) && (r != utf8.RuneError || width > 1) {
+				i += width
+				continue
+			}
+			esc = "\uFFFD"
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		i += width
+		last = i
+	}
+	b.WriteString(s[last:])
+}
+
+// xmlChar says whether r is a character XML 1.0 allows.
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
 
 func atomTime(t time.Time) string {
