@@ -136,6 +136,16 @@ func TestIncrementalBuildIsByteIdenticalToColdBuild(t *testing.T) {
 		{"translation edit of a later paragraph", "2025-02-04T16:00:00Z", func() {
 			g.write("content/proposals/p2/index.en.md", strings.Replace(g.read("content/proposals/p2/index.en.md"), "source-a", "source-b", 1))
 		}, true},
+		// A practice's text, on its page and in the feeds, and then its translation.
+		{"practice text edit", "2025-02-04T17:00:00Z", func() {
+			g.write("content/practices/pr1/index.md", strings.Replace(g.read("content/practices/pr1/index.md"), "Una buona pratica.\n", "Una buona pratica.\n\nCon [il codice](https://example.org/v1).\n", 1))
+		}, true},
+		{"practice link edit", "2025-02-04T17:30:00Z", func() {
+			g.write("content/practices/pr1/index.md", strings.Replace(g.read("content/practices/pr1/index.md"), "example.org/v1", "example.org/v2", 1))
+		}, true},
+		{"practice translation edit", "2025-02-04T18:00:00Z", func() {
+			g.write("content/practices/pr1/index.en.md", "---\ntitle: Practice one\n---\nA good practice.\n\nWith [the code](https://example.org/en-v1).\n")
+		}, true},
 		{"removal", "2025-02-05T09:00:00Z", func() { g.remove("content/proposals/p2/index.md"); g.remove("content/proposals/p2/index.en.md") }, false},
 		{"template edit", "2025-02-05T10:00:00Z", func() {
 			g.write("layouts/partials/footer.html", strings.Replace(string(footer), "</footer>", "<p>Portale di prova</p></footer>", 1))
