@@ -147,3 +147,34 @@ func FuzzRenderAnchored(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSummariesAgree: a text's summary is the same whichever way it is made: Render,
+// Summary and Plain (whose summary the search stage keeps, and the pages take instead of
+// parsing the text again), and, for a text without NUL bytes, RenderAnchored and
+// AnchoredSummary.
+func FuzzSummariesAgree(f *testing.F) {
+	f.Add([]byte("Primo paragrafo con [un link][r] e *enfasi*.\n\n[r]: https://example.org\n"))
+	f.Add([]byte("# Titolo\n\n- voce\n\n" + strings.Repeat("parola ", 80) + "\n"))
+	f.Add([]byte("<p>html</p>\n\ntesto `codice` ![img](a.png)\n"))
+	f.Add([]byte("a\x00b\n\nc"))
+	r := markdown.New()
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if len(src) > maxFuzzInput {
+			return
+		}
+		want := r.Render(src).Summary
+		plain, _ := r.Plain(src)
+		for name, got := range map[string]string{"Summary": r.Summary(src), "Plain": plain} {
+			if got != want {
+				t.Fatalf("%s(%q) summary %q, Render's %q", name, src, got, want)
+			}
+		}
+		anchored := r.RenderAnchored(src).Summary
+		if got := r.AnchoredSummary(src); got != anchored {
+			t.Fatalf("AnchoredSummary(%q) = %q, RenderAnchored's %q", src, got, anchored)
+		}
+		if !bytes.Contains(src, []byte{0}) && anchored != want {
+			t.Fatalf("RenderAnchored(%q) summary %q, Render's %q", src, anchored, want)
+		}
+	})
+}
