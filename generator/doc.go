@@ -76,12 +76,13 @@
 //	         static files (CSS and JS minified) and
 //	         attachments, then the search bundle                           generator/markdown,
 //	                                                                        generator/minify)
-//	         the HTML of a proposal's or practice's text is made when a
-//	         page or feed that shows it is written (their lists need only
-//	         the summaries, which the search stage's parse gave): once on a
-//	         site that fits in memory, for each page and feed on a large one
-//	         (over 20,000 proposals and practices), in a full build that
-//	         keeps pages or on a large site; pspm serve renders every text
+//	         in a build that keeps pages, and on a large site (over 20,000
+//	         proposals and practices), the HTML of a proposal's or
+//	         practice's text is made when a page or feed that shows it is
+//	         written (their lists need only the summaries, which the search
+//	         stage's parse gave): once per build on a site that fits in
+//	         memory, for each page and feed on a large one; pspm serve
+//	         renders every text
 //	         a build into a folder (BuildDir) of a site on disk keeps the  (generator/pagecache.go,
 //	         pages and feeds whose fingerprint did not change: the SHA-256  render/incremental.go)
 //	         of the page's view (with the site-wide view; for a feed, its

@@ -254,7 +254,7 @@ func (f *atomFeed) size() int {
 }
 
 // write writes the feed as encoding/xml's Encoder indented by two spaces writes it, the
-// same bytes (escaping included: every text goes through xml.EscapeText), without its
+// same bytes (escaping included: every text is escaped as xml.EscapeText does, xmlText), without its
 // reflection: an item's feed is written for every item of the site.
 func (f *atomFeed) write(b *bytes.Buffer) {
 	b.WriteString(`<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="`)
