@@ -259,9 +259,11 @@ func (r *renderer) pages() []task {
 		}
 	}
 	for _, p := range s.Proposals {
+		r.expectText(&p.Item)
 		add("proposal", p.URL(), later(p.Date, p.Answer.Date), func() ([]byte, error) { return r.proposalPage(p) })
 	}
 	for _, p := range s.Practices {
+		r.expectText(&p.Item)
 		add("practice", p.URL(), p.Date, func() ([]byte, error) { return r.practicePage(p) })
 	}
 	for _, p := range s.HiddenProposals {
@@ -722,7 +724,7 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 
 func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
 	v := &PracticeView{Card: *r.cards[&p.Item], AgID: p.AgID, AgIDRefs: r.agidRefs(p.AgID), AgIDLang: r.agidLang(), Contributions: r.contributions(&p.Item)}
-	late := r.textLater(&p.Item, func(html string) { v.HTML = htmlOf(html) })
+	late := r.textLater(&p.Item, func(html string) { v.HTML = htmlOf(html); r.textDone(&p.Item) })
 	v.Tags, v.MoreTags = r.tagLinks(p.Tags), 0
 	for _, l := range p.Links {
 		v.Links = append(v.Links, Link{l.Title, l.URL})

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/config"
@@ -473,8 +474,14 @@ func (r *renderer) summary(text string, anchored bool) string {
 	return r.Markdown.Summary([]byte(text))
 }
 
-// textMemo keeps the renderings of lazy texts once made, for the other pages, feeds and
-// languages that show them, on a site whose texts fit in memory.
+// textMemo keeps the rendering of a lazy item's own text, once made, for the other pages
+// and feeds that show it, on a site whose texts fit in memory, and only until the last
+// page that shows it is rendered: its page in the first language and in each language
+// that does not translate it (expectText counts them before any page is rendered, and
+// textDone lets go of the text once each has). A text no page waits for any longer (a
+// translation, which only its own page shows, or a text whose pages are done) is made
+// for each page or feed that asks for it and not kept: a site of 10,000 proposals in one
+// language held 200 MB of HTML, most of it read once, until its last page was written.
 type textMemo struct{ m sync.Map } // textMemoKey → *memoText
 
 // textMemoKey is an item's own text (lang "") or its translation into lang.
@@ -486,20 +493,59 @@ type textMemoKey struct {
 type memoText struct {
 	once sync.Once
 	a    markdown.Anchored
+	left atomic.Int32 // the pages still to show it
 }
 
-// lazyText is render's rendering of the text key names, made once when r keeps them.
+// lazyText is render's rendering of the text key names, made once while pages wait for it.
 func (r *renderer) lazyText(key textMemoKey, render func() markdown.Anchored) markdown.Anchored {
 	if r.texts == nil {
 		return render()
 	}
 	v, ok := r.texts.m.Load(key)
 	if !ok {
-		v, _ = r.texts.m.LoadOrStore(key, &memoText{})
+		return render()
 	}
 	m := v.(*memoText)
 	m.once.Do(func() { m.a = render() })
 	return m.a
+}
+
+// lazyKey names the rendering of a lazy item's text that a page in the page language
+// shows: its translation's, or its own.
+func (r *renderer) lazyKey(it *site.Item) textMemoKey {
+	if it.Translations[r.lang] != nil && r.lang != r.Config.Languages[0] {
+		return textMemoKey{it, r.lang}
+	}
+	return textMemoKey{it: it}
+}
+
+// expectText counts, for the first language, the pages that will show the item's own
+// text: its page in that language and in each other language that does not translate it.
+// The languages are rendered one after the other; the count is taken before the first.
+func (r *renderer) expectText(it *site.Item) {
+	if r.texts == nil || r.lang != r.Config.Languages[0] || !r.lazy(it) {
+		return
+	}
+	n := int32(1)
+	for _, l := range r.Config.Languages[1:] {
+		if it.Translations[l] == nil {
+			n++
+		}
+	}
+	v, _ := r.texts.m.LoadOrStore(textMemoKey{it: it}, &memoText{})
+	v.(*memoText).left.Add(n)
+}
+
+// textDone says the item's page in the page language has taken its text: the last of
+// them lets it go.
+func (r *renderer) textDone(it *site.Item) {
+	if r.texts == nil {
+		return
+	}
+	key := r.lazyKey(it)
+	if v, ok := r.texts.m.Load(key); ok && v.(*memoText).left.Add(-1) == 0 {
+		r.texts.m.Delete(key)
+	}
 }
 
 // lazyTexts says the site is large enough for lazy texts (Options.LazyTextsAbove).
@@ -519,10 +565,10 @@ func (r *renderer) rendered(it *site.Item) markdown.Result {
 		return res
 	}
 	var out markdown.Result
-	switch tr := it.Translations[r.lang]; {
-	case tr != nil && r.lang != r.Config.Languages[0]:
-		out = r.lazyText(textMemoKey{it, r.lang}, func() markdown.Anchored {
-			return markdown.Anchored{Result: r.Markdown.Render([]byte(tr.Text))}
+	switch key := r.lazyKey(it); {
+	case key.lang != "":
+		out = r.lazyText(key, func() markdown.Anchored {
+			return markdown.Anchored{Result: r.Markdown.Render([]byte(it.Translations[r.lang].Text))}
 		}).Result
 	case anchorable(it):
 		out = r.anchoredLazy(it).Result

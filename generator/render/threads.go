@@ -141,7 +141,7 @@ func (r *renderer) itemTextLater(it *site.Item, dst *template.HTML) []lateView {
 			e.tag(0)
 		}
 	})
-	return []lateView{{key: key, fill: func() { *dst = r.itemText(it) }}}
+	return []lateView{{key: key, fill: func() { *dst = r.itemText(it); r.textDone(it) }}}
 }
 
 // showsAnchors says whether the page of the item, in the page language, shows the text
