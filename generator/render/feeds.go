@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"html/template"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -177,16 +178,20 @@ func resultDate(res *site.Result) time.Time {
 
 // feed is the Atom feed at the site path file (in the page language) of the page at page.
 func (r *renderer) feed(file, page, title string, entries func() []entry) task {
-	return r.feedTitled(file, page, func() string { return title }, entries)
+	return r.feedTitled(file, page, func() string { return title }, entries, nil)
 }
 
 // feedTitled is feed, with a title made when the feed is rendered (pspm serve patches an
-// item's title in place).
-func (r *renderer) feedTitled(file, page string, titleOf func() string, entries func() []entry) task {
+// item's title in place). own is the item whose feed it is, nil for the others.
+//
+// In a full build that keeps the lazy texts it shows (textMemo), a feed of the site
+// chooses its entries now and counts their texts, so that the pages that make them keep
+// them for it; an item's own feed is counted with its pages (expectText), and lets go of
+// the item's text even when its publication is no longer among the latest entries.
+func (r *renderer) feedTitled(file, page string, titleOf func() string, entries func() []entry, own *site.Item) task {
 	file = strings.TrimPrefix(r.prefix+file, "/")
 	page = r.prefix + page
-	return task{path: file, make: func() ([]byte, error) {
-		title := titleOf()
+	latest := func() []entry {
 		es := entries()
 		sort.SliceStable(es, func(i, j int) bool {
 			if !es[i].date.Equal(es[j].date) {
@@ -194,7 +199,27 @@ func (r *renderer) feedTitled(file, page string, titleOf func() string, entries 
 			}
 			return es[i].url < es[j].url
 		})
-		es = es[:min(feedSize, len(es))]
+		return es[:min(feedSize, len(es))]
+	}
+	var early []entry
+	chosen := false
+	if r.texts != nil && own == nil {
+		early, chosen = latest(), true
+		for _, e := range early {
+			if e.text != nil {
+				r.expectFeedText(e.text)
+			}
+		}
+	}
+	return task{path: file, make: func() ([]byte, error) {
+		title := titleOf()
+		es := early
+		if !chosen {
+			es = latest()
+		}
+		if own != nil && !slices.ContainsFunc(es, func(e entry) bool { return e.text == own }) {
+			r.textDone(own)
+		}
 		f := atomFeed{Lang: r.lang, ID: r.Config.AbsURL(file), Title: title, Gen: r.view.Generator,
 			Links: []atomLink{{Rel: "self", Href: r.Config.AbsURL(file), Type: "application/atom+xml"}, {Rel: "alternate", Href: r.Config.AbsURL(page), Type: "text/html"}}}
 		var updated time.Time
@@ -215,7 +240,7 @@ func (r *renderer) feedTitled(file, page string, titleOf func() string, entries 
 		}
 		for i, e := range es {
 			if e.text != nil {
-				f.late = append(f.late, r.textLater(e.text, func(html string) { f.Entries[i].Content.Body = html })...)
+				f.late = append(f.late, r.textLater(e.text, func(html string) { f.Entries[i].Content.Body = html; r.textDone(e.text) })...)
 			}
 		}
 		f.Updated = atomTime(updated)

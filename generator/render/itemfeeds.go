@@ -56,7 +56,7 @@ func (r *renderer) itemFeeds() []task {
 				}
 			}
 			return append(kept, more...)
-		}))
+		}, it))
 	}
 	for _, k := range site.PlanKinds {
 		for _, p := range k.Items(s) {

@@ -76,7 +76,7 @@ type renderer struct {
 	tmpl     map[string]*template.Template // by page kind
 	html     map[*site.Item]markdown.Result
 	anchored map[*site.Item]markdown.Anchored // the first language's texts of the items whose paragraphs are commented (anchorable)
-	texts    *textMemo                        // the lazy texts rendered so far, every language's; nil on a site too large to hold them
+	texts    *textMemo                        // the lazy texts made and still to be shown, every language's; nil but in a full build that keeps pages, on a site that can hold them
 	fallback map[*site.Item]bool              // the item has no translation into lang: its text is in the default language
 	plan     markdown.Result
 	fb       map[*site.Feedback]markdown.Result
@@ -158,7 +158,7 @@ func Render(o Options, w output.Writer) error {
 		if o.Sample {
 			tasks = sample(tasks)
 		}
-		if err := run(tasks, w, o.Pages); err != nil {
+		if err := run(pagesWithFeeds(tasks), w, o.Pages); err != nil {
 			return err
 		}
 		for _, t := range tasks {
@@ -307,6 +307,33 @@ type task struct {
 	make func() ([]byte, error)
 }
 
+// pagesWithFeeds orders the tasks so that the feed of a page (X/index.xml) is made just
+// after the page (X/index.html): an item's page and its own feed show its text, which is
+// then made once and let go of at once (textMemo). The order of the others is kept.
+func pagesWithFeeds(tasks []task) []task {
+	feeds := map[string]int{} // a folder → the index of its feed
+	for i, t := range tasks {
+		if dir, ok := strings.CutSuffix(t.path, "index.xml"); ok {
+			feeds[dir] = i
+		}
+	}
+	moved := make([]bool, len(tasks))
+	out := make([]task, 0, len(tasks))
+	for i, t := range tasks {
+		if moved[i] {
+			continue
+		}
+		out = append(out, t)
+		if dir, ok := strings.CutSuffix(t.path, "index.html"); ok && t.kind != "" {
+			if j, ok := feeds[dir]; ok && j > i {
+				out = append(out, tasks[j])
+				moved[j] = true
+			}
+		}
+	}
+	return out
+}
+
 // sample keeps the first three pages of each kind.
 func sample(tasks []task) []task {
 	seen := map[string]int{}
@@ -442,7 +469,7 @@ func (r *renderer) renderMarkdown() {
 	if r.memo != nil {
 		r.renderAnchored()
 	}
-	if !r.lazyTexts() {
+	if r.deferring() && !r.lazyTexts() { // the only builds with lazy texts to keep
 		r.texts = &textMemo{}
 	}
 }
@@ -474,14 +501,15 @@ func (r *renderer) summary(text string, anchored bool) string {
 	return r.Markdown.Summary([]byte(text))
 }
 
-// textMemo keeps the rendering of a lazy item's own text, once made, for the other pages
-// and feeds that show it, on a site whose texts fit in memory, and only until the last
-// page that shows it is rendered: its page in the first language and in each language
-// that does not translate it (expectText counts them before any page is rendered, and
-// textDone lets go of the text once each has). A text no page waits for any longer (a
-// translation, which only its own page shows, or a text whose pages are done) is made
-// for each page or feed that asks for it and not kept: a site of 10,000 proposals in one
-// language held 200 MB of HTML, most of it read once, until its last page was written.
+// textMemo keeps the rendering of a lazy item's text, once made, for the other pages and
+// feeds that show it, on a site whose texts fit in memory, and only until the last of
+// them is rendered: the item's page and its own feed in each language (its translation's
+// rendering, or its own where the language does not translate it), and the feeds of the
+// site that list it. expectText and expectFeedText count them before any page is
+// rendered, textDone lets go of the text once each has, and pagesWithFeeds renders an
+// item's feed just after its page. A text no page or feed waits for any longer is made
+// for whatever asks for it and not kept: a site of 10,000 proposals in one language held
+// 200 MB of HTML, most of it read twice and early, until its last page was written.
 type textMemo struct{ m sync.Map } // textMemoKey → *memoText
 
 // textMemoKey is an item's own text (lang "") or its translation into lang.
@@ -513,26 +541,40 @@ func (r *renderer) lazyText(key textMemoKey, render func() markdown.Anchored) ma
 // lazyKey names the rendering of a lazy item's text that a page in the page language
 // shows: its translation's, or its own.
 func (r *renderer) lazyKey(it *site.Item) textMemoKey {
-	if it.Translations[r.lang] != nil && r.lang != r.Config.Languages[0] {
-		return textMemoKey{it, r.lang}
+	return lazyKeyIn(it, r.lang, r.Config.Languages[0])
+}
+
+// lazyKeyIn is lazyKey in the language lang of a site whose first language is first.
+func lazyKeyIn(it *site.Item, lang, first string) textMemoKey {
+	if it.Translations[lang] != nil && lang != first {
+		return textMemoKey{it, lang}
 	}
 	return textMemoKey{it: it}
 }
 
-// expectText counts, for the first language, the pages that will show the item's own
-// text: its page in that language and in each other language that does not translate it.
-// The languages are rendered one after the other; the count is taken before the first.
+// expectText counts, for the first language, the pages and feeds that will show the
+// rendering of the item's text in each language: its page and its own feed (the
+// translation's rendering in a language that translates it, its own otherwise). The
+// languages are rendered one after the other; the count is taken before the first.
 func (r *renderer) expectText(it *site.Item) {
 	if r.texts == nil || r.lang != r.Config.Languages[0] || !r.lazy(it) {
 		return
 	}
-	n := int32(1)
-	for _, l := range r.Config.Languages[1:] {
-		if it.Translations[l] == nil {
-			n++
-		}
+	for _, lang := range r.Config.Languages {
+		r.texts.expect(lazyKeyIn(it, lang, r.Config.Languages[0]), 2)
 	}
-	v, _ := r.texts.m.LoadOrStore(textMemoKey{it: it}, &memoText{})
+}
+
+// expectFeedText counts a feed of the site (not the item's own) that will show the item's text.
+func (r *renderer) expectFeedText(it *site.Item) {
+	if r.texts != nil && r.lazy(it) {
+		r.texts.expect(r.lazyKey(it), 1)
+	}
+}
+
+// expect counts n more pages or feeds that will show the text key names.
+func (m *textMemo) expect(key textMemoKey, n int32) {
+	v, _ := m.m.LoadOrStore(key, &memoText{})
 	v.(*memoText).left.Add(n)
 }
 

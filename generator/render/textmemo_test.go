@@ -1,6 +1,8 @@
 package render
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pspm-dev/pspm/generator/config"
@@ -9,9 +11,11 @@ import (
 )
 
 // TestTextMemoKeepsATextUntilItsLastPage: in a build that keeps pages, the rendering of
-// a proposal's own text is made once for its page in every language that does not
-// translate it, and let go after the last of them; a translated text is not kept; a text
-// asked for after its pages are done is made again and not kept.
+// a proposal's text is made once for the pages and feeds that show it — its page and its
+// own feed in every language that does not translate it, and the feeds of the site that
+// list it — and let go after the last of them; a translation is kept for its language's
+// page and feed only; a text asked for after its pages and feeds are done is made again
+// and not kept.
 func TestTextMemoKeepsATextUntilItsLastPage(t *testing.T) {
 	cfg := &config.Config{Languages: []string{"it", "en", "de"}}
 	s := &site.Site{}
@@ -29,51 +33,79 @@ func TestTextMemoKeepsATextUntilItsLastPage(t *testing.T) {
 			r.expectText(it)
 		}
 	}
+	rs[0].expectFeedText(own) // the Italian feed of the proposals lists it
 	renders := map[textMemoKey]int{}
-	page := func(r *renderer, it *site.Item) {
+	show := func(r *renderer, it *site.Item) { // a page or feed
 		key := r.lazyKey(it)
 		r.lazyText(key, func() markdown.Anchored { renders[key]++; return markdown.Anchored{} })
 		r.textDone(it)
 	}
-	held := func(it *site.Item) bool {
-		_, ok := texts.m.Load(textMemoKey{it: it})
+	held := func(key textMemoKey) bool {
+		_, ok := texts.m.Load(key)
 		return ok
 	}
-	if held(commented) {
+	ownKey, halfKey, enKey := textMemoKey{it: own}, textMemoKey{it: half}, textMemoKey{half, "en"}
+	if held(textMemoKey{it: commented}) {
 		t.Fatal("the text of a proposal with comments, made before any page, is in the memo")
 	}
 
-	page(rs[0], own)
-	page(rs[0], half)
-	if !held(own) || !held(half) {
-		t.Fatalf("after the Italian pages: own text held %v, half-translated %v; want both, for the other languages", held(own), held(half))
+	for _, it := range []*site.Item{own, half} { // the Italian pages and own feeds
+		show(rs[0], it)
+		show(rs[0], it)
 	}
-	page(rs[1], own)
-	page(rs[1], half) // its English translation: made for the page, not kept
-	if !held(own) || !held(half) {
-		t.Fatalf("after the English pages: own text held %v, half-translated %v; want both, for German", held(own), held(half))
+	if !held(ownKey) || !held(halfKey) {
+		t.Fatalf("after the Italian pages and feeds: own text held %v, half-translated %v; want both, for the other languages", held(ownKey), held(halfKey))
 	}
-	if _, ok := texts.m.Load(textMemoKey{half, "en"}); ok {
-		t.Error("a translation, shown by one page only, is kept")
+	show(rs[0], own)                             // the feed of the proposals
+	for _, it := range []*site.Item{own, half} { // the English ones
+		show(rs[1], it)
+		show(rs[1], it)
 	}
-	page(rs[2], own)
-	page(rs[2], half)
-	if held(own) || held(half) {
-		t.Errorf("after the last pages: own text held %v, half-translated %v; want neither", held(own), held(half))
+	if !held(ownKey) || !held(halfKey) {
+		t.Fatalf("after the English pages and feeds: own text held %v, half-translated %v; want both, for German", held(ownKey), held(halfKey))
 	}
-	if got := renders[textMemoKey{it: own}]; got != 1 {
-		t.Errorf("the untranslated text was made %d times for its three pages, want 1", got)
+	if held(enKey) {
+		t.Error("the English translation is kept after its page and feed")
 	}
-	if got := renders[textMemoKey{it: half}]; got != 1 {
-		t.Errorf("the Italian text of the half-translated proposal was made %d times for two pages, want 1", got)
+	for _, it := range []*site.Item{own, half} { // the German ones
+		show(rs[2], it)
+		show(rs[2], it)
 	}
-	if got := renders[textMemoKey{half, "en"}]; got != 1 {
-		t.Errorf("the English translation was made %d times, want 1", got)
+	if held(ownKey) || held(halfKey) {
+		t.Errorf("after the last pages and feeds: own text held %v, half-translated %v; want neither", held(ownKey), held(halfKey))
+	}
+	for key, want := range map[textMemoKey]int{ownKey: 1, halfKey: 1, enKey: 1} {
+		if got := renders[key]; got != want {
+			t.Errorf("the text %s/%q was made %d times, want %d", key.it.ID, key.lang, got, want)
+		}
 	}
 
 	// A feed asking afterwards gets it made again, and it stays out of the memo.
-	rs[0].lazyText(textMemoKey{it: own}, func() markdown.Anchored { renders[textMemoKey{it: own}]++; return markdown.Anchored{} })
-	if held(own) || renders[textMemoKey{it: own}] != 2 {
-		t.Errorf("a text asked for after its pages: held %v, made %d times; want not held, made twice", held(own), renders[textMemoKey{it: own}])
+	show(rs[0], own)
+	if held(ownKey) || renders[ownKey] != 2 {
+		t.Errorf("a text asked for after its pages: held %v, made %d times; want not held, made twice", held(ownKey), renders[ownKey])
+	}
+}
+
+// TestPagesWithFeedsPutsAFeedAfterItsPage: an item's feed is made just after its page, no
+// task is lost or repeated, and the others keep their order.
+func TestPagesWithFeedsPutsAFeedAfterItsPage(t *testing.T) {
+	var tasks []task
+	for _, p := range []string{"index.html", "proposals/a/index.html", "proposals/b/index.html", "proposals/index.html",
+		"index.xml", "proposals/b/index.xml", "proposals/a/index.xml", "tags/x/index.xml", "api/v1/votes.json"} {
+		kind := ""
+		if strings.HasSuffix(p, ".html") {
+			kind = "page"
+		}
+		tasks = append(tasks, task{path: p, kind: kind})
+	}
+	var got []string
+	for _, t := range pagesWithFeeds(tasks) {
+		got = append(got, t.path)
+	}
+	want := []string{"index.html", "index.xml", "proposals/a/index.html", "proposals/a/index.xml", "proposals/b/index.html", "proposals/b/index.xml",
+		"proposals/index.html", "tags/x/index.xml", "api/v1/votes.json"}
+	if !slices.Equal(got, want) {
+		t.Errorf("order\n got %q\nwant %q", got, want)
 	}
 }
