@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -82,6 +83,35 @@ func fieldsOf(t reflect.Type) []field {
 	return out
 }
 
+// structType is what decoding into a struct type reads of it, found once per type: every
+// file of a site decodes into the same few types.
+type structType struct {
+	fields  []field
+	keys    []string // the fields' keys, in order
+	pos, at []int    // the indexes of its Pos and At fields; nil without them
+}
+
+var structTypes sync.Map // reflect.Type → *structType
+
+// structOf is the structType of struct type t.
+func structOf(t reflect.Type) *structType {
+	if st, ok := structTypes.Load(t); ok {
+		return st.(*structType)
+	}
+	st := &structType{fields: fieldsOf(t)}
+	for _, f := range st.fields {
+		st.keys = append(st.keys, f.key)
+	}
+	if f, ok := t.FieldByName("Pos"); ok && f.Type == posType {
+		st.pos = f.Index
+	}
+	if f, ok := t.FieldByName("At"); ok && f.Type == atType {
+		st.at = f.Index
+	}
+	got, _ := structTypes.LoadOrStore(t, st)
+	return got.(*structType)
+}
+
 var (
 	posType  = reflect.TypeOf(diag.Pos{})
 	atType   = reflect.TypeOf(map[string]diag.Pos{})
@@ -93,20 +123,16 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, prefix string) {
 		d.errs.Add(d.pos(n), "want keys and values (key: value), found %s", kindName(n))
 		return
 	}
-	t := v.Type()
-	if f, ok := t.FieldByName("Pos"); ok && f.Type == posType {
-		v.FieldByIndex(f.Index).Set(reflect.ValueOf(d.pos(n)))
+	st := structOf(v.Type())
+	if st.pos != nil {
+		v.FieldByIndex(st.pos).Set(reflect.ValueOf(d.pos(n)))
 	}
 	var at map[string]diag.Pos
-	if f, ok := t.FieldByName("At"); ok && f.Type == atType {
+	if st.at != nil {
 		at = map[string]diag.Pos{}
-		v.FieldByIndex(f.Index).Set(reflect.ValueOf(at))
+		v.FieldByIndex(st.at).Set(reflect.ValueOf(at))
 	}
-	fields := fieldsOf(t)
-	keys := make([]string, len(fields))
-	for i, f := range fields {
-		keys[i] = f.key
-	}
+	fields, keys := st.fields, st.keys
 	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
