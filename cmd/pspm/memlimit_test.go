@@ -11,6 +11,8 @@ import (
 // twice the live heap when the live heap outgrows half of it.
 func TestSoftMemoryLimitFollowsTheLiveHeap(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "")
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	before := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(before)
 	const floor = 8 << 20
@@ -18,6 +20,9 @@ func TestSoftMemoryLimitFollowsTheLiveHeap(t *testing.T) {
 	defer stop()
 	if got := debug.SetMemoryLimit(-1); got != floor {
 		t.Fatalf("limit %d, want the floor %d", got, floor)
+	}
+	if got := debug.SetGCPercent(100); got != gcPercent {
+		t.Errorf("GOGC %d under the limit, want %d", got, gcPercent)
 	}
 	live := make([][]byte, 64)
 	for i := range live {
@@ -40,5 +45,18 @@ func TestSoftMemoryLimitLeavesGOMEMLIMIT(t *testing.T) {
 	defer softMemoryLimit(8 << 20)()
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Fatalf("limit %d, want %d unchanged", got, before)
+	}
+}
+
+// TestSoftMemoryLimitLeavesGOGC: a GOGC the user set is kept.
+func TestSoftMemoryLimitLeavesGOGC(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "150")
+	before := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(before)
+	defer debug.SetGCPercent(debug.SetGCPercent(150))
+	defer softMemoryLimit(8 << 20)()
+	if got := debug.SetGCPercent(150); got != 150 {
+		t.Fatalf("GOGC %d, want the user's 150", got)
 	}
 }
