@@ -184,10 +184,10 @@ func (r *renderer) feed(file, page, title string, entries func() []entry) task {
 // feedTitled is feed, with a title made when the feed is rendered (pspm serve patches an
 // item's title in place). own is the item whose feed it is, nil for the others.
 //
-// In a full build that keeps the lazy texts it shows (textMemo), a feed of the site
-// chooses its entries now and counts their texts, so that the pages that make them keep
-// them for it; an item's own feed is counted with its pages (expectText), and lets go of
-// the item's text even when its publication is no longer among the latest entries.
+// In a full build whose texts fit in memory (countsFeeds), a feed of the site chooses
+// its entries now and counts their texts, so that the pages that make them keep them for
+// it (textMemo); an item's own feed is counted with its pages (expectText), and lets go
+// of the item's text even when its publication is no longer among the latest entries.
 func (r *renderer) feedTitled(file, page string, titleOf func() string, entries func() []entry, own *site.Item) task {
 	file = strings.TrimPrefix(r.prefix+file, "/")
 	page = r.prefix + page
@@ -203,7 +203,7 @@ func (r *renderer) feedTitled(file, page string, titleOf func() string, entries 
 	}
 	var early []entry
 	chosen := false
-	if r.texts != nil && own == nil {
+	if r.countsFeeds() && own == nil {
 		early, chosen = latest(), true
 		for _, e := range early {
 			if e.text != nil {

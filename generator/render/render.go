@@ -43,11 +43,12 @@ type Options struct {
 	// files: enough to find errors in the site's templates, for `pspm check`.
 	Sample bool
 	// LazyTextsAbove is the number of proposals and practices above which a full build
-	// makes the HTML of their texts each time a page or feed shows them, instead of once
-	// for all: it bounds memory on large sites, and costs render time (each text is
-	// rendered for its page and each feed). 0 is DefaultLazyTextsAbove; negative is always.
-	// (With Pages, a smaller site's texts are also made only for the pages and feeds
-	// rendered, once each: see lazy.)
+	// makes the HTML of their texts when a page or feed shows them, instead of once for
+	// all, and keeps it only for the item's page and feed in that language: it bounds
+	// memory on large sites, and costs render time (each text is rendered once per
+	// language and again for each feed of the site that lists it; see textMemo). 0 is
+	// DefaultLazyTextsAbove; negative is always. (A smaller site's texts are also made
+	// only for the pages and feeds rendered, once each, in a full build: see lazy.)
 	LazyTextsAbove int
 	// Pages, when set, is the page cache of the previous build: a page whose fingerprint
 	// it knows, with its file unchanged in the destination, is kept and not rendered.
@@ -469,7 +470,7 @@ func (r *renderer) renderMarkdown() {
 	if r.memo != nil {
 		r.renderAnchored()
 	}
-	if r.deferring() && !r.lazyTexts() { // the only builds with lazy texts to keep
+	if r.deferring() { // the only builds with lazy texts to keep
 		r.texts = &textMemo{}
 	}
 }
@@ -480,9 +481,9 @@ func (r *renderer) renderMarkdown() {
 // comments read their paragraphs), in a full build (not pspm serve's), on a large site
 // (lazyTexts) or when the build keeps the pages of the previous one (deferring), where
 // most pages, and so most texts, are not rendered at all. The lists keep only their
-// summaries. On a large site each page and feed renders the text again (a site of
-// 100,000 proposals held 1.5 GB of their HTML, twice over, until the last page was
-// written); on a smaller one the first rendering is kept for the others (textMemo).
+// summaries. A rendering is kept only until the pages and feeds counted for it have
+// shown it (textMemo): a site of 100,000 proposals held 1.5 GB of their HTML, twice
+// over, until the last page was written, when every text was made before the pages.
 func (r *renderer) lazy(it *site.Item) bool {
 	return r.memo == nil && (r.lazyTexts() || r.deferring()) && (it.Section == site.Proposals || it.Section == site.Practices) && len(it.Feedback) == 0
 }
@@ -502,14 +503,20 @@ func (r *renderer) summary(text string, anchored bool) string {
 }
 
 // textMemo keeps the rendering of a lazy item's text, once made, for the other pages and
-// feeds that show it, on a site whose texts fit in memory, and only until the last of
-// them is rendered: the item's page and its own feed in each language (its translation's
-// rendering, or its own where the language does not translate it), and the feeds of the
-// site that list it. expectText and expectFeedText count them before any page is
+// feeds that show it, and only until the last of them is rendered: the item's page and
+// its own feed in each language (its translation's rendering, or its own where the
+// language does not translate it), and, on a site whose texts fit in memory, the feeds
+// of the site that list it. expectText and expectFeedText count them before any page is
 // rendered, textDone lets go of the text once each has, and pagesWithFeeds renders an
 // item's feed just after its page. A text no page or feed waits for any longer is made
 // for whatever asks for it and not kept: a site of 10,000 proposals in one language held
 // 200 MB of HTML, most of it read twice and early, until its last page was written.
+//
+// On a large site (lazyTexts) each language counts only its own page and feed: keeping
+// a text for the next language, or for the feeds of the site (rendered after every page,
+// and which list most items between them), would hold most texts at once, which lazy
+// texts are there to avoid. A text is then made once per language, and again for each
+// feed of the site that lists it.
 type textMemo struct{ m sync.Map } // textMemoKey → *memoText
 
 // textMemoKey is an item's own text (lang "") or its translation into lang.
@@ -552,12 +559,20 @@ func lazyKeyIn(it *site.Item, lang, first string) textMemoKey {
 	return textMemoKey{it: it}
 }
 
-// expectText counts, for the first language, the pages and feeds that will show the
-// rendering of the item's text in each language: its page and its own feed (the
-// translation's rendering in a language that translates it, its own otherwise). The
-// languages are rendered one after the other; the count is taken before the first.
+// expectText counts the pages and feeds that will show the rendering of the item's text:
+// its page and its own feed (the translation's rendering in a language that translates
+// it, its own otherwise). On a site whose texts fit in memory the first language counts
+// them for every language (the languages are rendered one after the other; the count is
+// taken before the first); on a large one each language counts its own.
 func (r *renderer) expectText(it *site.Item) {
-	if r.texts == nil || r.lang != r.Config.Languages[0] || !r.lazy(it) {
+	if r.texts == nil || !r.lazy(it) {
+		return
+	}
+	if r.lazyTexts() {
+		r.texts.expect(r.lazyKey(it), 2)
+		return
+	}
+	if r.lang != r.Config.Languages[0] {
 		return
 	}
 	for _, lang := range r.Config.Languages {
@@ -565,9 +580,13 @@ func (r *renderer) expectText(it *site.Item) {
 	}
 }
 
+// countsFeeds says whether the feeds of the site count the texts they will show
+// (expectFeedText): only on a site whose texts fit in memory.
+func (r *renderer) countsFeeds() bool { return r.texts != nil && !r.lazyTexts() }
+
 // expectFeedText counts a feed of the site (not the item's own) that will show the item's text.
 func (r *renderer) expectFeedText(it *site.Item) {
-	if r.texts != nil && r.lazy(it) {
+	if r.countsFeeds() && r.lazy(it) {
 		r.texts.expect(r.lazyKey(it), 1)
 	}
 }

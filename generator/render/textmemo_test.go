@@ -109,3 +109,42 @@ func TestPagesWithFeedsPutsAFeedAfterItsPage(t *testing.T) {
 		t.Errorf("order\n got %q\nwant %q", got, want)
 	}
 }
+
+// TestTextMemoOnALargeSite: on a site too large to keep its texts for long (lazyTexts),
+// each language counts only its own page and feed of an item: the text is made once per
+// language, let go of after the two, and the feeds of the site do not count it.
+func TestTextMemoOnALargeSite(t *testing.T) {
+	cfg := &config.Config{Languages: []string{"it", "en"}}
+	s := &site.Site{}
+	own := &site.Item{ID: "own", Section: site.Proposals, Text: "Testo."}
+	texts := &textMemo{}
+	rs := make([]*renderer, len(cfg.Languages))
+	for i, lang := range cfg.Languages {
+		rs[i] = &renderer{Options: Options{Site: s, Config: cfg, LazyTextsAbove: -1}, lang: lang, texts: texts, salt: Fingerprint{1}}
+	}
+	renders := 0
+	show := func(r *renderer) {
+		r.lazyText(r.lazyKey(own), func() markdown.Anchored { renders++; return markdown.Anchored{} })
+		r.textDone(own)
+	}
+	held := func() bool { _, ok := texts.m.Load(textMemoKey{it: own}); return ok }
+	if rs[0].countsFeeds() {
+		t.Error("the feeds of a large site count the texts they show")
+	}
+	rs[0].expectText(own)
+	rs[0].expectFeedText(own)
+	show(rs[0])
+	if !held() {
+		t.Fatal("the text is let go of after its page, before its feed")
+	}
+	show(rs[0])
+	if held() || renders != 1 {
+		t.Fatalf("after the Italian page and feed: held %v, made %d times; want let go of, made once", held(), renders)
+	}
+	rs[1].expectText(own)
+	show(rs[1])
+	show(rs[1])
+	if held() || renders != 2 {
+		t.Errorf("after the English page and feed: held %v, made %d times; want let go of, made twice in all", held(), renders)
+	}
+}
