@@ -331,8 +331,8 @@ func kindName(n *yaml.Node) string {
 // every line is blank or exactly `key: word`, where simple(key, word) says the word reads in
 // YAML as itself (a plain string or a small number), it returns the same mapping node that
 // Parse would, without running the YAML parser. For anything else — quotes, comments,
-// spaces in values, duplicate keys, CRLF, words YAML reads otherwise such as `null` or `no`
-// — it returns nil and the caller uses Parse. The fuzz tests check that both roads agree.
+// spaces in values, duplicate keys, CRLF, keys or words YAML reads otherwise such as `null`
+// or `no` — it returns nil and the caller uses Parse. The fuzz tests check that both roads agree.
 func ParseSimple(data []byte, simple func(key, value string) bool) *yaml.Node {
 	root := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: 1, Column: 1}
 	seen := 0
@@ -379,8 +379,17 @@ func ParseSimple(data []byte, simple func(key, value string) bool) *yaml.Node {
 	return root
 }
 
-// simpleKey reports whether key is lower-case letters and underscores.
+// simpleKey reports whether key is lower-case letters and underscores that YAML reads as
+// a plain string (not null, true or false), and short (YAML refuses a plain key longer
+// than 1,024 characters; real keys are words).
 func simpleKey(key string) bool {
+	switch key {
+	case "null", "true", "false":
+		return false
+	}
+	if len(key) > 64 {
+		return false
+	}
 	for i := 0; i < len(key); i++ {
 		if c := key[i]; (c < 'a' || c > 'z') && c != '_' {
 			return false
