@@ -80,9 +80,11 @@
 //	         proposals and practices), the HTML of a proposal's or
 //	         practice's text is made when a page or feed that shows it is
 //	         written (their lists need only the summaries, which the search
-//	         stage's parse gave): once per build on a site that fits in
-//	         memory, for each page and feed on a large one; pspm serve
-//	         renders every text
+//	         stage's parse gave), and kept only until the pages and feeds
+//	         counted for it have shown it (an item's feed renders just
+//	         after its page): once per build on a site that fits in
+//	         memory, once per language on a large one (and again for each
+//	         feed of the site that lists it); pspm serve renders every text
 //	         a build into a folder (BuildDir) of a site on disk keeps the  (generator/pagecache.go,
 //	         pages and feeds whose fingerprint did not change: the SHA-256  render/incremental.go)
 //	         of the page's view (with the site-wide view; for a feed, its
