@@ -386,9 +386,12 @@ func (p *Prepared) Patch(items []*site.Item) error {
 	for i, r := range p.rs {
 		for _, it := range items {
 			if i == 0 {
-				r.html[it] = r.markdown(it.Text)
 				if anchorable(it) {
-					r.anchored[it] = r.anchoredText(it.Text) // the map every language shares
+					a := r.anchoredText(it.Text)
+					r.anchored[it] = a // the map every language shares
+					r.html[it] = a.Result
+				} else {
+					r.html[it] = r.markdown(it.Text)
 				}
 			} else if tr := it.Translations[r.lang]; tr != nil {
 				r.html[it] = r.markdown(tr.Text)

@@ -436,9 +436,10 @@ func (r *renderer) renderMarkdown() {
 		switch {
 		case i < len(items) && r.lazy(items[i]):
 			results[i].Summary = r.summary(items[i].Text, anchorable(items[i]))
-		case i < len(items) && anchorable(items[i]) && r.memo == nil:
-			// One rendering gives the text with its paragraphs' anchors and without.
-			anchoredResults[i] = r.Markdown.RenderAnchored([]byte(items[i].Text))
+		case i < len(items) && anchorable(items[i]):
+			// One rendering gives the text with its paragraphs' anchors and without (and
+			// pspm serve's memo keeps one).
+			anchoredResults[i] = r.anchoredText(items[i].Text)
 			results[i] = anchoredResults[i].Result
 		case i < len(items):
 			results[i] = r.markdown(items[i].Text)
@@ -454,7 +455,7 @@ func (r *renderer) renderMarkdown() {
 	r.anchored = make(map[*site.Item]markdown.Anchored)
 	for i, it := range items {
 		r.html[it] = results[i]
-		if anchorable(it) && r.memo == nil && !r.lazy(it) {
+		if anchorable(it) && !r.lazy(it) {
 			r.anchored[it] = anchoredResults[i]
 		}
 	}
@@ -467,9 +468,6 @@ func (r *renderer) renderMarkdown() {
 		r.ans[p] = template.HTML(ansResults[i].HTML)
 	}
 	r.plan = r.markdown(s.Plan.Text)
-	if r.memo != nil {
-		r.renderAnchored()
-	}
 	if r.deferring() { // the only builds with lazy texts to keep
 		r.texts = &textMemo{}
 	}
@@ -654,23 +652,6 @@ func (r *renderer) anchoredOf(it *site.Item) (markdown.Anchored, bool) {
 		return a, ok
 	}
 	return r.anchoredLazy(it), true
-}
-
-// renderAnchored renders, with their paragraphs' anchors, the texts of the items whose
-// paragraphs readers comment on (for pspm serve, whose memo keeps the plain renderings).
-func (r *renderer) renderAnchored() {
-	var items []*site.Item
-	for _, it := range r.Site.Items {
-		if anchorable(it) {
-			items = append(items, it)
-		}
-	}
-	out := make([]markdown.Anchored, len(items))
-	parallel.For(len(items), func(i int) { out[i] = r.anchoredText(items[i].Text) })
-	r.anchored = make(map[*site.Item]markdown.Anchored, len(items))
-	for i, it := range items {
-		r.anchored[it] = out[i]
-	}
 }
 
 // translateMarkdown reuses the default language's rendering for every text that has no
