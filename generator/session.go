@@ -124,6 +124,10 @@ func (sn *Snapshot) Paths() []string { return sn.pages.Paths() }
 // Rebuild returns the current Snapshot as it is.
 func (ss *Session) Rebuild(ch Change) (*Snapshot, *Result, error) {
 	start := time.Now()
+	if ss.indexer != nil {
+		ss.indexer.rebuild(true)
+		defer ss.indexer.rebuild(false)
+	}
 	prev := ss.cur
 	if ss.cur != nil && !ch.All {
 		ch.Paths = slices.DeleteFunc(slices.Clone(ch.Paths), func(p string) bool {
@@ -416,11 +420,10 @@ func (ss *Session) reindex(docs func() []search.Document, partial bool) {
 			return
 		}
 		if !partial {
-			// Let the pages the author looks at render first: they ask for them as soon
-			// as the rebuild is announced, and a full update takes both cores a while.
-			select {
-			case <-time.After(fullIndexDelay):
-			case <-ss.indexer.stop:
+			// Let the pages the author looks at render first, and the author's next saves
+			// rebuild: a full update takes both cores a while, so it waits until no
+			// rebuild has run for fullIndexDelay, and gives way to a newer one.
+			if !ss.indexer.quiet(fullIndexDelay) {
 				return
 			}
 		}
@@ -435,21 +438,25 @@ func (ss *Session) reindex(docs func() []search.Document, partial bool) {
 	}, !partial)
 }
 
-// fullIndexDelay is how long a full update of the search index waits after a rebuild.
+// fullIndexDelay is how long a full update of the search index waits after the last
+// rebuild.
 const fullIndexDelay = 300 * time.Millisecond
 
 // indexer runs the updates of the search index one after the other, on a goroutine of
 // its own.
 type indexer struct {
-	mu   sync.Mutex
-	jobs []func()
-	wake chan struct{}
-	stop chan struct{}
-	done chan struct{}
+	mu         sync.Mutex
+	jobs       []indexJob
+	full       int       // full updates queued
+	rebuilding bool      // a rebuild is running
+	last       time.Time // when the last rebuild began or ended
+	wake       chan struct{}
+	stop       chan struct{}
+	done       chan struct{}
 }
 
 func newIndexer() *indexer {
-	ix := &indexer{wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	ix := &indexer{wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}), last: time.Now()}
 	go func() {
 		defer close(ix.done)
 		for {
@@ -472,24 +479,76 @@ func newIndexer() *indexer {
 				job := ix.jobs[0]
 				ix.jobs = ix.jobs[1:]
 				ix.mu.Unlock()
-				job()
+				job.run()
 			}
 		}
 	}()
 	return ix
 }
 
-// add queues job; with replace, in place of every job still waiting.
-func (ix *indexer) add(job func(), replace bool) {
+// indexJob is an update of the index; a full one brings every document up to date.
+type indexJob struct {
+	run  func()
+	full bool
+}
+
+// add queues job; with full, in place of every job still waiting (a full update that is
+// waiting for quiet gives way to it).
+func (ix *indexer) add(job func(), full bool) {
 	ix.mu.Lock()
-	if replace {
+	if full {
 		ix.jobs = ix.jobs[:0]
+		ix.full = 0
 	}
-	ix.jobs = append(ix.jobs, job)
+	j := indexJob{full: full}
+	j.run = func() {
+		if full {
+			ix.mu.Lock()
+			ix.full--
+			ix.mu.Unlock()
+		}
+		job()
+	}
+	if full {
+		ix.full++
+	}
+	ix.jobs = append(ix.jobs, j)
 	ix.mu.Unlock()
 	select {
 	case ix.wake <- struct{}{}:
 	default:
+	}
+}
+
+// rebuild tells the indexer that a rebuild begins (true) or ends (false).
+func (ix *indexer) rebuild(running bool) {
+	ix.mu.Lock()
+	ix.rebuilding, ix.last = running, time.Now()
+	ix.mu.Unlock()
+}
+
+// quiet waits until no rebuild has run for d. It returns false when the indexer stops,
+// or when a newer full update was queued meanwhile, which makes the waiting one useless.
+func (ix *indexer) quiet(d time.Duration) bool {
+	for {
+		ix.mu.Lock()
+		wait := d - time.Since(ix.last)
+		if ix.rebuilding {
+			wait = d
+		}
+		newer := ix.full > 0
+		ix.mu.Unlock()
+		if newer {
+			return false
+		}
+		if wait <= 0 {
+			return true
+		}
+		select {
+		case <-time.After(min(wait, d)):
+		case <-ix.stop:
+			return false
+		}
 	}
 }
 
