@@ -13,6 +13,60 @@ import (
 // run of characters into one -, trimmed at both ends and cut to 100 bytes.
 // "Città metropolitana di Bologna" becomes "citta-metropolitana-di-bologna".
 func Make(s string) string {
+	if out, ok := makeASCII(s); ok {
+		return out
+	}
+	return makeAny(s)
+}
+
+// makeASCII is Make for a string of ASCII characters (ok is false for any other): ASCII
+// has no accents to remove, so it needs neither Unicode normalisation nor tables, and a
+// string that already is its slug (a tag such as "cloud-nativo") is returned as it is.
+// Tags are made slugs of for every item on every build.
+func makeASCII(s string) (string, bool) {
+	slug := len(s) > 0 && len(s) <= 100
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x80:
+			return "", false
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-':
+			slug = slug && i > 0 && i < len(s)-1 && s[i-1] != '-'
+		default:
+			slug = false
+		}
+	}
+	if slug {
+		return s, true
+	}
+	b := make([]byte, 0, len(s))
+	dash := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '_':
+			b = append(b, c)
+			dash = false
+		default:
+			if !dash && len(b) > 0 {
+				b = append(b, '-')
+				dash = true
+			}
+		}
+	}
+	out := strings.Trim(string(b), "-_")
+	if len(out) > 100 {
+		out = strings.Trim(out[:100], "-_")
+	}
+	return out, true
+}
+
+// makeAny is Make for any string.
+func makeAny(s string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range norm.NFD.String(strings.ToLower(s)) {
