@@ -349,7 +349,17 @@ func (ss *Session) model(ch Change) (*Snapshot, *Result, error) {
 		}
 		return nil, res, err
 	}
+	// The theme's strings and templates do not depend on the content: they are read on
+	// the other core while the model is made.
+	var (
+		chain    *theme.Chain
+		themeErr error
+		begun    *render.Begun
+	)
 	load := func(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
+		if chain, themeErr = theme.New(o.Source, cfg.Theme); themeErr == nil {
+			begun = render.Begin(render.Options{Config: cfg, Theme: chain, Source: o.Source, Markdown: ss.md, Version: Version})
+		}
 		s, errs, _ := content.LoadCached(fsys, cfg, &ss.cache, content.Change{Paths: ch.Paths, All: ch.All || ss.cur == nil})
 		return s, errs
 	}
@@ -357,12 +367,11 @@ func (ss *Session) model(ch Change) (*Snapshot, *Result, error) {
 	if s == nil || errs.HasErrors() {
 		return fail(nil)
 	}
-	chain, err := theme.New(o.Source, cfg.Theme)
-	if err != nil {
-		errs.Add(diag.Pos{File: config.File}, "%v", err)
+	if themeErr != nil {
+		errs.Add(diag.Pos{File: config.File}, "%v", themeErr)
 		return fail(nil)
 	}
-	pages, err := render.Prepare(render.Options{Site: s, Config: cfg, Theme: chain, Source: o.Source, Markdown: ss.md, Version: Version}, &ss.memo)
+	pages, err := render.Prepare(render.Options{Site: s, Config: cfg, Theme: chain, Source: o.Source, Markdown: ss.md, Version: Version, Begun: begun}, &ss.memo)
 	var dl diag.List
 	if errors.As(err, &dl) {
 		errs.Append(dl)

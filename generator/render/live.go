@@ -3,12 +3,15 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"github.com/pspm-dev/pspm/generator/config"
+	"github.com/pspm-dev/pspm/generator/theme"
 	"hash/maphash"
 	"html/template"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/diag"
@@ -276,18 +279,14 @@ func appendCardContent(b []byte, c *Card) []byte {
 // portal has, without rendering any page. memo may be nil. Problems with the site's own
 // templates or translations are returned as a diag.List.
 func Prepare(o Options, memo *Memo) (*Prepared, error) {
-	var errs diag.List
-	checkStatic(o, &errs)
-	var rs []*renderer
-	for i, lang := range o.Config.Languages {
-		r := &renderer{Options: o, lang: lang, memo: memo, base: o.Config.BasePath()}
-		if i > 0 {
-			r.prefix = "/" + lang
-		}
-		r.bufs.New = func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }
-		r.tr = loadTranslations(o.Theme, lang, &errs)
-		r.tmpl = r.loadTemplates(&errs)
-		rs = append(rs, r)
+	b := o.Begun
+	if b == nil || b.config != o.Config || b.theme != o.Theme || b.used.Swap(true) {
+		b = Begin(o)
+		b.used.Store(true)
+	}
+	rs, errs := b.wait()
+	for _, r := range rs {
+		r.Options, r.memo = o, memo
 	}
 	if errs.HasErrors() {
 		return nil, errs
@@ -336,6 +335,56 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 	}
 	sort.Strings(p.paths)
 	return p, nil
+}
+
+// Begun is what Prepare needs that does not depend on the site's content: the strings
+// and templates of every language, read from the theme. See Begin.
+type Begun struct {
+	config *config.Config
+	theme  *theme.Chain
+	rs     []*renderer
+	errs   diag.List   // once wait returned
+	langs  []diag.List // the problems of each language
+	done   sync.WaitGroup
+	once   sync.Once
+	used   atomic.Bool // by a Prepare
+}
+
+// Begin reads, on goroutines of its own (one for each language), the strings and
+// templates that Prepare with the same Config and Theme will use (o.Site is not
+// read): pspm serve begins while it reads the content again. Set Options.Begun to the
+// result.
+func Begin(o Options) *Begun {
+	b := &Begun{config: o.Config, theme: o.Theme, langs: make([]diag.List, len(o.Config.Languages))}
+	o.Site, o.Begun = nil, nil
+	checkStatic(o, &b.errs)
+	for i, lang := range o.Config.Languages {
+		r := &renderer{Options: o, lang: lang, base: o.Config.BasePath()}
+		if i > 0 {
+			r.prefix = "/" + lang
+		}
+		r.bufs.New = func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }
+		b.rs = append(b.rs, r)
+		b.done.Add(1)
+		go func() {
+			defer b.done.Done()
+			r.tr = loadTranslations(o.Theme, lang, &b.langs[i])
+			r.tmpl = r.loadTemplates(&b.langs[i])
+		}()
+	}
+	return b
+}
+
+// wait returns the renderers once their strings and templates are read, and the
+// problems found, in the order of the languages.
+func (b *Begun) wait() ([]*renderer, diag.List) {
+	b.done.Wait()
+	b.once.Do(func() {
+		for _, l := range b.langs {
+			b.errs.Append(l)
+		}
+	})
+	return b.rs, b.errs
 }
 
 // Warnings are the warnings found while listing the files: a static style sheet or script

@@ -62,6 +62,9 @@ type Options struct {
 	// one Markdown.Render gives): ok is false for a text it has not seen. A text whose
 	// summary is known is not parsed again unless a page that shows it is rendered.
 	Summary func(markdown []byte) (summary string, ok bool)
+	// Begun, when set, is what Begin read for a Prepare with the same Config and Theme;
+	// one Prepare uses it.
+	Begun *Begun
 }
 
 // DefaultLazyTextsAbove is Options.LazyTextsAbove's default: a site of 20,000 proposals
