@@ -399,7 +399,7 @@ func sectionOf(rel string) (site.Section, string, bool) {
 // are those of one walk in lexical order, as every check of a name looks only at the
 // folder it is in.
 func walk(fsys fs.FS, cfg *config.Config, root string, errs *diag.List) []job {
-	return walkPruned(fsys, cfg, root, errs, nil)
+	return walkPruned(fsys, cfg, root, errs, nil, 0)
 }
 
 // walkPruned is walk, where reuse, when set, may take the place of the walk of a folder
@@ -407,10 +407,12 @@ func walk(fsys fs.FS, cfg *config.Config, root string, errs *diag.List) []job {
 // earlier walk found them, and returns true; the folder is then not walked. reuse is
 // called in the order of one walk, so a walk with reuse is one walk, on one core (it
 // walks only the folders that changed).
-func walkPruned(fsys fs.FS, cfg *config.Config, root string, errs *diag.List, reuse func(dir string, jobs *[]job) bool) []job {
+func walkPruned(fsys fs.FS, cfg *config.Config, root string, errs *diag.List, reuse func(dir string, jobs *[]job) bool, expect int) []job {
 	top := &walker{fsys: fsys, cfg: cfg, root: root, reuse: reuse}
 	if reuse == nil {
 		top.split = strings.Count(root, "/") + 2
+	} else {
+		top.jobs = make([]job, 0, expect+expect/64+16) // the last walk's jobs, most of them kept
 	}
 	top.walk(root)
 	parts := make([]*walker, len(top.parts))
@@ -418,7 +420,10 @@ func walkPruned(fsys fs.FS, cfg *config.Config, root string, errs *diag.List, re
 		parts[i] = &walker{fsys: fsys, cfg: cfg, root: root, skip: top.parts[i].dir}
 		parts[i].walk(top.parts[i].dir)
 	})
-	var jobs []job
+	jobs := top.jobs
+	if len(top.parts) > 0 {
+		jobs = make([]job, 0, len(top.jobs)+sumJobs(parts))
+	}
 	j, e := 0, 0
 	for i, at := range top.parts {
 		jobs = append(jobs, top.jobs[j:at.jobs]...)
@@ -427,7 +432,9 @@ func walkPruned(fsys fs.FS, cfg *config.Config, root string, errs *diag.List, re
 		errs.Append(parts[i].errs)
 		j, e = at.jobs, at.errs
 	}
-	jobs = append(jobs, top.jobs[j:]...)
+	if len(top.parts) > 0 {
+		jobs = append(jobs, top.jobs[j:]...)
+	}
 	errs.Append(top.errs[e:])
 	signed := map[string]bool{}
 	for _, j := range jobs {
@@ -436,9 +443,18 @@ func walkPruned(fsys fs.FS, cfg *config.Config, root string, errs *diag.List, re
 		}
 	}
 	for i := range jobs {
-		jobs[i].signed = signed[jobs[i].file]
+		jobs[i].signed = len(signed) > 0 && signed[jobs[i].file] // no look-up for the sites without signatures
 	}
 	return jobs
+}
+
+// sumJobs counts the jobs of the walks.
+func sumJobs(ws []*walker) int {
+	n := 0
+	for _, w := range ws {
+		n += len(w.jobs)
+	}
+	return n
 }
 
 // walker is one walk of walk: of the whole content, leaving the folders at depth split

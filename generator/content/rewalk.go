@@ -50,17 +50,17 @@ func (c *Cache) rewalk(fsys fs.FS, cfg *config.Config, changed map[string]bool) 
 			dropped = append(dropped, old[cur].file)
 			cur++
 		}
-		start := len(*jobs)
+		start, from := len(*jobs), cur
 		for cur < len(old) && strings.HasPrefix(old[cur].file, dir+"/") {
-			*jobs = append(*jobs, old[cur])
 			cur++
 		}
+		*jobs = append(*jobs, old[from:cur]...)
 		reused = append(reused, [2]int{start, len(*jobs)})
 		kept[dir] = true
 		return true
 	}
 	var errs diag.List
-	c.jobs = walkPruned(fsys, cfg, Dir, &errs, reuse)
+	c.jobs = walkPruned(fsys, cfg, Dir, &errs, reuse, len(old))
 	for _, e := range oldErrs {
 		for d := e.Pos.File; d != "." && d != "/" && d != ""; d = path.Dir(d) {
 			if kept[d] {

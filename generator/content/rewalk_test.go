@@ -68,6 +68,8 @@ func TestRewalkFindsWhatAWalkFinds(t *testing.T) {
 			[]string{"content/proposals/c/reactions/C_H501.yaml"}},
 		{"a signature appears", func() { fsys["content/proposals/a/reactions/c_h501.yaml.sig"] = &fstest.MapFile{Data: []byte("sig")} },
 			[]string{"content/proposals/a/reactions/c_h501.yaml.sig"}},
+		{"the signature removed", func() { delete(fsys, "content/proposals/a/reactions/c_h501.yaml.sig") },
+			[]string{"content/proposals/a/reactions/c_h501.yaml.sig"}},
 		{"a folder renamed", func() {
 			for p, f := range maps.Clone(fsys) {
 				if rest, ok := strings.CutPrefix(p, "content/proposals/z/"); ok {

@@ -677,7 +677,14 @@ func filter[T any](in []T, keep func(T) bool) []T {
 }
 
 // Fold maps an id to the form under which two ids count as the same: Unicode NFC, lower case.
-func Fold(id string) string { return strings.ToLower(norm.NFC.String(id)) }
+func Fold(id string) string {
+	for i := 0; i < len(id); i++ {
+		if id[i] >= 0x80 {
+			return strings.ToLower(norm.NFC.String(id))
+		}
+	}
+	return strings.ToLower(id) // ASCII is in NFC already
+}
 
 var (
 	idRE   = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?$`)
