@@ -85,7 +85,7 @@ func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site
 			c.results[j.file] = results[i]
 		}
 	}
-	parallel.For(len(jobs), func(i int) { results[i] = results[i].clone() })
+	cloneAll(results)
 	st.Files = len(jobs)
 	errs := slices.Clone(c.walkErr)
 	s := assemble(jobs, results, &errs)

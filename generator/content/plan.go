@@ -93,7 +93,11 @@ func (c *PlanCache) read(fsys fs.FS, cfg *config.Config, j job) result {
 // clone copies the structs a result points to. The copies share what no stage changes
 // (texts, positions, front matter lists); the lists a stage appends to are clipped, so that
 // an append makes a list of the copy's own.
-func (r result) clone() result {
+func (r result) clone() result { return r.cloneInto(nil, nil) }
+
+// cloneInto is clone, with the copies of a reaction and of a proposal made in rc and p
+// when they are not nil (see cloneAll).
+func (r result) cloneInto(rc *site.Reaction, p *site.Proposal) result {
 	out := result{errs: r.errs}
 	if r.plan != nil {
 		p := *r.plan
@@ -103,8 +107,11 @@ func (r result) clone() result {
 		out.planItem = site.KindOf(r.planItem.Base().Section).Clone(r.planItem)
 	}
 	if r.proposal != nil {
-		p := *r.proposal
-		out.proposal = &p
+		if p == nil {
+			p = new(site.Proposal)
+		}
+		*p = *r.proposal
+		out.proposal = p
 	}
 	if r.practice != nil {
 		p := *r.practice
@@ -115,9 +122,12 @@ func (r result) clone() result {
 		out.body = &b
 	}
 	if r.reaction != nil {
-		rc := *r.reaction
+		if rc == nil {
+			rc = new(site.Reaction)
+		}
+		*rc = *r.reaction
 		rc.Problems = slices.Clip(rc.Problems)
-		out.reaction = &rc
+		out.reaction = rc
 	}
 	if r.feedback != nil {
 		f := *r.feedback
@@ -156,4 +166,44 @@ func (r result) clone() result {
 		out.rules = &m
 	}
 	return out
+}
+
+// cloneAll clones every result in place, on every core. The reactions and proposals,
+// most of the files of a large site, are copied into one array of each kind instead of
+// one allocation each: pspm serve clones them all on every rebuild.
+func cloneAll(results []result) {
+	var nr, np int
+	for _, r := range results {
+		if r.reaction != nil {
+			nr++
+		}
+		if r.proposal != nil {
+			np++
+		}
+	}
+	rcs, ps := make([]site.Reaction, nr), make([]site.Proposal, np)
+	at := make([][2]int32, len(results)) // each result's place in rcs and ps, or -1
+	nr, np = 0, 0
+	for i, r := range results {
+		at[i] = [2]int32{-1, -1}
+		if r.reaction != nil {
+			at[i][0] = int32(nr)
+			nr++
+		}
+		if r.proposal != nil {
+			at[i][1] = int32(np)
+			np++
+		}
+	}
+	parallel.For(len(results), func(i int) {
+		var rc *site.Reaction
+		var p *site.Proposal
+		if k := at[i][0]; k >= 0 {
+			rc = &rcs[k]
+		}
+		if k := at[i][1]; k >= 0 {
+			p = &ps[k]
+		}
+		results[i] = results[i].cloneInto(rc, p)
+	})
 }
