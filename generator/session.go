@@ -396,7 +396,7 @@ func (ss *Session) model(ch Change) (*Snapshot, *Result, error) {
 	}
 	errs.Sort()
 	res.Diagnostics = errs
-	res.Files = len(pages.Paths())
+	res.Files = pages.Len()
 	sn := ss.next("model", res, pages)
 	ss.reindex(func() []search.Document {
 		ss.texts.Next() // every document again: the texts of the last full update are the ones to take

@@ -26,10 +26,11 @@ import (
 //
 // Render is safe for concurrent use; Patch is not, and must not run during a Render.
 type Prepared struct {
-	rs    []*renderer
-	tasks map[string]task
-	paths []string // sorted
-	kinds map[string][]string
+	rs     []*renderer
+	tasks  map[string]task
+	paths  []string  // sorted once sorted is done
+	sorted sync.Once // by Paths
+	kinds  map[string][]string
 }
 
 // Memo remembers, across the Prepare calls of one pspm serve, the Markdown rendered by
@@ -298,7 +299,7 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 		memo.translations(rs)
 		memo.cardTemplates(rs)
 	}
-	p := &Prepared{rs: rs, tasks: map[string]task{}, kinds: map[string][]string{}}
+	p := &Prepared{rs: rs, kinds: map[string][]string{}}
 	// The texts of the first language first (the others take its renderings of what they
 	// do not translate), then every language's views at once.
 	for i, r := range rs {
@@ -323,17 +324,18 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 		all = append(all, tasks[i]...)
 	}
 	all = append(all, rs[0].sitemap(all))
-	if err := claim(map[string]claimant{}, all); err != nil {
-		return nil, err
-	}
+	p.tasks = make(map[string]task, len(all))
+	p.paths = make([]string, 0, len(all))
 	for _, t := range all {
+		if prev, dup := p.tasks[t.path]; dup { // as claim does
+			return nil, clash(t.path, claimant{kind: prev.kind, url: prev.url, src: prev.src}, claimant{kind: t.kind, url: t.url, src: t.src})
+		}
 		p.tasks[t.path] = t
 		p.paths = append(p.paths, t.path)
 		if t.kind != "" {
 			p.kinds[t.kind] = append(p.kinds[t.kind], t.path)
 		}
 	}
-	sort.Strings(p.paths)
 	return p, nil
 }
 
@@ -391,8 +393,14 @@ func (b *Begun) wait() ([]*renderer, diag.List) {
 // that the minifier cannot read, published as it is.
 func (p *Prepared) Warnings() diag.List { return p.rs[0].warns }
 
-// Paths lists the path of every file of the portal, sorted.
-func (p *Prepared) Paths() []string { return p.paths }
+// Paths lists the path of every file of the portal, sorted (the first call sorts them).
+func (p *Prepared) Paths() []string {
+	p.sorted.Do(func() { sort.Strings(p.paths) })
+	return p.paths
+}
+
+// Len is the number of files of the portal.
+func (p *Prepared) Len() int { return len(p.tasks) }
 
 // Has reports whether the portal has a file at path.
 func (p *Prepared) Has(path string) bool {

@@ -201,24 +201,27 @@ type claimant struct{ kind, url, src string }
 // names both producers.
 func claim(claimed map[string]claimant, tasks []task) error {
 	for _, t := range tasks {
-		prev, dup := claimed[t.path]
-		if !dup {
-			claimed[t.path] = claimant{kind: t.kind, url: t.url, src: t.src}
-			continue
-		}
 		this := claimant{kind: t.kind, url: t.url, src: t.src}
-		if at := cmp.Or(t.src, prev.src); at != "" {
-			other := prev
-			if at == prev.src {
-				other = this
-			}
-			var errs diag.List
-			errs.Add(diag.Pos{File: at}, "this file would be published at /%s, which %s takes: rename it", t.path, other.producer())
-			return errs
+		if prev, dup := claimed[t.path]; dup {
+			return clash(t.path, prev, this)
 		}
-		return fmt.Errorf("internal error: two files at %s: %s and %s", t.path, prev.producer(), this.producer())
+		claimed[t.path] = this
 	}
 	return nil
+}
+
+// clash is the error of two files, prev then this, at the same path.
+func clash(path string, prev, this claimant) error {
+	if at := cmp.Or(this.src, prev.src); at != "" {
+		other := prev
+		if at == prev.src {
+			other = this
+		}
+		var errs diag.List
+		errs.Add(diag.Pos{File: at}, "this file would be published at /%s, which %s takes: rename it", path, other.producer())
+		return errs
+	}
+	return fmt.Errorf("internal error: two files at %s: %s and %s", path, prev.producer(), this.producer())
 }
 
 // producer says what makes a file, for messages.
