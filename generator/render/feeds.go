@@ -421,19 +421,26 @@ type smURL struct {
 
 // sitemap lists every HTML page of the portal.
 func (r *renderer) sitemap(tasks []task) task {
-	var urls []smURL
-	for _, t := range tasks {
-		if t.url == "" {
-			continue
-		}
-		u := smURL{Loc: r.Config.AbsURL(t.url)}
-		if !t.date.IsZero() {
-			u.LastMod = t.date.Format("2006-01-02")
-		}
-		urls = append(urls, u)
+	type page struct {
+		url  string
+		date time.Time
 	}
-	sort.Slice(urls, func(i, j int) bool { return urls[i].Loc < urls[j].Loc })
+	var pages []page
+	for _, t := range tasks {
+		if t.url != "" {
+			pages = append(pages, page{t.url, t.date})
+		}
+	}
+	// The addresses are made when the file is (pspm serve may never be asked for it).
 	return task{path: "sitemap.xml", make: func() ([]byte, error) {
+		urls := make([]smURL, len(pages))
+		for i, p := range pages {
+			urls[i].Loc = r.Config.AbsURL(p.url)
+			if !p.date.IsZero() {
+				urls[i].LastMod = p.date.Format("2006-01-02")
+			}
+		}
+		sort.Slice(urls, func(i, j int) bool { return urls[i].Loc < urls[j].Loc })
 		var b bytes.Buffer
 		b.WriteString(xml.Header)
 		enc := xml.NewEncoder(&b)
