@@ -4,6 +4,8 @@ package slug
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -16,8 +18,26 @@ func Make(s string) string {
 	if out, ok := makeASCII(s); ok {
 		return out
 	}
-	return makeAny(s)
+	if out, ok := made.Load(s); ok {
+		return out.(string)
+	}
+	out := makeAny(s)
+	if made.n.Add(1) > madeMax { // a bound for a long pspm serve: start again
+		made.Clear()
+		made.n.Store(0)
+	}
+	made.Store(s, out)
+	return out
 }
+
+// made remembers the slugs of names that are not ASCII, which Unicode normalisation
+// makes slow: the same tags are made slugs of for every item on every model rebuild.
+var made struct {
+	sync.Map
+	n atomic.Int64
+}
+
+const madeMax = 1 << 16
 
 // makeASCII is Make for a string of ASCII characters (ok is false for any other): ASCII
 // has no accents to remove, so it needs neither Unicode normalisation nor tables, and a

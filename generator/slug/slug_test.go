@@ -49,3 +49,24 @@ func FuzzMakeASCII(f *testing.F) {
 		}
 	})
 }
+
+// TestMakeRemembersWhatItNormalised: a name that is not ASCII is normalised once, and
+// given the same slug from any goroutine after that.
+func TestMakeRemembersWhatItNormalised(t *testing.T) {
+	const name = "Attività produttive"
+	if got := Make(name); got != "attivita-produttive" {
+		t.Fatalf("Make(%q) = %q", name, got)
+	}
+	if v, ok := made.Load(name); !ok || v.(string) != "attivita-produttive" {
+		t.Fatalf("not remembered: %v %v", v, ok)
+	}
+	done := make(chan string)
+	for range 8 {
+		go func() { done <- Make(name) }()
+	}
+	for range 8 {
+		if got := <-done; got != "attivita-produttive" {
+			t.Errorf("Make(%q) = %q", name, got)
+		}
+	}
+}
