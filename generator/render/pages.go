@@ -487,8 +487,10 @@ func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, ca
 		}
 		return base + "page/" + strconv.Itoa(n) + "/"
 	}
-	var out []task
-	for n := 1; n <= pages; n++ {
+	out := make([]task, 0, pages)
+	// Only the addresses are made now; each page's view is made when the page is (pspm
+	// serve lists every page on each rebuild and renders the few it is asked for).
+	view := func(n int) *Page {
 		lo, hi := (n-1)*per, min(n*per, len(cards))
 		pager := Pager{Page: n, Pages: pages, First: r.link(pageURL(1)), Last: r.link(pageURL(pages))}
 		if n > 1 {
@@ -521,8 +523,11 @@ func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, ca
 		if feed != "" {
 			p.Feed = r.link(feed)
 		}
+		return p
+	}
+	for n := 1; n <= pages; n++ {
 		url := r.prefix + pageURL(n)
-		out = append(out, task{kind: kind, path: indexFile(url), url: url, make: func() ([]byte, error) { return r.page(kind, p) }})
+		out = append(out, task{kind: kind, path: indexFile(url), url: url, make: func() ([]byte, error) { return r.page(kind, view(n)) }})
 	}
 	return out
 }
