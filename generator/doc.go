@@ -126,17 +126,19 @@
 //
 // `pspm serve` (generator/serve) keeps a Session: the same stages up to derive, from the
 // files it read before (content.Cache: only what the watcher says changed is read again,
-// and only the folders where a file appeared or vanished are walked again), then
-// render.Prepare, which makes the views of every language at once and lists every file
-// without rendering any (its render.Memo gives back the Markdown, anchored or not, and
-// the cards whose text or content did not change); a file renders when a browser asks for
-// it (Snapshot.File) and is kept until the next rebuild. An edit of only the words of a
+// and only the folders where a file appeared or vanished are walked again; the theme's
+// strings and templates are read meanwhile, render.Begin), then render.Prepare, which
+// makes the views of every language at once and lists every file without rendering any
+// (its render.Memo gives back the Markdown and the cards whose text or content did not
+// change; a list page's view is made only when it renders); a file renders when a browser
+// asks for it (Snapshot.File) and is kept until the next rebuild. An edit of only the words of a
 // proposal, practice or translation skips the stages: the new words are patched into the
 // model in place, under the Session's lock, which every render holds for reading, and
 // render.Prepared.Patch makes their Markdown and cards again. That is the one place the
 // model changes after Derive. Each rebuild gives a new Snapshot that serve.Site swaps in
 // whole; the search index follows in the background (Index.Update, Index.Replace), making
-// again only the plain texts of the texts that changed. Tests check that every file a
+// again only the plain texts of the texts that changed; a full update waits until no
+// rebuild has run for a moment, so that an author's saves in a row have both cores. Tests check that every file a
 // Session serves after any edit is the file a full build writes. The server answers only
 // requests whose Host names it (serve.HostGuard), against DNS rebinding.
 //
