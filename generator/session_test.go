@@ -454,3 +454,34 @@ func TestSessionFollowsCommitsAsAFullBuildWould(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) { sameAsFullBuild(t, g.dir, sn) })
 	}
 }
+
+// TestSessionReportsABrokenLayout: a layout that does not parse (the theme is read while
+// the content is) fails the rebuild with the file and line, the last good snapshot stays,
+// and fixing the layout rebuilds as a full build would.
+func TestSessionReportsABrokenLayout(t *testing.T) {
+	dir := demoOnDisk(t)
+	src, err := generator.OpenSource(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := generator.NewSession(generator.Options{Source: src, Dir: dir})
+	good, res, err := ss.Rebuild(generator.Change{All: true})
+	if err != nil {
+		t.Fatalf("first build: %v\n%s", err, res.Diagnostics.Format())
+	}
+	const layout = "layouts/partials/footer.html"
+	write(t, dir, layout, "{{define \"footer\"}}\n<footer>{{.Site.Title</footer>\n{{end}}\n")
+	_, res, err = ss.Rebuild(generator.Change{Paths: []string{layout}})
+	if !errors.Is(err, generator.ErrContent) || !strings.Contains(res.Diagnostics.Format(), layout+":2:") || !strings.Contains(res.Diagnostics.Format(), "template error") {
+		t.Fatalf("a broken layout: %v\n%s", err, res.Diagnostics.Format())
+	}
+	if ss.Current() != good {
+		t.Fatal("a failed rebuild replaced the current snapshot")
+	}
+	write(t, dir, layout, "{{define \"footer\"}}\n<footer>{{.Site.Title}}</footer>\n{{end}}\n")
+	sn, res, err := ss.Rebuild(generator.Change{Paths: []string{layout}})
+	if err != nil {
+		t.Fatalf("fixed: %v\n%s", err, res.Diagnostics.Format())
+	}
+	sameAsFullBuild(t, dir, sn)
+}
