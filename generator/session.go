@@ -358,7 +358,7 @@ func (ss *Session) model(ch Change) (*Snapshot, *Result, error) {
 	)
 	load := func(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 		if chain, themeErr = theme.New(o.Source, cfg.Theme); themeErr == nil {
-			begun = render.Begin(render.Options{Config: cfg, Theme: chain, Source: o.Source, Markdown: ss.md, Version: Version})
+			begun = render.Begin(render.Options{Config: cfg, Theme: chain, Source: o.Source, Markdown: ss.md, Version: Version}, &ss.memo)
 		}
 		s, errs, _ := content.LoadCached(fsys, cfg, &ss.cache, content.Change{Paths: ch.Paths, All: ch.All || ss.cur == nil})
 		return s, errs

@@ -6,3 +6,6 @@ func CardsMade(m *Memo) int {
 	defer m.mu.Unlock()
 	return m.made
 }
+
+// TemplateOf is the template that Prepared p uses for pages of kind in its language i.
+func TemplateOf(p *Prepared, i int, kind string) any { return p.rs[i].tmpl[kind] }

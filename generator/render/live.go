@@ -43,8 +43,9 @@ type Memo struct {
 	an, anNew map[string]markdown.Anchored // the texts rendered with their paragraphs' anchors
 	cards     map[cardKey]template.HTML
 	cardsNew  map[cardKey]template.HTML
-	tmpl      map[string]string // the source of the card template of the cards kept, by language
-	made      int               // the cards rendered since the last Prepare began (for tests)
+	tmpl      map[string][32]byte  // the templatesKey of the cards kept, by language
+	layouts   map[string]layoutSet // the templates of the last Prepare, by language
+	made      int                  // the cards rendered since the last Prepare began (for tests)
 	tallies   map[tallyKey]TallyView
 	trSum     map[string]string // the strings of each language the cards and tallies quote
 	seeds     [2]maphash.Seed   // of the two halves of a cardKey's hash
@@ -113,22 +114,15 @@ func (m *Memo) translations(rs []*renderer) {
 	}
 }
 
-// cardTemplates forgets the cards of a language whose card template changed. It reads
-// the templates' source before any of them runs: html/template rewrites a template's
-// tree when it first runs it.
+// cardTemplates forgets the cards of a language whose templates changed (or the strings
+// or links they use: see templatesKey).
 func (m *Memo) cardTemplates(rs []*renderer) {
 	if m.tmpl == nil {
-		m.tmpl = map[string]string{}
+		m.tmpl = map[string][32]byte{}
 	}
 	for _, r := range rs {
-		src := ""
-		if t := r.tmpl["home"]; t != nil {
-			if ct := t.Lookup("card"); ct != nil && ct.Tree != nil {
-				src = ct.Tree.Root.String()
-			}
-		}
-		if m.tmpl[r.lang] != src {
-			m.tmpl[r.lang] = src
+		if m.tmpl[r.lang] != r.tmplKey {
+			m.tmpl[r.lang] = r.tmplKey
 			for ck := range m.cards {
 				if ck.lang == r.lang {
 					delete(m.cards, ck)
@@ -136,6 +130,35 @@ func (m *Memo) cardTemplates(rs []*renderer) {
 			}
 		}
 	}
+}
+
+// templatesOf returns the templates of language lang that the last Prepare kept, when
+// they were made from what key says.
+func (m *Memo) templatesOf(lang string, key [32]byte) map[string]*template.Template {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if t, ok := m.layouts[lang]; ok && t.key == key {
+		return t.tmpl
+	}
+	return nil
+}
+
+// keepTemplates keeps the templates of language lang for the next Prepare: html/template
+// runs a template on any number of goroutines, and its functions (funcs) read nothing
+// that a rebuild changes.
+func (m *Memo) keepTemplates(lang string, key [32]byte, tmpl map[string]*template.Template) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.layouts == nil {
+		m.layouts = map[string]layoutSet{}
+	}
+	m.layouts[lang] = layoutSet{key, tmpl}
+}
+
+// layoutSet is the templates of a language, and what they were made from.
+type layoutSet struct {
+	key  [32]byte
+	tmpl map[string]*template.Template
 }
 
 // start begins a Prepare: what it does not use is forgotten when it ends.
@@ -282,7 +305,7 @@ func appendCardContent(b []byte, c *Card) []byte {
 func Prepare(o Options, memo *Memo) (*Prepared, error) {
 	b := o.Begun
 	if b == nil || b.config != o.Config || b.theme != o.Theme || b.used.Swap(true) {
-		b = Begin(o)
+		b = Begin(o, memo)
 		b.used.Store(true)
 	}
 	rs, errs := b.wait()
@@ -354,9 +377,10 @@ type Begun struct {
 
 // Begin reads, on goroutines of its own (one for each language), the strings and
 // templates that Prepare with the same Config and Theme will use (o.Site is not
-// read): pspm serve begins while it reads the content again. Set Options.Begun to the
-// result.
-func Begin(o Options) *Begun {
+// read): pspm serve begins while it reads the content again. With memo (the one Prepare
+// will use), a language's templates are those of the last Prepare when nothing they are
+// made from changed. Set Options.Begun to the result.
+func Begin(o Options, memo *Memo) *Begun {
 	b := &Begun{config: o.Config, theme: o.Theme, langs: make([]diag.List, len(o.Config.Languages))}
 	o.Site, o.Begun = nil, nil
 	checkStatic(o, &b.errs)
@@ -371,7 +395,7 @@ func Begin(o Options) *Begun {
 		go func() {
 			defer b.done.Done()
 			r.tr = loadTranslations(o.Theme, lang, &b.langs[i])
-			r.tmpl = r.loadTemplates(&b.langs[i])
+			r.tmpl = r.loadTemplates(&b.langs[i], memo)
 		}()
 	}
 	return b

@@ -1,6 +1,9 @@
 package render_test
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
 
 	demo "github.com/pspm-dev/pspm/content"
@@ -38,6 +41,84 @@ func TestPreparingAgainRendersNoCardTwice(t *testing.T) {
 			t.Fatalf("the first Prepare rendered %d cards", made)
 		case i > 0 && made != 0:
 			t.Errorf("Prepare %d rendered %d cards again", i+1, made)
+		}
+	}
+}
+
+// TestPreparingAgainKeepsTheTemplates: pspm serve prepares the site again after each
+// edit; the templates of a language are parsed again only when what they are made from
+// changed (a layout, a string of the language), and kept otherwise.
+func TestPreparingAgainKeepsTheTemplates(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, demo.Site()); err != nil {
+		t.Fatal(err)
+	}
+	fsys := os.DirFS(dir)
+	var memo render.Memo
+	md := markdown.New()
+	prepare := func() *render.Prepared {
+		t.Helper()
+		res, err := generator.Inspect(generator.Options{Source: fsys})
+		if err != nil {
+			t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+		}
+		chain, err := theme.New(fsys, res.Config.Theme)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := render.Prepare(render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: md, Version: "test"}, &memo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	first := prepare()
+	if _, err := first.Render("index.html"); err != nil { // templates that ran are kept too
+		t.Fatal(err)
+	}
+	second := prepare()
+	for i := range 2 {
+		if render.TemplateOf(second, i, "proposal") != render.TemplateOf(first, i, "proposal") {
+			t.Errorf("language %d: the templates were parsed again, though nothing changed", i)
+		}
+	}
+	page, err := second.Render("index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := first.Render("index.html"); !bytes.Equal(page, want) {
+		t.Error("the kept templates render another home page")
+	}
+
+	// A string of the first language: its templates are made again, not the other's.
+	add := func(rel, text string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, rel)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(filepath.Join(dir, rel), os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.WriteString(text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("i18n/it.yaml", "\nzz.test: \"una stringa nuova\"\n")
+	third := prepare()
+	if render.TemplateOf(third, 0, "proposal") == render.TemplateOf(second, 0, "proposal") {
+		t.Error("a new string of the language: its templates were kept")
+	}
+	if render.TemplateOf(third, 1, "proposal") != render.TemplateOf(second, 1, "proposal") {
+		t.Error("a new string of another language: the templates were made again")
+	}
+
+	// A layout: every language's.
+	add("layouts/partials/zz-test.html", "{{define \"zz-test\"}}x{{end}}\n")
+	fourth := prepare()
+	for i := range 2 {
+		if render.TemplateOf(fourth, i, "proposal") == render.TemplateOf(third, i, "proposal") {
+			t.Errorf("language %d: a new layout, and the templates were kept", i)
 		}
 	}
 }

@@ -78,6 +78,7 @@ type renderer struct {
 	prefix   string // the language's path prefix: "" for the first language, "/en" for English
 	tr       translations
 	tmpl     map[string]*template.Template // by page kind
+	tmplKey  [32]byte                      // what tmpl depends on (templatesKey)
 	html     map[*site.Item]markdown.Result
 	anchored map[*site.Item]markdown.Anchored // the first language's texts of the items whose paragraphs are commented (anchorable)
 	texts    *textMemo                        // the lazy texts made and still to be shown, every language's; nil but in a full build that keeps pages, on a site that can hold them
@@ -133,7 +134,7 @@ func Render(o Options, w output.Writer) error {
 		}
 		r.bufs.New = func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }
 		r.tr = loadTranslations(o.Theme, lang, &errs)
-		r.tmpl = r.loadTemplates(&errs)
+		r.tmpl = r.loadTemplates(&errs, nil)
 		if !o.Sample {
 			r.salt = r.makeSalt()
 		}
@@ -754,15 +755,19 @@ func (r *renderer) renderCard(t *template.Template, c *Card) (template.HTML, err
 
 // link turns a site path (/proposals/x/) into the link to that page in the page
 // language, under the base path: /pspm/en/proposals/x/.
-func (r *renderer) link(p string) string {
-	return r.base + strings.TrimPrefix(r.prefix+p, "/")
+func (r *renderer) link(p string) string { return linkIn(r.base, r.prefix, p) }
+
+// linkIn is link for the base path base and the language prefix prefix.
+func linkIn(base, prefix, p string) string {
+	return base + strings.TrimPrefix(prefix+p, "/")
 }
 
 // asset turns a site path into a link that is the same in every language: static files,
 // attachments, open data.
-func (r *renderer) asset(p string) string {
-	return r.base + strings.TrimPrefix(p, "/")
-}
+func (r *renderer) asset(p string) string { return assetIn(r.base, p) }
+
+// assetIn is asset under the base path base.
+func assetIn(base, p string) string { return base + strings.TrimPrefix(p, "/") }
 
 // page renders the template of kind with p as its data. It fills a copy of p: a page of
 // pspm serve renders again after each rebuild, from the same Page, on any goroutine.

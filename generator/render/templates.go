@@ -1,11 +1,14 @@
 package render
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"html/template"
 	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -306,17 +309,61 @@ func firstCount(args []any) int {
 
 var templateLineRE = regexp.MustCompile(`^template: [^:]+:(\d+):(?:(\d+):)? (.*)$`)
 
-// loadTemplates parses baseof.html and the partials with each page's layout.
-func (r *renderer) loadTemplates(errs *diag.List) map[string]*template.Template {
-	funcs := r.funcs()
-	root := template.New("").Funcs(funcs)
-	parse := func(t *template.Template, name string) bool {
+// loadTemplates parses baseof.html and the partials with each page's layout. With a
+// memo (pspm serve), templates whose files, strings and links are those of the last
+// Prepare's are taken from it instead of parsed again.
+func (r *renderer) loadTemplates(errs *diag.List, memo *Memo) map[string]*template.Template {
+	files := map[string]string{} // the templates' sources, by file
+	read := func(name string) bool {
 		data, _, err := r.Theme.ReadFile(name)
 		if err != nil {
 			errs.Add(diag.Pos{File: name}, "cannot read the template: %v", err)
 			return false
 		}
-		if _, err := t.New(name).Parse(string(data)); err != nil {
+		files[name] = string(data)
+		return true
+	}
+	if !read("layouts/baseof.html") {
+		return nil
+	}
+	entries, err := r.Theme.Files("layouts/partials")
+	if err != nil {
+		errs.Add(diag.Pos{File: "layouts/partials"}, "cannot list the partials: %v", err)
+		return nil
+	}
+	var partials []string
+	for _, p := range entries {
+		if path.Ext(p.Name) == ".html" {
+			name := "layouts/partials/" + p.Name
+			if read(name) {
+				partials = append(partials, name)
+			}
+		}
+	}
+	kinds := layouts()
+	unread := map[string]bool{} // the layouts that cannot be read
+	for _, file := range slices.Sorted(maps.Values(kinds)) {
+		if name := "layouts/" + file; !unread[name] {
+			if _, done := files[name]; !done && !read(name) {
+				unread[name] = true
+			}
+		}
+	}
+	r.tmplKey = r.templatesKey(files, kinds)
+	if memo != nil {
+		if t := memo.templatesOf(r.lang, r.tmplKey); t != nil {
+			return t
+		}
+	}
+	before := len(*errs)
+	funcs := r.funcs()
+	root := template.New("").Funcs(funcs)
+	parse := func(t *template.Template, name string) bool {
+		data, ok := files[name]
+		if !ok {
+			return false // reported when it was read
+		}
+		if _, err := t.New(name).Parse(data); err != nil {
 			pos := diag.Pos{File: name}
 			msg := err.Error()
 			if m := templateLineRE.FindStringSubmatch(msg); m != nil {
@@ -332,19 +379,12 @@ func (r *renderer) loadTemplates(errs *diag.List) map[string]*template.Template 
 	if !parse(root, "layouts/baseof.html") {
 		return nil
 	}
-	partials, err := r.Theme.Files("layouts/partials")
-	if err != nil {
-		errs.Add(diag.Pos{File: "layouts/partials"}, "cannot list the partials: %v", err)
-		return nil
-	}
-	for _, p := range partials {
-		if path.Ext(p.Name) == ".html" {
-			parse(root, "layouts/partials/"+p.Name)
-		}
+	for _, name := range partials {
+		parse(root, name)
 	}
 	out := map[string]*template.Template{}
 	byFile := map[string]*template.Template{}
-	for kind, file := range layouts() {
+	for kind, file := range kinds {
 		if t := byFile[file]; t != nil {
 			out[kind] = t
 			continue
@@ -358,6 +398,40 @@ func (r *renderer) loadTemplates(errs *diag.List) map[string]*template.Template 
 			byFile[file], out[kind] = t, t
 		}
 	}
+	if memo != nil && len(*errs) == before {
+		memo.keepTemplates(r.lang, r.tmplKey, out)
+	}
+	return out
+}
+
+// templatesKey is what the templates of r depend on: their sources, which file each
+// kind of page uses, and what their functions give (the language's strings, the links'
+// base and prefix).
+func (r *renderer) templatesKey(files map[string]string, kinds map[string]string) [sha256.Size]byte {
+	h := sha256.New()
+	field := func(s string) {
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	field(r.lang)
+	field(r.base)
+	field(r.prefix)
+	for _, k := range slices.Sorted(maps.Keys(r.tr.strings)) {
+		field(k)
+		field(r.tr.strings[k])
+	}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		field(name)
+		field(files[name])
+	}
+	for _, k := range slices.Sorted(maps.Keys(kinds)) {
+		field(k)
+		field(kinds[k])
+	}
+	var out [sha256.Size]byte
+	h.Sum(out[:0])
 	return out
 }
 
@@ -376,19 +450,22 @@ func (r *renderer) foldTemplates() {
 
 // funcs are the functions templates may call (documented in the theme's README).
 func (r *renderer) funcs() template.FuncMap {
+	// What they read of r, copied: pspm serve keeps the templates of a Prepare for the
+	// next ones (see loadTemplates), which must not keep r's site.
+	tr, base, prefix := r.tr, r.base, r.prefix
 	return template.FuncMap{
-		"T":    func(key string, args ...any) string { return r.tr.T(key, args...) },
-		"date": r.formatDate,
+		"T":    func(key string, args ...any) string { return tr.T(key, args...) },
+		"date": tr.Date,
 		"isodate": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
 			}
 			return t.Format("2006-01-02")
 		},
-		"num":   func(n any) string { return r.tr.Number(n) },
-		"pct":   r.tr.Percent,
-		"link":  r.link,
-		"asset": r.asset,
+		"num":   func(n any) string { return tr.Number(n) },
+		"pct":   tr.Percent,
+		"link":  func(p string) string { return linkIn(base, prefix, p) },
+		"asset": func(p string) string { return assetIn(base, p) },
 		"add":   func(a, b int) int { return a + b },
 		"join":  strings.Join,
 		"upper": strings.ToUpper,
