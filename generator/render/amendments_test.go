@@ -5,13 +5,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/internal/sitetest"
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/render"
 	"github.com/pspm-dev/pspm/generator/site"
-	"github.com/pspm-dev/pspm/generator/theme"
 )
 
 // renderWith builds the model of sitetest.Minimal with overlay, lets edit change it, and
@@ -19,15 +17,8 @@ import (
 func renderWith(t *testing.T, overlay string, edit func(s *site.Site)) map[string][]byte {
 	t.Helper()
 	fsys := sitetest.Site(sitetest.Minimal, overlay)
-	res, err := generator.Inspect(generator.Options{Source: fsys})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
-	}
+	res, chain := inspect(t, fsys)
 	edit(res.Site)
-	chain, err := theme.New(fsys, res.Config.Theme)
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := output.NewMem()
 	if err := render.Render(render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: markdown.New(), Version: "test"}, out); err != nil {
 		t.Fatal(err)

@@ -5,11 +5,9 @@ import (
 	"testing"
 
 	demo "github.com/pspm-dev/pspm/content"
-	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/render"
-	"github.com/pspm-dev/pspm/generator/theme"
 )
 
 // TestLazyTextsWriteTheSameBytes: a large site makes each proposal's and practice's HTML
@@ -17,14 +15,7 @@ import (
 // must be byte for byte the demo rendered with every text made once.
 func TestLazyTextsWriteTheSameBytes(t *testing.T) {
 	fsys := demo.Site()
-	res, err := generator.Inspect(generator.Options{Source: fsys})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
-	}
-	chain, err := theme.New(fsys, res.Config.Theme)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, chain := inspect(t, fsys)
 	build := func(lazyAbove int) map[string][]byte {
 		out := output.NewMem()
 		if err := render.Render(render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: markdown.New(), Version: "test", LazyTextsAbove: lazyAbove}, out); err != nil {

@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,20 +19,14 @@ import (
 // not change, in every language, however many times it is prepared.
 func TestPreparingAgainRendersNoCardTwice(t *testing.T) {
 	fsys := demo.Site()
-	res, err := generator.Inspect(generator.Options{Source: fsys})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
-	}
+	res, _ := inspect(t, fsys)
 	if len(res.Config.Languages) < 2 {
 		t.Fatalf("the demo has %d languages, want 2", len(res.Config.Languages))
 	}
 	var memo render.Memo
 	md := markdown.New()
 	for i := range 3 {
-		chain, err := theme.New(fsys, res.Config.Theme)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, chain := inspect(t, fsys)
 		if _, err := render.Prepare(render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: md, Version: "test"}, &memo); err != nil {
 			t.Fatal(err)
 		}
@@ -58,14 +53,7 @@ func TestPreparingAgainKeepsTheTemplates(t *testing.T) {
 	md := markdown.New()
 	prepare := func() *render.Prepared {
 		t.Helper()
-		res, err := generator.Inspect(generator.Options{Source: fsys})
-		if err != nil {
-			t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
-		}
-		chain, err := theme.New(fsys, res.Config.Theme)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res, chain := inspect(t, fsys)
 		p, err := render.Prepare(render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: md, Version: "test"}, &memo)
 		if err != nil {
 			t.Fatal(err)
@@ -121,4 +109,18 @@ func TestPreparingAgainKeepsTheTemplates(t *testing.T) {
 			t.Errorf("language %d: a new layout, and the templates were kept", i)
 		}
 	}
+}
+
+// inspect makes the model of the site fsys, and its theme.
+func inspect(t *testing.T, fsys fs.FS) (*generator.Result, *theme.Chain) {
+	t.Helper()
+	res, err := generator.Inspect(generator.Options{Source: fsys})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, res.Diagnostics.Format())
+	}
+	chain, err := theme.New(fsys, res.Config.Theme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, chain
 }
