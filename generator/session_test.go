@@ -457,26 +457,40 @@ func TestSessionFollowsCommitsAsAFullBuildWould(t *testing.T) {
 
 // TestSessionReportsABrokenLayout: a layout that does not parse (the theme is read while
 // the content is) fails the rebuild with the file and line, the last good snapshot stays,
-// and fixing the layout rebuilds as a full build would.
+// the problem is reported again on the next rebuilds (kept templates never hide it, nor
+// a layout that cannot be read), and fixing the layout rebuilds as a full build would.
 func TestSessionReportsABrokenLayout(t *testing.T) {
-	dir := demoOnDisk(t)
-	src, err := generator.OpenSource(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss := generator.NewSession(generator.Options{Source: src, Dir: dir})
-	good, res, err := ss.Rebuild(generator.Change{All: true})
-	if err != nil {
-		t.Fatalf("first build: %v\n%s", err, res.Diagnostics.Format())
-	}
+	dir, ss := builtSession(t)
+	good := ss.Current()
 	const layout = "layouts/partials/footer.html"
 	write(t, dir, layout, "{{define \"footer\"}}\n<footer>{{.Site.Title</footer>\n{{end}}\n")
-	_, res, err = ss.Rebuild(generator.Change{Paths: []string{layout}})
+	_, res, err := ss.Rebuild(generator.Change{Paths: []string{layout}})
 	if !errors.Is(err, generator.ErrContent) || !strings.Contains(res.Diagnostics.Format(), layout+":2:") || !strings.Contains(res.Diagnostics.Format(), "template error") {
 		t.Fatalf("a broken layout: %v\n%s", err, res.Diagnostics.Format())
 	}
 	if ss.Current() != good {
 		t.Fatal("a failed rebuild replaced the current snapshot")
+	}
+	// Still broken when only the content changes next: the problem is reported again.
+	prop := "content/proposals/catasto-api-comuni/index.md"
+	write(t, dir, prop, strings.Replace(read(t, dir, prop), "status: ", "status: withdrawn\nx_old_status: ", 1))
+	if _, res, err = ss.Rebuild(generator.Change{Paths: []string{prop}}); !errors.Is(err, generator.ErrContent) || !strings.Contains(res.Diagnostics.Format(), layout+":2:") {
+		t.Fatalf("the broken layout, then a content edit: %v\n%s", err, res.Diagnostics.Format())
+	}
+	// A layout that is a symbolic link cannot be read: reported on every rebuild too.
+	if err := os.Remove(filepath.Join(dir, layout)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/etc/hostname", filepath.Join(dir, layout)); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, res, err = ss.Rebuild(generator.Change{Paths: []string{layout}}); !errors.Is(err, generator.ErrContent) || !strings.Contains(res.Diagnostics.Format(), layout) {
+			t.Fatalf("a layout that is a link: %v\n%s", err, res.Diagnostics.Format())
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, layout)); err != nil {
+		t.Fatal(err)
 	}
 	write(t, dir, layout, "{{define \"footer\"}}\n<footer>{{.Site.Title}}</footer>\n{{end}}\n")
 	sn, res, err := ss.Rebuild(generator.Change{Paths: []string{layout}})

@@ -3,8 +3,6 @@ package render
 import (
 	"bytes"
 	"fmt"
-	"github.com/pspm-dev/pspm/generator/config"
-	"github.com/pspm-dev/pspm/generator/theme"
 	"hash/maphash"
 	"html/template"
 	"sort"
@@ -14,9 +12,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/site"
+	"github.com/pspm-dev/pspm/generator/theme"
 )
 
 // Prepared is a site made ready to render one file at a time: what pspm serve keeps, so

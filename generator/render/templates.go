@@ -313,6 +313,7 @@ var templateLineRE = regexp.MustCompile(`^template: [^:]+:(\d+):(?:(\d+):)? (.*)
 // memo (pspm serve), templates whose files, strings and links are those of the last
 // Prepare's are taken from it instead of parsed again.
 func (r *renderer) loadTemplates(errs *diag.List, memo *Memo) map[string]*template.Template {
+	before := len(*errs)         // templates made with a problem, even a file left out, are not kept
 	files := map[string]string{} // the templates' sources, by file
 	read := func(name string) bool {
 		data, _, err := r.Theme.ReadFile(name)
@@ -349,13 +350,12 @@ func (r *renderer) loadTemplates(errs *diag.List, memo *Memo) map[string]*templa
 			}
 		}
 	}
-	r.tmplKey = r.templatesKey(files, kinds)
 	if memo != nil {
+		r.tmplKey = r.templatesKey(files, kinds)
 		if t := memo.templatesOf(r.lang, r.tmplKey); t != nil {
 			return t
 		}
 	}
-	before := len(*errs)
 	funcs := r.funcs()
 	root := template.New("").Funcs(funcs)
 	parse := func(t *template.Template, name string) bool {
