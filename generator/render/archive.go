@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pspm-dev/pspm/generator/internal/deflate"
 )
 
 // archiveTasks makes the catalogue and the archive of every dataset, from the tasks that
@@ -110,6 +112,7 @@ func (a *archived) dataset() ([]byte, error) {
 func (a *archived) compress(data []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)
+	deflate.Zip(z)
 	w, err := z.CreateHeader(&zip.FileHeader{Name: a.name, Method: zip.Deflate, Modified: a.date})
 	if err == nil {
 		_, err = w.Write(data)

@@ -2,7 +2,6 @@ package search
 
 import (
 	"bytes"
-	"compress/flate"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -12,6 +11,7 @@ import (
 	"fmt"
 	"hash"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -21,8 +21,9 @@ import (
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+	"github.com/klauspost/compress/flate"
 
-	"github.com/pspm-dev/pspm/generator/internal/parallel"
+	"github.com/pspm-dev/pspm/generator/internal/deflate"
 )
 
 // The static search bundle: the index exported for the search client of readers'
@@ -163,74 +164,104 @@ func UpdateBundle(x *Index, prev *BundleCache, version string, emit func(path st
 }
 
 type bundleWriter struct {
-	r          index.IndexReader
-	m          *mapping.IndexMappingImpl
-	emit       func(string, []byte) error
-	hash       hash.Hash
-	files      []bundleFile // to compress
-	stats      BundleStats
-	ids        []string          // external IDs, sorted: the document numbers
-	num        map[string]uint32 // document number by internal ID
-	fields     []string          // the text fields, language by language
-	langs      []string
-	chunks     []string     // the first term of each chunk
-	rows       [][]byte     // the record of each document, JSON
-	prev, next *BundleCache // the bundle written before (or nil), and this one
+	r           index.IndexReader
+	m           *mapping.IndexMappingImpl
+	emit        func(string, []byte) error
+	hash        hash.Hash
+	files       []*bundleFile    // queued, in order
+	jobs        chan *bundleFile // to the compressors
+	compressing sync.WaitGroup   // files queued and not yet compressed
+	stats       BundleStats
+	ids         []string          // external IDs, sorted: the document numbers
+	num         map[string]uint32 // document number by internal ID
+	fields      []string          // the text fields, language by language
+	langs       []string
+	chunks      []string     // the first term of each chunk
+	rows        [][]byte     // the record of each document, JSON
+	prev, next  *BundleCache // the bundle written before (or nil), and this one
 	// Scratch of previews, by document number.
 	score   []float64
 	hits    []uint8
 	touched []uint32
 }
 
-// file queues data to be compressed and emitted as search/<name>.
+// file queues data to be compressed and emitted as search/<name>: the compressors start
+// on it at once, on every core, while the rest of the bundle is made (on one core, for
+// the dictionary). data must not change after.
 func (w *bundleWriter) file(name string, data []byte) {
-	w.files = append(w.files, bundleFile{name, data})
+	f := &bundleFile{name: name, data: data}
+	w.files = append(w.files, f)
+	w.compressing.Add(1)
+	w.jobs <- f
 }
 
-// bundleFile is a file of the bundle, before compression.
+// bundleFile is a file of the bundle: its data, their hash, and once compressed, what
+// is emitted.
 type bundleFile struct {
 	name string
 	data []byte
+	sum  [32]byte
+	out  []byte
+	err  error
 }
 
-// flush compresses the queued files on every core and emits them in order, hashing them
-// for meta.json's id.
-func (w *bundleWriter) flush() error {
-	out := make([][]byte, len(w.files))
-	errs := make([]error, len(w.files))
-	var pool sync.Pool // of *flate.Writer: a new one allocates more than a small file weighs
-	sums := make([][32]byte, len(w.files))
-	parallel.For(len(w.files), func(i int) {
-		sums[i] = sha256.Sum256(w.files[i].data)
-		if f, ok := w.prev.file(w.files[i].name); ok && f.sum == sums[i] {
-			out[i] = f.data
-			return
-		}
-		var b bytes.Buffer
-		zw, _ := pool.Get().(*flate.Writer)
-		if zw == nil {
-			if zw, errs[i] = flate.NewWriter(&b, flate.DefaultCompression); errs[i] != nil {
-				return
+// compress compresses f, or takes what the previous bundle compressed from the same
+// data; zw is the worker's encoder, made on its first file.
+func (w *bundleWriter) compress(f *bundleFile, zw **flate.Writer) {
+	f.sum = sha256.Sum256(f.data)
+	if c, ok := w.prev.file(f.name); ok && c.sum == f.sum {
+		f.out = c.data
+		return
+	}
+	var b bytes.Buffer
+	b.Grow(len(f.data)/3 + 64)
+	if *zw == nil {
+		*zw = deflate.NewWriter(&b)
+	} else {
+		(*zw).Reset(&b)
+	}
+	if _, f.err = (*zw).Write(f.data); f.err == nil {
+		f.err = (*zw).Close()
+	}
+	f.out = b.Bytes()
+}
+
+// startCompressors starts the compression workers, one per core; the function it
+// returns stops them once they have compressed every file queued.
+func (w *bundleWriter) startCompressors() (stop func()) {
+	w.jobs = make(chan *bundleFile, 64)
+	var workers sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			var zw *flate.Writer
+			for f := range w.jobs {
+				w.compress(f, &zw)
+				w.compressing.Done()
 			}
-		} else {
-			zw.Reset(&b)
+		}()
+	}
+	return func() {
+		close(w.jobs)
+		workers.Wait()
+	}
+}
+
+// flush waits for the queued files to be compressed and emits them in order, hashing
+// them for meta.json's id.
+func (w *bundleWriter) flush() error {
+	w.compressing.Wait()
+	for _, f := range w.files {
+		if f.err != nil {
+			return f.err
 		}
-		if _, errs[i] = zw.Write(w.files[i].data); errs[i] == nil {
-			errs[i] = zw.Close()
-		}
-		pool.Put(zw)
-		out[i] = b.Bytes()
-	})
-	for i, f := range w.files {
-		if errs[i] != nil {
-			return errs[i]
-		}
-		w.next.add(f.name, cachedFile{sums[i], out[i]})
+		w.next.add(f.name, cachedFile{f.sum, f.out})
 		w.hash.Write([]byte(f.name))
-		w.hash.Write(out[i])
+		w.hash.Write(f.out)
 		w.stats.Files++
-		w.stats.Bytes += int64(len(out[i]))
-		if err := w.emit("search/"+f.name, out[i]); err != nil {
+		w.stats.Bytes += int64(len(f.out))
+		if err := w.emit("search/"+f.name, f.out); err != nil {
 			return err
 		}
 	}
@@ -239,6 +270,7 @@ func (w *bundleWriter) flush() error {
 }
 
 func (w *bundleWriter) write() error {
+	defer w.startCompressors()()
 	for _, lang := range Languages {
 		for _, f := range textFields {
 			w.fields = append(w.fields, Field(f, lang))

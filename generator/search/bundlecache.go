@@ -6,6 +6,8 @@ import (
 	"hash/crc32"
 	"runtime"
 	"strconv"
+
+	"github.com/pspm-dev/pspm/generator/internal/deflate"
 )
 
 // BundleCache is a bundle as written (UpdateBundle): each compressed file by name, with
@@ -53,14 +55,14 @@ func (c *BundleCache) file(name string) (cachedFile, bool) {
 	return f, ok
 }
 
-// bundleCacheMagic opens bundle.bin; the bundle's format version and the compressor's
-// (Go's) version follow: another compressor may write other bytes.
+// bundleCacheMagic opens bundle.bin; the bundle's format version, the compressor and Go's
+// version follow: another compressor may write other bytes.
 const bundleCacheMagic = "PSPMBDL\x01"
 
 var errBundleCache = errors.New("search: corrupt bundle cache")
 
 func bundleCacheVersion() string {
-	return strconv.Itoa(BundleVersion) + " " + runtime.Version()
+	return strconv.Itoa(BundleVersion) + " " + deflate.Name + " " + runtime.Version()
 }
 
 // Encode writes the cache.

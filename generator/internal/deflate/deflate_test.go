@@ -1,0 +1,104 @@
+package deflate
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// sample is text that compresses as the bundle's and the open data's files do: records
+// of words drawn from a vocabulary.
+func sample() []byte {
+	words := strings.Fields("proposta digitalizzazione servizi comune regione ministero " +
+		"piattaforma dati aperti interoperabilità cittadini sicurezza cloud identità " +
+		"pagamenti accessibilità formazione competenze infrastruttura rete open aperta")
+	rng := rand.New(rand.NewPCG(1, 2))
+	var b strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&b, `{"id":"p-%05d","title":"`, rng.IntN(100000))
+		for j := range 3 + rng.IntN(8) {
+			if j > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(words[rng.IntN(len(words))])
+		}
+		fmt.Fprintf(&b, `","votes":%d,"status":"%s"},`+"\n", rng.IntN(500), []string{"open", "accepted", "rejected"}[i%3])
+	}
+	return []byte(b.String())
+}
+
+func TestWhatItWritesInflatesBackWithTheStandardLibrary(t *testing.T) {
+	data := sample()
+	var a, b bytes.Buffer
+	zw := NewWriter(&a)
+	if _, err := zw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	zw.Reset(&b) // a reused encoder writes the same bytes
+	if _, err := zw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Fatal("a reset encoder wrote other bytes")
+	}
+	got, err := io.ReadAll(flate.NewReader(bytes.NewReader(a.Bytes())))
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("inflated %d bytes (%v), want the %d written", len(got), err, len(data))
+	}
+	// as small as the standard library's default level, within 3%
+	var std bytes.Buffer
+	sw, _ := flate.NewWriter(&std, flate.DefaultCompression)
+	sw.Write(data)
+	sw.Close()
+	if a.Len() > std.Len()*103/100 {
+		t.Errorf("%d bytes, the standard library %d", a.Len(), std.Len())
+	}
+}
+
+func TestZipEntriesAreReadable(t *testing.T) {
+	data := sample()
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	Zip(z)
+	w, err := z.CreateHeader(&zip.FileHeader{Name: "votes.json", Method: zip.Deflate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(data)
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := zr.File[0]
+	if f.CompressedSize64 >= f.UncompressedSize64/4 {
+		t.Errorf("compressed to %d of %d bytes", f.CompressedSize64, f.UncompressedSize64)
+	}
+	r, err := f.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(r)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("read %d bytes (%v), want %d", len(got), err, len(data))
+	}
+}
+
+func TestNameSaysTheLevel(t *testing.T) {
+	if !strings.Contains(Name, "klauspost/compress") || !strings.HasSuffix(Name, " level 8") {
+		t.Fatalf("Name = %q", Name)
+	}
+}
