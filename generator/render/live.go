@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
@@ -38,18 +39,18 @@ type Prepared struct {
 // renders only what the edit changed. It keeps only what the last Prepare used, so that
 // its size follows the site's. Use one Memo for one Prepare at a time.
 type Memo struct {
-	mu        sync.Mutex
-	md, mdNew map[string]markdown.Result
-	an, anNew map[string]markdown.Anchored // the texts rendered with their paragraphs' anchors
-	cards     map[cardKey]template.HTML
-	cardsNew  map[cardKey]template.HTML
-	tmpl      map[string][32]byte  // the templatesKey of the cards kept, by language
-	layouts   map[string]layoutSet // the templates of the last Prepare, by language
-	made      int                  // the cards rendered since the last Prepare began (for tests)
-	tallies   map[tallyKey]TallyView
-	trSum     map[string]string // the strings of each language the cards and tallies quote
-	seeds     [2]maphash.Seed   // of the two halves of a cardKey's hash
-	bufs      sync.Pool         // of *[]byte, where a card's content is written to be hashed
+	mu       sync.Mutex
+	md       liveTexts[markdown.Result]
+	an       liveTexts[markdown.Anchored] // the texts rendered with their paragraphs' anchors
+	cards    map[cardKey]template.HTML
+	cardsNew map[cardKey]template.HTML
+	tmpl     map[string][32]byte  // the templatesKey of the cards kept, by language
+	layouts  map[string]layoutSet // the templates of the last Prepare, by language
+	made     int                  // the cards rendered since the last Prepare began (for tests)
+	tallies  map[tallyKey]TallyView
+	trSum    map[string]string // the strings of each language the cards and tallies quote
+	seeds    [2]maphash.Seed   // of the two halves of a cardKey's hash
+	bufs     sync.Pool         // of *[]byte, where a card's content is written to be hashed
 }
 
 type tallyKey struct {
@@ -76,10 +77,14 @@ func (m *Memo) tally(lang string, t site.Tally, make func() TallyView) TallyView
 	return v
 }
 
-// cardKey identifies a card by language and a 128-bit hash of its content.
+// cardKey identifies a card by language, a 128-bit hash of its content but its summary,
+// and where its summary's bytes are: a summary comes from the memo of rendered texts, the
+// same string while its text is the same (see textID), and hashing every summary of the
+// site took more time than the rest of the cards' content.
 type cardKey struct {
-	lang string
-	sum  [2]uint64
+	lang    string
+	sum     [2]uint64
+	summary textID
 }
 
 // translations forgets the cards and tallies of a language whose strings changed: they
@@ -163,50 +168,109 @@ type layoutSet struct {
 
 // start begins a Prepare: what it does not use is forgotten when it ends.
 func (m *Memo) start() {
+	m.mu.Lock() // pages of the last snapshot may be rendering
+	defer m.mu.Unlock()
 	if m.seeds == [2]maphash.Seed{} {
 		m.seeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 	}
-	m.mdNew = make(map[string]markdown.Result, len(m.md))
-	m.anNew = make(map[string]markdown.Anchored, len(m.an))
+	m.md.start()
+	m.an.start()
 	m.cardsNew = make(map[cardKey]template.HTML, len(m.cards))
 	m.made = 0
 }
 
 // end forgets what the last Prepare did not use.
 func (m *Memo) end() {
-	m.md, m.mdNew = m.mdNew, nil
-	m.an, m.anNew = m.anNew, nil
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.md.end()
+	m.an.end()
 	m.cards, m.cardsNew = m.cardsNew, nil
 }
 
 func (m *Memo) markdown(md *markdown.Renderer, text string) markdown.Result {
-	return memoized(&m.mu, &m.md, &m.mdNew, text, func() markdown.Result { return md.Render([]byte(text)) })
+	return memoized(&m.mu, &m.md, text, func() markdown.Result { return md.Render([]byte(text)) })
 }
 
 // anchored is markdown for a text rendered with its paragraphs' anchors.
 func (m *Memo) anchored(md *markdown.Renderer, text string) markdown.Anchored {
-	return memoized(&m.mu, &m.an, &m.anNew, text, func() markdown.Anchored { return md.RenderAnchored([]byte(text)) })
+	return memoized(&m.mu, &m.an, text, func() markdown.Anchored { return md.RenderAnchored([]byte(text)) })
 }
 
-// memoized returns what the last rebuild (*last) or this one (*next) made of text, or
-// makes it; while a rebuild runs (*next is not nil) it keeps it for the next one. The maps
-// are read under mu, and make runs outside it.
-func memoized[T any](mu *sync.Mutex, last, next *map[string]T, text string, make func() T) T {
+// liveTexts is what the Prepare calls made of texts. A text of a file that did not change
+// is the very same string from one rebuild to the next (the content cache shares it), so
+// it is found by where its bytes are (textID) without hashing it: thousands of texts of
+// kilobytes each on every rebuild. A text with the same words in a new string (its file
+// read again, or everything read again) is found by its content (byText).
+type liveTexts[T any] struct {
+	last, next map[textID]textEntry[T] // of the last Prepare, and of this one while it runs
+	byText     map[string]T            // every text made, until pruned (end)
+	made       int                     // texts made since the last start (for tests)
+}
+
+type textEntry[T any] struct {
+	text string
+	res  T
+}
+
+// textID is where a string's bytes are. Two strings with the same textID have the same
+// bytes: a string's bytes never change, and the pointer keeps them from being freed (and
+// their place reused) while a map holds it.
+type textID struct {
+	p *byte
+	n int
+}
+
+func idOf(s string) textID { return textID{unsafe.StringData(s), len(s)} }
+
+func (t *liveTexts[T]) start() {
+	t.next = make(map[textID]textEntry[T], len(t.last))
+	t.made = 0
+	if t.byText == nil {
+		t.byText = map[string]T{}
+	}
+}
+
+// end keeps what this Prepare used for the next one, and forgets the older texts of
+// byText once they are as many as those used (a text edited a thousand times).
+func (t *liveTexts[T]) end() {
+	t.last, t.next = t.next, nil
+	if len(t.byText) > 2*len(t.last)+256 {
+		t.byText = make(map[string]T, len(t.last))
+		for _, e := range t.last {
+			t.byText[e.text] = e.res
+		}
+	}
+}
+
+// memoized returns what this Prepare or the last one made of text, or makes it; while a
+// Prepare runs (t.next is not nil) it keeps it for the next one. The maps are read under
+// mu, and make runs outside it.
+func memoized[T any](mu *sync.Mutex, t *liveTexts[T], text string, make func() T) T {
+	id := idOf(text)
 	mu.Lock()
-	res, ok := (*last)[text]
+	e, ok := t.last[id]
 	if !ok {
-		res, ok = (*next)[text]
+		e, ok = t.next[id]
+	}
+	if !ok {
+		e.text = text
+		e.res, ok = t.byText[text]
 	}
 	mu.Unlock()
 	if !ok {
-		res = make()
+		e = textEntry[T]{text, make()}
 	}
 	mu.Lock()
-	if *next != nil {
-		(*next)[text] = res
+	if t.next != nil {
+		t.next[id] = e
+		if !ok {
+			t.byText[text] = e.res
+			t.made++
+		}
 	}
 	mu.Unlock()
-	return res
+	return e.res
 }
 
 // card renders c with the card template t of language lang, or returns the HTML it gave
@@ -217,8 +281,8 @@ func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, 
 	if buf == nil {
 		buf = new([]byte)
 	}
-	content := appendCardContent((*buf)[:0], c)
-	k := cardKey{lang, [2]uint64{maphash.Bytes(m.seeds[0], content), maphash.Bytes(m.seeds[1], content)}}
+	content := appendCardContent((*buf)[:0], c, false)
+	k := cardKey{lang, [2]uint64{maphash.Bytes(m.seeds[0], content), maphash.Bytes(m.seeds[1], content)}, idOf(c.Summary)}
 	*buf = content
 	m.bufs.Put(buf)
 	m.mu.Lock()
@@ -248,11 +312,12 @@ func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, 
 // cardContent is what a card renders from, as a string: every field of the card but
 // HTML and what the rest of it determines (the tally's charts). TestCardContentCoversCard
 // checks that a change of any other field changes it.
-func cardContent(c *Card) string { return string(appendCardContent(nil, c)) }
+func cardContent(c *Card) string { return string(appendCardContent(nil, c, true)) }
 
-// appendCardContent appends cardContent(c) to b: the memo hashes it for every card of
-// every language on each rebuild, without making a string of it.
-func appendCardContent(b []byte, c *Card) []byte {
+// appendCardContent appends cardContent(c) to b, without the summary unless summary:
+// the memo hashes it for every card of every language on each rebuild, without making a
+// string of it.
+func appendCardContent(b []byte, c *Card, summary bool) []byte {
 	str := func(s string) {
 		b = strconv.AppendInt(b, int64(len(s)), 10)
 		b = append(b, ':')
@@ -274,7 +339,9 @@ func appendCardContent(b []byte, c *Card) []byte {
 	b = strconv.AppendInt(b, int64(len(c.Date.AppendFormat(date[:0], time.RFC3339Nano))), 10)
 	b = append(b, ':')
 	b = c.Date.AppendFormat(b, time.RFC3339Nano)
-	str(c.Summary)
+	if summary {
+		str(c.Summary)
+	}
 	num(len(c.Tags))
 	for _, t := range c.Tags {
 		str(t.Title)

@@ -11,6 +11,7 @@ import (
 	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/render"
+	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/theme"
 )
 
@@ -25,18 +26,54 @@ func TestPreparingAgainRendersNoCardTwice(t *testing.T) {
 	}
 	var memo render.Memo
 	md := markdown.New()
-	for i := range 3 {
-		_, chain := inspect(t, fsys)
-		if _, err := render.Prepare(render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: md, Version: "test"}, &memo); err != nil {
+	var p *render.Prepared
+	for i := range 4 {
+		again, chain := inspect(t, fsys)
+		if i == 3 {
+			res = again // the content read again: the same texts in new strings
+		}
+		var err error
+		if p, err = render.Prepare(render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: md, Version: "test"}, &memo); err != nil {
 			t.Fatal(err)
 		}
-		made := render.CardsMade(&memo)
+		made, texts := render.CardsMade(&memo), render.TextsMade(&memo)
 		switch {
-		case i == 0 && made < 50:
-			t.Fatalf("the first Prepare rendered %d cards", made)
-		case i > 0 && made != 0:
-			t.Errorf("Prepare %d rendered %d cards again", i+1, made)
+		case i == 0 && (made < 50 || texts < 50):
+			t.Fatalf("the first Prepare rendered %d cards and %d texts", made, texts)
+		case i > 0 && (made != 0 || texts != 0):
+			t.Errorf("Prepare %d rendered %d cards and %d texts again", i+1, made, texts)
 		}
+	}
+	list, err := p.Render("proposals/index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A proposal whose text changed shows its new summary on its card, and only its card
+	// and text are rendered again.
+	var it *site.Item
+	for _, pr := range res.Site.Proposals {
+		if bytes.Contains(list, []byte(pr.URL())) && pr.Translations == nil {
+			it = &pr.Item
+			break
+		}
+	}
+	if it == nil {
+		t.Fatal("no proposal of the list without translations")
+	}
+	it.Text = "Un riassunto nuovo di zecca per la scheda.\n\n" + it.Text
+	_, chain := inspect(t, fsys)
+	if p, err = render.Prepare(render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: md, Version: "test"}, &memo); err != nil {
+		t.Fatal(err)
+	}
+	if list, err = p.Render("proposals/index.html"); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(list, []byte("Un riassunto nuovo di zecca per la scheda.")) {
+		t.Error("the list shows the card of the old summary")
+	}
+	if made, texts := render.CardsMade(&memo), render.TextsMade(&memo); made == 0 || made > 4 || texts == 0 || texts > 4 {
+		t.Errorf("one text changed: %d cards and %d texts rendered again", made, texts)
 	}
 }
 
