@@ -69,7 +69,9 @@
 //	search   the static search bundle exported from the index; a file      (generator/search)
 //	bundle   whose bytes are those of the last build's bundle
 //	         (.pspm/cache/bundle.bin) is not compressed again
-//	         (search.UpdateBundle); kept until the pages are written
+//	         (search.UpdateBundle); the others are compressed on every core
+//	         as they are made (internal/deflate); kept until the pages are
+//	         written
 //	render   pages (html/template through the theme chain), feeds (site,    (generator/render,
 //	         sections, bodies, every item), sitemap, open data (members'    generator/theme,
 //	         addresses only with open_data.personal; never on pages),
@@ -130,7 +132,9 @@
 // strings and templates are read meanwhile, render.Begin), then render.Prepare, which
 // makes the views of every language at once and lists every file without rendering any
 // (its render.Memo gives back the Markdown and the cards whose text or content did not
-// change; a list page's view is made only when it renders); a file renders when a browser
+// change, finding a text first by where its bytes are, since the content cache keeps the
+// same string for a file that did not change; a list page's view is made only when it
+// renders); a file renders when a browser
 // asks for it (Snapshot.File) and is kept until the next rebuild. An edit of only the words of a
 // proposal, practice or translation skips the stages: the new words are patched into the
 // model in place, under the Session's lock, which every render holds for reading, and
