@@ -21,7 +21,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
-	"github.com/klauspost/compress/flate"
 
 	"github.com/pspm-dev/pspm/generator/internal/deflate"
 )
@@ -205,25 +204,15 @@ type bundleFile struct {
 	err  error
 }
 
-// compress compresses f, or takes what the previous bundle compressed from the same
-// data; zw is the worker's encoder, made on its first file.
-func (w *bundleWriter) compress(f *bundleFile, zw **flate.Writer) {
+// compress compresses f with the worker's encoder, or takes what the previous bundle
+// compressed from the same data.
+func (w *bundleWriter) compress(f *bundleFile, enc *deflate.Encoder) {
 	f.sum = sha256.Sum256(f.data)
 	if c, ok := w.prev.file(f.name); ok && c.sum == f.sum {
 		f.out = c.data
 		return
 	}
-	var b bytes.Buffer
-	b.Grow(len(f.data)/3 + 64)
-	if *zw == nil {
-		*zw = deflate.NewWriter(&b)
-	} else {
-		(*zw).Reset(&b)
-	}
-	if _, f.err = (*zw).Write(f.data); f.err == nil {
-		f.err = (*zw).Close()
-	}
-	f.out = b.Bytes()
+	f.out, f.err = enc.Compress(f.data)
 }
 
 // startCompressors starts the compression workers, one per core; the function it
@@ -235,9 +224,9 @@ func (w *bundleWriter) startCompressors() (stop func()) {
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
-			var zw *flate.Writer
+			var enc deflate.Encoder
 			for f := range w.jobs {
-				w.compress(f, &zw)
+				w.compress(f, &enc)
 				w.compressing.Done()
 			}
 		}()

@@ -62,7 +62,7 @@ const bundleCacheMagic = "PSPMBDL\x01"
 var errBundleCache = errors.New("search: corrupt bundle cache")
 
 func bundleCacheVersion() string {
-	return strconv.Itoa(BundleVersion) + " " + deflate.Name + " " + runtime.Version()
+	return strconv.Itoa(BundleVersion) + " " + deflate.Name() + " " + runtime.Version()
 }
 
 // Encode writes the cache.

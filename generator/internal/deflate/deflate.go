@@ -9,6 +9,7 @@ package deflate
 
 import (
 	"archive/zip"
+	"bytes"
 	"io"
 	"runtime/debug"
 	"strconv"
@@ -21,7 +22,7 @@ const Level = 8
 
 // Name names the encoder, its version and its level, for caches of compressed bytes:
 // another encoder, or another version of it, may write other bytes for the same data.
-var Name = func() string {
+func Name() string {
 	const module = "github.com/klauspost/compress"
 	v := "(unknown version)" // test binaries list no modules
 	if bi, ok := debug.ReadBuildInfo(); ok {
@@ -35,10 +36,33 @@ var Name = func() string {
 		}
 	}
 	return module + "/flate " + v + " level " + strconv.Itoa(Level)
-}()
+}
 
-// NewWriter returns an encoder writing raw DEFLATE data to w.
-func NewWriter(w io.Writer) *flate.Writer {
+// Encoder compresses one piece of data after another into raw DEFLATE data, reusing its
+// state (several hundred kilobytes) from one to the next. It is not for concurrent use;
+// the zero value is ready.
+type Encoder struct{ zw *flate.Writer }
+
+// Compress returns data compressed, in a new slice.
+func (e *Encoder) Compress(data []byte) ([]byte, error) {
+	var b bytes.Buffer
+	b.Grow(len(data)/3 + 64)
+	if e.zw == nil {
+		e.zw = newWriter(&b)
+	} else {
+		e.zw.Reset(&b)
+	}
+	if _, err := e.zw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := e.zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// newWriter returns an encoder writing raw DEFLATE data to w.
+func newWriter(w io.Writer) *flate.Writer {
 	zw, err := flate.NewWriter(w, Level)
 	if err != nil {
 		panic("deflate: level " + strconv.Itoa(Level) + ": " + err.Error()) // a constant, checked by the tests
@@ -49,6 +73,6 @@ func NewWriter(w io.Writer) *flate.Writer {
 // Zip makes z compress its Deflate entries with this encoder.
 func Zip(z *zip.Writer) {
 	z.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return NewWriter(w), nil
+		return newWriter(w), nil
 	})
 }
