@@ -157,6 +157,9 @@ func (ss *Session) Rebuild(ch Change) (*Snapshot, *Result, error) {
 	if sn != nil {
 		sn.Took = time.Since(start)
 	}
+	// The next model rebuild takes clones of the files that did not change: they are made
+	// now, while the browser reloads and the author reads.
+	ss.cache.Prepare()
 	return sn, res, err
 }
 

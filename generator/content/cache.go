@@ -23,6 +23,61 @@ type Cache struct {
 	jobs    []job          // the last walk, in its order
 	walkErr diag.List      // what the last walk reported
 	results map[string]result
+	lastID  uint64 // of the last result read (result.id)
+
+	// Clones made ahead (Prepare): src is what the last LoadCached handed out clones of,
+	// which nothing changes; spare, once ready is closed, their clones.
+	src   []result
+	spare *spare
+	ready chan struct{} // nil when no clone was asked for since the last LoadCached
+}
+
+// spare is a clone of every result of Cache.src, made ahead of the next LoadCached.
+type spare struct {
+	clones []result
+	at     map[uint64]int // the index of each clone, by the id of the result it clones
+}
+
+// Prepare clones, on the other cores, every file the last LoadCached handed out, so that
+// the next LoadCached takes the clones of those that have not changed instead of making
+// them then: pspm serve calls it once a rebuild is published, and the clones are made
+// while the author is reading or typing. Each clone is handed out once; a LoadCached
+// that comes before they are made waits for them.
+func (c *Cache) Prepare() {
+	if c.ready != nil || c.src == nil {
+		return
+	}
+	src := c.src
+	ready := make(chan struct{})
+	c.ready = ready
+	go func() {
+		defer close(ready)
+		sp := &spare{clones: make([]result, len(src)), at: make(map[uint64]int, len(src))}
+		cloneAll(sp.clones, src, nil)
+		for i, r := range src {
+			if r.id != 0 {
+				sp.at[r.id] = i
+			}
+		}
+		c.spare = sp
+	}()
+}
+
+// takeSpare waits for the clones Prepare asked for, and returns them (nil when none).
+func (c *Cache) takeSpare() *spare {
+	if c.ready == nil {
+		return nil
+	}
+	<-c.ready
+	sp := c.spare
+	c.ready, c.spare = nil, nil
+	return sp
+}
+
+// number gives r the next id.
+func (c *Cache) number(r *result) {
+	c.lastID++
+	r.id = c.lastID
 }
 
 // Change says what changed since the last LoadCached, as pspm serve's watcher tells it.
@@ -39,12 +94,14 @@ type LoadStats struct {
 	Walked bool // the content folder was walked again
 	Read   int  // files read and parsed
 	Files  int  // files in the site
+	Cloned int  // files whose structs were copied during the load, not ahead (Prepare)
 }
 
 // LoadCached is Load for a site that changed only as ch says since the last call with the
 // same cache. With another configuration, or ch.All, it is Load.
 func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site, diag.List, LoadStats) {
 	var st LoadStats
+	sp := c.takeSpare()
 	changed := map[string]bool{}
 	for _, p := range ch.Paths {
 		if p == Dir || strings.HasPrefix(p, Dir+"/") {
@@ -82,13 +139,33 @@ func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site
 	})
 	for i, j := range jobs {
 		if fresh[i] {
+			c.number(&results[i])
 			c.results[j.file] = results[i]
 		}
 	}
-	cloneAll(results)
+	// Every Load hands out fresh structs: the clones made ahead of the files that did not
+	// change, and new ones of the others.
+	clones := make([]result, len(results))
+	var made []bool
+	if sp != nil {
+		made = make([]bool, len(results))
+		for i, r := range results {
+			if k, ok := sp.at[r.id]; ok && r.id != 0 {
+				clones[i], made[i] = sp.clones[k], true
+			}
+		}
+	}
+	cloneAll(clones, results, made)
+	st.Cloned = len(results)
+	for _, m := range made {
+		if m {
+			st.Cloned--
+		}
+	}
+	c.src = results
 	st.Files = len(jobs)
 	errs := slices.Clone(c.walkErr)
-	s := assemble(jobs, results, &errs)
+	s := assemble(jobs, clones, &errs)
 	s.Registration = cfg.Participation.Registration
 	return s, errs, st
 }
@@ -156,6 +233,7 @@ func (c *Cache) Reread(fsys fs.FS, p string) (before, after ParsedItem, ok bool)
 	if len(r.errs) > 0 || before == (ParsedItem{}) || after == (ParsedItem{}) {
 		return ParsedItem{}, ParsedItem{}, false
 	}
+	c.number(&r)
 	c.results[p] = r
 	return before, after, true
 }

@@ -98,7 +98,7 @@ func (r result) clone() result { return r.cloneInto(nil, nil) }
 // cloneInto is clone, with the copies of a reaction and of a proposal made in rc and p
 // when they are not nil (see cloneAll).
 func (r result) cloneInto(rc *site.Reaction, p *site.Proposal) result {
-	out := result{errs: r.errs}
+	out := result{errs: r.errs, id: r.id}
 	if r.plan != nil {
 		p := *r.plan
 		out.plan = &p
@@ -168,12 +168,16 @@ func (r result) cloneInto(rc *site.Reaction, p *site.Proposal) result {
 	return out
 }
 
-// cloneAll clones every result in place, on every core. The reactions and proposals,
-// most of the files of a large site, are copied into one array of each kind instead of
-// one allocation each: pspm serve clones them all on every rebuild.
-func cloneAll(results []result) {
+// cloneAll clones src into dst (of the same length), on every core, but the results
+// where skip is true (skip may be nil). The reactions and proposals, most of the files of
+// a large site, are copied into one array of each kind instead of one allocation each:
+// pspm serve clones them all on every rebuild.
+func cloneAll(dst, src []result, skip []bool) {
 	var nr, np int
-	for _, r := range results {
+	for i, r := range src {
+		if skip != nil && skip[i] {
+			continue
+		}
 		if r.reaction != nil {
 			nr++
 		}
@@ -182,10 +186,13 @@ func cloneAll(results []result) {
 		}
 	}
 	rcs, ps := make([]site.Reaction, nr), make([]site.Proposal, np)
-	at := make([][2]int32, len(results)) // each result's place in rcs and ps, or -1
+	at := make([][2]int32, len(src)) // each result's place in rcs and ps, or -1
 	nr, np = 0, 0
-	for i, r := range results {
+	for i, r := range src {
 		at[i] = [2]int32{-1, -1}
+		if skip != nil && skip[i] {
+			continue
+		}
 		if r.reaction != nil {
 			at[i][0] = int32(nr)
 			nr++
@@ -195,7 +202,10 @@ func cloneAll(results []result) {
 			np++
 		}
 	}
-	parallel.For(len(results), func(i int) {
+	parallel.For(len(src), func(i int) {
+		if skip != nil && skip[i] {
+			return
+		}
 		var rc *site.Reaction
 		var p *site.Proposal
 		if k := at[i][0]; k >= 0 {
@@ -204,6 +214,6 @@ func cloneAll(results []result) {
 		if k := at[i][1]; k >= 0 {
 			p = &ps[k]
 		}
-		results[i] = results[i].cloneInto(rc, p)
+		dst[i] = src[i].cloneInto(rc, p)
 	})
 }
