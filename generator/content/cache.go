@@ -17,7 +17,9 @@ import (
 // where a file appeared, vanished or changed kind. Every Load hands out fresh structs, so
 // that resolving and deriving one Site never touches another, nor the cache.
 //
-// A Cache is used by one goroutine at a time. The zero value is ready.
+// A Cache is used by one goroutine at a time (Prepare's clones are made on goroutines of
+// their own, from what nothing changes, and handed over once made). The zero value is
+// ready.
 type Cache struct {
 	cfg     *config.Config // the configuration the cache was filled with
 	jobs    []job          // the last walk, in its order
