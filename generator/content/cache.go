@@ -2,6 +2,7 @@ package content
 
 import (
 	"io/fs"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -25,7 +26,7 @@ type Cache struct {
 	jobs    []job          // the last walk, in its order
 	walkErr diag.List      // what the last walk reported
 	results map[string]result
-	lastID  uint64 // of the last result read (result.id)
+	reread  map[string]bool // files Reread read since the last LoadCached
 
 	// Clones made ahead (Prepare): src is what the last LoadCached handed out clones of,
 	// which nothing changes; spare, once ready is closed, their clones.
@@ -34,11 +35,9 @@ type Cache struct {
 	ready chan struct{} // nil when no clone was asked for since the last LoadCached
 }
 
-// spare is a clone of every result of Cache.src, made ahead of the next LoadCached.
-type spare struct {
-	clones []result
-	at     map[uint64]int // the index of each clone, by the id of the result it clones
-}
+// spare is a clone of every result of Cache.src, in its order, made ahead of the next
+// LoadCached.
+type spare struct{ clones []result }
 
 // Prepare clones, on the other cores, every file the last LoadCached handed out, so that
 // the next LoadCached takes the clones of those that have not changed instead of making
@@ -54,13 +53,8 @@ func (c *Cache) Prepare() {
 	c.ready = ready
 	go func() {
 		defer close(ready)
-		sp := &spare{clones: make([]result, len(src)), at: make(map[uint64]int, len(src))}
+		sp := &spare{clones: make([]result, len(src))}
 		cloneAll(sp.clones, src, nil)
-		for i, r := range src {
-			if r.id != 0 {
-				sp.at[r.id] = i
-			}
-		}
 		c.spare = sp
 	}()
 }
@@ -74,12 +68,6 @@ func (c *Cache) takeSpare() *spare {
 	sp := c.spare
 	c.ready, c.spare = nil, nil
 	return sp
-}
-
-// number gives r the next id.
-func (c *Cache) number(r *result) {
-	c.lastID++
-	r.id = c.lastID
 }
 
 // Change says what changed since the last LoadCached, as pspm serve's watcher tells it.
@@ -110,11 +98,15 @@ func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site
 			changed[p] = true
 		}
 	}
+	// The files of the last load, in its order, and what it handed out clones of: the
+	// results of the files not changed since are found there by place, not by name.
+	oldJobs, src := c.jobs, c.src
 	if ch.All || c.results == nil || !reflect.DeepEqual(c.cfg, cfg) {
 		c.results, c.cfg = map[string]result{}, cfg
 		st.Walked = true
 		c.walkErr = nil
 		c.jobs = walk(fsys, cfg, Dir, &c.walkErr)
+		oldJobs, src, sp = nil, nil, nil
 	} else if !c.sameFiles(fsys, changed) {
 		st.Walked = true
 		for _, f := range c.rewalk(fsys, cfg, changed) {
@@ -122,15 +114,42 @@ func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site
 		}
 	}
 	jobs := c.jobs
-	results := make([]result, len(jobs))
-	fresh := make([]bool, len(jobs))
+	if len(src) != len(oldJobs) {
+		oldJobs, src, sp = nil, nil, nil
+	}
+	// prev[i] is the place in src of the file jobs[i], -1 for a file new or changed
+	// since; same says every file is in its place (nothing walked again).
+	prev, same := placesIn(jobs, oldJobs, !st.Walked)
+	isChanged, isReread := changedFunc(changed), changedFunc(c.reread)
+	c.reread = nil
+	fresh := make([]bool, len(jobs)) // read now
+	again := make([]bool, len(jobs)) // not as the last load handed it out
+	results := src                   // in place when every file is in its place
+	if !same {
+		results = make([]result, len(jobs))
+	}
 	for i, j := range jobs {
+		switch k := prev[i]; {
+		case isChanged(j.file):
+			fresh[i] = true
+		case k >= 0 && !isReread(j.file):
+			if !same {
+				results[i] = src[k]
+			}
+		default: // new to this load's places, or read again by Reread
+			if r, ok := c.results[j.file]; ok {
+				results[i], again[i] = r, true
+			} else {
+				fresh[i] = true
+			}
+		}
 		// A file read before its signature appeared was read without keeping its bytes:
 		// read it again.
-		if r, ok := c.results[j.file]; ok && !changed[j.file] && (!j.signed || r.keptBytes()) {
-			results[i] = r
-		} else {
+		if !fresh[i] && j.signed && !results[i].keptBytes() {
 			fresh[i] = true
+		}
+		if fresh[i] {
+			again[i] = true
 			st.Read++
 		}
 	}
@@ -141,24 +160,29 @@ func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site
 	})
 	for i, j := range jobs {
 		if fresh[i] {
-			c.number(&results[i])
 			c.results[j.file] = results[i]
 		}
 	}
 	// Every Load hands out fresh structs: the clones made ahead of the files that did not
-	// change, and new ones of the others.
-	clones := make([]result, len(results))
+	// change (Prepare), and new ones of the others.
+	clones := make([]result, len(jobs))
 	var made []bool
 	if sp != nil {
-		made = make([]bool, len(results))
-		for i, r := range results {
-			if k, ok := sp.at[r.id]; ok && r.id != 0 {
-				clones[i], made[i] = sp.clones[k], true
+		made = make([]bool, len(jobs))
+		if same {
+			clones = sp.clones
+		}
+		for i, k := range prev {
+			if k >= 0 && !again[i] {
+				if !same {
+					clones[i] = sp.clones[k]
+				}
+				made[i] = true
 			}
 		}
 	}
 	cloneAll(clones, results, made)
-	st.Cloned = len(results)
+	st.Cloned = len(jobs)
 	for _, m := range made {
 		if m {
 			st.Cloned--
@@ -170,6 +194,48 @@ func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site
 	s := assemble(jobs, clones, &errs)
 	s.Registration = cfg.Participation.Registration
 	return s, errs, st
+}
+
+// placesIn returns, for each job, its place in old (both in the order of the walk), or
+// -1; same says every job is in its place, which the caller knows when nothing was walked
+// again (then prev is only checked).
+func placesIn(jobs, old []job, unwalked bool) (prev []int, same bool) {
+	prev = make([]int, len(jobs))
+	if unwalked && len(jobs) == len(old) {
+		for i := range prev {
+			prev[i] = i
+		}
+		return prev, true
+	}
+	k := 0
+	for i, j := range jobs {
+		prev[i] = -1
+		for k < len(old) && old[k].file != j.file && walkOrder(old[k].file, j.file) < 0 {
+			k++ // gone
+		}
+		if k < len(old) && old[k].file == j.file {
+			prev[i] = k
+			k++
+		}
+	}
+	return prev, false
+}
+
+// changedFunc returns a test of whether a file is one of changed, without hashing its
+// name when they are few: it runs for every file of the site.
+func changedFunc(changed map[string]bool) func(string) bool {
+	if len(changed) > 8 {
+		return func(f string) bool { return changed[f] }
+	}
+	few := slices.Collect(maps.Keys(changed))
+	return func(f string) bool {
+		for _, p := range few {
+			if len(p) == len(f) && p == f {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // sameFiles reports whether the last walk still lists the content: every changed path
@@ -235,8 +301,11 @@ func (c *Cache) Reread(fsys fs.FS, p string) (before, after ParsedItem, ok bool)
 	if len(r.errs) > 0 || before == (ParsedItem{}) || after == (ParsedItem{}) {
 		return ParsedItem{}, ParsedItem{}, false
 	}
-	c.number(&r)
 	c.results[p] = r
+	if c.reread == nil {
+		c.reread = map[string]bool{}
+	}
+	c.reread[p] = true
 	return before, after, true
 }
 

@@ -104,9 +104,6 @@ type result struct {
 	// halfRead is what was read of a file that has errors: never published, but its
 	// references are still checked, so that a file with two problems reports both.
 	halfRead *result
-	// id tells apart the files a Cache read, for the clones it makes ahead (Cache.Prepare):
-	// 0 for a result no Cache numbered.
-	id uint64
 }
 
 // Load reads the content of the site at the root of fsys into a Site whose items are

@@ -98,7 +98,7 @@ func (r result) clone() result { return r.cloneInto(nil, nil) }
 // cloneInto is clone, with the copies of a reaction and of a proposal made in rc and p
 // when they are not nil (see cloneAll).
 func (r result) cloneInto(rc *site.Reaction, p *site.Proposal) result {
-	out := result{errs: r.errs, id: r.id}
+	out := result{errs: r.errs}
 	if r.plan != nil {
 		p := *r.plan
 		out.plan = &p

@@ -69,6 +69,21 @@ func TestClonesMadeAheadAreFreshAndTheSame(t *testing.T) {
 			fsys["content/proposals/b/index.md"] = &fstest.MapFile{Data: []byte(strings.Replace(string(fsys["content/proposals/b/index.md"].Data), "Testo di B.", "Testo nuovo di B.", 1))}
 			return []string{"content/proposals/b/index.md"}
 		}, false, 1, true},
+		{"words read by Reread, then another file's status", func() []string {
+			// pspm serve patches the words in place: the load that follows is for the
+			// next change, and takes the words from the cache.
+			fsys["content/proposals/b/index.md"] = &fstest.MapFile{Data: []byte(strings.Replace(string(fsys["content/proposals/b/index.md"].Data), "Testo nuovo di B.", "Testo ancora più nuovo di B.", 1))}
+			if _, _, ok := c.Reread(fsys, "content/proposals/b/index.md"); !ok {
+				t.Fatal("Reread failed")
+			}
+			fsys["content/proposals/a/index.md"] = prop("A", "rejected")
+			return []string{"content/proposals/a/index.md"}
+		}, false, 2, false},
+		{"a status, without clones made ahead", func() []string {
+			c.takeSpare() // as if the rebuild before had not asked for them
+			fsys["content/proposals/a/index.md"] = prop("A", "open")
+			return []string{"content/proposals/a/index.md"}
+		}, false, -1, false},
 		{"everything read again", func() []string { return nil }, true, -1, false},
 	}
 	for _, step := range steps {
