@@ -46,12 +46,13 @@ func (c *Cache) rewalk(fsys fs.FS, cfg *config.Config, changed map[string]bool) 
 		}
 		// Jobs are in the order of the walk, and so are the folders kept: skip what
 		// comes before dir, then take what is in it.
-		for cur < len(old) && walkOrder(old[cur].file, dir) < 0 && !strings.HasPrefix(old[cur].file, dir+"/") {
+		in := dir + "/"
+		for cur < len(old) && walkOrder(old[cur].file, dir) < 0 && !strings.HasPrefix(old[cur].file, in) {
 			dropped = append(dropped, old[cur].file)
 			cur++
 		}
 		start, from := len(*jobs), cur
-		for cur < len(old) && strings.HasPrefix(old[cur].file, dir+"/") {
+		for cur < len(old) && strings.HasPrefix(old[cur].file, in) {
 			cur++
 		}
 		*jobs = append(*jobs, old[from:cur]...)
