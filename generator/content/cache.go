@@ -28,6 +28,8 @@ type Cache struct {
 	results map[string]result
 	reread  map[string]bool // files Reread read since the last LoadCached
 
+	folderLimit int // rewalkFolders' largest folder, when not 0 (tests; -1: never)
+
 	// Clones made ahead (Prepare): src is what the last LoadCached handed out clones of,
 	// which nothing changes; spare, once ready is closed, their clones.
 	src   []result

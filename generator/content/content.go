@@ -436,6 +436,13 @@ func walkPruned(fsys fs.FS, cfg *config.Config, root string, errs *diag.List, re
 		jobs = append(jobs, top.jobs[j:]...)
 	}
 	errs.Append(top.errs[e:])
+	markSigned(jobs)
+	return jobs
+}
+
+// markSigned sets the signed flag of the jobs whose file has a detached signature among
+// jobs (beside it, in the same folder).
+func markSigned(jobs []job) {
 	signed := map[string]bool{}
 	for _, j := range jobs {
 		if j.role == roleSignature {
@@ -445,7 +452,6 @@ func walkPruned(fsys fs.FS, cfg *config.Config, root string, errs *diag.List, re
 	for i := range jobs {
 		jobs[i].signed = len(signed) > 0 && signed[jobs[i].file] // no look-up for the sites without signatures
 	}
-	return jobs
 }
 
 // sumJobs counts the jobs of the walks.

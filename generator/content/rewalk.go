@@ -3,6 +3,8 @@ package content
 import (
 	"io/fs"
 	"path"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/pspm-dev/pspm/generator/config"
@@ -17,6 +19,9 @@ import (
 //
 // It returns the files the last walk listed that are gone.
 func (c *Cache) rewalk(fsys fs.FS, cfg *config.Config, changed map[string]bool) (gone []string) {
+	if gone, ok := c.rewalkFolders(fsys, cfg, changed); ok {
+		return gone
+	}
 	old, oldErrs := c.jobs, c.walkErr
 	kept := map[string]bool{} // the folders whose jobs are kept
 	cur := 0
@@ -114,4 +119,131 @@ func walkOrder(a, b string) int {
 		return 1
 	}
 	return len(a) - len(b)
+}
+
+// folderRewalkMax is how many files a folder may hold for rewalkFolders to walk it again
+// whole; rewalk walks a larger one keeping its subfolders' files without listing them.
+const folderRewalkMax = 2000
+
+// rewalkFolders is rewalk for changes inside small folders the last walk listed: a vote,
+// a comment, a signature added to or removed from an item's folder. Each such folder (the
+// nearest one above a change that is still there and held files) is walked again alone,
+// and what it holds now, and its problems, replace what the last walk found in it: the
+// folders above it, with their thousands of siblings, are not listed again. ok is false,
+// and the cache unchanged, when a change is in a large folder, at the top of the content,
+// or where the last walk reported a problem with a folder on the way.
+func (c *Cache) rewalkFolders(fsys fs.FS, cfg *config.Config, changed map[string]bool) (gone []string, ok bool) {
+	limit := folderRewalkMax
+	if c.folderLimit != 0 {
+		limit = c.folderLimit
+	}
+	if limit < 0 {
+		return nil, false
+	}
+	// The folder of each change: the nearest one above it that is still a folder (not a
+	// link) and held files.
+	folders := map[string]bool{}
+	for p := range changed {
+		f := path.Dir(p)
+		for f != Dir && f != "." && f != "/" {
+			if fi, err := fs.Lstat(fsys, f); err == nil && fi.IsDir() && c.holds(f) {
+				break
+			}
+			f = path.Dir(f)
+		}
+		if f == Dir || f == "." || f == "/" {
+			return nil, false
+		}
+		folders[f] = true
+	}
+	// Only the outermost: a folder inside another is walked with it.
+	var outer []string
+	for f := range folders {
+		inside := false
+		for d := path.Dir(f); d != Dir && d != "." && d != "/"; d = path.Dir(d) {
+			inside = inside || folders[d]
+		}
+		if !inside {
+			outer = append(outer, f)
+		}
+	}
+	// A problem the last walk reported with a folder on the way may have left files out.
+	for _, e := range c.walkErr {
+		for _, f := range outer {
+			if e.Pos.File == f || strings.HasPrefix(f, e.Pos.File+"/") {
+				return nil, false
+			}
+		}
+	}
+	type span struct {
+		from, to int // the folder's jobs in c.jobs
+		w        *walker
+	}
+	spans := make([]span, 0, len(outer))
+	for _, f := range outer {
+		from, to := c.span(f)
+		if from == to || to-from > limit || (from > 0 && strings.HasPrefix(c.jobs[from-1].file, f+"/")) {
+			return nil, false
+		}
+		w := &walker{fsys: fsys, cfg: cfg, root: Dir, skip: f}
+		w.walk(f)
+		for _, e := range w.errs {
+			if e.Pos.File == f {
+				return nil, false // the folder itself could not be read: let rewalk report it
+			}
+		}
+		markSigned(w.jobs)
+		spans = append(spans, span{from, to, w})
+	}
+	slices.SortFunc(spans, func(a, b span) int { return a.from - b.from })
+	jobs := make([]job, 0, len(c.jobs)+8)
+	at := 0
+	for _, sp := range spans {
+		jobs = append(jobs, c.jobs[at:sp.from]...)
+		now := map[string]bool{}
+		for _, j := range sp.w.jobs {
+			now[j.file] = true
+		}
+		for _, j := range c.jobs[sp.from:sp.to] {
+			if !now[j.file] {
+				gone = append(gone, j.file)
+			}
+		}
+		jobs = append(jobs, sp.w.jobs...)
+		at = sp.to
+	}
+	c.jobs = append(jobs, c.jobs[at:]...)
+	errs := slices.DeleteFunc(slices.Clone(c.walkErr), func(e *diag.Error) bool {
+		for _, f := range outer {
+			if strings.HasPrefix(e.Pos.File, f+"/") {
+				return true
+			}
+		}
+		return false
+	})
+	for _, sp := range spans {
+		errs = append(errs, sp.w.errs...)
+	}
+	c.walkErr = errs
+	return gone, true
+}
+
+// holds reports whether the last walk listed a file under the folder f.
+func (c *Cache) holds(f string) bool {
+	from, to := c.span(f)
+	return from < to
+}
+
+// span returns the range of c.jobs under the folder f: a folder's files are together in
+// the order of the walk.
+func (c *Cache) span(f string) (from, to int) {
+	in := f + "/"
+	from = sort.Search(len(c.jobs), func(i int) bool {
+		return strings.HasPrefix(c.jobs[i].file, in) || walkOrder(c.jobs[i].file, f) > 0
+	})
+	to = from
+	for to < len(c.jobs) && strings.HasPrefix(c.jobs[to].file, in) {
+		to++
+	}
+	return from, to
 }

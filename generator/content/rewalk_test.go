@@ -17,6 +17,14 @@ import (
 // walking again only the folders changed finds the same files, in the same order, with
 // the same problems, as walking it all.
 func TestRewalkFindsWhatAWalkFinds(t *testing.T) {
+	// Both ways of walking again: a small folder alone (rewalkFolders), and the folders on
+	// the way to a change, keeping the others (folderLimit -1: rewalkFolders never).
+	for _, limit := range []int{0, -1} {
+		t.Run(map[int]string{0: "folders", -1: "on the way"}[limit], func(t *testing.T) { rewalkSteps(t, limit) })
+	}
+}
+
+func rewalkSteps(t *testing.T, limit int) {
 	prop := func(title string) *fstest.MapFile {
 		return &fstest.MapFile{Data: []byte("---\ntitle: " + title + "\nbody: c_h501\ndate: 2025-01-02\nstatus: open\n---\nTesto.\n")}
 	}
@@ -40,7 +48,7 @@ func TestRewalkFindsWhatAWalkFinds(t *testing.T) {
 	}
 	cfg := config.Default()
 	cfg.Languages = []string{"it", "en"}
-	var c Cache
+	c := Cache{folderLimit: limit}
 	if _, _, st := LoadCached(fsys, cfg, &c, Change{All: true}); !st.Walked {
 		t.Fatal("the first load did not walk")
 	}
