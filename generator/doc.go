@@ -128,15 +128,14 @@
 //
 // `pspm serve` (generator/serve) keeps a Session: the same stages up to derive, from the
 // files it read before (content.Cache: only what the watcher says changed is read again,
-// and only the folders where a file appeared or vanished are walked again; the fresh
-// copies of the files that did not change were made after the rebuild before,
-// Cache.Prepare; the theme's
-// strings and templates are read meanwhile, render.Begin), then render.Prepare, which
-// makes the views of every language at once and lists every file without rendering any
-// (its render.Memo gives back the Markdown and the cards whose text or content did not
-// change, finding a text first by where its bytes are, since the content cache keeps the
-// same string for a file that did not change; a list page's view is made only when it
-// renders); a file renders when a browser
+// and only the folders where a file appeared or vanished are walked again, a small one
+// alone; the fresh copies of the files that did not change were made after the rebuild
+// before, Cache.Prepare; the theme's strings and templates are read meanwhile,
+// render.Begin), then render.Prepare, which makes the views of every language at once and
+// lists every file without rendering any (its render.Memo gives back the Markdown and the
+// cards whose text or content did not change, finding a text first by where its bytes
+// are, since the content cache keeps the same string for a file that did not change; a
+// list page's view is made only when it renders); a file renders when a browser
 // asks for it (Snapshot.File) and is kept until the next rebuild. An edit of only the words of a
 // proposal, practice or translation skips the stages: the new words are patched into the
 // model in place, under the Session's lock, which every render holds for reading, and
