@@ -32,7 +32,7 @@ func (s *Site) Federate(f *Site, body string, from *Source) diag.List {
 		s.Bodies = append(s.Bodies, b)
 		sort.Slice(s.Bodies, func(i, j int) bool { return s.Bodies[i].ID < s.Bodies[j].ID })
 		s.ByBody[body] = b
-		s.Items[b.Key()] = &b.Item
+		s.addItem(&b.Item)
 	}
 	ns := string(Bodies) + "/" + body + "/"
 	var refused []*Item // items that say they are another body's
@@ -206,5 +206,5 @@ func (s *Site) adopt(it *Item, ns string, from *Source) {
 		}
 	}
 	it.Namespace, it.From = ns, from
-	s.Items[it.Key()] = it
+	s.addItem(it)
 }

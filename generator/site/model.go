@@ -76,6 +76,11 @@ type Item struct {
 	// with lang:, when it is not one of the portal's languages; "" otherwise (see
 	// Site.CheckLanguages).
 	Foreign string `yaml:"-"`
+
+	// url is URL() as made when the item joined Site.Items: Key and URL return it (or a
+	// part of it) without making a string, for as long as Namespace, Section and ID say
+	// the same; the views ask for them several times per item and list.
+	url string
 }
 
 // Change is one version of an item's file that landed on the main branch.
@@ -112,10 +117,36 @@ type TranslationAnswer struct {
 }
 
 // Key is the item's stable name across the portal and its open data: "<section>/<id>".
-func (it *Item) Key() string { return it.Namespace + string(it.Section) + "/" + it.ID }
+func (it *Item) Key() string {
+	if u, ok := it.madeURL(); ok {
+		return u[1 : len(u)-1]
+	}
+	return it.Namespace + string(it.Section) + "/" + it.ID
+}
 
 // URL is the item's page path, e.g. /proposals/x/.
-func (it *Item) URL() string { return "/" + it.Key() + "/" }
+func (it *Item) URL() string {
+	if u, ok := it.madeURL(); ok {
+		return u
+	}
+	return "/" + it.Namespace + string(it.Section) + "/" + it.ID + "/"
+}
+
+// makeURL makes the URL that Key and URL return from then on.
+func (it *Item) makeURL() {
+	it.url = "/" + it.Namespace + string(it.Section) + "/" + it.ID + "/"
+}
+
+// madeURL returns the URL makeURL made, when it is still the item's: every byte of it is
+// compared with Namespace, Section and ID, which costs less than making it again.
+func (it *Item) madeURL() (string, bool) {
+	u, ns, sec, id := it.url, it.Namespace, string(it.Section), it.ID
+	if len(u) != len(ns)+len(sec)+len(id)+3 {
+		return "", false
+	}
+	i := 1 + len(ns) + len(sec) // the slash between section and id
+	return u, u[0] == '/' && u[1:1+len(ns)] == ns && u[1+len(ns):i] == sec && u[i] == '/' && u[i+1:len(u)-1] == id && u[len(u)-1] == '/'
+}
 
 // URLLen is len(it.URL()), without making the URL: the pages cut in parts size their
 // rows by it, for every row of every list.
@@ -956,4 +987,10 @@ func (s *Site) idsOf(k *Kind) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// addItem adds it to Items under its key, once its Namespace, Section and ID are final.
+func (s *Site) addItem(it *Item) {
+	it.makeURL()
+	s.Items[it.Key()] = it
 }

@@ -166,7 +166,7 @@ func monitoredPlan(src, live *Site, asOf time.Time) *Site {
 // addPlanItem adds a goal, objective or action of a monitored plan to its lookups.
 func (s *Site) addPlanItem(p PlanItem) {
 	it := p.Base()
-	s.Items[it.Key()] = it
+	s.addItem(it)
 	s.planItems[it.ID] = it
 	s.planByID[it.ID] = p
 }

@@ -599,7 +599,7 @@ func (s *Site) index(errs *diag.List) {
 			folded[p] = it
 			s.planItems[it.ID] = it
 		}
-		s.Items[it.Key()] = it
+		s.addItem(it)
 		return true
 	}
 	for _, k := range PlanKinds {
@@ -646,7 +646,7 @@ func (s *Site) AddPractice(p *Practice) bool {
 	}
 	p.Section = Practices
 	s.Practices = append(s.Practices, p)
-	s.Items[p.Key()] = &p.Item
+	s.addItem(&p.Item)
 	s.pracByID[p.ID] = p
 	return true
 }
