@@ -35,8 +35,16 @@ type WatchOptions struct {
 	Git bool
 	// Debounce is the quiet time that ends a batch; 40ms when zero.
 	Debounce time.Duration
+	// Early, when set (shorter than Debounce), sends the changes as soon as Early passes
+	// without an event, as a Batch marked Early, so that the receiver can start working
+	// on them while the folder settles; once Debounce passes without an event, a Batch
+	// that is not Early follows: the changes since, or none (an empty Batch that says
+	// the changes received are settled). A receiver shows the result of its work only
+	// after that Batch, so that a file caught in the middle of a save is never shown:
+	// the result is the same as with Debounce alone, but the work began earlier.
+	Early time.Duration
 	// MaxDelay bounds how long after its first event a batch is sent even if events keep
-	// coming; 400ms when zero.
+	// coming; 400ms when zero (or ten times Debounce, if more).
 	MaxDelay time.Duration
 	// Poll is how often the folders are scanned when the system cannot watch them all
 	// (too many folders for its limit); 1s when zero.
@@ -61,6 +69,9 @@ type Batch struct {
 	Full bool
 	// Reason says why Full, in words for the terminal.
 	Reason string
+	// Early says that more changes may follow soon (see WatchOptions.Early): a Batch
+	// that is not Early, perhaps with nothing else in it, will say when they settled.
+	Early bool
 }
 
 // Watch watches o.Paths under o.Root and sends one Batch per burst of changes: events
@@ -119,11 +130,15 @@ type watcher struct {
 	refDirs []string        // folders where every change is a change of refs
 
 	pending pendingChanges // collected, not yet quiet
-	first   time.Time      // of the first event of pending
+	first   time.Time      // of the first event of pending (with Early: since the last settled batch)
+	last    time.Time      // of the last event
 	touched bool           // an event came during this turn of the loop
-	ready   pendingChanges // quiet, waiting to be received
-	next    Batch          // ready, as sent
-	hasNext bool
+	// unsettled says that an Early batch was made and the one that settles it was not
+	// (with WatchOptions.Early only).
+	unsettled bool
+	ready     pendingChanges // quiet, waiting to be received
+	next      Batch          // ready, as sent
+	hasNext   bool
 
 	polling     bool
 	limitLogged bool
@@ -159,8 +174,11 @@ func newWatcher(o WatchOptions) (*watcher, error) {
 	if o.Debounce <= 0 {
 		o.Debounce = defaultDebounce
 	}
+	if o.Early < 0 || o.Early >= o.Debounce {
+		o.Early = 0
+	}
 	if o.MaxDelay <= 0 {
-		o.MaxDelay = defaultMaxDelay
+		o.MaxDelay = max(defaultMaxDelay, 10*o.Debounce)
 	}
 	if o.Poll <= 0 {
 		o.Poll = defaultPoll
@@ -244,14 +262,21 @@ func (w *watcher) loop(ctx context.Context) {
 		case err := <-w.injected:
 			w.handleError(err)
 		case <-timer.C:
-			w.first = time.Time{}
-			w.flush()
+			if w.o.Early == 0 {
+				w.first = time.Time{}
+				w.flush()
+			} else if d, again := w.early(); again {
+				timer.Reset(d)
+			}
 		case out <- w.next:
 			w.sent()
 		}
 		if w.touched {
 			w.touched = false
 			d := w.o.Debounce
+			if w.o.Early > 0 {
+				d = w.o.Early
+			}
 			if left := w.o.MaxDelay - time.Since(w.first); left < d {
 				d = max(left, 0)
 			}
@@ -323,12 +348,50 @@ func (w *watcher) release() {
 func (w *watcher) flush() {
 	c := w.pending
 	w.pending = pendingChanges{}
-	if len(c.paths) == 0 && !c.git && !c.full {
+	if c.empty() {
 		return
 	}
 	w.ready.merge(c)
+	w.ready.early = false
 	w.next = w.ready.batch()
 	w.hasNext = true
+}
+
+// early handles the end of a quiet time with WatchOptions.Early: changes collected are
+// sent as an Early batch, and the settled batch follows once Debounce passes without an
+// event (or MaxDelay after the first event since the last settled batch). It returns how
+// long to wait for the next step, if there is one.
+func (w *watcher) early() (time.Duration, bool) {
+	maxed := time.Since(w.first) >= w.o.MaxDelay
+	if !w.pending.empty() && !maxed {
+		w.flush()
+		w.ready.early = true
+		w.next.Early = true
+		w.unsettled = true
+	} else if !w.pending.empty() {
+		w.flush() // events keep coming: what is there is sent as settled, as without Early
+		w.unsettled = false
+		w.first = time.Time{}
+		return 0, false
+	}
+	if !w.unsettled {
+		w.first = time.Time{} // nothing but noise since the last settled batch
+		return 0, false
+	}
+	left := w.o.Debounce - time.Since(w.last)
+	if byMax := w.o.MaxDelay - time.Since(w.first); byMax < left {
+		left = byMax
+	}
+	if left > 0 {
+		return left, true
+	}
+	// Settled: the batch waiting is no longer Early, or an empty one says so.
+	w.ready.early = false
+	w.next = w.ready.batch()
+	w.hasNext = true
+	w.unsettled = false
+	w.first = time.Time{}
+	return 0, false
 }
 
 // sent forgets the batch just received.
@@ -340,8 +403,9 @@ func (w *watcher) sent() {
 
 // touch says that a relevant event came: it starts or extends the debounce.
 func (w *watcher) touch() {
+	w.last = time.Now()
 	if w.first.IsZero() {
-		w.first = time.Now()
+		w.first = w.last
 	}
 	w.touched = true
 }
@@ -809,7 +873,10 @@ type pendingChanges struct {
 	git     bool
 	full    bool
 	reasons []string
+	early   bool
 }
+
+func (c *pendingChanges) empty() bool { return len(c.paths) == 0 && !c.git && !c.full }
 
 func (c *pendingChanges) addPath(p string) {
 	if c.paths == nil {
@@ -836,7 +903,7 @@ func (c *pendingChanges) merge(d pendingChanges) {
 }
 
 func (c pendingChanges) batch() Batch {
-	b := Batch{Git: c.git, Full: c.full, Reason: strings.Join(c.reasons, "; ")}
+	b := Batch{Git: c.git, Full: c.full, Reason: strings.Join(c.reasons, "; "), Early: c.early}
 	for p := range c.paths {
 		b.Paths = append(b.Paths, p)
 	}

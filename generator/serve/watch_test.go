@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -119,7 +120,7 @@ func (r *watchRig) next() Batch {
 		if !ok {
 			r.t.Fatal("the channel closed while the test runs")
 		}
-		checkWatchBatch(r.t, b)
+		checkWatchBatch(r.t, b, r.w.o.Early > 0)
 		return b
 	case <-time.After(watchWait):
 		r.t.Fatalf("no batch in %v", watchWait)
@@ -139,7 +140,7 @@ func (r *watchRig) until(want ...string) []Batch {
 			if !ok {
 				r.t.Fatal("the channel closed while the test runs")
 			}
-			checkWatchBatch(r.t, b)
+			checkWatchBatch(r.t, b, r.w.o.Early > 0)
 			batches = append(batches, b)
 			for _, p := range b.Paths {
 				seen[p] = true
@@ -181,8 +182,9 @@ func (r *watchRig) logged(s string) []string {
 }
 
 // checkWatchBatch checks what every batch must be: sorted paths without duplicates or
-// editors' files, and something to tell.
-func checkWatchBatch(t *testing.T, b Batch) {
+// editors' files, and something to tell (but for the batch that settles the Early ones,
+// with early).
+func checkWatchBatch(t *testing.T, b Batch, early bool) {
 	t.Helper()
 	if !slices.IsSorted(b.Paths) || len(slices.Compact(slices.Clone(b.Paths))) != len(b.Paths) {
 		t.Errorf("paths not sorted or duplicated: %q", b.Paths)
@@ -192,8 +194,11 @@ func checkWatchBatch(t *testing.T, b Batch) {
 			t.Errorf("batch has %q, which is an editor's file or not a relative slash-separated path", p)
 		}
 	}
-	if len(b.Paths) == 0 && !b.Git && !b.Full {
+	if len(b.Paths) == 0 && !b.Git && !b.Full && (b.Early || !early) {
 		t.Errorf("empty batch sent")
+	}
+	if b.Early && !early {
+		t.Errorf("Early batch sent without WatchOptions.Early")
 	}
 	if b.Full != (b.Reason != "") {
 		t.Errorf("Full is %v but Reason is %q", b.Full, b.Reason)
@@ -219,6 +224,87 @@ func TestWatchReportsAWrittenFile(t *testing.T) {
 	if b := r.next(); !slices.Equal(b.Paths, []string{"pspm.yaml"}) {
 		t.Fatalf("got %+v, want pspm.yaml", b)
 	}
+}
+
+// With Early, the changes come as soon as the files are quiet for Early, and a batch that
+// is not Early follows once they were quiet for Debounce: empty when the Early ones were
+// received, holding the changes when they were not, and after every change of the save.
+func TestWatchEarlySendsTheChangesThenSaysTheySettled(t *testing.T) {
+	t.Parallel()
+	const debounce = 400 * time.Millisecond
+	r := newWatchRig(t, t.TempDir(), watchSiteFiles, WatchOptions{Paths: watchSitePaths, Early: 20 * time.Millisecond, Debounce: debounce}, nil)
+
+	// Received at once: Early, then the empty batch that settles it.
+	r.write("content/post.md", "# Post, saved\n")
+	start := time.Now()
+	if b := r.next(); !slices.Equal(b.Paths, []string{"content/post.md"}) || !b.Early {
+		t.Fatalf("got %+v, want the post, Early", b)
+	}
+	if b := r.next(); len(b.Paths) != 0 || b.Early || b.Git || b.Full {
+		t.Fatalf("got %+v, want an empty batch that is not Early", b)
+	} else if since := time.Since(start); since < debounce-50*time.Millisecond {
+		t.Errorf("settled %v after the write, before the quiet time of %v", since, debounce)
+	}
+	r.quiet()
+
+	// Not received until after the quiet time: one batch, not Early.
+	r.write("content/post.md", "# Post, saved again\n")
+	time.Sleep(2 * debounce)
+	if b := r.next(); !slices.Equal(b.Paths, []string{"content/post.md"}) || b.Early {
+		t.Fatalf("got %+v, want the post, not Early", b)
+	}
+	r.quiet()
+
+	// A second file written while the first is Early: it is told before the batch
+	// that settles both.
+	r.write("content/post.md", "# Post, third\n")
+	if b := r.next(); !slices.Equal(b.Paths, []string{"content/post.md"}) || !b.Early {
+		t.Fatalf("got %+v, want the post, Early", b)
+	}
+	time.Sleep(debounce / 4)
+	r.write("content/docs/guide.md", "# Guide, revised\n")
+	var seen []string
+	for {
+		b := r.next()
+		seen = append(seen, b.Paths...)
+		if !b.Early {
+			break
+		}
+	}
+	if !slices.Equal(seen, []string{"content/docs/guide.md"}) {
+		t.Errorf("after the post's Early batch: %q, want the guide, then settled", seen)
+	}
+	r.quiet()
+
+	// Editors' files alone: nothing, not even a settled batch.
+	r.write("content/.post.md.swp", "vim swap")
+	r.quiet()
+}
+
+// With Early, a folder written without a pause longer than Early for longer than
+// MaxDelay is settled within MaxDelay, as without Early.
+func TestWatchEarlySettlesWithinMaxDelay(t *testing.T) {
+	t.Parallel()
+	const maxDelay = 300 * time.Millisecond
+	r := newWatchRig(t, t.TempDir(), watchSiteFiles, WatchOptions{Paths: watchSitePaths, Early: 100 * time.Millisecond, Debounce: 200 * time.Millisecond, MaxDelay: maxDelay}, nil)
+	stop := time.Now().Add(5 * maxDelay)
+	go func() {
+		for i := 0; time.Now().Before(stop); i++ {
+			_ = os.WriteFile(r.path("content/post.md"), []byte(strconv.Itoa(i)), 0o644)
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	b := r.next()
+	for b.Early {
+		b = r.next()
+	}
+	if time.Now().After(stop) {
+		t.Errorf("no settled batch while the writes went on for %v (MaxDelay %v)", 5*maxDelay, maxDelay)
+	}
+	time.Sleep(time.Until(stop) + 50*time.Millisecond)
+	for b = r.next(); b.Early; b = r.next() {
+	}
+	r.quiet()
 }
 
 func TestWatchIgnoresWhatIsNotWatched(t *testing.T) {
