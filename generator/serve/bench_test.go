@@ -233,7 +233,8 @@ func measured(b *testing.B, t *times) {
 // 1,000 saves, and 200 connections for 30 s while the author saves every second.
 // PSPM_PREVIEW_ONLY=edits, memory or load runs only those parts (comma-separated);
 // PSPM_PREVIEW_CPUPROFILE=file profiles them, without the first build;
-// PSPM_PREVIEW_STAGES=1 logs the stages of each rebuild.
+// PSPM_PREVIEW_STAGES=1 logs the stages of each rebuild; PSPM_PREVIEW_PAUSE=1s waits that
+// long before each save of the edits.
 //
 //	PSPM_BENCH_DIR=/dev/shm/bench go test ./generator/serve -run '^$' -bench Preview -benchtime 1x -v
 func BenchmarkPreview(b *testing.B) {
@@ -259,11 +260,24 @@ func BenchmarkPreview(b *testing.B) {
 		defer func() { pprof.StopCPUProfile(); out.Close() }()
 	}
 
+	// With PSPM_PREVIEW_PAUSE, each save waits that long after the last was served, as
+	// an author reads the page before the next edit: the work a rebuild leaves to do in
+	// the background (the search index, the copies made ahead, the collector) is then
+	// not counted in the next save's time.
+	var pause time.Duration
+	if v := os.Getenv("PSPM_PREVIEW_PAUSE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			b.Fatalf("PSPM_PREVIEW_PAUSE: %v", err)
+		}
+		pause = d
+	}
 	edit := func(kind string, k, n int) func(b *testing.B) {
 		return func(b *testing.B) {
 			ed := newEditor(b, dir, k)
 			var ms times
 			for range n {
+				time.Sleep(pause)
 				mark := ed.save(b, kind)
 				stop := ms.start()
 				waitServed(b, c, base+ed.page, mark)
@@ -284,6 +298,7 @@ func BenchmarkPreview(b *testing.B) {
 			}
 			var ms times
 			for n := range added {
+				time.Sleep(pause)
 				name := "bench-new-" + strconv.Itoa(n)
 				mark := "Frase della proposta nuova " + strconv.Itoa(n) + "."
 				text := strings.Replace(string(model), "\n---\n", "\n---\n\n"+mark+"\n", 1)
@@ -304,6 +319,7 @@ func BenchmarkPreview(b *testing.B) {
 			voters := newVoters(b, dir, rel)
 			var ms times
 			for n := range min(10, len(voters)) {
+				time.Sleep(pause)
 				mark := "Voto numero " + strconv.Itoa(n) + " del benchmark."
 				if err := os.MkdirAll(filepath.Join(dir, rel, "reactions"), 0o755); err != nil {
 					b.Fatal(err)
@@ -320,6 +336,7 @@ func BenchmarkPreview(b *testing.B) {
 		b.Run("removal", func(b *testing.B) {
 			var ms times
 			for n := range added {
+				time.Sleep(pause)
 				name := "bench-new-" + strconv.Itoa(n)
 				if _, err := os.Stat(filepath.Join(dir, "content/proposals", name)); err != nil {
 					b.Skip("run with new-proposal first")

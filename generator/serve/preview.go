@@ -34,8 +34,12 @@ type PreviewOptions struct {
 	Out io.Writer
 	// Ready, when set, is called with the address listened on once the site is served.
 	Ready func(addr string)
-	// Rebuilt, when set, is called after each rebuild, good or not (for tests).
+	// Rebuilt, when set, is called after each rebuild that is shown, good or not (for
+	// tests).
 	Rebuilt func(sn *generator.Snapshot, res *generator.Result, err error)
+	// Debounce is how long the files must be quiet before a rebuild is shown; 40ms when
+	// zero. A rebuild starts after 5ms of quiet, and again if a file changes meanwhile.
+	Debounce time.Duration
 }
 
 // watched are the folders and files of a site folder that a preview watches.
@@ -53,16 +57,43 @@ func Preview(ctx context.Context, o PreviewOptions) error {
 	live := NewLive()
 	var site *Site
 	var attempt uint64
+	// The last build shown (served, or its problems over the pages), and the last one
+	// made, which is shown once the files it was made from have settled.
+	var (
+		shown   *generator.Snapshot
+		failing bool // the problems of a build are shown
+		made    struct {
+			ch   generator.Change // every change since the last build shown
+			sn   *generator.Snapshot
+			res  *generator.Result
+			err  error
+			some bool
+		}
+	)
 	rebuild := func(ch generator.Change) {
-		before := ss.Current()
-		sn, res, err := ss.Rebuild(ch)
-		if err == nil && sn == before {
+		made.sn, made.res, made.err = ss.Rebuild(ch)
+		made.ch.Paths = append(made.ch.Paths, ch.Paths...)
+		made.ch.Git = made.ch.Git || ch.Git
+		made.ch.All = made.ch.All || ch.All
+		made.some = true
+	}
+	show := func() {
+		if !made.some {
+			return
+		}
+		ch, sn, res, err := made.ch, made.sn, made.res, made.err
+		made.ch, made.some = generator.Change{}, false
+		if err == nil && sn == shown && !failing {
 			return // nothing that the site shows changed
 		}
+		slices.Sort(ch.Paths)
+		ch.Paths = slices.Compact(ch.Paths)
 		attempt++
 		report(o.Out, ch, sn, res, err)
+		failing = err != nil
 		switch {
 		case err == nil:
+			shown = sn
 			site.Swap(sn)
 			live.Publish(attempt, nil)
 		case errors.Is(err, generator.ErrContent):
@@ -96,7 +127,9 @@ func Preview(ctx context.Context, o PreviewOptions) error {
 	site = NewSite(SiteOptions{Live: live, Search: find, BasePath: o.BasePath})
 	if err == nil {
 		site.Swap(sn)
+		shown = sn
 	} else {
+		failing = true
 		site.Swap(failedBuild{})
 		live.Publish(attempt, problems(res.Diagnostics))
 		fmt.Fprintln(o.Out, "the site has errors: fix them and save, it rebuilds")
@@ -113,7 +146,7 @@ func Preview(ctx context.Context, o PreviewOptions) error {
 				paths = append(paths, t) // a theme folder of the site outside themes/
 			}
 		}
-		batches, err = Watch(ctx, WatchOptions{Root: o.Dir, Paths: paths, Git: true, Logf: func(format string, args ...any) {
+		batches, err = Watch(ctx, WatchOptions{Root: o.Dir, Paths: paths, Git: true, Early: previewEarly, Debounce: o.Debounce, Logf: func(format string, args ...any) {
 			fmt.Fprintf(o.Out, format+"\n", args...)
 		}})
 		if err != nil {
@@ -125,11 +158,22 @@ func Preview(ctx context.Context, o PreviewOptions) error {
 			if b.Full && b.Reason != "" {
 				fmt.Fprintf(o.Out, "rebuilding everything: %s\n", b.Reason)
 			}
-			rebuild(generator.Change{Paths: b.Paths, Git: b.Git, All: b.Full})
+			if len(b.Paths) > 0 || b.Git || b.Full {
+				rebuild(generator.Change{Paths: b.Paths, Git: b.Git, All: b.Full})
+			}
+			if !b.Early {
+				show()
+			}
 		}
 	}()
 	return serveHTTP(ctx, o.Addr, HostGuard(site, HostOptions{Addr: o.Addr, BaseURL: o.BaseURL}), live, o.Ready)
 }
+
+// previewEarly is how long the files are quiet before a rebuild starts; it is shown
+// once they were quiet for the watcher's Debounce (40ms by default), so that a file
+// caught in the middle of a save is never shown, but a rebuild that takes longer than
+// that does not wait for it to start.
+const previewEarly = 5 * time.Millisecond
 
 // failedBuild is what is served before the first good build: a page that shows the
 // overlay with the problems, and reloads once they are fixed.

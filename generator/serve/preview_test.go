@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -53,6 +54,13 @@ func (s *syncBuffer) String() string {
 
 func startPreview(t *testing.T) *preview {
 	t.Helper()
+	return startPreviewWith(t, 0)
+}
+
+// startPreviewWith is startPreview with the watcher's quiet time debounce (0 for the
+// default).
+func startPreviewWith(t *testing.T, debounce time.Duration) *preview {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, demo.Site()); err != nil {
 		t.Fatal(err)
@@ -68,7 +76,7 @@ func startPreview(t *testing.T) *preview {
 	first := true
 	go func() {
 		done <- serve.Preview(ctx, serve.PreviewOptions{Source: src, Dir: dir, BaseURL: "http://127.0.0.1/", BasePath: "/",
-			Addr: "127.0.0.1:0", Out: p.out, Ready: func(a string) { ready <- a },
+			Addr: "127.0.0.1:0", Out: p.out, Ready: func(a string) { ready <- a }, Debounce: debounce,
 			Rebuilt: func(sn *generator.Snapshot, _ *generator.Result, err error) {
 				if first { // the first build
 					first = false
@@ -177,6 +185,41 @@ const (
 	prop = "content/proposals/catasto-api-comuni/index.md"
 	page = "/proposals/catasto-api-comuni/"
 )
+
+// A rebuild starts before the files have settled, but is shown only once they have: a
+// file caught in the middle of a save is built (the snapshots are numbered one by one)
+// and never shown, even when it does not read.
+func TestPreviewShowsOnlyWhatSettled(t *testing.T) {
+	// A long quiet time, so that two writes 300ms apart are one save however loaded the
+	// machine: a rebuild starts 5ms after the first.
+	p := startPreviewWith(t, time.Second)
+	orig := p.read(prop)
+	gen := uint64(1) // the first build
+	for _, first := range []string{
+		strings.Replace(orig, "## Contesto", "## Contesto\n\nA metà del salvataggio.", 1), // reads, and is built
+		"---\ntitle: [unclosed\n---\n", // does not read
+	} {
+		p.write(prop, first)
+		time.Sleep(300 * time.Millisecond)
+		final := "Salvato per intero " + strconv.FormatUint(gen, 10) + "."
+		p.write(prop, strings.Replace(orig, "## Contesto", "## Contesto\n\n"+final, 1))
+		r := p.next()
+		if r.err != nil {
+			t.Fatalf("the build shown has errors: %v\n%s", r.err, p.out.String())
+		}
+		p.quiet()
+		if _, body := p.get(page); !strings.Contains(body, final) || strings.Contains(body, "A metà") {
+			t.Errorf("the page does not show the save as it ended")
+		}
+		if r.sn.Gen == gen+1 && strings.Contains(first, "A metà") {
+			t.Errorf("snapshot %d shown after %d: the first write was not built before the save settled", r.sn.Gen, gen)
+		}
+		gen = r.sn.Gen
+	}
+	if out := p.out.String(); strings.Contains(out, "not rebuilt") || strings.Contains(out, "unclosed") {
+		t.Errorf("the terminal shows a build of a file in the middle of a save:\n%s", out)
+	}
+}
 
 // TestPreviewFollowsEdits saves files as editors do and checks what is served after each.
 func TestPreviewFollowsEdits(t *testing.T) {
