@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/pspm-dev/pspm/generator/diag"
 )
@@ -77,11 +78,22 @@ type Item struct {
 	// Site.CheckLanguages).
 	Foreign string `yaml:"-"`
 
-	// url is URL() as made when the item joined Site.Items: Key and URL return it (or a
-	// part of it) without making a string, for as long as Namespace, Section and ID say
-	// the same; the views ask for them several times per item and list.
-	url string
+	// url is URL() as made when the item joined Site.Items from the strings at madeOf:
+	// Key and URL return it (or a part of it) without making a string, for as long as
+	// Namespace, Section and ID are those strings; the views ask for them several times
+	// per item and list.
+	url    string
+	madeOf [3]stringAt
 }
+
+// stringAt is where a string's bytes are, and how many: a string that is still there is
+// the same, without reading its bytes.
+type stringAt struct {
+	p *byte
+	n int
+}
+
+func at(s string) stringAt { return stringAt{unsafe.StringData(s), len(s)} }
 
 // Change is one version of an item's file that landed on the main branch.
 type Change struct {
@@ -135,17 +147,16 @@ func (it *Item) URL() string {
 // makeURL makes the URL that Key and URL return from then on.
 func (it *Item) makeURL() {
 	it.url = "/" + it.Namespace + string(it.Section) + "/" + it.ID + "/"
+	it.madeOf = [3]stringAt{at(it.Namespace), at(string(it.Section)), at(it.ID)}
 }
 
-// madeURL returns the URL makeURL made, when it is still the item's: every byte of it is
-// compared with Namespace, Section and ID, which costs less than making it again.
+// madeURL returns the URL makeURL made, when it is still the item's: when Namespace,
+// Section and ID are the strings it was made from (the same bytes at the same place; a
+// copy of the item shares them), which is cheaper to tell than reading them.
 func (it *Item) madeURL() (string, bool) {
-	u, ns, sec, id := it.url, it.Namespace, string(it.Section), it.ID
-	if len(u) != len(ns)+len(sec)+len(id)+3 {
-		return "", false
-	}
-	i := 1 + len(ns) + len(sec) // the slash between section and id
-	return u, u[0] == '/' && u[1:1+len(ns)] == ns && u[1+len(ns):i] == sec && u[i] == '/' && u[i+1:len(u)-1] == id && u[len(u)-1] == '/'
+	same := func(s string, a stringAt) bool { return len(s) == a.n && (a.n == 0 || unsafe.StringData(s) == a.p) }
+	m := &it.madeOf
+	return it.url, it.url != "" && same(it.ID, m[2]) && same(it.Namespace, m[0]) && same(string(it.Section), m[1])
 }
 
 // URLLen is len(it.URL()), without making the URL: the pages cut in parts size their
