@@ -21,6 +21,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/config"
 	demogit "github.com/pspm-dev/pspm/generator/demo"
 	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/memlimit"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/serve"
 	"github.com/pspm-dev/pspm/generator/signature"
@@ -151,7 +152,7 @@ func (g *globals) buildCmd() *cobra.Command {
 				return err
 			}
 			start := time.Now()
-			defer softMemoryLimit(memoryFloor)()
+			defer memlimit.Soft(memlimit.Floor)()
 			if cpuProfile != "" {
 				stop, err := startCPUProfile(cpuProfile)
 				if err != nil {
@@ -362,7 +363,7 @@ func (g *globals) serveCmd() *cobra.Command {
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			defer softMemoryLimit(memoryFloor)()
+			defer memlimit.Soft(memlimit.Floor)()
 			return serve.Preview(ctx, serve.PreviewOptions{Source: src, Dir: dir, BaseURL: baseURL, BasePath: u.Path, Addr: addr, Out: g.stdout,
 				Ready: func(a string) {
 					fmt.Fprintf(g.stdout, "serving on http://%s/ (Ctrl-C to stop)\n", a)

@@ -1,4 +1,6 @@
-package main
+// Package memlimit sets the collector of a pspm process (a build, pspm serve): a soft
+// memory limit that follows the live heap, and GOGC under it.
+package memlimit
 
 import (
 	"os"
@@ -7,28 +9,28 @@ import (
 	"time"
 )
 
-// memoryFloor is the heap a build keeps under while the site's live data is under half
+// Floor is the heap a build keeps under while the site's live data is under half
 // of it: a site of 10,000 proposals and 100,000 reactions builds in about 890 MB instead
 // of 1.1 GB, for about 6% more time.
-const memoryFloor = 850 << 20
+const Floor = 850 << 20
 
-// gcPercent is the collector's GOGC while the soft memory limit holds: the heap may grow
+// GCPercent is the collector's GOGC while the soft memory limit holds: the heap may grow
 // to three times the live heap before a collection, up to the limit, instead of twice.
 // A 10,000-proposal build, whose live heap is a fifth of the floor while its pages
 // render, collects half as often: 7% less CPU, 895-910 MB at its peak instead of 865-885.
-const gcPercent = 200
+const GCPercent = 200
 
-// softMemoryLimit sets Go's soft memory limit to floor (memoryFloor for builds), then raises it to twice
+// Soft sets Go's soft memory limit to floor (Floor for builds), then raises it to twice
 // the live heap whenever the live heap grows past half of it, so that a bigger site gets
 // what Go's default (GOGC=100) would give it and never a collector running without a
-// pause. Below the limit the collector runs at gcPercent, unless GOGC is set. With
+// pause. Below the limit the collector runs at GCPercent, unless GOGC is set. With
 // GOMEMLIMIT set, it does nothing: the user chose. stop ends the watch.
-func softMemoryLimit(floor uint64) (stop func()) {
+func Soft(floor uint64) (stop func()) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
+		debug.SetGCPercent(GCPercent)
 	}
 	limit := floor
 	debug.SetMemoryLimit(int64(limit))

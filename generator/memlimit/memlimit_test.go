@@ -1,4 +1,4 @@
-package main
+package memlimit
 
 import (
 	"runtime"
@@ -16,13 +16,13 @@ func TestSoftMemoryLimitFollowsTheLiveHeap(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(before)
 	const floor = 8 << 20
-	stop := softMemoryLimit(floor)
+	stop := Soft(floor)
 	defer stop()
 	if got := debug.SetMemoryLimit(-1); got != floor {
 		t.Fatalf("limit %d, want the floor %d", got, floor)
 	}
-	if got := debug.SetGCPercent(100); got != gcPercent {
-		t.Errorf("GOGC %d under the limit, want %d", got, gcPercent)
+	if got := debug.SetGCPercent(100); got != GCPercent {
+		t.Errorf("GOGC %d under the limit, want %d", got, GCPercent)
 	}
 	live := make([][]byte, 64)
 	for i := range live {
@@ -42,7 +42,7 @@ func TestSoftMemoryLimitFollowsTheLiveHeap(t *testing.T) {
 func TestSoftMemoryLimitLeavesGOMEMLIMIT(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "3GiB")
 	before := debug.SetMemoryLimit(-1)
-	defer softMemoryLimit(8 << 20)()
+	defer Soft(8 << 20)()
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Fatalf("limit %d, want %d unchanged", got, before)
 	}
@@ -55,7 +55,7 @@ func TestSoftMemoryLimitLeavesGOGC(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(before)
 	defer debug.SetGCPercent(debug.SetGCPercent(150))
-	defer softMemoryLimit(8 << 20)()
+	defer Soft(8 << 20)()
 	if got := debug.SetGCPercent(150); got != 150 {
 		t.Fatalf("GOGC %d, want the user's 150", got)
 	}

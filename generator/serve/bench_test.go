@@ -21,6 +21,7 @@ import (
 
 	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/internal/sitetest"
+	"github.com/pspm-dev/pspm/generator/memlimit"
 	"github.com/pspm-dev/pspm/generator/serve"
 )
 
@@ -44,6 +45,8 @@ func benchPreview(b *testing.B) (dir, base string, rebuilds *atomic.Int64, stop 
 	if err != nil {
 		b.Fatal(err)
 	}
+	// The collector as pspm serve sets it.
+	unlimit := memlimit.Soft(memlimit.Floor)
 	first := make(chan struct{})
 	stages := os.Getenv("PSPM_PREVIEW_STAGES") != "" // log each rebuild's stages
 	rebuilds = &atomic.Int64{}
@@ -81,6 +84,7 @@ func benchPreview(b *testing.B) (dir, base string, rebuilds *atomic.Int64, stop 
 	return dir, base, rebuilds, func() {
 		cancel()
 		<-done
+		unlimit()
 		_ = os.RemoveAll(dir)
 	}
 }
