@@ -1,6 +1,7 @@
 package site
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strings"
@@ -13,12 +14,8 @@ import (
 // Resolve and changes nothing else; afterwards the Site is read-only.
 func (s *Site) Derive() {
 	sortPlan(s)
-	sort.SliceStable(s.Proposals, func(i, j int) bool {
-		return newer(s.Proposals[i].Date, s.Proposals[j].Date, s.Proposals[i].ID, s.Proposals[j].ID)
-	})
-	sort.SliceStable(s.Practices, func(i, j int) bool {
-		return newer(s.Practices[i].Date, s.Practices[j].Date, s.Practices[i].ID, s.Practices[j].ID)
-	})
+	slices.SortStableFunc(s.Proposals, func(a, b *Proposal) int { return newerFirst(a.Date, b.Date, a.ID, b.ID) })
+	slices.SortStableFunc(s.Practices, func(a, b *Practice) int { return newerFirst(a.Date, b.Date, a.ID, b.ID) })
 	sort.Slice(s.Bodies, func(i, j int) bool { return s.Bodies[i].ID < s.Bodies[j].ID })
 	sort.SliceStable(s.Feedback, func(i, j int) bool {
 		a, b := s.Feedback[i], s.Feedback[j]
@@ -27,12 +24,8 @@ func (s *Site) Derive() {
 		}
 		return a.File < b.File
 	})
-	sort.Slice(s.Reactions, func(i, j int) bool {
-		a, b := s.Reactions[i], s.Reactions[j]
-		if a.ItemKey != b.ItemKey {
-			return a.ItemKey < b.ItemKey
-		}
-		return a.Voter < b.Voter
+	slices.SortFunc(s.Reactions, func(a, b *Reaction) int {
+		return cmp.Or(strings.Compare(a.ItemKey, b.ItemKey), strings.Compare(a.Voter, b.Voter))
 	})
 
 	for _, f := range s.Feedback {
@@ -278,15 +271,29 @@ func newer(a, b time.Time, ida, idb string) bool {
 	return ida < idb
 }
 
+// newerFirst is newer as a comparison for slices.SortStableFunc, which sorts without
+// reflection: 10,000 proposals on each rebuild of pspm serve.
+func newerFirst(a, b time.Time, ida, idb string) int {
+	if c := b.Compare(a); c != 0 {
+		return c
+	}
+	return strings.Compare(ida, idb)
+}
+
 func collectTags(s *Site) []*Tag {
 	bySlug := map[string]*Tag{}
+	byName := map[string]*Tag{} // a name is the same tag each time: its slug is made once
 	get := func(name string) *Tag {
+		if t := byName[name]; t != nil {
+			return t
+		}
 		sl := Slug(name)
 		t := bySlug[sl]
 		if t == nil {
 			t = &Tag{Name: strings.TrimSpace(name), Slug: sl}
 			bySlug[sl] = t
 		}
+		byName[name] = t
 		return t
 	}
 	for _, p := range s.Proposals {
