@@ -141,7 +141,10 @@
 // model in place, under the Session's lock, which every render holds for reading, and
 // render.Prepared.Patch makes their Markdown and cards again. That is the one place the
 // model changes after Derive. Each rebuild gives a new Snapshot that serve.Site swaps in
-// whole; the search index follows in the background (Index.Update, Index.Replace), making
+// whole once the files have been quiet for the watcher's 40 ms (a rebuild starts after 5 ms
+// of quiet, serve.WatchOptions.Early, and is shown only if nothing changed since, so a
+// file caught in the middle of a save is never shown); the search index follows in the
+// background (Index.Update, Index.Replace), making
 // again only the plain texts of the texts that changed; a full update waits until no
 // rebuild has run for a moment, so that an author's saves in a row have both cores. Tests check that every file a
 // Session serves after any edit is the file a full build writes. The server answers only
@@ -149,7 +152,9 @@
 //
 // Data flows one way. Each stage reports the user's problems as positioned diagnostics
 // (generator/diag) and keeps them apart from internal errors. A build with content errors
-// publishes nothing and leaves the previous output untouched.
+// publishes nothing and leaves the previous output untouched. Both commands set the
+// collector the same way (generator/memlimit: a soft memory limit that follows the live
+// heap, GOGC=200 under it), and so do the benchmarks of pspm serve.
 //
 // # The demo
 //
