@@ -29,6 +29,7 @@ type Cache struct {
 	reread  map[string]bool // files Reread read since the last LoadCached
 
 	folderLimit int // rewalkFolders' largest folder, when not 0 (tests; -1: never)
+	childWalks  int // folders walked alone in a large folder by rewalkFolders (tests)
 
 	// Clones made ahead (Prepare): src is what the last LoadCached handed out clones of,
 	// which nothing changes; spare, once ready is closed, their clones.

@@ -1,6 +1,8 @@
 package content
 
 import (
+	"cmp"
+	"errors"
 	"io/fs"
 	"path"
 	"slices"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/site"
 )
 
 // rewalk walks the content folder again after the files changed are changed (files or
@@ -129,9 +132,13 @@ const folderRewalkMax = 2000
 // a comment, a signature added to or removed from an item's folder. Each such folder (the
 // nearest one above a change that is still there and held files) is walked again alone,
 // and what it holds now, and its problems, replace what the last walk found in it: the
-// folders above it, with their thousands of siblings, are not listed again. ok is false,
-// and the cache unchanged, when a change is in a large folder, at the top of the content,
-// or where the last walk reported a problem with a folder on the way.
+// folders above it, with their thousands of siblings, are not listed again. A folder that
+// appeared in, or vanished from, a large folder (a new proposal, a proposal removed) is
+// walked alone too, once its name is checked as the walk of the large folder would check
+// it: the large folder's names are listed to find a clash by case or accents, but its
+// subfolders are not walked. ok is false, and the cache unchanged, when a change is in a
+// large folder otherwise, at the top of the content, or where the last walk reported a
+// problem with a folder on the way or with a name in the large folder.
 func (c *Cache) rewalkFolders(fsys fs.FS, cfg *config.Config, changed map[string]bool) (gone []string, ok bool) {
 	limit := folderRewalkMax
 	if c.folderLimit != 0 {
@@ -141,8 +148,10 @@ func (c *Cache) rewalkFolders(fsys fs.FS, cfg *config.Config, changed map[string
 		return nil, false
 	}
 	// The folder of each change: the nearest one above it that is still a folder (not a
-	// link) and held files.
+	// link) and held files; or, when that one is large, its subfolder on the way to the
+	// change, new or gone (a child).
 	folders := map[string]bool{}
+	children := map[string]bool{}
 	for p := range changed {
 		f := path.Dir(p)
 		for f != Dir && f != "." && f != "/" {
@@ -153,6 +162,14 @@ func (c *Cache) rewalkFolders(fsys fs.FS, cfg *config.Config, changed map[string
 		}
 		if f == Dir || f == "." || f == "/" {
 			return nil, false
+		}
+		if from, to := c.span(f); to-from > limit && p != f {
+			x := f + "/" + strings.SplitN(strings.TrimPrefix(p, f+"/"), "/", 2)[0]
+			if !c.newOrGone(fsys, f, x) {
+				return nil, false
+			}
+			children[x] = true
+			continue
 		}
 		folders[f] = true
 	}
@@ -176,11 +193,33 @@ func (c *Cache) rewalkFolders(fsys fs.FS, cfg *config.Config, changed map[string
 		}
 	}
 	type span struct {
+		dir      string
 		from, to int // the folder's jobs in c.jobs
 		w        *walker
 	}
-	spans := make([]span, 0, len(outer))
-	for _, f := range outer {
+	spans := make([]span, 0, len(outer)+len(children))
+	for x := range children {
+		for d := path.Dir(x); d != Dir && d != "." && d != "/"; d = path.Dir(d) {
+			if folders[d] || children[d] {
+				return nil, false // inside a folder walked again: not worth the care
+			}
+		}
+		from, to := c.span(x)
+		w := &walker{fsys: fsys, cfg: cfg, root: Dir, skip: x}
+		if fi, err := fs.Lstat(fsys, x); err == nil && fi.IsDir() {
+			w.walk(x)
+			for _, e := range w.errs {
+				if e.Pos.File == x {
+					return nil, false
+				}
+			}
+			markSigned(w.jobs)
+		}
+		spans = append(spans, span{x, from, to, w})
+		outer = append(outer, x)
+		c.childWalks++
+	}
+	for _, f := range outer[:len(outer)-len(children)] {
 		from, to := c.span(f)
 		if from == to || to-from > limit || (from > 0 && strings.HasPrefix(c.jobs[from-1].file, f+"/")) {
 			return nil, false
@@ -193,9 +232,10 @@ func (c *Cache) rewalkFolders(fsys fs.FS, cfg *config.Config, changed map[string
 			}
 		}
 		markSigned(w.jobs)
-		spans = append(spans, span{from, to, w})
+		spans = append(spans, span{f, from, to, w})
 	}
-	slices.SortFunc(spans, func(a, b span) int { return a.from - b.from })
+	// In the order of the walk: new folders at the same place in the order of their names.
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Or(a.from-b.from, walkOrder(a.dir, b.dir)) })
 	jobs := make([]job, 0, len(c.jobs)+8)
 	at := 0
 	for _, sp := range spans {
@@ -226,6 +266,41 @@ func (c *Cache) rewalkFolders(fsys fs.FS, cfg *config.Config, changed map[string
 	}
 	c.walkErr = errs
 	return gone, true
+}
+
+// newOrGone reports whether x, a folder in the large folder f, may be walked again alone:
+// the last walk listed nothing under it and it is a folder now whose name the walk of f
+// takes as it is (not hidden, a safe name, no other name in f the same but for case or
+// accents), or it is gone; and the last walk reported no problem with a name in f (a
+// clash it settled may be settled otherwise now).
+func (c *Cache) newOrGone(fsys fs.FS, f, x string) bool {
+	for _, e := range c.walkErr {
+		if path.Dir(e.Pos.File) == f || strings.HasPrefix(x, e.Pos.File+"/") {
+			return false
+		}
+	}
+	fi, err := fs.Lstat(fsys, x)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true // gone: its files, if the last walk listed any, are dropped
+	}
+	if err != nil || !fi.IsDir() || c.holds(x) {
+		return false
+	}
+	name := path.Base(x)
+	if strings.HasPrefix(name, ".") || !fileRE.MatchString(name) {
+		return false
+	}
+	entries, err := fs.ReadDir(fsys, f)
+	if err != nil {
+		return false
+	}
+	folded := site.Fold(name)
+	for _, e := range entries {
+		if n := e.Name(); n != name && !strings.HasPrefix(n, ".") && site.Fold(n) == folded {
+			return false
+		}
+	}
+	return true
 }
 
 // holds reports whether the last walk listed a file under the folder f.
