@@ -163,9 +163,9 @@ func (c *Cache) rewalkFolders(fsys fs.FS, cfg *config.Config, changed map[string
 		if f == Dir || f == "." || f == "/" {
 			return nil, false
 		}
-		if from, to := c.span(f); to-from > limit && p != f {
+		if c.holdsMore(f, limit) && p != f {
 			x := f + "/" + strings.SplitN(strings.TrimPrefix(p, f+"/"), "/", 2)[0]
-			if !c.newOrGone(fsys, f, x) {
+			if !children[x] && !c.newOrGone(fsys, f, x) {
 				return nil, false
 			}
 			children[x] = true
@@ -301,6 +301,16 @@ func (c *Cache) newOrGone(fsys fs.FS, f, x string) bool {
 		}
 	}
 	return true
+}
+
+// holdsMore reports whether the last walk listed more than n files under the folder f,
+// without counting them all.
+func (c *Cache) holdsMore(f string, n int) bool {
+	in := f + "/"
+	from := sort.Search(len(c.jobs), func(i int) bool {
+		return strings.HasPrefix(c.jobs[i].file, in) || walkOrder(c.jobs[i].file, f) > 0
+	})
+	return from+n < len(c.jobs) && strings.HasPrefix(c.jobs[from+n].file, in)
 }
 
 // holds reports whether the last walk listed a file under the folder f.
