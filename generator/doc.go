@@ -129,7 +129,7 @@
 // `pspm serve` (generator/serve) keeps a Session: the same stages up to derive, from the
 // files it read before (content.Cache: only what the watcher says changed is read again,
 // and only the folders where a file appeared or vanished are walked again, a small one
-// alone; the fresh copies of the files that did not change were made after the rebuild
+// alone, and a folder new in or gone from a large one alone once its name is checked; the fresh copies of the files that did not change were made after the rebuild
 // before, Cache.Prepare; the theme's strings and templates are read meanwhile,
 // render.Begin), then render.Prepare, which makes the views of every language at once and
 // lists every file without rendering any (its render.Memo gives back the Markdown and the
