@@ -267,7 +267,9 @@ func TestWatchEarlySendsTheChangesThenSaysTheySettled(t *testing.T) {
 	for {
 		b := r.next()
 		seen = append(seen, b.Paths...)
-		if !b.Early {
+		// A machine that stalled past the quiet time may settle the post first: the
+		// guide must still come, and be settled.
+		if !b.Early && slices.Contains(seen, "content/docs/guide.md") {
 			break
 		}
 	}
