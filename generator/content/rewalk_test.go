@@ -187,6 +187,7 @@ func TestRewalkChecksANewFolderAsItsFolderWould(t *testing.T) {
 		{"a hidden folder", []string{"content/proposals/.cache/index.md"}, false},
 		{"a folder with an unsafe name", []string{"content/proposals/Bad Folder/index.md"}, false},
 		{"a file, not a folder", []string{"content/proposals/k.md"}, false},
+		{"a symbolic link to a folder", []string{"content/proposals/k@"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fsys := fstest.MapFS{
@@ -204,6 +205,11 @@ func TestRewalkChecksANewFolderAsItsFolderWould(t *testing.T) {
 			}
 			var changed []string
 			for _, p := range tc.add {
+				if link, ok := strings.CutSuffix(p, "@"); ok {
+					fsys[link] = &fstest.MapFile{Data: []byte("a"), Mode: fs.ModeSymlink}
+					changed = append(changed, link)
+					continue
+				}
 				if dir, ok := strings.CutSuffix(p, "/"); ok {
 					fsys[dir] = &fstest.MapFile{Mode: fs.ModeDir | 0o755}
 					changed = append(changed, dir)
