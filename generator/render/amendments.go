@@ -385,7 +385,7 @@ func (r *renderer) amendmentEntries(as []*site.Amendment) []entry {
 // amendmentTitle names an amendment in feeds: the item's title and the proposing body.
 func (r *renderer) amendmentTitle(a *site.Amendment) string {
 	title := a.On.ID
-	if c := r.cards[a.On]; c != nil {
+	if c := r.card(a.On); c != nil {
 		title = codeTitle(c.Code, c.Title)
 	}
 	return r.tr.T("amendment.of", title, r.bodyLink(a.VoterBody, a.Voter).Title)

@@ -213,10 +213,10 @@ func (r *renderer) bodyPage(b *site.Body, sizes map[*site.Action]int, n, pages, 
 			v.Members = append(v.Members, m.Name)
 		}
 		for _, p := range b.Proposals[:min(bodyCards, len(b.Proposals))] {
-			v.Proposals = append(v.Proposals, r.cards[&p.Item])
+			v.Proposals = append(v.Proposals, r.card(&p.Item))
 		}
 		for _, p := range b.Practices[:min(bodyCards, len(b.Practices))] {
-			v.Practices = append(v.Practices, r.cards[&p.Item])
+			v.Practices = append(v.Practices, r.card(&p.Item))
 		}
 		if len(b.Proposals) > 0 && r.Site.ByBody[b.ID] == b {
 			v.ProposalsURL = r.link("/proposals/body/" + b.ID + "/")

@@ -94,11 +94,11 @@ func (r *renderer) feeds() []task {
 	acts := func() []entry {
 		out := make([]entry, 0, len(s.Actions)+len(s.Results))
 		for _, a := range s.Actions {
-			out = append(out, entry{url: a.URL(), title: codeTitle(a.Code, r.cards[&a.Item].Title), author: r.bodyLink(a.OwnerBody, a.Owner).Title,
+			out = append(out, entry{url: a.URL(), title: codeTitle(a.Code, r.card(&a.Item).Title), author: r.bodyLink(a.OwnerBody, a.Owner).Title,
 				summary: r.html[&a.Item].Summary, html: r.html[&a.Item].HTML, date: actionDate(a)})
 		}
 		for _, res := range s.Results {
-			out = append(out, entry{url: res.URL(), title: r.cards[&res.Item].Title, author: r.cards[&res.Item].Body.Title,
+			out = append(out, entry{url: res.URL(), title: r.card(&res.Item).Title, author: r.card(&res.Item).Body.Title,
 				summary: r.html[&res.Item].Summary, html: r.html[&res.Item].HTML, date: resultDate(res)})
 		}
 		return out
@@ -144,12 +144,12 @@ func (r *renderer) feeds() []task {
 }
 
 func (r *renderer) proposalEntry(p *site.Proposal) entry {
-	return entry{url: p.URL(), title: r.cards[&p.Item].Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
+	return entry{url: p.URL(), title: r.card(&p.Item).Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
 		text: &p.Item, date: later(p.Date, p.Answer.Date), tags: p.Tags}
 }
 
 func (r *renderer) practiceEntry(p *site.Practice) entry {
-	return entry{url: p.URL(), title: r.cards[&p.Item].Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
+	return entry{url: p.URL(), title: r.card(&p.Item).Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
 		text: &p.Item, date: p.Date, tags: p.Tags}
 }
 

@@ -31,7 +31,7 @@ func (r *renderer) itemFeeds() []task {
 	var out []task
 	add := func(it *site.Item, date time.Time, extra func() []entry) {
 		title := func() string {
-			if c := r.cards[it]; c != nil {
+			if c := r.card(it); c != nil {
 				return codeTitle(c.Code, c.Title)
 			}
 			return it.ID
@@ -85,7 +85,7 @@ func (r *renderer) itemFeeds() []task {
 				return nil
 			}
 			label := r.tr.T("feed.item.answer")
-			return []entry{{id: p.URL() + "#answer", url: p.URL(), title: r.cards[&p.Item].Title + ": " + label, author: r.view.Plan.Owner.Title,
+			return []entry{{id: p.URL() + "#answer", url: p.URL(), title: r.card(&p.Item).Title + ": " + label, author: r.view.Plan.Owner.Title,
 				summary: label, html: string(r.ans[p]), date: p.Answer.Date}}
 		})
 	}
@@ -102,7 +102,7 @@ func (r *renderer) itemEntries(it *site.Item, title string, date time.Time) []en
 	esc := template.HTMLEscapeString
 	url := it.URL()
 	author := ""
-	if c := r.cards[it]; c != nil {
+	if c := r.card(it); c != nil {
 		author = c.Body.Title
 	}
 	published := entry{id: url + "#published", url: url, title: title, author: author, summary: r.html[it].Summary, text: it, date: date}

@@ -49,8 +49,13 @@ type Memo struct {
 	made     int                  // the cards rendered since the last Prepare began (for tests)
 	tallies  map[tallyKey]TallyView
 	trSum    map[string]string // the strings of each language the cards and tallies quote
-	seeds    [2]maphash.Seed   // of the two halves of a cardKey's hash
-	bufs     sync.Pool         // of *[]byte, where a card's content is written to be hashed
+	// epochs counts, by language, the times its cards and tallies were forgotten (their
+	// strings or templates changed). A renderer reads and keeps them only in the epoch of
+	// its Prepare: a page of the last snapshot, rendered while the next Prepare runs,
+	// must not leave a card of the old templates for the new ones.
+	epochs map[string]uint64
+	seeds  [2]maphash.Seed // of the two halves of a cardKey's hash
+	bufs   sync.Pool       // of *[]byte, where a card's content is written to be hashed
 }
 
 type tallyKey struct {
@@ -58,13 +63,15 @@ type tallyKey struct {
 	tally site.Tally
 }
 
-// tally returns the view of t in the language of r, made by make the first time.
-func (m *Memo) tally(lang string, t site.Tally, make func() TallyView) TallyView {
+// tally returns the view of t in language lang, made by make the first time in the
+// language's epoch.
+func (m *Memo) tally(lang string, epoch uint64, t site.Tally, make func() TallyView) TallyView {
 	k := tallyKey{lang, t}
 	m.mu.Lock()
 	v, ok := m.tallies[k]
+	now := m.epochs[lang] == epoch
 	m.mu.Unlock()
-	if ok {
+	if ok && now {
 		return v
 	}
 	v = make()
@@ -72,7 +79,9 @@ func (m *Memo) tally(lang string, t site.Tally, make func() TallyView) TallyView
 	if m.tallies == nil || len(m.tallies) > 1<<16 {
 		m.tallies = map[tallyKey]TallyView{}
 	}
-	m.tallies[k] = v
+	if m.epochs[lang] == epoch {
+		m.tallies[k] = v
+	}
 	m.mu.Unlock()
 	return v
 }
@@ -90,6 +99,8 @@ type cardKey struct {
 // translations forgets the cards and tallies of a language whose strings changed: they
 // quote them.
 func (m *Memo) translations(rs []*renderer) {
+	m.mu.Lock() // pages of the last snapshot may be rendering
+	defer m.mu.Unlock()
 	if m.trSum == nil {
 		m.trSum = map[string]string{}
 	}
@@ -110,11 +121,7 @@ func (m *Memo) translations(rs []*renderer) {
 					delete(m.tallies, k)
 				}
 			}
-			for k := range m.cards {
-				if k.lang == r.lang {
-					delete(m.cards, k)
-				}
-			}
+			m.forgetCards(r.lang)
 		}
 	}
 }
@@ -122,19 +129,39 @@ func (m *Memo) translations(rs []*renderer) {
 // cardTemplates forgets the cards of a language whose templates changed (or the strings
 // or links they use: see templatesKey).
 func (m *Memo) cardTemplates(rs []*renderer) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if m.tmpl == nil {
 		m.tmpl = map[string][32]byte{}
 	}
 	for _, r := range rs {
 		if m.tmpl[r.lang] != r.tmplKey {
 			m.tmpl[r.lang] = r.tmplKey
-			for ck := range m.cards {
-				if ck.lang == r.lang {
-					delete(m.cards, ck)
-				}
+			m.forgetCards(r.lang)
+		}
+	}
+}
+
+// forgetCards forgets the cards of language lang, and begins its next epoch.
+func (m *Memo) forgetCards(lang string) {
+	for _, cards := range []map[cardKey]template.HTML{m.cards, m.cardsNew} {
+		for k := range cards {
+			if k.lang == lang {
+				delete(cards, k)
 			}
 		}
 	}
+	if m.epochs == nil {
+		m.epochs = map[string]uint64{}
+	}
+	m.epochs[lang]++
+}
+
+// epoch is the epoch of language lang.
+func (m *Memo) epoch(lang string) uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.epochs[lang]
 }
 
 // templatesOf returns the templates of language lang that the last Prepare kept, when
@@ -166,7 +193,9 @@ type layoutSet struct {
 	tmpl map[string]*template.Template
 }
 
-// start begins a Prepare: what it does not use is forgotten when it ends.
+// start begins a Prepare: the texts it does not use are forgotten when it ends, and the
+// cards that no page asked for between this Prepare and the next one (cards are made
+// when a page asks for them).
 func (m *Memo) start() {
 	m.mu.Lock() // pages of the last snapshot may be rendering
 	defer m.mu.Unlock()
@@ -175,6 +204,9 @@ func (m *Memo) start() {
 	}
 	m.md.start()
 	m.an.start()
+	if m.cardsNew != nil {
+		m.cards = m.cardsNew
+	}
 	m.cardsNew = make(map[cardKey]template.HTML, len(m.cards))
 	m.made = 0
 }
@@ -185,7 +217,6 @@ func (m *Memo) end() {
 	defer m.mu.Unlock()
 	m.md.end()
 	m.an.end()
-	m.cards, m.cardsNew = m.cardsNew, nil
 }
 
 func (m *Memo) markdown(md *markdown.Renderer, text string) markdown.Result {
@@ -274,9 +305,9 @@ func memoized[T any](mu *sync.Mutex, t *liveTexts[T], text string, make func() T
 }
 
 // card renders c with the card template t of language lang, or returns the HTML it gave
-// for a card with the same content (cardTemplates forgets the cards of a template that
-// changed).
-func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, error) {
+// for a card with the same content in the language's epoch (cardTemplates forgets the
+// cards of a template that changed).
+func (m *Memo) card(lang string, epoch uint64, t *template.Template, c *Card) (template.HTML, error) {
 	buf, _ := m.bufs.Get().(*[]byte)
 	if buf == nil {
 		buf = new([]byte)
@@ -286,10 +317,12 @@ func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, 
 	*buf = content
 	m.bufs.Put(buf)
 	m.mu.Lock()
+	now := m.epochs[lang] == epoch
 	h, ok := m.cards[k]
 	if !ok {
 		h, ok = m.cardsNew[k]
 	}
+	ok = ok && now
 	m.mu.Unlock()
 	if !ok {
 		var b bytes.Buffer
@@ -302,7 +335,7 @@ func (m *Memo) card(lang string, t *template.Template, c *Card) (template.HTML, 
 	if !ok {
 		m.made++
 	}
-	if m.cardsNew != nil {
+	if m.cardsNew != nil && m.epochs[lang] == epoch {
 		m.cardsNew[k] = h
 	}
 	m.mu.Unlock()
@@ -388,6 +421,9 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 		defer memo.end()
 		memo.translations(rs)
 		memo.cardTemplates(rs)
+		for _, r := range rs {
+			r.epoch = memo.epoch(r.lang)
+		}
 	}
 	p := &Prepared{rs: rs, kinds: map[string][]string{}}
 	// The texts of the first language first (the others take its renderings of what they
@@ -551,31 +587,22 @@ func (p *Prepared) Patch(items []*site.Item) error {
 		}
 	}
 	for _, r := range p.rs {
-		t := r.tmpl["home"]
 		for _, it := range items {
-			old := r.cards[it]
-			if old == nil {
+			i, ok := r.cards.at[it]
+			if !ok || r.Site.Items[it.Key()] == nil {
 				continue
 			}
-			var c *Card
-			switch x := r.Site.Items[it.Key()]; {
-			case x == nil:
-				continue
-			case it.Section == site.Proposals:
-				c = r.proposalCard(r.Site.Proposal(it.ID))
-			case it.Section == site.Practices:
-				c = r.practiceCard(r.Site.Practice(it.ID))
-			default:
+			if it.Section != site.Proposals && it.Section != site.Practices {
 				return fmt.Errorf("patch: %s is not a proposal or practice", it.Key())
 			}
-			if t != nil && t.Lookup("card") != nil {
-				h, err := r.renderCard(t, c)
-				if err != nil {
-					return fmt.Errorf("template card: %w", err)
-				}
-				c.HTML = h
+			// A card not made yet is made from the new words when a page asks for it; one
+			// made is made again where it is, for the views that point to it.
+			if sl := &r.cards.slots[i]; sl.card != nil {
+				*sl.card = *r.makeCard(r.cards.srcs[i])
 			}
-			*old = *c
+		}
+		if err := r.cardFailed(); err != nil {
+			return err
 		}
 		r.view = r.siteView()
 		r.prepareVersions()

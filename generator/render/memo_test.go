@@ -16,8 +16,9 @@ import (
 )
 
 // TestPreparingAgainRendersNoCardTwice: pspm serve prepares the site again after each
-// edit, with new templates each time; its memo gives back every card whose content did
-// not change, in every language, however many times it is prepared.
+// edit, with new templates each time, and renders the pages asked for; its memo gives
+// back every card whose content did not change, in every language, however many times
+// it is prepared.
 func TestPreparingAgainRendersNoCardTwice(t *testing.T) {
 	fsys := demo.Site()
 	res, _ := inspect(t, fsys)
@@ -36,7 +37,14 @@ func TestPreparingAgainRendersNoCardTwice(t *testing.T) {
 		if p, err = render.Prepare(render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: md, Version: "test"}, &memo); err != nil {
 			t.Fatal(err)
 		}
-		made, texts := render.CardsMade(&memo), render.TextsMade(&memo)
+		texts := render.TextsMade(&memo)
+		// Cards are made when a page asks for them: every page is asked for.
+		for _, path := range p.Paths() {
+			if _, err := p.Render(path); err != nil {
+				t.Fatal(err)
+			}
+		}
+		made := render.CardsMade(&memo)
 		switch {
 		case i == 0 && (made < 50 || texts < 50):
 			t.Fatalf("the first Prepare rendered %d cards and %d texts", made, texts)
@@ -71,6 +79,11 @@ func TestPreparingAgainRendersNoCardTwice(t *testing.T) {
 	}
 	if !bytes.Contains(list, []byte("Un riassunto nuovo di zecca per la scheda.")) {
 		t.Error("the list shows the card of the old summary")
+	}
+	for _, path := range p.Paths() {
+		if _, err := p.Render(path); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if made, texts := render.CardsMade(&memo), render.TextsMade(&memo); made == 0 || made > 4 || texts == 0 || texts > 4 {
 		t.Errorf("one text changed: %d cards and %d texts rendered again", made, texts)
@@ -144,6 +157,61 @@ func TestPreparingAgainKeepsTheTemplates(t *testing.T) {
 	for i := range 2 {
 		if render.TemplateOf(fourth, i, "proposal") == render.TemplateOf(third, i, "proposal") {
 			t.Errorf("language %d: a new layout, and the templates were kept", i)
+		}
+	}
+}
+
+// TestAnOldSnapshotLeavesNoCardForTheNext: pspm serve renders the pages of its last
+// snapshot while it prepares the next one. A card an old page renders with the old card
+// template, once a Prepare with a new card template began, is not kept for the new one:
+// its pages show the new template's cards.
+func TestAnOldSnapshotLeavesNoCardForTheNext(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, demo.Site()); err != nil {
+		t.Fatal(err)
+	}
+	fsys := os.DirFS(dir)
+	var memo render.Memo
+	md := markdown.New()
+	prepare := func() *render.Prepared {
+		t.Helper()
+		res, chain := inspect(t, fsys)
+		p, err := render.Prepare(render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: md, Version: "test"}, &memo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	old := prepare()
+	card, err := fs.ReadFile(os.DirFS("../../themes/default"), "layouts/partials/card.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const mark = "zz-card-of-the-new-template"
+	newCard := bytes.Replace(card, []byte(`<article class="card card-{{.Kind}}">`), []byte(`<article class="card card-{{.Kind}} `+mark+`">`), 1)
+	if bytes.Equal(newCard, card) {
+		t.Fatal("the default card template changed: update this test")
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "layouts", "partials"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "layouts", "partials", "card.html"), newCard, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	next := prepare()
+	for _, path := range []string{"proposals/index.html", "en/proposals/index.html"} {
+		page, err := old.Render(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(page, []byte(mark)) {
+			t.Fatalf("%s: the old snapshot renders the new card template", path)
+		}
+		if page, err = next.Render(path); err != nil {
+			t.Fatal(err)
+		}
+		if n := bytes.Count(page, []byte(mark)); n == 0 || n != bytes.Count(page, []byte(`<article class="card `)) {
+			t.Errorf("%s: %d of %d cards of the new template", path, n, bytes.Count(page, []byte(`<article class="card `)))
 		}
 	}
 }

@@ -85,7 +85,7 @@ func (r *renderer) moderationPage() ([]byte, error) {
 		}
 		if it := s.Items[moderatedItem(m.Path)]; it != nil {
 			e.What = Link{r.tr.T("moderation.on_item"), r.link(it.URL())}
-			if c := r.cards[it]; c != nil && it.Hidden == nil {
+			if c := r.card(it); c != nil && it.Hidden == nil {
 				e.What.Title = codeTitle(c.Code, c.Title)
 			}
 		}

@@ -3,12 +3,14 @@ package render
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"html/template"
 	"path"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/site"
@@ -113,33 +115,110 @@ func phaseState(ph site.Phase, now time.Time) string {
 	return "current"
 }
 
-// allCards builds the card of every proposal, practice and plan item once.
-func (r *renderer) allCards() map[*site.Item]*Card {
+// cardSet makes the card of an item (a proposal, practice or plan item, the portal's own
+// or a federated one) the first time a view asks for it, in its renderer's language: pspm
+// serve lists every page again after each edit but renders only the few a browser asks
+// for, and a build makes each card once however many lists show it.
+type cardSet struct {
+	at    map[*site.Item]int32 // an item's slot
+	srcs  []cardSource         // what each slot's card is made of
+	slots []cardSlot
+}
+
+// cardSource is the item a card is made of: a proposal, a practice, or a plan item of
+// a kind.
+type cardSource struct {
+	prop *site.Proposal
+	prac *site.Practice
+	kind *site.Kind
+	plan site.PlanItem
+}
+
+// cardSlot is where one item's card is made, once.
+type cardSlot struct {
+	once sync.Once
+	card *Card
+}
+
+// allCards lists every item that has a card, without making any.
+func (r *renderer) allCards() *cardSet {
 	s := r.Site
-	cards := make(map[*site.Item]*Card, len(s.Items))
+	n := len(s.Proposals) + len(s.Practices) + len(s.Goals) + len(s.Objectives) + len(s.Results) + len(s.Actions)
+	cs := &cardSet{at: make(map[*site.Item]int32, n), srcs: make([]cardSource, 0, n)}
+	add := func(it *site.Item, src cardSource) {
+		if i, dup := cs.at[it]; dup {
+			cs.srcs[i] = src
+			return
+		}
+		cs.at[it] = int32(len(cs.srcs))
+		cs.srcs = append(cs.srcs, src)
+	}
 	for _, p := range s.Proposals {
-		cards[&p.Item] = r.proposalCard(p)
+		add(&p.Item, cardSource{prop: p})
 	}
 	for _, p := range s.Practices {
-		cards[&p.Item] = r.practiceCard(p)
+		add(&p.Item, cardSource{prac: p})
 	}
 	for _, k := range site.PlanKinds {
 		for _, p := range k.Items(s) {
-			cards[p.Base()] = r.planCard(k, p)
+			add(p.Base(), cardSource{kind: k, plan: p})
 		}
 	}
 	for _, fp := range s.Federated {
 		for _, g := range fp.Goals {
-			cards[&g.Item] = r.planCard(site.KindOf(site.Goals), g)
+			add(&g.Item, cardSource{kind: site.KindOf(site.Goals), plan: g})
 		}
 		for _, o := range fp.Objectives {
-			cards[&o.Item] = r.planCard(site.KindOf(site.Objectives), o)
+			add(&o.Item, cardSource{kind: site.KindOf(site.Objectives), plan: o})
 		}
 		for _, a := range fp.Actions {
-			cards[&a.Item] = r.planCard(site.KindOf(site.Actions), a)
+			add(&a.Item, cardSource{kind: site.KindOf(site.Actions), plan: a})
 		}
 	}
-	return cards
+	cs.slots = make([]cardSlot, len(cs.srcs))
+	return cs
+}
+
+// card is the card of it in the page language, rendered by the theme's "card" template
+// when it has one, or nil when it has no card. Safe for concurrent use. A card the
+// template fails on has no HTML, and every page rendered after that fails (cardFailed).
+func (r *renderer) card(it *site.Item) *Card {
+	i, ok := r.cards.at[it]
+	if !ok {
+		return nil
+	}
+	sl := &r.cards.slots[i]
+	sl.once.Do(func() { sl.card = r.makeCard(r.cards.srcs[i]) })
+	return sl.card
+}
+
+// makeCard makes the card of src, and renders it.
+func (r *renderer) makeCard(src cardSource) *Card {
+	var c *Card
+	switch {
+	case src.prop != nil:
+		c = r.proposalCard(src.prop)
+	case src.prac != nil:
+		c = r.practiceCard(src.prac)
+	default:
+		c = r.planCard(src.kind, src.plan)
+	}
+	if t := r.tmpl["home"]; t != nil && t.Lookup("card") != nil { // a theme without a card template renders its lists its own way
+		h, err := r.renderCard(t, c)
+		if err != nil {
+			r.cardErr.CompareAndSwap(nil, &err)
+		}
+		c.HTML = h
+	}
+	return c
+}
+
+// cardFailed is the first error of the card template, if any.
+func (r *renderer) cardFailed() error {
+	if err := r.cardErr.Load(); err != nil {
+		return fmt.Errorf("template card: %w", *err)
+	}
+	return nil
 }
 
 // planCard is the card of a plan item of kind k: what every kind shows, and its own fields.
@@ -226,7 +305,7 @@ func codeTitle(code, title string) string {
 }
 
 func (r *renderer) itemLink(it *site.Item) Link {
-	if c := r.cards[it]; c != nil {
+	if c := r.card(it); c != nil {
 		return Link{codeTitle(c.Code, c.Title), r.link(it.URL())}
 	}
 	return Link{it.ID, r.link(it.URL())}
@@ -308,17 +387,17 @@ func later(a, b time.Time) time.Time {
 func (r *renderer) listPages() []task {
 	s := r.Site
 	var out []task
-	propCards := func(ps []*site.Proposal) []*Card {
-		c := make([]*Card, len(ps))
+	propItems := func(ps []*site.Proposal) []*site.Item {
+		c := make([]*site.Item, len(ps))
 		for i, p := range ps {
-			c[i] = r.cards[&p.Item]
+			c[i] = &p.Item
 		}
 		return c
 	}
-	pracCards := func(ps []*site.Practice) []*Card {
-		c := make([]*Card, len(ps))
+	pracItems := func(ps []*site.Practice) []*site.Item {
+		c := make([]*site.Item, len(ps))
 		for i, p := range ps {
-			c[i] = r.cards[&p.Item]
+			c[i] = &p.Item
 		}
 		return c
 	}
@@ -343,16 +422,16 @@ func (r *renderer) listPages() []task {
 	}
 	crumbs := []Link{{r.tr.T("menu.home"), r.link("/")}}
 	propCrumbs := append(crumbs, Link{r.tr.T("menu.proposals"), r.link("/proposals/")})
-	out = append(out, r.paginate("proposals", "/proposals/", r.tr.T("proposals.title"), r.tr.T("proposals.intro"), crumbs, propCards(s.Proposals), propFilters, "/proposals/index.xml")...)
+	out = append(out, r.paginate("proposals", "/proposals/", r.tr.T("proposals.title"), r.tr.T("proposals.intro"), crumbs, propItems(s.Proposals), propFilters, "/proposals/index.xml")...)
 	for _, st := range site.ProposalStatuses {
 		if ps := byStatus[st]; len(ps) > 0 {
 			url := "/proposals/status/" + st + "/"
-			out = append(out, r.paginate("proposals", url, r.tr.T("proposals.by_status", r.tr.T("status."+st)), "", propCrumbs, propCards(ps), active(propFilters, r.link(url)), "")...)
+			out = append(out, r.paginate("proposals", url, r.tr.T("proposals.by_status", r.tr.T("status."+st)), "", propCrumbs, propItems(ps), active(propFilters, r.link(url)), "")...)
 		}
 	}
 	for _, b := range propBodies {
 		url := "/proposals/body/" + b.ID + "/"
-		out = append(out, r.paginate("proposals", url, r.tr.T("proposals.by_body", b.Name), "", propCrumbs, propCards(b.Proposals), active(propFilters, r.link(url)), "")...)
+		out = append(out, r.paginate("proposals", url, r.tr.T("proposals.by_body", b.Name), "", propCrumbs, propItems(b.Proposals), active(propFilters, r.link(url)), "")...)
 	}
 
 	// Practices: all, by kind, by body.
@@ -428,27 +507,27 @@ func (r *renderer) listPages() []task {
 		}
 	}
 	pracCrumbs := append(crumbs[:1:1], Link{r.tr.T("menu.practices"), r.link("/practices/")})
-	out = append(out, r.paginate("practices", "/practices/", r.tr.T("practices.title"), r.tr.T("practices.intro"), crumbs, pracCards(s.Practices), pracFilters, "/practices/index.xml")...)
+	out = append(out, r.paginate("practices", "/practices/", r.tr.T("practices.title"), r.tr.T("practices.intro"), crumbs, pracItems(s.Practices), pracFilters, "/practices/index.xml")...)
 	for _, o := range origins {
 		url := "/practices/source/" + o.key + "/"
-		out = append(out, r.paginate("practices", url, o.title, "", pracCrumbs, pracCards(o.ps), active(pracFilters, r.link(url)), "")...)
+		out = append(out, r.paginate("practices", url, o.title, "", pracCrumbs, pracItems(o.ps), active(pracFilters, r.link(url)), "")...)
 	}
 	for _, k := range site.PracticeKinds {
 		if ps := byKind[k]; len(ps) > 0 {
 			url := "/practices/kind/" + k + "/"
-			out = append(out, r.paginate("practices", url, r.tr.T("practices.by_kind", r.tr.T("kind."+k)), "", pracCrumbs, pracCards(ps), active(pracFilters, r.link(url)), "")...)
+			out = append(out, r.paginate("practices", url, r.tr.T("practices.by_kind", r.tr.T("kind."+k)), "", pracCrumbs, pracItems(ps), active(pracFilters, r.link(url)), "")...)
 		}
 	}
 	for _, b := range pracBodies {
 		url := "/practices/body/" + b.ID + "/"
-		out = append(out, r.paginate("practices", url, r.tr.T("practices.by_body", b.Name), "", pracCrumbs, pracCards(b.Practices), active(pracFilters, r.link(url)), "")...)
+		out = append(out, r.paginate("practices", url, r.tr.T("practices.by_body", b.Name), "", pracCrumbs, pracItems(b.Practices), active(pracFilters, r.link(url)), "")...)
 	}
 
 	// Tags.
 	tagCrumbs := append(crumbs[:1:1], Link{r.tr.T("menu.tags"), r.link("/tags/")})
 	for _, tg := range s.Tags {
-		cards := append(propCards(tg.Proposals), pracCards(tg.Practices)...)
-		out = append(out, r.paginate("tag", "/tags/"+tg.Slug+"/", r.tr.T("tags.one", tg.Name), "", tagCrumbs, cards, nil, "")...)
+		items := append(propItems(tg.Proposals), pracItems(tg.Practices)...)
+		out = append(out, r.paginate("tag", "/tags/"+tg.Slug+"/", r.tr.T("tags.one", tg.Name), "", tagCrumbs, items, nil, "")...)
 	}
 	return out
 }
@@ -477,10 +556,10 @@ func active(filters []Filter, url string) []Filter {
 	return out
 }
 
-// paginate splits cards into pages of Config.Paginate: base, base/page/2/, …
-func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, cards []*Card, filters []Filter, feed string) []task {
+// paginate splits the cards of items into pages of Config.Paginate: base, base/page/2/, …
+func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, items []*site.Item, filters []Filter, feed string) []task {
 	per := r.Config.Paginate
-	pages := max(1, (len(cards)+per-1)/per)
+	pages := max(1, (len(items)+per-1)/per)
 	pageURL := func(n int) string {
 		if n == 1 {
 			return base
@@ -488,10 +567,14 @@ func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, ca
 		return base + "page/" + strconv.Itoa(n) + "/"
 	}
 	out := make([]task, 0, pages)
-	// Only the addresses are made now; each page's view is made when the page is (pspm
-	// serve lists every page on each rebuild and renders the few it is asked for).
+	// Only the addresses are made now; each page's view, and its cards, when the page is
+	// (pspm serve lists every page on each rebuild and renders the few it is asked for).
 	view := func(n int) *Page {
-		lo, hi := (n-1)*per, min(n*per, len(cards))
+		lo, hi := (n-1)*per, min(n*per, len(items))
+		cards := make([]*Card, hi-lo)
+		for i, it := range items[lo:hi] {
+			cards[i] = r.card(it)
+		}
 		pager := Pager{Page: n, Pages: pages, First: r.link(pageURL(1)), Last: r.link(pageURL(pages))}
 		if n > 1 {
 			pager.Prev = r.link(pageURL(n - 1))
@@ -516,7 +599,7 @@ func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, ca
 			}
 		}
 		p := &Page{Title: title, URL: r.link(pageURL(n)), Breadcrumbs: crumbs,
-			List: &ListView{Heading: heading, Intro: intro, Cards: cards[lo:hi], Filters: fs, Pager: pager}}
+			List: &ListView{Heading: heading, Intro: intro, Cards: cards, Filters: fs, Pager: pager}}
 		if kind != "tag" && n == 1 {
 			p.List.Forge = r.newLinks
 		}
@@ -554,21 +637,21 @@ func (r *renderer) homePage() ([]byte, error) {
 	})
 	for _, p := range supported[:min(5, len(supported))] {
 		if p.Tally.Support > 0 {
-			h.MostSupported = append(h.MostSupported, r.cards[&p.Item])
+			h.MostSupported = append(h.MostSupported, r.card(&p.Item))
 		}
 	}
 	for _, p := range s.Proposals[:min(5, len(s.Proposals))] {
-		h.LatestProps = append(h.LatestProps, r.cards[&p.Item])
+		h.LatestProps = append(h.LatestProps, r.card(&p.Item))
 	}
 	for _, p := range s.Practices[:min(5, len(s.Practices))] {
-		h.LatestPractice = append(h.LatestPractice, r.cards[&p.Item])
+		h.LatestPractice = append(h.LatestPractice, r.card(&p.Item))
 	}
 	h.Intro = htmlOf(r.plan.HTML)
 	return r.page("home", &Page{Title: r.view.Title, Description: r.view.Description, URL: r.link("/"), Home: h, Feed: r.link("/index.xml")})
 }
 
 func (r *renderer) goalView(g *site.Goal) GoalView {
-	v := GoalView{ID: g.ID, Title: r.cards[&g.Item].Title, Code: g.Code, URL: r.link(g.URL()), HTML: r.itemText(&g.Item), Progress: g.Progress.Percent, Contributions: r.contributions(&g.Item)}
+	v := GoalView{ID: g.ID, Title: r.card(&g.Item).Title, Code: g.Code, URL: r.link(g.URL()), HTML: r.itemText(&g.Item), Progress: g.Progress.Percent, Contributions: r.contributions(&g.Item)}
 	for _, o := range g.Objectives {
 		v.Objectives = append(v.Objectives, r.objectiveView(o))
 	}
@@ -576,16 +659,16 @@ func (r *renderer) goalView(g *site.Goal) GoalView {
 }
 
 func (r *renderer) objectiveView(o *site.Objective) ObjectiveView {
-	v := ObjectiveView{ID: o.ID, Title: r.cards[&o.Item].Title, Code: o.Code, URL: r.link(o.URL()), AgID: o.AgID, AgIDRefs: r.agidRefs(o.AgID), AgIDLang: r.agidLang(), HTML: r.itemText(&o.Item), Progress: o.Progress.Percent, Contributions: r.contributions(&o.Item)}
+	v := ObjectiveView{ID: o.ID, Title: r.card(&o.Item).Title, Code: o.Code, URL: r.link(o.URL()), AgID: o.AgID, AgIDRefs: r.agidRefs(o.AgID), AgIDLang: r.agidLang(), HTML: r.itemText(&o.Item), Progress: o.Progress.Percent, Contributions: r.contributions(&o.Item)}
 	if o.GoalItem != nil {
 		v.Goal = r.itemLink(&o.GoalItem.Item)
 	}
 	v.Results = r.resultTable("h-results", o.Results, r.Site.Built, func(it *site.Item, _ string) Link { return r.itemLink(it) }, false)
 	for _, a := range o.Actions {
-		v.Actions = append(v.Actions, r.cards[&a.Item])
+		v.Actions = append(v.Actions, r.card(&a.Item))
 	}
 	for _, a := range o.Contributing {
-		v.Contributing = append(v.Contributing, r.cards[&a.Item])
+		v.Contributing = append(v.Contributing, r.card(&a.Item))
 	}
 	return v
 }
@@ -643,7 +726,7 @@ func (r *renderer) objectivePage(o *site.Objective) ([]byte, error) {
 }
 
 func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
-	v := &ActionView{ID: a.ID, Title: r.cards[&a.Item].Title, Code: a.Code, URL: r.link(a.URL()), Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
+	v := &ActionView{ID: a.ID, Title: r.card(&a.Item).Title, Code: a.Code, URL: r.link(a.URL()), Owner: r.bodyLink(a.OwnerBody, a.Owner), Status: a.Status, Label: r.tr.T("status." + a.Status),
 		Progress: a.Progress, Start: a.Start, Due: a.Due, HTML: r.itemText(&a.Item), ContributesTo: a.ContributesTo,
 		Contributions: r.contributions(&a.Item)}
 	v.Owners, v.Addressees = r.ownerLinks(a), r.addresseeLinks(a)
@@ -690,7 +773,7 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 }
 
 func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
-	v := &ProposalView{Card: *r.cards[&p.Item], Authors: p.Authors, Contributions: r.contributions(&p.Item)}
+	v := &ProposalView{Card: *r.card(&p.Item), Authors: p.Authors, Contributions: r.contributions(&p.Item)}
 	late := r.itemTextLater(&p.Item, &v.HTML)
 	v.Tags, v.MoreTags = r.tagLinks(p.Tags), 0 // the card shows some, the page all
 	for _, t := range p.TargetItems {
@@ -728,7 +811,7 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 }
 
 func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
-	v := &PracticeView{Card: *r.cards[&p.Item], AgID: p.AgID, AgIDRefs: r.agidRefs(p.AgID), AgIDLang: r.agidLang(), Contributions: r.contributions(&p.Item)}
+	v := &PracticeView{Card: *r.card(&p.Item), AgID: p.AgID, AgIDRefs: r.agidRefs(p.AgID), AgIDLang: r.agidLang(), Contributions: r.contributions(&p.Item)}
 	late := r.textLater(&p.Item, func(html string) { v.HTML = htmlOf(html); r.textDone(&p.Item) })
 	v.Tags, v.MoreTags = r.tagLinks(p.Tags), 0
 	for _, l := range p.Links {
@@ -1032,7 +1115,7 @@ func (r *renderer) federatedPlanPage(fp *site.FederatedPlan) ([]byte, error) {
 	var cards []*Card
 	for _, o := range fp.Objectives {
 		for _, a := range o.Actions {
-			cards = append(cards, r.cards[&a.Item])
+			cards = append(cards, r.card(&a.Item))
 		}
 	}
 	title := fp.Plan.Title + " · " + fp.Body.Name

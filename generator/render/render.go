@@ -91,13 +91,15 @@ type renderer struct {
 	layouts  map[*site.Version]*planLayout  // how each version's plan (nil: the draft) is laid out in pages, made once
 	lineage  *site.Lineage                  // the index of the versions for the items' history, made once
 	view     *SiteView
-	cards    map[*site.Item]*Card
+	cards    *cardSet
+	cardErr  atomic.Pointer[error]       // the first error of the card template (cardFailed)
 	rows     map[*site.Action]*ActionRow // the rows of the tables of actions, made once
 	bufs     sync.Pool                   // of *bytes.Buffer, for pages
 	all      []*renderer                 // every language's renderer, for the language switcher
 	prefill  prefills                    // what the forge buttons prefill
 	newLinks *ForgeView                  // the forge links to propose a new proposal or practice
 	memo     *Memo                       // what pspm serve keeps between builds, or nil
+	epoch    uint64                      // the memo's epoch of the language when Prepare began
 	base     string                      // Config.BasePath(), which parses the base URL
 	tagURLs  sync.Map                    // tag → the link to its page
 	warns    diag.List                   // warnings found while listing the files (static files the minifier cannot read)
@@ -260,13 +262,10 @@ func (r *renderer) prepareTexts(rs []*renderer, i int) {
 func (r *renderer) prepareViews(i int) ([]task, error) {
 	r.renderVersionTexts()
 	r.view = r.siteView()
+	r.cards = r.allCards() // before the versions: the plan links the proposals of its actions by title
 	r.prepareVersions()
 	r.prefill = r.makePrefills()
 	r.newLinks = r.forgeNew()
-	r.cards = r.allCards()
-	if err := r.renderCards(); err != nil {
-		return nil, err
-	}
 	if err := r.renderRows(); err != nil {
 		return nil, err
 	}
@@ -718,35 +717,11 @@ func (r *renderer) textLang(it *site.Item) string {
 	return r.lang
 }
 
-// renderCards renders every card once with the theme's "card" template.
-func (r *renderer) renderCards() error {
-	t := r.tmpl["home"]
-	if t == nil || t.Lookup("card") == nil {
-		return nil // a theme without a card template renders its lists its own way
-	}
-	items := make([]*site.Item, 0, len(r.cards))
-	for it := range r.cards {
-		items = append(items, it)
-	}
-	out := make([]template.HTML, len(items))
-	errs := make([]error, len(items))
-	parallel.For(len(items), func(i int) {
-		out[i], errs[i] = r.renderCard(t, r.cards[items[i]])
-	})
-	for i, it := range items {
-		if errs[i] != nil {
-			return fmt.Errorf("template card: %w", errs[i])
-		}
-		r.cards[it].HTML = out[i]
-	}
-	return nil
-}
-
 // renderCard executes the card template t on c, or takes the card from the memo of
 // pspm serve.
 func (r *renderer) renderCard(t *template.Template, c *Card) (template.HTML, error) {
 	if r.memo != nil {
-		return r.memo.card(r.lang, t, c)
+		return r.memo.card(r.lang, r.epoch, t, c)
 	}
 	var b bytes.Buffer
 	err := t.ExecuteTemplate(&b, "card", c)
@@ -808,6 +783,9 @@ func (r *renderer) page(kind string, in *Page) ([]byte, error) {
 		defer func() { b.Reset(); r.bufs.Put(b) }()
 		if err := t.ExecuteTemplate(b, "base", p); err != nil {
 			return nil, fmt.Errorf("template %s: %w", kind, err)
+		}
+		if err := r.cardFailed(); err != nil {
+			return nil, err
 		}
 		// A copy of exactly the page's size: the buffer, grown once, serves the next page.
 		return append([]byte(nil), b.Bytes()...), nil

@@ -73,7 +73,7 @@ type TargetView struct {
 
 // resultPage renders the page of an expected result.
 func (r *renderer) resultPage(res *site.Result) ([]byte, error) {
-	v := &ResultView{ID: res.ID, Title: r.cards[&res.Item].Title, Code: res.Code, URL: r.link(res.URL()), HTML: r.itemText(&res.Item),
+	v := &ResultView{ID: res.ID, Title: r.card(&res.Item).Title, Code: res.Code, URL: r.link(res.URL()), HTML: r.itemText(&res.Item),
 		Contributions: r.contributions(&res.Item)}
 	var goal, obj *site.Item
 	if o := res.ObjectiveItem; o != nil {

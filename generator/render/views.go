@@ -669,7 +669,7 @@ type TagCard struct {
 
 func (r *renderer) tally(t site.Tally) TallyView {
 	if r.memo != nil {
-		return r.memo.tally(r.lang, t, func() TallyView { return r.makeTally(t) })
+		return r.memo.tally(r.lang, r.epoch, t, func() TallyView { return r.makeTally(t) })
 	}
 	return r.makeTally(t)
 }
