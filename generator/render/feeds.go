@@ -420,24 +420,21 @@ type smURL struct {
 }
 
 // sitemap lists every HTML page of the portal.
-func (r *renderer) sitemap(tasks []task) task {
-	type page struct {
-		url  string
-		date time.Time
-	}
-	var pages []page
-	for _, t := range tasks {
-		if t.url != "" {
-			pages = append(pages, page{t.url, t.date})
-		}
-	}
-	// The addresses are made when the file is (pspm serve may never be asked for it).
+func (r *renderer) sitemap(lists ...[]task) task {
+	// The addresses are listed when the file is made (pspm serve may never be asked for
+	// it): the tasks do not change.
 	return task{path: "sitemap.xml", make: func() ([]byte, error) {
-		urls := make([]smURL, len(pages))
-		for i, p := range pages {
-			urls[i].Loc = r.Config.AbsURL(p.url)
-			if !p.date.IsZero() {
-				urls[i].LastMod = p.date.Format("2006-01-02")
+		var urls []smURL
+		for _, tasks := range lists {
+			for _, t := range tasks {
+				if t.url == "" {
+					continue
+				}
+				u := smURL{Loc: r.Config.AbsURL(t.url)}
+				if !t.date.IsZero() {
+					u.LastMod = t.date.Format("2006-01-02")
+				}
+				urls = append(urls, u)
 			}
 		}
 		sort.Slice(urls, func(i, j int) bool { return urls[i].Loc < urls[j].Loc })

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"hash/maphash"
 	"html/template"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,10 +30,10 @@ import (
 // Render is safe for concurrent use; Patch is not, and must not run during a Render.
 type Prepared struct {
 	rs     []*renderer
-	tasks  map[string]task
-	paths  []string  // sorted once sorted is done
+	lists  [][]task // every language's files, then the sitemap
+	tasks  map[string]taskAt
+	paths  []string  // made and sorted by the first call of Paths
 	sorted sync.Once // by Paths
-	kinds  map[string][]string
 }
 
 // Memo remembers, across the Prepare calls of one pspm serve, the Markdown rendered by
@@ -425,7 +427,7 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 			r.epoch = memo.epoch(r.lang)
 		}
 	}
-	p := &Prepared{rs: rs, kinds: map[string][]string{}}
+	p := &Prepared{rs: rs}
 	// The texts of the first language first (the others take its renderings of what they
 	// do not translate), then every language's views at once.
 	for i, r := range rs {
@@ -442,28 +444,32 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 		}()
 	}
 	wg.Wait()
-	var all []task
+	n := 1
 	for i := range rs {
 		if failed[i] != nil {
 			return nil, failed[i]
 		}
-		all = append(all, tasks[i]...)
+		n += len(tasks[i])
 	}
-	all = append(all, rs[0].sitemap(all))
-	p.tasks = make(map[string]task, len(all))
-	p.paths = make([]string, 0, len(all))
-	for _, t := range all {
-		if prev, dup := p.tasks[t.path]; dup { // as claim does
-			return nil, clash(t.path, claimant{kind: prev.kind, url: prev.url, src: prev.src}, claimant{kind: t.kind, url: t.url, src: t.src})
-		}
-		p.tasks[t.path] = t
-		p.paths = append(p.paths, t.path)
-		if t.kind != "" {
-			p.kinds[t.kind] = append(p.kinds[t.kind], t.path)
+	p.lists = append(tasks, []task{rs[0].sitemap(tasks...)})
+	p.tasks = make(map[string]taskAt, n)
+	for l, list := range p.lists {
+		for i := range list {
+			t := &list[i]
+			if at, dup := p.tasks[t.path]; dup { // as claim does
+				prev := p.task(at)
+				return nil, clash(t.path, claimant{kind: prev.kind, url: prev.url, src: prev.src}, claimant{kind: t.kind, url: t.url, src: t.src})
+			}
+			p.tasks[t.path] = taskAt{int32(l), int32(i)}
 		}
 	}
 	return p, nil
 }
+
+// taskAt is where a task is in Prepared.lists.
+type taskAt struct{ list, i int32 }
+
+func (p *Prepared) task(at taskAt) *task { return &p.lists[at.list][at.i] }
 
 // Begun is what Prepare needs that does not depend on the site's content: the strings
 // and templates of every language, read from the theme. See Begin.
@@ -522,7 +528,13 @@ func (p *Prepared) Warnings() diag.List { return p.rs[0].warns }
 
 // Paths lists the path of every file of the portal, sorted (the first call sorts them).
 func (p *Prepared) Paths() []string {
-	p.sorted.Do(func() { sort.Strings(p.paths) })
+	p.sorted.Do(func() {
+		p.paths = make([]string, 0, len(p.tasks))
+		for path := range p.tasks {
+			p.paths = append(p.paths, path)
+		}
+		sort.Strings(p.paths)
+	})
 	return p.paths
 }
 
@@ -537,11 +549,11 @@ func (p *Prepared) Has(path string) bool {
 
 // Render renders the file at path (as Paths lists it).
 func (p *Prepared) Render(path string) ([]byte, error) {
-	t, ok := p.tasks[path]
+	at, ok := p.tasks[path]
 	if !ok {
 		return nil, fmt.Errorf("no file %s", path)
 	}
-	data, err := t.make()
+	data, err := p.task(at).make()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -551,14 +563,17 @@ func (p *Prepared) Render(path string) ([]byte, error) {
 // Sample lists the first few pages of each kind, in every language: what `pspm check`
 // renders to find errors in the site's templates.
 func (p *Prepared) Sample() []string {
-	var out []string
-	kinds := make([]string, 0, len(p.kinds))
-	for k := range p.kinds {
-		kinds = append(kinds, k)
+	first := map[string][]string{} // by kind, in the order of the files
+	for _, list := range p.lists {
+		for _, t := range list {
+			if t.kind != "" && len(first[t.kind]) < 3 {
+				first[t.kind] = append(first[t.kind], t.path)
+			}
+		}
 	}
-	sort.Strings(kinds)
-	for _, k := range kinds {
-		out = append(out, p.kinds[k][:min(3, len(p.kinds[k]))]...)
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(first)) {
+		out = append(out, first[k]...)
 	}
 	return out
 }
