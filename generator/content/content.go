@@ -919,6 +919,16 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 // s with those files' half-read items added and keeps the errors in those files at
 // positions not reported already. s itself is left as it was.
 func halfReadProblems(s *site.Site, results []result, errs *diag.List) {
+	someHalf := false
+	for i := range results {
+		if results[i].halfRead != nil {
+			someHalf = true
+			break
+		}
+	}
+	if !someHalf {
+		return // no file was half read: nothing to copy the site for
+	}
 	t := &site.Site{Plan: s.Plan}
 	half := map[string]bool{}
 	seen := map[diag.Pos]bool{}
