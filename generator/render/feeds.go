@@ -181,6 +181,9 @@ func (r *renderer) feed(file, page, title string, entries func() []entry) task {
 	return r.feedTitled(file, page, func() string { return title }, entries, nil)
 }
 
+// feedPath is the path of the feed file, a site path, in the language of prefix.
+func feedPath(prefix, file string) string { return strings.TrimPrefix(prefix+file, "/") }
+
 // feedTitled is feed, with a title made when the feed is rendered (pspm serve patches an
 // item's title in place). own is the item whose feed it is, nil for the others.
 //
@@ -189,7 +192,7 @@ func (r *renderer) feed(file, page, title string, entries func() []entry) task {
 // it (textMemo); an item's own feed is counted with its pages (expectText), and lets go
 // of the item's text even when its publication is no longer among the latest entries.
 func (r *renderer) feedTitled(file, page string, titleOf func() string, entries func() []entry, own *site.Item) task {
-	file = strings.TrimPrefix(r.prefix+file, "/")
+	file = feedPath(r.prefix, file)
 	page = r.prefix + page
 	latest := func() []entry {
 		es := entries()

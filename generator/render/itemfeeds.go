@@ -25,74 +25,90 @@ func (r *renderer) follow(it *site.Item) string {
 	return r.link(it.URL() + "index.xml")
 }
 
-// itemFeeds lists the feed of every item that has a page.
+// itemFeeds lists the feed of every item that has a page. Only the feed's path is made
+// now; the rest when the feed is (pspm serve lists every file after each edit).
 func (r *renderer) itemFeeds() []task {
 	s := r.Site
 	var out []task
-	add := func(it *site.Item, date time.Time, extra func() []entry) {
-		title := func() string {
-			if c := r.card(it); c != nil {
-				return codeTitle(c.Code, c.Title)
-			}
-			return it.ID
-		}
-		out = append(out, r.feedTitled(it.URL()+"index.xml", it.URL(), func() string { return r.tr.T("feed.item.title", title()) }, func() []entry {
-			es := r.itemEntries(it, title(), date)
-			if extra == nil {
-				return es
-			}
-			more := extra()
-			// A progress report is also a change of the item's file: one entry says it.
-			reported := map[string]bool{}
-			for _, e := range more {
-				if _, commit, ok := strings.Cut(e.id, "#progress-"); ok {
-					reported[commit] = true
-				}
-			}
-			kept := es[:0]
-			for _, e := range es {
-				if _, commit, ok := strings.Cut(e.id, "#change-"); !ok || !reported[commit] {
-					kept = append(kept, e)
-				}
-			}
-			return append(kept, more...)
-		}, it))
+	add := func(it *site.Item, date time.Time, a *site.Action, p *site.Proposal) {
+		out = append(out, task{path: feedPath(r.prefix, it.URL()+"index.xml"), make: func() ([]byte, error) {
+			return r.itemFeed(it, date, a, p).make()
+		}})
 	}
 	for _, k := range site.PlanKinds {
 		for _, p := range k.Items(s) {
 			it := p.Base()
-			var extra func() []entry
+			var act *site.Action
 			if a := s.Action(it.ID); a != nil && &a.Item == it {
-				extra = func() []entry { return r.actionProgress(a) }
+				act = a
 			}
-			add(it, time.Time{}, extra)
+			add(it, time.Time{}, act, nil)
 		}
 	}
 	for _, fp := range s.Federated {
 		for _, g := range fp.Goals {
-			add(&g.Item, time.Time{}, nil)
+			add(&g.Item, time.Time{}, nil, nil)
 		}
 		for _, o := range fp.Objectives {
-			add(&o.Item, time.Time{}, nil)
+			add(&o.Item, time.Time{}, nil, nil)
 		}
 		for _, a := range fp.Actions {
-			add(&a.Item, time.Time{}, nil)
+			add(&a.Item, time.Time{}, nil, nil)
 		}
 	}
 	for _, p := range s.Proposals {
-		add(&p.Item, p.Date, func() []entry {
+		add(&p.Item, p.Date, nil, p)
+	}
+	for _, p := range s.Practices {
+		add(&p.Item, p.Date, nil, nil)
+	}
+	return out
+}
+
+// itemFeed is the feed of item it: with a, the action's progress reports; with p, the
+// official answer to the proposal.
+func (r *renderer) itemFeed(it *site.Item, date time.Time, a *site.Action, p *site.Proposal) task {
+	title := func() string {
+		if c := r.card(it); c != nil {
+			return codeTitle(c.Code, c.Title)
+		}
+		return it.ID
+	}
+	var extra func() []entry
+	switch {
+	case a != nil:
+		extra = func() []entry { return r.actionProgress(a) }
+	case p != nil:
+		extra = func() []entry {
 			if p.Answer.Date.IsZero() && p.Answer.Text == "" {
 				return nil
 			}
 			label := r.tr.T("feed.item.answer")
 			return []entry{{id: p.URL() + "#answer", url: p.URL(), title: r.card(&p.Item).Title + ": " + label, author: r.view.Plan.Owner.Title,
 				summary: label, html: string(r.ans[p]), date: p.Answer.Date}}
-		})
+		}
 	}
-	for _, p := range s.Practices {
-		add(&p.Item, p.Date, nil)
-	}
-	return out
+	return r.feedTitled(it.URL()+"index.xml", it.URL(), func() string { return r.tr.T("feed.item.title", title()) }, func() []entry {
+		es := r.itemEntries(it, title(), date)
+		if extra == nil {
+			return es
+		}
+		more := extra()
+		// A progress report is also a change of the item's file: one entry says it.
+		reported := map[string]bool{}
+		for _, e := range more {
+			if _, commit, ok := strings.Cut(e.id, "#progress-"); ok {
+				reported[commit] = true
+			}
+		}
+		kept := es[:0]
+		for _, e := range es {
+			if _, commit, ok := strings.Cut(e.id, "#change-"); !ok || !reported[commit] {
+				kept = append(kept, e)
+			}
+		}
+		return append(kept, more...)
+	}, it)
 }
 
 // itemEntries are the entries every item's feed has: its publication and the changes

@@ -314,9 +314,13 @@ func (r *renderer) itemLink(it *site.Item) Link {
 // pages lists every HTML page of the portal.
 func (r *renderer) pages() []task {
 	s := r.Site
-	var t []task
+	// Room for the pages and the feeds (about one per item, and the lists' pages), which
+	// prepareViews appends: 32,000 tasks at 10,000 proposals, listed after each edit.
+	items := len(s.Proposals) + len(s.Practices) + len(s.Goals) + len(s.Objectives) + len(s.Results) + len(s.Actions)
+	t := make([]task, 0, 2*items+4*items/max(1, r.Config.Paginate)+len(s.Bodies)+len(s.Tags)+256)
 	add := func(kind, url string, date time.Time, make func() ([]byte, error)) {
-		t = append(t, task{kind: kind, path: indexFile(r.prefix + url), url: r.prefix + url, date: date, make: make})
+		url = r.prefix + url
+		t = append(t, task{kind: kind, path: indexFile(url), url: url, date: date, make: make})
 	}
 	add("home", "/", s.Built, r.homePage)
 	t = append(t, r.versionPages()...)
@@ -373,6 +377,9 @@ func (r *renderer) pages() []task {
 
 // indexFile is the file that serves a pretty URL: /a/b/ -> a/b/index.html.
 func indexFile(url string) string {
+	if c := path.Clean(url); len(url) == len(c)+1 && url[len(url)-1] == '/' && url[:len(c)] == c && c != "/" {
+		return url[1:] + "index.html" // clean already: one string, not Join's two
+	}
 	return path.Join(url[1:], "index.html")
 }
 
