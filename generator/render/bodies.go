@@ -117,22 +117,20 @@ func (r *renderer) actionRowSizes() map[*site.Action]int {
 	return out
 }
 
+// titleBytes is what the title of the item a vote or comment is on counts for in its row
+// (see rowSize).
+const titleBytes = 150
+
 // rowSize estimates the bytes of row i of list k. The title of the item a vote or a
 // comment is on counts for titleBytes, not its length: pspm serve patches a proposal's
 // new title in without cutting the pages again, and the pages must stay those a build
 // makes.
 func (r *renderer) rowSize(l *bodyLists, sizes map[*site.Action]int, k, i int) int {
-	const titleBytes = 150
 	switch k {
 	case listResults:
 		return resultRowBytes(r.bodyResultRow(l.results[i], i < l.leads))
 	case listVotes:
-		rc := l.votes[i]
-		n := 300 + len(rc.Detail) + len(rc.File)
-		if rc.On != nil {
-			n += titleBytes + rc.On.URLLen()
-		}
-		return n + n/8
+		return voteRowBytes(l.votes[i])
 	case listComments:
 		f := l.comments[i]
 		n := 250 + len(f.Title) + len(f.ID())
@@ -147,19 +145,69 @@ func (r *renderer) rowSize(l *bodyLists, sizes map[*site.Action]int, k, i int) i
 	return 600
 }
 
+// voteRowBytes is rowSize of the row of a vote: the same in every language.
+func voteRowBytes(rc *site.Reaction) int {
+	n := 300 + len(rc.Detail) + len(rc.File)
+	if rc.On != nil {
+		n += titleBytes + rc.On.URLLen()
+	}
+	return n + n/8
+}
+
+// voteRows are the bodies' votes (as Body.Votes lists them) and the bytes of each one's
+// row (voteRowBytes).
+type voteRows struct {
+	votes []*site.Reaction
+	bytes []int32
+}
+
+// voteBytes is voteRowBytes of each of b's votes, in the order of b.Votes, or nil. They
+// are made once for every language, in one pass over the site's reactions in the order
+// they lie in memory: measuring each body's votes in turn jumped across the whole array,
+// a cache miss for each of the 100,000 votes of a large site, in each language.
+func (r *renderer) voteBytes(b *site.Body) []int32 {
+	first := r.all[0]
+	first.votesOnce.Do(func() {
+		first.votes = map[*site.Body]*voteRows{}
+		for _, rc := range r.Site.Reactions {
+			if rc.VoterBody == nil || rc.Amendment != nil { // as Derive lists Body.Votes
+				continue
+			}
+			v := first.votes[rc.VoterBody]
+			if v == nil {
+				v = &voteRows{}
+				first.votes[rc.VoterBody] = v
+			}
+			v.votes = append(v.votes, rc)
+			v.bytes = append(v.bytes, int32(voteRowBytes(rc)))
+		}
+	})
+	if v := first.votes[b]; v != nil && slices.Equal(v.votes, b.Votes) {
+		return v.bytes
+	}
+	return nil // the votes are not those: measured one by one
+}
+
 // bodySplit cuts the rows of a body's lists into pages: the first row of each page, as
 // a place in all the lists one after the other. The first page holds fewer rows, as it
 // also has the body's description and cards: each card counts for cardBytes, not its
 // size, so that editing a proposal's words (which pspm serve patches in without cutting
 // the pages again) never moves a row to another page.
-func (r *renderer) bodySplit(b *site.Body, l *bodyLists, sizes map[*site.Action]int) []int {
+//
+// votes are the bytes of the votes' rows when known (voteBytes), or nil.
+func (r *renderer) bodySplit(b *site.Body, l *bodyLists, sizes map[*site.Action]int, votes []int32) []int {
 	cards := min(bodyCards, len(b.Proposals)) + min(bodyCards, len(b.Practices))
 	budget := max(bodyRowBytes-len(r.html[&b.Item].HTML)-cards*cardBytes, 4<<10)
 	starts := []int{0}
 	used, rows, at := 0, 0, 0
 	for k, n := range l.lens() {
 		for i := range n {
-			sz := r.rowSize(l, sizes, k, i)
+			var sz int
+			if k == listVotes && votes != nil {
+				sz = int(votes[i])
+			} else {
+				sz = r.rowSize(l, sizes, k, i)
+			}
 			if rows > 0 && used+sz > budget {
 				starts = append(starts, at)
 				used, rows, budget = 0, 0, bodyRowBytes
@@ -183,7 +231,7 @@ func bodyPageURL(b *site.Body, n int) string {
 // bodyPages lists the pages of a body: /bodies/<id>/ and its continuations.
 func (r *renderer) bodyPages(b *site.Body, sizes map[*site.Action]int) []task {
 	l := r.bodyLists(b)
-	starts := r.bodySplit(b, l, sizes)
+	starts := r.bodySplit(b, l, sizes, r.voteBytes(b))
 	total := 0
 	for _, n := range l.lens() {
 		total += n

@@ -16,3 +16,22 @@ func TextsMade(m *Memo) int {
 	defer m.mu.Unlock()
 	return m.md.made + m.an.made
 }
+
+// BodySplits is, for every body of the language i of p, where its pages begin, with its
+// votes measured in one pass over the site (voteBytes) and one by one; measured counts
+// the bodies whose votes the pass measured.
+func BodySplits(p *Prepared, i int) (pass, oneByOne map[string][]int, measured int) {
+	r := p.rs[i]
+	sizes := r.actionRowSizes()
+	pass, oneByOne = map[string][]int{}, map[string][]int{}
+	for _, b := range r.Site.Bodies {
+		l := r.bodyLists(b)
+		votes := r.voteBytes(b)
+		if votes != nil {
+			measured++
+		}
+		pass[b.ID] = r.bodySplit(b, l, sizes, votes)
+		oneByOne[b.ID] = r.bodySplit(b, l, sizes, nil)
+	}
+	return pass, oneByOne, measured
+}
