@@ -249,8 +249,9 @@ func (c *Cache) sameFiles(fsys fs.FS, changed map[string]bool) bool {
 		return true
 	}
 	listed := map[string]bool{}
+	isChanged := changedFunc(changed)
 	for _, j := range c.jobs {
-		if changed[j.file] {
+		if isChanged(j.file) {
 			listed[j.file] = true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -13,9 +14,20 @@ import (
 // plan, lists by body and tag, and a deterministic order for everything. It runs after
 // Resolve and changes nothing else; afterwards the Site is read-only.
 func (s *Site) Derive() {
+	// The reactions are sorted, then the tags collected, on another core while the rest
+	// is derived: neither reads what the other steps write (pspm serve derives the model
+	// again at each edit).
+	var reactions sync.WaitGroup
+	reactions.Go(func() {
+		slices.SortFunc(s.Reactions, func(a, b *Reaction) int {
+			return cmp.Or(strings.Compare(a.ItemKey, b.ItemKey), strings.Compare(a.Voter, b.Voter))
+		})
+	})
 	sortPlan(s)
 	slices.SortStableFunc(s.Proposals, func(a, b *Proposal) int { return newerFirst(a.Date, b.Date, a.ID, b.ID) })
 	slices.SortStableFunc(s.Practices, func(a, b *Practice) int { return newerFirst(a.Date, b.Date, a.ID, b.ID) })
+	tags := make(chan []*Tag, 1)
+	go func() { tags <- collectTags(s) }()
 	sort.Slice(s.Bodies, func(i, j int) bool { return s.Bodies[i].ID < s.Bodies[j].ID })
 	sort.SliceStable(s.Feedback, func(i, j int) bool {
 		a, b := s.Feedback[i], s.Feedback[j]
@@ -24,9 +36,7 @@ func (s *Site) Derive() {
 		}
 		return a.File < b.File
 	})
-	slices.SortFunc(s.Reactions, func(a, b *Reaction) int {
-		return cmp.Or(strings.Compare(a.ItemKey, b.ItemKey), strings.Compare(a.Voter, b.Voter))
-	})
+	reactions.Wait()
 
 	for _, f := range s.Feedback {
 		if f.On != nil {
@@ -66,7 +76,7 @@ func (s *Site) Derive() {
 
 	s.rollUpPlan()
 
-	s.Tags = collectTags(s)
+	s.Tags = <-tags
 	if s.Built.IsZero() { // the history stage sets it to the tip's commit time when there is one
 		s.Built = newestDate(s)
 	}
