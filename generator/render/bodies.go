@@ -167,25 +167,31 @@ type voteRows struct {
 // a cache miss for each of the 100,000 votes of a large site, in each language.
 func (r *renderer) voteBytes(b *site.Body) []int32 {
 	first := r.all[0]
-	first.votesOnce.Do(func() {
-		first.votes = map[*site.Body]*voteRows{}
+	first.measureVotes()
+	if v := first.votes[b]; v != nil && slices.Equal(v.votes, b.Votes) {
+		return v.bytes
+	}
+	return nil // the votes are not those: measured one by one
+}
+
+// measureVotes makes the voteRows of every body, once, on the first language's
+// renderer (voteBytes).
+func (r *renderer) measureVotes() {
+	r.votesOnce.Do(func() {
+		r.votes = map[*site.Body]*voteRows{}
 		for _, rc := range r.Site.Reactions {
 			if rc.VoterBody == nil || rc.Amendment != nil { // as Derive lists Body.Votes
 				continue
 			}
-			v := first.votes[rc.VoterBody]
+			v := r.votes[rc.VoterBody]
 			if v == nil {
 				v = &voteRows{}
-				first.votes[rc.VoterBody] = v
+				r.votes[rc.VoterBody] = v
 			}
 			v.votes = append(v.votes, rc)
 			v.bytes = append(v.bytes, int32(voteRowBytes(rc)))
 		}
 	})
-	if v := first.votes[b]; v != nil && slices.Equal(v.votes, b.Votes) {
-		return v.bytes
-	}
-	return nil // the votes are not those: measured one by one
 }
 
 // bodySplit cuts the rows of a body's lists into pages: the first row of each page, as

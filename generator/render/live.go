@@ -428,6 +428,9 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 		}
 	}
 	p := &Prepared{rs: rs}
+	// The votes are measured for the bodies' pages of every language while the texts
+	// are prepared.
+	go rs[0].measureVotes()
 	// The texts of the first language first (the others take its renderings of what they
 	// do not translate), then every language's views at once.
 	for i, r := range rs {
