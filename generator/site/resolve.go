@@ -480,9 +480,20 @@ func (s *Site) resolveReactions(sd said) {
 			}
 		}
 	}
+	// The reactions come in the order of their files, an item's one after the other: its
+	// key is looked up once for all of them.
+	var (
+		lastKey   string
+		lastOn    *Item
+		lastAmend *Amendment
+		looked    bool
+	)
 	for _, r := range s.Reactions {
 		at := diag.Pos{File: r.File, Line: 1, Col: 1}
 		reason := ""
+		if !looked || r.ItemKey != lastKey {
+			lastKey, lastOn, lastAmend, looked = r.ItemKey, s.Items[r.ItemKey], s.amendByKey[r.ItemKey], true
+		}
 		if len(r.Problems) > 0 { // read by the content loader: misnamed or unreadable
 			reason = ReasonMalformed
 			if v := CanonicalVoter(path.Base(r.File)); path.Base(r.File) != v+".yaml" && canonical[r.ItemKey+"/"+v] {
@@ -490,8 +501,8 @@ func (s *Site) resolveReactions(sd said) {
 				reason = ReasonDuplicate
 			}
 		}
-		r.On, r.Amendment = s.Items[r.ItemKey], nil
-		if a := s.amendByKey[r.ItemKey]; a != nil && r.On == nil {
+		r.On, r.Amendment = lastOn, nil
+		if a := lastAmend; a != nil && r.On == nil {
 			r.On, r.Amendment = a.On, a
 			if r.Priority != 0 && reason == "" {
 				sd.add(&r.Problems, at, Say("amendment-priority", "an amendment takes votes, not priorities: remove priority: %d", r.Priority))
