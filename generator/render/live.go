@@ -38,8 +38,9 @@ type Prepared struct {
 
 // Memo remembers, across the Prepare calls of one pspm serve, the Markdown rendered by
 // text and the cards rendered by content, so that preparing a site again after an edit
-// renders only what the edit changed. It keeps only what the last Prepare used, so that
-// its size follows the site's. Use one Memo for one Prepare at a time.
+// renders only what the edit changed. It keeps only the texts the last Prepare used, and
+// the cards the pages asked for since the Prepare before it, so that its size follows the
+// site's. Use one Memo for one Prepare at a time.
 type Memo struct {
 	mu       sync.Mutex
 	md       liveTexts[markdown.Result]
@@ -350,8 +351,7 @@ func (m *Memo) card(lang string, epoch uint64, t *template.Template, c *Card) (t
 func cardContent(c *Card) string { return string(appendCardContent(nil, c, true)) }
 
 // appendCardContent appends cardContent(c) to b, without the summary unless summary:
-// the memo hashes it for every card of every language on each rebuild, without making a
-// string of it.
+// the memo hashes it for every card a page asks for, without making a string of it.
 func appendCardContent(b []byte, c *Card, summary bool) []byte {
 	str := func(s string) {
 		b = strconv.AppendInt(b, int64(len(s)), 10)
