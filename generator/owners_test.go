@@ -325,13 +325,7 @@ func TestRealPlanOwnerListsAndAddresseesRead(t *testing.T) {
 	dir := t.TempDir()
 	opts := realPlanOptions()
 	opts.LeadOwnerOnly = false
-	err := synth.RealPlanRepository(opts, func(p string, data []byte) error {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(full, data, 0o644)
-	})
+	err := synth.RealPlanRepository(opts, synth.WriteTo(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

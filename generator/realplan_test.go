@@ -27,13 +27,7 @@ func realPlanOptions() synth.RealPlanOptions {
 // writeRealPlan writes the real-plan corpus's repository into dir.
 func writeRealPlan(tb testing.TB, dir string) {
 	tb.Helper()
-	err := synth.RealPlanRepository(realPlanOptions(), func(p string, data []byte) error {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(full, data, 0o644)
-	})
+	err := synth.RealPlanRepository(realPlanOptions(), synth.WriteTo(dir))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -39,13 +39,7 @@ func TestRealPlanPagesInHeadlessChromium(t *testing.T) {
 	writeFiles(t, ref, plan.AgIDReference())
 	gitCommitAll(t, ref, "Piano triennale 2024-2026")
 	dir := t.TempDir()
-	err := synth.RealPlanRepository(synth.RealPlanOptions{Seed: 1}, func(p string, data []byte) error {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(full, data, 0o644)
-	})
+	err := synth.RealPlanRepository(synth.RealPlanOptions{Seed: 1}, synth.WriteTo(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

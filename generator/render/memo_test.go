@@ -94,22 +94,7 @@ func TestPreparingAgainRendersNoCardTwice(t *testing.T) {
 // edit; the templates of a language are parsed again only when what they are made from
 // changed (a layout, a string of the language), and kept otherwise.
 func TestPreparingAgainKeepsTheTemplates(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, demo.Site()); err != nil {
-		t.Fatal(err)
-	}
-	fsys := os.DirFS(dir)
-	var memo render.Memo
-	md := markdown.New()
-	prepare := func() *render.Prepared {
-		t.Helper()
-		res, chain := inspect(t, fsys)
-		p, err := render.Prepare(render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: md, Version: "test"}, &memo)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	dir, prepare := preparer(t)
 	first := prepare()
 	if _, err := first.Render("index.html"); err != nil { // templates that ran are kept too
 		t.Fatal(err)
@@ -166,22 +151,7 @@ func TestPreparingAgainKeepsTheTemplates(t *testing.T) {
 // template, once a Prepare with a new card template began, is not kept for the new one:
 // its pages show the new template's cards.
 func TestAnOldSnapshotLeavesNoCardForTheNext(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, demo.Site()); err != nil {
-		t.Fatal(err)
-	}
-	fsys := os.DirFS(dir)
-	var memo render.Memo
-	md := markdown.New()
-	prepare := func() *render.Prepared {
-		t.Helper()
-		res, chain := inspect(t, fsys)
-		p, err := render.Prepare(render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: md, Version: "test"}, &memo)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	dir, prepare := preparer(t)
 	old := prepare()
 	card, err := fs.ReadFile(os.DirFS("../../themes/default"), "layouts/partials/card.html")
 	if err != nil {
@@ -213,6 +183,28 @@ func TestAnOldSnapshotLeavesNoCardForTheNext(t *testing.T) {
 		if n := bytes.Count(page, []byte(mark)); n == 0 || n != bytes.Count(page, []byte(`<article class="card `)) {
 			t.Errorf("%s: %d of %d cards of the new template", path, n, bytes.Count(page, []byte(`<article class="card `)))
 		}
+	}
+}
+
+// preparer copies the demo into a folder, and returns it and a function that prepares it
+// as it is then, with one memo for all its calls, as pspm serve does after each edit.
+func preparer(t *testing.T) (string, func() *render.Prepared) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, demo.Site()); err != nil {
+		t.Fatal(err)
+	}
+	fsys := os.DirFS(dir)
+	var memo render.Memo
+	md := markdown.New()
+	return dir, func() *render.Prepared {
+		t.Helper()
+		res, chain := inspect(t, fsys)
+		p, err := render.Prepare(render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: md, Version: "test"}, &memo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
 }
 

@@ -2,7 +2,6 @@ package render_test
 
 import (
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -18,13 +17,7 @@ import (
 func TestVotesMeasuredInOnePassCutTheSamePages(t *testing.T) {
 	dir := t.TempDir()
 	err := synth.Generate(synth.Options{Proposals: 600, Practices: 10, Reactions: 3000, Bodies: 6, Tags: 12, Goals: 2, Objectives: 4, Actions: 12, Seed: 7, FeedbackPerProposal: 1},
-		func(p string, data []byte) error {
-			full := filepath.Join(dir, filepath.FromSlash(p))
-			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-				return err
-			}
-			return os.WriteFile(full, data, 0o644)
-		})
+		synth.WriteTo(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

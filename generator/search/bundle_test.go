@@ -10,7 +10,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
@@ -762,13 +761,7 @@ func TestBundleSizesOfASyntheticSite(t *testing.T) {
 		t.Skip("set PSPM_BUNDLE_SYNTH=10000 to measure the bundle of a synthetic site")
 	}
 	dir := t.TempDir()
-	err := synth.Generate(synth.Options{Proposals: n, Practices: 200, Reactions: 10 * n, Bodies: 200, Tags: 50, Seed: 1}, func(p string, data []byte) error {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(full, data, 0o644)
-	})
+	err := synth.Generate(synth.Options{Proposals: n, Practices: 200, Reactions: 10 * n, Bodies: 200, Tags: 50, Seed: 1}, synth.WriteTo(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -288,13 +287,7 @@ func TestRealPlanRepositoryHasThreeAnnotatedEditionsAndACleanDraft(t *testing.T)
 		t.Skip("git not installed")
 	}
 	dir := t.TempDir()
-	err := RealPlanRepository(RealPlanOptions{Seed: 1}, func(p string, data []byte) error {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(full, data, 0o644)
-	})
+	err := RealPlanRepository(RealPlanOptions{Seed: 1}, WriteTo(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

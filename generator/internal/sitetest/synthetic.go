@@ -30,13 +30,7 @@ func SyntheticIn(tb testing.TB, root string, n, k int) string {
 	if _, err := os.Stat(filepath.Join(dir, "content")); err == nil {
 		return dir
 	}
-	err := synth.Generate(synth.Options{Proposals: n, Practices: 200, Reactions: k, Bodies: 200, Tags: 50, Seed: 1}, func(p string, data []byte) error {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(full, data, 0o644)
-	})
+	err := synth.Generate(synth.Options{Proposals: n, Practices: 200, Reactions: k, Bodies: 200, Tags: 50, Seed: 1}, synth.WriteTo(dir))
 	if err != nil {
 		tb.Fatal(err)
 	}
