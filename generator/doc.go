@@ -132,10 +132,11 @@
 // alone, and a folder new in or gone from a large one alone once its name is checked; the fresh copies of the files that did not change were made after the rebuild
 // before, Cache.Prepare; the theme's strings and templates are read meanwhile,
 // render.Begin), then render.Prepare, which makes the views of every language at once and
-// lists every file without rendering any (its render.Memo gives back the Markdown and the
-// cards whose text or content did not change, finding a text first by where its bytes
-// are, since the content cache keeps the same string for a file that did not change; a
-// list page's view is made only when it renders); a file renders when a browser
+// lists every file without rendering any (its render.Memo gives back the Markdown whose
+// text did not change, finding a text first by where its bytes are, since the content
+// cache keeps the same string for a file that did not change; a card is made, or taken
+// from the memo by its content, only when a page first shows it, and a list page's view
+// only when it renders); a file renders when a browser
 // asks for it (Snapshot.File) and is kept until the next rebuild. An edit of only the words of a
 // proposal, practice or translation skips the stages: the new words are patched into the
 // model in place, under the Session's lock, which every render holds for reading, and
