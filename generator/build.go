@@ -96,6 +96,9 @@ type Result struct {
 type Timing struct {
 	Stage    string
 	Duration time.Duration
+	// Beside names the stage this one ran beside, in other goroutines: its time is
+	// part of that stage's, not added to the build's. Empty for a stage run on its own.
+	Beside string
 }
 
 // ErrContent is returned (wrapped) when the content has errors; the diagnostics are in
@@ -111,10 +114,15 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	clock := time.Now()
 	stage := func(name string) {
 		now := time.Now()
-		res.Timings = append(res.Timings, Timing{name, now.Sub(clock)})
+		res.Timings = append(res.Timings, Timing{Stage: name, Duration: now.Sub(clock)})
 		clock = now
 	}
+	var bundle *bundling // the static search bundle, written once the pages are
 	finish := func(err error) (*Result, error) {
+		// Every return waits for the bundle: it closes the index.
+		if _, berr := bundle.wait(res, &errs, ""); err == nil {
+			err = berr
+		}
 		errs.Sort()
 		res.Diagnostics = errs
 		if err == nil && errs.HasErrors() {
@@ -129,24 +137,13 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	}
 
 	md := markdown.New()
-	var bundle []bundleFile        // the static search bundle, written once the pages are
 	var summaries search.Summaries // of the texts the search stage parsed, for the pages
 	if !o.check {
 		idx, _, texts := searchIndex(o.Dir, cfg, s, md, nil, &errs)
 		summaries = texts.Summaries()
 		if idx != nil {
 			stage("index")
-			err := writeBundle(o.Dir, idx, func(name string, data []byte) error {
-				bundle = append(bundle, bundleFile{name, data})
-				return nil
-			}, &errs)
-			// Closed before the pages are rendered, so that the index and the pages are
-			// never in memory at once.
-			_ = idx.Close()
-			if err != nil {
-				return finish(fmt.Errorf("search bundle: %w", err))
-			}
-			stage("search bundle")
+			bundle = startBundle(o.Dir, idx)
 		}
 	}
 	if o.beforeRender {
@@ -176,8 +173,12 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		errs.Append(dl)
 		err = nil
 	}
+	files, berr := bundle.wait(res, &errs, "render")
+	if err == nil {
+		err = berr
+	}
 	if err == nil && !errs.HasErrors() {
-		for _, f := range bundle {
+		for _, f := range files {
 			if err = rec.WriteFile(f.name, f.data); err != nil {
 				break
 			}
@@ -348,7 +349,7 @@ func BuildDir(o Options, dest string) (*Result, error) {
 		res.Diagnostics = append(res.Diagnostics, warns...)
 		res.Diagnostics.Sort()
 	}
-	res.Timings = append(res.Timings, Timing{"write", time.Since(start)})
+	res.Timings = append(res.Timings, Timing{Stage: "write", Duration: time.Since(start)})
 	return res, nil
 }
 
@@ -362,6 +363,53 @@ func OpenSource(dir string) (fs.FS, error) {
 type bundleFile struct {
 	name string
 	data []byte
+}
+
+// bundling is the search bundle being exported from the index while the pages render.
+// Exporting it is mostly one goroutine walking the index's dictionary, which leaves the
+// other core half idle; the pages do not need the bundle until it is written after them.
+type bundling struct {
+	done   chan struct{}
+	files  []bundleFile
+	errs   diag.List // the export's warnings, added to the build's by wait
+	err    error
+	took   time.Duration
+	waited bool
+}
+
+// startBundle exports the search bundle of idx in its own goroutine, which closes idx.
+func startBundle(dir string, idx *search.Index) *bundling {
+	b := &bundling{done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		start := time.Now()
+		err := writeBundle(dir, idx, func(name string, data []byte) error {
+			b.files = append(b.files, bundleFile{name, data})
+			return nil
+		}, &b.errs)
+		_ = idx.Close()
+		if err != nil {
+			b.err = fmt.Errorf("search bundle: %w", err)
+		}
+		b.took = time.Since(start)
+	}()
+	return b
+}
+
+// wait waits for the export and gives its files. The first wait adds its warnings to
+// errs and its stage to res, as run beside the stage named beside ("" when the build
+// waited for it before going on). A nil bundling has no files.
+func (b *bundling) wait(res *Result, errs *diag.List, beside string) ([]bundleFile, error) {
+	if b == nil {
+		return nil, nil
+	}
+	<-b.done
+	if !b.waited {
+		b.waited = true
+		errs.Append(b.errs)
+		res.Timings = append(res.Timings, Timing{Stage: "search bundle", Duration: b.took, Beside: beside})
+	}
+	return b.files, b.err
 }
 
 // countingWriter counts the files written through it.

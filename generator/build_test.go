@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -230,7 +231,7 @@ func TestWriteErrorMidBuildLeavesThePreviousOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	fsys, _ := generator.OpenSource(src)
-	_, err = generator.Build(generator.Options{Source: fsys}, failAfter{w: out, n: new(int)})
+	_, err = generator.Build(generator.Options{Source: fsys}, failAfter{w: out, n: new(atomic.Int32)})
 	if err == nil || errors.Is(err, generator.ErrContent) {
 		t.Fatalf("err = %v, want an internal write error", err)
 	}
@@ -243,15 +244,15 @@ func TestWriteErrorMidBuildLeavesThePreviousOutput(t *testing.T) {
 	}
 }
 
-// failAfter fails the tenth write, like a full disk.
+// failAfter fails the tenth write, like a full disk. The pages are written from several
+// goroutines.
 type failAfter struct {
 	w output.Writer
-	n *int
+	n *atomic.Int32
 }
 
 func (f failAfter) WriteFile(name string, data []byte) error {
-	*f.n++
-	if *f.n == 10 {
+	if f.n.Add(1) == 10 {
 		return errors.New("no space left on device")
 	}
 	return f.w.WriteFile(name, data)

@@ -47,7 +47,7 @@ func CheckChanges(o Options, base, head string, now time.Time) (*Result, error) 
 	if err != nil {
 		return res, err
 	}
-	res.Timings = append(res.Timings, Timing{"review", time.Since(start)})
+	res.Timings = append(res.Timings, Timing{Stage: "review", Duration: time.Since(start)})
 	res.Diagnostics = append(res.Diagnostics, violations...)
 	res.Diagnostics.Sort()
 	if violations.HasErrors() {

@@ -201,10 +201,10 @@ func mib(n int64) string          { return fmt.Sprintf("%d MiB", n>>20) }
 // stages reads the stages of `pspm build -v` that take time.
 func stages(output string) string {
 	var parts []string
-	for _, m := range regexp.MustCompile(`(?m)^\s+(load|index|search bundle|render|write)\s+(\S+)\s*$`).FindAllStringSubmatch(output, -1) {
+	for _, m := range regexp.MustCompile(`(?m)^\s+(load|index|search bundle|render|write)\s+(\S+)( \(beside \w+\))?\s*$`).FindAllStringSubmatch(output, -1) {
 		d, err := time.ParseDuration(m[2])
 		if err == nil {
-			parts = append(parts, fmt.Sprintf("%s %.2f", m[1], d.Seconds()))
+			parts = append(parts, fmt.Sprintf("%s %.2f%s", m[1], d.Seconds(), m[3]))
 		}
 	}
 	return strings.Join(parts, ", ")

@@ -341,7 +341,7 @@ func (ss *Session) model(ch Change) (*Snapshot, *Result, error) {
 	clock := time.Now()
 	stage := func(name string) {
 		now := time.Now()
-		res.Timings = append(res.Timings, Timing{name, now.Sub(clock)})
+		res.Timings = append(res.Timings, Timing{Stage: name, Duration: now.Sub(clock)})
 		clock = now
 	}
 	fail := func(err error) (*Snapshot, *Result, error) {

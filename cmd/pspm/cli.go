@@ -177,7 +177,11 @@ func (g *globals) buildCmd() *cobra.Command {
 			}
 			if verbose {
 				for _, t := range res.Timings {
-					fmt.Fprintf(g.stderr, "  %-8s %v\n", t.Stage, t.Duration.Round(time.Millisecond))
+					fmt.Fprintf(g.stderr, "  %-8s %v", t.Stage, t.Duration.Round(time.Millisecond))
+					if t.Beside != "" {
+						fmt.Fprintf(g.stderr, " (beside %s)", t.Beside)
+					}
+					fmt.Fprintln(g.stderr)
 				}
 				if res.Rendered+res.Kept > 0 {
 					fmt.Fprintf(g.stderr, "  pages and feeds: %d rendered, %d kept from the previous build (.pspm/cache/pages)\n", res.Rendered, res.Kept)

@@ -580,7 +580,7 @@ func measureRun(b *testing.B, dir, name string, args ...string) cmdRun {
 
 // stageTime reads a stage's time from the output of `pspm build -v`.
 func stageTime(b *testing.B, output, stage string) time.Duration {
-	m := regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(stage) + `\s+(\S+)\s*$`).FindStringSubmatch(output)
+	m := regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(stage) + `\s+(\S+)( \(beside \w+\))?\s*$`).FindStringSubmatch(output)
 	if m == nil {
 		b.Fatalf("pspm build -v prints no %q stage:\n%s", stage, output)
 	}
