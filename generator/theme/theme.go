@@ -25,6 +25,9 @@ type layer struct {
 	fsys fs.FS
 }
 
+// BuiltIn is the name of the built-in theme's layer, as ReadFile gives it.
+const BuiltIn = "built-in"
+
 // New returns the chain for a site: site (may be nil), the theme folder named by name
 // relative to the site (unless name is "default" or empty), and the built-in theme.
 func New(siteFS fs.FS, name string) (*Chain, error) {
@@ -49,7 +52,7 @@ func New(siteFS fs.FS, name string) (*Chain, error) {
 		}
 		c.layers = append(c.layers, layer{"theme " + name, sub})
 	}
-	c.layers = append(c.layers, layer{"built-in", themes.Default()})
+	c.layers = append(c.layers, layer{BuiltIn, themes.Default()})
 	return c, nil
 }
 
