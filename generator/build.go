@@ -144,6 +144,12 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		if idx != nil {
 			stage("index")
 			bundle = startBundle(o.Dir, idx)
+			if len(s.Proposals)+len(s.Practices) > bundleBesideUpTo {
+				if _, err := bundle.wait(res, &errs, ""); err != nil {
+					return finish(err)
+				}
+				clock = time.Now() // wait recorded the bundle's stage
+			}
 		}
 	}
 	if o.beforeRender {
@@ -364,6 +370,12 @@ type bundleFile struct {
 	name string
 	data []byte
 }
+
+// bundleBesideUpTo is the number of proposals and practices up to which the search
+// bundle is exported while the pages render; a larger site, whose texts do not stay in
+// memory (render.DefaultLazyTextsAbove), does not hold the index and the pages at once
+// either.
+var bundleBesideUpTo = render.DefaultLazyTextsAbove
 
 // bundling is the search bundle being exported from the index while the pages render.
 // Exporting it is mostly one goroutine walking the index's dictionary, which leaves the

@@ -43,3 +43,33 @@ func TestTheSearchBundleIsExportedBesideThePages(t *testing.T) {
 		t.Errorf("no search/meta.json among the %d files written", len(files))
 	}
 }
+
+// TestALargeSitesSearchBundleIsExportedBeforeThePages: above the size whose texts stay
+// in memory, the build waits for the bundle before the pages, so that the index and the
+// pages are not in memory at once; the files are the same.
+func TestALargeSitesSearchBundleIsExportedBeforeThePages(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	build := func() (*generator.Result, map[string][]byte) {
+		fsys, err := generator.OpenSource(g.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := output.NewMem()
+		res, err := generator.Build(generator.Options{Source: fsys, Dir: g.dir}, out)
+		if err != nil {
+			t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
+		}
+		return res, out.Files()
+	}
+	_, beside := build()
+	generator.SetBundleBesideUpTo(t, 0)
+	res, before := build()
+	var stages []string
+	for _, st := range res.Timings {
+		stages = append(stages, st.Stage+st.Beside)
+	}
+	if got := strings.Join(stages, ", "); !strings.Contains(got, "index, search bundle, render") {
+		t.Errorf("stages: %s", got)
+	}
+	sameFiles(t, "the bundle waited for", before, beside)
+}

@@ -11,3 +11,11 @@ func BuildBeforeRender(o Options) (*Result, error) {
 
 // CacheVersion is what tells this pspm's caches from another's.
 var CacheVersion = cacheVersion
+
+// SetBundleBesideUpTo sets how many proposals and practices a site may have for its search
+// bundle to be exported while the pages render, until the test ends.
+func SetBundleBesideUpTo(t interface{ Cleanup(func()) }, n int) {
+	old := bundleBesideUpTo
+	bundleBesideUpTo = n
+	t.Cleanup(func() { bundleBesideUpTo = old })
+}
