@@ -17,6 +17,7 @@ import (
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/internal/parallel"
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/theme"
@@ -231,6 +232,16 @@ func (m *Memo) anchored(md *markdown.Renderer, text string) markdown.Anchored {
 	return memoized(&m.mu, &m.an, text, func() markdown.Anchored { return md.RenderAnchored([]byte(text)) })
 }
 
+// markdownAll is markdown for many texts at once, into out (out[i] of texts[i]).
+func (m *Memo) markdownAll(md *markdown.Renderer, texts []string, out []markdown.Result) {
+	memoizedAll(&m.mu, &m.md, texts, out, func(text string) markdown.Result { return md.Render([]byte(text)) })
+}
+
+// anchoredAll is anchored for many texts at once, into out.
+func (m *Memo) anchoredAll(md *markdown.Renderer, texts []string, out []markdown.Anchored) {
+	memoizedAll(&m.mu, &m.an, texts, out, func(text string) markdown.Anchored { return md.RenderAnchored([]byte(text)) })
+}
+
 // liveTexts is what the Prepare calls made of texts. A text of a file that did not change
 // is the very same string from one rebuild to the next (the content cache shares it), so
 // it is found by where its bytes are (textID) without hashing it: thousands of texts of
@@ -305,6 +316,60 @@ func memoized[T any](mu *sync.Mutex, t *liveTexts[T], text string, make func() T
 	}
 	mu.Unlock()
 	return e.res
+}
+
+// memoizedAll is memoized for every text of texts, into out: the texts the memo has are
+// looked up under one lock, those it lacks are made on every core, and all are recorded
+// under one lock. A rebuild of pspm serve looks up every text of the site (10,000 at
+// 10,000 proposals), nearly all of them unchanged: locking for each, from every core at
+// once, took most of the 11 ms that cost.
+func memoizedAll[T any](mu *sync.Mutex, t *liveTexts[T], texts []string, out []T, make func(string) T) {
+	ids := slices.Grow([]textID(nil), len(texts))
+	var missing []int // of texts
+	mu.Lock()
+	for i, text := range texts {
+		id := idOf(text)
+		ids = append(ids, id)
+		e, ok := t.last[id]
+		if !ok {
+			e, ok = t.next[id]
+		}
+		if !ok {
+			e.res, ok = t.byText[text]
+		}
+		if ok {
+			out[i] = e.res
+		} else {
+			missing = append(missing, i)
+		}
+	}
+	mu.Unlock()
+	first := map[string]int{} // of the missing texts, the first of the same words
+	var unique []int
+	for _, i := range missing {
+		if _, dup := first[texts[i]]; !dup {
+			first[texts[i]] = i
+			unique = append(unique, i)
+		}
+	}
+	parallel.For(len(unique), func(k int) {
+		out[unique[k]] = make(texts[unique[k]])
+	})
+	for _, i := range missing {
+		out[i] = out[first[texts[i]]]
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if t.next == nil {
+		return
+	}
+	for i, text := range texts {
+		t.next[ids[i]] = textEntry[T]{text, out[i]}
+	}
+	for _, i := range unique {
+		t.byText[texts[i]] = out[i]
+		t.made++
+	}
 }
 
 // card renders c with the card template t of language lang, or returns the HTML it gave

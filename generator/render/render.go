@@ -444,6 +444,40 @@ func (r *renderer) renderMarkdown() {
 	}
 	ansResults := make([]markdown.Result, len(props))
 	n := len(items) + len(fbs) + len(props)
+	if r.memo != nil { // pspm serve: no text is lazy, and nearly all are in the memo
+		var an, plain []int // of items, fbs and props in a row (as parallel.For's i below)
+		var anTexts, texts []string
+		for i, it := range items {
+			if anchorable(it) {
+				an, anTexts = append(an, i), append(anTexts, it.Text)
+			} else {
+				plain, texts = append(plain, i), append(texts, it.Text)
+			}
+		}
+		for j, f := range fbs {
+			plain, texts = append(plain, len(items)+j), append(texts, f.Text)
+		}
+		for j, p := range props {
+			plain, texts = append(plain, len(items)+len(fbs)+j), append(texts, p.Answer.Text)
+		}
+		anOut, out := make([]markdown.Anchored, len(an)), make([]markdown.Result, len(plain))
+		r.memo.anchoredAll(r.Markdown, anTexts, anOut)
+		r.memo.markdownAll(r.Markdown, texts, out)
+		for k, i := range an {
+			anchoredResults[i], results[i] = anOut[k], anOut[k].Result
+		}
+		for k, i := range plain {
+			switch {
+			case i < len(items):
+				results[i] = out[k]
+			case i < len(items)+len(fbs):
+				fbResults[i-len(items)] = out[k]
+			default:
+				ansResults[i-len(items)-len(fbs)] = out[k]
+			}
+		}
+		n = 0
+	}
 	parallel.For(n, func(i int) {
 		switch {
 		case i < len(items) && r.lazy(items[i]):
