@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/pspm-dev/pspm/generator"
-	"github.com/pspm-dev/pspm/generator/output"
 )
 
 // TestTheSearchBundleIsExportedBesideThePages: the search bundle is exported from the
@@ -15,15 +14,7 @@ import (
 func TestTheSearchBundleIsExportedBesideThePages(t *testing.T) {
 	g := newGitRepo(t, "author", "")
 	g.write(generator.BundleCache+"/in-the-way", "x")
-	fsys, err := generator.OpenSource(g.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := output.NewMem()
-	res, err := generator.Build(generator.Options{Source: fsys, Dir: g.dir}, out)
-	if err != nil {
-		t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
-	}
+	res, files := buildResult(t, g)
 	if d := res.Diagnostics.Format(); !strings.Contains(d, "cannot keep the cache "+generator.BundleCache) {
 		t.Errorf("the bundle's warning is lost:\n%s", d)
 	}
@@ -38,7 +29,6 @@ func TestTheSearchBundleIsExportedBesideThePages(t *testing.T) {
 	if got := strings.Join(stages, ", "); !strings.Contains(got, "index, search bundle beside render, render") {
 		t.Errorf("stages: %s", got)
 	}
-	files := out.Files()
 	if _, ok := files["search/meta.json"]; !ok {
 		t.Errorf("no search/meta.json among the %d files written", len(files))
 	}
@@ -49,21 +39,9 @@ func TestTheSearchBundleIsExportedBesideThePages(t *testing.T) {
 // pages are not in memory at once; the files are the same.
 func TestALargeSitesSearchBundleIsExportedBeforeThePages(t *testing.T) {
 	g := newGitRepo(t, "author", "")
-	build := func() (*generator.Result, map[string][]byte) {
-		fsys, err := generator.OpenSource(g.dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := output.NewMem()
-		res, err := generator.Build(generator.Options{Source: fsys, Dir: g.dir}, out)
-		if err != nil {
-			t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
-		}
-		return res, out.Files()
-	}
-	_, beside := build()
+	_, beside := buildResult(t, g)
 	generator.SetBundleBesideUpTo(t, 0)
-	res, before := build()
+	res, before := buildResult(t, g)
 	var stages []string
 	for _, st := range res.Timings {
 		stages = append(stages, st.Stage+st.Beside)

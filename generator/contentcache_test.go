@@ -114,6 +114,13 @@ func TestCommittedContentCacheIsNotTrusted(t *testing.T) {
 // buildFiles builds g's site into memory and returns every file written.
 func buildFiles(t *testing.T, g *gitRepo) map[string][]byte {
 	t.Helper()
+	_, files := buildResult(t, g)
+	return files
+}
+
+// buildResult builds g's site into memory and returns the result and every file written.
+func buildResult(t *testing.T, g *gitRepo) (*generator.Result, map[string][]byte) {
+	t.Helper()
 	fsys, err := generator.OpenSource(g.dir)
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +130,7 @@ func buildFiles(t *testing.T, g *gitRepo) map[string][]byte {
 	if err != nil {
 		t.Fatalf("build: %v\n%s", err, res.Diagnostics.Format())
 	}
-	return out.Files()
+	return res, out.Files()
 }
 
 // sameFiles reports the first differences between two outputs.
