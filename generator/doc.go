@@ -70,8 +70,9 @@
 //	bundle   whose bytes are those of the last build's bundle
 //	         (.pspm/cache/bundle.bin) is not compressed again
 //	         (search.UpdateBundle); the others are compressed on every core
-//	         as they are made (internal/deflate); kept until the pages are
-//	         written
+//	         as they are made (internal/deflate); exported while the pages
+//	         render (up to 20,000 proposals and practices; before them on a
+//	         larger site) and kept until the pages are written
 //	render   pages (html/template through the theme chain), feeds (site,    (generator/render,
 //	         sections, bodies, every item), sitemap, open data (members'    generator/theme,
 //	         addresses only with open_data.personal; never on pages),
