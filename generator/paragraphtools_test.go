@@ -29,13 +29,17 @@ func paragraphsOverlay(forge string) string {
 // TestParagraphToolsMadeOnceAreThoseOfEachParagraph: with the built-in paragraph-tools
 // template, an item's paragraphs share one execution of it; every page is the same
 // byte for byte as with the same template given by the site, which is executed for
-// each paragraph. With a forge (its comment links hold the item's folder) and without.
+// each paragraph. With a forge (its comment links hold the item's folder), without, and
+// with a translation of the tools' label that holds the ids the stamp is made with.
 func TestParagraphToolsMadeOnceAreThoseOfEachParagraph(t *testing.T) {
 	widgets, err := fs.ReadFile(themes.Default(), "layouts/partials/widgets.html")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, forge := range []string{"forge: {kind: github, url: https://github.com/ente/portale}\n", "forge: {kind: gitlab, url: https://gitlab.example.org/ente/portale}\n", ""} {
+	// The site's own string for the paragraph link holds both stand-in ids, in the
+	// text and in an attribute of the tools.
+	label := "-- i18n/it.yaml --\nthread.paragraph_link: \"Collegamento p-stmpstmp o p-tmsptmsp\"\n"
+	for _, forge := range []string{"forge: {kind: github, url: https://github.com/ente/portale}\n", "forge: {kind: gitlab, url: https://gitlab.example.org/ente/portale}\n", "", label} {
 		overlay := paragraphsOverlay(forge)
 		builtIn := sitetest.Run(t, overlay).OK().Out.Files()
 		own := sitetest.Run(t, overlay+"-- layouts/partials/widgets.html --\n"+string(widgets)).OK().Out.Files()
@@ -46,6 +50,9 @@ func TestParagraphToolsMadeOnceAreThoseOfEachParagraph(t *testing.T) {
 			}
 		}
 		sort.Strings(pages)
+		if forge == label && !strings.Contains(string(builtIn["proposals/p2/index.html"]), "Collegamento p-stmpstmp o p-tmsptmsp") {
+			t.Errorf("the site's string for the paragraph link is not on the page")
+		}
 		tools := 0
 		for _, name := range pages {
 			if string(builtIn[name]) != string(own[name]) {
@@ -56,7 +63,7 @@ func TestParagraphToolsMadeOnceAreThoseOfEachParagraph(t *testing.T) {
 		if tools < 5*6 {
 			t.Errorf("%q: %d paragraph tools in all, want at least 6 in each of the 5 texts", forge, tools)
 		}
-		if page := string(builtIn["proposals/p-stmpstmp/index.html"]); forge != "" && !strings.Contains(page, "proposals/p-stmpstmp/feedback") {
+		if page := string(builtIn["proposals/p-stmpstmp/index.html"]); strings.HasPrefix(forge, "forge") && !strings.Contains(page, "proposals/p-stmpstmp/feedback") {
 			t.Errorf("%q: the comment links of proposals/p-stmpstmp lack its folder", forge)
 		}
 	}

@@ -79,36 +79,38 @@ type renderer struct {
 	tr        translations
 	tmpl      map[string]*template.Template // by page kind
 	tmplKey   [32]byte                      // what tmpl depends on (templatesKey)
-	toolsOnce sync.Once                     // sets builtInTools
+	html      map[*site.Item]markdown.Result
+	anchored  map[*site.Item]markdown.Anchored // the first language's texts of the items whose paragraphs are commented (anchorable)
+	texts     *textMemo                        // the lazy texts made and still to be shown, every language's; nil but in a full build that keeps pages, on a site that can hold them
+	fallback  map[*site.Item]bool              // the item has no translation into lang: its text is in the default language
+	plan      markdown.Result
+	fb        map[*site.Feedback]markdown.Result
+	ans       map[*site.Proposal]template.HTML
+	vtext     map[string]markdown.Result     // the Markdown of the plan versions' texts, by text
+	versions  map[*site.Version]*VersionView // views of the versions, made once
+	layouts   map[*site.Version]*planLayout  // how each version's plan (nil: the draft) is laid out in pages, made once
+	lineage   *site.Lineage                  // the index of the versions for the items' history, made once
+	view      *SiteView
+	cards     *cardSet
+	cardErr   atomic.Pointer[error]    // the first error of the card template (cardFailed)
+	votes     map[*site.Body]*voteRows // on the first language's renderer: see voteBytes
+	votesOnce sync.Once
+	rows      map[*site.Action]*ActionRow // the rows of the tables of actions, made once
+	bufs      sync.Pool                   // of *bytes.Buffer, for pages
+	all       []*renderer                 // every language's renderer, for the language switcher
+	prefill   prefills                    // what the forge buttons prefill
+	newLinks  *ForgeView                  // the forge links to propose a new proposal or practice
+	memo      *Memo                       // what pspm serve keeps between builds, or nil
+	epoch     uint64                      // the memo's epoch of the language when Prepare began
+	base      string                      // Config.BasePath(), which parses the base URL
+	tagURLs   sync.Map                    // tag → the link to its page
+	warns     diag.List                   // warnings found while listing the files (static files the minifier cannot read)
+
 	// builtInTools says the paragraph-tools template is the built-in theme's, whose
-	// output for a paragraph is the same around its id (stampTools).
+	// output for a paragraph is the same around its id (stampTools); set once, by
+	// toolsOnce.
 	builtInTools bool
-	html         map[*site.Item]markdown.Result
-	anchored     map[*site.Item]markdown.Anchored // the first language's texts of the items whose paragraphs are commented (anchorable)
-	texts        *textMemo                        // the lazy texts made and still to be shown, every language's; nil but in a full build that keeps pages, on a site that can hold them
-	fallback     map[*site.Item]bool              // the item has no translation into lang: its text is in the default language
-	plan         markdown.Result
-	fb           map[*site.Feedback]markdown.Result
-	ans          map[*site.Proposal]template.HTML
-	vtext        map[string]markdown.Result     // the Markdown of the plan versions' texts, by text
-	versions     map[*site.Version]*VersionView // views of the versions, made once
-	layouts      map[*site.Version]*planLayout  // how each version's plan (nil: the draft) is laid out in pages, made once
-	lineage      *site.Lineage                  // the index of the versions for the items' history, made once
-	view         *SiteView
-	cards        *cardSet
-	cardErr      atomic.Pointer[error]    // the first error of the card template (cardFailed)
-	votes        map[*site.Body]*voteRows // on the first language's renderer: see voteBytes
-	votesOnce    sync.Once
-	rows         map[*site.Action]*ActionRow // the rows of the tables of actions, made once
-	bufs         sync.Pool                   // of *bytes.Buffer, for pages
-	all          []*renderer                 // every language's renderer, for the language switcher
-	prefill      prefills                    // what the forge buttons prefill
-	newLinks     *ForgeView                  // the forge links to propose a new proposal or practice
-	memo         *Memo                       // what pspm serve keeps between builds, or nil
-	epoch        uint64                      // the memo's epoch of the language when Prepare began
-	base         string                      // Config.BasePath(), which parses the base URL
-	tagURLs      sync.Map                    // tag → the link to its page
-	warns        diag.List                   // warnings found while listing the files (static files the minifier cannot read)
+	toolsOnce    sync.Once
 	progressIndex
 	salt     Fingerprint // the part of every page's fingerprint common to the language (makeSalt)
 	shared   sharedViews // the digests of the cards and of the site-wide view, for the fingerprints

@@ -102,7 +102,7 @@ func (r *renderer) itemText(it *site.Item) template.HTML {
 		b.WriteString(a.HTML[at:p.End])
 		switch {
 		case i >= maxParagraphTools:
-		case len(beside[p.ID]) == 0 && stampable(p.ID) && stamp.made(func() []string { return r.stampTools(&buf, t, it, forge != nil) }):
+		case len(beside[p.ID]) == 0 && stampable(p.ID) && stamp.ready(r, &buf, t, it, forge != nil):
 			stamp.writeTo(&b, p.ID)
 		default:
 			tools := ParagraphTools{ID: p.ID, URL: "#" + p.ID, Comments: len(beside[p.ID])}
@@ -198,10 +198,11 @@ type toolsStamp struct {
 	tried bool
 }
 
-// made makes the stamp the first time it is asked for, and says whether there is one.
-func (s *toolsStamp) made(make func() []string) bool {
+// ready makes the stamp of the item the first time it is asked for (stampTools), and
+// says whether there is one.
+func (s *toolsStamp) ready(r *renderer, buf *bytes.Buffer, t *template.Template, it *site.Item, forge bool) bool {
 	if !s.tried {
-		s.tried, s.parts = true, make()
+		s.tried, s.parts = true, r.stampTools(buf, t, it, forge)
 	}
 	return s.parts != nil
 }
