@@ -1,9 +1,12 @@
 package output
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -254,4 +257,82 @@ func TestKeepLeavesThePreviousFile(t *testing.T) {
 	if len(got) != 2 || got["a.html"] != "A" || got["b/c.html"] != "C" {
 		t.Errorf("after the commit: %v", got)
 	}
+}
+
+// TestStreamedFilesAreKeptOrReplacedAsWrittenOnes: a file written as it is made
+// (WriteStream) is written whole into a new site, and over a previous site it is kept
+// when its bytes are the destination's (compared in chunks, so a difference in the last
+// byte of a large file counts) and replaced otherwise, as WriteFile does.
+func TestStreamedFilesAreKeptOrReplacedAsWrittenOnes(t *testing.T) {
+	if !inPlaceSupported {
+		t.Skip("every build writes a whole new folder on this system")
+	}
+	big := strings.Repeat("0123456789abcdef", 20<<10) // 320 KB: several chunks of the comparison
+	lastByte := big[:len(big)-1] + "!"
+	stream := func(content string) func(io.Writer) error {
+		return func(w io.Writer) error {
+			for rest := content; rest != ""; { // in pieces, as a dataset is written
+				n := min(len(rest), 1000)
+				if _, err := io.WriteString(w, rest[:n]); err != nil {
+					return err
+				}
+				rest = rest[n:]
+			}
+			return nil
+		}
+	}
+	write := func(dest string, files map[string]string) *Dir {
+		t.Helper()
+		d, err := NewDir(dest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, c := range files {
+			if err := Stream(d, n, stream(c)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return d
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	first := map[string]string{"api/v1/votes.json": big, "api/v1/votes.csv": big, "api/v1/plan.json": "plan", "api/v1/empty.json": ""}
+	d := write(dest, first)
+	sameTree(t, tree(t, d.Temp()), first)
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	sameTree(t, tree(t, dest), first)
+	keptIno, keptTime := inode(t, filepath.Join(dest, "api/v1/votes.json"))
+	changedIno, _ := inode(t, filepath.Join(dest, "api/v1/votes.csv"))
+
+	second := map[string]string{"api/v1/votes.json": big, "api/v1/votes.csv": lastByte, "api/v1/plan.json": "plan, longer", "api/v1/empty.json": "", "api/v1/new.json": "new"}
+	d = write(dest, second)
+	sameTree(t, tree(t, d.Temp()), map[string]string{"api/v1/votes.csv": lastByte, "api/v1/plan.json": "plan, longer", "api/v1/new.json": "new"})
+	if err := Stream(d, "api/v1/new.json", stream("again")); err == nil || !strings.Contains(err.Error(), "written twice") {
+		t.Errorf("a second stream at one path: %v, want an error", err)
+	}
+	failed := errors.New("the dataset failed")
+	if err := Stream(d, "api/v1/failed.json", func(io.Writer) error { return failed }); !errors.Is(err, failed) {
+		t.Errorf("a stream that fails: %v, want its error", err)
+	}
+	if err := Stream(d, "../outside.json", stream("x")); err == nil {
+		t.Errorf("a stream outside the folder was accepted")
+	}
+	if err := d.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	sameTree(t, tree(t, dest), first) // an aborted build leaves the previous site
+
+	d = write(dest, second)
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	sameTree(t, tree(t, dest), second)
+	if ino, mt := inode(t, filepath.Join(dest, "api/v1/votes.json")); ino != keptIno || mt != keptTime {
+		t.Errorf("an unchanged streamed file was rewritten (inode %d→%d, mtime %d→%d)", keptIno, ino, keptTime, mt)
+	}
+	if ino, _ := inode(t, filepath.Join(dest, "api/v1/votes.csv")); ino == changedIno {
+		t.Errorf("a streamed file changed in its last byte kept its inode")
+	}
+	onlyDestBeside(t, dest)
 }

@@ -15,6 +15,7 @@
 package output
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -33,6 +34,28 @@ import (
 type Writer interface {
 	// WriteFile writes data at name, a slash-separated path relative to the site root.
 	WriteFile(name string, data []byte) error
+}
+
+// Streamer is a Writer that takes a file as it is made, without holding its bytes at once:
+// a dataset of a large site is hundreds of megabytes.
+type Streamer interface {
+	Writer
+	// WriteStream writes at name the bytes write writes to its io.Writer, under the rules
+	// of WriteFile. An error of write is returned as it is.
+	WriteStream(name string, write func(io.Writer) error) error
+}
+
+// Stream writes the file at name into w with write: as it is made when w is a Streamer,
+// else made in memory and given to WriteFile.
+func Stream(w Writer, name string, write func(io.Writer) error) error {
+	if s, ok := w.(Streamer); ok {
+		return s.WriteStream(name, write)
+	}
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		return err
+	}
+	return w.WriteFile(name, b.Bytes())
 }
 
 // CheckPath reports whether name is a clean, relative, slash-separated path that stays
@@ -154,36 +177,14 @@ func (d *Dir) Temp() string { return d.tmp }
 // a file of the same bytes at name, keeps that one and writes nothing. Writing a name twice
 // is an error, as for Mem: the second file would replace the first.
 func (d *Dir) WriteFile(name string, data []byte) error {
-	if err := CheckPath(name); err != nil {
+	if err := d.claim(name); err != nil {
 		return err
 	}
-	dir := path.Dir(name)
-	d.mu.Lock()
-	if d.written[name] {
-		d.mu.Unlock()
-		return fmt.Errorf("output path %q written twice", name)
-	}
-	d.written[name] = true
-	made := d.made[dir]
-	d.mu.Unlock()
 	if d.inPlace && d.prev[name] && d.sameAsDest(name, data) {
 		return nil
 	}
-	if !made {
-		if err := os.MkdirAll(filepath.Join(d.tmp, filepath.FromSlash(dir)), 0o755); err != nil {
-			return err
-		}
-		d.mu.Lock()
-		d.made[dir] = true
-		d.mu.Unlock()
-	}
-	// O_EXCL: the file system refuses a second file too, whatever the case folding of
-	// the destination's file system makes of two names.
-	f, err := os.OpenFile(filepath.Join(d.tmp, filepath.FromSlash(name)), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := d.create(name)
 	if err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("output path %q written twice (another name that this file system takes for the same)", name)
-		}
 		return err
 	}
 	if _, err := f.Write(data); err != nil {
@@ -193,12 +194,93 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
+	d.stage(name)
+	return nil
+}
+
+// WriteStream writes the file at name as write makes it, through a buffer. When the
+// destination already has a file of the same bytes at name, the file written is removed
+// and the destination's is kept, as WriteFile keeps it.
+func (d *Dir) WriteStream(name string, write func(io.Writer) error) error {
+	if err := d.claim(name); err != nil {
+		return err
+	}
+	f, err := d.create(name)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 256<<10)
+	if err := write(bw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	if d.inPlace && d.prev[name] {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			f.Close()
+			return err
+		}
+		if d.sameFileAsDest(name, f) {
+			if err := f.Close(); err != nil {
+				return err
+			}
+			return os.Remove(filepath.Join(d.tmp, filepath.FromSlash(name)))
+		}
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	d.stage(name)
+	return nil
+}
+
+// claim checks name and records it as written: a second write is an error.
+func (d *Dir) claim(name string) error {
+	if err := CheckPath(name); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.written[name] {
+		return fmt.Errorf("output path %q written twice", name)
+	}
+	d.written[name] = true
+	return nil
+}
+
+// create creates the file at name in the temporary folder, with its folders.
+func (d *Dir) create(name string) (*os.File, error) {
+	dir := path.Dir(name)
+	d.mu.Lock()
+	made := d.made[dir]
+	d.mu.Unlock()
+	if !made {
+		if err := os.MkdirAll(filepath.Join(d.tmp, filepath.FromSlash(dir)), 0o755); err != nil {
+			return nil, err
+		}
+		d.mu.Lock()
+		d.made[dir] = true
+		d.mu.Unlock()
+	}
+	// O_EXCL: the file system refuses a second file too, whatever the case folding of
+	// the destination's file system makes of two names.
+	f, err := os.OpenFile(filepath.Join(d.tmp, filepath.FromSlash(name)), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil && errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("output path %q written twice (another name that this file system takes for the same)", name)
+	}
+	return f, err
+}
+
+// stage records a file written in place, for Commit to move in.
+func (d *Dir) stage(name string) {
 	if d.inPlace {
 		d.mu.Lock()
 		d.staged = append(d.staged, name)
 		d.mu.Unlock()
 	}
-	return nil
 }
 
 // Keeper is a Writer that can keep the file the destination already has at a path,
@@ -236,25 +318,48 @@ func (d *Dir) Keep(name string) (bool, error) {
 // bytes data. It reads the file in chunks and stops at the first difference; a file of
 // another size is not read at all.
 func (d *Dir) sameAsDest(name string, data []byte) bool {
+	return d.sameAs(name, int64(len(data)), bytes.NewReader(data))
+}
+
+// sameFileAsDest is sameAsDest for the bytes of f, read from its current offset to its end.
+func (d *Dir) sameFileAsDest(name string, f *os.File) bool {
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	pos, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return false
+	}
+	return d.sameAs(name, fi.Size()-pos, f)
+}
+
+// sameAs reports whether the destination has a regular file at name of size bytes, the
+// bytes data reads.
+func (d *Dir) sameAs(name string, size int64, data io.Reader) bool {
 	f, err := openNoFollow(filepath.Join(d.dest, filepath.FromSlash(name)))
 	if err != nil {
 		return false
 	}
 	defer f.Close()
 	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != size {
 		return false
 	}
 	bp := d.bufs.Get().(*[]byte)
 	defer d.bufs.Put(bp)
-	buf := *bp
-	rest := data
-	for len(rest) > 0 {
-		n, err := io.ReadFull(f, buf[:min(len(buf), len(rest))])
-		if err != nil || !bytes.Equal(buf[:n], rest[:n]) {
+	half := len(*bp) / 2
+	buf, want := (*bp)[:half], (*bp)[half:]
+	for rest := size; rest > 0; {
+		k := int(min(int64(half), rest))
+		n, err := io.ReadFull(f, buf[:k])
+		if err != nil {
 			return false
 		}
-		rest = rest[n:]
+		if _, err := io.ReadFull(data, want[:n]); err != nil || !bytes.Equal(buf[:n], want[:n]) {
+			return false
+		}
+		rest -= int64(n)
 	}
 	// Nothing more: the file did not grow since Stat.
 	n, _ := f.Read(buf[:1])
@@ -488,6 +593,14 @@ type Discard struct{}
 
 // WriteFile checks the path and drops the data.
 func (Discard) WriteFile(name string, _ []byte) error { return CheckPath(name) }
+
+// WriteStream checks the path and makes the file, without keeping it.
+func (Discard) WriteStream(name string, write func(io.Writer) error) error {
+	if err := CheckPath(name); err != nil {
+		return err
+	}
+	return write(io.Discard)
+}
 
 // CreateFile writes a new file at dir/name, refusing to overwrite an existing one unless
 // replace is set. It is how `pspm new` adds files to a site.
