@@ -450,3 +450,12 @@ func (c *countingWriter) WriteFile(name string, data []byte) error {
 	c.n.Add(1)
 	return nil
 }
+
+// WriteStream writes a file as it is made (output.Streamer), counted.
+func (c *countingWriter) WriteStream(name string, write func(io.Writer) error) error {
+	if err := output.Stream(c.w, name, write); err != nil {
+		return err
+	}
+	c.n.Add(1)
+	return nil
+}

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
+	"io"
 	"io/fs"
 	"runtime/debug"
 	"sort"
@@ -125,11 +127,37 @@ func (r *recorder) WriteFile(name string, data []byte) error {
 		return err
 	}
 	sum := sha256.Sum256(data)
-	e := RecordEntry{Path: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
+	r.add(name, int64(len(data)), sum[:])
+	return nil
+}
+
+// WriteStream writes a file as it is made (output.Streamer), and records its size and
+// SHA-256 as its bytes go by.
+func (r *recorder) WriteStream(name string, write func(io.Writer) error) error {
+	h := &hashCounter{h: sha256.New()}
+	if err := output.Stream(r.w, name, func(w io.Writer) error { return write(io.MultiWriter(w, h)) }); err != nil {
+		return err
+	}
+	r.add(name, h.n, h.h.Sum(nil))
+	return nil
+}
+
+func (r *recorder) add(name string, size int64, sum []byte) {
+	e := RecordEntry{Path: name, Size: size, SHA256: hex.EncodeToString(sum)}
 	r.mu.Lock()
 	r.files = append(r.files, e)
 	r.mu.Unlock()
-	return nil
+}
+
+// hashCounter hashes and counts the bytes written to it.
+type hashCounter struct {
+	h hash.Hash
+	n int64
+}
+
+func (c *hashCounter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return c.h.Write(p)
 }
 
 // Keep keeps the destination's file at name, which the page cache says has size bytes of
@@ -143,10 +171,7 @@ func (r *recorder) Keep(name string, size int64, sum [sha256.Size]byte) (bool, e
 	if !kept || err != nil {
 		return kept, err
 	}
-	e := RecordEntry{Path: name, Size: size, SHA256: hex.EncodeToString(sum[:])}
-	r.mu.Lock()
-	r.files = append(r.files, e)
-	r.mu.Unlock()
+	r.add(name, size, sum[:])
 	return true, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"sync"
@@ -37,6 +38,9 @@ func (r *renderer) archiveTasks(data []task) []task {
 		entries[name] = e
 		if keep {
 			data[i].make = e.dataset
+			if t.stream != nil {
+				e.stream, data[i].stream = t.stream, e.datasetTo
+			}
 		}
 	}
 	var out []task
@@ -89,12 +93,13 @@ func (r *renderer) archiveTasks(data []task) []task {
 // archived is a file of the archive, compressed once: by the task that writes it as a
 // dataset, or by the archive when no task did.
 type archived struct {
-	name string
-	make func() ([]byte, error)
-	date time.Time
-	mu   sync.Mutex // held while the file is made and compressed
-	zip  []byte     // an archive of this file alone, once compressed
-	keep bool       // keep zip for the archive (a build), or make it each time (pspm serve)
+	name   string
+	make   func() ([]byte, error)
+	stream func(io.Writer) error // the dataset's task's stream, or nil
+	date   time.Time
+	mu     sync.Mutex // held while the file is made and compressed
+	zip    []byte     // an archive of this file alone, once compressed
+	keep   bool       // keep zip for the archive (a build), or make it each time (pspm serve)
 }
 
 // dataset makes the file for its own task, and compresses it for the archive.
@@ -108,14 +113,37 @@ func (a *archived) dataset() ([]byte, error) {
 	return data, err
 }
 
+// datasetTo writes the file for its own task as it makes it, and compresses it for the
+// archive as it goes.
+func (a *archived) datasetTo(w io.Writer) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.zip != nil {
+		return a.stream(w)
+	}
+	compressed, err := a.compressing(func(z io.Writer) error { return a.stream(io.MultiWriter(w, z)) })
+	if err == nil {
+		a.zip = compressed
+	}
+	return err
+}
+
 // compress makes an archive of data alone, as the entry a.name.
 func (a *archived) compress(data []byte) ([]byte, error) {
+	return a.compressing(func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// compressing makes an archive of the bytes write writes, alone, as the entry a.name.
+func (a *archived) compressing(write func(io.Writer) error) ([]byte, error) {
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)
 	deflate.Zip(z)
 	w, err := z.CreateHeader(&zip.FileHeader{Name: a.name, Method: zip.Deflate, Modified: a.date})
 	if err == nil {
-		_, err = w.Write(data)
+		err = write(w)
 	}
 	if err == nil {
 		err = z.Close()

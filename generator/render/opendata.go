@@ -388,7 +388,9 @@ func (r *renderer) openData() []task {
 			}
 			return out
 		}),
-		jsonTask("api/v1/votes.json", func() any { return r.votesJSON() }),
+		streamTask("api/v1/votes.json", func(w io.Writer) error {
+			return jsonEach(w, len(s.Reactions), func(i int) any { return r.voteOf(s.Reactions[i]) })
+		}),
 		jsonTask("api/v1/participants.json", func() any { return r.participantsJSON() }),
 		jsonTask("api/v1/supports.json", func() any { return r.supportsJSON() }),
 		csvTask("api/v1/participants.csv", csvColumns("participants.csv"), func(w func(...string)) {
@@ -464,7 +466,8 @@ func (r *renderer) openData() []task {
 			}
 		}),
 		csvTask("api/v1/votes.csv", csvColumns("votes.csv"), func(w func(...string)) {
-			for _, v := range r.votesJSON() {
+			for _, rc := range s.Reactions {
+				v := r.voteOf(rc)
 				p := ""
 				if v.Priority != nil {
 					p = itoa(*v.Priority)
@@ -568,30 +571,29 @@ func (r *renderer) supportsJSON() []supportJSON {
 	return out
 }
 
-func (r *renderer) votesJSON() []voteJSON {
-	out := make([]voteJSON, 0, len(r.Site.Reactions))
-	for _, rc := range r.Site.Reactions {
-		v := voteJSON{Item: rc.ItemKey, Voter: rc.Voter, Vote: rc.Vote, Comment: rc.Comment, Counted: rc.Counted, Reason: rc.Reason,
-			Verification: rc.Verification, File: rc.File, Detail: r.prose(rc.Detail), Signer: rc.Signer, Member: rc.Verdict.Member,
-			Hidden: rc.Hidden != nil, Moderation: r.moderationOf(rc.Hidden)}
-		if rc.Verification == site.VerifiedAuthor {
-			v.Signer = r.personal(rc.Signer)
-		}
-		if rc.Sig != nil {
-			v.Signature = rc.Sig.File
-		}
-		if rc.Priority > 0 {
-			p := rc.Priority
-			v.Priority = &p
-		}
-		if o := rc.Origin; o != nil {
-			v.Commit, v.Author, v.AuthorName, v.LandedCommit = o.Commit, r.personal(o.AuthorEmail), r.prose(o.AuthorName), o.LandedCommit
-			v.MergeRequest = o.MergeRequest
-			v.Landed = o.Landed.UTC().Format(time.RFC3339)
-		}
-		out = append(out, v)
+// voteOf is a reaction as a record of votes.json and votes.csv. The datasets make the
+// records one at a time, as they write them: at a million votes the records all at once
+// were 290 MB.
+func (r *renderer) voteOf(rc *site.Reaction) voteJSON {
+	v := voteJSON{Item: rc.ItemKey, Voter: rc.Voter, Vote: rc.Vote, Comment: rc.Comment, Counted: rc.Counted, Reason: rc.Reason,
+		Verification: rc.Verification, File: rc.File, Detail: r.prose(rc.Detail), Signer: rc.Signer, Member: rc.Verdict.Member,
+		Hidden: rc.Hidden != nil, Moderation: r.moderationOf(rc.Hidden)}
+	if rc.Verification == site.VerifiedAuthor {
+		v.Signer = r.personal(rc.Signer)
 	}
-	return out
+	if rc.Sig != nil {
+		v.Signature = rc.Sig.File
+	}
+	if rc.Priority > 0 {
+		p := rc.Priority
+		v.Priority = &p
+	}
+	if o := rc.Origin; o != nil {
+		v.Commit, v.Author, v.AuthorName, v.LandedCommit = o.Commit, r.personal(o.AuthorEmail), r.prose(o.AuthorName), o.LandedCommit
+		v.MergeRequest = o.MergeRequest
+		v.Landed = o.Landed.UTC().Format(time.RFC3339)
+	}
+	return v
 }
 
 // planJSON is a plan as open data: a version's (version is its name), or the draft's
@@ -788,52 +790,69 @@ func nameOfVersion(v *site.Version) string {
 // jsonTask writes a JSON array with one element per line, so that the files diff well
 // between two builds and stream well into analysts' tools.
 func jsonTask(path string, value func() any) task {
-	return task{path: path, make: func() ([]byte, error) { return jsonLines(value()) }}
+	return streamTask(path, func(w io.Writer) error { return jsonLines(w, value()) })
 }
 
-// jsonLines is json.Marshal(v) with a newline, and an array one element per line. The
-// elements are marshalled twice, once to measure the file and once to write it into a
-// buffer of its size: votes.json of a million votes is 400 MB, which marshalling the
-// array whole, splitting it and joining it again held four times over.
-func jsonLines(v any) ([]byte, error) {
+// streamTask is the task of a file that stream writes as it makes it: the build writes it
+// to the output as it goes (output.Streamer), without its bytes in memory at once;
+// everything else takes the bytes from make.
+func streamTask(path string, stream func(io.Writer) error) task {
+	return task{path: path, stream: stream, make: streamed(stream)}
+}
+
+// streamed makes in memory the file stream writes.
+func streamed(stream func(io.Writer) error) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		var b bytes.Buffer
+		err := stream(&b)
+		return b.Bytes(), err
+	}
+}
+
+// jsonLines writes json.Marshal(v) with a newline, and an array one element per line (see
+// jsonEach).
+func jsonLines(w io.Writer, v any) error {
 	rv := reflect.ValueOf(v)
 	switch {
 	case !rv.IsValid() || (rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Map || rv.Kind() == reflect.Slice || rv.Kind() == reflect.Interface) && rv.IsNil():
-		return []byte("[]\n"), nil // null: an empty list
+		_, err := io.WriteString(w, "[]\n") // null: an empty list
+		return err
 	case rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array || rv.Type().Elem().Kind() == reflect.Uint8 ||
 		rv.Type().Implements(reflect.TypeFor[json.Marshaler]()):
 		data, err := json.Marshal(v) // not an array: written as it is
-		if err != nil {
-			return nil, err
+		if err == nil {
+			_, err = w.Write(append(data, '\n'))
 		}
-		return append(data, '\n'), nil
+		return err
 	}
-	n := rv.Len()
-	size := len("[]\n") + 2*n // the brackets, a comma or newline before each element and one after
+	return jsonEach(w, rv.Len(), func(i int) any { return rv.Index(i).Interface() })
+}
+
+// jsonEach writes the JSON array of the n elements elem makes, one per line, as
+// json.Marshal of the whole array would write them but for the newlines. Each element is
+// made when it is written: votes.json of a million votes is 400 MB, and its records as a
+// slice were 290 MB more.
+func jsonEach(w io.Writer, n int, elem func(i int) any) error {
+	var line []byte
 	for i := range n {
-		e, err := json.Marshal(rv.Index(i).Interface())
+		e, err := json.Marshal(elem(i))
 		if err != nil {
-			return nil, err
+			return err
 		}
-		size += len(e)
-	}
-	out := make([]byte, 0, size)
-	out = append(out, '[')
-	for i := range n {
-		e, err := json.Marshal(rv.Index(i).Interface())
-		if err != nil {
-			return nil, err
+		line = append(line[:0], ",\n"...)
+		if i == 0 {
+			line[0] = '['
 		}
-		if i > 0 {
-			out = append(out, ',')
+		if _, err := w.Write(append(line, e...)); err != nil {
+			return err
 		}
-		out = append(out, '\n')
-		out = append(out, e...)
 	}
-	if n > 0 {
-		out = append(out, '\n')
+	end := "\n]\n"
+	if n == 0 {
+		end = "[]\n"
 	}
-	return append(out, "]\n"...), nil
+	_, err := io.WriteString(w, end)
+	return err
 }
 
 // csvTask writes a CSV file with a header row, for a spreadsheet set to Italian to open
@@ -843,9 +862,7 @@ func jsonLines(v any) ([]byte, error) {
 // would run as a formula (starting with =, +, -, @, tab or carriage return) are prefixed
 // with a quote. A row with another number of cells than the header is an internal error.
 func csvTask(path string, header []string, rows func(w func(...string))) task {
-	// Written twice, once to measure the file and once into a buffer of its size, as
-	// jsonLines does.
-	write := func(to io.Writer) error {
+	return streamTask(path, func(to io.Writer) error {
 		_, _ = io.WriteString(to, csvBOM)
 		w := csv.NewWriter(to)
 		w.Comma = csvSeparator
@@ -871,24 +888,7 @@ func csvTask(path string, header []string, rows func(w func(...string))) task {
 			err = w.Error()
 		}
 		return err
-	}
-	return task{path: path, make: func() ([]byte, error) {
-		var size byteCounter
-		if err := write(&size); err != nil {
-			return nil, err
-		}
-		b := bytes.NewBuffer(make([]byte, 0, int(size)))
-		err := write(b)
-		return b.Bytes(), err
-	}}
-}
-
-// byteCounter counts the bytes written to it.
-type byteCounter int64
-
-func (c *byteCounter) Write(p []byte) (int, error) {
-	*c += byteCounter(len(p))
-	return len(p), nil
+	})
 }
 
 // csvSeparator separates the cells of the CSV files; csvBOM starts them.

@@ -14,6 +14,7 @@ import (
 	"cmp"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"runtime"
 	"strconv"
@@ -120,12 +121,21 @@ type renderer struct {
 // oneDataset makes the open data files one at a time, while the pages render on the other
 // cores: at 100,000 proposals votes.json alone is 400 MB and its records as many again, and
 // the archive makes every dataset a second time.
-func (r *renderer) oneDataset(make func() ([]byte, error)) func() ([]byte, error) {
-	return func() ([]byte, error) {
+func (r *renderer) oneDataset(t task) task {
+	make, stream := t.make, t.stream
+	t.make = func() ([]byte, error) {
 		r.datasets.Lock()
 		defer r.datasets.Unlock()
 		return make()
 	}
+	if stream != nil {
+		t.stream = func(w io.Writer) error {
+			r.datasets.Lock()
+			defer r.datasets.Unlock()
+			return stream(w)
+		}
+	}
+	return t
 }
 
 // Render writes the whole portal to w: every page in every language of the site (the
@@ -285,7 +295,7 @@ func (r *renderer) prepareViews(i int) ([]task, error) {
 		}
 		data = append(data, r.versionData()...)
 		for i := range data {
-			data[i].make = r.oneDataset(data[i].make)
+			data[i] = r.oneDataset(data[i])
 		}
 		archive := r.archiveTasks(data)
 		tasks = append(tasks, data...)
@@ -320,6 +330,9 @@ type task struct {
 	src  string // for attachments: the file in the site's folder it is copied from
 	date time.Time
 	make func() ([]byte, error)
+	// stream, when set, writes the same bytes as make as it makes them: the build writes
+	// the file to the output as it goes (streamTask).
+	stream func(io.Writer) error
 }
 
 // pagesWithFeeds orders the tasks so that the feed of a page (X/index.xml) is made just
@@ -410,6 +423,13 @@ func run(tasks []task, w output.Writer, pages PageCache) error {
 				t := tasks[next]
 				next++
 				mu.Unlock()
+				if t.stream != nil {
+					if err := output.Stream(w, t.path, t.stream); err != nil {
+						fail(fmt.Errorf("%s: %w", t.path, err))
+						return
+					}
+					continue
+				}
 				data, kept, err := makePage(t, pages)
 				if err != nil {
 					fail(fmt.Errorf("%s: %w", t.path, err))
