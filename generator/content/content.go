@@ -1,9 +1,10 @@
 // Package content reads a portal's content/ folder from an fs.FS into a site.Site.
 //
-// It walks the folder once, tells every file's role from its path (DESIGN.md section 2),
-// checks names, sizes and encodings, splits and decodes front matter with positions, and
-// bounds the Markdown, reading and parsing files on every core. Any problem is reported at
-// its position; a file that cannot be used is left out of the model, never half-read.
+// It walks the folder once, tells every file's role from its path (an item's index.md,
+// its translations, its reactions/, feedback/ and attachments), checks names, sizes and
+// encodings, splits and decodes front matter with positions, and bounds the Markdown,
+// reading and parsing files on every core. Any problem is reported at its position; a
+// file that cannot be used is left out of the model, never half-read.
 //
 // No symbolic link under content/ is ever followed, whether it leaves the site's folder
 // or stays inside it (a link to ../.git/config stays inside): each is an error at its

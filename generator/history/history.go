@@ -1,9 +1,10 @@
 // Package history reads a portal's Git repository and says where every file of the
 // current content comes from: the commit that last changed it, who authored and committed
-// that commit, and when that version landed on the main branch (DESIGN.md §3). With it
-// come what checks of votes and pages need: every version of a page that landed
-// (History.Changes), the versions of votes spent by a withdrawal (History.Retired), and the
-// signature and signed bytes of every commit behind a file (History.Signatures).
+// that commit, and when that version landed on the main branch: what the trust model
+// judges a vote by. With it come what checks of votes and pages need: every version of a
+// page that landed (History.Changes), the versions of votes spent by a withdrawal
+// (History.Retired), and the signature and signed bytes of every commit behind a file
+// (History.Signatures).
 // Snapshot gives the site as it is in any revision, Range the commits of a merge
 // request, and NetChange what a merge request changes and which of its commits made each
 // change, for `pspm check --base`. MergeRequest reads which merge request a landing

@@ -15,8 +15,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/site"
 )
 
-// The open data under /api/v1/ is a public contract (DESIGN.md section 4, README "Open
-// data"): field names are snake_case, never renamed or removed; new fields may be added.
+// The open data under /api/v1/ is a public contract (README "Open data"): field names are snake_case, never renamed or removed; new fields may be added.
 
 type answerJSON struct {
 	Date string `json:"date"`

@@ -1,5 +1,5 @@
 // Package review checks a merge request as a forge's CI job would, before it lands: who
-// made what it changes (DESIGN.md §3). Content checks are the build's; review adds the
+// made what it changes, under the trust model of the portal. Content checks are the build's; review adds the
 // change rules of a participatory portal:
 //
 //   - a reaction or feedback file may only be added, changed or deleted by a member of

@@ -693,9 +693,10 @@ type Reaction struct {
 	// warnings; `pspm check` reports them as errors, so they never reach the main branch.
 	Problems diag.List `yaml:"-"`
 
-	// Verdict of the trust model (DESIGN.md §3), set by the trust stage. A counted
-	// reaction may count only in part: CountVote and CountPriority say which of its vote
-	// and priority landed in a phase that opened them (Detail says why not).
+	// Verdict of the trust model (who may vote for a body, and how that is shown), set
+	// by the trust stage. A counted reaction may count only in part: CountVote and
+	// CountPriority say which of its vote and priority landed in a phase that opened them
+	// (Detail says why not).
 	Verdict       `yaml:"-"`
 	CountVote     bool `yaml:"-"`
 	CountPriority bool `yaml:"-"`

@@ -6,8 +6,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/diag"
 )
 
-// Version is an approved version of the plan: a Git tag matching plan.tags (DESIGN.md
-// §2). Its plan is read from the tag's tree, never from the work tree, so it stays as it
+// Version is an approved version of the plan: a Git tag matching plan.tags. Its plan is read from the tag's tree, never from the work tree, so it stays as it
 // was approved.
 type Version struct {
 	Name      string    // the rest of the tag after the pattern's prefix, e.g. "2025.1"; also its URL path element
@@ -39,7 +38,7 @@ type Version struct {
 	Changes  *PlanDiff
 }
 
-// PlanDiff is what changed in the plan between two versions (DESIGN.md §4,
+// PlanDiff is what changed in the plan between two versions (the page
 // /plan/<version>/changes/). Lists follow the new plan's order; removed items come
 // where they were in the old one.
 type PlanDiff struct {

@@ -1,4 +1,4 @@
-// Package trust applies the trust model of DESIGN.md §3: it decides, for every vote
+// Package trust applies the trust model of a portal: it decides, for every vote
 // (reaction file), comment (feedback file) and amendment of a site, whether it counts,
 // and says why when it does not. Amendments are judged as comments, in a phase that
 // opens amendments (or feedback, when no phase names them); an owner's answer to an
