@@ -110,17 +110,7 @@ func versionedSite(b *testing.B) (all, one string) {
 			b.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
-	err := synth.Generate(synth.Options{Proposals: 500, Practices: 20, Reactions: 2000, Bodies: 50, Tags: 20, Goals: 5, Objectives: 50, Actions: 500, Seed: 1},
-		func(p string, data []byte) error {
-			full := filepath.Join(all, filepath.FromSlash(p))
-			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-				return err
-			}
-			return os.WriteFile(full, data, 0o644)
-		})
-	if err != nil {
-		b.Fatal(err)
-	}
+	synthInto(b, all, synth.Options{Proposals: 500, Practices: 20, Reactions: 2000, Bodies: 50, Tags: 20, Goals: 5, Objectives: 50, Actions: 500, Seed: 1})
 	actions := filepath.Join(all, "content/plan/actions")
 	git(all, "", "init", "-q", "-b", "main")
 	next := 500

@@ -27,17 +27,8 @@ func BenchmarkBuildCommunity(b *testing.B) {
 	}
 	src := filepath.Join(root, fmt.Sprintf("community-%d-%d", participants, supports))
 	if _, err := os.Stat(filepath.Join(src, "content")); err != nil {
-		err := synth.Generate(synth.Options{Proposals: 1000, Practices: 200, Reactions: 10_000, Bodies: 200, Tags: 50, Seed: 1,
-			Participants: participants, Supports: supports}, func(p string, data []byte) error {
-			full := filepath.Join(src, filepath.FromSlash(p))
-			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-				return err
-			}
-			return os.WriteFile(full, data, 0o644)
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
+		synthInto(b, src, synth.Options{Proposals: 1000, Practices: 200, Reactions: 10_000, Bodies: 200, Tags: 50, Seed: 1,
+			Participants: participants, Supports: supports})
 	}
 	dest := filepath.Join(root, "public-community")
 	files := buildTimes(b, src, dest, func(res *generator.Result) {

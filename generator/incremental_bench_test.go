@@ -59,17 +59,7 @@ func BenchmarkIncremental(b *testing.B) {
 	}
 	if _, err := os.Stat(filepath.Join(src, ".git")); err != nil {
 		_ = os.RemoveAll(root)
-		err := synth.Generate(synth.Options{Proposals: n, Practices: 200, Reactions: 10 * n, Bodies: 200, Tags: 50, Goals: 5, Objectives: 20, Actions: 100, Seed: 1},
-			func(p string, data []byte) error {
-				full := filepath.Join(src, filepath.FromSlash(p))
-				if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-					return err
-				}
-				return os.WriteFile(full, data, 0o644)
-			})
-		if err != nil {
-			b.Fatal(err)
-		}
+		synthInto(b, src, synth.Options{Proposals: n, Practices: 200, Reactions: 10 * n, Bodies: 200, Tags: 50, Goals: 5, Objectives: 20, Actions: 100, Seed: 1})
 		git("", "init", "-q", "-b", "main")
 		commit("Il portale")
 	} else if out := git("", "log", "-1", "--format=%cI"); out != "" {

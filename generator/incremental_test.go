@@ -2,7 +2,6 @@ package generator_test
 
 import (
 	"bytes"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,18 +43,7 @@ func (g *gitRepo) coldFiles() map[string][]byte {
 // sameAsCold fails when the folder dest does not hold exactly the files of a cold build.
 func sameAsCold(t *testing.T, step string, dest string, cold map[string][]byte) {
 	t.Helper()
-	got := map[string][]byte{}
-	err := filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dest, p)
-		got[filepath.ToSlash(rel)], err = os.ReadFile(p)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := readTree(t, dest)
 	bad := 0
 	for name, want := range cold {
 		if g, ok := got[name]; !ok {

@@ -25,17 +25,7 @@ import (
 // over the first output keeps them.
 func TestStreamedDatasetsAreTheBytesOfABuildInMemory(t *testing.T) {
 	src := t.TempDir()
-	err := synth.Generate(synth.Options{Proposals: 300, Practices: 20, Reactions: 4000, Bodies: 60, Tags: 20, Seed: 7},
-		func(p string, data []byte) error {
-			full := filepath.Join(src, filepath.FromSlash(p))
-			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-				return err
-			}
-			return os.WriteFile(full, data, 0o644)
-		})
-	if err != nil {
-		t.Fatal(err)
-	}
+	synthInto(t, src, synth.Options{Proposals: 300, Practices: 20, Reactions: 4000, Bodies: 60, Tags: 20, Seed: 7})
 	fsys, err := generator.OpenSource(src)
 	if err != nil {
 		t.Fatal(err)
@@ -79,18 +69,7 @@ func TestStreamedDatasetsAreTheBytesOfABuildInMemory(t *testing.T) {
 		if res, err := generator.BuildDir(generator.Options{Source: fsys}, dest); err != nil {
 			t.Fatalf("build %s: %v\n%s", round, err, res.Diagnostics.Format())
 		}
-		got := map[string][]byte{}
-		err := filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			rel, _ := filepath.Rel(dest, p)
-			got[filepath.ToSlash(rel)], err = os.ReadFile(p)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := readTree(t, dest)
 		sameFiles(t, "a build "+round, got, want)
 		rec, err := generator.ReadRecord(got[generator.RecordFile])
 		if err != nil {
@@ -111,4 +90,37 @@ func TestStreamedDatasetsAreTheBytesOfABuildInMemory(t *testing.T) {
 			}
 		}
 	}
+}
+
+// synthInto writes the synthetic portal of o into dir.
+func synthInto(tb testing.TB, dir string, o synth.Options) {
+	tb.Helper()
+	err := synth.Generate(o, func(p string, data []byte) error {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(full, data, 0o644)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// readTree reads every file under dir, by its slash-separated path.
+func readTree(tb testing.TB, dir string) map[string][]byte {
+	tb.Helper()
+	got := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		got[filepath.ToSlash(rel)], err = os.ReadFile(p)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return got
 }
