@@ -95,14 +95,7 @@ func TestStreamedDatasetsAreTheBytesOfABuildInMemory(t *testing.T) {
 // synthInto writes the synthetic portal of o into dir.
 func synthInto(tb testing.TB, dir string, o synth.Options) {
 	tb.Helper()
-	err := synth.Generate(o, func(p string, data []byte) error {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(full, data, 0o644)
-	})
-	if err != nil {
+	if err := synth.GenerateDir(dir, o); err != nil {
 		tb.Fatal(err)
 	}
 }

@@ -96,14 +96,7 @@ func nationalSite(b *testing.B, root string, n int) string {
 		return dir
 	}
 	o := synth.Options{Proposals: n, Reactions: 10 * n, Bodies: 2000, Practices: 2000, Actions: 500, Objectives: 40, Goals: 8, Tags: 200, Seed: 1}
-	err := synth.Generate(o, func(p string, data []byte) error {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(full, data, 0o644)
-	})
-	if err != nil {
+	if err := synth.GenerateDir(dir, o); err != nil {
 		_ = os.RemoveAll(dir)
 		b.Fatal(err)
 	}

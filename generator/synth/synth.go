@@ -23,6 +23,8 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -72,6 +74,17 @@ const (
 	streamPractice
 	streamSpread
 )
+
+// GenerateDir writes the portal Generate makes as files under dir, creating the folders.
+func GenerateDir(dir string, o Options) error {
+	return Generate(o, func(p string, data []byte) error {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(full, data, 0o644)
+	})
+}
 
 // Generate writes a complete, valid portal (pspm.yaml, content/plan/_index.md,
 // goals, objectives, actions, bodies, proposals, practices, reactions and

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -596,4 +597,37 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 	}
 	b.SetBytes(size)
+}
+
+// TestGenerateDirWritesWhatGenerateEmits: every file Generate emits is under the folder
+// GenerateDir wrote, with the same bytes, and nothing else is.
+func TestGenerateDirWritesWhatGenerateEmits(t *testing.T) {
+	o := Options{Proposals: 30, Practices: 5, Reactions: 90, Bodies: 8, Tags: 4, Seed: 3}
+	want := map[string]string{}
+	if err := Generate(o, func(p string, data []byte) error { want[p] = string(data); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := GenerateDir(dir, o); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		data, err := os.ReadFile(p)
+		if w, ok := want[filepath.ToSlash(rel)]; !ok || w != string(data) {
+			t.Errorf("%s: not what Generate emits", rel)
+		}
+		n++
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(want) || n < 100 {
+		t.Errorf("%d files written, %d emitted", n, len(want))
+	}
 }
