@@ -99,13 +99,15 @@
 //	         practices (a proposal's with its paragraphs' tools), made when
 //	         their page or feed is rendered (lateView), whose fingerprint
 //	         holds the Markdown they are made from.
-//	         Each dataset of the open data is made once, its task
-//	         compressing it for the archive
+//	         Each dataset of the open data is made once, first, and
+//	         written as it is made (a stream, output.Streamer), its task
+//	         compressing it for the archive as the bytes go by; the
+//	         archive comes after the pages
 //	write    into a temporary folder beside the destination: the whole     (generator/output)
 //	         site, swapped in at the end; or, over the previous output,
-//	         only the files whose bytes changed, renamed in at the end
-//	         under a journal, and the files gone removed; no path is
-//	         written twice
+//	         only the files whose bytes changed (a streamed file is
+//	         compared once written), renamed in at the end under a
+//	         journal, and the files gone removed; no path is written twice
 //	record   last, api/v1/build.json: the commit, tree, history, tags,       (generator/record.go)
 //	         sources and configuration built, and every other file's size
 //	         and SHA-256; signed (build.json.sig) with Options.Signer
