@@ -144,12 +144,13 @@ func (r *renderer) feeds() []task {
 }
 
 func (r *renderer) proposalEntry(p *site.Proposal) entry {
-	return entry{url: p.URL(), title: r.card(&p.Item).Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
+	// The card's title, without making the card (the feeds are listed before the pages).
+	return entry{url: p.URL(), title: r.title(&p.Item, p.Title), author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
 		text: &p.Item, date: later(p.Date, p.Answer.Date), tags: p.Tags}
 }
 
 func (r *renderer) practiceEntry(p *site.Practice) entry {
-	return entry{url: p.URL(), title: r.card(&p.Item).Title, author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
+	return entry{url: p.URL(), title: r.title(&p.Item, p.Title), author: r.bodyLink(p.BodyItem, p.Body).Title, summary: r.html[&p.Item].Summary,
 		text: &p.Item, date: p.Date, tags: p.Tags}
 }
 
