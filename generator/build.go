@@ -68,6 +68,9 @@ type Options struct {
 	// beforeRender stops after the search bundle, before the pages (for benchmarks of
 	// the stages before render).
 	beforeRender bool
+	// inputCheck is given, for every page and feed with an input key, its key and its
+	// view's fingerprint (each such view is then made): see render.Options.InputCheck.
+	inputCheck func(path string, input, view render.Fingerprint)
 	// branch, when set, replaces forge.branch for the history (set by CheckChanges: a
 	// merge request's checkout has its head, not necessarily a local main branch).
 	branch string
@@ -163,7 +166,7 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	}
 	counter := &countingWriter{w: w}
 	rec := &recorder{w: counter}
-	ro := render.Options{Site: s, Config: cfg, Theme: chain, Source: o.Source, Markdown: md, Version: Version, Sample: o.check}
+	ro := render.Options{Site: s, Config: cfg, Theme: chain, Source: o.Source, Markdown: md, Version: Version, Sample: o.check, InputCheck: o.inputCheck}
 	if summaries != nil {
 		ro.Summary = summaries.Summary
 	}

@@ -1,6 +1,9 @@
 package generator
 
-import "github.com/pspm-dev/pspm/generator/output"
+import (
+	"github.com/pspm-dev/pspm/generator/output"
+	"github.com/pspm-dev/pspm/generator/render"
+)
 
 // BuildBeforeRender runs Build's stages up to the search bundle and stops before the
 // pages: the part of a build that the caches of load and search make incremental.
@@ -18,4 +21,11 @@ func SetBundleBesideUpTo(t interface{ Cleanup(func()) }, n int) {
 	old := bundleBesideUpTo
 	bundleBesideUpTo = n
 	t.Cleanup(func() { bundleBesideUpTo = old })
+}
+
+// BuildDirCheckingInputs is BuildDir that also gives check, for every page and feed with
+// an input key, that key and the fingerprint of the page's view.
+func BuildDirCheckingInputs(o Options, dest string, check func(path string, input, view render.Fingerprint)) (*Result, error) {
+	o.inputCheck = check
+	return BuildDir(o, dest)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"hash"
 	"math"
 	"reflect"
 	"sort"
@@ -38,7 +39,9 @@ const maxDepth = 48
 // in another zone is another day on the page).
 type encoder struct {
 	b      []byte
+	h      hash.Hash    // what was encoded before b, hashed as it goes (flush), or nil
 	shared *sharedViews // nil: every view encoded in full
+	in     *inputRefs   // set when encoding a page's inputs from the model (inputKey)
 }
 
 // sharedViews holds the digests of the views many pages of a language point to (the
@@ -79,7 +82,7 @@ var encoders = sync.Pool{New: func() any { return newEncoder() }}
 // getEncoder returns an empty encoder, without shared views.
 func getEncoder() *encoder {
 	e := encoders.Get().(*encoder)
-	e.b, e.shared = e.b[:0], nil
+	e.b, e.h, e.shared, e.in = e.b[:0], nil, nil, nil
 	return e
 }
 
@@ -87,13 +90,38 @@ func getEncoder() *encoder {
 // that large is rare) is let go.
 func putEncoder(e *encoder) {
 	if cap(e.b) <= 1<<20 {
-		e.shared = nil
+		e.shared, e.in = nil, nil
 		encoders.Put(e)
 	}
 }
 
 // sum is the SHA-256 of what was encoded.
-func (e *encoder) sum() Fingerprint { return sha256.Sum256(e.b) }
+func (e *encoder) sum() Fingerprint {
+	if e.h == nil {
+		return sha256.Sum256(e.b)
+	}
+	e.h.Write(e.b)
+	e.b = e.b[:0]
+	var f Fingerprint
+	e.h.Sum(f[:0])
+	return f
+}
+
+// flushAt is how many bytes an encoder holds before it hashes them: the encoding of a
+// large view (a body's hundreds of votes) is hashed as it goes instead of growing.
+const flushAt = 32 << 10
+
+// flush hashes what was encoded when it is more than flushAt bytes.
+func (e *encoder) flush() {
+	if len(e.b) < flushAt {
+		return
+	}
+	if e.h == nil {
+		e.h = sha256.New()
+	}
+	e.h.Write(e.b)
+	e.b = e.b[:0]
+}
 
 func (e *encoder) tag(t byte) { e.b = append(e.b, t) }
 
@@ -164,6 +192,11 @@ func (e *encoder) value(v reflect.Value, depth int) bool {
 			e.tag(0)
 			return true
 		}
+		if e.in != nil {
+			if done, ok := e.in.pointer(e, v); done {
+				return ok
+			}
+		}
 		if e.shared != nil && (v.Type() == cardPtrType || v.Type() == siteViewPtrType) {
 			d := e.shared.digest(v, depth)
 			e.tag(2)
@@ -218,13 +251,15 @@ func (e *encoder) value(v reflect.Value, depth int) bool {
 			e.int(int64(offset))
 			return true
 		}
-		e.uint(uint64(v.NumField()))
+		// The fields in their order, without their names: the type of every value
+		// below the view is fixed by the view's (an interface's is encoded), and the
+		// salt holds the generator, so the names would say nothing more.
 		for i := range v.NumField() {
-			e.str(v.Type().Field(i).Name)
 			if !e.value(v.Field(i), depth+1) {
 				return false
 			}
 		}
+		e.flush()
 	default: // functions, channels, unsafe pointers
 		return false
 	}
@@ -232,33 +267,35 @@ func (e *encoder) value(v reflect.Value, depth int) bool {
 }
 
 // mapValue encodes a map's entries in the order of their keys' encodings, so that the
-// same map gives the same bytes however it was filled.
+// same map gives the same bytes however it was filled: the keys first, then each entry's
+// key and value in that order (the values in order too, so that the pointers an input
+// encoding numbers are numbered the same way each time).
 func (e *encoder) mapValue(v reflect.Value, depth int) bool {
 	if v.IsNil() {
 		e.tag(0)
 		return true
 	}
 	e.tag(1)
-	type entry struct{ key, val []byte }
+	type entry struct {
+		key []byte
+		val reflect.Value
+	}
 	entries := make([]entry, 0, v.Len())
 	sub := &encoder{}
 	for it := v.MapRange(); it.Next(); {
 		sub.b = sub.b[:0]
-		if !sub.value(it.Key(), depth+1) {
+		if !sub.value(it.Key(), depth+1) || sub.h != nil { // (a key too large to hold is not expected)
 			return false
 		}
-		key := bytes.Clone(sub.b)
-		sub.b = sub.b[:0]
-		if !sub.value(it.Value(), depth+1) {
-			return false
-		}
-		entries = append(entries, entry{key, bytes.Clone(sub.b)})
+		entries = append(entries, entry{bytes.Clone(sub.b), it.Value()})
 	}
 	sort.Slice(entries, func(i, j int) bool { return bytes.Compare(entries[i].key, entries[j].key) < 0 })
 	e.uint(uint64(len(entries)))
 	for _, en := range entries {
 		e.b = append(e.b, en.key...)
-		e.b = append(e.b, en.val...)
+		if !e.value(en.val, depth+1) {
+			return false
+		}
 	}
 	return true
 }
@@ -268,25 +305,31 @@ func (e *encoder) mapValue(v reflect.Value, depth int) bool {
 // before executing its template. It travels as an error so that every function that makes
 // a page keeps its signature; run never lets it out.
 type deferred struct {
-	fp     Fingerprint
-	ok     bool // the view could be fingerprinted
+	r      *renderer
+	view   any
 	render func() ([]byte, error)
 }
 
 func (*deferred) Error() string { return "internal error: a deferred page was not rendered" }
 
-// deferMake returns the deferred rendering exec of a file whose bytes are made from v
-// alone (a page's view, with the site-wide view it points to; a feed with its entries):
-// its fingerprint is the salt of the language (layouts, strings, configuration,
-// generator) followed by v.
-func (r *renderer) deferMake(exec func() ([]byte, error), v any) error {
+// fingerprint is the page's fingerprint: the salt of the language (layouts, strings,
+// configuration, generator) followed by its view; ok is false when the view cannot be
+// fingerprinted. Made only when asked, before the page is rendered: a page that has an
+// input key does not need it.
+func (d *deferred) fingerprint() (fp Fingerprint, ok bool) {
 	e := getEncoder()
-	e.shared = &r.shared
-	e.b = append(e.b, r.salt[:]...)
-	ok := e.value(reflect.ValueOf(v), 0)
-	fp := e.sum()
+	e.shared = &d.r.shared
+	e.b = append(e.b, d.r.salt[:]...)
+	ok = e.value(reflect.ValueOf(d.view), 0)
+	fp = e.sum()
 	putEncoder(e)
-	return &deferred{fp: fp, ok: ok, render: exec}
+	return fp, ok
+}
+
+// deferMake returns the deferred rendering exec of a file whose bytes are made from v
+// alone (a page's view, with the site-wide view it points to; a feed with its entries).
+func (r *renderer) deferMake(exec func() ([]byte, error), v any) error {
+	return &deferred{r: r, view: v, render: exec}
 }
 
 // deferring says whether files are fingerprinted before they are made (deferMake): when
@@ -294,15 +337,28 @@ func (r *renderer) deferMake(exec func() ([]byte, error), v any) error {
 func (r *renderer) deferring() bool { return r.salt != (Fingerprint{}) && r.memo == nil }
 
 // makePage runs a task's make: when it returns a deferred page, the page cache keeps the
-// previous build's file (kept is true) or the page is rendered.
+// previous build's file (kept is true) or the page is rendered. A task with an input key
+// is first looked up by it, before its view is made; the cache then records the input
+// key as the page's fingerprint.
 func makePage(t task, pages PageCache) (data []byte, kept bool, err error) {
+	keyed := false
+	if t.input != nil && pages != nil {
+		if key, ok := t.input(); ok {
+			if pages.Keep(t.path, key) {
+				return nil, true, nil
+			}
+			keyed = true
+		}
+	}
 	data, err = t.make()
 	var d *deferred
 	if !errors.As(err, &d) {
 		return data, false, err
 	}
-	if d.ok && pages != nil && pages.Keep(t.path, d.fp) {
-		return nil, true, nil
+	if !keyed && pages != nil {
+		if fp, ok := d.fingerprint(); ok && pages.Keep(t.path, fp) {
+			return nil, true, nil
+		}
 	}
 	data, err = d.render()
 	return data, false, err

@@ -35,6 +35,7 @@ func (r *renderer) itemFeeds() []task {
 			return r.itemFeed(it, date, a, p).make()
 		}})
 	}
+	keyed := func(it *site.Item, root any) { r.keyed(&out[len(out)-1], "feed", it, root) }
 	for _, k := range site.PlanKinds {
 		for _, p := range k.Items(s) {
 			it := p.Base()
@@ -58,9 +59,11 @@ func (r *renderer) itemFeeds() []task {
 	}
 	for _, p := range s.Proposals {
 		add(&p.Item, p.Date, nil, p)
+		keyed(&p.Item, p)
 	}
 	for _, p := range s.Practices {
 		add(&p.Item, p.Date, nil, nil)
+		keyed(&p.Item, p)
 	}
 	return out
 }

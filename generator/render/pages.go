@@ -341,13 +341,16 @@ func (r *renderer) pages() []task {
 			add("action", a.URL(), time.Time{}, func() ([]byte, error) { return r.actionPage(a) })
 		}
 	}
+	keyed := func(it *site.Item, root any) { r.keyed(&t[len(t)-1], "page", it, root) }
 	for _, p := range s.Proposals {
 		r.expectText(&p.Item)
 		add("proposal", p.URL(), later(p.Date, p.Answer.Date), func() ([]byte, error) { return r.proposalPage(p) })
+		keyed(&p.Item, p)
 	}
 	for _, p := range s.Practices {
 		r.expectText(&p.Item)
 		add("practice", p.URL(), p.Date, func() ([]byte, error) { return r.practicePage(p) })
+		keyed(&p.Item, p)
 	}
 	for _, p := range s.HiddenProposals {
 		add("moderated", p.URL(), p.Hidden.Date, func() ([]byte, error) { return r.hiddenItemPage(&p.Item, "menu.proposals", "/proposals/") })

@@ -63,6 +63,11 @@ type Options struct {
 	// one Markdown.Render gives): ok is false for a text it has not seen. A text whose
 	// summary is known is not parsed again unless a page that shows it is rendered.
 	Summary func(markdown []byte) (summary string, ok bool)
+	// InputCheck, when set, is given the input key of every page and feed that has one
+	// (inputKey) with the fingerprint of its view, which is then made whether or not the
+	// page is kept: for tests, which check that a page whose inputs did not change has
+	// the same view.
+	InputCheck func(path string, input, view Fingerprint)
 	// Begun, when set, is what Begin read for a Prepare with the same Config and Theme;
 	// one Prepare uses it.
 	Begun *Begun
@@ -115,6 +120,12 @@ type renderer struct {
 	progressIndex
 	salt   Fingerprint // the part of every page's fingerprint common to the language (makeSalt)
 	shared sharedViews // the digests of the cards and of the site-wide view, for the fingerprints
+	// inputs are the items' input encodings, shared by the languages, when pages have
+	// input keys (inputKey); global is the language's global key, made once.
+	inputs     *inputs
+	globalOnce sync.Once
+	global     Fingerprint
+	globalOK   bool
 }
 
 // Render writes the whole portal to w: every page in every language of the site (the
@@ -126,6 +137,7 @@ func Render(o Options, w output.Writer) error {
 	var errs diag.List
 	checkStatic(o, &errs)
 	var rs []*renderer
+	items := newInputs()
 	for i, lang := range o.Config.Languages {
 		r := &renderer{Options: o, lang: lang, base: o.Config.BasePath()}
 		if i > 0 {
@@ -136,6 +148,9 @@ func Render(o Options, w output.Writer) error {
 		r.tmpl = r.loadTemplates(&errs, nil)
 		if !o.Sample {
 			r.salt = r.makeSalt()
+		}
+		if r.deferring() {
+			r.inputs = items
 		}
 		rs = append(rs, r)
 	}
@@ -310,6 +325,9 @@ type task struct {
 	src  string // for attachments: the file in the site's folder it is copied from
 	date time.Time
 	make func() ([]byte, error)
+	// input, when set, is the input key of the page or feed (inputKey): with a page
+	// cache, a page whose input key it knows is kept without making its view.
+	input func() (Fingerprint, bool)
 	// stream, when set, writes the same bytes as make as it makes them: the build writes
 	// the file to the output as it goes (streamTask).
 	stream func(io.Writer) error

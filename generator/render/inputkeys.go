@@ -1,0 +1,334 @@
+package render
+
+import (
+	"errors"
+	"reflect"
+	"sync"
+	"unsafe"
+
+	"github.com/pspm-dev/pspm/generator/site"
+)
+
+// A page's fingerprint (deferMake) needs its view, and making the views of every
+// proposal's page and feed to learn that nine thousand of them did not change was most of
+// a build after one vote. An input key is known before the view: it is made from the
+// model the page is made from, so that a page whose inputs did not change is kept without
+// making its view.
+//
+// The pages of a proposal or practice of this portal, and their feeds, read:
+//   - the item itself, with everything it holds and everything derived into it (its
+//     reactions with their verdicts and the commits that landed them, its comments and
+//     their threads, its supports, its history, its answer, its translations, its
+//     tally): the item's encoding, every pointer below it followed, but
+//   - of the other entities it points to (the bodies that voted, the participants, its
+//     targets and the actions that took it up, the versions of the plan), only what a
+//     link to them shows: their name or title and address in the page's language;
+//   - the site-wide view (the menus, the plan's owner and phases, the day the site is as
+//     of), the approved versions of the plan, whether the portal has a community, the
+//     forge's prefilled files and AgID's plan: the language's global key;
+//   - the language's strings, the layouts, the configuration and pspm itself: the salt.
+//
+// The key of a page is the SHA-256 of all four. TestInputKeysAgreeWithViews checks, over
+// a series of changes of every kind, that a page whose key did not change has the same
+// view fingerprint too.
+
+// inputRefs is what an item's input encoding does with the pointers it meets: it follows
+// them, but a pointer it met already is encoded by its number (the threads of comments
+// point to each other), and an entity of its own (a body, a participant, another item,
+// a version) is encoded by its number among the entities the item points to, which each
+// language then encodes as its link (refLink).
+type inputRefs struct {
+	root *site.Item
+	// links: another proposal or practice is encoded as its link, like the other
+	// entities (for the rows that link them); otherwise it has no key.
+	links bool
+	seen  map[seenKey]int
+	refs  []any
+	index map[seenKey]int
+}
+
+type seenKey struct {
+	t reflect.Type
+	p unsafe.Pointer
+}
+
+var (
+	itemPtrType        = reflect.TypeFor[*site.Item]()
+	proposalPtrType    = reflect.TypeFor[*site.Proposal]()
+	practicePtrType    = reflect.TypeFor[*site.Practice]()
+	bodyPtrType        = reflect.TypeFor[*site.Body]()
+	participantPtrType = reflect.TypeFor[*site.Participant]()
+	versionPtrType     = reflect.TypeFor[*site.Version]()
+	goalPtrType        = reflect.TypeFor[*site.Goal]()
+	objectivePtrType   = reflect.TypeFor[*site.Objective]()
+	resultPtrType      = reflect.TypeFor[*site.Result]()
+	actionPtrType      = reflect.TypeFor[*site.Action]()
+	sitePtrType        = reflect.TypeFor[*site.Site]()
+	federatedPtrType   = reflect.TypeFor[*site.FederatedPlan]()
+)
+
+// pointer encodes the non-nil pointer v when it is an entity or was met before, and
+// reports that it did (done) and whether the encoding can go on (ok); otherwise it
+// records v and the encoder follows it.
+func (in *inputRefs) pointer(e *encoder, v reflect.Value) (done, ok bool) {
+	t := v.Type()
+	k := seenKey{t, v.UnsafePointer()}
+	switch t {
+	case sitePtrType, federatedPtrType:
+		return true, false // the whole site, or another portal's plan: no key
+	case itemPtrType, proposalPtrType, practicePtrType, goalPtrType, objectivePtrType, resultPtrType, actionPtrType:
+		it := itemOf(v)
+		if it == in.root {
+			e.tag(4) // the item itself
+			return true, true
+		}
+		if !in.links && (it.Section == site.Proposals || it.Section == site.Practices) {
+			// Another proposal or practice: what of it a page would read is not known
+			// here, and it changes with every vote.
+			return true, false
+		}
+		fallthrough
+	case bodyPtrType, participantPtrType, versionPtrType:
+		i, known := in.index[k]
+		if !known {
+			i = len(in.refs)
+			in.index[k] = i
+			in.refs = append(in.refs, iface(v))
+		}
+		e.tag(3)
+		e.uint(uint64(i))
+		return true, true
+	}
+	if n, met := in.seen[k]; met {
+		e.tag(5)
+		e.uint(uint64(n))
+		return true, true
+	}
+	in.seen[k] = len(in.seen)
+	return false, true
+}
+
+// iface is the pointer v as an interface, also when it was reached through a field the
+// encoder may read but not hand out (an unexported one).
+func iface(v reflect.Value) any {
+	return reflect.NewAt(v.Type().Elem(), v.UnsafePointer()).Interface()
+}
+
+// itemOf is the item a pointer to an item, or to a kind of item, points to.
+func itemOf(v reflect.Value) *site.Item {
+	switch x := iface(v).(type) {
+	case *site.Item:
+		return x
+	case *site.Proposal:
+		return &x.Item
+	case *site.Practice:
+		return &x.Item
+	case *site.Goal:
+		return &x.Item
+	case *site.Objective:
+		return &x.Item
+	case *site.Result:
+		return &x.Item
+	case *site.Action:
+		return &x.Item
+	}
+	return nil
+}
+
+// encodedInput is the input encoding of model values (an item, a body's votes), made
+// once for every language: its SHA-256 and the entities it points to.
+type encodedInput struct {
+	once sync.Once
+	sum  Fingerprint
+	refs []any // the entities it points to, in the order of their numbers
+	ok   bool
+}
+
+// inputID names what an encodedInput encodes: the item, or the slice of n values at p.
+type inputID struct {
+	what string
+	p    unsafe.Pointer
+	n    int
+}
+
+// inputs are the input encodings of a build, shared by its languages' renderers.
+type inputs struct {
+	mu sync.Mutex
+	m  map[inputID]*encodedInput
+}
+
+func newInputs() *inputs { return &inputs{m: map[inputID]*encodedInput{}} }
+
+// encoded is the input encoding of v, named id, made on the first call: root is the item
+// whose pages it is for (pointers to it are encoded as itself), links whether other
+// proposals and practices are encoded as their links (inputRefs).
+func (s *inputs) encoded(id inputID, root *site.Item, links bool, v reflect.Value) *encodedInput {
+	s.mu.Lock()
+	in := s.m[id]
+	if in == nil {
+		in = &encodedInput{}
+		s.m[id] = in
+	}
+	s.mu.Unlock()
+	in.once.Do(func() {
+		e := getEncoder()
+		refs := &inputRefs{root: root, links: links, seen: map[seenKey]int{}, index: map[seenKey]int{}}
+		e.in = refs
+		e.str("pspm input 1")
+		e.str(id.what)
+		in.ok = e.value(v, 0)
+		in.sum, in.refs = e.sum(), refs.refs
+		putEncoder(e)
+	})
+	return in
+}
+
+// maxInputRefs bounds the entities one input encodes: past it (a proposal voted on by
+// thousands of bodies) the page is fingerprinted from its view, as before.
+const maxInputRefs = 1 << 14
+
+// withLinks encodes in, then the links to the entities it points to in this language;
+// false when one cannot be encoded.
+func (r *renderer) withLinks(e *encoder, in *encodedInput) bool {
+	if !in.ok || len(in.refs) > maxInputRefs {
+		return false
+	}
+	e.b = append(e.b, in.sum[:]...)
+	for _, ref := range in.refs {
+		if !r.refLink(e, ref) {
+			return false
+		}
+	}
+	return true
+}
+
+// inputKey is the input key of the page (kind "page") or feed (kind "feed") of the
+// proposal or practice root, whose item is it; ok is false when it has none (an item a
+// source brought, or one that points to what a key cannot hold): the page is then
+// fingerprinted from its view.
+func (r *renderer) inputKey(kind string, it *site.Item, root any) (Fingerprint, bool) {
+	if r.inputs == nil || it.From != nil {
+		return Fingerprint{}, false
+	}
+	in := r.inputs.encoded(inputID{"item", unsafe.Pointer(it), 0}, it, false, reflect.ValueOf(root).Elem())
+	g, ok := r.globalKey()
+	if !ok {
+		return Fingerprint{}, false
+	}
+	e := getEncoder()
+	defer putEncoder(e)
+	e.str("pspm input key 1")
+	e.str(kind)
+	e.b = append(e.b, r.salt[:]...)
+	e.b = append(e.b, g[:]...)
+	if !r.withLinks(e, in) {
+		return Fingerprint{}, false
+	}
+	return e.sum(), true
+}
+
+// keyed gives the task t, the page (kind "page") or feed ("feed") of the proposal or
+// practice root, its input key; with Options.InputCheck, the key and the fingerprint of
+// the view are reported.
+func (r *renderer) keyed(t *task, kind string, it *site.Item, root any) {
+	if r.inputs == nil {
+		return
+	}
+	path, make := t.path, t.make
+	t.input = func() (Fingerprint, bool) {
+		key, ok := r.inputKey(kind, it, root)
+		if ok && r.InputCheck != nil {
+			var d *deferred
+			if _, err := make(); errors.As(err, &d) {
+				if fp, ok := d.fingerprint(); ok {
+					r.InputCheck(path, key, fp)
+				}
+			}
+		}
+		return key, ok
+	}
+}
+
+// refLink encodes what the pages of an item show of an entity it points to: a link to it.
+func (r *renderer) refLink(e *encoder, ref any) bool {
+	var l Link
+	switch x := ref.(type) {
+	case *site.Body:
+		l = r.bodyLink(x, x.ID)
+	case *site.Participant:
+		l = r.participantLink(x, x.ID)
+	case *site.Version:
+		// The versions themselves are in the global key.
+		e.str(x.Name)
+		e.str(x.Commit)
+		return true
+	default:
+		it := itemOf(reflect.ValueOf(ref))
+		if it == nil {
+			return false
+		}
+		l = r.itemLink(it)
+		e.str(it.URL())
+		e.str(it.Dir)
+		if it.From != nil { // an item a source brought: no links to commits, no forge
+			e.str(it.From.Kind)
+		}
+	}
+	e.str(l.Title)
+	e.str(l.URL)
+	return true
+}
+
+// globalKey is the language's global key: what every proposal's and practice's page
+// reads beyond the item, the entities it links and the salt. Made once.
+func (r *renderer) globalKey() (Fingerprint, bool) {
+	r.globalOnce.Do(func() {
+		e := newEncoder()
+		e.str("pspm global input 1")
+		ok := e.value(reflect.ValueOf(r.view), 0)
+		s := r.Site
+		e.uint(uint64(len(s.Versions)))
+		for _, v := range s.Versions {
+			ok = ok && e.value(reflect.ValueOf(versionScalars(v)), 0)
+		}
+		if s.Latest != nil {
+			e.str(s.Latest.Name)
+		}
+		e.str(s.Registration)
+		if hasCommunity(s) {
+			e.tag(1)
+		}
+		ok = ok && e.value(reflect.ValueOf(r.prefill), 0)
+		if s.AgID != nil { // a practice's page names the AgID objectives it refers to
+			ok = ok && e.value(reflect.ValueOf(s.AgID.Plan), 0)
+		}
+		r.global, r.globalOK = e.sum(), ok
+	})
+	return r.global, r.globalOK
+}
+
+// versionScalars is what a version is besides its plan and the versions around it (which
+// the commit it was tagged at and the list of versions determine).
+func versionScalars(v *site.Version) site.Version {
+	c := *v
+	c.Plan, c.Previous, c.Changes = nil, nil, nil
+	return c
+}
+
+// inputLater is the late view of the rows of a page made from the values of list
+// alone (with the entities they point to, as links in the page's language), such as a
+// body's votes: its key is their input encoding, fill makes them. ok is false when they
+// cannot be encoded, or the build has no page cache: the rows must then be made at once.
+func inputLater[T any](r *renderer, what string, list []*T, fill func()) (late lateView, ok bool) {
+	if r.inputs == nil {
+		return lateView{}, false
+	}
+	var p unsafe.Pointer
+	if len(list) > 0 {
+		p = unsafe.Pointer(&list[0])
+	}
+	in := r.inputs.encoded(inputID{what, p, len(list)}, nil, true, reflect.ValueOf(list))
+	late.key = lateKey(func(e *encoder) { ok = r.withLinks(e, in) })
+	late.fill = fill
+	return late, ok
+}
