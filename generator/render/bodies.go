@@ -292,6 +292,7 @@ func (r *renderer) bodyPage(b *site.Body, sizes map[*site.Action]int, n, pages, 
 	}
 
 	lens := l.lens()
+	var late []lateView
 	at := 0 // the place of the first row of list k among all the rows
 	for k, count := range lens {
 		key := bodyListKeys[k]
@@ -311,12 +312,22 @@ func (r *renderer) bodyPage(b *site.Body, sizes map[*site.Action]int, n, pages, 
 				}
 				v.Results = t
 			case listVotes:
-				for _, rc := range l.votes[from:to] {
-					vv := r.reactionView(rc)
-					if rc.On != nil {
-						vv.On = r.itemLink(rc.On)
+				// Made when the page is rendered: the rows of a body's votes (each vote's
+				// verdict in sentences) were most of what a build that keeps the page did.
+				votes := l.votes[from:to]
+				fill := func() {
+					for _, rc := range votes {
+						vv := r.reactionView(rc)
+						if rc.On != nil {
+							vv.On = r.itemLink(rc.On)
+						}
+						v.Votes = append(v.Votes, vv)
 					}
-					v.Votes = append(v.Votes, vv)
+				}
+				if lv, ok := inputLater(r, "body votes", votes, fill); ok {
+					late = append(late, lv)
+				} else {
+					fill()
 				}
 			case listComments:
 				for _, f := range l.comments[from:to] {
@@ -348,7 +359,7 @@ func (r *renderer) bodyPage(b *site.Body, sizes map[*site.Action]int, n, pages, 
 	}
 	return r.page("body", &Page{Title: title, Description: r.html[&b.Item].Summary, URL: pageURL(n), Body: v,
 		Feed:        r.link(b.URL() + "index.xml"),
-		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.bodies"), r.link("/bodies/")}}})
+		Breadcrumbs: []Link{{r.tr.T("menu.home"), r.link("/")}, {r.tr.T("menu.bodies"), r.link("/bodies/")}}, late: late})
 }
 
 // actionRow is an action as a row of a compact table.
