@@ -83,6 +83,11 @@ func TestInputKeysAgreeWithViews(t *testing.T) {
 		{"body renamed", func() {
 			replace("content/bodies/c_h223.md", "name: Comune di Reggio Emilia\n", "name: Comune di Reggio nell'Emilia\n")
 		}, []string{"proposals/p1/index.html", "practices/pr1/index.html"}, []string{"proposals/cp1/index.html"}},
+		// The body's page is rendered again, the lists that show the same cards are kept:
+		// the cards' HTML, made when a page asks for it, is there all the same.
+		{"body described", func() {
+			replace("content/bodies/c_h223.md", "    email: marco.bianchi@comune.re.it\n---\n", "    email: marco.bianchi@comune.re.it\n---\nIl Comune di Reggio Emilia.\n")
+		}, nil, []string{"proposals/p1/index.html"}},
 		{"target renamed", func() { replace("content/plan/actions/a1.md", "title: Azione uno\n", "title: Azione prima\n") },
 			[]string{"proposals/p1/index.html"}, []string{"practices/pr1/index.html"}},
 		// The rows of the votes on the voter's page link the items by their titles.
@@ -156,5 +161,25 @@ func TestInputKeysAgreeWithViews(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dest, "proposals", "p2", "index.html")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A theme's card template that shows the card's own HTML sees it empty: the build
+// neither waits for itself nor fails.
+func TestCardTemplateShowingItsOwnHTML(t *testing.T) {
+	card, err := os.ReadFile("../themes/default/layouts/partials/card.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newGitRepo(t, "author", "-- layouts/partials/card.html --\n"+strings.Replace(string(card), "<article class=\"card card-{{.Kind}}\">", "<article class=\"card card-{{.Kind}}\">{{.HTML}}", 1))
+	dest := filepath.Join(t.TempDir(), "public")
+	g.incrBuild(dest)
+	sameAsCold(t, "card template with .HTML", dest, g.coldFiles())
+	page, err := os.ReadFile(filepath.Join(dest, "proposals", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), `<article class="card card-proposal">`) {
+		t.Error("the list does not show the card")
 	}
 }

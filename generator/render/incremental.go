@@ -59,6 +59,20 @@ type sharedDigest struct {
 
 var cardPtrType, siteViewPtrType = reflect.TypeFor[*Card](), reflect.TypeFor[*SiteView]()
 
+// cardType is a card, whose HTML is not encoded: it is the card's other fields through
+// the card template, which the salt holds, and it is made only when a page that shows the
+// card is rendered (Card.HTML), so it may be there or not when a page is fingerprinted.
+var cardType = reflect.TypeFor[Card]()
+
+// cardSkips are the fields of a card left out of its encoding: its HTML and what makes it.
+var cardSkips = func() []bool {
+	skip := make([]bool, cardType.NumField())
+	for i := range skip {
+		skip[i] = !cardType.Field(i).IsExported()
+	}
+	return skip
+}()
+
 // digest encodes the view v points to (a *Card or *SiteView), once.
 func (s *sharedViews) digest(v reflect.Value, depth int) sharedDigest {
 	key := v.Interface()
@@ -254,7 +268,11 @@ func (e *encoder) value(v reflect.Value, depth int) bool {
 		// The fields in their order, without their names: the type of every value
 		// below the view is fixed by the view's (an interface's is encoded), and the
 		// salt holds the generator, so the names would say nothing more.
+		card := v.Type() == cardType
 		for i := range v.NumField() {
+			if card && cardSkips[i] {
+				continue
+			}
 			if !e.value(v.Field(i), depth+1) {
 				return false
 			}

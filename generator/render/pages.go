@@ -188,11 +188,39 @@ func (r *renderer) card(it *site.Item) *Card {
 		return nil
 	}
 	sl := &r.cards.slots[i]
-	sl.once.Do(func() { sl.card = r.makeCard(r.cards.srcs[i]) })
+	sl.once.Do(func() {
+		sl.card = r.makeCard(r.cards.srcs[i])
+		if r.deferring() {
+			sl.card.later = &cardLater{r: r} // pages are fingerprinted before they are rendered: the HTML when one is
+		} else {
+			r.cardHTML(sl.card)
+		}
+	})
 	return sl.card
 }
 
-// makeCard makes the card of src, and renders it.
+// cardHTML renders the HTML of the card c by the theme's "card" template, when it has one.
+func (r *renderer) cardHTML(c *Card) {
+	if t := r.tmpl["home"]; t != nil && t.Lookup("card") != nil { // a theme without a card template renders its lists its own way
+		cp := *c
+		cp.later = nil // a card template that shows .HTML sees it empty, and does not wait for itself
+		h, err := r.renderCard(t, &cp)
+		if err != nil {
+			r.cardErr.CompareAndSwap(nil, &err)
+		}
+		c.html = h
+	}
+}
+
+// cardCopy is a copy of the card of it for a view that embeds it (whose own HTML, the
+// item's text, hides the card's).
+func (r *renderer) cardCopy(it *site.Item) Card {
+	c := *r.card(it)
+	c.html, c.later = "", nil
+	return c
+}
+
+// makeCard makes the card of src, without its HTML.
 func (r *renderer) makeCard(src cardSource) *Card {
 	var c *Card
 	switch {
@@ -202,13 +230,6 @@ func (r *renderer) makeCard(src cardSource) *Card {
 		c = r.practiceCard(src.prac)
 	default:
 		c = r.planCard(src.kind, src.plan)
-	}
-	if t := r.tmpl["home"]; t != nil && t.Lookup("card") != nil { // a theme without a card template renders its lists its own way
-		h, err := r.renderCard(t, c)
-		if err != nil {
-			r.cardErr.CompareAndSwap(nil, &err)
-		}
-		c.HTML = h
 	}
 	return c
 }
@@ -783,7 +804,7 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 }
 
 func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
-	v := &ProposalView{Card: *r.card(&p.Item), Authors: p.Authors, Contributions: r.contributions(&p.Item)}
+	v := &ProposalView{Card: r.cardCopy(&p.Item), Authors: p.Authors, Contributions: r.contributions(&p.Item)}
 	late := r.itemTextLater(&p.Item, &v.HTML)
 	v.Tags, v.MoreTags = r.tagLinks(p.Tags), 0 // the card shows some, the page all
 	for _, t := range p.TargetItems {
@@ -821,7 +842,7 @@ func (r *renderer) proposalPage(p *site.Proposal) ([]byte, error) {
 }
 
 func (r *renderer) practicePage(p *site.Practice) ([]byte, error) {
-	v := &PracticeView{Card: *r.card(&p.Item), AgID: p.AgID, AgIDRefs: r.agidRefs(p.AgID), AgIDLang: r.agidLang(), Contributions: r.contributions(&p.Item)}
+	v := &PracticeView{Card: r.cardCopy(&p.Item), AgID: p.AgID, AgIDRefs: r.agidRefs(p.AgID), AgIDLang: r.agidLang(), Contributions: r.contributions(&p.Item)}
 	late := r.textLater(&p.Item, func(html string) { v.HTML = htmlOf(html); r.textDone(&p.Item) })
 	v.Tags, v.MoreTags = r.tagLinks(p.Tags), 0
 	for _, l := range p.Links {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"html/template"
+	"sync"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/site"
@@ -186,9 +187,27 @@ type Card struct {
 	// its phase's threshold and waits for an official answer ("" otherwise).
 	Supports  int
 	Threshold string
-	// HTML is this card rendered once by the theme's "card" template, so that lists that
-	// show the same item (all, by status, by body, by tag, home) do not render it again.
-	HTML template.HTML
+	// html is the card rendered by the theme's "card" template (HTML); later, when set,
+	// renders it the first time a page asks for it.
+	html  template.HTML
+	later *cardLater
+}
+
+// HTML is this card rendered once by the theme's "card" template, so that lists that
+// show the same item (all, by status, by body, by tag, home) do not render it again. A
+// build that fingerprints its pages renders it the first time a page that shows it is
+// rendered: one that keeps the lists never renders their cards.
+func (c *Card) HTML() template.HTML {
+	if l := c.later; l != nil {
+		l.once.Do(func() { l.r.cardHTML(c) })
+	}
+	return c.html
+}
+
+// cardLater renders a card's HTML when it is first asked for.
+type cardLater struct {
+	once sync.Once
+	r    *renderer
 }
 
 // ListView is a paginated list of cards.
