@@ -42,9 +42,43 @@ type inputRefs struct {
 	// links: another proposal or practice is encoded as its link, like the other
 	// entities (for the rows that link them); otherwise it has no key.
 	links bool
+	// memo, when set, holds the encodings of the votes (inputs.encoded): a vote is
+	// encoded once, for its item's pages and for its voter's, in both languages. Nil in
+	// the encoding of a vote itself, which never waits for another.
+	memo  *inputs
 	seen  map[seenKey]int
 	refs  []any
 	index map[seenKey]int
+}
+
+var reactionPtrType = reflect.TypeFor[*site.Reaction]()
+
+// ref is the number of the entity ref among those the encoding points to.
+func (in *inputRefs) ref(k seenKey, ref any) int {
+	i, known := in.index[k]
+	if !known {
+		i = len(in.refs)
+		in.index[k] = i
+		in.refs = append(in.refs, ref)
+	}
+	return i
+}
+
+// vote encodes the vote v by its own encoding, made once for the build, and the numbers
+// the entities it points to have here.
+func (in *inputRefs) vote(e *encoder, v reflect.Value) bool {
+	sub := in.memo.encoded(inputID{"vote", v.UnsafePointer(), 0}, nil, true, v.Elem(), nil)
+	if !sub.ok {
+		return false
+	}
+	e.tag(6)
+	e.b = append(e.b, sub.sum[:]...)
+	e.uint(uint64(len(sub.refs)))
+	for _, ref := range sub.refs {
+		rv := reflect.ValueOf(ref)
+		e.uint(uint64(in.ref(seenKey{rv.Type(), rv.UnsafePointer()}, ref)))
+	}
+	return true
 }
 
 type seenKey struct {
@@ -89,15 +123,13 @@ func (in *inputRefs) pointer(e *encoder, v reflect.Value) (done, ok bool) {
 		}
 		fallthrough
 	case bodyPtrType, participantPtrType, versionPtrType:
-		i, known := in.index[k]
-		if !known {
-			i = len(in.refs)
-			in.index[k] = i
-			in.refs = append(in.refs, iface(v))
-		}
 		e.tag(3)
-		e.uint(uint64(i))
+		e.uint(uint64(in.ref(k, iface(v))))
 		return true, true
+	case reactionPtrType:
+		if in.memo != nil {
+			return true, in.vote(e, v)
+		}
 	}
 	if n, met := in.seen[k]; met {
 		e.tag(5)
@@ -161,8 +193,9 @@ func newInputs() *inputs { return &inputs{m: map[inputID]*encodedInput{}} }
 
 // encoded is the input encoding of v, named id, made on the first call: root is the item
 // whose pages it is for (pointers to it are encoded as itself), links whether other
-// proposals and practices are encoded as their links (inputRefs).
-func (s *inputs) encoded(id inputID, root *site.Item, links bool, v reflect.Value) *encodedInput {
+// proposals and practices are encoded as their links, memo where the votes it holds are
+// encoded once (inputRefs).
+func (s *inputs) encoded(id inputID, root *site.Item, links bool, v reflect.Value, memo *inputs) *encodedInput {
 	s.mu.Lock()
 	in := s.m[id]
 	if in == nil {
@@ -172,7 +205,7 @@ func (s *inputs) encoded(id inputID, root *site.Item, links bool, v reflect.Valu
 	s.mu.Unlock()
 	in.once.Do(func() {
 		e := getEncoder()
-		refs := &inputRefs{root: root, links: links, seen: map[seenKey]int{}, index: map[seenKey]int{}}
+		refs := &inputRefs{root: root, links: links, memo: memo, seen: map[seenKey]int{}, index: map[seenKey]int{}}
 		e.in = refs
 		e.str("pspm input 1")
 		e.str(id.what)
@@ -210,7 +243,7 @@ func (r *renderer) inputKey(kind string, it *site.Item, root any) (Fingerprint, 
 	if r.inputs == nil || it.From != nil {
 		return Fingerprint{}, false
 	}
-	in := r.inputs.encoded(inputID{"item", unsafe.Pointer(it), 0}, it, false, reflect.ValueOf(root).Elem())
+	in := r.inputs.encoded(inputID{"item", unsafe.Pointer(it), 0}, it, false, reflect.ValueOf(root).Elem(), r.inputs)
 	g, ok := r.globalKey()
 	if !ok {
 		return Fingerprint{}, false
@@ -327,7 +360,7 @@ func inputLater[T any](r *renderer, what string, list []*T, fill func()) (late l
 	if len(list) > 0 {
 		p = unsafe.Pointer(&list[0])
 	}
-	in := r.inputs.encoded(inputID{what, p, len(list)}, nil, true, reflect.ValueOf(list))
+	in := r.inputs.encoded(inputID{what, p, len(list)}, nil, true, reflect.ValueOf(list), r.inputs)
 	late.key = lateKey(func(e *encoder) { ok = r.withLinks(e, in) })
 	late.fill = fill
 	return late, ok
