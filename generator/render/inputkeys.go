@@ -187,9 +187,28 @@ type inputID struct {
 type inputs struct {
 	mu sync.Mutex
 	m  map[inputID]*encodedInput
+	// votes: the votes are encoded once each (inputRefs.memo), on a site of at most
+	// memoVotesUpTo reactions.
+	votes bool
 }
 
-func newInputs() *inputs { return &inputs{m: map[inputID]*encodedInput{}} }
+// memoVotesUpTo is how many reactions a site may have for each vote's encoding to be
+// kept for the build (about 130 bytes each, three times that at the collector's peak):
+// past it, each is encoded where it is met, twice, which a full build of that size does
+// not notice, and which keeps half a gigabyte out of the memory of one of a million.
+const memoVotesUpTo = 250000
+
+func newInputs(s *site.Site) *inputs {
+	return &inputs{m: map[inputID]*encodedInput{}, votes: s != nil && len(s.Reactions) <= memoVotesUpTo}
+}
+
+// voteMemo is where the votes' encodings are kept, or nil when they are not.
+func (s *inputs) voteMemo() *inputs {
+	if s.votes {
+		return s
+	}
+	return nil
+}
 
 // encoded is the input encoding of v, named id, made on the first call: root is the item
 // whose pages it is for (pointers to it are encoded as itself), links whether other
@@ -243,7 +262,7 @@ func (r *renderer) inputKey(kind string, it *site.Item, root any) (Fingerprint, 
 	if r.inputs == nil || it.From != nil {
 		return Fingerprint{}, false
 	}
-	in := r.inputs.encoded(inputID{"item", unsafe.Pointer(it), 0}, it, false, reflect.ValueOf(root).Elem(), r.inputs)
+	in := r.inputs.encoded(inputID{"item", unsafe.Pointer(it), 0}, it, false, reflect.ValueOf(root).Elem(), r.inputs.voteMemo())
 	g, ok := r.globalKey()
 	if !ok {
 		return Fingerprint{}, false
@@ -360,7 +379,7 @@ func inputLater[T any](r *renderer, what string, list []*T, fill func()) (late l
 	if len(list) > 0 {
 		p = unsafe.Pointer(&list[0])
 	}
-	in := r.inputs.encoded(inputID{what, p, len(list)}, nil, true, reflect.ValueOf(list), r.inputs)
+	in := r.inputs.encoded(inputID{what, p, len(list)}, nil, true, reflect.ValueOf(list), r.inputs.voteMemo())
 	late.key = lateKey(func(e *encoder) { ok = r.withLinks(e, in) })
 	late.fill = fill
 	return late, ok

@@ -137,7 +137,7 @@ func Render(o Options, w output.Writer) error {
 	var errs diag.List
 	checkStatic(o, &errs)
 	var rs []*renderer
-	items := newInputs()
+	items := newInputs(o.Site)
 	for i, lang := range o.Config.Languages {
 		r := &renderer{Options: o, lang: lang, base: o.Config.BasePath()}
 		if i > 0 {
