@@ -681,7 +681,7 @@ func (p *Prepared) Patch(items []*site.Item) error {
 			// A card not made yet is made from the new words when a page asks for it; one
 			// made is made again where it is, for the views that point to it.
 			if sl := &r.cards.slots[i]; sl.card != nil {
-				*sl.card = *r.makeCard(r.cards.srcs[i])
+				*sl.card = *r.cardOf(r.cards.srcs[i])
 			}
 		}
 		if err := r.cardFailed(); err != nil {

@@ -188,15 +188,20 @@ func (r *renderer) card(it *site.Item) *Card {
 		return nil
 	}
 	sl := &r.cards.slots[i]
-	sl.once.Do(func() {
-		sl.card = r.makeCard(r.cards.srcs[i])
-		if r.deferring() {
-			sl.card.later = &cardLater{r: r} // pages are fingerprinted before they are rendered: the HTML when one is
-		} else {
-			r.cardHTML(sl.card)
-		}
-	})
+	sl.once.Do(func() { sl.card = r.cardOf(r.cards.srcs[i]) })
 	return sl.card
+}
+
+// cardOf makes the card of src with its HTML or, in a build that fingerprints its pages
+// before rendering them, with what makes its HTML when a page asks for it.
+func (r *renderer) cardOf(src cardSource) *Card {
+	c := r.makeCard(src)
+	if r.deferring() {
+		c.later = &cardLater{r: r}
+	} else {
+		r.cardHTML(c)
+	}
+	return c
 }
 
 // cardHTML renders the HTML of the card c by the theme's "card" template, when it has one.
