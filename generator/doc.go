@@ -95,10 +95,15 @@
 //	         configuration and pspm's own binary; a page whose fingerprint
 //	         .pspm/cache/pages holds, with the previous build's file still
 //	         as written, is neither rendered nor written (output.Dir.Keep).
-//	         Every view is still made, but for the texts of proposals and
-//	         practices (a proposal's with its paragraphs' tools), made when
-//	         their page or feed is rendered (lateView), whose fingerprint
-//	         holds the Markdown they are made from.
+//	         The pages and feeds of proposals and practices are
+//	         fingerprinted before their views, from the model (their input
+//	         key: the item, the links it names, the site-wide view, the
+//	         versions; render/inputkeys.go), and kept without making them.
+//	         Other views are made, but for the texts of proposals and
+//	         practices (a proposal's with its paragraphs' tools) and the
+//	         rows of a body's votes, made when their page or feed is
+//	         rendered (lateView), whose fingerprint holds what they are made
+//	         from; a card's HTML is made when a page first shows it.
 //	         Each dataset of the open data is made once, first, and
 //	         written as it is made (a stream, output.Streamer), its task
 //	         compressing it for the archive as the bytes go by; the
