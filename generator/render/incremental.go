@@ -338,7 +338,9 @@ func (d *deferred) fingerprint() (fp Fingerprint, ok bool) {
 	e := getEncoder()
 	e.shared = &d.r.shared
 	e.b = append(e.b, d.r.salt[:]...)
-	ok = e.value(reflect.ValueOf(d.view), 0)
+	v := reflect.ValueOf(d.view)
+	e.str(v.Type().String()) // the view's type, which fixes every type below it
+	ok = e.value(v, 0)
 	fp = e.sum()
 	putEncoder(e)
 	return fp, ok

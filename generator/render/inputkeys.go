@@ -228,6 +228,7 @@ func (s *inputs) encoded(id inputID, root *site.Item, links bool, v reflect.Valu
 		e.in = refs
 		e.str("pspm input 1")
 		e.str(id.what)
+		e.str(v.Type().String())
 		in.ok = e.value(v, 0)
 		in.sum, in.refs = e.sum(), refs.refs
 		putEncoder(e)

@@ -217,12 +217,13 @@ func (r *renderer) cardHTML(c *Card) {
 	}
 }
 
-// cardCopy is a copy of the card of it for a view that embeds it (whose own HTML, the
-// item's text, hides the card's).
+// cardCopy is a copy of the card of it, with its HTML, for a view that embeds it.
 func (r *renderer) cardCopy(it *site.Item) Card {
-	c := *r.card(it)
-	c.html, c.later = "", nil
-	return c
+	c := r.card(it)
+	c.HTML() // made before the copy, which has nothing left to make
+	cp := *c
+	cp.later = nil
+	return cp
 }
 
 // makeCard makes the card of src, without its HTML.
