@@ -331,11 +331,23 @@ func codeTitle(code, title string) string {
 	return code + " " + title
 }
 
+// itemLink links an item by its card's code and title, without making its card (a
+// body's page links every proposal it voted on).
 func (r *renderer) itemLink(it *site.Item) Link {
-	if c := r.card(it); c != nil {
-		return Link{codeTitle(c.Code, c.Title), r.link(it.URL())}
+	i, ok := r.cards.at[it]
+	if !ok {
+		return Link{it.ID, r.link(it.URL())}
 	}
-	return Link{it.ID, r.link(it.URL())}
+	var title string
+	switch src := r.cards.srcs[i]; {
+	case src.prop != nil:
+		title = r.title(&src.prop.Item, src.prop.Title)
+	case src.prac != nil:
+		title = r.title(&src.prac.Item, src.prac.Title)
+	default:
+		title = codeTitle(src.plan.OfficialCode(), r.title(it, src.plan.Heading()))
+	}
+	return Link{title, r.link(it.URL())}
 }
 
 // pages lists every HTML page of the portal.
