@@ -1,7 +1,6 @@
 package deflate
 
 import (
-	"archive/zip"
 	"bytes"
 	"compress/flate"
 	"fmt"
@@ -60,37 +59,6 @@ func TestWhatItWritesInflatesBackWithTheStandardLibrary(t *testing.T) {
 	sw.Close()
 	if len(a) > std.Len()*103/100 {
 		t.Errorf("%d bytes, the standard library %d", len(a), std.Len())
-	}
-}
-
-func TestZipEntriesAreReadable(t *testing.T) {
-	data := sample()
-	var buf bytes.Buffer
-	z := zip.NewWriter(&buf)
-	Zip(z)
-	w, err := z.CreateHeader(&zip.FileHeader{Name: "votes.json", Method: zip.Deflate})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Write(data)
-	if err := z.Close(); err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := zr.File[0]
-	if f.CompressedSize64 >= f.UncompressedSize64/4 {
-		t.Errorf("compressed to %d of %d bytes", f.CompressedSize64, f.UncompressedSize64)
-	}
-	r, err := f.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := io.ReadAll(r)
-	if err != nil || !bytes.Equal(got, data) {
-		t.Fatalf("read %d bytes (%v), want %d", len(got), err, len(data))
 	}
 }
 
