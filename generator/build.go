@@ -90,6 +90,10 @@ type Result struct {
 	// build wrote them (their fingerprint unchanged, see PageCache), for a build into a
 	// folder of a site on disk; both are 0 otherwise.
 	Rendered, Kept int
+	// ChunksCompressed and ChunksKept count the chunks of the open data's datasets
+	// compressed for the archive and those taken from the previous build (ChunkCache),
+	// for a build of a site on disk; both are 0 otherwise.
+	ChunksCompressed, ChunksKept int
 	// Record is the build record written (api/v1/build.json), nil for a check.
 	Record []byte
 	pages  *pageKeeper // the page cache, saved by BuildDir once the site is in place
@@ -176,7 +180,17 @@ func Build(o Options, w output.Writer) (*Result, error) {
 			ro.Pages, ro.Generator = res.pages, generatorSum()
 		}
 	}
+	var oldChunks []byte
+	if o.Dir != "" && !o.check {
+		ro.Chunks, oldChunks = chunkCache(o.Dir, &errs)
+	}
 	err = render.Render(ro, rec)
+	if ro.Chunks != nil {
+		res.ChunksKept, res.ChunksCompressed = ro.Chunks.Stats()
+	}
+	if ro.Chunks != nil && err == nil {
+		keepCache(o.Dir, ChunkCache, ro.Chunks.Encode(), oldChunks, "the next build compresses every dataset again", &errs)
+	}
 	var dl diag.List
 	if errors.As(err, &dl) {
 		errs.Append(dl)

@@ -106,8 +106,10 @@
 //	         from; a card's HTML is made when a page first shows it.
 //	         Each dataset of the open data is made once, first, and
 //	         written as it is made (a stream, output.Streamer), its task
-//	         compressing it for the archive as the bytes go by; the
-//	         archive comes after the pages
+//	         compressing it for the archive as the bytes go by, in chunks
+//	         cut where the data says, each compressed on its own: those of
+//	         the previous build (.pspm/cache/chunks.bin, deflate.ChunkCache)
+//	         are not compressed again; the archive comes after the pages
 //	write    into a temporary folder beside the destination: the whole     (generator/output)
 //	         site, swapped in at the end; or, over the previous output,
 //	         only the files whose bytes changed (a streamed file is

@@ -158,8 +158,8 @@ func TestIncrementalBuildIsByteIdenticalToColdBuild(t *testing.T) {
 		if s.few && res.Kept < res.Rendered {
 			t.Errorf("%s: %d pages rendered, %d kept; want most kept", s.name, res.Rendered, res.Kept)
 		}
-		if s.name == "nothing changed" && res.Rendered != 0 {
-			t.Errorf("nothing changed: %d pages rendered, want 0", res.Rendered)
+		if s.name == "nothing changed" && (res.Rendered != 0 || res.ChunksCompressed != 0 || res.ChunksKept == 0) {
+			t.Errorf("nothing changed: %d pages rendered, %d chunks of the open data compressed (%d kept); want none", res.Rendered, res.ChunksCompressed, res.ChunksKept)
 		}
 		if s.name == "template edit" && res.Kept != 0 {
 			t.Errorf("template edit: %d pages kept, want every page rendered", res.Kept)
@@ -178,12 +178,18 @@ func TestIncrementalBuildIsByteIdenticalToColdBuild(t *testing.T) {
 		t.Errorf("hand-edited page: %d rendered, want 1", res.Rendered)
 	}
 
-	// A corrupt cache is ignored: every page rendered, the same bytes.
+	// A corrupt cache is ignored: every page rendered, every dataset compressed, the same
+	// bytes.
 	g.write(generator.PageCache, "pspm page cache 1\ndest \"x\"\nnonsense\n")
+	chunks := g.read(generator.ChunkCache)
+	g.write(generator.ChunkCache, chunks[:len(chunks)/2]+"x"+chunks[len(chunks)/2+1:])
 	res = g.incrBuild(dest)
 	sameAsCold(t, "corrupt cache", dest, g.coldFiles())
 	if res.Kept != 0 || res.Rendered != pages {
 		t.Errorf("corrupt cache: %d rendered, %d kept; want %d rendered", res.Rendered, res.Kept, pages)
+	}
+	if res.ChunksKept != 0 || res.ChunksCompressed == 0 {
+		t.Errorf("corrupt chunk cache: %d chunks kept, %d compressed; want none kept", res.ChunksKept, res.ChunksCompressed)
 	}
 
 	// Another destination: a copy of the site, one of whose pages was edited by hand
@@ -212,14 +218,16 @@ func TestIncrementalBuildIsByteIdenticalToColdBuild(t *testing.T) {
 	// A page cache committed in the repository is not used (built into dest first, so
 	// that the cache committed is one that would keep every page).
 	g.incrBuild(dest)
-	g.run("", "add", "-f", generator.PageCache)
+	g.run("", "add", "-f", generator.PageCache, generator.ChunkCache)
 	g.commitAll("2025-02-07T09:00:00Z", eve, "Cache")
 	res = g.incrBuild(dest)
 	sameAsCold(t, "committed cache", dest, g.coldFiles())
-	if res.Kept != 0 {
-		t.Errorf("committed cache: %d pages kept, want none", res.Kept)
+	if res.Kept != 0 || res.ChunksKept != 0 {
+		t.Errorf("committed cache: %d pages kept, %d chunks of the open data; want none", res.Kept, res.ChunksKept)
 	}
-	if !strings.Contains(res.Diagnostics.Format(), "the page cache is committed in the repository") {
-		t.Errorf("no warning about the committed cache:\n%s", res.Diagnostics.Format())
+	for _, warning := range []string{"the page cache is committed in the repository", "the chunk cache is committed in the repository"} {
+		if !strings.Contains(res.Diagnostics.Format(), warning) {
+			t.Errorf("no warning %q:\n%s", warning, res.Diagnostics.Format())
+		}
 	}
 }

@@ -186,6 +186,9 @@ func (g *globals) buildCmd() *cobra.Command {
 				if res.Rendered+res.Kept > 0 {
 					fmt.Fprintf(g.stderr, "  pages and feeds: %d rendered, %d kept from the previous build (.pspm/cache/pages)\n", res.Rendered, res.Kept)
 				}
+				if res.ChunksCompressed+res.ChunksKept > 0 {
+					fmt.Fprintf(g.stderr, "  open data: %d chunks compressed, %d taken from the previous build (.pspm/cache/chunks.bin)\n", res.ChunksCompressed, res.ChunksKept)
+				}
 			}
 			if w := generator.UnregisteredSigner(res, signer); w != "" {
 				fmt.Fprintf(g.stderr, "warning: %s\n", w)

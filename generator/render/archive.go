@@ -34,7 +34,7 @@ func (r *renderer) archiveTasks(data []task) []task {
 		if !ok {
 			continue
 		}
-		e := &archived{name: name, make: t.make, date: siteDate(r.Site), keep: keep}
+		e := &archived{name: name, make: t.make, date: siteDate(r.Site), keep: keep, chunks: r.Chunks}
 		entries[name] = e
 		if keep {
 			data[i].make = e.dataset
@@ -100,6 +100,7 @@ type archived struct {
 	mu     sync.Mutex // held while the file is made and compressed
 	zip    []byte     // an archive of this file alone, once compressed
 	keep   bool       // keep zip for the archive (a build), or make it each time (pspm serve)
+	chunks *deflate.ChunkCache
 }
 
 // dataset makes the file for its own task, and compresses it for the archive.
@@ -140,7 +141,7 @@ func (a *archived) compress(data []byte) ([]byte, error) {
 func (a *archived) compressing(write func(io.Writer) error) ([]byte, error) {
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)
-	deflate.Zip(z)
+	deflate.ZipChunked(z, a.chunks)
 	w, err := z.CreateHeader(&zip.FileHeader{Name: a.name, Method: zip.Deflate, Modified: a.date})
 	if err == nil {
 		err = write(w)

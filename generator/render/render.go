@@ -25,6 +25,7 @@ import (
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/internal/deflate"
 	"github.com/pspm-dev/pspm/generator/internal/parallel"
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/output"
@@ -68,6 +69,11 @@ type Options struct {
 	// page is kept: for tests, which check that a page whose inputs did not change has
 	// the same view.
 	InputCheck func(path string, input, view Fingerprint)
+	// Chunks, when set, holds the compressed chunks of the previous build's datasets:
+	// the open data archive takes the chunks of a dataset that did not change instead of
+	// compressing them again (deflate.Chunked), and Chunks keeps this build's for the next.
+	// The archive is the same bytes with or without it.
+	Chunks *deflate.ChunkCache
 	// Begun, when set, is what Begin read for a Prepare with the same Config and Theme;
 	// one Prepare uses it.
 	Begun *Begun
