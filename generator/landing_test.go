@@ -134,3 +134,34 @@ func TestMergeSignedByAForgeKeyListedInTheConfigTimesTheVote(t *testing.T) {
 		t.Errorf("landed %v (%v), want the forge's merge time with nothing to say", v["landed"], v["detail"])
 	}
 }
+
+// Votes that landed through different commits are timed each by its own landing (a
+// landing's timing is made once, for every vote that landed through it, and never
+// given to another): a contributor's fast-forwarded vote by the maintainers' next
+// commit, with a note saying so; a vote the maintainers committed by its own commit,
+// without one.
+func TestVotesOfDifferentLandingsAreTimedEachByItsOwn(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	g.run("", "checkout", "-q", "-b", "tardi")
+	g.write(reggioVote, "vote: support\n")
+	g.commitAsContributor("2025-06-15T09:00:00Z", marco, "Voto di Reggio Emilia")
+	g.run("2025-06-16T09:00:00Z", "checkout", "-q", "main")
+	g.run("2025-06-16T09:00:00Z", "merge", "-q", "--ff-only", "tardi")
+	g.commitAll("2025-06-18T09:00:00Z", anna, "Aggiornamento del piano")
+	g.write(mefVote, "vote: oppose\n")
+	g.commitAll("2025-06-20T09:00:00Z", anna, "Voto del MEF")
+
+	reggio, mef := g.vote(reggioVote), g.vote(mefVote)
+	if reggio["landed"] != "2025-06-18T09:00:00Z" {
+		t.Errorf("the fast-forwarded vote landed %v, want the maintainers' next commit's time", reggio["landed"])
+	}
+	if d, _ := reggio["detail"].(string); !strings.Contains(d, "timed at 2025-06-18T09:00:00Z") {
+		t.Errorf("the fast-forwarded vote's detail %q does not say how it was timed", d)
+	}
+	if mef["landed"] != "2025-06-20T09:00:00Z" {
+		t.Errorf("the maintainers' vote landed %v, want its own commit's time", mef["landed"])
+	}
+	if d, _ := mef["detail"].(string); strings.Contains(d, "timed at") {
+		t.Errorf("the maintainers' vote's detail %q speaks of another commit's time", d)
+	}
+}

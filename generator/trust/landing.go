@@ -3,6 +3,7 @@ package trust
 import (
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/config"
@@ -40,6 +41,11 @@ type clock struct {
 	clamped []time.Time
 	trusted func(*site.Landing) bool
 	next    map[int]int // the next trusted commit at or after a landing, -1 for none
+	// timed are the timings of the landings met, by their place in chain: every
+	// contribution that landed through one commit (a merge request's votes) has the same,
+	// note included, made once.
+	mu    sync.Mutex
+	timed map[int]timing
 }
 
 // newClock prepares the chain of s. Without a chain (a site outside Git), times are
@@ -123,17 +129,36 @@ func (k *clock) prepare(o *site.Origin) {
 	}
 }
 
-// time is when the contribution of origin o counts as landed. prepare(o) ran before.
+// time is when the contribution of origin o counts as landed. prepare(o) ran before. Safe
+// for concurrent use once every prepare ran.
 func (k *clock) time(o *site.Origin) timing {
 	if o == nil {
 		return timing{}
 	}
-	t := timing{at: o.Landed, commit: o.LandedCommit}
 	i, ok := k.pos[o.LandedCommit]
 	if !ok {
+		return timing{at: o.Landed, commit: o.LandedCommit}
+	}
+	k.mu.Lock()
+	t, done := k.timed[i]
+	k.mu.Unlock()
+	if done {
 		return t
 	}
+	t = k.timing(i)
+	k.mu.Lock()
+	if k.timed == nil {
+		k.timed = map[int]timing{}
+	}
+	k.timed[i] = t
+	k.mu.Unlock()
+	return t
+}
+
+// timing is when what landed through the commit at place i of the chain counts as landed.
+func (k *clock) timing(i int) timing {
 	l := k.chain[i]
+	t := timing{at: l.Committed, commit: l.Commit}
 	switch j := k.next[i]; {
 	case j == i:
 		t.at = k.clamped[i]
