@@ -302,29 +302,8 @@ func (r *renderer) keyed(t *task, kind string, it *site.Item, root any) {
 	}
 }
 
-// refLink encodes what the pages of an item show of an entity it points to: a link to it,
-// encoded once per entity (linkOf).
+// refLink encodes what the pages of an item show of an entity it points to: a link to it.
 func (r *renderer) refLink(e *encoder, ref any) bool {
-	if v, ok := r.links.Load(ref); ok {
-		l := v.(encodedLink)
-		e.b = append(e.b, l.b...)
-		return l.ok
-	}
-	sub := &encoder{b: make([]byte, 0, 128)}
-	ok := r.linkOf(sub, ref)
-	r.links.Store(ref, encodedLink{sub.b, ok})
-	e.b = append(e.b, sub.b...)
-	return ok
-}
-
-// encodedLink is refLink's encoding of an entity.
-type encodedLink struct {
-	b  []byte
-	ok bool
-}
-
-// linkOf encodes the link to the entity ref.
-func (r *renderer) linkOf(e *encoder, ref any) bool {
 	var l Link
 	switch x := ref.(type) {
 	case *site.Body:

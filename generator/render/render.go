@@ -126,9 +126,6 @@ type renderer struct {
 	progressIndex
 	salt   Fingerprint // the part of every page's fingerprint common to the language (makeSalt)
 	shared sharedViews // the digests of the cards and of the site-wide view, for the fingerprints
-	// links are refLink's encodings of the entities the input keys point to, made once
-	// per entity (a proposal is linked from the rows of every body that voted on it).
-	links sync.Map
 	// inputs are the items' input encodings, shared by the languages, when pages have
 	// input keys (inputKey); global is the language's global key, made once.
 	inputs     *inputs
