@@ -17,6 +17,18 @@ func (g *gitRepo) commitAsContributor(date, person, msg string) string {
 	return g.run(date, "rev-parse", "HEAD")
 }
 
+// fastForwardVote commits a vote of support at file on a branch, as the contributor
+// person at date, and fast-forwards main onto it at mergeDate: the contributor's commit,
+// with the date they wrote, becomes main's.
+func (g *gitRepo) fastForwardVote(file, date, person, msg, mergeDate string) {
+	g.t.Helper()
+	g.run("", "checkout", "-q", "-b", "tardi")
+	g.write(file, "vote: support\n")
+	g.commitAsContributor(date, person, msg)
+	g.run(mergeDate, "checkout", "-q", "main")
+	g.run(mergeDate, "merge", "-q", "--ff-only", "tardi")
+}
+
 // A contributor's signed commit dated inside the phase, fast-forwarded onto main after
 // the phase closed: the date is the contributor's, so under policy signed the vote
 // does not count until a commit of the maintainers vouches for a time, and then it is
@@ -49,11 +61,7 @@ func TestFastForwardBackdatedVoteNotCountedUnderPolicySigned(t *testing.T) {
 // one the vote is flagged.
 func TestFastForwardBackdatedVoteTimedByTheNextMaintainerCommitUnderPolicyAuthor(t *testing.T) {
 	g := newGitRepo(t, "author", "")
-	g.run("", "checkout", "-q", "-b", "tardi")
-	g.write(reggioVote, "vote: support\n")
-	g.commitAsContributor("2025-06-15T09:00:00Z", marco, "Voto (datato prima della chiusura)")
-	g.run("2025-07-10T09:00:00Z", "checkout", "-q", "main")
-	g.run("2025-07-10T09:00:00Z", "merge", "-q", "--ff-only", "tardi")
+	g.fastForwardVote(reggioVote, "2025-06-15T09:00:00Z", marco, "Voto (datato prima della chiusura)", "2025-07-10T09:00:00Z")
 
 	v := g.vote(reggioVote)
 	wantCounted(t, v, "author")
@@ -142,11 +150,7 @@ func TestMergeSignedByAForgeKeyListedInTheConfigTimesTheVote(t *testing.T) {
 // without one.
 func TestVotesOfDifferentLandingsAreTimedEachByItsOwn(t *testing.T) {
 	g := newGitRepo(t, "author", "")
-	g.run("", "checkout", "-q", "-b", "tardi")
-	g.write(reggioVote, "vote: support\n")
-	g.commitAsContributor("2025-06-15T09:00:00Z", marco, "Voto di Reggio Emilia")
-	g.run("2025-06-16T09:00:00Z", "checkout", "-q", "main")
-	g.run("2025-06-16T09:00:00Z", "merge", "-q", "--ff-only", "tardi")
+	g.fastForwardVote(reggioVote, "2025-06-15T09:00:00Z", marco, "Voto di Reggio Emilia", "2025-06-16T09:00:00Z")
 	g.commitAll("2025-06-18T09:00:00Z", anna, "Aggiornamento del piano")
 	g.write(mefVote, "vote: oppose\n")
 	g.commitAll("2025-06-20T09:00:00Z", anna, "Voto del MEF")
