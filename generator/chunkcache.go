@@ -7,8 +7,8 @@ import (
 
 // ChunkCache is where a build keeps, in the site folder, the compressed chunks of the
 // open data's datasets (deflate.ChunkCache): the next build compresses for the archive
-// only the chunks of a dataset that changed (after one vote, one chunk of votes.json and
-// one of votes.csv). Deleting it only costs compressing every dataset again; the
+// only the chunks of a dataset that changed (after one vote, the chunk of votes.json,
+// votes.csv, proposals.json and proposals.csv that holds it). Deleting it only costs compressing every dataset again; the
 // archive is the same bytes either way.
 const ChunkCache = ".pspm/cache/chunks.bin"
 

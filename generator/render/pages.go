@@ -251,7 +251,8 @@ func (r *renderer) cardFailed() error {
 // planCard is the card of a plan item of kind k: what every kind shows, and its own fields.
 func (r *renderer) planCard(k *site.Kind, p site.PlanItem) *Card {
 	it := p.Base()
-	c := &Card{Kind: k.Name, Title: r.title(it, p.Heading()), Code: p.OfficialCode(), URL: r.link(it.URL()), Summary: r.html[it].Summary, Tally: r.tally(it.Tally)}
+	code, title := r.headingOf(cardSource{kind: k, plan: p})
+	c := &Card{Kind: k.Name, Title: title, Code: code, URL: r.link(it.URL()), Summary: r.html[it].Summary, Tally: r.tally(it.Tally)}
 	switch p := p.(type) {
 	case *site.Goal:
 		c.Progress = p.Progress.Percent
@@ -272,14 +273,16 @@ func (r *renderer) proposalCard(p *site.Proposal) *Card {
 	if p.Participant != "" {
 		by = r.participantLink(p.ParticipantItem, p.Participant)
 	}
-	return &Card{Kind: "proposal", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Status, Label: r.tr.T("status." + p.Status),
+	_, title := r.headingOf(cardSource{prop: p})
+	return &Card{Kind: "proposal", Title: title, URL: r.link(p.URL()), Status: p.Status, Label: r.tr.T("status." + p.Status),
 		Body: by, Date: p.Date, Summary: r.html[&p.Item].Summary,
 		Tags: r.cardTagLinks(p.Tags), MoreTags: max(0, len(p.Tags)-cardTags), Tally: r.tally(p.Tally),
 		Supports: p.Backing, Threshold: r.thresholdText(p)}
 }
 
 func (r *renderer) practiceCard(p *site.Practice) *Card {
-	return &Card{Kind: "practice", Title: r.title(&p.Item, p.Title), URL: r.link(p.URL()), Status: p.Kind, Label: r.tr.T("kind." + p.Kind),
+	_, title := r.headingOf(cardSource{prac: p})
+	return &Card{Kind: "practice", Title: title, URL: r.link(p.URL()), Status: p.Kind, Label: r.tr.T("kind." + p.Kind),
 		Body: r.bodyLink(p.BodyItem, p.Body), Date: p.Date, Summary: r.html[&p.Item].Summary,
 		Tags: r.cardTagLinks(p.Tags), MoreTags: max(0, len(p.Tags)-cardTags), Tally: r.tally(p.Tally)}
 }
@@ -338,16 +341,19 @@ func (r *renderer) itemLink(it *site.Item) Link {
 	if !ok {
 		return Link{it.ID, r.link(it.URL())}
 	}
-	var title string
-	switch src := r.cards.srcs[i]; {
+	return Link{codeTitle(r.headingOf(r.cards.srcs[i])), r.link(it.URL())}
+}
+
+// headingOf is the code (a plan item's official code, or "") and the title in the page
+// language that the card of src shows, and a link to its item.
+func (r *renderer) headingOf(src cardSource) (code, title string) {
+	switch {
 	case src.prop != nil:
-		title = r.title(&src.prop.Item, src.prop.Title)
+		return "", r.title(&src.prop.Item, src.prop.Title)
 	case src.prac != nil:
-		title = r.title(&src.prac.Item, src.prac.Title)
-	default:
-		title = codeTitle(src.plan.OfficialCode(), r.title(it, src.plan.Heading()))
+		return "", r.title(&src.prac.Item, src.prac.Title)
 	}
-	return Link{title, r.link(it.URL())}
+	return src.plan.OfficialCode(), r.title(src.plan.Base(), src.plan.Heading())
 }
 
 // pages lists every HTML page of the portal.
