@@ -3,7 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
-	"html/template"
+	template "github.com/pspm-dev/pspm/generator/internal/tmpl/html"
 	"slices"
 	"strconv"
 

@@ -3,7 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/xml"
-	"html/template"
+	template "github.com/pspm-dev/pspm/generator/internal/tmpl/html"
 	"slices"
 	"sort"
 	"strings"

@@ -3,8 +3,8 @@ package render
 import (
 	"bytes"
 	"fmt"
+	template "github.com/pspm-dev/pspm/generator/internal/tmpl/html"
 	"hash/maphash"
-	"html/template"
 	"maps"
 	"slices"
 	"sort"

@@ -4,7 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"html/template"
+	template "github.com/pspm-dev/pspm/generator/internal/tmpl/html"
 	"path"
 	"slices"
 	"sort"

@@ -2,7 +2,7 @@ package render
 
 import (
 	"fmt"
-	"html/template"
+	template "github.com/pspm-dev/pspm/generator/internal/tmpl/html"
 	"slices"
 	"strings"
 	"time"

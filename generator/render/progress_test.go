@@ -3,7 +3,7 @@ package render
 import (
 	"encoding/xml"
 	"errors"
-	"html/template"
+	template "github.com/pspm-dev/pspm/generator/internal/tmpl/html"
 	"io"
 	"strings"
 	"testing"

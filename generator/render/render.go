@@ -13,7 +13,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"html/template"
+	template "github.com/pspm-dev/pspm/generator/internal/tmpl/html"
 	"io"
 	"io/fs"
 	"runtime"

@@ -4,7 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"html/template"
+	template "github.com/pspm-dev/pspm/generator/internal/tmpl/html"
 	"maps"
 	"path"
 	"regexp"

@@ -1,7 +1,7 @@
 package render
 
 import (
-	"html/template"
+	template "github.com/pspm-dev/pspm/generator/internal/tmpl/html"
 	"regexp"
 	"sort"
 	"strconv"
