@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"github.com/pspm-dev/pspm/generator/internal/tmpl/fmtsort"
 	"io"
+	"maps"
 	"reflect"
 	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"text/template/parse"
 )
 
@@ -701,14 +704,18 @@ func (s *state) evalField(dot reflect.Value, fieldName string, node parse.Node, 
 	if ptr.Kind() != reflect.Interface && ptr.Kind() != reflect.Pointer && ptr.CanAddr() {
 		ptr = ptr.Addr()
 	}
-	if method := ptr.MethodByName(fieldName); method.IsValid() {
+	if ptr.Kind() != reflect.Interface { // (an interface's methods are its dynamic type's)
+		if i := methodIndex(ptr.Type(), fieldName); i >= 0 {
+			return s.evalCall(dot, ptr.Method(i), false, node, fieldName, args, final)
+		}
+	} else if method := ptr.MethodByName(fieldName); method.IsValid() {
 		return s.evalCall(dot, method, false, node, fieldName, args, final)
 	}
 	hasArgs := len(args) > 1 || !isMissing(final)
 	// It's not a method; must be a field of a struct or an element of a map.
 	switch receiver.Kind() {
 	case reflect.Struct:
-		tField, ok := receiver.Type().FieldByName(fieldName)
+		tField, ok := fieldByName(receiver.Type(), fieldName)
 		if ok {
 			field, err := receiver.FieldByIndexErr(tField.Index)
 			if !tField.IsExported() {
@@ -1131,4 +1138,67 @@ func printableValue(v reflect.Value) (any, bool) {
 		}
 	}
 	return v.Interface(), true
+}
+
+// lookupKey names a method or field of a type, for the lookups of evalField, which a
+// template makes for every action that reads a field: reflect's MethodByName builds the
+// method's type each time it finds one, and FieldByName scans the struct's fields.
+type lookupKey struct {
+	t    reflect.Type
+	name string
+}
+
+// lookups is a map that is read far more often than written: readers load a snapshot
+// without a lock, a writer copies it with one entry more.
+type lookups[V any] struct {
+	mu sync.Mutex
+	m  atomic.Pointer[map[lookupKey]V]
+}
+
+func (l *lookups[V]) get(k lookupKey, make func() V) V {
+	if m := l.m.Load(); m != nil {
+		if v, ok := (*m)[k]; ok {
+			return v
+		}
+	}
+	v := make()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var next map[lookupKey]V
+	if m := l.m.Load(); m != nil {
+		next = maps.Clone(*m)
+	} else {
+		next = map[lookupKey]V{}
+	}
+	next[k] = v
+	l.m.Store(&next)
+	return v
+}
+
+var (
+	methods lookups[int]
+	fields  lookups[*reflect.StructField]
+)
+
+// methodIndex is the index of the exported method name of t (not an interface), or -1.
+func methodIndex(t reflect.Type, name string) int {
+	return methods.get(lookupKey{t, name}, func() int {
+		if m, ok := t.MethodByName(name); ok {
+			return m.Index
+		}
+		return -1
+	})
+}
+
+// fieldByName is t.FieldByName(name), for the struct type t: the field is shared, not
+// to be changed.
+func fieldByName(t reflect.Type, name string) (*reflect.StructField, bool) {
+	f := fields.get(lookupKey{t, name}, func() *reflect.StructField {
+		f, ok := t.FieldByName(name)
+		if !ok {
+			return nil
+		}
+		return &f
+	})
+	return f, f != nil
 }

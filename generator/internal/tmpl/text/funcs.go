@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -363,6 +364,9 @@ func safeCall(fun reflect.Value, args []reflect.Value) (val reflect.Value, err e
 			}
 		}
 	}()
+	if v, ok := directCall(fun, args); ok {
+		return v, nil
+	}
 	ret := fun.Call(args)
 	if len(ret) == 2 && !ret[1].IsNil() {
 		return ret[0], ret[1].Interface().(error)
@@ -771,4 +775,69 @@ func evalArgs(args []any) string {
 		s = fmt.Sprint(args...)
 	}
 	return s
+}
+
+// The types of the functions directCall calls without reflect's Call: html/template's
+// escapers, which run for every value a page prints, and the shapes of the functions
+// a site's templates call most (translations, dates, links).
+var (
+	variadicStringer = reflect.TypeFor[func(...any) string]()
+	formatter        = reflect.TypeFor[func(string, ...any) string]()
+	timeStringer     = reflect.TypeFor[func(time.Time) string]()
+	stringMapper     = reflect.TypeFor[func(string) string]()
+	anyStringer      = reflect.TypeFor[func(any) string]()
+)
+
+// directCall calls fun with args as reflect's Call would, when fun is a function of one
+// of the types above and the arguments are as that type wants them; ok is false
+// otherwise, and nothing was called. reflect's Call builds the frame of every call
+// (and the slice of a variadic one), which cost a build more than the escapers' work.
+func directCall(fun reflect.Value, args []reflect.Value) (v reflect.Value, ok bool) {
+	if fun.Kind() != reflect.Func {
+		return v, false
+	}
+	switch fun.Type() {
+	case variadicStringer:
+		f, ok := fun.Interface().(func(...any) string)
+		if !ok {
+			return v, false
+		}
+		return reflect.ValueOf(f(interfaces(args)...)), true
+	case formatter:
+		f, ok := fun.Interface().(func(string, ...any) string)
+		if !ok || len(args) == 0 || args[0].Kind() != reflect.String {
+			return v, false
+		}
+		return reflect.ValueOf(f(args[0].String(), interfaces(args[1:])...)), true
+	case timeStringer:
+		f, ok := fun.Interface().(func(time.Time) string)
+		if !ok || len(args) != 1 || args[0].Type() != timeType {
+			return v, false
+		}
+		return reflect.ValueOf(f(args[0].Interface().(time.Time))), true
+	case stringMapper:
+		f, ok := fun.Interface().(func(string) string)
+		if !ok || len(args) != 1 || args[0].Kind() != reflect.String {
+			return v, false
+		}
+		return reflect.ValueOf(f(args[0].String())), true
+	case anyStringer:
+		f, ok := fun.Interface().(func(any) string)
+		if !ok || len(args) != 1 {
+			return v, false
+		}
+		return reflect.ValueOf(f(args[0].Interface())), true
+	}
+	return v, false
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// interfaces are the values of args, as the elements of a ...any parameter.
+func interfaces(args []reflect.Value) []any {
+	in := make([]any, len(args)) // (not nil when empty, as reflect's Call passes it)
+	for i, a := range args {
+		in[i] = a.Interface()
+	}
+	return in
 }
