@@ -29,3 +29,21 @@ func BuildDirCheckingInputs(o Options, dest string, check func(path string, inpu
 	o.inputCheck = check
 	return BuildDir(o, dest)
 }
+
+// PageCacheFiles is what the page cache of the site folder dir says of each file:
+// its size and modification time (nanoseconds), by output path.
+func PageCacheFiles(dir string) (map[string][2]int64, error) {
+	data, err := readCache(dir, PageCache)
+	if err != nil {
+		return nil, err
+	}
+	c, err := decodePageCache(data)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][2]int64{}
+	for name, e := range c.pages {
+		out[name] = [2]int64{e.size, e.mtime}
+	}
+	return out, nil
+}

@@ -142,6 +142,10 @@ type pageKeeper struct {
 	rec      *recorder
 	mu       sync.Mutex
 	fps      map[string]render.Fingerprint // this build's pages
+	// seen: the kept pages, as Keep found their files in the destination (size and
+	// modification time); a kept file is not touched again, so save takes them from here
+	// instead of asking the file system for each again.
+	seen     map[string]pageEntry
 	kept     atomic.Int64
 	rendered atomic.Int64
 }
@@ -154,7 +158,7 @@ func newPageKeeper(dir, dest string, errs *diag.List) *pageKeeper {
 	if err != nil {
 		return nil
 	}
-	k := &pageKeeper{dir: dir, dest: abs, fps: map[string]render.Fingerprint{}}
+	k := &pageKeeper{dir: dir, dest: abs, fps: map[string]render.Fingerprint{}, seen: map[string]pageEntry{}}
 	if data, err := readCache(dir, PageCache); err == nil {
 		k.prev, _ = decodePageCache(data)
 	}
@@ -186,40 +190,53 @@ func (k *pageKeeper) keep(name string, fp render.Fingerprint) bool {
 		return false
 	}
 	e, ok := k.prev.pages[name]
-	if !ok || e.fp != fp || !k.unchanged(name, e) {
+	if !ok || e.fp != fp {
 		return false
 	}
-	ok, err := k.rec.Keep(name, e.size, e.sum)
-	return ok && err == nil
+	mtime, ok := k.unchanged(name, e)
+	if !ok {
+		return false
+	}
+	if ok, err := k.rec.Keep(name, e.size, e.sum); !ok || err != nil {
+		return false
+	}
+	e.mtime = mtime
+	k.mu.Lock()
+	k.seen[name] = e
+	k.mu.Unlock()
+	return true
 }
 
 // unchanged reports whether the destination's file at name is the one the cache
 // describes: a regular file of its size and, when the cache was written for this
 // destination, of its modification time; otherwise (or when the time differs) one whose
-// bytes have its SHA-256.
-func (k *pageKeeper) unchanged(name string, e pageEntry) bool {
+// bytes have its SHA-256. mtime is the file's modification time, as it was found.
+func (k *pageKeeper) unchanged(name string, e pageEntry) (mtime int64, ok bool) {
 	full := filepath.Join(k.dest, filepath.FromSlash(name))
 	fi, err := os.Lstat(full)
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() != e.size {
-		return false
+		return 0, false
 	}
-	if k.sameDest && fi.ModTime().UnixNano() == e.mtime {
-		return true
+	mtime = fi.ModTime().UnixNano()
+	if k.sameDest && mtime == e.mtime {
+		return mtime, true
 	}
 	f, err := os.Open(full)
 	if err != nil {
-		return false
+		return 0, false
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return false
+		return 0, false
 	}
-	return bytes.Equal(h.Sum(nil), e.sum[:])
+	return mtime, bytes.Equal(h.Sum(nil), e.sum[:])
 }
 
 // save writes the page cache of the build just committed: every page fingerprinted,
-// with its file as it now is in the destination.
+// with its file as it now is in the destination (a kept file as Keep found it, since
+// the build did not touch it: after one vote, asking again for the 54,000 files of the
+// 10,000-proposal site was most of the write stage).
 func (k *pageKeeper) save(errs *diag.List) {
 	c := &pageCacheFile{dest: k.dest, pages: make(map[string]pageEntry, len(k.fps))}
 	k.rec.mu.Lock()
@@ -232,6 +249,10 @@ func (k *pageKeeper) save(errs *diag.List) {
 		}
 		e := pageEntry{fp: fp, size: f.Size}
 		if unhex(e.sum[:], f.SHA256) != nil {
+			continue
+		}
+		if was, kept := k.seen[f.Path]; kept && was.fp == fp && was.size == e.size && was.sum == e.sum {
+			c.pages[f.Path] = was
 			continue
 		}
 		fi, err := os.Lstat(filepath.Join(k.dest, filepath.FromSlash(f.Path)))
