@@ -1,6 +1,10 @@
 package generator
 
 import (
+	"github.com/pspm-dev/pspm/generator/internal/parallel"
+
+	"slices"
+
 	"errors"
 	"fmt"
 	"io"
@@ -201,11 +205,11 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		err = berr
 	}
 	if err == nil && !errs.HasErrors() {
-		for _, f := range files {
-			if err = rec.WriteFile(f.name, f.data); err != nil {
-				break
-			}
-		}
+		// The search bundle's files, on every core: thousands of shards, each compared
+		// with the destination's when building over it.
+		failed := make([]error, len(files))
+		parallel.For(len(files), func(i int) { failed[i] = rec.WriteFile(files[i].name, files[i].data) })
+		err = errors.Join(slices.DeleteFunc(failed, func(e error) bool { return e == nil })...)
 	}
 	if err == nil && !errs.HasErrors() && !o.check {
 		// The build record comes last: it lists every other file.

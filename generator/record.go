@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"strconv"
+
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -223,19 +225,48 @@ func (rec *Record) finish(files []RecordEntry) ([]byte, error) {
 	b.Grow(len(data) + len(files)*120)
 	b.Write(data[:len(data)-2]) // without the closing "\n}"
 	b.WriteString(",\n \"files\": [")
+	var line []byte
 	for i, f := range files {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		line, err := json.Marshal(f)
-		if err != nil {
+		b.WriteString("\n  ")
+		if line, err = appendEntry(line[:0], f); err != nil {
 			return nil, err
 		}
-		b.WriteString("\n  ")
 		b.Write(line)
 	}
 	b.WriteString("\n ]\n}\n")
 	return b.Bytes(), nil
+}
+
+// appendEntry appends f as json.Marshal writes it. Most paths are printable ASCII that
+// JSON does not escape, and are written as they are: a build records every file of the
+// site, and marshalling each was a third of the time to make the record.
+func appendEntry(b []byte, f RecordEntry) ([]byte, error) {
+	if !plainJSON(f.Path) || !plainJSON(f.SHA256) {
+		line, err := json.Marshal(f)
+		return append(b, line...), err
+	}
+	b = append(b, `{"path":"`...)
+	b = append(b, f.Path...)
+	b = append(b, `","size":`...)
+	b = strconv.AppendInt(b, f.Size, 10)
+	b = append(b, `,"sha256":"`...)
+	b = append(b, f.SHA256...)
+	return append(b, `"}`...), nil
+}
+
+// plainJSON reports whether encoding/json writes s between its quotes as it is:
+// printable ASCII without the quote, the backslash and the characters it escapes for
+// HTML (<, >, &).
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // ReadRecord decodes a build record.
