@@ -3,6 +3,7 @@ package render
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // What the portal publishes of people. A member is shown by the name and role their
@@ -93,8 +94,37 @@ func (r *renderer) personal(value string) string {
 // prose is a sentence a dataset publishes: as written with open_data.personal, else
 // without e-mail addresses.
 func (r *renderer) prose(text string) string {
-	if r.Config.OpenData.Personal {
+	if r.Config.OpenData.Personal || !strings.Contains(text, "@") {
 		return text
 	}
-	return withoutEmails(text)
+	return r.proseMemo.of(text)
+}
+
+// proseMemo keeps the sentences prose cleaned, by what they were: the verdicts of the
+// votes that landed through the same commit say the same sentence, which quotes the
+// commit's author (100,000 votes, 221 sentences on the synthetic site: cleaning each
+// vote's was most of its row in votes.json and votes.csv). It keeps at most
+// proseMemoSize sentences, and starts again when full.
+type proseMemo struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+const proseMemoSize = 4096
+
+func (p *proseMemo) of(text string) string {
+	p.mu.Lock()
+	out, ok := p.m[text]
+	p.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = withoutEmails(text)
+	p.mu.Lock()
+	if p.m == nil || len(p.m) >= proseMemoSize {
+		p.m = make(map[string]string)
+	}
+	p.m[text] = out
+	p.mu.Unlock()
+	return out
 }

@@ -1,9 +1,13 @@
 package render
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/pspm-dev/pspm/generator/config"
 )
 
 func TestWithoutEmailsDropsEveryAddressAndKeepsTheName(t *testing.T) {
@@ -67,4 +71,38 @@ func FuzzDropAddressesIsOnePassOfTheRegexp(f *testing.F) {
 			t.Errorf("dropAddresses(%q) = %q; the pattern over the whole text gives %q", s, got, want)
 		}
 	})
+}
+
+// TestProseRemembersWhatItCleaned: prose gives withoutEmails's sentence, from its memo
+// too, for more sentences than the memo holds, from several goroutines; with
+// open_data.personal it gives the sentence as written.
+func TestProseRemembersWhatItCleaned(t *testing.T) {
+	r := &renderer{Options: Options{Config: &config.Config{}}}
+	texts := make([]string, proseMemoSize+500)
+	for i := range texts {
+		texts[i] = fmt.Sprintf("its landing commit %04x (committed by Eve %d <eve%d@example.org>) was not made by the maintainers", i, i, i%7)
+	}
+	texts = append(texts, "no address here", "")
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for round := range 2 {
+				for i := range texts {
+					s := texts[(i*(g+1)+round)%len(texts)]
+					if got, want := r.prose(s), withoutEmails(s); got != want {
+						t.Errorf("prose(%q) = %q; want %q", s, got, want)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(r.proseMemo.m); n > proseMemoSize {
+		t.Errorf("the memo holds %d sentences; at most %d", n, proseMemoSize)
+	}
+	r.Config.OpenData.Personal = true
+	if got := r.prose(texts[0]); got != texts[0] {
+		t.Errorf("with open_data.personal, prose(%q) = %q", texts[0], got)
+	}
 }

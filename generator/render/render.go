@@ -90,7 +90,8 @@ type renderer struct {
 	prefix    string // the language's path prefix: "" for the first language, "/en" for English
 	tr        translations
 	tmpl      map[string]*template.Template // by page kind
-	tmplKey   [32]byte                      // what tmpl depends on (templatesKey)
+	proseMemo proseMemo
+	tmplKey   [32]byte // what tmpl depends on (templatesKey)
 	html      map[*site.Item]markdown.Result
 	anchored  map[*site.Item]markdown.Anchored // the first language's texts of the items whose paragraphs are commented (anchorable)
 	texts     *textMemo                        // the lazy texts made and still to be shown, every language's; nil but in a full build that keeps pages, on a site that can hold them
