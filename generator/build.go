@@ -129,11 +129,14 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		clock = now
 	}
 	var bundle *bundling // the static search bundle, written once the pages are
+	load, saved := loadContent(o, &errs)
 	finish := func(err error) (*Result, error) {
-		// Every return waits for the bundle: it closes the index.
+		// Every return waits for the bundle: it closes the index. And for the content
+		// cache, written while the build went on.
 		if _, berr := bundle.wait(res, &errs, ""); err == nil {
 			err = berr
 		}
+		saved()
 		errs.Sort()
 		res.Diagnostics = errs
 		if err == nil && errs.HasErrors() {
@@ -142,7 +145,7 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		return res, err
 	}
 
-	s, cfg := buildModel(o, loadContent(o, &errs), res, &errs, stage)
+	s, cfg := buildModel(o, load, res, &errs, stage)
 	if s == nil || o.modelOnly {
 		return finish(nil)
 	}

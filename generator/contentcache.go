@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"runtime"
 	"runtime/debug"
+	"sync"
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/content"
@@ -24,33 +25,72 @@ const ContentCache = ".pspm/cache/content.bin"
 
 // loadContent is the load stage for o: content.Load through the content cache when the
 // site is a Git checkout on disk, and content.Load alone otherwise (a site in memory, a
-// portal source read from its Git objects).
-func loadContent(o Options, errs *diag.List) func(fs.FS, *config.Config) (*site.Site, diag.List) {
+// portal source read from its Git objects). The checkout's index and the previous cache
+// are read while the content folder is walked, and the new cache is written while the
+// build goes on: saved waits for it (Build calls it before it returns) and reports what
+// it could not keep in errs.
+func loadContent(o Options, errs *diag.List) (load func(fs.FS, *config.Config) (*site.Site, diag.List), saved func()) {
 	if o.Dir == "" || o.nested {
-		return content.Load
+		return content.Load, func() {}
 	}
+	var done chan struct{} // made when the load starts, closed once the cache is written
+	var warns diag.List
+	saved = sync.OnceFunc(func() {
+		if done != nil {
+			<-done
+			errs.Append(warns)
+		}
+	})
 	return func(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
-		wi, err := history.ReadWorkIndex(o.Dir)
-		if err != nil {
-			return content.Load(fsys, cfg) // not a checkout, or an index this pspm cannot read
+		done = make(chan struct{})
+		type prepared struct {
+			wi        *history.WorkIndex
+			st        *content.Store
+			old       []byte
+			wiErr     error
+			committed bool
 		}
-		var st *content.Store
-		old, err := readCache(o.Dir, ContentCache)
-		if err == nil {
-			st, _ = content.DecodeStore(old, cfg, cacheVersion())
-		}
-		if st != nil && committedCache(o.Dir) {
-			// Its author's word on what the files say: read them.
-			st, old = nil, nil
+		prep := make(chan prepared, 1)
+		go func() {
+			var p prepared
+			if p.wi, p.wiErr = history.ReadWorkIndex(o.Dir); p.wiErr == nil {
+				if old, err := readCache(o.Dir, ContentCache); err == nil {
+					p.old = old
+					p.st, _ = content.DecodeStore(old, cfg, cacheVersion())
+				}
+				if p.st != nil && committedCache(o.Dir) {
+					// Its author's word on what the files say: read them.
+					p.st, p.old, p.committed = nil, nil, true
+				}
+			}
+			prep <- p
+		}()
+		var p prepared
+		s, loadErrs, data, _ := content.LoadStoredAfter(fsys, cfg, cacheVersion(), func() (*content.Store, func(string) (string, bool), bool) {
+			p = <-prep
+			if p.wiErr != nil { // not a checkout, or an index this pspm cannot read: Load alone
+				return nil, nil, false
+			}
+			return p.st, p.wi.Blob, true
+		})
+		if p.committed {
 			errs.Warn(diag.Pos{File: ContentCache}, "the content cache is committed in the repository, so it is not used: anyone could have written it; every file is read instead (remove it from Git: git rm -r --cached .pspm)")
 		}
-		s, loadErrs, data, _ := content.LoadStored(fsys, cfg, cacheVersion(), st, wi.Blob)
-		if data != nil {
-			keepCache(o.Dir, ContentCache, data, old, "the next build reads every file again", errs)
+		if data == nil {
+			close(done)
+			return s, loadErrs
 		}
+		go func() {
+			defer close(done)
+			beforeContentCacheWrite()
+			keepCache(o.Dir, ContentCache, data, p.old, "the next build reads every file again", &warns)
+		}()
 		return s, loadErrs
-	}
+	}, saved
 }
+
+// beforeContentCacheWrite runs before the content cache is written (tests slow it down).
+var beforeContentCacheWrite = func() {}
 
 // keepCache writes data to the cache file name of the site folder dir unless it holds
 // that already (old), and warns, saying what the next build loses (lost), when it cannot.

@@ -199,3 +199,25 @@ func TestBuildThroughContentCacheIsTheColdBuild(t *testing.T) {
 		sameFiles(t, "after "+c.name, warm, buildFiles(t, g))
 	}
 }
+
+// TestContentCacheIsWrittenBeforeTheBuildReturns: the content cache is written while the
+// build goes on, and the build waits for it: a write slower than the whole build is
+// still done, with every file the load read, when Build returns.
+func TestContentCacheIsWrittenBeforeTheBuildReturns(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	generator.SlowContentCacheWrite(t, 300*time.Millisecond)
+	g.build()
+	data, err := os.ReadFile(g.path(generator.ContentCache))
+	if err != nil {
+		t.Fatalf("no content cache once the build returned: %v", err)
+	}
+	fsys, err := generator.OpenSource(g.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errs diag.List
+	st, err := content.DecodeStore(data, config.Load(fsys, &errs), generator.CacheVersion())
+	if err != nil || st.Len() == 0 {
+		t.Fatalf("the content cache: %v, %d files", err, st.Len())
+	}
+}

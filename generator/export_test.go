@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"time"
+
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/render"
 )
@@ -46,4 +48,11 @@ func PageCacheFiles(dir string) (map[string][2]int64, error) {
 		out[name] = [2]int64{e.size, e.mtime}
 	}
 	return out, nil
+}
+
+// SlowContentCacheWrite makes the content cache's write wait d first, until the test ends.
+func SlowContentCacheWrite(t interface{ Cleanup(func()) }, d time.Duration) {
+	old := beforeContentCacheWrite
+	beforeContentCacheWrite = func() { time.Sleep(d) }
+	t.Cleanup(func() { beforeContentCacheWrite = old })
 }
