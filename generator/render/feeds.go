@@ -243,8 +243,12 @@ func (r *renderer) feedTitled(file, page string, titleOf func() string, entries 
 			f.Entries = append(f.Entries, ae)
 		}
 		for i, e := range es {
-			if e.text != nil {
+			switch {
+			case e.text == nil:
+			case e.text == own || r.countsFeeds(): // counted for the text: let it go once shown
 				f.late = append(f.late, r.textLater(e.text, func(html string) { f.Entries[i].Content.Body = html; r.textDone(e.text) })...)
+			default: // a feed of a large site, not counted: neither kept for it nor let go of
+				f.late = append(f.late, r.textLaterFor(e.text, false, func(html string) { f.Entries[i].Content.Body = html })...)
 			}
 		}
 		f.Updated = atomTime(updated)

@@ -599,6 +599,7 @@ type textMemoKey struct {
 type memoText struct {
 	once sync.Once
 	a    markdown.Anchored
+	made atomic.Bool  // a is made
 	left atomic.Int32 // the pages still to show it
 }
 
@@ -612,8 +613,22 @@ func (r *renderer) lazyText(key textMemoKey, render func() markdown.Anchored) ma
 		return render()
 	}
 	m := v.(*memoText)
-	m.once.Do(func() { m.a = render() })
+	m.once.Do(func() { m.a = render(); m.made.Store(true) })
 	return m.a
+}
+
+// peekText is lazyText for a page or feed that is not counted for the text (a feed of a
+// large site): the memo's rendering when one is made, else render's, which the memo does
+// not keep. Kept, it would wait for the item's page: the feeds of the bodies and tags,
+// each made just after its page, made the texts of their latest proposals long before
+// those proposals' pages, and a site of 100,000 proposals held 600 MB of them.
+func (r *renderer) peekText(key textMemoKey, render func() markdown.Anchored) markdown.Anchored {
+	if r.texts != nil {
+		if v, ok := r.texts.m.Load(key); ok && v.(*memoText).made.Load() {
+			return v.(*memoText).a
+		}
+	}
+	return render()
 }
 
 // lazyKey names the rendering of a lazy item's text that a page in the page language
@@ -691,21 +706,29 @@ func (r *renderer) lazyTexts() bool {
 
 // rendered is the rendering of an item's text in the page language, as r.html holds it
 // for the items that are not lazy.
-func (r *renderer) rendered(it *site.Item) markdown.Result {
+func (r *renderer) rendered(it *site.Item) markdown.Result { return r.renderedFor(it, true) }
+
+// renderedFor is rendered for a page or feed that is counted for the text in the memo
+// (expectText, expectFeedText), or not (peekText).
+func (r *renderer) renderedFor(it *site.Item, counted bool) markdown.Result {
 	res, ok := r.html[it]
 	if !ok || !r.lazy(it) {
 		return res
 	}
+	text := r.lazyText
+	if !counted {
+		text = r.peekText
+	}
 	var out markdown.Result
 	switch key := r.lazyKey(it); {
 	case key.lang != "":
-		out = r.lazyText(key, func() markdown.Anchored {
+		out = text(key, func() markdown.Anchored {
 			return markdown.Anchored{Result: r.Markdown.Render([]byte(it.Translations[r.lang].Text))}
 		}).Result
 	case anchorable(it):
-		out = r.anchoredLazy(it).Result
+		out = text(textMemoKey{it: it}, func() markdown.Anchored { return r.Markdown.RenderAnchored([]byte(it.Text)) }).Result
 	default:
-		out = r.lazyText(textMemoKey{it: it}, func() markdown.Anchored {
+		out = text(textMemoKey{it: it}, func() markdown.Anchored {
 			return markdown.Anchored{Result: r.Markdown.Render([]byte(it.Text))}
 		}).Result
 	}

@@ -148,3 +148,57 @@ func TestTextMemoOnALargeSite(t *testing.T) {
 		t.Errorf("after the English page and feed: held %v, made %d times; want let go of, made twice in all", held(), renders)
 	}
 }
+
+// TestAFeedOfALargeSiteKeepsNoText: on a large site the feeds of the site (a body's, a
+// tag's) are not counted for the texts they show. One made before the item's page makes
+// the text for itself, leaves nothing in the memo and takes nothing from the page's count;
+// the page then makes it for itself and its own feed, and one made after the page, while
+// the text is held for the own feed, takes it from the memo.
+func TestAFeedOfALargeSiteKeepsNoText(t *testing.T) {
+	cfg := &config.Config{Languages: []string{"it"}}
+	s := &site.Site{}
+	own := &site.Item{ID: "own", Section: site.Proposals, Text: "Testo."}
+	texts := &textMemo{}
+	r := &renderer{Options: Options{Site: s, Config: cfg, LazyTextsAbove: -1}, lang: "it", texts: texts, salt: Fingerprint{1}}
+	r.html = map[*site.Item]markdown.Result{own: {Summary: "Testo."}}
+	renders := 0
+	r.Markdown = markdown.New()
+	key := textMemoKey{it: own}
+	made := func() bool {
+		v, ok := texts.m.Load(key)
+		return ok && v.(*memoText).made.Load()
+	}
+	held := func() bool { _, ok := texts.m.Load(key); return ok }
+	r.expectText(own)
+	siteFeed := func() string {
+		return r.peekText(key, func() markdown.Anchored {
+			renders++
+			return markdown.Anchored{Result: markdown.Result{HTML: "<p>Testo.</p>"}}
+		}).Result.HTML
+	}
+	if got := siteFeed(); got != "<p>Testo.</p>" || renders != 1 || made() || !held() {
+		t.Fatalf("a feed of the site before the page: %q, made %d times, kept %v, counted %v; want made for it, not kept, still counted", got, renders, made(), held())
+	}
+	show := func() { // the page, then the own feed
+		r.lazyText(key, func() markdown.Anchored {
+			renders++
+			return markdown.Anchored{Result: markdown.Result{HTML: "<p>Testo.</p>"}}
+		})
+		r.textDone(own)
+	}
+	show()
+	if !made() || renders != 2 {
+		t.Fatalf("after the page: kept %v, made %d times; want kept for the own feed, made twice", made(), renders)
+	}
+	if siteFeed(); renders != 2 {
+		t.Errorf("a feed of the site after the page made the text again (%d times)", renders)
+	}
+	show()
+	if held() || renders != 2 {
+		t.Errorf("after the own feed: held %v, made %d times; want let go of, made twice", held(), renders)
+	}
+	// Through the feed's own path: renderedFor, not counted, with nothing in the memo.
+	if out := r.renderedFor(own, false); out.HTML != "<p>Testo.</p>\n" || held() {
+		t.Errorf("renderedFor(not counted) = %q, held %v", out.HTML, held())
+	}
+}

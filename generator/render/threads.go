@@ -180,15 +180,21 @@ func (r *renderer) textKey(e *encoder, it *site.Item) {
 // (textKey), when the build keeps pages; at once otherwise. It returns the late part
 // of the view, or nil.
 func (r *renderer) textLater(it *site.Item, set func(html string)) []lateView {
+	return r.textLaterFor(it, true, set)
+}
+
+// textLaterFor is textLater for a page or feed that is counted for the text in the
+// memo, or not (renderedFor).
+func (r *renderer) textLaterFor(it *site.Item, counted bool, set func(html string)) []lateView {
 	if !r.deferring() {
-		set(r.rendered(it).HTML)
+		set(r.renderedFor(it, counted).HTML)
 		return nil
 	}
 	key := lateKey(func(e *encoder) {
 		e.str("text 1")
 		r.textKey(e, it)
 	})
-	return []lateView{{key: key, fill: func() { set(r.rendered(it).HTML) }}}
+	return []lateView{{key: key, fill: func() { set(r.renderedFor(it, counted).HTML) }}}
 }
 
 // toolsStamp is the output of the paragraph-tools template for one item's paragraphs
