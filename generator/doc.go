@@ -73,8 +73,9 @@
 //	         as they are made (internal/deflate); exported while the pages
 //	         render (up to 20,000 proposals and practices; before them on a
 //	         larger site) and kept until the pages are written
-//	render   pages (html/template through the theme chain), feeds (site,    (generator/render,
-//	         sections, bodies, every item), sitemap, open data (members'    generator/theme,
+//	render   pages (html/template, run by pspm's copy in                (generator/render,
+//	         internal/tmpl, through the theme chain), feeds (site,          generator/theme,
+//	         sections, bodies, every item), sitemap, open data (members'
 //	         addresses only with open_data.personal; never on pages),
 //	         static files (CSS and JS minified) and
 //	         attachments, then the search bundle                           generator/markdown,
