@@ -109,12 +109,14 @@ func FuzzCheck(f *testing.F) {
 }
 
 // FuzzRenderAnchored renders arbitrary Markdown with paragraph anchors: the plain HTML
-// must be Render's, the anchored HTML as safe, without markers, with every anchor once
-// and well formed, and offsets inside it in order.
+// must be Render's and AnchoredHTML's (and HTML's must be Render's), the anchored HTML as
+// safe, without markers, with every anchor once and well formed, and offsets inside it in
+// order.
 func FuzzRenderAnchored(f *testing.F) {
 	f.Add([]byte("Uno.\n\nDue.\n\nUno.\n\n- a\n- b\n\n  c\n"))
 	f.Add([]byte("a\x00e0\x00 b\n\n```\n\x00i\x00\n```\n"))
 	f.Add([]byte("# p-00000000\n\n> citazione\n\n1. x\n   - y\n"))
+	f.Add([]byte("[a](x\x00y) <http://a\x00b>\n"))
 	r := markdown.New()
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if len(src) > maxFuzzInput {
@@ -128,6 +130,12 @@ func FuzzRenderAnchored(f *testing.F) {
 		a := r.RenderAnchored(src)
 		if !bytes.ContainsRune(src, 0) && a.Result.HTML != r.Render(src).HTML {
 			t.Fatalf("plain HTML of %q differs from Render's", src)
+		}
+		if h := r.AnchoredHTML(src); h != a.Result.HTML {
+			t.Fatalf("AnchoredHTML of %q is %q, RenderAnchored's plain HTML %q", src, h, a.Result.HTML)
+		}
+		if h := r.HTML(src); h != r.Render(src).HTML {
+			t.Fatalf("HTML of %q is %q, Render's %q", src, h, r.Render(src).HTML)
 		}
 		if problems := unsafeHTML(a.HTML); len(problems) > 0 {
 			t.Fatalf("unsafe anchored HTML from %q:\n%s\nproblems: %q", src, a.HTML, problems)

@@ -70,7 +70,24 @@ func New() *Renderer {
 
 // Render converts src. It never fails on any input: goldmark's errors can only come from
 // the writer, which here is a buffer.
-func (r *Renderer) Render(src []byte) Result {
+func (r *Renderer) Render(src []byte) Result { return r.render(src, true) }
+
+// HTML is Render(src).HTML, without the summary: for a feed, which shows a text's HTML
+// and has its summary already.
+func (r *Renderer) HTML(src []byte) string { return r.render(src, false).HTML }
+
+// AnchoredHTML is RenderAnchored(src).Result.HTML, made without the anchors and the
+// summary (a third less work): for a feed that shows an anchored text without its
+// anchors.
+func (r *Renderer) AnchoredHTML(src []byte) string {
+	if bytes.IndexByte(src, 0) >= 0 {
+		src = bytes.ReplaceAll(src, []byte{0}, []byte("\uFFFD")) // as RenderAnchored does
+	}
+	return r.HTML(src)
+}
+
+// render is Render, with the summary or without.
+func (r *Renderer) render(src []byte, summarise bool) Result {
 	buf := r.bufs.Get().(*bytes.Buffer)
 	defer func() { buf.Reset(); r.bufs.Put(buf) }()
 	ctx := parser.NewContext(parser.WithIDs(newIDs()))
@@ -78,7 +95,11 @@ func (r *Renderer) Render(src []byte) Result {
 	if err := r.md.Renderer().Render(buf, src, doc); err != nil {
 		return Result{}
 	}
-	return Result{HTML: buf.String(), Summary: summary(doc, src, 50)}
+	out := Result{HTML: buf.String()}
+	if summarise {
+		out.Summary = summary(doc, src, 50)
+	}
+	return out
 }
 
 // Summary is Render(src).Summary without rendering the HTML: what the lists of a large
