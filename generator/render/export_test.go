@@ -1,5 +1,7 @@
 package render
 
+import "sync/atomic"
+
 // CardsMade is how many cards the last Prepare with m rendered, not taking them from m.
 func CardsMade(m *Memo) int {
 	m.mu.Lock()
@@ -34,4 +36,12 @@ func BodySplits(p *Prepared, i int) (pass, oneByOne map[string][]int, measured i
 		oneByOne[b.ID] = r.bodySplit(b, l, sizes, nil)
 	}
 	return pass, oneByOne, measured
+}
+
+// CountTextsMade counts the lazy texts that renders make until undo, with the pages of
+// a large site grouped by body (groupsBodies) or not. Not for parallel tests.
+func CountTextsMade(grouped bool) (made func() int64, undo func()) {
+	var n atomic.Int64
+	textMade, ungroupedBodies = func() { n.Add(1) }, !grouped
+	return n.Load, func() { textMade, ungroupedBodies = nil, false }
 }

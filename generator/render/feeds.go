@@ -113,7 +113,7 @@ func (r *renderer) feeds() []task {
 		r.feed("/monitoring/index.xml", "/monitoring/", r.tr.T("monitoring.title"), r.progressEntries),
 	}
 	for _, b := range s.Bodies {
-		out = append(out, r.feed(b.URL()+"index.xml", b.URL(), b.Name, func() []entry {
+		out = append(out, r.feedTitled(b.URL()+"index.xml", b.URL(), func() string { return b.Name }, func() []entry {
 			var es []entry
 			for _, p := range b.Proposals {
 				es = append(es, r.proposalEntry(p))
@@ -138,7 +138,7 @@ func (r *renderer) feeds() []task {
 				}
 			}
 			return append(es, r.amendmentEntries(own)...)
-		}))
+		}, nil, true))
 	}
 	return append(out, r.itemFeeds()...)
 }
@@ -179,7 +179,7 @@ func resultDate(res *site.Result) time.Time {
 
 // feed is the Atom feed at the site path file (in the page language) of the page at page.
 func (r *renderer) feed(file, page, title string, entries func() []entry) task {
-	return r.feedTitled(file, page, func() string { return title }, entries, nil)
+	return r.feedTitled(file, page, func() string { return title }, entries, nil, false)
 }
 
 // feedPath is the path of the feed file, a site path, in the language of prefix.
@@ -190,9 +190,11 @@ func feedPath(prefix, file string) string { return strings.TrimPrefix(prefix+fil
 //
 // In a full build whose texts fit in memory (countsFeeds), a feed of the site chooses
 // its entries now and counts their texts, so that the pages that make them keep them for
-// it (textMemo); an item's own feed is counted with its pages (expectText), and lets go
-// of the item's text even when its publication is no longer among the latest entries.
-func (r *renderer) feedTitled(file, page string, titleOf func() string, entries func() []entry, own *site.Item) task {
+// it (textMemo); so does a body's feed (grouped) on a large site, rendered with its
+// items' pages (groupsBodies). An item's own feed is counted with its pages (expectText),
+// and lets go of the item's text even when its publication is no longer among the latest
+// entries.
+func (r *renderer) feedTitled(file, page string, titleOf func() string, entries func() []entry, own *site.Item, grouped bool) task {
 	file = feedPath(r.prefix, file)
 	page = r.prefix + page
 	latest := func() []entry {
@@ -207,11 +209,12 @@ func (r *renderer) feedTitled(file, page string, titleOf func() string, entries 
 	}
 	var early []entry
 	chosen := false
-	if r.countsFeeds() && own == nil {
+	counts := r.countsFeeds() || grouped && r.groupsBodies() // the texts of the entries
+	if counts && own == nil {
 		early, chosen = latest(), true
 		for _, e := range early {
 			if e.text != nil {
-				r.expectFeedText(e.text)
+				r.expectFeedText(e.text, grouped)
 			}
 		}
 	}
@@ -245,7 +248,7 @@ func (r *renderer) feedTitled(file, page string, titleOf func() string, entries 
 		for i, e := range es {
 			switch {
 			case e.text == nil:
-			case e.text == own || r.countsFeeds(): // counted for the text: let it go once shown
+			case e.text == own || counts: // counted for the text: let it go once shown
 				f.late = append(f.late, r.textLater(e.text, func(html string) { f.Entries[i].Content.Body = html; r.textDone(e.text) })...)
 			default: // a feed of a large site, not counted: neither kept for it nor let go of
 				f.late = append(f.late, r.textLaterFor(e.text, false, func(html string) { f.Entries[i].Content.Body = html })...)

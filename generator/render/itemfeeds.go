@@ -111,7 +111,7 @@ func (r *renderer) itemFeed(it *site.Item, date time.Time, a *site.Action, p *si
 			}
 		}
 		return append(kept, more...)
-	}, it)
+	}, it, false)
 }
 
 // itemEntries are the entries every item's feed has: its publication and the changes

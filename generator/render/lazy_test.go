@@ -37,3 +37,68 @@ func TestLazyTextsWriteTheSameBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestABodysFeedTakesItsTextsFromItsPages: on a large site the pages of a body's
+// proposals and practices are rendered just before the body's pages and feed, which
+// takes their texts from the text memo instead of making them again, as it did when it
+// was rendered after every proposal's page. Same bytes either way.
+func TestABodysFeedTakesItsTextsFromItsPages(t *testing.T) {
+	fsys := demo.Site()
+	res, chain := inspect(t, fsys)
+	build := func(grouped bool) (map[string][]byte, int64) {
+		made, undo := render.CountTextsMade(grouped)
+		defer undo()
+		out := output.NewMem()
+		// A page cache that keeps nothing: a first build that keeps its pages, the builds
+		// with a text memo.
+		o := render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: markdown.New(), Version: "test", LazyTextsAbove: -1,
+			Pages: keepNone{}, Generator: []byte("test")}
+		if err := render.Render(o, out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Files(), made()
+	}
+	grouped, madeGrouped := build(true)
+	apart, madeApart := build(false)
+	if len(grouped) != len(apart) {
+		t.Fatalf("%d files grouped, %d apart", len(grouped), len(apart))
+	}
+	for name, data := range apart {
+		if !bytes.Equal(data, grouped[name]) {
+			t.Errorf("%s differs when a body's pages are grouped", name)
+		}
+	}
+	// Every body's feed shows the texts of all its proposals and practices (the demo's
+	// bodies have fewer than a feed's 50 entries) but those with comments, which are
+	// made once for the whole build.
+	var shown int64
+	for _, b := range res.Site.Bodies {
+		if len(b.Proposals)+len(b.Practices) > 50 {
+			t.Fatalf("body %s has more items than a feed shows", b.ID)
+		}
+		for _, p := range b.Proposals {
+			if p.BodyItem == b && len(p.Feedback) == 0 {
+				shown++
+			}
+		}
+		for _, p := range b.Practices {
+			if p.BodyItem == b && len(p.Feedback) == 0 {
+				shown++
+			}
+		}
+	}
+	shown *= int64(len(res.Config.Languages))
+	if shown < 10 {
+		t.Fatalf("the bodies' feeds of the demo show %d texts in all", shown)
+	}
+	// Two workers may overlap a feed with the last pages before it: a few texts found in
+	// the memo either way.
+	if saved := madeApart - madeGrouped; saved < shown-4 {
+		t.Errorf("texts made: %d grouped, %d apart; grouping should spare the %d that the bodies' feeds show", madeGrouped, madeApart, shown)
+	}
+}
+
+// keepNone is a page cache with no page of a previous build.
+type keepNone struct{}
+
+func (keepNone) Keep(string, render.Fingerprint) bool { return false }

@@ -387,15 +387,28 @@ func (r *renderer) pages() []task {
 		}
 	}
 	keyed := func(it *site.Item, root any) { r.keyed(&t[len(t)-1], "page", it, root) }
-	for _, p := range s.Proposals {
+	addProposal := func(p *site.Proposal) {
 		r.expectText(&p.Item)
 		add("proposal", p.URL(), later(p.Date, p.Answer.Date), func() ([]byte, error) { return r.proposalPage(p) })
 		keyed(&p.Item, p)
 	}
-	for _, p := range s.Practices {
+	addPractice := func(p *site.Practice) {
 		r.expectText(&p.Item)
 		add("practice", p.URL(), p.Date, func() ([]byte, error) { return r.practicePage(p) })
 		keyed(&p.Item, p)
+	}
+	// On a large site each body's proposals and practices are rendered just before the
+	// body's pages and feed (bodyGroups), the others where a smaller site lists them.
+	var grouped *bodyGroups
+	if r.groupsBodies() {
+		grouped = newBodyGroups(s)
+	} else {
+		for _, p := range s.Proposals {
+			addProposal(p)
+		}
+		for _, p := range s.Practices {
+			addPractice(p)
+		}
 	}
 	for _, p := range s.HiddenProposals {
 		add("moderated", p.URL(), p.Hidden.Date, func() ([]byte, error) { return r.hiddenItemPage(&p.Item, "menu.proposals", "/proposals/") })
@@ -410,7 +423,13 @@ func (r *renderer) pages() []task {
 	t = append(t, r.participantPages()...)
 	sizes := r.actionRowSizes()
 	for _, b := range s.Bodies {
+		if grouped != nil {
+			grouped.each(b, addProposal, addPractice)
+		}
 		t = append(t, r.bodyPages(b, sizes)...)
+	}
+	if grouped != nil {
+		grouped.rest(s, addProposal, addPractice)
 	}
 	add("tags", "/tags/", time.Time{}, r.tagsPage)
 	t = append(t, r.agidPages()...)

@@ -586,8 +586,10 @@ func (r *renderer) summary(text string, anchored bool) string {
 // On a large site (lazyTexts) each language counts only its own page and feed: keeping
 // a text for the next language, or for the feeds of the site (rendered after every page,
 // and which list most items between them), would hold most texts at once, which lazy
-// texts are there to avoid. A text is then made once per language, and again for each
-// feed of the site that lists it.
+// texts are there to avoid. A text is then made once per language, and again (its HTML
+// only) for each feed of the site that lists it, but its body's: the pages of a body's
+// proposals and practices are rendered just before the body's pages and feed, which
+// counts them (groupsBodies).
 type textMemo struct{ m sync.Map } // textMemoKey → *memoText
 
 // textMemoKey is an item's own text (lang "") or its translation into lang.
@@ -606,15 +608,26 @@ type memoText struct {
 // lazyText is render's rendering of the text key names, made once while pages wait for it.
 func (r *renderer) lazyText(key textMemoKey, render func() markdown.Anchored) markdown.Anchored {
 	if r.texts == nil {
-		return render()
+		return makeText(render)
 	}
 	v, ok := r.texts.m.Load(key)
 	if !ok {
-		return render()
+		return makeText(render)
 	}
 	m := v.(*memoText)
-	m.once.Do(func() { m.a = render(); m.made.Store(true) })
+	m.once.Do(func() { m.a = makeText(render); m.made.Store(true) })
 	return m.a
+}
+
+// textMade, when set (by tests), is called each time a lazy text is made.
+var textMade func()
+
+// makeText makes a lazy text with render.
+func makeText(render func() markdown.Anchored) markdown.Anchored {
+	if textMade != nil {
+		textMade()
+	}
+	return render()
 }
 
 // peekText is lazyText for a page or feed that is not counted for the text (a feed of a
@@ -628,7 +641,7 @@ func (r *renderer) peekText(key textMemoKey, render func() markdown.Anchored) ma
 			return v.(*memoText).a
 		}
 	}
-	return render()
+	return makeText(render)
 }
 
 // lazyKey names the rendering of a lazy item's text that a page in the page language
@@ -670,9 +683,11 @@ func (r *renderer) expectText(it *site.Item) {
 // (expectFeedText): only on a site whose texts fit in memory.
 func (r *renderer) countsFeeds() bool { return r.texts != nil && !r.lazyTexts() }
 
-// expectFeedText counts a feed of the site (not the item's own) that will show the item's text.
-func (r *renderer) expectFeedText(it *site.Item) {
-	if r.countsFeeds() && r.lazy(it) {
+// expectFeedText counts a feed of the site (not the item's own) that will show the item's
+// text: on a site whose texts fit in memory (countsFeeds), or a body's feed (grouped)
+// rendered with its items' pages (groupsBodies).
+func (r *renderer) expectFeedText(it *site.Item, grouped bool) {
+	if (r.countsFeeds() || grouped && r.groupsBodies()) && r.lazy(it) {
 		r.texts.expect(r.lazyKey(it), 1)
 	}
 }
@@ -715,20 +730,32 @@ func (r *renderer) renderedFor(it *site.Item, counted bool) markdown.Result {
 	if !ok || !r.lazy(it) {
 		return res
 	}
-	text := r.lazyText
-	if !counted {
-		text = r.peekText
-	}
 	var out markdown.Result
 	switch key := r.lazyKey(it); {
+	case !counted:
+		// Nothing keeps this rendering and only its HTML is read (a feed of a large site):
+		// it is made without the anchors and the summary, the same HTML for a third less
+		// work, or taken from the memo when a page made it already.
+		out = r.peekText(key, func() markdown.Anchored {
+			var html string
+			switch {
+			case key.lang != "":
+				html = r.Markdown.HTML([]byte(it.Translations[r.lang].Text))
+			case anchorable(it):
+				html = r.Markdown.AnchoredHTML([]byte(it.Text))
+			default:
+				html = r.Markdown.HTML([]byte(it.Text))
+			}
+			return markdown.Anchored{Result: markdown.Result{HTML: html}}
+		}).Result
 	case key.lang != "":
-		out = text(key, func() markdown.Anchored {
+		out = r.lazyText(key, func() markdown.Anchored {
 			return markdown.Anchored{Result: r.Markdown.Render([]byte(it.Translations[r.lang].Text))}
 		}).Result
 	case anchorable(it):
-		out = text(textMemoKey{it: it}, func() markdown.Anchored { return r.Markdown.RenderAnchored([]byte(it.Text)) }).Result
+		out = r.lazyText(textMemoKey{it: it}, func() markdown.Anchored { return r.Markdown.RenderAnchored([]byte(it.Text)) }).Result
 	default:
-		out = text(textMemoKey{it: it}, func() markdown.Anchored {
+		out = r.lazyText(textMemoKey{it: it}, func() markdown.Anchored {
 			return markdown.Anchored{Result: r.Markdown.Render([]byte(it.Text))}
 		}).Result
 	}

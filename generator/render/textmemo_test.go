@@ -33,7 +33,7 @@ func TestTextMemoKeepsATextUntilItsLastPage(t *testing.T) {
 			r.expectText(it)
 		}
 	}
-	rs[0].expectFeedText(own) // the Italian feed of the proposals lists it
+	rs[0].expectFeedText(own, false) // the Italian feed of the proposals lists it
 	renders := map[textMemoKey]int{}
 	show := func(r *renderer, it *site.Item) { // a page or feed
 		key := r.lazyKey(it)
@@ -132,7 +132,7 @@ func TestTextMemoOnALargeSite(t *testing.T) {
 		t.Error("the feeds of a large site count the texts they show")
 	}
 	rs[0].expectText(own)
-	rs[0].expectFeedText(own)
+	rs[0].expectFeedText(own, false)
 	show(rs[0])
 	if !held() {
 		t.Fatal("the text is let go of after its page, before its feed")
@@ -200,5 +200,32 @@ func TestAFeedOfALargeSiteKeepsNoText(t *testing.T) {
 	// Through the feed's own path: renderedFor, not counted, with nothing in the memo.
 	if out := r.renderedFor(own, false); out.HTML != "<p>Testo.</p>\n" || held() {
 		t.Errorf("renderedFor(not counted) = %q, held %v", out.HTML, held())
+	}
+}
+
+// TestAFeedOfALargeSiteShowsThePagesHTML: a feed of a large site makes a text's HTML
+// without its anchors or summary (renderedFor, not counted); it must be the HTML the
+// item's page and own feed show (counted), for an anchored text with a NUL (which
+// anchoring replaces), a translated one and one without anchors.
+func TestAFeedOfALargeSiteShowsThePagesHTML(t *testing.T) {
+	cfg := &config.Config{Languages: []string{"it", "en"}}
+	s := &site.Site{}
+	text := "Primo *paragrafo*\x00 con [un link](https://example.org/a\x00b).\n\n- voce uno\n- voce due\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+	prop := &site.Item{ID: "p", Section: site.Proposals, Text: text}
+	prac := &site.Item{ID: "q", Section: site.Practices, Text: text}
+	tr := &site.Item{ID: "t", Section: site.Proposals, Text: "Testo.", Translations: map[string]*site.Translation{"en": {Text: "Some *text*\x00.\n"}}}
+	for _, lang := range []string{"it", "en"} {
+		r := &renderer{Options: Options{Site: s, Config: cfg, LazyTextsAbove: -1, Markdown: markdown.New()}, lang: lang, texts: &textMemo{}}
+		r.html = map[*site.Item]markdown.Result{prop: {Summary: "s"}, prac: {Summary: "s"}, tr: {Summary: "s"}}
+		for _, it := range []*site.Item{prop, prac, tr} {
+			feed := r.renderedFor(it, false)
+			page := r.renderedFor(it, true)
+			if feed.HTML != page.HTML || feed.HTML == "" {
+				t.Errorf("%s in %s: a feed of the site shows %q, the page %q", it.ID, lang, feed.HTML, page.HTML)
+			}
+			if feed.Summary != "s" {
+				t.Errorf("%s in %s: summary %q, want the build's", it.ID, lang, feed.Summary)
+			}
+		}
 	}
 }
