@@ -87,8 +87,9 @@
 //	         stage's parse gave), and kept only until the pages and feeds
 //	         counted for it have shown it (an item's feed renders just
 //	         after its page): once per build on a site that fits in
-//	         memory, once per language on a large one (and again for each
-//	         feed of the site that lists it); pspm serve renders every text
+//	         memory, once per language on a large one, whose bodies'
+//	         feeds render with their items' pages and take it from the memo
+//	         (the other feeds of the site make its HTML again); pspm serve renders every text
 //	         a build into a folder (BuildDir) of a site on disk keeps the  (generator/pagecache.go,
 //	         pages and feeds whose fingerprint did not change: the SHA-256  render/incremental.go)
 //	         of the page's view (with the site-wide view; for a feed, its
