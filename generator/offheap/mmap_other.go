@@ -1,0 +1,7 @@
+//go:build !unix
+
+package offheap
+
+const mapping = false
+
+func mapChunk(int) []byte { return nil }
