@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"time"
+
+	"github.com/pspm-dev/pspm/generator/offheap"
 )
 
 // Floor is the heap a build keeps under while the site's live data is under half
@@ -27,6 +29,10 @@ const GCPercent = 200
 // what Go's default (GOGC=100) would give it and never a collector running without a
 // pause. Below the limit the collector runs at GCPercent, unless GOGC is set. With
 // GOMEMLIMIT set, it does nothing: the user chose. stop ends the watch.
+//
+// What the process holds outside the heap (package offheap) counts against the floor,
+// not against twice the live heap: the floor bounds the whole process, and bytes the
+// collector never scans need no room to be collected in.
 func Soft(floor uint64) (stop func()) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
@@ -34,6 +40,7 @@ func Soft(floor uint64) (stop func()) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(GCPercent)
 	}
+	grown := uint64(0) // twice the largest live heap seen
 	limit := floor
 	debug.SetMemoryLimit(int64(limit))
 	done := make(chan struct{})
@@ -51,11 +58,22 @@ func Soft(floor uint64) (stop func()) {
 			if sample[0].Value.Kind() != metrics.KindUint64 {
 				return
 			}
-			if live := sample[0].Value.Uint64(); 2*live > limit {
-				limit = 2 * live
+			grown = max(grown, 2*sample[0].Value.Uint64())
+			if next := max(grown, under(floor, uint64(offheap.Held()))); next != limit {
+				limit = next
 				debug.SetMemoryLimit(int64(limit))
 			}
 		}
 	}()
 	return func() { close(done) }
+}
+
+// under is the floor left to the heap when held bytes are outside it: never under a
+// quarter of the floor, so that a process holding more outside than its floor still
+// collects with some room.
+func under(floor, held uint64) uint64 {
+	if held > floor-floor/4 {
+		return floor / 4
+	}
+	return floor - held
 }

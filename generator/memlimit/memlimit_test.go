@@ -5,6 +5,8 @@ import (
 	"runtime/debug"
 	"testing"
 	"time"
+
+	"github.com/pspm-dev/pspm/generator/offheap"
 )
 
 // TestSoftMemoryLimitFollowsTheLiveHeap: the limit starts at the floor and rises to
@@ -58,5 +60,37 @@ func TestSoftMemoryLimitLeavesGOGC(t *testing.T) {
 	defer Soft(8 << 20)()
 	if got := debug.SetGCPercent(150); got != 150 {
 		t.Fatalf("GOGC %d, want the user's 150", got)
+	}
+}
+
+// TestWhatIsHeldOutsideTheHeapCountsAgainstTheFloor: bytes copied outside the heap lower
+// the limit the heap keeps under while the floor holds, never under a quarter of it.
+func TestWhatIsHeldOutsideTheHeapCountsAgainstTheFloor(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "")
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	before := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(before)
+	offheap.Enable()
+	defer offheap.Disable()
+	const floor = 1 << 30 // far above this test's live heap
+	stop := Soft(floor)
+	defer stop()
+	held := offheap.Held()
+	text := make([]byte, 48<<10)
+	for range 64 << 20 / len(text) { // 64 MiB outside the heap
+		_ = offheap.String(text)
+	}
+	want := int64(floor - uint64(offheap.Held()))
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if debug.SetMemoryLimit(-1) == want {
+			break
+		}
+	}
+	if got := debug.SetMemoryLimit(-1); got != want {
+		t.Fatalf("with %d bytes outside the heap the limit is %d, want %d", offheap.Held()-held, got, want)
+	}
+	if got := under(floor, floor); got != floor/4 {
+		t.Errorf("holding the floor outside the heap leaves %d to the heap, want a quarter of the floor", got)
 	}
 }
