@@ -3,7 +3,6 @@ package generator_test
 import (
 	"bytes"
 	"encoding/binary"
-	"github.com/pspm-dev/pspm/generator/output"
 	"hash/crc32"
 	"os"
 	"os/exec"
@@ -18,6 +17,8 @@ import (
 	"github.com/pspm-dev/pspm/generator/content"
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/history"
+	"github.com/pspm-dev/pspm/generator/offheap"
+	"github.com/pspm-dev/pspm/generator/output"
 )
 
 // TestFreshCheckoutReadsOnlyWhatGitDoesNotKnow: a new clone of the repository with the
@@ -220,4 +221,39 @@ func TestContentCacheIsWrittenBeforeTheBuildReturns(t *testing.T) {
 	if err != nil || st.Len() == 0 {
 		t.Fatalf("the content cache: %v, %d files", err, st.Len())
 	}
+}
+
+// TestBuildOutsideTheHeapIsTheSameBuild: with the texts, the cards and the compressed
+// datasets copied outside the heap (as pspm build does), a cold build and a build through
+// the caches after a vote write the bytes of builds that keep everything on the heap.
+func TestBuildOutsideTheHeapIsTheSameBuild(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	onHeap := func() map[string][]byte {
+		offheap.Disable()
+		if err := os.RemoveAll(g.path(".pspm")); err != nil {
+			t.Fatal(err)
+		}
+		return buildFiles(t, g)
+	}
+	want := onHeap()
+	if err := os.RemoveAll(g.path(".pspm")); err != nil {
+		t.Fatal(err)
+	}
+	offheap.Enable()
+	defer offheap.Disable()
+	held := offheap.Held()
+	sameFiles(t, "a cold build outside the heap", buildFiles(t, g), want)
+	if offheap.Held()-held < 1000 {
+		t.Fatalf("a build held %d bytes outside the heap", offheap.Held()-held)
+	}
+	g.write("content/proposals/p1/reactions/c_h223.yaml", "vote: oppose\n")
+	time.Sleep(20 * time.Millisecond) // so that the index is written after the files: they are not racily clean
+	g.commitAll("2025-03-02T10:00:00Z", anna, "a vote")
+	time.Sleep(20 * time.Millisecond)
+	held = offheap.Held()
+	warm := buildFiles(t, g) // through the caches of the build before, read outside the heap
+	if offheap.Held() == held {
+		t.Fatal("a build through the caches held nothing outside the heap")
+	}
+	sameFiles(t, "a build through the caches outside the heap", warm, onHeap())
 }

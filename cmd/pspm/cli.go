@@ -22,6 +22,7 @@ import (
 	demogit "github.com/pspm-dev/pspm/generator/demo"
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/memlimit"
+	"github.com/pspm-dev/pspm/generator/offheap"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/serve"
 	"github.com/pspm-dev/pspm/generator/signature"
@@ -153,6 +154,7 @@ func (g *globals) buildCmd() *cobra.Command {
 			}
 			start := time.Now()
 			defer memlimit.Soft(memlimit.Floor)()
+			offheap.Enable()
 			if cpuProfile != "" {
 				stop, err := startCPUProfile(cpuProfile)
 				if err != nil {

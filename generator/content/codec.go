@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 	"unsafe"
+
+	"github.com/pspm-dev/pspm/generator/offheap"
 )
 
 // The codec writes plain data (the structs a Load reads files into) as bytes and reads them
@@ -150,7 +152,7 @@ func (d *decoder) bytes() []byte {
 	return b
 }
 
-func (d *decoder) str() string { return string(d.bytes()) }
+func (d *decoder) str() string { return offheap.String(d.bytes()) }
 
 func (d *decoder) byte() byte {
 	if d.err != nil {

@@ -38,6 +38,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/internal/parallel"
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/meta"
+	"github.com/pspm-dev/pspm/generator/offheap"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/slug"
 )
@@ -857,7 +858,7 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 	if !r.errs.HasErrors() { // Inspect parses: only what Check accepted
 		refs = markdown.Inspect(j.file, doc.BodyLine, doc.Body, &r.errs)
 	}
-	item := site.Item{ID: j.id, Section: j.section, File: j.file, Dir: path.Dir(j.file), Text: string(doc.Body), TextLine: doc.BodyLine}
+	item := site.Item{ID: j.id, Section: j.section, File: j.file, Dir: path.Dir(j.file), Text: offheap.String(doc.Body), TextLine: doc.BodyLine}
 	if !j.bundle {
 		item.Dir = strings.TrimSuffix(j.file, ".md")
 	}
@@ -994,7 +995,10 @@ func blobHash(data []byte) string {
 	h := sha1.New()
 	h.Write([]byte("blob " + strconv.Itoa(len(data)) + "\x00"))
 	h.Write(data)
-	return hex.EncodeToString(h.Sum(nil))
+	var sum [sha1.Size]byte
+	var out [2 * sha1.Size]byte
+	hex.Encode(out[:], h.Sum(sum[:0]))
+	return offheap.String(out[:])
 }
 
 // checkAttachment reads as much of an attachment as its check needs and checks it.
@@ -1205,7 +1209,8 @@ func readAnswer(cfg *config.Config, j job, data []byte, problems diag.List) *sit
 // the file is added to problems, and then only the values that were read are kept, for
 // the audit trail.
 func readReaction(j job, data []byte, problems *diag.List) *site.Reaction {
-	rc := &site.Reaction{Voter: j.name, ItemKey: string(j.section) + "/" + j.id, File: j.file, Blob: blobHash(data), Raw: data}
+	// A million reactions hold tens of megabytes of these strings: outside the heap in a build.
+	rc := &site.Reaction{Voter: offheap.Clone(j.name), ItemKey: offheap.Clone(string(j.section) + "/" + j.id), File: offheap.Clone(j.file), Blob: blobHash(data), Raw: data}
 	n := meta.ParseSimple(data, simpleReaction)
 	if n == nil {
 		if !meta.CheckText(j.file, data, problems) {

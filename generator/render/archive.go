@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/internal/deflate"
+	"github.com/pspm-dev/pspm/generator/offheap"
 )
 
 // archiveTasks makes the catalogue and the archive of every dataset, from the tasks that
@@ -109,7 +110,9 @@ func (a *archived) dataset() ([]byte, error) {
 	defer a.mu.Unlock()
 	data, err := a.make()
 	if err == nil && a.zip == nil {
-		a.zip, err = a.compress(data)
+		var z []byte
+		z, err = a.compress(data)
+		a.zip = offheap.Bytes(z)
 	}
 	return data, err
 }
@@ -124,7 +127,7 @@ func (a *archived) datasetTo(w io.Writer) error {
 	}
 	compressed, err := a.compressing(func(z io.Writer) error { return a.stream(io.MultiWriter(w, z)) })
 	if err == nil {
-		a.zip = compressed
+		a.zip = offheap.Bytes(compressed)
 	}
 	return err
 }
@@ -166,7 +169,7 @@ func (a *archived) copyTo(z *zip.Writer) error {
 			return err
 		}
 		if a.keep {
-			a.zip = compressed
+			a.zip = offheap.Bytes(compressed)
 		}
 	}
 	zr, err := zip.NewReader(bytes.NewReader(compressed), int64(len(compressed)))

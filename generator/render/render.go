@@ -28,6 +28,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/internal/deflate"
 	"github.com/pspm-dev/pspm/generator/internal/parallel"
 	"github.com/pspm-dev/pspm/generator/markdown"
+	"github.com/pspm-dev/pspm/generator/offheap"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/theme"
@@ -842,7 +843,7 @@ func (r *renderer) renderCard(t *template.Template, c *Card) (template.HTML, err
 	}
 	var b bytes.Buffer
 	err := t.ExecuteTemplate(&b, "card", c)
-	return template.HTML(b.String()), err
+	return template.HTML(offheap.String(b.Bytes())), err
 }
 
 // link turns a site path (/proposals/x/) into the link to that page in the page

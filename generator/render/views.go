@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pspm-dev/pspm/generator/offheap"
 	"github.com/pspm-dev/pspm/generator/site"
 )
 
@@ -707,8 +708,8 @@ func (r *renderer) makeTally(t site.Tally) TallyView {
 	v.SupportText = r.tr.T("vote.support.n", v.Support)
 	v.OpposeText = r.tr.T("vote.oppose.n", v.Oppose)
 	v.AbstainText = r.tr.T("vote.abstain.n", v.Abstain)
-	v.Bar = tallyBar(v, r.tr)
-	v.PriorityBar = priorityBar(t.Priority, r.tr)
+	v.Bar = template.HTML(offheap.Clone(string(tallyBar(v, r.tr))))
+	v.PriorityBar = template.HTML(offheap.Clone(string(priorityBar(t.Priority, r.tr))))
 	return v
 }
 
