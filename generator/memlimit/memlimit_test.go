@@ -12,14 +12,8 @@ import (
 // TestSoftMemoryLimitFollowsTheLiveHeap: the limit starts at the floor and rises to
 // twice the live heap when the live heap outgrows half of it.
 func TestSoftMemoryLimitFollowsTheLiveHeap(t *testing.T) {
-	t.Setenv("GOMEMLIMIT", "")
-	t.Setenv("GOGC", "")
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	before := debug.SetMemoryLimit(-1)
-	defer debug.SetMemoryLimit(before)
 	const floor = 8 << 20
-	stop := Soft(floor)
-	defer stop()
+	softFor(t, floor)
 	if got := debug.SetMemoryLimit(-1); got != floor {
 		t.Fatalf("limit %d, want the floor %d", got, floor)
 	}
@@ -66,16 +60,10 @@ func TestSoftMemoryLimitLeavesGOGC(t *testing.T) {
 // TestWhatIsHeldOutsideTheHeapCountsAgainstTheFloor: bytes copied outside the heap lower
 // the limit the heap keeps under while the floor holds, never under a quarter of it.
 func TestWhatIsHeldOutsideTheHeapCountsAgainstTheFloor(t *testing.T) {
-	t.Setenv("GOMEMLIMIT", "")
-	t.Setenv("GOGC", "")
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	before := debug.SetMemoryLimit(-1)
-	defer debug.SetMemoryLimit(before)
 	offheap.Enable()
 	defer offheap.Disable()
 	const floor = 1 << 30 // far above this test's live heap
-	stop := Soft(floor)
-	defer stop()
+	softFor(t, floor)
 	held := offheap.Held()
 	text := make([]byte, 48<<10)
 	for range 64 << 20 / len(text) { // 64 MiB outside the heap
@@ -93,4 +81,19 @@ func TestWhatIsHeldOutsideTheHeapCountsAgainstTheFloor(t *testing.T) {
 	if got := under(floor, floor); got != floor/4 {
 		t.Errorf("holding the floor outside the heap leaves %d to the heap, want a quarter of the floor", got)
 	}
+}
+
+// softFor runs Soft(floor) with neither GOMEMLIMIT nor GOGC set, until the test ends, and
+// then gives the process its collector's settings back.
+func softFor(t *testing.T, floor uint64) {
+	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "")
+	gogc := debug.SetGCPercent(-1)
+	debug.SetGCPercent(gogc)
+	before := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { // after the watch has stopped
+		debug.SetGCPercent(gogc)
+		debug.SetMemoryLimit(before)
+	})
+	t.Cleanup(Soft(floor))
 }
