@@ -18,6 +18,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/markdown"
+	"github.com/pspm-dev/pspm/generator/offheap"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/render"
 	"github.com/pspm-dev/pspm/generator/search"
@@ -420,7 +421,8 @@ func startBundle(dir string, idx *search.Index) *bundling {
 		defer close(b.done)
 		start := time.Now()
 		err := writeBundle(dir, idx, func(name string, data []byte) error {
-			b.files = append(b.files, bundleFile{name, data})
+			// Kept until the pages are written: outside the heap in pspm build.
+			b.files = append(b.files, bundleFile{name, offheap.Bytes(data)})
 			return nil
 		}, &b.errs)
 		_ = idx.Close()
