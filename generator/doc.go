@@ -169,8 +169,9 @@
 // collector the same way (generator/memlimit: a soft memory limit that follows the live
 // heap, GOGC=200 under it), and so do the benchmarks of pspm serve. pspm build alone also
 // holds the bytes it keeps to its end and never changes (texts, cards' HTML, reactions'
-// strings, compressed datasets) outside the heap (generator/offheap), where they cost
-// their size rather than three times it; what it holds there counts against the floor.
+// strings, compressed datasets, the search bundle's files) outside the heap
+// (generator/offheap), where they cost their size rather than three times it; what it
+// holds there counts against the floor.
 //
 // # The demo
 //
