@@ -39,9 +39,6 @@ func Enable() { enabled.Store(mapping) }
 // there, valid, until the process exits.
 func Disable() { enabled.Store(false) }
 
-// Enabled says whether copies go outside the heap.
-func Enabled() bool { return enabled.Load() }
-
 // Held is how many bytes the copies outside the heap hold.
 func Held() int64 { return held.Load() }
 
@@ -74,7 +71,7 @@ func Clone(s string) string {
 }
 
 // take is n bytes outside the heap, or nil when copies go to the heap (not enabled, an
-// empty or large text, or no memory mapped).
+// empty text, or no memory mapped).
 func take(n int) []byte {
 	if n == 0 || !enabled.Load() {
 		return nil
