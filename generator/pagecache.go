@@ -50,19 +50,32 @@ type pageCacheFile struct {
 // encode writes the cache: the header, the destination, then one line per page sorted by
 // path: fingerprint, size, modification time, SHA-256, path.
 func (c *pageCacheFile) encode() []byte {
-	var b bytes.Buffer
-	b.WriteString(pageCacheHeader + "\n")
-	b.WriteString("dest " + strconv.Quote(c.dest) + "\n")
 	paths := make([]string, 0, len(c.pages))
+	size := 0
 	for p := range c.pages {
 		paths = append(paths, p)
+		size += len(p) + 2*len(render.Fingerprint{}) + 2*sha256.Size + 48
 	}
 	sort.Strings(paths)
+	b := make([]byte, 0, len(pageCacheHeader)+len(c.dest)+16+size)
+	b = append(b, pageCacheHeader+"\n"...)
+	b = append(b, "dest "...)
+	b = strconv.AppendQuote(b, c.dest)
+	b = append(b, '\n')
 	for _, p := range paths {
 		e := c.pages[p]
-		fmt.Fprintf(&b, "%x %d %d %x %s\n", e.fp, e.size, e.mtime, e.sum, p)
+		b = hex.AppendEncode(b, e.fp[:])
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, e.size, 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, e.mtime, 10)
+		b = append(b, ' ')
+		b = hex.AppendEncode(b, e.sum[:])
+		b = append(b, ' ')
+		b = append(b, p...)
+		b = append(b, '\n')
 	}
-	return b.Bytes()
+	return b
 }
 
 // decodePageCache reads a page cache. Anything it does not expect (another format, a

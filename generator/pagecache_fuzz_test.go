@@ -32,3 +32,33 @@ func FuzzPageCacheDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestPageCacheLinesAreTheFormatOfEarlierBuilds: a cache written by an earlier pspm of
+// the same format (one line per page: fingerprint and SHA-256 in lowercase hex, size,
+// modification time, path; sorted by path) is read, and written back byte for byte.
+func TestPageCacheLinesAreTheFormatOfEarlierBuilds(t *testing.T) {
+	var fp [32]byte
+	var sum [32]byte
+	for i := range fp {
+		fp[i], sum[i] = byte(i), byte(0xff-i)
+	}
+	c := &pageCacheFile{dest: "/srv/pub \"lic\"", pages: map[string]pageEntry{
+		"z/index.html":     {fp: fp, size: 1234, mtime: 1733300000123456789, sum: sum},
+		"a b/feed.xml":     {size: 0, mtime: -5},
+		"proposals/p1.csv": {fp: sum, size: 9, mtime: 0, sum: fp},
+	}}
+	want := pageCacheHeader + "\n" + `dest "/srv/pub \"lic\""` + "\n" +
+		"0000000000000000000000000000000000000000000000000000000000000000 0 -5 0000000000000000000000000000000000000000000000000000000000000000 a b/feed.xml\n" +
+		"fffefdfcfbfaf9f8f7f6f5f4f3f2f1f0efeeedecebeae9e8e7e6e5e4e3e2e1e0 9 0 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f proposals/p1.csv\n" +
+		"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f 1234 1733300000123456789 fffefdfcfbfaf9f8f7f6f5f4f3f2f1f0efeeedecebeae9e8e7e6e5e4e3e2e1e0 z/index.html\n"
+	if got := string(c.encode()); got != want {
+		t.Fatalf("encoded:\n%s\nwant:\n%s", got, want)
+	}
+	back, err := decodePageCache([]byte(want))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.pages) != 3 || back.pages["z/index.html"] != c.pages["z/index.html"] || back.dest != c.dest {
+		t.Fatalf("decoded %+v", back)
+	}
+}

@@ -257,7 +257,7 @@ func (e *encoder) value(v reflect.Value, depth int) bool {
 			if !v.CanInterface() {
 				return false
 			}
-			t := v.Interface().(time.Time)
+			t, _ := reflect.TypeAssert[time.Time](v) // without the copy Interface makes
 			name, offset := t.Zone()
 			e.int(t.Unix())
 			e.int(int64(t.Nanosecond()))
