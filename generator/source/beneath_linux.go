@@ -1,11 +1,12 @@
 package source
 
 import (
+	"bytes"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"sort"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -39,10 +40,16 @@ func (b *beneath) readFileNoFollow(name string, limit int64) (data []byte, err e
 }
 
 func (b *beneath) read(name string, limit int64, resolve uint64) (data []byte, err error, ok bool) {
-	fd, err := unix.Openat2(b.fd, name, &unix.OpenHow{
-		Flags:   unix.O_RDONLY | unix.O_CLOEXEC,
-		Resolve: resolve,
-	})
+	var fd int
+	for {
+		fd, err = unix.Openat2(b.fd, name, &unix.OpenHow{
+			Flags:   unix.O_RDONLY | unix.O_CLOEXEC,
+			Resolve: resolve,
+		})
+		if !errors.Is(err, unix.EINTR) {
+			break
+		}
+	}
 	if errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EPERM) && name == "." {
 		return nil, nil, false
 	}
@@ -56,29 +63,49 @@ func (b *beneath) read(name string, limit int64, resolve uint64) (data []byte, e
 		}
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}, true
 	}
-	f := os.NewFile(uintptr(fd), name)
-	defer f.Close()
+	// The descriptor is read and closed directly rather than through an os.File, which
+	// asks for its flags (one more system call) and sets a finalizer: a site's content is
+	// a hundred thousand small files.
+	defer unix.Close(fd)
 	if name == "." {
 		return nil, nil, true
 	}
-	data = make([]byte, 0, 512)
+	bp := readBufs.Get().(*[]byte)
+	buf := (*bp)[:0]
+	defer func() {
+		if cap(buf) <= maxPooledRead {
+			*bp = buf[:0]
+			readBufs.Put(bp)
+		}
+	}()
 	for {
-		n, err := f.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if err == io.EOF {
-			return data, nil, true
+		n, err := unix.Read(fd, buf[len(buf):cap(buf)])
+		if errors.Is(err, unix.EINTR) {
+			continue
 		}
 		if err != nil {
 			return nil, &fs.PathError{Op: "read", Path: name, Err: err}, true
 		}
-		if limit > 0 && int64(len(data)) > limit {
-			return data, nil, true // the caller sees it is over its limit
+		if n == 0 { // the end of the file
+			return bytes.Clone(buf), nil, true
 		}
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
+		buf = buf[:len(buf)+n]
+		if limit > 0 && int64(len(buf)) > limit {
+			return bytes.Clone(buf), nil, true // the caller sees it is over its limit
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
 		}
 	}
 }
+
+// readBufs are the buffers files are read into, then copied out of at their size: a
+// file's bytes are kept (the parsed content points into them), and a buffer grown as it
+// reads would keep up to twice their size.
+var readBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// maxPooledRead is the largest buffer given back to readBufs.
+const maxPooledRead = 1 << 20
 
 func (b *beneath) readDir(name string) (entries []fs.DirEntry, err error, ok bool) {
 	fd, err := unix.Openat2(b.fd, name, &unix.OpenHow{

@@ -1,9 +1,12 @@
 package source
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
+	"sync"
 	"testing"
 )
 
@@ -73,5 +76,67 @@ func TestReadFileNoFollowRefusesEveryLink(t *testing.T) {
 		if b, err := slow.ReadFileNoFollow(name, 0); !errors.Is(err, ErrSymlink) {
 			t.Errorf("without openat2, ReadFileNoFollow(%q) = %q, %v; want ErrSymlink", name, b, err)
 		}
+	}
+}
+
+// TestReadFileReadsEverySize: a file is read whole, whatever its size against the read
+// buffer (64 KiB, grown for larger files), many times in a row and at once; with a
+// limit, a file over it is read up to a byte past it, and a file within it whole. What
+// is returned is the file's size (a buffer grown as it reads would keep up to twice
+// it). A folder read as a file is an error.
+func TestReadFileReadsEverySize(t *testing.T) {
+	dir := t.TempDir()
+	sizes := []int{0, 1, 511, 512, 513, 64<<10 - 1, 64 << 10, 64<<10 + 1, 200 << 10, 3 << 20}
+	want := map[string][]byte{}
+	for _, n := range sizes {
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = byte(i*7 + n)
+		}
+		name := filepath.Join("c", "f"+strconv.Itoa(n))
+		if err := os.MkdirAll(filepath.Join(dir, "c"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want[filepath.ToSlash(name)] = data
+	}
+	f, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 3 {
+				for name, data := range want {
+					got, err := f.ReadFileNoFollow(name, 0)
+					if err != nil || !bytes.Equal(got, data) {
+						t.Errorf("%s: %d bytes, %v; want %d bytes", name, len(got), err, len(data))
+					}
+					if cap(got) > len(got)+len(got)/8+8 { // the allocator's size classes, no more
+						t.Errorf("%s: kept %d bytes for %d", name, cap(got), len(got))
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for name, data := range want {
+		const limit = 1000
+		got, err := f.ReadFileLimit(name, limit)
+		switch {
+		case err != nil:
+			t.Errorf("%s with a limit: %v", name, err)
+		case len(data) <= limit && !bytes.Equal(got, data):
+			t.Errorf("%s with a limit: %d bytes, want all %d", name, len(got), len(data))
+		case len(data) > limit && (len(got) <= limit || !bytes.Equal(got, data[:len(got)])):
+			t.Errorf("%s with a limit: %d bytes, want the first bytes past %d", name, len(got), limit)
+		}
+	}
+	if _, err := f.ReadFile("c"); err == nil {
+		t.Error("a folder read as a file")
 	}
 }
