@@ -128,17 +128,50 @@ func stemItalianASCII(t []byte) []byte {
 }
 
 func (a *fastAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	return a.analyze(input, nil)
+}
+
+// analyze is Analyze, with the tokens in buf's arrays when buf is not nil: the caller
+// gives buf back once it no longer reads them.
+func (a *fastAnalyzer) analyze(input []byte, buf *tokenBuf) analysis.TokenStream {
 	text := fold(input)
 	if len(text) > 0 && &text[0] == &input[0] {
 		// The token filters change terms in place: as bleve's folding, never touch
 		// the input.
 		text = append([]byte(nil), input...)
 	}
-	tokens := a.tokenize(text)
+	tokens := a.tokenize(text, buf)
 	for _, f := range a.filters {
 		tokens = f.Filter(tokens)
 	}
 	return tokens
+}
+
+// tokenBuf holds the arrays of an analysis's tokens, for the next analysis once the
+// tokens are counted (textField): the tokens of the texts indexed were a tenth of what a
+// build allocated. The terms are not in them: they point into the analysed text, which
+// the counted frequencies keep.
+type tokenBuf struct {
+	tokens []analysis.Token
+	stream analysis.TokenStream
+	used   int // of tokens, by the last analysis
+	n      int // of stream, by the last analysis
+}
+
+var tokenBufs = sync.Pool{New: func() any { return new(tokenBuf) }}
+
+// maxPooledTokens is the most tokens a tokenBuf keeps for the next analysis.
+const maxPooledTokens = 1 << 16
+
+// release gives buf back to tokenBufs, its tokens cleared (they point to the text).
+func (buf *tokenBuf) release() {
+	if cap(buf.tokens) > maxPooledTokens {
+		return
+	}
+	clear(buf.tokens[:buf.used])
+	clear(buf.stream[:buf.n])
+	buf.tokens, buf.stream, buf.used, buf.n = buf.tokens[:0], buf.stream[:0], 0, 0
+	tokenBufs.Put(buf)
 }
 
 // foldTable holds the ASCII folding of the runes from U+0080 to U+2FFF (Latin letters,
@@ -224,9 +257,29 @@ var asciiClass = func() (t [256]uint8) {
 
 // tokenize splits text into words as bleve's unicode tokenizer does: ASCII stretches
 // between white space by the UAX #29 rules that concern ASCII, the others by bleve.
-func (a *fastAnalyzer) tokenize(text []byte) analysis.TokenStream {
-	out := make(analysis.TokenStream, 0, len(text)/6+1)
-	tokens := make([]analysis.Token, 0, len(text)/6+1)
+func (a *fastAnalyzer) tokenize(text []byte, buf *tokenBuf) analysis.TokenStream {
+	guess := len(text)/6 + 1
+	var out analysis.TokenStream
+	var tokens []analysis.Token
+	if buf != nil {
+		// The arrays of buf, grown to the guess first: the stream points into tokens,
+		// which must not move once handed out (past the guess, more come in new arrays).
+		if cap(buf.tokens) < guess {
+			buf.tokens = make([]analysis.Token, 0, guess)
+		}
+		if cap(buf.stream) < guess {
+			buf.stream = make(analysis.TokenStream, 0, guess)
+		}
+		out, tokens = buf.stream[:0], buf.tokens[:0]
+		defer func() {
+			// The stream, grown past the guess, is kept; the tokens past the first
+			// array's capacity are in arrays of their own.
+			buf.stream, buf.used, buf.n = out[:0], min(len(out), cap(buf.tokens)), len(out)
+		}()
+	} else {
+		out = make(analysis.TokenStream, 0, guess)
+		tokens = make([]analysis.Token, 0, guess)
+	}
 	pos := 1
 	emit := func(start, end int, typ analysis.TokenType) {
 		if len(tokens) == cap(tokens) {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -180,4 +181,48 @@ func freqString(tf index.TokenFrequencies) string {
 		b.WriteByte(' ')
 	}
 	return b.String()
+}
+
+// TestPooledAnalysesAreWhatBlevesFieldsGive: the text fields Build indexes analyse
+// their text into token arrays that the next field reuses. Over texts of every kind
+// (more tokens than the arrays' first guess among them, a long one before a short one),
+// analysed again and again on four goroutines at once, each field's length and token
+// frequencies are those of bleve's own text field with the same analyzer.
+func TestPooledAnalysesAreWhatBlevesFieldsGive(t *testing.T) {
+	pairs := analyzerPairs(t)
+	texts := append([]string(nil), analyzerSeeds...)
+	texts = append(texts, strings.Repeat("a b 1 ", 3000), "x", strings.Repeat("città perché l'università ", 500), "y z")
+	_ = synth.Generate(synth.Options{Proposals: 20, Practices: 5, Reactions: 5, Bodies: 5, Tags: 5, Seed: 3}, func(p string, data []byte) error {
+		if strings.HasSuffix(p, ".md") {
+			texts = append(texts, string(data))
+		}
+		return nil
+	})
+	opts := index.IndexField | index.IncludeTermVectors
+	describe := func(f document.Field) string {
+		f.Analyze()
+		return fmt.Sprintf("length=%d freqs=%s", f.AnalyzedLength(), freqString(f.AnalyzedTokenFrequencies()))
+	}
+	for _, lang := range Languages {
+		fast := pairs[lang][1].(*fastAnalyzer)
+		want := make([]string, len(texts))
+		for i, text := range texts {
+			want[i] = describe(document.NewTextFieldCustom("text", nil, []byte(text), opts, fast))
+		}
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Go(func() {
+				for round := range 3 {
+					for k := range texts {
+						i := (k*(g+1) + round) % len(texts)
+						if got := describe(&textField{name: "text", value: []byte(texts[i]), options: opts, analyzer: fast}); got != want[i] {
+							t.Errorf("%s: text %d (%.40q): pooled %.200s\nbleve's: %.200s", lang, i, texts[i], got, want[i])
+							return
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+	}
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -15,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Analyzers of the text fields, by language. Italian is bleve's "it" analyzer (unicode
@@ -149,9 +151,54 @@ func (d *Document) bleveDocument(m *mapping.IndexMappingImpl, analyzers map[stri
 		if fm.Type != "text" {
 			return nil, fmt.Errorf("no text field %s in the mapping", name)
 		}
-		doc.AddField(document.NewTextFieldCustom(name, nil, []byte(f.value), fm.Options(), a))
+		if fa, ok := a.(*fastAnalyzer); ok {
+			doc.AddField(&textField{name: name, value: []byte(f.value), options: fm.Options(), analyzer: fa})
+		} else {
+			doc.AddField(document.NewTextFieldCustom(name, nil, []byte(f.value), fm.Options(), a))
+		}
 	}
 	return doc, nil
+}
+
+// textField is bleve's text field (document.TextField, with no array positions) for a
+// fastAnalyzer: its Analyze counts the tokens' frequencies as bleve's does, then gives
+// their arrays back for the next field, since nothing reads the tokens after that.
+type textField struct {
+	name        string
+	value       []byte
+	options     index.FieldIndexingOptions
+	analyzer    *fastAnalyzer
+	length      int
+	frequencies index.TokenFrequencies
+}
+
+func (t *textField) Name() string                                     { return t.name }
+func (t *textField) ArrayPositions() []uint64                         { return nil }
+func (t *textField) Options() index.FieldIndexingOptions              { return t.options }
+func (t *textField) Value() []byte                                    { return t.value }
+func (t *textField) Text() string                                     { return string(t.value) }
+func (t *textField) NumPlainTextBytes() uint64                        { return uint64(len(t.value)) }
+func (t *textField) EncodedFieldType() byte                           { return 't' }
+func (t *textField) AnalyzedLength() int                              { return t.length }
+func (t *textField) AnalyzedTokenFrequencies() index.TokenFrequencies { return t.frequencies }
+
+// Size is what the field holds, as bleve counts it for its memory accounting.
+func (t *textField) Size() int {
+	n := int(unsafe.Sizeof(*t)) + len(t.name) + len(t.value)
+	if t.frequencies != nil {
+		n += t.frequencies.Size()
+	}
+	return n
+}
+
+// Analyze is document.TextField's: the analyzer never changes its input (it folds a
+// copy), so a stored field needs no copy of it either.
+func (t *textField) Analyze() {
+	buf := tokenBufs.Get().(*tokenBuf)
+	tokens := t.analyzer.analyze(t.value, buf)
+	t.length = len(tokens)
+	t.frequencies = analysis.TokenFrequency(tokens, nil, t.options)
+	buf.release()
 }
 
 // fields turns a document into what bleve indexes.
