@@ -45,3 +45,11 @@ func CountTextsMade(grouped bool) (made func() int64, undo func()) {
 	textMade, ungroupedBodies = func() { n.Add(1) }, !grouped
 	return n.Load, func() { textMade, ungroupedBodies = nil, false }
 }
+
+// ReuseFileBuffers turns the reuse of the buffers files are made in on or off, and
+// returns the function that puts it back.
+func ReuseFileBuffers(on bool) (undo func()) {
+	was := reuseFileBuffers
+	reuseFileBuffers = on
+	return func() { reuseFileBuffers = was }
+}

@@ -259,12 +259,13 @@ func (r *renderer) feedTitled(file, page string, titleOf func() string, entries 
 			for _, l := range f.late {
 				l.fill()
 			}
-			var b bytes.Buffer
-			b.Grow(f.size())
+			buf := r.out.get(f.size())
+			b := bytes.NewBuffer(*buf)
 			b.WriteString(xml.Header)
-			f.write(&b)
+			f.write(b)
 			b.WriteByte('\n')
-			return b.Bytes(), nil
+			*buf = b.Bytes()
+			return r.out.give(buf), nil
 		}
 		if r.deferring() {
 			// The feed's bytes are f written: a feed whose f did not change is kept.

@@ -131,6 +131,7 @@ type renderer struct {
 	// inputs are the items' input encodings, shared by the languages, when pages have
 	// input keys (inputKey); global is the language's global key, made once.
 	inputs     *inputs
+	out        *fileBufs // where pages and feeds are made, in a build; nil in pspm serve
 	globalOnce sync.Once
 	global     Fingerprint
 	globalOK   bool
@@ -146,8 +147,12 @@ func Render(o Options, w output.Writer) error {
 	checkStatic(o, &errs)
 	var rs []*renderer
 	items := newInputs(o.Site)
+	var files *fileBufs
+	if reuseFileBuffers {
+		files = &fileBufs{}
+	}
 	for i, lang := range o.Config.Languages {
-		r := &renderer{Options: o, lang: lang, base: o.Config.BasePath()}
+		r := &renderer{Options: o, lang: lang, base: o.Config.BasePath(), out: files}
 		if i > 0 {
 			r.prefix = "/" + lang
 		}
@@ -185,7 +190,7 @@ func Render(o Options, w output.Writer) error {
 		if o.Sample {
 			tasks = sample(tasks)
 		}
-		if err := run(pagesWithFeeds(tasks), w, o.Pages); err != nil {
+		if err := run(pagesWithFeeds(tasks), w, o.Pages, files); err != nil {
 			return err
 		}
 		for _, t := range tasks {
@@ -203,7 +208,7 @@ func Render(o Options, w output.Writer) error {
 		if err := claim(claimed, sitemap); err != nil {
 			return err
 		}
-		if err := run(sitemap, w, nil); err != nil {
+		if err := run(sitemap, w, nil, nil); err != nil {
 			return err
 		}
 	}
@@ -385,7 +390,7 @@ func sample(tasks []task) []task {
 // error. Writing is handed to goroutines of its own, so that the render workers never wait
 // on the file system's system calls. A page that pages keeps is neither rendered nor
 // written.
-func run(tasks []task, w output.Writer, pages PageCache) error {
+func run(tasks []task, w output.Writer, pages PageCache, bufs *fileBufs) error {
 	type file struct {
 		path string
 		data []byte
@@ -412,6 +417,7 @@ func run(tasks []task, w output.Writer, pages PageCache) error {
 				if err := w.WriteFile(f.path, f.data); err != nil {
 					fail(fmt.Errorf("%s: %w", f.path, err))
 				}
+				bufs.done(f.data)
 			}
 		}()
 	}
@@ -905,8 +911,9 @@ func (r *renderer) page(kind string, in *Page) ([]byte, error) {
 		if err := r.cardFailed(); err != nil {
 			return nil, err
 		}
-		// A copy of exactly the page's size: the buffer, grown once, serves the next page.
-		return append([]byte(nil), b.Bytes()...), nil
+		// A copy, in a buffer of the build's files (given back once written): the
+		// buffer the template ran into, grown once, serves the next page.
+		return r.out.copyOf(b.Bytes()), nil
 	}
 	if r.deferring() {
 		return nil, r.deferMake(exec, p)
