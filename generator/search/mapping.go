@@ -170,6 +170,7 @@ type textField struct {
 	analyzer    *fastAnalyzer
 	length      int
 	frequencies index.TokenFrequencies
+	size        int
 }
 
 func (t *textField) Name() string                                     { return t.name }
@@ -182,14 +183,10 @@ func (t *textField) EncodedFieldType() byte                           { return '
 func (t *textField) AnalyzedLength() int                              { return t.length }
 func (t *textField) AnalyzedTokenFrequencies() index.TokenFrequencies { return t.frequencies }
 
-// Size is what the field holds, as bleve counts it for its memory accounting.
-func (t *textField) Size() int {
-	n := int(unsafe.Sizeof(*t)) + len(t.name) + len(t.value)
-	if t.frequencies != nil {
-		n += t.frequencies.Size()
-	}
-	return n
-}
+// Size is about what the field holds, for bleve's memory statistics (Scorch.MemoryUsed,
+// which nothing of a build reads): counted as the field is analysed, since counting it
+// as bleve's field does walks every term's every location, for every document indexed.
+func (t *textField) Size() int { return t.size }
 
 // Analyze is document.TextField's: the analyzer never changes its input (it folds a
 // copy), so a stored field needs no copy of it either.
@@ -199,6 +196,10 @@ func (t *textField) Analyze() {
 	t.length = len(tokens)
 	t.frequencies = analysis.TokenFrequency(tokens, nil, t.options)
 	buf.release()
+	// The field, its name and text; each term's entry (a pointer, its TokenFreq, the
+	// term's bytes in the text); each location.
+	t.size = int(unsafe.Sizeof(*t)) + len(t.name) + len(t.value) +
+		len(t.frequencies)*int(unsafe.Sizeof(index.TokenFreq{})+8) + t.length*int(unsafe.Sizeof(index.TokenLocation{})+8)
 }
 
 // fields turns a document into what bleve indexes.
