@@ -17,3 +17,16 @@ const inPlaceSupported = false
 
 // openNoFollow is not used where inPlaceSupported is false.
 func openNoFollow(name string) (*os.File, error) { return os.Open(name) }
+
+// writeNew creates the file full, which must not exist (O_EXCL), with the bytes data.
+func writeNew(full string, data []byte) error {
+	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -198,16 +198,12 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 	if prev, inPlace := d.previous(); inPlace && prev[name] && d.sameAsDest(name, data) {
 		return nil
 	}
-	f, err := d.create(name)
+	full, err := d.folderOf(name)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
+	if err := writeNew(full, data); err != nil {
+		return d.createError(name, err)
 	}
 	d.stage(name)
 	return nil
@@ -268,25 +264,44 @@ func (d *Dir) claim(name string) error {
 
 // create creates the file at name in the temporary folder, with its folders.
 func (d *Dir) create(name string) (*os.File, error) {
+	full, err := d.folderOf(name)
+	if err != nil {
+		return nil, err
+	}
+	// O_EXCL: the file system refuses a second file too, whatever the case folding of
+	// the destination's file system makes of two names.
+	f, err := os.OpenFile(full, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, d.createError(name, err)
+	}
+	return f, nil
+}
+
+// folderOf makes the folders of name in the temporary folder, and returns the file's
+// path there.
+func (d *Dir) folderOf(name string) (string, error) {
 	dir := path.Dir(name)
 	d.mu.Lock()
 	made := d.made[dir]
 	d.mu.Unlock()
 	if !made {
 		if err := os.MkdirAll(filepath.Join(d.tmp, filepath.FromSlash(dir)), 0o755); err != nil {
-			return nil, err
+			return "", err
 		}
 		d.mu.Lock()
 		d.made[dir] = true
 		d.mu.Unlock()
 	}
-	// O_EXCL: the file system refuses a second file too, whatever the case folding of
-	// the destination's file system makes of two names.
-	f, err := os.OpenFile(filepath.Join(d.tmp, filepath.FromSlash(name)), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil && errors.Is(err, fs.ErrExist) {
-		return nil, fmt.Errorf("output path %q written twice (another name that this file system takes for the same)", name)
+	return filepath.Join(d.tmp, filepath.FromSlash(name)), nil
+}
+
+// createError is the error of creating the file at name: a file already there is a
+// second name for it, in the file system's eyes.
+func (d *Dir) createError(name string, err error) error {
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("output path %q written twice (another name that this file system takes for the same)", name)
 	}
-	return f, err
+	return err
 }
 
 // stage records a file written in place, for Commit to move in.
