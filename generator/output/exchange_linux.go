@@ -1,6 +1,7 @@
 package output
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"os"
@@ -53,4 +54,39 @@ func writeNew(full string, data []byte) error {
 		return &fs.PathError{Op: "close", Path: full, Err: err}
 	}
 	return nil
+}
+
+// sameBytes reports whether full is a regular file (not a symbolic link) holding
+// exactly data, reading it through its descriptor into buf and stopping at the first
+// difference; ok is true, as it always is here, when it could tell.
+func sameBytes(full string, data, buf []byte) (same, ok bool) {
+	var fd int
+	var err error
+	for {
+		fd, err = unix.Open(full, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if !errors.Is(err, unix.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		return false, true
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size != int64(len(data)) {
+		return false, true
+	}
+	for {
+		n, err := unix.Read(fd, buf)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil || n > len(data) || !bytes.Equal(buf[:n], data[:n]) {
+			return false, true
+		}
+		if n == 0 { // the end of the file: all of data was there, and nothing more
+			return len(data) == 0, true
+		}
+		data = data[n:]
+	}
 }

@@ -348,7 +348,13 @@ func (d *Dir) Keep(name string) (bool, error) {
 // bytes data. It reads the file in chunks and stops at the first difference; a file of
 // another size is not read at all.
 func (d *Dir) sameAsDest(name string, data []byte) bool {
-	return d.sameAs(name, int64(len(data)), bytes.NewReader(data))
+	bp := d.bufs.Get().(*[]byte)
+	defer d.bufs.Put(bp)
+	same, ok := sameBytes(filepath.Join(d.dest, filepath.FromSlash(name)), data, *bp)
+	if !ok {
+		return d.sameAs(name, int64(len(data)), bytes.NewReader(data))
+	}
+	return same
 }
 
 // sameFileAsDest is sameAsDest for the bytes of f, read from its current offset to its end.
