@@ -75,14 +75,16 @@ func TestInputKeysAgreeWithViews(t *testing.T) {
 			g.write(reggioVote, "vote: support\n")
 			g.write("content/proposals/cp1/reactions/r_080.yaml", "vote: support\n")
 		},
-			[]string{"proposals/p1/index.html", "en/proposals/p1/index.xml", "proposals/cp1/index.html"}, []string{"practices/pr1/index.html"}},
+			// The lists show the proposals' tallies on their cards.
+			[]string{"proposals/p1/index.html", "en/proposals/p1/index.xml", "proposals/cp1/index.html", "proposals/index.html", "en/proposals/index.html"},
+			[]string{"practices/pr1/index.html", "practices/index.html"}},
 		{"support", func() { g.write(giuliaSupport, "\n") },
 			[]string{"proposals/cp1/index.html"}, []string{"proposals/p1/index.html"}},
 		{"participant renamed", func() { replace("content/participants/giulia.md", "name: Giulia Neri\n", "name: Giulia Neri Bassi\n") },
 			[]string{"proposals/cp1/index.html", "proposals/cp1/index.xml"}, []string{"proposals/p1/index.html"}},
 		{"body renamed", func() {
 			replace("content/bodies/c_h223.md", "name: Comune di Reggio Emilia\n", "name: Comune di Reggio nell'Emilia\n")
-		}, []string{"proposals/p1/index.html", "practices/pr1/index.html"}, []string{"proposals/cp1/index.html"}},
+		}, []string{"proposals/p1/index.html", "practices/pr1/index.html", "proposals/index.html", "practices/index.html"}, []string{"proposals/cp1/index.html"}},
 		// The body's page is rendered again, the lists that show the same cards are kept:
 		// the cards' HTML, made when a page asks for it, is there all the same.
 		{"body described", func() {
@@ -119,7 +121,7 @@ func TestInputKeysAgreeWithViews(t *testing.T) {
 			g.write("content/proposals/p1/index.en.md", "---\ntitle: Proposal one\n---\nThe text of the proposal.\n")
 		}, []string{"en/proposals/p1/index.html", "en/proposals/p1/index.xml"}, []string{"en/proposals/p2/index.html"}},
 		{"new version", nil, nil, nil},
-		{"nothing changed", func() {}, nil, []string{"proposals/p1/index.html", "proposals/p2/index.xml", "en/practices/pr1/index.html"}},
+		{"nothing changed", func() {}, nil, []string{"proposals/p1/index.html", "proposals/p2/index.xml", "en/practices/pr1/index.html", "proposals/index.html", "en/practices/index.html"}},
 	}
 	for i, s := range steps {
 		// The day of the first commit: the first build of another day renders every page

@@ -302,6 +302,73 @@ func (r *renderer) keyed(t *task, kind string, it *site.Item, root any) {
 	}
 }
 
+// listKeyed gives the task t, a page of a list of cards, an input key when every card on
+// it is a proposal's or a practice's whose item has one: a page made after one vote then
+// needs neither its cards nor its view to be kept (making every card of the site to
+// fingerprint the lists was a tenth of such a build). A card shows its item and the
+// entities it links, in the page's language, and nothing else of the site: what the
+// item's own page reads, so the item's input (with the links it points to) stands for
+// its card. bare is the page's view without its cards; the key holds it, the kind of
+// page, the salt, the language's global key and each item's input in order. With
+// Options.InputCheck, the key and the view's fingerprint are reported, as for items.
+func (r *renderer) listKeyed(t *task, kind string, bare func() *Page, items []*site.Item) {
+	if r.inputs == nil {
+		return
+	}
+	path, make := t.path, t.make
+	t.input = func() (Fingerprint, bool) {
+		key, ok := r.listKey(kind, bare(), items)
+		if ok && r.InputCheck != nil {
+			var d *deferred
+			if _, err := make(); errors.As(err, &d) {
+				if fp, ok := d.fingerprint(); ok {
+					r.InputCheck(path, key, fp)
+				}
+			}
+		}
+		return key, ok
+	}
+}
+
+// listKey is the input key of a page of cards (listKeyed).
+func (r *renderer) listKey(kind string, bare *Page, items []*site.Item) (Fingerprint, bool) {
+	g, ok := r.globalKey()
+	if !ok {
+		return Fingerprint{}, false
+	}
+	e := getEncoder()
+	defer putEncoder(e)
+	e.shared = &r.shared
+	e.str("pspm list key 1")
+	e.str(kind)
+	e.b = append(e.b, r.salt[:]...)
+	e.b = append(e.b, g[:]...)
+	if !e.value(reflect.ValueOf(bare), 0) {
+		return Fingerprint{}, false
+	}
+	e.uint(uint64(len(items)))
+	for _, it := range items {
+		i, ok := r.cards.at[it]
+		if !ok || it.From != nil {
+			return Fingerprint{}, false
+		}
+		var root any
+		switch src := r.cards.srcs[i]; {
+		case src.prop != nil:
+			root = src.prop
+		case src.prac != nil:
+			root = src.prac
+		default: // a plan item's card: its progress is rolled up from other items
+			return Fingerprint{}, false
+		}
+		in := r.inputs.encoded(inputID{"item", unsafe.Pointer(it), 0}, it, false, reflect.ValueOf(root).Elem(), r.inputs.voteMemo())
+		if !r.withLinks(e, in) {
+			return Fingerprint{}, false
+		}
+	}
+	return e.sum(), true
+}
+
 // refLink encodes what the pages of an item show of an entity it points to: a link to it.
 func (r *renderer) refLink(e *encoder, ref any) bool {
 	var l Link

@@ -643,11 +643,16 @@ func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, it
 	out := make([]task, 0, pages)
 	// Only the addresses are made now; each page's view, and its cards, when the page is
 	// (pspm serve lists every page on each rebuild and renders the few it is asked for).
-	view := func(n int) *Page {
+	// view is page n's view; without its cards (bare) for its input key (listKey), which
+	// holds the input keys of the cards' items instead.
+	view := func(n int, bare bool) *Page {
 		lo, hi := (n-1)*per, min(n*per, len(items))
-		cards := make([]*Card, hi-lo)
-		for i, it := range items[lo:hi] {
-			cards[i] = r.card(it)
+		var cards []*Card
+		if !bare {
+			cards = make([]*Card, hi-lo)
+			for i, it := range items[lo:hi] {
+				cards[i] = r.card(it)
+			}
 		}
 		pager := Pager{Page: n, Pages: pages, First: r.link(pageURL(1)), Last: r.link(pageURL(pages))}
 		if n > 1 {
@@ -684,7 +689,10 @@ func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, it
 	}
 	for n := 1; n <= pages; n++ {
 		url := r.prefix + pageURL(n)
-		out = append(out, task{kind: kind, path: indexFile(url), url: url, make: func() ([]byte, error) { return r.page(kind, view(n)) }})
+		t := task{kind: kind, path: indexFile(url), url: url, make: func() ([]byte, error) { return r.page(kind, view(n, false)) }}
+		lo, hi := (n-1)*per, min(n*per, len(items))
+		r.listKeyed(&t, kind, func() *Page { return view(n, true) }, items[lo:hi])
+		out = append(out, t)
 	}
 	return out
 }
