@@ -348,25 +348,43 @@ func (r *renderer) listKey(kind string, bare *Page, items []*site.Item) (Fingerp
 	}
 	e.uint(uint64(len(items)))
 	for _, it := range items {
-		i, ok := r.cards.at[it]
-		if !ok || it.From != nil {
+		d, ok := r.cardInput(it)
+		if !ok {
 			return Fingerprint{}, false
 		}
-		var root any
-		switch src := r.cards.srcs[i]; {
-		case src.prop != nil:
-			root = src.prop
-		case src.prac != nil:
-			root = src.prac
-		default: // a plan item's card: its progress is rolled up from other items
-			return Fingerprint{}, false
-		}
-		in := r.inputs.encoded(inputID{"item", unsafe.Pointer(it), 0}, it, false, reflect.ValueOf(root).Elem(), r.inputs.voteMemo())
-		if !r.withLinks(e, in) {
-			return Fingerprint{}, false
-		}
+		e.b = append(e.b, d[:]...)
 	}
 	return e.sum(), true
+}
+
+// cardInput is the digest of what the card of it is made from, in this language: its
+// item's input encoding and the links it points to; ok is false for a card that has
+// none (a plan item's, whose progress is rolled up from other items, or a federated
+// item's). Made once per item: a proposal is on a dozen lists' pages.
+func (r *renderer) cardInput(it *site.Item) (Fingerprint, bool) {
+	i, ok := r.cards.at[it]
+	if !ok || it.From != nil {
+		return Fingerprint{}, false
+	}
+	var root any
+	switch src := r.cards.srcs[i]; {
+	case src.prop != nil:
+		root = src.prop
+	case src.prac != nil:
+		root = src.prac
+	default:
+		return Fingerprint{}, false
+	}
+	sl := &r.cards.slots[i]
+	sl.inputOnce.Do(func() {
+		in := r.inputs.encoded(inputID{"item", unsafe.Pointer(it), 0}, it, false, reflect.ValueOf(root).Elem(), r.inputs.voteMemo())
+		e := getEncoder()
+		if sl.inputOK = r.withLinks(e, in); sl.inputOK {
+			sl.input = e.sum()
+		}
+		putEncoder(e)
+	})
+	return sl.input, sl.inputOK
 }
 
 // refLink encodes what the pages of an item show of an entity it points to: a link to it.

@@ -134,10 +134,14 @@ type cardSource struct {
 	plan site.PlanItem
 }
 
-// cardSlot is where one item's card is made, once.
+// cardSlot is where one item's card is made, once, and its input digest (listKey).
 type cardSlot struct {
 	once sync.Once
 	card *Card
+
+	inputOnce sync.Once
+	input     Fingerprint
+	inputOK   bool
 }
 
 // allCards lists every item that has a card, without making any.
