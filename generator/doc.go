@@ -100,7 +100,10 @@
 //	         The pages and feeds of proposals and practices are
 //	         fingerprinted before their views, from the model (their input
 //	         key: the item, the links it names, the site-wide view, the
-//	         versions; render/inputkeys.go), and kept without making them.
+//	         versions; render/inputkeys.go), and kept without making them;
+//	         so are the pages of lists whose cards are all proposals' and
+//	         practices' (the view without its cards, and each card's item
+//	         input with its links, made once per item and language).
 //	         Other views are made, but for the texts of proposals and
 //	         practices (a proposal's with its paragraphs' tools) and the
 //	         rows of a body's votes, made when their page or feed is
