@@ -284,21 +284,28 @@ func (r *renderer) inputKey(kind string, it *site.Item, root any) (Fingerprint, 
 // practice root, its input key; with Options.InputCheck, the key and the fingerprint of
 // the view are reported.
 func (r *renderer) keyed(t *task, kind string, it *site.Item, root any) {
+	r.withInput(t, func() (Fingerprint, bool) { return r.inputKey(kind, it, root) })
+}
+
+// withInput gives the task t the input key that key makes, when the build has input
+// keys; with Options.InputCheck, each key made is reported with the fingerprint of the
+// view the task makes.
+func (r *renderer) withInput(t *task, key func() (Fingerprint, bool)) {
 	if r.inputs == nil {
 		return
 	}
 	path, make := t.path, t.make
 	t.input = func() (Fingerprint, bool) {
-		key, ok := r.inputKey(kind, it, root)
+		k, ok := key()
 		if ok && r.InputCheck != nil {
 			var d *deferred
 			if _, err := make(); errors.As(err, &d) {
 				if fp, ok := d.fingerprint(); ok {
-					r.InputCheck(path, key, fp)
+					r.InputCheck(path, k, fp)
 				}
 			}
 		}
-		return key, ok
+		return k, ok
 	}
 }
 
@@ -312,22 +319,7 @@ func (r *renderer) keyed(t *task, kind string, it *site.Item, root any) {
 // page, the salt, the language's global key and each item's input in order. With
 // Options.InputCheck, the key and the view's fingerprint are reported, as for items.
 func (r *renderer) listKeyed(t *task, kind string, bare func() *Page, items []*site.Item) {
-	if r.inputs == nil {
-		return
-	}
-	path, make := t.path, t.make
-	t.input = func() (Fingerprint, bool) {
-		key, ok := r.listKey(kind, bare(), items)
-		if ok && r.InputCheck != nil {
-			var d *deferred
-			if _, err := make(); errors.As(err, &d) {
-				if fp, ok := d.fingerprint(); ok {
-					r.InputCheck(path, key, fp)
-				}
-			}
-		}
-		return key, ok
-	}
+	r.withInput(t, func() (Fingerprint, bool) { return r.listKey(kind, bare(), items) })
 }
 
 // listKey is the input key of a page of cards (listKeyed).
