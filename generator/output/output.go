@@ -674,30 +674,58 @@ func CreateFile(dir, name string, data []byte, replace bool) (string, error) {
 // with data, atomically: it writes a temporary file beside it and renames it, so that a
 // build killed while writing leaves the previous cache or the new one, never a torn file.
 func WriteCache(dir, name string, data []byte) error {
-	if err := CheckPath(name); err != nil {
-		return err
-	}
-	full := filepath.Join(dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(full), "."+filepath.Base(full)+".tmp-*")
+	f, err := CreateCache(dir, name)
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
 	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(tmp)
+		f.Abort()
 		return err
 	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
+	return f.Commit()
+}
+
+// CacheFile is a cache being written in pieces, as WriteCache writes it whole: into a
+// temporary file beside name, which Commit renames to name and Abort removes.
+type CacheFile struct {
+	f         *os.File
+	tmp, full string
+}
+
+// CreateCache starts writing the cache file name under dir.
+func CreateCache(dir, name string) (*CacheFile, error) {
+	if err := CheckPath(name); err != nil {
+		return nil, err
+	}
+	full := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(filepath.Dir(full), "."+filepath.Base(full)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	return &CacheFile{f: f, tmp: f.Name(), full: full}, nil
+}
+
+// Write writes to the temporary file.
+func (c *CacheFile) Write(p []byte) (int, error) { return c.f.Write(p) }
+
+// Commit closes the temporary file and puts it in the cache's place.
+func (c *CacheFile) Commit() error {
+	if err := c.f.Close(); err != nil {
+		os.Remove(c.tmp)
 		return err
 	}
-	if err := os.Rename(tmp, full); err != nil {
-		os.Remove(tmp)
+	if err := os.Rename(c.tmp, c.full); err != nil {
+		os.Remove(c.tmp)
 		return err
 	}
 	return nil
+}
+
+// Abort closes and removes the temporary file: the previous cache stays.
+func (c *CacheFile) Abort() {
+	c.f.Close()
+	os.Remove(c.tmp)
 }
