@@ -17,6 +17,21 @@ const Draft = "draft"
 // markdown.Renderer.Plain does. It is called from several goroutines at once.
 type Plainer func(markdown []byte) (summary, text string)
 
+// Plain is a Markdown text's summary and plain text.
+type Plain struct{ Summary, Text string }
+
+// Converter converts distinct Markdown texts: out[i] is md[i]'s Plain.
+type Converter func(md []string) (out []Plain)
+
+// Converter converts through p, on every core.
+func (p Plainer) Converter() Converter {
+	return func(md []string) []Plain {
+		out := make([]Plain, len(md))
+		parallel.For(len(md), func(i int) { out[i].Summary, out[i].Text = p([]byte(md[i])) })
+		return out
+	}
+}
+
 // Documents lists what the index holds for s, in a fixed order: goals, objectives and
 // actions (those of the work tree, then the other texts they had in approved versions),
 // proposals, practices, bodies, participants, feedback, amendments; each item followed by its
@@ -32,7 +47,26 @@ type Plainer func(markdown []byte) (summary, text string)
 // "<section>/<id>@<v>", v the newest of them, and its URL the item's anchor in that
 // version's plan (/plan/<v>/#action-<id>).
 func Documents(s *site.Site, langs []string, plain Plainer) []Document {
-	b := &docBuilder{langs: supported(langs)}
+	var out []Document
+	_ = EachDocument(s, langs, plain.Converter(), 0, func(docs []Document) error {
+		out = docs
+		return nil
+	})
+	return out
+}
+
+// DocumentBatch is how many documents EachDocument makes at a time in a build: enough
+// for the conversions and the index to keep every core busy, few enough that a batch is
+// a few megabytes.
+const DocumentBatch = 4 * BatchSize
+
+// EachDocument makes the documents of Documents, in the same order, batch by batch, so
+// that a build never holds them all: fn gets every batch in turn, each of at least n
+// documents but the last (an item and its translations are never split; n = 0 makes
+// one batch), with their texts converted through convert. The first error fn returns
+// stops the documents and is returned.
+func EachDocument(s *site.Site, langs []string, convert Converter, n int, fn func([]Document) error) error {
+	b := &docBuilder{langs: supported(langs), convert: convert, n: n, emit: fn}
 	if len(b.langs) == 0 {
 		return nil
 	}
@@ -50,28 +84,34 @@ func Documents(s *site.Site, langs []string, plain Plainer) []Document {
 			d := b.item(&a.Item, "action", a.Title, a.URL(), a.Text, "")
 			d.Body, d.Status, d.Code = fp.Body.ID, a.Status, a.Code
 		}
+		b.next()
 	}
 	b.agid(s.AgID)
+	b.next()
 	// A text in a language the portal does not publish (Item.Foreign) is left out: the
 	// analysers are the portal's languages', whose stemmers would mangle its words.
 	for _, p := range s.Proposals {
 		if p.Foreign == "" {
 			b.proposal(p)
+			b.next()
 		}
 	}
 	for _, p := range s.Practices {
 		if p.Foreign == "" {
 			b.practice(p)
+			b.next()
 		}
 	}
 	for _, o := range s.Bodies {
 		d := b.item(&o.Item, "body", o.Name, o.URL(), o.Text, "")
 		d.Body, d.Kind = o.ID, o.Kind
 		b.translations(&o.Item, d, o.URL(), nil)
+		b.next()
 	}
 	for _, p := range s.Participants { // the community's participants, by name, kind and municipality
 		d := b.item(&p.Item, "participant", p.Name, p.URL(), strings.TrimSpace(p.Municipality+"\n\n"+p.Text), "")
 		d.Body, d.Kind = p.ID, p.Kind
+		b.next()
 	}
 	for _, f := range s.Feedback {
 		if f.On == nil || len(f.Problems) > 0 || f.Hidden != nil || f.Foreign != "" {
@@ -79,12 +119,14 @@ func Documents(s *site.Site, langs []string, plain Plainer) []Document {
 		}
 		b.add(Document{ID: f.ItemKey + "#" + f.ID(), Type: "feedback", Lang: b.langs[0], Title: f.Title,
 			Body: f.Voter, Kind: f.Kind, Date: f.Date, URL: "/" + f.ItemKey + "/#" + f.ID()}, f.Text, "")
+		b.next()
 	}
 	for _, a := range s.Amendments {
 		b.amendment(s, a)
+		b.next()
 	}
-	b.convert(plain)
-	return b.docs
+	b.flush()
+	return b.err
 }
 
 // amendmentTitles name an amendment's document in the index's languages: the amended
@@ -165,7 +207,7 @@ func (b *docBuilder) agid(p *site.AgIDPlan) {
 // ItemDocuments are the documents of some proposals and practices of s, as Documents
 // makes them: for pspm serve, which reindexes only the items whose words an edit changed.
 func ItemDocuments(s *site.Site, langs []string, plain Plainer, items []*site.Item) []Document {
-	b := &docBuilder{langs: supported(langs)}
+	b := &docBuilder{langs: supported(langs), convert: plain.Converter()}
 	if len(b.langs) == 0 {
 		return nil
 	}
@@ -181,7 +223,7 @@ func ItemDocuments(s *site.Site, langs []string, plain Plainer, items []*site.It
 			}
 		}
 	}
-	b.convert(plain)
+	b.convertTexts()
 	return b.docs
 }
 
@@ -209,11 +251,34 @@ func supported(langs []string) []string {
 	return out
 }
 
-// docBuilder collects documents and the Markdown each one's text comes from.
+// docBuilder collects documents and the Markdown each one's text comes from. With emit,
+// it hands them out in batches of n or more (next, flush).
 type docBuilder struct {
-	langs []string
-	docs  []Document
-	md    []source // md[i] is the Markdown of docs[i]
+	langs   []string
+	docs    []Document
+	md      []source // md[i] is the Markdown of docs[i]
+	convert Converter
+	n       int
+	emit    func([]Document) error
+	err     error // the first error of emit
+}
+
+// next hands out the documents made so far when they are n or more: called between
+// items, never while a document is still being filled in.
+func (b *docBuilder) next() {
+	if b.n > 0 && len(b.docs) >= b.n {
+		b.flush()
+	}
+}
+
+// flush converts the documents' texts, hands them out and starts a new batch. After an
+// error of emit, the documents are dropped unconverted.
+func (b *docBuilder) flush() {
+	if b.err == nil && len(b.docs) > 0 {
+		b.convertTexts()
+		b.err = b.emit(b.docs)
+	}
+	b.docs, b.md = nil, nil
 }
 
 // source is a document's Markdown: its summary and text come from main, extra (a
@@ -390,9 +455,9 @@ func (b *docBuilder) addVersion(i int, v string) {
 // anchorOf is a plan item's anchor in its plan's page (as the render package writes it).
 func anchorOf(it *site.Item) string { return site.KindOf(it.Section).Name + "-" + it.ID }
 
-// convert fills every document's summary and text, converting each distinct Markdown
-// once, on every core.
-func (b *docBuilder) convert(plain Plainer) {
+// convertTexts fills every document's summary and text, converting each distinct
+// Markdown once.
+func (b *docBuilder) convertTexts() {
 	seen := map[string]int{}
 	var texts []string
 	for _, m := range b.md {
@@ -403,19 +468,15 @@ func (b *docBuilder) convert(plain Plainer) {
 			}
 		}
 	}
-	type result struct{ summary, text string }
-	out := make([]result, len(texts))
-	parallel.For(len(texts), func(i int) {
-		out[i].summary, out[i].text = plain([]byte(texts[i]))
-	})
+	out := b.convert(texts)
 	for i, m := range b.md {
 		d := &b.docs[i]
 		if m.main != "" {
 			r := out[seen[m.main]]
-			d.Summary, d.Text = r.summary, r.text
+			d.Summary, d.Text = r.Summary, r.Text
 		}
 		if m.extra != "" {
-			if extra := out[seen[m.extra]].text; extra != "" {
+			if extra := out[seen[m.extra]].Text; extra != "" {
 				if d.Text != "" {
 					d.Text += "\n"
 				}
@@ -423,5 +484,4 @@ func (b *docBuilder) convert(plain Plainer) {
 			}
 		}
 	}
-	b.md = nil
 }

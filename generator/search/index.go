@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/pspm-dev/pspm/generator/internal/parallel"
@@ -105,12 +106,18 @@ func Open(dir string) (*Index, error) {
 //
 // docs must have distinct IDs.
 func Build(dir string, docs []Document) (*Index, Stats, error) {
+	return BuildEach(dir, func(batch func([]Document) error) error { return batch(docs) })
+}
+
+// BuildEach is Build for documents made batch by batch, so that they are never all in
+// memory at once: each calls batch with every batch of the documents in turn (see
+// EachDocument), and returns the first error batch returns. Each batch is hashed and
+// what changed in it is indexed before the next is made; the documents that are gone,
+// and two documents with one ID (an error), are known after the last. each may be called
+// twice, when the index in dir cannot be opened and Build starts it again.
+func BuildEach(dir string, each func(batch func([]Document) error) error) (*Index, Stats, error) {
 	start := time.Now()
-	hashes, err := hashesOf(docs)
-	if err != nil {
-		return nil, Stats{}, err
-	}
-	x, st, err := build(dir, docs, hashes)
+	x, st, err := build(dir, each)
 	if err != nil {
 		return nil, st, err
 	}
@@ -121,14 +128,14 @@ func Build(dir string, docs []Document) (*Index, Stats, error) {
 	return x, st, nil
 }
 
-func build(dir string, docs []Document, hashes []docHash) (*Index, Stats, error) {
+func build(dir string, each func(func([]Document) error) error) (*Index, Stats, error) {
 	// scratch indexes every document into a new index in dir ("" for memory).
 	scratch := func(dir, why string) (*Index, Stats, error) {
 		x, err := create(dir)
 		if err != nil {
 			return nil, Stats{}, err
 		}
-		n, err := x.index(docs, allOf(hashes), nil, encodeHashes(hashes))
+		n, _, err := x.indexEach(each, nil)
 		if err != nil {
 			_ = x.Close()
 			return nil, Stats{}, err
@@ -158,16 +165,111 @@ func build(dir string, docs []Document, hashes []docHash) (*Index, Stats, error)
 		}
 		return scratch(dir, "an earlier build was interrupted")
 	}
-	changed, deleted := diff(old, hashes)
-	if len(changed) == 0 && len(deleted) == 0 {
-		return x, Stats{}, nil
-	}
-	n, err := x.index(docs, changed, deleted, encodeHashes(hashes))
+	n, deleted, err := x.indexEach(each, old)
 	if err != nil {
 		_ = x.Close()
 		return nil, Stats{}, err
 	}
-	return x, Stats{Indexed: n, Deleted: len(deleted)}, nil
+	return x, Stats{Indexed: n, Deleted: deleted}, nil
+}
+
+// pipelined calls use with each batch that each makes, while each makes the next one
+// (converting its texts) on another goroutine. It returns the first error of either;
+// after an error of use, each is stopped at its next batch.
+func pipelined(each func(func([]Document) error) error, use func([]Document) error) error {
+	batches := make(chan []Document) // each waits until use takes its batch, so at most three are held
+	stop := make(chan struct{})
+	made := make(chan error, 1)
+	go func() {
+		made <- each(func(docs []Document) error {
+			select {
+			case batches <- docs:
+				return nil
+			case <-stop:
+				return errStopped
+			}
+		})
+		close(batches)
+	}()
+	var err error
+	for docs := range batches {
+		if err == nil {
+			if err = use(docs); err != nil {
+				close(stop)
+			}
+		}
+	}
+	if eachErr := <-made; err == nil && !errors.Is(eachErr, errStopped) {
+		err = eachErr
+	}
+	return err
+}
+
+// errStopped stops the documents of pipelined after an error of their use.
+var errStopped = errors.New("search: stopped")
+
+// indexEach indexes the documents each gives, batch by batch: all of them when old is
+// nil (a new index), otherwise those whose ID is not in old (the list of the index,
+// sorted by ID) or whose hash differs, and then deletes the IDs of old that no batch
+// had. It writes the new list last, and nothing at all when nothing changed. It
+// returns how many documents it indexed and deleted.
+func (x *Index) indexEach(each func(func([]Document) error) error, old []docHash) (indexed, deleted int, err error) {
+	var (
+		w   *indexer
+		all []docHash
+	)
+	err = pipelined(each, func(docs []Document) error {
+		hashes := hashOf(docs)
+		which := make([]int, 0, len(docs))
+		for i, h := range hashes {
+			if old != nil {
+				if j, ok := slices.BinarySearchFunc(old, h.id, func(d docHash, id string) int { return strings.Compare(d.id, id) }); ok && old[j].sum == h.sum {
+					continue
+				}
+			}
+			which = append(which, i)
+		}
+		for _, h := range hashes {
+			all = append(all, docHash{id: h.id, sum: h.sum, doc: -1})
+		}
+		if len(which) == 0 {
+			return nil
+		}
+		if w == nil {
+			var err error
+			if w, err = x.startIndexing(old != nil); err != nil {
+				return err
+			}
+		}
+		n, err := w.add(docs, which)
+		indexed += n
+		return err
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	slices.SortFunc(all, func(a, b docHash) int { return strings.Compare(a.id, b.id) })
+	for i := 1; i < len(all); i++ {
+		if all[i].id == all[i-1].id {
+			return 0, 0, fmt.Errorf("search: two documents with ID %q", all[i].id)
+		}
+	}
+	var gone []string
+	if old != nil {
+		_, gone = diff(old, all)
+		if w == nil && len(gone) == 0 {
+			return 0, 0, nil // the index is the documents' already
+		}
+	}
+	if w == nil {
+		if w, err = x.startIndexing(old != nil); err != nil {
+			return 0, 0, err
+		}
+	}
+	if err := w.finish(gone, encodeHashes(all)); err != nil {
+		return 0, 0, err
+	}
+	return indexed, len(gone), nil
 }
 
 // Update brings the open index x up to date with docs, every document of the site, as
@@ -221,10 +323,16 @@ func (x *Index) Replace(docs []Document) (Stats, error) {
 	return Stats{Indexed: n, Took: time.Since(start)}, err
 }
 
-// hashesOf hashes docs, sorted by ID, and refuses two documents with one ID.
-func hashesOf(docs []Document) ([]docHash, error) {
+// hashOf hashes docs, on every core, in their order.
+func hashOf(docs []Document) []docHash {
 	hashes := make([]docHash, len(docs))
 	parallel.For(len(docs), func(i int) { hashes[i] = docHash{docs[i].ID, docs[i].hash(), i} })
+	return hashes
+}
+
+// hashesOf hashes docs, sorted by ID, and refuses two documents with one ID.
+func hashesOf(docs []Document) ([]docHash, error) {
+	hashes := hashOf(docs)
 	slices.SortFunc(hashes, func(a, b docHash) int { return strings.Compare(a.id, b.id) })
 	for i := 1; i < len(hashes); i++ {
 		if hashes[i].id == hashes[i-1].id {
@@ -491,27 +599,54 @@ func create(dir string) (*Index, error) {
 
 // index indexes docs[i] for every i in which (sorted), deletes the IDs deleted, and
 // then stores the mapping stamp and, when not nil, the list of hashes. It returns how
-// many documents it indexed. The batches are made on two goroutines: while bleve
-// builds the segment of one, the next is mapped and analysed. The last batch waits
-// until everything is persisted.
+// many documents it indexed.
 func (x *Index) index(docs []Document, which []int, deleted []string, hashes []byte) (int, error) {
-	stamp, err := versionStamp()
+	w, err := x.startIndexing(hashes != nil && (len(which) > 0 || len(deleted) > 0))
 	if err != nil {
 		return 0, err
 	}
-	if hashes != nil && (len(which) > 0 || len(deleted) > 0) {
-		// Until the new list is written, the index does not say what it holds.
+	n, err := w.add(docs, which)
+	if err != nil {
+		return 0, err
+	}
+	return n, w.finish(deleted, hashes)
+}
+
+// indexer writes documents to an index: add as many times as needed, then finish.
+type indexer struct {
+	x         *Index
+	m         *mapping.IndexMappingImpl
+	analyzers map[string]analysis.Analyzer
+	stamp     string
+}
+
+// startIndexing starts changing x. With unlist, the list of hashes is removed first:
+// until finish writes the new one, the index does not say what it holds, so that an
+// interrupted build leaves one the next build rebuilds.
+func (x *Index) startIndexing(unlist bool) (*indexer, error) {
+	stamp, err := versionStamp()
+	if err != nil {
+		return nil, err
+	}
+	if unlist {
 		b := x.idx.NewBatch()
 		b.DeleteInternal(keyHashes)
 		if err := x.idx.Batch(b); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
 	m, ok := x.idx.Mapping().(*mapping.IndexMappingImpl)
 	if !ok {
-		return 0, fmt.Errorf("search: unexpected mapping %T", x.idx.Mapping())
+		return nil, fmt.Errorf("search: unexpected mapping %T", x.idx.Mapping())
 	}
-	analyzers := fastAnalyzers(m)
+	return &indexer{x: x, m: m, analyzers: fastAnalyzers(m), stamp: stamp}, nil
+}
+
+// add indexes docs[i] for every i in which (sorted), in batches of BatchSize made on
+// two goroutines: while bleve builds the segment of one, the next is mapped and
+// analysed. It returns how many documents it indexed.
+func (w *indexer) add(docs []Document, which []int) (int, error) {
+	x, m, analyzers := w.x, w.m, w.analyzers
 	batches := (len(which) + BatchSize - 1) / BatchSize
 	workers := min(max(runtime.GOMAXPROCS(0), 1), 2, max(batches, 1))
 	var (
@@ -562,11 +697,18 @@ func (x *Index) index(docs []Document, which []int, deleted []string, hashes []b
 	if first != nil {
 		return 0, first
 	}
+	return len(which), nil
+}
+
+// finish deletes the IDs deleted, then stores the mapping stamp and, when not nil, the
+// list of hashes, and waits until everything is persisted.
+func (w *indexer) finish(deleted []string, hashes []byte) error {
+	x := w.x
 	b := x.idx.NewBatch()
 	for _, id := range deleted {
 		b.Delete(id)
 	}
-	b.SetInternal(keyVersion, []byte(stamp))
+	b.SetInternal(keyVersion, []byte(w.stamp))
 	if hashes != nil {
 		b.SetInternal(keyHashes, hashes)
 	}
@@ -577,17 +719,14 @@ func (x *Index) index(docs []Document, which []int, deleted []string, hashes []b
 		done <- nil
 	}
 	if err := x.idx.Batch(b); err != nil {
-		return 0, err
+		return err
 	}
 	select {
 	case err := <-done:
-		if err != nil {
-			return 0, err
-		}
+		return err
 	case <-time.After(persistTimeout):
-		return 0, fmt.Errorf("search: the index in %s was not written after %v", x.dir, persistTimeout)
+		return fmt.Errorf("search: the index in %s was not written after %v", x.dir, persistTimeout)
 	}
-	return len(which), nil
 }
 
 // Close closes the index.
