@@ -64,8 +64,13 @@
 //	         lists what serves each AgID objective
 //	index    the bleve index of the model, kept in .pspm/cache/search and   (generator/search)
 //	         updated document by document (in memory for a site not on disk);
-//	         the documents' plain texts come from .pspm/cache/plain.bin
-//	         (search.TextCache): only new Markdown is converted
+//	         the documents are made, converted and indexed 2,000 at a time
+//	         (search.EachDocument, search.BuildEach: the next batch is made
+//	         while one is indexed), so no stage holds them all; their plain
+//	         texts come from .pspm/cache/plain.bin (search.TextCache): only
+//	         new Markdown is converted, and the build writes the texts to the
+//	         new file as it takes or converts them, keeping only their
+//	         summaries (none when it converts and drops nothing)
 //	search   the static search bundle exported from the index; a file      (generator/search)
 //	bundle   whose bytes are those of the last build's bundle
 //	         (.pspm/cache/bundle.bin) is not compressed again

@@ -1,11 +1,13 @@
 package generator
 
 import (
+	"io"
 	"path/filepath"
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/markdown"
+	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/search"
 	"github.com/pspm-dev/pspm/generator/site"
 )
@@ -18,17 +20,32 @@ import (
 // changed and `pspm search` and `pspm serve` read it; in memory otherwise. A cache that
 // cannot be written is a warning: the build goes on with an index in memory.
 //
+// The documents are made, converted and indexed a batch at a time (search.EachDocument),
+// and a build's plain texts go to the text cache's file as they are converted rather
+// than being kept (search.TextCache.Spill): a build never holds every document, nor
+// every plain text.
+//
 // bleve writes its index folder itself: it is the one writer to disk besides
 // generator/output, inside the cache folder that the output package keeps out of Git.
 func searchIndex(dir string, cfg *config.Config, s *site.Site, md *markdown.Renderer, texts *search.TextCache, errs *diag.List) (*search.Index, search.Stats, *search.TextCache) {
-	var old []byte
-	if texts == nil {
-		texts, old = textCache(dir)
+	serve := texts != nil
+	if !serve {
+		texts = textCache(dir)
 	}
 	texts.Next()
-	docs := search.Documents(s, cfg.Languages, texts.Plainer(md.Plain))
-	if dir != "" {
-		keepCache(dir, TextCache, texts.Encode(cacheVersion()), old, "the next build converts every text again", errs)
+	var spilled *output.CacheFile
+	if dir != "" && !serve {
+		texts.Spill(cacheVersion(), func() (io.Writer, error) {
+			f, err := output.CreateCache(dir, TextCache)
+			if err != nil {
+				return nil, err
+			}
+			spilled = f
+			return f, nil
+		})
+	}
+	each := func(batch func([]search.Document) error) error {
+		return search.EachDocument(s, cfg.Languages, texts.Converter(md.Plain), search.DocumentBatch, batch)
 	}
 	path := ""
 	if dir != "" {
@@ -43,16 +60,42 @@ func searchIndex(dir string, cfg *config.Config, s *site.Site, md *markdown.Rend
 			path = ""
 		}
 	}
-	idx, stats, err := search.Build(path, docs)
+	idx, stats, err := search.BuildEach(path, each)
 	if err != nil && path != "" {
 		errs.Warn(diag.Pos{File: search.CacheDir}, "the search index cannot be kept in the cache (%v): it is built in memory, and pspm search will build it again", err)
-		idx, stats, err = search.Build("", docs)
+		idx, stats, err = search.BuildEach("", each)
+	}
+	switch {
+	case serve && dir != "":
+		keepCache(dir, TextCache, texts.Encode(cacheVersion()), nil, "the next build converts every text again", errs)
+	case dir != "":
+		keepTexts(dir, texts, spilled, errs)
 	}
 	if err != nil {
 		errs.Add(diag.Pos{File: config.File}, "cannot build the search index: %v", err)
 		return nil, stats, texts
 	}
 	return idx, stats, texts
+}
+
+// keepTexts puts the text cache file that texts spilled to (f, nil when it wrote none)
+// in place of the previous one, or leaves the previous one, which holds this build's
+// texts already, when it wrote none.
+func keepTexts(dir string, texts *search.TextCache, f *output.CacheFile, errs *diag.List) {
+	wrote, err := texts.Finish()
+	switch {
+	case f == nil && err == nil:
+		return
+	case err == nil && wrote:
+		if err = f.Commit(); err == nil {
+			err = ignoreCache(dir)
+		}
+	case f != nil:
+		f.Abort()
+	}
+	if err != nil {
+		errs.Warn(diag.Pos{File: TextCache}, "cannot keep the cache %s (%v): the next build converts every text again", TextCache, err)
+	}
 }
 
 // TextCache and BundleCache are where the search stages keep, in the site folder, the
@@ -66,20 +109,20 @@ const (
 )
 
 // textCache is the text cache of the site folder dir ("" for none), empty when there is
-// none or it cannot be used, and the bytes it was read from.
-func textCache(dir string) (*search.TextCache, []byte) {
+// none or it cannot be used.
+func textCache(dir string) *search.TextCache {
 	if dir == "" {
-		return search.NewTextCache(), nil
+		return search.NewTextCache()
 	}
 	data, err := readCache(dir, TextCache)
 	if err != nil {
-		return search.NewTextCache(), nil
+		return search.NewTextCache()
 	}
 	c, err := search.DecodeTextCache(data, cacheVersion())
 	if err != nil || committedCache(dir) {
-		return search.NewTextCache(), nil
+		return search.NewTextCache()
 	}
-	return c, data
+	return c
 }
 
 // writeBundle writes the search bundle of idx through emit, compressing only the files

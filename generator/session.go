@@ -85,7 +85,7 @@ type Snapshot struct {
 
 // NewSession makes a session for the site of o; the first Rebuild builds it.
 func NewSession(o Options) *Session {
-	texts, _ := textCache(o.Dir) // the plain texts the last build kept, if any
+	texts := textCache(o.Dir) // the plain texts the last build kept, if any
 	return &Session{o: o, md: markdown.New(), texts: texts}
 }
 
