@@ -1093,7 +1093,7 @@ func readContribution(fsys fs.FS, cfg *config.Config, j job) (r result) {
 		return r
 	}
 	if j.role == roleReaction {
-		rc := &site.Reaction{Voter: j.name, ItemKey: key, File: j.file}
+		rc := &site.Reaction{Voter: j.name, ItemKey: key, File: j.file, Verdict: new(site.Verdict)}
 		if data != nil {
 			rc = readReaction(j, data, &problems)
 		}
@@ -1210,7 +1210,7 @@ func readAnswer(cfg *config.Config, j job, data []byte, problems diag.List) *sit
 // the audit trail.
 func readReaction(j job, data []byte, problems *diag.List) *site.Reaction {
 	// A million reactions hold tens of megabytes of these strings: outside the heap in a build.
-	rc := &site.Reaction{Voter: offheap.Clone(j.name), ItemKey: offheap.Clone(string(j.section) + "/" + j.id), File: offheap.Clone(j.file), Blob: blobHash(data), Raw: data}
+	rc := &site.Reaction{Voter: offheap.Clone(j.name), ItemKey: offheap.Clone(string(j.section) + "/" + j.id), File: offheap.Clone(j.file), Blob: blobHash(data), Raw: data, Verdict: new(site.Verdict)}
 	n := meta.ParseSimple(data, simpleReaction)
 	if n == nil {
 		if !meta.CheckText(j.file, data, problems) {

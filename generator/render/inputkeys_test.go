@@ -16,7 +16,7 @@ import (
 func TestInputEncodingsWithAndWithoutVoteMemo(t *testing.T) {
 	body := &site.Body{Item: site.Item{ID: "c_h223"}, Name: "Comune di Reggio Emilia"}
 	p := &site.Proposal{Item: site.Item{ID: "p1", Section: site.Proposals, Text: "Testo."}, Title: "Proposta"}
-	rc := &site.Reaction{Vote: "support", Voter: "c_h223", VoterBody: body, On: &p.Item}
+	rc := &site.Reaction{Vote: "support", Voter: "c_h223", VoterBody: body, On: &p.Item, Verdict: &site.Verdict{Counted: true}}
 	p.Reactions = []*site.Reaction{rc}
 	encode := func(memo bool) *encodedInput {
 		in := newInputs(nil)

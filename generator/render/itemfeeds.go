@@ -223,7 +223,7 @@ func (r *renderer) voteEntries(url, title string, votes []*site.Reaction) []entr
 			what = r.tr.T("vote." + rc.Vote)
 		}
 		text := r.tr.T("feed.item.vote", body, what)
-		reason, by := r.verdictLabels(rc.Verdict)
+		reason, by := r.verdictLabels(*rc.Verdict)
 		detail := by
 		if !rc.Counted {
 			detail = r.tr.T("feed.item.not_counted", reason)

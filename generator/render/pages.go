@@ -1016,8 +1016,8 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 	}
 	v := ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, VoteLabel: label, Priority: rc.Priority, Comment: rc.Comment,
 		Counted: rc.Counted, Reason: rc.Reason, Verification: rc.Verification, File: rc.File, Hidden: r.hiddenView(rc.Hidden)}
-	v.Detail, v.DetailLang = r.verdictDetail(rc.Verdict)
-	v.ReasonLabel, v.VerifiedBy = r.verdictLabels(rc.Verdict)
+	v.Detail, v.DetailLang = r.verdictDetail(*rc.Verdict)
+	v.ReasonLabel, v.VerifiedBy = r.verdictLabels(*rc.Verdict)
 	if o := rc.Origin; o != nil {
 		v.Landed, v.Commit, v.CommitURL, v.Author = o.Landed, o.Commit[:min(10, len(o.Commit))], r.itemCommitURL(rc.On, o.Commit), withoutEmails(o.AuthorName)
 	}

@@ -697,7 +697,12 @@ type Reaction struct {
 	// by the trust stage. A counted reaction may count only in part: CountVote and
 	// CountPriority say which of its vote and priority landed in a phase that opened them
 	// (Detail says why not).
-	Verdict       `yaml:"-"`
+	//
+	// A million reactions have a few hundred distinct verdicts, so the trust stage makes
+	// the reactions whose verdicts are equal share one (InternVerdict): a verdict is
+	// never changed through a reaction, only replaced (r.Verdict = &v). It is never nil:
+	// a reaction is made with a verdict of its own, empty until it is judged.
+	*Verdict      `yaml:"-"`
 	CountVote     bool `yaml:"-"`
 	CountPriority bool `yaml:"-"`
 

@@ -307,7 +307,8 @@ func (s *Site) Moderate() {
 	for _, r := range s.Reactions {
 		if m := of(r.File, r.Voter); m != nil {
 			r.Hidden, r.Comment, r.Raw = m, "", nil
-			r.Verdict = moderated(r.Verdict, m)
+			v := moderated(*r.Verdict, m)
+			r.Verdict = &v
 			r.CountVote, r.CountPriority = false, false
 			m.Hidden++
 		}

@@ -468,9 +468,11 @@ func (s *Site) resolveReactions(sd said) {
 	// read with problems: most sites have none, and 100,000 votes make a large map.
 	var canonical map[string]bool
 	for _, r := range s.Reactions {
-		if len(r.Problems) > 0 {
+		if r.Verdict == nil {
+			r.Verdict = new(Verdict) // one made without its own (by a test, or a damaged cache)
+		}
+		if len(r.Problems) > 0 && canonical == nil {
 			canonical = map[string]bool{}
-			break
 		}
 	}
 	if canonical != nil {
@@ -529,11 +531,13 @@ func (s *Site) resolveReactions(sd said) {
 			reason = ReasonMalformed
 		}
 		if reason != "" {
-			r.Reason, r.Detail = reason, r.Problems[0].Msg
+			v := *r.Verdict // a reaction's verdict is replaced, never changed
+			v.Reason, v.Detail = reason, r.Problems[0].Msg
 			if reason == ReasonDuplicate {
-				r.Detail = r.Problems[len(r.Problems)-1].Msg
+				v.Detail = r.Problems[len(r.Problems)-1].Msg
 			}
-			r.Sentences = sd.of(r.Detail)
+			v.Sentences = sd.of(v.Detail)
+			r.Verdict = &v
 		}
 	}
 }

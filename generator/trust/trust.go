@@ -103,15 +103,16 @@ func Judge(s *site.Site, o Options) diag.List {
 	}
 	// Verdicts are independent, and a signature check costs tens of microseconds: judge
 	// on every core.
+	var verdicts site.Verdicts // a few hundred distinct ones for a million reactions: shared
 	parallel.For(len(s.Reactions), func(i int) {
 		r := s.Reactions[i]
-		var open []string
-		r.Verdict, open = j.verdict(contribution{
+		v, open := j.verdict(contribution{
 			reason: r.Reason, detail: r.Detail, sentences: r.Sentences, file: r.File, item: r.On, itemKey: r.ItemKey,
 			voter: r.Voter, body: r.VoterBody, origin: r.Origin, sig: r.Sig, raw: r.Raw,
 			forItem: r.ForItem, forVoter: r.ForVoter, voterKey: "voter",
 			opens: opens(r), vote: true, timing: clock.time(r.Origin), amendment: r.Amendment,
 		})
+		r.Verdict = verdicts.Of(v)
 		retime(r.Origin, clock.time(r.Origin))
 		r.CountVote = r.Counted && r.Vote != "" && slices.Contains(open, "votes")
 		r.CountPriority = r.Counted && r.Priority != 0 && slices.Contains(open, "priorities")
