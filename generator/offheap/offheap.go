@@ -13,6 +13,7 @@
 package offheap
 
 import (
+	"bytes"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -59,6 +60,15 @@ func Bytes(b []byte) []byte {
 		return p
 	}
 	return b
+}
+
+// Copy is a copy of b: outside the heap, or on it when copies go to the heap.
+func Copy(b []byte) []byte {
+	if p := take(len(b)); p != nil {
+		copy(p, b)
+		return p
+	}
+	return bytes.Clone(b)
 }
 
 // Clone is s copied outside the heap, or s itself when copies go to the heap.

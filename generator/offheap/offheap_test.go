@@ -98,3 +98,29 @@ func TestCopiesFromManyGoroutines(t *testing.T) {
 		}
 	}
 }
+
+// TestCopyIsACopyEitherWay: Copy never shares its argument's bytes, on the heap (disabled)
+// or outside it (enabled, where it is held).
+func TestCopyIsACopyEitherWay(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		if on {
+			Enable()
+		} else {
+			Disable()
+		}
+		held := Held()
+		b := []byte("un blocco compresso")
+		c := Copy(b)
+		b[0] = 'U'
+		if string(c) != "un blocco compresso" {
+			t.Errorf("enabled %v: Copy shares its bytes with its argument: %q", on, c)
+		}
+		if grew := Held() - held; on && mapping && grew != int64(len(b)) || !on && grew != 0 {
+			t.Errorf("enabled %v: %d bytes held outside the heap for %d copied", on, grew, len(b))
+		}
+	}
+	Disable()
+	if Copy(nil) != nil {
+		t.Error("a copy of nil is not nil")
+	}
+}

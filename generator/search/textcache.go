@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/pspm-dev/pspm/generator/internal/parallel"
+	"github.com/pspm-dev/pspm/generator/offheap"
 )
 
 // TextCache keeps the plain texts that Documents and ItemDocuments make of Markdown (the
@@ -153,7 +154,8 @@ func (c *TextCache) add(key [32]byte, t plainText) {
 		c.cur[key] = t
 		return
 	}
-	c.cur[key] = plainText{summary: t.summary}
+	// The summaries are kept for the pages, to the end of a build: outside its heap.
+	c.cur[key] = plainText{summary: offheap.Clone(t.summary)}
 	c.spill.record(key, t)
 }
 

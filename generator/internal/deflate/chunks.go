@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/klauspost/compress/flate"
+	"github.com/pspm-dev/pspm/generator/offheap"
 )
 
 // A dataset of the open data (votes.json: 60 MB at 10,000 proposals) changes by a few
@@ -216,7 +217,7 @@ func (c *ChunkCache) put(key [32]byte, z []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.cur[key]; !ok && c.size+len(z) <= maxCacheBytes {
-		c.cur[key] = bytes.Clone(z)
+		c.cur[key] = offheap.Copy(z) // kept until the cache is written, at the end of a build
 		c.size += len(z)
 	}
 }
