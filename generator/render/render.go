@@ -132,6 +132,7 @@ type renderer struct {
 	// input keys (inputKey); global is the language's global key, made once.
 	inputs     *inputs
 	out        *fileBufs // where pages and feeds are made, in a build; nil in pspm serve
+	bars       *interned // the tallies' bars, shared by the languages, in a build
 	globalOnce sync.Once
 	global     Fingerprint
 	globalOK   bool
@@ -151,8 +152,9 @@ func Render(o Options, w output.Writer) error {
 	if reuseFileBuffers {
 		files = &fileBufs{}
 	}
+	bars := &interned{}
 	for i, lang := range o.Config.Languages {
-		r := &renderer{Options: o, lang: lang, base: o.Config.BasePath(), out: files}
+		r := &renderer{Options: o, lang: lang, base: o.Config.BasePath(), out: files, bars: bars}
 		if i > 0 {
 			r.prefix = "/" + lang
 		}

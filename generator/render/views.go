@@ -708,9 +708,35 @@ func (r *renderer) makeTally(t site.Tally) TallyView {
 	v.SupportText = r.tr.T("vote.support.n", v.Support)
 	v.OpposeText = r.tr.T("vote.oppose.n", v.Oppose)
 	v.AbstainText = r.tr.T("vote.abstain.n", v.Abstain)
-	v.Bar = template.HTML(offheap.Clone(string(tallyBar(v, r.tr))))
-	v.PriorityBar = template.HTML(offheap.Clone(string(priorityBar(t.Priority, r.tr))))
+	v.Bar = r.bars.of(tallyBar(v, r.tr))
+	v.PriorityBar = r.bars.of(priorityBar(t.Priority, r.tr))
 	return v
+}
+
+// interned keeps one copy of each distinct HTML it is given, outside the heap in a build:
+// the bars of a million tallies are a few thousand distinct ones. The nil *interned (pspm
+// serve) keeps nothing and returns what it is given.
+type interned struct {
+	mu sync.Mutex
+	m  map[string]template.HTML
+}
+
+// of is the kept copy of h.
+func (in *interned) of(h template.HTML) template.HTML {
+	if in == nil || h == "" {
+		return h
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	kept, ok := in.m[string(h)]
+	if !ok {
+		if in.m == nil {
+			in.m = map[string]template.HTML{}
+		}
+		kept = template.HTML(offheap.Clone(string(h)))
+		in.m[string(kept)] = kept
+	}
+	return kept
 }
 
 func shares(a, b, c int) (int, int, int) {
