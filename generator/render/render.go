@@ -346,11 +346,16 @@ type task struct {
 	// stream, when set, writes the same bytes as make as it makes them: the build writes
 	// the file to the output as it goes (streamTask).
 	stream func(io.Writer) error
+	// feedNext says that the next task is this page's own feed, which run gives to the
+	// same worker right after it (pagesWithFeeds).
+	feedNext bool
 }
 
 // pagesWithFeeds orders the tasks so that the feed of a page (X/index.xml) is made just
-// after the page (X/index.html): an item's page and its own feed show its text, which is
-// then made once and let go of at once (textMemo). The order of the others is kept.
+// after the page (X/index.html), by the same worker (feedNext): an item's page and its own
+// feed show its text and read its input encoding, which are then made once and let go of
+// at once (textMemo), and never waited for by another worker. The order of the others is
+// kept.
 func pagesWithFeeds(tasks []task) []task {
 	feeds := map[string]int{} // a folder → the index of its feed
 	for i, t := range tasks {
@@ -367,6 +372,7 @@ func pagesWithFeeds(tasks []task) []task {
 		out = append(out, t)
 		if dir, ok := strings.CutSuffix(t.path, "index.html"); ok && t.kind != "" {
 			if j, ok := feeds[dir]; ok && j > i {
+				out[len(out)-1].feedNext = true
 				out = append(out, tasks[j])
 				moved[j] = true
 			}
@@ -434,23 +440,30 @@ func run(tasks []task, w output.Writer, pages PageCache, bufs *fileBufs) error {
 					mu.Unlock()
 					return
 				}
-				t := tasks[next]
-				next++
+				// A page and its own feed, taken together: the feed would otherwise
+				// wait on another worker for the input encoding the page is making.
+				unit := tasks[next : next+1]
+				if unit[0].feedNext && next+1 < len(tasks) {
+					unit = tasks[next : next+2]
+				}
+				next += len(unit)
 				mu.Unlock()
-				if t.stream != nil {
-					if err := output.Stream(w, t.path, t.stream); err != nil {
+				for _, t := range unit {
+					if t.stream != nil {
+						if err := output.Stream(w, t.path, t.stream); err != nil {
+							fail(fmt.Errorf("%s: %w", t.path, err))
+							return
+						}
+						continue
+					}
+					data, kept, err := makePage(t, pages)
+					if err != nil {
 						fail(fmt.Errorf("%s: %w", t.path, err))
 						return
 					}
-					continue
-				}
-				data, kept, err := makePage(t, pages)
-				if err != nil {
-					fail(fmt.Errorf("%s: %w", t.path, err))
-					return
-				}
-				if !kept {
-					files <- file{t.path, data}
+					if !kept {
+						files <- file{t.path, data}
+					}
 				}
 			}
 		}()

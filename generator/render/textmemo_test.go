@@ -1,12 +1,16 @@
 package render
 
 import (
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/markdown"
+	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/site"
 )
 
@@ -107,6 +111,54 @@ func TestPagesWithFeedsPutsAFeedAfterItsPage(t *testing.T) {
 		"proposals/index.html", "tags/x/index.xml", "api/v1/votes.json"}
 	if !slices.Equal(got, want) {
 		t.Errorf("order\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestRunGivesAPageAndItsFeedToOneWorker: the worker that takes an item's page makes its
+// feed right after it, while the other workers go on with the next tasks; a feed taken
+// by another worker would wait for the input encoding its page is making. The page here
+// waits until the task after the feed has started: only another worker can start it.
+func TestRunGivesAPageAndItsFeedToOneWorker(t *testing.T) {
+	defer runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0)))
+	runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0)))
+	var (
+		mu    sync.Mutex
+		order []string
+	)
+	note := func(s string) {
+		mu.Lock()
+		order = append(order, s)
+		mu.Unlock()
+	}
+	nextStarted := make(chan struct{})
+	tasks := pagesWithFeeds([]task{
+		{kind: "page", path: "proposals/a/index.html", make: func() ([]byte, error) {
+			select {
+			case <-nextStarted:
+			case <-time.After(10 * time.Second):
+				note("the next task never started")
+			}
+			note("page done")
+			return []byte("page"), nil
+		}},
+		{path: "proposals/a/index.xml", make: func() ([]byte, error) { note("feed"); return []byte("feed"), nil }},
+		{kind: "page", path: "proposals/b/index.html", make: func() ([]byte, error) {
+			note("next")
+			close(nextStarted)
+			return []byte("next"), nil
+		}},
+	})
+	w := output.NewMem()
+	if err := run(tasks, w, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"next", "page done", "feed"}; !slices.Equal(order, want) {
+		t.Errorf("order of the tasks: %q, want %q", order, want)
+	}
+	for _, p := range []string{"proposals/a/index.html", "proposals/a/index.xml", "proposals/b/index.html"} {
+		if _, ok := w.Files()[p]; !ok {
+			t.Errorf("%s not written", p)
+		}
 	}
 }
 
