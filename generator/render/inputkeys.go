@@ -57,6 +57,9 @@ var reactionPtrType = reflect.TypeFor[*site.Reaction]()
 func (in *inputRefs) ref(k seenKey, ref any) int {
 	i, known := in.index[k]
 	if !known {
+		if in.index == nil {
+			in.index = map[seenKey]int{}
+		}
 		i = len(in.refs)
 		in.index[k] = i
 		in.refs = append(in.refs, ref)
@@ -135,6 +138,9 @@ func (in *inputRefs) pointer(e *encoder, v reflect.Value) (done, ok bool) {
 		e.tag(5)
 		e.uint(uint64(n))
 		return true, true
+	}
+	if in.seen == nil {
+		in.seen = map[seenKey]int{} // made when first needed: most votes' encodings meet one or two pointers
 	}
 	in.seen[k] = len(in.seen)
 	return false, true
@@ -224,7 +230,7 @@ func (s *inputs) encoded(id inputID, root *site.Item, links bool, v reflect.Valu
 	s.mu.Unlock()
 	in.once.Do(func() {
 		e := getEncoder()
-		refs := &inputRefs{root: root, links: links, memo: memo, seen: map[seenKey]int{}, index: map[seenKey]int{}}
+		refs := &inputRefs{root: root, links: links, memo: memo}
 		e.in = refs
 		e.str("pspm input 1")
 		e.str(id.what)
