@@ -230,3 +230,22 @@ func TestPracticesCatalogueHasInstantFiltersThatNeedNoInlineScript(t *testing.T)
 	b.File("practices/kind/software/index.html", "! quick-filter")
 	b.File("js/filter.js", ".dataset.data)") // published minified: local names are shortened
 }
+
+// TestOnlyThePagesThatMeasureThePlanShowTheDateThePortalIsAsOf: the date the portal is as
+// of is on the home page, the plan's pages and the open data, not on a proposal's page, a
+// list or a body's page, whose bytes must not change with the day alone; the forge's
+// buttons prefill the placeholder date, which the forge script fills in and the help
+// explains, never the day the portal was built.
+func TestOnlyThePagesThatMeasureThePlanShowTheDateThePortalIsAsOf(t *testing.T) {
+	b := sitetest.Run(t, "-- pspm.yaml --\nforge: {kind: gitlab, url: \"https://gitlab.example.org/mef/piano\"}\n").OK()
+	asOf := "dati aggiornati al 1 giugno 2025"
+	for _, page := range []string{"index.html", "plan/index.html", "plan/actions/a1/index.html", "monitoring/index.html", "open-data/index.html"} {
+		b.File(page, asOf)
+	}
+	for _, page := range []string{"proposals/p1/index.html", "proposals/index.html", "practices/pr1/index.html", "bodies/m_ef/index.html", "tags/index.html"} {
+		b.File(page, "! "+asOf, "! 2025-06-01")
+	}
+	b.File("proposals/p1/index.html", "date%3A&#43;AAAA-MM-GG", "js/forge.js", "AAAA-MM-GG, scrivete quella di oggi")
+	b.File("proposals/index.html", "date%3A&#43;AAAA-MM-GG", "js/forge.js")
+	b.File("js/forge.js", `"AAAA-MM-GG"`, "auxclick")
+}

@@ -58,6 +58,10 @@ type Request struct {
 	ReplyTo, Paragraph string
 }
 
+// DatePlaceholder stands for the date in a prefilled file (Prefill), in the form the
+// date takes (year, month, day, as the portal's contributors write them in Italian).
+const DatePlaceholder = "AAAA-MM-GG"
+
 // File is a file to create, relative to the site root.
 type File struct {
 	Path string
@@ -968,18 +972,25 @@ func oneOf(s string, list []string) bool {
 // Prefill returns the content of the archetype of kind ("vote", "feedback", "proposal",
 // "practice", "amendment": r.Title and r.Text are then the item's current title and text,
 // r.Item its key) filled with r, with no check against a site: it is what the forge buttons
-// of the portal prefill in the web editor, where the contributor completes it.
+// of the portal prefill in the web editor, where the contributor completes it. Without
+// r.Date the date is DatePlaceholder, for the contributor to write the day: a portal's
+// pages are the same from one day to the next, and the day the portal was built is not
+// the day its reader writes.
 func Prefill(chain *theme.Chain, r Request) ([]byte, error) {
 	arch := archetypes[r.Kind]
 	if arch == "" {
 		return nil, fmt.Errorf("no archetype for %q", r.Kind)
+	}
+	date := DatePlaceholder
+	if !r.Date.IsZero() {
+		date = r.Date.Format("2006-01-02")
 	}
 	data, _, err := chain.ReadFile("archetypes/" + arch)
 	if err != nil {
 		return nil, err
 	}
 	return execute(arch, data, map[string]any{
-		"ID": r.ID, "Title": r.Title, "Body": r.Body, "Date": r.Date.Format("2006-01-02"), "Kind": kindOf(r),
+		"ID": r.ID, "Title": r.Title, "Body": r.Body, "Date": date, "Kind": kindOf(r),
 		"Vote": r.Vote, "Priority": r.Priority, "Comment": r.Comment, "Item": r.Item,
 		"Reason": r.Reason, "Text": endLine(r.Text), "Fields": strings.Join(site.AmendableFields(site.Section(path.Dir(r.Item))), ", "),
 	})

@@ -109,6 +109,7 @@ func TestThemeInHeadlessChromium(t *testing.T) {
 	t.Run("TabReachesSkipLinkBrandAndMenuInOrder", func(t *testing.T) { p.checkHomeTabOrder(t) })
 	t.Run("SkipLinkMovesFocusToMain", func(t *testing.T) { p.checkSkipLink(t) })
 	t.Run("ForgeButtonsAreReachableByTabWithVisibleFocus", func(t *testing.T) { p.checkForgeButtons(t) })
+	t.Run("ForgeButtonsTakeTheReadersDate", func(t *testing.T) { p.checkForgeDate(t) })
 	if slices.ContainsFunc(p.pages, func(pg page) bool { return pg.name == "participants" }) {
 		t.Run("TakePartButtonIsReachableByTabWithVisibleFocus", func(t *testing.T) { p.checkTakePartButton(t) })
 	}
@@ -863,6 +864,34 @@ func (p *portal) checkForgeButtons(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// checkForgeDate: the forge buttons' prefilled files have the placeholder date in the
+// page, and the reader's date once a button is followed (forge.js); the link is
+// followed nowhere here (the test cancels the click after the script's listener).
+func (p *portal) checkForgeDate(t *testing.T) {
+	for _, name := range []string{"proposal", "en-proposal"} {
+		pg := p.page(t, name)
+		t.Run(name, func(t *testing.T) {
+			ctx, _, _ := p.tab(t, viewports()[0], pg.path)
+			got := eval[[]string](t, ctx, `(() => {
+				const a = [...document.querySelectorAll('.take-part .actions-bar a')][1];
+				const before = a.href;
+				document.addEventListener('click', e => e.preventDefault(), {once: true});
+				a.click();
+				const d = new Date();
+				const today = d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
+				return [before, a.href, today];
+			})()`)
+			before, after, today := got[0], got[1], got[2]
+			if !strings.Contains(before, "AAAA-MM-GG") {
+				t.Fatalf("the comment button's file has no placeholder date before it is followed: %s", before)
+			}
+			if strings.Contains(after, "AAAA-MM-GG") || !strings.Contains(after, "date%3A+"+today) {
+				t.Errorf("followed, the comment button's file does not have the reader's date %s: %s", today, after)
+			}
+		})
 	}
 }
 

@@ -312,20 +312,12 @@ func (r *renderer) amendURL(p site.PlanItem) string {
 // amendmentPrefill is the file "propose a change" starts from: the theme's amendment
 // archetype with the date the pages are as of, a reason to write, and the title and text.
 func (r *renderer) amendmentPrefill(it *site.Item, title, text string) string {
-	data, err := archetype.Prefill(r.Theme, archetype.Request{Kind: "amendment", Item: it.Key(), Date: r.prefillDate(),
+	data, err := archetype.Prefill(r.Theme, archetype.Request{Kind: "amendment", Item: it.Key(),
 		Title: title, Reason: r.tr.T("forge.amend_reason"), Text: text})
 	if err != nil {
 		return ""
 	}
 	return string(data)
-}
-
-// prefillDate is the date the forge buttons write: the date the portal is as of.
-func (r *renderer) prefillDate() time.Time {
-	if d := r.Site.Built; !d.IsZero() {
-		return d
-	}
-	return time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 }
 
 // amendmentEntries are the feed entries of the site's amendments: one when each was

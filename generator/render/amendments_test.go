@@ -167,7 +167,7 @@ func TestItemPageShowsEachAmendmentAsAWordDiffAgainstTheCurrentText(t *testing.T
 
 func TestProposeAChangeOpensAnAmendmentForNonOwnersAndTheEditForOwners(t *testing.T) {
 	const result = "-- content/plan/results/r1/index.md --\n---\ntitle: Risultato uno\nobjective: o1\n---\nIl risultato.\n"
-	const file = "---%0Atitle%3A&#43;%22Azione&#43;uno%22%0Areason%3A&#43;%22Spiegate&#43;perch%C3%A9&#43;proponete&#43;la&#43;modifica%22%0Adate%3A&#43;2025-06-01%0A"
+	const file = "---%0Atitle%3A&#43;%22Azione&#43;uno%22%0Areason%3A&#43;%22Spiegate&#43;perch%C3%A9&#43;proponete&#43;la&#43;modifica%22%0Adate%3A&#43;AAAA-MM-GG%0A"
 	const text = "%0A---%0ATesto&#43;dell%27azione.%0A"
 	for _, c := range []struct{ kind, amend, end, edit string }{
 		{"github", `href="https://github.com/mef/piano/new/main/content/plan/actions/a1/amendments?filename=codice_ente-modifica.md&amp;value=` + file, text + `">Proponi una modifica</a>`,

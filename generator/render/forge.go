@@ -83,9 +83,7 @@ type prefills struct {
 }
 
 func (r *renderer) makePrefills() prefills {
-	date := r.prefillDate()
 	fill := func(req archetype.Request) string {
-		req.Date = date
 		data, err := archetype.Prefill(r.Theme, req)
 		if err != nil {
 			return ""
@@ -130,12 +128,11 @@ func (r *renderer) forgeNew() *ForgeView {
 		return nil
 	}
 	v := &ForgeView{Kind: f.Kind, Body: placeholder}
-	date := r.Site.Built
 	for _, k := range []struct {
 		kind, sec string
 		dst       *string
 	}{{"proposal", "proposals", &v.Propose}, {"practice", "practices", &v.Practice}} {
-		req := archetype.Request{Kind: k.kind, Body: placeholder, Title: r.tr.T("forge.new_" + k.kind), Practice: "experience", Date: date}
+		req := archetype.Request{Kind: k.kind, Body: placeholder, Title: r.tr.T("forge.new_" + k.kind), Practice: "experience"}
 		if data, err := archetype.Prefill(r.Theme, req); err == nil {
 			*k.dst = editorURL(f.Kind, f.URL, f.Branch, path.Join("content", k.sec), map[string]string{"proposal": "nuova-proposta", "practice": "nuova-pratica"}[k.kind]+"/index.md", string(data))
 		}

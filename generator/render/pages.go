@@ -39,9 +39,6 @@ func (r *renderer) siteView() *SiteView {
 		Labels:      Labels{c.Plan.Labels.Goals, c.Plan.Labels.Objectives, c.Plan.Labels.Actions},
 		Generator:   "pspm " + r.Version,
 	}
-	if !s.Built.IsZero() {
-		v.Built = r.formatDate(s.Built)
-	}
 	if c.Brand.Logo != "" {
 		v.Logo = r.asset(c.Brand.Logo)
 	}
@@ -69,9 +66,7 @@ func (r *renderer) siteView() *SiteView {
 		}
 		v.Plan.Phases = append(v.Plan.Phases, pv)
 	}
-	// The day alone: a page shows the date, and the hour of the last commit would make
-	// every page differ from the previous build's (its fingerprint) after every commit.
-	v.Plan.Today, v.Plan.TodayAt = s.Built.Truncate(24*time.Hour), len(v.Plan.Phases)
+	v.Plan.TodayAt = len(v.Plan.Phases)
 	for i := range v.Plan.Phases {
 		if v.Plan.Phases[i].State == "current" && v.Plan.Current == nil {
 			v.Plan.Current = &v.Plan.Phases[i]
@@ -849,7 +844,7 @@ func (r *renderer) actionPage(a *site.Action) ([]byte, error) {
 		v.Contributes = append(v.Contributes, l)
 	}
 	if len(a.Series) > 0 {
-		// Up to the day of the last commit (as Plan.Today): its hour would change the chart
+		// Up to the day of the last commit (as Page.Today): its hour would change the chart
 		// at every commit.
 		v.ProgressChart = progressChart(a.Series, r.Site.Built.Truncate(24*time.Hour), r.tr.T("action.progress_chart", v.Title), r.tr)
 		v.Series = r.pointViews(a.Series)

@@ -885,6 +885,12 @@ func assetIn(base, p string) string { return base + strings.TrimPrefix(p, "/") }
 
 // page renders the template of kind with p as its data. It fills a copy of p: a page of
 // pspm serve renders again after each rebuild, from the same Page, on any goroutine.
+// datedKinds are the kinds of page that show the date the portal is as of (Page.AsOf).
+// None of them has an input key: each is fingerprinted from its view, which holds the
+// date.
+var datedKinds = map[string]bool{"home": true, "plan": true, "monitoring": true, "goal": true, "objective": true,
+	"action": true, "result": true, "opendata": true}
+
 func (r *renderer) page(kind string, in *Page) ([]byte, error) {
 	cp := *in
 	p := &cp
@@ -898,6 +904,12 @@ func (r *renderer) page(kind string, in *Page) ([]byte, error) {
 	p.Site = r.view
 	p.Kind = kind
 	p.Lang = r.lang
+	if datedKinds[kind] && !r.Site.Built.IsZero() {
+		// The day alone: the hour of the last commit would make these pages differ from
+		// the previous build's after every commit.
+		p.Today = r.Site.Built.Truncate(24 * time.Hour)
+		p.AsOf = r.formatDate(r.Site.Built)
+	}
 	if p.Permalink == "" {
 		p.Permalink = r.Config.AbsURL(strings.TrimPrefix(p.URL, r.base))
 	}

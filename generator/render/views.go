@@ -32,6 +32,14 @@ type Page struct {
 	// Follow says that Feed is the feed of the page's item alone (its changes, answers,
 	// amendments, votes, comments and progress): the page offers to follow it.
 	Follow bool
+	// AsOf is the date the content is as of, in the page's words ("10 novembre 2026"), and
+	// Today that day: only on the pages that measure the plan against the day (the home
+	// page's timeline, the plan, monitoring, goals, objectives, actions and results, the
+	// open data), empty on the others, whose bytes must not change with the day alone:
+	// a merge request merged on a new day would otherwise make every page of the portal
+	// again.
+	AsOf  string
+	Today time.Time
 
 	Home      *HomeView
 	Plan      *PlanView
@@ -87,7 +95,6 @@ type SiteView struct {
 	Plan        PlanSummary
 	Menu        []Link
 	Labels      Labels
-	Built       string // the date the content is as of, in the page's words ("10 novembre 2026")
 	Generator   string
 	Logo        string // the link to the logo, or empty
 	BrandCSS    string // the link to the stylesheet with the site's colours, or empty
@@ -136,8 +143,7 @@ type PlanSummary struct {
 	Actions   int
 	Phases    []PhaseView
 	Current   *PhaseView // the phase that holds the build date, if any
-	Today     time.Time  // the date the portal is as of: the content's (or commit's) date, never the clock
-	TodayAt   int        // the index of the first phase that starts after Today (len(Phases) when none)
+	TodayAt   int        // the index of the first phase that starts after the date the portal is as of (len(Phases) when none)
 }
 
 // PhaseView is a window of the participation timeline.
