@@ -249,3 +249,20 @@ func TestOnlyThePagesThatMeasureThePlanShowTheDateThePortalIsAsOf(t *testing.T) 
 	b.File("proposals/index.html", "date%3A&#43;AAAA-MM-GG", "js/forge.js")
 	b.File("js/forge.js", `"AAAA-MM-GG"`, "auxclick")
 }
+
+// TestALayoutThatShowsTheOldBuildDateSaysWhatTookItsPlace: a site's layout written when
+// every page showed the date (.Site.Built, .Site.Plan.Today) fails at its line, saying
+// that the page's .AsOf and .Today took their place.
+func TestALayoutThatShowsTheOldBuildDateSaysWhatTookItsPlace(t *testing.T) {
+	for _, use := range []string{"{{with .Site.Built}} · {{.}}{{end}}", "{{$p := .Site.Plan}}{{date $p.Today}}"} {
+		b := sitetest.Run(t, "-- layouts/partials/footer.html --\n{{define \"footer\" -}}\n<footer>"+use+"</footer>\n{{- end}}\n")
+		if b.Err == nil {
+			t.Fatalf("%s: the build succeeded", use)
+		}
+		for _, want := range []string{"layouts/partials/footer.html:2:", "the page's .AsOf (in words) and .Today (the day)"} {
+			if !strings.Contains(b.Err.Error(), want) {
+				t.Errorf("%s: the error does not say %q: %v", use, want, b.Err)
+			}
+		}
+	}
+}

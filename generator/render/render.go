@@ -885,6 +885,17 @@ func assetIn(base, p string) string { return base + strings.TrimPrefix(p, "/") }
 
 // page renders the template of kind with p as its data. It fills a copy of p: a page of
 // pspm serve renders again after each rebuild, from the same Page, on any goroutine.
+// movedField says how to fix a layout written for a pspm whose every page showed the
+// date the portal is as of (.Site.Built, .Site.Plan.Today), or nothing.
+func movedField(err error) string {
+	msg := err.Error()
+	if strings.Contains(msg, "can't evaluate field Built in type *render.SiteView") ||
+		strings.Contains(msg, "can't evaluate field Today in type render.PlanSummary") {
+		return "; the date the portal is as of is now the page's .AsOf (in words) and .Today (the day), on the home, plan, monitoring, goal, objective, result, action and open data pages only: write {{with .AsOf}}…{{end}} (a page that showed it everywhere would change with every day)"
+	}
+	return ""
+}
+
 // datedKinds are the kinds of page that show the date the portal is as of (Page.AsOf).
 // None of them has an input key: each is fingerprinted from its view, which holds the
 // date.
@@ -933,7 +944,7 @@ func (r *renderer) page(kind string, in *Page) ([]byte, error) {
 		b := r.bufs.Get().(*bytes.Buffer)
 		defer func() { b.Reset(); r.bufs.Put(b) }()
 		if err := t.ExecuteTemplate(b, "base", p); err != nil {
-			return nil, fmt.Errorf("template %s: %w", kind, err)
+			return nil, fmt.Errorf("template %s: %w%s", kind, err, movedField(err))
 		}
 		if err := r.cardFailed(); err != nil {
 			return nil, err
