@@ -20,9 +20,10 @@ import (
 // destination, no cache), on a Git repository of the synthetic portal of pspmsynth (by default
 // 1,000 proposals and 10,000 reactions; PSPM_BENCH_INCR_PROPOSALS=10000 for the size of
 // the README, with ten reactions a proposal). Each run builds cold, then commits and
-// builds in turn a vote, a new proposal, an answer and a tag change, all on the day of
-// the first commit (a new day renders every page, which shows the date), each with the
-// caches of the build before (.pspm/cache: the page cache and those of the stages before
+// builds in turn a vote, another vote merged the next day (as most merge requests land
+// on another day than the one before: only the pages that show the date the portal is as
+// of change with the day), a new proposal, an answer and a tag change, the others a
+// minute apart, each with the caches of the build before (.pspm/cache: the page cache and those of the stages before
 // render); the cold build has none. It reports the cold build's seconds and each change's build as a percentage of it. The repository and
 // outputs go to /dev/shm/incr-<proposals> when /dev/shm exists.
 func BenchmarkIncremental(b *testing.B) {
@@ -107,12 +108,9 @@ func BenchmarkIncremental(b *testing.B) {
 		// A run of -count picks the next proposals, so that every run changes something.
 		run := int(clock.Sub(time.Date(2025, 6, 2, 8, 0, 0, 0, time.UTC)) / time.Minute)
 		pick := func(k int) string { return proposals[(run*7+k)%len(proposals)].Name() }
-		steps := []struct {
-			name string
-			do   func()
-		}{
-			{"vote", func() {
-				file := filepath.Join(src, "content", "proposals", pick(0), "reactions", "m_ef.yaml")
+		vote := func(k int) func() {
+			return func() {
+				file := filepath.Join(src, "content", "proposals", pick(k), "reactions", "m_ef.yaml")
 				vote := "vote: support\n"
 				if data, err := os.ReadFile(file); err == nil && string(data) == vote {
 					vote = "vote: oppose\n"
@@ -123,7 +121,17 @@ func BenchmarkIncremental(b *testing.B) {
 				if err := os.WriteFile(file, []byte(vote), 0o644); err != nil {
 					b.Fatal(err)
 				}
-			}},
+			}
+		}
+		steps := []struct {
+			name string
+			do   func()
+			// nextDay: merged the day after the previous step, as most merge requests
+			// are (the other steps are a minute apart).
+			nextDay bool
+		}{
+			{"vote", vote(0), false},
+			{"vote-next-day", vote(3), true},
 			{"proposal", func() {
 				dir := filepath.Join(src, "content", "proposals", fmt.Sprintf("nuova-%d", run))
 				if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -133,7 +141,7 @@ func BenchmarkIncremental(b *testing.B) {
 				if err := os.WriteFile(filepath.Join(dir, "index.md"), []byte(text), 0o644); err != nil {
 					b.Fatal(err)
 				}
-			}},
+			}, false},
 			{"answer", func() {
 				// The first proposal from pick(1) on that has no answer yet.
 				for k := 1; k < len(proposals); k++ {
@@ -147,16 +155,19 @@ func BenchmarkIncremental(b *testing.B) {
 					})
 					return
 				}
-			}},
+			}, false},
 			{"tag", func() {
 				edit("content/proposals/"+pick(2)+"/index.md", func(s string) string {
 					return strings.Replace(s, "\ntags: [", "\ntags: [tag-"+strconv.Itoa(run)+", ", 1)
 				})
-			}},
+			}, false},
 		}
 		for _, s := range steps {
 			b.StopTimer()
 			s.do()
+			if s.nextDay {
+				clock = clock.Add(24 * time.Hour)
+			}
 			commit(s.name)
 			b.StartTimer()
 			d, res := build()
