@@ -68,6 +68,12 @@ func searchIndex(dir string, cfg *config.Config, s *site.Site, md *markdown.Rend
 	switch {
 	case serve && dir != "":
 		keepCache(dir, TextCache, texts.Encode(cacheVersion()), nil, "the next build converts every text again", errs)
+	case dir != "" && err != nil:
+		// The documents were not all made: the texts written so far would replace the
+		// previous cache with part of it. The previous one stays.
+		if spilled != nil {
+			spilled.Abort()
+		}
 	case dir != "":
 		keepTexts(dir, texts, spilled, errs)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 const cacheName = ".pspm/cache/history.json"
@@ -118,5 +119,63 @@ func TestAppendCacheStaysInsideTheFolder(t *testing.T) {
 	failing := func() ([]byte, error) { return nil, errors.New("no") }
 	if err := AppendCache(dir, cacheName, []byte("nope"), nil, failing); err == nil {
 		t.Error("whole's error was dropped")
+	}
+}
+
+// TestCacheFileCommitsOnceAndClearsWhatKilledBuildsLeft: a cache file is committed or
+// aborted once (what follows does nothing, and never removes another writer's file);
+// creating one removes the temporary files of the same cache that nobody wrote to for an
+// hour (a killed build's), and leaves a recent one (a build writing it now).
+func TestCacheFileCommitsOnceAndClearsWhatKilledBuildsLeft(t *testing.T) {
+	dir := t.TempDir()
+	c, err := CreateCache(dir, cacheName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Write([]byte("uno")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Commit(); err == nil {
+		t.Error("a second Commit succeeded")
+	}
+	c.Abort() // after Commit: nothing
+	full := filepath.Join(dir, filepath.FromSlash(cacheName))
+	if data, err := os.ReadFile(full); err != nil || string(data) != "uno" {
+		t.Fatalf("the committed cache: %q, %v", data, err)
+	}
+
+	old := filepath.Join(filepath.Dir(full), "."+filepath.Base(full)+".tmp-killed")
+	recent := filepath.Join(filepath.Dir(full), "."+filepath.Base(full)+".tmp-writing")
+	other := filepath.Join(filepath.Dir(full), ".other.bin.tmp-killed")
+	for _, f := range []string{old, recent, other} {
+		if err := os.WriteFile(f, []byte("a part"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hours := time.Now().Add(-2 * time.Hour)
+	for _, f := range []string{old, other} {
+		if err := os.Chtimes(f, hours, hours); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err = CreateCache(dir, cacheName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Abort()
+	c.Abort()
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("a killed build's temporary file is still there (%v)", err)
+	}
+	for _, f := range []string{recent, other} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("%s was removed: %v", filepath.Base(f), err)
+		}
+	}
+	if data, err := os.ReadFile(full); err != nil || string(data) != "uno" {
+		t.Errorf("an aborted cache file changed the cache: %q, %v", data, err)
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Writer receives the files of a built site. Implementations are safe for concurrent use.
@@ -690,6 +691,7 @@ func WriteCache(dir, name string, data []byte) error {
 type CacheFile struct {
 	f         *os.File
 	tmp, full string
+	done      bool // committed or aborted: what follows does nothing
 }
 
 // CreateCache starts writing the cache file name under dir.
@@ -701,6 +703,7 @@ func CreateCache(dir, name string) (*CacheFile, error) {
 	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 		return nil, err
 	}
+	staleTemps(full)
 	f, err := os.CreateTemp(filepath.Dir(full), "."+filepath.Base(full)+".tmp-*")
 	if err != nil {
 		return nil, err
@@ -711,8 +714,13 @@ func CreateCache(dir, name string) (*CacheFile, error) {
 // Write writes to the temporary file.
 func (c *CacheFile) Write(p []byte) (int, error) { return c.f.Write(p) }
 
-// Commit closes the temporary file and puts it in the cache's place.
+// Commit closes the temporary file and puts it in the cache's place. After Commit or
+// Abort, it does nothing and says so.
 func (c *CacheFile) Commit() error {
+	if c.done {
+		return errCacheFileDone
+	}
+	c.done = true
 	if err := c.f.Close(); err != nil {
 		os.Remove(c.tmp)
 		return err
@@ -724,8 +732,28 @@ func (c *CacheFile) Commit() error {
 	return nil
 }
 
-// Abort closes and removes the temporary file: the previous cache stays.
+// Abort closes and removes the temporary file: the previous cache stays. After Commit or
+// Abort, it does nothing.
 func (c *CacheFile) Abort() {
+	if c.done {
+		return
+	}
+	c.done = true
 	c.f.Close()
 	os.Remove(c.tmp)
+}
+
+var errCacheFileDone = errors.New("the cache file was committed or aborted already")
+
+// staleTemps removes the temporary files of the cache at full that no build has written
+// to for an hour: a build that was killed while it wrote one (the search texts of a large
+// portal are hundreds of megabytes) leaves it behind, and the next would leave another.
+// A build writing one now touches it as it goes.
+func staleTemps(full string) {
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(full), "."+filepath.Base(full)+".tmp-*"))
+	for _, m := range matches {
+		if fi, err := os.Lstat(m); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > time.Hour {
+			os.Remove(m)
+		}
+	}
 }
