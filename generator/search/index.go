@@ -383,8 +383,13 @@ func diff(old, cur []docHash) (changed []int, deleted []string) {
 	return changed, deleted
 }
 
-// encodeHashes writes hashes as (uvarint length, ID, 16-byte hash)*.
+// encodeHashes writes hashes as (uvarint length, ID, 16-byte hash)*. An empty list is
+// one byte, emptyHashes: a list that is there (finish stores it in place of the previous
+// one), which bleve would not keep as an empty value.
 func encodeHashes(h []docHash) []byte {
+	if len(h) == 0 {
+		return []byte{emptyHashes}
+	}
 	var b bytes.Buffer
 	var n [binary.MaxVarintLen64]byte
 	for _, d := range h {
@@ -395,7 +400,14 @@ func encodeHashes(h []docHash) []byte {
 	return b.Bytes()
 }
 
+// emptyHashes is the list of no document: a length of more than the bytes that follow
+// in any other list.
+const emptyHashes = 0xff
+
 func decodeHashes(data []byte) ([]docHash, error) {
+	if len(data) == 1 && data[0] == emptyHashes {
+		return []docHash{}, nil
+	}
 	var out []docHash
 	for len(data) > 0 {
 		n, k := binary.Uvarint(data)

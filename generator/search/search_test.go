@@ -666,3 +666,60 @@ func TestPlanItemsAreOneDocumentPerDistinctText(t *testing.T) {
 		t.Errorf("azione in the draft finds %v", got)
 	}
 }
+
+// TestAnIndexEmptiedAndFilledAgainFindsItsDocuments: every document removed (pspm serve
+// after every proposal was deleted, or a build of a portal with none), then the same
+// documents back: they are indexed again and found, by Update as by Build, and a build
+// of nothing over an empty index does not take it for an interrupted one.
+func TestAnIndexEmptiedAndFilledAgainFindsItsDocuments(t *testing.T) {
+	_, docs := demoDocs(t)
+	docs = docs[:40]
+	dir := filepath.Join(t.TempDir(), "search")
+	x, _, err := search.Build(dir, docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ids(find(t, x, search.Request{Q: "servizi digitali", Size: 20}))
+	if len(want) == 0 {
+		t.Fatal("the documents find nothing: the test cannot tell")
+	}
+	if _, err := x.Update(nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(find(t, x, search.Request{Q: "servizi digitali", Size: 20})); len(got) != 0 {
+		t.Fatalf("every document removed, the index still finds %v", got)
+	}
+	st, err := x.Update(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Indexed != len(docs) {
+		t.Errorf("the documents back: %d indexed, want %d", st.Indexed, len(docs))
+	}
+	if got := ids(find(t, x, search.Request{Q: "servizi digitali", Size: 20})); !slices.Equal(got, want) {
+		t.Errorf("Update: the documents back find %v, want %v", got, want)
+	}
+	_ = x.Close()
+
+	x, _, err = search.Build(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = x.Close()
+	x, st, err = search.Build(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Rebuilt != "" {
+		t.Errorf("a build of nothing over an empty index rebuilt it: %q", st.Rebuilt)
+	}
+	_ = x.Close()
+	x, _, err = search.Build(dir, docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(find(t, x, search.Request{Q: "servizi digitali", Size: 20})); !slices.Equal(got, want) {
+		t.Errorf("Build: the documents back find %v, want %v", got, want)
+	}
+	_ = x.Close()
+}
