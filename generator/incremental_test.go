@@ -99,6 +99,11 @@ func TestIncrementalBuildIsByteIdenticalToColdBuild(t *testing.T) {
 		{"new proposal", "2025-02-04T09:00:00Z", func() {
 			g.write("content/proposals/p2/index.md", "---\ntitle: Proposta due\nbody: c_h223\nauthors: [Marco Bianchi]\ndate: 2025-02-04\ntags: [Cloud]\nstatus: open\n---\nTesto della seconda proposta.\n")
 		}, false},
+		// MEF reports an action's progress: the plan's progress changes, which only the
+		// home page, the plan's and the monitoring pages show.
+		{"progress report", "2025-02-04T11:00:00Z", func() {
+			g.write("content/plan/actions/a1.md", strings.Replace(g.read("content/plan/actions/a1.md"), "progress: 40\n", "progress: 55\n", 1))
+		}, true},
 		{"answer", "2025-02-04T12:00:00Z", func() {
 			g.write("content/proposals/p1/index.md", strings.Replace(g.read("content/proposals/p1/index.md"), "status: open\n", "status: under-review\nanswer: {date: 2025-02-04, text: Ci stiamo lavorando.}\n", 1))
 		}, true},

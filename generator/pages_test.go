@@ -251,15 +251,19 @@ func TestOnlyThePagesThatMeasureThePlanShowTheDateThePortalIsAsOf(t *testing.T) 
 }
 
 // TestALayoutThatShowsTheOldBuildDateSaysWhatTookItsPlace: a site's layout written when
-// every page showed the date (.Site.Built, .Site.Plan.Today) fails at its line, saying
-// that the page's .AsOf and .Today took their place.
+// every page could show the date (.Site.Built, .Site.Plan.Today) or the plan's progress
+// (.Site.Plan.Progress) fails at its line, saying what took their place.
 func TestALayoutThatShowsTheOldBuildDateSaysWhatTookItsPlace(t *testing.T) {
-	for _, use := range []string{"{{with .Site.Built}} · {{.}}{{end}}", "{{$p := .Site.Plan}}{{date $p.Today}}"} {
+	for use, hint := range map[string]string{
+		"{{with .Site.Built}} · {{.}}{{end}}":   "the page's .AsOf (in words) and .Today (the day)",
+		"{{$p := .Site.Plan}}{{date $p.Today}}": "the page's .AsOf (in words) and .Today (the day)",
+		"{{$p := .Site.Plan}}{{$p.Progress}} %": "now .Home.Progress and .Home.Actions",
+	} {
 		b := sitetest.Run(t, "-- layouts/partials/footer.html --\n{{define \"footer\" -}}\n<footer>"+use+"</footer>\n{{- end}}\n")
 		if b.Err == nil {
 			t.Fatalf("%s: the build succeeded", use)
 		}
-		for _, want := range []string{"layouts/partials/footer.html:2:", "the page's .AsOf (in words) and .Today (the day)"} {
+		for _, want := range []string{"layouts/partials/footer.html:2:", hint} {
 			if !strings.Contains(b.Err.Error(), want) {
 				t.Errorf("%s: the error does not say %q: %v", use, want, b.Err)
 			}

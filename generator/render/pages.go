@@ -51,7 +51,7 @@ func (r *renderer) siteView() *SiteView {
 	} else if r.lang != c.Languages[0] {
 		planLang = c.Languages[0]
 	}
-	v.Plan = PlanSummary{Title: planTitle, TitleLang: planLang, Period: s.Plan.Period, Progress: s.Progress.Percent, Actions: s.Progress.Actions}
+	v.Plan = PlanSummary{Title: planTitle, TitleLang: planLang, Period: s.Plan.Period}
 	if b := s.Plan.OwnerBody; b != nil {
 		v.Plan.Owner = Link{b.Name, r.link(b.URL())}
 	}
@@ -698,7 +698,7 @@ func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, it
 
 func (r *renderer) homePage() ([]byte, error) {
 	s := r.Site
-	h := &HomeView{Intro: "", Counts: Counts{len(s.Goals), len(s.Objectives), len(s.Actions), len(s.Proposals), len(s.Practices), len(s.Bodies), len(s.Reactions), len(s.Feedback)}}
+	h := &HomeView{Intro: "", Progress: s.Progress.Percent, Actions: s.Progress.Actions, Counts: Counts{len(s.Goals), len(s.Objectives), len(s.Actions), len(s.Proposals), len(s.Practices), len(s.Bodies), len(s.Reactions), len(s.Feedback)}}
 	for _, ph := range r.view.Plan.Phases {
 		switch {
 		case ph.State == "current":

@@ -885,13 +885,18 @@ func assetIn(base, p string) string { return base + strings.TrimPrefix(p, "/") }
 
 // page renders the template of kind with p as its data. It fills a copy of p: a page of
 // pspm serve renders again after each rebuild, from the same Page, on any goroutine.
-// movedField says how to fix a layout written for a pspm whose every page showed the
-// date the portal is as of (.Site.Built, .Site.Plan.Today), or nothing.
+// movedField says how to fix a layout written for a pspm whose every page could show
+// the date the portal is as of (.Site.Built, .Site.Plan.Today) or the plan's progress
+// (.Site.Plan.Progress, .Site.Plan.Actions), or nothing.
 func movedField(err error) string {
 	msg := err.Error()
-	if strings.Contains(msg, "can't evaluate field Built in type *render.SiteView") ||
-		strings.Contains(msg, "can't evaluate field Today in type render.PlanSummary") {
+	switch {
+	case strings.Contains(msg, "can't evaluate field Built in type *render.SiteView"),
+		strings.Contains(msg, "can't evaluate field Today in type render.PlanSummary"):
 		return "; the date the portal is as of is now the page's .AsOf (in words) and .Today (the day), on the home, plan, monitoring, goal, objective, result, action and open data pages only: write {{with .AsOf}}…{{end}} (a page that showed it everywhere would change with every day)"
+	case strings.Contains(msg, "can't evaluate field Progress in type render.PlanSummary"),
+		strings.Contains(msg, "can't evaluate field Actions in type render.PlanSummary"):
+		return "; the plan's progress is now .Home.Progress and .Home.Actions, on the home page (the monitoring page has its own): every progress report would change a page that showed it everywhere"
 	}
 	return ""
 }

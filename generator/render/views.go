@@ -139,8 +139,6 @@ type PlanSummary struct {
 	TitleLang string // the language of Title when it is not the page's (not translated)
 	Period    string
 	Owner     Link
-	Progress  int
-	Actions   int
 	Phases    []PhaseView
 	Current   *PhaseView // the phase that holds the build date, if any
 	TodayAt   int        // the index of the first phase that starts after the date the portal is as of (len(Phases) when none)
@@ -254,13 +252,16 @@ type PageLink struct {
 
 // HomeView is the home page.
 type HomeView struct {
-	Intro          template.HTML
-	Open           []PhaseView // phases open now, with what they open
-	Next           *PhaseView  // the next phase, if none is open
-	MostSupported  []*Card
-	LatestProps    []*Card
-	LatestPractice []*Card
-	Counts         Counts
+	Intro template.HTML
+	// Progress is the plan's progress (0-100) over its Actions: on the home page only,
+	// since every progress report changes it, and with it every page that showed it.
+	Progress, Actions int
+	Open              []PhaseView // phases open now, with what they open
+	Next              *PhaseView  // the next phase, if none is open
+	MostSupported     []*Card
+	LatestProps       []*Card
+	LatestPractice    []*Card
+	Counts            Counts
 }
 
 // Counts sums up the portal.
