@@ -22,8 +22,8 @@ import (
 // the README, with ten reactions a proposal). Each run builds cold, then commits and
 // builds in turn a vote, another vote merged the next day (as most merge requests land
 // on another day than the one before: only the pages that show the date the portal is as
-// of change with the day), a new proposal, an answer and a tag change, the others a
-// minute apart, each with the caches of the build before (.pspm/cache: the page cache and those of the stages before
+// of change with the day), a new proposal, an answer, an action's progress report and a
+// tag change, the others a minute apart, each with the caches of the build before (.pspm/cache: the page cache and those of the stages before
 // render); the cold build has none. It reports the cold build's seconds and each change's build as a percentage of it. The repository and
 // outputs go to /dev/shm/incr-<proposals> when /dev/shm exists.
 func BenchmarkIncremental(b *testing.B) {
@@ -155,6 +155,23 @@ func BenchmarkIncremental(b *testing.B) {
 					})
 					return
 				}
+			}, false},
+			{"progress", func() {
+				// MEF reports an action's progress: the first action, 1 to 99 in turn.
+				actions, err := filepath.Glob(filepath.Join(src, "content", "plan", "actions", "*.md"))
+				if err != nil || len(actions) == 0 {
+					b.Fatalf("no action to report on (%v)", err)
+				}
+				sort.Strings(actions)
+				file, _ := filepath.Rel(src, actions[0])
+				edit(filepath.ToSlash(file), func(s string) string {
+					i := strings.Index(s, "\nprogress: ")
+					if i < 0 {
+						b.Fatalf("%s has no progress", file)
+					}
+					j := i + 1 + strings.IndexByte(s[i+1:], '\n')
+					return s[:i] + "\nprogress: " + strconv.Itoa(1+run%99) + s[j:]
+				})
 			}, false},
 			{"tag", func() {
 				edit("content/proposals/"+pick(2)+"/index.md", func(s string) string {
