@@ -2,6 +2,7 @@ package generator_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -269,4 +270,20 @@ func TestALayoutThatShowsTheOldBuildDateSaysWhatTookItsPlace(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestOnlyAListsFirstPageCountsItsFilters: the filters of a list have their counts on its
+// first page only, so that a new proposal or a change of status does not change every
+// page of every list; the later pages keep the filters' links.
+func TestOnlyAListsFirstPageCountsItsFilters(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("-- pspm.yaml --\npaginate: 2\n")
+	for i := 2; i <= 5; i++ {
+		fmt.Fprintf(&b, "-- content/proposals/p%d/index.md --\n---\ntitle: Proposta %d\nbody: c_h223\ndate: 2025-02-0%d\nstatus: accepted\n---\nTesto.\n", i, i, i)
+	}
+	sitetest.Run(t, b.String()).OK().
+		File("proposals/index.html", `href="/proposals/status/accepted/" class="filter filter-status">Accolta <span class="count">4</span></a>`, `<span class="count">1</span>`).
+		File("proposals/page/2/index.html", `href="/proposals/status/accepted/" class="filter filter-status">Accolta</a>`, `! class="count"`).
+		File("proposals/status/accepted/index.html", `class="count"`).
+		File("proposals/status/accepted/page/2/index.html", `! class="count"`, `aria-current="page">Accolta</a>`)
 }

@@ -668,16 +668,20 @@ func (r *renderer) paginate(kind, base, heading, intro string, crumbs []Link, it
 			title = r.tr.T("pager.title", heading, n, pages)
 		}
 		fs := filters
-		if n > 1 { // the long list of bodies only on the first page, to keep pages light
+		if n > 1 {
+			// The long list of bodies only on the first page, to keep pages light, and
+			// the counts too: every new proposal or change of status changes them, and
+			// with them every page of every list, though no card moved on most.
 			fs = nil
 			for _, f := range filters {
 				if f.Group != "body" {
+					f.Count = 0
 					fs = append(fs, f)
 				}
 			}
 		}
 		p := &Page{Title: title, URL: r.link(pageURL(n)), Breadcrumbs: crumbs,
-			List: &ListView{Heading: heading, Intro: intro, Cards: cards, Filters: fs, Pager: pager}}
+			List: &ListView{Heading: heading, Intro: intro, Cards: cards, Filters: fs, Counts: n == 1, Pager: pager}}
 		if kind != "tag" && n == 1 {
 			p.List.Forge = r.newLinks
 		}

@@ -222,7 +222,9 @@ type ListView struct {
 	Intro   string
 	Cards   []*Card
 	Filters []Filter // other lists of the same section (by status, kind, body)
-	Pager   Pager
+	// Counts says that the filters have their counts: on the first page of a list only.
+	Counts bool
+	Pager  Pager
 }
 
 // Filter is a link to a narrower list, with how many items it holds.
