@@ -22,8 +22,8 @@ import (
 // the README, with ten reactions a proposal). Each run builds cold, then commits and
 // builds in turn a vote, another vote merged the next day (as most merge requests land
 // on another day than the one before: only the pages that show the date the portal is as
-// of change with the day), a new proposal, an answer, an action's progress report and a
-// tag change, the others a minute apart, each with the caches of the build before (.pspm/cache: the page cache and those of the stages before
+// of change with the day), a new proposal, an answer, a change of a proposal's status, an
+// action's progress report and a tag change, the others a minute apart, each with the caches of the build before (.pspm/cache: the page cache and those of the stages before
 // render); the cold build has none. It reports the cold build's seconds and each change's build as a percentage of it. The repository and
 // outputs go to /dev/shm/incr-<proposals> when /dev/shm exists.
 func BenchmarkIncremental(b *testing.B) {
@@ -155,6 +155,21 @@ func BenchmarkIncremental(b *testing.B) {
 					})
 					return
 				}
+			}, false},
+			{"status", func() {
+				// MEF accepts a proposal, or takes it back under review.
+				edit("content/proposals/"+pick(5)+"/index.md", func(s string) string {
+					i := strings.Index(s, "\nstatus: ")
+					if i < 0 {
+						b.Fatalf("%s has no status", pick(5))
+					}
+					j := i + 1 + strings.IndexByte(s[i+1:], '\n')
+					status := "accepted"
+					if s[i:j] == "\nstatus: accepted" {
+						status = "under-review"
+					}
+					return s[:i] + "\nstatus: " + status + s[j:]
+				})
 			}, false},
 			{"progress", func() {
 				// MEF reports an action's progress: the first action, from 0 to 100 or back,
