@@ -108,6 +108,21 @@ func BenchmarkIncremental(b *testing.B) {
 		// A run of -count picks the next proposals, so that every run changes something.
 		run := int(clock.Sub(time.Date(2025, 6, 2, 8, 0, 0, 0, time.UTC)) / time.Minute)
 		pick := func(k int) string { return proposals[(run*7+k)%len(proposals)].Name() }
+		// toggle sets the front matter's key of file to one, or to other when it is one.
+		toggle := func(file, key, one, other string) {
+			edit(file, func(s string) string {
+				i := strings.Index(s, "\n"+key+": ")
+				if i < 0 {
+					b.Fatalf("%s has no %s", file, key)
+				}
+				j := i + 1 + strings.IndexByte(s[i+1:], '\n')
+				v := one
+				if s[i:j] == "\n"+key+": "+one {
+					v = other
+				}
+				return s[:i] + "\n" + key + ": " + v + s[j:]
+			})
+		}
 		vote := func(k int) func() {
 			return func() {
 				file := filepath.Join(src, "content", "proposals", pick(k), "reactions", "m_ef.yaml")
@@ -158,18 +173,7 @@ func BenchmarkIncremental(b *testing.B) {
 			}, false},
 			{"status", func() {
 				// MEF accepts a proposal, or takes it back under review.
-				edit("content/proposals/"+pick(5)+"/index.md", func(s string) string {
-					i := strings.Index(s, "\nstatus: ")
-					if i < 0 {
-						b.Fatalf("%s has no status", pick(5))
-					}
-					j := i + 1 + strings.IndexByte(s[i+1:], '\n')
-					status := "accepted"
-					if s[i:j] == "\nstatus: accepted" {
-						status = "under-review"
-					}
-					return s[:i] + "\nstatus: " + status + s[j:]
-				})
+				toggle("content/proposals/"+pick(5)+"/index.md", "status", "accepted", "under-review")
 			}, false},
 			{"progress", func() {
 				// MEF reports an action's progress: the first action, from 0 to 100 or back,
@@ -180,18 +184,7 @@ func BenchmarkIncremental(b *testing.B) {
 				}
 				sort.Strings(actions)
 				file, _ := filepath.Rel(src, actions[0])
-				edit(filepath.ToSlash(file), func(s string) string {
-					i := strings.Index(s, "\nprogress: ")
-					if i < 0 {
-						b.Fatalf("%s has no progress", file)
-					}
-					j := i + 1 + strings.IndexByte(s[i+1:], '\n')
-					progress := "100"
-					if s[i:j] == "\nprogress: 100" {
-						progress = "0"
-					}
-					return s[:i] + "\nprogress: " + progress + s[j:]
-				})
+				toggle(filepath.ToSlash(file), "progress", "100", "0")
 			}, false},
 			{"tag", func() {
 				edit("content/proposals/"+pick(2)+"/index.md", func(s string) string {
