@@ -880,11 +880,20 @@ func (p *portal) checkForgeDate(t *testing.T) {
 				const before = a.href;
 				document.addEventListener('click', e => e.preventDefault(), {once: true});
 				a.click();
+				const other = document.createElement('a');
+				other.href = 'https://example.org/AAAA-MM-GG?date=AAAA-MM-GG';
+				other.textContent = 'x';
+				document.querySelector('main').appendChild(other);
+				document.addEventListener('click', e => e.preventDefault(), {once: true});
+				other.click();
 				const d = new Date();
 				const today = d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
-				return [before, a.href, today];
+				return [before, a.href, today, other.href];
 			})()`)
 			before, after, today := got[0], got[1], got[2]
+			if got[3] != "https://example.org/AAAA-MM-GG?date=AAAA-MM-GG" {
+				t.Errorf("a link that is not a forge button's file changed: %s", got[3])
+			}
 			if !strings.Contains(before, "AAAA-MM-GG") {
 				t.Fatalf("the comment button's file has no placeholder date before it is followed: %s", before)
 			}
