@@ -248,7 +248,7 @@ func TestOnlyThePagesThatMeasureThePlanShowTheDateThePortalIsAsOf(t *testing.T) 
 	}
 	b.File("proposals/p1/index.html", "date%3A&#43;AAAA-MM-GG", "js/forge.js", "AAAA-MM-GG, scrivete quella di oggi")
 	b.File("proposals/index.html", "date%3A&#43;AAAA-MM-GG", "js/forge.js")
-	b.File("js/forge.js", `"AAAA-MM-GG"`, "auxclick")
+	b.File("js/forge.js", `"date%3A+AAAA-MM-GG"`, "auxclick")
 }
 
 // TestALayoutThatShowsTheOldBuildDateSaysWhatTookItsPlace: a site's layout written when
