@@ -388,7 +388,10 @@ func (r *renderer) openData() []task {
 			return out
 		}),
 		streamTask("api/v1/votes.json", func(w io.Writer) error {
-			return jsonEach(w, len(s.Reactions), func(i int) any { return r.voteOf(s.Reactions[i]) })
+			return jsonRows(w, len(s.Reactions), func(b []byte, i int) ([]byte, error) {
+				v := r.voteOf(s.Reactions[i])
+				return appendVoteJSON(b, &v), nil
+			})
 		}),
 		jsonTask("api/v1/participants.json", func() any { return r.participantsJSON() }),
 		jsonTask("api/v1/supports.json", func() any { return r.supportsJSON() }),
@@ -832,17 +835,25 @@ func jsonLines(w io.Writer, v any) error {
 // made when it is written: votes.json of a million votes is 400 MB, and its records as a
 // slice were 290 MB more.
 func jsonEach(w io.Writer, n int, elem func(i int) any) error {
+	return jsonRows(w, n, func(b []byte, i int) ([]byte, error) {
+		e, err := json.Marshal(elem(i))
+		return append(b, e...), err
+	})
+}
+
+// jsonRows is jsonEach where row appends the JSON of element i to b.
+func jsonRows(w io.Writer, n int, row func(b []byte, i int) ([]byte, error)) error {
 	var line []byte
 	for i := range n {
-		e, err := json.Marshal(elem(i))
-		if err != nil {
-			return err
-		}
 		line = append(line[:0], ",\n"...)
 		if i == 0 {
 			line[0] = '['
 		}
-		if _, err := w.Write(append(line, e...)); err != nil {
+		var err error
+		if line, err = row(line, i); err != nil {
+			return err
+		}
+		if _, err := w.Write(line); err != nil {
 			return err
 		}
 	}
