@@ -45,13 +45,20 @@ type inputRefs struct {
 	// memo, when set, holds the encodings of the votes (inputs.encoded): a vote is
 	// encoded once, for its item's pages and for its voter's, in both languages. Nil in
 	// the encoding of a vote itself, which never waits for another.
-	memo  *inputs
-	seen  map[seenKey]int
+	memo *inputs
+	// verdicts, when set, holds the encodings of the verdicts: the reactions whose
+	// verdicts are equal share one (a million reactions, a few hundred verdicts), which
+	// is then encoded once for the build, and by its digest in every vote.
+	verdicts *inputs
+	seen     map[seenKey]int
 	refs  []any
 	index map[seenKey]int
 }
 
-var reactionPtrType = reflect.TypeFor[*site.Reaction]()
+var (
+	reactionPtrType = reflect.TypeFor[*site.Reaction]()
+	verdictPtrType  = reflect.TypeFor[*site.Verdict]()
+)
 
 // ref is the number of the entity ref among those the encoding points to.
 func (in *inputRefs) ref(k seenKey, ref any) int {
@@ -70,7 +77,12 @@ func (in *inputRefs) ref(k seenKey, ref any) int {
 // vote encodes the vote v by its own encoding, made once for the build, and the numbers
 // the entities it points to have here.
 func (in *inputRefs) vote(e *encoder, v reflect.Value) bool {
-	sub := in.memo.encoded(inputID{"vote", v.UnsafePointer(), 0}, nil, true, v.Elem(), nil)
+	return in.memoized(e, in.memo.encoded(inputID{"vote", v.UnsafePointer(), 0}, nil, true, v.Elem(), nil))
+}
+
+// memoized encodes a value by its own encoding sub, made once for the build, and the
+// numbers the entities it points to have here.
+func (in *inputRefs) memoized(e *encoder, sub *encodedInput) bool {
 	if !sub.ok {
 		return false
 	}
@@ -132,6 +144,10 @@ func (in *inputRefs) pointer(e *encoder, v reflect.Value) (done, ok bool) {
 	case reactionPtrType:
 		if in.memo != nil {
 			return true, in.vote(e, v)
+		}
+	case verdictPtrType:
+		if in.verdicts != nil {
+			return true, in.memoized(e, in.verdicts.encoded(inputID{"verdict", v.UnsafePointer(), 0}, nil, true, v.Elem(), nil))
 		}
 	}
 	if n, met := in.seen[k]; met {
@@ -230,7 +246,7 @@ func (s *inputs) encoded(id inputID, root *site.Item, links bool, v reflect.Valu
 	s.mu.Unlock()
 	in.once.Do(func() {
 		e := getEncoder()
-		refs := &inputRefs{root: root, links: links, memo: memo}
+		refs := &inputRefs{root: root, links: links, memo: memo, verdicts: s}
 		e.in = refs
 		e.str("pspm input 1")
 		e.str(id.what)
