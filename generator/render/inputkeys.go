@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"errors"
 	"reflect"
 	"sync"
@@ -270,11 +271,43 @@ func (r *renderer) withLinks(e *encoder, in *encodedInput) bool {
 	}
 	e.b = append(e.b, in.sum[:]...)
 	for _, ref := range in.refs {
-		if !r.refLink(e, ref) {
+		if !r.memoLink(e, ref) {
 			return false
 		}
 	}
 	return true
+}
+
+// memoLink is refLink, made once per entity and language.
+func (r *renderer) memoLink(e *encoder, ref any) bool {
+	rv := reflect.ValueOf(ref)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return r.refLink(e, ref)
+	}
+	t, p := rv.Type(), rv.UnsafePointer()
+	r.linksMu.RLock()
+	m, known := r.links[p]
+	r.linksMu.RUnlock()
+	if known && m.t == t { // an entity and the item it embeds share their address
+		e.b = append(e.b, m.b...)
+		return m.ok
+	}
+	sub := getEncoder()
+	m = memoLinkOf{t: t, ok: r.refLink(sub, ref)}
+	if m.ok {
+		m.b = bytes.Clone(sub.b)
+		e.b = append(e.b, sub.b...)
+	}
+	putEncoder(sub)
+	if !known {
+		r.linksMu.Lock()
+		if r.links == nil {
+			r.links = map[unsafe.Pointer]memoLinkOf{}
+		}
+		r.links[p] = m
+		r.linksMu.Unlock()
+	}
+	return m.ok
 }
 
 // inputKey is the input key of the page (kind "page") or feed (kind "feed") of the

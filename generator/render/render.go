@@ -16,12 +16,14 @@ import (
 	template "github.com/pspm-dev/pspm/generator/internal/tmpl/html"
 	"io"
 	"io/fs"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
@@ -136,6 +138,19 @@ type renderer struct {
 	globalOnce sync.Once
 	global     Fingerprint
 	globalOK   bool
+	// links are the input encodings of the links to the entities items point to, in
+	// this language, by entity (refLink): a body's votes point to 10,000 items, an item
+	// to hundreds of bodies, and each link was made again for every row.
+	linksMu sync.RWMutex
+	links   map[unsafe.Pointer]memoLinkOf
+}
+
+// memoLinkOf is the input encoding of the link to an entity of type t (refLink); ok is
+// false when it has none.
+type memoLinkOf struct {
+	t  reflect.Type
+	b  []byte
+	ok bool
 }
 
 // Render writes the whole portal to w: every page in every language of the site (the
