@@ -256,24 +256,21 @@ func (k *pageKeeper) save(errs *diag.List) {
 	files := k.rec.files
 	k.rec.mu.Unlock()
 	for _, f := range files {
-		fp, ok := k.fps[f.Path]
+		fp, ok := k.fps[f.path]
 		if !ok {
 			continue
 		}
-		e := pageEntry{fp: fp, size: f.Size}
-		if unhex(e.sum[:], f.SHA256) != nil {
+		e := pageEntry{fp: fp, size: f.size, sum: f.sum}
+		if was, kept := k.seen[f.path]; kept && was.fp == fp && was.size == e.size && was.sum == e.sum {
+			c.pages[f.path] = was
 			continue
 		}
-		if was, kept := k.seen[f.Path]; kept && was.fp == fp && was.size == e.size && was.sum == e.sum {
-			c.pages[f.Path] = was
-			continue
-		}
-		fi, err := os.Lstat(filepath.Join(k.dest, filepath.FromSlash(f.Path)))
+		fi, err := os.Lstat(filepath.Join(k.dest, filepath.FromSlash(f.path)))
 		if err != nil || fi.Size() != e.size {
 			continue
 		}
 		e.mtime = fi.ModTime().UnixNano()
-		c.pages[f.Path] = e
+		c.pages[f.path] = e
 	}
 	err := output.WriteCache(k.dir, PageCache, c.encode())
 	if err == nil {

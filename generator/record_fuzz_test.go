@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"testing"
 )
@@ -22,6 +23,14 @@ func FuzzAppendEntry(f *testing.F) {
 		got, err := appendEntry([]byte("x"), e)
 		if err != nil || !bytes.Equal(got, append([]byte("x"), want...)) {
 			t.Fatalf("appendEntry(%q) = %q, %v; json.Marshal gives %q", path, got, err, want)
+		}
+		// The recorder's own entries: the sum as bytes, written in hexadecimal.
+		r := recorded{path: path, size: size, sum: sha256.Sum256([]byte(sum))}
+		if want, err = json.Marshal(r.entry()); err != nil {
+			t.Fatal(err)
+		}
+		if got, err = appendRecorded([]byte("x"), &r); err != nil || !bytes.Equal(got, append([]byte("x"), want...)) {
+			t.Fatalf("appendRecorded(%q) = %q, %v; json.Marshal gives %q", path, got, err, want)
 		}
 	})
 }
