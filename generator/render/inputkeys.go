@@ -52,8 +52,8 @@ type inputRefs struct {
 	// is then encoded once for the build, and by its digest in every vote.
 	verdicts *inputs
 	seen     map[seenKey]int
-	refs  []any
-	index map[seenKey]int
+	refs     []any
+	index    map[seenKey]int
 }
 
 var (
