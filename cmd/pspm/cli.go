@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -139,7 +140,7 @@ func (g *globals) report(res *generator.Result, format string) error {
 }
 
 func (g *globals) buildCmd() *cobra.Command {
-	var dest, baseURL, key, cpuProfile string
+	var dest, baseURL, key, cpuProfile, memProfile string
 	var verbose, offline, sign bool
 	c := &cobra.Command{
 		Use:   "build",
@@ -161,6 +162,13 @@ func (g *globals) buildCmd() *cobra.Command {
 					return err
 				}
 				defer stop()
+			}
+			if memProfile != "" {
+				write, err := startMemProfile(memProfile)
+				if err != nil {
+					return err
+				}
+				defer write()
 			}
 			var signer *signature.Signer
 			if sign || key != "" {
@@ -206,6 +214,7 @@ func (g *globals) buildCmd() *cobra.Command {
 	c.Flags().BoolVar(&sign, "sign", false, "sign the build record (api/v1/build.json.sig) with Git's signing key (gpg.format, user.signingKey)")
 	c.Flags().StringVar(&key, "key", "", "the key that signs the build record (SSH: default git config user.signingKey; OpenPGP: an armored secret key); implies --sign")
 	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the build to this file, for go tool pprof")
+	c.Flags().StringVar(&memProfile, "memprofile", "", "write a profile of what the build allocated (and what it still held at the end) to this file, for go tool pprof")
 	return c
 }
 
@@ -221,6 +230,26 @@ func startCPUProfile(path string) (func(), error) {
 		return nil, fmt.Errorf("--cpuprofile: %w", err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// startMemProfile records every allocation from now on (as go test -memprofile does),
+// and returns the function that writes the profile into the file path, created at once
+// so that a path that cannot be written fails before the build starts.
+func startMemProfile(path string) (write func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	rate := runtime.MemProfileRate
+	runtime.MemProfileRate = 4096
+	return func() {
+		runtime.GC() // the profile's "in use" as of the end of the build
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			fmt.Fprintf(os.Stderr, "warning: --memprofile: %v\n", err)
+		}
+		f.Close()
+		runtime.MemProfileRate = rate
+	}, nil
 }
 
 func (g *globals) checkCmd() *cobra.Command {
