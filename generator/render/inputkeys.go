@@ -53,6 +53,7 @@ type inputRefs struct {
 	verdicts *inputs
 	seen     map[seenKey]int
 	refs     []any
+	keys     []seenKey // of the first smallRefs refs, before index is made
 	index    map[seenKey]int
 }
 
@@ -61,19 +62,38 @@ var (
 	verdictPtrType  = reflect.TypeFor[*site.Verdict]()
 )
 
-// ref is the number of the entity ref among those the encoding points to.
+// ref is the number of the entity ref among those the encoding points to. A vote points
+// to two entities, an item to a dozen: they are looked for one by one among the first
+// smallRefs, and a map is made only past them (a map for each of 100,000 votes was a
+// twentieth of what a build after one vote allocated).
 func (in *inputRefs) ref(k seenKey, ref any) int {
+	if in.index == nil {
+		for i, known := range in.keys {
+			if known == k {
+				return i
+			}
+		}
+		if len(in.keys) < smallRefs {
+			in.keys = append(in.keys, k)
+			in.refs = append(in.refs, ref)
+			return len(in.refs) - 1
+		}
+		in.index = make(map[seenKey]int, 2*smallRefs)
+		for i, known := range in.keys {
+			in.index[known] = i
+		}
+	}
 	i, known := in.index[k]
 	if !known {
-		if in.index == nil {
-			in.index = map[seenKey]int{}
-		}
 		i = len(in.refs)
 		in.index[k] = i
 		in.refs = append(in.refs, ref)
 	}
 	return i
 }
+
+// smallRefs is how many entities an encoding looks for one by one (ref).
+const smallRefs = 16
 
 // vote encodes the vote v by its own encoding, made once for the build, and the numbers
 // the entities it points to have here.

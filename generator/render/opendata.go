@@ -479,7 +479,8 @@ func (r *renderer) openData() []task {
 					p = itoa(*v.Priority)
 				}
 				row = append(row[:0], v.Item, v.Voter, v.Vote, p, v.Comment, strconv.FormatBool(v.Counted), v.Reason, v.Commit, v.Author, v.Landed, v.Verification, v.File, v.Detail, v.Signer, v.LandedCommit, v.MergeRequest, v.Member)
-				w(appendModerationCells(row, v.Moderation)...)
+				row = appendModerationCells(row, v.Moderation)
+				w(row...)
 			}
 		}),
 		csvTask("api/v1/plan.csv", csvColumns("plan.csv"), func(w func(...string)) {

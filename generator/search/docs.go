@@ -478,9 +478,10 @@ func (b *docBuilder) convertTexts() {
 		if m.extra != "" {
 			if extra := out[seen[m.extra]].Text; extra != "" {
 				if d.Text != "" {
-					d.Text += "\n"
+					d.Text = d.Text + "\n" + extra // one string, not two
+				} else {
+					d.Text = extra
 				}
-				d.Text += extra
 			}
 		}
 	}

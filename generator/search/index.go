@@ -444,7 +444,7 @@ func (d *Document) hash() [16]byte {
 	var n [binary.MaxVarintLen64]byte
 	str := func(s string) {
 		h.Write(n[:binary.PutUvarint(n[:], uint64(len(s)))])
-		h.Write([]byte(s))
+		h.Write(bytesOf(s))
 	}
 	list := func(l []string) {
 		h.Write(n[:binary.PutUvarint(n[:], uint64(len(l)))])
