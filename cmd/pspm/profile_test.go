@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -69,5 +70,27 @@ func TestBuildWritesMemProfile(t *testing.T) {
 	}
 	if _, err := os.Stat(dest2); !os.IsNotExist(err) {
 		t.Errorf("build with an unwritable profile wrote %s: %v", dest2, err)
+	}
+}
+
+// TestBuildVerboseReportsStagesAndMemory: pspm build -v prints the time of each stage and
+// the build's memory: its largest live heap and what it held outside the heap.
+func TestBuildVerboseReportsStagesAndMemory(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if code := run([]string{"new", "site", dir}, &out, &errb); code != 0 {
+		t.Fatalf("new site: exit %d: %s", code, errb.String())
+	}
+	errb.Reset()
+	if code := run([]string{"build", "-v", "-s", dir, "-d", filepath.Join(t.TempDir(), "public")}, &out, &errb); code != 0 {
+		t.Fatalf("build: exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"  load ", "  render ", "  memory: largest live heap "} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("build -v printed no %q:\n%s", want, errb.String())
+		}
+	}
+	if strings.Contains(errb.String(), "largest live heap 0 MB") {
+		t.Errorf("build -v reported no live heap:\n%s", errb.String())
 	}
 }

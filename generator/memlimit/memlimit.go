@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync/atomic"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/offheap"
@@ -45,7 +46,6 @@ func Soft(floor uint64) (stop func()) {
 	debug.SetMemoryLimit(int64(limit))
 	done := make(chan struct{})
 	go func() {
-		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
 		for {
@@ -54,11 +54,11 @@ func Soft(floor uint64) (stop func()) {
 				return
 			case <-tick.C:
 			}
-			metrics.Read(sample)
-			if sample[0].Value.Kind() != metrics.KindUint64 {
+			live, ok := observe()
+			if !ok {
 				return
 			}
-			grown = max(grown, 2*sample[0].Value.Uint64())
+			grown = max(grown, 2*live)
 			if next := max(grown, under(floor, uint64(offheap.Held()))); next != limit {
 				limit = next
 				debug.SetMemoryLimit(int64(limit))
@@ -66,6 +66,33 @@ func Soft(floor uint64) (stop func()) {
 		}
 	}()
 	return func() { close(done) }
+}
+
+// largest is the largest live heap observed.
+var largest atomic.Uint64
+
+// observe reads the live heap (what the collector found reachable at the end of its last
+// cycle), and keeps it when it is the largest yet.
+func observe() (live uint64, ok bool) {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0, false
+	}
+	live = sample[0].Value.Uint64()
+	for {
+		was := largest.Load()
+		if live <= was || largest.CompareAndSwap(was, live) {
+			return live, true
+		}
+	}
+}
+
+// LargestLive is the largest live heap of the process: the largest that Soft's watch saw
+// (every 20 ms), or the live heap now if larger; 0 before the collector's first cycle.
+func LargestLive() uint64 {
+	observe()
+	return largest.Load()
 }
 
 // under is the floor left to the heap when held bytes are outside it: never under a

@@ -97,3 +97,22 @@ func softFor(t *testing.T, floor uint64) {
 	})
 	t.Cleanup(Soft(floor))
 }
+
+// TestLargestLiveFollowsTheLiveHeap: LargestLive reports a live heap that holds what the
+// process keeps, and never less than it reported before.
+func TestLargestLiveFollowsTheLiveHeap(t *testing.T) {
+	keep := make([][]byte, 0, 64)
+	for range 64 {
+		keep = append(keep, make([]byte, 1<<20)) // 64 MiB, reachable
+	}
+	runtime.GC()
+	got := LargestLive()
+	if got < 64<<20 {
+		t.Fatalf("LargestLive = %d bytes with 64 MiB reachable", got)
+	}
+	runtime.KeepAlive(keep)
+	runtime.GC()
+	if later := LargestLive(); later < got {
+		t.Errorf("LargestLive went down from %d to %d", got, later)
+	}
+}
