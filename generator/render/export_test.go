@@ -1,12 +1,6 @@
 package render
 
-import (
-	"reflect"
-	"sync/atomic"
-	"unsafe"
-
-	"github.com/pspm-dev/pspm/generator/site"
-)
+import "sync/atomic"
 
 // CardsMade is how many cards the last Prepare with m rendered, not taking them from m.
 func CardsMade(m *Memo) int {
@@ -58,29 +52,4 @@ func ReuseFileBuffers(on bool) (undo func()) {
 	was := reuseFileBuffers
 	reuseFileBuffers = on
 	return func() { reuseFileBuffers = was }
-}
-
-// InputsWithoutPlans lists the proposals and practices of s whose input encoding differs
-// with and without the fields' plans (encoder.generic); how many it compared.
-func InputsWithoutPlans(s *site.Site) (differ []string, compared int) {
-	ways := [2]*inputs{newInputs(s), newInputs(s)}
-	ways[1].generic = true
-	var roots []any
-	var items []*site.Item
-	for _, p := range s.Proposals {
-		roots, items = append(roots, p), append(items, &p.Item)
-	}
-	for _, p := range s.Practices {
-		roots, items = append(roots, p), append(items, &p.Item)
-	}
-	for i, it := range items {
-		var got [2]*encodedInput
-		for w, in := range ways {
-			got[w] = in.encoded(inputID{"item", unsafe.Pointer(it), 0}, it, false, reflect.ValueOf(roots[i]).Elem(), in.voteMemo())
-		}
-		if got[0].ok != got[1].ok || got[0].sum != got[1].sum || len(got[0].refs) != len(got[1].refs) {
-			differ = append(differ, it.ID)
-		}
-	}
-	return differ, len(items)
 }

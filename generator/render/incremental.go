@@ -11,7 +11,6 @@ import (
 	"sort"
 	"sync"
 	"time"
-	"unsafe"
 )
 
 // Fingerprint identifies everything a page's bytes are made from: its view (with the
@@ -43,9 +42,6 @@ type encoder struct {
 	h      hash.Hash    // what was encoded before b, hashed as it goes (flush), or nil
 	shared *sharedViews // nil: every view encoded in full
 	in     *inputRefs   // set when encoding a page's inputs from the model (inputKey)
-	// generic: every field of a struct through value, never fields' plan (the tests
-	// compare the two).
-	generic bool
 }
 
 // sharedViews holds the digests of the views many pages of a language point to (the
@@ -100,7 +96,7 @@ var encoders = sync.Pool{New: func() any { return newEncoder() }}
 // getEncoder returns an empty encoder, without shared views.
 func getEncoder() *encoder {
 	e := encoders.Get().(*encoder)
-	e.b, e.h, e.shared, e.in, e.generic = e.b[:0], nil, nil, nil, false
+	e.b, e.h, e.shared, e.in = e.b[:0], nil, nil, nil
 	return e
 }
 
@@ -273,13 +269,6 @@ func (e *encoder) value(v reflect.Value, depth int) bool {
 		// below the view is fixed by the view's (an interface's is encoded), and the
 		// salt holds the generator, so the names would say nothing more.
 		card := v.Type() == cardType
-		if !e.generic && v.CanAddr() && depth+1 <= maxDepth {
-			if !e.fields(v, depth, card) {
-				return false
-			}
-			e.flush()
-			return true
-		}
 		for i := range v.NumField() {
 			if card && cardSkips[i] {
 				continue
@@ -428,91 +417,4 @@ func (r *renderer) makeSalt() Fingerprint {
 		e.str(string(data))
 	}
 	return e.sum()
-}
-
-// A build after one vote encodes a hundred thousand votes and ten thousand items for their
-// input keys, and most of their fields are strings, numbers and booleans, which value
-// reached through reflect.Value.Field and a switch on the kind each time. fields writes
-// the same bytes (TestFastFieldsAreValuesBytes) reading such a field at its offset, from a
-// plan made once per struct type, and gives value every other field.
-
-// fieldPlan is how a field of a struct type is encoded: read at offset as kind when kind
-// is a string, a boolean or an integer, else by value.
-type fieldPlan struct {
-	index  int
-	offset uintptr
-	kind   reflect.Kind // reflect.Invalid: by value
-}
-
-var structPlans sync.Map // reflect.Type -> []fieldPlan
-
-// planOf is the plan of the struct type t.
-func planOf(t reflect.Type) []fieldPlan {
-	if p, ok := structPlans.Load(t); ok {
-		return p.([]fieldPlan)
-	}
-	plan := make([]fieldPlan, t.NumField())
-	for i := range plan {
-		f := t.Field(i)
-		k := f.Type.Kind()
-		switch k {
-		case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		default:
-			k = reflect.Invalid
-		}
-		plan[i] = fieldPlan{index: i, offset: f.Offset, kind: k}
-	}
-	structPlans.Store(t, plan)
-	return plan
-}
-
-// fields encodes the fields of the addressable struct v, at depth, as value's loop does
-// (card: without the fields cardSkips leaves out).
-func (e *encoder) fields(v reflect.Value, depth int, card bool) bool {
-	base := v.Addr().UnsafePointer()
-	for _, f := range planOf(v.Type()) {
-		if card && cardSkips[f.index] {
-			continue
-		}
-		p := unsafe.Add(base, f.offset)
-		if f.kind != reflect.Invalid {
-			e.tag(byte(f.kind) + 1)
-		}
-		switch f.kind {
-		case reflect.String:
-			e.str(*(*string)(p))
-		case reflect.Bool:
-			if *(*bool)(p) {
-				e.tag(1)
-			} else {
-				e.tag(0)
-			}
-		case reflect.Int:
-			e.int(int64(*(*int)(p)))
-		case reflect.Int8:
-			e.int(int64(*(*int8)(p)))
-		case reflect.Int16:
-			e.int(int64(*(*int16)(p)))
-		case reflect.Int32:
-			e.int(int64(*(*int32)(p)))
-		case reflect.Int64:
-			e.int(*(*int64)(p))
-		case reflect.Uint:
-			e.uint(uint64(*(*uint)(p)))
-		case reflect.Uint8:
-			e.uint(uint64(*(*uint8)(p)))
-		case reflect.Uint16:
-			e.uint(uint64(*(*uint16)(p)))
-		case reflect.Uint32:
-			e.uint(uint64(*(*uint32)(p)))
-		case reflect.Uint64:
-			e.uint(*(*uint64)(p))
-		default:
-			if !e.value(v.Field(f.index), depth+1) {
-				return false
-			}
-		}
-	}
-	return true
 }

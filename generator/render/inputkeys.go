@@ -233,8 +233,6 @@ type inputs struct {
 	// votes: the votes are encoded once each (inputRefs.memo), on a site of at most
 	// memoVotesUpTo reactions.
 	votes bool
-	// generic: encoded without the fields' plans (encoder.generic), for the tests.
-	generic bool
 }
 
 // memoVotesUpTo is how many reactions a site may have for each vote's encoding to be
@@ -269,7 +267,6 @@ func (s *inputs) encoded(id inputID, root *site.Item, links bool, v reflect.Valu
 	s.mu.Unlock()
 	in.once.Do(func() {
 		e := getEncoder()
-		e.generic = s.generic
 		refs := &inputRefs{root: root, links: links, memo: memo, verdicts: s}
 		e.in = refs
 		e.str("pspm input 1")

@@ -221,17 +221,3 @@ func inspect(t *testing.T, fsys fs.FS) (*generator.Result, *theme.Chain) {
 	}
 	return res, chain
 }
-
-// TestFieldPlansKeepTheDemosInputKeys: every proposal's and practice's input encoding of
-// the demo portal (with its votes, comments, amendments, supports and history) is the same
-// with the fields' plans as without them.
-func TestFieldPlansKeepTheDemosInputKeys(t *testing.T) {
-	res, _ := inspect(t, demo.Site())
-	differ, n := render.InputsWithoutPlans(res.Site)
-	if n < 10 {
-		t.Fatalf("compared %d items of the demo", n)
-	}
-	if len(differ) > 0 {
-		t.Errorf("%d of %d items encode otherwise with the fields' plans: %v", len(differ), n, differ)
-	}
-}
