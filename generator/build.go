@@ -150,6 +150,7 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	if s == nil || o.modelOnly {
 		return finish(nil)
 	}
+	dropPositions(s)
 
 	md := markdown.New()
 	var summaries search.Summaries // of the texts the search stage parsed, for the pages
@@ -232,6 +233,22 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		res.Rendered, res.Kept = int(res.pages.rendered.Load()), int(res.pages.kept.Load())
 	}
 	return finish(err)
+}
+
+// dropPositions lets go of where each key of every proposal and practice is written
+// (Item.At): only the checks of the model's stages read them, for their messages, and
+// they have run. The proposals and practices are the items that grow with the site: at
+// 100,000 proposals their positions were more than 100 MB of the heap through the render,
+// where the build's memory peaks. The plan's items keep theirs (whether an action's
+// progress is written says something), and pspm serve, which checks edits again, never
+// comes here.
+func dropPositions(s *site.Site) {
+	for _, p := range s.Proposals {
+		p.At = nil
+	}
+	for _, p := range s.Practices {
+		p.At = nil
+	}
 }
 
 // buildModel runs the stages that make the model, from the configuration to derive, with

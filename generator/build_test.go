@@ -279,3 +279,42 @@ func TestSymlinkOnDiskLeavingTheSourceIsNeverFollowed(t *testing.T) {
 		t.Errorf("a refused build created the destination")
 	}
 }
+
+// TestBuildLetsGoOfTheProposalsPositionsOnceChecked: once the model's checks have run, a
+// build keeps no position of the proposals' and practices' keys (a heap's worth at
+// national scale), and the plan's items keep theirs (an action's progress, written or
+// not, says something); the demo's proposals had positions to let go of.
+func TestBuildLetsGoOfTheProposalsPositionsOnceChecked(t *testing.T) {
+	inspected, err := generator.Inspect(generator.Options{Source: demo.Site()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	had := 0
+	for _, p := range inspected.Site.Proposals {
+		had += len(p.At)
+	}
+	if had == 0 {
+		t.Fatal("the demo's proposals have no positions: the test proves nothing")
+	}
+	res, err := generator.BuildDir(generator.Options{Source: demo.Site()}, filepath.Join(t.TempDir(), "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range res.Site.Proposals {
+		if p.At != nil {
+			t.Fatalf("proposal %s keeps %d positions after the build", p.ID, len(p.At))
+		}
+	}
+	for _, p := range res.Site.Practices {
+		if p.At != nil {
+			t.Fatalf("practice %s keeps %d positions after the build", p.ID, len(p.At))
+		}
+	}
+	kept := 0
+	for _, a := range res.Site.Actions {
+		kept += len(a.At)
+	}
+	if kept == 0 {
+		t.Error("the plan's actions lost their positions")
+	}
+}
