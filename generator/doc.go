@@ -179,7 +179,10 @@
 // holds the bytes it keeps to its end and never changes (texts, cards' HTML, reactions'
 // strings, compressed datasets, the search bundle's files) outside the heap
 // (generator/offheap), where they cost their size rather than three times it; what it
-// holds there counts against the floor.
+// holds there counts against the floor. Once the model's checks have run, a build lets
+// go of the proposals' and practices' key positions (Item.At), which only their messages
+// read; pspm serve, which checks every edit again, keeps them. pspm build -v prints the
+// largest live heap and what is held outside it.
 //
 // # The demo
 //
