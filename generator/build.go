@@ -1,22 +1,22 @@
 package generator
 
 import (
-	"github.com/pspm-dev/pspm/generator/internal/parallel"
-
-	"slices"
-
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/trace"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
+	"github.com/pspm-dev/pspm/generator/internal/parallel"
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/offheap"
 	"github.com/pspm-dev/pspm/generator/output"
@@ -128,6 +128,9 @@ func Build(o Options, w output.Writer) (*Result, error) {
 		now := time.Now()
 		res.Timings = append(res.Timings, Timing{Stage: name, Duration: now.Sub(clock)})
 		clock = now
+		if trace.IsEnabled() { // pspm build --trace: where each stage ends
+			trace.Log(context.Background(), "stage done", name)
+		}
 	}
 	var bundle *bundling // the static search bundle, written once the pages are
 	load, saved := loadContent(o, &errs)

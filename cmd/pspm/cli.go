@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"syscall"
@@ -140,7 +141,7 @@ func (g *globals) report(res *generator.Result, format string) error {
 }
 
 func (g *globals) buildCmd() *cobra.Command {
-	var dest, baseURL, key, cpuProfile, memProfile string
+	var dest, baseURL, key, cpuProfile, memProfile, traceFile string
 	var verbose, offline, sign bool
 	c := &cobra.Command{
 		Use:   "build",
@@ -169,6 +170,13 @@ func (g *globals) buildCmd() *cobra.Command {
 					return err
 				}
 				defer write()
+			}
+			if traceFile != "" {
+				stop, err := startTrace(traceFile)
+				if err != nil {
+					return err
+				}
+				defer stop()
 			}
 			var signer *signature.Signer
 			if sign || key != "" {
@@ -218,6 +226,7 @@ func (g *globals) buildCmd() *cobra.Command {
 	c.Flags().StringVar(&key, "key", "", "the key that signs the build record (SSH: default git config user.signingKey; OpenPGP: an armored secret key); implies --sign")
 	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the build to this file, for go tool pprof")
 	c.Flags().StringVar(&memProfile, "memprofile", "", "write a profile of what the build allocated (and what it still held at the end) to this file, for go tool pprof")
+	c.Flags().StringVar(&traceFile, "trace", "", "write an execution trace of the build (what each goroutine and processor did, and when) to this file, for go tool trace")
 	return c
 }
 
@@ -233,6 +242,21 @@ func startCPUProfile(path string) (func(), error) {
 		return nil, fmt.Errorf("--cpuprofile: %w", err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// startTrace traces the process's execution into the file path until the function it
+// returns is called: where a build waits on one core while the other is idle, which a
+// CPU profile does not show.
+func startTrace(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--trace: %w", err)
+	}
+	return func() { trace.Stop(); f.Close() }, nil
 }
 
 // startMemProfile records every allocation from now on (as go test -memprofile does),

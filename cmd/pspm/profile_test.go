@@ -9,15 +9,17 @@ import (
 )
 
 // TestBuildWritesProfiles: pspm build --cpuprofile and --memprofile each write a profile
-// that go tool pprof reads (a gzipped protocol buffer) beside the portal, and an
-// unwritable path fails the build before it starts, leaving no output.
+// that go tool pprof reads (a gzipped protocol buffer), and --trace an execution trace
+// that go tool trace reads, beside the portal; an unwritable path fails the build before
+// it starts, leaving no output.
 func TestBuildWritesProfiles(t *testing.T) {
 	dir := t.TempDir()
 	var out, errb bytes.Buffer
 	if code := run([]string{"new", "site", dir}, &out, &errb); code != 0 {
 		t.Fatalf("new site: exit %d: %s", code, errb.String())
 	}
-	for _, flag := range []string{"--cpuprofile", "--memprofile"} {
+	magic := map[string]string{"--cpuprofile": "\x1f\x8b", "--memprofile": "\x1f\x8b", "--trace": "go 1."}
+	for _, flag := range []string{"--cpuprofile", "--memprofile", "--trace"} {
 		prof := filepath.Join(t.TempDir(), "build.prof")
 		dest := filepath.Join(t.TempDir(), "public")
 		if code := run([]string{"build", "-s", dir, "-d", dest, flag, prof}, &out, &errb); code != 0 {
@@ -27,8 +29,8 @@ func TestBuildWritesProfiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
-			t.Errorf("%s: profile of %d bytes does not start as gzip: % x", flag, len(data), data[:min(len(data), 4)])
+		if !bytes.HasPrefix(data, []byte(magic[flag])) || len(data) < 1000 {
+			t.Errorf("%s: %d bytes starting % x, want a file starting %q", flag, len(data), data[:min(len(data), 8)], magic[flag])
 		}
 		if _, err := os.Stat(filepath.Join(dest, "index.html")); err != nil {
 			t.Errorf("build with %s wrote no portal: %v", flag, err)
