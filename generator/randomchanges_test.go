@@ -1,7 +1,9 @@
 package generator_test
 
 import (
+	"bytes"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path"
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/synth"
 )
 
@@ -19,7 +22,8 @@ import (
 // kind of content a merge request brings, and MEF's own edits of the plan, the strings,
 // the configuration and the layouts, on random days, some built from the work tree
 // without a commit), each built over the previous build with its caches, give exactly
-// the files a build from nothing gives. The fixed series of
+// the files a build from nothing gives; and so does pspm serve's session, rebuilt after
+// each change from the paths that changed. The fixed series of
 // TestIncrementalBuildIsByteIdenticalToColdBuild checks what each change keeps; this one
 // looks for a page whose input key misses something it shows, with changes and orders no
 // one wrote down. PSPM_RANDOM_SEEDS and PSPM_RANDOM_STEPS run more series, longer.
@@ -35,7 +39,11 @@ func TestRandomChangesBuildLikeCold(t *testing.T) {
 		steps, _ = strconv.Atoi(s)
 	}
 	for seed := 1; seed <= seeds; seed++ {
-		t.Run(strconv.Itoa(seed), func(t *testing.T) { randomSeries(t, uint64(seed), steps) })
+		// Every other series under votes.policy author: each change committed by one of
+		// the bodies' members or by someone of no body, some through a merge, so that
+		// votes count, stop counting and count again with who last changed their files.
+		policy := []string{"none", "author"}[seed%2]
+		t.Run(strconv.Itoa(seed)+"-"+policy, func(t *testing.T) { randomSeries(t, uint64(seed), steps, policy) })
 	}
 }
 
@@ -44,11 +52,12 @@ func TestRandomChangesBuildLikeCold(t *testing.T) {
 type randomSite struct {
 	*gitRepo
 	r      *rand.Rand
-	footer string // the theme's footer, which a layout of the site may override
-	n      int    // changes made so far, for new names
+	footer string   // the theme's footer, which a layout of the site may override
+	n      int      // changes made so far, for new names
+	people []string // who commits: "Name <email>"
 }
 
-func randomSeries(t *testing.T, seed uint64, steps int) {
+func randomSeries(t *testing.T, seed uint64, steps int, policy string) {
 	footer, err := os.ReadFile("../themes/default/layouts/partials/footer.html")
 	if err != nil {
 		t.Fatal(err)
@@ -57,13 +66,39 @@ func randomSeries(t *testing.T, seed uint64, steps int) {
 	synthInto(t, s.dir, synth.Options{Proposals: 26, Practices: 4, Reactions: 160, Bodies: 9, Tags: 6, Goals: 2, Objectives: 4, Actions: 6,
 		Seed: int64(seed), FeedbackPerProposal: 1, Participants: 4, Supports: 20})
 	// Short lists, so that most lists have several pages which a change can shift.
-	s.write("pspm.yaml", strings.Replace(s.read("pspm.yaml"), "paginate: 20", "paginate: 4", 1))
+	s.write("pspm.yaml", strings.Replace(strings.Replace(s.read("pspm.yaml"), "paginate: 20", "paginate: 4", 1), "policy: none", "policy: "+policy, 1))
+	s.people = []string{anna, eve, forge}
+	for _, b := range s.glob("content/bodies/*.md") {
+		name := ""
+		for _, line := range strings.Split(s.read(b), "\n") {
+			line = strings.TrimSpace(line)
+			if n, ok := strings.CutPrefix(line, "- name: "); ok {
+				name = n
+			} else if e, ok := strings.CutPrefix(line, "email: "); ok && name != "" {
+				s.people = append(s.people, name+" <"+e+">")
+			}
+		}
+	}
 	s.run("", "init", "-q", "-b", "main")
 	clock := time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC)
 	s.commitAll(clock.Format(time.RFC3339), anna, "Il portale")
 	dest := filepath.Join(t.TempDir(), "public")
 	s.incrBuild(dest)
-	sameAsCold(t, "first build", dest, s.coldFiles())
+	cold := s.coldFiles()
+	sameAsCold(t, "first build", dest, cold)
+	// pspm serve's session follows the same changes, told which paths changed as its
+	// watcher would tell it, and must show the same files (its search is its own API).
+	src, err := generator.OpenSource(s.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := generator.NewSession(generator.Options{Source: src, Dir: s.dir})
+	sn, res, err := ss.Rebuild(generator.Change{All: true})
+	if err != nil {
+		t.Fatalf("first preview: %v\n%s", err, res.Diagnostics.Format())
+	}
+	sameAsColdPreview(t, "first preview", sn, cold)
+	tree := s.tree()
 
 	changes := s.changes()
 	names := make([]string, 0, len(changes))
@@ -89,7 +124,18 @@ func randomSeries(t *testing.T, seed uint64, steps int) {
 			what += " (not committed)"
 		}
 		if !strings.HasSuffix(what, "(not committed)") {
-			s.commitAll(clock.Format(time.RFC3339), marco, what)
+			date, author := clock.Format(time.RFC3339), s.pick(s.people)
+			if s.r.IntN(3) == 0 { // through a merge request: a branch, merged by Anna
+				branch := "richiesta-" + strconv.Itoa(s.n)
+				s.run(date, "checkout", "-q", "-b", branch)
+				s.commitAll(date, author, what)
+				s.run(date, "checkout", "-q", "main")
+				s.run(date, "merge", "-q", "--no-ff", "-m", "Merge branch '"+branch+"'", branch)
+				what += ", merged"
+			} else {
+				s.commitAll(date, author, what)
+			}
+			what += " by " + author
 			if name == "version" {
 				s.tag(clock.Format(time.RFC3339), fmt.Sprintf("plan/1.%d", s.n), "HEAD", "Versione 1."+strconv.Itoa(s.n), "")
 			}
@@ -97,11 +143,98 @@ func randomSeries(t *testing.T, seed uint64, steps int) {
 		done = append(done, what)
 		res := s.incrBuild(dest)
 		step := fmt.Sprintf("seed %d, step %d (%s)", seed, i+1, strings.Join(done, "; "))
-		sameAsCold(t, step, dest, s.coldFiles())
-		t.Logf("step %d: %s: %d rendered, %d kept", i+1, what, res.Rendered, res.Kept)
+		cold := s.coldFiles()
+		sameAsCold(t, step, dest, cold)
+		now := s.tree()
+		sn, pres, err := ss.Rebuild(generator.Change{Paths: changedPaths(tree, now), Git: !strings.HasSuffix(what, "(not committed)")})
+		if err != nil {
+			t.Fatalf("%s: preview: %v\n%s", step, err, pres.Diagnostics.Format())
+		}
+		tree = now
+		sameAsColdPreview(t, step+", preview", sn, cold)
+		t.Logf("step %d: %s: %d rendered, %d kept; preview %s", i+1, what, res.Rendered, res.Kept, sn.Kind)
 		if t.Failed() {
 			return
 		}
+	}
+}
+
+// tree is the site's files and folders (outside .git and .pspm), with the files' bytes.
+func (s *randomSite) tree() map[string]string {
+	out := map[string]string{}
+	err := filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == s.dir {
+			return err
+		}
+		rel, _ := filepath.Rel(s.dir, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case d.IsDir() && (rel == ".git" || rel == ".pspm"):
+			return filepath.SkipDir
+		case d.IsDir():
+			out[rel] = "folder"
+		default:
+			data, err := os.ReadFile(p)
+			out[rel] = "file " + string(data)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return out
+}
+
+// changedPaths are the paths that appeared, vanished or changed from before to after,
+// sorted: what pspm serve's watcher reports.
+func changedPaths(before, after map[string]string) []string {
+	var out []string
+	for p, v := range after {
+		if w, ok := before[p]; !ok || w != v {
+			out = append(out, p)
+		}
+	}
+	for p := range before {
+		if _, ok := after[p]; !ok {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// sameAsColdPreview fails when pspm serve's snapshot does not show exactly the files of
+// a cold build, but for the search bundle (pspm serve answers searches itself) and the
+// build record (a preview is not a publication).
+func sameAsColdPreview(t *testing.T, step string, sn *generator.Snapshot, cold map[string][]byte) {
+	t.Helper()
+	want := map[string][]byte{}
+	for name, data := range cold {
+		if (!strings.HasPrefix(name, "search/") || name == "search/index.html") && name != generator.RecordFile {
+			want[name] = data
+		}
+	}
+	bad := 0
+	for _, p := range sn.Paths() {
+		data, ok, err := sn.File(p)
+		if err != nil || !ok {
+			t.Fatalf("%s: %s: %v %v", step, p, ok, err)
+		}
+		if w, found := want[p]; !found {
+			t.Errorf("%s: the preview has %s, a cold build does not", step, p)
+			bad++
+		} else if !bytes.Equal(data, w) {
+			t.Errorf("%s: %s differs from the cold build's", step, p)
+			bad++
+		}
+		delete(want, p)
+		if bad > 5 {
+			t.FailNow()
+		}
+	}
+	for p := range want {
+		t.Errorf("%s: a cold build has %s, the preview does not", step, p)
 	}
 }
 
