@@ -519,7 +519,11 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 		}
 		n += len(tasks[i])
 	}
-	p.lists = append(tasks, []task{rs[0].sitemap(tasks...)})
+	var pages []sitemapEntry
+	for _, list := range tasks {
+		pages = appendPages(pages, list)
+	}
+	p.lists = append(tasks, []task{rs[0].sitemap(pages)})
 	p.tasks = make(map[string]taskAt, n)
 	for l, list := range p.lists {
 		for i := range list {

@@ -194,7 +194,7 @@ func Render(o Options, w output.Writer) error {
 	}
 	rs[0].warns.Append(errs.Warnings()) // strings not translated
 	// One language after the other, so that only one language's views are in memory.
-	var pages []task // every page of every language, for the sitemap
+	var pages []sitemapEntry // every page of every language, for the sitemap
 	claimed := map[string]claimant{}
 	for i, r := range rs {
 		tasks, err := r.prepare(rs, i)
@@ -207,14 +207,14 @@ func Render(o Options, w output.Writer) error {
 		if o.Sample {
 			tasks = sample(tasks)
 		}
-		if err := run(pagesWithFeeds(tasks), w, o.Pages, files); err != nil {
+		pages = appendPages(pages, tasks)
+		// run lets go of each task once it is taken, and with it the views its functions
+		// hold: nothing else may hold the list.
+		tasks = pagesWithFeeds(tasks)
+		if err := run(tasks, w, o.Pages, files); err != nil {
 			return err
 		}
-		for _, t := range tasks {
-			if t.url != "" {
-				pages = append(pages, task{url: t.url, date: t.date})
-			}
-		}
+		tasks = nil
 		r.cards, r.rows, r.vtext, r.versions = nil, nil, nil, nil // done with this language: let the garbage collector have its views
 		if i > 0 {
 			r.html, r.ans = nil, nil
@@ -412,7 +412,9 @@ func sample(tasks []task) []task {
 // run executes the tasks on every core and writes their files; it stops at the first
 // error. Writing is handed to goroutines of its own, so that the render workers never wait
 // on the file system's system calls. A page that pages keeps is neither rendered nor
-// written.
+// written. Each task is cleared from tasks when a worker takes it, so that what its
+// functions hold (a language's views, its cards) can be collected as the pages are made
+// rather than after the last: the caller must not use tasks afterwards.
 func run(tasks []task, w output.Writer, pages PageCache, bufs *fileBufs) error {
 	type file struct {
 		path string
@@ -457,10 +459,12 @@ func run(tasks []task, w output.Writer, pages PageCache, bufs *fileBufs) error {
 				}
 				// A page and its own feed, taken together: the feed would otherwise
 				// wait on another worker for the input encoding the page is making.
-				unit := tasks[next : next+1]
+				var taken [2]task
+				unit := taken[:copy(taken[:], tasks[next:next+1])]
 				if unit[0].feedNext && next+1 < len(tasks) {
-					unit = tasks[next : next+2]
+					unit = taken[:copy(taken[:], tasks[next:next+2])]
 				}
+				clear(tasks[next : next+len(unit)])
 				next += len(unit)
 				mu.Unlock()
 				for _, t := range unit {
