@@ -195,7 +195,7 @@ func Render(o Options, w output.Writer) error {
 	rs[0].warns.Append(errs.Warnings()) // strings not translated
 	// One language after the other, so that only one language's views are in memory.
 	var pages []sitemapEntry // every page of every language, for the sitemap
-	claimed := map[string]claimant{}
+	claimed := newClaims()
 	for i, r := range rs {
 		tasks, err := r.prepare(rs, i)
 		if err != nil {
@@ -215,7 +215,7 @@ func Render(o Options, w output.Writer) error {
 			return err
 		}
 		tasks = nil
-		r.cards, r.rows, r.vtext, r.versions = nil, nil, nil, nil // done with this language: let the garbage collector have its views
+		r.cards, r.rows, r.vtext, r.versions, r.links = nil, nil, nil, nil, nil // done with this language: let the garbage collector have its views
 		if i > 0 {
 			r.html, r.ans = nil, nil
 		}
@@ -235,22 +235,64 @@ func Render(o Options, w output.Writer) error {
 	return nil
 }
 
-// claimant is what claim keeps of a task: what made the file, never the task itself,
-// whose make function holds a language's views, which must be let go once the language
-// is rendered.
+// claimant is what made a file, for the message of a clash: never the task itself, whose
+// make function holds a language's views, which must be let go once the language is
+// rendered.
 type claimant struct{ kind, url, src string }
+
+// claims are the output paths taken so far, each with what takes it: a build holds one
+// for every file of every language (570,000 at 100,000 proposals), so a path keeps one
+// byte, the index of its page kind, and only an attachment its source.
+type claims struct {
+	paths map[string]uint8  // path → 1 + the index of its page's kind in kinds; 0: another file
+	kinds []string          // the page kinds met
+	srcs  map[string]string // path → the attachment published there
+	index map[string]uint8  // kind → 1 + its index in kinds
+}
+
+func newClaims() *claims {
+	return &claims{paths: map[string]uint8{}, srcs: map[string]string{}, index: map[string]uint8{}}
+}
+
+// of is what takes path, which claimed holds.
+func (c *claims) of(path string) claimant {
+	if src, ok := c.srcs[path]; ok {
+		return claimant{src: src}
+	}
+	k := c.paths[path]
+	if k == 0 {
+		return claimant{}
+	}
+	// A page's site path is its file's without index.html (a page elsewhere, 404.html,
+	// is named by its file).
+	return claimant{kind: c.kinds[k-1], url: "/" + strings.TrimSuffix(path, "index.html")}
+}
 
 // claim records the output paths of tasks in claimed, and refuses a path that two files
 // would take: one would silently replace the other. When an attachment is one of the two,
 // the error is the content's, at the attachment; otherwise it is an internal error that
 // names both producers.
-func claim(claimed map[string]claimant, tasks []task) error {
-	for _, t := range tasks {
-		this := claimant{kind: t.kind, url: t.url, src: t.src}
-		if prev, dup := claimed[t.path]; dup {
-			return clash(t.path, prev, this)
+func claim(claimed *claims, tasks []task) error {
+	for i := range tasks {
+		t := &tasks[i]
+		if _, dup := claimed.paths[t.path]; dup {
+			return clash(t.path, claimed.of(t.path), claimant{kind: t.kind, url: t.url, src: t.src})
 		}
-		claimed[t.path] = this
+		k := uint8(0)
+		switch {
+		case t.src != "":
+			claimed.srcs[t.path] = t.src
+		case t.kind != "":
+			if k = claimed.index[t.kind]; k == 0 {
+				if len(claimed.kinds) == 255 {
+					return fmt.Errorf("internal error: more than 255 page kinds")
+				}
+				claimed.kinds = append(claimed.kinds, t.kind)
+				k = uint8(len(claimed.kinds))
+				claimed.index[t.kind] = k
+			}
+		}
+		claimed.paths[t.path] = k
 	}
 	return nil
 }
