@@ -119,7 +119,11 @@
 //	         compressing it for the archive as the bytes go by, in chunks
 //	         cut where the data says, each compressed on its own: those of
 //	         the previous build (.pspm/cache/chunks.bin, deflate.ChunkCache)
-//	         are not compressed again; the archive comes after the pages
+//	         are not compressed again; the archive comes after the pages.
+//	         A language's pages and feeds are tasks run on every core, each
+//	         let go of as a worker takes it (and with it the views its
+//	         functions hold); the sitemap keeps each page's path and date,
+//	         and the check that no two files take one path one byte a path
 //	write    into a temporary folder beside the destination: the whole     (generator/output)
 //	         site, swapped in at the end; or, over the previous output,
 //	         only the files whose bytes changed (a streamed file is
@@ -182,7 +186,9 @@
 // holds there counts against the floor. Once the model's checks have run, a build lets
 // go of the proposals' and practices' key positions (Item.At), which only their messages
 // read; pspm serve, which checks every edit again, keeps them. pspm build -v prints the
-// largest live heap and what is held outside it.
+// largest live heap and what is held outside it; --cpuprofile, --memprofile and --trace
+// write a profile of the processor time, of what was allocated, and Go's execution trace
+// (with the end of each stage logged), for go tool pprof and go tool trace.
 //
 // # The demo
 //
