@@ -233,30 +233,29 @@ func (g *globals) buildCmd() *cobra.Command {
 // startCPUProfile profiles the process into the file path until the function it returns
 // is called.
 func startCPUProfile(path string) (func(), error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("--cpuprofile: %w", err)
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	return record(path, "--cpuprofile", pprof.StartCPUProfile, pprof.StopCPUProfile)
 }
 
 // startTrace traces the process's execution into the file path until the function it
 // returns is called: where a build waits on one core while the other is idle, which a
 // CPU profile does not show.
 func startTrace(path string) (func(), error) {
+	return record(path, "--trace", trace.Start, trace.Stop)
+}
+
+// record runs start on the file path, created at once so that a path that cannot be
+// written fails before the build starts, and returns the function that stops it and
+// closes the file.
+func record(path, flag string, start func(io.Writer) error, stop func()) (func(), error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	if err := trace.Start(f); err != nil {
+	if err := start(f); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("--trace: %w", err)
+		return nil, fmt.Errorf("%s: %w", flag, err)
 	}
-	return func() { trace.Stop(); f.Close() }, nil
+	return func() { stop(); f.Close() }, nil
 }
 
 // startMemProfile records every allocation from now on (as go test -memprofile does),
