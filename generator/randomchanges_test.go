@@ -28,7 +28,7 @@ import (
 // looks for a page whose input key misses something it shows, with changes and orders no
 // one wrote down. PSPM_RANDOM_SEEDS and PSPM_RANDOM_STEPS run more series, longer.
 func TestRandomChangesBuildLikeCold(t *testing.T) {
-	seeds, steps := 2, 12
+	seeds, steps := 2, 10
 	if testing.Short() {
 		seeds, steps = 1, 6
 	}
