@@ -32,11 +32,14 @@ func TestRandomChangesBuildLikeCold(t *testing.T) {
 	if testing.Short() {
 		seeds, steps = 1, 6
 	}
-	if s := os.Getenv("PSPM_RANDOM_SEEDS"); s != "" {
-		seeds, _ = strconv.Atoi(s)
-	}
-	if s := os.Getenv("PSPM_RANDOM_STEPS"); s != "" {
-		steps, _ = strconv.Atoi(s)
+	for name, n := range map[string]*int{"PSPM_RANDOM_SEEDS": &seeds, "PSPM_RANDOM_STEPS": &steps} {
+		if s := os.Getenv(name); s != "" {
+			v, err := strconv.Atoi(s)
+			if err != nil || v < 1 {
+				t.Fatalf("%s=%q: want a number of at least 1", name, s)
+			}
+			*n = v
+		}
 	}
 	for seed := 1; seed <= seeds; seed++ {
 		// Every other series under votes.policy author: each change committed by one of

@@ -39,43 +39,7 @@ func sameAsFullBuild(t *testing.T, dir string, sn *generator.Snapshot) {
 	if res, err := generator.Build(generator.Options{Source: src, Dir: dir}, out); err != nil {
 		t.Fatalf("full build: %v\n%s", err, res.Diagnostics.Format())
 	}
-	want := map[string][]byte{}
-	for name, data := range out.Files() {
-		if strings.HasPrefix(name, "search/") && name != "search/index.html" {
-			continue
-		}
-		if name == generator.RecordFile {
-			continue // a preview is not a publication: it has no build record
-		}
-		want[name] = data
-	}
-	got := sn.Paths()
-	if len(got) != len(want) {
-		t.Errorf("the session has %d files, a full build %d", len(got), len(want))
-	}
-	bad := 0
-	for _, p := range got {
-		data, ok, err := sn.File(p)
-		if err != nil || !ok {
-			t.Fatalf("%s: %v %v", p, ok, err)
-		}
-		w, found := want[p]
-		switch {
-		case !found:
-			t.Errorf("the session has %s, a full build does not", p)
-			bad++
-		case !bytes.Equal(data, w):
-			t.Errorf("%s differs from a full build's", p)
-			bad++
-		}
-		delete(want, p)
-		if bad > 10 {
-			t.Fatal("too many differences")
-		}
-	}
-	for p := range want {
-		t.Errorf("a full build has %s, the session does not", p)
-	}
+	sameAsColdPreview(t, "the session", sn, out.Files())
 }
 
 func write(t testing.TB, dir, rel, data string) {
