@@ -38,7 +38,7 @@ func paragraphMoves(dir string, fromGit bool, s *site.Site, md *markdown.Rendere
 		}
 		cur, ok := current[it]
 		if !ok {
-			cur = md.Paragraphs([]byte(it.Text))
+			cur = md.Paragraphs([]byte(it.Text()))
 			current[it] = cur
 		}
 		if indexOfAnchor(cur, f.Paragraph) >= 0 || !site.ParagraphRE.MatchString(f.Paragraph) {

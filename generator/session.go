@@ -204,11 +204,13 @@ func wordsOnly(before, after content.ParsedItem) bool {
 	switch {
 	case before.Proposal != nil && after.Proposal != nil:
 		b, a := *before.Proposal, *after.Proposal
-		a.Title, a.Text, a.TextLine, a.Authors, a.Pos, a.At = b.Title, b.Text, b.TextLine, b.Authors, b.Pos, b.At
+		a.Title, a.TextLine, a.Authors, a.Pos, a.At = b.Title, b.TextLine, b.Authors, b.Pos, b.At
+		a.CopyText(&b.Item)
 		return reflect.DeepEqual(a, b)
 	case before.Practice != nil && after.Practice != nil:
 		b, a := *before.Practice, *after.Practice
-		a.Title, a.Text, a.TextLine, a.Pos, a.At = b.Title, b.Text, b.TextLine, b.Pos, b.At
+		a.Title, a.TextLine, a.Pos, a.At = b.Title, b.TextLine, b.Pos, b.At
+		a.CopyText(&b.Item)
 		a.Links = slicesWithPositions(a.Links, b.Links)
 		return reflect.DeepEqual(a, b)
 	case before.Translation != nil && after.Translation != nil:
@@ -273,7 +275,8 @@ func (ss *Session) words(ch Change) *Snapshot {
 				return nil // a hidden one's words never reach the model; where its comments' paragraphs went is the model's to say again
 			}
 			patches = append(patches, patch{&p.Item, func() {
-				p.Title, p.Text, p.TextLine, p.Authors, p.Pos, p.At = a.Title, a.Text, a.TextLine, a.Authors, a.Pos, a.At
+				p.Title, p.TextLine, p.Authors, p.Pos, p.At = a.Title, a.TextLine, a.Authors, a.Pos, a.At
+				p.CopyText(&a.Item)
 			}})
 		case e.after.Practice != nil:
 			a := e.after.Practice
@@ -282,7 +285,8 @@ func (ss *Session) words(ch Change) *Snapshot {
 				return nil
 			}
 			patches = append(patches, patch{&p.Item, func() {
-				p.Title, p.Text, p.TextLine, p.Pos, p.At, p.Links = a.Title, a.Text, a.TextLine, a.Pos, a.At, a.Links
+				p.Title, p.TextLine, p.Pos, p.At, p.Links = a.Title, a.TextLine, a.Pos, a.At, a.Links
+				p.CopyText(&a.Item)
 			}})
 		case e.after.Translation != nil:
 			it, lang := translated(s, e.file)

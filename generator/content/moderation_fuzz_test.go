@@ -39,7 +39,8 @@ func FuzzModeration(f *testing.F) {
 			}
 			t.Fatalf("no moderation and no error")
 		}
-		p := &site.Proposal{Item: site.Item{ID: "p1", Section: site.Proposals, File: "content/proposals/p1/index.md", Dir: "content/proposals/p1", Text: "SEGRETO"}, Title: "SEGRETO", Body: "c_h223", Date: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)}
+		p := &site.Proposal{Item: site.Item{ID: "p1", Section: site.Proposals, File: "content/proposals/p1/index.md", Dir: "content/proposals/p1"}, Title: "SEGRETO", Body: "c_h223", Date: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)}
+		p.SetText("SEGRETO")
 		fb := &site.Feedback{Title: "SEGRETO", Text: "SEGRETO", Voter: "c_h223", Slug: "x", ItemKey: "proposals/p1", File: "content/proposals/p1/feedback/c_h223-x.md"}
 		rc := &site.Reaction{Vote: "support", Comment: "SEGRETO", Voter: "c_h223", ItemKey: "plan/actions/a1", File: "content/plan/actions/a1/reactions/c_h223.yaml", Verdict: &site.Verdict{}}
 		s := &site.Site{Proposals: []*site.Proposal{p}, Feedback: []*site.Feedback{fb}, Reactions: []*site.Reaction{rc}, Moderations: []*site.Moderation{m}}
@@ -71,7 +72,7 @@ func FuzzModeration(f *testing.F) {
 		if rc.Hidden != nil && (rc.Comment != "" || rc.Counted || rc.Reason != site.ReasonModerated) {
 			t.Errorf("a hidden vote keeps its comment or counts")
 		}
-		if p.Hidden != nil && (p.Text != "" || p.Title != "" || len(s.Proposals) != 0 || len(s.HiddenProposals) != 1) {
+		if p.Hidden != nil && (p.Text() != "" || p.Title != "" || len(s.Proposals) != 0 || len(s.HiddenProposals) != 1) {
 			t.Errorf("a hidden proposal keeps its words or stays in the lists")
 		}
 	})

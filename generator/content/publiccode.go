@@ -850,7 +850,7 @@ func (p *PublicCode) Practice(id, body, lang string) *site.Practice {
 	addLink(l.source, p.URL, "url")
 	addLink(l.landing, p.LandingURL, "landingURL")
 	addLink(l.docs, d.Documentation, "description."+tag+".documentation")
-	pr.Text = p.text(d, l)
+	pr.SetText(p.text(d, l))
 	return pr
 }
 

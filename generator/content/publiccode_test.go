@@ -143,7 +143,7 @@ func TestPublicCodeWithOnlyNameAndURLIsUsable(t *testing.T) {
 		t.Errorf("want one warning about the missing description, got:\n%s", errs.Format())
 	}
 	pr := p.Practice("albo-pretorio", "c_x000", "it")
-	if pr.Title != "Albo Pretorio" || pr.Text != "" || !pr.Date.IsZero() || len(pr.Tags) != 0 ||
+	if pr.Title != "Albo Pretorio" || pr.Text() != "" || !pr.Date.IsZero() || len(pr.Tags) != 0 ||
 		!reflect.DeepEqual(pr.Links, []site.Link{{Title: "Codice sorgente", URL: p.URL, Pos: diag.Pos{File: pcPath, Line: 3, Col: 6}}}) {
 		t.Errorf("practice %+v", pr)
 	}
@@ -615,8 +615,8 @@ protocollo dell'ente.
 - **Manutenzione:** a contratto (Lepida ScpA)
 - **Stato di sviluppo:** stabile
 - **Versione:** 2.3.1, rilasciata il 2024-03-18`
-	if pr.Text != want {
-		t.Errorf("text:\n%s\nwant:\n%s", pr.Text, want)
+	if pr.Text() != want {
+		t.Errorf("text:\n%s\nwant:\n%s", pr.Text(), want)
 	}
 }
 
@@ -629,8 +629,8 @@ func TestPublicCodePracticeInEnglishUsesTheEnglishDescriptionAndWords(t *testing
 	}
 	for _, s := range []string{"Citizens report faults", "## Features\n\n- Reports with photo", "- **Licence:** EUPL-1.2", "- **Maintenance:** under contract (Lepida ScpA)",
 		"- **Development status:** stable", "- **Version:** 2.3.1, released on 2024-03-18"} {
-		if !strings.Contains(pr.Text, s) {
-			t.Errorf("text has no %q:\n%s", s, pr.Text)
+		if !strings.Contains(pr.Text(), s) {
+			t.Errorf("text has no %q:\n%s", s, pr.Text())
 		}
 	}
 	if pr.At["body"] != p.at["ipa"] {
@@ -666,8 +666,8 @@ func TestPublicCodePracticeLanguageFallsBackToItalianThenEnglishThenTheFirst(t *
 			t.Fatalf("not read:\n%s", errs.Format())
 		}
 		pr := p.Practice("x", "c_x", c.lang)
-		if pr.Title != "Nome "+c.want || pr.Text != "Testo "+c.want {
-			t.Errorf("descriptions %s in %q: title %q, text %q; want %s", c.have, c.lang, pr.Title, pr.Text, c.want)
+		if pr.Title != "Nome "+c.want || pr.Text() != "Testo "+c.want {
+			t.Errorf("descriptions %s in %q: title %q, text %q; want %s", c.have, c.lang, pr.Title, pr.Text(), c.want)
 		}
 	}
 }
@@ -684,7 +684,7 @@ func TestPublicCodePracticeMaintainerIsTheContractorsElseTheContacts(t *testing.
 		if p == nil {
 			t.Fatalf("not read:\n%s", errs.Format())
 		}
-		if text := p.Practice("x", "c_x", "it").Text; !strings.Contains(text, c.want+"\n") && !strings.HasSuffix(text, c.want) {
+		if text := p.Practice("x", "c_x", "it").Text(); !strings.Contains(text, c.want+"\n") && !strings.HasSuffix(text, c.want) {
 			t.Errorf("%s: text\n%s\nwant %s", c.maintenance, text, c.want)
 		}
 	}
@@ -722,8 +722,8 @@ func TestPublicCodeFromAHostileFileGivesSafeText(t *testing.T) {
 	}
 	for _, lang := range []string{"it", "en"} {
 		pr := p.Practice("portale", "c_x", lang)
-		if why := unsafeText(pr.Text); why != "" {
-			t.Errorf("text has %s:\n%s", why, pr.Text)
+		if why := unsafeText(pr.Text()); why != "" {
+			t.Errorf("text has %s:\n%s", why, pr.Text())
 		}
 		for _, s := range []string{
 			"Un portale &lt;script&gt;alert('breve')&lt;/script&gt; &amp; più", // shown as written, as text
@@ -733,8 +733,8 @@ func TestPublicCodeFromAHostileFileGivesSafeText(t *testing.T) {
 			"- vbscript&#58;msgbox(11)",
 			"blocco aperto e mai chiuso\n```\n\n## ", // the open fence does not swallow the rest
 		} {
-			if !strings.Contains(pr.Text, s) {
-				t.Errorf("text has no %q:\n%s", s, pr.Text)
+			if !strings.Contains(pr.Text(), s) {
+				t.Errorf("text has no %q:\n%s", s, pr.Text())
 			}
 		}
 		for _, l := range pr.Links {
@@ -746,7 +746,7 @@ func TestPublicCodeFromAHostileFileGivesSafeText(t *testing.T) {
 			t.Errorf("links %+v, tags %v", pr.Links, pr.Tags)
 		}
 		// What a reader gets: the text as written, and a single link, to the web.
-		html := markdown.New().Render([]byte(pr.Text)).HTML
+		html := markdown.New().Render([]byte(pr.Text())).HTML
 		for _, bad := range []string{"<script", "<img", "<iframe", "<svg", "<b "} {
 			if strings.Contains(strings.ToLower(html), bad) {
 				t.Errorf("rendered text has %q:\n%s", bad, html)
@@ -805,8 +805,8 @@ func TestPublicCodeMadeByHandGivesASafePracticeToo(t *testing.T) {
 	if pr.Title != "Nome <i>" || len(pr.Links) != 1 || pr.Links[0].URL != "https://example.org" || !reflect.DeepEqual(pr.Tags, []string{"ok"}) {
 		t.Errorf("practice %+v", pr)
 	}
-	if why := unsafeText(pr.Text); why != "" {
-		t.Errorf("text has %s:\n%s", why, pr.Text)
+	if why := unsafeText(pr.Text()); why != "" {
+		t.Errorf("text has %s:\n%s", why, pr.Text())
 	}
 	if (*PublicCode)(nil).Practice("x", "c_x", "it") != nil {
 		t.Errorf("a practice of nothing")
@@ -897,8 +897,8 @@ func FuzzPublicCode(f *testing.F) {
 		}
 		for _, lang := range []string{"it", "en", "de", ""} {
 			pr := p.Practice("x", "c_x", lang)
-			if why := unsafeText(pr.Text); why != "" {
-				t.Fatalf("in %q, text has %s:\n%s", lang, why, pr.Text)
+			if why := unsafeText(pr.Text()); why != "" {
+				t.Fatalf("in %q, text has %s:\n%s", lang, why, pr.Text())
 			}
 			if pr.Kind != "software" || pr.Title == "" || len(pr.Tags) > maxTags || pr.Section != site.Practices {
 				t.Errorf("practice %q %q %v", pr.Kind, pr.Title, pr.Tags)

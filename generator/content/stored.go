@@ -247,7 +247,35 @@ func decodeResult(data []byte) (result, error) {
 	if d.err != nil {
 		return result{}, d.err
 	}
-	return fromStored(&sr), nil
+	r := fromStored(&sr)
+	if !textsUnpack(&r) {
+		return result{}, errCorrupt
+	}
+	return r, nil
+}
+
+// textsUnpack says whether every compressed text of r's items decompresses (a store's
+// checksum tells a damaged file, not one written to deceive): a text that did not would
+// fail the pages that show it. A store whose text does not is read as corrupt, and the
+// file is read again.
+func textsUnpack(r *result) bool {
+	var it *site.Item // a result holds one item at most
+	switch {
+	case r.proposal != nil:
+		it = &r.proposal.Item
+	case r.practice != nil:
+		it = &r.practice.Item
+	case r.body != nil:
+		it = &r.body.Item
+	case r.partic != nil:
+		it = &r.partic.Item
+	case r.planItem != nil:
+		it = r.planItem.Base()
+	}
+	if it != nil && !it.TextUnpacks() {
+		return false
+	}
+	return r.halfRead == nil || textsUnpack(r.halfRead)
 }
 
 func toStored(r *result) *storedResult {

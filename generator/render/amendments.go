@@ -205,7 +205,7 @@ func (r *renderer) amendmentView(p site.PlanItem, a *site.Amendment, full bool) 
 	}
 	if a.Text != "" {
 		proposed := site.ReadableText(a.Text, r.plain)
-		current := site.ReadableText(it.Text, r.plain)
+		current := site.ReadableText(it.Text(), r.plain)
 		switch {
 		case v.Applied:
 			shown := cutAfter(proposed, maxDiffText)
@@ -301,7 +301,7 @@ func (r *renderer) amendURL(p site.PlanItem) string {
 	}
 	dir := it.Dir + "/amendments"
 	name := placeholder + "-" + r.tr.T("forge.amend_slug") + ".md"
-	text := strings.TrimSpace(it.Text)
+	text := strings.TrimSpace(it.Text())
 	u := editorURL(f.Kind, f.URL, f.Branch, dir, name, r.amendmentPrefill(it, p.Heading(), text))
 	if len(u) > maxPrefillURL {
 		u = editorURL(f.Kind, f.URL, f.Branch, dir, name, r.amendmentPrefill(it, p.Heading(), r.tr.T("forge.amend_pointer", it.File)))

@@ -15,7 +15,8 @@ import (
 // to link rather than encoding it.
 func TestInputEncodingsWithAndWithoutVoteMemo(t *testing.T) {
 	body := &site.Body{Item: site.Item{ID: "c_h223"}, Name: "Comune di Reggio Emilia"}
-	p := &site.Proposal{Item: site.Item{ID: "p1", Section: site.Proposals, Text: "Testo."}, Title: "Proposta"}
+	p := &site.Proposal{Item: site.Item{ID: "p1", Section: site.Proposals}, Title: "Proposta"}
+	p.SetText("Testo.")
 	rc := &site.Reaction{Vote: "support", Voter: "c_h223", VoterBody: body, On: &p.Item, Verdict: &site.Verdict{Counted: true}}
 	p.Reactions = []*site.Reaction{rc}
 	encode := func(memo bool) *encodedInput {

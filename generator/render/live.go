@@ -658,11 +658,11 @@ func (p *Prepared) Patch(items []*site.Item) error {
 		for _, it := range items {
 			if i == 0 {
 				if anchorable(it) {
-					a := r.anchoredText(it.Text)
+					a := r.anchoredText(it.Text())
 					r.anchored[it] = a // the map every language shares
 					r.html[it] = a.Result
 				} else {
-					r.html[it] = r.markdown(it.Text)
+					r.html[it] = r.markdown(it.Text())
 				}
 			} else if tr := it.Translations[r.lang]; tr != nil {
 				r.html[it] = r.markdown(tr.Text)

@@ -69,7 +69,7 @@ func TestPreparingAgainRendersNoCardTwice(t *testing.T) {
 	if it == nil {
 		t.Fatal("no proposal of the list without translations")
 	}
-	it.Text = "Un riassunto nuovo di zecca per la scheda.\n\n" + it.Text
+	it.SetText("Un riassunto nuovo di zecca per la scheda.\n\n" + it.Text())
 	_, chain := inspect(t, fsys)
 	if p, err = render.Prepare(render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: md, Version: "test"}, &memo); err != nil {
 		t.Fatal(err)

@@ -135,7 +135,7 @@ func (r *renderer) participantsPage() ([]byte, error) {
 
 func (r *renderer) participantPage(p *site.Participant) ([]byte, error) {
 	v := &ParticipantView{ParticipantCard: r.participantCard(p), NotRegistered: p.NotRegistered, Verification: r.Config.Votes.Policy}
-	v.HTML = p.Text
+	v.HTML = p.Text()
 	for _, sp := range p.Supports {
 		v.Supports = append(v.Supports, r.supportView(sp, true))
 	}

@@ -559,9 +559,9 @@ func (r *renderer) renderMarkdown() {
 		var anTexts, texts []string
 		for i, it := range items {
 			if anchorable(it) {
-				an, anTexts = append(an, i), append(anTexts, it.Text)
+				an, anTexts = append(an, i), append(anTexts, it.Text())
 			} else {
-				plain, texts = append(plain, i), append(texts, it.Text)
+				plain, texts = append(plain, i), append(texts, it.Text())
 			}
 		}
 		for j, f := range fbs {
@@ -591,14 +591,14 @@ func (r *renderer) renderMarkdown() {
 	parallel.For(n, func(i int) {
 		switch {
 		case i < len(items) && r.lazy(items[i]):
-			results[i].Summary = r.summary(items[i].Text, anchorable(items[i]))
+			results[i].Summary = r.summary(items[i].Text(), anchorable(items[i]))
 		case i < len(items) && anchorable(items[i]):
 			// One rendering gives the text with its paragraphs' anchors and without (and
 			// pspm serve's memo keeps one).
-			anchoredResults[i] = r.anchoredText(items[i].Text)
+			anchoredResults[i] = r.anchoredText(items[i].Text())
 			results[i] = anchoredResults[i].Result
 		case i < len(items):
-			results[i] = r.markdown(items[i].Text)
+			results[i] = r.markdown(items[i].Text())
 		case i < len(items)+len(fbs):
 			j := i - len(items)
 			fbResults[j] = r.markdown(fbs[j].Text)
@@ -827,9 +827,9 @@ func (r *renderer) renderedFor(it *site.Item, counted bool) markdown.Result {
 			case key.lang != "":
 				html = r.Markdown.HTML([]byte(it.Translations[r.lang].Text))
 			case anchorable(it):
-				html = r.Markdown.AnchoredHTML([]byte(it.Text))
+				html = r.Markdown.AnchoredHTML([]byte(it.Text()))
 			default:
-				html = r.Markdown.HTML([]byte(it.Text))
+				html = r.Markdown.HTML([]byte(it.Text()))
 			}
 			return markdown.Anchored{Result: markdown.Result{HTML: html}}
 		}).Result
@@ -838,10 +838,10 @@ func (r *renderer) renderedFor(it *site.Item, counted bool) markdown.Result {
 			return markdown.Anchored{Result: r.Markdown.Render([]byte(it.Translations[r.lang].Text))}
 		}).Result
 	case anchorable(it):
-		out = r.lazyText(textMemoKey{it: it}, func() markdown.Anchored { return r.Markdown.RenderAnchored([]byte(it.Text)) }).Result
+		out = r.lazyText(textMemoKey{it: it}, func() markdown.Anchored { return r.Markdown.RenderAnchored([]byte(it.Text())) }).Result
 	default:
 		out = r.lazyText(textMemoKey{it: it}, func() markdown.Anchored {
-			return markdown.Anchored{Result: r.Markdown.Render([]byte(it.Text))}
+			return markdown.Anchored{Result: r.Markdown.Render([]byte(it.Text()))}
 		}).Result
 	}
 	out.Summary = res.Summary
@@ -850,7 +850,7 @@ func (r *renderer) renderedFor(it *site.Item, counted bool) markdown.Result {
 
 // anchoredLazy is the anchored rendering of a lazy item's text (in the first language).
 func (r *renderer) anchoredLazy(it *site.Item) markdown.Anchored {
-	return r.lazyText(textMemoKey{it: it}, func() markdown.Anchored { return r.Markdown.RenderAnchored([]byte(it.Text)) })
+	return r.lazyText(textMemoKey{it: it}, func() markdown.Anchored { return r.Markdown.RenderAnchored([]byte(it.Text())) })
 }
 
 // anchoredOf is the anchored rendering of the item's text (in the first language), made

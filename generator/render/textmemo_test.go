@@ -23,10 +23,10 @@ import (
 func TestTextMemoKeepsATextUntilItsLastPage(t *testing.T) {
 	cfg := &config.Config{Languages: []string{"it", "en", "de"}}
 	s := &site.Site{}
-	own := &site.Item{ID: "own", Section: site.Proposals, Text: "Testo."}
-	half := &site.Item{ID: "half", Section: site.Proposals, Text: "Testo.",
-		Translations: map[string]*site.Translation{"en": {Title: "T", Text: "Text."}}}
-	commented := &site.Item{ID: "commented", Section: site.Proposals, Text: "Testo.", Feedback: []*site.Feedback{{}}}
+	own := withText(&site.Item{ID: "own", Section: site.Proposals}, "Testo.")
+	half := withText(&site.Item{ID: "half", Section: site.Proposals,
+		Translations: map[string]*site.Translation{"en": {Title: "T", Text: "Text."}}}, "Testo.")
+	commented := withText(&site.Item{ID: "commented", Section: site.Proposals, Feedback: []*site.Feedback{{}}}, "Testo.")
 	texts := &textMemo{}
 	rs := make([]*renderer, len(cfg.Languages))
 	for i, lang := range cfg.Languages {
@@ -168,7 +168,7 @@ func TestRunGivesAPageAndItsFeedToOneWorker(t *testing.T) {
 func TestTextMemoOnALargeSite(t *testing.T) {
 	cfg := &config.Config{Languages: []string{"it", "en"}}
 	s := &site.Site{}
-	own := &site.Item{ID: "own", Section: site.Proposals, Text: "Testo."}
+	own := withText(&site.Item{ID: "own", Section: site.Proposals}, "Testo.")
 	texts := &textMemo{}
 	rs := make([]*renderer, len(cfg.Languages))
 	for i, lang := range cfg.Languages {
@@ -209,7 +209,7 @@ func TestTextMemoOnALargeSite(t *testing.T) {
 func TestAFeedOfALargeSiteKeepsNoText(t *testing.T) {
 	cfg := &config.Config{Languages: []string{"it"}}
 	s := &site.Site{}
-	own := &site.Item{ID: "own", Section: site.Proposals, Text: "Testo."}
+	own := withText(&site.Item{ID: "own", Section: site.Proposals}, "Testo.")
 	texts := &textMemo{}
 	r := &renderer{Options: Options{Site: s, Config: cfg, LazyTextsAbove: -1}, lang: "it", texts: texts, salt: Fingerprint{1}}
 	r.html = map[*site.Item]markdown.Result{own: {Summary: "Testo."}}
@@ -263,9 +263,9 @@ func TestAFeedOfALargeSiteShowsThePagesHTML(t *testing.T) {
 	cfg := &config.Config{Languages: []string{"it", "en"}}
 	s := &site.Site{}
 	text := "Primo *paragrafo*\x00 con [un link](https://example.org/a\x00b).\n\n- voce uno\n- voce due\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
-	prop := &site.Item{ID: "p", Section: site.Proposals, Text: text}
-	prac := &site.Item{ID: "q", Section: site.Practices, Text: text}
-	tr := &site.Item{ID: "t", Section: site.Proposals, Text: "Testo.", Translations: map[string]*site.Translation{"en": {Text: "Some *text*\x00.\n"}}}
+	prop := withText(&site.Item{ID: "p", Section: site.Proposals}, text)
+	prac := withText(&site.Item{ID: "q", Section: site.Practices}, text)
+	tr := withText(&site.Item{ID: "t", Section: site.Proposals, Translations: map[string]*site.Translation{"en": {Text: "Some *text*\x00.\n"}}}, "Testo.")
 	for _, lang := range []string{"it", "en"} {
 		r := &renderer{Options: Options{Site: s, Config: cfg, LazyTextsAbove: -1, Markdown: markdown.New()}, lang: lang, texts: &textMemo{}}
 		r.html = map[*site.Item]markdown.Result{prop: {Summary: "s"}, prac: {Summary: "s"}, tr: {Summary: "s"}}
@@ -280,4 +280,10 @@ func TestAFeedOfALargeSiteShowsThePagesHTML(t *testing.T) {
 			}
 		}
 	}
+}
+
+// withText sets it's text and returns it.
+func withText(it *site.Item, text string) *site.Item {
+	it.SetText(text)
+	return it
 }

@@ -64,7 +64,7 @@ func (r *renderer) textOf(it *site.Item) string {
 	if tr := it.Translations[r.lang]; tr != nil && r.prefix != "" {
 		return tr.Text
 	}
-	return it.Text
+	return it.Text()
 }
 
 func (r *renderer) planText(p *site.Plan) string {

@@ -39,9 +39,9 @@ func TestTextCacheConvertsOnlyNewTexts(t *testing.T) {
 
 	// One proposal's text changes.
 	p := s.Proposals[0]
-	before := p.Text
-	p.Text += "\n\nUna frase nuova, *in corsivo*.\n"
-	defer func() { p.Text = before }()
+	before := p.Text()
+	p.SetText(p.Text() + "\n\nUna frase nuova, *in corsivo*.\n")
+	defer func() { p.SetText(before) }()
 	calls.Store(0)
 	c.Next()
 	got := search.Documents(s, langs, c.Plainer(plain))

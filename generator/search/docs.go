@@ -73,15 +73,15 @@ func EachDocument(s *site.Site, langs []string, convert Converter, n int, fn fun
 	b.plan(s)
 	for _, fp := range s.Federated { // other bodies' plans: as they are, with no versions
 		for _, g := range fp.Goals {
-			d := b.item(&g.Item, "goal", g.Title, g.URL(), g.Text, "")
+			d := b.item(&g.Item, "goal", g.Title, g.URL(), g.Text(), "")
 			d.Body, d.Code = fp.Body.ID, g.Code
 		}
 		for _, o := range fp.Objectives {
-			d := b.item(&o.Item, "objective", o.Title, o.URL(), o.Text, "")
+			d := b.item(&o.Item, "objective", o.Title, o.URL(), o.Text(), "")
 			d.Body, d.AgID, d.Code = fp.Body.ID, o.AgID, o.Code
 		}
 		for _, a := range fp.Actions {
-			d := b.item(&a.Item, "action", a.Title, a.URL(), a.Text, "")
+			d := b.item(&a.Item, "action", a.Title, a.URL(), a.Text(), "")
 			d.Body, d.Status, d.Code = fp.Body.ID, a.Status, a.Code
 		}
 		b.next()
@@ -103,13 +103,13 @@ func EachDocument(s *site.Site, langs []string, convert Converter, n int, fn fun
 		}
 	}
 	for _, o := range s.Bodies {
-		d := b.item(&o.Item, "body", o.Name, o.URL(), o.Text, "")
+		d := b.item(&o.Item, "body", o.Name, o.URL(), o.Text(), "")
 		d.Body, d.Kind = o.ID, o.Kind
 		b.translations(&o.Item, d, o.URL(), nil)
 		b.next()
 	}
 	for _, p := range s.Participants { // the community's participants, by name, kind and municipality
-		d := b.item(&p.Item, "participant", p.Name, p.URL(), strings.TrimSpace(p.Municipality+"\n\n"+p.Text), "")
+		d := b.item(&p.Item, "participant", p.Name, p.URL(), strings.TrimSpace(p.Municipality+"\n\n"+p.Text()), "")
 		d.Body, d.Kind = p.ID, p.Kind
 		b.next()
 	}
@@ -228,13 +228,13 @@ func ItemDocuments(s *site.Site, langs []string, plain Plainer, items []*site.It
 }
 
 func (b *docBuilder) proposal(p *site.Proposal) {
-	d := b.item(&p.Item, "proposal", p.Title, p.URL(), p.Text, p.Answer.Text)
+	d := b.item(&p.Item, "proposal", p.Title, p.URL(), p.Text(), p.Answer.Text)
 	d.Status, d.Body, d.Tags, d.Date = p.Status, cmp.Or(p.Body, p.Participant), p.Tags, p.Date
 	b.translations(&p.Item, d, p.URL(), func(tr *site.Translation) string { return tr.Answer.Text })
 }
 
 func (b *docBuilder) practice(p *site.Practice) {
-	d := b.item(&p.Item, "practice", p.Title, p.URL(), p.Text, "")
+	d := b.item(&p.Item, "practice", p.Title, p.URL(), p.Text(), "")
 	d.Body, d.Kind, d.Tags, d.AgID, d.Date = p.Body, p.Kind, p.Tags, p.AgID, p.Date
 	b.translations(&p.Item, d, p.URL(), nil)
 }
@@ -334,7 +334,7 @@ func (p planItem) typ() string { return site.KindOf(p.item.Section).Name }
 
 // same reports whether two texts of a plan item make the same documents.
 func (p planItem) same(q planItem, langs []string) bool {
-	if p.title != q.title || p.item.Text != q.item.Text || p.status != q.status || p.owner != q.owner || p.code != q.code || !slices.Equal(p.agid, q.agid) {
+	if p.title != q.title || p.item.Text() != q.item.Text() || p.status != q.status || p.owner != q.owner || p.code != q.code || !slices.Equal(p.agid, q.agid) {
 		return false
 	}
 	for _, l := range langs[1:] {
@@ -425,7 +425,7 @@ func (b *docBuilder) plan(s *site.Site) {
 func (b *docBuilder) planDoc(p planItem, id, url, v string) int {
 	i := len(b.docs)
 	d := b.add(Document{ID: id, Type: p.typ(), Lang: b.langs[0], Title: p.title, URL: url, Status: p.status, Body: p.owner,
-		AgID: p.agid, Code: p.code, Versions: []string{v}}, p.item.Text, "")
+		AgID: p.agid, Code: p.code, Versions: []string{v}}, p.item.Text(), "")
 	orig := *d
 	for _, lang := range b.langs[1:] {
 		tr := p.item.Translations[lang]

@@ -608,7 +608,8 @@ func TestIndexInUseFallsBackToMemory(t *testing.T) {
 
 func TestPlanItemsAreOneDocumentPerDistinctText(t *testing.T) {
 	action := func(id, title, text, status string, en string) *site.Action {
-		a := &site.Action{Item: site.Item{ID: id, Section: site.Actions, Text: text}, Title: title, Status: status, Owner: "m_ef"}
+		a := &site.Action{Item: site.Item{ID: id, Section: site.Actions}, Title: title, Status: status, Owner: "m_ef"}
+		a.SetText(text)
 		if en != "" {
 			a.Translations = map[string]*site.Translation{"en": {Title: en, Text: "In English."}}
 		}

@@ -229,9 +229,9 @@ func TestSpilledTextCacheIsTheEncodedOne(t *testing.T) {
 
 	// One text changes: the file is written again, whole.
 	p := s.Proposals[0]
-	before := p.Text
-	p.Text += "\n\nUna frase nuova, *in corsivo*.\n"
-	defer func() { p.Text = before }()
+	before := p.Text()
+	p.SetText(p.Text() + "\n\nUna frase nuova, *in corsivo*.\n")
+	defer func() { p.SetText(before) }()
 	c, err = search.DecodeTextCache(fromEncode.Encode("v1"), "v1")
 	if err != nil {
 		t.Fatal(err)
@@ -254,7 +254,7 @@ func TestSpilledTextCacheIsTheEncodedOne(t *testing.T) {
 	}
 
 	// A proposal goes: the file is written without its texts.
-	p.Text = before
+	p.SetText(before)
 	c, _ = search.DecodeTextCache(fromEncode.Encode("v1"), "v1")
 	c.Next()
 	spillTo(c, &file, &opened)

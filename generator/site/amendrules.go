@@ -107,7 +107,7 @@ func (a *Amendment) Unapplied(p PlanItem) []string {
 	if a.Title != "" && strings.TrimSpace(a.Title) != strings.TrimSpace(p.Heading()) {
 		out = append(out, fmt.Sprintf("the title (%q, not %q)", a.Title, p.Heading()))
 	}
-	if strings.TrimSpace(a.Text) != "" && strings.TrimSpace(a.Text) != strings.TrimSpace(p.Base().Text) {
+	if strings.TrimSpace(a.Text) != "" && strings.TrimSpace(a.Text) != strings.TrimSpace(p.Base().Text()) {
 		out = append(out, "the text (the Markdown after the front matter)")
 	}
 	for _, f := range a.Fields {

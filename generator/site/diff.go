@@ -155,14 +155,14 @@ func planFields(p *Plan) []diffField {
 }
 
 func goalEntry(g *Goal) diffEntry {
-	return diffEntry{id: g.ID, code: g.Code, title: g.Title, text: g.Text, replaces: g.Replaces, fields: []diffField{
+	return diffEntry{id: g.ID, code: g.Code, title: g.Title, text: g.Text(), replaces: g.Replaces, fields: []diffField{
 		{"code", g.Code},
 		{"title", g.Title},
 	}}
 }
 
 func objectiveEntry(o *Objective) diffEntry {
-	return diffEntry{id: o.ID, code: o.Code, title: o.Title, parent: o.Goal, text: o.Text, replaces: o.Replaces, fields: []diffField{
+	return diffEntry{id: o.ID, code: o.Code, title: o.Title, parent: o.Goal, text: o.Text(), replaces: o.Replaces, fields: []diffField{
 		{"code", o.Code},
 		{"title", o.Title},
 		{"goal", o.Goal},
@@ -173,7 +173,7 @@ func objectiveEntry(o *Objective) diffEntry {
 // resultEntry describes an expected result: its indicators' baselines and targets are
 // plan content, their measured values monitoring data.
 func resultEntry(r *Result) diffEntry {
-	return diffEntry{id: r.ID, code: r.Code, title: r.Title, parent: r.Objective, text: r.Text, replaces: r.Replaces, indicators: r.Indicators, fields: []diffField{
+	return diffEntry{id: r.ID, code: r.Code, title: r.Title, parent: r.Objective, text: r.Text(), replaces: r.Replaces, indicators: r.Indicators, fields: []diffField{
 		{"code", r.Code},
 		{"title", r.Title},
 		{"objective", r.Objective},
@@ -182,7 +182,7 @@ func resultEntry(r *Result) diffEntry {
 }
 
 func actionEntry(a *Action) diffEntry {
-	return diffEntry{id: a.ID, code: a.Code, title: a.Title, parent: a.Objective, text: a.Text, replaces: a.Replaces, indicators: a.Indicators, fields: []diffField{
+	return diffEntry{id: a.ID, code: a.Code, title: a.Title, parent: a.Objective, text: a.Text(), replaces: a.Replaces, indicators: a.Indicators, fields: []diffField{
 		{"code", a.Code},
 		{"title", a.Title},
 		{"objective", a.Objective},

@@ -439,7 +439,7 @@ func TestDiffTextRebuildsBothVersions(t *testing.T) {
 				return ""
 			}
 			if it := s.Items[string(sec)+"/"+id]; it != nil {
-				return it.Text
+				return it.Text()
 			}
 			return ""
 		}
@@ -491,24 +491,27 @@ func largePlan(version int) *site.Site {
 	s := &site.Site{Plan: site.Plan{Title: "Piano", Owner: "m_ef", Text: "Introduzione."}}
 	para := "L'attività prosegue secondo il cronoprogramma, con la migrazione dei servizi delle amministrazioni locali verso infrastrutture qualificate e la formazione del personale. "
 	for g := range 10 {
-		s.Goals = append(s.Goals, &site.Goal{Item: site.Item{ID: "g" + strconv.Itoa(g), Section: site.Goals, Text: para}, Title: "Obiettivo " + strconv.Itoa(g), Order: g})
+		s.Goals = append(s.Goals, &site.Goal{Item: site.Item{ID: "g" + strconv.Itoa(g), Section: site.Goals}, Title: "Obiettivo " + strconv.Itoa(g), Order: g})
+		s.Goals[g].SetText(para)
 	}
 	for o := range 50 {
-		s.Objectives = append(s.Objectives, &site.Objective{Item: site.Item{ID: "o" + strconv.Itoa(o), Section: site.Objectives, Text: para},
+		s.Objectives = append(s.Objectives, &site.Objective{Item: site.Item{ID: "o" + strconv.Itoa(o), Section: site.Objectives},
 			Title: "Obiettivo operativo " + strconv.Itoa(o), Goal: "g" + strconv.Itoa(o/5), AgID: []string{"OB.1." + strconv.Itoa(o)}})
+		s.Objectives[o].SetText(para)
 	}
 	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 505 {
-		a := &site.Action{Item: site.Item{ID: "a" + strconv.Itoa(i), Section: site.Actions, Text: strings.Repeat(para, 6)},
+		a := &site.Action{Item: site.Item{ID: "a" + strconv.Itoa(i), Section: site.Actions},
 			Title: "Azione " + strconv.Itoa(i), Objective: "o" + strconv.Itoa(i/10%50), Owner: "m_ef", Status: site.StatusPlanned,
 			Start: day, Due: day.AddDate(1, 0, 0), Proposals: []string{"p" + strconv.Itoa(i%40)}, Order: i % 10,
 			Indicators: []site.Indicator{{Name: "Servizi", Unit: "%", Baseline: 10, Target: 80}, {Name: "Enti", Baseline: 0, Target: 10}}}
+		a.SetText(strings.Repeat(para, 6))
 		switch {
 		case version == 0 && i >= 500, version == 1 && i < 5:
 			continue // removed in the new version, added in it
 		case version == 1 && i%10 == 5:
 			a.Status, a.Progress = site.StatusInProgress, 30
-			a.Text = strings.Replace(a.Text, "prosegue secondo", "continua come previsto dal", 2)
+			a.SetText(strings.Replace(a.Text(), "prosegue secondo", "continua come previsto dal", 2))
 			a.Indicators[0].Target = 90
 		case version == 1 && i%100 == 7:
 			a.Objective = "o" + strconv.Itoa((i/10+1)%50)

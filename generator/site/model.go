@@ -39,12 +39,14 @@ var Sections = []Section{Goals, Objectives, Results, Actions, Proposals, Practic
 // Item is what every page-worthy entry shares: where it comes from and what was
 // contributed on it.
 type Item struct {
-	ID       string
-	Section  Section
-	File     string // the Markdown file, e.g. content/proposals/x/index.md
-	Dir      string // the folder of its contributions, e.g. content/proposals/x
-	Text     string // the Markdown body
-	TextLine int    // the file line where Text starts
+	ID      string
+	Section Section
+	File    string // the Markdown file, e.g. content/proposals/x/index.md
+	Dir     string // the folder of its contributions, e.g. content/proposals/x
+	// text is the Markdown body (Text), compressed when packed (PackText).
+	text     string
+	packed   bool
+	TextLine int // the file line where the text starts
 
 	Pos diag.Pos            `yaml:"-"`
 	At  map[string]diag.Pos `yaml:"-"`

@@ -332,7 +332,8 @@ func (s *Site) Moderate() {
 	}
 	for _, p := range s.Participants { // their presentation; their name stays, as a body's does
 		if m := of(p.File, p.ID); m != nil {
-			p.Hidden, p.Text = m, ""
+			p.Hidden = m
+			p.SetText("")
 			m.Hidden++
 		}
 	}
@@ -341,7 +342,8 @@ func (s *Site) Moderate() {
 		if m == nil {
 			return nil
 		}
-		it.Hidden, it.Text, it.Translations, it.Attachments, it.History = m, "", nil, nil, nil
+		it.Hidden, it.Translations, it.Attachments, it.History = m, nil, nil, nil
+		it.SetText("")
 		m.Hidden++
 		return m
 	}
