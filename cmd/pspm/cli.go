@@ -202,7 +202,7 @@ func (g *globals) buildCmd() *cobra.Command {
 					fmt.Fprintln(g.stderr)
 				}
 				if live := memlimit.LargestLive(); live > 0 {
-					fmt.Fprintf(g.stderr, "  memory: largest live heap %d MB, %d MB outside the heap (texts, compressed data)\n", live>>20, offheap.Held()>>20)
+					fmt.Fprintf(g.stderr, "  memory: largest live heap %d MB, at most %d MB outside the heap (texts, cards, compressed data)\n", live>>20, offheap.Peak()>>20)
 				}
 				if res.Rendered+res.Kept > 0 {
 					fmt.Fprintf(g.stderr, "  pages and feeds: %d rendered, %d kept from the previous build (.pspm/cache/pages)\n", res.Rendered, res.Kept)

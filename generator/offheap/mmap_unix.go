@@ -14,3 +14,6 @@ func mapChunk(n int) []byte {
 	}
 	return b
 }
+
+// unmapChunk gives back a chunk mapChunk mapped.
+func unmapChunk(b []byte) { _ = syscall.Munmap(b) }

@@ -30,6 +30,7 @@ var (
 	mu      sync.Mutex
 	free    []byte // what is left of the current chunk
 	held    atomic.Int64
+	peak    atomic.Int64
 )
 
 // Enable makes every later copy go outside the heap, when the system gives memory that
@@ -42,6 +43,20 @@ func Disable() { enabled.Store(false) }
 
 // Held is how many bytes the copies outside the heap hold.
 func Held() int64 { return held.Load() }
+
+// Peak is the most bytes the copies outside the heap held at once.
+func Peak() int64 { return peak.Load() }
+
+// grow counts n more bytes held.
+func grow(n int64) {
+	now := held.Add(n)
+	for {
+		was := peak.Load()
+		if now <= was || peak.CompareAndSwap(was, now) {
+			return
+		}
+	}
+}
 
 // String is a copy of b as a string.
 func String(b []byte) string {
@@ -91,7 +106,7 @@ func take(n int) []byte {
 		if p == nil {
 			return nil
 		}
-		held.Add(int64(n))
+		grow(int64(n))
 		return p[:n:n]
 	}
 	mu.Lock()
@@ -105,6 +120,6 @@ func take(n int) []byte {
 	}
 	p := free[:n:n]
 	free = free[n:]
-	held.Add(int64(n))
+	grow(int64(n))
 	return p
 }

@@ -108,6 +108,7 @@ type renderer struct {
 	lineage   *site.Lineage                  // the index of the versions for the items' history, made once
 	view      *SiteView
 	cards     *cardSet
+	cardMem   *offheap.Arena           // the HTML of the cards, let go of with the language (nil: on the heap)
 	cardErr   atomic.Pointer[error]    // the first error of the card template (cardFailed)
 	votes     map[*site.Body]*voteRows // on the first language's renderer: see voteBytes
 	votesOnce sync.Once
@@ -169,7 +170,7 @@ func Render(o Options, w output.Writer) error {
 	}
 	bars := &interned{}
 	for i, lang := range o.Config.Languages {
-		r := &renderer{Options: o, lang: lang, base: o.Config.BasePath(), out: files, bars: bars}
+		r := &renderer{Options: o, lang: lang, base: o.Config.BasePath(), out: files, bars: bars, cardMem: &offheap.Arena{}}
 		if i > 0 {
 			r.prefix = "/" + lang
 		}
@@ -216,6 +217,10 @@ func Render(o Options, w output.Writer) error {
 		}
 		tasks = nil
 		r.cards, r.rows, r.vtext, r.versions, r.links = nil, nil, nil, nil, nil // done with this language: let the garbage collector have its views
+		// Its cards' HTML too: every page that showed one is written, and nothing else
+		// holds one (a view holds its cards until its page is written; a language's
+		// cards are never another's). At 100,000 proposals a language's cards are 175 MB.
+		r.cardMem.Free()
 		if i > 0 {
 			r.html, r.ans = nil, nil
 		}
@@ -927,7 +932,7 @@ func (r *renderer) renderCard(t *template.Template, c *Card) (template.HTML, err
 	}
 	var b bytes.Buffer
 	err := t.ExecuteTemplate(&b, "card", c)
-	return template.HTML(offheap.String(b.Bytes())), err
+	return template.HTML(r.cardMem.String(b.Bytes())), err
 }
 
 // link turns a site path (/proposals/x/) into the link to that page in the page
