@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,9 +9,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/trace"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -155,26 +158,6 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	}
 	dropPositions(s)
 
-	md := markdown.New()
-	var summaries search.Summaries // of the texts the search stage parsed, for the pages
-	if !o.check {
-		idx, _, texts := searchIndex(o.Dir, cfg, s, md, nil, &errs)
-		summaries = texts.Summaries()
-		if idx != nil {
-			stage("index")
-			bundle = startBundle(o.Dir, idx)
-			if len(s.Proposals)+len(s.Practices) > bundleBesideUpTo {
-				if _, err := bundle.wait(res, &errs, ""); err != nil {
-					return finish(err)
-				}
-				clock = time.Now() // wait recorded the bundle's stage
-			}
-		}
-	}
-	if o.beforeRender {
-		return finish(nil)
-	}
-
 	chain, err := theme.New(o.Source, cfg.Theme)
 	if err != nil {
 		errs.Add(diag.Pos{File: config.File}, "%v", err)
@@ -182,6 +165,31 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	}
 	counter := &countingWriter{w: w}
 	rec := &recorder{w: counter}
+	md := markdown.New()
+	var summaries search.Summaries // of the texts the search stage parsed, for the pages
+	if !o.check {
+		idx, _, texts := searchIndex(o.Dir, cfg, s, md, nil, &errs)
+		summaries = texts.Summaries()
+		if idx != nil {
+			stage("index")
+			if len(s.Proposals)+len(s.Practices) > bundleBesideUpTo {
+				// A large site's bundle is exported before the pages render, and written as
+				// it is exported: held until the pages were written, its 95 MB were held
+				// through the whole render at 100,000 proposals.
+				bundle = startBundle(o.Dir, idx, rec.WriteFile)
+				if _, err := bundle.wait(res, &errs, ""); err != nil {
+					return finish(err)
+				}
+				clock = time.Now() // wait recorded the bundle's stage
+			} else {
+				bundle = startBundle(o.Dir, idx, nil)
+			}
+		}
+	}
+	if o.beforeRender {
+		return finish(nil)
+	}
+
 	ro := render.Options{Site: s, Config: cfg, Theme: chain, Source: o.Source, Markdown: md, Version: Version, Sample: o.check, InputCheck: o.inputCheck}
 	if summaries != nil {
 		ro.Summary = summaries.Summary
@@ -435,16 +443,28 @@ type bundling struct {
 }
 
 // startBundle exports the search bundle of idx in its own goroutine, which closes idx.
-func startBundle(dir string, idx *search.Index) *bundling {
+// With write, each file is written as it is made; without, the files are kept for wait
+// to give.
+func startBundle(dir string, idx *search.Index, write func(name string, data []byte) error) *bundling {
 	b := &bundling{done: make(chan struct{})}
-	go func() {
-		defer close(b.done)
-		start := time.Now()
-		err := writeBundle(dir, idx, func(name string, data []byte) error {
+	var writes *writing
+	if write == nil {
+		write = func(name string, data []byte) error {
 			// Kept until the pages are written: outside the heap in pspm build.
 			b.files = append(b.files, bundleFile{name, offheap.Bytes(data)})
 			return nil
-		}, &b.errs)
+		}
+	} else {
+		writes = &writing{sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
+		write = writes.of(write)
+	}
+	go func() {
+		defer close(b.done)
+		start := time.Now()
+		err := writeBundle(dir, idx, write, &b.errs)
+		if writes != nil {
+			err = errors.Join(err, writes.wait())
+		}
 		_ = idx.Close()
 		if err != nil {
 			b.err = fmt.Errorf("search bundle: %w", err)
@@ -452,6 +472,40 @@ func startBundle(dir string, idx *search.Index) *bundling {
 		b.took = time.Since(start)
 	}()
 	return b
+}
+
+// writing writes files on every core as they are given (the export makes them on one):
+// each file's bytes are the writer's to keep.
+type writing struct {
+	sem chan struct{} // a slot per write under way
+	wg  sync.WaitGroup
+	mu  sync.Mutex
+	err error // the first write's error
+}
+
+// of is write, each call run in a goroutine of its own once a slot is free. It returns
+// the first error of the writes done so far.
+func (w *writing) of(write func(name string, data []byte) error) func(name string, data []byte) error {
+	return func(name string, data []byte) error {
+		w.sem <- struct{}{}
+		w.wg.Go(func() {
+			defer func() { <-w.sem }()
+			if err := write(name, data); err != nil {
+				w.mu.Lock()
+				w.err = cmp.Or(w.err, err)
+				w.mu.Unlock()
+			}
+		})
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		return w.err
+	}
+}
+
+// wait waits for every write, and gives the first error.
+func (w *writing) wait() error {
+	w.wg.Wait()
+	return w.err
 }
 
 // wait waits for the export and gives its files. The first wait adds its warnings to
