@@ -180,10 +180,15 @@
 // publishes nothing and leaves the previous output untouched. Both commands set the
 // collector the same way (generator/memlimit: a soft memory limit that follows the live
 // heap, GOGC=200 under it), and so do the benchmarks of pspm serve. pspm build alone also
-// holds the bytes it keeps to its end and never changes (texts, cards' HTML, reactions'
-// strings, compressed datasets, the search bundle's files) outside the heap
-// (generator/offheap), where they cost their size rather than three times it; what it
-// holds there counts against the floor. Once the model's checks have run, a build lets
+// holds the bytes it keeps to its end and never changes (texts, reactions' strings,
+// compressed datasets, a small site's search bundle files) outside the heap
+// (generator/offheap), where they cost their size rather than three times it, and a
+// language's cards' HTML in an arena there that it gives back once the language's pages
+// are written; what it holds there counts against the floor. Above 20,000 proposals and
+// practices the load holds their texts compressed (site.Item.PackText: the same content
+// always packs to the same bytes, which the input keys and the content cache hold), and
+// the search bundle is written as it is exported, before the pages, instead of held
+// through them. Once the model's checks have run, a build lets
 // go of the proposals' and practices' key positions (Item.At), which only their messages
 // read; pspm serve, which checks every edit again, keeps them. pspm build -v prints the
 // largest live heap and what is held outside it; --cpuprofile, --memprofile and --trace

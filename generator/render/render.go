@@ -219,7 +219,7 @@ func Render(o Options, w output.Writer) error {
 		r.cards, r.rows, r.vtext, r.versions, r.links = nil, nil, nil, nil, nil // done with this language: let the garbage collector have its views
 		// Its cards' HTML too: every page that showed one is written, and nothing else
 		// holds one (a view holds its cards until its page is written; a language's
-		// cards are never another's). At 100,000 proposals a language's cards are 175 MB.
+		// cards are never another's). At 100,000 proposals a language's cards are 165 MB.
 		r.cardMem.Free()
 		if i > 0 {
 			r.html, r.ans = nil, nil
