@@ -47,7 +47,7 @@ func TestAmendmentIsLoadedBesideASingleFileItemWithItsVotes(t *testing.T) {
 	if len(a.On.Amendments) != 1 || a.On.Amendments[0] != a {
 		t.Errorf("the item lists %d amendments", len(a.On.Amendments))
 	}
-	if len(a.Reactions) != 1 || a.Reactions[0].Voter != "m_ef" || a.Reactions[0].ItemKey != a.Key() || a.Reactions[0].Amendment != a {
+	if len(a.Reactions) != 1 || a.Reactions[0].Voter != "m_ef" || a.Reactions[0].ItemKey != a.Key() || a.Reactions[0].Amendment() != a {
 		t.Fatalf("votes on the amendment: %+v", a.Reactions)
 	}
 	if a.Tally.Support != 1 {

@@ -337,7 +337,7 @@ func contributionProblems(s *site.Site, strict bool, errs *diag.List) {
 		}
 	}
 	for _, r := range s.Reactions {
-		add(r.Problems)
+		add(r.Problems())
 	}
 	for _, f := range s.Feedback {
 		add(f.Problems)

@@ -48,7 +48,9 @@ func provenance(src fs.FS, dir, branch string, cfg *config.Config, s *site.Site,
 		if r.Origin != nil {
 			r.Origin.MergeRequest = mrs[r.Origin.LandedCommit]
 		}
-		r.Sig = spent(sp, r.Sig)
+		if r.Extra != nil {
+			r.Extra.Sig = spent(sp, r.Extra.Sig)
+		}
 	}
 	for _, f := range s.Feedback {
 		f.Origin = origin(h, sp, f.File, f.Blob)

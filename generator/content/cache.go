@@ -338,7 +338,7 @@ type ParsedItem struct {
 func (r result) keptBytes() bool {
 	switch {
 	case r.reaction != nil:
-		return r.reaction.Raw != nil
+		return r.reaction.Raw() != nil
 	case r.feedback != nil:
 		return r.feedback.Raw != nil
 	case r.support != nil:

@@ -254,10 +254,10 @@ func attachAnswers(s *site.Site, answers []*site.AmendmentAnswer, errs *diag.Lis
 func attachSigs(s *site.Site, sigs map[string]*site.Sig, errs *diag.List) {
 	for _, r := range s.Reactions {
 		if sg := sigs[r.File]; sg != nil {
-			r.Sig = sg
+			r.Own().Sig = sg
 			delete(sigs, r.File)
-		} else {
-			r.Raw = nil
+		} else if r.Extra != nil {
+			r.Extra.Raw = nil
 		}
 	}
 	for _, f := range s.Feedback {
@@ -1132,9 +1132,11 @@ func readContribution(fsys fs.FS, cfg *config.Config, j job) (r result) {
 		if data != nil {
 			rc = readReaction(j, data, &problems)
 		}
-		rc.Problems = problems
-		if !j.signed {
-			rc.Raw = nil
+		if len(problems) > 0 {
+			rc.Own().Problems = problems
+		}
+		if !j.signed && rc.Extra != nil {
+			rc.Extra.Raw = nil
 		}
 		r.reaction = rc
 		return r
@@ -1245,7 +1247,10 @@ func readAnswer(cfg *config.Config, j job, data []byte, problems diag.List) *sit
 // the audit trail.
 func readReaction(j job, data []byte, problems *diag.List) *site.Reaction {
 	// A million reactions hold tens of megabytes of these strings: outside the heap in a build.
-	rc := &site.Reaction{Voter: offheap.Clone(j.name), ItemKey: offheap.Clone(string(j.section) + "/" + j.id), File: offheap.Clone(j.file), Blob: blobHash(data), Raw: data, Verdict: new(site.Verdict)}
+	rc := &site.Reaction{Voter: offheap.Clone(j.name), ItemKey: offheap.Clone(string(j.section) + "/" + j.id), File: offheap.Clone(j.file), Blob: blobHash(data), Verdict: new(site.Verdict)}
+	if j.signed {
+		rc.Own().Raw = data // what its detached signature signs
+	}
 	n := meta.ParseSimple(data, simpleReaction)
 	if n == nil {
 		if !meta.CheckText(j.file, data, problems) {
@@ -1256,7 +1261,9 @@ func readReaction(j job, data []byte, problems *diag.List) *site.Reaction {
 		}
 	}
 	before := len(problems.Errors())
-	meta.Decode(j.file, n, rc, problems)
+	var f site.ReactionFile
+	meta.Decode(j.file, n, &f, problems)
+	rc.SetFile(f)
 	if len(problems.Errors()) > before {
 		// A half-read vote is no vote: keep none of its values but the comment.
 		rc.Vote, rc.Priority = "", 0

@@ -42,7 +42,7 @@ func FuzzModeration(f *testing.F) {
 		p := &site.Proposal{Item: site.Item{ID: "p1", Section: site.Proposals, File: "content/proposals/p1/index.md", Dir: "content/proposals/p1"}, Title: "SEGRETO", Body: "c_h223", Date: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)}
 		p.SetText("SEGRETO")
 		fb := &site.Feedback{Title: "SEGRETO", Text: "SEGRETO", Voter: "c_h223", Slug: "x", ItemKey: "proposals/p1", File: "content/proposals/p1/feedback/c_h223-x.md"}
-		rc := &site.Reaction{Vote: "support", Comment: "SEGRETO", Voter: "c_h223", ItemKey: "plan/actions/a1", File: "content/plan/actions/a1/reactions/c_h223.yaml", Verdict: &site.Verdict{}}
+		rc := &site.Reaction{Vote: "support", Extra: &site.ReactionExtra{Comment: "SEGRETO"}, Voter: "c_h223", ItemKey: "plan/actions/a1", File: "content/plan/actions/a1/reactions/c_h223.yaml", Verdict: &site.Verdict{}}
 		s := &site.Site{Proposals: []*site.Proposal{p}, Feedback: []*site.Feedback{fb}, Reactions: []*site.Reaction{rc}, Moderations: []*site.Moderation{m}}
 		s.Index()
 		errs := s.ResolveModeration()
@@ -63,13 +63,13 @@ func FuzzModeration(f *testing.F) {
 		if (fb.Hidden != nil) != under(fb.File) && m.Scope != site.ModerateThread {
 			t.Errorf("comment hidden %v for path %q", fb.Hidden != nil, m.Path)
 		}
-		if (rc.Hidden != nil) != under(rc.File) {
-			t.Errorf("vote hidden %v for path %q", rc.Hidden != nil, m.Path)
+		if (rc.Hidden() != nil) != under(rc.File) {
+			t.Errorf("vote hidden %v for path %q", rc.Hidden() != nil, m.Path)
 		}
 		if fb.Hidden != nil && (fb.Text != "" || fb.Title != "" || fb.Counted) {
 			t.Errorf("a hidden comment keeps its words or counts")
 		}
-		if rc.Hidden != nil && (rc.Comment != "" || rc.Counted || rc.Reason != site.ReasonModerated) {
+		if rc.Hidden() != nil && (rc.Comment() != "" || rc.Counted || rc.Reason != site.ReasonModerated) {
 			t.Errorf("a hidden vote keeps its comment or counts")
 		}
 		if p.Hidden != nil && (p.Text() != "" || p.Title != "" || len(s.Proposals) != 0 || len(s.HiddenProposals) != 1) {

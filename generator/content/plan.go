@@ -126,7 +126,11 @@ func (r result) cloneInto(rc *site.Reaction, p *site.Proposal) result {
 			rc = new(site.Reaction)
 		}
 		*rc = *r.reaction
-		rc.Problems = slices.Clip(rc.Problems)
+		if x := r.reaction.Extra; x != nil { // the stages set its fields and append to its problems
+			c := *x
+			c.Problems = slices.Clip(c.Problems)
+			rc.Extra = &c
+		}
 		out.reaction = rc
 	}
 	if r.feedback != nil {

@@ -46,8 +46,19 @@ func FuzzReaction(f *testing.F) {
 		if errs.HasErrors() && (rc.Vote != "" || rc.Priority != 0) {
 			t.Fatalf("a vote kept from a file with errors: %q %d\n%s", rc.Vote, rc.Priority, errs.Format())
 		}
-		if !bytes.Equal(rc.Raw, data) {
+		if rc.Raw() != nil {
+			t.Errorf("the bytes of a file no signature signs are kept")
+		}
+		if rc.Extra != nil && rc.Comment() == "" && rc.ForItem() == "" && rc.ForVoter() == "" && rc.Date().IsZero() && len(rc.Problems()) == 0 {
+			t.Errorf("a reaction whose file says only its vote and priority holds an Extra: %+v", *rc.Extra)
+		}
+		signed := j
+		signed.signed = true
+		var errs2 diag.List
+		if sr := readReaction(signed, data, &errs2); !bytes.Equal(sr.Raw(), data) {
 			t.Errorf("the file's bytes are not kept for its signature")
+		} else if sr.Vote != rc.Vote || sr.Priority != rc.Priority || sr.Comment() != rc.Comment() || errs2.Format() != errs.Format() {
+			t.Errorf("a signed file is read otherwise: %+v against %+v", *sr, *rc)
 		}
 		switch rc.Vote {
 		case site.VoteSupport, site.VoteOppose, site.VoteAbstain, "":
@@ -63,7 +74,7 @@ func FuzzReaction(f *testing.F) {
 		if rc.Counted || rc.Reason != "" || rc.Verification != "" || rc.VoterBody != nil || rc.On != nil || rc.Origin != nil {
 			t.Errorf("the file set a field that only later stages may set: %+v", *rc)
 		}
-		if n := utf8.RuneCountInString(rc.Comment); n > 500 {
+		if n := utf8.RuneCountInString(rc.Comment()); n > 500 {
 			t.Errorf("comment of %d characters, over the limit of 500", n)
 		}
 	})
@@ -87,7 +98,7 @@ func TestReactionPriorityMustBeOneToFive(t *testing.T) {
 	}
 	var errs diag.List
 	rc := readReaction(reactionJob, []byte("vote: abstain\npriority: 5\ncomment: |\n  Due righe\n  di commento.\n"), &errs)
-	if rc == nil || rc.Vote != site.VoteAbstain || rc.Priority != 5 || rc.Comment != "Due righe\ndi commento.\n" {
+	if rc == nil || rc.Vote != site.VoteAbstain || rc.Priority != 5 || rc.Comment() != "Due righe\ndi commento.\n" {
 		t.Errorf("reaction %+v, diagnostics:\n%s", rc, errs.Format())
 	}
 }

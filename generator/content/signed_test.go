@@ -38,7 +38,7 @@ func TestOnlySignedContributionsKeepTheirBytes(t *testing.T) {
 		out := map[string][]byte{}
 		s, _, _ := LoadCached(fsys, cfg, c, Change{})
 		for _, r := range s.Reactions {
-			out[r.File] = r.Raw
+			out[r.File] = r.Raw()
 		}
 		for _, f := range s.Feedback {
 			out[f.File] = f.Raw
@@ -49,7 +49,7 @@ func TestOnlySignedContributionsKeepTheirBytes(t *testing.T) {
 		s, _ := Load(fsys, cfg)
 		out := map[string][]byte{}
 		for _, r := range s.Reactions {
-			out[r.File] = r.Raw
+			out[r.File] = r.Raw()
 		}
 		for _, f := range s.Feedback {
 			out[f.File] = f.Raw
@@ -69,8 +69,8 @@ func TestOnlySignedContributionsKeepTheirBytes(t *testing.T) {
 		s, _, _ := LoadCached(fsys, cfg, c, Change{Paths: []string{"content/proposals/p1/reactions/m_ef.yaml.sig"}})
 		out := map[string][]byte{}
 		for _, r := range s.Reactions {
-			out[r.File] = r.Raw
-			if r.Sig == nil && r.File == "content/proposals/p1/reactions/m_ef.yaml" {
+			out[r.File] = r.Raw()
+			if r.Sig() == nil && r.File == "content/proposals/p1/reactions/m_ef.yaml" {
 				t.Errorf("the signature that appeared is not attached")
 			}
 		}

@@ -180,7 +180,7 @@ func (r *renderer) measureVotes() {
 	r.votesOnce.Do(func() {
 		r.votes = map[*site.Body]*voteRows{}
 		for _, rc := range r.Site.Reactions {
-			if rc.VoterBody == nil || rc.Amendment != nil { // as Derive lists Body.Votes
+			if rc.VoterBody == nil || rc.Amendment() != nil { // as Derive lists Body.Votes
 				continue
 			}
 			v := r.votes[rc.VoterBody]

@@ -210,10 +210,10 @@ func (r *renderer) voteEntries(url, title string, votes []*site.Reaction) []entr
 	esc := template.HTMLEscapeString
 	var out []entry
 	for _, rc := range votes {
-		if rc.Hidden != nil {
+		if rc.Hidden() != nil {
 			continue
 		}
-		d := rc.Date
+		d := rc.Date()
 		if rc.Origin != nil {
 			d = rc.Origin.Landed
 		}

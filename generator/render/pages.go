@@ -1013,8 +1013,8 @@ func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 	if rc.Vote != "" {
 		label = r.tr.T("vote." + rc.Vote)
 	}
-	v := ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, VoteLabel: label, Priority: rc.Priority, Comment: rc.Comment,
-		Counted: rc.Counted, Reason: rc.Reason, Verification: rc.Verification, File: rc.File, Hidden: r.hiddenView(rc.Hidden)}
+	v := ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, VoteLabel: label, Priority: rc.Priority, Comment: rc.Comment(),
+		Counted: rc.Counted, Reason: rc.Reason, Verification: rc.Verification, File: rc.File, Hidden: r.hiddenView(rc.Hidden())}
 	v.Detail, v.DetailLang = r.verdictDetail(*rc.Verdict)
 	v.ReasonLabel, v.VerifiedBy = r.verdictLabels(*rc.Verdict)
 	if o := rc.Origin; o != nil {

@@ -49,7 +49,7 @@ func (s *Site) Derive() {
 	s.deriveThreads()
 	s.deriveAmendments()
 	for _, r := range s.Reactions {
-		if a := r.Amendment; a != nil {
+		if a := r.Amendment(); a != nil {
 			// A vote on an amendment is the amendment's: not the item's, nor in the
 			// list of the body's votes on items.
 			a.Reactions = append(a.Reactions, r)

@@ -663,17 +663,18 @@ const (
 )
 
 // Reaction is one body's vote and priority on one item.
+//
+// A site may hold a million reactions from its load to its last page, so a reaction
+// holds in itself only what every reaction has and every build reads (the vote, the
+// voter, the item, the file, the commit and the verdict): 144 bytes. What few carry (a
+// comment, the optional item, voter and date of the file, a detached signature and the
+// bytes it signs, the file's problems, the amendment voted on, a moderation) is in
+// Extra, nil for the others: 288 bytes each before, 160 MB more of a million. Read those
+// with the methods of the same names, which give the zero value when Extra is nil; set
+// them through Own.
 type Reaction struct {
-	Vote     string `yaml:"vote" enum:"support|oppose|abstain"`
-	Priority int    `yaml:"priority" range:"1,5"`
-	Comment  string `yaml:"comment" max:"500"`
-	// ForItem and ForVoter are optional in the file; when present they must name the item and
-	// the voter the file is for. A detached signature (<voter>.yaml.sig) signs the file's
-	// bytes, so only a file that names its item and voter binds the signature to them: a
-	// signature copied to another item then no longer matches.
-	ForItem  string    `yaml:"item" max:"300"`
-	ForVoter string    `yaml:"voter" max:"64"`
-	Date     time.Time `yaml:"date"`
+	Vote     string
+	Priority int
 
 	// Reactions are the most numerous files of a site: they keep no per-key positions,
 	// since every rule about their values is checked while they are decoded.
@@ -682,18 +683,10 @@ type Reaction struct {
 	File    string
 
 	// Blob is the Git blob hash of the file as read, so that its Origin is only credited
-	// when the file is exactly the committed version. Raw is the file's bytes, which a
-	// detached signature signs.
-	Blob string `yaml:"-"`
-	Raw  []byte `yaml:"-"`
-	// Sig is the detached signature beside the file, or nil.
-	Sig *Sig `yaml:"-"`
+	// when the file is exactly the committed version.
+	Blob string
 	// Origin is the commit that cast the vote as it stands, when the site is read from Git.
-	Origin *Origin `yaml:"-"`
-	// Problems are what is wrong with the file itself (malformed, misnamed, unknown voter
-	// or item). A build keeps and shows the reaction as not counted and reports them as
-	// warnings; `pspm check` reports them as errors, so they never reach the main branch.
-	Problems diag.List `yaml:"-"`
+	Origin *Origin
 
 	// Verdict of the trust model (who may vote for a body, and how that is shown), set
 	// by the trust stage. A counted reaction may count only in part: CountVote and
@@ -704,18 +697,111 @@ type Reaction struct {
 	// the reactions whose verdicts are equal share one (InternVerdict): a verdict is
 	// never changed through a reaction, only replaced (r.Verdict = &v). It is never nil:
 	// a reaction is made with a verdict of its own, empty until it is judged.
-	*Verdict      `yaml:"-"`
-	CountVote     bool `yaml:"-"`
-	CountPriority bool `yaml:"-"`
+	*Verdict
+	CountVote     bool
+	CountPriority bool
 
-	VoterBody *Body `yaml:"-"`
-	On        *Item `yaml:"-"`
+	VoterBody *Body
+	On        *Item
+
+	// Extra is what few reactions carry, or nil.
+	Extra *ReactionExtra
+}
+
+// ReactionExtra is the part of a reaction that few reactions have (see Reaction).
+type ReactionExtra struct {
+	Comment string
+	// ForItem and ForVoter are optional in the file; when present they must name the item and
+	// the voter the file is for. A detached signature (<voter>.yaml.sig) signs the file's
+	// bytes, so only a file that names its item and voter binds the signature to them: a
+	// signature copied to another item then no longer matches.
+	ForItem  string
+	ForVoter string
+	Date     time.Time
+
+	// Raw is the file's bytes, which a detached signature signs: kept only for a file
+	// that has one.
+	Raw []byte
+	// Sig is the detached signature beside the file, or nil.
+	Sig *Sig
+	// Problems are what is wrong with the file itself (malformed, misnamed, unknown voter
+	// or item). A build keeps and shows the reaction as not counted and reports them as
+	// warnings; `pspm check` reports them as errors, so they never reach the main branch.
+	Problems diag.List
+
 	// Amendment is the amendment the vote is on, when it is one: ItemKey is then the
 	// amendment's Key and On the item it amends. Such a vote is in the amendment's
 	// Reactions and Tally, never in the item's.
-	Amendment *Amendment `yaml:"-"`
+	Amendment *Amendment
 	// Hidden is the moderation that hides it, or nil: it is kept, never counted.
-	Hidden *Moderation `yaml:"-"`
+	Hidden *Moderation
+}
+
+// ReactionFile is what a reaction file (<voter>.yaml) says, as it is decoded; the load
+// moves it into a Reaction.
+type ReactionFile struct {
+	Vote     string    `yaml:"vote" enum:"support|oppose|abstain"`
+	Priority int       `yaml:"priority" range:"1,5"`
+	Comment  string    `yaml:"comment" max:"500"`
+	ForItem  string    `yaml:"item" max:"300"`
+	ForVoter string    `yaml:"voter" max:"64"`
+	Date     time.Time `yaml:"date"`
+}
+
+// noExtra is what a reaction without Extra reads.
+var noExtra ReactionExtra
+
+// extra is r's Extra, or an empty one to read.
+func (r *Reaction) extra() *ReactionExtra {
+	if r.Extra != nil {
+		return r.Extra
+	}
+	return &noExtra
+}
+
+// Own is r's Extra, made when r has none, to set.
+func (r *Reaction) Own() *ReactionExtra {
+	if r.Extra == nil {
+		r.Extra = new(ReactionExtra)
+	}
+	return r.Extra
+}
+
+// Comment is the comment of the file, or "".
+func (r *Reaction) Comment() string { return r.extra().Comment }
+
+// ForItem is the item the file names, or "".
+func (r *Reaction) ForItem() string { return r.extra().ForItem }
+
+// ForVoter is the voter the file names, or "".
+func (r *Reaction) ForVoter() string { return r.extra().ForVoter }
+
+// Date is the date the file gives, or the zero time.
+func (r *Reaction) Date() time.Time { return r.extra().Date }
+
+// Raw is the file's bytes when a detached signature signs them, or nil.
+func (r *Reaction) Raw() []byte { return r.extra().Raw }
+
+// Sig is the detached signature beside the file, or nil.
+func (r *Reaction) Sig() *Sig { return r.extra().Sig }
+
+// Problems are what is wrong with the file itself.
+func (r *Reaction) Problems() diag.List { return r.extra().Problems }
+
+// Amendment is the amendment the vote is on, or nil.
+func (r *Reaction) Amendment() *Amendment { return r.extra().Amendment }
+
+// Hidden is the moderation that hides it, or nil.
+func (r *Reaction) Hidden() *Moderation { return r.extra().Hidden }
+
+// SetFile moves what the file f says into r: the vote and priority, and the rest into
+// Extra when there is any.
+func (r *Reaction) SetFile(f ReactionFile) {
+	r.Vote, r.Priority = f.Vote, f.Priority
+	if f.Comment != "" || f.ForItem != "" || f.ForVoter != "" || !f.Date.IsZero() {
+		x := r.Own()
+		x.Comment, x.ForItem, x.ForVoter, x.Date = f.Comment, f.ForItem, f.ForVoter, f.Date
+	}
 }
 
 // Sig is a detached signature file beside a contribution: <file>.sig.

@@ -306,7 +306,8 @@ func (s *Site) Moderate() {
 	}
 	for _, r := range s.Reactions {
 		if m := of(r.File, r.Voter); m != nil {
-			r.Hidden, r.Comment, r.Raw = m, "", nil
+			x := r.Own()
+			x.Hidden, x.Comment, x.Raw = m, "", nil
 			v := moderated(*r.Verdict, m)
 			r.Verdict = &v
 			r.CountVote, r.CountPriority = false, false

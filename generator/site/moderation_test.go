@@ -15,7 +15,7 @@ func moderatedThreadSite(m *Moderation) (*Site, map[string]*Feedback, *Reaction)
 		fb[id] = &Feedback{Title: "T " + id, Text: "X " + id, Voter: voter, Slug: slug, ItemKey: "proposals/p1", File: dir + id + ".md"}
 	}
 	replies := map[*Feedback][]*Feedback{fb["c_h223-radice"]: {fb["r_080-risposta"]}, fb["r_080-risposta"]: {fb["m_ef-risposta2"]}}
-	rc := &Reaction{Vote: VoteSupport, Comment: "C", Voter: "anna_r", ItemKey: "proposals/p1", File: "content/proposals/p1/reactions/anna_r.yaml", Verdict: &Verdict{Counted: true}}
+	rc := &Reaction{Vote: VoteSupport, Extra: &ReactionExtra{Comment: "C"}, Voter: "anna_r", ItemKey: "proposals/p1", File: "content/proposals/p1/reactions/anna_r.yaml", Verdict: &Verdict{Counted: true}}
 	rc.CountVote = true
 	p := &Proposal{Item: Item{ID: "p1", Section: Proposals, File: "content/proposals/p1/index.md", Dir: "content/proposals/p1"}, Title: "P", Date: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)}
 	s := &Site{Proposals: []*Proposal{p}, Reactions: []*Reaction{rc}, Moderations: []*Moderation{m}}
@@ -68,8 +68,8 @@ func TestModerationOfAParticipantHidesEverythingTheyWrote(t *testing.T) {
 	}
 	m.Counted = true
 	s.Moderate()
-	if fb["anna_r-accanto"].Hidden == nil || rc.Hidden == nil || rc.CountVote || rc.Comment != "" {
-		t.Errorf("the participant's comment and vote are not hidden: %v %v", fb["anna_r-accanto"].Hidden, rc.Hidden)
+	if fb["anna_r-accanto"].Hidden == nil || rc.Hidden() == nil || rc.CountVote || rc.Comment() != "" {
+		t.Errorf("the participant's comment and vote are not hidden: %v %v", fb["anna_r-accanto"].Hidden, rc.Hidden())
 	}
 	if fb["c_h223-radice"].Hidden != nil {
 		t.Errorf("a body's comment is hidden by a participant's moderation")
@@ -86,7 +86,7 @@ func TestModerationNotAppliedHidesNothing(t *testing.T) {
 		t.Fatal(errs.Format())
 	}
 	s.Moderate() // m.Counted is false: a member of the owner did not make it
-	if len(s.Proposals) != 1 || fb["c_h223-radice"].Hidden != nil || rc.Hidden != nil || !rc.Counted {
+	if len(s.Proposals) != 1 || fb["c_h223-radice"].Hidden != nil || rc.Hidden() != nil || !rc.Counted {
 		t.Errorf("a moderation that does not apply hid something")
 	}
 }

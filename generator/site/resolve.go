@@ -471,13 +471,13 @@ func (s *Site) resolveReactions(sd said) {
 		if r.Verdict == nil {
 			r.Verdict = new(Verdict) // one made without its own (by a test, or a damaged cache)
 		}
-		if len(r.Problems) > 0 && canonical == nil {
+		if len(r.Problems()) > 0 && canonical == nil {
 			canonical = map[string]bool{}
 		}
 	}
 	if canonical != nil {
 		for _, r := range s.Reactions {
-			if path.Base(r.File) == r.Voter+".yaml" && len(r.Problems) == 0 {
+			if path.Base(r.File) == r.Voter+".yaml" && len(r.Problems()) == 0 {
 				canonical[r.ItemKey+"/"+r.Voter] = true
 			}
 		}
@@ -496,26 +496,29 @@ func (s *Site) resolveReactions(sd said) {
 		if !looked || r.ItemKey != lastKey {
 			lastKey, lastOn, lastAmend, looked = r.ItemKey, s.Items[r.ItemKey], s.amendByKey[r.ItemKey], true
 		}
-		if len(r.Problems) > 0 { // read by the content loader: misnamed or unreadable
+		if len(r.Problems()) > 0 { // read by the content loader: misnamed or unreadable
 			reason = ReasonMalformed
 			if v := CanonicalVoter(path.Base(r.File)); path.Base(r.File) != v+".yaml" && canonical[r.ItemKey+"/"+v] {
-				sd.add(&r.Problems, at, Say("duplicate", "%s.yaml holds the vote of %q on this item: remove this file", v, v))
+				sd.add(&r.Own().Problems, at, Say("duplicate", "%s.yaml holds the vote of %q on this item: remove this file", v, v))
 				reason = ReasonDuplicate
 			}
 		}
-		r.On, r.Amendment = lastOn, nil
+		r.On = lastOn
+		if r.Extra != nil {
+			r.Extra.Amendment = nil
+		}
 		if a := lastAmend; a != nil && r.On == nil {
-			r.On, r.Amendment = a.On, a
+			r.On, r.Own().Amendment = a.On, a
 			if r.Priority != 0 && reason == "" {
-				sd.add(&r.Problems, at, Say("amendment-priority", "an amendment takes votes, not priorities: remove priority: %d", r.Priority))
+				sd.add(&r.Own().Problems, at, Say("amendment-priority", "an amendment takes votes, not priorities: remove priority: %d", r.Priority))
 				reason = ReasonMalformed
 			}
 		}
 		if r.On != nil && r.On.Section == Bodies {
 			r.On = nil
-			sd.add(&r.Problems, at, Say("body-reaction", "bodies do not take reactions; vote on a proposal, practice or plan item"))
+			sd.add(&r.Own().Problems, at, Say("body-reaction", "bodies do not take reactions; vote on a proposal, practice or plan item"))
 		} else if r.On == nil {
-			sd.add(&r.Problems, at, unknownItem(r.ItemKey))
+			sd.add(&r.Own().Problems, at, unknownItem(r.ItemKey))
 		}
 		if r.On == nil && reason == "" {
 			reason = ReasonUnknownItem
@@ -523,18 +526,18 @@ func (s *Site) resolveReactions(sd said) {
 		if b := s.ByBody[r.Voter]; b != nil {
 			r.VoterBody = b
 		} else if reason == "" {
-			sd.add(&r.Problems, at, Say("unknown-voter", "unknown voter %q: a reaction file is named after a registered body id%s", r.Voter, Technical(didYouMean(r.Voter, keys(s.ByBody)))))
+			sd.add(&r.Own().Problems, at, Say("unknown-voter", "unknown voter %q: a reaction file is named after a registered body id%s", r.Voter, Technical(didYouMean(r.Voter, keys(s.ByBody)))))
 			reason = ReasonUnknownVoter
 		}
 		if r.Vote == "" && r.Priority == 0 && reason == "" {
-			sd.add(&r.Problems, at, Say("no-vote", "a reaction needs a vote (support, oppose or abstain) or a priority (1 to 5)"))
+			sd.add(&r.Own().Problems, at, Say("no-vote", "a reaction needs a vote (support, oppose or abstain) or a priority (1 to 5)"))
 			reason = ReasonMalformed
 		}
 		if reason != "" {
 			v := *r.Verdict // a reaction's verdict is replaced, never changed
-			v.Reason, v.Detail = reason, r.Problems[0].Msg
+			v.Reason, v.Detail = reason, r.Problems()[0].Msg
 			if reason == ReasonDuplicate {
-				v.Detail = r.Problems[len(r.Problems)-1].Msg
+				v.Detail = r.Problems()[len(r.Problems())-1].Msg
 			}
 			v.Sentences = sd.of(v.Detail)
 			r.Verdict = &v

@@ -108,9 +108,9 @@ func Judge(s *site.Site, o Options) diag.List {
 		r := s.Reactions[i]
 		v, open := j.verdict(contribution{
 			reason: r.Reason, detail: r.Detail, sentences: r.Sentences, file: r.File, item: r.On, itemKey: r.ItemKey,
-			voter: r.Voter, body: r.VoterBody, origin: r.Origin, sig: r.Sig, raw: r.Raw,
-			forItem: r.ForItem, forVoter: r.ForVoter, voterKey: "voter",
-			opens: opens(r), vote: true, timing: clock.time(r.Origin), amendment: r.Amendment,
+			voter: r.Voter, body: r.VoterBody, origin: r.Origin, sig: r.Sig(), raw: r.Raw(),
+			forItem: r.ForItem(), forVoter: r.ForVoter(), voterKey: "voter",
+			opens: opens(r), vote: true, timing: clock.time(r.Origin), amendment: r.Amendment(),
 		})
 		r.Verdict = verdicts.Of(v)
 		retime(r.Origin, clock.time(r.Origin))
