@@ -41,50 +41,31 @@ func provenance(src fs.FS, dir, branch string, cfg *config.Config, s *site.Site,
 	if h.Shallow {
 		errs.Warn(diag.Pos{File: config.File}, "the repository is a shallow clone: votes whose history is cut off are shown as unverified; fetch the whole history (e.g. actions/checkout with fetch-depth: 0)")
 	}
-	sp := h.Spent(site.CanonicalFile)
-	mrs := h.MergeRequests()
+	o := newOrigins(h)
 	for _, r := range s.Reactions {
-		r.Origin = origin(h, sp, r.File, r.Blob)
-		if r.Origin != nil {
-			r.Origin.MergeRequest = mrs[r.Origin.LandedCommit]
-		}
+		r.Origin = o.of(r.File, r.Blob)
 		if r.Extra != nil {
-			r.Extra.Sig = spent(sp, r.Extra.Sig)
+			r.Extra.Sig = spent(o.sp, r.Extra.Sig)
 		}
 	}
 	for _, f := range s.Feedback {
-		f.Origin = origin(h, sp, f.File, f.Blob)
-		if f.Origin != nil {
-			f.Origin.MergeRequest = mrs[f.Origin.LandedCommit]
-		}
-		f.Sig = spent(sp, f.Sig)
+		f.Origin = o.of(f.File, f.Blob)
+		f.Sig = spent(o.sp, f.Sig)
 	}
 	for _, su := range s.Supports {
-		su.Origin = origin(h, sp, su.File, su.Blob)
-		if su.Origin != nil {
-			su.Origin.MergeRequest = mrs[su.Origin.LandedCommit]
-		}
-		su.Sig = spent(sp, su.Sig)
+		su.Origin = o.of(su.File, su.Blob)
+		su.Sig = spent(o.sp, su.Sig)
 	}
 	for _, a := range s.Amendments {
-		a.Origin = origin(h, sp, a.File, a.Blob)
-		if a.Origin != nil {
-			a.Origin.MergeRequest = mrs[a.Origin.LandedCommit]
-		}
-		a.Sig = spent(sp, a.Sig)
+		a.Origin = o.of(a.File, a.Blob)
+		a.Sig = spent(o.sp, a.Sig)
 		if ans := a.AnswerFile; ans != nil {
-			ans.Origin = origin(h, sp, ans.File, ans.Blob)
-			if ans.Origin != nil {
-				ans.Origin.MergeRequest = mrs[ans.Origin.LandedCommit]
-			}
-			ans.Sig = spent(sp, ans.Sig)
+			ans.Origin = o.of(ans.File, ans.Blob)
+			ans.Sig = spent(o.sp, ans.Sig)
 		}
 	}
 	for _, m := range s.Moderations {
-		m.Origin = origin(h, sp, m.File, m.Blob)
-		if m.Origin != nil {
-			m.Origin.MergeRequest = mrs[m.Origin.LandedCommit]
-		}
+		m.Origin = o.of(m.File, m.Blob)
 	}
 	s.Landings = landings(h)
 	for _, it := range s.Items {
@@ -202,23 +183,56 @@ func readCache(dir, name string) ([]byte, error) {
 	return root.ReadFile(filepath.FromSlash(name))
 }
 
-// origin is the commit that made the version of file whose blob hash is blob, or nil when
-// the file is not committed as it is. When the branch had withdrawn the version that
-// commit made at this path, the origin says so: the commit was merged back in.
-func origin(h *history.History, sp *history.Spent, file, blob string) *site.Origin {
-	p := h.Files[file]
+// origins makes the origins of a site's files from its history. The files a commit
+// changed that landed together have equal origins, and share one: a merge request that
+// lands a thousand votes, or a repository whose million votes came in one commit, would
+// hold as many equal origins (a quarter of a gigabyte for a million). So an origin is
+// never changed through a file once made.
+type origins struct {
+	h      *history.History
+	sp     *history.Spent
+	mrs    map[string]string // the merge request each landing commit names
+	shared map[originKey]*site.Origin
+}
+
+// originKey is what makes two files' origins equal: the commit (its author, committer,
+// message and signature), and where and when it landed. A replayed file's origin, which
+// names the withdrawal of its own path, is its own.
+type originKey struct {
+	commit, landedCommit string
+	landed               int64
+}
+
+func newOrigins(h *history.History) *origins {
+	return &origins{h: h, sp: h.Spent(site.CanonicalFile), mrs: h.MergeRequests(), shared: map[originKey]*site.Origin{}}
+}
+
+// of is the origin of the file at its blob: the commit that made this version, or nil
+// when the history has another version of it (or none).
+func (o *origins) of(file, blob string) *site.Origin {
+	p := o.h.Files[file]
 	if p == nil || p.Blob != blob {
 		return nil
 	}
-	o := &site.Origin{
+	replayed := withdrawal(o.sp.Commit(file, p.Commit))
+	key := originKey{p.Commit, p.LandedCommit, p.Landed.UnixNano()}
+	if replayed == nil {
+		if x := o.shared[key]; x != nil {
+			return x
+		}
+	}
+	x := &site.Origin{
 		Commit: p.Commit, AuthorName: p.Author.Name, AuthorEmail: p.Author.Email, Authored: p.Author.When.UTC(),
 		Committed: p.Committer.When.UTC(), Landed: p.Landed.UTC(), LandedCommit: p.LandedCommit, Message: p.Message, Signed: p.Signed,
+		MergeRequest: o.mrs[p.LandedCommit], Replayed: replayed,
 	}
-	if sg := h.Signatures[p.Commit]; sg != nil {
-		o.Signature, o.Payload = sg.Text, sg.Payload
+	if sg := o.h.Signatures[p.Commit]; sg != nil {
+		x.Signature, x.Payload = sg.Text, sg.Payload
 	}
-	o.Replayed = withdrawal(sp.Commit(file, p.Commit))
-	return o
+	if replayed == nil {
+		o.shared[key] = x
+	}
+	return x
 }
 
 // spent marks a detached signature that the branch held at this path before and

@@ -927,9 +927,13 @@ const (
 // and when that change landed on the main branch (the committer time of the first
 // first-parent commit of the branch that contains it, which the maintainers control).
 // Landed and LandedCommit are, from the history, the first commit of the main branch
-// that held the file and its committer time; the trust stage replaces them with the
-// time the rules use, and the commit that vouches for it, when the landing commit was
-// not the maintainers' (a fast-forward of the contributor's own commit).
+// that held the file and its committer time; the trust stage gives the file a copy that
+// says the time the rules use, and the commit that vouches for it, when the landing
+// commit was not the maintainers' (a fast-forward of the contributor's own commit).
+//
+// The files a commit changed that landed together share one origin (a million votes of
+// one commit were a quarter of a gigabyte of equal origins): an origin is never changed
+// once made, only replaced.
 type Origin struct {
 	Commit       string
 	AuthorName   string

@@ -94,7 +94,7 @@ func (j *judge) judgeCommunity(clock *clock, errs *diag.List) {
 			what: "supports", timing: t, support: true,
 		}, keys, merges)
 		sp.Phase = ph
-		retime(sp.Origin, t)
+		sp.Origin = clock.retimed(sp.Origin, t)
 	}
 	for _, f := range j.s.Feedback {
 		if f.VoterParticipant == nil {
@@ -107,7 +107,7 @@ func (j *judge) judgeCommunity(clock *clock, errs *diag.List) {
 			forItem: f.ForItem, forBy: f.ForBody, byKey: "body",
 			what: "feedback", timing: t,
 		}, keys, merges)
-		retime(f.Origin, t)
+		f.Origin = clock.retimed(f.Origin, t)
 	}
 }
 

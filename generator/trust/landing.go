@@ -46,6 +46,8 @@ type clock struct {
 	// note included, made once.
 	mu    sync.Mutex
 	timed map[int]timing
+	// retimedAs are the retimed copies of the origins retimed made.
+	retimedAs map[*site.Origin]*site.Origin
 }
 
 // newClock prepares the chain of s. Without a chain (a site outside Git), times are
@@ -153,6 +155,33 @@ func (k *clock) time(o *site.Origin) timing {
 	k.timed[i] = t
 	k.mu.Unlock()
 	return t
+}
+
+// retimed is the origin o saying when the contribution counts as landed, and by which
+// commit, where the landing commit's own time is not the maintainers' (see clock): the
+// pages, the audit and the open data show the time the rules used. The files a commit
+// landed share their origin, so o is never changed: its retimed copy is made once, and
+// shared in turn. Safe for concurrent use.
+func (k *clock) retimed(o *site.Origin, t timing) *site.Origin {
+	if o == nil || t.at.IsZero() {
+		return o
+	}
+	at := t.at.UTC()
+	if o.Landed.Equal(at) && o.Landed.Location() == time.UTC && o.LandedCommit == t.commit {
+		return o
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if c := k.retimedAs[o]; c != nil {
+		return c
+	}
+	c := *o
+	c.Landed, c.LandedCommit = at, t.commit
+	if k.retimedAs == nil {
+		k.retimedAs = map[*site.Origin]*site.Origin{}
+	}
+	k.retimedAs[o] = &c
+	return &c
 }
 
 // timing is when what landed through the commit at place i of the chain counts as landed.

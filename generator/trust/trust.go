@@ -92,11 +92,11 @@ func Judge(s *site.Site, o Options) diag.List {
 	amended := make([]timing, len(s.Amendments))
 	for i, a := range s.Amendments {
 		amended[i] = clock.time(a.Origin)
-		retime(a.Origin, amended[i])
+		a.Origin = clock.retimed(a.Origin, amended[i])
 		if ans := a.AnswerFile; ans != nil {
 			at := clock.time(ans.Origin)
 			ans.Verdict = j.answerVerdict(a, ans, at)
-			retime(ans.Origin, at)
+			ans.Origin = clock.retimed(ans.Origin, at)
 			a.ApplyAnswer()
 		}
 		a.DeriveStatus()
@@ -113,7 +113,7 @@ func Judge(s *site.Site, o Options) diag.List {
 			opens: opens(r), vote: true, timing: clock.time(r.Origin), amendment: r.Amendment(),
 		})
 		r.Verdict = verdicts.Of(v)
-		retime(r.Origin, clock.time(r.Origin))
+		r.Origin = clock.retimed(r.Origin, clock.time(r.Origin))
 		r.CountVote = r.Counted && r.Vote != "" && slices.Contains(open, "votes")
 		r.CountPriority = r.Counted && r.Priority != 0 && slices.Contains(open, "priorities")
 	})
@@ -127,7 +127,7 @@ func Judge(s *site.Site, o Options) diag.List {
 			forItem: f.ForItem, forVoter: f.ForBody, voterKey: "body",
 			opens: []string{"feedback"}, timing: clock.time(f.Origin),
 		})
-		retime(f.Origin, clock.time(f.Origin))
+		f.Origin = clock.retimed(f.Origin, clock.time(f.Origin))
 	}
 	j.judgeCommunity(clock, &errs)
 	for _, m := range s.Moderations {
@@ -202,15 +202,6 @@ func AmendmentsOpen(phases []site.Phase) string {
 		}
 	}
 	return "feedback"
-}
-
-// retime makes the origin say when the contribution counts as landed, and by which
-// commit, where the landing commit's own time is not the maintainers' (see clock): the
-// pages, the audit and the open data show the time the rules used.
-func retime(o *site.Origin, t timing) {
-	if o != nil && !t.at.IsZero() {
-		o.Landed, o.LandedCommit = t.at.UTC(), t.commit
-	}
 }
 
 // opens lists what a reaction needs open: votes for a vote, priorities for a priority.
