@@ -188,7 +188,11 @@
 // practices the load holds their texts compressed (site.Item.PackText: the same content
 // always packs to the same bytes, which the input keys and the content cache hold), and
 // the search bundle is written as it is exported, before the pages, instead of held
-// through them. Once the model's checks have run, a build lets
+// through them. A site holds every reaction from its load to its last page, so a
+// site.Reaction holds in itself only what every reaction has (144 bytes); a comment, a
+// signature, the file's problems, an amendment or a moderation are in its Extra, nil for
+// most. The files a commit landed together share one site.Origin, never changed once
+// made (the trust stage gives a file a retimed copy). Once the model's checks have run, a build lets
 // go of the proposals' and practices' key positions (Item.At), which only their messages
 // read; pspm serve, which checks every edit again, keeps them. pspm build -v prints the
 // largest live heap and what is held outside it; --cpuprofile, --memprofile and --trace

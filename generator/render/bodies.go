@@ -316,6 +316,7 @@ func (r *renderer) bodyPage(b *site.Body, sizes map[*site.Action]int, n, pages, 
 				// verdict in sentences) were most of what a build that keeps the page did.
 				votes := l.votes[from:to]
 				fill := func() {
+					v.Votes = make([]ReactionView, 0, len(votes))
 					for _, rc := range votes {
 						vv := r.reactionView(rc)
 						if rc.On != nil {

@@ -230,6 +230,7 @@ func (r *renderer) feedTitled(file, page string, titleOf func() string, entries 
 		f := atomFeed{Lang: r.lang, ID: r.Config.AbsURL(file), Title: title, Gen: r.view.Generator,
 			Links: []atomLink{{Rel: "self", Href: r.Config.AbsURL(file), Type: "application/atom+xml"}, {Rel: "alternate", Href: r.Config.AbsURL(page), Type: "text/html"}}}
 		var updated time.Time
+		f.Entries = make([]atomEntry, 0, len(es))
 		for _, e := range es {
 			updated = later(updated, e.date)
 			u := r.Config.AbsURL(r.prefix + e.url)

@@ -208,7 +208,7 @@ func (r *renderer) supportEntries(url, title string, supports []*site.Support) [
 // them, never by address.
 func (r *renderer) voteEntries(url, title string, votes []*site.Reaction) []entry {
 	esc := template.HTMLEscapeString
-	var out []entry
+	out := make([]entry, 0, len(votes))
 	for _, rc := range votes {
 		if rc.Hidden() != nil {
 			continue
@@ -218,12 +218,15 @@ func (r *renderer) voteEntries(url, title string, votes []*site.Reaction) []entr
 			d = rc.Origin.Landed
 		}
 		body := r.bodyLink(rc.VoterBody, rc.Voter).Title
-		what := r.tr.T("feed.item.priority", rc.Priority)
+		what := ""
 		if rc.Vote != "" {
 			what = r.tr.T("vote." + rc.Vote)
+		} else {
+			what = r.tr.T("feed.item.priority", rc.Priority)
 		}
 		text := r.tr.T("feed.item.vote", body, what)
-		reason, by := r.verdictLabels(*rc.Verdict)
+		t := r.verdictText(rc.Verdict)
+		reason, by := t.reason, t.verifiedBy
 		detail := by
 		if !rc.Counted {
 			detail = r.tr.T("feed.item.not_counted", reason)

@@ -118,6 +118,7 @@ type renderer struct {
 	prefill   prefills                    // what the forge buttons prefill
 	newLinks  *ForgeView                  // the forge links to propose a new proposal or practice
 	memo      *Memo                       // what pspm serve keeps between builds, or nil
+	verdicts  sync.Map                    // *site.Verdict -> *verdictText (verdictText)
 	epoch     uint64                      // the memo's epoch of the language when Prepare began
 	base      string                      // Config.BasePath(), which parses the base URL
 	tagURLs   sync.Map                    // tag → the link to its page
