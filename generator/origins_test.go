@@ -46,3 +46,39 @@ func TestVotesOfOneCommitShareTheirOrigin(t *testing.T) {
 		t.Errorf("the other commit's vote: %v", v)
 	}
 }
+
+// Two votes a contributor fast-forwarded in one commit, dated by them inside the phase,
+// share their origin, and the trust stage retimes both by the maintainers' next commit
+// (after the phase): each gets the retimed copy, and the origin the history made is left
+// as it was, for the other files that read it.
+func TestVotesOfOneFastForwardedCommitAreRetimedTogether(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	a, b := "content/proposals/p1/reactions/c_h223.yaml", "content/practices/pr1/reactions/c_h223.yaml"
+	g.run("", "checkout", "-q", "-b", "tardi")
+	g.write(a, "vote: support\n")
+	g.write(b, "vote: oppose\n")
+	theirs := g.commitAsContributor("2025-06-15T09:00:00Z", marco, "Voti (datati prima della chiusura)")
+	g.run("2025-07-10T09:00:00Z", "checkout", "-q", "main")
+	g.run("2025-07-10T09:00:00Z", "merge", "-q", "--ff-only", "tardi")
+	closing := g.commitAll("2025-07-11T09:00:00Z", anna, "Chiusura della consultazione")
+	votes, res, _ := g.build()
+	for _, file := range []string{a, b} {
+		v := votes[file]
+		wantNotCounted(t, v, "outside-window")
+		if v["commit"] != theirs || v["landed_commit"] != closing || v["landed"] != "2025-07-11T09:00:00Z" {
+			t.Errorf("%s: commit %v landed by %v at %v; want %s landed by %s at 2025-07-11T09:00:00Z", file, v["commit"], v["landed_commit"], v["landed"], theirs, closing)
+		}
+	}
+	var origins []any
+	for _, r := range res.Site.Reactions {
+		if r.File == a || r.File == b {
+			if r.Origin == nil || r.Origin.LandedCommit != closing {
+				t.Fatalf("%s: origin %+v", r.File, r.Origin)
+			}
+			origins = append(origins, r.Origin)
+		}
+	}
+	if len(origins) != 2 || origins[0] != origins[1] {
+		t.Errorf("the two votes' retimed origins are not one: %v", origins)
+	}
+}

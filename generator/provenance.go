@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/pspm-dev/pspm/generator/config"
 	"github.com/pspm-dev/pspm/generator/diag"
@@ -200,7 +201,7 @@ type origins struct {
 // names the withdrawal of its own path, is its own.
 type originKey struct {
 	commit, landedCommit string
-	landed               int64
+	landed               time.Time // in UTC: a date a committer wrote may be any, and no count of nanoseconds holds them all
 }
 
 func newOrigins(h *history.History) *origins {
@@ -215,7 +216,7 @@ func (o *origins) of(file, blob string) *site.Origin {
 		return nil
 	}
 	replayed := withdrawal(o.sp.Commit(file, p.Commit))
-	key := originKey{p.Commit, p.LandedCommit, p.Landed.UnixNano()}
+	key := originKey{p.Commit, p.LandedCommit, p.Landed.UTC()}
 	if replayed == nil {
 		if x := o.shared[key]; x != nil {
 			return x
