@@ -315,12 +315,12 @@ func (c *Cache) Reread(fsys fs.FS, p string) (before, after ParsedItem, ok bool)
 
 func parsedOf(r result) ParsedItem {
 	switch {
-	case r.proposal != nil:
-		return ParsedItem{Proposal: r.proposal}
-	case r.practice != nil:
-		return ParsedItem{Practice: r.practice}
-	case r.trans != nil:
-		return ParsedItem{Translation: r.trans}
+	case r.proposal() != nil:
+		return ParsedItem{Proposal: r.proposal()}
+	case r.practice() != nil:
+		return ParsedItem{Practice: r.practice()}
+	case r.trans() != nil:
+		return ParsedItem{Translation: r.trans()}
 	}
 	return ParsedItem{}
 }
@@ -337,12 +337,12 @@ type ParsedItem struct {
 // a signed one does; anything else has nothing to keep.
 func (r result) keptBytes() bool {
 	switch {
-	case r.reaction != nil:
-		return r.reaction.Raw() != nil
-	case r.feedback != nil:
-		return r.feedback.Raw != nil
-	case r.support != nil:
-		return r.support.Raw != nil
+	case r.reaction() != nil:
+		return r.reaction().Raw() != nil
+	case r.feedback() != nil:
+		return r.feedback().Raw != nil
+	case r.support() != nil:
+		return r.support().Raw != nil
 	}
 	return true
 }

@@ -57,7 +57,7 @@ func checkLists(cfg *config.Config, r *result) {
 			structs("indicators["+strconv.Itoa(i)+"].targets", tp, lim.Lists, "lists", "keep one target a year", in.Pos)
 		}
 	}
-	switch p := r.planItem.(type) {
+	switch p := r.planItem().(type) {
 	case *site.Objective:
 		o := p
 		list(&o.Item, "agid", len(o.AgID), "keep the AgID codes this objective answers most directly")
@@ -74,13 +74,13 @@ func checkLists(cfg *config.Config, r *result) {
 		indicators(&p.Item, p.Indicators, "keep the indicators that measure the result, or split it")
 	}
 	switch {
-	case r.proposal != nil:
-		p := r.proposal
+	case r.proposal() != nil:
+		p := r.proposal()
 		list(&p.Item, "targets", len(p.Targets), "target the objective or goal above the actions instead of each action")
 		list(&p.Item, "authors", len(p.Authors), "name the authors' office or group instead")
 		tags(&p.Item, len(p.Tags))
-	case r.practice != nil:
-		p := r.practice
+	case r.practice() != nil:
+		p := r.practice()
 		list(&p.Item, "agid", len(p.AgID), "keep the AgID codes the practice answers most directly")
 		tags(&p.Item, len(p.Tags))
 		var pos []diag.Pos
@@ -88,8 +88,8 @@ func checkLists(cfg *config.Config, r *result) {
 			pos = append(pos, l.Pos)
 		}
 		structs("links", pos, lim.Lists, "lists", "link one page that lists the rest", itemPos(&p.Item, "links"))
-	case r.body != nil:
-		b := r.body
+	case r.body() != nil:
+		b := r.body()
 		var pos []diag.Pos
 		for _, m := range b.Members {
 			pos = append(pos, m.Pos)
@@ -101,11 +101,11 @@ func checkLists(cfg *config.Config, r *result) {
 				overLimit(errs, listPos(m.At, "keys", lim.Lists, &b.Item), key, len(m.Keys), lim.Lists, "lists", "keep the keys in use and remove the retired ones")
 			}
 		}
-	case r.partic != nil:
-		p := r.partic
+	case r.partic() != nil:
+		p := r.partic()
 		list(&p.Item, "keys", len(p.Keys), "keep the keys in use and remove the retired ones")
-	case r.plan != nil:
-		p := r.plan
+	case r.plan() != nil:
+		p := r.plan()
 		var pos []diag.Pos
 		for _, ph := range p.Phases {
 			pos = append(pos, ph.Pos)

@@ -32,7 +32,7 @@ func FuzzModeration(f *testing.F) {
 				t.Errorf("diagnostic outside the file's %d lines: %v", lines, e)
 			}
 		}
-		m := r.mod
+		m := r.mod()
 		if m == nil {
 			if r.errs.HasErrors() {
 				return

@@ -31,7 +31,7 @@ func FuzzSupport(f *testing.F) {
 	unsigned.signed = false
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := readContribution(fstest.MapFS{file: {Data: data}}, cfg, j)
-		sp := r.support
+		sp := r.support()
 		if sp == nil {
 			t.Fatal("no support returned")
 		}
@@ -41,7 +41,7 @@ func FuzzSupport(f *testing.F) {
 		if !bytes.Equal(sp.Raw, data) {
 			t.Errorf("the file's bytes are not kept for its signature")
 		}
-		if r := readContribution(fstest.MapFS{file: {Data: data}}, cfg, unsigned); r.support.Raw != nil {
+		if r := readContribution(fstest.MapFS{file: {Data: data}}, cfg, unsigned); r.support().Raw != nil {
 			t.Errorf("the bytes of a file that no signature signs are kept")
 		}
 		lines := bytes.Count(data, []byte("\n")) + 1
@@ -77,7 +77,7 @@ func FuzzParticipant(f *testing.F) {
 				t.Errorf("diagnostic outside the file's %d lines: %v", lines, e)
 			}
 		}
-		p := r.partic
+		p := r.partic()
 		if p == nil {
 			return
 		}

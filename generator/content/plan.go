@@ -43,10 +43,10 @@ func LoadPlan(fsys fs.FS, cfg *config.Config, cache *PlanCache) (*site.Site, dia
 		errs.Append(r.errs)
 		switch {
 		case j.role == roleTranslation:
-		case r.plan != nil:
-			s.Plan, planSeen = *r.plan, true
-		case r.planItem != nil:
-			site.KindOf(j.section).Add(s, r.planItem)
+		case r.plan() != nil:
+			s.Plan, planSeen = *r.plan(), true
+		case r.planItem() != nil:
+			site.KindOf(j.section).Add(s, r.planItem())
 		}
 	}
 	if !planSeen {
@@ -54,8 +54,8 @@ func LoadPlan(fsys fs.FS, cfg *config.Config, cache *PlanCache) (*site.Site, dia
 	}
 	errs.Append(s.Index())
 	for i, j := range jobs {
-		if j.role == roleTranslation && results[i].trans != nil {
-			attachTranslation(s, j, results[i].trans, &errs)
+		if j.role == roleTranslation && results[i].trans() != nil {
+			attachTranslation(s, j, results[i].trans(), &errs)
 		}
 	}
 	return s, errs
@@ -99,75 +99,75 @@ func (r result) clone() result { return r.cloneInto(nil, nil) }
 // when they are not nil (see cloneAll).
 func (r result) cloneInto(rc *site.Reaction, p *site.Proposal) result {
 	out := result{errs: r.errs}
-	if r.plan != nil {
-		p := *r.plan
-		out.plan = &p
+	if r.plan() != nil {
+		p := *r.plan()
+		out.v = &p
 	}
-	if r.planItem != nil {
-		out.planItem = site.KindOf(r.planItem.Base().Section).Clone(r.planItem)
+	if r.planItem() != nil {
+		out.v = planItemOf{site.KindOf(r.planItem().Base().Section).Clone(r.planItem())}
 	}
-	if r.proposal != nil {
+	if r.proposal() != nil {
 		if p == nil {
 			p = new(site.Proposal)
 		}
-		*p = *r.proposal
-		out.proposal = p
+		*p = *r.proposal()
+		out.v = p
 	}
-	if r.practice != nil {
-		p := *r.practice
-		out.practice = &p
+	if r.practice() != nil {
+		p := *r.practice()
+		out.v = &p
 	}
-	if r.body != nil {
-		b := *r.body
-		out.body = &b
+	if r.body() != nil {
+		b := *r.body()
+		out.v = &b
 	}
-	if r.reaction != nil {
+	if r.reaction() != nil {
 		if rc == nil {
 			rc = new(site.Reaction)
 		}
-		*rc = *r.reaction
-		if x := r.reaction.Extra; x != nil { // the stages set its fields and append to its problems
+		*rc = *r.reaction()
+		if x := r.reaction().Extra; x != nil { // the stages set its fields and append to its problems
 			c := *x
 			c.Problems = slices.Clip(c.Problems)
 			rc.Extra = &c
 		}
-		out.reaction = rc
+		out.v = rc
 	}
-	if r.feedback != nil {
-		f := *r.feedback
+	if r.feedback() != nil {
+		f := *r.feedback()
 		f.Problems = slices.Clip(f.Problems)
-		out.feedback = &f
+		out.v = &f
 	}
-	if r.support != nil {
-		sp := *r.support
+	if r.support() != nil {
+		sp := *r.support()
 		sp.Problems = slices.Clip(sp.Problems)
-		out.support = &sp
+		out.v = &sp
 	}
-	if r.partic != nil {
-		p := *r.partic
-		out.partic = &p
+	if r.partic() != nil {
+		p := *r.partic()
+		out.v = &p
 	}
-	if r.amend != nil {
-		a := *r.amend
+	if r.amend() != nil {
+		a := *r.amend()
 		a.Problems = slices.Clip(a.Problems)
 		a.Fields = slices.Clone(a.Fields)
-		out.amend = &a
+		out.v = &a
 	}
-	if r.trans != nil {
-		t := *r.trans
-		out.trans = &t
+	if r.trans() != nil {
+		t := *r.trans()
+		out.v = &t
 	}
-	if r.sig != nil {
-		sg := *r.sig
-		out.sig = &sg
+	if r.sig() != nil {
+		sg := *r.sig()
+		out.v = &sg
 	}
-	if r.mod != nil {
-		m := *r.mod
-		out.mod = &m
+	if r.mod() != nil {
+		m := *r.mod()
+		out.v = &m
 	}
-	if r.rules != nil {
-		m := *r.rules
-		out.rules = &m
+	if r.rules() != nil {
+		m := *r.rules()
+		out.v = &m
 	}
 	return out
 }
@@ -182,10 +182,10 @@ func cloneAll(dst, src []result, skip []bool) {
 		if skip != nil && skip[i] {
 			continue
 		}
-		if r.reaction != nil {
+		if r.reaction() != nil {
 			nr++
 		}
-		if r.proposal != nil {
+		if r.proposal() != nil {
 			np++
 		}
 	}
@@ -197,11 +197,11 @@ func cloneAll(dst, src []result, skip []bool) {
 		if skip != nil && skip[i] {
 			continue
 		}
-		if r.reaction != nil {
+		if r.reaction() != nil {
 			at[i][0] = int32(nr)
 			nr++
 		}
-		if r.proposal != nil {
+		if r.proposal() != nil {
 			at[i][1] = int32(np)
 			np++
 		}

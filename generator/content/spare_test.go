@@ -110,7 +110,7 @@ func TestClonesMadeAheadAreFreshAndTheSame(t *testing.T) {
 		before := structsOf(prev)
 		cached := map[any]bool{}
 		for _, r := range c.results {
-			cached[r.proposal], cached[r.reaction], cached[r.body] = true, true, true
+			cached[r.proposal()], cached[r.reaction()], cached[r.body()] = true, true, true
 		}
 		for p := range structsOf(got) {
 			if before[p] {

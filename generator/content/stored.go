@@ -226,7 +226,7 @@ func encodeEntry(file, blob string, jb []byte, r *result) ([]byte, error) {
 	e.uvarint(uint64(len(jb)))
 	e.buf = append(e.buf, jb...)
 	sr := toStored(r)
-	if r.planItem != nil && sr.Goal == nil && sr.Objective == nil && sr.Result == nil && sr.Action == nil {
+	if r.planItem() != nil && sr.Goal == nil && sr.Objective == nil && sr.Result == nil && sr.Action == nil {
 		return nil, errUnknownKind
 	}
 	res, err := encodeValue(nil, sr)
@@ -247,8 +247,8 @@ func decodeResult(data []byte) (result, error) {
 	if d.err != nil {
 		return result{}, d.err
 	}
-	r := fromStored(&sr)
-	if !textsUnpack(&r) {
+	r, ok := fromStored(&sr)
+	if !ok || !textsUnpack(&r) {
 		return result{}, errCorrupt
 	}
 	return r, nil
@@ -261,16 +261,16 @@ func decodeResult(data []byte) (result, error) {
 func textsUnpack(r *result) bool {
 	var it *site.Item // a result holds one item at most
 	switch {
-	case r.proposal != nil:
-		it = &r.proposal.Item
-	case r.practice != nil:
-		it = &r.practice.Item
-	case r.body != nil:
-		it = &r.body.Item
-	case r.partic != nil:
-		it = &r.partic.Item
-	case r.planItem != nil:
-		it = r.planItem.Base()
+	case r.proposal() != nil:
+		it = &r.proposal().Item
+	case r.practice() != nil:
+		it = &r.practice().Item
+	case r.body() != nil:
+		it = &r.body().Item
+	case r.partic() != nil:
+		it = &r.partic().Item
+	case r.planItem() != nil:
+		it = r.planItem().Base()
 	}
 	if it != nil && !it.TextUnpacks() {
 		return false
@@ -282,10 +282,10 @@ func toStored(r *result) *storedResult {
 	if r == nil {
 		return nil
 	}
-	sr := &storedResult{Proposal: r.proposal, Practice: r.practice, Body: r.body, Plan: r.plan, Reaction: r.reaction,
-		Feedback: r.feedback, Support: r.support, Partic: r.partic, Amend: r.amend, Answer: r.answer, Trans: r.trans,
-		Sig: r.sig, Mod: r.mod, Rules: r.rules, Refs: r.refs, Errs: r.errs, HalfRead: toStored(r.halfRead)}
-	switch it := r.planItem.(type) {
+	sr := &storedResult{Proposal: r.proposal(), Practice: r.practice(), Body: r.body(), Plan: r.plan(), Reaction: r.reaction(),
+		Feedback: r.feedback(), Support: r.support(), Partic: r.partic(), Amend: r.amend(), Answer: r.answer(), Trans: r.trans(),
+		Sig: r.sig(), Mod: r.mod(), Rules: r.rules(), Refs: r.refs, Errs: r.errs, HalfRead: toStored(r.halfRead)}
+	switch it := r.planItem().(type) {
 	case *site.Goal:
 		sr.Goal = it
 	case *site.Objective:
@@ -298,23 +298,44 @@ func toStored(r *result) *storedResult {
 	return sr
 }
 
-func fromStored(sr *storedResult) result {
-	r := result{proposal: sr.Proposal, practice: sr.Practice, body: sr.Body, plan: sr.Plan, reaction: sr.Reaction,
-		feedback: sr.Feedback, support: sr.Support, partic: sr.Partic, amend: sr.Amend, answer: sr.Answer, trans: sr.Trans,
-		sig: sr.Sig, mod: sr.Mod, rules: sr.Rules, refs: sr.Refs, errs: sr.Errs}
-	switch {
-	case sr.Goal != nil:
-		r.planItem = sr.Goal
-	case sr.Objective != nil:
-		r.planItem = sr.Objective
-	case sr.Result != nil:
-		r.planItem = sr.Result
-	case sr.Action != nil:
-		r.planItem = sr.Action
+// fromStored is the result sr stores; ok is false when sr says a file was two things at
+// once, which no file read is: a damaged store, read as corrupt.
+func fromStored(sr *storedResult) (r result, ok bool) {
+	r = result{refs: sr.Refs, errs: sr.Errs}
+	kinds := 0
+	put := func(v any, set bool) {
+		if set {
+			r.v = v
+			kinds++
+		}
+	}
+	put(sr.Proposal, sr.Proposal != nil)
+	put(sr.Practice, sr.Practice != nil)
+	put(sr.Body, sr.Body != nil)
+	put(sr.Plan, sr.Plan != nil)
+	put(sr.Reaction, sr.Reaction != nil)
+	put(sr.Feedback, sr.Feedback != nil)
+	put(sr.Support, sr.Support != nil)
+	put(sr.Partic, sr.Partic != nil)
+	put(sr.Amend, sr.Amend != nil)
+	put(sr.Answer, sr.Answer != nil)
+	put(sr.Trans, sr.Trans != nil)
+	put(sr.Sig, sr.Sig != nil)
+	put(sr.Mod, sr.Mod != nil)
+	put(sr.Rules, sr.Rules != nil)
+	put(planItemOf{sr.Goal}, sr.Goal != nil)
+	put(planItemOf{sr.Objective}, sr.Objective != nil)
+	put(planItemOf{sr.Result}, sr.Result != nil)
+	put(planItemOf{sr.Action}, sr.Action != nil)
+	if kinds > 1 {
+		return result{}, false
 	}
 	if sr.HalfRead != nil {
-		h := fromStored(sr.HalfRead)
+		h, ok := fromStored(sr.HalfRead)
+		if !ok {
+			return result{}, false
+		}
 		r.halfRead = &h
 	}
-	return r
+	return r, true
 }
