@@ -116,3 +116,53 @@ func TestLargestLiveFollowsTheLiveHeap(t *testing.T) {
 		t.Errorf("LargestLive went down from %d to %d", got, later)
 	}
 }
+
+// TestSoftMemoryLimitComesDownWithTheLiveHeap: once a stage lets go of what it held, the
+// limit follows the live heap of the last collections down again, so that a stage that
+// held much for a while does not leave its room to the stages after it.
+func TestSoftMemoryLimitComesDownWithTheLiveHeap(t *testing.T) {
+	const floor = 8 << 20
+	softFor(t, floor)
+	held := make([][]byte, 64)
+	for i := range held {
+		held[i] = make([]byte, 1<<20)
+	}
+	waitLimit(t, "with 64 MiB live", func(l int64) bool { return l >= 2*64<<20 })
+	runtime.KeepAlive(held)
+	held = nil
+	waitLimit(t, "once the 64 MiB are let go of", func(l int64) bool { return l < 64<<20 })
+}
+
+// waitLimit collects until the soft limit satisfies ok, or fails after 5 seconds.
+func waitLimit(t *testing.T, when string, ok func(limit int64) bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		runtime.GC()
+		if ok(debug.SetMemoryLimit(-1)) {
+			return
+		}
+	}
+	t.Fatalf("%s the limit stays at %d", when, debug.SetMemoryLimit(-1))
+}
+
+func TestWindowKeepsTheLastCollections(t *testing.T) {
+	var w window
+	if w.largest() != 0 {
+		t.Fatal("an empty window holds a live heap")
+	}
+	w.see(1, 100)
+	w.see(1, 300) // the same collection, read again
+	if got := w.largest(); got != 300 {
+		t.Fatalf("largest %d after one collection read twice, want 300", got)
+	}
+	for c := uint64(2); c < 2+Recent-1; c++ {
+		w.see(c, 10)
+	}
+	if got := w.largest(); got != 300 {
+		t.Fatalf("largest %d with the 300 among the last %d, want 300", got, Recent)
+	}
+	w.see(2+Recent, 20)
+	if got := w.largest(); got != 20 {
+		t.Fatalf("largest %d once the 300 is older than the last %d collections, want 20", got, Recent)
+	}
+}
