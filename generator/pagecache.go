@@ -155,9 +155,9 @@ type pageKeeper struct {
 	rec      *recorder
 	mu       sync.Mutex
 	// fps: this build's pages and their fingerprints, in the order they were met, in
-	// blocks of fpBlock (a map of them, grown as the pages came, held 70 MB at the end
-	// of the render of 100,000 proposals' 516,000 pages and feeds: the render's largest
-	// live heap; save makes the map once the pages are written).
+	// blocks of fpBlock; save makes the map once the pages are written. A map grown as
+	// the pages came held 70 MB at the end of the render of 100,000 proposals' 516,000
+	// pages and feeds, when the build's live heap is at its largest.
 	fps [][]pageFP
 	// seen: the kept pages, as Keep found their files in the destination (size and
 	// modification time); a kept file is not touched again, so save takes them from here

@@ -198,8 +198,7 @@ type bundleWriter struct {
 // on it at once, on every core, while the rest of the bundle is made (on one core, for
 // the dictionary). data must not change after. The files compressed by then are emitted,
 // in the order they were queued: a file's bytes are held only until it is emitted (a
-// bundle held whole until its last file was compressed was 190 MB at 100,000 proposals,
-// the largest live heap of that build).
+// bundle held whole until its last file was compressed was 190 MB at 100,000 proposals).
 func (w *bundleWriter) file(name string, data []byte) {
 	f := &bundleFile{name: name, data: data, done: make(chan struct{})}
 	w.files = append(w.files, f)
