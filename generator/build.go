@@ -135,6 +135,12 @@ func Build(o Options, w output.Writer) (*Result, error) {
 			trace.Log(context.Background(), "stage done", name)
 		}
 	}
+	// The previous build's page cache is read on the side while the model is made.
+	var prevPages func() *pageCacheFile
+	_, keeper := w.(output.Keeper)
+	if keeper && o.dest != "" && o.Dir != "" && !o.check {
+		prevPages = readPageCacheAside(o.Dir)
+	}
 	var bundle *bundling // the static search bundle, written once the pages are
 	load, saved := loadContent(o, &errs)
 	finish := func(err error) (*Result, error) {
@@ -194,8 +200,8 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	if summaries != nil {
 		ro.Summary = summaries.Summary
 	}
-	if _, ok := w.(output.Keeper); ok && o.dest != "" && o.Dir != "" && !o.check {
-		if res.pages = newPageKeeper(o.Dir, o.dest, &errs); res.pages != nil {
+	if prevPages != nil {
+		if res.pages = newPageKeeper(o.Dir, o.dest, prevPages(), &errs); res.pages != nil {
 			res.pages.rec = rec
 			ro.Pages, ro.Generator = res.pages, generatorSum()
 		}

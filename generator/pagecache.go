@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,9 +11,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/output"
@@ -80,44 +79,74 @@ func (c *pageCacheFile) encode() []byte {
 
 // decodePageCache reads a page cache. Anything it does not expect (another format, a
 // line cut short, a path that leaves the destination, a path twice) is an error: the
-// cache is then ignored whole.
+// cache is then ignored whole. Lines are read as bufio.ScanLines cuts them (a carriage
+// return before the line feed is dropped); its fields are read in place, and only each
+// path is copied: the 54,000 lines of a 10,000-proposal site were 0.1 s of every build
+// when each line was split into strings first.
 func decodePageCache(data []byte) (*pageCacheFile, error) {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	if !sc.Scan() || sc.Text() != pageCacheHeader {
+	next := func() (line []byte, ok bool) {
+		if len(data) == 0 {
+			return nil, false
+		}
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			line, data = data, nil
+		} else {
+			line, data = data[:i], data[i+1:]
+		}
+		return bytes.TrimSuffix(line, []byte{'\r'}), true
+	}
+	if l, ok := next(); !ok || string(l) != pageCacheHeader {
 		return nil, errors.New("not a page cache of this pspm")
 	}
-	if !sc.Scan() {
-		return nil, errors.New("no destination")
-	}
-	q, ok := strings.CutPrefix(sc.Text(), "dest ")
+	l, ok := next()
 	if !ok {
 		return nil, errors.New("no destination")
 	}
-	dest, err := strconv.Unquote(q)
+	q, ok := bytes.CutPrefix(l, []byte("dest "))
+	if !ok {
+		return nil, errors.New("no destination")
+	}
+	dest, err := strconv.Unquote(string(q))
 	if err != nil {
 		return nil, fmt.Errorf("destination: %w", err)
 	}
-	c := &pageCacheFile{dest: dest, pages: map[string]pageEntry{}}
-	for line := 3; sc.Scan(); line++ {
-		f := strings.SplitN(sc.Text(), " ", 5)
-		if len(f) != 5 {
+	c := &pageCacheFile{dest: dest, pages: make(map[string]pageEntry, bytes.Count(data, []byte{'\n'})+1)}
+	for line := 3; ; line++ {
+		l, ok := next()
+		if !ok {
+			break
+		}
+		if len(l) > maxCacheLine {
+			return nil, fmt.Errorf("line %d: too long", line)
+		}
+		var f [5][]byte
+		n := 0
+		for ; n < 4; n++ {
+			i := bytes.IndexByte(l, ' ')
+			if i < 0 {
+				break
+			}
+			f[n], l = l[:i], l[i+1:]
+		}
+		if n != 4 {
 			return nil, fmt.Errorf("line %d: want 5 fields", line)
 		}
+		f[4] = l
 		var e pageEntry
 		if err := unhex(e.fp[:], f[0]); err != nil {
 			return nil, fmt.Errorf("line %d: fingerprint: %w", line, err)
 		}
-		if e.size, err = strconv.ParseInt(f[1], 10, 64); err != nil || e.size < 0 {
+		if e.size, err = parseInt(f[1]); err != nil || e.size < 0 {
 			return nil, fmt.Errorf("line %d: bad size", line)
 		}
-		if e.mtime, err = strconv.ParseInt(f[2], 10, 64); err != nil {
+		if e.mtime, err = parseInt(f[2]); err != nil {
 			return nil, fmt.Errorf("line %d: bad time", line)
 		}
 		if err := unhex(e.sum[:], f[3]); err != nil {
 			return nil, fmt.Errorf("line %d: SHA-256: %w", line, err)
 		}
-		p := f[4]
+		p := string(f[4])
 		if err := output.CheckPath(p); err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
@@ -126,18 +155,32 @@ func decodePageCache(data []byte) (*pageCacheFile, error) {
 		}
 		c.pages[p] = e
 	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
 	return c, nil
 }
 
+// maxCacheLine is the longest line a page cache may hold (the limit bufio.Scanner put on
+// it when it read the cache).
+const maxCacheLine = 1 << 20
+
+// parseInt is strconv.ParseInt(string(b), 10, 64), without making the string.
+func parseInt(b []byte) (int64, error) {
+	if len(b) == 0 {
+		return 0, strconv.ErrSyntax
+	}
+	return strconv.ParseInt(unsafe.String(&b[0], len(b)), 10, 64)
+}
+
 // unhex decodes s, which must be exactly len(dst) bytes in lower-case hexadecimal.
-func unhex(dst []byte, s string) error {
-	if len(s) != 2*len(dst) || strings.ToLower(s) != s {
+func unhex(dst []byte, s []byte) error {
+	if len(s) != 2*len(dst) {
 		return errors.New("want lower-case hexadecimal")
 	}
-	_, err := hex.Decode(dst, []byte(s))
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return errors.New("want lower-case hexadecimal")
+		}
+	}
+	_, err := hex.Decode(dst, s)
 	return err
 }
 
@@ -176,18 +219,34 @@ type pageFP struct {
 // fpBlock is how many pages a block of pageKeeper.fps holds (a block is 192 KiB).
 const fpBlock = 4096
 
-// newPageKeeper reads the page cache of the site folder dir for a build into dest. A
-// cache that is absent or cannot be read is ignored; one committed in the repository is
-// ignored with a warning: it would be its committer's word on what the pages hold.
-func newPageKeeper(dir, dest string, errs *diag.List) *pageKeeper {
+// readPageCacheAside starts reading the page cache of the site folder dir, on the side:
+// the function returned waits for it, and gives nil for a cache that is absent or cannot
+// be read.
+func readPageCacheAside(dir string) func() *pageCacheFile {
+	var c *pageCacheFile
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if data, err := readCache(dir, PageCache); err == nil {
+			c, _ = decodePageCache(data)
+		}
+	}()
+	return func() *pageCacheFile {
+		<-done
+		return c
+	}
+}
+
+// newPageKeeper is the page cache of the site folder dir for a build into dest: prev is
+// the cache as read (readPageCacheAside), nil when it is absent or cannot be read. One
+// committed in the repository is ignored with a warning: it would be its committer's
+// word on what the pages hold.
+func newPageKeeper(dir, dest string, prev *pageCacheFile, errs *diag.List) *pageKeeper {
 	abs, err := filepath.Abs(dest)
 	if err != nil {
 		return nil
 	}
-	k := &pageKeeper{dir: dir, dest: abs, seen: map[string]pageEntry{}}
-	if data, err := readCache(dir, PageCache); err == nil {
-		k.prev, _ = decodePageCache(data)
-	}
+	k := &pageKeeper{dir: dir, dest: abs, seen: map[string]pageEntry{}, prev: prev}
 	if k.prev != nil && committedCache(dir) {
 		k.prev = nil
 		errs.Warn(diag.Pos{File: PageCache}, "the page cache is committed in the repository, so it is not used: anyone could have written it; every page is rendered instead (remove it from Git: git rm -r --cached .pspm)")

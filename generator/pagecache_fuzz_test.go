@@ -1,8 +1,16 @@
 package generator
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/hex"
+	"errors"
+	"maps"
+	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/pspm-dev/pspm/generator/output"
 )
 
 // FuzzPageCacheDecode: the page cache is read from the site folder, where anything may
@@ -61,4 +69,88 @@ func TestPageCacheLinesAreTheFormatOfEarlierBuilds(t *testing.T) {
 	if len(back.pages) != 3 || back.pages["z/index.html"] != c.pages["z/index.html"] || back.dest != c.dest {
 		t.Fatalf("decoded %+v", back)
 	}
+}
+
+// FuzzPageCacheDecodeAsLines: the cache is read in place, field by field; what it
+// accepts, and what it makes of it, is what reading it line by line with bufio.Scanner
+// and splitting each line into strings made of it (the reader of earlier releases,
+// kept here as the reference).
+func FuzzPageCacheDecodeAsLines(f *testing.F) {
+	good := &pageCacheFile{dest: "/srv/public", pages: map[string]pageEntry{
+		"index.html":              {size: 12, mtime: 1733300000000000000},
+		"proposals/p1/index.html": {size: 0, mtime: -1},
+		"en/tags/a b/index.html":  {size: 7},
+	}}
+	f.Add(good.encode())
+	f.Add(bytes.ReplaceAll(good.encode(), []byte("\n"), []byte("\r\n")))
+	f.Add(bytes.TrimSuffix(good.encode(), []byte("\n")))
+	f.Add(append(good.encode(), '\n'))
+	f.Add(bytes.Replace(good.encode(), []byte(" 12 "), []byte(" +12 "), 1))
+	f.Add(bytes.Replace(good.encode(), []byte(" 12 "), []byte(" 1_2 "), 1))
+	f.Add(bytes.Replace(good.encode(), []byte("00000000"), []byte("0000000A"), 1))
+	f.Add([]byte(pageCacheHeader + "\ndest \"x\"\n" + "00 1 2 00 ../etc/passwd\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, gerr := decodePageCache(data)
+		want, werr := decodePageCacheAsLines(data)
+		if (gerr == nil) != (werr == nil) {
+			t.Fatalf("read in place: %v; line by line: %v", gerr, werr)
+		}
+		if gerr == nil && (got.dest != want.dest || !maps.Equal(got.pages, want.pages)) {
+			t.Fatal("the two readers disagree on what the cache holds")
+		}
+	})
+}
+
+func decodePageCacheAsLines(data []byte) (*pageCacheFile, error) {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 4096), maxCacheLine)
+	if !sc.Scan() || sc.Text() != pageCacheHeader {
+		return nil, errors.New("not a page cache of this pspm")
+	}
+	if !sc.Scan() {
+		return nil, errors.New("no destination")
+	}
+	q, ok := strings.CutPrefix(sc.Text(), "dest ")
+	if !ok {
+		return nil, errors.New("no destination")
+	}
+	dest, err := strconv.Unquote(q)
+	if err != nil {
+		return nil, err
+	}
+	c := &pageCacheFile{dest: dest, pages: map[string]pageEntry{}}
+	unhexString := func(dst []byte, s string) error {
+		if len(s) != 2*len(dst) || strings.ToLower(s) != s {
+			return errors.New("want lower-case hexadecimal")
+		}
+		_, err := hex.Decode(dst, []byte(s))
+		return err
+	}
+	for sc.Scan() {
+		f := strings.SplitN(sc.Text(), " ", 5)
+		if len(f) != 5 {
+			return nil, errors.New("want 5 fields")
+		}
+		var e pageEntry
+		if err := unhexString(e.fp[:], f[0]); err != nil {
+			return nil, err
+		}
+		if e.size, err = strconv.ParseInt(f[1], 10, 64); err != nil || e.size < 0 {
+			return nil, errors.New("bad size")
+		}
+		if e.mtime, err = strconv.ParseInt(f[2], 10, 64); err != nil {
+			return nil, errors.New("bad time")
+		}
+		if err := unhexString(e.sum[:], f[3]); err != nil {
+			return nil, err
+		}
+		if err := output.CheckPath(f[4]); err != nil {
+			return nil, err
+		}
+		if _, dup := c.pages[f[4]]; dup {
+			return nil, errors.New("twice")
+		}
+		c.pages[f[4]] = e
+	}
+	return c, sc.Err()
 }
