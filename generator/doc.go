@@ -179,7 +179,7 @@
 // (generator/diag) and keeps them apart from internal errors. A build with content errors
 // publishes nothing and leaves the previous output untouched. Both commands set the
 // collector the same way (generator/memlimit: a soft memory limit that follows the live
-// heap of the last collections, GOGC=200 under it), and so do the benchmarks of pspm serve. pspm build alone also
+// heap of the last collections, GOGC=400 under it), and so do the benchmarks of pspm serve. pspm build alone also
 // holds the bytes it keeps to its end and never changes (texts, reactions' strings,
 // compressed datasets, a small site's search bundle files) outside the heap
 // (generator/offheap), where they cost their size rather than three times it, and a
