@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/memlimit"
 	"github.com/pspm-dev/pspm/generator/synth"
 )
 
@@ -24,7 +26,8 @@ import (
 // on another day than the one before: only the pages that show the date the portal is as
 // of change with the day), a new proposal, an answer, a change of a proposal's status, an
 // action's progress report and a tag change, the others a minute apart, each with the caches of the build before (.pspm/cache: the page cache and those of the stages before
-// render); the cold build has none. It reports the cold build's seconds and each change's build as a percentage of it, and in seconds. The repository and
+// render); the cold build has none. The collector is set as pspm build sets it
+// (memlimit.Soft). It reports the cold build's seconds and each change's build as a percentage of it, and in seconds. The repository and
 // outputs go to /dev/shm/incr-<proposals> when /dev/shm exists.
 func BenchmarkIncremental(b *testing.B) {
 	n := 1000
@@ -72,6 +75,17 @@ func BenchmarkIncremental(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// The collector as pspm build sets it: the builds measured are the command's. The
+	// benchmarks after this one get the collector as they found it.
+	gcPercent := debug.SetGCPercent(100)
+	debug.SetGCPercent(gcPercent)
+	memLimit := debug.SetMemoryLimit(-1)
+	stop := memlimit.Soft(memlimit.Floor)
+	defer func() {
+		stop()
+		debug.SetGCPercent(gcPercent)
+		debug.SetMemoryLimit(memLimit)
+	}()
 	dest := filepath.Join(root, "public")
 	build := func() (time.Duration, *generator.Result) {
 		start := time.Now()
