@@ -11,7 +11,7 @@ import (
 // verdicts it hands out are shared, so nothing may change one (replace a reaction's
 // Verdict instead). It is safe for concurrent use; the zero value is ready.
 type Verdicts struct {
-	mu sync.Mutex
+	mu sync.RWMutex
 	m  map[string]*Verdict
 }
 
@@ -21,19 +21,29 @@ var keyBufs = sync.Pool{New: func() any { return new([]byte) }}
 // Of is the shared verdict equal to v: two verdicts are equal when every field is, the
 // sentences' parameters included (a time by its instant, location and monotonic-free
 // value as formatted).
+//
+// Nearly every call finds its verdict (a few hundred for 100,000 votes): it looks under
+// the read lock, and copies v to the heap only when it is new. Every call taking the lock
+// and copying its verdict was half of what judging 100,000 votes cost on two cores, the
+// largest part of pspm serve's verify stage at each edit.
 func (vs *Verdicts) Of(v Verdict) *Verdict {
 	bp := keyBufs.Get().(*[]byte)
 	key := verdictKey((*bp)[:0], &v)
-	vs.mu.Lock()
+	vs.mu.RLock()
 	p := vs.m[string(key)]
+	vs.mu.RUnlock()
 	if p == nil {
-		if vs.m == nil {
-			vs.m = map[string]*Verdict{}
+		vs.mu.Lock()
+		if p = vs.m[string(key)]; p == nil {
+			if vs.m == nil {
+				vs.m = map[string]*Verdict{}
+			}
+			p = new(Verdict)
+			*p = v
+			vs.m[string(key)] = p
 		}
-		p = &v
-		vs.m[string(key)] = p
+		vs.mu.Unlock()
 	}
-	vs.mu.Unlock()
 	*bp = key
 	keyBufs.Put(bp)
 	return p
@@ -41,8 +51,8 @@ func (vs *Verdicts) Of(v Verdict) *Verdict {
 
 // Len is the number of distinct verdicts.
 func (vs *Verdicts) Len() int {
-	vs.mu.Lock()
-	defer vs.mu.Unlock()
+	vs.mu.RLock()
+	defer vs.mu.RUnlock()
 	return len(vs.m)
 }
 
