@@ -154,3 +154,16 @@ func decodePageCacheAsLines(data []byte) (*pageCacheFile, error) {
 	}
 	return c, sc.Err()
 }
+
+// TestPageCacheRefusesALineTooLong: a line longer than maxCacheLine (what bufio.Scanner
+// refused when it read the cache) makes the whole cache ignored, as any other damage.
+func TestPageCacheRefusesALineTooLong(t *testing.T) {
+	good := &pageCacheFile{dest: "/srv/public", pages: map[string]pageEntry{"index.html": {size: 1}}}
+	long := append(good.encode(), bytes.Repeat([]byte("a"), maxCacheLine+1)...)
+	if _, err := decodePageCache(long); err == nil {
+		t.Fatal("a cache with a line longer than the limit was read")
+	}
+	if _, err := decodePageCache(good.encode()); err != nil {
+		t.Fatalf("the same cache without the long line: %v", err)
+	}
+}

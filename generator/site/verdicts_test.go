@@ -74,6 +74,32 @@ func TestVerdictsShareOnlyEqualVerdicts(t *testing.T) {
 			t.Errorf("variant %d is not shared the second time", i)
 		}
 	}
+	// A verdict new to its Verdicts, asked for from many goroutines at once: the one that
+	// adds it and those that looked for it under the read lock meanwhile all get its
+	// pointer. Many rounds, so that the goroutines do meet in the window.
+	for round := range 500 {
+		var fresh Verdicts
+		got := make([]*Verdict, 8)
+		var start sync.WaitGroup
+		start.Add(1)
+		for i := range got {
+			v := copyOf(base)
+			wg.Go(func() {
+				start.Wait()
+				got[i] = fresh.Of(v)
+			})
+		}
+		start.Done()
+		wg.Wait()
+		for i, p := range got {
+			if p != got[0] {
+				t.Fatalf("round %d: goroutine %d got a verdict of its own when it was new", round, i)
+			}
+		}
+		if fresh.Len() != 1 {
+			t.Fatalf("round %d: %d distinct verdicts after one verdict asked for at once, want 1", round, fresh.Len())
+		}
+	}
 	if got, want := vs.Len(), len(variants)+1; got != want {
 		t.Errorf("%d distinct verdicts, want %d", got, want)
 	}
