@@ -49,7 +49,8 @@ type inputRefs struct {
 	memo *inputs
 	// verdicts, when set, holds the encodings of the verdicts: the reactions whose
 	// verdicts are equal share one (a million reactions, a few hundred verdicts), which
-	// is then encoded once for the build, and by its digest in every vote.
+	// is then encoded once for the build, and by its digest in every vote; and the
+	// encodings of the origins, which the files of one commit share.
 	verdicts *inputs
 	seen     map[seenKey]int
 	refs     []any
@@ -60,6 +61,7 @@ type inputRefs struct {
 var (
 	reactionPtrType = reflect.TypeFor[*site.Reaction]()
 	verdictPtrType  = reflect.TypeFor[*site.Verdict]()
+	originPtrType   = reflect.TypeFor[*site.Origin]()
 )
 
 // ref is the number of the entity ref among those the encoding points to. A vote points
@@ -169,6 +171,15 @@ func (in *inputRefs) pointer(e *encoder, v reflect.Value) (done, ok bool) {
 	case verdictPtrType:
 		if in.verdicts != nil {
 			return true, in.memoized(e, in.verdicts.encoded(inputID{"verdict", v.UnsafePointer(), 0}, nil, true, v.Elem(), nil))
+		}
+	case originPtrType:
+		// The files of one commit share its origin (a merge request's thousand votes,
+		// or a whole site imported in one commit), which holds the commit's signature
+		// and the bytes it signs: encoded once for the build, then by its digest. Kept
+		// like the votes' encodings, on a site of at most memoVotesUpTo reactions (a
+		// history of a commit per vote has as many origins as votes).
+		if in.verdicts != nil && in.verdicts.votes {
+			return true, in.memoized(e, in.verdicts.encoded(inputID{"origin", v.UnsafePointer(), 0}, nil, true, v.Elem(), nil))
 		}
 	}
 	if n, met := in.seen[k]; met {
@@ -338,17 +349,37 @@ func (r *renderer) inputKey(kind string, it *site.Item, root any) (Fingerprint, 
 	if r.inputs == nil || it.From != nil {
 		return Fingerprint{}, false
 	}
-	in := r.inputs.encoded(inputID{"item", unsafe.Pointer(it), 0}, it, false, reflect.ValueOf(root).Elem(), r.inputs.voteMemo())
+	d, ok := r.itemInput(it, root)
+	if !ok {
+		return Fingerprint{}, false
+	}
 	g, ok := r.globalKey()
 	if !ok {
 		return Fingerprint{}, false
 	}
 	e := getEncoder()
 	defer putEncoder(e)
-	e.str("pspm input key 1")
+	e.str("pspm input key 2")
 	e.str(kind)
 	e.b = append(e.b, r.salt[:]...)
 	e.b = append(e.b, g[:]...)
+	e.b = append(e.b, d[:]...)
+	return e.sum(), true
+}
+
+// itemInput is the digest of the input encoding of the item it (root its proposal or
+// practice) with the links it points to in this language: its card's (cardInput) when it
+// has one, made once for its page, its feed and the lists that show its card (each made
+// it again: its links were looked up three times).
+func (r *renderer) itemInput(it *site.Item, root any) (Fingerprint, bool) {
+	if i, ok := r.cards.at[it]; ok {
+		if src := r.cards.srcs[i]; (src.prop != nil && any(src.prop) == root) || (src.prac != nil && any(src.prac) == root) {
+			return r.cardInput(it)
+		}
+	}
+	in := r.inputs.encoded(inputID{"item", unsafe.Pointer(it), 0}, it, false, reflect.ValueOf(root).Elem(), r.inputs.voteMemo())
+	e := getEncoder()
+	defer putEncoder(e)
 	if !r.withLinks(e, in) {
 		return Fingerprint{}, false
 	}
