@@ -83,7 +83,7 @@ func loadContent(o Options, errs *diag.List) (load func(fs.FS, *config.Config) (
 		go func() {
 			defer close(done)
 			beforeContentCacheWrite()
-			keepCache(o.Dir, ContentCache, data, p.old, "the next build reads every file again", &warns)
+			keepCacheFrom(o.Dir, ContentCache, data, p.old, "the next build reads every file again", &warns)
 		}()
 		return s, loadErrs
 	}, saved
@@ -99,6 +99,27 @@ func keepCache(dir, name string, data, old []byte, lost string, errs *diag.List)
 		return
 	}
 	err := output.WriteCache(dir, name, data)
+	if err == nil {
+		err = ignoreCache(dir)
+	}
+	if err != nil {
+		errs.Warn(diag.Pos{File: name}, "cannot keep the cache %s (%v): %s", name, err, lost)
+	}
+}
+
+// keepCacheFrom is keepCache for a content store given in pieces.
+func keepCacheFrom(dir, name string, data *content.StoreData, old []byte, lost string, errs *diag.List) {
+	if data.Equal(old) {
+		return
+	}
+	f, err := output.CreateCache(dir, name)
+	if err == nil {
+		if _, err = data.WriteTo(f); err != nil {
+			f.Abort()
+		} else {
+			err = f.Commit()
+		}
+	}
 	if err == nil {
 		err = ignoreCache(dir)
 	}

@@ -1,14 +1,15 @@
 package content
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"reflect"
-	"sync"
 	"sync/atomic"
 
 	"github.com/pspm-dev/pspm/generator/config"
@@ -143,15 +144,18 @@ func (st *Store) Len() int {
 // It also returns the store to keep for the next build: the files Git knows, as read now.
 // data is nil when something read cannot be stored (nothing should be kept then).
 func LoadStored(fsys fs.FS, cfg *config.Config, version string, st *Store, known func(file string) (blob string, ok bool)) (s *site.Site, errs diag.List, data []byte, stats LoadStats) {
-	return LoadStoredAfter(fsys, cfg, version, func() (*Store, func(string) (string, bool), bool) { return st, known, true })
+	s, errs, sd, stats := LoadStoredAfter(fsys, cfg, version, func() (*Store, func(string) (string, bool), bool) { return st, known, true })
+	return s, errs, sd.Bytes(), stats
 }
 
 // LoadStoredAfter is LoadStored with the store and known given by ready, which is called
 // once the content folder is walked, so that the caller can read them (the previous
 // store, the checkout's index) while it is: a build after one vote walks 110,000 files.
 // When ready's keep is false nothing is stored (data is nil) and every file is read, as
-// Load reads it.
-func LoadStoredAfter(fsys fs.FS, cfg *config.Config, version string, ready func() (st *Store, known func(file string) (blob string, ok bool), keep bool)) (s *site.Site, errs diag.List, data []byte, stats LoadStats) {
+// Load reads it. The store to keep is given in pieces (StoreData), most of them the
+// previous store's bytes, to be written as they are rather than copied into one buffer
+// first (95 MB at 10,000 proposals, at every build).
+func LoadStoredAfter(fsys fs.FS, cfg *config.Config, version string, ready func() (st *Store, known func(file string) (blob string, ok bool), keep bool)) (s *site.Site, errs diag.List, data *StoreData, stats LoadStats) {
 	jobs := walk(fsys, cfg, Dir, &errs)
 	st, known, keep := ready()
 	if !keep {
@@ -188,35 +192,104 @@ func LoadStoredAfter(fsys fs.FS, cfg *config.Config, version string, ready func(
 			entries[i] = e
 		}
 	})
-	// The store is put together (a copy of every entry, 90 MB at 10,000 proposals) while
-	// the site is assembled, on the other core: both come last, after every file is read.
-	var stored sync.WaitGroup
 	if h, ok := configHash(cfg, version); ok && keep && !unstorable.Load() {
-		stored.Go(func() { data = encodeStore(h, entries) })
+		data = newStoreData(h, entries)
 	}
 	s = assemble(jobs, results, &errs)
-	stored.Wait()
 	s.Registration = cfg.Participation.Registration
 	return s, errs, data, LoadStats{Walked: true, Read: int(reads.Load()), Files: len(jobs)}
 }
 
-func encodeStore(cfgHash [32]byte, entries [][]byte) []byte {
-	size, n := len(storeMagic)+64+binary.MaxVarintLen64+4, 0
+// StoreData is a store to keep, in the pieces it is written in: a head, then the
+// entries of the files in order (most of them slices of the previous store), then the
+// checksum of all that.
+type StoreData struct {
+	head    []byte
+	entries [][]byte
+}
+
+func newStoreData(cfgHash [32]byte, entries [][]byte) *StoreData {
+	n := 0
 	for _, e := range entries {
 		if e != nil {
-			size += len(e)
 			n++
 		}
 	}
-	buf := make([]byte, 0, size)
-	buf = append(buf, storeMagic...)
-	buf = append(buf, layout[:]...)
-	buf = append(buf, cfgHash[:]...)
-	buf = binary.AppendUvarint(buf, uint64(n))
-	for _, e := range entries {
-		buf = append(buf, e...)
+	head := make([]byte, 0, len(storeMagic)+64+binary.MaxVarintLen64)
+	head = append(head, storeMagic...)
+	head = append(head, layout[:]...)
+	head = append(head, cfgHash[:]...)
+	head = binary.AppendUvarint(head, uint64(n))
+	return &StoreData{head: head, entries: entries}
+}
+
+// pieces calls f with each piece of the store but its checksum, in order, until f
+// returns false.
+func (d *StoreData) pieces(f func([]byte) bool) {
+	if !f(d.head) {
+		return
 	}
-	return binary.LittleEndian.AppendUint32(buf, crc32.ChecksumIEEE(buf))
+	for _, e := range d.entries {
+		if len(e) > 0 && !f(e) {
+			return
+		}
+	}
+}
+
+// Len is the size of the store in bytes.
+func (d *StoreData) Len() int {
+	n := 4
+	d.pieces(func(p []byte) bool { n += len(p); return true })
+	return n
+}
+
+// WriteTo writes the store to w.
+func (d *StoreData) WriteTo(w io.Writer) (int64, error) {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	var n int64
+	var crc uint32
+	var err error
+	d.pieces(func(p []byte) bool {
+		crc = crc32.Update(crc, crc32.IEEETable, p)
+		var m int
+		m, err = bw.Write(p)
+		n += int64(m)
+		return err == nil
+	})
+	if err != nil {
+		return n, err
+	}
+	m, err := bw.Write(binary.LittleEndian.AppendUint32(nil, crc))
+	n += int64(m)
+	if err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
+}
+
+// Equal reports whether the store is the bytes b.
+func (d *StoreData) Equal(b []byte) bool {
+	if d == nil || len(b) != d.Len() {
+		return false
+	}
+	same, rest := true, b
+	d.pieces(func(p []byte) bool {
+		same = bytes.Equal(p, rest[:len(p)])
+		rest = rest[len(p):]
+		return same
+	})
+	return same && bytes.Equal(rest, binary.LittleEndian.AppendUint32(nil, crc32.ChecksumIEEE(b[:len(b)-4])))
+}
+
+// Bytes is the store as one slice; nil for a nil StoreData.
+func (d *StoreData) Bytes() []byte {
+	if d == nil {
+		return nil
+	}
+	var b bytes.Buffer
+	b.Grow(d.Len())
+	_, _ = d.WriteTo(&b)
+	return b.Bytes()
 }
 
 func encodeEntry(file, blob string, jb []byte, r *result) ([]byte, error) {

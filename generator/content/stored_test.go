@@ -127,3 +127,52 @@ func TestStoreOfAnotherKindIsIgnored(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreDataIsTheStoreItWrites: the store a load gives to keep, in pieces, equals the
+// bytes it writes, and no others: the previous store when nothing changed (so that a
+// build after nothing keeps the file as it is), not one a file changed, nor one whose
+// checksum was damaged.
+func TestStoreDataIsTheStoreItWrites(t *testing.T) {
+	fsys := sitetest.Demo(t, "")
+	cfg := demoConfig(t, fsys)
+	load := func(st *content.Store) *content.StoreData {
+		_, _, sd, _ := content.LoadStoredAfter(fsys, cfg, "test", func() (*content.Store, func(string) (string, bool), bool) {
+			return st, gitKnowsAll(fsys), true
+		})
+		return sd
+	}
+	first := load(nil)
+	data := first.Bytes()
+	if len(data) != first.Len() {
+		t.Fatalf("Bytes gives %d bytes, Len says %d", len(data), first.Len())
+	}
+	st, err := content.DecodeStore(data, cfg, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := load(st) // every entry now a slice of data
+	if !again.Equal(data) || !first.Equal(data) {
+		t.Fatal("the store of a load after nothing changed is not the previous store")
+	}
+	if again.Equal(nil) || again.Equal(data[:len(data)-1]) {
+		t.Fatal("a store equals a shorter one")
+	}
+	for _, at := range []int{len(data) / 2, len(data) - 1} {
+		bad := append([]byte(nil), data...)
+		bad[at] ^= 1
+		if again.Equal(bad) {
+			t.Fatalf("a store equals one with byte %d changed", at)
+		}
+	}
+	for name, f := range fsys {
+		if len(f.Data) > 0 && name != "pspm.yaml" && len(name) > len("content/") && name[:len("content/")] == "content/" {
+			changed := *f
+			changed.Data = append(append([]byte(nil), f.Data...), '\n')
+			fsys[name] = &changed
+			break
+		}
+	}
+	if load(st).Equal(data) {
+		t.Fatal("the store after a file changed equals the previous one")
+	}
+}
