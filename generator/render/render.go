@@ -98,6 +98,7 @@ type renderer struct {
 	html      map[*site.Item]markdown.Result
 	anchored  map[*site.Item]markdown.Anchored // the first language's texts of the items whose paragraphs are commented (anchorable)
 	texts     *textMemo                        // the lazy texts made and still to be shown, every language's; nil but in a full build that keeps pages, on a site that can hold them
+	textKeys  sync.Map                         // *site.Item → the late key of its text in lang (textLateKey), in a build that keeps pages
 	fallback  map[*site.Item]bool              // the item has no translation into lang: its text is in the default language
 	plan      markdown.Result
 	fb        map[*site.Feedback]markdown.Result
@@ -218,6 +219,7 @@ func Render(o Options, w output.Writer) error {
 		}
 		tasks = nil
 		r.cards, r.rows, r.vtext, r.versions, r.links = nil, nil, nil, nil, nil // done with this language: let the garbage collector have its views
+		r.textKeys.Clear()
 		// Its cards' HTML too: every page that showed one is written, and nothing else
 		// holds one (a view holds its cards until its page is written; a language's
 		// cards are never another's). At 100,000 proposals a language's cards are 165 MB.

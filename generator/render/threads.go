@@ -193,11 +193,22 @@ func (r *renderer) textLaterFor(it *site.Item, counted bool, set func(html strin
 		set(r.renderedFor(it, counted).HTML)
 		return nil
 	}
+	return []lateView{{key: r.textLateKey(it), fill: func() { set(r.renderedFor(it, counted).HTML) }}}
+}
+
+// textLateKey is the key of the late view of the item's text in the page language, made
+// once per build and language: the lists' feeds (a body's, a tag's, a section's) show
+// the same texts again and again, and each of their views hashed each text it showed.
+func (r *renderer) textLateKey(it *site.Item) string {
+	if k, ok := r.textKeys.Load(it); ok {
+		return k.(string)
+	}
 	key := lateKey(func(e *encoder) {
 		e.str("text 1")
 		r.textKey(e, it)
 	})
-	return []lateView{{key: key, fill: func() { set(r.renderedFor(it, counted).HTML) }}}
+	r.textKeys.Store(it, key)
+	return key
 }
 
 // toolsStamp is the output of the paragraph-tools template for one item's paragraphs
