@@ -201,11 +201,7 @@ type pageKeeper struct {
 	// blocks of fpBlock; save makes the map once the pages are written. A map grown as
 	// the pages came held 70 MB at the end of the render of 100,000 proposals' 516,000
 	// pages and feeds, when the build's live heap is at its largest.
-	fps [][]pageFP
-	// seen: the kept pages, as Keep found their files in the destination (size and
-	// modification time); a kept file is not touched again, so save takes them from here
-	// instead of asking the file system for each again.
-	seen     map[string]pageEntry
+	fps      [][]pageFP
 	kept     atomic.Int64
 	rendered atomic.Int64
 }
@@ -214,6 +210,10 @@ type pageKeeper struct {
 type pageFP struct {
 	name string
 	fp   render.Fingerprint
+	// mtime: a kept page's file, as Keep found it in the destination (its size and
+	// SHA-256 are the cache's); a kept file is not touched again, so save takes it from
+	// here instead of asking the file system for each again. 0 for a page rendered.
+	mtime int64
 }
 
 // fpBlock is how many pages a block of pageKeeper.fps holds (a block is 192 KiB).
@@ -246,7 +246,7 @@ func newPageKeeper(dir, dest string, prev *pageCacheFile, errs *diag.List) *page
 	if err != nil {
 		return nil
 	}
-	k := &pageKeeper{dir: dir, dest: abs, seen: map[string]pageEntry{}, prev: prev}
+	k := &pageKeeper{dir: dir, dest: abs, prev: prev}
 	if k.prev != nil && committedCache(dir) {
 		k.prev = nil
 		errs.Warn(diag.Pos{File: PageCache}, "the page cache is committed in the repository, so it is not used: anyone could have written it; every page is rendered instead (remove it from Git: git rm -r --cached .pspm)")
@@ -257,16 +257,20 @@ func newPageKeeper(dir, dest string, prev *pageCacheFile, errs *diag.List) *page
 
 // Keep implements render.PageCache.
 func (k *pageKeeper) Keep(name string, fp render.Fingerprint) bool {
+	mtime, kept := k.keep(name, fp)
 	if fp != (render.Fingerprint{}) {
+		if !kept {
+			mtime = 0
+		}
 		k.mu.Lock()
 		if n := len(k.fps); n == 0 || len(k.fps[n-1]) == fpBlock {
 			k.fps = append(k.fps, make([]pageFP, 0, fpBlock))
 		}
 		last := &k.fps[len(k.fps)-1]
-		*last = append(*last, pageFP{name, fp})
+		*last = append(*last, pageFP{name, fp, mtime})
 		k.mu.Unlock()
 	}
-	if k.keep(name, fp) {
+	if kept {
 		k.kept.Add(1)
 		return true
 	}
@@ -274,26 +278,24 @@ func (k *pageKeeper) Keep(name string, fp render.Fingerprint) bool {
 	return false
 }
 
-func (k *pageKeeper) keep(name string, fp render.Fingerprint) bool {
+// keep keeps the previous build's file of the page at name when its fingerprint is fp,
+// and says what modification time it found it with.
+func (k *pageKeeper) keep(name string, fp render.Fingerprint) (mtime int64, kept bool) {
 	if k.prev == nil || fp == (render.Fingerprint{}) {
-		return false
+		return 0, false
 	}
 	e, ok := k.prev.pages[name]
 	if !ok || e.fp != fp {
-		return false
+		return 0, false
 	}
-	mtime, ok := k.unchanged(name, e)
+	mtime, ok = k.unchanged(name, e)
 	if !ok {
-		return false
+		return 0, false
 	}
 	if ok, err := k.rec.Keep(name, e.size, e.sum); !ok || err != nil {
-		return false
+		return 0, false
 	}
-	e.mtime = mtime
-	k.mu.Lock()
-	k.seen[name] = e
-	k.mu.Unlock()
-	return true
+	return mtime, true
 }
 
 // unchanged reports whether the destination's file at name is the one the cache
@@ -301,7 +303,7 @@ func (k *pageKeeper) keep(name string, fp render.Fingerprint) bool {
 // destination, of its modification time; otherwise (or when the time differs) one whose
 // bytes have its SHA-256. mtime is the file's modification time, as it was found.
 func (k *pageKeeper) unchanged(name string, e pageEntry) (mtime int64, ok bool) {
-	full := filepath.Join(k.dest, filepath.FromSlash(name))
+	full := k.dest + string(filepath.Separator) + filepath.FromSlash(name) // name is a clean path the render made (the output checks it)
 	fi, err := os.Lstat(full)
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() != e.size {
 		return 0, false
@@ -331,10 +333,10 @@ func (k *pageKeeper) save(errs *diag.List) {
 	for _, b := range k.fps {
 		n += len(b)
 	}
-	fps := make(map[string]render.Fingerprint, n)
+	fps := make(map[string]pageFP, n)
 	for _, b := range k.fps {
 		for _, p := range b {
-			fps[p.name] = p.fp // a page met twice (it cannot be: its path is claimed once) would keep its last
+			fps[p.name] = p // a page met twice (it cannot be: its path is claimed once) would keep its last
 		}
 	}
 	k.fps = nil
@@ -343,13 +345,14 @@ func (k *pageKeeper) save(errs *diag.List) {
 	files := k.rec.files
 	k.rec.mu.Unlock()
 	for _, f := range files {
-		fp, ok := fps[f.path]
+		p, ok := fps[f.path]
 		if !ok {
 			continue
 		}
-		e := pageEntry{fp: fp, size: f.size, sum: f.sum}
-		if was, kept := k.seen[f.path]; kept && was.fp == fp && was.size == e.size && was.sum == e.sum {
-			c.pages[f.path] = was
+		e := pageEntry{fp: p.fp, size: f.size, sum: f.sum}
+		if p.mtime != 0 { // kept: recorded with the cache's size and SHA-256
+			e.mtime = p.mtime
+			c.pages[f.path] = e
 			continue
 		}
 		fi, err := os.Lstat(filepath.Join(k.dest, filepath.FromSlash(f.path)))
