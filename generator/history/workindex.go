@@ -216,7 +216,9 @@ func (w *WorkIndex) Blob(file string) (blob string, ok bool) {
 	if !found || !e.ok {
 		return "", false
 	}
-	st, err := lstamp(filepath.Join(w.root, filepath.FromSlash(w.site+file)))
+	// file is one of the index's paths (found above): slash-separated, relative, without
+	// "." or ".." (Git refuses them), so it is joined without being cleaned again.
+	st, err := lstamp(w.root + string(filepath.Separator) + filepath.FromSlash(w.site+file))
 	if err != nil || st != e.st || st.mode>>12 != 0o10 {
 		return "", false
 	}
