@@ -160,27 +160,8 @@ func (d *Dir) previous() (files map[string]bool, inPlace bool) {
 // symbolic link (which a reader of dest would follow somewhere else) or any other special
 // file makes the build write a whole new folder and swap it in, as for an empty dest.
 func previousFiles(dest string) (map[string]bool, bool) {
-	files := map[string]bool{}
-	ok := true
-	err := filepath.WalkDir(dest, func(p string, de fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		switch {
-		case de.IsDir():
-			return nil
-		case !de.Type().IsRegular():
-			ok = false
-			return fs.SkipAll
-		}
-		rel, err := filepath.Rel(dest, p)
-		if err != nil {
-			return err
-		}
-		files[filepath.ToSlash(rel)] = true
-		return nil
-	})
-	if err != nil || !ok || len(files) == 0 {
+	files, ok := listFiles(dest)
+	if !ok || len(files) == 0 {
 		return nil, false
 	}
 	return files, true
