@@ -250,9 +250,9 @@ func (r *renderer) feedTitled(file, page string, titleOf func() string, entries 
 			switch {
 			case e.text == nil:
 			case e.text == own || counts: // counted for the text: let it go once shown
-				f.late = append(f.late, r.textLater(e.text, func(html string) { f.Entries[i].Content.Body = html; r.textDone(e.text) })...)
+				f.late = append(f.late, r.textLaterFor(e.text, true, e.text != own, func(html string) { f.Entries[i].Content.Body = html; r.textDone(e.text) })...)
 			default: // a feed of a large site, not counted: neither kept for it nor let go of
-				f.late = append(f.late, r.textLaterFor(e.text, false, func(html string) { f.Entries[i].Content.Body = html })...)
+				f.late = append(f.late, r.textLaterFor(e.text, false, true, func(html string) { f.Entries[i].Content.Body = html })...)
 			}
 		}
 		f.Updated = atomTime(updated)

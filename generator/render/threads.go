@@ -183,31 +183,37 @@ func (r *renderer) textKey(e *encoder, it *site.Item) {
 // (textKey), when the build keeps pages; at once otherwise. It returns the late part
 // of the view, or nil.
 func (r *renderer) textLater(it *site.Item, set func(html string)) []lateView {
-	return r.textLaterFor(it, true, set)
+	return r.textLaterFor(it, true, false, set)
 }
 
 // textLaterFor is textLater for a page or feed that is counted for the text in the
-// memo, or not (renderedFor).
-func (r *renderer) textLaterFor(it *site.Item, counted bool, set func(html string)) []lateView {
+// memo, or not (renderedFor); shared says that other views show the text too (a list's
+// feed), whose key is then made once for all (textLateKey).
+func (r *renderer) textLaterFor(it *site.Item, counted, shared bool, set func(html string)) []lateView {
 	if !r.deferring() {
 		set(r.renderedFor(it, counted).HTML)
 		return nil
 	}
-	return []lateView{{key: r.textLateKey(it), fill: func() { set(r.renderedFor(it, counted).HTML) }}}
+	return []lateView{{key: r.textLateKey(it, shared), fill: func() { set(r.renderedFor(it, counted).HTML) }}}
 }
 
-// textLateKey is the key of the late view of the item's text in the page language, made
-// once per build and language: the lists' feeds (a body's, a tag's, a section's) show
-// the same texts again and again, and each of their views hashed each text it showed.
-func (r *renderer) textLateKey(it *site.Item) string {
-	if k, ok := r.textKeys.Load(it); ok {
-		return k.(string)
+// textLateKey is the key of the late view of the item's text in the page language. The
+// key of a text shared by the lists' feeds (a body's, a tag's, a section's), which show
+// the same texts again and again, is made once per build and language; the others (an
+// item's page and its own feed) are made where they are asked for, and not kept.
+func (r *renderer) textLateKey(it *site.Item, shared bool) string {
+	if shared {
+		if k, ok := r.textKeys.Load(it); ok {
+			return k.(string)
+		}
 	}
 	key := lateKey(func(e *encoder) {
 		e.str("text 1")
 		r.textKey(e, it)
 	})
-	r.textKeys.Store(it, key)
+	if shared {
+		r.textKeys.Store(it, key)
+	}
 	return key
 }
 
