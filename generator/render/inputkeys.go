@@ -100,7 +100,7 @@ const smallRefs = 16
 // vote encodes the vote v by its own encoding, made once for the build, and the numbers
 // the entities it points to have here.
 func (in *inputRefs) vote(e *encoder, v reflect.Value) bool {
-	return in.memoized(e, in.memo.encoded(inputID{"vote", v.UnsafePointer(), 0}, nil, true, v.Elem(), nil))
+	return in.memoized(e, in.memo.encodedAt(&in.memo.byVote, "vote", v, nil))
 }
 
 // memoized encodes a value by its own encoding sub, made once for the build, and the
@@ -170,7 +170,7 @@ func (in *inputRefs) pointer(e *encoder, v reflect.Value) (done, ok bool) {
 		}
 	case verdictPtrType:
 		if in.verdicts != nil {
-			return true, in.memoized(e, in.verdicts.encoded(inputID{"verdict", v.UnsafePointer(), 0}, nil, true, v.Elem(), nil))
+			return true, in.memoized(e, in.verdicts.encodedAt(&in.verdicts.byVerdict, "verdict", v, nil))
 		}
 	case originPtrType:
 		// The files of one commit share its origin (a merge request's thousand votes,
@@ -179,7 +179,7 @@ func (in *inputRefs) pointer(e *encoder, v reflect.Value) (done, ok bool) {
 		// like the votes' encodings, on a site of at most memoVotesUpTo reactions (a
 		// history of a commit per vote has as many origins as votes).
 		if in.verdicts != nil && in.verdicts.votes {
-			return true, in.memoized(e, in.verdicts.encoded(inputID{"origin", v.UnsafePointer(), 0}, nil, true, v.Elem(), nil))
+			return true, in.memoized(e, in.verdicts.encodedAt(&in.verdicts.byOrigin, "origin", v, nil))
 		}
 	}
 	if n, met := in.seen[k]; met {
@@ -241,6 +241,11 @@ type inputID struct {
 type inputs struct {
 	mu sync.Mutex
 	m  map[inputID]*encodedInput
+	// The encodings of what many inputs point to, by address: the votes (a vote is
+	// met by its item's pages and its voter's, in each language), the verdicts and the
+	// origins. Looked up a few hundred thousand times a build, by a key cheaper to hash
+	// than an inputID, mostly under the read lock.
+	byVote, byVerdict, byOrigin ptrInputs
 	// votes: the votes are encoded once each (inputRefs.memo), on a site of at most
 	// memoVotesUpTo reactions.
 	votes bool
@@ -264,6 +269,40 @@ func (s *inputs) voteMemo() *inputs {
 	return nil
 }
 
+// ptrInputs are encodings kept by the address of what they encode.
+type ptrInputs struct {
+	mu sync.RWMutex
+	m  map[unsafe.Pointer]*encodedInput
+}
+
+// at is the encodedInput for p, made empty on the first call.
+func (pi *ptrInputs) at(p unsafe.Pointer) *encodedInput {
+	pi.mu.RLock()
+	in := pi.m[p]
+	pi.mu.RUnlock()
+	if in != nil {
+		return in
+	}
+	pi.mu.Lock()
+	defer pi.mu.Unlock()
+	if in = pi.m[p]; in == nil {
+		if pi.m == nil {
+			pi.m = map[unsafe.Pointer]*encodedInput{}
+		}
+		in = &encodedInput{}
+		pi.m[p] = in
+	}
+	return in
+}
+
+// encodedAt is encoded for a value kept in pi by its address: a vote, a verdict, an
+// origin (what names it in the encoding, never an item's pages), whose pointer is v.
+func (s *inputs) encodedAt(pi *ptrInputs, what string, v reflect.Value, memo *inputs) *encodedInput {
+	in := pi.at(v.UnsafePointer())
+	in.once.Do(func() { s.fill(in, what, nil, true, v.Elem(), memo) })
+	return in
+}
+
 // encoded is the input encoding of v, named id, made on the first call: root is the item
 // whose pages it is for (pointers to it are encoded as itself), links whether other
 // proposals and practices are encoded as their links, memo where the votes it holds are
@@ -276,18 +315,21 @@ func (s *inputs) encoded(id inputID, root *site.Item, links bool, v reflect.Valu
 		s.m[id] = in
 	}
 	s.mu.Unlock()
-	in.once.Do(func() {
-		e := getEncoder()
-		refs := &inputRefs{root: root, links: links, memo: memo, verdicts: s}
-		e.in = refs
-		e.str("pspm input 1")
-		e.str(id.what)
-		e.str(v.Type().String())
-		in.ok = e.value(v, 0)
-		in.sum, in.refs = e.sum(), refs.refs
-		putEncoder(e)
-	})
+	in.once.Do(func() { s.fill(in, id.what, root, links, v, memo) })
 	return in
+}
+
+// fill makes the encoding in of v, named what (encoded).
+func (s *inputs) fill(in *encodedInput, what string, root *site.Item, links bool, v reflect.Value, memo *inputs) {
+	e := getEncoder()
+	refs := &inputRefs{root: root, links: links, memo: memo, verdicts: s}
+	e.in = refs
+	e.str("pspm input 1")
+	e.str(what)
+	e.str(v.Type().String())
+	in.ok = e.value(v, 0)
+	in.sum, in.refs = e.sum(), refs.refs
+	putEncoder(e)
 }
 
 // maxInputRefs bounds the entities one input encodes: past it (a proposal voted on by
