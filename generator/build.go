@@ -278,6 +278,9 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 	res.Config = cfg
 	stage("config")
 
+	// The history is read on the side; every way out of here waits for it.
+	readHistory, waitHistory := historyAside(o.Dir, o.branch, cfg, errs)
+	defer waitHistory()
 	s, loadErrs := load(o.Source, cfg)
 	errs.Append(loadErrs)
 	res.Site = s
@@ -295,7 +298,7 @@ func buildModel(o Options, load func(fs.FS, *config.Config) (*site.Site, diag.Li
 		return nil, cfg
 	}
 
-	fromGit := provenance(o.Source, o.Dir, o.branch, cfg, s, errs)
+	fromGit := provenance(o.Source, o.Dir, readHistory, cfg, s, errs)
 	stage("history")
 
 	paragraphMoves(o.Dir, fromGit, s, markdown.New(), int64(cfg.Limits.FileSize))

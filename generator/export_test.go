@@ -56,3 +56,10 @@ func SlowContentCacheWrite(t interface{ Cleanup(func()) }, d time.Duration) {
 	beforeContentCacheWrite = func() { time.Sleep(d) }
 	t.Cleanup(func() { beforeContentCacheWrite = old })
 }
+
+// SlowHistoryRead makes the history read beside the load wait d first, until the test ends.
+func SlowHistoryRead(t interface{ Cleanup(func()) }, d time.Duration) {
+	old := beforeHistoryRead
+	beforeHistoryRead = func() { time.Sleep(d) }
+	t.Cleanup(func() { beforeHistoryRead = old })
+}

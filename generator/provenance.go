@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/config"
@@ -24,14 +25,13 @@ import (
 // nothing is attached and votes stay unverified; the site still builds. The site is then
 // "as of" the tip's commit time, not the newest date written in its content. It reports
 // whether the history was read.
-func provenance(src fs.FS, dir, branch string, cfg *config.Config, s *site.Site, errs *diag.List) bool {
+//
+// read is the history as historyAside read it.
+func provenance(src fs.FS, dir string, read func() (*history.History, error), cfg *config.Config, s *site.Site, errs *diag.List) bool {
 	if dir == "" {
 		return false
 	}
-	if branch == "" {
-		branch = cfg.Forge.Branch
-	}
-	h, err := cachedHistory(history.Options{Dir: dir, Branch: branch}, errs)
+	h, err := read()
 	if errors.Is(err, history.ErrNotRepository) {
 		return false
 	}
@@ -78,6 +78,40 @@ func provenance(src fs.FS, dir, branch string, cfg *config.Config, s *site.Site,
 	}
 	return true
 }
+
+// historyAside reads the Git history of the site folder dir (cachedHistory) while the
+// content is loaded, which it does not depend on: on the main branch (cfg.Forge.Branch
+// unless branch says another). read waits for it and adds what it warned of to errs;
+// wait only waits, and must be called before the build returns (the history cache may
+// still be being written).
+func historyAside(dir, branch string, cfg *config.Config, errs *diag.List) (read func() (*history.History, error), wait func()) {
+	if dir == "" {
+		return func() (*history.History, error) { return nil, history.ErrNotRepository }, func() {}
+	}
+	if branch == "" {
+		branch = cfg.Forge.Branch
+	}
+	var (
+		h     *history.History
+		err   error
+		warns diag.List
+	)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		beforeHistoryRead()
+		h, err = cachedHistory(history.Options{Dir: dir, Branch: branch}, &warns)
+	}()
+	wait = func() { <-done }
+	return sync.OnceValues(func() (*history.History, error) {
+		wait()
+		errs.Append(warns)
+		return h, err
+	}), wait
+}
+
+// beforeHistoryRead runs before the history is read beside the load (tests slow it down).
+var beforeHistoryRead = func() {}
 
 // amendments lists the changes to an item's file and its translations, oldest first.
 func amendments(h *history.History, it *site.Item) []*site.Change {

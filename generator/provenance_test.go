@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/history"
 	"github.com/pspm-dev/pspm/generator/output"
 )
 
@@ -99,5 +101,32 @@ func TestSiteOutsideGitStillBuildsWithVotesUnverified(t *testing.T) {
 	votes, _ := buildVotes(t, dir)
 	if v := votes["m_ef"]; v["commit"] != "" || v["verification"] != "none" || v["counted"] != true {
 		t.Errorf("vote outside Git: %v", v)
+	}
+}
+
+// TestHistoryIsReadBesideTheLoad: the Git history is read while the content is loaded,
+// and a build waits for it whichever way it ends: one whose content has errors returns
+// with the history cache written whole, nothing half written beside it.
+func TestHistoryIsReadBesideTheLoad(t *testing.T) {
+	g := newGitRepo(t, "author", "")
+	g.write(reggioVote, "vote: support\n")
+	g.write("content/proposals/broken/index.md", "---\ntitle: [\n---\n")
+	g.commitAll("2025-02-03T09:00:00Z", eve, "Voto")
+	fsys, err := generator.OpenSource(g.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	generator.SlowHistoryRead(t, 300*time.Millisecond) // the content's errors are known long before
+	res, err := generator.Build(generator.Options{Source: fsys, Dir: g.dir}, output.NewMem())
+	if err == nil || !res.Diagnostics.HasErrors() {
+		t.Fatalf("a build of broken content succeeded: %v", err)
+	}
+	h, err := history.Decode([]byte(g.read(generator.HistoryCache)))
+	if err != nil || h.Files[reggioVote] == nil {
+		t.Fatalf("the history cache is not there whole when the build returns: %v", err)
+	}
+	left, _ := filepath.Glob(g.path(".pspm/cache/.*.tmp-*"))
+	if len(left) > 0 {
+		t.Errorf("temporary files left beside the caches: %v", left)
 	}
 }
