@@ -6,7 +6,9 @@ import (
 	template "github.com/pspm-dev/pspm/generator/internal/tmpl/html"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -427,6 +429,12 @@ type urlset struct {
 	URLs    []smURL  `xml:"url"`
 }
 
+// sitemapIndex is sitemap.xml when the pages are in several files.
+type sitemapIndex struct {
+	XMLName  xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+	Sitemaps []smURL  `xml:"sitemap"`
+}
+
 type smURL struct {
 	Loc     string `xml:"loc"`
 	LastMod string `xml:"lastmod,omitempty"`
@@ -450,30 +458,90 @@ func appendPages(list []sitemapEntry, tasks []task) []sitemapEntry {
 	return list
 }
 
-// sitemap lists every HTML page of the portal.
-func (r *renderer) sitemap(pages []sitemapEntry) task {
-	// The addresses are listed when the file is made (pspm serve may never be asked for
-	// it): the entries do not change.
-	return task{path: "sitemap.xml", make: func() ([]byte, error) {
-		urls := make([]smURL, 0, len(pages))
-		for _, p := range pages {
-			u := smURL{Loc: r.Config.AbsURL(p.url)}
-			if !p.date.IsZero() {
-				u.LastMod = p.date.Format("2006-01-02")
+// SitemapLimit is how many addresses one sitemap file lists at most: the sitemaps.org
+// protocol's 50,000 (search engines ignore a larger file). A portal with more pages has
+// them in files of at most that many, sitemap-1.xml, sitemap-2.xml…, which sitemap.xml
+// indexes. A variable for tests.
+var SitemapLimit = 50000
+
+// sitemaps lists every HTML page of the portal, in sitemap.xml or, past SitemapLimit
+// pages, in the files sitemap.xml indexes (SitemapLimit), in the order of their
+// addresses.
+func (r *renderer) sitemaps(pages []sitemapEntry) []task {
+	// The addresses are listed when a file is made (pspm serve may never be asked for
+	// one): the entries do not change.
+	if len(pages) <= SitemapLimit {
+		return []task{{path: "sitemap.xml", make: func() ([]byte, error) {
+			urls := make([]smURL, 0, len(pages))
+			for _, p := range pages {
+				urls = append(urls, r.sitemapURL(p))
 			}
-			urls = append(urls, u)
+			sort.Slice(urls, func(i, j int) bool { return urls[i].Loc < urls[j].Loc })
+			return sitemapXML(urlset{URLs: urls})
+		}}}
+	}
+	// An address is the base URL, a slash, then the page's path without its own first
+	// slash (Config.AbsURL): in the order of those paths. Sorted once, by the first
+	// file made.
+	sorted := sync.OnceFunc(func() {
+		sort.Slice(pages, func(i, j int) bool {
+			return strings.TrimPrefix(pages[i].url, "/") < strings.TrimPrefix(pages[j].url, "/")
+		})
+	})
+	n := (len(pages) + SitemapLimit - 1) / SitemapLimit
+	part := func(i int) []sitemapEntry { return pages[i*SitemapLimit : min((i+1)*SitemapLimit, len(pages))] }
+	name := func(i int) string { return "sitemap-" + strconv.Itoa(i+1) + ".xml" }
+	tasks := []task{{path: "sitemap.xml", make: func() ([]byte, error) {
+		sorted()
+		idx := sitemapIndex{Sitemaps: make([]smURL, 0, n)}
+		for i := range n {
+			var last time.Time
+			for _, p := range part(i) {
+				if p.date.After(last) {
+					last = p.date
+				}
+			}
+			u := smURL{Loc: r.Config.AbsURL(name(i))}
+			if !last.IsZero() {
+				u.LastMod = last.Format("2006-01-02")
+			}
+			idx.Sitemaps = append(idx.Sitemaps, u)
 		}
-		sort.Slice(urls, func(i, j int) bool { return urls[i].Loc < urls[j].Loc })
-		var b bytes.Buffer
-		b.WriteString(xml.Header)
-		enc := xml.NewEncoder(&b)
-		enc.Indent("", "  ")
-		if err := enc.Encode(urlset{URLs: urls}); err != nil {
-			return nil, err
-		}
-		b.WriteByte('\n')
-		return b.Bytes(), nil
-	}}
+		return sitemapXML(idx)
+	}}}
+	for i := range n {
+		tasks = append(tasks, task{path: name(i), make: func() ([]byte, error) {
+			sorted()
+			urls := make([]smURL, 0, len(part(i)))
+			for _, p := range part(i) {
+				urls = append(urls, r.sitemapURL(p))
+			}
+			return sitemapXML(urlset{URLs: urls})
+		}})
+	}
+	return tasks
+}
+
+// sitemapURL is a page's entry in a sitemap.
+func (r *renderer) sitemapURL(p sitemapEntry) smURL {
+	u := smURL{Loc: r.Config.AbsURL(p.url)}
+	if !p.date.IsZero() {
+		u.LastMod = p.date.Format("2006-01-02")
+	}
+	return u
+}
+
+// sitemapXML is a sitemap file (a urlset or a sitemapIndex), indented.
+func sitemapXML(v any) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	b.WriteByte('\n')
+	return b.Bytes(), nil
 }
 
 // progressEntries are the monitoring feed's entries: every change of an action's

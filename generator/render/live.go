@@ -523,7 +523,9 @@ func Prepare(o Options, memo *Memo) (*Prepared, error) {
 	for _, list := range tasks {
 		pages = appendPages(pages, list)
 	}
-	p.lists = append(tasks, []task{rs[0].sitemap(pages)})
+	sitemaps := rs[0].sitemaps(pages)
+	n += len(sitemaps) - 1
+	p.lists = append(tasks, sitemaps)
 	p.tasks = make(map[string]taskAt, n)
 	for l, list := range p.lists {
 		for i := range list {

@@ -229,7 +229,7 @@ func Render(o Options, w output.Writer) error {
 		}
 	}
 	if !o.Sample {
-		sitemap := []task{rs[0].sitemap(pages)}
+		sitemap := rs[0].sitemaps(pages)
 		if err := claim(claimed, sitemap); err != nil {
 			return err
 		}
