@@ -216,7 +216,7 @@ type pageFP struct {
 	mtime int64
 }
 
-// fpBlock is how many pages a block of pageKeeper.fps holds (a block is 192 KiB).
+// fpBlock is how many pages a block of pageKeeper.fps holds (a block is 224 KiB).
 const fpBlock = 4096
 
 // readPageCacheAside starts reading the page cache of the site folder dir, on the side:
