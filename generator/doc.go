@@ -30,8 +30,8 @@
 //	         .pspm/cache, so a build after a commit walks that commit and
 //	         appends what it changed to the cache (checksummed segments after
 //	         a base, the whole rewritten every 65th build; the base decoded
-//	         on two cores; only when the site is in a Git repository); the
-//	         walk runs while the content loads; what it found is attached here
+//	         on two cores; only when the site is in a Git repository); a
+//	         whole walk (no cache) runs while the content loads
 //	anchors  for each comment anchored (paragraph:) to a paragraph that is  (generator/anchors.go,
 //	         no longer in its item's text, the paragraph it was about (the   generator/history,
 //	         item's file at the comment's commit) and the current one most   generator/markdown)

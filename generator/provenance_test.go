@@ -104,9 +104,10 @@ func TestSiteOutsideGitStillBuildsWithVotesUnverified(t *testing.T) {
 	}
 }
 
-// TestHistoryIsReadBesideTheLoad: the Git history is read while the content is loaded,
-// and a build waits for it whichever way it ends: one whose content has errors returns
-// with the history cache written whole, nothing half written beside it.
+// TestHistoryIsReadBesideTheLoad: without a history cache, the whole Git history is
+// walked while the content is loaded, and a build waits for it whichever way it ends: one
+// whose content has errors returns with the history cache written whole, nothing half
+// written beside it.
 func TestHistoryIsReadBesideTheLoad(t *testing.T) {
 	g := newGitRepo(t, "author", "")
 	g.write(reggioVote, "vote: support\n")
