@@ -200,8 +200,12 @@ func (r *renderer) textLaterFor(it *site.Item, counted, shared bool, set func(ht
 // textLateKey is the key of the late view of the item's text in the page language. The
 // key of a text shared by the lists' feeds (a body's, a tag's, a section's), which show
 // the same texts again and again, is made once per build and language; the others (an
-// item's page and its own feed) are made where they are asked for, and not kept.
+// item's page and its own feed) are made where they are asked for, and not kept. A site
+// too large to hold its texts (lazyTexts) does not hold their keys either: at 100,000
+// proposals they were about 25 MB more of the largest live heap (1,173-1,184 MB against
+// 1,151 MB), to save a tenth of a second of a five-minute build.
 func (r *renderer) textLateKey(it *site.Item, shared bool) string {
+	shared = shared && !r.lazyTexts()
 	if shared {
 		if k, ok := r.textKeys.Load(it); ok {
 			return k.(string)
