@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"io"
 	"io/fs"
 	"runtime"
 	"runtime/debug"
@@ -95,20 +96,27 @@ var beforeContentCacheWrite = func() {}
 // keepCache writes data to the cache file name of the site folder dir unless it holds
 // that already (old), and warns, saying what the next build loses (lost), when it cannot.
 func keepCache(dir, name string, data, old []byte, lost string, errs *diag.List) {
-	if bytes.Equal(data, old) {
-		return
-	}
-	err := output.WriteCache(dir, name, data)
-	if err == nil {
-		err = ignoreCache(dir)
-	}
-	if err != nil {
-		errs.Warn(diag.Pos{File: name}, "cannot keep the cache %s (%v): %s", name, err, lost)
-	}
+	keepCacheFrom(dir, name, cacheBytes(data), old, lost, errs)
 }
 
-// keepCacheFrom is keepCache for a content store given in pieces.
-func keepCacheFrom(dir, name string, data *content.StoreData, old []byte, lost string, errs *diag.List) {
+// cacheData is a cache to keep, whole (cacheBytes) or in pieces (content.StoreData).
+type cacheData interface {
+	Equal(old []byte) bool
+	WriteTo(w io.Writer) (int64, error)
+}
+
+// cacheBytes is a cache held whole.
+type cacheBytes []byte
+
+func (b cacheBytes) Equal(old []byte) bool { return bytes.Equal(b, old) }
+
+func (b cacheBytes) WriteTo(w io.Writer) (int64, error) {
+	n, err := w.Write(b)
+	return int64(n), err
+}
+
+// keepCacheFrom is keepCache for data given as a cacheData.
+func keepCacheFrom(dir, name string, data cacheData, old []byte, lost string, errs *diag.List) {
 	if data.Equal(old) {
 		return
 	}
