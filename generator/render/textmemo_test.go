@@ -287,3 +287,37 @@ func withText(it *site.Item, text string) *site.Item {
 	it.SetText(text)
 	return it
 }
+
+// TestATranslationsPageRendersNoAnchoredText: the page of a translated item in its
+// translation's language shows no paragraph anchors, so it does not render the first
+// language's text to find them (on a large site, a whole rendering of the text for
+// nothing); the first language's page, and another language's page that shows the
+// untranslated text, do.
+func TestATranslationsPageRendersNoAnchoredText(t *testing.T) {
+	cfg := &config.Config{Languages: []string{"it", "en"}}
+	s := &site.Site{}
+	it := withText(&site.Item{ID: "tradotta", Section: site.Proposals,
+		Translations: map[string]*site.Translation{"en": {Title: "T", Text: "Text."}}}, "Primo paragrafo.\n\nSecondo paragrafo.")
+	untranslated := withText(&site.Item{ID: "solo", Section: site.Proposals}, "Solo in italiano.")
+	texts := &textMemo{}
+	var made int
+	textMade = func() { made++ }
+	defer func() { textMade = nil }()
+	r := func(lang string) *renderer {
+		return &renderer{Options: Options{Site: s, Config: cfg, LazyTextsAbove: -1, Markdown: markdown.New()}, lang: lang, texts: texts,
+			salt: Fingerprint{1}, fallback: map[*site.Item]bool{untranslated: true}}
+	}
+	it0, en := r("it"), r("en")
+	if !it0.lazy(it) {
+		t.Fatal("the item's text is not lazy: the test shows nothing")
+	}
+	if a, ok := en.anchoredHere(it); ok || len(a.Paragraphs) != 0 || made != 0 {
+		t.Errorf("English page of a translated item: anchors %v (%d paragraphs), %d texts rendered; want none, none", ok, len(a.Paragraphs), made)
+	}
+	if a, ok := it0.anchoredHere(it); !ok || len(a.Paragraphs) != 2 || made != 1 {
+		t.Errorf("Italian page: anchors %v (%d paragraphs), %d texts rendered; want 2 paragraphs, one rendering", ok, len(a.Paragraphs), made)
+	}
+	if a, ok := en.anchoredHere(untranslated); !ok || len(a.Paragraphs) != 1 || made != 2 {
+		t.Errorf("English page of an untranslated item: anchors %v (%d paragraphs), %d texts rendered; want 1 paragraph, two renderings in all", ok, len(a.Paragraphs), made)
+	}
+}
