@@ -276,6 +276,13 @@ func renderImage(w util.BufWriter, source []byte, node ast.Node, entering bool) 
 // plainText gathers the text under n.
 func plainText(n ast.Node, source []byte) []byte {
 	var b bytes.Buffer
+	// A block's text is at most as long as its lines (escapes and entities only shrink
+	// as they resolve): a buffer grown word by word was allocated twice over.
+	if n.Type() == ast.TypeBlock {
+		if lines := n.Lines(); lines.Len() > 0 {
+			b.Grow(max(0, lines.At(lines.Len()-1).Stop-lines.At(0).Start) + lines.Len())
+		}
+	}
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
