@@ -1,8 +1,10 @@
 package render
 
 import (
+	"errors"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -319,5 +321,67 @@ func TestATranslationsPageRendersNoAnchoredText(t *testing.T) {
 	}
 	if a, ok := en.anchoredHere(untranslated); !ok || len(a.Paragraphs) != 1 || made != 2 {
 		t.Errorf("English page of an untranslated item: anchors %v (%d paragraphs), %d texts rendered; want 1 paragraph, two renderings in all", ok, len(a.Paragraphs), made)
+	}
+}
+
+// TestRunShrinksItsListAsItGoes: past shrinkTasksPast tasks taken, run moves the rest of
+// the list to a smaller one as it goes; every task is still made once, in order within a
+// worker, each page with its own feed, whatever the point where the list moves.
+func TestRunShrinksItsListAsItGoes(t *testing.T) {
+	defer func(n int) { shrinkTasksPast = n }(shrinkTasksPast)
+	for _, past := range []int{1, 2, 7, 100} {
+		shrinkTasksPast = past
+		var (
+			mu      sync.Mutex
+			made    = map[string]int{}
+			pending = map[string]bool{} // the folders whose page is made
+		)
+		var list []task
+		for i := range 500 {
+			dir := "proposals/p" + strconv.Itoa(i) + "/"
+			page, feed := dir+"index.html", dir+"index.xml"
+			list = append(list, task{kind: "page", path: page, make: func() ([]byte, error) {
+				mu.Lock()
+				made[page]++
+				pending[dir] = true
+				mu.Unlock()
+				return []byte(page), nil
+			}}, task{path: feed, make: func() ([]byte, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				made[feed]++
+				if !pending[dir] {
+					return nil, errors.New("the feed " + feed + " was made before its page")
+				}
+				return []byte(feed), nil
+			}})
+		}
+		for i := range 333 {
+			p := "bodies/b" + strconv.Itoa(i) + ".json"
+			list = append(list, task{path: p, make: func() ([]byte, error) {
+				mu.Lock()
+				made[p]++
+				mu.Unlock()
+				return []byte(p), nil
+			}})
+		}
+		tasks := pagesWithFeeds(list)
+		want := len(tasks)
+		w := output.NewMem()
+		if err := run(tasks, w, nil, nil); err != nil {
+			t.Fatalf("shrinking past %d: %v", past, err)
+		}
+		files := w.Files()
+		if len(files) != want || len(made) != want {
+			t.Errorf("shrinking past %d: %d files written, %d made, want %d", past, len(files), len(made), want)
+		}
+		for p, n := range made {
+			if n != 1 {
+				t.Errorf("shrinking past %d: %s made %d times", past, p, n)
+			}
+			if string(files[p]) != p {
+				t.Errorf("shrinking past %d: %s holds %q", past, p, files[p])
+			}
+		}
 	}
 }
