@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -384,4 +385,48 @@ func TestRunShrinksItsListAsItGoes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestRunHoldsBackWhenTheWritersLag: with writers slower than the render, the files made
+// and not yet written stay within maxInFlight bytes (and the one each worker has just
+// made), instead of filling the writers' queue of 64: large files made 8 MB at a time.
+func TestRunHoldsBackWhenTheWritersLag(t *testing.T) {
+	const size = 1 << 20
+	var outstanding, most atomic.Int64
+	var tasks []task
+	for i := range 40 {
+		tasks = append(tasks, task{path: "feeds/" + strconv.Itoa(i) + ".xml", make: func() ([]byte, error) {
+			now := outstanding.Add(1)
+			for m := most.Load(); now > m && !most.CompareAndSwap(m, now); m = most.Load() {
+			}
+			return make([]byte, size), nil
+		}})
+	}
+	w := &slowWriter{Mem: output.NewMem(), written: &outstanding}
+	if err := run(tasks, w, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(w.Files()); n != len(tasks) {
+		t.Fatalf("%d files written, want %d", n, len(tasks))
+	}
+	limit := int64(maxInFlight/size + runtime.GOMAXPROCS(0))
+	if limit >= 64 {
+		t.Fatalf("a limit of %d files of 1 MB: the writers' queue alone would keep to it", limit)
+	}
+	if most.Load() > limit {
+		t.Errorf("%d files of 1 MB made and not yet written at once, want at most %d", most.Load(), limit)
+	}
+}
+
+// slowWriter writes into memory, a few milliseconds a file, and counts each file written
+// off written.
+type slowWriter struct {
+	*output.Mem
+	written *atomic.Int64
+}
+
+func (w *slowWriter) WriteFile(name string, data []byte) error {
+	time.Sleep(5 * time.Millisecond)
+	w.written.Add(-1)
+	return w.Mem.WriteFile(name, data)
 }
