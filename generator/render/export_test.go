@@ -1,6 +1,10 @@
 package render
 
-import "sync/atomic"
+import (
+	"maps"
+	"sync"
+	"sync/atomic"
+)
 
 // CardsMade is how many cards the last Prepare with m rendered, not taking them from m.
 func CardsMade(m *Memo) int {
@@ -52,4 +56,27 @@ func ReuseFileBuffers(on bool) (undo func()) {
 	was := reuseFileBuffers
 	reuseFileBuffers = on
 	return func() { reuseFileBuffers = was }
+}
+
+// InputsLeft reports, by what they encode ("item", "body votes"...), the input encodings
+// that the next renders leave once every language is rendered, until undo.
+func InputsLeft() (left func() map[string]int, undo func()) {
+	var mu sync.Mutex
+	counts := map[string]int{}
+	inputsLeft = func(in *inputs) {
+		mu.Lock()
+		defer mu.Unlock()
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		for id := range in.m {
+			counts[id.what]++
+		}
+	}
+	return func() map[string]int {
+			mu.Lock()
+			defer mu.Unlock()
+			return maps.Clone(counts)
+		}, func() {
+			inputsLeft = nil
+		}
 }

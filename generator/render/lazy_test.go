@@ -102,3 +102,42 @@ func TestABodysFeedTakesItsTextsFromItsPages(t *testing.T) {
 type keepNone struct{}
 
 func (keepNone) Keep(string, render.Fingerprint) bool { return false }
+
+// TestTheLastLanguageLetsGoOfTheInputs: the items' and the bodies' votes' input
+// encodings are shared by the languages, and the last language lets go of each once it
+// has read it, instead of holding them all to the render's end; the pages are the same
+// bytes as a render that keeps none (a page cache of its own keys, from the same
+// encodings, says the same).
+func TestTheLastLanguageLetsGoOfTheInputs(t *testing.T) {
+	fsys := demo.Site()
+	res, chain := inspect(t, fsys)
+	if len(res.Config.Languages) < 2 {
+		t.Fatalf("the demo has %d languages: the test needs two", len(res.Config.Languages))
+	}
+	left, undo := render.InputsLeft()
+	defer undo()
+	out := output.NewMem()
+	o := render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: markdown.New(), Version: "test",
+		Pages: keepNone{}, Generator: []byte("test")}
+	if err := render.Render(o, out); err != nil {
+		t.Fatal(err)
+	}
+	if n := left(); n["item"] != 0 || n["body votes"] != 0 {
+		t.Errorf("input encodings left after the last language: %v; want no item's and no body's votes", n)
+	}
+	// The same bytes as a render without a page cache (no input keys at all).
+	plain := output.NewMem()
+	o.Pages = nil
+	if err := render.Render(o, plain); err != nil {
+		t.Fatal(err)
+	}
+	a, b := out.Files(), plain.Files()
+	if len(a) != len(b) || len(a) < 500 {
+		t.Fatalf("%d files with input keys, %d without", len(a), len(b))
+	}
+	for name, data := range b {
+		if !bytes.Equal(data, a[name]) {
+			t.Errorf("%s differs with input keys", name)
+		}
+	}
+}

@@ -136,7 +136,10 @@ type renderer struct {
 	shared sharedViews // the digests of the cards and of the site-wide view, for the fingerprints
 	// inputs are the items' input encodings, shared by the languages, when pages have
 	// input keys (inputKey); global is the language's global key, made once.
-	inputs     *inputs
+	inputs *inputs
+	// lastInputs: this renderer is the last to read inputs (the build's last language),
+	// which then lets go of an item's or a list's encoding as soon as it has read it.
+	lastInputs bool
 	out        *fileBufs // where pages and feeds are made, in a build; nil in pspm serve
 	bars       *interned // the tallies' bars, shared by the languages, in a build
 	globalOnce sync.Once
@@ -184,7 +187,7 @@ func Render(o Options, w output.Writer) error {
 			r.salt = r.makeSalt()
 		}
 		if r.deferring() {
-			r.inputs = items
+			r.inputs, r.lastInputs = items, i == len(o.Config.Languages)-1
 		}
 		rs = append(rs, r)
 	}
@@ -228,6 +231,9 @@ func Render(o Options, w output.Writer) error {
 		if i > 0 {
 			r.html, r.ans = nil, nil
 		}
+	}
+	if inputsLeft != nil {
+		inputsLeft(items)
 	}
 	if !o.Sample {
 		sitemap := rs[0].sitemaps(pages)
@@ -483,6 +489,10 @@ func (p *inFlight) done(n int) {
 	}
 	p.mu.Unlock()
 }
+
+// inputsLeft, when set (by tests), is given the input encodings left once every
+// language is rendered.
+var inputsLeft func(*inputs)
 
 // shrinkTasksPast is how many tasks run takes before it moves the rest of a list to a
 // smaller one (once half of the list is taken), and lets go of the larger.
