@@ -264,7 +264,7 @@ func Audit(res *Result, key string) (*Trail, error) {
 
 // trailVote is a reaction file and its verdict, for the trail.
 func trailVote(r *site.Reaction) TrailVote {
-	return TrailVote{Voter: r.Voter, Vote: r.Vote, Priority: r.Priority, TrailVerdict: trailVerdict(*r.Verdict, r.File, r.Sig(), r.Origin, r.Hidden())}
+	return TrailVote{Voter: r.Voter, Vote: r.Vote, Priority: int(r.Priority), TrailVerdict: trailVerdict(*r.Verdict, r.File, r.Sig(), r.Origin, r.Hidden())}
 }
 
 // findItem resolves the names a user may give an item.

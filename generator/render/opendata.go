@@ -592,7 +592,7 @@ func (r *renderer) voteOf(rc *site.Reaction) voteJSON {
 		v.Signature = rc.Sig().File
 	}
 	if rc.Priority > 0 {
-		p := rc.Priority
+		p := int(rc.Priority)
 		v.Priority = &p
 	}
 	if o := rc.Origin; o != nil {
