@@ -59,11 +59,12 @@ func ReuseFileBuffers(on bool) (undo func()) {
 }
 
 // InputsLeft reports, by what they encode ("item", "body votes"...), the input encodings
-// that the next renders leave once every language is rendered, until undo.
+// that the next renders leave once every language is rendered, and, as "vote rows", the
+// bodies whose votes' measures are still held, until undo.
 func InputsLeft() (left func() map[string]int, undo func()) {
 	var mu sync.Mutex
 	counts := map[string]int{}
-	inputsLeft = func(in *inputs) {
+	afterRender = func(rs []*renderer, in *inputs) {
 		mu.Lock()
 		defer mu.Unlock()
 		in.mu.Lock()
@@ -71,12 +72,15 @@ func InputsLeft() (left func() map[string]int, undo func()) {
 		for id := range in.m {
 			counts[id.what]++
 		}
+		for _, r := range rs {
+			counts["vote rows"] += len(r.votes)
+		}
 	}
 	return func() map[string]int {
 			mu.Lock()
 			defer mu.Unlock()
 			return maps.Clone(counts)
 		}, func() {
-			inputsLeft = nil
+			afterRender = nil
 		}
 }
