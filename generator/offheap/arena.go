@@ -32,6 +32,26 @@ func (a *Arena) String(b []byte) string {
 	return string(b)
 }
 
+// Bytes is a copy of b in the arena, with a capacity of its length; b itself when
+// copies go to the heap (or with a nil Arena). Like the strings, invalid after Free.
+func (a *Arena) Bytes(b []byte) []byte {
+	if p := a.take(len(b)); p != nil {
+		copy(p, b)
+		return p[:len(b):len(b)]
+	}
+	return b
+}
+
+// Held is how many bytes the arena's copies hold outside the heap.
+func (a *Arena) Held() int64 {
+	if a == nil {
+		return 0
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.held
+}
+
 // take is n bytes of the arena, or nil when copies go to the heap.
 func (a *Arena) take(n int) []byte {
 	if a == nil || n == 0 || !enabled.Load() {

@@ -29,13 +29,20 @@ import (
 // kept: the archive makes each dataset again when it is asked for.
 func (r *renderer) archiveTasks(data []task) []task {
 	keep := r.memo == nil
+	// The compressed datasets are held outside the heap until the archive is made, and
+	// let go of then: at 1,000,000 reactions they are about 55 MB.
+	var mem *offheap.Arena
+	if keep {
+		mem = &offheap.Arena{}
+		r.archiveMem = mem
+	}
 	entries := map[string]*archived{}
 	for i, t := range data {
 		name, ok := strings.CutPrefix(t.path, "api/v1/")
 		if !ok {
 			continue
 		}
-		e := &archived{name: name, make: t.make, date: siteDate(r.Site), keep: keep, chunks: r.Chunks}
+		e := &archived{name: name, make: t.make, date: siteDate(r.Site), keep: keep, chunks: r.Chunks, mem: mem}
 		entries[name] = e
 		if keep {
 			data[i].make = e.dataset
@@ -86,10 +93,22 @@ func (r *renderer) archiveTasks(data []task) []task {
 		if err := z.Close(); err != nil {
 			return nil, err
 		}
+		// Every dataset is compressed now (a dataset's task that runs later finds its
+		// entry done, and only writes its file): the compressed copies are let go of.
+		for _, e := range entries {
+			e.mu.Lock()
+			e.zip = archivedZip
+			e.mu.Unlock()
+		}
+		mem.Free()
 		return buf.Bytes(), nil
 	}})
 	return out
 }
+
+// archivedZip stands for a dataset's compressed copy once the archive is made and the
+// copy let go of: not nil, so that its task does not compress it again.
+var archivedZip = []byte{}
 
 // archived is a file of the archive, compressed once: by the task that writes it as a
 // dataset, or by the archive when no task did.
@@ -102,6 +121,7 @@ type archived struct {
 	zip    []byte     // an archive of this file alone, once compressed
 	keep   bool       // keep zip for the archive (a build), or make it each time (pspm serve)
 	chunks *deflate.ChunkCache
+	mem    *offheap.Arena // where zip is held until the archive is made, in a build
 }
 
 // dataset makes the file for its own task, and compresses it for the archive.
@@ -112,7 +132,7 @@ func (a *archived) dataset() ([]byte, error) {
 	if err == nil && a.zip == nil {
 		var z []byte
 		z, err = a.compress(data)
-		a.zip = offheap.Bytes(z)
+		a.zip = a.mem.Bytes(z)
 	}
 	return data, err
 }
@@ -127,7 +147,7 @@ func (a *archived) datasetTo(w io.Writer) error {
 	}
 	compressed, err := a.compressing(func(z io.Writer) error { return a.stream(io.MultiWriter(w, z)) })
 	if err == nil {
-		a.zip = offheap.Bytes(compressed)
+		a.zip = a.mem.Bytes(compressed)
 	}
 	return err
 }
@@ -169,7 +189,7 @@ func (a *archived) copyTo(z *zip.Writer) error {
 			return err
 		}
 		if a.keep {
-			a.zip = offheap.Bytes(compressed)
+			a.zip = a.mem.Bytes(compressed)
 		}
 	}
 	zr, err := zip.NewReader(bytes.NewReader(compressed), int64(len(compressed)))

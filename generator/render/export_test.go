@@ -59,8 +59,9 @@ func ReuseFileBuffers(on bool) (undo func()) {
 }
 
 // InputsLeft reports, by what they encode ("item", "body votes"...), the input encodings
-// that the next renders leave once every language is rendered, and, as "vote rows", the
-// bodies whose votes' measures are still held, until undo.
+// that the next renders leave once every language is rendered, as "vote rows" the
+// bodies whose votes' measures are still held, and as "archive bytes" the compressed
+// datasets held outside the heap for the archive, until undo.
 func InputsLeft() (left func() map[string]int, undo func()) {
 	var mu sync.Mutex
 	counts := map[string]int{}
@@ -74,6 +75,7 @@ func InputsLeft() (left func() map[string]int, undo func()) {
 		}
 		for _, r := range rs {
 			counts["vote rows"] += len(r.votes)
+			counts["archive bytes"] += int(r.archiveMem.Held())
 		}
 	}
 	return func() map[string]int {

@@ -6,6 +6,7 @@ import (
 
 	demo "github.com/pspm-dev/pspm/content"
 	"github.com/pspm-dev/pspm/generator/markdown"
+	"github.com/pspm-dev/pspm/generator/offheap"
 	"github.com/pspm-dev/pspm/generator/output"
 	"github.com/pspm-dev/pspm/generator/render"
 )
@@ -139,6 +140,45 @@ func TestTheLastLanguageLetsGoOfTheInputs(t *testing.T) {
 	for name, data := range b {
 		if !bytes.Equal(data, a[name]) {
 			t.Errorf("%s differs with input keys", name)
+		}
+	}
+}
+
+// TestTheArchiveLetsGoOfTheCompressedDatasets: in a build the datasets are compressed
+// once, as their tasks write them, and held outside the heap until the archive copies
+// them: then they are let go of (they were held to the process's end, 55 MB at
+// 1,000,000 reactions). The archive and the datasets are the same bytes as when nothing
+// is held outside the heap.
+func TestTheArchiveLetsGoOfTheCompressedDatasets(t *testing.T) {
+	fsys := demo.Site()
+	res, chain := inspect(t, fsys)
+	build := func() map[string][]byte {
+		out := output.NewMem()
+		o := render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: markdown.New(), Version: "test",
+			Pages: keepNone{}, Generator: []byte("test")}
+		if err := render.Render(o, out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Files()
+	}
+	want := build()
+	left, undo := render.InputsLeft()
+	defer undo()
+	offheap.Enable()
+	defer offheap.Disable()
+	before := offheap.Held()
+	got := build()
+	held := offheap.Held() - before
+	archive := got["api/v1/open-data.zip"]
+	if len(archive) < 10<<10 {
+		t.Fatalf("the demo's archive is %d bytes: the test tells nothing", len(archive))
+	}
+	if n := left()["archive bytes"]; n != 0 {
+		t.Errorf("%d bytes of compressed datasets held outside the heap after the render (%d in all), for an archive of %d", n, held, len(archive))
+	}
+	for name, data := range want {
+		if !bytes.Equal(data, got[name]) {
+			t.Errorf("%s differs when the compressed datasets are held outside the heap", name)
 		}
 	}
 }

@@ -140,8 +140,9 @@ type renderer struct {
 	// lastInputs: this renderer is the last to read inputs (the build's last language),
 	// which then lets go of an item's or a list's encoding as soon as it has read it.
 	lastInputs bool
-	out        *fileBufs // where pages and feeds are made, in a build; nil in pspm serve
-	bars       *interned // the tallies' bars, shared by the languages, in a build
+	archiveMem *offheap.Arena // the compressed datasets until the archive is made (archiveTasks)
+	out        *fileBufs      // where pages and feeds are made, in a build; nil in pspm serve
+	bars       *interned      // the tallies' bars, shared by the languages, in a build
 	globalOnce sync.Once
 	global     Fingerprint
 	globalOK   bool
