@@ -181,16 +181,19 @@
 // publishes nothing and leaves the previous output untouched. Both commands set the
 // collector the same way (generator/memlimit: a soft memory limit that follows the live
 // heap of the last collections, GOGC=400 under it), and so do the benchmarks of pspm serve. pspm build alone also
-// holds the bytes it keeps to its end and never changes (texts, reactions' strings,
-// compressed datasets, a small site's search bundle files) outside the heap
-// (generator/offheap), where they cost their size rather than three times it, and a
-// language's cards' HTML in an arena there that it gives back once the language's pages
-// are written; what it holds there counts against the floor. Above 20,000 proposals and
+// holds the bytes it keeps to its end and never changes (texts, reactions' strings, a
+// small site's search bundle files) outside the heap (generator/offheap), where they
+// cost their size rather than three times it, and a language's cards' HTML in an arena
+// there that it gives back once the language's pages are written, as it gives back the
+// compressed datasets once the archive is made; what it holds there counts against the
+// floor. The render lets go of what the end of a build no longer reads: the list of a
+// language's tasks as they are taken, the input encodings once the last language read
+// them, and holds at most 8 MB of files waiting for the writers. Above 20,000 proposals and
 // practices the load holds their texts compressed (site.Item.PackText: the same content
 // always packs to the same bytes, which the input keys and the content cache hold), and
 // the search bundle is written as it is exported, before the pages, instead of held
 // through them. A site holds every reaction from its load to its last page, so a
-// site.Reaction holds in itself only what every reaction has (144 bytes); a comment, a
+// site.Reaction holds in itself only what every reaction has (128 bytes); a comment, a
 // signature, the file's problems, an amendment or a moderation are in its Extra, nil for
 // most. The files a commit landed together share one site.Origin, never changed once
 // made (the trust stage gives a file a retimed copy). Once the model's checks have run, a build lets
