@@ -60,18 +60,22 @@ func ReuseFileBuffers(on bool) (undo func()) {
 
 // InputsLeft reports, by what they encode ("item", "body votes"...), the input encodings
 // that the next renders leave once every language is rendered, as "vote rows" the
-// bodies whose votes' measures are still held, and as "archive bytes" the compressed
-// datasets held outside the heap for the archive, until undo.
+// bodies whose votes' measures are still held, as "archive bytes" the compressed
+// datasets held outside the heap for the archive, and as "claims" the output paths
+// still held to check that no two files take one, until undo.
 func InputsLeft() (left func() map[string]int, undo func()) {
 	var mu sync.Mutex
 	counts := map[string]int{}
-	afterRender = func(rs []*renderer, in *inputs) {
+	afterRender = func(rs []*renderer, in *inputs, c *claims) {
 		mu.Lock()
 		defer mu.Unlock()
 		in.mu.Lock()
 		defer in.mu.Unlock()
 		for id := range in.m {
 			counts[id.what]++
+		}
+		if c != nil {
+			counts["claims"] += len(c.paths)
 		}
 		for _, r := range rs {
 			counts["vote rows"] += len(r.votes)

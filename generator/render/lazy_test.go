@@ -107,7 +107,8 @@ func (keepNone) Keep(string, render.Fingerprint) bool { return false }
 // TestTheLastLanguageLetsGoOfTheInputs: the items' and the bodies' votes' input
 // encodings are shared by the languages, and the last language lets go of each once it
 // has read it, instead of holding them all to the render's end, as it does of the
-// measures of the bodies' votes once its body pages are cut; the pages are the same
+// measures of the bodies' votes once its body pages are cut, and of the paths claimed
+// once its files and the sitemap's are claimed; the pages are the same
 // bytes as a render that keeps none (a page cache of its own keys, from the same
 // encodings, says the same).
 func TestTheLastLanguageLetsGoOfTheInputs(t *testing.T) {
@@ -124,8 +125,11 @@ func TestTheLastLanguageLetsGoOfTheInputs(t *testing.T) {
 	if err := render.Render(o, out); err != nil {
 		t.Fatal(err)
 	}
-	if n := left(); n["item"] != 0 || n["body votes"] != 0 || n["vote rows"] != 0 {
-		t.Errorf("input encodings left after the last language: %v; want no item's, no body's votes and no bodies' vote rows", n)
+	if n := left(); n["item"] != 0 || n["body votes"] != 0 || n["vote rows"] != 0 || n["claims"] != 0 {
+		t.Errorf("held after the last language: %v; want no item's input, no body's votes', no bodies' vote rows and no claims", n)
+	}
+	if _, ok := out.Files()["sitemap.xml"]; !ok {
+		t.Error("no sitemap.xml")
 	}
 	// The same bytes as a render without a page cache (no input keys at all).
 	plain := output.NewMem()

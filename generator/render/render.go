@@ -203,6 +203,7 @@ func Render(o Options, w output.Writer) error {
 	rs[0].warns.Append(errs.Warnings()) // strings not translated
 	// One language after the other, so that only one language's views are in memory.
 	var pages []sitemapEntry // every page of every language, for the sitemap
+	var sitemap []task       // its files, made once every language is written
 	claimed := newClaims()
 	for i, r := range rs {
 		tasks, err := r.prepare(rs, i)
@@ -221,6 +222,18 @@ func Render(o Options, w output.Writer) error {
 			tasks = sample(tasks)
 		}
 		pages = appendPages(pages, tasks)
+		if i == len(rs)-1 {
+			// Every page is listed: the sitemap's files are claimed now, and the claims
+			// let go of before the last language renders (a path for every file of
+			// every language, 27 MB at 100,000 proposals, held to the end before).
+			if !o.Sample {
+				sitemap = rs[0].sitemaps(pages)
+				if err := claim(claimed, sitemap); err != nil {
+					return err
+				}
+			}
+			claimed = nil
+		}
 		// run lets go of each task once it is taken, and with it the views its functions
 		// hold: nothing else may hold the list.
 		tasks = pagesWithFeeds(tasks)
@@ -239,16 +252,10 @@ func Render(o Options, w output.Writer) error {
 		}
 	}
 	if afterRender != nil {
-		afterRender(rs, items)
+		afterRender(rs, items, claimed)
 	}
-	if !o.Sample {
-		sitemap := rs[0].sitemaps(pages)
-		if err := claim(claimed, sitemap); err != nil {
-			return err
-		}
-		if err := run(sitemap, w, nil, nil); err != nil {
-			return err
-		}
+	if err := run(sitemap, w, nil, nil); err != nil {
+		return err
 	}
 	if len(rs[0].warns) > 0 {
 		return rs[0].warns // warnings only: the portal is written
@@ -496,9 +503,9 @@ func (p *inFlight) done(n int) {
 	p.mu.Unlock()
 }
 
-// afterRender, when set (by tests), is given the renderers and the input encodings once
-// every language is rendered.
-var afterRender func([]*renderer, *inputs)
+// afterRender, when set (by tests), is given the renderers, the input encodings and the
+// claims (nil once let go of) once every language is rendered.
+var afterRender func([]*renderer, *inputs, *claims)
 
 // shrinkTasksPast is how many tasks run takes before it moves the rest of a list to a
 // smaller one (once half of the list is taken), and lets go of the larger.
