@@ -1,6 +1,7 @@
 package output
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -142,5 +143,40 @@ func TestMemRefusesToWriteAPathTwice(t *testing.T) {
 	}
 	if err := m.WriteFile("a/index.html", []byte("two")); err == nil || string(m.Files()["a/index.html"]) != "one" {
 		t.Errorf("second write: %v; file %q", err, m.Files()["a/index.html"])
+	}
+}
+
+// TestDirForgetsOldFoldersAndStillWritesIntoThem: a Dir remembers the folders it made
+// only lately (madeUpTo); a file in a folder it forgot, or in one below it, is still
+// written, and every file is where it belongs after the commit.
+func TestDirForgetsOldFoldersAndStillWritesIntoThem(t *testing.T) {
+	defer func(n int) { madeUpTo = n }(madeUpTo)
+	madeUpTo = 3
+	dest := filepath.Join(t.TempDir(), "public")
+	d, err := NewDir(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for i := range 10 {
+		names = append(names, fmt.Sprintf("proposals/p%d/index.html", i))
+	}
+	// Back to the first folders once they are forgotten, and below them.
+	names = append(names, "proposals/p0/index.xml", "proposals/p1/a/b/index.html", "proposals/p9/index.xml")
+	for _, n := range names {
+		if err := d.WriteFile(n, []byte(n)); err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+	}
+	if len(d.made) > madeUpTo {
+		t.Errorf("the Dir remembers %d folders, more than %d", len(d.made), madeUpTo)
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if b, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(n))); err != nil || string(b) != n {
+			t.Errorf("%s: %q, %v", n, b, err)
+		}
 	}
 }
