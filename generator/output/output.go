@@ -84,10 +84,10 @@ type Dir struct {
 	inPlace bool            // dest holds a previous site: tmp receives only what differs from it
 	prev    map[string]bool // in place: the files of the previous site
 	mu      sync.Mutex
-	made    map[string]bool // folders created in tmp lately (at most madeUpTo)
-	written map[string]bool // files already written (kept or staged)
-	staged  []string        // in place: the files written into tmp, to move into dest
-	bufs    sync.Pool       // of *[]byte, to compare files with the destination's
+	made    map[string]bool     // folders created in tmp lately (at most madeUpTo)
+	written map[string]struct{} // files already written (kept or staged): a set, 8 bytes an entry less than a map to bool
+	staged  []string            // in place: the files written into tmp, to move into dest
+	bufs    sync.Pool           // of *[]byte, to compare files with the destination's
 }
 
 // tmpPrefix marks the temporary folders of builds, so that leftovers of killed builds can
@@ -135,7 +135,7 @@ func NewDir(dest string) (*Dir, error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
 	}
-	d := &Dir{dest: dest, tmp: tmp, made: map[string]bool{".": true}, written: map[string]bool{}, listed: make(chan struct{})}
+	d := &Dir{dest: dest, tmp: tmp, made: map[string]bool{".": true}, written: map[string]struct{}{}, listed: make(chan struct{})}
 	// Listing a large previous site (34,000 folders for 10,000 proposals in two languages)
 	// takes a third of a second that the build's first stages need not wait for.
 	go func() {
@@ -237,10 +237,10 @@ func (d *Dir) claim(name string) error {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.written[name] {
+	if _, dup := d.written[name]; dup {
 		return fmt.Errorf("output path %q written twice", name)
 	}
-	d.written[name] = true
+	d.written[name] = struct{}{}
 	return nil
 }
 
@@ -329,10 +329,10 @@ func (d *Dir) Keep(name string) (bool, error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.written[name] {
+	if _, dup := d.written[name]; dup {
 		return false, fmt.Errorf("output path %q written twice", name)
 	}
-	d.written[name] = true
+	d.written[name] = struct{}{}
 	return true, nil
 }
 
@@ -429,7 +429,7 @@ func (d *Dir) commitInPlace() error {
 	j := journal{Staging: filepath.Base(d.tmp)}
 	prev, _ := d.previous()
 	for name := range prev {
-		if !d.written[name] {
+		if _, ok := d.written[name]; !ok {
 			j.Remove = append(j.Remove, name)
 		}
 	}
