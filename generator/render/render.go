@@ -587,7 +587,7 @@ func run(tasks []task, w output.Writer, pages PageCache, bufs *fileBufs) error {
 				next += len(unit)
 				if next >= shrinkTasksPast && 2*next >= len(tasks) {
 					// Half of the list is taken: the rest moves to a list of its own, and
-					// the array goes. A language's list at 100,000 proposals is 34 MB,
+					// the array goes. A language's list at 100,000 proposals is about 30 MB,
 					// held to its last task, when the build's live heap is at its largest.
 					tasks, next = slices.Clone(tasks[next:]), 0
 				}
