@@ -213,19 +213,17 @@ func Render(o Options, w output.Writer) error {
 		if err := claim(claimed, tasks); err != nil {
 			return err
 		}
-		if i == len(rs)-1 {
-			// Every language's body pages are cut: the rows' measures (voteBytes) are
-			// read no more. At 1,000,000 reactions they are 15 MB.
-			rs[0].votes = nil
-		}
 		if o.Sample {
 			tasks = sample(tasks)
 		}
 		pages = appendPages(pages, tasks)
 		if i == len(rs)-1 {
-			// Every page is listed: the sitemap's files are claimed now, and the claims
-			// let go of before the last language renders (a path for every file of
-			// every language, 27 MB at 100,000 proposals, held to the end before).
+			// Every language's body pages are cut: the rows' measures (voteBytes) are
+			// read no more (15 MB at 1,000,000 reactions). And every page is listed:
+			// the sitemap's files are claimed now, and the claims let go of before the
+			// last language renders (a path for every file of every language, 27 MB at
+			// 100,000 proposals, held to the end before).
+			rs[0].votes = nil
 			if !o.Sample {
 				sitemap = rs[0].sitemaps(pages)
 				if err := claim(claimed, sitemap); err != nil {
