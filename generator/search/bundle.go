@@ -203,8 +203,13 @@ func (w *bundleWriter) file(name string, data []byte) {
 	f := &bundleFile{name: name, data: data, done: make(chan struct{})}
 	w.files = append(w.files, f)
 	w.jobs <- f
-	w.emitDone(false)
+	w.emitDone(maxQueuedFiles)
 }
+
+// maxQueuedFiles is how many of the bundle's files may wait to be emitted: past it,
+// file waits for the first to be compressed, so that a compressor the scheduler keeps
+// off a core cannot let the whole bundle pile up behind its file.
+const maxQueuedFiles = 128
 
 // bundleFile is a file of the bundle: its data, their hash, and once compressed (done
 // is closed), what is emitted; data is let go of then.
@@ -253,17 +258,17 @@ func (w *bundleWriter) startCompressors() (stop func()) {
 
 // flush waits for the queued files to be compressed and emits them in order.
 func (w *bundleWriter) flush() error {
-	w.emitDone(true)
+	w.emitDone(0)
 	return w.err
 }
 
 // emitDone emits the queued files in order, hashing them for meta.json's id, up to the
-// first not yet compressed, or, with wait, every one as it is compressed. After an
+// first not yet compressed, waiting for each while more than keep are queued. After an
 // error (kept in w.err) nothing more is emitted.
-func (w *bundleWriter) emitDone(wait bool) {
+func (w *bundleWriter) emitDone(keep int) {
 	for len(w.files) > 0 && w.err == nil {
 		f := w.files[0]
-		if wait {
+		if len(w.files) > keep {
 			<-f.done
 		} else {
 			select {
