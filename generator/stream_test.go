@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pspm-dev/pspm/generator"
@@ -117,3 +118,59 @@ func readTree(tb testing.TB, dir string) map[string][]byte {
 	}
 	return got
 }
+
+// TestTheArchiveIsWrittenAsItIsMade: open-data.zip reaches the output in pieces, through
+// the output's stream, as the archive copies its entries, never made whole in a buffer
+// first; and the bytes are those of a build into memory, which takes it whole.
+func TestTheArchiveIsWrittenAsItIsMade(t *testing.T) {
+	src := t.TempDir()
+	synthInto(t, src, synth.Options{Proposals: 200, Practices: 20, Reactions: 4000, Bodies: 60, Tags: 20, Seed: 3})
+	fsys, err := generator.OpenSource(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := output.NewMem()
+	if res, err := generator.Build(generator.Options{Source: fsys}, mem); err != nil {
+		t.Fatalf("build in memory: %v\n%s", err, res.Diagnostics.Format())
+	}
+	want := mem.Files()["api/v1/open-data.zip"]
+	w := &pieces{Mem: output.NewMem(), largest: map[string]int{}}
+	if res, err := generator.Build(generator.Options{Source: fsys}, w); err != nil {
+		t.Fatalf("build through a stream: %v\n%s", err, res.Diagnostics.Format())
+	}
+	got, ok := w.Files()["api/v1/open-data.zip"]
+	if !ok || !bytes.Equal(got, want) {
+		t.Fatalf("open-data.zip: %d bytes through the stream, %d made whole", len(got), len(want))
+	}
+	largest, streamed := w.largest["api/v1/open-data.zip"]
+	if !streamed || largest >= len(got)/2 {
+		t.Errorf("open-data.zip (%d bytes): streamed %v, its largest piece %d bytes: want it written in pieces as it is made", len(got), streamed, largest)
+	}
+}
+
+// pieces is an output in memory that takes files through WriteStream, noting the largest
+// piece each streamed file was written in.
+type pieces struct {
+	*output.Mem
+	mu      sync.Mutex
+	largest map[string]int
+}
+
+func (p *pieces) WriteStream(name string, write func(io.Writer) error) error {
+	var b bytes.Buffer
+	n := 0
+	if err := write(writerFunc(func(d []byte) (int, error) {
+		n = max(n, len(d))
+		return b.Write(d)
+	})); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.largest[name] = n
+	p.mu.Unlock()
+	return p.WriteFile(name, b.Bytes())
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

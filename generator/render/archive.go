@@ -58,7 +58,10 @@ func (r *renderer) archiveTasks(data []task) []task {
 		out = append(out, task{path: catalogFile, make: func() ([]byte, error) { return catalog, nil }},
 			task{path: catalogJSONLD, make: func() ([]byte, error) { return jsonLD(nodes) }})
 	}
-	out = append(out, task{path: archiveFile, make: func() ([]byte, error) {
+	// The archive is written to the output as it is made (at 1,000,000 reactions it is
+	// about 40 MB, and a buffer grown to hold it was twice that at the end of the
+	// render, when the build's live heap is at its largest).
+	writeArchive := func(w io.Writer) error {
 		files := map[string]*archived{
 			"LICENSE.txt": {name: "LICENSE.txt", make: func() ([]byte, error) { return r.licenseText(), nil }, date: siteDate(r.Site)},
 			"README.md":   {name: "README.md", make: func() ([]byte, error) { return r.archiveReadme(catalog != nil), nil }, date: siteDate(r.Site)},
@@ -73,7 +76,7 @@ func (r *renderer) archiveTasks(data []task) []task {
 				}
 				e, ok := entries[name]
 				if !ok {
-					return nil, fmt.Errorf("internal error: no task writes api/v1/%s", name)
+					return fmt.Errorf("internal error: no task writes api/v1/%s", name)
 				}
 				files[name] = e
 			}
@@ -83,15 +86,14 @@ func (r *renderer) archiveTasks(data []task) []task {
 			names = append(names, n)
 		}
 		sort.Strings(names)
-		var buf bytes.Buffer
-		z := zip.NewWriter(&buf)
+		z := zip.NewWriter(w)
 		for _, n := range names {
 			if err := files[n].copyTo(z); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if err := z.Close(); err != nil {
-			return nil, err
+			return err
 		}
 		// Every dataset is compressed now (a dataset's task that runs later finds its
 		// entry done, and only writes its file): the compressed copies are let go of.
@@ -101,6 +103,13 @@ func (r *renderer) archiveTasks(data []task) []task {
 			e.mu.Unlock()
 		}
 		mem.Free()
+		return nil
+	}
+	out = append(out, task{path: archiveFile, stream: writeArchive, make: func() ([]byte, error) {
+		var buf bytes.Buffer
+		if err := writeArchive(&buf); err != nil {
+			return nil, err
+		}
 		return buf.Bytes(), nil
 	}})
 	return out
