@@ -2,6 +2,7 @@ package render
 
 import (
 	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -88,5 +89,45 @@ func InputsLeft() (left func() map[string]int, undo func()) {
 			return maps.Clone(counts)
 		}, func() {
 			afterRender = nil
+		}
+}
+
+// ShareInputsUpTo sets how many reactions and items a site may have for its languages to
+// share their input encodings, until undo.
+func ShareInputsUpTo(n int) (undo func()) {
+	was := shareInputsUpTo
+	shareInputsUpTo = n
+	return func() { shareInputsUpTo = was }
+}
+
+// InputsHeldAfterEachLanguage reports, for each language of the next renders in their
+// order, the input encodings its renderer still holds once its pages are written, by
+// what they encode, and whether it shares them with the other languages; until undo.
+func InputsHeldAfterEachLanguage() (held func() (counts []map[string]int, shared []bool), undo func()) {
+	var mu sync.Mutex
+	var counts []map[string]int
+	var shared []bool
+	afterLanguage = func(r *renderer) {
+		mu.Lock()
+		defer mu.Unlock()
+		n := map[string]int{}
+		if r.inputs != nil {
+			r.inputs.mu.Lock()
+			for id := range r.inputs.m {
+				n[id.what]++
+			}
+			r.inputs.mu.Unlock()
+			shared = append(shared, r.inputs.shareLanguages)
+		} else {
+			shared = append(shared, false)
+		}
+		counts = append(counts, n)
+	}
+	return func() ([]map[string]int, []bool) {
+			mu.Lock()
+			defer mu.Unlock()
+			return slices.Clone(counts), slices.Clone(shared)
+		}, func() {
+			afterLanguage = nil
 		}
 }

@@ -249,7 +249,18 @@ type inputs struct {
 	// votes: the votes are encoded once each (inputRefs.memo), on a site of at most
 	// memoVotesUpTo reactions.
 	votes bool
+	// shareLanguages: the languages share these encodings, the last letting go of each
+	// once read, on a site of at most shareInputsUpTo reactions and items. On a larger
+	// site each language has encodings of its own, let go of once read: the first
+	// language's, held for the last, were 70 MB at 100,000 proposals and 1,000,000
+	// reactions at the build's largest live heap (the items' and the bodies' votes'
+	// entities), and making them again costs that build a few seconds of CPU.
+	shareLanguages bool
 }
+
+// shareInputsUpTo is how many reactions and items a site may have for its languages to
+// share their input encodings (inputs.shareLanguages).
+var shareInputsUpTo = 250000
 
 // memoVotesUpTo is how many reactions a site may have for each vote's encoding to be
 // kept for the build (about 130 bytes each, three times that at the collector's peak):
@@ -258,7 +269,8 @@ type inputs struct {
 const memoVotesUpTo = 250000
 
 func newInputs(s *site.Site) *inputs {
-	return &inputs{m: map[inputID]*encodedInput{}, votes: s != nil && len(s.Reactions) <= memoVotesUpTo}
+	return &inputs{m: map[inputID]*encodedInput{}, votes: s != nil && len(s.Reactions) <= memoVotesUpTo,
+		shareLanguages: s == nil || len(s.Reactions)+len(s.Items) <= shareInputsUpTo}
 }
 
 // voteMemo is where the votes' encodings are kept, or nil when they are not.

@@ -134,11 +134,13 @@ type renderer struct {
 	progressIndex
 	salt   Fingerprint // the part of every page's fingerprint common to the language (makeSalt)
 	shared sharedViews // the digests of the cards and of the site-wide view, for the fingerprints
-	// inputs are the items' input encodings, shared by the languages, when pages have
-	// input keys (inputKey); global is the language's global key, made once.
+	// inputs are the items' input encodings, when pages have input keys (inputKey):
+	// shared by the languages, or the language's own on a large site
+	// (inputs.shareLanguages); global is the language's global key, made once.
 	inputs *inputs
-	// lastInputs: this renderer is the last to read inputs (the build's last language),
-	// which then lets go of an item's or a list's encoding as soon as it has read it.
+	// lastInputs: this renderer is the last to read inputs (the build's last language,
+	// or any language when inputs are its own), which then lets go of an item's or a
+	// list's encoding as soon as it has read it.
 	lastInputs bool
 	archiveMem *offheap.Arena // the compressed datasets until the archive is made (archiveTasks)
 	out        *fileBufs      // where pages and feeds are made, in a build; nil in pspm serve
@@ -188,7 +190,12 @@ func Render(o Options, w output.Writer) error {
 			r.salt = r.makeSalt()
 		}
 		if r.deferring() {
-			r.inputs, r.lastInputs = items, i == len(o.Config.Languages)-1
+			if items.shareLanguages {
+				r.inputs, r.lastInputs = items, i == len(o.Config.Languages)-1
+			} else {
+				// Each language encodes what it reads, and lets go of it once read.
+				r.inputs, r.lastInputs = newInputs(o.Site), true
+			}
 		}
 		rs = append(rs, r)
 	}
@@ -239,6 +246,9 @@ func Render(o Options, w output.Writer) error {
 			return err
 		}
 		tasks = nil
+		if afterLanguage != nil {
+			afterLanguage(r)
+		}
 		r.cards, r.rows, r.vtext, r.versions, r.links = nil, nil, nil, nil, nil // done with this language: let the garbage collector have its views
 		r.textKeys.Clear()
 		// Its cards' HTML too: every page that showed one is written, and nothing else
@@ -504,6 +514,9 @@ func (p *inFlight) done(n int) {
 // afterRender, when set (by tests), is given the renderers, the input encodings and the
 // claims (nil once let go of) once every language is rendered.
 var afterRender func([]*renderer, *inputs, *claims)
+
+// afterLanguage, when set (by tests), is given each renderer once its pages are written.
+var afterLanguage func(*renderer)
 
 // shrinkTasksPast is how many tasks run takes before it moves the rest of a list to a
 // smaller one (once half of the list is taken), and lets go of the larger.
