@@ -14,6 +14,7 @@ import (
 	"github.com/pspm-dev/pspm/generator"
 	"github.com/pspm-dev/pspm/generator/internal/sitetest"
 	"github.com/pspm-dev/pspm/generator/output"
+	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/synth"
 )
 
@@ -46,6 +47,13 @@ func benchRoot(b *testing.B) string {
 // TestMain removes the folder of the sites the benchmarks cached (benchTemp).
 func TestMain(m *testing.M) {
 	code := m.Run()
+	// Every reaction shares one empty verdict until it is judged: a stage that changed it
+	// through a reaction, rather than replacing the reaction's verdict, would have changed
+	// every unjudged reaction of every site this package built.
+	if !site.UnjudgedIntact() {
+		fmt.Fprintf(os.Stderr, "the verdict unjudged reactions share was changed: %+v\n", *site.Unjudged)
+		code = 1
+	}
 	if benchTemp.dir != "" {
 		_ = os.RemoveAll(benchTemp.dir)
 	}

@@ -1201,7 +1201,7 @@ func readContribution(fsys fs.FS, cfg *config.Config, j job) (r result) {
 		return r
 	}
 	if j.role == roleReaction {
-		rc := &site.Reaction{Voter: j.name, ItemKey: key, File: j.file, Verdict: new(site.Verdict)}
+		rc := &site.Reaction{Voter: j.name, ItemKey: key, File: j.file, Verdict: site.Unjudged}
 		if data != nil {
 			rc = readReaction(j, data, &problems)
 		}
@@ -1336,7 +1336,7 @@ func reactionNames(j job) (voter, key, file string) {
 func readReaction(j job, data []byte, problems *diag.List) *site.Reaction {
 	// A million reactions hold tens of megabytes of these strings: outside the heap in a build.
 	voter, key, file := reactionNames(j)
-	rc := &site.Reaction{Voter: voter, ItemKey: key, File: file, Blob: blobHash(data), Verdict: new(site.Verdict)}
+	rc := &site.Reaction{Voter: voter, ItemKey: key, File: file, Blob: blobHash(data), Verdict: site.Unjudged}
 	if j.signed {
 		rc.Own().Raw = data // what its detached signature signs
 	}

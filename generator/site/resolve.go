@@ -469,7 +469,7 @@ func (s *Site) resolveReactions(sd said) {
 	var canonical map[string]bool
 	for _, r := range s.Reactions {
 		if r.Verdict == nil {
-			r.Verdict = new(Verdict) // one made without its own (by a test, or a damaged cache)
+			r.Verdict = Unjudged // one made without a verdict (by a test, or a damaged cache)
 		}
 		if len(r.Problems()) > 0 && canonical == nil {
 			canonical = map[string]bool{}
