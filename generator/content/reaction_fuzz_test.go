@@ -149,14 +149,14 @@ func FuzzReactionFileName(f *testing.F) {
 			return
 		}
 		canonical := voterRE.MatchString(strings.TrimSuffix(name, ".yaml")) && strings.HasSuffix(name, ".yaml")
-		if canonical != (j.problem == "") {
-			t.Errorf("%q: canonical %v, problem %q", name, canonical, j.problem)
+		if canonical != (j.problem() == "") {
+			t.Errorf("%q: canonical %v, problem %q", name, canonical, j.problem())
 		}
 		if v := site.CanonicalVoter(name); v != "" && !voterRE.MatchString(v) {
 			t.Errorf("%q: canonical voter %q is not a voter id", name, v)
 		}
-		if !utf8.ValidString(j.problem) && utf8.ValidString(name) {
-			t.Errorf("%q: message %q is not UTF-8", name, j.problem)
+		if !utf8.ValidString(j.problem()) && utf8.ValidString(name) {
+			t.Errorf("%q: message %q is not UTF-8", name, j.problem())
 		}
 	})
 }
