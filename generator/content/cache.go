@@ -194,7 +194,11 @@ func LoadCached(fsys fs.FS, cfg *config.Config, c *Cache, ch Change) (*site.Site
 	c.src = results
 	st.Files = len(jobs)
 	errs := slices.Clone(c.walkErr)
-	s := assemble(jobs, clones, &errs)
+	slots := make([]resultSlot, len(clones))
+	for i, r := range clones {
+		slots[i] = slotOf(r)
+	}
+	s := assemble(jobs, slots, &errs)
 	s.Registration = cfg.Participation.Registration
 	return s, errs, st
 }

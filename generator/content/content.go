@@ -133,6 +133,30 @@ type result struct {
 	halfRead *result
 }
 
+// resultSlot is a result as it is held from its file's reading to the site's assembly:
+// what the file is, and the rest only when there is a rest (links to check, errors, a
+// half-read file), which few files have. 24 bytes a file instead of 72: 50 MB less at
+// the end of the load of a site of 1.1 million files, the build's largest live heap.
+type resultSlot struct {
+	v    any
+	rest *result // the whole result, when it has more than v
+}
+
+func slotOf(r result) resultSlot {
+	if len(r.refs) == 0 && len(r.errs) == 0 && r.halfRead == nil {
+		return resultSlot{v: r.v}
+	}
+	return resultSlot{v: r.v, rest: &r}
+}
+
+// result is the result the slot holds.
+func (s resultSlot) result() result {
+	if s.rest != nil {
+		return *s.rest
+	}
+	return result{v: s.v}
+}
+
 // planItemOf holds a goal, objective, result or action (site.PlanKinds) in result.v: a
 // kind of its own, which no other kind's type can be taken for.
 type planItemOf struct{ site.PlanItem }
@@ -171,15 +195,15 @@ func (r result) rules() *site.ModerationRules  { return kindOf[site.ModerationRu
 func Load(fsys fs.FS, cfg *config.Config) (*site.Site, diag.List) {
 	var errs diag.List
 	jobs := walk(fsys, cfg, Dir, &errs)
-	results := make([]result, len(jobs))
-	parallel.For(len(jobs), func(i int) { results[i] = read(fsys, cfg, jobs[i]) })
+	results := make([]resultSlot, len(jobs))
+	parallel.For(len(jobs), func(i int) { results[i] = slotOf(read(fsys, cfg, jobs[i])) })
 	s := assemble(jobs, results, &errs)
 	s.Registration = cfg.Participation.Registration
 	return s, errs
 }
 
 // assemble makes the Site of the files read, in the walk's order.
-func assemble(jobs []job, results []result, errs *diag.List) *site.Site {
+func assemble(jobs []job, results []resultSlot, errs *diag.List) *site.Site {
 	var translations []int // jobs that are translations, attached once items are known
 	s := &site.Site{}
 	attachments := map[string][]*site.Attachment{} // by item key
@@ -187,7 +211,7 @@ func assemble(jobs []job, results []result, errs *diag.List) *site.Site {
 	var answers []*site.AmendmentAnswer
 	planSeen := false
 	for i, j := range jobs {
-		r := &results[i]
+		r := results[i].result()
 		errs.Append(r.errs)
 		switch {
 		case j.role == roleTranslation:
@@ -239,12 +263,12 @@ func assemble(jobs []job, results []result, errs *diag.List) *site.Site {
 	errs.Append(s.Index())
 	attach(s, attachments, errs)
 	for i, j := range jobs {
-		if len(results[i].refs) > 0 {
-			checkRefs(s, s.Items[string(j.section)+"/"+j.id], results[i].refs, errs)
+		if r := results[i].rest; r != nil && len(r.refs) > 0 {
+			checkRefs(s, s.Items[string(j.section)+"/"+j.id], r.refs, errs)
 		}
 	}
 	for _, i := range translations {
-		attachTranslation(s, jobs[i], results[i].trans(), errs)
+		attachTranslation(s, jobs[i], results[i].result().trans(), errs)
 	}
 	halfReadProblems(s, results, errs)
 	return s
@@ -1057,10 +1081,10 @@ func parse(cfg *config.Config, j job, data []byte) (r result) {
 // while being read (an unknown body beside an unknown status, say): it resolves a copy of
 // s with those files' half-read items added and keeps the errors in those files at
 // positions not reported already. s itself is left as it was.
-func halfReadProblems(s *site.Site, results []result, errs *diag.List) {
+func halfReadProblems(s *site.Site, results []resultSlot, errs *diag.List) {
 	someHalf := false
 	for i := range results {
-		if results[i].halfRead != nil {
+		if r := results[i].rest; r != nil && r.halfRead != nil {
 			someHalf = true
 			break
 		}
@@ -1081,10 +1105,11 @@ func halfReadProblems(s *site.Site, results []result, errs *diag.List) {
 	}
 	t.Proposals, t.Practices, t.Bodies = copies(s.Proposals), copies(s.Practices), copies(s.Bodies)
 	for i := range results {
-		h := results[i].halfRead
-		if h == nil {
+		r := results[i].rest
+		if r == nil || r.halfRead == nil {
 			continue
 		}
+		h := r.halfRead
 		switch {
 		case h.plan() != nil:
 			t.Plan = *h.plan()

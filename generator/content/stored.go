@@ -161,7 +161,7 @@ func LoadStoredAfter(fsys fs.FS, cfg *config.Config, version string, ready func(
 	if !keep {
 		st, known = nil, func(string) (string, bool) { return "", false }
 	}
-	results := make([]result, len(jobs))
+	results := make([]resultSlot, len(jobs))
 	entries := make([][]byte, len(jobs))
 	var reads atomic.Int64
 	var unstorable atomic.Bool
@@ -176,21 +176,22 @@ func LoadStoredAfter(fsys fs.FS, cfg *config.Config, version string, ready func(
 		if ok && st != nil {
 			if r, found := st.records[j.file]; found && r.blob == blob && bytes.Equal(r.job, jb) {
 				if res, err := decodeResult(r.result); err == nil {
-					results[i], entries[i] = res, r.raw
+					results[i], entries[i] = slotOf(res), r.raw
 					return
 				}
 			}
 		}
-		results[i] = read(fsys, cfg, j)
+		res := read(fsys, cfg, j)
 		reads.Add(1)
 		if ok {
 			// Encoded now: assembling the site links the structs to one another.
-			e, err := encodeEntry(j.file, blob, jb, &results[i])
+			e, err := encodeEntry(j.file, blob, jb, &res)
 			if err != nil {
 				unstorable.Store(true)
 			}
 			entries[i] = e
 		}
+		results[i] = slotOf(res)
 	})
 	if h, ok := configHash(cfg, version); ok && keep && !unstorable.Load() {
 		data = newStoreData(h, entries)
