@@ -47,7 +47,7 @@ func TestAmendmentIsLoadedBesideASingleFileItemWithItsVotes(t *testing.T) {
 	if len(a.On.Amendments) != 1 || a.On.Amendments[0] != a {
 		t.Errorf("the item lists %d amendments", len(a.On.Amendments))
 	}
-	if len(a.Reactions) != 1 || a.Reactions[0].Voter != "m_ef" || a.Reactions[0].ItemKey != a.Key() || a.Reactions[0].Amendment() != a {
+	if len(a.Reactions) != 1 || a.Reactions[0].Voter() != "m_ef" || a.Reactions[0].ItemKey() != a.Key() || a.Reactions[0].Amendment() != a {
 		t.Fatalf("votes on the amendment: %+v", a.Reactions)
 	}
 	if a.Tally.Support != 1 {
@@ -64,7 +64,7 @@ func TestAmendmentIsLoadedBesideASingleFileItemWithItsVotes(t *testing.T) {
 	b.File("api/v1/votes.json", `"item":"plan/actions/a1/amendments/c_h223-tempi","voter":"m_ef","vote":"support"`)
 	found := false
 	for _, r := range s.Reactions {
-		found = found || r.ItemKey == a.Key()
+		found = found || r.ItemKey() == a.Key()
 	}
 	if !found {
 		t.Errorf("the vote on the amendment is not in Site.Reactions")
@@ -149,7 +149,7 @@ priority: 3
 `).OK()
 	a := b.Result.Site.Amendments[0]
 	for _, r := range a.Reactions {
-		if r.Voter == "c_h223" && (r.Counted || !strings.Contains(r.Detail, "not priorities")) {
+		if r.Voter() == "c_h223" && (r.Counted || !strings.Contains(r.Detail, "not priorities")) {
 			t.Errorf("a priority on an amendment: counted %v, %q", r.Counted, r.Detail)
 		}
 	}

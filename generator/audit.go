@@ -198,7 +198,7 @@ func Audit(res *Result, key string) (*Trail, error) {
 	t.Tally = TrailTally{Support: it.Tally.Support, Oppose: it.Tally.Oppose, Abstain: it.Tally.Abstain,
 		PriorityMean: float64(int(it.Tally.Priority.Mean*100+0.5)) / 100, Priorities: it.Tally.Priority.Count, Distribution: it.Tally.Priority.Distribution}
 	for _, r := range s.Reactions { // every file in the item's folder, the unknown item's too
-		if r.ItemKey == it.Key() {
+		if r.ItemKey() == it.Key() {
 			t.Votes = append(t.Votes, trailVote(r))
 		}
 	}
@@ -253,7 +253,7 @@ func Audit(res *Result, key string) (*Trail, error) {
 			}
 		}
 		for _, r := range s.Reactions {
-			if r.ItemKey == a.Key() {
+			if r.ItemKey() == a.Key() {
 				ta.Votes = append(ta.Votes, trailVote(r))
 			}
 		}
@@ -264,7 +264,7 @@ func Audit(res *Result, key string) (*Trail, error) {
 
 // trailVote is a reaction file and its verdict, for the trail.
 func trailVote(r *site.Reaction) TrailVote {
-	return TrailVote{Voter: r.Voter, Vote: r.Vote, Priority: int(r.Priority), TrailVerdict: trailVerdict(*r.Verdict, r.File, r.Sig(), r.Origin, r.Hidden())}
+	return TrailVote{Voter: r.Voter(), Vote: r.Vote(), Priority: int(r.Priority), TrailVerdict: trailVerdict(*r.Verdict, r.File, r.Sig(), r.Origin, r.Hidden())}
 }
 
 // findItem resolves the names a user may give an item.

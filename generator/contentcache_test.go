@@ -72,30 +72,30 @@ func TestFreshCheckoutReadsOnlyWhatGitDoesNotKnow(t *testing.T) {
 		t.Errorf("read %d of %d files (%d in the cache), want 2", stats.Read, stats.Files, st.Len())
 	}
 	want, _ := content.Load(fsys, cfg)
-	if len(s.Reactions) != len(want.Reactions) || s.Reactions[1].Vote != "oppose" {
+	if len(s.Reactions) != len(want.Reactions) || s.Reactions[1].Vote() != "oppose" {
 		t.Errorf("reactions: %+v", s.Reactions)
 	}
 }
 
 // TestCommittedContentCacheIsNotTrusted: the content cache says what each file holds. One
-// committed to the repository (here one that turns Marco's vote into an opposition) is
-// the committer's word, never used: every file is read, and the vote is a support.
+// committed to the repository (here one that changes the comment of Marco's vote) is
+// the committer's word, never used: every file is read, and the comment is his.
 func TestCommittedContentCacheIsNotTrusted(t *testing.T) {
 	g := newGitRepo(t, "author", "")
-	g.write(reggioVote, "vote: support\n")
+	g.write(reggioVote, "vote: support\ncomment: ottimo\n")
 	time.Sleep(20 * time.Millisecond)
 	g.commitAll("2025-02-03T09:00:00Z", marco, "Voto")
 	time.Sleep(20 * time.Millisecond)
-	if v := g.vote(reggioVote); v["vote"] != "support" {
-		t.Fatalf("before: %v", v["vote"])
+	if v := g.vote(reggioVote); v["vote"] != "support" || v["comment"] != "ottimo" {
+		t.Fatalf("before: %v, %v", v["vote"], v["comment"])
 	}
-	// Forge the cache: the stored vote says abstain (as long as support), with the
-	// checksum made again as a forger would.
-	data := bytes.ReplaceAll([]byte(g.read(generator.ContentCache)), []byte("support"), []byte("abstain"))
+	// Forge the cache: the stored comment says orrido (as long as ottimo: a vote is held
+	// in a byte), with the checksum made again as a forger would.
+	data := bytes.ReplaceAll([]byte(g.read(generator.ContentCache)), []byte("ottimo"), []byte("orrido"))
 	data = binary.LittleEndian.AppendUint32(data[:len(data)-4], crc32.ChecksumIEEE(data[:len(data)-4]))
 	g.write(generator.ContentCache, string(data))
-	if v := g.vote(reggioVote); v["vote"] != "abstain" {
-		t.Fatalf("the forged cache beside the checkout is not used (vote %v): the test proves nothing", v["vote"])
+	if v := g.vote(reggioVote); v["comment"] != "orrido" {
+		t.Fatalf("the forged cache beside the checkout is not used (comment %v): the test proves nothing", v["comment"])
 	}
 	g.write(generator.ContentCache, string(data))
 	g.run("", "add", "-f", generator.ContentCache)
@@ -104,8 +104,8 @@ func TestCommittedContentCacheIsNotTrusted(t *testing.T) {
 	time.Sleep(20 * time.Millisecond)
 
 	votes, res, _ := g.build()
-	if v := votes[reggioVote]; v["vote"] != "support" {
-		t.Errorf("with a committed cache the vote is %v, want support", v["vote"])
+	if v := votes[reggioVote]; v["vote"] != "support" || v["comment"] != "ottimo" {
+		t.Errorf("with a committed cache the vote is %v, %v; want support, ottimo", v["vote"], v["comment"])
 	}
 	if !strings.Contains(res.Diagnostics.Format(), "the content cache is committed in the repository") {
 		t.Errorf("no warning about the committed cache:\n%s", res.Diagnostics.Format())

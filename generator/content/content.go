@@ -1255,7 +1255,8 @@ func readContribution(fsys fs.FS, cfg *config.Config, j job) (r result) {
 		return r
 	}
 	if j.role == roleReaction {
-		rc := &site.Reaction{Voter: j.name, ItemKey: key, File: j.file, Verdict: site.Unjudged}
+		rc := &site.Reaction{File: j.file, Verdict: site.Unjudged}
+		rc.SetNames(j.name, key)
 		if data != nil {
 			rc = readReaction(j, data, &problems)
 		}
@@ -1369,19 +1370,11 @@ func readAnswer(cfg *config.Config, j job, data []byte, problems diag.List) *sit
 	return ans
 }
 
-// reactionNames are a reaction's voter, item key and file, copied outside the heap: the
-// file's path holds the other two (content/<section>/<id>/reactions/<voter>.yaml), which
-// are then parts of its copy, 32 bytes a reaction less (at 1,000,000 reactions, 32 MB
-// held to the end of a build). A file elsewhere (a misplaced one, reported) has three.
-func reactionNames(j job) (voter, key, file string) {
-	key = string(j.section) + "/" + j.id
-	keyAt := len(Dir) + 1
-	if j.file != Dir+"/"+key+"/reactions/"+j.name+".yaml" {
-		return offheap.Clone(j.name), offheap.Clone(key), offheap.Clone(j.file)
-	}
-	file = offheap.Clone(j.file)
-	end := len(file) - len(".yaml")
-	return file[end-len(j.name) : end], file[keyAt : keyAt+len(key)], file
+// reactionFile is a reaction's file, copied outside the heap, and its voter and item key:
+// the path holds both (content/<section>/<id>/reactions/<voter>.yaml, or a misplaced
+// file's), which are then parts of it (Reaction.SetNames), nothing of their own.
+func reactionFile(j job) (voter, key, file string) {
+	return j.name, string(j.section) + "/" + j.id, offheap.Clone(j.file)
 }
 
 // readReaction decodes a reaction file. It always returns a reaction; what is wrong with
@@ -1389,8 +1382,9 @@ func reactionNames(j job) (voter, key, file string) {
 // the audit trail.
 func readReaction(j job, data []byte, problems *diag.List) *site.Reaction {
 	// A million reactions hold tens of megabytes of these strings: outside the heap in a build.
-	voter, key, file := reactionNames(j)
-	rc := &site.Reaction{Voter: voter, ItemKey: key, File: file, Blob: blobHash(data), Verdict: site.Unjudged}
+	voter, key, file := reactionFile(j)
+	rc := &site.Reaction{File: file, Blob: blobHash(data), Verdict: site.Unjudged}
+	rc.SetNames(voter, key)
 	if j.signed {
 		rc.Own().Raw = data // what its detached signature signs
 	}
@@ -1409,7 +1403,8 @@ func readReaction(j job, data []byte, problems *diag.List) *site.Reaction {
 	rc.SetFile(f)
 	if len(problems.Errors()) > before {
 		// A half-read vote is no vote: keep none of its values but the comment.
-		rc.Vote, rc.Priority = "", 0
+		rc.SetVote("")
+		rc.Priority = 0
 	}
 	return rc
 }

@@ -32,7 +32,7 @@ func TestResultSlotHoldsTheWholeResult(t *testing.T) {
 	if n := unsafe.Sizeof(resultSlot{}); n > 24 {
 		t.Errorf("a result slot is %d bytes, more than 24", n)
 	}
-	plain := result{v: &site.Reaction{Voter: "m_ef"}}
+	plain := result{v: &site.Reaction{File: "content/proposals/p/reactions/m_ef.yaml"}}
 	if s := slotOf(plain); s.rest != nil || s.result().reaction() != plain.reaction() {
 		t.Errorf("a result that is only its value: slot %+v", s)
 	}

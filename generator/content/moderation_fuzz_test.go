@@ -42,7 +42,9 @@ func FuzzModeration(f *testing.F) {
 		p := &site.Proposal{Item: site.Item{ID: "p1", Section: site.Proposals, File: "content/proposals/p1/index.md", Dir: "content/proposals/p1"}, Title: "SEGRETO", Body: "c_h223", Date: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)}
 		p.SetText("SEGRETO")
 		fb := &site.Feedback{Title: "SEGRETO", Text: "SEGRETO", Voter: "c_h223", Slug: "x", ItemKey: "proposals/p1", File: "content/proposals/p1/feedback/c_h223-x.md"}
-		rc := &site.Reaction{Vote: "support", Extra: &site.ReactionExtra{Comment: "SEGRETO"}, Voter: "c_h223", ItemKey: "plan/actions/a1", File: "content/plan/actions/a1/reactions/c_h223.yaml", Verdict: &site.Verdict{}}
+		rc := &site.Reaction{Extra: &site.ReactionExtra{Comment: "SEGRETO"}, File: "content/plan/actions/a1/reactions/c_h223.yaml", Verdict: &site.Verdict{}}
+		rc.SetVote("support")
+		rc.SetNames("c_h223", "plan/actions/a1")
 		s := &site.Site{Proposals: []*site.Proposal{p}, Feedback: []*site.Feedback{fb}, Reactions: []*site.Reaction{rc}, Moderations: []*site.Moderation{m}}
 		s.Index()
 		errs := s.ResolveModeration()

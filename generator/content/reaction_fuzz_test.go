@@ -43,8 +43,8 @@ func FuzzReaction(f *testing.F) {
 		if rc == nil {
 			t.Fatalf("no reaction returned")
 		}
-		if errs.HasErrors() && (rc.Vote != "" || rc.Priority != 0) {
-			t.Fatalf("a vote kept from a file with errors: %q %d\n%s", rc.Vote, rc.Priority, errs.Format())
+		if errs.HasErrors() && (rc.Vote() != "" || rc.Priority != 0) {
+			t.Fatalf("a vote kept from a file with errors: %q %d\n%s", rc.Vote(), rc.Priority, errs.Format())
 		}
 		if rc.Raw() != nil {
 			t.Errorf("the bytes of a file no signature signs are kept")
@@ -57,19 +57,19 @@ func FuzzReaction(f *testing.F) {
 		var errs2 diag.List
 		if sr := readReaction(signed, data, &errs2); !bytes.Equal(sr.Raw(), data) {
 			t.Errorf("the file's bytes are not kept for its signature")
-		} else if sr.Vote != rc.Vote || sr.Priority != rc.Priority || sr.Comment() != rc.Comment() || errs2.Format() != errs.Format() {
+		} else if sr.Vote() != rc.Vote() || sr.Priority != rc.Priority || sr.Comment() != rc.Comment() || errs2.Format() != errs.Format() {
 			t.Errorf("a signed file is read otherwise: %+v against %+v", *sr, *rc)
 		}
-		switch rc.Vote {
+		switch rc.Vote() {
 		case site.VoteSupport, site.VoteOppose, site.VoteAbstain, "":
 		default:
-			t.Errorf("vote %q", rc.Vote)
+			t.Errorf("vote %q", rc.Vote())
 		}
 		if rc.Priority < 0 || rc.Priority > 5 {
 			t.Errorf("priority %d", rc.Priority)
 		}
-		if rc.Voter != j.name || rc.ItemKey != "proposals/p1" || rc.File != j.file {
-			t.Errorf("voter %q, item %q, file %q: not taken from the path", rc.Voter, rc.ItemKey, rc.File)
+		if rc.Voter() != j.name || rc.ItemKey() != "proposals/p1" || rc.File != j.file {
+			t.Errorf("voter %q, item %q, file %q: not taken from the path", rc.Voter(), rc.ItemKey(), rc.File)
 		}
 		if rc.Counted || rc.Reason != "" || rc.Verification != "" || rc.VoterBody != nil || rc.On != nil || rc.Origin != nil {
 			t.Errorf("the file set a field that only later stages may set: %+v", *rc)
@@ -83,7 +83,7 @@ func FuzzReaction(f *testing.F) {
 func TestReactionWithAYAML11BooleanVoteIsRefused(t *testing.T) {
 	for _, v := range []string{"no", "yes", "on", "off", "true", "Support", "[support]"} {
 		var errs diag.List
-		if rc := readReaction(reactionJob, []byte("vote: "+v+"\n"), &errs); rc.Vote != "" || !errs.HasErrors() {
+		if rc := readReaction(reactionJob, []byte("vote: "+v+"\n"), &errs); rc.Vote() != "" || !errs.HasErrors() {
 			t.Errorf("vote: %s accepted as %+v", v, rc)
 		}
 	}
@@ -92,13 +92,13 @@ func TestReactionWithAYAML11BooleanVoteIsRefused(t *testing.T) {
 func TestReactionPriorityMustBeOneToFive(t *testing.T) {
 	for _, p := range []string{"0", "6", "-1", "3.5", "03", "high", "99999999999999999999"} {
 		var errs diag.List
-		if rc := readReaction(reactionJob, []byte("vote: support\npriority: "+p+"\n"), &errs); rc.Priority != 0 || rc.Vote != "" || !errs.HasErrors() {
+		if rc := readReaction(reactionJob, []byte("vote: support\npriority: "+p+"\n"), &errs); rc.Priority != 0 || rc.Vote() != "" || !errs.HasErrors() {
 			t.Errorf("priority: %s accepted as %d", p, rc.Priority)
 		}
 	}
 	var errs diag.List
 	rc := readReaction(reactionJob, []byte("vote: abstain\npriority: 5\ncomment: |\n  Due righe\n  di commento.\n"), &errs)
-	if rc == nil || rc.Vote != site.VoteAbstain || rc.Priority != 5 || rc.Comment() != "Due righe\ndi commento.\n" {
+	if rc == nil || rc.Vote() != site.VoteAbstain || rc.Priority != 5 || rc.Comment() != "Due righe\ndi commento.\n" {
 		t.Errorf("reaction %+v, diagnostics:\n%s", rc, errs.Format())
 	}
 }
@@ -107,7 +107,7 @@ func TestReactionErrorsNameTheFileAndLine(t *testing.T) {
 	var errs diag.List
 	rc := readReaction(reactionJob, []byte("# voto\r\nvote: support\r\npriority: 9\r\n"), &errs)
 	want := `content/proposals/p1/reactions/c_h223.yaml:3:11: "priority": 9 is out of range (want 1 to 5)`
-	if rc.Vote != "" || !strings.Contains(errs.Format(), want) {
+	if rc.Vote() != "" || !strings.Contains(errs.Format(), want) {
 		t.Errorf("diagnostics:\n%s\nwant %s", errs.Format(), want)
 	}
 }
@@ -115,7 +115,7 @@ func TestReactionErrorsNameTheFileAndLine(t *testing.T) {
 func TestReactionWarningsDoNotLoseTheVote(t *testing.T) {
 	var errs diag.List
 	rc := readReaction(reactionJob, []byte("vote: support\nvoto: oppose\n"), &errs)
-	if rc == nil || rc.Vote != site.VoteSupport || len(errs.Warnings()) != 1 {
+	if rc == nil || rc.Vote() != site.VoteSupport || len(errs.Warnings()) != 1 {
 		t.Errorf("reaction %+v, diagnostics:\n%s", rc, errs.Format())
 	}
 }
@@ -123,7 +123,7 @@ func TestReactionWarningsDoNotLoseTheVote(t *testing.T) {
 func TestReactionThatIsNotTextIsRefused(t *testing.T) {
 	for _, data := range []string{"\xef\xbb\xbfvote: support\n", "vote: support\x00\n", "vote: support\ncomment: \xff\n", "- vote: support\n", "vote: &v support\ncomment: *v\n"} {
 		var errs diag.List
-		if rc := readReaction(reactionJob, []byte(data), &errs); rc.Vote != "" || !errs.HasErrors() {
+		if rc := readReaction(reactionJob, []byte(data), &errs); rc.Vote() != "" || !errs.HasErrors() {
 			t.Errorf("%q accepted as %+v", data, rc)
 		}
 	}

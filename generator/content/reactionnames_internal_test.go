@@ -7,30 +7,30 @@ import (
 	"github.com/pspm-dev/pspm/generator/site"
 )
 
-// TestReactionNamesShareTheFilesPath: a reaction file in its place gives its voter and
-// item key as parts of its path's copy; one elsewhere (misplaced, or named otherwise)
-// gives the same three values, each a copy of its own.
+// TestReactionNamesShareTheFilesPath: a reaction file gives its voter and item key as
+// parts of its path's copy (the reaction holds where they are in it, nothing of their
+// own), in its place or elsewhere (misplaced, or named otherwise), since the path holds
+// both.
 func TestReactionNamesShareTheFilesPath(t *testing.T) {
 	within := func(part, whole string) bool {
 		p, w := uintptr(unsafe.Pointer(unsafe.StringData(part))), uintptr(unsafe.Pointer(unsafe.StringData(whole)))
 		return p >= w && p+uintptr(len(part)) <= w+uintptr(len(whole))
 	}
-	for _, c := range []struct {
-		j      job
-		shared bool
-	}{
-		{job{file: "content/proposals/proposta-01/reactions/c_h223.yaml", section: site.Proposals, id: "proposta-01", name: "c_h223"}, true},
-		{job{file: "content/practices/cloud/reactions/m_ef.yaml", section: site.Practices, id: "cloud", name: "m_ef"}, true},
+	for _, c := range []struct{ j job }{
+		{job{file: "content/proposals/proposta-01/reactions/c_h223.yaml", section: site.Proposals, id: "proposta-01", name: "c_h223"}},
+		{job{file: "content/practices/cloud/reactions/m_ef.yaml", section: site.Practices, id: "cloud", name: "m_ef"}},
 		// A reaction file without its extension, or in a folder below reactions/.
-		{job{file: "content/proposals/proposta-01/reactions/c_h223", section: site.Proposals, id: "proposta-01", name: "c_h223"}, false},
-		{job{file: "content/proposals/proposta-01/reactions/old/c_h223.yaml", section: site.Proposals, id: "proposta-01", name: "c_h223"}, false},
+		{job{file: "content/proposals/proposta-01/reactions/c_h223", section: site.Proposals, id: "proposta-01", name: "c_h223"}},
+		{job{file: "content/proposals/proposta-01/reactions/old/c_h223.yaml", section: site.Proposals, id: "proposta-01", name: "c_h223"}},
 	} {
-		voter, key, file := reactionNames(c.j)
-		if voter != c.j.name || key != string(c.j.section)+"/"+c.j.id || file != c.j.file {
-			t.Errorf("%s: voter %q, key %q, file %q", c.j.file, voter, key, file)
+		voter, key, file := reactionFile(c.j)
+		rc := &site.Reaction{File: file}
+		rc.SetNames(voter, key)
+		if rc.Voter() != c.j.name || rc.ItemKey() != string(c.j.section)+"/"+c.j.id || rc.File != c.j.file {
+			t.Errorf("%s: voter %q, key %q, file %q", c.j.file, rc.Voter(), rc.ItemKey(), rc.File)
 		}
-		if shared := within(voter, file) && within(key, file); shared != c.shared {
-			t.Errorf("%s: voter and key within the file's path: %v, want %v", c.j.file, shared, c.shared)
+		if !within(rc.Voter(), rc.File) || !within(rc.ItemKey(), rc.File) || rc.Extra != nil {
+			t.Errorf("%s: voter and key not parts of the file's path (Extra %+v)", c.j.file, rc.Extra)
 		}
 	}
 }

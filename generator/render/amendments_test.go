@@ -91,8 +91,13 @@ func fiveAmendments(s *site.Site) {
 	a1 := &s.Action("a1").Item
 	open := amend(s, a1, "c_h223", "tempi", site.Amendment{Title: "Azione uno estesa", Reason: "Servono più comuni coinvolti.", Date: day("2025-03-01"),
 		Fields: []site.AmendedField{{Name: "due", Value: "2026-06-30"}}, Text: "Testo dell'azione, estesa a tutti i comuni.\n"})
-	open.Reactions = []*site.Reaction{{Vote: site.VoteSupport, Voter: "c_h223", VoterBody: s.ByBody["c_h223"], Verdict: &site.Verdict{Counted: true}},
-		{Vote: site.VoteOppose, Voter: "x_y", Verdict: &site.Verdict{Reason: site.ReasonUnknownVoter, Detail: "no body x_y"}}}
+	vote := func(r *site.Reaction, voter, v string) *site.Reaction {
+		r.SetNames(voter, "")
+		r.SetVote(v)
+		return r
+	}
+	open.Reactions = []*site.Reaction{vote(&site.Reaction{VoterBody: s.ByBody["c_h223"], Verdict: &site.Verdict{Counted: true}}, "c_h223", site.VoteSupport),
+		vote(&site.Reaction{Verdict: &site.Verdict{Reason: site.ReasonUnknownVoter, Detail: "no body x_y"}}, "x_y", site.VoteOppose)}
 	open.Tally = site.Tally{Support: 1}
 	amend(s, a1, "c_h223", "respinta", site.Amendment{State: site.AmendmentRejected, Reason: "Un altro titolo.", Date: day("2025-03-02"), Title: "Azione diversa",
 		Answer: site.Answer{Date: day("2025-04-01"), Text: "Il titolo resta: *coerente* con il piano."}})

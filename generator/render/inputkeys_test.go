@@ -17,7 +17,9 @@ func TestInputEncodingsWithAndWithoutVoteMemo(t *testing.T) {
 	body := &site.Body{Item: site.Item{ID: "c_h223"}, Name: "Comune di Reggio Emilia"}
 	p := &site.Proposal{Item: site.Item{ID: "p1", Section: site.Proposals}, Title: "Proposta"}
 	p.SetText("Testo.")
-	rc := &site.Reaction{Vote: "support", Voter: "c_h223", VoterBody: body, On: &p.Item, Verdict: &site.Verdict{Counted: true}}
+	rc := &site.Reaction{VoterBody: body, On: &p.Item, Verdict: &site.Verdict{Counted: true}}
+	rc.SetVote("support")
+	rc.SetNames("c_h223", "")
 	p.Reactions = []*site.Reaction{rc}
 	encode := func(memo bool) *encodedInput {
 		in := newInputs(nil)
@@ -41,11 +43,11 @@ func TestInputEncodingsWithAndWithoutVoteMemo(t *testing.T) {
 			t.Errorf("memo %v: the body's name is in the item's encoding (it is a link, made per language)", memo)
 		}
 		body.Name = "Comune di Reggio Emilia"
-		rc.Vote = "oppose"
+		rc.SetVote("oppose")
 		if encode(memo).sum == a.sum {
 			t.Errorf("memo %v: a vote changed and the item's encoding did not", memo)
 		}
-		rc.Vote = "support"
+		rc.SetVote("support")
 	}
 	if encode(false).sum == encode(true).sum {
 		t.Error("the encodings with and without the memo are the same bytes: the test does not tell them apart")

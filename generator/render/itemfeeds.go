@@ -217,10 +217,10 @@ func (r *renderer) voteEntries(url, title string, votes []*site.Reaction) []entr
 		if rc.Origin != nil {
 			d = rc.Origin.Landed
 		}
-		body := r.bodyLink(rc.VoterBody, rc.Voter).Title
+		body := r.bodyLink(rc.VoterBody, rc.Voter()).Title
 		what := ""
-		if rc.Vote != "" {
-			what = r.tr.T("vote." + rc.Vote)
+		if rc.Vote() != "" {
+			what = r.tr.T("vote." + rc.Vote())
 		} else {
 			what = r.tr.T("feed.item.priority", rc.Priority)
 		}

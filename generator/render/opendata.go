@@ -582,7 +582,7 @@ func (r *renderer) supportsJSON() []supportJSON {
 // records one at a time, as they write them: at a million votes the records all at once
 // were 290 MB.
 func (r *renderer) voteOf(rc *site.Reaction) voteJSON {
-	v := voteJSON{Item: rc.ItemKey, Voter: rc.Voter, Vote: rc.Vote, Comment: rc.Comment(), Counted: rc.Counted, Reason: rc.Reason,
+	v := voteJSON{Item: rc.ItemKey(), Voter: rc.Voter(), Vote: rc.Vote(), Comment: rc.Comment(), Counted: rc.Counted, Reason: rc.Reason,
 		Verification: rc.Verification, File: rc.File, Detail: r.prose(rc.Detail), Signer: rc.Signer, Member: rc.Verdict.Member,
 		Hidden: rc.Hidden() != nil, Moderation: r.moderationOf(rc.Hidden())}
 	if rc.Verification == site.VerifiedAuthor {

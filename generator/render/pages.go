@@ -1013,10 +1013,10 @@ func (r *renderer) verifyCommand() string {
 
 func (r *renderer) reactionView(rc *site.Reaction) ReactionView {
 	label := ""
-	if rc.Vote != "" {
-		label = r.tr.T("vote." + rc.Vote)
+	if rc.Vote() != "" {
+		label = r.tr.T("vote." + rc.Vote())
 	}
-	v := ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter), Vote: rc.Vote, VoteLabel: label, Priority: int(rc.Priority), Comment: rc.Comment(),
+	v := ReactionView{Voter: r.bodyLink(rc.VoterBody, rc.Voter()), Vote: rc.Vote(), VoteLabel: label, Priority: int(rc.Priority), Comment: rc.Comment(),
 		Counted: rc.Counted, Reason: rc.Reason, Verification: rc.Verification, File: rc.File, Hidden: r.hiddenView(rc.Hidden())}
 	t := r.verdictText(rc.Verdict)
 	v.Detail, v.DetailLang, v.ReasonLabel, v.VerifiedBy = t.detail, t.lang, t.reason, t.verifiedBy

@@ -195,7 +195,7 @@ func (r *reviewer) replays(errs *diag.List) {
 		}
 	}
 	for _, rc := range r.head.Reactions {
-		check(rc.File, rc.Blob, "a vote of "+rc.Voter, rc.Origin, rc.Sig())
+		check(rc.File, rc.Blob, "a vote of "+rc.Voter(), rc.Origin, rc.Sig())
 	}
 	for _, fb := range r.head.Feedback {
 		check(fb.File, fb.Blob, "a comment of "+fb.Voter, fb.Origin, fb.Sig)
@@ -811,7 +811,7 @@ func (r *reviewer) reactionOpens(p string) []string {
 	for _, rc := range r.head.Reactions {
 		if rc.File == p {
 			var o []string
-			if rc.Vote != "" {
+			if rc.Vote() != "" {
 				o = append(o, "votes")
 			}
 			if rc.Priority != 0 {
@@ -960,7 +960,7 @@ func (r *reviewer) vouched(c *history.RangeCommit, path string, bodies []string)
 func (r *reviewer) detached(p string, keys []*signature.Key) bool {
 	file := strings.TrimSuffix(p, ".sig")
 	for _, rc := range r.head.Reactions {
-		if rc.File == file && rc.Sig() != nil && rc.ForItem() == rc.ItemKey && rc.ForVoter() == rc.Voter {
+		if rc.File == file && rc.Sig() != nil && rc.ForItem() == rc.ItemKey() && rc.ForVoter() == rc.Voter() {
 			_, err := signature.Verify(rc.Sig().Data, rc.Raw(), signature.NamespacePSPM, keys, r.o.Now)
 			return err == nil
 		}

@@ -20,7 +20,7 @@ func (s *Site) Derive() {
 	var reactions sync.WaitGroup
 	reactions.Go(func() {
 		slices.SortFunc(s.Reactions, func(a, b *Reaction) int {
-			return cmp.Or(strings.Compare(a.ItemKey, b.ItemKey), strings.Compare(a.Voter, b.Voter))
+			return cmp.Or(strings.Compare(a.ItemKey(), b.ItemKey()), strings.Compare(a.Voter(), b.Voter()))
 		})
 	})
 	sortPlan(s)
@@ -124,7 +124,7 @@ func rankPriorities(acts []*Action) []*Action {
 }
 
 func (t *Tally) add(r *Reaction) {
-	vote := r.Vote
+	vote := r.Vote()
 	if !r.CountVote {
 		vote = ""
 	}

@@ -83,10 +83,10 @@ func (s *Site) Federate(f *Site, body string, from *Source) diag.List {
 	})
 	sort.SliceStable(s.Reactions, func(i, j int) bool {
 		a, c := s.Reactions[i], s.Reactions[j]
-		if a.ItemKey != c.ItemKey {
-			return a.ItemKey < c.ItemKey
+		if a.ItemKey() != c.ItemKey() {
+			return a.ItemKey() < c.ItemKey()
 		}
-		return a.Voter < c.Voter
+		return a.Voter() < c.Voter()
 	})
 	sort.SliceStable(s.Feedback, func(i, j int) bool {
 		a, c := s.Feedback[i], s.Feedback[j]
@@ -187,7 +187,7 @@ func slicesDeleteFunc[T any](in []T, del func(T) bool) []T {
 // comments and amendments (and the votes on them).
 func (s *Site) adopt(it *Item, ns string, from *Source) {
 	for _, r := range it.Reactions {
-		r.ItemKey = ns + r.ItemKey
+		r.SetNames(r.Voter(), ns+r.ItemKey())
 		s.Reactions = append(s.Reactions, r)
 	}
 	for _, fb := range it.Feedback {
@@ -198,7 +198,7 @@ func (s *Site) adopt(it *Item, ns string, from *Source) {
 		a.ItemKey = ns + a.ItemKey
 		s.Amendments = append(s.Amendments, a)
 		for _, r := range a.Reactions {
-			r.ItemKey = ns + r.ItemKey
+			r.SetNames(r.Voter(), ns+r.ItemKey())
 			s.Reactions = append(s.Reactions, r)
 		}
 		if s.amendByKey != nil {

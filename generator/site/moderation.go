@@ -305,7 +305,7 @@ func (s *Site) Moderate() {
 		}
 	}
 	for _, r := range s.Reactions {
-		if m := of(r.File, r.Voter); m != nil {
+		if m := of(r.File, r.Voter()); m != nil {
 			x := r.Own()
 			x.Hidden, x.Comment, x.Raw = m, "", nil
 			v := moderated(*r.Verdict, m)

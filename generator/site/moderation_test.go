@@ -15,7 +15,9 @@ func moderatedThreadSite(m *Moderation) (*Site, map[string]*Feedback, *Reaction)
 		fb[id] = &Feedback{Title: "T " + id, Text: "X " + id, Voter: voter, Slug: slug, ItemKey: "proposals/p1", File: dir + id + ".md"}
 	}
 	replies := map[*Feedback][]*Feedback{fb["c_h223-radice"]: {fb["r_080-risposta"]}, fb["r_080-risposta"]: {fb["m_ef-risposta2"]}}
-	rc := &Reaction{Vote: VoteSupport, Extra: &ReactionExtra{Comment: "C"}, Voter: "anna_r", ItemKey: "proposals/p1", File: "content/proposals/p1/reactions/anna_r.yaml", Verdict: &Verdict{Counted: true}}
+	rc := &Reaction{Extra: &ReactionExtra{Comment: "C"}, File: "content/proposals/p1/reactions/anna_r.yaml", Verdict: &Verdict{Counted: true}}
+	rc.SetVote(VoteSupport)
+	rc.SetNames("anna_r", "proposals/p1")
 	rc.CountVote = true
 	p := &Proposal{Item: Item{ID: "p1", Section: Proposals, File: "content/proposals/p1/index.md", Dir: "content/proposals/p1"}, Title: "P", Date: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)}
 	s := &Site{Proposals: []*Proposal{p}, Reactions: []*Reaction{rc}, Moderations: []*Moderation{m}}

@@ -2,24 +2,61 @@ package site
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
 )
 
 // A site holds every reaction from its load to its last page: a million of them at
-// national scale. What few reactions carry is in Extra, so that a reaction stays in the
-// allocator's 128-byte class.
+// national scale. What few reactions carry is in Extra, its voter and item key are where
+// they are in its file's path, its vote a byte: a reaction stays in the allocator's
+// 80-byte class.
 func TestReactionIsSmall(t *testing.T) {
-	if n := unsafe.Sizeof(Reaction{}); n > 128 {
-		t.Errorf("a Reaction is %d bytes, more than 128: put what few reactions carry in ReactionExtra, and the small fields together", n)
+	if n := unsafe.Sizeof(Reaction{}); n > 80 {
+		t.Errorf("a Reaction is %d bytes, more than 80: put what few reactions carry in ReactionExtra, and the small fields together", n)
+	}
+}
+
+// The voter and the item key are parts of the file's path where it holds them, and
+// apart (in Extra) where it does not: a misplaced file, a federated item's key, a path
+// past 255 bytes. A vote that is not one of the three words is kept as it is.
+func TestReactionNamesAndVote(t *testing.T) {
+	long := "content/proposals/" + strings.Repeat("x", 250) + "/reactions/m_ef.yaml"
+	for _, c := range []struct {
+		file, voter, key string
+		apart            bool
+	}{
+		{"content/proposals/p1/reactions/c_h223.yaml", "c_h223", "proposals/p1", false},
+		{"content/proposals/p1/reactions/old/C-H223.yml", "C-H223.yml", "proposals/p1", false},
+		{"content/proposals/p1/reactions/x.yaml", "c_h223", "proposals/p1", true},
+		{"content/proposals/p1/reactions/c_h223.yaml", "c_h223", "regione-x:proposals/p1", true},
+		{long, "m_ef", "proposals/" + strings.Repeat("x", 250), true},
+		{"", "", "", false},
+	} {
+		r := &Reaction{File: c.file}
+		r.SetNames(c.voter, c.key)
+		if r.Voter() != c.voter || r.ItemKey() != c.key || (r.Extra != nil) != c.apart {
+			t.Errorf("%s: voter %q, key %q, Extra %+v; want %q, %q, apart %v", c.file, r.Voter(), r.ItemKey(), r.Extra, c.voter, c.key, c.apart)
+		}
+		r.SetNames("b_1", "practices/q")
+		if r.Voter() != "b_1" || r.ItemKey() != "practices/q" {
+			t.Errorf("%s: named again: %q, %q", c.file, r.Voter(), r.ItemKey())
+		}
+	}
+	var r Reaction
+	for _, v := range []string{VoteSupport, VoteOppose, VoteAbstain, "", "forse", VoteSupport} {
+		r.SetVote(v)
+		if r.Vote() != v {
+			t.Errorf("vote %q read as %q", v, r.Vote())
+		}
 	}
 }
 
 func TestReactionExtraOnlyWhenTheFileSaysMore(t *testing.T) {
 	var r Reaction
 	r.SetFile(ReactionFile{Vote: VoteSupport, Priority: 3})
-	if r.Extra != nil || r.Vote != VoteSupport || r.Priority != 3 {
+	if r.Extra != nil || r.Vote() != VoteSupport || r.Priority != 3 {
 		t.Fatalf("a vote and a priority: %+v, Extra %+v", r, r.Extra)
 	}
 	if r.Comment() != "" || r.Sig() != nil || r.Hidden() != nil || len(r.Problems()) != 0 || !r.Date().IsZero() {

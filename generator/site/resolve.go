@@ -477,8 +477,8 @@ func (s *Site) resolveReactions(sd said) {
 	}
 	if canonical != nil {
 		for _, r := range s.Reactions {
-			if path.Base(r.File) == r.Voter+".yaml" && len(r.Problems()) == 0 {
-				canonical[r.ItemKey+"/"+r.Voter] = true
+			if path.Base(r.File) == r.Voter()+".yaml" && len(r.Problems()) == 0 {
+				canonical[r.ItemKey()+"/"+r.Voter()] = true
 			}
 		}
 	}
@@ -493,12 +493,12 @@ func (s *Site) resolveReactions(sd said) {
 	for _, r := range s.Reactions {
 		at := diag.Pos{File: r.File, Line: 1, Col: 1}
 		reason := ""
-		if !looked || r.ItemKey != lastKey {
-			lastKey, lastOn, lastAmend, looked = r.ItemKey, s.Items[r.ItemKey], s.amendByKey[r.ItemKey], true
+		if !looked || r.ItemKey() != lastKey {
+			lastKey, lastOn, lastAmend, looked = r.ItemKey(), s.Items[r.ItemKey()], s.amendByKey[r.ItemKey()], true
 		}
 		if len(r.Problems()) > 0 { // read by the content loader: misnamed or unreadable
 			reason = ReasonMalformed
-			if v := CanonicalVoter(path.Base(r.File)); path.Base(r.File) != v+".yaml" && canonical[r.ItemKey+"/"+v] {
+			if v := CanonicalVoter(path.Base(r.File)); path.Base(r.File) != v+".yaml" && canonical[r.ItemKey()+"/"+v] {
 				sd.add(&r.Own().Problems, at, Say("duplicate", "%s.yaml holds the vote of %q on this item: remove this file", v, v))
 				reason = ReasonDuplicate
 			}
@@ -518,18 +518,18 @@ func (s *Site) resolveReactions(sd said) {
 			r.On = nil
 			sd.add(&r.Own().Problems, at, Say("body-reaction", "bodies do not take reactions; vote on a proposal, practice or plan item"))
 		} else if r.On == nil {
-			sd.add(&r.Own().Problems, at, unknownItem(r.ItemKey))
+			sd.add(&r.Own().Problems, at, unknownItem(r.ItemKey()))
 		}
 		if r.On == nil && reason == "" {
 			reason = ReasonUnknownItem
 		}
-		if b := s.ByBody[r.Voter]; b != nil {
+		if b := s.ByBody[r.Voter()]; b != nil {
 			r.VoterBody = b
 		} else if reason == "" {
-			sd.add(&r.Own().Problems, at, Say("unknown-voter", "unknown voter %q: a reaction file is named after a registered body id%s", r.Voter, Technical(didYouMean(r.Voter, keys(s.ByBody)))))
+			sd.add(&r.Own().Problems, at, Say("unknown-voter", "unknown voter %q: a reaction file is named after a registered body id%s", r.Voter(), Technical(didYouMean(r.Voter(), keys(s.ByBody)))))
 			reason = ReasonUnknownVoter
 		}
-		if r.Vote == "" && r.Priority == 0 && reason == "" {
+		if r.Vote() == "" && r.Priority == 0 && reason == "" {
 			sd.add(&r.Own().Problems, at, Say("no-vote", "a reaction needs a vote (support, oppose or abstain) or a priority (1 to 5)"))
 			reason = ReasonMalformed
 		}

@@ -107,14 +107,14 @@ func Judge(s *site.Site, o Options) diag.List {
 	parallel.For(len(s.Reactions), func(i int) {
 		r := s.Reactions[i]
 		v, open := j.verdict(contribution{
-			reason: r.Reason, detail: r.Detail, sentences: r.Sentences, file: r.File, item: r.On, itemKey: r.ItemKey,
-			voter: r.Voter, body: r.VoterBody, origin: r.Origin, sig: r.Sig(), raw: r.Raw(),
+			reason: r.Reason, detail: r.Detail, sentences: r.Sentences, file: r.File, item: r.On, itemKey: r.ItemKey(),
+			voter: r.Voter(), body: r.VoterBody, origin: r.Origin, sig: r.Sig(), raw: r.Raw(),
 			forItem: r.ForItem(), forVoter: r.ForVoter(), voterKey: "voter",
 			opens: opens(r), vote: true, timing: clock.time(r.Origin), amendment: r.Amendment(),
 		})
 		r.Verdict = verdicts.Of(v)
 		r.Origin = clock.retimed(r.Origin, clock.time(r.Origin))
-		r.CountVote = r.Counted && r.Vote != "" && slices.Contains(open, "votes")
+		r.CountVote = r.Counted && r.Vote() != "" && slices.Contains(open, "votes")
 		r.CountPriority = r.Counted && r.Priority != 0 && slices.Contains(open, "priorities")
 	})
 	for _, f := range s.Feedback {
@@ -207,7 +207,7 @@ func AmendmentsOpen(phases []site.Phase) string {
 // opens lists what a reaction needs open: votes for a vote, priorities for a priority.
 func opens(r *site.Reaction) []string {
 	var o []string
-	if r.Vote != "" {
+	if r.Vote() != "" {
 		o = append(o, "votes")
 	}
 	if r.Priority != 0 {
