@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,17 +26,7 @@ import (
 // each file written with the size and SHA-256 of the bytes on disk, and a second build
 // over the first output keeps them.
 func TestStreamedDatasetsAreTheBytesOfABuildInMemory(t *testing.T) {
-	src := t.TempDir()
-	synthInto(t, src, synth.Options{Proposals: 300, Practices: 20, Reactions: 4000, Bodies: 60, Tags: 20, Seed: 7})
-	fsys, err := generator.OpenSource(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem := output.NewMem()
-	if res, err := generator.Build(generator.Options{Source: fsys}, mem); err != nil {
-		t.Fatalf("build in memory: %v\n%s", err, res.Diagnostics.Format())
-	}
-	want := mem.Files()
+	fsys, want := synthInMemory(t, synth.Options{Proposals: 300, Practices: 20, Reactions: 4000, Bodies: 60, Tags: 20, Seed: 7})
 	if n := len(want["api/v1/votes.json"]); n < 1<<20 {
 		t.Fatalf("votes.json is %d bytes: too small to go through the buffers in pieces", n)
 	}
@@ -93,6 +84,23 @@ func TestStreamedDatasetsAreTheBytesOfABuildInMemory(t *testing.T) {
 	}
 }
 
+// synthInMemory writes the synthetic portal of o into a temporary folder, and builds it
+// into memory: its source, and every file of the build.
+func synthInMemory(t *testing.T, o synth.Options) (fs.FS, map[string][]byte) {
+	t.Helper()
+	src := t.TempDir()
+	synthInto(t, src, o)
+	fsys, err := generator.OpenSource(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := output.NewMem()
+	if res, err := generator.Build(generator.Options{Source: fsys}, mem); err != nil {
+		t.Fatalf("build in memory: %v\n%s", err, res.Diagnostics.Format())
+	}
+	return fsys, mem.Files()
+}
+
 // synthInto writes the synthetic portal of o into dir.
 func synthInto(tb testing.TB, dir string, o synth.Options) {
 	tb.Helper()
@@ -123,17 +131,8 @@ func readTree(tb testing.TB, dir string) map[string][]byte {
 // the output's stream, as the archive copies its entries, never made whole in a buffer
 // first; and the bytes are those of a build into memory, which takes it whole.
 func TestTheArchiveIsWrittenAsItIsMade(t *testing.T) {
-	src := t.TempDir()
-	synthInto(t, src, synth.Options{Proposals: 200, Practices: 20, Reactions: 4000, Bodies: 60, Tags: 20, Seed: 3})
-	fsys, err := generator.OpenSource(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem := output.NewMem()
-	if res, err := generator.Build(generator.Options{Source: fsys}, mem); err != nil {
-		t.Fatalf("build in memory: %v\n%s", err, res.Diagnostics.Format())
-	}
-	want := mem.Files()["api/v1/open-data.zip"]
+	fsys, files := synthInMemory(t, synth.Options{Proposals: 200, Practices: 20, Reactions: 4000, Bodies: 60, Tags: 20, Seed: 3})
+	want := files["api/v1/open-data.zip"]
 	w := &pieces{Mem: output.NewMem(), largest: map[string]int{}}
 	if res, err := generator.Build(generator.Options{Source: fsys}, w); err != nil {
 		t.Fatalf("build through a stream: %v\n%s", err, res.Diagnostics.Format())
