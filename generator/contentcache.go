@@ -136,6 +136,71 @@ func keepCacheFrom(dir, name string, data cacheData, old []byte, lost string, er
 	}
 }
 
+// cacheWriter keeps a cache written in pieces as it is made, as keepCacheFrom keeps
+// one made first: nothing is written while the pieces are the old cache's bytes, and the
+// cache file is started at the first piece that differs (with the old bytes before it),
+// so that a build that makes the same cache again writes nothing.
+type cacheWriter struct {
+	dir, name string
+	old       []byte
+	same      int // the bytes written so far, all the old cache's (no file yet)
+	f         *output.CacheFile
+	err       error
+}
+
+func (c *cacheWriter) Write(p []byte) (int, error) {
+	if c.err == nil && c.f == nil {
+		if c.same+len(p) <= len(c.old) && bytes.Equal(c.old[c.same:c.same+len(p)], p) {
+			c.same += len(p)
+			return len(p), nil
+		}
+		c.start()
+	}
+	if c.err == nil {
+		_, c.err = c.f.Write(p)
+	}
+	if c.err != nil {
+		return 0, c.err
+	}
+	return len(p), nil
+}
+
+// start creates the cache file, with the old bytes written so far.
+func (c *cacheWriter) start() {
+	if c.f, c.err = output.CreateCache(c.dir, c.name); c.err == nil {
+		_, c.err = c.f.Write(c.old[:c.same])
+	}
+}
+
+// finish puts the cache written in place when whole (the old one stays when it is not,
+// or when it holds the same bytes), and warns that it could not be kept, saying what
+// the next build loses.
+func (c *cacheWriter) finish(whole bool, lost string, errs *diag.List) {
+	if !whole {
+		if c.f != nil {
+			c.f.Abort()
+		}
+		return
+	}
+	if c.err == nil && c.f == nil {
+		if c.same == len(c.old) {
+			return
+		}
+		c.start()
+	}
+	if c.err == nil {
+		c.err = c.f.Commit()
+	} else if c.f != nil {
+		c.f.Abort()
+	}
+	if c.err == nil {
+		c.err = ignoreCache(c.dir)
+	}
+	if c.err != nil {
+		errs.Warn(diag.Pos{File: c.name}, "cannot keep the cache %s (%v): %s", c.name, c.err, lost)
+	}
+}
+
 // cacheVersion tells this build of pspm from any other, for the caches whose content
 // depends on pspm's code and not only on its types: its version, Go's, and the commit it
 // was built from when the binary records it (a modified checkout is another).

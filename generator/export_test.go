@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"github.com/pspm-dev/pspm/generator/diag"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/output"
@@ -62,4 +63,19 @@ func SlowHistoryRead(t interface{ Cleanup(func()) }, d time.Duration) {
 	old := beforeHistoryRead
 	beforeHistoryRead = func() { time.Sleep(d) }
 	t.Cleanup(func() { beforeHistoryRead = old })
+}
+
+// KeepCacheInPieces keeps the cache name of dir, whose previous bytes are old, by
+// writing pieces to the writer that keeps a cache as it is made; whole says the pieces
+// are the whole cache. It returns the warnings.
+func KeepCacheInPieces(dir, name string, old []byte, pieces []string, whole bool) diag.List {
+	var errs diag.List
+	w := &cacheWriter{dir: dir, name: name, old: old}
+	for _, p := range pieces {
+		if _, err := w.Write([]byte(p)); err != nil {
+			break
+		}
+	}
+	w.finish(whole, "lost", &errs)
+	return errs
 }

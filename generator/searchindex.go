@@ -133,7 +133,7 @@ func textCache(dir string) *search.TextCache {
 
 // writeBundle writes the search bundle of idx through emit, compressing only the files
 // that changed since the bundle kept in the site folder dir ("" for none), and keeps the
-// new one there.
+// new one there, written as its files are emitted.
 func writeBundle(dir string, idx *search.Index, emit func(string, []byte) error, errs *diag.List) error {
 	var prev *search.BundleCache
 	var old []byte
@@ -144,9 +144,12 @@ func writeBundle(dir string, idx *search.Index, emit func(string, []byte) error,
 			}
 		}
 	}
-	_, next, err := search.UpdateBundle(idx, prev, cacheVersion(), emit)
-	if err == nil && dir != "" {
-		keepCache(dir, BundleCache, next.Encode(), old, "the next build compresses the whole bundle again", errs)
+	if dir == "" {
+		_, err := search.UpdateBundleTo(idx, prev, cacheVersion(), emit, nil)
+		return err
 	}
+	keep := &cacheWriter{dir: dir, name: BundleCache, old: old}
+	_, err := search.UpdateBundleTo(idx, prev, cacheVersion(), emit, keep)
+	keep.finish(err == nil, "the next build compresses the whole bundle again", errs)
 	return err
 }

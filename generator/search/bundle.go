@@ -10,12 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io"
 	"math"
 	"runtime"
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +23,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/pspm-dev/pspm/generator/internal/deflate"
+	"github.com/pspm-dev/pspm/generator/offheap"
 )
 
 // The static search bundle: the index exported for the search client of readers'
@@ -127,6 +128,24 @@ func WriteBundle(x *Index, emit func(path string, data []byte) error) (BundleSta
 // The files are the very bytes WriteBundle writes. It returns the bundle written, to keep
 // for the next update.
 func UpdateBundle(x *Index, prev *BundleCache, version string, emit func(path string, data []byte) error) (BundleStats, *BundleCache, error) {
+	return updateBundle(x, prev, version, emit, nil)
+}
+
+// UpdateBundleTo is UpdateBundle writing the bundle to keep (as BundleCache.Encode
+// encodes it) while its files are emitted, rather than holding them: the compressed
+// files of a large site's bundle are hundreds of megabytes. What keep receives is a
+// whole cache only when the bundle is written without error; keep's own errors are its
+// writer's to tell, and stop the writes to it. With a nil keep nothing is kept.
+func UpdateBundleTo(x *Index, prev *BundleCache, version string, emit func(path string, data []byte) error, keep io.Writer) (BundleStats, error) {
+	if keep == nil {
+		keep = io.Discard
+	}
+	st, _, err := updateBundle(x, prev, version, emit, keep)
+	return st, err
+}
+
+// updateBundle is UpdateBundle, writing what it keeps to keep when it is not nil.
+func updateBundle(x *Index, prev *BundleCache, version string, emit func(path string, data []byte) error, keep io.Writer) (BundleStats, *BundleCache, error) {
 	if x == nil || x.idx == nil {
 		return BundleStats{}, nil, errors.New("search: the index is closed")
 	}
@@ -135,22 +154,39 @@ func UpdateBundle(x *Index, prev *BundleCache, version string, emit func(path st
 		return BundleStats{}, nil, err
 	}
 	docs := sha256.Sum256(list)
-	if prev != nil && list != nil && prev.version == version && prev.docs == docs {
-		return prev.emit(emit)
-	}
 	next := &BundleCache{version: version, files: map[string]cachedFile{}}
 	if list != nil {
 		next.docs = docs
 	}
+	if keep != nil {
+		next.enc = newBundleEncoder(keep, next)
+	}
+	var st BundleStats
+	if prev != nil && list != nil && prev.version == version && prev.docs == docs {
+		st, err = prev.emit(emit, next)
+	} else {
+		st, err = x.writeBundle(prev, next, emit)
+	}
+	if err != nil {
+		return st, nil, err
+	}
+	if next.enc != nil {
+		next.enc.end()
+	}
+	return st, next, nil
+}
+
+// writeBundle writes the bundle of x into next, compressing only what prev does not hold.
+func (x *Index) writeBundle(prev, next *BundleCache, emit func(path string, data []byte) error) (BundleStats, error) {
 	w, err := x.newBundleWriter(prev, next, emit)
 	if err != nil {
-		return BundleStats{}, nil, err
+		return BundleStats{}, err
 	}
 	defer w.r.Close()
 	if err := w.write(); err != nil {
-		return w.stats, nil, fmt.Errorf("search: writing the bundle: %w", err)
+		return w.stats, fmt.Errorf("search: writing the bundle: %w", err)
 	}
-	return w.stats, w.next, nil
+	return w.stats, nil
 }
 
 // newBundleWriter is a writer of the bundle of x into next, emitting with emit, on a
@@ -178,6 +214,7 @@ type bundleWriter struct {
 	emit       func(string, []byte) error
 	hash       hash.Hash
 	files      []*bundleFile    // queued and not yet emitted, in order
+	queued     int              // the bytes of files, before compression
 	jobs       chan *bundleFile // to the compressors
 	err        error            // the first error of a file compressed or emitted
 	stats      BundleStats
@@ -185,8 +222,9 @@ type bundleWriter struct {
 	num        map[string]uint32 // document number by internal ID
 	fields     []string          // the text fields, language by language
 	langs      []string
-	chunks     []string     // the first term of each chunk
-	rows       [][]byte     // the record of each document, JSON
+	chunks     []string // the first term of each chunk
+	rows       [][]byte // the record of each document, JSON, in rowMem
+	rowMem     *offheap.Arena
 	prev, next *BundleCache // the bundle written before (or nil), and this one
 	// Scratch of previews, by document number.
 	score   []float64
@@ -200,22 +238,28 @@ type bundleWriter struct {
 // in the order they were queued: a file's bytes are held only until it is emitted (a
 // bundle held whole until its last file was compressed was 190 MB at 100,000 proposals).
 func (w *bundleWriter) file(name string, data []byte) {
-	f := &bundleFile{name: name, data: data, done: make(chan struct{})}
+	f := &bundleFile{name: name, data: data, size: len(data), done: make(chan struct{})}
 	w.files = append(w.files, f)
+	w.queued += f.size
 	w.jobs <- f
 	w.emitDone(maxQueuedFiles)
 }
 
-// maxQueuedFiles is how many of the bundle's files may wait to be emitted: past it,
-// file waits for the first to be compressed, so that a compressor the scheduler keeps
-// off a core cannot let the whole bundle pile up behind its file.
+// maxQueuedFiles is how many of the bundle's files may wait to be emitted, and
+// maxQueuedBytes how many bytes they may make before compression: past either, file
+// waits for the first to be compressed, so that a compressor the scheduler keeps off a
+// core cannot let the whole bundle pile up behind its file. The postings of a common
+// term at 100,000 proposals are a megabyte: 128 of them were 80 MB waiting.
 const maxQueuedFiles = 128
+
+var maxQueuedBytes = 16 << 20 // a variable for the tests
 
 // bundleFile is a file of the bundle: its data, their hash, and once compressed (done
 // is closed), what is emitted; data is let go of then.
 type bundleFile struct {
 	name string
 	data []byte
+	size int // of data, counted in bundleWriter.queued until the file is emitted
 	sum  [32]byte
 	out  []byte
 	err  error
@@ -263,12 +307,12 @@ func (w *bundleWriter) flush() error {
 }
 
 // emitDone emits the queued files in order, hashing them for meta.json's id, up to the
-// first not yet compressed, waiting for each while more than keep are queued. After an
-// error (kept in w.err) nothing more is emitted.
+// first not yet compressed, waiting for each while more than keep are queued (or more
+// than maxQueuedBytes). After an error (kept in w.err) nothing more is emitted.
 func (w *bundleWriter) emitDone(keep int) {
 	for len(w.files) > 0 && w.err == nil {
 		f := w.files[0]
-		if len(w.files) > keep {
+		if len(w.files) > keep || w.queued > maxQueuedBytes {
 			<-f.done
 		} else {
 			select {
@@ -279,6 +323,7 @@ func (w *bundleWriter) emitDone(keep int) {
 		}
 		w.files[0] = nil
 		w.files = w.files[1:]
+		w.queued -= f.size
 		if f.err != nil {
 			w.err = f.err
 			return
@@ -294,6 +339,10 @@ func (w *bundleWriter) emitDone(keep int) {
 
 func (w *bundleWriter) write() error {
 	defer w.startCompressors()()
+	// The records are copied into the postings files' previews until the last is made,
+	// and let go of then: at 100,000 proposals they are 60 MB.
+	w.rowMem = &offheap.Arena{}
+	defer func() { w.rows = nil; w.rowMem.Free() }()
 	for _, lang := range Languages {
 		for _, f := range textFields {
 			w.fields = append(w.fields, Field(f, lang))
@@ -367,7 +416,7 @@ func (w *bundleWriter) documents() error {
 // posting is a term's occurrence in a document's field.
 type posting struct{ doc, freq, length uint32 }
 
-// termEntry is a term of the dictionary, while it is built.
+// termEntry is a term of the dictionary, while it is written.
 type termEntry struct {
 	term     string
 	df       [8]uint32 // by field
@@ -375,21 +424,55 @@ type termEntry struct {
 	mask     byte      // fields with the term
 }
 
-// dictionary writes the dictionary chunks and the postings files.
+// fieldTerms walks the terms of a text field in the order of their bytes.
+type fieldTerms struct {
+	field string
+	dict  index.FieldDict
+	term  string // the current term
+	done  bool   // no term left
+}
+
+// next moves to the field's next term, and refuses a dictionary out of order: the
+// dictionary's chunks are written as the fields' terms are merged.
+func (t *fieldTerms) next() error {
+	de, err := t.dict.Next()
+	if err != nil {
+		return err
+	}
+	if de == nil {
+		t.done = true
+		return nil
+	}
+	if de.Term <= t.term && t.term != "" {
+		return fmt.Errorf("the terms of %s are not in order: %q after %q", t.field, de.Term, t.term)
+	}
+	t.term = de.Term
+	return nil
+}
+
+// dictionary writes the dictionary chunks and the postings files. The text fields'
+// terms are merged as their dictionaries list them, and each term's postings are read,
+// written and let go of before the next term's: holding every term's postings until all
+// were read was 150 MB at 100,000 proposals.
 func (w *bundleWriter) dictionary() error {
-	terms := map[string]*termEntry{}
+	fields := make([]*fieldTerms, len(w.fields))
+	defer func() {
+		for _, ft := range fields {
+			if ft != nil {
+				ft.dict.Close()
+			}
+		}
+	}()
 	for f, field := range w.fields {
-		if err := w.fieldTerms(f, field, terms); err != nil {
+		dict, err := w.r.FieldDict(field)
+		if err != nil {
+			return err
+		}
+		fields[f] = &fieldTerms{field: field, dict: dict}
+		if err := fields[f].next(); err != nil {
 			return err
 		}
 	}
-	sorted := make([]*termEntry, 0, len(terms))
-	for _, e := range terms {
-		sorted = append(sorted, e)
-	}
-	slices.SortFunc(sorted, func(a, b *termEntry) int { return strings.Compare(a.term, b.term) })
-	w.stats.Terms = len(sorted)
-
 	var chunk, entry bytes.Buffer
 	count := 0
 	prev := ""
@@ -406,7 +489,39 @@ func (w *bundleWriter) dictionary() error {
 		count = 0
 	}
 	per := len(textFields)
-	for _, e := range sorted {
+	var ps []posting
+	for {
+		term, any := "", false
+		for _, ft := range fields {
+			if !ft.done && (!any || ft.term < term) {
+				term, any = ft.term, true
+			}
+		}
+		if !any {
+			break
+		}
+		e := termEntry{term: term}
+		for f, ft := range fields {
+			if ft.done || ft.term != term {
+				continue
+			}
+			var err error
+			if ps, err = w.postings(ft.field, term, ps[:0]); err != nil {
+				return err
+			}
+			if len(ps) > 0 {
+				e.mask |= 1 << f
+				e.df[f] = uint32(len(ps))
+				e.postings[f] = encodePostings(ps)
+			}
+			if err := ft.next(); err != nil {
+				return err
+			}
+		}
+		if e.mask == 0 {
+			continue
+		}
+		w.stats.Terms++
 		if count == 0 {
 			w.chunks = append(w.chunks, e.term)
 			prev = ""
@@ -435,7 +550,7 @@ func (w *bundleWriter) dictionary() error {
 				continue
 			}
 			k := w.stats.Postings
-			w.file("p/"+strconv.Itoa(k)+".bin", w.previews(e, l, block))
+			w.file("p/"+strconv.Itoa(k)+".bin", w.previews(&e, l, block))
 			w.stats.Postings++
 			putUvarint(&entry, uint64(2*k+1))
 		}
@@ -450,76 +565,44 @@ func (w *bundleWriter) dictionary() error {
 	return nil
 }
 
-// fieldTerms reads every term of a text field and its postings.
-func (w *bundleWriter) fieldTerms(f int, field string, terms map[string]*termEntry) error {
-	dict, err := w.r.FieldDict(field)
+// postings appends to ps the postings of term in field.
+func (w *bundleWriter) postings(field, term string, ps []posting) ([]posting, error) {
+	tfr, err := w.r.TermFieldReader(context.Background(), []byte(term), field, true, true, false)
 	if err != nil {
-		return err
+		return ps, err
 	}
-	var list []string
+	ps, err = w.readPostings(tfr, field, term, ps)
+	if cerr := tfr.Close(); err == nil {
+		err = cerr
+	}
+	return ps, err
+}
+
+// readPostings appends to ps what tfr reads of term in field.
+func (w *bundleWriter) readPostings(tfr index.TermFieldReader, field, term string, ps []posting) ([]posting, error) {
+	var tfd index.TermFieldDoc
 	for {
-		de, err := dict.Next()
+		d, err := tfr.Next(&tfd)
 		if err != nil {
-			dict.Close()
-			return err
+			return ps, err
 		}
-		if de == nil {
+		if d == nil {
 			break
 		}
-		list = append(list, de.Term)
-	}
-	if err := dict.Close(); err != nil {
-		return err
-	}
-	var ps []posting
-	var tfd index.TermFieldDoc
-	for _, t := range list {
-		tfr, err := w.r.TermFieldReader(context.Background(), []byte(t), field, true, true, false)
+		n, ok := w.num[string(d.ID)]
+		if !ok {
+			return ps, fmt.Errorf("term %q of %s: a document the index does not list", term, field)
+		}
+		length, err := lengthOfNorm(d.Norm)
 		if err != nil {
-			return err
+			return ps, fmt.Errorf("term %q of %s: %w", term, field, err)
 		}
-		ps = ps[:0]
-		for {
-			d, err := tfr.Next(&tfd)
-			if err != nil {
-				tfr.Close()
-				return err
-			}
-			if d == nil {
-				break
-			}
-			n, ok := w.num[string(d.ID)]
-			if !ok {
-				tfr.Close()
-				return fmt.Errorf("term %q of %s: a document the index does not list", t, field)
-			}
-			length, err := lengthOfNorm(d.Norm)
-			if err != nil {
-				tfr.Close()
-				return fmt.Errorf("term %q of %s: %w", t, field, err)
-			}
-			ps = append(ps, posting{n, uint32(d.Freq), length})
-		}
-		df := tfr.Count()
-		if err := tfr.Close(); err != nil {
-			return err
-		}
-		if df != uint64(len(ps)) {
-			return fmt.Errorf("term %q of %s: bleve counts %d documents and lists %d", t, field, df, len(ps))
-		}
-		if len(ps) == 0 {
-			continue
-		}
-		e := terms[t]
-		if e == nil {
-			e = &termEntry{term: t}
-			terms[t] = e
-		}
-		e.mask |= 1 << f
-		e.df[f] = uint32(len(ps))
-		e.postings[f] = encodePostings(ps)
+		ps = append(ps, posting{n, uint32(d.Freq), length})
 	}
-	return nil
+	if df := tfr.Count(); df != uint64(len(ps)) {
+		return ps, fmt.Errorf("term %q of %s: bleve counts %d documents and lists %d", term, field, df, len(ps))
+	}
+	return ps, nil
 }
 
 // lengthOfNorm recovers the length of a field from bleve's norm, float32(1/√length).
@@ -710,7 +793,7 @@ func (w *bundleWriter) records() error {
 		if err != nil {
 			return err
 		}
-		w.rows[i] = row
+		w.rows[i] = w.rowMem.Bytes(row)
 		group = append(group, row)
 		if len(group) == recordsPerFile {
 			flush(i / recordsPerFile)

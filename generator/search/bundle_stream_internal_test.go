@@ -1,8 +1,12 @@
 package search
 
 import (
+	"crypto/sha256"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/pspm-dev/pspm/generator/internal/deflate"
 )
 
 // The bundle's files are emitted as they are made and compressed, in order, rather than
@@ -50,5 +54,37 @@ func TestBundleFilesAreEmittedAsTheyAreMade(t *testing.T) {
 	}
 	if emitted < 2*maxQueuedFiles || firstQueued > maxQueuedFiles+1 {
 		t.Errorf("the first of %d files was emitted once %d were made: want it emitted before %d more wait behind it", emitted, firstQueued, maxQueuedFiles)
+	}
+}
+
+// TestBundleFilesWaitPastTheirBytes: past maxQueuedBytes of files waiting to be
+// compressed and emitted, file waits for the first of them, however few they are.
+func TestBundleFilesWaitPastTheirBytes(t *testing.T) {
+	was := maxQueuedBytes
+	maxQueuedBytes = 1000
+	t.Cleanup(func() { maxQueuedBytes = was })
+	var emitted []string
+	w := &bundleWriter{emit: func(name string, _ []byte) error { emitted = append(emitted, name); return nil }, hash: sha256.New(), next: &BundleCache{files: map[string]cachedFile{}}, jobs: make(chan *bundleFile, 8)}
+	w.file("1", make([]byte, 600)) // 600 bytes wait: file returns
+	second := make(chan struct{})
+	go func() {
+		w.file("2", make([]byte, 600)) // 1,200 bytes would wait: file waits for the first
+		close(second)
+	}()
+	first := <-w.jobs
+	select {
+	case <-second:
+		t.Fatal("a file was queued past the bytes that may wait")
+	case <-time.After(100 * time.Millisecond):
+	}
+	var enc deflate.Encoder
+	w.compress(first, &enc)
+	<-second
+	if len(emitted) != 1 || emitted[0] != "search/1" || w.queued != 600 {
+		t.Errorf("emitted %v, %d bytes waiting: want the first emitted and the second waiting", emitted, w.queued)
+	}
+	w.compress(<-w.jobs, &enc)
+	if err := w.flush(); err != nil || len(emitted) != 2 || w.queued != 0 {
+		t.Errorf("emitted %v, %d bytes waiting (%v)", emitted, w.queued, err)
 	}
 }

@@ -3,6 +3,7 @@ package search_test
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
 	"reflect"
 	"slices"
@@ -107,6 +108,79 @@ func TestUpdateBundleIsTheColdBundle(t *testing.T) {
 	if same == 0 || same == len(want) {
 		t.Errorf("%d of %d files unchanged: the change is not a small one", same, len(want))
 	}
+}
+
+// TestUpdateBundleToWritesTheCacheAsItGoes: the cache UpdateBundleTo writes while it
+// emits the files is the one UpdateBundle returns, encoded, whether the bundle is made
+// or taken whole from the previous cache; a later update from it is the cold bundle; and
+// a writer that fails part way stops being written to without failing the bundle.
+func TestUpdateBundleToWritesTheCacheAsItGoes(t *testing.T) {
+	_, docs := demoDocs(t)
+	x := memIndex(t, docs)
+	_, held, err := search.UpdateBundle(x, nil, "v1", func(string, []byte) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := held.Encode()
+	for _, prev := range []*search.BundleCache{nil, held} {
+		var kept bytes.Buffer
+		files := map[string][]byte{}
+		if _, err := search.UpdateBundleTo(x, prev, "v1", func(p string, data []byte) error { files[p] = data; return nil }, &kept); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(kept.Bytes(), want) {
+			t.Fatalf("with previous cache %v: the cache written as the files went (%d bytes) is not the one held and encoded (%d bytes)", prev != nil, kept.Len(), len(want))
+		}
+		if len(files) != len(bundleFiles(t, x)) {
+			t.Errorf("%d files emitted, the bundle has %d", len(files), len(bundleFiles(t, x)))
+		}
+	}
+	c, err := search.DecodeBundleCache(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := slices.Clone(docs)
+	next[0].Title += " con un titolo nuovo"
+	y := memIndex(t, next)
+	got := map[string][]byte{}
+	if _, err := search.UpdateBundleTo(y, c, "v1", func(p string, data []byte) error { got[p] = data; return nil }, nil); err != nil {
+		t.Fatal(err)
+	}
+	cold := bundleFiles(t, y)
+	if len(got) != len(cold) {
+		t.Fatalf("%d files, the cold bundle has %d", len(got), len(cold))
+	}
+	for p, data := range cold {
+		if !bytes.Equal(got[p], data) {
+			t.Errorf("%s differs from the cold bundle's", p)
+		}
+	}
+	broken := &failingWriter{after: len(want) / 2}
+	n := 0
+	if _, err := search.UpdateBundleTo(y, nil, "v1", func(string, []byte) error { n++; return nil }, broken); err != nil {
+		t.Fatalf("a cache that cannot be written failed the bundle: %v", err)
+	}
+	if n != len(cold) || broken.failed == 0 || broken.calls != broken.failed {
+		t.Errorf("%d files emitted of %d; the cache was written %d times after it failed", n, len(cold), broken.calls-broken.failed)
+	}
+}
+
+// failingWriter takes after bytes, then fails every write.
+type failingWriter struct {
+	after, n      int
+	calls, failed int
+}
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	w.calls++
+	if w.n+len(p) > w.after {
+		if w.failed == 0 {
+			w.failed = w.calls
+		}
+		return 0, errors.New("disk full")
+	}
+	w.n += len(p)
+	return len(p), nil
 }
 
 // FuzzSearchCaches feeds the decoders of the text and bundle caches arbitrary bytes, and
