@@ -131,3 +131,35 @@ func InputsHeldAfterEachLanguage() (held func() (counts []map[string]int, shared
 			afterLanguage = nil
 		}
 }
+
+// PackCardsAbove sets how many cards a language may have for their HTML to be held as
+// it is, until undo; cardsPacked then reports, for each language of the next renders in
+// their order, how many of its cards were made and how many held compressed.
+func PackCardsAbove(n int) (cardsPacked func() [][2]int, undo func()) {
+	was := packCardsAbove
+	packCardsAbove = n
+	var mu sync.Mutex
+	var counts [][2]int
+	afterLanguage = func(r *renderer) {
+		mu.Lock()
+		defer mu.Unlock()
+		var c [2]int
+		for i := range r.cards.slots {
+			if card := r.cards.slots[i].card; card != nil && card.html != "" {
+				c[0]++
+				if card.pack != nil {
+					c[1]++
+				}
+			}
+		}
+		counts = append(counts, c)
+	}
+	return func() [][2]int {
+			mu.Lock()
+			defer mu.Unlock()
+			return slices.Clone(counts)
+		}, func() {
+			packCardsAbove = was
+			afterLanguage = nil
+		}
+}

@@ -242,3 +242,52 @@ func TestTheArchiveLetsGoOfTheCompressedDatasets(t *testing.T) {
 		}
 	}
 }
+
+// TestALargeSitesCardsAreHeldCompressed: past packCardsAbove cards, a language's cards
+// are held compressed (all but the first, which make the dictionary of the others) and
+// every page shows them as they are: the same bytes as a render that holds them whole.
+func TestALargeSitesCardsAreHeldCompressed(t *testing.T) {
+	fsys := demo.Site()
+	res, chain := inspect(t, fsys)
+	o := render.Options{Site: res.Site, Config: res.Config, Theme: chain, Source: fsys, Markdown: markdown.New(), Version: "test",
+		Generator: []byte("test")}
+	for _, pages := range []render.PageCache{nil, keepNone{}} {
+		o.Pages = pages
+		plain := output.NewMem()
+		whole, undo := render.PackCardsAbove(1 << 30)
+		if err := render.Render(o, plain); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range whole() {
+			if c[1] != 0 {
+				t.Fatalf("cards held compressed on a small site: %v", whole())
+			}
+		}
+		undo()
+		packed, undo := render.PackCardsAbove(0)
+		out := output.NewMem()
+		err := render.Render(o, out)
+		counts := packed()
+		undo()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(counts) != len(res.Config.Languages) {
+			t.Fatalf("%d languages reported, want %d", len(counts), len(res.Config.Languages))
+		}
+		for i, c := range counts {
+			if c[0] < 40 || c[1] < c[0]-16 {
+				t.Errorf("language %d: %d of %d cards held compressed: want all but the 16 of the dictionary, of at least 40", i, c[1], c[0])
+			}
+		}
+		a, b := out.Files(), plain.Files()
+		if len(a) != len(b) || len(a) < 500 {
+			t.Fatalf("%d files with the cards compressed, %d without", len(a), len(b))
+		}
+		for name, data := range b {
+			if !bytes.Equal(data, a[name]) {
+				t.Errorf("%s differs with the cards compressed", name)
+			}
+		}
+	}
+}

@@ -208,11 +208,11 @@ func (r *renderer) cardHTML(c *Card) {
 	if t := r.tmpl["home"]; t != nil && t.Lookup("card") != nil { // a theme without a card template renders its lists its own way
 		cp := *c
 		cp.later = nil // a card template that shows .HTML sees it empty, and does not wait for itself
-		h, err := r.renderCard(t, &cp)
+		h, pack, err := r.renderCard(t, &cp)
 		if err != nil {
 			r.cardErr.CompareAndSwap(nil, &err)
 		}
-		c.html = h
+		c.html, c.pack = h, pack
 	}
 }
 
@@ -244,7 +244,7 @@ func (r *renderer) cardFailed() error {
 	if err := r.cardErr.Load(); err != nil {
 		return fmt.Errorf("template card: %w", *err)
 	}
-	return nil
+	return r.cardPack.failed()
 }
 
 // planCard is the card of a plan item of kind k: what every kind shows, and its own fields.

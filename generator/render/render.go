@@ -111,6 +111,7 @@ type renderer struct {
 	view      *SiteView
 	cards     *cardSet
 	cardMem   *offheap.Arena           // the HTML of the cards, let go of with the language (nil: on the heap)
+	cardPack  *cardPacker              // on a large site, compresses the cards' HTML (nil: held as it is)
 	cardErr   atomic.Pointer[error]    // the first error of the card template (cardFailed)
 	votes     map[*site.Body]*voteRows // on the first language's renderer: see voteBytes
 	votesOnce sync.Once
@@ -255,6 +256,8 @@ func Render(o Options, w output.Writer) error {
 		// holds one (a view holds its cards until its page is written; a language's
 		// cards are never another's). At 100,000 proposals a language's cards are 165 MB.
 		r.cardMem.Free()
+		r.cardPack.close()
+		r.cardPack = nil
 		if i > 0 {
 			r.html, r.ans = nil, nil
 		}
@@ -383,6 +386,9 @@ func (r *renderer) prepareViews(i int) ([]task, error) {
 	r.renderVersionTexts()
 	r.view = r.siteView()
 	r.cards = r.allCards() // before the versions: the plan links the proposals of its actions by title
+	if r.memo == nil && len(r.cards.srcs) > packCardsAbove {
+		r.cardPack = &cardPacker{}
+	}
 	r.prepareVersions()
 	r.prefill = r.makePrefills()
 	r.newLinks = r.forgeNew()
@@ -1015,14 +1021,20 @@ func (r *renderer) textLang(it *site.Item) string {
 }
 
 // renderCard executes the card template t on c, or takes the card from the memo of
-// pspm serve.
-func (r *renderer) renderCard(t *template.Template, c *Card) (template.HTML, error) {
+// pspm serve. On a large site the HTML is compressed by the packer returned.
+func (r *renderer) renderCard(t *template.Template, c *Card) (template.HTML, *cardPacker, error) {
 	if r.memo != nil {
-		return r.memo.card(r.lang, r.epoch, t, c)
+		h, err := r.memo.card(r.lang, r.epoch, t, c)
+		return h, nil, err
 	}
 	var b bytes.Buffer
 	err := t.ExecuteTemplate(&b, "card", c)
-	return template.HTML(r.cardMem.String(b.Bytes())), err
+	if r.cardPack != nil && err == nil {
+		if z, ok := r.cardPack.pack(b.Bytes()); ok {
+			return template.HTML(r.cardMem.String(z)), r.cardPack, nil
+		}
+	}
+	return template.HTML(r.cardMem.String(b.Bytes())), nil, err
 }
 
 // link turns a site path (/proposals/x/) into the link to that page in the page

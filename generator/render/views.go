@@ -192,9 +192,10 @@ type Card struct {
 	// its phase's threshold and waits for an official answer ("" otherwise).
 	Supports  int
 	Threshold string
-	// html is the card rendered by the theme's "card" template (HTML); later, when set,
-	// renders it the first time a page asks for it.
+	// html is the card rendered by the theme's "card" template (HTML), compressed by
+	// pack when set; later, when set, renders it the first time a page asks for it.
 	html  template.HTML
+	pack  *cardPacker
 	later *cardLater
 }
 
@@ -205,6 +206,9 @@ type Card struct {
 func (c *Card) HTML() template.HTML {
 	if l := c.later; l != nil {
 		l.once.Do(func() { l.r.cardHTML(c) })
+	}
+	if c.pack != nil {
+		return template.HTML(c.pack.unpack(string(c.html)))
 	}
 	return c.html
 }
