@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/binary"
 	"errors"
 	"runtime"
 	"sync"
@@ -51,7 +52,8 @@ func (p *cardPacker) pack(h []byte) ([]byte, bool) {
 	if p.enc == nil {
 		return nil, false
 	}
-	return p.enc.EncodeAll(h, make([]byte, 0, len(h)/4)), true
+	z := binary.AppendUvarint(make([]byte, 0, len(h)/4), uint64(len(h)))
+	return p.enc.EncodeAll(h, z), true
 }
 
 // learn adds h to the dictionary while it is being made, and reports whether the
@@ -67,8 +69,11 @@ func (p *cardPacker) learn(h []byte) bool {
 		return false
 	}
 	n := runtime.GOMAXPROCS(0)
+	// A window of 128 KiB rather than the level's 4 MiB: a card is a few kilobytes, and
+	// each of the n encoders holds a window's history (16 MB in all with the default).
 	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(n),
-		zstd.WithEncoderCRC(false), zstd.WithLowerEncoderMem(true), zstd.WithEncoderDictRaw(1, p.dict))
+		zstd.WithWindowSize(128<<10), zstd.WithEncoderCRC(false), zstd.WithLowerEncoderMem(true),
+		zstd.WithEncoderDictRaw(1, p.dict))
 	if err == nil {
 		p.dec, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(n), zstd.IgnoreChecksum(true),
 			zstd.WithDecoderMaxMemory(maxCard), zstd.WithDecoderDictRaw(1, p.dict))
@@ -81,10 +86,22 @@ func (p *cardPacker) learn(h []byte) bool {
 	return false
 }
 
-// unpack is the card that pack compressed into z. An error is kept, for the render
-// to fail with (failed), and gives an empty card.
+// unpack is the card that pack compressed into z (its length, then the frame), made
+// in one allocation of its size: every list that shows the card decompresses it. An
+// error is kept, for the render to fail with (failed), and gives an empty card.
 func (p *cardPacker) unpack(z string) string {
-	b, err := p.dec.DecodeAll(unsafe.Slice(unsafe.StringData(z), len(z)), nil)
+	zb := unsafe.Slice(unsafe.StringData(z), len(z))
+	n, k := binary.Uvarint(zb)
+	var b []byte
+	var err error
+	if k <= 0 || n > maxCard {
+		err = errors.New("no length")
+	} else {
+		b, err = p.dec.DecodeAll(zb[k:], make([]byte, 0, n))
+	}
+	if err == nil && uint64(len(b)) != n {
+		err = errors.New("not the length it was")
+	}
 	if err != nil {
 		err = errors.Join(errors.New("internal error: a card held compressed cannot be read back"), err)
 		p.err.CompareAndSwap(nil, &err)
