@@ -236,7 +236,7 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	if err == nil && !errs.HasErrors() && !o.check {
 		// The build record comes last: it lists every other file.
 		var data []byte
-		if data, err = newRecord(o, cfg, s).finish(rec.files); err == nil {
+		if data, err = newRecord(o, cfg, s).finish(rec.files()); err == nil {
 			res.Record = data
 			err = counter.WriteFile(RecordFile, data)
 		}

@@ -3,6 +3,7 @@ package generator_test
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -76,5 +77,28 @@ func TestACacheWrittenInPiecesIsKeptAsAWholeOne(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(filepath.Dir(full), ".*tmp-*"))
 	if len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// TestTheRecordKeepsItsFilesInBlocks: the files a build writes are recorded in blocks of
+// a fixed size, never copied to grow, and given back in the order they were written.
+func TestTheRecordKeepsItsFilesInBlocks(t *testing.T) {
+	const n = 10000
+	names, blocks := generator.RecordFiles(n)
+	if len(names) != n {
+		t.Fatalf("%d files given back, %d recorded", len(names), n)
+	}
+	for i, name := range names {
+		if name != strconv.Itoa(i) {
+			t.Fatalf("file %d given back as %s", i, name)
+		}
+	}
+	if len(blocks) < 2 {
+		t.Fatalf("%d blocks for %d files", len(blocks), n)
+	}
+	for i, b := range blocks {
+		if b[1] != blocks[0][1] || (i < len(blocks)-1 && b[0] != b[1]) {
+			t.Errorf("block %d holds %d of %d (the first's capacity %d): grown, or not filled", i, b[0], b[1], blocks[0][1])
+		}
 	}
 }

@@ -75,8 +75,9 @@
 //	search   the static search bundle exported from the index; a file      (generator/search)
 //	bundle   whose bytes are those of the last build's bundle
 //	         (.pspm/cache/bundle.bin) is not compressed again
-//	         (search.UpdateBundle); the others are compressed on every core
-//	         as they are made (internal/deflate); exported while the pages
+//	         (search.UpdateBundleTo); the others are compressed on every core
+//	         as they are made (internal/deflate), and the next build's cache
+//	         is written as they are emitted; exported while the pages
 //	         render (up to 20,000 proposals and practices; before them on a
 //	         larger site) and kept until the pages are written
 //	render   pages (html/template, run by pspm's copy in                (generator/render,
@@ -186,7 +187,11 @@
 // cost their size rather than three times it, and a language's cards' HTML in an arena
 // there that it gives back once the language's pages are written, as it gives back the
 // compressed datasets once the archive is made; what it holds there counts against the
-// floor. The render lets go of what the end of a build no longer reads: the list of a
+// floor. Above 20,000 cards a language's cards' HTML is held compressed (zstd, the first
+// 16 cards rendered as the dictionary) and decompressed by each list that shows it. The
+// search bundle holds one term's postings at a time (the fields' dictionaries merged as
+// bleve lists them), at most 16 MB of files waiting to be compressed, and none of its
+// compressed files: the next build's cache is written as they are emitted. The render lets go of what the end of a build no longer reads: the list of a
 // language's tasks as they are taken, the input encodings once the last language read
 // them, and holds at most 8 MB of files waiting for the writers. Above 20,000 proposals and
 // practices the load holds their texts compressed (site.Item.PackText: the same content

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"github.com/pspm-dev/pspm/generator/diag"
+	"strconv"
 	"time"
 
 	"github.com/pspm-dev/pspm/generator/output"
@@ -78,4 +79,23 @@ func KeepCacheInPieces(dir, name string, old []byte, pieces []string, whole bool
 	}
 	w.finish(whole, "lost", &errs)
 	return errs
+}
+
+// RecordFiles records n files named by their number through a recorder writing to
+// memory, and returns the names it gives back, in order, and each of its blocks'
+// length and capacity.
+func RecordFiles(n int) (names []string, blocks [][2]int) {
+	r := &recorder{w: output.NewMem()}
+	for i := range n {
+		if err := r.WriteFile(strconv.Itoa(i), []byte{byte(i)}); err != nil {
+			panic(err)
+		}
+	}
+	for _, f := range r.files() {
+		names = append(names, f.path)
+	}
+	for _, b := range r.blocks {
+		blocks = append(blocks, [2]int{len(b), cap(b)})
+	}
+	return names, blocks
 }

@@ -341,10 +341,7 @@ func (k *pageKeeper) save(errs *diag.List) {
 	}
 	k.fps = nil
 	c := &pageCacheFile{dest: k.dest, pages: make(map[string]pageEntry, n)}
-	k.rec.mu.Lock()
-	files := k.rec.files
-	k.rec.mu.Unlock()
-	for _, f := range files {
+	for _, f := range k.rec.files() {
 		p, ok := fps[f.path]
 		if !ok {
 			continue
