@@ -249,7 +249,7 @@ func renderListItem(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.
 // RenderAnchored renders src as Render does, and also with its paragraphs' anchors: for
 // the texts of plan items and proposals, whose paragraphs readers comment on.
 func (r *Renderer) RenderAnchored(src []byte) Anchored {
-	src = bytes.ReplaceAll(src, []byte{0}, []byte("\uFFFD"))
+	src = withoutNUL(src)
 	var list []Paragraph
 	buf := r.bufs.Get().(*bytes.Buffer)
 	defer func() { buf.Reset(); r.bufs.Put(buf) }()
@@ -310,7 +310,7 @@ func (r *Renderer) RenderAnchored(src []byte) Anchored {
 // Paragraphs lists the anchored paragraphs of src without rendering it (no offsets):
 // the paragraphs of an older version of a text, to find where a comment's paragraph went.
 func (r *Renderer) Paragraphs(src []byte) []Paragraph {
-	src = bytes.ReplaceAll(src, []byte{0}, []byte("\uFFFD"))
+	src = withoutNUL(src)
 	var list []Paragraph
 	ctx := parser.NewContext(parser.WithIDs(newIDs()))
 	ctx.Set(anchorsKey, &list)
