@@ -46,6 +46,9 @@ type cardPacker struct {
 // pack is h compressed, and true; or false while the dictionary is being made of the
 // first cards (h is then held as it is), or when the compressor could not be made.
 func (p *cardPacker) pack(h []byte) ([]byte, bool) {
+	if len(h) > maxCard { // held as it is: unpack would refuse it
+		return nil, false
+	}
 	if !p.ready.Load() && !p.learn(h) {
 		return nil, false
 	}

@@ -36,6 +36,9 @@ func TestCardPackerGivesBackEachCard(t *testing.T) {
 	if err := p.failed(); err != nil {
 		t.Fatal(err)
 	}
+	if _, ok := p.pack(make([]byte, maxCard+1)); ok {
+		t.Error("a card larger than unpack gives back was compressed")
+	}
 	for _, bad := range []string{"", "\x05", packed[0][:len(packed[0])/2], "\x01" + packed[0][1:], packed[0] + "x"} {
 		if got := p.unpack(bad); got != "" {
 			t.Errorf("%q read back as %q", bad, got)
