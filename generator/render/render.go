@@ -30,6 +30,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/diag"
 	"github.com/pspm-dev/pspm/generator/internal/deflate"
 	"github.com/pspm-dev/pspm/generator/internal/parallel"
+	"github.com/pspm-dev/pspm/generator/internal/pathkey"
 	"github.com/pspm-dev/pspm/generator/markdown"
 	"github.com/pspm-dev/pspm/generator/offheap"
 	"github.com/pspm-dev/pspm/generator/output"
@@ -281,16 +282,18 @@ type claimant struct{ kind, url, src string }
 
 // claims are the output paths taken so far, each with what takes it: a build holds one
 // for every file of every language (570,000 at 100,000 proposals), so a path keeps one
-// byte, the index of its page kind, and only an attachment its source.
+// byte, the index of its page kind, and only an attachment its source. A path is held by
+// its key, not its string: the paths' strings were tens of MB of the heap at the end of a
+// large site's render, where a build's memory peaks.
 type claims struct {
-	paths map[string]uint8  // path → 1 + the index of its page's kind in kinds; 0: another file
-	kinds []string          // the page kinds met
-	srcs  map[string]string // path → the attachment published there
-	index map[string]uint8  // kind → 1 + its index in kinds
+	paths map[pathkey.Key]uint8 // path's key → 1 + the index of its page's kind in kinds; 0: another file
+	kinds []string              // the page kinds met
+	srcs  map[string]string     // path → the attachment published there
+	index map[string]uint8      // kind → 1 + its index in kinds
 }
 
 func newClaims() *claims {
-	return &claims{paths: map[string]uint8{}, srcs: map[string]string{}, index: map[string]uint8{}}
+	return &claims{paths: map[pathkey.Key]uint8{}, srcs: map[string]string{}, index: map[string]uint8{}}
 }
 
 // of is what takes path, which claimed holds.
@@ -298,7 +301,7 @@ func (c *claims) of(path string) claimant {
 	if src, ok := c.srcs[path]; ok {
 		return claimant{src: src}
 	}
-	k := c.paths[path]
+	k := c.paths[pathkey.Of(path)]
 	if k == 0 {
 		return claimant{}
 	}
@@ -314,7 +317,8 @@ func (c *claims) of(path string) claimant {
 func claim(claimed *claims, tasks []task) error {
 	for i := range tasks {
 		t := &tasks[i]
-		if _, dup := claimed.paths[t.path]; dup {
+		key := pathkey.Of(t.path)
+		if _, dup := claimed.paths[key]; dup {
 			return clash(t.path, claimed.of(t.path), claimant{kind: t.kind, url: t.url, src: t.src})
 		}
 		k := uint8(0)
@@ -331,7 +335,7 @@ func claim(claimed *claims, tasks []task) error {
 				claimed.index[t.kind] = k
 			}
 		}
-		claimed.paths[t.path] = k
+		claimed.paths[key] = k
 	}
 	return nil
 }
