@@ -171,6 +171,11 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	}
 	counter := &countingWriter{w: w}
 	rec := &recorder{w: counter}
+	defer func() {
+		if res.pages == nil { // a page cache is saved after the commit, from the record: it closes it
+			rec.close()
+		}
+	}()
 	md := markdown.New()
 	var summaries search.Summaries // of the texts the search stage parsed, for the pages
 	if !o.check {
@@ -236,7 +241,11 @@ func Build(o Options, w output.Writer) (*Result, error) {
 	if err == nil && !errs.HasErrors() && !o.check {
 		// The build record comes last: it lists every other file.
 		var data []byte
-		if data, err = newRecord(o, cfg, s).finish(rec.files()); err == nil {
+		var files []recorded
+		if files, err = rec.files(); err == nil {
+			data, err = newRecord(o, cfg, s).finish(files)
+		}
+		if err == nil {
 			res.Record = data
 			err = counter.WriteFile(RecordFile, data)
 		}
@@ -402,6 +411,9 @@ func BuildDir(o Options, dest string) (*Result, error) {
 	}
 	o.dest = dest
 	res, err := Build(o, out)
+	if res != nil && res.pages != nil {
+		defer res.pages.close()
+	}
 	if err != nil {
 		_ = out.Abort()
 		return res, err

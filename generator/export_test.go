@@ -82,20 +82,41 @@ func KeepCacheInPieces(dir, name string, old []byte, pieces []string, whole bool
 }
 
 // RecordFiles records n files named by their number through a recorder writing to
-// memory, and returns the names it gives back, in order, and each of its blocks'
-// length and capacity.
-func RecordFiles(n int) (names []string, blocks [][2]int) {
+// memory, with records past spill in memory written to a temporary file (0: the default),
+// and returns the entries it gives back, in order, each of its blocks in memory's length
+// and capacity, and how many records went to the file.
+func RecordFiles(n, spill int) (entries []RecordEntry, blocks [][2]int, spilled int) {
+	if spill > 0 {
+		defer func(was int) { spillAbove = was }(spillAbove)
+		spillAbove = spill
+	}
 	r := &recorder{w: output.NewMem()}
+	defer r.close()
 	for i := range n {
-		if err := r.WriteFile(strconv.Itoa(i), []byte{byte(i)}); err != nil {
+		if err := r.WriteFile(strconv.Itoa(i), []byte(strconv.Itoa(i%1000))); err != nil {
 			panic(err)
 		}
 	}
-	for _, f := range r.files() {
-		names = append(names, f.path)
+	files, err := r.files()
+	if err != nil {
+		panic(err)
 	}
-	for _, b := range r.blocks {
+	for _, f := range files {
+		entries = append(entries, f.entry())
+	}
+	for _, b := range r.log.blocks {
 		blocks = append(blocks, [2]int{len(b), cap(b)})
 	}
-	return names, blocks
+	return entries, blocks, r.log.spilled
 }
+
+// SpillRecordsAbove sets how many records a record log keeps in memory, and how many a
+// block holds, until the function it returns sets them back.
+func SpillRecordsAbove(n, block int) (restore func()) {
+	was, wasBlock := spillAbove, recordBlock
+	spillAbove, recordBlock = n, block
+	return func() { spillAbove, recordBlock = was, wasBlock }
+}
+
+// RecordSpills is how many times record logs wrote their blocks to a temporary file.
+func RecordSpills() int64 { return spills.Load() }

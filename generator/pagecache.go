@@ -1,8 +1,10 @@
 package generator
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -197,11 +199,12 @@ type pageKeeper struct {
 	sameDest bool
 	rec      *recorder
 	mu       sync.Mutex
-	// fps: this build's pages and their fingerprints, in the order they were met, in
-	// blocks of fpBlock; save makes the map once the pages are written. A map grown as
-	// the pages came held 70 MB at the end of the render of 100,000 proposals' 516,000
-	// pages and feeds, when the build's live heap is at its largest.
-	fps      [][]pageFP
+	// fps: this build's pages and their fingerprints, in the order they were met, in a
+	// record log (past spillAbove pages, in a temporary file); save makes the map once
+	// the pages are written. A map grown as the pages came held 70 MB at the end of the
+	// render of 100,000 proposals' 516,000 pages and feeds, when the build's live heap is
+	// at its largest.
+	fps      recordLog[pageFP]
 	kept     atomic.Int64
 	rendered atomic.Int64
 }
@@ -216,8 +219,34 @@ type pageFP struct {
 	mtime int64
 }
 
-// fpBlock is how many pages a block of pageKeeper.fps holds (a block is 224 KiB).
-const fpBlock = 4096
+// putPageFP appends p's encoding to b.
+func putPageFP(b []byte, p *pageFP) []byte {
+	b = putString(b, p.name)
+	b = append(b, p.fp[:]...)
+	return binary.AppendVarint(b, p.mtime)
+}
+
+// getPageFP reads a page putPageFP wrote.
+func getPageFP(r *bufio.Reader) (p pageFP, err error) {
+	if p.name, err = getString(r); err != nil {
+		return p, err
+	}
+	if _, err = io.ReadFull(r, p.fp[:]); err != nil {
+		return p, err
+	}
+	p.mtime, err = binary.ReadVarint(r)
+	return p, err
+}
+
+// close lets go of the pages met and of the files recorded, and of their temporary files.
+func (k *pageKeeper) close() {
+	k.mu.Lock()
+	k.fps.close()
+	k.mu.Unlock()
+	if k.rec != nil {
+		k.rec.close()
+	}
+}
 
 // readPageCacheAside starts reading the page cache of the site folder dir, on the side:
 // the function returned waits for it, and gives nil for a cache that is absent or cannot
@@ -247,6 +276,7 @@ func newPageKeeper(dir, dest string, prev *pageCacheFile, errs *diag.List) *page
 		return nil
 	}
 	k := &pageKeeper{dir: dir, dest: abs, prev: prev}
+	k.fps.put, k.fps.get = putPageFP, getPageFP
 	if k.prev != nil && committedCache(dir) {
 		k.prev = nil
 		errs.Warn(diag.Pos{File: PageCache}, "the page cache is committed in the repository, so it is not used: anyone could have written it; every page is rendered instead (remove it from Git: git rm -r --cached .pspm)")
@@ -263,11 +293,7 @@ func (k *pageKeeper) Keep(name string, fp render.Fingerprint) bool {
 			mtime = 0
 		}
 		k.mu.Lock()
-		if n := len(k.fps); n == 0 || len(k.fps[n-1]) == fpBlock {
-			k.fps = append(k.fps, make([]pageFP, 0, fpBlock))
-		}
-		last := &k.fps[len(k.fps)-1]
-		*last = append(*last, pageFP{name, fp, mtime})
+		k.fps.add(pageFP{name, fp, mtime})
 		k.mu.Unlock()
 	}
 	if kept {
@@ -329,19 +355,25 @@ func (k *pageKeeper) unchanged(name string, e pageEntry) (mtime int64, ok bool) 
 // the build did not touch it: after one vote, asking again for the 54,000 files of the
 // 10,000-proposal site was most of the write stage).
 func (k *pageKeeper) save(errs *diag.List) {
-	n := 0
-	for _, b := range k.fps {
-		n += len(b)
-	}
+	k.mu.Lock()
+	n := k.fps.len()
 	fps := make(map[string]pageFP, n)
-	for _, b := range k.fps {
-		for _, p := range b {
-			fps[p.name] = p // a page met twice (it cannot be: its path is claimed once) would keep its last
-		}
+	err := k.fps.each(func(p *pageFP) {
+		fps[p.name] = *p // a page met twice (it cannot be: its path is claimed once) would keep its last
+	})
+	k.fps.close()
+	k.mu.Unlock()
+	var files []recorded
+	if err == nil {
+		files, err = k.rec.files()
 	}
-	k.fps = nil
+	k.rec.close()
+	if err != nil {
+		errs.Warn(diag.Pos{File: PageCache}, "cannot keep the page cache (%v): the next build renders every page", err)
+		return
+	}
 	c := &pageCacheFile{dest: k.dest, pages: make(map[string]pageEntry, n)}
-	for _, f := range k.rec.files() {
+	for _, f := range files {
 		p, ok := fps[f.path]
 		if !ok {
 			continue
@@ -359,7 +391,7 @@ func (k *pageKeeper) save(errs *diag.List) {
 		e.mtime = fi.ModTime().UnixNano()
 		c.pages[f.path] = e
 	}
-	err := output.WriteCache(k.dir, PageCache, c.encode())
+	err = output.WriteCache(k.dir, PageCache, c.encode())
 	if err == nil {
 		err = ignoreCache(k.dir)
 	}

@@ -1,9 +1,11 @@
 package generator
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
 	"strconv"
 
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -117,32 +119,28 @@ func thisGenerator() RecordGenerator {
 	return g
 }
 
-// recorder passes every file to w and keeps its size and SHA-256 for the record, in
-// blocks of recordBlock: one slice grown as the files came was copied whole at each
-// growth, both copies live (32 MB and more at 570,000 files, while the render's heap is
-// at its largest).
+// recorder passes every file to w and keeps its size and SHA-256 for the record, in a
+// record log (past spillAbove files, in a temporary file until the record is made).
 type recorder struct {
-	w      output.Writer
-	mu     sync.Mutex
-	blocks [][]recorded
+	w   output.Writer
+	mu  sync.Mutex
+	log recordLog[recorded]
 }
 
-// recordBlock is how many files a block of recorder.blocks holds (224 KiB).
-const recordBlock = 4096
-
 // files is every file recorded, in the order they were.
-func (r *recorder) files() []recorded {
+func (r *recorder) files() ([]recorded, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	n := 0
-	for _, b := range r.blocks {
-		n += len(b)
-	}
-	all := make([]recorded, 0, n)
-	for _, b := range r.blocks {
-		all = append(all, b...)
-	}
-	return all
+	all := make([]recorded, 0, r.log.len())
+	err := r.log.each(func(f *recorded) { all = append(all, *f) })
+	return all, err
+}
+
+// close lets go of the files recorded.
+func (r *recorder) close() {
+	r.mu.Lock()
+	r.log.close()
+	r.mu.Unlock()
 }
 
 // recorded is a file the build wrote or kept: its path, size and SHA-256, as bytes (a
@@ -182,12 +180,30 @@ func (r *recorder) WriteStream(name string, write func(io.Writer) error) error {
 
 func (r *recorder) add(name string, size int64, sum [sha256.Size]byte) {
 	r.mu.Lock()
-	if n := len(r.blocks); n == 0 || len(r.blocks[n-1]) == recordBlock {
-		r.blocks = append(r.blocks, make([]recorded, 0, recordBlock))
+	if r.log.put == nil {
+		r.log.put, r.log.get = putRecorded, getRecorded
 	}
-	last := &r.blocks[len(r.blocks)-1]
-	*last = append(*last, recorded{path: name, size: size, sum: sum})
+	r.log.add(recorded{path: name, size: size, sum: sum})
 	r.mu.Unlock()
+}
+
+// putRecorded appends f's encoding to b.
+func putRecorded(b []byte, f *recorded) []byte {
+	b = putString(b, f.path)
+	b = binary.AppendVarint(b, f.size)
+	return append(b, f.sum[:]...)
+}
+
+// getRecorded reads a file putRecorded wrote.
+func getRecorded(r *bufio.Reader) (f recorded, err error) {
+	if f.path, err = getString(r); err != nil {
+		return f, err
+	}
+	if f.size, err = binary.ReadVarint(r); err != nil {
+		return f, err
+	}
+	_, err = io.ReadFull(r, f.sum[:])
+	return f, err
 }
 
 // hashCounter hashes and counts the bytes written to it.
