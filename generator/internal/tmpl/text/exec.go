@@ -40,6 +40,12 @@ type state struct {
 	node  parse.Node // current node, for errors
 	vars  []variable // push-down stack of variable values.
 	depth int        // the height of the stack of executing templates.
+
+	// buf points to the buffer the execution writes escaped values through (see
+	// stream.go), taken on first use: ownBuf, in the state Execute made, which the
+	// states of the templates it invokes share.
+	buf    **[]byte
+	ownBuf *[]byte
 }
 
 // variable holds the dynamic value of a variable such as $, $x etc.
@@ -221,6 +227,8 @@ func (t *Template) execute(wr io.Writer, data any) (err error) {
 		wr:   wr,
 		vars: []variable{{"$", value}},
 	}
+	state.buf = &state.ownBuf
+	defer releaseScratch(state.buf)
 	if t.Tree == nil || t.Root == nil {
 		state.errorf("%q is an incomplete or empty template", t.Name())
 	}
@@ -267,6 +275,9 @@ func (s *state) walk(dot reflect.Value, node parse.Node) {
 	case *parse.ActionNode:
 		// Do not pop variables so they persist until next end.
 		// Also, if the action declares variables, don't print the result.
+		if len(node.Pipe.Decl) == 0 && s.streamAction(dot, node) {
+			return
+		}
 		val := s.evalPipeline(dot, node.Pipe)
 		if len(node.Pipe.Decl) == 0 {
 			s.printValue(node, val)
@@ -771,6 +782,7 @@ var (
 	errorType        = reflect.TypeFor[error]()
 	fmtStringerType  = reflect.TypeFor[fmt.Stringer]()
 	reflectValueType = reflect.TypeFor[reflect.Value]()
+	stringType       = reflect.TypeFor[string]()
 )
 
 // evalCall executes a function or method call. If it's a method, fun already has the receiver bound, so
@@ -1107,6 +1119,10 @@ func indirectInterface(v reflect.Value) reflect.Value {
 // the template.
 func (s *state) printValue(n parse.Node, v reflect.Value) {
 	s.at(n)
+	if v.Kind() == reflect.String && v.Type() == stringType && v.CanInterface() && !streamingOff.Load() {
+		s.printString(v.String())
+		return
+	}
 	iface, ok := printableValue(v)
 	if !ok {
 		s.errorf("can't print %s of type %s", n, v.Type())
