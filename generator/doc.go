@@ -126,6 +126,9 @@
 //	         let go of as a worker takes it (and with it the views its
 //	         functions hold); the sitemap keeps each page's path and date,
 //	         and the check that no two files take one path one byte a path
+//	         (each path held by a 128-bit key, internal/pathkey, not its
+//	         string); the records of the files written and of the pages'
+//	         fingerprints go, past 65,536, to a temporary file (spill.go)
 //	write    into a temporary folder beside the destination: the whole     (generator/output)
 //	         site, swapped in at the end; or, over the previous output,
 //	         only the files whose bytes changed (a streamed file is
