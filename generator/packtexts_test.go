@@ -13,6 +13,7 @@ import (
 	"github.com/pspm-dev/pspm/generator/history"
 	"github.com/pspm-dev/pspm/generator/offheap"
 	"github.com/pspm-dev/pspm/generator/output"
+	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/synth"
 )
 
@@ -61,7 +62,7 @@ func TestPackedTextsBuildTheSameSite(t *testing.T) {
 	s, _ := content.Load(fsys, cfg)
 	packed := 0
 	for _, p := range s.Proposals {
-		if _, ok := p.HeldText(); ok {
+		if _, form := p.HeldText(); form == site.TextPacked {
 			packed++
 		}
 	}
@@ -75,8 +76,10 @@ func TestPackedTextsBuildTheSameSite(t *testing.T) {
 	sameFiles(t, "packed texts, in memory", mem.Files(), want)
 
 	dest := filepath.Join(t.TempDir(), "public")
-	offheap.Enable() // as pspm build: the compressed texts are held outside the heap
+	offheap.Enable() // as pspm build: the texts are held outside the heap, in a file
 	defer offheap.Disable()
+	site.FileTexts(true)
+	defer site.FileTexts(false)
 	for _, round := range []string{"into an empty folder", "over its previous output"} {
 		res, err := generator.BuildDir(generator.Options{Source: fsys, Dir: src}, dest)
 		if err != nil {
@@ -106,9 +109,10 @@ func TestPackedTextsBuildTheSameSite(t *testing.T) {
 	if stats.Read != 0 {
 		t.Errorf("read %d of %d files again instead of taking them from the content cache", stats.Read, stats.Files)
 	}
+	// Read back in a process that files its texts, they go to the file again.
 	for i, p := range stored.Proposals {
-		if held, ok := p.HeldText(); !ok || p.Text() != s.Proposals[i].Text() || held == p.Text() {
-			t.Fatalf("proposal %s from the content cache: packed %v, text %.40q", p.ID, ok, p.Text())
+		if held, form := p.HeldText(); form != site.TextFiled || p.Text() != s.Proposals[i].Text() || held == p.Text() {
+			t.Fatalf("proposal %s from the content cache: held as %d, text %.40q", p.ID, form, p.Text())
 		}
 	}
 }

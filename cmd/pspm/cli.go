@@ -157,6 +157,7 @@ func (g *globals) buildCmd() *cobra.Command {
 			start := time.Now()
 			defer memlimit.Soft(memlimit.Floor)()
 			offheap.Enable()
+			site.FileTexts(true)
 			if cpuProfile != "" {
 				stop, err := startCPUProfile(cpuProfile)
 				if err != nil {

@@ -2,6 +2,7 @@ package content
 
 import (
 	"crypto/sha256"
+	"encoding"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -88,8 +89,9 @@ func (c *compiler) funcs(t reflect.Type) *codecFuncs {
 }
 
 type encoder struct {
-	buf []byte
-	err error
+	buf     []byte
+	scratch []byte // what a type that stores itself appended last
+	err     error
 }
 
 func (e *encoder) uvarint(x uint64) { e.buf = binary.AppendUvarint(e.buf, x) }
@@ -179,6 +181,9 @@ func settable(v reflect.Value) reflect.Value {
 func (c *compiler) compile(t reflect.Type) (encodeFunc, decodeFunc) {
 	if t == timeType {
 		return encodeTime, decodeTime
+	}
+	if storesItself(t) {
+		return encodeBinary, decodeBinary
 	}
 	switch t.Kind() {
 	case reflect.Bool:
@@ -372,6 +377,48 @@ func (c *compiler) compile(t reflect.Type) (encodeFunc, decodeFunc) {
 		func(d *decoder, _ reflect.Value, _ int) { d.err = errCorrupt }
 }
 
+// storesItself says whether the encoding of a struct of type t is its own: a type that
+// appends it (encoding.BinaryAppender) and reads it back (encoding.BinaryUnmarshaler),
+// such as an item's text, which the model may hold in a temporary file of this process.
+func storesItself(t reflect.Type) bool {
+	p := reflect.PointerTo(t)
+	return t.Kind() == reflect.Struct && p.Implements(binaryAppender) && p.Implements(binaryUnmarshaler)
+}
+
+var (
+	binaryAppender    = reflect.TypeFor[encoding.BinaryAppender]()
+	binaryUnmarshaler = reflect.TypeFor[encoding.BinaryUnmarshaler]()
+)
+
+// encodeBinary writes what a type that stores itself appends, as a byte string.
+func encodeBinary(e *encoder, v reflect.Value) {
+	if !v.CanAddr() {
+		e.fail(v.Type()) // never in the model: its values are in structs and slices
+		return
+	}
+	var err error
+	e.scratch, err = settable(v).Addr().Interface().(encoding.BinaryAppender).AppendBinary(e.scratch[:0])
+	if err != nil {
+		if e.err == nil {
+			e.err = fmt.Errorf("content cache: %w", err)
+		}
+		return
+	}
+	e.str(unsafe.String(unsafe.SliceData(e.scratch), len(e.scratch)))
+}
+
+// decodeBinary reads back what encodeBinary wrote: a value the type refuses makes the
+// store corrupt.
+func decodeBinary(d *decoder, v reflect.Value, _ int) {
+	b := d.bytes()
+	if d.err != nil {
+		return
+	}
+	if err := settable(v).Addr().Interface().(encoding.BinaryUnmarshaler).UnmarshalBinary(b); err != nil {
+		d.err = errCorrupt
+	}
+}
+
 // encodeMap writes a map's entries in the order of their encoded keys, so that the same
 // map is always the same bytes.
 func encodeMap(e *encoder, v reflect.Value) {
@@ -479,6 +526,9 @@ func layoutHash(types ...reflect.Type) [32]byte {
 		fmt.Fprintf(&b, "%s %s %s;", t.PkgPath(), t.String(), t.Kind())
 		if seen[t] || t == timeType {
 			return
+		}
+		if storesItself(t) {
+			b.WriteString("stores itself;")
 		}
 		seen[t] = true
 		switch t.Kind() {

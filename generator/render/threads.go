@@ -172,11 +172,16 @@ func (r *renderer) textKey(e *encoder, it *site.Item) {
 	if tr := it.Translations[r.lang]; tr != nil && r.lang != r.Config.Languages[0] {
 		e.tag(1)
 		e.str(tr.Text)
-	} else if held, packed := it.HeldText(); packed {
-		e.tag(2) // compressed: the same text always gives the same bytes
-		e.str(held)
 	} else {
-		e.tag(0)
+		held, form := it.HeldText()
+		switch form {
+		case site.TextPacked:
+			e.tag(2) // compressed: the same text always gives the same bytes
+		case site.TextFiled:
+			e.tag(3) // the SHA-256 of the compressed text
+		default:
+			e.tag(0)
+		}
 		e.str(held)
 	}
 	if anchorable(it) {

@@ -43,9 +43,9 @@ type Item struct {
 	Section Section
 	File    string // the Markdown file, e.g. content/proposals/x/index.md
 	Dir     string // the folder of its contributions, e.g. content/proposals/x
-	// text is the Markdown body (Text), compressed when packed (PackText).
-	text     string
-	packed   bool
+	// text is the Markdown body (Text), as it is, compressed, or in the texts' file
+	// (PackText).
+	text     heldText
 	TextLine int // the file line where the text starts
 
 	Pos diag.Pos            `yaml:"-"`
