@@ -115,4 +115,40 @@ func TestPackedTextsBuildTheSameSite(t *testing.T) {
 			t.Fatalf("proposal %s from the content cache: held as %d, text %.40q", p.ID, form, p.Text())
 		}
 	}
+
+	// A merged edit of one proposal's text: the build over the previous output, its texts
+	// filed, renders what the new text changes (the input keys hold each filed text's
+	// SHA-256) and gives the bytes of a build of the new content whose texts are held as
+	// they are.
+	md := filepath.Join(src, "content", "proposals", s.Proposals[0].ID, "index.md")
+	old, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(md, append(old, "\nUn paragrafo aggiunto dopo la revisione, con una nuova proposta di metodo.\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g.commitAll("2025-06-03T09:00:00Z", anna, "Testo rivisto")
+	res, err := generator.BuildDir(generator.Options{Source: fsys, Dir: src}, dest)
+	if err != nil {
+		t.Fatalf("build after the edit: %v\n%s", err, res.Diagnostics.Format())
+	}
+	if res.Kept == 0 || res.Rendered == 0 {
+		t.Errorf("after the edit: %d pages rendered, %d kept", res.Rendered, res.Kept)
+	}
+	got := readTree(t, dest)
+	content.PackTextsAbove = 20000 // as a small site: its texts held as they are (packTexts restores it)
+	site.FileTexts(false)
+	if err := os.RemoveAll(filepath.Join(src, ".pspm")); err != nil { // a cold build
+		t.Fatal(err)
+	}
+	plainAfter := filepath.Join(t.TempDir(), "public")
+	if res, err := generator.BuildDir(generator.Options{Source: fsys, Dir: src}, plainAfter); err != nil {
+		t.Fatalf("plain build after the edit: %v\n%s", err, res.Diagnostics.Format())
+	}
+	want = readTree(t, plainAfter)
+	if string(got["api/v1/build.json"]) == string(wantDir["api/v1/build.json"]) {
+		t.Fatal("the edit changed nothing")
+	}
+	sameFiles(t, "filed texts, after an edit", got, want)
 }
