@@ -198,7 +198,11 @@
 // language's tasks as they are taken, the input encodings once the last language read
 // them, and holds at most 8 MB of files waiting for the writers. Above 20,000 proposals and
 // practices the load holds their texts compressed (site.Item.PackText: the same content
-// always packs to the same bytes, which the input keys and the content cache hold), and
+// always packs to the same bytes, which the input keys and the content cache hold); pspm
+// build (site.FileTexts) writes them to a temporary file in TMPDIR, removed as soon as it
+// is made, and holds only where each is and the SHA-256 its input keys encode (44 bytes
+// instead of about 2 KB a text), reading a text back each time a page, a feed or the
+// search index asks for it; and
 // the search bundle is written as it is exported, before the pages, instead of held
 // through them. A site holds every reaction from its load to its last page, so a
 // site.Reaction holds in itself only what every reaction has (80 bytes: its voter and
