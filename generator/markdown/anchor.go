@@ -256,7 +256,7 @@ func (r *Renderer) RenderAnchored(src []byte) Anchored {
 	ctx := parser.NewContext(parser.WithIDs(newIDs()))
 	ctx.Set(anchorsKey, &list)
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
-	if err := r.md.Renderer().Render(buf, src, doc); err != nil {
+	if err := r.md.Renderer().Render(bufWriter{buf}, src, doc); err != nil {
 		return Anchored{}
 	}
 	out := Anchored{Paragraphs: list}

@@ -94,13 +94,23 @@ func withoutNUL(src []byte) []byte {
 	return bytes.ReplaceAll(src, []byte{0}, []byte("\uFFFD"))
 }
 
+// bufWriter is a bytes.Buffer as goldmark's util.BufWriter, which its renderer then
+// writes into as it is, rather than through a bufio.Writer of 4 KB made for each text
+// (1 GB of what the render of 100,000 proposals allocated).
+type bufWriter struct{ *bytes.Buffer }
+
+func (bufWriter) Buffered() int { return 0 }
+func (bufWriter) Flush() error  { return nil }
+
+var _ util.BufWriter = bufWriter{}
+
 // render is Render, with the summary or without.
 func (r *Renderer) render(src []byte, summarise bool) Result {
 	buf := r.bufs.Get().(*bytes.Buffer)
 	defer func() { buf.Reset(); r.bufs.Put(buf) }()
 	ctx := parser.NewContext(parser.WithIDs(newIDs()))
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
-	if err := r.md.Renderer().Render(buf, src, doc); err != nil {
+	if err := r.md.Renderer().Render(bufWriter{buf}, src, doc); err != nil {
 		return Result{}
 	}
 	out := Result{HTML: buf.String()}

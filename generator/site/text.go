@@ -58,6 +58,20 @@ func (it *Item) Text() string {
 	return it.text.s
 }
 
+// AppendText appends the item's Markdown text to b: for a reader that is done with it
+// before b is reused, without the string Text makes.
+func (it *Item) AppendText(b []byte) []byte {
+	switch it.text.how {
+	case TextPacked:
+		return unpackTo(b, it.text.s)
+	case TextFiled:
+		z, put := readFiled(it.text.s)
+		defer put()
+		return unpackTo(b, z)
+	}
+	return append(b, it.text.s...)
+}
+
 // SetText makes s the item's Markdown text, held as it is.
 func (it *Item) SetText(s string) { it.text = heldText{s: s} }
 
@@ -148,18 +162,25 @@ func (it *Item) TextUnpacks() bool {
 
 // unpack gives back the text PackText compressed into z.
 func unpack(z string) string {
+	// out is this call's alone.
+	out := unpackTo(nil, z)
+	if len(out) == 0 {
+		return ""
+	}
+	return unsafe.String(&out[0], len(out))
+}
+
+// unpackTo appends to b the text PackText compressed into z.
+func unpackTo(b []byte, z string) []byte {
 	packer()
-	// DecodeAll reads z without keeping or changing it, and out is this call's alone.
-	out, err := decoder.DecodeAll(unsafe.Slice(unsafe.StringData(z), len(z)), nil)
+	// DecodeAll reads z without keeping or changing it.
+	out, err := decoder.DecodeAll(unsafe.Slice(unsafe.StringData(z), len(z)), b)
 	if err != nil {
 		// The bytes were made by PackText in this process, or read back from a content
 		// cache that checked they decompress (TextUnpacks).
 		panic("site: a packed text does not decompress: " + err.Error())
 	}
-	if len(out) == 0 {
-		return ""
-	}
-	return unsafe.String(&out[0], len(out))
+	return out
 }
 
 // AppendBinary appends the text as the content cache keeps it: a byte of its form, then

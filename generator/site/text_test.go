@@ -36,6 +36,9 @@ func TestPackedTextsReadAsTheyWereWritten(t *testing.T) {
 			if got := it.Text(); got != text {
 				t.Fatalf("PackText(%.20q…): Text() = %.20q…", text, got)
 			}
+			if got := string(it.AppendText([]byte("prima|"))); got != "prima|"+text {
+				t.Fatalf("AppendText: %.30q…", got)
+			}
 			held, form := it.HeldText()
 			want := TextPlain
 			if len(text) >= minPacked {
