@@ -206,3 +206,35 @@ func TestTextsFileLeavesNothing(t *testing.T) {
 		t.Error("a text filed with FileTexts not called")
 	}
 }
+
+// FuzzHeldText: any bytes a content cache may hold for a text (a damaged or forged cache)
+// are refused, or read back as a text that TextUnpacks tells decompresses or not; one that
+// does gives its text, and stores and reads back as the same text, filed or not.
+func FuzzHeldText(f *testing.F) {
+	var it Item
+	it.PackText([]byte(strings.Repeat("Una proposta per il riuso del software. ", 20)))
+	b, _ := it.text.AppendBinary(nil)
+	f.Add(b)
+	f.Add([]byte{byte(TextPlain), 'a'})
+	f.Add([]byte{byte(TextPacked), 0x28, 0xb5, 0x2f, 0xfd, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		withFiledTexts(t, func(t *testing.T, _ bool) {
+			var it Item
+			if err := it.text.UnmarshalBinary(data); err != nil {
+				return
+			}
+			if !it.TextUnpacks() {
+				return
+			}
+			text := it.Text()
+			stored, err := it.text.AppendBinary(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back Item
+			if err := back.text.UnmarshalBinary(stored); err != nil || back.Text() != text {
+				t.Fatalf("stored and read back: %v, %.30q against %.30q", err, back.Text(), text)
+			}
+		})
+	})
+}
