@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pspm-dev/pspm/generator"
+	"github.com/pspm-dev/pspm/generator/site"
 	"github.com/pspm-dev/pspm/generator/synth"
 )
 
@@ -46,15 +47,22 @@ func TestRandomChangesBuildLikeCold(t *testing.T) {
 		// the bodies' members or by someone of no body, some through a merge, so that
 		// votes count, stop counting and count again with who last changed their files.
 		policy := []string{"none", "author"}[seed%2]
-		// Series 1, 4, 5, 8, … hold the texts compressed, as a large site's load does.
-		packed := seed/2%2 == 0
+		// Series 1, 4, 5, 8, … hold the texts compressed, as a large site's load does;
+		// of those, 1, 5, 9, … in the texts' file, as pspm build does.
+		packed, filed := seed/2%2 == 0, seed%2 == 1
 		name := strconv.Itoa(seed) + "-" + policy
-		if packed {
+		if packed && filed {
+			name += "-filed"
+		} else if packed {
 			name += "-packed"
 		}
 		t.Run(name, func(t *testing.T) {
 			if packed {
 				packTexts(t)
+			}
+			if packed && filed {
+				site.FileTexts(true)
+				defer site.FileTexts(false)
 			}
 			randomSeries(t, uint64(seed), steps, policy)
 		})
